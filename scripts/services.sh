@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# Installs and runs the real servers the integration tests need, on loopback only:
+# PostgreSQL 15 (Debian), RabbitMQ 3.10 (Debian) and Kafka 3.9 in KRaft mode (jars from Maven Central).
+#   scripts/services.sh up [postgres|rabbitmq|kafka ...]   install if missing, start if down, wait until ready
+#   scripts/services.sh start|stop|restart NAME             stop really stops (connections get refused)
+#   scripts/services.sh status                              one "NAME: up|down" line per service
+#   scripts/services.sh env                                 export lines for `eval "$(scripts/services.sh env)"`
+# Env: PG_PORT RABBITMQ_PORT KAFKA_PORT (KAFKA_CONTROLLER_PORT), BATON_SERVICES_DIR, SERVICES_TIMEOUT (s).
+set -euo pipefail
+
+DIR=${BATON_SERVICES_DIR:-/var/tmp/baton-services}
+PG_PORT=${PG_PORT:-5432}
+RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
+# 3.9.x, not 4.x: Kafka 4.0 dropped old protocol versions (KIP-896) that kafkajs 2.2.4 still sends.
+KAFKA_VERSION=3.9.2
+TIMEOUT=${SERVICES_TIMEOUT:-90}
+SELF=$(realpath "${BASH_SOURCE[0]}"); REPO=$(dirname "$(dirname "$SELF")")
+ALL=(postgres rabbitmq kafka)
+export DEBIAN_FRONTEND=noninteractive
+cd /   # commands run as postgres/rabbitmq must not start in a directory they cannot read
+
+log() { echo "[services] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# wait_for DESC LOGFILE PIDFILE CMD...: poll CMD until it succeeds; fail with the log tail on timeout
+# or as soon as the server process (PIDFILE, if given and written) has died.
+wait_for() {
+  local desc=$1 logf=$2 pidf=$3 deadline=$((SECONDS + TIMEOUT)) why=; shift 3
+  until "$@"; do
+    ((SECONDS < deadline)) || why="not ready after ${TIMEOUT}s"
+    [[ -z $pidf || ! -s $pidf ]] || pid_alive "$pidf" || why="server process exited"
+    if [[ -n $why ]]; then
+      log "$desc: $why; last lines of $logf:"
+      tail -n 40 "$logf" >&2 2>/dev/null || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Installs only the missing Debian packages; `apt-get update` only if something is missing.
+apt_install() {
+  local p missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  log "apt: installing ${missing[*]}…"
+  # policy-rc.d exit 101 = "don't start daemons from postinst": we run our own instances.
+  local prc=/usr/sbin/policy-rc.d own=
+  [[ -e $prc ]] || { printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod +x "$prc"; own=1; }
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$DIR/apt.log" 2>&1 \
+    || { [[ -z $own ]] || rm -f "$prc"; tail -n 30 "$DIR/apt.log" >&2; die "apt-get install failed"; }
+  [[ -z $own ]] || rm -f "$prc"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_DIR=$DIR/postgres; PG_DATA=$PG_DIR/data; PG_LOG=$PG_DIR/server.log
+pg() { runuser -u postgres -- "$@"; }
+pg_sql() { pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -qtAX -c "$1"; }
+postgres_running() { [[ -f $PG_DATA/postmaster.pid ]] && pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+postgres_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+postgres_install() {
+  apt_install postgresql-15 postgresql-client-15
+  [[ -f $PG_DATA/PG_VERSION ]] && return 0
+  log "postgres: initdb in $PG_DATA"
+  install -d -o postgres -g postgres -m 700 "$PG_DIR"
+  echo postgres >"$PG_DIR/.pw"; chown postgres "$PG_DIR/.pw"
+  pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$PG_DIR/.pw" -E UTF8 --no-locale \
+    --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+  rm -f "$PG_DIR/.pw"
+  # fsync/synchronous_commit stay ON on purpose: durable commits are benchmarked.
+  cat >>"$PG_DATA/postgresql.conf" <<EOF
+# --- baton services.sh ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_DIR'
+max_connections = 300
+fsync = on
+synchronous_commit = on
+logging_collector = off
+EOF
+}
+postgres_start() {
+  postgres_running && return 0
+  port_open "$PG_PORT" && die "postgres: port $PG_PORT is taken by another process"
+  log "postgres: starting on 127.0.0.1:$PG_PORT…"
+  # 9>&- so the server does not inherit (and hold) our lock file descriptor.
+  pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT" -w -t "$TIMEOUT" start >/dev/null 9>&- \
+    || { tail -n 40 "$PG_LOG" >&2; die "postgres: failed to start"; }
+  wait_for postgres "$PG_LOG" "" postgres_ready
+  # Role/database are created once; tests create and drop databases, hence SUPERUSER.
+  if [[ ! -f $PG_DIR/.provisioned ]]; then
+    [[ $(pg_sql "SELECT 1 FROM pg_roles WHERE rolname='baton'") == 1 ]] \
+      || pg_sql "CREATE ROLE baton LOGIN SUPERUSER PASSWORD 'baton'"
+    [[ $(pg_sql "SELECT 1 FROM pg_database WHERE datname='baton'") == 1 ]] || pg_sql "CREATE DATABASE baton OWNER baton"
+    touch "$PG_DIR/.provisioned"
+  fi
+}
+postgres_stop() {
+  postgres_running || return 0
+  log "postgres: stopping…"
+  pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$TIMEOUT" stop >/dev/null
+}
+
+# ---------------------------------------------------------------- RabbitMQ
+RMQ_DIR=$DIR/rabbitmq; RMQ_BIN=/usr/lib/rabbitmq/bin; RMQ_PID=$RMQ_DIR/rabbit.pid
+# Everything lives in our own dir: node name, Mnesia, logs, config, and the Erlang cookie
+# ($HOME/.erlang.cookie), so server and CLI always agree and a restart never hits a cookie mismatch.
+# epmd (started by the first node) is kept on loopback.
+rmq() {
+  runuser -u rabbitmq -- env HOME="$RMQ_DIR" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME=baton@localhost \
+    RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" \
+    RABBITMQ_LOG_BASE="$RMQ_DIR/log" RABBITMQ_PID_FILE="$RMQ_PID" RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 20000)) \
+    "$RMQ_BIN/$@"
+}
+rabbitmq_running() { pid_alive "$RMQ_PID"; }
+rabbitmq_install() {
+  apt_install rabbitmq-server
+  [[ -f $RMQ_DIR/.erlang.cookie ]] && return 0
+  install -d -o rabbitmq -g rabbitmq -m 750 "$RMQ_DIR" "$RMQ_DIR/log" "$RMQ_DIR/mnesia"
+  head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$RMQ_DIR/.erlang.cookie"
+  echo '[].' >"$RMQ_DIR/enabled_plugins"; : >"$RMQ_DIR/rabbitmq-env.conf"
+  chown rabbitmq:rabbitmq "$RMQ_DIR"/.erlang.cookie "$RMQ_DIR"/enabled_plugins "$RMQ_DIR"/rabbitmq-env.conf
+  chmod 400 "$RMQ_DIR/.erlang.cookie"
+}
+rabbitmq_start() {
+  rabbitmq_running && return 0
+  port_open "$RABBITMQ_PORT" && die "rabbitmq: port $RABBITMQ_PORT is taken by another process"
+  log "rabbitmq: starting on 127.0.0.1:$RABBITMQ_PORT…"
+  # default_user/default_permissions seed baton/baton (administrator, full rights on "/") when the
+  # database is first created; no slow rabbitmqctl round-trips needed.
+  cat >"$RMQ_DIR/rabbitmq.conf" <<EOF
+listeners.tcp.1 = 127.0.0.1:$RABBITMQ_PORT
+default_user = baton
+default_pass = baton
+default_user_tags.administrator = true
+default_permissions.configure = .*
+default_permissions.read = .*
+default_permissions.write = .*
+log.file.level = info
+log.console = false
+EOF
+  chown rabbitmq:rabbitmq "$RMQ_DIR/rabbitmq.conf"
+  rm -f "$RMQ_PID"
+  (cd "$RMQ_DIR" && rmq rabbitmq-server -detached </dev/null >>"$RMQ_DIR/log/startup.log" 2>&1 9>&-)
+  # The AMQP listener opens only once boot (incl. the default user) is complete.
+  wait_for rabbitmq "$RMQ_DIR/log/baton@localhost.log" "$RMQ_PID" port_open "$RABBITMQ_PORT"
+}
+rabbitmq_stop() {
+  rabbitmq_running || return 0
+  log "rabbitmq: stopping…"
+  local pid; pid=$(cat "$RMQ_PID")
+  # With the pid file argument, `rabbitmqctl stop` also waits for the OS process to exit.
+  (cd "$RMQ_DIR" && rmq rabbitmqctl stop "$RMQ_PID" >/dev/null 2>&1) || kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; done
+  rm -f "$RMQ_PID"
+}
+
+# ---------------------------------------------------------------- Kafka (KRaft, single node)
+KAFKA_DIR=$DIR/kafka; KAFKA_PID=$KAFKA_DIR/kafka.pid; KAFKA_LOG=$KAFKA_DIR/server.log
+KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+  -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/lib/*")
+kafka_running() { pid_alive "$KAFKA_PID"; }
+kafka_install() {
+  command -v java >/dev/null && command -v mvn >/dev/null || apt_install openjdk-17-jre-headless maven
+  mkdir -p "$KAFKA_DIR"
+  if [[ ! -f $KAFKA_DIR/lib/.kafka-$KAFKA_VERSION ]]; then
+    log "kafka: fetching kafka_2.13:$KAFKA_VERSION jars (Maven, cached in ~/.m2)…"
+    # reload4j is the slf4j binding Kafka 3.x ships with; logback (via zookeeper) is excluded.
+    cat >"$KAFKA_DIR/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>baton</groupId><artifactId>kafka-runtime</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version>
+      <exclusions><exclusion><groupId>ch.qos.logback</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+EOF
+    rm -rf "$KAFKA_DIR/lib"
+    mvn -q -B -f "$KAFKA_DIR/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$KAFKA_DIR/lib" >"$KAFKA_DIR/mvn.log" 2>&1 \
+      || { tail -n 30 "$KAFKA_DIR/mvn.log" >&2; die "kafka: maven download failed"; }
+    touch "$KAFKA_DIR/lib/.kafka-$KAFKA_VERSION"
+  fi
+  cat >"$KAFKA_DIR/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$KAFKA_LOG
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+EOF
+  # Written each time so port overrides apply; the cluster id and data survive.
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+node.id=1
+process.roles=broker,controller
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+log.dirs=$KAFKA_DIR/data
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  if [[ ! -f $KAFKA_DIR/data/meta.properties ]]; then
+    [[ -s $KAFKA_DIR/cluster.id ]] || "${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid >"$KAFKA_DIR/cluster.id"
+    log "kafka: formatting storage (cluster $(cat "$KAFKA_DIR/cluster.id"))"
+    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$(cat "$KAFKA_DIR/cluster.id")" \
+      -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; die "kafka: format failed"; }
+  fi
+}
+kafka_ready() {
+  port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null || return 1
+  # When the project's kafkajs is installed, also require a real metadata answer.
+  [[ -d $REPO/node_modules/kafkajs ]] || return 0
+  (cd "$REPO" && timeout 10 node -e '
+    const { Kafka, logLevel } = require("kafkajs");
+    const a = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    a.connect().then(() => a.describeCluster()).then(() => a.disconnect()).then(() => process.exit(0), () => process.exit(1));
+  ' "127.0.0.1:$KAFKA_PORT" >/dev/null 2>&1)
+}
+kafka_start() {
+  kafka_running && return 0
+  port_open "$KAFKA_PORT" && die "kafka: port $KAFKA_PORT is taken by another process"
+  log "kafka: starting on 127.0.0.1:$KAFKA_PORT…"
+  [[ -f $KAFKA_LOG ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"   # readiness greps this start's log only
+  # setsid: own session, so it survives the caller's process group; inside ( ) it does not fork,
+  # hence $! is the JVM's pid.
+  ( cd "$KAFKA_DIR" && setsid "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 9>&- &
+    echo $! >"$KAFKA_PID" )
+  wait_for kafka "$KAFKA_LOG" "$KAFKA_PID" kafka_ready
+}
+kafka_stop() {
+  kafka_running || return 0
+  log "kafka: stopping…"
+  local pid deadline=$((SECONDS + 30)); pid=$(cat "$KAFKA_PID")
+  kill -TERM "$pid" 2>/dev/null || true   # controlled shutdown
+  while kill -0 "$pid" 2>/dev/null; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; done
+  rm -f "$KAFKA_PID"
+}
+
+# ---------------------------------------------------------------- dispatch
+check_name() { [[ " ${ALL[*]} " == *" $1 "* ]] || die "unknown service '$1' (expected: ${ALL[*]})"; }
+stop_svc() {
+  "$1_stop"
+  local port; case $1 in postgres) port=$PG_PORT ;; rabbitmq) port=$RABBITMQ_PORT ;; kafka) port=$KAFKA_PORT ;; esac
+  local deadline=$((SECONDS + 10))
+  while port_open "$port"; do ((SECONDS < deadline)) || die "$1: port $port still open after stop"; sleep 0.1; done
+  log "$1: stopped"
+}
+lock() { mkdir -p "$DIR"; exec 9>"$DIR/.lock"; flock 9; }   # serialise concurrent callers
+
+cmd=${1:-}; shift || true
+case $cmd in
+  up)
+    lock; (($#)) || set -- "${ALL[@]}"
+    for s in "$@"; do check_name "$s"; "${s}_running" && continue; "${s}_install"; "${s}_start"; log "$s: up"; done ;;
+  start | stop | restart)
+    (($# == 1)) || die "usage: $0 $cmd NAME"; check_name "$1"; lock
+    [[ $cmd == start ]] || stop_svc "$1"
+    if [[ $cmd != stop ]]; then "$1_install"; "$1_start"; log "$1: up"; fi ;;
+  status)
+    for s in "${ALL[@]}"; do if "${s}_running"; then echo "$s: up"; else echo "$s: down"; fi; done ;;
+  env)
+    echo "export DATABASE_URL=postgres://baton:baton@127.0.0.1:$PG_PORT/baton"
+    echo "export RABBITMQ_URL=amqp://baton:baton@127.0.0.1:$RABBITMQ_PORT"
+    echo "export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT" ;;
+  *) sed -n '2,8p' "$SELF" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

@@ -1,0 +1,36 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, raw, text } from 'express';
+import { Logger } from 'nestjs-pino';
+import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { AppConfig } from './config/app-config';
+
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/**
+ * Everything main.ts and the e2e suites share: body parsing with a size cap, validation, the
+ * error filter and the API documentation.
+ */
+export function configureApp(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  const express = app as NestExpressApplication;
+  express.useLogger(app.get(Logger));
+  express.disable('x-powered-by');
+  const limit = config.BODY_LIMIT_BYTES;
+  // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
+  express.use(json({ limit, type: ['application/json', 'application/*+json'] }));
+  express.use(text({ limit, type: [...YAML_TYPES, 'text/*'] }));
+  express.use(raw({ limit, type: () => true }));
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Baton')
+    .setDescription('Registry-based orchestration engine: register templates and workers, execute runs, undo them.')
+    .setVersion('0.1.0')
+    .build());
+  SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

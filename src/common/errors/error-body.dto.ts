@@ -1,0 +1,16 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ProblemDto {
+  @ApiProperty({ example: 'steps[1].name' }) path!: string;
+  @ApiProperty({ example: 'Required' }) message!: string;
+  @ApiPropertyOptional({ example: 4 }) line?: number;
+  @ApiPropertyOptional({ example: 7 }) column?: number;
+}
+
+export class ErrorBodyDto {
+  @ApiProperty({ example: 'INVALID_DOCUMENT' }) code!: string;
+  @ApiProperty({ example: 'The registration document is invalid' }) message!: string;
+  @ApiPropertyOptional({ type: [ProblemDto] }) problems?: ProblemDto[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+  @ApiProperty({ example: '5f0c1d1e-0c1b-4d4e-9a55-3b2f1c0e9d11' }) correlationId!: string;
+}

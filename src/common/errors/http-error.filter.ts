@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { correlationIdOf } from '../logging/correlation';
+import { AppError } from './app-error';
+import { ErrorCode, httpStatusOf } from './error-code';
+
+interface Body {
+  code: string;
+  message: string;
+  problems?: AppError['problems'];
+  details?: Record<string, unknown>;
+}
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.INVALID_REQUEST,
+  404: ErrorCode.NOT_FOUND,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+};
+
+/** The single place where errors become HTTP responses: a stable code, never a stack. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(error);
+    if (status >= 500) this.logger.error({ err: error, correlationId: correlationIdOf(req) }, 'request failed');
+    res.status(status).json({ ...body, correlationId: correlationIdOf(req) });
+  }
+
+  private toBody(error: unknown): [number, Body] {
+    if (error instanceof AppError) {
+      const body: Body = { code: error.code, message: error.message };
+      if (error.problems.length) body.problems = error.problems;
+      if (error.details) body.details = error.details;
+      return [httpStatusOf(error.code), body];
+    }
+    if (error instanceof HttpException) return this.fromHttpException(error);
+    // body-parser raises plain errors carrying a status (e.g. 413 entity.too.large, 400 bad JSON).
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return [status, { code: HTTP_CODES[status] ?? ErrorCode.INVALID_REQUEST, message: (error as Error).message }];
+    }
+    return [500, { code: ErrorCode.INTERNAL, message: 'Internal server error' }];
+  }
+
+  private fromHttpException(error: HttpException): [number, Body] {
+    const status = error.getStatus();
+    const response = error.getResponse() as { message?: unknown };
+    const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
+    // ValidationPipe reports a list of messages: keep each one as a problem.
+    if (Array.isArray(response?.message)) {
+      const problems = response.message.map((m: string) => ({ path: m.split(' ')[0], message: m }));
+      return [status, { code, message: 'The request is invalid', problems }];
+    }
+    return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
+  }
+}

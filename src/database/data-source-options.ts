@@ -1,0 +1,33 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+
+/** TypeORM options for PostgreSQL (DATABASE_URL) or for an embedded PGlite instance. */
+export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    // gen_random_uuid() is built into PostgreSQL 13+ and PGlite; uuid-ossp is in neither by default.
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: config.MIGRATIONS_RUN,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  if (pglite) {
+    const pg = createPgConfig(pglite);
+    // One connection: PGlite is single-session. The timeout turns an accidental second
+    // connection (code that forgot its transaction's manager) into an error, not a hang.
+    return { ...common, extra: { ...pg, connection: pg.connection, max: 1, connectionTimeoutMillis: 10_000 } };
+  }
+  return {
+    ...common,
+    url: config.DATABASE_URL,
+    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000 },
+  };
+}

@@ -1,0 +1,16 @@
+import { OrchestrationRunEntity } from '../engine/entities/orchestration-run.entity';
+import { RunEventEntity } from '../engine/entities/run-event.entity';
+import { StepRunEntity } from '../engine/entities/step-run.entity';
+import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
+import { OutboxMessageEntity } from '../messaging/outbox/outbox-message.entity';
+import { OrchestrationTemplateEntity } from '../registry/entities/orchestration-template.entity';
+import { RegistrationAuditEntity } from '../registry/entities/registration-audit.entity';
+import { StepTemplateEntity } from '../registry/entities/step-template.entity';
+import { TemplateVersionEntity } from '../registry/entities/template-version.entity';
+import { WorkerRegistrationEntity } from '../registry/entities/worker-registration.entity';
+
+export const ENTITIES = [
+  OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
+  RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
+  OutboxMessageEntity, InboxMessageEntity,
+];

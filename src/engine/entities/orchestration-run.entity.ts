@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { RunStatus } from '../core/run-status';
+
+@Entity('orchestration_run')
+@Index(['orchName', 'idempotencyKey'], { unique: true })
+@Index(['orchName', 'createdAt'])
+@Index(['status', 'updatedAt'])
+export class OrchestrationRunEntity {
+  @PrimaryColumn({ name: 'flow_id', type: 'uuid' }) flowId!: string;
+  @Column({ name: 'orch_name', type: 'varchar', length: 200 }) orchName!: string;
+  @Column({ name: 'template_id', type: 'uuid' }) templateId!: string;
+  /** The template version the run started with; later registrations do not affect it. */
+  @Column({ name: 'template_version', type: 'int' }) templateVersion!: number;
+  @Column({ type: 'varchar', length: 30 }) status!: RunStatus;
+  @Column({ type: 'bytea' }) payload!: Buffer;
+  @Column({ name: 'content_type', type: 'varchar', length: 255 }) contentType!: string;
+  @Column({ name: 'correlation_id', type: 'varchar', length: 128 }) correlationId!: string;
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true }) idempotencyKey!: string | null;
+  @Column({ name: 'payload_hash', type: 'varchar', length: 64 }) payloadHash!: string;
+  @Column({ name: 'failed_step', type: 'varchar', length: 200, nullable: true }) failedStep!: string | null;
+  @Column({ type: 'text', nullable: true }) error!: string | null;
+  /** Bumped by every transition: the row lock that serializes a run's transitions. */
+  @Column({ type: 'int', default: 0 }) version!: number;
+  /** For WAITING_FOR_WORKERS: when the run gives up waiting. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+}

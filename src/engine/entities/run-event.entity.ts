@@ -1,0 +1,13 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Notable moments on a run's timeline that are not step attempts: revivals, expiry, operator undo. */
+@Entity('run_event')
+@Index(['flowId', 'at'])
+export class RunEventEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column({ name: 'flow_id', type: 'uuid' }) flowId!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'varchar', length: 40 }) kind!: string;
+  @Column({ name: 'step_name', type: 'varchar', length: 200, nullable: true }) stepName!: string | null;
+  @Column({ type: 'text' }) reason!: string;
+}

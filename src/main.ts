@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { AppConfig } from './config/app-config';
+import { ConfigError, loadConfig } from './config/load-config';
+
+async function bootstrap(): Promise<void> {
+  try {
+    loadConfig();
+  } catch (e) {
+    // Before the logger exists: one line naming every bad variable, then stop.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  configureApp(app);
+  const config = app.get(AppConfig);
+  await app.listen(config.PORT, config.HOST);
+}
+
+bootstrap().catch((e: Error) => {
+  process.stderr.write(`Baton failed to start: ${e.message}\n`);
+  process.exit(1);
+});

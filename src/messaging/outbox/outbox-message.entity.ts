@@ -1,0 +1,18 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A message written in the same transaction as the state change that caused it. */
+@Entity('outbox')
+@Index('idx_outbox_unsent', ['id'], { where: 'sent_at IS NULL' })
+@Index('idx_outbox_sent_at', ['sentAt'])
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column({ name: 'message_id', type: 'uuid' }) messageId!: string;
+  @Column({ type: 'varchar', length: 255 }) topic!: string;
+  @Column({ type: 'varchar', length: 255, nullable: true }) key!: string | null;
+  @Column({ type: 'jsonb' }) headers!: Record<string, string>;
+  @Column({ type: 'bytea' }) body!: Buffer;
+  /** Not published before this time: delayed retries ride on the outbox. */
+  @Column({ name: 'available_at', type: 'timestamptz' }) availableAt!: Date;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Every Prometheus metric Baton exposes, on one registry (served at /metrics). */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly published = this.counter('baton_messages_published_total', 'Messages confirmed by the broker', ['topic']);
+  readonly consumed = this.counter('baton_messages_consumed_total', 'Messages handled successfully', ['topic']);
+  readonly deadLettered = this.counter('baton_messages_dead_lettered_total', 'Messages sent to a dead-letter topic', ['topic']);
+  readonly redelivered = this.counter('baton_messages_redelivered_total', 'Handler failures that caused a redelivery', ['topic']);
+  readonly outboxBacklog = this.gauge('baton_outbox_backlog', 'Outbox rows not yet published');
+  readonly outboxOldestAgeSeconds = this.gauge('baton_outbox_oldest_unsent_age_seconds', 'Age of the oldest unsent outbox row');
+  readonly registrations = this.counter('baton_registrations_total', 'Registration attempts', ['source', 'outcome']);
+  readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);
+  readonly runsFinished = this.counter('baton_runs_finished_total', 'Runs that reached a terminal state', ['status']);
+  readonly transitions = this.counter('baton_step_transitions_total', 'Step results applied to runs', ['action', 'outcome']);
+  readonly ignoredReplies = this.counter('baton_replies_ignored_total', 'Replies that changed nothing', ['reason']);
+  readonly healerTicks = this.counter('baton_healer_ticks_total', 'Healer ticks', ['outcome']);
+  readonly healed = this.counter('baton_healer_revivals_total', 'Things the healer fixed', ['kind']);
+  readonly healerLastSuccess = this.gauge('baton_healer_last_success_timestamp_seconds', 'Last successful healer tick');
+  readonly transitionSeconds = new Histogram({
+    name: 'baton_transition_seconds', help: 'Time to apply one step result', registers: [this.registry],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  private counter(name: string, help: string, labelNames: string[] = []) {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge(name: string, help: string, labelNames: string[] = []) {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { Problem } from '../../common/errors/app-error';
+
+export type RegistrationSource = 'http' | 'topic' | 'file';
+export type RegistrationOutcome = 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
+
+/** One row per registration attempt, accepted or not. */
+@Entity('registration_audit')
+export class RegistrationAuditEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Index() @Column({ name: 'service_name', type: 'varchar', length: 200, nullable: true }) serviceName!: string | null;
+  @Index() @Column({ name: 'orch_name', type: 'varchar', length: 200, nullable: true }) orchName!: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) role!: string | null;
+  @Column({ type: 'varchar', length: 10 }) source!: RegistrationSource;
+  @Column({ type: 'varchar', length: 20 }) outcome!: RegistrationOutcome;
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
+  @Column({ type: 'jsonb', nullable: true }) problems!: Problem[] | null;
+  @Column({ name: 'template_version', type: 'int', nullable: true }) templateVersion!: number | null;
+  /** The raw document, cut at AUDIT_MAX_DOCUMENT_BYTES. */
+  @Column({ type: 'text', nullable: true }) document!: string | null;
+  @Column({ name: 'document_truncated', type: 'boolean', default: false }) documentTruncated!: boolean;
+  @Index() @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { TemplateVersionEntity } from './template-version.entity';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoff: 'fixed' | 'exponential';
+  initialDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+/** How a step is executed: by a registered worker, or by a built-in handler (awx, oo). */
+export interface HandlerSpec {
+  type: string;
+  [option: string]: unknown;
+}
+
+/** How a step is compensated: `false` (never), a worker UNDO, or a built-in handler. */
+export type UndoSpec = false | HandlerSpec;
+
+@Entity('orchestration_step_template')
+@Index(['templateId', 'version', 'name'], { unique: true })
+export class StepTemplateEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'template_id', type: 'uuid' }) templateId!: string;
+  @Column({ type: 'int' }) version!: number;
+  @ManyToOne(() => TemplateVersionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn([{ name: 'template_id', referencedColumnName: 'templateId' }, { name: 'version', referencedColumnName: 'version' }])
+  templateVersion?: TemplateVersionEntity;
+  @Column({ type: 'int' }) seq!: number;
+  @Column({ type: 'varchar', length: 200 }) name!: string;
+  @Column({ name: 'object_type', type: 'varchar', length: 200 }) objectType!: string;
+  @Column({ name: 'timeout_seconds', type: 'int', nullable: true }) timeoutSeconds!: number | null;
+  @Column({ type: 'jsonb', nullable: true }) retry!: RetryPolicy | null;
+  @Column({ type: 'jsonb' }) handler!: HandlerSpec;
+  @Column({ type: 'jsonb' }) undo!: UndoSpec;
+}

@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { OrchestrationTemplateEntity, TemplateType } from './orchestration-template.entity';
+
+/** An immutable version of a template: runs pin the version they started with. */
+@Entity('orchestration_template_version')
+export class TemplateVersionEntity {
+  @PrimaryColumn({ name: 'template_id', type: 'uuid' }) templateId!: string;
+  @PrimaryColumn({ type: 'int' }) version!: number;
+  @ManyToOne(() => OrchestrationTemplateEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'template_id' }) template?: OrchestrationTemplateEntity;
+  @Column({ type: 'varchar', length: 20 }) type!: TemplateType;
+  @Column({ type: 'text', nullable: true }) description!: string | null;
+  /** sha256 of the normalized definition: an unchanged re-registration is a no-op. */
+  @Index() @Column({ name: 'content_hash', type: 'varchar', length: 64 }) contentHash!: string;
+  @Column({ name: 'registered_by', type: 'varchar', length: 200 }) registeredBy!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}
