@@ -24,7 +24,16 @@ cd /   # commands run as postgres/rabbitmq must not start in a directory they ca
 log() { echo "[services] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PID [CMDLINE-PATTERN]: the pattern guards against a recycled pid; a zombie (PID 1 here
+# may reap late) has an empty cmdline and so counts as dead. pid_alive reads line 1 of a pid file.
+alive() { kill -0 "$1" 2>/dev/null && grep -qa -- "${2:-.}" "/proc/$1/cmdline" 2>/dev/null; }
+pid_alive() { local pid; [[ -s $1 ]] && pid=$(head -n1 "$1") && alive "$pid" "${2:-.}"; }
+# First thing inside the ( ) that launches a server: close every fd above 2, so no daemon keeps
+# a caller's pipe (a CI log, `$(...)`) or our lock file open.
+closefds() {
+  local fd; for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}; if ((fd > 2)) && [[ -e /proc/$BASHPID/fd/$fd ]]; then eval "exec $fd>&-"; fi; done
+}
 
 # wait_for DESC LOGFILE PIDFILE CMD...: poll CMD until it succeeds; fail with the log tail on timeout
 # or as soon as the server process (PIDFILE, if given and written) has died.
@@ -33,11 +42,7 @@ wait_for() {
   until "$@"; do
     ((SECONDS < deadline)) || why="not ready after ${TIMEOUT}s"
     [[ -z $pidf || ! -s $pidf ]] || pid_alive "$pidf" || why="server process exited"
-    if [[ -n $why ]]; then
-      log "$desc: $why; last lines of $logf:"
-      tail -n 40 "$logf" >&2 2>/dev/null || true
-      exit 1
-    fi
+    [[ -z $why ]] || { log "$desc: $why; last lines of $logf:"; tail -n 40 "$logf" >&2 || true; exit 1; }
     sleep 0.2
   done
 }
@@ -58,43 +63,38 @@ apt_install() {
 
 # ---------------------------------------------------------------- PostgreSQL
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_DIR=$DIR/postgres; PG_DATA=$PG_DIR/data; PG_LOG=$PG_DIR/server.log
+PG_DIR=$DIR/postgres; PG_DATA=$DIR/postgres/data; PG_LOG=$DIR/postgres/server.log
 pg() { runuser -u postgres -- "$@"; }
 pg_sql() { pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -qtAX -c "$1"; }
-postgres_running() { [[ -f $PG_DATA/postmaster.pid ]] && pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+postgres_running() { pid_alive "$PG_DATA/postmaster.pid" postgres; }
 postgres_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 postgres_install() {
   apt_install postgresql-15 postgresql-client-15
   [[ -f $PG_DATA/PG_VERSION ]] && return 0
   log "postgres: initdb in $PG_DATA"
   install -d -o postgres -g postgres -m 700 "$PG_DIR"
-  echo postgres >"$PG_DIR/.pw"; chown postgres "$PG_DIR/.pw"
-  pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$PG_DIR/.pw" -E UTF8 --no-locale \
+  pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --no-locale \
     --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
-  rm -f "$PG_DIR/.pw"
-  # fsync/synchronous_commit stay ON on purpose: durable commits are benchmarked.
+  # fsync stays ON on purpose: durable commits are benchmarked. The socket lives in our dir.
   cat >>"$PG_DATA/postgresql.conf" <<EOF
-# --- baton services.sh ---
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PG_DIR'
 max_connections = 300
 fsync = on
-synchronous_commit = on
-logging_collector = off
 EOF
 }
 postgres_start() {
   postgres_running && return 0
   port_open "$PG_PORT" && die "postgres: port $PG_PORT is taken by another process"
   log "postgres: starting on 127.0.0.1:$PG_PORT…"
-  # 9>&- so the server does not inherit (and hold) our lock file descriptor.
-  pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT" -w -t "$TIMEOUT" start >/dev/null 9>&- \
+  # Not running, yet lock files may remain (kill -9) naming a pid that is still an unreaped zombie.
+  rm -f "$PG_DATA/postmaster.pid" "$PG_DIR/.s.PGSQL.$PG_PORT.lock"
+  (closefds; pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT" -w -t "$TIMEOUT" start </dev/null >/dev/null) \
     || { tail -n 40 "$PG_LOG" >&2; die "postgres: failed to start"; }
   wait_for postgres "$PG_LOG" "" postgres_ready
   # Role/database are created once; tests create and drop databases, hence SUPERUSER.
   if [[ ! -f $PG_DIR/.provisioned ]]; then
-    [[ $(pg_sql "SELECT 1 FROM pg_roles WHERE rolname='baton'") == 1 ]] \
-      || pg_sql "CREATE ROLE baton LOGIN SUPERUSER PASSWORD 'baton'"
+    [[ $(pg_sql "SELECT 1 FROM pg_roles WHERE rolname='baton'") == 1 ]] || pg_sql "CREATE ROLE baton LOGIN SUPERUSER PASSWORD 'baton'"
     [[ $(pg_sql "SELECT 1 FROM pg_database WHERE datname='baton'") == 1 ]] || pg_sql "CREATE DATABASE baton OWNER baton"
     touch "$PG_DIR/.provisioned"
   fi
@@ -107,17 +107,19 @@ postgres_stop() {
 
 # ---------------------------------------------------------------- RabbitMQ
 RMQ_DIR=$DIR/rabbitmq; RMQ_BIN=/usr/lib/rabbitmq/bin; RMQ_PID=$RMQ_DIR/rabbit.pid
+RMQ_NODE=baton-$RABBITMQ_PORT@localhost   # unique per port: instances on other ports can coexist
 # Everything lives in our own dir: node name, Mnesia, logs, config, and the Erlang cookie
 # ($HOME/.erlang.cookie), so server and CLI always agree and a restart never hits a cookie mismatch.
-# epmd (started by the first node) is kept on loopback.
-rmq() {
-  runuser -u rabbitmq -- env HOME="$RMQ_DIR" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME=baton@localhost \
+# epmd (started by the first node) and the Erlang distribution port stay on loopback.
+rmq() {   # timeout: a CLI that cannot reach its node must not hang us
+  timeout -k 5 "$TIMEOUT" runuser -u rabbitmq -- env HOME="$RMQ_DIR" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$RMQ_NODE" \
     RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" \
     RABBITMQ_LOG_BASE="$RMQ_DIR/log" RABBITMQ_PID_FILE="$RMQ_PID" RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 20000)) \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
     "$RMQ_BIN/$@"
 }
-rabbitmq_running() { pid_alive "$RMQ_PID"; }
+rabbitmq_running() { pid_alive "$RMQ_PID" beam; }
 rabbitmq_install() {
   apt_install rabbitmq-server
   [[ -f $RMQ_DIR/.erlang.cookie ]] && return 0
@@ -141,23 +143,23 @@ default_user_tags.administrator = true
 default_permissions.configure = .*
 default_permissions.read = .*
 default_permissions.write = .*
-log.file.level = info
-log.console = false
 EOF
   chown rabbitmq:rabbitmq "$RMQ_DIR/rabbitmq.conf"
   rm -f "$RMQ_PID"
-  (cd "$RMQ_DIR" && rmq rabbitmq-server -detached </dev/null >>"$RMQ_DIR/log/startup.log" 2>&1 9>&-)
+  (closefds; cd "$RMQ_DIR"; rmq rabbitmq-server -detached </dev/null >>"$RMQ_DIR/log/startup.log" 2>&1) \
+    || { tail -n 20 "$RMQ_DIR/log/startup.log" >&2; die "rabbitmq: failed to launch"; }
   # The AMQP listener opens only once boot (incl. the default user) is complete.
-  wait_for rabbitmq "$RMQ_DIR/log/baton@localhost.log" "$RMQ_PID" port_open "$RABBITMQ_PORT"
+  wait_for rabbitmq "$RMQ_DIR/log/$RMQ_NODE.log" "$RMQ_PID" port_open "$RABBITMQ_PORT"
 }
 rabbitmq_stop() {
   rabbitmq_running || return 0
   log "rabbitmq: stopping…"
-  local pid; pid=$(cat "$RMQ_PID")
-  # With the pid file argument, `rabbitmqctl stop` also waits for the OS process to exit.
-  (cd "$RMQ_DIR" && rmq rabbitmqctl stop "$RMQ_PID" >/dev/null 2>&1) || kill -TERM "$pid" 2>/dev/null || true
+  local pid; pid=$(head -n1 "$RMQ_PID")
+  # With the pid file argument, `rabbitmqctl stop` also waits for the OS process to exit;
+  # if the CLI fails, SIGTERM (also a clean shutdown), then SIGKILL after 30 s.
+  rmq rabbitmqctl stop "$RMQ_PID" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; done
+  while alive "$pid"; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; done
   rm -f "$RMQ_PID"
 }
 
@@ -165,7 +167,7 @@ rabbitmq_stop() {
 KAFKA_DIR=$DIR/kafka; KAFKA_PID=$KAFKA_DIR/kafka.pid; KAFKA_LOG=$KAFKA_DIR/server.log
 KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
   -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/lib/*")
-kafka_running() { pid_alive "$KAFKA_PID"; }
+kafka_running() { pid_alive "$KAFKA_PID" kafka.Kafka; }
 kafka_install() {
   command -v java >/dev/null && command -v mvn >/dev/null || apt_install openjdk-17-jre-headless maven
   mkdir -p "$KAFKA_DIR"
@@ -173,15 +175,13 @@ kafka_install() {
     log "kafka: fetching kafka_2.13:$KAFKA_VERSION jars (Maven, cached in ~/.m2)…"
     # reload4j is the slf4j binding Kafka 3.x ships with; logback (via zookeeper) is excluded.
     cat >"$KAFKA_DIR/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-  <groupId>baton</groupId><artifactId>kafka-runtime</artifactId><version>1</version><packaging>pom</packaging>
-  <dependencies>
+<project><modelVersion>4.0.0</modelVersion><groupId>baton</groupId><artifactId>kafka-runtime</artifactId>
+  <version>1</version><packaging>pom</packaging><dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version>
       <exclusions><exclusion><groupId>ch.qos.logback</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
-  </dependencies>
-</project>
+</dependencies></project>
 EOF
     rm -rf "$KAFKA_DIR/lib"
     mvn -q -B -f "$KAFKA_DIR/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
@@ -195,8 +195,6 @@ log4j.appender.file=org.apache.log4j.FileAppender
 log4j.appender.file.File=$KAFKA_LOG
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.org.apache.kafka.clients=WARN
 EOF
   # Written each time so port overrides apply; the cluster id and data survive.
   cat >"$KAFKA_DIR/server.properties" <<EOF
@@ -206,7 +204,6 @@ listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTRO
 advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
 log.dirs=$KAFKA_DIR/data
 num.partitions=1
@@ -215,6 +212,9 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+# 1 partition (not 50) for the internal topics: first group/transaction use is ready much sooner.
+offsets.topic.num.partitions=1
+transaction.state.log.num.partitions=1
 EOF
   if [[ ! -f $KAFKA_DIR/data/meta.properties ]]; then
     [[ -s $KAFKA_DIR/cluster.id ]] || "${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid >"$KAFKA_DIR/cluster.id"
@@ -238,18 +238,19 @@ kafka_start() {
   port_open "$KAFKA_PORT" && die "kafka: port $KAFKA_PORT is taken by another process"
   log "kafka: starting on 127.0.0.1:$KAFKA_PORT…"
   [[ -f $KAFKA_LOG ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"   # readiness greps this start's log only
-  # setsid: own session, so it survives the caller's process group; inside ( ) it does not fork,
-  # hence $! is the JVM's pid.
-  ( cd "$KAFKA_DIR" && setsid "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 9>&- &
+  # setsid: own session, so it survives the caller's process group. A background simple command
+  # is not a group leader, so setsid execs without forking and $! is the JVM's pid.
+  ( closefds; cd "$KAFKA_DIR"
+    setsid "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 &
     echo $! >"$KAFKA_PID" )
   wait_for kafka "$KAFKA_LOG" "$KAFKA_PID" kafka_ready
 }
 kafka_stop() {
   kafka_running || return 0
   log "kafka: stopping…"
-  local pid deadline=$((SECONDS + 30)); pid=$(cat "$KAFKA_PID")
+  local pid deadline=$((SECONDS + 30)); pid=$(head -n1 "$KAFKA_PID")
   kill -TERM "$pid" 2>/dev/null || true   # controlled shutdown
-  while kill -0 "$pid" 2>/dev/null; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; done
+  while alive "$pid"; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; done
   rm -f "$KAFKA_PID"
 }
 
@@ -257,8 +258,8 @@ kafka_stop() {
 check_name() { [[ " ${ALL[*]} " == *" $1 "* ]] || die "unknown service '$1' (expected: ${ALL[*]})"; }
 stop_svc() {
   "$1_stop"
-  local port; case $1 in postgres) port=$PG_PORT ;; rabbitmq) port=$RABBITMQ_PORT ;; kafka) port=$KAFKA_PORT ;; esac
-  local deadline=$((SECONDS + 10))
+  local port deadline=$((SECONDS + 10))
+  case $1 in postgres) port=$PG_PORT ;; rabbitmq) port=$RABBITMQ_PORT ;; kafka) port=$KAFKA_PORT ;; esac
   while port_open "$port"; do ((SECONDS < deadline)) || die "$1: port $port still open after stop"; sleep 0.1; done
   log "$1: stopped"
 }

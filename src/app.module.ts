@@ -3,8 +3,12 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EngineModule } from './engine/engine.module';
+import { HealingModule } from './healing/healing.module';
 import { HealthModule } from './health/health.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RegistryModule } from './registry/registry.module';
 
 @Module({
   imports: [
@@ -13,6 +17,10 @@ import { MetricsModule } from './metrics/metrics.module';
     MetricsModule,
     DatabaseModule,
     ScheduleModule.forRoot(),
+    MessagingModule,
+    RegistryModule,
+    EngineModule,
+    HealingModule,
     HealthModule,
   ],
 })

@@ -2,6 +2,7 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, text } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { AppConfig } from './config/app-config';
@@ -19,8 +20,10 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   const limit = config.BODY_LIMIT_BYTES;
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
-  express.use(json({ limit, type: ['application/json', 'application/*+json'] }));
-  express.use(text({ limit, type: [...YAML_TYPES, 'text/*'] }));
+  // The bytes as sent are kept too: a run payload is stored exactly as given.
+  const keepRaw = (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; };
+  express.use(json({ limit, type: ['application/json', 'application/*+json'], verify: keepRaw }));
+  express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
   express.use(raw({ limit, type: () => true }));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());

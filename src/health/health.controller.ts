@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { MessagingHealthIndicator } from '../messaging/messaging.health';
 
 @ApiTags('operations')
 @Controller('api/orchestration/health')
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly messaging: MessagingHealthIndicator,
   ) {}
 
   @Get()
@@ -16,6 +18,7 @@ export class HealthController {
   check() {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),
+      () => this.messaging.check('messaging'),
     ]);
   }
 }

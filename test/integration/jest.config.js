@@ -2,7 +2,7 @@
 module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
   testTimeout: 120_000,

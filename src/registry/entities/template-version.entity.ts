@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { OrchestrationTemplateEntity, TemplateType } from './orchestration-template.entity';
+import { OrchestrationTemplateEntity } from './orchestration-template.entity';
+import type { TemplateType } from './orchestration-template.entity';
 
 /** An immutable version of a template: runs pin the version they started with. */
 @Entity('orchestration_template_version')

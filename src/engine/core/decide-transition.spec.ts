@@ -1,0 +1,131 @@
+import { decideTransition } from './decide-transition';
+import type { Attempt, Plan, PlanStep } from './plan';
+import type { StepAction, StepRunStatus } from './run-status';
+
+const step = (name: string, seq: number, extra: Partial<PlanStep> = {}): PlanStep =>
+  ({ name, seq, undoable: true, retry: null, ...extra });
+const seqPlan: Plan = { type: 'sequential', steps: [step('a', 1), step('b', 2), step('c', 3)] };
+const parPlan: Plan = { type: 'parallel', steps: [step('a', 1), step('b', 2), step('c', 3)] };
+const at = (stepName: string, action: StepAction, status: StepRunStatus, attempt = 1): Attempt =>
+  ({ stepName, action, status, attempt });
+const names = (t: { dispatch: { stepName: string; action: string; attempt: number }[] }) =>
+  t.dispatch.map((d) => `${d.action}:${d.stepName}#${d.attempt}`);
+
+describe('decideTransition', () => {
+  describe('sequential', () => {
+    it('starts with the first stage only', () => {
+      const t = decideTransition(seqPlan, 'RUNNING', []);
+      expect([t.status, names(t)]).toEqual(['RUNNING', ['DO:a#1']]);
+    });
+
+    it('runs steps sharing a seq together, and waits for the whole stage', () => {
+      const plan: Plan = { type: 'sequential', steps: [step('a', 1), step('b', 1), step('c', 2)] };
+      expect(names(decideTransition(plan, 'RUNNING', []))).toEqual(['DO:a#1', 'DO:b#1']);
+      const half = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'DISPATCHED')];
+      expect(names(decideTransition(plan, 'RUNNING', half))).toEqual([]);
+      const whole = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED')];
+      expect(names(decideTransition(plan, 'RUNNING', whole))).toEqual(['DO:c#1']);
+    });
+
+    it('moves to the next step when one succeeds, and completes after the last', () => {
+      const t = decideTransition(seqPlan, 'RUNNING', [at('a', 'DO', 'SUCCEEDED')]);
+      expect(names(t)).toEqual(['DO:b#1']);
+      const all = ['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED'));
+      expect(decideTransition(seqPlan, 'RUNNING', all)).toEqual({ status: 'COMPLETED', dispatch: [] });
+    });
+
+    it('compensates in reverse order, one stage at a time', () => {
+      const attempts = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED')];
+      const t1 = decideTransition(seqPlan, 'RUNNING', attempts);
+      expect([t1.status, t1.failedStep, names(t1)]).toEqual(['COMPENSATING', 'c', ['UNDO:b#1']]);
+      const t2 = decideTransition(seqPlan, 'COMPENSATING', [...attempts, at('b', 'UNDO', 'SUCCEEDED')]);
+      expect(names(t2)).toEqual(['UNDO:a#1']);
+      const t3 = decideTransition(seqPlan, 'COMPENSATING',
+        [...attempts, at('b', 'UNDO', 'SUCCEEDED'), at('a', 'UNDO', 'SUCCEEDED')]);
+      expect(t3).toEqual({ status: 'FAILED', dispatch: [] });
+    });
+
+    it('fails at once when the first step fails: nothing to undo', () => {
+      expect(decideTransition(seqPlan, 'RUNNING', [at('a', 'DO', 'FAILED')]).status).toBe('FAILED');
+    });
+
+    it('skips steps that declare no undo', () => {
+      const plan: Plan = { type: 'sequential', steps: [step('a', 1), step('b', 2, { undoable: false }), step('c', 3)] };
+      const attempts = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED')];
+      expect(names(decideTransition(plan, 'RUNNING', attempts))).toEqual(['UNDO:a#1']);
+    });
+
+    it('records a failed undo and still runs the rest', () => {
+      const attempts = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED'),
+        at('b', 'UNDO', 'FAILED')];
+      expect(names(decideTransition(seqPlan, 'COMPENSATING', attempts))).toEqual(['UNDO:a#1']);
+      const end = decideTransition(seqPlan, 'COMPENSATING', [...attempts, at('a', 'UNDO', 'SUCCEEDED')]);
+      expect(end.status).toBe('COMPENSATION_FAILED');
+    });
+  });
+
+  describe('parallel', () => {
+    it('starts every step at once and completes when all succeeded', () => {
+      expect(names(decideTransition(parPlan, 'RUNNING', []))).toEqual(['DO:a#1', 'DO:b#1', 'DO:c#1']);
+      const all = ['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED'));
+      expect(decideTransition(parPlan, 'RUNNING', all).status).toBe('COMPLETED');
+    });
+
+    it('lets steps in flight finish, then undoes every success at once', () => {
+      const running = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('c', 'DO', 'DISPATCHED')];
+      const t1 = decideTransition(parPlan, 'RUNNING', running);
+      expect([t1.status, t1.failedStep, names(t1)]).toEqual(['COMPENSATING', 'b', []]);
+      const settled = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('c', 'DO', 'SUCCEEDED')];
+      expect(names(decideTransition(parPlan, 'COMPENSATING', settled))).toEqual(['UNDO:a#1', 'UNDO:c#1']);
+    });
+  });
+
+  describe('retries', () => {
+    const retry = { maxAttempts: 3, backoff: 'exponential' as const, initialDelaySeconds: 1, maxDelaySeconds: 10 };
+    const plan: Plan = { type: 'sequential', steps: [step('a', 1, { retry }), step('b', 2)] };
+
+    it('retries a failed step with backoff while attempts remain', () => {
+      const t = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'FAILED', 1)]);
+      expect(t.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 2, delayMs: 1000 }]);
+      const t2 = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'FAILED', 1), at('a', 'DO', 'FAILED', 2)]);
+      expect(t2.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 3, delayMs: 2000 }]);
+    });
+
+    it('fails the step once attempts are exhausted', () => {
+      const attempts = [1, 2, 3].map((n) => at('a', 'DO', 'FAILED', n));
+      expect(decideTransition(plan, 'RUNNING', attempts).status).toBe('FAILED');
+    });
+
+    it('retries a timed-out step even without a policy', () => {
+      const t = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'TIMED_OUT')]);
+      expect(names(t)).toEqual(['DO:b#2']);
+    });
+
+    it('retries a timed-out undo, and gives up after its attempts', () => {
+      const base = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED')];
+      expect(names(decideTransition(plan, 'COMPENSATING', [...base, at('a', 'UNDO', 'TIMED_OUT')])))
+        .toEqual(['UNDO:a#2']);
+      const out = [1, 2, 3].map((n) => at('a', 'UNDO', 'FAILED', n));
+      expect(decideTransition(plan, 'COMPENSATING', [...base, ...out]).status).toBe('COMPENSATION_FAILED');
+    });
+  });
+
+  describe('operator undo', () => {
+    it('undoes a completed run in reverse order and ends UNDONE', () => {
+      const done = ['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED'));
+      expect(names(decideTransition(seqPlan, 'UNDOING', done))).toEqual(['UNDO:c#1']);
+      const undone = [...done, ...['a', 'b', 'c'].map((n) => at(n, 'UNDO', 'SUCCEEDED'))];
+      expect(decideTransition(seqPlan, 'UNDOING', undone).status).toBe('UNDONE');
+    });
+
+    it('ends UNDO_FAILED when an undo ran out of attempts', () => {
+      const attempts = [at('a', 'DO', 'SUCCEEDED'), at('a', 'UNDO', 'FAILED')];
+      const plan: Plan = { type: 'sequential', steps: [step('a', 1)] };
+      expect(decideTransition(plan, 'UNDOING', attempts).status).toBe('UNDO_FAILED');
+    });
+  });
+
+  it('leaves terminal runs alone', () => {
+    expect(decideTransition(seqPlan, 'COMPLETED', [])).toEqual({ status: 'COMPLETED', dispatch: [] });
+  });
+});

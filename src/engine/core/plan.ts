@@ -1,0 +1,32 @@
+import type { RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { StepAction, StepRunStatus } from './run-status';
+
+/** What the decision logic needs of a template version's step. */
+export interface PlanStep {
+  name: string;
+  seq: number;
+  /** Whether the step has something to run on UNDO (a worker UNDO or an undo handler). */
+  undoable: boolean;
+  retry: RetryPolicy | null;
+}
+
+export interface Plan {
+  type: 'sequential' | 'parallel';
+  steps: PlanStep[];
+}
+
+/** One attempt of a DO or UNDO as the decision logic sees it. */
+export interface Attempt {
+  stepName: string;
+  action: StepAction;
+  attempt: number;
+  status: StepRunStatus;
+}
+
+/** A command the decision asks to send: attempt numbers are the decision's, never the caller's. */
+export interface Dispatch {
+  stepName: string;
+  action: StepAction;
+  attempt: number;
+  delayMs: number;
+}

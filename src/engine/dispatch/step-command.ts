@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import type { StepAction } from '../core/run-status';
+import type { HandlerSpec } from '../../registry/entities/step-template.entity';
+
+/** Everything a handler needs to perform one attempt of one DO or UNDO. */
+export interface StepCommand {
+  flowId: string;
+  orchName: string;
+  stepName: string;
+  action: StepAction;
+  attempt: number;
+  /** Unique per attempt: workers use it to count (and dedupe) effects. */
+  commandId: string;
+  objectType: string;
+  /** The run payload: parsed JSON when the run was started with JSON, else a string (base64 for binary). */
+  payload: unknown;
+  payloadEncoding: 'json' | 'text' | 'base64';
+  /** Outputs of the steps that succeeded so far, by step name. */
+  outputs: Record<string, unknown>;
+  correlationId: string;
+  /** For DO, the step's handler; for UNDO, the step's undo spec (a worker UNDO is `{type: 'worker'}`). */
+  handler: HandlerSpec;
+  /** Not before this time (retry backoff). */
+  notBefore: Date;
+  timeoutSeconds: number;
+}
+
+/**
+ * Sends a step command on its way inside the caller's transaction: a worker command becomes an
+ * outbox row, a built-in handler's command becomes a job row its runner claims. One per handler type.
+ */
+export abstract class StepDispatcher {
+  abstract readonly type: string;
+  /** Returns where the command went (a topic, a connection name), for the step run's `target`. */
+  abstract dispatch(manager: EntityManager, command: StepCommand): Promise<string>;
+}

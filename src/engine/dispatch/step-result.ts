@@ -1,0 +1,27 @@
+import type { StepAction } from '../core/run-status';
+
+/** The outcome of one attempt, whether a worker replied or a built-in handler finished. */
+export interface StepResult {
+  flowId: string;
+  stepName: string;
+  action: StepAction;
+  status: 'SUCCESS' | 'FAILED';
+  /** Absent in the original reply format: then the attempt in flight is meant. */
+  attempt?: number;
+  commandId?: string;
+  output?: unknown;
+  error?: string;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | 'not-in-flight';
+
+/** The consumed message a result came from: recorded with its effect, so a redelivery changes nothing. */
+export interface InboxKey {
+  consumer: string;
+  messageId: string;
+}
+
+/** Port into the engine: applies a step result to its run exactly once. */
+export abstract class StepResultSink {
+  abstract apply(result: StepResult, inbox?: InboxKey): Promise<ApplyOutcome>;
+}

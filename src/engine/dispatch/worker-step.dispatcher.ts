@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { WorkerDirectory } from '../worker-directory';
+import { StepCommand, StepDispatcher } from './step-command';
+import { TransactionOutbox } from './transaction-outbox';
+
+/** Sends DO/UNDO commands to a registered worker's topic, through the outbox. */
+@Injectable()
+export class WorkerStepDispatcher extends StepDispatcher {
+  readonly type = 'worker';
+
+  constructor(private readonly workers: WorkerDirectory, private readonly outbox: TransactionOutbox) {
+    super();
+  }
+
+  async dispatch(m: EntityManager, c: StepCommand): Promise<string> {
+    const topic = await this.workers.topicFor(m, c.orchName, c.stepName, c.objectType);
+    if (!topic) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `No worker is registered for step ${c.stepName}`);
+    const body = {
+      flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt,
+      commandId: c.commandId, objectType: c.objectType, payload: c.payload, payloadEncoding: c.payloadEncoding,
+      outputs: c.outputs, correlationId: c.correlationId,
+    };
+    // Only a retry with backoff is delayed; anything else goes out right after the commit.
+    const delayed = c.notBefore.getTime() > Date.now();
+    await this.outbox.add(m, [{
+      topic, key: c.flowId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
+      headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },
+    }]);
+    return topic;
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { RegistryModule } from '../registry/registry.module';
+import { DemoWorker } from './demo/demo-worker.service';
+import { StepDispatcher } from './dispatch/step-command';
+import { StepDispatchers } from './dispatch/step-dispatchers';
+import { StepResultSink } from './dispatch/step-result';
+import { TransactionOutbox } from './dispatch/transaction-outbox';
+import { WorkerStepDispatcher } from './dispatch/worker-step.dispatcher';
+import { ExecutionStartConsumer } from './messages/execution-start.consumer';
+import { StepReplyConsumer } from './messages/step-reply.consumer';
+import { RunExecutor } from './run-executor.service';
+import { RunQueryService } from './run-query.service';
+import { RunRepository } from './run.repository';
+import { RunTransitions } from './run-transitions';
+import { RunsController } from './runs.controller';
+import { TemplatePlans } from './template-plans';
+import { WorkerDirectory } from './worker-directory';
+
+
+@Module({
+  imports: [RegistryModule],
+  controllers: [RunsController],
+  providers: [
+    RunExecutor, RunTransitions, RunRepository, RunQueryService, TemplatePlans, WorkerDirectory, TransactionOutbox,
+    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
+    { provide: StepResultSink, useExisting: RunExecutor },
+    {
+      provide: StepDispatchers,
+      inject: [WorkerStepDispatcher],
+      useFactory: (worker: WorkerStepDispatcher) => new StepDispatchers([worker] as StepDispatcher[]),
+    },
+  ],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, TransactionOutbox],
+})
+export class EngineModule {}

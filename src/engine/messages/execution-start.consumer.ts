@@ -1,0 +1,53 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../../common/errors/app-error';
+import { AppConfig } from '../../config/app-config';
+import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
+import { MessageConsumer } from '../../messaging/message-consumer';
+import { RunExecutor } from '../run-executor.service';
+import { parseMessage } from './parse-message';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * `{orchName, payload, idempotencyKey?, correlationId?, contentType?}`: a string payload is
+ * base64 (bytes, `contentType` or application/octet-stream); anything else is JSON.
+ */
+const startSchema = z.object({
+  orchName: z.string().min(1),
+  payload: z.unknown(),
+  idempotencyKey: z.string().min(1).max(255).optional(),
+  correlationId: z.string().regex(/^[\w.:-]{1,128}$/).optional(),
+  contentType: z.string().max(255).optional(),
+}).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
+
+/** Runs started over the execution topic take the same path as REST. */
+@Injectable()
+export class ExecutionStartConsumer implements OnApplicationBootstrap {
+  constructor(private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.subscribe({
+      topic: this.config.TOPIC_EXECUTION_START, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+    });
+  }
+
+  private async handle(message: IncomingMessage): Promise<void> {
+    const start = parseMessage(startSchema, message.body);
+    const binary = typeof start.payload === 'string';
+    try {
+      await this.executor.start({
+        orchName: start.orchName,
+        payload: binary ? Buffer.from(start.payload as string, 'base64') : Buffer.from(JSON.stringify(start.payload ?? null)),
+        contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
+        correlationId: start.correlationId ?? message.headers['x-correlation-id'] ?? randomUUID(),
+        // Without a key, a redelivered start message must not start a second run.
+        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`,
+      });
+    } catch (e) {
+      if (e instanceof AppError) throw new PoisonMessageError(`${e.code}: ${e.message}`);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { PoisonMessageError } from '../../messaging/message';
+
+/** Parses a JSON message body against a schema; anything else can never succeed, so it is poison. */
+export function parseMessage<T extends z.ZodType>(schema: T, body: Buffer): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new PoisonMessageError(`not JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+    throw new PoisonMessageError(`invalid message: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

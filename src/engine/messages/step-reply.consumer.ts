@@ -1,0 +1,23 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import type { IncomingMessage } from '../../messaging/message';
+import { MessageConsumer } from '../../messaging/message-consumer';
+import { RunExecutor } from '../run-executor.service';
+import { parseMessage } from './parse-message';
+import { stepReplySchema, toStepResult } from './step-reply.schema';
+
+/** Worker replies: malformed ones are dead-lettered; the rest are applied exactly once. */
+@Injectable()
+export class StepReplyConsumer implements OnApplicationBootstrap {
+  constructor(private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    const topic = this.config.TOPIC_REPLY;
+    return this.consumer.subscribe({ topic, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m) });
+  }
+
+  private async handle(message: IncomingMessage): Promise<void> {
+    const reply = parseMessage(stepReplySchema, message.body);
+    await this.executor.apply(toStepResult(reply), { consumer: message.topic, messageId: message.id });
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { StepResult } from '../dispatch/step-result';
+
+/**
+ * A worker's reply, in the original Orchestrator Service format plus optional `output`,
+ * `commandId` and `attempt`. Extra fields are tolerated: workers built for the original
+ * service may send more than we read.
+ */
+export const stepReplySchema = z.object({
+  flowId: z.uuid(),
+  orchName: z.string().optional(),
+  stepName: z.string().min(1),
+  action: z.enum(['DO', 'UNDO']),
+  metadata: z.object({
+    status: z.enum(['SUCCESS', 'FAILED']),
+    error: z.string().nullish(),
+  }),
+  output: z.unknown().optional(),
+  commandId: z.uuid().optional(),
+  attempt: z.number().int().positive().optional(),
+});
+
+export type StepReply = z.infer<typeof stepReplySchema>;
+
+export function toStepResult(reply: StepReply): StepResult {
+  return {
+    flowId: reply.flowId, stepName: reply.stepName, action: reply.action, status: reply.metadata.status,
+    attempt: reply.attempt, commandId: reply.commandId, output: reply.output, error: reply.metadata.error ?? undefined,
+  };
+}

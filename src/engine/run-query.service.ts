@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Between, DataSource, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { Page, pageOf, skipOf } from '../common/pagination';
+import { encodePayload } from './core/run-payload';
+import { RUN_STATUSES, TERMINAL_RUN_STATUSES } from './core/run-status';
+import type { RunDetailDto, RunQueryDto, RunSummaryDto } from './dto/run.dto';
+import { OrchestrationRunEntity } from './entities/orchestration-run.entity';
+import { RunEventEntity } from './entities/run-event.entity';
+import { StepRunEntity } from './entities/step-run.entity';
+
+const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
+  flowId: r.flowId, orchName: r.orchName, templateVersion: r.templateVersion, status: r.status, failedStep: r.failedStep,
+  error: r.error, correlationId: r.correlationId, createdAt: r.createdAt, updatedAt: r.updatedAt, finishedAt: r.finishedAt,
+});
+
+const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
+
+/** Read side of runs: lists, the timeline of one run, and what unfinished runs wait for. */
+@Injectable()
+export class RunQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(q: RunQueryDto): Promise<Page<RunSummaryDto>> {
+    const where: FindOptionsWhere<OrchestrationRunEntity> = {};
+    if (q.orchName) where.orchName = q.orchName;
+    if (q.status) where.status = q.status;
+    else if (q.stuck) where.status = In(UNFINISHED);
+    if (q.from && q.to) where.createdAt = Between(q.from, q.to);
+    else if (q.from) where.createdAt = MoreThanOrEqual(q.from);
+    else if (q.to) where.createdAt = LessThan(q.to);
+    const [rows, total] = await this.dataSource.getRepository(OrchestrationRunEntity).findAndCount({
+      where, order: { createdAt: q.stuck ? 'ASC' : 'DESC' }, skip: skipOf(q), take: q.pageSize,
+    });
+    const items = rows.map(summaryOf);
+    if (q.stuck) await this.describeWaits(items);
+    return pageOf(items, total, q);
+  }
+
+  async get(flowId: string): Promise<RunDetailDto> {
+    const run = await this.dataSource.getRepository(OrchestrationRunEntity).findOneBy({ flowId });
+    if (!run) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
+    const [steps, events] = await Promise.all([
+      this.dataSource.getRepository(StepRunEntity).find({ where: { flowId }, order: { id: 'ASC' } }),
+      this.dataSource.getRepository(RunEventEntity).find({ where: { flowId }, order: { id: 'ASC' } }),
+    ]);
+    const summary = summaryOf(run);
+    if (UNFINISHED.includes(run.status)) await this.describeWaits([summary]);
+    return {
+      ...summary, contentType: run.contentType, ...encodePayload(run.payload, run.contentType),
+      steps: steps.map(({ id: _id, flowId: _f, createdAt: _c, ...s }) => s),
+      events: events.map(({ at, kind, stepName, reason }) => ({ at, kind, stepName, reason })),
+    };
+  }
+
+  /** Names what each unfinished run waits for: workers, steps in flight (and until when), or a retry. */
+  private async describeWaits(runs: RunSummaryDto[]): Promise<void> {
+    const open = runs.filter((r) => !TERMINAL_RUN_STATUSES.includes(r.status as never));
+    if (open.length === 0) return;
+    const inFlight = await this.dataSource.getRepository(StepRunEntity).find({
+      where: { flowId: In(open.map((r) => r.flowId)), status: 'DISPATCHED' }, order: { id: 'ASC' },
+    });
+    const templates: { orch_name: string; missing_steps: string[] }[] = await this.dataSource.query(
+      `SELECT orch_name, missing_steps FROM orchestration_template WHERE orch_name = ANY($1)`, [open.map((r) => r.orchName)]);
+    for (const run of open) {
+      if (run.status === 'WAITING_FOR_WORKERS') {
+        const missing = templates.find((t) => t.orch_name === run.orchName)?.missing_steps ?? [];
+        run.waitingFor = `workers for steps: ${missing.join(', ') || '(none missing: starts on the next healer tick)'}`;
+        continue;
+      }
+      const steps = inFlight.filter((s) => s.flowId === run.flowId);
+      run.waitingFor = steps.length === 0 ? 'the engine to dispatch the next step (the healer will)'
+        : steps.map((s) => `${s.action} ${s.stepName} attempt ${s.attempt} on ${s.target ?? 'no target'} (` +
+          `${s.dispatchedAt > new Date() ? `retry due ${s.dispatchedAt.toISOString()}` : `deadline ${s.deadlineAt.toISOString()}`})`).join('; ');
+    }
+  }
+}

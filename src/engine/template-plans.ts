@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { StepTemplateEntity } from '../registry/entities/step-template.entity';
+import { TemplateRepository } from '../registry/template.repository';
+import type { Plan } from './core/plan';
+
+export interface LoadedPlan {
+  plan: Plan;
+  steps: Map<string, StepTemplateEntity>;
+}
+
+/**
+ * Template versions never change once written, so each is read from the database once per
+ * process and then served from memory on every transition.
+ */
+@Injectable()
+export class TemplatePlans {
+  private readonly cache = new Map<string, Promise<LoadedPlan>>();
+
+  constructor(private readonly templates: TemplateRepository) {}
+
+  /** Pass the transaction's manager when called inside one (PGlite has a single connection). */
+  get(templateId: string, version: number, m?: EntityManager): Promise<LoadedPlan> {
+    const key = `${templateId}:${version}`;
+    let loaded = this.cache.get(key);
+    if (!loaded) {
+      loaded = this.load(templateId, version, m);
+      this.cache.set(key, loaded);
+      loaded.catch(() => this.cache.delete(key));
+    }
+    return loaded;
+  }
+
+  private async load(templateId: string, version: number, m?: EntityManager): Promise<LoadedPlan> {
+    const type = await this.templates.typeOfVersion(templateId, version, m);
+    const steps = await this.templates.stepsOf(templateId, version, m);
+    return {
+      plan: {
+        type,
+        steps: steps.map((s) => ({ name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry })),
+      },
+      steps: new Map(steps.map((s) => [s.name, s])),
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import { HandlerHttpError } from '../http/handler-http-error';
+import type { HttpResponse, HttpTransport } from '../http/http-transport';
+import { awxErrorMessage } from './awx-errors';
+
+export type AwxTemplateKind = 'job_template' | 'workflow_job_template';
+export type AwxJobKind = 'job' | 'workflow_job';
+
+/** Fields of a job we keep (stored as the response payload): never extra_vars or job_env. */
+const KEPT_FIELDS = [
+  'id', 'type', 'url', 'name', 'status', 'failed', 'started', 'finished', 'elapsed', 'job_explanation',
+  'launch_type', 'artifacts', 'ignored_fields', 'job_template', 'workflow_job_template', 'unified_job_template',
+] as const;
+
+export interface AwxLaunchResult {
+  jobId: string;
+  jobType: AwxJobKind;
+  /** Fields AWX dropped from the launch request (not prompted on launch); warn when non-empty. */
+  ignoredFields: Record<string, unknown>;
+  response: Record<string, unknown>;
+}
+
+export interface AwxJob {
+  id: string;
+  type: AwxJobKind;
+  status: string;
+  artifacts?: unknown;
+  jobExplanation?: string;
+  response: Record<string, unknown>;
+}
+
+const TEMPLATE_PATH: Record<AwxTemplateKind, string> = { job_template: 'job_templates', workflow_job_template: 'workflow_job_templates' };
+const JOB_PATH: Record<AwxJobKind, string> = { job: 'jobs', workflow_job: 'workflow_jobs' };
+
+function keep(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of KEPT_FIELDS) if (body[key] !== undefined) out[key] = body[key];
+  return out;
+}
+
+function parseObject(res: HttpResponse, what: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(res.text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new HandlerHttpError(res.status, false, `${what}: unexpected response body (not a JSON object)`);
+}
+
+function idOf(value: unknown): string | undefined {
+  return (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value))
+    ? String(value) : undefined;
+}
+
+/** AWX / Automation Controller REST client. Every path ends in a slash, as AWX routes require. */
+export class AwxClient {
+  constructor(private readonly http: HttpTransport) {}
+
+  async launch(kind: AwxTemplateKind, templateId: number, extraVars: Record<string, unknown>): Promise<AwxLaunchResult> {
+    const what = `AWX launch of ${kind} ${templateId}`;
+    const res = await this.http.send('POST', `/${TEMPLATE_PATH[kind]}/${templateId}/launch/`, { body: { extra_vars: extraVars }, what });
+    if (res.status < 200 || res.status >= 300) throw this.http.errorFor(res, what, awxErrorMessage);
+    const body = parseObject(res, what);
+    // A job template answers `job`, a workflow (and a sliced job template) `workflow_job`.
+    const workflowJob = idOf(body.workflow_job);
+    const job = idOf(body.job);
+    const jobType: AwxJobKind | undefined = workflowJob ? 'workflow_job' : job ? 'job'
+      : body.type === 'job' || body.type === 'workflow_job' ? body.type : undefined;
+    const jobId = workflowJob ?? job ?? idOf(body.id);
+    if (!jobType || !jobId) throw new HandlerHttpError(res.status, false, `${what}: the response names no job or workflow_job`);
+    const ignored = body.ignored_fields;
+    const ignoredFields = ignored && typeof ignored === 'object' && !Array.isArray(ignored) ? ignored as Record<string, unknown> : {};
+    return { jobId, jobType, ignoredFields, response: { ...keep(body), [jobType]: Number(jobId) } };
+  }
+
+  async getJob(jobType: AwxJobKind, jobId: string): Promise<AwxJob> {
+    const what = `AWX status of ${jobType} ${jobId}`;
+    const res = await this.http.send('GET', `/${JOB_PATH[jobType]}/${encodeURIComponent(jobId)}/`, { what });
+    if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
+    const body = parseObject(res, what);
+    if (typeof body.status !== 'string') throw new HandlerHttpError(res.status, false, `${what}: the response has no status`);
+    return {
+      id: jobId, type: jobType, status: body.status,
+      artifacts: body.artifacts,
+      jobExplanation: typeof body.job_explanation === 'string' && body.job_explanation ? body.job_explanation : undefined,
+      response: keep(body),
+    };
+  }
+
+  /** 202: cancel accepted (keep polling: a workflow job cancels after its spawned jobs); 405: not cancellable. */
+  async cancel(jobType: AwxJobKind, jobId: string): Promise<'accepted' | 'not-cancellable'> {
+    const what = `AWX cancel of ${jobType} ${jobId}`;
+    const res = await this.http.send('POST', `/${JOB_PATH[jobType]}/${encodeURIComponent(jobId)}/cancel/`, { what });
+    if (res.status === 202 || res.status === 200 || res.status === 204) return 'accepted';
+    if (res.status === 405) return 'not-cancellable';
+    throw this.http.errorFor(res, what, awxErrorMessage);
+  }
+}

@@ -1,0 +1,238 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidationError, validateSync,
+} from 'class-validator';
+import { ConfigError } from '../config/load-config';
+
+/*
+ * Built-in AWX / Operations Orchestration handlers: configuration (README text).
+ *
+ * Connections come only from the environment; a template names a connection, it never carries a URL
+ * or a credential. The unprefixed variables define the connection named `default`; more connections
+ * are listed in AWX_CONNECTIONS / OO_CONNECTIONS and configured with the name upper-cased in the
+ * variable (AWX_CONNECTIONS=prod,lab → AWX_PROD_HOST, AWX_LAB_TOKEN, ...). A step picks one with
+ * `connection: prod`; without it, `default`. Names: letters, digits, underscores; matched
+ * case-insensitively.
+ *
+ * Per AWX connection (prefix AWX_ or AWX_<NAME>_):
+ *   AWX_HOST                 base URL, e.g. https://awx.example.com (no credentials in the URL)
+ *   AWX_API_PREFIX           /api/v2 (default); /api/controller/v2 behind the AAP 2.5+ gateway
+ *   AWX_TOKEN                OAuth2/personal token, sent as `Authorization: Bearer` (preferred;
+ *                            AAP 2.7 removed Basic). Wins over username/password when both are set.
+ *   AWX_USERNAME, AWX_PASSWORD   Basic auth, when no token is set
+ *   AWX_ALLOW_INVALID_SSL    false (default); true accepts self-signed/invalid certificates (test only)
+ *   AWX_CONNECT_TIMEOUT_MS   10000
+ *   AWX_REQUEST_TIMEOUT_MS   30000 (time to response headers, and between body chunks)
+ *   AWX_TRACE_EXTRA_VARS     true: add baton_flow_id, baton_step, baton_command_id to extra_vars.
+ *                            Workflow job templates reject extra_vars they do not prompt for (400):
+ *                            enable "Prompt on launch" for variables there, or set this to false.
+ * Per OO connection (prefix OO_ or OO_<NAME>_):
+ *   OO_HOST                  base URL including the context path, e.g. https://oo.example.com:8443/oo
+ *   OO_API_PREFIX            /rest/v2 (default); e.g. /rest/latest
+ *   OO_USERNAME, OO_PASSWORD Basic auth (stateless, no session cookie, so no CSRF token is needed)
+ *   OO_TOKEN                 Bearer token instead of Basic
+ *   OO_ALLOW_INVALID_SSL, OO_CONNECT_TIMEOUT_MS, OO_REQUEST_TIMEOUT_MS   as for AWX
+ *   OO_STATUS_ENDPOINT       summary (default: GET executions/{id}/summary) or execution-log
+ * Shared by all connections:
+ *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
+ *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
+ *   HANDLER_LEASE_MS                  120000 how long a claimed job is reserved for one instance; must
+ *                                            exceed every connection's connect + request timeout
+ *   HANDLER_JOB_POLL_INTERVAL_MS      5000   between two status polls of one job
+ *   HANDLER_JOB_MAX_POLLS             1440   polls before the step fails with a timeout (2 h at 5 s);
+ *                                            polls while an OO flow is PAUSED do not count
+ *   HANDLER_LAUNCH_MAX_ATTEMPTS       5      launch attempts (retries only on network errors,
+ *                                            timeouts, 5xx and 429)
+ *   HANDLER_LAUNCH_BACKOFF_INITIAL_MS 5000   delay after the first failed attempt
+ *   HANDLER_LAUNCH_BACKOFF_MULTIPLIER 2      each further delay is multiplied by this
+ *   HANDLER_LAUNCH_BACKOFF_MAX_MS     120000 cap on one delay
+ */
+
+export const TARGET_TYPES = ['awx', 'oo'] as const;
+export type TargetKind = (typeof TARGET_TYPES)[number];
+export const DEFAULT_CONNECTION = 'default';
+export const OO_STATUS_ENDPOINTS = ['summary', 'execution-log'] as const;
+export type OoStatusEndpoint = (typeof OO_STATUS_ENDPOINTS)[number];
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+    ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+/** Settings shared by every connection; property names are the variable names. */
+export class HandlerSettings {
+  @IsInt() @Min(5) HANDLER_POLL_INTERVAL_MS: number = 1000;
+  @IsInt() @Min(1) @Max(100) HANDLER_BATCH_SIZE: number = 10;
+  @IsInt() @Min(50) HANDLER_LEASE_MS: number = 120_000;
+  @IsInt() @Min(1) HANDLER_JOB_POLL_INTERVAL_MS: number = 5000;
+  @IsInt() @Min(1) HANDLER_JOB_MAX_POLLS: number = 1440;
+  @IsInt() @Min(1) @Max(100) HANDLER_LAUNCH_MAX_ATTEMPTS: number = 5;
+  @IsInt() @Min(1) HANDLER_LAUNCH_BACKOFF_INITIAL_MS: number = 5000;
+  @IsNumber() @Min(1) HANDLER_LAUNCH_BACKOFF_MULTIPLIER: number = 2;
+  @IsInt() @Min(1) HANDLER_LAUNCH_BACKOFF_MAX_MS: number = 120_000;
+}
+
+/** One connection's variables without their AWX_/AWX_<NAME>_ prefix. */
+class ConnectionEnv {
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_valid_protocol: true },
+    { message: 'HOST must be an http(s) URL' })
+  HOST!: string;
+
+  @Matches(/^\/[\w\-./]*$/, { message: 'API_PREFIX must be a path starting with /' })
+  API_PREFIX!: string;
+
+  @IsOptional() @IsString() USERNAME?: string;
+  @IsOptional() @IsString() PASSWORD?: string;
+  @IsOptional() @IsString() TOKEN?: string;
+  @Transform(toBool) @IsBoolean() ALLOW_INVALID_SSL: boolean = false;
+  @IsInt() @Min(1) CONNECT_TIMEOUT_MS: number = 10_000;
+  @IsInt() @Min(1) REQUEST_TIMEOUT_MS: number = 30_000;
+  @Transform(toBool) @IsBoolean() TRACE_EXTRA_VARS: boolean = true;
+  @IsIn(OO_STATUS_ENDPOINTS) STATUS_ENDPOINT: OoStatusEndpoint = 'summary';
+}
+
+const CONNECTION_KEYS = Object.keys(new ConnectionEnv()).concat(['HOST', 'API_PREFIX', 'USERNAME', 'PASSWORD', 'TOKEN']);
+const DEFAULT_PREFIX: Record<TargetKind, string> = { awx: '/api/v2', oo: '/rest/v2' };
+
+/** A resolved connection. Credentials stay in here: never log or serialise this object. */
+export interface ConnectionConfig {
+  kind: TargetKind;
+  name: string;
+  baseUrl: string;
+  apiPrefix: string;
+  auth: { scheme: 'bearer'; token: string } | { scheme: 'basic'; username: string; password: string };
+  allowInvalidSsl: boolean;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** AWX only. */
+  traceExtraVars: boolean;
+  /** OO only. */
+  statusEndpoint: OoStatusEndpoint;
+}
+
+export class HandlersConfig {
+  constructor(
+    readonly settings: HandlerSettings,
+    private readonly connections: ReadonlyMap<string, ConnectionConfig>,
+  ) {
+    // Credentials must not leak through JSON.stringify / util.inspect of the config object.
+    Object.defineProperty(this, 'connections', { enumerable: false });
+  }
+
+  connection(kind: TargetKind, name: string = DEFAULT_CONNECTION): ConnectionConfig | undefined {
+    return this.connections.get(`${kind}:${name.toLowerCase()}`);
+  }
+
+  /** `awx:default`, `oo:prod`, ...: what is configured, without secrets. */
+  connectionNames(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  /** Every secret, so that text about to be logged or stored can be scrubbed of them. */
+  secrets(): string[] {
+    const out: string[] = [];
+    for (const c of this.connections.values()) {
+      if (c.auth.scheme === 'bearer') out.push(c.auth.token);
+      else out.push(c.auth.password, Buffer.from(`${c.auth.username}:${c.auth.password}`).toString('base64'));
+    }
+    return out.filter((s) => s.length >= 4);
+  }
+}
+
+function describe(errors: ValidationError[], prefix: string): string[] {
+  return errors.map((e) => {
+    const message = Object.values(e.constraints ?? {}).at(-1) ?? 'is invalid';
+    return `${prefix}${message.startsWith(e.property) ? message : `${e.property}: ${message}`}`;
+  });
+}
+
+function pick(env: NodeJS.ProcessEnv, key: string): string | undefined {
+  const value = env[key];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function loadConnection(kind: TargetKind, name: string, prefix: string, env: NodeJS.ProcessEnv,
+  problems: string[]): ConnectionConfig | undefined {
+  const raw: Record<string, unknown> = { API_PREFIX: DEFAULT_PREFIX[kind] };
+  for (const key of CONNECTION_KEYS) {
+    const value = pick(env, `${prefix}${key}`);
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = plainToInstance(ConnectionEnv, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const found = describe(validateSync(parsed), prefix);
+  if (parsed.HOST && /^[a-z]+:\/\/[^/]*@/i.test(parsed.HOST)) {
+    found.push(`${prefix}HOST must not contain credentials; use ${prefix}USERNAME/${prefix}PASSWORD or ${prefix}TOKEN`);
+  }
+  if (parsed.PASSWORD !== undefined && parsed.USERNAME === undefined) found.push(`${prefix}PASSWORD is set without ${prefix}USERNAME`);
+  if (!parsed.TOKEN && !(parsed.USERNAME && parsed.PASSWORD)) {
+    found.push(`${prefix}TOKEN or ${prefix}USERNAME and ${prefix}PASSWORD must be set`);
+  }
+  if (found.length) {
+    problems.push(...found);
+    return undefined;
+  }
+  return {
+    kind, name,
+    baseUrl: parsed.HOST.replace(/\/+$/, ''),
+    apiPrefix: `/${parsed.API_PREFIX.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, ''),
+    auth: parsed.TOKEN ? { scheme: 'bearer', token: parsed.TOKEN }
+      : { scheme: 'basic', username: parsed.USERNAME!, password: parsed.PASSWORD! },
+    allowInvalidSsl: parsed.ALLOW_INVALID_SSL,
+    connectTimeoutMs: parsed.CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    traceExtraVars: parsed.TRACE_EXTRA_VARS,
+    statusEndpoint: parsed.STATUS_ENDPOINT,
+  };
+}
+
+function loadConnections(kind: TargetKind, env: NodeJS.ProcessEnv, problems: string[], into: Map<string, ConnectionConfig>) {
+  const upper = kind.toUpperCase();
+  if (pick(env, `${upper}_HOST`)) {
+    const c = loadConnection(kind, DEFAULT_CONNECTION, `${upper}_`, env, problems);
+    if (c) into.set(`${kind}:${DEFAULT_CONNECTION}`, c);
+  }
+  const list = pick(env, `${upper}_CONNECTIONS`);
+  for (const rawName of (list ?? '').split(',').map((n) => n.trim()).filter(Boolean)) {
+    if (!/^[A-Za-z0-9_]{1,50}$/.test(rawName)) {
+      problems.push(`${upper}_CONNECTIONS: connection name "${rawName}" may only contain letters, digits and _`);
+      continue;
+    }
+    const name = rawName.toLowerCase();
+    if (into.has(`${kind}:${name}`)) {
+      problems.push(`${upper}_CONNECTIONS: connection "${rawName}" is defined twice`);
+      continue;
+    }
+    const prefix = `${upper}_${rawName.toUpperCase()}_`;
+    if (!pick(env, `${prefix}HOST`)) {
+      problems.push(`${prefix}HOST must be set (connection "${rawName}" is listed in ${upper}_CONNECTIONS)`);
+      continue;
+    }
+    const c = loadConnection(kind, name, prefix, env, problems);
+    if (c) into.set(`${kind}:${name}`, c);
+  }
+}
+
+/**
+ * Reads and validates the AWX_*, OO_* and HANDLER_* variables from the environment it is given;
+ * throws one ConfigError naming every bad variable (never echoing a value).
+ */
+export function loadHandlersConfig(env: NodeJS.ProcessEnv): HandlersConfig {
+  const problems: string[] = [];
+  const defaults = new HandlerSettings();
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) raw[key] = pick(env, key) ?? defaults[key as keyof HandlerSettings];
+  const settings = plainToInstance(HandlerSettings, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  problems.push(...describe(validateSync(settings, { forbidUnknownValues: true }), ''));
+
+  const connections = new Map<string, ConnectionConfig>();
+  for (const kind of TARGET_TYPES) loadConnections(kind, env, problems, connections);
+  for (const c of connections.values()) {
+    // A claimed job must finish its HTTP call before its lease runs out, or a second instance may
+    // take it over while the first is still talking to the server.
+    if (c.connectTimeoutMs + c.requestTimeoutMs >= settings.HANDLER_LEASE_MS) {
+      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the connect + request timeout `
+        + `of ${c.kind} connection "${c.name}" (${c.connectTimeoutMs + c.requestTimeoutMs} ms)`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return new HandlersConfig(settings, connections);
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { StepResultSink } from '../engine/dispatch/step-result';
+import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
+import { HandlerMetrics } from './handler-metrics';
+import { JobExecutionRepository } from './job-execution.repository';
+import { JobExecutionsController } from './job-executions.controller';
+import { JOB_RESULT_SINK, JobRunner, ResultSinkSource } from './job-runner.service';
+import { JobTargets } from './job-targets';
+import { OoStepDispatcher } from './oo/oo-step.dispatcher';
+
+/**
+ * Built-in AWX and OO step handlers. Needs, from elsewhere: HandlersConfig (the config module:
+ * `loadHandlersConfig(process.env)`), the DataSource, Metrics, and the engine's StepResultSink
+ * (looked up when the first result is reported, so the engine may import this module for the
+ * dispatchers without a cycle). Exports the two dispatchers for the engine's registry.
+ */
+@Module({
+  controllers: [JobExecutionsController],
+  providers: [
+    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, AwxStepDispatcher, OoStepDispatcher,
+    {
+      provide: JOB_RESULT_SINK,
+      inject: [ModuleRef],
+      useFactory: (moduleRef: ModuleRef): ResultSinkSource => {
+        let sink: StepResultSink | undefined;
+        return () => {
+          sink ??= moduleRef.get<StepResultSink, StepResultSink>(StepResultSink, { strict: false });
+          return sink;
+        };
+      },
+    },
+  ],
+  exports: [AwxStepDispatcher, OoStepDispatcher, JobExecutionRepository, JobRunner],
+})
+export class HandlersModule {}

@@ -1,0 +1,65 @@
+/**
+ * A failed call to AWX or OO. `retriable` is true only for network errors, timeouts, 5xx and 429:
+ * everything else (400, 401, 403, 404, TLS verification, redirects) fails the step at once.
+ * The message never contains credentials (see redact.ts).
+ */
+export class HandlerHttpError extends Error {
+  constructor(
+    /** HTTP status, or null when no response arrived (network error, timeout). */
+    readonly status: number | null,
+    readonly retriable: boolean,
+    message: string,
+    /** From a 429/503 Retry-After header, when given. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'HandlerHttpError';
+  }
+}
+
+export function isRetriableStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+]);
+const NOT_RETRIABLE_CODES = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']);
+
+function codeOf(error: unknown): string | undefined {
+  // undici wraps socket errors: the interesting code may sit on the cause.
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Classifies an error thrown before any response arrived. */
+export function fromTransportError(error: unknown, what: string, allowInvalidSslVar: string): HandlerHttpError {
+  const code = codeOf(error);
+  const detail = (error as Error)?.message ?? String(error);
+  if (code && TLS_CODES.has(code)) {
+    return new HandlerHttpError(null, false, `${what}: TLS certificate verification failed (${code}: ${detail}); `
+      + `for a test server with a self-signed certificate set ${allowInvalidSslVar}=true`);
+  }
+  if (code && NOT_RETRIABLE_CODES.has(code)) return new HandlerHttpError(null, false, `${what}: ${detail}`);
+  if (code?.endsWith('TIMEOUT') || code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
+    return new HandlerHttpError(null, true, `${what}: timed out (${code ?? 'timeout'})`);
+  }
+  return new HandlerHttpError(null, true, `${what}: network error (${code ?? 'unknown'}: ${detail})`);
+}

@@ -1,0 +1,132 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { HandlerSettings } from './handlers-config';
+import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
+import type { JobExecutionRepository } from './job-execution.repository';
+
+/** What the claimer leased a row for; the work itself happens after the claim has committed. */
+export type JobAction = 'launch' | 'poll' | 'cancel' | 'report';
+
+export interface ClaimedJob {
+  row: JobExecutionEntity;
+  action: JobAction;
+}
+
+const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
+
+export function logContext(row: JobExecutionEntity): Record<string, unknown> {
+  return {
+    flowId: row.flowId, step: row.stepName, action: row.action, attempt: row.attempt,
+    correlationId: row.correlationId, jobExecutionId: row.id, target: `${row.targetType}:${row.connection}`,
+  };
+}
+
+/**
+ * Claims due job rows in one short transaction (FOR UPDATE SKIP LOCKED) and leases them: the
+ * due time moves forward by HANDLER_LEASE_MS and the version is bumped, so no other instance
+ * (nor an older claim of ours) acts on them until the work is done or the lease runs out.
+ * An UNDO waiting for its DO's job to end is settled here, in the database only.
+ */
+export class JobClaimer {
+  private readonly logger = new Logger('JobRunner');
+
+  constructor(private readonly repo: JobExecutionRepository, private readonly settings: HandlerSettings) {}
+
+  claim(now: Date): Promise<ClaimedJob[]> {
+    return this.repo.dataSource.transaction(async (m) => {
+      const rows = await this.repo.lockDue(m, now, this.settings.HANDLER_BATCH_SIZE);
+      const claimed: ClaimedJob[] = [];
+      const undoChecks: JobExecutionEntity[] = [];
+      for (const row of rows) {
+        if (row.action === 'UNDO' && row.status === 'CANCELLING') undoChecks.push(row);
+        else claimed.push(await this.lease(m, row, now));
+      }
+      // After the others, so that DO rows claimed above are read in their new state.
+      for (const row of undoChecks) {
+        const job = await this.settleUndo(m, row, now);
+        if (job) claimed.push(job);
+      }
+      return claimed;
+    });
+  }
+
+  private leaseEnd(now: Date): Date {
+    return new Date(now.getTime() + this.settings.HANDLER_LEASE_MS);
+  }
+
+  private async lease(m: EntityManager, row: JobExecutionEntity, now: Date): Promise<ClaimedJob> {
+    if (isTerminal(row.status)) {
+      await this.repo.claim(m, row, { nextPollAt: this.leaseEnd(now) });
+      return { row, action: 'report' };
+    }
+    if (row.status === 'PENDING_LAUNCH' || row.status === 'LAUNCHING') {
+      if (row.status === 'LAUNCHING') {
+        // The instance that was launching stopped before recording the outcome: AWX/OO may or may
+        // not have started the job. The baton_command_id in extra_vars / runName tells them apart.
+        this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts },
+          'previous launch attempt ended without a recorded outcome; it may have started a job');
+      }
+      if (row.launchAttempts >= this.settings.HANDLER_LAUNCH_MAX_ATTEMPTS) {
+        await this.repo.claim(m, row, {
+          status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
+          error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call); `
+            + `look for a job carrying baton_command_id ${row.commandId}`,
+        });
+        return { row, action: 'report' };
+      }
+      await this.repo.claim(m, row, { status: 'LAUNCHING', launchAttempts: row.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now) });
+      return { row, action: 'launch' };
+    }
+    await this.repo.claim(m, row, { nextPollAt: this.leaseEnd(now) });
+    return { row, action: row.status === 'CANCELLING' && !row.cancelRequestedAt ? 'cancel' : 'poll' };
+  }
+
+  /**
+   * UNDO, first phase: every active DO job of the step is cancelled (a DO not launched yet is
+   * simply failed; one being launched is waited for); once all have ended, the undo template
+   * is launched, or, without one, the UNDO succeeds.
+   */
+  private async settleUndo(m: EntityManager, undo: JobExecutionEntity, now: Date): Promise<ClaimedJob | undefined> {
+    const wait = async () => {
+      await this.repo.claim(m, undo, { nextPollAt: new Date(now.getTime() + this.settings.HANDLER_JOB_POLL_INTERVAL_MS) });
+      return undefined;
+    };
+    const { rows, complete } = await this.repo.lockDoJobs(m, undo.flowId, undo.stepName);
+    if (!complete) return wait();
+    for (const job of rows) {
+      if (job.status === 'PENDING_LAUNCH') {
+        await this.repo.claim(m, job, {
+          status: 'FAILED', completedAt: now, nextLaunchAt: null, nextPollAt: now,
+          error: 'Cancelled by the UNDO before it was launched',
+        });
+      } else if (job.status === 'RUNNING' || job.status === 'WAITING_FOR_OPERATOR') {
+        this.logger.log({ ...logContext(job), undoJobExecutionId: undo.id }, 'UNDO: cancelling the DO job');
+        await this.repo.claim(m, job, { status: 'CANCELLING', nextPollAt: now });
+      }
+    }
+    if (rows.some((job) => !isTerminal(job.status))) return wait();
+
+    const latest = rows[0];
+    const options = {
+      ...(undo.options ?? {}),
+      ...(latest ? {
+        cancelledJob: {
+          jobExecutionId: latest.id, jobId: latest.externalJobId, status: latest.status,
+          externalStatus: latest.externalStatus, cancelRequested: latest.cancelRequestedAt !== null,
+        },
+      } : {}),
+    };
+    if (undo.error) {
+      await this.repo.claim(m, undo, { status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), options });
+      return { row: undo, action: 'report' };
+    }
+    if (undo.options?.cancelOnly || !undo.resourceType) {
+      await this.repo.claim(m, undo, { status: 'SUCCEEDED', completedAt: now, nextPollAt: this.leaseEnd(now), options });
+      return { row: undo, action: 'report' };
+    }
+    await this.repo.claim(m, undo, {
+      status: 'LAUNCHING', launchAttempts: undo.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now), nextPollAt: null, options,
+    });
+    return { row: undo, action: 'launch' };
+  }
+}

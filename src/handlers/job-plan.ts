@@ -1,0 +1,110 @@
+import type { StepCommand } from '../engine/dispatch/step-command';
+import { BuiltInSpec, parseBuiltInSpec, parseUndoHandler, SpecError } from './handler-spec';
+import type { HandlersConfig, TargetKind } from './handlers-config';
+import { interpolate, InterpolationContext, InterpolationError } from './interpolate';
+import type { JobExecutionEntity, JobOptions, JobResourceType, JobTargetType } from './job-execution.entity';
+
+export type PlannedJob = Pick<JobExecutionEntity,
+  'flowId' | 'stepName' | 'action' | 'attempt' | 'commandId' | 'correlationId' | 'targetType' | 'resourceType'
+  | 'resourceId' | 'connection' | 'status' | 'nextLaunchAt' | 'nextPollAt' | 'completedAt' | 'error'
+  | 'requestPayload' | 'options'>;
+
+const TARGET: Record<TargetKind, JobTargetType> = { awx: 'AWX', oo: 'OO' };
+
+function contextOf(c: StepCommand): InterpolationContext {
+  return { payload: c.payload, payloadEncoding: c.payloadEncoding, outputs: c.outputs ?? {}, flowId: c.flowId, correlationId: c.correlationId };
+}
+
+function asInputString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The request for a spec: interpolated, with the run's identifiers added for traceability. */
+function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
+  const ctx = contextOf(c);
+  const connection = config.connection(spec.type, spec.connection);
+  if (!connection) {
+    const known = config.connectionNames().filter((n) => n.startsWith(`${spec.type}:`)).map((n) => n.slice(spec.type.length + 1));
+    throw new SpecError(`${spec.type.toUpperCase()} connection '${spec.connection}' is not configured`
+      + ` (configured: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  if (spec.type === 'awx') {
+    const vars = interpolate(spec.extraVars, ctx, 'extraVars') as Record<string, unknown>;
+    const extraVars = connection.traceExtraVars
+      ? { ...vars, baton_flow_id: c.flowId, baton_step: c.stepName, baton_command_id: c.commandId } : vars;
+    return {
+      resourceType: spec.templateKind as JobResourceType, resourceId: String(spec.templateId),
+      requestPayload: { extra_vars: extraVars }, options: null,
+    };
+  }
+  const inputs: Record<string, string> = {};
+  const interpolated = interpolate(spec.inputs, ctx, 'inputs') as Record<string, unknown>;
+  for (const [key, value] of Object.entries(interpolated)) inputs[key] = asInputString(value);
+  const base = spec.runName !== undefined ? asInputString(interpolate(spec.runName, ctx, 'runName')) : `${c.orchName}/${c.stepName}`;
+  const runName = `${base} [baton flow=${c.flowId} step=${c.stepName} command=${c.commandId}]`;
+  return {
+    resourceType: 'flow' as JobResourceType, resourceId: spec.flowUuid,
+    requestPayload: { flowUuid: spec.flowUuid, runName, inputs },
+    options: { successResultTypes: spec.successResultTypes } as JobOptions,
+  };
+}
+
+function problemOf(e: unknown): string {
+  if (e instanceof SpecError || e instanceof InterpolationError) return e.message;
+  throw e;
+}
+
+/**
+ * Turns a command into the job row to insert. Nothing here throws for a bad spec, a template
+ * reference that does not resolve or an unknown connection: the row is then FAILED at once
+ * (due for reporting), so the step fails with that message through the normal result path.
+ */
+export function planJob(c: StepCommand, config: HandlersConfig, dispatcherKind: TargetKind, now: Date): PlannedJob {
+  const base = {
+    flowId: c.flowId, stepName: c.stepName, action: c.action, attempt: c.attempt, commandId: c.commandId,
+    correlationId: c.correlationId ?? null, completedAt: null, error: null,
+    nextLaunchAt: null, nextPollAt: null, requestPayload: null, options: null,
+  };
+  const failed = (kind: TargetKind, connection: string, error: string): PlannedJob => ({
+    ...base, targetType: TARGET[kind], resourceType: null, resourceId: null, connection,
+    status: 'FAILED', completedAt: now, nextPollAt: now, error,
+  });
+  const notBefore = c.notBefore ?? now;
+
+  if (c.action === 'DO') {
+    let spec: BuiltInSpec;
+    try {
+      spec = parseBuiltInSpec(c.handler);
+    } catch (e) {
+      return failed(dispatcherKind, String((c.handler as { connection?: unknown })?.connection ?? 'default'), problemOf(e));
+    }
+    try {
+      return { ...base, ...requestFor(spec, c, config), targetType: TARGET[spec.type], connection: spec.connection,
+        status: 'PENDING_LAUNCH', nextLaunchAt: notBefore };
+    } catch (e) {
+      return failed(spec.type, spec.connection, problemOf(e));
+    }
+  }
+
+  // UNDO: first cancel the DO's job if it is still active (CANCELLING), then run the undo template.
+  let plan;
+  try {
+    plan = parseUndoHandler(c.handler, dispatcherKind);
+  } catch (e) {
+    // A broken undo spec must not stop us cancelling the DO's job: the error fails the UNDO afterwards.
+    return { ...base, targetType: TARGET[dispatcherKind], resourceType: null, resourceId: null, connection: 'default',
+      status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e) };
+  }
+  if (!plan.undo) {
+    return { ...base, targetType: TARGET[plan.kind], resourceType: null, resourceId: null, connection: plan.connection,
+      status: 'CANCELLING', nextPollAt: notBefore, options: { cancelOnly: true } };
+  }
+  try {
+    return { ...base, ...requestFor(plan.undo, c, config), targetType: TARGET[plan.undo.type], connection: plan.undo.connection,
+      status: 'CANCELLING', nextPollAt: notBefore };
+  } catch (e) {
+    return { ...base, targetType: TARGET[plan.undo.type], resourceType: null, resourceId: null, connection: plan.undo.connection,
+      status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e) };
+  }
+}

@@ -1,0 +1,36 @@
+import type { StepResult } from '../engine/dispatch/step-result';
+import type { JobExecutionEntity } from './job-execution.entity';
+
+/** "AWX job 42", "AWX workflow_job 7", "OO execution 101000011", for messages. */
+export function jobLabel(row: Pick<JobExecutionEntity, 'targetType' | 'externalJobType' | 'externalJobId'>): string {
+  return `${row.targetType} ${row.externalJobType ?? 'job'} ${row.externalJobId ?? '(not launched)'}`;
+}
+
+/** The step output a finished job reports: what later steps can reference as ${steps.<name>.output...}. */
+export function outputOf(row: JobExecutionEntity): Record<string, unknown> {
+  const response = row.responsePayload ?? {};
+  const out: Record<string, unknown> = {
+    jobExecutionId: row.id,
+    jobId: row.externalJobId,
+    jobType: row.externalJobType,
+    status: row.externalStatus,
+  };
+  if (row.targetType === 'AWX') {
+    if (response.artifacts !== undefined) out.artifacts = response.artifacts;
+  } else {
+    out.resultStatusType = row.externalResult;
+    if (response.flowOutput !== undefined) out.flowOutput = response.flowOutput;
+  }
+  if (row.options?.cancelledJob) out.cancelledJob = row.options.cancelledJob;
+  if (row.externalJobId === null) delete out.jobId;
+  return out;
+}
+
+export function stepResultOf(row: JobExecutionEntity): StepResult {
+  return {
+    flowId: row.flowId, stepName: row.stepName, action: row.action, attempt: row.attempt, commandId: row.commandId,
+    status: row.status === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED',
+    output: outputOf(row),
+    ...(row.status === 'SUCCEEDED' ? {} : { error: row.error ?? 'failed' }),
+  };
+}

@@ -1,0 +1,26 @@
+import type { ClassifiedStatus } from './job-phase';
+import type { ExternalJobType, JobExecutionEntity } from './job-execution.entity';
+
+export interface LaunchOutcome {
+  externalJobId: string;
+  externalJobType: ExternalJobType;
+  response: Record<string, unknown>;
+  /** Worth a warning in the log (e.g. AWX ignored_fields). */
+  warnings: string[];
+}
+
+export interface PollOutcome {
+  externalStatus: string | null;
+  externalResult: string | null;
+  classified: ClassifiedStatus;
+  response: Record<string, unknown>;
+  /** Extra detail for a failure (AWX job_explanation). */
+  explanation?: string;
+}
+
+/** Launch, poll and cancel for one kind of external system, given a job row. */
+export interface JobTarget {
+  launch(row: JobExecutionEntity): Promise<LaunchOutcome>;
+  poll(row: JobExecutionEntity): Promise<PollOutcome>;
+  cancel(row: JobExecutionEntity): Promise<'accepted' | 'not-cancellable'>;
+}

@@ -1,0 +1,54 @@
+import type { OoStatusEndpoint } from '../handlers-config';
+import { HandlerHttpError } from '../http/handler-http-error';
+import type { HttpResponse, HttpTransport } from '../http/http-transport';
+import { ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
+
+export interface OoLaunchResult {
+  executionId: string;
+  response: Record<string, unknown>;
+}
+
+function parseJson(res: HttpResponse, what: string): unknown {
+  try {
+    return JSON.parse(res.text);
+  } catch {
+    throw new HandlerHttpError(res.status, false, `${what}: unexpected response body (not JSON)`);
+  }
+}
+
+/** Operations Orchestration (OO Central) REST client: start, read status, cancel an execution. */
+export class OoClient {
+  constructor(private readonly http: HttpTransport) {}
+
+  async launch(flowUuid: string, runName: string, inputs: Record<string, string>): Promise<OoLaunchResult> {
+    const what = `OO launch of flow ${flowUuid}`;
+    const res = await this.http.send('POST', '/executions', { body: { flowUuid, runName, inputs }, what });
+    if (res.status < 200 || res.status >= 300) throw this.http.errorFor(res, what, ooErrorMessage);
+    const executionId = parseExecutionId(res.text);
+    if (!executionId) throw new HandlerHttpError(res.status, false, `${what}: the response is not an execution id`);
+    return { executionId, response: { executionId } };
+  }
+
+  async getStatus(executionId: string, endpoint: OoStatusEndpoint): Promise<OoStatusReading> {
+    const what = `OO status of execution ${executionId}`;
+    const res = await this.http.send('GET', `/executions/${encodeURIComponent(executionId)}/${endpoint}`, { what });
+    if (res.status !== 200) throw this.http.errorFor(res, what, ooErrorMessage);
+    const body = parseJson(res, what);
+    const reading = endpoint === 'summary' ? parseSummary(body) : parseExecutionLog(body);
+    if (!reading) throw new HandlerHttpError(res.status, false, `${what}: unexpected ${endpoint} response shape`);
+    return reading;
+  }
+
+  /**
+   * `PUT executions/{id}/status` with `{"action": "CANCEL"}` (the same resource takes PAUSE and
+   * RESUME). RUNNING/PENDING_PAUSE go to PENDING_CANCEL, PAUSED to CANCELED: keep polling.
+   * A 400/409 means the execution can no longer be cancelled (it has ended).
+   */
+  async cancel(executionId: string): Promise<'accepted' | 'not-cancellable'> {
+    const what = `OO cancel of execution ${executionId}`;
+    const res = await this.http.send('PUT', `/executions/${encodeURIComponent(executionId)}/status`, { body: { action: 'CANCEL' }, what });
+    if (res.status >= 200 && res.status < 300) return 'accepted';
+    if (res.status === 400 || res.status === 409) return 'not-cancellable';
+    throw this.http.errorFor(res, what, ooErrorMessage);
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { RegistrationEvents } from '../registry/registration-events';
+import { TemplateRepository } from '../registry/template.repository';
+import { isStalled, timeoutReason } from './policies';
+import { RunRevivals } from './run-revivals.service';
+import { StuckWorkRepository } from './stuck-work.repository';
+
+const BATCH = 200;
+
+export interface TickCounts {
+  templatesPromoted: number;
+  parkedSettled: number;
+  stepsTimedOut: number;
+  runsRevived: number;
+}
+
+export interface HealerStatus {
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  lastCounts: TickCounts | null;
+}
+
+/**
+ * The one healing loop, shaped like pg-boss's supervisor: an interval from config, a tick is
+ * skipped while the previous one runs, a failing tick is reported and the loop lives on, and
+ * shutdown waits for a running tick. Candidates are read without locks and claimed one by one
+ * with SKIP LOCKED, so several instances never heal the same thing twice.
+ */
+@Injectable()
+export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Healer.name);
+  private running?: Promise<void>;
+  private subscription?: Subscription;
+  private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly stuck: StuckWorkRepository,
+    private readonly revivals: RunRevivals,
+    private readonly templates: TemplateRepository,
+    private readonly events: RegistrationEvents,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(Healer.name, setInterval(() => void this.tick(), this.config.HEALER_INTERVAL_MS));
+    // Runs parked for a template start as soon as it becomes READY, not a whole interval later.
+    this.subscription = this.events.applied$.subscribe((r) => { if (r.status === 'READY') void this.tick(); });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscription?.unsubscribe();
+    if (this.scheduler.doesExist('interval', Healer.name)) this.scheduler.deleteInterval(Healer.name);
+    await this.running;
+  }
+
+  status(): HealerStatus {
+    return { ...this.state };
+  }
+
+  /** One pass; concurrent calls share the pass in progress instead of starting another. */
+  tick(): Promise<void> {
+    if (!this.running) this.running = this.pass().finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      const counts: TickCounts = {
+        templatesPromoted: await this.promoteTemplates(),
+        parkedSettled: await this.settleParkedRuns(),
+        stepsTimedOut: await this.timeOutSteps(),
+        runsRevived: await this.reviveStalledRuns(),
+      };
+      Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts });
+      this.metrics.healerTicks.inc({ outcome: 'success' });
+      this.metrics.healerLastSuccess.set(Date.now() / 1000);
+      for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
+      if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'healer tick healed work');
+    } catch (e) {
+      this.state.lastError = (e as Error).message;
+      this.metrics.healerTicks.inc({ outcome: 'failure' });
+      this.logger.error({ err: e }, 'healer tick failed');
+    }
+  }
+
+  /** Safety net for readiness: registration already promotes at once. */
+  private async promoteTemplates(): Promise<number> {
+    let promoted = 0;
+    for (const { orchName } of await this.stuck.pendingTemplateNames(BATCH)) {
+      const refreshed = await this.dataSource.transaction(async (m) => {
+        const template = await this.templates.claimPendingTemplate(m, orchName);
+        return template ? this.templates.refreshReadiness(m, template) : undefined;
+      });
+      if (refreshed?.status === 'READY') {
+        promoted++;
+        this.events.emitted({ orchName, role: 'initiator', outcome: 'UNCHANGED', serviceName: refreshed.ownerService,
+          version: refreshed.currentVersion, status: 'READY', missingSteps: [] });
+      }
+    }
+    return promoted;
+  }
+
+  private async settleParkedRuns(): Promise<number> {
+    return this.count(await this.stuck.parkedRunsToSettle(BATCH), (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
+  }
+
+  private async timeOutSteps(): Promise<number> {
+    return this.count(await this.stuck.overdueAttempts(BATCH), (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
+  }
+
+  private async reviveStalledRuns(): Promise<number> {
+    // A transition in progress is not stalled: only runs quiet for two ticks (at least 5 s) qualify.
+    const graceMs = Math.max(2 * this.config.HEALER_INTERVAL_MS, 5_000);
+    const now = new Date();
+    const stalled = (await this.stuck.quietActiveRuns(graceMs, BATCH)).filter((r) => isStalled(r, now, graceMs));
+    return this.count(stalled, (r) => this.revivals.revive(r.flowId, `${r.status} with nothing in flight for over ${graceMs} ms`));
+  }
+
+  private async count<T>(items: T[], heal: (item: T) => Promise<boolean>): Promise<number> {
+    let healed = 0;
+    for (const item of items) if (await heal(item)) healed++;
+    return healed;
+  }
+}

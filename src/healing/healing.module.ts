@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module';
+import { RegistryModule } from '../registry/registry.module';
+import { Healer } from './healer.service';
+import { RunRevivals } from './run-revivals.service';
+import { StuckWorkRepository } from './stuck-work.repository';
+
+@Module({
+  imports: [EngineModule, RegistryModule],
+  providers: [Healer, RunRevivals, StuckWorkRepository],
+  exports: [Healer],
+})
+export class HealingModule {}

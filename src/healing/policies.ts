@@ -1,0 +1,29 @@
+/** Pure verdicts of the healer: what to do with each kind of possibly stuck work. */
+
+export type ParkedVerdict = 'start' | 'expire' | 'wait';
+
+/** A parked run starts once its template is READY; past its expiry it ends instead. */
+export function parkedRunVerdict(run: { expiresAt: Date | null }, templateStatus: string, now: Date): ParkedVerdict {
+  if (templateStatus === 'READY') return 'start';
+  if (run.expiresAt && run.expiresAt <= now) return 'expire';
+  return 'wait';
+}
+
+/**
+ * A run that is active, has nothing in flight, and has not moved for longer than the grace
+ * period lost its next step to a crash between commit and dispatch decision: re-run the decision.
+ * The grace period keeps the healer from racing a transition that is simply in progress.
+ */
+export function isStalled(run: { status: string; updatedAt: Date; inFlight: number }, now: Date, graceMs: number): boolean {
+  return ['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)
+    && run.inFlight === 0
+    && now.getTime() - run.updatedAt.getTime() > graceMs;
+}
+
+export function timeoutReason(a: { action: string; stepName: string; attempt: number; deadlineAt: Date }): string {
+  return `${a.action} ${a.stepName} attempt ${a.attempt} got no reply by its deadline ${a.deadlineAt.toISOString()}`;
+}
+
+export function expiryReason(expiresAt: Date | null, missingSteps: string[]): string {
+  return `waited for workers until ${expiresAt?.toISOString() ?? 'expiry'}; still missing: ${missingSteps.join(', ') || 'none'}`;
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface OverdueAttempt {
+  flowId: string;
+  stepName: string;
+  action: 'DO' | 'UNDO';
+  attempt: number;
+  deadlineAt: Date;
+}
+
+/**
+ * Finds candidates for the healer. These reads take no locks: each candidate is then claimed
+ * with SKIP LOCKED in its own short transaction, which is where exactly-once is decided.
+ */
+@Injectable()
+export class StuckWorkRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  overdueAttempts(limit: number): Promise<OverdueAttempt[]> {
+    return this.dataSource.query(
+      `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, deadline_at AS "deadlineAt"
+       FROM orchestration_step_run WHERE status = 'DISPATCHED' AND deadline_at < now()
+       ORDER BY deadline_at LIMIT $1`, [limit]);
+  }
+
+  /** Parked runs whose template is READY, or whose wait has expired. */
+  parkedRunsToSettle(limit: number): Promise<{ flowId: string; expiresAt: Date | null }[]> {
+    return this.dataSource.query(
+      `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt" FROM orchestration_run r
+       JOIN orchestration_template t ON t.orch_name = r.orch_name
+       WHERE r.status = 'WAITING_FOR_WORKERS' AND (t.status = 'READY' OR r.expires_at <= now())
+       ORDER BY r.created_at LIMIT $1`, [limit]);
+  }
+
+  /** Active runs that have not moved for `graceMs`, with how many attempts they have in flight. */
+  quietActiveRuns(graceMs: number, limit: number): Promise<{ flowId: string; status: string; updatedAt: Date; inFlight: number }[]> {
+    return this.dataSource.query(
+      `SELECT r.flow_id AS "flowId", r.status, r.updated_at AS "updatedAt",
+         (SELECT count(*)::int FROM orchestration_step_run s WHERE s.flow_id = r.flow_id AND s.status = 'DISPATCHED') AS "inFlight"
+       FROM orchestration_run r
+       WHERE r.status IN ('RUNNING', 'COMPENSATING', 'UNDOING') AND r.updated_at < now() - make_interval(secs => $1)
+       ORDER BY r.updated_at LIMIT $2`, [graceMs / 1000, limit]);
+  }
+
+  pendingTemplateNames(limit: number): Promise<{ orchName: string }[]> {
+    return this.dataSource.query(
+      `SELECT orch_name AS "orchName" FROM orchestration_template WHERE status = 'PENDING' ORDER BY updated_at LIMIT $1`, [limit]);
+  }
+}

@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import { Metrics } from '../../metrics/metrics';
+import { IncomingMessage, OutgoingMessage, PoisonMessageError } from '../message';
+import { deliverInPlace, InPlaceDeliveryOptions } from './deliver-in-place';
+
+const message: IncomingMessage = { id: 'm1', topic: 't', key: 'k', headers: {}, body: Buffer.from('x'), deliveryAttempt: 1 };
+
+function options(overrides: Partial<InPlaceDeliveryOptions> = {}) {
+  const letters: OutgoingMessage[] = [];
+  const opts: InPlaceDeliveryOptions = {
+    maxDeliveries: 3,
+    metrics: new Metrics(),
+    logger: new Logger('test'),
+    deadLetter: async (letter) => {
+      letters.push(letter);
+    },
+    stopping: () => false,
+    ...overrides,
+  };
+  return { opts, letters };
+}
+
+describe('deliverInPlace', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('acknowledges after the handler resolved', async () => {
+    const { opts } = options();
+    await expect(deliverInPlace(message, async () => undefined, opts)).resolves.toEqual({ acked: true });
+  });
+
+  it('runs the handler again with the next attempt number, then succeeds', async () => {
+    const { opts } = options();
+    const attempts: number[] = [];
+    const failures: number[] = [];
+    const outcome = await deliverInPlace(message, async (m) => {
+      attempts.push(m.deliveryAttempt);
+      if (m.deliveryAttempt < 2) throw new Error('transient');
+    }, { ...opts, onFailure: (m) => failures.push(m.deliveryAttempt) });
+    expect(outcome).toEqual({ acked: true });
+    expect(attempts).toEqual([1, 2]);
+    expect(failures).toEqual([1]);
+  });
+
+  it('dead-letters after the last allowed attempt', async () => {
+    const { opts, letters } = options();
+    const outcome = await deliverInPlace(message, async () => {
+      throw new Error('always');
+    }, opts);
+    expect(outcome).toEqual({ acked: true });
+    expect(letters).toHaveLength(1);
+    expect(letters[0].headers).toMatchObject({ 'x-dead-letter-reason': 'always', 'x-delivery-attempts': '3' });
+  });
+
+  it('dead-letters a poison message without retrying', async () => {
+    const { opts, letters } = options();
+    let calls = 0;
+    await deliverInPlace(message, async () => {
+      calls++;
+      throw new PoisonMessageError('bad');
+    }, opts);
+    expect(calls).toBe(1);
+    expect(letters[0].headers?.['x-delivery-attempts']).toBe('1');
+  });
+
+  it('leaves the message unacknowledged when the consumer stops between attempts', async () => {
+    let stopping = false;
+    const { opts } = options({ stopping: () => stopping });
+    const outcome = await deliverInPlace(message, async () => {
+      stopping = true;
+      throw new Error('transient');
+    }, opts);
+    expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
+  });
+
+  it('keeps trying to dead-letter while the broker refuses, until stopped', async () => {
+    let stopping = false;
+    const { opts } = options({
+      stopping: () => stopping,
+      deadLetter: async () => {
+        stopping = true;
+        throw new Error('broker down');
+      },
+    });
+    const outcome = await deliverInPlace(message, async () => {
+      throw new PoisonMessageError('bad');
+    }, opts);
+    expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
+  });
+});

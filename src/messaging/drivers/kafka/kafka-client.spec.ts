@@ -1,0 +1,33 @@
+import { Logger } from '@nestjs/common';
+import { logLevel } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-client';
+
+describe('kafkaLogCreator', () => {
+  function setup() {
+    const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+    let now = 0;
+    const log = kafkaLogCreator(logger, () => now)(logLevel.WARN);
+    const entry = (message: string, level = logLevel.ERROR) =>
+      log({ namespace: 'Connection', level, label: 'ERROR', log: { timestamp: 't', message, broker: 'b:9092' } });
+    return { logger, entry, advance: (ms: number) => (now += ms) };
+  }
+
+  it('logs a repeated line once per window, with its details', () => {
+    const { logger, entry, advance } = setup();
+    entry('Connection error: ECONNREFUSED');
+    entry('Connection error: ECONNREFUSED');
+    entry('Restarting the consumer in 745ms');
+    entry('Restarting the consumer in 792.5ms');
+    advance(30_000);
+    entry('Connection error: ECONNREFUSED');
+    expect(logger.error).toHaveBeenCalledTimes(3);
+    expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=b:9092');
+  });
+
+  it('drops the expected idempotent-producer warning and logs other warnings as warnings', () => {
+    const { logger, entry } = setup();
+    entry('Limiting retries for the idempotent producer may invalidate EoS guarantees', logLevel.WARN);
+    entry('The group is rebalancing, re-joining', logLevel.WARN);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+});

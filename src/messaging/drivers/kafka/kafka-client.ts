@@ -1,0 +1,63 @@
+import type { Logger } from '@nestjs/common';
+import { ISocketFactory, Kafka, logLevel, LogEntry } from 'kafkajs';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { AppConfig } from '../../../config/app-config';
+
+/**
+ * kafkajs's own socket factory plus `setNoDelay(true)`: kafkajs never sets it, and with Nagle on
+ * a small produce or commit request waits for the previous one's ACK (see NOTES, Brokers).
+ */
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60_000);
+  socket.setNoDelay(true);
+  return socket;
+};
+
+/** kafkajs warns about this on every start; limiting retries is deliberate (see createKafkaClient). */
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+/** While the broker is down kafkajs logs every retry of every client; one line per message per window is enough. */
+const REPEAT_WINDOW_MS = 30_000;
+
+/**
+ * kafkajs logs through ours, at warn and above (its info level narrates every group join), and
+ * without the flood of identical lines an outage causes: the driver itself reports what matters
+ * (unreachable, consumer crashed, publish rejected).
+ */
+export function kafkaLogCreator(logger: Logger, now: () => number = Date.now) {
+  const lastLogged = new Map<string, number>();
+  return (_level: logLevel) => ({ namespace, level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) return;
+    const key = `${namespace}:${message.replace(/\d+(\.\d+)?/g, '#')}`; // "Restarting in 745ms" repeats too
+    const last = lastLogged.get(key);
+    if (last !== undefined && now() - last < REPEAT_WINDOW_MS) return;
+    lastLogged.set(key, now());
+    if (lastLogged.size > 1000) lastLogged.clear();
+    const details = Object.entries(extra)
+      .filter(([k]) => k !== 'timestamp' && k !== 'logger' && k !== 'stack')
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' ');
+    const line = `[${namespace}] ${message}${details ? ` ${details}` : ''}`;
+    if (level === logLevel.ERROR) logger.error(line);
+    else logger.warn(line);
+  };
+}
+
+export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: (config.KAFKA_BROKERS ?? '').split(','),
+    socketFactory: noDelaySocketFactory,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    connectionTimeout: 3000,
+    requestTimeout: 30_000,
+    // Bounded: while the broker is down, calls fail within seconds instead of retrying for minutes,
+    // so publish() rejects and the outbox relay tries again on its next pass.
+    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+  });
+}

@@ -1,0 +1,161 @@
+import type { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Metrics } from '../../../metrics/metrics';
+import type { AttemptCounter } from '../../delivery/attempt-counter';
+import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
+import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
+import type { ConsumerState, Subscription } from '../../message-consumer';
+import { positionOf, toIncoming } from './kafka-message';
+import type { KafkaTopics } from './kafka-topics';
+import { OffsetTracker } from './offset-tracker';
+
+export interface KafkaSubscriptionDeps {
+  kafka: Kafka;
+  topics: KafkaTopics;
+  partitions: number;
+  maxDeliveries: number;
+  metrics: Metrics;
+  logger: Logger;
+  /** Shared by every consumer of the driver, so counts outlive a restarted or rebalanced consumer. */
+  attempts: AttemptCounter;
+  deadLetter: (message: OutgoingMessage) => Promise<void>;
+}
+
+/** Messages of one partition's batch handled at once (different keys only). */
+const MAX_IN_FLIGHT_PER_PARTITION = 256;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/**
+ * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
+ * handler resolved (or the message was dead-lettered), and only as far as every earlier message
+ * of the batch is done, so a failure or a crash never commits past an unhandled message.
+ */
+export class KafkaSubscription {
+  state: ConsumerState['state'] = 'restarting';
+  private consumer?: Consumer;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private restarts = 0;
+
+  constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {}
+
+  async start(): Promise<void> {
+    const { topic } = this.subscription;
+    await this.deps.topics.ensure([topic, deadLetterTopicOf(topic)]);
+    await this.run();
+  }
+
+  /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+    this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    const { topic, group } = this.subscription;
+    const consumer = this.deps.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      // Long polls end this soon when idle, which bounds how long stop() waits for a fetch.
+      maxWaitTimeInMs: 500,
+      // A restarted consumer joins as a new member and the group waits for the old one's session
+      // to expire before it rebalances: keep that short. Batches heartbeat on their own (onBatch).
+      sessionTimeout: 10_000,
+      heartbeatInterval: 2000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.state = 'running';
+      this.restarts = 0;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.deps.partitions,
+      eachBatchAutoResolve: false,
+      autoCommitInterval: 1000,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs restarts a consumer itself after a retriable crash; after any other (NOTES: it then
+   * stays down) we replace it, with backoff. Either way we report 'restarting' until it rejoins.
+   */
+  private onCrash(consumer: Consumer, error: Error, restartingItself: boolean): void {
+    if (this.stopping || consumer !== this.consumer) return;
+    const { topic, group } = this.subscription;
+    const line = `Consumer ${group} on ${topic} crashed: ${error.message}${restartingItself ? '; kafkajs restarts it' : '; replacing it'}`;
+    // Once per outage: while the broker is down it crashes again on every restart attempt.
+    if (this.state === 'running') this.deps.logger.error(line);
+    else this.deps.logger.debug(line);
+    this.state = 'restarting';
+    if (!restartingItself) this.scheduleRestart(consumer);
+  }
+
+  private scheduleRestart(crashed: Consumer): void {
+    const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.restarts++);
+    this.restartTimer = setTimeout(() => {
+      void crashed.disconnect().catch(() => undefined)
+        .then(() => (this.stopping ? undefined : this.run()))
+        .catch((error: Error) => {
+          this.deps.logger.error(`Restarting consumer ${this.subscription.group} failed: ${error.message}`);
+          if (!this.stopping && this.consumer) this.scheduleRestart(this.consumer);
+        });
+    }, delay);
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { heartbeat, isRunning, isStale } = payload;
+    let failure: unknown;
+    const halted = () => this.stopping || !isRunning() || isStale() || failure !== undefined;
+    const fail = (error: unknown) => {
+      failure ??= error; // a rebalance: stop taking messages, hand the error to kafkajs below
+    };
+    // kafkajs heartbeats only between batches and when asked: keep the session alive while slow
+    // handlers run (heartbeat() itself sends at most one per heartbeatInterval).
+    const beating = setInterval(() => heartbeat().catch(fail), 1000);
+    try {
+      await this.handleBatch(payload, halted, fail);
+    } finally {
+      clearInterval(beating);
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  private async handleBatch(
+    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload, halted: () => boolean, fail: (error: unknown) => void,
+  ): Promise<void> {
+    const tracker = new OffsetTracker(batch.messages.map((m) => m.offset));
+    const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
+    for (const message of batch.messages) {
+      await executor.whenSizeBelow(MAX_IN_FLIGHT_PER_PARTITION);
+      if (halted()) break;
+      executor.submit(message.key?.toString(), async () => {
+        if (halted()) return;
+        if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
+        const committable = tracker.complete(message.offset);
+        if (committable !== undefined) resolveOffset(committable);
+        await commitOffsetsIfNecessary().catch(fail);
+      });
+    }
+    await executor.onIdle();
+  }
+
+  /** True when the message was acknowledged (handled or dead-lettered). */
+  private async deliver(topic: string, partition: number, message: KafkaMessage, halted: () => boolean): Promise<boolean> {
+    const { attempts } = this.deps;
+    const position = `${this.subscription.group}/${positionOf(topic, partition, message.offset)}`;
+    const outcome = await deliverInPlace(
+      toIncoming(topic, partition, message, attempts.nextAttempt(position)),
+      this.subscription.handler,
+      { ...this.deps, stopping: halted, onFailure: () => attempts.recordFailure(position) },
+    );
+    if (outcome.acked) attempts.forget(position);
+    return outcome.acked;
+  }
+}

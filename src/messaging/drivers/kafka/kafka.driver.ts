@@ -1,0 +1,142 @@
+import { Logger } from '@nestjs/common';
+import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
+import type { AppConfig } from '../../../config/app-config';
+import type { Metrics } from '../../../metrics/metrics';
+import { AttemptCounter } from '../../delivery/attempt-counter';
+import { errorMessage } from '../../delivery/failure-policy';
+import { withTimeout } from '../../delivery/with-timeout';
+import type { OutgoingMessage } from '../../message';
+import type { ConsumerState, Subscription } from '../../message-consumer';
+import { MessagingDriver } from '../../messaging-driver';
+import { createKafkaClient } from './kafka-client';
+import { KafkaPublisher } from './kafka-publisher';
+import { KafkaSubscription } from './kafka-subscription';
+import { KafkaTopics } from './kafka-topics';
+
+const PROBE_INTERVAL_MS = 5000;
+const PROBE_TIMEOUT_MS = 3000;
+
+/**
+ * Kafka through kafkajs: messages keyed (per-key order through the partition), a consumer per
+ * subscription, commits after processing, attempts counted per topic-partition-offset and
+ * poison messages dead-lettered so they never block their partition.
+ */
+export class KafkaDriver extends MessagingDriver {
+  readonly driver = 'kafka';
+  private readonly logger = new Logger(KafkaDriver.name);
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly topics: KafkaTopics;
+  private readonly publisher: KafkaPublisher;
+  private readonly attempts = new AttemptCounter();
+  private subscriptions: KafkaSubscription[] = [];
+  private connecting?: Promise<void>;
+  private connected = false;
+  private probeTimer?: NodeJS.Timeout;
+
+  constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
+    super();
+    this.kafka = createKafkaClient(config, new Logger('kafkajs'));
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+    });
+    this.admin = this.kafka.admin();
+    this.topics = new KafkaTopics(this.admin, config.KAFKA_PARTITIONS);
+    this.publisher = new KafkaPublisher(this.producer, this.topics, metrics);
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      await Promise.all([this.producer.connect(), this.admin.connect()]);
+      this.connected = true;
+      this.logger.log(`Connected to Kafka at ${this.config.KAFKA_BROKERS}`);
+      this.scheduleProbe();
+    })().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    await this.stopAll();
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    this.connected = false;
+    this.connecting = undefined;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    await this.connect();
+    try {
+      await this.publisher.publish(messages);
+    } catch (error) {
+      void this.probe();
+      throw error;
+    }
+  }
+
+  async subscribe(subscription: Subscription): Promise<void> {
+    await this.connect();
+    const consumer = new KafkaSubscription(subscription, {
+      kafka: this.kafka,
+      topics: this.topics,
+      partitions: this.config.KAFKA_PARTITIONS,
+      maxDeliveries: this.config.MESSAGING_MAX_DELIVERIES,
+      metrics: this.metrics,
+      logger: this.logger,
+      attempts: this.attempts,
+      deadLetter: (letter) => this.publish([letter]),
+    });
+    this.subscriptions.push(consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      this.subscriptions = this.subscriptions.filter((s) => s !== consumer);
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+    this.logger.log(`Consuming ${subscription.topic} as ${subscription.group}`);
+  }
+
+  async stopAll(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((s) => s.stop()));
+  }
+
+  consumers(): ConsumerState[] {
+    return this.subscriptions.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state }));
+  }
+
+  /**
+   * kafkajs reports no connection state of its own (it reconnects per request), so health asks
+   * the cluster every few seconds, and right after a failed publish.
+   */
+  private scheduleProbe(): void {
+    this.probeTimer = setTimeout(() => void this.probe().finally(() => {
+      if (this.probeTimer) this.scheduleProbe();
+    }), PROBE_INTERVAL_MS);
+    this.probeTimer.unref();
+  }
+
+  private async probe(): Promise<void> {
+    try {
+      await withTimeout(this.admin.describeCluster(), PROBE_TIMEOUT_MS, 'Kafka probe');
+      if (!this.probeTimer) return; // closed meanwhile
+      if (!this.connected) this.logger.log('Kafka is reachable again');
+      this.connected = true;
+    } catch (error) {
+      if (this.connected) this.logger.warn(`Kafka is unreachable: ${errorMessage(error)}`);
+      this.connected = false;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { Logger } from '@nestjs/common';
+import type { Metrics } from '../../../metrics/metrics';
+import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { FifoQueue } from '../../delivery/fifo-queue';
+import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
+import { MESSAGE_ID_HEADER, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../../message';
+
+/** A published message as the in-process broker keeps it; `offset` orders it within its topic. */
+export interface StoredMessage {
+  offset: number;
+  topic: string;
+  key?: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface Delivery {
+  message: StoredMessage;
+  attempt: number;
+}
+
+export interface GroupDeps {
+  maxDeliveries: number;
+  metrics: Metrics;
+  logger: Logger;
+  deadLetter: (message: OutgoingMessage) => Promise<void>;
+}
+
+/** Messages one group has in flight, like a RabbitMQ prefetch window. */
+const MAX_IN_FLIGHT = 256;
+
+/**
+ * One consumer group on one topic: its own queue of every message of the topic, shared by the
+ * group's consumers (round robin). Unlike RabbitMQ, the group-wide executor keeps per-key order
+ * across all of the group's consumers, since everything runs in this process.
+ */
+export class MemoryGroup {
+  private readonly queue = new FifoQueue<Delivery>();
+  private readonly handlers: MessageHandler[] = [];
+  private readonly executor = new KeyedSerialExecutor(MAX_IN_FLIGHT);
+  private nextHandler = 0;
+  private scheduled = false;
+  private stopping = false;
+  /** Taken out of the queue but not acknowledged when the group stopped: delivered again first. */
+  private returned: Delivery[] = [];
+
+  constructor(readonly topic: string, readonly name: string, private readonly deps: GroupDeps) {}
+
+  get consumerCount(): number {
+    return this.handlers.length;
+  }
+
+  enqueue(message: StoredMessage): void {
+    this.queue.push({ message, attempt: 1 });
+    this.schedule();
+  }
+
+  addConsumer(handler: MessageHandler): void {
+    this.handlers.push(handler);
+    this.schedule();
+  }
+
+  /** Lets running handlers finish, then keeps every unacknowledged message for the next consumer. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.executor.onIdle();
+    this.handlers.length = 0;
+    this.queue.unshiftAll(this.returned.sort((a, b) => a.message.offset - b.message.offset));
+    this.returned = [];
+    this.stopping = false;
+  }
+
+  // One setImmediate per burst, not per message: publish() returns before any handler runs, and
+  // a long queue is fed to the executor in windows without starving I/O.
+  private schedule(): void {
+    if (this.scheduled || this.stopping || this.handlers.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.stopping && this.handlers.length > 0 && this.executor.size < MAX_IN_FLIGHT) {
+      const delivery = this.queue.shift();
+      if (!delivery) return;
+      const handler = this.handlers[this.nextHandler++ % this.handlers.length];
+      this.executor.submit(delivery.message.key, () => this.deliver(delivery, handler));
+    }
+  }
+
+  private async deliver(delivery: Delivery, handler: MessageHandler): Promise<void> {
+    if (this.stopping) {
+      this.returned.push(delivery);
+      return;
+    }
+    const outcome = await deliverInPlace(toIncoming(delivery), handler, {
+      ...this.deps,
+      stopping: () => this.stopping,
+    });
+    if (!outcome.acked) this.returned.push({ message: delivery.message, attempt: outcome.nextAttempt });
+    if (this.queue.length > 0) this.schedule();
+  }
+}
+
+function toIncoming({ message, attempt }: Delivery): IncomingMessage {
+  return {
+    id: message.headers[MESSAGE_ID_HEADER] ?? `${message.topic}:0:${message.offset}`,
+    topic: message.topic,
+    key: message.key,
+    headers: { ...message.headers },
+    body: message.body,
+    deliveryAttempt: attempt,
+  };
+}

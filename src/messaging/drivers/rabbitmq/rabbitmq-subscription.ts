@@ -1,0 +1,174 @@
+import type { Logger } from '@nestjs/common';
+import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Metrics } from '../../../metrics/metrics';
+import { deadLetterOf } from '../../delivery/dead-letter';
+import { decideAfterFailure, errorMessage } from '../../delivery/failure-policy';
+import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
+import type { IncomingMessage, OutgoingMessage } from '../../message';
+import type { ConsumerState, Subscription } from '../../message-consumer';
+import { redeliveryOptions, toIncoming } from './rabbitmq-message';
+import { assertSubscriptionQueue, queueOf } from './rabbitmq-topology';
+
+export interface RabbitSubscriptionDeps {
+  exchange: string;
+  prefetch: number;
+  maxDeliveries: number;
+  metrics: Metrics;
+  logger: Logger;
+  /** The live connection, if any. */
+  currentModel: () => ChannelModel | undefined;
+  /** Publishes through the driver's confirm channel; resolves once the broker confirmed. */
+  publish: (message: OutgoingMessage) => Promise<void>;
+  sendToQueue: (queue: string, content: Buffer, options: Options.Publish) => Promise<void>;
+}
+
+const REATTACH_DELAY_MS = 1000;
+
+/**
+ * One subscription: a channel consuming `${group}.${topic}` with manual acks after the handler
+ * resolved. Messages with the same key are handled one after another, different keys
+ * concurrently (up to the prefetch). Per-key order holds within this consumer only: with several
+ * consumers on one queue RabbitMQ hands same-key messages to different consumers, and a failed
+ * message is republished to the back of its queue, so neither case keeps per-key order.
+ */
+export class RabbitSubscription {
+  state: ConsumerState['state'] = 'restarting';
+  readonly queue: string;
+  private channel?: Channel;
+  private channelModel?: ChannelModel;
+  private consumerTag?: string;
+  private readonly executor: KeyedSerialExecutor;
+  private attaching: Promise<void> = Promise.resolve();
+  private reattachTimer?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(readonly subscription: Subscription, private readonly deps: RabbitSubscriptionDeps) {
+    this.queue = queueOf(subscription.group, subscription.topic);
+    this.executor = new KeyedSerialExecutor(deps.prefetch);
+  }
+
+  /** Consumes on `model` unless already doing so: on subscribe, after a reconnect, after a cancel. */
+  attach(model: ChannelModel): Promise<void> {
+    this.attaching = this.attaching.catch(() => undefined).then(() => this.attachNow(model));
+    return this.attaching;
+  }
+
+  /** The connection is gone, and the channel with it; the driver re-attaches after reconnecting. */
+  detach(): void {
+    this.channel = undefined;
+    if (!this.stopping) this.state = 'restarting';
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reattachTimer);
+    await this.attaching.catch(() => undefined);
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await this.executor.onIdle();
+    this.channel = undefined;
+    // Unacknowledged messages (skipped while stopping) go back to the queue with the channel.
+    await channel?.close().catch(() => undefined);
+    this.state = 'stopped';
+  }
+
+  private async attachNow(model: ChannelModel): Promise<void> {
+    if (this.stopping || (this.channel && this.channelModel === model)) return;
+    const { topic, group } = this.subscription;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.deps.logger.warn(`Channel of ${this.queue}: ${error.message}`));
+    channel.on('close', () => this.onChannelClosed(channel));
+    try {
+      await channel.prefetch(this.deps.prefetch);
+      await assertSubscriptionQueue(channel, this.deps.exchange, group, topic);
+      this.channel = channel;
+      this.channelModel = model;
+      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
+      this.consumerTag = consumerTag;
+      this.state = 'running';
+    } catch (error) {
+      this.channel = undefined;
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A channel that closes while the connection stays up (a channel error, a cancel) is replaced. */
+  private onChannelClosed(channel: Channel): void {
+    if (channel !== this.channel || this.stopping) return;
+    this.channel = undefined;
+    this.state = 'restarting';
+    this.scheduleReattach();
+  }
+
+  private scheduleReattach(): void {
+    clearTimeout(this.reattachTimer);
+    this.reattachTimer = setTimeout(() => {
+      const model = this.deps.currentModel();
+      if (!model || this.stopping) return; // reconnecting: the driver attaches us when it is back
+      this.attach(model).catch((error: Error) => {
+        this.deps.logger.warn(`Re-subscribing ${this.queue} failed: ${error.message}`);
+        this.scheduleReattach();
+      });
+    }, REATTACH_DELAY_MS);
+  }
+
+  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The server cancelled the consumer (queue deleted, node draining): consume again.
+      this.deps.logger.warn(`RabbitMQ cancelled the consumer of ${this.queue}; re-subscribing`);
+      if (channel === this.channel) {
+        this.channel = undefined;
+        this.state = 'restarting';
+        void channel.close().catch(() => undefined);
+        this.scheduleReattach();
+      }
+      return;
+    }
+    const incoming = toIncoming(message, this.subscription.topic);
+    this.executor.submit(incoming.key, () => this.handle(channel, message, incoming));
+  }
+
+  private async handle(channel: Channel, message: ConsumeMessage, incoming: IncomingMessage): Promise<void> {
+    if (this.stopping) return; // left unacknowledged: it goes back to the queue when the channel closes
+    const { metrics, logger } = this.deps;
+    try {
+      await this.subscription.handler(incoming);
+      metrics.consumed.inc({ topic: incoming.topic });
+      settle(channel, message, 'ack');
+      return;
+    } catch (error) {
+      const decision = decideAfterFailure(error, incoming.deliveryAttempt, this.deps.maxDeliveries);
+      try {
+        if (decision.action === 'dead-letter') {
+          const letter = deadLetterOf(incoming, decision.reason);
+          await this.deps.publish(letter);
+          metrics.deadLettered.inc({ topic: incoming.topic });
+          logger.warn(`Dead-lettered ${incoming.id} from ${incoming.topic} to ${letter.topic} after `
+            + `${incoming.deliveryAttempt} attempt(s): ${decision.reason}`);
+        } else {
+          await sleep(decision.delayMs);
+          await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
+          metrics.redelivered.inc({ topic: incoming.topic });
+          logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
+        }
+        settle(channel, message, 'ack');
+      } catch (publishError) {
+        // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
+        logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
+        settle(channel, message, 'requeue');
+      }
+    }
+  }
+}
+
+/** After the channel closed there is nothing to settle: the broker has requeued the message. */
+function settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'requeue'): void {
+  try {
+    if (how === 'ack') channel.ack(message);
+    else channel.nack(message, false, true);
+  } catch {
+    // Channel closed meanwhile.
+  }
+}

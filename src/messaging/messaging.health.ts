@@ -1,0 +1,37 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { BrokerConnection } from './broker-connection';
+import { errorMessage } from './delivery/failure-policy';
+import { MessageConsumer } from './message-consumer';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+
+/**
+ * Broker and outbox status for the health endpoint. Down (503) only when the broker is
+ * disconnected: an outbox backlog or a restarting consumer is reported, since the relay and the
+ * drivers recover from those by themselves.
+ */
+@Injectable()
+export class MessagingHealthIndicator {
+  private readonly logger = new Logger(MessagingHealthIndicator.name);
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly broker: BrokerConnection,
+    private readonly consumer: MessageConsumer,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async check(key = 'messaging') {
+    const indicator = this.health.check(key);
+    const details = {
+      driver: this.broker.driver,
+      connected: this.broker.isConnected(),
+      consumers: this.consumer.consumers(),
+      outbox: await this.relay.backlog().catch((error: unknown) => {
+        this.logger.warn(`Outbox backlog unavailable: ${errorMessage(error)}`);
+        return null; // the database indicator reports the database itself
+      }),
+    };
+    return details.connected ? indicator.up(details) : indicator.down(details);
+  }
+}

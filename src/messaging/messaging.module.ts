@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { BrokerConnection } from './broker-connection';
+import { MessageConsumer } from './message-consumer';
+import { MessagePublisher } from './message-publisher';
+import { MessagingDriver } from './messaging-driver';
+import { createMessagingDriver } from './messaging-driver.factory';
+import { MessagingLifecycle } from './messaging-lifecycle';
+import { InboxService } from './outbox/inbox.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+import { OutboxService } from './outbox/outbox.service';
+
+/** The broker (MESSAGING_DRIVER) behind the three ports, plus the outbox and inbox. */
+@Global()
+@Module({
+  providers: [
+    { provide: MessagingDriver, inject: [AppConfig, Metrics], useFactory: createMessagingDriver },
+    { provide: MessagePublisher, useExisting: MessagingDriver },
+    { provide: MessageConsumer, useExisting: MessagingDriver },
+    { provide: BrokerConnection, useExisting: MessagingDriver },
+    OutboxService,
+    InboxService,
+    OutboxRelay,
+    MessagingLifecycle,
+  ],
+  exports: [MessagePublisher, MessageConsumer, BrokerConnection, OutboxService, InboxService, OutboxRelay],
+})
+export class MessagingModule {}

@@ -1,0 +1,181 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
+import { errorMessage } from '../delivery/failure-policy';
+import type { OutgoingMessage } from '../message';
+import { MessagePublisher } from '../message-publisher';
+import type { OutboxRecord } from './outbox.service';
+import { OutboxBacklog, OutboxStore } from './outbox-store';
+import { SentMarker } from './sent-marker';
+
+const FAST_PATH_BATCH = 1000;
+const SWEEP_BATCH = 500;
+/** Longer than any publish may take (the drivers give up within 30 s). */
+const LEASE_SECONDS = 60;
+/** The fast path publishes within milliseconds of commit; the sweep waits this long before it steps in. */
+const MIN_GRACE_MS = 2000;
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_CHUNK = 10_000;
+
+/**
+ * Publishes outbox rows. Two paths, both "publish, then mark sent", so a crash in between means a
+ * duplicate (deduplicated by message id downstream), never a loss:
+ *
+ * - Fast path: the engine hands over the rows it just committed (publishNow). They go out at once,
+ *   in order, coalesced into one publish while the previous one is in flight; marking sent is
+ *   batched by SentMarker.
+ * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
+ *   was down, the message was delayed) are claimed with a lease and published in id order.
+ *
+ * After a failed publish the relay is "degraded": the fast path stops and the sweep (without the
+ * grace period) publishes everything in id order once the broker is back, so an outage does not
+ * reorder a key's messages; the fast path resumes when the sweep has caught up.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly store: OutboxStore;
+  private readonly marker: SentMarker;
+  private readonly graceMs: number;
+  private queued: OutboxRecord[] = [];
+  private fastPath?: Promise<void>;
+  private degraded = false;
+  private running = false;
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<void>;
+  private lastPrune = 0;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly publisher: MessagePublisher,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
+    this.store = new OutboxStore(dataSource);
+    this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
+    this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
+  }
+
+  /**
+   * Call right after the transaction that appended `records` committed. Resolves once they are
+   * published, or left to the sweep; never rejects. Delayed rows are left to the sweep.
+   */
+  publishNow(records: OutboxRecord[]): Promise<void> {
+    const due = records.filter((r) => r.availableAt.getTime() <= r.createdAt.getTime());
+    if (due.length === 0 || this.degraded) return Promise.resolve();
+    this.queued.push(...due);
+    this.fastPath ??= this.drainFastPath().finally(() => {
+      this.fastPath = undefined;
+    });
+    return this.fastPath;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0); // rows left by a previous run go out right away
+  }
+
+  /** Stops the loop, waits for a running pass and the fast path, and flushes pending marks. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.pass;
+    await this.fastPath;
+    await this.marker.stop();
+  }
+
+  async backlog(): Promise<OutboxBacklog> {
+    const backlog = await this.store.backlog();
+    this.metrics.outboxBacklog.set(backlog.count);
+    this.metrics.outboxOldestAgeSeconds.set(backlog.oldestAgeSeconds);
+    return backlog;
+  }
+
+  private async drainFastPath(): Promise<void> {
+    while (this.queued.length > 0 && !this.degraded) {
+      const batch = this.queued.splice(0, FAST_PATH_BATCH);
+      try {
+        await this.publisher.publish(batch.map(toMessage));
+        this.marker.add(batch.map((r) => r.id));
+      } catch (error) {
+        this.degrade(error);
+      }
+    }
+    this.queued = []; // anything left is the sweep's now
+  }
+
+  private degrade(error: unknown): void {
+    if (!this.degraded) {
+      this.logger.warn(`Publishing failed (${errorMessage(error)}); the outbox sweep retries until the broker is back`);
+    }
+    this.degraded = true;
+  }
+
+  // setTimeout, not setInterval: a slow pass delays the next one instead of overlapping it.
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.runPass()
+        .catch((error: unknown) => {
+          this.logger.error(`Outbox pass failed: ${errorMessage(error)}`);
+          return false;
+        })
+        .then((more) => {
+          this.pass = undefined;
+          this.schedule(more ? 0 : this.config.OUTBOX_POLL_MS);
+        });
+    }, delayMs);
+  }
+
+  /** True when a full batch was published: more may be waiting, go again at once. */
+  private async runPass(): Promise<boolean> {
+    const more = await this.sweep();
+    if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await this.prune();
+    }
+    await this.backlog();
+    return more;
+  }
+
+  private async sweep(): Promise<boolean> {
+    const degraded = this.degraded;
+    const rows = await this.store.claimDue(SWEEP_BATCH, degraded ? 0 : this.graceMs, LEASE_SECONDS);
+    if (rows.length > 0) {
+      try {
+        await this.publisher.publish(rows.map(toMessage));
+      } catch (error) {
+        this.degrade(error);
+        await this.store.release(rows.map((r) => r.id));
+        return false;
+      }
+      await this.store.markSent(rows.map((r) => r.id));
+      this.logger.log(`Swept ${rows.length} outbox row(s)`);
+    }
+    const caughtUp = rows.length < SWEEP_BATCH;
+    if (degraded && caughtUp) {
+      this.degraded = false;
+      this.logger.log('Outbox caught up; publishing right after commit again');
+    }
+    return !caughtUp;
+  }
+
+  private async prune(): Promise<void> {
+    const hours = this.config.OUTBOX_RETENTION_HOURS;
+    let total = { outbox: 0, inbox: 0 };
+    for (;;) {
+      const pruned = await this.store.prune(hours, PRUNE_CHUNK);
+      total = { outbox: total.outbox + pruned.outbox, inbox: total.inbox + pruned.inbox };
+      if ((pruned.outbox < PRUNE_CHUNK && pruned.inbox < PRUNE_CHUNK) || !this.running) break;
+    }
+    if (total.outbox + total.inbox > 0) {
+      this.logger.log(`Pruned ${total.outbox} sent outbox and ${total.inbox} inbox row(s) older than ${hours} h`);
+    }
+  }
+}
+
+function toMessage(record: OutboxRecord): OutgoingMessage {
+  return { topic: record.topic, key: record.key ?? undefined, headers: record.headers, body: record.body };
+}

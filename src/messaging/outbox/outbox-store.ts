@@ -1,0 +1,111 @@
+import type { DataSource } from 'typeorm';
+import type { OutboxRecord } from './outbox.service';
+
+interface OutboxRow {
+  id: string;
+  message_id: string;
+  topic: string;
+  key: string | null;
+  headers: Record<string, string>;
+  body: Buffer;
+  available_at: Date;
+  created_at: Date;
+}
+
+export interface OutboxBacklog {
+  count: number;
+  oldestAgeSeconds: number;
+}
+
+/**
+ * The relay's SQL. Every statement runs on its own (autocommit), never inside a transaction that
+ * stays open while the broker is called: the embedded database has a single connection.
+ *
+ * A row is due when `sent_at IS NULL AND available_at <= now()`. Rows the fast path publishes
+ * right after commit have `available_at = created_at`; the sweep leaves those alone for a grace
+ * period so it does not race the fast path. Rows with `available_at > created_at` are delayed
+ * messages (retry backoff) or expired leases: nobody else publishes them, so they are swept as
+ * soon as they are due.
+ */
+export class OutboxStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims up to `limit` due rows in id order by pushing their available_at out by the lease: a
+   * short lock (SKIP LOCKED, so concurrent relays take different rows) instead of a transaction
+   * held open while publishing. If this relay dies before marking them sent, they are due again
+   * when the lease ends and another relay publishes them.
+   */
+  async claimDue(limit: number, graceMs: number, leaseSeconds: number): Promise<OutboxRecord[]> {
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT id FROM outbox
+          WHERE sent_at IS NULL AND available_at <= now()
+            AND (available_at > created_at OR created_at <= now() - $2::int * interval '1 millisecond')
+          ORDER BY id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE outbox o SET available_at = now() + $3::int * interval '1 second'
+           FROM due WHERE o.id = due.id
+         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.available_at, o.created_at
+       )
+       SELECT * FROM claimed ORDER BY id`,
+      [limit, graceMs, leaseSeconds],
+    );
+    return rows.map(toRecord);
+  }
+
+  async markSent(ids: string[]): Promise<void> {
+    await this.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
+  }
+
+  /** Gives claimed rows back at once after a failed publish, so the next pass retries them. */
+  async release(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
+  }
+
+  /** Deletes up to `limit` sent outbox rows and processed inbox rows older than the retention. */
+  async prune(retentionHours: number, limit: number): Promise<{ outbox: number; inbox: number }> {
+    const [outbox]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH old AS (SELECT id FROM outbox WHERE sent_at < now() - $1::int * interval '1 hour' LIMIT $2),
+            gone AS (DELETE FROM outbox o USING old WHERE o.id = old.id RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [retentionHours, limit],
+    );
+    const [inbox]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH old AS (SELECT consumer, message_id FROM inbox WHERE received_at < now() - $1::int * interval '1 hour' LIMIT $2),
+            gone AS (DELETE FROM inbox i USING old WHERE i.consumer = old.consumer AND i.message_id = old.message_id RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [retentionHours, limit],
+    );
+    return { outbox: outbox.n, inbox: inbox.n };
+  }
+
+  /**
+   * Due rows not yet published (leased rows are in flight and not counted), and how long the
+   * oldest has existed: during a broker outage both grow.
+   */
+  async backlog(): Promise<OutboxBacklog> {
+    const [row]: Array<{ count: number; oldest: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS count,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
+         FROM outbox WHERE sent_at IS NULL AND available_at <= now()`,
+    );
+    return { count: row.count, oldestAgeSeconds: Math.max(0, row.oldest) };
+  }
+}
+
+function toRecord(row: OutboxRow): OutboxRecord {
+  return {
+    id: String(row.id),
+    messageId: row.message_id,
+    topic: row.topic,
+    key: row.key,
+    headers: row.headers,
+    body: row.body,
+    availableAt: row.available_at,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,61 @@
+import type { Logger } from '@nestjs/common';
+import { errorMessage } from '../delivery/failure-policy';
+
+/** Ids are flushed this long after the first one arrives, or at once when this many pile up. */
+const FLUSH_DELAY_MS = 5;
+const FLUSH_AT_IDS = 500;
+const RETRY_DELAY_MS = 1000;
+
+/**
+ * Coalesces "mark sent" for the fast path: one UPDATE per few milliseconds instead of one per
+ * message. Losing the pending ids in a crash only means the sweep publishes those rows again
+ * after the grace period; consumers deduplicate by message id.
+ */
+export class SentMarker {
+  private ids: string[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+
+  constructor(private readonly markSent: (ids: string[]) => Promise<void>, private readonly logger: Logger) {}
+
+  add(ids: string[]): void {
+    this.ids.push(...ids);
+    if (this.ids.length >= FLUSH_AT_IDS) this.schedule(0);
+    else this.schedule(FLUSH_DELAY_MS);
+  }
+
+  /** Flushes what is pending; on shutdown, so the next start does not republish them. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    if (this.ids.length > 0) await this.flush();
+    clearTimeout(this.timer); // a failed final flush scheduled a retry; the sweep covers it
+    this.timer = undefined;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.flushing || (this.timer && delayMs > 0)) return; // the running flush reschedules
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), delayMs);
+  }
+
+  private flush(): Promise<void> {
+    this.timer = undefined;
+    if (this.ids.length === 0) return Promise.resolve();
+    const ids = this.ids;
+    this.ids = [];
+    this.flushing = this.markSent(ids)
+      .then(() => {
+        this.flushing = undefined;
+        if (this.ids.length > 0) this.schedule(this.ids.length >= FLUSH_AT_IDS ? 0 : FLUSH_DELAY_MS);
+      }, (error: unknown) => {
+        this.logger.warn(`Could not mark ${ids.length} outbox row(s) sent: ${errorMessage(error)}; retrying`);
+        this.ids = [...ids, ...this.ids];
+        this.flushing = undefined;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.flush(), RETRY_DELAY_MS);
+      });
+    return this.flushing;
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { AppError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
+import { RegistryService } from './registry.service';
+
+const CONTENT_TYPES: Record<string, string> = { '.yaml': 'application/yaml', '.yml': 'application/yaml', '.json': 'application/json' };
+
+/**
+ * Registers definitions/*.yaml|yml|json at boot through the same path as REST (source `file`).
+ * A broken file is logged with its name and the problems' lines, and audited; Baton still starts.
+ */
+@Injectable()
+export class DefinitionsLoader implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DefinitionsLoader.name);
+
+  constructor(private readonly registry: RegistryService, private readonly config: AppConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const dir = resolve(this.config.DEFINITIONS_DIR);
+    const files = await readdir(dir).catch(() => [] as string[]);
+    for (const file of files.filter((f) => CONTENT_TYPES[extname(f)]).sort()) {
+      await this.load(join(dir, file));
+    }
+  }
+
+  private async load(path: string): Promise<void> {
+    try {
+      const result = await this.registry.register({
+        body: await readFile(path, 'utf8'), contentType: CONTENT_TYPES[extname(path)], serviceName: undefined,
+        fallbackServiceName: this.config.DEFINITIONS_SERVICE, source: 'file',
+      });
+      this.logger.log({ file: path, orchName: result.orchName, outcome: result.outcome, status: result.status }, 'definition loaded');
+    } catch (e) {
+      const problems = e instanceof AppError
+        ? e.problems.map((p) => `${path}${p.line ? `:${p.line}:${p.column}` : ''} ${p.path}: ${p.message}`) : [];
+      this.logger.error({ file: path, problems }, `definition ${path} rejected: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { findJsonSyntaxError } from './json-syntax-error';
+
+describe('findJsonSyntaxError', () => {
+  it.each([
+    '{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"]}', ' "s" ', '0',
+  ])('finds nothing wrong in %s', (text) => {
+    expect(findJsonSyntaxError(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['{"a": 1,}', 8, 'expected a string key in double quotes, found "}"'],
+    ['{"a" 1}', 5, "expected ':', found \"1\""],
+    ['{"a": 1', 7, "expected ',' or '}', found end of input"],
+    ['[1 2]', 3, "expected ',' or ']', found \"2\""],
+    ['{a: 1}', 1, 'expected a string key in double quotes, found "a"'],
+    ['{"a": tru}', 6, 'expected a value, found "t"'],
+    ['{"a": "x', 8, 'unterminated string'],
+    ['{"a": "\\x"}', 7, 'invalid escape in string'],
+    ['{"a": "\\u12"}', 7, 'invalid \\u escape'],
+    ['"a\nb"', 2, 'control character in string (escape it)'],
+    ['{} {}', 3, 'expected end of input after the document, found "{"'],
+    ['', 0, 'expected a value, found end of input'],
+    ['{"a": 01}', 7, "expected ',' or '}', found \"1\""],
+    ['{"a": -}', 6, 'expected a value, found "-"'],
+  ])('locates the error in %j', (text, offset, message) => {
+    expect(findJsonSyntaxError(text)).toEqual({ offset, message });
+  });
+
+  it('stops on absurd nesting instead of overflowing the stack', () => {
+    expect(findJsonSyntaxError('['.repeat(5000))).toEqual({ offset: 1001, message: 'nested deeper than 1000 levels' });
+  });
+});

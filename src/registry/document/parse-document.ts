@@ -1,0 +1,57 @@
+import type { Problem } from '../../common/errors/app-error';
+import { detectFormat } from './content-type';
+import { DOCUMENT_PATH, type ParseOutcome } from './document-path';
+import { checkJsonValue, parseJson } from './parse-json';
+import { parseYaml } from './parse-yaml';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Raw registration input → a plain object and a locator, or the problems that stopped it.
+ * `raw` may be text, bytes, or a body the HTTP layer already parsed as JSON. The size cap is applied
+ * before any parsing: it is what keeps the YAML parser's cost bounded.
+ */
+export function parseDocument(raw: string | Buffer | object, contentType: string | undefined, maxBytes: number): ParseOutcome {
+  const outcome = typeof raw === 'string' || Buffer.isBuffer(raw) ? parseText(raw, contentType, maxBytes) : parseObject(raw, maxBytes);
+  if (!outcome.ok) return outcome;
+  const { value, locate } = outcome;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const problem: Problem = { path: DOCUMENT_PATH, message: `the document must be a map (with orchName, as, steps), found ${kindOf(value)}` };
+    return { ok: false, problems: [{ ...problem, ...locate?.([]) }] };
+  }
+  return outcome;
+}
+
+function parseText(raw: string | Buffer, contentType: string | undefined, maxBytes: number): ParseOutcome {
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
+  if (size > maxBytes) return tooLarge(size, maxBytes);
+  let text: string;
+  if (typeof raw === 'string') {
+    text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+  } else {
+    try {
+      text = utf8.decode(raw); // drops a BOM
+    } catch {
+      return { ok: false, problems: [{ path: DOCUMENT_PATH, message: 'the document is not valid UTF-8' }] };
+    }
+  }
+  return detectFormat(text, contentType) === 'json' ? parseJson(text) : parseYaml(text);
+}
+
+function parseObject(raw: object, maxBytes: number): ParseOutcome {
+  const checked = checkJsonValue(raw);
+  if (!checked.ok) return checked;
+  // The HTTP layer has its own limit; applying ours too keeps JSON and YAML bodies equal.
+  const size = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+  return size > maxBytes ? tooLarge(size, maxBytes) : checked;
+}
+
+function tooLarge(size: number, maxBytes: number): ParseOutcome {
+  return { ok: false, problems: [{ path: DOCUMENT_PATH, message: `the document is ${size} bytes; the limit is ${maxBytes} bytes` }] };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,44 @@
+import type { Problem } from '../../common/errors/app-error';
+import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
+
+export type Role = 'initiator' | 'worker';
+
+export interface NormalizedStep {
+  /** Steps sharing a seq in a sequential template form one stage that runs together. */
+  seq: number;
+  name: string;
+  objectType: string;
+  timeoutSeconds: number | null;
+  /** Defaults filled when given: backoff exponential, initialDelaySeconds 1, maxDelaySeconds 60. */
+  retry: RetryPolicy | null;
+  /** `{type: 'worker'}` unless a built-in handler is named. */
+  handler: HandlerSpec;
+  /** Worker steps: `{type: 'worker'}` unless `undo: false`; built-in steps: `false` unless a handler is given. */
+  undo: UndoSpec;
+}
+
+export interface InitiatorDocument {
+  role: 'initiator';
+  orchName: string;
+  /** `simultaneous` in a document is normalized to `parallel`. */
+  type: 'sequential' | 'parallel';
+  description: string | null;
+  service: string | null;
+  /** Sorted by seq, then name. */
+  steps: NormalizedStep[];
+}
+
+export interface WorkerDocument {
+  role: 'worker';
+  orchName: string;
+  service: string | null;
+  topic: string | null;
+  steps: Array<{ name: string; objectType: string }>;
+}
+
+export type RegistrationDocument = InitiatorDocument | WorkerDocument;
+
+/** On failure `orchName` and `role` are given when the document had them as strings (for audit). */
+export type ValidationResult =
+  | { ok: true; document: RegistrationDocument }
+  | { ok: false; problems: Problem[]; orchName?: string; role?: string };

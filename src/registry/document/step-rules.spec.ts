@@ -1,0 +1,38 @@
+import { checkStepRules, UNDO_TRUE_NEEDS_WORKER, WORKER_UNDO_NEEDS_WORKER } from './step-rules';
+
+describe('checkStepRules', () => {
+  it('reports each repeat of a step name, trimmed, at the repeat', () => {
+    const steps = [{ name: 'a' }, { name: 'b' }, { name: ' a ' }, { name: 'a' }];
+    expect(checkStepRules({ steps }, 'worker')).toEqual([
+      { path: ['steps', 2, 'name'], message: 'duplicate step name "a" (also steps[0])' },
+      { path: ['steps', 3, 'name'], message: 'duplicate step name "a" (also steps[0])' },
+    ]);
+  });
+
+  it('allows a shared seq', () => {
+    expect(checkStepRules({ steps: [{ seq: 1, name: 'a' }, { seq: 1, name: 'b' }] }, 'initiator')).toEqual([]);
+  });
+
+  it('rejects undo: true and worker undo on built-in steps only', () => {
+    const awx = { type: 'awx', jobTemplateId: 1 };
+    const steps = [
+      { name: 'a', handler: awx, undo: true },
+      { name: 'b', handler: { type: 'oo' }, undo: { type: 'worker' } },
+      { name: 'c', handler: awx, undo: 'worker' },
+      { name: 'd', handler: awx, undo: { type: 'oo' } },
+      { name: 'e', undo: true },
+      { name: 'f', handler: 'worker', undo: true },
+      { name: 'g', handler: awx },
+    ];
+    expect(checkStepRules({ steps }, 'initiator')).toEqual([
+      { path: ['steps', 0, 'undo'], message: UNDO_TRUE_NEEDS_WORKER },
+      { path: ['steps', 1, 'undo'], message: WORKER_UNDO_NEEDS_WORKER },
+      { path: ['steps', 2, 'undo'], message: WORKER_UNDO_NEEDS_WORKER },
+    ]);
+  });
+
+  it('leaves values of the wrong type to the schema', () => {
+    expect(checkStepRules({ steps: 'none' }, 'initiator')).toEqual([]);
+    expect(checkStepRules({ steps: [null, 3, { name: 7 }, { handler: 'awx', undo: true }] }, 'initiator')).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { formatPath, type DocumentIssue } from './document-path';
+
+export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an awx/oo undo handler';
+export const WORKER_UNDO_NEEDS_WORKER = 'a worker undo needs a worker step; give an awx/oo undo handler';
+
+/**
+ * Rules across fields and steps, checked on the raw value so they are reported alongside any shape
+ * problems (zod skips refinements on objects that already failed). Values of the wrong type are
+ * skipped here: the schema reports those.
+ */
+export function checkStepRules(document: Record<string, unknown>, role: 'initiator' | 'worker'): DocumentIssue[] {
+  const steps = document.steps;
+  if (!Array.isArray(steps)) return [];
+  const issues: DocumentIssue[] = [];
+  const firstIndexByName = new Map<string, number>();
+  steps.forEach((step: unknown, index) => {
+    if (!isRecord(step)) return;
+    if (typeof step.name === 'string') {
+      const name = step.name.trim();
+      const first = firstIndexByName.get(name);
+      if (first === undefined) firstIndexByName.set(name, index);
+      else issues.push({ path: ['steps', index, 'name'], message: `duplicate step name "${name}" (also ${formatPath(['steps', first])})` });
+    }
+    if (role === 'initiator' && handlerKind(step.handler) === 'builtin') {
+      if (step.undo === true) issues.push({ path: ['steps', index, 'undo'], message: UNDO_TRUE_NEEDS_WORKER });
+      else if (handlerKind(step.undo) === 'worker' && step.undo !== undefined) {
+        issues.push({ path: ['steps', index, 'undo'], message: WORKER_UNDO_NEEDS_WORKER });
+      }
+    }
+  });
+  return issues;
+}
+
+/** How a raw handler value will run: omitted means a worker; unknown shapes are the schema's business. */
+function handlerKind(handler: unknown): 'worker' | 'builtin' | 'unknown' {
+  if (handler === undefined || handler === 'worker') return 'worker';
+  if (!isRecord(handler)) return 'unknown';
+  if (handler.type === 'worker') return 'worker';
+  return handler.type === 'awx' || handler.type === 'oo' ? 'builtin' : 'unknown';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

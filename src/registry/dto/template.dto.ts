@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+
+export class TemplateSummaryDto {
+  @ApiProperty() orchName!: string;
+  @ApiProperty({ enum: ['sequential', 'parallel'] }) type!: string;
+  @ApiProperty({ enum: ['READY', 'PENDING'] }) status!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: [String] }) missingSteps!: string[];
+  @ApiProperty() ownerService!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class TemplatePageDto extends PageMetaDto {
+  @ApiProperty({ type: [TemplateSummaryDto] }) items!: TemplateSummaryDto[];
+}
+
+export class StepDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty() name!: string;
+  @ApiProperty() objectType!: string;
+  @ApiProperty({ nullable: true, type: Number }) timeoutSeconds!: number | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) retry!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
+  @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
+}
+
+export class TemplateVersionDto {
+  @ApiProperty() version!: number;
+  @ApiProperty({ enum: ['sequential', 'parallel'] }) type!: string;
+  @ApiProperty() registeredBy!: string;
+  @ApiProperty() contentHash!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
+}
+
+export class WorkerDto {
+  @ApiProperty() orchName!: string;
+  @ApiProperty() stepName!: string;
+  @ApiProperty() serviceName!: string;
+  @ApiProperty() objectType!: string;
+  @ApiProperty() topic!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class WorkerPageDto extends PageMetaDto {
+  @ApiProperty({ type: [WorkerDto] }) items!: WorkerDto[];
+}
+
+export class TemplateDetailDto extends TemplateSummaryDto {
+  @ApiProperty({ type: [TemplateVersionDto], description: 'Newest first' }) versions!: TemplateVersionDto[];
+  @ApiProperty({ type: [WorkerDto] }) workers!: WorkerDto[];
+}
+
+export class TemplateQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['READY', 'PENDING'] }) @IsOptional() @IsIn(['READY', 'PENDING']) status?: 'READY' | 'PENDING';
+}
+
+export class WorkerQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() serviceName?: string;
+}
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() serviceName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
+  @ApiPropertyOptional({ enum: ['ACCEPTED', 'UNCHANGED', 'REJECTED'] })
+  @IsOptional() @IsIn(['ACCEPTED', 'UNCHANGED', 'REJECTED']) outcome?: 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
+}
+
+export class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String }) serviceName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) orchName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) role!: string | null;
+  @ApiProperty({ enum: ['http', 'topic', 'file'] }) source!: string;
+  @ApiProperty({ enum: ['ACCEPTED', 'UNCHANGED', 'REJECTED'] }) outcome!: string;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: 'array', items: { type: 'object' } }) problems!: unknown[] | null;
+  @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
+  @ApiProperty({ nullable: true, type: String }) document!: string | null;
+  @ApiProperty() documentTruncated!: boolean;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class AuditPageDto extends PageMetaDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+}

@@ -1,0 +1,43 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
+import { IncomingMessage, PoisonMessageError } from '../messaging/message';
+import { MessageConsumer } from '../messaging/message-consumer';
+import { RegistryService } from './registry.service';
+
+const describeProblems = (e: AppError) =>
+  [e.message, ...e.problems.map((p) => `${p.path}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}`)].join('; ');
+
+/**
+ * Registrations published on the registration topic (YAML or JSON). They take exactly the REST
+ * path; a rejected document is audited there and dead-lettered here with the reason.
+ */
+@Injectable()
+export class RegistrationConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumer: MessageConsumer,
+    private readonly registry: RegistryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.subscribe({
+      topic: this.config.TOPIC_REGISTRATION, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+    });
+  }
+
+  private async handle(message: IncomingMessage): Promise<void> {
+    try {
+      await this.registry.register({
+        body: message.body.toString('utf8'),
+        contentType: message.headers['content-type'],
+        serviceName: message.headers['x-service-name'],
+        source: 'topic',
+      });
+    } catch (e) {
+      // Redelivering a rejected document cannot make it valid: dead-letter it at once.
+      if (e instanceof AppError) throw new PoisonMessageError(describeProblems(e));
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { Page, pageOf, skipOf } from '../common/pagination';
+import type { AuditQueryDto, TemplateDetailDto, TemplateQueryDto, TemplateSummaryDto, WorkerDto, WorkerQueryDto } from './dto/template.dto';
+import { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
+import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
+import { StepTemplateEntity } from './entities/step-template.entity';
+import { TemplateVersionEntity } from './entities/template-version.entity';
+import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
+import { RegistrationAuditRepository } from './registration-audit.repository';
+
+const summaryOf = (t: OrchestrationTemplateEntity): TemplateSummaryDto => ({
+  orchName: t.orchName, type: t.type, status: t.status, version: t.currentVersion, missingSteps: t.missingSteps,
+  ownerService: t.ownerService, description: t.description, createdAt: t.createdAt, updatedAt: t.updatedAt,
+});
+
+const workerOf = ({ orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt }: WorkerRegistrationEntity): WorkerDto =>
+  ({ orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt });
+
+/** Read side of the registry for the REST API. */
+@Injectable()
+export class RegistryQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly audit: RegistrationAuditRepository) {}
+
+  async templates(query: TemplateQueryDto): Promise<Page<TemplateSummaryDto>> {
+    const [rows, total] = await this.dataSource.getRepository(OrchestrationTemplateEntity).findAndCount({
+      where: query.status ? { status: query.status } : {}, order: { orchName: 'ASC' }, skip: skipOf(query), take: query.pageSize,
+    });
+    return pageOf(rows.map(summaryOf), total, query);
+  }
+
+  async template(orchName: string): Promise<TemplateDetailDto> {
+    const t = await this.dataSource.getRepository(OrchestrationTemplateEntity).findOneBy({ orchName });
+    if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${orchName}`);
+    const [versions, steps, workers] = await Promise.all([
+      this.dataSource.getRepository(TemplateVersionEntity).find({ where: { templateId: t.id }, order: { version: 'DESC' } }),
+      this.dataSource.getRepository(StepTemplateEntity).find({ where: { templateId: t.id }, order: { seq: 'ASC', name: 'ASC' } }),
+      this.dataSource.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC' } }),
+    ]);
+    return {
+      ...summaryOf(t),
+      versions: versions.map((v) => ({
+        version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
+        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo }) =>
+          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo })),
+      })),
+      workers: workers.map(workerOf),
+    };
+  }
+
+  async workers(query: WorkerQueryDto): Promise<Page<WorkerDto>> {
+    const where = Object.fromEntries(Object.entries({ orchName: query.orchName, serviceName: query.serviceName })
+      .filter(([, v]) => v !== undefined));
+    const [rows, total] = await this.dataSource.getRepository(WorkerRegistrationEntity).findAndCount({
+      where, order: { orchName: 'ASC', stepName: 'ASC', createdAt: 'ASC' }, skip: skipOf(query), take: query.pageSize,
+    });
+    return pageOf(rows.map(workerOf), total, query);
+  }
+
+  async auditTrail(query: AuditQueryDto): Promise<Page<RegistrationAuditEntity>> {
+    const [rows, total] = await this.audit.list({ serviceName: query.serviceName, orchName: query.orchName, outcome: query.outcome }, query);
+    return pageOf(rows, total, query);
+  }
+}

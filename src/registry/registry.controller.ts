@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { YAML_TYPES } from '../app.setup';
+import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
+import {
+  AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplatePageDto, TemplateQueryDto, WorkerPageDto, WorkerQueryDto,
+} from './dto/template.dto';
+import { RegistryQueryService } from './registry-query.service';
+import { RegistryService } from './registry.service';
+
+@ApiTags('registry')
+@Controller('api/orchestration')
+export class RegistryController {
+  constructor(private readonly registry: RegistryService, private readonly queries: RegistryQueryService) {}
+
+  @Post('register')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })
+  @ApiConsumes('application/json', ...YAML_TYPES)
+  @ApiHeader({ name: 'X-Service-Name', required: false, description: 'The registering service (or a `service` field in the document)' })
+  @ApiBody(REGISTRATION_BODY_SCHEMA)
+  @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
+  @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_DOCUMENT (every problem listed, with line/column for YAML) or MISSING_SERVICE_NAME' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
+  async register(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('x-service-name') serviceName: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RegistrationResultDto> {
+    const result = await this.registry.register({ body: body as string | object, contentType, serviceName, source: 'http' });
+    if (result.outcome !== 'UNCHANGED') res.status(201);
+    return result;
+  }
+
+  @Get('templates')
+  @ApiOperation({ summary: 'List templates with status, version, missing steps and owner' })
+  @ApiOkResponse({ type: TemplatePageDto })
+  templates(@Query() query: TemplateQueryDto): Promise<TemplatePageDto> {
+    return this.queries.templates(query);
+  }
+
+  @Get('templates/:orchName')
+  @ApiOperation({ summary: 'One template with all its versions and its registered workers' })
+  @ApiOkResponse({ type: TemplateDetailDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  template(@Param('orchName') orchName: string): Promise<TemplateDetailDto> {
+    return this.queries.template(orchName);
+  }
+
+  @Get('workers')
+  @ApiOperation({ summary: 'List worker registrations' })
+  @ApiOkResponse({ type: WorkerPageDto })
+  workers(@Query() query: WorkerQueryDto): Promise<WorkerPageDto> {
+    return this.queries.workers(query);
+  }
+
+  @Get('registrations/audit')
+  @ApiOperation({ summary: 'Every registration attempt, accepted or rejected, newest first' })
+  @ApiOkResponse({ type: AuditPageDto })
+  audit(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
+    return this.queries.auditTrail(query);
+  }
+}

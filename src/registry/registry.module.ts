@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { DefinitionsLoader } from './definitions-loader.service';
+import { RegistrationAuditRepository } from './registration-audit.repository';
+import { RegistrationConsumer } from './registration.consumer';
+import { RegistrationEvents } from './registration-events';
+import { RegistryQueryService } from './registry-query.service';
+import { RegistryController } from './registry.controller';
+import { RegistryService } from './registry.service';
+import { TemplateRepository } from './template.repository';
+
+@Module({
+  controllers: [RegistryController],
+  providers: [
+    RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
+    DefinitionsLoader, RegistrationConsumer,
+  ],
+  exports: [RegistryService, TemplateRepository, RegistrationEvents],
+})
+export class RegistryModule {}

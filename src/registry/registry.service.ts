@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { contentHash, InitiatorDocument, validateRegistration, WorkerDocument } from './document';
+import type { RegistrationSource } from './entities/registration-audit.entity';
+import { RegistrationAuditRepository } from './registration-audit.repository';
+import { RegistrationEvents } from './registration-events';
+import { TemplateRepository } from './template.repository';
+
+export interface RegistrationRequest {
+  body: string | Buffer | object;
+  contentType: string | undefined;
+  serviceName: string | undefined;
+  /** Used when neither the caller nor the document names the service (definition files). */
+  fallbackServiceName?: string;
+  source: RegistrationSource;
+}
+
+export interface RegistrationResult {
+  orchName: string;
+  role: 'initiator' | 'worker';
+  outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+  serviceName: string;
+  version: number | null;
+  status: 'READY' | 'PENDING' | null;
+  missingSteps: string[];
+  /** Worker steps the template does not (yet) have: kept, and counted if a later version adds them. */
+  unknownSteps?: string[];
+}
+
+/**
+ * The one path every registration takes, from REST, a topic or a definitions file: validate,
+ * apply (versioning, ownership, objectType checks, readiness) and audit, accepted or not.
+ */
+@Injectable()
+export class RegistryService {
+  private readonly logger = new Logger(RegistryService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplateRepository,
+    private readonly audit: RegistrationAuditRepository,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+    private readonly events: RegistrationEvents,
+  ) {}
+
+  async register(request: RegistrationRequest): Promise<RegistrationResult> {
+    const raw = typeof request.body === 'object' && !Buffer.isBuffer(request.body)
+      ? JSON.stringify(request.body) : String(request.body ?? '');
+    const validation = validateRegistration(request.body ?? '', request.contentType, { maxBytes: this.config.REGISTRATION_MAX_BYTES });
+    const base = { source: request.source, document: raw };
+    if (!validation.ok) {
+      const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', validation.problems);
+      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null });
+      throw error;
+    }
+    const doc = validation.document;
+    const serviceName = request.serviceName?.trim() || doc.service || request.fallbackServiceName;
+    if (!serviceName) {
+      const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
+        'Name the registering service in the X-Service-Name header (or a `service` field in the document)');
+      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role });
+      throw error;
+    }
+    const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
+    try {
+      const result = await this.dataSource.transaction(async (m) => {
+        const applied = doc.role === 'initiator'
+          ? await this.applyInitiator(m, doc, serviceName) : await this.applyWorker(m, doc, serviceName);
+        await this.audit.record({
+          ...who, outcome: applied.outcome === 'UNCHANGED' ? 'UNCHANGED' : 'ACCEPTED',
+          reason: null, templateVersion: applied.version,
+        }, m);
+        return applied;
+      });
+      this.metrics.registrations.inc({ source: request.source, outcome: result.outcome });
+      this.logger.log({ orchName: result.orchName, serviceName, role: result.role, outcome: result.outcome,
+        version: result.version, status: result.status }, 'registration applied');
+      this.events.emitted(result);
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) await this.reject(error, who);
+      throw error;
+    }
+  }
+
+  private async reject(error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>) {
+    this.metrics.registrations.inc({ source: entry.source, outcome: 'REJECTED' });
+    this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length },
+      `registration rejected: ${error.message}`);
+    await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
+  }
+
+  private async applyInitiator(m: EntityManager, doc: InitiatorDocument, serviceName: string): Promise<RegistrationResult> {
+    const hash = contentHash(doc);
+    let template = await this.templates.lockByName(m, doc.orchName);
+    let outcome: RegistrationResult['outcome'] = 'UPDATED';
+    if (!template) {
+      template = await this.templates.createTemplate(m, doc, serviceName);
+      outcome = 'CREATED';
+    } else if (template.ownerService !== serviceName) {
+      throw new AppError(ErrorCode.TEMPLATE_OWNED_BY_OTHER_SERVICE,
+        `Template ${doc.orchName} belongs to service ${template.ownerService}; ${serviceName} cannot change it`);
+    } else if (await this.templates.versionHash(m, template) === hash) {
+      return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
+    }
+    await this.templates.addVersion(m, template, doc, serviceName, hash);
+    template = await this.templates.refreshReadiness(m, template);
+    return this.resultOf(template, 'initiator', outcome, serviceName);
+  }
+
+  private async applyWorker(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<RegistrationResult> {
+    const template = await this.templates.lockByName(m, doc.orchName);
+    const steps = template ? await this.templates.stepsOf(template.id, template.currentVersion, m) : [];
+    const byName = new Map(steps.map((s) => [s.name, s]));
+    const mismatches = doc.steps.flatMap((s, i) => {
+      const known = byName.get(s.name);
+      return known && known.objectType !== s.objectType
+        ? [{ path: `steps[${i}].objectType`, message: `${s.name} takes objectType ${known.objectType}, not ${s.objectType}` }]
+        : [];
+    });
+    if (mismatches.length) {
+      throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
+    }
+    const topic = doc.topic ?? `${this.config.COMMAND_TOPIC_PREFIX}${serviceName}`;
+    const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
+      orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,
+    })));
+    const unknownSteps = template ? doc.steps.filter((s) => !byName.has(s.name)).map((s) => s.name) : [];
+    const outcome = changed === 0 ? 'UNCHANGED' : 'CREATED';
+    if (!template) {
+      return { orchName: doc.orchName, role: 'worker', outcome, serviceName, version: null, status: null, missingSteps: [], unknownSteps };
+    }
+    const refreshed = await this.templates.refreshReadiness(m, template);
+    return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps };
+  }
+
+  private resultOf(t: { orchName: string; currentVersion: number; status: 'READY' | 'PENDING'; missingSteps: string[] },
+    role: 'initiator' | 'worker', outcome: RegistrationResult['outcome'], serviceName: string): RegistrationResult {
+    return { orchName: t.orchName, role, outcome, serviceName, version: t.currentVersion, status: t.status, missingSteps: t.missingSteps };
+  }
+}

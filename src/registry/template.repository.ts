@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { InitiatorDocument } from './document';
+import { OrchestrationTemplateEntity, TemplateType } from './entities/orchestration-template.entity';
+import { StepTemplateEntity } from './entities/step-template.entity';
+import { TemplateVersionEntity } from './entities/template-version.entity';
+import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
+import { missingSteps } from './readiness';
+
+/** Templates, their immutable versions and steps, and the workers offered for them. */
+@Injectable()
+export class TemplateRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Locks the template row so concurrent registrations of one template apply one after another. */
+  lockByName(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
+    return m.getRepository(OrchestrationTemplateEntity)
+      .findOne({ where: { orchName }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByName(orchName: string, m: EntityManager = this.dataSource.manager): Promise<OrchestrationTemplateEntity | null> {
+    return m.getRepository(OrchestrationTemplateEntity).findOneBy({ orchName });
+  }
+
+  versionHash(m: EntityManager, template: OrchestrationTemplateEntity): Promise<string | undefined> {
+    return m.getRepository(TemplateVersionEntity)
+      .findOneBy({ templateId: template.id, version: template.currentVersion })
+      .then((v) => v?.contentHash);
+  }
+
+  async createTemplate(m: EntityManager, doc: InitiatorDocument, service: string): Promise<OrchestrationTemplateEntity> {
+    const template = await m.getRepository(OrchestrationTemplateEntity).save(m.create(OrchestrationTemplateEntity, {
+      orchName: doc.orchName, ownerService: service, type: doc.type, description: doc.description,
+      status: 'PENDING', currentVersion: 0, missingSteps: [],
+    }));
+    return template;
+  }
+
+  /** Adds version N+1 with its steps and makes it current; earlier versions stay for running runs. */
+  async addVersion(m: EntityManager, template: OrchestrationTemplateEntity, doc: InitiatorDocument,
+    service: string, contentHash: string): Promise<void> {
+    const version = template.currentVersion + 1;
+    await m.getRepository(TemplateVersionEntity).insert({
+      templateId: template.id, version, type: doc.type, description: doc.description, contentHash, registeredBy: service,
+    });
+    const steps = m.getRepository(StepTemplateEntity);
+    await steps.save(doc.steps.map((s) => steps.create({
+      templateId: template.id, version, seq: s.seq, name: s.name, objectType: s.objectType,
+      timeoutSeconds: s.timeoutSeconds, retry: s.retry, handler: s.handler, undo: s.undo,
+    })));
+    Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
+  }
+
+  async typeOfVersion(templateId: string, version: number, m: EntityManager = this.dataSource.manager): Promise<TemplateType> {
+    const v = await m.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
+    return v.type;
+  }
+
+  stepsOf(templateId: string, version: number, m: EntityManager = this.dataSource.manager): Promise<StepTemplateEntity[]> {
+    return m.getRepository(StepTemplateEntity).find({ where: { templateId, version }, order: { seq: 'ASC', name: 'ASC' } });
+  }
+
+  workersOf(orchName: string, m: EntityManager = this.dataSource.manager): Promise<WorkerRegistrationEntity[]> {
+    return m.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC', serviceName: 'ASC' } });
+  }
+
+  /** Recomputes READY/PENDING from the current version's steps and the registered workers. */
+  async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity): Promise<OrchestrationTemplateEntity> {
+    const [steps, workers] = await Promise.all([this.stepsOf(template.id, template.currentVersion, m), this.workersOf(template.orchName, m)]);
+    const missing = missingSteps(
+      steps.map((s) => ({ name: s.name, objectType: s.objectType, handlerType: s.handler.type })),
+      workers.map((w) => ({ stepName: w.stepName, objectType: w.objectType })),
+    );
+    template.missingSteps = missing;
+    template.status = missing.length === 0 ? 'READY' : 'PENDING';
+    return m.getRepository(OrchestrationTemplateEntity).save(template);
+  }
+
+  /** Upserts a worker's steps; returns how many rows were new or changed. */
+  async offerWorkers(m: EntityManager, rows: Array<Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName' | 'objectType' | 'topic'>>): Promise<number> {
+    const repo = m.getRepository(WorkerRegistrationEntity);
+    let changed = 0;
+    for (const row of rows) {
+      const existing = await repo.findOneBy({ orchName: row.orchName, stepName: row.stepName, serviceName: row.serviceName });
+      if (existing && existing.objectType === row.objectType && existing.topic === row.topic) continue;
+      await repo.save(existing ? Object.assign(existing, row) : repo.create(row));
+      changed++;
+    }
+    return changed;
+  }
+
+  /** Claims a PENDING template for the healer, skipping one another transaction holds. */
+  claimPendingTemplate(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
+    return m.getRepository(OrchestrationTemplateEntity).createQueryBuilder('t')
+      .where(`t.status = 'PENDING' AND t.orch_name = :orchName`, { orchName })
+      .setLock('pessimistic_write').setOnLocked('skip_locked').getOne();
+  }
+}

@@ -1,0 +1,3 @@
+import { engineScenarios } from '../scenarios/engine.scenarios';
+
+engineScenarios('embedded default: PGlite, in-process broker', async () => ({}));

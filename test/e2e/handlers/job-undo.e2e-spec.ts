@@ -1,0 +1,101 @@
+import { command, eventually } from './support/job-fixtures';
+import { RunnerHarness } from './support/runner-harness';
+
+describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the undo template)', () => {
+  const h = RunnerHarness.install();
+
+  it('shows a PAUSED OO flow as waiting for an operator; its UNDO cancels it', async () => {
+    const flow = '8b1c2d3e-4b5a-4c6d-9e8f-0a1b2c3d4e5f';
+    h.oo.flow(flow, { states: [{ status: 'RUNNING' }, { status: 'PAUSED' }] });
+    const config = h.config({ HANDLER_JOB_MAX_POLLS: '5' });
+    const doSpec = { type: 'oo', flowUuid: flow };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const waiting = await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'WAITING_FOR_OPERATOR' && r.pollingAttempts === 1 ? r : undefined; });
+    // Polls while PAUSED do not count towards the poll limit.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.row(c.flowId)).toMatchObject({ status: 'WAITING_FOR_OPERATOR', externalStatus: 'PAUSED', pollingAttempts: 1 });
+    expect(h.sink.for(c.flowId)).toHaveLength(0);
+
+    const undo = command({ type: 'oo', do: doSpec, undo: false }, { flowId: c.flowId, action: 'UNDO' });
+    await h.dispatch(config, undo);
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({
+      status: 'SUCCESS', output: { cancelledJob: { jobId: waiting.externalJobId, status: 'FAILED', externalStatus: 'CANCELED', cancelRequested: true } },
+    });
+    expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED' });
+    expect(h.sink.for(c.flowId, 'DO')[0].error).toContain('status CANCELED');
+    expect(h.oo.requestsTo('PUT', new RegExp(`/executions/${waiting.externalJobId}/status`))[0].body).toEqual({ action: 'CANCEL' });
+  });
+
+  it('UNDO cancels an active AWX job, then runs the undo template', async () => {
+    h.awx.jobTemplate(10, { statuses: ['running'] }).jobTemplate(11, { statuses: ['successful'] });
+    const config = h.config();
+    const doSpec = { type: 'awx', jobTemplateId: 10 };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const active = await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'RUNNING' && r.pollingAttempts >= 1 ? r : undefined; });
+
+    const undo = command({ type: 'awx', do: doSpec, undo: { type: 'awx', jobTemplateId: 11, extraVars: { vm: '${payload.email}' } } },
+      { flowId: c.flowId, action: 'UNDO', attempt: 1 });
+    expect(await h.dispatch(config, undo)).toBe('awx:default');
+    const result = await h.reported(c.flowId, 'UNDO');
+    expect(result).toMatchObject({
+      status: 'SUCCESS', commandId: undo.commandId,
+      output: { status: 'successful', cancelledJob: { jobId: active.externalJobId, status: 'FAILED', externalStatus: 'canceled', cancelRequested: true } },
+    });
+    expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED' });
+    expect(h.sink.for(c.flowId, 'DO')[0].error).toContain('(cancel requested by the UNDO)');
+    const cancelAt = h.awx.requests.findIndex((r) => r.method === 'POST' && r.path === `/api/v2/jobs/${active.externalJobId}/cancel/`);
+    const undoLaunchAt = h.awx.requests.findIndex((r) => r.method === 'POST' && r.path === '/api/v2/job_templates/11/launch/'
+      && (r.body as { extra_vars: Record<string, unknown> }).extra_vars.baton_command_id === undo.commandId);
+    expect(cancelAt).toBeGreaterThanOrEqual(0);
+    expect(undoLaunchAt).toBeGreaterThan(cancelAt);
+    expect(h.awx.job(h.awx.launches().find((j) => j.extraVars.baton_command_id === undo.commandId)!.id)?.extraVars.vm).toBe('ops@example.com');
+  });
+
+  it('UNDO of a workflow job waits for its cancel to finish', async () => {
+    h.awx.workflowJobTemplate(12, { statuses: ['running'], askVariablesOnLaunch: true });
+    const config = h.config();
+    const doSpec = { type: 'awx', workflowJobTemplateId: 12 };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const active = await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'RUNNING' && r.pollingAttempts >= 1 ? r : undefined; });
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: false }, { flowId: c.flowId, action: 'UNDO' }));
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS', output: { cancelledJob: { externalStatus: 'canceled' } } });
+    expect(active.externalJobType).toBe('workflow_job');
+    expect(h.awx.job(active.externalJobId!)?.status).toBe('canceled');
+  });
+
+  it('UNDO of a DO not launched yet fails the DO without launching it', async () => {
+    h.awx.jobTemplate(13);
+    const config = h.config();
+    const doSpec = { type: 'awx', jobTemplateId: 13 };
+    const c = command(doSpec, { notBefore: new Date(Date.now() + 60_000) });
+    await h.dispatch(config, c);
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: false }, { flowId: c.flowId, action: 'UNDO' }));
+    h.startRunner(config);
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS' });
+    expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED', error: 'Cancelled by the UNDO before it was launched' });
+    expect(h.awx.requestsTo('POST', /job_templates\/13\/launch/)).toHaveLength(0);
+  });
+
+  it('UNDO of a finished DO runs the undo template only; a failing undo fails the UNDO', async () => {
+    h.awx.jobTemplate(14, { statuses: ['successful'] }).jobTemplate(15, { launchError: { status: 403, body: { detail: 'You do not have permission to perform this action.' } } });
+    const config = h.config();
+    const doSpec = { type: 'awx', jobTemplateId: 14 };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    await h.reported(c.flowId);
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: { type: 'awx', jobTemplateId: 15 } }, { flowId: c.flowId, action: 'UNDO' }));
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({
+      status: 'FAILED', error: 'AWX launch of job_template 15 failed (HTTP 403): You do not have permission to perform this action.',
+      output: { cancelledJob: { status: 'SUCCEEDED', externalStatus: 'successful', cancelRequested: false } },
+    });
+    const doJobId = (await h.row(c.flowId)).externalJobId;
+    expect(h.awx.requestsTo('POST', /cancel/).filter((r) => r.path.includes(`/jobs/${doJobId}/`))).toHaveLength(0);
+  });
+});

@@ -1,0 +1,13 @@
+/** Registration documents used across suites, in the original service's format. */
+
+export const initiatorYaml = (orchName: string, type = 'sequential', steps = ['createRealm', 'createClient']) =>
+  `orchName: ${orchName}
+as: initiator
+type: ${type}
+steps:
+${steps.map((s, i) => `  - {seq: ${i + 1}, name: ${s}, objectType: String}`).join('\n')}
+`;
+
+export const workerJson = (orchName: string, steps: string[], topic?: string) => ({
+  orchName, as: 'worker', ...(topic ? { topic } : {}), steps: steps.map((name) => ({ name, objectType: 'String' })),
+});

@@ -1,0 +1,52 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+
+export interface TestApp {
+  app: INestApplication;
+  http: TestAgent;
+  config: AppConfig;
+  get<T>(token: abstract new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the whole application the way main.ts does, on the embedded default unless `env` says
+ * otherwise (DATABASE_URL, MESSAGING_DRIVER ...). Configuration goes through the same validation
+ * as production: tests change behaviour through settings, never through switches in src/.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DEFINITIONS_DIR: join(dataDir, 'no-definitions'),
+    LOG_LEVEL: 'warn',
+    DEMO_WORKER: 'false',
+    PORT: '0',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig).useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    get: (token) => app.get(token as never),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

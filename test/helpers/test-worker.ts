@@ -1,0 +1,71 @@
+import type { IncomingMessage } from '../../src/messaging/message';
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { MessagePublisher } from '../../src/messaging/message-publisher';
+import type { TestApp } from './test-app';
+
+export interface ReceivedCommand {
+  flowId: string;
+  orchName: string;
+  stepName: string;
+  action: 'DO' | 'UNDO';
+  attempt: number;
+  commandId: string;
+  payload: { failAt?: string | string[]; failUndoAt?: string | string[]; silentAt?: string | string[] } | null;
+  outputs: Record<string, unknown>;
+}
+
+const has = (list: string | string[] | undefined, step: string) => (Array.isArray(list) ? list.includes(step) : list === step);
+
+/**
+ * A worker service as users write them: it consumes commands from its topic and replies in the
+ * original format. The run payload steers it: `failAt`, `failUndoAt` and `silentAt` (never reply)
+ * name steps. It records every command, so suites can check order and count effects by commandId.
+ */
+export class TestWorker {
+  readonly commands: ReceivedCommand[] = [];
+
+  constructor(private readonly t: TestApp, readonly service: string) {}
+
+  get topic(): string {
+    return `${this.t.config.COMMAND_TOPIC_PREFIX}${this.service}`;
+  }
+
+  async start(): Promise<this> {
+    await this.t.get(MessageConsumer).subscribe({ topic: this.topic, group: this.service, handler: (m) => this.handle(m) });
+    return this;
+  }
+
+  /** Registers this worker for steps of a template over REST. */
+  async register(orchName: string, steps: string[]): Promise<void> {
+    await this.t.http.post('/api/orchestration/register').set('X-Service-Name', this.service)
+      .send({ orchName, as: 'worker', steps: steps.map((name) => ({ name, objectType: 'String' })) }).expect((r) => {
+        if (r.status >= 300) throw new Error(`worker registration failed: ${r.status} ${JSON.stringify(r.body)}`);
+      });
+  }
+
+  commandsFor(flowId: string): string[] {
+    return this.commands.filter((c) => c.flowId === flowId).map((c) => `${c.action}:${c.stepName}`);
+  }
+
+  /** Sends a reply as a worker would; exposed so suites can send duplicates and late replies. */
+  async reply(c: Pick<ReceivedCommand, 'flowId' | 'orchName' | 'stepName' | 'action'> & Partial<ReceivedCommand>,
+    status: 'SUCCESS' | 'FAILED', extra: Record<string, unknown> = {}): Promise<void> {
+    const body = {
+      flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action,
+      metadata: { status, error: status === 'FAILED' ? `${c.stepName} failed on purpose` : null }, ...extra,
+    };
+    await this.t.get(MessagePublisher).publish([{
+      topic: this.t.config.TOPIC_REPLY, key: c.flowId, body: Buffer.from(JSON.stringify(body)), headers: {},
+    }]);
+  }
+
+  private async handle(m: IncomingMessage): Promise<void> {
+    const c = JSON.parse(m.body.toString('utf8')) as ReceivedCommand;
+    this.commands.push(c);
+    if (has(c.payload?.silentAt, c.stepName)) return;
+    const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) : has(c.payload?.failUndoAt, c.stepName);
+    await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
+      commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
+    });
+  }
+}

@@ -1,0 +1,246 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../../src/config/load-config';
+import { MemoryDriver } from '../../../src/messaging/drivers/memory/memory.driver';
+import type { IncomingMessage, OutgoingMessage } from '../../../src/messaging/message';
+import { MessagePublisher } from '../../../src/messaging/message-publisher';
+import { InboxService } from '../../../src/messaging/outbox/inbox.service';
+import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
+import { OutboxEntry, OutboxService } from '../../../src/messaging/outbox/outbox.service';
+import { Metrics } from '../../../src/metrics/metrics';
+import { expectEventually } from '../../helpers/expect-eventually';
+
+export interface OpenedDatabase {
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** A broker that can be "down": publishing rejects, as the real drivers do during an outage. */
+class SwitchablePublisher extends MessagePublisher {
+  down = false;
+
+  constructor(private readonly inner: MessagePublisher) {
+    super();
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (this.down) throw new Error('broker down');
+    await this.inner.publish(messages);
+  }
+}
+
+/**
+ * The outbox and inbox against a database (PGlite in e2e, PostgreSQL in integration), with the
+ * in-process broker: the broker side is covered by the broker contract.
+ */
+export function describeOutboxContract(name: string, openDatabase: () => Promise<OpenedDatabase>): void {
+  describe(`outbox and inbox: ${name}`, () => {
+    const config = loadConfig({ OUTBOX_POLL_MS: '50', OUTBOX_RETENTION_HOURS: '24' });
+    const outbox = new OutboxService();
+    const inbox = new InboxService();
+    let db: OpenedDatabase;
+    let broker: MemoryDriver;
+    let publisher: SwitchablePublisher;
+    let metrics: Metrics;
+    const relays: OutboxRelay[] = [];
+
+    const newRelay = () => {
+      const relay = new OutboxRelay(db.dataSource, publisher, config, metrics);
+      relays.push(relay);
+      return relay;
+    };
+    const commit = (entries: OutboxEntry[]) => db.dataSource.transaction((m) => outbox.append(m, entries));
+    const consume = async (topic: string) => {
+      const received: IncomingMessage[] = [];
+      await broker.subscribe({ topic, group: 'test', handler: async (m) => void received.push(m) });
+      return received;
+    };
+    const unsent = async (topic: string): Promise<number> => {
+      const [row] = await db.dataSource.query(
+        'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND sent_at IS NULL', [topic]);
+      return row.n;
+    };
+    const topicName = () => `outbox.${randomBytes(4).toString('hex')}`;
+    const entry = (topic: string, body: string, key?: string): OutboxEntry => ({ topic, key, body: Buffer.from(body) });
+
+    beforeAll(async () => {
+      Logger.overrideLogger(['error']);
+      db = await openDatabase();
+    });
+    beforeEach(async () => {
+      metrics = new Metrics();
+      broker = new MemoryDriver(config, metrics);
+      await broker.connect();
+      publisher = new SwitchablePublisher(broker);
+    });
+    afterEach(async () => {
+      await Promise.all(relays.splice(0).map((r) => r.stop()));
+      await broker.close();
+    });
+    afterAll(() => db?.close());
+
+    it('appends rows in the caller\'s transaction, each with its own message id', async () => {
+      const topic = topicName();
+      const later = new Date(Date.now() + 60_000);
+      const records = await commit([
+        { topic, key: 'k', headers: { 'x-correlation-id': 'c1' }, body: Buffer.from([0, 1, 255]) },
+        { ...entry(topic, 'delayed'), availableAt: later },
+      ]);
+      expect(records).toHaveLength(2);
+      const [now, delayed] = records;
+      expect(now).toMatchObject({ topic, key: 'k', body: Buffer.from([0, 1, 255]) });
+      expect(now.headers).toEqual({ 'x-correlation-id': 'c1', 'x-message-id': now.messageId });
+      expect(now.availableAt.getTime()).toBe(now.createdAt.getTime());
+      expect(delayed.key).toBeNull();
+      expect(delayed.availableAt.getTime()).toBe(later.getTime());
+      expect(new Set(records.map((r) => r.messageId)).size).toBe(2);
+      expect(Number(delayed.id)).toBeGreaterThan(Number(now.id));
+    });
+
+    it('publishes committed rows right away and marks them sent', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const records = await commit([entry(topic, 'a', 'k'), entry(topic, 'b', 'k')]);
+      await newRelay().publishNow(records);
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['a', 'b']));
+      expect(received[0].id).toBe(records[0].messageId);
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+    });
+
+    it('never publishes rows of a rolled-back transaction; the sweep publishes rows nobody handed over', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      await expect(db.dataSource.transaction(async (m) => {
+        await outbox.append(m, [entry(topic, 'rolled back')]);
+        throw new Error('abort');
+      })).rejects.toThrow('abort');
+      await commit([entry(topic, 'committed')]); // a relay that crashed before publishNow
+      newRelay().start();
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['committed']), { timeoutMs: 10_000 });
+      expect(await unsent(topic)).toBe(0);
+      const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE topic = $1', [topic]);
+      expect(n).toBe(1);
+    });
+
+    it('publishes what a crashed relay left behind from a new relay\'s sweep', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const crashed = newRelay();
+      crashed.start();
+      await commit([entry(topic, 'x', 'k'), entry(topic, 'y', 'k')]); // never handed to publishNow
+      await crashed.stop();
+      newRelay().start();
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['x', 'y']), { timeoutMs: 10_000 });
+    });
+
+    it('keeps rows while the broker is down and publishes them, each key in order, once it is back', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const relay = newRelay();
+      relay.start();
+      publisher.down = true;
+      for (let tx = 0; tx < 5; tx++) {
+        const records = await commit(Array.from({ length: 4 }, (_, i) => entry(topic, `k${i}:${tx}`, `k${i}`)));
+        await relay.publishNow(records);
+      }
+      expect(received).toHaveLength(0);
+      expect(await unsent(topic)).toBe(20);
+      expect((await relay.backlog()).count).toBeGreaterThan(0);
+      publisher.down = false;
+      await expectEventually(() => expect(received).toHaveLength(20), { timeoutMs: 10_000 });
+      for (let i = 0; i < 4; i++) {
+        expect(received.filter((m) => m.key === `k${i}`).map((m) => m.body.toString()))
+          .toEqual([0, 1, 2, 3, 4].map((tx) => `k${i}:${tx}`));
+      }
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+      // Caught up: the fast path publishes on its own again.
+      await relay.publishNow(await commit([entry(topic, 'fast again')]));
+      await expectEventually(() => expect(received.at(-1)?.body.toString()).toBe('fast again'));
+    });
+
+    it('keeps each key in order when many transactions hand over rows concurrently', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const relay = newRelay();
+      const handedOver: Promise<void>[] = [];
+      for (let tx = 0; tx < 50; tx++) {
+        const records = await commit(Array.from({ length: 4 }, (_, i) => entry(topic, `${tx}`, `k${i}`)));
+        handedOver.push(relay.publishNow(records)); // not awaited, like the engine
+      }
+      await Promise.all(handedOver);
+      await expectEventually(() => expect(received).toHaveLength(200));
+      for (let i = 0; i < 4; i++) {
+        const order = received.filter((m) => m.key === `k${i}`).map((m) => Number(m.body.toString()));
+        expect(order).toEqual(Array.from({ length: 50 }, (_, tx) => tx));
+      }
+    });
+
+    it('publishes a delayed row only when it is due', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const relay = newRelay();
+      relay.start();
+      const dueAt = Date.now() + 1000;
+      await relay.publishNow(await commit([{ ...entry(topic, 'later'), availableAt: new Date(dueAt) }]));
+      expect(received).toHaveLength(0);
+      await expectEventually(() => expect(received).toHaveLength(1), { timeoutMs: 10_000 });
+      expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
+    });
+
+    it('reports the backlog and updates the gauges', async () => {
+      const topic = topicName();
+      await commit([entry(topic, 'waiting')]);
+      await db.dataSource.query(
+        "UPDATE outbox SET created_at = now() - interval '90 seconds', available_at = now() - interval '90 seconds' WHERE topic = $1", [topic]);
+      const backlog = await newRelay().backlog();
+      expect(backlog.count).toBeGreaterThanOrEqual(1);
+      expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(89);
+      expect((await metrics.outboxBacklog.get()).values[0].value).toBe(backlog.count);
+      await db.dataSource.query('DELETE FROM outbox WHERE topic = $1', [topic]);
+    });
+
+    it('prunes sent outbox rows and inbox rows past the retention', async () => {
+      const topic = topicName();
+      const [old, recent] = await commit([entry(topic, 'old'), entry(topic, 'recent')]);
+      await db.dataSource.query("UPDATE outbox SET sent_at = now() - interval '25 hours' WHERE id = $1", [old.id]);
+      await db.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = $1', [recent.id]);
+      await db.dataSource.transaction(async (m) => {
+        await inbox.markProcessed(m, topic, 'old-message');
+        await inbox.markProcessed(m, topic, 'new-message');
+      });
+      await db.dataSource.query(
+        "UPDATE inbox SET received_at = now() - interval '25 hours' WHERE consumer = $1 AND message_id = 'old-message'", [topic]);
+      newRelay().start(); // its first pass prunes
+      await expectEventually(async () => {
+        const rows: Array<{ body: Buffer }> = await db.dataSource.query('SELECT body FROM outbox WHERE topic = $1', [topic]);
+        expect(rows.map((r) => r.body.toString())).toEqual(['recent']);
+      });
+      const kept: Array<{ message_id: string }> = await db.dataSource.query('SELECT message_id FROM inbox WHERE consumer = $1', [topic]);
+      expect(kept.map((r) => r.message_id)).toEqual(['new-message']);
+    });
+
+    it('detects a redelivered message through the inbox, in the caller\'s transaction', async () => {
+      const consumer = `c-${randomBytes(4).toString('hex')}`;
+      const mark = (id: string) => db.dataSource.transaction((m) => inbox.markProcessed(m, consumer, id));
+      expect(await mark('m1')).toBe(true);
+      expect(await mark('m1')).toBe(false);
+      expect(await mark('m2')).toBe(true);
+      // A rolled-back transaction did not process the message: the redelivery must go through.
+      await expect(db.dataSource.transaction(async (m) => {
+        expect(await inbox.markProcessed(m, consumer, 'm3')).toBe(true);
+        throw new Error('handler failed');
+      })).rejects.toThrow('handler failed');
+      expect(await mark('m3')).toBe(true);
+      // Another consumer has its own record of what it processed.
+      expect(await db.dataSource.transaction((m) => inbox.markProcessed(m, `${consumer}-other`, 'm1'))).toBe(true);
+    });
+
+    it('lets exactly one of two concurrent deliveries of a message through', async () => {
+      const consumer = `c-${randomBytes(4).toString('hex')}`;
+      const results = await Promise.all([1, 2].map(() =>
+        db.dataSource.transaction((m) => inbox.markProcessed(m, consumer, 'same'))));
+      expect(results.sort()).toEqual([false, true]);
+    });
+  });
+}

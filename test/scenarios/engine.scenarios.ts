@@ -1,0 +1,156 @@
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { initiatorYaml } from '../helpers/documents';
+import { execute, waitForRun } from '../helpers/runs';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { TestWorker } from '../helpers/test-worker';
+
+const STEPS = ['reserve', 'charge', 'ship'];
+
+/** Scenarios shared by the embedded e2e suite and the real-server suites. */
+export function engineScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`executor (${setting})`, () => {
+    let t: TestApp;
+    let worker: TestWorker;
+    const statusEvents: Array<{ flowId: string; status: string; previousStatus: string | null }> = [];
+    const deadLetters: Array<{ reason: string }> = [];
+
+    const register = (orchName: string, type = 'sequential', steps = STEPS) =>
+      t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
+        .send(initiatorYaml(orchName, type, steps)).expect(201);
+
+    beforeAll(async () => {
+      t = await startTestApp(await env());
+      worker = await new TestWorker(t, 'shop-worker').start();
+      await register('order');
+      await register('fanout', 'parallel');
+      await worker.register('order', STEPS);
+      await worker.register('fanout', STEPS);
+      const consumer = t.get(MessageConsumer);
+      await consumer.subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'test-observer', handler: async (m) => {
+        statusEvents.push(JSON.parse(m.body.toString()));
+      } });
+      await consumer.subscribe({ topic: `${t.config.TOPIC_REPLY}.DLQ`, group: 'test-observer', handler: async (m) => {
+        deadLetters.push({ reason: m.headers['x-dead-letter-reason'] });
+      } });
+    });
+    afterAll(() => t.close());
+
+    it('runs a sequential flow step by step to COMPLETED', async () => {
+      const res = await execute(t, 'order', { sku: 'A1' }).expect(202);
+      expect(res.headers.location).toBe(`/api/orchestration/runs/${res.body.flowId}`);
+      expect(res.body).toMatchObject({ status: 'RUNNING', correlationId: expect.any(String) });
+      const run = await waitForRun(t, res.body.flowId, 'COMPLETED');
+      expect(worker.commandsFor(res.body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship']);
+      expect(run.steps.map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(run.steps[2].output).toEqual({ by: 'shop-worker', step: 'ship' });
+      const lastCommand = worker.commands.filter((c) => c.flowId === res.body.flowId).at(-1)!;
+      expect(Object.keys(lastCommand.outputs)).toEqual(['reserve', 'charge']);
+      expect(lastCommand.payload).toEqual({ sku: 'A1' });
+    });
+
+    it('publishes every status change on the status topic', async () => {
+      const { body } = await execute(t, 'order', {}).expect(202);
+      await waitForRun(t, body.flowId, 'COMPLETED');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(statusEvents.filter((e) => e.flowId === body.flowId).map((e) => [e.previousStatus, e.status]))
+        .toEqual([[null, 'RUNNING'], ['RUNNING', 'COMPLETED']]);
+    });
+
+    it('dispatches a parallel flow at once', async () => {
+      const { body } = await execute(t, 'fanout', {}).expect(202);
+      await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(worker.commandsFor(body.flowId).sort()).toEqual(['DO:charge', 'DO:reserve', 'DO:ship']);
+    });
+
+    it('compensates the finished steps in reverse order when a step fails', async () => {
+      const { body } = await execute(t, 'order', { failAt: 'ship' }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'FAILED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:charge', 'UNDO:reserve']);
+      expect(run).toMatchObject({ failedStep: 'ship', error: 'ship failed on purpose' });
+    });
+
+    it('records a failing undo and still runs the remaining ones', async () => {
+      const { body } = await execute(t, 'order', { failAt: 'ship', failUndoAt: 'charge' }).expect(202);
+      await waitForRun(t, body.flowId, 'COMPENSATION_FAILED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:charge', 'UNDO:reserve']);
+    });
+
+    it('undoes a completed run on request, and refuses to undo it twice', async () => {
+      const { body } = await execute(t, 'order', {}).expect(202);
+      await waitForRun(t, body.flowId, 'COMPLETED');
+      await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
+      await waitForRun(t, body.flowId, 'UNDONE');
+      expect(worker.commandsFor(body.flowId).slice(3)).toEqual(['UNDO:ship', 'UNDO:charge', 'UNDO:reserve']);
+      const again = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);
+      expect(again.body.code).toBe('RUN_NOT_UNDOABLE');
+    });
+
+    it('refuses to undo a running run, and an unknown one', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'reserve' }).expect(202);
+      const res = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);
+      expect(res.body.message).toMatch(/still running/);
+      await t.http.post('/api/orchestration/undo/00000000-0000-4000-8000-000000000000').expect(404);
+    });
+
+    it('returns the same run for the same Idempotency-Key, and 409 for another payload', async () => {
+      const first = await execute(t, 'order', { n: 1 }, { 'Idempotency-Key': 'k-1' }).expect(202);
+      const second = await execute(t, 'order', { n: 1 }, { 'Idempotency-Key': 'k-1' }).expect(202);
+      expect(second.body).toMatchObject({ flowId: first.body.flowId, created: false });
+      const conflict = await execute(t, 'order', { n: 2 }, { 'Idempotency-Key': 'k-1' }).expect(409);
+      expect(conflict.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('stores any payload as given', async () => {
+      const res = await t.http.post('/api/orchestration/execute/order').set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from([0, 1, 2, 255])).expect(202);
+      const run = await waitForRun(t, res.body.flowId, 'COMPLETED');
+      expect(run).toMatchObject({ contentType: 'application/octet-stream', payload: 'AAEC/w==', payloadEncoding: 'base64' });
+    });
+
+    it('answers 404 for an unknown template', async () => {
+      const res = await execute(t, 'nope', {}).expect(404);
+      expect(res.body.code).toBe('TEMPLATE_NOT_FOUND');
+    });
+
+    it('ignores duplicate, late and unknown replies, and dead-letters malformed ones', async () => {
+      const { body } = await execute(t, 'order', { silentAt: ['reserve', 'charge'] }).expect(202);
+      await waitForRun(t, body.flowId, 'RUNNING');
+      const reserve = { flowId: body.flowId, orchName: 'order', stepName: 'reserve', action: 'DO' as const };
+      await worker.reply(reserve, 'SUCCESS', { attempt: 7 });
+      await worker.reply({ ...reserve, flowId: '00000000-0000-4000-8000-000000000000' }, 'SUCCESS');
+      await worker.reply({ ...reserve, stepName: 'ship' }, 'SUCCESS');
+      await t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REPLY, body: Buffer.from('{not json') }]);
+      await t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REPLY, body: Buffer.from('{"flowId":"x"}') }]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await waitForRun(t, body.flowId, 'RUNNING')).steps).toHaveLength(1);
+      await worker.reply(reserve, 'SUCCESS');
+      await worker.reply(reserve, 'SUCCESS');
+      await new Promise((r) => setTimeout(r, 200));
+      const run = await waitForRun(t, body.flowId, 'RUNNING');
+      expect(run.steps.map((s: { stepName: string; status: string }) => `${s.stepName}:${s.status}`))
+        .toEqual(['reserve:SUCCEEDED', 'charge:DISPATCHED']);
+      expect(deadLetters.map((d) => d.reason)).toEqual([expect.stringMatching(/not JSON/), expect.stringMatching(/invalid message/)]);
+      const metrics = await t.http.get('/metrics');
+      expect(metrics.text).toMatch(/baton_replies_ignored_total\{reason="not-in-flight"\} [1-9]/);
+    });
+
+    it('parks a run of a PENDING template and starts it when the workers arrive', async () => {
+      await register('parked', 'sequential', ['one']);
+      const res = await execute(t, 'parked', {}).expect(202);
+      expect(res.body).toMatchObject({ status: 'WAITING_FOR_WORKERS', missingSteps: ['one'] });
+      const stuck = await t.http.get('/api/orchestration/runs?stuck=true&orchName=parked').expect(200);
+      expect(stuck.body.items[0].waitingFor).toMatch(/workers for steps: one/);
+      await worker.register('parked', ['one']);
+      await waitForRun(t, res.body.flowId, 'COMPLETED');
+    });
+
+    it('lists runs with filters', async () => {
+      const page = await t.http.get('/api/orchestration/runs?orchName=order&status=COMPLETED&pageSize=2').expect(200);
+      expect(page.body.items).toHaveLength(2);
+      expect(page.body.total).toBeGreaterThanOrEqual(4);
+      const none = await t.http.get(`/api/orchestration/runs?from=${new Date(Date.now() + 60_000).toISOString()}`).expect(200);
+      expect(none.body.total).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,121 @@
+import { initiatorYaml, workerJson } from '../helpers/documents';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+const REGISTER = '/api/orchestration/register';
+
+/** Scenarios shared by the embedded e2e suite and the real-server suites. */
+export function registryScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`registry over REST (${setting})`, () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ BODY_LIMIT_BYTES: String(64 * 1024), ...(await env()) });
+    });
+    afterAll(() => t.close());
+
+    const yaml = (body: string, service = 'tenant-service') =>
+      t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', service).send(body);
+    const json = (body: object, service = 'realm-service') => t.http.post(REGISTER).set('X-Service-Name', service).send(body);
+
+    it('accepts the original initiator document in YAML and reports the missing workers', async () => {
+      const res = await yaml(initiatorYaml('tenantCreation')).expect(201);
+      expect(res.body).toMatchObject({
+        orchName: 'tenantCreation', role: 'initiator', outcome: 'CREATED', version: 1, status: 'PENDING',
+        missingSteps: ['createRealm', 'createClient'],
+      });
+    });
+
+    it('treats the same document again as a no-op with the same version', async () => {
+      const res = await yaml(initiatorYaml('tenantCreation')).expect(200);
+      expect(res.body).toMatchObject({ outcome: 'UNCHANGED', version: 1 });
+    });
+
+    it('becomes READY once every step has a worker, registered in JSON', async () => {
+      const first = await json(workerJson('tenantCreation', ['createRealm'])).expect(201);
+      expect(first.body).toMatchObject({ status: 'PENDING', missingSteps: ['createClient'] });
+      const second = await json(workerJson('tenantCreation', ['createClient']), 'client-service').expect(201);
+      expect(second.body).toMatchObject({ status: 'READY', missingSteps: [] });
+      await json(workerJson('tenantCreation', ['createClient']), 'client-service').expect(200);
+    });
+
+    it('accepts the same initiator document in JSON, and YAML media type variants', async () => {
+      await t.http.post(REGISTER).set('X-Service-Name', 's').send({
+        orchName: 'jsonFlow', as: 'initiator', type: 'parallel', steps: [{ seq: 1, name: 'a', objectType: 'String' }],
+      }).expect(201);
+      for (const type of ['application/x-yaml', 'text/yaml']) {
+        await t.http.post(REGISTER).set('Content-Type', type).set('X-Service-Name', 's')
+          .send(initiatorYaml(`flow-${type.replace('/', '-')}`, 'simultaneous')).expect(201);
+      }
+    });
+
+    it('creates a new version when the steps change, and keeps the old one', async () => {
+      const res = await yaml(initiatorYaml('tenantCreation', 'sequential', ['createRealm', 'createClient', 'sendMail'])).expect(201);
+      expect(res.body).toMatchObject({ outcome: 'UPDATED', version: 2, status: 'PENDING', missingSteps: ['sendMail'] });
+      const detail = await t.http.get('/api/orchestration/templates/tenantCreation').expect(200);
+      expect(detail.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+      expect(detail.body.workers).toHaveLength(2);
+    });
+
+    it('forbids another service to change a template it does not own', async () => {
+      const res = await yaml(initiatorYaml('tenantCreation', 'parallel'), 'intruder').expect(403);
+      expect(res.body.code).toBe('TEMPLATE_OWNED_BY_OTHER_SERVICE');
+    });
+
+    it('rejects a worker whose objectType differs from the template', async () => {
+      const res = await json({ orchName: 'tenantCreation', as: 'worker', steps: [{ name: 'createRealm', objectType: 'Integer' }] }).expect(409);
+      expect(res.body).toMatchObject({ code: 'OBJECT_TYPE_MISMATCH', problems: [{ path: 'steps[0].objectType' }] });
+    });
+
+    it('keeps workers that register before the initiator and counts them when it arrives', async () => {
+      await json(workerJson('lateFlow', ['createRealm', 'createClient'])).expect(201);
+      const res = await yaml(initiatorYaml('lateFlow')).expect(201);
+      expect(res.body).toMatchObject({ status: 'READY', missingSteps: [] });
+    });
+
+    it('lists every problem of a bad document with its path, line and column, and audits it', async () => {
+      const bad = 'orchName: broken\nas: initiator\ntype: zigzag\nsteps:\n  - {seq: 1, name: a}\n  - {seq: 1, name: a, objectType: String, colour: red}\n';
+      const res = await yaml(bad, 'bad-service').expect(400);
+      expect(res.body.code).toBe('INVALID_DOCUMENT');
+      const paths = res.body.problems.map((p: { path: string }) => p.path);
+      expect(paths).toEqual(expect.arrayContaining(['type', 'steps[0].objectType', 'steps[1].colour']));
+      expect(res.body.problems.find((p: { path: string }) => p.path === 'type')).toMatchObject({ line: 3 });
+      expect(res.body.problems.some((p: { message: string }) => /duplicate/i.test(p.message))).toBe(true);
+      const audit = await t.http.get('/api/orchestration/registrations/audit?serviceName=bad-service').expect(200);
+      expect(audit.body.items[0]).toMatchObject({ outcome: 'REJECTED', source: 'http', orchName: 'broken' });
+      expect(audit.body.items[0].problems.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('reports YAML syntax errors with line and column', async () => {
+      const res = await yaml('orchName: x\nsteps: [unclosed\n').expect(400);
+      expect(res.body.problems[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+    });
+
+    it('needs a service name', async () => {
+      const res = await t.http.post(REGISTER).send(workerJson('tenantCreation', ['createRealm'])).expect(400);
+      expect(res.body.code).toBe('MISSING_SERVICE_NAME');
+    });
+
+    it('answers 413 past the body cap', async () => {
+      const res = await yaml(`orchName: big\n# ${'x'.repeat(70 * 1024)}\n`).expect(413);
+      expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('pages templates, workers and the audit', async () => {
+      const page = await t.http.get('/api/orchestration/templates?page=1&pageSize=2').expect(200);
+      expect(page.body).toMatchObject({ page: 1, pageSize: 2, total: expect.any(Number) });
+      expect(page.body.items).toHaveLength(2);
+      const pending = await t.http.get('/api/orchestration/templates?status=PENDING').expect(200);
+      expect(pending.body.items.every((i: { status: string }) => i.status === 'PENDING')).toBe(true);
+      const workers = await t.http.get('/api/orchestration/workers?orchName=tenantCreation').expect(200);
+      expect(workers.body.total).toBe(2);
+      const audit = await t.http.get('/api/orchestration/registrations/audit?outcome=UNCHANGED').expect(200);
+      expect(audit.body.items.length).toBeGreaterThan(0);
+      await t.http.get('/api/orchestration/templates?pageSize=1000').expect(400);
+    });
+
+    it('answers 404 for an unknown template', async () => {
+      const res = await t.http.get('/api/orchestration/templates/nope').expect(404);
+      expect(res.body.code).toBe('TEMPLATE_NOT_FOUND');
+    });
+  });
+}
