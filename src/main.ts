@@ -4,10 +4,12 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
+import { loadHandlersConfig } from './handlers/handlers-config';
 
 async function bootstrap(): Promise<void> {
   try {
-    loadConfig();
+    loadConfig(process.env);
+    loadHandlersConfig(process.env);
   } catch (e) {
     // Before the logger exists: one line naming every bad variable, then stop.
     if (e instanceof ConfigError) {

@@ -1,6 +1,7 @@
 import { OrchestrationRunEntity } from '../engine/entities/orchestration-run.entity';
 import { RunEventEntity } from '../engine/entities/run-event.entity';
 import { StepRunEntity } from '../engine/entities/step-run.entity';
+import { JobExecutionEntity } from '../handlers/job-execution.entity';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxMessageEntity } from '../messaging/outbox/outbox-message.entity';
 import { OrchestrationTemplateEntity } from '../registry/entities/orchestration-template.entity';
@@ -12,5 +13,5 @@ import { WorkerRegistrationEntity } from '../registry/entities/worker-registrati
 export const ENTITIES = [
   OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
   RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
-  OutboxMessageEntity, InboxMessageEntity,
+  OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity,
 ];

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AwxStepDispatcher } from '../handlers/awx/awx-step.dispatcher';
+import { HandlersModule } from '../handlers/handlers.module';
+import { OoStepDispatcher } from '../handlers/oo/oo-step.dispatcher';
 import { RegistryModule } from '../registry/registry.module';
 import { DemoWorker } from './demo/demo-worker.service';
 import { StepDispatcher } from './dispatch/step-command';
@@ -18,7 +21,7 @@ import { WorkerDirectory } from './worker-directory';
 
 
 @Module({
-  imports: [RegistryModule],
+  imports: [RegistryModule, HandlersModule],
   controllers: [RunsController],
   providers: [
     RunExecutor, RunTransitions, RunRepository, RunQueryService, TemplatePlans, WorkerDirectory, TransactionOutbox,
@@ -26,8 +29,8 @@ import { WorkerDirectory } from './worker-directory';
     { provide: StepResultSink, useExisting: RunExecutor },
     {
       provide: StepDispatchers,
-      inject: [WorkerStepDispatcher],
-      useFactory: (worker: WorkerStepDispatcher) => new StepDispatchers([worker] as StepDispatcher[]),
+      inject: [WorkerStepDispatcher, AwxStepDispatcher, OoStepDispatcher],
+      useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
   exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, TransactionOutbox],

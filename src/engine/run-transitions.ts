@@ -76,8 +76,10 @@ export class RunTransitions {
   private async send(m: EntityManager, run: LockedRun, step: StepTemplateEntity, d: Dispatch,
     payload: EncodedPayload, outputs: Record<string, unknown>): Promise<NewAttempt> {
     const notBefore = new Date(Date.now() + d.delayMs);
-    const timeoutSeconds = step.timeoutSeconds ?? this.config.STEP_TIMEOUT_SECONDS;
     const handler = d.action === 'DO' ? step.handler : undoHandlerOf(step);
+    // A built-in handler enforces its own launch and poll limits and reports failure itself; a
+    // healer re-dispatch would launch a second job while the first still runs.
+    const timeoutSeconds = handler.type === 'worker' ? step.timeoutSeconds ?? this.config.STEP_TIMEOUT_SECONDS : BUILT_IN_DEADLINE_SECONDS;
     const command: StepCommand = {
       flowId: run.flowId, orchName: run.orchName, stepName: step.name, action: d.action, attempt: d.attempt,
       commandId: randomUUID(), objectType: step.objectType, ...payload, outputs, correlationId: run.correlationId,
@@ -100,6 +102,8 @@ export class RunTransitions {
     };
   }
 }
+
+const BUILT_IN_DEADLINE_SECONDS = 30 * 24 * 3600;
 
 /** A worker step is undone by its worker; a built-in step by its handler, told what the DO was. */
 function undoHandlerOf(step: StepTemplateEntity): HandlerSpec {

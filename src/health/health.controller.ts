@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealerHealthIndicator } from '../healing/healer.health';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
 
 @ApiTags('operations')
@@ -10,6 +11,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly messaging: MessagingHealthIndicator,
+    private readonly healer: HealerHealthIndicator,
   ) {}
 
   @Get()
@@ -19,6 +21,7 @@ export class HealthController {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),
       () => this.messaging.check('messaging'),
+      () => this.healer.check('healer'),
     ]);
   }
 }

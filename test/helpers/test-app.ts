@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
+import { HandlersConfig, loadHandlersConfig } from '../../src/handlers/handlers-config';
 
 export interface TestApp {
   app: INestApplication;
@@ -25,16 +26,18 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-test-'));
-  const config = loadConfig({
+  const settings = {
     DATA_DIR: dataDir,
     DEFINITIONS_DIR: join(dataDir, 'no-definitions'),
     LOG_LEVEL: 'warn',
     DEMO_WORKER: 'false',
     PORT: '0',
     ...env,
-  });
+  };
+  const config = loadConfig(settings);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig).useValue(config)
+    .overrideProvider(HandlersConfig).useValue(loadHandlersConfig(settings))
     .compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app);

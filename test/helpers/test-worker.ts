@@ -10,7 +10,10 @@ export interface ReceivedCommand {
   action: 'DO' | 'UNDO';
   attempt: number;
   commandId: string;
-  payload: { failAt?: string | string[]; failUndoAt?: string | string[]; silentAt?: string | string[] } | null;
+  payload: {
+    failAt?: string | string[]; failUndoAt?: string | string[];
+    silentAt?: string | string[]; silentUndoAt?: string | string[]; silentAttempts?: number;
+  } | null;
   outputs: Record<string, unknown>;
 }
 
@@ -18,8 +21,8 @@ const has = (list: string | string[] | undefined, step: string) => (Array.isArra
 
 /**
  * A worker service as users write them: it consumes commands from its topic and replies in the
- * original format. The run payload steers it: `failAt`, `failUndoAt` and `silentAt` (never reply)
- * name steps. It records every command, so suites can check order and count effects by commandId.
+ * original format. The run payload steers it: `failAt`, `failUndoAt`, `silentAt` and `silentUndoAt`
+ * name steps (silent: no reply, to the first `silentAttempts` attempts or all of them). It records every command, so suites can check order and count effects by commandId.
  */
 export class TestWorker {
   readonly commands: ReceivedCommand[] = [];
@@ -62,7 +65,8 @@ export class TestWorker {
   private async handle(m: IncomingMessage): Promise<void> {
     const c = JSON.parse(m.body.toString('utf8')) as ReceivedCommand;
     this.commands.push(c);
-    if (has(c.payload?.silentAt, c.stepName)) return;
+    const silent = has(c.action === 'DO' ? c.payload?.silentAt : c.payload?.silentUndoAt, c.stepName);
+    if (silent && c.attempt <= (c.payload?.silentAttempts ?? Infinity)) return;
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) : has(c.payload?.failUndoAt, c.stepName);
     await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
       commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },

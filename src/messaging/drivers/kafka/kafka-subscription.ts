@@ -77,7 +77,7 @@ export class KafkaSubscription {
     await consumer.run({
       partitionsConsumedConcurrently: this.deps.partitions,
       eachBatchAutoResolve: false,
-      autoCommitInterval: 1000,
+      autoCommit: false, autoCommitInterval: 1000,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
