@@ -6,7 +6,7 @@ import { MessageConsumer } from '../messaging/message-consumer';
 import { RegistryService } from './registry.service';
 
 const describeProblems = (e: AppError) =>
-  [e.message, ...e.problems.map((p) => `${p.path}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}`)].join('; ');
+  [`${e.code}: ${e.message}`, ...e.problems.map((p) => `${p.path}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}`)].join('; ');
 
 /**
  * Registrations published on the registration topic (YAML or JSON). They take exactly the REST

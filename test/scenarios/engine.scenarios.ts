@@ -1,6 +1,7 @@
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { initiatorYaml } from '../helpers/documents';
+import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TestWorker } from '../helpers/test-worker';
@@ -143,6 +144,47 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(stuck.body.items[0].waitingFor).toMatch(/workers for steps: one/);
       await worker.register('parked', ['one']);
       await waitForRun(t, res.body.flowId, 'COMPLETED');
+    });
+
+    it('registers templates from the registration topic and dead-letters bad documents with the reason', async () => {
+      const dead: Array<{ reason: string; service: string }> = [];
+      await t.get(MessageConsumer).subscribe({ topic: `${t.config.TOPIC_REGISTRATION}.DLQ`, group: 'test-observer', handler: async (m) => {
+        dead.push({ reason: m.headers['x-dead-letter-reason'], service: m.headers['x-service-name'] });
+      } });
+      const publish = (body: string) => t.get(MessagePublisher).publish([{
+        topic: t.config.TOPIC_REGISTRATION, body: Buffer.from(body), headers: { 'content-type': 'application/yaml', 'x-service-name': 'topic-shop' },
+      }]);
+      await publish(initiatorYaml('viaTopic', 'sequential', ['one']));
+      await publish('orchName: badTopic\nas: initiator\ntype: zigzag\nsteps: []\n');
+      await expectEventually(async () => {
+        const res = await t.http.get('/api/orchestration/templates/viaTopic');
+        expect(res.body).toMatchObject({ ownerService: 'topic-shop', status: 'PENDING' });
+        expect(dead).toEqual([{ reason: expect.stringMatching(/INVALID_DOCUMENT.*type/), service: 'topic-shop' }]);
+      });
+      const audit = await t.http.get('/api/orchestration/registrations/audit?serviceName=topic-shop').expect(200);
+      expect(audit.body.items.map((i: { source: string; outcome: string }) => `${i.source}:${i.outcome}`).sort())
+        .toEqual(['topic:ACCEPTED', 'topic:REJECTED']);
+    });
+
+    it('starts runs from the execution topic, once per message, and dead-letters invalid requests', async () => {
+      const dead: string[] = [];
+      await t.get(MessageConsumer).subscribe({ topic: `${t.config.TOPIC_EXECUTION_START}.DLQ`, group: 'test-observer', handler: async (m) => {
+        dead.push(m.headers['x-dead-letter-reason']);
+      } });
+      const start = (body: object) => t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_EXECUTION_START, body: Buffer.from(JSON.stringify(body)) }]);
+      await start({ orchName: 'fanout', payload: { via: 'topic' }, idempotencyKey: 'topic-1', correlationId: 'corr-topic-1' });
+      await start({ orchName: 'fanout', payload: { via: 'topic' }, idempotencyKey: 'topic-1', correlationId: 'corr-topic-1' });
+      await start({ orchName: 'fanout', payload: Buffer.from('raw bytes').toString('base64') });
+      await start({ orchName: 'nope', payload: {} });
+      await start({ payload: {} });
+      await expectEventually(async () => {
+        const runs = await t.http.get('/api/orchestration/runs?orchName=fanout&pageSize=200').expect(200);
+        const viaTopic = runs.body.items.filter((r: { correlationId: string }) => r.correlationId === 'corr-topic-1');
+        expect(viaTopic).toHaveLength(1);
+        expect(dead).toEqual(expect.arrayContaining([expect.stringMatching(/TEMPLATE_NOT_FOUND/), expect.stringMatching(/orchName/)]));
+        const binary = await Promise.all(runs.body.items.map((r: { flowId: string }) => t.http.get(`/api/orchestration/runs/${r.flowId}`)));
+        expect(binary.some((r) => r.body.payload === Buffer.from('raw bytes').toString('base64'))).toBe(true);
+      });
     });
 
     it('lists runs with filters', async () => {

@@ -12,6 +12,12 @@ export interface ChildOptions {
 
 const KEEP_LINES = 200;
 
+/** Children still running when this process exits are killed with it, never left behind. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * A Node child process with an IPC channel, its output kept (last lines) for error messages.
  * Output is not echoed: at LOG_LEVEL=warn a healthy engine prints nothing, and a failure quotes it.
@@ -44,7 +50,8 @@ export class Child {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    this.exited = once(child, 'exit').then(() => undefined);
+    live.add(child);
+    this.exited = once(child, 'exit').then(() => void live.delete(child));
     this.process = child;
     return child;
   }

@@ -9,6 +9,7 @@ import type { ConsumerState, Subscription } from '../../message-consumer';
 import { positionOf, toIncoming } from './kafka-message';
 import type { KafkaTopics } from './kafka-topics';
 import { OffsetTracker } from './offset-tracker';
+import { ResolvedOffsets } from './resolved-offsets';
 
 export interface KafkaSubscriptionDeps {
   kafka: Kafka;
@@ -25,33 +26,62 @@ export interface KafkaSubscriptionDeps {
 /** Messages of one partition's batch handled at once (different keys only). */
 const MAX_IN_FLIGHT_PER_PARTITION = 256;
 const MAX_RESTART_DELAY_MS = 30_000;
+const COMMIT_INTERVAL_MS = 1000;
 
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
  * handler resolved (or the message was dead-lettered), and only as far as every earlier message
  * of the batch is done, so a failure or a crash never commits past an unhandled message.
+ * Commits go out once a second and when the consumer stops, not after every batch as kafkajs's
+ * autoCommit does (that halves throughput): a crash may repeat up to a second of handled
+ * messages (at least once; consumers deduplicate), never skip one.
  */
 export class KafkaSubscription {
   state: ConsumerState['state'] = 'restarting';
+  private readonly resolved: ResolvedOffsets;
   private consumer?: Consumer;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
+  private commitTimer?: NodeJS.Timeout;
+  private committing?: Promise<void>;
   private restarts = 0;
 
-  constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {}
+  constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {
+    this.resolved = new ResolvedOffsets(subscription.topic);
+  }
 
   async start(): Promise<void> {
     const { topic } = this.subscription;
     await this.deps.topics.ensure([topic, deadLetterTopicOf(topic)]);
     await this.run();
+    this.commitTimer = setInterval(() => void this.commitResolved(), COMMIT_INTERVAL_MS);
   }
 
   /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.commitTimer);
+    // A batch still running commits its own progress when it sees the stop (handleBatch).
+    await this.committing;
+    await this.commitResolved();
     await this.consumer?.disconnect();
     this.state = 'stopped';
+  }
+
+  private commitResolved(): Promise<void> {
+    if (this.committing || this.state !== 'running' || !this.consumer) return this.committing ?? Promise.resolve();
+    const offsets = this.resolved.take();
+    if (offsets.length === 0) return Promise.resolve();
+    this.committing = this.consumer.commitOffsets(offsets)
+      .catch((error: Error) => {
+        // Rebalancing or disconnected: the next owner starts from the previous commit (at least once).
+        this.deps.logger.debug(`Commit of ${this.subscription.group} failed: ${error.message}`);
+      })
+      .finally(() => {
+        this.committing = undefined;
+      });
+    return this.committing;
   }
 
   private async run(): Promise<void> {
@@ -67,7 +97,8 @@ export class KafkaSubscription {
       heartbeatInterval: 2000,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.resolved.keepOnly(payload.memberAssignment[topic] ?? []);
       this.state = 'running';
       this.restarts = 0;
     });
@@ -77,7 +108,8 @@ export class KafkaSubscription {
     await consumer.run({
       partitionsConsumedConcurrently: this.deps.partitions,
       eachBatchAutoResolve: false,
-      autoCommit: false, autoCommitInterval: 1000,
+      autoCommit: false,
+
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -128,7 +160,8 @@ export class KafkaSubscription {
   }
 
   private async handleBatch(
-    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload, halted: () => boolean, fail: (error: unknown) => void,
+    { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload,
+    halted: () => boolean, fail: (error: unknown) => void,
   ): Promise<void> {
     const tracker = new OffsetTracker(batch.messages.map((m) => m.offset));
     const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
@@ -139,11 +172,14 @@ export class KafkaSubscription {
         if (halted()) return;
         if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
         const committable = tracker.complete(message.offset);
-        if (committable !== undefined) resolveOffset(committable);
-        await commitOffsetsIfNecessary().catch(fail);
+        if (committable === undefined) return;
+        resolveOffset(committable);
+        this.resolved.resolve(batch.partition, committable);
       });
     }
     await executor.onIdle();
+    // Stopping or rebalancing: hand over what was handled (kafkajs would skip it with autoCommit off).
+    if (halted()) await commitOffsetsIfNecessary(uncommittedOffsets()).catch(fail);
   }
 
   /** True when the message was acknowledged (handled or dead-lettered). */

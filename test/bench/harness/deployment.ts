@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Child } from './child';
+import { EngineClient, StepSpec } from './engine-client';
+import { EngineProcess } from './engine-process';
+import { MEMORY_HOST_MAIN } from './paths';
+import { RunTracker } from './run-tracker';
+import { brokerEnv, createDatabase, Database, Driver, freePort, namespaceEnv } from './services';
+import { observeBroker, observeHost, StatusObserver } from './status-observer';
+import { WorkerChannel, WorkerProcess } from './worker-process';
+
+export interface FlowSpec {
+  orchName: string;
+  type: 'sequential' | 'parallel';
+  steps: StepSpec[];
+}
+
+export interface DeploymentOptions {
+  driver: Driver;
+  flows: FlowSpec[];
+  /** Extra engine settings (HEALER_INTERVAL_MS, OUTBOX_POLL_MS, DATABASE_POOL_SIZE ...). */
+  engineEnv?: Record<string, string>;
+  /** Node flags for the engine (e.g. a --require preload for profiling). */
+  engineNodeArgs?: string[];
+  /** The echo worker records every delivery (crash test) instead of only counting. */
+  trackDeliveries?: boolean;
+  service?: string;
+  /** Prefix of the database, topics and groups; identifies leftovers. */
+  prefix?: string;
+  keepDatabase?: boolean;
+}
+
+/**
+ * One engine under test with everything around it: a fresh database, topics of its own, the
+ * engine child process, the echo worker (its own process on a real broker; inside the engine's
+ * process on the in-process broker), a status observer in this process and a REST client.
+ * Templates and the worker registration go through the REST API like any client's.
+ */
+export class Deployment {
+  readonly tracker = new RunTracker();
+  private observer?: StatusObserver;
+  private workerProcess?: WorkerProcess;
+
+  private constructor(
+    readonly options: DeploymentOptions,
+    readonly db: Database,
+    readonly env: Record<string, string>,
+    readonly engine: EngineProcess,
+    readonly client: EngineClient,
+    readonly worker: WorkerChannel,
+  ) {}
+
+  /** Engine and worker in one process: the memory driver's broker cannot be shared. */
+  get inProcessWorker(): boolean {
+    return this.options.driver === 'memory';
+  }
+
+  get service(): string {
+    return this.options.service ?? 'echo-worker';
+  }
+
+  static async start(options: DeploymentOptions): Promise<Deployment> {
+    const prefix = options.prefix ?? 'bench';
+    const db = await createDatabase(`baton_${prefix}`);
+    const service = options.service ?? 'echo-worker';
+    const track = options.trackDeliveries ?? false;
+    const env: Record<string, string> = {
+      DATABASE_URL: db.url, ...brokerEnv(options.driver), ...namespaceEnv(prefix),
+      LOG_LEVEL: 'warn', DEMO_WORKER: 'false', DEFINITIONS_DIR: '/nonexistent-baton-definitions',
+      ...options.engineEnv,
+    };
+    const memory = options.driver === 'memory';
+    const engine = new EngineProcess({
+      env: memory ? { ...env, ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
+      port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined, nodeArgs: options.engineNodeArgs,
+    });
+    let workerProcess: WorkerProcess | undefined;
+    const channel = memory ? new WorkerChannel(() => engine.child.process) : undefined;
+    const d = new Deployment(options, db, env, engine, new EngineClient(engine.baseUrl),
+      channel ?? (workerProcess = new WorkerProcess(env, service, track)).channel);
+    d.workerProcess = workerProcess;
+    try {
+      // The worker subscribes first: on RabbitMQ a command published before its queue exists is dropped.
+      await workerProcess?.start();
+      await d.startEngine();
+      if (!memory) d.observer = await observeBroker(env, d.tracker, `${prefix}-observer`);
+      for (const flow of options.flows) {
+        await d.client.registerInitiator('bench-initiator', flow.orchName, flow.type, flow.steps);
+        await d.client.registerWorker(service, flow.orchName, flow.steps.map((s) => s.name));
+      }
+      // Consumers of real brokers join their groups asynchronously: the first run proves the loop.
+      await d.runOnce(options.flows[0].orchName, 60_000);
+    } catch (error) {
+      await d.stop().catch(() => undefined);
+      throw error;
+    }
+    return d;
+  }
+
+  /** Starts (or, after a kill, restarts) the engine; on memory this re-attaches the IPC observer. */
+  async startEngine(): Promise<void> {
+    await this.engine.start();
+    if (this.inProcessWorker) {
+      await this.observer?.close();
+      this.channel(this.engine.child);
+      this.observer = observeHost(this.engine.child.process!, this.tracker);
+    }
+  }
+
+  /** One run start to end; rejects after `timeoutMs`. */
+  async runOnce(orchName: string, timeoutMs: number, payload: unknown = {}): Promise<void> {
+    const correlationId = randomUUID();
+    const ended = this.tracker.expect(correlationId);
+    const started = await this.client.execute(orchName, payload, correlationId);
+    if (started.statusCode !== 202) throw new Error(`execute answered ${started.statusCode}: ${JSON.stringify(started.body)}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`run ${started.flowId} did not end within ${timeoutMs} ms:\n${this.output()}`)), timeoutMs);
+    });
+    try {
+      const end = await Promise.race([ended, timeout]);
+      if (end.status !== 'COMPLETED') throw new Error(`run ${started.flowId} ended ${end.status}`);
+    } finally {
+      clearTimeout(timer);
+      this.tracker.forget(correlationId);
+    }
+  }
+
+  output(): string {
+    return [this.engine.child.output(), this.workerProcess?.child.output() ?? ''].filter(Boolean).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await this.observer?.close().catch(() => undefined);
+    await this.client.close().catch(() => undefined);
+    await this.engine.stop().catch(() => undefined);
+    await this.workerProcess?.stop().catch(() => undefined);
+    if (!this.options.keepDatabase) await this.db.drop().catch(() => undefined);
+  }
+
+  private channel(child: Child): void {
+    this.worker.attach(child.process!);
+  }
+}
