@@ -13,6 +13,8 @@ export interface ReceivedCommand {
   payload: {
     failAt?: string | string[]; failUndoAt?: string | string[];
     silentAt?: string | string[]; silentUndoAt?: string | string[]; silentAttempts?: number;
+    /** Reply twice to every command, as a redelivery would. */
+    duplicateReplies?: boolean;
   } | null;
   outputs: Record<string, unknown>;
 }
@@ -68,8 +70,11 @@ export class TestWorker {
     const silent = has(c.action === 'DO' ? c.payload?.silentAt : c.payload?.silentUndoAt, c.stepName);
     if (silent && c.attempt <= (c.payload?.silentAttempts ?? Infinity)) return;
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) : has(c.payload?.failUndoAt, c.stepName);
-    await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
-      commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
-    });
+    const copies = c.payload?.duplicateReplies ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
+        commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
+      });
+    }
   }
 }

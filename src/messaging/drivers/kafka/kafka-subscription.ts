@@ -87,7 +87,11 @@ export class KafkaSubscription {
   private async run(): Promise<void> {
     const { topic, group } = this.subscription;
     const consumer = this.deps.kafka.consumer({
-      groupId: group,
+      // One Kafka group per (group, topic), like RabbitMQ's queue per (group, topic): kafkajs's
+      // assigners hand every topic of a group to all its members regardless of what each member
+      // subscribed to, so the engine's three subscriptions in CONSUMER_GROUP would drop each
+      // other's partitions ("received unsubscribed topics") and replies would never be consumed.
+      groupId: `${group}.${topic}`,
       allowAutoTopicCreation: false,
       // Long polls end this soon when idle, which bounds how long stop() waits for a fetch.
       maxWaitTimeInMs: 500,

@@ -1,0 +1,230 @@
+import { FakeAwxServer } from '../../fakes/fake-awx.server';
+import { FakeOoServer } from '../../fakes/fake-oo.server';
+import type { TestApp } from '../../helpers/test-app';
+import { TestWorker } from '../../helpers/test-worker';
+import {
+  expectNoCredentials, handlerEnv, JOB_EXECUTION_KEYS, jobsOf, registerTemplate, runToEnd, startEngineApp, startRun,
+  StepDoc, timeline,
+} from './support/engine-app';
+import { waitForRun } from '../../helpers/runs';
+
+const CONFIGURE_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
+const FAILING_FLOW = '9d4e2b7a-1c3f-4a5e-8b6d-7f0a1c2e3b4d';
+const CLEANUP_FLOW = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
+
+/** worker step → AWX job template → OO flow that uses the AWX job's output. */
+function provisioningSteps(ooFlow: string, awxUndo: StepDoc['undo']): StepDoc[] {
+  return [
+    { seq: 1, name: 'reserveIp' },
+    {
+      seq: 2, name: 'provisionVm',
+      handler: { type: 'awx', jobTemplateId: 7, extraVars: { owner: '${payload.owner}', size: '${payload.size}', reservedBy: '${steps.reserveIp.output.by}' } },
+      ...(awxUndo === undefined ? {} : { undo: awxUndo }),
+    },
+    {
+      seq: 3, name: 'configureVm',
+      handler: {
+        type: 'oo', flowUuid: ooFlow,
+        inputs: {
+          vmId: '${steps.provisionVm.output.artifacts.vm_id}', awxJob: '${steps.provisionVm.output.jobId}',
+          summary: 'vm ${steps.provisionVm.output.artifacts.vm_id} for ${payload.owner}',
+        },
+      },
+    },
+  ];
+}
+
+const DESTROY_UNDO = { type: 'awx', jobTemplateId: 8, extraVars: { vm_id: '${steps.provisionVm.output.artifacts.vm_id}', reason: 'undo of ${flowId}' } };
+
+describe('built-in handlers through the whole engine: mixed templates, compensation, connections', () => {
+  let t: TestApp;
+  let worker: TestWorker;
+  const awx = new FakeAwxServer();
+  const lab = new FakeAwxServer({ prefix: '/api/controller/v2', username: 'lab-admin', password: 'lab-secret-pw', token: undefined });
+  const oo = new FakeOoServer();
+  let hosts: string[] = [];
+
+  beforeAll(async () => {
+    await Promise.all([awx.start(), lab.start(), oo.start()]);
+    hosts = [awx.url, lab.url, oo.url].map((u) => new URL(u).host);
+    awx.jobTemplate(7, { statuses: ['pending', 'running', 'successful'], artifacts: { vm_id: 'vm-42', ip: '10.0.0.7' } })
+      .jobTemplate(8, { statuses: ['running', 'successful'] });
+    lab.jobTemplate(31, { statuses: ['running', 'successful'], artifacts: { lab: true } });
+    oo.flow(CONFIGURE_FLOW)
+      .flow(FAILING_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'ERROR' }] })
+      .flow(CLEANUP_FLOW, { states: [{ status: 'COMPLETED', resultStatusType: 'RESOLVED' }] });
+    t = await startEngineApp(handlerEnv(awx, oo, {
+      AWX_CONNECTIONS: 'lab', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
+      AWX_LAB_USERNAME: 'lab-admin', AWX_LAB_PASSWORD: 'lab-secret-pw',
+      AWX_LAB_CONNECT_TIMEOUT_MS: '1000', AWX_LAB_REQUEST_TIMEOUT_MS: '1000',
+    }));
+    worker = await new TestWorker(t, 'ipam').start();
+    await registerTemplate(t, 'vmProvisioning', provisioningSteps(CONFIGURE_FLOW, DESTROY_UNDO));
+    await registerTemplate(t, 'vmBadConfig', provisioningSteps(FAILING_FLOW, DESTROY_UNDO));
+    await registerTemplate(t, 'vmBadConfigNoUndo', provisioningSteps(FAILING_FLOW, undefined));
+    for (const orchName of ['vmProvisioning', 'vmBadConfig', 'vmBadConfigNoUndo']) await worker.register(orchName, ['reserveIp']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([awx.stop(), lab.stop(), oo.stop()]);
+  });
+
+  it('runs worker, AWX and OO steps in order, passing the AWX output to the OO inputs', async () => {
+    const run = await runToEnd(t, 'vmProvisioning', { owner: 'ops@example.com', size: 2 }, 'COMPLETED');
+    const flowId = run.flowId;
+    expect(timeline(run)).toEqual(['DO:reserveIp:SUCCEEDED', 'DO:provisionVm:SUCCEEDED', 'DO:configureVm:SUCCEEDED']);
+    expect(run.steps.map((s: { handlerType: string; target: string }) => [s.handlerType, s.target]))
+      .toEqual([['worker', expect.stringContaining('ipam')], ['awx', 'awx:default'], ['oo', 'oo:default']]);
+    expect(worker.commandsFor(flowId)).toEqual(['DO:reserveIp']);
+
+    const job = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId)!;
+    expect(job.extraVars).toEqual({
+      owner: 'ops@example.com', size: 2, reservedBy: 'ipam',
+      baton_flow_id: flowId, baton_step: 'provisionVm', baton_command_id: run.steps[1].commandId,
+    });
+    expect(run.steps[1].output).toMatchObject({ jobId: String(job.id), jobType: 'job', status: 'successful', artifacts: { vm_id: 'vm-42', ip: '10.0.0.7' } });
+
+    // What OO received: the AWX job's artifacts and id, interpolated into string inputs.
+    const execution = oo.launches().find((e) => e.runName.includes(`flow=${flowId}`))!;
+    expect(execution.inputs).toEqual({ vmId: 'vm-42', awxJob: String(job.id), summary: 'vm vm-42 for ops@example.com' });
+    expect(execution.runName).toBe(`vmProvisioning/configureVm [baton flow=${flowId} step=configureVm command=${run.steps[2].commandId}]`);
+    expect(run.steps[2].output).toMatchObject({ jobId: execution.id, jobType: 'execution', status: 'COMPLETED', resultStatusType: 'RESOLVED' });
+    expect(awx.requests.every((r) => r.authScheme === 'Bearer')).toBe(true);
+    expect(oo.requests.every((r) => r.authScheme === 'Basic')).toBe(true);
+    expectNoCredentials(run, hosts);
+  });
+
+  it('serves the job executions of the run in the documented shapes, without credentials', async () => {
+    const run = await runToEnd(t, 'vmProvisioning', { owner: 'dev@example.com', size: 1 }, 'COMPLETED');
+    const flowId = run.flowId;
+    const jobs = await jobsOf(t, flowId);
+    expect(jobs.map((j) => [j.stepName, j.action, j.targetType, j.status])).toEqual([
+      ['provisionVm', 'DO', 'AWX', 'SUCCEEDED'], ['configureVm', 'DO', 'OO', 'SUCCEEDED']]);
+    for (const j of jobs) expect(Object.keys(j).sort()).toEqual(JOB_EXECUTION_KEYS);
+    const [awxJob, ooJob] = jobs;
+    expect(awxJob).toMatchObject({
+      requestId: flowId, flowId, attempt: 1, commandId: run.steps[1].commandId, correlationId: run.correlationId,
+      resourceType: 'job_template', resourceId: '7', connection: 'default', externalJobType: 'job',
+      externalStatus: 'successful', externalResult: null, launchAttempts: 1, pollingAttempts: 3,
+      nextLaunchAt: null, lastLaunchError: null, nextPollAt: null, cancelRequestedAt: null, error: null,
+      requestPayload: { extra_vars: { owner: 'dev@example.com', size: 1, reservedBy: 'ipam', baton_flow_id: flowId } },
+      responsePayload: { status: 'successful', artifacts: { vm_id: 'vm-42', ip: '10.0.0.7' } },
+    });
+    expect(ooJob).toMatchObject({
+      requestId: flowId, stepName: 'configureVm', resourceType: 'flow', resourceId: CONFIGURE_FLOW, connection: 'default',
+      externalJobType: 'execution', externalStatus: 'COMPLETED', externalResult: 'RESOLVED', launchAttempts: 1,
+      requestPayload: { flowUuid: CONFIGURE_FLOW, inputs: { vmId: 'vm-42' } },
+      responsePayload: { status: 'COMPLETED', resultStatusType: 'RESOLVED', flowUuid: CONFIGURE_FLOW },
+    });
+    for (const j of jobs) {
+      for (const key of ['createdAt', 'sentAt', 'completedAt', 'lastPolledAt', 'reportedAt', 'updatedAt']) {
+        expect(Number.isNaN(Date.parse(j[key]))).toBe(false);
+      }
+    }
+    expect(Date.parse(awxJob.completedAt)).toBeLessThanOrEqual(Date.parse(ooJob.createdAt));
+
+    const one = await t.http.get(`/api/job-executions/${ooJob.id}`).expect(200);
+    expect(one.body).toEqual(ooJob);
+    const page = await t.http.get('/api/job-executions?pageSize=2').expect(200);
+    expect(Object.keys(page.body).sort()).toEqual(['items', 'page', 'pageSize', 'total']);
+    expect(page.body).toMatchObject({ page: 1, pageSize: 2 });
+    expect(page.body.total).toBeGreaterThanOrEqual(4);
+    // Newest first: this run's OO job, then its AWX job.
+    expect(page.body.items.map((j: { id: string }) => j.id)).toEqual([ooJob.id, awxJob.id]);
+    const ooOnly = await t.http.get('/api/job-executions?targetType=OO&status=SUCCEEDED&pageSize=200').expect(200);
+    expect(ooOnly.body.items.every((j: { targetType: string; status: string }) => j.targetType === 'OO' && j.status === 'SUCCEEDED')).toBe(true);
+    expect(ooOnly.body.items.map((j: { id: string }) => j.id)).toContain(ooJob.id);
+    expect((await t.http.get('/api/job-executions/0b6e1c3a-1d2e-4f5a-8b7c-9d0e1f2a3b4c').expect(404)).body.code).toBe('JOB_EXECUTION_NOT_FOUND');
+
+    for (const body of [jobs, one.body, page.body, ooOnly.body]) expectNoCredentials(body, hosts);
+  });
+
+  it('compensates the AWX step with its undo template when the OO step fails', async () => {
+    const run = await runToEnd(t, 'vmBadConfig', { owner: 'ops@example.com', size: 4 }, 'FAILED');
+    const flowId = run.flowId;
+    expect(timeline(run)).toEqual([
+      'DO:reserveIp:SUCCEEDED', 'DO:provisionVm:SUCCEEDED', 'DO:configureVm:FAILED',
+      'UNDO:provisionVm:SUCCEEDED', 'UNDO:reserveIp:SUCCEEDED',
+    ]);
+    expect(run).toMatchObject({ failedStep: 'configureVm', error: expect.stringMatching(/^OO execution \d+ failed: status COMPLETED with result ERROR/) });
+    expect(worker.commandsFor(flowId)).toEqual(['DO:reserveIp', 'UNDO:reserveIp']);
+
+    const undoCommand = run.steps[3].commandId;
+    const undoLaunches = awx.requestsTo('POST', /^\/api\/v2\/job_templates\/8\/launch\/$/)
+      .filter((r) => (r.body as { extra_vars: Record<string, unknown> }).extra_vars.baton_flow_id === flowId);
+    expect(undoLaunches).toHaveLength(1);
+    expect(undoLaunches[0].body).toEqual({ extra_vars: {
+      vm_id: 'vm-42', reason: `undo of ${flowId}`, baton_flow_id: flowId, baton_step: 'provisionVm', baton_command_id: undoCommand,
+    } });
+    // The DO's job had finished: nothing to cancel.
+    const doJob = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId && j.templateId === 7)!;
+    expect(awx.requestsTo('POST', new RegExp(`/jobs/${doJob.id}/cancel/`))).toHaveLength(0);
+
+    const jobs = await jobsOf(t, flowId);
+    expect(jobs.map((j) => `${j.action}:${j.stepName}:${j.targetType}:${j.resourceId}:${j.status}`)).toEqual([
+      'DO:provisionVm:AWX:7:SUCCEEDED', `DO:configureVm:OO:${FAILING_FLOW}:FAILED`, 'UNDO:provisionVm:AWX:8:SUCCEEDED']);
+    expect(jobs[2]).toMatchObject({ externalStatus: 'successful', commandId: undoCommand });
+    expect(run.steps[3].output).toMatchObject({
+      status: 'successful', cancelledJob: { jobId: String(doJob.id), status: 'SUCCEEDED', externalStatus: 'successful', cancelRequested: false },
+    });
+    expectNoCredentials([run, jobs], hosts);
+  });
+
+  it('skips the undo of an AWX step that declares none, and the run ends FAILED', async () => {
+    const run = await runToEnd(t, 'vmBadConfigNoUndo', { owner: 'ops@example.com', size: 4 }, 'FAILED');
+    const flowId = run.flowId;
+    expect(timeline(run)).toEqual([
+      'DO:reserveIp:SUCCEEDED', 'DO:provisionVm:SUCCEEDED', 'DO:configureVm:FAILED', 'UNDO:reserveIp:SUCCEEDED']);
+    expect(run.failedStep).toBe('configureVm');
+    const jobs = await jobsOf(t, flowId);
+    expect(jobs.map((j) => `${j.action}:${j.stepName}`)).toEqual(['DO:provisionVm', 'DO:configureVm']);
+    const launchedForFlow = awx.launches().filter((j) => j.extraVars.baton_flow_id === flowId);
+    expect(launchedForFlow.map((j) => j.templateId)).toEqual([7]);
+    expect(awx.requestsTo('POST', new RegExp(`/jobs/${launchedForFlow[0].id}/cancel/`))).toHaveLength(0);
+  });
+
+  it('makes a template whose steps are all built-in READY at registration, and runs it without any worker', async () => {
+    const registered = await registerTemplate(t, 'allBuiltIn', [
+      { seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 8 } },
+      { seq: 2, name: 'cleanup', handler: { type: 'oo', flowUuid: CLEANUP_FLOW, inputs: { job: '${steps.provision.output.jobId}' } } },
+    ]);
+    expect(registered).toMatchObject({ outcome: 'CREATED', status: 'READY', missingSteps: [] });
+    const template = await t.http.get('/api/orchestration/templates/allBuiltIn').expect(200);
+    expect(template.body).toMatchObject({ status: 'READY', missingSteps: [] });
+    const workers = await t.http.get('/api/orchestration/workers?orchName=allBuiltIn').expect(200);
+    expect(workers.body.items).toEqual([]);
+
+    const res = await t.http.post('/api/orchestration/execute/allBuiltIn').send({}).expect(202);
+    expect(res.body).toMatchObject({ status: 'RUNNING', missingSteps: [] });
+    const run = await waitForRun(t, res.body.flowId, 'COMPLETED', 15_000);
+    expect(timeline(run)).toEqual(['DO:provision:SUCCEEDED', 'DO:cleanup:SUCCEEDED']);
+  });
+
+  it('sends a step with `connection: lab` to the AWX configured by AWX_CONNECTIONS=lab and AWX_LAB_HOST', async () => {
+    await registerTemplate(t, 'labProvisioning', [
+      { seq: 1, name: 'labJob', handler: { type: 'awx', connection: 'lab', jobTemplateId: 31, extraVars: { env: 'lab' } } },
+      { seq: 2, name: 'defaultJob', handler: { type: 'awx', jobTemplateId: 8 } },
+    ]);
+    const flowId = await startRun(t, 'labProvisioning');
+    const run = await waitForRun(t, flowId, 'COMPLETED', 15_000);
+    expect(run.steps.map((s: { stepName: string; target: string }) => [s.stepName, s.target]))
+      .toEqual([['labJob', 'awx:lab'], ['defaultJob', 'awx:default']]);
+    expect(run.steps[0].output).toMatchObject({ status: 'successful', artifacts: { lab: true } });
+
+    const labLaunches = lab.requestsTo('POST', /launch/);
+    expect(labLaunches.map((r) => [r.path, r.authScheme])).toEqual([['/api/controller/v2/job_templates/31/launch/', 'Basic']]);
+    expect((labLaunches[0].body as { extra_vars: Record<string, unknown> }).extra_vars).toMatchObject({ env: 'lab', baton_flow_id: flowId });
+    expect(lab.requests.filter((r) => r.method === 'GET').every((r) => r.path.startsWith('/api/controller/v2/jobs/'))).toBe(true);
+    // The default AWX only saw the second step.
+    expect(awx.launches().filter((j) => j.extraVars.baton_flow_id === flowId).map((j) => j.templateId)).toEqual([8]);
+    expect((await jobsOf(t, flowId)).map((j) => [j.stepName, j.connection])).toEqual([['labJob', 'lab'], ['defaultJob', 'default']]);
+  });
+
+  it('fails a step naming a connection that is not configured, with the configured ones in the message', async () => {
+    await registerTemplate(t, 'unknownConnection', [{ seq: 1, name: 'prodJob', handler: { type: 'awx', connection: 'prod', jobTemplateId: 7 } }]);
+    const run = await runToEnd(t, 'unknownConnection', {}, 'FAILED');
+    expect(run).toMatchObject({ failedStep: 'prodJob', error: "AWX connection 'prod' is not configured (configured: default, lab)" });
+    expect(awx.launches().filter((j) => j.extraVars.baton_flow_id === run.flowId)).toHaveLength(0);
+  });
+});
