@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealerHealthIndicator } from '../healing/healer.health';
-import { HealingModule } from '../healing/healing.module';
-import { MessagingModule } from '../messaging/messaging.module';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { HealthController } from './health.controller';
 
+// MessagingHealthIndicator needs terminus's HealthIndicatorService, so it is provided here; its
+// other dependencies come from the global MessagingModule.
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), MessagingModule, HealingModule],
-  providers: [MessagingHealthIndicator, HealerHealthIndicator],
+  imports: [TerminusModule.forRoot({ logger: false })],
+  providers: [MessagingHealthIndicator],
   controllers: [HealthController],
 })
 export class HealthModule {}

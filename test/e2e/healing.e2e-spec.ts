@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TestWorker } from '../helpers/test-worker';
@@ -26,8 +27,8 @@ describe('healer (embedded default, ticks every 300 ms)', () => {
   });
   afterAll(() => t.close());
 
-  const timeline = (run: Record<string, any>) =>
-    run.steps.map((s: { action: string; stepName: string; attempt: number; status: string }) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
+  const timeline = (run: RunDetailDto) =>
+    run.steps.map((s) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
 
   it('re-dispatches a timed-out step with a new attempt, which then succeeds', async () => {
     const { body } = await execute(t, 'timed', { silentAt: 'a', silentAttempts: 1 }).expect(202);

@@ -1,10 +1,11 @@
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import type { TestApp } from './test-app';
 
 /** Polls a run until it reaches `status` (or any terminal status when `status` is omitted). */
-export async function waitForRun(t: TestApp, flowId: string, status?: string, timeoutMs = 10_000): Promise<Record<string, any>> {
+export async function waitForRun(t: TestApp, flowId: string, status?: string, timeoutMs = 10_000): Promise<RunDetailDto> {
   const terminal = ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED'];
   const deadline = Date.now() + timeoutMs;
-  let last: Record<string, any> = {};
+  let last = {} as RunDetailDto;
   while (Date.now() < deadline) {
     last = (await t.http.get(`/api/orchestration/runs/${flowId}`)).body;
     if (status ? last.status === status : terminal.includes(last.status)) return last;

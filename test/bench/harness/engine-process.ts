@@ -55,6 +55,28 @@ export class EngineProcess {
     await this.child.stop();
   }
 
+  /** Needs the profiling preload (PROFILING_PRELOAD in nodeArgs): starts the CPU profile and SQL counts. */
+  profileStart(): void {
+    this.child.process?.send({ type: 'profile-start' });
+  }
+
+  /** Writes dir/engine.cpuprofile and dir/sql.json; resolves once written. */
+  profileStop(dir: string, timeoutMs = 30_000): Promise<void> {
+    const child = this.child.process;
+    if (!child?.connected) return Promise.reject(new Error('the engine is not running'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the engine did not write its profile (is the preload loaded?)')), timeoutMs);
+      const listener = (m: { type?: string }) => {
+        if (m?.type !== 'profile-done') return;
+        clearTimeout(timer);
+        child.off('message', listener);
+        resolve();
+      };
+      child.on('message', listener);
+      child.send({ type: 'profile-stop', dir });
+    });
+  }
+
   private async waitHealthy(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';

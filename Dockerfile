@@ -1,0 +1,24 @@
+# Baton as a user runs it: built with tsc, started with node. Configure it with environment
+# variables (see README); without DATABASE_URL it runs on the embedded PGlite in /data.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src src
+COPY migrations migrations
+COPY test/bench test/bench
+COPY test/helpers test/helpers
+COPY test/fakes test/fakes
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/data DEFINITIONS_DIR=/app/definitions
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY package.json ./
+COPY definitions definitions
+EXPOSE 3000
+USER node
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,28 @@
+import { BrokerConnection } from '../../../src/messaging/broker-connection';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+describe('health: messaging', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('reports the driver, its consumers and the outbox backlog', async () => {
+    const res = await t.http.get('/api/orchestration/health').expect(200);
+    expect(res.body.details.messaging).toMatchObject({
+      status: 'up',
+      driver: 'memory',
+      connected: true,
+      outbox: { count: 0, oldestAgeSeconds: 0 },
+    });
+    expect(Array.isArray(res.body.details.messaging.consumers)).toBe(true);
+  });
+
+  it('is unhealthy (503) once the broker is disconnected', async () => {
+    await t.get(BrokerConnection).close();
+    const res = await t.http.get('/api/orchestration/health').expect(503);
+    expect(res.body.details.messaging).toMatchObject({ status: 'down', connected: false });
+  });
+});
