@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { HealerHealthIndicator } from '../healing/healer.health';
+import { HealingModule } from '../healing/healing.module';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { HealthController } from './health.controller';
 
-// MessagingHealthIndicator needs terminus's HealthIndicatorService, so it is provided here; its
-// other dependencies come from the global MessagingModule.
+// The indicators need terminus's HealthIndicatorService, so they are provided here; the
+// messaging one's other dependencies come from the global MessagingModule.
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
-  providers: [MessagingHealthIndicator],
+  imports: [TerminusModule.forRoot({ logger: false }), HealingModule],
+  providers: [MessagingHealthIndicator, HealerHealthIndicator],
   controllers: [HealthController],
 })
 export class HealthModule {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
-const SAFE_ID = /^[\w.:\-]{1,128}$/;
+const SAFE_ID = /^[\w.:-]{1,128}$/;
 
 /** Takes the caller's correlation id when it is sane, else makes one; echoes it on the response. */
 export function correlationIdFor(req: IncomingMessage, res: ServerResponse): string {

@@ -38,7 +38,7 @@ export class OutboxRelay {
   private readonly store: OutboxStore;
   private readonly marker: SentMarker;
   private readonly graceMs: number;
-  private queued: OutboxRecord[] = [];
+  private queued: Array<{ records: OutboxRecord[]; done: () => void }> = [];
   private fastPath?: Promise<void>;
   private degraded = false;
   private running = false;
@@ -64,11 +64,12 @@ export class OutboxRelay {
   publishNow(records: OutboxRecord[]): Promise<void> {
     const due = records.filter((r) => r.availableAt.getTime() <= r.createdAt.getTime());
     if (due.length === 0 || this.degraded) return Promise.resolve();
-    this.queued.push(...due);
-    this.fastPath ??= this.drainFastPath().finally(() => {
-      this.fastPath = undefined;
+    return new Promise((done) => {
+      this.queued.push({ records: due, done });
+      this.fastPath ??= this.drainFastPath().finally(() => {
+        this.fastPath = undefined;
+      });
     });
-    return this.fastPath;
   }
 
   start(): void {
@@ -93,17 +94,25 @@ export class OutboxRelay {
     return backlog;
   }
 
+  /** One publish in flight; whatever was handed over meanwhile goes out together next, in order. */
   private async drainFastPath(): Promise<void> {
     while (this.queued.length > 0 && !this.degraded) {
-      const batch = this.queued.splice(0, FAST_PATH_BATCH);
+      let count = 0;
+      let calls = 0;
+      while (calls < this.queued.length && (calls === 0 || count + this.queued[calls].records.length <= FAST_PATH_BATCH)) {
+        count += this.queued[calls++].records.length;
+      }
+      const batch = this.queued.splice(0, calls);
+      const records = batch.flatMap((call) => call.records);
       try {
-        await this.publisher.publish(batch.map(toMessage));
-        this.marker.add(batch.map((r) => r.id));
+        await this.publisher.publish(records.map(toMessage));
+        this.marker.add(records.map((r) => r.id));
       } catch (error) {
         this.degrade(error);
       }
+      for (const call of batch) call.done();
     }
-    this.queued = []; // anything left is the sweep's now
+    for (const call of this.queued.splice(0)) call.done(); // degraded: the sweep's now
   }
 
   private degrade(error: unknown): void {

@@ -208,7 +208,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     ]);
     const flowId = await startRun(t, 'labProvisioning');
     const run = await waitForRun(t, flowId, 'COMPLETED', 15_000);
-    expect(run.steps.map((s: { stepName: string; target: string }) => [s.stepName, s.target]))
+    expect(run.steps.map((s) => [s.stepName, s.target]))
       .toEqual([['labJob', 'awx:lab'], ['defaultJob', 'awx:default']]);
     expect(run.steps[0].output).toMatchObject({ status: 'successful', artifacts: { lab: true } });
 

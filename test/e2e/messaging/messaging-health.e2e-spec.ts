@@ -1,4 +1,5 @@
 import { BrokerConnection } from '../../../src/messaging/broker-connection';
+import { MessagingHealthIndicator } from '../../../src/messaging/messaging.health';
 import { startTestApp, TestApp } from '../../helpers/test-app';
 
 describe('health: messaging', () => {
@@ -22,7 +23,9 @@ describe('health: messaging', () => {
 
   it('is unhealthy (503) once the broker is disconnected', async () => {
     await t.get(BrokerConnection).close();
-    const res = await t.http.get('/api/orchestration/health').expect(503);
-    expect(res.body.details.messaging).toMatchObject({ status: 'down', connected: false });
+    await t.http.get('/api/orchestration/health').expect(503);
+    expect(await t.get(MessagingHealthIndicator).check()).toMatchObject({
+      messaging: { status: 'down', driver: 'memory', connected: false },
+    });
   });
 });

@@ -69,11 +69,13 @@ export class KafkaSubscription {
     this.state = 'stopped';
   }
 
-  private commitResolved(): Promise<void> {
-    if (this.committing || this.state !== 'running' || !this.consumer) return this.committing ?? Promise.resolve();
+  private async commitResolved(): Promise<void> {
+    if (this.committing) return this.committing;
+    const consumer = this.consumer;
+    if (!consumer || this.state !== 'running') return;
     const offsets = this.resolved.take();
-    if (offsets.length === 0) return Promise.resolve();
-    this.committing = this.consumer.commitOffsets(offsets)
+    if (offsets.length === 0) return;
+    this.committing = consumer.commitOffsets(offsets)
       .catch((error: Error) => {
         // Rebalancing or disconnected: the next owner starts from the previous commit (at least once).
         this.deps.logger.debug(`Commit of ${this.subscription.group} failed: ${error.message}`);
@@ -113,9 +115,9 @@ export class KafkaSubscription {
       partitionsConsumedConcurrently: this.deps.partitions,
       eachBatchAutoResolve: false,
       autoCommit: false,
-
       eachBatch: (payload) => this.onBatch(payload),
     });
+    if (this.stopping) await consumer.disconnect(); // stop() ran meanwhile and may have missed it
   }
 
   /**
@@ -125,7 +127,8 @@ export class KafkaSubscription {
   private onCrash(consumer: Consumer, error: Error, restartingItself: boolean): void {
     if (this.stopping || consumer !== this.consumer) return;
     const { topic, group } = this.subscription;
-    const line = `Consumer ${group} on ${topic} crashed: ${error.message}${restartingItself ? '; kafkajs restarts it' : '; replacing it'}`;
+    const line = `Consumer ${group} on ${topic} crashed: ${error.message}; `
+      + (restartingItself ? 'kafkajs restarts it' : 'replacing it');
     // Once per outage: while the broker is down it crashes again on every restart attempt.
     if (this.state === 'running') this.deps.logger.error(line);
     else this.deps.logger.debug(line);

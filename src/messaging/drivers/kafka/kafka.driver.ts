@@ -40,7 +40,13 @@ export class KafkaDriver extends MessagingDriver {
     this.kafka = createKafkaClient(config, new Logger('kafkajs'));
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: false,
+      // The murmur2 partitioner of the Java client: same key, same partition as other clients.
       createPartitioner: Partitioners.DefaultPartitioner,
+      // acks=all (KafkaPublisher) plus idempotence: a batch re-sent after a lost ack is not
+      // written twice. It keeps the client's bounded retries (kafkajs warns: unbounded retries
+      // would make publish() hang through an outage); a publish that gave up is retried by the
+      // outbox and deduplicated downstream by x-message-id. Verified across broker restarts on
+      // the single-node KRaft broker.
       idempotent: true,
     });
     this.admin = this.kafka.admin();

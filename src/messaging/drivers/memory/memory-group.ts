@@ -110,7 +110,7 @@ function toIncoming({ message, attempt }: Delivery): IncomingMessage {
     topic: message.topic,
     key: message.key,
     headers: { ...message.headers },
-    body: message.body,
+    body: Buffer.from(message.body), // a handler that mutates its copy must not change another group's
     deliveryAttempt: attempt,
   };
 }

@@ -18,7 +18,7 @@ export class MemoryTopic {
   constructor(readonly name: string, private readonly deps: GroupDeps) {}
 
   append(message: OutgoingMessage): void {
-    // Copies: a handler that mutates its message must not change what another group receives.
+    // A copy: the publisher may reuse its buffer once publish() resolved, as with a real broker.
     const stored: StoredMessage = {
       offset: this.nextOffset++,
       topic: this.name,

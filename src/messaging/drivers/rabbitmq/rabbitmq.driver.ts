@@ -12,6 +12,13 @@ import { publishOptions } from './rabbitmq-message';
 import { RabbitSubscription } from './rabbitmq-subscription';
 import { assertExchanges, exchangeFor } from './rabbitmq-topology';
 
+interface Send {
+  exchange: string;
+  routingKey: string;
+  content: Buffer;
+  options: Options.Publish;
+}
+
 /** Missing heartbeats for this long (x2) mark the connection dead even without a TCP reset. */
 const HEARTBEAT_SECONDS = 10;
 /** A guard: confirms stop coming while the broker blocks publishers (memory or disk alarm). */
@@ -61,7 +68,10 @@ export class RabbitMqDriver extends MessagingDriver {
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     await this.connect();
-    await Promise.all(await this.publishAll(messages));
+    const exchange = this.config.RABBITMQ_EXCHANGE;
+    await Promise.all(await this.send(messages.map((m) => ({
+      exchange: exchangeFor(m.topic, exchange), routingKey: m.topic, content: m.body, options: publishOptions(m),
+    }))));
     for (const message of messages) this.metrics.published.inc({ topic: message.topic });
   }
 
@@ -77,7 +87,7 @@ export class RabbitMqDriver extends MessagingDriver {
       publish: (message) => this.publish([message]),
       sendToQueue: async (queue, content, options) => {
         // The default exchange routes by queue name: only this group sees the redelivery.
-        await Promise.all(await this.publishAll([], { queue, content, options }));
+        await Promise.all(await this.send([{ exchange: '', routingKey: queue, content, options }]));
       },
     });
     const model = this.model;
@@ -124,7 +134,7 @@ export class RabbitMqDriver extends MessagingDriver {
       this.logger.warn(`Lost the RabbitMQ connection (${error.message}); reconnecting`);
     });
     connection.on('connect', () => this.logger.log('Connected to RabbitMQ'));
-    connection.on('connect-failed', (error: Error) => this.logger.warn(`RabbitMQ connection attempt failed: ${error.message}`));
+    connection.on('connect-failed', (error: Error) => this.logger.debug(`RabbitMQ connection attempt failed: ${error.message}`));
     connection.on('error', (error: Error) => this.logger.warn(`RabbitMQ connection error: ${error.message}`));
     connection.on('blocked', (reason: string) => this.logger.warn(`RabbitMQ blocks publishing: ${reason}`));
     connection.on('unblocked', () => this.logger.log('RabbitMQ unblocked publishing'));
@@ -152,22 +162,15 @@ export class RabbitMqDriver extends MessagingDriver {
    * Publishes in order on the confirm channel and returns one confirm per message. Waits for
    * 'drain' when amqplib's buffer is full, which is RabbitMQ's backpressure.
    */
-  private async publishAll(
-    messages: OutgoingMessage[],
-    toQueue?: { queue: string; content: Buffer; options: Options.Publish },
-  ): Promise<Promise<void>[]> {
+  private async send(sends: Send[]): Promise<Promise<void>[]> {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
-    const exchange = this.config.RABBITMQ_EXCHANGE;
-    const sends: Array<[string, string, Buffer, Options.Publish]> = toQueue
-      ? [['', toQueue.queue, toQueue.content, toQueue.options]]
-      : messages.map((m) => [exchangeFor(m.topic, exchange), m.topic, m.body, publishOptions(m)]);
     const confirms: Promise<void>[] = [];
-    for (const [target, routingKey, content, options] of sends) {
+    for (const { exchange, routingKey, content, options } of sends) {
       let writable = true;
       const confirmed = new Promise<void>((resolve, reject) => {
         try {
-          writable = channel.publish(target, routingKey, content, options, (error) => (error ? reject(error) : resolve()));
+          writable = channel.publish(exchange, routingKey, content, options, (error) => (error ? reject(error) : resolve()));
         } catch (error) {
           reject(error);
         }

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeAwxServer } from '../../../fakes/fake-awx.server';
 import type { FakeOoServer } from '../../../fakes/fake-oo.server';
 import { waitForRun } from '../../../helpers/runs';
 import { startTestApp, TestApp } from '../../../helpers/test-app';
+import { seededDataDir } from './seeded-data-dir';
 
 /*
  * Helpers for suites that drive built-in handlers through the whole application: HTTP register →
@@ -51,18 +51,30 @@ export function handlerEnv(awx: FakeAwxServer, oo: FakeOoServer, extra: Record<s
   };
 }
 
-/** Starts the app; the runner's warnings about retried launches are expected here, so keep errors only. */
+/**
+ * Starts the whole app on a copy of a migrated embedded database (see seeded-data-dir.ts), removed
+ * on close; with DATA_DIR in `env`, on that directory, which is kept. Only errors are logged: the
+ * runner's warnings about retried launches are expected here.
+ */
 export async function startEngineApp(env: Record<string, string>): Promise<TestApp> {
   Logger.overrideLogger(['error']);
-  return startTestApp(env);
+  if (env.DATA_DIR) return startTestApp(env);
+  const dir = await seededDataDir();
+  try {
+    const t = await startTestApp({ ...env, DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'no-definitions') });
+    return { ...t, close: async () => { try { await t.close(); } finally { rmSync(dir, { recursive: true, force: true }); } } };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /**
- * A data directory that outlives one app, for restarts: pass `env()` to each startEngineApp,
- * `remove()` in afterAll. (startTestApp makes a fresh DATA_DIR per call unless DATA_DIR is given.)
+ * A data directory that outlives one app, for restarts: pass `env()` to each startEngineApp and
+ * call `remove()` in afterAll. (startTestApp makes a fresh DATA_DIR per call unless one is given.)
  */
-export function keptDataDir(): { dir: string; env: (extra?: Record<string, string>) => Record<string, string>; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-kept-'));
+export async function keptDataDir(): Promise<{ dir: string; env: (extra?: Record<string, string>) => Record<string, string>; remove(): void }> {
+  const dir = await seededDataDir();
   return {
     dir,
     env: (extra = {}) => ({ DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'no-definitions'), ...extra }),

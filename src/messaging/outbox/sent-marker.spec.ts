@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { SentMarker } from './sent-marker';
+
+describe('SentMarker', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('coalesces ids into one update per burst', async () => {
+    const updates: string[][] = [];
+    const marker = new SentMarker(async (ids) => void updates.push(ids), new Logger('test'));
+    marker.add(['1', '2']);
+    marker.add(['3']);
+    await marker.stop();
+    expect(updates).toEqual([['1', '2', '3']]);
+  });
+
+  it('keeps ids whose update failed and flushes them again', async () => {
+    let fail = true;
+    const updates: string[][] = [];
+    const marker = new SentMarker(async (ids) => {
+      if (fail) {
+        fail = false;
+        throw new Error('database busy');
+      }
+      updates.push(ids);
+    }, new Logger('test'));
+    marker.add(['1']);
+    await new Promise((r) => setTimeout(r, 20)); // the first flush runs and fails
+    marker.add(['2']);
+    await marker.stop();
+    expect(updates).toEqual([['1', '2']]);
+  });
+});

@@ -1,0 +1,102 @@
+import type { Driver } from './harness/services';
+import { round, Spread } from './harness/stats';
+import type { RttFigures } from './scenarios/broker-rtt';
+import type { EngineFigures } from './scenarios/engine-bench';
+import type { PgBaseline } from './scenarios/pg-baseline';
+
+export interface DriverResult {
+  driver: Driver;
+  rtt?: RttFigures;
+  engine?: EngineFigures;
+  error?: string;
+}
+
+export interface Summary {
+  driver: Driver;
+  pgPeakTps: number;
+  /** Transitions/s at the highest open-loop rate that kept up (p99 under the limit). */
+  sustainedTransitionsPerSec?: number;
+  sustainedRatio?: number;
+  peakTransitionsPerSec?: number;
+  peakRatio?: number;
+  oneInFlightP50Ms?: number;
+  oneInFlightP99Ms?: number;
+  peakRssMiB?: number;
+}
+
+const s = (x: Spread | undefined, digits = 1) =>
+  !x || !Number.isFinite(x.median) ? '–' : `${round(x.median, digits)} [${round(x.min, digits)}–${round(x.max, digits)}]`;
+const n = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '–' : String(round(x, digits)));
+
+export function summarize(result: DriverResult, pg: PgBaseline | undefined): Summary {
+  const e = result.engine;
+  const peakTps = pg?.peakTps ?? NaN;
+  const sustained = e?.openLoop.sustained?.transitionsPerSec.median;
+  const peak = e?.peak?.transitionsPerSec.median;
+  return {
+    driver: result.driver, pgPeakTps: peakTps,
+    sustainedTransitionsPerSec: sustained, sustainedRatio: sustained === undefined ? undefined : sustained / peakTps,
+    peakTransitionsPerSec: peak, peakRatio: peak === undefined ? undefined : peak / peakTps,
+    oneInFlightP50Ms: e?.oneInFlight?.p50Ms.median, oneInFlightP99Ms: e?.oneInFlight?.p99Ms.median,
+    peakRssMiB: e?.burst.length ? Math.max(...e.burst.map((b) => b.peakRssMiB)) : undefined,
+  };
+}
+
+export function summaryLine(x: Summary): string {
+  return `SUMMARY ${x.driver}: sustained ${n(x.sustainedTransitionsPerSec)} transitions/s = ${n(x.sustainedRatio, 3)} x PostgreSQL peak `
+    + `(${n(x.pgPeakTps)} TPS); closed-loop peak ${n(x.peakTransitionsPerSec)} transitions/s = ${n(x.peakRatio, 3)} x; `
+    + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`;
+}
+
+/** One row per figure, one column per driver; spreads as median [min–max] over the repetitions. */
+export function table(results: DriverResult[], pg: PgBaseline | undefined): string {
+  const rows: Array<[string, ...string[]]> = [];
+  const add = (label: string, cell: (r: DriverResult) => string) => rows.push([label, ...results.map(cell)]);
+  const closed = (r: DriverResult) => r.engine?.closedLoop ?? [];
+  add('worker placement', (r) => (r.engine ? (r.engine.workerPlacement.startsWith('same') ? 'in engine process' : 'own process') : '–'));
+  add('broker round trip p50 ms (c=1)', (r) => s(r.rtt?.p50Ms, 2));
+  add('broker round trip p99 ms (c=1)', (r) => s(r.rtt?.p99Ms, 2));
+  add('broker round trips/s', (r) => (r.rtt ? `${s(r.rtt.msgsPerSec, 0)} c=${r.rtt.concurrency}` : '–'));
+  add('(a) one in flight p50 ms', (r) => s(r.engine?.oneInFlight?.p50Ms, 2));
+  add('(a) one in flight p99 ms', (r) => s(r.engine?.oneInFlight?.p99Ms, 2));
+  const concurrencies = [...new Set(results.flatMap((r) => closed(r).map((p) => p.concurrency)))].sort((a, b) => a - b);
+  for (const c of concurrencies) {
+    const at = (r: DriverResult) => closed(r).find((p) => p.concurrency === c);
+    add(`(b) closed c=${c} runs/s`, (r) => s(at(r)?.runsPerSec, 0));
+    add(`(b) closed c=${c} transitions/s`, (r) => s(at(r)?.transitionsPerSec, 0));
+    add(`(b) closed c=${c} p50 / p99 ms`, (r) => (at(r) ? `${n(at(r)!.p50Ms.median, 1)} / ${n(at(r)!.p99Ms.median, 1)}` : '–'));
+    add(`(b) closed c=${c} engine cores / machine busy`, (r) =>
+      (at(r) ? `${n(at(r)!.engineCores.median, 2)} / ${n(100 * at(r)!.machineBusy.median)}%` : '–'));
+  }
+  add('(b) peak runs/s (at c)', (r) => (r.engine?.peak ? `${s(r.engine.peak.runsPerSec, 0)} c=${r.engine.peak.concurrency}` : '–'));
+  add('(b) peak transitions/s', (r) => s(r.engine?.peak?.transitionsPerSec, 0));
+  const rates = [...new Set(results.flatMap((r) => r.engine?.openLoop.points.map((p) => p.rate) ?? []))].sort((a, b) => a - b);
+  for (const rate of rates) {
+    add(`(c) open ${rate}/s: kept up, p50 / p99 ms`, (r) => {
+      const p = r.engine?.openLoop.points.find((x) => x.rate === rate);
+      return p ? `${p.keptUp ? 'yes' : 'NO'} ${p.keptUpWindows}/3, ${n(p.p50Ms.median, 1)} / ${n(p.p99Ms.median, 1)}` : '–';
+    });
+  }
+  add('(c) highest rate kept up, p99<50ms', (r) => n(r.engine?.openLoop.sustained?.rate));
+  add('(c) transitions/s at that rate', (r) => s(r.engine?.openLoop.sustained?.transitionsPerSec, 0));
+  add('(d) parallel x5 runs/s (at c)', (r) => (r.engine?.parallel ? `${s(r.engine.parallel.runsPerSec, 0)} c=${r.engine.parallel.concurrency}` : '–'));
+  add('(d) parallel x5 transitions/s', (r) => s(r.engine?.parallel?.transitionsPerSec, 0));
+  add('(d) parallel x5 p50 / p99 ms', (r) => (r.engine?.parallel ? `${n(r.engine.parallel.p50Ms.median, 1)} / ${n(r.engine.parallel.p99Ms.median, 1)}` : '–'));
+  add('(e) burst: runs completed', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => `${b.completed}/${b.runs}`).join(', ') : '–'));
+  add('(e) burst: drain s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.drainMs / 1000, 1)).join(', ') : '–'));
+  add('(e) burst: runs/s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.runsPerSec)).join(', ') : '–'));
+  add('(e) burst: engine peak RSS MiB', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.peakRssMiB)).join(', ') : '–'));
+  add('error', (r) => (r.error ? r.error.split('\n')[0].slice(0, 60) : ''));
+
+  const header: [string, ...string[]] = ['figure', ...results.map((r) => r.driver)];
+  const all = [header, ...rows.filter((row) => row.slice(1).some((c) => c !== '' && c !== '–'))];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  const pgLines = pg ? [
+    `PostgreSQL baseline (${pg.tool}, one-row UPDATE + INSERT per transaction): `
+      + pg.points.map((p) => `${p.clients} client(s) ${s(p.tps, 0)} TPS`).join('; ')
+      + (pg.nodePg ? `; Node pg, ${pg.nodePg.clients} connections: ${s(pg.nodePg.tps, 0)} TPS` : '')
+      + ` -> peak ${n(pg.peakTps)} TPS`,
+  ] : [];
+  return [...pgLines, line(all[0]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...all.slice(1).map(line)].join('\n');
+}

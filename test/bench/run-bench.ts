@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { REPO_ROOT, requireBuilt, ECHO_WORKER_MAIN, ENGINE_MAIN, MEMORY_HOST_MAIN } from './harness/paths';
+import { adminDatabaseUrl, Driver } from './harness/services';
+import { BenchOptions, parseOptions, USAGE } from './options';
+import { DriverResult, summarize, summaryLine, table } from './report';
+import { measureRtt } from './scenarios/broker-rtt';
+import { benchEngine } from './scenarios/engine-bench';
+import { measurePgBaseline, PgBaseline } from './scenarios/pg-baseline';
+
+/*
+ * `npm run bench [-- options]`: Baton against real PostgreSQL on each driver, next to the baselines
+ * measured in the same run (PostgreSQL's peak TPS, the broker's raw round trip). Prints a table
+ * and the summary lines, and writes everything to bench-results/<timestamp>.json.
+ */
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function machine() {
+  const c = new Client({ connectionString: adminDatabaseUrl() });
+  await c.connect();
+  const { rows } = await c.query(`SELECT version() AS v, current_setting('synchronous_commit') AS sc, current_setting('shared_buffers') AS sb`);
+  await c.end();
+  return {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
+    postgres: rows[0].v as string, synchronousCommit: rows[0].sc as string, sharedBuffers: rows[0].sb as string,
+  };
+}
+
+async function benchDriver(driver: Driver, o: BenchOptions): Promise<DriverResult> {
+  const result: DriverResult = { driver };
+  try {
+    if (!o.skip.has('rtt')) {
+      log(`[${driver}] broker round trip`);
+      result.rtt = await measureRtt(driver, { ...o.rttWindows, concurrency: o.rttConcurrency });
+      log(`  p50 ${result.rtt.p50Ms.median.toFixed(2)} ms, p99 ${result.rtt.p99Ms.median.toFixed(2)} ms, `
+        + `${Math.round(result.rtt.msgsPerSec.median)} round trips/s at c=${o.rttConcurrency} (echo in ${result.rtt.echo})`);
+    }
+    if (!o.skip.has('engine')) {
+      log(`[${driver}] engine${driver === 'memory' ? ' (in-process broker: engine and echo worker share one process)' : ''}`);
+      result.engine = await benchEngine(driver, o.engine, log);
+    }
+  } catch (error) {
+    result.error = (error as Error).stack ?? String(error);
+    log(`[${driver}] FAILED: ${result.error}`);
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2), process.env);
+  if (o.help) {
+    log(USAGE);
+    return;
+  }
+  requireBuilt(ENGINE_MAIN, ECHO_WORKER_MAIN, MEMORY_HOST_MAIN);
+  const started = performance.now();
+  const host = await machine();
+  log(`Baton benchmark${o.quick ? ' (quick)' : ''}: ${o.drivers.join(', ')} on ${host.cpus} CPUs, ${host.postgres.split(' on ')[0]}, `
+    + `Node ${host.node}; windows ${o.engine.windows.windows} x ${o.engine.windows.windowMs} ms after ${o.engine.windows.warmupMs} ms warm-up`);
+  let pg: PgBaseline | undefined;
+  if (!o.skip.has('pg')) {
+    log('[postgres] baseline');
+    pg = await measurePgBaseline(o.pg, log);
+  }
+  const results: DriverResult[] = [];
+  for (const driver of o.drivers) results.push(await benchDriver(driver, o));
+
+  const summaries = results.map((r) => summarize(r, pg));
+  const seconds = (performance.now() - started) / 1000;
+  log('');
+  log(table(results, pg));
+  log('');
+  for (const x of summaries) log(summaryLine(x));
+  log(`Definitions: a transition is one step result applied by the engine (baton_step_transitions_total; a 3-step run = 3). `
+    + `Latency runs from the request (open loop: its intended start) to the COMPLETED status event arriving here. `
+    + `Each figure is the median [min–max] of ${o.engine.windows.windows} consecutive ${o.engine.windows.windowMs} ms windows after a warm-up. `
+    + `Everything (PostgreSQL, broker, engine, worker, load generator) shares this machine's ${host.cpus} CPUs.`);
+  log(`Finished in ${Math.round(seconds)} s`);
+
+  const dir = join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({
+    at: new Date().toISOString(), seconds, machine: host, options: { ...o, skip: [...o.skip] }, postgres: pg, results, summaries,
+  }, null, 2));
+  log(`Results written to ${file}`);
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+process.once('SIGINT', () => process.exit(130));
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
