@@ -15,4 +15,14 @@ if (config.embedded) {
   pglite = new PGlite(`${dir}/pgdata`);
 }
 
-export default new DataSource({ ...dataSourceOptions(config, pglite), migrationsRun: false });
+const dataSource = new DataSource({ ...dataSourceOptions(config, pglite), migrationsRun: false });
+if (pglite) {
+  // The CLI destroys the DataSource when done; the PGlite instance must close too, or the
+  // process never exits.
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await destroy();
+    await pglite!.close();
+  };
+}
+export default dataSource;

@@ -97,12 +97,12 @@ export class OutboxRelay {
   /** One publish in flight; whatever was handed over meanwhile goes out together next, in order. */
   private async drainFastPath(): Promise<void> {
     while (this.queued.length > 0 && !this.degraded) {
-      let count = 0;
-      let calls = 0;
-      while (calls < this.queued.length && (calls === 0 || count + this.queued[calls].records.length <= FAST_PATH_BATCH)) {
-        count += this.queued[calls++].records.length;
+      const batch = this.queued.splice(0, 1);
+      let count = batch[0].records.length;
+      while (this.queued.length > 0 && count + this.queued[0].records.length <= FAST_PATH_BATCH) {
+        count += this.queued[0].records.length;
+        batch.push(this.queued.shift()!);
       }
-      const batch = this.queued.splice(0, calls);
       const records = batch.flatMap((call) => call.records);
       try {
         await this.publisher.publish(records.map(toMessage));

@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunDetailDto } from '../../../../src/engine/dto/run.dto';
+import type { JobExecutionDto } from '../../../../src/handlers/dto/job-execution.dto';
+import type { RegistrationResultDto } from '../../../../src/registry/dto/registration.dto';
 import type { FakeAwxServer } from '../../../fakes/fake-awx.server';
 import type { FakeOoServer } from '../../../fakes/fake-oo.server';
 import { waitForRun } from '../../../helpers/runs';
@@ -82,6 +85,10 @@ export async function keptDataDir(): Promise<{ dir: string; env: (extra?: Record
   };
 }
 
+/** A DTO as it arrives over HTTP: dates are ISO strings. */
+export type Json<T> = { [K in keyof T]: T[K] extends Date | null ? Exclude<T[K], Date> | string : T[K] };
+export type JobExecutionJson = Json<JobExecutionDto>;
+
 export interface StepDoc {
   seq: number;
   name: string;
@@ -90,7 +97,7 @@ export interface StepDoc {
 }
 
 /** Registers an initiator template over REST as JSON; returns the registration result body. */
-export async function registerTemplate(t: TestApp, orchName: string, steps: StepDoc[], type = 'sequential'): Promise<Record<string, any>> {
+export async function registerTemplate(t: TestApp, orchName: string, steps: StepDoc[], type = 'sequential'): Promise<RegistrationResultDto> {
   const res = await t.http.post('/api/orchestration/register').set('X-Service-Name', 'provisioning')
     .send({ orchName, as: 'initiator', type, steps: steps.map((s) => ({ objectType: 'String', ...s })) });
   if (res.status !== 201) throw new Error(`registration of ${orchName} failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -105,17 +112,17 @@ export async function startRun(t: TestApp, orchName: string, payload: object = {
 }
 
 /** Runs a template to a terminal status and returns the run detail (timeline included). */
-export async function runToEnd(t: TestApp, orchName: string, payload: object = {}, status?: string): Promise<Record<string, any>> {
+export async function runToEnd(t: TestApp, orchName: string, payload: object = {}, status?: string): Promise<RunDetailDto> {
   return waitForRun(t, await startRun(t, orchName, payload), status, 15_000);
 }
 
 /** `action:step:status` for every attempt of the run's timeline, in order. */
-export function timeline(run: Record<string, any>): string[] {
-  return run.steps.map((s: { action: string; stepName: string; status: string }) => `${s.action}:${s.stepName}:${s.status}`);
+export function timeline(run: RunDetailDto): string[] {
+  return run.steps.map((s) => `${s.action}:${s.stepName}:${s.status}`);
 }
 
 /** The job executions of a run, oldest first, from GET /api/job-executions/request/{flowId}. */
-export async function jobsOf(t: TestApp, flowId: string): Promise<Array<Record<string, any>>> {
+export async function jobsOf(t: TestApp, flowId: string): Promise<JobExecutionJson[]> {
   const res = await t.http.get(`/api/job-executions/request/${flowId}`).expect(200);
   return res.body;
 }
