@@ -6,8 +6,8 @@ import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
-import { InboxService } from '../messaging/outbox/inbox.service';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
+import type { OutboxRecord } from '../messaging/outbox/outbox.service';
 import { TemplateRepository } from '../registry/template.repository';
 import type { RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
@@ -50,7 +50,6 @@ export class RunExecutor extends StepResultSink {
     private readonly templates: TemplateRepository,
     private readonly outbox: TransactionOutbox,
     private readonly relay: OutboxRelay,
-    private readonly inbox: InboxService,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
@@ -87,14 +86,11 @@ export class RunExecutor extends StepResultSink {
   async apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     const started = process.hrtime.bigint();
     const outcome = await this.inTransaction(async (m): Promise<ApplyOutcome> => {
-      if (inboxKey && !(await this.inbox.markProcessed(m, inboxKey.consumer, inboxKey.messageId))) return 'duplicate';
-      const run = await this.runs.lockRun(m, result.flowId);
-      if (!run) return 'unknown-flow';
-      const recorded = await this.runs.completeAttempt(m, {
+      const recorded = await this.runs.recordResult(m, {
         ...result, status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', error: result.error ?? null,
-      });
-      if (!recorded) return 'not-in-flight';
-      await this.transitions.advance(m, run, await this.runs.attemptsOf(m, run.flowId));
+      }, inboxKey);
+      if (recorded.outcome !== 'applied') return recorded.outcome;
+      await this.transitions.advance(m, recorded.run, await this.runs.attemptsOf(m, result.flowId));
       return 'applied';
     });
     if (outcome === 'applied') {
@@ -131,10 +127,10 @@ export class RunExecutor extends StepResultSink {
    * fast path. Nothing is published for a transaction that rolled back.
    */
   async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    let written: ReturnType<TransactionOutbox['take']> = [];
+    let written: OutboxRecord[] = [];
     const result = await this.dataSource.transaction(async (m) => {
       const value = await work(m);
-      written = this.outbox.take(m);
+      written = await this.outbox.flush(m);
       return value;
     });
     if (written.length > 0) this.relay.publishNow(written);

@@ -60,7 +60,7 @@ export class RunTransitions {
   /** The run status event; `previousStatus` is null for a run just accepted. */
   async announce(m: EntityManager, run: LockedRun, status: RunStatus, previousStatus: RunStatus | null,
     failedStep: string | null, error: string | null): Promise<void> {
-    await this.outbox.add(m, [{
+    this.outbox.add(m, [{
       topic: this.config.TOPIC_RUN_STATUS, key: run.flowId,
       headers: { 'content-type': 'application/json', 'x-correlation-id': run.correlationId },
       body: Buffer.from(JSON.stringify({

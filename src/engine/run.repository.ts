@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Attempt } from './core/plan';
+import type { InboxKey } from './dispatch/step-result';
 import type { RunStatus, StepAction, StepRunStatus } from './core/run-status';
 
 /** The run as a transition needs it, read while taking its row lock. */
@@ -59,6 +60,10 @@ export interface AttemptResult {
   error?: string | null;
 }
 
+export type RecordedResult =
+  | { outcome: 'applied'; run: LockedRun }
+  | { outcome: 'duplicate' | 'unknown-flow' | 'not-in-flight' };
+
 const RUN_COLUMNS = `flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
   template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
   content_type AS "contentType", failed_step AS "failedStep"`;
@@ -115,6 +120,38 @@ export class RunRepository {
   /** Moves a parked run onto the template version that is current when it finally starts. */
   async repinVersion(m: EntityManager, flowId: string, version: number): Promise<void> {
     await m.query(`UPDATE orchestration_run SET template_version = $2 WHERE flow_id = $1`, [flowId, version]);
+  }
+
+  /**
+   * A step result in one statement: records the inbox message (if any), takes the run's row lock,
+   * and completes the attempt if, and only if, it is still in flight. The caller must read the
+   * attempts in a later statement: only then does its snapshot include what the transaction that
+   * held the lock before it committed.
+   */
+  async recordResult(m: EntityManager, r: AttemptResult, inbox?: InboxKey): Promise<RecordedResult> {
+    const [row] = await m.query(
+      `WITH inbox_row AS (
+         INSERT INTO inbox (consumer, message_id) SELECT $9::varchar, $10::varchar WHERE $10::varchar IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING 1
+       ), fresh AS (SELECT $10::varchar IS NULL OR EXISTS (SELECT 1 FROM inbox_row) AS ok),
+       locked AS (
+         UPDATE orchestration_run SET version = version + 1, updated_at = now()
+         WHERE flow_id = $1 AND (SELECT ok FROM fresh) RETURNING ${RUN_COLUMNS}
+       ), completed AS (
+         UPDATE orchestration_step_run SET status = $4, output = $5, error = $6, completed_at = now()
+         WHERE flow_id = $1 AND step_name = $2 AND action = $3 AND status = 'DISPATCHED'
+           AND ($7::int IS NULL OR attempt = $7) AND ($8::uuid IS NULL OR command_id = $8)
+           AND EXISTS (SELECT 1 FROM locked)
+         RETURNING 1
+       )
+       SELECT (SELECT ok FROM fresh) AS fresh, (SELECT count(*)::int FROM completed) AS completed, locked.*
+       FROM (SELECT 1) one LEFT JOIN locked ON true`,
+      [r.flowId, r.stepName, r.action, r.status, r.output === undefined ? null : JSON.stringify(r.output),
+        r.error ?? null, r.attempt ?? null, r.commandId ?? null, inbox?.consumer ?? null, inbox?.messageId ?? null]);
+    const { fresh, completed, ...run } = row;
+    if (!fresh) return { outcome: 'duplicate' };
+    if (!run.flowId) return { outcome: 'unknown-flow' };
+    return completed > 0 ? { outcome: 'applied', run: run as LockedRun } : { outcome: 'not-in-flight' };
   }
 
   /** Records an attempt's result if, and only if, that attempt is still in flight. */

@@ -11,6 +11,8 @@ export interface BenchOptions {
   rttConcurrency: number;
   engine: EngineBenchOptions;
   skip: Set<string>;
+  /** Before each part, wait up to this long for other processes' CPU use to drop. */
+  quietWaitMs: number;
 }
 
 export const USAGE = `npm run bench -- [options]        (each option also as an environment variable, e.g. BENCH_DRIVERS=kafka)
@@ -25,7 +27,8 @@ export const USAGE = `npm run bench -- [options]        (each option also as an 
   --burst-runs 20000 --burst-reps 1 burst size and repetitions                       BENCH_BURST_RUNS, BENCH_BURST_REPS
   --pg-clients 1,4,8,16 --pg-seconds 2                                               BENCH_PG_CLIENTS, BENCH_PG_SECONDS
   --engine-env KEY=VALUE[,KEY=VALUE] extra engine settings, e.g. DATABASE_POOL_SIZE=8 BENCH_ENGINE_ENV
-  --skip pg,rtt,engine,closed,open,parallel,burst                                    BENCH_SKIP`;
+  --skip pg,rtt,engine,closed,open,parallel,burst                                    BENCH_SKIP
+  --quiet-wait-s 20                 wait up to N s per part for other processes to go idle (0: never)  BENCH_QUIET_WAIT_S`;
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 const numbers = (v: string) => list(v).map(Number);
@@ -84,5 +87,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       skip: new Set(list(given.get('skip') ?? '')),
     },
     skip: new Set(list(given.get('skip') ?? '')),
+    quietWaitMs: 1000 * Number(get('quiet-wait-s', '20', '5')),
   };
 }

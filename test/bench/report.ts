@@ -65,8 +65,8 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
     add(`(b) closed c=${c} runs/s`, (r) => s(at(r)?.runsPerSec, 0));
     add(`(b) closed c=${c} transitions/s`, (r) => s(at(r)?.transitionsPerSec, 0));
     add(`(b) closed c=${c} p50 / p99 ms`, (r) => (at(r) ? `${n(at(r)!.p50Ms.median, 1)} / ${n(at(r)!.p99Ms.median, 1)}` : '–'));
-    add(`(b) closed c=${c} engine cores / machine busy`, (r) =>
-      (at(r) ? `${n(at(r)!.engineCores.median, 2)} / ${n(100 * at(r)!.machineBusy.median)}%` : '–'));
+    add(`(b) closed c=${c} cores: engine/servers/foreign`, (r) => (at(r)
+      ? `${n(at(r)!.engineCores.median, 2)} / ${n(at(r)!.serviceCores.median, 2)} / ${n(at(r)!.foreignCores.median, 2)}` : '–'));
   }
   add('(b) peak runs/s (at c)', (r) => (r.engine?.peak ? `${s(r.engine.peak.runsPerSec, 0)} c=${r.engine.peak.concurrency}` : '–'));
   add('(b) peak transitions/s', (r) => s(r.engine?.peak?.transitionsPerSec, 0));

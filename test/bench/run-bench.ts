@@ -11,6 +11,7 @@ import { DriverResult, summarize, summaryLine, table } from './report';
 import { measureRtt } from './scenarios/broker-rtt';
 import { benchEngine } from './scenarios/engine-bench';
 import { measurePgBaseline, PgBaseline } from './scenarios/pg-baseline';
+import { waitForQuiet } from './harness/stats';
 
 /*
  * `npm run bench [-- options]`: Baton against real PostgreSQL on each driver, next to the baselines
@@ -31,9 +32,18 @@ async function machine() {
   };
 }
 
+/** Other people's processes skew every figure on a shared box: give them a moment to finish. */
+async function quiet(o: BenchOptions, what: string): Promise<void> {
+  if (o.quietWaitMs <= 0) return;
+  const q = await waitForQuiet(o.quietWaitMs);
+  const note = q.foreign >= 0.25 ? `; still ${q.foreign.toFixed(2)} cores busy elsewhere: figures are skewed` : '';
+  log(`[${what}] waited ${Math.round(q.waitedMs / 1000)} s for other processes to go quiet${note}`);
+}
+
 async function benchDriver(driver: Driver, o: BenchOptions): Promise<DriverResult> {
   const result: DriverResult = { driver };
   try {
+    await quiet(o, driver);
     if (!o.skip.has('rtt')) {
       log(`[${driver}] broker round trip`);
       result.rtt = await measureRtt(driver, { ...o.rttWindows, concurrency: o.rttConcurrency });
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
     + `Node ${host.node}; windows ${o.engine.windows.windows} x ${o.engine.windows.windowMs} ms after ${o.engine.windows.warmupMs} ms warm-up`);
   let pg: PgBaseline | undefined;
   if (!o.skip.has('pg')) {
+    await quiet(o, 'postgres');
     log('[postgres] baseline');
     pg = await measurePgBaseline(o.pg, log);
   }

@@ -14,6 +14,8 @@ export interface AwxJobScript {
   launchError?: Reply;
   /** Workflow job templates: extra_vars are rejected with 400 unless true (as AWX does without "prompt on launch"). */
   askVariablesOnLaunch?: boolean;
+  /** The n-th launch of the template (from 0) behaves as this script says, over the template's (e.g. a first job that fails). */
+  perLaunch?: Array<Omit<AwxJobScript, 'perLaunch'>>;
 }
 
 export interface AwxFakeJob {
@@ -40,6 +42,7 @@ const NOT_FOUND: Reply = { status: 404, body: { detail: 'Not found.' } };
 export class FakeAwxServer extends FakeHttpServer {
   readonly jobs = new Map<number, AwxFakeJob>();
   private readonly templates = new Map<string, AwxJobScript>();
+  private readonly launchCounts = new Map<string, number>();
   private nextJobId = 100;
 
   constructor(options: FakeServerOptions & { prefix?: string } = {}) {
@@ -97,8 +100,12 @@ export class FakeAwxServer extends FakeHttpServer {
   }
 
   private launch(collection: string, templateId: number, body: unknown): Reply {
-    const script = this.templates.get(`${collection}/${templateId}`);
-    if (!script) return NOT_FOUND;
+    const key = `${collection}/${templateId}`;
+    const template = this.templates.get(key);
+    if (!template) return NOT_FOUND;
+    const n = this.launchCounts.get(key) ?? 0;
+    this.launchCounts.set(key, n + 1);
+    const script: AwxJobScript = { ...template, ...(template.perLaunch?.[n] ?? {}) };
     if (script.launchError) return script.launchError;
     const extraVars = ((body as { extra_vars?: unknown })?.extra_vars ?? {}) as Record<string, unknown>;
     const workflow = collection === 'workflow_job_templates';

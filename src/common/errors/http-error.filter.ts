@@ -49,7 +49,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private fromHttpException(error: HttpException): [number, Body] {
     const status = error.getStatus();
-    const response = error.getResponse() as { message?: unknown };
+    const response = error.getResponse() as { message?: unknown; details?: unknown };
+    // The health check's 503 carries which dependency is down: keep all of it.
+    if (status === 503 && response?.details) {
+      return [status, { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency is down', ...response } as Body];
+    }
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
     // ValidationPipe reports a list of messages: keep each one as a problem.
     if (Array.isArray(response?.message)) {

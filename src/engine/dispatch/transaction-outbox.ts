@@ -1,29 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { OutgoingMessage } from '../../messaging/message';
-import { OutboxRecord, OutboxService } from '../../messaging/outbox/outbox.service';
+import { OutboxEntry, OutboxRecord, OutboxService } from '../../messaging/outbox/outbox.service';
 
 /**
- * Collects what a transaction wrote to the outbox, keyed by the transaction's manager, so that
- * whoever commits can hand exactly those rows to the relay's fast path afterwards.
+ * Buffers the messages a transaction causes, keyed by the transaction's manager, and writes them
+ * as one multi-row INSERT just before the commit: one statement per transition however many
+ * commands and events it sends. The committer then hands exactly those rows to the relay.
  */
 @Injectable()
 export class TransactionOutbox {
-  private readonly pending = new WeakMap<EntityManager, OutboxRecord[]>();
+  private readonly pending = new WeakMap<EntityManager, OutboxEntry[]>();
 
   constructor(private readonly outbox: OutboxService) {}
 
-  async add(m: EntityManager, messages: Array<OutgoingMessage & { availableAt?: Date }>): Promise<void> {
-    if (messages.length === 0) return;
-    const records = await this.outbox.append(m, messages);
+  add(m: EntityManager, messages: OutboxEntry[]): void {
     const list = this.pending.get(m);
-    if (list) list.push(...records);
-    else this.pending.set(m, records);
+    if (list) list.push(...messages);
+    else this.pending.set(m, [...messages]);
   }
 
-  take(m: EntityManager): OutboxRecord[] {
-    const list = this.pending.get(m) ?? [];
+  /** Call last inside the transaction. */
+  async flush(m: EntityManager): Promise<OutboxRecord[]> {
+    const messages = this.pending.get(m) ?? [];
     this.pending.delete(m);
-    return list;
+    return messages.length > 0 ? this.outbox.append(m, messages) : [];
   }
 }

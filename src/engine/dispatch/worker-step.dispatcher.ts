@@ -25,7 +25,7 @@ export class WorkerStepDispatcher extends StepDispatcher {
     };
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
-    await this.outbox.add(m, [{
+    this.outbox.add(m, [{
       topic, key: c.flowId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
       headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },
     }]);

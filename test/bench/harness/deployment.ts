@@ -27,6 +27,7 @@ export interface DeploymentOptions {
   /** Prefix of the database, topics and groups; identifies leftovers. */
   prefix?: string;
   keepDatabase?: boolean;
+  log?: (line: string) => void;
 }
 
 /**
@@ -37,6 +38,8 @@ export interface DeploymentOptions {
  */
 export class Deployment {
   readonly tracker = new RunTracker();
+  /** First starts that failed and were retried (see firstStart). */
+  readonly bootFailures: string[] = [];
   private observer?: StatusObserver;
   private workerProcess?: WorkerProcess;
 
@@ -81,7 +84,7 @@ export class Deployment {
     try {
       // The worker subscribes first: on RabbitMQ a command published before its queue exists is dropped.
       await workerProcess?.start();
-      await d.startEngine();
+      await d.firstStart(options.log);
       if (!memory) d.observer = await observeBroker(env, d.tracker, `${prefix}-observer`);
       for (const flow of options.flows) {
         await d.client.registerInitiator('bench-initiator', flow.orchName, flow.type, flow.steps);
@@ -94,6 +97,26 @@ export class Deployment {
       throw error;
     }
     return d;
+  }
+
+  /**
+   * The first start on fresh topics. On Kafka the engine can exit at boot with "This server does
+   * not host this topic-partition" when a topic it subscribes to was created a moment earlier and
+   * has no leader yet (KafkaTopics.ensure does not wait for leaders of a topic that already
+   * existed): that is reported, and the start retried, up to three times.
+   */
+  private async firstStart(log: ((line: string) => void) | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startEngine();
+        return;
+      } catch (error) {
+        const message = (error as Error).message;
+        if (this.engine.child.alive || attempt >= 3) throw error;
+        this.bootFailures.push(message.split('\n').slice(0, 3).join(' '));
+        log?.(`the engine exited during its first start (attempt ${attempt}); retrying: ${message.split('\n')[1] ?? message}`);
+      }
+    }
   }
 
   /** Starts (or, after a kill, restarts) the engine; on memory this re-attaches the IPC observer. */
@@ -123,6 +146,11 @@ export class Deployment {
       clearTimeout(timer);
       this.tracker.forget(correlationId);
     }
+  }
+
+  /** The engine's and the worker's process ids (for CPU accounting). */
+  pids(): Array<number | undefined> {
+    return [this.engine.pid, this.workerProcess?.child.pid];
   }
 
   output(): string {

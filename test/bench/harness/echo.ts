@@ -13,7 +13,7 @@ interface Command {
   attempt: number;
   commandId: string;
   correlationId?: string;
-  payload: { failAt?: StepList; failUndoAt?: StepList; silentAt?: StepList } | null;
+  payload: { failAt?: StepList; failUndoAt?: StepList; silentAt?: StepList; silentFirstAt?: StepList } | null;
 }
 
 /** One delivery of a command, in the order the worker got them (kept only when tracking). */
@@ -54,7 +54,8 @@ const has = (list: StepList, step: string) => (Array.isArray(list) ? list.includ
  * A worker as users write them for the original service: consume commands from its topic, "do"
  * the step, reply on the reply topic in the original format (plus commandId, attempt, output).
  * The run payload steers it like test/helpers/test-worker.ts: `failAt` and `failUndoAt` name
- * steps whose DO or UNDO fails, `silentAt` steps it never answers. Effects are counted per
+ * steps whose DO or UNDO fails, `silentAt` steps it never answers, `silentFirstAt` steps whose
+ * first attempt it swallows (a lost message: the engine must time it out and retry). Effects are counted per
  * commandId, which is how a real worker would deduplicate them.
  */
 export class EchoWorker {
@@ -93,7 +94,7 @@ export class EchoWorker {
       this.seen.set(c.commandId, delivery);
       if (delivery > 1) this.redeliveries++;
     }
-    const silent = has(c.payload?.silentAt, c.stepName);
+    const silent = has(c.payload?.silentAt, c.stepName) || (c.attempt === 1 && has(c.payload?.silentFirstAt, c.stepName));
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) : has(c.payload?.failUndoAt, c.stepName);
     if (this.options.track) {
       this.deliveries.push({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deployment } from './deployment';
-import { Latency, MachineCpu } from './stats';
+import { CpuAccount, CpuShares, Latency, MachineCpu } from './stats';
 
 export interface LoadTarget {
   deployment: Deployment;
@@ -32,6 +32,9 @@ export interface WindowFigures {
   engineCores: number;
   /** Busy share of the whole machine (all cores). */
   machineBusy: number;
+  /** Cores used by PostgreSQL and the broker, and by processes that are not part of the benchmark. */
+  serviceCores: number;
+  foreignCores: number;
   /** Runs that ended in another status, timed out, or were not accepted. */
   failures: number;
 }
@@ -41,6 +44,7 @@ interface Sample {
   transitions: number;
   engineCpuSec: number;
   machineBusy: number;
+  cpu: CpuShares;
 }
 
 interface Outcome {
@@ -76,9 +80,12 @@ export async function startAndWait(t: LoadTarget, timeoutMs: number): Promise<Ou
 /** Takes engine counters at each boundary (metrics scrape, CPU), so every window gets its deltas. */
 class Sampler {
   private readonly machine = new MachineCpu();
+  private readonly account: CpuAccount;
   readonly samples: Promise<Sample>[] = [];
 
-  constructor(private readonly d: Deployment) {}
+  constructor(private readonly d: Deployment) {
+    this.account = new CpuAccount(() => d.pids());
+  }
 
   scheduleAt(bounds: number[]): void {
     for (const at of bounds) {
@@ -89,9 +96,10 @@ class Sampler {
   private async take(): Promise<Sample> {
     const at = performance.now();
     const machineBusy = this.machine.sample();
+    const cpu = this.account.sample();
     const engineCpuSec = this.d.engine.child.cpuSeconds();
     const transitions = await this.d.client.counter('baton_step_transitions_total').catch(() => NaN);
-    return { at, transitions, engineCpuSec, machineBusy };
+    return { at, transitions, engineCpuSec, machineBusy, cpu };
   }
 }
 
@@ -110,7 +118,7 @@ function figures(samples: Sample[], completions: number[], latencies: Latency[],
       transitionsPerSec: (to.transitions - from.transitions) / seconds,
       p50Ms: latencies[k].percentileMs(50), p99Ms: latencies[k].percentileMs(99), maxMs: latencies[k].maxMs,
       engineCores: (to.engineCpuSec - from.engineCpuSec) / seconds,
-      machineBusy: to.machineBusy, failures: failures[k],
+      machineBusy: to.machineBusy, serviceCores: to.cpu.services, foreignCores: to.cpu.foreign, failures: failures[k],
     };
   });
 }

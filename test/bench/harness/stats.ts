@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A figure measured several times: the median is the figure, min–max its spread. */
 export interface Spread {
@@ -60,3 +60,73 @@ export class MachineCpu {
 }
 
 export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+/** Server processes the benchmark talks to (PostgreSQL, RabbitMQ, Kafka). */
+const SERVICES = new Set(['postgres', 'beam.smp', 'java', 'erl_child_setup', 'epmd', 'inet_gethost']);
+
+export interface CpuShares {
+  /** CPU in cores (1.0 = one core busy) over the interval. */
+  own: number;
+  services: number;
+  /** Everything else on the machine: other people's tests, builds... it skews every figure. */
+  foreign: number;
+}
+
+/**
+ * Splits the machine's CPU use by process between two samples: ours (this process and the pids
+ * given), the servers (by command name) and everything else. On a shared box the `foreign` share
+ * says how much a figure can be trusted.
+ */
+export class CpuAccount {
+  private last: Map<number, { comm: string; ticks: number }>;
+  private lastAt = Date.now();
+
+  constructor(private readonly ownPids: () => Array<number | undefined>) {
+    this.last = CpuAccount.read();
+  }
+
+  private static read(): Map<number, { comm: string; ticks: number }> {
+    const result = new Map<number, { comm: string; ticks: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        result.set(Number(entry), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return result;
+  }
+
+  sample(): CpuShares {
+    const now = CpuAccount.read();
+    const at = Date.now();
+    const seconds = Math.max(0.001, (at - this.lastAt) / 1000);
+    const own = new Set([process.pid, ...this.ownPids().filter((p): p is number => p !== undefined)]);
+    const shares = { own: 0, services: 0, foreign: 0 };
+    for (const [pid, { comm, ticks }] of now) {
+      const delta = (ticks - (this.last.get(pid)?.ticks ?? 0)) / 100 / seconds;
+      if (own.has(pid) || comm === 'pgbench') shares.own += delta;
+      else if (SERVICES.has(comm)) shares.services += delta;
+      else shares.foreign += delta;
+    }
+    this.last = now;
+    this.lastAt = at;
+    return shares;
+  }
+}
+
+/** Waits (up to `maxMs`) until other processes use less than `cores` for a whole `quietMs`. */
+export async function waitForQuiet(maxMs: number, cores = 0.25, quietMs = 2000): Promise<{ waitedMs: number; foreign: number }> {
+  const started = Date.now();
+  const account = new CpuAccount(() => []);
+  let foreign = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    foreign = account.sample().foreign;
+    if (foreign < cores || Date.now() - started >= maxMs) return { waitedMs: Date.now() - started, foreign };
+  }
+}

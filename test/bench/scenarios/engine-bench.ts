@@ -28,6 +28,8 @@ export interface PointFigures {
   p99Ms: Spread;
   engineCores: Spread;
   machineBusy: Spread;
+  serviceCores: Spread;
+  foreignCores: Spread;
   failures: number;
 }
 
@@ -59,7 +61,8 @@ function point(windows: WindowFigures[]): PointFigures {
   return {
     runsPerSec: of((w) => w.runsPerSec), transitionsPerSec: of((w) => w.transitionsPerSec),
     p50Ms: of((w) => w.p50Ms), p99Ms: of((w) => w.p99Ms), engineCores: of((w) => w.engineCores),
-    machineBusy: of((w) => w.machineBusy), failures: windows.reduce((n, w) => n + w.failures, 0),
+    machineBusy: of((w) => w.machineBusy), serviceCores: of((w) => w.serviceCores), foreignCores: of((w) => w.foreignCores),
+    failures: windows.reduce((n, w) => n + w.failures, 0),
   };
 }
 
@@ -67,7 +70,7 @@ const settle = () => sleep(500);
 
 /** Scenarios (a)–(e) against one engine deployment on one driver. */
 export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (line: string) => void): Promise<EngineFigures> {
-  const d = await Deployment.start({ driver, flows: [SEQUENTIAL, PARALLEL], engineEnv: o.engineEnv, prefix: 'bench' });
+  const d = await Deployment.start({ driver, flows: [SEQUENTIAL, PARALLEL], engineEnv: o.engineEnv, prefix: 'bench', log });
   const figures: EngineFigures = {
     driver, workerPlacement: d.inProcessWorker ? 'same process as the engine (in-process broker)' : 'separate process',
     closedLoop: [], openLoop: { points: [] }, burst: [],
@@ -80,7 +83,8 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         const p: ClosedPoint = { concurrency, ...point(await closedLoop(seq, concurrency, o.windows)) };
         figures.closedLoop.push(p);
         log(`  closed loop c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
-          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores`
+          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores, `
+          + `servers ${round(p.serviceCores.median, 2)}, foreign ${round(p.foreignCores.median, 2)}`
           + (p.failures ? `, ${p.failures} FAILED` : ''));
         if (concurrency === 1) figures.oneInFlight = { p50Ms: p.p50Ms, p99Ms: p.p99Ms };
         await settle();
@@ -98,7 +102,8 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         const p: OpenPoint = { rate, ...point(windows), keptUpWindows, keptUp: keptUpWindows * 2 > windows.length };
         figures.openLoop.points.push(p);
         log(`  open loop ${rate} runs/s: ${p.keptUp ? 'kept up' : 'did NOT keep up'} (${keptUpWindows}/${windows.length} windows), `
-          + `completed ${round(p.runsPerSec.median)} runs/s, p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms`);
+          + `completed ${round(p.runsPerSec.median)} runs/s, p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, `
+          + `foreign ${round(p.foreignCores.median, 2)} cores`);
         await settle();
         if (!p.keptUp) break;
         figures.openLoop.sustained = p;

@@ -2,11 +2,12 @@ import { FakeAwxServer } from '../../fakes/fake-awx.server';
 import { FakeOoServer } from '../../fakes/fake-oo.server';
 import type { TestApp } from '../../helpers/test-app';
 import { TestWorker } from '../../helpers/test-worker';
+import { waitForRun } from '../../helpers/runs';
 import {
   expectNoCredentials, handlerEnv, JOB_EXECUTION_KEYS, jobsOf, registerTemplate, runToEnd, startEngineApp, startRun,
   StepDoc, timeline,
 } from './support/engine-app';
-import { waitForRun } from '../../helpers/runs';
+import { OpenApiDocument, responseSchema, shapeProblems } from './support/openapi-shape';
 
 const CONFIGURE_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
 const FAILING_FLOW = '9d4e2b7a-1c3f-4a5e-8b6d-7f0a1c2e3b4d';
@@ -48,7 +49,8 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     await Promise.all([awx.start(), lab.start(), oo.start()]);
     hosts = [awx.url, lab.url, oo.url].map((u) => new URL(u).host);
     awx.jobTemplate(7, { statuses: ['pending', 'running', 'successful'], artifacts: { vm_id: 'vm-42', ip: '10.0.0.7' } })
-      .jobTemplate(8, { statuses: ['running', 'successful'] });
+      .jobTemplate(8, { statuses: ['running', 'successful'] })
+      .jobTemplate(9, { statuses: ['successful'], perLaunch: [{ statuses: ['running', 'failed'], jobExplanation: 'Host vm-9 unreachable' }] });
     lab.jobTemplate(31, { statuses: ['running', 'successful'], artifacts: { lab: true } });
     oo.flow(CONFIGURE_FLOW)
       .flow(FAILING_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'ERROR' }] })
@@ -138,6 +140,13 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     expect((await t.http.get('/api/job-executions/0b6e1c3a-1d2e-4f5a-8b7c-9d0e1f2a3b4c').expect(404)).body.code).toBe('JOB_EXECUTION_NOT_FOUND');
 
     for (const body of [jobs, one.body, page.body, ooOnly.body]) expectNoCredentials(body, hosts);
+
+    // Each body matches what the served OpenAPI document says of its endpoint.
+    const doc = (await t.http.get('/v3/api-docs').expect(200)).body as OpenApiDocument;
+    expect(shapeProblems(doc, responseSchema(doc, '/api/job-executions/request/{flowId}'), jobs)).toEqual([]);
+    expect(shapeProblems(doc, responseSchema(doc, '/api/job-executions/{id}'), one.body)).toEqual([]);
+    expect(shapeProblems(doc, responseSchema(doc, '/api/job-executions'), page.body)).toEqual([]);
+    expect(shapeProblems(doc, responseSchema(doc, '/api/job-executions'), ooOnly.body)).toEqual([]);
   });
 
   it('compensates the AWX step with its undo template when the OO step fails', async () => {
@@ -182,6 +191,34 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     const launchedForFlow = awx.launches().filter((j) => j.extraVars.baton_flow_id === flowId);
     expect(launchedForFlow.map((j) => j.templateId)).toEqual([7]);
     expect(awx.requestsTo('POST', new RegExp(`/jobs/${launchedForFlow[0].id}/cancel/`))).toHaveLength(0);
+  });
+
+  it('undoes a completed run on request: the AWX undo template runs, the OO step without undo is skipped', async () => {
+    const run = await runToEnd(t, 'vmProvisioning', { owner: 'ops@example.com', size: 2 }, 'COMPLETED');
+    await t.http.post(`/api/orchestration/undo/${run.flowId}`).expect(202);
+    const undone = await waitForRun(t, run.flowId, 'UNDONE', 15_000);
+    expect(timeline(undone).slice(3)).toEqual(['UNDO:provisionVm:SUCCEEDED', 'UNDO:reserveIp:SUCCEEDED']);
+    expect(undone.steps[3].target).toBe('awx:default');
+    const undoJob = awx.launches().find((j) => j.extraVars.baton_flow_id === run.flowId && j.templateId === 8)!;
+    expect(undoJob.extraVars).toMatchObject({ vm_id: 'vm-42', reason: `undo of ${run.flowId}`, baton_command_id: undone.steps[3].commandId });
+    expect(worker.commandsFor(run.flowId)).toEqual(['DO:reserveIp', 'UNDO:reserveIp']);
+    expect((await jobsOf(t, run.flowId)).map((j) => `${j.action}:${j.stepName}:${j.status}`))
+      .toEqual(['DO:provisionVm:SUCCEEDED', 'DO:configureVm:SUCCEEDED', 'UNDO:provisionVm:SUCCEEDED']);
+  });
+
+  it('retries a built-in step whose job failed, per its retry policy, with a new launch per attempt', async () => {
+    await registerTemplate(t, 'retriedJob', [{
+      seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 9 },
+      retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 0 },
+    }]);
+    const run = await runToEnd(t, 'retriedJob', {}, 'COMPLETED');
+    expect(timeline(run)).toEqual(['DO:provision:FAILED', 'DO:provision:SUCCEEDED']);
+    const launched = awx.launches().filter((j) => j.extraVars.baton_flow_id === run.flowId);
+    expect(launched.map((j) => j.status)).toEqual(['failed', 'successful']);
+    expect(run.steps[0].error).toBe(`AWX job ${launched[0].id} failed: status failed: Host vm-9 unreachable`);
+    const jobs = await jobsOf(t, run.flowId);
+    expect(jobs.map((j) => [j.attempt, j.status, j.externalJobId, j.commandId])).toEqual([
+      [1, 'FAILED', String(launched[0].id), run.steps[0].commandId], [2, 'SUCCEEDED', String(launched[1].id), run.steps[1].commandId]]);
   });
 
   it('makes a template whose steps are all built-in READY at registration, and runs it without any worker', async () => {

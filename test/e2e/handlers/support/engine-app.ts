@@ -94,6 +94,7 @@ export interface StepDoc {
   name: string;
   handler?: Record<string, unknown>;
   undo?: Record<string, unknown> | boolean;
+  retry?: Record<string, unknown>;
 }
 
 /** Registers an initiator template over REST as JSON; returns the registration result body. */

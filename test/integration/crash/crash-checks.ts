@@ -1,0 +1,196 @@
+import type { Delivery } from '../../bench/harness/echo';
+
+export interface RunRow {
+  flowId: string;
+  status: string;
+  failedStep: string | null;
+  idempotencyKey: string | null;
+}
+
+export interface StepRunRow {
+  flowId: string;
+  stepName: string;
+  action: 'DO' | 'UNDO';
+  attempt: number;
+  commandId: string;
+  status: string;
+  dispatchedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface CrashData {
+  intended: number;
+  failEvery: number;
+  lossyEvery: number;
+  ns: string;
+  /** Run index → the flowId its 202 named. */
+  accepted: Map<number, string>;
+  startRetries: number;
+  idempotencyConflicts: string[];
+  kills: number;
+  restarts: number;
+  settledMs: number;
+  stillOpen: number;
+  runs: RunRow[];
+  steps: StepRunRow[];
+  events: Array<{ flowId: string; kind: string; stepName: string | null; reason: string }>;
+  deliveries: Delivery[];
+  redeliveries: number;
+  engineOutput: string;
+}
+
+export interface CrashFigures {
+  accepted: number;
+  completed: number;
+  compensated: number;
+  lost: number;
+  /** Deliveries of a commandId the worker had already handled (at-least-once duplicates; a worker dedupes them). */
+  duplicatedEffects: number;
+  /** Extra attempts (new commandIds) the engine sent after timing out an earlier one (lossy runs force some). */
+  reexecutedAfterTimeout: number;
+  lossy: number;
+  kills: number;
+  startRetries: number;
+  settledMs: number;
+}
+
+export interface CrashVerdict {
+  figures: CrashFigures;
+  violations: string[];
+}
+
+const SUCCESSFUL_STEPS = ['reserve', 'charge', 'ship'];
+const key = (flowId: string, stepName: string, action: string) => `${flowId}|${action}|${stepName}`;
+
+/** The steps' expected final outcome per run: which (action, step) must have exactly one SUCCEEDED attempt. */
+function expectations(failing: boolean): { succeed: string[]; fail: string[]; absent: string[] } {
+  return failing
+    ? { succeed: ['DO:reserve', 'DO:charge', 'UNDO:charge', 'UNDO:reserve'], fail: ['DO:ship'], absent: ['UNDO:ship'] }
+    : { succeed: SUCCESSFUL_STEPS.map((s) => `DO:${s}`), fail: [], absent: SUCCESSFUL_STEPS.map((s) => `UNDO:${s}`) };
+}
+
+/**
+ * What the crash test asserts, per accepted run:
+ * 1. it exists, is terminal, and ended COMPLETED (or FAILED at `ship` when it was meant to fail);
+ * 2. each (step, action) that should have happened has exactly one SUCCEEDED attempt in the
+ *    engine's timeline, every other attempt of it ended TIMED_OUT (a lost command or reply, the
+ *    only reason to send it again) or, for the failing `ship`, FAILED; nothing is left DISPATCHED;
+ * 3. the worker executed exactly the commands the engine recorded: per (flowId, step, action) the
+ *    set of distinct commandIds the worker received equals the attempts' command_ids. So an effect
+ *    runs more than once only as a new attempt after a timeout (counted), and a redelivered message
+ *    carries the same commandId (counted as a duplicate the worker dedupes by commandId);
+ * 4. a lossy run (its first DO charge swallowed by the worker) has that attempt TIMED_OUT and retried;
+ * 5. steps ran in order and compensation in reverse, per the worker's own log: DO reserve < DO
+ *    charge < DO ship, and for a failing run UNDO charge < UNDO reserve, both after DO ship.
+ */
+export function checkCrash(data: CrashData): CrashVerdict {
+  const violations: string[] = [];
+  const runsById = new Map(data.runs.map((r) => [r.flowId, r]));
+  const stepsByKey = new Map<string, StepRunRow[]>();
+  for (const s of data.steps) {
+    const k = key(s.flowId, s.stepName, s.action);
+    stepsByKey.set(k, [...(stepsByKey.get(k) ?? []), s]);
+  }
+  const deliveriesByKey = new Map<string, Delivery[]>();
+  const firstDelivery = new Map<string, number>();
+  data.deliveries.forEach((dl, index) => {
+    const k = key(dl.flowId, dl.stepName, dl.action);
+    deliveriesByKey.set(k, [...(deliveriesByKey.get(k) ?? []), dl]);
+    if (!firstDelivery.has(k)) firstDelivery.set(k, index);
+  });
+
+  if (data.accepted.size !== data.intended) violations.push(`${data.intended - data.accepted.size} runs were never accepted`);
+  for (const c of data.idempotencyConflicts) violations.push(`Idempotency-Key returned two runs: ${c}`);
+  const acceptedIds = new Set(data.accepted.values());
+  const strays = data.runs.filter((r) => !acceptedIds.has(r.flowId) && r.idempotencyKey?.startsWith(data.ns));
+  for (const r of strays) violations.push(`run ${r.flowId} (${r.idempotencyKey}) exists but no 202 named it`);
+
+  let completed = 0;
+  let compensated = 0;
+  let lost = 0;
+  let reexecuted = 0;
+  let lossyRuns = 0;
+  for (const [index, flowId] of data.accepted) {
+    const failing = index % data.failEvery === data.failEvery - 1;
+    const lossy = index % data.lossyEvery === 3;
+    if (lossy) lossyRuns++;
+    const run = runsById.get(flowId);
+    const problems: string[] = [];
+    if (!run) {
+      lost++;
+      violations.push(`run ${index} (${flowId}) was accepted but is not in the database`);
+      continue;
+    }
+    const expectedStatus = failing ? 'FAILED' : 'COMPLETED';
+    if (run.status !== expectedStatus) problems.push(`status ${run.status}, expected ${expectedStatus}`);
+    else if (failing) compensated++;
+    else completed++;
+    if (failing && run.failedStep !== 'ship') problems.push(`failedStep ${run.failedStep}, expected ship`);
+
+    const e = expectations(failing);
+    for (const item of [...e.succeed, ...e.fail, ...e.absent]) {
+      const [action, step] = item.split(':');
+      const k = key(flowId, step, action);
+      const attempts = stepsByKey.get(k) ?? [];
+      const delivered = deliveriesByKey.get(k) ?? [];
+      if (e.absent.includes(item)) {
+        if (attempts.length + delivered.length > 0) problems.push(`${item} happened (${attempts.length} attempts, ${delivered.length} deliveries)`);
+        continue;
+      }
+      const succeeded = attempts.filter((a) => a.status === 'SUCCEEDED').length;
+      const mustSucceed = e.succeed.includes(item);
+      if (mustSucceed && succeeded !== 1) problems.push(`${item}: ${succeeded} SUCCEEDED attempts`);
+      if (!mustSucceed && (succeeded !== 0 || attempts.at(-1)?.status !== 'FAILED')) {
+        problems.push(`${item}: expected to end FAILED, attempts ${attempts.map((a) => a.status).join(',')}`);
+      }
+      const allowed = mustSucceed ? ['SUCCEEDED', 'TIMED_OUT'] : ['FAILED', 'TIMED_OUT'];
+      const odd = attempts.filter((a) => !allowed.includes(a.status));
+      if (odd.length > 0) problems.push(`${item}: unexpected attempt statuses ${odd.map((a) => `#${a.attempt} ${a.status}`).join(', ')}`);
+      const recorded = new Set(attempts.map((a) => a.commandId));
+      const executed = new Set(delivered.map((dl) => dl.commandId));
+      const unknown = [...executed].filter((c) => !recorded.has(c));
+      const undelivered = [...recorded].filter((c) => !executed.has(c));
+      if (unknown.length > 0) problems.push(`${item}: the worker executed commands the engine never recorded: ${unknown.join(', ')}`);
+      if (undelivered.length > 0) problems.push(`${item}: recorded attempts never reached the worker: ${undelivered.join(', ')}`);
+      if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
+    }
+
+    if (lossy) {
+      const charge = stepsByKey.get(key(flowId, 'charge', 'DO')) ?? [];
+      if (charge[0]?.status !== 'TIMED_OUT' || charge.length < 2) {
+        problems.push(`DO charge's swallowed first attempt was not timed out and retried: ${charge.map((a) => a.status).join(',')}`);
+      }
+    }
+
+    const at = (item: string) => {
+      const [action, step] = item.split(':');
+      return firstDelivery.get(key(flowId, step, action)) ?? Number.NaN;
+    };
+    const order = failing
+      ? ['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:charge', 'UNDO:reserve'] : ['DO:reserve', 'DO:charge', 'DO:ship'];
+    for (let i = 1; i < order.length; i++) {
+      if (!(at(order[i - 1]) < at(order[i]))) problems.push(`worker saw ${order[i]} before (or without) ${order[i - 1]}`);
+    }
+    if (problems.length > 0) violations.push(`run ${index} (${flowId}): ${problems.join('; ')}\n${timeline(data, flowId)}`);
+  }
+  return {
+    figures: {
+      accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
+      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, kills: data.kills, startRetries: data.startRetries, settledMs: data.settledMs,
+    },
+    violations,
+  };
+}
+
+/** A run's attempts, events and the worker's deliveries, for a failure message. */
+export function timeline(data: CrashData, flowId: string): string {
+  const t = (d: Date | null) => (d ? new Date(d).toISOString().slice(11, 23) : '-');
+  const lines = [
+    ...data.steps.filter((s) => s.flowId === flowId).map((s) =>
+      `    attempt ${s.action} ${s.stepName} #${s.attempt} ${s.status} cmd ${s.commandId.slice(0, 8)} dispatched ${t(s.dispatchedAt)} completed ${t(s.completedAt)}`),
+    ...data.events.filter((e) => e.flowId === flowId).map((e) => `    event ${e.kind} ${e.stepName ?? ''} ${e.reason}`),
+    ...data.deliveries.filter((dl) => dl.flowId === flowId).map((dl) =>
+      `    worker ${dl.action} ${dl.stepName} #${dl.attempt} cmd ${dl.commandId.slice(0, 8)} delivery ${dl.delivery} ${dl.outcome} at ${new Date(dl.at).toISOString().slice(11, 23)}`),
+  ];
+  return lines.join('\n');
+}

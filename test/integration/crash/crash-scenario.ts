@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import type { FlowSpec } from '../../bench/harness/deployment';
+import { Deployment } from '../../bench/harness/deployment';
+import type { Delivery } from '../../bench/harness/echo';
+import type { Driver } from '../../bench/harness/services';
+import type { CrashData, RunRow, StepRunRow } from './crash-checks';
+
+/** Three steps; a short timeout so commands lost in a crash are retried within the test. */
+export const CRASH_FLOW: FlowSpec = {
+  orchName: 'crashOrder', type: 'sequential',
+  steps: ['reserve', 'charge', 'ship'].map((name) => ({
+    name, timeoutSeconds: 2,
+    // Several kills may hit the same step: give it more than the default three timed-out attempts.
+    retry: { maxAttempts: 6, backoff: 'fixed' as const, initialDelaySeconds: 0.2 },
+  })),
+};
+
+export interface CrashOptions {
+  driver: Driver;
+  runs: number;
+  /** Every n-th run fails at its last step, so its first two steps are compensated. */
+  failEvery: number;
+  /** Runs whose index % lossyEvery === 3 lose their first DO charge command (the worker swallows it). */
+  lossyEvery: number;
+  kills: number;
+  killGapMs: [number, number];
+  startsPerSec: number;
+  settleTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+
+/**
+ * Starts runs over REST while the engine is SIGKILLed and restarted; every start is retried with
+ * its Idempotency-Key until it gets its 202, so "accepted" means every intended run, each exactly once.
+ */
+async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<number, string>, stats: { retries: number; conflicts: string[] }) {
+  let next = 0;
+  const senders = 4;
+  const gapMs = (1000 * senders) / o.startsPerSec;
+  const sender = async () => {
+    while (next < o.runs) {
+      const i = next++;
+      const payload = {
+        order: i, ...(i % o.failEvery === o.failEvery - 1 ? { failAt: 'ship' } : {}),
+        ...(i % o.lossyEvery === 3 ? { silentFirstAt: 'charge' } : {}),
+      };
+      for (let attempt = 0; ; attempt++) {
+        const res = await d.client.execute(CRASH_FLOW.orchName, payload, `${ns}-${i}`, `${ns}-${i}`).catch(() => undefined);
+        if (res?.statusCode === 202 && res.flowId) {
+          const known = accepted.get(i);
+          if (known && known !== res.flowId) stats.conflicts.push(`run ${i}: ${known} then ${res.flowId}`);
+          accepted.set(i, res.flowId);
+          break;
+        }
+        stats.retries++;
+        if (attempt > 600) throw new Error(`run ${i} was never accepted (last answer ${res?.statusCode ?? 'none'})`);
+        await sleep(100);
+      }
+      await sleep(gapMs);
+    }
+  };
+  await Promise.all(Array.from({ length: senders }, sender));
+}
+
+/** SIGKILLs the engine `kills` times, each a random gap after it came back up, and restarts it. */
+async function killer(d: Deployment, o: CrashOptions, kills: number[]) {
+  for (let k = 0; k < o.kills; k++) {
+    await sleep(random(...o.killGapMs));
+    await d.engine.kill();
+    kills.push(Date.now());
+    await d.startEngine();
+  }
+}
+
+async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+const TERMINAL = ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED'];
+
+/** Runs the crash scenario and returns everything the checks need. */
+export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
+  const d = await Deployment.start({
+    driver: o.driver, flows: [CRASH_FLOW], trackDeliveries: true, prefix: 'crash', log: o.log,
+    engineEnv: { HEALER_INTERVAL_MS: '500', OUTBOX_POLL_MS: '200' },
+  });
+  try {
+    await d.worker.take(); // forget the readiness run's deliveries
+    const ns = `crash-${randomBytes(4).toString('hex')}`;
+    const accepted = new Map<number, string>();
+    const startStats = { retries: 0, conflicts: [] as string[] };
+    const kills: number[] = [];
+    const started = Date.now();
+    await Promise.all([drive(d, o, ns, accepted, startStats), killer(d, o, kills)]);
+    o.log(`${accepted.size} runs accepted in ${Date.now() - started} ms with ${kills.length} kills; settling`);
+
+    const flowIds = [...accepted.values()];
+    const deadline = Date.now() + o.settleTimeoutMs;
+    let open = flowIds.length;
+    while (Date.now() < deadline) {
+      const rows = await query<{ n: number }>(d.db.url,
+        `SELECT count(*)::int AS n FROM orchestration_run WHERE flow_id = ANY($1) AND status <> ALL($2)`, [flowIds, TERMINAL]);
+      open = rows[0].n;
+      if (open === 0) break;
+      await sleep(500);
+    }
+    const settledMs = Date.now() - started;
+    // Then let the outbox drain (republished commands still reach the worker) and the worker go quiet.
+    let last = -1;
+    const quietDeadline = Date.now() + 20_000;
+    while (Date.now() < quietDeadline) {
+      const [{ n }] = await query<{ n: number }>(d.db.url, `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
+      const received = (await d.worker.stats()).received;
+      if (n === 0 && received === last) break;
+      last = received;
+      await sleep(1500);
+    }
+    const stats = await d.worker.stats();
+    const runs = await query<RunRow>(d.db.url,
+      `SELECT flow_id AS "flowId", status, failed_step AS "failedStep", idempotency_key AS "idempotencyKey"
+       FROM orchestration_run WHERE orch_name = $1`, [CRASH_FLOW.orchName]);
+    const steps = await query<StepRunRow>(d.db.url,
+      `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, command_id AS "commandId", status,
+              dispatched_at AS "dispatchedAt", completed_at AS "completedAt"
+       FROM orchestration_step_run WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
+    const events = await query<{ flowId: string; kind: string; stepName: string | null; reason: string }>(d.db.url,
+      `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
+    return {
+      intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
+      kills: kills.length, restarts: d.engine.starts - 1, settledMs, stillOpen: open, runs, steps, events,
+      deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),
+    };
+  } finally {
+    await d.stop();
+  }
+}
