@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
+import { expectEventually } from '../helpers/expect-eventually';
+import { execute, waitForRun } from '../helpers/runs';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { TestWorker } from '../helpers/test-worker';
+
+const TIMED = `orchName: timed
+as: initiator
+type: sequential
+steps:
+  - {seq: 1, name: a, objectType: String, timeoutSeconds: 1, retry: {maxAttempts: 2, backoff: fixed, initialDelaySeconds: 0}}
+  - {seq: 2, name: b, objectType: String, timeoutSeconds: 1}
+`;
+
+/** Scenarios shared by the embedded e2e suite and the PostgreSQL suite: each stuck shape healed within two ticks. */
+export function healingScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`healer, ticking every 300 ms (${setting})`, () => {
+    let t: TestApp;
+    let worker: TestWorker;
+    let db: DataSource;
+
+    beforeAll(async () => {
+      t = await startTestApp({ HEALER_INTERVAL_MS: '300', PARKED_RUN_EXPIRY_SECONDS: '1', ...(await env()) });
+      db = t.get(DataSource);
+      worker = await new TestWorker(t, 'w').start();
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'i').send(TIMED).expect(201);
+      await worker.register('timed', ['a', 'b']);
+    });
+    afterAll(() => t.close());
+
+    const timeline = (run: RunDetailDto) =>
+      run.steps.map((s) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
+
+    it('re-dispatches a timed-out step with a new attempt, which then succeeds', async () => {
+      const { body } = await execute(t, 'timed', { silentAt: 'a', silentAttempts: 1 }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(timeline(run)).toEqual(['DO:a#1:TIMED_OUT', 'DO:a#2:SUCCEEDED', 'DO:b#1:SUCCEEDED']);
+      expect(run.events.map((e: { kind: string }) => e.kind)).toEqual(['STEP_TIMED_OUT']);
+    });
+
+    it('fails a step that times out on every attempt, which compensates the run', async () => {
+      const { body } = await execute(t, 'timed', { silentAt: 'b' }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'FAILED', 15_000);
+      // b has no retry policy: a timeout still gets the default three attempts (a lost message deserves another try).
+      expect(timeline(run)).toEqual(['DO:a#1:SUCCEEDED', 'DO:b#1:TIMED_OUT', 'DO:b#2:TIMED_OUT', 'DO:b#3:TIMED_OUT', 'UNDO:a#1:SUCCEEDED']);
+      expect(run.failedStep).toBe('b');
+    });
+
+    it('ends an undo that never answers as COMPENSATION_FAILED instead of hanging', async () => {
+      const { body } = await execute(t, 'timed', { failAt: 'b', silentUndoAt: 'a' }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'COMPENSATION_FAILED', 15_000);
+      expect(timeline(run).filter((s: string) => s.startsWith('UNDO'))).toEqual(['UNDO:a#1:TIMED_OUT', 'UNDO:a#2:TIMED_OUT']);
+    });
+
+    it('finishes a run a crash left with nothing in flight, and leaves healthy runs alone', async () => {
+      const healthy = await execute(t, 'timed', { silentAt: 'a' }).expect(202);
+      const [template] = await db.query(`SELECT id, current_version FROM orchestration_template WHERE orch_name = 'timed'`);
+      const flowId = randomUUID();
+      // What a crash between "reply recorded" and "next step dispatched" leaves behind.
+      await db.query(
+        `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
+           correlation_id, payload_hash, updated_at) VALUES ($1, 'timed', $2, $3, 'RUNNING', '\\x7b7d', 'application/json', 'c', 'h', now() - interval '1 hour')`,
+        [flowId, template.id, template.current_version]);
+      const run = await waitForRun(t, flowId, 'COMPLETED');
+      expect(run.events[0]).toMatchObject({ kind: 'REVIVED', reason: expect.stringMatching(/nothing in flight/) });
+      const untouched = await waitForRun(t, healthy.body.flowId, 'RUNNING');
+      expect(untouched.events).toEqual([]);
+    });
+
+    it('finishes a compensation a crash left with nothing in flight', async () => {
+      const [template] = await db.query(`SELECT id, current_version FROM orchestration_template WHERE orch_name = 'timed'`);
+      const flowId = randomUUID();
+      // Step a succeeded, step b failed, and the engine died before sending UNDO a.
+      await db.query(
+        `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
+           correlation_id, payload_hash, failed_step, updated_at) VALUES ($1, 'timed', $2, $3, 'COMPENSATING', '\\x7b7d', 'application/json', 'c', 'h', 'b', now() - interval '1 hour')`,
+        [flowId, template.id, template.current_version]);
+      await db.query(
+        `INSERT INTO orchestration_step_run (flow_id, step_name, seq, action, attempt, command_id, status, handler_type, dispatched_at, deadline_at, completed_at)
+         VALUES ($1, 'a', 1, 'DO', 1, gen_random_uuid(), 'SUCCEEDED', 'worker', now(), now(), now()),
+                ($1, 'b', 2, 'DO', 1, gen_random_uuid(), 'FAILED', 'worker', now(), now(), now())`, [flowId]);
+      const run = await waitForRun(t, flowId, 'FAILED');
+      expect(timeline(run)).toEqual(['DO:a#1:SUCCEEDED', 'DO:b#1:FAILED', 'UNDO:a#1:SUCCEEDED']);
+      expect(run.events[0]).toMatchObject({ kind: 'REVIVED' });
+    });
+
+    it('promotes a PENDING template whose workers are registered (the safety net behind registration)', async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'i')
+        .send('orchName: netted\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: solo, objectType: String}\n').expect(201);
+      // A worker row written behind the registry's back, as a failed registration transaction or manual repair could leave it.
+      await db.query(`INSERT INTO worker_registration (orch_name, step_name, service_name, object_type, topic) VALUES ('netted', 'solo', 'w', 'String', $1)`,
+        [worker.topic]);
+      await expectEventually(async () => {
+        const res = await t.http.get('/api/orchestration/templates/netted').expect(200);
+        expect(res.body).toMatchObject({ status: 'READY', missingSteps: [] });
+      }, { timeoutMs: 5_000 });
+    });
+
+    it('ends a parked run past its expiry with the reason', async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'i')
+        .send('orchName: lonely\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: nobody, objectType: String}\n').expect(201);
+      const { body } = await execute(t, 'lonely', {}).expect(202);
+      const run = await waitForRun(t, body.flowId, 'EXPIRED', 10_000);
+      expect(run.error).toMatch(/still missing: nobody/);
+    });
+
+    it('reports its last tick in health and metrics', async () => {
+      const health = await t.http.get('/api/orchestration/health').expect(200);
+      expect(health.body.details.healer).toMatchObject({ status: 'up', lastSuccessAt: expect.any(String) });
+      const metrics = await t.http.get('/metrics');
+      expect(metrics.text).toMatch(/baton_healer_ticks_total\{outcome="success"\} [1-9]/);
+      expect(metrics.text).toMatch(/baton_healer_revivals_total\{kind="stepsTimedOut"\} [1-9]/);
+    });
+  });
+}
