@@ -25,10 +25,12 @@ export const USAGE = `npm run bench -- [options]        (each option also as an 
   --p99-limit-ms 50                 open-loop latency limit                          BENCH_P99_LIMIT_MS
   --parallel-concurrency N          closed-loop concurrency of the 5-way flow (default: the peak's)
   --burst-runs 20000 --burst-reps 1 burst size and repetitions                       BENCH_BURST_RUNS, BENCH_BURST_REPS
+  --burst-max-s 30                  scale the burst down to what the closed-loop peak drains in N s (0: never)  BENCH_BURST_MAX_S
   --pg-clients 1,4,8,16 --pg-seconds 2                                               BENCH_PG_CLIENTS, BENCH_PG_SECONDS
   --engine-env KEY=VALUE[,KEY=VALUE] extra engine settings, e.g. DATABASE_POOL_SIZE=8 BENCH_ENGINE_ENV
+  --pg-socket /var/tmp/baton-services/postgres   engine to PostgreSQL over a Unix socket, not TCP  BENCH_PG_SOCKET
   --skip pg,rtt,engine,closed,open,parallel,burst                                    BENCH_SKIP
-  --quiet-wait-s 20                 wait up to N s per part for other processes to go idle (0: never)  BENCH_QUIET_WAIT_S`;
+  --quiet-wait-s 10                 wait up to N s per part for other processes to go idle (0: never)  BENCH_QUIET_WAIT_S`;
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 const numbers = (v: string) => list(v).map(Number);
@@ -80,13 +82,15 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       rateFractions: quick ? [0.4, 0.7, 1.0] : [0.3, 0.5, 0.7, 0.85, 1.0],
       p99LimitMs: Number(get('p99-limit-ms', '50', '50')),
       parallelConcurrency: given.has('parallel-concurrency') ? Number(given.get('parallel-concurrency')) : undefined,
-      burstRuns: Number(get('burst-runs', '20000', '2000')),
+      burstRuns: Number(get('burst-runs', '20000', '20000')),
+      burstMaxSeconds: Number(get('burst-max-s', '30', '8')),
       burstRepetitions: Number(get('burst-reps', '1', '1')),
       burstConcurrency: 64,
       engineEnv,
+      databaseSocketDir: given.get('pg-socket') || undefined,
       skip: new Set(list(given.get('skip') ?? '')),
     },
     skip: new Set(list(given.get('skip') ?? '')),
-    quietWaitMs: 1000 * Number(get('quiet-wait-s', '20', '5')),
+    quietWaitMs: 1000 * Number(get('quiet-wait-s', '10', '5')),
   };
 }

@@ -41,7 +41,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     .compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (e) {
+    // A half-started app still runs its loops: stop them, or they outlive the suite.
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   return {
     app,
     http: request(app.getHttpServer()),

@@ -131,7 +131,9 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       const run = await waitForRun(t, body.flowId, 'RUNNING');
       expect(run.steps.map((s: { stepName: string; status: string }) => `${s.stepName}:${s.status}`))
         .toEqual(['reserve:SUCCEEDED', 'charge:DISPATCHED']);
-      expect(deadLetters.map((d) => d.reason)).toEqual([expect.stringMatching(/not JSON/), expect.stringMatching(/invalid message/)]);
+      // Unkeyed messages may land on different partitions: their order is not guaranteed.
+      expect(deadLetters.map((d) => d.reason)).toHaveLength(2);
+      expect(deadLetters.map((d) => d.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/not JSON/), expect.stringMatching(/invalid message/)]));
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_replies_ignored_total\{reason="not-in-flight"\} [1-9]/);
     });

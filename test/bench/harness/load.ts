@@ -161,6 +161,9 @@ export interface OpenWindowFigures extends WindowFigures {
   offeredPerSec: number;
   /** Runs offered in the window that never completed (failed or timed out). */
   unfinished: number;
+  /** Completed kept up with offered: every offered run completed, at >= 95% of the offered rate. */
+  throughputKeptUp: boolean;
+  /** ... and p99 stayed under the limit. */
   keptUp: boolean;
 }
 
@@ -205,14 +208,14 @@ export async function openLoop(t: LoadTarget, rate: number, w: Windows, p99Limit
   return figures(await Promise.all(sampler.samples), completions, latencies, failures).map((f, k) => {
     const offeredPerSec = offered[k] / (w.windowMs / 1000);
     const unfinished = failures[k];
-    return {
-      ...f, offeredPerSec, unfinished,
-      keptUp: unfinished === 0 && f.runsPerSec >= 0.95 * offeredPerSec && f.p99Ms < p99LimitMs,
-    };
+    const throughputKeptUp = unfinished === 0 && f.runsPerSec >= 0.95 * offeredPerSec;
+    return { ...f, offeredPerSec, unfinished, throughputKeptUp, keptUp: throughputKeptUp && f.p99Ms < p99LimitMs };
   });
 }
 
 export interface BurstFigures {
+  /** Runs asked for, and run (fewer when scaled to the measured throughput to bound the time). */
+  requestedRuns?: number;
   runs: number;
   completed: number;
   /** First request sent → last 202 received. */

@@ -1,4 +1,7 @@
 import type { Admin } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const CREATE_ATTEMPTS = 6;
 
 /**
  * Creates topics on first use with our partition count (broker auto-creation would pick its own
@@ -18,12 +21,27 @@ export class KafkaTopics {
     let ensured = this.ensured.get(topic);
     if (!ensured) {
       // One topic per call: with several, kafkajs skips waiting for leaders as soon as one existed.
-      ensured = this.admin
-        .createTopics({ topics: [{ topic, numPartitions: this.partitions, replicationFactor: 1 }], waitForLeaders: true })
-        .then(() => undefined);
+      ensured = this.create(topic);
       this.ensured.set(topic, ensured);
       ensured.catch(() => this.ensured.delete(topic));
     }
     return ensured;
+  }
+
+  /**
+   * Right after a broker (re)start, or right after creation, the metadata of a new topic can lag
+   * and kafkajs reports "does not host this topic-partition" while waiting for leaders. Creating
+   * an existing topic is a no-op, so a retriable error is simply tried again.
+   */
+  private async create(topic: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admin.createTopics({ topics: [{ topic, numPartitions: this.partitions, replicationFactor: 1 }], waitForLeaders: true });
+        return;
+      } catch (e) {
+        if (!(e as { retriable?: boolean }).retriable || attempt >= CREATE_ATTEMPTS) throw e;
+        await sleep(250 * attempt);
+      }
+    }
   }
 }
