@@ -18,6 +18,12 @@ const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
 
 const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
 
+function waitOf(s: StepRunEntity, job?: { status: string; external_status: string | null }): string {
+  if (job?.status === 'WAITING_FOR_OPERATOR') return `waiting for an operator: the job is ${job.external_status}`;
+  if (job) return `job ${job.status.toLowerCase()}${job.external_status ? `, ${job.external_status}` : ''}`;
+  return s.dispatchedAt > new Date() ? `retry due ${s.dispatchedAt.toISOString()}` : `deadline ${s.deadlineAt.toISOString()}`;
+}
+
 /** Read side of runs: lists, the timeline of one run, and what unfinished runs wait for. */
 @Injectable()
 export class RunQueryService {
@@ -62,8 +68,13 @@ export class RunQueryService {
     const inFlight = await this.dataSource.getRepository(StepRunEntity).find({
       where: { flowId: In(open.map((r) => r.flowId)), status: 'DISPATCHED' }, order: { id: 'ASC' },
     });
+    const flowIds = open.map((r) => r.flowId);
     const templates: { orch_name: string; missing_steps: string[] }[] = await this.dataSource.query(
       `SELECT orch_name, missing_steps FROM orchestration_template WHERE orch_name = ANY($1)`, [open.map((r) => r.orchName)]);
+    // Built-in steps say more than "in flight": launching, polling, or waiting for an operator.
+    const jobs: { command_id: string; status: string; external_status: string | null }[] = await this.dataSource.query(
+      `SELECT command_id, status, external_status FROM job_execution WHERE flow_id = ANY($1) AND completed_at IS NULL`, [flowIds]);
+    const jobOf = new Map(jobs.map((j) => [j.command_id, j]));
     for (const run of open) {
       if (run.status === 'WAITING_FOR_WORKERS') {
         const missing = templates.find((t) => t.orch_name === run.orchName)?.missing_steps ?? [];
@@ -72,8 +83,8 @@ export class RunQueryService {
       }
       const steps = inFlight.filter((s) => s.flowId === run.flowId);
       run.waitingFor = steps.length === 0 ? 'the engine to dispatch the next step (the healer will)'
-        : steps.map((s) => `${s.action} ${s.stepName} attempt ${s.attempt} on ${s.target ?? 'no target'} (` +
-          `${s.dispatchedAt > new Date() ? `retry due ${s.dispatchedAt.toISOString()}` : `deadline ${s.deadlineAt.toISOString()}`})`).join('; ');
+        : steps.map((s) => `${s.action} ${s.stepName} attempt ${s.attempt} on ${s.target ?? 'no target'} (${waitOf(s, jobOf.get(s.commandId))})`)
+          .join('; ');
     }
   }
 }

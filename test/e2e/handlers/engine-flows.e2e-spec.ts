@@ -2,6 +2,7 @@ import { FakeAwxServer } from '../../fakes/fake-awx.server';
 import { FakeOoServer } from '../../fakes/fake-oo.server';
 import type { TestApp } from '../../helpers/test-app';
 import { TestWorker } from '../../helpers/test-worker';
+import { expectEventually } from '../../helpers/expect-eventually';
 import { waitForRun } from '../../helpers/runs';
 import {
   expectNoCredentials, handlerEnv, JOB_EXECUTION_KEYS, jobsOf, registerTemplate, runToEnd, startEngineApp, startRun,
@@ -12,6 +13,7 @@ import { OpenApiDocument, responseSchema, shapeProblems } from './support/openap
 const CONFIGURE_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
 const FAILING_FLOW = '9d4e2b7a-1c3f-4a5e-8b6d-7f0a1c2e3b4d';
 const CLEANUP_FLOW = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
+const APPROVAL_FLOW = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
 
 /** worker step → AWX job template → OO flow that uses the AWX job's output. */
 function provisioningSteps(ooFlow: string, awxUndo: StepDoc['undo']): StepDoc[] {
@@ -54,7 +56,8 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     lab.jobTemplate(31, { statuses: ['running', 'successful'], artifacts: { lab: true } });
     oo.flow(CONFIGURE_FLOW)
       .flow(FAILING_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'ERROR' }] })
-      .flow(CLEANUP_FLOW, { states: [{ status: 'COMPLETED', resultStatusType: 'RESOLVED' }] });
+      .flow(CLEANUP_FLOW, { states: [{ status: 'COMPLETED', resultStatusType: 'RESOLVED' }] })
+      .flow(APPROVAL_FLOW, { states: [{ status: 'RUNNING' }, { status: 'PAUSED' }] });
     t = await startEngineApp(handlerEnv(awx, oo, {
       AWX_CONNECTIONS: 'lab', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
       AWX_LAB_USERNAME: 'lab-admin', AWX_LAB_PASSWORD: 'lab-secret-pw',
@@ -236,6 +239,15 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     expect(res.body).toMatchObject({ status: 'RUNNING', missingSteps: [] });
     const run = await waitForRun(t, res.body.flowId, 'COMPLETED', 15_000);
     expect(timeline(run)).toEqual(['DO:provision:SUCCEEDED', 'DO:cleanup:SUCCEEDED']);
+  });
+
+  it('shows a run whose OO flow is PAUSED as waiting for an operator, not failed', async () => {
+    await registerTemplate(t, 'approval', [{ seq: 1, name: 'approve', handler: { type: 'oo', flowUuid: APPROVAL_FLOW } }]);
+    const flowId = await startRun(t, 'approval');
+    await expectEventually(async () => {
+      const stuck = await t.http.get('/api/orchestration/runs?stuck=true&orchName=approval').expect(200);
+      expect(stuck.body.items[0]).toMatchObject({ flowId, status: 'RUNNING', waitingFor: expect.stringMatching(/waiting for an operator: the job is PAUSED/) });
+    }, { timeoutMs: 10_000 });
   });
 
   it('sends a step with `connection: lab` to the AWX configured by AWX_CONNECTIONS=lab and AWX_LAB_HOST', async () => {
