@@ -79,7 +79,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       windows,
       concurrencies: numbers(get('concurrencies', '1,8,32,64', '1,32')),
       rates: given.has('rates') ? numbers(given.get('rates')!) : undefined,
-      rateFractions: quick ? [0.4, 0.7, 1.0] : [0.3, 0.5, 0.7, 0.85, 1.0],
+      // Up to above the closed-loop peak, so the search normally ends at a rate that is not kept up.
+      rateFractions: quick ? [0.4, 0.7, 1.0, 1.2] : [0.3, 0.5, 0.7, 0.85, 1.0, 1.2],
       p99LimitMs: Number(get('p99-limit-ms', '50', '50')),
       parallelConcurrency: given.has('parallel-concurrency') ? Number(given.get('parallel-concurrency')) : undefined,
       burstRuns: Number(get('burst-runs', '20000', '20000')),

@@ -28,7 +28,8 @@ export interface CrashData {
   startRetries: number;
   idempotencyConflicts: string[];
   kills: number;
-  restarts: number;
+  /** SIGKILL → healthy again, per restart. */
+  restartMs: number[];
   settledMs: number;
   stillOpen: number;
   runs: RunRow[];
@@ -50,6 +51,7 @@ export interface CrashFigures {
   reexecutedAfterTimeout: number;
   lossy: number;
   kills: number;
+  restartMs: number[];
   startRetries: number;
   settledMs: number;
 }
@@ -176,7 +178,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, kills: data.kills, startRetries: data.startRetries, settledMs: data.settledMs,
+      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,
   };

@@ -67,12 +67,13 @@ async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<n
 }
 
 /** SIGKILLs the engine `kills` times, each a random gap after it came back up, and restarts it. */
-async function killer(d: Deployment, o: CrashOptions, kills: number[]) {
+async function killer(d: Deployment, o: CrashOptions, kills: number[], restartMs: number[]) {
   for (let k = 0; k < o.kills; k++) {
     await sleep(random(...o.killGapMs));
     await d.engine.kill();
     kills.push(Date.now());
     await d.startEngine();
+    restartMs.push(Date.now() - kills[kills.length - 1]);
   }
 }
 
@@ -100,8 +101,9 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     const accepted = new Map<number, string>();
     const startStats = { retries: 0, conflicts: [] as string[] };
     const kills: number[] = [];
+    const restartMs: number[] = [];
     const started = Date.now();
-    await Promise.all([drive(d, o, ns, accepted, startStats), killer(d, o, kills)]);
+    await Promise.all([drive(d, o, ns, accepted, startStats), killer(d, o, kills, restartMs)]);
     o.log(`${accepted.size} runs accepted in ${Date.now() - started} ms with ${kills.length} kills; settling`);
 
     const flowIds = [...accepted.values()];
@@ -137,7 +139,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
     return {
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
-      kills: kills.length, restarts: d.engine.starts - 1, settledMs, stillOpen: open, runs, steps, events,
+      kills: kills.length, restartMs, settledMs, stillOpen: open, runs, steps, events,
       deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),
     };
   } finally {
