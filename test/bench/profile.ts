@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
+main().then(() => process.exit(0), (error: Error) => {
   process.stderr.write(`${error.stack ?? error.message}\n`);
   process.exit(1);
 });

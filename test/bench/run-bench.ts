@@ -104,7 +104,8 @@ async function main(): Promise<void> {
 }
 
 process.once('SIGINT', () => process.exit(130));
-main().catch((error: Error) => {
+// Exit when done: a broker client that is slow to let go must not keep the benchmark alive.
+main().then(() => process.exit(process.exitCode ?? 0), (error: Error) => {
   process.stderr.write(`${error.stack ?? error.message}\n`);
   process.exit(1);
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { Child } from './child';
 import { EngineClient, StepSpec } from './engine-client';
 import { EngineProcess } from './engine-process';
 import { MEMORY_HOST_MAIN } from './paths';
 import { RunTracker } from './run-tracker';
-import { brokerEnv, createDatabase, Database, Driver, freePort, namespaceEnv } from './services';
+import { adminDatabaseUrl, brokerEnv, createDatabase, Database, Driver, freePort, namespaceEnv } from './services';
 import { observeBroker, observeHost, StatusObserver } from './status-observer';
 import { WorkerChannel, WorkerProcess } from './worker-process';
 
@@ -52,6 +53,7 @@ export class Deployment {
   /** First starts that failed and were retried (see firstStart). */
   readonly bootFailures: string[] = [];
   private observer?: StatusObserver;
+  private admin?: Client;
   private workerProcess?: WorkerProcess;
 
   private constructor(
@@ -159,6 +161,18 @@ export class Deployment {
     }
   }
 
+  /** PostgreSQL backends serving other databases: other people's tests on a shared server. */
+  async otherDatabaseBackends(): Promise<Set<number>> {
+    if (!this.admin) {
+      this.admin = new Client({ connectionString: adminDatabaseUrl() });
+      await this.admin.connect();
+    }
+    const { rows } = await this.admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname IS DISTINCT FROM $1 AND pid <> pg_backend_pid()`,
+      [this.db.name]);
+    return new Set(rows.map((r) => r.pid));
+  }
+
   /** The engine's and the worker's process ids (for CPU accounting). */
   pids(): Array<number | undefined> {
     return [this.engine.pid, this.workerProcess?.child.pid];
@@ -169,6 +183,7 @@ export class Deployment {
   }
 
   async stop(): Promise<void> {
+    await this.admin?.end().catch(() => undefined);
     await this.observer?.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     await this.engine.stop().catch(() => undefined);

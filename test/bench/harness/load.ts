@@ -95,8 +95,9 @@ class Sampler {
 
   private async take(): Promise<Sample> {
     const at = performance.now();
+    const foreign = await this.d.otherDatabaseBackends().catch(() => new Set<number>());
     const machineBusy = this.machine.sample();
-    const cpu = this.account.sample();
+    const cpu = this.account.sample(foreign);
     const engineCpuSec = this.d.engine.child.cpuSeconds();
     const transitions = await this.d.client.counter('baton_step_transitions_total').catch(() => NaN);
     return { at, transitions, engineCpuSec, machineBusy, cpu };
@@ -236,10 +237,14 @@ export async function burst(t: LoadTarget, runs: number, concurrency: number, ti
   const before = d.engine.child.memory();
   const cpuBefore = d.engine.child.cpuSeconds();
   const start = performance.now();
-  const deadline = start + timeoutMs;
   let nextIndex = 0;
   let lastAccepted = start;
   const ends: Promise<Outcome>[] = [];
+  // One timer for the whole burst (a timer per run would keep the process alive long after).
+  let expire: NodeJS.Timeout | undefined;
+  const expired = new Promise<Outcome>((resolve) => {
+    expire = setTimeout(() => resolve({ ok: false, endAt: NaN }), timeoutMs);
+  });
   const sender = async () => {
     while (nextIndex < runs) {
       nextIndex++;
@@ -251,14 +256,12 @@ export async function burst(t: LoadTarget, runs: number, concurrency: number, ti
         d.tracker.forget(correlationId);
         continue;
       }
-      ends.push(Promise.race([
-        ended.then((e) => ({ ok: e.status === 'COMPLETED', endAt: e.at })),
-        sleep(Math.max(0, deadline - performance.now())).then(() => ({ ok: false, endAt: NaN })),
-      ]));
+      ends.push(Promise.race([ended.then((e) => ({ ok: e.status === 'COMPLETED', endAt: e.at })), expired]));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, sender));
   const outcomes = await Promise.all(ends);
+  clearTimeout(expire);
   const completed = outcomes.filter((o) => o.ok);
   const lastEnd = Math.max(...completed.map((o) => o.endAt));
   const drainMs = lastEnd - start;

@@ -67,8 +67,9 @@ const SERVICES = new Set(['postgres', 'beam.smp', 'java', 'erl_child_setup', 'ep
 export interface CpuShares {
   /** CPU in cores (1.0 = one core busy) over the interval. */
   own: number;
+  /** PostgreSQL (less its backends serving other databases), RabbitMQ, Kafka. */
   services: number;
-  /** Everything else on the machine: other people's tests, builds... it skews every figure. */
+  /** Everything else on the machine: other people's tests and their database sessions, builds... it skews every figure. */
   foreign: number;
 }
 
@@ -101,7 +102,8 @@ export class CpuAccount {
     return result;
   }
 
-  sample(): CpuShares {
+  /** `foreign` names server processes working for someone else (PostgreSQL backends of other databases). */
+  sample(foreign: Set<number> = new Set()): CpuShares {
     const now = CpuAccount.read();
     const at = Date.now();
     const seconds = Math.max(0.001, (at - this.lastAt) / 1000);
@@ -110,7 +112,7 @@ export class CpuAccount {
     for (const [pid, { comm, ticks }] of now) {
       const delta = (ticks - (this.last.get(pid)?.ticks ?? 0)) / 100 / seconds;
       if (own.has(pid) || comm === 'pgbench') shares.own += delta;
-      else if (SERVICES.has(comm)) shares.services += delta;
+      else if (SERVICES.has(comm) && !foreign.has(pid)) shares.services += delta;
       else shares.foreign += delta;
     }
     this.last = now;

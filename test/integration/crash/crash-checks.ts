@@ -37,6 +37,8 @@ export interface CrashData {
   events: Array<{ flowId: string; kind: string; stepName: string | null; reason: string }>;
   deliveries: Delivery[];
   redeliveries: number;
+  /** Commands still in the outbox, unsent, when the run was checked (leased by a relay that was killed). */
+  unsentCommands: Array<{ commandId: string; flowId: string; availableAt: Date; createdAt: Date }>;
   engineOutput: string;
 }
 
@@ -50,6 +52,12 @@ export interface CrashFigures {
   /** Extra attempts (new commandIds) the engine sent after timing out an earlier one (lossy runs force some). */
   reexecutedAfterTimeout: number;
   lossy: number;
+  /**
+   * Commands of finished attempts still waiting in the outbox: a relay was killed between claiming
+   * them (lease) and publishing; they go out when the lease ends, after their attempt timed out.
+   */
+  leasedCommands: number;
+  leasedExamples: string[];
   kills: number;
   restartMs: number[];
   startRetries: number;
@@ -78,7 +86,9 @@ function expectations(failing: boolean): { succeed: string[]; fail: string[]; ab
  *    engine's timeline, every other attempt of it ended TIMED_OUT (a lost command or reply, the
  *    only reason to send it again) or, for the failing `ship`, FAILED; nothing is left DISPATCHED;
  * 3. the worker executed exactly the commands the engine recorded: per (flowId, step, action) the
- *    set of distinct commandIds the worker received equals the attempts' command_ids. So an effect
+ *    set of distinct commandIds the worker received equals the attempts' command_ids, except for
+ *    commands still unsent in the outbox (a relay killed after claiming them: they go out when their
+ *    lease ends; counted and shown, not lost). So an effect
  *    runs more than once only as a new attempt after a timeout (counted), and a redelivered message
  *    carries the same commandId (counted as a duplicate the worker dedupes by commandId);
  * 4. a lossy run (its first DO charge swallowed by the worker) has that attempt TIMED_OUT and retried;
@@ -112,6 +122,9 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let lost = 0;
   let reexecuted = 0;
   let lossyRuns = 0;
+  let leased = 0;
+  const leasedExamples: string[] = [];
+  const unsent = new Map(data.unsentCommands.map((c) => [c.commandId, c]));
   for (const [index, flowId] of data.accepted) {
     const failing = index % data.failEvery === data.failEvery - 1;
     const lossy = index % data.lossyEvery === 3;
@@ -153,7 +166,17 @@ export function checkCrash(data: CrashData): CrashVerdict {
       const unknown = [...executed].filter((c) => !recorded.has(c));
       const undelivered = [...recorded].filter((c) => !executed.has(c));
       if (unknown.length > 0) problems.push(`${item}: the worker executed commands the engine never recorded: ${unknown.join(', ')}`);
-      if (undelivered.length > 0) problems.push(`${item}: recorded attempts never reached the worker: ${undelivered.join(', ')}`);
+      const stillLeased = undelivered.filter((c) => unsent.has(c));
+      const lost = undelivered.filter((c) => !unsent.has(c));
+      if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
+      if (stillLeased.length > 0) {
+        leased += stillLeased.length;
+        const row = unsent.get(stillLeased[0])!;
+        if (leasedExamples.length < 3) {
+          leasedExamples.push(`run ${index} (${flowId}) ${item}: command ${stillLeased[0]} written ${new Date(row.createdAt).toISOString()}, `
+            + `still unsent, due ${new Date(row.availableAt).toISOString()}\n${timeline(data, flowId)}`);
+        }
+      }
       if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
     }
 
@@ -178,7 +201,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
+      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,
   };

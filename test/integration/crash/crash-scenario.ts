@@ -118,10 +118,12 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     }
     const settledMs = Date.now() - started;
     // Then let the outbox drain (republished commands still reach the worker) and the worker go quiet.
+    // Rows a killed relay had claimed stay leased (LEASE_SECONDS) and are not due yet: not waited for.
     let last = -1;
     const quietDeadline = Date.now() + 20_000;
     while (Date.now() < quietDeadline) {
-      const [{ n }] = await query<{ n: number }>(d.db.url, `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
+      const [{ n }] = await query<{ n: number }>(d.db.url,
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND available_at <= now()`);
       const received = (await d.worker.stats()).received;
       if (n === 0 && received === last) break;
       last = received;
@@ -137,7 +139,14 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
        FROM orchestration_step_run WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
     const events = await query<{ flowId: string; kind: string; stepName: string | null; reason: string }>(d.db.url,
       `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
+    const unsent = await query<{ body: Buffer; availableAt: Date; createdAt: Date }>(d.db.url,
+      `SELECT body, available_at AS "availableAt", created_at AS "createdAt" FROM outbox WHERE sent_at IS NULL AND topic LIKE '%commands.%'`);
+    const unsentCommands = unsent.map((row) => {
+      const body = JSON.parse(row.body.toString('utf8')) as { commandId: string; flowId: string };
+      return { commandId: body.commandId, flowId: body.flowId, availableAt: row.availableAt, createdAt: row.createdAt };
+    });
     return {
+      unsentCommands,
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
       kills: kills.length, restartMs, settledMs, stillOpen: open, runs, steps, events,
       deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),

@@ -26,7 +26,12 @@ describe.each(drivers)('crash test on %s', (driver) => {
       + `lost ${figures.lost} / duplicated effects (same commandId redelivered) ${figures.duplicatedEffects} / `
       + `re-sent after a timeout (new commandId) ${figures.reexecutedAfterTimeout}, of which ${figures.lossy} forced / kills ${figures.kills} `
       + `(back up after ${figures.restartMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s) / `
-      + `start retries ${figures.startRetries} / all terminal after ${figures.settledMs} ms`);
+      + `start retries ${figures.startRetries} / all terminal after ${figures.settledMs} ms / `
+      + `commands still leased in the outbox ${figures.leasedCommands}`);
+    if (figures.leasedExamples.length > 0) {
+      log(`commands a killed relay had claimed are published only when their lease ends, after their attempt timed out `
+        + `(a worker then executes a stale attempt late); e.g.\n${figures.leasedExamples.join('\n')}`);
+    }
     if (data.stillOpen > 0) violations.unshift(`${data.stillOpen} runs were not terminal after 90 s`);
     if (violations.length > 0) {
       throw new Error(`${violations.length} violation(s); first ones:\n${violations.slice(0, 8).join('\n')}\n`
