@@ -7,7 +7,6 @@ import { DemoWorker } from './demo/demo-worker.service';
 import { StepDispatcher } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
 import { StepResultSink } from './dispatch/step-result';
-import { TransactionOutbox } from './dispatch/transaction-outbox';
 import { WorkerStepDispatcher } from './dispatch/worker-step.dispatcher';
 import { ExecutionStartConsumer } from './messages/execution-start.consumer';
 import { StepReplyConsumer } from './messages/step-reply.consumer';
@@ -24,7 +23,7 @@ import { WorkerDirectory } from './worker-directory';
   imports: [RegistryModule, HandlersModule],
   controllers: [RunsController],
   providers: [
-    RunExecutor, RunTransitions, RunRepository, RunQueryService, TemplatePlans, WorkerDirectory, TransactionOutbox,
+    RunExecutor, RunTransitions, RunRepository, RunQueryService, TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
     { provide: StepResultSink, useExisting: RunExecutor },
     {
@@ -33,6 +32,6 @@ import { WorkerDirectory } from './worker-directory';
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
-  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, TransactionOutbox],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions],
 })
 export class EngineModule {}

@@ -1,18 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
-import type { OutboxRecord } from '../messaging/outbox/outbox.service';
 import { TemplateRepository } from '../registry/template.repository';
+import { findInFlight } from './core/in-flight';
 import type { RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
-import { TransactionOutbox } from './dispatch/transaction-outbox';
-import { LockedRun, RunRepository } from './run.repository';
+import { RunChanges, RunState } from './run-changes';
+import { RunRepository, WriteResult } from './run.repository';
 import { RunTransitions } from './run-transitions';
 
 export interface StartRequest {
@@ -32,23 +31,28 @@ export interface StartedRun {
   missingSteps: string[];
 }
 
+/** What a transition of an existing run decides: its outcome, and whether there is anything to write. */
+export type Transition<T> = (run: RunState, changes: RunChanges) => Promise<T>;
+
 const UNDOABLE: RunStatus[] = ['COMPLETED', 'FAILED'];
+/** Events racing for one run (two engine instances, a reply and the healer) retry this often before giving up. */
+const MAX_CONFLICTS = 50;
 
 /**
- * Starts runs and moves them on: every event (a step result, an operator's undo, a healer's
- * nudge) is one short transaction that locks the run, records the event, lets the pure core
- * decide, and writes the outcome; the outbox rows it wrote are published right after commit.
+ * Starts runs and moves them on. Every event (a step result, an operator's undo, a healer's
+ * nudge) is one read of the run, a decision in memory, and one write guarded by the version it
+ * read (optimistic concurrency: if another event wrote first, read again and decide again). The
+ * outbox rows a write contains are published right after it; a write that did not happen sends
+ * nothing.
  */
 @Injectable()
 export class RunExecutor extends StepResultSink {
   private readonly logger = new Logger(RunExecutor.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runs: RunRepository,
     private readonly transitions: RunTransitions,
     private readonly templates: TemplateRepository,
-    private readonly outbox: TransactionOutbox,
     private readonly relay: OutboxRelay,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
@@ -61,38 +65,41 @@ export class RunExecutor extends StepResultSink {
     if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
     const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
     const ready = template.status === 'READY';
-    const run: LockedRun = {
+    const run: RunState = {
       flowId: randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
       status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
-      contentType: req.contentType, failedStep: null,
+      contentType: req.contentType, failedStep: null, version: 0, attempts: [],
     };
-    const outcome = await this.inTransaction(async (m) => {
-      const inserted = await this.runs.insertRun(m, {
-        ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
-        expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
-      });
-      if (!inserted) return this.existingRun(m, req, payloadHash);
-      await this.transitions.announce(m, run, run.status, null, null, null);
-      if (ready) run.status = await this.transitions.advance(m, run, []);
-      return { flowId: run.flowId, status: run.status, correlationId: run.correlationId, created: true, missingSteps: template.missingSteps };
-    });
-    if (outcome.created) {
-      this.metrics.runsStarted.inc({ orch_name: run.orchName });
-      this.logger.log({ flowId: outcome.flowId, orchName: run.orchName, correlationId: run.correlationId, status: outcome.status }, 'run accepted');
-    }
-    return outcome;
+    const changes = new RunChanges();
+    this.transitions.announce(run, changes, run.status, null, null, null);
+    if (ready) await this.transitions.advance(run, changes);
+    const written = await this.runs.create({
+      ...run, status: run.status, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
+      expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
+    }, changes);
+    if (!written.written) return this.existingRun(req, payloadHash);
+    this.afterWrite(run, changes, written);
+    this.metrics.runsStarted.inc({ orch_name: run.orchName });
+    this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status: run.status }, 'run accepted');
+    return { flowId: run.flowId, status: run.status, correlationId: run.correlationId, created: true, missingSteps: template.missingSteps };
   }
 
   async apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     const started = process.hrtime.bigint();
-    const outcome = await this.inTransaction(async (m): Promise<ApplyOutcome> => {
-      const recorded = await this.runs.recordResult(m, {
-        ...result, status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', error: result.error ?? null,
-      }, inboxKey);
-      if (recorded.outcome !== 'applied') return recorded.outcome;
-      await this.transitions.advance(m, recorded.run, await this.runs.attemptsOf(m, result.flowId));
+    // A reply that names its attempt (commandId) can only complete that attempt once, so it needs
+    // no inbox; one in the original format (no commandId) means "the attempt in flight", and its
+    // redelivery after a retry was dispatched would complete the retry: the inbox stops that.
+    const inbox = result.commandId ? undefined : inboxKey;
+    const outcome = await this.transition<ApplyOutcome>(result.flowId, async (run, changes) => {
+      if (inbox && (await this.runs.seenInbox(inbox))) return 'duplicate';
+      const attempt = findInFlight(run.attempts, result);
+      if (!attempt) return 'not-in-flight';
+      changes.complete(run, attempt, { status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED',
+        output: result.output, error: result.error ?? null });
+      if (inbox) changes.insert(InboxMessageEntity, inbox);
+      await this.transitions.advance(run, changes);
       return 'applied';
-    });
+    }) ?? 'unknown-flow';
     if (outcome === 'applied') {
       this.metrics.transitions.inc({ action: result.action, outcome: result.status });
       this.metrics.transitionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -106,9 +113,7 @@ export class RunExecutor extends StepResultSink {
 
   /** An operator's undo of a finished run: its succeeded steps are undone in reverse order. */
   async requestUndo(flowId: string): Promise<RunStatus> {
-    return this.inTransaction(async (m) => {
-      const run = await this.runs.lockRun(m, flowId);
-      if (!run) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
+    const status = await this.transition(flowId, async (run, changes) => {
       if (!UNDOABLE.includes(run.status)) {
         const why = ['UNDONE', 'UNDOING'].includes(run.status) ? 'it is already undone or being undone'
           : ['RUNNING', 'COMPENSATING', 'WAITING_FOR_WORKERS'].includes(run.status) ? 'it is still running'
@@ -116,29 +121,45 @@ export class RunExecutor extends StepResultSink {
         throw new AppError(ErrorCode.RUN_NOT_UNDOABLE, `Run ${flowId} is ${run.status}: cannot undo it because ${why}`,
           [], { status: run.status });
       }
-      await this.runs.recordEvent(m, flowId, 'UNDO_REQUESTED', 'undo requested by an operator');
-      await this.transitions.changeStatus(m, run, 'UNDOING', null, null);
-      return this.transitions.advance(m, run, await this.runs.attemptsOf(m, flowId));
+      changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator');
+      this.transitions.changeStatus(run, changes, 'UNDOING', null, null);
+      return this.transitions.advance(run, changes);
     });
+    if (!status) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
+    return status;
   }
 
   /**
-   * Runs in a transaction and, once it committed, hands the outbox rows it wrote to the relay's
-   * fast path. Nothing is published for a transaction that rolled back.
+   * Reads the run, lets `decide` collect its changes, and writes them guarded by the version it
+   * read; if another event wrote first, starts over on the fresh run. Resolves to what `decide`
+   * returned, or undefined for an unknown run.
    */
-  async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    let written: OutboxRecord[] = [];
-    const result = await this.dataSource.transaction(async (m) => {
-      const value = await work(m);
-      written = await this.outbox.flush(m);
-      return value;
-    });
-    if (written.length > 0) this.relay.publishNow(written);
-    return result;
+  async transition<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
+    for (let conflicts = 0; ; conflicts++) {
+      const run = await this.runs.load(flowId);
+      if (!run) return undefined;
+      const changes = new RunChanges();
+      const outcome = await decide(run, changes);
+      if (changes.isEmpty) return outcome;
+      const written = await this.runs.update(run, changes);
+      if (written.written) {
+        this.afterWrite(run, changes, written);
+        return outcome;
+      }
+      this.metrics.writeConflicts.inc();
+      if (conflicts >= MAX_CONFLICTS) {
+        throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Run ${flowId} kept changing under ${MAX_CONFLICTS} attempts to write it`);
+      }
+    }
   }
 
-  private async existingRun(m: EntityManager, req: StartRequest, payloadHash: string): Promise<StartedRun> {
-    const existing = await this.runs.findByIdempotencyKey(m, req.orchName, req.idempotencyKey!);
+  private afterWrite(run: RunState, changes: RunChanges, written: WriteResult): void {
+    if (written.messages.length > 0) void this.relay.publishNow(written.messages);
+    this.transitions.written(run, changes);
+  }
+
+  private async existingRun(req: StartRequest, payloadHash: string): Promise<StartedRun> {
+    const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
     if (!existing) throw new AppError(ErrorCode.INTERNAL, 'Idempotency key conflict without a run');
     if (existing.payloadHash !== payloadHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { HandlerSpec, StepTemplateEntity } from '../registry/entities/step-template.entity';
@@ -11,56 +10,54 @@ import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
-import { TransactionOutbox } from './dispatch/transaction-outbox';
-import { AttemptRow, LockedRun, NewAttempt, RunRepository } from './run.repository';
+import { StepRunEntity } from './entities/step-run.entity';
+import { AttemptRow, RunChanges, RunState } from './run-changes';
 import { TemplatePlans } from './template-plans';
 
+type RunIdentity = Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'status' | 'failedStep'>;
+
 /**
- * Applies the engine's decision to a locked run inside the caller's transaction: writes the new
- * attempts, sends their commands through the step handlers, and records a status change together
- * with its event on the status topic.
+ * Turns the engine's decision for a run into changes (new attempts, their commands through the
+ * step handlers, a status change with its event on the status topic), collected in a RunChanges
+ * that the executor then writes in one statement.
  */
 @Injectable()
 export class RunTransitions {
   private readonly logger = new Logger(RunTransitions.name);
 
   constructor(
-    private readonly runs: RunRepository,
     private readonly plans: TemplatePlans,
     private readonly dispatchers: StepDispatchers,
-    private readonly outbox: TransactionOutbox,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {}
 
-  async advance(m: EntityManager, run: LockedRun, attempts: AttemptRow[]): Promise<RunStatus> {
-    const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion, m);
-    const decision = decideTransition(plan, run.status, attempts);
+  async advance(run: RunState, changes: RunChanges): Promise<RunStatus> {
+    const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
+    const decision = decideTransition(plan, run.status, run.attempts);
     if (decision.dispatch.length > 0) {
-      const outputs = outputsOf(attempts);
+      const outputs = outputsOf(run.attempts);
       const payload = encodePayload(run.payload, run.contentType);
-      const rows: NewAttempt[] = [];
-      for (const d of decision.dispatch) rows.push(await this.send(m, run, steps.get(d.stepName)!, d, payload, outputs));
-      await this.runs.insertAttempts(m, rows);
+      for (const d of decision.dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, payload, outputs);
     }
     if (decision.status !== run.status) {
-      const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
-      await this.changeStatus(m, run, decision.status, decision.failedStep ?? null, error);
+      const error = decision.failedStep ? errorOf(run.attempts, decision.failedStep) : null;
+      this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
     }
     return decision.status;
   }
 
-  /** Records a status change and publishes it on the status topic, in the same transaction. */
-  async changeStatus(m: EntityManager, run: LockedRun, status: RunStatus, failedStep: string | null, error: string | null): Promise<void> {
-    await this.runs.setStatus(m, run.flowId, status, failedStep, error, isTerminal(status));
-    await this.announce(m, run, status, run.status, failedStep ?? run.failedStep, error);
+  /** A status change and its event on the status topic. */
+  changeStatus(run: RunIdentity, changes: RunChanges, status: RunStatus, failedStep: string | null, error: string | null): void {
+    changes.setStatus({ status, failedStep, error, terminal: isTerminal(status) });
+    this.announce(run, changes, status, run.status, failedStep ?? run.failedStep, error);
     run.status = status;
   }
 
   /** The run status event; `previousStatus` is null for a run just accepted. */
-  async announce(m: EntityManager, run: LockedRun, status: RunStatus, previousStatus: RunStatus | null,
-    failedStep: string | null, error: string | null): Promise<void> {
-    this.outbox.add(m, [{
+  announce(run: RunIdentity, changes: RunChanges, status: RunStatus, previousStatus: RunStatus | null,
+    failedStep: string | null, error: string | null): void {
+    changes.send([{
       topic: this.config.TOPIC_RUN_STATUS, key: run.flowId,
       headers: { 'content-type': 'application/json', 'x-correlation-id': run.correlationId },
       body: Buffer.from(JSON.stringify({
@@ -68,13 +65,20 @@ export class RunTransitions {
         at: new Date().toISOString(), correlationId: run.correlationId,
       })),
     }]);
-    if (isTerminal(status)) this.metrics.runsFinished.inc({ status });
-    this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status,
-      previousStatus, failedStep }, `run ${status}`);
+    changes.announced.push({ status, previousStatus, failedStep });
   }
 
-  private async send(m: EntityManager, run: LockedRun, step: StepTemplateEntity, d: Dispatch,
-    payload: EncodedPayload, outputs: Record<string, unknown>): Promise<NewAttempt> {
+  /** Logs and counts the status changes of a transition once it is written (not for one that lost a race). */
+  written(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges): void {
+    for (const { status, previousStatus, failedStep } of changes.announced) {
+      if (isTerminal(status)) this.metrics.runsFinished.inc({ status });
+      this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status,
+        previousStatus, failedStep }, `run ${status}`);
+    }
+  }
+
+  private async send(run: RunState, changes: RunChanges, step: StepTemplateEntity, d: Dispatch,
+    payload: EncodedPayload, outputs: Record<string, unknown>): Promise<void> {
     const notBefore = new Date(Date.now() + d.delayMs);
     const handler = d.action === 'DO' ? step.handler : undoHandlerOf(step);
     // A built-in handler enforces its own launch and poll limits and reports failure itself; a
@@ -88,18 +92,18 @@ export class RunTransitions {
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
     let target: string | null = null;
     try {
-      target = await this.dispatchers.get(handler.type).dispatch(m, command);
+      target = await this.dispatchers.get(handler.type).dispatch(changes, command);
       this.logger.debug(log, `dispatched to ${target}`);
     } catch (e) {
       // Nowhere to send it (no worker any more): the attempt stays visibly in flight and the
       // healer times it out, which retries it or fails the step.
       this.logger.warn({ ...log, err: (e as Error).message }, 'command could not be dispatched');
     }
-    return {
+    changes.insert(StepRunEntity, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt,
-      commandId: command.commandId, handlerType: handler.type, target,
+      commandId: command.commandId, status: 'DISPATCHED', handlerType: handler.type, target,
       dispatchedAt: notBefore, deadlineAt: new Date(notBefore.getTime() + timeoutSeconds * 1000),
-    };
+    });
   }
 }
 

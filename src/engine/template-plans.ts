@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { StepTemplateEntity } from '../registry/entities/step-template.entity';
 import { TemplateRepository } from '../registry/template.repository';
 import type { Plan } from './core/plan';
@@ -19,21 +18,20 @@ export class TemplatePlans {
 
   constructor(private readonly templates: TemplateRepository) {}
 
-  /** Pass the transaction's manager when called inside one (PGlite has a single connection). */
-  get(templateId: string, version: number, m?: EntityManager): Promise<LoadedPlan> {
+  get(templateId: string, version: number): Promise<LoadedPlan> {
     const key = `${templateId}:${version}`;
     let loaded = this.cache.get(key);
     if (!loaded) {
-      loaded = this.load(templateId, version, m);
+      loaded = this.load(templateId, version);
       this.cache.set(key, loaded);
       loaded.catch(() => this.cache.delete(key));
     }
     return loaded;
   }
 
-  private async load(templateId: string, version: number, m?: EntityManager): Promise<LoadedPlan> {
-    const type = await this.templates.typeOfVersion(templateId, version, m);
-    const steps = await this.templates.stepsOf(templateId, version, m);
+  private async load(templateId: string, version: number): Promise<LoadedPlan> {
+    const type = await this.templates.typeOfVersion(templateId, version);
+    const steps = await this.templates.stepsOf(templateId, version);
     return {
       plan: {
         type,

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import type { EntityManager } from 'typeorm';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
 import { WorkerRegistrationEntity } from '../registry/entities/worker-registration.entity';
@@ -26,10 +25,10 @@ export class WorkerDirectory implements OnModuleDestroy {
     this.subscription.unsubscribe();
   }
 
-  async topicFor(m: EntityManager, orchName: string, stepName: string, objectType: string): Promise<string | undefined> {
+  async topicFor(orchName: string, stepName: string, objectType: string): Promise<string | undefined> {
     let entry = this.cache.get(orchName);
     if (!entry || Date.now() - entry.at > TTL_MS) {
-      entry = { at: Date.now(), workers: await this.templates.workersOf(orchName, m) };
+      entry = { at: Date.now(), workers: await this.templates.workersOf(orchName) };
       this.cache.set(orchName, entry);
     }
     return chooseWorker(entry.workers.filter((w) => w.stepName === stepName), objectType)?.topic;

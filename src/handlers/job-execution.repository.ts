@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { PlannedJob } from './job-plan';
 import { JobExecutionEntity, JobStatus } from './job-execution.entity';
 
 export type JobPatch = QueryDeepPartialEntity<JobExecutionEntity>;
@@ -13,11 +12,6 @@ const LAUNCH_STATES: JobStatus[] = ['PENDING_LAUNCH', 'LAUNCHING'];
 @Injectable()
 export class JobExecutionRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
-
-  /** Inside the engine's transaction. A command dispatched twice (same commandId) yields one row. */
-  async insertPlanned(m: EntityManager, job: PlannedJob): Promise<void> {
-    await m.createQueryBuilder().insert().into(JobExecutionEntity).values(job as JobPatch).orIgnore().execute();
-  }
 
   /** Locks up to `limit` rows whose launch or poll (or report) is due, skipping rows others hold. */
   lockDue(m: EntityManager, now: Date, limit: number): Promise<JobExecutionEntity[]> {

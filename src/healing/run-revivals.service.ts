@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { findInFlight } from '../engine/core/in-flight';
+import { RunExecutor, Transition } from '../engine/run-executor.service';
+import { RunTransitions } from '../engine/run-transitions';
 import { TemplateRepository } from '../registry/template.repository';
 import { expiryReason, parkedRunVerdict } from './policies';
-import { RunExecutor } from '../engine/run-executor.service';
-import { LockedRun, RunRepository } from '../engine/run.repository';
-import { RunTransitions } from '../engine/run-transitions';
 
 export interface TimedOutAttempt {
   flowId: string;
@@ -15,9 +14,10 @@ export interface TimedOutAttempt {
 }
 
 /**
- * The healer's actions on one run, each one transaction that first claims the run with SKIP
- * LOCKED (another instance busy with it: skip) and records on the run's timeline why it acted.
- * Every action returns whether it changed anything.
+ * The healer's actions on one run, each one transition of the executor (read, decide, write
+ * guarded by the version read), so a healer racing a reply or another instance's healer never
+ * applies anything twice: the loser reads the run again and finds nothing left to do. Each
+ * action records on the run's timeline why it acted, and returns whether it changed anything.
  */
 @Injectable()
 export class RunRevivals {
@@ -25,58 +25,55 @@ export class RunRevivals {
 
   constructor(
     private readonly executor: RunExecutor,
-    private readonly runs: RunRepository,
     private readonly transitions: RunTransitions,
     private readonly templates: TemplateRepository,
   ) {}
 
   /** Ends an attempt that missed its deadline; the decision then retries it or fails the step. */
   timeOut(a: TimedOutAttempt): Promise<boolean> {
-    return this.claimed(a.flowId, async (m, run) => {
-      const ended = await this.runs.completeAttempt(m, { ...a, status: 'TIMED_OUT', error: a.reason });
-      if (!ended) return false;
-      await this.runs.recordEvent(m, a.flowId, 'STEP_TIMED_OUT', a.reason, a.stepName);
-      await this.transitions.advance(m, run, await this.runs.attemptsOf(m, a.flowId));
+    return this.heal(a.flowId, async (run, changes) => {
+      const attempt = findInFlight(run.attempts, a);
+      if (!attempt) return false;
+      changes.complete(run, attempt, { status: 'TIMED_OUT', output: undefined, error: a.reason });
+      changes.event(a.flowId, 'STEP_TIMED_OUT', a.reason, a.stepName);
+      await this.transitions.advance(run, changes);
       return true;
     });
   }
 
   /** Starts a parked run whose template became READY, or ends it past its expiry. */
   settleParked(flowId: string, expiresAt: Date | null): Promise<boolean> {
-    return this.claimed(flowId, async (m, run) => {
+    return this.heal(flowId, async (run, changes) => {
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
-      const template = await this.templates.findByName(run.orchName, m);
+      const template = await this.templates.findByName(run.orchName);
       const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', new Date());
       if (verdict === 'wait') return false;
       if (verdict === 'expire') {
         const reason = expiryReason(expiresAt, template?.missingSteps ?? []);
-        await this.runs.recordEvent(m, flowId, 'EXPIRED', reason);
-        await this.transitions.changeStatus(m, run, 'EXPIRED', null, reason);
+        changes.event(flowId, 'EXPIRED', reason);
+        this.transitions.changeStatus(run, changes, 'EXPIRED', null, reason);
         return true;
       }
-      await this.runs.repinVersion(m, flowId, template!.currentVersion);
-      await this.runs.recordEvent(m, flowId, 'STARTED_AFTER_WAIT', `template ${run.orchName} became READY`);
-      await this.transitions.changeStatus(m, { ...run, templateVersion: template!.currentVersion }, 'RUNNING', null, null);
-      await this.transitions.advance(m, { ...run, status: 'RUNNING', templateVersion: template!.currentVersion }, []);
+      changes.templateVersion = run.templateVersion = template!.currentVersion;
+      changes.event(flowId, 'STARTED_AFTER_WAIT', `template ${run.orchName} became READY`);
+      this.transitions.changeStatus(run, changes, 'RUNNING', null, null);
+      await this.transitions.advance(run, changes);
       return true;
     });
   }
 
   /** Re-runs the decision for an active run with nothing in flight (a crash lost its next step). */
   revive(flowId: string, reason: string): Promise<boolean> {
-    return this.claimed(flowId, async (m, run) => {
+    return this.heal(flowId, async (run, changes) => {
       if (!['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)) return false;
-      await this.runs.recordEvent(m, flowId, 'REVIVED', reason);
-      await this.transitions.advance(m, run, await this.runs.attemptsOf(m, flowId));
+      changes.event(flowId, 'REVIVED', reason);
+      await this.transitions.advance(run, changes);
       return true;
     });
   }
 
-  private async claimed(flowId: string, work: (m: EntityManager, run: LockedRun) => Promise<boolean>): Promise<boolean> {
-    const changed = await this.executor.inTransaction(async (m) => {
-      const run = await this.runs.claimRun(m, flowId);
-      return run ? work(m, run) : false;
-    });
+  private async heal(flowId: string, act: Transition<boolean>): Promise<boolean> {
+    const changed = (await this.executor.transition(flowId, act)) ?? false;
     if (changed) this.logger.log({ flowId }, 'run healed');
     return changed;
   }

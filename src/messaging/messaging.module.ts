@@ -7,7 +7,6 @@ import { MessagePublisher } from './message-publisher';
 import { MessagingDriver } from './messaging-driver';
 import { createMessagingDriver } from './messaging-driver.factory';
 import { MessagingLifecycle } from './messaging-lifecycle';
-import { InboxService } from './outbox/inbox.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 
@@ -20,10 +19,9 @@ import { OutboxService } from './outbox/outbox.service';
     { provide: MessageConsumer, useExisting: MessagingDriver },
     { provide: BrokerConnection, useExisting: MessagingDriver },
     OutboxService,
-    InboxService,
     OutboxRelay,
     MessagingLifecycle,
   ],
-  exports: [MessagePublisher, MessageConsumer, BrokerConnection, OutboxService, InboxService, OutboxRelay],
+  exports: [MessagePublisher, MessageConsumer, BrokerConnection, OutboxService, OutboxRelay],
 })
 export class MessagingModule {}

@@ -16,6 +16,7 @@ export class Metrics {
   readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);
   readonly runsFinished = this.counter('baton_runs_finished_total', 'Runs that reached a terminal state', ['status']);
   readonly transitions = this.counter('baton_step_transitions_total', 'Step results applied to runs', ['action', 'outcome']);
+  readonly writeConflicts = this.counter('baton_run_write_conflicts_total', 'Run transitions decided again because another event changed the run first');
   readonly ignoredReplies = this.counter('baton_replies_ignored_total', 'Replies that changed nothing', ['reason']);
   readonly healerTicks = this.counter('baton_healer_ticks_total', 'Healer ticks', ['outcome']);
   readonly healed = this.counter('baton_healer_revivals_total', 'Things the healer fixed', ['kind']);

@@ -138,6 +138,28 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(metrics.text).toMatch(/baton_replies_ignored_total\{reason="not-in-flight"\} [1-9]/);
     });
 
+    it('ignores a redelivered reply in the original format (no commandId) even after its step was retried', async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
+        'orchName: retried\nas: initiator\ntype: sequential\nsteps:\n'
+        + '  - {seq: 1, name: one, objectType: String, retry: {maxAttempts: 3, backoff: fixed, initialDelaySeconds: 0}}\n').expect(201);
+      await worker.register('retried', ['one']);
+      const { body } = await execute(t, 'retried', { silentAt: 'one' }).expect(202);
+      await waitForRun(t, body.flowId, 'RUNNING');
+      // The same broker message (same x-message-id) delivered twice: a redelivery after a crash.
+      const legacyReply = (messageId: string, status: string) => t.get(MessagePublisher).publish([{
+        topic: t.config.TOPIC_REPLY, key: body.flowId, headers: { 'x-message-id': messageId },
+        body: Buffer.from(JSON.stringify({ flowId: body.flowId, orchName: 'retried', stepName: 'one', action: 'DO', metadata: { status } })),
+      }]);
+      const attempts = async () => (await waitForRun(t, body.flowId, 'RUNNING')).steps.map((s: { attempt: number; status: string }) => `${s.attempt}:${s.status}`);
+      await legacyReply('reply-1', 'FAILED');
+      await expectEventually(async () => expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']));
+      await legacyReply('reply-1', 'FAILED');
+      await expectEventually(async () => expect((await t.http.get('/metrics')).text).toMatch(/baton_replies_ignored_total\{reason="duplicate"\} [1-9]/));
+      expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']);
+      await legacyReply('reply-2', 'SUCCESS');
+      await waitForRun(t, body.flowId, 'COMPLETED');
+    });
+
     it('parks a run of a PENDING template and starts it when the workers arrive', async () => {
       await register('parked', 'sequential', ['one']);
       const res = await execute(t, 'parked', {}).expect(202);

@@ -1,6 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { StepAction } from '../core/run-status';
 import type { HandlerSpec } from '../../registry/entities/step-template.entity';
+import type { RunChanges } from '../run-changes';
 
 /** Everything a handler needs to perform one attempt of one DO or UNDO. */
 export interface StepCommand {
@@ -26,11 +26,12 @@ export interface StepCommand {
 }
 
 /**
- * Sends a step command on its way inside the caller's transaction: a worker command becomes an
- * outbox row, a built-in handler's command becomes a job row its runner claims. One per handler type.
+ * Sends a step command on its way as part of the transition's changes: a worker command becomes
+ * an outbox row, a built-in handler's command becomes a job row its runner claims. One per
+ * handler type. Nothing happens unless the transition is written.
  */
 export abstract class StepDispatcher {
   abstract readonly type: string;
   /** Returns where the command went (a topic, a connection name), for the step run's `target`. */
-  abstract dispatch(manager: EntityManager, command: StepCommand): Promise<string>;
+  abstract dispatch(changes: RunChanges, command: StepCommand): Promise<string>;
 }

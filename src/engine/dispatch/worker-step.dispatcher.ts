@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
+import type { RunChanges } from '../run-changes';
 import { WorkerDirectory } from '../worker-directory';
 import { StepCommand, StepDispatcher } from './step-command';
-import { TransactionOutbox } from './transaction-outbox';
 
 /** Sends DO/UNDO commands to a registered worker's topic, through the outbox. */
 @Injectable()
 export class WorkerStepDispatcher extends StepDispatcher {
   readonly type = 'worker';
 
-  constructor(private readonly workers: WorkerDirectory, private readonly outbox: TransactionOutbox) {
+  constructor(private readonly workers: WorkerDirectory) {
     super();
   }
 
-  async dispatch(m: EntityManager, c: StepCommand): Promise<string> {
-    const topic = await this.workers.topicFor(m, c.orchName, c.stepName, c.objectType);
+  async dispatch(changes: RunChanges, c: StepCommand): Promise<string> {
+    const topic = await this.workers.topicFor(c.orchName, c.stepName, c.objectType);
     if (!topic) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `No worker is registered for step ${c.stepName}`);
     const body = {
       flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt,
@@ -25,7 +24,7 @@ export class WorkerStepDispatcher extends StepDispatcher {
     };
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
-    this.outbox.add(m, [{
+    changes.send([{
       topic, key: c.flowId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
       headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },
     }]);

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HandlersConfig } from '../handlers-config';
 import { JobDispatcher } from '../job-dispatcher';
-import { JobExecutionRepository } from '../job-execution.repository';
 
 /** `handler: {type: oo, ...}` steps: DO starts an OO flow; UNDO cancels, then runs the undo. */
 @Injectable()
 export class OoStepDispatcher extends JobDispatcher {
   readonly type = 'oo' as const;
 
-  constructor(config: HandlersConfig, repo: JobExecutionRepository) {
-    super(config, repo);
+  constructor(config: HandlersConfig) {
+    super(config);
   }
 }

@@ -18,50 +18,71 @@ export interface OutboxRecord {
 
 export type OutboxEntry = OutgoingMessage & { availableAt?: Date };
 
-/** 6 parameters a row; PostgreSQL allows 65,535 per statement. */
-const ROWS_PER_STATEMENT = 1000;
+/** Messages ready to be inserted: `json` is the one statement parameter `insertSql` reads them from. */
+export interface StagedMessages {
+  json: string;
+  records: Array<Omit<OutboxRecord, 'id' | 'availableAt' | 'createdAt'>>;
+}
 
-/** Writes messages in the caller's transaction, so they exist exactly when the state change does. */
+/** What the INSERT returns per row, as JSON when it is part of a larger statement. */
+export interface InsertedOutboxRow {
+  id: string | number;
+  message_id: string;
+  available_at: string | Date;
+  created_at: string | Date;
+}
+
+/**
+ * Writes messages in the caller's transaction or statement, so they exist exactly when the state
+ * change does. Each row gets a fresh uuid as `message_id` and `x-message-id`, which consumers
+ * deduplicate on. A row without a future `availableAt` gets the statement's now() as both
+ * available_at and created_at: that equality is how the relay tells "publish right away" from
+ * "delayed" (see OutboxStore).
+ */
 @Injectable()
 export class OutboxService {
   /**
-   * One multi-row INSERT (per 1,000 rows) through the caller's manager. Each row gets a fresh
-   * uuid as `message_id` and `x-message-id`, which consumers deduplicate on. A row without a
-   * future `availableAt` gets the transaction's now() as both available_at and created_at: that
-   * equality is how the relay tells "publish right away" from "delayed" (see OutboxStore).
+   * The INSERT of staged messages, whole or as a CTE of a larger statement (the engine writes a
+   * transition's messages with its state change in one statement). One JSON parameter however
+   * many rows, so the statement text never changes; rows get ids in the order given.
    */
-  async append(manager: EntityManager, messages: OutboxEntry[]): Promise<OutboxRecord[]> {
-    const records: OutboxRecord[] = [];
-    for (let start = 0; start < messages.length; start += ROWS_PER_STATEMENT) {
-      records.push(...(await this.insert(manager, messages.slice(start, start + ROWS_PER_STATEMENT))));
-    }
-    return records;
+  static insertSql(param: string, condition = 'true'): string {
+    return `INSERT INTO outbox (message_id, topic, key, headers, body, available_at)
+      SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now())
+      FROM jsonb_to_recordset(${param}::jsonb)
+        AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz)
+      WHERE ${condition}
+      RETURNING id, message_id, available_at, created_at`;
   }
 
-  private async insert(manager: EntityManager, messages: OutboxEntry[]): Promise<OutboxRecord[]> {
-    const params: unknown[] = [];
-    const rows: string[] = [];
-    const pending = new Map<string, Omit<OutboxRecord, 'id' | 'availableAt' | 'createdAt'>>();
-    for (const message of messages) {
+  stage(messages: OutboxEntry[]): StagedMessages {
+    const records: StagedMessages['records'] = [];
+    const rows = messages.map((message) => {
       const messageId = randomUUID();
       const headers = { ...message.headers, [MESSAGE_ID_HEADER]: messageId };
       const key = message.key ?? null;
-      pending.set(messageId, { messageId, topic: message.topic, key, headers, body: message.body });
-      const n = params.length;
-      rows.push(`($${n + 1}::uuid, $${n + 2}, $${n + 3}, $${n + 4}::jsonb, $${n + 5}::bytea, `
-        + `GREATEST(COALESCE($${n + 6}::timestamptz, now()), now()))`);
-      params.push(messageId, message.topic, key, JSON.stringify(headers), message.body, message.availableAt ?? null);
-    }
-    const inserted: Array<{ id: string; message_id: string; available_at: Date; created_at: Date }> = await manager.query(
-      `INSERT INTO outbox (message_id, topic, key, headers, body, available_at) VALUES ${rows.join(', ')}
-       RETURNING id, message_id, available_at, created_at`,
-      params,
-    );
-    // Matched by message id: RETURNING order is not guaranteed to follow VALUES order.
-    const byMessageId = new Map(inserted.map((row) => [row.message_id, row]));
-    return [...pending.values()].map((record) => {
-      const row = byMessageId.get(record.messageId)!;
-      return { ...record, id: String(row.id), availableAt: row.available_at, createdAt: row.created_at };
+      records.push({ messageId, topic: message.topic, key, headers, body: message.body });
+      return {
+        message_id: messageId, topic: message.topic, key, headers,
+        body: `\\x${message.body.toString('hex')}`, available_at: message.availableAt?.toISOString() ?? null,
+      };
     });
+    return { json: JSON.stringify(rows), records };
+  }
+
+  /** Pairs staged messages with the rows their INSERT returned (matched by message id: RETURNING order is not guaranteed). */
+  recordsOf(staged: StagedMessages, inserted: InsertedOutboxRow[]): OutboxRecord[] {
+    const byMessageId = new Map(inserted.map((row) => [row.message_id, row]));
+    return staged.records.map((record) => {
+      const row = byMessageId.get(record.messageId)!;
+      return { ...record, id: String(row.id), availableAt: new Date(row.available_at), createdAt: new Date(row.created_at) };
+    });
+  }
+
+  /** One INSERT through the caller's manager (its transaction). */
+  async append(manager: EntityManager, messages: OutboxEntry[]): Promise<OutboxRecord[]> {
+    if (messages.length === 0) return [];
+    const staged = this.stage(messages);
+    return this.recordsOf(staged, await manager.query(OutboxService.insertSql('$1'), [staged.json]));
   }
 }

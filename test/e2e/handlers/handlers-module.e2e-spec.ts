@@ -5,9 +5,11 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { HttpErrorFilter } from '../../../src/common/errors/http-error.filter';
 import { StepResultSink } from '../../../src/engine/dispatch/step-result';
+import { RunChanges } from '../../../src/engine/run-changes';
 import { AwxStepDispatcher } from '../../../src/handlers/awx/awx-step.dispatcher';
 import { HandlersConfig, loadHandlersConfig } from '../../../src/handlers/handlers-config';
 import { HandlersModule } from '../../../src/handlers/handlers.module';
+import { JobExecutionEntity } from '../../../src/handlers/job-execution.entity';
 import { OoStepDispatcher } from '../../../src/handlers/oo/oo-step.dispatcher';
 import { Metrics } from '../../../src/metrics/metrics';
 import { FakeAwxServer } from '../../fakes/fake-awx.server';
@@ -60,7 +62,11 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
     expect(awxDispatcher.type).toBe('awx');
     expect(app.get(OoStepDispatcher).type).toBe('oo');
     const flows = [command({ type: 'awx', jobTemplateId: 1 }), command({ type: 'awx', jobTemplateId: 1 })];
-    for (const c of flows) await db.dataSource.transaction((m) => awxDispatcher.dispatch(m, c));
+    for (const c of flows) {
+      const changes = new RunChanges();
+      await awxDispatcher.dispatch(changes, c);
+      await db.dataSource.createQueryBuilder().insert().into(JobExecutionEntity).values(changes.inserts.get(JobExecutionEntity)!.rows).execute();
+    }
     for (const c of flows) {
       await eventually(() => sink.for(c.flowId)[0], 15_000);
       await eventually(async () => (await request(app.getHttpServer()).get(`/api/job-executions/request/${c.flowId}`)).body[0]?.reportedAt);

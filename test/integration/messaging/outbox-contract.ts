@@ -5,7 +5,6 @@ import { loadConfig } from '../../../src/config/load-config';
 import { MemoryDriver } from '../../../src/messaging/drivers/memory/memory.driver';
 import type { IncomingMessage, OutgoingMessage } from '../../../src/messaging/message';
 import { MessagePublisher } from '../../../src/messaging/message-publisher';
-import { InboxService } from '../../../src/messaging/outbox/inbox.service';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
 import { OutboxEntry, OutboxService } from '../../../src/messaging/outbox/outbox.service';
 import { Metrics } from '../../../src/metrics/metrics';
@@ -31,14 +30,13 @@ class SwitchablePublisher extends MessagePublisher {
 }
 
 /**
- * The outbox and inbox against a database (PGlite in e2e, PostgreSQL in integration), with the
+ * The outbox (and the inbox's pruning) against a database (PGlite in e2e, PostgreSQL in integration), with the
  * in-process broker: the broker side is covered by the broker contract.
  */
 export function describeOutboxContract(name: string, openDatabase: () => Promise<OpenedDatabase>): void {
-  describe(`outbox and inbox: ${name}`, () => {
+  describe(`outbox: ${name}`, () => {
     const config = loadConfig({ OUTBOX_POLL_MS: '50', OUTBOX_RETENTION_HOURS: '24' });
     const outbox = new OutboxService();
-    const inbox = new InboxService();
     let db: OpenedDatabase;
     let broker: MemoryDriver;
     let publisher: SwitchablePublisher;
@@ -205,10 +203,8 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const [old, recent] = await commit([entry(topic, 'old'), entry(topic, 'recent')]);
       await db.dataSource.query("UPDATE outbox SET sent_at = now() - interval '25 hours' WHERE id = $1", [old.id]);
       await db.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = $1', [recent.id]);
-      await db.dataSource.transaction(async (m) => {
-        await inbox.markProcessed(m, topic, 'old-message');
-        await inbox.markProcessed(m, topic, 'new-message');
-      });
+      await db.dataSource.query(
+        "INSERT INTO inbox (consumer, message_id) VALUES ($1, 'old-message'), ($1, 'new-message')", [topic]);
       await db.dataSource.query(
         "UPDATE inbox SET received_at = now() - interval '25 hours' WHERE consumer = $1 AND message_id = 'old-message'", [topic]);
       newRelay().start(); // its first pass prunes
@@ -218,29 +214,6 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       });
       const kept: Array<{ message_id: string }> = await db.dataSource.query('SELECT message_id FROM inbox WHERE consumer = $1', [topic]);
       expect(kept.map((r) => r.message_id)).toEqual(['new-message']);
-    });
-
-    it('detects a redelivered message through the inbox, in the caller\'s transaction', async () => {
-      const consumer = `c-${randomBytes(4).toString('hex')}`;
-      const mark = (id: string) => db.dataSource.transaction((m) => inbox.markProcessed(m, consumer, id));
-      expect(await mark('m1')).toBe(true);
-      expect(await mark('m1')).toBe(false);
-      expect(await mark('m2')).toBe(true);
-      // A rolled-back transaction did not process the message: the redelivery must go through.
-      await expect(db.dataSource.transaction(async (m) => {
-        expect(await inbox.markProcessed(m, consumer, 'm3')).toBe(true);
-        throw new Error('handler failed');
-      })).rejects.toThrow('handler failed');
-      expect(await mark('m3')).toBe(true);
-      // Another consumer has its own record of what it processed.
-      expect(await db.dataSource.transaction((m) => inbox.markProcessed(m, `${consumer}-other`, 'm1'))).toBe(true);
-    });
-
-    it('lets exactly one of two concurrent deliveries of a message through', async () => {
-      const consumer = `c-${randomBytes(4).toString('hex')}`;
-      const results = await Promise.all([1, 2].map(() =>
-        db.dataSource.transaction((m) => inbox.markProcessed(m, consumer, 'same'))));
-      expect(results.sort()).toEqual([false, true]);
     });
   });
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { StepCommand } from '../../../../src/engine/dispatch/step-command';
+import { RunChanges } from '../../../../src/engine/run-changes';
 import { AwxStepDispatcher } from '../../../../src/handlers/awx/awx-step.dispatcher';
 import { HandlersConfig, loadHandlersConfig } from '../../../../src/handlers/handlers-config';
 import { JobExecutionEntity } from '../../../../src/handlers/job-execution.entity';
@@ -71,11 +72,16 @@ export class RunnerHarness {
     return runner;
   }
 
-  /** Dispatches as the engine would: inside a transaction, with the dispatcher of the (DO) type. */
-  dispatch(config: HandlersConfig, c: StepCommand): Promise<string> {
+  /** Dispatches as the engine would, with the dispatcher of the (DO) type, and writes the rows it adds. */
+  async dispatch(config: HandlersConfig, c: StepCommand): Promise<string> {
     const dispatcher = c.handler.type === 'oo' || (c.handler.do as { type?: string } | undefined)?.type === 'oo'
-      ? new OoStepDispatcher(config, this.repo) : new AwxStepDispatcher(config, this.repo);
-    return this.db.dataSource.transaction((m) => dispatcher.dispatch(m, c));
+      ? new OoStepDispatcher(config) : new AwxStepDispatcher(config);
+    const changes = new RunChanges();
+    const target = await dispatcher.dispatch(changes, c);
+    for (const [entity, { rows }] of changes.inserts) {
+      await this.db.dataSource.createQueryBuilder().insert().into(entity).values(rows).orIgnore().execute();
+    }
+    return target;
   }
 
   rows(flowId: string): Promise<JobExecutionEntity[]> {

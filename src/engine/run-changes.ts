@@ -1,0 +1,96 @@
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
+import type { OutboxEntry } from '../messaging/outbox/outbox.service';
+import type { Attempt } from './core/plan';
+import type { RunStatus, StepRunStatus } from './core/run-status';
+import { RunEventEntity } from './entities/run-event.entity';
+
+/** An attempt as a transition sees it. */
+export interface AttemptRow extends Attempt {
+  id: string;
+  commandId: string;
+  output: unknown;
+  error: string | null;
+}
+
+/** A run as loaded for a transition: `version` is what its write is guarded by. */
+export interface RunState {
+  flowId: string;
+  orchName: string;
+  templateId: string;
+  templateVersion: number;
+  status: RunStatus;
+  correlationId: string;
+  payload: Buffer;
+  contentType: string;
+  failedStep: string | null;
+  version: number;
+  /** Oldest first. */
+  attempts: AttemptRow[];
+}
+
+export interface StatusChange {
+  status: RunStatus;
+  failedStep: string | null;
+  error: string | null;
+  terminal: boolean;
+}
+
+export interface AttemptCompletion {
+  attemptId: string;
+  status: Extract<StepRunStatus, 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'>;
+  output: unknown;
+  error: string | null;
+}
+
+export interface RowInserts {
+  rows: ObjectLiteral[];
+  ignoreConflicts: boolean;
+}
+
+/**
+ * Everything one transition of a run changes. The engine collects it while it decides, then
+ * RunRepository writes it as one statement guarded by the run's version: all of it or, if
+ * another event changed the run meanwhile, none of it.
+ */
+export class RunChanges {
+  status?: StatusChange;
+  completion?: AttemptCompletion;
+  /** A parked run moves onto the template version that is current when it starts. */
+  templateVersion?: number;
+  readonly messages: OutboxEntry[] = [];
+  /** Status events sent, to log and count once the write succeeded. */
+  readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null }> = [];
+  readonly inserts = new Map<EntityTarget<ObjectLiteral>, RowInserts>();
+
+  /** Ends an attempt in flight, here and in `run.attempts`, so the decision that follows sees it. */
+  complete(run: RunState, attempt: AttemptRow, result: Omit<AttemptCompletion, 'attemptId'>): void {
+    this.completion = { attemptId: attempt.id, ...result };
+    run.attempts = run.attempts.map((a) => (a === attempt ? { ...a, ...result } : a));
+  }
+
+  setStatus(change: StatusChange): void {
+    // Two changes in one transition (a parked run starts, then its first decision): the last
+    // status wins, the first failure is kept.
+    this.status = { ...change, failedStep: this.status?.failedStep ?? change.failedStep, error: this.status?.error ?? change.error };
+  }
+
+  send(messages: OutboxEntry[]): void {
+    this.messages.push(...messages);
+  }
+
+  /** A row for another table, written only if the transition is. */
+  insert<T extends ObjectLiteral>(entity: EntityTarget<T>, row: Partial<T>, options: { ignoreConflicts?: boolean } = {}): void {
+    const existing = this.inserts.get(entity);
+    if (existing) existing.rows.push(row);
+    else this.inserts.set(entity, { rows: [row], ignoreConflicts: options.ignoreConflicts ?? false });
+  }
+
+  /** A line on the run's timeline (why the engine or an operator acted). */
+  event(flowId: string, kind: string, reason: string, stepName: string | null = null): void {
+    this.insert(RunEventEntity, { flowId, kind, reason, stepName });
+  }
+
+  get isEmpty(): boolean {
+    return !this.status && !this.completion && this.templateVersion === undefined && this.messages.length === 0 && this.inserts.size === 0;
+  }
+}
