@@ -3,6 +3,7 @@ import { AwxStepDispatcher } from '../handlers/awx/awx-step.dispatcher';
 import { HandlersModule } from '../handlers/handlers.module';
 import { OoStepDispatcher } from '../handlers/oo/oo-step.dispatcher';
 import { RegistryModule } from '../registry/registry.module';
+import { CurrentTemplates } from './current-templates';
 import { DemoWorker } from './demo/demo-worker.service';
 import { StepDispatcher } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
@@ -13,6 +14,7 @@ import { StepReplyConsumer } from './messages/step-reply.consumer';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
 import { RunRepository } from './run.repository';
+import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunsController } from './runs.controller';
 import { TemplatePlans } from './template-plans';
@@ -23,7 +25,7 @@ import { WorkerDirectory } from './worker-directory';
   imports: [RegistryModule, HandlersModule],
   controllers: [RunsController],
   providers: [
-    RunExecutor, RunTransitions, RunRepository, RunQueryService, TemplatePlans, WorkerDirectory,
+    RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
     { provide: StepResultSink, useExisting: RunExecutor },
     {

@@ -3,10 +3,10 @@ import type { OutboxEntry } from '../messaging/outbox/outbox.service';
 import type { Attempt } from './core/plan';
 import type { RunStatus, StepRunStatus } from './core/run-status';
 import { RunEventEntity } from './entities/run-event.entity';
+import { StepRunEntity } from './entities/step-run.entity';
 
 /** An attempt as a transition sees it. */
 export interface AttemptRow extends Attempt {
-  id: string;
   commandId: string;
   output: unknown;
   error: string | null;
@@ -35,8 +35,8 @@ export interface StatusChange {
   terminal: boolean;
 }
 
-export interface AttemptCompletion {
-  attemptId: string;
+/** Identifies the attempt by its natural key (flow, step, action, attempt), so the cached run needs no row ids. */
+export interface AttemptCompletion extends Pick<Attempt, 'stepName' | 'action' | 'attempt'> {
   status: Extract<StepRunStatus, 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'>;
   output: unknown;
   error: string | null;
@@ -63,12 +63,24 @@ export class RunChanges {
   readonly inserts = new Map<EntityTarget<ObjectLiteral>, RowInserts>();
 
   /** Ends an attempt in flight, here and in `run.attempts`, so the decision that follows sees it. */
-  complete(run: RunState, attempt: AttemptRow, result: Omit<AttemptCompletion, 'attemptId'>): void {
-    this.completion = { attemptId: attempt.id, ...result };
+  complete(run: RunState, attempt: AttemptRow, result: Pick<AttemptCompletion, 'status' | 'output' | 'error'>): void {
+    this.completion = { stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, ...result };
     run.attempts = run.attempts.map((a) => (a === attempt ? { ...a, ...result } : a));
   }
 
-  setStatus(change: StatusChange): void {
+  /** A new attempt in flight, here and in `run.attempts` (the state this process keeps of the run once written). */
+  dispatch(run: RunState, attempt: Omit<StepRunEntity, 'id' | 'status' | 'output' | 'error' | 'completedAt' | 'createdAt'>): void {
+    this.insert(StepRunEntity, { ...attempt, status: 'DISPATCHED' });
+    run.attempts = [...run.attempts, {
+      stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, status: 'DISPATCHED',
+      commandId: attempt.commandId, output: null, error: null,
+    }];
+  }
+
+  /** Also sets `run.status` (and its first failed step), so the run stays what the write makes of it. */
+  setStatus(run: RunState, change: StatusChange): void {
+    run.status = change.status;
+    run.failedStep ??= change.failedStep;
     // Two changes in one transition (a parked run starts, then its first decision): the last
     // status wins, the first failure is kept.
     this.status = { ...change, failedStep: this.status?.failedStep ?? change.failedStep, error: this.status?.error ?? change.error };

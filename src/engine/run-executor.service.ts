@@ -6,12 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
-import { TemplateRepository } from '../registry/template.repository';
 import { findInFlight } from './core/in-flight';
+import { CurrentTemplates } from './current-templates';
 import type { RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
 import { RunChanges, RunState } from './run-changes';
 import { RunRepository, WriteResult } from './run.repository';
+import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 
 export interface StartRequest {
@@ -51,8 +52,9 @@ export class RunExecutor extends StepResultSink {
 
   constructor(
     private readonly runs: RunRepository,
+    private readonly states: RunStateCache,
     private readonly transitions: RunTransitions,
-    private readonly templates: TemplateRepository,
+    private readonly templates: CurrentTemplates,
     private readonly relay: OutboxRelay,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
@@ -61,27 +63,35 @@ export class RunExecutor extends StepResultSink {
   }
 
   async start(req: StartRequest): Promise<StartedRun> {
-    const template = await this.templates.findByName(req.orchName);
-    if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
     const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
-    const ready = template.status === 'READY';
-    const run: RunState = {
-      flowId: randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
-      status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
-      contentType: req.contentType, failedStep: null, version: 0, attempts: [],
-    };
-    const changes = new RunChanges();
-    this.transitions.announce(run, changes, run.status, null, null, null);
-    if (ready) await this.transitions.advance(run, changes);
-    const written = await this.runs.create({
-      ...run, status: run.status, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
-      expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
-    }, changes);
-    if (!written.written) return this.existingRun(req, payloadHash);
-    this.afterWrite(run, changes, written);
-    this.metrics.runsStarted.inc({ orch_name: run.orchName });
-    this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status: run.status }, 'run accepted');
-    return { flowId: run.flowId, status: run.status, correlationId: run.correlationId, created: true, missingSteps: template.missingSteps };
+    // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
+    for (let attempt = 1; ; attempt++) {
+      const template = await this.templates.get(req.orchName);
+      if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
+      const ready = template.status === 'READY';
+      const run: RunState = {
+        flowId: randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
+        status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
+        contentType: req.contentType, failedStep: null, version: 0 /* a new row's */, attempts: [],
+      };
+      const changes = new RunChanges();
+      this.transitions.announce(run, changes, run.status, null, null, null);
+      if (ready) await this.transitions.advance(run, changes);
+      const written = await this.runs.create({
+        ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
+        expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
+      }, template.status, changes);
+      if (written.templateChanged) {
+        this.templates.forget(req.orchName);
+        if (attempt < MAX_CONFLICTS) continue;
+        throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Template ${req.orchName} kept changing while a run was being started`);
+      }
+      if (!written.written) return this.existingRun(req, payloadHash);
+      this.afterWrite(run, changes, written);
+      this.metrics.runsStarted.inc({ orch_name: run.orchName });
+      this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status: run.status }, 'run accepted');
+      return { flowId: run.flowId, status: run.status, correlationId: run.correlationId, created: true, missingSteps: template.missingSteps };
+    }
   }
 
   async apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
@@ -136,16 +146,18 @@ export class RunExecutor extends StepResultSink {
    */
   async transition<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
     for (let conflicts = 0; ; conflicts++) {
-      const run = await this.runs.load(flowId);
+      const run = this.states.take(flowId) ?? await this.runs.load(flowId);
       if (!run) return undefined;
       const changes = new RunChanges();
       const outcome = await decide(run, changes);
       if (changes.isEmpty) return outcome;
       const written = await this.runs.update(run, changes);
       if (written.written) {
+        run.version += 1;
         this.afterWrite(run, changes, written);
         return outcome;
       }
+      this.states.forget(flowId);
       this.metrics.writeConflicts.inc();
       if (conflicts >= MAX_CONFLICTS) {
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Run ${flowId} kept changing under ${MAX_CONFLICTS} attempts to write it`);
@@ -153,7 +165,9 @@ export class RunExecutor extends StepResultSink {
     }
   }
 
+  /** `run` is what the write made of it, version included. */
   private afterWrite(run: RunState, changes: RunChanges, written: WriteResult): void {
+    this.states.remember(run);
     if (written.messages.length > 0) void this.relay.publishNow(written.messages);
     this.transitions.written(run, changes);
   }

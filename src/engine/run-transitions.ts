@@ -10,11 +10,8 @@ import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
-import { StepRunEntity } from './entities/step-run.entity';
 import { AttemptRow, RunChanges, RunState } from './run-changes';
 import { TemplatePlans } from './template-plans';
-
-type RunIdentity = Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'status' | 'failedStep'>;
 
 /**
  * Turns the engine's decision for a run into changes (new attempts, their commands through the
@@ -34,28 +31,29 @@ export class RunTransitions {
 
   async advance(run: RunState, changes: RunChanges): Promise<RunStatus> {
     const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
-    const decision = decideTransition(plan, run.status, run.attempts);
+    const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
+    const decision = decideTransition(plan, run.status, attempts);
     if (decision.dispatch.length > 0) {
-      const outputs = outputsOf(run.attempts);
+      const outputs = outputsOf(attempts);
       const payload = encodePayload(run.payload, run.contentType);
       for (const d of decision.dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, payload, outputs);
     }
     if (decision.status !== run.status) {
-      const error = decision.failedStep ? errorOf(run.attempts, decision.failedStep) : null;
+      const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
       this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
     }
     return decision.status;
   }
 
   /** A status change and its event on the status topic. */
-  changeStatus(run: RunIdentity, changes: RunChanges, status: RunStatus, failedStep: string | null, error: string | null): void {
-    changes.setStatus({ status, failedStep, error, terminal: isTerminal(status) });
-    this.announce(run, changes, status, run.status, failedStep ?? run.failedStep, error);
-    run.status = status;
+  changeStatus(run: RunState, changes: RunChanges, status: RunStatus, failedStep: string | null, error: string | null): void {
+    const previous = run.status;
+    changes.setStatus(run, { status, failedStep, error, terminal: isTerminal(status) });
+    this.announce(run, changes, status, previous, failedStep ?? run.failedStep, error);
   }
 
   /** The run status event; `previousStatus` is null for a run just accepted. */
-  announce(run: RunIdentity, changes: RunChanges, status: RunStatus, previousStatus: RunStatus | null,
+  announce(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges, status: RunStatus, previousStatus: RunStatus | null,
     failedStep: string | null, error: string | null): void {
     changes.send([{
       topic: this.config.TOPIC_RUN_STATUS, key: run.flowId,
@@ -99,9 +97,9 @@ export class RunTransitions {
       // healer times it out, which retries it or fails the step.
       this.logger.warn({ ...log, err: (e as Error).message }, 'command could not be dispatched');
     }
-    changes.insert(StepRunEntity, {
+    changes.dispatch(run, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt,
-      commandId: command.commandId, status: 'DISPATCHED', handlerType: handler.type, target,
+      commandId: command.commandId, handlerType: handler.type, target,
       dispatchedAt: notBefore, deadlineAt: new Date(notBefore.getTime() + timeoutSeconds * 1000),
     });
   }

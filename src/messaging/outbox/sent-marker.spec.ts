@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SentMarker } from './sent-marker';
+import { FLUSH_DELAY_MS, SentMarker } from './sent-marker';
 
 describe('SentMarker', () => {
   beforeAll(() => Logger.overrideLogger(false));
@@ -24,7 +24,7 @@ describe('SentMarker', () => {
       updates.push(ids);
     }, new Logger('test'));
     marker.add(['1']);
-    await new Promise((r) => setTimeout(r, 20)); // the first flush runs and fails
+    await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 50)); // the first flush runs and fails
     marker.add(['2']);
     await marker.stop();
     expect(updates).toEqual([['1', '2']]);

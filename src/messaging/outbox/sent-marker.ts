@@ -1,13 +1,17 @@
 import type { Logger } from '@nestjs/common';
 import { errorMessage } from '../delivery/failure-policy';
 
-/** Ids are flushed this long after the first one arrives, or at once when this many pile up. */
-const FLUSH_DELAY_MS = 5;
+/**
+ * Ids are flushed this long after the first one arrives, or at once when this many pile up. Each
+ * flush is a durable commit competing with the engine's own, so fewer is faster; the delay must
+ * stay well under the sweep's grace period (2 s), after which an unmarked row is published again.
+ */
+export const FLUSH_DELAY_MS = 100;
 const FLUSH_AT_IDS = 500;
 const RETRY_DELAY_MS = 1000;
 
 /**
- * Coalesces "mark sent" for the fast path: one UPDATE per few milliseconds instead of one per
+ * Coalesces "mark sent" for the fast path: one UPDATE per 100 ms (or 500 ids) instead of one per
  * message. Losing the pending ids in a crash only means the sweep publishes those rows again
  * after the grace period; consumers deduplicate by message id.
  */
