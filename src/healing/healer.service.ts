@@ -29,8 +29,10 @@ export interface HealerStatus {
 /**
  * The one healing loop, shaped like pg-boss's supervisor: an interval from config, a tick is
  * skipped while the previous one runs, a failing tick is reported and the loop lives on, and
- * shutdown waits for a running tick. Candidates are read without locks and claimed one by one
- * with SKIP LOCKED, so several instances never heal the same thing twice.
+ * shutdown waits for a running tick. Candidates are read without locks. A template is claimed
+ * with SKIP LOCKED; a run is healed through the executor's version-guarded write, the one way
+ * any run changes, so when two instances (or a reply) race, one write wins and the other finds
+ * nothing left to do: nothing is healed twice.
  */
 @Injectable()
 export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -11,8 +11,8 @@ export interface OverdueAttempt {
 }
 
 /**
- * Finds candidates for the healer. These reads take no locks: each candidate is then claimed
- * with SKIP LOCKED in its own short transaction, which is where exactly-once is decided.
+ * Finds candidates for the healer. These reads take no locks: exactly-once is decided when a
+ * candidate is acted on (a version-guarded run write, or a SKIP LOCKED template claim).
  */
 @Injectable()
 export class StuckWorkRepository {
