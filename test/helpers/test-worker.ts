@@ -1,25 +1,10 @@
 import type { IncomingMessage } from '../../src/messaging/message';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
+import type { ReceivedCommand, StepList } from './received-command';
 import type { TestApp } from './test-app';
 
-export interface ReceivedCommand {
-  flowId: string;
-  orchName: string;
-  stepName: string;
-  action: 'DO' | 'UNDO';
-  attempt: number;
-  commandId: string;
-  payload: {
-    failAt?: string | string[]; failUndoAt?: string | string[];
-    silentAt?: string | string[]; silentUndoAt?: string | string[]; silentAttempts?: number;
-    /** Reply twice to every command, as a redelivery would. */
-    duplicateReplies?: boolean;
-  } | null;
-  outputs: Record<string, unknown>;
-}
-
-const has = (list: string | string[] | undefined, step: string) => (Array.isArray(list) ? list.includes(step) : list === step);
+const has = (list: StepList, step: string) => (Array.isArray(list) ? list.includes(step) : list === step);
 
 /**
  * A worker service as users write them: it consumes commands from its topic and replies in the

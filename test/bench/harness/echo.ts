@@ -1,20 +1,7 @@
 import type { IncomingMessage } from '../../../src/messaging/message';
 import type { MessageConsumer } from '../../../src/messaging/message-consumer';
 import type { MessagePublisher } from '../../../src/messaging/message-publisher';
-
-type StepList = string | string[] | undefined;
-
-/** What the engine sends a worker (see WorkerStepDispatcher), as far as the echo worker reads it. */
-interface Command {
-  flowId: string;
-  orchName: string;
-  stepName: string;
-  action: 'DO' | 'UNDO';
-  attempt: number;
-  commandId: string;
-  correlationId?: string;
-  payload: { failAt?: StepList; failUndoAt?: StepList; silentAt?: StepList; silentFirstAt?: StepList } | null;
-}
+import type { ReceivedCommand, StepList } from '../../helpers/received-command';
 
 /** One delivery of a command, in the order the worker got them (kept only when tracking). */
 export interface Delivery {
@@ -86,7 +73,7 @@ export class EchoWorker {
   }
 
   private async handle(message: IncomingMessage): Promise<void> {
-    const c = JSON.parse(message.body.toString('utf8')) as Command;
+    const c = JSON.parse(message.body.toString('utf8')) as ReceivedCommand;
     this.received++;
     let delivery = 1;
     if (this.options.track) {

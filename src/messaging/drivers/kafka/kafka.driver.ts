@@ -4,6 +4,7 @@ import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import { AttemptCounter } from '../../delivery/attempt-counter';
 import { errorMessage } from '../../delivery/failure-policy';
+import { SubscriptionList } from '../../delivery/subscription-list';
 import { withTimeout } from '../../delivery/with-timeout';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
@@ -30,7 +31,7 @@ export class KafkaDriver extends MessagingDriver {
   private readonly topics: KafkaTopics;
   private readonly publisher: KafkaPublisher;
   private readonly attempts = new AttemptCounter();
-  private subscriptions: KafkaSubscription[] = [];
+  private readonly subscriptions = new SubscriptionList<KafkaSubscription>();
   private connecting?: Promise<void>;
   private connected = false;
   private probeTimer?: NodeJS.Timeout;
@@ -102,25 +103,23 @@ export class KafkaDriver extends MessagingDriver {
       attempts: this.attempts,
       deadLetter: (letter) => this.publish([letter]),
     });
-    this.subscriptions.push(consumer);
+    this.subscriptions.add(consumer);
     try {
       await consumer.start();
     } catch (error) {
-      this.subscriptions = this.subscriptions.filter((s) => s !== consumer);
+      this.subscriptions.remove(consumer);
       await consumer.stop().catch(() => undefined);
       throw error;
     }
     this.logger.log(`Consuming ${subscription.topic} as ${subscription.group}`);
   }
 
-  async stopAll(): Promise<void> {
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    await Promise.all(subscriptions.map((s) => s.stop()));
+  stopAll(): Promise<void> {
+    return this.subscriptions.stopAll();
   }
 
   consumers(): ConsumerState[] {
-    return this.subscriptions.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state }));
+    return this.subscriptions.states();
   }
 
   /**

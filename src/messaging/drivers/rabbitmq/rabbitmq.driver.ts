@@ -4,6 +4,7 @@ import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } fr
 import { once } from 'node:events';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
+import { SubscriptionList } from '../../delivery/subscription-list';
 import { withTimeout } from '../../delivery/with-timeout';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
@@ -38,7 +39,7 @@ export class RabbitMqDriver extends MessagingDriver {
   /** The live connection and its publishing channel; unset while reconnecting. */
   private model?: ChannelModel;
   private publishChannel?: ConfirmChannel;
-  private subscriptions: RabbitSubscription[] = [];
+  private readonly subscriptions = new SubscriptionList<RabbitSubscription>();
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
@@ -92,24 +93,22 @@ export class RabbitMqDriver extends MessagingDriver {
     });
     const model = this.model;
     if (!model) throw new Error('RabbitMQ is not connected');
-    this.subscriptions.push(consumer);
+    this.subscriptions.add(consumer);
     try {
       await consumer.attach(model);
     } catch (error) {
-      this.subscriptions = this.subscriptions.filter((s) => s !== consumer);
+      this.subscriptions.remove(consumer);
       throw error;
     }
     this.logger.log(`Consuming ${subscription.topic} as ${subscription.group} (queue ${consumer.queue})`);
   }
 
-  async stopAll(): Promise<void> {
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    await Promise.all(subscriptions.map((s) => s.stop()));
+  stopAll(): Promise<void> {
+    return this.subscriptions.stopAll();
   }
 
   consumers(): ConsumerState[] {
-    return this.subscriptions.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state }));
+    return this.subscriptions.states();
   }
 
   private async open(): Promise<void> {

@@ -1,0 +1,78 @@
+import { initiator, problems, yaml } from './validate-registration.fixtures';
+
+describe('validateRegistration: handlers and undo', () => {
+  const doc = (steps: string) => yaml(`orchName: t\nas: initiator\ntype: sequential\nsteps:\n${steps}`);
+
+  it('normalizes handler and undo for worker and built-in steps', () => {
+    const d = initiator(doc(`  - {seq: 1, name: w1, objectType: S}
+  - {seq: 2, name: w2, objectType: S, handler: worker, undo: false}
+  - {seq: 3, name: w3, objectType: S, handler: {type: worker}, undo: true}
+  - {seq: 4, name: w4, objectType: S, undo: {type: awx, jobTemplateId: 9}}
+  - {seq: 5, name: a1, objectType: S, handler: {type: awx, connection: tower, jobTemplateId: 7, extraVars: {env: prod}}}
+  - {seq: 6, name: a2, objectType: S, handler: {type: awx, workflowJobTemplateId: 8}, undo: false}
+  - seq: 7
+    name: o1
+    objectType: S
+    handler: {type: oo, flowUuid: 0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a, inputs: {vm: "{{payload.vm}}"}, runName: create, successResultTypes: [RESOLVED, DIAGNOSED, RESOLVED]}
+    undo: {type: oo, flowUuid: 1b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a}
+`));
+    expect(d.steps.map((s) => [s.name, s.handler, s.undo])).toEqual([
+      ['w1', { type: 'worker' }, { type: 'worker' }],
+      ['w2', { type: 'worker' }, false],
+      ['w3', { type: 'worker' }, { type: 'worker' }],
+      ['w4', { type: 'worker' }, { type: 'awx', jobTemplateId: 9 }],
+      ['a1', { type: 'awx', connection: 'tower', jobTemplateId: 7, extraVars: { env: 'prod' } }, false],
+      ['a2', { type: 'awx', workflowJobTemplateId: 8 }, false],
+      ['o1', {
+        type: 'oo', flowUuid: '0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a', inputs: { vm: '{{payload.vm}}' }, runName: 'create',
+        successResultTypes: ['DIAGNOSED', 'RESOLVED'],
+      }, { type: 'oo', flowUuid: '1b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a' }],
+    ]);
+  });
+
+  it('rejects undo: true and a worker undo on built-in steps', () => {
+    expect(problems(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: true}
+  - {seq: 2, name: b, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: worker}
+`))).toEqual([
+      { path: 'steps[0].undo', message: 'undo: true needs a worker step; give an awx/oo undo handler', line: 5, column: 84 },
+      { path: 'steps[1].undo', message: 'a worker undo needs a worker step; give an awx/oo undo handler', line: 6, column: 84 },
+    ]);
+  });
+
+  it('rejects URL, host and credential fields on built-in handlers', () => {
+    const result = problems(doc(`  - seq: 1
+    name: a
+    objectType: S
+    handler: {type: awx, jobTemplateId: 1, url: "http://tower", username: admin}
+    undo: {type: oo, flowUuid: 0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a, host: oo.example.com, password: x}
+`));
+    const allowedAwx = 'unknown field (allowed: type, connection, jobTemplateId, workflowJobTemplateId, extraVars)';
+    const allowedOo = 'unknown field (allowed: type, connection, flowUuid, inputs, runName, successResultTypes)';
+    expect(result).toEqual([
+      { path: 'steps[0].handler.url', message: allowedAwx, line: 8, column: 44 },
+      { path: 'steps[0].handler.username', message: allowedAwx, line: 8, column: 65 },
+      { path: 'steps[0].undo.host', message: allowedOo, line: 9, column: 70 },
+      { path: 'steps[0].undo.password', message: allowedOo, line: 9, column: 92 },
+    ]);
+  });
+
+  it('reports handler shape problems at their paths', () => {
+    expect(problems(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx}}
+  - {seq: 2, name: b, objectType: S, handler: {type: awx, jobTemplateId: 1, workflowJobTemplateId: 2}}
+  - {seq: 3, name: c, objectType: S, handler: {type: ansible}}
+  - {seq: 4, name: d, objectType: S, handler: awx}
+  - {seq: 5, name: e, objectType: S, handler: {type: oo, flowUuid: not-a-uuid, successResultTypes: [DONE]}}
+  - {seq: 6, name: f, objectType: S, undo: maybe}
+  - {seq: 7, name: g, objectType: S, handler: {type: oo}}
+`))).toEqual([
+      { path: 'steps[0].handler', message: 'give jobTemplateId or workflowJobTemplateId', line: 5, column: 47 },
+      { path: 'steps[1].handler.workflowJobTemplateId', message: 'give jobTemplateId or workflowJobTemplateId, not both', line: 6, column: 100 },
+      { path: 'steps[2].handler.type', message: 'must be one of: worker, awx, oo', line: 7, column: 54 },
+      { path: 'steps[3].handler', message: 'must be "worker" or a handler object {type: worker | awx | oo, ...}', line: 8, column: 47 },
+      { path: 'steps[4].handler.flowUuid', message: 'must be a UUID (8-4-4-4-12 hex digits)', line: 9, column: 68 },
+      { path: 'steps[4].handler.successResultTypes[0]', message: 'must be one of: RESOLVED, DIAGNOSED, NO_ACTION_TAKEN, ERROR', line: 9, column: 101 },
+      { path: 'steps[5].undo', message: 'must be true, false or a handler object {type: worker | awx | oo, ...}', line: 10, column: 44 },
+      { path: 'steps[6].handler.flowUuid', message: 'is required', line: 11, column: 47 },
+    ]);
+  });
+});
