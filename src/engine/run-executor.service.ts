@@ -143,14 +143,31 @@ export class RunExecutor extends StepResultSink {
    * Reads the run, lets `decide` collect its changes, and writes them guarded by the version it
    * read; if another event wrote first, starts over on the fresh run. Resolves to what `decide`
    * returned, or undefined for an unknown run.
+   *
+   * The run comes from the cache when this process wrote it last. A write guarded by a stale
+   * version fails, so acting on the cache is safe; not acting is not (another instance may have
+   * dispatched the attempt a reply answers): a decision to write nothing, or to refuse, is only
+   * trusted when made on a fresh read.
    */
   async transition<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
-    for (let conflicts = 0; ; conflicts++) {
-      const run = this.states.take(flowId) ?? await this.runs.load(flowId);
+    let useCache = true;
+    for (let conflicts = 0; ; ) {
+      const cached = useCache ? this.states.take(flowId) : undefined;
+      useCache = false;
+      const run = cached ?? await this.runs.load(flowId);
       if (!run) return undefined;
       const changes = new RunChanges();
-      const outcome = await decide(run, changes);
-      if (changes.isEmpty) return outcome;
+      let outcome: T;
+      try {
+        outcome = await decide(run, changes);
+      } catch (error) {
+        if (cached) continue;
+        throw error;
+      }
+      if (changes.isEmpty) {
+        if (cached) continue;
+        return outcome;
+      }
       const written = await this.runs.update(run, changes);
       if (written.written) {
         run.version += 1;
@@ -159,7 +176,7 @@ export class RunExecutor extends StepResultSink {
       }
       this.states.forget(flowId);
       this.metrics.writeConflicts.inc();
-      if (conflicts >= MAX_CONFLICTS) {
+      if (++conflicts >= MAX_CONFLICTS) {
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Run ${flowId} kept changing under ${MAX_CONFLICTS} attempts to write it`);
       }
     }

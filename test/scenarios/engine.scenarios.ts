@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { RunExecutor } from '../../src/engine/run-executor.service';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { initiatorYaml } from '../helpers/documents';
@@ -158,6 +160,28 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']);
       await legacyReply('reply-2', 'SUCCESS');
       await waitForRun(t, body.flowId, 'COMPLETED');
+    });
+
+    it('acts on what another engine instance wrote to a run this one has cached', async () => {
+      const { body } = await execute(t, 'order', { silentAt: STEPS }).expect(202);
+      await waitForRun(t, body.flowId, 'RUNNING');
+      // Another instance applies reserve's reply and dispatches charge; this instance still has
+      // the run cached as it left it (reserve in flight).
+      const db = t.get(DataSource);
+      await db.query(`UPDATE orchestration_step_run SET status = 'SUCCEEDED', completed_at = now() WHERE flow_id = $1`, [body.flowId]);
+      await db.query(
+        `INSERT INTO orchestration_step_run (flow_id, step_name, seq, action, attempt, command_id, status, handler_type, dispatched_at, deadline_at)
+         VALUES ($1, 'charge', 2, 'DO', 1, gen_random_uuid(), 'DISPATCHED', 'worker', now(), now() + interval '1 hour')`, [body.flowId]);
+      await db.query('UPDATE orchestration_run SET version = version + 1 WHERE flow_id = $1', [body.flowId]);
+      const charge = { flowId: body.flowId, stepName: 'charge', action: 'DO' as const, status: 'SUCCESS' as const };
+      expect(await t.get(RunExecutor).apply(charge)).toBe('applied');
+      const run = await waitForRun(t, body.flowId, 'RUNNING');
+      expect(run.steps.map((s: { stepName: string; status: string }) => `${s.stepName}:${s.status}`))
+        .toEqual(['reserve:SUCCEEDED', 'charge:SUCCEEDED', 'ship:DISPATCHED']);
+      // The other instance finishes the run: an operator's undo here must see COMPLETED, not the cached RUNNING.
+      await db.query(`UPDATE orchestration_step_run SET status = 'SUCCEEDED', completed_at = now() WHERE flow_id = $1`, [body.flowId]);
+      await db.query(`UPDATE orchestration_run SET status = 'COMPLETED', version = version + 1 WHERE flow_id = $1`, [body.flowId]);
+      await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
     });
 
     it('parks a run of a PENDING template and starts it when the workers arrive', async () => {
