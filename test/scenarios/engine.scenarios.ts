@@ -184,6 +184,18 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
     });
 
+    it('starts a run on the template as the database has it, not as this instance cached it', async () => {
+      await register('guarded');
+      await worker.register('guarded', STEPS);
+      await execute(t, 'guarded', {}).expect(202); // now cached as READY
+      // Another instance's registration left the template PENDING (a step lost its worker).
+      const db = t.get(DataSource);
+      await db.query(`UPDATE orchestration_template SET status = 'PENDING' WHERE orch_name = 'guarded'`);
+      const parked = await execute(t, 'guarded', {}).expect(202);
+      expect(parked.body.status).toBe('WAITING_FOR_WORKERS');
+      await db.query(`UPDATE orchestration_template SET status = 'READY' WHERE orch_name = 'guarded'`);
+    });
+
     it('parks a run of a PENDING template and starts it when the workers arrive', async () => {
       await register('parked', 'sequential', ['one']);
       const res = await execute(t, 'parked', {}).expect(202);
