@@ -65,7 +65,7 @@ export class RunExecutor extends StepResultSink {
   async start(req: StartRequest): Promise<StartedRun> {
     const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
-    for (let attempt = 1; ; attempt++) {
+    for (let tries = 1; ; tries++) {
       const template = await this.templates.get(req.orchName);
       if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
       const ready = template.status === 'READY';
@@ -83,7 +83,7 @@ export class RunExecutor extends StepResultSink {
       }, template.status, changes);
       if (written.templateChanged) {
         this.templates.forget(req.orchName);
-        if (attempt < MAX_CONFLICTS) continue;
+        if (tries < MAX_CONFLICTS) continue;
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Template ${req.orchName} kept changing while a run was being started`);
       }
       if (!written.written) return this.existingRun(req, payloadHash);
