@@ -44,3 +44,16 @@ describe('RunStateCache', () => {
     expect(cache.take('extra')).toBeDefined();
   });
 });
+
+describe('RunStateCache with large payloads', () => {
+  it('bounds the bytes it holds: runs with 1 MiB payloads are dropped oldest first', () => {
+    const cache = new RunStateCache();
+    const big = (flowId: string) => ({ ...run(flowId), payload: Buffer.alloc(1024 * 1024) });
+    for (let i = 0; i < 100; i++) cache.remember(big(`b${i}`));
+    expect(cache.take('b0')).toBeUndefined();
+    expect(cache.take('b99')).toBeDefined();
+    const kept = Array.from({ length: 100 }, (_, i) => cache.take(`b${i}`)).filter(Boolean).length;
+    expect(kept).toBeLessThan(64);
+    expect(kept).toBeGreaterThan(50);
+  });
+});

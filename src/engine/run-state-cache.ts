@@ -4,6 +4,12 @@ import type { RunState } from './run-changes';
 
 /** Enough for every run in flight at the throughput one engine reaches; older entries are dropped first. */
 const MAX_RUNS = 20_000;
+/** Payloads may be up to BODY_LIMIT_BYTES each: the cache is bounded by their size too. */
+const MAX_BYTES = 64 * 1024 * 1024;
+/** What a run costs besides its payload, per attempt (step outputs are usually small). */
+const ATTEMPT_BYTES = 1024;
+
+const sizeOf = (run: RunState) => run.payload.length + ATTEMPT_BYTES * (1 + run.attempts.length);
 
 /**
  * The state of the runs this process wrote last, so that their next event needs no read. Safe
@@ -14,6 +20,7 @@ const MAX_RUNS = 20_000;
 @Injectable()
 export class RunStateCache {
   private readonly runs = new Map<string, RunState>();
+  private bytes = 0;
 
   /** A copy: a transition changes the run it decides on, and may then lose its race. */
   take(flowId: string): RunState | undefined {
@@ -21,15 +28,19 @@ export class RunStateCache {
     return run && { ...run };
   }
 
-  /** Keeps the run as its write left it (version included). */
+  /** Keeps the run as its write left it (version included), as the most recent entry. */
   remember(run: RunState): void {
-    this.runs.delete(run.flowId);
+    this.forget(run.flowId);
     if (isTerminal(run.status)) return;
     this.runs.set(run.flowId, run);
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    this.bytes += sizeOf(run);
+    while (this.runs.size > MAX_RUNS || this.bytes > MAX_BYTES) this.forget(this.runs.keys().next().value!);
   }
 
   forget(flowId: string): void {
+    const run = this.runs.get(flowId);
+    if (!run) return;
     this.runs.delete(flowId);
+    this.bytes -= sizeOf(run);
   }
 }
