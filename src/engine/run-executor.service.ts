@@ -7,6 +7,7 @@ import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
 import { findInFlight } from './core/in-flight';
+import { canRetryUndos } from './core/retry-undos';
 import { CurrentTemplates } from './current-templates';
 import type { RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
@@ -121,13 +122,20 @@ export class RunExecutor extends StepResultSink {
     return outcome;
   }
 
-  /** An operator's undo of a finished run: its succeeded steps are undone in reverse order. */
+  /**
+   * An operator's undo of a finished run: its succeeded steps are undone in reverse order. For a
+   * run whose undo already ran and failed (COMPENSATION_FAILED, UNDO_FAILED), each failed undo
+   * gets one more attempt.
+   */
   async requestUndo(flowId: string): Promise<RunStatus> {
     const status = await this.transition(flowId, async (run, changes) => {
+      if (canRetryUndos(run.status)) {
+        changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator');
+        return this.transitions.retryFailedUndos(run, changes);
+      }
       if (!UNDOABLE.includes(run.status)) {
         const why = ['UNDONE', 'UNDOING'].includes(run.status) ? 'it is already undone or being undone'
-          : ['RUNNING', 'COMPENSATING', 'WAITING_FOR_WORKERS'].includes(run.status) ? 'it is still running'
-            : 'its undo already ran and failed; see the run timeline';
+          : run.status === 'EXPIRED' ? 'it never started' : 'it is still running';
         throw new AppError(ErrorCode.RUN_NOT_UNDOABLE, `Run ${flowId} is ${run.status}: cannot undo it because ${why}`,
           [], { status: run.status });
       }

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { HandlerSpec, StepTemplateEntity } from '../registry/entities/step-template.entity';
-import { decideTransition } from './core/decide-transition';
+import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
-import type { Dispatch } from './core/plan';
+import type { Attempt, Dispatch, Plan } from './core/plan';
+import { retryFailedUndos } from './core/retry-undos';
 import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
@@ -29,10 +30,21 @@ export class RunTransitions {
     private readonly metrics: Metrics,
   ) {}
 
-  async advance(run: RunState, changes: RunChanges): Promise<RunStatus> {
+  /** The engine's next move for the run (decideTransition). */
+  advance(run: RunState, changes: RunChanges): Promise<RunStatus> {
+    return this.carryOut(run, changes, decideTransition);
+  }
+
+  /** An operator's retry of the undos that ran out of attempts (retryFailedUndos). */
+  retryFailedUndos(run: RunState, changes: RunChanges): Promise<RunStatus> {
+    return this.carryOut(run, changes, retryFailedUndos);
+  }
+
+  private async carryOut(run: RunState, changes: RunChanges,
+    decide: (plan: Plan, status: RunStatus, attempts: Attempt[]) => Transition): Promise<RunStatus> {
     const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
     const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
-    const decision = decideTransition(plan, run.status, attempts);
+    const decision = decide(plan, run.status, attempts);
     if (decision.dispatch.length > 0) {
       const outputs = outputsOf(attempts);
       const payload = encodePayload(run.payload, run.contentType);

@@ -42,10 +42,13 @@ export class RunsController {
 
   @Post('undo/:flowId')
   @HttpCode(202)
-  @ApiOperation({ summary: "Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order" })
+  @ApiOperation({
+    summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
+      + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
+  })
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, or already undone' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
   async undo(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Res({ passthrough: true }) res: Response): Promise<UndoResponseDto> {
     const status = await this.executor.requestUndo(flowId);
     res.location(`/api/orchestration/runs/${flowId}`);

@@ -89,6 +89,27 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(again.body.code).toBe('RUN_NOT_UNDOABLE');
     });
 
+    it('retries failed undos on an operator\'s request, after a failed compensation and after a failed undo', async () => {
+      const timeline = (run: { steps: Array<{ action: string; stepName: string; attempt: number; status: string }> }) =>
+        run.steps.filter((s) => s.action === 'UNDO').map((s) => `${s.stepName}#${s.attempt}:${s.status}`);
+      const compensation = await execute(t, 'order', { failAt: 'ship', failUndoAt: 'charge', failUndoAttempts: 1 }).expect(202);
+      expect(timeline(await waitForRun(t, compensation.body.flowId, 'COMPENSATION_FAILED')))
+        .toEqual(['charge#1:FAILED', 'reserve#1:SUCCEEDED']);
+      const retry = await t.http.post(`/api/orchestration/undo/${compensation.body.flowId}`).expect(202);
+      expect(retry.body.status).toBe('COMPENSATING');
+      const compensated = await waitForRun(t, compensation.body.flowId, 'FAILED');
+      expect(timeline(compensated)).toEqual(['charge#1:FAILED', 'reserve#1:SUCCEEDED', 'charge#2:SUCCEEDED']);
+      expect(compensated.events.map((e: { kind: string }) => e.kind)).toContain('UNDO_RETRY_REQUESTED');
+
+      const completed = await execute(t, 'order', { failUndoAt: 'reserve', failUndoAttempts: 1 }).expect(202);
+      await waitForRun(t, completed.body.flowId, 'COMPLETED');
+      await t.http.post(`/api/orchestration/undo/${completed.body.flowId}`).expect(202);
+      await waitForRun(t, completed.body.flowId, 'UNDO_FAILED');
+      await t.http.post(`/api/orchestration/undo/${completed.body.flowId}`).expect(202);
+      expect(timeline(await waitForRun(t, completed.body.flowId, 'UNDONE')))
+        .toEqual(['ship#1:SUCCEEDED', 'charge#1:SUCCEEDED', 'reserve#1:FAILED', 'reserve#2:SUCCEEDED']);
+    });
+
     it('refuses to undo a running run, and an unknown one', async () => {
       const { body } = await execute(t, 'order', { silentAt: 'reserve' }).expect(202);
       const res = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);

@@ -1,0 +1,48 @@
+import { decideTransition } from './decide-transition';
+import type { Attempt, Plan, PlanStep } from './plan';
+import { canRetryUndos, retryFailedUndos } from './retry-undos';
+import type { StepAction, StepRunStatus } from './run-status';
+
+const step = (name: string, seq: number, extra: Partial<PlanStep> = {}): PlanStep =>
+  ({ name, seq, undoable: true, retry: null, ...extra });
+const plan: Plan = { type: 'sequential', steps: [step('a', 1), step('b', 2), step('c', 3)] };
+const at = (stepName: string, action: StepAction, status: StepRunStatus, attempt = 1): Attempt =>
+  ({ stepName, action, status, attempt });
+const names = (t: { dispatch: { stepName: string; action: string; attempt: number }[] }) =>
+  t.dispatch.map((d) => `${d.action}:${d.stepName}#${d.attempt}`);
+
+describe('retryFailedUndos', () => {
+  // c failed; b's undo failed; a's undo succeeded: the run ended COMPENSATION_FAILED.
+  const compensationFailed = [
+    at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED'),
+    at('b', 'UNDO', 'FAILED'), at('a', 'UNDO', 'SUCCEEDED'),
+  ];
+
+  it('gives each failed undo one more attempt and resumes compensating', () => {
+    const t = retryFailedUndos(plan, 'COMPENSATION_FAILED', compensationFailed);
+    expect([t.status, names(t)]).toEqual(['COMPENSATING', ['UNDO:b#2']]);
+  });
+
+  it('ends the run as compensation would have: FAILED once the retried undo succeeds, COMPENSATION_FAILED if it fails again', () => {
+    const retried = (status: StepRunStatus) => [...compensationFailed, at('b', 'UNDO', status, 2)];
+    expect(decideTransition(plan, 'COMPENSATING', retried('SUCCEEDED')).status).toBe('FAILED');
+    expect(decideTransition(plan, 'COMPENSATING', retried('FAILED')).status).toBe('COMPENSATION_FAILED');
+    expect(names(retryFailedUndos(plan, 'COMPENSATION_FAILED', retried('FAILED')))).toEqual(['UNDO:b#3']);
+  });
+
+  it('resumes an operator undo that ended UNDO_FAILED', () => {
+    const attempts = [...['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED')),
+      at('c', 'UNDO', 'SUCCEEDED'), at('b', 'UNDO', 'TIMED_OUT', 3), at('a', 'UNDO', 'FAILED')];
+    const t = retryFailedUndos(plan, 'UNDO_FAILED', attempts);
+    expect([t.status, names(t)]).toEqual(['UNDOING', ['UNDO:b#4', 'UNDO:a#2']]);
+  });
+
+  it('applies only to runs whose undo failed', () => {
+    expect(canRetryUndos('COMPENSATION_FAILED')).toBe(true);
+    expect(canRetryUndos('UNDO_FAILED')).toBe(true);
+    for (const status of ['RUNNING', 'COMPLETED', 'FAILED', 'UNDONE', 'COMPENSATING'] as const) {
+      expect(canRetryUndos(status)).toBe(false);
+      expect(retryFailedUndos(plan, status, compensationFailed)).toEqual({ status, dispatch: [] });
+    }
+  });
+});

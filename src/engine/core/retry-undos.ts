@@ -1,0 +1,29 @@
+import { latestAttempts, latestOf } from './latest-attempts';
+import type { Attempt, Plan } from './plan';
+import type { RunStatus } from './run-status';
+import type { Transition } from './decide-transition';
+import { outcomeOf } from './step-outcome';
+
+/** What an operator's undo of a run whose undo already failed resumes as. */
+const RESUMES: Partial<Record<RunStatus, RunStatus>> = { COMPENSATION_FAILED: 'COMPENSATING', UNDO_FAILED: 'UNDOING' };
+
+export const canRetryUndos = (status: RunStatus): boolean => status in RESUMES;
+
+/**
+ * An operator's second chance for undos that ran out of attempts: each gets one more attempt, and
+ * the run goes back to unwinding (COMPENSATING or UNDOING), so decideTransition then finishes it as
+ * usual. Each request gives each failed undo exactly one more attempt: its retry policy was spent.
+ * The retries go out together (listed top of the stack first): each failed undo already had its
+ * turn in the stack's order, and everything else on the stack has been undone since.
+ */
+export function retryFailedUndos(plan: Plan, status: RunStatus, attempts: Attempt[]): Transition {
+  const resumed = RESUMES[status];
+  if (!resumed) return { status, dispatch: [] };
+  const latest = latestAttempts(attempts);
+  const dispatch = [...plan.steps].sort((x, y) => y.seq - x.seq).flatMap((step) => {
+    const undo = latestOf(latest, step.name, 'UNDO');
+    if (!undo || outcomeOf(step, undo) !== 'failed') return [];
+    return [{ stepName: step.name, action: 'UNDO' as const, attempt: undo.attempt + 1, delayMs: 0 }];
+  });
+  return { status: resumed, dispatch };
+}
