@@ -19,8 +19,8 @@ export class TemplateRepository {
       .findOne({ where: { orchName }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findByName(orchName: string, m: EntityManager = this.dataSource.manager): Promise<OrchestrationTemplateEntity | null> {
-    return m.getRepository(OrchestrationTemplateEntity).findOneBy({ orchName });
+  findByName(orchName: string): Promise<OrchestrationTemplateEntity | null> {
+    return this.dataSource.getRepository(OrchestrationTemplateEntity).findOneBy({ orchName });
   }
 
   versionHash(m: EntityManager, template: OrchestrationTemplateEntity): Promise<string | undefined> {
@@ -52,8 +52,8 @@ export class TemplateRepository {
     Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
   }
 
-  async typeOfVersion(templateId: string, version: number, m: EntityManager = this.dataSource.manager): Promise<TemplateType> {
-    const v = await m.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
+  async typeOfVersion(templateId: string, version: number): Promise<TemplateType> {
+    const v = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
     return v.type;
   }
 

@@ -17,7 +17,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]        (each option also as an environment variable, e.g. BENCH_DRIVERS=kafka)
   --drivers memory,rabbitmq,kafka   drivers to run (default: all three)               BENCH_DRIVERS
-  --quick                           short windows, fewer points (~2 min for all)     BENCH_QUICK=true
+  --quick                           short windows, fewer points (~2-3 min for all)   BENCH_QUICK=true
   --window-ms N --warmup-ms N       measurement window and warm-up per point         BENCH_WINDOW_MS, BENCH_WARMUP_MS
   --windows N                       windows (repetitions) per point (default 3)      BENCH_WINDOWS
   --concurrencies 1,8,32,64         closed-loop points; 1 is scenario (a)            BENCH_CONCURRENCIES

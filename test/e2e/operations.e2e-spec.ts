@@ -20,11 +20,15 @@ describe('operations: health, metrics, docs, correlation ids, definitions', () =
     const res = await t.http.get('/api/orchestration/health').expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.details.database.status).toBe('up');
+    expect(res.body.details.messaging.status).toBe('up');
+    expect(res.body.details.healer.status).toBe('up');
   });
 
   it('serves Prometheus metrics', async () => {
     const res = await t.http.get('/metrics').expect(200);
-    expect(res.text).toContain('baton_registrations_total');
+    // Sample lines, not just the HELP text prom-client prints for every registered metric.
+    expect(res.text).toMatch(/baton_registrations_total\{[^}]*outcome="CREATED"[^}]*\} 1/);
+    expect(res.text).toMatch(/baton_registrations_total\{[^}]*outcome="REJECTED"[^}]*\} 1/);
     expect(res.text).toContain('process_resident_memory_bytes');
   });
 

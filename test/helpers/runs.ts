@@ -1,14 +1,14 @@
+import { isTerminal, RunStatus } from '../../src/engine/core/run-status';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import type { TestApp } from './test-app';
 
 /** Polls a run until it reaches `status` (or any terminal status when `status` is omitted). */
 export async function waitForRun(t: TestApp, flowId: string, status?: string, timeoutMs = 10_000): Promise<RunDetailDto> {
-  const terminal = ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED'];
   const deadline = Date.now() + timeoutMs;
   let last = {} as RunDetailDto;
   while (Date.now() < deadline) {
     last = (await t.http.get(`/api/orchestration/runs/${flowId}`)).body;
-    if (status ? last.status === status : terminal.includes(last.status)) return last;
+    if (status ? last.status === status : isTerminal(last.status as RunStatus)) return last;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`run ${flowId} is ${last.status}, expected ${status ?? 'a terminal status'}: ${JSON.stringify(last)}`);

@@ -19,7 +19,7 @@ export class OrchestrationRunEntity {
   @Column({ name: 'payload_hash', type: 'varchar', length: 64 }) payloadHash!: string;
   @Column({ name: 'failed_step', type: 'varchar', length: 200, nullable: true }) failedStep!: string | null;
   @Column({ type: 'text', nullable: true }) error!: string | null;
-  /** Bumped by every transition: the row lock that serializes a run's transitions. */
+  /** Bumped by every transition; a transition's write applies only if it is still the version it read. */
   @Column({ type: 'int', default: 0 }) version!: number;
   /** For WAITING_FOR_WORKERS: when the run gives up waiting. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;

@@ -1,7 +1,7 @@
 import type { ClassifiedStatus } from '../job-phase';
 
-export const AWX_ACTIVE_STATUSES = ['new', 'pending', 'waiting', 'running'] as const;
-export const AWX_FAILED_STATUSES = ['failed', 'error', 'canceled'] as const;
+const AWX_ACTIVE_STATUSES = ['new', 'pending', 'waiting', 'running'] as const;
+const AWX_FAILED_STATUSES = ['failed', 'error', 'canceled'] as const;
 
 /**
  * AWX job / workflow job status → phase. new, pending, waiting, running are in progress;
@@ -13,8 +13,4 @@ export function classifyAwxStatus(status: string | null | undefined): Classified
   if (s === 'successful') return { phase: 'SUCCESS' };
   if ((AWX_FAILED_STATUSES as readonly string[]).includes(s)) return { phase: 'FAILURE', reason: `status ${s}` };
   return { phase: 'IN_PROGRESS', unknown: true };
-}
-
-export function isAwxActive(status: string | null | undefined): boolean {
-  return classifyAwxStatus(status).phase === 'IN_PROGRESS';
 }

@@ -1,4 +1,4 @@
-import { classifyOoStatus, isOoActive } from './oo-status';
+import { classifyOoStatus } from './oo-status';
 
 describe('classifyOoStatus', () => {
   it.each(['RUNNING', 'PENDING_PAUSE', 'PENDING_CANCEL'])('%s is in progress', (s) => {
@@ -32,10 +32,5 @@ describe('classifyOoStatus', () => {
 
   it('keeps polling an unknown status, flagged', () => {
     expect(classifyOoStatus('WHATEVER', null)).toEqual({ phase: 'IN_PROGRESS', unknown: true });
-  });
-
-  it('knows which executions can still be cancelled', () => {
-    expect(['RUNNING', 'PAUSED', 'PENDING_PAUSE'].every(isOoActive)).toBe(true);
-    expect(['COMPLETED', 'CANCELED', 'SYSTEM_FAILURE'].some(isOoActive)).toBe(false);
   });
 });

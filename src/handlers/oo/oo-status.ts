@@ -28,8 +28,3 @@ export function classifyOoStatus(
   if (s === 'SYSTEM_FAILURE' || s === 'CANCELED') return { phase: 'FAILURE', reason: `status ${s}` };
   return { phase: 'IN_PROGRESS', unknown: true };
 }
-
-export function isOoActive(status: string | null | undefined): boolean {
-  const phase = classifyOoStatus(status, null).phase;
-  return phase === 'IN_PROGRESS' || phase === 'WAITING_FOR_OPERATOR';
-}

@@ -58,7 +58,7 @@ export class OutboxRelay {
   }
 
   /**
-   * Call right after the transaction that appended `records` committed. Resolves once they are
+   * Call right after the write (transaction or statement) that appended `records` committed. Resolves once they are
    * published, or left to the sweep; never rejects. Delayed rows are left to the sweep.
    */
   publishNow(records: OutboxRecord[]): Promise<void> {
@@ -145,7 +145,8 @@ export class OutboxRelay {
       this.lastPrune = Date.now();
       await this.prune();
     }
-    await this.backlog();
+    // Not between back-to-back batches while catching up: the gauges only need the settled figure.
+    if (!more) await this.backlog();
     return more;
   }
 

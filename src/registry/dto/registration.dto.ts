@@ -14,14 +14,6 @@ export class RegistrationResultDto {
   unknownSteps?: string[];
 }
 
-export const REGISTRATION_EXAMPLE_YAML = `orchName: tenantCreation
-as: initiator
-type: sequential
-steps:
-  - {seq: 1, name: createRealm, objectType: String}
-  - {seq: 2, name: createClient, objectType: String}
-`;
-
 export const REGISTRATION_BODY_SCHEMA = {
   description: 'An initiator or worker registration document, as JSON or YAML',
   schema: {

@@ -1,10 +1,10 @@
+import { TERMINAL_RUN_STATUSES } from '../../../src/engine/core/run-status';
+
 /** The memory host's consumer group on the status topic. */
 export const HOST_STATUS_GROUP = 'bench-observer';
 
-export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED'];
-
 export function isTerminal(status: string): boolean {
-  return TERMINAL_STATUSES.includes(status);
+  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
 }
 
 /** Memory host → parent: a run ended (besides the worker's stats answers). */

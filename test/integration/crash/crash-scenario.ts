@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { TERMINAL_RUN_STATUSES } from '../../../src/engine/core/run-status';
 import type { FlowSpec } from '../../bench/harness/deployment';
 import { Deployment } from '../../bench/harness/deployment';
 import type { Delivery } from '../../bench/harness/echo';
@@ -87,7 +88,6 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   }
 }
 
-const TERMINAL = ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED'];
 
 /** Runs the crash scenario and returns everything the checks need. */
 export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
@@ -111,7 +111,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     let open = flowIds.length;
     while (Date.now() < deadline) {
       const rows = await query<{ n: number }>(d.db.url,
-        `SELECT count(*)::int AS n FROM orchestration_run WHERE flow_id = ANY($1) AND status <> ALL($2)`, [flowIds, TERMINAL]);
+        `SELECT count(*)::int AS n FROM orchestration_run WHERE flow_id = ANY($1) AND status <> ALL($2)`, [flowIds, TERMINAL_RUN_STATUSES]);
       open = rows[0].n;
       if (open === 0) break;
       await sleep(500);

@@ -1,10 +1,9 @@
 import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
 
 /**
- * The last offset each partition's handlers finished, for the final commit when the consumer
- * stops. Commits otherwise happen at most once a second (kafkajs's per-batch commit halves the
- * throughput), so without it a stop between two batches would hand up to a second of already
- * handled messages to the next consumer again.
+ * The last offset each partition's handlers finished: what the next commit sends. Commits happen
+ * once a second and on stop (kafkajs's per-batch commit halves the throughput), so a stop between
+ * two timer commits still hands no already handled message to the next consumer.
  */
 export class ResolvedOffsets {
   private readonly resolved = new Map<number, string>();
