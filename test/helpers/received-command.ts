@@ -13,6 +13,10 @@ export interface ReceivedCommand {
   action: 'DO' | 'UNDO';
   attempt: number;
   commandId: string;
+  /** Stable per (flowId, step, action) across retries and redeliveries. */
+  idempotencyKey: string;
+  /** ISO time after which the attempt is void. */
+  deadline: string;
   /** Also in the x-correlation-id header, which the echo worker falls back to. */
   correlationId?: string;
   payload: {

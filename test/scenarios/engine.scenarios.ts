@@ -181,6 +181,11 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']);
       await legacyReply('reply-2', 'SUCCESS');
       await waitForRun(t, body.flowId, 'COMPLETED');
+      // Both attempts carried one idempotency key (the effect's), each its own commandId and deadline.
+      const sent = worker.commands.filter((c) => c.flowId === body.flowId);
+      expect(sent.map((c) => c.idempotencyKey)).toEqual([`${body.flowId}:one:DO`, `${body.flowId}:one:DO`]);
+      expect(new Set(sent.map((c) => c.commandId)).size).toBe(2);
+      expect(sent.every((c) => Date.parse(c.deadline) > Date.now())).toBe(true);
     });
 
     it('acts on what another engine instance wrote to a run this one has cached', async () => {

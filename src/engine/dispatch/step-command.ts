@@ -9,7 +9,7 @@ export interface StepCommand {
   stepName: string;
   action: StepAction;
   attempt: number;
-  /** Unique per attempt: workers use it to count (and dedupe) effects. */
+  /** Unique per attempt: identifies one delivery of one attempt (a retry gets a new one). */
   commandId: string;
   objectType: string;
   /** The run payload: parsed JSON when the run was started with JSON, else a string (base64 for binary). */
@@ -34,4 +34,9 @@ export abstract class StepDispatcher {
   abstract readonly type: string;
   /** Returns where the command went (a topic, a connection name), for the step run's `target`. */
   abstract dispatch(changes: RunChanges, command: StepCommand): Promise<string>;
+}
+
+/** Stable per (flowId, step, action), the same for every attempt: the key of the step's effect. */
+export function idempotencyKeyOf(c: Pick<StepCommand, 'flowId' | 'stepName' | 'action'>): string {
+  return `${c.flowId}:${c.stepName}:${c.action}`;
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import type { RunChanges } from '../run-changes';
 import { WorkerDirectory } from '../worker-directory';
-import { StepCommand, StepDispatcher } from './step-command';
+import { idempotencyKeyOf, StepCommand, StepDispatcher } from './step-command';
 
 /** Sends DO/UNDO commands to a registered worker's topic, through the outbox. */
 @Injectable()
@@ -21,6 +21,10 @@ export class WorkerStepDispatcher extends StepDispatcher {
       flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt,
       commandId: c.commandId, objectType: c.objectType, payload: c.payload, payloadEncoding: c.payloadEncoding,
       outputs: c.outputs, correlationId: c.correlationId,
+      // Stable across retries and redeliveries: what a worker deduplicates its effects by.
+      idempotencyKey: idempotencyKeyOf(c),
+      // After this the attempt is void (the healer retries or fails it): workers drop it.
+      deadline: new Date(c.notBefore.getTime() + c.timeoutSeconds * 1000).toISOString(),
     };
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();

@@ -1,0 +1,11 @@
+import type { Role } from './role';
+
+/** Who is calling, as proven by an API key or a verified JWT (or the loopback-only `anonymous`). */
+export interface Principal {
+  /** The key's public prefix, or the token's subject: safe to log and audit. */
+  id: string;
+  kind: 'api-key' | 'jwt' | 'anonymous';
+  roles: Role[];
+  /** The proven service name of a `service` principal. */
+  service?: string;
+}

@@ -1,0 +1,29 @@
+import { QueryFailedError } from 'typeorm';
+import { isInfrastructureError } from './infrastructure-error';
+
+const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+
+describe('isInfrastructureError', () => {
+  it.each([
+    ['a refused connection', pgError('ECONNREFUSED')],
+    ['an admin shutdown (57P01)', pgError('57P01', 'terminating connection due to administrator command')],
+    ['a connection exception (08006)', pgError('08006')],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
+    ['a TypeORM error wrapping a refused connection', new QueryFailedError('SELECT 1', [], pgError('ECONNREFUSED'))],
+    ['an error whose cause is a reset', new Error('publish failed', { cause: pgError('ECONNRESET') })],
+    ['a Kafka connection error', Object.assign(new Error('down'), { name: 'KafkaJSConnectionError' })],
+  ])('is true for %s', (_what, error) => {
+    expect(isInfrastructureError(error)).toBe(true);
+  });
+
+  it.each([
+    ['a unique violation', pgError('23505')],
+    ['a value out of range', new QueryFailedError('SELECT', [], pgError('22003', 'bigint out of range'))],
+    ['a plain error', new Error('cannot parse')],
+    ['nothing', undefined],
+    ['a string', 'ECONNREFUSED'],
+  ])('is false for %s', (_what, error) => {
+    expect(isInfrastructureError(error)).toBe(false);
+  });
+});

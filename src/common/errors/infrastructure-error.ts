@@ -1,0 +1,30 @@
+/**
+ * Whether an error says a dependency (the database, the broker) is unreachable or going away,
+ * rather than anything about the request or message being processed. Such failures are retried
+ * (consumers pause, HTTP answers 503 with Retry-After); they are never a reason to dead-letter.
+ */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
+// PostgreSQL SQLSTATEs: class 08 is connection exceptions; 57P01-03 shutdowns and start-up; 53300 too many connections.
+const PG_STATES = /^(08|57P0[123]$|53300$)/;
+const MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Connection is closed/i,
+  /the database system is (starting up|shutting down)/i,
+];
+const KAFKA_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+
+export function isInfrastructureError(error: unknown): boolean {
+  // TypeORM wraps the driver's error (driverError); other libraries use `cause`. Walk a few levels.
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code))) return true;
+    if (typeof name === 'string' && KAFKA_NAMES.has(name)) return true;
+    if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
