@@ -87,3 +87,31 @@ describe('deliverInPlace', () => {
     expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
   });
 });
+
+describe('deliverInPlace during an outage', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('retries the same attempt while the database is unreachable, then applies it: nothing dead-lettered', async () => {
+    const { opts, letters } = options({ maxDeliveries: 2 });
+    const failures: number[] = [];
+    const attempts: number[] = [];
+    const outcome = await deliverInPlace(message, async (m) => {
+      attempts.push(m.deliveryAttempt);
+      if (attempts.length <= 4) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    }, { ...opts, onFailure: (m) => failures.push(m.deliveryAttempt) });
+    expect(outcome).toEqual({ acked: true });
+    expect(attempts).toEqual([1, 1, 1, 1, 1]);
+    expect(failures).toEqual([]);
+    expect(letters).toHaveLength(0);
+  });
+
+  it('hands the message back uncounted when the consumer stops during an outage', async () => {
+    let stopping = false;
+    const { opts } = options({ stopping: () => stopping });
+    const outcome = await deliverInPlace({ ...message, deliveryAttempt: 2 }, async () => {
+      stopping = true;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), {});
+    }, opts);
+    expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
+  });
+});

@@ -34,25 +34,38 @@ export async function deliverInPlace(
 ): Promise<DeliveryOutcome> {
   const { metrics, logger } = options;
   let message = first;
+  let outageRetries = 0;
   for (;;) {
     try {
       await handler(message);
       metrics.consumed.inc({ topic: message.topic });
       return { acked: true };
     } catch (error) {
-      options.onFailure?.(message);
-      const decision = decideAfterFailure(error, message.deliveryAttempt, options.maxDeliveries);
-      if (decision.action === 'dead-letter') {
-        return deadLetter(message, decision.reason, options);
+      const decision = decideAfterFailure(error, message.deliveryAttempt, options.maxDeliveries, outageRetries);
+      if (decision.action === 'wait-for-dependency') {
+        logDependencyWait(logger, message, error, outageRetries++);
+      } else {
+        outageRetries = 0;
+        options.onFailure?.(message);
+        if (decision.action === 'dead-letter') return deadLetter(message, decision.reason, options);
+        metrics.redelivered.inc({ topic: message.topic });
+        logger.debug(`Redelivering ${message.id} on ${message.topic} (attempt ${message.deliveryAttempt} failed: ${errorMessage(error)})`);
       }
-      metrics.redelivered.inc({ topic: message.topic });
-      logger.debug(`Redelivering ${message.id} on ${message.topic} (attempt ${message.deliveryAttempt} failed: ${errorMessage(error)})`);
-      if (options.stopping()) return { acked: false, nextAttempt: message.deliveryAttempt + 1 };
+      const unacked = { acked: false as const, nextAttempt: decision.action === 'redeliver' ? message.deliveryAttempt + 1 : message.deliveryAttempt };
+      if (options.stopping()) return unacked;
       await sleep(decision.delayMs);
-      if (options.stopping()) return { acked: false, nextAttempt: message.deliveryAttempt + 1 };
-      message = { ...message, deliveryAttempt: message.deliveryAttempt + 1 };
+      if (options.stopping()) return unacked;
+      message = { ...message, deliveryAttempt: unacked.nextAttempt };
     }
   }
+}
+
+/** Once per message and outage at warn level: the rest of the outage's retries are debug noise. */
+export function logDependencyWait(logger: Logger, message: IncomingMessage, error: unknown, outageRetries: number): void {
+  const line = `Dependency unavailable while handling ${message.id} on ${message.topic}: ${errorMessage(error)}; `
+    + 'retrying without counting the attempt';
+  if (outageRetries === 0) logger.warn(line);
+  else logger.debug(line);
 }
 
 async function deadLetter(

@@ -165,6 +165,28 @@ export function describeBrokerContract(driverName: string, makeConfig: MakeConfi
       expect(dead.received[0].headers).toMatchObject({ 'x-dead-letter-reason': 'unparseable', 'x-delivery-attempts': '1' });
     });
 
+    it('waits out an unreachable database without counting or dead-lettering, then applies the message', async () => {
+      const { topic, group } = uniqueNames();
+      const dead = collector();
+      await driver.subscribe({ topic: deadLetterTopicOf(topic), group: `${group}-dlq`, handler: dead.handler });
+      const attempts: number[] = [];
+      const applied: string[] = [];
+      await driver.subscribe({
+        topic, group, handler: async (m) => {
+          attempts.push(m.deliveryAttempt);
+          // More outage failures than the dead-letter limit: none of them may count.
+          if (attempts.length <= MAX_DELIVERIES + 1) {
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          }
+          applied.push(m.body.toString());
+        },
+      });
+      await driver.publish([message(topic, 'reply during outage', 'k')]);
+      await expectEventually(() => expect(applied).toEqual(['reply during outage']), { timeoutMs });
+      expect(new Set(attempts)).toEqual(new Set([1]));
+      expect(dead.received).toHaveLength(0);
+    });
+
     it('hands unacknowledged messages to the next consumer after stopAll, losing none', async () => {
       const { topic, group } = uniqueNames();
       const first: string[] = [];

@@ -3,7 +3,8 @@ import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import { deadLetterOf } from '../../delivery/dead-letter';
-import { decideAfterFailure, errorMessage } from '../../delivery/failure-policy';
+import { logDependencyWait } from '../../delivery/deliver-in-place';
+import { decideAfterFailure, errorMessage, type FailureDecision } from '../../delivery/failure-policy';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import type { IncomingMessage, OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
@@ -131,34 +132,49 @@ export class RabbitSubscription {
   }
 
   private async handle(channel: Channel, message: ConsumeMessage, incoming: IncomingMessage): Promise<void> {
-    if (this.stopping) return; // left unacknowledged: it goes back to the queue when the channel closes
+    const { metrics, logger } = this.deps;
+    // While the database is down the message stays here, unacknowledged and uncounted, holding its
+    // prefetch slot: with every slot held the consumer takes nothing new until the outage ends.
+    for (let outageRetries = 0; ; outageRetries++) {
+      // Stopping, or the channel is gone (the broker requeued the message): leave it unacknowledged.
+      if (this.stopping || channel !== this.channel) return;
+      try {
+        await this.subscription.handler(incoming);
+        metrics.consumed.inc({ topic: incoming.topic });
+        settle(channel, message, 'ack');
+        return;
+      } catch (error) {
+        const decision = decideAfterFailure(error, incoming.deliveryAttempt, this.deps.maxDeliveries, outageRetries);
+        if (decision.action !== 'wait-for-dependency') return this.settleFailure(channel, message, incoming, error, decision);
+        logDependencyWait(logger, incoming, error, outageRetries);
+        await sleep(decision.delayMs);
+      }
+    }
+  }
+
+  private async settleFailure(
+    channel: Channel, message: ConsumeMessage, incoming: IncomingMessage, error: unknown,
+    decision: Exclude<FailureDecision, { action: 'wait-for-dependency' }>,
+  ): Promise<void> {
     const { metrics, logger } = this.deps;
     try {
-      await this.subscription.handler(incoming);
-      metrics.consumed.inc({ topic: incoming.topic });
-      settle(channel, message, 'ack');
-      return;
-    } catch (error) {
-      const decision = decideAfterFailure(error, incoming.deliveryAttempt, this.deps.maxDeliveries);
-      try {
-        if (decision.action === 'dead-letter') {
-          const letter = deadLetterOf(incoming, decision.reason);
-          await this.deps.publish(letter);
-          metrics.deadLettered.inc({ topic: incoming.topic });
-          logger.warn(`Dead-lettered ${incoming.id} from ${incoming.topic} to ${letter.topic} after `
-            + `${incoming.deliveryAttempt} attempt(s): ${decision.reason}`);
-        } else {
-          await sleep(decision.delayMs);
-          await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
-          metrics.redelivered.inc({ topic: incoming.topic });
-          logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
-        }
-        settle(channel, message, 'ack');
-      } catch (publishError) {
-        // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
-        logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
-        settle(channel, message, 'requeue');
+      if (decision.action === 'dead-letter') {
+        const letter = deadLetterOf(incoming, decision.reason);
+        await this.deps.publish(letter);
+        metrics.deadLettered.inc({ topic: incoming.topic });
+        logger.warn(`Dead-lettered ${incoming.id} from ${incoming.topic} to ${letter.topic} after `
+          + `${incoming.deliveryAttempt} attempt(s): ${decision.reason}`);
+      } else {
+        await sleep(decision.delayMs);
+        await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
+        metrics.redelivered.inc({ topic: incoming.topic });
+        logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
       }
+      settle(channel, message, 'ack');
+    } catch (publishError) {
+      // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
+      logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
+      settle(channel, message, 'requeue');
     }
   }
 }
