@@ -1,12 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import { lockDataDir } from './data-dir-lock';
 
 /**
  * The embedded default: PGlite in a directory. PGlite does not lock its directory and two
  * processes on one directory lose committed rows (see NOTES), so we hold a lock file for the
- * lifetime of the instance.
+ * lifetime of the instance (see data-dir-lock.ts).
  */
 export class EmbeddedDatabase {
   private constructor(
@@ -17,16 +17,7 @@ export class EmbeddedDatabase {
   static async open(dataDir: string): Promise<EmbeddedDatabase> {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(dir, { lockfilePath: `${dir}/baton.lock`, stale: 15_000, update: 5_000 });
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ELOCKED') {
-        throw new Error(`Data directory ${dir} is in use by another Baton process (lock ${dir}/baton.lock). `
-          + 'Stop it, or set DATA_DIR to another directory.');
-      }
-      throw e;
-    }
+    const release = await lockDataDir(dir);
     try {
       const pglite = await PGlite.create(`${dir}/pgdata`);
       return new EmbeddedDatabase(pglite, release);
