@@ -75,6 +75,12 @@ export class AppConfig {
   /** A worker that names no topic receives its commands on PREFIX + its service name. */
   @IsString() COMMAND_TOPIC_PREFIX: string = 'orchestrator.commands.';
   @IsString() CONSUMER_GROUP: string = 'baton-engine';
+  /**
+   * Where a new consumer group starts on the execution-start and registration topics. These hold
+   * requests, not a log to replay: a new deployment must not start old runs or import old documents.
+   */
+  @IsIn(['latest', 'earliest'])
+  REQUEST_TOPICS_START_AT: 'latest' | 'earliest' = 'latest';
 
   @IsString()
   DEFINITIONS_DIR: string = './definitions';

@@ -23,6 +23,7 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
   onApplicationBootstrap(): Promise<void> {
     return this.consumer.subscribe({
       topic: this.config.TOPIC_REGISTRATION, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+      startAt: this.config.REQUEST_TOPICS_START_AT,
     });
   }
 

@@ -30,6 +30,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
   onApplicationBootstrap(): Promise<void> {
     return this.consumer.subscribe({
       topic: this.config.TOPIC_EXECUTION_START, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+      startAt: this.config.REQUEST_TOPICS_START_AT,
     });
   }
 

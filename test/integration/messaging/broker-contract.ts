@@ -187,6 +187,23 @@ export function describeBrokerContract(driverName: string, makeConfig: MakeConfi
       expect(dead.received).toHaveLength(0);
     });
 
+    it('starts a new group at the latest position when asked: old requests are not replayed', async () => {
+      const { topic, group } = uniqueNames();
+      const warmup = collector(); // makes the topic exist and hold messages, as an old deployment leaves it
+      await driver.subscribe({ topic, group: `${group}-old`, handler: warmup.handler });
+      await driver.publish([message(topic, 'old-1'), message(topic, 'old-2')]);
+      await expectEventually(() => expect(warmup.received).toHaveLength(2), { timeoutMs });
+      const fresh = collector();
+      await driver.subscribe({ topic, group, handler: fresh.handler, startAt: 'latest' });
+      // Kafka resolves the latest offset on the first fetch after the join: publish until one arrives.
+      await expectEventually(async () => {
+        await driver.publish([message(topic, 'new')]);
+        await sleep(200);
+        expect(fresh.bodies()).toContain('new');
+      }, { timeoutMs });
+      expect(fresh.bodies().filter((b) => b.startsWith('old'))).toEqual([]);
+    });
+
     it('hands unacknowledged messages to the next consumer after stopAll, losing none', async () => {
       const { topic, group } = uniqueNames();
       const first: string[] = [];

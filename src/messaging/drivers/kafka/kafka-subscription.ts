@@ -110,7 +110,7 @@ export class KafkaSubscription {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic, fromBeginning: this.subscription.startAt !== 'latest' });
     await consumer.run({
       partitionsConsumedConcurrently: this.deps.partitions,
       eachBatchAutoResolve: false,

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../message';
-import type { ConsumerState } from '../../message-consumer';
+import type { ConsumerState, StartPosition } from '../../message-consumer';
 import { FifoQueue } from '../../delivery/fifo-queue';
 import { GroupDeps, MemoryGroup, StoredMessage } from './memory-group';
 
@@ -31,12 +31,12 @@ export class MemoryTopic {
     for (const group of this.groups.values()) group.enqueue(stored);
   }
 
-  /** The group, created on first use with everything the topic still retains. */
-  group(name: string): MemoryGroup {
+  /** The group, created on first use with everything the topic still retains (unless it starts at the latest). */
+  group(name: string, startAt: StartPosition = 'earliest'): MemoryGroup {
     let group = this.groups.get(name);
     if (!group) {
       group = new MemoryGroup(this.name, name, this.deps);
-      for (const stored of this.retained.toArray()) group.enqueue(stored);
+      if (startAt === 'earliest') for (const stored of this.retained.toArray()) group.enqueue(stored);
       this.groups.set(name, group);
     }
     return group;

@@ -45,9 +45,9 @@ export class MemoryDriver extends MessagingDriver {
     }
   }
 
-  async subscribe({ topic, group, handler }: Subscription): Promise<void> {
+  async subscribe({ topic, group, handler, startAt }: Subscription): Promise<void> {
     if (this.closed) throw new Error('The in-process broker is closed');
-    this.topic(topic).group(group).addConsumer(handler);
+    this.topic(topic).group(group, startAt).addConsumer(handler);
     this.logger.log(`Consuming ${topic} as ${group}`);
   }
 
