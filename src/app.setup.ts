@@ -5,6 +5,8 @@ import { json, raw, text } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { correlate } from './common/logging/correlation';
+import { requestGuard } from './common/validation/request-guard';
 import { AppConfig } from './config/app-config';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -22,7 +24,10 @@ export function configureApp(app: INestApplication): void {
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
   // The bytes as sent are kept too: a run payload is stored exactly as given.
   const keepRaw = (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; };
-  express.use(json({ limit, type: ['application/json', 'application/*+json'], verify: keepRaw }));
+  express.use(correlate);
+  express.use(requestGuard);
+  // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259).
+  express.use(json({ limit, strict: false, type: ['application/json', 'application/*+json'], verify: keepRaw }));
   express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
   express.use(raw({ limit, type: () => true }));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));

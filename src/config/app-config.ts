@@ -99,6 +99,14 @@ export class AppConfig {
   @IsInt() @Min(256)
   AUDIT_MAX_DOCUMENT_BYTES: number = 64 * 1024;
 
+  /** How much of a rejected registration document the audit keeps (plus a hash of all of it). */
+  @IsInt() @Min(0)
+  AUDIT_REJECTED_DOCUMENT_BYTES: number = 4 * 1024;
+
+  /** Audit rows older than this are pruned by the healer. */
+  @IsInt() @Min(1)
+  AUDIT_RETENTION_DAYS: number = 90;
+
   @IsInt() @Min(10)
   OUTBOX_POLL_MS: number = 1000;
 

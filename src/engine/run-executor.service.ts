@@ -8,6 +8,7 @@ import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
 import { findInFlight } from './core/in-flight';
 import { canRetryUndos } from './core/retry-undos';
+import { payloadProblems } from './core/run-payload';
 import { CurrentTemplates } from './current-templates';
 import type { RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
@@ -64,6 +65,8 @@ export class RunExecutor extends StepResultSink {
   }
 
   async start(req: StartRequest): Promise<StartedRun> {
+    const problems = payloadProblems(req.payload, req.contentType);
+    if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched', problems);
     const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
     for (let tries = 1; ; tries++) {

@@ -5,6 +5,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { correlationIdOf } from '../common/logging/correlation';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
@@ -26,7 +27,7 @@ export class RunsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'TEMPLATE_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'IDEMPOTENCY_KEY_REUSED' })
   async execute(
-    @Param('orchName') orchName: string,
+    @Param('orchName', ParseNamePipe) orchName: string,
     @Req() req: Request & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,

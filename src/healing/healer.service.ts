@@ -5,6 +5,7 @@ import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
 import { isStalled, timeoutReason } from './policies';
@@ -12,12 +13,16 @@ import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
 
 const BATCH = 200;
+const DAY_MS = 86_400_000;
+/** Audit rows removed per tick: bounded so one tick never holds a long delete. */
+const PRUNE_BATCH = 5_000;
 
 export interface TickCounts {
   templatesPromoted: number;
   parkedSettled: number;
   stepsTimedOut: number;
   runsRevived: number;
+  auditRowsPruned: number;
 }
 
 export interface HealerStatus {
@@ -47,6 +52,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly stuck: StuckWorkRepository,
     private readonly revivals: RunRevivals,
     private readonly templates: TemplateRepository,
+    private readonly audit: RegistrationAuditRepository,
     private readonly events: RegistrationEvents,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
@@ -81,6 +87,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
+        auditRowsPruned: await this.audit.pruneOlderThan(new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS), PRUNE_BATCH),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts });
       this.metrics.healerTicks.inc({ outcome: 'success' });

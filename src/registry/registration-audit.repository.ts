@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Problem } from '../common/errors/app-error';
 import { PageQueryDto, skipOf } from '../common/pagination';
+import { cutUtf8, fitNullable, fitText } from '../common/validation/fit-text';
+import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { AppConfig } from '../config/app-config';
 import {
   RegistrationAuditEntity, RegistrationOutcome, RegistrationSource,
@@ -20,6 +23,13 @@ export interface AuditEntry {
   document: string;
 }
 
+/** Reasons and problem messages are prose; no client needs more of them than this. */
+const MAX_REASON = 2000;
+
+function fitProblem(problem: Problem): Problem {
+  return { ...problem, path: fitText(problem.path, MAX_REASON), message: fitText(problem.message, MAX_REASON) };
+}
+
 export interface AuditFilter {
   serviceName?: string;
   orchName?: string;
@@ -30,18 +40,37 @@ export interface AuditFilter {
 export class RegistrationAuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
 
-  /** Keeps the raw document, cut at the configured size so a hostile document cannot bloat the table. */
+  /**
+   * Writes the attempt in a form that always fits, so the audit never fails open: every text is
+   * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
+   * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
+   * of all of it.
+   */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
-    const max = this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const bytes = Buffer.from(entry.document, 'utf8');
-    const truncated = bytes.length > max;
+    const max = entry.outcome === 'REJECTED' ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
+    const { text, cut } = cutUtf8(fitText(entry.document, entry.document.length), max);
     await m.getRepository(RegistrationAuditEntity).insert({
-      ...entry,
-      problems: entry.problems?.length ? entry.problems.slice(0, 100) : null,
+      source: entry.source,
+      outcome: entry.outcome,
+      serviceName: fitNullable(entry.serviceName, MAX_NAME_LENGTH),
+      orchName: fitNullable(entry.orchName, MAX_NAME_LENGTH),
+      role: fitNullable(entry.role, 20),
+      reason: fitNullable(entry.reason, MAX_REASON),
+      problems: entry.problems?.length ? entry.problems.slice(0, 100).map(fitProblem) : null,
       templateVersion: entry.templateVersion ?? null,
-      document: truncated ? bytes.subarray(0, max).toString('utf8') : entry.document,
-      documentTruncated: truncated,
+      document: text,
+      documentTruncated: cut,
+      documentSha256: createHash('sha256').update(entry.document, 'utf8').digest('hex'),
     });
+  }
+
+  /** Retention (AUDIT_RETENTION_DAYS): removes rows older than the cut-off, a batch at a time. */
+  async pruneOlderThan(cutoff: Date, batch: number): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `DELETE FROM registration_audit WHERE id IN (SELECT id FROM registration_audit WHERE created_at < $1 ORDER BY id LIMIT $2) RETURNING id`,
+      [cutoff, batch],
+    );
+    return rows.length;
   }
 
   list(filter: AuditFilter, page: PageQueryDto): Promise<[RegistrationAuditEntity[], number]> {

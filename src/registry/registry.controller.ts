@@ -5,6 +5,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
@@ -51,7 +52,7 @@ export class RegistryController {
   @ApiOperation({ summary: 'One template with all its versions and its registered workers' })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  template(@Param('orchName') orchName: string): Promise<TemplateDetailDto> {
+  template(@Param('orchName', ParseNamePipe) orchName: string): Promise<TemplateDetailDto> {
     return this.queries.template(orchName);
   }
 

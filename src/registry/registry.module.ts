@@ -14,6 +14,6 @@ import { TemplateRepository } from './template.repository';
     RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
     DefinitionsLoader, RegistrationConsumer,
   ],
-  exports: [RegistryService, TemplateRepository, RegistrationEvents],
+  exports: [RegistryService, TemplateRepository, RegistrationEvents, RegistrationAuditRepository],
 })
 export class RegistryModule {}

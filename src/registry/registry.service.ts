@@ -32,6 +32,16 @@ export interface RegistrationResult {
   unknownSteps?: string[];
 }
 
+/** The document as text for the audit. A parsed body too deep to serialise is kept as a note, not lost in a throw. */
+function documentText(body: RegistrationRequest['body'] | undefined): string {
+  if (typeof body !== 'object' || Buffer.isBuffer(body)) return String(body ?? '');
+  try {
+    return JSON.stringify(body) ?? '';
+  } catch {
+    return '(a JSON body too deeply nested to store)';
+  }
+}
+
 /**
  * The one path every registration takes, from REST, a topic or a definitions file: validate,
  * apply (versioning, ownership, objectType checks, readiness) and audit, accepted or not.
@@ -50,10 +60,8 @@ export class RegistryService {
   ) {}
 
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
-    const raw = typeof request.body === 'object' && !Buffer.isBuffer(request.body)
-      ? JSON.stringify(request.body) : String(request.body ?? '');
     const validation = validateRegistration(request.body ?? '', request.contentType, { maxBytes: this.config.REGISTRATION_MAX_BYTES });
-    const base = { source: request.source, document: raw };
+    const base = { source: request.source, document: documentText(request.body) };
     if (!validation.ok) {
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', validation.problems);
       await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null });

@@ -3,6 +3,10 @@ import type { Request, Response } from 'express';
 import { correlationIdOf } from '../logging/correlation';
 import { AppError } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-code';
+import { isInfrastructureError } from './infrastructure-error';
+
+/** How long a client should wait before retrying a request that met an outage. */
+const RETRY_AFTER_SECONDS = 5;
 
 interface Body {
   code: string;
@@ -27,11 +31,22 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(error);
-    if (status >= 500) this.logger.error({ err: error, correlationId: correlationIdOf(req) }, 'request failed');
-    res.status(status).json({ ...body, correlationId: correlationIdOf(req) });
+    const correlationId = correlationIdOf(req);
+    if (status === 503) {
+      // A dependency is down, not the request at fault: the client should try again shortly.
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      this.logger.warn({ err: error, correlationId }, 'request failed: a dependency is unavailable');
+    } else if (status >= 500) {
+      this.logger.error({ err: error, correlationId }, 'request failed');
+    }
+    if (correlationId && !res.getHeader('X-Correlation-ID')) res.setHeader('X-Correlation-ID', correlationId);
+    res.status(status).json({ ...body, correlationId });
   }
 
   private toBody(error: unknown): [number, Body] {
+    if (isInfrastructureError(error)) {
+      return [503, { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency (database or broker) is unavailable; retry later' }];
+    }
     if (error instanceof AppError) {
       const body: Body = { code: error.code, message: error.message };
       if (error.problems.length) body.problems = error.problems;

@@ -1,4 +1,4 @@
-import { encodePayload } from './run-payload';
+import { encodePayload, payloadProblems, RUN_PAYLOAD_MAX_DEPTH } from './run-payload';
 
 describe('encodePayload', () => {
   it('embeds JSON as JSON', () => {
@@ -12,5 +12,35 @@ describe('encodePayload', () => {
 
   it('hands over broken JSON as text', () => {
     expect(encodePayload(Buffer.from('{oops'), 'application/json').payloadEncoding).toBe('text');
+  });
+});
+
+const nestedJson = (depth: number) => Buffer.from(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
+
+describe('payloadProblems', () => {
+  it('accepts any JSON text, scalars included, and any non-JSON body', () => {
+    for (const text of ['"x"', '42', 'null', 'true', '[]', '{"a":{"b":[1]}}']) {
+      expect(payloadProblems(Buffer.from(text), 'application/json')).toEqual([]);
+    }
+    expect(payloadProblems(nestedJson(5000), 'application/octet-stream')).toEqual([]);
+  });
+
+  it(`refuses JSON nested deeper than ${RUN_PAYLOAD_MAX_DEPTH} levels, which a command could not carry`, () => {
+    expect(payloadProblems(nestedJson(RUN_PAYLOAD_MAX_DEPTH), 'application/json')).toEqual([]);
+    expect(payloadProblems(nestedJson(5000), 'application/json')).toEqual([
+      { path: `body${'[0]'.repeat(RUN_PAYLOAD_MAX_DEPTH)}`, message: `nested deeper than ${RUN_PAYLOAD_MAX_DEPTH} levels` },
+    ]);
+  });
+
+  it('refuses a JSON \\u0000, which cannot be stored as step output or jsonb', () => {
+    expect(payloadProblems(Buffer.from('{"a":"x\\u0000"}'), 'application/json')).toEqual([
+      { path: 'body.a', message: 'contains a NUL character (at 1), which cannot be stored' },
+    ]);
+  });
+});
+
+describe('encodePayload of a payload stored before the depth check', () => {
+  it('hands it over as text rather than fail to serialise it', () => {
+    expect(encodePayload(nestedJson(5000), 'application/json').payloadEncoding).toBe('text');
   });
 });

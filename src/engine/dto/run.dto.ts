@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
 import { RUN_STATUSES } from '../core/run-status';
 
 export class ExecuteResponseDto {
@@ -18,10 +19,12 @@ export class UndoResponseDto {
 }
 
 export class RunQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
   @ApiPropertyOptional({ enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: (typeof RUN_STATUSES)[number];
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or after (ISO 8601, year 0001 to 9999)' })
+  @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) from?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before (ISO 8601, year 0001 to 9999)' })
+  @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) to?: Date;
   @ApiPropertyOptional({ description: 'Only runs that are not finished, with what each is waiting for' })
   @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean() stuck?: boolean;
 }

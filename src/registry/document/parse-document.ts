@@ -1,8 +1,10 @@
 import type { Problem } from '../../common/errors/app-error';
+import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { detectFormat } from './content-type';
 import { DOCUMENT_PATH, type ParseOutcome } from './document-path';
 import { checkJsonValue, parseJson } from './parse-json';
 import { parseYaml } from './parse-yaml';
+import { MAX_NESTING } from './safe-keys';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -15,6 +17,9 @@ export function parseDocument(raw: string | Buffer | object, contentType: string
   const outcome = typeof raw === 'string' || Buffer.isBuffer(raw) ? parseText(raw, contentType, maxBytes) : parseObject(raw, maxBytes);
   if (!outcome.ok) return outcome;
   const { value, locate } = outcome;
+  // Nesting is already capped by the parsers; what is left is text PostgreSQL cannot store.
+  const unstorable = jsonShapeProblems(value, '', { maxDepth: MAX_NESTING + 1 });
+  if (unstorable.length) return { ok: false, problems: unstorable.map((p) => ({ ...p, path: p.path || DOCUMENT_PATH })) };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const problem: Problem = { path: DOCUMENT_PATH, message: `the document must be a map (with orchName, as, steps), found ${kindOf(value)}` };
     return { ok: false, problems: [{ ...problem, ...locate?.([]) }] };

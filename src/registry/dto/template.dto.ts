@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
 
 export class TemplateSummaryDto {
   @ApiProperty() orchName!: string;
@@ -61,13 +62,13 @@ export class TemplateQueryDto extends PageQueryDto {
 }
 
 export class WorkerQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() serviceName?: string;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) serviceName?: string;
 }
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() serviceName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) serviceName?: string;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
   @ApiPropertyOptional({ enum: ['ACCEPTED', 'UNCHANGED', 'REJECTED'] })
   @IsOptional() @IsIn(['ACCEPTED', 'UNCHANGED', 'REJECTED']) outcome?: 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
 }
@@ -84,6 +85,7 @@ export class AuditEntryDto {
   @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
   @ApiProperty({ nullable: true, type: String }) document!: string | null;
   @ApiProperty() documentTruncated!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the whole document as received' }) documentSha256!: string | null;
   @ApiProperty() createdAt!: Date;
 }
 

@@ -16,8 +16,10 @@ export class RegistrationAuditEntity {
   @Column({ type: 'text', nullable: true }) reason!: string | null;
   @Column({ type: 'jsonb', nullable: true }) problems!: Problem[] | null;
   @Column({ name: 'template_version', type: 'int', nullable: true }) templateVersion!: number | null;
-  /** The raw document, cut at AUDIT_MAX_DOCUMENT_BYTES. */
+  /** The raw document, cut at AUDIT_MAX_DOCUMENT_BYTES (AUDIT_REJECTED_DOCUMENT_BYTES when rejected). */
   @Column({ type: 'text', nullable: true }) document!: string | null;
   @Column({ name: 'document_truncated', type: 'boolean', default: false }) documentTruncated!: boolean;
+  /** SHA-256 of the whole document as received, so a cut document can still be matched. */
+  @Column({ name: 'document_sha256', type: 'varchar', length: 64, nullable: true }) documentSha256!: string | null;
   @Index() @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

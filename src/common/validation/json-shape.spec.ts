@@ -1,0 +1,32 @@
+import { jsonShapeProblems } from './json-shape';
+
+const nested = (depth: number): unknown => {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) value = i % 2 ? { k: value } : [value];
+  return value;
+};
+
+describe('jsonShapeProblems', () => {
+  const limits = { maxDepth: 4 };
+
+  it('accepts scalars, and nesting up to the limit', () => {
+    for (const value of ['x', 42, null, true, nested(4)]) expect(jsonShapeProblems(value, 'payload', limits)).toEqual([]);
+  });
+
+  it('refuses nesting one level past the limit, naming where', () => {
+    expect(jsonShapeProblems({ a: [[{ b: [1] }]] }, 'payload', limits)).toEqual([
+      { path: 'payload.a[0][0].b', message: 'nested deeper than 4 levels' },
+    ]);
+  });
+
+  it('checks a value nested 100,000 deep without overflowing the stack', () => {
+    expect(jsonShapeProblems(nested(100_000), 'payload', limits)).toHaveLength(1);
+  });
+
+  it('names NUL characters in values and keys', () => {
+    expect(jsonShapeProblems({ a: ['ok', 'b\u0000'], 'c\u0000': 1 }, 'payload', limits)).toEqual([
+      { path: 'payload.c\u0000', message: 'key contains a NUL character (at 1), which cannot be stored' },
+      { path: 'payload.a[1]', message: 'contains a NUL character (at 1), which cannot be stored' },
+    ]);
+  });
+});

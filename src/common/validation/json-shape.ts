@@ -1,0 +1,42 @@
+import type { Problem } from '../errors/app-error';
+import { unstorableReason } from './storable-text';
+
+export interface JsonShapeLimits {
+  /** Deepest nesting of arrays and objects (the top level is depth 1). */
+  maxDepth: number;
+}
+
+/**
+ * The problems of a parsed JSON value that would break it later: nesting deeper than the limit
+ * (recursive serialisers overflow the stack on it) and strings or keys PostgreSQL cannot store.
+ * Walks with an explicit stack, so a hostile value cannot overflow this check itself. Stops at
+ * the first few problems: one is enough to refuse the value.
+ */
+export function jsonShapeProblems(value: unknown, root: string, limits: JsonShapeLimits, max = 10): Problem[] {
+  const problems: Problem[] = [];
+  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: value, path: root, depth: 0 }];
+  while (stack.length > 0 && problems.length < max) {
+    const { node, path, depth } = stack.pop()!;
+    if (typeof node === 'string') {
+      const reason = unstorableReason(node);
+      if (reason) problems.push({ path, message: reason });
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (depth + 1 > limits.maxDepth) {
+      problems.push({ path, message: `nested deeper than ${limits.maxDepth} levels` });
+      continue;
+    }
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      const keyPath = path ? `${path}.${key}` : key;
+      const reason = unstorableReason(key);
+      if (reason) problems.push({ path: keyPath, message: `key ${reason}` });
+      else stack.push({ node: child, path: keyPath, depth: depth + 1 });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,30 @@
+import { Transform } from 'class-transformer';
+
+/** Template, step and service names: the length of the columns that hold them. */
+export const MAX_NAME_LENGTH = 200;
+
+/**
+ * Query strings arrive as text. Only plain decimal digits become numbers: `1e300`, `0x10`, `1.0`
+ * and ` 7` stay text and fail @IsInt, so no exponent can smuggle a huge offset into SQL.
+ */
+export const ToStrictInt = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value));
+
+/*
+ * ISO 8601 dates with a four-digit year (0001 to 9999): well inside PostgreSQL's timestamptz range
+ * (4713 BC to 294276 AD), and what clients send. Date-only, or date and time with an optional
+ * fraction and offset.
+ */
+const ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
+
+export const ISO_DATE_MESSAGE = '$property must be an ISO 8601 date or date-time with a year from 0001 to 9999';
+
+/** A valid ISO 8601 date in range becomes a Date; anything else stays as given and fails @IsDate. */
+export const ToIsoDate = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string' || !ISO_DATE.test(value) || value.startsWith('0000')) return value;
+    const date = new Date(value);
+    // Rolls over silently otherwise: 2026-02-31 would become March 3rd.
+    const day = Number(value.slice(8, 10));
+    return Number.isNaN(date.getTime()) || (value.length === 10 && date.getUTCDate() !== day) ? value : date;
+  });

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, type Problem } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-code';
+import { unstorableReason } from './storable-text';
+
+/**
+ * Headers that are stored, with the length of the column that keeps them: a longer value is
+ * refused here with a 400 naming it, instead of failing the insert with a 500.
+ */
+export const HEADER_LIMITS: Readonly<Record<string, number>> = {
+  'x-service-name': 200,
+  'idempotency-key': 255,
+  'content-type': 255,
+};
+/** Longest query value: filters are names (200) or dates; anything longer is not a real request. */
+export const MAX_QUERY_VALUE = 1000;
+
+/**
+ * Refuses, before body parsing and before any route runs, what no route can take: a path or
+ * query that does not decode or carries characters PostgreSQL cannot store, and stored headers
+ * longer than their columns. Each problem names the part of the request it is in.
+ */
+export function requestGuard(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
+  const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req)];
+  next(problems.length ? new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems) : undefined);
+}
+
+function pathProblems(url: string): Problem[] {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const problems: Problem[] = [];
+  for (const segment of path.split('/')) {
+    const decoded = decode(segment);
+    if (decoded === undefined) problems.push({ path: 'path', message: `segment "${segment.slice(0, 50)}" is not valid percent-encoding` });
+    else checkText(problems, 'path', decoded);
+  }
+  if (q >= 0) {
+    for (const pair of url.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      const name = decode((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+      const value = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '));
+      if (name === undefined || value === undefined) {
+        problems.push({ path: 'query', message: `"${pair.slice(0, 50)}" is not valid percent-encoding` });
+        continue;
+      }
+      const field = `query.${name}`;
+      if (!checkText(problems, field, name)) continue;
+      if (value.length > MAX_QUERY_VALUE) problems.push({ path: field, message: `must be at most ${MAX_QUERY_VALUE} characters` });
+      else checkText(problems, field, value);
+    }
+  }
+  return problems;
+}
+
+function headerProblems(req: IncomingMessage): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, max] of Object.entries(HEADER_LIMITS)) {
+    const value = req.headers[name];
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    if (text === undefined) continue;
+    if (text.length > max) problems.push({ path: `headers.${name}`, message: `must be at most ${max} characters` });
+    else checkText(problems, `headers.${name}`, text);
+  }
+  return problems;
+}
+
+/** Adds a problem when the text cannot be stored; true when it can. */
+function checkText(problems: Problem[], path: string, text: string): boolean {
+  const reason = unstorableReason(text);
+  if (reason) problems.push({ path, message: reason });
+  return !reason;
+}
+
+function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { initiatorYaml, workerJson } from '../../helpers/documents';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+/** Each repro of issue 12 gets a 4xx naming the problem (or 202 where the input is valid), never a 500. */
+describe('hostile input over HTTP (embedded default)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'svc')
+      .send(initiatorYaml('hostile')).expect(201);
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'wrk').send(workerJson('hostile', ['createRealm', 'createClient']))
+      .expect(201);
+  });
+  afterAll(() => t.close());
+
+  const expectBadRequest = (res: { status: number; body: { problems?: Array<{ path: string }> } }, path: string | RegExp) => {
+    expect(res.status).toBe(400);
+    expect(res.body.problems?.map((p) => p.path)).toContainEqual(typeof path === 'string' ? path : expect.stringMatching(path));
+  };
+
+  it.each(['/api/orchestration/runs', '/api/orchestration/templates', '/api/orchestration/workers',
+    '/api/orchestration/registrations/audit', '/api/job-executions'])('bounds page and pageSize on %s', async (url) => {
+    for (const page of ['1e300', '1e309', '1000001', '0x10', '1.5', '-1']) {
+      expectBadRequest(await t.http.get(`${url}?page=${page}`), /^page/);
+    }
+    expectBadRequest(await t.http.get(`${url}?pageSize=501`), /^pageSize/);
+    expect((await t.http.get(`${url}?page=1000000&pageSize=500`)).status).toBe(200);
+  });
+
+  it('takes only ISO 8601 dates PostgreSQL can store', async () => {
+    for (const to of ['-271821-04-20', '0.5', '2026-02-31', '+275760-09-13', 'yesterday']) {
+      expectBadRequest(await t.http.get(`/api/orchestration/runs?to=${encodeURIComponent(to)}`), /^to/);
+    }
+    expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
+  });
+
+  it('refuses NUL in a query value, a path segment and a document, naming where', async () => {
+    expectBadRequest(await t.http.get('/api/orchestration/runs?orchName=a%00b'), 'query.orchName');
+    expectBadRequest(await t.http.get('/api/orchestration/templates/a%00b'), 'path');
+    expectBadRequest(await t.http.post('/api/orchestration/execute/a%00b').send({}), 'path');
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml')
+      .set('X-Service-Name', 'svc').send('orchName: "a\\0b"\nas: initiator\ntype: sequential\nsteps: [{seq: 1, name: s, objectType: S}]\n'), 'orchName');
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('Content-Type', 'application/json')
+      .set('X-Service-Name', 'svc').send('{"orchName":"a\\u0000b","as":"worker","steps":[]}'), 'orchName');
+    expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .send('{"a":"\\u0000"}'), 'body.a');
+  });
+
+  it('refuses values longer than their columns, naming the field', async () => {
+    const long = (n: number) => 'x'.repeat(n);
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('X-Service-Name', long(201))
+      .send(workerJson('hostile', ['createRealm'])), 'headers.x-service-name');
+    expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Idempotency-Key', long(256)).send({}),
+      'headers.idempotency-key');
+    expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', `text/plain; x=${long(256)}`)
+      .send('hi'), 'headers.content-type');
+    expectBadRequest(await t.http.post(`/api/orchestration/execute/${long(201)}`).send({}), 'path.orchName');
+    expectBadRequest(await t.http.get(`/api/orchestration/templates/${long(201)}`), 'path.orchName');
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('X-Service-Name', 'svc')
+      .send({ orchName: long(201), as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'a', objectType: 'S' }] }), 'orchName');
+  });
+
+  it('audits a rejected attempt whose fields are longer than their columns, instead of failing', async () => {
+    const res = await t.http.post('/api/orchestration/register').set('X-Service-Name', 'svc')
+      .send({ orchName: 'y'.repeat(300), as: 'z'.repeat(21), steps: [] });
+    expect(res.status).toBe(400);
+    const audit = await t.http.get('/api/orchestration/registrations/audit?outcome=REJECTED&serviceName=svc').expect(200);
+    expect(audit.body.items[0]).toMatchObject({ orchName: 'y'.repeat(200), role: 'z'.repeat(20), outcome: 'REJECTED' });
+  });
+
+  it('keeps at most AUDIT_REJECTED_DOCUMENT_BYTES of a rejected document, with a hash of all of it', async () => {
+    const doc = `orchName: big\nas: bogus\n# ${'x'.repeat(20_000)}\n`;
+    await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'big-svc')
+      .send(doc).expect(400);
+    const [row] = (await t.http.get('/api/orchestration/registrations/audit?serviceName=big-svc').expect(200)).body.items;
+    expect(Buffer.byteLength(row.document)).toBe(t.config.AUDIT_REJECTED_DOCUMENT_BYTES);
+    expect(row).toMatchObject({ documentTruncated: true, documentSha256: createHash('sha256').update(doc).digest('hex') });
+  });
+
+  it('refuses JSON nested 5,000 deep on register and as a run payload, and stays up', async () => {
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('Content-Type', 'application/json')
+      .set('X-Service-Name', 'svc').send(`{"orchName":${nested(5000)}}`), /^orchName/);
+    expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .send(nested(5000)), /^body/);
+    expect((await t.http.get('/api/orchestration/health')).status).toBe(200);
+  });
+
+  it.each([['"x"', 'x'], ['42', 42], ['null', null], ['[1,"a"]', [1, 'a']]])('accepts the JSON scalar or array %s as a run payload', async (text, payload) => {
+    const res = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json').send(text).expect(202);
+    const run = await t.http.get(`/api/orchestration/runs/${res.body.flowId}`).expect(200);
+    expect(run.body).toMatchObject({ payload, payloadEncoding: 'json' });
+  });
+
+  it('puts the correlation id in the body and the header of body-parser errors, 413 included', async () => {
+    const bad = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .set('X-Correlation-ID', 'req-bad-json').send('{oops');
+    expect(bad.status).toBe(400);
+    expect(bad.headers['x-correlation-id']).toBe('req-bad-json');
+    expect(bad.body.correlationId).toBe('req-bad-json');
+    const big = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .send(`"${'x'.repeat(t.config.BODY_LIMIT_BYTES + 10)}"`);
+    expect(big.status).toBe(413);
+    expect(big.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(big.headers['x-correlation-id']).toBe(big.body.correlationId);
+  });
+});
