@@ -16,6 +16,7 @@ import { RunQueryService } from './run-query.service';
 import { RunRepository } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
+import { RunActionsController } from './run-actions.controller';
 import { RunsController } from './runs.controller';
 import { TemplatePlans } from './template-plans';
 import { WorkerDirectory } from './worker-directory';
@@ -23,7 +24,7 @@ import { WorkerDirectory } from './worker-directory';
 
 @Module({
   imports: [RegistryModule, HandlersModule],
-  controllers: [RunsController],
+  controllers: [RunsController, RunActionsController],
   providers: [
     RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,

@@ -33,6 +33,8 @@ export interface StatusChange {
   failedStep: string | null;
   error: string | null;
   terminal: boolean;
+  /** An operator's retry or skip: the failure the run was paused on is behind it. */
+  clearsFailure?: boolean;
 }
 
 /** Identifies the attempt by its natural key (flow, step, action, attempt), so the cached run needs no row ids. */
@@ -72,18 +74,31 @@ export class RunChanges {
   dispatch(run: RunState, attempt: Omit<StepRunEntity, 'id' | 'status' | 'output' | 'error' | 'completedAt' | 'createdAt'>): void {
     this.insert(StepRunEntity, { ...attempt, status: 'DISPATCHED' });
     run.attempts = [...run.attempts, {
-      stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, status: 'DISPATCHED',
-      commandId: attempt.commandId, output: null, error: null,
+      stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, budgetStart: attempt.budgetStart,
+      status: 'DISPATCHED', commandId: attempt.commandId, output: null, error: null,
+    }];
+  }
+
+  /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */
+  skip(run: RunState, attempt: Pick<StepRunEntity, 'flowId' | 'stepName' | 'seq' | 'attempt' | 'commandId'>, output: unknown): void {
+    const now = new Date();
+    this.insert(StepRunEntity, { ...attempt, action: 'DO', budgetStart: attempt.attempt, status: 'SKIPPED', handlerType: 'operator',
+      target: null, output: output ?? null, dispatchedAt: now, deadlineAt: now, completedAt: now });
+    run.attempts = [...run.attempts, {
+      stepName: attempt.stepName, action: 'DO', attempt: attempt.attempt, budgetStart: attempt.attempt, status: 'SKIPPED',
+      commandId: attempt.commandId, output: output ?? null, error: null,
     }];
   }
 
   /** Also sets `run.status` (and its first failed step), so the run stays what the write makes of it. */
   setStatus(run: RunState, change: StatusChange): void {
     run.status = change.status;
-    run.failedStep ??= change.failedStep;
+    run.failedStep = change.clearsFailure ? null : run.failedStep ?? change.failedStep;
     // Two changes in one transition (a parked run starts, then its first decision): the last
     // status wins, the first failure is kept.
-    this.status = { ...change, failedStep: this.status?.failedStep ?? change.failedStep, error: this.status?.error ?? change.error };
+    this.status = change.clearsFailure ? change
+      : { ...change, failedStep: this.status?.failedStep ?? change.failedStep, error: this.status?.error ?? change.error,
+        clearsFailure: this.status?.clearsFailure };
   }
 
   send(messages: OutboxEntry[]): void {
@@ -98,8 +113,8 @@ export class RunChanges {
   }
 
   /** A line on the run's timeline (why the engine or an operator acted). */
-  event(flowId: string, kind: string, reason: string, stepName: string | null = null): void {
-    this.insert(RunEventEntity, { flowId, kind, reason, stepName });
+  event(flowId: string, kind: string, reason: string, stepName: string | null = null, actor: string | null = null): void {
+    this.insert(RunEventEntity, { flowId, kind, reason, stepName, actor });
   }
 
   get isEmpty(): boolean {

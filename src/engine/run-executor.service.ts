@@ -10,12 +10,12 @@ import { findInFlight } from './core/in-flight';
 import { canRetryUndos } from './core/retry-undos';
 import { payloadProblems } from './core/run-payload';
 import { CurrentTemplates } from './current-templates';
-import type { RunStatus } from './core/run-status';
+import { acceptsResults, RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
 import { RunChanges, RunState } from './run-changes';
 import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
-import { RunTransitions } from './run-transitions';
+import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 
 export interface StartRequest {
   orchName: string;
@@ -106,7 +106,7 @@ export class RunExecutor extends StepResultSink {
     const inbox = result.commandId ? undefined : inboxKey;
     const outcome = await this.transition<ApplyOutcome>(result.flowId, async (run, changes) => {
       if (inbox && (await this.runs.seenInbox(inbox))) return 'duplicate';
-      const attempt = findInFlight(run.attempts, result);
+      const attempt = acceptsResults(run.status) ? findInFlight(run.attempts, result) : undefined;
       if (!attempt) return 'not-in-flight';
       changes.complete(run, attempt, { status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED',
         output: result.output, error: result.error ?? null });
@@ -138,7 +138,8 @@ export class RunExecutor extends StepResultSink {
       }
       if (!UNDOABLE.includes(run.status)) {
         const why = ['UNDONE', 'UNDOING'].includes(run.status) ? 'it is already undone or being undone'
-          : run.status === 'EXPIRED' ? 'it never started' : 'it is still running';
+          : run.status === 'EXPIRED' ? 'it never started'
+            : run.status === 'TERMINATED' ? 'it was terminated with its effects left in place' : 'it is still running';
         throw new AppError(ErrorCode.RUN_NOT_UNDOABLE, `Run ${flowId} is ${run.status}: cannot undo it because ${why}`,
           [], { status: run.status });
       }
@@ -148,6 +149,16 @@ export class RunExecutor extends StepResultSink {
     });
     if (!status) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
     return status;
+  }
+
+  /** An operator's action on a live run (terminate, pause, resume, retry, skip, compensate). */
+  async act(flowId: string, req: OperatorRequest): Promise<OperatorOutcome> {
+    const outcome = await this.transition(flowId, (run, changes) => this.transitions.operate(run, changes, req));
+    if (!outcome) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
+    if (outcome.changed) {
+      this.logger.log({ flowId, action: req.action, step: req.stepName, actor: req.actor, status: outcome.status }, `operator ${req.action}`);
+    }
+    return outcome;
   }
 
   /**

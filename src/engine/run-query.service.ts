@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from 'typeorm';
+import { Between, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
+import { allowedActions } from './core/allowed-actions';
 import { encodePayload } from './core/run-payload';
 import { RUN_STATUSES, TERMINAL_RUN_STATUSES } from './core/run-status';
 import type { RunDetailDto, RunQueryDto, RunSummaryDto } from './dto/run.dto';
 import { OrchestrationRunEntity } from './entities/orchestration-run.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
+import { TemplatePlans } from './template-plans';
 
 const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
   flowId: r.flowId, orchName: r.orchName, templateVersion: r.templateVersion, status: r.status, failedStep: r.failedStep,
@@ -24,12 +26,29 @@ function waitOf(s: StepRunEntity, job?: { status: string; external_status: strin
   return s.dispatchedAt > new Date() ? `retry due ${s.dispatchedAt.toISOString()}` : `deadline ${s.deadlineAt.toISOString()}`;
 }
 
-/** Read side of runs: lists, the timeline of one run, and what unfinished runs wait for. */
+/**
+ * Read side of runs: lists, the timeline of one run, and what unfinished runs wait for. Each
+ * answer is read in one REPEATABLE READ transaction, so a run and its attempts come from one
+ * snapshot: never RUNNING with every step succeeded, or waiting for workers with steps in flight.
+ */
 @Injectable()
 export class RunQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly plans: TemplatePlans) {}
 
-  async list(q: RunQueryDto): Promise<Page<RunSummaryDto>> {
+  list(q: RunQueryDto): Promise<Page<RunSummaryDto>> {
+    return this.dataSource.transaction('REPEATABLE READ', (m) => this.listIn(m, q));
+  }
+
+  async get(flowId: string): Promise<RunDetailDto> {
+    const detail = await this.dataSource.transaction('REPEATABLE READ', (m) => this.getIn(m, flowId));
+    // Outside the transaction: the plan comes from another connection (PGlite has one) or the cache.
+    const { plan } = await this.plans.get(detail.templateId, detail.templateVersion);
+    const actions = allowedActions(plan, detail.status, detail.steps);
+    const { templateId: _t, ...rest } = detail;
+    return { ...rest, allowedActions: actions.filter((a) => a.allowed).map((a) => a.action), actions };
+  }
+
+  private async listIn(m: EntityManager, q: RunQueryDto): Promise<Page<RunSummaryDto>> {
     const where: FindOptionsWhere<OrchestrationRunEntity> = {};
     if (q.orchName) where.orchName = q.orchName;
     if (q.status) where.status = q.status;
@@ -37,42 +56,41 @@ export class RunQueryService {
     if (q.from && q.to) where.createdAt = Between(q.from, q.to);
     else if (q.from) where.createdAt = MoreThanOrEqual(q.from);
     else if (q.to) where.createdAt = LessThan(q.to);
-    const [rows, total] = await this.dataSource.getRepository(OrchestrationRunEntity).findAndCount({
+    const [rows, total] = await m.getRepository(OrchestrationRunEntity).findAndCount({
       where, order: { createdAt: q.stuck ? 'ASC' : 'DESC' }, skip: skipOf(q), take: q.pageSize,
     });
     const items = rows.map(summaryOf);
-    if (q.stuck) await this.describeWaits(items);
+    if (q.stuck) await this.describeWaits(m, items);
     return pageOf(items, total, q);
   }
 
-  async get(flowId: string): Promise<RunDetailDto> {
-    const run = await this.dataSource.getRepository(OrchestrationRunEntity).findOneBy({ flowId });
+  private async getIn(m: EntityManager, flowId: string) {
+    const run = await m.getRepository(OrchestrationRunEntity).findOneBy({ flowId });
     if (!run) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
-    const [steps, events] = await Promise.all([
-      this.dataSource.getRepository(StepRunEntity).find({ where: { flowId }, order: { id: 'ASC' } }),
-      this.dataSource.getRepository(RunEventEntity).find({ where: { flowId }, order: { id: 'ASC' } }),
-    ]);
+    // One after the other: a transaction's queries share its one connection.
+    const steps = await m.getRepository(StepRunEntity).find({ where: { flowId }, order: { id: 'ASC' } });
+    const events = await m.getRepository(RunEventEntity).find({ where: { flowId }, order: { id: 'ASC' } });
     const summary = summaryOf(run);
-    if (UNFINISHED.includes(run.status)) await this.describeWaits([summary]);
+    if (UNFINISHED.includes(run.status)) await this.describeWaits(m, [summary]);
     return {
-      ...summary, contentType: run.contentType, ...encodePayload(run.payload, run.contentType),
+      ...summary, status: run.status, templateId: run.templateId, contentType: run.contentType, ...encodePayload(run.payload, run.contentType),
       steps: steps.map(({ id: _id, flowId: _f, createdAt: _c, ...s }) => s),
-      events: events.map(({ at, kind, stepName, reason }) => ({ at, kind, stepName, reason })),
+      events: events.map(({ at, kind, stepName, reason, actor }) => ({ at, kind, stepName, reason, actor })),
     };
   }
 
   /** Names what each unfinished run waits for: workers, steps in flight (and until when), or a retry. */
-  private async describeWaits(runs: RunSummaryDto[]): Promise<void> {
+  private async describeWaits(m: EntityManager, runs: RunSummaryDto[]): Promise<void> {
     const open = runs.filter((r) => !TERMINAL_RUN_STATUSES.includes(r.status as never));
     if (open.length === 0) return;
-    const inFlight = await this.dataSource.getRepository(StepRunEntity).find({
+    const inFlight = await m.getRepository(StepRunEntity).find({
       where: { flowId: In(open.map((r) => r.flowId)), status: 'DISPATCHED' }, order: { id: 'ASC' },
     });
     const flowIds = open.map((r) => r.flowId);
-    const templates: { orch_name: string; missing_steps: string[] }[] = await this.dataSource.query(
+    const templates: { orch_name: string; missing_steps: string[] }[] = await m.query(
       `SELECT orch_name, missing_steps FROM orchestration_template WHERE orch_name = ANY($1)`, [open.map((r) => r.orchName)]);
     // Built-in steps say more than "in flight": launching, polling, or waiting for an operator.
-    const jobs: { command_id: string; status: string; external_status: string | null }[] = await this.dataSource.query(
+    const jobs: { command_id: string; status: string; external_status: string | null }[] = await m.query(
       `SELECT command_id, status, external_status FROM job_execution WHERE flow_id = ANY($1) AND completed_at IS NULL`, [flowIds]);
     const jobOf = new Map(jobs.map((j) => [j.command_id, j]));
     for (const run of open) {

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { HandlerSpec, StepTemplateEntity } from '../registry/entities/step-template.entity';
 import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
+import { ActionRequest, decideOperatorAction } from './core/operator-action';
 import type { Attempt, Dispatch, Plan } from './core/plan';
 import { retryFailedUndos } from './core/retry-undos';
 import { encodePayload, EncodedPayload } from './core/run-payload';
@@ -13,6 +16,21 @@ import type { StepCommand } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
 import { AttemptRow, RunChanges, RunState } from './run-changes';
 import { TemplatePlans } from './template-plans';
+
+/** An operator's action as the API received it: who asked, and why. */
+export interface OperatorRequest extends ActionRequest {
+  /** skip: what later steps see as the skipped step's output. */
+  output?: unknown;
+  reason?: string;
+  /** The principal's id, or `anonymous`. */
+  actor: string;
+}
+
+export interface OperatorOutcome {
+  status: RunStatus;
+  /** False when the run already was where the action would take it. */
+  changed: boolean;
+}
 
 /**
  * Turns the engine's decision for a run into changes (new attempts, their commands through the
@@ -45,11 +63,7 @@ export class RunTransitions {
     const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
     const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
     const decision = decide(plan, run.status, attempts);
-    if (decision.dispatch.length > 0) {
-      const outputs = outputsOf(attempts);
-      const payload = encodePayload(run.payload, run.contentType);
-      for (const d of decision.dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, payload, outputs);
-    }
+    await this.sendAll(run, changes, steps, decision.dispatch);
     if (decision.status !== run.status) {
       const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
       this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
@@ -57,10 +71,39 @@ export class RunTransitions {
     return decision.status;
   }
 
+  /**
+   * An operator's action (decideOperatorAction), recorded on the timeline with who asked and why,
+   * then the engine's next move for a run it set RUNNING or COMPENSATING. Throws the refusal.
+   */
+  async operate(run: RunState, changes: RunChanges, req: OperatorRequest): Promise<OperatorOutcome> {
+    const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
+    const verdict = decideOperatorAction(plan, run.status, run.attempts, req);
+    if (verdict.kind === 'refused') {
+      throw new AppError(ErrorCode[verdict.code], `Cannot ${req.action} run ${run.flowId}: ${verdict.reason}`, [],
+        { status: run.status, action: req.action });
+    }
+    if (verdict.kind === 'unchanged') return { status: run.status, changed: false };
+    const why = req.reason ?? 'no reason given';
+    changes.event(run.flowId, `OPERATOR_${req.action.toUpperCase()}`, why, verdict.stepName ?? null, req.actor);
+    if (verdict.retry) await this.sendAll(run, changes, steps, [verdict.retry]);
+    if (verdict.skipAttempt) {
+      const step = steps.get(verdict.stepName!)!;
+      changes.skip(run, { flowId: run.flowId, stepName: step.name, seq: step.seq, attempt: verdict.skipAttempt, commandId: randomUUID() },
+        req.output);
+    }
+    if (verdict.status !== run.status) {
+      const error = req.action === 'terminate' ? `terminated by ${req.actor}: ${why}` : null;
+      this.changeStatus(run, changes, verdict.status, null, error, verdict.clearsFailure);
+    }
+    if (verdict.status === 'RUNNING' || verdict.status === 'COMPENSATING') await this.advance(run, changes);
+    return { status: run.status, changed: true };
+  }
+
   /** A status change and its event on the status topic. */
-  changeStatus(run: RunState, changes: RunChanges, status: RunStatus, failedStep: string | null, error: string | null): void {
+  changeStatus(run: RunState, changes: RunChanges, status: RunStatus, failedStep: string | null, error: string | null,
+    clearsFailure = false): void {
     const previous = run.status;
-    changes.setStatus(run, { status, failedStep, error, terminal: isTerminal(status) });
+    changes.setStatus(run, { status, failedStep, error, terminal: isTerminal(status), clearsFailure });
     this.announce(run, changes, status, previous, failedStep ?? run.failedStep, error);
   }
 
@@ -87,6 +130,13 @@ export class RunTransitions {
     }
   }
 
+  private async sendAll(run: RunState, changes: RunChanges, steps: Map<string, StepTemplateEntity>, dispatch: Dispatch[]): Promise<void> {
+    if (dispatch.length === 0) return;
+    const outputs = outputsOf(run.attempts);
+    const payload = encodePayload(run.payload, run.contentType);
+    for (const d of dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, payload, outputs);
+  }
+
   private async send(run: RunState, changes: RunChanges, step: StepTemplateEntity, d: Dispatch,
     payload: EncodedPayload, outputs: Record<string, unknown>): Promise<void> {
     const notBefore = new Date(Date.now() + d.delayMs);
@@ -110,7 +160,7 @@ export class RunTransitions {
       this.logger.warn({ ...log, err: (e as Error).message }, 'command could not be dispatched');
     }
     changes.dispatch(run, {
-      flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt,
+      flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt, budgetStart: d.budgetStart ?? 1,
       commandId: command.commandId, handlerType: handler.type, target,
       dispatchedAt: notBefore, deadlineAt: new Date(notBefore.getTime() + timeoutSeconds * 1000),
     });
@@ -128,7 +178,7 @@ function undoHandlerOf(step: StepTemplateEntity): HandlerSpec {
 function outputsOf(attempts: AttemptRow[]): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const a of latestAttempts(attempts).values()) {
-    if (a.action === 'DO' && a.status === 'SUCCEEDED') outputs[a.stepName] = a.output ?? null;
+    if (a.action === 'DO' && (a.status === 'SUCCEEDED' || a.status === 'SKIPPED')) outputs[a.stepName] = a.output ?? null;
   }
   return outputs;
 }

@@ -69,7 +69,7 @@ export class RunRepository {
          template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
          content_type AS "contentType", failed_step AS "failedStep", version,
          (SELECT COALESCE(json_agg(json_build_object('stepName', s.step_name, 'action', s.action,
-            'attempt', s.attempt, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error)
+            'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error)
             ORDER BY s.id), '[]')
           FROM orchestration_step_run s WHERE s.flow_id = r.flow_id) AS attempts
        FROM orchestration_run r WHERE flow_id = $1`, [flowId]);
@@ -111,14 +111,15 @@ export class RunRepository {
     const c = changes.completion;
     return this.write(
       `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
-         status = COALESCE($3, status), failed_step = COALESCE(failed_step, $4), error = COALESCE(error, $5),
+         status = COALESCE($3, status),
+         failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
          finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
          expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
          template_version = COALESCE($7, template_version)
        WHERE flow_id = $1 AND version = $2 RETURNING flow_id`,
       [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
         changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
-        c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null], changes,
+        c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false], changes,
       [`completed AS (UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
          WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN})`]);
   }

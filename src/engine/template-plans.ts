@@ -35,7 +35,9 @@ export class TemplatePlans {
     return {
       plan: {
         type,
-        steps: steps.map((s) => ({ name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry })),
+        steps: steps.map((s) => ({
+          name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry, onFailure: s.onFailure, builtIn: s.handler.type !== 'worker',
+        })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),
     };

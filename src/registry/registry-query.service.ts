@@ -44,8 +44,8 @@ export class RegistryQueryService {
       ...summaryOf(t),
       versions: versions.map((v) => ({
         version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
-        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo }) =>
-          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo })),
+        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure }) =>
+          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure })),
       })),
       workers: workers.map(workerOf),
     };

@@ -20,7 +20,7 @@ export interface ReceivedCommand {
   /** Also in the x-correlation-id header, which the echo worker falls back to. */
   correlationId?: string;
   payload: {
-    failAt?: StepList; failUndoAt?: StepList; failUndoAttempts?: number;
+    failAt?: StepList; failAttempts?: number; failUndoAt?: StepList; failUndoAttempts?: number;
     silentAt?: StepList; silentUndoAt?: StepList; silentAttempts?: number; silentFirstAt?: StepList;
     /** Reply twice to every command, as a redelivery would. */
     duplicateReplies?: boolean;

@@ -8,7 +8,7 @@ const has = (list: StepList, step: string) => (Array.isArray(list) ? list.includ
 
 /**
  * A worker service as users write them: it consumes commands from its topic and replies in the
- * original format. The run payload steers it: `failAt`, `failUndoAt` (the first `failUndoAttempts` attempts, or all), `silentAt` and `silentUndoAt`
+ * original format. The run payload steers it: `failAt` (the first `failAttempts` attempts, or all), `failUndoAt` (the first `failUndoAttempts` attempts, or all), `silentAt` and `silentUndoAt`
  * name steps (silent: no reply, to the first `silentAttempts` attempts or all of them). It records every command, so suites can check order and count effects by commandId.
  */
 export class TestWorker {
@@ -54,7 +54,7 @@ export class TestWorker {
     this.commands.push(c);
     const silent = has(c.action === 'DO' ? c.payload?.silentAt : c.payload?.silentUndoAt, c.stepName);
     if (silent && c.attempt <= (c.payload?.silentAttempts ?? Infinity)) return;
-    const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName)
+    const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) && c.attempt <= (c.payload?.failAttempts ?? Infinity)
       : has(c.payload?.failUndoAt, c.stepName) && c.attempt <= (c.payload?.failUndoAttempts ?? Infinity);
     const copies = c.payload?.duplicateReplies ? 2 : 1;
     for (let i = 0; i < copies; i++) {

@@ -12,17 +12,18 @@ export interface CompensationState {
 }
 
 /**
- * Undo is a stack: only a step whose DO succeeded is pushed, and the stack unwinds in reverse.
- * A sequential plan unwinds stage by stage, the last stage first, and moves to the previous stage
- * only when the current one is done (succeeded or out of attempts: a failed UNDO is recorded and
- * the rest still run). A parallel plan has one stage: everything is undone at once. Steps that
- * declare no undo are skipped.
+ * Undo is a stack: only a step whose DO succeeded is pushed (a skipped step has nothing to undo),
+ * and the stack unwinds in reverse. A sequential plan unwinds stage by stage, the last stage
+ * first, and moves to the previous stage only when the current one is done (succeeded or out of
+ * attempts: a failed UNDO is recorded and the rest still run). A parallel plan has one stage:
+ * everything is undone at once. Steps that declare no undo are skipped. An UNDO that cancels a
+ * built-in step's running DO is not on the stack, but the run is busy until it ends.
  */
 export function compensationPlan(plan: Plan, latest: LatestAttempts): CompensationState {
   const stack = plan.steps.filter((s) => s.undoable && outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'succeeded');
   const undo = (s: PlanStep) => outcomeOf(s, latestOf(latest, s.name, 'UNDO'));
-  const failed = stack.filter((s) => undo(s) === 'failed').map((s) => s.name);
-  const busy = stack.some((s) => ['in-flight', 'retry'].includes(undo(s)));
+  const failed = plan.steps.filter((s) => undo(s) === 'failed').map((s) => s.name);
+  const busy = plan.steps.some((s) => ['in-flight', 'retry'].includes(undo(s)));
   const pending = stack.filter((s) => undo(s) === 'pending');
   if (busy || pending.length === 0) return { start: [], busy, failed };
   if (plan.type === 'parallel') return { start: pending, busy, failed };

@@ -86,9 +86,9 @@ describe('decideTransition', () => {
 
     it('retries a failed step with backoff while attempts remain', () => {
       const t = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'FAILED', 1)]);
-      expect(t.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 2, delayMs: 1000 }]);
+      expect(t.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 2, budgetStart: 1, delayMs: 1000 }]);
       const t2 = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'FAILED', 1), at('a', 'DO', 'FAILED', 2)]);
-      expect(t2.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 3, delayMs: 2000 }]);
+      expect(t2.dispatch).toEqual([{ stepName: 'a', action: 'DO', attempt: 3, budgetStart: 1, delayMs: 2000 }]);
     });
 
     it('fails the step once attempts are exhausted', () => {

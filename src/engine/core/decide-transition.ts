@@ -1,10 +1,11 @@
+import { stepsToCancel } from './cancel-in-flight';
 import { compensationPlan } from './compensation-plan';
 import { latestAttempts, latestOf, LatestAttempts } from './latest-attempts';
 import { nextSteps } from './next-steps';
 import type { Attempt, Dispatch, Plan, PlanStep } from './plan';
 import { retryDelayMs } from './retry-delay';
 import type { RunStatus, StepAction } from './run-status';
-import { outcomeOf } from './step-outcome';
+import { attemptInBudget, isDone, outcomeOf } from './step-outcome';
 
 export interface Transition {
   status: RunStatus;
@@ -20,15 +21,20 @@ function retries(plan: Plan, latest: LatestAttempts, action: StepAction): Dispat
   return plan.steps.flatMap((step) => {
     const last = latestOf(latest, step.name, action);
     if (!last || outcomeOf(step, last) !== 'retry') return [];
-    return [{ stepName: step.name, action, attempt: last.attempt + 1, delayMs: retryDelayMs(step.retry, last.attempt + 1) }];
+    const budgetStart = last.budgetStart ?? 1;
+    return [{ stepName: step.name, action, attempt: last.attempt + 1, budgetStart,
+      delayMs: retryDelayMs(step.retry, attemptInBudget(last) + 1) }];
   });
 }
 
+const doInFlight = (latest: LatestAttempts, s: PlanStep) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'in-flight';
+
 /** Unwinds the undo stack; `mode` is COMPENSATING (after a failure) or UNDOING (operator request). */
 function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDOING'): Transition {
+  const cancels = stepsToCancel(plan, latest).map((s) => first(s, 'UNDO'));
   // Steps still running their DO are allowed to finish first: one of them may need undoing too.
-  const doInFlight = plan.steps.some((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'in-flight');
-  if (doInFlight) return { status: mode, dispatch: [] };
+  // Built-in ones are being cancelled (above), and end soon after.
+  if (cancels.length > 0 || plan.steps.some((s) => doInFlight(latest, s))) return { status: mode, dispatch: cancels };
   const state = compensationPlan(plan, latest);
   const dispatch = [...retries(plan, latest, 'UNDO'), ...state.start.map((s) => first(s, 'UNDO'))];
   if (dispatch.length > 0 || state.busy) return { status: mode, dispatch };
@@ -37,18 +43,30 @@ function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDO
   return { status: failed ? 'UNDO_FAILED' : 'UNDONE', dispatch: [] };
 }
 
+/**
+ * A failed step that says `onFailure: compensate` (the default) unwinds the run at once. One that
+ * says `pause` only blocks what depends on it: the rest of the run goes on (other branches in
+ * flight, their retries), and when nothing else can move the run is PAUSED, naming the step, for
+ * an operator to retry, skip or compensate.
+ */
 function advance(plan: Plan, latest: LatestAttempts): Transition {
-  const failed = plan.steps.find((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
-  if (failed) return { ...unwind(plan, latest, 'COMPENSATING'), failedStep: failed.name };
+  const failed = plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
+  const fatal = failed.find((s) => (s.onFailure ?? 'compensate') === 'compensate');
+  if (fatal) return { ...unwind(plan, latest, 'COMPENSATING'), failedStep: fatal.name };
   const dispatch = [...retries(plan, latest, 'DO'), ...nextSteps(plan, latest).map((s) => first(s, 'DO'))];
-  const done = plan.steps.every((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'succeeded');
+  if (failed.length > 0) {
+    const moving = dispatch.length > 0 || plan.steps.some((s) => doInFlight(latest, s));
+    return moving ? { status: 'RUNNING', dispatch } : { status: 'PAUSED', dispatch: [], failedStep: failed[0].name };
+  }
+  const done = plan.steps.every((s) => isDone(outcomeOf(s, latestOf(latest, s.name, 'DO'))));
   return { status: done ? 'COMPLETED' : 'RUNNING', dispatch };
 }
 
 /**
  * The engine's one decision: given a run's plan, status and every attempt so far, what the run's
  * status becomes and which commands go out. Pure, so that it can be tested exhaustively and
- * re-run safely by the healer on any run.
+ * re-run safely by the healer on any run. A PAUSED run sends nothing (results of steps in flight
+ * are still recorded); an operator's resume, retry, skip or compensate moves it on.
  */
 export function decideTransition(plan: Plan, status: RunStatus, attempts: Attempt[]): Transition {
   const latest = latestAttempts(attempts);

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { OnFailure, RetryPolicy } from '../../registry/entities/step-template.entity';
 import type { StepAction, StepRunStatus } from './run-status';
 
 /** What the decision logic needs of a template version's step. */
@@ -8,6 +8,10 @@ export interface PlanStep {
   /** Whether the step has something to run on UNDO (a worker UNDO or an undo handler). */
   undoable: boolean;
   retry: RetryPolicy | null;
+  /** Default `compensate`. */
+  onFailure?: OnFailure;
+  /** Run by a built-in handler (AWX, OO): its UNDO can cancel a DO still running. */
+  builtIn?: boolean;
 }
 
 export interface Plan {
@@ -21,6 +25,11 @@ export interface Attempt {
   action: StepAction;
   attempt: number;
   status: StepRunStatus;
+  /**
+   * The first attempt of the retry budget this attempt counts against (default 1). An operator's
+   * retry starts a fresh budget at its own attempt number; attempt numbers themselves never repeat.
+   */
+  budgetStart?: number;
 }
 
 /** A command the decision asks to send: attempt numbers are the decision's, never the caller's. */
@@ -29,4 +38,6 @@ export interface Dispatch {
   action: StepAction;
   attempt: number;
   delayMs: number;
+  /** As on Attempt; absent means 1. */
+  budgetStart?: number;
 }

@@ -1,18 +1,29 @@
 export const RUN_STATUSES = [
-  'WAITING_FOR_WORKERS', 'RUNNING', 'COMPLETED', 'COMPENSATING', 'FAILED', 'COMPENSATION_FAILED',
-  'UNDOING', 'UNDONE', 'UNDO_FAILED', 'EXPIRED',
+  'WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED', 'COMPLETED', 'COMPENSATING', 'FAILED', 'COMPENSATION_FAILED',
+  'UNDOING', 'UNDONE', 'UNDO_FAILED', 'EXPIRED', 'TERMINATED',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
-  'COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED',
+  'COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDONE', 'UNDO_FAILED', 'EXPIRED', 'TERMINATED',
 ];
 
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL_RUN_STATUSES.includes(status);
 }
 
+/**
+ * A TERMINATED run was stopped with its effects left in place on purpose: a late reply to a
+ * command it sent before must not record anything, or the timeline would claim work it abandoned.
+ */
+export function acceptsResults(status: RunStatus): boolean {
+  return status !== 'TERMINATED';
+}
+
 export type StepAction = 'DO' | 'UNDO';
 
-/** DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer. */
-export type StepRunStatus = 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+/**
+ * DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer;
+ * SKIPPED: an operator skipped the failed step (its output, if any, was given by the operator).
+ */
+export type StepRunStatus = 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';

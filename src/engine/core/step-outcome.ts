@@ -3,15 +3,22 @@ import { maxAttempts } from './retry-delay';
 
 /**
  * Where one action of one step stands. `retry` means its last attempt failed but attempts remain;
- * `failed` means it is out of attempts.
+ * `failed` means it is out of attempts; `skipped` means an operator skipped the failed step.
  */
-export type Outcome = 'pending' | 'in-flight' | 'succeeded' | 'retry' | 'failed';
+export type Outcome = 'pending' | 'in-flight' | 'succeeded' | 'skipped' | 'retry' | 'failed';
+
+/** The attempt's place in its retry budget: 1 for the first attempt of the budget. */
+export const attemptInBudget = (a: Pick<Attempt, 'attempt' | 'budgetStart'>): number => a.attempt - (a.budgetStart ?? 1) + 1;
 
 export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome {
   if (!latest) return 'pending';
   switch (latest.status) {
     case 'DISPATCHED': return 'in-flight';
     case 'SUCCEEDED': return 'succeeded';
-    default: return latest.attempt < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
+    case 'SKIPPED': return 'skipped';
+    default: return attemptInBudget(latest) < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
   }
 }
+
+/** A step later steps may build on: it succeeded, or an operator skipped it. */
+export const isDone = (outcome: Outcome): boolean => outcome === 'succeeded' || outcome === 'skipped';

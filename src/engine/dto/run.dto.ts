@@ -3,7 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
+import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES } from '../core/run-status';
+import { ActionAvailabilityDto } from './run-action.dto';
 
 export class ExecuteResponseDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
@@ -53,7 +55,9 @@ export class StepAttemptDto {
   @ApiProperty({ enum: ['DO', 'UNDO'] }) action!: string;
   @ApiProperty() attempt!: number;
   @ApiProperty({ format: 'uuid' }) commandId!: string;
-  @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT'] }) status!: string;
+  @ApiProperty({ description: 'The first attempt of the retry budget this one counts against (an operator retry starts a fresh one)' })
+  budgetStart!: number;
+  @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] }) status!: string;
   @ApiProperty() handlerType!: string;
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
   @ApiProperty({ nullable: true, description: 'What the step returned' }) output!: unknown;
@@ -68,6 +72,7 @@ export class RunEventDto {
   @ApiProperty() kind!: string;
   @ApiProperty({ nullable: true, type: String }) stepName!: string | null;
   @ApiProperty() reason!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who asked, for operator actions' }) actor!: string | null;
 }
 
 export class RunDetailDto extends RunSummaryDto {
@@ -76,4 +81,7 @@ export class RunDetailDto extends RunSummaryDto {
   @ApiProperty({ enum: ['json', 'text', 'base64'] }) payloadEncoding!: string;
   @ApiProperty({ type: [StepAttemptDto], description: 'Every DO and UNDO attempt, in order' }) steps!: StepAttemptDto[];
   @ApiProperty({ type: [RunEventDto], description: 'Operator actions, revivals and expiry' }) events!: RunEventDto[];
+  @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions the run allows now' }) allowedActions!: string[];
+  @ApiProperty({ type: [ActionAvailabilityDto], description: 'Every operator action, and why it is not allowed now' })
+  actions!: ActionAvailabilityDto[];
 }

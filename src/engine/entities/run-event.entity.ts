@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Notable moments on a run's timeline that are not step attempts: revivals, expiry, operator undo. */
+/** Notable moments on a run's timeline that are not step attempts: revivals, expiry, operator actions. */
 @Entity('run_event')
 @Index(['flowId', 'at'])
 export class RunEventEntity {
@@ -10,4 +10,6 @@ export class RunEventEntity {
   @Column({ type: 'varchar', length: 40 }) kind!: string;
   @Column({ name: 'step_name', type: 'varchar', length: 200, nullable: true }) stepName!: string | null;
   @Column({ type: 'text' }) reason!: string;
+  /** Who asked, for operator actions: the principal's id (never a secret), or `anonymous`. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) actor!: string | null;
 }

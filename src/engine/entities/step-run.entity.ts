@@ -12,6 +12,8 @@ export class StepRunEntity {
   @Column({ type: 'int' }) seq!: number;
   @Column({ type: 'varchar', length: 4 }) action!: StepAction;
   @Column({ type: 'int' }) attempt!: number;
+  /** The first attempt of the retry budget this one counts against: an operator's retry starts a fresh one. */
+  @Column({ name: 'budget_start', type: 'int', default: 1 }) budgetStart!: number;
   @Column({ name: 'command_id', type: 'uuid' }) commandId!: string;
   @Column({ type: 'varchar', length: 20 }) status!: StepRunStatus;
   @Column({ name: 'handler_type', type: 'varchar', length: 20 }) handlerType!: string;

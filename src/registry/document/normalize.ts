@@ -40,6 +40,7 @@ export function normalizeStep(step: StepInput): NormalizedStep {
     retry: step.retry ? normalizeRetry(step.retry) : null,
     handler,
     undo: normalizeUndo(step.undo, handler),
+    ...(step.onFailure === 'pause' ? { onFailure: 'pause' as const } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ import { z } from 'zod';
 export const ROLES = ['initiator', 'worker'] as const;
 export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous'] as const;
 export const HANDLER_TYPES = ['worker', 'awx', 'oo'] as const;
+/** What a step that failed (after its retries) does to its run: unwind it, or wait for an operator. */
+export const ON_FAILURE = ['compensate', 'pause'] as const;
 export const OO_RESULT_TYPES = ['RESOLVED', 'DIAGNOSED', 'NO_ACTION_TAKEN', 'ERROR'] as const;
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -128,6 +130,7 @@ export const initiatorStepSchema = strict({
   retry: retrySchema.nullish(),
   handler: handlerSchema.optional(),
   undo: undoSchema.optional(),
+  onFailure: z.enum(ON_FAILURE, { error: `must be one of: ${oneOf(ON_FAILURE)}` }).optional(),
 });
 
 /** Worker steps have no seq in the original format; one given anyway is accepted and ignored. */

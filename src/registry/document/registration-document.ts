@@ -15,6 +15,8 @@ export interface NormalizedStep {
   handler: HandlerSpec;
   /** Worker steps: `{type: 'worker'}` unless `undo: false`; built-in steps: `false` unless a handler is given. */
   undo: UndoSpec;
+  /** Only `pause` is kept: `compensate` is the default, and leaving it out keeps older templates' hashes. */
+  onFailure?: 'pause';
 }
 
 export interface InitiatorDocument {

@@ -45,6 +45,7 @@ export const REGISTRATION_BODY_SCHEMA = {
             },
             handler: { description: '`worker` (default) or a built-in handler: {type: awx|oo, ...}' },
             undo: { description: 'true/false, or a built-in undo handler' },
+            onFailure: { type: 'string', enum: ['compensate', 'pause'], description: 'pause: a failed step waits for an operator' },
           },
         },
       },

@@ -27,6 +27,7 @@ export class StepDto {
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) retry!: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
+  @ApiProperty({ enum: ['compensate', 'pause'], description: 'What the step failing (after its retries) does to the run' }) onFailure!: string;
 }
 
 export class TemplateVersionDto {

@@ -14,6 +14,8 @@ export interface HandlerSpec {
   [option: string]: unknown;
 }
 
+export type OnFailure = 'compensate' | 'pause';
+
 /** How a step is compensated: `false` (never), a worker UNDO, or a built-in handler. */
 export type UndoSpec = false | HandlerSpec;
 
@@ -33,4 +35,6 @@ export class StepTemplateEntity {
   @Column({ type: 'jsonb', nullable: true }) retry!: RetryPolicy | null;
   @Column({ type: 'jsonb' }) handler!: HandlerSpec;
   @Column({ type: 'jsonb' }) undo!: UndoSpec;
+  /** What the step's failure (after its retries) does to the run. */
+  @Column({ name: 'on_failure', type: 'varchar', length: 20, default: 'compensate' }) onFailure!: OnFailure;
 }

@@ -1,0 +1,26 @@
+import { ActionRefusal, decideOperatorAction, OPERATOR_ACTIONS, OperatorAction } from './operator-action';
+import type { Attempt, Plan } from './plan';
+import type { RunStatus } from './run-status';
+
+export interface ActionAvailability {
+  action: OperatorAction;
+  allowed: boolean;
+  /** Why not, when not allowed: the refusal's code, or absent when the action would change nothing. */
+  code?: ActionRefusal;
+  reason?: string;
+}
+
+/**
+ * Which operator actions the run's state allows now, and why the others are not, decided by the
+ * same rules as the actions themselves (so a console's buttons never disagree with the API). A
+ * retry or skip that only needs the step named (several failed) counts as allowed.
+ */
+export function allowedActions(plan: Plan, status: RunStatus, attempts: Attempt[]): ActionAvailability[] {
+  return OPERATOR_ACTIONS.map((action) => {
+    const verdict = decideOperatorAction(plan, status, attempts, { action });
+    if (verdict.kind === 'apply') return { action, allowed: true };
+    if (verdict.kind === 'unchanged') return { action, allowed: false, reason: verdict.reason };
+    if (verdict.code === 'STEP_NAME_REQUIRED') return { action, allowed: true, reason: verdict.reason };
+    return { action, allowed: false, code: verdict.code, reason: verdict.reason };
+  });
+}

@@ -1,0 +1,134 @@
+import { allowedActions } from './allowed-actions';
+import { ActionVerdict, decideOperatorAction, OperatorAction } from './operator-action';
+import type { Attempt, Plan, PlanStep } from './plan';
+import type { RunStatus, StepAction, StepRunStatus } from './run-status';
+
+const step = (name: string, seq: number, extra: Partial<PlanStep> = {}): PlanStep =>
+  ({ name, seq, undoable: true, retry: null, onFailure: 'pause', ...extra });
+const at = (stepName: string, action: StepAction, status: StepRunStatus, attempt = 1, budgetStart?: number): Attempt =>
+  ({ stepName, action, status, attempt, budgetStart });
+const plan: Plan = { type: 'parallel', steps: [step('a', 1), step('b', 1), step('c', 2)] };
+
+const midRun = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'DISPATCHED')];
+const bFailed = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED')];
+
+/** The verdict in short: `apply → STATUS`, `unchanged`, or the refusal code. */
+function short(v: ActionVerdict): string {
+  if (v.kind === 'apply') return `apply → ${v.status}`;
+  return v.kind === 'unchanged' ? 'unchanged' : v.code;
+}
+
+describe('decideOperatorAction: each action in each state', () => {
+  // [status, action (retry and skip name step b), expected, attempts]
+  const table: Array<[RunStatus, OperatorAction, string, Attempt[]]> = [
+    ['RUNNING', 'terminate', 'apply → COMPENSATING', midRun],
+    ['PAUSED', 'terminate', 'apply → COMPENSATING', midRun],
+    ['WAITING_FOR_WORKERS', 'terminate', 'apply → COMPENSATING', []],
+    ['COMPENSATING', 'terminate', 'unchanged', midRun],
+    ['FAILED', 'terminate', 'unchanged', bFailed],
+    ['COMPLETED', 'terminate', 'RUN_FINISHED', []],
+    ['UNDOING', 'terminate', 'RUN_FINISHED', []],
+    ['TERMINATED', 'terminate', 'RUN_FINISHED', []],
+
+    ['RUNNING', 'pause', 'apply → PAUSED', midRun],
+    ['PAUSED', 'pause', 'unchanged', midRun],
+    ['WAITING_FOR_WORKERS', 'pause', 'RUN_NOT_RUNNING', []],
+    ['COMPENSATING', 'pause', 'RUN_NOT_RUNNING', midRun],
+    ['COMPLETED', 'pause', 'RUN_FINISHED', []],
+
+    ['PAUSED', 'resume', 'apply → RUNNING', midRun],
+    ['PAUSED', 'resume', 'RUN_HAS_FAILED_STEP', bFailed],
+    ['RUNNING', 'resume', 'unchanged', midRun],
+    ['COMPENSATING', 'resume', 'RUN_NOT_PAUSED', midRun],
+    ['EXPIRED', 'resume', 'RUN_FINISHED', []],
+
+    ['PAUSED', 'retry', 'apply → RUNNING', bFailed],
+    ['RUNNING', 'retry', 'apply → RUNNING', [...bFailed, at('c', 'DO', 'DISPATCHED')]],
+    ['PAUSED', 'retry', 'STEP_NOT_FAILED', midRun],
+    ['RUNNING', 'retry', 'unchanged', [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('b', 'DO', 'DISPATCHED', 2, 2)]],
+    ['COMPENSATING', 'retry', 'RUN_NOT_PAUSED', bFailed],
+    ['FAILED', 'retry', 'RUN_FINISHED', bFailed],
+
+    ['PAUSED', 'skip', 'apply → RUNNING', bFailed],
+    ['RUNNING', 'skip', 'unchanged', [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('b', 'DO', 'SKIPPED', 2, 2)]],
+    ['PAUSED', 'skip', 'STEP_NOT_FAILED', midRun],
+    ['UNDOING', 'skip', 'RUN_FINISHED', bFailed],
+
+    ['PAUSED', 'compensate', 'apply → COMPENSATING', bFailed],
+    ['PAUSED', 'compensate', 'apply → COMPENSATING', midRun],
+    ['COMPENSATING', 'compensate', 'unchanged', bFailed],
+    ['RUNNING', 'compensate', 'RUN_NOT_PAUSED', midRun],
+    ['COMPLETED', 'compensate', 'RUN_FINISHED', []],
+  ];
+
+  it.each(table)('%s: %s → %s', (status, action, expected, attempts) => {
+    const stepName = action === 'retry' || action === 'skip' ? 'b' : undefined;
+    expect(short(decideOperatorAction(plan, status, attempts, { action, stepName }))).toBe(expected);
+  });
+
+  describe('terminate without compensation', () => {
+    it.each<[RunStatus, string]>([
+      ['RUNNING', 'apply → TERMINATED'], ['PAUSED', 'apply → TERMINATED'], ['COMPENSATING', 'apply → TERMINATED'],
+      ['TERMINATED', 'unchanged'], ['FAILED', 'RUN_FINISHED'], ['COMPLETED', 'RUN_FINISHED'],
+    ])('%s → %s', (status, expected) => {
+      expect(short(decideOperatorAction(plan, status, midRun, { action: 'terminate', compensate: false }))).toBe(expected);
+    });
+  });
+
+  describe('retry and skip name their step', () => {
+    const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
+
+    it('gives a retry the next attempt number and a fresh budget starting there, and clears the failure', () => {
+      const v = decideOperatorAction(plan, 'PAUSED', [...bFailed.slice(0, 1), at('b', 'DO', 'FAILED', 3)], { action: 'retry' });
+      expect(v).toEqual({ kind: 'apply', status: 'RUNNING', stepName: 'b', clearsFailure: true,
+        retry: { stepName: 'b', action: 'DO', attempt: 4, budgetStart: 4, delayMs: 0 } });
+    });
+
+    it('gives a skip the next attempt number', () => {
+      const v = decideOperatorAction(plan, 'PAUSED', bFailed, { action: 'skip', stepName: 'b' });
+      expect(v).toEqual({ kind: 'apply', status: 'RUNNING', stepName: 'b', skipAttempt: 2, clearsFailure: true });
+    });
+
+    it('needs the step named when several failed', () => {
+      expect(short(decideOperatorAction(plan, 'PAUSED', twoFailed, { action: 'retry' }))).toBe('STEP_NAME_REQUIRED');
+      expect(short(decideOperatorAction(plan, 'PAUSED', twoFailed, { action: 'retry', stepName: 'a' }))).toBe('apply → RUNNING');
+    });
+
+    it('refuses a step the template does not have', () => {
+      expect(short(decideOperatorAction(plan, 'PAUSED', bFailed, { action: 'skip', stepName: 'zzz' }))).toBe('STEP_NOT_FOUND');
+    });
+
+    it('refuses a step that has not failed, even in a run with a failed step', () => {
+      expect(short(decideOperatorAction(plan, 'PAUSED', bFailed, { action: 'retry', stepName: 'a' }))).toBe('STEP_NOT_FAILED');
+      expect(short(decideOperatorAction(plan, 'PAUSED', bFailed, { action: 'skip', stepName: 'c' }))).toBe('STEP_NOT_FAILED');
+    });
+
+    it('takes a retry again once the fresh budget is spent too', () => {
+      const again = [...bFailed, at('b', 'DO', 'FAILED', 2, 2)];
+      expect(short(decideOperatorAction(plan, 'PAUSED', again, { action: 'retry' }))).toBe('apply → RUNNING');
+    });
+  });
+});
+
+describe('allowedActions', () => {
+  const allowed = (status: RunStatus, attempts: Attempt[]) =>
+    allowedActions(plan, status, attempts).filter((a) => a.allowed).map((a) => a.action);
+
+  it('offers what each state allows, by the same rules as the actions', () => {
+    expect(allowed('RUNNING', midRun)).toEqual(['terminate', 'pause']);
+    expect(allowed('PAUSED', midRun)).toEqual(['terminate', 'resume', 'compensate']);
+    expect(allowed('PAUSED', bFailed)).toEqual(['terminate', 'retry', 'skip', 'compensate']);
+    expect(allowed('COMPLETED', [])).toEqual([]);
+  });
+
+  it('says why an action is not allowed', () => {
+    const resume = allowedActions(plan, 'PAUSED', bFailed).find((a) => a.action === 'resume');
+    expect(resume).toEqual({ action: 'resume', allowed: false, code: 'RUN_HAS_FAILED_STEP',
+      reason: 'step b failed: retry it, skip it, or compensate the run' });
+  });
+
+  it('counts retry as allowed when it only needs the step named', () => {
+    const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
+    expect(allowed('PAUSED', twoFailed)).toContain('retry');
+  });
+});

@@ -1,0 +1,134 @@
+import { latestAttempts, latestOf, LatestAttempts } from './latest-attempts';
+import type { Attempt, Dispatch, Plan, PlanStep } from './plan';
+import { isTerminal, RunStatus } from './run-status';
+import { outcomeOf } from './step-outcome';
+
+export const OPERATOR_ACTIONS = ['terminate', 'pause', 'resume', 'retry', 'skip', 'compensate'] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+/** Why an action is refused: stable codes, answered as 409 (400/404 for a step that cannot be named). */
+export const ACTION_REFUSALS = [
+  'RUN_FINISHED', 'RUN_NOT_RUNNING', 'RUN_NOT_PAUSED', 'RUN_HAS_FAILED_STEP', 'STEP_NOT_FAILED', 'STEP_NOT_FOUND', 'STEP_NAME_REQUIRED',
+] as const;
+export type ActionRefusal = (typeof ACTION_REFUSALS)[number];
+
+export interface ActionRequest {
+  action: OperatorAction;
+  /** The step a retry or skip concerns; may be left out when exactly one step has failed. */
+  stepName?: string;
+  /** terminate only: undo what succeeded (default) or leave the effects in place. */
+  compensate?: boolean;
+}
+
+export type ActionVerdict =
+  | { kind: 'refused'; code: ActionRefusal; reason: string }
+  /** The run already is where the action would take it: asking twice changes nothing. */
+  | { kind: 'unchanged'; reason: string }
+  | {
+    kind: 'apply';
+    /** The status the action sets; RUNNING and COMPENSATING then go on with the engine's decision. */
+    status: RunStatus;
+    stepName?: string;
+    /** retry: the failed step's new DO attempt, with a fresh budget. */
+    retry?: Dispatch;
+    /** skip: the attempt number the SKIPPED attempt takes. */
+    skipAttempt?: number;
+    /** retry, skip and resume leave no failure behind: the run's failed step is cleared. */
+    clearsFailure: boolean;
+  };
+
+const refuse = (code: ActionRefusal, reason: string): ActionVerdict => ({ kind: 'refused', code, reason });
+const apply = (status: RunStatus, more: Partial<Extract<ActionVerdict, { kind: 'apply' }>> = {}): ActionVerdict =>
+  ({ kind: 'apply', status, clearsFailure: false, ...more });
+
+const failedSteps = (plan: Plan, latest: LatestAttempts): PlanStep[] =>
+  plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
+
+/** Why a finished run (or one being undone) takes no action; undefined if it may. */
+function finished(status: RunStatus): ActionVerdict | undefined {
+  if (isTerminal(status)) return refuse('RUN_FINISHED', `the run is ${status}`);
+  if (status === 'UNDOING') return refuse('RUN_FINISHED', 'the run is finished and being undone');
+  return undefined;
+}
+
+function terminate(status: RunStatus, compensate: boolean): ActionVerdict {
+  if (compensate) {
+    if (['COMPENSATING', 'FAILED', 'COMPENSATION_FAILED'].includes(status)) return { kind: 'unchanged', reason: `the run is already ${status}` };
+    return finished(status) ?? apply('COMPENSATING');
+  }
+  if (status === 'TERMINATED') return { kind: 'unchanged', reason: 'the run is already TERMINATED' };
+  return finished(status) ?? apply('TERMINATED');
+}
+
+function pause(status: RunStatus): ActionVerdict {
+  if (status === 'PAUSED') return { kind: 'unchanged', reason: 'the run is already PAUSED' };
+  if (status === 'RUNNING') return apply('PAUSED');
+  return finished(status) ?? refuse('RUN_NOT_RUNNING', `only a RUNNING run can be paused; the run is ${status}`);
+}
+
+function resume(status: RunStatus, failed: PlanStep[]): ActionVerdict {
+  if (status === 'RUNNING') return { kind: 'unchanged', reason: 'the run is already RUNNING' };
+  if (status !== 'PAUSED') return finished(status) ?? refuse('RUN_NOT_PAUSED', `only a PAUSED run can be resumed; the run is ${status}`);
+  if (failed.length > 0) {
+    return refuse('RUN_HAS_FAILED_STEP', `step ${failed[0].name} failed: retry it, skip it, or compensate the run`);
+  }
+  return apply('RUNNING');
+}
+
+function compensate(status: RunStatus): ActionVerdict {
+  if (['COMPENSATING', 'FAILED', 'COMPENSATION_FAILED'].includes(status)) return { kind: 'unchanged', reason: `the run is already ${status}` };
+  if (status === 'PAUSED') return apply('COMPENSATING');
+  return finished(status) ?? refuse('RUN_NOT_PAUSED', `only a PAUSED run can be compensated on request; the run is ${status}`);
+}
+
+/** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
+function stepAction(plan: Plan, status: RunStatus, latest: LatestAttempts, req: ActionRequest): ActionVerdict {
+  if (status !== 'PAUSED' && status !== 'RUNNING') {
+    return finished(status) ?? refuse('RUN_NOT_PAUSED', `${req.action} applies to a PAUSED or RUNNING run; the run is ${status}`);
+  }
+  const failed = failedSteps(plan, latest);
+  let step: PlanStep | undefined;
+  if (req.stepName !== undefined) {
+    step = plan.steps.find((s) => s.name === req.stepName);
+    if (!step) return refuse('STEP_NOT_FOUND', `the run's template has no step ${req.stepName}`);
+  } else if (failed.length > 1) {
+    return refuse('STEP_NAME_REQUIRED', `several steps failed (${failed.map((s) => s.name).join(', ')}): name one`);
+  } else if (failed.length === 0) {
+    return refuse('STEP_NOT_FAILED', 'no step has failed');
+  } else {
+    step = failed[0];
+  }
+  const last = latestOf(latest, step.name, 'DO')!;
+  const outcome = outcomeOf(step, last);
+  if (outcome !== 'failed') {
+    // Asked twice: the first request already retried (a fresh budget) or skipped the step.
+    const done = req.action === 'retry' ? (last?.budgetStart ?? 1) > 1 && outcome !== 'pending' : outcome === 'skipped';
+    if (done) return { kind: 'unchanged', reason: `step ${step.name} was already ${req.action === 'retry' ? 'retried' : 'skipped'}` };
+    return refuse('STEP_NOT_FAILED', `step ${step.name} has not failed (it is ${outcome})`);
+  }
+  const attempt = last.attempt + 1;
+  if (req.action === 'skip') return apply('RUNNING', { stepName: step.name, skipAttempt: attempt, clearsFailure: true });
+  return apply('RUNNING', {
+    stepName: step.name, clearsFailure: true,
+    retry: { stepName: step.name, action: 'DO', attempt, budgetStart: attempt, delayMs: 0 },
+  });
+}
+
+/**
+ * What an operator's action does to a run in its current state: refused (with a stable code and
+ * the reason), nothing (already done: every action is idempotent), or the status it sets and the
+ * step attempt it adds. The executor applies it through the same version-guarded write as any
+ * other transition, then lets decideTransition move a RUNNING or COMPENSATING run on.
+ */
+export function decideOperatorAction(plan: Plan, status: RunStatus, attempts: Attempt[], req: ActionRequest): ActionVerdict {
+  const latest = latestAttempts(attempts);
+  switch (req.action) {
+    case 'terminate': return terminate(status, req.compensate ?? true);
+    case 'pause': return pause(status);
+    case 'resume': return resume(status, failedSteps(plan, latest));
+    case 'compensate': return compensate(status);
+    case 'retry':
+    case 'skip':
+      return stepAction(plan, status, latest, req);
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import { OPERATOR_ACTIONS } from '../core/operator-action';
+import { RUN_STATUSES } from '../core/run-status';
+import { IsBoundedJson, MAX_OUTPUT_BYTES } from './bounded-json';
+
+export const MAX_REASON_LENGTH = 1000;
+
+export class RunActionBodyDto {
+  @ApiPropertyOptional({ description: 'retry, skip: the step (may be left out when exactly one step failed)', maxLength: MAX_NAME_LENGTH })
+  @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
+
+  @ApiPropertyOptional({ description: `skip only: the output later steps see for the skipped step (JSON, at most ${MAX_OUTPUT_BYTES} bytes)` })
+  @IsOptional() @IsBoundedJson() output?: unknown;
+
+  @ApiPropertyOptional({ description: "Why: recorded on the run's timeline with who asked", maxLength: MAX_REASON_LENGTH })
+  @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/^[^\0]*$/, { message: 'reason must not contain NUL characters' })
+  reason?: string;
+}
+
+export class TerminateQueryDto {
+  @ApiPropertyOptional({ description: 'true (default): undo what succeeded and end FAILED; false: end TERMINATED, effects left in place' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() compensate?: boolean;
+}
+
+export class RunActionResponseDto {
+  @ApiProperty({ format: 'uuid' }) flowId!: string;
+  @ApiProperty({ enum: OPERATOR_ACTIONS }) action!: string;
+  @ApiProperty({ enum: RUN_STATUSES, description: 'The run status after the action' }) status!: string;
+  @ApiProperty({ description: 'False when the run already was where the action takes it (every action is idempotent)' }) changed!: boolean;
+}
+
+export class ActionAvailabilityDto {
+  @ApiProperty({ enum: OPERATOR_ACTIONS }) action!: string;
+  @ApiProperty() allowed!: boolean;
+  @ApiPropertyOptional({ description: 'The 409 code the action would get now' }) code?: string;
+  @ApiPropertyOptional({ description: 'Why it is not allowed (or, for retry and skip, that a step must be named)' }) reason?: string;
+}

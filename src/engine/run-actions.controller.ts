@@ -1,0 +1,91 @@
+import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Roles } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ErrorCode } from '../common/errors/error-code';
+import type { OperatorAction } from './core/operator-action';
+import { RunActionBodyDto, RunActionResponseDto, TerminateQueryDto } from './dto/run-action.dto';
+import { RunExecutor } from './run-executor.service';
+
+/** The OpenAPI description of one action: what it does and the 409 codes it may answer. */
+function ActionDocs(summary: string, conflicts: string) {
+  return applyDecorators(
+    Roles('operator'),
+    HttpCode(202),
+    ApiOperation({ summary }),
+    ApiBody({ type: RunActionBodyDto, required: false }),
+    ApiAcceptedResponse({ type: RunActionResponseDto, description: 'Done, or nothing to do (changed: false)' }),
+    ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_REQUEST, STEP_NAME_REQUIRED' }),
+    ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND, STEP_NOT_FOUND' }),
+    ApiConflictResponse({ type: ErrorBodyDto, description: conflicts }),
+  );
+}
+
+/** Who asked: the principal the auth guard put on the request, when there is one. */
+const actorOf = (req: Request): string => (req as Request & { principal?: Principal }).principal?.id ?? 'anonymous';
+
+/** Operator actions on live runs; each is idempotent and recorded on the run's timeline with who asked and why. */
+@ApiTags('runs')
+@Controller('api/orchestration/runs/:flowId')
+export class RunActionsController {
+  constructor(private readonly executor: RunExecutor) {}
+
+  @Post('terminate')
+  @ActionDocs('Stop a run: compensate=true (default) undoes what succeeded and ends FAILED; false ends TERMINATED with effects left in place',
+    'RUN_FINISHED')
+  terminate(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Query() query: TerminateQueryDto,
+    @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'terminate', body, req, query.compensate);
+  }
+
+  @Post('pause')
+  @ActionDocs('Pause a RUNNING run: nothing new is dispatched; results of steps in flight are still recorded', 'RUN_NOT_RUNNING, RUN_FINISHED')
+  pause(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'pause', body, req);
+  }
+
+  @Post('resume')
+  @ActionDocs('Resume a PAUSED run from where it stands', 'RUN_NOT_PAUSED, RUN_HAS_FAILED_STEP (retry, skip or compensate it), RUN_FINISHED')
+  resume(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'resume', body, req);
+  }
+
+  @Post('retry')
+  @ActionDocs('Retry a failed step with a fresh attempt budget (PAUSED run, or RUNNING with other branches in flight)',
+    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED')
+  retry(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'retry', body, req);
+  }
+
+  @Post('skip')
+  @ActionDocs('Skip a failed step: recorded as SKIPPED, with an optional output later steps see; it has no undo',
+    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED')
+  skip(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'skip', body, req);
+  }
+
+  @Post('compensate')
+  @ActionDocs('Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED', 'RUN_NOT_PAUSED, RUN_FINISHED')
+  compensate(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    return this.act(flowId, 'compensate', body, req);
+  }
+
+  private async act(flowId: string, action: OperatorAction, body: RunActionBodyDto, req: Request, compensate?: boolean): Promise<RunActionResponseDto> {
+    if (body.output !== undefined && action !== 'skip') {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'output is only accepted by skip', [{ path: 'output', message: 'only accepted by skip' }]);
+    }
+    if (body.stepName !== undefined && action !== 'retry' && action !== 'skip') {
+      throw new AppError(ErrorCode.INVALID_REQUEST, `${action} concerns the whole run: it takes no stepName`,
+        [{ path: 'stepName', message: 'only accepted by retry and skip' }]);
+    }
+    const { status, changed } = await this.executor.act(flowId, {
+      action, stepName: body.stepName, output: body.output, reason: body.reason, compensate, actor: actorOf(req),
+    });
+    return { flowId, action, status, changed };
+  }
+}

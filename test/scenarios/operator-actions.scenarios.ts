@@ -1,0 +1,161 @@
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { expectEventually } from '../helpers/expect-eventually';
+import { execute, waitForRun } from '../helpers/runs';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { TestWorker } from '../helpers/test-worker';
+
+const STEPS = ['reserve', 'charge', 'ship'];
+
+type Step = RunDetailDto['steps'][number];
+
+/** Operator actions on live runs, shared by the embedded e2e suite and the real-server suites. */
+export function operatorActionScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`operator actions (${setting})`, () => {
+    let t: TestApp;
+    let worker: TestWorker;
+    const statusEvents: Array<{ flowId: string; status: string; previousStatus: string | null; failedStep: string | null }> = [];
+
+    /** `careful`: charge pauses the run when it fails; `order`: every step compensates (the default). */
+    const register = (orchName: string, onFailure?: Record<string, 'pause'>) =>
+      t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
+        orchName, as: 'initiator', type: 'sequential',
+        steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String', ...(onFailure?.[name] ? { onFailure: 'pause' } : {}) })),
+      }).expect(201);
+    const action = (flowId: string, name: string, body: object = {}, query = '') =>
+      t.http.post(`/api/orchestration/runs/${flowId}/${name}${query}`).send(body);
+    const stepsOf = (run: RunDetailDto, name: string) => run.steps.filter((s: Step) => s.stepName === name && s.action === 'DO');
+    /** Waits until the worker got the command, and returns it (to answer it by hand). */
+    const commandFor = (flowId: string, step: string) => expectEventually(() => {
+      const c = worker.commands.find((x) => x.flowId === flowId && x.stepName === step && x.action === 'DO');
+      expect(c).toBeDefined();
+      return c!;
+    });
+
+    beforeAll(async () => {
+      t = await startTestApp(await env());
+      worker = await new TestWorker(t, 'shop-worker').start();
+      await register('order');
+      await register('careful', { charge: 'pause' });
+      await worker.register('order', STEPS);
+      await worker.register('careful', STEPS);
+      await t.get(MessageConsumer).subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'test-actions-observer', handler: async (m) => {
+        statusEvents.push(JSON.parse(m.body.toString()));
+      } });
+    });
+    afterAll(() => t.close());
+
+    it('pauses mid-run: the step in flight finishes and is recorded, nothing new goes out until resume', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'charge' }).expect(202);
+      const charge = await commandFor(body.flowId, 'charge');
+      const paused = await action(body.flowId, 'pause', { reason: 'maintenance window' }).expect(202);
+      expect(paused.body).toEqual({ flowId: body.flowId, action: 'pause', status: 'PAUSED', changed: true });
+      expect((await action(body.flowId, 'pause').expect(202)).body).toMatchObject({ status: 'PAUSED', changed: false });
+
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt, output: { paid: true } });
+      const afterReply = await expectEventually(async () => {
+        const run = await waitForRun(t, body.flowId, 'PAUSED');
+        expect(stepsOf(run, 'charge')[0].status).toBe('SUCCEEDED');
+        return run;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+      expect(afterReply.allowedActions).toEqual(['terminate', 'resume', 'compensate']);
+      expect(afterReply.events).toContainEqual(expect.objectContaining(
+        { kind: 'OPERATOR_PAUSE', reason: 'maintenance window', actor: 'anonymous' }));
+
+      await action(body.flowId, 'resume').expect(202);
+      const done = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship']);
+      expect(done.allowedActions).toEqual([]);
+      const refused = await action(body.flowId, 'pause').expect(409);
+      expect(refused.body).toMatchObject({ code: 'RUN_FINISHED' });
+      await expectEventually(() => expect(statusEvents.filter((e) => e.flowId === body.flowId).map((e) => e.status))
+        .toEqual(['RUNNING', 'PAUSED', 'RUNNING', 'COMPLETED']));
+    });
+
+    it('terminates with compensation: waits for the step in flight, undoes what succeeded, ends FAILED', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'charge' }).expect(202);
+      const charge = await commandFor(body.flowId, 'charge');
+      const res = await action(body.flowId, 'terminate', { reason: 'customer cancelled' }).expect(202);
+      expect(res.body.status).toBe('COMPENSATING');
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
+      const run = await waitForRun(t, body.flowId, 'FAILED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:charge', 'UNDO:reserve']);
+      expect(run.error).toBe('terminated by anonymous: customer cancelled');
+      expect((await action(body.flowId, 'terminate').expect(202)).body.changed).toBe(false);
+    });
+
+    it('terminates without compensation: TERMINATED, effects left in place, a late reply changes nothing', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'charge' }).expect(202);
+      const charge = await commandFor(body.flowId, 'charge');
+      const res = await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202);
+      expect(res.body.status).toBe('TERMINATED');
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
+      await new Promise((r) => setTimeout(r, 200));
+      const run = await waitForRun(t, body.flowId, 'TERMINATED');
+      expect(stepsOf(run, 'charge')[0].status).toBe('DISPATCHED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+      expect((await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202)).body.changed).toBe(false);
+      expect((await action(body.flowId, 'terminate').expect(409)).body.code).toBe('RUN_FINISHED');
+      expect((await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409)).body.code).toBe('RUN_NOT_UNDOABLE');
+    });
+
+    it('pauses on failure, naming the step; a retry gets a fresh budget and the run completes', async () => {
+      const { body } = await execute(t, 'careful', { failAt: 'charge', failAttempts: 1 }).expect(202);
+      const paused = await waitForRun(t, body.flowId, 'PAUSED');
+      expect(paused.failedStep).toBe('charge');
+      expect(paused.allowedActions).toEqual(['terminate', 'retry', 'skip', 'compensate']);
+      expect(paused.actions.find((a) => a.action === 'resume')).toMatchObject({ allowed: false, code: 'RUN_HAS_FAILED_STEP' });
+      expect((await action(body.flowId, 'resume').expect(409)).body.code).toBe('RUN_HAS_FAILED_STEP');
+      await expectEventually(() => expect(statusEvents.find((e) => e.flowId === body.flowId && e.status === 'PAUSED'))
+        .toMatchObject({ failedStep: 'charge' }));
+
+      await action(body.flowId, 'retry', { stepName: 'charge', reason: 'card limit raised' }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(stepsOf(run, 'charge').map((s) => [s.attempt, s.budgetStart, s.status])).toEqual([[1, 1, 'FAILED'], [2, 2, 'SUCCEEDED']]);
+      expect(run).toMatchObject({ failedStep: null, error: null });
+      expect((await action(body.flowId, 'retry', { stepName: 'charge' }).expect(409)).body.code).toBe('RUN_FINISHED');
+    });
+
+    it('pauses on failure, then skips the step with an output that later steps receive, and never undoes it', async () => {
+      const { body } = await execute(t, 'careful', { failAt: ['charge', 'ship'] }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED');
+      await action(body.flowId, 'skip', { output: { receipt: 'paid by phone' }, reason: 'paid offline' }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'FAILED');
+      const ship = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'ship')!;
+      expect(ship.outputs.charge).toEqual({ receipt: 'paid by phone' });
+      expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED', 'SKIPPED']);
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:reserve']);
+      expect(run.events).toContainEqual(expect.objectContaining({ kind: 'OPERATOR_SKIP', stepName: 'charge', reason: 'paid offline' }));
+    });
+
+    it('compensates a run paused on failure on request', async () => {
+      const { body } = await execute(t, 'careful', { failAt: 'charge' }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED');
+      await action(body.flowId, 'compensate').expect(202);
+      const run = await waitForRun(t, body.flowId, 'FAILED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
+      expect(run.failedStep).toBe('charge');
+    });
+
+    it('checks every input before acting', async () => {
+      const { body } = await execute(t, 'careful', { failAt: 'charge' }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED');
+      const id = body.flowId;
+      expect((await action('00000000-0000-4000-8000-000000000000', 'pause').expect(404)).body.code).toBe('RUN_NOT_FOUND');
+      await action('not-a-uuid', 'pause').expect(400);
+      expect((await action(id, 'retry', { stepName: 'nope' }).expect(404)).body.code).toBe('STEP_NOT_FOUND');
+      expect((await action(id, 'retry', { stepName: 'reserve' }).expect(409)).body.code).toBe('STEP_NOT_FAILED');
+      await action(id, 'retry', { stepName: 'bad name!' }).expect(400);
+      await action(id, 'pause', { output: 1 }).expect(400);
+      await action(id, 'pause', { stepName: 'charge' }).expect(400);
+      await action(id, 'skip', { output: { s: 'a\u0000b' } }).expect(400);
+      await action(id, 'skip', { output: 'x'.repeat(70_000) }).expect(400);
+      await action(id, 'skip', { reason: 'r'.repeat(1001) }).expect(400);
+      await action(id, 'skip', { extra: true }).expect(400);
+      await action(id, 'terminate', {}, '?compensate=maybe').expect(400);
+      expect((await waitForRun(t, id, 'PAUSED')).events.filter((e) => e.kind.startsWith('OPERATOR_'))).toEqual([]);
+    });
+  });
+}
