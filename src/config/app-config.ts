@@ -6,9 +6,15 @@ import {
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;
 export type MessagingDriver = (typeof MESSAGING_DRIVERS)[number];
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+/*
+ * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
+ * through Boolean(), which makes the string "false" true.
+ */
+const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  return value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
     ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+};
 
 /**
  * Every setting Baton reads, validated once at boot. The property names are the environment

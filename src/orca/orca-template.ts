@@ -5,6 +5,11 @@ export const ORCA_STEP = 'orcaExecution';
 /** Owner of the templates the adapter registers. */
 export const ORCA_SERVICE = 'baton-orca';
 export const ORCA_TEMPLATE_PREFIX = 'orca.';
+/**
+ * A COMPLETED OO flow succeeds with the result types Orca has codes for. Orca also called
+ * COMPLETED + ERROR a success (with no result type); Baton calls it a failure.
+ */
+const ORCA_SUCCESS_RESULT_TYPES = ['RESOLVED', 'DIAGNOSED', 'NO_ACTION_TAKEN'];
 
 /** `orca.awx.job_template.42.prod`, `orca.oo.<flowUuid>.default`: one template per resource and connection. */
 export function orcaTemplateName(request: Pick<OrcaRequest, 'target' | 'resourceType' | 'resourceId'>, connection: string): string {
@@ -20,7 +25,7 @@ export function orcaTemplateName(request: Pick<OrcaRequest, 'target' | 'resource
 export function orcaTemplateDocument(request: OrcaRequest, connection: string): Record<string, unknown> {
   const handler = request.target === 'awx'
     ? { type: 'awx', connection, [request.resourceType === 'workflow_job_template' ? 'workflowJobTemplateId' : 'jobTemplateId']: Number(request.resourceId), extraVars: '${payload}' }
-    : { type: 'oo', connection, flowUuid: request.resourceId, inputs: '${payload}' };
+    : { type: 'oo', connection, flowUuid: request.resourceId, inputs: '${payload}', successResultTypes: ORCA_SUCCESS_RESULT_TYPES };
   return {
     orchName: orcaTemplateName(request, connection),
     as: 'initiator',

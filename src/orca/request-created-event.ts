@@ -64,7 +64,8 @@ function parseFormData(text: string | null | undefined): Record<string, unknown>
     throw new PoisonMessageError(`invalid message: FormData: not JSON (${(e as Error).message})`);
   }
   if (!isObject(parsed)) throw new PoisonMessageError('invalid message: FormData: must be a JSON object');
-  if (text.includes('\u0000')) throw new PoisonMessageError('invalid message: FormData: must not contain NUL');
+  // PostgreSQL refuses NUL in text and jsonb, however it is written: raw or as the \u0000 escape.
+  if (JSON.stringify(parsed).includes('\\u0000')) throw new PoisonMessageError('invalid message: FormData: must not contain NUL');
   return parsed;
 }
 
