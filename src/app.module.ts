@@ -8,6 +8,7 @@ import { HealingModule } from './healing/healing.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OrcaModule } from './orca/orca.module';
 import { RegistryModule } from './registry/registry.module';
 
 @Module({
@@ -22,6 +23,7 @@ import { RegistryModule } from './registry/registry.module';
     EngineModule,
     HealingModule,
     HealthModule,
+    OrcaModule,
   ],
 })
 export class AppModule {}

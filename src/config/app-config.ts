@@ -6,9 +6,15 @@ import {
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;
 export type MessagingDriver = (typeof MESSAGING_DRIVERS)[number];
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+/*
+ * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
+ * through Boolean(), which makes the string "false" true.
+ */
+const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  return value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
     ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+};
 
 /**
  * Every setting Baton reads, validated once at boot. The property names are the environment
@@ -123,6 +129,22 @@ export class AppConfig {
   /** How long a run may wait for workers before it ends. */
   @IsInt() @Min(1)
   PARKED_RUN_EXPIRY_SECONDS: number = 86_400;
+
+  /** The Orca execution service drop-in: RequestCreatedEvent in, RequestStatusUpdatedEvent out (src/orca). */
+  @Transform(toBool) @IsBoolean()
+  ORCA_COMPAT: boolean = false;
+
+  @Matches(/^[\w.:-]{1,200}$/) ORCA_REQUEST_TOPIC: string = 'RequestCreated';
+  @Matches(/^[\w.:-]{1,200}$/) ORCA_STATUS_TOPIC: string = 'RequestStatusUpdated';
+
+  /**
+   * Which AWX/OO connection serves an Orca request: `awx=prod,awx:42=lab,oo=default,oo:<flowUuid>=oo2`
+   * (a resource's own entry wins over its target's; unlisted: `default`).
+   */
+  @Matches(/^$|^(awx|oo)(:[\w-]{1,100})?=\w{1,50}(,(awx|oo)(:[\w-]{1,100})?=\w{1,50})*$/i, {
+    message: 'ORCA_CONNECTIONS must be a list of awx|oo[:<resourceId>]=<connection>, e.g. awx=prod,oo:<flowUuid>=lab',
+  })
+  ORCA_CONNECTIONS: string = '';
 
   get embedded(): boolean {
     return !this.DATABASE_URL;

@@ -14,6 +14,7 @@ import { StepReplyConsumer } from './messages/step-reply.consumer';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
 import { RunRepository } from './run.repository';
+import { RunStatusListeners } from './run-status-listeners';
 import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunActionsController } from './run-actions.controller';
@@ -26,7 +27,7 @@ import { WorkerDirectory } from './worker-directory';
   imports: [RegistryModule, HandlersModule],
   controllers: [RunsController, RunActionsController],
   providers: [
-    RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
+    RunExecutor, RunTransitions, RunRepository, RunStateCache, RunStatusListeners, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
     { provide: StepResultSink, useExisting: RunExecutor },
     {
@@ -35,6 +36,6 @@ import { WorkerDirectory } from './worker-directory';
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
-  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, RunStatusListeners],
 })
 export class EngineModule {}

@@ -23,6 +23,11 @@ export interface StartRequest {
   contentType: string;
   correlationId: string;
   idempotencyKey?: string;
+  /**
+   * The run's id when the caller's own id must be it (the Orca adapter: RequestId). The caller
+   * makes sure it is new; a run that already has it makes the insert fail.
+   */
+  flowId?: string;
 }
 
 export interface StartedRun {
@@ -74,7 +79,7 @@ export class RunExecutor extends StepResultSink {
       if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
       const ready = template.status === 'READY';
       const run: RunState = {
-        flowId: randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
+        flowId: req.flowId ?? randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
         status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
         contentType: req.contentType, failedStep: null, version: 0 /* a new row's */, attempts: [],
       };

@@ -15,6 +15,7 @@ import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
 import { AttemptRow, RunChanges, RunState } from './run-changes';
+import { RunStatusListeners } from './run-status-listeners';
 import { TemplatePlans } from './template-plans';
 
 /** An operator's action as the API received it: who asked, and why. */
@@ -46,6 +47,7 @@ export class RunTransitions {
     private readonly dispatchers: StepDispatchers,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly listeners: RunStatusListeners,
   ) {}
 
   /** The engine's next move for the run (decideTransition). */
@@ -105,6 +107,7 @@ export class RunTransitions {
     const previous = run.status;
     changes.setStatus(run, { status, failedStep, error, terminal: isTerminal(status), clearsFailure });
     this.announce(run, changes, status, previous, failedStep ?? run.failedStep, error);
+    changes.send(this.listeners.messagesFor(run, status, previous));
   }
 
   /** The run status event; `previousStatus` is null for a run just accepted. */

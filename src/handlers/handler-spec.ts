@@ -8,7 +8,8 @@ export interface AwxSpec {
   connection: string;
   templateKind: 'job_template' | 'workflow_job_template';
   templateId: number;
-  extraVars: Record<string, unknown>;
+  /** An object template, or one reference ('${payload}') that must resolve to an object. */
+  extraVars: Record<string, unknown> | string;
 }
 
 /** `{type: oo, connection?, flowUuid, inputs?, runName?, successResultTypes?}` */
@@ -16,7 +17,8 @@ export interface OoSpec {
   type: 'oo';
   connection: string;
   flowUuid: string;
-  inputs: Record<string, unknown>;
+  /** As extraVars: an object template or one reference to an object. */
+  inputs: Record<string, unknown> | string;
   runName?: string;
   successResultTypes: string[];
 }
@@ -60,16 +62,20 @@ export function parseBuiltInSpec(spec: unknown): BuiltInSpec {
     const jt = positiveInt(spec.jobTemplateId);
     const wf = positiveInt(spec.workflowJobTemplateId);
     if ((jt === undefined) === (wf === undefined)) throw new SpecError('an awx handler needs exactly one of jobTemplateId, workflowJobTemplateId (positive integers)');
-    if (spec.extraVars !== undefined && !isObject(spec.extraVars)) throw new SpecError('extraVars must be an object');
+    if (spec.extraVars !== undefined && !isObject(spec.extraVars) && typeof spec.extraVars !== 'string') {
+      throw new SpecError('extraVars must be an object or a reference to one');
+    }
     return {
       type: 'awx', connection: connectionOf(spec),
       templateKind: jt !== undefined ? 'job_template' : 'workflow_job_template', templateId: (jt ?? wf)!,
-      extraVars: (spec.extraVars as Record<string, unknown> | undefined) ?? {},
+      extraVars: (spec.extraVars as Record<string, unknown> | string | undefined) ?? {},
     };
   }
   if (spec.type === 'oo') {
     if (typeof spec.flowUuid !== 'string' || !spec.flowUuid.trim()) throw new SpecError('an oo handler needs a flowUuid');
-    if (spec.inputs !== undefined && !isObject(spec.inputs)) throw new SpecError('inputs must be an object of strings');
+    if (spec.inputs !== undefined && !isObject(spec.inputs) && typeof spec.inputs !== 'string') {
+      throw new SpecError('inputs must be an object of strings or a reference to an object');
+    }
     if (spec.runName !== undefined && typeof spec.runName !== 'string') throw new SpecError('runName must be a string');
     const types = spec.successResultTypes ?? DEFAULT_SUCCESS_RESULT_TYPES;
     if (!Array.isArray(types) || types.length === 0
@@ -78,7 +84,7 @@ export function parseBuiltInSpec(spec: unknown): BuiltInSpec {
     }
     return {
       type: 'oo', connection: connectionOf(spec), flowUuid: spec.flowUuid.trim(),
-      inputs: (spec.inputs as Record<string, unknown> | undefined) ?? {},
+      inputs: (spec.inputs as Record<string, unknown> | string | undefined) ?? {},
       runName: spec.runName as string | undefined, successResultTypes: [...types] as string[],
     };
   }

@@ -54,9 +54,15 @@ export const DEFAULT_CONNECTION = 'default';
 export const OO_STATUS_ENDPOINTS = ['summary', 'execution-log'] as const;
 export type OoStatusEndpoint = (typeof OO_STATUS_ENDPOINTS)[number];
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+/*
+ * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
+ * through Boolean(), which makes the string "false" true.
+ */
+const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  return value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
     ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+};
 
 /** Settings shared by every connection; property names are the variable names. */
 export class HandlerSettings {

@@ -5,6 +5,7 @@ import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
 import { HandlerMetrics } from './handler-metrics';
 import { JobExecutionRepository } from './job-execution.repository';
 import { JobExecutionsController } from './job-executions.controller';
+import { JobLaunchEvents } from './job-launch-events';
 import { JOB_RESULT_SINK, JobRunner, ResultSinkSource } from './job-runner.service';
 import { JobTargets } from './job-targets';
 import { OoStepDispatcher } from './oo/oo-step.dispatcher';
@@ -18,7 +19,7 @@ import { OoStepDispatcher } from './oo/oo-step.dispatcher';
 @Module({
   controllers: [JobExecutionsController],
   providers: [
-    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, AwxStepDispatcher, OoStepDispatcher,
+    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher,
     {
       provide: JOB_RESULT_SINK,
       inject: [ModuleRef],
@@ -31,6 +32,6 @@ import { OoStepDispatcher } from './oo/oo-step.dispatcher';
       },
     },
   ],
-  exports: [AwxStepDispatcher, OoStepDispatcher, JobExecutionRepository, JobRunner],
+  exports: [AwxStepDispatcher, OoStepDispatcher, JobExecutionRepository, JobRunner, JobLaunchEvents, JobTargets],
 })
 export class HandlersModule {}

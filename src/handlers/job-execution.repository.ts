@@ -47,8 +47,8 @@ export class JobExecutionRepository {
   }
 
   /** Writes the outcome of a claim, only if the row was not claimed again since (version). */
-  async recordOutcome(id: string, version: number, patch: Partial<JobExecutionEntity>): Promise<boolean> {
-    const result = await this.dataSource.getRepository(JobExecutionEntity).update({ id, version }, patch as JobPatch);
+  async recordOutcome(id: string, version: number, patch: Partial<JobExecutionEntity>, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await m.getRepository(JobExecutionEntity).update({ id, version }, patch as JobPatch);
     return (result.affected ?? 0) > 0;
   }
 

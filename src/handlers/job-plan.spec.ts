@@ -32,6 +32,15 @@ describe('planJob', () => {
     expect(job).toMatchObject({ connection: 'quiet', resourceType: 'workflow_job_template', requestPayload: { extra_vars: {} } });
   });
 
+  it('takes a whole object as extra_vars or inputs from one reference, and refuses a reference to anything else', () => {
+    const awx = planJob(cmd({ type: 'awx', connection: 'quiet', jobTemplateId: 4, extraVars: '${payload}' }), config, 'awx', now);
+    expect(awx).toMatchObject({ status: 'PENDING_LAUNCH', requestPayload: { extra_vars: { host: 'h1', n: 3 } } });
+    const oo = planJob(cmd({ type: 'oo', flowUuid: 'flow-1', inputs: '${payload}' }), config, 'oo', now);
+    expect(oo).toMatchObject({ status: 'PENDING_LAUNCH', requestPayload: { inputs: { host: 'h1', n: '3' } } });
+    const scalar = planJob(cmd({ type: 'awx', jobTemplateId: 4, extraVars: '${payload.host}' }), config, 'awx', now);
+    expect(scalar).toMatchObject({ status: 'FAILED', error: 'extraVars: ${payload.host} is not an object' });
+  });
+
   it('plans an OO run with string inputs and a traceable run name', () => {
     const job = planJob(cmd({ type: 'oo', flowUuid: 'flow-1', inputs: { n: '${payload.n}', all: '${payload}' } }), config, 'oo', now);
     expect(job).toMatchObject({

@@ -20,6 +20,15 @@ function asInputString(value: unknown): string {
   return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/** extraVars / inputs interpolated; a whole reference ('${payload}') must name an object. */
+function objectOf(template: Record<string, unknown> | string, ctx: InterpolationContext, where: string): Record<string, unknown> {
+  const value = interpolate(template, ctx, where);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SpecError(`${where}: ${String(template)} is not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /** The request for a spec: interpolated, with the run's identifiers added for traceability. */
 function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
   const ctx = contextOf(c);
@@ -30,7 +39,7 @@ function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
       + ` (configured: ${known.length ? known.join(', ') : 'none'})`);
   }
   if (spec.type === 'awx') {
-    const vars = interpolate(spec.extraVars, ctx, 'extraVars') as Record<string, unknown>;
+    const vars = objectOf(spec.extraVars, ctx, 'extraVars');
     const extraVars = connection.traceExtraVars
       ? { ...vars, baton_flow_id: c.flowId, baton_step: c.stepName, baton_command_id: c.commandId } : vars;
     return {
@@ -39,7 +48,7 @@ function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
     };
   }
   const inputs: Record<string, string> = {};
-  const interpolated = interpolate(spec.inputs, ctx, 'inputs') as Record<string, unknown>;
+  const interpolated = objectOf(spec.inputs, ctx, 'inputs');
   for (const [key, value] of Object.entries(interpolated)) inputs[key] = asInputString(value);
   const base = spec.runName !== undefined ? asInputString(interpolate(spec.runName, ctx, 'runName')) : `${c.orchName}/${c.stepName}`;
   const runName = `${base} [baton flow=${c.flowId} step=${c.stepName} command=${c.commandId}]`;

@@ -6,6 +6,7 @@ import { HandlerMetrics } from './handler-metrics';
 import { HandlersConfig } from './handlers-config';
 import { JobClaimer } from './job-claimer';
 import { JobExecutionRepository } from './job-execution.repository';
+import { JobLaunchEvents } from './job-launch-events';
 import { JobTargets } from './job-targets';
 import { JobWorker } from './job-worker';
 
@@ -38,9 +39,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     targets: JobTargets,
     @Inject(JOB_RESULT_SINK) sink: ResultSinkSource,
     @Optional() private readonly metrics?: HandlerMetrics,
+    @Optional() launchEvents?: JobLaunchEvents,
   ) {
     this.claimer = new JobClaimer(repo, config.settings);
-    this.worker = new JobWorker({ repo, targets, settings: config.settings, sink, metrics, now: () => new Date() });
+    this.worker = new JobWorker({ repo, targets, settings: config.settings, sink, metrics, launchEvents, now: () => new Date() });
   }
 
   onApplicationBootstrap(): void {

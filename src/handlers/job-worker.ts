@@ -7,6 +7,7 @@ import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-bac
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
 import type { JobExecutionRepository } from './job-execution.repository';
+import type { JobLaunchEvents } from './job-launch-events';
 import { jobLabel, stepResultOf } from './job-result';
 import type { JobTarget, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
@@ -17,6 +18,8 @@ export interface JobWorkerDeps {
   settings: HandlerSettings;
   sink: () => StepResultSink;
   metrics?: HandlerMetrics;
+  /** Messages to send with a recorded launch (absent or without listeners: none). */
+  launchEvents?: JobLaunchEvents;
   now: () => Date;
 }
 
@@ -57,8 +60,9 @@ export class JobWorker {
   }
 
   /** Writes an outcome; false (and a warning) if another claim took the row meanwhile. */
-  private async record(row: JobExecutionEntity, patch: Partial<JobExecutionEntity>, what: string): Promise<boolean> {
-    const ok = await this.deps.repo.recordOutcome(row.id, row.version, patch);
+  private async record(row: JobExecutionEntity, patch: Partial<JobExecutionEntity>, what: string, launched = false): Promise<boolean> {
+    const events = launched && this.deps.launchEvents?.active ? this.deps.launchEvents : undefined;
+    const ok = events ? await events.record(this.deps.repo, row, patch) : await this.deps.repo.recordOutcome(row.id, row.version, patch);
     if (ok) Object.assign(row, patch);
     else this.logger.warn(logContext(row), `job row was claimed again meanwhile; ${what} not recorded`);
     return ok;
@@ -74,7 +78,7 @@ export class JobWorker {
         status: 'RUNNING', externalJobId: launched.externalJobId, externalJobType: launched.externalJobType,
         responsePayload: launched.response, sentAt: this.deps.now(), lastLaunchError: null, nextLaunchAt: null,
         nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
-      }, `launch of ${launched.externalJobType} ${launched.externalJobId}`);
+      }, `launch of ${launched.externalJobType} ${launched.externalJobId}`, true);
       if (ok) this.logger.log({ ...logContext(row), jobId: launched.externalJobId }, `launched ${jobLabel(row)}`);
     } catch (e) {
       const error = this.asHttpError(e);

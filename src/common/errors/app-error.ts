@@ -15,6 +15,8 @@ export class AppError extends Error {
     message: string,
     readonly problems: Problem[] = [],
     readonly details?: Record<string, unknown>,
+    /** Top-level fields an older API's clients read from the body (the Orca service's `error`). */
+    readonly compat?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -12,5 +12,6 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'The registration document is invalid' }) message!: string;
   @ApiPropertyOptional({ type: [ProblemDto] }) problems?: ProblemDto[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'Only where a compatible API\'s clients expect it (Orca: "JobExecution <id> not found")' }) error?: string;
   @ApiProperty({ example: '5f0c1d1e-0c1b-4d4e-9a55-3b2f1c0e9d11' }) correlationId!: string;
 }

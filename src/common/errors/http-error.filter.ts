@@ -51,6 +51,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const body: Body = { code: error.code, message: error.message };
       if (error.problems.length) body.problems = error.problems;
       if (error.details) body.details = error.details;
+      if (error.compat) Object.assign(body, error.compat);
       return [httpStatusOf(error.code), body];
     }
     if (error instanceof HttpException) return this.fromHttpException(error);

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import {
+  orcaExternalStatusOf, orcaResourceTypeOf, orcaStatusOf, orcaTargetTypeOf,
+} from '../../orca/orca-codes';
 import { JOB_STATUSES } from '../job-execution.entity';
 import type { JobExecutionEntity, JobStatus, JobTargetType } from '../job-execution.entity';
 
@@ -10,9 +14,19 @@ export class JobExecutionQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ enum: ['AWX', 'OO'] }) @IsOptional() @IsIn(['AWX', 'OO'])
   targetType?: JobTargetType;
+
+  /** 10, as the Orca execution service answered a list request without pageSize. */
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 10 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  override pageSize: number = 10;
 }
 
-/** One AWX/OO launch as the original service exposed it (requestId = the flow), plus flow and step. */
+/**
+ * One AWX/OO launch with two sets of fields side by side: Baton's, and the Orca execution
+ * service's (integer codes, `...AtUtc` times), so an Orca client reads Baton unchanged and a
+ * Baton client loses nothing. The names never collide; `id`, `requestId` and `pollingAttempts`
+ * mean the same in both.
+ */
 export class JobExecutionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', description: 'The run (flow) this job belongs to; same as flowId' }) requestId!: string;
@@ -49,7 +63,27 @@ export class JobExecutionDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the launch was accepted' }) sentAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 
-  static of(e: JobExecutionEntity): JobExecutionDto {
+  @ApiProperty({ enum: [0, 1], description: 'Orca: 0 = AWX, 1 = OO' }) executionTargetType!: number;
+  @ApiPropertyOptional({ enum: [0, 1], nullable: true, description: 'Orca: 0 = JobTemplate, 1 = Workflow; null for OO' })
+  executionResourceType!: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: template id or OO flow uuid' }) executionResourceId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: the AWX job or OO execution id' }) awxOoJobId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: the AWX/OO status ("running" from the launch to the first poll)' })
+  awxOoExecutionStatus!: string | null;
+  @ApiProperty({ enum: [0, 1, 2, 3], description: 'Orca: 0 pending, 1 running, 2 success, 3 failed' }) executionStatus!: number;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: OO result type (RESOLVED, ...); null for AWX' })
+  resultStatusType!: string | null;
+  @ApiProperty({ description: 'Orca: polls before a timeout (HANDLER_JOB_MAX_POLLS)' }) maxPollingAttempts!: number;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) lastPolledAtUtc!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAtUtc!: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) completedAtUtc!: Date | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: what was sent (= requestPayload)' })
+  executionPayload!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: the last response kept (= responsePayload)' })
+  executionResponse!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: why it failed (= error)' }) errorMessage!: string | null;
+
+  static of(e: JobExecutionEntity, maxPollingAttempts: number): JobExecutionDto {
     return {
       id: e.id, requestId: e.flowId, flowId: e.flowId, stepName: e.stepName, action: e.action, attempt: e.attempt,
       commandId: e.commandId, correlationId: e.correlationId, targetType: e.targetType, resourceType: e.resourceType,
@@ -59,6 +93,11 @@ export class JobExecutionDto {
       lastPolledAt: e.lastPolledAt, nextPollAt: e.nextPollAt, cancelRequestedAt: e.cancelRequestedAt,
       completedAt: e.completedAt, reportedAt: e.reportedAt, error: e.error, requestPayload: e.requestPayload,
       responsePayload: e.responsePayload, createdAt: e.createdAt, sentAt: e.sentAt, updatedAt: e.updatedAt,
+      executionTargetType: orcaTargetTypeOf(e.targetType), executionResourceType: orcaResourceTypeOf(e.resourceType),
+      executionResourceId: e.resourceId, awxOoJobId: e.externalJobId,
+      awxOoExecutionStatus: orcaExternalStatusOf(e.externalStatus, e.externalJobId), executionStatus: orcaStatusOf(e.status),
+      resultStatusType: e.externalResult, maxPollingAttempts, lastPolledAtUtc: e.lastPolledAt, createdAtUtc: e.createdAt,
+      completedAtUtc: e.completedAt, executionPayload: e.requestPayload, executionResponse: e.responsePayload, errorMessage: e.error,
     };
   }
 }

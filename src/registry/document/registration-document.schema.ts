@@ -75,6 +75,12 @@ export const retrySchema = strict({
 
 const workerHandlerSchema = strict({ type: z.literal('worker') });
 
+/** `extraVars` / `inputs` may be one reference to a whole object, e.g. '${payload}': the run's payload as they are. */
+const WHOLE_REFERENCE = /^\$\{\s*(payload|steps\.[\w-]+\.output)(\.[\w-]+|\[\d+\])*\s*\}$/;
+const wholeReference = z.string().trim().regex(WHOLE_REFERENCE, {
+  error: 'must be an object, or one reference to an object such as ${payload} or ${steps.<name>.output.<field>}',
+});
+
 /* Built-in handlers name a connection from the engine's configuration; a template can never supply a
    URL, host or credential (strict objects reject any such field as unknown). */
 const awxHandlerSchema = strict({
@@ -82,7 +88,7 @@ const awxHandlerSchema = strict({
   connection: identifier().optional(),
   jobTemplateId: positiveInt().optional(),
   workflowJobTemplateId: positiveInt().optional(),
-  extraVars: z.record(z.string(), z.unknown()).optional(),
+  extraVars: z.union([z.record(z.string(), z.unknown()), wholeReference]).optional(),
 }).superRefine((awx, ctx) => {
   const given = [awx.jobTemplateId, awx.workflowJobTemplateId].filter((id) => id !== undefined).length;
   if (given === 0) ctx.addIssue({ code: 'custom', path: [], message: 'give jobTemplateId or workflowJobTemplateId' });
@@ -93,7 +99,7 @@ const ooHandlerSchema = strict({
   type: z.literal('oo'),
   connection: identifier().optional(),
   flowUuid: z.string().trim().regex(UUID_PATTERN, { error: 'must be a UUID (8-4-4-4-12 hex digits)' }),
-  inputs: z.record(z.string(), z.string()).optional(),
+  inputs: z.union([z.record(z.string(), z.string()), wholeReference]).optional(),
   runName: text().optional(),
   successResultTypes: z
     .array(z.enum(OO_RESULT_TYPES, { error: `must be one of: ${oneOf(OO_RESULT_TYPES)}` }))

@@ -75,4 +75,17 @@ describe('validateRegistration: handlers and undo', () => {
       { path: 'steps[6].handler.flowUuid', message: 'is required', line: 11, column: 47 },
     ]);
   });
+
+  it('takes extraVars and inputs as one reference to a whole object, and nothing else as a string', () => {
+    const steps = initiator(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: '\${payload}'}}
+  - {seq: 2, name: b, objectType: S, handler: {type: oo, flowUuid: 0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a, inputs: '\${steps.a.output.artifacts}'}}
+`)).steps;
+    expect(steps.map((s) => s.handler)).toEqual([
+      { type: 'awx', jobTemplateId: 1, extraVars: '${payload}' },
+      { type: 'oo', flowUuid: '0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a', inputs: '${steps.a.output.artifacts}' },
+    ]);
+    const refused = problems(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: 'vars \${payload}'}}
+`));
+    expect(refused).toEqual([expect.objectContaining({ path: 'steps[0].handler.extraVars' })]);
+  });
 });

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Problem } from '../../common/errors/app-error';
 
-export type RegistrationSource = 'http' | 'topic' | 'file';
+export type RegistrationSource = 'http' | 'topic' | 'file' | 'orca';
 export type RegistrationOutcome = 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
 
 /** One row per registration attempt, accepted or not. */

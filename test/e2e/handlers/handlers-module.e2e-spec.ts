@@ -77,7 +77,7 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
   it('lists job executions page by page, newest first', async () => {
     const http = request(app.getHttpServer());
     const all = await http.get('/api/job-executions').expect(200);
-    expect(all.body).toMatchObject({ page: 1, pageSize: 20, total: 2 });
+    expect(all.body).toMatchObject({ page: 1, pageSize: 10, total: 2 }); // Orca's default page size
     const page2 = await http.get('/api/job-executions?page=2&pageSize=1').expect(200);
     expect(page2.body).toMatchObject({ page: 2, pageSize: 1, total: 2 });
     expect(page2.body.items).toHaveLength(1);

@@ -23,13 +23,16 @@ export const SECRETS = [
   Buffer.from('lab-admin:lab-secret-pw').toString('base64'),
 ];
 
-/** The job execution shape served by the API (JobExecutionDto): the original model plus flow and step. */
+/** The job execution shape served by the API (JobExecutionDto): Baton's fields, then the Orca service's. */
 export const JOB_EXECUTION_KEYS = [
   'id', 'requestId', 'flowId', 'stepName', 'action', 'attempt', 'commandId', 'correlationId', 'targetType',
   'resourceType', 'resourceId', 'connection', 'externalJobId', 'externalJobType', 'externalStatus', 'externalResult',
   'status', 'launchAttempts', 'nextLaunchAt', 'lastLaunchError', 'pollingAttempts', 'lastPolledAt', 'nextPollAt',
   'cancelRequestedAt', 'completedAt', 'reportedAt', 'error', 'requestPayload', 'responsePayload', 'createdAt', 'sentAt',
   'updatedAt',
+  'executionTargetType', 'executionResourceType', 'executionResourceId', 'awxOoJobId', 'awxOoExecutionStatus', 'executionStatus',
+  'resultStatusType', 'maxPollingAttempts', 'lastPolledAtUtc', 'createdAtUtc', 'completedAtUtc', 'executionPayload',
+  'executionResponse', 'errorMessage',
 ].sort();
 
 /** Fails if a body (any JSON) carries a credential, an Authorization header or a fake's address. */

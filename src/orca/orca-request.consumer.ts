@@ -1,0 +1,105 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import { RunExecutor } from '../engine/run-executor.service';
+import { RunRepository } from '../engine/run.repository';
+import { HandlersConfig } from '../handlers/handlers-config';
+import { IncomingMessage, PoisonMessageError } from '../messaging/message';
+import { MessageConsumer } from '../messaging/message-consumer';
+import { RegistryService } from '../registry/registry.service';
+import { connectionFor, OrcaConnectionMap, parseOrcaConnections } from './orca-connections';
+import { ORCA_SERVICE, orcaTemplateDocument, orcaTemplateName } from './orca-template';
+import { OrcaRequest, parseRequestCreated } from './request-created-event';
+
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(e: unknown): boolean {
+  const error = e as { code?: unknown; driverError?: { code?: unknown } };
+  return error?.code === UNIQUE_VIOLATION || error?.driverError?.code === UNIQUE_VIOLATION;
+}
+
+/**
+ * Consumes Orca's RequestCreatedEvent (ORCA_COMPAT=true): each event becomes a run, whose flowId
+ * is the RequestId, of a one-step template launching the AWX job template, AWX workflow or OO
+ * flow it names, with FormData as extra_vars or inputs. A redelivered event finds its run and
+ * starts nothing; an event that can never run is dead-lettered with the reason.
+ */
+@Injectable()
+export class OrcaRequestConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OrcaRequestConsumer.name);
+  private readonly connections: OrcaConnectionMap;
+  /** Templates this process has registered (registering an unchanged one again is harmless, but a write). */
+  private readonly registered = new Set<string>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly handlers: HandlersConfig,
+    private readonly consumer: MessageConsumer,
+    private readonly registry: RegistryService,
+    private readonly executor: RunExecutor,
+    private readonly runs: RunRepository,
+  ) {
+    this.connections = parseOrcaConnections(config.ORCA_CONNECTIONS);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.ORCA_COMPAT) return;
+    for (const [key, connection] of this.connections) {
+      const target = key.startsWith('awx') ? 'awx' : 'oo';
+      if (!this.handlers.connection(target, connection)) {
+        this.logger.warn({ key, connection }, `ORCA_CONNECTIONS names ${target.toUpperCase()} connection '${connection}', which is not configured: its requests will fail`);
+      }
+    }
+    await this.consumer.subscribe({
+      topic: this.config.ORCA_REQUEST_TOPIC, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+    });
+    this.logger.log({ topic: this.config.ORCA_REQUEST_TOPIC, statusTopic: this.config.ORCA_STATUS_TOPIC }, 'Orca request adapter on');
+  }
+
+  async handle(message: IncomingMessage): Promise<void> {
+    const request = parseRequestCreated(message.body);
+    const correlationId = message.headers['x-correlation-id'] ?? request.requestId;
+    const log = { flowId: request.requestId, correlationId, userId: request.userId };
+    if (await this.runs.load(request.requestId)) {
+      this.logger.log(log, 'RequestCreatedEvent for a request already started: nothing to do');
+      return;
+    }
+    const connection = connectionFor(this.connections, request.target, request.resourceId);
+    const orchName = await this.templateFor(request, connection);
+    try {
+      await this.executor.start({
+        orchName, flowId: request.requestId, idempotencyKey: `orca:${request.requestId}`, correlationId,
+        payload: Buffer.from(JSON.stringify(request.formData)), contentType: 'application/json',
+      });
+      this.logger.log({ ...log, orchName }, 'Orca request started');
+    } catch (e) {
+      // Two deliveries of one event raced past the check above: the other one started the run.
+      if (isUniqueViolation(e) && (await this.runs.load(request.requestId))) return;
+      throw this.poisonIfRefused(e);
+    }
+  }
+
+  private async templateFor(request: OrcaRequest, connection: string): Promise<string> {
+    const orchName = orcaTemplateName(request, connection);
+    if (this.registered.has(orchName)) return orchName;
+    try {
+      await this.registry.register({
+        body: orcaTemplateDocument(request, connection), contentType: 'application/json', serviceName: ORCA_SERVICE, source: 'orca',
+      });
+    } catch (e) {
+      throw this.poisonIfRefused(e);
+    }
+    this.registered.add(orchName);
+    return orchName;
+  }
+
+  /** Baton refusing the request (an AppError other than "unavailable") can never change on redelivery. */
+  private poisonIfRefused(e: unknown): unknown {
+    if (e instanceof AppError && e.code !== ErrorCode.SERVICE_UNAVAILABLE) {
+      const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      return new PoisonMessageError(`${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`);
+    }
+    return e;
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { RunStatusListeners } from '../engine/run-status-listeners';
+import type { JobExecutionEntity } from '../handlers/job-execution.entity';
+import { JobLaunchEvents } from '../handlers/job-launch-events';
+import type { OutboxEntry } from '../messaging/outbox/outbox.service';
+import { OrcaStatus, orcaExternalStatusOf } from './orca-codes';
+import { ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
+import { requestStatusEvent, statusMessage } from './request-status-event';
+import { finalFacts } from './run-outcome';
+
+/**
+ * Publishes RequestStatusUpdatedEvent at the moments Orca did, each through the outbox in the
+ * write that records the moment: Status 1 when the AWX/OO job has been launched (with its id),
+ * then 2 or 3 when the run ends (with the external status, OO's result type and the error).
+ */
+@Injectable()
+export class OrcaStatusEvents implements OnModuleInit {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runStatus: RunStatusListeners,
+    private readonly launches: JobLaunchEvents,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.ORCA_COMPAT) return;
+    this.launches.listen((m, row) => this.onLaunch(m, row));
+    this.runStatus.listen((run, status, previous) => {
+      const facts = finalFacts(run, status, previous, new Date());
+      return facts ? [statusMessage(this.config.ORCA_STATUS_TOPIC, requestStatusEvent(facts), run.correlationId)] : [];
+    });
+  }
+
+  private async onLaunch(m: EntityManager, row: JobExecutionEntity): Promise<OutboxEntry[]> {
+    if (row.stepName !== ORCA_STEP || row.action !== 'DO') return [];
+    // The step name alone could belong to anyone's template: only the adapter's runs are Orca requests.
+    const [run] = await m.query('SELECT orch_name, correlation_id FROM orchestration_run WHERE flow_id = $1', [row.flowId]);
+    if (!run || !String(run.orch_name).startsWith(ORCA_TEMPLATE_PREFIX)) return [];
+    const event = requestStatusEvent({
+      requestId: row.flowId, status: OrcaStatus.Running, target: row.targetType,
+      externalStatus: orcaExternalStatusOf(row.externalStatus, row.externalJobId), resultStatusType: null,
+      executionId: row.externalJobId, error: null, at: new Date(),
+    });
+    return [statusMessage(this.config.ORCA_STATUS_TOPIC, event, run.correlation_id)];
+  }
+}

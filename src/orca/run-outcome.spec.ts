@@ -1,0 +1,33 @@
+import type { RunState } from '../engine/run-changes';
+import { requestStatusEvent } from './request-status-event';
+import { finalFacts } from './run-outcome';
+
+const at = new Date('2026-01-27T19:15:35.500Z');
+function run(orchName: string, output: unknown, error: string | null = null): RunState {
+  return {
+    flowId: 'f-1', orchName, templateId: 't', templateVersion: 1, status: 'RUNNING', correlationId: 'c', payload: Buffer.from('{}'),
+    contentType: 'application/json', failedStep: null, version: 1,
+    attempts: [{ stepName: 'orcaExecution', action: 'DO', attempt: 1, status: 'SUCCEEDED', commandId: 'x', output, error }],
+  };
+}
+
+describe('the final RequestStatusUpdatedEvent of an Orca run', () => {
+  it('reports a finished OO flow with its status and result type code', () => {
+    const facts = finalFacts(run('orca.oo.flow.default', { jobId: '101', status: 'COMPLETED', resultStatusType: 'NO_ACTION_TAKEN' }), 'COMPLETED', 'RUNNING', at);
+    expect(requestStatusEvent(facts!)).toEqual({
+      RequestId: 'f-1', Status: 2, ResultType: 2, AwxOoExecutionStatus: 'COMPLETED', ExecutionId: '101', ErrorMessage: null, UpdatedAtUtc: at.toISOString(),
+    });
+  });
+
+  it('reports a failed AWX job with the step\'s error and no result type', () => {
+    const facts = finalFacts(run('orca.awx.job_template.42.default', { jobId: '7', status: 'failed' }, 'AWX job 7 failed: status failed'), 'FAILED', 'RUNNING', at);
+    expect(requestStatusEvent(facts!)).toMatchObject({ Status: 3, ResultType: null, AwxOoExecutionStatus: 'failed', ExecutionId: '7', ErrorMessage: 'AWX job 7 failed: status failed' });
+  });
+
+  it('says nothing for other runs, other changes, or an operator\'s undo after the end', () => {
+    expect(finalFacts(run('shop', {}), 'COMPLETED', 'RUNNING', at)).toBeUndefined();
+    expect(finalFacts(run('orca.oo.x.default', {}), 'COMPENSATING', 'RUNNING', at)).toBeUndefined();
+    expect(finalFacts(run('orca.oo.x.default', {}), 'UNDONE', 'UNDOING', at)).toBeUndefined();
+    expect(finalFacts(run('orca.oo.x.default', {}), 'FAILED', 'COMPLETED', at)).toBeUndefined();
+  });
+});

@@ -1,0 +1,37 @@
+import type { RunStatus } from '../engine/core/run-status';
+import type { RunState } from '../engine/run-changes';
+import { OrcaStatus } from './orca-codes';
+import { ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
+import type { StatusFacts } from './request-status-event';
+
+/** The end of a request's run, as Orca reported it: success, or failure (also a run that never started). */
+const FINAL: Partial<Record<RunStatus, OrcaStatus>> = {
+  COMPLETED: OrcaStatus.Success, FAILED: OrcaStatus.Failed, COMPENSATION_FAILED: OrcaStatus.Failed, EXPIRED: OrcaStatus.Failed,
+};
+
+function field(output: unknown, key: string): string | null {
+  const value = output !== null && typeof output === 'object' ? (output as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The facts of the final RequestStatusUpdatedEvent of an Orca run that just ended, or undefined
+ * (not an Orca run, not its end, or an operator's undo afterwards, which Orca never had).
+ */
+export function finalFacts(run: RunState, status: RunStatus, previous: RunStatus, at: Date): StatusFacts | undefined {
+  const code = FINAL[status];
+  if (code === undefined || !run.orchName.startsWith(ORCA_TEMPLATE_PREFIX) || ['UNDOING', ...Object.keys(FINAL)].includes(previous)) {
+    return undefined;
+  }
+  const last = run.attempts.filter((a) => a.stepName === ORCA_STEP && a.action === 'DO').at(-1);
+  return {
+    requestId: run.flowId,
+    status: code,
+    target: run.orchName.startsWith(`${ORCA_TEMPLATE_PREFIX}oo.`) ? 'OO' : 'AWX',
+    externalStatus: field(last?.output, 'status'),
+    resultStatusType: field(last?.output, 'resultStatusType'),
+    executionId: field(last?.output, 'jobId'),
+    error: last?.error ?? (code === OrcaStatus.Failed ? `run ${status}` : null),
+    at,
+  };
+}

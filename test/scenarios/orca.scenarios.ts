@@ -1,0 +1,191 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { FakeAwxServer } from '../fakes/fake-awx.server';
+import { FakeOoServer } from '../fakes/fake-oo.server';
+import { expectEventually } from '../helpers/expect-eventually';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { handlerEnv } from '../e2e/handlers/support/engine-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '../fixtures/orca', name), 'utf8'));
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string' && ISO_UTC.test(value)) return 'date-time';
+  return typeof value;
+}
+
+/**
+ * Every field of Orca's example is in `actual`, with the same JSON type, except where `actual`
+ * is null for a field the example filled (a job not yet polled) or `nullable` lists it.
+ */
+function expectOrcaFields(actual: Record<string, unknown>, example: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(example)) {
+    expect({ key, present: key in actual }).toEqual({ key, present: true });
+    expect({ key, type: jsonType(actual[key]) }).toEqual({ key, type: jsonType(value) });
+  }
+}
+
+const OO_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
+
+/**
+ * The Orca drop-in, end to end: RequestCreatedEvent on the broker → AWX/OO launch on the fakes →
+ * RequestStatusUpdatedEvent on the broker, and the job-execution endpoints in Orca's shapes.
+ * Shared by the embedded e2e suite (in-process broker) and the RabbitMQ integration suite.
+ */
+export function orcaScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`Orca drop-in (${setting})`, () => {
+    let t: TestApp;
+    const awx = new FakeAwxServer();
+    const oo = new FakeOoServer();
+    const ns = randomBytes(4).toString('hex');
+    const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
+    const statusEvents: any[] = [];
+    const deadLetters: Array<{ reason: string; body: string }> = [];
+    const eventsOf = (requestId: string) => statusEvents.filter((e) => e.RequestId === requestId);
+
+    const publish = (event: object, key?: string) => t.get(MessagePublisher).publish([{
+      topic: topics.request, ...(key ? { key } : {}), headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(event)),
+    }]);
+    const request = (overrides: object) => ({ ...fixture('request-created.json'), RequestId: randomUUID(), ...overrides });
+    const finalEventOf = (requestId: string) => expectEventually(() => {
+      const final = eventsOf(requestId).find((e) => e.Status === 2 || e.Status === 3);
+      expect(final).toBeDefined();
+      return final;
+    }, { timeoutMs: 20_000 });
+
+    beforeAll(async () => {
+      await Promise.all([awx.start(), oo.start()]);
+      awx.jobTemplate(42, { statuses: ['pending', 'running', 'successful'] })
+        .workflowJobTemplate(7, { statuses: ['running', 'successful'], askVariablesOnLaunch: true })
+        .jobTemplate(13, { launchError: { status: 400, body: { variables_needed_to_start: ["'email' value missing"] } } });
+      oo.flow(OO_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'DIAGNOSED' }] });
+      t = await startTestApp({
+        ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
+        ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status,
+      });
+      const consumer = t.get(MessageConsumer);
+      await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
+        statusEvents.push(JSON.parse(m.body.toString()));
+      } });
+      await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
+        deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
+      } });
+    }, 120_000);
+    afterAll(async () => {
+      await t?.close();
+      await Promise.all([awx.stop(), oo.stop()]);
+    });
+
+    it('runs an AWX job template request: Status 1 after the launch, then 2, and serves its job execution in Orca\'s shapes', async () => {
+      const event = request({});
+      await publish(event);
+      const final = await finalEventOf(event.RequestId);
+      const launched = awx.launches().find((j) => j.templateId === 42)!;
+      expect(launched).toMatchObject({ type: 'job' });
+      expect(launched.extraVars).toEqual({ email: 'user@example.com' });
+      const jobId = String(launched.id);
+
+      const [running, ...rest] = eventsOf(event.RequestId);
+      expect(rest).toEqual([final]);
+      expect(running).toEqual({ ...fixture('request-status-updated-running.json'), RequestId: event.RequestId, ExecutionId: jobId,
+        UpdatedAtUtc: expect.stringMatching(ISO_UTC) });
+      expect(final).toEqual({ ...fixture('request-status-updated-success.json'), RequestId: event.RequestId, ExecutionId: jobId,
+        UpdatedAtUtc: expect.stringMatching(ISO_UTC) });
+
+      const forRequest = (await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body;
+      expect(forRequest).toHaveLength(1);
+      expectOrcaFields(forRequest[0], fixture('job-executions-for-request.json')[0]);
+      const id = forRequest[0].id;
+      const detail = (await t.http.get(`/api/job-executions/${id}`).expect(200)).body;
+      const example = fixture('job-execution.json');
+      expectOrcaFields(detail, example);
+      expect(detail).toMatchObject({
+        id, requestId: event.RequestId, awxOoJobId: jobId, executionTargetType: 0, executionResourceType: 0, executionResourceId: '42',
+        executionStatus: example.executionStatus, resultStatusType: example.resultStatusType, maxPollingAttempts: example.maxPollingAttempts,
+        executionPayload: example.executionPayload, errorMessage: example.errorMessage, awxOoExecutionStatus: 'successful',
+        executionResponse: { ...example.executionResponse, id: Number(jobId) },
+      });
+      expect(detail.pollingAttempts).toBeGreaterThan(0);
+      expect(Date.parse(detail.completedAtUtc)).toBeGreaterThanOrEqual(Date.parse(detail.lastPolledAtUtc));
+
+      const page = (await t.http.get('/api/job-executions').expect(200)).body;
+      const pageExample = fixture('job-executions-page.json');
+      expect(Object.keys(page).sort()).toEqual(Object.keys(pageExample).sort());
+      expect(page).toMatchObject({ page: pageExample.page, pageSize: pageExample.pageSize });
+      for (const item of page.items) expectOrcaFields(item, pageExample.items[0]);
+
+      const missing = fixture('job-execution-not-found.json');
+      const notFound = (await t.http.get('/api/job-executions/b72af38d-ab5e-44a3-a568-584ffc46dd29').expect(404)).body;
+      expect(notFound.error).toBe(missing.error);
+    });
+
+    it('runs an AWX workflow request to Status 2', async () => {
+      const event = request({ ExecutionResourceType: 1, ExecutionResourceId: '7', FormData: '{"team":"ops"}' });
+      await publish(event);
+      const final = await finalEventOf(event.RequestId);
+      const launched = awx.launches().find((j) => j.templateId === 7 && j.type === 'workflow_job')!;
+      expect(launched.extraVars).toEqual({ team: 'ops' });
+      expect(final).toMatchObject({ Status: 2, ResultType: null, AwxOoExecutionStatus: 'successful', ExecutionId: String(launched.id), ErrorMessage: null });
+      expect(eventsOf(event.RequestId).map((e) => e.Status)).toEqual([1, 2]);
+      const [job] = (await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body;
+      expect(job).toMatchObject({ executionTargetType: 0, executionResourceType: 1, executionResourceId: '7', executionStatus: 2 });
+    });
+
+    it('runs an OO flow request with FormData as inputs, reporting its result type', async () => {
+      const event = request({ ExecutionTargetType: 1, ExecutionResourceType: null, ExecutionResourceId: OO_FLOW, FormData: '{"hostname":"vm1","count":2}' });
+      await publish(event);
+      const final = await finalEventOf(event.RequestId);
+      const execution = oo.launches().find((e) => e.flowUuid === OO_FLOW)!;
+      expect(execution.inputs).toEqual({ hostname: 'vm1', count: '2' });
+      expect(final).toMatchObject({ Status: 2, ResultType: 1, AwxOoExecutionStatus: 'COMPLETED', ExecutionId: execution.id, ErrorMessage: null });
+      expect(eventsOf(event.RequestId)[0]).toMatchObject({ Status: 1, ResultType: null, ExecutionId: execution.id });
+      const [job] = (await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body;
+      expect(job).toMatchObject({ executionTargetType: 1, executionResourceType: null, executionResourceId: OO_FLOW, resultStatusType: 'DIAGNOSED', executionStatus: 2 });
+    });
+
+    it('starts nothing for a redelivered event, finished or still in flight', async () => {
+      const event = request({ FormData: '{"email":"again@example.com"}' });
+      await publish(event);
+      await publish(event);
+      await finalEventOf(event.RequestId);
+      await publish(event);
+      const launchesOf = () => awx.launches().filter((j) => j.extraVars.email === 'again@example.com');
+      await expectEventually(async () => {
+        // The third copy has been consumed once the DLQ or the log would show it; the run's jobs prove nothing new started.
+        expect((await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body).toHaveLength(1);
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(launchesOf()).toHaveLength(1);
+      expect(eventsOf(event.RequestId).map((e) => e.Status)).toEqual([1, 2]);
+      expect(deadLetters.filter((d) => d.body.includes(event.RequestId))).toEqual([]);
+    });
+
+    it('answers a refused launch with Status 3 and AWX\'s error', async () => {
+      const event = request({ ExecutionResourceId: '13' });
+      await publish(event);
+      const final = await finalEventOf(event.RequestId);
+      expect(final).toMatchObject({ Status: 3, ResultType: null, ExecutionId: null, AwxOoExecutionStatus: null });
+      expect(final.ErrorMessage).toContain("'email' value missing");
+      expect(eventsOf(event.RequestId)).toEqual([final]);
+      const [job] = (await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body;
+      expect(job).toMatchObject({ executionStatus: 3, awxOoJobId: null, errorMessage: final.ErrorMessage });
+    });
+
+    it('dead-letters events that can never run, with the reason', async () => {
+      await publish({ ...request({}), RequestId: 'not-a-uuid' });
+      await publish(request({ FormData: '{not json' }));
+      await publish(request({ ExecutionTargetType: 1, ExecutionResourceId: '42' }));
+      await expectEventually(() => expect(deadLetters.map((d) => d.reason)).toEqual(expect.arrayContaining([
+        expect.stringContaining('RequestId: must be a UUID'),
+        expect.stringContaining('FormData: not JSON'),
+        expect.stringContaining('ExecutionResourceId: must be an OO flow UUID'),
+      ])), { timeoutMs: 15_000 });
+    });
+  });
+}
