@@ -35,7 +35,8 @@ export class TemplatePlans {
     return {
       plan: {
         type,
-        steps: steps.map((s) => ({ name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry })),
+        // An http step spends its retry policy on its calls (never on a 4xx): the engine must not retry it again.
+        steps: steps.map((s) => ({ name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.handler.type === 'http' ? null : s.retry })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),
     };
