@@ -55,9 +55,10 @@ export function pathProblem(path: string): string | undefined {
   if (path.startsWith('//')) return 'must not start with // (that would name another host)';
   if (/[\\\s\0]/.test(path) || /%(00|0a|0d|5c)/i.test(path)) return 'must not contain backslashes, whitespace or control characters';
   if (/[?#]/.test(path)) return 'must not contain ? or # (give query parameters in `query`)';
-  if (decodedSegments(path).some((s) => s === '.' || s === '..' || s.includes('/') || s.includes('\\'))) {
-    return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
-  }
+  const segments = decodedSegments(path);
+  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
+  // Some servers and proxies decode %2F before routing: an encoded slash could still climb out.
+  if (segments.some((s) => s.includes('/') || s.includes('\\'))) return 'must not contain an encoded / or \\ (%2F, %5C)';
   return undefined;
 }
 

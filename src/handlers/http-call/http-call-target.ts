@@ -57,7 +57,7 @@ export class HttpCallTarget implements JobTarget {
     }
     const what = `${call.method} ${url.pathname}`;
     const res = await this.send(row, call.method, url, call);
-    const response = keptResponse(res, options.outputHeaders);
+    const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     const outcome = (classified: ClassifiedStatus): LaunchOutcome => ({
       externalJobId: String(res.status), externalJobType: 'request', response, warnings: [],
       result: { externalStatus: String(res.status), externalResult: null, classified, response },
@@ -107,7 +107,7 @@ export class HttpCallTarget implements JobTarget {
     url.search = options.statusSearch ?? '';
     const what = `GET ${url.pathname}`;
     const res = await this.send(row, 'GET', url);
-    const response = keptResponse(res, options.outputHeaders);
+    const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     if (res.status < 200 || res.status >= 300) throw new HandlerHttpError(res.status, false, this.failure(res, what));
     const state = readJsonPath(res.body, async.statePath);
     const externalStatus = state.found ? truncate(typeof state.value === 'string' ? state.value : JSON.stringify(state.value), 40) : null;

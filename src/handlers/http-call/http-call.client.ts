@@ -71,10 +71,9 @@ export class HttpCallClient {
     const authorization = token ? `Bearer ${token}` : this.staticAuthorization;
     if (authorization) headers.authorization = authorization;
     try {
+      // The call's timeout bounds the whole exchange, connection included, up to the last body byte.
       const res = await request(call.url, {
-        method: call.method as 'GET', headers, body, dispatcher: this.agent,
-        headersTimeout: call.timeoutMs, bodyTimeout: call.timeoutMs,
-        signal: AbortSignal.timeout(this.connection.connectTimeoutMs + call.timeoutMs),
+        method: call.method as 'GET', headers, body, dispatcher: this.agent, signal: AbortSignal.timeout(call.timeoutMs),
       });
       if (res.statusCode === 401 && token) this.tokens!.invalidate(token);
       const read = await this.readCapped(res.body);
