@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AwxStepDispatcher } from '../handlers/awx/awx-step.dispatcher';
 import { HandlersModule } from '../handlers/handlers.module';
+import { HttpCallStepDispatcher } from '../handlers/http-call/http-call-step.dispatcher';
 import { OoStepDispatcher } from '../handlers/oo/oo-step.dispatcher';
 import { RegistryModule } from '../registry/registry.module';
 import { CurrentTemplates } from './current-templates';
@@ -32,7 +33,7 @@ import { WorkerDirectory } from './worker-directory';
     { provide: StepResultSink, useExisting: RunExecutor },
     {
       provide: StepDispatchers,
-      inject: [WorkerStepDispatcher, AwxStepDispatcher, OoStepDispatcher],
+      inject: [WorkerStepDispatcher, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher],
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],

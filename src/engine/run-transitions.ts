@@ -150,7 +150,7 @@ export class RunTransitions {
     const command: StepCommand = {
       flowId: run.flowId, orchName: run.orchName, stepName: step.name, action: d.action, attempt: d.attempt,
       commandId: randomUUID(), objectType: step.objectType, ...payload, outputs, correlationId: run.correlationId,
-      handler, notBefore, timeoutSeconds,
+      handler, notBefore, timeoutSeconds, retry: step.retry,
     };
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
     let target: string | null = null;

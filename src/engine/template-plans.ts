@@ -35,8 +35,10 @@ export class TemplatePlans {
     return {
       plan: {
         type,
+        // An http step spends its retry policy on its calls (never on a 4xx): the engine must not retry it again.
         steps: steps.map((s) => ({
-          name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry, onFailure: s.onFailure, builtIn: s.handler.type !== 'worker',
+          name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.handler.type === 'http' ? null : s.retry,
+          onFailure: s.onFailure, builtIn: s.handler.type !== 'worker',
         })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),

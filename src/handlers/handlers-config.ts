@@ -3,6 +3,7 @@ import {
   IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidationError, validateSync,
 } from 'class-validator';
 import { ConfigError } from '../config/load-config';
+import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
  * Built-in AWX / Operations Orchestration handlers: configuration (README text).
@@ -119,9 +120,20 @@ export class HandlersConfig {
   constructor(
     readonly settings: HandlerSettings,
     private readonly connections: ReadonlyMap<string, ConnectionConfig>,
+    private readonly httpConnections: ReadonlyMap<string, HttpConnectionConfig> = new Map(),
   ) {
     // Credentials must not leak through JSON.stringify / util.inspect of the config object.
     Object.defineProperty(this, 'connections', { enumerable: false });
+    Object.defineProperty(this, 'httpConnections', { enumerable: false });
+  }
+
+  /** A connection of the built-in `http` step (HTTP_CONNECTIONS). */
+  httpConnection(name: string): HttpConnectionConfig | undefined {
+    return this.httpConnections.get(name.toLowerCase());
+  }
+
+  httpConnectionNames(): string[] {
+    return [...this.httpConnections.keys()];
   }
 
   connection(kind: TargetKind, name: string = DEFAULT_CONNECTION): ConnectionConfig | undefined {
@@ -140,6 +152,7 @@ export class HandlersConfig {
       if (c.auth.scheme === 'bearer') out.push(c.auth.token);
       else out.push(c.auth.password, Buffer.from(`${c.auth.username}:${c.auth.password}`).toString('base64'));
     }
+    for (const c of this.httpConnections.values()) out.push(...httpSecrets(c));
     return out.filter((s) => s.length >= 4);
   }
 }
@@ -239,6 +252,13 @@ export function loadHandlersConfig(env: NodeJS.ProcessEnv): HandlersConfig {
         + `of ${c.kind} connection "${c.name}" (${c.connectTimeoutMs + c.requestTimeoutMs} ms)`);
     }
   }
+  const http = loadHttpConnections(env, problems);
+  for (const c of http.values()) {
+    if (c.connectTimeoutMs + c.timeoutMs >= settings.HANDLER_LEASE_MS) {
+      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the connect + request timeout `
+        + `of http connection "${c.name}" (${c.connectTimeoutMs + c.timeoutMs} ms)`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  return new HandlersConfig(settings, connections);
+  return new HandlersConfig(settings, connections, http);
 }

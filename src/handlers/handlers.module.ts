@@ -3,6 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { StepResultSink } from '../engine/dispatch/step-result';
 import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
 import { HandlerMetrics } from './handler-metrics';
+import { HttpCallStepDispatcher } from './http-call/http-call-step.dispatcher';
+import { NoTraceHeaders, OutboundTraceHeaders } from './http-call/trace-headers';
 import { JobExecutionRepository } from './job-execution.repository';
 import { JobExecutionsController } from './job-executions.controller';
 import { JobLaunchEvents } from './job-launch-events';
@@ -11,15 +13,16 @@ import { JobTargets } from './job-targets';
 import { OoStepDispatcher } from './oo/oo-step.dispatcher';
 
 /**
- * Built-in AWX and OO step handlers. Needs, from elsewhere: HandlersConfig (the config module:
+ * Built-in AWX, OO and http step handlers. Needs, from elsewhere: HandlersConfig (the config module:
  * `loadHandlersConfig(process.env)`), the DataSource, Metrics, and the engine's StepResultSink
  * (looked up when the first result is reported, so the engine may import this module for the
- * dispatchers without a cycle). Exports the two dispatchers for the engine's registry.
+ * dispatchers without a cycle). Exports the dispatchers for the engine's registry.
  */
 @Module({
   controllers: [JobExecutionsController],
   providers: [
-    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher,
+    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher,
+    { provide: OutboundTraceHeaders, useClass: NoTraceHeaders },
     {
       provide: JOB_RESULT_SINK,
       inject: [ModuleRef],
@@ -32,6 +35,6 @@ import { OoStepDispatcher } from './oo/oo-step.dispatcher';
       },
     },
   ],
-  exports: [AwxStepDispatcher, OoStepDispatcher, JobExecutionRepository, JobRunner, JobLaunchEvents, JobTargets],
+  exports: [AwxStepDispatcher, OoStepDispatcher, JobExecutionRepository, JobRunner, JobLaunchEvents, JobTargets, HttpCallStepDispatcher],
 })
 export class HandlersModule {}

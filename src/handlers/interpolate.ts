@@ -100,13 +100,19 @@ function asText(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export function interpolateString(template: string, ctx: InterpolationContext): unknown {
+/**
+ * `encode`, when given, is applied to every inserted value (not to the template's own text), and
+ * the result is always a string: an http step's path encodes values so a payload cannot add
+ * segments or a query to it.
+ */
+export function interpolateString(template: string, ctx: InterpolationContext, encode?: (text: string) => string): unknown {
   const whole = /^\$\{([^}]*)\}$/.exec(template);
-  if (whole) return resolve(whole[1], ctx);
+  if (whole && !encode) return resolve(whole[1], ctx);
   return template.replace(PLACEHOLDER, (match: string, expr: string | undefined) => {
     if (match === '$${') return '${';
     if (expr === undefined) throw new InterpolationError(`"${template}": unterminated \${`);
-    return asText(resolve(expr, ctx));
+    const text = asText(resolve(expr, ctx));
+    return encode ? encode(text) : text;
   });
 }
 

@@ -66,7 +66,7 @@ export class JobClaimer {
         this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts },
           'previous launch attempt ended without a recorded outcome; it may have started a job');
       }
-      if (row.launchAttempts >= this.settings.HANDLER_LAUNCH_MAX_ATTEMPTS) {
+      if (row.launchAttempts >= (row.options?.retry?.maxAttempts ?? this.settings.HANDLER_LAUNCH_MAX_ATTEMPTS)) {
         await this.repo.claim(m, row, {
           status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
           error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call); `

@@ -1,25 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { StepCommand, StepDispatcher } from '../engine/dispatch/step-command';
 import type { RunChanges } from '../engine/run-changes';
-import type { HandlersConfig, TargetKind } from './handlers-config';
+import type { HandlersConfig } from './handlers-config';
 import { JobExecutionEntity } from './job-execution.entity';
-import { planJob } from './job-plan';
+import type { PlannedJob } from './job-plan';
 
 /**
  * A built-in handler's dispatcher: adds the job row to the transition's changes; the job runner
  * launches it once they are written. A command dispatched twice (same commandId) yields one row.
  */
 export abstract class JobDispatcher extends StepDispatcher {
-  abstract override readonly type: TargetKind;
   private readonly logger = new Logger('JobDispatcher');
 
-  constructor(private readonly config: HandlersConfig) {
+  constructor(protected readonly config: HandlersConfig) {
     super();
   }
 
+  /** The job row for a command; a spec that cannot run gives a FAILED row, never an exception. */
+  protected abstract plan(command: StepCommand, now: Date): PlannedJob;
+
   /** Returns `<type>:<connection>` (e.g. `awx:default`) as the step run's target. */
   async dispatch(changes: RunChanges, command: StepCommand): Promise<string> {
-    const job = planJob(command, this.config, this.type, new Date());
+    const job = this.plan(command, new Date());
     changes.insert(JobExecutionEntity, job, { ignoreConflicts: true });
     if (job.status === 'FAILED') {
       this.logger.warn({ flowId: command.flowId, step: command.stepName, action: command.action, attempt: command.attempt,

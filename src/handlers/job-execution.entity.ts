@@ -1,14 +1,18 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { StepAction } from '../engine/core/run-status';
+import type { HttpCallOptions } from './http-call/http-call-spec';
+import type { LaunchRetryPolicy } from './launch-backoff';
 
 export const JOB_STATUSES = [
   'PENDING_LAUNCH', 'LAUNCHING', 'RUNNING', 'WAITING_FOR_OPERATOR', 'CANCELLING', 'SUCCEEDED', 'FAILED',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED'];
-export type JobTargetType = 'AWX' | 'OO';
-export type JobResourceType = 'job_template' | 'workflow_job_template' | 'flow';
-export type ExternalJobType = 'job' | 'workflow_job' | 'execution';
+export const JOB_TARGET_TYPES = ['AWX', 'OO', 'HTTP'] as const;
+export type JobTargetType = (typeof JOB_TARGET_TYPES)[number];
+export type JobResourceType = 'job_template' | 'workflow_job_template' | 'flow' | 'request';
+/** `request`: an http call answered at once; `operation`: a 202 whose status URL is polled. */
+export type ExternalJobType = 'job' | 'workflow_job' | 'execution' | 'request' | 'operation';
 
 /** Handler-specific settings a row needs after dispatch (never credentials). */
 export interface JobOptions {
@@ -18,6 +22,10 @@ export interface JobOptions {
   cancelOnly?: boolean;
   /** UNDO: how the step's DO job ended (after a cancel, if it was still active). */
   cancelledJob?: { jobExecutionId: string; jobId: string | null; status: JobStatus; externalStatus: string | null; cancelRequested: boolean };
+  /** Launch retries of this row instead of HANDLER_LAUNCH_* (an http step: its step's retry policy). */
+  retry?: LaunchRetryPolicy;
+  /** http: what decides success, what is kept, how an asynchronous answer is polled. */
+  http?: HttpCallOptions;
 }
 
 /**

@@ -11,11 +11,11 @@ export type PlannedJob = Pick<JobExecutionEntity,
 
 const TARGET: Record<TargetKind, JobTargetType> = { awx: 'AWX', oo: 'OO' };
 
-function contextOf(c: StepCommand): InterpolationContext {
+export function contextOf(c: StepCommand): InterpolationContext {
   return { payload: c.payload, payloadEncoding: c.payloadEncoding, outputs: c.outputs ?? {}, flowId: c.flowId, correlationId: c.correlationId };
 }
 
-function asInputString(value: unknown): string {
+export function asInputString(value: unknown): string {
   if (typeof value === 'string') return value;
   return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

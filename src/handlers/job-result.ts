@@ -1,4 +1,5 @@
 import type { StepResult } from '../engine/dispatch/step-result';
+import { httpOutputOf } from './http-call/http-call-output';
 import type { JobExecutionEntity } from './job-execution.entity';
 
 /** "AWX job 42", "AWX workflow_job 7", "OO execution 101000011", for messages. */
@@ -8,6 +9,7 @@ export function jobLabel(row: Pick<JobExecutionEntity, 'targetType' | 'externalJ
 
 /** The step output a finished job reports: what later steps can reference as ${steps.<name>.output...}. */
 export function outputOf(row: JobExecutionEntity): Record<string, unknown> {
+  if (row.targetType === 'HTTP') return httpOutputOf(row);
   const response = row.responsePayload ?? {};
   const out: Record<string, unknown> = {
     jobExecutionId: row.id,

@@ -1,5 +1,5 @@
 import type { ClassifiedStatus } from './job-phase';
-import type { ExternalJobType, JobExecutionEntity } from './job-execution.entity';
+import type { ExternalJobType, JobExecutionEntity, JobOptions } from './job-execution.entity';
 
 export interface LaunchOutcome {
   externalJobId: string;
@@ -7,6 +7,10 @@ export interface LaunchOutcome {
   response: Record<string, unknown>;
   /** Worth a warning in the log (e.g. AWX ignored_fields). */
   warnings: string[];
+  /** The launch already decided the result (an HTTP call answered at once): nothing to poll. */
+  result?: PollOutcome;
+  /** Replaces the row's options (e.g. the status URL an HTTP 202 named). */
+  options?: JobOptions;
 }
 
 export interface PollOutcome {

@@ -1,10 +1,14 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { AwxClient } from './awx/awx.client';
 import { AwxTarget } from './awx/awx-target';
 import { HandlersConfig, TargetKind } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
 import { HttpTransport } from './http/http-transport';
 import { redact } from './http/redact';
+import { HttpCallClient } from './http-call/http-call.client';
+import { HttpCallTarget } from './http-call/http-call-target';
+import { NoTraceHeaders, OutboundTraceHeaders } from './http-call/trace-headers';
+import type { JobTargetType } from './job-execution.entity';
 import type { JobTarget } from './job-target';
 import { OoClient } from './oo/oo.client';
 import { OoTarget } from './oo/oo-target';
@@ -14,8 +18,26 @@ import { OoTarget } from './oo/oo-target';
 export class JobTargets implements OnApplicationShutdown {
   private readonly transports = new Map<string, HttpTransport>();
   private readonly targets = new Map<string, JobTarget>();
+  private readonly httpClients = new Map<string, HttpCallClient>();
 
-  constructor(private readonly config: HandlersConfig) {}
+  constructor(
+    private readonly config: HandlersConfig,
+    @Optional() private readonly trace: OutboundTraceHeaders = new NoTraceHeaders(),
+  ) {}
+
+  private httpTarget(connection: string): JobTarget {
+    const key = `http:${connection.toLowerCase()}`;
+    let target = this.targets.get(key);
+    if (!target) {
+      const c = this.config.httpConnection(connection);
+      if (!c) throw new HandlerHttpError(null, false, `HTTP connection '${connection}' is not configured`);
+      const client = new HttpCallClient(c, this.config.secrets(), this.trace);
+      this.httpClients.set(key, client);
+      target = new HttpCallTarget(client);
+      this.targets.set(key, target);
+    }
+    return target;
+  }
 
   transport(kind: TargetKind, connection: string): HttpTransport {
     const key = `${kind}:${connection.toLowerCase()}`;
@@ -30,7 +52,8 @@ export class JobTargets implements OnApplicationShutdown {
   }
 
   /** The target for a row's target type and connection; throws a non-retriable error if unknown. */
-  for(targetType: 'AWX' | 'OO', connection: string): JobTarget {
+  for(targetType: JobTargetType, connection: string): JobTarget {
+    if (targetType === 'HTTP') return this.httpTarget(connection);
     const kind: TargetKind = targetType === 'AWX' ? 'awx' : 'oo';
     const key = `${kind}:${connection.toLowerCase()}`;
     let target = this.targets.get(key);
@@ -43,14 +66,17 @@ export class JobTargets implements OnApplicationShutdown {
     return target;
   }
 
-  /** Scrubs credentials of every connection from a text about to be logged or stored. */
+  /** Scrubs credentials of every connection (and OAuth2 tokens fetched) from a text about to be logged or stored. */
   scrub(text: string): string {
-    return redact(text, this.config.secrets());
+    let out = redact(text, this.config.secrets());
+    for (const client of this.httpClients.values()) out = client.scrub(out);
+    return out;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const all = [...this.transports.values()];
+    const all: { close(): Promise<void> }[] = [...this.transports.values(), ...this.httpClients.values()];
     this.transports.clear();
+    this.httpClients.clear();
     this.targets.clear();
     await Promise.all(all.map((t) => t.close().catch(() => undefined)));
   }

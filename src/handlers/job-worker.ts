@@ -70,20 +70,30 @@ export class JobWorker {
 
   private async launch(row: JobExecutionEntity): Promise<void> {
     const target = row.targetType;
+    const retry = row.options?.retry ?? this.retry;
     try {
       const launched = await this.deps.targets.for(row.targetType, row.connection).launch(row);
       for (const warning of launched.warnings) this.logger.warn(logContext(row), warning);
       this.deps.metrics?.launches.inc({ target, outcome: 'launched' });
+      const sent: Partial<JobExecutionEntity> = {
+        externalJobId: launched.externalJobId, externalJobType: launched.externalJobType, responsePayload: launched.response,
+        sentAt: this.deps.now(), lastLaunchError: null, nextLaunchAt: null, ...(launched.options ? { options: launched.options } : {}),
+      };
+      if (launched.result) {
+        const { phase, reason } = launched.result.classified;
+        await this.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
+          ...sent, externalStatus: launched.result.externalStatus, ...(phase === 'SUCCESS' ? {} : { error: reason ?? 'failed' }),
+        });
+        return;
+      }
       const ok = await this.record(row, {
-        status: 'RUNNING', externalJobId: launched.externalJobId, externalJobType: launched.externalJobType,
-        responsePayload: launched.response, sentAt: this.deps.now(), lastLaunchError: null, nextLaunchAt: null,
-        nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
+        ...sent, status: 'RUNNING', nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
       }, `launch of ${launched.externalJobType} ${launched.externalJobId}`, true);
       if (ok) this.logger.log({ ...logContext(row), jobId: launched.externalJobId }, `launched ${jobLabel(row)}`);
     } catch (e) {
       const error = this.asHttpError(e);
-      if (error.retriable && mayRetryLaunch(row.launchAttempts, this.retry)) {
-        const delay = Math.max(launchBackoffMs(row.launchAttempts, this.retry), Math.min(error.retryAfterMs ?? 0, this.retry.maxDelayMs));
+      if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
+        const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs));
         this.deps.metrics?.launches.inc({ target, outcome: 'retry' });
         this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, `launch failed, will retry: ${error.message}`);
         await this.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.later(delay), lastLaunchError: error.message }, 'launch retry');

@@ -91,7 +91,7 @@ export abstract class FakeHttpServer {
   protected abstract unauthorized(missing: boolean): Reply;
   protected abstract route(method: string, path: string, body: unknown): Reply;
 
-  private authenticate(header: string | undefined): { scheme: RecordedRequest['authScheme']; ok: boolean } {
+  protected authenticate(header: string | undefined): { scheme: RecordedRequest['authScheme']; ok: boolean } {
     if (!header) return { scheme: null, ok: false };
     const [scheme, value = ''] = header.split(' ', 2);
     if (scheme === 'Bearer') return { scheme: 'Bearer', ok: !!this.options.token && value === this.options.token };

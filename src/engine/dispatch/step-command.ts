@@ -1,5 +1,5 @@
 import type { StepAction } from '../core/run-status';
-import type { HandlerSpec } from '../../registry/entities/step-template.entity';
+import type { HandlerSpec, RetryPolicy } from '../../registry/entities/step-template.entity';
 import type { RunChanges } from '../run-changes';
 
 /** Everything a handler needs to perform one attempt of one DO or UNDO. */
@@ -23,6 +23,8 @@ export interface StepCommand {
   /** Not before this time (retry backoff). */
   notBefore: Date;
   timeoutSeconds: number;
+  /** The step's retry policy: a handler that retries its own calls (http) spends it there. */
+  retry?: RetryPolicy | null;
 }
 
 /**

@@ -5,14 +5,14 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import {
   orcaExternalStatusOf, orcaResourceTypeOf, orcaStatusOf, orcaTargetTypeOf,
 } from '../../orca/orca-codes';
-import { JOB_STATUSES } from '../job-execution.entity';
+import { JOB_STATUSES, JOB_TARGET_TYPES } from '../job-execution.entity';
 import type { JobExecutionEntity, JobStatus, JobTargetType } from '../job-execution.entity';
 
 export class JobExecutionQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: JOB_STATUSES }) @IsOptional() @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
-  @ApiPropertyOptional({ enum: ['AWX', 'OO'] }) @IsOptional() @IsIn(['AWX', 'OO'])
+  @ApiPropertyOptional({ enum: JOB_TARGET_TYPES }) @IsOptional() @IsIn(JOB_TARGET_TYPES)
   targetType?: JobTargetType;
 
   /** 10, as the Orca execution service answered a list request without pageSize. */
@@ -36,12 +36,12 @@ export class JobExecutionDto {
   @ApiProperty({ description: 'The step attempt' }) attempt!: number;
   @ApiProperty({ format: 'uuid' }) commandId!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) correlationId!: string | null;
-  @ApiProperty({ enum: ['AWX', 'OO'] }) targetType!: string;
-  @ApiPropertyOptional({ enum: ['job_template', 'workflow_job_template', 'flow'], nullable: true }) resourceType!: string | null;
+  @ApiProperty({ enum: JOB_TARGET_TYPES }) targetType!: string;
+  @ApiPropertyOptional({ enum: ['job_template', 'workflow_job_template', 'flow', 'request'], nullable: true }) resourceType!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '42' }) resourceId!: string | null;
   @ApiProperty({ example: 'default', description: 'Configured connection name (never its URL or credentials)' }) connection!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) externalJobId!: string | null;
-  @ApiPropertyOptional({ enum: ['job', 'workflow_job', 'execution'], nullable: true }) externalJobType!: string | null;
+  @ApiPropertyOptional({ enum: ['job', 'workflow_job', 'execution', 'request', 'operation'], nullable: true }) externalJobType!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'running' }) externalStatus!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'OO result type', example: 'RESOLVED' }) externalResult!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;

@@ -43,9 +43,9 @@ describe('handlerSchema', () => {
   });
 
   it('words an unknown or missing type with the allowed values', () => {
-    expect(messages(handlerSchema.safeParse({ type: 'shell' }))).toEqual([['type', 'must be one of: worker, awx, oo']]);
-    expect(messages(handlerSchema.safeParse({}))).toEqual([['type', 'is required: one of worker, awx, oo']]);
-    expect(messages(handlerSchema.safeParse('awx'))).toEqual([['', 'must be "worker" or a handler object {type: worker | awx | oo, ...}']]);
+    expect(messages(handlerSchema.safeParse({ type: 'shell' }))).toEqual([['type', 'must be one of: worker, awx, oo, http']]);
+    expect(messages(handlerSchema.safeParse({}))).toEqual([['type', 'is required: one of worker, awx, oo, http']]);
+    expect(messages(handlerSchema.safeParse('awx'))).toEqual([['', 'must be "worker" or a handler object {type: worker | awx | oo | http, ...}']]);
   });
 });
 

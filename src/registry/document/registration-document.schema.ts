@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpHandlerSchema } from './http-handler.schema';
 
 /*
  * Zod schemas for the shape of a registration document: types, ranges, required and unknown fields.
@@ -12,7 +13,7 @@ import { z } from 'zod';
 
 export const ROLES = ['initiator', 'worker'] as const;
 export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous'] as const;
-export const HANDLER_TYPES = ['worker', 'awx', 'oo'] as const;
+export const HANDLER_TYPES = ['worker', 'awx', 'oo', 'http'] as const;
 /** What a step that failed (after its retries) does to its run: unwind it, or wait for an operator. */
 export const ON_FAILURE = ['compensate', 'pause'] as const;
 export const OO_RESULT_TYPES = ['RESOLVED', 'DIAGNOSED', 'NO_ACTION_TAKEN', 'ERROR'] as const;
@@ -107,7 +108,7 @@ const ooHandlerSchema = strict({
     .optional(),
 });
 
-const handlerObjectSchema = z.discriminatedUnion('type', [workerHandlerSchema, awxHandlerSchema, ooHandlerSchema], {
+const handlerObjectSchema = z.discriminatedUnion('type', [workerHandlerSchema, awxHandlerSchema, ooHandlerSchema, httpHandlerSchema], {
   error: (iss) => {
     if (iss.code === 'invalid_union') {
       const type = (iss.input as { type?: unknown } | undefined)?.type;
@@ -125,7 +126,7 @@ export const handlerSchema = z.preprocess(workerShorthand, handlerObjectSchema);
 
 export const undoSchema = z.preprocess(
   workerShorthand,
-  z.union([z.boolean(), handlerObjectSchema], { error: 'must be true, false or a handler object {type: worker | awx | oo, ...}' }),
+  z.union([z.boolean(), handlerObjectSchema], { error: `must be true, false or a handler object {type: ${HANDLER_TYPES.join(' | ')}, ...}` }),
 );
 
 export const initiatorStepSchema = strict({

@@ -1,7 +1,8 @@
 import { formatPath, type DocumentIssue } from './document-path';
 
-export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an awx/oo undo handler';
-export const WORKER_UNDO_NEEDS_WORKER = 'a worker undo needs a worker step; give an awx/oo undo handler';
+export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an awx/oo/http undo handler';
+export const HTTP_UNDO_MATCHES_HTTP_STEP = 'an http step is undone by an http call, and an http undo needs an http step';
+export const WORKER_UNDO_NEEDS_WORKER = 'a worker undo needs a worker step; give an awx/oo/http undo handler';
 
 /**
  * Rules across fields and steps, checked on the raw value so they are reported alongside any shape
@@ -21,6 +22,10 @@ export function checkStepRules(document: Record<string, unknown>, role: 'initiat
       if (first === undefined) firstIndexByName.set(name, index);
       else issues.push({ path: ['steps', index, 'name'], message: `duplicate step name "${name}" (also ${formatPath(['steps', first])})` });
     }
+    if (role === 'initiator' && isRecord(step.undo) && isRecord(step.handler)
+      && (step.undo.type === 'http') !== (step.handler.type === 'http') && handlerKind(step.undo) === 'builtin' && handlerKind(step.handler) === 'builtin') {
+      issues.push({ path: ['steps', index, 'undo'], message: HTTP_UNDO_MATCHES_HTTP_STEP });
+    }
     if (role === 'initiator' && handlerKind(step.handler) === 'builtin') {
       if (step.undo === true) issues.push({ path: ['steps', index, 'undo'], message: UNDO_TRUE_NEEDS_WORKER });
       else if (handlerKind(step.undo) === 'worker' && step.undo !== undefined) {
@@ -36,7 +41,7 @@ function handlerKind(handler: unknown): 'worker' | 'builtin' | 'unknown' {
   if (handler === undefined || handler === 'worker') return 'worker';
   if (!isRecord(handler)) return 'unknown';
   if (handler.type === 'worker') return 'worker';
-  return handler.type === 'awx' || handler.type === 'oo' ? 'builtin' : 'unknown';
+  return handler.type === 'awx' || handler.type === 'oo' || handler.type === 'http' ? 'builtin' : 'unknown';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

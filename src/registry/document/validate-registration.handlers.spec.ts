@@ -34,8 +34,8 @@ describe('validateRegistration: handlers and undo', () => {
     expect(problems(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: true}
   - {seq: 2, name: b, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: worker}
 `))).toEqual([
-      { path: 'steps[0].undo', message: 'undo: true needs a worker step; give an awx/oo undo handler', line: 5, column: 84 },
-      { path: 'steps[1].undo', message: 'a worker undo needs a worker step; give an awx/oo undo handler', line: 6, column: 84 },
+      { path: 'steps[0].undo', message: 'undo: true needs a worker step; give an awx/oo/http undo handler', line: 5, column: 84 },
+      { path: 'steps[1].undo', message: 'a worker undo needs a worker step; give an awx/oo/http undo handler', line: 6, column: 84 },
     ]);
   });
 
@@ -67,11 +67,11 @@ describe('validateRegistration: handlers and undo', () => {
 `))).toEqual([
       { path: 'steps[0].handler', message: 'give jobTemplateId or workflowJobTemplateId', line: 5, column: 47 },
       { path: 'steps[1].handler.workflowJobTemplateId', message: 'give jobTemplateId or workflowJobTemplateId, not both', line: 6, column: 100 },
-      { path: 'steps[2].handler.type', message: 'must be one of: worker, awx, oo', line: 7, column: 54 },
-      { path: 'steps[3].handler', message: 'must be "worker" or a handler object {type: worker | awx | oo, ...}', line: 8, column: 47 },
+      { path: 'steps[2].handler.type', message: 'must be one of: worker, awx, oo, http', line: 7, column: 54 },
+      { path: 'steps[3].handler', message: 'must be "worker" or a handler object {type: worker | awx | oo | http, ...}', line: 8, column: 47 },
       { path: 'steps[4].handler.flowUuid', message: 'must be a UUID (8-4-4-4-12 hex digits)', line: 9, column: 68 },
       { path: 'steps[4].handler.successResultTypes[0]', message: 'must be one of: RESOLVED, DIAGNOSED, NO_ACTION_TAKEN, ERROR', line: 9, column: 101 },
-      { path: 'steps[5].undo', message: 'must be true, false or a handler object {type: worker | awx | oo, ...}', line: 10, column: 44 },
+      { path: 'steps[5].undo', message: 'must be true, false or a handler object {type: worker | awx | oo | http, ...}', line: 10, column: 44 },
       { path: 'steps[6].handler.flowUuid', message: 'is required', line: 11, column: 47 },
     ]);
   });

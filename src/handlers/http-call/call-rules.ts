@@ -1,0 +1,66 @@
+/*
+ * What an `http` step may ask for, checked when the template is registered and again when a call
+ * is built (values from the payload arrive only then). A template picks a configured connection
+ * and a path under its base URL: it can never name a host, a scheme or a port, nor step out of
+ * the base path, nor set the headers that carry credentials or decide where a request goes.
+ */
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Set by Baton (auth, correlation, idempotency, tracing) or by the HTTP client itself. */
+const FORBIDDEN_HEADERS = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'host', 'content-length', 'transfer-encoding',
+  'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'forwarded', 'via', 'x-real-ip',
+  'x-correlation-id', 'idempotency-key', 'traceparent', 'tracestate', 'baggage',
+  'x-http-method-override', 'x-http-method', 'x-method-override', 'x-original-url', 'x-rewrite-url',
+]);
+const FORBIDDEN_PREFIXES = ['x-forwarded-', 'proxy-', 'sec-'];
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** Why a request header name may not be set by a template, or undefined when it may. */
+export function headerProblem(name: string): string | undefined {
+  if (!TOKEN.test(name)) return 'is not a valid header name';
+  const lower = name.toLowerCase();
+  if (FORBIDDEN_HEADERS.has(lower) || FORBIDDEN_PREFIXES.some((p) => lower.startsWith(p))) {
+    return `cannot be set by a template (Baton sets credentials, Host, X-Correlation-ID, Idempotency-Key and tracing headers itself)`;
+  }
+  return undefined;
+}
+
+/** Why a header value cannot be sent (CR, LF or NUL would split or end the header). */
+export function headerValueProblem(value: string): string | undefined {
+  return /[\r\n\0]/.test(value) ? 'must not contain CR, LF or NUL' : value.length > 8192 ? 'must be at most 8192 characters' : undefined;
+}
+
+function decodedSegments(path: string): string[] {
+  return path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  });
+}
+
+/**
+ * Why a path cannot be appended to a connection's base URL, or undefined when it can. Applied to
+ * the template (placeholders included) and to the path a call actually uses.
+ */
+export function pathProblem(path: string): string | undefined {
+  if (path.length > 2000) return 'must be at most 2000 characters';
+  if (SCHEME.test(path)) return 'must be a path under the connection, not an absolute URL (the connection decides the host)';
+  if (!path.startsWith('/')) return 'must start with /';
+  if (path.startsWith('//')) return 'must not start with // (that would name another host)';
+  if (/[\\\s\0]/.test(path) || /%(00|0a|0d|5c)/i.test(path)) return 'must not contain backslashes, whitespace or control characters';
+  if (/[?#]/.test(path)) return 'must not contain ? or # (give query parameters in `query`)';
+  const segments = decodedSegments(path);
+  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
+  // Some servers and proxies decode %2F before routing: an encoded slash could still climb out.
+  if (segments.some((s) => s.includes('/') || s.includes('\\'))) return 'must not contain an encoded / or \\ (%2F, %5C)';
+  return undefined;
+}
+
+/** A JSON path into a response body: `status`, `data.items[0].id` or `$.data.state`. */
+export const JSON_PATH = /^(\$\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+|\[\d+\])*$/;

@@ -1,0 +1,112 @@
+import { Agent, request } from 'undici';
+import { fromTransportError, HandlerHttpError } from '../http/handler-http-error';
+import { redact } from '../http/redact';
+import type { HttpConnectionConfig } from './http-call-config';
+import { OAuth2TokenSource } from './oauth2-token-source';
+import type { OutboundTraceHeaders } from './trace-headers';
+
+export interface CallRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: unknown;
+  timeoutMs: number;
+  flowId: string;
+  step: string;
+  action: string;
+  correlationId: string | null;
+  idempotencyKey: string;
+  /** "POST /orders", for messages. */
+  what: string;
+}
+
+export interface CallResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, else the text; null when empty or over the size cap. */
+  body: unknown;
+  bodyTruncated: boolean;
+}
+
+/**
+ * One `http` connection's client: its own undici Agent, its credentials (OAuth2 tokens fetched and
+ * cached here), the headers Baton always sends, a timeout per call and a cap on what is read back.
+ * Texts it produces are scrubbed of every credential, fetched tokens included.
+ */
+export class HttpCallClient {
+  private readonly agent: Agent;
+  private readonly tokens?: OAuth2TokenSource;
+  private readonly staticAuthorization?: string;
+
+  constructor(
+    readonly connection: HttpConnectionConfig,
+    private readonly secrets: readonly string[],
+    private readonly trace: OutboundTraceHeaders,
+  ) {
+    this.agent = new Agent({ connect: { timeout: connection.connectTimeoutMs }, headersTimeout: connection.timeoutMs, bodyTimeout: connection.timeoutMs });
+    const auth = connection.auth;
+    if (auth.scheme === 'bearer') this.staticAuthorization = `Bearer ${auth.token}`;
+    if (auth.scheme === 'basic') this.staticAuthorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (auth.scheme === 'oauth2') {
+      this.tokens = new OAuth2TokenSource(auth, this.agent, connection.connectTimeoutMs + connection.timeoutMs, (t) => this.scrub(t));
+    }
+    for (const key of ['connection', 'secrets', 'staticAuthorization', 'tokens']) Object.defineProperty(this, key, { enumerable: false });
+  }
+
+  scrub(text: string): string {
+    return redact(text, [...this.secrets, ...(this.tokens?.recentTokens() ?? [])]);
+  }
+
+  async send(call: CallRequest): Promise<CallResponse> {
+    const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...call.headers };
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body);
+      headers['content-type'] = 'application/json';
+    }
+    if (call.correlationId) headers['x-correlation-id'] = call.correlationId;
+    headers['idempotency-key'] = call.idempotencyKey;
+    this.trace.inject(headers, { flowId: call.flowId, step: call.step, action: call.action });
+    const token = this.tokens ? await this.tokens.token() : undefined;
+    const authorization = token ? `Bearer ${token}` : this.staticAuthorization;
+    if (authorization) headers.authorization = authorization;
+    try {
+      // The call's timeout bounds the whole exchange, connection included, up to the last body byte.
+      const res = await request(call.url, {
+        method: call.method as 'GET', headers, body, dispatcher: this.agent, signal: AbortSignal.timeout(call.timeoutMs),
+      });
+      if (res.statusCode === 401 && token) this.tokens!.invalidate(token);
+      const read = await this.readCapped(res.body);
+      return { status: res.statusCode, headers: res.headers, body: read.text === null ? null : parse(read.text), bodyTruncated: read.truncated };
+    } catch (e) {
+      const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
+      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
+    }
+  }
+
+  private async readCapped(stream: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<{ text: string | null; truncated: boolean }> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > this.connection.maxResponseBytes) {
+        stream.destroy();
+        return { text: null, truncated: true };
+      }
+      chunks.push(chunk);
+    }
+    return { text: size ? Buffer.concat(chunks).toString('utf8') : null, truncated: false };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

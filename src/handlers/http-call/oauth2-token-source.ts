@@ -1,0 +1,96 @@
+import { Agent, request } from 'undici';
+import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
+import { truncate } from '../http/redact';
+import type { HttpAuth } from './http-call-config';
+
+type OAuth2 = Extract<HttpAuth, { scheme: 'oauth2' }>;
+
+/** Tokens are fetched again this long before they expire (at most half their lifetime). */
+const REFRESH_MARGIN_MS = 60_000;
+/** Issued tokens remembered for redaction: a partner's error may echo the one it was sent. */
+const REMEMBERED = 5;
+
+/**
+ * An OAuth2 client-credentials token for one connection: fetched on first use, shared by
+ * concurrent calls (one request in flight), and fetched again shortly before it expires or
+ * after the partner answered 401 to it.
+ */
+export class OAuth2TokenSource {
+  private cached?: { token: string; refreshAt: number };
+  private pending?: Promise<string>;
+  private readonly issued: string[] = [];
+
+  constructor(
+    private readonly auth: OAuth2,
+    private readonly agent: Agent,
+    private readonly timeoutMs: number,
+    private readonly scrub: (text: string) => string,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const key of ['auth', 'cached', 'pending', 'issued']) Object.defineProperty(this, key, { enumerable: false });
+  }
+
+  /** Every token issued lately, for redaction. */
+  recentTokens(): readonly string[] {
+    return this.issued;
+  }
+
+  async token(): Promise<string> {
+    if (this.cached && this.now() < this.cached.refreshAt) return this.cached.token;
+    this.pending ??= this.fetch().finally(() => { this.pending = undefined; });
+    return this.pending;
+  }
+
+  /** The partner refused this token: the next call fetches a new one. */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  private async fetch(): Promise<string> {
+    const a = this.auth;
+    const what = 'OAuth2 token request';
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (a.scope) form.set('scope', a.scope);
+    if (a.audience) form.set('audience', a.audience);
+    // RFC 6749 2.3.1: client_secret_basic, with both parts form-encoded.
+    const basic = Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(a.clientSecret)}`).toString('base64');
+    let status: number;
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const res = await request(a.tokenUrl, {
+        method: 'POST', dispatcher: this.agent, body: form.toString(),
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.statusCode;
+      retryAfter = res.headers['retry-after'];
+      text = await res.body.text();
+    } catch (e) {
+      const error = fromTransportError(e, what, 'the token URL');
+      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
+    }
+    if (status < 200 || status >= 300) {
+      const retriable = isRetriableStatus(status);
+      throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(text.trim(), 300)}`),
+        retriable ? parseRetryAfter(retryAfter) : undefined);
+    }
+    let body: { access_token?: unknown; expires_in?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = {};
+    }
+    if (typeof body.access_token !== 'string' || !body.access_token) {
+      throw new HandlerHttpError(status, false, `${what}: the response has no access_token`);
+    }
+    const token = body.access_token;
+    const lifetimeMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : undefined;
+    const refreshAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY
+      : this.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+    this.cached = { token, refreshAt };
+    this.issued.unshift(token);
+    this.issued.splice(REMEMBERED);
+    return token;
+  }
+}
