@@ -17,15 +17,17 @@ import { RunRepository } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunsController } from './runs.controller';
+import { RunStatsController } from './stats/run-stats.controller';
+import { RunStatsService } from './stats/run-stats.service';
 import { TemplatePlans } from './template-plans';
 import { WorkerDirectory } from './worker-directory';
 
 
 @Module({
   imports: [RegistryModule, HandlersModule],
-  controllers: [RunsController],
+  controllers: [RunsController, RunStatsController],
   providers: [
-    RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
+    RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, RunStatsService, TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
     { provide: StepResultSink, useExisting: RunExecutor },
     {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { RUN_STATUSES } from '../core/run-status';
 
@@ -17,11 +17,19 @@ export class UndoResponseDto {
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
 }
 
+// PostgreSQL rejects NUL in text: refuse it here as a 400 rather than reach SQL with it.
+// eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+const NO_NUL = /^[^\u0000]*$/;
+const NO_NUL_MESSAGE = { message: '$property must not contain NUL characters' };
+
 export class RunQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() orchName?: string;
   @ApiPropertyOptional({ enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: (typeof RUN_STATUSES)[number];
   @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) @Matches(NO_NUL, NO_NUL_MESSAGE) correlationId?: string;
+  @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key the run was started with' })
+  @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;
   @ApiPropertyOptional({ description: 'Only runs that are not finished, with what each is waiting for' })
   @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean() stuck?: boolean;
 }
