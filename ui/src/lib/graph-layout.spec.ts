@@ -10,9 +10,10 @@ describe('layoutGraph', () => {
     const g = layoutGraph([step('a', 1), step('b', 2), step('c', 2), step('d', 3)], 'sequential');
     const col = Object.fromEntries(g.nodes.map((n) => [n.step.name, n.column]));
     expect(col).toEqual({ a: 0, b: 1, c: 1, d: 2 });
-    expect(g.columns).toEqual(['stage 1', 'stage 2', 'stage 3']);
-    expect(g.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['a>b', 'a>c', 'b>d', 'c>d']);
     const [b, c] = g.nodes.filter((n) => n.column === 1);
+    expect(g.columns.map((c) => c.label)).toEqual(['stage 1', 'stage 2', 'stage 3']);
+    expect(g.columns[1].x).toBe(b.x);
+    expect(g.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['a>b', 'a>c', 'b>d', 'c>d']);
     expect(c.y).toBeGreaterThan(b.y);
     expect(b.x).toBeGreaterThan(NODE_W);
   });
@@ -21,7 +22,7 @@ describe('layoutGraph', () => {
     const g = layoutGraph([step('a', 1), step('b', 2)], 'parallel');
     expect(new Set(g.nodes.map((n) => n.column))).toEqual(new Set([0]));
     expect(g.edges).toEqual([]);
-    expect(g.columns).toEqual(['parallel']);
+    expect(g.columns.map((c) => c.label)).toEqual(['parallel']);
   });
 
   it('layers a DAG by longest path and keeps only its own edges', () => {

@@ -2,13 +2,16 @@ import type { TemplateGraph, TemplateStep } from '../api/types';
 
 export interface GraphNode { step: TemplateStep; column: number; row: number; x: number; y: number }
 export interface GraphEdge { from: string; to: string; path: string }
-export interface GraphLayout { nodes: GraphNode[]; edges: GraphEdge[]; width: number; height: number; columns: string[] }
+export interface GraphColumn { label: string; x: number }
+export interface GraphLayout { nodes: GraphNode[]; edges: GraphEdge[]; width: number; height: number; columns: GraphColumn[] }
 
-export const NODE_W = 180;
-export const NODE_H = 56;
+export const NODE_W = 210;
+export const NODE_H = 62;
 const GAP_X = 64;
 const GAP_Y = 20;
 const PAD = 16;
+/** Room above the nodes for the column labels. */
+const HEADER = 22;
 
 
 /**
@@ -25,10 +28,11 @@ export function layoutGraph(steps: TemplateStep[], type: 'sequential' | 'paralle
   const keys = [...new Set(columnOf.values())].sort((a, b) => a - b);
   const byColumn = keys.map((k) => steps.filter((s) => columnOf.get(s.name) === k).sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)));
   const tallest = Math.max(1, ...byColumn.map((c) => c.length));
-  const height = PAD * 2 + tallest * NODE_H + (tallest - 1) * GAP_Y;
+  const body = tallest * NODE_H + (tallest - 1) * GAP_Y;
+  const height = PAD * 2 + HEADER + body;
   const nodes: GraphNode[] = byColumn.flatMap((col, column) => {
     const colHeight = col.length * NODE_H + (col.length - 1) * GAP_Y;
-    const top = (height - colHeight) / 2;
+    const top = PAD + HEADER + (body - colHeight) / 2;
     return col.map((step, row) => ({ step, column, row, x: PAD + column * (NODE_W + GAP_X), y: top + row * (NODE_H + GAP_Y) }));
   });
   const at = new Map(nodes.map((n) => [n.step.name, n]));
@@ -36,8 +40,9 @@ export function layoutGraph(steps: TemplateStep[], type: 'sequential' | 'paralle
     : byColumn.slice(1).flatMap((col, i) => byColumn[i].flatMap((a) => col.map((b) => ({ from: a.name, to: b.name }))));
   const edges = pairs.map(({ from, to }) => ({ from, to, path: curve(at.get(from)!, at.get(to)!) }));
   const width = PAD * 2 + keys.length * NODE_W + Math.max(0, keys.length - 1) * GAP_X;
-  const columns = dagEdges.length > 0 ? keys.map((k) => `layer ${k + 1}`)
+  const labels = dagEdges.length > 0 ? keys.map((k) => `layer ${k + 1}`)
     : type === 'parallel' ? ['parallel'] : keys.map((k) => `stage ${k}`);
+  const columns = labels.map((label, i) => ({ label, x: PAD + i * (NODE_W + GAP_X) }));
   return { nodes, edges, width, height, columns };
 }
 

@@ -17,10 +17,16 @@ describe('runActions', () => {
   it('derives from the status when the engine sends no allowedActions', () => {
     const a = byName(run('COMPLETED'));
     expect(a.undo.enabled).toBe(true);
-    expect(a.undo.effect).toContain('charge, then reserve');
+    expect(a.undo.effect).toContain('charge, then reserve.');
     expect(a.terminate.enabled).toBe(false);
     expect(a.terminate.reason).toBe('not possible while the run is COMPLETED');
     expect(byName(run('RUNNING')).undo.enabled).toBe(false);
+  });
+
+  it('leaves steps declared undo: false out of what an undo will do', () => {
+    const done = run('COMPLETED', { steps: [att('reserve', 1, 'SUCCEEDED'), att('charge', 2, 'SUCCEEDED'), att('ship', 3, 'SUCCEEDED')] });
+    const undo = runActions(done, new Set(['ship'])).find((a) => a.action === 'undo')!;
+    expect(undo.effect).toContain('reverse order: charge, then reserve; ship declares undo: false and stays as done.');
   });
 
   it('names the retry of failed undos', () => {

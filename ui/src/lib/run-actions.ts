@@ -20,7 +20,7 @@ const UNFINISHED = ['WAITING_FOR_WORKERS', 'RUNNING', 'COMPENSATING', 'UNDOING',
 /** What each action is allowed on, when the engine does not say (older engines have no allowedActions). */
 const FALLBACK: Record<ActionName, string[]> = {
   undo: ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDO_FAILED'],
-  retry: ['RUNNING', 'PAUSED', 'COMPENSATION_FAILED', 'FAILED'],
+  retry: ['RUNNING', 'PAUSED'],
   skip: ['RUNNING', 'PAUSED'],
   pause: ['RUNNING', 'COMPENSATING', 'UNDOING'],
   resume: ['PAUSED'],
@@ -28,14 +28,17 @@ const FALLBACK: Record<ActionName, string[]> = {
   terminate: UNFINISHED,
 };
 
-function effectOf(action: ActionName, run: RunDetail): string {
+function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string>): string {
   const done = succeededSteps(run);
-  const list = done.length ? done.slice().reverse().join(', then ') : 'nothing (no step succeeded)';
+  const undone = done.filter((s) => !noUndo.has(s)).reverse();
+  const kept = done.filter((s) => noUndo.has(s));
+  const list = (undone.length ? undone.join(', then ') : 'nothing (no succeeded step has an undo)')
+    + (kept.length ? `; ${kept.join(', ')} declare${kept.length === 1 ? 's' : ''} undo: false and stay${kept.length === 1 ? 's' : ''} as done` : '');
   switch (action) {
     case 'undo':
       return run.status === 'COMPENSATION_FAILED' || run.status === 'UNDO_FAILED'
         ? 'Each failed undo gets one more attempt; the run then finishes as its compensation or undo would have.'
-        : `The succeeded steps are undone in reverse order: ${list}. Steps declared undo: false are skipped. The run ends UNDONE or UNDO_FAILED.`;
+        : `The succeeded steps are undone in reverse order: ${list}. The run ends UNDONE, or UNDO_FAILED if an undo fails.`;
     case 'retry': return 'The chosen step is dispatched again with a new attempt; the run carries on from there.';
     case 'skip': return 'The chosen step is marked succeeded with the output you give, and the run carries on as if it had run.';
     case 'pause': return 'No new step is dispatched until the run is resumed; steps in flight finish.';
@@ -62,15 +65,18 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
   return undefined;
 }
 
-/** Every action with whether it applies now, and why not: from `allowedActions` when the engine sends it, else from the status. */
-export function runActions(run: RunDetail): ActionState[] {
+/**
+ * Every action with whether it applies now, and why not: from `allowedActions` when the engine
+ * sends it, else from the status. `noUndo` names the steps whose template declares `undo: false`.
+ */
+export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
     const said = run.allowedActions ? fromEngine(run.allowedActions, action) : undefined;
     const enabled = said ? said.enabled : run.allowedActions ? false : FALLBACK[action].includes(run.status);
     const reason = enabled ? null : said?.reason || `not possible while the run is ${run.status}`;
     const label = action === 'undo' && ['COMPENSATION_FAILED', 'UNDO_FAILED'].includes(run.status) ? 'Retry failed undos'
       : action[0].toUpperCase() + action.slice(1);
-    return { action, label, enabled, reason, effect: effectOf(action, run), needsStep: action === 'retry' || action === 'skip' };
+    return { action, label, enabled, reason, effect: effectOf(action, run, noUndo), needsStep: action === 'retry' || action === 'skip' };
   });
 }
 

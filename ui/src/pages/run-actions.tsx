@@ -3,15 +3,15 @@ import { ApiError, postJson } from '../api/client';
 import type { RunDetail } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ActionState, actionableSteps, canAct, runActions } from '../lib/run-actions';
+import { ActionName, actionableSteps, canAct, runActions } from '../lib/run-actions';
 
 const pathOf = (action: string, flowId: string) =>
   action === 'undo' ? `/api/orchestration/undo/${flowId}` : `/api/orchestration/runs/${flowId}/${action}`;
 
 /** Every action, disabled with its reason when the run's state does not allow it; hidden from viewers. */
-export function RunActions({ run, onDone }: { run: RunDetail; onDone: () => void }) {
+export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; onDone: () => void }) {
   const me = useMe();
-  const [open, setOpen] = useState<ActionState | null>(null);
+  const [openName, setOpen] = useState<ActionName | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -19,6 +19,9 @@ export function RunActions({ run, onDone }: { run: RunDetail; onDone: () => void
   const [output, setOutput] = useState('');
   if (!canAct(me)) return null;
   const steps = actionableSteps(run);
+  // Recomputed on every render: the confirmation follows the run (and the template) as they load.
+  const actions = runActions(run, noUndo);
+  const open = actions.find((a) => a.action === openName);
   const confirm = async () => {
     if (!open) return;
     let parsed: unknown;
@@ -45,11 +48,11 @@ export function RunActions({ run, onDone }: { run: RunDetail; onDone: () => void
   };
   return (
     <section class="actions" aria-label="Actions">
-      {runActions(run).map((a) => (
+      {actions.map((a) => (
         <span key={a.action} class="action">
           <button type="button" disabled={!a.enabled || (a.needsStep && steps.length === 0)} data-action={a.action}
             title={a.enabled ? a.effect : a.reason ?? ''} aria-describedby={a.enabled ? undefined : `why-${a.action}`}
-            onClick={() => { setOpen(a); setError(null); setReason(''); setStep(steps[0] ?? ''); setOutput(''); }}>
+            onClick={() => { setOpen(a.action); setError(null); setReason(''); setStep(steps[0] ?? ''); setOutput(''); }}>
             {a.label}
           </button>
           {!a.enabled && <span id={`why-${a.action}`} class="sr-only">{a.reason}</span>}

@@ -1,6 +1,6 @@
 import { Link } from 'wouter-preact';
 import { request } from '../api/client';
-import type { JobExecution, RunDetail } from '../api/types';
+import type { JobExecution, RunDetail, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Status } from '../components/status';
@@ -45,6 +45,10 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   const url = `/api/orchestration/runs/${encodeURIComponent(flowId)}`;
   const res = useResource(() => request<RunDetail>(url), url, pollFor);
   const run = res.data;
+  const templateUrl = run ? `/api/orchestration/templates/${encodeURIComponent(run.orchName)}` : '';
+  const template = useResource(() => (templateUrl ? request<TemplateDetail>(templateUrl) : Promise.resolve(undefined)), templateUrl);
+  const steps = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps ?? [];
+  const noUndo = new Set(steps.filter((s) => s.undo === false).map((s) => s.name));
   if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
   return (
@@ -61,7 +65,7 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
         {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
         {run.waitingFor && <><dt>Waiting for</dt><dd>{run.waitingFor}</dd></>}
       </dl>
-      <RunActions run={run} onDone={res.reload} />
+      <RunActions run={run} noUndo={noUndo} onDone={res.reload} />
       <h2>Timeline</h2>
       <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
       <h2>Attempts</h2>

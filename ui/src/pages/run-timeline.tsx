@@ -19,8 +19,9 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         <div class="tl-label" role="columnheader">Step</div>
         <div class="tl-track" role="columnheader">{axisTicks(t.start, t.end).map((k) => <span key={k.left} class="tick" style={{ left: `${k.left}%` }}>{k.label}</span>)}</div>
       </div>
-      {t.lanes.map((lane, i) => (
-        <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''} ${i === firstUndo ? 'comp-start' : ''}`} data-lane={lane.key}>
+      {t.lanes.map((lane, i) => [
+        i === firstUndo && <div key="comp" role="row" class="tl-comp-title"><span role="cell">Compensation and undo: the succeeded steps, undone in reverse order</span></div>,
+        <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''}`} data-lane={lane.key}>
           <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> {lane.stepName}</div>
           <div class="tl-track" role="cell">
             {lane.bars.map((b) => (
@@ -34,8 +35,8 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
               <span key={j} class="mark" style={{ left: `${m.left}%` }} title={`${m.event.kind}: ${m.event.reason}`} />
             ))}
           </div>
-        </div>
-      ))}
+        </div>,
+      ])}
       {t.marks.some((m) => !m.event.stepName) && (
         <div class="tl-row" role="row">
           <div class="tl-label muted" role="rowheader">run events</div>

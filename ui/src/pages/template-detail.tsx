@@ -34,7 +34,7 @@ function StepsTable({ version, detail }: { version: TemplateVersion; detail: Tem
                   : workers.length ? workers.map((w) => <div key={w.serviceName}>{w.serviceName} <span class="muted small">on {w.topic}</span></div>)
                     : (
                       <span class="warn-text" data-missing={s.name}>
-                        No worker registered for {s.name}: register one with <code>POST /api/orchestration/register</code> and{' '}
+                        No worker registered for {s.name}. Register one: <code>POST /api/orchestration/register</code> with{' '}
                         <code>{`{"orchName":"${detail.orchName}","as":"worker","steps":[{"name":"${s.name}","objectType":"${s.objectType}"}]}`}</code>
                       </span>
                     )}
