@@ -3,6 +3,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY ui/package.json ui/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src src
@@ -10,6 +11,7 @@ COPY migrations migrations
 COPY test/bench test/bench
 COPY test/helpers test/helpers
 COPY test/fakes test/fakes
+COPY ui ui
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -17,6 +19,7 @@ WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data DEFINITIONS_DIR=/app/definitions
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/ui/dist ui/dist
 COPY package.json ./
 COPY definitions definitions
 EXPOSE 3000

@@ -2,6 +2,7 @@
 # Installs and runs the real servers the integration tests need, on loopback only:
 # PostgreSQL 15 (Debian), RabbitMQ 3.10 (Debian) and Kafka 3.9 in KRaft mode (jars from Maven Central).
 #   scripts/services.sh up [postgres|rabbitmq|kafka ...]   install if missing, start if down, wait until ready
+#   scripts/services.sh up chromium                         Debian's chromium for the console's browser suite (apt, no server)
 #   scripts/services.sh start|stop|restart NAME             stop really stops (connections get refused)
 #   scripts/services.sh reset [rabbitmq|kafka ...]         stop and delete their queues/topics and data (not the install)
 #   scripts/services.sh status                              one "NAME: up|down" line per service
@@ -261,8 +262,15 @@ kafka_stop() {
 rabbitmq_reset() { rabbitmq_stop; rm -rf "${RMQ_DIR:?}/mnesia"; install -d -o rabbitmq -g rabbitmq -m 750 "$RMQ_DIR/mnesia"; }
 kafka_reset() { kafka_stop; rm -rf "${KAFKA_DIR:?}/data"; }   # kafka_install formats it again
 
+# ---------------------------------------------------------------- chromium (a tool, not a server)
+# Debian's build, for playwright-core; never a browser download. Fonts so screenshots show text.
+chromium_running() { [[ -x /usr/bin/chromium ]] && dpkg-query -W -f='${Status}' fonts-liberation 2>/dev/null | grep -q 'ok installed'; }
+chromium_install() { apt_install chromium fonts-liberation; }
+chromium_start() { /usr/bin/chromium --version >&2; }
+
 # ---------------------------------------------------------------- dispatch
 check_name() { [[ " ${ALL[*]} " == *" $1 "* ]] || die "unknown service '$1' (expected: ${ALL[*]})"; }
+check_up_name() { [[ $1 == chromium ]] || check_name "$1"; }
 stop_svc() {
   "$1_stop"
   local port deadline=$((SECONDS + 10))
@@ -276,7 +284,7 @@ cmd=${1:-}; shift || true
 case $cmd in
   up)
     lock; (($#)) || set -- "${ALL[@]}"
-    for s in "$@"; do check_name "$s"; "${s}_running" && continue; "${s}_install"; "${s}_start"; log "$s: up"; done ;;
+    for s in "$@"; do check_up_name "$s"; "${s}_running" && continue; "${s}_install"; "${s}_start"; log "$s: up"; done ;;
   start | stop | restart)
     (($# == 1)) || die "usage: $0 $cmd NAME"; check_name "$1"; lock
     [[ $cmd == start ]] || stop_svc "$1"

@@ -7,13 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { correlate } from './common/logging/correlation';
 import { requestGuard } from './common/validation/request-guard';
+import { mountConsole } from './console/console-static';
 import { AppConfig } from './config/app-config';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 /**
  * Everything main.ts and the e2e suites share: body parsing with a size cap, validation, the
- * error filter and the API documentation.
+ * error filter, the API documentation and the console at /ui.
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
@@ -33,6 +34,7 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
+  mountConsole(app, config.CONSOLE_DIR);
 
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')

@@ -95,6 +95,10 @@ export class AppConfig {
   @IsString()
   DEFINITIONS_SERVICE: string = 'baton-definitions';
 
+  /** The built operator console, served at /ui (`npm run build` writes it). */
+  @IsString()
+  CONSOLE_DIR: string = './ui/dist';
+
   /** The in-process demo worker; defaults to on only for the embedded default. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   DEMO_WORKER?: boolean;

@@ -20,15 +20,18 @@ import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunActionsController } from './run-actions.controller';
 import { RunsController } from './runs.controller';
+import { RunStatsController } from './stats/run-stats.controller';
+import { RunStatsService } from './stats/run-stats.service';
 import { TemplatePlans } from './template-plans';
 import { WorkerDirectory } from './worker-directory';
 
 
 @Module({
   imports: [RegistryModule, HandlersModule],
-  controllers: [RunsController, RunActionsController],
+  controllers: [RunsController, RunActionsController, RunStatsController],
   providers: [
-    RunExecutor, RunTransitions, RunRepository, RunStateCache, RunStatusListeners, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
+    RunExecutor, RunTransitions, RunRepository, RunStateCache, RunStatusListeners, CurrentTemplates, RunQueryService, RunStatsService,
+    TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
     { provide: StepResultSink, useExisting: RunExecutor },
     {

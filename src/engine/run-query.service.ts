@@ -51,6 +51,8 @@ export class RunQueryService {
   private async listIn(m: EntityManager, q: RunQueryDto): Promise<Page<RunSummaryDto>> {
     const where: FindOptionsWhere<OrchestrationRunEntity> = {};
     if (q.orchName) where.orchName = q.orchName;
+    if (q.correlationId) where.correlationId = q.correlationId;
+    if (q.idempotencyKey) where.idempotencyKey = q.idempotencyKey;
     if (q.status) where.status = q.status;
     else if (q.stuck) where.status = In(UNFINISHED);
     if (q.from && q.to) where.createdAt = Between(q.from, q.to);

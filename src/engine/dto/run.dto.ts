@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
@@ -20,6 +20,11 @@ export class UndoResponseDto {
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
 }
 
+// PostgreSQL rejects NUL in text: refuse it here as a 400 rather than reach SQL with it.
+// eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+const NO_NUL = /^[^\u0000]*$/;
+const NO_NUL_MESSAGE = { message: '$property must not contain NUL characters' };
+
 export class RunQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
   @ApiPropertyOptional({ enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: (typeof RUN_STATUSES)[number];
@@ -27,6 +32,9 @@ export class RunQueryDto extends PageQueryDto {
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) from?: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before (ISO 8601, year 0001 to 9999)' })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) to?: Date;
+  @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) @Matches(NO_NUL, NO_NUL_MESSAGE) correlationId?: string;
+  @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key the run was started with' })
+  @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;
   @ApiPropertyOptional({ description: 'Only runs that are not finished, with what each is waiting for' })
   @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean() stuck?: boolean;
 }

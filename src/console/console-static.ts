@@ -1,0 +1,40 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const CONSOLE_PATH = '/ui';
+
+/**
+ * Only the console's own code may run in its page: it talks to this origin's API and nothing
+ * else, and no other site may frame it.
+ */
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
+  + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/**
+ * Serves the built console at /ui, outside Nest's router: the files are public (the API calls
+ * they make carry the credentials). Every other path under /ui answers index.html, so deep
+ * links such as /ui/runs/{flowId} load the app, which routes them in the browser.
+ */
+export function mountConsole(app: INestApplication, dir: string): void {
+  const root = resolve(dir);
+  const index = join(root, 'index.html');
+  if (!existsSync(index)) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs`);
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  // File names carry a content hash: cache them for good; a missing one is a plain 404, not the app.
+  http.use(`${CONSOLE_PATH}/assets`, express.static(join(root, 'assets'), { immutable: true, maxAge: '1y', index: false, redirect: false }));
+  http.use(`${CONSOLE_PATH}/assets`, (_req: Request, res: Response) => { res.status(404).type('text/plain').send('Not found'); });
+  http.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');
+      return;
+    }
+    // Revalidated on every load, so a new build shows at once.
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

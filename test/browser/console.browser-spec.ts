@@ -1,0 +1,150 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expectEventually } from '../helpers/expect-eventually';
+import { ARTIFACTS, ConsoleHarness, shot, startConsole } from './console-browser';
+
+describe('operator console (headless Chromium, embedded default, demo worker)', () => {
+  let h: ConsoleHarness;
+  let page: Page;
+
+  beforeAll(async () => {
+    h = await startConsole();
+    page = await h.page();
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  const start = async (payload: object) => {
+    const res = await h.app.http.post('/api/orchestration/execute/demoOrder').send(payload).expect(202);
+    return res.body.flowId as string;
+  };
+  const texts = (selector: string, attribute: string) =>
+    page.locator(selector).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attribute);
+  const runStatus = () => page.locator('h1 .badge').getAttribute('data-status');
+
+  it('loads the overview with health, the runs chart and unfinished runs, and measures the first load', async () => {
+    const t0 = Date.now();
+    await page.goto(`${h.base}/ui`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.locator('section.card.up', { hasText: 'Database' }).waitFor();
+    const interactiveMs = Date.now() - t0;
+    // A string, not a function: the test's tsconfig has no DOM types. encodedBodySize is what came over the wire.
+    const bytes = await page.evaluate<number>('performance.getEntries().reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)');
+    writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes }, null, 2));
+    expect(await page.locator('section.card', { hasText: 'Healer' }).textContent()).toContain('Last tick');
+    await page.getByRole('heading', { name: 'Unfinished runs' }).waitFor();
+    await shot(page, 'overview');
+  });
+
+  it('shows the demo template READY with its three steps drawn', async () => {
+    await page.goto(`${h.base}/ui/templates/demoOrder`);
+    await expectEventually(async () => expect(await runStatus()).toBe('READY'), { timeoutMs: 10_000 });
+    expect(await texts('svg [data-step]', 'data-step')).toEqual(['reserveStock', 'chargePayment', 'shipOrder']);
+    await shot(page, 'template');
+  });
+
+  let completed: string;
+
+  it('shows a run started over the API in the run list without a reload, and its three DO attempts in order', async () => {
+    await page.goto(`${h.base}/ui/runs`);
+    await page.getByRole('heading', { name: /Runs/ }).waitFor();
+    const reloads: string[] = [];
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) reloads.push(f.url()); });
+    completed = await start({ orderId: 42 });
+    const row = page.locator(`tr[data-flow-id="${completed}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(reloads).toEqual([]);
+    await expectEventually(async () => expect(await row.locator('.badge').textContent()).toBe('COMPLETED'), { timeoutMs: 10_000 });
+    await shot(page, 'runs');
+
+    await row.getByRole('link').first().click();
+    await page.waitForURL(`**/ui/runs/${completed}`);
+    await expectEventually(async () => expect(await runStatus()).toBe('COMPLETED'), { timeoutMs: 10_000 });
+    expect(await texts('[data-attempt-row]', 'data-attempt-row')).toEqual(['DO reserveStock', 'DO chargePayment', 'DO shipOrder']);
+    expect(await texts('[data-lane]', 'data-lane')).toEqual(['DO:reserveStock', 'DO:chargePayment', 'DO:shipOrder']);
+    await shot(page, 'run-completed');
+
+    await page.goBack();
+    await page.waitForURL('**/ui/runs');
+    await page.locator(`tr[data-flow-id="${completed}"]`).waitFor();
+  });
+
+  it('shows the two UNDOs of a failing run in reverse order', async () => {
+    const failed = await start({ failAt: 'shipOrder' });
+    await page.goto(`${h.base}/ui/runs/${failed}`);
+    await expectEventually(async () => expect(await runStatus()).toBe('FAILED'), { timeoutMs: 10_000 });
+    expect(await texts('[data-attempt-row]', 'data-attempt-row'))
+      .toEqual(['DO reserveStock', 'DO chargePayment', 'DO shipOrder', 'UNDO chargePayment', 'UNDO reserveStock']);
+    expect(await texts('[data-lane]', 'data-lane'))
+      .toEqual(['DO:reserveStock', 'DO:chargePayment', 'DO:shipOrder', 'UNDO:chargePayment', 'UNDO:reserveStock']);
+    await shot(page, 'run-compensated');
+  });
+
+  it('undoes a completed run from its Undo button, after a confirmation that says what will happen', async () => {
+    await page.goto(`${h.base}/ui/runs/${completed}`);
+    await expectEventually(async () => expect(await runStatus()).toBe('COMPLETED'), { timeoutMs: 10_000 });
+    expect(await page.locator('button[data-action="terminate"]').isDisabled()).toBe(true);
+    await page.locator('button[data-action="undo"]').click();
+    const dialog = page.getByRole('dialog');
+    await expectEventually(async () => expect(await dialog.textContent())
+      .toContain('undone in reverse order: chargePayment, then reserveStock; shipOrder declares undo: false'));
+    await shot(page, 'undo-confirmation');
+    await dialog.getByRole('button', { name: 'Undo' }).click();
+    await expectEventually(async () => expect(await runStatus()).toBe('UNDONE'), { timeoutMs: 10_000 });
+    expect(await texts('[data-attempt-row]', 'data-attempt-row'))
+      .toEqual(['DO reserveStock', 'DO chargePayment', 'DO shipOrder', 'UNDO chargePayment', 'UNDO reserveStock']);
+    await shot(page, 'run-undone');
+  });
+
+  it('shows the missing steps of a PENDING template', async () => {
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'tenant-service').send({
+      orchName: 'tenantCreation', as: 'initiator', type: 'sequential',
+      steps: [{ seq: 1, name: 'createRealm', objectType: 'String' }, { seq: 2, name: 'createClient', objectType: 'String' }],
+    }).expect(201);
+    await page.goto(`${h.base}/ui/templates/tenantCreation`);
+    await page.getByTestId('missing-steps').waitFor();
+    expect(await runStatus()).toBe('PENDING');
+    expect(await page.getByTestId('missing-steps').textContent()).toContain('createRealm, createClient');
+    expect(await texts('[data-missing]', 'data-missing')).toEqual(['createRealm', 'createClient']);
+    expect(await page.locator('svg .node.missing').count()).toBe(2);
+    await shot(page, 'template-pending');
+  });
+
+  it('shows a rejected document in the audit with each problem beside the line it names', async () => {
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'broken-service').set('Content-Type', 'application/yaml')
+      .send('orchName: brokenFlow\nas: initiator\ntype: sequential\nsteps:\n  - {seq: one, name: a, objectType: String}\n').expect(400);
+    await page.goto(`${h.base}/ui/audit?outcome=REJECTED`);
+    const row = page.locator('tr', { hasText: 'broken-service' });
+    await row.getByRole('button', { name: 'document' }).click();
+    const bad = page.locator('.doc li.bad');
+    await bad.first().waitFor();
+    expect(await bad.first().textContent()).toContain('seq: one');
+    await shot(page, 'audit');
+  });
+
+  it('asks for an API key when the API answers 401, then sends it as a Bearer token', async () => {
+    const p = await h.page();
+    const sent: (string | undefined)[] = [];
+    // Identity lands in parallel: this stands in for an API that requires a key.
+    await p.route('**/api/**', (route) => {
+      const auth = route.request().headers().authorization;
+      sent.push(auth);
+      return auth === 'Bearer k-1' ? route.fallback() : route.fulfill({ status: 401, contentType: 'application/json', body: '{"code":"UNAUTHENTICATED","message":"no key"}' });
+    });
+    await p.goto(`${h.base}/ui/templates`);
+    await p.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    await shot(p, 'login');
+    await p.getByLabel('API key').fill('k-1');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Templates' }).waitFor();
+    expect(sent).toContain('Bearer k-1');
+  });
+
+  it('hides the action buttons from a viewer', async () => {
+    const p = await h.page();
+    await p.route('**/api/auth/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'v', kind: 'apiKey', roles: ['viewer'], service: null }) }));
+    await p.goto(`${h.base}/ui/runs/${completed}`);
+    await p.locator('[data-attempt-row]').first().waitFor();
+    expect(await p.locator('button[data-action]').count()).toBe(0);
+  });
+});

@@ -1,0 +1,144 @@
+// The shapes of Baton's public HTTP API that the console reads (see /v3/api-docs).
+
+export interface Page<T> { items: T[]; page: number; pageSize: number; total: number }
+
+export interface RunSummary {
+  flowId: string;
+  orchName: string;
+  templateVersion: number;
+  status: string;
+  failedStep: string | null;
+  error: string | null;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  waitingFor?: string;
+}
+
+export interface StepAttempt {
+  stepName: string;
+  seq: number;
+  action: 'DO' | 'UNDO';
+  attempt: number;
+  commandId: string;
+  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | string;
+  handlerType: string;
+  target: string | null;
+  output: unknown;
+  error: string | null;
+  dispatchedAt: string;
+  deadlineAt: string;
+  completedAt: string | null;
+}
+
+export interface RunEvent { at: string; kind: string; stepName: string | null; reason: string; actor?: string | null }
+
+/** What the engine says an action can do on this run right now; older engines omit it. */
+export type AllowedActions = string[] | { action: string; allowed: boolean; reason?: string | null }[];
+
+export interface RunDetail extends RunSummary {
+  contentType: string;
+  payload: unknown;
+  payloadEncoding: 'json' | 'text' | 'base64';
+  steps: StepAttempt[];
+  events: RunEvent[];
+  allowedActions?: AllowedActions;
+}
+
+export interface TemplateSummary {
+  orchName: string;
+  type: 'sequential' | 'parallel';
+  status: 'READY' | 'PENDING';
+  version: number;
+  missingSteps: string[];
+  ownerService: string;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateStep {
+  seq: number;
+  name: string;
+  objectType: string;
+  timeoutSeconds: number | null;
+  retry: unknown;
+  handler: unknown;
+  undo: unknown;
+}
+
+export interface TemplateVersion {
+  version: number;
+  type: 'sequential' | 'parallel';
+  registeredBy: string;
+  contentHash: string;
+  createdAt: string;
+  steps: TemplateStep[];
+}
+
+export interface Worker {
+  orchName: string;
+  stepName: string;
+  serviceName: string;
+  objectType: string;
+  topic: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateGraph { nodes: { name: string }[] | string[]; edges: { from: string; to: string }[] }
+
+export interface TemplateDetail extends TemplateSummary {
+  versions: TemplateVersion[];
+  workers: Worker[];
+  graph?: TemplateGraph;
+}
+
+export interface Problem { path?: string; message: string; line?: number; column?: number }
+
+export interface AuditEntry {
+  id: string;
+  serviceName: string | null;
+  orchName: string | null;
+  role: string | null;
+  source: string;
+  outcome: 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
+  reason: string | null;
+  problems: Problem[] | null;
+  templateVersion: number | null;
+  document: string | null;
+  documentTruncated: boolean;
+  createdAt: string;
+}
+
+export interface JobExecution {
+  id: string;
+  flowId: string;
+  stepName: string;
+  action: string;
+  attempt: number;
+  targetType: 'AWX' | 'OO' | string;
+  resourceType: string | null;
+  resourceId: string | null;
+  connection: string;
+  externalJobId: string | null;
+  externalJobType: string | null;
+  externalStatus: string | null;
+  externalResult: string | null;
+  status: string;
+  launchAttempts: number;
+  pollingAttempts: number;
+  completedAt: string | null;
+  error: string | null;
+}
+
+export interface Me { id: string; kind: string; roles: string[]; service: string | null }
+
+export interface RunStats {
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  buckets: { start: string; created: Record<string, number>; finished: number }[];
+  totals: Record<string, number>;
+}

@@ -1,0 +1,65 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
+import { apiKey, onUnauthorized } from './api/client';
+import type { Me } from './api/types';
+import { Login } from './auth/login';
+import { loadMe, MeContext } from './auth/session';
+import { Empty } from './components/notice';
+import { AuditPage } from './pages/audit';
+import { OverviewPage } from './pages/overview';
+import { RunDetailPage } from './pages/run-detail';
+import { RunsPage } from './pages/runs';
+import { TemplateDetailPage } from './pages/template-detail';
+import { TemplatesPage } from './pages/templates';
+
+type Session = { state: 'loading' } | { state: 'login'; failed: boolean } | { state: 'ready'; me: Me | null };
+
+function NavLink({ href, children, nested }: { href: string; children: string; nested?: boolean }) {
+  const [exact] = useRoute(href);
+  const [inside] = useRoute(`${href}/*`);
+  const active = exact || (nested && inside);
+  return <Link href={href} aria-current={active ? 'page' : undefined}>{children}</Link>;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const start = useCallback(() => {
+    loadMe().then((me) => setSession({ state: 'ready', me }))
+      .catch(() => setSession((s) => (s.state === 'login' ? s : { state: 'ready', me: null })));
+  }, []);
+  useEffect(() => onUnauthorized(() => setSession({ state: 'login', failed: apiKey.get() !== null })), []);
+  useEffect(start, [start]);
+
+  if (session.state === 'login') return <Login failed={session.failed} onLogin={() => { setSession({ state: 'loading' }); start(); }} />;
+  if (session.state === 'loading') return <main class="page"><p class="muted">Loading…</p></main>;
+  return (
+    <MeContext.Provider value={session.me}>
+      <Router base="/ui">
+        <header class="top">
+          <Link href="/" class="brand">Baton</Link>
+          <nav aria-label="Main">
+            <NavLink href="/">Overview</NavLink>
+            <NavLink href="/templates" nested>Templates</NavLink>
+            <NavLink href="/runs" nested>Runs</NavLink>
+            <NavLink href="/audit">Audit</NavLink>
+          </nav>
+          <span class="who">
+            {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
+            {apiKey.get() && <button type="button" class="link" onClick={() => { apiKey.clear(); location.reload(); }}>Sign out</button>}
+          </span>
+        </header>
+        <main class="page">
+          <Switch>
+            <Route path="/" component={OverviewPage} />
+            <Route path="/templates" component={TemplatesPage} />
+            <Route path="/templates/:orchName">{(p: { orchName: string }) => <TemplateDetailPage orchName={decodeURIComponent(p.orchName)} />}</Route>
+            <Route path="/runs" component={RunsPage} />
+            <Route path="/runs/:flowId">{(p: { flowId: string }) => <RunDetailPage flowId={p.flowId} />}</Route>
+            <Route path="/audit" component={AuditPage} />
+            <Route><Empty>No such page. <Link href="/">Go to the overview</Link>.</Empty></Route>
+          </Switch>
+        </main>
+      </Router>
+    </MeContext.Provider>
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { TemplateStep } from '../api/types';
+import { layoutGraph, NODE_W } from './graph-layout';
+
+const step = (name: string, seq: number): TemplateStep =>
+  ({ name, seq, objectType: 'O', timeoutSeconds: null, retry: null, handler: { type: 'worker' }, undo: true });
+
+describe('layoutGraph', () => {
+  it('draws a sequential template as one column per stage, steps of a stage stacked', () => {
+    const g = layoutGraph([step('a', 1), step('b', 2), step('c', 2), step('d', 3)], 'sequential');
+    const col = Object.fromEntries(g.nodes.map((n) => [n.step.name, n.column]));
+    expect(col).toEqual({ a: 0, b: 1, c: 1, d: 2 });
+    const [b, c] = g.nodes.filter((n) => n.column === 1);
+    expect(g.columns.map((c) => c.label)).toEqual(['stage 1', 'stage 2', 'stage 3']);
+    expect(g.columns[1].x).toBe(b.x);
+    expect(g.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['a>b', 'a>c', 'b>d', 'c>d']);
+    expect(c.y).toBeGreaterThan(b.y);
+    expect(b.x).toBeGreaterThan(NODE_W);
+  });
+
+  it('draws a parallel template as one column without edges', () => {
+    const g = layoutGraph([step('a', 1), step('b', 2)], 'parallel');
+    expect(new Set(g.nodes.map((n) => n.column))).toEqual(new Set([0]));
+    expect(g.edges).toEqual([]);
+    expect(g.columns.map((c) => c.label)).toEqual(['parallel']);
+  });
+
+  it('layers a DAG by longest path and keeps only its own edges', () => {
+    const steps = [step('a', 1), step('b', 1), step('c', 1), step('d', 1)];
+    const g = layoutGraph(steps, 'sequential', {
+      nodes: ['a', 'b', 'c', 'd'], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'd' }, { from: 'a', to: 'd' }, { from: 'c', to: 'd' }, { from: 'a', to: 'ghost' }],
+    });
+    const col = Object.fromEntries(g.nodes.map((n) => [n.step.name, n.column]));
+    expect(col).toEqual({ a: 0, c: 0, b: 1, d: 2 });
+    expect(g.edges).toHaveLength(4);
+  });
+
+  it('survives a cyclic graph without looping forever', () => {
+    const g = layoutGraph([step('a', 1), step('b', 1)], 'sequential', { nodes: ['a', 'b'], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }] });
+    expect(g.nodes).toHaveLength(2);
+  });
+});

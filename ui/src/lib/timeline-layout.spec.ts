@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { StepAttempt } from '../api/types';
+import { axisTicks, layoutTimeline } from './timeline-layout';
+
+const t = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, s)).toISOString();
+function attempt(stepName: string, seq: number, action: 'DO' | 'UNDO', from: number, to: number | null, more: Partial<StepAttempt> = {}): StepAttempt {
+  return {
+    stepName, seq, action, attempt: 1, commandId: `${stepName}-${action}-${from}`, status: to === null ? 'DISPATCHED' : 'SUCCEEDED',
+    handlerType: 'worker', target: null, output: null, error: null, dispatchedAt: t(from), deadlineAt: t(from + 30),
+    completedAt: to === null ? null : t(to), ...more,
+  };
+}
+
+describe('layoutTimeline', () => {
+  it('puts DO lanes in step order and the compensation below them in the order it ran', () => {
+    const steps = [
+      attempt('charge', 2, 'DO', 2, 4), attempt('reserve', 1, 'DO', 0, 2), attempt('ship', 3, 'DO', 4, 5, { status: 'FAILED' }),
+      attempt('charge', 2, 'UNDO', 5, 6), attempt('reserve', 1, 'UNDO', 6, 8),
+    ];
+    const layout = layoutTimeline(steps, [], Date.parse(t(100)));
+    expect(layout.lanes.map((l) => l.key)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:charge', 'UNDO:reserve']);
+    expect(layout.lanes.filter((l) => l.compensation).map((l) => l.stepName)).toEqual(['charge', 'reserve']);
+  });
+
+  it('scales bars to the run span, in percent', () => {
+    const layout = layoutTimeline([attempt('a', 1, 'DO', 0, 2), attempt('b', 2, 'DO', 2, 10)], [], 0);
+    const [a, b] = layout.lanes.map((l) => l.bars[0]);
+    expect(a.left).toBe(0);
+    expect(a.width).toBeCloseTo(20);
+    expect(b.left).toBeCloseTo(20);
+    expect(b.width).toBeCloseTo(80);
+  });
+
+  it('keeps retries of one step in one lane, ordered by attempt, and runs an open attempt to now', () => {
+    const steps = [
+      attempt('a', 1, 'DO', 5, null, { attempt: 2 }),
+      attempt('a', 1, 'DO', 0, 3, { attempt: 1, status: 'TIMED_OUT' }),
+    ];
+    const layout = layoutTimeline(steps, [], Date.parse(t(10)));
+    expect(layout.lanes).toHaveLength(1);
+    const [first, second] = layout.lanes[0].bars;
+    expect([first.attempt.attempt, second.attempt.attempt]).toEqual([1, 2]);
+    expect(second.open).toBe(true);
+    expect(second.left + second.width).toBeCloseTo(100);
+  });
+
+  it('gives an instantaneous attempt a visible width and places events on the axis', () => {
+    const layout = layoutTimeline([attempt('a', 1, 'DO', 0, 0), attempt('b', 2, 'DO', 0, 4)],
+      [{ at: t(2), kind: 'REVIVED', stepName: 'b', reason: 'healer' }], 0);
+    expect(layout.lanes[0].bars[0].width).toBeGreaterThan(0);
+    expect(layout.marks[0].left).toBeCloseTo(50);
+  });
+
+  it('is empty for a run that has not dispatched anything', () => {
+    expect(layoutTimeline([], [], 1000).lanes).toEqual([]);
+  });
+});
+
+describe('axisTicks', () => {
+  it('picks a round step that gives at most the requested number of ticks', () => {
+    const ticks = axisTicks(0, 10_000, 5);
+    expect(ticks.map((x) => x.label)).toEqual(['0 ms', '2 s', '4 s', '6 s', '8 s', '10 s']);
+  });
+});

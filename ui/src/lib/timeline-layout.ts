@@ -1,0 +1,92 @@
+import type { RunEvent, StepAttempt } from '../api/types';
+
+/** One bar of the Gantt chart: an attempt, placed in percent of the run's time span. */
+export interface TimelineBar {
+  attempt: StepAttempt;
+  left: number;
+  width: number;
+  /** Still running: the bar ends at "now". */
+  open: boolean;
+}
+
+/** A lane holds every attempt of one step for one action (retries sit side by side). */
+export interface TimelineLane {
+  key: string;
+  stepName: string;
+  action: 'DO' | 'UNDO';
+  /** Part of the compensation or undo, drawn below the DO lanes in the order it ran (reverse of the steps). */
+  compensation: boolean;
+  bars: TimelineBar[];
+}
+
+export interface TimelineMark { event: RunEvent; left: number }
+
+export interface TimelineLayout {
+  start: number;
+  end: number;
+  lanes: TimelineLane[];
+  marks: TimelineMark[];
+}
+
+/** A zero-length attempt still needs a visible bar. */
+const MIN_WIDTH = 0.6;
+
+const ms = (iso: string) => new Date(iso).getTime();
+
+/**
+ * Lays out every DO and UNDO attempt on one time axis. DO lanes follow the template order
+ * (seq, then first dispatch); UNDO lanes follow the order they were dispatched, which is the
+ * undo stack popped: the compensation reads top to bottom in reverse.
+ */
+export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number): TimelineLayout {
+  const times = [
+    ...steps.flatMap((s) => [ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : now]),
+    ...events.map((e) => ms(e.at)),
+  ];
+  if (times.length === 0) return { start: now, end: now, lanes: [], marks: [] };
+  const start = Math.min(...times);
+  const end = Math.max(...times, start + 1);
+  const pct = (t: number) => ((t - start) / (end - start)) * 100;
+
+  const lanes = new Map<string, TimelineLane & { first: number; seq: number }>();
+  for (const s of steps) {
+    const key = `${s.action}:${s.stepName}`;
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = { key, stepName: s.stepName, action: s.action, compensation: s.action === 'UNDO', bars: [], first: ms(s.dispatchedAt), seq: s.seq };
+      lanes.set(key, lane);
+    }
+    lane.first = Math.min(lane.first, ms(s.dispatchedAt));
+    const from = ms(s.dispatchedAt);
+    const to = s.completedAt ? ms(s.completedAt) : now;
+    const left = Math.min(pct(from), 100 - MIN_WIDTH);
+    lane.bars.push({ attempt: s, left, width: Math.max(pct(to) - pct(from), MIN_WIDTH), open: !s.completedAt });
+  }
+  const all = [...lanes.values()];
+  for (const lane of all) lane.bars.sort((a, b) => a.attempt.attempt - b.attempt.attempt || ms(a.attempt.dispatchedAt) - ms(b.attempt.dispatchedAt));
+  const dos = all.filter((l) => l.action === 'DO').sort((a, b) => a.seq - b.seq || a.first - b.first);
+  const undos = all.filter((l) => l.action === 'UNDO').sort((a, b) => a.first - b.first || b.seq - a.seq);
+  const strip = ({ first: _f, seq: _s, ...lane }: TimelineLane & { first: number; seq: number }): TimelineLane => lane;
+  return {
+    start, end,
+    lanes: [...dos, ...undos].map(strip),
+    marks: events.map((event) => ({ event, left: pct(ms(event.at)) })),
+  };
+}
+
+/** Axis ticks at round intervals, labelled relative to the run's start. */
+export function axisTicks(start: number, end: number, count = 5): { left: number; label: string }[] {
+  const span = end - start;
+  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
+  const step = steps.find((s) => span / s <= count) ?? Math.ceil(span / count);
+  const ticks = [];
+  for (let t = 0; t <= span; t += step) ticks.push({ left: (t / span) * 100, label: formatOffset(t) });
+  return ticks;
+}
+
+export function formatOffset(msOffset: number): string {
+  if (msOffset < 1000) return `${msOffset} ms`;
+  if (msOffset < 60_000) return `${+(msOffset / 1000).toFixed(1)} s`;
+  if (msOffset < 3_600_000) return `${+(msOffset / 60_000).toFixed(1)} min`;
+  return `${+(msOffset / 3_600_000).toFixed(1)} h`;
+}

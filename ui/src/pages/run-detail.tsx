@@ -1,0 +1,112 @@
+import { Link } from 'wouter-preact';
+import { request } from '../api/client';
+import type { JobExecution, RunDetail, TemplateDetail } from '../api/types';
+import { JsonView } from '../components/json-view';
+import { Empty, ErrorNotice } from '../components/notice';
+import { Status } from '../components/status';
+import { Time } from '../components/time';
+import { useResource } from '../hooks/use-resource';
+import { isTerminal } from '../lib/run-statuses';
+import { duration } from '../lib/time';
+import { RunActions } from './run-actions';
+import { RunTimeline } from './run-timeline';
+
+/** Unfinished runs refresh every 2 s; finished ones slowly, in case an operator acts elsewhere. */
+const pollFor = (run: RunDetail | undefined) => (run && isTerminal(run.status) ? 10_000 : 2000);
+
+function Jobs({ flowId }: { flowId: string }) {
+  const url = `/api/job-executions/request/${flowId}`;
+  const jobs = useResource(() => request<JobExecution[]>(url), url, 5000);
+  if (!jobs.data || jobs.data.length === 0) return null;
+  return (
+    <>
+      <h2>AWX / OO jobs</h2>
+      <table class="grid">
+        <thead><tr><th>Step</th><th>Target</th><th>External id</th><th>External status</th><th>Status</th><th>Launches / polls</th><th>Error</th></tr></thead>
+        <tbody>
+          {jobs.data.map((j) => (
+            <tr key={j.id}>
+              <td>{j.action} {j.stepName} #{j.attempt}</td>
+              <td>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></td>
+              <td class="mono">{j.externalJobType ? `${j.externalJobType} ` : ''}{j.externalJobId ?? '–'}</td>
+              <td>{j.externalStatus ?? '–'}{j.externalResult ? ` / ${j.externalResult}` : ''}</td>
+              <td><Status value={j.status} /></td>
+              <td>{j.launchAttempts} / {j.pollingAttempts}</td>
+              <td>{j.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function RunDetailPage({ flowId }: { flowId: string }) {
+  const url = `/api/orchestration/runs/${encodeURIComponent(flowId)}`;
+  const res = useResource(() => request<RunDetail>(url), url, pollFor);
+  const run = res.data;
+  const templateUrl = run ? `/api/orchestration/templates/${encodeURIComponent(run.orchName)}` : '';
+  const template = useResource(() => (templateUrl ? request<TemplateDetail>(templateUrl) : Promise.resolve(undefined)), templateUrl);
+  const steps = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps ?? [];
+  const noUndo = new Set(steps.filter((s) => s.undo === false).map((s) => s.name));
+  if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} /><p><Link href="/runs">All runs</Link></p></>;
+  if (!run) return <p class="muted">Loading…</p>;
+  return (
+    <>
+      <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>
+      <h1>{run.orchName} <Status value={run.status} /></h1>
+      <ErrorNotice error={res.error} />
+      <dl class="facts">
+        <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}>{run.orchName} v{run.templateVersion}</Link></dd>
+        <dt>Created</dt><dd><Time at={run.createdAt} /></dd>
+        <dt>Finished</dt><dd>{run.finishedAt ? <><Time at={run.finishedAt} /> after {duration(run.createdAt, run.finishedAt)}</> : 'not yet'}</dd>
+        <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
+        {run.failedStep && <><dt>Failed step</dt><dd>{run.failedStep}</dd></>}
+        {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
+        {run.waitingFor && <><dt>Waiting for</dt><dd>{run.waitingFor}</dd></>}
+      </dl>
+      <RunActions run={run} noUndo={noUndo} onDone={res.reload} />
+      <h2>Timeline</h2>
+      <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
+      <h2>Attempts</h2>
+      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor ? `: waiting for ${run.waitingFor}` : ''}.</Empty> : (
+        <table class="grid" data-testid="attempts">
+          <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
+          <tbody>
+            {run.steps.map((s, i) => (
+              <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
+                <td>{i + 1}</td>
+                <td><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
+                <td>{s.stepName}</td>
+                <td>{s.attempt}</td>
+                <td><Status value={s.status} /></td>
+                <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
+                <td><Time at={s.dispatchedAt} /></td>
+                <td>{s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}</td>
+                <td>
+                  {s.error && <div class="error-text">{s.error}</div>}
+                  {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Payload</h2>
+      <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
+      <h2>Events</h2>
+      {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : (
+        <table class="grid">
+          <thead><tr><th>At</th><th>Event</th><th>Step</th><th>Who</th><th>Why</th></tr></thead>
+          <tbody>
+            {run.events.map((e, i) => (
+              <tr key={i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName ?? ''}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Jobs flowId={run.flowId} />
+      <JsonView label="Run as JSON" value={run} />
+    </>
+  );
+}

@@ -1,0 +1,82 @@
+import { Link } from 'wouter-preact';
+import { query, request } from '../api/client';
+import type { Page, RunSummary } from '../api/types';
+import { Empty, ErrorNotice } from '../components/notice';
+import { Pager } from '../components/pager';
+import { Status } from '../components/status';
+import { Time } from '../components/time';
+import { useQueryState } from '../hooks/use-query-state';
+import { useResource } from '../hooks/use-resource';
+import { RUN_STATUSES } from '../lib/run-statuses';
+import { duration, fromLocalInput, toLocalInput } from '../lib/time';
+
+const PAGE_SIZE = 25;
+/** Short polling: see README (the console section) for why not SSE. */
+const POLL_MS = 2000;
+const KEYS = ['orchName', 'status', 'from', 'to', 'correlationId', 'idempotencyKey', 'stuck', 'page'] as const;
+
+export function RunsPage() {
+  const [q, setQ] = useQueryState(KEYS);
+  const page = Number(q.page) || 1;
+  const url = `/api/orchestration/runs${query({
+    orchName: q.orchName, status: q.status, from: q.from, to: q.to, correlationId: q.correlationId,
+    idempotencyKey: q.idempotencyKey, stuck: q.stuck === 'true' || undefined, page, pageSize: PAGE_SIZE,
+  })}`;
+  const res = useResource(() => request<Page<RunSummary>>(url), url, POLL_MS);
+  const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number) => (
+    <label>{label}
+      <input type="search" value={q[key]} maxLength={max} onChange={(e) => setQ({ [key]: e.currentTarget.value.trim(), page: '' })} />
+    </label>
+  );
+  const when = (key: 'from' | 'to', label: string) => (
+    <label>{label}
+      <input type="datetime-local" value={toLocalInput(q[key])} onChange={(e) => setQ({ [key]: fromLocalInput(e.currentTarget.value) ?? '', page: '' })} />
+    </label>
+  );
+  const filtered = KEYS.some((k) => k !== 'page' && q[k]);
+  return (
+    <>
+      <h1>Runs <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span></h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        {text('orchName', 'Template', 200)}
+        <label>Status
+          <select value={q.status} onChange={(e) => setQ({ status: e.currentTarget.value, page: '' })}>
+            <option value="">any</option>
+            {RUN_STATUSES.map((s) => <option key={s}>{s}</option>)}
+          </select>
+        </label>
+        {when('from', 'Created from')}
+        {when('to', 'to')}
+        {text('correlationId', 'Correlation id', 128)}
+        {text('idempotencyKey', 'Idempotency key', 255)}
+        <label class="check"><input type="checkbox" checked={q.stuck === 'true'} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
+        {filtered && <button type="button" class="link" onClick={() => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])))}>clear filters</button>}
+      </form>
+      <ErrorNotice error={res.error} />
+      {res.data && (res.data.items.length === 0
+        ? <Empty>{filtered ? 'No run matches these filters.' : <>No run yet. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</Empty>
+        : (
+          <>
+            <table class="grid" data-testid="runs">
+              <thead><tr><th>Run</th><th>Template</th><th>Status</th><th>Created</th><th>Duration</th><th>Failed step</th><th>Correlation id</th>{q.stuck && <th>Waiting for</th>}</tr></thead>
+              <tbody>
+                {res.data.items.map((r) => (
+                  <tr key={r.flowId} data-flow-id={r.flowId}>
+                    <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>
+                    <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}>{r.orchName}</Link> <span class="muted small">v{r.templateVersion}</span></td>
+                    <td><Status value={r.status} /></td>
+                    <td><Time at={r.createdAt} /></td>
+                    <td>{duration(r.createdAt, r.finishedAt)}</td>
+                    <td>{r.failedStep ?? ''}</td>
+                    <td class="mono small">{r.correlationId}</td>
+                    {q.stuck && <td>{r.waitingFor}</td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} />
+          </>
+        ))}
+    </>
+  );
+}

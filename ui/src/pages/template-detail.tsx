@@ -1,0 +1,130 @@
+import { useState } from 'preact/hooks';
+import { Link } from 'wouter-preact';
+import { query, request } from '../api/client';
+import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
+import { JsonView } from '../components/json-view';
+import { Empty, ErrorNotice } from '../components/notice';
+import { Status } from '../components/status';
+import { Time } from '../components/time';
+import { useQueryState } from '../hooks/use-query-state';
+import { useResource } from '../hooks/use-resource';
+import { handlerOf, undoOf } from '../lib/step-handler';
+import { diffVersions } from '../lib/version-diff';
+import { AuditList } from './audit';
+import { StepGraph } from './step-graph';
+
+function StepsTable({ version, detail }: { version: TemplateVersion; detail: TemplateDetail }) {
+  return (
+    <table class="grid">
+      <thead><tr><th>Stage</th><th>Step</th><th>Handler</th><th>Undo</th><th>Timeout</th><th>Retry</th><th>Workers</th></tr></thead>
+      <tbody>
+        {version.steps.slice().sort((a, b) => a.seq - b.seq).map((s) => {
+          const workers = detail.workers.filter((w) => w.stepName === s.name);
+          const builtIn = handlerOf(s) !== 'worker';
+          return (
+            <tr key={s.name}>
+              <td>{version.type === 'parallel' ? 'parallel' : s.seq}</td>
+              <td><strong>{s.name}</strong> <span class="muted small">{s.objectType}</span></td>
+              <td>{handlerOf(s)}</td>
+              <td>{undoOf(s)}</td>
+              <td>{s.timeoutSeconds ? `${s.timeoutSeconds} s` : <span class="muted">default</span>}</td>
+              <td>{s.retry ? <code class="small">{JSON.stringify(s.retry)}</code> : <span class="muted">none</span>}</td>
+              <td>
+                {builtIn ? <span class="muted">built-in, no worker needed</span>
+                  : workers.length ? workers.map((w) => <div key={w.serviceName}>{w.serviceName} <span class="muted small">on {w.topic}</span></div>)
+                    : (
+                      <span class="warn-text" data-missing={s.name}>
+                        No worker registered for {s.name}. Register one: <code>POST /api/orchestration/register</code> with{' '}
+                        <code>{`{"orchName":"${detail.orchName}","as":"worker","steps":[{"name":"${s.name}","objectType":"${s.objectType}"}]}`}</code>
+                      </span>
+                    )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
+  const sorted = versions.slice().sort((a, b) => a.version - b.version);
+  const [from, setFrom] = useState(sorted.length > 1 ? sorted[sorted.length - 2].version : sorted[0].version);
+  const [to, setTo] = useState(sorted[sorted.length - 1].version);
+  const a = sorted.find((v) => v.version === from), b = sorted.find((v) => v.version === to);
+  const lines = a && b ? diffVersions(a, b) : [];
+  const pick = (value: number, set: (n: number) => void, label: string) => (
+    <label>{label}
+      <select value={String(value)} onChange={(e) => set(Number(e.currentTarget.value))}>
+        {sorted.map((v) => <option key={v.version} value={String(v.version)}>v{v.version}</option>)}
+      </select>
+    </label>
+  );
+  return (
+    <section aria-label="Compare versions">
+      <div class="filters">{pick(from, setFrom, 'Compare')}{pick(to, setTo, 'with')}</div>
+      {from === to ? <p class="muted">Pick two different versions to see what changed.</p> : (
+        <pre class="diff">{lines.map((l, i) => <div key={i} class={`d-${l.kind}`}>{l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}{l.text}</div>)}</pre>
+      )}
+    </section>
+  );
+}
+
+export function TemplateDetailPage({ orchName }: { orchName: string }) {
+  const [q, setQ] = useQueryState(['version'] as const);
+  const url = `/api/orchestration/templates/${encodeURIComponent(orchName)}`;
+  const res = useResource(() => request<TemplateDetail>(url), url, 10_000);
+  const auditUrl = `/api/orchestration/registrations/audit${query({ orchName, pageSize: 10 })}`;
+  const audit = useResource(() => request<Page<AuditEntry>>(auditUrl), auditUrl);
+  const t = res.data;
+  if (res.error && !t) return <><h1>{orchName}</h1><ErrorNotice error={res.error} /><p><Link href="/templates">All templates</Link></p></>;
+  if (!t) return <p class="muted">Loading…</p>;
+  const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
+  return (
+    <>
+      <nav class="crumbs"><Link href="/templates">Templates</Link> / {t.orchName}</nav>
+      <h1>{t.orchName} <Status value={t.status} /></h1>
+      {t.description && <p>{t.description}</p>}
+      <dl class="facts">
+        <dt>Owner</dt><dd>{t.ownerService}</dd>
+        <dt>Current version</dt><dd>v{t.version}</dd>
+        <dt>Type</dt><dd>{t.type}</dd>
+        <dt>Updated</dt><dd><Time at={t.updatedAt} /></dd>
+        <dt>Runs</dt><dd><Link href={`/runs?orchName=${encodeURIComponent(t.orchName)}`}>runs of this template</Link></dd>
+      </dl>
+      {t.missingSteps.length > 0 && (
+        <div class="warn" role="status" data-testid="missing-steps">
+          <strong>PENDING: missing workers for {t.missingSteps.join(', ')}.</strong> Runs are accepted and parked until a worker registers each of these steps.
+        </div>
+      )}
+      <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
+      {shown ? (
+        <>
+          <StepGraph steps={shown.steps} type={shown.type} graph={shown.version === t.version ? t.graph : undefined} workers={t.workers} missing={t.missingSteps} />
+          <StepsTable version={shown} detail={t} />
+        </>
+      ) : <Empty>This template has no version.</Empty>}
+      <h2>Versions</h2>
+      <table class="grid">
+        <thead><tr><th>Version</th><th>Registered by</th><th>At</th><th>Steps</th><th /></tr></thead>
+        <tbody>
+          {t.versions.map((v) => (
+            <tr key={v.version} aria-current={v.version === shown?.version ? 'true' : undefined}>
+              <td>v{v.version}{v.version === t.version && <span class="muted"> (current)</span>}</td>
+              <td>{v.registeredBy}</td>
+              <td><Time at={v.createdAt} /></td>
+              <td>{v.steps.map((s) => s.name).join(', ')}</td>
+              <td><button type="button" class="link" onClick={() => setQ({ version: String(v.version) })}>show</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {t.versions.length > 1 ? <VersionDiff versions={t.versions} /> : <p class="muted">One version so far: registering changed steps creates the next, and a diff appears here.</p>}
+      <JsonView label="Template as JSON" value={t} />
+      <h2>Registration audit</h2>
+      <ErrorNotice error={audit.error} />
+      {audit.data && <AuditList entries={audit.data.items} />}
+      {audit.data && audit.data.total > audit.data.items.length && <p><Link href={`/audit?orchName=${encodeURIComponent(t.orchName)}`}>All {audit.data.total} attempts</Link></p>}
+    </>
+  );
+}
