@@ -34,8 +34,10 @@ export function orcaStatusOf(status: JobStatus): OrcaStatus {
   }
 }
 
-export function orcaTargetTypeOf(targetType: JobTargetType): number {
-  return ORCA_TARGET_TYPES.indexOf(targetType);
+/** Orca knew AWX and OO only: an HTTP step's job has no Orca target type. */
+export function orcaTargetTypeOf(targetType: JobTargetType): number | null {
+  const code = ORCA_TARGET_TYPES.indexOf(targetType);
+  return code < 0 ? null : code;
 }
 
 export function orcaResourceTypeOf(resourceType: JobResourceType | null): number | null {

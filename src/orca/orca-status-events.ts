@@ -33,7 +33,7 @@ export class OrcaStatusEvents implements OnModuleInit {
   }
 
   private async onLaunch(m: EntityManager, row: JobExecutionEntity): Promise<OutboxEntry[]> {
-    if (row.stepName !== ORCA_STEP || row.action !== 'DO') return [];
+    if (row.stepName !== ORCA_STEP || row.action !== 'DO' || row.targetType === 'HTTP') return [];
     // The step name alone could belong to anyone's template: only the adapter's runs are Orca requests.
     const [run] = await m.query('SELECT orch_name, correlation_id FROM orchestration_run WHERE flow_id = $1', [row.flowId]);
     if (!run || !String(run.orch_name).startsWith(ORCA_TEMPLATE_PREFIX)) return [];

@@ -63,7 +63,8 @@ export class JobExecutionDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the launch was accepted' }) sentAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 
-  @ApiProperty({ enum: [0, 1], description: 'Orca: 0 = AWX, 1 = OO' }) executionTargetType!: number;
+  @ApiProperty({ enum: [0, 1], nullable: true, type: Number, description: 'Orca: 0 = AWX, 1 = OO (null for an HTTP step)' })
+  executionTargetType!: number | null;
   @ApiPropertyOptional({ enum: [0, 1], nullable: true, description: 'Orca: 0 = JobTemplate, 1 = Workflow; null for OO' })
   executionResourceType!: number | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: template id or OO flow uuid' }) executionResourceId!: string | null;
