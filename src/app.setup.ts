@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, text } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { applySecurityHeaders } from './auth/http/security-headers';
 import { AppConfig } from './config/app-config';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -18,6 +20,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  applySecurityHeaders(express, config);
   const limit = config.BODY_LIMIT_BYTES;
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
   // The bytes as sent are kept too: a run payload is stored exactly as given.
@@ -29,11 +32,13 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+  const document = describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')
     .setDescription('Registry-based orchestration engine: register templates and workers, execute runs, undo them.')
     .setVersion('0.1.0')
-    .build());
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
+    .build()));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

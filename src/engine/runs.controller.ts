@@ -4,6 +4,7 @@ import {
   ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Roles } from '../auth/access.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { correlationIdOf } from '../common/logging/correlation';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
@@ -17,6 +18,7 @@ export class RunsController {
 
   @Post('execute/:orchName')
   @HttpCode(202)
+  @Roles('service', 'operator')
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })
   @ApiConsumes('application/json', 'text/plain', 'application/octet-stream')
   @ApiBody({ required: false, schema: { description: 'The run payload' } })
@@ -42,6 +44,7 @@ export class RunsController {
 
   @Post('undo/:flowId')
   @HttpCode(202)
+  @Roles('operator')
   @ApiOperation({
     summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
       + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
@@ -56,6 +59,7 @@ export class RunsController {
   }
 
   @Get('runs')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'List runs (filter by template, status, creation time; stuck=true lists unfinished runs and what they wait for)' })
   @ApiOkResponse({ type: RunPageDto })
   list(@Query() query: RunQueryDto): Promise<RunPageDto> {
@@ -63,6 +67,7 @@ export class RunsController {
   }
 
   @Get('runs/:flowId')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: "A run with its step timeline: every DO and UNDO attempt, times, outputs and errors" })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })

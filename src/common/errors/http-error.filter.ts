@@ -28,6 +28,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(error);
     if (status >= 500) this.logger.error({ err: error, correlationId: correlationIdOf(req) }, 'request failed');
+    // RFC 6750: a 401 names the scheme the client should use.
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="baton"');
     res.status(status).json({ ...body, correlationId: correlationIdOf(req) });
   }
 

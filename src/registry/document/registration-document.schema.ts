@@ -120,6 +120,9 @@ export const undoSchema = z.preprocess(
   z.union([z.boolean(), handlerObjectSchema], { error: 'must be true, false or a handler object {type: worker | awx | oo, ...}' }),
 );
 
+/** The services allowed to work a step: a registration from any other service is refused. */
+const workersSchema = z.array(identifier()).min(1, { error: 'must name at least one service' }).max(50, { error: 'must name at most 50 services' });
+
 export const initiatorStepSchema = strict({
   seq: positiveInt(),
   name: identifier(),
@@ -128,6 +131,7 @@ export const initiatorStepSchema = strict({
   retry: retrySchema.nullish(),
   handler: handlerSchema.optional(),
   undo: undoSchema.optional(),
+  workers: workersSchema.optional(),
 });
 
 /** Worker steps have no seq in the original format; one given anyway is accepted and ignored. */
@@ -145,6 +149,7 @@ export const initiatorDocumentSchema = strict({
   type: keyword(TEMPLATE_TYPES),
   description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, { error: `must be at most ${MAX_DESCRIPTION_LENGTH} characters` }).nullish(),
   service: text().nullish(),
+  workers: workersSchema.optional(),
   steps: steps(initiatorStepSchema),
 });
 

@@ -15,6 +15,8 @@ export interface NormalizedStep {
   handler: HandlerSpec;
   /** Worker steps: `{type: 'worker'}` unless `undo: false`; built-in steps: `false` unless a handler is given. */
   undo: UndoSpec;
+  /** The services allowed to work the step (its own `workers:` or the template's); absent: any service. */
+  workers?: string[];
 }
 
 export interface InitiatorDocument {

@@ -26,6 +26,7 @@ export class StepDto {
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) retry!: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
+  @ApiProperty({ nullable: true, type: [String], description: 'The services allowed to work the step; null: any' }) workers!: string[] | null;
 }
 
 export class TemplateVersionDto {
@@ -38,6 +39,7 @@ export class TemplateVersionDto {
 }
 
 export class WorkerDto {
+  @ApiProperty({ description: 'Id of the registration, for DELETE /api/orchestration/workers/{id}' }) id!: string;
   @ApiProperty() orchName!: string;
   @ApiProperty() stepName!: string;
   @ApiProperty() serviceName!: string;

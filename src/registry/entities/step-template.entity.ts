@@ -33,4 +33,6 @@ export class StepTemplateEntity {
   @Column({ type: 'jsonb', nullable: true }) retry!: RetryPolicy | null;
   @Column({ type: 'jsonb' }) handler!: HandlerSpec;
   @Column({ type: 'jsonb' }) undo!: UndoSpec;
+  /** Services allowed to work this step (the template's `workers:` or the step's); null: any service. */
+  @Column({ name: 'allowed_workers', type: 'jsonb', nullable: true }) allowedWorkers!: string[] | null;
 }
