@@ -127,6 +127,10 @@ export class AppConfig {
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true })
   AUTH_JWKS_URL?: string;
 
+  /** After a token names an unknown key id, the JWKS is fetched again at most this often. */
+  @IsInt() @Min(0)
+  AUTH_JWKS_COOLDOWN_MS: number = 30_000;
+
   /** A PEM (SPKI) public key or a JWK in JSON, when the identity provider publishes no JWKS. */
   @IsOptional() @IsString()
   AUTH_JWT_PUBLIC_KEY?: string;

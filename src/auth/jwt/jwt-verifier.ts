@@ -55,7 +55,7 @@ export class JwtVerifier {
     // jose 6 ships only ES modules; a dynamic import loads it from our CommonJS build.
     const jose = await import('jose');
     if (this.config.AUTH_JWKS_URL) {
-      return { jose, key: jose.createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) };
+      return { jose, key: jose.createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL), { cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS, cacheMaxAge: 600_000 }) };
     }
     const text = this.config.AUTH_JWT_PUBLIC_KEY!.trim();
     const key = text.startsWith('{')
