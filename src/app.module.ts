@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -17,6 +18,7 @@ import { RegistryModule } from './registry/registry.module';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    AuthModule,
     ScheduleModule.forRoot(),
     MessagingModule,
     RegistryModule,

@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, text } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
+import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { correlate } from './common/logging/correlation';
 import { requestGuard } from './common/validation/request-guard';
@@ -21,6 +23,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  applySecurityHeaders(express, config);
   const limit = config.BODY_LIMIT_BYTES;
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
   // The bytes as sent are kept too: a run payload is stored exactly as given.
@@ -36,11 +39,13 @@ export function configureApp(app: INestApplication): void {
   app.enableShutdownHooks();
   mountConsole(app, config.CONSOLE_DIR);
 
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+  const document = describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')
     .setDescription('Registry-based orchestration engine: register templates and workers, execute runs, undo them.')
     .setVersion('0.1.0')
-    .build());
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
+    .build()));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

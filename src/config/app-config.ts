@@ -2,6 +2,11 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf,
 } from 'class-validator';
+import { API_KEY_PATTERN } from '../auth/api-keys/api-key-format';
+import { isLoopbackHost } from './loopback';
+
+export const AUTH_MODES = ['on', 'off'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;
 export type MessagingDriver = (typeof MESSAGING_DRIVERS)[number];
@@ -24,8 +29,9 @@ export class AppConfig {
   @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 
+  /** Loopback by default: AUTH_MODE=off is allowed only there. */
   @IsString()
-  HOST: string = '0.0.0.0';
+  HOST: string = '127.0.0.1';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -149,6 +155,68 @@ export class AppConfig {
     message: 'ORCA_CONNECTIONS must be a list of awx|oo[:<resourceId>]=<connection>, e.g. awx=prod,oo:<flowUuid>=lab',
   })
   ORCA_CONNECTIONS: string = '';
+
+  /** Unset: `off` on a loopback HOST, `on` anywhere else. */
+  @IsOptional() @IsIn(AUTH_MODES)
+  AUTH_MODE?: AuthMode;
+
+  /** Bootstrap admin key (`bk_<prefix>_<secret>`), hashed at boot and never logged. */
+  @IsOptional() @Matches(API_KEY_PATTERN, { message: 'ADMIN_API_KEY must look like bk_<4-16 letters or digits>_<32+ characters of [A-Za-z0-9_-]>' })
+  ADMIN_API_KEY?: string;
+
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true })
+  AUTH_JWKS_URL?: string;
+
+  /** After a token names an unknown key id, the JWKS is fetched again at most this often. */
+  @IsInt() @Min(0)
+  AUTH_JWKS_COOLDOWN_MS: number = 30_000;
+
+  /** A PEM (SPKI) public key or a JWK in JSON, when the identity provider publishes no JWKS. */
+  @IsOptional() @IsString()
+  AUTH_JWT_PUBLIC_KEY?: string;
+
+  @ValidateIf((c: AppConfig) => !!(c.AUTH_JWKS_URL || c.AUTH_JWT_PUBLIC_KEY))
+  @IsString({ message: 'AUTH_JWT_ISSUER is required with AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY' })
+  AUTH_JWT_ISSUER?: string;
+
+  @ValidateIf((c: AppConfig) => !!(c.AUTH_JWKS_URL || c.AUTH_JWT_PUBLIC_KEY))
+  @IsString({ message: 'AUTH_JWT_AUDIENCE is required with AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY' })
+  AUTH_JWT_AUDIENCE?: string;
+
+  /** Claims (dotted paths, first present wins) that carry the service name and the roles. */
+  @IsString() AUTH_JWT_SERVICE_CLAIMS: string = 'service,azp';
+  @IsString() AUTH_JWT_ROLES_CLAIMS: string = 'roles,realm_access.roles';
+  @IsString() AUTH_JWT_ALGORITHMS: string = 'RS256,PS256,ES256,EdDSA';
+
+  /** Browser origins allowed to call the API (comma-separated); none by default. */
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @Transform(toBool) @IsBoolean()
+  METRICS_PUBLIC: boolean = false;
+
+  /** Failed authentications from one address within the window before it gets 429. */
+  @IsInt() @Min(1)
+  AUTH_FAILURE_LIMIT: number = 20;
+
+  @IsInt() @Min(1)
+  AUTH_FAILURE_WINDOW_SECONDS: number = 60;
+
+  /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
+  @IsOptional() @IsString()
+  ALLOWED_WORKER_TOPIC_PATTERN?: string;
+
+  get authEnabled(): boolean {
+    return (this.AUTH_MODE ?? (isLoopbackHost(this.HOST) ? 'off' : 'on')) === 'on';
+  }
+
+  get jwtConfigured(): boolean {
+    return !!(this.AUTH_JWKS_URL || this.AUTH_JWT_PUBLIC_KEY);
+  }
+
+  get corsOrigins(): string[] {
+    return (this.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  }
 
   get embedded(): boolean {
     return !this.DATABASE_URL;

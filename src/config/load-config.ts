@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
+import { isLoopbackHost } from './loopback';
 
 export class ConfigError extends Error {}
 
@@ -12,17 +13,44 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
+/** Settings without a default: class-transformer sees them only when they are listed. */
+const OPTIONAL_SETTINGS = [
+  'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
+  'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
+];
+
+/** A listener that anyone on the network can reach must have a way to tell callers apart. */
+function exposureProblem(config: AppConfig): string | undefined {
+  if (!config.authEnabled && !isLoopbackHost(config.HOST)) {
+    return `AUTH_MODE=off is allowed only on a loopback HOST (127.0.0.1, ::1, localhost), not ${config.HOST}: `
+      + 'set AUTH_MODE=on with ADMIN_API_KEY or AUTH_JWKS_URL, or HOST=127.0.0.1';
+  }
+  if (config.authEnabled && !config.ADMIN_API_KEY && !config.jwtConfigured) {
+    return 'AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
+  }
+  if (config.ALLOWED_WORKER_TOPIC_PATTERN !== undefined) {
+    try {
+      new RegExp(config.ALLOWED_WORKER_TOPIC_PATTERN);
+    } catch {
+      return 'ALLOWED_WORKER_TOPIC_PATTERN is not a valid regular expression';
+    }
+  }
+  return undefined;
+}
+
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defaults = new AppConfig();
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) raw[key] = defaults[key as keyof AppConfig];
-  for (const key of [...Object.keys(raw), 'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER']) {
+  for (const key of [...Object.keys(raw), ...OPTIONAL_SETTINGS]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
   const problems = describe(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  const unsafe = exposureProblem(config);
+  if (unsafe) throw new ConfigError(unsafe);
   return config;
 }

@@ -1,3 +1,5 @@
+import { ApiKeyEntity } from '../auth/api-keys/api-key.entity';
+import { SecurityAuditEntity } from '../auth/audit/security-audit.entity';
 import { OrchestrationRunEntity } from '../engine/entities/orchestration-run.entity';
 import { RunEventEntity } from '../engine/entities/run-event.entity';
 import { StepRunEntity } from '../engine/entities/step-run.entity';
@@ -13,5 +15,5 @@ import { WorkerRegistrationEntity } from '../registry/entities/worker-registrati
 export const ENTITIES = [
   OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
   RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
-  OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity,
+  OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity, ApiKeyEntity, SecurityAuditEntity,
 ];

@@ -4,6 +4,7 @@ import {
   ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Roles } from '../auth/access.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { correlationIdOf } from '../common/logging/correlation';
@@ -18,6 +19,7 @@ export class RunsController {
 
   @Post('execute/:orchName')
   @HttpCode(202)
+  @Roles('service', 'operator')
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })
   @ApiConsumes('application/json', 'text/plain', 'application/octet-stream')
   @ApiBody({ required: false, schema: { description: 'The run payload' } })
@@ -43,6 +45,7 @@ export class RunsController {
 
   @Post('undo/:flowId')
   @HttpCode(202)
+  @Roles('operator')
   @ApiOperation({
     summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
       + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
@@ -57,6 +60,7 @@ export class RunsController {
   }
 
   @Get('runs')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'List runs (filter by template, status, creation time; stuck=true lists unfinished runs and what they wait for)' })
   @ApiOkResponse({ type: RunPageDto })
   list(@Query() query: RunQueryDto): Promise<RunPageDto> {
@@ -64,6 +68,7 @@ export class RunsController {
   }
 
   @Get('runs/:flowId')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: "A run with its step timeline: every DO and UNDO attempt, times, outputs and errors" })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })

@@ -14,6 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('job-executions')
 @Controller('api/job-executions')
+@Roles('viewer', 'operator')
 export class JobExecutionsController {
   constructor(private readonly jobs: JobExecutionRepository, private readonly config: HandlersConfig) {}
 

@@ -1,5 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorator';
+import { PublicWhen } from '../auth/public-when.decorator';
 import { Metrics } from './metrics';
 
 @ApiTags('operations')
@@ -8,6 +10,8 @@ export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
   @Get('metrics')
+  @Roles('viewer', 'operator')
+  @PublicWhen((config) => config.METRICS_PUBLIC)
   @Header('Content-Type', 'text/plain; version=0.0.4')
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })

@@ -17,8 +17,8 @@ const summaryOf = (t: OrchestrationTemplateEntity): TemplateSummaryDto => ({
   ownerService: t.ownerService, description: t.description, createdAt: t.createdAt, updatedAt: t.updatedAt,
 });
 
-const workerOf = ({ orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt }: WorkerRegistrationEntity): WorkerDto =>
-  ({ orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt });
+export const workerOf = ({ id, orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt }: WorkerRegistrationEntity): WorkerDto =>
+  ({ id, orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt });
 
 /** Read side of the registry for the REST API. */
 @Injectable()
@@ -44,8 +44,8 @@ export class RegistryQueryService {
       ...summaryOf(t),
       versions: versions.map((v) => ({
         version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
-        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure }) =>
-          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure })),
+        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, allowedWorkers }) =>
+          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, workers: allowedWorkers })),
       })),
       workers: workers.map(workerOf),
     };

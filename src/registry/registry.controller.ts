@@ -1,26 +1,35 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { Roles } from '../auth/access.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
-  AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplatePageDto, TemplateQueryDto, WorkerPageDto, WorkerQueryDto,
+  AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
 } from './dto/template.dto';
 import { RegistryQueryService } from './registry-query.service';
 import { RegistryService } from './registry.service';
+import { WorkerRemovalService } from './worker-removal.service';
 
 @ApiTags('registry')
 @Controller('api/orchestration')
 export class RegistryController {
-  constructor(private readonly registry: RegistryService, private readonly queries: RegistryQueryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly queries: RegistryQueryService,
+    private readonly removal: WorkerRemovalService,
+  ) {}
 
   @Post('register')
   @HttpCode(200)
+  @Roles('service')
   @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })
   @ApiConsumes('application/json', ...YAML_TYPES)
   @ApiHeader({ name: 'X-Service-Name', required: false, description: 'The registering service (or a `service` field in the document)' })
@@ -28,20 +37,25 @@ export class RegistryController {
   @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
   @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_DOCUMENT (every problem listed, with line/column for YAML) or MISSING_SERVICE_NAME' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE, SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template\'s `workers:`)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Headers('x-service-name') serviceName: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RegistrationResultDto> {
-    const result = await this.registry.register({ body: body as string | object, contentType, serviceName, source: 'http' });
+    const result = await this.registry.register({
+      body: body as string | object, contentType, serviceName, source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
+    });
     if (result.outcome !== 'UNCHANGED') res.status(201);
     return result;
   }
 
   @Get('templates')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'List templates with status, version, missing steps and owner' })
   @ApiOkResponse({ type: TemplatePageDto })
   templates(@Query() query: TemplateQueryDto): Promise<TemplatePageDto> {
@@ -49,6 +63,7 @@ export class RegistryController {
   }
 
   @Get('templates/:orchName')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'One template with all its versions and its registered workers' })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
@@ -57,13 +72,25 @@ export class RegistryController {
   }
 
   @Get('workers')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'List worker registrations' })
   @ApiOkResponse({ type: WorkerPageDto })
   workers(@Query() query: WorkerQueryDto): Promise<WorkerPageDto> {
     return this.queries.workers(query);
   }
 
+  @Delete('workers/:id')
+  @Roles('service')
+  @ApiOperation({ summary: "Remove a worker registration: by the worker's own service, the template's owner, or an admin" })
+  @ApiOkResponse({ type: WorkerDto, description: 'The removed registration; the template may be PENDING again' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WORKER_REGISTRATION_NOT_FOUND' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service' })
+  removeWorker(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkerDto> {
+    return this.removal.remove(id, principal);
+  }
+
   @Get('registrations/audit')
+  @Roles('viewer', 'operator')
   @ApiOperation({ summary: 'Every registration attempt, accepted or rejected, newest first' })
   @ApiOkResponse({ type: AuditPageDto })
   audit(@Query() query: AuditQueryDto): Promise<AuditPageDto> {

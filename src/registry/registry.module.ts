@@ -7,12 +7,13 @@ import { RegistryQueryService } from './registry-query.service';
 import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
 import { TemplateRepository } from './template.repository';
+import { WorkerRemovalService } from './worker-removal.service';
 
 @Module({
   controllers: [RegistryController],
   providers: [
     RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
-    DefinitionsLoader, RegistrationConsumer,
+    DefinitionsLoader, RegistrationConsumer, WorkerRemovalService,
   ],
   exports: [RegistryService, TemplateRepository, RegistrationEvents, RegistrationAuditRepository],
 })

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
+import type { Principal } from '../auth/principal';
+import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { contentHash, InitiatorDocument, validateRegistration, WorkerDocument } from './document';
@@ -10,6 +12,8 @@ import type { RegistrationSource } from './entities/registration-audit.entity';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { RegistrationEvents } from './registration-events';
 import { TemplateRepository } from './template.repository';
+import { provenServiceName } from './proven-service';
+import { workerTopicProblems } from './worker-topic';
 
 export interface RegistrationRequest {
   body: string | Buffer | object;
@@ -18,6 +22,11 @@ export interface RegistrationRequest {
   /** Used when neither the caller nor the document names the service (definition files). */
   fallbackServiceName?: string;
   source: RegistrationSource;
+  /** Who sent it over HTTP: a `service` principal registers only as its proven service. */
+  principal?: Principal;
+  /** For the security audit of a refused claim: `POST /api/...` or the topic. */
+  target?: string;
+  ip?: string;
 }
 
 export interface RegistrationResult {
@@ -57,6 +66,7 @@ export class RegistryService {
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly events: RegistrationEvents,
+    private readonly securityAudit: SecurityAuditRepository,
   ) {}
 
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
@@ -68,7 +78,15 @@ export class RegistryService {
       throw error;
     }
     const doc = validation.document;
-    const serviceName = request.serviceName?.trim() || doc.service || request.fallbackServiceName;
+    const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);
+    if (!proven.ok) {
+      const error = new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
+      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role });
+      await this.securityAudit.record({ event: 'DENIED', principal: request.principal, ip: request.ip,
+        target: request.target ?? `register ${doc.orchName}`, code: error.code, reason: proven.reason });
+      throw error;
+    }
+    const serviceName = proven.serviceName;
     if (!serviceName) {
       const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
         'Name the registering service in the X-Service-Name header (or a `service` field in the document)');
@@ -118,6 +136,10 @@ export class RegistryService {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
     }
     await this.templates.addVersion(m, template, doc, serviceName, hash);
+    const dropped = await this.templates.dropDisallowedWorkers(m, doc);
+    if (dropped.length) {
+      this.logger.warn({ orchName: doc.orchName, dropped }, 'worker registrations outside the template\'s `workers:` removed');
+    }
     template = await this.templates.refreshReadiness(m, template);
     return this.resultOf(template, 'initiator', outcome, serviceName);
   }
@@ -135,7 +157,19 @@ export class RegistryService {
     if (mismatches.length) {
       throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
     }
+    const notAllowed = doc.steps.flatMap((s, i) => {
+      const allowed = byName.get(s.name)?.allowedWorkers;
+      return allowed && !allowed.includes(serviceName)
+        ? [{ path: `steps[${i}].name`, message: `${s.name} may be worked only by ${allowed.join(', ')}` }] : [];
+    });
+    if (notAllowed.length) {
+      throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
+    }
     const topic = doc.topic ?? `${this.config.COMMAND_TOPIC_PREFIX}${serviceName}`;
+    const topicProblems = workerTopicProblems(topic, this.topicRules);
+    if (topicProblems.length) {
+      throw new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, topicProblems);
+    }
     const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
       orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,
     })));
@@ -146,6 +180,15 @@ export class RegistryService {
     }
     const refreshed = await this.templates.refreshReadiness(m, template);
     return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps };
+  }
+
+  private get topicRules() {
+    const c = this.config;
+    return {
+      reserved: [c.TOPIC_REGISTRATION, c.TOPIC_EXECUTION_START, c.TOPIC_REPLY, c.TOPIC_RUN_STATUS],
+      commandPrefix: c.COMMAND_TOPIC_PREFIX,
+      allowed: c.ALLOWED_WORKER_TOPIC_PATTERN ? new RegExp(c.ALLOWED_WORKER_TOPIC_PATTERN) : undefined,
+    };
   }
 
   private resultOf(t: { orchName: string; currentVersion: number; status: 'READY' | 'PENDING'; missingSteps: string[] },

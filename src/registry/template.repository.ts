@@ -48,6 +48,7 @@ export class TemplateRepository {
     await steps.save(doc.steps.map((s) => steps.create({
       templateId: template.id, version, seq: s.seq, name: s.name, objectType: s.objectType,
       timeoutSeconds: s.timeoutSeconds, retry: s.retry, handler: s.handler, undo: s.undo, onFailure: s.onFailure ?? 'compensate',
+      allowedWorkers: s.workers ?? null,
     })));
     Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
   }
@@ -88,6 +89,30 @@ export class TemplateRepository {
       changed++;
     }
     return changed;
+  }
+
+  /**
+   * A template that pins its workers drops registrations from other services, including ones made
+   * before the template existed (the hijack: register first, win the step). Returns `step:service`.
+   */
+  async dropDisallowedWorkers(m: EntityManager, doc: InitiatorDocument): Promise<string[]> {
+    const repo = m.getRepository(WorkerRegistrationEntity);
+    const dropped: string[] = [];
+    for (const step of doc.steps.filter((s) => s.workers)) {
+      const rows = await repo.findBy({ orchName: doc.orchName, stepName: step.name });
+      const outside = rows.filter((w) => !step.workers!.includes(w.serviceName));
+      if (outside.length) await repo.delete(outside.map((w) => w.id));
+      dropped.push(...outside.map((w) => `${step.name}:${w.serviceName}`));
+    }
+    return dropped;
+  }
+
+  findWorker(id: string): Promise<WorkerRegistrationEntity | null> {
+    return this.dataSource.getRepository(WorkerRegistrationEntity).findOneBy({ id });
+  }
+
+  async removeWorker(m: EntityManager, worker: WorkerRegistrationEntity): Promise<void> {
+    await m.getRepository(WorkerRegistrationEntity).delete({ id: worker.id });
   }
 
   /** Claims a PENDING template for the healer, skipping one another transaction holds. */

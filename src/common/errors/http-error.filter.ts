@@ -39,6 +39,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     } else if (status >= 500) {
       this.logger.error({ err: error, correlationId }, 'request failed');
     }
+    // RFC 6750: a 401 names the scheme the client should use.
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="baton"');
     if (correlationId && !res.getHeader('X-Correlation-ID')) res.setHeader('X-Correlation-ID', correlationId);
     res.status(status).json({ ...body, correlationId });
   }

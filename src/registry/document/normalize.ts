@@ -16,7 +16,7 @@ export function normalizeInitiator(input: InitiatorInput): InitiatorDocument {
     type: input.type === 'sequential' ? 'sequential' : 'parallel',
     description,
     service: input.service ?? null,
-    steps: input.steps.map(normalizeStep).sort(bySeqThenName),
+    steps: input.steps.map((s) => normalizeStep(s, input.workers)).sort(bySeqThenName),
   };
 }
 
@@ -30,9 +30,12 @@ export function normalizeWorker(input: WorkerInput): WorkerDocument {
   };
 }
 
-export function normalizeStep(step: StepInput): NormalizedStep {
+export function normalizeStep(step: StepInput, templateWorkers?: string[]): NormalizedStep {
   const handler = normalizeHandler(step.handler ?? { type: 'worker' });
+  const workers = step.workers ?? templateWorkers;
   return {
+    // Left out when absent, so the content hash of templates without an allowlist is unchanged.
+    ...(workers ? { workers: [...new Set(workers)].sort() } : {}),
     seq: step.seq,
     name: step.name,
     objectType: step.objectType,

@@ -129,6 +129,9 @@ export const undoSchema = z.preprocess(
   z.union([z.boolean(), handlerObjectSchema], { error: `must be true, false or a handler object {type: ${HANDLER_TYPES.join(' | ')}, ...}` }),
 );
 
+/** The services allowed to work a step: a registration from any other service is refused. */
+const workersSchema = z.array(identifier()).min(1, { error: 'must name at least one service' }).max(50, { error: 'must name at most 50 services' });
+
 export const initiatorStepSchema = strict({
   seq: positiveInt(),
   name: identifier(),
@@ -138,6 +141,7 @@ export const initiatorStepSchema = strict({
   handler: handlerSchema.optional(),
   undo: undoSchema.optional(),
   onFailure: z.enum(ON_FAILURE, { error: `must be one of: ${oneOf(ON_FAILURE)}` }).optional(),
+  workers: workersSchema.optional(),
 });
 
 /** Worker steps have no seq in the original format; one given anyway is accepted and ignored. */
@@ -155,6 +159,7 @@ export const initiatorDocumentSchema = strict({
   type: keyword(TEMPLATE_TYPES),
   description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, { error: `must be at most ${MAX_DESCRIPTION_LENGTH} characters` }).nullish(),
   service: text().nullish(),
+  workers: workersSchema.optional(),
   steps: steps(initiatorStepSchema),
 });
 

@@ -17,6 +17,8 @@ export interface NormalizedStep {
   undo: UndoSpec;
   /** Only `pause` is kept: `compensate` is the default, and leaving it out keeps older templates' hashes. */
   onFailure?: 'pause';
+  /** The services allowed to work the step (its own `workers:` or the template's); absent: any service. */
+  workers?: string[];
 }
 
 export interface InitiatorDocument {

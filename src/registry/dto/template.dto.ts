@@ -28,6 +28,7 @@ export class StepDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
   @ApiProperty({ enum: ['compensate', 'pause'], description: 'What the step failing (after its retries) does to the run' }) onFailure!: string;
+  @ApiProperty({ nullable: true, type: [String], description: 'The services allowed to work the step; null: any' }) workers!: string[] | null;
 }
 
 export class TemplateVersionDto {
@@ -40,6 +41,7 @@ export class TemplateVersionDto {
 }
 
 export class WorkerDto {
+  @ApiProperty({ description: 'Id of the registration, for DELETE /api/orchestration/workers/{id}' }) id!: string;
   @ApiProperty() orchName!: string;
   @ApiProperty() stepName!: string;
   @ApiProperty() serviceName!: string;

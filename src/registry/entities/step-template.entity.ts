@@ -37,4 +37,6 @@ export class StepTemplateEntity {
   @Column({ type: 'jsonb' }) undo!: UndoSpec;
   /** What the step's failure (after its retries) does to the run. */
   @Column({ name: 'on_failure', type: 'varchar', length: 20, default: 'compensate' }) onFailure!: OnFailure;
+  /** Services allowed to work this step (the template's `workers:` or the step's); null: any service. */
+  @Column({ name: 'allowed_workers', type: 'jsonb', nullable: true }) allowedWorkers!: string[] | null;
 }

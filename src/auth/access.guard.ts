@@ -1,0 +1,100 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { correlationIdOf } from '../common/logging/correlation';
+import { AppConfig } from '../config/app-config';
+import { decideAccess } from './access-decision';
+import { Access, ACCESS_METADATA } from './access.decorator';
+import { SecurityAuditRepository } from './audit/security-audit.repository';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import { credentialOf } from './credentials';
+import { checkOrigin } from './http/origin-policy';
+import { ANONYMOUS, WithPrincipal } from './current-principal';
+import type { Principal } from './principal';
+import { PrincipalResolver } from './principal-resolver';
+import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
+
+/**
+ * The one place that decides who may call a controller route: it reads `@Roles(...)` /
+ * `@Public()`, proves the caller from its credential, and puts the principal on the request.
+ * Every denial is audited; failed authentications are counted per address.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    private readonly resolver: PrincipalResolver,
+    private readonly limiter: AuthFailureLimiter,
+    private readonly audit: SecurityAuditRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request & WithPrincipal>();
+    const targets = [context.getHandler(), context.getClass()];
+    let access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, targets);
+    const publicWhen = this.reflector.getAllAndOverride<PublicWhen | undefined>(PUBLIC_WHEN_METADATA, targets);
+    if (access && publicWhen?.(this.config)) access = 'public';
+
+    if (!this.config.authEnabled) this.refuseForeignPages(req);
+    const principal = this.config.authEnabled ? await this.authenticate(req, access) : ANONYMOUS;
+    if (principal) req.principal = principal;
+    const decision = decideAccess(access, principal);
+    if (decision === 'allow') return true;
+    if (decision === 'unauthenticated') {
+      await this.refuseUnauthenticated(req, undefined, 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)');
+    }
+    const why = decision === 'undeclared'
+      ? 'the route declares no role (a bug: every route needs @Roles or @Public)'
+      : `needs role ${(access as string[]).join(' or ')}; the caller has ${principal!.roles.join(', ') || 'no Baton role'}`;
+    if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req) }, 'route without @Roles or @Public refused');
+    await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.FORBIDDEN, reason: why });
+    throw new AppError(ErrorCode.FORBIDDEN, `Forbidden: ${why}`);
+  }
+
+  private refuseForeignPages(req: Request): void {
+    const verdict = checkOrigin(req.headers.origin, req.headers.host, this.config.corsOrigins);
+    if (verdict === 'allow') return;
+    this.logger.warn({ origin: req.headers.origin, host: req.headers.host, target: this.targetOf(req) }, `refused: ${verdict}`);
+    throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, verdict === 'foreign-host'
+      ? 'With AUTH_MODE=off Baton answers only requests addressed to a loopback host'
+      : 'With AUTH_MODE=off Baton refuses requests from other origins; list trusted ones in CORS_ORIGINS');
+  }
+
+  /** Undefined when no credential was sent (fine on a public route); throws on a bad one. */
+  private async authenticate(req: Request, access: Access | undefined): Promise<Principal | undefined> {
+    const credential = credentialOf(req.headers);
+    const address = req.ip ?? 'unknown';
+    if (credential.kind === 'none' && access === 'public') return undefined;
+    if (this.limiter.isBlocked(address)) {
+      throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later');
+    }
+    if (credential.kind === 'none') return undefined;
+    const principal = credential.kind === 'given' ? await this.resolver.resolve(credential.value) : undefined;
+    if (!principal) {
+      const claimedId = credential.kind === 'given' ? PrincipalResolver.safeIdOf(credential.value) : undefined;
+      await this.refuseUnauthenticated(req, claimedId, credential.kind === 'malformed'
+        ? 'malformed credentials' : 'unknown, expired, revoked or invalid credentials');
+    }
+    return principal;
+  }
+
+  private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string): Promise<never> {
+    const address = req.ip ?? 'unknown';
+    const blocked = await this.limiter.recordFailure(address);
+    await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
+      code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
+    this.logger.warn({ ip: address, claimedId, target: this.targetOf(req), correlationId: correlationIdOf(req) }, `unauthenticated: ${why}`);
+    if (blocked) throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later');
+    throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: ${why}`);
+  }
+
+  private targetOf(req: Request): string {
+    return `${req.method} ${req.originalUrl.split('?')[0]}`;
+  }
+}

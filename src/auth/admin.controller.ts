@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { pageOf, PageQueryDto } from '../common/pagination';
+import { Roles } from './access.decorator';
+import { ApiKeyService } from './api-keys/api-key.service';
+import { SecurityAuditRepository } from './audit/security-audit.repository';
+import { CurrentPrincipal } from './current-principal';
+import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { SecurityAuditDto, SecurityAuditPageDto, SecurityAuditQueryDto } from './dto/security-audit.dto';
+import type { Principal } from './principal';
+
+@ApiTags('admin')
+@Controller('api/admin')
+@Roles('admin')
+export class AdminController {
+  constructor(private readonly keys: ApiKeyService, private readonly audit: SecurityAuditRepository) {}
+
+  @Post('api-keys')
+  @ApiOperation({ summary: 'Issue an API key; the whole key is in this response only' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  async create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
+    const { key, entity } = await this.keys.issue(body, principal.id);
+    return { ...ApiKeyDto.of(entity), key };
+  }
+
+  @Get('api-keys')
+  @ApiOperation({ summary: 'List API keys (never their secrets), newest first' })
+  @ApiOkResponse({ type: ApiKeyPageDto })
+  async list(@Query() query: PageQueryDto): Promise<ApiKeyPageDto> {
+    const [rows, total] = await this.keys.list(query);
+    return pageOf(rows.map(ApiKeyDto.of), total, query);
+  }
+
+  @Delete('api-keys/:idOrPrefix')
+  @ApiOperation({ summary: 'Revoke an API key by id or prefix' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
+  async revoke(@Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyDto> {
+    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix.slice(0, 64), principal.id));
+  }
+
+  @Get('security-audit')
+  @ApiOperation({ summary: 'Denied requests, rejected messages and key changes, newest first' })
+  @ApiOkResponse({ type: SecurityAuditPageDto })
+  async securityAudit(@Query() query: SecurityAuditQueryDto): Promise<SecurityAuditPageDto> {
+    const [rows, total] = await this.audit.list({ event: query.event, principalId: query.principalId }, query);
+    return pageOf(rows.map(SecurityAuditDto.of), total, query);
+  }
+}

@@ -1,0 +1,21 @@
+import { generateApiKey, parseApiKey } from './api-key-format';
+
+describe('API key format', () => {
+  it('generates keys that parse back to their prefix', () => {
+    const { key, prefix } = generateApiKey();
+    expect(parseApiKey(key)).toEqual({ prefix, secret: key.slice(`bk_${prefix}_`.length) });
+  });
+
+  it('generates a different key each time', () => {
+    expect(generateApiKey().key).not.toEqual(generateApiKey().key);
+  });
+
+  it('keeps underscores of the secret in the secret', () => {
+    expect(parseApiKey(`bk_abcd_${'a_'.repeat(20)}`)).toEqual({ prefix: 'abcd', secret: 'a_'.repeat(20) });
+  });
+
+  it.each(['', 'bk_abcd', 'bk_ab_' + 'x'.repeat(40), 'xx_abcd_' + 'x'.repeat(40), 'bk_abcd_short', `bk_abcd_${'x'.repeat(40)} `])(
+    'rejects %j', (value) => {
+      expect(parseApiKey(value)).toBeUndefined();
+    });
+});

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+/** `bk_<prefix>_<secret>`: the prefix is public (looked up, logged, audited); the secret never is. */
+export const API_KEY_PATTERN = /^bk_([A-Za-z0-9]{4,16})_([A-Za-z0-9_-]{32,128})$/;
+
+export interface ParsedApiKey {
+  prefix: string;
+  secret: string;
+}
+
+export function parseApiKey(value: string): ParsedApiKey | undefined {
+  const match = API_KEY_PATTERN.exec(value);
+  return match ? { prefix: match[1], secret: match[2] } : undefined;
+}
+
+/** A new key: 8 random characters of prefix and 256 bits of secret. */
+export function generateApiKey(): { key: string; prefix: string } {
+  const prefix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8);
+  const key = `bk_${prefix}_${randomBytes(32).toString('base64url')}`;
+  return { key, prefix };
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { PageQueryDto, skipOf } from '../../common/pagination';
+import { ApiKeyEntity } from './api-key.entity';
+
+export type NewApiKey = Pick<ApiKeyEntity, 'prefix' | 'secretHash' | 'name' | 'role' | 'service' | 'expiresAt' | 'createdBy'>;
+
+/** Works on a DataSource alone, so the keys CLI can use it without Nest. */
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findUnrevokedByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ prefix, revokedAt: IsNull() });
+  }
+
+  async insertKey(key: NewApiKey, m: EntityManager = this.dataSource.manager): Promise<ApiKeyEntity> {
+    const repo = m.getRepository(ApiKeyEntity);
+    return repo.save(repo.create(key));
+  }
+
+  listKeys(page: PageQueryDto): Promise<[ApiKeyEntity[], number]> {
+    return this.dataSource.getRepository(ApiKeyEntity)
+      .findAndCount({ order: { createdAt: 'DESC' }, skip: skipOf(page), take: page.pageSize });
+  }
+
+  /** Returns the revoked key, or null when there is no such unrevoked key. */
+  async revokeKey(idOrPrefix: string, m: EntityManager = this.dataSource.manager): Promise<ApiKeyEntity | null> {
+    const repo = m.getRepository(ApiKeyEntity);
+    const byId = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+    const key = await repo.findOneBy({ ...(byId ? { id: idOrPrefix } : { prefix: idOrPrefix }), revokedAt: IsNull() });
+    if (!key) return null;
+    key.revokedAt = new Date();
+    return repo.save(key);
+  }
+
+  async markUsed(id: string, at: Date): Promise<void> {
+    await this.dataSource.getRepository(ApiKeyEntity).update({ id }, { lastUsedAt: at });
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppError } from '../../common/errors/app-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { PageQueryDto } from '../../common/pagination';
+import { AppConfig } from '../../config/app-config';
+import { SecurityAuditRepository } from '../audit/security-audit.repository';
+import type { Principal } from '../principal';
+import type { Role } from '../role';
+import { generateApiKey, parseApiKey } from './api-key-format';
+import { hashSecret, verifySecret } from './api-key-hash';
+import type { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyRepository } from './api-key.repository';
+
+/** A verified key is remembered this long, so a busy caller pays for scrypt once, not per request. */
+const CACHE_MS = 30_000;
+const CACHE_MAX = 10_000;
+/** last_used_at is written at most this often per key. */
+const TOUCH_MS = 60_000;
+
+export interface ApiKeyRequest {
+  name: string;
+  role: Role;
+  service?: string | null;
+  expiresAt?: Date | null;
+}
+
+export interface IssuedApiKey {
+  /** The only time the whole key is shown. */
+  key: string;
+  entity: ApiKeyEntity;
+}
+
+interface Verified {
+  principal: Principal;
+  keyId: string | null;
+  until: number;
+}
+
+const fingerprint = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+/** Issues, verifies and revokes API keys, including the bootstrap admin key from ADMIN_API_KEY. */
+@Injectable()
+export class ApiKeyService implements OnModuleInit {
+  private readonly logger = new Logger(ApiKeyService.name);
+  private readonly verified = new Map<string, Verified>();
+  private readonly touched = new Map<string, number>();
+  private bootstrap?: { prefix: string; hash: string };
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly audit: SecurityAuditRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const parsed = this.config.ADMIN_API_KEY ? parseApiKey(this.config.ADMIN_API_KEY) : undefined;
+    if (!parsed) return;
+    this.bootstrap = { prefix: parsed.prefix, hash: await hashSecret(parsed.secret) };
+    this.logger.log({ prefix: parsed.prefix }, 'bootstrap admin key loaded from ADMIN_API_KEY');
+  }
+
+  /** The principal a key proves, or undefined for an unknown, wrong, expired or revoked key. */
+  async verify(key: string): Promise<Principal | undefined> {
+    const parsed = parseApiKey(key);
+    if (!parsed) return undefined;
+    const print = fingerprint(key);
+    const cached = this.verified.get(print);
+    if (cached && cached.until > Date.now()) {
+      this.touch(cached.keyId);
+      return cached.principal;
+    }
+    this.verified.delete(print);
+    const found = await this.lookUp(parsed.prefix, parsed.secret);
+    if (!found) return undefined;
+    if (this.verified.size >= CACHE_MAX) this.verified.clear();
+    this.verified.set(print, found);
+    this.touch(found.keyId);
+    return found.principal;
+  }
+
+  async issue(request: ApiKeyRequest, by: string): Promise<IssuedApiKey> {
+    if ((request.role === 'service') !== !!request.service) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
+        [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
+    }
+    const { key, prefix } = generateApiKey();
+    const entity = await this.keys.insertKey({
+      prefix, secretHash: await hashSecret(parseApiKey(key)!.secret), name: request.name, role: request.role,
+      service: request.service ?? null, expiresAt: request.expiresAt ?? null, createdBy: by,
+    });
+    await this.audit.record({ event: 'KEY_CREATED', claimedId: by, target: `api-key ${prefix}`, code: 'KEY_CREATED',
+      reason: `${request.role} key "${request.name}"${request.service ? ` for ${request.service}` : ''} created by ${by}` });
+    this.logger.log({ prefix, role: request.role, service: request.service, by }, 'API key created');
+    return { key, entity };
+  }
+
+  list(page: PageQueryDto): Promise<[ApiKeyEntity[], number]> {
+    return this.keys.listKeys(page);
+  }
+
+  async revoke(idOrPrefix: string, by: string): Promise<ApiKeyEntity> {
+    const key = await this.keys.revokeKey(idOrPrefix);
+    if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
+    for (const [print, entry] of this.verified) if (entry.keyId === key.id) this.verified.delete(print);
+    await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
+      reason: `key "${key.name}" revoked by ${by}` });
+    this.logger.log({ prefix: key.prefix, by }, 'API key revoked');
+    return key;
+  }
+
+  private async lookUp(prefix: string, secret: string): Promise<Verified | undefined> {
+    const until = Date.now() + CACHE_MS;
+    if (this.bootstrap?.prefix === prefix) {
+      if (!await verifySecret(secret, this.bootstrap.hash)) return undefined;
+      return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, keyId: null, until };
+    }
+    const row = await this.keys.findUnrevokedByPrefix(prefix);
+    if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
+    if (!await verifySecret(secret, row.secretHash)) return undefined;
+    const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}) };
+    return { principal, keyId: row.id, until: Math.min(until, row.expiresAt?.getTime() ?? until) };
+  }
+
+  private touch(keyId: string | null): void {
+    if (!keyId) return;
+    const now = Date.now();
+    if (now - (this.touched.get(keyId) ?? 0) < TOUCH_MS) return;
+    this.touched.set(keyId, now);
+    this.keys.markUsed(keyId, new Date(now)).catch((err: Error) =>
+      this.logger.warn({ err: err.message }, 'last_used_at not updated'));
+  }
+}

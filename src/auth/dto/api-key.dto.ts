@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageMetaDto } from '../../common/pagination';
+import { NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import type { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { ROLES } from '../role';
+import type { Role } from '../role';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ maxLength: 100, description: 'What the key is for' })
+  @IsString() @MinLength(1) @MaxLength(100) @Matches(/^\P{Cc}*$/u, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+
+  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves' })
+  @IsOptional() @IsString() @MaxLength(200) @Matches(NAME_PATTERN, { message: 'service must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' })
+  service?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  expiresAt?: Date;
+}
+
+export class ApiKeyDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Public part of the key: bk_<prefix>_…' }) prefix!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ nullable: true, type: String }) service!: string | null;
+  @ApiProperty({ nullable: true, type: Date }) expiresAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) lastUsedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) revokedAt!: Date | null;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: Date;
+
+  static of(e: ApiKeyEntity): ApiKeyDto {
+    return {
+      id: e.id, prefix: e.prefix, name: e.name, role: e.role, service: e.service, expiresAt: e.expiresAt,
+      lastUsedAt: e.lastUsedAt, revokedAt: e.revokedAt, createdBy: e.createdBy, createdAt: e.createdAt,
+    };
+  }
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The whole key. Shown only in this response: store it now' }) key!: string;
+}
+
+export class ApiKeyPageDto extends PageMetaDto {
+  @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
+}

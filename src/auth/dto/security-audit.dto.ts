@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { SECURITY_EVENTS } from '../audit/security-audit.entity';
+import type { SecurityAuditEntity, SecurityEvent } from '../audit/security-audit.entity';
+
+export class SecurityAuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: SECURITY_EVENTS }) @IsOptional() @IsIn(SECURITY_EVENTS) event?: SecurityEvent;
+  @ApiPropertyOptional({ description: 'Key prefix or jwt:<subject>' }) @IsOptional() @IsString() @MaxLength(200) principalId?: string;
+}
+
+export class SecurityAuditDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: SECURITY_EVENTS }) event!: string;
+  @ApiProperty({ nullable: true, type: String }) principalId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) principalKind!: string | null;
+  @ApiProperty({ nullable: true, type: String }) service!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ description: 'Method and path, or the topic of a message' }) target!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty() createdAt!: Date;
+
+  static of(e: SecurityAuditEntity): SecurityAuditDto {
+    return { ...e };
+  }
+}
+
+export class SecurityAuditPageDto extends PageMetaDto {
+  @ApiProperty({ type: [SecurityAuditDto] }) items!: SecurityAuditDto[];
+}

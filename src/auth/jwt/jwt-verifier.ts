@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
+import { createPublicKey, JsonWebKey, KeyObject } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import type { Principal } from '../principal';
+import { claimPathsOf, principalFromClaims } from './jwt-claims';
+
+type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+type KeySource = KeyObject | JWTVerifyGetKey;
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Verifies bearer JWTs from the team's identity provider: signature (JWKS fetched and cached by
+ * jose, refetched when a token names an unknown key id, so rotation needs no restart; or a static
+ * key), issuer, audience, expiry, and only the configured algorithms (never `none`).
+ */
+@Injectable()
+export class JwtVerifier {
+  private readonly logger = new Logger(JwtVerifier.name);
+  private ready?: Promise<{ jose: Jose; key: KeySource }>;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get enabled(): boolean {
+    return this.config.jwtConfigured;
+  }
+
+  static looksLikeJwt(value: string): boolean {
+    return JWT_SHAPE.test(value);
+  }
+
+  async verify(token: string): Promise<Principal | undefined> {
+    if (!this.enabled) return undefined;
+    const { jose, key } = await (this.ready ??= this.load());
+    try {
+      const { payload } = await jose.jwtVerify(token, key as JWTVerifyGetKey, {
+        issuer: this.config.AUTH_JWT_ISSUER,
+        audience: this.config.AUTH_JWT_AUDIENCE,
+        algorithms: claimPathsOf(this.config.AUTH_JWT_ALGORITHMS),
+        requiredClaims: ['exp'],
+        clockTolerance: 30,
+      });
+      return principalFromClaims(payload, {
+        service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
+      });
+    } catch (e) {
+      // The reason (expired, wrong audience ...) is useful to an operator; the token itself never is.
+      this.logger.debug({ reason: (e as { code?: string }).code ?? (e as Error).name }, 'JWT refused');
+      return undefined;
+    }
+  }
+
+  private async load(): Promise<{ jose: Jose; key: KeySource }> {
+    // jose 6 ships only ES modules; a dynamic import loads it from our CommonJS build.
+    const jose = await import('jose');
+    if (this.config.AUTH_JWKS_URL) {
+      return { jose, key: jose.createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL), { cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS, cacheMaxAge: 600_000 }) };
+    }
+    const text = this.config.AUTH_JWT_PUBLIC_KEY!.trim();
+    const key = text.startsWith('{')
+      ? createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: 'jwk' })
+      : createPublicKey(text);
+    this.logger.log({ type: key.asymmetricKeyType }, 'JWT verification with a static public key');
+    return { jose, key };
+  }
+}

@@ -1,0 +1,3 @@
+import { authScenarios } from '../../scenarios/auth.scenarios';
+
+authScenarios('embedded default: PGlite, in-process broker', async () => ({}));

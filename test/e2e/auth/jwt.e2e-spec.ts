@@ -1,0 +1,96 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPrivateKey, createSign, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { newAdminKey } from '../../helpers/auth';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+const ISSUER = 'https://idp.example/realms/baton';
+const AUDIENCE = 'baton';
+
+interface SigningKey { kid: string; privateKey: KeyObject; jwk: Record<string, unknown> }
+
+function rsaKey(): SigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = randomUUID();
+  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+}
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Signs by hand with node:crypto, so the test does not share the verifier's library. */
+function sign(key: SigningKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${b64({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header })}.${b64({
+    iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 300, ...claims,
+  })}`;
+  return `${body}.${createSign('RSA-SHA256').update(body).sign(createPrivateKey(key.privateKey.export({ format: 'pem', type: 'pkcs8' })), 'base64url')}`;
+}
+
+describe('JWT bearer tokens against a JWKS served on loopback', () => {
+  let jwks: Server;
+  let published: SigningKey[];
+  let fetches = 0;
+  let t: TestApp;
+  const first = rsaKey();
+
+  beforeAll(async () => {
+    published = [first];
+    jwks = createServer((_req, res) => {
+      fetches++;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
+    t = await startTestApp({
+      AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey(), AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_COOLDOWN_MS: '0', AUTH_FAILURE_LIMIT: '1000',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  const me = (token: string) => t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+
+  it('accepts a valid token and reads roles and service from Keycloak-style claims', async () => {
+    const res = await me(sign(first, { azp: 'tenant-service', realm_access: { roles: ['service', 'offline_access'] } })).expect(200);
+    expect(res.body).toEqual({ id: 'jwt:user-1', kind: 'jwt', roles: ['service'], service: 'tenant-service' });
+  });
+
+  it.each([
+    ['expired', { exp: Math.floor(Date.now() / 1000) - 3600 }],
+    ['from another issuer', { iss: 'https://evil.example' }],
+    ['for another audience', { aud: 'other-app' }],
+    ['without expiry', { exp: undefined }],
+  ])('refuses a token %s with 401', async (_case, claims) => {
+    const res = await me(sign(first, { roles: ['admin'], ...claims })).expect(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  it('refuses a token signed by a key the JWKS does not hold', async () => {
+    const stranger = rsaKey();
+    await me(sign(stranger, { roles: ['admin'] })).expect(401);
+    await me(sign({ ...stranger, kid: first.kid }, { roles: ['admin'] })).expect(401);
+  });
+
+  it('refuses alg: none', async () => {
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 300 })}.`;
+    await me(unsigned).expect(401);
+  });
+
+  it('follows a key rotated in the JWKS without a restart', async () => {
+    const rotated = rsaKey();
+    published = [rotated];
+    const before = fetches;
+    await me(sign(rotated, { roles: ['viewer'] })).expect(200);
+    expect(fetches).toBeGreaterThan(before);
+  });
+
+  it('grants nothing for a valid token without Baton roles', async () => {
+    const res = await me(sign(published[0], { roles: ['superuser'] })).expect(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+  });
+});

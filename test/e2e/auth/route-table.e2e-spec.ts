@@ -1,0 +1,109 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { Access, ACCESS_METADATA } from '../../../src/auth/access.decorator';
+import { ROLES, Role } from '../../../src/auth/role';
+import { authOn, bearer, issueKey, newAdminKey } from '../../helpers/auth';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+interface Route {
+  method: string;
+  path: string;
+  access: Access | undefined;
+}
+
+/** Every controller route, read from Nest's own discovery: its method, full path and declared access. */
+function controllerRoutes(t: TestApp): Route[] {
+  const discovery = new DiscoveryService(t.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  return discovery.getControllers().flatMap((wrapper) => {
+    const type = wrapper.metatype as new () => object;
+    const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+    return scanner.getAllMethodNames(type.prototype).flatMap((name) => {
+      const handler = (type.prototype as Record<string, unknown>)[name] as object;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (path === undefined) return [];
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as Access | undefined;
+      const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+      return [{ method, path: full, access }];
+    });
+  });
+}
+
+/** The routes the HTTP server really has (Express's router), to prove discovery missed none. */
+function expressRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
+  return express.router.stack.flatMap((layer) => layer.route
+    ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []);
+}
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+const urlOf = (route: Route) => route.path.replace(/:[A-Za-z]+/g, SAMPLE_ID);
+/** Swagger UI and the OpenAPI JSON (public), and Nest's catch-all 404: not controller routes. */
+const NOT_CONTROLLERS = /^\/(swagger-ui\.html|docs|v3\/api-docs|docs-json|\{\*path\}$)/;
+
+describe('route table: every route declares its access, and the guard enforces it (AUTH_MODE=on)', () => {
+  const admin = newAdminKey();
+  let t: TestApp;
+  let routes: Route[];
+  const keys = {} as Record<Role, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp(authOn(admin));
+    routes = controllerRoutes(t);
+    keys.admin = admin;
+    for (const role of ROLES.filter((r) => r !== 'admin')) keys[role] = await issueKey(t, admin, role, role === 'service' ? 'route-table-service' : undefined);
+  });
+  afterAll(() => t.close());
+
+  const call = (route: Route, headers: Record<string, string> = {}) =>
+    t.http[route.method.toLowerCase() as 'get'](urlOf(route)).set(headers);
+
+  it('finds every route the server has', () => {
+    const discovered = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    const served = expressRoutes(t).filter((r) => !NOT_CONTROLLERS.test(r.split(' ')[1]));
+    expect(served.filter((r) => !discovered.has(r))).toEqual([]);
+    expect(routes.length).toBeGreaterThanOrEqual(17);
+  });
+
+  it('every route declares @Roles(...) or @Public()', () => {
+    expect(routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('only the public list is public', () => {
+    expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/orchestration/health']);
+  });
+
+  it('without credentials every route but the public ones answers 401 with WWW-Authenticate', async () => {
+    for (const route of routes) {
+      const res = await call(route);
+      if (route.access === 'public') {
+        expect([route.path, res.status]).not.toEqual([route.path, 401]);
+      } else {
+        expect([route.path, res.status, res.body.code]).toEqual([route.path, 401, 'UNAUTHENTICATED']);
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      }
+    }
+  });
+
+  it('with a wrong role 403, with the right role (or admin) neither 401 nor 403', async () => {
+    for (const route of routes.filter((r) => r.access !== 'public' && r.access !== undefined)) {
+      const allowed = route.access as readonly Role[];
+      const wrong = ROLES.find((r) => r !== 'admin' && !allowed.includes(r));
+      if (wrong) {
+        const res = await call(route, bearer(keys[wrong]));
+        expect([route.path, wrong, res.status, res.body.code]).toEqual([route.path, wrong, 403, 'FORBIDDEN']);
+      }
+      for (const role of new Set<Role>([allowed[0], 'admin'])) {
+        const res = await call(route, bearer(keys[role]));
+        expect([route.path, role, [401, 403].includes(res.status)]).toEqual([route.path, role, false]);
+      }
+    }
+  });
+
+  it('serves the API docs without credentials', async () => {
+    await t.http.get('/v3/api-docs').expect(200);
+    await t.http.get('/swagger-ui.html').expect(200);
+  });
+});

@@ -1,0 +1,116 @@
+import { authOn, bearer, issueKey, newAdminKey } from '../helpers/auth';
+import { initiatorYaml, workerJson } from '../helpers/documents';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+const REGISTER = '/api/orchestration/register';
+
+/**
+ * The attacks of issue 11, now with AUTH_MODE=on: spoofed service names, a hijacked step and an
+ * injected topic are refused with a clear error and audited. Shared by the embedded e2e suite and
+ * the PostgreSQL suite.
+ */
+export function authScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`identity and access (${setting})`, () => {
+    const admin = newAdminKey();
+    let t: TestApp;
+    const key: Record<string, string> = {};
+
+    beforeAll(async () => {
+      t = await startTestApp(authOn(admin, await env()));
+      for (const service of ['tenant-service', 'realm-service', 'attacker']) key[service] = await issueKey(t, admin, 'service', service);
+      key.viewer = await issueKey(t, admin, 'viewer');
+    });
+    afterAll(() => t.close());
+
+    const register = (as: string, body: object | string, headers: Record<string, string> = {}) => {
+      const req = t.http.post(REGISTER).set(bearer(key[as])).set(headers);
+      return typeof body === 'string' ? req.set('Content-Type', 'application/yaml').send(body) : req.send(body);
+    };
+    const securityAudit = async (event = 'DENIED') =>
+      (await t.http.get('/api/admin/security-audit').query({ event, pageSize: 200 }).set(bearer(admin)).expect(200)).body.items as
+        Array<{ principalId: string; service: string; code: string; reason: string; target: string }>;
+
+    it('binds a registration to the proven service name when none is claimed', async () => {
+      const res = await register('tenant-service', initiatorYaml('tenantCreation')).expect(201);
+      expect(res.body).toMatchObject({ serviceName: 'tenant-service', status: 'PENDING' });
+    });
+
+    it('refuses a service key claiming another service in X-Service-Name: 403, audited', async () => {
+      const res = await register('attacker', initiatorYaml('tenantCreation', 'parallel'), { 'X-Service-Name': 'tenant-service' }).expect(403);
+      expect(res.body.code).toBe('SERVICE_NAME_MISMATCH');
+      const rows = await securityAudit();
+      expect(rows).toContainEqual(expect.objectContaining({ service: 'attacker', code: 'SERVICE_NAME_MISMATCH', target: 'POST /api/orchestration/register' }));
+      const audit = await t.http.get('/api/orchestration/registrations/audit').query({ outcome: 'REJECTED' }).set(bearer(admin)).expect(200);
+      expect(audit.body.items[0]).toMatchObject({ serviceName: 'tenant-service', reason: expect.stringContaining('SERVICE_NAME_MISMATCH') });
+    });
+
+    it('refuses a service key claiming another service in the document: 403, audited', async () => {
+      const doc = `service: tenant-service\n${initiatorYaml('tenantCreation', 'parallel')}`;
+      const res = await register('attacker', doc).expect(403);
+      expect(res.body.code).toBe('SERVICE_NAME_MISMATCH');
+      expect((await securityAudit()).filter((r) => r.code === 'SERVICE_NAME_MISMATCH')).toHaveLength(2);
+    });
+
+    it("cannot rewrite another service's template under its own name either", async () => {
+      const res = await register('attacker', initiatorYaml('tenantCreation', 'parallel')).expect(403);
+      expect(res.body.code).toBe('TEMPLATE_OWNED_BY_OTHER_SERVICE');
+    });
+
+    it('step hijack: a worker registered first is dropped when the template pins its workers, and cannot come back', async () => {
+      await register('attacker', workerJson('payment', ['charge'])).expect(201);
+      const pinned = 'orchName: payment\nas: initiator\ntype: sequential\nworkers: [realm-service]\nsteps:\n  - {seq: 1, name: charge, objectType: String}\n';
+      const created = await register('tenant-service', pinned).expect(201);
+      expect(created.body).toMatchObject({ status: 'PENDING', missingSteps: ['charge'] });
+      const again = await register('attacker', workerJson('payment', ['charge'])).expect(403);
+      expect(again.body).toMatchObject({ code: 'WORKER_NOT_ALLOWED', problems: [{ path: 'steps[0].name' }] });
+      await register('realm-service', workerJson('payment', ['charge'])).expect(201);
+      const detail = await t.http.get('/api/orchestration/templates/payment').set(bearer(key.viewer)).expect(200);
+      expect(detail.body.status).toBe('READY');
+      expect(detail.body.workers.map((w: { serviceName: string }) => w.serviceName)).toEqual(['realm-service']);
+      expect(detail.body.versions[0].steps[0].workers).toEqual(['realm-service']);
+    });
+
+    it("topic injection: Baton's own topics and topics outside the command prefix are refused with 400", async () => {
+      for (const topic of [t.config.TOPIC_EXECUTION_START, t.config.TOPIC_REGISTRATION, `${t.config.TOPIC_REPLY}.DLQ`, 'payments']) {
+        const res = await register('realm-service', workerJson('tenantCreation', ['createRealm'], topic)).expect(400);
+        expect([topic, res.body.code, res.body.problems[0].path]).toEqual([topic, 'WORKER_TOPIC_NOT_ALLOWED', 'topic']);
+      }
+      await register('realm-service', workerJson('tenantCreation', ['createRealm'], `${t.config.COMMAND_TOPIC_PREFIX}realm`)).expect(201);
+    });
+
+    it('removes a worker registration only for its own service, the template owner or an admin', async () => {
+      const workers = await t.http.get('/api/orchestration/workers').query({ orchName: 'tenantCreation' }).set(bearer(admin)).expect(200);
+      const realm = workers.body.items.find((w: { serviceName: string }) => w.serviceName === 'realm-service');
+      const denied = await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(key.attacker)).expect(403);
+      expect(denied.body.code).toBe('FORBIDDEN');
+      await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(key['realm-service'])).expect(200);
+      await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(admin)).expect(404);
+    });
+
+    it('a service key may execute; only operators undo', async () => {
+      const run = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key['tenant-service'])).send({ a: 1 }).expect(202);
+      const res = await t.http.post(`/api/orchestration/undo/${run.body.flowId}`).set(bearer(key['tenant-service'])).expect(403);
+      expect(res.body.code).toBe('FORBIDDEN');
+    });
+
+    it('a revoked key stops working at once, and its revocation is audited', async () => {
+      const doomed = await issueKey(t, admin, 'viewer');
+      await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(200);
+      const prefix = doomed.split('_')[1];
+      await t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200);
+      const res = await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+      expect(await securityAudit('KEY_REVOKED')).toContainEqual(expect.objectContaining({ target: `api-key ${prefix}` }));
+    });
+
+    it('never returns a key secret after its creation, nor the admin key', async () => {
+      const keys = await t.http.get('/api/admin/api-keys').set(bearer(admin)).expect(200);
+      const audit = await t.http.get('/api/admin/security-audit').query({ pageSize: 200 }).set(bearer(admin)).expect(200);
+      const secrets = [admin, ...Object.values(key)].map((k) => k.split('_').slice(2).join('_'));
+      for (const text of [JSON.stringify(keys.body), JSON.stringify(audit.body)]) {
+        for (const secret of secrets) expect(text).not.toContain(secret);
+      }
+      expect(keys.body.items.length).toBeGreaterThanOrEqual(5);
+    });
+  });
+}
