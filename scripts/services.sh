@@ -7,7 +7,7 @@
 #   scripts/services.sh reset [rabbitmq|kafka ...]         stop and delete their queues/topics and data (not the install)
 #   scripts/services.sh status                              one "NAME: up|down" line per service
 #   scripts/services.sh env                                 export lines for `eval "$(scripts/services.sh env)"`
-# Env: PG_PORT RABBITMQ_PORT KAFKA_PORT (KAFKA_CONTROLLER_PORT), BATON_SERVICES_DIR, SERVICES_TIMEOUT (s).
+# Env: PG_PORT RABBITMQ_PORT (RABBITMQ_DIST_PORT) KAFKA_PORT (KAFKA_CONTROLLER_PORT), BATON_SERVICES_DIR, SERVICES_TIMEOUT (s).
 set -euo pipefail
 
 DIR=${BATON_SERVICES_DIR:-/var/tmp/baton-services}
@@ -15,6 +15,8 @@ PG_PORT=${PG_PORT:-5432}
 RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
+# Erlang distribution port of RabbitMQ: 20000 above AMQP, or below it when that would pass 65535 (a private 56720).
+RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-$((RABBITMQ_PORT + 20000 > 65535 ? RABBITMQ_PORT - 20000 : RABBITMQ_PORT + 20000))}
 # 3.9.x, not 4.x: Kafka 4.0 dropped old protocol versions (KIP-896) that kafkajs 2.2.4 still sends.
 KAFKA_VERSION=3.9.2
 TIMEOUT=${SERVICES_TIMEOUT:-90}
@@ -117,7 +119,7 @@ rmq() {   # timeout: a CLI that cannot reach its node must not hang us
   timeout -k 5 "$TIMEOUT" runuser -u rabbitmq -- env HOME="$RMQ_DIR" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$RMQ_NODE" \
     RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" \
-    RABBITMQ_LOG_BASE="$RMQ_DIR/log" RABBITMQ_PID_FILE="$RMQ_PID" RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 20000)) \
+    RABBITMQ_LOG_BASE="$RMQ_DIR/log" RABBITMQ_PID_FILE="$RMQ_PID" RABBITMQ_DIST_PORT=$RABBITMQ_DIST_PORT \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
     "$RMQ_BIN/$@"
 }

@@ -80,6 +80,14 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(100)
   MESSAGING_MAX_DELIVERIES: number = 5;
 
+  /**
+   * Largest message (body, key and headers) Baton writes to its outbox. A bigger one could never
+   * be published, so the transition that would write it fails instead. Unset: 1,000,000 on Kafka
+   * (its default message.max.bytes is 1 MiB per batch), 16 MiB otherwise (RabbitMQ 4's default).
+   */
+  @IsOptional() @IsInt() @Min(1024) @Max(128 * 1024 * 1024)
+  MESSAGE_MAX_BYTES?: number;
+
   @IsString() TOPIC_REGISTRATION: string = 'orchestrator.registration';
   @IsString() TOPIC_EXECUTION_START: string = 'orchestrator.execution.start';
   @IsString() TOPIC_REPLY: string = 'orchestrator.reply';
@@ -87,6 +95,12 @@ export class AppConfig {
   /** A worker that names no topic receives its commands on PREFIX + its service name. */
   @IsString() COMMAND_TOPIC_PREFIX: string = 'orchestrator.commands.';
   @IsString() CONSUMER_GROUP: string = 'baton-engine';
+  /**
+   * This instance's stable name (default: host name and PORT). Outbox leases are taken in its name,
+   * so a restarted instance releases the leases its killed predecessor held. Unique per instance.
+   */
+  @IsOptional() @Matches(/^[\w.:@-]{1,200}$/)
+  INSTANCE_ID?: string;
   /**
    * Where a new consumer group starts on the execution-start and registration topics. These hold
    * requests, not a log to replay: a new deployment must not start old runs or import old documents.

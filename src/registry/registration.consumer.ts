@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import { isInfrastructureError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
@@ -37,7 +38,7 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
       });
     } catch (e) {
       // Redelivering a rejected document cannot make it valid: dead-letter it at once.
-      if (e instanceof AppError) throw new PoisonMessageError(describeProblems(e));
+      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(describeProblems(e));
       throw e;
     }
   }

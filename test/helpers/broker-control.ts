@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'services.sh');
 
-/** Stops and starts a real broker, for the reconnect cases of the broker contract. */
+/** Stops and starts a real server, for the reconnect cases of the broker contract and the fault suite. */
 export interface BrokerControls {
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -16,7 +16,7 @@ export interface BrokerControls {
  * `scripts/services.sh stop|start NAME`: stop really stops the server (connections are refused),
  * start returns once it accepts connections again.
  */
-export function serviceControls(name: 'rabbitmq' | 'kafka'): BrokerControls {
+export function serviceControls(name: 'postgres' | 'rabbitmq' | 'kafka'): BrokerControls {
   const services = async (command: 'stop' | 'start') => {
     if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: it starts and stops the test servers`);
     try {

@@ -17,6 +17,7 @@ export class WorkerStepDispatcher extends StepDispatcher {
   async dispatch(changes: RunChanges, c: StepCommand): Promise<string> {
     const topic = await this.workers.topicFor(c.orchName, c.stepName, c.objectType);
     if (!topic) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `No worker is registered for step ${c.stepName}`);
+    const deadline = new Date(c.notBefore.getTime() + c.timeoutSeconds * 1000);
     const body = {
       flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt,
       commandId: c.commandId, objectType: c.objectType, payload: c.payload, payloadEncoding: c.payloadEncoding,
@@ -24,12 +25,14 @@ export class WorkerStepDispatcher extends StepDispatcher {
       // Stable across retries and redeliveries: what a worker deduplicates its effects by.
       idempotencyKey: idempotencyKeyOf(c),
       // After this the attempt is void (the healer retries or fails it): workers drop it.
-      deadline: new Date(c.notBefore.getTime() + c.timeoutSeconds * 1000).toISOString(),
+      deadline: deadline.toISOString(),
     };
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
     changes.send([{
       topic, key: c.flowId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
+      // The relay drops it after the deadline: a late command for a void attempt must never reach a worker.
+      expiresAt: deadline,
       headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },
     }]);
     return topic;

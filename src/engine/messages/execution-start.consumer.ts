@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../common/errors/app-error';
+import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
@@ -47,7 +48,8 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         idempotencyKey: start.idempotencyKey ?? `message:${message.id}`,
       });
     } catch (e) {
-      if (e instanceof AppError) throw new PoisonMessageError(`${e.code}: ${e.message}`);
+      // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).
+      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(`${e.code}: ${e.message}`);
       throw e;
     }
   }

@@ -14,5 +14,9 @@ export class OutboxMessageEntity {
   /** Not published before this time: delayed retries ride on the outbox. */
   @Column({ name: 'available_at', type: 'timestamptz' }) availableAt!: Date;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  /** The relay instance holding the row's lease (see OutboxStore.claimDue): its restart releases them. */
+  @Column({ name: 'leased_by', type: 'varchar', length: 200, nullable: true }) leasedBy!: string | null;
+  /** A command's attempt deadline: after it the command is void and is never published. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
 }

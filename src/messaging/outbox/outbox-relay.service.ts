@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
@@ -28,6 +29,11 @@ const PRUNE_CHUNK = 10_000;
  * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
  *   was down, the message was delayed) are claimed with a lease and published in id order.
  *
+ * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance first releases the
+ * rows its killed predecessor had leased, so they go out at once rather than after the lease. A
+ * command whose attempt deadline has passed is void (the healer retries or fails the step), so
+ * neither path ever publishes it: it is dropped and marked done.
+ *
  * After a failed publish the relay is "degraded": the fast path stops and the sweep (without the
  * grace period) publishes everything in id order once the broker is back, so an outage does not
  * reorder a key's messages; the fast path resumes when the sweep has caught up.
@@ -45,6 +51,8 @@ export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   private lastPrune = 0;
+  private predecessorReleased = false;
+  readonly relayId: string;
 
   constructor(
     dataSource: DataSource,
@@ -55,6 +63,7 @@ export class OutboxRelay {
     this.store = new OutboxStore(dataSource);
     this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
+    this.relayId = instanceIdOf(config);
   }
 
   /**
@@ -104,9 +113,12 @@ export class OutboxRelay {
         batch.push(this.queued.shift()!);
       }
       const records = batch.flatMap((call) => call.records);
+      const now = Date.now();
+      const live = records.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
       try {
-        await this.publisher.publish(records.map(toMessage));
+        if (live.length > 0) await this.publisher.publish(live.map(toMessage));
         this.marker.add(records.map((r) => r.id));
+        this.logDropped(records.length - live.length);
       } catch (error) {
         this.degrade(error);
       }
@@ -140,6 +152,11 @@ export class OutboxRelay {
 
   /** True when a full batch was published: more may be waiting, go again at once. */
   private async runPass(): Promise<boolean> {
+    if (!this.predecessorReleased) {
+      const released = await this.store.releaseLeasesOf(this.relayId);
+      this.predecessorReleased = true;
+      if (released > 0) this.logger.log(`Released ${released} outbox row(s) leased by this instance's previous run (${this.relayId})`);
+    }
     const more = await this.sweep();
     if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = Date.now();
@@ -152,7 +169,11 @@ export class OutboxRelay {
 
   private async sweep(): Promise<boolean> {
     const degraded = this.degraded;
-    const rows = await this.store.claimDue(SWEEP_BATCH, degraded ? 0 : this.graceMs, LEASE_SECONDS);
+    const { due: rows, expired } = await this.store.claimDue(this.relayId, SWEEP_BATCH, degraded ? 0 : this.graceMs, LEASE_SECONDS);
+    if (expired.length > 0) {
+      await this.store.markSent(expired);
+      this.logDropped(expired.length);
+    }
     if (rows.length > 0) {
       try {
         await this.publisher.publish(rows.map(toMessage));
@@ -164,12 +185,16 @@ export class OutboxRelay {
       await this.store.markSent(rows.map((r) => r.id));
       this.logger.log(`Swept ${rows.length} outbox row(s)`);
     }
-    const caughtUp = rows.length < SWEEP_BATCH;
+    const caughtUp = rows.length + expired.length < SWEEP_BATCH;
     if (degraded && caughtUp) {
       this.degraded = false;
       this.logger.log('Outbox caught up; publishing right after commit again');
     }
     return !caughtUp;
+  }
+
+  private logDropped(count: number): void {
+    if (count > 0) this.logger.log(`Dropped ${count} command(s) whose attempt deadline had passed: their steps are retried or failed`);
   }
 
   private async prune(): Promise<void> {
@@ -184,6 +209,11 @@ export class OutboxRelay {
       this.logger.log(`Pruned ${total.outbox} sent outbox and ${total.inbox} inbox row(s) older than ${hours} h`);
     }
   }
+}
+
+/** INSTANCE_ID, else host and port: stable across restarts of one instance, distinct between instances. */
+export function instanceIdOf(config: Pick<AppConfig, 'INSTANCE_ID' | 'PORT'>): string {
+  return config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`;
 }
 
 function toMessage(record: OutboxRecord): OutgoingMessage {

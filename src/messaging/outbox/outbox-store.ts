@@ -10,6 +10,14 @@ interface OutboxRow {
   body: Buffer;
   available_at: Date;
   created_at: Date;
+  expires_at: Date | null;
+  expired: boolean;
+}
+
+/** Claimed rows: those to publish, and commands whose attempt deadline passed (never to be published). */
+export interface ClaimedRows {
+  due: OutboxRecord[];
+  expired: string[];
 }
 
 export interface OutboxBacklog {
@@ -31,12 +39,13 @@ export class OutboxStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Claims up to `limit` due rows in id order by pushing their available_at out by the lease: a
-   * short lock (SKIP LOCKED, so concurrent relays take different rows) instead of a transaction
-   * held open while publishing. If this relay dies before marking them sent, they are due again
-   * when the lease ends and another relay publishes them.
+   * Claims up to `limit` due rows in id order for relay `relayId` by pushing their available_at out
+   * by the lease: a short lock (SKIP LOCKED, so concurrent relays take different rows) instead of a
+   * transaction held open while publishing. If this relay dies before marking them sent, its
+   * restart releases them (releaseLeasesOf), or another relay publishes them when the lease ends.
+   * Expiry is judged by the database clock, the one the deadlines of the healer are judged by.
    */
-  async claimDue(limit: number, graceMs: number, leaseSeconds: number): Promise<OutboxRecord[]> {
+  async claimDue(relayId: string, limit: number, graceMs: number, leaseSeconds: number): Promise<ClaimedRows> {
     const rows: OutboxRow[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id FROM outbox
@@ -46,16 +55,37 @@ export class OutboxStore {
           LIMIT $1
           FOR UPDATE SKIP LOCKED
        ), claimed AS (
-         UPDATE outbox o SET available_at = now() + $3::int * interval '1 second'
+         UPDATE outbox o SET available_at = now() + $3::int * interval '1 second', leased_by = $4
            FROM due WHERE o.id = due.id
-         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.available_at, o.created_at
+         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.available_at, o.created_at,
+                   o.expires_at, COALESCE(o.expires_at <= now(), false) AS expired
        )
        SELECT * FROM claimed ORDER BY id`,
-      [limit, graceMs, leaseSeconds],
+      [limit, graceMs, leaseSeconds, relayId],
     );
-    return rows.map(toRecord);
+    return {
+      due: rows.filter((row) => !row.expired).map(toRecord),
+      expired: rows.filter((row) => row.expired).map((row) => String(row.id)),
+    };
   }
 
+  /**
+   * Makes the unsent rows leased by `relayId` due at once: called when a relay starts, they are its
+   * killed predecessor's (same id), which would otherwise wait out the lease and go out late.
+   */
+  async releaseLeasesOf(relayId: string): Promise<number> {
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH freed AS (
+         UPDATE outbox SET available_at = now(), leased_by = NULL
+          WHERE leased_by = $1 AND sent_at IS NULL AND available_at > now()
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM freed`,
+      [relayId],
+    );
+    return row.n;
+  }
+
+  /** Also for dropped (expired) rows: sent_at means "done with", they are pruned alike. */
   async markSent(ids: string[]): Promise<void> {
     await this.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
@@ -63,7 +93,7 @@ export class OutboxStore {
   /** Gives claimed rows back at once after a failed publish, so the next pass retries them. */
   async release(ids: string[]): Promise<void> {
     await this.dataSource.query(
-      'UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
+      'UPDATE outbox SET available_at = now(), leased_by = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
   /** Deletes up to `limit` sent outbox rows and processed inbox rows older than the retention. */
@@ -107,5 +137,6 @@ function toRecord(row: OutboxRow): OutboxRecord {
     body: row.body,
     availableAt: row.available_at,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { AppConfig } from '../../config/app-config';
 import { MESSAGE_ID_HEADER, type OutgoingMessage } from '../message';
 
 /** An outbox row as written: what the relay publishes, and the id it marks sent. */
@@ -14,9 +17,19 @@ export interface OutboxRecord {
   /** Not published before this time; equal to createdAt unless the message was delayed. */
   availableAt: Date;
   createdAt: Date;
+  /** After this the row is void (a command whose attempt is over): it is dropped, never published. */
+  expiresAt: Date | null;
 }
 
-export type OutboxEntry = OutgoingMessage & { availableAt?: Date };
+const KAFKA_MAX_MESSAGE_BYTES = 1_000_000;
+const OTHER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export function messageMaxBytesOf(config: Pick<AppConfig, 'MESSAGE_MAX_BYTES' | 'MESSAGING_DRIVER'>): number {
+  return config.MESSAGE_MAX_BYTES ?? (config.MESSAGING_DRIVER === 'kafka' ? KAFKA_MAX_MESSAGE_BYTES : OTHER_MAX_MESSAGE_BYTES);
+}
+
+/** `expiresAt`: a command's attempt deadline, after which the relay drops the row instead of publishing it. */
+export type OutboxEntry = OutgoingMessage & { availableAt?: Date; expiresAt?: Date };
 
 /** Messages ready to be inserted: `json` is the one statement parameter `insertSql` reads them from. */
 export interface StagedMessages {
@@ -41,30 +54,39 @@ export interface InsertedOutboxRow {
  */
 @Injectable()
 export class OutboxService {
+  private readonly maxBytes: number;
+
+  constructor(config: AppConfig) {
+    this.maxBytes = messageMaxBytesOf(config);
+  }
+
   /**
    * The INSERT of staged messages, whole or as a CTE of a larger statement (the engine writes a
    * transition's messages with its state change in one statement). One JSON parameter however
    * many rows, so the statement text never changes; rows get ids in the order given.
    */
   static insertSql(param: string, condition = 'true'): string {
-    return `INSERT INTO outbox (message_id, topic, key, headers, body, available_at)
-      SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now())
+    return `INSERT INTO outbox (message_id, topic, key, headers, body, available_at, expires_at)
+      SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now()), m.expires_at
       FROM jsonb_to_recordset(${param}::jsonb)
-        AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz)
+        AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz, expires_at timestamptz)
       WHERE ${condition}
       RETURNING id, message_id, available_at, created_at`;
   }
 
+  /** Throws PAYLOAD_TOO_LARGE for a message the broker would refuse: better a failed transition than an unsendable row. */
   stage(messages: OutboxEntry[]): StagedMessages {
     const records: StagedMessages['records'] = [];
     const rows = messages.map((message) => {
       const messageId = randomUUID();
       const headers = { ...message.headers, [MESSAGE_ID_HEADER]: messageId };
       const key = message.key ?? null;
-      records.push({ messageId, topic: message.topic, key, headers, body: message.body });
+      this.checkSize(message.topic, key, headers, message.body);
+      records.push({ messageId, topic: message.topic, key, headers, body: message.body, expiresAt: message.expiresAt ?? null });
       return {
         message_id: messageId, topic: message.topic, key, headers,
         body: `\\x${message.body.toString('hex')}`, available_at: message.availableAt?.toISOString() ?? null,
+        expires_at: message.expiresAt?.toISOString() ?? null,
       };
     });
     return { json: JSON.stringify(rows), records };
@@ -77,6 +99,14 @@ export class OutboxService {
       const row = byMessageId.get(record.messageId)!;
       return { ...record, id: String(row.id), availableAt: new Date(row.available_at), createdAt: new Date(row.created_at) };
     });
+  }
+
+  private checkSize(topic: string, key: string | null, headers: Record<string, string>, body: Buffer): void {
+    const bytes = body.length + Buffer.byteLength(key ?? '') + Buffer.byteLength(JSON.stringify(headers));
+    if (bytes > this.maxBytes) {
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A message for ${topic} would be ${bytes} bytes, over the `
+        + `broker limit of ${this.maxBytes} (MESSAGE_MAX_BYTES): the change that would send it was not made`);
+    }
   }
 
   /** One INSERT through the caller's manager (its transaction). */

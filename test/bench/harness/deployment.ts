@@ -33,6 +33,29 @@ export interface DeploymentOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * The first start on fresh topics. On Kafka the engine or the echo worker can exit at boot with
+ * "This server does not host this topic-partition" when a topic it subscribes to was created a
+ * moment earlier and has no leader yet (KafkaTopics.ensure does not wait for leaders of a topic
+ * that already existed), or "the coordinator is loading" on a broker that just started: that is
+ * reported, and the start retried, up to three times.
+ */
+async function firstStart(
+  what: string, start: () => Promise<void>, alive: () => boolean, failures: string[], log: ((line: string) => void) | undefined,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (alive() || attempt >= 3) throw error;
+      failures.push(message.split('\n').slice(0, 3).join(' '));
+      log?.(`the ${what} exited during its first start (attempt ${attempt}); retrying: ${message.split('\n')[1] ?? message}`);
+    }
+  }
+}
+
 function viaSocket(url: string, dir: string | undefined): string {
   if (!dir) return url;
   const u = new URL(url);
@@ -96,8 +119,8 @@ export class Deployment {
     d.workerProcess = workerProcess;
     try {
       // The worker subscribes first: on RabbitMQ a command published before its queue exists is dropped.
-      await workerProcess?.start();
-      await d.firstStart(options.log);
+      if (workerProcess) await firstStart('echo worker', () => workerProcess!.start(), () => workerProcess!.child.alive, d.bootFailures, options.log);
+      await firstStart('engine', () => d.startEngine(), () => d.engine.child.alive, d.bootFailures, options.log);
       if (!memory) d.observer = await observeBroker(env, d.tracker, `${prefix}-observer`);
       for (const flow of options.flows) {
         await d.client.registerInitiator('bench-initiator', flow.orchName, flow.type, flow.steps);
@@ -110,26 +133,6 @@ export class Deployment {
       throw error;
     }
     return d;
-  }
-
-  /**
-   * The first start on fresh topics. On Kafka the engine can exit at boot with "This server does
-   * not host this topic-partition" when a topic it subscribes to was created a moment earlier and
-   * has no leader yet (KafkaTopics.ensure does not wait for leaders of a topic that already
-   * existed): that is reported, and the start retried, up to three times.
-   */
-  private async firstStart(log: ((line: string) => void) | undefined): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.startEngine();
-        return;
-      } catch (error) {
-        const message = (error as Error).message;
-        if (this.engine.child.alive || attempt >= 3) throw error;
-        this.bootFailures.push(message.split('\n').slice(0, 3).join(' '));
-        log?.(`the engine exited during its first start (attempt ${attempt}); retrying: ${message.split('\n')[1] ?? message}`);
-      }
-    }
   }
 
   /** Starts (or, after a kill, restarts) the engine; on memory this re-attaches the IPC observer. */

@@ -26,6 +26,8 @@ export interface CrashData {
   /** Run index → the flowId its 202 named. */
   accepted: Map<number, string>;
   startRetries: number;
+  /** Start requests answered 500. */
+  serverErrors: number;
   idempotencyConflicts: string[];
   kills: number;
   /** SIGKILL → healthy again, per restart. */
@@ -58,6 +60,11 @@ export interface CrashFigures {
    */
   leasedCommands: number;
   leasedExamples: string[];
+  /** Commands the worker received after their attempt had timed out: a stale command published late. */
+  staleDeliveries: number;
+  /** Runs not terminal when checked. */
+  stuck: number;
+  serverErrors: number;
   kills: number;
   restartMs: number[];
   startRetries: number;
@@ -126,6 +133,9 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let leased = 0;
   const leasedExamples: string[] = [];
   const unsent = new Map(data.unsentCommands.map((c) => [c.commandId, c]));
+  const timedOutAt = new Map(data.steps.filter((s) => s.status === 'TIMED_OUT' && s.completedAt)
+    .map((s) => [s.commandId, new Date(s.completedAt!).getTime()]));
+  const staleDeliveries = data.deliveries.filter((dl) => dl.at > (timedOutAt.get(dl.commandId) ?? Number.POSITIVE_INFINITY)).length;
   for (const [index, flowId] of data.accepted) {
     const failing = index % data.failEvery === data.failEvery - 1;
     const lossy = index % data.lossyEvery === 3;
@@ -206,7 +216,8 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
+      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples,
+      staleDeliveries, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,
   };

@@ -30,6 +30,14 @@ export interface CrashOptions {
   startsPerSec: number;
   settleTimeoutMs: number;
   log: (line: string) => void;
+  /** Defaults to CRASH_FLOW (2 s step timeouts, so commands lost in a kill are retried quickly). */
+  flow?: FlowSpec;
+  engineEnv?: Record<string, string>;
+  /**
+   * The fault injected while runs start; defaults to SIGKILLing the engine `kills` times. Another
+   * fault (a server restart) records what it measured in its own closure.
+   */
+  fault?: (d: Deployment) => Promise<void>;
 }
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
@@ -38,7 +46,8 @@ const random = (min: number, max: number) => min + Math.floor(Math.random() * (m
  * Starts runs over REST while the engine is SIGKILLed and restarted; every start is retried with
  * its Idempotency-Key until it gets its 202, so "accepted" means every intended run, each exactly once.
  */
-async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<number, string>, stats: { retries: number; conflicts: string[] }) {
+async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<number, string>, stats: StartStats) {
+  const orchName = (o.flow ?? CRASH_FLOW).orchName;
   let next = 0;
   const senders = 4;
   const gapMs = (1000 * senders) / o.startsPerSec;
@@ -50,7 +59,8 @@ async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<n
         ...(i % o.lossyEvery === 3 ? { silentFirstAt: 'charge' } : {}),
       };
       for (let attempt = 0; ; attempt++) {
-        const res = await d.client.execute(CRASH_FLOW.orchName, payload, `${ns}-${i}`, `${ns}-${i}`).catch(() => undefined);
+        const res = await d.client.execute(orchName, payload, `${ns}-${i}`, `${ns}-${i}`).catch(() => undefined);
+        if (res?.statusCode === 500) stats.serverErrors++;
         if (res?.statusCode === 202 && res.flowId) {
           const known = accepted.get(i);
           if (known && known !== res.flowId) stats.conflicts.push(`run ${i}: ${known} then ${res.flowId}`);
@@ -65,6 +75,13 @@ async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<n
     }
   };
   await Promise.all(Array.from({ length: senders }, sender));
+}
+
+interface StartStats {
+  retries: number;
+  conflicts: string[];
+  /** Answers of 500: an outage must get 503 (retry later), never an internal error. */
+  serverErrors: number;
 }
 
 /** SIGKILLs the engine `kills` times, each a random gap after it came back up, and restarts it. */
@@ -92,18 +109,18 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
 /** Runs the crash scenario and returns everything the checks need. */
 export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
   const d = await Deployment.start({
-    driver: o.driver, flows: [CRASH_FLOW], trackDeliveries: true, prefix: 'crash', log: o.log,
-    engineEnv: { HEALER_INTERVAL_MS: '500', OUTBOX_POLL_MS: '200' },
+    driver: o.driver, flows: [o.flow ?? CRASH_FLOW], trackDeliveries: true, prefix: 'crash', log: o.log,
+    engineEnv: { HEALER_INTERVAL_MS: '500', OUTBOX_POLL_MS: '200', ...o.engineEnv },
   });
   try {
     await d.worker.take(); // forget the readiness run's deliveries
     const ns = `crash-${randomBytes(4).toString('hex')}`;
     const accepted = new Map<number, string>();
-    const startStats = { retries: 0, conflicts: [] as string[] };
+    const startStats: StartStats = { retries: 0, conflicts: [], serverErrors: 0 };
     const kills: number[] = [];
     const restartMs: number[] = [];
     const started = Date.now();
-    await Promise.all([drive(d, o, ns, accepted, startStats), killer(d, o, kills, restartMs)]);
+    await Promise.all([drive(d, o, ns, accepted, startStats), o.fault ? o.fault(d) : killer(d, o, kills, restartMs)]);
     o.log(`${accepted.size} runs accepted in ${Date.now() - started} ms with ${kills.length} kills; settling`);
 
     const flowIds = [...accepted.values()];
@@ -132,7 +149,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     const stats = await d.worker.stats();
     const runs = await query<RunRow>(d.db.url,
       `SELECT flow_id AS "flowId", status, failed_step AS "failedStep", idempotency_key AS "idempotencyKey"
-       FROM orchestration_run WHERE orch_name = $1`, [CRASH_FLOW.orchName]);
+       FROM orchestration_run WHERE orch_name = $1`, [(o.flow ?? CRASH_FLOW).orchName]);
     const steps = await query<StepRunRow>(d.db.url,
       `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, command_id AS "commandId", status,
               dispatched_at AS "dispatchedAt", completed_at AS "completedAt"
@@ -148,6 +165,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     return {
       unsentCommands,
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
+      serverErrors: startStats.serverErrors,
       kills: kills.length, restartMs, settledMs, stillOpen: open, runs, steps, events,
       deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),
     };

@@ -314,7 +314,7 @@ function describeRestarts(driverOf: () => MessagingDriver, makeConfig: MakeConfi
       const { topic, group } = uniqueNames();
       const { received, handler } = collector();
       await driver.subscribe({ topic, group, handler });
-      const outbox = new OutboxService();
+      const outbox = new OutboxService(makeConfig());
 
       await withBrokerStopped(async () => {
         for (let tx = 0; tx < 3; tx++) {

@@ -35,16 +35,17 @@ class SwitchablePublisher extends MessagePublisher {
  */
 export function describeOutboxContract(name: string, openDatabase: () => Promise<OpenedDatabase>): void {
   describe(`outbox: ${name}`, () => {
-    const config = loadConfig({ OUTBOX_POLL_MS: '50', OUTBOX_RETENTION_HOURS: '24' });
-    const outbox = new OutboxService();
+    const configWith = (env: Record<string, string> = {}) => loadConfig({ OUTBOX_POLL_MS: '50', OUTBOX_RETENTION_HOURS: '24', ...env });
+    const config = configWith();
+    const outbox = new OutboxService(config);
     let db: OpenedDatabase;
     let broker: MemoryDriver;
     let publisher: SwitchablePublisher;
     let metrics: Metrics;
     const relays: OutboxRelay[] = [];
 
-    const newRelay = () => {
-      const relay = new OutboxRelay(db.dataSource, publisher, config, metrics);
+    const newRelay = (instanceId?: string, through: MessagePublisher = publisher) => {
+      const relay = new OutboxRelay(db.dataSource, through, instanceId ? configWith({ INSTANCE_ID: instanceId }) : config, metrics);
       relays.push(relay);
       return relay;
     };
@@ -130,6 +131,55 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       await crashed.stop();
       newRelay().start();
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['x', 'y']), { timeoutMs: 10_000 });
+    });
+
+    it('releases a killed relay\'s leases when its instance restarts, not when another instance starts', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const instance = `relay-${randomBytes(4).toString('hex')}`;
+      // The first relay claims the rows and hangs in publish: killed mid-sweep, its leases held for 60 s.
+      let claimed = false;
+      const hung = new (class extends MessagePublisher {
+        publish(): Promise<void> {
+          claimed = true;
+          return new Promise(() => undefined);
+        }
+      })();
+      const killed = new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics);
+      await commit([entry(topic, 'held', 'k')]);
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]); // past the grace
+      killed.start();
+      await expectEventually(() => expect(claimed).toBe(true));
+      newRelay(`other-${instance}`).start();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received).toHaveLength(0); // another instance leaves the lease alone
+      newRelay(instance).start();
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['held']), { timeoutMs: 5000 });
+    });
+
+    it('never publishes a command whose deadline has passed, on either path, and marks it done', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const past = new Date(Date.now() - 1000);
+      const future = new Date(Date.now() + 60_000);
+      const relay = newRelay();
+      await relay.publishNow(await commit([{ ...entry(topic, 'void now', 'k'), expiresAt: past }, { ...entry(topic, 'valid', 'k'), expiresAt: future }]));
+      const [later] = await commit([{ ...entry(topic, 'void later', 'k'), expiresAt: past }]);
+      // Left behind by a crashed relay: past the sweep's grace period.
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute', available_at = now() - interval '1 minute' WHERE id = $1", [later.id]);
+      relay.start();
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0), { timeoutMs: 5000 });
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['valid']));
+      await new Promise((r) => setTimeout(r, 300)); // nothing else arrives late
+      expect(received).toHaveLength(1);
+    });
+
+    it('refuses to store a message over MESSAGE_MAX_BYTES, so no unsendable row exists', () => {
+      const small = new OutboxService(configWith({ MESSAGE_MAX_BYTES: '2048' }));
+      expect(() => small.stage([entry(topicName(), 'x'.repeat(2048))])).toThrow(expect.objectContaining({
+        code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/over the broker limit of 2048 \(MESSAGE_MAX_BYTES\)/),
+      }));
+      expect(small.stage([entry(topicName(), 'x'.repeat(1500))]).records).toHaveLength(1);
     });
 
     it('keeps rows while the broker is down and publishes them, each key in order, once it is back', async () => {

@@ -19,6 +19,7 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
 
 /** kafkajs warns about this on every start; limiting retries is deliberate (see createKafkaClient). */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+const TOPIC_EXISTS = 'Topic with this name already exists';
 /** While the broker is down kafkajs logs every retry of every client; one line per message per window is enough. */
 const REPEAT_WINDOW_MS = 30_000;
 
@@ -32,6 +33,8 @@ export function kafkaLogCreator(logger: Logger, now: () => number = Date.now) {
   return (_level: logLevel) => ({ namespace, level, log }: LogEntry) => {
     const { message, ...extra } = log;
     if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) return;
+    // KafkaTopics creates a topic to make sure it exists: "already exists" is the expected answer.
+    if (extra.error === TOPIC_EXISTS) return;
     const key = `${namespace}:${message.replace(/\d+(\.\d+)?/g, '#')}`; // "Restarting in 745ms" repeats too
     const last = lastLogged.get(key);
     if (last !== undefined && now() - last < REPEAT_WINDOW_MS) return;

@@ -50,6 +50,11 @@ export class KafkaSubscription {
     this.resolved = new ResolvedOffsets(subscription.topic);
   }
 
+  /**
+   * Resolves once the consumer is connected and subscribed, before its group join completes: after
+   * a kill -9 the coordinator waits out the dead member's session before the join ends, and the
+   * engine serves HTTP meanwhile (the consumer reports 'restarting' until it has joined).
+   */
   async start(): Promise<void> {
     const { topic } = this.subscription;
     await this.deps.topics.ensure([topic, deadLetterTopicOf(topic)]);
@@ -86,6 +91,7 @@ export class KafkaSubscription {
     return this.committing;
   }
 
+  /** Connects and subscribes a new consumer, then joins and consumes in the background. */
   private async run(): Promise<void> {
     const { topic, group } = this.subscription;
     const consumer = this.deps.kafka.consumer({
@@ -98,9 +104,10 @@ export class KafkaSubscription {
       // Long polls end this soon when idle, which bounds how long stop() waits for a fetch.
       maxWaitTimeInMs: 500,
       // A restarted consumer joins as a new member and the group waits for the old one's session
-      // to expire before it rebalances: keep that short. Batches heartbeat on their own (onBatch).
-      sessionTimeout: 10_000,
-      heartbeatInterval: 2000,
+      // to expire before it rebalances (kafkajs has no static membership): 6 s is the broker's
+      // default minimum. Batches heartbeat on their own (onBatch), and stop() leaves the group.
+      sessionTimeout: 6000,
+      heartbeatInterval: 1500,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -111,13 +118,19 @@ export class KafkaSubscription {
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: this.subscription.startAt !== 'latest' });
-    await consumer.run({
+    // kafkajs's run() resolves only after the join; a join that fails is restarted like a crash.
+    void consumer.run({
       partitionsConsumedConcurrently: this.deps.partitions,
       eachBatchAutoResolve: false,
       autoCommit: false,
       eachBatch: (payload) => this.onBatch(payload),
+    }).then(async () => {
+      if (this.stopping) await consumer.disconnect(); // stop() ran meanwhile and may have missed it
+    }).catch((error: Error) => {
+      if (this.stopping || consumer !== this.consumer) return;
+      this.deps.logger.warn(`Consumer ${group} on ${topic} could not join: ${error.message}`);
+      this.scheduleRestart(consumer);
     });
-    if (this.stopping) await consumer.disconnect(); // stop() ran meanwhile and may have missed it
   }
 
   /**

@@ -8,6 +8,7 @@ import { SubscriptionList } from '../../delivery/subscription-list';
 import { withTimeout } from '../../delivery/with-timeout';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
+import { batonTopics } from '../../baton-topics';
 import { MessagingDriver } from '../../messaging-driver';
 import { createKafkaClient } from './kafka-client';
 import { KafkaPublisher } from './kafka-publisher';
@@ -58,6 +59,7 @@ export class KafkaDriver extends MessagingDriver {
   connect(): Promise<void> {
     this.connecting ??= (async () => {
       await Promise.all([this.producer.connect(), this.admin.connect()]);
+      await this.topics.ensure(batonTopics(this.config));
       this.connected = true;
       this.logger.log(`Connected to Kafka at ${this.config.KAFKA_BROKERS}`);
       this.scheduleProbe();

@@ -1,0 +1,45 @@
+import { appendFileSync } from 'node:fs';
+import type { CrashFigures } from '../crash/crash-checks';
+
+export const log = (line: string) => process.stdout.write(`[faults] ${line}\n`);
+
+/** What every scenario prints (and appends to FAULT_FIGURES_FILE for the CI summary). */
+export interface FaultFigures {
+  accepted: number;
+  completed: number;
+  compensated: number;
+  lost: number;
+  stuck: number;
+  /** Steps executed again (a new attempt) beyond the ones the scenario forces. */
+  doubleExecuted: number;
+  /** Commands a worker received after their attempt had timed out. */
+  staleCommands: number;
+  serverErrors: number;
+  /** Server or engine down → engine healthy again, per restart, in ms. */
+  restartMs: number[];
+  /** Server back → outbox empty, per restart, in ms. */
+  drainMs: number[];
+}
+
+export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): FaultFigures {
+  return {
+    accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
+    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), staleCommands: c.staleDeliveries,
+    serverErrors: c.serverErrors, restartMs: c.restartMs, drainMs: [], ...extra,
+  };
+}
+
+const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 1000).toFixed(1)).join(', '));
+
+export function reportFigures(scenario: string, f: FaultFigures): void {
+  const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
+    + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / stale commands ${f.staleCommands} / 500s ${f.serverErrors} / `
+    + `restart ${seconds(f.restartMs)} s / drain ${seconds(f.drainMs)} s`;
+  recordLine(line);
+}
+
+/** Prints a figures line and appends it to FAULT_FIGURES_FILE (the CI summary shows that file). */
+export function recordLine(line: string): void {
+  log(line);
+  if (process.env.FAULT_FIGURES_FILE) appendFileSync(process.env.FAULT_FIGURES_FILE, `${line}\n`);
+}

@@ -1,0 +1,130 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { Deployment, FlowSpec } from '../../bench/harness/deployment';
+import { EngineProcess } from '../../bench/harness/engine-process';
+import { ECHO_WORKER_MAIN, ENGINE_MAIN, requireBuilt } from '../../bench/harness/paths';
+import { Driver, freePort } from '../../bench/harness/services';
+import { serviceControls } from '../../helpers/broker-control';
+import { expectEventually } from '../../helpers/expect-eventually';
+import { checkCrash, CrashVerdict } from '../crash/crash-checks';
+import { CRASH_FLOW, CrashOptions, runCrashScenario } from '../crash/crash-scenario';
+import { FaultFigures, figuresOf, log, recordLine, reportFigures } from './fault-report';
+import { OutageRecord, outages } from './server-faults';
+
+/*
+ * Issue 13: faults strand nothing. Each scenario drives runs of a 3-step flow over REST (every
+ * fifth fails at its last step and is compensated) while a server is restarted or the engine is
+ * SIGKILLed, then checks every accepted run with the crash test's checks (test/integration/crash)
+ * and prints its figures. The servers are the environment's (DATABASE_URL, RABBITMQ_URL,
+ * KAFKA_BROKERS), restarted through scripts/services.sh with the same environment (PG_PORT,
+ * RABBITMQ_PORT, KAFKA_PORT, BATON_SERVICES_DIR). Runs from dist/ (npm run build first).
+ */
+
+/** Step timeouts longer than any outage: a reply held back by the outage must not look lost. */
+const OUTAGE_FLOW: FlowSpec = {
+  ...CRASH_FLOW, orchName: 'outageOrder',
+  steps: CRASH_FLOW.steps.map((s) => ({ ...s, timeoutSeconds: 30 })),
+};
+// Only run 3 loses a command (index % lossyEvery === 3): outages must not force any re-execution.
+const NO_LOSS = 1_000_000;
+
+function assertClean(verdict: CrashVerdict, stillOpen: number, engineOutput: string): void {
+  const { violations } = verdict;
+  if (stillOpen > 0) violations.unshift(`${stillOpen} runs were not terminal at the end`);
+  if (violations.length > 0) {
+    throw new Error(`${violations.length} violation(s); first ones:\n${violations.slice(0, 8).join('\n')}\n`
+      + `engine output (last lines):\n${engineOutput.split('\n').slice(-30).join('\n')}`);
+  }
+}
+
+async function outageScenario(
+  name: string, driver: Driver, server: 'postgres' | 'rabbitmq' | 'kafka',
+  load: Pick<CrashOptions, 'runs' | 'startsPerSec'>, faults: Parameters<typeof outages>[2],
+): Promise<FaultFigures> {
+  const record: OutageRecord = { downMs: [], restartMs: [], drainMs: [] };
+  const data = await runCrashScenario({
+    driver, ...load, failEvery: 5, lossyEvery: NO_LOSS, kills: 0, killGapMs: [0, 0], settleTimeoutMs: 120_000, log,
+    flow: OUTAGE_FLOW, fault: outages({ name: server, controls: serviceControls(server) }, record, faults),
+  });
+  const verdict = checkCrash(data);
+  const figures = figuresOf(verdict.figures, { restartMs: record.restartMs, drainMs: record.drainMs });
+  reportFigures(`${name} (outages ${record.downMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`, figures);
+  assertClean(verdict, data.stillOpen, data.engineOutput);
+  expect(figures).toMatchObject({ lost: 0, stuck: 0, doubleExecuted: 0, staleCommands: 0 });
+  return figures;
+}
+
+describe('fault suite', () => {
+  beforeAll(() => requireBuilt(ENGINE_MAIN, ECHO_WORKER_MAIN));
+
+  it('PostgreSQL restarted 3 times for 5-15 s during steady load', async () => {
+    await outageScenario('postgres x3 under steady load', 'rabbitmq', 'postgres', { runs: 500, startsPerSec: 10 },
+      { times: 3, firstAfterMs: 3000, downMs: [5000, 15_000], gapMs: [2000, 4000] });
+  }, 420_000);
+
+  it('PostgreSQL stopped 0.5 s into a burst, for 10 s', async () => {
+    await outageScenario('postgres 0.5 s into a burst', 'rabbitmq', 'postgres', { runs: 200, startsPerSec: 400 },
+      { times: 1, firstAfterMs: 500, downMs: [10_000, 10_000], gapMs: [0, 0] });
+  }, 300_000);
+
+  it.each<['rabbitmq' | 'kafka']>([['rabbitmq'], ['kafka']])('%s restarted under load: the outbox drains within 30 s', async (driver) => {
+    const figures = await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },
+      { times: 1, firstAfterMs: 3000, downMs: [5000, 8000], gapMs: [0, 0] });
+    for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
+  }, 300_000);
+
+  it.each<[Driver, number]>([['rabbitmq', 5000], ['kafka', 10_000]])(
+    'engine SIGKILLed 10 times during 1,000 runs with 20%% failing, on PostgreSQL and %s', async (driver, healthyWithinMs) => {
+      const data = await runCrashScenario({
+        driver, runs: 1000, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500], startsPerSec: 60,
+        settleTimeoutMs: 120_000, log,
+      });
+      const verdict = checkCrash(data);
+      const figures = figuresOf(verdict.figures);
+      reportFigures(`engine SIGKILLed x${data.kills} on ${driver}`, figures);
+      assertClean(verdict, data.stillOpen, data.engineOutput);
+      // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
+      expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
+      expect(figures.lost).toBe(0);
+      expect(Math.max(...figures.restartMs)).toBeLessThan(healthyWithinMs);
+    }, 420_000);
+
+  it('a fresh consumer group on topics holding old requests replays nothing', async () => {
+    const d = await Deployment.start({ driver: 'kafka', flows: [OUTAGE_FLOW], prefix: 'fresh', log });
+    const kafka = new Kafka({ clientId: 'fault-suite', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    let fresh: EngineProcess | undefined;
+    try {
+      await d.engine.stop();
+      await producer.connect();
+      const ns = `old-${randomBytes(4).toString('hex')}`;
+      const start = (key: string) => ({ value: JSON.stringify({ orchName: OUTAGE_FLOW.orchName, payload: {}, idempotencyKey: key }) });
+      await producer.send({ topic: d.env.TOPIC_EXECUTION_START, messages: Array.from({ length: 20 }, (_, i) => start(`${ns}-${i}`)) });
+      // A new deployment: same topics, a consumer group that has never consumed them.
+      fresh = new EngineProcess({ env: { ...d.env, CONSUMER_GROUP: `${d.env.CONSUMER_GROUP}-next` }, port: await freePort() });
+      await fresh.start();
+      // Publish until a new request is consumed: the group has joined and reads from its start position.
+      const db = new Client({ connectionString: d.db.url });
+      await db.connect();
+      const runsOf = async (prefix: string) => (await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM orchestration_run WHERE idempotency_key LIKE $1', [`${prefix}%`])).rows[0].n;
+      try {
+        await expectEventually(async () => {
+          await producer.send({ topic: d.env.TOPIC_EXECUTION_START, messages: [start(`new-${ns}-${randomBytes(2).toString('hex')}`)] });
+          await new Promise((r) => setTimeout(r, 500));
+          expect(await runsOf(`new-${ns}`)).toBeGreaterThan(0);
+        }, { timeoutMs: 60_000 });
+        const replayed = await runsOf(`${ns}-`);
+        recordLine(`fresh consumer group: old start requests 20 / replayed ${replayed}`);
+        expect(replayed).toBe(0);
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await fresh?.stop().catch(() => undefined);
+      await d.stop();
+    }
+  }, 180_000);
+});
