@@ -5,7 +5,9 @@ import { json, raw, text } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
+import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { AppConfig } from './config/app-config';
 
@@ -34,11 +36,12 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+  const document = documentCommonErrors(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')
     .setDescription('Registry-based orchestration engine: register templates and workers, execute runs, undo them.')
     .setVersion('0.1.0')
-    .build());
+    .build()));
+  express.use(methodGuard(document));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
@@ -23,7 +23,8 @@ export class RegistryController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })
   @ApiConsumes('application/json', ...YAML_TYPES)
-  @ApiHeader({ name: 'X-Service-Name', required: false, description: 'The registering service (or a `service` field in the document)' })
+  @ApiHeader({ name: 'X-Service-Name', required: false, schema: { type: 'string', maxLength: 200 },
+    description: 'The registering service (or a `service` field in the document)' })
   @ApiBody(REGISTRATION_BODY_SCHEMA)
   @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
   @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
@@ -32,10 +33,11 @@ export class RegistryController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(
     @Body() body: unknown,
-    @Headers('content-type') contentType: string | undefined,
-    @Headers('x-service-name') serviceName: string | undefined,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RegistrationResultDto> {
+    // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
+    const { 'content-type': contentType, 'x-service-name': serviceName } = req.headers as Record<string, string | undefined>;
     const result = await this.registry.register({ body: body as string | object, contentType, serviceName, source: 'http' });
     if (result.outcome !== 'UNCHANGED') res.status(201);
     return result;

@@ -5,6 +5,11 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
 import { RUN_STATUSES } from '../core/run-status';
 
+/** Any JSON value (null through `nullable`): payloads and outputs are whatever the caller or worker sent. */
+const ANY_JSON = [
+  { type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' },
+];
+
 export class ExecuteResponseDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
@@ -56,7 +61,7 @@ export class StepAttemptDto {
   @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT'] }) status!: string;
   @ApiProperty() handlerType!: string;
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
-  @ApiProperty({ nullable: true, description: 'What the step returned' }) output!: unknown;
+  @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'What the step returned' }) output!: unknown;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() dispatchedAt!: Date;
   @ApiProperty() deadlineAt!: Date;
@@ -72,7 +77,8 @@ export class RunEventDto {
 
 export class RunDetailDto extends RunSummaryDto {
   @ApiProperty() contentType!: string;
-  @ApiProperty({ description: 'The payload as started: JSON, text, or base64 for binary' }) payload!: unknown;
+  @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'The payload as started: any JSON value, text, or base64 for binary' })
+  payload!: unknown;
   @ApiProperty({ enum: ['json', 'text', 'base64'] }) payloadEncoding!: string;
   @ApiProperty({ type: [StepAttemptDto], description: 'Every DO and UNDO attempt, in order' }) steps!: StepAttemptDto[];
   @ApiProperty({ type: [RunEventDto], description: 'Operator actions, revivals and expiry' }) events!: RunEventDto[];
