@@ -7,7 +7,9 @@ import { Logger } from 'nestjs-pino';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
+import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
 import { AppConfig } from './config/app-config';
@@ -39,13 +41,14 @@ export function configureApp(app: INestApplication): void {
   app.enableShutdownHooks();
   mountConsole(app, config.CONSOLE_DIR);
 
-  const document = describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
+  const document = documentCommonErrors(describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')
     .setDescription('Registry-based orchestration engine: register templates and workers, execute runs, undo them.')
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
-    .build()));
+    .build())));
+  express.use(methodGuard(document));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

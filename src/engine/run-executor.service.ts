@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
-import { findInFlight } from './core/in-flight';
+import { matchReply } from './core/match-reply';
 import { canRetryUndos } from './core/retry-undos';
 import { payloadProblems } from './core/run-payload';
 import { CurrentTemplates } from './current-templates';
@@ -111,8 +111,10 @@ export class RunExecutor extends StepResultSink {
     const inbox = result.commandId ? undefined : inboxKey;
     const outcome = await this.transition<ApplyOutcome>(result.flowId, async (run, changes) => {
       if (inbox && (await this.runs.seenInbox(inbox))) return 'duplicate';
-      const attempt = acceptsResults(run.status) ? findInFlight(run.attempts, result) : undefined;
-      if (!attempt) return 'not-in-flight';
+      if (!acceptsResults(run.status)) return 'not-in-flight';
+      const match = matchReply(run, result);
+      if ('ignored' in match) return match.ignored;
+      const { attempt } = match;
       changes.complete(run, attempt, { status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED',
         output: result.output, error: result.error ?? null });
       if (inbox) changes.insert(InboxMessageEntity, inbox);
@@ -124,8 +126,8 @@ export class RunExecutor extends StepResultSink {
       this.metrics.transitionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     } else {
       this.metrics.ignoredReplies.inc({ reason: outcome });
-      this.logger.debug({ flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt, outcome },
-        'step result changed nothing');
+      this.logger.debug({ flowId: result.flowId, orchName: result.orchName, step: result.stepName, action: result.action,
+        attempt: result.attempt, commandId: result.commandId, reason: outcome }, `step result ignored: ${outcome}`);
     }
     return outcome;
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiHeader, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiTags,
@@ -8,6 +8,7 @@ import { Roles } from '../auth/access.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { correlationIdOf } from '../common/logging/correlation';
+import { RUN_PAYLOAD_MAX_DEPTH } from './core/run-payload';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
@@ -22,9 +23,10 @@ export class RunsController {
   @Roles('service', 'operator')
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })
   @ApiConsumes('application/json', 'text/plain', 'application/octet-stream')
-  @ApiBody({ required: false, schema: { description: 'The run payload' } })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key returns the same run (409 with a different payload)' })
-  @ApiHeader({ name: 'X-Correlation-ID', required: false })
+  @ApiBody({ required: false, schema: { description: `The run payload: any JSON text (a scalar too, nested at most ${RUN_PAYLOAD_MAX_DEPTH} deep), text or bytes` } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 },
+    description: 'The same key returns the same run (409 with a different payload)' })
+  @ApiHeader({ name: 'X-Correlation-ID', required: false, description: 'Echoed back; up to 128 of [A-Za-z0-9_.:-], else a new one is made' })
   @ApiAcceptedResponse({ type: ExecuteResponseDto, description: 'Accepted: RUNNING, or WAITING_FOR_WORKERS with the missing steps' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'TEMPLATE_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'IDEMPOTENCY_KEY_REUSED' })
@@ -32,8 +34,9 @@ export class RunsController {
     @Param('orchName', ParseNamePipe) orchName: string,
     @Req() req: Request & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: Response,
-    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<ExecuteResponseDto> {
+    // Read from the request, not with @Headers: that would add a second, required header to the API document.
+    const idempotencyKey = req.header('idempotency-key');
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',

@@ -15,6 +15,12 @@ export interface IncomingMessage {
   body: Buffer;
   /** 1 on first delivery; grows with every redelivery after a handler failure. */
   deliveryAttempt: number;
+  /**
+   * Where the broker holds the message (Kafka topic:partition:offset, the in-process broker's
+   * offset): the same on every redelivery and set by no publisher. Absent on RabbitMQ, which has
+   * no such position.
+   */
+  position?: string;
 }
 
 /** Resolving acknowledges the message; throwing makes the broker deliver it again (up to a limit). */

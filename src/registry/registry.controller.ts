@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
-import { Roles } from '../auth/access.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
@@ -32,7 +32,8 @@ export class RegistryController {
   @Roles('service')
   @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })
   @ApiConsumes('application/json', ...YAML_TYPES)
-  @ApiHeader({ name: 'X-Service-Name', required: false, description: 'The registering service (or a `service` field in the document)' })
+  @ApiHeader({ name: 'X-Service-Name', required: false, schema: { type: 'string', maxLength: 200 },
+    description: 'The registering service (or a `service` field in the document)' })
   @ApiBody(REGISTRATION_BODY_SCHEMA)
   @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
   @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
@@ -41,12 +42,12 @@ export class RegistryController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(
     @Body() body: unknown,
-    @Headers('content-type') contentType: string | undefined,
-    @Headers('x-service-name') serviceName: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RegistrationResultDto> {
+    // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
+    const { 'content-type': contentType, 'x-service-name': serviceName } = req.headers as Record<string, string | undefined>;
     const result = await this.registry.register({
       body: body as string | object, contentType, serviceName, source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
     });

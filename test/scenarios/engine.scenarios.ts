@@ -144,6 +144,7 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await worker.reply(reserve, 'SUCCESS', { attempt: 7 });
       await worker.reply({ ...reserve, flowId: '00000000-0000-4000-8000-000000000000' }, 'SUCCESS');
       await worker.reply({ ...reserve, stepName: 'ship' }, 'SUCCESS');
+      await worker.reply({ ...reserve, orchName: 'another-template' }, 'SUCCESS');
       await t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REPLY, body: Buffer.from('{not json') }]);
       await t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REPLY, body: Buffer.from('{"flowId":"x"}') }]);
       await new Promise((r) => setTimeout(r, 200));
@@ -159,32 +160,40 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(deadLetters.map((d) => d.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/not JSON/), expect.stringMatching(/invalid message/)]));
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_replies_ignored_total\{reason="not-in-flight"\} [1-9]/);
+      expect(metrics.text).toMatch(/baton_replies_ignored_total\{reason="wrong-orch-name"\} 1\b/);
     });
 
-    it('ignores a redelivered reply in the original format (no commandId) even after its step was retried', async () => {
+    it('deduplicates original-format replies by Baton\'s inbox key, never by a transport id the worker set', async () => {
       await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
         'orchName: retried\nas: initiator\ntype: sequential\nsteps:\n'
         + '  - {seq: 1, name: one, objectType: String, retry: {maxAttempts: 3, backoff: fixed, initialDelaySeconds: 0}}\n').expect(201);
       await worker.register('retried', ['one']);
       const { body } = await execute(t, 'retried', { silentAt: 'one' }).expect(202);
       await waitForRun(t, body.flowId, 'RUNNING');
-      // The same broker message (same x-message-id) delivered twice: a redelivery after a crash.
-      const legacyReply = (messageId: string, status: string) => t.get(MessagePublisher).publish([{
-        topic: t.config.TOPIC_REPLY, key: body.flowId, headers: { 'x-message-id': messageId },
-        body: Buffer.from(JSON.stringify({ flowId: body.flowId, orchName: 'retried', stepName: 'one', action: 'DO', metadata: { status } })),
+      const reply = (status: string) => ({ flowId: body.flowId, orchName: 'retried', stepName: 'one', action: 'DO' as const, metadata: { status } });
+      // A worker that sets the transport id to the flowId: every reply carries the same one.
+      const legacyReply = (status: string) => t.get(MessagePublisher).publish([{
+        topic: t.config.TOPIC_REPLY, key: body.flowId, headers: { 'x-message-id': body.flowId },
+        body: Buffer.from(JSON.stringify(reply(status))),
       }]);
       const attempts = async () => (await waitForRun(t, body.flowId, 'RUNNING')).steps.map((s: { attempt: number; status: string }) => `${s.attempt}:${s.status}`);
-      await legacyReply('reply-1', 'FAILED');
+      await legacyReply('FAILED');
       await expectEventually(async () => expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']));
-      await legacyReply('reply-1', 'FAILED');
-      await expectEventually(async () => expect((await t.http.get('/metrics')).text).toMatch(/baton_replies_ignored_total\{reason="duplicate"\} [1-9]/));
-      expect(await attempts()).toEqual(['1:FAILED', '2:DISPATCHED']);
-      await legacyReply('reply-2', 'SUCCESS');
+      // A redelivery of one consumed message (same inbox key) after its effect was committed and
+      // the step retried: the retry must not take it.
+      const executor = t.get(RunExecutor);
+      const redelivered = { consumer: t.config.TOPIC_REPLY, messageId: `${t.config.TOPIC_REPLY}:0:redelivered` };
+      const result = { flowId: body.flowId, orchName: 'retried', stepName: 'one', action: 'DO' as const, status: 'FAILED' as const };
+      expect(await executor.apply(result, redelivered)).toBe('applied');
+      expect(await executor.apply(result, redelivered)).toBe('duplicate');
+      expect(await attempts()).toEqual(['1:FAILED', '2:FAILED', '3:DISPATCHED']);
+      // The same worker-set transport id again: a new reply all the same, and it is taken.
+      await legacyReply('SUCCESS');
       await waitForRun(t, body.flowId, 'COMPLETED');
-      // Both attempts carried one idempotency key (the effect's), each its own commandId and deadline.
+      // Every attempt carried one idempotency key (the effect's), each its own commandId and deadline.
       const sent = worker.commands.filter((c) => c.flowId === body.flowId);
-      expect(sent.map((c) => c.idempotencyKey)).toEqual([`${body.flowId}:one:DO`, `${body.flowId}:one:DO`]);
-      expect(new Set(sent.map((c) => c.commandId)).size).toBe(2);
+      expect(sent.map((c) => c.idempotencyKey)).toEqual(Array(3).fill(`${body.flowId}:one:DO`));
+      expect(new Set(sent.map((c) => c.commandId)).size).toBe(3);
       expect(sent.every((c) => Date.parse(c.deadline) > Date.now())).toBe(true);
     });
 

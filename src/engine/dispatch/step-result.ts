@@ -1,8 +1,11 @@
+import type { IgnoredReason } from '../core/match-reply';
 import type { StepAction } from '../core/run-status';
 
 /** The outcome of one attempt, whether a worker replied or a built-in handler finished. */
 export interface StepResult {
   flowId: string;
+  /** The template a worker's reply names: it must be the run's. Built-in handlers leave it out. */
+  orchName?: string;
   stepName: string;
   action: StepAction;
   status: 'SUCCESS' | 'FAILED';
@@ -13,7 +16,7 @@ export interface StepResult {
   error?: string;
 }
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | 'not-in-flight';
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | IgnoredReason;
 
 /** The consumed message a result came from: recorded with its effect, so a redelivery changes nothing. */
 export interface InboxKey {

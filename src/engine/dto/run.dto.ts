@@ -7,6 +7,11 @@ import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES } from '../core/run-status';
 import { ActionAvailabilityDto } from './run-action.dto';
 
+/** Any JSON value (null through `nullable`): payloads and outputs are whatever the caller or worker sent. */
+const ANY_JSON = [
+  { type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' },
+];
+
 export class ExecuteResponseDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
@@ -68,7 +73,7 @@ export class StepAttemptDto {
   @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] }) status!: string;
   @ApiProperty() handlerType!: string;
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
-  @ApiProperty({ nullable: true, description: 'What the step returned' }) output!: unknown;
+  @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'What the step returned' }) output!: unknown;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() dispatchedAt!: Date;
   @ApiProperty() deadlineAt!: Date;
@@ -85,7 +90,8 @@ export class RunEventDto {
 
 export class RunDetailDto extends RunSummaryDto {
   @ApiProperty() contentType!: string;
-  @ApiProperty({ description: 'The payload as started: JSON, text, or base64 for binary' }) payload!: unknown;
+  @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'The payload as started: any JSON value, text, or base64 for binary' })
+  payload!: unknown;
   @ApiProperty({ enum: ['json', 'text', 'base64'] }) payloadEncoding!: string;
   @ApiProperty({ type: [StepAttemptDto], description: 'Every DO and UNDO attempt, in order' }) steps!: StepAttemptDto[];
   @ApiProperty({ type: [RunEventDto], description: 'Operator actions, revivals and expiry' }) events!: RunEventDto[];

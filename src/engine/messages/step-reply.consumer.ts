@@ -4,6 +4,7 @@ import type { IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
+import { replyInboxKey } from './reply-inbox-key';
 import { stepReplySchema, toStepResult } from './step-reply.schema';
 
 /** Worker replies: malformed ones are dead-lettered; the rest are applied exactly once. */
@@ -18,6 +19,6 @@ export class StepReplyConsumer implements OnApplicationBootstrap {
 
   private async handle(message: IncomingMessage): Promise<void> {
     const reply = parseMessage(stepReplySchema, message.body);
-    await this.executor.apply(toStepResult(reply), { consumer: message.topic, messageId: message.id });
+    await this.executor.apply(toStepResult(reply), replyInboxKey(message));
   }
 }

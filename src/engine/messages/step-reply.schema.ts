@@ -1,21 +1,32 @@
 import { z } from 'zod';
+import { fitText } from '../../common/validation/fit-text';
+import { jsonShapeProblems } from '../../common/validation/json-shape';
+import { RUN_PAYLOAD_MAX_DEPTH } from '../core/run-payload';
 import type { StepResult } from '../dispatch/step-result';
 
+/** Outputs travel in later commands like payloads do, so they get the same depth cap. */
+const MAX_OUTPUT_DEPTH = RUN_PAYLOAD_MAX_DEPTH;
+const MAX_ERROR_LENGTH = 10_000;
+
 /**
- * A worker's reply, in the original Orchestrator Service format plus optional `output`,
+ * A worker's reply, in the original Orchestrator Service format (orchName included: it must be the
+ * run's) plus optional `output`,
  * `commandId` and `attempt`. Extra fields are tolerated: workers built for the original
  * service may send more than we read.
  */
 export const stepReplySchema = z.object({
   flowId: z.uuid(),
-  orchName: z.string().optional(),
+  orchName: z.string().min(1),
   stepName: z.string().min(1),
   action: z.enum(['DO', 'UNDO']),
   metadata: z.object({
     status: z.enum(['SUCCESS', 'FAILED']),
     error: z.string().nullish(),
   }),
-  output: z.unknown().optional(),
+  output: z.unknown().optional().superRefine((output, ctx) => {
+    // Stored as jsonb and carried in later commands: refuse what could be neither.
+    for (const p of jsonShapeProblems(output, 'output', { maxDepth: MAX_OUTPUT_DEPTH }, 1)) ctx.addIssue({ code: 'custom', message: `${p.path} ${p.message}` });
+  }),
   commandId: z.uuid().optional(),
   attempt: z.number().int().positive().optional(),
 });
@@ -25,6 +36,8 @@ export type StepReply = z.infer<typeof stepReplySchema>;
 export function toStepResult(reply: StepReply): StepResult {
   return {
     flowId: reply.flowId, stepName: reply.stepName, action: reply.action, status: reply.metadata.status,
-    attempt: reply.attempt, commandId: reply.commandId, output: reply.output, error: reply.metadata.error ?? undefined,
+    orchName: reply.orchName, attempt: reply.attempt, commandId: reply.commandId, output: reply.output,
+    // The error is prose for people: made to fit rather than refused, so the result is never lost.
+    error: reply.metadata.error == null ? undefined : fitText(reply.metadata.error, MAX_ERROR_LENGTH),
   };
 }

@@ -1,7 +1,8 @@
 import { Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Problem } from '../../common/errors/app-error';
-import { DOCUMENT_PATH, formatPath, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
+import { DOCUMENT_PATH, formatPath, positionAt, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
+import { flowDepthExceeded } from './flow-depth';
 import { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_NESTING, tooDeepMessage } from './safe-keys';
 
 /** Aliases may share a retry policy or handler; 100 expansions is plenty and stops alias bombs. */
@@ -23,6 +24,10 @@ type ParsedYaml = Document.Parsed;
  */
 export function parseYaml(text: string): ParseOutcome {
   const lineCounter = new LineCounter();
+  // Far too deep is refused before parsing (the parser is slow on it); a little too deep is left
+  // to the structure walk, which names the exact path.
+  const tooDeep = flowDepthExceeded(text, 2 * MAX_NESTING);
+  if (tooDeep >= 0) return { ok: false, problems: [{ path: DOCUMENT_PATH, message: tooDeepMessage(), ...positionAt(text, tooDeep) }] };
   const docs = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,

@@ -6,10 +6,11 @@ const raw = (overrides: Partial<KafkaMessage>) => ({
 }) as KafkaMessage;
 
 describe('kafka messages', () => {
-  it('uses x-message-id as the id when present', () => {
+  it('uses x-message-id as the id when present, and always gives the position a publisher cannot set', () => {
     const incoming = toIncoming('t', 1, raw({ key: Buffer.from('k'), headers: { 'x-message-id': Buffer.from('abc'), h: Buffer.from('v') } }), 2);
     expect(incoming).toEqual({
       id: 'abc', topic: 't', key: 'k', headers: { 'x-message-id': 'abc', h: 'v' }, body: Buffer.from('body'), deliveryAttempt: 2,
+      position: 't:1:42',
     });
   });
 

@@ -14,8 +14,10 @@ export function toIncoming(
   topic: string, partition: number, message: KafkaMessage, deliveryAttempt: number,
 ): IncomingMessage {
   const headers = headersOf(message.headers);
+  const position = positionOf(topic, partition, message.offset);
   return {
-    id: headers[MESSAGE_ID_HEADER] ?? positionOf(topic, partition, message.offset),
+    id: headers[MESSAGE_ID_HEADER] ?? position,
+    position,
     topic,
     key: message.key === null ? undefined : message.key.toString(),
     headers,

@@ -105,8 +105,10 @@ export class MemoryGroup {
 }
 
 function toIncoming({ message, attempt }: Delivery): IncomingMessage {
+  const position = `${message.topic}:0:${message.offset}`;
   return {
-    id: message.headers[MESSAGE_ID_HEADER] ?? `${message.topic}:0:${message.offset}`,
+    id: message.headers[MESSAGE_ID_HEADER] ?? position,
+    position,
     topic: message.topic,
     key: message.key,
     headers: { ...message.headers },

@@ -1,0 +1,45 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-code';
+
+const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+interface Route {
+  pattern: RegExp;
+  methods: string[];
+}
+
+/** The API's paths and methods, read from its OpenAPI document so that the two cannot disagree. */
+function routesOf(document: OpenAPIObject): Route[] {
+  return Object.entries(document.paths).map(([path, item]) => {
+    const source = path.split('/').map((part) => (/^\{.+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/');
+    const methods = OPERATION_METHODS.filter((m) => m in item).map((m) => m.toUpperCase());
+    return { pattern: new RegExp(`^${source}/?$`), methods };
+  });
+}
+
+/**
+ * HTTP's answers for methods on a known path: OPTIONS lists what the path allows (204 with
+ * Allow); a method it does not allow gets 405 with Allow, not 404. HEAD is allowed wherever GET
+ * is (Express answers it with the GET handler, without the body). Unknown paths pass through.
+ */
+export function methodGuard(document: OpenAPIObject) {
+  const routes = routesOf(document);
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    const path = (req.url ?? '/').split('?')[0];
+    const methods = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (methods.size === 0) return next();
+    if (methods.has('GET')) methods.add('HEAD');
+    methods.add('OPTIONS');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (methods.has(method) && method !== 'OPTIONS') return next();
+    res.setHeader('Allow', [...methods].join(', '));
+    if (method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    next(new AppError(ErrorCode.METHOD_NOT_ALLOWED, `${method} is not allowed on ${path}; allowed: ${[...methods].join(', ')}`));
+  };
+}
