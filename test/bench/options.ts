@@ -11,6 +11,8 @@ export interface BenchOptions {
   rttConcurrency: number;
   engine: EngineBenchOptions;
   skip: Set<string>;
+  /** The pg-boss peer's fetch batch size in its notify configuration. */
+  peerBatchSize: number;
   /** Before each part, wait up to this long for other processes' CPU use to drop. */
   quietWaitMs: number;
 }
@@ -29,7 +31,8 @@ export const USAGE = `npm run bench -- [options]        (each option also as an 
   --pg-clients 1,4,8,16 --pg-seconds 2                                               BENCH_PG_CLIENTS, BENCH_PG_SECONDS
   --engine-env KEY=VALUE[,KEY=VALUE] extra engine settings, e.g. DATABASE_POOL_SIZE=8 BENCH_ENGINE_ENV
   --pg-socket /var/tmp/baton-services/postgres   engine to PostgreSQL over a Unix socket, not TCP  BENCH_PG_SOCKET
-  --skip pg,rtt,engine,closed,open,parallel,burst                                    BENCH_SKIP
+  --peer-batch-size 16              pg-boss fetch batch size of the peer's notify configuration  BENCH_PEER_BATCH_SIZE
+  --skip pg,peer,rtt,engine,closed,open,parallel,burst                               BENCH_SKIP
   --quiet-wait-s 10                 wait up to N s per part for other processes to go idle (0: never)  BENCH_QUIET_WAIT_S`;
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
@@ -92,6 +95,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       skip: new Set(list(given.get('skip') ?? '')),
     },
     skip: new Set(list(given.get('skip') ?? '')),
+    peerBatchSize: Number(get('peer-batch-size', '16', '16')),
     quietWaitMs: 1000 * Number(get('quiet-wait-s', '10', '5')),
   };
 }

@@ -1,7 +1,8 @@
 import type { Driver } from './harness/services';
 import { round, Spread } from './harness/stats';
 import type { RttFigures } from './scenarios/broker-rtt';
-import type { EngineFigures } from './scenarios/engine-bench';
+import type { ClosedPoint, EngineFigures } from './scenarios/engine-bench';
+import type { PeerFigures, PeerModeFigures } from './scenarios/peer-bench';
 import type { PgBaseline } from './scenarios/pg-baseline';
 
 export interface DriverResult {
@@ -25,13 +26,24 @@ export interface Summary {
   oneInFlightP50Ms?: number;
   oneInFlightP99Ms?: number;
   peakRssMiB?: number;
+  /** Baton's closed-loop peak transitions/s ÷ the peer's (pg-boss, notify configuration). */
+  peerTransitionsRatio?: number;
+  /** Baton's engine-process CPU per transition at its peak ÷ the peer's at its peak. */
+  peerCpuRatio?: number;
 }
+
+/** Engine process CPU per transition at a closed-loop point, microseconds. */
+export function cpuUsPerTransition(p: ClosedPoint | undefined): number | undefined {
+  return p ? (p.engineCores.median * 1e6) / p.transitionsPerSec.median : undefined;
+}
+
+const bestPeer = (peer: PeerFigures | undefined): PeerModeFigures | undefined => peer?.modes.find((m) => m.mode === 'notify');
 
 const s = (x: Spread | undefined, digits = 1) =>
   !x || !Number.isFinite(x.median) ? '–' : `${round(x.median, digits)} [${round(x.min, digits)}–${round(x.max, digits)}]`;
 const n = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '–' : String(round(x, digits)));
 
-export function summarize(result: DriverResult, pg: PgBaseline | undefined): Summary {
+export function summarize(result: DriverResult, pg: PgBaseline | undefined, peer?: PeerFigures): Summary {
   const e = result.engine;
   const peakTps = pg?.peakTps ?? NaN;
   const sustained = e?.openLoop.sustained?.transitionsPerSec.median;
@@ -44,13 +56,57 @@ export function summarize(result: DriverResult, pg: PgBaseline | undefined): Sum
     peakTransitionsPerSec: peak, peakRatio: peak === undefined ? undefined : peak / peakTps,
     oneInFlightP50Ms: e?.oneInFlight?.p50Ms.median, oneInFlightP99Ms: e?.oneInFlight?.p99Ms.median,
     peakRssMiB: e?.burst.length ? Math.max(...e.burst.map((b) => b.peakRssMiB)) : undefined,
+    ...peerRatios(e?.peak, bestPeer(peer)),
+  };
+}
+
+function peerRatios(peak: ClosedPoint | undefined, peer: PeerModeFigures | undefined): Pick<Summary, 'peerTransitionsRatio' | 'peerCpuRatio'> {
+  if (!peak || !peer?.peak) return {};
+  const cpu = cpuUsPerTransition(peak);
+  return {
+    peerTransitionsRatio: peak.transitionsPerSec.median / peer.peak.transitionsPerSec.median,
+    peerCpuRatio: cpu === undefined ? undefined : cpu / peer.peak.cpuUsPerTransition.median,
   };
 }
 
 export function summaryLine(x: Summary): string {
   return `SUMMARY ${x.driver}: sustained ${n(x.sustainedTransitionsPerSec)} transitions/s = ${n(x.sustainedRatio, 3)} x PostgreSQL peak `
     + `(${n(x.pgPeakTps)} TPS) [without the p99 limit: ${n(x.sustainedAnyLatencyTransitionsPerSec)} = ${n(x.sustainedAnyLatencyRatio, 3)} x]; closed-loop peak ${n(x.peakTransitionsPerSec)} transitions/s = ${n(x.peakRatio, 3)} x; `
-    + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`;
+    + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`
+    // New fields go last, so that readers of the fields above keep working.
+    + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`;
+}
+
+/**
+ * The peer's figures, one row per configuration, then Baton ÷ peer per driver. The two do not
+ * do the same work per step: see test/bench/README.md before reading a ratio.
+ */
+export function peerTable(peer: PeerFigures, results: DriverResult[], pg: PgBaseline | undefined): string {
+  const concurrencies = peer.modes[0]?.points.map((p) => p.concurrency) ?? [];
+  const header = ['peer configuration', 'one in flight p50 / p99 ms', ...concurrencies.map((c) => `closed c=${c} transitions/s`),
+    'peak transitions/s', 'x PostgreSQL peak', 'CPU µs per transition at peak'];
+  const rows = peer.modes.map((m) => {
+    const one = m.points.find((p) => p.concurrency === 1);
+    return [
+      `${peer.system}, ${m.mode === 'notify' ? 'send + notifyWorker' : 'polling every 0.5 s'}, batch ${m.batchSize}`,
+      one ? `${n(one.p50Ms.median, 1)} / ${n(one.p99Ms.median, 1)}` : '–',
+      ...concurrencies.map((c) => s(m.points.find((p) => p.concurrency === c)?.transitionsPerSec, 0)),
+      m.peak ? `${s(m.peak.transitionsPerSec, 0)} c=${m.peak.concurrency}` : '–',
+      m.peak && pg ? n(m.peak.transitionsPerSec.median / pg.peakTps, 3) : '–',
+      s(m.peak?.cpuUsPerTransition, 0),
+    ];
+  });
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  const best = bestPeer(peer);
+  const ratios = results.filter((r) => r.engine?.peak).map((r) => {
+    const x = peerRatios(r.engine!.peak, best);
+    return `${r.driver}: transitions/s ${n(x.peerTransitionsRatio, 3)}, CPU per transition ${n(x.peerCpuRatio, 2)} `
+      + `(Baton ${n(cpuUsPerTransition(r.engine!.peak))} µs)`;
+  });
+  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...all.slice(1).map(line),
+    `Baton ÷ ${peer.system} (send + notifyWorker), closed-loop peaks: ${ratios.join('; ') || '–'}`].join('\n');
 }
 
 /** One row per figure, one column per driver; spreads as median [min–max] over the repetitions. */

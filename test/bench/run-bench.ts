@@ -4,13 +4,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { REPO_ROOT, requireBuilt, ECHO_WORKER_MAIN, ENGINE_MAIN, MEMORY_HOST_MAIN } from './harness/paths';
+import { REPO_ROOT, requireBuilt, ECHO_WORKER_MAIN, ENGINE_MAIN, MEMORY_HOST_MAIN, PGBOSS_PEER_MAIN } from './harness/paths';
 import { adminDatabaseUrl, Driver } from './harness/services';
 import { BenchOptions, parseOptions, USAGE } from './options';
-import { DriverResult, summarize, summaryLine, table } from './report';
+import { DriverResult, peerTable, summarize, summaryLine, table } from './report';
 import { measureRtt } from './scenarios/broker-rtt';
 import { benchEngine } from './scenarios/engine-bench';
 import { measurePgBaseline, PgBaseline } from './scenarios/pg-baseline';
+import { benchPeer, PEER, PeerFigures } from './scenarios/peer-bench';
 import { waitForQuiet } from './harness/stats';
 
 /*
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     log(USAGE);
     return;
   }
-  requireBuilt(ENGINE_MAIN, ECHO_WORKER_MAIN, MEMORY_HOST_MAIN);
+  requireBuilt(ENGINE_MAIN, ECHO_WORKER_MAIN, MEMORY_HOST_MAIN, PGBOSS_PEER_MAIN);
   const started = performance.now();
   const host = await machine();
   log(`Baton benchmark${o.quick ? ' (quick)' : ''}: ${o.drivers.join(', ')} on ${host.cpus} CPUs, ${host.postgres.split(' on ')[0]}, `
@@ -78,13 +79,27 @@ async function main(): Promise<void> {
     log('[postgres] baseline');
     pg = await measurePgBaseline(o.pg, log);
   }
+  let peer: PeerFigures | undefined;
+  if (!o.skip.has('peer')) {
+    await quiet(o, 'peer');
+    log(`[peer] ${PEER}: the same 3-step chain, in its own process and database`);
+    try {
+      const w = o.engine.windows;
+      peer = await benchPeer({
+        concurrencies: o.engine.concurrencies, warmupMs: w.warmupMs, windowMs: w.windowMs, windows: w.windows, batchSize: o.peerBatchSize,
+      }, log);
+    } catch (error) {
+      log(`[peer] FAILED: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
   const results: DriverResult[] = [];
   for (const driver of o.drivers) results.push(await benchDriver(driver, o));
 
-  const summaries = results.map((r) => summarize(r, pg));
+  const summaries = results.map((r) => summarize(r, pg, peer));
   const seconds = (performance.now() - started) / 1000;
   log('');
   log(table(results, pg));
+  if (peer) log(`\n${peerTable(peer, results, pg)}`);
   log('');
   for (const x of summaries) log(summaryLine(x));
   log(`Definitions: a transition is one step result applied by the engine (baton_step_transitions_total; a 3-step run = 3). `
@@ -97,7 +112,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({
-    at: new Date().toISOString(), seconds, machine: host, options: { ...o, skip: [...o.skip] }, postgres: pg, results, summaries,
+    at: new Date().toISOString(), seconds, machine: host, options: { ...o, skip: [...o.skip] }, postgres: pg, peer, results, summaries,
   }, null, 2));
   log(`Results written to ${file}`);
   if (results.some((r) => r.error)) process.exitCode = 1;

@@ -20,10 +20,7 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/**
- * Every field of Orca's example is in `actual`, with the same JSON type, except where `actual`
- * is null for a field the example filled (a job not yet polled) or `nullable` lists it.
- */
+/** Every field of Orca's example is in `actual`, with the same JSON type (an ISO UTC time counts as its own type). */
 function expectOrcaFields(actual: Record<string, unknown>, example: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(example)) {
     expect({ key, present: key in actual }).toEqual({ key, present: true });
@@ -156,11 +153,9 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       await finalEventOf(event.RequestId);
       await publish(event);
       const launchesOf = () => awx.launches().filter((j) => j.extraVars.email === 'again@example.com');
-      await expectEventually(async () => {
-        // The third copy has been consumed once the DLQ or the log would show it; the run's jobs prove nothing new started.
-        expect((await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body).toHaveLength(1);
-      });
-      await new Promise((r) => setTimeout(r, 500));
+      // Nothing marks the third copy as consumed; give it time to start something, then check it did not.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body).toHaveLength(1);
       expect(launchesOf()).toHaveLength(1);
       expect(eventsOf(event.RequestId).map((e) => e.Status)).toEqual([1, 2]);
       expect(deadLetters.filter((d) => d.body.includes(event.RequestId))).toEqual([]);

@@ -17,6 +17,7 @@ export const REPO_ROOT = findRoot(__dirname);
 export const ENGINE_MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
 export const ECHO_WORKER_MAIN = join(REPO_ROOT, 'dist', 'test', 'bench', 'echo-worker.js');
 export const MEMORY_HOST_MAIN = join(REPO_ROOT, 'dist', 'test', 'bench', 'memory-host.js');
+export const PGBOSS_PEER_MAIN = join(REPO_ROOT, 'dist', 'test', 'bench', 'pgboss-peer.js');
 export const PROFILING_PRELOAD = join(REPO_ROOT, 'dist', 'test', 'bench', 'harness', 'profiling-preload.js');
 
 /** The child processes run the compiled build: say how to get it rather than fail obscurely. */
