@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { loadHandlersConfig } from '../handlers-config';
-import { command } from '../../../test/e2e/handlers/support/job-fixtures';
+import type { StepCommand } from '../../engine/dispatch/step-command';
+import type { HandlerSpec } from '../../registry/entities/step-template.entity';
 import { planHttpCall } from './plan-http-call';
+
+const command = (handler: HandlerSpec, overrides: Partial<StepCommand> = {}): StepCommand => ({
+  flowId: '3f0c2a4e-8d1b-4c6a-9e2f-7a5b3c1d0e9f', orchName: 'orders', stepName: 'createOrder', action: 'DO', attempt: 1,
+  commandId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e', objectType: 'String', payload: { email: 'ops@example.com', size: 2 },
+  payloadEncoding: 'json', outputs: {}, correlationId: 'corr-1', handler, notBefore: new Date('2026-12-01T10:00:00Z'), timeoutSeconds: 300,
+  ...overrides,
+});
 
 describe('planning an http call', () => {
   const config = loadHandlersConfig({
