@@ -1,4 +1,4 @@
-import { interpolate, InterpolationContext, InterpolationError } from './interpolate';
+import { interpolate, interpolateString, InterpolationContext, InterpolationError } from './interpolate';
 
 const ctx: InterpolationContext = {
   payload: { email: 'a@example.com', count: 3, tags: ['x', 'y'], nested: { ok: true, none: null }, items: [{ id: 7 }] },
@@ -14,6 +14,11 @@ describe('interpolate', () => {
   it('keeps the JSON type of a value that is exactly one reference', () => {
     expect(run({ n: '${payload.count}', o: '${payload.nested}', a: '${payload.tags}', z: '${payload.nested.none}' }))
       .toEqual({ n: 3, o: { ok: true, none: null }, a: ['x', 'y'], z: null });
+  });
+
+  it('encodes inserted values, not the template, when asked (an http path)', () => {
+    expect(interpolateString('/users/${payload.email}/tags/${payload.tags}', ctx, encodeURIComponent)).toBe('/users/a%40example.com/tags/%5B%22x%22%2C%22y%22%5D');
+    expect(interpolateString('${payload.count}', ctx, encodeURIComponent)).toBe('3');
   });
 
   it('interpolates into strings, objects as JSON', () => {

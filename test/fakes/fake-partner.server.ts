@@ -30,6 +30,11 @@ export class FakePartnerServer extends FakeHttpServer {
     super(options);
   }
 
+  /** Every token issued so far is refused from now on (a revocation, or the IdP's keys rotated). */
+  revokeTokens(): void {
+    this.tokenExpiry.clear();
+  }
+
   /** Requests to one path (and method), with the headers Baton sent. */
   calls(method: string, path: RegExp): RecordedRequest[] {
     return this.requestsTo(method, path);

@@ -67,7 +67,7 @@ function pick(env: NodeJS.ProcessEnv, key: string): string | undefined {
 function authOf(e: HttpConnectionEnv, prefix: string, problems: string[]): HttpAuth {
   const given = [e.TOKEN ? 'TOKEN' : '', e.USERNAME || e.PASSWORD ? 'USERNAME/PASSWORD' : '', e.TOKEN_URL || e.CLIENT_ID || e.CLIENT_SECRET ? 'TOKEN_URL/CLIENT_ID/CLIENT_SECRET' : '']
     .filter(Boolean);
-  if (given.length > 1) problems.push(`${prefix}: set only one of ${given.map((g) => `${prefix}${g}`).join(', ')}`);
+  if (given.length > 1) problems.push(`${prefix.slice(0, -1)}: set one kind of credentials, not ${given.map((g) => `${prefix}${g}`).join(' and ')}`);
   if (e.TOKEN) return { scheme: 'bearer', token: e.TOKEN };
   if (e.USERNAME || e.PASSWORD) {
     if (!e.USERNAME || !e.PASSWORD) problems.push(`${prefix}USERNAME and ${prefix}PASSWORD must be set together`);
@@ -109,13 +109,15 @@ function loadOne(name: string, env: NodeJS.ProcessEnv, problems: string[]): Http
 /** Reads HTTP_CONNECTIONS and each connection's variables; problems are appended, never values. */
 export function loadHttpConnections(env: NodeJS.ProcessEnv, problems: string[]): Map<string, HttpConnectionConfig> {
   const out = new Map<string, HttpConnectionConfig>();
+  const seen = new Set<string>();
   for (const rawName of (pick(env, 'HTTP_CONNECTIONS') ?? '').split(',').map((n) => n.trim()).filter(Boolean)) {
     const name = rawName.toLowerCase();
     if (!NAME.test(rawName)) problems.push(`HTTP_CONNECTIONS: "${rawName}" is not a connection name (letters, digits, _)`);
-    else if (out.has(name)) problems.push(`HTTP_CONNECTIONS: connection "${rawName}" is defined twice`);
+    else if (seen.has(name)) problems.push(`HTTP_CONNECTIONS: connection "${rawName}" is defined twice`);
     else if (!pick(env, `HTTP_${rawName.toUpperCase()}_BASE_URL`)) {
       problems.push(`HTTP_${rawName.toUpperCase()}_BASE_URL must be set (connection "${rawName}" is listed in HTTP_CONNECTIONS)`);
     } else {
+      seen.add(name);
       const c = loadOne(name, env, problems);
       if (c) out.set(name, c);
     }

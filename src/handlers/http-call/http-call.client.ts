@@ -57,7 +57,15 @@ export class HttpCallClient {
     return redact(text, [...this.secrets, ...(this.tokens?.recentTokens() ?? [])]);
   }
 
+  /** Sends a call; any response is returned, only transport failures throw (HandlerHttpError). */
   async send(call: CallRequest): Promise<CallResponse> {
+    const res = await this.sendOnce(call);
+    // A token the partner no longer accepts (revoked, clock skew): one more try with a fresh one.
+    if (res.status === 401 && res.tokenUsed) return this.sendOnce(call);
+    return res;
+  }
+
+  private async sendOnce(call: CallRequest): Promise<CallResponse & { tokenUsed?: boolean }> {
     const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...call.headers };
     let body: string | undefined;
     if (call.body !== undefined) {
@@ -77,7 +85,8 @@ export class HttpCallClient {
       });
       if (res.statusCode === 401 && token) this.tokens!.invalidate(token);
       const read = await this.readCapped(res.body);
-      return { status: res.statusCode, headers: res.headers, body: read.text === null ? null : parse(read.text), bodyTruncated: read.truncated };
+      return { status: res.statusCode, headers: res.headers, body: read.text === null ? null : parse(read.text), bodyTruncated: read.truncated,
+        tokenUsed: token !== undefined };
     } catch (e) {
       const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));

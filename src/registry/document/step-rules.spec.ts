@@ -1,4 +1,4 @@
-import { checkStepRules, UNDO_TRUE_NEEDS_WORKER, WORKER_UNDO_NEEDS_WORKER } from './step-rules';
+import { checkStepRules, HTTP_UNDO_MATCHES_HTTP_STEP, UNDO_TRUE_NEEDS_WORKER, WORKER_UNDO_NEEDS_WORKER } from './step-rules';
 
 describe('checkStepRules', () => {
   it('reports each repeat of a step name, trimmed, at the repeat', () => {
@@ -28,6 +28,22 @@ describe('checkStepRules', () => {
       { path: ['steps', 0, 'undo'], message: UNDO_TRUE_NEEDS_WORKER },
       { path: ['steps', 1, 'undo'], message: WORKER_UNDO_NEEDS_WORKER },
       { path: ['steps', 2, 'undo'], message: WORKER_UNDO_NEEDS_WORKER },
+    ]);
+  });
+
+  it('undoes an http step with an http call only, and gives an http undo only to an http step', () => {
+    const http = { type: 'http', connection: 'erp', path: '/orders' };
+    const steps = [
+      { name: 'a', handler: http, undo: { type: 'awx', jobTemplateId: 1 } },
+      { name: 'b', handler: { type: 'oo' }, undo: http },
+      { name: 'c', handler: http, undo: http },
+      { name: 'd', handler: http, undo: true },
+      { name: 'e', handler: http, undo: false },
+    ];
+    expect(checkStepRules({ steps }, 'initiator')).toEqual([
+      { path: ['steps', 0, 'undo'], message: HTTP_UNDO_MATCHES_HTTP_STEP },
+      { path: ['steps', 1, 'undo'], message: HTTP_UNDO_MATCHES_HTTP_STEP },
+      { path: ['steps', 3, 'undo'], message: UNDO_TRUE_NEEDS_WORKER },
     ]);
   });
 

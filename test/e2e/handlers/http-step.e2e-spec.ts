@@ -174,6 +174,18 @@ describe('the built-in http step against a partner API', () => {
     partner.tokenLifetimeSeconds = 3600;
   });
 
+  it('fetches a new OAuth2 token when the partner refuses the cached one, and repeats the call once', async () => {
+    await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
+    const before = partner.tokensIssued.length;
+    partner.revokeTokens();
+    const run = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
+    expect(partner.tokensIssued.length - before).toBe(1);
+    const calls = partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === `${run.flowId}:createOrder:DO`);
+    expect(calls).toHaveLength(2);
+    const [job] = await jobsOf(t, run.flowId);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', launchAttempts: 1 });
+  });
+
   it('keeps every credential, fetched tokens included, out of errors, rows, responses and logs', async () => {
     await registerTemplate(t, 'httpLeaky', [{ seq: 1, name: 'leak', handler: { type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {} } }]);
     await registerTemplate(t, 'httpLeakyCrm', [{ seq: 1, name: 'leak', handler: { type: 'http', connection: 'crm', method: 'POST', path: '/orders', body: {} } }]);

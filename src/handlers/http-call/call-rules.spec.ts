@@ -1,0 +1,39 @@
+import { headerProblem, headerValueProblem, pathProblem } from './call-rules';
+
+describe('what an http step may ask for', () => {
+  it.each([
+    '/orders', '/orders/${payload.id}/lines', '/a-b_c.d/~x', '/orders/%20x', '/',
+  ])('accepts the path %s', (path) => expect(pathProblem(path)).toBeUndefined());
+
+  it.each([
+    ['https://evil.example.com/x', /absolute URL/],
+    ['HTTP://evil/x', /absolute URL/],
+    ['javascript:alert(1)', /absolute URL/],
+    ['//evil.example.com/x', /must not start with \/\//],
+    ['orders', /must start with \//],
+    ['/a/../b', /\. or \.\. segments/],
+    ['/a/./b', /\. or \.\. segments/],
+    ['/a/%2e%2E/b', /\. or \.\. segments/],
+    ['/a/..', /\. or \.\. segments/],
+    ['/a/%2F%2Fevil', /encoded \//],
+    ['/a\\b', /backslashes/],
+    ['/a%5c..', /backslashes/],
+    ['/a b', /whitespace/],
+    ['/a%0d%0aHost: evil', /control characters/],
+    ['/a?b=1', /give query parameters in `query`/],
+    ['/a#frag', /\? or #/],
+  ])('refuses the path %s', (path, reason) => expect(pathProblem(path)).toMatch(reason));
+
+  it.each(['Authorization', 'proxy-authorization', 'Host', 'Cookie', 'X-Forwarded-For', 'X-Correlation-ID', 'Idempotency-Key',
+    'traceparent', 'Content-Length', 'Transfer-Encoding', 'X-HTTP-Method-Override'])('refuses the header %s', (name) => {
+    expect(headerProblem(name)).toMatch(/cannot be set by a template/);
+  });
+
+  it('accepts ordinary headers and refuses malformed names and values', () => {
+    expect(headerProblem('X-Tenant')).toBeUndefined();
+    expect(headerProblem('Accept-Language')).toBeUndefined();
+    expect(headerProblem('Bad Name')).toMatch(/not a valid header name/);
+    expect(headerValueProblem('a\r\nHost: evil')).toMatch(/CR, LF or NUL/);
+    expect(headerValueProblem('fine')).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { loadHandlersConfig } from '../handlers-config';
+
+describe('http connections from the environment', () => {
+  const load = (env: Record<string, string>) => loadHandlersConfig(env);
+
+  it('reads each listed connection with its auth, and lists every secret for redaction', () => {
+    const config = load({
+      HTTP_CONNECTIONS: 'erp, CRM,idp,open',
+      HTTP_ERP_BASE_URL: 'https://erp.example.com/api/', HTTP_ERP_TOKEN: 'erp-token-1234',
+      HTTP_CRM_BASE_URL: 'https://crm.example.com', HTTP_CRM_USERNAME: 'baton', HTTP_CRM_PASSWORD: 'crm-password',
+      HTTP_IDP_BASE_URL: 'https://api.example.com', HTTP_IDP_TOKEN_URL: 'https://login.example.com/token',
+      HTTP_IDP_CLIENT_ID: 'client', HTTP_IDP_CLIENT_SECRET: 'client-secret', HTTP_IDP_SCOPE: 'orders.write', HTTP_IDP_TIMEOUT_MS: '5000',
+      HTTP_OPEN_BASE_URL: 'http://127.0.0.1:9000',
+    });
+    expect(config.httpConnectionNames()).toEqual(['erp', 'crm', 'idp', 'open']);
+    expect(config.httpConnection('ERP')).toMatchObject({ baseUrl: 'https://erp.example.com/api', auth: { scheme: 'bearer' }, timeoutMs: 30_000 });
+    expect(config.httpConnection('crm')?.auth).toEqual({ scheme: 'basic', username: 'baton', password: 'crm-password' });
+    expect(config.httpConnection('idp')).toMatchObject({ timeoutMs: 5000, auth: { scheme: 'oauth2', clientId: 'client', scope: 'orders.write' } });
+    expect(config.httpConnection('open')?.auth).toEqual({ scheme: 'none' });
+    expect(config.secrets()).toEqual(expect.arrayContaining([
+      'erp-token-1234', 'crm-password', Buffer.from('baton:crm-password').toString('base64'), 'client-secret',
+      Buffer.from('client:client-secret').toString('base64'),
+    ]));
+    expect(JSON.stringify(config)).not.toMatch(/secret|password|token-1234/);
+  });
+
+  it('names every bad variable, never its value', () => {
+    const attempt = () => load({
+      HTTP_CONNECTIONS: 'erp,crm,idp,bad-name,missing,erp',
+      HTTP_ERP_BASE_URL: 'https://user:hunter2@erp.example.com', HTTP_ERP_TOKEN: 't',
+      HTTP_CRM_BASE_URL: 'ftp://crm', HTTP_CRM_USERNAME: 'only-user',
+      HTTP_IDP_BASE_URL: 'https://api.example.com', HTTP_IDP_CLIENT_ID: 'client', HTTP_IDP_TOKEN: 'x',
+    });
+    expect(attempt).toThrow(/HTTP_ERP_BASE_URL must not contain credentials/);
+    expect(attempt).toThrow(/HTTP_CRM_BASE_URL must be an http\(s\) URL/);
+    expect(attempt).toThrow(/HTTP_CRM_USERNAME and HTTP_CRM_PASSWORD must be set together/);
+    expect(attempt).toThrow(/HTTP_IDP: set one kind of credentials, not HTTP_IDP_TOKEN and HTTP_IDP_TOKEN_URL\/CLIENT_ID\/CLIENT_SECRET/);
+    expect(attempt).toThrow(/"bad-name" is not a connection name/);
+    expect(attempt).toThrow(/HTTP_MISSING_BASE_URL must be set/);
+    expect(attempt).toThrow(/connection "erp" is defined twice/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it('wants the job lease to outlast a call', () => {
+    expect(() => load({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp', HTTP_ERP_TIMEOUT_MS: '200000' }))
+      .toThrow(/HANDLER_LEASE_MS \(120000\) must exceed the connect \+ request timeout of http connection "erp"/);
+  });
+});
