@@ -3,7 +3,7 @@ import { layoutStatusChart, throughputPerMinute } from '../lib/status-chart';
 import { localTime, utcTime } from '../lib/time';
 import { Empty } from '../components/notice';
 
-const W = 720;
+const W = 1200;
 const H = 160;
 
 export function StatusChart({ stats }: { stats: RunStats }) {

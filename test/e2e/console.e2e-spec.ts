@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execute, waitForRun } from '../helpers/runs';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+// A stand-in build, so this suite needs no `npm run build` (test/browser drives the real one).
+function fakeConsoleBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-console-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Baton console</title><div id="app"></div>');
+  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'export {};');
+  return dir;
+}
+
+describe('the console at /ui, and the API it reads (run filters, run stats)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEFINITIONS_DIR: join(__dirname, '../../definitions'), DEMO_WORKER: 'true', CONSOLE_DIR: fakeConsoleBuild() });
+  });
+  afterAll(() => t.close());
+
+  it('answers every page under /ui with the app, so deep links load, with a strict CSP and no caching of the page', async () => {
+    for (const path of ['/ui', '/ui/', '/ui/runs/3f7a1f4e-0000-4000-8000-000000000000', '/ui/templates/demoOrder', '/ui/audit?outcome=REJECTED']) {
+      const res = await t.http.get(path).expect(200);
+      expect(res.text).toContain('<title>Baton console</title>');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['cache-control']).toBe('no-cache');
+    }
+  });
+
+  it('serves hashed assets for good, and a missing asset as a 404 rather than the app', async () => {
+    const asset = await t.http.get('/ui/assets/index-abc123.js').expect(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    const missing = await t.http.get('/ui/assets/index-gone.js').expect(404);
+    expect(missing.text).not.toContain('Baton console');
+    await t.http.get('/ui/assets/../../package.json').expect(404);
+  });
+
+  it('leaves other methods to the API (no page for POST /ui)', async () => {
+    const res = await t.http.post('/ui/runs').send({});
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBeDefined();
+  });
+
+  it('filters runs by correlation id and by idempotency key, and refuses NUL and oversized values', async () => {
+    const a = await execute(t, 'demoOrder', { orderId: 1 }, { 'X-Correlation-ID': 'console-corr-a', 'Idempotency-Key': 'console-key-a' }).expect(202);
+    const b = await execute(t, 'demoOrder', { orderId: 2 }, { 'X-Correlation-ID': 'console-corr-b', 'Idempotency-Key': 'console-key-b' }).expect(202);
+    await Promise.all([waitForRun(t, a.body.flowId), waitForRun(t, b.body.flowId)]);
+    const byCorrelation = await t.http.get('/api/orchestration/runs?correlationId=console-corr-b').expect(200);
+    expect(byCorrelation.body.items.map((r: { flowId: string }) => r.flowId)).toEqual([b.body.flowId]);
+    const byKey = await t.http.get('/api/orchestration/runs?idempotencyKey=console-key-a').expect(200);
+    expect(byKey.body.items.map((r: { flowId: string }) => r.flowId)).toEqual([a.body.flowId]);
+    expect(byKey.body.total).toBe(1);
+    await t.http.get('/api/orchestration/runs?correlationId=x%00y').expect(400);
+    await t.http.get(`/api/orchestration/runs?idempotencyKey=${'k'.repeat(256)}`).expect(400);
+  });
+
+  it('counts runs created per bucket by status and runs finished per bucket', async () => {
+    const failed = await execute(t, 'demoOrder', { failAt: 'shipOrder' }).expect(202);
+    await waitForRun(t, failed.body.flowId, 'FAILED');
+    const res = await t.http.get('/api/orchestration/stats/runs?minutes=10&buckets=5').expect(200);
+    expect(res.body.bucketSeconds).toBe(120);
+    expect(res.body.buckets).toHaveLength(5);
+    const list = await t.http.get('/api/orchestration/runs?pageSize=200').expect(200);
+    const expected: Record<string, number> = {};
+    for (const r of list.body.items as { status: string }[]) expected[r.status] = (expected[r.status] ?? 0) + 1;
+    expect(res.body.totals).toEqual(expected);
+    expect(res.body.totals.FAILED).toBeGreaterThanOrEqual(1);
+    const finished = res.body.buckets.reduce((n: number, b: { finished: number }) => n + b.finished, 0);
+    expect(finished).toBe(list.body.items.filter((r: { finishedAt: string | null }) => r.finishedAt).length);
+    // The newest bucket holds what just happened.
+    expect(Object.keys(res.body.buckets[4].created)).toContain('FAILED');
+  });
+
+  it('bounds the stats window', async () => {
+    await t.http.get('/api/orchestration/stats/runs?minutes=1').expect(400);
+    await t.http.get('/api/orchestration/stats/runs?minutes=20000').expect(400);
+    await t.http.get('/api/orchestration/stats/runs?buckets=0').expect(400);
+    await t.http.get('/api/orchestration/stats/runs?buckets=abc').expect(400);
+  });
+});
+
+describe('the console without a build', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CONSOLE_DIR: join(tmpdir(), 'baton-no-console-build') });
+  });
+  afterAll(() => t.close());
+
+  it('says how to build it instead of failing', async () => {
+    const res = await t.http.get('/ui/runs').expect(503);
+    expect(res.text).toContain('npm run build');
+  });
+});
