@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RegistryModule } from './registry/registry.module';
+import { WorkersModule } from './workers/workers.module';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { RegistryModule } from './registry/registry.module';
     EngineModule,
     HealingModule,
     HealthModule,
+    WorkersModule,
   ],
 })
 export class AppModule {}

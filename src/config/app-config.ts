@@ -76,6 +76,10 @@ export class AppConfig {
   @IsString() COMMAND_TOPIC_PREFIX: string = 'orchestrator.commands.';
   @IsString() CONSUMER_GROUP: string = 'baton-engine';
 
+  /** How long an HTTP worker holds a polled command before it goes to another poller (heartbeats renew it). */
+  @IsInt() @Min(1000) @Max(3_600_000)
+  WORKER_LEASE_MS: number = 60_000;
+
   @IsString()
   DEFINITIONS_DIR: string = './definitions';
 

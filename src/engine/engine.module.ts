@@ -17,6 +17,7 @@ import { RunRepository } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunsController } from './runs.controller';
+import { StepHeartbeats } from './step-heartbeats.service';
 import { TemplatePlans } from './template-plans';
 import { WorkerDirectory } from './worker-directory';
 
@@ -26,7 +27,7 @@ import { WorkerDirectory } from './worker-directory';
   controllers: [RunsController],
   providers: [
     RunExecutor, RunTransitions, RunRepository, RunStateCache, CurrentTemplates, RunQueryService, TemplatePlans, WorkerDirectory,
-    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
+    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker, StepHeartbeats,
     { provide: StepResultSink, useExisting: RunExecutor },
     {
       provide: StepDispatchers,
@@ -34,6 +35,6 @@ import { WorkerDirectory } from './worker-directory';
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
-  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, StepHeartbeats],
 })
 export class EngineModule {}

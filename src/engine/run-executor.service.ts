@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
+import { attemptStatusOf } from './core/attempt-status';
 import { findInFlight } from './core/in-flight';
 import { canRetryUndos } from './core/retry-undos';
 import { CurrentTemplates } from './current-templates';
@@ -105,8 +106,7 @@ export class RunExecutor extends StepResultSink {
       if (inbox && (await this.runs.seenInbox(inbox))) return 'duplicate';
       const attempt = findInFlight(run.attempts, result);
       if (!attempt) return 'not-in-flight';
-      changes.complete(run, attempt, { status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED',
-        output: result.output, error: result.error ?? null });
+      changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null });
       if (inbox) changes.insert(InboxMessageEntity, inbox);
       await this.transitions.advance(run, changes);
       return 'applied';

@@ -14,5 +14,9 @@ export function isTerminal(status: RunStatus): boolean {
 
 export type StepAction = 'DO' | 'UNDO';
 
-/** DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer. */
-export type StepRunStatus = 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+/**
+ * DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer;
+ * FAILED_FINAL: the worker said retrying cannot help, so no retry follows whatever the policy.
+ */
+export const STEP_RUN_STATUSES = ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'FAILED_FINAL', 'TIMED_OUT'] as const;
+export type StepRunStatus = (typeof STEP_RUN_STATUSES)[number];

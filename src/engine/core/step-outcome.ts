@@ -12,6 +12,7 @@ export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome 
   switch (latest.status) {
     case 'DISPATCHED': return 'in-flight';
     case 'SUCCEEDED': return 'succeeded';
+    case 'FAILED_FINAL': return 'failed';
     default: return latest.attempt < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
   }
 }

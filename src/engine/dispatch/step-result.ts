@@ -11,6 +11,8 @@ export interface StepResult {
   commandId?: string;
   output?: unknown;
   error?: string;
+  /** On FAILED: skip the step's remaining retries. */
+  nonRetryable?: boolean;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | 'not-in-flight';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
-import { RUN_STATUSES } from '../core/run-status';
+import { RUN_STATUSES, STEP_RUN_STATUSES } from '../core/run-status';
 
 export class ExecuteResponseDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
@@ -50,7 +50,7 @@ export class StepAttemptDto {
   @ApiProperty({ enum: ['DO', 'UNDO'] }) action!: string;
   @ApiProperty() attempt!: number;
   @ApiProperty({ format: 'uuid' }) commandId!: string;
-  @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT'] }) status!: string;
+  @ApiProperty({ enum: STEP_RUN_STATUSES }) status!: string;
   @ApiProperty() handlerType!: string;
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
   @ApiProperty({ nullable: true, description: 'What the step returned' }) output!: unknown;
@@ -58,6 +58,7 @@ export class StepAttemptDto {
   @ApiProperty() dispatchedAt!: Date;
   @ApiProperty() deadlineAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'When the worker last sent a heartbeat for this attempt' }) lastHeartbeatAt!: Date | null;
 }
 
 export class RunEventDto {
