@@ -8,18 +8,21 @@ export interface ContractSetup {
   /** Settings for the app (DATABASE_URL, MESSAGING_DRIVER ...), beside the contract's own. */
   env: Record<string, string>;
   transport: TransportChoice;
+  cleanup?: () => Promise<void>;
 }
 
 /** What every transport must do for the SDK, from registration to a drain. */
-export function workerSdkContract(name: string, setup: () => ContractSetup): void {
+export function workerSdkContract(name: string, setup: () => Promise<ContractSetup>): void {
   describe(`worker SDK contract: ${name}`, () => {
     let t: TestApp;
     let url: string;
+    let suite: ContractSetup;
     const workers: Worker[] = [];
 
     beforeAll(async () => {
+      suite = await setup();
       // A fast healer, so that the heartbeat case can prove a 2 s timeout would have fired.
-      t = await startTestApp({ HEALER_INTERVAL_MS: '250', WORKER_LEASE_MS: '1500', ...setup().env });
+      t = await startTestApp({ HEALER_INTERVAL_MS: '250', WORKER_LEASE_MS: '1500', ...suite.env });
       await t.app.listen(0, '127.0.0.1');
       url = await t.app.getUrl();
     }, 120_000); // PGlite's initdb takes seconds, and far longer on a busy machine
@@ -30,6 +33,7 @@ export function workerSdkContract(name: string, setup: () => ContractSetup): voi
 
     afterAll(async () => {
       await t?.close();
+      await suite?.cleanup?.();
     });
 
     /** A template of its own per test, owned by an initiator; its steps go to a service of its own. */
@@ -41,7 +45,7 @@ export function workerSdkContract(name: string, setup: () => ContractSetup): voi
     }
 
     function worker(service: string, extra: Partial<WorkerOptions> = {}): Worker {
-      const w = createWorker({ service, baton: { url }, transport: setup().transport, handleSignals: false, ...extra });
+      const w = createWorker({ service, baton: { url }, transport: suite.transport, handleSignals: false, ...extra });
       workers.push(w);
       return w;
     }

@@ -3,14 +3,14 @@ export const DEFAULT_COMMAND_TOPIC_PREFIX = 'orchestrator.commands.';
 export const DEFAULT_REPLY_TOPIC = 'orchestrator.reply';
 
 export interface BrokerNames {
-  /** Default `orchestrator.commands.<service>`. */
-  commandTopic?: string;
-  /** Default `orchestrator.reply`. */
+  /** Baton's COMMAND_TOPIC_PREFIX: commands come on prefix + service. Default `orchestrator.commands.`. */
+  commandTopicPrefix?: string;
+  /** Baton's TOPIC_REPLY. Default `orchestrator.reply`. */
   replyTopic?: string;
 }
 
 export function commandTopicOf(service: string, names: BrokerNames): string {
-  return names.commandTopic ?? `${DEFAULT_COMMAND_TOPIC_PREFIX}${service}`;
+  return `${names.commandTopicPrefix ?? DEFAULT_COMMAND_TOPIC_PREFIX}${service}`;
 }
 
 /** Loads an optional peer dependency, with an install hint when it is missing. */

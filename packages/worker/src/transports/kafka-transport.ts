@@ -1,4 +1,5 @@
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { parseCommand, type WireReply } from '../wire';
@@ -10,7 +11,11 @@ export interface KafkaTransportOptions extends BrokerNames {
   clientId?: string;
   /** Default: the service name, so a service's instances share its commands. */
   groupId?: string;
+  /** Partitions of the command topic when the SDK creates it (Baton's KAFKA_PARTITIONS). Default 3. */
+  partitions?: number;
 }
+
+const CREATE_ATTEMPTS = 6;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
@@ -23,6 +28,7 @@ export class KafkaTransport implements Transport {
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly topic: string;
+  private running = false;
 
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
     const { Kafka: KafkaClient, logLevel } = loadPeer<typeof import('kafkajs')>('kafkajs');
@@ -32,6 +38,7 @@ export class KafkaTransport implements Transport {
   }
 
   async prepare(): Promise<void> {
+    await this.createCommandTopic();
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
@@ -40,6 +47,7 @@ export class KafkaTransport implements Transport {
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
+    this.running = true;
     await this.consumer!.run({
       partitionsConsumedConcurrently: slots.size,
       eachMessage: (payload) => this.deliver(payload, receive),
@@ -47,12 +55,32 @@ export class KafkaTransport implements Transport {
   }
 
   async pause(): Promise<void> {
-    this.consumer?.pause([{ topic: this.topic }]);
+    if (this.running) this.consumer?.pause([{ topic: this.topic }]);
   }
 
   async close(): Promise<void> {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+  }
+
+  // The broker may not auto-create topics, and one it did create would have the wrong partition count.
+  // Right after creation its metadata can lag ("does not host this topic-partition"): try again.
+  private async createCommandTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.options.partitions ?? 3 }], waitForLeaders: true });
+          return;
+        } catch (e) {
+          if (!(e as { retriable?: boolean }).retriable || attempt >= CREATE_ATTEMPTS) throw e;
+          await sleep(250 * attempt);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   // Resolves (and so lets kafkajs commit) only once the delivery settled; a failed reply throws, and
