@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorker, NonRetryableError, type TransportChoice, type Worker, type WorkerOptions } from '@baton/worker';
+import { DataSource } from 'typeorm';
+import type { OutgoingMessage } from '../../src/messaging/message';
+import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { expectEventually } from './expect-eventually';
 import { execute, waitForRun } from './runs';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -10,6 +14,8 @@ export interface ContractSetup {
   transport: TransportChoice;
   cleanup?: () => Promise<void>;
 }
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** What every transport must do for the SDK, from registration to a drain. */
 export function workerSdkContract(name: string, setup: () => Promise<ContractSetup>): void {
@@ -75,7 +81,24 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       expect(undone).toEqual(['createClient', 'createRealm']);
     });
 
-    it('runs the handler once when a command is delivered twice (replays the recorded result)', async () => {
+    it('runs the handler once when a command is delivered twice: the copy gets the recorded result', async () => {
+      const { orchName, service } = await template([{ seq: 1, name: 'once', objectType: 'String' }]);
+      const commands: unknown[] = [];
+      const replays: string[] = [];
+      const w = worker(service, { logger: { ...quiet, info: (f, m) => m.startsWith('already done') && replays.push(String(f.flowId)) } });
+      w.step(orchName, 'once', { objectType: 'String', do: (cmd) => { commands.push(cmd); return { n: commands.length }; } });
+      await w.start();
+      const { flowId } = (await execute(t, orchName).expect(202)).body;
+      await waitForRun(t, flowId, 'COMPLETED');
+      // The broker delivers the very same command again, as after a lost acknowledgement.
+      const [sent]: OutgoingMessage[] = await t.get(DataSource).query(
+        `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [flowId, `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
+      await t.get(MessagePublisher).publish([sent]);
+      await expectEventually(() => expect(replays).toEqual([flowId]));
+      expect(commands).toHaveLength(1);
+    });
+
+    it('runs the handler once when a command is handed out again while its handler still runs', async () => {
       const { orchName, service } = await template([{ seq: 1, name: 'once', objectType: 'String' }]);
       let calls = 0;
       const w = worker(service, { concurrency: 4 });
