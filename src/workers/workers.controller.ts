@@ -9,6 +9,8 @@ import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { stepReplySchema } from '../engine/messages/step-reply.schema';
 import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto } from './dto/worker-http.dto';
+import { PresenceDto, PresenceParamDto, ServicePresenceDto } from './dto/presence.dto';
+import { WorkerPresence } from './worker-presence.service';
 import { WorkerReplies } from './worker-replies.service';
 
 /**
@@ -18,7 +20,33 @@ import { WorkerReplies } from './worker-replies.service';
 @ApiTags('workers')
 @Controller('api/workers/:service')
 export class WorkersController {
-  constructor(private readonly replies: WorkerReplies) {}
+  constructor(private readonly replies: WorkerReplies, private readonly presence: WorkerPresence) {}
+
+  @Post('presence')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'A worker instance is alive and handles these steps (the SDK sends it every few seconds)' })
+  @ApiNoContentResponse()
+  beat(@Param() { service }: ServiceParamDto, @Body() body: PresenceDto): Promise<void> {
+    return this.presence.beat(service, body);
+  }
+
+  @Delete('presence/:instanceId')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'A worker instance stopped' })
+  @ApiNoContentResponse()
+  leave(@Param() { service, instanceId }: PresenceParamDto): Promise<void> {
+    return this.presence.leave(service, instanceId);
+  }
+
+  @Get('instances')
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: "The service's live instances (count, last seen, SDK version, host), overall and per step" })
+  @ApiOkResponse({ type: ServicePresenceDto })
+  instances(@Param() { service }: ServiceParamDto): Promise<ServicePresenceDto> {
+    return this.presence.of(service);
+  }
 
   @Get('commands')
   @Roles('service')

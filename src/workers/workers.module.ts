@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module';
 import { HttpWorkerHub } from './http-worker-hub.service';
+import { WorkerPresence } from './worker-presence.service';
 import { WorkerReplies } from './worker-replies.service';
 import { WorkersController } from './workers.controller';
 
@@ -8,6 +9,6 @@ import { WorkersController } from './workers.controller';
 @Module({
   imports: [EngineModule],
   controllers: [WorkersController],
-  providers: [HttpWorkerHub, WorkerReplies],
+  providers: [HttpWorkerHub, WorkerReplies, WorkerPresence],
 })
 export class WorkersModule {}

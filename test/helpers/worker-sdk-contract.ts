@@ -28,7 +28,9 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
     beforeAll(async () => {
       suite = await setup();
       // A fast healer, so that the heartbeat case can prove a 2 s timeout would have fired.
-      t = await startTestApp({ HEALER_INTERVAL_MS: '250', WORKER_LEASE_MS: '1500', ...suite.env });
+      t = await startTestApp({
+        HEALER_INTERVAL_MS: '250', WORKER_LEASE_MS: '1500', READINESS: 'live', WORKER_PRESENCE_TTL_SECONDS: '2', ...suite.env,
+      });
       await t.app.listen(0, '127.0.0.1');
       url = await t.app.getUrl();
     }, 120_000); // PGlite's initdb takes seconds, and far longer on a busy machine
@@ -51,7 +53,7 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
     }
 
     function worker(service: string, extra: Partial<WorkerOptions> = {}): Worker {
-      const w = createWorker({ service, baton: { url }, transport: suite.transport, handleSignals: false, ...extra });
+      const w = createWorker({ service, baton: { url }, transport: suite.transport, handleSignals: false, presenceMs: 500, ...extra });
       workers.push(w);
       return w;
     }
@@ -156,6 +158,27 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       const run = (await t.http.get(`/api/orchestration/runs/${flowId}`)).body;
       expect(run.steps[0].status).toBe('TIMED_OUT');
     }, 30_000);
+
+    it('with READINESS=live, makes the template PENDING when its last live worker stops, and READY when one starts', async () => {
+      const { orchName, service } = await template([{ seq: 1, name: 'live', objectType: 'String' }]);
+      const status = async () => (await t.http.get(`/api/orchestration/templates/${orchName}`)).body.status;
+      const define = (w: Worker) => w.step(orchName, 'live', { objectType: 'String', do: () => ({ ok: true }) });
+      const first = define(worker(service));
+      await first.start();
+      expect(await status()).toBe('READY');
+      const presence = (await t.http.get(`/api/workers/${service}/instances`).expect(200)).body;
+      expect(presence.instances).toEqual([expect.objectContaining({ sdkVersion: expect.any(String), host: expect.any(String) })]);
+      expect(presence.steps).toEqual([expect.objectContaining({ orchName, stepName: 'live', liveInstances: 1 })]);
+      await first.stop();
+      await expectEventually(async () => expect(await status()).toBe('PENDING'), { timeoutMs: 10_000 });
+      // New runs park rather than time out while nobody is there...
+      const { flowId } = (await execute(t, orchName).expect(202)).body;
+      expect((await t.http.get(`/api/orchestration/runs/${flowId}`)).body.status).toBe('WAITING_FOR_WORKERS');
+      // ...and run once a worker is back.
+      await define(worker(service)).start();
+      await expectEventually(async () => expect(await status()).toBe('READY'), { timeoutMs: 10_000 });
+      await waitForRun(t, flowId, 'COMPLETED', 15_000);
+    });
 
     it('drains on stop(): the handler in flight finishes and its reply is applied', async () => {
       const { orchName, service } = await template([{ seq: 1, name: 'slow', objectType: 'String' }]);

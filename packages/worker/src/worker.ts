@@ -2,6 +2,7 @@ import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
 import { handleDelivery, type StepFn } from './handle-delivery';
 import { stderrLogger, type WorkerLogger } from './logger';
+import { Presence } from './presence';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { createTransport, type TransportChoice } from './transports/create-transport';
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   store?: ResultStore;
   /** Send a heartbeat this often while a handler runs. Default 0: only when the handler calls `cmd.heartbeat()`. */
   autoHeartbeatMs?: number;
+  /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */
+  presenceMs?: number;
   /** Stop (drain) on SIGTERM and SIGINT. Default true. */
   handleSignals?: boolean;
   logger?: WorkerLogger;
@@ -43,6 +46,7 @@ export class Worker {
   private readonly client: BatonClient;
   private readonly inFlightKeys = new Map<string, Promise<void>>();
   private transport?: Transport;
+  private presence?: Presence;
   private stopping?: Promise<void>;
   private readonly onSignal = () => void this.stop();
 
@@ -66,6 +70,10 @@ export class Worker {
     if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
     this.transport = createTransport(this.options.transport ?? 'http', this.client, this.logger);
     await this.transport.prepare?.();
+    // Alive before registered: with READINESS=live the registration can then make the template READY at once.
+    const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
+    this.presence = new Presence(this.client, steps, this.logger, this.options.presenceMs ?? 5000);
+    await this.presence.start();
     await this.register();
     await this.transport.start((d) => this.receive(d), this.slots);
     if (this.options.handleSignals ?? true) {
@@ -90,6 +98,7 @@ export class Worker {
     process.off('SIGTERM', this.onSignal);
     process.off('SIGINT', this.onSignal);
     if (!this.transport) return;
+    await this.presence?.stop();
     await this.transport.pause();
     await this.slots.whenIdle();
     await this.transport.close();
