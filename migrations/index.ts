@@ -3,10 +3,13 @@ import { JobExecution1795400011057 } from './1795400011057-JobExecution';
 import { Identity1796150952351 } from './1796150952351-Identity';
 import { AuditDocumentHash1796151020016 } from './1796151020016-AuditDocumentHash';
 import { OperatorActions1796151022638 } from './1796151022638-OperatorActions';
+import { StepHeartbeat1796151078875 } from './1796151078875-StepHeartbeat';
 import { OutboxLeaseOwner1796151433392 } from './1796151433392-OutboxLeaseOwner';
+import { WorkerInstance1796153376666 } from './1796153376666-WorkerInstance';
 
 // Every migration, in order. TypeORM runs the ones the database has not seen yet.
 export const MIGRATIONS: Function[] = [
   Initial1795399014525, JobExecution1795400011057, Identity1796150952351, AuditDocumentHash1796151020016,
-  OperatorActions1796151022638, OutboxLeaseOwner1796151433392,
+  OperatorActions1796151022638, StepHeartbeat1796151078875, OutboxLeaseOwner1796151433392,
+  WorkerInstance1796153376666,
 ];

@@ -11,6 +11,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrcaModule } from './orca/orca.module';
 import { RegistryModule } from './registry/registry.module';
+import { WorkersModule } from './workers/workers.module';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { RegistryModule } from './registry/registry.module';
     HealingModule,
     HealthModule,
     OrcaModule,
+    WorkersModule,
   ],
 })
 export class AppModule {}

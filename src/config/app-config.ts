@@ -108,6 +108,18 @@ export class AppConfig {
   @IsIn(['latest', 'earliest'])
   REQUEST_TOPICS_START_AT: 'latest' | 'earliest' = 'latest';
 
+  /** How long an HTTP worker holds a polled command before it goes to another poller (heartbeats renew it). */
+  @IsInt() @Min(1000) @Max(3_600_000)
+  WORKER_LEASE_MS: number = 60_000;
+
+  /** `registered`: a template is READY once every step has a registered worker; `live`: only while each has a live one. */
+  @IsIn(['registered', 'live'])
+  READINESS: 'registered' | 'live' = 'registered';
+
+  /** A worker instance counts as live this long after its last presence. */
+  @IsInt() @Min(1) @Max(3600)
+  WORKER_PRESENCE_TTL_SECONDS: number = 15;
+
   @IsString()
   DEFINITIONS_DIR: string = './definitions';
 

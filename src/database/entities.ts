@@ -11,9 +11,10 @@ import { RegistrationAuditEntity } from '../registry/entities/registration-audit
 import { StepTemplateEntity } from '../registry/entities/step-template.entity';
 import { TemplateVersionEntity } from '../registry/entities/template-version.entity';
 import { WorkerRegistrationEntity } from '../registry/entities/worker-registration.entity';
+import { WorkerInstanceEntity } from '../workers/worker-instance.entity';
 
 export const ENTITIES = [
   OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
   RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
-  OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity, ApiKeyEntity, SecurityAuditEntity,
+  OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity, ApiKeyEntity, SecurityAuditEntity, WorkerInstanceEntity,
 ];

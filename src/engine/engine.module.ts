@@ -22,6 +22,7 @@ import { RunActionsController } from './run-actions.controller';
 import { RunsController } from './runs.controller';
 import { RunStatsController } from './stats/run-stats.controller';
 import { RunStatsService } from './stats/run-stats.service';
+import { StepHeartbeats } from './step-heartbeats.service';
 import { TemplatePlans } from './template-plans';
 import { WorkerDirectory } from './worker-directory';
 
@@ -32,7 +33,7 @@ import { WorkerDirectory } from './worker-directory';
   providers: [
     RunExecutor, RunTransitions, RunRepository, RunStateCache, RunStatusListeners, CurrentTemplates, RunQueryService, RunStatsService,
     TemplatePlans, WorkerDirectory,
-    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker,
+    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker, StepHeartbeats,
     { provide: StepResultSink, useExisting: RunExecutor },
     {
       provide: StepDispatchers,
@@ -40,6 +41,6 @@ import { WorkerDirectory } from './worker-directory';
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
-  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, RunStatusListeners],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, RunStatusListeners, StepHeartbeats],
 })
 export class EngineModule {}

@@ -39,7 +39,7 @@ export interface StatusChange {
 
 /** Identifies the attempt by its natural key (flow, step, action, attempt), so the cached run needs no row ids. */
 export interface AttemptCompletion extends Pick<Attempt, 'stepName' | 'action' | 'attempt'> {
-  status: Extract<StepRunStatus, 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'>;
+  status: Exclude<StepRunStatus, 'DISPATCHED'>;
   output: unknown;
   error: string | null;
 }
@@ -71,7 +71,7 @@ export class RunChanges {
   }
 
   /** A new attempt in flight, here and in `run.attempts` (the state this process keeps of the run once written). */
-  dispatch(run: RunState, attempt: Omit<StepRunEntity, 'id' | 'status' | 'output' | 'error' | 'completedAt' | 'createdAt'>): void {
+  dispatch(run: RunState, attempt: Omit<StepRunEntity, 'id' | 'status' | 'output' | 'error' | 'completedAt' | 'createdAt' | 'lastHeartbeatAt'>): void {
     this.insert(StepRunEntity, { ...attempt, status: 'DISPATCHED' });
     run.attempts = [...run.attempts, {
       stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, budgetStart: attempt.budgetStart,

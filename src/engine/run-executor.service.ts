@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
+import { attemptStatusOf } from './core/attempt-status';
 import { matchReply } from './core/match-reply';
 import { canRetryUndos } from './core/retry-undos';
 import { payloadProblems } from './core/run-payload';
@@ -115,8 +116,7 @@ export class RunExecutor extends StepResultSink {
       const match = matchReply(run, result);
       if ('ignored' in match) return match.ignored;
       const { attempt } = match;
-      changes.complete(run, attempt, { status: result.status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED',
-        output: result.output, error: result.error ?? null });
+      changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null });
       if (inbox) changes.insert(InboxMessageEntity, inbox);
       await this.transitions.advance(run, changes);
       return 'applied';

@@ -18,6 +18,7 @@ const DAY_MS = 86_400_000;
 const PRUNE_BATCH = 5_000;
 
 export interface TickCounts {
+  templatesDemoted: number;
   templatesPromoted: number;
   parkedSettled: number;
   stepsTimedOut: number;
@@ -83,6 +84,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private async pass(): Promise<void> {
     try {
       const counts: TickCounts = {
+        templatesDemoted: await this.demoteTemplates(),
         templatesPromoted: await this.promoteTemplates(),
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
@@ -99,6 +101,23 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.metrics.healerTicks.inc({ outcome: 'failure' });
       this.logger.error({ err: e }, 'healer tick failed');
     }
+  }
+
+  /** With READINESS=live: a READY template whose last live worker of a step went away becomes PENDING. */
+  private async demoteTemplates(): Promise<number> {
+    if (this.config.READINESS !== 'live') return 0;
+    let demoted = 0;
+    for (const { orchName } of await this.stuck.readyWorkerTemplateNames(BATCH)) {
+      const refreshed = await this.dataSource.transaction(async (m) => {
+        const template = await this.templates.claimReadyTemplate(m, orchName);
+        return template ? this.templates.refreshReadiness(m, template) : undefined;
+      });
+      if (refreshed?.status === 'PENDING') {
+        demoted++;
+        this.logger.warn({ orchName, missingSteps: refreshed.missingSteps }, 'template demoted to PENDING: no live worker');
+      }
+    }
+    return demoted;
   }
 
   /** Safety net for readiness: registration already promotes at once. */

@@ -44,6 +44,14 @@ export class StuckWorkRepository {
        ORDER BY r.updated_at LIMIT $2`, [graceMs / 1000, limit]);
   }
 
+  /** READY templates that have worker steps (built-in steps need no live worker), least recently checked first. */
+  readyWorkerTemplateNames(limit: number): Promise<{ orchName: string }[]> {
+    return this.dataSource.query(
+      `SELECT t.orch_name AS "orchName" FROM orchestration_template t WHERE t.status = 'READY' AND EXISTS (
+         SELECT 1 FROM orchestration_step_template s WHERE s.template_id = t.id AND s.version = t.current_version
+           AND s.handler->>'type' = 'worker') ORDER BY t.updated_at LIMIT $1`, [limit]);
+  }
+
   pendingTemplateNames(limit: number): Promise<{ orchName: string }[]> {
     return this.dataSource.query(
       `SELECT orch_name AS "orchName" FROM orchestration_template WHERE status = 'PENDING' ORDER BY updated_at LIMIT $1`, [limit]);

@@ -1,4 +1,4 @@
-import { missingSteps } from './readiness';
+import { liveRegistrations, missingSteps } from './readiness';
 
 describe('missingSteps', () => {
   const steps = [
@@ -18,5 +18,20 @@ describe('missingSteps', () => {
 
   it('ignores a worker whose objectType differs', () => {
     expect(missingSteps(steps, [{ stepName: 'createRealm', objectType: 'Integer' }])).toContain('createRealm');
+  });
+});
+
+describe('liveRegistrations', () => {
+  const reg = (serviceName: string, stepName: string) => ({ orchName: 'o', stepName, serviceName, objectType: 'String' });
+
+  it('keeps a registration only while an instance of its service handling that step is live', () => {
+    const registrations = [reg('a', 's1'), reg('a', 's2'), reg('b', 's1')];
+    const live = [{ serviceName: 'a', steps: [{ orchName: 'o', stepName: 's1' }] }];
+    expect(liveRegistrations(registrations, live)).toEqual([reg('a', 's1')]);
+  });
+
+  it('does not count an instance of another template or service', () => {
+    const live = [{ serviceName: 'b', steps: [{ orchName: 'other', stepName: 's1' }] }];
+    expect(liveRegistrations([reg('b', 's1'), reg('a', 's1')], live)).toEqual([]);
   });
 });

@@ -21,3 +21,19 @@ export function missingSteps(steps: StepNeed[], workers: WorkerOffer[]): string[
     .filter((s) => s.handlerType === 'worker' && !offered.has(`${s.name}\u0000${s.objectType}`))
     .map((s) => s.name);
 }
+
+export interface LiveInstance {
+  serviceName: string;
+  steps: Array<{ orchName: string; stepName: string }>;
+}
+
+/**
+ * With READINESS=live: a registration counts only while an instance of its service that handles
+ * the step is alive (its presence is recent).
+ */
+export function liveRegistrations<T extends { orchName: string; stepName: string; serviceName: string }>(
+  registrations: T[], live: LiveInstance[],
+): T[] {
+  const alive = new Set(live.flatMap((i) => i.steps.map((s) => `${i.serviceName}\u0000${s.orchName}\u0000${s.stepName}`)));
+  return registrations.filter((r) => alive.has(`${r.serviceName}\u0000${r.orchName}\u0000${r.stepName}`));
+}

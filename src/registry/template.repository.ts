@@ -6,12 +6,13 @@ import { OrchestrationTemplateEntity, TemplateType } from './entities/orchestrat
 import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
-import { missingSteps } from './readiness';
+import { AppConfig } from '../config/app-config';
+import { type LiveInstance, liveRegistrations, missingSteps } from './readiness';
 
 /** Templates, their immutable versions and steps, and the workers offered for them. */
 @Injectable()
 export class TemplateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
 
   /** Locks the template row so concurrent registrations of one template apply one after another. */
   lockByName(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
@@ -66,9 +67,10 @@ export class TemplateRepository {
     return m.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC', serviceName: 'ASC' } });
   }
 
-  /** Recomputes READY/PENDING from the current version's steps and the registered workers. */
+  /** Recomputes READY/PENDING from the current version's steps and the registered (with READINESS=live: live) workers. */
   async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity): Promise<OrchestrationTemplateEntity> {
-    const [steps, workers] = await Promise.all([this.stepsOf(template.id, template.currentVersion, m), this.workersOf(template.orchName, m)]);
+    const [steps, registered] = await Promise.all([this.stepsOf(template.id, template.currentVersion, m), this.workersOf(template.orchName, m)]);
+    const workers = this.config.READINESS === 'live' ? liveRegistrations(registered, await this.liveInstances(m)) : registered;
     const missing = missingSteps(
       steps.map((s) => ({ name: s.name, objectType: s.objectType, handlerType: s.handler.type })),
       workers.map((w) => ({ stepName: w.stepName, objectType: w.objectType })),
@@ -76,6 +78,19 @@ export class TemplateRepository {
     template.missingSteps = missing;
     template.status = missing.length === 0 ? 'READY' : 'PENDING';
     return m.getRepository(OrchestrationTemplateEntity).save(template);
+  }
+
+  private liveInstances(m: EntityManager): Promise<LiveInstance[]> {
+    return m.query(
+      `SELECT service_name AS "serviceName", steps FROM worker_instance WHERE last_seen_at > now() - make_interval(secs => $1)`,
+      [this.config.WORKER_PRESENCE_TTL_SECONDS]);
+  }
+
+  /** Claims a READY template for the healer's check that its workers are still live (READINESS=live). */
+  claimReadyTemplate(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
+    return m.getRepository(OrchestrationTemplateEntity).createQueryBuilder('t')
+      .where(`t.status = 'READY' AND t.orch_name = :orchName`, { orchName })
+      .setLock('pessimistic_write').setOnLocked('skip_locked').getOne();
   }
 
   /** Upserts a worker's steps; returns how many rows were new or changed. */

@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts' },
   testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
   testTimeout: 120_000,
 };

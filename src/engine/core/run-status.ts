@@ -24,6 +24,8 @@ export type StepAction = 'DO' | 'UNDO';
 
 /**
  * DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer;
- * SKIPPED: an operator skipped the failed step (its output, if any, was given by the operator).
+ * SKIPPED: an operator skipped the failed step (its output, if any, was given by the operator);
+ * FAILED_FINAL: the worker said retrying cannot help, so no retry follows whatever the policy.
  */
-export type StepRunStatus = 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
+export const STEP_RUN_STATUSES = ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'FAILED_FINAL', 'TIMED_OUT', 'SKIPPED'] as const;
+export type StepRunStatus = (typeof STEP_RUN_STATUSES)[number];

@@ -16,6 +16,7 @@ export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome 
     case 'DISPATCHED': return 'in-flight';
     case 'SUCCEEDED': return 'succeeded';
     case 'SKIPPED': return 'skipped';
+    case 'FAILED_FINAL': return 'failed';
     default: return attemptInBudget(latest) < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
   }
 }

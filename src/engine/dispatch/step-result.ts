@@ -14,6 +14,8 @@ export interface StepResult {
   commandId?: string;
   output?: unknown;
   error?: string;
+  /** On FAILED: skip the step's remaining retries. */
+  nonRetryable?: boolean;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | IgnoredReason;

@@ -4,7 +4,7 @@ import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } fro
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
-import { RUN_STATUSES } from '../core/run-status';
+import { RUN_STATUSES, STEP_RUN_STATUSES } from '../core/run-status';
 import { ActionAvailabilityDto } from './run-action.dto';
 
 /** Any JSON value (null through `nullable`): payloads and outputs are whatever the caller or worker sent. */
@@ -70,7 +70,7 @@ export class StepAttemptDto {
   @ApiProperty({ format: 'uuid' }) commandId!: string;
   @ApiProperty({ description: 'The first attempt of the retry budget this one counts against (an operator retry starts a fresh one)' })
   budgetStart!: number;
-  @ApiProperty({ enum: ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] }) status!: string;
+  @ApiProperty({ enum: STEP_RUN_STATUSES }) status!: string;
   @ApiProperty() handlerType!: string;
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
   @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'What the step returned' }) output!: unknown;
@@ -78,6 +78,7 @@ export class StepAttemptDto {
   @ApiProperty() dispatchedAt!: Date;
   @ApiProperty() deadlineAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'When the worker last sent a heartbeat for this attempt' }) lastHeartbeatAt!: Date | null;
 }
 
 export class RunEventDto {

@@ -25,5 +25,7 @@ export class StepRunEntity {
   @Column({ name: 'dispatched_at', type: 'timestamptz' }) dispatchedAt!: Date;
   @Column({ name: 'deadline_at', type: 'timestamptz' }) deadlineAt!: Date;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  /** Set by HEARTBEAT replies, each of which also moves `deadlineAt` forward. */
+  @Column({ name: 'last_heartbeat_at', type: 'timestamptz', nullable: true }) lastHeartbeatAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

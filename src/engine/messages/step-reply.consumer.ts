@@ -3,14 +3,18 @@ import { AppConfig } from '../../config/app-config';
 import type { IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { RunExecutor } from '../run-executor.service';
+import { StepHeartbeats } from '../step-heartbeats.service';
 import { parseMessage } from './parse-message';
 import { replyInboxKey } from './reply-inbox-key';
-import { stepReplySchema, toStepResult } from './step-reply.schema';
+import { isFinalReply, stepReplySchema, toStepResult } from './step-reply.schema';
 
-/** Worker replies: malformed ones are dead-lettered; the rest are applied exactly once. */
+/** Worker replies: malformed ones are dead-lettered; heartbeats extend their attempt; the rest are applied exactly once. */
 @Injectable()
 export class StepReplyConsumer implements OnApplicationBootstrap {
-  constructor(private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig) {}
+  constructor(
+    private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig,
+    private readonly heartbeats: StepHeartbeats,
+  ) {}
 
   onApplicationBootstrap(): Promise<void> {
     const topic = this.config.TOPIC_REPLY;
@@ -19,6 +23,10 @@ export class StepReplyConsumer implements OnApplicationBootstrap {
 
   private async handle(message: IncomingMessage): Promise<void> {
     const reply = parseMessage(stepReplySchema, message.body);
+    if (!isFinalReply(reply)) {
+      await this.heartbeats.record(reply);
+      return;
+    }
     await this.executor.apply(toStepResult(reply), replyInboxKey(message));
   }
 }

@@ -20,8 +20,10 @@ export const stepReplySchema = z.object({
   stepName: z.string().min(1),
   action: z.enum(['DO', 'UNDO']),
   metadata: z.object({
-    status: z.enum(['SUCCESS', 'FAILED']),
+    status: z.enum(['SUCCESS', 'FAILED', 'HEARTBEAT']),
     error: z.string().nullish(),
+    /** On FAILED: retrying cannot help, so the step fails at once (the SDK's NonRetryableError). */
+    nonRetryable: z.boolean().optional(),
   }),
   output: z.unknown().optional().superRefine((output, ctx) => {
     // Stored as jsonb and carried in later commands: refuse what could be neither.
@@ -33,11 +35,19 @@ export const stepReplySchema = z.object({
 
 export type StepReply = z.infer<typeof stepReplySchema>;
 
-export function toStepResult(reply: StepReply): StepResult {
+/** A reply that ends its attempt, as opposed to a heartbeat. */
+export type FinalStepReply = StepReply & { metadata: { status: 'SUCCESS' | 'FAILED' } };
+
+export function isFinalReply(reply: StepReply): reply is FinalStepReply {
+  return reply.metadata.status !== 'HEARTBEAT';
+}
+
+export function toStepResult(reply: FinalStepReply): StepResult {
   return {
     flowId: reply.flowId, stepName: reply.stepName, action: reply.action, status: reply.metadata.status,
     orchName: reply.orchName, attempt: reply.attempt, commandId: reply.commandId, output: reply.output,
     // The error is prose for people: made to fit rather than refused, so the result is never lost.
     error: reply.metadata.error == null ? undefined : fitText(reply.metadata.error, MAX_ERROR_LENGTH),
+    nonRetryable: reply.metadata.nonRetryable,
   };
 }

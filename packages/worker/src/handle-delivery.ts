@@ -1,0 +1,77 @@
+import { BatonHttpError } from './baton-client';
+import { toStepCommand, type StepCommand } from './command';
+import { NonRetryableError } from './errors';
+import { errorText, type WorkerLogger } from './logger';
+import type { ResultStore } from './result-store';
+import type { Delivery } from './transports/transport';
+import { replyTo, type WireCommand } from './wire';
+
+export type StepFn = (cmd: StepCommand) => unknown;
+
+export interface DeliveryDeps {
+  handlerFor(c: WireCommand): StepFn | undefined;
+  store: ResultStore;
+  logger: WorkerLogger;
+  /** Sends a heartbeat this often while a handler runs; 0 = only when the handler calls `heartbeat()`. */
+  autoHeartbeatMs: number;
+}
+
+/**
+ * One delivery, start to end: drop it when expired, replay a recorded result, or run the handler;
+ * record a success before replying, and let the transport acknowledge only after the reply is
+ * confirmed. A reply that could not be sent leaves the command unacknowledged, so it comes back.
+ */
+export async function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<void> {
+  const c = delivery.command;
+  const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
+  try {
+    if (Date.parse(c.deadline) <= Date.now()) {
+      deps.logger.warn({ ...fields, deadline: c.deadline }, 'command expired before it was handled: dropped');
+      await delivery.drop();
+      return;
+    }
+    const recorded = await deps.store.get(c.idempotencyKey);
+    if (recorded) {
+      deps.logger.info(fields, 'already done: replaying the recorded result');
+      await delivery.settle(replyTo(c, { status: 'SUCCESS', error: null }, recorded.output));
+      return;
+    }
+    const fn = deps.handlerFor(c);
+    if (!fn) {
+      await delivery.settle(replyTo(c, { status: 'FAILED', error: `No handler for ${c.orchName}/${c.stepName}`, nonRetryable: true }));
+      return;
+    }
+    const outcome = await run(fn, delivery, deps);
+    if (outcome.ok) {
+      await deps.store.put(c.idempotencyKey, { output: outcome.output });
+      await delivery.settle(replyTo(c, { status: 'SUCCESS', error: null }, outcome.output));
+    } else {
+      const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
+      deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${errorText(outcome.error)}`);
+      await delivery.settle(replyTo(c, { status: 'FAILED', error: errorText(outcome.error), nonRetryable }));
+    }
+  } catch (error) {
+    // 404: another copy of this command was settled first (an expired lease's reply settles the
+    // newer lease too), so there is nothing left to do.
+    if (error instanceof BatonHttpError && error.status === 404) deps.logger.info(fields, 'command already settled by another copy');
+    else deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
+  }
+}
+
+type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+
+async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
+  const heartbeat = () => delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
+  const timer = deps.autoHeartbeatMs > 0
+    ? setInterval(() => heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)),
+      deps.autoHeartbeatMs)
+    : undefined;
+  try {
+    const output = await fn(toStepCommand(delivery.command, heartbeat));
+    return { ok: true, output: output ?? undefined };
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}

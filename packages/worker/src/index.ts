@@ -1,0 +1,11 @@
+export { createWorker, Worker, type WorkerOptions, type StepDefinition } from './worker';
+export type { StepCommand } from './command';
+export { NonRetryableError } from './errors';
+export { MemoryResultStore, type ResultStore, type RecordedResult } from './result-store';
+export { PostgresResultStore, type PostgresResultStoreOptions, type Queryable } from './postgres-result-store';
+export type { BatonConnection } from './baton-client';
+export type { TransportChoice } from './transports/create-transport';
+export type { HttpTransportOptions } from './transports/http-transport';
+export type { KafkaTransportOptions } from './transports/kafka-transport';
+export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
+export type { WorkerLogger } from './logger';

@@ -1,0 +1,74 @@
+import type { RecordedResult, ResultStore } from './result-store';
+
+/** The part of a `pg` Pool the store uses, so any pool or client will do. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end?(): Promise<void>;
+}
+
+export interface PostgresResultStoreOptions {
+  /** A `pg` Pool of your own, or a connection string (then `pg`, an optional peer dependency, is loaded). */
+  pool?: Queryable;
+  connectionString?: string;
+  /** Default `baton_worker_results`; created when missing. */
+  table?: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
+
+/** A durable {@link ResultStore}: one row per idempotency key, kept until you prune it (`recorded_at`). */
+export class PostgresResultStore implements ResultStore {
+  private readonly table: string;
+  private pool?: Queryable;
+  private ready?: Promise<Queryable>;
+  private readonly ownsPool: boolean;
+
+  constructor(private readonly options: PostgresResultStoreOptions) {
+    this.table = options.table ?? 'baton_worker_results';
+    if (!IDENTIFIER.test(this.table)) throw new Error(`Invalid table name ${this.table}`);
+    if (!options.pool && !options.connectionString) throw new Error('PostgresResultStore needs a pool or a connectionString');
+    this.pool = options.pool;
+    this.ownsPool = !options.pool;
+  }
+
+  async get(key: string): Promise<RecordedResult | undefined> {
+    const db = await this.db();
+    const { rows } = await db.query(`SELECT output FROM ${this.table} WHERE idempotency_key = $1`, [key]);
+    return rows.length > 0 ? { output: rows[0].output ?? undefined } : undefined;
+  }
+
+  async put(key: string, result: RecordedResult): Promise<void> {
+    const db = await this.db();
+    await db.query(
+      `INSERT INTO ${this.table} (idempotency_key, output) VALUES ($1, $2::jsonb) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [key, result.output === undefined ? null : JSON.stringify(result.output)],
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool && this.pool?.end) await this.pool.end();
+  }
+
+  private db(): Promise<Queryable> {
+    this.ready ??= this.open();
+    return this.ready;
+  }
+
+  private async open(): Promise<Queryable> {
+    if (!this.pool) {
+      const pg = loadPg();
+      this.pool = new pg.Pool({ connectionString: this.options.connectionString, max: 4 });
+    }
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      idempotency_key varchar(600) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    return this.pool;
+  }
+}
+
+function loadPg(): { Pool: new (config: object) => Queryable } {
+  try {
+    return require('pg'); // eslint-disable-line @typescript-eslint/no-require-imports -- optional peer, loaded only when used
+  } catch {
+    throw new Error('PostgresResultStore with a connectionString needs the "pg" package: npm install pg');
+  }
+}

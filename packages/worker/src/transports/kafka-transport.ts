@@ -1,0 +1,109 @@
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorText, type WorkerLogger } from '../logger';
+import type { Slots } from '../slots';
+import { parseCommand, type WireReply } from '../wire';
+import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import type { Delivery, Transport } from './transport';
+
+export interface KafkaTransportOptions extends BrokerNames {
+  brokers: string[];
+  clientId?: string;
+  /** Default: the service name, so a service's instances share its commands. */
+  groupId?: string;
+  /** Partitions of the command topic when the SDK creates it (Baton's KAFKA_PARTITIONS). Default 3. */
+  partitions?: number;
+}
+
+const CREATE_ATTEMPTS = 6;
+
+/**
+ * Consumes the service's command topic in one consumer group and replies on the reply topic. An
+ * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
+ * crash redelivers the command.
+ */
+export class KafkaTransport implements Transport {
+  readonly registration: Record<string, string>;
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly topic: string;
+  private running = false;
+
+  constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
+    const { Kafka: KafkaClient, logLevel } = loadPeer<typeof import('kafkajs')>('kafkajs');
+    this.kafka = new KafkaClient({ clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN });
+    this.topic = commandTopicOf(service, options);
+    this.registration = { topic: this.topic };
+  }
+
+  async prepare(): Promise<void> {
+    await this.createCommandTopic();
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+  }
+
+  async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
+    this.running = true;
+    await this.consumer!.run({
+      partitionsConsumedConcurrently: slots.size,
+      eachMessage: (payload) => this.deliver(payload, receive),
+    });
+  }
+
+  async pause(): Promise<void> {
+    if (this.running) this.consumer?.pause([{ topic: this.topic }]);
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  // The broker may not auto-create topics, and one it did create would have the wrong partition count.
+  // Right after creation its metadata can lag ("does not host this topic-partition"): try again.
+  private async createCommandTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.options.partitions ?? 3 }], waitForLeaders: true });
+          return;
+        } catch (e) {
+          if (!(e as { retriable?: boolean }).retriable || attempt >= CREATE_ATTEMPTS) throw e;
+          await sleep(250 * attempt);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  // Resolves (and so lets kafkajs commit) only once the delivery settled; a failed reply throws, and
+  // kafkajs delivers the message again.
+  private deliver({ message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
+    let command;
+    try {
+      command = parseCommand(message.value ?? Buffer.alloc(0));
+    } catch (error) {
+      this.logger.error({ topic: this.topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const send = (reply: WireReply) => this.producer!.send({
+        topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
+        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: { 'content-type': 'application/json', 'x-correlation-id': command.correlationId } }],
+      }).then(() => undefined);
+      receive({
+        command,
+        settle: (reply) => send(reply).then(resolve, (e) => { reject(e); throw e; }),
+        drop: async () => resolve(),
+        heartbeat: send,
+      });
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Slots } from '../slots';
+import type { WireCommand, WireReply } from '../wire';
+
+/** One command handed to the worker; the transport acknowledges it only through `settle` or `drop`. */
+export interface Delivery {
+  command: WireCommand;
+  /** Sends the reply; resolves once Baton or the broker confirmed it, and only then acknowledges. */
+  settle(reply: WireReply): Promise<void>;
+  /** Acknowledges without a reply (an expired command). */
+  drop(): Promise<void>;
+  /** Sends a HEARTBEAT reply (and, over HTTP, renews the lease). */
+  heartbeat(reply: WireReply): Promise<void>;
+}
+
+/** Moves commands in and replies out. It takes a command only while `slots` has a free one. */
+export interface Transport {
+  /** Extra fields of the worker's registration document (e.g. its topic). */
+  readonly registration?: Record<string, string>;
+  /** Before registration: makes sure no command sent right after it can be missed (declares the queue, opens the poll). */
+  prepare?(): Promise<void>;
+  start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void>;
+  /** Takes nothing new; resolves once the transport no longer fetches (deliveries may still settle). */
+  pause(): Promise<void>;
+  /** Disconnects, after every delivery settled. */
+  close(): Promise<void>;
+}

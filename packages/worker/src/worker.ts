@@ -1,0 +1,151 @@
+import { BatonClient, type BatonConnection } from './baton-client';
+import type { StepCommand } from './command';
+import { handleDelivery, type StepFn } from './handle-delivery';
+import { stderrLogger, type WorkerLogger } from './logger';
+import { Presence } from './presence';
+import { MemoryResultStore, type ResultStore } from './result-store';
+import { Slots } from './slots';
+import { createTransport, type TransportChoice } from './transports/create-transport';
+import type { Delivery, Transport } from './transports/transport';
+import type { WireCommand } from './wire';
+
+export interface WorkerOptions {
+  /** The service name this worker registers and is addressed by. */
+  service: string;
+  baton: BatonConnection;
+  /** `'http'` (the default: long-polls Baton itself), or a broker. */
+  transport?: TransportChoice;
+  /** Handlers running at once, at most. Default 8. */
+  concurrency?: number;
+  /** Where successful results are recorded by idempotency key. Default: in process. */
+  store?: ResultStore;
+  /** Send a heartbeat this often while a handler runs. Default 0: only when the handler calls `cmd.heartbeat()`. */
+  autoHeartbeatMs?: number;
+  /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */
+  presenceMs?: number;
+  /** Stop (drain) on SIGTERM and SIGINT. Default true. */
+  handleSignals?: boolean;
+  logger?: WorkerLogger;
+}
+
+export interface StepDefinition<P = unknown> {
+  /** Must match the template's `objectType` for this step. */
+  objectType: string;
+  /** Runs the step; its return value (JSON) is the step's output. Throw to fail it. */
+  do: (cmd: StepCommand<P>) => unknown;
+  /** Reverses the step. Without it, an UNDO succeeds at once. */
+  undo?: (cmd: StepCommand<P>) => unknown;
+}
+
+/** A worker service: register steps with {@link Worker.step}, then {@link Worker.start}. */
+export class Worker {
+  private readonly steps = new Map<string, { orchName: string; name: string; def: StepDefinition }>();
+  private readonly slots: Slots;
+  private readonly store: ResultStore;
+  private readonly logger: WorkerLogger;
+  private readonly client: BatonClient;
+  private readonly inFlightKeys = new Map<string, Promise<void>>();
+  private transport?: Transport;
+  private presence?: Presence;
+  private stopping?: Promise<void>;
+  private readonly onSignal = () => void this.stop();
+
+  constructor(private readonly options: WorkerOptions) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(options.service)) throw new Error(`Invalid service name ${options.service}`);
+    this.slots = new Slots(options.concurrency ?? 8);
+    this.store = options.store ?? new MemoryResultStore();
+    this.logger = options.logger ?? stderrLogger;
+    this.client = new BatonClient(options.baton, options.service);
+  }
+
+  /** Declares the handler of one step of one template. Call before {@link start}. */
+  step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
+    if (this.transport) throw new Error('Declare steps before start()');
+    this.steps.set(`${orchName}/${stepName}`, { orchName, name: stepName, def: def as StepDefinition });
+    return this;
+  }
+
+  /** Registers every declared step with Baton, then consumes commands. */
+  async start(): Promise<void> {
+    if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
+    this.transport = createTransport(this.options.transport ?? 'http', this.client, this.logger);
+    await this.transport.prepare?.();
+    // Alive before registered: with READINESS=live the registration can then make the template READY at once.
+    const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
+    this.presence = new Presence(this.client, steps, this.logger, this.options.presenceMs ?? 5000);
+    await this.presence.start();
+    await this.register();
+    await this.transport.start((d) => this.receive(d), this.slots);
+    if (this.options.handleSignals ?? true) {
+      process.once('SIGTERM', this.onSignal);
+      process.once('SIGINT', this.onSignal);
+    }
+    this.logger.info({ service: this.options.service, steps: [...this.steps.keys()] }, 'worker started');
+  }
+
+  /** Takes no new commands, waits for running handlers to reply, then disconnects. */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  /** Handlers running now. */
+  get inFlight(): number {
+    return this.slots.inUse;
+  }
+
+  private async drain(): Promise<void> {
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onSignal);
+    if (!this.transport) return;
+    await this.presence?.stop();
+    await this.transport.pause();
+    await this.slots.whenIdle();
+    await this.transport.close();
+    await this.store.close?.();
+    this.logger.info({ service: this.options.service }, 'worker stopped');
+  }
+
+  private async register(): Promise<void> {
+    const byTemplate = new Map<string, Array<{ name: string; objectType: string }>>();
+    for (const s of this.steps.values()) {
+      byTemplate.set(s.orchName, [...(byTemplate.get(s.orchName) ?? []), { name: s.name, objectType: s.def.objectType }]);
+    }
+    for (const [orchName, steps] of byTemplate) {
+      const document = { orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration };
+      await this.client.request('POST', '/api/orchestration/register', document);
+    }
+  }
+
+  private receive(delivery: Delivery): void {
+    this.slots.take();
+    void this.serialByKey(delivery.command, () => handleDelivery(delivery, {
+      handlerFor: (c) => this.handlerFor(c), store: this.store, logger: this.logger,
+      autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0,
+    })).finally(() => this.slots.release());
+  }
+
+  // Two copies of one command at once (a redelivery while the first still runs) run one after the
+  // other, so the second finds the first's recorded result instead of running the effect again.
+  private async serialByKey(c: WireCommand, work: () => Promise<void>): Promise<void> {
+    const previous = this.inFlightKeys.get(c.idempotencyKey);
+    const current = (previous ?? Promise.resolve()).then(work);
+    this.inFlightKeys.set(c.idempotencyKey, current);
+    try {
+      await current;
+    } finally {
+      if (this.inFlightKeys.get(c.idempotencyKey) === current) this.inFlightKeys.delete(c.idempotencyKey);
+    }
+  }
+
+  private handlerFor(c: WireCommand): StepFn | undefined {
+    const s = this.steps.get(`${c.orchName}/${c.stepName}`);
+    if (!s) return undefined;
+    return (c.action === 'DO' ? s.def.do : s.def.undo ?? (() => undefined)) as StepFn;
+  }
+}
+
+/** Creates a worker for one service. See {@link WorkerOptions}. */
+export function createWorker(options: WorkerOptions): Worker {
+  return new Worker(options);
+}

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { heartbeatDeadline } from './core/heartbeat-deadline';
+
+export interface Heartbeat {
+  flowId: string;
+  stepName: string;
+  action: 'DO' | 'UNDO';
+  commandId?: string;
+  attempt?: number;
+}
+
+interface InFlightAttempt {
+  id: string;
+  deadline_at: Date;
+  timeout_seconds: number | null;
+}
+
+/**
+ * HEARTBEAT replies: the attempt in flight gets its deadline moved forward by the step's timeout
+ * and its last heartbeat recorded. The run itself does not change (no version bump), so this
+ * never races a transition; a heartbeat for an attempt that is no longer in flight changes nothing.
+ */
+@Injectable()
+export class StepHeartbeats {
+  private readonly logger = new Logger(StepHeartbeats.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig, private readonly metrics: Metrics) {}
+
+  async record(h: Heartbeat): Promise<boolean> {
+    const [attempt] = await this.findInFlight(h);
+    if (!attempt) {
+      this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
+      return false;
+    }
+    const now = new Date();
+    const deadline = heartbeatDeadline(now, attempt.deadline_at, attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS);
+    await this.dataSource.query(
+      `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = $3 WHERE id = $1 AND status = 'DISPATCHED'`,
+      [attempt.id, deadline, now]);
+    this.logger.debug({ flowId: h.flowId, step: h.stepName, action: h.action, attempt: h.attempt, deadline }, 'heartbeat');
+    return true;
+  }
+
+  private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {
+    return this.dataSource.query(
+      `SELECT sr.id, sr.deadline_at, st.timeout_seconds
+         FROM orchestration_step_run sr
+         JOIN orchestration_run r ON r.flow_id = sr.flow_id
+         LEFT JOIN orchestration_step_template st
+           ON st.template_id = r.template_id AND st.version = r.template_version AND st.name = sr.step_name
+        WHERE sr.flow_id = $1 AND sr.step_name = $2 AND sr.action = $3 AND sr.status = 'DISPATCHED'
+          AND ($4::uuid IS NULL OR sr.command_id = $4::uuid) AND ($5::int IS NULL OR sr.attempt = $5::int)
+        ORDER BY sr.attempt DESC LIMIT 1`,
+      [h.flowId, h.stepName, h.action, h.commandId ?? null, h.attempt ?? null]);
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+
+/** A command Baton holds for HTTP pollers; `done` acknowledges (or, with an error, returns) it to the broker. */
+export interface PooledCommand {
+  commandId: string;
+  body: unknown;
+  done: (error?: Error) => void;
+}
+
+export interface Lease {
+  leaseId: string;
+  leaseExpiresAt: string;
+  command: unknown;
+}
+
+interface Leased {
+  entry: PooledCommand;
+  timer: NodeJS.Timeout;
+}
+
+interface Waiter {
+  max: number;
+  resolve: (leases: Lease[]) => void;
+}
+
+/**
+ * The commands of one service waiting for, or leased to, its HTTP pollers. A lease that expires
+ * (the poller crashed or lost its response) puts the command back at the front, for the next
+ * poller; nothing is acknowledged to the broker until its reply was applied (`settle`).
+ */
+export class CommandPool {
+  private readonly ready: PooledCommand[] = [];
+  private readonly leased = new Map<string, Leased>();
+  private waiters: Waiter[] = [];
+
+  constructor(private readonly leaseMs: number) {}
+
+  offer(entry: PooledCommand, front = false): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve([this.lease(entry)]);
+      return;
+    }
+    if (front) this.ready.unshift(entry);
+    else this.ready.push(entry);
+  }
+
+  /** Up to `max` leases now, or waits up to `waitMs` for the first command. */
+  take(max: number, waitMs: number, signal?: AbortSignal): Promise<Lease[]> {
+    if (this.ready.length > 0 || waitMs <= 0) {
+      return Promise.resolve(this.ready.splice(0, max).map((e) => this.lease(e)));
+    }
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        max,
+        resolve: (leases) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', cancel);
+          resolve(leases);
+        },
+      };
+      const cancel = () => this.withdraw(waiter);
+      const timer = setTimeout(cancel, waitMs);
+      signal?.addEventListener('abort', cancel, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The leased command, its lease renewed; undefined when the lease is unknown or expired. */
+  renew(leaseId: string): PooledCommand | undefined {
+    const held = this.leased.get(leaseId);
+    if (!held) return undefined;
+    held.timer.refresh();
+    return held.entry;
+  }
+
+  get(leaseId: string): PooledCommand | undefined {
+    return this.leased.get(leaseId)?.entry;
+  }
+
+  /** Ends the lease and acknowledges the command. */
+  settle(leaseId: string): boolean {
+    const held = this.leased.get(leaseId);
+    if (!held) return false;
+    clearTimeout(held.timer);
+    this.leased.delete(leaseId);
+    held.entry.done();
+    return true;
+  }
+
+  /**
+   * The lease now holding a command, or a fresh one if it waits unleased: a reply on a lease that
+   * expired still settles its command, wherever the command went since.
+   */
+  currentLease(commandId: string): string | undefined {
+    for (const [leaseId, { entry }] of this.leased) if (entry.commandId === commandId) return leaseId;
+    const index = this.ready.findIndex((e) => e.commandId === commandId);
+    if (index < 0) return undefined;
+    return this.lease(this.ready.splice(index, 1)[0]).leaseId;
+  }
+
+  /** Returns every command to the broker unacknowledged (shutdown) and answers open polls with nothing. */
+  releaseAll(error: Error): void {
+    for (const w of this.waiters.splice(0)) w.resolve([]);
+    for (const { entry, timer } of this.leased.values()) {
+      clearTimeout(timer);
+      entry.done(error);
+    }
+    this.leased.clear();
+    for (const entry of this.ready.splice(0)) entry.done(error);
+  }
+
+  get size(): { ready: number; leased: number; polling: number } {
+    return { ready: this.ready.length, leased: this.leased.size, polling: this.waiters.length };
+  }
+
+  private withdraw(waiter: Waiter): void {
+    this.waiters = this.waiters.filter((w) => w !== waiter);
+    waiter.resolve([]);
+  }
+
+  private lease(entry: PooledCommand): Lease {
+    const leaseId = randomUUID();
+    const timer = setTimeout(() => {
+      this.leased.delete(leaseId);
+      this.offer(entry, true);
+    }, this.leaseMs);
+    timer.unref();
+    this.leased.set(leaseId, { entry, timer });
+    return { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+
+const NAME = /^[A-Za-z0-9._-]{1,200}$/;
+
+export class PresenceParamDto {
+  @ApiProperty() @Matches(/^[A-Za-z0-9._-]{1,100}$/) service!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() instanceId!: string;
+}
+
+export class PresentStepDto {
+  @ApiProperty() @Matches(NAME) orchName!: string;
+  @ApiProperty() @Matches(NAME) stepName!: string;
+}
+
+export class PresenceDto {
+  @ApiProperty({ format: 'uuid', description: 'Stable for the life of one worker process' }) @IsUUID() instanceId!: string;
+  @ApiProperty() @IsString() @Length(1, 255) host!: string;
+  @ApiProperty() @IsString() @Length(1, 50) sdkVersion!: string;
+  @ApiProperty({ type: [PresentStepDto] })
+  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PresentStepDto) steps!: PresentStepDto[];
+}
+
+export class InstanceDto {
+  @ApiProperty({ format: 'uuid' }) instanceId!: string;
+  @ApiProperty() host!: string;
+  @ApiProperty() sdkVersion!: string;
+  @ApiProperty() lastSeenAt!: Date;
+}
+
+export class LiveStepDto {
+  @ApiProperty() orchName!: string;
+  @ApiProperty() stepName!: string;
+  @ApiProperty() liveInstances!: number;
+  @ApiProperty() lastSeenAt!: Date;
+}
+
+export class ServicePresenceDto {
+  @ApiProperty() service!: string;
+  @ApiProperty({ type: [InstanceDto], description: 'Instances seen within WORKER_PRESENCE_TTL_SECONDS' }) instances!: InstanceDto[];
+  @ApiProperty({ type: [LiveStepDto] }) steps!: LiveStepDto[];
+}

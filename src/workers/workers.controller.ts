@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/access.decorator';
+import { AppError } from '../common/errors/app-error';
+import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ErrorCode } from '../common/errors/error-code';
+import { stepReplySchema } from '../engine/messages/step-reply.schema';
+import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto } from './dto/worker-http.dto';
+import { PresenceDto, PresenceParamDto, ServicePresenceDto } from './dto/presence.dto';
+import { WorkerPresence } from './worker-presence.service';
+import { WorkerReplies } from './worker-replies.service';
+
+/**
+ * The HTTP transport for workers: long-poll for commands under a lease, reply or heartbeat by
+ * lease. Works on every deployment, the embedded default included (the SDK's `transport: 'http'`).
+ */
+@ApiTags('workers')
+@Controller('api/workers/:service')
+export class WorkersController {
+  constructor(private readonly replies: WorkerReplies, private readonly presence: WorkerPresence) {}
+
+  @Post('presence')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'A worker instance is alive and handles these steps (the SDK sends it every few seconds)' })
+  @ApiNoContentResponse()
+  beat(@Param() { service }: ServiceParamDto, @Body() body: PresenceDto): Promise<void> {
+    return this.presence.beat(service, body);
+  }
+
+  @Delete('presence/:instanceId')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'A worker instance stopped' })
+  @ApiNoContentResponse()
+  leave(@Param() { service, instanceId }: PresenceParamDto): Promise<void> {
+    return this.presence.leave(service, instanceId);
+  }
+
+  @Get('instances')
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: "The service's live instances (count, last seen, SDK version, host), overall and per step" })
+  @ApiOkResponse({ type: ServicePresenceDto })
+  instances(@Param() { service }: ServiceParamDto): Promise<ServicePresenceDto> {
+    return this.presence.of(service);
+  }
+
+  @Get('commands')
+  @Roles('service')
+  @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
+  @ApiOkResponse({ type: [LeaseDto] })
+  async poll(@Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: Response): Promise<LeaseDto[]> {
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    return (await this.replies.poll(service, query.max, query.wait, gone.signal)) as LeaseDto[];
+  }
+
+  @Post('leases/:leaseId/reply')
+  @HttpCode(200)
+  @Roles('service')
+  @ApiOperation({ summary: 'Reply to a leased command (SUCCESS, FAILED) or renew its lease (HEARTBEAT)' })
+  @ApiOkResponse({ type: LeaseReplyResultDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, or not one for the leased command' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'The lease expired or is unknown' })
+  async reply(@Param() { service, leaseId }: LeaseParamDto, @Body() body: unknown): Promise<LeaseReplyResultDto> {
+    const parsed = stepReplySchema.safeParse(body);
+    if (!parsed.success) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'Not a step reply', parsed.error.issues.map((i) => ({
+        path: i.path.join('.'), message: i.message,
+      })));
+    }
+    return { outcome: await this.replies.reply(service, leaseId, parsed.data) };
+  }
+
+  @Delete('leases/:leaseId')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'Drop a leased command without replying (the worker found it past its deadline)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  drop(@Param() { service, leaseId }: LeaseParamDto): void {
+    this.replies.drop(service, leaseId);
+  }
+}
