@@ -37,6 +37,7 @@ export class TemplatePlans {
         type,
         steps: steps.map((s) => ({
           name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.retry, onFailure: s.onFailure, builtIn: s.handler.type !== 'worker',
+          dependsOn: s.dependsOn ?? [],
         })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),

@@ -11,7 +11,7 @@ import { z } from 'zod';
  */
 
 export const ROLES = ['initiator', 'worker'] as const;
-export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous'] as const;
+export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous', 'dag'] as const;
 export const HANDLER_TYPES = ['worker', 'awx', 'oo'] as const;
 /** What a step that failed (after its retries) does to its run: unwind it, or wait for an operator. */
 export const ON_FAILURE = ['compensate', 'pause'] as const;
@@ -122,8 +122,12 @@ export const undoSchema = z.preprocess(
   z.union([z.boolean(), handlerObjectSchema], { error: 'must be true, false or a handler object {type: worker | awx | oo, ...}' }),
 );
 
+/** The most dependencies one step may list (a template's steps are bounded by the document's size). */
+export const MAX_DEPENDENCIES = 100;
+
+/** `seq` is optional here: only a DAG may leave it out, which dag-rules.ts checks. */
 export const initiatorStepSchema = strict({
-  seq: positiveInt(),
+  seq: positiveInt().optional(),
   name: identifier(),
   objectType: text(),
   timeoutSeconds: positiveInt(MAX_TIMEOUT_SECONDS).nullish(),
@@ -131,6 +135,7 @@ export const initiatorStepSchema = strict({
   handler: handlerSchema.optional(),
   undo: undoSchema.optional(),
   onFailure: z.enum(ON_FAILURE, { error: `must be one of: ${oneOf(ON_FAILURE)}` }).optional(),
+  dependsOn: z.array(identifier()).max(MAX_DEPENDENCIES, { error: `must list at most ${MAX_DEPENDENCIES} steps` }).optional(),
 });
 
 /** Worker steps have no seq in the original format; one given anyway is accepted and ignored. */

@@ -1,4 +1,5 @@
 import type { Problem } from '../../common/errors/app-error';
+import type { TemplateType } from '../entities/orchestration-template.entity';
 import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
 
 export type Role = 'initiator' | 'worker';
@@ -17,13 +18,15 @@ export interface NormalizedStep {
   undo: UndoSpec;
   /** Only `pause` is kept: `compensate` is the default, and leaving it out keeps older templates' hashes. */
   onFailure?: 'pause';
+  /** DAG templates: the steps that must succeed (or be skipped) before this one starts; sorted, never empty. */
+  dependsOn?: string[];
 }
 
 export interface InitiatorDocument {
   role: 'initiator';
   orchName: string;
-  /** `simultaneous` in a document is normalized to `parallel`. */
-  type: 'sequential' | 'parallel';
+  /** `simultaneous` in a document is normalized to `parallel`; a parallel template with dependsOn is a `dag`. */
+  type: TemplateType;
   description: string | null;
   service: string | null;
   /** Sorted by seq, then name. */

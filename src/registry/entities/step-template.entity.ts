@@ -37,4 +37,6 @@ export class StepTemplateEntity {
   @Column({ type: 'jsonb' }) undo!: UndoSpec;
   /** What the step's failure (after its retries) does to the run. */
   @Column({ name: 'on_failure', type: 'varchar', length: 20, default: 'compensate' }) onFailure!: OnFailure;
+  /** DAG templates: the steps this one waits for; null when it waits for none. */
+  @Column({ name: 'depends_on', type: 'jsonb', nullable: true }) dependsOn!: string[] | null;
 }
