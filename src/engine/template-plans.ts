@@ -39,6 +39,7 @@ export class TemplatePlans {
         steps: steps.map((s) => ({
           name: s.name, seq: s.seq, undoable: s.undo !== false, retry: s.handler.type === 'http' ? null : s.retry,
           onFailure: s.onFailure, builtIn: s.handler.type !== 'worker',
+          dependsOn: s.dependsOn ?? [],
         })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),

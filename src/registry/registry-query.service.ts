@@ -11,6 +11,7 @@ import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { RegistrationAuditRepository } from './registration-audit.repository';
+import { templateGraph } from './template-graph';
 
 const summaryOf = (t: OrchestrationTemplateEntity): TemplateSummaryDto => ({
   orchName: t.orchName, type: t.type, status: t.status, version: t.currentVersion, missingSteps: t.missingSteps,
@@ -42,11 +43,15 @@ export class RegistryQueryService {
     ]);
     return {
       ...summaryOf(t),
-      versions: versions.map((v) => ({
-        version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
-        steps: steps.filter((s) => s.version === v.version).map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, allowedWorkers }) =>
-          ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, workers: allowedWorkers })),
-      })),
+      versions: versions.map((v) => {
+        const own = steps.filter((s) => s.version === v.version);
+        return {
+          version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
+          steps: own.map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
+            ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
+          graph: templateGraph(v.type, own),
+        };
+      }),
       workers: workers.map(workerOf),
     };
   }

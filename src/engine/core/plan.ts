@@ -10,12 +10,14 @@ export interface PlanStep {
   retry: RetryPolicy | null;
   /** Default `compensate`. */
   onFailure?: OnFailure;
+  /** dag plans: the steps that must be done (succeeded or skipped) before this one starts. */
+  dependsOn?: readonly string[];
   /** Run by a built-in handler (AWX, OO): its UNDO can cancel a DO still running. */
   builtIn?: boolean;
 }
 
 export interface Plan {
-  type: 'sequential' | 'parallel';
+  type: 'sequential' | 'parallel' | 'dag';
   steps: PlanStep[];
 }
 

@@ -1,5 +1,6 @@
 import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
 import type { HandlerInput, InitiatorInput, UndoInput, WorkerInput } from './registration-document.schema';
+import { depthsOf } from './find-cycle';
 import type { InitiatorDocument, NormalizedStep, WorkerDocument } from './registration-document';
 
 export const DEFAULT_INITIAL_DELAY_SECONDS = 1;
@@ -10,13 +11,16 @@ type StepInput = InitiatorInput['steps'][number];
 /** Schema output → the stored form: defaults filled, shorthands expanded, steps in a fixed order. */
 export function normalizeInitiator(input: InitiatorInput): InitiatorDocument {
   const description = input.description?.trim() || null;
+  const dag = input.type === 'dag' || (input.type !== 'sequential' && input.steps.some((s) => s.dependsOn !== undefined));
+  // In a DAG seq only orders the steps for display; one left out is the step's depth in the graph.
+  const depths = dag ? depthsOf(input.steps.map((s) => ({ name: s.name, dependsOn: s.dependsOn ?? [] }))) : undefined;
   return {
     role: 'initiator',
     orchName: input.orchName,
-    type: input.type === 'sequential' ? 'sequential' : 'parallel',
+    type: dag ? 'dag' : input.type === 'sequential' ? 'sequential' : 'parallel',
     description,
     service: input.service ?? null,
-    steps: input.steps.map((s) => normalizeStep(s, input.workers)).sort(bySeqThenName),
+    steps: input.steps.map((s) => normalizeStep(s, input.workers, depths?.get(s.name))).sort(bySeqThenName),
   };
 }
 
@@ -30,13 +34,14 @@ export function normalizeWorker(input: WorkerInput): WorkerDocument {
   };
 }
 
-export function normalizeStep(step: StepInput, templateWorkers?: string[]): NormalizedStep {
+export function normalizeStep(step: StepInput, templateWorkers?: string[], depth?: number): NormalizedStep {
   const handler = normalizeHandler(step.handler ?? { type: 'worker' });
   const workers = step.workers ?? templateWorkers;
+  const dependsOn = [...new Set(step.dependsOn ?? [])].sort();
   return {
     // Left out when absent, so the content hash of templates without an allowlist is unchanged.
     ...(workers ? { workers: [...new Set(workers)].sort() } : {}),
-    seq: step.seq,
+    seq: step.seq ?? depth ?? 1,
     name: step.name,
     objectType: step.objectType,
     timeoutSeconds: step.timeoutSeconds ?? null,
@@ -44,6 +49,8 @@ export function normalizeStep(step: StepInput, templateWorkers?: string[]): Norm
     handler,
     undo: normalizeUndo(step.undo, handler),
     ...(step.onFailure === 'pause' ? { onFailure: 'pause' as const } : {}),
+    // Only when given, so that templates without dependencies keep their content hash.
+    ...(dependsOn.length > 0 ? { dependsOn } : {}),
   };
 }
 

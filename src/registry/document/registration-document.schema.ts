@@ -12,7 +12,7 @@ import { httpHandlerSchema } from './http-handler.schema';
  */
 
 export const ROLES = ['initiator', 'worker'] as const;
-export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous'] as const;
+export const TEMPLATE_TYPES = ['sequential', 'parallel', 'simultaneous', 'dag'] as const;
 export const HANDLER_TYPES = ['worker', 'awx', 'oo', 'http'] as const;
 /** What a step that failed (after its retries) does to its run: unwind it, or wait for an operator. */
 export const ON_FAILURE = ['compensate', 'pause'] as const;
@@ -132,8 +132,12 @@ export const undoSchema = z.preprocess(
 /** The services allowed to work a step: a registration from any other service is refused. */
 const workersSchema = z.array(identifier()).min(1, { error: 'must name at least one service' }).max(50, { error: 'must name at most 50 services' });
 
+/** The most dependencies one step may list (a template's steps are bounded by the document's size). */
+export const MAX_DEPENDENCIES = 100;
+
+/** `seq` is optional here: only a DAG may leave it out, which dag-rules.ts checks. */
 export const initiatorStepSchema = strict({
-  seq: positiveInt(),
+  seq: positiveInt().optional(),
   name: identifier(),
   objectType: text(),
   timeoutSeconds: positiveInt(MAX_TIMEOUT_SECONDS).nullish(),
@@ -142,6 +146,7 @@ export const initiatorStepSchema = strict({
   undo: undoSchema.optional(),
   onFailure: z.enum(ON_FAILURE, { error: `must be one of: ${oneOf(ON_FAILURE)}` }).optional(),
   workers: workersSchema.optional(),
+  dependsOn: z.array(identifier()).max(MAX_DEPENDENCIES, { error: `must list at most ${MAX_DEPENDENCIES} steps` }).optional(),
 });
 
 /** Worker steps have no seq in the original format; one given anyway is accepted and ignored. */

@@ -1,4 +1,5 @@
 import type { Problem } from '../../common/errors/app-error';
+import type { TemplateType } from '../entities/orchestration-template.entity';
 import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
 
 export type Role = 'initiator' | 'worker';
@@ -19,13 +20,15 @@ export interface NormalizedStep {
   onFailure?: 'pause';
   /** The services allowed to work the step (its own `workers:` or the template's); absent: any service. */
   workers?: string[];
+  /** DAG templates: the steps that must succeed (or be skipped) before this one starts; sorted, never empty. */
+  dependsOn?: string[];
 }
 
 export interface InitiatorDocument {
   role: 'initiator';
   orchName: string;
-  /** `simultaneous` in a document is normalized to `parallel`. */
-  type: 'sequential' | 'parallel';
+  /** `simultaneous` in a document is normalized to `parallel`; a parallel template with dependsOn is a `dag`. */
+  type: TemplateType;
   description: string | null;
   service: string | null;
   /** Sorted by seq, then name. */

@@ -33,14 +33,14 @@ steps:
         { path: 'steps[1].retry.backoff', message: 'must be one of: fixed, exponential', line: 12, column: 38 },
         { path: 'steps[2].name', message: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"', line: 14, column: 11 },
         { path: 'steps[2].objectType', message: 'must not be empty', line: 15, column: 17 },
-        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure)', line: 16, column: 5 },
+        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn)', line: 16, column: 5 },
       ],
     });
   });
 
   it('reports a missing required field at the map that should hold it', () => {
     expect(problems(yaml('orchName: t\nas: initiator\nsteps:\n  - {seq: 1, name: a}\n'))).toEqual([
-      { path: 'type', message: 'is required: one of sequential, parallel, simultaneous', line: 1, column: 1 },
+      { path: 'type', message: 'is required: one of sequential, parallel, simultaneous, dag', line: 1, column: 1 },
       { path: 'steps[0].objectType', message: 'is required', line: 4, column: 5 },
     ]);
   });
@@ -60,7 +60,7 @@ steps:
 
   it('reports an unknown type, empty steps and wrong top-level types', () => {
     expect(problems(yaml('orchName: t\nas: initiator\ntype: random\ndescription: [x]\nsteps: []\n'))).toEqual([
-      { path: 'type', message: 'must be one of: sequential, parallel, simultaneous', line: 3, column: 7 },
+      { path: 'type', message: 'must be one of: sequential, parallel, simultaneous, dag', line: 3, column: 7 },
       { path: 'description', message: 'expected a string, found a list', line: 4, column: 14 },
       { path: 'steps', message: 'must have at least one step', line: 5, column: 8 },
     ]);

@@ -8,6 +8,7 @@ import {
   workerDocumentSchema,
 } from './registration-document.schema';
 import type { RegistrationDocument, Role, ValidationResult } from './registration-document';
+import { checkDagRules } from './dag-rules';
 import { checkStepRules } from './step-rules';
 import { documentErrorMap, toDocumentIssues } from './zod-problems';
 
@@ -48,7 +49,7 @@ function checkDocument(value: Record<string, unknown>): Checked {
 }
 
 function checkAs(role: Role, value: Record<string, unknown>): Checked {
-  const rules = checkStepRules(value, role);
+  const rules = role === 'initiator' ? [...checkStepRules(value, role), ...checkDagRules(value)] : checkStepRules(value, role);
   if (role === 'initiator') {
     const result = initiatorDocumentSchema.safeParse(value, { error: documentErrorMap });
     if (result.success && rules.length === 0) return { ok: true, document: normalizeInitiator(result.data) };

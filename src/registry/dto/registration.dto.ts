@@ -22,7 +22,7 @@ export const REGISTRATION_BODY_SCHEMA = {
     properties: {
       orchName: { type: 'string', example: 'tenantCreation' },
       as: { type: 'string', enum: ['initiator', 'worker'] },
-      type: { type: 'string', enum: ['sequential', 'parallel', 'simultaneous'], description: 'Initiators only' },
+      type: { type: 'string', enum: ['sequential', 'parallel', 'simultaneous', 'dag'], description: 'Initiators only' },
       description: { type: 'string' },
       service: { type: 'string', description: 'Service name when no X-Service-Name header is sent' },
       topic: { type: 'string', description: 'Workers only: the topic the worker consumes commands from' },
@@ -32,7 +32,7 @@ export const REGISTRATION_BODY_SCHEMA = {
           type: 'object',
           required: ['name', 'objectType'],
           properties: {
-            seq: { type: 'integer', description: 'Initiators: order; steps sharing a seq run together' },
+            seq: { type: 'integer', description: 'Initiators: order; steps sharing a seq run together (optional in a dag)' },
             name: { type: 'string' },
             objectType: { type: 'string' },
             timeoutSeconds: { type: 'integer' },
@@ -45,6 +45,7 @@ export const REGISTRATION_BODY_SCHEMA = {
             },
             handler: { description: '`worker` (default) or a built-in handler: {type: awx|oo, ...}' },
             undo: { description: 'true/false, or a built-in undo handler' },
+            dependsOn: { type: 'array', items: { type: 'string' }, description: 'dag: the steps that must succeed before this one starts' },
             onFailure: { type: 'string', enum: ['compensate', 'pause'], description: 'pause: a failed step waits for an operator' },
           },
         },

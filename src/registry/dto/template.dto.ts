@@ -29,15 +29,33 @@ export class StepDto {
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
   @ApiProperty({ enum: ['compensate', 'pause'], description: 'What the step failing (after its retries) does to the run' }) onFailure!: string;
   @ApiProperty({ nullable: true, type: [String], description: 'The services allowed to work the step; null: any' }) workers!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, description: 'dag templates: the steps this one waits for' }) dependsOn!: string[] | null;
+}
+
+export class GraphNodeDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() seq!: number;
+  @ApiProperty({ description: 'worker, awx or oo' }) handler!: string;
+}
+
+export class GraphEdgeDto {
+  @ApiProperty({ description: 'Done before `to` starts' }) from!: string;
+  @ApiProperty() to!: string;
+}
+
+export class TemplateGraphDto {
+  @ApiProperty({ type: [GraphNodeDto] }) nodes!: GraphNodeDto[];
+  @ApiProperty({ type: [GraphEdgeDto] }) edges!: GraphEdgeDto[];
 }
 
 export class TemplateVersionDto {
   @ApiProperty() version!: number;
-  @ApiProperty({ enum: ['sequential', 'parallel'] }) type!: string;
+  @ApiProperty({ enum: ['sequential', 'parallel', 'dag'] }) type!: string;
   @ApiProperty() registeredBy!: string;
   @ApiProperty() contentHash!: string;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
+  @ApiProperty({ type: TemplateGraphDto, description: 'The steps as a graph, for drawing' }) graph!: TemplateGraphDto;
 }
 
 export class WorkerDto {

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type TemplateType = 'sequential' | 'parallel';
+export type TemplateType = 'sequential' | 'parallel' | 'dag';
 export type TemplateStatus = 'READY' | 'PENDING';
 
 @Entity('orchestration_template')

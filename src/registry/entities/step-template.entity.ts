@@ -39,4 +39,6 @@ export class StepTemplateEntity {
   @Column({ name: 'on_failure', type: 'varchar', length: 20, default: 'compensate' }) onFailure!: OnFailure;
   /** Services allowed to work this step (the template's `workers:` or the step's); null: any service. */
   @Column({ name: 'allowed_workers', type: 'jsonb', nullable: true }) allowedWorkers!: string[] | null;
+  /** DAG templates: the steps this one waits for; null when it waits for none. */
+  @Column({ name: 'depends_on', type: 'jsonb', nullable: true }) dependsOn!: string[] | null;
 }

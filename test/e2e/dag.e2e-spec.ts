@@ -1,0 +1,3 @@
+import { dagScenarios } from '../scenarios/dag.scenarios';
+
+dagScenarios('embedded default: PGlite, in-process broker', async () => ({}));
