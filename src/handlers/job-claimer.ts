@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { idempotencyKeyOf } from '../engine/dispatch/step-command';
 import type { HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
 import type { JobExecutionRepository } from './job-execution.repository';
@@ -70,7 +71,8 @@ export class JobClaimer {
         await this.repo.claim(m, row, {
           status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
           error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call); `
-            + `look for a job carrying baton_command_id ${row.commandId}`,
+            + (row.targetType === 'HTTP' ? `the partner may have received Idempotency-Key ${idempotencyKeyOf(row)}`
+              : `look for a job carrying baton_command_id ${row.commandId}`),
         });
         return { row, action: 'report' };
       }

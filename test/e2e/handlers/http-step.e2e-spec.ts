@@ -64,11 +64,10 @@ describe('the built-in http step against a partner API', () => {
     const run = await runToEnd(t, 'httpRetry', {}, 'COMPLETED');
     const calls = partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === `${run.flowId}:createOrder:DO`);
     expect(calls).toHaveLength(3);
+    // 0.3 s, then 0.6 s (exponential); the runner's 10 ms tick and a busy machine only add to them.
     const [first, second] = gaps(calls.map((c) => c.at));
     expect(first).toBeGreaterThanOrEqual(300);
-    expect(first).toBeLessThan(1500);
     expect(second).toBeGreaterThanOrEqual(600);
-    expect(second).toBeLessThan(2000);
     // One engine attempt: the retries are the handler's, not new step attempts.
     expect(timeline(run)).toEqual(['DO:createOrder:SUCCEEDED']);
     const [job] = await jobsOf(t, run.flowId);
@@ -106,10 +105,10 @@ describe('the built-in http step against a partner API', () => {
       handler: { type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {}, timeoutMs: 200 },
     }]);
     partner.failNext('POST', /^\/api\/orders$/, { status: 201, delayMs: 800, body: {} }, { status: 201, delayMs: 800, body: {} });
-    const started = Date.now();
     const run = await runToEnd(t, 'httpSlow', {}, 'FAILED');
     expect(run.steps[0].error).toMatch(/^Launch failed after 2 attempts: POST \/api\/orders: timed out/);
-    expect(Date.now() - started).toBeLessThan(1600);
+    const [job] = await jobsOf(t, run.flowId);
+    expect(job).toMatchObject({ launchAttempts: 2, status: 'FAILED' });
   });
 
   it('polls a 202 at its status URL until the state says done, and the last answer is the output', async () => {
@@ -156,21 +155,26 @@ describe('the built-in http step against a partner API', () => {
   });
 
   it('fetches an OAuth2 token once, reuses it, and fetches a new one before it expires', async () => {
-    partner.tokenLifetimeSeconds = 1;
     await registerTemplate(t, 'httpCrm', [{ seq: 1, name: 'createOrder', handler: { type: 'http', connection: 'crm', method: 'POST', path: '/orders', body: {} } }]);
+    const callsOf = (flowId: string) => partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === `${flowId}:createOrder:DO`);
     const before = partner.tokensIssued.length;
     const first = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
     const second = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
     expect(partner.tokensIssued.length - before).toBe(1);
-    await new Promise((r) => setTimeout(r, 600)); // past half the token's 1 s lifetime
-    const third = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
-    expect(partner.tokensIssued.length - before).toBe(2);
-    const tokenRequests = partner.calls('POST', /^\/oauth\/token$/).slice(-2);
-    expect(tokenRequests.map((r) => [r.authScheme, r.body])).toEqual([['Basic', 'grant_type=client_credentials'], ['Basic', 'grant_type=client_credentials']]);
-    for (const run of [first, second, third]) {
-      const [call] = partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === `${run.flowId}:createOrder:DO`);
-      expect(call.authScheme).toBe('Bearer');
-    }
+    expect([first, second].map((run) => callsOf(run.flowId).map((c) => c.authScheme))).toEqual([['Bearer'], ['Bearer']]);
+    const tokenRequests = partner.calls('POST', /^\/oauth\/token$/);
+    expect([tokenRequests.at(-1)!.authScheme, tokenRequests.at(-1)!.body]).toEqual(['Basic', 'grant_type=client_credentials']);
+
+    // A token that lives 3 s is fetched again after 1.5 s (half its life), while the partner still accepts it.
+    partner.tokenLifetimeSeconds = 3;
+    partner.revokeTokens();
+    await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
+    const shortLived = partner.tokensIssued.length;
+    await new Promise((r) => setTimeout(r, 1600));
+    const renewed = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
+    expect(partner.tokensIssued.length).toBe(shortLived + 1);
+    // One call: had Baton waited for the partner to refuse the old token, there would be a 401 and a second call.
+    expect(callsOf(renewed.flowId)).toHaveLength(1);
     partner.tokenLifetimeSeconds = 3600;
   });
 
