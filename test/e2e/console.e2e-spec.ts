@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
@@ -18,8 +19,8 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
 
   beforeAll(async () => {
     t = await startTestApp({ DEFINITIONS_DIR: join(__dirname, '../../definitions'), DEMO_WORKER: 'true', CONSOLE_DIR: fakeConsoleBuild() });
-  });
-  afterAll(() => t.close());
+  }, 120_000);
+  afterAll(() => t?.close());
 
   it('answers every page under /ui with the app, so deep links load, with a strict CSP and no caching of the page', async () => {
     for (const path of ['/ui', '/ui/', '/ui/runs/3f7a1f4e-0000-4000-8000-000000000000', '/ui/templates/demoOrder', '/ui/audit?outcome=REJECTED']) {
@@ -75,6 +76,12 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
     expect(Object.keys(res.body.buckets[4].created)).toContain('FAILED');
   });
 
+  it('has the indexes those reads use', async () => {
+    const indexes = await t.get(DataSource).query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orchestration_run'`);
+    expect(indexes.map((i: { indexname: string }) => i.indexname))
+      .toEqual(expect.arrayContaining(['idx_run_created', 'idx_run_finished', 'idx_run_correlation', 'idx_run_idempotency_key']));
+  });
+
   it('bounds the stats window', async () => {
     await t.http.get('/api/orchestration/stats/runs?minutes=1').expect(400);
     await t.http.get('/api/orchestration/stats/runs?minutes=20000').expect(400);
@@ -87,8 +94,8 @@ describe('the console without a build', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ CONSOLE_DIR: join(tmpdir(), 'baton-no-console-build') });
-  });
-  afterAll(() => t.close());
+  }, 120_000);
+  afterAll(() => t?.close());
 
   it('says how to build it instead of failing', async () => {
     const res = await t.http.get('/ui/runs').expect(503);

@@ -5,6 +5,10 @@ import type { RunStatus } from '../core/run-status';
 @Index(['orchName', 'idempotencyKey'], { unique: true })
 @Index(['orchName', 'createdAt'])
 @Index(['status', 'updatedAt'])
+@Index('idx_run_created', ['createdAt'])
+@Index('idx_run_finished', ['finishedAt'], { where: 'finished_at IS NOT NULL' })
+@Index('idx_run_correlation', ['correlationId'])
+@Index('idx_run_idempotency_key', ['idempotencyKey'], { where: 'idempotency_key IS NOT NULL' })
 export class OrchestrationRunEntity {
   @PrimaryColumn({ name: 'flow_id', type: 'uuid' }) flowId!: string;
   @Column({ name: 'orch_name', type: 'varchar', length: 200 }) orchName!: string;

@@ -26,7 +26,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
           <div class="tl-track" role="cell">
             {lane.bars.map((b) => (
               <span key={b.attempt.commandId} class={`bar b-${b.attempt.status.toLowerCase()} ${b.open ? 'open' : ''}`}
-                style={{ left: `${b.left}%`, width: `${b.width}%` }} title={barTitle(b.attempt)} tabIndex={0}
+                style={{ left: `${b.left}%`, width: `${b.width}%` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
                 data-attempt={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`}>
                 {b.attempt.attempt > 1 ? `#${b.attempt.attempt}` : ''}{b.attempt.status === 'TIMED_OUT' ? ' ⏱' : ''}
               </span>
