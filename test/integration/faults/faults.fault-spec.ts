@@ -52,6 +52,9 @@ async function outageScenario(
   reportFigures(`${name} (outages ${record.downMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`, figures);
   assertClean(verdict, data.stillOpen, data.engineOutput);
   expect(figures).toMatchObject({ lost: 0, stuck: 0, doubleExecuted: 0, staleCommands: 0 });
+  // The outbox drains within 30 s of the server's return (a relay pass cut off by a database
+  // outage left its claimed rows leased for 60 s before the relay released its own leases).
+  for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
   return figures;
 }
 
@@ -69,9 +72,8 @@ describe('fault suite', () => {
   }, 300_000);
 
   it.each<['rabbitmq' | 'kafka']>([['rabbitmq'], ['kafka']])('%s restarted under load: the outbox drains within 30 s', async (driver) => {
-    const figures = await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },
+    await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },
       { times: 1, firstAfterMs: 3000, downMs: [5000, 8000], gapMs: [0, 0] });
-    for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
   }, 300_000);
 
   it.each<[Driver, number]>([['rabbitmq', 5000], ['kafka', 10_000]])(
