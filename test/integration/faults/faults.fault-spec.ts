@@ -21,13 +21,16 @@ import { OutageRecord, outages } from './server-faults';
  * RABBITMQ_PORT, KAFKA_PORT, BATON_SERVICES_DIR). Runs from dist/ (npm run build first).
  */
 
-/** Step timeouts longer than any outage: a reply held back by the outage must not look lost. */
+/**
+ * Step timeouts longer than any outage, stop and start included (a Kafka shutdown alone can take
+ * 30 s here): a command or reply held back by the outage must not look lost.
+ */
 const OUTAGE_FLOW: FlowSpec = {
   ...CRASH_FLOW, orchName: 'outageOrder',
-  steps: CRASH_FLOW.steps.map((s) => ({ ...s, timeoutSeconds: 30 })),
+  steps: CRASH_FLOW.steps.map((s) => ({ ...s, timeoutSeconds: 120 })),
 };
-// Only run 3 loses a command (index % lossyEvery === 3): outages must not force any re-execution.
-const NO_LOSS = 1_000_000;
+// A run loses a command when index % lossyEvery === 3: never with 3, so no re-execution is forced.
+const NO_LOSS = 3;
 
 function assertClean(verdict: CrashVerdict, stillOpen: number, engineOutput: string): void {
   const { violations } = verdict;
@@ -52,9 +55,6 @@ async function outageScenario(
   reportFigures(`${name} (outages ${record.downMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`, figures);
   assertClean(verdict, data.stillOpen, data.engineOutput);
   expect(figures).toMatchObject({ lost: 0, stuck: 0, doubleExecuted: 0, staleCommands: 0 });
-  // The outbox drains within 30 s of the server's return (a relay pass cut off by a database
-  // outage left its claimed rows leased for 60 s before the relay released its own leases).
-  for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
   return figures;
 }
 
@@ -72,8 +72,9 @@ describe('fault suite', () => {
   }, 300_000);
 
   it.each<['rabbitmq' | 'kafka']>([['rabbitmq'], ['kafka']])('%s restarted under load: the outbox drains within 30 s', async (driver) => {
-    await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },
+    const figures = await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },
       { times: 1, firstAfterMs: 3000, downMs: [5000, 8000], gapMs: [0, 0] });
+    for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
   }, 300_000);
 
   it.each<[Driver, number]>([['rabbitmq', 5000], ['kafka', 10_000]])(
