@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
+import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { errorMessage } from '../delivery/failure-policy';
 import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
@@ -30,7 +31,8 @@ const PRUNE_CHUNK = 10_000;
  *   was down, the message was delayed) are claimed with a lease and published in id order.
  *
  * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance first releases the
- * rows its killed predecessor had leased, so they go out at once rather than after the lease. A
+ * rows its killed predecessor had leased, so they go out at once rather than after the lease, and
+ * so does a pass after one that failed (a database outage between claiming and marking sent). A
  * command whose attempt deadline has passed is void (the healer retries or fails the step), so
  * neither path ever publishes it: it is dropped and marked done.
  *
@@ -51,7 +53,12 @@ export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   private lastPrune = 0;
-  private predecessorReleased = false;
+  /**
+   * False at start (a killed predecessor with our id may hold leases) and after a failed pass (the
+   * database went away between claiming and marking sent): the next pass first releases every
+   * lease in our name. Passes never overlap, so between passes this relay legitimately holds none.
+   */
+  private leasesReleased = false;
   readonly relayId: string;
 
   constructor(
@@ -140,7 +147,9 @@ export class OutboxRelay {
     this.timer = setTimeout(() => {
       this.pass = this.runPass()
         .catch((error: unknown) => {
-          this.logger.error(`Outbox pass failed: ${errorMessage(error)}`);
+          this.leasesReleased = false;
+          if (isInfrastructureError(error)) this.logger.warn(`Outbox pass failed, retrying: ${errorMessage(error)}`);
+          else this.logger.error(`Outbox pass failed: ${errorMessage(error)}`);
           return false;
         })
         .then((more) => {
@@ -152,10 +161,10 @@ export class OutboxRelay {
 
   /** True when a full batch was published: more may be waiting, go again at once. */
   private async runPass(): Promise<boolean> {
-    if (!this.predecessorReleased) {
+    if (!this.leasesReleased) {
       const released = await this.store.releaseLeasesOf(this.relayId);
-      this.predecessorReleased = true;
-      if (released > 0) this.logger.log(`Released ${released} outbox row(s) leased by this instance's previous run (${this.relayId})`);
+      this.leasesReleased = true;
+      if (released > 0) this.logger.log(`Released ${released} outbox row(s) still leased in this instance's name (${this.relayId})`);
     }
     const more = await this.sweep();
     if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {

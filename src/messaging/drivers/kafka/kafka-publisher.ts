@@ -21,12 +21,41 @@ const SEND_TIMEOUT_MS = 30_000;
  * arrive meanwhile into the next request (group commit). That keeps the order of calls, even
  * across retries, without relying on kafkajs's idempotent producer under concurrency, and turns
  * many small sends into few large ones.
+ *
+ * After a failed send the producer is replaced. An idempotent producer whose batch failed in
+ * flight (a broker restart, our timeout) can keep the old sequence numbers and be refused on that
+ * partition for good (the fault suite saw run status events stuck after a Kafka restart); a new
+ * producer gets a new producer id and starts clean. The outbox retries the failed messages.
  */
 export class KafkaPublisher {
   private waiting: Waiting[] = [];
   private sending = false;
+  private producer: Producer;
+  private ready?: Promise<void>;
 
-  constructor(private readonly producer: Producer, private readonly topics: KafkaTopics, private readonly metrics: Metrics) {}
+  constructor(private readonly newProducer: () => Producer, private readonly topics: KafkaTopics, private readonly metrics: Metrics) {
+    this.producer = newProducer();
+  }
+
+  connect(): Promise<void> {
+    this.ready ??= this.producer.connect().catch((error: unknown) => {
+      this.ready = undefined; // the next send tries again
+      throw error;
+    });
+    return this.ready;
+  }
+
+  disconnect(): Promise<void> {
+    this.ready = undefined;
+    return this.producer.disconnect();
+  }
+
+  private renewProducer(): void {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.ready = undefined;
+    void old.disconnect().catch(() => undefined);
+  }
 
   publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
@@ -47,6 +76,7 @@ export class KafkaPublisher {
         for (const m of messages) this.metrics.published.inc({ topic: m.topic });
         for (const w of batch) w.resolve();
       } catch (error) {
+        this.renewProducer();
         for (const w of batch) w.reject(error);
       }
     }
@@ -75,6 +105,7 @@ export class KafkaPublisher {
       entry.messages.push(toKafkaMessage(message));
     }
     await this.topics.ensure(byTopic.keys());
+    await this.connect();
     await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
+import { Admin, Kafka, Partitioners } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import { AttemptCounter } from '../../delivery/attempt-counter';
@@ -27,7 +27,6 @@ export class KafkaDriver extends MessagingDriver {
   readonly driver = 'kafka';
   private readonly logger = new Logger(KafkaDriver.name);
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly topics: KafkaTopics;
   private readonly publisher: KafkaPublisher;
@@ -40,7 +39,7 @@ export class KafkaDriver extends MessagingDriver {
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
     this.kafka = createKafkaClient(config, new Logger('kafkajs'));
-    this.producer = this.kafka.producer({
+    const newProducer = () => this.kafka.producer({
       allowAutoTopicCreation: false,
       // The murmur2 partitioner of the Java client: same key, same partition as other clients.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -53,12 +52,12 @@ export class KafkaDriver extends MessagingDriver {
     });
     this.admin = this.kafka.admin();
     this.topics = new KafkaTopics(this.admin, config.KAFKA_PARTITIONS);
-    this.publisher = new KafkaPublisher(this.producer, this.topics, metrics);
+    this.publisher = new KafkaPublisher(newProducer, this.topics, metrics);
   }
 
   connect(): Promise<void> {
     this.connecting ??= (async () => {
-      await Promise.all([this.producer.connect(), this.admin.connect()]);
+      await Promise.all([this.publisher.connect(), this.admin.connect()]);
       await this.topics.ensure(batonTopics(this.config));
       this.connected = true;
       this.logger.log(`Connected to Kafka at ${this.config.KAFKA_BROKERS}`);
@@ -74,7 +73,7 @@ export class KafkaDriver extends MessagingDriver {
     await this.stopAll();
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.publisher.disconnect(), this.admin.disconnect()]);
     this.connected = false;
     this.connecting = undefined;
   }
