@@ -56,7 +56,7 @@ function count(map: Map<number, number>, status: number): void {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-hostile-'));
   const engine = new EngineProcess({
-    port: await freePort(), startTimeoutMs: 120_000,
+    port: await freePort(), startTimeoutMs: 600_000, // a first start runs initdb: slow on a busy machine
     // The embedded default whatever servers the caller's environment names.
     env: { ...embeddedEnv(), DATA_DIR: join(dataDir, 'db'), LOG_LEVEL: 'fatal', MESSAGING_DRIVER: 'memory' },
   });

@@ -24,11 +24,12 @@ baton=$!
 cleanup() { kill "$baton" 2>/dev/null || true; wait "$baton" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 url="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do
+for _ in $(seq 1 1200); do  # up to 10 min: a first start runs initdb, slow on a busy machine
   curl -fsS "$url/api/orchestration/health" > /dev/null 2>&1 && break
   kill -0 "$baton" 2>/dev/null || { cat "$data/baton.log"; exit 1; }
   sleep 0.5
 done
+curl -fsS "$url/api/orchestration/health" > /dev/null || { echo "Baton did not become healthy"; cat "$data/baton.log"; exit 1; }
 
 status=0
 "$VENV/bin/schemathesis" run "$url/v3/api-docs" --checks all --max-examples "$EXAMPLES" \
