@@ -107,4 +107,36 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect(big.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(big.headers['x-correlation-id']).toBe(big.body.correlationId);
   });
+
+  it('answers 405 with Allow for a method a known path does not support, OPTIONS with Allow, HEAD like GET', async () => {
+    const trace = await t.http.trace('/api/orchestration/runs').set('X-Correlation-ID', 'req-trace');
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(trace.body).toMatchObject({ code: 'METHOD_NOT_ALLOWED', correlationId: 'req-trace' });
+    const put = await t.http.put('/api/orchestration/runs/00000000-0000-4000-8000-000000000000');
+    expect([put.status, put.headers.allow]).toEqual([405, 'GET, HEAD, OPTIONS']);
+    expect((await t.http.delete('/api/orchestration/register')).headers.allow).toBe('POST, OPTIONS');
+    const options = await t.http.options('/api/orchestration/execute/demo');
+    expect([options.status, options.headers.allow]).toEqual([204, 'POST, OPTIONS']);
+    const head = await t.http.head('/api/orchestration/templates');
+    expect([head.status, head.text]).toEqual([200, undefined]);
+    expect((await t.http.trace('/no/such/path')).status).toBe(404);
+  });
+
+  it('publishes an OpenAPI document that tells the truth', async () => {
+    const doc = (await t.http.get('/v3/api-docs').expect(200)).body;
+    const execute = doc.paths['/api/orchestration/execute/{orchName}'].post;
+    const headers = execute.parameters.filter((p: { in: string }) => p.in === 'header');
+    expect(headers.map((p: { name: string; required?: boolean }) => [p.name, p.required ?? false]))
+      .toEqual([['Idempotency-Key', false], ['X-Correlation-ID', false]]);
+    const register = doc.paths['/api/orchestration/register'].post;
+    expect(register.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toEqual(['X-Service-Name']);
+    const page = doc.paths['/api/orchestration/runs'].get.parameters.find((p: { name: string }) => p.name === 'page');
+    expect(page.schema).toMatchObject({ type: 'integer', maximum: 1_000_000 });
+    for (const [path, item] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) expect([path, method, op.responses['400'] !== undefined]).toEqual([path, method, true]);
+    }
+    expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+    expect(doc.components.schemas.RunDetailDto.properties.payload).toMatchObject({ nullable: true });
+  });
 });

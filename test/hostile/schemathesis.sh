@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Schemathesis against the embedded default: every operation of /v3/api-docs with all checks, a
+# bounded number of examples each. Installs schemathesis from PyPI into a virtualenv under
+# /var/tmp once and reuses it. Needs `npm run build` first. Prints one SCHEMATHESIS summary line
+# and exits non-zero on any server error or schema/status-code violation.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VERSION=4.32.0
+VENV=${SCHEMATHESIS_VENV:-/var/tmp/baton-schemathesis-$VERSION}
+EXAMPLES=${SCHEMATHESIS_EXAMPLES:-50}
+
+# A virtualenv cannot be moved (its scripts name their path), so completion is marked by a file.
+if [ ! -f "$VENV/.installed" ]; then
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
+  touch "$VENV/.installed"
+fi
+
+data=$(mktemp -d)
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+DATA_DIR="$data/db" PORT=$port HOST=127.0.0.1 LOG_LEVEL=error node dist/src/main.js > "$data/baton.log" 2>&1 &
+baton=$!
+cleanup() { kill "$baton" 2>/dev/null || true; wait "$baton" 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+url="http://127.0.0.1:$port"
+for _ in $(seq 1 1200); do  # up to 10 min: a first start runs initdb, slow on a busy machine
+  curl -fsS "$url/api/orchestration/health" > /dev/null 2>&1 && break
+  kill -0 "$baton" 2>/dev/null || { cat "$data/baton.log"; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$url/api/orchestration/health" > /dev/null || { echo "Baton did not become healthy"; cat "$data/baton.log"; exit 1; }
+
+status=0
+"$VENV/bin/schemathesis" run "$url/v3/api-docs" --checks all --max-examples "$EXAMPLES" \
+  --report junit --report-dir "$data/report" --no-color "$@" | tee "$data/out.txt" || status=$?
+kill -0 "$baton" 2>/dev/null || { echo "Baton crashed during the run"; cat "$data/baton.log"; status=1; }
+# The junit report counts test cases per operation and their failures, whatever the console layout.
+node -e '
+  const xml = require("fs").readFileSync(process.argv[1], "utf8");
+  const n = (attr) => [...xml.matchAll(new RegExp(`<testsuite [^>]*${attr}="(\\d+)"`, "g"))].reduce((s, m) => s + Number(m[1]), 0);
+  console.log(`SCHEMATHESIS operations=${n("tests")} failures=${n("failures")} errors=${n("errors")} examplesPerOperation=${process.argv[2]}`);
+' "$(ls "$data"/report/*.xml | head -1)" "$EXAMPLES" || true
+exit "$status"
