@@ -48,13 +48,20 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
   let viewer: string;
 
   beforeAll(async () => {
-    // pino writes through sonic-boom (fs.write*) and Nest through process.stdout: capture both.
+    // pino writes to fd 1 through sonic-boom (fs.write*), Nest through process.stdout: capture
+    // those; every other descriptor (PGlite's files) is written as usual.
     const capture = (chunk: unknown) => { written.push(Buffer.isBuffer(chunk) ? chunk.toString() : String(chunk)); };
-    jest.spyOn(fs, 'writeSync').mockImplementation((_fd: number, chunk: unknown) => { capture(chunk); return 0; });
-    jest.spyOn(fs, 'write').mockImplementation(((_fd: number, chunk: unknown, ...rest: unknown[]) => {
+    const { writeSync, write } = fs;
+    jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
+      if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, chunk, ...rest);
+      capture(chunk);
+      return Buffer.byteLength(chunk as string);
+    }) as typeof fs.writeSync);
+    jest.spyOn(fs, 'write').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
+      if (fd !== 1 && fd !== 2) return (write as (...a: unknown[]) => void)(fd, chunk, ...rest);
       capture(chunk);
       const cb = rest.find((r) => typeof r === 'function') as ((e: null, n: number) => void) | undefined;
-      cb?.(null, 0);
+      cb?.(null, Buffer.byteLength(chunk as string));
     }) as unknown as typeof fs.write);
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => { capture(chunk); return true; });
     t = await startTestApp({
@@ -64,8 +71,8 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     viewer = await issueKey(t, admin, 'viewer');
   });
   afterAll(async () => {
-    await t.close();
     jest.restoreAllMocks();
+    await t?.close();
   });
 
   it('serves /metrics without credentials when METRICS_PUBLIC=true', async () => {
@@ -92,7 +99,10 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(JSON.stringify(res.body)).not.toContain('x'.repeat(43));
     const logs = written.join('');
     expect(logs).toContain('unauthenticated');
-    for (const secret of [admin, viewer, 'x'.repeat(43)].map((k) => k.split('_').slice(2).join('_'))) expect(logs).not.toContain(secret);
+    for (const secret of [...[admin, viewer].map((k) => k.split('_').slice(2).join('_')), 'x'.repeat(43)]) {
+      expect(secret.length).toBeGreaterThan(30);
+      expect(logs).not.toContain(secret);
+    }
   });
 
   it('answers 429 after AUTH_FAILURE_LIMIT failures from one address, even to a right key', async () => {
