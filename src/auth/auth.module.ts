@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
 import { AccessGuard } from './access.guard';
 import { AdminController } from './admin.controller';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
@@ -20,4 +21,15 @@ import { PrincipalResolver } from './principal-resolver';
   ],
   exports: [PrincipalResolver, SecurityAuditRepository, ApiKeyService],
 })
-export class AuthModule {}
+export class AuthModule implements OnApplicationBootstrap {
+  constructor(private readonly config: AppConfig) {}
+
+  /** One line at start-up that says who can call Baton. */
+  onApplicationBootstrap(): void {
+    const c = this.config;
+    const verifiers = [c.ADMIN_API_KEY ? 'API keys (bootstrap admin key set)' : 'API keys', ...(c.jwtConfigured ? ['JWT'] : [])];
+    new Logger('Auth').log(c.authEnabled
+      ? `AUTH_MODE=on: every route but health and the API docs needs a credential (${verifiers.join(', ')})`
+      : `AUTH_MODE=off on loopback ${c.HOST}: anyone on this machine may call every route; foreign web origins are refused`);
+  }
+}

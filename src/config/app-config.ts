@@ -5,6 +5,7 @@ import {
 import { API_KEY_PATTERN } from '../auth/api-keys/api-key-format';
 import { isLoopbackHost } from './loopback';
 
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
@@ -69,6 +70,18 @@ export class AppConfig {
   @ValidateIf((c: AppConfig) => c.MESSAGING_DRIVER === 'rabbitmq')
   @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_valid_protocol: true })
   RABBITMQ_URL?: string;
+
+  @Transform(toBool) @IsBoolean()
+  KAFKA_SSL: boolean = false;
+
+  @IsOptional() @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: (typeof KAFKA_SASL_MECHANISMS)[number];
+
+  @ValidateIf((c: AppConfig) => !!c.KAFKA_SASL_MECHANISM) @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((c: AppConfig) => !!c.KAFKA_SASL_MECHANISM) @IsString()
+  KAFKA_SASL_PASSWORD?: string;
 
   @IsString()
   RABBITMQ_EXCHANGE: string = 'baton';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadHandlersConfig } from '../handlers/handlers-config';
-import { loadConfig } from './load-config';
+import { ConfigError, loadConfig } from './load-config';
 
 describe('loadConfig: boolean settings', () => {
   it('reads "false" as false and "true" as true, not as any non-empty string', () => {
@@ -18,5 +18,49 @@ describe('loadConfig: boolean settings', () => {
     expect(() => loadConfig({ ORCA_COMPAT: 'maybe' })).toThrow('ORCA_COMPAT must be a boolean value');
     expect(() => loadConfig({ ORCA_CONNECTIONS: 'tower=prod' })).toThrow('ORCA_CONNECTIONS must be a list');
     expect(loadConfig({ ORCA_CONNECTIONS: 'awx=prod,awx:42=lab,oo:3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17=oo2' }).ORCA_CONNECTIONS).toContain('awx:42=lab');
+  });
+});
+
+const KEY = `bk_admin_${'k'.repeat(43)}`;
+
+describe('loadConfig: who may reach Baton', () => {
+  it('listens on loopback with auth off by default', () => {
+    const config = loadConfig({});
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.authEnabled).toBe(false);
+  });
+
+  it('turns auth on by default on a non-loopback HOST', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', ADMIN_API_KEY: KEY }).authEnabled).toBe(true);
+  });
+
+  it('refuses AUTH_MODE=off on a non-loopback HOST, saying what to set', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'off' })).toThrow(/AUTH_MODE=off is allowed only on a loopback HOST/);
+  });
+
+  it('refuses auth on without any verifier', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/set ADMIN_API_KEY .* or AUTH_JWKS_URL/);
+  });
+
+  it('accepts a JWT verifier instead of an admin key, with issuer and audience', () => {
+    const jwt = { HOST: '0.0.0.0', AUTH_JWKS_URL: 'https://idp.example/certs' };
+    expect(() => loadConfig(jwt)).toThrow(/AUTH_JWT_ISSUER is required/);
+    expect(loadConfig({ ...jwt, AUTH_JWT_ISSUER: 'https://idp.example', AUTH_JWT_AUDIENCE: 'baton' }).jwtConfigured).toBe(true);
+  });
+
+  it('refuses a malformed admin key without echoing it', () => {
+    let message = '';
+    try {
+      loadConfig({ ADMIN_API_KEY: 'hunter2-secret' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('ADMIN_API_KEY must look like');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses an invalid ALLOWED_WORKER_TOPIC_PATTERN', () => {
+    expect(() => loadConfig({ ALLOWED_WORKER_TOPIC_PATTERN: '(' })).toThrow(/ALLOWED_WORKER_TOPIC_PATTERN/);
   });
 });

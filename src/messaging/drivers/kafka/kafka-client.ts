@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { ISocketFactory, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { ISocketFactory, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { AppConfig } from '../../../config/app-config';
@@ -62,5 +62,12 @@ export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
     // Bounded: while the broker is down, calls fail within seconds instead of retrying for minutes,
     // so publish() rejects and the outbox relay tries again on its next pass.
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+    // Baton's own broker identity, for clusters that enforce ACLs (README, Security).
+    ...(config.KAFKA_SSL ? { ssl: true } : {}),
+    ...(config.KAFKA_SASL_MECHANISM ? {
+      sasl: {
+        mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '',
+      } as SASLOptions,
+    } : {}),
   });
 }

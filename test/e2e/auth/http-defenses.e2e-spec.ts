@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import { bearer, issueKey, newAdminKey } from '../../helpers/auth';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(); });
+  afterAll(() => t.close());
+
+  it('serves the anonymous principal with every role, for the console', async () => {
+    const res = await t.http.get('/api/auth/me').expect(200);
+    expect(res.body).toEqual({ id: 'anonymous', kind: 'anonymous', roles: ['service', 'operator', 'viewer', 'admin'], service: null });
+  });
+
+  it("refuses a foreign page's simple cross-site request (text/plain, no preflight)", async () => {
+    const res = await t.http.post('/api/orchestration/execute/demoOrder').set('Origin', 'https://evil.example')
+      .set('Content-Type', 'text/plain').send('{}').expect(403);
+    expect(res.body.code).toBe('ORIGIN_NOT_ALLOWED');
+  });
+
+  it('refuses a DNS-rebound host name', async () => {
+    const res = await t.http.get('/api/orchestration/templates').set('Host', 'evil.example:3000').expect(403);
+    expect(res.body.code).toBe('ORIGIN_NOT_ALLOWED');
+  });
+
+  it('answers our own pages (same origin)', async () => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${server.address().port}`;
+    await t.http.get('/api/auth/me').set('Host', host).set('Origin', `http://${host}`).expect(200);
+  });
+
+  it('sends security headers, no-store on API answers, and no CORS grant', async () => {
+    const res = await t.http.get('/api/orchestration/templates').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['cache-control']).toBe('no-store');
+    const preflight = await t.http.options('/api/orchestration/templates').set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public metrics when asked, secrets kept out of logs', () => {
+  const admin = newAdminKey();
+  const written: string[] = [];
+  let t: TestApp;
+  let viewer: string;
+
+  beforeAll(async () => {
+    // pino writes to fd 1 through sonic-boom (fs.write*), Nest through process.stdout: capture
+    // those; every other descriptor (PGlite's files) is written as usual.
+    const capture = (chunk: unknown) => { written.push(Buffer.isBuffer(chunk) ? chunk.toString() : String(chunk)); };
+    const { writeSync, write } = fs;
+    jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
+      if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, chunk, ...rest);
+      capture(chunk);
+      return Buffer.byteLength(chunk as string);
+    }) as typeof fs.writeSync);
+    jest.spyOn(fs, 'write').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
+      if (fd !== 1 && fd !== 2) return (write as (...a: unknown[]) => void)(fd, chunk, ...rest);
+      capture(chunk);
+      const cb = rest.find((r) => typeof r === 'function') as ((e: null, n: number) => void) | undefined;
+      cb?.(null, Buffer.byteLength(chunk as string));
+    }) as unknown as typeof fs.write);
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => { capture(chunk); return true; });
+    t = await startTestApp({
+      AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_FAILURE_LIMIT: '3', METRICS_PUBLIC: 'true',
+      CORS_ORIGINS: 'https://console.example', LOG_LEVEL: 'debug',
+    });
+    viewer = await issueKey(t, admin, 'viewer');
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await t?.close();
+  });
+
+  it('serves /metrics without credentials when METRICS_PUBLIC=true', async () => {
+    await t.http.get('/metrics').expect(200);
+  });
+
+  it('shows health status without credentials, details only with a role', async () => {
+    const anonymous = await t.http.get('/api/orchestration/health').expect(200);
+    expect(anonymous.body).toEqual({ status: 'ok' });
+    const detailed = await t.http.get('/api/orchestration/health').set(bearer(viewer)).expect(200);
+    expect(detailed.body.details).toHaveProperty('database');
+  });
+
+  it('grants CORS to a listed origin only', async () => {
+    const ok = await t.http.options('/api/orchestration/templates').set('Origin', 'https://console.example').set('Access-Control-Request-Method', 'GET');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://console.example');
+    const other = await t.http.options('/api/orchestration/templates').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('never writes a key or its secret to a log line or an error', async () => {
+    const guess = `${admin.slice(0, admin.lastIndexOf('_'))}_${'x'.repeat(43)}`;
+    const res = await t.http.get('/api/orchestration/templates').set('X-API-Key', guess).expect(401);
+    expect(JSON.stringify(res.body)).not.toContain('x'.repeat(43));
+    const logs = written.join('');
+    expect(logs).toContain('unauthenticated');
+    for (const secret of [...[admin, viewer].map((k) => k.split('_').slice(2).join('_')), 'x'.repeat(43)]) {
+      expect(secret.length).toBeGreaterThan(30);
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('answers 429 after AUTH_FAILURE_LIMIT failures from one address, even to a right key', async () => {
+    for (let i = 0; i < 2; i++) await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(401);
+    const blocked = await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(429);
+    expect(blocked.body.code).toBe('TOO_MANY_AUTH_FAILURES');
+    await t.http.get('/api/orchestration/templates').set(bearer(viewer)).expect(429);
+    await t.http.get('/api/orchestration/health').expect(200);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runKeysCommand } from '../../../src/cli/keys-command';
+import { bearer, newAdminKey } from '../../helpers/auth';
+import { startTestApp, TestApp } from '../../helpers/test-app';
+
+describe('npm run keys: API keys made in the embedded database while Baton is stopped', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-keys-'));
+  const env = { DATA_DIR: dataDir };
+  let t: TestApp | undefined;
+  let prefix = '';
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const keys = async (...argv: string[]) => {
+    const lines: string[] = [];
+    await runKeysCommand(argv, env, (line) => lines.push(line));
+    return lines;
+  };
+
+  it('creates a key that a started Baton then accepts, and lists it without its secret', async () => {
+    const created = await keys('create', '--role', 'service', '--service', 'tenant-service');
+    const key = created[1];
+    prefix = key.split('_')[1];
+    expect(key).toMatch(/^bk_[A-Za-z0-9]+_/);
+    const listed = (await keys('list')).join('\n');
+    expect(listed).toContain(`${key.split('_')[1]}\tservice\ttenant-service\tactive`);
+    expect(listed).not.toContain(key.split('_').slice(2).join('_'));
+
+    t = await startTestApp({ DATA_DIR: dataDir, AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey() });
+    const me = await t.http.get('/api/auth/me').set(bearer(key)).expect(200);
+    expect(me.body).toMatchObject({ kind: 'api-key', roles: ['service'], service: 'tenant-service' });
+
+    // While Baton holds the embedded database, the CLI refuses rather than lose rows.
+    await expect(keys('list')).rejects.toThrow(/in use by another Baton process/);
+  });
+
+  it('revokes a key once Baton is stopped', async () => {
+    await t?.close();
+    t = undefined;
+    expect(await keys('revoke', prefix)).toEqual([expect.stringContaining(`Revoked ${prefix}`)]);
+    expect((await keys('list')).join('\n')).toContain(`${prefix}\tservice\ttenant-service\trevoked`);
+  });
+
+  it('refuses a service key without a service, and an unknown role', async () => {
+    await expect(keys('create', '--role', 'service')).rejects.toThrow(/service/);
+    await expect(keys('create', '--role', 'root')).rejects.toThrow(/--role must be one of/);
+  });
+});
