@@ -14,6 +14,7 @@ import { checkOrigin } from './http/origin-policy';
 import { ANONYMOUS, WithPrincipal } from './current-principal';
 import type { Principal } from './principal';
 import { PrincipalResolver } from './principal-resolver';
+import { provenServiceName } from './proven-service';
 import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
 
 /**
@@ -45,7 +46,10 @@ export class AccessGuard implements CanActivate {
     const principal = this.config.authEnabled ? await this.authenticate(req, access) : ANONYMOUS;
     if (principal) req.principal = principal;
     const decision = decideAccess(access, principal);
-    if (decision === 'allow') return true;
+    if (decision === 'allow') {
+      await this.refuseOtherServices(req, principal);
+      return true;
+    }
     if (decision === 'unauthenticated') {
       await this.refuseUnauthenticated(req, undefined, 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)');
     }
@@ -55,6 +59,21 @@ export class AccessGuard implements CanActivate {
     if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req) }, 'route without @Roles or @Public refused');
     await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.FORBIDDEN, reason: why });
     throw new AppError(ErrorCode.FORBIDDEN, `Forbidden: ${why}`);
+  }
+
+  /**
+   * A route with a `:service` path parameter (the HTTP worker transport) acts for that service: a
+   * `service` principal may name only its own, or it could poll and answer another service's commands.
+   */
+  private async refuseOtherServices(req: Request, principal: Principal | undefined): Promise<void> {
+    const named = (req.params as Record<string, string | undefined>).service;
+    if (named === undefined) return;
+    const proven = provenServiceName(principal, named, null);
+    if (proven.ok) return;
+    await this.audit.recordQuietly({
+      event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.SERVICE_NAME_MISMATCH, reason: proven.reason,
+    });
+    throw new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
   }
 
   private refuseForeignPages(req: Request): void {

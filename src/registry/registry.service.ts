@@ -12,7 +12,7 @@ import type { RegistrationSource } from './entities/registration-audit.entity';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { RegistrationEvents } from './registration-events';
 import { TemplateRepository } from './template.repository';
-import { provenServiceName } from './proven-service';
+import { provenServiceName } from '../auth/proven-service';
 import { workerTopicProblems } from './worker-topic';
 
 export interface RegistrationRequest {

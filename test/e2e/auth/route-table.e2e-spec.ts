@@ -39,7 +39,10 @@ function expressRoutes(t: TestApp): string[] {
 }
 
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
-const urlOf = (route: Route) => route.path.replace(/:[A-Za-z]+/g, SAMPLE_ID);
+const SERVICE = 'route-table-service';
+// `:service` names the caller's own service (a service key acts only for itself); a long poll must not wait.
+const urlOf = (route: Route) => route.path.replace(':service', SERVICE).replace(/:[A-Za-z]+/g, SAMPLE_ID)
+  + (route.path.endsWith('/commands') ? '?wait=0' : '');
 /** Swagger UI and the OpenAPI JSON (public), and Nest's catch-all 404: not controller routes. */
 const NOT_CONTROLLERS = /^\/(swagger-ui\.html|docs|v3\/api-docs|docs-json|\{\*path\}$)/;
 
@@ -53,7 +56,7 @@ describe('route table: every route declares its access, and the guard enforces i
     t = await startTestApp(authOn(admin));
     routes = controllerRoutes(t);
     keys.admin = admin;
-    for (const role of ROLES.filter((r) => r !== 'admin')) keys[role] = await issueKey(t, admin, role, role === 'service' ? 'route-table-service' : undefined);
+    for (const role of ROLES.filter((r) => r !== 'admin')) keys[role] = await issueKey(t, admin, role, role === 'service' ? SERVICE : undefined);
   });
   afterAll(() => t.close());
 
@@ -100,6 +103,15 @@ describe('route table: every route declares its access, and the guard enforces i
         expect([route.path, role, [401, 403].includes(res.status)]).toEqual([route.path, role, false]);
       }
     }
+  });
+
+  it("refuses a service key on another service's worker routes, and audits it", async () => {
+    const res = await t.http.get('/api/workers/someone-else/commands?wait=0').set(bearer(keys.service)).expect(403);
+    expect(res.body.code).toBe('SERVICE_NAME_MISMATCH');
+    await t.http.get(`/api/workers/${SERVICE}/commands?wait=0`).set(bearer(keys.service)).expect(200);
+    const audit = await t.http.get('/api/admin/security-audit?event=DENIED').set(bearer(admin)).expect(200);
+    expect(audit.body.items.some((row: { code: string; target: string }) =>
+      row.code === 'SERVICE_NAME_MISMATCH' && row.target === 'GET /api/workers/someone-else/commands')).toBe(true);
   });
 
   it('serves the API docs without credentials', async () => {

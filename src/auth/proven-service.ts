@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 
 export type ServiceNameResult =
   | { ok: true; serviceName: string | undefined }

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 import { provenServiceName } from './proven-service';
 
 const service = (name?: string): Principal => ({ id: 'k1', kind: 'api-key', roles: ['service'], ...(name ? { service: name } : {}) });
