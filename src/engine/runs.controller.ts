@@ -4,11 +4,25 @@ import {
   ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ErrorCode } from '../common/errors/error-code';
 import { correlationIdOf } from '../common/logging/correlation';
+import { MAX_DEADLINE_SECONDS } from '../registry/document/registration-document.schema';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
+
+/** The X-Deadline-Seconds header: a whole number of seconds within bounds, or absent. */
+function deadlineSecondsOf(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const seconds = /^\d{1,8}$/.test(header) ? Number(header) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_DEADLINE_SECONDS)) {
+    throw new AppError(ErrorCode.INVALID_REQUEST, `X-Deadline-Seconds must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}`,
+      [{ path: 'X-Deadline-Seconds', message: `must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}` }]);
+  }
+  return seconds;
+}
 
 @ApiTags('runs')
 @Controller('api/orchestration')
@@ -22,6 +36,7 @@ export class RunsController {
   @ApiBody({ required: false, schema: { description: 'The run payload' } })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key returns the same run (409 with a different payload)' })
   @ApiHeader({ name: 'X-Correlation-ID', required: false })
+  @ApiHeader({ name: 'X-Deadline-Seconds', required: false, description: `This run's deadline (1-${MAX_DEADLINE_SECONDS}), instead of its template's` })
   @ApiAcceptedResponse({ type: ExecuteResponseDto, description: 'Accepted: RUNNING, or WAITING_FOR_WORKERS with the missing steps' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'TEMPLATE_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'IDEMPOTENCY_KEY_REUSED' })
@@ -30,11 +45,12 @@ export class RunsController {
     @Req() req: Request & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('x-deadline-seconds') deadline?: string,
   ): Promise<ExecuteResponseDto> {
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
-      correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined,
+      correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined, deadlineSeconds: deadlineSecondsOf(deadline),
     });
     res.location(`/api/orchestration/runs/${run.flowId}`);
     return run;

@@ -18,6 +18,7 @@ export interface TickCounts {
   parkedSettled: number;
   stepsTimedOut: number;
   runsRevived: number;
+  deadlinesPassed: number;
 }
 
 export interface HealerStatus {
@@ -81,6 +82,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
+        deadlinesPassed: await this.passDeadlines(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts });
       this.metrics.healerTicks.inc({ outcome: 'success' });
@@ -125,6 +127,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     const now = new Date();
     const stalled = (await this.stuck.quietActiveRuns(graceMs, BATCH)).filter((r) => isStalled(r, now, graceMs));
     return this.count(stalled, (r) => this.revivals.revive(r.flowId, `${r.status} with nothing in flight for over ${graceMs} ms`));
+  }
+
+  private async passDeadlines(): Promise<number> {
+    const passed = await this.count(await this.stuck.overdueRuns(BATCH), (r) => this.revivals.passDeadline(r.flowId, r.deadlineAt, r.onDeadline));
+    const nearest = await this.stuck.nearestDeadlineSeconds();
+    if (nearest !== null) this.metrics.nearestDeadline.set(nearest);
+    else this.metrics.nearestDeadline.reset();
+    return passed;
   }
 
   private async count<T>(items: T[], heal: (item: T) => Promise<boolean>): Promise<number> {

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_DEADLINE_SECONDS } from '../../registry/document/registration-document.schema';
 import { AppError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
@@ -11,7 +12,7 @@ import { parseMessage } from './parse-message';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * `{orchName, payload, idempotencyKey?, correlationId?, contentType?}`: a string payload is
+ * `{orchName, payload, idempotencyKey?, correlationId?, contentType?, deadlineSeconds?}`: a string payload is
  * base64 (bytes, `contentType` or application/octet-stream); anything else is JSON.
  */
 const startSchema = z.object({
@@ -20,6 +21,7 @@ const startSchema = z.object({
   idempotencyKey: z.string().min(1).max(255).optional(),
   correlationId: z.string().regex(/^[\w.:-]{1,128}$/).optional(),
   contentType: z.string().max(255).optional(),
+  deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
 
 /** Runs started over the execution topic take the same path as REST. */
@@ -43,7 +45,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
         correlationId: start.correlationId ?? message.headers['x-correlation-id'] ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
-        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`,
+        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`, deadlineSeconds: start.deadlineSeconds,
       });
     } catch (e) {
       if (e instanceof AppError) throw new PoisonMessageError(`${e.code}: ${e.message}`);
