@@ -17,6 +17,7 @@ import { RunChanges, RunState } from './run-changes';
 import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
+import { TemplatePlans } from './template-plans';
 
 export interface StartRequest {
   orchName: string;
@@ -29,6 +30,8 @@ export interface StartRequest {
    * makes sure it is new; a run that already has it makes the insert fail.
    */
   flowId?: string;
+  /** This run's deadline, instead of its template's. */
+  deadlineSeconds?: number;
 }
 
 export interface StartedRun {
@@ -63,6 +66,7 @@ export class RunExecutor extends StepResultSink {
     private readonly states: RunStateCache,
     private readonly transitions: RunTransitions,
     private readonly templates: CurrentTemplates,
+    private readonly plans: TemplatePlans,
     private readonly relay: OutboxRelay,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
@@ -79,6 +83,8 @@ export class RunExecutor extends StepResultSink {
       const template = await this.templates.get(req.orchName);
       if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
       const ready = template.status === 'READY';
+      const { deadline } = await this.plans.get(template.id, template.currentVersion);
+      const deadlineSeconds = req.deadlineSeconds ?? deadline.seconds;
       const run: RunState = {
         flowId: req.flowId ?? randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
         status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
@@ -90,6 +96,8 @@ export class RunExecutor extends StepResultSink {
       const written = await this.runs.create({
         ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
         expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
+        deadlineAt: deadlineSeconds ? new Date(Date.now() + deadlineSeconds * 1000) : null,
+        onDeadline: deadlineSeconds ? deadline.onDeadline : null,
       }, template.status, changes);
       if (written.templateChanged) {
         this.templates.forget(req.orchName);

@@ -6,7 +6,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
 import { allowedActions } from './core/allowed-actions';
 import { encodePayload } from './core/run-payload';
-import { RUN_STATUSES, TERMINAL_RUN_STATUSES } from './core/run-status';
+import { isTerminal, RUN_STATUSES, TERMINAL_RUN_STATUSES } from './core/run-status';
 import type { RunDetailDto, RunQueryDto, RunSummaryDto } from './dto/run.dto';
 import { OrchestrationRunEntity } from './entities/orchestration-run.entity';
 import { RunEventEntity } from './entities/run-event.entity';
@@ -76,6 +76,8 @@ export class RunQueryService {
     if (UNFINISHED.includes(run.status)) await this.describeWaits(m, [summary]);
     return {
       ...summary, status: run.status, templateId: run.templateId, contentType: run.contentType, ...encodePayload(run.payload, run.contentType),
+      deadlineAt: run.deadlineAt, onDeadline: run.onDeadline,
+      deadlineRemainingSeconds: run.deadlineAt && !isTerminal(run.status) ? Math.round((run.deadlineAt.getTime() - Date.now()) / 1000) : null,
       steps: steps.map(({ id: _id, flowId: _f, createdAt: _c, ...s }) => s),
       events: events.map(({ at, kind, stepName, reason, actor }) => ({ at, kind, stepName, reason, actor })),
     };

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { recordsetInsert } from '../database/recordset-insert';
 import { InsertedOutboxRow, OutboxRecord, OutboxService } from '../messaging/outbox/outbox.service';
+import type { OnDeadline } from './core/deadline-action';
 import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
@@ -25,6 +26,8 @@ export interface NewRun {
   idempotencyKey: string | null;
   payloadHash: string;
   expiresAt: Date | null;
+  deadlineAt: Date | null;
+  onDeadline: OnDeadline | null;
 }
 
 /** `written` is false when the guard failed: nothing was written (the run changed meanwhile, or the idempotency key was taken). */
@@ -95,12 +98,12 @@ export class RunRepository {
   async create(run: NewRun, templateStatus: string, changes: RunChanges): Promise<WriteResult & { templateChanged: boolean }> {
     const { templateChanged, ...written } = await this.write(
       `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
-         correlation_id, idempotency_key, payload_hash, expires_at)
+         correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline)
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
-         $11::timestamptz WHERE ${TEMPLATE_UNCHANGED}
+         $11::timestamptz, $13::timestamptz, $14::varchar WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`,
       [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
-        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus], changes, [],
+        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline], changes, [],
       `NOT ${TEMPLATE_UNCHANGED} AS "templateChanged"`);
     return { ...written, templateChanged: templateChanged === true };
   }

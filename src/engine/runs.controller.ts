@@ -5,13 +5,27 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
+import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ErrorCode } from '../common/errors/error-code';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { correlationIdOf } from '../common/logging/correlation';
+import { MAX_DEADLINE_SECONDS } from '../registry/document/registration-document.schema';
 import { RUN_PAYLOAD_MAX_DEPTH } from './core/run-payload';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
+
+/** The X-Deadline-Seconds header: a whole number of seconds within bounds, or absent. */
+function deadlineSecondsOf(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const seconds = /^\d{1,8}$/.test(header) ? Number(header) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_DEADLINE_SECONDS)) {
+    throw new AppError(ErrorCode.INVALID_REQUEST, `X-Deadline-Seconds must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}`,
+      [{ path: 'X-Deadline-Seconds', message: `must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}` }]);
+  }
+  return seconds;
+}
 
 @ApiTags('runs')
 @Controller('api/orchestration')
@@ -27,6 +41,8 @@ export class RunsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 },
     description: 'The same key returns the same run (409 with a different payload)' })
   @ApiHeader({ name: 'X-Correlation-ID', required: false, description: 'Echoed back; up to 128 of [A-Za-z0-9_.:-], else a new one is made' })
+  @ApiHeader({ name: 'X-Deadline-Seconds', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_DEADLINE_SECONDS },
+    description: `This run's deadline (1-${MAX_DEADLINE_SECONDS}), instead of its template's` })
   @ApiAcceptedResponse({ type: ExecuteResponseDto, description: 'Accepted: RUNNING, or WAITING_FOR_WORKERS with the missing steps' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'TEMPLATE_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'IDEMPOTENCY_KEY_REUSED' })
@@ -37,10 +53,11 @@ export class RunsController {
   ): Promise<ExecuteResponseDto> {
     // Read from the request, not with @Headers: that would add a second, required header to the API document.
     const idempotencyKey = req.header('idempotency-key');
+    const deadline = req.header('x-deadline-seconds');
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
-      correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined,
+      correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined, deadlineSeconds: deadlineSecondsOf(deadline),
     });
     res.location(`/api/orchestration/runs/${run.flowId}`);
     return run;

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { StepTemplateEntity } from '../registry/entities/step-template.entity';
 import { TemplateRepository } from '../registry/template.repository';
+import type { OnDeadline } from './core/deadline-action';
 import type { Plan } from './core/plan';
 
 export interface LoadedPlan {
   plan: Plan;
   steps: Map<string, StepTemplateEntity>;
+  /** The version's default run deadline (none when null), and what passing any deadline of its runs does. */
+  deadline: { seconds: number | null; onDeadline: OnDeadline };
 }
 
 /**
@@ -30,7 +33,7 @@ export class TemplatePlans {
   }
 
   private async load(templateId: string, version: number): Promise<LoadedPlan> {
-    const type = await this.templates.typeOfVersion(templateId, version);
+    const { type, deadlineSeconds, onDeadline } = await this.templates.runSettingsOf(templateId, version);
     const steps = await this.templates.stepsOf(templateId, version);
     return {
       plan: {
@@ -43,6 +46,7 @@ export class TemplatePlans {
         })),
       },
       steps: new Map(steps.map((s) => [s.name, s])),
+      deadline: { seconds: deadlineSeconds, onDeadline: onDeadline ?? 'compensate' },
     };
   }
 }

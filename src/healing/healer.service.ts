@@ -24,6 +24,7 @@ export interface TickCounts {
   stepsTimedOut: number;
   runsRevived: number;
   auditRowsPruned: number;
+  deadlinesPassed: number;
 }
 
 export interface HealerStatus {
@@ -90,6 +91,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
         auditRowsPruned: await this.audit.pruneOlderThan(new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS), PRUNE_BATCH),
+        deadlinesPassed: await this.passDeadlines(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts });
       this.metrics.healerTicks.inc({ outcome: 'success' });
@@ -151,6 +153,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     const now = new Date();
     const stalled = (await this.stuck.quietActiveRuns(graceMs, BATCH)).filter((r) => isStalled(r, now, graceMs));
     return this.count(stalled, (r) => this.revivals.revive(r.flowId, `${r.status} with nothing in flight for over ${graceMs} ms`));
+  }
+
+  private async passDeadlines(): Promise<number> {
+    const passed = await this.count(await this.stuck.overdueRuns(BATCH), (r) => this.revivals.passDeadline(r.flowId, r.deadlineAt, r.onDeadline));
+    const nearest = await this.stuck.nearestDeadlineSeconds();
+    if (nearest !== null) this.metrics.nearestDeadline.set(nearest);
+    else this.metrics.nearestDeadline.reset();
+    return passed;
   }
 
   private async count<T>(items: T[], heal: (item: T) => Promise<boolean>): Promise<number> {

@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
+import { Metrics } from '../metrics/metrics';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
 import { TemplateRepository } from '../registry/template.repository';
 import { expiryReason, parkedRunVerdict } from './policies';
+import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
 
 export interface TimedOutAttempt {
   flowId: string;
@@ -27,6 +30,8 @@ export class RunRevivals {
     private readonly executor: RunExecutor,
     private readonly transitions: RunTransitions,
     private readonly templates: TemplateRepository,
+    private readonly stuck: StuckWorkRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Ends an attempt that missed its deadline; the decision then retries it or fails the step. */
@@ -68,6 +73,25 @@ export class RunRevivals {
       if (!['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)) return false;
       changes.event(flowId, 'REVIVED', reason);
       await this.transitions.advance(run, changes);
+      return true;
+    });
+  }
+
+  /**
+   * Applies a run's onDeadline once it is past its deadline (deadlineVerdict): compensate, pause,
+   * or only report it. Recorded on the timeline, which is also what makes it happen once: a racing
+   * healer's write fails on the version, and its fresh read then finds the event.
+   */
+  passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
+    return this.heal(flowId, async (run, changes) => {
+      const status = deadlineVerdict(run.status, onDeadline);
+      if (!status || (await this.stuck.deadlineHandled(flowId))) return false;
+      const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
+      changes.event(flowId, DEADLINE_EXCEEDED, reason);
+      if (status !== run.status) this.transitions.changeStatus(run, changes, status, null, reason);
+      if (status === 'COMPENSATING') await this.transitions.advance(run, changes);
+      this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });
+      this.logger.warn({ flowId, correlationId: run.correlationId, onDeadline, status }, 'run passed its deadline');
       return true;
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { OnDeadline } from '../engine/core/deadline-action';
 import { DataSource } from 'typeorm';
 
 export interface OverdueAttempt {
@@ -14,6 +15,9 @@ export interface OverdueAttempt {
  * Finds candidates for the healer. These reads take no locks: exactly-once is decided when a
  * candidate is acted on (a version-guarded run write, or a SKIP LOCKED template claim).
  */
+/** The timeline event that records a run's deadline was handled: it is handled once. */
+export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
+
 @Injectable()
 export class StuckWorkRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -50,6 +54,28 @@ export class StuckWorkRepository {
       `SELECT t.orch_name AS "orchName" FROM orchestration_template t WHERE t.status = 'READY' AND EXISTS (
          SELECT 1 FROM orchestration_step_template s WHERE s.template_id = t.id AND s.version = t.current_version
            AND s.handler->>'type' = 'worker') ORDER BY t.updated_at LIMIT $1`, [limit]);
+  }
+
+  /** Unfinished runs past their deadline that the healer has not handled yet (no DEADLINE_EXCEEDED on their timeline). */
+  overdueRuns(limit: number): Promise<{ flowId: string; deadlineAt: Date; onDeadline: OnDeadline }[]> {
+    return this.dataSource.query(
+      `SELECT r.flow_id AS "flowId", r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline" FROM orchestration_run r
+       WHERE r.deadline_at < now() AND r.status IN ('WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED')
+         AND NOT EXISTS (SELECT 1 FROM run_event e WHERE e.flow_id = r.flow_id AND e.kind = '${DEADLINE_EXCEEDED}')
+       ORDER BY r.deadline_at LIMIT $1`, [limit]);
+  }
+
+  async deadlineHandled(flowId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(`SELECT 1 FROM run_event WHERE flow_id = $1 AND kind = $2 LIMIT 1`, [flowId, DEADLINE_EXCEEDED]);
+    return rows.length > 0;
+  }
+
+  /** Seconds to the nearest deadline of an unfinished run, or null when none has one. */
+  async nearestDeadlineSeconds(): Promise<number | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT EXTRACT(EPOCH FROM min(deadline_at) - now())::float8 AS s FROM orchestration_run
+       WHERE deadline_at IS NOT NULL AND status IN ('WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED')`);
+    return row?.s ?? null;
   }
 
   pendingTemplateNames(limit: number): Promise<{ orchName: string }[]> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { InitiatorDocument } from './document';
-import { OrchestrationTemplateEntity, TemplateType } from './entities/orchestration-template.entity';
+import { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
 import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
@@ -44,6 +44,7 @@ export class TemplateRepository {
     const version = template.currentVersion + 1;
     await m.getRepository(TemplateVersionEntity).insert({
       templateId: template.id, version, type: doc.type, description: doc.description, contentHash, registeredBy: service,
+      deadlineSeconds: doc.deadlineSeconds ?? null, onDeadline: doc.onDeadline ?? null,
     });
     const steps = m.getRepository(StepTemplateEntity);
     await steps.save(doc.steps.map((s) => steps.create({
@@ -54,9 +55,10 @@ export class TemplateRepository {
     Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
   }
 
-  async typeOfVersion(templateId: string, version: number): Promise<TemplateType> {
-    const v = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
-    return v.type;
+  /** What a version says about its runs as a whole: how they are planned, and their deadline. */
+  async runSettingsOf(templateId: string, version: number): Promise<Pick<TemplateVersionEntity, 'type' | 'deadlineSeconds' | 'onDeadline'>> {
+    const { type, deadlineSeconds, onDeadline } = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
+    return { type, deadlineSeconds, onDeadline };
   }
 
   stepsOf(templateId: string, version: number, m: EntityManager = this.dataSource.manager): Promise<StepTemplateEntity[]> {

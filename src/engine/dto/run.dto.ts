@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
+import { ON_DEADLINE } from '../core/deadline-action';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES, STEP_RUN_STATUSES } from '../core/run-status';
 import { ActionAvailabilityDto } from './run-action.dto';
@@ -96,6 +97,10 @@ export class RunDetailDto extends RunSummaryDto {
   @ApiProperty({ enum: ['json', 'text', 'base64'] }) payloadEncoding!: string;
   @ApiProperty({ type: [StepAttemptDto], description: 'Every DO and UNDO attempt, in order' }) steps!: StepAttemptDto[];
   @ApiProperty({ type: [RunEventDto], description: 'Operator actions, revivals and expiry' }) events!: RunEventDto[];
+  @ApiProperty({ nullable: true, type: Date, description: 'When the run must have finished' }) deadlineAt!: Date | null;
+  @ApiProperty({ nullable: true, enum: ON_DEADLINE, description: 'What passing the deadline does' }) onDeadline!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Seconds left until the deadline (negative once passed); null when finished or none' })
+  deadlineRemainingSeconds!: number | null;
   @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions the run allows now' }) allowedActions!: string[];
   @ApiProperty({ type: [ActionAvailabilityDto], description: 'Every operator action, and why it is not allowed now' })
   actions!: ActionAvailabilityDto[];

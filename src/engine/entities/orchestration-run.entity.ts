@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { OnDeadline } from '../core/deadline-action';
 import type { RunStatus } from '../core/run-status';
 
 @Entity('orchestration_run')
@@ -27,6 +28,9 @@ export class OrchestrationRunEntity {
   @Column({ type: 'int', default: 0 }) version!: number;
   /** For WAITING_FOR_WORKERS: when the run gives up waiting. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
+  /** When the run must have finished; what passing it does (the healer applies it once). */
+  @Column({ name: 'deadline_at', type: 'timestamptz', nullable: true }) deadlineAt!: Date | null;
+  @Column({ name: 'on_deadline', type: 'varchar', length: 20, nullable: true }) onDeadline!: OnDeadline | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;

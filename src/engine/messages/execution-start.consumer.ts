@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_DEADLINE_SECONDS } from '../../registry/document/registration-document.schema';
 import { AppError } from '../../common/errors/app-error';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { AppConfig } from '../../config/app-config';
@@ -12,7 +13,7 @@ import { parseMessage } from './parse-message';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * `{orchName, payload, idempotencyKey?, correlationId?, contentType?}`: a string payload is
+ * `{orchName, payload, idempotencyKey?, correlationId?, contentType?, deadlineSeconds?}`: a string payload is
  * base64 (bytes, `contentType` or application/octet-stream); anything else is JSON.
  */
 const startSchema = z.object({
@@ -21,6 +22,7 @@ const startSchema = z.object({
   idempotencyKey: z.string().min(1).max(255).optional(),
   correlationId: z.string().regex(/^[\w.:-]{1,128}$/).optional(),
   contentType: z.string().max(255).optional(),
+  deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
 
 /** Runs started over the execution topic take the same path as REST. */
@@ -45,7 +47,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
         correlationId: start.correlationId ?? message.headers['x-correlation-id'] ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
-        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`,
+        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`, deadlineSeconds: start.deadlineSeconds,
       });
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).

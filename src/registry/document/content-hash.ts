@@ -7,7 +7,9 @@ import type { InitiatorDocument } from './registration-document';
  * re-registering an unchanged template is recognised. orchName and service identify, not define.
  */
 export function contentHash(doc: InitiatorDocument): string {
-  const defining = { type: doc.type, description: doc.description, steps: doc.steps };
+  // Deadline fields are absent unless given (canonicalJson drops undefined), so older templates keep their hash.
+  const defining = { type: doc.type, description: doc.description, steps: doc.steps,
+    deadlineSeconds: doc.deadlineSeconds, onDeadline: doc.onDeadline };
   return createHash('sha256').update(canonicalJson(defining)).digest('hex');
 }
 

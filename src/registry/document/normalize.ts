@@ -20,6 +20,8 @@ export function normalizeInitiator(input: InitiatorInput): InitiatorDocument {
     type: dag ? 'dag' : input.type === 'sequential' ? 'sequential' : 'parallel',
     description,
     service: input.service ?? null,
+    ...(input.deadlineSeconds ? { deadlineSeconds: input.deadlineSeconds } : {}),
+    ...(input.onDeadline ? { onDeadline: input.onDeadline } : {}),
     steps: input.steps.map((s) => normalizeStep(s, input.workers, depths?.get(s.name))).sort(bySeqThenName),
   };
 }

@@ -158,10 +158,16 @@ export const workerStepSchema = strict({
 
 const steps = <T extends z.ZodType>(step: T) => z.array(step).min(1, { error: 'must have at least one step' });
 
+export const ON_DEADLINE = ['compensate', 'pause', 'alert'] as const;
+/** The longest run deadline: 30 days, as long as a built-in step may poll. */
+export const MAX_DEADLINE_SECONDS = 30 * 24 * 60 * 60;
+
 export const initiatorDocumentSchema = strict({
   orchName: identifier(),
   as: z.string(),
   type: keyword(TEMPLATE_TYPES),
+  deadlineSeconds: positiveInt(MAX_DEADLINE_SECONDS).nullish(),
+  onDeadline: z.enum(ON_DEADLINE, { error: `must be one of: ${oneOf(ON_DEADLINE)}` }).nullish(),
   description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, { error: `must be at most ${MAX_DESCRIPTION_LENGTH} characters` }).nullish(),
   service: text().nullish(),
   workers: workersSchema.optional(),

@@ -31,6 +31,9 @@ export interface InitiatorDocument {
   type: TemplateType;
   description: string | null;
   service: string | null;
+  /** The run deadline, and what passing it (or a deadline given at execute) does; only when given. */
+  deadlineSeconds?: number;
+  onDeadline?: 'compensate' | 'pause' | 'alert';
   /** Sorted by seq, then name. */
   steps: NormalizedStep[];
 }

@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
-import { MessageConsumer } from '../../../src/messaging/message-consumer';
-import { initiatorYaml } from '../../helpers/documents';
 import { expectEventually } from '../../helpers/expect-eventually';
 import { execute } from '../../helpers/runs';
 import { serverSuite } from '../../helpers/server-env';
-import { startTestApp, TestApp } from '../../helpers/test-app';
-import { TestWorker } from '../../helpers/test-worker';
+import { startRacePair } from '../../helpers/race-pair';
+import type { TestApp } from '../../helpers/test-app';
 
 const RUNS = 40;
 
@@ -20,19 +18,10 @@ describe('operator actions racing with replies on two engine instances (rabbitmq
   let a: TestApp;
   let b: TestApp;
   let db: DataSource;
-  const events = new Map<string, string[]>();
+  let events: Map<string, string[]>;
 
   beforeAll(async () => {
-    const env = await suite.env();
-    [a, b] = [await startTestApp(env), await startTestApp(env)];
-    await a.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
-      .send(initiatorYaml('race', 'parallel', ['x', 'y', 'z'])).expect(201);
-    const worker = await new TestWorker(a, 'race-worker').start();
-    await worker.register('race', ['x', 'y', 'z']);
-    await a.get(MessageConsumer).subscribe({ topic: a.config.TOPIC_RUN_STATUS, group: 'observer', handler: async (m) => {
-      const e = JSON.parse(m.body.toString());
-      events.set(e.flowId, [...(events.get(e.flowId) ?? []), e.status]);
-    } });
+    ({ a, b, events } = await startRacePair(await suite.env()));
     db = a.get(DataSource);
   });
   afterAll(async () => {

@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
-import { MessageConsumer } from '../../../src/messaging/message-consumer';
-import { initiatorYaml } from '../../helpers/documents';
 import { expectEventually } from '../../helpers/expect-eventually';
 import { execute } from '../../helpers/runs';
 import { Driver, serverSuite } from '../../helpers/server-env';
-import { startTestApp, TestApp } from '../../helpers/test-app';
-import { TestWorker } from '../../helpers/test-worker';
+import { startRacePair } from '../../helpers/race-pair';
+import type { TestApp } from '../../helpers/test-app';
 
 const RUNS = 120;
 
@@ -19,19 +17,10 @@ describe.each<Driver>(['rabbitmq', 'kafka'])('two engine instances sharing the w
   const suite = serverSuite(driver);
   let a: TestApp;
   let b: TestApp;
-  const events = new Map<string, string[]>();
+  let events: Map<string, string[]>;
 
   beforeAll(async () => {
-    const env = await suite.env();
-    [a, b] = [await startTestApp(env), await startTestApp(env)];
-    await a.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
-      .send(initiatorYaml('race', 'parallel', ['x', 'y', 'z'])).expect(201);
-    const worker = await new TestWorker(a, 'race-worker').start();
-    await worker.register('race', ['x', 'y', 'z']);
-    await a.get(MessageConsumer).subscribe({ topic: a.config.TOPIC_RUN_STATUS, group: 'observer', handler: async (m) => {
-      const e = JSON.parse(m.body.toString());
-      events.set(e.flowId, [...(events.get(e.flowId) ?? []), e.status]);
-    } });
+    ({ a, b, events } = await startRacePair(await suite.env()));
   });
   afterAll(async () => {
     await a?.close();

@@ -1,0 +1,18 @@
+import type { RunStatus } from './run-status';
+
+export const ON_DEADLINE = ['compensate', 'pause', 'alert'] as const;
+export type OnDeadline = (typeof ON_DEADLINE)[number];
+
+const ACTIVE: RunStatus[] = ['WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED'];
+
+/**
+ * What a run past its deadline becomes: undefined when the deadline no longer matters (the run
+ * ended, or is already unwinding), else the status it moves to, or its own status when the
+ * deadline is only reported (alert, or pause of a run that dispatches nothing anyway).
+ */
+export function deadlineVerdict(status: RunStatus, onDeadline: OnDeadline): RunStatus | undefined {
+  if (!ACTIVE.includes(status)) return undefined;
+  if (onDeadline === 'compensate') return 'COMPENSATING';
+  if (onDeadline === 'pause' && status === 'RUNNING') return 'PAUSED';
+  return status;
+}

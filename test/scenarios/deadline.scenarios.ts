@@ -1,0 +1,59 @@
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
+import { execute, waitForRun } from '../helpers/runs';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { TestWorker } from '../helpers/test-worker';
+
+const STEPS = ['reserve', 'charge', 'ship'];
+
+/** Run deadlines applied by the healer, shared by the embedded e2e suite and the real-server suites. */
+export function deadlineScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`run deadlines (${setting})`, () => {
+    let t: TestApp;
+    let worker: TestWorker;
+    const register = (orchName: string, extra: object) => t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
+      .send({ orchName, as: 'initiator', type: 'sequential', ...extra,
+        steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String' })) });
+
+    beforeAll(async () => {
+      t = await startTestApp({ HEALER_INTERVAL_MS: '200', ...(await env()) });
+      worker = await new TestWorker(t, 'deadline-worker').start();
+      await register('slow', { deadlineSeconds: 1, onDeadline: 'compensate' }).expect(201);
+      await register('watched', { onDeadline: 'alert' }).expect(201);
+      await worker.register('slow', STEPS);
+      await worker.register('watched', STEPS);
+    });
+    afterAll(() => t.close());
+
+    it('compensates a run past its template deadline: once the step in flight ends, what succeeded is undone', async () => {
+      const { body } = await execute(t, 'slow', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
+      const running = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
+      expect(running.onDeadline).toBe('compensate');
+      expect(running.deadlineRemainingSeconds).toBeLessThanOrEqual(1);
+      const run = await waitForRun(t, body.flowId, 'COMPENSATING', 10_000);
+      expect(run.events).toContainEqual(expect.objectContaining({ kind: 'DEADLINE_EXCEEDED' }));
+      expect(run.error).toMatch(/^deadline .* passed: compensate$/);
+      const metrics = (await t.http.get('/metrics')).text;
+      expect(metrics).toMatch(/baton_run_deadline_exceeded_total\{on_deadline="compensate"\} [1-9]/);
+      // The worker step in flight finishes first (its reply may add to the undo stack), then everything is undone.
+      const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
+      await waitForRun(t, body.flowId, 'FAILED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:charge', 'UNDO:reserve']);
+    });
+
+    it('takes a per-request deadline, and with alert lets the run go on', async () => {
+      const { body } = await execute(t, 'watched', { silentAt: 'charge', silentAttempts: 1 }, { 'X-Deadline-Seconds': '1' }).expect(202);
+      await new Promise((r) => setTimeout(r, 1800));
+      const run = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
+      expect(run.status).toBe('RUNNING');
+      expect(run.events.filter((e) => e.kind === 'DEADLINE_EXCEEDED')).toHaveLength(1);
+      expect(run.deadlineRemainingSeconds).toBeLessThan(0);
+    });
+
+    it('refuses a bad deadline header', async () => {
+      await execute(t, 'watched', {}, { 'X-Deadline-Seconds': 'soon' }).expect(400);
+      await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '0' }).expect(400);
+      await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '99999999' }).expect(400);
+    });
+  });
+}
