@@ -160,7 +160,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       `SELECT body, available_at AS "availableAt", created_at AS "createdAt" FROM outbox WHERE sent_at IS NULL AND topic LIKE '%commands.%'`);
     // Commands the relay dropped unpublished because their attempt's deadline had passed (a restart took longer).
     const dropped = await query<{ body: Buffer }>(d.db.url,
-      `SELECT body FROM outbox WHERE topic LIKE '%commands.%' AND expires_at IS NOT NULL AND sent_at >= expires_at`);
+      `SELECT body FROM outbox WHERE topic LIKE '%commands.%' AND dropped_at IS NOT NULL`);
     const expiredCommands = dropped.map((row) => (JSON.parse(row.body.toString('utf8')) as { commandId: string }).commandId);
     const unsentCommands = unsent.map((row) => {
       const body = JSON.parse(row.body.toString('utf8')) as { commandId: string; flowId: string };
