@@ -18,5 +18,7 @@ export class OutboxMessageEntity {
   @Column({ name: 'leased_by', type: 'varchar', length: 200, nullable: true }) leasedBy!: string | null;
   /** A command's attempt deadline: after it the command is void and is never published. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
+  /** Set with sent_at when the row was dropped unpublished, its deadline passed. */
+  @Column({ name: 'dropped_at', type: 'timestamptz', nullable: true }) droppedAt!: Date | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
 }

@@ -124,8 +124,8 @@ export class OutboxRelay {
       const live = records.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
       try {
         if (live.length > 0) await this.publisher.publish(live.map(toMessage));
-        this.marker.add(records.map((r) => r.id));
-        this.logDropped(records.length - live.length);
+        this.marker.add(live.map((r) => r.id));
+        await this.drop(records.filter((r) => !live.includes(r)).map((r) => r.id));
       } catch (error) {
         this.degrade(error);
       }
@@ -179,10 +179,7 @@ export class OutboxRelay {
   private async sweep(): Promise<boolean> {
     const degraded = this.degraded;
     const { due: rows, expired } = await this.store.claimDue(this.relayId, SWEEP_BATCH, degraded ? 0 : this.graceMs, LEASE_SECONDS);
-    if (expired.length > 0) {
-      await this.store.markSent(expired);
-      this.logDropped(expired.length);
-    }
+    await this.drop(expired);
     if (rows.length > 0) {
       try {
         await this.publisher.publish(rows.map(toMessage));
@@ -202,8 +199,10 @@ export class OutboxRelay {
     return !caughtUp;
   }
 
-  private logDropped(count: number): void {
-    if (count > 0) this.logger.log(`Dropped ${count} command(s) whose attempt deadline had passed: their steps are retried or failed`);
+  private async drop(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.store.markDropped(ids);
+    this.logger.log(`Dropped ${ids.length} command(s) whose attempt deadline had passed: their steps are retried or failed`);
   }
 
   private async prune(): Promise<void> {

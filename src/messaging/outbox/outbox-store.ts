@@ -85,7 +85,12 @@ export class OutboxStore {
     return row.n;
   }
 
-  /** Also for dropped (expired) rows: sent_at means "done with", they are pruned alike. */
+  /** Rows dropped unpublished (their deadline passed): done with like sent rows, and pruned alike. */
+  async markDropped(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE outbox SET sent_at = now(), dropped_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
+  }
+
   async markSent(ids: string[]): Promise<void> {
     await this.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }

@@ -41,6 +41,11 @@ export interface CrashData {
   redeliveries: number;
   /** Commands still in the outbox, unsent, when the run was checked (leased by a relay that was killed). */
   unsentCommands: Array<{ commandId: string; flowId: string; availableAt: Date; createdAt: Date }>;
+  /**
+   * Commands the relay dropped because their attempt's deadline had passed when it got to them: never
+   * published, or published by the fast path of an engine killed before it marked them sent.
+   */
+  expiredCommands: string[];
   engineOutput: string;
 }
 
@@ -60,6 +65,8 @@ export interface CrashFigures {
    */
   leasedCommands: number;
   leasedExamples: string[];
+  /** Commands never published because their attempt had timed out before the relay got to them. */
+  expiredCommands: number;
   /** Commands the worker received after their attempt had timed out: a stale command published late. */
   staleDeliveries: number;
   /** Runs not terminal when checked. */
@@ -133,6 +140,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let leased = 0;
   const leasedExamples: string[] = [];
   const unsent = new Map(data.unsentCommands.map((c) => [c.commandId, c]));
+  const expired = new Set(data.expiredCommands);
   const timedOutAt = new Map(data.steps.filter((s) => s.status === 'TIMED_OUT' && s.completedAt)
     .map((s) => [s.commandId, new Date(s.completedAt!).getTime()]));
   const staleDeliveries = data.deliveries.filter((dl) => dl.at > (timedOutAt.get(dl.commandId) ?? Number.POSITIVE_INFINITY)).length;
@@ -169,7 +177,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
       // A last attempt whose command a killed relay still holds (see 3) times out instead of
       // failing: the step still fails, on a timeout. Counted below as a leased command.
       const last = attempts.at(-1);
-      const lastHeld = last?.status === 'TIMED_OUT' && unsent.has(last.commandId);
+      const lastHeld = last?.status === 'TIMED_OUT' && (unsent.has(last.commandId) || expired.has(last.commandId));
       if (!mustSucceed && (succeeded !== 0 || (last?.status !== 'FAILED' && !lastHeld))) {
         problems.push(`${item}: expected to end FAILED, attempts ${attempts.map((a) => a.status).join(',')}`);
       }
@@ -182,7 +190,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
       const undelivered = [...recorded].filter((c) => !executed.has(c));
       if (unknown.length > 0) problems.push(`${item}: the worker executed commands the engine never recorded: ${unknown.join(', ')}`);
       const stillLeased = undelivered.filter((c) => unsent.has(c));
-      const lost = undelivered.filter((c) => !unsent.has(c));
+      const lost = undelivered.filter((c) => !unsent.has(c) && !expired.has(c));
       if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
       if (stillLeased.length > 0) {
         leased += stillLeased.length;
@@ -217,7 +225,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
       reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples,
-      staleDeliveries, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
+      staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,
   };

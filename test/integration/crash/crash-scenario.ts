@@ -158,12 +158,16 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
     const unsent = await query<{ body: Buffer; availableAt: Date; createdAt: Date }>(d.db.url,
       `SELECT body, available_at AS "availableAt", created_at AS "createdAt" FROM outbox WHERE sent_at IS NULL AND topic LIKE '%commands.%'`);
+    // Commands the relay dropped unpublished because their attempt's deadline had passed (a restart took longer).
+    const dropped = await query<{ body: Buffer }>(d.db.url,
+      `SELECT body FROM outbox WHERE topic LIKE '%commands.%' AND dropped_at IS NOT NULL`);
+    const expiredCommands = dropped.map((row) => (JSON.parse(row.body.toString('utf8')) as { commandId: string }).commandId);
     const unsentCommands = unsent.map((row) => {
       const body = JSON.parse(row.body.toString('utf8')) as { commandId: string; flowId: string };
       return { commandId: body.commandId, flowId: body.flowId, availableAt: row.availableAt, createdAt: row.createdAt };
     });
     return {
-      unsentCommands,
+      unsentCommands, expiredCommands,
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
       serverErrors: startStats.serverErrors,
       kills: kills.length, restartMs, settledMs, stillOpen: open, runs, steps, events,

@@ -14,6 +14,8 @@ export interface FaultFigures {
   doubleExecuted: number;
   /** Commands a worker received after their attempt had timed out. */
   staleCommands: number;
+  /** Commands dropped unpublished because their attempt had already timed out. */
+  expiredDropped: number;
   serverErrors: number;
   /** Server or engine down → engine healthy again, per restart, in ms. */
   restartMs: number[];
@@ -24,7 +26,7 @@ export interface FaultFigures {
 export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): FaultFigures {
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
-    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), staleCommands: c.staleDeliveries,
+    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
     serverErrors: c.serverErrors, restartMs: c.restartMs, drainMs: [], ...extra,
   };
 }
@@ -33,7 +35,7 @@ const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 10
 
 export function reportFigures(scenario: string, f: FaultFigures): void {
   const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
-    + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / stale commands ${f.staleCommands} / 500s ${f.serverErrors} / `
+    + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
     + `restart ${seconds(f.restartMs)} s / drain ${seconds(f.drainMs)} s`;
   recordLine(line);
 }

@@ -172,6 +172,8 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['valid']));
       await new Promise((r) => setTimeout(r, 300)); // nothing else arrives late
       expect(received).toHaveLength(1);
+      const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND dropped_at IS NOT NULL', [topic]);
+      expect(n).toBe(2);
     });
 
     it('refuses to store a message over MESSAGE_MAX_BYTES, so no unsendable row exists', () => {
