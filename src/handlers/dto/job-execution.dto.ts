@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { MAX_PAGE_SIZE, PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { ToStrictInt } from '../../common/validation/query-values';
 import {
   orcaExternalStatusOf, orcaResourceTypeOf, orcaStatusOf, orcaTargetTypeOf,
 } from '../../orca/orca-codes';
@@ -16,8 +16,8 @@ export class JobExecutionQueryDto extends PageQueryDto {
   targetType?: JobTargetType;
 
   /** 10, as the Orca execution service answered a list request without pageSize. */
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 10 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 10 })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   override pageSize: number = 10;
 }
 

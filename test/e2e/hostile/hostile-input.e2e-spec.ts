@@ -128,7 +128,7 @@ describe('hostile input over HTTP (embedded default)', () => {
     const execute = doc.paths['/api/orchestration/execute/{orchName}'].post;
     const headers = execute.parameters.filter((p: { in: string }) => p.in === 'header');
     expect(headers.map((p: { name: string; required?: boolean }) => [p.name, p.required ?? false]))
-      .toEqual([['Idempotency-Key', false], ['X-Correlation-ID', false]]);
+      .toEqual([['X-Deadline-Seconds', false], ['X-Correlation-ID', false], ['Idempotency-Key', false]]);
     const register = doc.paths['/api/orchestration/register'].post;
     expect(register.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toEqual(['X-Service-Name']);
     const page = doc.paths['/api/orchestration/runs'].get.parameters.find((p: { name: string }) => p.name === 'page');
