@@ -67,6 +67,24 @@ describe('lockDataDir', () => {
     await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirInUseError);
   });
 
+  it('refuses a second lock taken inside the process that holds it (a CLI run beside an open database)', async () => {
+    const dir = freshDir('same-process');
+    const release = await lockDataDir(dir);
+    await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirInUseError);
+    await release();
+  });
+
+  it('takes over a lock its own PID left behind when this process does not hold it (PID 1 again after a container restart)', async () => {
+    const dir = freshDir('own-pid');
+    const first = await lockingProcess(dir);
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    const ownerPath = join(dir, 'baton.lock.owner');
+    writeFileSync(ownerPath, JSON.stringify({ ...JSON.parse(readFileSync(ownerPath, 'utf8')), pid: process.pid }));
+    const release = await lockDataDir(dir);
+    await release();
+  });
+
   it('releases on close, so the next owner takes it without any staleness check', async () => {
     const dir = freshDir('released');
     const release = await lockDataDir(dir);

@@ -23,6 +23,8 @@ export class DataDirInUseError extends Error {
 // alternative: PGlite blocks the event loop for seconds (initdb), which would let a live lock go stale.
 const STALE_MS = 15_000;
 const UPDATE_MS = 5_000;
+/** Tokens of the locks this process holds: our own PID in an owner file is alive only if we hold it. */
+const heldHere = new Set<string>();
 
 /**
  * Locks `dir` for this process. A lock whose owner process is gone (same host) is taken over at
@@ -52,7 +54,9 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   }
   const me: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID() };
   writeFileSync(ownerPath, JSON.stringify(me));
+  heldHere.add(me.token);
   return async () => {
+    heldHere.delete(me.token);
     if (readOwner(ownerPath)?.token === me.token) unlinkSync(ownerPath);
     await release();
   };
@@ -70,12 +74,13 @@ function readOwner(path: string): LockOwner | undefined {
 
 /**
  * Whether the owner may still hold the lock. Another host's PID means nothing here. Our own PID
- * in the file means a previous holder of this PID died (a container restarts its entry point as
- * PID 1 again), since this process has not taken the lock yet.
+ * with a token this process does not hold means a previous holder of this PID died (a container
+ * restarts its entry point as PID 1 again); with one it holds, the lock is taken here (a CLI run
+ * inside a process that already opened the database).
  */
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return false;
+  if (owner.pid === process.pid) return heldHere.has(owner.token);
   try {
     process.kill(owner.pid, 0);
     return true;
