@@ -98,10 +98,10 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
 
   it('shows the missing steps of a PENDING template', async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'tenant-service').send({
-      orchName: 'tenantCreation', as: 'initiator', type: 'sequential',
+      orchName: 'tenantOnboarding', as: 'initiator', type: 'sequential',
       steps: [{ seq: 1, name: 'createRealm', objectType: 'String' }, { seq: 2, name: 'createClient', objectType: 'String' }],
     }).expect(201);
-    await page.goto(`${h.base}/ui/templates/tenantCreation`);
+    await page.goto(`${h.base}/ui/templates/tenantOnboarding`);
     await page.getByTestId('missing-steps').waitFor();
     expect(await runStatus()).toBe('PENDING');
     expect(await page.getByTestId('missing-steps').textContent()).toContain('createRealm, createClient');

@@ -178,7 +178,10 @@ export function checkCrash(data: CrashData): CrashVerdict {
       // failing: the step still fails, on a timeout. Counted below as a leased command.
       const last = attempts.at(-1);
       const lastHeld = last?.status === 'TIMED_OUT' && (unsent.has(last.commandId) || expired.has(last.commandId));
-      if (!mustSucceed && (succeeded !== 0 || (last?.status !== 'FAILED' && !lastHeld))) {
+      // Or the worker failed it in time but its reply reached an engine only after the deadline
+      // (the reply consumer was rejoining its group after a kill): the step still fails, on a timeout.
+      const lastLate = last?.status === 'TIMED_OUT' && delivered.some((dl) => dl.commandId === last.commandId);
+      if (!mustSucceed && (succeeded !== 0 || (last?.status !== 'FAILED' && !lastHeld && !lastLate))) {
         problems.push(`${item}: expected to end FAILED, attempts ${attempts.map((a) => a.status).join(',')}`);
       }
       const allowed = mustSucceed ? ['SUCCEEDED', 'TIMED_OUT'] : ['FAILED', 'TIMED_OUT'];

@@ -49,9 +49,10 @@ describe.each<Driver>(['rabbitmq', 'kafka'])('two engine instances sharing the w
       const text = (await t.http.get('/metrics')).text;
       return [...text.matchAll(new RegExp(`${metric}\\{[^}]*\\} (\\d+)`, 'g'))].reduce((s, m) => s + Number(m[1]), 0);
     };
-    // Both instances applied replies, and every duplicate was recognised by one of them and changed nothing.
+    // Both instances applied replies, and every duplicate was recognised by one of them and changed
+    // nothing. At least one ignored per duplicate sent: a rebalance may redeliver more (at least once).
     expect(await total(a, 'baton_step_transitions_total')).toBeGreaterThan(0);
     expect(await total(b, 'baton_step_transitions_total')).toBeGreaterThan(0);
-    expect((await total(a, 'baton_replies_ignored_total')) + (await total(b, 'baton_replies_ignored_total'))).toBe(RUNS * 3);
+    expect((await total(a, 'baton_replies_ignored_total')) + (await total(b, 'baton_replies_ignored_total'))).toBeGreaterThanOrEqual(RUNS * 3);
   });
 });

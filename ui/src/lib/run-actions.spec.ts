@@ -41,6 +41,11 @@ describe('runActions', () => {
     expect(a.skip.enabled).toBe(false);
   });
 
+  it('decides undo from the status, since allowedActions names only the operator actions', () => {
+    expect(byName(run('COMPLETED', { allowedActions: [] })).undo.enabled).toBe(true);
+    expect(byName(run('RUNNING', { allowedActions: ['pause'] })).undo.enabled).toBe(false);
+  });
+
   it('follows allowedActions with reasons', () => {
     const a = byName(run('RUNNING', { allowedActions: [{ action: 'skip', allowed: false, reason: 'no step in flight' }, { action: 'retry', allowed: true }] }));
     expect(a.skip).toMatchObject({ enabled: false, reason: 'no step in flight' });

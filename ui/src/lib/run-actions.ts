@@ -72,7 +72,8 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
 export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
     const said = run.allowedActions ? fromEngine(run.allowedActions, action) : undefined;
-    const enabled = said ? said.enabled : run.allowedActions ? false : FALLBACK[action].includes(run.status);
+    // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
+    const enabled = said ? said.enabled : run.allowedActions && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
     const reason = enabled ? null : said?.reason || `not possible while the run is ${run.status}`;
     const label = action === 'undo' && ['COMPENSATION_FAILED', 'UNDO_FAILED'].includes(run.status) ? 'Retry failed undos'
       : action[0].toUpperCase() + action.slice(1);
