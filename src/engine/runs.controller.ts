@@ -5,6 +5,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { assertMayRead, ownServiceOnly } from '../auth/service-scope';
+import { TemplateRepository } from '../registry/template.repository';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { correlationIdOf } from '../common/logging/correlation';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
@@ -14,7 +18,11 @@ import { RunQueryService } from './run-query.service';
 @ApiTags('runs')
 @Controller('api/orchestration')
 export class RunsController {
-  constructor(private readonly executor: RunExecutor, private readonly queries: RunQueryService) {}
+  constructor(
+    private readonly executor: RunExecutor,
+    private readonly queries: RunQueryService,
+    private readonly templates: TemplateRepository,
+  ) {}
 
   @Post('execute/:orchName')
   @HttpCode(202)
@@ -67,11 +75,15 @@ export class RunsController {
   }
 
   @Get('runs/:flowId')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: "A run with its step timeline: every DO and UNDO attempt, times, outputs and errors" })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'A run with its step timeline: every DO and UNDO attempt, times, outputs and errors (a service key: runs of its own templates)' })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  get(@Param('flowId', new ParseUUIDPipe()) flowId: string): Promise<RunDetailDto> {
-    return this.queries.get(flowId);
+  async get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
+    const run = await this.queries.get(flowId);
+    if (ownServiceOnly(principal) !== undefined) {
+      assertMayRead(principal, (await this.templates.findByName(run.orchName))?.ownerService, `run ${flowId}`);
+    }
+    return run;
   }
 }
