@@ -23,7 +23,7 @@ steps:
       ok: false, orchName: 'tenant creation', role: 'initiator',
       problems: [
         { path: 'orchName', message: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"', line: 1, column: 11 },
-        { path: 'color', message: 'unknown field (allowed: orchName, as, type, description, service, steps)', line: 4, column: 1 },
+        { path: 'color', message: 'unknown field (allowed: orchName, as, type, description, service, workers, steps)', line: 4, column: 1 },
         { path: 'steps[0].seq', message: 'must be a positive integer', line: 6, column: 10 },
         { path: 'steps[0].timeoutSeconds', message: 'must be at most 604800', line: 9, column: 21 },
         { path: 'steps[1].objectType', message: 'is required', line: 10, column: 5 },
@@ -33,7 +33,7 @@ steps:
         { path: 'steps[1].retry.backoff', message: 'must be one of: fixed, exponential', line: 12, column: 38 },
         { path: 'steps[2].name', message: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"', line: 14, column: 11 },
         { path: 'steps[2].objectType', message: 'must not be empty', line: 15, column: 17 },
-        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, retry, handler, undo)', line: 16, column: 5 },
+        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, retry, handler, undo, workers)', line: 16, column: 5 },
       ],
     });
   });
