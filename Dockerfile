@@ -16,7 +16,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production DATA_DIR=/data DEFINITIONS_DIR=/app/definitions
+# A container is reached from outside it: listen on every interface, and so with authentication on.
+ENV NODE_ENV=production DATA_DIR=/data DEFINITIONS_DIR=/app/definitions HOST=0.0.0.0
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/ui/dist ui/dist

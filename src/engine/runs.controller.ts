@@ -6,6 +6,10 @@ import {
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
+import { CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { assertMayRead, ownServiceOnly } from '../auth/service-scope';
+import { TemplateRepository } from '../registry/template.repository';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
@@ -30,7 +34,11 @@ function deadlineSecondsOf(header: string | undefined): number | undefined {
 @ApiTags('runs')
 @Controller('api/orchestration')
 export class RunsController {
-  constructor(private readonly executor: RunExecutor, private readonly queries: RunQueryService) {}
+  constructor(
+    private readonly executor: RunExecutor,
+    private readonly queries: RunQueryService,
+    private readonly templates: TemplateRepository,
+  ) {}
 
   @Post('execute/:orchName')
   @HttpCode(202)
@@ -88,11 +96,15 @@ export class RunsController {
   }
 
   @Get('runs/:flowId')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: "A run with its step timeline: every DO and UNDO attempt, times, outputs and errors" })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'A run with its step timeline: every DO and UNDO attempt, times, outputs and errors (a service key: runs of its own templates)' })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  get(@Param('flowId', new ParseUUIDPipe()) flowId: string): Promise<RunDetailDto> {
-    return this.queries.get(flowId);
+  async get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
+    const run = await this.queries.get(flowId);
+    if (ownServiceOnly(principal) !== undefined) {
+      assertMayRead(principal, (await this.templates.findByName(run.orchName))?.ownerService, `run ${flowId}`);
+    }
+    return run;
   }
 }

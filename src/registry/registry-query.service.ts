@@ -26,9 +26,10 @@ export const workerOf = ({ id, orchName, stepName, serviceName, objectType, topi
 export class RegistryQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly audit: RegistrationAuditRepository) {}
 
-  async templates(query: TemplateQueryDto): Promise<Page<TemplateSummaryDto>> {
+  /** `ownerService`: only that service's templates. */
+  async templates(query: TemplateQueryDto, ownerService?: string): Promise<Page<TemplateSummaryDto>> {
     const [rows, total] = await this.dataSource.getRepository(OrchestrationTemplateEntity).findAndCount({
-      where: query.status ? { status: query.status } : {}, order: { orchName: 'ASC' }, skip: skipOf(query), take: query.pageSize,
+      where: { ...(query.status ? { status: query.status } : {}), ...(ownerService !== undefined ? { ownerService } : {}) }, order: { orchName: 'ASC' }, skip: skipOf(query), take: query.pageSize,
     });
     return pageOf(rows.map(summaryOf), total, query);
   }

@@ -6,6 +6,7 @@ import {
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
+import { assertMayRead, ownServiceOnly } from '../auth/service-scope';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
@@ -56,20 +57,22 @@ export class RegistryController {
   }
 
   @Get('templates')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: 'List templates with status, version, missing steps and owner' })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'List templates with status, version, missing steps and owner (a service key: its own templates)' })
   @ApiOkResponse({ type: TemplatePageDto })
-  templates(@Query() query: TemplateQueryDto): Promise<TemplatePageDto> {
-    return this.queries.templates(query);
+  templates(@Query() query: TemplateQueryDto, @CurrentPrincipal() principal: Principal): Promise<TemplatePageDto> {
+    return this.queries.templates(query, ownServiceOnly(principal));
   }
 
   @Get('templates/:orchName')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: 'One template with all its versions and its registered workers' })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'One template with all its versions and its registered workers (a service key: its own only)' })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  template(@Param('orchName', ParseNamePipe) orchName: string): Promise<TemplateDetailDto> {
-    return this.queries.template(orchName);
+  async template(@Param('orchName', ParseNamePipe) orchName: string, @CurrentPrincipal() principal: Principal): Promise<TemplateDetailDto> {
+    const template = await this.queries.template(orchName);
+    assertMayRead(principal, template.ownerService, `template ${orchName}`);
+    return template;
   }
 
   @Get('workers')

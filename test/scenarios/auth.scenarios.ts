@@ -93,6 +93,18 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(res.body.code).toBe('FORBIDDEN');
     });
 
+    it("a service key reads its own templates and their runs, not another service's", async () => {
+      const run = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key['tenant-service'])).send({ b: 2 }).expect(202);
+      await t.http.get(`/api/orchestration/runs/${run.body.flowId}`).set(bearer(key['tenant-service'])).expect(200);
+      await t.http.get('/api/orchestration/templates/tenantCreation').set(bearer(key['tenant-service'])).expect(200);
+      expect((await t.http.get(`/api/orchestration/runs/${run.body.flowId}`).set(bearer(key.attacker)).expect(403)).body.code).toBe('FORBIDDEN');
+      await t.http.get('/api/orchestration/templates/tenantCreation').set(bearer(key.attacker)).expect(403);
+      const listed = await t.http.get('/api/orchestration/templates').set(bearer(key.attacker)).expect(200);
+      expect(listed.body.items).toEqual([]);
+      const all = await t.http.get('/api/orchestration/templates').set(bearer(key.viewer)).expect(200);
+      expect(all.body.items.map((i: { orchName: string }) => i.orchName)).toEqual(['payment', 'tenantCreation']);
+    });
+
     it('a revoked key stops working at once, and its revocation is audited', async () => {
       const doomed = await issueKey(t, admin, 'viewer');
       await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(200);
