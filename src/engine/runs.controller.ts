@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiHeader, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiTags,
+  ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
@@ -50,6 +50,7 @@ export class RunsController {
     summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
       + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
   })
+  @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
@@ -68,6 +69,7 @@ export class RunsController {
 
   @Get('runs/:flowId')
   @ApiOperation({ summary: "A run with its step timeline: every DO and UNDO attempt, times, outputs and errors" })
+  @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   get(@Param('flowId', new ParseUUIDPipe()) flowId: string): Promise<RunDetailDto> {

@@ -30,8 +30,8 @@ export class RunQueryDto extends PageQueryDto {
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) from?: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before (ISO 8601, year 0001 to 9999)' })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) to?: Date;
-  @ApiPropertyOptional({ description: 'Only runs that are not finished, with what each is waiting for' })
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean() stuck?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'Only runs that are not finished, with what each is waiting for (true/false, 1/0)' })
+  @IsOptional() @Transform(({ value }) => ({ true: true, 1: true, false: false, 0: false })[String(value)] ?? value) @IsBoolean() stuck?: boolean;
 }
 
 export class RunSummaryDto {
