@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiHeader, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiTags,
+  ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
@@ -78,6 +78,7 @@ export class RunsController {
     summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
       + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
   })
+  @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
@@ -98,6 +99,7 @@ export class RunsController {
   @Get('runs/:flowId')
   @Roles('viewer', 'operator', 'service')
   @ApiOperation({ summary: 'A run with its step timeline: every DO and UNDO attempt, times, outputs and errors (a service key: runs of its own templates)' })
+  @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {

@@ -41,8 +41,8 @@ export class RunQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) @Matches(NO_NUL, NO_NUL_MESSAGE) correlationId?: string;
   @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key the run was started with' })
   @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;
-  @ApiPropertyOptional({ description: 'Only runs that are not finished, with what each is waiting for' })
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean() stuck?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'Only runs that are not finished, with what each is waiting for (true/false, 1/0)' })
+  @IsOptional() @Transform(({ value }) => ({ true: true, 1: true, false: false, 0: false })[String(value)] ?? value) @IsBoolean() stuck?: boolean;
 }
 
 export class RunSummaryDto {
