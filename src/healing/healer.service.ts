@@ -2,9 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entities/orchestration-template.entity';
 import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
@@ -108,35 +109,36 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   /** With READINESS=live: a READY template whose last live worker of a step went away becomes PENDING. */
   private async demoteTemplates(): Promise<number> {
     if (this.config.READINESS !== 'live') return 0;
-    let demoted = 0;
-    for (const { orchName } of await this.stuck.readyWorkerTemplateNames(BATCH)) {
-      const refreshed = await this.dataSource.transaction(async (m) => {
-        const template = await this.templates.claimReadyTemplate(m, orchName);
-        return template ? this.templates.refreshReadiness(m, template) : undefined;
-      });
-      if (refreshed?.status === 'PENDING') {
-        demoted++;
-        this.logger.warn({ orchName, missingSteps: refreshed.missingSteps }, 'template demoted to PENDING: no live worker');
-      }
-    }
-    return demoted;
+    const names = await this.stuck.readyWorkerTemplateNames(BATCH);
+    return this.refreshReadiness(names, (m, orchName) => this.templates.claimReadyTemplate(m, orchName), 'PENDING', (t) =>
+      this.logger.warn({ orchName: t.orchName, missingSteps: t.missingSteps }, 'template demoted to PENDING: no live worker'));
   }
 
   /** Safety net for readiness: registration already promotes at once. */
   private async promoteTemplates(): Promise<number> {
-    let promoted = 0;
-    for (const { orchName } of await this.stuck.pendingTemplateNames(BATCH)) {
+    const names = await this.stuck.pendingTemplateNames(BATCH);
+    return this.refreshReadiness(names, (m, orchName) => this.templates.claimPendingTemplate(m, orchName), 'READY', (t) =>
+      this.events.emitted({ orchName: t.orchName, role: 'initiator', outcome: 'UNCHANGED', serviceName: t.ownerService,
+        version: t.currentVersion, status: 'READY', missingSteps: [] }));
+  }
+
+  /** Claims each template (skipping one another instance holds), recomputes its readiness, and counts those that became `to`. */
+  private async refreshReadiness(
+    names: { orchName: string }[], claim: (m: EntityManager, orchName: string) => Promise<OrchestrationTemplateEntity | null>,
+    to: TemplateStatus, changed: (template: OrchestrationTemplateEntity) => void,
+  ): Promise<number> {
+    let count = 0;
+    for (const { orchName } of names) {
       const refreshed = await this.dataSource.transaction(async (m) => {
-        const template = await this.templates.claimPendingTemplate(m, orchName);
+        const template = await claim(m, orchName);
         return template ? this.templates.refreshReadiness(m, template) : undefined;
       });
-      if (refreshed?.status === 'READY') {
-        promoted++;
-        this.events.emitted({ orchName, role: 'initiator', outcome: 'UNCHANGED', serviceName: refreshed.ownerService,
-          version: refreshed.currentVersion, status: 'READY', missingSteps: [] });
+      if (refreshed?.status === to) {
+        count++;
+        changed(refreshed);
       }
     }
-    return promoted;
+    return count;
   }
 
   private async settleParkedRuns(): Promise<number> {
