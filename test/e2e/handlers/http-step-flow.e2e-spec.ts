@@ -8,6 +8,9 @@ import { PARTNER_AUTH, partnerEnv } from './support/partner-env';
 
 const createOrder = { type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: { sku: '${payload.sku}' } };
 
+/** Booting the app initialises an embedded database: slow when the machine is busy. */
+const BOOT_TIMEOUT_MS = 120_000;
+
 describe('a template with an http step and a worker step', () => {
   const partner = new FakePartnerServer(PARTNER_AUTH);
   let t: TestApp;
@@ -17,7 +20,7 @@ describe('a template with an http step and a worker step', () => {
     await partner.start();
     t = await startEngineApp(partnerEnv(partner));
     worker = await new TestWorker(t, 'shipping-service').start();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     await t?.close();
@@ -56,7 +59,7 @@ describe('an http step across a restart', () => {
   beforeAll(async () => {
     await partner.start();
     data = await keptDataDir();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     await t?.close();
@@ -88,5 +91,5 @@ describe('an http step across a restart', () => {
     expect(partner.orders.filter((o) => o.idempotencyKey === `${flowId}:createOrder:DO`)).toHaveLength(1);
     const [job] = await jobsOf(t, flowId);
     expect(job).toMatchObject({ status: 'SUCCEEDED', launchAttempts: 2 });
-  });
+  }, 2 * BOOT_TIMEOUT_MS);
 });

@@ -6,6 +6,9 @@ import { captureLogs, CLIENT_SECRET, ERP_TOKEN, PARTNER_AUTH, partnerEnv } from 
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
+/** Booting the app initialises an embedded database: slow when the machine is busy. */
+const BOOT_TIMEOUT_MS = 120_000;
+
 describe('the built-in http step against a partner API', () => {
   const partner = new FakePartnerServer(PARTNER_AUTH);
   let t: TestApp;
@@ -15,7 +18,7 @@ describe('the built-in http step against a partner API', () => {
     await partner.start();
     t = await startEngineApp(partnerEnv(partner));
     logs = captureLogs();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     logs?.restore();
@@ -232,7 +235,7 @@ describe('http steps at registration: no host, no credentials', () => {
   beforeAll(async () => {
     await partner.start();
     t = await startEngineApp(partnerEnv(partner));
-  });
+  }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     await t?.close();
