@@ -1,6 +1,6 @@
 import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags,
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '../auth/access.decorator';
@@ -31,6 +31,7 @@ const actorOf = (req: Request): string => (req as Request & { principal?: Princi
 
 /** Operator actions on live runs; each is idempotent and recorded on the run's timeline with who asked and why. */
 @ApiTags('runs')
+@ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
 @Controller('api/orchestration/runs/:flowId')
 export class RunActionsController {
   constructor(private readonly executor: RunExecutor) {}

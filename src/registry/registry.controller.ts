@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
@@ -84,6 +84,7 @@ export class RegistryController {
   }
 
   @Delete('workers/:id')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @Roles('service')
   @ApiOperation({ summary: "Remove a worker registration: by the worker's own service, the template's owner, or an admin" })
   @ApiOkResponse({ type: WorkerDto, description: 'The removed registration; the template may be PENDING again' })

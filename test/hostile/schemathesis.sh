@@ -19,7 +19,11 @@ fi
 
 data=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-DATA_DIR="$data/db" PORT=$port HOST=127.0.0.1 LOG_LEVEL=error node dist/src/main.js > "$data/baton.log" 2>&1 &
+# Authentication on, as on a network: schemathesis calls with an admin key, and its ignored_auth
+# check proves that every operation but the public ones refuses a missing or a wrong credential
+# (sent many times over, hence the raised failure limit).
+key="bk_schema_$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')"
+AUTH_FAILURE_LIMIT=1000000 ADMIN_API_KEY=$key AUTH_MODE=on DATA_DIR="$data/db" PORT=$port HOST=127.0.0.1 LOG_LEVEL=error node dist/src/main.js > "$data/baton.log" 2>&1 &
 baton=$!
 cleanup() { kill "$baton" 2>/dev/null || true; wait "$baton" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
@@ -32,7 +36,7 @@ done
 curl -fsS "$url/api/orchestration/health" > /dev/null || { echo "Baton did not become healthy"; cat "$data/baton.log"; exit 1; }
 
 status=0
-"$VENV/bin/schemathesis" --config-file test/hostile/schemathesis.toml run "$url/v3/api-docs" --max-examples "$EXAMPLES" \
+"$VENV/bin/schemathesis" --config-file test/hostile/schemathesis.toml run "$url/v3/api-docs" --max-examples "$EXAMPLES" -H "Authorization: Bearer $key" \
   --report junit --report-dir "$data/report" --no-color "$@" | tee "$data/out.txt" || status=$?
 kill -0 "$baton" 2>/dev/null || { echo "Baton crashed during the run"; cat "$data/baton.log"; status=1; }
 # The junit report counts test cases per operation and their failures, whatever the console layout.

@@ -2,7 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 
 type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
 
-const errorResponse = (description: string, extra: Record<string, unknown> = {}) => ({
+export const errorResponse = (description: string, extra: Record<string, unknown> = {}) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } },
   ...extra,

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToStrictInt } from '../../common/validation/query-values';
 
 export class RunStatsQueryDto {
-  @ApiPropertyOptional({ minimum: 5, maximum: 10080, default: 60, description: 'The window, ending now' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(5) @Max(10080)
+  @ApiPropertyOptional({ type: 'integer', minimum: 5, maximum: 10080, default: 60, description: 'The window, ending now' })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(5) @Max(10080)
   minutes: number = 60;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 30 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(120)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 120, default: 30 })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(1) @Max(120)
   buckets: number = 30;
 }
 

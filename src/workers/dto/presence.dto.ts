@@ -5,19 +5,19 @@ import { ArrayMaxSize, IsArray, IsString, IsUUID, Length, Matches, ValidateNeste
 const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
 export class PresenceParamDto {
-  @ApiProperty() @Matches(/^[A-Za-z0-9._-]{1,100}$/) service!: string;
+  @ApiProperty({ pattern: '^[A-Za-z0-9._-]{1,100}$' }) @Matches(/^[A-Za-z0-9._-]{1,100}$/) service!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() instanceId!: string;
 }
 
 export class PresentStepDto {
-  @ApiProperty() @Matches(NAME) orchName!: string;
-  @ApiProperty() @Matches(NAME) stepName!: string;
+  @ApiProperty({ pattern: NAME.source }) @Matches(NAME) orchName!: string;
+  @ApiProperty({ pattern: NAME.source }) @Matches(NAME) stepName!: string;
 }
 
 export class PresenceDto {
   @ApiProperty({ format: 'uuid', description: 'Stable for the life of one worker process' }) @IsUUID() instanceId!: string;
-  @ApiProperty() @IsString() @Length(1, 255) host!: string;
-  @ApiProperty() @IsString() @Length(1, 50) sdkVersion!: string;
+  @ApiProperty({ minLength: 1, maxLength: 255 }) @IsString() @Length(1, 255) host!: string;
+  @ApiProperty({ minLength: 1, maxLength: 50 }) @IsString() @Length(1, 50) sdkVersion!: string;
   @ApiProperty({ type: [PresentStepDto] })
   @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PresentStepDto) steps!: PresentStepDto[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ToStrictInt } from '../../common/validation/query-values';
 
 /** Service names as worker topics and consumer groups can carry them. */
 export const SERVICE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -16,11 +16,11 @@ export class LeaseParamDto extends ServiceParamDto {
 }
 
 export class PollQueryDto {
-  @ApiPropertyOptional({ description: 'How long to wait for a command, in ms', default: 20_000, maximum: MAX_POLL_WAIT_MS })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_POLL_WAIT_MS) wait: number = 20_000;
+  @ApiPropertyOptional({ type: 'integer', description: 'How long to wait for a command, in ms', default: 20_000, minimum: 0, maximum: MAX_POLL_WAIT_MS })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(0) @Max(MAX_POLL_WAIT_MS) wait: number = 20_000;
 
-  @ApiPropertyOptional({ description: 'Most commands to lease at once', default: 1, maximum: MAX_COMMANDS_PER_POLL })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_COMMANDS_PER_POLL) max: number = 1;
+  @ApiPropertyOptional({ type: 'integer', description: 'Most commands to lease at once', default: 1, minimum: 1, maximum: MAX_COMMANDS_PER_POLL })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(1) @Max(MAX_COMMANDS_PER_POLL) max: number = 1;
 }
 
 export class LeaseDto {

@@ -81,6 +81,17 @@ export interface CrashFigures {
 export interface CrashVerdict {
   figures: CrashFigures;
   violations: string[];
+  /** Recorded commands that never reached the worker nor stayed in the outbox (see CheckOptions). */
+  lostInTransit: string[];
+}
+
+export interface CheckOptions {
+  /**
+   * `report`: list commands lost in transit instead of failing on them. Only for the database-outage
+   * scenarios, where such a command is a known open defect (its attempt times out and is retried,
+   * so the run still ends right, but late); everywhere else a lost command is a violation.
+   */
+  lostInTransit?: 'violation' | 'report';
 }
 
 const SUCCESSFUL_STEPS = ['reserve', 'charge', 'ship'];
@@ -110,8 +121,9 @@ function expectations(failing: boolean): { succeed: string[]; fail: string[]; ab
  * 5. steps ran in order and compensation in reverse, per the worker's own log: DO reserve < DO
  *    charge < DO ship, and for a failing run UNDO charge < UNDO reserve, both after DO ship.
  */
-export function checkCrash(data: CrashData): CrashVerdict {
+export function checkCrash(data: CrashData, options: CheckOptions = {}): CrashVerdict {
   const violations: string[] = [];
+  const lostInTransit: string[] = [];
   const runsById = new Map(data.runs.map((r) => [r.flowId, r]));
   const stepsByKey = new Map<string, StepRunRow[]>();
   for (const s of data.steps) {
@@ -194,7 +206,8 @@ export function checkCrash(data: CrashData): CrashVerdict {
       if (unknown.length > 0) problems.push(`${item}: the worker executed commands the engine never recorded: ${unknown.join(', ')}`);
       const stillLeased = undelivered.filter((c) => unsent.has(c));
       const lost = undelivered.filter((c) => !unsent.has(c) && !expired.has(c));
-      if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
+      if (lost.length > 0 && options.lostInTransit === 'report') lostInTransit.push(...lost.map((c) => `${flowId} ${item} ${c}`));
+      else if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
       if (stillLeased.length > 0) {
         leased += stillLeased.length;
         const row = unsent.get(stillLeased[0])!;
@@ -230,6 +243,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
       reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples,
       staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
+    lostInTransit,
     violations,
   };
 }
