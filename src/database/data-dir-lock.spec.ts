@@ -29,8 +29,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** A process that takes the lock on `dir` and holds it; resolves with what it printed first. */
 async function lockingProcess(dir: string): Promise<{ child: ChildProcess; outcome: string }> {
   const script = `require(${JSON.stringify(lockModule)}).lockDataDir(${JSON.stringify(dir)})
-    .then(() => { console.log('locked'); setInterval(() => undefined, 1000); })
-    .catch((e) => { console.log('refused: ' + e.message); process.exit(3); });`;
+    .then(() => { process.stdout.write('locked\\n'); setInterval(() => undefined, 1000); })
+    .catch((e) => { process.stdout.write('refused: ' + e.message + '\\n'); process.exit(3); });`;
   const child = spawn(process.execPath, ['-e', script], {
     env: { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') }, stdio: ['ignore', 'pipe', 'inherit'],
   });
