@@ -22,7 +22,7 @@ import { RunQueryService } from './run-query.service';
 
 /** The X-Deadline-Seconds header: a whole number of seconds within bounds, or absent. */
 function deadlineSecondsOf(header: string | undefined): number | undefined {
-  if (header === undefined || header === '') return undefined;
+  if (header === undefined) return undefined;
   const seconds = /^\d{1,8}$/.test(header) ? Number(header) : NaN;
   if (!(seconds >= 1 && seconds <= MAX_DEADLINE_SECONDS)) {
     throw new AppError(ErrorCode.INVALID_REQUEST, `X-Deadline-Seconds must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}`,

@@ -54,6 +54,7 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': 'soon' }).expect(400);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '0' }).expect(400);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '99999999' }).expect(400);
+      await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '' }).expect(400);
     });
   });
 }

@@ -1,7 +1,7 @@
 import { ECHO_WORKER_MAIN, ENGINE_MAIN, requireBuilt } from '../../bench/harness/paths';
 import type { Driver } from '../../bench/harness/services';
 import { checkCrash } from './crash-checks';
-import { CRASH_FLOW, runCrashScenario } from './crash-scenario';
+import { crashFlowFor, runCrashScenario } from './crash-scenario';
 
 /*
  * Issue 5 item 7: the engine as a child process on PostgreSQL and a real broker, an echo worker
@@ -12,11 +12,6 @@ import { CRASH_FLOW, runCrashScenario } from './crash-scenario';
  */
 const drivers = (process.env.CRASH_DRIVERS ?? 'rabbitmq,kafka').split(',').map((d) => d.trim()) as Driver[];
 const log = (line: string) => process.stdout.write(`[crash] ${line}\n`);
-// After a kill -9, Kafka hands the dead engine's partitions on only once its 6 s session expires,
-// and each of the several kills restarts that wait: a step timeout shorter than one failover makes
-// every attempt of a step time out while its commands and replies wait for the group.
-const flowFor = (driver: Driver) => (driver === 'kafka'
-  ? { ...CRASH_FLOW, steps: CRASH_FLOW.steps.map((s) => ({ ...s, timeoutSeconds: 8 })) } : CRASH_FLOW);
 
 describe.each(drivers)('crash test on %s', (driver) => {
   beforeAll(() => requireBuilt(ENGINE_MAIN, ECHO_WORKER_MAIN));
@@ -25,7 +20,7 @@ describe.each(drivers)('crash test on %s', (driver) => {
     const kills = 3 + Math.floor(Math.random() * 3);
     const data = await runCrashScenario({
       driver, runs: 300, failEvery: 5, lossyEvery: 10, kills, killGapMs: [200, 1500], startsPerSec: 50, settleTimeoutMs: 90_000, log,
-      flow: flowFor(driver),
+      flow: crashFlowFor(driver),
     });
     const { figures, violations } = checkCrash(data);
     log(`${driver}: runs accepted ${figures.accepted} / completed ${figures.completed} / compensated ${figures.compensated} / `

@@ -8,7 +8,7 @@ import { Driver, freePort } from '../../bench/harness/services';
 import { serviceControls } from '../../helpers/broker-control';
 import { expectEventually } from '../../helpers/expect-eventually';
 import { checkCrash, CrashVerdict } from '../crash/crash-checks';
-import { CRASH_FLOW, CrashOptions, runCrashScenario } from '../crash/crash-scenario';
+import { CRASH_FLOW, crashFlowFor, CrashOptions, runCrashScenario } from '../crash/crash-scenario';
 import { FaultFigures, figuresOf, log, recordLine, reportFigures } from './fault-report';
 import { OutageRecord, outages } from './server-faults';
 
@@ -83,7 +83,7 @@ describe('fault suite', () => {
     'engine SIGKILLed 10 times during 1,000 runs with 20%% failing, on PostgreSQL and %s', async (driver, healthyWithinMs) => {
       const data = await runCrashScenario({
         driver, runs: 1000, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500], startsPerSec: 60,
-        settleTimeoutMs: 120_000, log,
+        settleTimeoutMs: 120_000, log, flow: crashFlowFor(driver),
       });
       const verdict = checkCrash(data);
       const figures = figuresOf(verdict.figures);
