@@ -153,15 +153,13 @@ export class RunTransitions {
       handler, notBefore, timeoutSeconds, retry: step.retry,
     };
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
-    let target: string | null = null;
-    try {
-      target = await this.dispatchers.get(handler.type).dispatch(changes, command);
-      this.logger.debug(log, `dispatched to ${target}`);
-    } catch (e) {
-      // Nowhere to send it (no worker any more): the attempt stays visibly in flight and the
-      // healer times it out, which retries it or fails the step.
-      this.logger.warn({ ...log, err: (e as Error).message }, 'command could not be dispatched');
-    }
+    // A failure to look the destination up (the database is down) fails the transition, to be
+    // retried: an attempt recorded without its command would wait out its whole timeout.
+    const target = await this.dispatchers.get(handler.type).dispatch(changes, command);
+    if (target) this.logger.debug(log, `dispatched to ${target}`);
+    // Nowhere to send it (no worker any more): the attempt stays visibly in flight and the
+    // healer times it out, which retries it or fails the step.
+    else this.logger.warn(log, 'command could not be dispatched: no worker is registered for the step');
     changes.dispatch(run, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt, budgetStart: d.budgetStart ?? 1,
       commandId: command.commandId, handlerType: handler.type, target,

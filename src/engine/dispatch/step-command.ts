@@ -34,8 +34,12 @@ export interface StepCommand {
  */
 export abstract class StepDispatcher {
   abstract readonly type: string;
-  /** Returns where the command went (a topic, a connection name), for the step run's `target`. */
-  abstract dispatch(changes: RunChanges, command: StepCommand): Promise<string>;
+  /**
+   * Returns where the command went (a topic, a connection name), for the step run's `target`, or
+   * null when there is nowhere to send it now (no worker). Throws only when the transition must
+   * not be written (the database is unavailable): it is then retried as a whole.
+   */
+  abstract dispatch(changes: RunChanges, command: StepCommand): Promise<string | null>;
 }
 
 /** Stable per (flowId, step, action), the same for every attempt: the key of the step's effect. */

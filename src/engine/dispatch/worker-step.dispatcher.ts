@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
-import { ErrorCode } from '../../common/errors/error-code';
 import type { RunChanges } from '../run-changes';
 import { WorkerDirectory } from '../worker-directory';
 import { idempotencyKeyOf, StepCommand, StepDispatcher } from './step-command';
@@ -14,9 +12,9 @@ export class WorkerStepDispatcher extends StepDispatcher {
     super();
   }
 
-  async dispatch(changes: RunChanges, c: StepCommand): Promise<string> {
+  async dispatch(changes: RunChanges, c: StepCommand): Promise<string | null> {
     const topic = await this.workers.topicFor(c.orchName, c.stepName, c.objectType);
-    if (!topic) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `No worker is registered for step ${c.stepName}`);
+    if (!topic) return null;
     const deadline = new Date(c.notBefore.getTime() + c.timeoutSeconds * 1000);
     const body = {
       flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt,

@@ -67,6 +67,8 @@ export interface CrashFigures {
   leasedExamples: string[];
   /** Commands never published because their attempt had timed out before the relay got to them. */
   expiredCommands: number;
+  /** Recorded attempts whose command never reached the worker and is not in the outbox (each also a violation). */
+  lostInTransit: number;
   /** Commands the worker received after their attempt had timed out: a stale command published late. */
   staleDeliveries: number;
   /** Runs not terminal when checked. */
@@ -81,17 +83,6 @@ export interface CrashFigures {
 export interface CrashVerdict {
   figures: CrashFigures;
   violations: string[];
-  /** Recorded commands that never reached the worker nor stayed in the outbox (see CheckOptions). */
-  lostInTransit: string[];
-}
-
-export interface CheckOptions {
-  /**
-   * `report`: list commands lost in transit instead of failing on them. Only for the database-outage
-   * scenarios, where such a command is a known open defect (its attempt times out and is retried,
-   * so the run still ends right, but late); everywhere else a lost command is a violation.
-   */
-  lostInTransit?: 'violation' | 'report';
 }
 
 const SUCCESSFUL_STEPS = ['reserve', 'charge', 'ship'];
@@ -121,9 +112,8 @@ function expectations(failing: boolean): { succeed: string[]; fail: string[]; ab
  * 5. steps ran in order and compensation in reverse, per the worker's own log: DO reserve < DO
  *    charge < DO ship, and for a failing run UNDO charge < UNDO reserve, both after DO ship.
  */
-export function checkCrash(data: CrashData, options: CheckOptions = {}): CrashVerdict {
+export function checkCrash(data: CrashData): CrashVerdict {
   const violations: string[] = [];
-  const lostInTransit: string[] = [];
   const runsById = new Map(data.runs.map((r) => [r.flowId, r]));
   const stepsByKey = new Map<string, StepRunRow[]>();
   for (const s of data.steps) {
@@ -150,6 +140,7 @@ export function checkCrash(data: CrashData, options: CheckOptions = {}): CrashVe
   let reexecuted = 0;
   let lossyRuns = 0;
   let leased = 0;
+  let lostInTransit = 0;
   const leasedExamples: string[] = [];
   const unsent = new Map(data.unsentCommands.map((c) => [c.commandId, c]));
   const expired = new Set(data.expiredCommands);
@@ -206,8 +197,8 @@ export function checkCrash(data: CrashData, options: CheckOptions = {}): CrashVe
       if (unknown.length > 0) problems.push(`${item}: the worker executed commands the engine never recorded: ${unknown.join(', ')}`);
       const stillLeased = undelivered.filter((c) => unsent.has(c));
       const lost = undelivered.filter((c) => !unsent.has(c) && !expired.has(c));
-      if (lost.length > 0 && options.lostInTransit === 'report') lostInTransit.push(...lost.map((c) => `${flowId} ${item} ${c}`));
-      else if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
+      lostInTransit += lost.length;
+      if (lost.length > 0) problems.push(`${item}: recorded attempts never reached the worker and are not in the outbox: ${lost.join(', ')}`);
       if (stillLeased.length > 0) {
         leased += stillLeased.length;
         const row = unsent.get(stillLeased[0])!;
@@ -240,10 +231,9 @@ export function checkCrash(data: CrashData, options: CheckOptions = {}): CrashVe
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples,
+      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
       staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
-    lostInTransit,
     violations,
   };
 }

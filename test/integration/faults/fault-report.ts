@@ -12,6 +12,8 @@ export interface FaultFigures {
   stuck: number;
   /** Steps executed again (a new attempt) beyond the ones the scenario forces. */
   doubleExecuted: number;
+  /** Attempts recorded whose command never reached the worker (nor stayed in the outbox). */
+  lostInTransit: number;
   /** Commands a worker received after their attempt had timed out. */
   staleCommands: number;
   /** Commands dropped unpublished because their attempt had already timed out. */
@@ -26,7 +28,7 @@ export interface FaultFigures {
 export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): FaultFigures {
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
-    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
+    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
     serverErrors: c.serverErrors, restartMs: c.restartMs, drainMs: [], ...extra,
   };
 }
@@ -35,7 +37,7 @@ const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 10
 
 export function reportFigures(scenario: string, f: FaultFigures): void {
   const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
-    + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
+    + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / lost in transit ${f.lostInTransit} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
     + `restart ${seconds(f.restartMs)} s / drain ${seconds(f.drainMs)} s`;
   recordLine(line);
 }
