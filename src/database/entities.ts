@@ -4,6 +4,7 @@ import { OrchestrationRunEntity } from '../engine/entities/orchestration-run.ent
 import { RunEventEntity } from '../engine/entities/run-event.entity';
 import { StepRunEntity } from '../engine/entities/step-run.entity';
 import { JobExecutionEntity } from '../handlers/job-execution.entity';
+import { DeliveryFailureEntity } from '../messaging/outbox/delivery-failure.entity';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxMessageEntity } from '../messaging/outbox/outbox-message.entity';
 import { OrchestrationTemplateEntity } from '../registry/entities/orchestration-template.entity';
@@ -17,4 +18,5 @@ export const ENTITIES = [
   OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
   RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
   OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity, ApiKeyEntity, SecurityAuditEntity, WorkerInstanceEntity,
+  DeliveryFailureEntity,
 ];

@@ -2,11 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { BrokerConnection } from './broker-connection';
+import { DeliveryFailures } from './delivery/delivery-failures';
 import { MessageConsumer } from './message-consumer';
 import { MessagePublisher } from './message-publisher';
 import { MessagingDriver } from './messaging-driver';
 import { createMessagingDriver } from './messaging-driver.factory';
 import { MessagingLifecycle } from './messaging-lifecycle';
+import { DeliveryFailureStore } from './outbox/delivery-failure.store';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 
@@ -14,7 +16,8 @@ import { OutboxService } from './outbox/outbox.service';
 @Global()
 @Module({
   providers: [
-    { provide: MessagingDriver, inject: [AppConfig, Metrics], useFactory: createMessagingDriver },
+    { provide: DeliveryFailures, useClass: DeliveryFailureStore },
+    { provide: MessagingDriver, inject: [AppConfig, Metrics, DeliveryFailures], useFactory: createMessagingDriver },
     { provide: MessagePublisher, useExisting: MessagingDriver },
     { provide: MessageConsumer, useExisting: MessagingDriver },
     { provide: BrokerConnection, useExisting: MessagingDriver },

@@ -35,7 +35,7 @@ describe('deliverInPlace', () => {
     const outcome = await deliverInPlace(message, async (m) => {
       attempts.push(m.deliveryAttempt);
       if (m.deliveryAttempt < 2) throw new Error('transient');
-    }, { ...opts, onFailure: (m) => failures.push(m.deliveryAttempt) });
+    }, { ...opts, onFailure: async (m) => failures.push(m.deliveryAttempt) && m.deliveryAttempt });
     expect(outcome).toEqual({ acked: true });
     expect(attempts).toEqual([1, 2]);
     expect(failures).toEqual([1]);
@@ -49,6 +49,19 @@ describe('deliverInPlace', () => {
     expect(outcome).toEqual({ acked: true });
     expect(letters).toHaveLength(1);
     expect(letters[0].headers).toMatchObject({ 'x-dead-letter-reason': 'always', 'x-delivery-attempts': '3' });
+  });
+
+  it('counts the failures of earlier processes that the store reports: a restart does not reset the count', async () => {
+    const { opts, letters } = options();
+    const attempts: number[] = [];
+    // Two deliveries failed in an engine that was then killed; this one is the third in all.
+    const outcome = await deliverInPlace(message, async (m) => {
+      attempts.push(m.deliveryAttempt);
+      throw new Error('always');
+    }, { ...opts, onFailure: async (m) => m.deliveryAttempt + 2 });
+    expect(outcome).toEqual({ acked: true });
+    expect(attempts).toEqual([1]);
+    expect(letters[0].headers).toMatchObject({ 'x-delivery-attempts': '3' });
   });
 
   it('dead-letters a poison message without retrying', async () => {
@@ -98,7 +111,7 @@ describe('deliverInPlace during an outage', () => {
     const outcome = await deliverInPlace(message, async (m) => {
       attempts.push(m.deliveryAttempt);
       if (attempts.length <= 4) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    }, { ...opts, onFailure: (m) => failures.push(m.deliveryAttempt) });
+    }, { ...opts, onFailure: async (m) => failures.push(m.deliveryAttempt) && m.deliveryAttempt });
     expect(outcome).toEqual({ acked: true });
     expect(attempts).toEqual([1, 1, 1, 1, 1]);
     expect(failures).toEqual([]);

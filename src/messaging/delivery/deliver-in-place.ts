@@ -13,8 +13,11 @@ export interface InPlaceDeliveryOptions {
   deadLetter: (message: OutgoingMessage) => Promise<void>;
   /** True once the consumer is stopping: no new attempt starts. */
   stopping: () => boolean;
-  /** After each failed attempt: the Kafka driver remembers it against the message's position. */
-  onFailure?: (message: IncomingMessage) => void;
+  /**
+   * After each failed attempt (not an outage): the Kafka driver records it against the message's
+   * position and resolves to the failures in all, which may include an earlier process's.
+   */
+  onFailure?: (message: IncomingMessage) => Promise<number>;
 }
 
 /** Acknowledged (handled or dead-lettered), or left unacknowledged because the consumer stopped. */
@@ -41,12 +44,17 @@ export async function deliverInPlace(
       metrics.consumed.inc({ topic: message.topic });
       return { acked: true };
     } catch (error) {
-      const decision = decideAfterFailure(error, message.deliveryAttempt, options.maxDeliveries, outageRetries);
+      let decision = decideAfterFailure(error, message.deliveryAttempt, options.maxDeliveries, outageRetries);
       if (decision.action === 'wait-for-dependency') {
         logDependencyWait(logger, message, error, outageRetries++);
       } else {
         outageRetries = 0;
-        options.onFailure?.(message);
+        const failures = await options.onFailure?.(message);
+        if (failures !== undefined && failures > message.deliveryAttempt) {
+          // Earlier processes failed it too (they crashed or were replaced): their attempts count.
+          message = { ...message, deliveryAttempt: failures };
+          decision = decideAfterFailure(error, failures, options.maxDeliveries);
+        }
         if (decision.action === 'dead-letter') return deadLetter(message, decision.reason, options);
         metrics.redelivered.inc({ topic: message.topic });
         logger.debug(`Redelivering ${message.id} on ${message.topic} (attempt ${message.deliveryAttempt} failed: ${errorMessage(error)})`);

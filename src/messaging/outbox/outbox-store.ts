@@ -101,7 +101,7 @@ export class OutboxStore {
       'UPDATE outbox SET available_at = now(), leased_by = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
-  /** Deletes up to `limit` sent outbox rows and processed inbox rows older than the retention. */
+  /** Deletes up to `limit` sent outbox rows, processed inbox rows and failed-delivery counts older than the retention. */
   async prune(retentionHours: number, limit: number): Promise<{ outbox: number; inbox: number }> {
     const [outbox]: Array<{ n: number }> = await this.dataSource.query(
       `WITH old AS (SELECT id FROM outbox WHERE sent_at < now() - $1::int * interval '1 hour' LIMIT $2),
@@ -113,6 +113,12 @@ export class OutboxStore {
       `WITH old AS (SELECT consumer, message_id FROM inbox WHERE received_at < now() - $1::int * interval '1 hour' LIMIT $2),
             gone AS (DELETE FROM inbox i USING old WHERE i.consumer = old.consumer AND i.message_id = old.message_id RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
+      [retentionHours, limit],
+    );
+    // Counts of failed deliveries that no engine finished with (acknowledged after a restart).
+    await this.dataSource.query(
+      `DELETE FROM delivery_failure WHERE message_key IN (
+         SELECT message_key FROM delivery_failure WHERE last_failed_at < now() - $1::int * interval '1 hour' LIMIT $2)`,
       [retentionHours, limit],
     );
     return { outbox: outbox.n, inbox: inbox.n };

@@ -211,7 +211,7 @@ export class KafkaSubscription {
       this.subscription.handler,
       { ...this.deps, stopping: halted, onFailure: () => attempts.recordFailure(position) },
     );
-    if (outcome.acked) attempts.forget(position);
+    if (outcome.acked) await attempts.forget(position);
     return outcome.acked;
   }
 }

@@ -3,6 +3,7 @@ import { Admin, Kafka, Partitioners } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import { AttemptCounter } from '../../delivery/attempt-counter';
+import type { DeliveryFailures } from '../../delivery/delivery-failures';
 import { errorMessage } from '../../delivery/failure-policy';
 import { SubscriptionList } from '../../delivery/subscription-list';
 import { withTimeout } from '../../delivery/with-timeout';
@@ -30,14 +31,17 @@ export class KafkaDriver extends MessagingDriver {
   private readonly admin: Admin;
   private readonly topics: KafkaTopics;
   private readonly publisher: KafkaPublisher;
-  private readonly attempts = new AttemptCounter();
+  private readonly attempts: AttemptCounter;
   private readonly subscriptions = new SubscriptionList<KafkaSubscription>();
   private connecting?: Promise<void>;
   private connected = false;
   private probeTimer?: NodeJS.Timeout;
 
-  constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
+  /** `failures` keeps the counts of failed deliveries across restarts (Kafka keeps none). */
+  constructor(private readonly config: AppConfig, private readonly metrics: Metrics, failures?: DeliveryFailures) {
     super();
+    this.attempts = new AttemptCounter(failures, (error) =>
+      this.logger.warn(`Could not store a failed delivery's count (${errorMessage(error)}); counting in memory`));
     this.kafka = createKafkaClient(config, new Logger('kafkajs'));
     const newProducer = () => this.kafka.producer({
       allowAutoTopicCreation: false,
