@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { Child } from './child';
 import { EngineClient, StepSpec } from './engine-client';
@@ -28,6 +31,11 @@ export interface DeploymentOptions {
   /** Prefix of the database, topics and groups; identifies leftovers. */
   prefix?: string;
   keepDatabase?: boolean;
+  /**
+   * `pglite`: the engine's embedded database in a data directory of its own (no DATABASE_URL), kept
+   * across its restarts; only the engine can open it while it runs. Default: a fresh PostgreSQL database.
+   */
+  database?: 'postgres' | 'pglite';
   /** The engine reaches PostgreSQL over this Unix socket directory instead of TCP (cheaper round trips). */
   databaseSocketDir?: string;
   log?: (line: string) => void;
@@ -56,6 +64,12 @@ async function firstStart(
   }
 }
 
+/** A PGlite data directory for the engine: `url` is empty, nothing but the engine may open it while it runs. */
+function embeddedDatabase(): Database & { dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-pglite-'));
+  return { name: `pglite:${dataDir}`, url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
 function viaSocket(url: string, dir: string | undefined): string {
   if (!dir) return url;
   const u = new URL(url);
@@ -81,7 +95,7 @@ export class Deployment {
 
   private constructor(
     readonly options: DeploymentOptions,
-    readonly db: Database,
+    readonly db: Database & { dataDir?: string },
     readonly env: Record<string, string>,
     readonly engine: EngineProcess,
     readonly client: EngineClient,
@@ -99,11 +113,12 @@ export class Deployment {
 
   static async start(options: DeploymentOptions): Promise<Deployment> {
     const prefix = options.prefix ?? 'bench';
-    const db = await createDatabase(`baton_${prefix}`);
+    const db: Database & { dataDir?: string } = options.database === 'pglite' ? embeddedDatabase() : await createDatabase(`baton_${prefix}`);
     const service = options.service ?? 'echo-worker';
     const track = options.trackDeliveries ?? false;
     const env: Record<string, string> = {
-      DATABASE_URL: viaSocket(db.url, options.databaseSocketDir), ...brokerEnv(options.driver), ...namespaceEnv(prefix),
+      ...(db.dataDir ? { DATA_DIR: db.dataDir } : { DATABASE_URL: viaSocket(db.url, options.databaseSocketDir) }),
+      ...brokerEnv(options.driver), ...namespaceEnv(prefix),
       LOG_LEVEL: 'warn', DEMO_WORKER: 'false', DEFINITIONS_DIR: '/nonexistent-baton-definitions',
       ...options.engineEnv,
     };

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { TERMINAL_RUN_STATUSES } from '../../../src/engine/core/run-status';
 import type { FlowSpec } from '../../bench/harness/deployment';
 import { Deployment } from '../../bench/harness/deployment';
 import type { Delivery } from '../../bench/harness/echo';
 import type { Driver } from '../../bench/harness/services';
 import type { CrashData, RunRow, StepRunRow } from './crash-checks';
+import { runStoreOf } from './run-store';
 
 /** Three steps; a short timeout so commands lost in a crash are retried within the test. */
 export const CRASH_FLOW: FlowSpec = {
@@ -41,6 +41,8 @@ export interface CrashOptions {
   /** Defaults to CRASH_FLOW (2 s step timeouts, so commands lost in a kill are retried quickly). */
   flow?: FlowSpec;
   engineEnv?: Record<string, string>;
+  /** The engine's database: PostgreSQL (default), or PGlite in a data directory kept across restarts. */
+  database?: 'postgres' | 'pglite';
   /**
    * The fault injected while runs start; defaults to SIGKILLing the engine `kills` times. Another
    * fault (a server restart) records what it measured in its own closure.
@@ -76,7 +78,7 @@ async function drive(d: Deployment, o: CrashOptions, ns: string, accepted: Map<n
           break;
         }
         stats.retries++;
-        if (attempt > 600) throw new Error(`run ${i} was never accepted (last answer ${res?.statusCode ?? 'none'})`);
+        if (attempt > 600) throw new Error(`run ${i} was never accepted (last answer ${res?.statusCode ?? 'none'}); engine output:\n${d.output().split('\n').slice(-40).join('\n')}`);
         await sleep(100);
       }
       await sleep(gapMs);
@@ -103,21 +105,10 @@ async function killer(d: Deployment, o: CrashOptions, kills: number[], restartMs
   }
 }
 
-async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
-
 /** Runs the crash scenario and returns everything the checks need. */
 export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
   const d = await Deployment.start({
-    driver: o.driver, flows: [o.flow ?? CRASH_FLOW], trackDeliveries: true, prefix: 'crash', log: o.log,
+    driver: o.driver, flows: [o.flow ?? CRASH_FLOW], trackDeliveries: true, prefix: 'crash', log: o.log, database: o.database,
     engineEnv: { HEALER_INTERVAL_MS: '500', OUTBOX_POLL_MS: '200', ...o.engineEnv },
   });
   try {
@@ -132,12 +123,12 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     o.log(`${accepted.size} runs accepted in ${Date.now() - started} ms with ${kills.length} kills; settling`);
 
     const flowIds = [...accepted.values()];
+    const orchName = (o.flow ?? CRASH_FLOW).orchName;
+    const store = runStoreOf(d);
     const deadline = Date.now() + o.settleTimeoutMs;
     let open = flowIds.length;
     while (Date.now() < deadline) {
-      const rows = await query<{ n: number }>(d.db.url,
-        `SELECT count(*)::int AS n FROM orchestration_run WHERE flow_id = ANY($1) AND status <> ALL($2)`, [flowIds, TERMINAL_RUN_STATUSES]);
-      open = rows[0].n;
+      open = await store.openRuns(orchName, flowIds, TERMINAL_RUN_STATUSES);
       if (open === 0) break;
       await sleep(500);
     }
@@ -147,31 +138,31 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     let last = -1;
     const quietDeadline = Date.now() + 20_000;
     while (Date.now() < quietDeadline) {
-      const [{ n }] = await query<{ n: number }>(d.db.url,
-        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND available_at <= now()`);
+      const n = await store.dueOutbox();
       const received = (await d.worker.stats()).received;
       if (n === 0 && received === last) break;
       last = received;
       await sleep(1500);
     }
     const stats = await d.worker.stats();
-    const runs = await query<RunRow>(d.db.url,
-      `SELECT flow_id AS "flowId", status, failed_step AS "failedStep", idempotency_key AS "idempotencyKey"
-       FROM orchestration_run WHERE orch_name = $1`, [(o.flow ?? CRASH_FLOW).orchName]);
-    const steps = await query<StepRunRow>(d.db.url,
-      `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, command_id AS "commandId", status,
-              dispatched_at AS "dispatchedAt", completed_at AS "completedAt"
-       FROM orchestration_step_run WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
-    const events = await query<{ flowId: string; kind: string; stepName: string | null; reason: string }>(d.db.url,
-      `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]);
-    const unsent = await query<{ body: Buffer; availableAt: Date; createdAt: Date }>(d.db.url,
-      `SELECT body, available_at AS "availableAt", created_at AS "createdAt" FROM outbox WHERE sent_at IS NULL AND topic LIKE '%commands.%'`);
-    // Commands the relay dropped unpublished because their attempt's deadline had passed (a restart took longer).
-    const dropped = await query<{ body: Buffer }>(d.db.url,
-      `SELECT body FROM outbox WHERE topic LIKE '%commands.%' AND dropped_at IS NOT NULL`);
-    const expiredCommands = dropped.map((row) => (JSON.parse(row.body.toString('utf8')) as { commandId: string }).commandId);
+    const { runs, steps, events, unsent, dropped } = await store.finally(async (query) => ({
+      runs: await query<RunRow>(
+        `SELECT flow_id AS "flowId", status, failed_step AS "failedStep", idempotency_key AS "idempotencyKey"
+         FROM orchestration_run WHERE orch_name = $1`, [orchName]),
+      steps: await query<StepRunRow>(
+        `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, command_id AS "commandId", status,
+                dispatched_at AS "dispatchedAt", completed_at AS "completedAt"
+         FROM orchestration_step_run WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]),
+      events: await query<{ flowId: string; kind: string; stepName: string | null; reason: string }>(
+        `SELECT flow_id AS "flowId", kind, step_name AS "stepName", reason FROM run_event WHERE flow_id = ANY($1) ORDER BY id`, [flowIds]),
+      unsent: await query<{ body: Uint8Array; availableAt: Date; createdAt: Date }>(
+        `SELECT body, available_at AS "availableAt", created_at AS "createdAt" FROM outbox WHERE sent_at IS NULL AND topic LIKE '%commands.%'`),
+      // Commands the relay dropped unpublished because their attempt's deadline had passed (a restart took longer).
+      dropped: await query<{ body: Uint8Array }>(`SELECT body FROM outbox WHERE topic LIKE '%commands.%' AND dropped_at IS NOT NULL`),
+    }));
+    const expiredCommands = dropped.map((row) => (JSON.parse(Buffer.from(row.body).toString('utf8')) as { commandId: string }).commandId);
     const unsentCommands = unsent.map((row) => {
-      const body = JSON.parse(row.body.toString('utf8')) as { commandId: string; flowId: string };
+      const body = JSON.parse(Buffer.from(row.body).toString('utf8')) as { commandId: string; flowId: string };
       return { commandId: body.commandId, flowId: body.flowId, availableAt: row.availableAt, createdAt: row.createdAt };
     });
     return {

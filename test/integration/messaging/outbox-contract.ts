@@ -157,6 +157,34 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['held']), { timeoutMs: 5000 });
     });
 
+    it('a relay killed mid-sweep publishes none of its commands late: when its lease ends another instance drops them', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const instance = `killed-${randomBytes(4).toString('hex')}`;
+      let claimed = false;
+      const hung = new (class extends MessagePublisher {
+        publish(): Promise<void> {
+          claimed = true;
+          return new Promise(() => undefined);
+        }
+      })();
+      const killed = new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics);
+      // A command whose attempt times out in 1 s, and a status event, which never expires.
+      await commit([{ ...entry(topic, 'command', 'k'), expiresAt: new Date(Date.now() + 1000) }, entry(topic, 'event', 'k')]);
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]); // past the grace
+      killed.start();
+      await expectEventually(() => expect(claimed).toBe(true));
+      newRelay(`other-${instance}`).start();
+      await new Promise((r) => setTimeout(r, 1500)); // the attempt is over; the killed relay's lease holds
+      expect(received).toHaveLength(0);
+      // The lease ends (LEASE_SECONDS later in production): the other instance sweeps the rows.
+      await db.dataSource.query('UPDATE outbox SET available_at = now() WHERE topic = $1 AND sent_at IS NULL', [topic]);
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0), { timeoutMs: 5000 });
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['event']));
+      const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND dropped_at IS NOT NULL', [topic]);
+      expect(n).toBe(1);
+    });
+
     it('never publishes a command whose deadline has passed, on either path, and marks it done', async () => {
       const topic = topicName();
       const received = await consume(topic);
