@@ -60,6 +60,19 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
         'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND sent_at IS NULL', [topic]);
       return row.n;
     };
+    /** A relay of `instance` claims the topic's rows (past the grace) and hangs publishing them: killed mid-sweep, its leases held. */
+    const killMidSweep = async (instance: string, topic: string) => {
+      let claimed = false;
+      const hung = new (class extends MessagePublisher {
+        publish(): Promise<void> {
+          claimed = true;
+          return new Promise(() => undefined);
+        }
+      })();
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]);
+      new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics).start();
+      await expectEventually(() => expect(claimed).toBe(true));
+    };
     const topicName = () => `outbox.${randomBytes(4).toString('hex')}`;
     const entry = (topic: string, body: string, key?: string): OutboxEntry => ({ topic, key, body: Buffer.from(body) });
 
@@ -137,19 +150,8 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const topic = topicName();
       const received = await consume(topic);
       const instance = `relay-${randomBytes(4).toString('hex')}`;
-      // The first relay claims the rows and hangs in publish: killed mid-sweep, its leases held for 60 s.
-      let claimed = false;
-      const hung = new (class extends MessagePublisher {
-        publish(): Promise<void> {
-          claimed = true;
-          return new Promise(() => undefined);
-        }
-      })();
-      const killed = new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics);
       await commit([entry(topic, 'held', 'k')]);
-      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]); // past the grace
-      killed.start();
-      await expectEventually(() => expect(claimed).toBe(true));
+      await killMidSweep(instance, topic);
       newRelay(`other-${instance}`).start();
       await new Promise((r) => setTimeout(r, 500));
       expect(received).toHaveLength(0); // another instance leaves the lease alone
@@ -161,19 +163,9 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const topic = topicName();
       const received = await consume(topic);
       const instance = `killed-${randomBytes(4).toString('hex')}`;
-      let claimed = false;
-      const hung = new (class extends MessagePublisher {
-        publish(): Promise<void> {
-          claimed = true;
-          return new Promise(() => undefined);
-        }
-      })();
-      const killed = new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics);
       // A command whose attempt times out in 1 s, and a status event, which never expires.
       await commit([{ ...entry(topic, 'command', 'k'), expiresAt: new Date(Date.now() + 1000) }, entry(topic, 'event', 'k')]);
-      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]); // past the grace
-      killed.start();
-      await expectEventually(() => expect(claimed).toBe(true));
+      await killMidSweep(instance, topic);
       newRelay(`other-${instance}`).start();
       await new Promise((r) => setTimeout(r, 1500)); // the attempt is over; the killed relay's lease holds
       expect(received).toHaveLength(0);
