@@ -4,12 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entities/orchestration-template.entity';
 import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
-import { isStalled, timeoutReason } from './policies';
+import { isStalled, mayTimeOut, timeoutReason } from './policies';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
 
@@ -17,6 +18,8 @@ const BATCH = 200;
 const DAY_MS = 86_400_000;
 /** Audit rows removed per tick: bounded so one tick never holds a long delete. */
 const PRUNE_BATCH = 5_000;
+/** After the reply consumers (re)start, time to apply the replies that waited for them before judging timeouts. */
+const REPLY_CATCH_UP_MS = 2_000;
 
 export interface TickCounts {
   templatesDemoted: number;
@@ -48,6 +51,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running?: Promise<void>;
   private subscription?: Subscription;
   private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null };
+  /** Since when every reply consumer has been running, as last seen by a tick (see mayTimeOut). */
+  private listeningSince?: Date;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -57,6 +62,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly templates: TemplateRepository,
     private readonly audit: RegistrationAuditRepository,
     private readonly events: RegistrationEvents,
+    private readonly consumer: MessageConsumer,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {}
@@ -146,6 +152,10 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async timeOutSteps(): Promise<number> {
+    const now = new Date();
+    const listening = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY).every((c) => c.state === 'running');
+    this.listeningSince = listening ? this.listeningSince ?? now : undefined;
+    if (!mayTimeOut(this.listeningSince, now, REPLY_CATCH_UP_MS)) return 0;
     return this.count(await this.stuck.overdueAttempts(BATCH), (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
   }
 

@@ -1,4 +1,4 @@
-import { expiryReason, isStalled, parkedRunVerdict, timeoutReason } from './policies';
+import { expiryReason, isStalled, mayTimeOut, parkedRunVerdict, timeoutReason } from './policies';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -29,6 +29,17 @@ describe('healing policies', () => {
       expect(isStalled({ status: 'RUNNING', updatedAt: quiet, inFlight: 1 }, now, 30_000)).toBe(false);
       expect(isStalled({ status: 'RUNNING', updatedAt: new Date('2026-01-01T00:09:50Z'), inFlight: 0 }, now, 30_000)).toBe(false);
       expect(isStalled({ status: 'COMPLETED', updatedAt: quiet, inFlight: 0 }, now, 30_000)).toBe(false);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('wait while the reply consumers are not running: their replies are held in the broker, not lost', () => {
+      expect(mayTimeOut(undefined, now, 2000)).toBe(false);
+    });
+
+    it('wait until the consumers have run long enough to apply the replies that piled up', () => {
+      expect(mayTimeOut(new Date(now.getTime() - 1999), now, 2000)).toBe(false);
+      expect(mayTimeOut(new Date(now.getTime() - 2000), now, 2000)).toBe(true);
     });
   });
 

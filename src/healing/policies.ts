@@ -20,6 +20,17 @@ export function isStalled(run: { status: string; updatedAt: Date; inFlight: numb
     && now.getTime() - run.updatedAt.getTime() > graceMs;
 }
 
+/**
+ * Whether the healer may time attempts out now. A reply sent while this engine was not consuming
+ * replies (its consumer joining its group after a restart: on Kafka that waits out the dead
+ * member's session; or a broker outage) waits in the broker, it is not lost: timing its attempt out
+ * then would run the step a second time. So timeouts wait until the reply consumers have been
+ * running for `catchUpMs`, long enough to apply what piled up meanwhile.
+ */
+export function mayTimeOut(listeningSince: Date | undefined, now: Date, catchUpMs: number): boolean {
+  return listeningSince !== undefined && now.getTime() - listeningSince.getTime() >= catchUpMs;
+}
+
 export function timeoutReason(a: { action: string; stepName: string; attempt: number; deadlineAt: Date }): string {
   return `${a.action} ${a.stepName} attempt ${a.attempt} got no reply by its deadline ${a.deadlineAt.toISOString()}`;
 }

@@ -78,15 +78,30 @@ describe('fault suite', () => {
     for (const ms of figures.drainMs) expect(ms).toBeLessThan(30_000);
   }, 300_000);
 
-  it.each<[Driver, number]>([['rabbitmq', 5000], ['kafka', 10_000]])(
-    'engine SIGKILLed 10 times during 1,000 runs with 20%% failing, on PostgreSQL and %s', async (driver, healthyWithinMs) => {
+  /*
+   * On the embedded PGlite database the engine is killed on the same data directory each time: its
+   * lock must be taken over at once and PGlite must recover what it had committed. The broker there
+   * is RabbitMQ, not the embedded default's in-process broker: a SIGKILL empties an in-process
+   * broker by design (its messages are recovered only by step timeouts), and a worker in the
+   * engine's process would lose its own record of what it executed, so the checks could no longer
+   * tell a lost command from a Baton defect. RabbitMQ keeps both outside the engine. PGlite serves
+   * one connection from one process: a sixth of the start rate keeps its queue short. Opt-in
+   * (FAULT_PGLITE=1) until it has passed once: on the shared machine (load average 15-18) its first
+   * start (initdb) and its restarts after a kill took over 60 s.
+   */
+  const pglite: Array<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, number]> = process.env.FAULT_PGLITE
+    ? [['rabbitmq', 'pglite', { runs: 400, startsPerSec: 10 }, 5000]] : [];
+  it.each<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, number]>([
+    ['rabbitmq', 'postgres', { runs: 1000, startsPerSec: 60 }, 5000], ['kafka', 'postgres', { runs: 1000, startsPerSec: 60 }, 10_000], ...pglite,
+  ])('engine SIGKILLed 10 times during runs with 20%% failing, on %s and %s', async (driver, database, load, healthyWithinMs) => {
       const data = await runCrashScenario({
-        driver, runs: 1000, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500], startsPerSec: 60,
+        driver, database, ...load, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500],
         settleTimeoutMs: 120_000, log, flow: crashFlowFor(driver),
       });
       const verdict = checkCrash(data);
       const figures = figuresOf(verdict.figures);
-      reportFigures(`engine SIGKILLed x${data.kills} on ${driver}`, figures);
+      reportFigures(`engine SIGKILLed x${data.kills} on ${driver} and ${database === 'pglite' ? 'PGlite (same data directory)' : 'PostgreSQL'}`,
+        figures);
       assertClean(verdict, data.stillOpen, data.engineOutput);
       // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
       expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
