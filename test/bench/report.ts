@@ -1,7 +1,7 @@
 import type { Driver } from './harness/services';
 import { round, Spread } from './harness/stats';
 import type { RttFigures } from './scenarios/broker-rtt';
-import type { ClosedPoint, EngineFigures } from './scenarios/engine-bench';
+import type { ClosedPoint, EngineFigures, PointFigures } from './scenarios/engine-bench';
 import type { PeerFigures, PeerModeFigures } from './scenarios/peer-bench';
 import type { PgBaseline } from './scenarios/pg-baseline';
 
@@ -30,11 +30,15 @@ export interface Summary {
   peerTransitionsRatio?: number;
   /** Baton's engine-process CPU per transition at its peak ÷ the peer's at its peak. */
   peerCpuRatio?: number;
+  /** Engine-process CPU per transition (µs): one in flight, at the closed-loop peak, at the sustained open-loop rate. */
+  cpuUsOneInFlight?: number;
+  cpuUsPeak?: number;
+  cpuUsSustained?: number;
 }
 
-/** Engine process CPU per transition at a closed-loop point, microseconds. */
-export function cpuUsPerTransition(p: ClosedPoint | undefined): number | undefined {
-  return p ? (p.engineCores.median * 1e6) / p.transitionsPerSec.median : undefined;
+/** Engine process CPU per transition at a point, microseconds (median over its windows). */
+export function cpuUsPerTransition(p: PointFigures | undefined): number | undefined {
+  return p?.engineCpuUsPerTransition.median;
 }
 
 const bestPeer = (peer: PeerFigures | undefined): PeerModeFigures | undefined => peer?.modes.find((m) => m.mode === 'notify');
@@ -57,6 +61,9 @@ export function summarize(result: DriverResult, pg: PgBaseline | undefined, peer
     oneInFlightP50Ms: e?.oneInFlight?.p50Ms.median, oneInFlightP99Ms: e?.oneInFlight?.p99Ms.median,
     peakRssMiB: e?.burst.length ? Math.max(...e.burst.map((b) => b.peakRssMiB)) : undefined,
     ...peerRatios(e?.peak, bestPeer(peer)),
+    cpuUsOneInFlight: cpuUsPerTransition(e?.closedLoop.find((p) => p.concurrency === 1)),
+    cpuUsPeak: cpuUsPerTransition(e?.peak),
+    cpuUsSustained: cpuUsPerTransition(e?.openLoop.sustained),
   };
 }
 
@@ -74,7 +81,8 @@ export function summaryLine(x: Summary): string {
     + `(${n(x.pgPeakTps)} TPS) [without the p99 limit: ${n(x.sustainedAnyLatencyTransitionsPerSec)} = ${n(x.sustainedAnyLatencyRatio, 3)} x]; closed-loop peak ${n(x.peakTransitionsPerSec)} transitions/s = ${n(x.peakRatio, 3)} x; `
     + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`
     // New fields go last, so that readers of the fields above keep working.
-    + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`;
+    + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`
+    + `; engine CPU per transition: one in flight ${n(x.cpuUsOneInFlight)} µs, closed-loop peak ${n(x.cpuUsPeak)} µs, sustained ${n(x.cpuUsSustained)} µs`;
 }
 
 /**
@@ -126,6 +134,7 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
     add(`(b) closed c=${c} runs/s`, (r) => s(at(r)?.runsPerSec, 0));
     add(`(b) closed c=${c} transitions/s`, (r) => s(at(r)?.transitionsPerSec, 0));
     add(`(b) closed c=${c} p50 / p99 ms`, (r) => (at(r) ? `${n(at(r)!.p50Ms.median, 1)} / ${n(at(r)!.p99Ms.median, 1)}` : '–'));
+    add(`(b) closed c=${c} engine CPU µs/transition`, (r) => s(at(r)?.engineCpuUsPerTransition, 0));
     add(`(b) closed c=${c} cores: engine/servers/foreign`, (r) => (at(r)
       ? `${n(at(r)!.engineCores.median, 2)} / ${n(at(r)!.serviceCores.median, 2)} / ${n(at(r)!.foreignCores.median, 2)}` : '–'));
   }
@@ -137,6 +146,7 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
       const p = r.engine?.openLoop.points.find((x) => x.rate === rate);
       return p ? `${p.keptUp ? 'yes' : p.throughputKeptUp ? 'rate only' : 'NO'}, ${n(p.p50Ms.median, 1)} / ${n(p.p99Ms.median, 1)}` : '–';
     });
+    add(`(c) open ${rate}/s: engine CPU µs/transition`, (r) => s(r.engine?.openLoop.points.find((x) => x.rate === rate)?.engineCpuUsPerTransition, 0));
   }
   add('(c) highest rate kept up, p99<50ms', (r) => (r.engine ? n(r.engine.openLoop.sustained?.rate) + (r.engine.openLoop.sustained ? '' : ' (none)') : '–'));
   add('(c) transitions/s at that rate', (r) => s(r.engine?.openLoop.sustained?.transitionsPerSec, 0));
@@ -144,6 +154,7 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
   add('(c) transitions/s at that rate ', (r) => s(r.engine?.openLoop.sustainedThroughput?.transitionsPerSec, 0));
   add('(d) parallel x5 runs/s (at c)', (r) => (r.engine?.parallel ? `${s(r.engine.parallel.runsPerSec, 0)} c=${r.engine.parallel.concurrency}` : '–'));
   add('(d) parallel x5 transitions/s', (r) => s(r.engine?.parallel?.transitionsPerSec, 0));
+  add('(d) parallel x5 engine CPU µs/transition', (r) => s(r.engine?.parallel?.engineCpuUsPerTransition, 0));
   add('(d) parallel x5 p50 / p99 ms', (r) => (r.engine?.parallel ? `${n(r.engine.parallel.p50Ms.median, 1)} / ${n(r.engine.parallel.p99Ms.median, 1)}` : '–'));
   add('(e) burst: runs completed', (r) => (r.engine?.burst.length
     ? r.engine.burst.map((b) => `${b.completed}/${b.runs}${b.requestedRuns && b.requestedRuns > b.runs ? ' (scaled)' : ''}`).join(', ') : '–'));

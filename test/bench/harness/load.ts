@@ -30,6 +30,8 @@ export interface WindowFigures {
   maxMs: number;
   /** CPU the engine process used, in cores (1.0 = one core busy). */
   engineCores: number;
+  /** Engine-process CPU (user + system) per transition applied in the window, microseconds. */
+  engineCpuUsPerTransition: number;
   /** Busy share of the whole machine (all cores). */
   machineBusy: number;
   /** Cores used by PostgreSQL and the broker, and by processes that are not part of the benchmark. */
@@ -119,6 +121,7 @@ function figures(samples: Sample[], completions: number[], latencies: Latency[],
       transitionsPerSec: (to.transitions - from.transitions) / seconds,
       p50Ms: latencies[k].percentileMs(50), p99Ms: latencies[k].percentileMs(99), maxMs: latencies[k].maxMs,
       engineCores: (to.engineCpuSec - from.engineCpuSec) / seconds,
+      engineCpuUsPerTransition: ((to.engineCpuSec - from.engineCpuSec) * 1e6) / (to.transitions - from.transitions),
       machineBusy: to.machineBusy, serviceCores: to.cpu.services, foreignCores: to.cpu.foreign, failures: failures[k],
     };
   });

@@ -30,6 +30,8 @@ export interface PointFigures {
   p50Ms: Spread;
   p99Ms: Spread;
   engineCores: Spread;
+  /** Engine-process CPU per transition, microseconds (see WindowFigures). */
+  engineCpuUsPerTransition: Spread;
   machineBusy: Spread;
   serviceCores: Spread;
   foreignCores: Spread;
@@ -67,6 +69,7 @@ function point(windows: WindowFigures[]): PointFigures {
   return {
     runsPerSec: of((w) => w.runsPerSec), transitionsPerSec: of((w) => w.transitionsPerSec),
     p50Ms: of((w) => w.p50Ms), p99Ms: of((w) => w.p99Ms), engineCores: of((w) => w.engineCores),
+    engineCpuUsPerTransition: of((w) => w.engineCpuUsPerTransition),
     machineBusy: of((w) => w.machineBusy), serviceCores: of((w) => w.serviceCores), foreignCores: of((w) => w.foreignCores),
     failures: windows.reduce((n, w) => n + w.failures, 0),
   };
@@ -91,7 +94,8 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         const p: ClosedPoint = { concurrency, ...point(await closedLoop(seq, concurrency, o.windows)) };
         figures.closedLoop.push(p);
         log(`  closed loop c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
-          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores, `
+          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores `
+          + `(${round(p.engineCpuUsPerTransition.median)} µs CPU per transition), `
           + `servers ${round(p.serviceCores.median, 2)}, foreign ${round(p.foreignCores.median, 2)}`
           + (p.failures ? `, ${p.failures} FAILED` : ''));
         if (concurrency === 1) figures.oneInFlight = { p50Ms: p.p50Ms, p99Ms: p.p99Ms };
@@ -115,7 +119,8 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         figures.openLoop.points.push(p);
         log(`  open loop ${rate} runs/s: ${p.keptUp ? 'kept up' : p.throughputKeptUp ? `kept up, p99 over ${o.p99LimitMs} ms` : 'did NOT keep up'} `
           + `(${keptUpWindows}/${windows.length} windows), completed ${round(p.runsPerSec.median)} runs/s, `
-          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, foreign ${round(p.foreignCores.median, 2)} cores`);
+          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCpuUsPerTransition.median)} µs CPU per transition, `
+          + `foreign ${round(p.foreignCores.median, 2)} cores`);
         await settle();
         if (!p.throughputKeptUp) break;
         figures.openLoop.sustainedThroughput = p;
@@ -130,7 +135,7 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
       figures.parallel = { concurrency, ...point(await closedLoop(par, concurrency, o.windows)) };
       const p = figures.parallel;
       log(`  parallel x5 c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
-        + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms`);
+        + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCpuUsPerTransition.median)} µs CPU per transition`);
       await settle();
     }
 
