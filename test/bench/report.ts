@@ -4,11 +4,13 @@ import type { RttFigures } from './scenarios/broker-rtt';
 import type { ClosedPoint, EngineFigures, PointFigures } from './scenarios/engine-bench';
 import type { PeerFigures, PeerModeFigures } from './scenarios/peer-bench';
 import type { PgBaseline } from './scenarios/pg-baseline';
+import type { ScaleOutFigures } from './scenarios/scale-out';
 
 export interface DriverResult {
   driver: Driver;
   rtt?: RttFigures;
   engine?: EngineFigures;
+  scaleOut?: ScaleOutFigures;
   error?: string;
 }
 
@@ -34,6 +36,9 @@ export interface Summary {
   cpuUsOneInFlight?: number;
   cpuUsPeak?: number;
   cpuUsSustained?: number;
+  /** (f): transitions/s of two engine instances, and that ÷ one instance at the same concurrency. */
+  twoInstancesTransitionsPerSec?: number;
+  twoInstancesRatio?: number;
 }
 
 /** Engine process CPU per transition at a point, microseconds (median over its windows). */
@@ -64,7 +69,13 @@ export function summarize(result: DriverResult, pg: PgBaseline | undefined, peer
     cpuUsOneInFlight: cpuUsPerTransition(e?.closedLoop.find((p) => p.concurrency === 1)),
     cpuUsPeak: cpuUsPerTransition(e?.peak),
     cpuUsSustained: cpuUsPerTransition(e?.openLoop.sustained),
+    twoInstancesTransitionsPerSec: result.scaleOut?.point.transitionsPerSec.median,
+    twoInstancesRatio: scaleRatio(result.scaleOut),
   };
+}
+
+function scaleRatio(x: ScaleOutFigures | undefined): number | undefined {
+  return x?.single ? x.point.transitionsPerSec.median / x.single.transitionsPerSec.median : undefined;
 }
 
 function peerRatios(peak: ClosedPoint | undefined, peer: PeerModeFigures | undefined): Pick<Summary, 'peerTransitionsRatio' | 'peerCpuRatio'> {
@@ -82,7 +93,8 @@ export function summaryLine(x: Summary): string {
     + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`
     // New fields go last, so that readers of the fields above keep working.
     + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`
-    + `; engine CPU per transition: one in flight ${n(x.cpuUsOneInFlight)} µs, closed-loop peak ${n(x.cpuUsPeak)} µs, sustained ${n(x.cpuUsSustained)} µs`;
+    + `; engine CPU per transition: one in flight ${n(x.cpuUsOneInFlight)} µs, closed-loop peak ${n(x.cpuUsPeak)} µs, sustained ${n(x.cpuUsSustained)} µs`
+    + `; two instances ${n(x.twoInstancesTransitionsPerSec)} transitions/s = ${n(x.twoInstancesRatio, 2)} x one`;
 }
 
 /**
@@ -161,6 +173,11 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
   add('(e) burst: drain s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.drainMs / 1000, 1)).join(', ') : '–'));
   add('(e) burst: runs/s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.runsPerSec)).join(', ') : '–'));
   add('(e) burst: engine peak RSS MiB', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.peakRssMiB)).join(', ') : '–'));
+  add('(f) two instances: transitions/s (at c)', (r) => (r.scaleOut
+    ? `${s(r.scaleOut.point.transitionsPerSec, 0)} c=${r.scaleOut.point.concurrency}` : '–'));
+  add('(f) two instances ÷ one instance', (r) => n(scaleRatio(r.scaleOut), 2));
+  add('(f) two instances: p50 / p99 ms', (r) => (r.scaleOut ? `${n(r.scaleOut.point.p50Ms.median, 1)} / ${n(r.scaleOut.point.p99Ms.median, 1)}` : '–'));
+  add('(f) two instances: engine CPU µs/transition', (r) => s(r.scaleOut?.point.engineCpuUsPerTransition, 0));
   add('error', (r) => (r.error ? r.error.split('\n')[0].slice(0, 60) : ''));
 
   const header: [string, ...string[]] = ['figure', ...results.map((r) => r.driver)];

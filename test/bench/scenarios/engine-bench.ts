@@ -64,7 +64,7 @@ export interface EngineFigures {
   burst: BurstFigures[];
 }
 
-function point(windows: WindowFigures[]): PointFigures {
+export function pointOf(windows: WindowFigures[]): PointFigures {
   const of = (pick: (w: WindowFigures) => number) => spread(windows.map(pick));
   return {
     runsPerSec: of((w) => w.runsPerSec), transitionsPerSec: of((w) => w.transitionsPerSec),
@@ -91,7 +91,7 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
     // (a) + (b): closed loop; concurrency 1 is (a), one run in flight.
     if (!o.skip.has('closed')) {
       for (const concurrency of o.concurrencies) {
-        const p: ClosedPoint = { concurrency, ...point(await closedLoop(seq, concurrency, o.windows)) };
+        const p: ClosedPoint = { concurrency, ...pointOf(await closedLoop(seq, concurrency, o.windows)) };
         figures.closedLoop.push(p);
         log(`  closed loop c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
           + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores `
@@ -113,7 +113,7 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         const majority = (n: number) => n * 2 > windows.length;
         const keptUpWindows = windows.filter((w) => w.keptUp).length;
         const p: OpenPoint = {
-          rate, ...point(windows), keptUpWindows, keptUp: majority(keptUpWindows),
+          rate, ...pointOf(windows), keptUpWindows, keptUp: majority(keptUpWindows),
           throughputKeptUp: majority(windows.filter((w) => w.throughputKeptUp).length),
         };
         figures.openLoop.points.push(p);
@@ -132,7 +132,7 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
     if (!o.skip.has('parallel')) {
       const concurrency = o.parallelConcurrency ?? figures.peak?.concurrency ?? 32;
       const par: LoadTarget = { deployment: d, orchName: PARALLEL.orchName, payload: { sku: 'A1', qty: 1 } };
-      figures.parallel = { concurrency, ...point(await closedLoop(par, concurrency, o.windows)) };
+      figures.parallel = { concurrency, ...pointOf(await closedLoop(par, concurrency, o.windows)) };
       const p = figures.parallel;
       log(`  parallel x5 c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
         + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCpuUsPerTransition.median)} µs CPU per transition`);
