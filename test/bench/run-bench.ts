@@ -57,7 +57,6 @@ async function benchDriver(driver: Driver, o: BenchOptions): Promise<DriverResul
       result.engine = await benchEngine(driver, o.engine, log);
     }
     if (!o.skip.has('scale')) {
-      await quiet(o, `${driver} x2`);
       log(`[${driver}] two engine instances on one PostgreSQL${driver === 'memory' ? ' (each with its own in-process broker and echo worker)' : ' and one broker'}`);
       result.scaleOut = await benchScaleOut(driver, result.engine?.peak, {
         windows: o.engine.windows, concurrency: Math.max(...o.engine.concurrencies), engineEnv: o.engine.engineEnv,
