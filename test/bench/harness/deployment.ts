@@ -210,9 +210,13 @@ export class Deployment {
     return counts.reduce((a, b) => a + b, 0);
   }
 
-  /** CPU seconds used so far, summed over the engine processes. */
+  /** CPU seconds used so far, summed over the engine processes; NaN when one has exited (its window then has no CPU figure). */
   engineCpuSeconds(): number {
-    return [this.engine, ...this.extra.map((x) => x.engine)].reduce((sum, e) => sum + e.child.cpuSeconds(), 0);
+    try {
+      return [this.engine, ...this.extra.map((x) => x.engine)].reduce((sum, e) => sum + e.child.cpuSeconds(), 0);
+    } catch {
+      return NaN;
+    }
   }
 
   /** The engines' and the worker's process ids (for CPU accounting). */
