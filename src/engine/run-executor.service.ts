@@ -106,8 +106,8 @@ export class RunExecutor extends StepResultSink {
       }
       if (!written.written) return this.existingRun(req, payloadHash);
       this.afterWrite(run, changes, written);
+      // No line of its own: afterWrite logged the new run's status (previousStatus null) already.
       this.metrics.runsStarted.inc({ orch_name: run.orchName });
-      this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status: run.status }, 'run accepted');
       return { flowId: run.flowId, status: run.status, correlationId: run.correlationId, created: true, missingSteps: template.missingSteps };
     }
   }

@@ -32,7 +32,8 @@ export const USAGE = `npm run bench -- [options]        (each option also as an 
   --engine-env KEY=VALUE[,KEY=VALUE] extra engine settings, e.g. DATABASE_POOL_SIZE=8 BENCH_ENGINE_ENV
   --pg-socket /var/tmp/baton-services/postgres   engine to PostgreSQL over a Unix socket, not TCP  BENCH_PG_SOCKET
   --peer-batch-size 16              pg-boss fetch batch size of the peer's notify configuration  BENCH_PEER_BATCH_SIZE
-  --skip pg,peer,rtt,engine,closed,open,parallel,burst                               BENCH_SKIP
+  --skip pg,peer,rtt,engine,closed,open,parallel,burst,scale                         BENCH_SKIP
+                                    (scale: (f), two engine instances on one database and broker)
   --quiet-wait-s 10                 wait up to N s per part for other processes to go idle (0: never)  BENCH_QUIET_WAIT_S`;
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);

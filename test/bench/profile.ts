@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`${driver} c=${concurrency}: ${round(w.runsPerSec)} runs/s, ${round(w.transitionsPerSec)} transitions/s, p50 ${round(w.p50Ms, 1)} ms, `
-      + `p99 ${round(w.p99Ms, 1)} ms, engine ${round(w.engineCores, 2)} cores, foreign ${round(w.foreignCores, 2)} cores`);
+      + `p99 ${round(w.p99Ms, 1)} ms, engine ${round(w.engineCores, 2)} cores (${round(w.engineCpuUsPerTransition)} µs CPU per transition), foreign ${round(w.foreignCores, 2)} cores`);
     out(`SQL statements: ${round(report.sqlPerRun, 1)} per run, ${round(report.sqlPerTransition, 2)} per transition (runs ${Math.round(runs)})`);
     for (const s of report.statements.slice(0, 25)) {
       out(`  ${round(s.perRun, 2).toString().padStart(6)}/run  ${round(s.avgMs, 2).toString().padStart(6)} ms  ${s.sql.slice(0, 140)}`);

@@ -1,14 +1,16 @@
 import type { Driver } from './harness/services';
 import { round, Spread } from './harness/stats';
 import type { RttFigures } from './scenarios/broker-rtt';
-import type { ClosedPoint, EngineFigures } from './scenarios/engine-bench';
+import type { ClosedPoint, EngineFigures, PointFigures } from './scenarios/engine-bench';
 import type { PeerFigures, PeerModeFigures } from './scenarios/peer-bench';
 import type { PgBaseline } from './scenarios/pg-baseline';
+import type { ScaleOutFigures } from './scenarios/scale-out';
 
 export interface DriverResult {
   driver: Driver;
   rtt?: RttFigures;
   engine?: EngineFigures;
+  scaleOut?: ScaleOutFigures;
   error?: string;
 }
 
@@ -30,11 +32,18 @@ export interface Summary {
   peerTransitionsRatio?: number;
   /** Baton's engine-process CPU per transition at its peak ÷ the peer's at its peak. */
   peerCpuRatio?: number;
+  /** Engine-process CPU per transition (µs): one in flight, at the closed-loop peak, at the sustained open-loop rate. */
+  cpuUsOneInFlight?: number;
+  cpuUsPeak?: number;
+  cpuUsSustained?: number;
+  /** (f): transitions/s of two engine instances, and that ÷ one instance at the same concurrency. */
+  twoInstancesTransitionsPerSec?: number;
+  twoInstancesRatio?: number;
 }
 
-/** Engine process CPU per transition at a closed-loop point, microseconds. */
-export function cpuUsPerTransition(p: ClosedPoint | undefined): number | undefined {
-  return p ? (p.engineCores.median * 1e6) / p.transitionsPerSec.median : undefined;
+/** Engine process CPU per transition at a point, microseconds (median over its windows). */
+export function cpuUsPerTransition(p: PointFigures | undefined): number | undefined {
+  return p?.engineCpuUsPerTransition.median;
 }
 
 const bestPeer = (peer: PeerFigures | undefined): PeerModeFigures | undefined => peer?.modes.find((m) => m.mode === 'notify');
@@ -57,7 +66,16 @@ export function summarize(result: DriverResult, pg: PgBaseline | undefined, peer
     oneInFlightP50Ms: e?.oneInFlight?.p50Ms.median, oneInFlightP99Ms: e?.oneInFlight?.p99Ms.median,
     peakRssMiB: e?.burst.length ? Math.max(...e.burst.map((b) => b.peakRssMiB)) : undefined,
     ...peerRatios(e?.peak, bestPeer(peer)),
+    cpuUsOneInFlight: cpuUsPerTransition(e?.closedLoop.find((p) => p.concurrency === 1)),
+    cpuUsPeak: cpuUsPerTransition(e?.peak),
+    cpuUsSustained: cpuUsPerTransition(e?.openLoop.sustained),
+    twoInstancesTransitionsPerSec: result.scaleOut?.point.transitionsPerSec.median,
+    twoInstancesRatio: scaleRatio(result.scaleOut),
   };
+}
+
+function scaleRatio(x: ScaleOutFigures | undefined): number | undefined {
+  return x?.single ? x.point.transitionsPerSec.median / x.single.transitionsPerSec.median : undefined;
 }
 
 function peerRatios(peak: ClosedPoint | undefined, peer: PeerModeFigures | undefined): Pick<Summary, 'peerTransitionsRatio' | 'peerCpuRatio'> {
@@ -74,7 +92,9 @@ export function summaryLine(x: Summary): string {
     + `(${n(x.pgPeakTps)} TPS) [without the p99 limit: ${n(x.sustainedAnyLatencyTransitionsPerSec)} = ${n(x.sustainedAnyLatencyRatio, 3)} x]; closed-loop peak ${n(x.peakTransitionsPerSec)} transitions/s = ${n(x.peakRatio, 3)} x; `
     + `one in flight p50 ${n(x.oneInFlightP50Ms, 2)} ms / p99 ${n(x.oneInFlightP99Ms, 2)} ms; peak RSS ${n(x.peakRssMiB)} MiB`
     // New fields go last, so that readers of the fields above keep working.
-    + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`;
+    + `; vs pg-boss (notify): transitions/s ratio ${n(x.peerTransitionsRatio, 3)}, CPU per transition ratio ${n(x.peerCpuRatio, 2)}`
+    + `; engine CPU per transition: one in flight ${n(x.cpuUsOneInFlight)} µs, closed-loop peak ${n(x.cpuUsPeak)} µs, sustained ${n(x.cpuUsSustained)} µs`
+    + `; two instances ${n(x.twoInstancesTransitionsPerSec)} transitions/s = ${n(x.twoInstancesRatio, 2)} x one`;
 }
 
 /**
@@ -126,6 +146,7 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
     add(`(b) closed c=${c} runs/s`, (r) => s(at(r)?.runsPerSec, 0));
     add(`(b) closed c=${c} transitions/s`, (r) => s(at(r)?.transitionsPerSec, 0));
     add(`(b) closed c=${c} p50 / p99 ms`, (r) => (at(r) ? `${n(at(r)!.p50Ms.median, 1)} / ${n(at(r)!.p99Ms.median, 1)}` : '–'));
+    add(`(b) closed c=${c} engine CPU µs/transition`, (r) => s(at(r)?.engineCpuUsPerTransition, 0));
     add(`(b) closed c=${c} cores: engine/servers/foreign`, (r) => (at(r)
       ? `${n(at(r)!.engineCores.median, 2)} / ${n(at(r)!.serviceCores.median, 2)} / ${n(at(r)!.foreignCores.median, 2)}` : '–'));
   }
@@ -137,6 +158,7 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
       const p = r.engine?.openLoop.points.find((x) => x.rate === rate);
       return p ? `${p.keptUp ? 'yes' : p.throughputKeptUp ? 'rate only' : 'NO'}, ${n(p.p50Ms.median, 1)} / ${n(p.p99Ms.median, 1)}` : '–';
     });
+    add(`(c) open ${rate}/s: engine CPU µs/transition`, (r) => s(r.engine?.openLoop.points.find((x) => x.rate === rate)?.engineCpuUsPerTransition, 0));
   }
   add('(c) highest rate kept up, p99<50ms', (r) => (r.engine ? n(r.engine.openLoop.sustained?.rate) + (r.engine.openLoop.sustained ? '' : ' (none)') : '–'));
   add('(c) transitions/s at that rate', (r) => s(r.engine?.openLoop.sustained?.transitionsPerSec, 0));
@@ -144,12 +166,18 @@ export function table(results: DriverResult[], pg: PgBaseline | undefined): stri
   add('(c) transitions/s at that rate ', (r) => s(r.engine?.openLoop.sustainedThroughput?.transitionsPerSec, 0));
   add('(d) parallel x5 runs/s (at c)', (r) => (r.engine?.parallel ? `${s(r.engine.parallel.runsPerSec, 0)} c=${r.engine.parallel.concurrency}` : '–'));
   add('(d) parallel x5 transitions/s', (r) => s(r.engine?.parallel?.transitionsPerSec, 0));
+  add('(d) parallel x5 engine CPU µs/transition', (r) => s(r.engine?.parallel?.engineCpuUsPerTransition, 0));
   add('(d) parallel x5 p50 / p99 ms', (r) => (r.engine?.parallel ? `${n(r.engine.parallel.p50Ms.median, 1)} / ${n(r.engine.parallel.p99Ms.median, 1)}` : '–'));
   add('(e) burst: runs completed', (r) => (r.engine?.burst.length
     ? r.engine.burst.map((b) => `${b.completed}/${b.runs}${b.requestedRuns && b.requestedRuns > b.runs ? ' (scaled)' : ''}`).join(', ') : '–'));
   add('(e) burst: drain s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.drainMs / 1000, 1)).join(', ') : '–'));
   add('(e) burst: runs/s', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.runsPerSec)).join(', ') : '–'));
   add('(e) burst: engine peak RSS MiB', (r) => (r.engine?.burst.length ? r.engine.burst.map((b) => n(b.peakRssMiB)).join(', ') : '–'));
+  add('(f) two instances: transitions/s (at c)', (r) => (r.scaleOut
+    ? `${s(r.scaleOut.point.transitionsPerSec, 0)} c=${r.scaleOut.point.concurrency}` : '–'));
+  add('(f) two instances ÷ one instance', (r) => n(scaleRatio(r.scaleOut), 2));
+  add('(f) two instances: p50 / p99 ms', (r) => (r.scaleOut ? `${n(r.scaleOut.point.p50Ms.median, 1)} / ${n(r.scaleOut.point.p99Ms.median, 1)}` : '–'));
+  add('(f) two instances: engine CPU µs/transition', (r) => s(r.scaleOut?.point.engineCpuUsPerTransition, 0));
   add('error', (r) => (r.error ? r.error.split('\n')[0].slice(0, 60) : ''));
 
   const header: [string, ...string[]] = ['figure', ...results.map((r) => r.driver)];

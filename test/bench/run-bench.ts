@@ -12,6 +12,7 @@ import { measureRtt } from './scenarios/broker-rtt';
 import { benchEngine } from './scenarios/engine-bench';
 import { measurePgBaseline, PgBaseline } from './scenarios/pg-baseline';
 import { benchPeer, PEER, PeerFigures } from './scenarios/peer-bench';
+import { benchScaleOut } from './scenarios/scale-out';
 import { waitForQuiet } from './harness/stats';
 
 /*
@@ -54,6 +55,13 @@ async function benchDriver(driver: Driver, o: BenchOptions): Promise<DriverResul
     if (!o.skip.has('engine')) {
       log(`[${driver}] engine${driver === 'memory' ? ' (in-process broker: engine and echo worker share one process)' : ''}`);
       result.engine = await benchEngine(driver, o.engine, log);
+    }
+    if (!o.skip.has('scale')) {
+      log(`[${driver}] two engine instances on one PostgreSQL${driver === 'memory' ? ' (each with its own in-process broker and echo worker)' : ' and one broker'}`);
+      result.scaleOut = await benchScaleOut(driver, result.engine?.peak, {
+        windows: o.engine.windows, concurrency: Math.max(...o.engine.concurrencies), engineEnv: o.engine.engineEnv,
+        databaseSocketDir: o.engine.databaseSocketDir,
+      }, log);
     }
   } catch (error) {
     result.error = (error as Error).stack ?? String(error);
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
   log(`Definitions: a transition is one step result applied by the engine (baton_step_transitions_total; a 3-step run = 3). `
     + `Latency runs from the request (open loop: its intended start) to the COMPLETED status event arriving here. `
     + `Each figure is the median [min–max] of ${o.engine.windows.windows} consecutive ${o.engine.windows.windowMs} ms windows after a warm-up. `
+    + `Engine CPU is the engine process's user + system time (/proc) per transition; with two instances, summed over both. `
     + `Everything (PostgreSQL, broker, engine, worker, load generator) shares this machine's ${host.cpus} CPUs.`);
   log(`Finished in ${Math.round(seconds)} s`);
 

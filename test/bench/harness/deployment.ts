@@ -38,6 +38,11 @@ export interface DeploymentOptions {
   database?: 'postgres' | 'pglite';
   /** The engine reaches PostgreSQL over this Unix socket directory instead of TCP (cheaper round trips). */
   databaseSocketDir?: string;
+  /**
+   * Engine processes on the one database and broker (default 1). Runs start on each in turn. On
+   * the in-process broker each engine has its own broker and echo worker, so only the database is shared.
+   */
+  engines?: number;
   log?: (line: string) => void;
 }
 
@@ -92,6 +97,9 @@ export class Deployment {
   private observer?: StatusObserver;
   private admin?: Client;
   private workerProcess?: WorkerProcess;
+  /** Engines after the first (DeploymentOptions.engines), with their REST clients and (in-process broker) observers. */
+  private readonly extra: Array<{ engine: EngineProcess; client: EngineClient; observer?: StatusObserver }> = [];
+  private nextEngine = 0;
 
   private constructor(
     readonly options: DeploymentOptions,
@@ -132,10 +140,22 @@ export class Deployment {
     const d = new Deployment(options, db, env, engine, new EngineClient(engine.baseUrl),
       channel ?? (workerProcess = new WorkerProcess(env, service, track)).channel);
     d.workerProcess = workerProcess;
+    for (let i = 1; i < (options.engines ?? 1); i++) {
+      const extra = new EngineProcess({
+        env: memory ? { ...env, ECHO_SERVICE: service } : env, port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined,
+        nodeArgs: options.engineNodeArgs,
+      });
+      d.extra.push({ engine: extra, client: new EngineClient(extra.baseUrl) });
+    }
     try {
       // The worker subscribes first: on RabbitMQ a command published before its queue exists is dropped.
       if (workerProcess) await firstStart('echo worker', () => workerProcess!.start(), () => workerProcess!.child.alive, d.bootFailures, options.log);
       await firstStart('engine', () => d.startEngine(), () => d.engine.child.alive, d.bootFailures, options.log);
+      // One after the other: the first has run the migrations by the time it is healthy.
+      for (const x of d.extra) {
+        await firstStart('engine', () => x.engine.start(), () => x.engine.child.alive, d.bootFailures, options.log);
+        if (memory) x.observer = observeHost(x.engine.child.process!, d.tracker);
+      }
       if (!memory) d.observer = await observeBroker(env, d.tracker, `${prefix}-observer`);
       for (const flow of options.flows) {
         await d.client.registerInitiator('bench-initiator', flow.orchName, flow.type, flow.steps);
@@ -183,6 +203,8 @@ export class Deployment {
   async otherDatabaseBackends(): Promise<Set<number>> {
     if (!this.admin) {
       this.admin = new Client({ connectionString: adminDatabaseUrl() });
+      // A server restarted by someone else must fail the next query, not crash the benchmark.
+      this.admin.on('error', () => undefined);
       await this.admin.connect();
     }
     const { rows } = await this.admin.query<{ pid: number }>(
@@ -191,13 +213,35 @@ export class Deployment {
     return new Set(rows.map((r) => r.pid));
   }
 
-  /** The engine's and the worker's process ids (for CPU accounting). */
+  /** The REST client of the engine the next run starts on: each engine in turn. */
+  nextClient(): EngineClient {
+    const k = this.nextEngine++ % (1 + this.extra.length);
+    return k === 0 ? this.client : this.extra[k - 1].client;
+  }
+
+  /** Step transitions applied so far, summed over the engines. */
+  async transitions(): Promise<number> {
+    const counts = await Promise.all([this.client, ...this.extra.map((x) => x.client)].map((c) => c.counter('baton_step_transitions_total')));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** CPU seconds used so far, summed over the engine processes; NaN when one has exited (its window then has no CPU figure). */
+  engineCpuSeconds(): number {
+    try {
+      return [this.engine, ...this.extra.map((x) => x.engine)].reduce((sum, e) => sum + e.child.cpuSeconds(), 0);
+    } catch {
+      return NaN;
+    }
+  }
+
+  /** The engines' and the worker's process ids (for CPU accounting). */
   pids(): Array<number | undefined> {
-    return [this.engine.pid, this.workerProcess?.child.pid];
+    return [this.engine.pid, ...this.extra.map((x) => x.engine.pid), this.workerProcess?.child.pid];
   }
 
   output(): string {
-    return [this.engine.child.output(), this.workerProcess?.child.output() ?? ''].filter(Boolean).join('\n');
+    return [this.engine.child.output(), ...this.extra.map((x) => x.engine.child.output()), this.workerProcess?.child.output() ?? '']
+      .filter(Boolean).join('\n');
   }
 
   async stop(): Promise<void> {
@@ -205,6 +249,11 @@ export class Deployment {
     await this.observer?.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     await this.engine.stop().catch(() => undefined);
+    for (const x of this.extra) {
+      await x.observer?.close().catch(() => undefined);
+      await x.client.close().catch(() => undefined);
+      await x.engine.stop().catch(() => undefined);
+    }
     await this.workerProcess?.stop().catch(() => undefined);
     if (!this.options.keepDatabase) await this.db.drop().catch(() => undefined);
   }

@@ -30,6 +30,8 @@ export interface WindowFigures {
   maxMs: number;
   /** CPU the engine process used, in cores (1.0 = one core busy). */
   engineCores: number;
+  /** Engine-process CPU (user + system) per transition applied in the window, microseconds. */
+  engineCpuUsPerTransition: number;
   /** Busy share of the whole machine (all cores). */
   machineBusy: number;
   /** Cores used by PostgreSQL and the broker, and by processes that are not part of the benchmark. */
@@ -58,7 +60,7 @@ export async function startAndWait(t: LoadTarget, timeoutMs: number): Promise<Ou
   const correlationId = randomUUID();
   const ended = d.tracker.expect(correlationId);
   try {
-    const res = await d.client.execute(t.orchName, t.payload, correlationId);
+    const res = await d.nextClient().execute(t.orchName, t.payload, correlationId);
     if (res.statusCode !== 202) throw new Error(`execute answered ${res.statusCode}`);
   } catch {
     d.tracker.forget(correlationId);
@@ -98,8 +100,8 @@ class Sampler {
     const foreign = await this.d.otherDatabaseBackends().catch(() => new Set<number>());
     const machineBusy = this.machine.sample();
     const cpu = this.account.sample(foreign);
-    const engineCpuSec = this.d.engine.child.cpuSeconds();
-    const transitions = await this.d.client.counter('baton_step_transitions_total').catch(() => NaN);
+    const engineCpuSec = this.d.engineCpuSeconds();
+    const transitions = await this.d.transitions().catch(() => NaN);
     return { at, transitions, engineCpuSec, machineBusy, cpu };
   }
 }
@@ -119,6 +121,7 @@ function figures(samples: Sample[], completions: number[], latencies: Latency[],
       transitionsPerSec: (to.transitions - from.transitions) / seconds,
       p50Ms: latencies[k].percentileMs(50), p99Ms: latencies[k].percentileMs(99), maxMs: latencies[k].maxMs,
       engineCores: (to.engineCpuSec - from.engineCpuSec) / seconds,
+      engineCpuUsPerTransition: ((to.engineCpuSec - from.engineCpuSec) * 1e6) / (to.transitions - from.transitions),
       machineBusy: to.machineBusy, serviceCores: to.cpu.services, foreignCores: to.cpu.foreign, failures: failures[k],
     };
   });
@@ -235,7 +238,7 @@ export async function burst(t: LoadTarget, runs: number, concurrency: number, ti
   const d = t.deployment;
   d.engine.child.resetPeakMemory();
   const before = d.engine.child.memory();
-  const cpuBefore = d.engine.child.cpuSeconds();
+  const cpuBefore = d.engineCpuSeconds();
   const start = performance.now();
   let nextIndex = 0;
   let lastAccepted = start;
@@ -250,7 +253,7 @@ export async function burst(t: LoadTarget, runs: number, concurrency: number, ti
       nextIndex++;
       const correlationId = randomUUID();
       const ended = d.tracker.expect(correlationId);
-      const res = await d.client.execute(t.orchName, t.payload, correlationId).catch(() => undefined);
+      const res = await d.nextClient().execute(t.orchName, t.payload, correlationId).catch(() => undefined);
       lastAccepted = performance.now();
       if (res?.statusCode !== 202) {
         d.tracker.forget(correlationId);
@@ -270,6 +273,6 @@ export async function burst(t: LoadTarget, runs: number, concurrency: number, ti
     runs, completed: completed.length, acceptMs: lastAccepted - start, drainMs,
     runsPerSec: completed.length / (drainMs / 1000),
     rssBeforeMiB: before.rssKb / 1024, peakRssMiB: peak.peakRssKb / 1024,
-    engineCores: (d.engine.child.cpuSeconds() - cpuBefore) / (drainMs / 1000),
+    engineCores: (d.engineCpuSeconds() - cpuBefore) / (drainMs / 1000),
   };
 }

@@ -30,6 +30,8 @@ export interface PointFigures {
   p50Ms: Spread;
   p99Ms: Spread;
   engineCores: Spread;
+  /** Engine-process CPU per transition, microseconds (see WindowFigures). */
+  engineCpuUsPerTransition: Spread;
   machineBusy: Spread;
   serviceCores: Spread;
   foreignCores: Spread;
@@ -62,11 +64,12 @@ export interface EngineFigures {
   burst: BurstFigures[];
 }
 
-function point(windows: WindowFigures[]): PointFigures {
+export function pointOf(windows: WindowFigures[]): PointFigures {
   const of = (pick: (w: WindowFigures) => number) => spread(windows.map(pick));
   return {
     runsPerSec: of((w) => w.runsPerSec), transitionsPerSec: of((w) => w.transitionsPerSec),
     p50Ms: of((w) => w.p50Ms), p99Ms: of((w) => w.p99Ms), engineCores: of((w) => w.engineCores),
+    engineCpuUsPerTransition: of((w) => w.engineCpuUsPerTransition),
     machineBusy: of((w) => w.machineBusy), serviceCores: of((w) => w.serviceCores), foreignCores: of((w) => w.foreignCores),
     failures: windows.reduce((n, w) => n + w.failures, 0),
   };
@@ -88,10 +91,11 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
     // (a) + (b): closed loop; concurrency 1 is (a), one run in flight.
     if (!o.skip.has('closed')) {
       for (const concurrency of o.concurrencies) {
-        const p: ClosedPoint = { concurrency, ...point(await closedLoop(seq, concurrency, o.windows)) };
+        const p: ClosedPoint = { concurrency, ...pointOf(await closedLoop(seq, concurrency, o.windows)) };
         figures.closedLoop.push(p);
         log(`  closed loop c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
-          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores, `
+          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCores.median, 2)} cores `
+          + `(${round(p.engineCpuUsPerTransition.median)} µs CPU per transition), `
           + `servers ${round(p.serviceCores.median, 2)}, foreign ${round(p.foreignCores.median, 2)}`
           + (p.failures ? `, ${p.failures} FAILED` : ''));
         if (concurrency === 1) figures.oneInFlight = { p50Ms: p.p50Ms, p99Ms: p.p99Ms };
@@ -109,13 +113,14 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
         const majority = (n: number) => n * 2 > windows.length;
         const keptUpWindows = windows.filter((w) => w.keptUp).length;
         const p: OpenPoint = {
-          rate, ...point(windows), keptUpWindows, keptUp: majority(keptUpWindows),
+          rate, ...pointOf(windows), keptUpWindows, keptUp: majority(keptUpWindows),
           throughputKeptUp: majority(windows.filter((w) => w.throughputKeptUp).length),
         };
         figures.openLoop.points.push(p);
         log(`  open loop ${rate} runs/s: ${p.keptUp ? 'kept up' : p.throughputKeptUp ? `kept up, p99 over ${o.p99LimitMs} ms` : 'did NOT keep up'} `
           + `(${keptUpWindows}/${windows.length} windows), completed ${round(p.runsPerSec.median)} runs/s, `
-          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, foreign ${round(p.foreignCores.median, 2)} cores`);
+          + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCpuUsPerTransition.median)} µs CPU per transition, `
+          + `foreign ${round(p.foreignCores.median, 2)} cores`);
         await settle();
         if (!p.throughputKeptUp) break;
         figures.openLoop.sustainedThroughput = p;
@@ -127,10 +132,10 @@ export async function benchEngine(driver: Driver, o: EngineBenchOptions, log: (l
     if (!o.skip.has('parallel')) {
       const concurrency = o.parallelConcurrency ?? figures.peak?.concurrency ?? 32;
       const par: LoadTarget = { deployment: d, orchName: PARALLEL.orchName, payload: { sku: 'A1', qty: 1 } };
-      figures.parallel = { concurrency, ...point(await closedLoop(par, concurrency, o.windows)) };
+      figures.parallel = { concurrency, ...pointOf(await closedLoop(par, concurrency, o.windows)) };
       const p = figures.parallel;
       log(`  parallel x5 c=${concurrency}: ${round(p.runsPerSec.median)} runs/s, ${round(p.transitionsPerSec.median)} transitions/s, `
-        + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms`);
+        + `p50 ${round(p.p50Ms.median, 2)} ms, p99 ${round(p.p99Ms.median, 2)} ms, engine ${round(p.engineCpuUsPerTransition.median)} µs CPU per transition`);
       await settle();
     }
 
