@@ -4,8 +4,12 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY ui/package.json ui/
-RUN npm ci --no-audit --no-fund
+COPY packages/worker/package.json packages/worker/
+# No sources yet in this layer: the build below is the one that counts, not npm's prepare.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts/build.mjs scripts/build-state.mjs scripts/
+COPY packages/worker packages/worker
 COPY src src
 COPY migrations migrations
 COPY test/bench test/bench

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
+import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
+import { startLine } from './config/start-line';
 import { loadHandlersConfig } from './handlers/handlers-config';
 
 async function bootstrap(): Promise<void> {
@@ -22,6 +26,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.PORT, config.HOST);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));
 }
 
 bootstrap().catch((e: Error) => {

@@ -53,7 +53,7 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
  */
 export async function runKeysCommand(argv: string[], env: NodeJS.ProcessEnv, out: Out): Promise<void> {
   const config = loadConfig(env);
-  const embedded = config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR) : undefined;
+  const embedded = config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR, config.EMBEDDED_SHARED_BUFFERS) : undefined;
   const dataSource = new DataSource({ ...dataSourceOptions(config, embedded?.pglite), migrationsRun: false });
   try {
     await dataSource.initialize();

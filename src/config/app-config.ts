@@ -3,6 +3,7 @@ import {
   IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf,
 } from 'class-validator';
 import { API_KEY_PATTERN } from '../auth/api-keys/api-key-format';
+import { LOG_FORMATS, type LogFormat } from '../common/logging/log-format';
 import { isLoopbackHost } from './loopback';
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -37,6 +38,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Unset: pretty lines when stdout is a terminal, JSON otherwise. */
+  @IsOptional() @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
   /** Maximum HTTP request body, in bytes. */
   @IsInt() @Min(1024)
   BODY_LIMIT_BYTES: number = 1024 * 1024;
@@ -47,6 +52,10 @@ export class AppConfig {
 
   @IsString()
   DATA_DIR: string = './data';
+
+  /** PostgreSQL's shared_buffers for the embedded database: PGlite keeps all of it resident. */
+  @Matches(/^\d{1,7}(kB|MB|GB)$/, { message: 'EMBEDDED_SHARED_BUFFERS must be a size such as 8MB (kB, MB or GB)' })
+  EMBEDDED_SHARED_BUFFERS: string = '8MB';
 
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 16;

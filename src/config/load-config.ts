@@ -17,7 +17,7 @@ function describe(errors: ValidationError[]): string[] {
 const OPTIONAL_SETTINGS = [
   'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
   'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
-  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD',
+  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LOG_FORMAT',
 ];
 
 /** A listener that anyone on the network can reach must have a way to tell callers apart. */

@@ -12,6 +12,11 @@ export const CONSOLE_PATH = '/ui';
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
   + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
+/** Whether `npm run build` has written the console into `dir`. */
+export function consoleBuilt(dir: string): boolean {
+  return existsSync(join(resolve(dir), 'index.html'));
+}
+
 /**
  * Serves the built console at /ui, outside Nest's router: the files are public (the API calls
  * they make carry the credentials). Every other path under /ui answers index.html, so deep

@@ -27,7 +27,7 @@ export class EmbeddedDatabaseHolder implements OnApplicationShutdown {
     provide: EmbeddedDatabaseHolder,
     inject: [AppConfig],
     useFactory: async (config: AppConfig) =>
-      new EmbeddedDatabaseHolder(config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR) : undefined),
+      new EmbeddedDatabaseHolder(config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR, config.EMBEDDED_SHARED_BUFFERS) : undefined),
   }],
   exports: [EmbeddedDatabaseHolder],
 })

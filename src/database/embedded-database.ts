@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lockDataDir } from './data-dir-lock';
+import { initDataDir, isInitialised } from './init-data-dir';
 
 /**
  * The embedded default: PGlite in a directory. PGlite does not lock its directory and two
@@ -14,12 +15,18 @@ export class EmbeddedDatabase {
     private readonly release: () => Promise<void>,
   ) {}
 
-  static async open(dataDir: string): Promise<EmbeddedDatabase> {
+  /**
+   * `sharedBuffers` is PostgreSQL's shared_buffers: PGlite touches all of it at start, and its
+   * default (128MB) made up a third of Baton's memory; the embedded default's data fits in far less.
+   */
+  static async open(dataDir: string, sharedBuffers = '8MB'): Promise<EmbeddedDatabase> {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
     const release = await lockDataDir(dir);
     try {
-      const pglite = await PGlite.create(`${dir}/pgdata`);
+      const pgdata = `${dir}/pgdata`;
+      if (!isInitialised(pgdata)) await initDataDir(pgdata);
+      const pglite = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
       return new EmbeddedDatabase(pglite, release);
     } catch (e) {
       await release();

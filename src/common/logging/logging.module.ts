@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
 import { correlationIdFor } from './correlation';
+import { chooseLogFormat } from './log-format';
+import { prettyStream } from './pretty-stream';
 
-/** Structured JSON logs; every HTTP line carries the correlation id as `correlationId`. */
+/**
+ * Structured logs, JSON or pretty (see log-format.ts); every HTTP line carries the correlation id
+ * as `correlationId`.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+      useFactory: (config: AppConfig) => {
+        const options: Options = {
           level: config.LOG_LEVEL,
           genReqId: correlationIdFor,
           customAttributeKeys: { reqId: 'correlationId' },
@@ -18,8 +24,10 @@ import { correlationIdFor } from './correlation';
           serializers: {
             req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
           },
-        },
-      }),
+        };
+        const pretty = chooseLogFormat(config.LOG_FORMAT, process.stdout.isTTY) === 'pretty';
+        return { pinoHttp: pretty ? [options, prettyStream()] : options };
+      },
     }),
   ],
 })
