@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createWorker } from '@baton/worker';
 import type { Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
 import { ARTIFACTS, ConsoleHarness, shot, startConsole } from './console-browser';
@@ -108,6 +109,37 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     expect(await texts('[data-missing]', 'data-missing')).toEqual(['createRealm', 'createClient']);
     expect(await page.locator('svg .node.missing').count()).toBe(2);
     await shot(page, 'template-pending');
+  });
+
+  it('shows a step\'s live worker instances on its template, and the worker\'s heartbeat on the run timeline', async () => {
+    const orchName = 'reportFlow';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'report-initiator').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'buildReport', objectType: 'String', timeoutSeconds: 30 }],
+    }).expect(201);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const worker = createWorker({
+      service: 'report-service', baton: { url: h.base }, transport: 'http', handleSignals: false, presenceMs: 500, autoHeartbeatMs: 300,
+    });
+    worker.step(orchName, 'buildReport', { objectType: 'String', do: async () => { await gate; return { pages: 3 }; } });
+    await worker.start();
+    try {
+      await page.goto(`${h.base}/ui/templates/${orchName}`);
+      await expectEventually(async () => expect(await texts('[data-live]', 'data-live')).toEqual(['1']), { timeoutMs: 10_000 });
+      expect(await page.locator('svg [data-step="buildReport"]').textContent()).toContain('1 worker registered, 1 live');
+      await shot(page, 'template-live');
+
+      const res = await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202);
+      await page.goto(`${h.base}/ui/runs/${res.body.flowId}`);
+      await page.locator('[data-heartbeat="DO buildReport 1"]').waitFor({ timeout: 10_000 });
+      await shot(page, 'run-heartbeat');
+      release();
+      await expectEventually(async () => expect(await runStatus()).toBe('COMPLETED'), { timeoutMs: 15_000 });
+      expect(await page.locator('[data-heartbeat="DO buildReport 1"]').count()).toBe(1);
+    } finally {
+      release();
+      await worker.stop();
+    }
   });
 
   it('shows a rejected document in the audit with each problem beside the line it names', async () => {
