@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createWorker } from '@baton/worker';
 import type { Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -31,7 +32,12 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     const interactiveMs = Date.now() - t0;
     // A string, not a function: the test's tsconfig has no DOM types. encodedBodySize is what came over the wire.
     const bytes = await page.evaluate<number>('performance.getEntries().reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)');
-    writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes }, null, 2));
+    // Baton serves the files uncompressed; what a gzip-compressing proxy would send is measured here.
+    const files = await page.evaluate<string[]>("performance.getEntries().filter((e) => /\\/ui(\\/|$)/.test(e.name)).map((e) => e.name)");
+    const gzipBytes = (await Promise.all(files.map(async (f) => gzipSync(Buffer.from(await (await fetch(f)).arrayBuffer())).length)))
+      .reduce((a, b) => a + b, 0);
+    writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes, gzipBytes, files: files.length }, null, 2));
+    expect(files.length).toBeGreaterThanOrEqual(3);
     expect(await page.locator('section.card', { hasText: 'Healer' }).textContent()).toContain('Last tick');
     await page.getByRole('heading', { name: 'Unfinished runs' }).waitFor();
     await shot(page, 'overview');
@@ -152,6 +158,38 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await bad.first().waitFor();
     expect(await bad.first().textContent()).toContain('seq: one');
     await shot(page, 'audit');
+  });
+
+  it('is readable on a laptop and on a wide screen', async () => {
+    const p = await h.page();
+    for (const [name, width, height] of [['laptop', 1280, 800], ['wide', 1920, 1080]] as const) {
+      await p.setViewportSize({ width, height });
+      for (const [shotName, path] of [['overview', '/ui'], ['runs', '/ui/runs'], ['run', `/ui/runs/${completed}`], ['template', '/ui/templates/demoOrder']]) {
+        await p.goto(`${h.base}${path}`);
+        await p.locator('main h1').waitFor();
+        await p.waitForLoadState('networkidle');
+        // Nothing wider than the window: no sideways scrolling of the whole page.
+        expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+        await shot(p, `${shotName}-${name}`);
+      }
+    }
+  });
+
+  it('can be used from the keyboard: the navigation, then the page, with a visible focus', async () => {
+    const p = await h.page();
+    await p.goto(`${h.base}/ui/runs`);
+    await p.locator('main h1').waitFor();
+    const focused = async () => p.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await p.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    expect(order).toEqual(['Baton', 'Overview', 'Templates', 'Runs', 'Audit']);
+    expect(await p.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await p.keyboard.press('Enter');
+    await p.waitForURL('**/ui/audit');
+    await p.getByRole('heading', { name: 'Registration audit' }).waitFor();
   });
 
   it('asks for an API key when the API answers 401, then sends it as a Bearer token', async () => {

@@ -3,7 +3,7 @@ import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
 import { onUnauthorized, type SignInReason, signedIn, signOut } from './api/client';
 import type { Me } from './api/types';
 import { Login } from './auth/login';
-import { CALLBACK_PATH, completeSignIn, loadConsoleConfig } from './auth/oidc';
+import { CALLBACK_PATH, completeSignIn, loadConsoleConfig } from './auth/console-config';
 import { loadMe, MeContext } from './auth/session';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiKey, type SignInReason } from '../api/client';
 import { ErrorNotice } from '../components/notice';
-import { loadConsoleConfig, type OidcConfig, startSignIn } from './oidc';
+import { loadConsoleConfig, type OidcConfig, startSignIn } from './console-config';
 
 const MESSAGES: Record<SignInReason, string | null> = {
   required: null,

@@ -1,18 +1,14 @@
 // OIDC sign-in for the console: authorization code with PKCE, as a public client, with
 // oauth4webapi doing discovery, the response checks (state, iss) and the token request.
+// Loaded only when someone signs in this way (see console-config.ts), so the first load stays small.
 import * as oauth from 'oauth4webapi';
-import { accessToken, request } from '../api/client';
+import { accessToken } from '../api/client';
+import { CALLBACK_PATH, type OidcConfig } from './console-config';
 
-export interface OidcConfig { issuer: string; clientId: string; scopes: string; resource: string | null }
-export interface ConsoleConfig { authRequired: boolean; oidc: OidcConfig | null }
-
-export const CALLBACK_PATH = '/ui/auth/callback';
 const PENDING = 'baton.oidcPending';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 interface Pending { verifier: string; state: string; returnTo: string }
-
-export const loadConsoleConfig = () => request<ConsoleConfig>('/api/auth/console-config');
 
 const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
 
