@@ -51,6 +51,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
   });
 
   let completed: string;
+  let failed: string;
 
   it('shows a run started over the API in the run list without a reload, and its three DO attempts in order', async () => {
     await page.goto(`${h.base}/ui/runs`);
@@ -77,7 +78,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
   });
 
   it('shows the two UNDOs of a failing run in reverse order', async () => {
-    const failed = await start({ failAt: 'shipOrder' });
+    failed = await start({ failAt: 'shipOrder' });
     await page.goto(`${h.base}/ui/runs/${failed}`);
     await expectEventually(async () => expect(await runStatus()).toBe('FAILED'), { timeoutMs: 10_000 });
     expect(await texts('[data-attempt-row]', 'data-attempt-row'))
@@ -173,6 +174,11 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
         await shot(p, `${shotName}-${name}`);
       }
     }
+    // The README's picture: a failed demo run and its compensation, as a laptop shows it.
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(`${h.base}/ui/runs/${failed}`);
+    await p.locator('[data-lane="UNDO:reserveStock"]').waitFor();
+    await p.screenshot({ path: join(ARTIFACTS, 'readme-console.png') });
   });
 
   it('can be used from the keyboard: the navigation, then the page, with a visible focus', async () => {

@@ -20,6 +20,7 @@ export function StepGraph({ steps, type, graph, workers, missing, presence }: {
           const lacking = missing.includes(n.step.name);
           const registered = workers.filter((w) => w.stepName === n.step.name);
           const count = registered.length;
+          // Zero is not drawn: a worker that reports no presence (the demo worker, a hand-written one) may be running.
           const live = liveCount(registered, presence);
           return (
             <g key={n.step.name} transform={`translate(${n.x},${n.y})`} class={`node ${lacking ? 'missing' : ''}`} data-step={n.step.name}>
@@ -27,7 +28,7 @@ export function StepGraph({ steps, type, graph, workers, missing, presence }: {
               <rect width={NODE_W} height={NODE_H} rx="6" />
               <text x="10" y="20" class="name">{n.step.name}</text>
               <text x="10" y="37" class="meta">do: {handlerOf(n.step)} · undo: {undoOf(n.step)}</text>
-              <text x="10" y="53" class="meta">{handlerOf(n.step) !== 'worker' ? 'built-in' : lacking ? 'no worker registered' : `${count} worker${count === 1 ? '' : 's'} registered${live === null ? '' : `, ${live} live`}`}</text>
+              <text x="10" y="53" class="meta">{handlerOf(n.step) !== 'worker' ? 'built-in' : lacking ? 'no worker registered' : `${count} worker${count === 1 ? '' : 's'} registered${live ? `, ${live} live` : ''}`}</text>
             </g>
           );
         })}
