@@ -29,8 +29,12 @@ export const apiKey = {
 
 export const accessToken = {
   get: (): { token: string; expiresAt: number } | null => {
-    const stored = sessionStorage.getItem(TOKEN);
-    return stored ? JSON.parse(stored) as { token: string; expiresAt: number } : null;
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(TOKEN) ?? 'null') as { token?: unknown; expiresAt?: unknown } | null;
+      return typeof stored?.token === 'string' && typeof stored.expiresAt === 'number' ? { token: stored.token, expiresAt: stored.expiresAt } : null;
+    } catch {
+      return null;
+    }
   },
   set: (token: string, expiresInSeconds: number) => {
     apiKey.clear();
