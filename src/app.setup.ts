@@ -39,7 +39,7 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  mountConsole(app, config.CONSOLE_DIR);
+  mountConsole(app, config.CONSOLE_DIR, config.consoleOidcEnabled ? config.AUTH_JWT_ISSUER : undefined);
 
   const document = documentCommonErrors(describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')

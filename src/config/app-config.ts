@@ -231,6 +231,20 @@ export class AppConfig {
   @IsString({ message: 'AUTH_JWT_AUDIENCE is required with AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY' })
   AUTH_JWT_AUDIENCE?: string;
 
+  /**
+   * The console's OIDC sign-in: a public client (authorization code with PKCE) at AUTH_JWT_ISSUER
+   * whose access tokens Baton accepts. Unset: the console signs in with API keys only.
+   */
+  @IsOptional() @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'CONSOLE_OIDC_CLIENT_ID must be 1-200 printable ASCII characters' })
+  CONSOLE_OIDC_CLIENT_ID?: string;
+
+  @Matches(/^(?=.{1,500}$)[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'CONSOLE_OIDC_SCOPES must be space-separated scopes (500 characters at most)' })
+  CONSOLE_OIDC_SCOPES: string = 'openid';
+
+  /** Sent as the RFC 8707 `resource` of the sign-in, for providers that pick the audience from it. */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true })
+  CONSOLE_OIDC_RESOURCE?: string;
+
   /** Claims (dotted paths, first present wins) that carry the service name and the roles. */
   @IsString() AUTH_JWT_SERVICE_CLAIMS: string = 'service,azp';
   @IsString() AUTH_JWT_ROLES_CLAIMS: string = 'roles,realm_access.roles';
@@ -260,6 +274,10 @@ export class AppConfig {
 
   get jwtConfigured(): boolean {
     return !!(this.AUTH_JWKS_URL || this.AUTH_JWT_PUBLIC_KEY);
+  }
+
+  get consoleOidcEnabled(): boolean {
+    return !!this.CONSOLE_OIDC_CLIENT_ID;
   }
 
   get corsOrigins(): string[] {

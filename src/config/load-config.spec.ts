@@ -49,6 +49,17 @@ describe('loadConfig: who may reach Baton', () => {
     expect(loadConfig({ ...jwt, AUTH_JWT_ISSUER: 'https://idp.example', AUTH_JWT_AUDIENCE: 'baton' }).jwtConfigured).toBe(true);
   });
 
+  it('accepts the console OIDC client only with a JWT verifier and an http(s) issuer', () => {
+    const jwt = { HOST: '0.0.0.0', AUTH_JWKS_URL: 'https://idp.example/certs', AUTH_JWT_AUDIENCE: 'baton' };
+    const oidc = { CONSOLE_OIDC_CLIENT_ID: 'baton-console' };
+    expect(() => loadConfig({ ADMIN_API_KEY: undefined, ...oidc })).toThrow(/CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER/);
+    expect(() => loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'acme-realm' })).toThrow(/CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER/);
+    expect(() => loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'https://idp.example', CONSOLE_OIDC_SCOPES: 'openid\nroles' }))
+      .toThrow(/CONSOLE_OIDC_SCOPES must be space-separated/);
+    const config = loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'https://idp.example' });
+    expect([config.consoleOidcEnabled, config.CONSOLE_OIDC_SCOPES]).toEqual([true, 'openid']);
+  });
+
   it('refuses a malformed admin key without echoing it', () => {
     let message = '';
     try {

@@ -17,8 +17,17 @@ function describe(errors: ValidationError[]): string[] {
 const OPTIONAL_SETTINGS = [
   'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
   'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
-  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LOG_FORMAT',
+  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LOG_FORMAT', 'CONSOLE_OIDC_CLIENT_ID',
+  'CONSOLE_OIDC_RESOURCE',
 ];
+
+function isHttpUrl(value: string | undefined): boolean {
+  try {
+    return ['https:', 'http:'].includes(new URL(value ?? '').protocol);
+  } catch {
+    return false;
+  }
+}
 
 /** A listener that anyone on the network can reach must have a way to tell callers apart. */
 function exposureProblem(config: AppConfig): string | undefined {
@@ -28,6 +37,9 @@ function exposureProblem(config: AppConfig): string | undefined {
   }
   if (config.authEnabled && !config.ADMIN_API_KEY && !config.jwtConfigured) {
     return 'AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
+  }
+  if (config.consoleOidcEnabled && !(config.jwtConfigured && isHttpUrl(config.AUTH_JWT_ISSUER))) {
+    return 'CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER to be the identity provider\'s http(s) URL, and AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY';
   }
   if (config.ALLOWED_WORKER_TOPIC_PATTERN !== undefined) {
     try {

@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 export const CONSOLE_PATH = '/ui';
 
 /**
- * Only the console's own code may run in its page: it talks to this origin's API and nothing
- * else, and no other site may frame it.
+ * Only the console's own code may run in its page: it talks to this origin's API (and to the
+ * identity provider, for the OIDC sign-in) and nothing else, and no other site may frame it.
  */
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
+const csp = (connect: string[]) => `default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src ${["'self'", ...connect].join(' ')}; `
   + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /** Whether `npm run build` has written the console into `dir`. */
@@ -22,7 +22,8 @@ export function consoleBuilt(dir: string): boolean {
  * they make carry the credentials). Every other path under /ui answers index.html, so deep
  * links such as /ui/runs/{flowId} load the app, which routes them in the browser.
  */
-export function mountConsole(app: INestApplication, dir: string): void {
+export function mountConsole(app: INestApplication, dir: string, oidcIssuer?: string): void {
+  const policy = csp(oidcIssuer ? [new URL(oidcIssuer).origin] : []);
   const root = resolve(dir);
   const index = join(root, 'index.html');
   if (!existsSync(index)) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs`);
@@ -32,7 +33,7 @@ export function mountConsole(app: INestApplication, dir: string): void {
   http.use(`${CONSOLE_PATH}/assets`, (_req: Request, res: Response) => { res.status(404).type('text/plain').send('Not found'); });
   http.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('Content-Security-Policy', policy);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');

@@ -14,12 +14,12 @@ export interface ConsoleHarness { app: TestApp; browser: Browser; base: string; 
  * loopback port, and a headless Chromium. Fails at once with what to do when the console is not
  * built or chromium is missing, instead of timing out.
  */
-export async function startConsole(): Promise<ConsoleHarness> {
+export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleHarness> {
   if (!existsSync(join(__dirname, '../../ui/dist/index.html'))) throw new Error('The console is not built: run `npm run build` first');
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`bash scripts/services.sh up chromium\` (apt) or set CHROMIUM_PATH`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const app = await startTestApp({
-    DEFINITIONS_DIR: join(__dirname, '../../definitions'), DEMO_WORKER: 'true', CONSOLE_DIR: join(__dirname, '../../ui/dist'),
+    DEFINITIONS_DIR: join(__dirname, '../../definitions'), DEMO_WORKER: 'true', CONSOLE_DIR: join(__dirname, '../../ui/dist'), ...env,
   });
   await app.app.listen(0, '127.0.0.1');
   const { port } = app.app.getHttpServer().address() as AddressInfo;

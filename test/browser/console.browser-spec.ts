@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createWorker } from '@baton/worker';
 import type { Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
 import { ARTIFACTS, ConsoleHarness, shot, startConsole } from './console-browser';
@@ -30,7 +32,12 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     const interactiveMs = Date.now() - t0;
     // A string, not a function: the test's tsconfig has no DOM types. encodedBodySize is what came over the wire.
     const bytes = await page.evaluate<number>('performance.getEntries().reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)');
-    writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes }, null, 2));
+    // Baton serves the files uncompressed; what a gzip-compressing proxy would send is measured here.
+    const files = await page.evaluate<string[]>("performance.getEntries().filter((e) => /\\/ui(\\/|$)/.test(e.name)).map((e) => e.name)");
+    const gzipBytes = (await Promise.all(files.map(async (f) => gzipSync(Buffer.from(await (await fetch(f)).arrayBuffer())).length)))
+      .reduce((a, b) => a + b, 0);
+    writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes, gzipBytes, files: files.length }, null, 2));
+    expect(files.length).toBeGreaterThanOrEqual(3);
     expect(await page.locator('section.card', { hasText: 'Healer' }).textContent()).toContain('Last tick');
     await page.getByRole('heading', { name: 'Unfinished runs' }).waitFor();
     await shot(page, 'overview');
@@ -44,6 +51,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
   });
 
   let completed: string;
+  let failed: string;
 
   it('shows a run started over the API in the run list without a reload, and its three DO attempts in order', async () => {
     await page.goto(`${h.base}/ui/runs`);
@@ -70,7 +78,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
   });
 
   it('shows the two UNDOs of a failing run in reverse order', async () => {
-    const failed = await start({ failAt: 'shipOrder' });
+    failed = await start({ failAt: 'shipOrder' });
     await page.goto(`${h.base}/ui/runs/${failed}`);
     await expectEventually(async () => expect(await runStatus()).toBe('FAILED'), { timeoutMs: 10_000 });
     expect(await texts('[data-attempt-row]', 'data-attempt-row'))
@@ -110,6 +118,37 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await shot(page, 'template-pending');
   });
 
+  it('shows a step\'s live worker instances on its template, and the worker\'s heartbeat on the run timeline', async () => {
+    const orchName = 'reportFlow';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'report-initiator').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'buildReport', objectType: 'String', timeoutSeconds: 30 }],
+    }).expect(201);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const worker = createWorker({
+      service: 'report-service', baton: { url: h.base }, transport: 'http', handleSignals: false, presenceMs: 500, autoHeartbeatMs: 300,
+    });
+    worker.step(orchName, 'buildReport', { objectType: 'String', do: async () => { await gate; return { pages: 3 }; } });
+    await worker.start();
+    try {
+      await page.goto(`${h.base}/ui/templates/${orchName}`);
+      await expectEventually(async () => expect(await texts('[data-live]', 'data-live')).toEqual(['1']), { timeoutMs: 10_000 });
+      expect(await page.locator('svg [data-step="buildReport"]').textContent()).toContain('1 worker registered, 1 live');
+      await shot(page, 'template-live');
+
+      const res = await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202);
+      await page.goto(`${h.base}/ui/runs/${res.body.flowId}`);
+      await page.locator('[data-heartbeat="DO buildReport 1"]').waitFor({ timeout: 10_000 });
+      await shot(page, 'run-heartbeat');
+      release();
+      await expectEventually(async () => expect(await runStatus()).toBe('COMPLETED'), { timeoutMs: 15_000 });
+      expect(await page.locator('[data-heartbeat="DO buildReport 1"]').count()).toBe(1);
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
+
   it('shows a rejected document in the audit with each problem beside the line it names', async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'broken-service').set('Content-Type', 'application/yaml')
       .send('orchName: brokenFlow\nas: initiator\ntype: sequential\nsteps:\n  - {seq: one, name: a, objectType: String}\n').expect(400);
@@ -120,6 +159,43 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await bad.first().waitFor();
     expect(await bad.first().textContent()).toContain('seq: one');
     await shot(page, 'audit');
+  });
+
+  it('is readable on a laptop and on a wide screen', async () => {
+    const p = await h.page();
+    for (const [name, width, height] of [['laptop', 1280, 800], ['wide', 1920, 1080]] as const) {
+      await p.setViewportSize({ width, height });
+      for (const [shotName, path] of [['overview', '/ui'], ['runs', '/ui/runs'], ['run', `/ui/runs/${completed}`], ['template', '/ui/templates/demoOrder']]) {
+        await p.goto(`${h.base}${path}`);
+        await p.locator('main h1').waitFor();
+        await p.waitForLoadState('networkidle');
+        // Nothing wider than the window: no sideways scrolling of the whole page.
+        expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+        await shot(p, `${shotName}-${name}`);
+      }
+    }
+    // The README's picture: a failed demo run and its compensation, as a laptop shows it.
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(`${h.base}/ui/runs/${failed}`);
+    await p.locator('[data-lane="UNDO:reserveStock"]').waitFor();
+    await p.screenshot({ path: join(ARTIFACTS, 'readme-console.png') });
+  });
+
+  it('can be used from the keyboard: the navigation, then the page, with a visible focus', async () => {
+    const p = await h.page();
+    await p.goto(`${h.base}/ui/runs`);
+    await p.locator('main h1').waitFor();
+    const focused = async () => p.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await p.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    expect(order).toEqual(['Baton', 'Overview', 'Templates', 'Runs', 'Audit']);
+    expect(await p.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await p.keyboard.press('Enter');
+    await p.waitForURL('**/ui/audit');
+    await p.getByRole('heading', { name: 'Registration audit' }).waitFor();
   });
 
   it('asks for an API key when the API answers 401, then sends it as a Bearer token', async () => {

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
-import { apiKey, onUnauthorized } from './api/client';
+import { onUnauthorized, type SignInReason, signedIn, signOut } from './api/client';
 import type { Me } from './api/types';
 import { Login } from './auth/login';
+import { CALLBACK_PATH, completeSignIn, loadConsoleConfig } from './auth/console-config';
 import { loadMe, MeContext } from './auth/session';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';
@@ -12,7 +13,7 @@ import { RunsPage } from './pages/runs';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TemplatesPage } from './pages/templates';
 
-type Session = { state: 'loading' } | { state: 'login'; failed: boolean } | { state: 'ready'; me: Me | null };
+type Session = { state: 'loading' } | { state: 'login'; reason: SignInReason; error?: Error } | { state: 'ready'; me: Me | null };
 
 function NavLink({ href, children, nested }: { href: string; children: string; nested?: boolean }) {
   const [exact] = useRoute(href);
@@ -27,10 +28,20 @@ export function App() {
     loadMe().then((me) => setSession({ state: 'ready', me }))
       .catch(() => setSession((s) => (s.state === 'login' ? s : { state: 'ready', me: null })));
   }, []);
-  useEffect(() => onUnauthorized(() => setSession({ state: 'login', failed: apiKey.get() !== null })), []);
-  useEffect(start, [start]);
+  useEffect(() => onUnauthorized((reason) => setSession({ state: 'login', reason })), []);
+  useEffect(() => {
+    if (location.pathname !== CALLBACK_PATH) return start();
+    // Back from the identity provider: trade the code for a token, then go where the person was.
+    loadConsoleConfig().then(({ oidc }) => {
+      if (!oidc) throw new Error('This Baton has no OIDC sign-in configured.');
+      return completeSignIn(oidc);
+    }).then((returnTo) => { history.replaceState(null, '', returnTo); start(); },
+      (error: Error) => { history.replaceState(null, '', '/ui'); setSession({ state: 'login', reason: 'required', error }); });
+  }, [start]);
 
-  if (session.state === 'login') return <Login failed={session.failed} onLogin={() => { setSession({ state: 'loading' }); start(); }} />;
+  if (session.state === 'login') {
+    return <Login reason={session.reason} error={session.error} onLogin={() => { setSession({ state: 'loading' }); start(); }} />;
+  }
   if (session.state === 'loading') return <main class="page"><p class="muted">Loading…</p></main>;
   return (
     <MeContext.Provider value={session.me}>
@@ -45,7 +56,7 @@ export function App() {
           </nav>
           <span class="who">
             {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
-            {apiKey.get() && <button type="button" class="link" onClick={() => { apiKey.clear(); location.reload(); }}>Sign out</button>}
+            {signedIn() && <button type="button" class="link" onClick={() => { signOut(); location.reload(); }}>Sign out</button>}
           </span>
         </header>
         <main class="page">

@@ -44,7 +44,7 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
     t = await startTestApp({
       AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey(), AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_COOLDOWN_MS: '0', AUTH_FAILURE_LIMIT: '1000',
+      AUTH_JWKS_COOLDOWN_MS: '0', AUTH_FAILURE_LIMIT: '1000', CONSOLE_OIDC_CLIENT_ID: 'baton-console', CONSOLE_OIDC_SCOPES: 'openid roles',
     });
   });
   afterAll(async () => {
@@ -92,5 +92,14 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
   it('grants nothing for a valid token without Baton roles', async () => {
     const res = await me(sign(published[0], { roles: ['superuser'] })).expect(403);
     expect(res.body.code).toBe('FORBIDDEN');
+  });
+
+  it('tells the console, without credentials, how to sign in (the public client, nothing secret), and lets its page reach the provider', async () => {
+    const res = await t.http.get('/api/auth/console-config').expect(200);
+    expect(res.body).toEqual({
+      authRequired: true, oidc: { issuer: ISSUER, clientId: 'baton-console', scopes: 'openid roles', resource: null },
+    });
+    const page = await t.http.get('/ui/runs');
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self' https://idp.example;");
   });
 });

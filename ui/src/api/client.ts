@@ -1,7 +1,8 @@
-// Every call the console makes goes through here: the API key (if any) as a Bearer token, and
-// one place that turns a 401 into the login form.
+// Every call the console makes goes through here: the credential (an API key or an OIDC access
+// token) as a Bearer token, and one place that turns a 401 or an expired token into the login form.
 
 const KEY = 'baton.apiKey';
+const TOKEN = 'baton.accessToken';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -9,7 +10,9 @@ export class ApiError extends Error {
   }
 }
 
-type Listener = () => void;
+/** Why the login form shows: `refused` when a credential was sent and the API refused it. */
+export type SignInReason = 'required' | 'refused' | 'expired';
+type Listener = (reason: SignInReason) => void;
 const unauthorizedListeners = new Set<Listener>();
 
 export function onUnauthorized(listener: Listener): () => void {
@@ -17,19 +20,57 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+/** Both are kept for this tab only (sessionStorage); signing in with one forgets the other. */
 export const apiKey = {
   get: (): string | null => sessionStorage.getItem(KEY),
-  set: (key: string) => sessionStorage.setItem(KEY, key),
+  set: (key: string) => { accessToken.clear(); sessionStorage.setItem(KEY, key); },
   clear: () => sessionStorage.removeItem(KEY),
 };
 
+export const accessToken = {
+  get: (): { token: string; expiresAt: number } | null => {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(TOKEN) ?? 'null') as { token?: unknown; expiresAt?: unknown } | null;
+      return typeof stored?.token === 'string' && typeof stored.expiresAt === 'number' ? { token: stored.token, expiresAt: stored.expiresAt } : null;
+    } catch {
+      return null;
+    }
+  },
+  set: (token: string, expiresInSeconds: number) => {
+    apiKey.clear();
+    sessionStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresInSeconds * 1000 }));
+  },
+  clear: () => sessionStorage.removeItem(TOKEN),
+};
+
+export const signedIn = () => apiKey.get() !== null || accessToken.get() !== null;
+
+export function signOut() {
+  apiKey.clear();
+  accessToken.clear();
+}
+
+const notify = (reason: SignInReason) => unauthorizedListeners.forEach((l) => l(reason));
+
+/** The bearer to send: an access token until it expires, or the API key; null for none. */
+function bearer(): string | null {
+  return accessToken.get()?.token ?? apiKey.get();
+}
+
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const token = accessToken.get();
+  if (token && token.expiresAt <= Date.now()) {
+    // Not sent: the person signs in again rather than seeing the API refuse a stale token.
+    accessToken.clear();
+    notify('expired');
+    throw new ApiError(401, 'SESSION_EXPIRED', 'Your session expired. Sign in again.');
+  }
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
-  const key = apiKey.get();
-  if (key) headers.set('Authorization', `Bearer ${key}`);
+  const credential = bearer();
+  if (credential) headers.set('Authorization', `Bearer ${credential}`);
   const res = await fetch(path, { ...init, headers });
-  if (res.status === 401) unauthorizedListeners.forEach((l) => l());
+  if (res.status === 401) notify(credential ? 'refused' : 'required');
   const text = await res.text();
   const body = text ? safeJson(text) : null;
   if (!res.ok) {

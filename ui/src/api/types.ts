@@ -30,6 +30,8 @@ export interface StepAttempt {
   dispatchedAt: string;
   deadlineAt: string;
   completedAt: string | null;
+  /** When the worker last said it is still working on this attempt; absent from engines without heartbeats. */
+  lastHeartbeatAt?: string | null;
 }
 
 export interface RunEvent { at: string; kind: string; stepName: string | null; reason: string; actor?: string | null }
@@ -85,6 +87,16 @@ export interface Worker {
   topic: string;
   createdAt: string;
   updatedAt: string;
+  /** Presence in the template API itself, where the engine reports it; otherwise read per service. */
+  liveInstances?: number;
+  lastSeenAt?: string | null;
+}
+
+/** GET /api/workers/{service}/instances: the instances seen within the presence TTL. */
+export interface ServicePresence {
+  service: string;
+  instances: { instanceId: string; host: string; sdkVersion: string; lastSeenAt: string }[];
+  steps: { orchName: string; stepName: string; liveInstances: number; lastSeenAt: string }[];
 }
 
 export interface TemplateGraph { nodes: { name: string }[] | string[]; edges: { from: string; to: string }[] }

@@ -1,25 +1,47 @@
-import { useState } from 'preact/hooks';
-import { apiKey } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { apiKey, type SignInReason } from '../api/client';
+import { ErrorNotice } from '../components/notice';
+import { loadConsoleConfig, type OidcConfig, startSignIn } from './console-config';
 
-/** Shown when the API answers 401: the key is kept for this tab only (sessionStorage). */
-export function Login({ onLogin, failed }: { onLogin: () => void; failed: boolean }) {
+const MESSAGES: Record<SignInReason, string | null> = {
+  required: null,
+  refused: 'Those credentials were refused. Check the key, or sign in again; an admin can issue a new key.',
+  expired: 'Your session expired. Sign in again.',
+};
+
+/** Shown when the API answers 401: an OIDC sign-in when Baton has one, and always an API key. */
+export function Login({ onLogin, reason, error }: { onLogin: () => void; reason: SignInReason; error?: Error }) {
   const [key, setKey] = useState('');
+  const [oidc, setOidc] = useState<OidcConfig | null>(null);
+  const [failure, setFailure] = useState<Error | undefined>(error);
+  useEffect(() => { loadConsoleConfig().then((c) => setOidc(c.oidc), () => setOidc(null)); }, []);
   const submit = (e: Event) => {
     e.preventDefault();
     if (!key.trim()) return;
     apiKey.set(key.trim());
     onLogin();
   };
+  const returnTo = `${location.pathname}${location.search}`;
+  const message = MESSAGES[reason];
   return (
     <main class="login">
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to Baton</h1>
-        <p>This Baton requires credentials. Paste an API key issued by Baton; it is kept in this tab only.</p>
-        {failed && <div class="error" role="alert">That key was refused. Check it, or ask an admin for a new one.</div>}
+        {message && <div class="error" role="alert">{message}</div>}
+        <ErrorNotice error={failure} />
+        {oidc && (
+          <>
+            <button type="button" class="primary" onClick={() => startSignIn(oidc, returnTo).catch(setFailure)}>
+              Sign in with {new URL(oidc.issuer).host}
+            </button>
+            <p class="muted or">or paste an API key</p>
+          </>
+        )}
+        {!oidc && <p>This Baton requires credentials. Paste an API key issued by Baton; it is kept in this tab only.</p>}
         <label>API key
-          <input type="password" autoComplete="off" autoFocus value={key} onInput={(e) => setKey(e.currentTarget.value)} required maxLength={512} />
+          <input type="password" autoComplete="off" autoFocus={!oidc} value={key} onInput={(e) => setKey(e.currentTarget.value)} required maxLength={512} />
         </label>
-        <button type="submit" class="primary">Sign in</button>
+        <button type="submit" class={oidc ? '' : 'primary'}>Sign in{oidc ? ' with the key' : ''}</button>
       </form>
     </main>
   );

@@ -51,6 +51,33 @@ describe('layoutTimeline', () => {
     expect(layout.marks[0].left).toBeCloseTo(50);
   });
 
+  it('puts a retry dispatched ~20 ms after a timeout on its own row, so the two bars never overlap', () => {
+    // A long span makes the quick first attempt take the minimum width, which would cover the retry.
+    const tms = (msOffset: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, 0) + msOffset).toISOString();
+    const steps = [
+      attempt('a', 1, 'DO', 0, null, { attempt: 1, status: 'TIMED_OUT', completedAt: tms(15), dispatchedAt: tms(0) }),
+      attempt('a', 1, 'DO', 0, null, { attempt: 2, status: 'SUCCEEDED', dispatchedAt: tms(35), completedAt: tms(40) }),
+      attempt('b', 2, 'DO', 0, null, { dispatchedAt: tms(60), completedAt: tms(60_000) }),
+    ];
+    const layout = layoutTimeline(steps, [], 0);
+    const [first, retry] = layout.lanes[0].bars;
+    expect(first.left + first.width).toBeGreaterThan(retry.left);
+    expect([first.row, retry.row, layout.lanes[0].rows]).toEqual([0, 1, 2]);
+    expect(layout.lanes[1].rows).toBe(1);
+  });
+
+  it('keeps attempts that do not overlap on one row', () => {
+    const layout = layoutTimeline([attempt('a', 1, 'DO', 0, 2, { attempt: 1, status: 'FAILED' }), attempt('a', 1, 'DO', 4, 6, { attempt: 2 })], [], 0);
+    expect(layout.lanes[0].bars.map((b) => b.row)).toEqual([0, 0]);
+    expect(layout.lanes[0].rows).toBe(1);
+  });
+
+  it('places the last heartbeat of an attempt on its bar, and none for an attempt without one', () => {
+    const layout = layoutTimeline([attempt('a', 1, 'DO', 0, null, { lastHeartbeatAt: t(6) }), attempt('b', 2, 'DO', 0, 4)], [], Date.parse(t(8)));
+    expect(layout.lanes[0].bars[0].heartbeat).toBeCloseTo(75);
+    expect(layout.lanes[1].bars[0].heartbeat).toBeNull();
+  });
+
   it('is empty for a run that has not dispatched anything', () => {
     expect(layoutTimeline([], [], 1000).lanes).toEqual([]);
   });

@@ -7,6 +7,10 @@ export interface TimelineBar {
   width: number;
   /** Still running: the bar ends at "now". */
   open: boolean;
+  /** Which row of its lane: an attempt that would overlap an earlier one goes one row down. */
+  row: number;
+  /** Where the attempt's last heartbeat falls, in percent; null when it reported none. */
+  heartbeat: number | null;
 }
 
 /** A lane holds every attempt of one step for one action (retries sit side by side). */
@@ -17,6 +21,8 @@ export interface TimelineLane {
   /** Part of the compensation or undo, drawn below the DO lanes in the order it ran (reverse of the steps). */
   compensation: boolean;
   bars: TimelineBar[];
+  /** Rows the lane needs so that no two of its bars overlap. */
+  rows: number;
 }
 
 export interface TimelineMark { event: RunEvent; left: number }
@@ -30,6 +36,8 @@ export interface TimelineLayout {
 
 /** A zero-length attempt still needs a visible bar. */
 const MIN_WIDTH = 0.6;
+/** Bars closer than this (percent) share no row: a retry dispatched ~20 ms after a timeout stays apart. */
+const GAP = 0.4;
 
 const ms = (iso: string) => new Date(iso).getTime();
 
@@ -40,7 +48,7 @@ const ms = (iso: string) => new Date(iso).getTime();
  */
 export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number): TimelineLayout {
   const times = [
-    ...steps.flatMap((s) => [ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : now]),
+    ...steps.flatMap((s) => [ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : now, ...(s.lastHeartbeatAt ? [ms(s.lastHeartbeatAt)] : [])]),
     ...events.map((e) => ms(e.at)),
   ];
   if (times.length === 0) return { start: now, end: now, lanes: [], marks: [] };
@@ -53,17 +61,23 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
     const key = `${s.action}:${s.stepName}`;
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, stepName: s.stepName, action: s.action, compensation: s.action === 'UNDO', bars: [], first: ms(s.dispatchedAt), seq: s.seq };
+      lane = { key, stepName: s.stepName, action: s.action, compensation: s.action === 'UNDO', bars: [], rows: 1, first: ms(s.dispatchedAt), seq: s.seq };
       lanes.set(key, lane);
     }
     lane.first = Math.min(lane.first, ms(s.dispatchedAt));
     const from = ms(s.dispatchedAt);
     const to = s.completedAt ? ms(s.completedAt) : now;
     const left = Math.min(pct(from), 100 - MIN_WIDTH);
-    lane.bars.push({ attempt: s, left, width: Math.max(pct(to) - pct(from), MIN_WIDTH), open: !s.completedAt });
+    lane.bars.push({
+      attempt: s, left, width: Math.max(pct(to) - pct(from), MIN_WIDTH), open: !s.completedAt, row: 0,
+      heartbeat: s.lastHeartbeatAt ? pct(ms(s.lastHeartbeatAt)) : null,
+    });
   }
   const all = [...lanes.values()];
-  for (const lane of all) lane.bars.sort((a, b) => a.attempt.attempt - b.attempt.attempt || ms(a.attempt.dispatchedAt) - ms(b.attempt.dispatchedAt));
+  for (const lane of all) {
+    lane.bars.sort((a, b) => a.attempt.attempt - b.attempt.attempt || ms(a.attempt.dispatchedAt) - ms(b.attempt.dispatchedAt));
+    lane.rows = stackRows(lane.bars);
+  }
   const dos = all.filter((l) => l.action === 'DO').sort((a, b) => a.seq - b.seq || a.first - b.first);
   const undos = all.filter((l) => l.action === 'UNDO').sort((a, b) => a.first - b.first || b.seq - a.seq);
   const strip = ({ first: _f, seq: _s, ...lane }: TimelineLane & { first: number; seq: number }): TimelineLane => lane;
@@ -72,6 +86,20 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
     lanes: [...dos, ...undos].map(strip),
     marks: events.map((event) => ({ event, left: pct(ms(event.at)) })),
   };
+}
+
+/**
+ * Gives each bar the first row where it clears the bars before it (greedy interval packing, in
+ * attempt order) and answers how many rows that took: one, unless attempts overlap.
+ */
+export function stackRows(bars: TimelineBar[]): number {
+  const rowEnds: number[] = [];
+  for (const bar of bars) {
+    const row = rowEnds.findIndex((end) => end + GAP <= bar.left);
+    bar.row = row === -1 ? rowEnds.length : row;
+    rowEnds[bar.row] = bar.left + bar.width;
+  }
+  return Math.max(rowEnds.length, 1);
 }
 
 /** Axis ticks at round intervals, labelled relative to the run's start. */

@@ -82,7 +82,10 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
                 <td><Status value={s.status} /></td>
                 <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
                 <td><Time at={s.dispatchedAt} /></td>
-                <td>{s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}</td>
+                <td>
+                  {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
+                  {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
+                </td>
                 <td>
                   {s.error && <div class="error-text">{s.error}</div>}
                   {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}

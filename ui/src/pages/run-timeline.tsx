@@ -6,7 +6,11 @@ import { Empty } from '../components/notice';
 const barTitle = (a: StepAttempt) =>
   `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\ndispatched ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
   + `\n${a.completedAt ? `completed after ${duration(a.dispatchedAt, a.completedAt)}` : `in flight, deadline ${localTime(a.deadlineAt)}`}`
+  + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
   + (a.error ? `\nerror: ${a.error}` : '');
+
+/** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
+const ROW_PX = 20;
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
 export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; events: RunEvent[]; now: number }) {
@@ -23,13 +27,18 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         i === firstUndo && <div key="comp" role="row" class="tl-comp-title"><span role="cell">Compensation and undo: the succeeded steps, undone in reverse order</span></div>,
         <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''}`} data-lane={lane.key}>
           <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> {lane.stepName}</div>
-          <div class="tl-track" role="cell">
+          <div class="tl-track" role="cell" style={{ height: `${lane.rows * ROW_PX + 2}px` }}>
             {lane.bars.map((b) => (
               <span key={b.attempt.commandId} class={`bar b-${b.attempt.status.toLowerCase()} ${b.open ? 'open' : ''}`}
-                style={{ left: `${b.left}%`, width: `${b.width}%` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
-                data-attempt={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`}>
+                style={{ left: `${b.left}%`, width: `${b.width}%`, top: `${3 + b.row * ROW_PX}px` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
+                data-attempt={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`} data-row={b.row}>
                 {b.attempt.attempt > 1 ? `#${b.attempt.attempt}` : ''}{b.attempt.status === 'TIMED_OUT' ? ' ⏱' : ''}
               </span>
+            ))}
+            {lane.bars.filter((b) => b.heartbeat !== null).map((b) => (
+              <span key={`hb-${b.attempt.commandId}`} class="hb" style={{ left: `${b.heartbeat}%`, top: `${1 + b.row * ROW_PX}px` }}
+                title={`last heartbeat of attempt ${b.attempt.attempt}: ${localTime(b.attempt.lastHeartbeatAt!)} (${utcTime(b.attempt.lastHeartbeatAt!)})`}
+                data-heartbeat={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`} />
             ))}
             {t.marks.filter((m) => m.event.stepName === lane.stepName).map((m, j) => (
               <span key={j} class="mark" style={{ left: `${m.left}%` }} title={`${m.event.kind}: ${m.event.reason}`} />
@@ -47,7 +56,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
       )}
       <p class="legend-row muted small">
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out
-        <span class="bar-key b-dispatched" /> in flight <span class="mark-key" /> event · hover a bar for times
+        <span class="bar-key b-dispatched" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
       </p>
     </div>
   );

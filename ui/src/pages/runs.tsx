@@ -1,8 +1,8 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary } from '../api/types';
-import { Empty, ErrorNotice } from '../components/notice';
-import { Pager } from '../components/pager';
+import { ErrorNotice } from '../components/notice';
+import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
@@ -34,6 +34,7 @@ export function RunsPage() {
     </label>
   );
   const filtered = KEYS.some((k) => k !== 'page' && q[k]);
+  const clear = () => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])));
   return (
     <>
       <h1>Runs <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span></h1>
@@ -50,33 +51,27 @@ export function RunsPage() {
         {text('correlationId', 'Correlation id', 128)}
         {text('idempotencyKey', 'Idempotency key', 255)}
         <label class="check"><input type="checkbox" checked={q.stuck === 'true'} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
-        {filtered && <button type="button" class="link" onClick={() => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])))}>clear filters</button>}
+        {filtered && <button type="button" class="link" onClick={clear}>clear filters</button>}
       </form>
       <ErrorNotice error={res.error} />
-      {res.data && (res.data.items.length === 0
-        ? <Empty>{filtered ? 'No run matches these filters.' : <>No run yet. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</Empty>
-        : (
-          <>
-            <table class="grid" data-testid="runs">
-              <thead><tr><th>Run</th><th>Template</th><th>Status</th><th>Created</th><th>Duration</th><th>Failed step</th><th>Correlation id</th>{q.stuck && <th>Waiting for</th>}</tr></thead>
-              <tbody>
-                {res.data.items.map((r) => (
-                  <tr key={r.flowId} data-flow-id={r.flowId}>
-                    <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>
-                    <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}>{r.orchName}</Link> <span class="muted small">v{r.templateVersion}</span></td>
-                    <td><Status value={r.status} /></td>
-                    <td><Time at={r.createdAt} /></td>
-                    <td>{duration(r.createdAt, r.finishedAt)}</td>
-                    <td>{r.failedStep ?? ''}</td>
-                    <td class="mono small">{r.correlationId}</td>
-                    {q.stuck && <td>{r.waitingFor}</td>}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} />
-          </>
-        ))}
+      {res.data && (
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
+          head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}
+          empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
+            : <>No run yet. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}
+          row={(r) => (
+            <tr key={r.flowId} data-flow-id={r.flowId}>
+              <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>
+              <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}>{r.orchName}</Link> <span class="muted small">v{r.templateVersion}</span></td>
+              <td><Status value={r.status} /></td>
+              <td><Time at={r.createdAt} /></td>
+              <td>{duration(r.createdAt, r.finishedAt)}</td>
+              <td>{r.failedStep ?? ''}</td>
+              <td class="mono small">{r.correlationId}</td>
+              {q.stuck && <td>{r.waitingFor}</td>}
+            </tr>
+          )} />
+      )}
     </>
   );
 }

@@ -6,46 +6,13 @@ import { JsonView } from '../components/json-view';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
+import { usePresence } from '../hooks/use-presence';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
-import { handlerOf, undoOf } from '../lib/step-handler';
 import { diffVersions } from '../lib/version-diff';
 import { AuditList } from './audit';
 import { StepGraph } from './step-graph';
-
-function StepsTable({ version, detail }: { version: TemplateVersion; detail: TemplateDetail }) {
-  return (
-    <table class="grid">
-      <thead><tr><th>Stage</th><th>Step</th><th>Handler</th><th>Undo</th><th>Timeout</th><th>Retry</th><th>Workers</th></tr></thead>
-      <tbody>
-        {version.steps.slice().sort((a, b) => a.seq - b.seq).map((s) => {
-          const workers = detail.workers.filter((w) => w.stepName === s.name);
-          const builtIn = handlerOf(s) !== 'worker';
-          return (
-            <tr key={s.name}>
-              <td>{version.type === 'parallel' ? 'parallel' : s.seq}</td>
-              <td><strong>{s.name}</strong> <span class="muted small">{s.objectType}</span></td>
-              <td>{handlerOf(s)}</td>
-              <td>{undoOf(s)}</td>
-              <td>{s.timeoutSeconds ? `${s.timeoutSeconds} s` : <span class="muted">default</span>}</td>
-              <td>{s.retry ? <code class="small">{JSON.stringify(s.retry)}</code> : <span class="muted">none</span>}</td>
-              <td>
-                {builtIn ? <span class="muted">built-in, no worker needed</span>
-                  : workers.length ? workers.map((w) => <div key={w.serviceName}>{w.serviceName} <span class="muted small">on {w.topic}</span></div>)
-                    : (
-                      <span class="warn-text" data-missing={s.name}>
-                        No worker registered for {s.name}. Register one: <code>POST /api/orchestration/register</code> with{' '}
-                        <code>{`{"orchName":"${detail.orchName}","as":"worker","steps":[{"name":"${s.name}","objectType":"${s.objectType}"}]}`}</code>
-                      </span>
-                    )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
+import { StepsTable } from './steps-table';
 
 function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
   const sorted = versions.slice().sort((a, b) => a.version - b.version);
@@ -77,6 +44,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   const auditUrl = `/api/orchestration/registrations/audit${query({ orchName, pageSize: 10 })}`;
   const audit = useResource(() => request<Page<AuditEntry>>(auditUrl), auditUrl);
   const t = res.data;
+  const presence = usePresence(t?.workers ?? []);
   if (res.error && !t) return <><h1>{orchName}</h1><ErrorNotice error={res.error} /><p><Link href="/templates">All templates</Link></p></>;
   if (!t) return <p class="muted">Loading…</p>;
   const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
@@ -100,8 +68,8 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
       <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
       {shown ? (
         <>
-          <StepGraph steps={shown.steps} type={shown.type} graph={shown.version === t.version ? t.graph : undefined} workers={t.workers} missing={t.missingSteps} />
-          <StepsTable version={shown} detail={t} />
+          <StepGraph steps={shown.steps} type={shown.type} graph={shown.version === t.version ? t.graph : undefined} workers={t.workers} missing={t.missingSteps} presence={presence} />
+          <StepsTable version={shown} detail={t} presence={presence} />
         </>
       ) : <Empty>This template has no version.</Empty>}
       <h2>Versions</h2>

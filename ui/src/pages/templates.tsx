@@ -1,8 +1,8 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, TemplateSummary } from '../api/types';
-import { Empty, ErrorNotice } from '../components/notice';
-import { Pager } from '../components/pager';
+import { ErrorNotice } from '../components/notice';
+import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
@@ -26,29 +26,22 @@ export function TemplatesPage() {
         </label>
       </div>
       <ErrorNotice error={res.error} />
-      {res.data && (res.data.items.length === 0
-        ? <Empty>No template{q.status ? ` is ${q.status}` : ''}. Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</Empty>
-        : (
-          <>
-            <table class="grid">
-              <thead><tr><th>Template</th><th>Status</th><th>Version</th><th>Type</th><th>Owner</th><th>Missing steps</th><th>Updated</th></tr></thead>
-              <tbody>
-                {res.data.items.map((t) => (
-                  <tr key={t.orchName}>
-                    <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}>{t.orchName}</Link>{t.description && <div class="muted small">{t.description}</div>}</td>
-                    <td><Status value={t.status} /></td>
-                    <td>v{t.version}</td>
-                    <td>{t.type}</td>
-                    <td>{t.ownerService}</td>
-                    <td>{t.missingSteps.length ? t.missingSteps.join(', ') : <span class="muted">none</span>}</td>
-                    <td><Time at={t.updatedAt} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} />
-          </>
-        ))}
+      {res.data && (
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
+          head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', 'Updated']}
+          empty={<>No template{q.status ? ` is ${q.status}` : ''}. Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}
+          row={(t) => (
+            <tr key={t.orchName}>
+              <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}>{t.orchName}</Link>{t.description && <div class="muted small">{t.description}</div>}</td>
+              <td><Status value={t.status} /></td>
+              <td>v{t.version}</td>
+              <td>{t.type}</td>
+              <td>{t.ownerService}</td>
+              <td>{t.missingSteps.length ? t.missingSteps.join(', ') : <span class="muted">none</span>}</td>
+              <td><Time at={t.updatedAt} /></td>
+            </tr>
+          )} />
+      )}
     </>
   );
 }

@@ -1,0 +1,52 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TestIdentityProvider {
+  issuer: string;
+  /** Configures the client once the console's address is known, then answers requests. */
+  serve(client: { clientId: string; redirectUri: string; audience: string; roles: string[]; accessTokenTtl: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * panva's certified oidc-provider on loopback, with its development login page (any login and
+ * password): a public client that must use PKCE, and JWT access tokens for one resource (the
+ * audience Baton checks) carrying the account's roles. The port is bound first, so Baton can be
+ * configured with the issuer before the client's redirect URI is known.
+ */
+export async function startIdentityProvider(): Promise<TestIdentityProvider> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    serve: async ({ clientId, redirectUri, audience, roles, accessTokenTtl }) => {
+      const { default: Provider } = await import('oidc-provider');
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const provider = new Provider(issuer, {
+        clients: [{
+          client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [redirectUri],
+          grant_types: ['authorization_code'], response_types: ['code'],
+        }],
+        jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
+        cookies: { keys: [randomBytes(32).toString('hex')] },
+        findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
+        extraTokenClaims: () => ({ roles }),
+        // Set, not defaulted: the provider warns about every default it is left with.
+        ttl: { Interaction: 600, Session: 3600, Grant: 3600, IdToken: 300, AccessToken: accessTokenTtl },
+        clientBasedCORS: (_ctx: unknown, origin: string) => origin === new URL(redirectUri).origin,
+        features: {
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: () => audience,
+            useGrantedResource: () => true,
+            getResourceServerInfo: () => ({ scope: 'openid', audience, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl }),
+          },
+        },
+      });
+      server.on('request', provider.callback());
+    },
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

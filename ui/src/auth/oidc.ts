@@ -1,0 +1,55 @@
+// OIDC sign-in for the console: authorization code with PKCE, as a public client, with
+// oauth4webapi doing discovery, the response checks (state, iss) and the token request.
+// Loaded only when someone signs in this way (see console-config.ts), so the first load stays small.
+import * as oauth from 'oauth4webapi';
+import { accessToken } from '../api/client';
+import { CALLBACK_PATH, type OidcConfig } from './console-config';
+
+const PENDING = 'baton.oidcPending';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+interface Pending { verifier: string; state: string; returnTo: string }
+
+const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
+
+// A provider on loopback (development, the browser test) may speak plain http; any other must use https.
+const transport = (issuer: URL) => ({ [oauth.allowInsecureRequests]: issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname) });
+
+async function discover(config: OidcConfig): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(config.issuer);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, transport(issuer)));
+}
+
+/** Leaves for the provider's login page; the verifier and state wait in this tab for the way back. */
+export async function startSignIn(config: OidcConfig, returnTo: string): Promise<void> {
+  const as = await discover(config);
+  if (!as.authorization_endpoint) throw new Error(`${config.issuer} publishes no authorization endpoint`);
+  const pending: Pending = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), returnTo };
+  sessionStorage.setItem(PENDING, JSON.stringify(pending));
+  const url = new URL(as.authorization_endpoint);
+  const params: Record<string, string> = {
+    client_id: config.clientId, redirect_uri: redirectUri(), response_type: 'code', scope: config.scopes, state: pending.state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier), code_challenge_method: 'S256',
+    ...(config.resource ? { resource: config.resource } : {}),
+  };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  location.assign(url.href);
+}
+
+/** On the callback page: trades the code for an access token and answers where the person was. */
+export async function completeSignIn(config: OidcConfig): Promise<string> {
+  const stored = sessionStorage.getItem(PENDING);
+  sessionStorage.removeItem(PENDING);
+  if (!stored) throw new Error('This sign-in was not started from this tab. Sign in again.');
+  const pending = JSON.parse(stored) as Pending;
+  const as = await discover(config);
+  const client: oauth.Client = { client_id: config.clientId };
+  const params = oauth.validateAuthResponse(as, client, new URL(location.href), pending.state);
+  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, {
+    ...transport(new URL(config.issuer)), ...(config.resource ? { additionalParameters: { resource: config.resource } } : {}),
+  });
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+  // Without expires_in, assume a short life: the API's 401 brings the login back anyway.
+  accessToken.set(tokens.access_token, tokens.expires_in ?? 300);
+  return pending.returnTo.startsWith('/ui') ? pending.returnTo : '/ui';
+}
