@@ -20,6 +20,9 @@ const DAY_MS = 86_400_000;
 const PRUNE_BATCH = 5_000;
 /** After the reply consumers (re)start, time to apply the replies that waited for them before judging timeouts. */
 const REPLY_CATCH_UP_MS = 2_000;
+/** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
+const LISTENING_SAMPLE_MS = 250;
+const LISTENING_INTERVAL = 'HealerReplyListening';
 
 export interface TickCounts {
   templatesDemoted: number;
@@ -68,6 +71,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   onApplicationBootstrap(): void {
+    this.scheduler.addInterval(LISTENING_INTERVAL, setInterval(() => this.observeReplyConsumers(), LISTENING_SAMPLE_MS));
     this.scheduler.addInterval(Healer.name, setInterval(() => void this.tick(), this.config.HEALER_INTERVAL_MS));
     // Runs parked for a template start as soon as it becomes READY, not a whole interval later.
     this.subscription = this.events.applied$.subscribe((r) => { if (r.status === 'READY') void this.tick(); });
@@ -75,7 +79,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
-    if (this.scheduler.doesExist('interval', Healer.name)) this.scheduler.deleteInterval(Healer.name);
+    for (const name of [Healer.name, LISTENING_INTERVAL]) if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     await this.running;
   }
 
@@ -151,11 +155,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.count(await this.stuck.parkedRunsToSettle(BATCH), (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
   }
 
-  private async timeOutSteps(): Promise<number> {
-    const now = new Date();
+  private observeReplyConsumers(): void {
     const listening = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY).every((c) => c.state === 'running');
-    this.listeningSince = listening ? this.listeningSince ?? now : undefined;
-    if (!mayTimeOut(this.listeningSince, now, REPLY_CATCH_UP_MS)) return 0;
+    this.listeningSince = listening ? this.listeningSince ?? new Date() : undefined;
+  }
+
+  private async timeOutSteps(): Promise<number> {
+    this.observeReplyConsumers();
+    if (!mayTimeOut(this.listeningSince, new Date(), REPLY_CATCH_UP_MS)) return 0;
     return this.count(await this.stuck.overdueAttempts(BATCH), (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
   }
 
