@@ -5,10 +5,12 @@ import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { loadHandlersConfig } from './handlers/handlers-config';
+import { stopTracingOnShutdown } from './tracing/tracing.module';
 
 async function bootstrap(): Promise<void> {
+  let config: AppConfig;
   try {
-    loadConfig(process.env);
+    config = loadConfig(process.env);
     loadHandlersConfig(process.env);
   } catch (e) {
     // Before the logger exists: one line naming every bad variable, then stop.
@@ -18,9 +20,10 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
+  // Before anything makes a span; loaded only when configured, so tracing off costs no SDK.
+  if (config.tracingEnabled) stopTracingOnShutdown((await import('./tracing/otel-sdk.js')).startTracing(config));
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureApp(app);
-  const config = app.get(AppConfig);
   await app.listen(config.PORT, config.HOST);
 }
 

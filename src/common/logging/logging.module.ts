@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import { logTraceFields } from '../../tracing/log-trace-fields';
 import { correlationIdFor } from './correlation';
 
-/** Structured JSON logs; every HTTP line carries the correlation id as `correlationId`. */
+/**
+ * Structured JSON logs; every HTTP line carries the correlation id as `correlationId`, every line
+ * written inside a span its `trace_id` and `span_id`.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -11,6 +15,7 @@ import { correlationIdFor } from './correlation';
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
           level: config.LOG_LEVEL,
+          mixin: logTraceFields,
           genReqId: correlationIdFor,
           customAttributeKeys: { reqId: 'correlationId' },
           redact: ['req.headers.authorization', 'req.headers.cookie'],
