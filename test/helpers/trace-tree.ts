@@ -10,7 +10,7 @@ export interface SeenSpan {
 }
 
 /** The one span named `name` whose attributes include `attrs`; throws when there is none or several. */
-export function oneSpan(spans: SeenSpan[], name: string, attrs: Record<string, unknown> = {}): SeenSpan {
+export function oneSpan<S extends SeenSpan>(spans: S[], name: string, attrs: Record<string, unknown> = {}): S {
   const found = spans.filter((s) => s.name === name && Object.entries(attrs).every(([k, v]) => s.attributes[k] === v));
   if (found.length !== 1) {
     throw new Error(`expected one span ${name} ${JSON.stringify(attrs)}, found ${found.length} among: `
@@ -31,9 +31,10 @@ export function expectChildOf(child: SeenSpan, parent: SeenSpan): void {
  * The chain a sequential run of worker steps must show: the request, the run's start, then per
  * step its dispatch, the worker's handler span and the reply, each the child of the one before;
  * the next step's dispatch under the previous reply; the run span under the start, linked to the
- * last reply. Returns the spans of the chain in order.
+ * last reply. `viaHttp`: the worker posted its reply to Baton, so the reply's parent is that
+ * request's span, a child of the handler's. Returns the spans of the chain in order.
  */
-export function expectRunChain(spans: SeenSpan[], flowId: string, steps: string[], action = 'DO'): SeenSpan[] {
+export function expectRunChain<S extends SeenSpan>(spans: S[], flowId: string, steps: string[], action = 'DO', viaHttp = false): S[] {
   const request = spans.find((s) => s.name === 'POST /api/orchestration/execute/:orchName');
   if (!request) throw new Error(`no request span among ${spans.map((s) => s.name).join(', ')}`);
   const start = oneSpan(spans, 'run start', { 'baton.flow_id': flowId });
@@ -47,8 +48,15 @@ export function expectRunChain(spans: SeenSpan[], flowId: string, steps: string[
     const reply = oneSpan(spans, `reply ${action}`, at);
     expectChildOf(dispatch, parent);
     expectChildOf(handler, dispatch);
-    expectChildOf(reply, handler);
-    chain.push(dispatch, handler, reply);
+    if (viaHttp) {
+      const post = spans.find((s) => s.spanId === reply.parentSpanId);
+      if (post?.name !== 'POST /api/workers/:service/leases/:leaseId/reply') throw new Error(`${step}: the reply's parent is ${post?.name}`);
+      expectChildOf(post, handler);
+      chain.push(dispatch, handler, post, reply);
+    } else {
+      expectChildOf(reply, handler);
+      chain.push(dispatch, handler, reply);
+    }
     parent = reply;
   }
   const run = oneSpan(spans, 'run', { 'baton.flow_id': flowId });
