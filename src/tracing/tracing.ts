@@ -1,5 +1,5 @@
 import {
-  context, propagation, trace, SpanKind, SpanStatusCode,
+  context, propagation, ROOT_CONTEXT, trace, SpanKind, SpanStatusCode,
   type Attributes, type Context, type Link, type Span, type SpanContext, type TimeInput,
 } from '@opentelemetry/api';
 
@@ -62,9 +62,13 @@ export const tracing = {
     return carrier;
   },
 
-  /** The trace context a message or request carries, to continue it. */
+  /**
+   * The trace context a message or request carries, to continue it. Read against the root
+   * context: a message without one starts a trace of its own rather than joining whatever span
+   * happens to be active where it is delivered (the in-process broker delivers in the publisher's).
+   */
   extract(headers: Record<string, unknown>): Context {
-    return propagation.extract(context.active(), headers, {
+    return propagation.extract(ROOT_CONTEXT, headers, {
       keys: (carrier) => Object.keys(carrier),
       get: (carrier, key) => {
         const value = carrier[key];

@@ -26,7 +26,7 @@ describe('tracing on the embedded default (in-memory exporter)', () => {
     t = await startTestApp({ DEFINITIONS_DIR: join(__dirname, '../../definitions'), DEMO_WORKER: 'true' });
     await expectEventually(async () => expect((await t.http.get('/api/orchestration/templates/demoOrder')).body.status).toBe('READY'),
       { timeoutMs: 10_000 });
-  });
+  }, 120_000); // PGlite's initdb takes seconds, and far longer on a busy machine
 
   afterAll(async () => {
     await t?.close();
