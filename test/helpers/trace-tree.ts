@@ -31,10 +31,17 @@ export function expectChildOf(child: SeenSpan, parent: SeenSpan): void {
  * The chain a sequential run of worker steps must show: the request, the run's start, then per
  * step its dispatch, the worker's handler span and the reply, each the child of the one before;
  * the next step's dispatch under the previous reply; the run span under the start, linked to the
- * last reply. `viaHttp`: the worker posted its reply to Baton, so the reply's parent is that
- * request's span, a child of the handler's. Returns the spans of the chain in order.
+ * last reply. Returns the spans of the chain in order.
  */
-export function expectRunChain<S extends SeenSpan>(spans: S[], flowId: string, steps: string[], action = 'DO', viaHttp = false): S[] {
+export interface ChainOptions {
+  /** The worker posted its replies to Baton over HTTP: each reply's parent is that request's span, a child of the handler's. */
+  viaHttp?: boolean;
+  /** Built-in (http, AWX, OO) steps: their dispatch has `job …` spans as children, one of which is the reply's parent. */
+  builtIn?: string[];
+}
+
+export function expectRunChain<S extends SeenSpan>(spans: S[], flowId: string, steps: string[], action = 'DO',
+  { viaHttp = false, builtIn = [] }: ChainOptions = {}): S[] {
   const request = spans.find((s) => s.name === 'POST /api/orchestration/execute/:orchName');
   if (!request) throw new Error(`no request span among ${spans.map((s) => s.name).join(', ')}`);
   const start = oneSpan(spans, 'run start', { 'baton.flow_id': flowId });
@@ -44,9 +51,19 @@ export function expectRunChain<S extends SeenSpan>(spans: S[], flowId: string, s
   for (const step of steps) {
     const at = { 'baton.flow_id': flowId, 'baton.step': step };
     const dispatch = oneSpan(spans, `dispatch ${action}`, at);
-    const handler = oneSpan(spans, `process ${action}`, at);
     const reply = oneSpan(spans, `reply ${action}`, at);
     expectChildOf(dispatch, parent);
+    parent = reply;
+    if (builtIn.includes(step)) {
+      const launch = oneSpan(spans, 'job launch', at);
+      const reporter = spans.find((s) => s.spanId === reply.parentSpanId);
+      if (!reporter?.name.startsWith('job ')) throw new Error(`${step}: the reply's parent is ${reporter?.name}`);
+      expectChildOf(launch, dispatch);
+      expectChildOf(reporter, dispatch);
+      chain.push(dispatch, launch, ...(reporter === launch ? [] : [reporter]), reply);
+      continue;
+    }
+    const handler = oneSpan(spans, `process ${action}`, at);
     expectChildOf(handler, dispatch);
     if (viaHttp) {
       const post = spans.find((s) => s.spanId === reply.parentSpanId);
@@ -57,7 +74,6 @@ export function expectRunChain<S extends SeenSpan>(spans: S[], flowId: string, s
       expectChildOf(reply, handler);
       chain.push(dispatch, handler, reply);
     }
-    parent = reply;
   }
   const run = oneSpan(spans, 'run', { 'baton.flow_id': flowId });
   expectChildOf(run, start);
