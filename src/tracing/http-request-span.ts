@@ -27,7 +27,8 @@ export function httpRequestSpan(req: Request, res: ServerResponse, next: () => v
     tracing.within(ctx, next);
     return;
   }
-  res.once('finish', () => {
+  // 'close', not 'finish': it also comes when the client went away before the answer.
+  res.once('close', () => {
     const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : undefined;
     if (route) {
       span.updateName(`${method} ${route}`);
