@@ -11,6 +11,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrcaModule } from './orca/orca.module';
 import { RegistryModule } from './registry/registry.module';
+import { TracingModule } from './tracing/tracing.module';
 import { WorkersModule } from './workers/workers.module';
 
 @Module({
@@ -28,6 +29,7 @@ import { WorkersModule } from './workers/workers.module';
     HealthModule,
     OrcaModule,
     WorkersModule,
+    TracingModule,
   ],
 })
 export class AppModule {}

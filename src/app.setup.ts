@@ -13,6 +13,7 @@ import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
 import { AppConfig } from './config/app-config';
+import { httpRequestSpan } from './tracing/http-request-span';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -31,6 +32,7 @@ export function configureApp(app: INestApplication): void {
   // The bytes as sent are kept too: a run payload is stored exactly as given.
   const keepRaw = (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; };
   express.use(correlate);
+  express.use(httpRequestSpan);
   express.use(requestGuard);
   // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259).
   express.use(json({ limit, strict: false, type: ['application/json', 'application/*+json'], verify: keepRaw }));

@@ -9,10 +9,12 @@ import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startLine } from './config/start-line';
 import { loadHandlersConfig } from './handlers/handlers-config';
+import { stopTracingOnShutdown } from './tracing/tracing.module';
 
 async function bootstrap(): Promise<void> {
+  let config: AppConfig;
   try {
-    loadConfig(process.env);
+    config = loadConfig(process.env);
     loadHandlersConfig(process.env);
   } catch (e) {
     // Before the logger exists: one line naming every bad variable, then stop.
@@ -22,9 +24,10 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
+  // Before anything makes a span; loaded only when configured, so tracing off costs no SDK.
+  if (config.tracingEnabled) stopTracingOnShutdown((await import('./tracing/otel-sdk.js')).startTracing(config));
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureApp(app);
-  const config = app.get(AppConfig);
   await app.listen(config.PORT, config.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));

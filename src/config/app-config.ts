@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf,
+  IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf,
 } from 'class-validator';
 import { API_KEY_PATTERN } from '../auth/api-keys/api-key-format';
 import { LOG_FORMATS, type LogFormat } from '../common/logging/log-format';
@@ -9,6 +9,12 @@ import { isLoopbackHost } from './loopback';
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** The sampler names of the OpenTelemetry SDK environment specification. */
+export const OTEL_SAMPLERS = [
+  'always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio',
+] as const;
+export type OtelSampler = (typeof OTEL_SAMPLERS)[number];
 
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;
 export type MessagingDriver = (typeof MESSAGING_DRIVERS)[number];
@@ -267,6 +273,27 @@ export class AppConfig {
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()
   ALLOWED_WORKER_TOPIC_PATTERN?: string;
+
+  /**
+   * Where spans go (OTLP over HTTP, JSON; `/v1/traces` is appended). Unset: tracing is off and the
+   * OpenTelemetry SDK is not even loaded.
+   */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @Matches(/^[\w.:@/-]{1,200}$/)
+  OTEL_SERVICE_NAME: string = 'baton';
+
+  @IsIn(OTEL_SAMPLERS)
+  OTEL_TRACES_SAMPLER: OtelSampler = 'parentbased_always_on';
+
+  /** The ratio of the `traceidratio` samplers, 0 to 1 (default 1). */
+  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  OTEL_TRACES_SAMPLER_ARG?: number;
+
+  get tracingEnabled(): boolean {
+    return !!this.OTEL_EXPORTER_OTLP_ENDPOINT;
+  }
 
   get authEnabled(): boolean {
     return (this.AUTH_MODE ?? (isLoopbackHost(this.HOST) ? 'off' : 'on')) === 'on';

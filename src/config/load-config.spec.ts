@@ -75,3 +75,20 @@ describe('loadConfig: who may reach Baton', () => {
     expect(() => loadConfig({ ALLOWED_WORKER_TOPIC_PATTERN: '(' })).toThrow(/ALLOWED_WORKER_TOPIC_PATTERN/);
   });
 });
+
+describe('loadConfig: tracing', () => {
+  it('is off without an OTLP endpoint, and reads the standard OTEL_* variables', () => {
+    expect(loadConfig({}).tracingEnabled).toBe(false);
+    const config = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'baton-eu', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+    expect(config).toMatchObject({ tracingEnabled: true, OTEL_SERVICE_NAME: 'baton-eu', OTEL_TRACES_SAMPLER_ARG: 0.25 });
+  });
+
+  it('refuses an unknown sampler, a ratio outside 0..1 and an endpoint that is not http(s)', () => {
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow('OTEL_TRACES_SAMPLER');
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow('OTEL_TRACES_SAMPLER_ARG');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+});

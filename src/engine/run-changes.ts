@@ -4,6 +4,7 @@ import type { Attempt } from './core/plan';
 import type { RunStatus, StepRunStatus } from './core/run-status';
 import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
+import { tracing } from '../tracing/tracing';
 
 /** An attempt as a transition sees it. */
 export interface AttemptRow extends Attempt {
@@ -24,6 +25,10 @@ export interface RunState {
   contentType: string;
   failedStep: string | null;
   version: number;
+  /** When the run was accepted (absent on a run this process has not read back yet: it is now). */
+  startedAt?: Date;
+  /** The trace context of the run's start span (none when tracing was off): its closing span joins that trace. */
+  traceContext?: Record<string, string> | null;
   /** Oldest first. */
   attempts: AttemptRow[];
 }
@@ -101,8 +106,9 @@ export class RunChanges {
         clearsFailure: this.status?.clearsFailure };
   }
 
+  /** Each message carries the trace context of the span deciding it (a dispatch's, a reply's), to continue there. */
   send(messages: OutboxEntry[]): void {
-    this.messages.push(...messages);
+    for (const message of messages) this.messages.push({ ...message, headers: tracing.inject(message.headers ?? {}) });
   }
 
   /** A row for another table, written only if the transition is. */

@@ -18,6 +18,9 @@ import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
+import { runTraceContext } from '../tracing/run-span';
+import { ATTR, stepAttributes } from '../tracing/span-attributes';
+import { SpanKind, tracing } from '../tracing/tracing';
 
 export interface StartRequest {
   orchName: string;
@@ -74,7 +77,16 @@ export class RunExecutor extends StepResultSink {
     super();
   }
 
-  async start(req: StartRequest): Promise<StartedRun> {
+  start(req: StartRequest): Promise<StartedRun> {
+    return tracing.span('run start', { attributes: { [ATTR.orchName]: req.orchName, [ATTR.correlationId]: req.correlationId } },
+      async (span) => {
+        const started = await this.startRun(req);
+        span.setAttributes({ [ATTR.flowId]: started.flowId, [ATTR.runStatus]: started.status });
+        return started;
+      });
+  }
+
+  private async startRun(req: StartRequest): Promise<StartedRun> {
     const problems = payloadProblems(req.payload, req.contentType);
     if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched', problems);
     const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
@@ -89,6 +101,7 @@ export class RunExecutor extends StepResultSink {
         flowId: req.flowId ?? randomUUID(), orchName: template.orchName, templateId: template.id, templateVersion: template.currentVersion,
         status: ready ? 'RUNNING' : 'WAITING_FOR_WORKERS', correlationId: req.correlationId, payload: req.payload,
         contentType: req.contentType, failedStep: null, version: 0 /* a new row's */, attempts: [],
+        startedAt: new Date(), traceContext: runTraceContext(),
       };
       const changes = new RunChanges();
       this.transitions.announce(run, changes, run.status, null, null, null);
@@ -97,7 +110,7 @@ export class RunExecutor extends StepResultSink {
         ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
         expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
         deadlineAt: deadlineSeconds ? new Date(Date.now() + deadlineSeconds * 1000) : null,
-        onDeadline: deadlineSeconds ? deadline.onDeadline : null,
+        onDeadline: deadlineSeconds ? deadline.onDeadline : null, traceContext: run.traceContext ?? null,
       }, template.status, changes);
       if (written.templateChanged) {
         this.templates.forget(req.orchName);
@@ -112,7 +125,16 @@ export class RunExecutor extends StepResultSink {
     }
   }
 
-  async apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
+  /** A span per reply: the child of the worker's span when the reply carried its context. */
+  apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
+    return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
+      const outcome = await this.applyResult(result, inboxKey);
+      span.setAttribute(ATTR.outcome, outcome);
+      return outcome;
+    });
+  }
+
+  private async applyResult(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     const started = process.hrtime.bigint();
     // A reply that names its attempt (commandId) can only complete that attempt once, so it needs
     // no inbox; one in the original format (no commandId) means "the attempt in flight", and its

@@ -17,6 +17,9 @@ import { StepDispatchers } from './dispatch/step-dispatchers';
 import { AttemptRow, RunChanges, RunState } from './run-changes';
 import { RunStatusListeners } from './run-status-listeners';
 import { TemplatePlans } from './template-plans';
+import { recordRunSpan } from '../tracing/run-span';
+import { ATTR, stepAttributes } from '../tracing/span-attributes';
+import { SpanKind, tracing } from '../tracing/tracing';
 
 /** An operator's action as the API received it: who asked, and why. */
 export interface OperatorRequest extends ActionRequest {
@@ -124,10 +127,13 @@ export class RunTransitions {
     changes.announced.push({ status, previousStatus, failedStep });
   }
 
-  /** Logs and counts the status changes of a transition once it is written (not for one that lost a race). */
-  written(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges): void {
+  /** Logs, counts and traces the status changes of a transition once it is written (not for one that lost a race). */
+  written(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'startedAt' | 'traceContext'>, changes: RunChanges): void {
     for (const { status, previousStatus, failedStep } of changes.announced) {
-      if (isTerminal(status)) this.metrics.runsFinished.inc({ status });
+      if (isTerminal(status)) {
+        this.metrics.runsFinished.inc({ status });
+        recordRunSpan(run, status);
+      }
       this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status,
         previousStatus, failedStep }, `run ${status}`);
     }
@@ -155,11 +161,21 @@ export class RunTransitions {
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
     // A failure to look the destination up (the database is down) fails the transition, to be
     // retried: an attempt recorded without its command would wait out its whole timeout.
-    const target = await this.dispatchers.get(handler.type).dispatch(changes, command);
-    if (target) this.logger.debug(log, `dispatched to ${target}`);
-    // Nowhere to send it (no worker any more): the attempt stays visibly in flight and the
-    // healer times it out, which retries it or fails the step.
-    else this.logger.warn(log, 'command could not be dispatched: no worker is registered for the step');
+    const target = await tracing.span(`dispatch ${d.action}`, {
+      kind: SpanKind.PRODUCER, attributes: { ...stepAttributes({ ...command, action: d.action }), [ATTR.handlerType]: handler.type },
+    }, async (span) => {
+      const to = await this.dispatchers.get(handler.type).dispatch(changes, command);
+      if (to) {
+        span.setAttribute(ATTR.messagingDestination, to);
+        this.logger.debug(log, `dispatched to ${to}`);
+        return to;
+      }
+      // Nowhere to send it (no worker any more): the attempt stays visibly in flight and the
+      // healer times it out, which retries it or fails the step.
+      span.setAttribute(ATTR.outcome, 'undispatched');
+      this.logger.warn(log, 'command could not be dispatched: no worker is registered for the step');
+      return null;
+    });
     changes.dispatch(run, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt, budgetStart: d.budgetStart ?? 1,
       commandId: command.commandId, handlerType: handler.type, target,

@@ -28,6 +28,7 @@ export interface NewRun {
   expiresAt: Date | null;
   deadlineAt: Date | null;
   onDeadline: OnDeadline | null;
+  traceContext: Record<string, string> | null;
 }
 
 /** `written` is false when the guard failed: nothing was written (the run changed meanwhile, or the idempotency key was taken). */
@@ -70,7 +71,8 @@ export class RunRepository {
     const rows = await this.query(
       `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
          template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
-         content_type AS "contentType", failed_step AS "failedStep", version,
+         content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
+         trace_context AS "traceContext",
          (SELECT COALESCE(json_agg(json_build_object('stepName', s.step_name, 'action', s.action,
             'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error)
             ORDER BY s.id), '[]')
@@ -98,12 +100,13 @@ export class RunRepository {
   async create(run: NewRun, templateStatus: string, changes: RunChanges): Promise<WriteResult & { templateChanged: boolean }> {
     const { templateChanged, ...written } = await this.write(
       `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
-         correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline)
+         correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
-         $11::timestamptz, $13::timestamptz, $14::varchar WHERE ${TEMPLATE_UNCHANGED}
+         $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`,
       [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
-        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline], changes, [],
+        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline,
+        run.traceContext && JSON.stringify(run.traceContext)], changes, [],
       `NOT ${TEMPLATE_UNCHANGED} AS "templateChanged"`);
     return { ...written, templateChanged: templateChanged === true };
   }

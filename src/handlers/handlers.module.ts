@@ -4,13 +4,14 @@ import { StepResultSink } from '../engine/dispatch/step-result';
 import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
 import { HandlerMetrics } from './handler-metrics';
 import { HttpCallStepDispatcher } from './http-call/http-call-step.dispatcher';
-import { NoTraceHeaders, OutboundTraceHeaders } from './http-call/trace-headers';
+import { OutboundTraceHeaders } from './http-call/trace-headers';
 import { JobExecutionRepository } from './job-execution.repository';
 import { JobExecutionsController } from './job-executions.controller';
 import { JobLaunchEvents } from './job-launch-events';
 import { JOB_RESULT_SINK, JobRunner, ResultSinkSource } from './job-runner.service';
 import { JobTargets } from './job-targets';
 import { OoStepDispatcher } from './oo/oo-step.dispatcher';
+import { PropagatedTraceHeaders } from '../tracing/propagated-trace-headers';
 
 /**
  * Built-in AWX, OO and http step handlers. Needs, from elsewhere: HandlersConfig (the config module:
@@ -22,7 +23,7 @@ import { OoStepDispatcher } from './oo/oo-step.dispatcher';
   controllers: [JobExecutionsController],
   providers: [
     JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher,
-    { provide: OutboundTraceHeaders, useClass: NoTraceHeaders },
+    { provide: OutboundTraceHeaders, useClass: PropagatedTraceHeaders },
     {
       provide: JOB_RESULT_SINK,
       inject: [ModuleRef],

@@ -4,6 +4,7 @@ import type { RunChanges } from '../engine/run-changes';
 import type { HandlersConfig } from './handlers-config';
 import { JobExecutionEntity } from './job-execution.entity';
 import type { PlannedJob } from './job-plan';
+import { runTraceContext } from '../tracing/run-span';
 
 /**
  * A built-in handler's dispatcher: adds the job row to the transition's changes; the job runner
@@ -22,7 +23,7 @@ export abstract class JobDispatcher extends StepDispatcher {
   /** Returns `<type>:<connection>` (e.g. `awx:default`) as the step run's target. */
   async dispatch(changes: RunChanges, command: StepCommand): Promise<string> {
     const job = this.plan(command, new Date());
-    changes.insert(JobExecutionEntity, job, { ignoreConflicts: true });
+    changes.insert(JobExecutionEntity, { ...job, traceContext: runTraceContext() }, { ignoreConflicts: true });
     if (job.status === 'FAILED') {
       this.logger.warn({ flowId: command.flowId, step: command.stepName, action: command.action, attempt: command.attempt,
         correlationId: command.correlationId }, `step cannot be launched: ${job.error}`);

@@ -75,6 +75,8 @@ export class JobExecutionEntity {
   /** The last response kept from the server (selected fields only). */
   @Column({ name: 'response_payload', type: 'jsonb', nullable: true }) responsePayload!: Record<string, unknown> | null;
   @Column({ type: 'jsonb', nullable: true }) options!: JobOptions | null;
+  /** W3C traceparent/tracestate of the dispatch that made the job: its launch and poll spans continue that trace. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true }) traceContext!: Record<string, string> | null;
   /** Bumped by every claim: a result is written only by the holder of the current claim. */
   @Column({ type: 'int', default: 0 }) version!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

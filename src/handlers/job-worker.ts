@@ -11,6 +11,8 @@ import type { JobLaunchEvents } from './job-launch-events';
 import { jobLabel, stepResultOf } from './job-result';
 import type { JobTarget, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
+import { ATTR, stepAttributes } from '../tracing/span-attributes';
+import { SpanKind, tracing } from '../tracing/tracing';
 
 export interface JobWorkerDeps {
   repo: JobExecutionRepository;
@@ -39,7 +41,17 @@ export class JobWorker {
     };
   }
 
-  async process({ row, action }: ClaimedJob): Promise<void> {
+  /** A CLIENT span per launch, poll, cancel or report, in the trace of the dispatch that made the job. */
+  process(job: ClaimedJob): Promise<void> {
+    const { row, action } = job;
+    return tracing.span(`job ${action}`, {
+      kind: SpanKind.CLIENT, parent: row.traceContext ? tracing.extract(row.traceContext) : undefined,
+      attributes: { ...stepAttributes({ ...row, attempt: row.attempt, correlationId: row.correlationId ?? undefined }),
+        [ATTR.handlerType]: row.targetType.toLowerCase(), 'baton.connection': row.connection },
+    }, () => this.processInSpan(job));
+  }
+
+  private async processInSpan({ row, action }: ClaimedJob): Promise<void> {
     try {
       if (action === 'launch') await this.launch(row);
       else if (action === 'report') await this.report(row);

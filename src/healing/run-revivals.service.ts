@@ -5,6 +5,8 @@ import { Metrics } from '../metrics/metrics';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
 import { TemplateRepository } from '../registry/template.repository';
+import { ATTR, stepAttributes } from '../tracing/span-attributes';
+import { tracing } from '../tracing/tracing';
 import { expiryReason, parkedRunVerdict } from './policies';
 import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
 
@@ -36,7 +38,7 @@ export class RunRevivals {
 
   /** Ends an attempt that missed its deadline; the decision then retries it or fails the step. */
   timeOut(a: TimedOutAttempt): Promise<boolean> {
-    return this.heal(a.flowId, async (run, changes) => {
+    return this.heal('time-out', a.flowId, async (run, changes) => {
       const attempt = findInFlight(run.attempts, a);
       if (!attempt) return false;
       changes.complete(run, attempt, { status: 'TIMED_OUT', output: undefined, error: a.reason });
@@ -48,7 +50,7 @@ export class RunRevivals {
 
   /** Starts a parked run whose template became READY, or ends it past its expiry. */
   settleParked(flowId: string, expiresAt: Date | null): Promise<boolean> {
-    return this.heal(flowId, async (run, changes) => {
+    return this.heal('start-parked', flowId, async (run, changes) => {
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
       const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', new Date());
@@ -69,7 +71,7 @@ export class RunRevivals {
 
   /** Re-runs the decision for an active run with nothing in flight (a crash lost its next step). */
   revive(flowId: string, reason: string): Promise<boolean> {
-    return this.heal(flowId, async (run, changes) => {
+    return this.heal('revive', flowId, async (run, changes) => {
       if (!['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)) return false;
       changes.event(flowId, 'REVIVED', reason);
       await this.transitions.advance(run, changes);
@@ -83,7 +85,7 @@ export class RunRevivals {
    * healer's write fails on the version, and its fresh read then finds the event.
    */
   passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
-    return this.heal(flowId, async (run, changes) => {
+    return this.heal('deadline', flowId, async (run, changes) => {
       const status = deadlineVerdict(run.status, onDeadline);
       if (!status || (await this.stuck.deadlineHandled(flowId))) return false;
       const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
@@ -96,8 +98,15 @@ export class RunRevivals {
     });
   }
 
-  private async heal(flowId: string, act: Transition<boolean>): Promise<boolean> {
-    const changed = (await this.executor.transition(flowId, act)) ?? false;
+  /** Each decision in a span `healer <kind>` of the run's own trace, so what the healer sends continues it. */
+  private async heal(kind: string, flowId: string, act: Transition<boolean>): Promise<boolean> {
+    const changed = (await this.executor.transition(flowId, (run, changes) => tracing.span(`healer ${kind}`, {
+      parent: run.traceContext ? tracing.extract(run.traceContext) : undefined, attributes: stepAttributes(run),
+    }, async (span) => {
+      const acted = await act(run, changes);
+      span.setAttribute(ATTR.outcome, acted ? 'healed' : 'nothing to do');
+      return acted;
+    }))) ?? false;
     if (changed) this.logger.log({ flowId }, 'run healed');
     return changed;
   }

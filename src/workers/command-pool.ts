@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 export interface PooledCommand {
   commandId: string;
   body: unknown;
+  /** The command message's `traceparent`/`tracestate`, handed to the poller with it. */
+  trace?: Record<string, string>;
   done: (error?: Error) => void;
 }
 
@@ -11,6 +13,7 @@ export interface Lease {
   leaseId: string;
   leaseExpiresAt: string;
   command: unknown;
+  trace?: Record<string, string>;
 }
 
 interface Leased {
@@ -127,6 +130,8 @@ export class CommandPool {
     }, this.leaseMs);
     timer.unref();
     this.leased.set(leaseId, { entry, timer });
-    return { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
+    const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
+    if (entry.trace && Object.keys(entry.trace).length > 0) lease.trace = entry.trace;
+    return lease;
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseMessage } from '../engine/messages/parse-message';
 import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
+import { traceHeadersOf } from '../tracing/trace-headers-of';
 import { CommandPool } from './command-pool';
 
 /** What the hub reads of a command; the rest goes to the worker as sent. */
@@ -66,7 +67,7 @@ export class HttpWorkerHub implements OnModuleDestroy {
     }
     const body = parseMessage(commandSchema, message.body);
     await new Promise<void>((resolve, reject) => pool.offer({
-      commandId: body.commandId, body,
+      commandId: body.commandId, body, trace: traceHeadersOf(message.headers),
       done: (error) => (error ? reject(error) : resolve()),
     }));
   }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentTraceHeaders } from './tracing';
 
 export interface BatonConnection {
   /** Baton's base URL, e.g. `http://127.0.0.1:3000`. */
@@ -37,7 +38,8 @@ export class BatonClient {
   }
 
   private async once<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'x-service-name': this.service };
+    // Inside a handler span, a reply or heartbeat carries its trace context back to Baton.
+    const headers: Record<string, string> = { accept: 'application/json', 'x-service-name': this.service, ...currentTraceHeaders() };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.connection.apiKey) headers.authorization = `Bearer ${this.connection.apiKey}`;
     const response = await fetch(`${this.base}${path}`, {

@@ -3,6 +3,7 @@ import { toStepCommand, type StepCommand } from './command';
 import { NonRetryableError } from './errors';
 import { errorText, type WorkerLogger } from './logger';
 import type { ResultStore } from './result-store';
+import { inHandlerSpan } from './tracing';
 import type { Delivery } from './transports/transport';
 import { replyTo, type WireCommand } from './wire';
 
@@ -21,7 +22,11 @@ export interface DeliveryDeps {
  * record a success before replying, and let the transport acknowledge only after the reply is
  * confirmed. A reply that could not be sent leaves the command unacknowledged, so it comes back.
  */
-export async function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<void> {
+export function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<void> {
+  return inHandlerSpan(delivery.trace, delivery.command, (fail) => handleInSpan(delivery, deps, fail));
+}
+
+async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error: string) => void): Promise<void> {
   const c = delivery.command;
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
   try {
@@ -48,6 +53,7 @@ export async function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Pr
     } else {
       const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
       deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${errorText(outcome.error)}`);
+      fail(errorText(outcome.error));
       await delivery.settle(replyTo(c, { status: 'FAILED', error: errorText(outcome.error), nonRetryable }));
     }
   } catch (error) {

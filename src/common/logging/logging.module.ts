@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
+import { logTraceFields } from '../../tracing/log-trace-fields';
 import { correlationIdFor } from './correlation';
 import { chooseLogFormat } from './log-format';
 import { prettyStream } from './pretty-stream';
 
 /**
  * Structured logs, JSON or pretty (see log-format.ts); every HTTP line carries the correlation id
- * as `correlationId`.
+ * as `correlationId`, every line written inside a span its `trace_id` and `span_id`.
  */
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { prettyStream } from './pretty-stream';
       useFactory: (config: AppConfig) => {
         const options: Options = {
           level: config.LOG_LEVEL,
+          mixin: logTraceFields,
           genReqId: correlationIdFor,
           customAttributeKeys: { reqId: 'correlationId' },
           redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -3,6 +3,8 @@ import { AppConfig } from '../../config/app-config';
 import type { IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { MessagePublisher } from '../../messaging/message-publisher';
+import { messagingAttributes, stepAttributes } from '../../tracing/span-attributes';
+import { SpanKind, tracing } from '../../tracing/tracing';
 
 export const DEMO_WORKER_SERVICE = 'demo-worker';
 
@@ -45,8 +47,16 @@ export class DemoWorker implements OnApplicationBootstrap {
     this.logger.log(`demo worker listening on ${topic}`);
   }
 
-  private async handle(message: IncomingMessage): Promise<void> {
+  /** Like an SDK worker, it continues the command's trace in its own span, and the reply carries that span back. */
+  private handle(message: IncomingMessage): Promise<void> {
     const c = JSON.parse(message.body.toString('utf8')) as Command;
+    return tracing.span(`process ${c.action}`, {
+      kind: SpanKind.CONSUMER, parent: tracing.extract(message.headers),
+      attributes: { ...stepAttributes(c), ...messagingAttributes(this.config.MESSAGING_DRIVER, 'process', message.topic, message.id) },
+    }, () => this.reply(c, message));
+  }
+
+  private async reply(c: Command, message: IncomingMessage): Promise<void> {
     const failAt = c.action === 'DO' ? c.payload?.failAt : c.payload?.failUndoAt;
     const failed = failAt === c.stepName;
     const reply = {
@@ -57,7 +67,7 @@ export class DemoWorker implements OnApplicationBootstrap {
     };
     await this.publisher.publish([{
       topic: this.config.TOPIC_REPLY, key: c.flowId, body: Buffer.from(JSON.stringify(reply)),
-      headers: { 'content-type': 'application/json', 'x-correlation-id': message.headers['x-correlation-id'] ?? '' },
+      headers: tracing.inject({ 'content-type': 'application/json', 'x-correlation-id': message.headers['x-correlation-id'] ?? '' }),
     }]);
   }
 }

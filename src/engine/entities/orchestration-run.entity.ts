@@ -31,6 +31,8 @@ export class OrchestrationRunEntity {
   /** When the run must have finished; what passing it does (the healer applies it once). */
   @Column({ name: 'deadline_at', type: 'timestamptz', nullable: true }) deadlineAt!: Date | null;
   @Column({ name: 'on_deadline', type: 'varchar', length: 20, nullable: true }) onDeadline!: OnDeadline | null;
+  /** W3C traceparent/tracestate of the run's start span, when tracing was on. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true }) traceContext!: Record<string, string> | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;

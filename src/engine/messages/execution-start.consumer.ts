@@ -7,6 +7,7 @@ import { isInfrastructureError } from '../../common/errors/infrastructure-error'
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
+import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
 
@@ -41,14 +42,14 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
     const start = parseMessage(startSchema, message.body);
     const binary = typeof start.payload === 'string';
     try {
-      await this.executor.start({
+      await tracing.within(tracing.extract(message.headers), () => this.executor.start({
         orchName: start.orchName,
         payload: binary ? Buffer.from(start.payload as string, 'base64') : Buffer.from(JSON.stringify(start.payload ?? null)),
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
         correlationId: start.correlationId ?? message.headers['x-correlation-id'] ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
         idempotencyKey: start.idempotencyKey ?? `message:${message.id}`, deadlineSeconds: start.deadlineSeconds,
-      });
+      }));
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).
       if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(`${e.code}: ${e.message}`);

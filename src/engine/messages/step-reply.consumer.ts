@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
+import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { StepHeartbeats } from '../step-heartbeats.service';
 import { parseMessage } from './parse-message';
@@ -27,6 +28,7 @@ export class StepReplyConsumer implements OnApplicationBootstrap {
       await this.heartbeats.record(reply);
       return;
     }
-    await this.executor.apply(toStepResult(reply), replyInboxKey(message));
+    // The worker's span is the parent of the reply's: the trace continues where the worker left it.
+    await tracing.within(tracing.extract(message.headers), () => this.executor.apply(toStepResult(reply), replyInboxKey(message)));
   }
 }

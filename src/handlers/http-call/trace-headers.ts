@@ -1,7 +1,7 @@
 /**
  * The seam for distributed tracing: whatever propagates the trace context (W3C `traceparent`,
  * `tracestate`) into an outbound call of an `http` step. Without tracing configured nothing is
- * added; the tracing module replaces this provider.
+ * added (PropagatedTraceHeaders adds nothing then either).
  */
 export abstract class OutboundTraceHeaders {
   abstract inject(headers: Record<string, string>, call: { flowId: string; step: string; action: string }): void;

@@ -10,6 +10,7 @@ import { MessagePublisher } from '../message-publisher';
 import type { OutboxRecord } from './outbox.service';
 import { OutboxBacklog, OutboxStore } from './outbox-store';
 import { SentMarker } from './sent-marker';
+import { publishTraced } from '../../tracing/publish-spans';
 
 const FAST_PATH_BATCH = 1000;
 const SWEEP_BATCH = 500;
@@ -123,7 +124,7 @@ export class OutboxRelay {
       const now = Date.now();
       const live = records.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
       try {
-        if (live.length > 0) await this.publisher.publish(live.map(toMessage));
+        if (live.length > 0) await this.publish(live);
         this.marker.add(live.map((r) => r.id));
         await this.drop(records.filter((r) => !live.includes(r)).map((r) => r.id));
       } catch (error) {
@@ -132,6 +133,11 @@ export class OutboxRelay {
       for (const call of batch) call.done();
     }
     for (const call of this.queued.splice(0)) call.done(); // degraded: the sweep's now
+  }
+
+  private publish(records: OutboxRecord[]): Promise<void> {
+    const messages = records.map(toMessage);
+    return publishTraced(this.config.MESSAGING_DRIVER, messages, () => this.publisher.publish(messages));
   }
 
   private degrade(error: unknown): void {
@@ -182,7 +188,7 @@ export class OutboxRelay {
     await this.drop(expired);
     if (rows.length > 0) {
       try {
-        await this.publisher.publish(rows.map(toMessage));
+        await this.publish(rows);
       } catch (error) {
         this.degrade(error);
         await this.store.release(rows.map((r) => r.id));

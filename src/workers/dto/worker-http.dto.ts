@@ -27,6 +27,9 @@ export class LeaseDto {
   @ApiProperty({ format: 'uuid' }) leaseId!: string;
   @ApiProperty({ description: 'Reply or heartbeat before this, or the command goes to another poller' }) leaseExpiresAt!: string;
   @ApiProperty({ description: 'The command, exactly as it is sent on a broker' }) command!: object;
+  @ApiPropertyOptional({ description: 'The command\'s W3C trace context (traceparent, tracestate) when Baton traces; '
+    + 'send it back as HTTP headers on the reply', type: 'object', additionalProperties: { type: 'string' } })
+  trace?: Record<string, string>;
 }
 
 export class LeaseReplyResultDto {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatonClient } from '../baton-client';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
+import { traceHeadersOf } from '../tracing';
 import { parseCommand, type WireCommand, type WireReply } from '../wire';
 import type { Delivery, Transport } from './transport';
 
@@ -13,6 +14,8 @@ export interface HttpTransportOptions {
 interface Leased {
   leaseId: string;
   command: WireCommand;
+  /** The command's trace headers, when Baton traces. */
+  trace?: Record<string, string>;
 }
 
 const ERROR_BACKOFF_MS = 1000;
@@ -75,7 +78,7 @@ export class HttpTransport implements Transport {
     const command = parseCommand(JSON.stringify(lease.command));
     const lid = encodeURIComponent(lease.leaseId);
     return {
-      command,
+      command, trace: traceHeadersOf(lease.trace),
       settle: (reply: WireReply) => this.client.request('POST', `${this.base}/leases/${lid}/reply`, reply).then(() => undefined),
       heartbeat: (reply: WireReply) => this.client.request('POST', `${this.base}/leases/${lid}/reply`, reply).then(() => undefined),
       drop: () => this.client.request('DELETE', `${this.base}/leases/${lid}`).then(() => undefined),

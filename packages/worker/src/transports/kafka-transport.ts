@@ -2,6 +2,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
+import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import type { Delivery, Transport } from './transport';
@@ -96,10 +97,12 @@ export class KafkaTransport implements Transport {
     return new Promise<void>((resolve, reject) => {
       const send = (reply: WireReply) => this.producer!.send({
         topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
-        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: { 'content-type': 'application/json', 'x-correlation-id': command.correlationId } }],
+        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
+          'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
+        } }],
       }).then(() => undefined);
       receive({
-        command,
+        command, trace: traceHeadersOf(message.headers),
         settle: (reply) => send(reply).then(resolve, (e) => { reject(e); throw e; }),
         drop: async () => resolve(),
         heartbeat: send,

@@ -1,6 +1,7 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
+import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import type { Delivery, Transport } from './transport';
@@ -80,11 +81,11 @@ export class RabbitMqTransport implements Transport {
     }
     const send = (reply: WireReply) => new Promise<void>((resolve, reject) => {
       channel.publish(this.exchange, this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, Buffer.from(JSON.stringify(reply)), {
-        persistent: true, contentType: 'application/json', headers: { 'x-correlation-id': command.correlationId },
+        persistent: true, contentType: 'application/json', headers: { 'x-correlation-id': command.correlationId, ...currentTraceHeaders() },
       }, (error) => (error ? reject(error) : resolve()));
     });
     receive({
-      command,
+      command, trace: traceHeadersOf(message.properties.headers),
       settle: async (reply) => {
         try {
           await send(reply);

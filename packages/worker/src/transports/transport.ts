@@ -1,9 +1,12 @@
 import type { Slots } from '../slots';
+import type { TraceHeaders } from '../tracing';
 import type { WireCommand, WireReply } from '../wire';
 
 /** One command handed to the worker; the transport acknowledges it only through `settle` or `drop`. */
 export interface Delivery {
   command: WireCommand;
+  /** The trace context the command came with (empty when Baton traces nothing). */
+  trace?: TraceHeaders;
   /** Sends the reply; resolves once Baton or the broker confirmed it, and only then acknowledges. */
   settle(reply: WireReply): Promise<void>;
   /** Acknowledges without a reply (an expired command). */

@@ -1,0 +1,42 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ATTR } from './span-attributes';
+import { SpanKind, tracing } from './tracing';
+
+type Request = IncomingMessage & { id?: unknown; route?: { path?: unknown }; baseUrl?: string };
+
+/**
+ * Express middleware: a SERVER span per request, continuing the caller's `traceparent`, active
+ * for the handler and everything it starts (the run, its first dispatches). The request stream is
+ * bound to the span too: body parsers read it in callbacks that would otherwise lose the context.
+ * Named `METHOD route` once the router has matched (the route template, never the raw path).
+ */
+export function httpRequestSpan(req: Request, res: ServerResponse, next: () => void): void {
+  const method = req.method ?? 'GET';
+  const span = tracing.start(method, {
+    kind: SpanKind.SERVER, parent: tracing.extract(req.headers),
+    attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: (req.url ?? '').split('?')[0],
+      ...(typeof req.id === 'string' ? { [ATTR.correlationId]: req.id } : {}) },
+  });
+  const ctx = tracing.contextOf(span);
+  tracing.bind(ctx, req);
+  if (!span.isRecording()) {
+    tracing.within(ctx, next);
+    return;
+  }
+  // 'close', not 'finish': it also comes when the client went away before the answer.
+  res.once('close', () => {
+    const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : undefined;
+    if (route) {
+      span.updateName(`${method} ${route}`);
+      span.setAttribute(ATTR_HTTP_ROUTE, route);
+    }
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  tracing.within(ctx, next);
+}

@@ -1,0 +1,100 @@
+import {
+  context, propagation, ROOT_CONTEXT, trace, SpanKind, SpanStatusCode,
+  type Attributes, type Context, type Link, type Span, type SpanContext, type TimeInput,
+} from '@opentelemetry/api';
+
+export { SpanKind };
+export type { Span, SpanContext };
+
+export interface SpanOptions {
+  kind?: SpanKind;
+  attributes?: Attributes;
+  links?: Link[];
+  /** The parent instead of the active context (a message's, extracted from its headers). */
+  parent?: Context;
+  startTime?: TimeInput;
+}
+
+const TRACER = 'baton';
+
+/*
+ * Baton's only way to make spans. It goes through the OpenTelemetry API's global tracer, which is
+ * a no-op until main.ts registers the SDK (OTEL_EXPORTER_OTLP_ENDPOINT set): then every call here
+ * records. Without the SDK, `span` costs one no-op span object and `inject` adds no header.
+ */
+export const tracing = {
+  /**
+   * Runs `fn` in a new span, active for everything it awaits (logs, child spans, injected
+   * headers). A throw marks the span as an error and is rethrown.
+   */
+  async span<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+    const parent = options.parent ?? context.active();
+    return trace.getTracer(TRACER).startActiveSpan(name, options, parent, async (span) => {
+      try {
+        return await fn(span);
+      } catch (e) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  },
+
+  /** Starts a span the caller ends (one that outlives a callback, like an HTTP request's). */
+  start(name: string, options: SpanOptions = {}): Span {
+    return trace.getTracer(TRACER).startSpan(name, options, options.parent ?? context.active());
+  },
+
+  /** A span that already happened: recorded in one go, from `startTime` to now. */
+  record(name: string, options: SpanOptions & { startTime: TimeInput }): SpanContext {
+    const span = trace.getTracer(TRACER).startSpan(name, options, options.parent ?? context.active());
+    const spanContext = span.spanContext();
+    span.end();
+    return spanContext;
+  },
+
+  /** `headers` plus W3C `traceparent`/`tracestate` of the active span (none without tracing). */
+  inject(headers: Record<string, string>, from: Context = context.active()): Record<string, string> {
+    const carrier = { ...headers };
+    propagation.inject(from, carrier);
+    return carrier;
+  },
+
+  /**
+   * The trace context a message or request carries, to continue it. Read against the root
+   * context: a message without one starts a trace of its own rather than joining whatever span
+   * happens to be active where it is delivered (the in-process broker delivers in the publisher's).
+   */
+  extract(headers: Record<string, unknown>): Context {
+    return propagation.extract(ROOT_CONTEXT, headers, {
+      keys: (carrier) => Object.keys(carrier),
+      get: (carrier, key) => {
+        const value = carrier[key];
+        return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+      },
+    });
+  },
+
+  /** The active context with `span` as its span. */
+  contextOf(span: Span): Context {
+    return trace.setSpan(context.active(), span);
+  },
+
+  /** Makes `emitter`'s listeners run in `ctx`, whoever emits. */
+  bind<E extends NodeJS.EventEmitter>(ctx: Context, emitter: E): E {
+    return context.bind(ctx, emitter);
+  },
+
+  /** Runs `fn` with `ctx` active. */
+  within<T>(ctx: Context, fn: () => T): T {
+    return context.with(ctx, fn);
+  },
+
+  /** The active span's context, when there is a recording one. */
+  activeSpanContext(): SpanContext | undefined {
+    const span = trace.getActiveSpan();
+    return span?.isRecording() ? span.spanContext() : undefined;
+  },
+};
