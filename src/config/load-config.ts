@@ -17,7 +17,7 @@ function describe(errors: ValidationError[]): string[] {
 const OPTIONAL_SETTINGS = [
   'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
   'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
-  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD',
+  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SIGNING_SECRETS',
 ];
 
 /** A listener that anyone on the network can reach must have a way to tell callers apart. */
@@ -28,6 +28,9 @@ function exposureProblem(config: AppConfig): string | undefined {
   }
   if (config.authEnabled && !config.ADMIN_API_KEY && !config.jwtConfigured) {
     return 'AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
+  }
+  if (config.MESSAGE_SIGNING === 'required' && !config.SIGNING_SECRETS && !config.jwtConfigured) {
+    return 'MESSAGE_SIGNING=required needs a way to verify messages: set SIGNING_SECRETS or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
   }
   if (config.ALLOWED_WORKER_TOPIC_PATTERN !== undefined) {
     try {
