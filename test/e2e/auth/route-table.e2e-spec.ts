@@ -57,7 +57,7 @@ describe('route table: every route declares its access, and the guard enforces i
     routes = controllerRoutes(t);
     keys.admin = admin;
     for (const role of ROLES.filter((r) => r !== 'admin')) keys[role] = await issueKey(t, admin, role, role === 'service' ? SERVICE : undefined);
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   const call = (route: Route, headers: Record<string, string> = {}) =>
@@ -112,6 +112,14 @@ describe('route table: every route declares its access, and the guard enforces i
     const audit = await t.http.get('/api/admin/security-audit?event=DENIED').set(bearer(admin)).expect(200);
     expect(audit.body.items.some((row: { code: string; target: string }) =>
       row.code === 'SERVICE_NAME_MISMATCH' && row.target === 'GET /api/workers/someone-else/commands')).toBe(true);
+  });
+
+  it('lets a service key read its own templates and runs: the read routes declare role service', () => {
+    const reads = ['GET /api/orchestration/runs', 'GET /api/orchestration/runs/:flowId',
+      'GET /api/orchestration/templates', 'GET /api/orchestration/templates/:orchName'];
+    const declared = routes.filter((r) => reads.includes(`${r.method} ${r.path}`));
+    expect(declared.map((r) => [`${r.method} ${r.path}`, (r.access as Role[]).includes('service')]).sort())
+      .toEqual(reads.map((r) => [r, true]).sort());
   });
 
   it('serves the API docs without credentials', async () => {
