@@ -12,6 +12,7 @@ import { correlate } from './common/logging/correlation';
 import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
+import { documentRegistrationBody } from './registry/registration-openapi';
 import { AppConfig } from './config/app-config';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -48,6 +49,7 @@ export function configureApp(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
     .build())));
+  documentRegistrationBody(document, YAML_TYPES);
   express.use(methodGuard(document));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -123,7 +123,11 @@ describe('route table: every route declares its access, and the guard enforces i
   });
 
   it('serves the API docs without credentials', async () => {
-    await t.http.get('/v3/api-docs').expect(200);
+    const doc = await t.http.get('/v3/api-docs').expect(200);
     await t.http.get('/swagger-ui.html').expect(200);
+    // The registration body: the validator's JSON Schema for JSON, text for YAML.
+    const content = doc.body.paths['/api/orchestration/register'].post.requestBody.content;
+    expect(content['application/json'].schema.oneOf.map((s: { title: string }) => s.title)).toEqual(['initiator document', 'worker document']);
+    expect(content['text/yaml'].schema).toMatchObject({ type: 'string' });
   });
 });
