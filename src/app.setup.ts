@@ -9,6 +9,7 @@ import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
+import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
@@ -49,7 +50,7 @@ export function configureApp(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
     .build())));
-  documentRegistrationBody(document, YAML_TYPES);
+  documentRegistrationBody(documentClosedBodies(document), YAML_TYPES);
   express.use(methodGuard(document));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
