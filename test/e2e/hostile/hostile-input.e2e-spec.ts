@@ -38,6 +38,12 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
   });
 
+  it("takes only such dates as an API key's expiry too", async () => {
+    const key = (expiresAt: unknown) => t.http.post('/api/admin/api-keys').send({ name: 'expiring', role: 'viewer', expiresAt });
+    for (const expiresAt of ['-271821-04-20', 0.5, '2026-02-31', 'soon']) expectBadRequest(await key(expiresAt), /^expiresAt/);
+    expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
+  });
+
   it('refuses NUL in a query value, a path segment and a document, naming where', async () => {
     expectBadRequest(await t.http.get('/api/orchestration/runs?orchName=a%00b'), 'query.orchName');
     expectBadRequest(await t.http.get('/api/orchestration/templates/a%00b'), 'path');
