@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { emptyBodyIsNoBody } from './common/http/empty-body';
 import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
 import { documentClosedBodies } from './common/openapi/closed-bodies';
@@ -38,6 +39,7 @@ export function configureApp(app: INestApplication): void {
   express.use(json({ limit, strict: false, type: ['application/json', 'application/*+json'], verify: keepRaw }));
   express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
   express.use(raw({ limit, type: () => true }));
+  express.use(emptyBodyIsNoBody);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -84,6 +84,13 @@ describe('the registration document schema in the API document', () => {
     expect(schemaValid(doc)).toBe(false);
   });
 
+  it('summarizes only the HTTP block in the served document, keeping it an object that names the connection and path', () => {
+    const served = new Ajv({ strict: false }).compile(toDraft7(registrationDocumentJsonSchema({ summarizeHttp: true })) as Schema);
+    for (const [, doc] of VALID) expect(served(doc)).toBe(true);
+    expect(JSON.stringify(registrationDocumentJsonSchema({ summarizeHttp: true }))).not.toContain('"timeoutMs":{');
+    expect(served(initiatorDoc({}, [step({ handler: { type: 'http', path: '/x' } })]))).toBe(false);
+  });
+
   it('is generated from the validator: a bound changed there shows up here', () => {
     const text = JSON.stringify(registrationDocumentJsonSchema());
     expect(text).toContain('"maximum":604800');

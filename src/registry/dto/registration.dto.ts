@@ -18,7 +18,7 @@ export class RegistrationResultDto {
 /** For JSON; YAML bodies are documented as text (see registration-openapi.ts). */
 export const REGISTRATION_BODY_SCHEMA = {
   description: 'An initiator or worker registration document, as JSON or YAML',
-  schema: registrationDocumentJsonSchema(),
+  schema: registrationDocumentJsonSchema({ summarizeHttp: true }),
   examples: {
     initiator: { value: { orchName: 'tenantCreation', as: 'initiator', type: 'sequential', steps: [
       { seq: 1, name: 'createRealm', objectType: 'String' }, { seq: 2, name: 'createClient', objectType: 'String' }] } },

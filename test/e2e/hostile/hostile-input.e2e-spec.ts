@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { initiatorYaml, workerJson } from '../../helpers/documents';
 import { startTestApp, TestApp } from '../../helpers/test-app';
@@ -36,6 +37,11 @@ describe('hostile input over HTTP (embedded default)', () => {
       expectBadRequest(await t.http.get(`/api/orchestration/runs?to=${encodeURIComponent(to)}`), /^to/);
     }
     expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
+  });
+
+  it('takes a bodiless POST sent with Content-Length: 0 and no media type as no body', async () => {
+    const res = await t.http.post(`/api/orchestration/runs/${randomUUID()}/pause`).set('Content-Length', '0');
+    expect([res.status, res.body.code]).toEqual([404, 'RUN_NOT_FOUND']);
   });
 
   it("takes only such dates as an API key's expiry too", async () => {
