@@ -7,11 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { emptyBodyIsNoBody } from './common/http/empty-body';
 import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
+import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
+import { documentRegistrationBody } from './registry/registration-openapi';
 import { AppConfig } from './config/app-config';
 import { httpRequestSpan } from './tracing/http-request-span';
 
@@ -38,6 +41,7 @@ export function configureApp(app: INestApplication): void {
   express.use(json({ limit, strict: false, type: ['application/json', 'application/*+json'], verify: keepRaw }));
   express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
   express.use(raw({ limit, type: () => true }));
+  express.use(emptyBodyIsNoBody);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
@@ -50,6 +54,7 @@ export function configureApp(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (bk_…) or a JWT of the identity provider' }, BEARER)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
     .build())));
+  documentRegistrationBody(documentClosedBodies(document), YAML_TYPES);
   express.use(methodGuard(document));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

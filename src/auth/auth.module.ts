@@ -9,6 +9,7 @@ import { SecurityAuditRepository } from './audit/security-audit.repository';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthController } from './auth.controller';
 import { JwtVerifier } from './jwt/jwt-verifier';
+import { MessageAuthenticator } from './message-signing/message-authenticator';
 import { PrincipalResolver } from './principal-resolver';
 
 /** Identity and access: credentials → principals, the global role guard, keys and the security audit. */
@@ -16,10 +17,10 @@ import { PrincipalResolver } from './principal-resolver';
 @Module({
   controllers: [AuthController, AdminController],
   providers: [
-    ApiKeyRepository, ApiKeyService, JwtVerifier, PrincipalResolver, AuthFailureLimiter, SecurityAuditRepository,
+    ApiKeyRepository, ApiKeyService, JwtVerifier, PrincipalResolver, AuthFailureLimiter, SecurityAuditRepository, MessageAuthenticator,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [PrincipalResolver, SecurityAuditRepository, ApiKeyService],
+  exports: [PrincipalResolver, SecurityAuditRepository, ApiKeyService, MessageAuthenticator],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(private readonly config: AppConfig) {}

@@ -2,9 +2,9 @@ import type { Role } from './role';
 
 /** Who is calling, as proven by an API key or a verified JWT (or the loopback-only `anonymous`). */
 export interface Principal {
-  /** The key's public prefix, or the token's subject: safe to log and audit. */
+  /** The key's public prefix, the token's subject, or `hmac:<service>`: safe to log and audit. */
   id: string;
-  kind: 'api-key' | 'jwt' | 'anonymous';
+  kind: 'api-key' | 'jwt' | 'anonymous' | 'message-signature';
   roles: Role[];
   /** The proven service name of a `service` principal. */
   service?: string;

@@ -3,11 +3,14 @@ import {
   IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf,
 } from 'class-validator';
 import { API_KEY_PATTERN } from '../auth/api-keys/api-key-format';
+import { SIGNING_SECRETS_PATTERN } from '../auth/message-signing/signing-secrets';
 import { LOG_FORMATS, type LogFormat } from '../common/logging/log-format';
 import { isLoopbackHost } from './loopback';
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const AUTH_MODES = ['on', 'off'] as const;
+export const MESSAGE_SIGNING_MODES = ['off', 'required'] as const;
+export type MessageSigningMode = (typeof MESSAGE_SIGNING_MODES)[number];
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** The sampler names of the OpenTelemetry SDK environment specification. */
@@ -269,6 +272,14 @@ export class AppConfig {
 
   @IsInt() @Min(1)
   AUTH_FAILURE_WINDOW_SECONDS: number = 60;
+
+  /** `required`: messages on the registration and execution-start topics must be signed (HMAC or JWT header). */
+  @IsIn(MESSAGE_SIGNING_MODES)
+  MESSAGE_SIGNING: MessageSigningMode = 'off';
+
+  /** Per-service HMAC secrets, `svc:secret,...`: kept only here, since verifying an HMAC needs the secret itself. */
+  @IsOptional() @Matches(SIGNING_SECRETS_PATTERN, { message: 'SIGNING_SECRETS must be a list of <service>:<secret of 32+ characters, no spaces, commas or colons>' })
+  SIGNING_SECRETS?: string;
 
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()

@@ -92,3 +92,27 @@ describe('loadConfig: tracing', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT');
   });
 });
+
+describe('loadConfig: message signing', () => {
+  const SECRET = 's'.repeat(40);
+
+  it('is off by default, and required needs a way to verify', () => {
+    expect(loadConfig({}).MESSAGE_SIGNING).toBe('off');
+    expect(() => loadConfig({ MESSAGE_SIGNING: 'required' })).toThrow(/MESSAGE_SIGNING=required needs a way to verify messages/);
+    expect(loadConfig({ MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `tenant-service:${SECRET}` }).MESSAGE_SIGNING).toBe('required');
+    expect(() => loadConfig({ MESSAGE_SIGNING: 'sometimes' })).toThrow(/MESSAGE_SIGNING/);
+  });
+
+  it('refuses malformed or short secrets without echoing them', () => {
+    for (const bad of ['tenant-service:short-secret', `no-colon${SECRET}`, `a:${SECRET},b:${SECRET} x`]) {
+      let message = '';
+      try {
+        loadConfig({ SIGNING_SECRETS: bad });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/SIGNING_SECRETS must be a list/);
+      expect(message).not.toContain(bad.slice(-12));
+    }
+  });
+});

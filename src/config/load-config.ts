@@ -18,7 +18,7 @@ const OPTIONAL_SETTINGS = [
   'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
   'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
   'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LOG_FORMAT', 'CONSOLE_OIDC_CLIENT_ID',
-  'CONSOLE_OIDC_RESOURCE', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_SAMPLER_ARG',
+  'CONSOLE_OIDC_RESOURCE', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_SAMPLER_ARG', 'SIGNING_SECRETS',
 ];
 
 function isHttpUrl(value: string | undefined): boolean {
@@ -40,6 +40,9 @@ function exposureProblem(config: AppConfig): string | undefined {
   }
   if (config.consoleOidcEnabled && !(config.jwtConfigured && isHttpUrl(config.AUTH_JWT_ISSUER))) {
     return 'CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER to be the identity provider\'s http(s) URL, and AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY';
+  }
+  if (config.MESSAGE_SIGNING === 'required' && !config.SIGNING_SECRETS && !config.jwtConfigured) {
+    return 'MESSAGE_SIGNING=required needs a way to verify messages: set SIGNING_SECRETS or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
   }
   if (config.ALLOWED_WORKER_TOPIC_PATTERN !== undefined) {
     try {

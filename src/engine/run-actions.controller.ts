@@ -5,20 +5,18 @@ import {
 import type { Request } from 'express';
 import { Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
-import { ErrorCode } from '../common/errors/error-code';
 import type { OperatorAction } from './core/operator-action';
-import { RunActionBodyDto, RunActionResponseDto, TerminateQueryDto } from './dto/run-action.dto';
+import { RunActionBodyDto, RunActionResponseDto, SkipActionBodyDto, StepActionBodyDto, TerminateQueryDto } from './dto/run-action.dto';
 import { RunExecutor } from './run-executor.service';
 
 /** The OpenAPI description of one action: what it does and the 409 codes it may answer. */
-function ActionDocs(summary: string, conflicts: string) {
+function ActionDocs(summary: string, conflicts: string, body: typeof RunActionBodyDto = RunActionBodyDto) {
   return applyDecorators(
     Roles('operator'),
     HttpCode(202),
     ApiOperation({ summary }),
-    ApiBody({ type: RunActionBodyDto, required: false }),
+    ApiBody({ type: body, required: false }),
     ApiAcceptedResponse({ type: RunActionResponseDto, description: 'Done, or nothing to do (changed: false)' }),
     ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_REQUEST, STEP_NAME_REQUIRED' }),
     ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND, STEP_NOT_FOUND' }),
@@ -58,15 +56,15 @@ export class RunActionsController {
 
   @Post('retry')
   @ActionDocs('Retry a failed step with a fresh attempt budget (PAUSED run, or RUNNING with other branches in flight)',
-    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED')
-  retry(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', StepActionBodyDto)
+  retry(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: StepActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'retry', body, req);
   }
 
   @Post('skip')
   @ActionDocs('Skip a failed step: recorded as SKIPPED, with an optional output later steps see; it has no undo',
-    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED')
-  skip(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', SkipActionBodyDto)
+  skip(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: SkipActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'skip', body, req);
   }
 
@@ -76,14 +74,7 @@ export class RunActionsController {
     return this.act(flowId, 'compensate', body, req);
   }
 
-  private async act(flowId: string, action: OperatorAction, body: RunActionBodyDto, req: Request, compensate?: boolean): Promise<RunActionResponseDto> {
-    if (body.output !== undefined && action !== 'skip') {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'output is only accepted by skip', [{ path: 'output', message: 'only accepted by skip' }]);
-    }
-    if (body.stepName !== undefined && action !== 'retry' && action !== 'skip') {
-      throw new AppError(ErrorCode.INVALID_REQUEST, `${action} concerns the whole run: it takes no stepName`,
-        [{ path: 'stepName', message: 'only accepted by retry and skip' }]);
-    }
+  private async act(flowId: string, action: OperatorAction, body: SkipActionBodyDto, req: Request, compensate?: boolean): Promise<RunActionResponseDto> {
     const { status, changed } = await this.executor.act(flowId, {
       action, stepName: body.stepName, output: body.output, reason: body.reason, compensate, actor: actorOf(req),
     });

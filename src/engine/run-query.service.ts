@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from 'typeorm';
+import { Between, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual, Raw } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
@@ -17,6 +17,14 @@ const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
   flowId: r.flowId, orchName: r.orchName, templateVersion: r.templateVersion, status: r.status, failedStep: r.failedStep,
   error: r.error, correlationId: r.correlationId, createdAt: r.createdAt, updatedAt: r.updatedAt, finishedAt: r.finishedAt,
 });
+
+/**
+ * The runs a `service` principal may see: those of templates its service owns (and named
+ * `orchName`, when the query names one). Another service's run is then simply not found.
+ */
+const ofTemplatesOwnedBy = (owner: string, orchName?: string) => Raw((column) =>
+  `${orchName !== undefined ? `${column} = :orchName AND ` : ''}${column} IN (SELECT orch_name FROM orchestration_template WHERE owner_service = :owner)`,
+{ owner, orchName });
 
 const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
 
@@ -35,12 +43,14 @@ function waitOf(s: StepRunEntity, job?: { status: string; external_status: strin
 export class RunQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly plans: TemplatePlans) {}
 
-  list(q: RunQueryDto): Promise<Page<RunSummaryDto>> {
-    return this.dataSource.transaction('REPEATABLE READ', (m) => this.listIn(m, q));
+  /** `ownerService`: only runs of that service's templates. */
+  list(q: RunQueryDto, ownerService?: string): Promise<Page<RunSummaryDto>> {
+    return this.dataSource.transaction('REPEATABLE READ', (m) => this.listIn(m, q, ownerService));
   }
 
-  async get(flowId: string): Promise<RunDetailDto> {
-    const detail = await this.dataSource.transaction('REPEATABLE READ', (m) => this.getIn(m, flowId));
+  /** `ownerService`: a run of another service's template is RUN_NOT_FOUND, exactly as a missing one. */
+  async get(flowId: string, ownerService?: string): Promise<RunDetailDto> {
+    const detail = await this.dataSource.transaction('REPEATABLE READ', (m) => this.getIn(m, flowId, ownerService));
     // Outside the transaction: the plan comes from another connection (PGlite has one) or the cache.
     const { plan } = await this.plans.get(detail.templateId, detail.templateVersion);
     const actions = allowedActions(plan, detail.status, detail.steps);
@@ -48,9 +58,10 @@ export class RunQueryService {
     return { ...rest, allowedActions: actions.filter((a) => a.allowed).map((a) => a.action), actions };
   }
 
-  private async listIn(m: EntityManager, q: RunQueryDto): Promise<Page<RunSummaryDto>> {
+  private async listIn(m: EntityManager, q: RunQueryDto, ownerService: string | undefined): Promise<Page<RunSummaryDto>> {
     const where: FindOptionsWhere<OrchestrationRunEntity> = {};
-    if (q.orchName) where.orchName = q.orchName;
+    if (ownerService !== undefined) where.orchName = ofTemplatesOwnedBy(ownerService, q.orchName || undefined);
+    else if (q.orchName) where.orchName = q.orchName;
     if (q.correlationId) where.correlationId = q.correlationId;
     if (q.idempotencyKey) where.idempotencyKey = q.idempotencyKey;
     if (q.status) where.status = q.status;
@@ -66,8 +77,9 @@ export class RunQueryService {
     return pageOf(items, total, q);
   }
 
-  private async getIn(m: EntityManager, flowId: string) {
-    const run = await m.getRepository(OrchestrationRunEntity).findOneBy({ flowId });
+  private async getIn(m: EntityManager, flowId: string, ownerService: string | undefined) {
+    const run = await m.getRepository(OrchestrationRunEntity)
+      .findOneBy({ flowId, ...(ownerService !== undefined ? { orchName: ofTemplatesOwnedBy(ownerService) } : {}) });
     if (!run) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
     // One after the other: a transaction's queries share its one connection.
     const steps = await m.getRepository(StepRunEntity).find({ where: { flowId }, order: { id: 'ASC' } });

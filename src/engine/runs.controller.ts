@@ -8,8 +8,7 @@ import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
 import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
-import { assertMayRead, ownServiceOnly } from '../auth/service-scope';
-import { TemplateRepository } from '../registry/template.repository';
+import { ownServiceOnly } from '../auth/service-scope';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
@@ -37,7 +36,6 @@ export class RunsController {
   constructor(
     private readonly executor: RunExecutor,
     private readonly queries: RunQueryService,
-    private readonly templates: TemplateRepository,
   ) {}
 
   @Post('execute/:orchName')
@@ -89,11 +87,11 @@ export class RunsController {
   }
 
   @Get('runs')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: 'List runs (filter by template, status, creation time; stuck=true lists unfinished runs and what they wait for)' })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'List runs (filter by template, status, creation time; stuck=true lists unfinished runs and what they wait for; a service key: runs of its own templates)' })
   @ApiOkResponse({ type: RunPageDto })
-  list(@Query() query: RunQueryDto): Promise<RunPageDto> {
-    return this.queries.list(query);
+  list(@Query() query: RunQueryDto, @CurrentPrincipal() principal: Principal): Promise<RunPageDto> {
+    return this.queries.list(query, ownServiceOnly(principal));
   }
 
   @Get('runs/:flowId')
@@ -102,11 +100,7 @@ export class RunsController {
   @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
-    const run = await this.queries.get(flowId);
-    if (ownServiceOnly(principal) !== undefined) {
-      assertMayRead(principal, (await this.templates.findByName(run.orchName))?.ownerService, `run ${flowId}`);
-    }
-    return run;
+  get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
+    return this.queries.get(flowId, ownServiceOnly(principal));
   }
 }

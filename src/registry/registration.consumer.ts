@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { isInfrastructureError } from '../common/errors/infrastructure-error';
+import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import { AppConfig } from '../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
@@ -11,7 +12,8 @@ const describeProblems = (e: AppError) =>
 
 /**
  * Registrations published on the registration topic (YAML or JSON). They take exactly the REST
- * path; a rejected document is audited there and dead-lettered here with the reason.
+ * path; a rejected document is audited there and dead-lettered here with the reason. With
+ * MESSAGE_SIGNING=required, an unproven sender is refused before the document is read.
  */
 @Injectable()
 export class RegistrationConsumer implements OnApplicationBootstrap {
@@ -19,6 +21,7 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
     private readonly consumer: MessageConsumer,
     private readonly registry: RegistryService,
     private readonly config: AppConfig,
+    private readonly authenticator: MessageAuthenticator,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
@@ -29,12 +32,16 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
   }
 
   private async handle(message: IncomingMessage): Promise<void> {
+    // A signed message binds the service exactly as a service key does over HTTP.
+    const principal = await this.authenticator.authenticate(message, ['service']);
     try {
       await this.registry.register({
         body: message.body.toString('utf8'),
         contentType: message.headers['content-type'],
         serviceName: message.headers['x-service-name'],
         source: 'topic',
+        principal,
+        target: `topic ${message.topic}`,
       });
     } catch (e) {
       // Redelivering a rejected document cannot make it valid: dead-letter it at once.

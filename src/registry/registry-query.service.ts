@@ -34,8 +34,10 @@ export class RegistryQueryService {
     return pageOf(rows.map(summaryOf), total, query);
   }
 
-  async template(orchName: string): Promise<TemplateDetailDto> {
-    const t = await this.dataSource.getRepository(OrchestrationTemplateEntity).findOneBy({ orchName });
+  /** `ownerService`: another service's template is TEMPLATE_NOT_FOUND, exactly as a missing one. */
+  async template(orchName: string, ownerService?: string): Promise<TemplateDetailDto> {
+    const t = await this.dataSource.getRepository(OrchestrationTemplateEntity)
+      .findOneBy({ orchName, ...(ownerService !== undefined ? { ownerService } : {}) });
     if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${orchName}`);
     const [versions, steps, workers] = await Promise.all([
       this.dataSource.getRepository(TemplateVersionEntity).find({ where: { templateId: t.id }, order: { version: 'DESC' } }),

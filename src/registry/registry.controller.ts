@@ -6,7 +6,7 @@ import {
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
-import { assertMayRead, ownServiceOnly } from '../auth/service-scope';
+import { ownServiceOnly } from '../auth/service-scope';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
@@ -69,10 +69,8 @@ export class RegistryController {
   @ApiOperation({ summary: 'One template with all its versions and its registered workers (a service key: its own only)' })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async template(@Param('orchName', ParseNamePipe) orchName: string, @CurrentPrincipal() principal: Principal): Promise<TemplateDetailDto> {
-    const template = await this.queries.template(orchName);
-    assertMayRead(principal, template.ownerService, `template ${orchName}`);
-    return template;
+  template(@Param('orchName', ParseNamePipe) orchName: string, @CurrentPrincipal() principal: Principal): Promise<TemplateDetailDto> {
+    return this.queries.template(orchName, ownServiceOnly(principal));
   }
 
   @Get('workers')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { authOn, bearer, issueKey, newAdminKey } from '../helpers/auth';
 import { initiatorYaml, workerJson } from '../helpers/documents';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -97,10 +98,24 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const run = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key['tenant-service'])).send({ b: 2 }).expect(202);
       await t.http.get(`/api/orchestration/runs/${run.body.flowId}`).set(bearer(key['tenant-service'])).expect(200);
       await t.http.get('/api/orchestration/templates/tenantCreation').set(bearer(key['tenant-service'])).expect(200);
-      expect((await t.http.get(`/api/orchestration/runs/${run.body.flowId}`).set(bearer(key.attacker)).expect(403)).body.code).toBe('FORBIDDEN');
-      await t.http.get('/api/orchestration/templates/tenantCreation').set(bearer(key.attacker)).expect(403);
+      const listedRuns = await t.http.get('/api/orchestration/runs').query({ pageSize: 500 }).set(bearer(key['tenant-service'])).expect(200);
+      expect(listedRuns.body.items.map((r: { flowId: string }) => r.flowId)).toContain(run.body.flowId);
+      expect(new Set(listedRuns.body.items.map((r: { orchName: string }) => r.orchName))).toEqual(new Set(['tenantCreation']));
+      // Another service's run and template are not found, exactly as ones that do not exist: a 403 would confirm them.
+      const hidden = await t.http.get(`/api/orchestration/runs/${run.body.flowId}`).set(bearer(key.attacker)).expect(404);
+      const missing = await t.http.get(`/api/orchestration/runs/${randomUUID()}`).set(bearer(key.attacker)).expect(404);
+      expect([hidden.body.code, hidden.body.message.replace(run.body.flowId, 'ID')])
+        .toEqual([missing.body.code, missing.body.message.replace(/[0-9a-f-]{36}/, 'ID')]);
+      const hiddenTemplate = await t.http.get('/api/orchestration/templates/tenantCreation').set(bearer(key.attacker)).expect(404);
+      expect(hiddenTemplate.body).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', message: 'No template named tenantCreation' });
       const listed = await t.http.get('/api/orchestration/templates').set(bearer(key.attacker)).expect(200);
       expect(listed.body.items).toEqual([]);
+      for (const query of [{}, { orchName: 'tenantCreation' }]) {
+        const runs = await t.http.get('/api/orchestration/runs').query(query).set(bearer(key.attacker)).expect(200);
+        expect([query, runs.body.total, runs.body.items]).toEqual([query, 0, []]);
+      }
+      const viewerRuns = await t.http.get('/api/orchestration/runs').query({ orchName: 'tenantCreation' }).set(bearer(key.viewer)).expect(200);
+      expect(viewerRuns.body.total).toBeGreaterThanOrEqual(2);
       const all = await t.http.get('/api/orchestration/templates').set(bearer(key.viewer)).expect(200);
       expect(all.body.items.map((i: { orchName: string }) => i.orchName)).toEqual(['payment', 'tenantCreation']);
     });

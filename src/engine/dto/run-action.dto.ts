@@ -8,16 +8,24 @@ import { IsBoundedJson, MAX_OUTPUT_BYTES } from './bounded-json';
 
 export const MAX_REASON_LENGTH = 1000;
 
+/*
+ * One body per kind of action, so the API document says exactly what each takes: unknown fields are
+ * refused (400 naming them) by the global ValidationPipe, a stepName on a whole-run action included.
+ */
 export class RunActionBodyDto {
-  @ApiPropertyOptional({ description: 'retry, skip: the step (may be left out when exactly one step failed)', maxLength: MAX_NAME_LENGTH })
-  @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
-
-  @ApiPropertyOptional({ description: `skip only: the output later steps see for the skipped step (JSON, at most ${MAX_OUTPUT_BYTES} bytes)` })
-  @IsOptional() @IsBoundedJson() output?: unknown;
-
   @ApiPropertyOptional({ description: "Why: recorded on the run's timeline with who asked", maxLength: MAX_REASON_LENGTH })
   @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/^[^\0]*$/, { message: 'reason must not contain NUL characters' })
   reason?: string;
+}
+
+export class StepActionBodyDto extends RunActionBodyDto {
+  @ApiPropertyOptional({ description: 'The step (may be left out when exactly one step failed)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source })
+  @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
+}
+
+export class SkipActionBodyDto extends StepActionBodyDto {
+  @ApiPropertyOptional({ description: `The output later steps see for the skipped step (JSON, at most ${MAX_OUTPUT_BYTES} bytes)` })
+  @IsOptional() @IsBoundedJson() output?: unknown;
 }
 
 export class TerminateQueryDto {

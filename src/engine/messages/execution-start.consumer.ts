@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAX_DEADLINE_SECONDS } from '../../registry/document/registration-document.schema';
 import { AppError } from '../../common/errors/app-error';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
+import { MessageAuthenticator } from '../../auth/message-signing/message-authenticator';
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
@@ -26,10 +27,15 @@ const startSchema = z.object({
   deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
 
-/** Runs started over the execution topic take the same path as REST. */
+/** Runs started over the execution topic take the same path as REST (signed, with MESSAGE_SIGNING=required). */
 @Injectable()
 export class ExecutionStartConsumer implements OnApplicationBootstrap {
-  constructor(private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig) {}
+  constructor(
+    private readonly consumer: MessageConsumer,
+    private readonly executor: RunExecutor,
+    private readonly config: AppConfig,
+    private readonly authenticator: MessageAuthenticator,
+  ) {}
 
   onApplicationBootstrap(): Promise<void> {
     return this.consumer.subscribe({
@@ -39,6 +45,8 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
   }
 
   private async handle(message: IncomingMessage): Promise<void> {
+    // The same roles as POST /execute; an unproven sender is refused before the body is read.
+    await this.authenticator.authenticate(message, ['service', 'operator']);
     const start = parseMessage(startSchema, message.body);
     const binary = typeof start.payload === 'string';
     try {

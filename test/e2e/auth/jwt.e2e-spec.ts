@@ -1,30 +1,8 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPrivateKey, createSign, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { newAdminKey } from '../../helpers/auth';
+import { AUDIENCE, b64, ISSUER, rsaKey, signJwt as sign, SigningKey } from '../../helpers/jwt';
 import { startTestApp, TestApp } from '../../helpers/test-app';
-
-const ISSUER = 'https://idp.example/realms/baton';
-const AUDIENCE = 'baton';
-
-interface SigningKey { kid: string; privateKey: KeyObject; jwk: Record<string, unknown> }
-
-function rsaKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomUUID();
-  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
-}
-
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** Signs by hand with node:crypto, so the test does not share the verifier's library. */
-function sign(key: SigningKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header })}.${b64({
-    iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 300, ...claims,
-  })}`;
-  return `${body}.${createSign('RSA-SHA256').update(body).sign(createPrivateKey(key.privateKey.export({ format: 'pem', type: 'pkcs8' })), 'base64url')}`;
-}
 
 describe('JWT bearer tokens against a JWKS served on loopback', () => {
   let jwks: Server;

@@ -57,7 +57,7 @@ describe('route table: every route declares its access, and the guard enforces i
     routes = controllerRoutes(t);
     keys.admin = admin;
     for (const role of ROLES.filter((r) => r !== 'admin')) keys[role] = await issueKey(t, admin, role, role === 'service' ? SERVICE : undefined);
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   const call = (route: Route, headers: Record<string, string> = {}) =>
@@ -114,8 +114,20 @@ describe('route table: every route declares its access, and the guard enforces i
       row.code === 'SERVICE_NAME_MISMATCH' && row.target === 'GET /api/workers/someone-else/commands')).toBe(true);
   });
 
+  it('lets a service key read its own templates and runs: the read routes declare role service', () => {
+    const reads = ['GET /api/orchestration/runs', 'GET /api/orchestration/runs/:flowId',
+      'GET /api/orchestration/templates', 'GET /api/orchestration/templates/:orchName'];
+    const declared = routes.filter((r) => reads.includes(`${r.method} ${r.path}`));
+    expect(declared.map((r) => [`${r.method} ${r.path}`, (r.access as Role[]).includes('service')]).sort())
+      .toEqual(reads.map((r) => [r, true]).sort());
+  });
+
   it('serves the API docs without credentials', async () => {
-    await t.http.get('/v3/api-docs').expect(200);
+    const doc = await t.http.get('/v3/api-docs').expect(200);
     await t.http.get('/swagger-ui.html').expect(200);
+    // The registration body: the validator's JSON Schema for JSON, text for YAML.
+    const content = doc.body.paths['/api/orchestration/register'].post.requestBody.content;
+    expect(content['application/json'].schema.oneOf.map((s: { title: string }) => s.title)).toEqual(['initiator document', 'worker document']);
+    expect(content['text/yaml'].schema).toMatchObject({ type: 'string' });
   });
 });

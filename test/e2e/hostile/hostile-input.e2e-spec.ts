@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { initiatorYaml, workerJson } from '../../helpers/documents';
 import { startTestApp, TestApp } from '../../helpers/test-app';
@@ -36,6 +37,17 @@ describe('hostile input over HTTP (embedded default)', () => {
       expectBadRequest(await t.http.get(`/api/orchestration/runs?to=${encodeURIComponent(to)}`), /^to/);
     }
     expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
+  });
+
+  it('takes a bodiless POST sent with Content-Length: 0 and no media type as no body', async () => {
+    const res = await t.http.post(`/api/orchestration/runs/${randomUUID()}/pause`).set('Content-Length', '0');
+    expect([res.status, res.body.code]).toEqual([404, 'RUN_NOT_FOUND']);
+  });
+
+  it("takes only such dates as an API key's expiry too", async () => {
+    const key = (expiresAt: unknown) => t.http.post('/api/admin/api-keys').send({ name: 'expiring', role: 'viewer', expiresAt });
+    for (const expiresAt of ['-271821-04-20', 0.5, '2026-02-31', 'soon']) expectBadRequest(await key(expiresAt), /^expiresAt/);
+    expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
   });
 
   it('refuses NUL in a query value, a path segment and a document, naming where', async () => {

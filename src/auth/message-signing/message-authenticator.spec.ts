@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../config/load-config';
+import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
+import type { SecurityAuditEntry, SecurityAuditRepository } from '../audit/security-audit.repository';
+import type { JwtVerifier } from '../jwt/jwt-verifier';
+import type { Principal } from '../principal';
+import { MessageAuthenticator } from './message-authenticator';
+import { signatureOf } from './message-signature';
+
+const SECRET = 'tenant-secret-'.repeat(3);
+const GOOD_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
+const OPERATOR_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcCJ9.c2ln';
+
+/** The identity provider is external: this verifier knows two tokens and refuses the rest. */
+const jwt = {
+  enabled: true,
+  verify: (token: string): Promise<Principal | undefined> => Promise.resolve(
+    token === GOOD_JWT ? { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' }
+      : token === OPERATOR_JWT ? { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] } : undefined),
+} as unknown as JwtVerifier;
+
+function setup(signing: 'off' | 'required', failAudit?: Error) {
+  const rows: SecurityAuditEntry[] = [];
+  const audit = { record: (e: SecurityAuditEntry) => (failAudit ? Promise.reject(failAudit) : (rows.push(e), Promise.resolve())) };
+  const config = loadConfig({ MESSAGE_SIGNING: signing, SIGNING_SECRETS: `tenant-service:${SECRET}` });
+  return { rows, auth: new MessageAuthenticator(config, jwt, audit as unknown as SecurityAuditRepository) };
+}
+
+const body = Buffer.from('{"orchName":"tenantCreation","payload":{}}');
+const message = (headers: Record<string, string>, content = body): IncomingMessage =>
+  ({ id: 'm1', topic: 'orchestrator.execution.start', headers, body: content, deliveryAttempt: 1 });
+const signed = { 'x-baton-service': 'tenant-service', 'x-baton-signature': signatureOf(SECRET, body) };
+
+describe('MessageAuthenticator', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('lets every message through, unproven, while signing is off', async () => {
+    const { auth, rows } = setup('off');
+    await expect(auth.authenticate(message({}), ['service'])).resolves.toBeUndefined();
+    expect(rows).toEqual([]);
+  });
+
+  it('proves the service of an HMAC-signed message', async () => {
+    const { auth, rows } = setup('required');
+    await expect(auth.authenticate(message(signed), ['service'])).resolves
+      .toEqual({ id: 'hmac:tenant-service', kind: 'message-signature', roles: ['service'], service: 'tenant-service' });
+    expect(rows).toEqual([]);
+  });
+
+  it('proves the sender of a message with a JWT, verified as over HTTP', async () => {
+    const { auth } = setup('required');
+    await expect(auth.authenticate(message({ Authorization: `Bearer ${GOOD_JWT}` }), ['service'])).resolves
+      .toMatchObject({ id: 'jwt:x', service: 'realm-service' });
+  });
+
+  it.each([
+    ['unsigned', {}, 'MESSAGE_UNSIGNED', undefined],
+    ['signed over another body', { ...signed, 'x-baton-signature': signatureOf(SECRET, Buffer.from('{}')) }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['signed with the wrong secret', { ...signed, 'x-baton-signature': signatureOf('x'.repeat(40), body) }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['claiming a service without a secret', { ...signed, 'x-baton-service': 'attacker' }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:attacker'],
+    ['with a bad token', { authorization: `Bearer ${GOOD_JWT}x` }, 'MESSAGE_SIGNATURE_INVALID', undefined],
+    ['with an API key instead of a JWT', { authorization: `Bearer bk_abcd_${'k'.repeat(43)}` }, 'MESSAGE_SIGNATURE_INVALID', undefined],
+    ['with a token lacking the role', { authorization: `Bearer ${OPERATOR_JWT}` }, 'FORBIDDEN', undefined],
+  ])('dead-letters and audits a message %s', async (_name, headers, code, claimedId) => {
+    const { auth, rows } = setup('required');
+    const refusal = auth.authenticate(message(headers), ['service']);
+    await expect(refusal).rejects.toThrow(PoisonMessageError);
+    await expect(refusal).rejects.toThrow(new RegExp(`^${code}: `));
+    expect(rows).toEqual([expect.objectContaining({ event: 'MESSAGE_REJECTED', code, target: 'topic orchestrator.execution.start' })]);
+    if (claimedId) expect(rows[0].claimedId).toBe(claimedId);
+    expect(JSON.stringify(rows)).not.toContain(SECRET);
+  });
+
+  it('lets a failed audit write escape as itself, so the message waits instead of being dead-lettered unaudited', async () => {
+    const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const { auth } = setup('required', outage);
+    await expect(auth.authenticate(message({}), ['service'])).rejects.toBe(outage);
+  });
+});

@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ErrorCode } from '../../common/errors/error-code';
+import { AppConfig } from '../../config/app-config';
+import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
+import { decideAccess } from '../access-decision';
+import { SecurityAuditRepository } from '../audit/security-audit.repository';
+import { credentialOf } from '../credentials';
+import { JwtVerifier } from '../jwt/jwt-verifier';
+import type { Principal } from '../principal';
+import type { Role } from '../role';
+import { checkSignature, headerOf, MESSAGE_AUTHORIZATION_HEADER, SIGNATURE_HEADER, SIGNING_SERVICE_HEADER } from './message-signature';
+import { parseSigningSecrets } from './signing-secrets';
+
+interface Refusal { code: ErrorCode; reason: string; principal?: Principal; claimedId?: string }
+type Verdict = { principal: Principal } | Refusal;
+
+/**
+ * With MESSAGE_SIGNING=required, proves who sent a message on the registration or execution-start
+ * topic: an HMAC-SHA256 signature with the service's secret, or a JWT verified exactly as over HTTP.
+ * A refused message is written to the security audit and dead-lettered with its reason; it is
+ * never redelivered, since no retry can sign it. Only a failing audit write (the database is
+ * down) escapes as itself, so the message waits for the database instead of being lost unaudited.
+ */
+@Injectable()
+export class MessageAuthenticator {
+  private readonly logger = new Logger(MessageAuthenticator.name);
+  private readonly secrets: ReadonlyMap<string, Buffer>;
+
+  constructor(private readonly config: AppConfig, private readonly jwt: JwtVerifier, private readonly audit: SecurityAuditRepository) {
+    this.secrets = parseSigningSecrets(config.SIGNING_SECRETS);
+  }
+
+  /** The message's proven sender, who must hold one of `roles`; undefined while signing is off. */
+  async authenticate(message: IncomingMessage, roles: Role[]): Promise<Principal | undefined> {
+    if (this.config.MESSAGE_SIGNING === 'off') return undefined;
+    const verdict = await this.verify(message);
+    if ('code' in verdict) return this.refuse(message, verdict);
+    if (decideAccess(roles, verdict.principal) !== 'allow') {
+      return this.refuse(message, { code: ErrorCode.FORBIDDEN, principal: verdict.principal,
+        reason: `${verdict.principal.id} has none of the roles ${roles.join(', ')}` });
+    }
+    return verdict.principal;
+  }
+
+  private async verify(message: IncomingMessage): Promise<Verdict> {
+    const signature = headerOf(message.headers, SIGNATURE_HEADER);
+    if (signature !== undefined) {
+      const service = headerOf(message.headers, SIGNING_SERVICE_HEADER);
+      const check = checkSignature(service, signature, message.body, this.secrets);
+      return check.ok
+        ? { principal: { id: `hmac:${check.service}`, kind: 'message-signature', roles: ['service'], service: check.service } }
+        : { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason, claimedId: service && `hmac:${service}` };
+    }
+    const authorization = headerOf(message.headers, MESSAGE_AUTHORIZATION_HEADER);
+    if (authorization === undefined) {
+      return { code: ErrorCode.MESSAGE_UNSIGNED, reason: `MESSAGE_SIGNING=required: sign with ${SIGNATURE_HEADER} or send an ${MESSAGE_AUTHORIZATION_HEADER}: Bearer <JWT> header` };
+    }
+    // Parsed and bounded as over HTTP; only a JWT counts here, since an API key would sit in the broker's log for good.
+    const credential = credentialOf({ authorization });
+    const token = credential.kind === 'given' && JwtVerifier.looksLikeJwt(credential.value) ? credential.value : undefined;
+    const principal = token === undefined ? undefined : await this.jwt.verify(token);
+    return principal
+      ? { principal }
+      : { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: this.jwt.enabled ? 'the bearer token is not a valid JWT for Baton' : 'no JWT verifier is configured' };
+  }
+
+  private async refuse(message: IncomingMessage, refusal: Refusal): Promise<never> {
+    const target = `topic ${message.topic}`;
+    this.logger.warn({ topic: message.topic, messageId: message.id, code: refusal.code, reason: refusal.reason }, 'message refused');
+    await this.audit.record({ event: 'MESSAGE_REJECTED', principal: refusal.principal, claimedId: refusal.claimedId,
+      target, code: refusal.code, reason: refusal.reason });
+    throw new PoisonMessageError(`${refusal.code}: ${refusal.reason}`);
+  }
+}

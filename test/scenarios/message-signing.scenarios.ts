@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { signatureOf } from '../../src/auth/message-signing/message-signature';
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { authOn, bearer, newAdminKey } from '../helpers/auth';
+import { initiatorYaml, workerJson } from '../helpers/documents';
+import { expectEventually } from '../helpers/expect-eventually';
+import { AUDIENCE, ISSUER, rsaKey, signJwt } from '../helpers/jwt';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+interface DeadLetter { topic: string; reason: string; body: string }
+interface AuditRow { event: string; principalId: string | null; service: string | null; code: string; reason: string; target: string }
+
+/**
+ * MESSAGE_SIGNING=required on the registration and execution-start topics: a message signed with
+ * the service's HMAC secret or carrying a valid JWT is applied under the proven service; an
+ * unsigned or badly signed one is dead-lettered with its reason and written to the security audit.
+ * Shared by the embedded e2e suite and the RabbitMQ and Kafka suites.
+ */
+export function messageSigningScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`message signing (${setting})`, () => {
+    const admin = newAdminKey();
+    const secret = randomBytes(32).toString('hex');
+    const idp = rsaKey();
+    const dead: DeadLetter[] = [];
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp(authOn(admin, {
+        ...await env(), MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `tenant-service:${secret}`,
+        AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
+      }));
+      for (const topic of [t.config.TOPIC_REGISTRATION, t.config.TOPIC_EXECUTION_START]) {
+        await t.get(MessageConsumer).subscribe({ topic: `${topic}.DLQ`, group: `${t.config.CONSUMER_GROUP}-observer`, handler: async (m) => {
+          dead.push({ topic, reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
+        } });
+      }
+    }, 120_000);
+    afterAll(() => t?.close());
+
+    const publish = (topic: string, body: string, headers: Record<string, string> = {}) =>
+      t.get(MessagePublisher).publish([{ topic, body: Buffer.from(body), headers }]);
+    const hmac = (body: string, service = 'tenant-service', key = secret) =>
+      ({ 'x-baton-service': service, 'x-baton-signature': signatureOf(key, Buffer.from(body)) });
+    const register = (body: string, headers: Record<string, string>) =>
+      publish(t.config.TOPIC_REGISTRATION, body, { 'content-type': 'application/yaml', ...headers });
+    const template = (orchName: string) => t.http.get(`/api/orchestration/templates/${orchName}`).set(bearer(admin));
+    const securityAudit = async (event: string) =>
+      (await t.http.get('/api/admin/security-audit').query({ event, pageSize: 200 }).set(bearer(admin)).expect(200)).body.items as AuditRow[];
+    const deadFor = (marker: string) => dead.filter((d) => d.body.includes(marker));
+
+    it('applies a registration signed with the service secret, owned by the signing service', async () => {
+      const doc = initiatorYaml('signedFlow', 'sequential', ['one']);
+      await register(doc, hmac(doc));
+      await expectEventually(async () => expect((await template('signedFlow').expect(200)).body.ownerService).toBe('tenant-service'));
+    });
+
+    it('dead-letters and audits an unsigned registration, and a signed one whose body was changed', async () => {
+      const unsigned = initiatorYaml('unsignedFlow', 'sequential', ['one']);
+      const tampered = initiatorYaml('tamperedFlow', 'sequential', ['one']);
+      await register(unsigned, { 'x-service-name': 'tenant-service' });
+      await register(tampered, hmac(tampered.replace('tamperedFlow', 'otherFlow')));
+      await expectEventually(async () => {
+        expect(deadFor('unsignedFlow')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_UNSIGNED: /) })]);
+        expect(deadFor('tamperedFlow')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: .*does not match/) })]);
+      });
+      const rows = await securityAudit('MESSAGE_REJECTED');
+      expect(rows).toEqual(expect.arrayContaining([
+        expect.objectContaining({ code: 'MESSAGE_UNSIGNED', target: `topic ${t.config.TOPIC_REGISTRATION}` }),
+        expect.objectContaining({ code: 'MESSAGE_SIGNATURE_INVALID', principalId: 'hmac:tenant-service' }),
+      ]));
+      await template('unsignedFlow').expect(404);
+      await template('tamperedFlow').expect(404);
+      expect(JSON.stringify(rows)).not.toContain(secret);
+    });
+
+    it('refuses a signed registration that claims another service, as over HTTP', async () => {
+      const doc = `service: realm-service\n${initiatorYaml('claimedFlow', 'sequential', ['one'])}`;
+      await register(doc, hmac(doc));
+      await expectEventually(() => expect(deadFor('claimedFlow')).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/^SERVICE_NAME_MISMATCH: .*hmac:tenant-service proves service tenant-service, not realm-service/) }),
+      ]));
+      expect(await securityAudit('DENIED')).toContainEqual(expect.objectContaining({
+        principalId: 'hmac:tenant-service', code: 'SERVICE_NAME_MISMATCH', target: `topic ${t.config.TOPIC_REGISTRATION}`,
+      }));
+      await template('claimedFlow').expect(404);
+    });
+
+    it('applies a registration carrying a JWT, bound to the service in the token', async () => {
+      const token = signJwt(idp, { azp: 'realm-service', roles: ['service'] });
+      await publish(t.config.TOPIC_REGISTRATION, JSON.stringify(workerJson('signedFlow', ['one'])),
+        { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+      await expectEventually(async () => expect((await template('signedFlow').expect(200)).body).toMatchObject({
+        status: 'READY', workers: [expect.objectContaining({ serviceName: 'realm-service', stepName: 'one' })],
+      }));
+    });
+
+    it('starts a run from a signed start message, and dead-letters unsigned, expired-token and badly signed ones', async () => {
+      const start = (marker: string) => JSON.stringify({ orchName: 'signedFlow', payload: { marker }, idempotencyKey: marker });
+      const expired = signJwt(idp, { azp: 'tenant-service', roles: ['service'], exp: Math.floor(Date.now() / 1000) - 120 });
+      await publish(t.config.TOPIC_EXECUTION_START, start('signed-start'), hmac(start('signed-start')));
+      await publish(t.config.TOPIC_EXECUTION_START, start('unsigned-start'));
+      await publish(t.config.TOPIC_EXECUTION_START, start('expired-start'), { authorization: `Bearer ${expired}` });
+      await publish(t.config.TOPIC_EXECUTION_START, start('wrong-key-start'), hmac(start('wrong-key-start'), 'tenant-service', 'f'.repeat(64)));
+      await expectEventually(async () => {
+        expect(deadFor('unsigned-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_UNSIGNED/) })]);
+        expect(deadFor('expired-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: the bearer token/) })]);
+        expect(deadFor('wrong-key-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID/) })]);
+        const runs = await t.http.get('/api/orchestration/runs').query({ orchName: 'signedFlow', pageSize: 50 }).set(bearer(admin)).expect(200);
+        expect(runs.body.total).toBe(1);
+      });
+      const rows = (await securityAudit('MESSAGE_REJECTED')).filter((r) => r.target === `topic ${t.config.TOPIC_EXECUTION_START}`);
+      expect(rows.map((r) => r.code).sort()).toEqual(['MESSAGE_SIGNATURE_INVALID', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_UNSIGNED']);
+      expect(JSON.stringify(rows)).not.toContain(expired);
+    });
+  });
+}
