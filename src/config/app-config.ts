@@ -63,7 +63,7 @@ export class AppConfig {
   DATA_DIR: string = './data';
 
   /** PostgreSQL's shared_buffers for the embedded database: PGlite keeps all of it resident. */
-  @Matches(/^\d{1,7}(kB|MB|GB)$/, { message: 'EMBEDDED_SHARED_BUFFERS must be a size such as 8MB (kB, MB or GB)' })
+  @Matches(/^[1-9]\d{0,6}(kB|MB|GB)$/, { message: 'EMBEDDED_SHARED_BUFFERS must be a size such as 8MB (kB, MB or GB)' })
   EMBEDDED_SHARED_BUFFERS: string = '8MB';
 
   @IsInt() @Min(1) @Max(200)

@@ -116,3 +116,14 @@ describe('loadConfig: message signing', () => {
     }
   });
 });
+
+describe('loadConfig: start-up settings', () => {
+  it('reads LOG_FORMAT and EMBEDDED_SHARED_BUFFERS, and refuses values PGlite or pino could not use', () => {
+    expect(loadConfig({})).toMatchObject({ LOG_FORMAT: undefined, EMBEDDED_SHARED_BUFFERS: '8MB' });
+    expect(loadConfig({ LOG_FORMAT: 'pretty', EMBEDDED_SHARED_BUFFERS: '64MB' })).toMatchObject({ LOG_FORMAT: 'pretty', EMBEDDED_SHARED_BUFFERS: '64MB' });
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    for (const size of ['0MB', '16 MB', '16mb', '16', '-1MB']) {
+      expect(() => loadConfig({ EMBEDDED_SHARED_BUFFERS: size })).toThrow('EMBEDDED_SHARED_BUFFERS must be a size such as 8MB');
+    }
+  });
+});

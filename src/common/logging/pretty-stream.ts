@@ -8,5 +8,5 @@ import type { DestinationStream } from 'pino';
 export function prettyStream(): DestinationStream {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pretty = require('pino-pretty') as typeof import('pino-pretty');
-  return pretty.build({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '[{context}] {msg}' });
+  return pretty.build({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '[{context}] {msg}' });
 }

@@ -15,7 +15,7 @@ describe('hostile input over HTTP (embedded default)', () => {
       .send(initiatorYaml('hostile')).expect(201);
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'wrk').send(workerJson('hostile', ['createRealm', 'createClient']))
       .expect(201);
-  });
+  }, 120_000); // a fresh data directory's initdb: 10-40 s on a loaded machine, like the other suites allow
   afterAll(() => t.close());
 
   const expectBadRequest = (res: { status: number; body: { problems?: Array<{ path: string }> } }, path: string | RegExp) => {
