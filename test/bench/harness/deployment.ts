@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Child } from './child';
+import { echoFlowsEnv, echoFlowsOf } from './echo';
 import { EngineClient, StepSpec } from './engine-client';
 import { EngineProcess } from './engine-process';
 import { MEMORY_HOST_MAIN } from './paths';
@@ -109,13 +110,13 @@ export class Deployment {
     };
     const memory = options.driver === 'memory';
     const engine = new EngineProcess({
-      env: memory ? { ...env, ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
+      env: memory ? { ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)), ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
       port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined, nodeArgs: options.engineNodeArgs,
     });
     let workerProcess: WorkerProcess | undefined;
     const channel = memory ? new WorkerChannel(() => engine.child.process) : undefined;
     const d = new Deployment(options, db, env, engine, new EngineClient(engine.baseUrl),
-      channel ?? (workerProcess = new WorkerProcess(env, service, track)).channel);
+      channel ?? (workerProcess = new WorkerProcess({ ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)) }, service, track)).channel);
     d.workerProcess = workerProcess;
     try {
       // The worker subscribes first: on RabbitMQ a command published before its queue exists is dropped.
