@@ -9,10 +9,11 @@ import { DagTemplates1796152192688 } from './1796152192688-DagTemplates';
 import { RunQueryIndexes1796152406302 } from './1796152406302-RunQueryIndexes';
 import { WorkerInstance1796153376666 } from './1796153376666-WorkerInstance';
 import { RunDeadlines1796154795633 } from './1796154795633-RunDeadlines';
+import { StepHeartbeatSeconds1796163792384 } from './1796163792384-StepHeartbeatSeconds';
 
 // Every migration, in order. TypeORM runs the ones the database has not seen yet.
 export const MIGRATIONS: Function[] = [
   Initial1795399014525, JobExecution1795400011057, Identity1796150952351, AuditDocumentHash1796151020016,
   OperatorActions1796151022638, StepHeartbeat1796151078875, OutboxLeaseOwner1796151433392, DagTemplates1796152192688,
-  RunQueryIndexes1796152406302, WorkerInstance1796153376666, RunDeadlines1796154795633,
+  RunQueryIndexes1796152406302, WorkerInstance1796153376666, RunDeadlines1796154795633, StepHeartbeatSeconds1796163792384,
 ];

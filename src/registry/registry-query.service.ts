@@ -48,8 +48,8 @@ export class RegistryQueryService {
         const own = steps.filter((s) => s.version === v.version);
         return {
           version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
-          steps: own.map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
-            ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
+          steps: own.map(({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
+            ({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
           graph: templateGraph(v.type, own),
         };
       }),

@@ -36,6 +36,10 @@ export const REGISTRATION_BODY_SCHEMA = {
             name: { type: 'string' },
             objectType: { type: 'string' },
             timeoutSeconds: { type: 'integer' },
+            heartbeatSeconds: {
+              type: 'integer', minimum: 1,
+              description: 'Worker steps: an attempt times out when no heartbeat came for this long (at most timeoutSeconds)',
+            },
             retry: {
               type: 'object',
               properties: {

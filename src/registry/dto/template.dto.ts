@@ -24,6 +24,8 @@ export class StepDto {
   @ApiProperty() name!: string;
   @ApiProperty() objectType!: string;
   @ApiProperty({ nullable: true, type: Number }) timeoutSeconds!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Worker steps: an attempt with no heartbeat for this long times out' })
+  heartbeatSeconds!: number | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) retry!: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
