@@ -197,8 +197,14 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       const presence = (await t.http.get(`/api/workers/${service}/instances`).expect(200)).body;
       expect(presence.instances).toEqual([expect.objectContaining({ sdkVersion: expect.any(String), host: expect.any(String) })]);
       expect(presence.steps).toEqual([expect.objectContaining({ orchName, stepName: 'live', liveInstances: 1 })]);
+      const liveOf = async () => (await t.http.get(`/api/orchestration/templates/${orchName}`)).body.workers[0];
+      expect(await liveOf()).toMatchObject({
+        serviceName: service, stepName: 'live', liveInstances: 1, lastSeenAt: expect.any(String),
+        instances: [{ instanceId: presence.instances[0].instanceId, host: expect.any(String), sdkVersion: expect.any(String) }],
+      });
       await first.stop();
       await expectEventually(async () => expect(await status()).toBe('PENDING'), { timeoutMs: 10_000 });
+      expect(await liveOf()).toMatchObject({ liveInstances: 0, lastSeenAt: null, instances: [] });
       // New runs park rather than time out while nobody is there...
       const { flowId } = (await execute(t, orchName).expect(202)).body;
       expect((await t.http.get(`/api/orchestration/runs/${flowId}`)).body.status).toBe('WAITING_FOR_WORKERS');
