@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createWorker, type RegistrationDocument, type Worker, type WireCommand } from '@baton/worker';
+import { createWorker, MemoryResultStore, type RegistrationDocument, type ResultStore, type Worker, type WireCommand } from '@baton/worker';
 import { loadConfig } from '../config/load-config';
 import { MemoryDriver } from '../messaging/drivers/memory/memory.driver';
 import { deadLetterTopicOf } from '../messaging/message';
@@ -45,9 +45,9 @@ describe('MessagingTransport (the SDK over Baton messaging ports)', () => {
     await driver.close();
   });
 
-  async function start(publisher: MessagePublisher = driver): Promise<void> {
+  async function start(publisher: MessagePublisher = driver, store?: ResultStore): Promise<void> {
     worker = createWorker({
-      service: names.service, handleSignals: false, logger: silent,
+      service: names.service, handleSignals: false, logger: silent, store,
       transport: new MessagingTransport(driver, publisher, names),
       control: { register: async (d) => void registered.push(d), reportPresence: async () => undefined, leave: async () => undefined },
     }).step<{ amount: number }>('order', 'charge', { objectType: 'Order', do: (cmd) => ({ charged: cmd.payload.amount, run: ++runs }) });
@@ -81,6 +81,18 @@ describe('MessagingTransport (the SDK over Baton messaging ports)', () => {
     await until(() => replies.length === 1);
     expect(runs).toBe(1);
     expect(refusals).toBe(-1);
+  });
+
+  it('a result store that fails before any reply gives the command back, so it comes again', async () => {
+    const store = new MemoryResultStore();
+    const get = store.get.bind(store);
+    let failures = 1;
+    store.get = (key) => (failures-- > 0 ? Promise.reject(new Error('store unreachable')) : get(key));
+    await start(driver, store);
+    await send(command());
+    await until(() => replies.length === 1);
+    expect(runs).toBe(1);
+    expect(failures).toBe(-1);
   });
 
   it('dead-letters a message that is not a command instead of redelivering it', async () => {

@@ -62,6 +62,8 @@ export class MessagingTransport implements Transport {
       },
       drop: async () => resolve(),
       heartbeat: (reply) => this.send(reply, command),
+      // Throwing from the port's handler is how a message is redelivered.
+      abandon: async () => reject(new Error('handling failed before a reply: delivered again')),
     }));
   }
 
