@@ -15,6 +15,7 @@ COPY migrations migrations
 COPY test/bench test/bench
 COPY test/helpers test/helpers
 COPY test/fakes test/fakes
+COPY packages/worker packages/worker
 COPY ui ui
 RUN npm run build && npm prune --omit=dev
 
@@ -25,6 +26,9 @@ ENV NODE_ENV=production DATA_DIR=/data DEFINITIONS_DIR=/app/definitions HOST=0.0
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/ui/dist ui/dist
+# The demo worker runs on the worker SDK: node_modules/@baton/worker links here.
+COPY --from=build /app/packages/worker/package.json packages/worker/
+COPY --from=build /app/packages/worker/dist packages/worker/dist
 COPY package.json ./
 COPY definitions definitions
 EXPOSE 3000

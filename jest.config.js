@@ -8,7 +8,7 @@ const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtension
 module.exports = {
   testTimeout: 30_000,
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', rootDir: '.', moduleNameMapper, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'worker-sdk', rootDir: 'packages/worker', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', moduleNameMapper, testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],

@@ -5,7 +5,6 @@ import { HttpCallStepDispatcher } from '../handlers/http-call/http-call-step.dis
 import { OoStepDispatcher } from '../handlers/oo/oo-step.dispatcher';
 import { RegistryModule } from '../registry/registry.module';
 import { CurrentTemplates } from './current-templates';
-import { DemoWorker } from './demo/demo-worker.service';
 import { StepDispatcher } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
 import { StepResultSink } from './dispatch/step-result';
@@ -33,7 +32,7 @@ import { WorkerDirectory } from './worker-directory';
   providers: [
     RunExecutor, RunTransitions, RunRepository, RunStateCache, RunStatusListeners, CurrentTemplates, RunQueryService, RunStatsService,
     TemplatePlans, WorkerDirectory,
-    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, DemoWorker, StepHeartbeats,
+    WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, StepHeartbeats,
     { provide: StepResultSink, useExisting: RunExecutor },
     {
       provide: StepDispatchers,

@@ -5,6 +5,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { HandlerSpec, StepTemplateEntity } from '../registry/entities/step-template.entity';
+import { attemptWindowSeconds } from './core/attempt-window';
 import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
 import { ActionRequest, decideOperatorAction } from './core/operator-action';
@@ -152,7 +153,8 @@ export class RunTransitions {
     const handler = d.action === 'DO' ? step.handler : undoHandlerOf(step);
     // A built-in handler enforces its own launch and poll limits and reports failure itself; a
     // healer re-dispatch would launch a second job while the first still runs.
-    const timeoutSeconds = handler.type === 'worker' ? step.timeoutSeconds ?? this.config.STEP_TIMEOUT_SECONDS : BUILT_IN_DEADLINE_SECONDS;
+    const timeoutSeconds = handler.type === 'worker'
+      ? attemptWindowSeconds(step.timeoutSeconds ?? this.config.STEP_TIMEOUT_SECONDS, step.heartbeatSeconds) : BUILT_IN_DEADLINE_SECONDS;
     const command: StepCommand = {
       flowId: run.flowId, orchName: run.orchName, stepName: step.name, action: d.action, attempt: d.attempt,
       commandId: randomUUID(), objectType: step.objectType, ...payload, outputs, correlationId: run.correlationId,

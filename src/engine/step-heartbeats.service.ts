@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { attemptWindowSeconds } from './core/attempt-window';
 import { heartbeatDeadline } from './core/heartbeat-deadline';
 
 export interface Heartbeat {
@@ -17,11 +18,12 @@ interface InFlightAttempt {
   id: string;
   deadline_at: Date;
   timeout_seconds: number | null;
+  heartbeat_seconds: number | null;
 }
 
 /**
  * HEARTBEAT replies: the attempt in flight gets its deadline moved forward by the step's timeout
- * and its last heartbeat recorded. The run itself does not change (no version bump), so this
+ * (or its heartbeatSeconds, when shorter) and its last heartbeat recorded. The run itself does not change (no version bump), so this
  * never races a transition; a heartbeat for an attempt that is no longer in flight changes nothing.
  */
 @Injectable()
@@ -37,7 +39,8 @@ export class StepHeartbeats {
       return false;
     }
     const now = new Date();
-    const deadline = heartbeatDeadline(now, attempt.deadline_at, attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS);
+    const window = attemptWindowSeconds(attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS, attempt.heartbeat_seconds);
+    const deadline = heartbeatDeadline(now, attempt.deadline_at, window);
     await this.dataSource.query(
       `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = $3 WHERE id = $1 AND status = 'DISPATCHED'`,
       [attempt.id, deadline, now]);
@@ -47,7 +50,7 @@ export class StepHeartbeats {
 
   private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {
     return this.dataSource.query(
-      `SELECT sr.id, sr.deadline_at, st.timeout_seconds
+      `SELECT sr.id, sr.deadline_at, st.timeout_seconds, st.heartbeat_seconds
          FROM orchestration_step_run sr
          JOIN orchestration_run r ON r.flow_id = sr.flow_id
          LEFT JOIN orchestration_step_template st

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
@@ -10,6 +11,7 @@ import type { RegistrationAuditEntity } from './entities/registration-audit.enti
 import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
+import { liveWorker, type PresentInstance } from './live-workers';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { templateGraph } from './template-graph';
 
@@ -24,7 +26,11 @@ export const workerOf = ({ id, orchName, stepName, serviceName, objectType, topi
 /** Read side of the registry for the REST API. */
 @Injectable()
 export class RegistryQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly audit: RegistrationAuditRepository) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: RegistrationAuditRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   /** `ownerService`: only that service's templates. */
   async templates(query: TemplateQueryDto, ownerService?: string): Promise<Page<TemplateSummaryDto>> {
@@ -39,10 +45,11 @@ export class RegistryQueryService {
     const t = await this.dataSource.getRepository(OrchestrationTemplateEntity)
       .findOneBy({ orchName, ...(ownerService !== undefined ? { ownerService } : {}) });
     if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${orchName}`);
-    const [versions, steps, workers] = await Promise.all([
+    const [versions, steps, workers, live] = await Promise.all([
       this.dataSource.getRepository(TemplateVersionEntity).find({ where: { templateId: t.id }, order: { version: 'DESC' } }),
       this.dataSource.getRepository(StepTemplateEntity).find({ where: { templateId: t.id }, order: { seq: 'ASC', name: 'ASC' } }),
       this.dataSource.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC' } }),
+      this.liveInstancesFor(orchName),
     ]);
     return {
       ...summaryOf(t),
@@ -50,13 +57,22 @@ export class RegistryQueryService {
         const own = steps.filter((s) => s.version === v.version);
         return {
           version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
-          steps: own.map(({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
-            ({ seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
+          steps: own.map(({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
+            ({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
           graph: templateGraph(v.type, own),
         };
       }),
-      workers: workers.map(workerOf),
+      workers: workers.map((w) => ({ ...workerOf(w), ...liveWorker(w, live) })),
     };
+  }
+
+  private liveInstancesFor(orchName: string): Promise<PresentInstance[]> {
+    return this.dataSource.query(
+      `SELECT instance_id AS "instanceId", service_name AS "serviceName", host, sdk_version AS "sdkVersion",
+              last_seen_at AS "lastSeenAt", steps
+         FROM worker_instance
+        WHERE last_seen_at > now() - make_interval(secs => $1) AND steps @> $2::jsonb`,
+      [this.config.WORKER_PRESENCE_TTL_SECONDS, JSON.stringify([{ orchName }])]);
   }
 
   async workers(query: WorkerQueryDto): Promise<Page<WorkerDto>> {

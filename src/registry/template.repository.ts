@@ -49,7 +49,7 @@ export class TemplateRepository {
     const steps = m.getRepository(StepTemplateEntity);
     await steps.save(doc.steps.map((s) => steps.create({
       templateId: template.id, version, seq: s.seq, name: s.name, objectType: s.objectType,
-      timeoutSeconds: s.timeoutSeconds, retry: s.retry, handler: s.handler, undo: s.undo, onFailure: s.onFailure ?? 'compensate',
+      timeoutSeconds: s.timeoutSeconds, heartbeatSeconds: s.heartbeatSeconds ?? null, retry: s.retry, handler: s.handler, undo: s.undo, onFailure: s.onFailure ?? 'compensate',
       allowedWorkers: s.workers ?? null, dependsOn: s.dependsOn ?? null,
     })));
     Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });

@@ -8,13 +8,14 @@ import { MessagingDriver } from '../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../src/messaging/messaging-driver.factory';
 import { Metrics } from '../../src/metrics/metrics';
 import { MetricsModule } from '../../src/metrics/metrics.module';
-import { EchoWorker } from './harness/echo';
+import { echoFlowsFromEnv, EchoWorker } from './harness/echo';
 import type { WorkerRequest, WorkerResponse } from './harness/worker-protocol';
 
 /*
  * The echo worker as a process of its own: `node dist/test/bench/echo-worker.js`, configured by the
  * engine's own variables (MESSAGING_DRIVER, RABBITMQ_URL / KAFKA_BROKERS, COMMAND_TOPIC_PREFIX,
- * TOPIC_REPLY) plus ECHO_SERVICE (its service name and consumer group), ECHO_TRACK=true (record every
+ * TOPIC_REPLY) plus ECHO_SERVICE (its service name and consumer group), ECHO_FLOWS (the steps it
+ * serves, see echoFlowsEnv), ECHO_TRACK=true (record every
  * delivery) and ECHO_REPORT_FILE (written on SIGTERM). A parent that forked it asks for its counts
  * over IPC (worker-protocol.ts).
  *
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   await driver.connect();
   const worker = new EchoWorker(driver, driver, {
     service, commandTopic: `${config.COMMAND_TOPIC_PREFIX}${service}`, replyTopic: config.TOPIC_REPLY,
-    track: process.env.ECHO_TRACK === 'true',
+    flows: echoFlowsFromEnv(), track: process.env.ECHO_TRACK === 'true',
   });
   await worker.start();
 

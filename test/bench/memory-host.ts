@@ -5,7 +5,7 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
-import { EchoWorker } from './harness/echo';
+import { echoFlowsFromEnv, EchoWorker } from './harness/echo';
 import { HOST_STATUS_GROUP, isTerminal, type HostMessage } from './harness/host-protocol';
 import type { WorkerRequest } from './harness/worker-protocol';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const service = process.env.ECHO_SERVICE ?? 'echo-worker';
   const worker = new EchoWorker(consumer, app.get(MessagePublisher), {
     service, commandTopic: `${config.COMMAND_TOPIC_PREFIX}${service}`, replyTopic: config.TOPIC_REPLY,
-    track: process.env.ECHO_TRACK === 'true',
+    flows: echoFlowsFromEnv(), track: process.env.ECHO_TRACK === 'true',
   });
   await worker.start();
   await consumer.subscribe({

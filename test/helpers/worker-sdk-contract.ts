@@ -159,6 +159,34 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       expect(run.steps[0].status).toBe('TIMED_OUT');
     }, 30_000);
 
+    it('times out a step with heartbeatSeconds when its heartbeats stop, though its timeout is far', async () => {
+      const { orchName, service } = await template([{
+        seq: 1, name: 'watched', objectType: 'String', timeoutSeconds: 600, heartbeatSeconds: 2, retry: { maxAttempts: 1 },
+      }]);
+      const w = worker(service);
+      w.step(orchName, 'watched', {
+        objectType: 'String',
+        do: async (cmd) => {
+          for (let i = 0; i < 3; i++) {
+            await sleep(800);
+            await cmd.heartbeat();
+          }
+          await sleep(8_000); // silent: the worker hangs
+          return { done: true };
+        },
+      });
+      await w.start();
+      const { flowId } = (await execute(t, orchName).expect(202)).body;
+      const run = await waitForRun(t, flowId, 'FAILED', 20_000);
+      const [attempt] = run.steps;
+      expect(attempt.status).toBe('TIMED_OUT');
+      expect(attempt.lastHeartbeatAt).not.toBeNull();
+      // The heartbeats kept it past its first 2 s; silence ended it long before its 600 s timeout.
+      const lived = new Date(attempt.completedAt!).getTime() - new Date(attempt.dispatchedAt).getTime();
+      expect(lived).toBeGreaterThan(2_000);
+      expect(lived).toBeLessThan(15_000);
+    }, 30_000);
+
     it('with READINESS=live, makes the template PENDING when its last live worker stops, and READY when one starts', async () => {
       const { orchName, service } = await template([{ seq: 1, name: 'live', objectType: 'String' }]);
       const status = async () => (await t.http.get(`/api/orchestration/templates/${orchName}`)).body.status;
@@ -169,8 +197,14 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       const presence = (await t.http.get(`/api/workers/${service}/instances`).expect(200)).body;
       expect(presence.instances).toEqual([expect.objectContaining({ sdkVersion: expect.any(String), host: expect.any(String) })]);
       expect(presence.steps).toEqual([expect.objectContaining({ orchName, stepName: 'live', liveInstances: 1 })]);
+      const liveOf = async () => (await t.http.get(`/api/orchestration/templates/${orchName}`)).body.workers[0];
+      expect(await liveOf()).toMatchObject({
+        serviceName: service, stepName: 'live', liveInstances: 1, lastSeenAt: expect.any(String),
+        instances: [{ instanceId: presence.instances[0].instanceId, host: expect.any(String), sdkVersion: expect.any(String) }],
+      });
       await first.stop();
       await expectEventually(async () => expect(await status()).toBe('PENDING'), { timeoutMs: 10_000 });
+      expect(await liveOf()).toMatchObject({ liveInstances: 0, lastSeenAt: null, instances: [] });
       // New runs park rather than time out while nobody is there...
       const { flowId } = (await execute(t, orchName).expect(202)).body;
       expect((await t.http.get(`/api/orchestration/runs/${flowId}`)).body.status).toBe('WAITING_FOR_WORKERS');

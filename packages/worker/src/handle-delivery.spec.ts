@@ -18,6 +18,7 @@ class FakeDelivery implements Delivery {
   readonly replies: WireReply[] = [];
   readonly heartbeats: WireReply[] = [];
   dropped = false;
+  abandoned = 0;
   failSettle?: Error;
   constructor(readonly command: WireCommand) {}
   async settle(reply: WireReply) {
@@ -26,6 +27,7 @@ class FakeDelivery implements Delivery {
   }
   async drop() { this.dropped = true; }
   async heartbeat(reply: WireReply) { this.heartbeats.push(reply); }
+  async abandon() { this.abandoned++; }
 }
 
 const logged: string[] = [];
@@ -107,6 +109,16 @@ describe('handleDelivery', () => {
     d.failSettle = new BatonHttpError(404, '{}', 'POST reply');
     await handleDelivery(d, deps(() => 1));
     expect(logged).toContain('info command already settled by another copy');
+    expect(d.abandoned).toBe(0);
+  });
+
+  it('gives the command back when the result store fails before any reply', async () => {
+    const d = new FakeDelivery(command());
+    const store = new MemoryResultStore();
+    store.get = () => Promise.reject(new Error('store unreachable'));
+    await handleDelivery(d, deps(() => 1, store));
+    expect(d.replies).toEqual([]);
+    expect(d.abandoned).toBe(1);
   });
 
   it('gives the handler a decoded payload and a heartbeat that sends HEARTBEAT replies', async () => {

@@ -60,7 +60,10 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     // 404: another copy of this command was settled first (an expired lease's reply settles the
     // newer lease too), so there is nothing left to do.
     if (error instanceof BatonHttpError && error.status === 404) deps.logger.info(fields, 'command already settled by another copy');
-    else deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
+    else {
+      deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
+      await delivery.abandon?.();
+    }
   }
 }
 

@@ -9,3 +9,7 @@ export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
 export type { WorkerLogger } from './logger';
+export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';
+export type { Transport, Delivery } from './transports/transport';
+export type { Slots } from './slots';
+export { parseCommand, replyTo, type WireCommand, type WireReply, type ReplyStatus } from './wire';

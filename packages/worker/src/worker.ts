@@ -1,5 +1,6 @@
 import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
+import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
 import { stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
@@ -12,9 +13,12 @@ import type { WireCommand } from './wire';
 export interface WorkerOptions {
   /** The service name this worker registers and is addressed by. */
   service: string;
-  baton: BatonConnection;
-  /** `'http'` (the default: long-polls Baton itself), or a broker. */
-  transport?: TransportChoice;
+  /** Baton's REST API: needed unless both `control` and a {@link Transport} object are given. */
+  baton?: BatonConnection;
+  /** `'http'` (the default: long-polls Baton itself), a broker, or a {@link Transport} of your own. */
+  transport?: TransportChoice | Transport;
+  /** Registration and presence. Default: Baton's REST API at `baton.url`. */
+  control?: WorkerControl;
   /** Handlers running at once, at most. Default 8. */
   concurrency?: number;
   /** Where successful results are recorded by idempotency key. Default: in process. */
@@ -43,7 +47,8 @@ export class Worker {
   private readonly slots: Slots;
   private readonly store: ResultStore;
   private readonly logger: WorkerLogger;
-  private readonly client: BatonClient;
+  private readonly client?: BatonClient;
+  private readonly control: WorkerControl;
   private readonly inFlightKeys = new Map<string, Promise<void>>();
   private transport?: Transport;
   private presence?: Presence;
@@ -55,7 +60,10 @@ export class Worker {
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
-    this.client = new BatonClient(options.baton, options.service);
+    this.client = options.baton && new BatonClient(options.baton, options.service);
+    const control = options.control ?? (this.client && new HttpControl(this.client));
+    if (!control) throw new Error('Give baton: {url} (or a control of your own)');
+    this.control = control;
   }
 
   /** Declares the handler of one step of one template. Call before {@link start}. */
@@ -68,11 +76,11 @@ export class Worker {
   /** Registers every declared step with Baton, then consumes commands. */
   async start(): Promise<void> {
     if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
-    this.transport = createTransport(this.options.transport ?? 'http', this.client, this.logger);
+    this.transport = this.createTransport();
     await this.transport.prepare?.();
     // Alive before registered: with READINESS=live the registration can then make the template READY at once.
     const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
-    this.presence = new Presence(this.client, steps, this.logger, this.options.presenceMs ?? 5000);
+    this.presence = new Presence(this.control, this.options.service, steps, this.logger, this.options.presenceMs ?? 5000);
     await this.presence.start();
     await this.register();
     await this.transport.start((d) => this.receive(d), this.slots);
@@ -112,9 +120,15 @@ export class Worker {
       byTemplate.set(s.orchName, [...(byTemplate.get(s.orchName) ?? []), { name: s.name, objectType: s.def.objectType }]);
     }
     for (const [orchName, steps] of byTemplate) {
-      const document = { orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration };
-      await this.client.request('POST', '/api/orchestration/register', document);
+      await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
     }
+  }
+
+  private createTransport(): Transport {
+    const choice = this.options.transport ?? 'http';
+    if (typeof choice === 'object' && 'start' in choice) return choice;
+    if (!this.client) throw new Error('Give baton: {url}: the transport needs Baton\'s REST API');
+    return createTransport(choice, this.client, this.logger);
   }
 
   private receive(delivery: Delivery): void {

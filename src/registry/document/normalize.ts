@@ -47,6 +47,8 @@ export function normalizeStep(step: StepInput, templateWorkers?: string[], depth
     name: step.name,
     objectType: step.objectType,
     timeoutSeconds: step.timeoutSeconds ?? null,
+    // Only when given, so that templates without it keep their content hash.
+    ...(step.heartbeatSeconds ? { heartbeatSeconds: step.heartbeatSeconds } : {}),
     retry: step.retry ? normalizeRetry(step.retry) : null,
     handler,
     undo: normalizeUndo(step.undo, handler),

@@ -141,6 +141,7 @@ export const initiatorStepSchema = strict({
   name: identifier(),
   objectType: text(),
   timeoutSeconds: positiveInt(MAX_TIMEOUT_SECONDS).nullish(),
+  heartbeatSeconds: positiveInt(MAX_TIMEOUT_SECONDS).nullish(),
   retry: retrySchema.nullish(),
   handler: handlerSchema.optional(),
   undo: undoSchema.optional(),

@@ -10,6 +10,8 @@ export interface NormalizedStep {
   name: string;
   objectType: string;
   timeoutSeconds: number | null;
+  /** Worker steps: an attempt with no heartbeat for this long times out. Only when given (content hash). */
+  heartbeatSeconds?: number;
   /** Defaults filled when given: backoff exponential, initialDelaySeconds 1, maxDelaySeconds 60. */
   retry: RetryPolicy | null;
   /** `{type: 'worker'}` unless a built-in handler is named. */

@@ -1,4 +1,6 @@
-import { checkStepRules, HTTP_UNDO_MATCHES_HTTP_STEP, UNDO_TRUE_NEEDS_WORKER, WORKER_UNDO_NEEDS_WORKER } from './step-rules';
+import {
+  checkStepRules, HEARTBEAT_NEEDS_WORKER, HEARTBEAT_WITHIN_TIMEOUT, HTTP_UNDO_MATCHES_HTTP_STEP, UNDO_TRUE_NEEDS_WORKER, WORKER_UNDO_NEEDS_WORKER,
+} from './step-rules';
 
 describe('checkStepRules', () => {
   it('reports each repeat of a step name, trimmed, at the repeat', () => {
@@ -6,6 +8,20 @@ describe('checkStepRules', () => {
     expect(checkStepRules({ steps }, 'worker')).toEqual([
       { path: ['steps', 2, 'name'], message: 'duplicate step name "a" (also steps[0])' },
       { path: ['steps', 3, 'name'], message: 'duplicate step name "a" (also steps[0])' },
+    ]);
+  });
+
+  it('takes heartbeatSeconds on worker steps only, and no longer than their timeout', () => {
+    const steps = [
+      { name: 'a', timeoutSeconds: 60, heartbeatSeconds: 10 },
+      { name: 'b', heartbeatSeconds: 10 },
+      { name: 'c', timeoutSeconds: 5, heartbeatSeconds: 10 },
+      { name: 'd', timeoutSeconds: 10, heartbeatSeconds: 10 },
+      { name: 'e', handler: { type: 'awx', jobTemplateId: 1 }, heartbeatSeconds: 10 },
+    ];
+    expect(checkStepRules({ steps }, 'initiator')).toEqual([
+      { path: ['steps', 2, 'heartbeatSeconds'], message: HEARTBEAT_WITHIN_TIMEOUT },
+      { path: ['steps', 4, 'heartbeatSeconds'], message: HEARTBEAT_NEEDS_WORKER },
     ]);
   });
 

@@ -3,6 +3,8 @@ import { formatPath, type DocumentIssue } from './document-path';
 export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an awx/oo/http undo handler';
 export const HTTP_UNDO_MATCHES_HTTP_STEP = 'an http step is undone by an http call, and an http undo needs an http step';
 export const WORKER_UNDO_NEEDS_WORKER = 'a worker undo needs a worker step; give an awx/oo/http undo handler';
+export const HEARTBEAT_NEEDS_WORKER = 'heartbeats come from workers: heartbeatSeconds needs a worker step';
+export const HEARTBEAT_WITHIN_TIMEOUT = 'must be at most the step\'s timeoutSeconds (each heartbeat renews the attempt for timeoutSeconds)';
 
 /**
  * Rules across fields and steps, checked on the raw value so they are reported alongside any shape
@@ -25,6 +27,12 @@ export function checkStepRules(document: Record<string, unknown>, role: 'initiat
     if (role === 'initiator' && isRecord(step.undo) && isRecord(step.handler)
       && (step.undo.type === 'http') !== (step.handler.type === 'http') && handlerKind(step.undo) === 'builtin' && handlerKind(step.handler) === 'builtin') {
       issues.push({ path: ['steps', index, 'undo'], message: HTTP_UNDO_MATCHES_HTTP_STEP });
+    }
+    if (role === 'initiator' && typeof step.heartbeatSeconds === 'number') {
+      if (handlerKind(step.handler) === 'builtin') issues.push({ path: ['steps', index, 'heartbeatSeconds'], message: HEARTBEAT_NEEDS_WORKER });
+      else if (typeof step.timeoutSeconds === 'number' && step.heartbeatSeconds > step.timeoutSeconds) {
+        issues.push({ path: ['steps', index, 'heartbeatSeconds'], message: HEARTBEAT_WITHIN_TIMEOUT });
+      }
     }
     if (role === 'initiator' && handlerKind(step.handler) === 'builtin') {
       if (step.undo === true) issues.push({ path: ['steps', index, 'undo'], message: UNDO_TRUE_NEEDS_WORKER });

@@ -33,7 +33,7 @@ steps:
         { path: 'steps[1].retry.backoff', message: 'must be one of: fixed, exponential', line: 12, column: 38 },
         { path: 'steps[2].name', message: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"', line: 14, column: 11 },
         { path: 'steps[2].objectType', message: 'must not be empty', line: 15, column: 17 },
-        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, retry, handler, undo, onFailure, workers, dependsOn)', line: 16, column: 5 },
+        { path: 'steps[2].timeout', message: 'unknown field (allowed: seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, workers, dependsOn)', line: 16, column: 5 },
       ],
     });
   });

@@ -24,6 +24,8 @@ export class StepDto {
   @ApiProperty() name!: string;
   @ApiProperty() objectType!: string;
   @ApiProperty({ nullable: true, type: Number }) timeoutSeconds!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Worker steps: an attempt with no heartbeat for this long times out' })
+  heartbeatSeconds!: number | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) retry!: unknown;
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
@@ -69,13 +71,28 @@ export class WorkerDto {
   @ApiProperty() updatedAt!: Date;
 }
 
+export class LiveInstanceDto {
+  @ApiProperty({ format: 'uuid' }) instanceId!: string;
+  @ApiProperty() host!: string;
+  @ApiProperty() sdkVersion!: string;
+  @ApiProperty() lastSeenAt!: Date;
+}
+
+export class TemplateWorkerDto extends WorkerDto {
+  @ApiProperty({ description: 'Instances of the service that reported, within WORKER_PRESENCE_TTL_SECONDS, handling this step' })
+  liveInstances!: number;
+  @ApiProperty({ nullable: true, type: Date, description: 'When one of them was last seen; null: none is live' }) lastSeenAt!: Date | null;
+  @ApiProperty({ type: [LiveInstanceDto], description: 'Newest first' }) instances!: LiveInstanceDto[];
+}
+
 export class WorkerPageDto extends PageMetaDto {
   @ApiProperty({ type: [WorkerDto] }) items!: WorkerDto[];
 }
 
 export class TemplateDetailDto extends TemplateSummaryDto {
   @ApiProperty({ type: [TemplateVersionDto], description: 'Newest first' }) versions!: TemplateVersionDto[];
-  @ApiProperty({ type: [WorkerDto] }) workers!: WorkerDto[];
+  @ApiProperty({ type: [TemplateWorkerDto], description: 'Registrations, each with its live instances (workers on the SDK report presence)' })
+  workers!: TemplateWorkerDto[];
 }
 
 export class TemplateQueryDto extends PageQueryDto {

@@ -32,6 +32,8 @@ export class StepTemplateEntity {
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ name: 'object_type', type: 'varchar', length: 200 }) objectType!: string;
   @Column({ name: 'timeout_seconds', type: 'int', nullable: true }) timeoutSeconds!: number | null;
+  /** Worker steps: an attempt times out when no heartbeat came for this long; null: only the timeout counts. */
+  @Column({ name: 'heartbeat_seconds', type: 'int', nullable: true }) heartbeatSeconds!: number | null;
   @Column({ type: 'jsonb', nullable: true }) retry!: RetryPolicy | null;
   @Column({ type: 'jsonb' }) handler!: HandlerSpec;
   @Column({ type: 'jsonb' }) undo!: UndoSpec;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Child } from './child';
+import { echoFlowsEnv, echoFlowsOf } from './echo';
 import { EngineClient, StepSpec } from './engine-client';
 import { EngineProcess } from './engine-process';
 import { MEMORY_HOST_MAIN } from './paths';
@@ -132,13 +133,13 @@ export class Deployment {
     };
     const memory = options.driver === 'memory';
     const engine = new EngineProcess({
-      env: memory ? { ...env, ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
+      env: memory ? { ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)), ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
       port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined, nodeArgs: options.engineNodeArgs,
     });
     let workerProcess: WorkerProcess | undefined;
     const channel = memory ? new WorkerChannel(() => engine.child.process) : undefined;
     const d = new Deployment(options, db, env, engine, new EngineClient(engine.baseUrl),
-      channel ?? (workerProcess = new WorkerProcess(env, service, track)).channel);
+      channel ?? (workerProcess = new WorkerProcess({ ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)) }, service, track)).channel);
     d.workerProcess = workerProcess;
     for (let i = 1; i < (options.engines ?? 1); i++) {
       const extra = new EngineProcess({

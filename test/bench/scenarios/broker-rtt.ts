@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config/load-config';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { Metrics } from '../../../src/metrics/metrics';
-import { EchoWorker } from '../harness/echo';
+import { echoFlowsEnv, EchoWorker } from '../harness/echo';
 import { brokerEnv, Driver, namespaceEnv } from '../harness/services';
 import { Latency, Spread, spread } from '../harness/stats';
 import { quietNestLogs } from '../harness/status-observer';
@@ -42,13 +42,16 @@ export async function measureRtt(driverName: Driver, o: RttOptions): Promise<Rtt
   const service = 'rtt-echo';
   const topic = `${config.COMMAND_TOPIC_PREFIX}${service}`;
   const waiting = new Map<string, () => void>();
+  const flows = [{ orchName: 'rtt', steps: ['ping'] }];
   let worker: WorkerProcess | undefined;
   try {
     await driver.connect();
     if (driverName === 'memory') {
-      await new EchoWorker(driver, driver, { service, commandTopic: topic, replyTopic: config.TOPIC_REPLY, track: false }).start();
+      await new EchoWorker(driver, driver, {
+        service, commandTopic: topic, replyTopic: config.TOPIC_REPLY, flows, track: false,
+      }).start();
     } else {
-      worker = new WorkerProcess(env, service, false);
+      worker = new WorkerProcess({ ...env, ...echoFlowsEnv(flows) }, service, false);
       await worker.start();
     }
     await driver.subscribe({
@@ -62,7 +65,10 @@ export async function measureRtt(driverName: Driver, o: RttOptions): Promise<Rtt
       const commandId = randomUUID();
       const flowId = randomUUID();
       const done = new Promise<void>((resolve) => waiting.set(commandId, resolve));
-      const body = { flowId, orchName: 'rtt', stepName: 'ping', action: 'DO', attempt: 1, commandId, payload: null };
+      const body = {
+        flowId, orchName: 'rtt', stepName: 'ping', action: 'DO', attempt: 1, commandId, payload: null, payloadEncoding: 'json',
+        outputs: {}, correlationId: commandId, idempotencyKey: commandId, deadline: new Date(Date.now() + 60_000).toISOString(),
+      };
       return driver.publish([{ topic, key: flowId, body: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } }])
         .then(() => done);
     };

@@ -13,6 +13,12 @@ export interface Delivery {
   drop(): Promise<void>;
   /** Sends a HEARTBEAT reply (and, over HTTP, renews the lease). */
   heartbeat(reply: WireReply): Promise<void>;
+  /**
+   * Gives the command back to be delivered again, when handling it failed before any reply (the
+   * result store was unreachable). Without it the command returns only when the connection or the
+   * lease ends. Called at most once, and only after `settle` failed or was never called.
+   */
+  abandon?(): Promise<void>;
 }
 
 /** Moves commands in and replies out. It takes a command only while `slots` has a free one. */

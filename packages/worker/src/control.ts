@@ -1,0 +1,49 @@
+import type { BatonClient } from './baton-client';
+
+/** A worker's registration document for one template (the `as: worker` form of Baton's registration). */
+export interface RegistrationDocument {
+  orchName: string;
+  as: 'worker';
+  service: string;
+  steps: Array<{ name: string; objectType: string }>;
+  [extra: string]: unknown;
+}
+
+/** What one worker instance reports every few seconds. */
+export interface PresenceReport {
+  instanceId: string;
+  host: string;
+  sdkVersion: string;
+  steps: Array<{ orchName: string; stepName: string }>;
+}
+
+/**
+ * How a worker registers its steps and reports presence. The default speaks Baton's REST API;
+ * a host that runs workers inside Baton's own process supplies its own.
+ */
+export interface WorkerControl {
+  register(document: RegistrationDocument): Promise<void>;
+  reportPresence(report: PresenceReport): Promise<void>;
+  /** Said on stop, so that READINESS=live reacts without waiting for the presence TTL. */
+  leave(instanceId: string): Promise<void>;
+}
+
+export class HttpControl implements WorkerControl {
+  constructor(private readonly client: BatonClient) {}
+
+  private get base(): string {
+    return `/api/workers/${encodeURIComponent(this.client.service)}`;
+  }
+
+  async register(document: RegistrationDocument): Promise<void> {
+    await this.client.request('POST', '/api/orchestration/register', document);
+  }
+
+  async reportPresence(report: PresenceReport): Promise<void> {
+    await this.client.request('POST', `${this.base}/presence`, report);
+  }
+
+  async leave(instanceId: string): Promise<void> {
+    await this.client.request('DELETE', `${this.base}/presence/${instanceId}`);
+  }
+}
