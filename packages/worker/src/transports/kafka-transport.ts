@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
@@ -30,9 +30,12 @@ export class KafkaTransport implements Transport {
   private producer?: Producer;
   private readonly topic: string;
   private running = false;
+  // kafkajs's default since v2, named so that it does not warn about the change on every start.
+  private readonly partitioner: ICustomPartitioner;
 
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
-    const { Kafka: KafkaClient, logLevel } = loadPeer<typeof import('kafkajs')>('kafkajs');
+    const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
+    this.partitioner = Partitioners.DefaultPartitioner;
     this.kafka = new KafkaClient({ clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN });
     this.topic = commandTopicOf(service, options);
     this.registration = { topic: this.topic };
@@ -40,7 +43,7 @@ export class KafkaTransport implements Transport {
 
   async prepare(): Promise<void> {
     await this.createCommandTopic();
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: this.partitioner });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
     await this.consumer.connect();
