@@ -132,8 +132,10 @@ export class Deployment {
       ...options.engineEnv,
     };
     const memory = options.driver === 'memory';
+    // With the in-process broker, every engine hosts its own echo worker.
+    const engineEnv = memory ? { ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)), ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env;
     const engine = new EngineProcess({
-      env: memory ? { ...env, ...echoFlowsEnv(echoFlowsOf(options.flows)), ECHO_SERVICE: service, ECHO_TRACK: String(track) } : env,
+      env: engineEnv,
       port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined, nodeArgs: options.engineNodeArgs,
     });
     let workerProcess: WorkerProcess | undefined;
@@ -143,7 +145,7 @@ export class Deployment {
     d.workerProcess = workerProcess;
     for (let i = 1; i < (options.engines ?? 1); i++) {
       const extra = new EngineProcess({
-        env: memory ? { ...env, ECHO_SERVICE: service } : env, port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined,
+        env: engineEnv, port: await freePort(), script: memory ? MEMORY_HOST_MAIN : undefined,
         nodeArgs: options.engineNodeArgs,
       });
       d.extra.push({ engine: extra, client: new EngineClient(extra.baseUrl) });
