@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadHandlersConfig } from '../handlers/handlers-config';
-import { ConfigError, loadConfig } from './load-config';
+import { AppConfig } from './app-config';
+import { ConfigError, SETTING_NAMES, loadConfig } from './load-config';
 
 describe('loadConfig: boolean settings', () => {
   it('reads "false" as false and "true" as true, not as any non-empty string', () => {
@@ -125,5 +126,18 @@ describe('loadConfig: start-up settings', () => {
     for (const size of ['0MB', '16 MB', '16mb', '16', '-1MB']) {
       expect(() => loadConfig({ EMBEDDED_SHARED_BUFFERS: size })).toThrow('EMBEDDED_SHARED_BUFFERS must be a size such as 8MB');
     }
+  });
+});
+
+describe('loadConfig: every setting', () => {
+  it('reads settings that have no default, from every role', () => {
+    const config = loadConfig({ INSTANCE_ID: 'engine-a', MESSAGE_MAX_BYTES: '2048', DEMO_WORKER: 'false', CORS_ORIGINS: 'http://a.test', OTEL_TRACES_SAMPLER_ARG: '0.5' });
+    expect([config.INSTANCE_ID, config.MESSAGE_MAX_BYTES, config.DEMO_WORKER, config.corsOrigins, config.OTEL_TRACES_SAMPLER_ARG])
+      .toEqual(['engine-a', 2048, false, ['http://a.test'], 0.5]);
+  });
+
+  it('reads every property of the configuration from the environment (none is left undecorated)', () => {
+    expect(SETTING_NAMES).toEqual(expect.arrayContaining(Object.keys(new AppConfig())));
+    expect(SETTING_NAMES).toEqual(expect.arrayContaining(['DATABASE_URL', 'ADMIN_API_KEY', 'OTEL_EXPORTER_OTLP_ENDPOINT']));
   });
 });

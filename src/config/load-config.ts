@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
 import { isLoopbackHost } from './loopback';
 
@@ -13,13 +13,10 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
-/** Settings without a default: class-transformer sees them only when they are listed. */
-const OPTIONAL_SETTINGS = [
-  'DATABASE_URL', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'DEMO_WORKER', 'AUTH_MODE', 'ADMIN_API_KEY', 'AUTH_JWKS_URL',
-  'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'CORS_ORIGINS', 'ALLOWED_WORKER_TOPIC_PATTERN',
-  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LOG_FORMAT', 'CONSOLE_OIDC_CLIENT_ID',
-  'CONSOLE_OIDC_RESOURCE', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_SAMPLER_ARG', 'SIGNING_SECRETS',
-];
+/** Every setting is a validated property: a setting without a default has no own property to list it. */
+export const SETTING_NAMES = [...new Set(
+  getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((m) => m.propertyName),
+)];
 
 function isHttpUrl(value: string | undefined): boolean {
   try {
@@ -58,10 +55,9 @@ function exposureProblem(config: AppConfig): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defaults = new AppConfig();
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(defaults)) raw[key] = defaults[key as keyof AppConfig];
-  for (const key of [...Object.keys(raw), ...OPTIONAL_SETTINGS]) {
+  for (const key of SETTING_NAMES) {
     const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
+    raw[key] = value !== undefined && value !== '' ? value : defaults[key as keyof AppConfig];
   }
   const config = plainToInstance(AppConfig, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
   const problems = describe(validateSync(config, { forbidUnknownValues: true }));

@@ -1,0 +1,11 @@
+/*
+ * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
+ * through Boolean(), which makes the string "false" true.
+ */
+export const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  return value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+    ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+};
+
+export const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true };
