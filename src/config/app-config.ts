@@ -281,6 +281,10 @@ export class AppConfig {
   @IsOptional() @Matches(SIGNING_SECRETS_PATTERN, { message: 'SIGNING_SECRETS must be a list of <service>:<secret of 32+ characters, no spaces, commas or colons>' })
   SIGNING_SECRETS?: string;
 
+  /** Signed messages (HMAC timestamp, JWT `iat`) older than this are dead-lettered: it bounds how long a copy can be replayed. */
+  @IsInt() @Min(1) @Max(86_400)
+  MESSAGE_SIGNATURE_MAX_AGE_SECONDS: number = 300;
+
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()
   ALLOWED_WORKER_TOPIC_PATTERN?: string;
