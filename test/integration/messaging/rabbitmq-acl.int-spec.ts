@@ -7,6 +7,7 @@ import { expectEventually } from '../../helpers/expect-eventually';
 import { freshDatabase } from '../../helpers/postgres';
 import { readmeCommands, servicesTool } from '../../helpers/readme-commands';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { RabbitMqTransport } from '../../../packages/worker/src/transports/rabbitmq-transport';
 
 /**
  * The README's RabbitMQ users, vhosts and permissions, applied word for word (to a vhost and users
@@ -30,11 +31,12 @@ describe('RabbitMQ permissions from the README (real RabbitMQ)', () => {
     return url.toString();
   };
   const connections: ChannelModel[] = [];
-  const connect = async (name: string) => {
-    const connection = await amqp.connect(urlOf(name));
+  const connectTo = async (url: string) => {
+    const connection = await amqp.connect(url);
     connections.push(connection);
     return connection;
   };
+  const connect = (name: string) => connectTo(urlOf(name));
   let t: TestApp;
   let dropDatabase: () => Promise<void>;
   let worker: Worker | undefined;
@@ -64,7 +66,7 @@ describe('RabbitMQ permissions from the README (real RabbitMQ)', () => {
     await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
     await t?.close();
     await dropDatabase?.();
-    await servicesTool('rabbitmqctl', ['delete_vhost', vhost]).catch(() => undefined);
+    for (const v of [vhost, `${vhost}-fresh`]) await servicesTool('rabbitmqctl', ['delete_vhost', v]).catch(() => undefined);
     for (const user of users) await servicesTool('rabbitmqctl', ['delete_user', userOf(user)]).catch(() => undefined);
   }, 120_000);
 
@@ -140,5 +142,22 @@ describe('RabbitMQ permissions from the README (real RabbitMQ)', () => {
       forgeReply: await attempt(tenant, (ch) => publish(ch, 'orchestrator.reply', '{"flowId":"x"}')),
     };
     for (const [what, answer] of Object.entries(refusals)) expect(`${what}: ${answer}`).toMatch(new RegExp(`^${what}: .*ACCESS_REFUSED`));
+  });
+
+  it("has the SDK declare Baton's exchanges itself on a vhost where Baton has not run yet, given the right", async () => {
+    const fresh = `${vhost}-fresh`;
+    const admin = new URL(process.env.RABBITMQ_URL ?? '');
+    await servicesTool('rabbitmqctl', ['add_vhost', fresh]);
+    await servicesTool('rabbitmqctl', ['set_permissions', '-p', fresh, decodeURIComponent(admin.username), '.*', '.*', '.*']);
+    admin.pathname = `/${fresh}`;
+    const transport = new RabbitMqTransport('realm-service', { url: admin.toString() }, { info: () => undefined, warn: () => undefined, error: () => undefined });
+    try {
+      await transport.prepare();
+      const check = await (await connectTo(admin.toString())).createChannel();
+      await expect(check.checkExchange('baton')).resolves.toBeDefined();
+      await expect(check.checkExchange('baton.dlx')).resolves.toBeDefined();
+    } finally {
+      await transport.close();
+    }
   });
 });
