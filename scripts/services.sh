@@ -174,6 +174,11 @@ KAFKA_DIR=$DIR/kafka; KAFKA_PID=$KAFKA_DIR/kafka.pid; KAFKA_LOG=$KAFKA_DIR/serve
 KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
   -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/lib/*")
 kafka_running() { pid_alive "$KAFKA_PID" kafka.Kafka; }
+# kafka-acls.sh / kafka-configs.sh: Kafka's own admin classes, logging warnings to stderr, not into the broker's log.
+kafka_tool() {
+  printf 'log4j.rootLogger=WARN, err\nlog4j.appender.err=org.apache.log4j.ConsoleAppender\nlog4j.appender.err.Target=System.err\nlog4j.appender.err.layout=org.apache.log4j.PatternLayout\nlog4j.appender.err.layout.ConversionPattern=%%p %%m%%n\n' >"$KAFKA_DIR/tools-log4j.properties"
+  java -Xmx256m -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_DIR/tools-log4j.properties" -cp "$KAFKA_DIR/lib/*" "$@"
+}
 # A Kafka started by an older version of this script lacks the SASL listener: `up` restarts it once.
 kafka_current() { port_open "$KAFKA_SASL_PORT"; }
 kafka_install() {
@@ -324,7 +329,7 @@ case $cmd in
     echo "export KAFKA_SASL_BROKERS=127.0.0.1:$KAFKA_SASL_PORT" ;;
   rabbitmqctl) rmq rabbitmqctl "$@" ;;
   # Kafka's own kafka-acls.sh and kafka-configs.sh are these classes; give them --bootstrap-server.
-  kafka-acls) "${KAFKA_JAVA[@]}" kafka.admin.AclCommand "$@" ;;
-  kafka-configs) "${KAFKA_JAVA[@]}" kafka.admin.ConfigCommand "$@" ;;
+  kafka-acls) kafka_tool kafka.admin.AclCommand "$@" ;;
+  kafka-configs) kafka_tool kafka.admin.ConfigCommand "$@" ;;
   *) sed -n '2,8p' "$SELF" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
