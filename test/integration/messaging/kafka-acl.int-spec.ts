@@ -67,8 +67,7 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
       if (previous === '--bootstrap-server') out.push(plainBrokers()[0]);
       else if (previous === '--entity-name') out.push(userOf(word));
       else if (previous === '--allow-principal') out.push(`User:${userOf(word.replace(/^User:/, ''))}`);
-      else if (previous === '--topic') out.push(`${ns}${word}`);
-      else if (previous === '--group') out.push(`${ns}${word}`);
+      else if (previous === '--topic' || previous === '--group') out.push(`${ns}${word}`);
       else if (previous === '--add-config') out.push(word.replace('…', passwords.get(args[i - 2])!));
       else out.push(word);
     }
