@@ -50,6 +50,7 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
     },
   });
   const open: Array<Producer | Consumer> = [];
+  const applied: Array<{ tool: string; args: string[] }> = [];
   let t: TestApp;
   let dropDatabase: () => Promise<void>;
   let worker: Worker | undefined;
@@ -80,6 +81,7 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
     for (const command of commands) {
       const { tool, args } = localised(command);
       await servicesTool(tool, args);
+      applied.push({ tool, args });
     }
     const db = await freshDatabase();
     dropDatabase = db.drop;
@@ -98,7 +100,14 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
     await Promise.all(open.map((c) => c.disconnect().catch(() => undefined)));
     await t?.close();
     await dropDatabase?.();
-  }, 120_000);
+    // The same commands undone, so the shared broker keeps no users or ACLs of this run.
+    for (const { tool, args } of applied.reverse()) {
+      const undo = tool === 'kafka-acls'
+        ? args.map((a) => (a === '--add' ? ['--remove', '--force'] : [a])).flat()
+        : args.map((a, i) => (a === '--add-config' ? '--delete-config' : args[i - 1] === '--add-config' ? 'SCRAM-SHA-512' : a));
+      await servicesTool(tool, undo).catch(() => undefined);
+    }
+  }, 240_000);
 
   async function produce(name: string, to: string, value: string, headers: Record<string, string> = {}): Promise<string> {
     const producer = clientOf(name).producer();
