@@ -7,7 +7,8 @@
 #   scripts/services.sh reset [rabbitmq|kafka ...]         stop and delete their queues/topics and data (not the install)
 #   scripts/services.sh status                              one "NAME: up|down" line per service
 #   scripts/services.sh env                                 export lines for `eval "$(scripts/services.sh env)"`
-# Env: PG_PORT RABBITMQ_PORT (RABBITMQ_DIST_PORT) KAFKA_PORT (KAFKA_CONTROLLER_PORT), BATON_SERVICES_DIR, SERVICES_TIMEOUT (s).
+#   scripts/services.sh rabbitmqctl|kafka-acls|kafka-configs ARGS...   the admin tools, against our servers
+# Env: PG_PORT RABBITMQ_PORT (RABBITMQ_DIST_PORT) KAFKA_PORT (KAFKA_CONTROLLER_PORT KAFKA_SASL_PORT), BATON_SERVICES_DIR, SERVICES_TIMEOUT (s).
 set -euo pipefail
 
 DIR=${BATON_SERVICES_DIR:-/var/tmp/baton-services}
@@ -15,6 +16,7 @@ PG_PORT=${PG_PORT:-5432}
 RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
+KAFKA_SASL_PORT=${KAFKA_SASL_PORT:-$((KAFKA_PORT + 2))}
 # Erlang distribution port of RabbitMQ: 20000 above AMQP, or below it when that would pass 65535 (a private 56720).
 RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-$((RABBITMQ_PORT + 20000 > 65535 ? RABBITMQ_PORT - 20000 : RABBITMQ_PORT + 20000))}
 # 3.9.x, not 4.x: Kafka 4.0 dropped old protocol versions (KIP-896) that kafkajs 2.2.4 still sends.
@@ -172,6 +174,13 @@ KAFKA_DIR=$DIR/kafka; KAFKA_PID=$KAFKA_DIR/kafka.pid; KAFKA_LOG=$KAFKA_DIR/serve
 KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
   -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/lib/*")
 kafka_running() { pid_alive "$KAFKA_PID" kafka.Kafka; }
+# kafka-acls.sh / kafka-configs.sh: Kafka's own admin classes, logging warnings to stderr, not into the broker's log.
+kafka_tool() {
+  printf 'log4j.rootLogger=WARN, err\nlog4j.appender.err=org.apache.log4j.ConsoleAppender\nlog4j.appender.err.Target=System.err\nlog4j.appender.err.layout=org.apache.log4j.PatternLayout\nlog4j.appender.err.layout.ConversionPattern=%%p %%m%%n\n' >"$KAFKA_DIR/tools-log4j.properties"
+  java -Xmx256m -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_DIR/tools-log4j.properties" -cp "$KAFKA_DIR/lib/*" "$@"
+}
+# A Kafka started by an older version of this script lacks the SASL listener: `up` restarts it once.
+kafka_current() { port_open "$KAFKA_SASL_PORT"; }
 kafka_install() {
   command -v java >/dev/null && command -v mvn >/dev/null || apt_install openjdk-17-jre-headless maven
   mkdir -p "$KAFKA_DIR"
@@ -204,10 +213,19 @@ EOF
   cat >"$KAFKA_DIR/server.properties" <<EOF
 node.id=1
 process.roles=broker,controller
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
 controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+# ACLs are enforced (the README's Kafka ACLs run against this): SCRAM users on the SASL listener are
+# held to their ACLs, while the PLAINTEXT listener's clients (User:ANONYMOUS, every other suite,
+# and the broker itself) are super users.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
 log.dirs=$KAFKA_DIR/data
 num.partitions=1
@@ -248,6 +266,7 @@ kafka_start() {
     setsid "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_DIR/stdout.log" 2>&1 &
     echo $! >"$KAFKA_PID" )
   wait_for kafka "$KAFKA_LOG" "$KAFKA_PID" kafka_ready
+  wait_for kafka "$KAFKA_LOG" "$KAFKA_PID" kafka_current
 }
 kafka_stop() {
   kafka_running || return 0
@@ -286,7 +305,11 @@ cmd=${1:-}; shift || true
 case $cmd in
   up)
     lock; (($#)) || set -- "${ALL[@]}"
-    for s in "$@"; do check_up_name "$s"; "${s}_running" && continue; "${s}_install"; "${s}_start"; log "$s: up"; done ;;
+    for s in "$@"; do
+      check_up_name "$s"
+      if [[ $s == kafka ]] && kafka_running && ! kafka_current; then log "kafka: no SASL listener yet, restarting with it"; stop_svc kafka; fi
+      "${s}_running" && continue; "${s}_install"; "${s}_start"; log "$s: up"
+    done ;;
   start | stop | restart)
     (($# == 1)) || die "usage: $0 $cmd NAME"; check_name "$1"; lock
     [[ $cmd == start ]] || stop_svc "$1"
@@ -302,6 +325,11 @@ case $cmd in
   env)
     echo "export DATABASE_URL=postgres://baton:baton@127.0.0.1:$PG_PORT/baton"
     echo "export RABBITMQ_URL=amqp://baton:baton@127.0.0.1:$RABBITMQ_PORT"
-    echo "export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT" ;;
+    echo "export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
+    echo "export KAFKA_SASL_BROKERS=127.0.0.1:$KAFKA_SASL_PORT" ;;
+  rabbitmqctl) rmq rabbitmqctl "$@" ;;
+  # Kafka's own kafka-acls.sh and kafka-configs.sh are these classes; give them --bootstrap-server.
+  kafka-acls) kafka_tool kafka.admin.AclCommand "$@" ;;
+  kafka-configs) kafka_tool kafka.admin.ConfigCommand "$@" ;;
   *) sed -n '2,8p' "$SELF" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -104,6 +104,14 @@ describe('loadConfig: message signing', () => {
     expect(() => loadConfig({ MESSAGE_SIGNING: 'sometimes' })).toThrow(/MESSAGE_SIGNING/);
   });
 
+  it('bounds the age of signed messages: 300 s by default, 1 s to a day', () => {
+    expect(loadConfig({}).MESSAGE_SIGNATURE_MAX_AGE_SECONDS).toBe(300);
+    expect(loadConfig({ MESSAGE_SIGNATURE_MAX_AGE_SECONDS: '60' }).MESSAGE_SIGNATURE_MAX_AGE_SECONDS).toBe(60);
+    for (const bad of ['0', '86401', '1.5', 'soon']) {
+      expect(() => loadConfig({ MESSAGE_SIGNATURE_MAX_AGE_SECONDS: bad })).toThrow(/MESSAGE_SIGNATURE_MAX_AGE_SECONDS/);
+    }
+  });
+
   it('refuses malformed or short secrets without echoing them', () => {
     for (const bad of ['tenant-service:short-secret', `no-colon${SECRET}`, `a:${SECRET},b:${SECRET} x`]) {
       let message = '';

@@ -1,4 +1,5 @@
-import { MESSAGING_DRIVERS, type AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { MESSAGING_DRIVERS } from '../config/settings/messaging.settings';
 import type { Metrics } from '../metrics/metrics';
 import { MemoryDriver } from './drivers/memory/memory.driver';
 import type { DeliveryFailures } from './delivery/delivery-failures';

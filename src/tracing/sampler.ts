@@ -1,7 +1,7 @@
 import {
   AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler,
 } from '@opentelemetry/sdk-trace-node';
-import type { OtelSampler } from '../config/app-config';
+import type { OtelSampler } from '../config/settings/observability.settings';
 
 /**
  * The sampler OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG name, as the SDK specification

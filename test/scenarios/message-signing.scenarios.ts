@@ -40,8 +40,9 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
 
     const publish = (topic: string, body: string, headers: Record<string, string> = {}) =>
       t.get(MessagePublisher).publish([{ topic, body: Buffer.from(body), headers }]);
-    const hmac = (body: string, service = 'tenant-service', key = secret) =>
-      ({ 'x-baton-service': service, 'x-baton-signature': signatureOf(key, Buffer.from(body)) });
+    const hmac = (body: string, service = 'tenant-service', key = secret, signedAt = Math.floor(Date.now() / 1000)) => ({
+      'x-baton-service': service, 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
+    });
     const register = (body: string, headers: Record<string, string>) =>
       publish(t.config.TOPIC_REGISTRATION, body, { 'content-type': 'application/yaml', ...headers });
     const template = (orchName: string) => t.http.get(`/api/orchestration/templates/${orchName}`).set(bearer(admin));
@@ -104,14 +105,37 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
       await publish(t.config.TOPIC_EXECUTION_START, start('wrong-key-start'), hmac(start('wrong-key-start'), 'tenant-service', 'f'.repeat(64)));
       await expectEventually(async () => {
         expect(deadFor('unsigned-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_UNSIGNED/) })]);
-        expect(deadFor('expired-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: the bearer token/) })]);
+        expect(deadFor('expired-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_EXPIRED: "exp" claim/) })]);
         expect(deadFor('wrong-key-start')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID/) })]);
         const runs = await t.http.get('/api/orchestration/runs').query({ orchName: 'signedFlow', pageSize: 50 }).set(bearer(admin)).expect(200);
         expect(runs.body.total).toBe(1);
       });
       const rows = (await securityAudit('MESSAGE_REJECTED')).filter((r) => r.target === `topic ${t.config.TOPIC_EXECUTION_START}`);
-      expect(rows.map((r) => r.code).sort()).toEqual(['MESSAGE_SIGNATURE_INVALID', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_UNSIGNED']);
+      expect(rows.map((r) => r.code).sort()).toEqual(['MESSAGE_EXPIRED', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_UNSIGNED']);
       expect(JSON.stringify(rows)).not.toContain(expired);
+    });
+
+    it('dead-letters and audits a replayed start message: signed, but longer ago than the window, by HMAC or JWT', async () => {
+      const start = (marker: string) => JSON.stringify({ orchName: 'signedFlow', payload: { marker } });
+      // MESSAGE_SIGNATURE_MAX_AGE_SECONDS is 300 by default, with 30 s for clock skew
+      const longAgo = Math.floor(Date.now() / 1000) - 335;
+      const oldToken = signJwt(idp, { azp: 'tenant-service', roles: ['service'], iat: longAgo, exp: longAgo + 3600 });
+      await publish(t.config.TOPIC_EXECUTION_START, start('replayed-hmac'), hmac(start('replayed-hmac'), 'tenant-service', secret, longAgo));
+      await publish(t.config.TOPIC_EXECUTION_START, start('replayed-jwt'), { authorization: `Bearer ${oldToken}` });
+      await publish(t.config.TOPIC_EXECUTION_START, start('no-iat-jwt'),
+        { authorization: `Bearer ${signJwt(idp, { azp: 'tenant-service', roles: ['service'], iat: undefined })}` });
+      await expectEventually(() => {
+        expect(deadFor('replayed-hmac')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_EXPIRED: signed 33\d s ago/) })]);
+        expect(deadFor('replayed-jwt')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_EXPIRED: "iat" claim/) })]);
+        expect(deadFor('no-iat-jwt')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: .*"iat"/) })]);
+      });
+      const rows = (await securityAudit('MESSAGE_REJECTED')).filter((r) => r.code === 'MESSAGE_EXPIRED');
+      expect(rows).toEqual(expect.arrayContaining([
+        expect.objectContaining({ principalId: 'hmac:tenant-service', reason: expect.stringMatching(/^signed 33\d s ago/) }),
+        expect.objectContaining({ reason: expect.stringMatching(/"iat" claim/) }),
+      ]));
+      const runs = await t.http.get('/api/orchestration/runs').query({ orchName: 'signedFlow', pageSize: 50 }).set(bearer(admin)).expect(200);
+      expect(runs.body.total).toBe(1);
     });
   });
 }

@@ -3,7 +3,10 @@ import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' }
 import { createPublicKey, JsonWebKey, KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../principal';
+import { CLOCK_SKEW_SECONDS } from '../message-signing/message-freshness';
 import { claimPathsOf, principalFromClaims } from './jwt-claims';
+
+export type JwtCheck = { principal: Principal } | { refusal: 'expired' | 'invalid'; reason: string };
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 type KeySource = KeyObject | JWTVerifyGetKey;
@@ -31,7 +34,17 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal | undefined> {
-    if (!this.enabled) return undefined;
+    const check = await this.check(token);
+    return 'principal' in check ? check.principal : undefined;
+  }
+
+  /**
+   * As verify, and says why a token was refused (the claim, never the token). With `maxAgeSeconds`
+   * the token must also carry `iat`, no older than that and not in the future: a message stays in
+   * the broker's log, so its token must bound how long a copy of it can be replayed.
+   */
+  async check(token: string, maxAgeSeconds?: number): Promise<JwtCheck> {
+    if (!this.enabled) return { refusal: 'invalid', reason: 'no JWT verifier is configured' };
     const { jose, key } = await (this.ready ??= this.load());
     try {
       const { payload } = await jose.jwtVerify(token, key as JWTVerifyGetKey, {
@@ -39,15 +52,19 @@ export class JwtVerifier {
         audience: this.config.AUTH_JWT_AUDIENCE,
         algorithms: claimPathsOf(this.config.AUTH_JWT_ALGORITHMS),
         requiredClaims: ['exp'],
-        clockTolerance: 30,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        ...(maxAgeSeconds === undefined ? {} : { maxTokenAge: maxAgeSeconds }),
       });
-      return principalFromClaims(payload, {
+      return { principal: principalFromClaims(payload, {
         service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
-      });
+      }) };
     } catch (e) {
       // The reason (expired, wrong audience ...) is useful to an operator; the token itself never is.
-      this.logger.debug({ reason: (e as { code?: string }).code ?? (e as Error).name }, 'JWT refused');
-      return undefined;
+      const { code, claim, reason } = e as { code?: string; claim?: string; reason?: string };
+      this.logger.debug({ reason: code ?? (e as Error).name, claim }, 'JWT refused');
+      if (code === 'ERR_JWT_EXPIRED' || (claim === 'iat' && reason === 'check_failed')) return { refusal: 'expired', reason: (e as Error).message };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { refusal: 'invalid', reason: (e as Error).message };
+      return { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' };
     }
   }
 

@@ -3,21 +3,29 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../config/load-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import type { SecurityAuditEntry, SecurityAuditRepository } from '../audit/security-audit.repository';
-import type { JwtVerifier } from '../jwt/jwt-verifier';
-import type { Principal } from '../principal';
+import type { JwtCheck, JwtVerifier } from '../jwt/jwt-verifier';
 import { MessageAuthenticator } from './message-authenticator';
 import { signatureOf } from './message-signature';
 
 const SECRET = 'tenant-secret-'.repeat(3);
 const GOOD_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 const OPERATOR_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcCJ9.c2ln';
+const OLD_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbGQifQ.c2ln';
+const MAX_AGE = 300;
+const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 
-/** The identity provider is external: this verifier knows two tokens and refuses the rest. */
+/**
+ * The identity provider is external: this verifier knows three tokens and refuses the rest; it
+ * calls OLD_JWT expired, as jose does for an `iat` older than the age it is given.
+ */
 const jwt = {
   enabled: true,
-  verify: (token: string): Promise<Principal | undefined> => Promise.resolve(
-    token === GOOD_JWT ? { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' }
-      : token === OPERATOR_JWT ? { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] } : undefined),
+  check: (token: string, maxAge?: number): Promise<JwtCheck> => Promise.resolve(
+    maxAge !== MAX_AGE ? { refusal: 'invalid', reason: `asked for max age ${maxAge}` }
+      : token === GOOD_JWT ? { principal: { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' } }
+        : token === OPERATOR_JWT ? { principal: { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] } }
+          : token === OLD_JWT ? { refusal: 'expired', reason: '"iat" claim timestamp check failed (too far in the past)' }
+            : { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' }),
 } as unknown as JwtVerifier;
 
 function setup(signing: 'off' | 'required', failAudit?: Error) {
@@ -30,10 +38,16 @@ function setup(signing: 'off' | 'required', failAudit?: Error) {
 const body = Buffer.from('{"orchName":"tenantCreation","payload":{}}');
 const message = (headers: Record<string, string>, content = body): IncomingMessage =>
   ({ id: 'm1', topic: 'orchestrator.execution.start', headers, body: content, deliveryAttempt: 1 });
-const signed = { 'x-baton-service': 'tenant-service', 'x-baton-signature': signatureOf(SECRET, body) };
+const signedAt = (offsetSeconds: number, content = body) => {
+  const ts = String(NOW / 1000 + offsetSeconds);
+  return { 'x-baton-service': 'tenant-service', 'x-baton-signature-timestamp': ts, 'x-baton-signature': signatureOf(SECRET, ts, content) };
+};
+const signed = signedAt(0);
 
 describe('MessageAuthenticator', () => {
   beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  afterEach(() => jest.useRealTimers());
 
   it('lets every message through, unproven, while signing is off', async () => {
     const { auth, rows } = setup('off');
@@ -45,6 +59,8 @@ describe('MessageAuthenticator', () => {
     const { auth, rows } = setup('required');
     await expect(auth.authenticate(message(signed), ['service'])).resolves
       .toEqual({ id: 'hmac:tenant-service', kind: 'message-signature', roles: ['service'], service: 'tenant-service' });
+    await expect(auth.authenticate(message(signedAt(-MAX_AGE - 30)), ['service'])).resolves.toMatchObject({ service: 'tenant-service' });
+    await expect(auth.authenticate(message(signedAt(30)), ['service'])).resolves.toMatchObject({ service: 'tenant-service' });
     expect(rows).toEqual([]);
   });
 
@@ -56,8 +72,12 @@ describe('MessageAuthenticator', () => {
 
   it.each([
     ['unsigned', {}, 'MESSAGE_UNSIGNED', undefined],
-    ['signed over another body', { ...signed, 'x-baton-signature': signatureOf(SECRET, Buffer.from('{}')) }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
-    ['signed with the wrong secret', { ...signed, 'x-baton-signature': signatureOf('x'.repeat(40), body) }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['signed over another body', signedAt(0, Buffer.from('{}')), 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['signed with the wrong secret', { ...signed, 'x-baton-signature': signatureOf('x'.repeat(40), signed['x-baton-signature-timestamp'], body) }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['signed without a timestamp (the scheme before replay protection)', { ...signed, 'x-baton-signature-timestamp': '' }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:tenant-service'],
+    ['signed longer ago than the window and the clock skew (a replay)', signedAt(-MAX_AGE - 31), 'MESSAGE_EXPIRED', undefined],
+    ['signed further ahead than the clock skew', signedAt(31), 'MESSAGE_EXPIRED', undefined],
+    ['with a token issued longer ago than the window', { authorization: `Bearer ${OLD_JWT}` }, 'MESSAGE_EXPIRED', undefined],
     ['claiming a service without a secret', { ...signed, 'x-baton-service': 'attacker' }, 'MESSAGE_SIGNATURE_INVALID', 'hmac:attacker'],
     ['with a bad token', { authorization: `Bearer ${GOOD_JWT}x` }, 'MESSAGE_SIGNATURE_INVALID', undefined],
     ['with an API key instead of a JWT', { authorization: `Bearer bk_abcd_${'k'.repeat(43)}` }, 'MESSAGE_SIGNATURE_INVALID', undefined],

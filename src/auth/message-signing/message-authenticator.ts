@@ -8,7 +8,10 @@ import { credentialOf } from '../credentials';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
-import { checkSignature, headerOf, MESSAGE_AUTHORIZATION_HEADER, SIGNATURE_HEADER, SIGNING_SERVICE_HEADER } from './message-signature';
+import { stalenessOf } from './message-freshness';
+import {
+  checkSignature, headerOf, MESSAGE_AUTHORIZATION_HEADER, SIGNATURE_HEADER, SIGNATURE_TIMESTAMP_HEADER, SIGNING_SERVICE_HEADER,
+} from './message-signature';
 import { parseSigningSecrets } from './signing-secrets';
 
 interface Refusal { code: ErrorCode; reason: string; principal?: Principal; claimedId?: string }
@@ -16,7 +19,8 @@ type Verdict = { principal: Principal } | Refusal;
 
 /**
  * With MESSAGE_SIGNING=required, proves who sent a message on the registration or execution-start
- * topic: an HMAC-SHA256 signature with the service's secret, or a JWT verified exactly as over HTTP.
+ * topic, and that it was signed lately: an HMAC-SHA256 signature with the service's secret over a
+ * timestamp and the body, or a JWT verified as over HTTP that also carries a recent `iat`.
  * A refused message is written to the security audit and dead-lettered with its reason; it is
  * never redelivered, since no retry can sign it. Only a failing audit write (the database is
  * down) escapes as itself, so the message waits for the database instead of being lost unaudited.
@@ -43,13 +47,16 @@ export class MessageAuthenticator {
   }
 
   private async verify(message: IncomingMessage): Promise<Verdict> {
+    const maxAge = this.config.MESSAGE_SIGNATURE_MAX_AGE_SECONDS;
     const signature = headerOf(message.headers, SIGNATURE_HEADER);
     if (signature !== undefined) {
       const service = headerOf(message.headers, SIGNING_SERVICE_HEADER);
-      const check = checkSignature(service, signature, message.body, this.secrets);
-      return check.ok
-        ? { principal: { id: `hmac:${check.service}`, kind: 'message-signature', roles: ['service'], service: check.service } }
-        : { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason, claimedId: service && `hmac:${service}` };
+      const check = checkSignature(service, signature, headerOf(message.headers, SIGNATURE_TIMESTAMP_HEADER), message.body, this.secrets);
+      if (!check.ok) return { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason, claimedId: service && `hmac:${service}` };
+      const principal: Principal = { id: `hmac:${check.service}`, kind: 'message-signature', roles: ['service'], service: check.service };
+      // Checked after the MAC, so only a genuine message, replayed or held back, is called stale.
+      const stale = stalenessOf(check.signedAt, Date.now(), maxAge);
+      return stale ? { code: ErrorCode.MESSAGE_EXPIRED, reason: stale, principal } : { principal };
     }
     const authorization = headerOf(message.headers, MESSAGE_AUTHORIZATION_HEADER);
     if (authorization === undefined) {
@@ -57,11 +64,12 @@ export class MessageAuthenticator {
     }
     // Parsed and bounded as over HTTP; only a JWT counts here, since an API key would sit in the broker's log for good.
     const credential = credentialOf({ authorization });
-    const token = credential.kind === 'given' && JwtVerifier.looksLikeJwt(credential.value) ? credential.value : undefined;
-    const principal = token === undefined ? undefined : await this.jwt.verify(token);
-    return principal
-      ? { principal }
-      : { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: this.jwt.enabled ? 'the bearer token is not a valid JWT for Baton' : 'no JWT verifier is configured' };
+    if (credential.kind !== 'given' || !JwtVerifier.looksLikeJwt(credential.value)) {
+      return { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: 'the bearer token is not a valid JWT for Baton' };
+    }
+    const check = await this.jwt.check(credential.value, maxAge);
+    if ('principal' in check) return check;
+    return { code: check.refusal === 'expired' ? ErrorCode.MESSAGE_EXPIRED : ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason };
   }
 
   private async refuse(message: IncomingMessage, refusal: Refusal): Promise<never> {

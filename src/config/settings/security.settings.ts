@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { API_KEY_PATTERN } from '../../auth/api-keys/api-key-format';
 import { SIGNING_SECRETS_PATTERN } from '../../auth/message-signing/signing-secrets';
 import { isLoopbackHost } from '../loopback';
@@ -80,6 +80,10 @@ export class SecuritySettings extends EngineSettings {
   /** Per-service HMAC secrets, `svc:secret,...`: kept only here, since verifying an HMAC needs the secret itself. */
   @IsOptional() @Matches(SIGNING_SECRETS_PATTERN, { message: 'SIGNING_SECRETS must be a list of <service>:<secret of 32+ characters, no spaces, commas or colons>' })
   SIGNING_SECRETS?: string;
+
+  /** Signed messages (HMAC timestamp, JWT `iat`) older than this are dead-lettered: it bounds how long a copy can be replayed. */
+  @IsInt() @Min(1) @Max(86_400)
+  MESSAGE_SIGNATURE_MAX_AGE_SECONDS: number = 300;
 
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()

@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
@@ -14,6 +14,9 @@ export interface KafkaTransportOptions extends BrokerNames {
   groupId?: string;
   /** Partitions of the command topic when the SDK creates it (Baton's KAFKA_PARTITIONS). Default 3. */
   partitions?: number;
+  /** The service's own broker identity, on clusters that enforce ACLs (README, Kafka ACLs). */
+  sasl?: SASLOptions;
+  ssl?: boolean;
 }
 
 const CREATE_ATTEMPTS = 6;
@@ -36,7 +39,10 @@ export class KafkaTransport implements Transport {
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
     const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
     this.partitioner = Partitioners.DefaultPartitioner;
-    this.kafka = new KafkaClient({ clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN });
+    this.kafka = new KafkaClient({
+      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN,
+      ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
+    });
     this.topic = commandTopicOf(service, options);
     this.registration = { topic: this.topic };
   }

@@ -37,14 +37,28 @@ export class RabbitMqTransport implements Transport {
     this.channel = await this.connection.createConfirmChannel();
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;
-    await this.channel.assertExchange(this.exchange, 'topic', { durable: true });
-    await this.channel.assertExchange(dlx, 'topic', { durable: true });
+    await this.ensureExchanges([this.exchange, dlx]);
     await this.channel.assertQueue(parking, { durable: true });
     await this.channel.bindQueue(parking, dlx, parking);
     await this.channel.assertQueue(this.queue, {
       durable: true, arguments: { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': parking },
     });
     await this.channel.bindQueue(this.queue, this.exchange, this.topic);
+  }
+
+  /**
+   * Declaring an exchange that exists needs the configure permission on it, which would also let
+   * the worker delete it (README, RabbitMQ permissions): look first, passively, and declare only
+   * an exchange that Baton has not made yet. A failed look closes its channel, so it gets its own.
+   */
+  private async ensureExchanges(names: string[]): Promise<void> {
+    for (const name of names) {
+      const probe = await this.connection!.createChannel();
+      probe.on('error', () => undefined); // the 404 that closes it is the answer, not a failure
+      const exists = await probe.checkExchange(name).then(() => true, () => false);
+      if (exists) await probe.close();
+      else await this.channel!.assertExchange(name, 'topic', { durable: true });
+    }
   }
 
   private get queue(): string {
