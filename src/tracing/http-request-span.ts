@@ -15,6 +15,7 @@ type Request = IncomingMessage & { id?: unknown; route?: { path?: unknown }; bas
  * Named `METHOD route` once the router has matched (the route template, never the raw path).
  */
 export function httpRequestSpan(req: Request, res: ServerResponse, next: () => void): void {
+  if (!tracing.isOn()) return next();
   const method = req.method ?? 'GET';
   const span = tracing.start(method, {
     kind: SpanKind.SERVER, parent: tracing.extract(req.headers),

@@ -5,6 +5,7 @@ import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@ope
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { AppConfig } from '../config/app-config';
 import { samplerOf } from './sampler';
+import { setTracingOn } from './tracing';
 
 type TracingConfig = Pick<AppConfig, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_SERVICE_NAME' | 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>;
 
@@ -24,7 +25,9 @@ export function startTracing(config: TracingConfig, processor?: SpanProcessor): 
     spanProcessors: [processor ?? new BatchSpanProcessor(exporter!)],
   });
   provider.register();
+  setTracingOn(true);
   return async () => {
+    setTracingOn(false);
     await provider.shutdown();
     // Back to the no-op API, so that a later start (the next test suite) can register again.
     trace.disable();

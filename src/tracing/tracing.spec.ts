@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { logTraceFields } from './log-trace-fields';
 import { startTracing } from './otel-sdk';
@@ -14,6 +14,23 @@ describe('tracing without the SDK', () => {
       return tracing.inject({ a: 'b' });
     });
     expect(result).toEqual({ a: 'b' });
+  });
+
+  it('does no OpenTelemetry work at all on the hot path (no tracer, no propagation)', async () => {
+    const getTracer = jest.spyOn(trace, 'getTracer');
+    const inject = jest.spyOn(propagation, 'inject');
+    const extract = jest.spyOn(propagation, 'extract');
+    try {
+      const span = await tracing.span('work', {}, async (s) => s);
+      expect(span.isRecording()).toBe(false);
+      expect(tracing.start('x').isRecording()).toBe(false);
+      tracing.within(tracing.extract({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), () => tracing.inject({}));
+      expect(getTracer).not.toHaveBeenCalled();
+      expect(inject).not.toHaveBeenCalled();
+      expect(extract).not.toHaveBeenCalled();
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 });
 

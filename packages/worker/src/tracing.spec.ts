@@ -16,8 +16,11 @@ describe('worker tracing', () => {
   });
 
   it('without an SDK registered, runs the handler and sends no header', async () => {
+    const getTracer = jest.spyOn(trace, 'getTracer');
     const headers = await inHandlerSpan({ traceparent: PARENT }, command, async () => currentTraceHeaders());
     expect(headers).toEqual({});
+    expect(getTracer).not.toHaveBeenCalled(); // not even a no-op span per command
+    getTracer.mockRestore();
   });
 
   describe('with an SDK registered by the application', () => {

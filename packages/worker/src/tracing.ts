@@ -24,6 +24,18 @@ function otel(): OtelApi | null {
   return api;
 }
 
+type Tracer = ReturnType<OtelApi['trace']['getTracer']>;
+
+/**
+ * The tracer of the SDK the application registered, or undefined when it registered none: then a
+ * span is not worth its cost (a no-op span, context and closure per command). The API's global
+ * provider is a proxy that holds the registered one as its delegate.
+ */
+function registeredTracer(o: OtelApi): Tracer | undefined {
+  const provider = o.trace.getTracerProvider() as { getDelegateTracer?: (name: string) => Tracer | undefined };
+  return provider.getDelegateTracer ? provider.getDelegateTracer('@baton/worker') : o.trace.getTracer('@baton/worker');
+}
+
 /** The trace headers among a message's headers (Kafka gives Buffers, RabbitMQ and HTTP strings). */
 export function traceHeadersOf(headers: Record<string, unknown> | undefined): TraceHeaders {
   const found: TraceHeaders = {};
@@ -42,14 +54,15 @@ export function traceHeadersOf(headers: Record<string, unknown> | undefined): Tr
 export async function inHandlerSpan<T>(headers: TraceHeaders | undefined, c: WireCommand,
   fn: (fail: (error: string) => void) => Promise<T>): Promise<T> {
   const o = otel();
-  if (!o) return fn(() => undefined);
+  const tracer = o && registeredTracer(o);
+  if (!o || !tracer) return fn(() => undefined);
   const parent = o.propagation.extract(o.context.active(), headers ?? {});
   const attributes = {
     'baton.flow_id': c.flowId, 'baton.orch_name': c.orchName, 'baton.step': c.stepName, 'baton.action': c.action,
     'baton.attempt': c.attempt, 'baton.correlation_id': c.correlationId,
     'messaging.operation.type': 'process', 'messaging.message.conversation_id': c.correlationId,
   };
-  return o.trace.getTracer('@baton/worker').startActiveSpan(`process ${c.action}`, { kind: o.SpanKind.CONSUMER, attributes }, parent,
+  return tracer.startActiveSpan(`process ${c.action}`, { kind: o.SpanKind.CONSUMER, attributes }, parent,
     async (span) => {
       try {
         return await fn((error) => span.setStatus({ code: o.SpanStatusCode.ERROR, message: error }));

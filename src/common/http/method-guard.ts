@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const MEMO_PATHS = 1024;
 
 interface Route {
   pattern: RegExp;
@@ -26,12 +27,26 @@ function routesOf(document: OpenAPIObject): Route[] {
  */
 export function methodGuard(document: OpenAPIObject) {
   const routes = routesOf(document);
+  // Requests repeat a few paths (the execute route above all): match each one against every
+  // route only once. Bounded, oldest first out, since paths carry ids.
+  const memo = new Map<string, Set<string> | null>();
+  const allowedOn = (path: string): Set<string> | null => {
+    let methods = memo.get(path);
+    if (methods !== undefined) return methods;
+    const found = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (found.size > 0) {
+      if (found.has('GET')) found.add('HEAD');
+      found.add('OPTIONS');
+    }
+    methods = found.size > 0 ? found : null;
+    if (memo.size >= MEMO_PATHS) memo.delete(memo.keys().next().value!);
+    memo.set(path, methods);
+    return methods;
+  };
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     const path = (req.url ?? '/').split('?')[0];
-    const methods = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
-    if (methods.size === 0) return next();
-    if (methods.has('GET')) methods.add('HEAD');
-    methods.add('OPTIONS');
+    const methods = allowedOn(path);
+    if (!methods) return next();
     const method = (req.method ?? 'GET').toUpperCase();
     if (methods.has(method) && method !== 'OPTIONS') return next();
     res.setHeader('Allow', [...methods].join(', '));

@@ -11,6 +11,12 @@ import { prettyStream } from './pretty-stream';
  * Structured logs, JSON or pretty (see log-format.ts); every HTTP line carries the correlation id
  * as `correlationId`, every line written inside a span its `trace_id` and `span_id`.
  */
+const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
+
+function logsInfo(level: string): boolean {
+  return !QUIET_LEVELS.has(level);
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -22,7 +28,9 @@ import { prettyStream } from './pretty-stream';
           genReqId: correlationIdFor,
           customAttributeKeys: { reqId: 'correlationId' },
           redact: ['req.headers.authorization', 'req.headers.cookie'],
-          autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') },
+          // Its request lines are all at info: above that, skip the per-request listeners altogether.
+          autoLogging: logsInfo(config.LOG_LEVEL)
+            ? { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') } : false,
           serializers: {
             req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
           },

@@ -120,13 +120,19 @@ export class OutboxRelay {
         count += this.queued[0].records.length;
         batch.push(this.queued.shift()!);
       }
-      const records = batch.flatMap((call) => call.records);
       const now = Date.now();
-      const live = records.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+      const live: OutboxRecord[] = [];
+      const expired: string[] = [];
+      for (const call of batch) {
+        for (const r of call.records) {
+          if (!r.expiresAt || r.expiresAt.getTime() > now) live.push(r);
+          else expired.push(r.id);
+        }
+      }
       try {
         if (live.length > 0) await this.publish(live);
         this.marker.add(live.map((r) => r.id));
-        await this.drop(records.filter((r) => !live.includes(r)).map((r) => r.id));
+        await this.drop(expired);
       } catch (error) {
         this.degrade(error);
       }
