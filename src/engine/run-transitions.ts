@@ -163,7 +163,7 @@ export class RunTransitions {
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
     // A failure to look the destination up (the database is down) fails the transition, to be
     // retried: an attempt recorded without its command would wait out its whole timeout.
-    const target = await tracing.span(`dispatch ${d.action}`, {
+    const [target, dispatchSpan] = await tracing.held(`dispatch ${d.action}`, {
       kind: SpanKind.PRODUCER, attributes: { ...stepAttributes({ ...command, action: d.action }), [ATTR.handlerType]: handler.type },
     }, async (span) => {
       const to = await this.dispatchers.get(handler.type).dispatch(changes, command);
@@ -178,6 +178,7 @@ export class RunTransitions {
       this.logger.warn(log, 'command could not be dispatched: no worker is registered for the step');
       return null;
     });
+    changes.holdSpan(dispatchSpan);
     changes.dispatch(run, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt, budgetStart: d.budgetStart ?? 1,
       commandId: command.commandId, handlerType: handler.type, target,
