@@ -1,8 +1,7 @@
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
-import { startTracing } from '../tracing/otel-sdk';
+import { inMemoryTracing } from '../tracing/tracing.fixtures';
 import type { CurrentTemplates } from './current-templates';
 import type { RunChanges, RunState } from './run-changes';
 import { RunExecutor } from './run-executor.service';
@@ -31,14 +30,7 @@ function advanceOn(runs: RunRepository): Promise<unknown> {
 }
 
 describe('RunExecutor: the dispatch spans of a transition', () => {
-  const exporter = new InMemorySpanExporter();
-  let stop: () => Promise<void>;
-
-  beforeAll(() => {
-    stop = startTracing({ OTEL_SERVICE_NAME: 'baton-unit', OTEL_TRACES_SAMPLER: 'always_on' }, new SimpleSpanProcessor(exporter));
-  });
-  afterAll(() => stop());
-  beforeEach(() => exporter.reset());
+  const exporter = inMemoryTracing();
 
   const dispatchSpans = () => exporter.getFinishedSpans().filter((s) => s.name === 'dispatch DO');
 

@@ -1,4 +1,3 @@
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { AppConfig } from '../config/app-config';
 import type { RunExecutor, StartedRun, StartRequest } from '../engine/run-executor.service';
 import type { RunRepository } from '../engine/run.repository';
@@ -6,7 +5,7 @@ import type { HandlersConfig } from '../handlers/handlers-config';
 import type { IncomingMessage } from '../messaging/message';
 import type { MessageConsumer } from '../messaging/message-consumer';
 import type { RegistryService } from '../registry/registry.service';
-import { startTracing } from '../tracing/otel-sdk';
+import { inMemoryTracing } from '../tracing/tracing.fixtures';
 import { tracing } from '../tracing/tracing';
 import { OrcaRequestConsumer } from './orca-request.consumer';
 
@@ -33,14 +32,7 @@ function requestCreated(headers: Record<string, string>): IncomingMessage {
 }
 
 describe('OrcaRequestConsumer tracing', () => {
-  const exporter = new InMemorySpanExporter();
-  let stop: () => Promise<void>;
-
-  beforeAll(() => {
-    stop = startTracing({ OTEL_SERVICE_NAME: 'baton-unit', OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, new SimpleSpanProcessor(exporter));
-  });
-  afterAll(() => stop());
-  beforeEach(() => exporter.reset());
+  const exporter = inMemoryTracing('parentbased_always_on');
 
   it('continues the W3C trace context a RequestCreatedEvent carries', async () => {
     const started: StartRequest[] = [];

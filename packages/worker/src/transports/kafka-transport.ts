@@ -5,7 +5,8 @@ import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
-import { onlyOnce, REDELIVERY_DELAY_MS, type Delivery, type Transport } from './transport';
+import { brokerDelivery } from './broker-delivery';
+import type { Delivery, Transport } from './transport';
 
 export interface KafkaTransportOptions extends BrokerNames {
   brokers: string[];
@@ -101,35 +102,20 @@ export class KafkaTransport implements Transport {
       this.logger.error({ topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
       return this.commit(topic, partition, message);
     }
-    return new Promise<void>((resolve) => {
-      const once = onlyOnce();
-      const finish = (action: () => Promise<void>) => once(() => action().finally(resolve));
-      const giveBack = () => finish(async () => {
-        await sleep(REDELIVERY_DELAY_MS); // not at once: the store or broker that failed needs a moment
+    const send = (reply: WireReply) => this.producer!.send({
+      topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
+      messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
+        'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
+      } }],
+    }).then(() => undefined);
+    return new Promise<void>((resolve) => receive(brokerDelivery({
+      command, trace: traceHeadersOf(message.headers), send,
+      ack: () => this.commit(topic, partition, message).finally(resolve),
+      requeue: async () => {
         this.consumer!.seek({ topic, partition, offset: message.offset });
-      });
-      const send = (reply: WireReply) => this.producer!.send({
-        topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
-        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
-          'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
-        } }],
-      }).then(() => undefined);
-      receive({
-        command, trace: traceHeadersOf(message.headers),
-        settle: async (reply) => {
-          try {
-            await send(reply);
-          } catch (error) {
-            await giveBack();
-            throw error;
-          }
-          await finish(() => this.commit(topic, partition, message));
-        },
-        drop: () => finish(() => this.commit(topic, partition, message)),
-        heartbeat: send,
-        abandon: giveBack,
-      });
-    });
+        resolve();
+      },
+    })));
   }
 
   // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.

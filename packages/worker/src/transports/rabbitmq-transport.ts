@@ -1,11 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
-import { onlyOnce, REDELIVERY_DELAY_MS, type Delivery, type Transport } from './transport';
+import { brokerDelivery } from './broker-delivery';
+import type { Delivery, Transport } from './transport';
 
 export interface RabbitMqTransportOptions extends BrokerNames {
   url: string;
@@ -85,26 +85,13 @@ export class RabbitMqTransport implements Transport {
         persistent: true, contentType: 'application/json', headers: { 'x-correlation-id': command.correlationId, ...currentTraceHeaders() },
       }, (error) => (error ? reject(error) : resolve()));
     });
-    const finish = onlyOnce();
-    const giveBack = () => finish(async () => {
-      await sleep(REDELIVERY_DELAY_MS); // not at once: the store or broker that failed needs a moment
-      // On a channel that closed meanwhile the broker has requeued the message already.
-      try { channel.nack(message, false, true); } catch { /* requeued with the channel */ }
-    });
-    receive({
-      command, trace: traceHeadersOf(message.properties.headers),
-      settle: async (reply) => {
-        try {
-          await send(reply);
-        } catch (error) {
-          await giveBack();
-          throw error;
-        }
-        await finish(async () => channel.ack(message));
+    receive(brokerDelivery({
+      command, trace: traceHeadersOf(message.properties.headers), send,
+      ack: async () => channel.ack(message),
+      requeue: async () => {
+        // On a channel that closed meanwhile the broker has requeued the message already.
+        try { channel.nack(message, false, true); } catch { /* requeued with the channel */ }
       },
-      drop: () => finish(async () => channel.ack(message)),
-      heartbeat: send,
-      abandon: giveBack,
-    });
+    }));
   }
 }

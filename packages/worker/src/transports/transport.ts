@@ -33,19 +33,3 @@ export interface Transport {
   /** Disconnects, after every delivery settled. */
   close(): Promise<void>;
 }
-
-/** How long a broker transport waits before giving a command back, so a failing store is not retried in a tight loop. */
-export const REDELIVERY_DELAY_MS = 1000;
-
-/**
- * Lets a message be acknowledged or given back once: later calls do nothing (the SDK abandons a
- * delivery whose settle failed and already gave it back, and AMQP closes a channel that acks a tag twice).
- */
-export function onlyOnce(): (action: () => Promise<void>) => Promise<void> {
-  let done = false;
-  return async (action) => {
-    if (done) return;
-    done = true;
-    await action();
-  };
-}
