@@ -4,7 +4,8 @@ import type { Attempt } from './core/plan';
 import type { RunStatus, StepRunStatus } from './core/run-status';
 import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
-import { tracing } from '../tracing/tracing';
+import { ATTR } from '../tracing/span-attributes';
+import { tracing, type Span } from '../tracing/tracing';
 
 /** An attempt as a transition sees it. */
 export interface AttemptRow extends Attempt {
@@ -68,6 +69,8 @@ export class RunChanges {
   /** Status events sent, to log and count once the write succeeded. */
   readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null }> = [];
   readonly inserts = new Map<EntityTarget<ObjectLiteral>, RowInserts>();
+  /** The dispatch spans of this transition, open until its write's outcome is known. */
+  private readonly spans: Span[] = [];
 
   /** Ends an attempt in flight, here and in `run.attempts`, so the decision that follows sees it. */
   complete(run: RunState, attempt: AttemptRow, result: Pick<AttemptCompletion, 'status' | 'output' | 'error'>): void {
@@ -121,6 +124,23 @@ export class RunChanges {
   /** A line on the run's timeline (why the engine or an operator acted). */
   event(flowId: string, kind: string, reason: string, stepName: string | null = null, actor: string | null = null): void {
     this.insert(RunEventEntity, { flowId, kind, reason, stepName, actor });
+  }
+
+  /** Keeps a dispatch span open until {@link endSpans}. */
+  holdSpan(span: Span): void {
+    this.spans.push(span);
+  }
+
+  /**
+   * Ends the dispatch spans once the write's outcome is known. A transition that was not written
+   * (another event wrote the run first, or it is decided again on a fresh read) sent nothing: its
+   * spans say `superseded`, so a trace does not show a command that never went out as sent.
+   */
+  endSpans(written: boolean): void {
+    for (const span of this.spans.splice(0)) {
+      if (!written) span.setAttribute(ATTR.outcome, 'superseded');
+      span.end();
+    }
   }
 
   get isEmpty(): boolean {

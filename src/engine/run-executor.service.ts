@@ -104,14 +104,16 @@ export class RunExecutor extends StepResultSink {
         startedAt: new Date(), traceContext: runTraceContext(),
       };
       const changes = new RunChanges();
-      this.transitions.announce(run, changes, run.status, null, null, null);
-      if (ready) await this.transitions.advance(run, changes);
-      const written = await this.runs.create({
-        ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
-        expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
-        deadlineAt: deadlineSeconds ? new Date(Date.now() + deadlineSeconds * 1000) : null,
-        onDeadline: deadlineSeconds ? deadline.onDeadline : null, traceContext: run.traceContext ?? null,
-      }, template.status, changes);
+      const written = await endingSpans(changes, async () => {
+        this.transitions.announce(run, changes, run.status, null, null, null);
+        if (ready) await this.transitions.advance(run, changes);
+        return this.runs.create({
+          ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
+          expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
+          deadlineAt: deadlineSeconds ? new Date(Date.now() + deadlineSeconds * 1000) : null,
+          onDeadline: deadlineSeconds ? deadline.onDeadline : null, traceContext: run.traceContext ?? null,
+        }, template.status, changes);
+      });
       if (written.templateChanged) {
         this.templates.forget(req.orchName);
         if (tries < MAX_CONFLICTS) continue;
@@ -220,6 +222,7 @@ export class RunExecutor extends StepResultSink {
       try {
         outcome = await decide(run, changes);
       } catch (error) {
+        changes.endSpans(false);
         if (cached) continue;
         throw error;
       }
@@ -227,7 +230,7 @@ export class RunExecutor extends StepResultSink {
         if (cached) continue;
         return outcome;
       }
-      const written = await this.runs.update(run, changes);
+      const written = await endingSpans(changes, () => this.runs.update(run, changes));
       if (written.written) {
         run.version += 1;
         this.afterWrite(run, changes, written);
@@ -256,5 +259,16 @@ export class RunExecutor extends StepResultSink {
         `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload`, [], { flowId: existing.flowId });
     }
     return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false, missingSteps: [] };
+  }
+}
+
+/** Writes a transition, then ends its dispatch spans with the outcome: not written when the write lost or threw. */
+async function endingSpans<W extends WriteResult>(changes: RunChanges, write: () => Promise<W>): Promise<W> {
+  let result: W | undefined;
+  try {
+    result = await write();
+    return result;
+  } finally {
+    changes.endSpans(result?.written ?? false);
   }
 }

@@ -11,6 +11,7 @@ import type { RunDetailDto, RunQueryDto, RunSummaryDto } from './dto/run.dto';
 import { OrchestrationRunEntity } from './entities/orchestration-run.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
+import { DISPATCH_WAIT, OpenJob, stepWait, waitText, workersWait } from './run-waits';
 import { TemplatePlans } from './template-plans';
 
 const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
@@ -27,12 +28,6 @@ const ofTemplatesOwnedBy = (owner: string, orchName?: string) => Raw((column) =>
 { owner, orchName });
 
 const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
-
-function waitOf(s: StepRunEntity, job?: { status: string; external_status: string | null }): string {
-  if (job?.status === 'WAITING_FOR_OPERATOR') return `waiting for an operator: the job is ${job.external_status}`;
-  if (job) return `job ${job.status.toLowerCase()}${job.external_status ? `, ${job.external_status}` : ''}`;
-  return s.dispatchedAt > new Date() ? `retry due ${s.dispatchedAt.toISOString()}` : `deadline ${s.deadlineAt.toISOString()}`;
-}
 
 /**
  * Read side of runs: lists, the timeline of one run, and what unfinished runs wait for. Each
@@ -106,19 +101,17 @@ export class RunQueryService {
     const templates: { orch_name: string; missing_steps: string[] }[] = await m.query(
       `SELECT orch_name, missing_steps FROM orchestration_template WHERE orch_name = ANY($1)`, [open.map((r) => r.orchName)]);
     // Built-in steps say more than "in flight": launching, polling, or waiting for an operator.
-    const jobs: { command_id: string; status: string; external_status: string | null }[] = await m.query(
+    const jobs: Array<OpenJob & { command_id: string }> = await m.query(
       `SELECT command_id, status, external_status FROM job_execution WHERE flow_id = ANY($1) AND completed_at IS NULL`, [flowIds]);
     const jobOf = new Map(jobs.map((j) => [j.command_id, j]));
+    const now = new Date();
     for (const run of open) {
-      if (run.status === 'WAITING_FOR_WORKERS') {
-        const missing = templates.find((t) => t.orch_name === run.orchName)?.missing_steps ?? [];
-        run.waitingFor = `workers for steps: ${missing.join(', ') || '(none missing: starts on the next healer tick)'}`;
-        continue;
-      }
       const steps = inFlight.filter((s) => s.flowId === run.flowId);
-      run.waitingFor = steps.length === 0 ? 'the engine to dispatch the next step (the healer will)'
-        : steps.map((s) => `${s.action} ${s.stepName} attempt ${s.attempt} on ${s.target ?? 'no target'} (${waitOf(s, jobOf.get(s.commandId))})`)
-          .join('; ');
+      const waits = run.status === 'WAITING_FOR_WORKERS'
+        ? [workersWait(templates.find((t) => t.orch_name === run.orchName)?.missing_steps ?? [])]
+        : steps.length === 0 ? [DISPATCH_WAIT] : steps.map((s) => stepWait(s, jobOf.get(s.commandId), now));
+      run.waits = waits;
+      run.waitingFor = waitText(waits);
     }
   }
 }

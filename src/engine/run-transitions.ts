@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { HandlerSpec, StepTemplateEntity } from '../registry/entities/step-template.entity';
 import { attemptWindowSeconds } from './core/attempt-window';
+import type { OnDeadline } from './core/deadline-action';
 import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
 import { ActionRequest, decideOperatorAction } from './core/operator-action';
@@ -21,6 +22,9 @@ import { TemplatePlans } from './template-plans';
 import { recordRunSpan } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
+
+/** What an event on the run status topic reports: a change of the run's status, or a deadline it missed. */
+export type RunStatusEventType = 'STATUS_CHANGED' | 'DEADLINE_MISSED';
 
 /** An operator's action as the API received it: who asked, and why. */
 export interface OperatorRequest extends ActionRequest {
@@ -117,15 +121,32 @@ export class RunTransitions {
   /** The run status event; `previousStatus` is null for a run just accepted. */
   announce(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges, status: RunStatus, previousStatus: RunStatus | null,
     failedStep: string | null, error: string | null): void {
+    this.publishStatusEvent(run, changes, { type: 'STATUS_CHANGED', status, previousStatus, failedStep, error });
+    changes.announced.push({ status, previousStatus, failedStep });
+  }
+
+  /**
+   * A deadline the run missed, on the status topic whatever `onDeadline` then does: with `alert`
+   * the run's status does not change, so without this event its consumers would never hear of it.
+   */
+  announceDeadlineMissed(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'status' | 'failedStep'>, changes: RunChanges,
+    deadlineAt: Date, onDeadline: OnDeadline): void {
+    this.publishStatusEvent(run, changes, {
+      type: 'DEADLINE_MISSED', status: run.status, previousStatus: run.status, failedStep: run.failedStep, error: null,
+      deadlineAt: deadlineAt.toISOString(), onDeadline,
+    });
+  }
+
+  private publishStatusEvent(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges,
+    event: { type: RunStatusEventType; status: RunStatus } & Record<string, unknown>): void {
+    const { type, ...fields } = event;
     changes.send([{
       topic: this.config.TOPIC_RUN_STATUS, key: run.flowId,
       headers: { 'content-type': 'application/json', 'x-correlation-id': run.correlationId },
       body: Buffer.from(JSON.stringify({
-        flowId: run.flowId, orchName: run.orchName, status, previousStatus, failedStep, error,
-        at: new Date().toISOString(), correlationId: run.correlationId,
+        type, flowId: run.flowId, orchName: run.orchName, ...fields, at: new Date().toISOString(), correlationId: run.correlationId,
       })),
     }]);
-    changes.announced.push({ status, previousStatus, failedStep });
   }
 
   /** Logs, counts and traces the status changes of a transition once it is written (not for one that lost a race). */
@@ -163,7 +184,7 @@ export class RunTransitions {
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };
     // A failure to look the destination up (the database is down) fails the transition, to be
     // retried: an attempt recorded without its command would wait out its whole timeout.
-    const target = await tracing.span(`dispatch ${d.action}`, {
+    const [target, dispatchSpan] = await tracing.held(`dispatch ${d.action}`, {
       kind: SpanKind.PRODUCER, attributes: { ...stepAttributes({ ...command, action: d.action }), [ATTR.handlerType]: handler.type },
     }, async (span) => {
       const to = await this.dispatchers.get(handler.type).dispatch(changes, command);
@@ -178,6 +199,7 @@ export class RunTransitions {
       this.logger.warn(log, 'command could not be dispatched: no worker is registered for the step');
       return null;
     });
+    changes.holdSpan(dispatchSpan);
     changes.dispatch(run, {
       flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt, budgetStart: d.budgetStart ?? 1,
       commandId: command.commandId, handlerType: handler.type, target,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
+import type { RunStatus } from '../engine/core/run-status';
 import { Metrics } from '../metrics/metrics';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
@@ -84,18 +85,25 @@ export class RunRevivals {
    * or only report it. Recorded on the timeline, which is also what makes it happen once: a racing
    * healer's write fails on the version, and its fresh read then finds the event.
    */
-  passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
-    return this.heal('deadline', flowId, async (run, changes) => {
+  async passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
+    let applied: { status: RunStatus; correlationId: string } | undefined;
+    const changed = await this.heal('deadline', flowId, async (run, changes) => {
       const status = deadlineVerdict(run.status, onDeadline);
       if (!status || (await this.stuck.deadlineHandled(flowId))) return false;
       const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
       changes.event(flowId, DEADLINE_EXCEEDED, reason);
+      this.transitions.announceDeadlineMissed(run, changes, deadlineAt, onDeadline);
       if (status !== run.status) this.transitions.changeStatus(run, changes, status, null, reason);
       if (status === 'COMPENSATING') await this.transitions.advance(run, changes);
-      this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });
-      this.logger.warn({ flowId, correlationId: run.correlationId, onDeadline, status }, 'run passed its deadline');
+      applied = { status, correlationId: run.correlationId };
       return true;
     });
+    // Counted and logged once written: a decision that lost its race to another healer is not.
+    if (changed && applied) {
+      this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });
+      this.logger.warn({ flowId, correlationId: applied.correlationId, onDeadline, status: applied.status }, 'run passed its deadline');
+    }
+    return changed;
   }
 
   /** Each decision in a span `healer <kind>` of the run's own trace, so what the healer sends continues it. */

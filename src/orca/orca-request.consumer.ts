@@ -8,6 +8,7 @@ import { HandlersConfig } from '../handlers/handlers-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { RegistryService } from '../registry/registry.service';
+import { tracing } from '../tracing/tracing';
 import { connectionFor, OrcaConnectionMap, parseOrcaConnections } from './orca-connections';
 import { ORCA_SERVICE, orcaTemplateDocument, orcaTemplateName } from './orca-template';
 import { OrcaRequest, parseRequestCreated } from './request-created-event';
@@ -57,7 +58,12 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     this.logger.log({ topic: this.config.ORCA_REQUEST_TOPIC, statusTopic: this.config.ORCA_STATUS_TOPIC }, 'Orca request adapter on');
   }
 
-  async handle(message: IncomingMessage): Promise<void> {
+  /** Continues the trace of the service that published the event, as the other consumers do. */
+  handle(message: IncomingMessage): Promise<void> {
+    return tracing.within(tracing.extract(message.headers), () => this.startRequest(message));
+  }
+
+  private async startRequest(message: IncomingMessage): Promise<void> {
     const request = parseRequestCreated(message.body);
     const correlationId = message.headers['x-correlation-id'] ?? request.requestId;
     const log = { flowId: request.requestId, correlationId, userId: request.userId };

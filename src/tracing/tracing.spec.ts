@@ -72,6 +72,15 @@ describe('tracing with the SDK (in-memory exporter)', () => {
     expect(span.events[0].name).toBe('exception');
   });
 
+  it('leaves a held span open for the caller to end, and ends it as an error when its work throws', async () => {
+    const [value, span] = await tracing.held('held', {}, async () => 42);
+    expect(value).toBe(42);
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    span.end();
+    await expect(tracing.held('held fails', {}, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(exporter.getFinishedSpans().map((s) => [s.name, s.status.code])).toEqual([['held', SpanStatusCode.UNSET], ['held fails', SpanStatusCode.ERROR]]);
+  });
+
   it('records a span that already happened, from its start time, linked to another', async () => {
     const startTime = new Date(Date.now() - 60_000);
     const other = await tracing.span('other', {}, async (s) => s.spanContext());

@@ -48,16 +48,26 @@ export const tracing = {
    */
   async span<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
     if (!on) return fn(OFF_SPAN);
+    const [result, span] = await tracing.held(name, options, fn);
+    span.end();
+    return result;
+  },
+
+  /**
+   * Like `span`, but a span whose work resolved is left open for the caller to end (a dispatch's,
+   * once its transition's write succeeded or lost its race). A throw still ends it, as an error.
+   */
+  async held<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<[T, Span]> {
+    if (!on) return [await fn(OFF_SPAN), OFF_SPAN];
     const parent = options.parent ?? context.active();
-    return trace.getTracer(TRACER).startActiveSpan(name, options, parent, async (span) => {
+    return trace.getTracer(TRACER).startActiveSpan(name, options, parent, async (span): Promise<[T, Span]> => {
       try {
-        return await fn(span);
+        return [await fn(span), span];
       } catch (e) {
         span.recordException(e as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
-        throw e;
-      } finally {
         span.end();
+        throw e;
       }
     });
   },

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expectEventually } from '../helpers/expect-eventually';
 import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { ConsoleHarness, shot, startConsole } from './console-browser';
 import { startIdentityProvider, TestIdentityProvider } from './oidc-provider';
@@ -62,13 +63,43 @@ describe('operator console: OIDC sign-in (authorization code + PKCE) against oid
     await shot(page, 'runs-oidc');
   });
 
-  it('asks to sign in again when the access token expires, and comes back signed in', async () => {
-    await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor({ timeout: (TOKEN_TTL_SECONDS + 10) * 1000 });
-    expect(await page.getByRole('alert').first().textContent()).toContain('Your session expired');
-    await page.getByRole('button', { name: `Sign in with ${new URL(idp.issuer).host}`, exact: true }).click();
-    // The provider remembers alice and her consent: straight back to the page she was on.
-    await page.waitForURL(`${h.base}/ui/runs`);
+  /** Where the tab navigated from now on, redirects included (a provider that remembers the person only redirects). */
+  const navigations = () => {
+    const urls: string[] = [];
+    page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) urls.push(r.url()); });
+    return { urls, toProvider: () => urls.some((u) => u.startsWith(idp.issuer)) };
+  };
+  const token = () => page.evaluate<string | null>("JSON.parse(sessionStorage.getItem('baton.accessToken') ?? 'null')?.token ?? null");
+
+  it('without a refresh token, sends the person through the provider when the token expires, back to the same page and filters', async () => {
+    const filtered = `${h.base}/ui/runs?status=COMPLETED&orchName=demoOrder`;
+    await page.goto(filtered);
+    await page.getByRole('heading', { name: /Runs/ }).waitFor();
+    const seen = navigations();
+    // The provider remembers alice and her consent: no click anywhere, straight back where she was.
+    await expectEventually(() => expect(seen.toProvider()).toBe(true), { timeoutMs: (TOKEN_TTL_SECONDS + 10) * 1000 });
+    await page.waitForURL(filtered);
+    await page.getByRole('heading', { name: /Runs/ }).waitFor();
     expect(await page.locator('header .who').textContent()).toContain('jwt:alice (operator)');
+  }, 60_000);
+
+  it('with a refresh token, renews the access token before it expires, without leaving the page', async () => {
+    idp.refreshTokens.issued = true;
+    // Signed out, then in again, to get a refresh token this time.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: `Sign in with ${new URL(idp.issuer).host}`, exact: true }).click();
+    await page.waitForURL(`${h.base}/ui/**`);
+    await page.getByRole('heading', { name: /Runs/ }).waitFor();
+    const first = await token();
+    const seen = navigations();
+    // Past two lifetimes of the first token: renewed at least twice, and never sent expired.
+    await page.waitForTimeout(2 * TOKEN_TTL_SECONDS * 1000 + 2000);
+    expect(seen.urls).toEqual([]);
+    const renewed = await token();
+    expect(renewed).not.toBeNull();
+    expect(renewed).not.toBe(first);
+    expect(await page.locator('header .who').textContent()).toContain('jwt:alice (operator)');
+    await page.getByRole('heading', { name: /Runs/ }).waitFor();
   }, 60_000);
 
   it('keeps the API-key sign-in beside it', async () => {

@@ -140,6 +140,13 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
       await page.goto(`${h.base}/ui/runs/${res.body.flowId}`);
       await page.locator('[data-heartbeat="DO buildReport 1"]').waitFor({ timeout: 10_000 });
       await shot(page, 'run-heartbeat');
+      // What the run waits for names the attempt's deadline (heartbeats move it) in local time, with UTC on hover, not as ISO text.
+      const waiting = page.getByTestId('waiting-for').first();
+      const deadlineAt = (await waiting.locator('time').getAttribute('datetime'))!;
+      expect(deadlineAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(await waiting.locator('time').getAttribute('title')).toBe(`${deadlineAt.slice(0, 10)} ${deadlineAt.slice(11, 19)} UTC`);
+      expect(await waiting.textContent()).toMatch(/^DO buildReport attempt 1 on .+ \(deadline .+\)$/);
+      expect(await waiting.textContent()).not.toContain('Z)');
       release();
       await expectEventually(async () => expect(await runStatus()).toBe('COMPLETED'), { timeoutMs: 15_000 });
       expect(await page.locator('[data-heartbeat="DO buildReport 1"]').count()).toBe(1);

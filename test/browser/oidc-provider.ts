@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface TestIdentityProvider {
   issuer: string;
+  /** Whether sign-ins from now on get a refresh token (off at first: the console must then sign in again on expiry). */
+  refreshTokens: { issued: boolean };
   /** Configures the client once the console's address is known, then answers requests. */
   serve(client: { clientId: string; redirectUri: string; audience: string; roles: string[]; accessTokenTtl: number }): Promise<void>;
   close(): Promise<void>;
@@ -19,16 +21,18 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const refreshTokens = { issued: false };
   return {
-    issuer,
+    issuer, refreshTokens,
     serve: async ({ clientId, redirectUri, audience, roles, accessTokenTtl }) => {
       const { default: Provider } = await import('oidc-provider');
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const provider = new Provider(issuer, {
         clients: [{
           client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [redirectUri],
-          grant_types: ['authorization_code'], response_types: ['code'],
+          grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
         }],
+        issueRefreshToken: () => refreshTokens.issued,
         jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
         cookies: { keys: [randomBytes(32).toString('hex')] },
         findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),

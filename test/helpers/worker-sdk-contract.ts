@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createWorker, NonRetryableError, type TransportChoice, type Worker, type WorkerOptions } from '@baton/worker';
+import { createWorker, MemoryResultStore, NonRetryableError, type TransportChoice, type Worker, type WorkerOptions } from '@baton/worker';
 import { DataSource } from 'typeorm';
 import type { OutgoingMessage } from '../../src/messaging/message';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
@@ -98,6 +98,27 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       await t.get(MessagePublisher).publish([sent]);
       await expectEventually(() => expect(replays).toEqual([flowId]));
       expect(commands).toHaveLength(1);
+    });
+
+    it('gives a command back when the result store fails before any reply: the same attempt comes again', async () => {
+      // A timeout far beyond the wait below: only a redelivery, not Baton's retry, can complete the run.
+      const { orchName, service } = await template([{ seq: 1, name: 'stored', objectType: 'String', timeoutSeconds: 300 }]);
+      const store = new MemoryResultStore();
+      const lookups: string[] = [];
+      const get = store.get.bind(store);
+      store.get = async (key) => {
+        lookups.push(key);
+        if (lookups.length === 1) throw new Error('result store unreachable');
+        return get(key);
+      };
+      let calls = 0;
+      const w = worker(service, { store, logger: quiet });
+      w.step(orchName, 'stored', { objectType: 'String', do: () => ({ n: ++calls }) });
+      await w.start();
+      const { flowId } = (await execute(t, orchName).expect(202)).body;
+      const run = await waitForRun(t, flowId, 'COMPLETED', 15_000);
+      expect(lookups).toEqual([`${flowId}:stored:DO`, `${flowId}:stored:DO`]);
+      expect(run.steps.map((s) => [s.attempt, s.status, s.output])).toEqual([[1, 'SUCCEEDED', { n: 1 }]]);
     });
 
     it('runs the handler once when a command is handed out again while its handler still runs', async () => {

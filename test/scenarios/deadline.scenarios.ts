@@ -1,4 +1,6 @@
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
+import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TestWorker } from '../helpers/test-worker';
@@ -10,12 +12,18 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
   describe(`run deadlines (${setting})`, () => {
     let t: TestApp;
     let worker: TestWorker;
+    /** Every event on the run status topic, in the order it arrived. */
+    const statusEvents: Array<Record<string, unknown>> = [];
+    const eventsOf = (flowId: string) => statusEvents.filter((e) => e.flowId === flowId);
     const register = (orchName: string, extra: object) => t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
       .send({ orchName, as: 'initiator', type: 'sequential', ...extra,
         steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String' })) });
 
     beforeAll(async () => {
       t = await startTestApp({ HEALER_INTERVAL_MS: '200', ...(await env()) });
+      await t.get(MessageConsumer).subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'deadline-observer', handler: async (m) => {
+        statusEvents.push(JSON.parse(m.body.toString()));
+      } });
       worker = await new TestWorker(t, 'deadline-worker').start();
       await register('slow', { deadlineSeconds: 1, onDeadline: 'compensate' }).expect(201);
       await register('watched', { onDeadline: 'alert' }).expect(201);
@@ -31,6 +39,10 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       expect(running.deadlineRemainingSeconds).toBeLessThanOrEqual(1);
       const run = await waitForRun(t, body.flowId, 'COMPENSATING', 10_000);
       expect(run.events).toContainEqual(expect.objectContaining({ kind: 'DEADLINE_EXCEEDED' }));
+      // The missed deadline is announced, then the status change it causes.
+      await expectEventually(() => expect(eventsOf(body.flowId).map((e) => [e.type, e.status])).toEqual([
+        ['STATUS_CHANGED', 'RUNNING'], ['DEADLINE_MISSED', 'RUNNING'], ['STATUS_CHANGED', 'COMPENSATING'],
+      ]));
       expect(run.error).toMatch(/^deadline .* passed: compensate$/);
       const metrics = (await t.http.get('/metrics')).text;
       expect(metrics).toMatch(/baton_run_deadline_exceeded_total\{on_deadline="compensate"\} [1-9]/);
@@ -48,6 +60,12 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       expect(run.status).toBe('RUNNING');
       expect(run.events.filter((e) => e.kind === 'DEADLINE_EXCEEDED')).toHaveLength(1);
       expect(run.deadlineRemainingSeconds).toBeLessThan(0);
+      // No status changes, yet the status topic hears of it, once.
+      await expectEventually(() => expect(eventsOf(body.flowId).filter((e) => e.type === 'DEADLINE_MISSED')).toEqual([{
+        type: 'DEADLINE_MISSED', flowId: body.flowId, orchName: 'watched', status: 'RUNNING', previousStatus: 'RUNNING',
+        failedStep: null, error: null, deadlineAt: run.deadlineAt, onDeadline: 'alert', at: expect.any(String), correlationId: run.correlationId,
+      }]));
+      expect(eventsOf(body.flowId).map((e) => e.type)).toEqual(['STATUS_CHANGED', 'DEADLINE_MISSED']);
     });
 
     it('refuses a bad deadline header', async () => {

@@ -241,6 +241,19 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await waitForRun(t, res.body.flowId, 'COMPLETED');
     });
 
+    it('says what an unfinished run waits for: the step in flight, with its deadline as a field and in the text', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'reserve', silentAttempts: 1 }).expect(202);
+      await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve']));
+      const run = (await t.http.get(`/api/orchestration/runs/${body.flowId}`).expect(200)).body;
+      const deadlineAt = run.steps[0].deadlineAt;
+      const what = `DO reserve attempt 1 on ${t.config.COMMAND_TOPIC_PREFIX}shop-worker`;
+      expect(run.waits).toEqual([{ what, deadlineAt, retryAt: null }]);
+      expect(run.waitingFor).toBe(`${what} (deadline ${deadlineAt})`);
+      const stuck = (await t.http.get(`/api/orchestration/runs?stuck=true&correlationId=${run.correlationId}`).expect(200)).body;
+      expect(stuck.items[0].waits).toEqual(run.waits);
+      await t.http.post(`/api/orchestration/runs/${body.flowId}/terminate?compensate=false`).expect(202);
+    });
+
     it('registers templates from the registration topic and dead-letters bad documents with the reason', async () => {
       const dead: Array<{ reason: string; service: string }> = [];
       await t.get(MessageConsumer).subscribe({ topic: `${t.config.TOPIC_REGISTRATION}.DLQ`, group: 'test-observer', handler: async (m) => {

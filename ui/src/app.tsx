@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
-import { onUnauthorized, type SignInReason, signedIn, signOut } from './api/client';
+import { onUnauthorized, setTokenRenewer, type SignInReason, signedIn, signOut } from './api/client';
 import type { Me } from './api/types';
 import { Login } from './auth/login';
-import { CALLBACK_PATH, completeSignIn, loadConsoleConfig } from './auth/console-config';
+import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, startSignIn } from './auth/console-config';
 import { loadMe, MeContext } from './auth/session';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';
@@ -12,6 +12,11 @@ import { RunDetailPage } from './pages/run-detail';
 import { RunsPage } from './pages/runs';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TemplatesPage } from './pages/templates';
+import { hereOf } from './lib/token-renewal';
+
+setTokenRenewer(renewSession);
+/** Set while the browser is on its way to the provider after an expiry, so that the calls failing meanwhile start no second sign-in. */
+let signingInAgain = false;
 
 type Session = { state: 'loading' } | { state: 'login'; reason: SignInReason; error?: Error } | { state: 'ready'; me: Me | null };
 
@@ -28,7 +33,18 @@ export function App() {
     loadMe().then((me) => setSession({ state: 'ready', me }))
       .catch(() => setSession((s) => (s.state === 'login' ? s : { state: 'ready', me: null })));
   }, []);
-  useEffect(() => onUnauthorized((reason) => setSession({ state: 'login', reason })), []);
+  useEffect(() => onUnauthorized((reason) => {
+    if (reason !== 'expired') return setSession({ state: 'login', reason });
+    // An OIDC session that could not be renewed: through the provider (its session usually makes
+    // that one redirect) and back to this very page, with its filters; the login form if that fails.
+    if (signingInAgain) return;
+    signingInAgain = true;
+    setSession({ state: 'loading' });
+    loadConsoleConfig().then(({ oidc }) => {
+      if (!oidc) throw new Error('no OIDC sign-in');
+      return startSignIn(oidc, hereOf(location));
+    }).catch(() => { signingInAgain = false; setSession({ state: 'login', reason: 'expired' }); });
+  }), []);
   useEffect(() => {
     if (location.pathname !== CALLBACK_PATH) return start();
     // Back from the identity provider: trade the code for a token, then go where the person was.

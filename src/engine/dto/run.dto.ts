@@ -45,6 +45,12 @@ export class RunQueryDto extends PageQueryDto {
   @IsOptional() @Transform(({ value }) => ({ true: true, 1: true, false: false, 0: false })[String(value)] ?? value) @IsBoolean() stuck?: boolean;
 }
 
+export class RunWaitDto {
+  @ApiProperty({ description: 'What the run waits for, without its time' }) what!: string;
+  @ApiProperty({ nullable: true, type: Date, description: 'When the attempt in flight times out' }) deadlineAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'When a retry not dispatched yet is due' }) retryAt!: Date | null;
+}
+
 export class RunSummaryDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
   @ApiProperty() orchName!: string;
@@ -56,7 +62,9 @@ export class RunSummaryDto {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
-  @ApiPropertyOptional({ description: 'For unfinished runs: what the run is waiting for' }) waitingFor?: string;
+  @ApiPropertyOptional({ description: 'For unfinished runs: what the run is waiting for, as one line (times in ISO UTC)' }) waitingFor?: string;
+  @ApiPropertyOptional({ type: [RunWaitDto], description: 'For unfinished runs: the same, one entry per thing waited for, with its time as a field' })
+  waits?: RunWaitDto[];
 }
 
 export class RunPageDto extends PageMetaDto {

@@ -1,5 +1,7 @@
 // Every call the console makes goes through here: the credential (an API key or an OIDC access
-// token) as a Bearer token, and one place that turns a 401 or an expired token into the login form.
+// token) as a Bearer token, renewed before it expires when it can be, and one place that turns a
+// 401 or an expired token into the login form.
+import { type HeldToken, renewalDue } from '../lib/token-renewal';
 
 const KEY = 'baton.apiKey';
 const TOKEN = 'baton.accessToken';
@@ -27,38 +29,64 @@ export const apiKey = {
   clear: () => sessionStorage.removeItem(KEY),
 };
 
+export interface StoredToken extends HeldToken { token: string }
+
 export const accessToken = {
-  get: (): { token: string; expiresAt: number } | null => {
+  get: (): StoredToken | null => {
     try {
-      const stored = JSON.parse(sessionStorage.getItem(TOKEN) ?? 'null') as { token?: unknown; expiresAt?: unknown } | null;
-      return typeof stored?.token === 'string' && typeof stored.expiresAt === 'number' ? { token: stored.token, expiresAt: stored.expiresAt } : null;
+      const stored = JSON.parse(sessionStorage.getItem(TOKEN) ?? 'null') as Partial<Record<keyof StoredToken, unknown>> | null;
+      if (typeof stored?.token !== 'string' || typeof stored.expiresAt !== 'number') return null;
+      // A token stored before receivedAt was kept counts as received now.
+      return { token: stored.token, expiresAt: stored.expiresAt, receivedAt: typeof stored.receivedAt === 'number' ? stored.receivedAt : Date.now() };
     } catch {
       return null;
     }
   },
   set: (token: string, expiresInSeconds: number) => {
     apiKey.clear();
-    sessionStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresInSeconds * 1000 }));
+    const now = Date.now();
+    sessionStorage.setItem(TOKEN, JSON.stringify({ token, receivedAt: now, expiresAt: now + expiresInSeconds * 1000 }));
   },
   clear: () => sessionStorage.removeItem(TOKEN),
 };
+
+/**
+ * Renews the access token before it expires (an OIDC sign-in whose provider gave a refresh
+ * token); resolves false when it cannot. Set by the app, so this module loads no OIDC code.
+ */
+type Renewer = () => Promise<boolean>;
+let renewer: Renewer | null = null;
+let renewing: Promise<boolean> | null = null;
+
+export function setTokenRenewer(renew: Renewer | null): void {
+  renewer = renew;
+}
 
 export const signedIn = () => apiKey.get() !== null || accessToken.get() !== null;
 
 export function signOut() {
   apiKey.clear();
   accessToken.clear();
+  signedOut.forEach((l) => l());
 }
+
+/** What else a sign-out forgets (the OIDC refresh token). */
+const signedOut = new Set<() => void>();
+export const onSignOut = (listener: () => void) => signedOut.add(listener);
 
 const notify = (reason: SignInReason) => unauthorizedListeners.forEach((l) => l(reason));
 
-/** The bearer to send: an access token until it expires, or the API key; null for none. */
-function bearer(): string | null {
-  return accessToken.get()?.token ?? apiKey.get();
+/** The access token to send, renewed first when it is due (one renewal for all the calls waiting on it). */
+async function currentToken(): Promise<StoredToken | null> {
+  const token = accessToken.get();
+  if (!token || !renewer || !renewalDue(token, Date.now())) return token;
+  renewing ??= renewer().catch(() => false).finally(() => { renewing = null; });
+  await renewing;
+  return accessToken.get();
 }
 
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = accessToken.get();
+  const token = await currentToken();
   if (token && token.expiresAt <= Date.now()) {
     // Not sent: the person signs in again rather than seeing the API refuse a stale token.
     accessToken.clear();
@@ -67,7 +95,8 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   }
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
-  const credential = bearer();
+  // The bearer: the access token until it expires, or the API key; none without either.
+  const credential = token?.token ?? apiKey.get();
   if (credential) headers.set('Authorization', `Bearer ${credential}`);
   const res = await fetch(path, { ...init, headers });
   if (res.status === 401) notify(credential ? 'refused' : 'required');

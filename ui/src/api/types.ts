@@ -13,8 +13,13 @@ export interface RunSummary {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** What an unfinished run waits for, as one line with times in ISO UTC. */
   waitingFor?: string;
+  /** The same, with each time as a field; older engines send only `waitingFor`. */
+  waits?: RunWait[];
 }
+
+export interface RunWait { what: string; deadlineAt: string | null; retryAt: string | null }
 
 export interface StepAttempt {
   stepName: string;

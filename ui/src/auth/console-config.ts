@@ -1,4 +1,4 @@
-import { request } from '../api/client';
+import { onSignOut, request } from '../api/client';
 
 export interface OidcConfig { issuer: string; clientId: string; scopes: string; resource: string | null }
 export interface ConsoleConfig { authRequired: boolean; oidc: OidcConfig | null }
@@ -12,3 +12,26 @@ export const loadConsoleConfig = () => request<ConsoleConfig>('/api/auth/console
 // The OIDC client code is fetched only when it is needed.
 export const startSignIn = async (config: OidcConfig, returnTo: string) => (await import('./oidc')).startSignIn(config, returnTo);
 export const completeSignIn = async (config: OidcConfig) => (await import('./oidc')).completeSignIn(config);
+
+const REFRESH = 'baton.oidcRefresh';
+
+/** The provider's refresh token and the provider it is for, kept in this tab only, like the access token. */
+export const refreshGrant = {
+  get: (): { refreshToken: string; config: OidcConfig } | null => {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(REFRESH) ?? 'null') as { refreshToken?: unknown; config?: OidcConfig } | null;
+      return typeof stored?.refreshToken === 'string' && stored.config ? { refreshToken: stored.refreshToken, config: stored.config } : null;
+    } catch {
+      return null;
+    }
+  },
+  set: (refreshToken: string, config: OidcConfig) => sessionStorage.setItem(REFRESH, JSON.stringify({ refreshToken, config })),
+  clear: () => sessionStorage.removeItem(REFRESH),
+};
+onSignOut(refreshGrant.clear);
+
+/** Renews the access token when the provider gave a refresh token (fetching the OIDC code only then); false when it cannot. */
+export async function renewSession(): Promise<boolean> {
+  const grant = refreshGrant.get();
+  return grant ? (await import('./oidc')).renew(grant.config, grant.refreshToken) : false;
+}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiKey, type SignInReason } from '../api/client';
 import { ErrorNotice } from '../components/notice';
+import { hereOf } from '../lib/token-renewal';
 import { loadConsoleConfig, type OidcConfig, startSignIn } from './console-config';
 
 const MESSAGES: Record<SignInReason, string | null> = {
@@ -21,7 +22,7 @@ export function Login({ onLogin, reason, error }: { onLogin: () => void; reason:
     apiKey.set(key.trim());
     onLogin();
   };
-  const returnTo = `${location.pathname}${location.search}`;
+  const returnTo = hereOf(location);
   const message = MESSAGES[reason];
   return (
     <main class="login">

@@ -1,9 +1,10 @@
 // OIDC sign-in for the console: authorization code with PKCE, as a public client, with
-// oauth4webapi doing discovery, the response checks (state, iss) and the token request.
+// oauth4webapi doing discovery, the response checks (state, iss), the token request and, when the
+// provider gave a refresh token, the renewals.
 // Loaded only when someone signs in this way (see console-config.ts), so the first load stays small.
 import * as oauth from 'oauth4webapi';
 import { accessToken } from '../api/client';
-import { CALLBACK_PATH, type OidcConfig } from './console-config';
+import { CALLBACK_PATH, type OidcConfig, refreshGrant } from './console-config';
 
 const PENDING = 'baton.oidcPending';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -45,11 +46,39 @@ export async function completeSignIn(config: OidcConfig): Promise<string> {
   const as = await discover(config);
   const client: oauth.Client = { client_id: config.clientId };
   const params = oauth.validateAuthResponse(as, client, new URL(location.href), pending.state);
-  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, {
-    ...transport(new URL(config.issuer)), ...(config.resource ? { additionalParameters: { resource: config.resource } } : {}),
-  });
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier,
+    requestOptions(config));
+  keep(await oauth.processAuthorizationCodeResponse(as, client, response), config, null);
+  return pending.returnTo.startsWith('/ui') ? pending.returnTo : '/ui';
+}
+
+/**
+ * Trades the refresh token for a new access token before the current one expires. A failure
+ * forgets the refresh token: the console then sends the person through the sign-in when the
+ * access token expires.
+ */
+export async function renew(config: OidcConfig, refreshToken: string): Promise<boolean> {
+  try {
+    const as = await discover(config);
+    const client: oauth.Client = { client_id: config.clientId };
+    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, requestOptions(config));
+    keep(await oauth.processRefreshTokenResponse(as, client, response), config, refreshToken);
+    return true;
+  } catch {
+    refreshGrant.clear();
+    return false;
+  }
+}
+
+const requestOptions = (config: OidcConfig) => ({
+  ...transport(new URL(config.issuer)), ...(config.resource ? { additionalParameters: { resource: config.resource } } : {}),
+});
+
+/** A provider that rotates refresh tokens sends a new one; one that does not keeps the old one valid. */
+function keep(tokens: oauth.TokenEndpointResponse, config: OidcConfig, previousRefreshToken: string | null): void {
   // Without expires_in, assume a short life: the API's 401 brings the login back anyway.
   accessToken.set(tokens.access_token, tokens.expires_in ?? 300);
-  return pending.returnTo.startsWith('/ui') ? pending.returnTo : '/ui';
+  const refreshToken = tokens.refresh_token ?? previousRefreshToken;
+  if (refreshToken) refreshGrant.set(refreshToken, config);
+  else refreshGrant.clear();
 }

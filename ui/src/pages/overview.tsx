@@ -4,6 +4,7 @@ import type { Page, RunStats, RunSummary } from '../api/types';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
+import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
 import { StatusChart } from './status-chart';
 
@@ -83,7 +84,7 @@ export function OverviewPage() {
                   <td>{r.orchName}</td>
                   <td><Status value={r.status} /></td>
                   <td><Time at={r.createdAt} /></td>
-                  <td>{r.waitingFor}</td>
+                  <td><WaitingFor run={r} /></td>
                 </tr>
               ))}
             </tbody>

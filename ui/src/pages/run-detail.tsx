@@ -5,6 +5,7 @@ import { JsonView } from '../components/json-view';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
+import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
 import { isTerminal } from '../lib/run-statuses';
 import { duration } from '../lib/time';
@@ -63,13 +64,13 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
         <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
         {run.failedStep && <><dt>Failed step</dt><dd>{run.failedStep}</dd></>}
         {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
-        {run.waitingFor && <><dt>Waiting for</dt><dd>{run.waitingFor}</dd></>}
+        {run.waitingFor && <><dt>Waiting for</dt><dd><WaitingFor run={run} /></dd></>}
       </dl>
       <RunActions run={run} noUndo={noUndo} onDone={res.reload} />
       <h2>Timeline</h2>
       <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
       <h2>Attempts</h2>
-      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor ? `: waiting for ${run.waitingFor}` : ''}.</Empty> : (
+      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : (
         <table class="grid" data-testid="attempts">
           <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
           <tbody>

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
+import { WaitingFor } from '../components/waiting-for';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { RUN_STATUSES } from '../lib/run-statuses';
@@ -68,7 +69,7 @@ export function RunsPage() {
               <td>{duration(r.createdAt, r.finishedAt)}</td>
               <td>{r.failedStep ?? ''}</td>
               <td class="mono small">{r.correlationId}</td>
-              {q.stuck && <td>{r.waitingFor}</td>}
+              {q.stuck && <td><WaitingFor run={r} /></td>}
             </tr>
           )} />
       )}

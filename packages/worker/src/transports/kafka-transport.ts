@@ -1,10 +1,11 @@
-import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer, SASLOptions } from 'kafkajs';
+import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, KafkaMessage, Producer, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import { brokerDelivery } from './broker-delivery';
 import type { Delivery, Transport } from './transport';
 
 export interface KafkaTransportOptions extends BrokerNames {
@@ -24,7 +25,8 @@ const CREATE_ATTEMPTS = 6;
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
  * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
- * crash redelivers the command.
+ * crash redelivers the command. A command given back (its reply failed, or the result store did)
+ * is never committed: the partition seeks back to it, so it is consumed again.
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
@@ -60,6 +62,8 @@ export class KafkaTransport implements Transport {
     this.running = true;
     await this.consumer!.run({
       partitionsConsumedConcurrently: slots.size,
+      // kafkajs commits every offset its handler returned from; a command given back must not be.
+      autoCommit: false,
       eachMessage: (payload) => this.deliver(payload, receive),
     });
   }
@@ -93,29 +97,37 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  // Resolves (and so lets kafkajs commit) only once the delivery settled; a failed reply throws, and
-  // kafkajs delivers the message again.
-  private deliver({ message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
+  // Resolves once the delivery settled and its offset was committed, or once it was given back. A
+  // handler that throws would stop every partition's fetches and, repeated, crash the consumer and
+  // rebalance the group: a command is handed back by seeking to it instead.
+  private deliver({ topic, partition, message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
     let command;
     try {
       command = parseCommand(message.value ?? Buffer.alloc(0));
     } catch (error) {
-      this.logger.error({ topic: this.topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
-      return Promise.resolve();
+      this.logger.error({ topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
+      return this.commit(topic, partition, message);
     }
-    return new Promise<void>((resolve, reject) => {
-      const send = (reply: WireReply) => this.producer!.send({
-        topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
-        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
-          'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
-        } }],
-      }).then(() => undefined);
-      receive({
-        command, trace: traceHeadersOf(message.headers),
-        settle: (reply) => send(reply).then(resolve, (e) => { reject(e); throw e; }),
-        drop: async () => resolve(),
-        heartbeat: send,
-      });
-    });
+    const send = (reply: WireReply) => this.producer!.send({
+      topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
+      messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
+        'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
+      } }],
+    }).then(() => undefined);
+    return new Promise<void>((resolve) => receive(brokerDelivery({
+      command, trace: traceHeadersOf(message.headers), send,
+      ack: () => this.commit(topic, partition, message).finally(resolve),
+      requeue: async () => {
+        this.consumer!.seek({ topic, partition, offset: message.offset });
+        resolve();
+      },
+    })));
+  }
+
+  // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
+  private async commit(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const offset = (BigInt(message.offset) + 1n).toString();
+    await this.consumer!.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
+      this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`));
   }
 }

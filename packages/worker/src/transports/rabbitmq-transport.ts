@@ -4,6 +4,7 @@ import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import { brokerDelivery } from './broker-delivery';
 import type { Delivery, Transport } from './transport';
 
 export interface RabbitMqTransportOptions extends BrokerNames {
@@ -98,19 +99,13 @@ export class RabbitMqTransport implements Transport {
         persistent: true, contentType: 'application/json', headers: { 'x-correlation-id': command.correlationId, ...currentTraceHeaders() },
       }, (error) => (error ? reject(error) : resolve()));
     });
-    receive({
-      command, trace: traceHeadersOf(message.properties.headers),
-      settle: async (reply) => {
-        try {
-          await send(reply);
-        } catch (error) {
-          channel.nack(message, false, true);
-          throw error;
-        }
-        channel.ack(message);
+    receive(brokerDelivery({
+      command, trace: traceHeadersOf(message.properties.headers), send,
+      ack: async () => channel.ack(message),
+      requeue: async () => {
+        // On a channel that closed meanwhile the broker has requeued the message already.
+        try { channel.nack(message, false, true); } catch { /* requeued with the channel */ }
       },
-      drop: async () => channel.ack(message),
-      heartbeat: send,
-    });
+    }));
   }
 }

@@ -1,0 +1,51 @@
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import type { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
+import { inMemoryTracing } from '../tracing/tracing.fixtures';
+import type { CurrentTemplates } from './current-templates';
+import type { RunChanges, RunState } from './run-changes';
+import { RunExecutor } from './run-executor.service';
+import { RunStateCache } from './run-state-cache';
+import { newRun, plans, stockWorker, transitionsWith } from './run-transitions.fixtures';
+import type { RunRepository, WriteResult } from './run.repository';
+
+/** A repository whose writes answer in turn from `outcomes`: a lost version race, a write, an outage. */
+function repositoryAnswering(outcomes: Array<WriteResult | Error>): RunRepository {
+  return {
+    load: async (): Promise<RunState> => newRun(),
+    update: async (_run: RunState, _changes: RunChanges): Promise<WriteResult> => {
+      const next = outcomes.shift()!;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+  } as unknown as RunRepository;
+}
+
+/** The engine's next move for the run (a reply or a healer's nudge would make it), written through `runs`. */
+function advanceOn(runs: RunRepository): Promise<unknown> {
+  const transitions = transitionsWith(stockWorker);
+  const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+  const executor = new RunExecutor(runs, new RunStateCache(), transitions, {} as CurrentTemplates, plans, relay, new AppConfig(), new Metrics());
+  return executor.transition(newRun().flowId, (run, changes) => transitions.advance(run, changes));
+}
+
+describe('RunExecutor: the dispatch spans of a transition', () => {
+  const exporter = inMemoryTracing();
+
+  const dispatchSpans = () => exporter.getFinishedSpans().filter((s) => s.name === 'dispatch DO');
+
+  it('marks the dispatch of a transition that lost its version race as superseded; the retry\'s is not', async () => {
+    await advanceOn(repositoryAnswering([{ written: false, messages: [] }, { written: true, messages: [] }]));
+    const [lost, won] = dispatchSpans();
+    expect(dispatchSpans()).toHaveLength(2);
+    expect(lost.attributes['baton.outcome']).toBe('superseded');
+    expect(won.attributes['baton.outcome']).toBeUndefined();
+    expect(won.attributes['messaging.destination.name']).toBe('orchestrator.commands.stock');
+  });
+
+  it('ends the dispatch span as superseded when the write fails (the event is retried and decided again)', async () => {
+    const outage = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    await expect(advanceOn(repositoryAnswering([outage]))).rejects.toBe(outage);
+    expect(dispatchSpans().map((s) => s.attributes['baton.outcome'])).toEqual(['superseded']);
+  });
+});

@@ -1,0 +1,55 @@
+import { AppConfig } from '../config/app-config';
+import type { RunExecutor, StartedRun, StartRequest } from '../engine/run-executor.service';
+import type { RunRepository } from '../engine/run.repository';
+import type { HandlersConfig } from '../handlers/handlers-config';
+import type { IncomingMessage } from '../messaging/message';
+import type { MessageConsumer } from '../messaging/message-consumer';
+import type { RegistryService } from '../registry/registry.service';
+import { inMemoryTracing } from '../tracing/tracing.fixtures';
+import { tracing } from '../tracing/tracing';
+import { OrcaRequestConsumer } from './orca-request.consumer';
+
+const REQUEST_ID = 'a62af38d-ab5e-44a3-a568-584ffc46dd28';
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+
+/** The consumer over fakes of what it calls; the executor opens a `run start` span, as the real one does. */
+function consumerStarting(started: StartRequest[]): OrcaRequestConsumer {
+  const executor = {
+    start: (req: StartRequest) => tracing.span('run start', {}, async (): Promise<StartedRun> => {
+      started.push(req);
+      return { flowId: req.flowId!, status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] };
+    }),
+  } as unknown as RunExecutor;
+  const registry = { register: async () => undefined } as unknown as RegistryService;
+  const runs = { load: async () => undefined } as unknown as RunRepository;
+  return new OrcaRequestConsumer(new AppConfig(), {} as HandlersConfig, {} as MessageConsumer, registry, executor, runs);
+}
+
+function requestCreated(headers: Record<string, string>): IncomingMessage {
+  const event = { RequestId: REQUEST_ID, ExecutionTargetType: 0, ExecutionResourceType: 0, ExecutionResourceId: '42', FormData: '{}' };
+  return { id: 'm1', topic: 'RequestCreated', headers, body: Buffer.from(JSON.stringify(event)), deliveryAttempt: 1 };
+}
+
+describe('OrcaRequestConsumer tracing', () => {
+  const exporter = inMemoryTracing('parentbased_always_on');
+
+  it('continues the W3C trace context a RequestCreatedEvent carries', async () => {
+    const started: StartRequest[] = [];
+    await consumerStarting(started).handle(requestCreated({
+      'content-type': 'application/json', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'orca=1',
+    }));
+    expect(started.map((r) => r.flowId)).toEqual([REQUEST_ID]);
+    const [runStart] = exporter.getFinishedSpans();
+    expect(runStart.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(runStart.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+    expect(runStart.spanContext().traceState?.get('orca')).toBe('1');
+  });
+
+  it('starts a trace of its own for an event without one, whatever span is active where it is delivered', async () => {
+    await tracing.span('delivering', {}, () => consumerStarting([]).handle(requestCreated({ 'content-type': 'application/json' })));
+    const [runStart, delivering] = exporter.getFinishedSpans();
+    expect(runStart.parentSpanContext).toBeUndefined();
+    expect(runStart.spanContext().traceId).not.toBe(delivering.spanContext().traceId);
+  });
+});

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { accessToken, ApiError, onUnauthorized, request, setTokenRenewer } from './client';
+
+/** The tab's sessionStorage, and the API: it answers every call with 200 and records the bearer it got. */
+function stubBrowser(): string[] {
+  const stored = new Map<string, string>();
+  vi.stubGlobal('sessionStorage', {
+    getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k),
+  });
+  const sent: string[] = [];
+  vi.stubGlobal('fetch', async (_path: string, init: RequestInit) => {
+    sent.push(new Headers(init.headers).get('Authorization') ?? '');
+    return new Response('{}', { status: 200 });
+  });
+  return sent;
+}
+
+describe('request with an OIDC access token', () => {
+  let sent: string[];
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    sent = stubBrowser();
+  });
+  afterEach(() => {
+    setTokenRenewer(null);
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('sends the token as it is while it is fresh, without renewing', async () => {
+    const renew = vi.fn(async () => true);
+    setTokenRenewer(renew);
+    accessToken.set('first', 300);
+    await request('/api/x');
+    expect(renew).not.toHaveBeenCalled();
+    expect(sent).toEqual(['Bearer first']);
+  });
+
+  it('renews the token before it expires, once for the calls waiting on it, and sends the new one', async () => {
+    const renew = vi.fn(async () => {
+      accessToken.set('second', 300);
+      return true;
+    });
+    setTokenRenewer(renew);
+    accessToken.set('first', 300);
+    vi.advanceTimersByTime(250_000); // past four fifths of its life, 50 s before it expires
+    await Promise.all([request('/api/a'), request('/api/b')]);
+    expect(renew).toHaveBeenCalledTimes(1);
+    expect(sent).toEqual(['Bearer second', 'Bearer second']);
+  });
+
+  it('keeps sending the token until it expires when it cannot be renewed, then asks to sign in again and sends nothing', async () => {
+    const reasons: string[] = [];
+    const stop = onUnauthorized((r) => reasons.push(r));
+    setTokenRenewer(async () => false); // no refresh token, or the provider refused it
+    accessToken.set('first', 300);
+    vi.advanceTimersByTime(250_000);
+    await request('/api/a');
+    expect(sent).toEqual(['Bearer first']);
+    vi.advanceTimersByTime(50_000);
+    await expect(request('/api/b')).rejects.toEqual(new ApiError(401, 'SESSION_EXPIRED', 'Your session expired. Sign in again.'));
+    expect(sent).toEqual(['Bearer first']);
+    expect(reasons).toEqual(['expired']);
+    expect(accessToken.get()).toBeNull();
+    stop();
+  });
+});
