@@ -135,6 +135,12 @@ describe('loadConfig: start-up settings', () => {
       expect(() => loadConfig({ EMBEDDED_SHARED_BUFFERS: size })).toThrow('EMBEDDED_SHARED_BUFFERS must be a size such as 8MB');
     }
   });
+
+  it('reads EMBEDDED_CHECKPOINT_INTERVAL_MS: 5 s by default, 0 turns the checkpoints off, a negative value is refused', () => {
+    expect(loadConfig({}).EMBEDDED_CHECKPOINT_INTERVAL_MS).toBe(5000);
+    expect(loadConfig({ EMBEDDED_CHECKPOINT_INTERVAL_MS: '0' }).EMBEDDED_CHECKPOINT_INTERVAL_MS).toBe(0);
+    expect(() => loadConfig({ EMBEDDED_CHECKPOINT_INTERVAL_MS: '-1' })).toThrow(/EMBEDDED_CHECKPOINT_INTERVAL_MS/);
+  });
 });
 
 describe('loadConfig: every setting', () => {

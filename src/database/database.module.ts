@@ -1,22 +1,36 @@
-import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { EmbeddedCheckpoints } from './embedded-checkpoints';
 import { EmbeddedDatabase } from './embedded-database';
 
-/** The embedded instance, if any; closed only after TypeORM has let go of it. */
-export class EmbeddedDatabaseHolder implements OnApplicationShutdown {
+/**
+ * The embedded instance, if any: checkpointed on a timer once the application is up (through
+ * TypeORM's pool, so a checkpoint waits its turn on PGlite's one session), and closed only after
+ * TypeORM has let go of it.
+ */
+export class EmbeddedDatabaseHolder implements OnApplicationBootstrap, OnApplicationShutdown {
   private dataSource?: DataSource;
+  private checkpoints?: EmbeddedCheckpoints;
 
-  constructor(readonly instance: EmbeddedDatabase | undefined) {}
+  constructor(readonly instance: EmbeddedDatabase | undefined, private readonly checkpointIntervalMs = 0) {}
 
   attach(dataSource: DataSource): void {
     this.dataSource = dataSource;
   }
 
+  onApplicationBootstrap(): void {
+    const dataSource = this.dataSource;
+    if (!this.instance || !dataSource) return;
+    this.checkpoints = new EmbeddedCheckpoints(() => dataSource.query('CHECKPOINT'), this.checkpointIntervalMs);
+    this.checkpoints.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (!this.instance) return;
+    await this.checkpoints?.stop();
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
     await this.instance.close();
   }
@@ -27,7 +41,10 @@ export class EmbeddedDatabaseHolder implements OnApplicationShutdown {
     provide: EmbeddedDatabaseHolder,
     inject: [AppConfig],
     useFactory: async (config: AppConfig) =>
-      new EmbeddedDatabaseHolder(config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR, config.EMBEDDED_SHARED_BUFFERS) : undefined),
+      new EmbeddedDatabaseHolder(
+        config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR, config.EMBEDDED_SHARED_BUFFERS) : undefined,
+        config.EMBEDDED_CHECKPOINT_INTERVAL_MS,
+      ),
   }],
   exports: [EmbeddedDatabaseHolder],
 })

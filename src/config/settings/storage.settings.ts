@@ -16,6 +16,10 @@ export class StorageSettings extends ObservabilitySettings {
   @Matches(/^[1-9]\d{0,6}(kB|MB|GB)$/, { message: 'EMBEDDED_SHARED_BUFFERS must be a size such as 8MB (kB, MB or GB)' })
   EMBEDDED_SHARED_BUFFERS: string = '8MB';
 
+  /** A CHECKPOINT of the embedded database this often (0: never), so a restart after kill -9 replays little WAL. */
+  @IsInt() @Min(0) @Max(3_600_000)
+  EMBEDDED_CHECKPOINT_INTERVAL_MS: number = 5000;
+
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 16;
 

@@ -32,6 +32,8 @@ export interface CrashData {
   kills: number;
   /** SIGKILL → healthy again, per restart. */
   restartMs: number[];
+  /** CPU the restarted engine used until healthy, per restart: the restart's cost, whatever else runs. */
+  restartCpuMs: number[];
   settledMs: number;
   stillOpen: number;
   runs: RunRow[];
@@ -76,6 +78,7 @@ export interface CrashFigures {
   serverErrors: number;
   kills: number;
   restartMs: number[];
+  restartCpuMs: number[];
   startRetries: number;
   settledMs: number;
 }
@@ -232,7 +235,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
       reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
-      staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, startRetries: data.startRetries, settledMs: data.settledMs,
+      staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, restartCpuMs: data.restartCpuMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,
   };

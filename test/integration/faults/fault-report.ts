@@ -21,6 +21,8 @@ export interface FaultFigures {
   serverErrors: number;
   /** Server or engine down → engine healthy again, per restart, in ms. */
   restartMs: number[];
+  /** CPU the restarted engine used until healthy, per engine restart, in ms. */
+  restartCpuMs: number[];
   /** Server back → outbox empty, per restart, in ms. */
   drainMs: number[];
 }
@@ -29,7 +31,7 @@ export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): F
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
     doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
-    serverErrors: c.serverErrors, restartMs: c.restartMs, drainMs: [], ...extra,
+    serverErrors: c.serverErrors, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
   };
 }
 
@@ -38,7 +40,7 @@ const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 10
 export function reportFigures(scenario: string, f: FaultFigures): void {
   const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
     + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / lost in transit ${f.lostInTransit} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
-    + `restart ${seconds(f.restartMs)} s / drain ${seconds(f.drainMs)} s`;
+    + `restart ${seconds(f.restartMs)} s${f.restartCpuMs.length > 0 ? ` (CPU ${seconds(f.restartCpuMs)} s)` : ''} / drain ${seconds(f.drainMs)} s`;
   recordLine(line);
 }
 

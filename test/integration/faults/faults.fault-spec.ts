@@ -85,15 +85,17 @@ describe('fault suite', () => {
    * broker by design (its messages are recovered only by step timeouts), and a worker in the
    * engine's process would lose its own record of what it executed, so the checks could no longer
    * tell a lost command from a Baton defect. RabbitMQ keeps both outside the engine. PGlite serves
-   * one connection from one process: a sixth of the start rate keeps its queue short. Opt-in
-   * (FAULT_PGLITE=1) until it has passed once: on the shared machine (load average 15-18) its first
-   * start (initdb) and its restarts after a kill took over 60 s.
+   * one connection from one process: a fifth of the start rate keeps its queue short.
+   *
+   * Its restart is bounded by the CPU it takes, not by the wall clock: a PGlite restart is all CPU
+   * (loading the modules, then PostgreSQL's start and WAL replay in WebAssembly, on the event loop),
+   * so on the shared 2-core machine its wall time measures the neighbours' load as much as Baton's
+   * (6.6-14.7 s of wall time for 3.2-4.4 s of CPU at load average 10).
    */
-  const pglite: Array<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, number]> = process.env.FAULT_PGLITE
-    ? [['rabbitmq', 'pglite', { runs: 400, startsPerSec: 10 }, 5000]] : [];
-  it.each<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, number]>([
-    ['rabbitmq', 'postgres', { runs: 1000, startsPerSec: 60 }, 5000], ['kafka', 'postgres', { runs: 1000, startsPerSec: 60 }, 10_000], ...pglite,
-  ])('engine SIGKILLed 10 times during runs with 20%% failing, on %s and %s', async (driver, database, load, healthyWithinMs) => {
+  it.each<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, { wallMs?: number; cpuMs?: number }]>([
+    ['rabbitmq', 'postgres', { runs: 1000, startsPerSec: 60 }, { wallMs: 5000 }], ['kafka', 'postgres', { runs: 1000, startsPerSec: 60 }, { wallMs: 10_000 }],
+    ['rabbitmq', 'pglite', { runs: 1000, startsPerSec: 12 }, { cpuMs: 5000 }],
+  ])('engine SIGKILLed 10 times during runs with 20%% failing, on %s and %s', async (driver, database, load, healthyWithin) => {
       const data = await runCrashScenario({
         driver, database, ...load, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500],
         settleTimeoutMs: 120_000, log, flow: crashFlowFor(driver),
@@ -106,7 +108,8 @@ describe('fault suite', () => {
       // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
       expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
       expect(figures.lost).toBe(0);
-      expect(Math.max(...figures.restartMs)).toBeLessThan(healthyWithinMs);
+      if (healthyWithin.wallMs) expect(Math.max(...figures.restartMs)).toBeLessThan(healthyWithin.wallMs);
+      if (healthyWithin.cpuMs) expect(Math.max(...figures.restartCpuMs)).toBeLessThan(healthyWithin.cpuMs);
     }, 420_000);
 
   it('a fresh consumer group on topics holding old requests replays nothing', async () => {

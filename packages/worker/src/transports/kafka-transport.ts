@@ -79,10 +79,12 @@ export class KafkaTransport implements Transport {
 
   // The broker may not auto-create topics, and one it did create would have the wrong partition count.
   // Right after creation its metadata can lag ("does not host this topic-partition"): try again.
+  // An existing topic is left alone: kafkajs logs an "already exists" answer at error level.
   private async createCommandTopic(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      if ((await admin.listTopics().catch((): string[] => [])).includes(this.topic)) return;
       for (let attempt = 1; ; attempt++) {
         try {
           await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.options.partitions ?? 3 }], waitForLeaders: true });

@@ -19,7 +19,13 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
 
 /** kafkajs warns about this on every start; limiting retries is deliberate (see createKafkaClient). */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
-const TOPIC_EXISTS = 'Topic with this name already exists';
+/*
+ * kafkajs's connection logs any CreateTopics answer with a topic error at error level, as one
+ * aggregate ("Topic creation errors") that hides which error it was. KafkaTopics creates only
+ * topics the broker did not list, so what is left is "already exists" from a race with another
+ * instance (harmless), or a real failure, which createTopics throws and our caller reports.
+ */
+const isCreateTopicsAnswer = (namespace: string, message: string) => namespace === 'Connection' && message.startsWith('Response CreateTopics');
 /** While the broker is down kafkajs logs every retry of every client; one line per message per window is enough. */
 const REPEAT_WINDOW_MS = 30_000;
 
@@ -33,8 +39,7 @@ export function kafkaLogCreator(logger: Logger, now: () => number = Date.now) {
   return (_level: logLevel) => ({ namespace, level, log }: LogEntry) => {
     const { message, ...extra } = log;
     if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) return;
-    // KafkaTopics creates a topic to make sure it exists: "already exists" is the expected answer.
-    if (extra.error === TOPIC_EXISTS) return;
+    if (isCreateTopicsAnswer(namespace, message)) return;
     const key = `${namespace}:${message.replace(/\d+(\.\d+)?/g, '#')}`; // "Restarting in 745ms" repeats too
     const last = lastLogged.get(key);
     if (last !== undefined && now() - last < REPEAT_WINDOW_MS) return;
