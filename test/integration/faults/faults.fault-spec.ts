@@ -87,14 +87,14 @@ describe('fault suite', () => {
    * tell a lost command from a Baton defect. RabbitMQ keeps both outside the engine. PGlite serves
    * one connection from one process: a fifth of the start rate keeps its queue short.
    *
-   * Its restart is bounded by the CPU it takes, not by the wall clock: a PGlite restart is all CPU
-   * (loading the modules, then PostgreSQL's start and WAL replay in WebAssembly, on the event loop),
-   * so on the shared 2-core machine its wall time measures the neighbours' load as much as Baton's
-   * (6.6-14.7 s of wall time for 3.2-4.4 s of CPU at load average 10).
+   * Its restart is bounded by the wall clock like the others (2.9-3.5 s on a quiet 2-core machine,
+   * with a checkpoint of the embedded database every 5 s). Each restart's CPU is
+   * printed too: it is nearly all CPU (module loading, then PostgreSQL's start and WAL replay in
+   * WebAssembly), so on a shared machine the wall time also measures the neighbours' load.
    */
-  it.each<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, { wallMs?: number; cpuMs?: number }]>([
+  it.each<[Driver, 'postgres' | 'pglite', { runs: number; startsPerSec: number }, { wallMs: number }]>([
     ['rabbitmq', 'postgres', { runs: 1000, startsPerSec: 60 }, { wallMs: 5000 }], ['kafka', 'postgres', { runs: 1000, startsPerSec: 60 }, { wallMs: 10_000 }],
-    ['rabbitmq', 'pglite', { runs: 1000, startsPerSec: 12 }, { cpuMs: 5000 }],
+    ['rabbitmq', 'pglite', { runs: 1000, startsPerSec: 12 }, { wallMs: 5000 }],
   ])('engine SIGKILLed 10 times during runs with 20%% failing, on %s and %s', async (driver, database, load, healthyWithin) => {
       const data = await runCrashScenario({
         driver, database, ...load, failEvery: 5, lossyEvery: 10, kills: 10, killGapMs: [300, 1500],
@@ -108,8 +108,7 @@ describe('fault suite', () => {
       // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
       expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
       expect(figures.lost).toBe(0);
-      if (healthyWithin.wallMs) expect(Math.max(...figures.restartMs)).toBeLessThan(healthyWithin.wallMs);
-      if (healthyWithin.cpuMs) expect(Math.max(...figures.restartCpuMs)).toBeLessThan(healthyWithin.cpuMs);
+      expect(Math.max(...figures.restartMs)).toBeLessThan(healthyWithin.wallMs);
     }, 420_000);
 
   it('a fresh consumer group on topics holding old requests replays nothing', async () => {
