@@ -14,8 +14,14 @@ import { type LiveInstance, liveRegistrations, missingSteps } from './readiness'
 export class TemplateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
 
-  /** Locks the template row so concurrent registrations of one template apply one after another. */
-  lockByName(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
+  /**
+   * Locks the template's name for this transaction, then reads its row (locked too, for the
+   * healer's skip-locked claims), so registrations of one template apply one after another. The
+   * name is locked, not only the row: before the template exists there is no row, and two first
+   * registrations (or a worker racing its new template) would each miss the other's write.
+   */
+  async lockByName(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('baton.template:' || $1, 0))`, [orchName]);
     return m.getRepository(OrchestrationTemplateEntity)
       .findOne({ where: { orchName }, lock: { mode: 'pessimistic_write' } });
   }

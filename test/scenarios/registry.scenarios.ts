@@ -72,6 +72,17 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(res.body).toMatchObject({ status: 'READY', missingSteps: [] });
     });
 
+    it('counts a worker that registers at the same moment as its new template (no healer needed)', async () => {
+      const names = Array.from({ length: 12 }, (_, i) => `raceFlow${i}`);
+      const answers = await Promise.all(names.flatMap((name) => [
+        yaml(initiatorYaml(name)), json(workerJson(name, ['createRealm', 'createClient'])), yaml(initiatorYaml(name)),
+      ]));
+      expect(answers.map((r) => r.status).sort()).toEqual([...Array(12).fill(200), ...Array(24).fill(201)]);
+      for (const name of names) {
+        expect((await t.http.get(`/api/orchestration/templates/${name}`).expect(200)).body).toMatchObject({ status: 'READY', version: 1 });
+      }
+    });
+
     it('lists every problem of a bad document with its path, line and column, and audits it', async () => {
       const bad = 'orchName: broken\nas: initiator\ntype: zigzag\nsteps:\n  - {seq: 1, name: a}\n  - {seq: 1, name: a, objectType: String, colour: red}\n';
       const res = await yaml(bad, 'bad-service').expect(400);

@@ -99,9 +99,15 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
     await t.app.listen(0, '127.0.0.1');
   }, 240_000);
 
-  afterAll(async () => {
+  // The refusals reuse the services' own groups: leave them empty after each test (passed or not),
+  // so no assignment is shared.
+  afterEach(async () => {
     await worker?.stop();
-    await Promise.all(open.map((c) => c.disconnect().catch(() => undefined)));
+    worker = undefined;
+    await Promise.all(open.splice(0).map((c) => c.disconnect().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
     await t?.close();
     await dropDatabase?.();
     // The same commands undone, so the shared broker keeps no users or ACLs of this run.
@@ -165,10 +171,6 @@ describe('Kafka ACLs from the README (real Kafka, SASL/SCRAM listener with an au
     const statuses: string[] = [];
     expect(await consume('tenant-service', `${ns}tenant-service`, topic('run.status'), statuses)).toBe('allowed');
     await expectEventually(() => expect(statuses.some((s) => s.includes('COMPLETED'))).toBe(true), { timeoutMs: 30_000 });
-    // The refusals below reuse the services' own groups: leave them empty, so no assignment is shared.
-    await worker.stop();
-    worker = undefined;
-    await Promise.all(open.splice(0).map((c) => c.disconnect()));
   });
 
   it("refuses realm-service Baton's topics, another service's commands, other groups, and starting runs", async () => {
