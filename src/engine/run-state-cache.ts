@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { isTerminal } from './core/run-status';
 import type { RunState } from './run-changes';
 
-/** Enough for every run in flight at the throughput one engine reaches; older entries are dropped first. */
+/** Enough for every run in flight at the throughput one engine reaches; the least recently used go first. */
 const MAX_RUNS = 20_000;
 /** Payloads may be up to BODY_LIMIT_BYTES each: the cache is bounded by their size too. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -19,8 +20,7 @@ const sizeOf = (run: RunState) => run.payload.length + ATTEMPT_BYTES * (1 + run.
  */
 @Injectable()
 export class RunStateCache {
-  private readonly runs = new Map<string, RunState>();
-  private bytes = 0;
+  private readonly runs = new LRUCache<string, RunState>({ max: MAX_RUNS, maxSize: MAX_BYTES, sizeCalculation: sizeOf });
 
   /** A copy: a transition changes the run it decides on, and may then lose its race. */
   take(flowId: string): RunState | undefined {
@@ -30,17 +30,11 @@ export class RunStateCache {
 
   /** Keeps the run as its write left it (version included), as the most recent entry. */
   remember(run: RunState): void {
-    this.forget(run.flowId);
-    if (isTerminal(run.status)) return;
-    this.runs.set(run.flowId, run);
-    this.bytes += sizeOf(run);
-    while (this.runs.size > MAX_RUNS || this.bytes > MAX_BYTES) this.forget(this.runs.keys().next().value!);
+    if (isTerminal(run.status)) this.runs.delete(run.flowId);
+    else this.runs.set(run.flowId, run);
   }
 
   forget(flowId: string): void {
-    const run = this.runs.get(flowId);
-    if (!run) return;
     this.runs.delete(flowId);
-    this.bytes -= sizeOf(run);
   }
 }

@@ -158,10 +158,10 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       expect(flakyRun.steps.map((s) => s.status)).toEqual(['FAILED', 'FAILED', 'FAILED']);
     });
 
-    it('keeps a step with a 2 s timeout alive for 10 s with heartbeats', async () => {
+    it('keeps a step with a 2 s timeout alive for 6 s with heartbeats', async () => {
       const { orchName, service } = await template([{ seq: 1, name: 'long', objectType: 'String', timeoutSeconds: 2 }]);
       const w = worker(service, { autoHeartbeatMs: 700 });
-      w.step(orchName, 'long', { objectType: 'String', do: async () => { await sleep(10_000); return { done: true }; } });
+      w.step(orchName, 'long', { objectType: 'String', do: async () => { await sleep(6_000); return { done: true }; } });
       await w.start();
       const { flowId } = (await execute(t, orchName).expect(202)).body;
       const run = await waitForRun(t, flowId, 'COMPLETED', 20_000);

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
@@ -34,7 +35,8 @@ export interface IssuedApiKey {
 interface Verified {
   principal: Principal;
   keyId: string | null;
-  until: number;
+  /** How long it may be remembered: CACHE_MS, or less when the key expires sooner. */
+  ttlMs: number;
 }
 
 const fingerprint = (key: string) => createHash('sha256').update(key).digest('base64url');
@@ -43,7 +45,7 @@ const fingerprint = (key: string) => createHash('sha256').update(key).digest('ba
 @Injectable()
 export class ApiKeyService implements OnModuleInit {
   private readonly logger = new Logger(ApiKeyService.name);
-  private readonly verified = new Map<string, Verified>();
+  private readonly verified = new LRUCache<string, Verified>({ max: CACHE_MAX, ttl: CACHE_MS });
   private readonly touched = new Map<string, number>();
   private bootstrap?: { prefix: string; hash: string };
 
@@ -66,15 +68,13 @@ export class ApiKeyService implements OnModuleInit {
     if (!parsed) return undefined;
     const print = fingerprint(key);
     const cached = this.verified.get(print);
-    if (cached && cached.until > Date.now()) {
+    if (cached) {
       this.touch(cached.keyId);
       return cached.principal;
     }
-    this.verified.delete(print);
     const found = await this.lookUp(parsed.prefix, parsed.secret);
     if (!found) return undefined;
-    if (this.verified.size >= CACHE_MAX) this.verified.clear();
-    this.verified.set(print, found);
+    this.verified.set(print, found, { ttl: found.ttlMs });
     this.touch(found.keyId);
     return found.principal;
   }
@@ -102,7 +102,7 @@ export class ApiKeyService implements OnModuleInit {
   async revoke(idOrPrefix: string, by: string): Promise<ApiKeyEntity> {
     const key = await this.keys.revokeKey(idOrPrefix);
     if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
-    for (const [print, entry] of this.verified) if (entry.keyId === key.id) this.verified.delete(print);
+    for (const [print, entry] of this.verified.entries()) if (entry.keyId === key.id) this.verified.delete(print);
     await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
       reason: `key "${key.name}" revoked by ${by}` });
     this.logger.log({ prefix: key.prefix, by }, 'API key revoked');
@@ -110,16 +110,17 @@ export class ApiKeyService implements OnModuleInit {
   }
 
   private async lookUp(prefix: string, secret: string): Promise<Verified | undefined> {
-    const until = Date.now() + CACHE_MS;
     if (this.bootstrap?.prefix === prefix) {
       if (!await verifySecret(secret, this.bootstrap.hash)) return undefined;
-      return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, keyId: null, until };
+      return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, keyId: null, ttlMs: CACHE_MS };
     }
     const row = await this.keys.findUnrevokedByPrefix(prefix);
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
     if (!await verifySecret(secret, row.secretHash)) return undefined;
     const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}) };
-    return { principal, keyId: row.id, until: Math.min(until, row.expiresAt?.getTime() ?? until) };
+    // Remembered until the key expires, if sooner; at least 1 ms, since a ttl of 0 means "forever".
+    const ttlMs = Math.max(1, Math.min(CACHE_MS, (row.expiresAt?.getTime() ?? Infinity) - Date.now()));
+    return { principal, keyId: row.id, ttlMs };
   }
 
   private touch(keyId: string | null): void {

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { LRUCache } from 'lru-cache';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
@@ -28,20 +29,19 @@ function routesOf(document: OpenAPIObject): Route[] {
 export function methodGuard(document: OpenAPIObject) {
   const routes = routesOf(document);
   // Requests repeat a few paths (the execute route above all): match each one against every
-  // route only once. Bounded, oldest first out, since paths carry ids.
-  const memo = new Map<string, Set<string> | null>();
+  // route only once. Bounded, since paths carry ids. An unknown path is remembered as no methods.
+  const memo = new LRUCache<string, Set<string>>({ max: MEMO_PATHS });
   const allowedOn = (path: string): Set<string> | null => {
     let methods = memo.get(path);
-    if (methods !== undefined) return methods;
-    const found = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
-    if (found.size > 0) {
-      if (found.has('GET')) found.add('HEAD');
-      found.add('OPTIONS');
+    if (!methods) {
+      methods = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+      if (methods.size > 0) {
+        if (methods.has('GET')) methods.add('HEAD');
+        methods.add('OPTIONS');
+      }
+      memo.set(path, methods);
     }
-    methods = found.size > 0 ? found : null;
-    if (memo.size >= MEMO_PATHS) memo.delete(memo.keys().next().value!);
-    memo.set(path, methods);
-    return methods;
+    return methods.size > 0 ? methods : null;
   };
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     const path = (req.url ?? '/').split('?')[0];

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MessagingSettings } from './messaging.settings';
-import { toBool } from './setting-transforms';
+import { toBool } from './setting-formats';
 
 /** The registry, the executor, the healer, the audit, and the Orca drop-in. */
 export class EngineSettings extends MessagingSettings {

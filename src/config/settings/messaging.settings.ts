@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { toBool } from './setting-transforms';
+import { toBool } from './setting-formats';
 import { StorageSettings } from './storage.settings';
 
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;

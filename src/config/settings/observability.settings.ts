@@ -1,7 +1,7 @@
 import { IsIn, IsNumber, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
 import { LOG_FORMATS, type LogFormat } from '../../common/logging/log-format';
 import { ServerSettings } from './server.settings';
-import { HTTP_URL } from './setting-transforms';
+import { HTTP_URL } from './setting-formats';
 
 /** The sampler names of the OpenTelemetry SDK environment specification. */
 export const OTEL_SAMPLERS = [

@@ -4,7 +4,7 @@ import { API_KEY_PATTERN } from '../../auth/api-keys/api-key-format';
 import { SIGNING_SECRETS_PATTERN } from '../../auth/message-signing/signing-secrets';
 import { isLoopbackHost } from '../loopback';
 import { EngineSettings } from './engine.settings';
-import { HTTP_URL, toBool } from './setting-transforms';
+import { HTTP_URL, toBool } from './setting-formats';
 
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { ObservabilitySettings } from './observability.settings';
-import { toBool } from './setting-transforms';
+import { toBool } from './setting-formats';
 
 /** The database: PostgreSQL by URL, or the embedded PGlite one. */
 export class StorageSettings extends ObservabilitySettings {

@@ -62,9 +62,10 @@ export class RunSummaryDto {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
-  @ApiPropertyOptional({ description: 'For unfinished runs: what the run is waiting for, as one line (times in ISO UTC)' }) waitingFor?: string;
-  @ApiPropertyOptional({ type: [RunWaitDto], description: 'For unfinished runs: the same, one entry per thing waited for, with its time as a field' })
+  @ApiPropertyOptional({ type: [RunWaitDto], description: 'For unfinished runs: what the run is waiting for, one entry per thing waited for, with its time as a field' })
   waits?: RunWaitDto[];
+  @ApiPropertyOptional({ description: 'For unfinished runs: `waits` as one human-readable line (times in ISO UTC), for logs and a terminal; programs should read `waits`' })
+  waitingFor?: string;
 }
 
 export class RunPageDto extends PageMetaDto {

@@ -1,21 +1,24 @@
+import { LRUCache } from 'lru-cache';
 import type { DeliveryFailures } from './delivery-failures';
 
 /**
  * Failed deliveries per message id, for brokers that do not count them (Kafka): the count has to
  * survive the consumer being restarted or rebalanced, so it lives outside the consumer, and with a
  * durable store (DeliveryFailures) it survives the process too. Memory keeps this process's counts,
- * bounded: the oldest entries go first, so a flood of failures cannot grow it without limit (an
+ * bounded: the least recently failed go first, so a flood of failures cannot grow it without limit (an
  * evicted message just gets a few more attempts).
  */
 export class AttemptCounter {
-  private readonly failures = new Map<string, number>();
+  private readonly failures: LRUCache<string, number>;
 
   constructor(
     private readonly durable?: DeliveryFailures,
     /** The durable store failed: counting goes on in memory only (the database is probably down). */
     private readonly onStoreError: (error: unknown) => void = () => undefined,
-    private readonly capacity = 10_000,
-  ) {}
+    capacity = 10_000,
+  ) {
+    this.failures = new LRUCache({ max: capacity });
+  }
 
   /** The attempt number of the next delivery of `id` (1 when it never failed here). */
   nextAttempt(id: string): number {
@@ -32,12 +35,7 @@ export class AttemptCounter {
         this.onStoreError(error);
       }
     }
-    this.failures.delete(id); // re-insert: Map order is insertion order, newest last
     this.failures.set(id, count);
-    if (this.failures.size > this.capacity) {
-      const oldest = this.failures.keys().next().value as string;
-      this.failures.delete(oldest);
-    }
     return count;
   }
 

@@ -1,3 +1,5 @@
+/** How raw environment strings are read (transforms) and checked (validator options). */
+
 /*
  * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
  * through Boolean(), which makes the string "false" true.
@@ -8,4 +10,5 @@ export const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string
     ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
 };
 
+/** An http(s) URL; hosts without a TLD (localhost, a compose service name) are allowed. */
 export const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true };
