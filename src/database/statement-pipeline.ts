@@ -35,7 +35,7 @@ export class StatementPipeline implements Submittable {
   private parsed: string[] = [];
   private connection?: Connection;
 
-  constructor(private readonly statements: PipelinedStatement[]) {
+  constructor(readonly statements: PipelinedStatement[]) {
     this.done = new Promise<Row[]>((resolve, reject) => (this.settle = { resolve, reject }));
   }
 

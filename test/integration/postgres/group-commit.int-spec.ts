@@ -34,7 +34,7 @@ describe('transition writes committed together (PostgreSQL)', () => {
     pipelines = [];
     const submit = StatementPipeline.prototype.submit;
     jest.spyOn(StatementPipeline.prototype, 'submit').mockImplementation(function (this: StatementPipeline, connection) {
-      pipelines.push((this as unknown as { statements: unknown[] }).statements.length);
+      pipelines.push(this.statements.length);
       return submit.call(this, connection);
     });
   });
