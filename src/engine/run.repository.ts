@@ -44,7 +44,7 @@ export interface WriteResult {
 /** A transition's write waiting for its round trip. */
 interface PendingWrite extends RunWrite {
   flowId: string;
-  /** Writes holding a key in common never share a statement (GroupCommit). */
+  /** Writes holding a key in common never share a batch (GroupCommit). */
   keys: string[];
   staged?: StagedMessages;
 }
@@ -58,6 +58,8 @@ type WriteOutput = Record<string, unknown>;
  * CTE inserts the run or bumps its version only if it is still the version that was read, and
  * whose every other part writes only if that succeeded. No transaction is held open across
  * round trips, so no lock is held while the engine decides (see NOTES on PostgreSQL throughput).
+ * Under load, the writes that queue behind one in flight share a round trip and a commit, each
+ * still its own version-guarded statement (group commit).
  */
 @Injectable()
 export class RunRepository {
@@ -73,7 +75,9 @@ export class RunRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxService, config: AppConfig) {
     if (!config.embedded && config.DATABASE_WRITE_BATCH_MAX > 1) {
       this.commits = new GroupCommit({
-        maxBatch: config.DATABASE_WRITE_BATCH_MAX, maxInFlight: Math.min(config.DATABASE_WRITES_IN_FLIGHT, config.DATABASE_POOL_SIZE), keysOf: (w) => w.keys,
+        maxBatch: config.DATABASE_WRITE_BATCH_MAX,
+        maxInFlight: Math.min(config.DATABASE_WRITES_IN_FLIGHT, config.DATABASE_POOL_SIZE),
+        keysOf: (w) => w.keys,
         one: (w) => this.executeAlone(w),
         many: (writes) => this.executeTogether(writes),
       });

@@ -94,10 +94,12 @@ describe('transition writes committed together (PostgreSQL)', () => {
   });
 
   it('writes the others of a batch alone when one member fails for its own reason, and fails only that one', async () => {
-    const [other, ...loaded] = await newRuns(6);
+    // The pipeline runs its members in flow-id order: the duplicate, on the last id, fails after the
+    // others ran, so their writes must be rolled back with it (or they would be refused when written again alone).
+    const [other, ...loaded] = (await newRuns(6)).sort((a, b) => (a.flowId < b.flowId ? 1 : -1));
     const template: Array<{ status: string }> = await db.query('SELECT status FROM orchestration_template WHERE id = $1', [loaded[0].templateId]);
-    // A second run with an existing run's id: its INSERT violates the primary key, which rolls back
-    // the whole pipeline. The first update goes alone; the rest queue behind it, the duplicate among them.
+    // A second run with an existing run's id: its INSERT violates the primary key. The first update
+    // goes alone; the rest queue behind it, the duplicate among them.
     const first = runs.update(loaded[0], changesFor(loaded[0], 'f0'));
     const duplicate = runs.create({
       ...other, idempotencyKey: null, payloadHash: 'x', expiresAt: null, deadlineAt: null, onDeadline: null, traceContext: null,
