@@ -5,13 +5,16 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { recordsetInsert } from '../database/recordset-insert';
-import { InsertedOutboxRow, OutboxRecord, OutboxService } from '../messaging/outbox/outbox.service';
+import { StatementPipeline } from '../database/statement-pipeline';
+import { GroupCommit } from '../database/group-commit/group-commit';
+import { AppConfig } from '../config/app-config';
+import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
 import type { OnDeadline } from './core/deadline-action';
 import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
+import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
 
-const WRITTEN = 'EXISTS (SELECT 1 FROM run)';
 const TEMPLATE_UNCHANGED = 'EXISTS (SELECT 1 FROM orchestration_template WHERE id = $3 AND current_version = $4 AND status = $12)';
 
 export interface NewRun {
@@ -38,18 +41,48 @@ export interface WriteResult {
   messages: OutboxRecord[];
 }
 
+/** A transition's write waiting for its round trip. */
+interface PendingWrite extends RunWrite {
+  flowId: string;
+  /** Writes holding a key in common never share a batch (GroupCommit). */
+  keys: string[];
+  staged?: StagedMessages;
+}
+
+/** Each write's output columns, `written` and `sent` among them. */
+type WriteOutput = Record<string, unknown>;
+
 /**
  * Runs and their attempts, in raw SQL: this is the engine's hot path. A transition is one read
  * (`load`) and one write (`create` or `update`): the write is a single statement whose first
  * CTE inserts the run or bumps its version only if it is still the version that was read, and
  * whose every other part writes only if that succeeded. No transaction is held open across
  * round trips, so no lock is held while the engine decides (see NOTES on PostgreSQL throughput).
+ * Under load, the writes that queue behind one in flight share a round trip and a commit, each
+ * still its own version-guarded statement (group commit).
  */
 @Injectable()
 export class RunRepository {
-  private readonly statementNames = new Map<string, string>();
+  /** Statement names by text: node-postgres's own, and the pipeline's (each keeps its own record of what it prepared). */
+  private readonly names = { alone: new Map<string, string>(), pipelined: new Map<string, string>() };
+  /**
+   * On a PostgreSQL server, transitions that wait for a write in flight go together (see
+   * GroupCommit), in one round trip and one transaction (StatementPipeline). Not on the embedded
+   * database: its one connection runs statements in this process, so there is no round trip to save.
+   */
+  private readonly commits?: GroupCommit<PendingWrite, WriteOutput>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxService) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxService, config: AppConfig) {
+    if (!config.embedded && config.DATABASE_WRITE_BATCH_MAX > 1) {
+      this.commits = new GroupCommit({
+        maxBatch: config.DATABASE_WRITE_BATCH_MAX,
+        maxInFlight: Math.min(config.DATABASE_WRITES_IN_FLIGHT, config.DATABASE_POOL_SIZE),
+        keysOf: (w) => w.keys,
+        one: (w) => this.executeAlone(w),
+        many: (writes) => this.executeTogether(writes),
+      });
+    }
+  }
 
   /**
    * Straight to node-postgres, as a named (prepared) statement: the hot path's few statement
@@ -57,13 +90,11 @@ export class RunRepository {
    * TypeORM's per-query runner. Rows are parsed the same way (the same pg type parsers).
    */
   private async query<T = any>(text: string, values: unknown[]): Promise<T[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    let name = this.statementNames.get(text);
-    if (!name) {
-      name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      this.statementNames.set(text, name);
-    }
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    return (await pool.query({ name, text, values })).rows;
+    return (await this.pool.query({ name: nameOf(text, this.names.alone, 'baton_'), text, values })).rows;
+  }
+
+  private get pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** The run with every attempt, in one statement; undefined for an unknown run. */
@@ -107,7 +138,8 @@ export class RunRepository {
       [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
         run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline,
         run.traceContext && JSON.stringify(run.traceContext)], changes, [],
-      `NOT ${TEMPLATE_UNCHANGED} AS "templateChanged"`);
+      run.idempotencyKey ? [run.flowId, `idempotency:${run.orchName}:${run.idempotencyKey}`] : [run.flowId],
+      [{ alias: 'templateChanged', sql: `NOT ${TEMPLATE_UNCHANGED}` }]);
     return { ...written, templateChanged: templateChanged === true };
   }
 
@@ -126,27 +158,70 @@ export class RunRepository {
       [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
         changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
         c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false], changes,
-      [`completed AS (UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
-         WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN})`]);
+      [{ name: 'completed', sql: `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
+         WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}` }], [run.flowId]);
   }
 
-  /** `runWrite` returns a row if, and only if, the run's own write happened; every other part is guarded by it. */
-  private async write(runWrite: string, params: unknown[], changes: RunChanges, guarded: string[] = [],
-    alsoSelect?: string): Promise<WriteResult & Record<string, unknown>> {
-    const ctes = [`run AS (${runWrite})`, ...guarded];
+  /**
+   * `runWrite` returns a row if, and only if, the run's own write happened; every other part is guarded by it.
+   * `keys` are what no other write of the same batch may hold (the run, and a new run's idempotency key).
+   */
+  private async write(runWrite: string, params: unknown[], changes: RunChanges, guarded: Array<{ name: string; sql: string }>,
+    keys: string[], also: RunWrite['columns'] = []): Promise<WriteResult & WriteOutput> {
+    const pending: PendingWrite = { flowId: keys[0], keys, ctes: [{ name: 'run', sql: runWrite }, ...guarded], columns: [...also], params };
     for (const [entity, { rows, ignoreConflicts }] of changes.inserts) {
       const insert = recordsetInsert(this.dataSource.getMetadata(entity), rows, `$${params.length + 1}`, WRITTEN, ignoreConflicts);
       params.push(insert.json);
-      ctes.push(`insert${ctes.length} AS (${insert.sql})`);
+      pending.ctes.push({ name: `insert${pending.ctes.length}`, sql: insert.sql });
     }
-    const staged = changes.messages.length > 0 ? this.outbox.stage(changes.messages) : undefined;
-    if (staged) {
-      params.push(staged.json);
-      ctes.push(`sent AS (${OutboxService.insertSql(`$${params.length}`, WRITTEN)})`);
+    if (changes.messages.length > 0) {
+      pending.staged = this.outbox.stage(changes.messages);
+      params.push(pending.staged.json);
+      pending.ctes.push({ name: 'sent', sql: OutboxService.insertSql(`$${params.length}`, WRITTEN) });
+      pending.columns.push({ alias: 'sent', sql: '(SELECT json_agg(sent) FROM sent)' });
     }
-    const [{ written, sent, ...also }]: Array<{ written: boolean; sent: InsertedOutboxRow[] | null }> = await this.query(
-      `WITH ${ctes.join(', ')} SELECT ${WRITTEN} AS written, ${staged ? '(SELECT json_agg(sent) FROM sent)' : 'NULL'} AS sent${alsoSelect ? `, ${alsoSelect}` : ''}`,
-      params);
-    return { ...also, written, messages: staged && written ? this.outbox.recordsOf(staged, sent ?? []) : [] };
+    const { written, sent, ...rest } = await (this.commits ? this.commits.submit(pending) : this.executeAlone(pending));
+    return {
+      ...rest, written: written === true,
+      messages: pending.staged && written ? this.outbox.recordsOf(pending.staged, (sent as InsertedOutboxRow[] | null) ?? []) : [],
+    };
   }
+
+  private async executeAlone(write: PendingWrite): Promise<WriteOutput> {
+    const [row] = await this.query<WriteOutput>(writeStatement(write), write.params);
+    return row;
+  }
+
+  /**
+   * The writes in one round trip and one transaction, each its own statement. They run in the
+   * order of their flow ids, as every other batch's do, so that two engine instances' batches
+   * lock runs in one order and do not deadlock on each other.
+   */
+  private async executeTogether(writes: PendingWrite[]): Promise<WriteOutput[]> {
+    const sorted = [...writes].sort((a, b) => (a.flowId < b.flowId ? -1 : a.flowId > b.flowId ? 1 : 0));
+    const statements = sorted.map((write) => {
+      const text = writeStatement(write);
+      return { name: nameOf(text, this.names.pipelined, 'baton_p_'), text, values: write.params };
+    });
+    const client = await this.pool.connect();
+    let rows: WriteOutput[];
+    try {
+      rows = await client.query(new StatementPipeline(statements)).done;
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    client.release();
+    const byWrite = new Map(sorted.map((write, i) => [write, rows[i]]));
+    return writes.map((write) => byWrite.get(write)!);
+  }
+}
+
+function nameOf(text: string, names: Map<string, string>, prefix: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
 }

@@ -23,6 +23,17 @@ export class StorageSettings extends ObservabilitySettings {
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 16;
 
+  /**
+   * Most transitions written in one statement (group commit) while another write is in flight,
+   * on a PostgreSQL server; 1 writes each alone. The embedded database always writes each alone.
+   */
+  @IsInt() @Min(1) @Max(64)
+  DATABASE_WRITE_BATCH_MAX: number = 32;
+
+  /** Transition writes in flight at once before the next ones queue for a batch (at most the pool's size). */
+  @IsInt() @Min(1) @Max(200)
+  DATABASE_WRITES_IN_FLIGHT: number = 1;
+
   @Transform(toBool) @IsBoolean()
   MIGRATIONS_RUN: boolean = true;
 

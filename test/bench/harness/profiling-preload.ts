@@ -4,7 +4,9 @@
  *   {type: 'profile-start'}            starts a V8 CPU profile and zeroes the SQL counts
  *   {type: 'profile-stop', dir}        writes dir/engine.cpuprofile and dir/sql.json, answers 'profile-done'
  * SQL statements are counted at node-postgres's Client.query, by statement text, with the time
- * from send to result (which includes waiting on the pool's connection, not the pool queue).
+ * from send to result (which includes waiting on the pool's connection, not the pool queue). A
+ * StatementPipeline counts each of its statements, with the pipeline's time, and itself once
+ * as `(pipeline)`: the round trips.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -32,7 +34,18 @@ type Query = (this: pg.Client, ...args: unknown[]) => unknown;
 const proto = pg.Client.prototype as unknown as { query: Query };
 const original = proto.query;
 proto.query = function query(this: pg.Client, ...args: unknown[]): unknown {
-  const first = args[0] as string | { text?: string } | undefined;
+  const first = args[0] as string | { text?: string; statements?: Array<{ text: string }>; done?: Promise<unknown> } | undefined;
+  if (typeof first === 'object' && first.statements && first.done) {
+    const { statements: inPipeline, done: pipelineDone } = first;
+    const began = performance.now();
+    const counted = () => {
+      const ms = performance.now() - began;
+      record('(pipeline)', ms);
+      for (const s of inPipeline) record(s.text, ms);
+    };
+    pipelineDone.then(counted, counted);
+    return original.apply(this, args);
+  }
   const text = typeof first === 'string' ? first : first?.text ?? '(query object)';
   const started = performance.now();
   const done = () => record(text, performance.now() - started);
