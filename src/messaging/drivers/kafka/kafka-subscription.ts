@@ -196,7 +196,8 @@ export class KafkaSubscription {
     const generation = this.progress;
     let tracker = generation.get(batch.partition);
     if (!tracker) generation.set(batch.partition, (tracker = new OffsetTracker()));
-    const current = () => !this.stopping && generation === this.progress;
+    const sameGeneration = () => generation === this.progress;
+    const current = () => !this.stopping && sameGeneration();
     for (const message of batch.messages) {
       await this.executor.whenSizeBelow(MAX_IN_FLIGHT);
       if (halted() || !current()) break;
@@ -205,7 +206,8 @@ export class KafkaSubscription {
       this.executor.submit(message.key?.toString(), async () => {
         if (!current() || !(await this.deliver(batch.topic, batch.partition, message, () => !current()))) return;
         const committable = tracker.complete(message.offset);
-        if (committable !== undefined && current()) this.resolved.resolve(batch.partition, committable);
+        // Also while stopping: stop() commits what the handlers finished meanwhile.
+        if (committable !== undefined && sameGeneration()) this.resolved.resolve(batch.partition, committable);
       });
     }
   }
