@@ -6,7 +6,6 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
-import { noDelaySocketFactory } from './no-delay-socket';
 import type { Delivery, Transport } from './transport';
 
 export interface KafkaTransportOptions extends BrokerNames {
@@ -26,8 +25,7 @@ const CREATE_ATTEMPTS = 6;
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
  * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
- * crash redelivers the command. The partition's next command does not wait for that commit: a
- * commit that is lost with a crash only brings the command again, and its recorded reply with it. A command given back (its reply failed, or the result store did)
+ * crash redelivers the command. A command given back (its reply failed, or the result store did)
  * is never committed: the partition seeks back to it, so it is consumed again.
  */
 export class KafkaTransport implements Transport {
@@ -44,7 +42,7 @@ export class KafkaTransport implements Transport {
     const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
     this.partitioner = Partitioners.DefaultPartitioner;
     this.kafka = new KafkaClient({
-      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN, socketFactory: noDelaySocketFactory,
+      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN,
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);
@@ -120,10 +118,7 @@ export class KafkaTransport implements Transport {
     }).then(() => undefined);
     return new Promise<void>((resolve) => receive(brokerDelivery({
       command, trace: traceHeadersOf(message.headers), send,
-      ack: async () => {
-        void this.commit(topic, partition, message);
-        resolve();
-      },
+      ack: () => this.commit(topic, partition, message).finally(resolve),
       requeue: async () => {
         this.consumer!.seek({ topic, partition, offset: message.offset });
         resolve();

@@ -23,15 +23,15 @@ export interface KafkaSubscriptionDeps {
   deadLetter: (message: OutgoingMessage) => Promise<void>;
 }
 
-/** Messages taken from fetches and not yet handled, all partitions together (different keys run at once). */
-const MAX_IN_FLIGHT = 512;
+/** Messages of one partition's batch handled at once (different keys only). */
+const MAX_IN_FLIGHT_PER_PARTITION = 256;
 const MAX_RESTART_DELAY_MS = 30_000;
 const COMMIT_INTERVAL_MS = 1000;
 
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
  * handler resolved (or the message was dead-lettered), and only as far as every earlier message
- * of the partition is done, so a failure or a crash never commits past an unhandled message.
+ * of the batch is done, so a failure or a crash never commits past an unhandled message.
  * Commits go out once a second and when the consumer stops, not after every batch as kafkajs's
  * autoCommit does (that halves throughput): a crash may repeat up to a second of handled
  * messages (at least once; consumers deduplicate), never skip one.
@@ -45,9 +45,6 @@ export class KafkaSubscription {
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private restarts = 0;
-  private readonly executor = new KeyedSerialExecutor(MAX_IN_FLIGHT);
-  /** Per partition, for the current group generation: replaced on every join. */
-  private progress = new Map<number, OffsetTracker>();
 
   constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {
     this.resolved = new ResolvedOffsets(subscription.topic);
@@ -65,12 +62,12 @@ export class KafkaSubscription {
     this.commitTimer = setInterval(() => void this.commitResolved(), COMMIT_INTERVAL_MS);
   }
 
-  /** Waits for the running handlers to finish (none starts now), commits what they finished, then leaves the group. */
+  /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     clearInterval(this.commitTimer);
-    await this.executor.onIdle();
+    // A batch still running commits its own progress when it sees the stop (handleBatch).
     await this.committing;
     await this.commitResolved();
     await this.consumer?.disconnect();
@@ -115,7 +112,6 @@ export class KafkaSubscription {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.resolved.keepOnly(payload.memberAssignment[topic] ?? []);
-      this.progress = new Map();
       this.state = 'running';
       this.restarts = 0;
     });
@@ -166,50 +162,44 @@ export class KafkaSubscription {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { heartbeat, isRunning, isStale } = payload;
     let failure: unknown;
+    const halted = () => this.stopping || !isRunning() || isStale() || failure !== undefined;
     const fail = (error: unknown) => {
       failure ??= error; // a rebalance: stop taking messages, hand the error to kafkajs below
     };
-    // kafkajs heartbeats only between batches and when asked: keep the session alive while a full
-    // executor holds this batch back (heartbeat() itself sends at most one per heartbeatInterval).
-    const beating = setInterval(() => payload.heartbeat().catch(fail), 1000);
+    // kafkajs heartbeats only between batches and when asked: keep the session alive while slow
+    // handlers run (heartbeat() itself sends at most one per heartbeatInterval).
+    const beating = setInterval(() => heartbeat().catch(fail), 1000);
     try {
-      const halted = () => this.stopping || !payload.isRunning() || payload.isStale() || failure !== undefined;
-      await this.takeBatch(payload, halted);
-      // Rebalancing: hand over what the handlers finished so far; the rest comes again (at least once).
-      if (halted() && !this.stopping) await this.commitResolved();
+      await this.handleBatch(payload, halted, fail);
     } finally {
       clearInterval(beating);
     }
     if (failure !== undefined) throw failure;
   }
 
-  /**
-   * Hands the batch's messages to the executor and returns as soon as they are taken, not handled:
-   * kafkajs fetches again only after every batch of its last fetch returned, so waiting for the
-   * slowest handler (a database write) would stall all partitions meanwhile. kafkajs's resolved
-   * offset is thus only its fetch position; what is committed is what handlers finished
-   * (OffsetTracker, ResolvedOffsets). After a rejoin kafkajs fetches from the committed offsets
-   * again: the handlers of the previous generation still finish, but resolve nothing.
-   */
-  private async takeBatch({ batch, resolveOffset }: EachBatchPayload, halted: () => boolean): Promise<void> {
-    const generation = this.progress;
-    let tracker = generation.get(batch.partition);
-    if (!tracker) generation.set(batch.partition, (tracker = new OffsetTracker()));
-    const sameGeneration = () => generation === this.progress;
-    const current = () => !this.stopping && sameGeneration();
+  private async handleBatch(
+    { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload,
+    halted: () => boolean, fail: (error: unknown) => void,
+  ): Promise<void> {
+    const tracker = new OffsetTracker(batch.messages.map((m) => m.offset));
+    const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
     for (const message of batch.messages) {
-      await this.executor.whenSizeBelow(MAX_IN_FLIGHT);
-      if (halted() || !current()) break;
-      tracker.track(message.offset);
-      resolveOffset(message.offset);
-      this.executor.submit(message.key?.toString(), async () => {
-        if (!current() || !(await this.deliver(batch.topic, batch.partition, message, () => !current()))) return;
+      await executor.whenSizeBelow(MAX_IN_FLIGHT_PER_PARTITION);
+      if (halted()) break;
+      executor.submit(message.key?.toString(), async () => {
+        if (halted()) return;
+        if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
         const committable = tracker.complete(message.offset);
-        // Also while stopping: stop() commits what the handlers finished meanwhile.
-        if (committable !== undefined && sameGeneration()) this.resolved.resolve(batch.partition, committable);
+        if (committable === undefined) return;
+        resolveOffset(committable);
+        this.resolved.resolve(batch.partition, committable);
       });
     }
+    await executor.onIdle();
+    // Stopping or rebalancing: hand over what was handled (kafkajs would skip it with autoCommit off).
+    if (halted()) await commitOffsetsIfNecessary(uncommittedOffsets()).catch(fail);
   }
 
   /** True when the message was acknowledged (handled or dead-lettered). */

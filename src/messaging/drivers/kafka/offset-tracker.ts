@@ -1,28 +1,25 @@
 /**
- * Which offset of a partition may be committed. Messages with different keys finish out of order,
- * and the next fetch's messages are taken while earlier ones still run, but Kafka commits one
- * position per partition: only the end of the longest run of finished messages from the oldest
- * unfinished one is safe, or a crash would skip an unfinished message.
+ * Which offset of a batch may be committed. Messages with different keys finish out of order,
+ * but Kafka commits one position per partition: only the end of the longest run of finished
+ * messages from the start of the batch is safe, or a crash would skip an unfinished one.
  */
 export class OffsetTracker {
-  /** Offsets taken and not yet part of a committable prefix, in fetch order (a Map keeps insertion order). */
-  private readonly pending = new Map<string, boolean>();
+  private readonly indexOf = new Map<string, number>();
+  private readonly done: boolean[];
+  private next = 0;
 
-  /** Offsets must be tracked in the order the partition holds them. */
-  track(offset: string): void {
-    this.pending.set(offset, false);
+  constructor(private readonly offsets: readonly string[]) {
+    offsets.forEach((offset, i) => this.indexOf.set(offset, i));
+    this.done = new Array<boolean>(offsets.length).fill(false);
   }
 
   /** Marks `offset` finished; returns the highest offset now safe to commit, if it moved. */
   complete(offset: string): string | undefined {
-    if (!this.pending.has(offset)) throw new Error(`Offset ${offset} is not tracked`);
-    this.pending.set(offset, true);
-    let committable: string | undefined;
-    for (const [pendingOffset, done] of this.pending) {
-      if (!done) break;
-      this.pending.delete(pendingOffset);
-      committable = pendingOffset;
-    }
-    return committable;
+    const index = this.indexOf.get(offset);
+    if (index === undefined) throw new Error(`Offset ${offset} is not part of this batch`);
+    this.done[index] = true;
+    const before = this.next;
+    while (this.next < this.done.length && this.done[this.next]) this.next++;
+    return this.next > before ? this.offsets[this.next - 1] : undefined;
   }
 }
