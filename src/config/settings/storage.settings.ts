@@ -24,8 +24,9 @@ export class StorageSettings extends ObservabilitySettings {
   DATABASE_POOL_SIZE: number = 16;
 
   /**
-   * Most transitions written in one statement (group commit) while another write is in flight,
-   * on a PostgreSQL server; 1 writes each alone. The embedded database always writes each alone.
+   * Most transitions written in one round trip and one transaction (group commit, each still its
+   * own statement) while another write is in flight, on a PostgreSQL server; 1 writes each alone.
+   * The embedded database always writes each alone.
    */
   @IsInt() @Min(1) @Max(64)
   DATABASE_WRITE_BATCH_MAX: number = 32;
