@@ -19,6 +19,10 @@ export interface FaultFigures {
   /** Commands dropped unpublished because their attempt had already timed out. */
   expiredDropped: number;
   serverErrors: number;
+  /** Commands the broker delivered again with the same commandId (at least once): the worker's store answers them. */
+  redelivered: number;
+  /** Start requests the load generator sent again after a refused or unanswered one. */
+  startRetries: number;
   /** Server or engine down → engine healthy again, per restart, in ms. */
   restartMs: number[];
   /** CPU the restarted engine used until healthy, per engine restart, in ms. */
@@ -31,7 +35,7 @@ export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): F
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
     doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
-    serverErrors: c.serverErrors, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
+    serverErrors: c.serverErrors, redelivered: c.duplicatedEffects, startRetries: c.startRetries, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
   };
 }
 
@@ -40,6 +44,7 @@ const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 10
 export function reportFigures(scenario: string, f: FaultFigures): void {
   const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
     + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / lost in transit ${f.lostInTransit} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
+    + `redelivered ${f.redelivered} / start retries ${f.startRetries} / `
     + `restart ${seconds(f.restartMs)} s${f.restartCpuMs.length > 0 ? ` (CPU ${seconds(f.restartCpuMs)} s)` : ''} / drain ${seconds(f.drainMs)} s`;
   recordLine(line);
 }

@@ -111,6 +111,7 @@ describe('fault suite', () => {
       reportFigures(`engine SIGKILLed x${data.kills} on ${driver} and ${database === 'pglite' ? 'PGlite (same data directory)' : 'PostgreSQL'}`,
         figures);
       assertClean(verdict, data.stillOpen, data.engineOutput);
+      for (const example of verdict.figures.leasedExamples) log(`a command a killed relay had claimed is still unsent: ${example}`);
       // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
       expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
       expect(figures.lost).toBe(0);
