@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { recordsetInsert } from '../database/recordset-insert';
-import { StatementPipeline } from '../database/statement-pipeline';
+import { runPipeline } from '../database/run-pipeline';
 import { GroupCommit } from '../database/group-commit/group-commit';
 import { AppConfig } from '../config/app-config';
 import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
@@ -203,27 +203,7 @@ export class RunRepository {
       const text = writeStatement(write);
       return { name: nameOf(text, this.names.pipelined, 'baton_p_'), text, values: write.params };
     });
-    const client = await this.pool.connect();
-    // A checked-out client has no error listener (pool.query adds its own; this path must too):
-    // when PostgreSQL stops, a FATAL can follow the error that failed the pipeline, after the
-    // pipeline settled, and an 'error' event nobody listens to would crash the process. A client
-    // that emitted one is broken: it is released as such (destroyed), keeping the listener while it ends.
-    let broken: Error | undefined;
-    const onError = (error: Error) => { broken ??= error; };
-    client.on('error', onError);
-    let rows: WriteOutput[];
-    try {
-      rows = await client.query(new StatementPipeline(statements)).done;
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    if (broken) {
-      client.release(broken); // the batch committed (its ReadyForQuery came): only the connection is lost
-    } else {
-      client.off('error', onError);
-      client.release();
-    }
+    const rows = await runPipeline(this.pool, statements);
     const byWrite = new Map(sorted.map((write, i) => [write, rows[i]]));
     return writes.map((write) => byWrite.get(write)!);
   }
