@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { recordsetInsert } from '../database/recordset-insert';
 import { runPipeline } from '../database/run-pipeline';
+import { StatementNames } from '../database/statement-names';
 import { GroupCommit } from '../database/group-commit/group-commit';
 import { AppConfig } from '../config/app-config';
 import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
@@ -74,8 +74,11 @@ type WriteOutput = Record<string, unknown>;
  */
 @Injectable()
 export class RunRepository {
-  /** Statement names by text: node-postgres's own, and the pipeline's (each keeps its own record of what it prepared). */
-  private readonly names = { alone: new Map<string, string>(), pipelined: new Map<string, string>() };
+  /**
+   * Statement names, one set for node-postgres's queries and one for the pipeline's: each keeps
+   * its own record of what it prepared on a connection, so they must never share a name.
+   */
+  private readonly names = { alone: new StatementNames('baton_'), pipelined: new StatementNames('baton_p_') };
   /**
    * On a PostgreSQL server, transitions that wait for a write in flight go together (see
    * GroupCommit), in one round trip and one transaction (StatementPipeline). Not on the embedded
@@ -101,7 +104,7 @@ export class RunRepository {
    * TypeORM's per-query runner. Rows are parsed the same way (the same pg type parsers).
    */
   private async query<T = any>(text: string, values: unknown[]): Promise<T[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return (await this.pool.query({ name: nameOf(text, this.names.alone, 'baton_'), text, values })).rows;
+    return (await this.pool.query({ name: this.names.alone.of(text), text, values })).rows;
   }
 
   private get pool(): Pool {
@@ -212,19 +215,10 @@ export class RunRepository {
     const sorted = [...writes].sort((a, b) => (a.flowId < b.flowId ? -1 : a.flowId > b.flowId ? 1 : 0));
     const statements = sorted.map((write) => {
       const text = writeStatement(write);
-      return { name: nameOf(text, this.names.pipelined, 'baton_p_'), text, values: write.params };
+      return { name: this.names.pipelined.of(text), text, values: write.params };
     });
     const rows = await runPipeline(this.pool, statements);
     const byWrite = new Map(sorted.map((write, i) => [write, rows[i]]));
     return writes.map((write) => byWrite.get(write)!);
   }
-}
-
-function nameOf(text: string, names: Map<string, string>, prefix: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    names.set(text, name);
-  }
-  return name;
 }
