@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { recordsetInsert } from '../database/recordset-insert';
-import { StatementPipeline } from '../database/statement-pipeline';
+import { runPipeline } from '../database/run-pipeline';
+import { StatementNames } from '../database/statement-names';
 import { GroupCommit } from '../database/group-commit/group-commit';
 import { AppConfig } from '../config/app-config';
 import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
@@ -41,10 +41,21 @@ export interface WriteResult {
   messages: OutboxRecord[];
 }
 
+/** The run's own write: the first part of a transition's write, which every other part is guarded by. */
+interface RunOwnWrite {
+  /** The run it writes: a batch runs its writes in the order of their runs (see executeTogether). */
+  flowId: string;
+  /** Returns a row if, and only if, the run's own write happened. */
+  sql: string;
+  params: unknown[];
+  /** What, besides the run, no other write of the same batch may hold (a new run's idempotency key). */
+  alsoHeld?: string[];
+}
+
 /** A transition's write waiting for its round trip. */
 interface PendingWrite extends RunWrite {
   flowId: string;
-  /** Writes holding a key in common never share a batch (GroupCommit). */
+  /** Writes holding a key in common never share a batch (GroupCommit): the run, and `alsoHeld`. */
   keys: string[];
   staged?: StagedMessages;
 }
@@ -63,8 +74,11 @@ type WriteOutput = Record<string, unknown>;
  */
 @Injectable()
 export class RunRepository {
-  /** Statement names by text: node-postgres's own, and the pipeline's (each keeps its own record of what it prepared). */
-  private readonly names = { alone: new Map<string, string>(), pipelined: new Map<string, string>() };
+  /**
+   * Statement names, one set for node-postgres's queries and one for the pipeline's: each keeps
+   * its own record of what it prepared on a connection, so they must never share a name.
+   */
+  private readonly names = { alone: new StatementNames('baton_'), pipelined: new StatementNames('baton_p_') };
   /**
    * On a PostgreSQL server, transitions that wait for a write in flight go together (see
    * GroupCommit), in one round trip and one transaction (StatementPipeline). Not on the embedded
@@ -90,7 +104,7 @@ export class RunRepository {
    * TypeORM's per-query runner. Rows are parsed the same way (the same pg type parsers).
    */
   private async query<T = any>(text: string, values: unknown[]): Promise<T[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return (await this.pool.query({ name: nameOf(text, this.names.alone, 'baton_'), text, values })).rows;
+    return (await this.pool.query({ name: this.names.alone.of(text), text, values })).rows;
   }
 
   private get pool(): Pool {
@@ -129,17 +143,18 @@ export class RunRepository {
    * template is no longer at the version and status the run was planned on (`templateChanged`).
    */
   async create(run: NewRun, templateStatus: string, changes: RunChanges): Promise<WriteResult & { templateChanged: boolean }> {
-    const { templateChanged, ...written } = await this.write(
-      `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
+    const { templateChanged, ...written } = await this.write({
+      flowId: run.flowId,
+      sql: `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
          correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
          $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`,
-      [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
+      params: [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
         run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline,
-        run.traceContext && JSON.stringify(run.traceContext)], changes, [],
-      run.idempotencyKey ? [run.flowId, `idempotency:${run.orchName}:${run.idempotencyKey}`] : [run.flowId],
-      [{ alias: 'templateChanged', sql: `NOT ${TEMPLATE_UNCHANGED}` }]);
+        run.traceContext && JSON.stringify(run.traceContext)],
+      alsoHeld: run.idempotencyKey ? [`idempotency:${run.orchName}:${run.idempotencyKey}`] : [],
+    }, changes, [], [{ alias: 'templateChanged', sql: `NOT ${TEMPLATE_UNCHANGED}` }]);
     return { ...written, templateChanged: templateChanged === true };
   }
 
@@ -147,28 +162,27 @@ export class RunRepository {
   update(run: Pick<RunState, 'flowId' | 'version'>, changes: RunChanges): Promise<WriteResult> {
     const s = changes.status;
     const c = changes.completion;
-    return this.write(
-      `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
+    return this.write({
+      flowId: run.flowId,
+      sql: `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
          failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
          finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
          expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
          template_version = COALESCE($7, template_version)
        WHERE flow_id = $1 AND version = $2 RETURNING flow_id`,
-      [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
+      params: [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
         changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
-        c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false], changes,
-      [{ name: 'completed', sql: `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
-         WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}` }], [run.flowId]);
+        c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false],
+    }, changes, [{ name: 'completed', sql: `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
+       WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}` }]);
   }
 
-  /**
-   * `runWrite` returns a row if, and only if, the run's own write happened; every other part is guarded by it.
-   * `keys` are what no other write of the same batch may hold (the run, and a new run's idempotency key).
-   */
-  private async write(runWrite: string, params: unknown[], changes: RunChanges, guarded: Array<{ name: string; sql: string }>,
-    keys: string[], also: RunWrite['columns'] = []): Promise<WriteResult & WriteOutput> {
-    const pending: PendingWrite = { flowId: keys[0], keys, ctes: [{ name: 'run', sql: runWrite }, ...guarded], columns: [...also], params };
+  /** The run's own write, then `guarded` and the changes' inserts and messages, each written only if the run's was. */
+  private async write(run: RunOwnWrite, changes: RunChanges, guarded: Array<{ name: string; sql: string }>,
+    also: RunWrite['columns'] = []): Promise<WriteResult & WriteOutput> {
+    const { flowId, sql, params, alsoHeld = [] } = run;
+    const pending: PendingWrite = { flowId, keys: [flowId, ...alsoHeld], ctes: [{ name: 'run', sql }, ...guarded], columns: [...also], params };
     for (const [entity, { rows, ignoreConflicts }] of changes.inserts) {
       const insert = recordsetInsert(this.dataSource.getMetadata(entity), rows, `$${params.length + 1}`, WRITTEN, ignoreConflicts);
       params.push(insert.json);
@@ -201,39 +215,10 @@ export class RunRepository {
     const sorted = [...writes].sort((a, b) => (a.flowId < b.flowId ? -1 : a.flowId > b.flowId ? 1 : 0));
     const statements = sorted.map((write) => {
       const text = writeStatement(write);
-      return { name: nameOf(text, this.names.pipelined, 'baton_p_'), text, values: write.params };
+      return { name: this.names.pipelined.of(text), text, values: write.params };
     });
-    const client = await this.pool.connect();
-    // A checked-out client has no error listener (pool.query adds its own; this path must too):
-    // when PostgreSQL stops, a FATAL can follow the error that failed the pipeline, after the
-    // pipeline settled, and an 'error' event nobody listens to would crash the process. A client
-    // that emitted one is broken: it is released as such (destroyed), keeping the listener while it ends.
-    let broken: Error | undefined;
-    const onError = (error: Error) => { broken ??= error; };
-    client.on('error', onError);
-    let rows: WriteOutput[];
-    try {
-      rows = await client.query(new StatementPipeline(statements)).done;
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    if (broken) {
-      client.release(broken); // the batch committed (its ReadyForQuery came): only the connection is lost
-    } else {
-      client.off('error', onError);
-      client.release();
-    }
+    const rows = await runPipeline(this.pool, statements);
     const byWrite = new Map(sorted.map((write, i) => [write, rows[i]]));
     return writes.map((write) => byWrite.get(write)!);
   }
-}
-
-function nameOf(text: string, names: Map<string, string>, prefix: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    names.set(text, name);
-  }
-  return name;
 }

@@ -1,19 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { HandlersConfig } from '../handlers-config';
-import type { StepCommand } from '../../engine/dispatch/step-command';
-import { JobDispatcher } from '../job-dispatcher';
-import { planJob, PlannedJob } from '../job-plan';
+import { targetStepDispatcher } from '../target-step.dispatcher';
 
 /** `handler: {type: awx, ...}` steps: DO launches a job/workflow template; UNDO cancels, then runs the undo. */
-@Injectable()
-export class AwxStepDispatcher extends JobDispatcher {
-  readonly type = 'awx' as const;
-
-  constructor(config: HandlersConfig) {
-    super(config);
-  }
-
-  protected plan(command: StepCommand, now: Date): PlannedJob {
-    return planJob(command, this.config, this.type, now);
-  }
-}
+export const AwxStepDispatcher = targetStepDispatcher('awx');
+export type AwxStepDispatcher = InstanceType<typeof AwxStepDispatcher>;

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../config/load-config';
+import type { SecurityAuditRepository } from '../audit/security-audit.repository';
+import type { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyRepository, NewApiKey } from './api-key.repository';
+import { ApiKeyService } from './api-key.service';
+
+/** The api_key table in memory, with the repository's own rule: a revoked key is never found. */
+class InMemoryApiKeys {
+  readonly rows: ApiKeyEntity[] = [];
+  lookUps = 0;
+
+  findUnrevokedByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    this.lookUps++;
+    return Promise.resolve(this.rows.find((r) => r.prefix === prefix && !r.revokedAt) ?? null);
+  }
+
+  insertKey(key: NewApiKey): Promise<ApiKeyEntity> {
+    const row: ApiKeyEntity = { ...key, id: `00000000-0000-4000-8000-${String(this.rows.length).padStart(12, '0')}`,
+      lastUsedAt: null, revokedAt: null, createdAt: new Date() };
+    this.rows.push(row);
+    return Promise.resolve(row);
+  }
+
+  revokeKey(idOrPrefix: string): Promise<ApiKeyEntity | null> {
+    const row = this.rows.find((r) => (r.id === idOrPrefix || r.prefix === idOrPrefix) && !r.revokedAt);
+    if (row) row.revokedAt = new Date();
+    return Promise.resolve(row ?? null);
+  }
+
+  markUsed(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function setup() {
+  const keys = new InMemoryApiKeys();
+  const audit = { record: () => Promise.resolve() } as unknown as SecurityAuditRepository;
+  const service = new ApiKeyService(keys as unknown as ApiKeyRepository, audit, loadConfig({}));
+  return { keys, service };
+}
+
+describe('ApiKeyService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('remembers a verified key, so a second request does not look it up again', async () => {
+    const { keys, service } = setup();
+    const { key } = await service.issue({ name: 'ci', role: 'operator' }, 'admin');
+
+    expect(await service.verify(key)).toMatchObject({ kind: 'api-key', roles: ['operator'] });
+    expect(await service.verify(key)).toMatchObject({ roles: ['operator'] });
+    expect(keys.lookUps).toBe(1);
+  });
+
+  // The cache keeps a key 30 s; a key that expires sooner must stop working at its expiry.
+  it('refuses a cached key once it has expired, before the cache would have forgotten it', async () => {
+    const { keys, service } = setup();
+    const expiresAt = new Date(Date.now() + 400);
+    const { key } = await service.issue({ name: 'short-lived', role: 'service', service: 'realm-service', expiresAt }, 'admin');
+
+    expect(await service.verify(key)).toMatchObject({ roles: ['service'], service: 'realm-service' });
+    await sleep(expiresAt.getTime() - Date.now() + 50);
+
+    expect(await service.verify(key)).toBeUndefined();
+    expect(keys.lookUps).toBe(2);
+  });
+
+  it('refuses a revoked key at once, though it was cached', async () => {
+    const { service } = setup();
+    const { key, entity } = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
+    await service.verify(key);
+
+    await service.revoke(entity.prefix, 'admin');
+
+    expect(await service.verify(key)).toBeUndefined();
+  });
+});
