@@ -1,11 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Metrics } from '../../../metrics/metrics';
 import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { errorMessage } from '../../delivery/failure-policy';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
+import { withTimeout } from '../../delivery/with-timeout';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
-import type { ConsumerState, Subscription } from '../../message-consumer';
+import type { Backlog, ConsumerState, Subscription } from '../../message-consumer';
+import { BacklogTracker, waitingPartitions } from './backlog-tracker';
 import { positionOf, toIncoming } from './kafka-message';
 import type { KafkaTopics } from './kafka-topics';
 import { OffsetTracker } from './offset-tracker';
@@ -13,6 +16,8 @@ import { ResolvedOffsets } from './resolved-offsets';
 
 export interface KafkaSubscriptionDeps {
   kafka: Kafka;
+  /** Connected: reads the watermarks and committed offsets a joining consumer must catch up with. */
+  admin: Admin;
   topics: KafkaTopics;
   partitions: number;
   maxDeliveries: number;
@@ -27,6 +32,8 @@ export interface KafkaSubscriptionDeps {
 const MAX_IN_FLIGHT_PER_PARTITION = 256;
 const MAX_RESTART_DELAY_MS = 30_000;
 const COMMIT_INTERVAL_MS = 1000;
+/** Reading the backlog at a join: past this the consumer reports it cannot tell (the healer's fallback). */
+const BACKLOG_READ_TIMEOUT_MS = 5000;
 
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
@@ -45,6 +52,8 @@ export class KafkaSubscription {
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private restarts = 0;
+  /** The messages that were waiting at the latest group join, and how far the handlers got. */
+  private tracker?: BacklogTracker;
 
   constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {
     this.resolved = new ResolvedOffsets(subscription.topic);
@@ -60,6 +69,10 @@ export class KafkaSubscription {
     await this.deps.topics.ensure([topic, deadLetterTopicOf(topic)]);
     await this.run();
     this.commitTimer = setInterval(() => void this.commitResolved(), COMMIT_INTERVAL_MS);
+  }
+
+  get backlog(): Backlog {
+    return this.tracker?.backlog() ?? { kind: 'unknown' };
   }
 
   /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
@@ -111,7 +124,10 @@ export class KafkaSubscription {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.resolved.keepOnly(payload.memberAssignment[topic] ?? []);
+      const assigned = payload.memberAssignment[topic] ?? [];
+      this.resolved.keepOnly(assigned);
+      this.tracker = new BacklogTracker(new Date(), assigned);
+      void this.readBacklog(this.tracker, payload.groupId);
       this.state = 'running';
       this.restarts = 0;
     });
@@ -131,6 +147,22 @@ export class KafkaSubscription {
       this.deps.logger.warn(`Consumer ${group} on ${topic} could not join: ${error.message}`);
       this.scheduleRestart(consumer);
     });
+  }
+
+  /** What waited in the topic at the join: the high watermarks, against the group's committed offsets. */
+  private async readBacklog(tracker: BacklogTracker, groupId: string): Promise<void> {
+    const { topic, startAt } = this.subscription;
+    const { admin } = this.deps;
+    try {
+      const [watermarks, [committed]] = await withTimeout(
+        Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]),
+        BACKLOG_READ_TIMEOUT_MS, `Reading the backlog of ${groupId}`);
+      tracker.found(waitingPartitions(watermarks, committed?.partitions ?? [], startAt !== 'latest'));
+    } catch (error) {
+      tracker.lost();
+      this.deps.logger.warn(`Could not read the backlog of ${groupId} on ${topic} (${errorMessage(error)}); `
+        + 'step timeouts fall back to a fixed catch-up delay');
+    }
   }
 
   /**
@@ -195,6 +227,7 @@ export class KafkaSubscription {
         if (committable === undefined) return;
         resolveOffset(committable);
         this.resolved.resolve(batch.partition, committable);
+        this.tracker?.handledUpTo(batch.partition, committable);
       });
     }
     await executor.onIdle();

@@ -1,0 +1,58 @@
+import { BacklogTracker, waitingPartitions } from './backlog-tracker';
+
+describe('waitingPartitions', () => {
+  const watermarks = [{ partition: 0, low: '5', high: '20' }, { partition: 1, low: '0', high: '7' }, { partition: 2, low: '3', high: '9' }];
+
+  it('resumes at the committed offset, or the low watermark when the commit is older than the log', () => {
+    expect(waitingPartitions(watermarks, [{ partition: 0, offset: '2' }, { partition: 1, offset: '7' }, { partition: 2, offset: '4' }], true))
+      .toEqual([{ partition: 0, next: '5', high: '20' }, { partition: 1, next: '7', high: '7' }, { partition: 2, next: '4', high: '9' }]);
+  });
+
+  it('starts a group without a commit where its start position says', () => {
+    const none = watermarks.map(({ partition }) => ({ partition, offset: '-1' }));
+    expect(waitingPartitions(watermarks, none, true).map((w) => w.next)).toEqual(['5', '0', '3']);
+    expect(waitingPartitions(watermarks, [], false).map((w) => w.next)).toEqual(['20', '7', '9']);
+  });
+});
+
+describe('BacklogTracker', () => {
+  const since = new Date('2026-01-01T00:00:00Z');
+  const applying = { kind: 'applying', since };
+
+  it('is applying until the watermarks are known, even with nothing handled yet', () => {
+    expect(new BacklogTracker(since, [0]).backlog()).toEqual(applying);
+  });
+
+  it('caught up once every assigned partition handled up to its high watermark at the join', () => {
+    const tracker = new BacklogTracker(since, [0, 1]);
+    tracker.handledUpTo(0, '10'); // handled before the watermarks arrived: it counts
+    tracker.found([{ partition: 0, next: '8', high: '12' }, { partition: 1, next: '0', high: '3' }, { partition: 2, next: '0', high: '99' }]);
+    tracker.handledUpTo(1, '2');
+    expect(tracker.backlog()).toEqual(applying);
+    tracker.handledUpTo(0, '11');
+    expect(tracker.backlog()).toEqual({ kind: 'applied' });
+  });
+
+  it('counts only the contiguous handled offset the driver reports, never going back', () => {
+    const tracker = new BacklogTracker(since, [0]);
+    tracker.found([{ partition: 0, next: '0', high: '5' }]);
+    tracker.handledUpTo(0, '4');
+    tracker.handledUpTo(0, '1'); // an older batch finishing late
+    expect(tracker.backlog()).toEqual({ kind: 'applied' });
+  });
+
+  it('is caught up at once when the group had read everything, or nothing was assigned', () => {
+    const read = new BacklogTracker(since, [0, 1]);
+    read.found([{ partition: 0, next: '12', high: '12' }, { partition: 1, next: '0', high: '0' }]);
+    expect(read.backlog()).toEqual({ kind: 'applied' });
+    const idle = new BacklogTracker(since, []);
+    idle.found([{ partition: 0, next: '0', high: '4' }]);
+    expect(idle.backlog()).toEqual({ kind: 'applied' });
+  });
+
+  it('cannot tell when the watermarks could not be read', () => {
+    const tracker = new BacklogTracker(since, [0]);
+    tracker.lost();
+    expect(tracker.backlog()).toEqual({ kind: 'unknown' });
+  });
+});
