@@ -60,6 +60,12 @@ export interface CrashFigures {
   duplicatedEffects: number;
   /** Extra attempts (new commandIds) the engine sent after timing out an earlier one (lossy runs force some). */
   reexecutedAfterTimeout: number;
+  /**
+   * Steps run again although the worker had run them: per (run, step, action), the commands the
+   * worker executed (answered, not swallowed nor dropped as expired) beyond the first. Each is an
+   * attempt timed out although its reply had been sent.
+   */
+  doubleExecuted: number;
   lossy: number;
   /**
    * Commands of finished attempts still waiting in the outbox: a relay was killed between claiming
@@ -141,6 +147,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let compensated = 0;
   let lost = 0;
   let reexecuted = 0;
+  let doubleExecuted = 0;
   let lossyRuns = 0;
   let leased = 0;
   let lostInTransit = 0;
@@ -211,6 +218,8 @@ export function checkCrash(data: CrashData): CrashVerdict {
         }
       }
       if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
+      const answered = new Set(delivered.filter((dl) => dl.outcome === 'SUCCESS' || dl.outcome === 'FAILED').map((dl) => dl.commandId));
+      doubleExecuted += Math.max(0, answered.size - 1);
     }
 
     if (lossy) {
@@ -234,7 +243,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
+      reexecutedAfterTimeout: reexecuted, doubleExecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
       staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, restartCpuMs: data.restartCpuMs, startRetries: data.startRetries, settledMs: data.settledMs,
     },
     violations,

@@ -25,7 +25,8 @@ describe.each(drivers)('crash test on %s', (driver) => {
     const { figures, violations } = checkCrash(data);
     log(`${driver}: runs accepted ${figures.accepted} / completed ${figures.completed} / compensated ${figures.compensated} / `
       + `lost ${figures.lost} / duplicated effects (same commandId redelivered) ${figures.duplicatedEffects} / `
-      + `re-sent after a timeout (new commandId) ${figures.reexecutedAfterTimeout}, of which ${figures.lossy} forced / kills ${figures.kills} `
+      + `re-sent after a timeout (new commandId) ${figures.reexecutedAfterTimeout}, of which ${figures.lossy} forced / `
+      + `double-executed (run again although answered) ${figures.doubleExecuted} / kills ${figures.kills} `
       + `(back up after ${figures.restartMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s) / `
       + `start retries ${figures.startRetries} / all terminal after ${figures.settledMs} ms / `
       + `commands still leased in the outbox ${figures.leasedCommands}`);

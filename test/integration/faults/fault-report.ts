@@ -10,7 +10,7 @@ export interface FaultFigures {
   compensated: number;
   lost: number;
   stuck: number;
-  /** Steps executed again (a new attempt) beyond the ones the scenario forces. */
+  /** Steps the worker ran again as a new attempt although it had run and answered an earlier one. */
   doubleExecuted: number;
   /** Attempts recorded whose command never reached the worker (nor stayed in the outbox). */
   lostInTransit: number;
@@ -30,7 +30,7 @@ export interface FaultFigures {
 export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): FaultFigures {
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
-    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
+    doubleExecuted: c.doubleExecuted, lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
     serverErrors: c.serverErrors, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
   };
 }
