@@ -61,9 +61,9 @@ export interface CrashFigures {
   /** Extra attempts (new commandIds) the engine sent after timing out an earlier one (lossy runs force some). */
   reexecutedAfterTimeout: number;
   /**
-   * Steps run again although the worker had run them: per (run, step, action), the commands the
-   * worker executed (answered, not swallowed nor dropped as expired) beyond the first. Each is an
-   * attempt timed out although its reply had been sent.
+   * Steps run again although the worker had run them: attempts timed out and followed by another
+   * although the worker had executed their command and answered (not swallowed it, as in the
+   * lossy runs, nor dropped it as expired). A retry after a FAILED answer is the retry policy's.
    */
   doubleExecuted: number;
   lossy: number;
@@ -219,7 +219,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
       }
       if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
       const answered = new Set(delivered.filter((dl) => dl.outcome === 'SUCCESS' || dl.outcome === 'FAILED').map((dl) => dl.commandId));
-      doubleExecuted += Math.max(0, answered.size - 1);
+      doubleExecuted += attempts.filter((a) => a !== last && a.status === 'TIMED_OUT' && answered.has(a.commandId)).length;
     }
 
     if (lossy) {
