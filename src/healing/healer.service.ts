@@ -164,7 +164,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private observeReplyConsumers(): ConsumerState[] {
     const replies = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY);
-    this.listeningSince = replies.every((c) => c.state === 'running') ? this.listeningSince ?? new Date() : undefined;
+    const listening = replies.length > 0 && replies.every((c) => c.state === 'running');
+    this.listeningSince = listening ? this.listeningSince ?? new Date() : undefined;
     return replies;
   }
 

@@ -42,6 +42,7 @@ describe('healing policies', () => {
     it('wait while a reply consumer is not running: its replies are held in the broker, not lost', () => {
       expect(mayTimeOut([applied], undefined, now, limits)).toBe(false);
       expect(mayTimeOut([applied, { state: 'restarting', backlog: { kind: 'applied' } }], ago(10_000), now, limits)).toBe(false);
+      expect(mayTimeOut([], ago(10_000), now, limits)).toBe(false); // starting: not subscribed yet
     });
 
     it('go ahead once every reply consumer applied what was waiting when it joined, however recently', () => {

@@ -41,7 +41,8 @@ export interface CatchUpLimits {
 export function mayTimeOut(
   consumers: Pick<ConsumerState, 'state' | 'backlog'>[], listeningSince: Date | undefined, now: Date, limits: CatchUpLimits,
 ): boolean {
-  if (listeningSince === undefined || consumers.some((c) => c.state !== 'running')) return false;
+  // None yet: the engine is starting and nothing applies replies.
+  if (listeningSince === undefined || consumers.length === 0 || consumers.some((c) => c.state !== 'running')) return false;
   const waited = (since: Date) => now.getTime() - since.getTime();
   return consumers.every(({ backlog }) => backlog.kind === 'applied'
     || (backlog.kind === 'applying' && waited(backlog.since) >= limits.capMs)

@@ -27,10 +27,12 @@ describe('BacklogTracker', () => {
     const tracker = new BacklogTracker(since, [0, 1]);
     tracker.handledUpTo(0, '10'); // handled before the watermarks arrived: it counts
     tracker.found([{ partition: 0, next: '8', high: '12' }, { partition: 1, next: '0', high: '3' }, { partition: 2, next: '0', high: '99' }]);
-    tracker.handledUpTo(1, '2');
+    expect(tracker.handledUpTo(1, '2')).toBe(false);
     expect(tracker.backlog()).toEqual(applying);
-    tracker.handledUpTo(0, '11');
+    expect(tracker.handledUpTo(0, '11', new Date(since.getTime() + 1500))).toBe(true); // reported once
     expect(tracker.backlog()).toEqual({ kind: 'applied' });
+    expect({ waiting: tracker.waiting, ms: tracker.catchUpMs() }).toEqual({ waiting: 7, ms: 1500 });
+    expect(tracker.handledUpTo(0, '12')).toBe(false);
   });
 
   it('counts only the contiguous handled offset the driver reports, never going back', () => {
@@ -43,7 +45,7 @@ describe('BacklogTracker', () => {
 
   it('is caught up at once when the group had read everything, or nothing was assigned', () => {
     const read = new BacklogTracker(since, [0, 1]);
-    read.found([{ partition: 0, next: '12', high: '12' }, { partition: 1, next: '0', high: '0' }]);
+    expect(read.found([{ partition: 0, next: '12', high: '12' }, { partition: 1, next: '0', high: '0' }])).toBe(true);
     expect(read.backlog()).toEqual({ kind: 'applied' });
     const idle = new BacklogTracker(since, []);
     idle.found([{ partition: 0, next: '0', high: '4' }]);

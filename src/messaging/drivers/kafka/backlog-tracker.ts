@@ -38,21 +38,26 @@ export class BacklogTracker {
   private readonly handled = new Map<number, bigint>();
   /** Partition → the last offset to handle; unset until the watermarks were read. */
   private lastWaiting?: Map<number, bigint>;
+  /** How many messages waited at the join, on this member's partitions. */
+  waiting = 0;
   private unknown = false;
+  private caughtUpAt?: Date;
 
   constructor(readonly since: Date, private readonly partitions: readonly number[]) {}
 
-  /** Every message of `partition` up to `offset` was handled (or dead-lettered). */
-  handledUpTo(partition: number, offset: string): void {
+  /** Every message of `partition` up to `offset` was handled (or dead-lettered). True when that caught it up. */
+  handledUpTo(partition: number, offset: string, now = new Date()): boolean {
     const value = BigInt(offset);
     if (value > (this.handled.get(partition) ?? -1n)) this.handled.set(partition, value);
+    return this.settle(now);
   }
 
-  /** What the group found at the join; partitions not assigned to this member are not its to apply. */
-  found(waiting: WaitingPartition[]): void {
-    this.lastWaiting = new Map(waiting
-      .filter((w) => this.partitions.includes(w.partition) && BigInt(w.next) < BigInt(w.high))
-      .map((w) => [w.partition, BigInt(w.high) - 1n]));
+  /** What the group found at the join; partitions not assigned to this member are not its to apply. True when nothing was left. */
+  found(waiting: WaitingPartition[], now = new Date()): boolean {
+    const mine = waiting.filter((w) => this.partitions.includes(w.partition) && BigInt(w.next) < BigInt(w.high));
+    this.lastWaiting = new Map(mine.map((w) => [w.partition, BigInt(w.high) - 1n]));
+    this.waiting = mine.reduce((n, w) => n + Number(BigInt(w.high) - BigInt(w.next)), 0);
+    return this.settle(now);
   }
 
   /** The watermarks could not be read: the consumer cannot tell when it caught up. */
@@ -60,11 +65,21 @@ export class BacklogTracker {
     this.unknown = true;
   }
 
+  /** How long catching up took, once it did. */
+  catchUpMs(): number | undefined {
+    return this.caughtUpAt && this.caughtUpAt.getTime() - this.since.getTime();
+  }
+
   backlog(): Backlog {
     if (this.unknown) return { kind: 'unknown' };
-    // Messages published after the join are live traffic, not backlog: they are not waited for.
-    const caughtUp = this.lastWaiting !== undefined
-      && [...this.lastWaiting].every(([partition, last]) => (this.handled.get(partition) ?? -1n) >= last);
-    return caughtUp ? { kind: 'applied' } : { kind: 'applying', since: this.since };
+    return this.caughtUpAt ? { kind: 'applied' } : { kind: 'applying', since: this.since };
+  }
+
+  /** Messages published after the join are live traffic, not backlog: once caught up, it stays so. */
+  private settle(now: Date): boolean {
+    if (this.caughtUpAt || !this.lastWaiting) return false;
+    if (![...this.lastWaiting].every(([partition, last]) => (this.handled.get(partition) ?? -1n) >= last)) return false;
+    this.caughtUpAt = now;
+    return true;
   }
 }

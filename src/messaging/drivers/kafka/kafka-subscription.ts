@@ -157,12 +157,18 @@ export class KafkaSubscription {
       const [watermarks, [committed]] = await withTimeout(
         Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]),
         BACKLOG_READ_TIMEOUT_MS, `Reading the backlog of ${groupId}`);
-      tracker.found(waitingPartitions(watermarks, committed?.partitions ?? [], startAt !== 'latest'));
+      if (tracker.found(waitingPartitions(watermarks, committed?.partitions ?? [], startAt !== 'latest'))) this.reportCaughtUp(tracker);
     } catch (error) {
       tracker.lost();
       this.deps.logger.warn(`Could not read the backlog of ${groupId} on ${topic} (${errorMessage(error)}); `
         + 'step timeouts fall back to a fixed catch-up delay');
     }
+  }
+
+  private reportCaughtUp(tracker: BacklogTracker): void {
+    const { topic, group } = this.subscription;
+    this.deps.logger.log(`Consumer ${group} on ${topic} applied the ${tracker.waiting} message(s) waiting at its group join `
+      + `in ${tracker.catchUpMs()} ms`);
   }
 
   /**
@@ -215,7 +221,7 @@ export class KafkaSubscription {
     { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload,
     halted: () => boolean, fail: (error: unknown) => void,
   ): Promise<void> {
-    const tracker = new OffsetTracker(batch.messages.map((m) => m.offset));
+    const offsets = new OffsetTracker(batch.messages.map((m) => m.offset));
     const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
     for (const message of batch.messages) {
       await executor.whenSizeBelow(MAX_IN_FLIGHT_PER_PARTITION);
@@ -223,11 +229,12 @@ export class KafkaSubscription {
       executor.submit(message.key?.toString(), async () => {
         if (halted()) return;
         if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
-        const committable = tracker.complete(message.offset);
+        const committable = offsets.complete(message.offset);
         if (committable === undefined) return;
         resolveOffset(committable);
         this.resolved.resolve(batch.partition, committable);
-        this.tracker?.handledUpTo(batch.partition, committable);
+        const backlog = this.tracker;
+        if (backlog?.handledUpTo(batch.partition, committable)) this.reportCaughtUp(backlog);
       });
     }
     await executor.onIdle();
