@@ -28,22 +28,24 @@ export function waitingPartitions(
 }
 
 /**
- * The messages waiting in a consumer's partitions when it joined its group, and how far its
- * handlers got through them. Caught up once, on every assigned partition, the handled offset
- * reaches the last one that existed at the join (the high watermark then, minus one), or the
- * group had already read it all. A rebalance starts a new tracker: a partition taken over from
- * another member brings that member's unapplied messages.
+ * The messages waiting in a topic when a consumer joined its group, and how far the group got
+ * through them. Caught up once, on every partition, the group has handled up to the last offset
+ * that existed at the join (the high watermark then, minus one), or had already read it all.
+ * The whole group, not just this member: a healer times out any run's attempts, and a partition
+ * assigned to another member (one that died without leaving holds its partitions until its
+ * session expires) may hold their replies. This member's partitions count what its handlers
+ * finished; the others, what the group committed. A rebalance starts a new tracker.
  */
 export class BacklogTracker {
   private readonly handled = new Map<number, bigint>();
   /** Partition → the last offset to handle; unset until the watermarks were read. */
   private lastWaiting?: Map<number, bigint>;
-  /** How many messages waited at the join, on this member's partitions. */
+  /** How many messages waited at the join. */
   waiting = 0;
   private unknown = false;
   private caughtUpAt?: Date;
 
-  constructor(readonly since: Date, private readonly partitions: readonly number[]) {}
+  constructor(readonly since: Date) {}
 
   /** Every message of `partition` up to `offset` was handled (or dead-lettered). True when that caught it up. */
   handledUpTo(partition: number, offset: string, now = new Date()): boolean {
@@ -52,11 +54,16 @@ export class BacklogTracker {
     return this.settle(now);
   }
 
-  /** What the group found at the join; partitions not assigned to this member are not its to apply. True when nothing was left. */
+  /** The group committed `offset` (the next to read) for a partition: every earlier one was handled. */
+  committed(partition: number, offset: string, now = new Date()): boolean {
+    return BigInt(offset) > 0n ? this.handledUpTo(partition, (BigInt(offset) - 1n).toString(), now) : false;
+  }
+
+  /** What the group found at the join. True when nothing was left to apply. */
   found(waiting: WaitingPartition[], now = new Date()): boolean {
-    const mine = waiting.filter((w) => this.partitions.includes(w.partition) && BigInt(w.next) < BigInt(w.high));
-    this.lastWaiting = new Map(mine.map((w) => [w.partition, BigInt(w.high) - 1n]));
-    this.waiting = mine.reduce((n, w) => n + Number(BigInt(w.high) - BigInt(w.next)), 0);
+    const behind = waiting.filter((w) => BigInt(w.next) < BigInt(w.high));
+    this.lastWaiting = new Map(behind.map((w) => [w.partition, BigInt(w.high) - 1n]));
+    this.waiting = behind.reduce((n, w) => n + Number(BigInt(w.high) - BigInt(w.next)), 0);
     return this.settle(now);
   }
 

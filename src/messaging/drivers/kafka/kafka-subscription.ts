@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
@@ -34,6 +35,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
 const COMMIT_INTERVAL_MS = 1000;
 /** Reading the backlog at a join: past this the consumer reports it cannot tell (the healer's fallback). */
 const BACKLOG_READ_TIMEOUT_MS = 5000;
+/** How often a consumer catching up reads the group's commits (each member commits once a second). */
+const GROUP_PROGRESS_POLL_MS = 1000;
 
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
@@ -124,9 +127,8 @@ export class KafkaSubscription {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = payload.memberAssignment[topic] ?? [];
-      this.resolved.keepOnly(assigned);
-      this.tracker = new BacklogTracker(new Date(), assigned);
+      this.resolved.keepOnly(payload.memberAssignment[topic] ?? []);
+      this.tracker = new BacklogTracker(new Date());
       void this.readBacklog(this.tracker, payload.groupId);
       this.state = 'running';
       this.restarts = 0;
@@ -149,19 +151,29 @@ export class KafkaSubscription {
     });
   }
 
-  /** What waited in the topic at the join: the high watermarks, against the group's committed offsets. */
+  /**
+   * What waited in the topic at the join: the high watermarks, against the group's committed
+   * offsets. Then, until caught up, the group's commits every second: they show the progress on
+   * partitions other members hold.
+   */
   private async readBacklog(tracker: BacklogTracker, groupId: string): Promise<void> {
     const { topic, startAt } = this.subscription;
     const { admin } = this.deps;
+    const committedOffsets = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
     try {
-      const [watermarks, [committed]] = await withTimeout(
-        Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]),
+      const [watermarks, committed] = await withTimeout(Promise.all([admin.fetchTopicOffsets(topic), committedOffsets()]),
         BACKLOG_READ_TIMEOUT_MS, `Reading the backlog of ${groupId}`);
-      if (tracker.found(waitingPartitions(watermarks, committed?.partitions ?? [], startAt !== 'latest'))) this.reportCaughtUp(tracker);
+      if (tracker.found(waitingPartitions(watermarks, committed, startAt !== 'latest'))) this.reportCaughtUp(tracker);
     } catch (error) {
       tracker.lost();
       this.deps.logger.warn(`Could not read the backlog of ${groupId} on ${topic} (${errorMessage(error)}); `
         + 'step timeouts fall back to a fixed catch-up delay');
+      return;
+    }
+    while (!this.stopping && this.tracker === tracker && tracker.backlog().kind === 'applying') {
+      await sleep(GROUP_PROGRESS_POLL_MS);
+      const committed = await withTimeout(committedOffsets(), BACKLOG_READ_TIMEOUT_MS, 'Group offsets').catch(() => []);
+      for (const c of committed) if (tracker.committed(c.partition, c.offset)) this.reportCaughtUp(tracker);
     }
   }
 
