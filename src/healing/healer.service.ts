@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { MessageConsumer } from '../messaging/message-consumer';
+import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entities/orchestration-template.entity';
 import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
@@ -18,8 +18,15 @@ const BATCH = 200;
 const DAY_MS = 86_400_000;
 /** Audit rows removed per tick: bounded so one tick never holds a long delete. */
 const PRUNE_BATCH = 5_000;
-/** After the reply consumers (re)start, time to apply the replies that waited for them before judging timeouts. */
-const REPLY_CATCH_UP_MS = 2_000;
+/**
+ * How long timeouts wait for the reply consumers to apply the replies that waited for them (see
+ * mayTimeOut). The fallback, for drivers that cannot tell when that is done (RabbitMQ, in-process),
+ * is the fixed delay that sufficed there. The cap: the engine applies about a thousand replies a
+ * second, so a minute covers far more than a restart leaves waiting; a backlog still unapplied by
+ * then is blocked (a poison message being retried, a handler waiting on the database), and
+ * timeouts must resume.
+ */
+const REPLY_CATCH_UP = { fallbackMs: 2_000, capMs: 60_000 };
 /** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';
@@ -155,14 +162,15 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.count(await this.stuck.parkedRunsToSettle(BATCH), (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
   }
 
-  private observeReplyConsumers(): void {
-    const listening = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY).every((c) => c.state === 'running');
+  private observeReplyConsumers(): ConsumerState[] {
+    const replies = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY);
+    const listening = replies.length > 0 && replies.every((c) => c.state === 'running');
     this.listeningSince = listening ? this.listeningSince ?? new Date() : undefined;
+    return replies;
   }
 
   private async timeOutSteps(): Promise<number> {
-    this.observeReplyConsumers();
-    if (!mayTimeOut(this.listeningSince, new Date(), REPLY_CATCH_UP_MS)) return 0;
+    if (!mayTimeOut(this.observeReplyConsumers(), this.listeningSince, new Date(), REPLY_CATCH_UP)) return 0;
     return this.count(await this.stuck.overdueAttempts(BATCH), (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
   }
 

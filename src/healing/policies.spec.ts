@@ -1,3 +1,4 @@
+import type { ConsumerState } from '../messaging/message-consumer';
 import { expiryReason, isStalled, mayTimeOut, parkedRunVerdict, timeoutReason } from './policies';
 
 const now = new Date('2026-01-01T00:10:00Z');
@@ -33,13 +34,32 @@ describe('healing policies', () => {
   });
 
   describe('timeouts', () => {
-    it('wait while the reply consumers are not running: their replies are held in the broker, not lost', () => {
-      expect(mayTimeOut(undefined, now, 2000)).toBe(false);
+    const limits = { fallbackMs: 2000, capMs: 60_000 };
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const running = (backlog: ConsumerState['backlog']) => ({ state: 'running' as const, backlog });
+    const applied = running({ kind: 'applied' });
+
+    it('wait while a reply consumer is not running: its replies are held in the broker, not lost', () => {
+      expect(mayTimeOut([applied], undefined, now, limits)).toBe(false);
+      expect(mayTimeOut([applied, { state: 'restarting', backlog: { kind: 'applied' } }], ago(10_000), now, limits)).toBe(false);
+      expect(mayTimeOut([], ago(10_000), now, limits)).toBe(false); // starting: not subscribed yet
     });
 
-    it('wait until the consumers have run long enough to apply the replies that piled up', () => {
-      expect(mayTimeOut(new Date(now.getTime() - 1999), now, 2000)).toBe(false);
-      expect(mayTimeOut(new Date(now.getTime() - 2000), now, 2000)).toBe(true);
+    it('go ahead once every reply consumer applied what was waiting when it joined, however recently', () => {
+      expect(mayTimeOut([applied, applied], ago(0), now, limits)).toBe(true);
+    });
+
+    it('wait while a consumer applies its backlog, however long it has run', () => {
+      expect(mayTimeOut([applied, running({ kind: 'applying', since: ago(59_999) })], ago(120_000), now, limits)).toBe(false);
+    });
+
+    it('wait for a backlog at most capMs: a blocked partition must not disable timeouts for good', () => {
+      expect(mayTimeOut([running({ kind: 'applying', since: ago(60_000) })], ago(60_000), now, limits)).toBe(true);
+    });
+
+    it('give a consumer that cannot tell whether it caught up fallbackMs of running', () => {
+      expect(mayTimeOut([running({ kind: 'unknown' })], ago(1999), now, limits)).toBe(false);
+      expect(mayTimeOut([running({ kind: 'unknown' }), applied], ago(2000), now, limits)).toBe(true);
     });
   });
 

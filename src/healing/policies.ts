@@ -1,3 +1,5 @@
+import type { ConsumerState } from '../messaging/message-consumer';
+
 /** Pure verdicts of the healer: what to do with each kind of possibly stuck work. */
 
 export type ParkedVerdict = 'start' | 'expire' | 'wait';
@@ -20,15 +22,31 @@ export function isStalled(run: { status: string; updatedAt: Date; inFlight: numb
     && now.getTime() - run.updatedAt.getTime() > graceMs;
 }
 
+export interface CatchUpLimits {
+  /** For a consumer that cannot tell whether it caught up: how long it must have run instead. */
+  fallbackMs: number;
+  /** The longest timeouts wait for a consumer still applying its backlog. */
+  capMs: number;
+}
+
 /**
  * Whether the healer may time attempts out now. A reply sent while this engine was not consuming
  * replies (its consumer joining its group after a restart: on Kafka that waits out the dead
  * member's session; or a broker outage) waits in the broker, it is not lost: timing its attempt out
- * then would run the step a second time. So timeouts wait until the reply consumers have been
- * running for `catchUpMs`, long enough to apply what piled up meanwhile.
+ * before applying it would run the step a second time. So timeouts wait until every reply consumer
+ * runs and has applied the replies that were waiting when it (re)joined; one that cannot tell must
+ * have run for `fallbackMs`. The wait is capped: a backlog that a poison message or a stuck
+ * handler blocks must not disable timeouts for good.
  */
-export function mayTimeOut(listeningSince: Date | undefined, now: Date, catchUpMs: number): boolean {
-  return listeningSince !== undefined && now.getTime() - listeningSince.getTime() >= catchUpMs;
+export function mayTimeOut(
+  consumers: Pick<ConsumerState, 'state' | 'backlog'>[], listeningSince: Date | undefined, now: Date, limits: CatchUpLimits,
+): boolean {
+  // None yet: the engine is starting and nothing applies replies.
+  if (listeningSince === undefined || consumers.length === 0 || consumers.some((c) => c.state !== 'running')) return false;
+  const waited = (since: Date) => now.getTime() - since.getTime();
+  return consumers.every(({ backlog }) => backlog.kind === 'applied'
+    || (backlog.kind === 'applying' && waited(backlog.since) >= limits.capMs)
+    || (backlog.kind === 'unknown' && waited(listeningSince) >= limits.fallbackMs));
 }
 
 export function timeoutReason(a: { action: string; stepName: string; attempt: number; deadlineAt: Date }): string {

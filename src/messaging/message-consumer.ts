@@ -15,10 +15,18 @@ export interface Subscription {
 
 export type StartPosition = 'earliest' | 'latest';
 
+/**
+ * Whether a running consumer has applied the messages that were already waiting when it started
+ * (or last rejoined its group): `applied` (all of them, or there were none), `applying` since it
+ * joined, or `unknown` when the driver cannot tell.
+ */
+export type Backlog = { kind: 'applied' } | { kind: 'applying'; since: Date } | { kind: 'unknown' };
+
 export interface ConsumerState {
   topic: string;
   group: string;
   state: 'running' | 'restarting' | 'stopped';
+  backlog: Backlog;
 }
 
 /** Port: delivers messages to handlers, at least once, acknowledging only after the handler resolved. */

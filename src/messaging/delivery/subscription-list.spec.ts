@@ -3,6 +3,7 @@ import { SubscriptionList } from './subscription-list';
 
 class FakeConsumer {
   state: ConsumerState['state'] = 'running';
+  backlog: ConsumerState['backlog'] = { kind: 'unknown' };
   stops = 0;
   readonly subscription: Subscription;
 
@@ -24,8 +25,9 @@ describe('SubscriptionList', () => {
     list.add(a);
     list.add(b);
     b.state = 'restarting';
+    b.backlog = { kind: 'applied' };
     list.remove(a);
-    expect(list.states()).toEqual([{ topic: 'b', group: 'g', state: 'restarting' }]);
+    expect(list.states()).toEqual([{ topic: 'b', group: 'g', state: 'restarting', backlog: { kind: 'applied' } }]);
     expect([...list]).toEqual([b]);
   });
 

@@ -4,6 +4,7 @@ import type { ConsumerState, Subscription } from '../message-consumer';
 export interface RunningSubscription {
   readonly subscription: Subscription;
   readonly state: ConsumerState['state'];
+  readonly backlog: ConsumerState['backlog'];
   stop(): Promise<void>;
 }
 
@@ -36,6 +37,6 @@ export class SubscriptionList<T extends RunningSubscription> implements Iterable
   }
 
   states(): ConsumerState[] {
-    return this.items.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state }));
+    return this.items.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state, backlog: s.backlog }));
   }
 }

@@ -34,7 +34,6 @@ export interface CrashData {
   restartMs: number[];
   /** CPU the restarted engine used until healthy, per restart: the restart's cost, whatever else runs. */
   restartCpuMs: number[];
-  settledMs: number;
   stillOpen: number;
   runs: RunRow[];
   steps: StepRunRow[];
@@ -60,6 +59,12 @@ export interface CrashFigures {
   duplicatedEffects: number;
   /** Extra attempts (new commandIds) the engine sent after timing out an earlier one (lossy runs force some). */
   reexecutedAfterTimeout: number;
+  /**
+   * Steps run again although the worker had run them: attempts timed out and followed by another
+   * although the worker had executed their command and answered (not swallowed it, as in the
+   * lossy runs, nor dropped it as expired). A retry after a FAILED answer is the retry policy's.
+   */
+  doubleExecuted: number;
   lossy: number;
   /**
    * Commands of finished attempts still waiting in the outbox: a relay was killed between claiming
@@ -76,11 +81,9 @@ export interface CrashFigures {
   /** Runs not terminal when checked. */
   stuck: number;
   serverErrors: number;
-  kills: number;
   restartMs: number[];
   restartCpuMs: number[];
   startRetries: number;
-  settledMs: number;
 }
 
 export interface CrashVerdict {
@@ -141,6 +144,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let compensated = 0;
   let lost = 0;
   let reexecuted = 0;
+  let doubleExecuted = 0;
   let lossyRuns = 0;
   let leased = 0;
   let lostInTransit = 0;
@@ -211,6 +215,8 @@ export function checkCrash(data: CrashData): CrashVerdict {
         }
       }
       if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
+      const answered = new Set(delivered.filter((dl) => dl.outcome === 'SUCCESS' || dl.outcome === 'FAILED').map((dl) => dl.commandId));
+      doubleExecuted += attempts.filter((a) => a !== last && a.status === 'TIMED_OUT' && answered.has(a.commandId)).length;
     }
 
     if (lossy) {
@@ -234,8 +240,8 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
-      staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, kills: data.kills, restartMs: data.restartMs, restartCpuMs: data.restartCpuMs, startRetries: data.startRetries, settledMs: data.settledMs,
+      reexecutedAfterTimeout: reexecuted, doubleExecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
+      staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, restartMs: data.restartMs, restartCpuMs: data.restartCpuMs, startRetries: data.startRetries,
     },
     violations,
   };

@@ -136,7 +136,6 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       if (open === 0) break;
       await sleep(500);
     }
-    const settledMs = Date.now() - started;
     // Then let the outbox drain (republished commands still reach the worker) and the worker go quiet.
     // Rows a killed relay had claimed stay leased (LEASE_SECONDS) and are not due yet: not waited for.
     let last = -1;
@@ -173,7 +172,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       unsentCommands, expiredCommands,
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
       serverErrors: startStats.serverErrors,
-      kills: kills.length, restartMs, restartCpuMs, settledMs, stillOpen: open, runs, steps, events,
+      kills: kills.length, restartMs, restartCpuMs, stillOpen: open, runs, steps, events,
       deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),
     };
   } finally {

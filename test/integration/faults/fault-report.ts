@@ -10,7 +10,7 @@ export interface FaultFigures {
   compensated: number;
   lost: number;
   stuck: number;
-  /** Steps executed again (a new attempt) beyond the ones the scenario forces. */
+  /** Steps the worker ran again as a new attempt although it had run and answered an earlier one. */
   doubleExecuted: number;
   /** Attempts recorded whose command never reached the worker (nor stayed in the outbox). */
   lostInTransit: number;
@@ -19,6 +19,9 @@ export interface FaultFigures {
   /** Commands dropped unpublished because their attempt had already timed out. */
   expiredDropped: number;
   serverErrors: number;
+  /** Steps sent again as a new attempt after a timeout, and how many of those the scenario forced (lossy runs). */
+  resentAfterTimeout: number;
+  forcedResends: number;
   /** Commands the broker delivered again with the same commandId (at least once): the worker's store answers them. */
   redelivered: number;
   /** Start requests the load generator sent again after a refused or unanswered one. */
@@ -34,8 +37,8 @@ export interface FaultFigures {
 export function figuresOf(c: CrashFigures, extra: Partial<FaultFigures> = {}): FaultFigures {
   return {
     accepted: c.accepted, completed: c.completed, compensated: c.compensated, lost: c.lost, stuck: c.stuck,
-    doubleExecuted: Math.max(0, c.reexecutedAfterTimeout - c.lossy), lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
-    serverErrors: c.serverErrors, redelivered: c.duplicatedEffects, startRetries: c.startRetries, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
+    doubleExecuted: c.doubleExecuted, lostInTransit: c.lostInTransit, staleCommands: c.staleDeliveries, expiredDropped: c.expiredCommands,
+    serverErrors: c.serverErrors, resentAfterTimeout: c.reexecutedAfterTimeout, forcedResends: c.lossy, redelivered: c.duplicatedEffects, startRetries: c.startRetries, restartMs: c.restartMs, restartCpuMs: c.restartCpuMs, drainMs: [], ...extra,
   };
 }
 
@@ -44,7 +47,7 @@ const seconds = (ms: number[]) => (ms.length === 0 ? '-' : ms.map((v) => (v / 10
 export function reportFigures(scenario: string, f: FaultFigures): void {
   const line = `${scenario}: accepted ${f.accepted} / completed ${f.completed} / compensated ${f.compensated} / lost ${f.lost} / `
     + `stuck ${f.stuck} / double-executed ${f.doubleExecuted} / lost in transit ${f.lostInTransit} / stale commands ${f.staleCommands} / expired commands dropped ${f.expiredDropped} / 500s ${f.serverErrors} / `
-    + `redelivered ${f.redelivered} / start retries ${f.startRetries} / `
+    + `re-sent after a timeout ${f.resentAfterTimeout} (${f.forcedResends} forced) / redelivered ${f.redelivered} / start retries ${f.startRetries} / `
     + `restart ${seconds(f.restartMs)} s${f.restartCpuMs.length > 0 ? ` (CPU ${seconds(f.restartCpuMs)} s)` : ''} / drain ${seconds(f.drainMs)} s`;
   recordLine(line);
 }

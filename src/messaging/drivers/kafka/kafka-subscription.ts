@@ -1,11 +1,15 @@
 import type { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { errorMessage } from '../../delivery/failure-policy';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
+import { withTimeout } from '../../delivery/with-timeout';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
-import type { ConsumerState, Subscription } from '../../message-consumer';
+import type { Backlog, ConsumerState, Subscription } from '../../message-consumer';
+import { BacklogTracker, waitingPartitions } from './backlog-tracker';
 import { positionOf, toIncoming } from './kafka-message';
 import type { KafkaTopics } from './kafka-topics';
 import { OffsetTracker } from './offset-tracker';
@@ -13,6 +17,8 @@ import { ResolvedOffsets } from './resolved-offsets';
 
 export interface KafkaSubscriptionDeps {
   kafka: Kafka;
+  /** Connected: reads the watermarks and committed offsets a joining consumer must catch up with. */
+  admin: Admin;
   topics: KafkaTopics;
   partitions: number;
   maxDeliveries: number;
@@ -27,6 +33,10 @@ export interface KafkaSubscriptionDeps {
 const MAX_IN_FLIGHT_PER_PARTITION = 256;
 const MAX_RESTART_DELAY_MS = 30_000;
 const COMMIT_INTERVAL_MS = 1000;
+/** Reading the backlog at a join: past this the consumer reports it cannot tell (the healer's fallback). */
+const BACKLOG_READ_TIMEOUT_MS = 5000;
+/** How often a consumer catching up reads the group's commits (each member commits once a second). */
+const GROUP_PROGRESS_POLL_MS = 1000;
 
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
@@ -45,6 +55,8 @@ export class KafkaSubscription {
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private restarts = 0;
+  /** The messages that were waiting at the latest group join, and how far the handlers got. */
+  private tracker?: BacklogTracker;
 
   constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {
     this.resolved = new ResolvedOffsets(subscription.topic);
@@ -60,6 +72,10 @@ export class KafkaSubscription {
     await this.deps.topics.ensure([topic, deadLetterTopicOf(topic)]);
     await this.run();
     this.commitTimer = setInterval(() => void this.commitResolved(), COMMIT_INTERVAL_MS);
+  }
+
+  get backlog(): Backlog {
+    return this.tracker?.backlog() ?? { kind: 'unknown' };
   }
 
   /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
@@ -112,6 +128,8 @@ export class KafkaSubscription {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.resolved.keepOnly(payload.memberAssignment[topic] ?? []);
+      this.tracker = new BacklogTracker(new Date());
+      void this.readBacklog(this.tracker, payload.groupId);
       this.state = 'running';
       this.restarts = 0;
     });
@@ -131,6 +149,38 @@ export class KafkaSubscription {
       this.deps.logger.warn(`Consumer ${group} on ${topic} could not join: ${error.message}`);
       this.scheduleRestart(consumer);
     });
+  }
+
+  /**
+   * What waited in the topic at the join: the high watermarks, against the group's committed
+   * offsets. Then, until caught up, the group's commits every second: they show the progress on
+   * partitions other members hold.
+   */
+  private async readBacklog(tracker: BacklogTracker, groupId: string): Promise<void> {
+    const { topic, startAt } = this.subscription;
+    const { admin } = this.deps;
+    const committedOffsets = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+    try {
+      const [watermarks, committed] = await withTimeout(Promise.all([admin.fetchTopicOffsets(topic), committedOffsets()]),
+        BACKLOG_READ_TIMEOUT_MS, `Reading the backlog of ${groupId}`);
+      if (tracker.found(waitingPartitions(watermarks, committed, startAt !== 'latest'))) this.reportCaughtUp(tracker);
+    } catch (error) {
+      tracker.lost();
+      this.deps.logger.warn(`Could not read the backlog of ${groupId} on ${topic} (${errorMessage(error)}); `
+        + 'step timeouts fall back to a fixed catch-up delay');
+      return;
+    }
+    while (!this.stopping && this.tracker === tracker && tracker.backlog().kind === 'applying') {
+      await sleep(GROUP_PROGRESS_POLL_MS);
+      const committed = await withTimeout(committedOffsets(), BACKLOG_READ_TIMEOUT_MS, 'Group offsets').catch(() => []);
+      for (const c of committed) if (tracker.committed(c.partition, c.offset)) this.reportCaughtUp(tracker);
+    }
+  }
+
+  private reportCaughtUp(tracker: BacklogTracker): void {
+    const { topic, group } = this.subscription;
+    this.deps.logger.log(`Consumer ${group} on ${topic} applied the ${tracker.waiting} message(s) waiting at its group join `
+      + `in ${tracker.catchUpMs()} ms`);
   }
 
   /**
@@ -183,7 +233,7 @@ export class KafkaSubscription {
     { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload,
     halted: () => boolean, fail: (error: unknown) => void,
   ): Promise<void> {
-    const tracker = new OffsetTracker(batch.messages.map((m) => m.offset));
+    const offsets = new OffsetTracker(batch.messages.map((m) => m.offset));
     const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
     for (const message of batch.messages) {
       await executor.whenSizeBelow(MAX_IN_FLIGHT_PER_PARTITION);
@@ -191,10 +241,12 @@ export class KafkaSubscription {
       executor.submit(message.key?.toString(), async () => {
         if (halted()) return;
         if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
-        const committable = tracker.complete(message.offset);
+        const committable = offsets.complete(message.offset);
         if (committable === undefined) return;
         resolveOffset(committable);
         this.resolved.resolve(batch.partition, committable);
+        const backlog = this.tracker;
+        if (backlog?.handledUpTo(batch.partition, committable)) this.reportCaughtUp(backlog);
       });
     }
     await executor.onIdle();

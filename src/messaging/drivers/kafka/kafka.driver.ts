@@ -100,6 +100,7 @@ export class KafkaDriver extends MessagingDriver {
     await this.connect();
     const consumer = new KafkaSubscription(subscription, {
       kafka: this.kafka,
+      admin: this.admin,
       topics: this.topics,
       partitions: this.config.KAFKA_PARTITIONS,
       maxDeliveries: this.config.MESSAGING_MAX_DELIVERIES,

@@ -46,8 +46,9 @@ export class MemoryTopic {
     await Promise.all([...this.groups.values()].map((g) => g.stop()));
   }
 
+  /** The backlog is `unknown`: a group created late is handed what the topic retains, and nothing tracks when that is done. */
   states(): ConsumerState[] {
-    return [...this.groups.values()].flatMap((g) =>
-      Array.from({ length: g.consumerCount }, () => ({ topic: this.name, group: g.name, state: 'running' as const })));
+    return [...this.groups.values()].flatMap((g) => Array.from({ length: g.consumerCount },
+      () => ({ topic: this.name, group: g.name, state: 'running' as const, backlog: { kind: 'unknown' as const } })));
   }
 }

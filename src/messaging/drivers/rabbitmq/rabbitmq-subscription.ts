@@ -35,6 +35,11 @@ const REATTACH_DELAY_MS = 1000;
  */
 export class RabbitSubscription {
   state: ConsumerState['state'] = 'restarting';
+  /**
+   * Not tracked: on (re)consuming, RabbitMQ pushes the queue's waiting messages at once, up to the
+   * prefetch, so the fixed catch-up delay of the healer has sufficed (its kill scenario re-ran no step).
+   */
+  readonly backlog: ConsumerState['backlog'] = { kind: 'unknown' };
   readonly queue: string;
   private channel?: Channel;
   private channelModel?: ChannelModel;

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../../src/config/load-config';
+import type { Backlog } from '../../../src/messaging/message-consumer';
+import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
+import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
+import { Metrics } from '../../../src/metrics/metrics';
+import { expectEventually } from '../../helpers/expect-eventually';
+
+const brokers = process.env.KAFKA_BROKERS;
+if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/services.sh env)" first');
+
+/*
+ * Issue 13, the fault suite's Kafka kill scenario: after a restart the healer timed attempts out
+ * while the replies that had waited in the topic were still being applied, and the steps ran again.
+ * A consumer now says when it has applied what was waiting when it joined its group. Real Kafka:
+ * messages are published while no consumer runs, then a consumer with a slow handler starts.
+ */
+describe('Kafka consumer backlog', () => {
+  const drivers: MessagingDriver[] = [];
+  const id = randomBytes(4).toString('hex');
+  const topic = `backlog.${id}`;
+  const group = `g${id}`;
+  const driver = async () => {
+    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
+    drivers.push(d);
+    await d.connect();
+    return d;
+  };
+  /** `count` messages over three keys (so several partitions), with distinct ids. */
+  const publish = (d: MessagingDriver, from: number, count: number) => d.publish(Array.from({ length: count }, (_, i) => ({
+    topic, key: `k${(from + i) % 3}`, body: Buffer.from(String(from + i)), headers: { 'x-message-id': `${id}-${from + i}` },
+  })));
+
+  /**
+   * Subscribes with a handler taking 150 ms a message (one at a time per key) and samples the
+   * consumer's backlog every 10 ms until `expected` messages were handled and it reads `applied`.
+   */
+  async function consume(d: MessagingDriver, expected: number) {
+    let handled = 0;
+    const samples: Array<{ backlog: Backlog['kind']; handled: number }> = [];
+    await d.subscribe({ topic, group, handler: async () => {
+      await sleep(150);
+      handled++;
+    } });
+    await expectEventually(() => {
+      const state = d.consumers().find((c) => c.topic === topic);
+      if (state?.state === 'running') samples.push({ backlog: state.backlog.kind, handled });
+      expect(samples.at(-1)).toEqual({ backlog: 'applied', handled: expected });
+    }, { timeoutMs: 90_000, intervalMs: 10 });
+    return { samples, handled: () => handled };
+  }
+
+  beforeAll(() => Logger.overrideLogger(['error']));
+  afterAll(async () => {
+    for (const d of drivers) await d.close().catch(() => undefined);
+  });
+
+  it('reads applying until every message waiting at the join was handled, then applied', async () => {
+    const publisher = await driver();
+    await publish(publisher, 0, 24);
+    const { samples, handled } = await consume(await driver(), 24);
+    // Not applied one sample early: while any waiting message was unhandled it read applying.
+    expect(samples.filter((s) => s.backlog === 'applied' && s.handled < 24)).toEqual([]);
+    expect(samples.filter((s) => s.backlog === 'applying').length).toBeGreaterThan(10);
+    // Messages published later are live traffic: it stays applied while handling them.
+    await publish(publisher, 24, 6);
+    await expectEventually(() => expect(handled()).toBe(30), { timeoutMs: 30_000 });
+    expect(drivers[1].consumers().find((c) => c.topic === topic)?.backlog).toEqual({ kind: 'applied' });
+  }, 120_000);
+
+  it('after a restart waits only for what arrived since the group last committed', async () => {
+    await drivers[1].close(); // commits what it handled and leaves the group
+    await publish(drivers[0], 30, 12);
+    const { samples } = await consume(await driver(), 12);
+    expect(samples.filter((s) => s.backlog === 'applied' && s.handled < 12)).toEqual([]);
+    expect(samples.some((s) => s.backlog === 'applying')).toBe(true);
+  }, 120_000);
+
+  it('after a restart with nothing new reads applied at once: no batch will come to say so', async () => {
+    await drivers[2].close();
+    const { samples } = await consume(await driver(), 0);
+    expect(samples.filter((s) => s.backlog === 'applying').length).toBeLessThan(50); // the watermarks' read, not a timeout
+  }, 120_000);
+});
