@@ -49,6 +49,8 @@ export class BacklogTracker {
 
   /** Every message of `partition` up to `offset` was handled (or dead-lettered). True when that caught it up. */
   handledUpTo(partition: number, offset: string, now = new Date()): boolean {
+    // Called for every handled message: once caught up, nothing is left to count.
+    if (this.caughtUpAt) return false;
     const value = BigInt(offset);
     if (value > (this.handled.get(partition) ?? -1n)) this.handled.set(partition, value);
     return this.settle(now);
