@@ -29,6 +29,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  // API answers are no-store, so no client revalidates them: hashing every body for an ETag is waste.
+  express.set('etag', false);
   applySecurityHeaders(express, config);
   const limit = config.BODY_LIMIT_BYTES;
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.

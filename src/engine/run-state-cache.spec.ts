@@ -32,6 +32,24 @@ describe('RunStateCache', () => {
     expect(cache.take('a')).toBeUndefined();
   });
 
+  it('forgets its last run without sweeping all its slots, and stays usable', () => {
+    const cache = new RunStateCache();
+    cache.remember(run('a'));
+    const fill = jest.spyOn(Array.prototype, 'fill');
+    try {
+      cache.remember(run('a', 'COMPLETED', 2));
+      expect(fill).not.toHaveBeenCalled();
+    } finally {
+      fill.mockRestore();
+    }
+    expect(cache.take('a')).toBeUndefined();
+    cache.remember(run('b'));
+    cache.remember(run('c'));
+    cache.forget('c');
+    expect(cache.take('b')).toMatchObject({ flowId: 'b' });
+    expect(cache.take('c')).toBeUndefined();
+  });
+
   it('drops the least recently written run when full', () => {
     const cache = new RunStateCache();
     for (let i = 0; i <= 20_000; i++) cache.remember(run(`r${i}`));
