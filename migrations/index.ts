@@ -12,11 +12,12 @@ import { RunDeadlines1796154795633 } from './1796154795633-RunDeadlines';
 import { DeliveryFailures1796163291965 } from './1796163291965-DeliveryFailures';
 import { TraceContext1796163588615 } from './1796163588615-TraceContext';
 import { StepHeartbeatSeconds1796163792384 } from './1796163792384-StepHeartbeatSeconds';
+import { RunHotUpdates1796170000000 } from './1796170000000-RunHotUpdates';
 
 // Every migration, in order. TypeORM runs the ones the database has not seen yet.
 export const MIGRATIONS: Function[] = [
   Initial1795399014525, JobExecution1795400011057, Identity1796150952351, AuditDocumentHash1796151020016,
   OperatorActions1796151022638, StepHeartbeat1796151078875, OutboxLeaseOwner1796151433392, DagTemplates1796152192688,
   RunQueryIndexes1796152406302, WorkerInstance1796153376666, RunDeadlines1796154795633, DeliveryFailures1796163291965,
-  TraceContext1796163588615, StepHeartbeatSeconds1796163792384,
+  TraceContext1796163588615, StepHeartbeatSeconds1796163792384, RunHotUpdates1796170000000,
 ];

@@ -5,7 +5,8 @@ import type { RunStatus } from '../core/run-status';
 @Entity('orchestration_run')
 @Index(['orchName', 'idempotencyKey'], { unique: true })
 @Index(['orchName', 'createdAt'])
-@Index(['status', 'updatedAt'])
+// Not on updated_at: a step's transition then changes no indexed column (a HOT update).
+@Index('idx_run_status', ['status'])
 @Index('idx_run_created', ['createdAt'])
 @Index('idx_run_finished', ['finishedAt'], { where: 'finished_at IS NOT NULL' })
 @Index('idx_run_correlation', ['correlationId'])

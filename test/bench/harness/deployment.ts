@@ -216,6 +216,23 @@ export class Deployment {
     return new Set(rows.map((r) => r.pid));
   }
 
+  /**
+   * Updates of run rows so far, and how many PostgreSQL made in place (HOT: no index entries).
+   * Backends report their counts within a second of going idle, so read after a pause.
+   */
+  async runRowUpdates(): Promise<{ updates: number; inPlace: number }> {
+    const client = new Client({ connectionString: this.db.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ updates: string; in_place: string }>(
+        `SELECT n_tup_upd AS updates, n_tup_hot_upd AS in_place FROM pg_stat_user_tables WHERE relname = 'orchestration_run'`);
+      return { updates: Number(rows[0]?.updates ?? 0), inPlace: Number(rows[0]?.in_place ?? 0) };
+    } finally {
+      await client.end();
+    }
+  }
+
   /** The REST client of the engine the next run starts on: each engine in turn. */
   nextClient(): EngineClient {
     const k = this.nextEngine++ % (1 + this.extra.length);

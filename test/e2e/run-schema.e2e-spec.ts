@@ -1,0 +1,33 @@
+import { openHandlersDb, HandlersDb } from './handlers/support/handlers-db';
+
+/** The columns a step's transition writes while its run stays in the same status (RunRepository.update). */
+const WRITTEN_PER_STEP = ['version', 'updated_at', 'failed_step', 'error', 'expires_at', 'template_version'];
+
+describe('orchestration_run schema', () => {
+  let db: HandlersDb;
+
+  beforeAll(async () => {
+    db = await openHandlersDb();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('the migrations create exactly what the entity describes', async () => {
+    const { upQueries } = await db.dataSource.driver.createSchemaBuilder().log();
+    const ours = upQueries.map((q) => q.query).filter((q) => q.includes('"orchestration_run"'));
+    expect(ours).toEqual([]);
+  });
+
+  it("indexes no column a step's transition changes, so PostgreSQL can update the run in place (HOT)", async () => {
+    const indexed: Array<{ name: string; def: string }> = await db.dataSource.query(
+      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'orchestration_run'`);
+    expect(indexed.length).toBeGreaterThanOrEqual(8);
+    for (const { name, def } of indexed) {
+      for (const column of WRITTEN_PER_STEP) expect({ name, uses: def.includes(column) ? column : null }).toEqual({ name, uses: null });
+    }
+    const [{ options }] = await db.dataSource.query(`SELECT reloptions AS options FROM pg_class WHERE relname = 'orchestration_run'`);
+    expect(options).toContain('fillfactor=80');
+  });
+});
