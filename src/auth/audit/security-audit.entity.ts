@@ -7,9 +7,9 @@ export type SecurityEvent = (typeof SECURITY_EVENTS)[number];
 @Entity('security_audit')
 export class SecurityAuditEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
-  @Index() @Column({ type: 'varchar', length: 20 }) event!: SecurityEvent;
+  @Index('IDX_security_audit_event') @Column({ type: 'varchar', length: 20 }) event!: SecurityEvent;
   /** The key prefix or token subject, when one was proven. */
-  @Index() @Column({ name: 'principal_id', type: 'varchar', length: 200, nullable: true }) principalId!: string | null;
+  @Index('IDX_security_audit_principal') @Column({ name: 'principal_id', type: 'varchar', length: 200, nullable: true }) principalId!: string | null;
   @Column({ name: 'principal_kind', type: 'varchar', length: 20, nullable: true }) principalKind!: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) service!: string | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) ip!: string | null;
@@ -17,5 +17,5 @@ export class SecurityAuditEntity {
   @Column({ type: 'varchar', length: 300 }) target!: string;
   @Column({ type: 'varchar', length: 50 }) code!: string;
   @Column({ type: 'varchar', length: 500 }) reason!: string;
-  @Index() @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Index('IDX_security_audit_created') @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -11,6 +11,7 @@ import type { RunStatus } from '../core/run-status';
 @Index('idx_run_finished', ['finishedAt'], { where: 'finished_at IS NOT NULL' })
 @Index('idx_run_correlation', ['correlationId'])
 @Index('idx_run_idempotency_key', ['idempotencyKey'], { where: 'idempotency_key IS NOT NULL' })
+@Index('idx_run_deadline', ['deadlineAt'], { where: 'deadline_at IS NOT NULL' })
 export class OrchestrationRunEntity {
   @PrimaryColumn({ name: 'flow_id', type: 'uuid' }) flowId!: string;
   @Column({ name: 'orch_name', type: 'varchar', length: 200 }) orchName!: string;

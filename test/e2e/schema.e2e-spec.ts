@@ -3,7 +3,7 @@ import { openHandlersDb, HandlersDb } from './handlers/support/handlers-db';
 /** The columns a step's transition writes while its run stays in the same status (RunRepository.update). */
 const WRITTEN_PER_STEP = ['version', 'updated_at', 'failed_step', 'error', 'expires_at', 'template_version'];
 
-describe('orchestration_run schema', () => {
+describe('database schema', () => {
   let db: HandlersDb;
 
   beforeAll(async () => {
@@ -14,10 +14,10 @@ describe('orchestration_run schema', () => {
     await db?.close();
   });
 
-  it('the migrations create exactly what the entity describes', async () => {
+  it('the migrations create exactly what the entities describe', async () => {
+    // What TypeORM would change to make the database match the entities: nothing.
     const { upQueries } = await db.dataSource.driver.createSchemaBuilder().log();
-    const ours = upQueries.map((q) => q.query).filter((q) => q.includes('"orchestration_run"'));
-    expect(ours).toEqual([]);
+    expect(upQueries.map((q) => q.query)).toEqual([]);
   });
 
   it("indexes no column a step's transition changes, so PostgreSQL can update the run in place (HOT)", async () => {
