@@ -88,11 +88,12 @@ describe('npm start builds only when the sources changed since the last build', 
     later('src', 10);
     expect(state.isBuildCurrent(root)).toBe(false);
 
-    for (const file of ['package-lock.json', 'tsconfig.json', 'packages/worker/src/index.ts']) {
+    // Each edit later than the one before: within one second, two edits of the same offset get the same mtime.
+    for (const [i, file] of ['package-lock.json', 'tsconfig.json', 'packages/worker/src/index.ts'].entries()) {
       built();
       expect(state.isBuildCurrent(root)).toBe(true);
       write(file, readFileSync(join(root, file), { encoding: 'utf8', flag: 'a+' }));
-      later(file, 20);
+      later(file, 20 * (i + 1));
       expect(state.isBuildCurrent(root)).toBe(false);
     }
 
