@@ -36,7 +36,7 @@ export class RunStateCache {
 
   forget(flowId: string): void {
     // lru-cache's delete() of its last entry clears the whole cache, which sweeps all MAX_RUNS
-    // preallocated slots: with one run in flight that was every run's end (3% of the engine's
+    // preallocated slots: with one run in flight that was every run's end (2% of the engine's
     // CPU). pop() removes the only entry without the sweep.
     if (this.runs.size === 1 && this.runs.has(flowId)) this.runs.pop();
     else this.runs.delete(flowId);

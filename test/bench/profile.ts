@@ -52,14 +52,13 @@ async function main(): Promise<void> {
     const target: LoadTarget = { deployment: d, orchName: SEQUENTIAL.orchName, payload: { sku: 'A1', qty: 1 } };
     await closedLoop(target, concurrency, { warmupMs: 0, windowMs: 2000, windows: 1 }); // warm-up
     const before = await d.client.counter('baton_step_transitions_total');
-    const rowsBefore = d.db.dataDir ? undefined : await sleep(STATS_FLUSH_MS).then(() => d.runRowUpdates());
+    const rowsBefore = await sleep(STATS_FLUSH_MS).then(() => d.runRowUpdates());
     d.engine.profileStart();
     const [w] = await closedLoop(target, concurrency, { warmupMs: 0, windowMs: seconds * 1000, windows: 1 });
     await d.engine.profileStop(dir);
     const transitions = (await d.client.counter('baton_step_transitions_total')) - before;
-    const rowsAfter = rowsBefore && await sleep(STATS_FLUSH_MS).then(() => d.runRowUpdates());
-    const runRows = rowsBefore && rowsAfter
-      && { updates: rowsAfter.updates - rowsBefore.updates, inPlace: rowsAfter.inPlace - rowsBefore.inPlace };
+    const rowsAfter = await sleep(STATS_FLUSH_MS).then(() => d.runRowUpdates());
+    const runRows = { updates: rowsAfter.updates - rowsBefore.updates, inPlace: rowsAfter.inPlace - rowsBefore.inPlace };
     const sql = JSON.parse(readFileSync(join(dir, 'sql.json'), 'utf8')) as SqlStats;
     const profile = summarizeProfile(JSON.parse(readFileSync(join(dir, 'engine.cpuprofile'), 'utf8')) as CpuProfile, HOT_PATH, 30);
     const runs = transitions / SEQUENTIAL.steps.length;
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
     out(`${driver} c=${concurrency}: ${round(w.runsPerSec)} runs/s, ${round(w.transitionsPerSec)} transitions/s, p50 ${round(w.p50Ms, 1)} ms, `
       + `p99 ${round(w.p99Ms, 1)} ms, engine ${round(w.engineCores, 2)} cores (${round(w.engineCpuUsPerTransition)} µs CPU per transition), foreign ${round(w.foreignCores, 2)} cores`);
     out(`SQL statements: ${round(report.sqlPerRun, 1)} per run, ${round(report.sqlPerTransition, 2)} per transition (runs ${Math.round(runs)})`);
-    if (runRows) out(`Run row updates: ${runRows.updates}, in place (HOT) ${runRows.inPlace} = ${round(100 * runRows.inPlace / Math.max(1, runRows.updates))}%`);
+    out(`Run row updates: ${runRows.updates}, in place (HOT) ${runRows.inPlace} = ${round(100 * runRows.inPlace / Math.max(1, runRows.updates))}%`);
     for (const s of report.statements.slice(0, 25)) {
       out(`  ${round(s.perRun, 2).toString().padStart(6)}/run  ${round(s.avgMs, 2).toString().padStart(6)} ms  ${s.sql.slice(0, 140)}`);
     }

@@ -35,6 +35,7 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
   it('serves hashed assets for good, and a missing asset as a 404 rather than the app', async () => {
     const asset = await t.http.get('/ui/assets/index-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toContain('immutable');
+    expect(asset.headers.etag).toBeDefined(); // the API's answers have none; static files keep theirs
     const missing = await t.http.get('/ui/assets/index-gone.js').expect(404);
     expect(missing.text).not.toContain('Baton console');
     await t.http.get('/ui/assets/../../package.json').expect(404);

@@ -1,13 +1,13 @@
-import { openHandlersDb, HandlersDb } from './handlers/support/handlers-db';
+import { EmbeddedDatabase, openEmbeddedDatabase } from '../helpers/embedded-database';
 
 /** The columns a step's transition writes while its run stays in the same status (RunRepository.update). */
 const WRITTEN_PER_STEP = ['version', 'updated_at', 'failed_step', 'error', 'expires_at', 'template_version'];
 
 describe('database schema', () => {
-  let db: HandlersDb;
+  let db: EmbeddedDatabase;
 
   beforeAll(async () => {
-    db = await openHandlersDb();
+    db = await openEmbeddedDatabase();
   }, 60_000);
 
   afterAll(async () => {

@@ -4,7 +4,8 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 
-const HELMET: HelmetOptions = { contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } }, frameguard: { action: 'deny' } };
+/** CSP and framing: no other site may frame any page of ours. */
+export const HELMET_OPTIONS: HelmetOptions = { contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } }, frameguard: { action: 'deny' } };
 
 /**
  * The headers helmet sets, read once from a dry run of its middleware. With these options they are
@@ -26,7 +27,7 @@ export function helmetHeaders(options: HelmetOptions): Array<[string, string]> {
  * API answers (they carry payloads), and CORS only for the origins in CORS_ORIGINS.
  */
 export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
-  const headers = helmetHeaders(HELMET);
+  const headers = helmetHeaders(HELMET_OPTIONS);
   app.use((req: Request, res: Response, next: NextFunction) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     if (req.path.startsWith('/api/') || req.path === '/metrics') res.setHeader('Cache-Control', 'no-store');

@@ -35,6 +35,7 @@ describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', 
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.etag).toBeUndefined(); // no-store: nothing revalidates it, so no body is hashed for one
     const preflight = await t.http.options('/api/orchestration/templates').set('Origin', 'https://evil.example')
       .set('Access-Control-Request-Method', 'POST');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();

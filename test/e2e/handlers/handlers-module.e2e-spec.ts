@@ -13,18 +13,18 @@ import { JobExecutionEntity } from '../../../src/handlers/job-execution.entity';
 import { OoStepDispatcher } from '../../../src/handlers/oo/oo-step.dispatcher';
 import { Metrics } from '../../../src/metrics/metrics';
 import { FakeAwxServer } from '../../fakes/fake-awx.server';
-import { HandlersDb, openHandlersDb } from './support/handlers-db';
+import { EmbeddedDatabase, openEmbeddedDatabase } from '../../helpers/embedded-database';
 import { command, eventually, RecordingSink } from './support/job-fixtures';
 
 describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API', () => {
-  let db: HandlersDb;
+  let db: EmbeddedDatabase;
   let app: INestApplication;
   const awx = new FakeAwxServer();
   const sink = new RecordingSink();
 
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
-    db = await openHandlersDb();
+    db = await openEmbeddedDatabase();
     await awx.start();
     awx.jobTemplate(1, { statuses: ['running', 'successful'], artifacts: { ok: true } });
     const config = loadHandlersConfig({

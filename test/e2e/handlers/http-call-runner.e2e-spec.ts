@@ -9,7 +9,7 @@ import { JobExecutionRepository } from '../../../src/handlers/job-execution.repo
 import { JobRunner } from '../../../src/handlers/job-runner.service';
 import { JobTargets } from '../../../src/handlers/job-targets';
 import { FakePartnerServer } from '../../fakes/fake-partner.server';
-import { HandlersDb, openHandlersDb } from './support/handlers-db';
+import { EmbeddedDatabase, openEmbeddedDatabase } from '../../helpers/embedded-database';
 import { command, eventually, RecordingSink } from './support/job-fixtures';
 import { PARTNER_AUTH, partnerEnv } from './support/partner-env';
 
@@ -17,7 +17,7 @@ import { PARTNER_AUTH, partnerEnv } from './support/partner-env';
 describe('http calls on the job runner: one effective call per attempt', () => {
   const partner = new FakePartnerServer(PARTNER_AUTH);
   const sink = new RecordingSink();
-  let db: HandlersDb;
+  let db: EmbeddedDatabase;
   let repo: JobExecutionRepository;
   const runners: JobRunner[] = [];
   const targets: JobTargets[] = [];
@@ -43,7 +43,7 @@ describe('http calls on the job runner: one effective call per attempt', () => {
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
     await partner.start();
-    db = await openHandlersDb();
+    db = await openEmbeddedDatabase();
     repo = new JobExecutionRepository(db.dataSource);
   }, 60_000);
 

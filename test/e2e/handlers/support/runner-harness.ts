@@ -11,7 +11,7 @@ import { OoStepDispatcher } from '../../../../src/handlers/oo/oo-step.dispatcher
 import type { StepResult } from '../../../../src/engine/dispatch/step-result';
 import { FakeAwxServer } from '../../../fakes/fake-awx.server';
 import { FakeOoServer } from '../../../fakes/fake-oo.server';
-import { HandlersDb, openHandlersDb } from './handlers-db';
+import { EmbeddedDatabase, openEmbeddedDatabase } from '../../../helpers/embedded-database';
 import { eventually, RecordingSink } from './job-fixtures';
 
 /**
@@ -19,7 +19,7 @@ import { eventually, RecordingSink } from './job-fixtures';
  * the dispatchers, and a recording sink in place of the engine. Registers its own Jest hooks.
  */
 export class RunnerHarness {
-  db!: HandlersDb;
+  db!: EmbeddedDatabase;
   repo!: JobExecutionRepository;
   sink = new RecordingSink();
   readonly awx = new FakeAwxServer();
@@ -32,7 +32,7 @@ export class RunnerHarness {
     beforeAll(async () => {
       // The runner logs every launch, poll failure and result; keep the test output to errors.
       Logger.overrideLogger(['error']);
-      h.db = await openHandlersDb();
+      h.db = await openEmbeddedDatabase();
       h.repo = new JobExecutionRepository(h.db.dataSource);
       await h.awx.start();
       await h.oo.start();
