@@ -10,6 +10,8 @@ import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { emptyBodyIsNoBody } from './common/http/empty-body';
 import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
+import { LogSink } from './common/logging/log-sink';
+import { requestLog } from './common/logging/request-log';
 import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
 import { requestGuard } from './common/validation/request-guard';
@@ -37,6 +39,8 @@ export function configureApp(app: INestApplication): void {
   // The bytes as sent are kept too: a run payload is stored exactly as given.
   const keepRaw = (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; };
   express.use(correlate);
+  const requests = requestLog(app.get(LogSink));
+  if (requests) express.use(requests);
   express.use(httpRequestSpan);
   express.use(requestGuard);
   // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259).

@@ -56,7 +56,7 @@ export class AccessGuard implements CanActivate {
     const why = decision === 'undeclared'
       ? 'the route declares no role (a bug: every route needs @Roles or @Public)'
       : `needs role ${(access as string[]).join(' or ')}; the caller has ${principal!.roles.join(', ') || 'no Baton role'}`;
-    if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req) }, 'route without @Roles or @Public refused');
+    if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req), correlationId: correlationIdOf(req) }, 'route without @Roles or @Public refused');
     await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.FORBIDDEN, reason: why });
     throw new AppError(ErrorCode.FORBIDDEN, `Forbidden: ${why}`);
   }
@@ -79,7 +79,8 @@ export class AccessGuard implements CanActivate {
   private refuseForeignPages(req: Request): void {
     const verdict = checkOrigin(req.headers.origin, req.headers.host, this.config.corsOrigins);
     if (verdict === 'allow') return;
-    this.logger.warn({ origin: req.headers.origin, host: req.headers.host, target: this.targetOf(req) }, `refused: ${verdict}`);
+    this.logger.warn({ origin: req.headers.origin, host: req.headers.host, target: this.targetOf(req), correlationId: correlationIdOf(req) },
+      `refused: ${verdict}`);
     throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, verdict === 'foreign-host'
       ? 'With AUTH_MODE=off Baton answers only requests addressed to a loopback host'
       : 'With AUTH_MODE=off Baton refuses requests from other origins; list trusted ones in CORS_ORIGINS');

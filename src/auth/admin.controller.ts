@@ -5,6 +5,7 @@ import { pageOf, PageQueryDto } from '../common/pagination';
 import { Roles } from './access.decorator';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
+import { CorrelationId } from '../common/logging/correlation';
 import { CurrentPrincipal } from './current-principal';
 import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { SecurityAuditDto, SecurityAuditPageDto, SecurityAuditQueryDto } from './dto/security-audit.dto';
@@ -19,8 +20,8 @@ export class AdminController {
   @Post('api-keys')
   @ApiOperation({ summary: 'Issue an API key; the whole key is in this response only' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  async create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
-    const { key, entity } = await this.keys.issue(body, principal.id);
+  async create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string): Promise<CreatedApiKeyDto> {
+    const { key, entity } = await this.keys.issue(body, principal.id, correlationId);
     return { ...ApiKeyDto.of(entity), key };
   }
 
@@ -36,8 +37,10 @@ export class AdminController {
   @ApiOperation({ summary: 'Revoke an API key by id or prefix' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
-  async revoke(@Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyDto> {
-    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix.slice(0, 64), principal.id));
+  async revoke(
+    @Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix.slice(0, 64), principal.id, correlationId));
   }
 
   @Get('security-audit')

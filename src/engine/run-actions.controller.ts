@@ -5,6 +5,7 @@ import {
 import type { Request } from 'express';
 import { Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
+import { correlationIdOf } from '../common/logging/correlation';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import type { OperatorAction } from './core/operator-action';
 import { RunActionBodyDto, RunActionResponseDto, SkipActionBodyDto, StepActionBodyDto, TerminateQueryDto } from './dto/run-action.dto';
@@ -77,6 +78,7 @@ export class RunActionsController {
   private async act(flowId: string, action: OperatorAction, body: SkipActionBodyDto, req: Request, compensate?: boolean): Promise<RunActionResponseDto> {
     const { status, changed } = await this.executor.act(flowId, {
       action, stepName: body.stepName, output: body.output, reason: body.reason, compensate, actor: actorOf(req),
+      correlationId: correlationIdOf(req),
     });
     return { flowId, action, status, changed };
   }

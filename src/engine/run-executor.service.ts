@@ -195,7 +195,8 @@ export class RunExecutor extends StepResultSink {
     const outcome = await this.transition(flowId, (run, changes) => this.transitions.operate(run, changes, req));
     if (!outcome) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
     if (outcome.changed) {
-      this.logger.log({ flowId, action: req.action, step: req.stepName, actor: req.actor, status: outcome.status }, `operator ${req.action}`);
+      this.logger.log({ flowId, action: req.action, step: req.stepName, actor: req.actor, correlationId: req.correlationId, status: outcome.status },
+        `operator ${req.action}`);
     }
     return outcome;
   }

@@ -33,6 +33,8 @@ export interface OperatorRequest extends ActionRequest {
   reason?: string;
   /** The principal's id, or `anonymous`. */
   actor: string;
+  /** The request's, for the log line of the action. */
+  correlationId?: string;
 }
 
 export interface OperatorOutcome {

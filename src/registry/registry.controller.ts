@@ -6,6 +6,7 @@ import {
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
+import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ownServiceOnly } from '../auth/service-scope';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
@@ -51,6 +52,7 @@ export class RegistryController {
     const { 'content-type': contentType, 'x-service-name': serviceName } = req.headers as Record<string, string | undefined>;
     const result = await this.registry.register({
       body: body as string | object, contentType, serviceName, source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
+      correlationId: correlationIdOf(req),
     });
     if (result.outcome !== 'UNCHANGED') res.status(201);
     return result;
@@ -88,8 +90,10 @@ export class RegistryController {
   @ApiOkResponse({ type: WorkerDto, description: 'The removed registration; the template may be PENDING again' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WORKER_REGISTRATION_NOT_FOUND' })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service' })
-  removeWorker(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkerDto> {
-    return this.removal.remove(id, principal);
+  removeWorker(
+    @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
+  ): Promise<WorkerDto> {
+    return this.removal.remove(id, principal, correlationId);
   }
 
   @Get('registrations/audit')

@@ -27,6 +27,8 @@ export interface RegistrationRequest {
   /** For the security audit of a refused claim: `POST /api/...` or the topic. */
   target?: string;
   ip?: string;
+  /** The HTTP request's or the message's, for the log lines of the registration. */
+  correlationId?: string;
 }
 
 export interface RegistrationResult {
@@ -74,14 +76,14 @@ export class RegistryService {
     const base = { source: request.source, document: documentText(request.body) };
     if (!validation.ok) {
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', validation.problems);
-      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null });
+      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null }, request);
       throw error;
     }
     const doc = validation.document;
     const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);
     if (!proven.ok) {
       const error = new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
-      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role });
+      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role }, request);
       await this.securityAudit.record({ event: 'DENIED', principal: request.principal, ip: request.ip,
         target: request.target ?? `register ${doc.orchName}`, code: error.code, reason: proven.reason });
       throw error;
@@ -90,7 +92,7 @@ export class RegistryService {
     if (!serviceName) {
       const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
         'Name the registering service in the X-Service-Name header (or a `service` field in the document)');
-      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role });
+      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request);
       throw error;
     }
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
@@ -106,18 +108,21 @@ export class RegistryService {
       });
       this.metrics.registrations.inc({ source: request.source, outcome: result.outcome });
       this.logger.log({ orchName: result.orchName, serviceName, role: result.role, outcome: result.outcome,
-        version: result.version, status: result.status }, 'registration applied');
+        version: result.version, status: result.status, correlationId: request.correlationId }, 'registration applied');
       this.events.emitted(result);
       return result;
     } catch (error) {
-      if (error instanceof AppError) await this.reject(error, who);
+      if (error instanceof AppError) await this.reject(error, who, request);
       throw error;
     }
   }
 
-  private async reject(error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>) {
+  private async reject(
+    error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>, request: RegistrationRequest,
+  ) {
     this.metrics.registrations.inc({ source: entry.source, outcome: 'REJECTED' });
-    this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length },
+    this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length,
+      correlationId: request.correlationId },
       `registration rejected: ${error.message}`);
     await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
   }

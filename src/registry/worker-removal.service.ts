@@ -20,7 +20,7 @@ export class WorkerRemovalService {
     private readonly events: RegistrationEvents,
   ) {}
 
-  async remove(id: string, principal: Principal): Promise<WorkerDto> {
+  async remove(id: string, principal: Principal, correlationId: string): Promise<WorkerDto> {
     const worker = await this.templates.findWorker(id);
     if (!worker) throw new AppError(ErrorCode.WORKER_REGISTRATION_NOT_FOUND, `No worker registration ${id}`);
     const template = await this.templates.findByName(worker.orchName);
@@ -34,7 +34,8 @@ export class WorkerRemovalService {
       await this.templates.removeWorker(m, worker);
       return locked ? (await this.templates.refreshReadiness(m, locked)) : null;
     });
-    this.logger.log({ orchName: worker.orchName, step: worker.stepName, serviceName: worker.serviceName, by: principal.id }, 'worker removed');
+    this.logger.log({ orchName: worker.orchName, step: worker.stepName, serviceName: worker.serviceName, by: principal.id, correlationId },
+      'worker removed');
     if (status) {
       this.events.emitted({ orchName: status.orchName, role: 'worker', outcome: 'UPDATED', serviceName: worker.serviceName,
         version: status.currentVersion, status: status.status, missingSteps: status.missingSteps });

@@ -79,7 +79,8 @@ export class ApiKeyService implements OnModuleInit {
     return found.principal;
   }
 
-  async issue(request: ApiKeyRequest, by: string): Promise<IssuedApiKey> {
+  /** `correlationId`: the request's, when the key is issued over HTTP (the CLI has none). */
+  async issue(request: ApiKeyRequest, by: string, correlationId?: string): Promise<IssuedApiKey> {
     if ((request.role === 'service') !== !!request.service) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
@@ -91,7 +92,7 @@ export class ApiKeyService implements OnModuleInit {
     });
     await this.audit.record({ event: 'KEY_CREATED', claimedId: by, target: `api-key ${prefix}`, code: 'KEY_CREATED',
       reason: `${request.role} key "${request.name}"${request.service ? ` for ${request.service}` : ''} created by ${by}` });
-    this.logger.log({ prefix, role: request.role, service: request.service, by }, 'API key created');
+    this.logger.log({ prefix, role: request.role, service: request.service, by, correlationId }, 'API key created');
     return { key, entity };
   }
 
@@ -99,13 +100,13 @@ export class ApiKeyService implements OnModuleInit {
     return this.keys.listKeys(page);
   }
 
-  async revoke(idOrPrefix: string, by: string): Promise<ApiKeyEntity> {
+  async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
     const key = await this.keys.revokeKey(idOrPrefix);
     if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
     for (const [print, entry] of this.verified.entries()) if (entry.keyId === key.id) this.verified.delete(print);
     await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
       reason: `key "${key.name}" revoked by ${by}` });
-    this.logger.log({ prefix: key.prefix, by }, 'API key revoked');
+    this.logger.log({ prefix: key.prefix, by, correlationId }, 'API key revoked');
     return key;
   }
 

@@ -1,44 +1,22 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import type { Options } from 'pino-http';
-import { AppConfig } from '../../config/app-config';
-import { logTraceFields } from '../../tracing/log-trace-fields';
-import { correlationIdFor } from './correlation';
-import { chooseLogFormat } from './log-format';
-import { prettyStream } from './pretty-stream';
+import { Global, Module } from '@nestjs/common';
+import { Logger, Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
+import { LogSink } from './log-sink';
 
 /**
- * Structured logs, JSON or pretty (see log-format.ts); every HTTP line carries the correlation id
- * as `correlationId`, every line written inside a span its `trace_id` and `span_id`.
+ * Nest's loggers write through the process's pino logger (LogSink) with nestjs-pino's Logger.
+ * Not its LoggerModule: that module runs every request inside an AsyncLocalStorage, and on Node 20
+ * an AsyncLocalStorage, once entered, turns on promise hooks for every promise the process makes
+ * from then on (3.5% of the engine's CPU at 32 runs in flight: test/bench/README.md, Round six).
+ * So a line written while a request is handled names the request's correlation id itself.
  */
-const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
-
-function logsInfo(level: string): boolean {
-  return !QUIET_LEVELS.has(level);
-}
-
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        const options: Options = {
-          level: config.LOG_LEVEL,
-          mixin: logTraceFields,
-          genReqId: correlationIdFor,
-          customAttributeKeys: { reqId: 'correlationId' },
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-          // Its request lines are all at info: above that, skip the per-request listeners altogether.
-          autoLogging: logsInfo(config.LOG_LEVEL)
-            ? { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') } : false,
-          serializers: {
-            req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-          },
-        };
-        const pretty = chooseLogFormat(config.LOG_FORMAT, process.stdout.isTTY) === 'pretty';
-        return { pinoHttp: pretty ? [options, prettyStream()] : options };
-      },
-    }),
+  providers: [
+    LogSink,
+    { provide: PARAMS_PROVIDER_TOKEN, inject: [LogSink], useFactory: (sink: LogSink): Params => ({ pinoHttp: { logger: sink.logger } }) },
+    PinoLogger,
+    Logger,
   ],
+  exports: [LogSink, Logger],
 })
 export class LoggingModule {}

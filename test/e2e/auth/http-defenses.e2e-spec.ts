@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { bearer, issueKey, newAdminKey } from '../../helpers/auth';
+import { captureOutput } from '../../helpers/captured-output';
 import { startTestApp, TestApp } from '../../helpers/test-app';
 
 describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', () => {
@@ -44,27 +44,12 @@ describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', 
 
 describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public metrics when asked, secrets kept out of logs', () => {
   const admin = newAdminKey();
-  const written: string[] = [];
+  let output: ReturnType<typeof captureOutput>;
   let t: TestApp;
   let viewer: string;
 
   beforeAll(async () => {
-    // pino writes to fd 1 through sonic-boom (fs.write*), Nest through process.stdout: capture
-    // those; every other descriptor (PGlite's files) is written as usual.
-    const capture = (chunk: unknown) => { written.push(Buffer.isBuffer(chunk) ? chunk.toString() : String(chunk)); };
-    const { writeSync, write } = fs;
-    jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
-      if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, chunk, ...rest);
-      capture(chunk);
-      return Buffer.byteLength(chunk as string);
-    }) as typeof fs.writeSync);
-    jest.spyOn(fs, 'write').mockImplementation(((fd: number, chunk: unknown, ...rest: unknown[]) => {
-      if (fd !== 1 && fd !== 2) return (write as (...a: unknown[]) => void)(fd, chunk, ...rest);
-      capture(chunk);
-      const cb = rest.find((r) => typeof r === 'function') as ((e: null, n: number) => void) | undefined;
-      cb?.(null, Buffer.byteLength(chunk as string));
-    }) as unknown as typeof fs.write);
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => { capture(chunk); return true; });
+    output = captureOutput();
     t = await startTestApp({
       AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_FAILURE_LIMIT: '3', METRICS_PUBLIC: 'true',
       CORS_ORIGINS: 'https://console.example', LOG_LEVEL: 'debug',
@@ -98,7 +83,7 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     const guess = `${admin.slice(0, admin.lastIndexOf('_'))}_${'x'.repeat(43)}`;
     const res = await t.http.get('/api/orchestration/templates').set('X-API-Key', guess).expect(401);
     expect(JSON.stringify(res.body)).not.toContain('x'.repeat(43));
-    const logs = written.join('');
+    const logs = output.text();
     expect(logs).toContain('unauthenticated');
     for (const secret of [...[admin, viewer].map((k) => k.split('_').slice(2).join('_')), 'x'.repeat(43)]) {
       expect(secret.length).toBeGreaterThan(30);

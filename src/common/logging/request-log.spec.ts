@@ -1,0 +1,15 @@
+import { AppConfig } from '../../config/app-config';
+import { LogSink } from './log-sink';
+import { requestLog } from './request-log';
+
+const sinkAt = (level: string) => new LogSink(Object.assign(new AppConfig(), { LOG_LEVEL: level, LOG_FORMAT: 'json' }));
+
+describe('requestLog', () => {
+  it('is mounted at info and below, where its lines are written', () => {
+    for (const level of ['trace', 'debug', 'info']) expect(requestLog(sinkAt(level))).toEqual(expect.any(Function));
+  });
+
+  it('is not mounted above info: it would write nothing, yet build two child loggers per request', () => {
+    for (const level of ['warn', 'error', 'fatal', 'silent']) expect(requestLog(sinkAt(level))).toBeUndefined();
+  });
+});

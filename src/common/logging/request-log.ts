@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { LogSink } from './log-sink';
+
+/**
+ * One line per finished request (not for /metrics and health probes), with its correlation id as
+ * `correlationId` (set by `correlate`, which runs first). Nothing is mounted when the level is above info, where pino-http would write
+ * nothing yet still build two child loggers per request. Lines written while a request is handled
+ * name its correlation id themselves: no AsyncLocalStorage carries it (see logging.module.ts).
+ */
+export function requestLog(sink: LogSink): RequestHandler | undefined {
+  if (!sink.logsRequests) return undefined;
+  return pinoHttp({
+    logger: sink.logger,
+    // quietReqLogger is what binds the id (as customAttributeKeys.reqId names it) to the line.
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'correlationId' },
+    autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') },
+    // Not the headers: they hold credentials on the way in, and the same dozen security headers on the way out.
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }) as unknown as RequestHandler;
+}
