@@ -1,6 +1,10 @@
 import { EmbeddedDatabase, openEmbeddedDatabase } from '../helpers/embedded-database';
 
-/** The columns a step's transition writes while its run stays in the same status (RunRepository.update). */
+/**
+ * The columns a step's transition writes while its run stays in the same status: a copy, kept by
+ * hand, of RunRepository.update's SET list, for a check without a server. On PostgreSQL,
+ * `test/integration/postgres/hot-run-updates.int-spec.ts` measures the outcome itself.
+ */
 const WRITTEN_PER_STEP = ['version', 'updated_at', 'failed_step', 'error', 'expires_at', 'template_version'];
 
 describe('database schema', () => {
