@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { CorrelationId } from '../common/logging/correlation';
 import { pageOf, PageQueryDto } from '../common/pagination';
 import { Roles } from './access.decorator';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
-import { CorrelationId } from '../common/logging/correlation';
 import { CurrentPrincipal } from './current-principal';
 import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { SecurityAuditDto, SecurityAuditPageDto, SecurityAuditQueryDto } from './dto/security-audit.dto';

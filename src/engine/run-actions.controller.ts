@@ -5,8 +5,8 @@ import {
 import type { Request } from 'express';
 import { Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { correlationIdOf } from '../common/logging/correlation';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { correlationIdOf } from '../common/logging/correlation';
 import type { OperatorAction } from './core/operator-action';
 import { RunActionBodyDto, RunActionResponseDto, SkipActionBodyDto, StepActionBodyDto, TerminateQueryDto } from './dto/run-action.dto';
 import { RunExecutor } from './run-executor.service';

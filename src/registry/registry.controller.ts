@@ -6,10 +6,10 @@ import {
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
-import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ownServiceOnly } from '../auth/service-scope';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Logger, Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import { LogSink } from './log-sink';
 
@@ -9,7 +9,6 @@ import { LogSink } from './log-sink';
  * from then on (3.5% of the engine's CPU at 32 runs in flight: test/bench/README.md, Round six).
  * So a line written while a request is handled names the request's correlation id itself.
  */
-@Global()
 @Module({
   providers: [
     LogSink,

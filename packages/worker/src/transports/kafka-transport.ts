@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, KafkaMessage, Producer, SASLOptions } from 'kafkajs';
+import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
@@ -6,6 +6,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
 
 export interface KafkaTransportOptions extends BrokerNames {
@@ -25,8 +26,9 @@ const CREATE_ATTEMPTS = 6;
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
  * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
- * crash redelivers the command. A command given back (its reply failed, or the result store did)
- * is never committed: the partition seeks back to it, so it is consumed again.
+ * crash redelivers the command; the commit goes in the background (OffsetCommits), so the
+ * partition's next command does not wait for it. A command given back (its reply failed, or the
+ * result store did) is never committed: the partition seeks back to it, so it is consumed again.
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
@@ -35,6 +37,7 @@ export class KafkaTransport implements Transport {
   private producer?: Producer;
   private readonly topic: string;
   private running = false;
+  private readonly commits = new OffsetCommits((c) => this.commit(c));
   // kafkajs's default since v2, named so that it does not warn about the change on every start.
   private readonly partitioner: ICustomPartitioner;
 
@@ -73,6 +76,7 @@ export class KafkaTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    await this.commits.flush();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -99,16 +103,17 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  // Resolves once the delivery settled and its offset was committed, or once it was given back. A
-  // handler that throws would stop every partition's fetches and, repeated, crash the consumer and
-  // rebalance the group: a command is handed back by seeking to it instead.
+  // Resolves once the delivery settled (its offset is then committed in the background), or once
+  // it was given back. A handler that throws would stop every partition's fetches and, repeated,
+  // crash the consumer and rebalance the group: a command is handed back by seeking to it instead.
   private deliver({ topic, partition, message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
     let command;
     try {
       command = parseCommand(message.value ?? Buffer.alloc(0));
     } catch (error) {
       this.logger.error({ topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
-      return this.commit(topic, partition, message);
+      this.commits.handled(topic, partition, message.offset);
+      return Promise.resolve();
     }
     const send = (reply: WireReply) => this.producer!.send({
       topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
@@ -118,7 +123,10 @@ export class KafkaTransport implements Transport {
     }).then(() => undefined);
     return new Promise<void>((resolve) => receive(brokerDelivery({
       command, trace: traceHeadersOf(message.headers), send,
-      ack: () => this.commit(topic, partition, message).finally(resolve),
+      ack: async () => {
+        this.commits.handled(topic, partition, message.offset);
+        resolve();
+      },
       requeue: async () => {
         this.consumer!.seek({ topic, partition, offset: message.offset });
         resolve();
@@ -127,8 +135,7 @@ export class KafkaTransport implements Transport {
   }
 
   // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
-  private async commit(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const offset = (BigInt(message.offset) + 1n).toString();
+  private async commit({ topic, partition, offset }: { topic: string; partition: number; offset: string }): Promise<void> {
     await this.consumer!.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
       this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`));
   }
