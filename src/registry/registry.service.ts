@@ -76,14 +76,14 @@ export class RegistryService {
     const base = { source: request.source, document: documentText(request.body) };
     if (!validation.ok) {
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', validation.problems);
-      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null }, request);
+      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
       throw error;
     }
     const doc = validation.document;
     const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);
     if (!proven.ok) {
       const error = new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
-      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role }, request);
+      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role }, request.correlationId);
       await this.securityAudit.record({ event: 'DENIED', principal: request.principal, ip: request.ip,
         target: request.target ?? `register ${doc.orchName}`, code: error.code, reason: proven.reason });
       throw error;
@@ -92,7 +92,7 @@ export class RegistryService {
     if (!serviceName) {
       const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
         'Name the registering service in the X-Service-Name header (or a `service` field in the document)');
-      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request);
+      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request.correlationId);
       throw error;
     }
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
@@ -112,17 +112,17 @@ export class RegistryService {
       this.events.emitted(result);
       return result;
     } catch (error) {
-      if (error instanceof AppError) await this.reject(error, who, request);
+      if (error instanceof AppError) await this.reject(error, who, request.correlationId);
       throw error;
     }
   }
 
   private async reject(
-    error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>, request: RegistrationRequest,
+    error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>, correlationId?: string,
   ) {
     this.metrics.registrations.inc({ source: entry.source, outcome: 'REJECTED' });
     this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length,
-      correlationId: request.correlationId },
+      correlationId },
       `registration rejected: ${error.message}`);
     await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
   }

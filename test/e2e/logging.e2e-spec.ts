@@ -48,6 +48,14 @@ describe('logs: one JSON line per request, and service lines that name the reque
     await t.http.delete(`/api/admin/api-keys/${key.body.prefix}`).set(bearer(admin)).set('X-Correlation-ID', 'key-2').expect(200);
     expect(linesOf('key-1').map((l) => l.msg)).toContain('API key created');
     expect(linesOf('key-2').map((l) => l.msg)).toContain('API key revoked');
+
+    const run = await t.http.post('/api/orchestration/execute/logged').set(bearer(admin)).send({ sku: 'A1' }).expect(202);
+    await t.http.post(`/api/orchestration/runs/${run.body.flowId}/terminate`).set(bearer(admin)).set('X-Correlation-ID', 'operator-1')
+      .send({ reason: 'test' }).expect(202);
+    expect(linesOf('operator-1').map((l) => l.msg)).toContain('operator terminate');
+
+    await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'z'.repeat(40))).set('X-Correlation-ID', 'refused-1').expect(401);
+    expect(linesOf('refused-1').map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^unauthenticated: /)]));
   });
 
   it('handles requests without entering an AsyncLocalStorage (on Node 20 one turns on promise hooks for the whole process)', async () => {

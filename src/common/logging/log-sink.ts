@@ -5,9 +5,6 @@ import { logTraceFields } from '../../tracing/log-trace-fields';
 import { chooseLogFormat } from './log-format';
 import { prettyStream } from './pretty-stream';
 
-/** Levels at which no request line is written: pino-http writes all of its lines at info. */
-const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
-
 /**
  * The process's one pino logger, built from the config: Nest's loggers (through nestjs-pino's
  * Logger) and the HTTP request log write through it, JSON or pretty (see log-format.ts). Every
@@ -16,8 +13,6 @@ const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 @Injectable()
 export class LogSink {
   readonly logger: Pino;
-  /** Whether request lines are written at all (see request-log.ts). */
-  readonly logsRequests: boolean;
 
   constructor(config: AppConfig) {
     const pretty = chooseLogFormat(config.LOG_FORMAT, process.stdout.isTTY) === 'pretty';
@@ -25,6 +20,5 @@ export class LogSink {
     const redact = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'];
     const options = { level: config.LOG_LEVEL, mixin: logTraceFields, redact };
     this.logger = pretty ? pino(options, prettyStream()) : pino(options);
-    this.logsRequests = !QUIET_LEVELS.has(config.LOG_LEVEL);
   }
 }

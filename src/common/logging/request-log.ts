@@ -4,12 +4,13 @@ import type { LogSink } from './log-sink';
 
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as
- * `correlationId` (set by `correlate`, which runs first). Nothing is mounted when the level is above info, where pino-http would write
- * nothing yet still build two child loggers per request. Lines written while a request is handled
- * name its correlation id themselves: no AsyncLocalStorage carries it (see logging.module.ts).
+ * `correlationId` (set by `correlate`, which runs first). pino-http writes all its lines at info:
+ * above that, nothing is mounted, where it would write nothing yet build two child loggers per
+ * request. Lines written while a request is handled name its correlation id themselves: no
+ * AsyncLocalStorage carries it (see logging.module.ts).
  */
 export function requestLog(sink: LogSink): RequestHandler | undefined {
-  if (!sink.logsRequests) return undefined;
+  if (!sink.logger.isLevelEnabled('info')) return undefined;
   return pinoHttp({
     logger: sink.logger,
     // quietReqLogger is what binds the id (as customAttributeKeys.reqId names it) to the line.

@@ -2,24 +2,23 @@ import { OffsetCommits } from './offset-commits';
 
 type Commit = { topic: string; partition: number; offset: string };
 
-/** A broker whose commits complete only when the test says so. */
+const settle = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+
+/** OffsetCommits on a broker whose commits complete only when the test says so. */
 function slowBroker() {
   const sent: Commit[] = [];
   const pending: Array<() => void> = [];
   const commit = (c: Commit) => new Promise<void>((resolve) => { sent.push(c); pending.push(resolve); });
   const completeNext = async () => {
     pending.shift()!();
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await settle();
   };
-  return { sent, commit, completeNext, outstanding: () => pending.length };
+  return { sent, completeNext, outstanding: () => pending.length, commits: new OffsetCommits(commit) };
 }
 
-const settle = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
-
 describe('OffsetCommits', () => {
-  it("does not hold the caller for the commit, and commits the offset after the handled message's", async () => {
-    const broker = slowBroker();
-    const commits = new OffsetCommits(broker.commit);
+  it("commits the offset after the handled message's, and keeps the commit out until the broker answers", async () => {
+    const { commits, ...broker } = slowBroker();
     commits.handled('cmds', 0, '41');
     await settle();
     expect(broker.sent).toEqual([{ topic: 'cmds', partition: 0, offset: '42' }]);
@@ -27,8 +26,7 @@ describe('OffsetCommits', () => {
   });
 
   it('sends one commit at a time per partition, the latest offset due, whatever was handled meanwhile', async () => {
-    const broker = slowBroker();
-    const commits = new OffsetCommits(broker.commit);
+    const { commits, ...broker } = slowBroker();
     commits.handled('cmds', 0, '1');
     await settle();
     commits.handled('cmds', 0, '2');
@@ -42,8 +40,7 @@ describe('OffsetCommits', () => {
   });
 
   it('commits partitions independently', async () => {
-    const broker = slowBroker();
-    const commits = new OffsetCommits(broker.commit);
+    const { commits, ...broker } = slowBroker();
     commits.handled('cmds', 0, '10');
     commits.handled('cmds', 1, '20');
     commits.handled('other', 0, '30');
@@ -54,8 +51,7 @@ describe('OffsetCommits', () => {
   });
 
   it('flush waits until every offset due so far is committed', async () => {
-    const broker = slowBroker();
-    const commits = new OffsetCommits(broker.commit);
+    const { commits, ...broker } = slowBroker();
     commits.handled('cmds', 0, '1');
     await settle();
     commits.handled('cmds', 0, '2');
@@ -70,8 +66,7 @@ describe('OffsetCommits', () => {
   });
 
   it('compares offsets as numbers beyond 2^53', async () => {
-    const broker = slowBroker();
-    const commits = new OffsetCommits(broker.commit);
+    const { commits, ...broker } = slowBroker();
     commits.handled('cmds', 0, '9007199254740993');
     await settle();
     expect(broker.sent[0].offset).toBe('9007199254740994');

@@ -34,7 +34,7 @@ export class OffsetCommits {
   }
 
   private async drain(key: string): Promise<void> {
-    // Yield first, so the caller's `handled` returns before the first commit is sent.
+    // Yield first: what else is handled in the same tick goes in the first commit.
     await Promise.resolve();
     try {
       for (let due = this.due.get(key); due; due = this.due.get(key)) {
