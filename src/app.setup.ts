@@ -3,7 +3,6 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, text } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { Logger } from 'nestjs-pino';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
@@ -11,6 +10,7 @@ import { emptyBodyIsNoBody } from './common/http/empty-body';
 import { methodGuard } from './common/http/method-guard';
 import { correlate } from './common/logging/correlation';
 import { LogSink } from './common/logging/log-sink';
+import { NestLogger } from './common/logging/nest-logger';
 import { requestLog } from './common/logging/request-log';
 import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
@@ -29,7 +29,7 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
-  express.useLogger(app.get(Logger));
+  express.useLogger(app.get(NestLogger));
   express.disable('x-powered-by');
   // API answers are no-store, so no client revalidates them: hashing every body for an ETag is waste.
   express.set('etag', false);

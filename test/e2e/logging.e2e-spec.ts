@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { newAdminKey, bearer } from '../helpers/auth';
 import { captureOutput } from '../helpers/captured-output';
-import { initiatorYaml } from '../helpers/documents';
+import { initiatorYaml, workerJson } from '../helpers/documents';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 type Line = Record<string, unknown>;
@@ -53,6 +53,13 @@ describe('logs: one JSON line per request, and service lines that name the reque
     await t.http.post(`/api/orchestration/runs/${run.body.flowId}/terminate`).set(bearer(admin)).set('X-Correlation-ID', 'operator-1')
       .send({ reason: 'test' }).expect(202);
     expect(linesOf('operator-1').map((l) => l.msg)).toContain('operator terminate');
+
+    await t.http.post('/api/orchestration/register').set(bearer(admin)).set('X-Service-Name', 'realms')
+      .send(workerJson('logged', ['createRealm'])).expect(201);
+    const workers = await t.http.get('/api/orchestration/workers?orchName=logged').set(bearer(admin)).expect(200);
+    await t.http.delete(`/api/orchestration/workers/${workers.body.items[0].id}`).set(bearer(admin)).set('X-Correlation-ID', 'removal-1')
+      .expect(200);
+    expect(linesOf('removal-1').map((l) => l.msg)).toContain('worker removed');
 
     await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'z'.repeat(40))).set('X-Correlation-ID', 'refused-1').expect(401);
     expect(linesOf('refused-1').map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^unauthenticated: /)]));
