@@ -12,6 +12,7 @@ import { MessagingDriver } from '../../messaging-driver';
 import { publishOptions } from './rabbitmq-message';
 import { RabbitSubscription } from './rabbitmq-subscription';
 import { assertExchanges, exchangeFor } from './rabbitmq-topology';
+import { writeTurnsWhole } from './turn-writes';
 
 interface Send {
   exchange: string;
@@ -142,6 +143,7 @@ export class RabbitMqDriver extends MessagingDriver {
 
   /** Runs after every successful (re)connect, before it counts as connected; a throw makes amqplib retry. */
   private async setup(model: ChannelModel): Promise<void> {
+    if (!writeTurnsWhole(model)) this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.warn(`Publishing channel: ${error.message}`));
     channel.on('close', () => {

@@ -1,0 +1,32 @@
+import * as amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { writeTurnsWhole } from '../../../src/messaging/drivers/rabbitmq/turn-writes';
+
+const url = process.env.RABBITMQ_URL;
+if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
+
+/** Against the amqplib we ship and a real broker: the socket is still where writeTurnsWhole looks for it. */
+describe('writeTurnsWhole on a real RabbitMQ connection', () => {
+  let model: amqp.ChannelModel;
+
+  beforeAll(async () => {
+    model = await amqp.connect(url, { noDelay: true });
+  });
+  afterAll(() => model?.close());
+
+  it("sends a turn's publishes in one writev, and the broker confirms every one", async () => {
+    expect(writeTurnsWhole(model)).toBe(true);
+    const channel = await model.createConfirmChannel();
+    const queue = `turn-writes-${randomUUID()}`;
+    await channel.assertQueue(queue, { exclusive: true });
+    const socket = (model.connection as unknown as { stream: Socket & { _write: () => void; _writev: () => void } }).stream;
+    const writes = jest.spyOn(socket, '_write');
+    const writevs = jest.spyOn(socket, '_writev');
+    for (let i = 0; i < 20; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`));
+    await channel.waitForConfirms();
+    // Without it, each of the 20 publishes is a write of its own.
+    expect(writes.mock.calls.length + writevs.mock.calls.length).toBeLessThanOrEqual(2);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(20);
+  });
+});
