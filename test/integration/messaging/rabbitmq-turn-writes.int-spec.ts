@@ -1,12 +1,13 @@
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { socketOf } from '../../../src/messaging/drivers/rabbitmq/rabbitmq.driver';
 import { writeTurnsWhole } from '../../../src/messaging/drivers/rabbitmq/turn-writes';
 
 const url = process.env.RABBITMQ_URL;
 if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
 
-/** Against the amqplib we ship and a real broker: the socket is still where writeTurnsWhole looks for it. */
+/** Against the amqplib we ship and a real broker: the socket is still where the driver looks for it. */
 describe('writeTurnsWhole on a real RabbitMQ connection', () => {
   let model: amqp.ChannelModel;
 
@@ -16,11 +17,11 @@ describe('writeTurnsWhole on a real RabbitMQ connection', () => {
   afterAll(() => model?.close());
 
   it("sends a turn's publishes in one writev, and the broker confirms every one", async () => {
-    expect(writeTurnsWhole(model)).toBe(true);
+    expect(writeTurnsWhole(socketOf(model))).toBe(true);
     const channel = await model.createConfirmChannel();
     const queue = `turn-writes-${randomUUID()}`;
     await channel.assertQueue(queue, { exclusive: true });
-    const socket = (model.connection as unknown as { stream: Socket & { _write: () => void; _writev: () => void } }).stream;
+    const socket = socketOf(model) as Socket & { _write: () => void; _writev: () => void };
     const writes = jest.spyOn(socket, '_write');
     const writevs = jest.spyOn(socket, '_writev');
     for (let i = 0; i < 20; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`));

@@ -143,7 +143,7 @@ export class RabbitMqDriver extends MessagingDriver {
 
   /** Runs after every successful (re)connect, before it counts as connected; a throw makes amqplib retry. */
   private async setup(model: ChannelModel): Promise<void> {
-    if (!writeTurnsWhole(model)) this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
+    if (!writeTurnsWhole(socketOf(model))) this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.warn(`Publishing channel: ${error.message}`));
     channel.on('close', () => {
@@ -191,3 +191,7 @@ function withHeartbeat(url: string): string {
   return parsed.toString();
 }
 
+/** amqplib keeps a connection's socket as its untyped `stream` (amqplib creates it; no option hands it in). */
+export function socketOf(model: ChannelModel): unknown {
+  return (model.connection as unknown as { stream?: unknown }).stream;
+}

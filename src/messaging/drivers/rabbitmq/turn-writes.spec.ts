@@ -1,10 +1,7 @@
-import type { ChannelModel } from 'amqplib';
 import { once } from 'node:events';
 import { createServer, type Server, Socket } from 'node:net';
 import { setImmediate as turn } from 'node:timers/promises';
 import { writeTurnsWhole } from './turn-writes';
-
-const modelOf = (stream: unknown) => ({ connection: { stream } }) as unknown as ChannelModel;
 
 describe('writeTurnsWhole', () => {
   let server: Server;
@@ -33,7 +30,7 @@ describe('writeTurnsWhole', () => {
   }
 
   it("sends a turn's writes in one writev, in order", async () => {
-    expect(writeTurnsWhole(modelOf(socket))).toBe(true);
+    expect(writeTurnsWhole(socket)).toBe(true);
     const { writes, writevs } = spyOnFlushes();
     for (const frame of ['publish', 'ack', 'reply']) expect(socket.write(Buffer.from(frame))).toBe(true);
     await turn();
@@ -46,7 +43,7 @@ describe('writeTurnsWhole', () => {
   });
 
   it('does not hold a later turn back: each turn flushes on its own', async () => {
-    writeTurnsWhole(modelOf(socket));
+    writeTurnsWhole(socket);
     const { writes, writevs } = spyOnFlushes();
     socket.write(Buffer.from('one'));
     await turn();
@@ -56,17 +53,17 @@ describe('writeTurnsWhole', () => {
     await expectReceived('onetwo');
   });
 
-  it('wraps a socket once, however often its connection is set up', async () => {
-    writeTurnsWhole(modelOf(socket));
+  it('wraps a socket once, however often it is asked to', async () => {
+    writeTurnsWhole(socket);
     const wrapped = socket.write;
-    expect(writeTurnsWhole(modelOf(socket))).toBe(true);
+    expect(writeTurnsWhole(socket)).toBe(true);
     expect(socket.write).toBe(wrapped);
   });
 
-  it('leaves a connection without a socket that corks as it is, and says so', () => {
+  it('leaves what is not a stream that corks as it is, and says so', () => {
     const stream = { write: jest.fn() };
-    expect(writeTurnsWhole(modelOf(stream))).toBe(false);
-    expect(writeTurnsWhole(modelOf(undefined))).toBe(false);
+    expect(writeTurnsWhole(stream)).toBe(false);
+    expect(writeTurnsWhole(undefined)).toBe(false);
     expect(jest.isMockFunction(stream.write)).toBe(true);
   });
 

@@ -1,4 +1,3 @@
-import type { ChannelModel } from 'amqplib';
 import type { Writable } from 'node:stream';
 
 const BATCHED = Symbol('baton.turnWrites');
@@ -6,18 +5,17 @@ const BATCHED = Symbol('baton.turnWrites');
 type Corkable = Writable & { [BATCHED]?: true };
 
 /**
- * Makes what a connection writes in one turn of the event loop leave in one `writev`. amqplib's
- * Mux writes every frame it has queued (a publish, an ack, a reply) to the socket with a write of
- * its own, and with Nagle off (noDelay: NOTES) each write is a syscall and a packet: at 32 runs in
- * flight, `writeBuffer` was 17.7% of the engine's busy time on RabbitMQ (test/bench/README.md,
- * Round seven). The socket is corked at a turn's first write and uncorked on the next tick, so
- * nothing waits for a timer or for a write that may not come.
+ * Makes what a RabbitMQ connection writes in one turn of the event loop leave in one `writev`.
+ * amqplib's Mux writes every frame it has queued (a publish, an ack) with a write of its own, and
+ * with Nagle off (noDelay: NOTES) each write is a syscall and a packet: at 32 runs in flight,
+ * socket writes were 11-15% of the engine's busy time on RabbitMQ (test/bench/README.md, Round
+ * seven). The socket is corked at a turn's first write and uncorked on the next tick, so nothing
+ * waits for a timer or for a write that may not come. (kafkajs's connections showed no gain: a
+ * turn rarely sends two requests on one of them.)
  *
- * amqplib keeps the socket as its connection's untyped `stream`: false when it no longer does
- * (the connection is then left as it is). Called on every (re)connect, with the new socket.
+ * False, leaving it as it is, when `stream` is not a stream that corks. Idempotent.
  */
-export function writeTurnsWhole(model: ChannelModel): boolean {
-  const stream = (model.connection as unknown as { stream?: unknown }).stream;
+export function writeTurnsWhole(stream: unknown): boolean {
   if (!corkable(stream)) return false;
   if (stream[BATCHED]) return true;
   stream[BATCHED] = true;
