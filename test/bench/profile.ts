@@ -12,7 +12,7 @@ import { SEQUENTIAL } from './scenarios/flows';
 
 /*
  * `node dist/test/bench/profile.js [--driver rabbitmq] [--concurrency 32] [--seconds 10] [--pg-socket DIR]
- *   [--engine-env K=V,...]`:
+ *   [--engine-env K=V,...] [--start http|topic]`:
  * the engine under a closed-loop load of the 3-step flow, with a V8 CPU profile and a count of
  * every SQL statement it sent (profiling-preload.ts), reduced to per-transition figures.
  * Writes bench-results/profile-<driver>-<timestamp>/ (engine.cpuprofile opens in Chrome DevTools).
@@ -45,11 +45,13 @@ async function main(): Promise<void> {
     engineEnv[k] = v;
   }
   const socket = arg('pg-socket', '') || undefined;
+  // topic: runs start on the execution-start topic, so the engine's CPU has no HTTP request in it.
+  const start = arg('start', 'http') as 'http' | 'topic';
   const d = await Deployment.start({
     driver, flows: [SEQUENTIAL], engineNodeArgs: ['--require', PROFILING_PRELOAD], engineEnv, prefix: 'prof', databaseSocketDir: socket,
   });
   try {
-    const target: LoadTarget = { deployment: d, orchName: SEQUENTIAL.orchName, payload: { sku: 'A1', qty: 1 } };
+    const target: LoadTarget = { deployment: d, orchName: SEQUENTIAL.orchName, payload: { sku: 'A1', qty: 1 }, via: start };
     await closedLoop(target, concurrency, { warmupMs: 0, windowMs: 2000, windows: 1 }); // warm-up
     const before = await d.client.counter('baton_step_transitions_total');
     const rowsBefore = await sleep(STATS_FLUSH_MS).then(() => d.runRowUpdates());
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`${driver} c=${concurrency}: ${round(w.runsPerSec)} runs/s, ${round(w.transitionsPerSec)} transitions/s, p50 ${round(w.p50Ms, 1)} ms, `
+    out(`${driver} c=${concurrency}, started over ${start}: ${round(w.runsPerSec)} runs/s, ${round(w.transitionsPerSec)} transitions/s, p50 ${round(w.p50Ms, 1)} ms, `
       + `p99 ${round(w.p99Ms, 1)} ms, engine ${round(w.engineCores, 2)} cores (${round(w.engineCpuUsPerTransition)} µs CPU per transition), foreign ${round(w.foreignCores, 2)} cores`);
     out(`SQL statements: ${round(report.sqlPerRun, 1)} per run, ${round(report.sqlPerTransition, 2)} per transition (runs ${Math.round(runs)})`);
     out(`Run row updates: ${runRows.updates}, in place (HOT) ${runRows.inPlace} = ${round(100 * runRows.inPlace / Math.max(1, runRows.updates))}%`);

@@ -10,7 +10,7 @@ import { EngineProcess } from './engine-process';
 import { MEMORY_HOST_MAIN } from './paths';
 import { RunTracker } from './run-tracker';
 import { adminDatabaseUrl, brokerEnv, createDatabase, Database, Driver, freePort, namespaceEnv } from './services';
-import { observeBroker, observeHost, StatusObserver } from './status-observer';
+import { BrokerObserver, observeBroker, observeHost, StatusObserver } from './status-observer';
 import { WorkerChannel, WorkerProcess } from './worker-process';
 
 export interface FlowSpec {
@@ -96,6 +96,8 @@ export class Deployment {
   /** First starts that failed and were retried (see firstStart). */
   readonly bootFailures: string[] = [];
   private observer?: StatusObserver;
+  /** The same observer on a real broker, which can also start runs. */
+  private broker?: BrokerObserver;
   private admin?: Client;
   private workerProcess?: WorkerProcess;
   /** Engines after the first (DeploymentOptions.engines), with their REST clients and (in-process broker) observers. */
@@ -159,7 +161,7 @@ export class Deployment {
         await firstStart('engine', () => x.engine.start(), () => x.engine.child.alive, d.bootFailures, options.log);
         if (memory) x.observer = observeHost(x.engine.child.process!, d.tracker);
       }
-      if (!memory) d.observer = await observeBroker(env, d.tracker, `${prefix}-observer`);
+      if (!memory) d.observer = d.broker = await observeBroker(env, d.tracker, `${prefix}-observer`);
       for (const flow of options.flows) {
         await d.client.registerInitiator('bench-initiator', flow.orchName, flow.type, flow.steps);
         await d.client.registerWorker(service, flow.orchName, flow.steps.map((s) => s.name));
@@ -181,6 +183,12 @@ export class Deployment {
       this.channel(this.engine.child);
       this.observer = observeHost(this.engine.child.process!, this.tracker);
     }
+  }
+
+  /** Starts a run with a message on the execution-start topic, as a service without HTTP would (real brokers only). */
+  startOnTopic(orchName: string, payload: unknown, correlationId: string): Promise<void> {
+    if (!this.broker) throw new Error('Runs start on the topic only over a real broker');
+    return this.broker.startRun(orchName, payload, correlationId);
   }
 
   /** One run start to end; rejects after `timeoutMs`. */

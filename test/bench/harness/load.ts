@@ -8,6 +8,8 @@ export interface LoadTarget {
   deployment: Deployment;
   orchName: string;
   payload: unknown;
+  /** How runs start: POST /execute (the default), or a message on the execution-start topic (real brokers). */
+  via?: 'http' | 'topic';
 }
 
 /** Measurement windows after a warm-up; each window is one repetition of the figure. */
@@ -60,8 +62,12 @@ export async function startAndWait(t: LoadTarget, timeoutMs: number): Promise<Ou
   const correlationId = randomUUID();
   const ended = d.tracker.expect(correlationId);
   try {
-    const res = await d.nextClient().execute(t.orchName, t.payload, correlationId);
-    if (res.statusCode !== 202) throw new Error(`execute answered ${res.statusCode}`);
+    if (t.via === 'topic') {
+      await d.startOnTopic(t.orchName, t.payload, correlationId);
+    } else {
+      const res = await d.nextClient().execute(t.orchName, t.payload, correlationId);
+      if (res.statusCode !== 202) throw new Error(`execute answered ${res.statusCode}`);
+    }
   } catch {
     d.tracker.forget(correlationId);
     return { ok: false, endAt: performance.now() };

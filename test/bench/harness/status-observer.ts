@@ -11,6 +11,12 @@ export interface StatusObserver {
   close(): Promise<void>;
 }
 
+/** A real broker's observer, which can also start runs on the execution-start topic. */
+export interface BrokerObserver extends StatusObserver {
+  /** Publishes `{orchName, payload, correlationId}` as a service would; resolves once the broker has it. */
+  startRun(orchName: string, payload: unknown, correlationId: string): Promise<void>;
+}
+
 /** Only warnings and errors from the drivers' Nest loggers in the benchmark's own process. */
 export function quietNestLogs(): void {
   Logger.overrideLogger(['warn', 'error']);
@@ -20,7 +26,7 @@ export function quietNestLogs(): void {
  * Subscribes to `orchestrator.run.status` through the project's own driver, in its own consumer
  * group, and hands terminal events to the tracker: completion is measured when the event arrives.
  */
-export async function observeBroker(env: Record<string, string>, tracker: RunTracker, group: string): Promise<StatusObserver> {
+export async function observeBroker(env: Record<string, string>, tracker: RunTracker, group: string): Promise<BrokerObserver> {
   quietNestLogs();
   const config = loadConfig(env);
   const driver: MessagingDriver = createMessagingDriver(config, new Metrics());
@@ -31,7 +37,13 @@ export async function observeBroker(env: Record<string, string>, tracker: RunTra
       if (isTerminal(event.status)) tracker.ended(event);
     },
   });
-  return { close: () => driver.close() };
+  return {
+    close: () => driver.close(),
+    startRun: (orchName, payload, correlationId) => driver.publish([{
+      topic: config.TOPIC_EXECUTION_START, key: correlationId, headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ orchName, payload, correlationId })),
+    }]),
+  };
 }
 
 /** The memory host forwards terminal events over IPC (its broker lives in its process). */
