@@ -170,8 +170,11 @@ export class KafkaSubscription {
         + 'step timeouts fall back to a fixed catch-up delay');
       return;
     }
-    while (!this.stopping && this.tracker === tracker && tracker.backlog().kind === 'applying') {
+    const following = () => !this.stopping && this.tracker === tracker && tracker.backlog().kind === 'applying';
+    while (following()) {
       await sleep(GROUP_PROGRESS_POLL_MS);
+      // Again after the wait: stop() may have disconnected the admin client, which a request would reconnect.
+      if (!following()) return;
       const committed = await withTimeout(committedOffsets(), BACKLOG_READ_TIMEOUT_MS, 'Group offsets').catch(() => []);
       for (const c of committed) if (tracker.committed(c.partition, c.offset)) this.reportCaughtUp(tracker);
     }
