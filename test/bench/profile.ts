@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   }
   const socket = arg('pg-socket', '') || undefined;
   // topic: runs start on the execution-start topic, so the engine's CPU has no HTTP request in it.
-  const start = arg('start', 'http') as 'http' | 'topic';
+  const start = arg('start', 'http');
+  if (start !== 'http' && start !== 'topic') throw new Error(`--start is http or topic, not ${start}`);
+  if (start === 'topic' && driver === 'memory') throw new Error('--start topic needs a real broker: the in-process one is inside the engine');
   const d = await Deployment.start({
     driver, flows: [SEQUENTIAL], engineNodeArgs: ['--require', PROFILING_PRELOAD], engineEnv, prefix: 'prof', databaseSocketDir: socket,
   });

@@ -7,7 +7,7 @@ import { NestLogger } from './nest-logger';
 // nestjs-pino keeps the first pino logger it is given for the whole process: one sink, its level set per test.
 const sink = new LogSink(Object.assign(new AppConfig(), { LOG_LEVEL: 'info', LOG_FORMAT: 'json' }));
 const params = { pinoHttp: { logger: sink.logger } };
-const logger = new NestLogger(new PinoLogger(params), params, sink);
+const logger = new NestLogger(new PinoLogger(params), params);
 
 /** Nest's method for each pino level. */
 const METHODS: Array<[keyof NestLogger & string, Level]> = [

@@ -1,22 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Logger, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
-import type { Params } from 'nestjs-pino';
+import { Injectable } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import type { Level } from 'pino';
-import { LogSink } from './log-sink';
 
 /**
  * nestjs-pino's Logger, asking pino first whether a line would be written: nestjs-pino builds
  * each line's object (context, fields) before pino drops it, and the engine logs every run's
- * status change at info and every ignored reply at debug, while production and the benchmark run
- * at warn (0.5-0.7% of the engine's CPU at 32 runs in flight, test/bench/README.md). The lines
- * that are written keep nestjs-pino's shape.
+ * status change at info and every dispatch at debug, while production and the benchmark run at
+ * warn (0.5-0.7% of the engine's CPU at 32 runs in flight, test/bench/README.md). The level is
+ * that of the pino logger nestjs-pino writes to. The lines that are written keep its shape.
+ * Injected with nestjs-pino's own constructor parameters (PinoLogger, its params).
  */
 @Injectable()
 export class NestLogger extends Logger {
-  constructor(logger: PinoLogger, @Inject(PARAMS_PROVIDER_TOKEN) params: Params, private readonly sink: LogSink) {
-    super(logger, params);
-  }
-
   override verbose(message: unknown, ...optionalParams: unknown[]): void {
     if (this.writes('trace')) super.verbose(message, ...optionalParams);
   }
@@ -42,6 +37,6 @@ export class NestLogger extends Logger {
   }
 
   private writes(level: Level): boolean {
-    return this.sink.logger.isLevelEnabled(level);
+    return this.logger.logger.isLevelEnabled(level);
   }
 }

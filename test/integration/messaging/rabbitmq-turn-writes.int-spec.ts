@@ -1,8 +1,14 @@
+import 'reflect-metadata';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { loadConfig } from '../../../src/config/load-config';
 import { socketOf } from '../../../src/messaging/drivers/rabbitmq/rabbitmq.driver';
-import { writeTurnsWhole } from '../../../src/messaging/drivers/rabbitmq/turn-writes';
+import * as turnWrites from '../../../src/messaging/drivers/rabbitmq/turn-writes';
+import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
+import { Metrics } from '../../../src/metrics/metrics';
+
+const { writeTurnsWhole } = turnWrites;
 
 const url = process.env.RABBITMQ_URL;
 if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
@@ -29,5 +35,18 @@ describe('writeTurnsWhole on a real RabbitMQ connection', () => {
     // Without it, each of the 20 publishes is a write of its own.
     expect(writes.mock.calls.length + writevs.mock.calls.length).toBeLessThanOrEqual(2);
     expect((await channel.checkQueue(queue)).messageCount).toBe(20);
+  });
+
+  it('is applied by the driver to the connection it opens', async () => {
+    const applied = jest.spyOn(turnWrites, 'writeTurnsWhole');
+    const driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: url }), new Metrics());
+    try {
+      await driver.connect();
+      expect(applied).toHaveReturnedWith(true);
+      expect(applied.mock.calls[0][0]).toBeInstanceOf(Socket);
+    } finally {
+      applied.mockRestore();
+      await driver.close();
+    }
   });
 });

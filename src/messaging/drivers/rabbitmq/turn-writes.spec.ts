@@ -53,6 +53,13 @@ describe('writeTurnsWhole', () => {
     await expectReceived('onetwo');
   });
 
+  it('keeps backpressure: past the high-water mark a write says so, and drain follows the flush', async () => {
+    writeTurnsWhole(socket);
+    expect(socket.write(Buffer.alloc(socket.writableHighWaterMark + 1))).toBe(false);
+    await once(socket, 'drain');
+    await expectReceivedBytes(socket.writableHighWaterMark + 1);
+  });
+
   it('wraps a socket once, however often it is asked to', async () => {
     writeTurnsWhole(socket);
     const wrapped = socket.write;
@@ -66,6 +73,11 @@ describe('writeTurnsWhole', () => {
     expect(writeTurnsWhole(undefined)).toBe(false);
     expect(jest.isMockFunction(stream.write)).toBe(true);
   });
+
+  async function expectReceivedBytes(bytes: number): Promise<void> {
+    for (let i = 0; i < 100 && Buffer.concat(received).length < bytes; i++) await turn();
+    expect(Buffer.concat(received).length).toBe(bytes);
+  }
 
   async function expectReceived(text: string): Promise<void> {
     for (let i = 0; i < 100 && Buffer.concat(received).toString() !== text; i++) await turn();
