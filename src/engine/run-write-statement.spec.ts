@@ -22,4 +22,25 @@ describe('writeStatement', () => {
   it('has the same text for every write of one shape, whatever its values', () => {
     expect(writeStatement(write('f2', 7))).toBe(writeStatement(write('f1', 3)));
   });
+
+  it('gives each shape its own text however its parts are split between parts and columns, and the same on every call', () => {
+    const part = { name: 'x', sql: 'SELECT 1' };
+    const shapes: RunWrite[] = [
+      { ctes: [part], columns: [], params: [] },
+      { ctes: [part, part], columns: [], params: [] },
+      { ctes: [part], columns: [{ alias: 'x', sql: 'SELECT 1' }], params: [] },
+      { ctes: [part, { name: 'y', sql: 'SELECT 1' }], columns: [], params: [] },
+    ];
+    const first = shapes.map(writeStatement);
+    expect(new Set(first).size).toBe(shapes.length);
+    expect(first[2]).toBe(`WITH x AS (SELECT 1) SELECT ${WRITTEN} AS "written", SELECT 1 AS "x"`);
+    // In another order, and again: each text is still its own shape's.
+    expect([...shapes].reverse().map(writeStatement)).toEqual([...first].reverse());
+  });
+
+  it('stays right past the number of shapes it remembers', () => {
+    const texts = Array.from({ length: 1500 }, (_, i) => writeStatement({ ctes: [{ name: 'run', sql: `SELECT ${i}` }], columns: [], params: [] }));
+    texts.forEach((text, i) => expect(text).toBe(`WITH run AS (SELECT ${i}) SELECT ${WRITTEN} AS "written"`));
+    expect(writeStatement({ ctes: [{ name: 'run', sql: 'SELECT 1499' }], columns: [], params: [] })).toBe(texts[1499]);
+  });
 });

@@ -15,7 +15,24 @@ import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
 
+// Statement parts are constants, so that every write of a shape hands writeStatement the same
+// strings (see its trie).
 const TEMPLATE_UNCHANGED = 'EXISTS (SELECT 1 FROM orchestration_template WHERE id = $3 AND current_version = $4 AND status = $12)';
+const TEMPLATE_CHANGED = `NOT ${TEMPLATE_UNCHANGED}`;
+const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
+         correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
+       SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
+         $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
+       ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`;
+const UPDATE_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
+         status = COALESCE($3, status),
+         failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
+         finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
+         expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
+         template_version = COALESCE($7, template_version)
+       WHERE flow_id = $1 AND version = $2 RETURNING flow_id`;
+const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
+       WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}`;
 
 export interface NewRun {
   flowId: string;
@@ -145,16 +162,12 @@ export class RunRepository {
   async create(run: NewRun, templateStatus: string, changes: RunChanges): Promise<WriteResult & { templateChanged: boolean }> {
     const { templateChanged, ...written } = await this.write({
       flowId: run.flowId,
-      sql: `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
-         correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
-       SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
-         $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
-       ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`,
+      sql: INSERT_RUN,
       params: [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
         run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline,
         run.traceContext && JSON.stringify(run.traceContext)],
       alsoHeld: run.idempotencyKey ? [`idempotency:${run.orchName}:${run.idempotencyKey}`] : [],
-    }, changes, [], [{ alias: 'templateChanged', sql: `NOT ${TEMPLATE_UNCHANGED}` }]);
+    }, changes, [], [{ alias: 'templateChanged', sql: TEMPLATE_CHANGED }]);
     return { ...written, templateChanged: templateChanged === true };
   }
 
@@ -164,18 +177,11 @@ export class RunRepository {
     const c = changes.completion;
     return this.write({
       flowId: run.flowId,
-      sql: `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
-         status = COALESCE($3, status),
-         failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
-         finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
-         expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
-         template_version = COALESCE($7, template_version)
-       WHERE flow_id = $1 AND version = $2 RETURNING flow_id`,
+      sql: UPDATE_RUN,
       params: [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
         changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
         c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false],
-    }, changes, [{ name: 'completed', sql: `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
-       WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}` }]);
+    }, changes, [{ name: 'completed', sql: COMPLETE_STEP }]);
   }
 
   /** The run's own write, then `guarded` and the changes' inserts and messages, each written only if the run's was. */

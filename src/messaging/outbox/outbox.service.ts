@@ -52,6 +52,9 @@ export interface InsertedOutboxRow {
  * available_at and created_at: that equality is how the relay tells "publish right away" from
  * "delayed" (see OutboxStore).
  */
+/** insertSql's texts, by condition and parameter: the few the code passes. */
+const insertTexts = new Map<string, Map<string, string>>();
+
 @Injectable()
 export class OutboxService {
   private readonly maxBytes: number;
@@ -66,12 +69,20 @@ export class OutboxService {
    * many rows, so the statement text never changes; rows get ids in the order given.
    */
   static insertSql(param: string, condition = 'true'): string {
-    return `INSERT INTO outbox (message_id, topic, key, headers, body, available_at, expires_at)
+    // The same string for the same arguments: the engine's write statements are looked up by their parts (writeStatement).
+    let byParam = insertTexts.get(condition);
+    if (!byParam) insertTexts.set(condition, (byParam = new Map()));
+    let sql = byParam.get(param);
+    if (sql === undefined) {
+      sql = `INSERT INTO outbox (message_id, topic, key, headers, body, available_at, expires_at)
       SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now()), m.expires_at
       FROM jsonb_to_recordset(${param}::jsonb)
         AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz, expires_at timestamptz)
       WHERE ${condition}
       RETURNING id, message_id, available_at, created_at`;
+      byParam.set(param, sql);
+    }
+    return sql;
   }
 
   /** Throws PAYLOAD_TOO_LARGE for a message the broker would refuse: better a failed transition than an unsendable row. */
