@@ -24,7 +24,8 @@ const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
          $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`;
-const UPDATE_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
+/** A transition's write of the run row (exported for the schema spec, which keeps its columns out of indexes). */
+export const UPDATE_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
          failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
          finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,

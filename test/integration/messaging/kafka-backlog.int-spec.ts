@@ -85,3 +85,68 @@ describe('Kafka consumer backlog', () => {
     expect(samples.filter((s) => s.backlog === 'applying').length).toBeLessThan(50); // the watermarks' read, not a timeout
   }, 120_000);
 });
+
+/*
+ * The group's other members: a partition another member holds counts what the group committed
+ * there, read every second. Real Kafka, two drivers in one group: a slow member joins first and
+ * holds every partition, then a fast one joins and the group splits them. The fast one handles
+ * its own share at once and must still read applying until the slow one has handled and
+ * committed its share.
+ */
+describe('Kafka consumer backlog on partitions another member holds', () => {
+  const drivers: MessagingDriver[] = [];
+  const id = randomBytes(4).toString('hex');
+  const topic = `backlog.shared.${id}`;
+  const group = `g${id}`;
+  // Four messages on each of twelve keys; a member handles a key's messages one at a time.
+  const TOTAL = 48;
+  const driver = async () => {
+    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
+    drivers.push(d);
+    await d.connect();
+    return d;
+  };
+  /** Which message ids each member handled (a rebalance may hand one over and see it again). */
+  const handled = { slow: new Set<string>(), fast: new Set<string>() };
+  const subscribe = (d: MessagingDriver, member: keyof typeof handled, delayMs: number) => d.subscribe({ topic, group, handler: async (m) => {
+    await sleep(delayMs);
+    handled[member].add(m.headers['x-message-id']);
+  } });
+  const backlogOf = (d: MessagingDriver) => d.consumers().find((c) => c.topic === topic && c.state === 'running')?.backlog.kind;
+
+  beforeAll(() => Logger.overrideLogger(['error']));
+  afterAll(async () => {
+    for (const d of drivers) await d.close().catch(() => undefined);
+  });
+
+  it('reads applying while another member still works through its partitions, then applied', async () => {
+    const publisher = await driver();
+    // Twelve keys, so that every one of the three partitions holds some of the messages.
+    await publisher.publish(Array.from({ length: TOTAL }, (_, i) => ({
+      topic, key: `k${i % 12}`, body: Buffer.from(String(i)), headers: { 'x-message-id': `${id}-${i}` },
+    })));
+    const slow = await driver();
+    // 1.5 s a message: alone, the slow member would take six seconds, well past the rebalance.
+    await subscribe(slow, 'slow', 1500);
+    await expectEventually(() => expect(handled.slow.size).toBeGreaterThan(0), { timeoutMs: 30_000 });
+    const fast = await driver();
+    await subscribe(fast, 'fast', 0);
+
+    const samples: Array<{ backlog?: string; fast: number; slow: number; all: number }> = [];
+    await expectEventually(() => {
+      const all = new Set([...handled.slow, ...handled.fast]).size;
+      samples.push({ backlog: backlogOf(fast), fast: handled.fast.size, slow: handled.slow.size, all });
+      expect(samples.at(-1)).toMatchObject({ backlog: 'applied', all: TOTAL });
+    }, { timeoutMs: 90_000, intervalMs: 10 });
+
+    // Never applied while a message that waited at its join was unhandled, on any member.
+    expect(samples.filter((s) => s.backlog === 'applied' && s.all < TOTAL)).toEqual([]);
+    // The case this is about happened: the fast member had handled its whole share, and waited
+    // (applying) while the slow one was still handling messages.
+    const fastShare = handled.fast.size;
+    expect(fastShare).toBeGreaterThan(0);
+    expect(samples.filter((s) => s.backlog === 'applying' && s.fast === fastShare && s.slow < handled.slow.size).length)
+      .toBeGreaterThan(0);
+  }, 150_000);
+});
+

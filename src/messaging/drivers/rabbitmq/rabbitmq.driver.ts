@@ -40,6 +40,8 @@ export class RabbitMqDriver extends MessagingDriver {
   /** The live connection and its publishing channel; unset while reconnecting. */
   private model?: ChannelModel;
   private publishChannel?: ConfirmChannel;
+  /** Whether the warning that amqplib moved its socket was given: once, not on every reconnect. */
+  private warnedUncorkable = false;
   private readonly subscriptions = new SubscriptionList<RabbitSubscription>();
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
@@ -143,7 +145,10 @@ export class RabbitMqDriver extends MessagingDriver {
 
   /** Runs after every successful (re)connect, before it counts as connected; a throw makes amqplib retry. */
   private async setup(model: ChannelModel): Promise<void> {
-    if (!writeTurnsWhole(socketOf(model))) this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
+    if (!writeTurnsWhole(socketOf(model)) && !this.warnedUncorkable) {
+      this.warnedUncorkable = true;
+      this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
+    }
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.warn(`Publishing channel: ${error.message}`));
     channel.on('close', () => {

@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelModel } from 'amqplib';
+import { loadConfig } from '../../../config/load-config';
+import { Metrics } from '../../../metrics/metrics';
+import { RabbitMqDriver } from './rabbitmq.driver';
+
+/** A connection as amqplib hands it to the driver's setup, but without the socket a later amqplib might move. */
+function modelWithoutSocket(): ChannelModel {
+  const channel = { on: jest.fn(), assertExchange: jest.fn(async () => ({})) };
+  return { connection: {}, createConfirmChannel: jest.fn(async () => channel), close: jest.fn(async () => undefined) } as unknown as ChannelModel;
+}
+
+describe('RabbitMqDriver setup', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('warns once that frames go one write each, not on every reconnect', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const driver = new RabbitMqDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: 'amqp://127.0.0.1:5672' }), new Metrics());
+    const setup = (model: ChannelModel) => (driver as unknown as { setup(m: ChannelModel): Promise<void> }).setup(model);
+    for (let reconnect = 0; reconnect < 3; reconnect++) await setup(modelWithoutSocket());
+    expect(warn.mock.calls.filter(([line]) => String(line).includes('no longer exposes its socket'))).toHaveLength(1);
+  });
+});
