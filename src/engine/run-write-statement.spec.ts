@@ -29,6 +29,8 @@ describe('writeStatement', () => {
       { ctes: [part], columns: [], params: [] },
       { ctes: [part, part], columns: [], params: [] },
       { ctes: [part], columns: [{ alias: 'x', sql: 'SELECT 1' }], params: [] },
+      { ctes: [part], columns: [{ alias: 'y', sql: 'SELECT 1' }], params: [] },
+      { ctes: [part], columns: [{ alias: 'x', sql: 'SELECT 2' }], params: [] },
       { ctes: [part, { name: 'y', sql: 'SELECT 1' }], columns: [], params: [] },
     ];
     const first = shapes.map(writeStatement);
@@ -38,9 +40,28 @@ describe('writeStatement', () => {
     expect([...shapes].reverse().map(writeStatement)).toEqual([...first].reverse());
   });
 
-  it('stays right past the number of shapes it remembers', () => {
-    const texts = Array.from({ length: 1500 }, (_, i) => writeStatement({ ctes: [{ name: 'run', sql: `SELECT ${i}` }], columns: [], params: [] }));
-    texts.forEach((text, i) => expect(text).toBe(`WITH run AS (SELECT ${i}) SELECT ${WRITTEN} AS "written"`));
-    expect(writeStatement({ ctes: [{ name: 'run', sql: 'SELECT 1499' }], columns: [], params: [] })).toBe(texts[1499]);
+  /** A write of one CTE whose text is `sql`, counting how often its text is built (only building maps the CTEs). */
+  function counted(sql: string): { write: RunWrite; builds: () => number } {
+    let builds = 0;
+    const ctes = [{ name: 'run', sql }];
+    Object.defineProperty(ctes, 'map', { value: (...args: Parameters<typeof ctes.map>) => (builds++, Array.prototype.map.apply(ctes, args)) });
+    return { write: { ctes, columns: [], params: [] }, builds: () => builds };
+  }
+
+  it("builds a shape's text once, then finds it", () => {
+    const once = counted('SELECT 42');
+    writeStatement(once.write);
+    const again = counted('SELECT 42');
+    expect(writeStatement(again.write)).toBe(`WITH run AS (SELECT 42) SELECT ${WRITTEN} AS "written"`);
+    expect([once.builds(), again.builds()]).toEqual([1, 0]);
+  });
+
+  it('remembers at most 1,024 shapes, and stays right past them', () => {
+    const texts = Array.from({ length: 1100 }, (_, i) => writeStatement(counted(`SELECT ${1000 + i}`).write));
+    texts.forEach((text, i) => expect(text).toBe(`WITH run AS (SELECT ${1000 + i}) SELECT ${WRITTEN} AS "written"`));
+    const remembered = counted('SELECT 1000');
+    const pastTheCap = counted('SELECT 2099');
+    expect([writeStatement(remembered.write), writeStatement(pastTheCap.write)]).toEqual([texts[0], texts[1099]]);
+    expect([remembered.builds(), pastTheCap.builds()]).toEqual([0, 1]);
   });
 });

@@ -1,7 +1,7 @@
 import { UPDATE_RUN } from '../../src/engine/run.repository';
 import { EmbeddedDatabase, openEmbeddedDatabase } from '../helpers/embedded-database';
 
-/** Set only when the run's status changes, which is indexed (a status change is never HOT). */
+/** Columns that indexes may use: they change only with the run's status, and a status change is never HOT anyway. */
 const WRITTEN_ON_STATUS_CHANGE = ['status', 'finished_at'];
 
 /**

@@ -45,6 +45,9 @@ export interface InsertedOutboxRow {
   created_at: string | Date;
 }
 
+/** insertSql's texts, by condition and parameter: the few the code passes. */
+const insertTexts = new Map<string, Map<string, string>>();
+
 /**
  * Writes messages in the caller's transaction or statement, so they exist exactly when the state
  * change does. Each row gets a fresh uuid as `message_id` and `x-message-id`, which consumers
@@ -52,9 +55,6 @@ export interface InsertedOutboxRow {
  * available_at and created_at: that equality is how the relay tells "publish right away" from
  * "delayed" (see OutboxStore).
  */
-/** insertSql's texts, by condition and parameter: the few the code passes. */
-const insertTexts = new Map<string, Map<string, string>>();
-
 @Injectable()
 export class OutboxService {
   private readonly maxBytes: number;

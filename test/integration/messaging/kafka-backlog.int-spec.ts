@@ -98,8 +98,8 @@ describe('Kafka consumer backlog on partitions another member holds', () => {
   const id = randomBytes(4).toString('hex');
   const topic = `backlog.shared.${id}`;
   const group = `g${id}`;
-  // Four messages on each of twelve keys; a member handles a key's messages one at a time.
-  const TOTAL = 48;
+  // Six messages on each of twelve keys; a member handles a key's messages one at a time.
+  const TOTAL = 72;
   const driver = async () => {
     const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
     drivers.push(d);
@@ -125,11 +125,12 @@ describe('Kafka consumer backlog on partitions another member holds', () => {
     await publisher.publish(Array.from({ length: TOTAL }, (_, i) => ({
       topic, key: `k${i % 12}`, body: Buffer.from(String(i)), headers: { 'x-message-id': `${id}-${i}` },
     })));
-    const slow = await driver();
-    // 1.5 s a message: alone, the slow member would take six seconds, well past the rebalance.
-    await subscribe(slow, 'slow', 1500);
+    // Both connected first, so that the fast one only has to join once the slow one is at work.
+    const [slow, fast] = [await driver(), await driver()];
+    // 2 s a message, the keys' in parallel: alone, the slow member would take twelve seconds,
+    // while it notices the rebalance within about two heartbeats of the fast member's join.
+    await subscribe(slow, 'slow', 2000);
     await expectEventually(() => expect(handled.slow.size).toBeGreaterThan(0), { timeoutMs: 30_000 });
-    const fast = await driver();
     await subscribe(fast, 'fast', 0);
 
     const samples: Array<{ backlog?: string; fast: number; slow: number; all: number }> = [];
