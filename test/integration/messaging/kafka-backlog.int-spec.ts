@@ -12,6 +12,21 @@ import { expectEventually } from '../../helpers/expect-eventually';
 const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/services.sh env)" first');
 
+/** Connected Kafka drivers (three partitions) for one describe block, closed after it. */
+function kafkaDrivers(): { drivers: MessagingDriver[]; driver: () => Promise<MessagingDriver> } {
+  const drivers: MessagingDriver[] = [];
+  afterAll(async () => {
+    for (const d of drivers) await d.close().catch(() => undefined);
+  });
+  const driver = async () => {
+    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
+    drivers.push(d);
+    await d.connect();
+    return d;
+  };
+  return { drivers, driver };
+}
+
 /*
  * Issue 13, the fault suite's Kafka kill scenario: after a restart the healer timed attempts out
  * while the replies that had waited in the topic were still being applied, and the steps ran again.
@@ -19,16 +34,10 @@ if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/se
  * messages are published while no consumer runs, then a consumer with a slow handler starts.
  */
 describe('Kafka consumer backlog', () => {
-  const drivers: MessagingDriver[] = [];
   const id = randomBytes(4).toString('hex');
   const topic = `backlog.${id}`;
   const group = `g${id}`;
-  const driver = async () => {
-    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
-    drivers.push(d);
-    await d.connect();
-    return d;
-  };
+  const { drivers, driver } = kafkaDrivers();
   /** `count` messages over three keys (so several partitions), with distinct ids. */
   const publish = (d: MessagingDriver, from: number, count: number) => d.publish(Array.from({ length: count }, (_, i) => ({
     topic, key: `k${(from + i) % 3}`, body: Buffer.from(String(from + i)), headers: { 'x-message-id': `${id}-${from + i}` },
@@ -54,9 +63,6 @@ describe('Kafka consumer backlog', () => {
   }
 
   beforeAll(() => Logger.overrideLogger(['error']));
-  afterAll(async () => {
-    for (const d of drivers) await d.close().catch(() => undefined);
-  });
 
   it('reads applying until every message waiting at the join was handled, then applied', async () => {
     const publisher = await driver();
@@ -94,18 +100,12 @@ describe('Kafka consumer backlog', () => {
  * committed its share.
  */
 describe('Kafka consumer backlog on partitions another member holds', () => {
-  const drivers: MessagingDriver[] = [];
   const id = randomBytes(4).toString('hex');
   const topic = `backlog.shared.${id}`;
   const group = `g${id}`;
   // Six messages on each of twelve keys; a member handles a key's messages one at a time.
   const TOTAL = 72;
-  const driver = async () => {
-    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: brokers!, KAFKA_PARTITIONS: '3' }), new Metrics());
-    drivers.push(d);
-    await d.connect();
-    return d;
-  };
+  const { driver } = kafkaDrivers();
   /** Which message ids each member handled (a rebalance may hand one over and see it again). */
   const handled = { slow: new Set<string>(), fast: new Set<string>() };
   const subscribe = (d: MessagingDriver, member: keyof typeof handled, delayMs: number) => d.subscribe({ topic, group, handler: async (m) => {
@@ -115,9 +115,6 @@ describe('Kafka consumer backlog on partitions another member holds', () => {
   const backlogOf = (d: MessagingDriver) => d.consumers().find((c) => c.topic === topic && c.state === 'running')?.backlog.kind;
 
   beforeAll(() => Logger.overrideLogger(['error']));
-  afterAll(async () => {
-    for (const d of drivers) await d.close().catch(() => undefined);
-  });
 
   it('reads applying while another member still works through its partitions, then applied', async () => {
     const publisher = await driver();
