@@ -1,22 +1,14 @@
+import type { WireCommand } from '@baton/worker';
+
 /** Step names a payload field applies to: one name or several. */
 export type StepList = string | string[] | undefined;
 
 /**
- * A step command as a worker receives it (see WorkerStepDispatcher), as far as the test workers
- * read it. The payload fields steer them; each worker's doc says which it reads and how. A module
- * of its own so the bench's echo worker gets it without the Nest test app of test-worker.ts.
+ * A step command as a worker receives it (the SDK's WireCommand), with the payload fields that
+ * steer the test workers; each worker's doc says which it reads and how. A module of its own so
+ * the bench's echo worker gets it without the Nest test app of test-worker.ts.
  */
-export interface ReceivedCommand {
-  flowId: string;
-  orchName: string;
-  stepName: string;
-  action: 'DO' | 'UNDO';
-  attempt: number;
-  commandId: string;
-  /** Stable per (flowId, step, action) across retries and redeliveries. */
-  idempotencyKey: string;
-  /** ISO time after which the attempt is void. */
-  deadline: string;
+export interface ReceivedCommand extends Omit<WireCommand, 'payload' | 'correlationId'> {
   /** Also in the x-correlation-id header, which the echo worker falls back to. */
   correlationId?: string;
   payload: {
@@ -25,5 +17,4 @@ export interface ReceivedCommand {
     /** Reply twice to every command, as a redelivery would. */
     duplicateReplies?: boolean;
   } | null;
-  outputs: Record<string, unknown>;
 }
