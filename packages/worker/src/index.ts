@@ -7,6 +7,7 @@ export type { BatonConnection } from './baton-client';
 export type { TransportChoice } from './transports/create-transport';
 export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';
+export { noDelaySocketFactory } from './transports/kafka-socket';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';

@@ -6,6 +6,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
 
@@ -45,7 +46,7 @@ export class KafkaTransport implements Transport {
     const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
     this.partitioner = Partitioners.DefaultPartitioner;
     this.kafka = new KafkaClient({
-      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN,
+      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN, socketFactory: noDelaySocketFactory,
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);

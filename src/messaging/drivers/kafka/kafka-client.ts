@@ -1,21 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { ISocketFactory, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
+import { noDelaySocketFactory } from '@baton/worker';
+import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
-
-/**
- * kafkajs's own socket factory plus `setNoDelay(true)`: kafkajs never sets it, and with Nagle on
- * a small produce or commit request waits for the previous one's ACK (see NOTES, Brokers).
- */
-export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl
-    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-    : net.connect({ host, port }, onConnect);
-  socket.setKeepAlive(true, 60_000);
-  socket.setNoDelay(true);
-  return socket;
-};
 
 /** kafkajs warns about this on every start; limiting retries is deliberate (see createKafkaClient). */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
@@ -59,7 +45,7 @@ export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
-    socketFactory: noDelaySocketFactory,
+    socketFactory: noDelaySocketFactory, // Nagle off (see NOTES, Brokers): the SDK's, shared
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
     connectionTimeout: 3000,
