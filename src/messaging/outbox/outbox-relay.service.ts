@@ -79,7 +79,7 @@ export class OutboxRelay {
    * published, or left to the sweep; never rejects. Delayed rows are left to the sweep.
    */
   publishNow(records: OutboxRecord[]): Promise<void> {
-    const due = records.filter((r) => r.availableAt.getTime() <= r.createdAt.getTime());
+    const due = records.filter((r) => !r.delayed);
     if (due.length === 0 || this.degraded) return Promise.resolve();
     return new Promise((done) => {
       this.queued.push({ records: due, done });

@@ -8,8 +8,6 @@ interface OutboxRow {
   key: string | null;
   headers: Record<string, string>;
   body: Buffer;
-  available_at: Date;
-  created_at: Date;
   expires_at: Date | null;
   expired: boolean;
 }
@@ -57,8 +55,8 @@ export class OutboxStore {
        ), claimed AS (
          UPDATE outbox o SET available_at = now() + $3::int * interval '1 second', leased_by = $4
            FROM due WHERE o.id = due.id
-         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.available_at, o.created_at,
-                   o.expires_at, COALESCE(o.expires_at <= now(), false) AS expired
+         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.expires_at,
+                   COALESCE(o.expires_at <= now(), false) AS expired
        )
        SELECT * FROM claimed ORDER BY id`,
       [limit, graceMs, leaseSeconds, relayId],
@@ -146,8 +144,7 @@ function toRecord(row: OutboxRow): OutboxRecord {
     key: row.key,
     headers: row.headers,
     body: row.body,
-    availableAt: row.available_at,
-    createdAt: row.created_at,
+    delayed: false, // claimed: due now, and the sweep publishes it itself
     expiresAt: row.expires_at,
   };
 }

@@ -14,9 +14,11 @@ export interface OutboxRecord {
   key: string | null;
   headers: Record<string, string>;
   body: Buffer;
-  /** Not published before this time; equal to createdAt unless the message was delayed. */
-  availableAt: Date;
-  createdAt: Date;
+  /**
+   * Not to be published right after its write (a retry's backoff): the fast path leaves it to the
+   * sweep. False for rows the sweep claimed, which are due.
+   */
+  delayed: boolean;
   /** After this the row is void (a command whose attempt is over): it is dropped, never published. */
   expiresAt: Date | null;
 }
@@ -34,15 +36,14 @@ export type OutboxEntry = OutgoingMessage & { availableAt?: Date; expiresAt?: Da
 /** Messages ready to be inserted: `json` is the one statement parameter `insertSql` reads them from. */
 export interface StagedMessages {
   json: string;
-  records: Array<Omit<OutboxRecord, 'id' | 'availableAt' | 'createdAt'>>;
+  records: Array<Omit<OutboxRecord, 'id' | 'delayed'>>;
 }
 
 /** What the INSERT returns per row, as JSON when it is part of a larger statement. */
 export interface InsertedOutboxRow {
   id: string | number;
   message_id: string;
-  available_at: string | Date;
-  created_at: string | Date;
+  delayed: boolean;
 }
 
 /** insertSql's texts, by condition and parameter: the few the code passes. */
@@ -52,8 +53,10 @@ const insertTexts = new Map<string, Map<string, string>>();
  * Writes messages in the caller's transaction or statement, so they exist exactly when the state
  * change does. Each row gets a fresh uuid as `message_id` and `x-message-id`, which consumers
  * deduplicate on. A row without a future `availableAt` gets the statement's now() as both
- * available_at and created_at: that equality is how the relay tells "publish right away" from
- * "delayed" (see OutboxStore).
+ * available_at and created_at; the INSERT returns whether available_at is later (`delayed`), which
+ * is how the relay tells "publish right away" from "leave to the sweep" (see OutboxStore). The
+ * database compares them: parsing the two timestamps of every message was 1.4% of the engine's
+ * busy time.
  */
 @Injectable()
 export class OutboxService {
@@ -79,7 +82,7 @@ export class OutboxService {
       FROM jsonb_to_recordset(${param}::jsonb)
         AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz, expires_at timestamptz)
       WHERE ${condition}
-      RETURNING id, message_id, available_at, created_at`;
+      RETURNING id, message_id, available_at > created_at AS delayed`;
       byParam.set(param, sql);
     }
     return sql;
@@ -108,7 +111,7 @@ export class OutboxService {
     const byMessageId = new Map(inserted.map((row) => [row.message_id, row]));
     return staged.records.map((record) => {
       const row = byMessageId.get(record.messageId)!;
-      return { ...record, id: String(row.id), availableAt: new Date(row.available_at), createdAt: new Date(row.created_at) };
+      return { ...record, id: String(row.id), delayed: row.delayed };
     });
   }
 

@@ -103,9 +103,11 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const [now, delayed] = records;
       expect(now).toMatchObject({ topic, key: 'k', body: Buffer.from([0, 1, 255]) });
       expect(now.headers).toEqual({ 'x-correlation-id': 'c1', 'x-message-id': now.messageId });
-      expect(now.availableAt.getTime()).toBe(now.createdAt.getTime());
+      expect(now.delayed).toBe(false);
       expect(delayed.key).toBeNull();
-      expect(delayed.availableAt.getTime()).toBe(later.getTime());
+      expect(delayed.delayed).toBe(true);
+      const [stored] = await db.dataSource.query('SELECT available_at FROM outbox WHERE id = $1', [delayed.id]);
+      expect(new Date(stored.available_at).getTime()).toBe(later.getTime());
       expect(new Set(records.map((r) => r.messageId)).size).toBe(2);
       expect(Number(delayed.id)).toBeGreaterThan(Number(now.id));
     });
