@@ -197,6 +197,21 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(sent.every((c) => Date.parse(c.deadline) > Date.now())).toBe(true);
     });
 
+    it('waits out a worker step\'s retry backoff before it sends the next attempt', async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
+        'orchName: backedOff\nas: initiator\ntype: sequential\nsteps:\n'
+        + '  - {seq: 1, name: one, objectType: String, retry: {maxAttempts: 2, backoff: fixed, initialDelaySeconds: 1}}\n').expect(201);
+      await worker.register('backedOff', ['one']);
+      const { body } = await execute(t, 'backedOff', { failAt: 'one', failAttempts: 1 }).expect(202);
+      const seen = (attempt: number) => worker.commands.some((c) => c.flowId === body.flowId && c.attempt === attempt);
+      await expectEventually(() => expect(seen(1)).toBe(true));
+      const failedAt = Date.now(); // at most this late: the worker replied FAILED on receipt
+      await expectEventually(() => expect(seen(2)).toBe(true), { timeoutMs: 15_000 });
+      // The retry's outbox row is delayed: the relay's fast path must leave it to the sweep.
+      expect(Date.now() - failedAt).toBeGreaterThanOrEqual(900);
+      await waitForRun(t, body.flowId, 'COMPLETED');
+    });
+
     it('acts on what another engine instance wrote to a run this one has cached', async () => {
       const { body } = await execute(t, 'order', { silentAt: STEPS }).expect(202);
       await waitForRun(t, body.flowId, 'RUNNING');

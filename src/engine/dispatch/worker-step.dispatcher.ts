@@ -25,7 +25,7 @@ export class WorkerStepDispatcher extends StepDispatcher {
       idempotencyKey: idempotencyKeyOf(c),
       // After this the attempt is void (the healer retries or fails it): workers drop it.
       deadline: deadline.toISOString(),
-    } satisfies WireCommand; // the SDK's type is the contract: the compiler holds both sides to it
+    } satisfies WireCommand; // the SDK parses commands as this type: the compiler checks what the engine sends against it
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
     changes.send([{

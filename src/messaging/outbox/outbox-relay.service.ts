@@ -79,7 +79,7 @@ export class OutboxRelay {
    * published, or left to the sweep; never rejects. Delayed rows are left to the sweep.
    */
   publishNow(records: OutboxRecord[]): Promise<void> {
-    const due = records.filter((r) => !r.delayed);
+    const due = records.filter((r) => r.delayed === false); // a row without the flag waits for the sweep, never skips a backoff
     if (due.length === 0 || this.degraded) return Promise.resolve();
     return new Promise((done) => {
       this.queued.push({ records: due, done });

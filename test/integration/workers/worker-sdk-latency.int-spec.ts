@@ -7,10 +7,11 @@ import { startTestApp, type TestApp } from '../../helpers/test-app';
 /*
  * One-run latency with the SDK per transport: RUNS sequential runs (SDK_LATENCY_RUNS, default 50)
  * of a 3-step template, each measured by the run's own timestamps (created → finished), so
- * polling for the result adds nothing. Prints p50 / p99 and the slowest; the README's SDK section
- * quotes them. Asserts only that every run completed: the figures depend on the machine's load.
+ * polling for the result adds nothing. Prints p50 / p99 and the slowest (the same as p99 under 100
+ * runs); the README's SDK section quotes them. Asserts only that every run completed: the figures depend on the machine's load.
  */
-const RUNS = Number(process.env.SDK_LATENCY_RUNS ?? 50);
+const RUNS = Number(process.env.SDK_LATENCY_RUNS || 50);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`SDK_LATENCY_RUNS must be a whole number of runs, not ${process.env.SDK_LATENCY_RUNS}`);
 const STEPS = ['reserve', 'charge', 'ship'];
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -46,7 +47,7 @@ function latencySuite(name: string, driver: Driver, transportOf: (env: Record<st
       await suite.cleanup();
     });
 
-    it(`completes ${RUNS} sequential runs and prints p50 / p99`, async () => {
+    it(`completes ${RUNS} sequential runs and prints p50 / p99 and the slowest`, async () => {
       await waitForRun(t, (await execute(t, orchName).expect(202)).body.flowId, 'COMPLETED', 60_000); // warm-up: consumers joined
       const ms: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -56,7 +57,7 @@ function latencySuite(name: string, driver: Driver, transportOf: (env: Record<st
       ms.sort((a, b) => a - b);
       process.stdout.write(`[latency] ${name}: ${RUNS} runs of ${STEPS.length} steps, p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms, slowest ${ms[ms.length - 1]} ms\n`);
       expect(ms).toHaveLength(RUNS);
-    }, 180_000);
+    }, Math.max(180_000, RUNS * 1000));
   });
 }
 
