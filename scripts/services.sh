@@ -34,6 +34,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # may reap late) has an empty cmdline and so counts as dead. pid_alive reads line 1 of a pid file.
 alive() { kill -0 "$1" 2>/dev/null && grep -qa -- "${2:-.}" "/proc/$1/cmdline" 2>/dev/null; }
 pid_alive() { local pid; [[ -s $1 ]] && pid=$(head -n1 "$1") && alive "$pid" "${2:-.}"; }
+# await_exit PID: waits for a stopping server, SIGKILL after 30 s, then until the process has gone
+# (or is a zombie). `alive` turns false once the kernel has dropped the process's memory (its
+# cmdline reads empty), before it has closed its files: a restart right then can find the port or
+# the data directory's lock still held, and the new server exits at once.
+await_exit() {
+  local pid=$1 deadline=$((SECONDS + 30))
+  while alive "$pid"; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; done
+  deadline=$((SECONDS + 10))
+  while [[ -e /proc/$pid && $(sed -E 's/^.*\) (.).*/\1/' "/proc/$pid/stat" 2>/dev/null) != Z ]] && ((SECONDS < deadline)); do sleep 0.1; done
+}
 # First thing inside the ( ) that launches a server: close every fd above 2, so no daemon keeps
 # a caller's pipe (a CI log, `$(...)`) or our lock file open.
 closefds() {
@@ -41,6 +51,8 @@ closefds() {
     fd=${fd##*/}; if ((fd > 2)) && [[ -e /proc/$BASHPID/fd/$fd ]]; then eval "exec $fd>&-"; fi; done
 }
 
+# A server that dies before its logging starts says why on stdout (kept beside its log).
+stdout_tail() { local out=${1%/*}/stdout.log; [[ ! -s $out ]] || { log "last lines of $out:"; tail -n 20 "$out" >&2; }; }
 # wait_for DESC LOGFILE PIDFILE CMD...: poll CMD until it succeeds; fail with the log tail on timeout
 # or as soon as the server process (PIDFILE, if given and written) has died.
 wait_for() {
@@ -48,7 +60,7 @@ wait_for() {
   until "$@"; do
     ((SECONDS < deadline)) || why="not ready after ${TIMEOUT}s"
     [[ -z $pidf || ! -s $pidf ]] || pid_alive "$pidf" || why="server process exited"
-    [[ -z $why ]] || { log "$desc: $why; last lines of $logf:"; tail -n 40 "$logf" >&2 || true; exit 1; }
+    [[ -z $why ]] || { log "$desc: $why; last lines of $logf:"; tail -n 40 "$logf" >&2 || true; stdout_tail "$logf"; exit 1; }
     sleep 0.2
   done
 }
@@ -164,8 +176,7 @@ rabbitmq_stop() {
   # With the pid file argument, `rabbitmqctl stop` also waits for the OS process to exit;
   # if the CLI fails, SIGTERM (also a clean shutdown), then SIGKILL after 30 s.
   rmq rabbitmqctl stop "$RMQ_PID" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 30))
-  while alive "$pid"; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; done
+  await_exit "$pid"
   rm -f "$RMQ_PID"
 }
 
@@ -271,9 +282,9 @@ kafka_start() {
 kafka_stop() {
   kafka_running || return 0
   log "kafka: stopping…"
-  local pid deadline=$((SECONDS + 30)); pid=$(head -n1 "$KAFKA_PID")
+  local pid; pid=$(head -n1 "$KAFKA_PID")
   kill -TERM "$pid" 2>/dev/null || true   # controlled shutdown
-  while alive "$pid"; do ((SECONDS < deadline)) || kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; done
+  await_exit "$pid"
   rm -f "$KAFKA_PID"
 }
 
