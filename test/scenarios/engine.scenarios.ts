@@ -21,6 +21,12 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
     const register = (orchName: string, type = 'sequential', steps = STEPS) =>
       t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
         .send(initiatorYaml(orchName, type, steps)).expect(201);
+    /** A one-step template whose step `one` retries with the given policy, served by the test worker. */
+    const registerRetrying = async (orchName: string, retry: string) => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
+        `orchName: ${orchName}\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: one, objectType: String, retry: ${retry}}\n`).expect(201);
+      await worker.register(orchName, ['one']);
+    };
 
     beforeAll(async () => {
       t = await startTestApp(await env());
@@ -164,10 +170,7 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
     });
 
     it('deduplicates original-format replies by Baton\'s inbox key, never by a transport id the worker set', async () => {
-      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
-        'orchName: retried\nas: initiator\ntype: sequential\nsteps:\n'
-        + '  - {seq: 1, name: one, objectType: String, retry: {maxAttempts: 3, backoff: fixed, initialDelaySeconds: 0}}\n').expect(201);
-      await worker.register('retried', ['one']);
+      await registerRetrying('retried', '{maxAttempts: 3, backoff: fixed, initialDelaySeconds: 0}');
       const { body } = await execute(t, 'retried', { silentAt: 'one' }).expect(202);
       await waitForRun(t, body.flowId, 'RUNNING');
       const reply = (status: string) => ({ flowId: body.flowId, orchName: 'retried', stepName: 'one', action: 'DO' as const, metadata: { status } });
@@ -198,10 +201,7 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
     });
 
     it('waits out a worker step\'s retry backoff before it sends the next attempt', async () => {
-      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(
-        'orchName: backedOff\nas: initiator\ntype: sequential\nsteps:\n'
-        + '  - {seq: 1, name: one, objectType: String, retry: {maxAttempts: 2, backoff: fixed, initialDelaySeconds: 1}}\n').expect(201);
-      await worker.register('backedOff', ['one']);
+      await registerRetrying('backedOff', '{maxAttempts: 2, backoff: fixed, initialDelaySeconds: 1}');
       const { body } = await execute(t, 'backedOff', { failAt: 'one', failAttempts: 1 }).expect(202);
       const seen = (attempt: number) => worker.commands.some((c) => c.flowId === body.flowId && c.attempt === attempt);
       await expectEventually(() => expect(seen(1)).toBe(true));

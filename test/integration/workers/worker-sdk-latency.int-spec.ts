@@ -8,7 +8,8 @@ import { startTestApp, type TestApp } from '../../helpers/test-app';
  * One-run latency with the SDK per transport: RUNS sequential runs (SDK_LATENCY_RUNS, default 50)
  * of a 3-step template, each measured by the run's own timestamps (created → finished), so
  * polling for the result adds nothing. Prints p50 / p99 and the slowest (the same as p99 under 100
- * runs); the README's SDK section quotes them. Asserts only that every run completed: the figures depend on the machine's load.
+ * runs); the README's SDK section quotes them. Asserts only that every run completed: the
+ * figures depend on the machine's load.
  */
 const RUNS = Number(process.env.SDK_LATENCY_RUNS || 50);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`SDK_LATENCY_RUNS must be a whole number of runs, not ${process.env.SDK_LATENCY_RUNS}`);
