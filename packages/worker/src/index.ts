@@ -9,6 +9,7 @@ export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';
 export { noDelaySocketFactory } from './transports/kafka-socket';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
+export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';
 export type { Transport, Delivery } from './transports/transport';

@@ -5,6 +5,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { amqpSocketOf, writeTurnsWhole } from './turn-writes';
 import type { Delivery, Transport } from './transport';
 
 export interface RabbitMqTransportOptions extends BrokerNames {
@@ -35,6 +36,7 @@ export class RabbitMqTransport implements Transport {
   async prepare(): Promise<void> {
     const amqp = loadPeer<typeof import('amqplib')>('amqplib');
     this.connection = await amqp.connect(this.options.url, { noDelay: true });
+    if (!writeTurnsWhole(amqpSocketOf(this.connection))) this.logger.warn({ queue: this.queue }, 'amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     this.channel = await this.connection.createConfirmChannel();
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;

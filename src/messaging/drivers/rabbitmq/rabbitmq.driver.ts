@@ -1,3 +1,4 @@
+import { amqpSocketOf, writeTurnsWhole } from '@baton/worker';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
@@ -12,7 +13,6 @@ import { MessagingDriver } from '../../messaging-driver';
 import { publishOptions } from './rabbitmq-message';
 import { RabbitSubscription } from './rabbitmq-subscription';
 import { assertExchanges, exchangeFor } from './rabbitmq-topology';
-import { writeTurnsWhole } from './turn-writes';
 
 interface Send {
   exchange: string;
@@ -145,7 +145,7 @@ export class RabbitMqDriver extends MessagingDriver {
 
   /** Runs after every successful (re)connect, before it counts as connected; a throw makes amqplib retry. */
   private async setup(model: ChannelModel): Promise<void> {
-    if (!writeTurnsWhole(socketOf(model)) && !this.warnedUncorkable) {
+    if (!writeTurnsWhole(amqpSocketOf(model)) && !this.warnedUncorkable) {
       this.warnedUncorkable = true;
       this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     }
@@ -194,9 +194,4 @@ function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
   return parsed.toString();
-}
-
-/** amqplib keeps a connection's socket as its untyped `stream` (amqplib creates it; no option hands it in). */
-export function socketOf(model: ChannelModel): unknown {
-  return (model.connection as unknown as { stream?: unknown }).stream;
 }

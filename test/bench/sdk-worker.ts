@@ -1,0 +1,112 @@
+import { createWorker, type WorkerControl } from '@baton/worker';
+import * as amqp from 'amqplib';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { brokerEnv, namespaceEnv } from './harness/services';
+
+/*
+ * `node dist/test/bench/sdk-worker.js [--commands 20000] [--window 64]`: the worker SDK's own CPU
+ * per command on RabbitMQ, with WINDOW commands in flight. A worker built with `createWorker` (the
+ * in-memory result store, a handler that returns at once) runs in a child process of its own; this
+ * process publishes commands to its queue as Baton would and consumes the replies, keeping the
+ * window full. The child's `process.cpuUsage` is read after a warm-up of a tenth of the commands
+ * and at the end. No Baton is involved: registration goes to a control that accepts everything.
+ */
+
+const ORCH = 'sdkbench';
+const STEP = 'echo';
+
+function arg(name: string, fallback: string): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = Number(i >= 0 ? process.argv[i + 1] : fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a whole number, not ${process.argv[i + 1]}`);
+  return value;
+}
+
+interface Sample {
+  cpu: NodeJS.CpuUsage;
+  replied: number;
+}
+
+/** The child: an SDK worker whose CPU the parent samples over IPC. */
+async function serve(): Promise<void> {
+  const accept: WorkerControl = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
+  const worker = createWorker({
+    // A broker transport asks Baton's client only for the service name; nothing is sent to this URL.
+    baton: { url: 'http://127.0.0.1:9' }, service: process.env.SDK_BENCH_SERVICE!, control: accept, handleSignals: false, concurrency: Number(process.env.SDK_BENCH_WINDOW),
+    transport: { rabbitmq: { url: process.env.RABBITMQ_URL!, commandTopicPrefix: process.env.COMMAND_TOPIC_PREFIX, replyTopic: process.env.TOPIC_REPLY } },
+  });
+  worker.step(ORCH, STEP, { objectType: 'Bench', do: () => ({ ok: true }) });
+  await worker.start();
+  process.on('message', (message: string) => {
+    if (message === 'stop') void worker.stop().then(() => process.exit(0));
+    else process.send!({ cpu: process.cpuUsage() });
+  });
+  process.send!('ready');
+}
+
+function command(): Buffer {
+  return Buffer.from(JSON.stringify({
+    flowId: randomUUID(), orchName: ORCH, stepName: STEP, action: 'DO', attempt: 1, commandId: randomUUID(),
+    objectType: 'Bench', payload: { sku: 'A1' }, payloadEncoding: 'json', outputs: {}, correlationId: randomUUID(),
+    idempotencyKey: randomUUID(), deadline: new Date(Date.now() + 600_000).toISOString(),
+  }));
+}
+
+async function measure(): Promise<void> {
+  const total = arg('commands', '20000');
+  const window = arg('window', '64');
+  const warmUp = Math.floor(total / 10);
+  const env = { ...brokerEnv('rabbitmq'), ...namespaceEnv('sdkbench') };
+  const service = `sdkbench-${randomUUID().slice(0, 8)}`;
+  const child = fork(__filename, ['--serve'], { env: { ...process.env, ...env, SDK_BENCH_SERVICE: service, SDK_BENCH_WINDOW: String(window) } });
+  const sample = async (replied: number): Promise<Sample> => {
+    child.send('sample');
+    const [{ cpu }] = (await once(child, 'message')) as [{ cpu: NodeJS.CpuUsage }];
+    return { cpu, replied };
+  };
+  const connection = await amqp.connect(env.RABBITMQ_URL, { noDelay: true });
+  try {
+    await once(child, 'message'); // ready: its queue is declared and consumed
+    const channel = await connection.createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, 'baton', env.TOPIC_REPLY);
+    const commandTopic = `${env.COMMAND_TOPIC_PREFIX}${service}`;
+    let sent = 0;
+    let replied = 0;
+    const publish = () => {
+      sent++;
+      channel.publish('baton', commandTopic, command(), { persistent: true, contentType: 'application/json' });
+    };
+    let first: Promise<Sample> | undefined;
+    let startedAt = 0n;
+    const done = new Promise<void>((resolve) => void channel.consume(queue, (message) => {
+      if (!message) return;
+      channel.ack(message);
+      replied++;
+      if (replied === warmUp) {
+        first = sample(replied);
+        startedAt = process.hrtime.bigint();
+      }
+      if (replied === total) resolve();
+      else if (sent < total) publish();
+    }));
+    for (let i = 0; i < window; i++) publish();
+    await done;
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    const [a, b] = [await first!, await sample(replied)];
+    const n = b.replied - a.replied;
+    const us = (field: 'user' | 'system') => (b.cpu[field] - a.cpu[field]) / n;
+    process.stdout.write(`SDK worker on RabbitMQ, ${window} in flight: ${n} commands at ${(n / seconds).toFixed(0)}/s, `
+      + `worker CPU ${(us('user') + us('system')).toFixed(1)} µs per command (user ${us('user').toFixed(1)}, system ${us('system').toFixed(1)})\n`);
+  } finally {
+    child.send('stop');
+    await connection.close().catch(() => undefined);
+  }
+}
+
+(process.argv.includes('--serve') ? serve() : measure()).catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
