@@ -33,8 +33,7 @@ interface Sample {
 async function serve(): Promise<void> {
   const accept: WorkerControl = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
   const worker = createWorker({
-    // A broker transport asks Baton's client only for the service name; nothing is sent to this URL.
-    baton: { url: 'http://127.0.0.1:9' }, service: process.env.SDK_BENCH_SERVICE!, control: accept, handleSignals: false, concurrency: Number(process.env.SDK_BENCH_WINDOW),
+    service: process.env.SDK_BENCH_SERVICE!, control: accept, handleSignals: false, concurrency: Number(process.env.SDK_BENCH_WINDOW),
     transport: { rabbitmq: { url: process.env.RABBITMQ_URL!, commandTopicPrefix: process.env.COMMAND_TOPIC_PREFIX, replyTopic: process.env.TOPIC_REPLY } },
   });
   worker.step(ORCH, STEP, { objectType: 'Bench', do: () => ({ ok: true }) });
@@ -68,7 +67,11 @@ async function measure(): Promise<void> {
   };
   const connection = await amqp.connect(env.RABBITMQ_URL, { noDelay: true });
   try {
-    await once(child, 'message'); // ready: its queue is declared and consumed
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`the worker exited (${String(code)}) before it was ready`);
+    });
+    await Promise.race([once(child, 'message'), exited]); // ready: its queue is declared and consumed
+    exited.catch(() => undefined); // it exits at the end, after 'stop'
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, 'baton', env.TOPIC_REPLY);

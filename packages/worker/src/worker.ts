@@ -13,7 +13,7 @@ import type { WireCommand } from './wire';
 export interface WorkerOptions {
   /** The service name this worker registers and is addressed by. */
   service: string;
-  /** Baton's REST API: needed unless both `control` and a {@link Transport} object are given. */
+  /** Baton's REST API: needed unless a `control` is given and the transport is a broker or a {@link Transport} object. */
   baton?: BatonConnection;
   /** `'http'` (the default: long-polls Baton itself), a broker, or a {@link Transport} of your own. */
   transport?: TransportChoice | Transport;
@@ -127,8 +127,7 @@ export class Worker {
   private createTransport(): Transport {
     const choice = this.options.transport ?? 'http';
     if (typeof choice === 'object' && 'start' in choice) return choice;
-    if (!this.client) throw new Error('Give baton: {url}: the transport needs Baton\'s REST API');
-    return createTransport(choice, this.client, this.logger);
+    return createTransport(choice, this.options.service, this.client, this.logger);
   }
 
   private receive(delivery: Delivery): void {

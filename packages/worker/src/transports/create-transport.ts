@@ -11,11 +11,16 @@ export type TransportChoice =
   | { kafka: KafkaTransportOptions }
   | { rabbitmq: RabbitMqTransportOptions };
 
-/** Broker transports load their client library (an optional peer dependency) only when chosen. */
-export function createTransport(choice: TransportChoice, client: BatonClient, logger: WorkerLogger): Transport {
-  if (choice === 'http') return new HttpTransport(client, logger);
-  if ('http' in choice) return new HttpTransport(client, logger, choice.http);
-  if ('kafka' in choice) return new KafkaTransport(client.service, choice.kafka, logger);
-  if ('rabbitmq' in choice) return new RabbitMqTransport(client.service, choice.rabbitmq, logger);
+/**
+ * Broker transports load their client library (an optional peer dependency) only when chosen,
+ * and need only the service name; the HTTP transport long-polls Baton itself, so it needs `client`.
+ */
+export function createTransport(choice: TransportChoice, service: string, client: BatonClient | undefined, logger: WorkerLogger): Transport {
+  if (choice === 'http' || 'http' in choice) {
+    if (!client) throw new Error('Give baton: {url}: the HTTP transport long-polls Baton\'s REST API');
+    return new HttpTransport(client, logger, choice === 'http' ? undefined : choice.http);
+  }
+  if ('kafka' in choice) return new KafkaTransport(service, choice.kafka, logger);
+  if ('rabbitmq' in choice) return new RabbitMqTransport(service, choice.rabbitmq, logger);
   throw new Error('Unknown transport: use "http", {kafka: …} or {rabbitmq: …}');
 }
