@@ -1,8 +1,9 @@
-import { createWorker, type WorkerControl } from '@baton/worker';
+import { createWorker, type WireReply, type WorkerControl } from '@baton/worker';
 import * as amqp from 'amqplib';
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { brokerEnv, namespaceEnv } from './harness/services';
 
 /*
@@ -11,7 +12,8 @@ import { brokerEnv, namespaceEnv } from './harness/services';
  * in-memory result store, a handler that returns at once) runs in a child process of its own; this
  * process publishes commands to its queue as Baton would and consumes the replies, keeping the
  * window full. The child's `process.cpuUsage` is read after a warm-up of a tenth of the commands
- * and at the end. No Baton is involved: registration goes to a control that accepts everything.
+ * and at the end, with the worker's own count of commands handled. No Baton is involved:
+ * registration goes to a control that accepts everything. The run's queues are deleted at the end.
  */
 
 const ORCH = 'sdkbench';
@@ -26,21 +28,25 @@ function arg(name: string, fallback: string): number {
 
 interface Sample {
   cpu: NodeJS.CpuUsage;
-  replied: number;
+  /** Commands the worker's handler ran, by its own count. */
+  handled: number;
 }
 
-/** The child: an SDK worker whose CPU the parent samples over IPC. */
+/** The child: an SDK worker whose CPU the parent samples over IPC; it stops when told or orphaned. */
 async function serve(): Promise<void> {
   const accept: WorkerControl = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
   const worker = createWorker({
     service: process.env.SDK_BENCH_SERVICE!, control: accept, handleSignals: false, concurrency: Number(process.env.SDK_BENCH_WINDOW),
     transport: { rabbitmq: { url: process.env.RABBITMQ_URL!, commandTopicPrefix: process.env.COMMAND_TOPIC_PREFIX, replyTopic: process.env.TOPIC_REPLY } },
   });
-  worker.step(ORCH, STEP, { objectType: 'Bench', do: () => ({ ok: true }) });
+  let handled = 0;
+  worker.step(ORCH, STEP, { objectType: 'Bench', do: () => ({ ok: ++handled }) });
   await worker.start();
+  const stop = () => void worker.stop().then(() => process.exit(0));
+  process.once('disconnect', stop);
   process.on('message', (message: string) => {
-    if (message === 'stop') void worker.stop().then(() => process.exit(0));
-    else process.send!({ cpu: process.cpuUsage() });
+    if (message === 'stop') stop();
+    else process.send!({ cpu: process.cpuUsage(), handled } satisfies Sample);
   });
   process.send!('ready');
 }
@@ -55,27 +61,31 @@ function command(): Buffer {
 
 async function measure(): Promise<void> {
   const total = arg('commands', '20000');
-  const window = arg('window', '64');
+  const window = Math.min(arg('window', '64'), total);
+  if (total < 10) throw new Error('--commands must be at least 10: a tenth of them is the warm-up');
   const warmUp = Math.floor(total / 10);
   const env = { ...brokerEnv('rabbitmq'), ...namespaceEnv('sdkbench') };
   const service = `sdkbench-${randomUUID().slice(0, 8)}`;
-  const child = fork(__filename, ['--serve'], { env: { ...process.env, ...env, SDK_BENCH_SERVICE: service, SDK_BENCH_WINDOW: String(window) } });
-  const sample = async (replied: number): Promise<Sample> => {
-    child.send('sample');
-    const [{ cpu }] = (await once(child, 'message')) as [{ cpu: NodeJS.CpuUsage }];
-    return { cpu, replied };
-  };
+  const commandTopic = `${env.COMMAND_TOPIC_PREFIX}${service}`;
   const connection = await amqp.connect(env.RABBITMQ_URL, { noDelay: true });
-  try {
-    const exited = once(child, 'exit').then(([code]) => {
-      throw new Error(`the worker exited (${String(code)}) before it was ready`);
-    });
-    await Promise.race([once(child, 'message'), exited]); // ready: its queue is declared and consumed
-    exited.catch(() => undefined); // it exits at the end, after 'stop'
+  const child = fork(__filename, ['--serve'], { env: { ...process.env, ...env, SDK_BENCH_SERVICE: service, SDK_BENCH_WINDOW: String(window) } });
+  let finished = false;
+  // A worker that dies, or replies that stop coming, end the measurement instead of hanging it.
+  const exited = once(child, 'exit').then(([code]) => {
+    if (!finished) throw new Error(`the worker exited (${String(code)}) during the measurement`);
+  });
+  const deadline = sleep(Math.max(60_000, total * 5), undefined, { ref: false }).then(() => {
+    if (!finished) throw new Error(`no end after ${Math.max(60_000, total * 5)} ms`);
+  });
+  const sample = async (): Promise<Sample> => {
+    child.send('sample');
+    return ((await once(child, 'message')) as [Sample])[0];
+  };
+  const run = async () => {
+    await once(child, 'message'); // ready: its queue is declared and consumed
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, 'baton', env.TOPIC_REPLY);
-    const commandTopic = `${env.COMMAND_TOPIC_PREFIX}${service}`;
     let sent = 0;
     let replied = 0;
     const publish = () => {
@@ -84,12 +94,13 @@ async function measure(): Promise<void> {
     };
     let first: Promise<Sample> | undefined;
     let startedAt = 0n;
-    const done = new Promise<void>((resolve) => void channel.consume(queue, (message) => {
+    const done = new Promise<void>((resolve, reject) => void channel.consume(queue, (message) => {
       if (!message) return;
       channel.ack(message);
-      replied++;
-      if (replied === warmUp) {
-        first = sample(replied);
+      const status = (JSON.parse(message.content.toString()) as WireReply).metadata.status;
+      if (status !== 'SUCCESS') reject(new Error(`the worker replied ${status}`));
+      if (++replied === warmUp) {
+        first = sample();
         startedAt = process.hrtime.bigint();
       }
       if (replied === total) resolve();
@@ -98,13 +109,21 @@ async function measure(): Promise<void> {
     for (let i = 0; i < window; i++) publish();
     await done;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    const [a, b] = [await first!, await sample(replied)];
-    const n = b.replied - a.replied;
+    const [a, b] = [await first!, await sample()];
+    const n = b.handled - a.handled;
     const us = (field: 'user' | 'system') => (b.cpu[field] - a.cpu[field]) / n;
     process.stdout.write(`SDK worker on RabbitMQ, ${window} in flight: ${n} commands at ${(n / seconds).toFixed(0)}/s, `
       + `worker CPU ${(us('user') + us('system')).toFixed(1)} µs per command (user ${us('user').toFixed(1)}, system ${us('system').toFixed(1)})\n`);
+  };
+  try {
+    await Promise.race([run(), exited, deadline]);
   } finally {
-    child.send('stop');
+    finished = true;
+    if (child.connected) child.send('stop');
+    await Promise.race([exited, sleep(10_000)]).catch(() => undefined);
+    // The worker's queue and its dead-letter queue are this run's alone.
+    const cleanup = await connection.createChannel().catch(() => undefined);
+    for (const q of [`${service}.${commandTopic}`, `${commandTopic}.DLQ`]) await cleanup?.deleteQueue(q).catch(() => undefined);
     await connection.close().catch(() => undefined);
   }
 }

@@ -36,7 +36,9 @@ export class RabbitMqTransport implements Transport {
   async prepare(): Promise<void> {
     const amqp = loadPeer<typeof import('amqplib')>('amqplib');
     this.connection = await amqp.connect(this.options.url, { noDelay: true });
-    if (!writeTurnsWhole(amqpSocketOf(this.connection))) this.logger.warn({ queue: this.queue }, 'amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
+    if (!writeTurnsWhole(amqpSocketOf(this.connection))) {
+      this.logger.warn({ queue: this.queue }, 'amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
+    }
     this.channel = await this.connection.createConfirmChannel();
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;
