@@ -1,17 +1,30 @@
+import type { RecoveryOptions } from 'amqplib';
 import { RabbitMqTransport } from './rabbitmq-transport';
 
 describe('RabbitMqTransport', () => {
   afterEach(() => jest.restoreAllMocks());
 
+  /** Connects through a stand-in for amqplib's connect (the module object loadPeer requires) and returns its options. */
+  async function prepared(logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() }) {
+    const connect = jest.spyOn(jest.requireActual<typeof import('amqplib')>('amqplib'), 'connect')
+      .mockResolvedValue({ on() { return this; }, waitForConnect: async () => undefined } as never);
+    await new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger).prepare();
+    const [url, options] = connect.mock.calls[0] as unknown as [string, { noDelay: boolean; recovery: RecoveryOptions }];
+    return { url, options, logger };
+  }
+
+  it('connects with Nagle off and recovers from a lost connection for as long as it takes', async () => {
+    const { url, options } = await prepared();
+    expect(url).toBe('amqp://127.0.0.1:1');
+    expect(options.noDelay).toBe(true);
+    expect(options.recovery).toMatchObject({ maxRetries: Number.POSITIVE_INFINITY, setup: expect.any(Function) });
+  });
+
   it("says so when amqplib no longer exposes the socket it would batch a turn's writes on", async () => {
-    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-    // The module object the transport's loadPeer requires; a connection without `stream`, whose
-    // next call fails, ends prepare() right after the check.
-    const connect = jest.spyOn(jest.requireActual<typeof import('amqplib')>('amqplib'), 'connect').mockResolvedValue({
-      connection: {}, createConfirmChannel: () => Promise.reject(new Error('stop here')),
-    } as never);
-    await expect(new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger).prepare()).rejects.toThrow('stop here');
-    expect(connect).toHaveBeenCalledWith('amqp://127.0.0.1:1', { noDelay: true });
+    const { options, logger } = await prepared();
+    // A connection without `stream`, whose next call fails, ends the setup right after the check.
+    const model = { connection: {}, createConfirmChannel: () => Promise.reject(new Error('stop here')) };
+    await expect((options.recovery.setup as (m: never) => Promise<void>)(model as never)).rejects.toThrow('stop here');
     expect(logger.warn).toHaveBeenCalledWith({ queue: 'shop.orchestrator.commands.shop' }, expect.stringContaining('one write each'));
   });
 });

@@ -1,4 +1,4 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
@@ -18,12 +18,19 @@ export interface RabbitMqTransportOptions extends BrokerNames {
  * Consumes the service's queue (declared exactly as Baton declares a subscription: durable
  * `<service>.<topic>` bound to the topic exchange, dead-lettering to `<topic>.DLQ`) with a
  * prefetch of the worker's concurrency. A command is acked only after its reply was confirmed.
+ *
+ * The connection recovers on its own (amqplib's `recovery`): after a broker restart or a network
+ * cut it reconnects with backoff, declares again and consumes again. Commands unacknowledged when
+ * the connection dropped are redelivered by the broker, and the result store answers those whose
+ * handler had already run.
  */
 export class RabbitMqTransport implements Transport {
   readonly registration: Record<string, string>;
-  private connection?: ChannelModel;
+  private connection?: RecoveringChannelModel;
   private channel?: ConfirmChannel;
   private consumerTag?: string;
+  /** Set by start(), cleared by pause(): whether a reconnect consumes again. */
+  private consuming?: { receive: (delivery: Delivery) => void; slots: Slots };
   private readonly topic: string;
   private readonly exchange: string;
 
@@ -35,20 +42,44 @@ export class RabbitMqTransport implements Transport {
 
   async prepare(): Promise<void> {
     const amqp = loadPeer<typeof import('amqplib')>('amqplib');
-    this.connection = await amqp.connect(this.options.url, { noDelay: true });
-    if (!writeTurnsWhole(amqpSocketOf(this.connection))) {
+    const connection = await amqp.connect(this.options.url, {
+      noDelay: true,
+      recovery: {
+        initialDelay: 200, maxDelay: 5000,
+        initialMaxRetries: 3, // a broker unreachable at start fails the start within seconds
+        maxRetries: Number.POSITIVE_INFINITY, // once connected, never give up
+        waitForConnect: false,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    });
+    this.connection = connection;
+    connection.on('disconnect', (error: Error) => {
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      this.logger.warn({ queue: this.queue }, `lost the RabbitMQ connection, reconnecting: ${errorText(error)}`);
+    });
+    connection.on('error', (error: Error) => this.logger.warn({ queue: this.queue }, `RabbitMQ connection error: ${errorText(error)}`));
+    await connection.waitForConnect();
+  }
+
+  /** After every (re)connect, before it counts as connected; a throw makes amqplib try again. */
+  private async setup(model: ChannelModel): Promise<void> {
+    if (!writeTurnsWhole(amqpSocketOf(model))) {
       this.logger.warn({ queue: this.queue }, 'amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     }
-    this.channel = await this.connection.createConfirmChannel();
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.logger.warn({ queue: this.queue }, `RabbitMQ channel error: ${errorText(error)}`));
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;
-    await this.ensureExchanges([this.exchange, dlx]);
-    await this.channel.assertQueue(parking, { durable: true });
-    await this.channel.bindQueue(parking, dlx, parking);
-    await this.channel.assertQueue(this.queue, {
+    await this.ensureExchanges(model, channel, [this.exchange, dlx]);
+    await channel.assertQueue(parking, { durable: true });
+    await channel.bindQueue(parking, dlx, parking);
+    await channel.assertQueue(this.queue, {
       durable: true, arguments: { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': parking },
     });
-    await this.channel.bindQueue(this.queue, this.exchange, this.topic);
+    await channel.bindQueue(this.queue, this.exchange, this.topic);
+    this.channel = channel;
+    if (this.consuming) await this.consume(channel, this.consuming);
   }
 
   /**
@@ -56,13 +87,13 @@ export class RabbitMqTransport implements Transport {
    * the worker delete it (README, RabbitMQ permissions): look first, passively, and declare only
    * an exchange that Baton has not made yet. A failed look closes its channel, so it gets its own.
    */
-  private async ensureExchanges(names: string[]): Promise<void> {
+  private async ensureExchanges(model: ChannelModel, channel: ConfirmChannel, names: string[]): Promise<void> {
     for (const name of names) {
-      const probe = await this.connection!.createChannel();
+      const probe = await model.createChannel();
       probe.on('error', () => undefined); // the 404 that closes it is the answer, not a failure
       const exists = await probe.checkExchange(name).then(() => true, () => false);
       if (exists) await probe.close();
-      else await this.channel!.assertExchange(name, 'topic', { durable: true });
+      else await channel.assertExchange(name, 'topic', { durable: true });
     }
   }
 
@@ -71,25 +102,29 @@ export class RabbitMqTransport implements Transport {
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
-    const channel = this.channel!;
+    this.consuming = { receive, slots };
+    if (this.channel) await this.consume(this.channel, this.consuming);
+  }
+
+  private async consume(channel: ConfirmChannel, { receive, slots }: NonNullable<RabbitMqTransport['consuming']>): Promise<void> {
     await channel.prefetch(slots.size);
-    const { consumerTag } = await channel.consume(this.queue, (m) => m && this.deliver(m, receive));
+    const { consumerTag } = await channel.consume(this.queue, (m) => m && this.deliver(channel, m, receive));
     this.consumerTag = consumerTag;
   }
 
   async pause(): Promise<void> {
-    if (this.consumerTag) await this.channel?.cancel(this.consumerTag);
+    this.consuming = undefined;
+    if (this.consumerTag) await this.channel?.cancel(this.consumerTag).catch(() => undefined); // a dead channel consumes nothing
     this.consumerTag = undefined;
   }
 
   async close(): Promise<void> {
     await this.pause();
-    await this.channel?.close();
-    await this.connection?.close();
+    await this.connection?.close(); // also ends recovery
   }
 
-  private deliver(message: ConsumeMessage, receive: (delivery: Delivery) => void): void {
-    const channel = this.channel!;
+  /** Replies and settles on the channel the command came on: delivery tags belong to it. */
+  private deliver(channel: ConfirmChannel, message: ConsumeMessage, receive: (delivery: Delivery) => void): void {
     let command;
     try {
       command = parseCommand(message.content);

@@ -1,0 +1,64 @@
+import { createWorker, type WireReply, type Worker } from '@baton/worker';
+import * as amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceControls } from '../../helpers/broker-control';
+
+const url = process.env.RABBITMQ_URL;
+if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
+
+/**
+ * An SDK worker on RabbitMQ outlives a broker restart: it reconnects and consumes again. Before
+ * its transport recovered, it kept running with a dead connection and answered nothing, silently.
+ * Baton is not involved: commands go straight to the worker's queue, as Baton publishes them.
+ */
+describe('an SDK worker on RabbitMQ across a broker restart', () => {
+  const ns = `sdkrestart${randomUUID().slice(0, 8)}`;
+  const names = { commandTopicPrefix: `${ns}.commands.`, replyTopic: `${ns}.reply` };
+  const service = `${ns}-svc`;
+  const warnings: string[] = [];
+  let worker: Worker;
+
+  beforeAll(async () => {
+    const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
+    const logger = { info: () => undefined, warn: (_: unknown, message: string) => void warnings.push(message), error: () => undefined };
+    worker = createWorker({ service, control, handleSignals: false, logger, transport: { rabbitmq: { url, ...names } } });
+    worker.step('order', 'charge', { objectType: 'Order', do: (cmd) => ({ charged: cmd.flowId }) });
+    await worker.start();
+  }, 60_000);
+
+  afterAll(() => worker?.stop());
+
+  /** Sends one command on a connection of its own and waits (bounded) for the worker's reply. */
+  async function roundTrip(timeoutMs: number): Promise<WireReply | undefined> {
+    const connection = await amqp.connect(url!, { noDelay: true });
+    try {
+      const channel = await connection.createChannel();
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, 'baton', names.replyTopic);
+      const flowId = randomUUID();
+      channel.publish('baton', `${names.commandTopicPrefix}${service}`, Buffer.from(JSON.stringify({
+        flowId, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: randomUUID(), objectType: 'Order',
+        payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: randomUUID(), idempotencyKey: randomUUID(),
+        deadline: new Date(Date.now() + 120_000).toISOString(),
+      })), { persistent: true });
+      for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(100)) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message) return JSON.parse(message.content.toString()) as WireReply;
+      }
+      return undefined;
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  it('answers a command sent after RabbitMQ was stopped and started again', async () => {
+    expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');
+    const controls = serviceControls('rabbitmq');
+    await controls.stop();
+    await controls.start();
+    const reply = await roundTrip(30_000);
+    expect(reply).toMatchObject({ stepName: 'charge', metadata: { status: 'SUCCESS' }, output: { charged: reply?.flowId } });
+    expect(warnings.some((w) => w.startsWith('lost the RabbitMQ connection'))).toBe(true);
+  }, 180_000);
+});
