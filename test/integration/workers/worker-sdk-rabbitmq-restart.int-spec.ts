@@ -1,5 +1,6 @@
 import { createWorker, type WireReply, type Worker } from '@baton/worker';
 import * as amqp from 'amqplib';
+import { RabbitMqTransport } from '../../../packages/worker/src/transports/rabbitmq-transport';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceControls } from '../../helpers/broker-control';
@@ -8,21 +9,25 @@ const url = process.env.RABBITMQ_URL;
 if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
 
 /**
- * An SDK worker on RabbitMQ outlives a broker restart: it reconnects and consumes again. Before
- * its transport recovered, it kept running with a dead connection and answered nothing, silently.
+ * An SDK worker on RabbitMQ outlives a broker restart, and a channel error, by reconnecting and
+ * consuming again. Before its transport recovered, it kept running with a dead connection (or
+ * channel) and answered nothing, silently.
  * Baton is not involved: commands go straight to the worker's queue, as Baton publishes them.
  */
-describe('an SDK worker on RabbitMQ across a broker restart', () => {
+describe('an SDK worker on RabbitMQ across a broker restart and a channel error', () => {
   const ns = `sdkrestart${randomUUID().slice(0, 8)}`;
   const names = { commandTopicPrefix: `${ns}.commands.`, replyTopic: `${ns}.reply` };
   const service = `${ns}-svc`;
   const warnings: string[] = [];
   let worker: Worker;
+  let transport: RabbitMqTransport;
 
   beforeAll(async () => {
     const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
     const logger = { info: () => undefined, warn: (_: unknown, message: string) => void warnings.push(message), error: () => undefined };
-    worker = createWorker({ service, control, handleSignals: false, logger, transport: { rabbitmq: { url, ...names } } });
+    // The transport object itself, so a test can reach its channel; createWorker builds the same one from `{ rabbitmq }`.
+    transport = new RabbitMqTransport(service, { url: url!, ...names }, logger);
+    worker = createWorker({ service, control, handleSignals: false, logger, transport });
     worker.step('order', 'charge', { objectType: 'Order', do: (cmd) => ({ charged: cmd.flowId }) });
     await worker.start();
   }, 60_000);
@@ -51,6 +56,13 @@ describe('an SDK worker on RabbitMQ across a broker restart', () => {
       await connection.close().catch(() => undefined);
     }
   }
+
+  it('answers a command sent after its channel was closed by a channel error', async () => {
+    expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');
+    const { channel } = transport as unknown as { channel: amqp.ConfirmChannel };
+    channel.ack({ fields: { deliveryTag: 999_999 } } as never); // an unknown tag: RabbitMQ closes the channel (406)
+    expect((await roundTrip(30_000))?.metadata.status).toBe('SUCCESS');
+  }, 60_000);
 
   it('answers a command sent after RabbitMQ was stopped and started again', async () => {
     expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');

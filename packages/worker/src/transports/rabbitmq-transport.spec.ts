@@ -27,4 +27,12 @@ describe('RabbitMqTransport', () => {
     await expect((options.recovery.setup as (m: never) => Promise<void>)(model as never)).rejects.toThrow('stop here');
     expect(logger.warn).toHaveBeenCalledWith({ queue: 'shop.orchestrator.commands.shop' }, expect.stringContaining('one write each'));
   });
+
+  it('fails to prepare, after its few retries, when no broker answers at start', async () => {
+    // Real amqplib; nothing listens on port 1, so each attempt is refused at once.
+    const started = Date.now();
+    await expect(new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, { info: jest.fn(), warn: jest.fn(), error: jest.fn() }).prepare())
+      .rejects.toThrow(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });

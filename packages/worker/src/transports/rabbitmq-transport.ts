@@ -69,6 +69,14 @@ export class RabbitMqTransport implements Transport {
     }
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.warn({ queue: this.queue }, `RabbitMQ channel error: ${errorText(error)}`));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      // Closed on its own (a channel error) while the connection lives, which would leave the
+      // worker consuming nothing: drop the connection so recovery rebuilds all of it.
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      void model.close().catch(() => undefined);
+    });
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;
     await this.ensureExchanges(model, channel, [this.exchange, dlx]);
@@ -120,6 +128,7 @@ export class RabbitMqTransport implements Transport {
 
   async close(): Promise<void> {
     await this.pause();
+    this.channel = undefined; // its close is ours, not a channel error to recover from
     await this.connection?.close(); // also ends recovery
   }
 
