@@ -8,6 +8,7 @@ export type { TransportChoice } from './transports/create-transport';
 export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';
 export { noDelaySocketFactory } from './transports/kafka-socket';
+export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
 export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export type { WorkerLogger } from './logger';

@@ -6,6 +6,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { kafkaLogCreator } from './kafka-log';
 import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
@@ -36,6 +37,7 @@ export class KafkaTransport implements Transport {
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
+  private producerReady?: Promise<void>;
   private readonly topic: string;
   private running = false;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
@@ -46,7 +48,8 @@ export class KafkaTransport implements Transport {
     const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
     this.partitioner = Partitioners.DefaultPartitioner;
     this.kafka = new KafkaClient({
-      clientId: options.clientId ?? service, brokers: options.brokers, logLevel: logLevel.WARN, socketFactory: noDelaySocketFactory,
+      clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: noDelaySocketFactory,
+      logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => logger[level](details, message)),
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);
@@ -55,8 +58,8 @@ export class KafkaTransport implements Transport {
 
   async prepare(): Promise<void> {
     await this.createCommandTopic();
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: this.partitioner });
-    await this.producer.connect();
+    this.producer = this.newProducer();
+    await this.connectedProducer();
     this.consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
@@ -116,12 +119,7 @@ export class KafkaTransport implements Transport {
       this.commits.handled(topic, partition, message.offset);
       return Promise.resolve();
     }
-    const send = (reply: WireReply) => this.producer!.send({
-      topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
-      messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
-        'content-type': 'application/json', 'x-correlation-id': command.correlationId, ...currentTraceHeaders(),
-      } }],
-    }).then(() => undefined);
+    const send = (reply: WireReply) => this.sendReply(reply, command.correlationId);
     return new Promise<void>((resolve) => receive(brokerDelivery({
       command, trace: traceHeadersOf(message.headers), send,
       ack: async () => {
@@ -133,6 +131,49 @@ export class KafkaTransport implements Transport {
         resolve();
       },
     })));
+  }
+
+  private async sendReply(reply: WireReply, correlationId: string): Promise<void> {
+    const producer = await this.connectedProducer();
+    try {
+      await producer.send({
+        topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
+        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
+          'content-type': 'application/json', 'x-correlation-id': correlationId, ...currentTraceHeaders(),
+        } }],
+      });
+    } catch (error) {
+      this.renewProducer(producer);
+      throw error;
+    }
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: this.partitioner });
+  }
+
+  /** The current producer once connected; a connect that failed is tried again by the next reply. */
+  private async connectedProducer(): Promise<Producer> {
+    const producer = this.producer!;
+    this.producerReady ??= producer.connect().catch((error: unknown) => {
+      this.producerReady = undefined;
+      throw error;
+    });
+    await this.producerReady;
+    return producer;
+  }
+
+  /*
+   * An idempotent producer whose send failed in flight (a broker restart, a timeout) can keep its
+   * old sequence numbers and be refused on that partition for good: Baton's own publisher met it
+   * after a Kafka restart. A new producer gets a new producer id and starts clean; the reply that
+   * failed comes again with its command. Replies failing together renew it once.
+   */
+  private renewProducer(failed: Producer): void {
+    if (this.producer !== failed) return;
+    this.producer = this.newProducer();
+    this.producerReady = undefined;
+    void failed.disconnect().catch(() => undefined);
   }
 
   // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
