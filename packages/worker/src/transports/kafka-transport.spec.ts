@@ -7,15 +7,15 @@ import type { Delivery } from './transport';
 /** kafkajs's clients, stood in for at the Kafka class the transport builds them from. */
 function fakeKafka() {
   const producers: Array<{ connect: jest.Mock; send: jest.Mock; disconnect: jest.Mock }> = [];
-  let eachMessage!: (payload: EachMessagePayload) => Promise<void>;
+  const consumers: FakeConsumer[] = [];
   jest.spyOn(Kafka.prototype, 'admin').mockReturnValue({
     connect: async () => undefined, disconnect: async () => undefined, listTopics: async () => ['orchestrator.commands.shop'],
   } as never);
-  jest.spyOn(Kafka.prototype, 'consumer').mockReturnValue({
-    connect: async () => undefined, subscribe: async () => undefined, disconnect: async () => undefined,
-    run: async (config: { eachMessage: typeof eachMessage }) => void (eachMessage = config.eachMessage),
-    seek: jest.fn(), commitOffsets: async () => undefined,
-  } as never);
+  jest.spyOn(Kafka.prototype, 'consumer').mockImplementation(() => {
+    const consumer = new FakeConsumer();
+    consumers.push(consumer);
+    return consumer as never;
+  });
   jest.spyOn(Kafka.prototype, 'producer').mockImplementation(() => {
     const producer = { connect: jest.fn(async () => undefined), send: jest.fn(async () => []), disconnect: jest.fn(async () => undefined) };
     producers.push(producer);
@@ -29,24 +29,52 @@ function fakeKafka() {
       deadline: new Date(Date.now() + 60_000).toISOString(),
     })) },
   }) as unknown as EachMessagePayload;
-  return { producers, deliver: (offset: string) => eachMessage(command(offset)) };
+  return { producers, consumers, deliver: (offset: string) => consumers.at(-1)!.eachMessage!(command(offset)) };
 }
+
+class FakeConsumer {
+  readonly events = { GROUP_JOIN: 'join', CRASH: 'crash' };
+  readonly listeners = new Map<string, (event: unknown) => void>();
+  eachMessage?: (payload: EachMessagePayload) => Promise<void>;
+  connect = jest.fn(async () => undefined);
+  subscribe = jest.fn(async () => undefined);
+  disconnect = jest.fn(async () => undefined);
+  pause = jest.fn();
+  seek = jest.fn();
+  commitOffsets = async () => undefined;
+  on(event: string, listener: (event: unknown) => void) {
+    this.listeners.set(event, listener);
+  }
+  async run(config: { eachMessage: (payload: EachMessagePayload) => Promise<void> }) {
+    this.eachMessage = config.eachMessage;
+  }
+  crash(restart: boolean) {
+    this.listeners.get('crash')!({ payload: { error: new Error('The coordinator is not aware of this member'), restart } });
+  }
+}
+
+const quiet = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() });
+
+async function started(logger = quiet()) {
+  const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, logger);
+  const deliveries: Delivery[] = [];
+  await transport.prepare();
+  await transport.start((d) => deliveries.push(d), new Slots(2));
+  return { transport, deliveries, logger };
+}
+
+const reply = (d: Delivery) => ({ flowId: d.command.flowId, metadata: { status: 'SUCCESS' } }) as WireReply;
 
 describe('KafkaTransport', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('replaces its producer after a failed reply, once, and sends the next reply on the new one', async () => {
     const { producers, deliver } = fakeKafka();
-    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-    const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, logger);
-    const deliveries: Delivery[] = [];
-    await transport.prepare();
-    await transport.start((d) => deliveries.push(d), new Slots(2));
+    const { deliveries } = await started();
     void deliver('1');
     void deliver('2');
     expect(producers).toHaveLength(1);
     producers[0].send.mockRejectedValue(new Error('Connection error: ECONNREFUSED'));
-    const reply = (d: Delivery) => ({ flowId: d.command.flowId, metadata: { status: 'SUCCESS' } }) as WireReply;
     const settled = await Promise.allSettled(deliveries.map((d) => d.settle(reply(d))));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     // Two replies failed on the same producer: one replacement, and the failed one let go.
@@ -57,4 +85,35 @@ describe('KafkaTransport', () => {
     expect(producers[1].connect).toHaveBeenCalledTimes(1);
     expect(producers[1].send).toHaveBeenCalledTimes(1);
   });
+
+  it('replaces a consumer that crashed for good, and consumes on the new one', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries, logger } = await started();
+    consumers[0].crash(false);
+    expect(logger.error).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('replacing it'));
+    await until(() => consumers.length === 2 && consumers[1].eachMessage !== undefined);
+    expect(consumers[0].disconnect).toHaveBeenCalled();
+    expect(consumers[1].subscribe).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop', fromBeginning: true });
+    void deliver('7');
+    expect(deliveries.map((d) => d.command.flowId)).toEqual(['f7']);
+  });
+
+  it('leaves a crash that kafkajs restarts itself to kafkajs, and replaces nothing once paused', async () => {
+    const { consumers } = fakeKafka();
+    const { transport } = await started();
+    const pastFirstDelay = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+    consumers[0].crash(true);
+    await pastFirstDelay();
+    expect(consumers).toHaveLength(1);
+    await transport.pause();
+    consumers[0].crash(false);
+    await pastFirstDelay();
+    expect(consumers).toHaveLength(1);
+    expect(consumers[0].pause).toHaveBeenCalled();
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(condition()).toBe(true);
+}

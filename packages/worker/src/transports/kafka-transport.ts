@@ -24,6 +24,8 @@ export interface KafkaTransportOptions extends BrokerNames {
 }
 
 const CREATE_ATTEMPTS = 6;
+/** A crashed consumer is replaced after 1 s, then 2, 4… up to this, until one joins its group. */
+const MAX_REPLACE_DELAY_MS = 30_000;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
@@ -39,7 +41,10 @@ export class KafkaTransport implements Transport {
   private producer?: Producer;
   private producerReady?: Promise<void>;
   private readonly topic: string;
-  private running = false;
+  private consuming?: { receive: (delivery: Delivery) => void; concurrency: number };
+  private paused = false;
+  private replacements = 0;
+  private replaceTimer?: NodeJS.Timeout;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
   // kafkajs's default since v2, named so that it does not warn about the change on every start.
   private readonly partitioner: ICustomPartitioner;
@@ -60,29 +65,81 @@ export class KafkaTransport implements Transport {
     await this.createCommandTopic();
     this.producer = this.newProducer();
     await this.connectedProducer();
-    this.consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    this.consumer = await this.subscribedConsumer();
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
-    this.running = true;
-    await this.consumer!.run({
-      partitionsConsumedConcurrently: slots.size,
+    this.consuming = { receive, concurrency: slots.size };
+    await this.run(this.consumer!);
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    clearTimeout(this.replaceTimer);
+    if (this.consuming) this.consumer?.pause([{ topic: this.topic }]);
+  }
+
+  async close(): Promise<void> {
+    this.paused = true;
+    clearTimeout(this.replaceTimer);
+    await this.commits.flush();
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  private async subscribedConsumer(): Promise<Consumer> {
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      return consumer;
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Resolves once the consumer joined its group. */
+  private run(consumer: Consumer): Promise<void> {
+    const { receive, concurrency } = this.consuming!;
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.replacements = 0));
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    return consumer.run({
+      partitionsConsumedConcurrently: concurrency,
       // kafkajs commits every offset its handler returned from; a command given back must not be.
       autoCommit: false,
       eachMessage: (payload) => this.deliver(payload, receive),
     });
   }
 
-  async pause(): Promise<void> {
-    if (this.running) this.consumer?.pause([{ topic: this.topic }]);
+  /*
+   * kafkajs restarts its consumer itself after a retriable crash. After any other it stays down
+   * (NOTES), and the worker would consume nothing without a word: it is replaced, with backoff.
+   */
+  private onCrash(crashed: Consumer, error: Error, restarting: boolean): void {
+    if (this.paused || crashed !== this.consumer) return;
+    this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
+    if (!restarting) this.scheduleReplacement(crashed);
   }
 
-  async close(): Promise<void> {
-    await this.commits.flush();
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+  private scheduleReplacement(crashed: Consumer): void {
+    const delay = Math.min(MAX_REPLACE_DELAY_MS, 1000 * 2 ** this.replacements++);
+    clearTimeout(this.replaceTimer);
+    this.replaceTimer = setTimeout(() => void this.replace(crashed), delay);
+  }
+
+  private async replace(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      const consumer = await this.subscribedConsumer();
+      if (this.paused) return void (await consumer.disconnect());
+      this.consumer = consumer;
+      await this.run(consumer);
+    } catch (error) {
+      if (this.paused) return;
+      this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
+      this.scheduleReplacement(this.consumer!);
+    }
   }
 
   // The broker may not auto-create topics, and one it did create would have the wrong partition count.
