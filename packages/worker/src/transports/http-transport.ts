@@ -27,6 +27,7 @@ const ERROR_BACKOFF_MS = 1000;
  */
 export class HttpTransport implements Transport {
   private running = false;
+  private failing = false;
   private loop?: Promise<void>;
   private abort = new AbortController();
   private readonly base: string;
@@ -65,10 +66,14 @@ export class HttpTransport implements Transport {
       try {
         const leases = await this.client.request<Leased[]>(
           'GET', `${this.base}/commands?wait=${wait}&max=${slots.free()}`, undefined, this.abort.signal);
+        if (this.failing) this.logger.info({ service: this.client.service }, 'polling Baton again');
+        this.failing = false;
         for (const lease of leases) receive(this.delivery(lease));
       } catch (error) {
         if (!this.running) return;
-        this.logger.warn({ service: this.client.service }, `polling Baton failed: ${errorText(error)}`);
+        // One line per outage: a Baton restart would otherwise write one every second or so.
+        if (!this.failing) this.logger.warn({ service: this.client.service }, `polling Baton failed, trying every second: ${errorText(error)}`);
+        this.failing = true;
         await sleep(ERROR_BACKOFF_MS);
       }
     }

@@ -32,31 +32,41 @@ function fakeKafka() {
   return { producers, consumers, deliver: (offset: string) => consumers.at(-1)!.eachMessage!(command(offset)) };
 }
 
+/** kafkajs's consumer as far as the transport uses it; like kafkajs, one that crashed cannot pause or seek. */
 class FakeConsumer {
   readonly events = { GROUP_JOIN: 'join', CRASH: 'crash' };
   readonly listeners = new Map<string, (event: unknown) => void>();
   eachMessage?: (payload: EachMessagePayload) => Promise<void>;
+  crashed = false;
   connect = jest.fn(async () => undefined);
   subscribe = jest.fn(async () => undefined);
   disconnect = jest.fn(async () => undefined);
-  pause = jest.fn();
-  seek = jest.fn();
-  commitOffsets = async () => undefined;
+  pause = jest.fn(() => this.ifRunning());
+  seek = jest.fn(() => this.ifRunning());
+  commitOffsets = jest.fn(async () => undefined);
   on(event: string, listener: (event: unknown) => void) {
     this.listeners.set(event, listener);
   }
   async run(config: { eachMessage: (payload: EachMessagePayload) => Promise<void> }) {
     this.eachMessage = config.eachMessage;
+    this.listeners.get('join')!({ payload: {} });
   }
   crash(restart: boolean) {
+    this.crashed = true;
     this.listeners.get('crash')!({ payload: { error: new Error('The coordinator is not aware of this member'), restart } });
+  }
+  private ifRunning() {
+    if (this.crashed) throw new Error('Consumer group was not initialized, consumer#run must be called first');
   }
 }
 
 const quiet = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() });
 
+const transports: KafkaTransport[] = [];
+
 async function started(logger = quiet()) {
   const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, logger);
+  transports.push(transport); // closed after each test, so that no replacement outlives it
   const deliveries: Delivery[] = [];
   await transport.prepare();
   await transport.start((d) => deliveries.push(d), new Slots(2));
@@ -66,7 +76,10 @@ async function started(logger = quiet()) {
 const reply = (d: Delivery) => ({ flowId: d.command.flowId, metadata: { status: 'SUCCESS' } }) as WireReply;
 
 describe('KafkaTransport', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(async () => {
+    await Promise.all(transports.splice(0).map((t) => t.close()));
+    jest.restoreAllMocks();
+  });
 
   it('replaces its producer after a failed reply, once, and sends the next reply on the new one', async () => {
     const { producers, deliver } = fakeKafka();
@@ -109,7 +122,24 @@ describe('KafkaTransport', () => {
     consumers[0].crash(false);
     await pastFirstDelay();
     expect(consumers).toHaveLength(1);
-    expect(consumers[0].pause).toHaveBeenCalled();
+    expect(consumers[0].pause).toHaveBeenCalled(); // and threw, as kafkajs does: pause() still resolved
+  });
+
+  it('lets a delivery of a replaced consumer neither seek nor commit, and gives it back all the same', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const acked = deliver('1');
+    const givenBack = deliver('2');
+    consumers[0].crash(false);
+    await until(() => consumers[1]?.eachMessage !== undefined);
+    await deliveries[0].settle(reply(deliveries[0]));
+    await deliveries[1].abandon!();
+    await Promise.all([acked, givenBack]);
+    await new Promise((resolve) => setImmediate(resolve)); // a commit due would have been sent by now
+    for (const consumer of consumers) {
+      expect(consumer.commitOffsets).not.toHaveBeenCalled();
+      expect(consumer.seek).not.toHaveBeenCalled();
+    }
   });
 });
 

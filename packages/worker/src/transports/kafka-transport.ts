@@ -6,6 +6,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { ConsumerKeeper } from './kafka-consumer-keeper';
 import { kafkaLogCreator } from './kafka-log';
 import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
@@ -24,8 +25,6 @@ export interface KafkaTransportOptions extends BrokerNames {
 }
 
 const CREATE_ATTEMPTS = 6;
-/** A crashed consumer is replaced after 1 s, then 2, 4… up to this, until one joins its group. */
-const MAX_REPLACE_DELAY_MS = 30_000;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic. An
@@ -37,14 +36,10 @@ const MAX_REPLACE_DELAY_MS = 30_000;
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
   private readonly kafka: Kafka;
-  private consumer?: Consumer;
+  private readonly consumers: ConsumerKeeper;
   private producer?: Producer;
   private producerReady?: Promise<void>;
   private readonly topic: string;
-  private consuming?: { receive: (delivery: Delivery) => void; concurrency: number };
-  private paused = false;
-  private replacements = 0;
-  private replaceTimer?: NodeJS.Timeout;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
   // kafkajs's default since v2, named so that it does not warn about the change on every start.
   private readonly partitioner: ICustomPartitioner;
@@ -58,6 +53,7 @@ export class KafkaTransport implements Transport {
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);
+    this.consumers = new ConsumerKeeper(() => this.subscribedConsumer(), logger, this.topic);
     this.registration = { topic: this.topic };
   }
 
@@ -65,25 +61,26 @@ export class KafkaTransport implements Transport {
     await this.createCommandTopic();
     this.producer = this.newProducer();
     await this.connectedProducer();
-    this.consumer = await this.subscribedConsumer();
+    await this.consumers.prepare();
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
-    this.consuming = { receive, concurrency: slots.size };
-    await this.run(this.consumer!);
+    await this.consumers.start((consumer) => consumer.run({
+      partitionsConsumedConcurrently: slots.size,
+      // kafkajs commits every offset its handler returned from; a command given back must not be.
+      autoCommit: false,
+      eachMessage: (payload) => this.deliver(consumer, payload, receive),
+    }));
   }
 
   async pause(): Promise<void> {
-    this.paused = true;
-    clearTimeout(this.replaceTimer);
-    if (this.consuming) this.consumer?.pause([{ topic: this.topic }]);
+    this.consumers.pause();
   }
 
   async close(): Promise<void> {
-    this.paused = true;
-    clearTimeout(this.replaceTimer);
+    this.consumers.pause();
     await this.commits.flush();
-    await this.consumer?.disconnect();
+    await this.consumers.disconnect();
     await this.producer?.disconnect();
   }
 
@@ -96,49 +93,6 @@ export class KafkaTransport implements Transport {
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
-    }
-  }
-
-  /** Resolves once the consumer joined its group. */
-  private run(consumer: Consumer): Promise<void> {
-    const { receive, concurrency } = this.consuming!;
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.replacements = 0));
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
-    return consumer.run({
-      partitionsConsumedConcurrently: concurrency,
-      // kafkajs commits every offset its handler returned from; a command given back must not be.
-      autoCommit: false,
-      eachMessage: (payload) => this.deliver(payload, receive),
-    });
-  }
-
-  /*
-   * kafkajs restarts its consumer itself after a retriable crash. After any other it stays down
-   * (NOTES), and the worker would consume nothing without a word: it is replaced, with backoff.
-   */
-  private onCrash(crashed: Consumer, error: Error, restarting: boolean): void {
-    if (this.paused || crashed !== this.consumer) return;
-    this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
-    if (!restarting) this.scheduleReplacement(crashed);
-  }
-
-  private scheduleReplacement(crashed: Consumer): void {
-    const delay = Math.min(MAX_REPLACE_DELAY_MS, 1000 * 2 ** this.replacements++);
-    clearTimeout(this.replaceTimer);
-    this.replaceTimer = setTimeout(() => void this.replace(crashed), delay);
-  }
-
-  private async replace(crashed: Consumer): Promise<void> {
-    await crashed.disconnect().catch(() => undefined);
-    try {
-      const consumer = await this.subscribedConsumer();
-      if (this.paused) return void (await consumer.disconnect());
-      this.consumer = consumer;
-      await this.run(consumer);
-    } catch (error) {
-      if (this.paused) return;
-      this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
-      this.scheduleReplacement(this.consumer!);
     }
   }
 
@@ -167,7 +121,7 @@ export class KafkaTransport implements Transport {
   // Resolves once the delivery settled (its offset is then committed in the background), or once
   // it was given back. A handler that throws would stop every partition's fetches and, repeated,
   // crash the consumer and rebalance the group: a command is handed back by seeking to it instead.
-  private deliver({ topic, partition, message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
+  private deliver(consumer: Consumer, { topic, partition, message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
     let command;
     try {
       command = parseCommand(message.value ?? Buffer.alloc(0));
@@ -179,12 +133,17 @@ export class KafkaTransport implements Transport {
     const send = (reply: WireReply) => this.sendReply(reply, command.correlationId);
     return new Promise<void>((resolve) => receive(brokerDelivery({
       command, trace: traceHeadersOf(message.headers), send,
+      // A consumer replaced meanwhile left the offset uncommitted: the command comes again anyway.
       ack: async () => {
-        this.commits.handled(topic, partition, message.offset);
+        if (this.consumers.isCurrent(consumer)) this.commits.handled(topic, partition, message.offset);
         resolve();
       },
       requeue: async () => {
-        this.consumer!.seek({ topic, partition, offset: message.offset });
+        try {
+          if (this.consumers.isCurrent(consumer)) consumer.seek({ topic, partition, offset: message.offset });
+        } catch {
+          // A crashed consumer cannot seek ("group was not initialized"); restarted, it reads from the last commit.
+        }
         resolve();
       },
     })));
@@ -212,11 +171,11 @@ export class KafkaTransport implements Transport {
   /** The current producer once connected; a connect that failed is tried again by the next reply. */
   private async connectedProducer(): Promise<Producer> {
     const producer = this.producer!;
-    this.producerReady ??= producer.connect().catch((error: unknown) => {
-      this.producerReady = undefined;
+    const ready = this.producerReady ??= producer.connect().catch((error: unknown) => {
+      if (this.producerReady === ready) this.producerReady = undefined;
       throw error;
     });
-    await this.producerReady;
+    await ready;
     return producer;
   }
 
@@ -235,7 +194,7 @@ export class KafkaTransport implements Transport {
 
   // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
   private async commit({ topic, partition, offset }: { topic: string; partition: number; offset: string }): Promise<void> {
-    await this.consumer!.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
+    await this.consumers.current!.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
       this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`));
   }
 }

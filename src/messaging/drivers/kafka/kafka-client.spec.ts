@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { kafkaLogLines } from './kafka-client';
+import type { AppConfig } from '../../../config/app-config';
+import { createKafkaClient, kafkaLogLines } from './kafka-client';
 
 describe('kafkaLogLines', () => {
   it("writes kafkajs's line and its details as one line, at its level", () => {
@@ -9,5 +10,17 @@ describe('kafkaLogLines', () => {
     sink('warn', '[Consumer] The group is rebalancing, re-joining', {});
     expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=b:9092 retry={"count":2}');
     expect(logger.warn).toHaveBeenCalledWith('[Consumer] The group is rebalancing, re-joining');
+  });
+});
+
+describe('createKafkaClient', () => {
+  it("sends kafkajs's own lines through Baton's logger, at warn and above", () => {
+    const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+    const config = { KAFKA_CLIENT_ID: 'baton', KAFKA_BROKERS: '127.0.0.1:9092' } as AppConfig;
+    const kafkaLogger = createKafkaClient(config, logger).logger().namespace('Connection');
+    kafkaLogger.info('Joined the group');
+    kafkaLogger.error('Connection error: ECONNREFUSED', { broker: '127.0.0.1:9092' });
+    expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=127.0.0.1:9092');
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 });

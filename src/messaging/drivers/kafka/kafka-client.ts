@@ -19,7 +19,7 @@ export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     socketFactory: noDelaySocketFactory, // Nagle off (see NOTES, Brokers): the SDK's, shared
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(kafkaLogLines(logger)), // the SDK's: filtered, and once per outage
+    logCreator: kafkaLogCreator(kafkaLogLines(logger)), // the SDK's: filtered, each repeated line once per 30 s
     connectionTimeout: 3000,
     requestTimeout: 30_000,
     // Bounded: while the broker is down, calls fail within seconds instead of retrying for minutes,

@@ -1,0 +1,104 @@
+import type { Consumer } from 'kafkajs';
+import { errorText, type WorkerLogger } from '../logger';
+
+/** A crashed consumer is replaced after 1 s, then 2, 4… up to this, until one joins its group. */
+const MAX_REPLACE_DELAY_MS = 30_000;
+
+/**
+ * Keeps one consumer of the command topic running. kafkajs restarts its consumer itself after a
+ * retriable crash; after any other it stays down (NOTES), and the worker would consume nothing
+ * without a word: the keeper replaces it, with backoff. Work that an earlier consumer handed out
+ * checks `isCurrent` before it seeks or commits on the topic: a seek would rewind the new
+ * consumer, and a late commit could move the group's offset backwards.
+ */
+export class ConsumerKeeper {
+  private consumer?: Consumer;
+  private stopped = false;
+  private joined = false;
+  private replacements = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly subscribed: () => Promise<Consumer>,
+    private readonly logger: WorkerLogger,
+    private readonly topic: string,
+  ) {}
+
+  get current(): Consumer | undefined {
+    return this.consumer;
+  }
+
+  /** False for a consumer since replaced. */
+  isCurrent(consumer: Consumer): boolean {
+    return consumer === this.consumer;
+  }
+
+  /** Connects and subscribes the first consumer, before the worker registers. */
+  async prepare(): Promise<void> {
+    this.consumer = await this.subscribed();
+  }
+
+  /** Runs the consumer, and every replacement, with `run`; resolves once kafkajs's first run() did. */
+  async start(run: (consumer: Consumer) => Promise<void>): Promise<void> {
+    await this.keep(this.consumer!, run);
+  }
+
+  /** Fetches nothing more and replaces nothing more. */
+  pause(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    try {
+      this.consumer?.pause([{ topic: this.topic }]);
+    } catch {
+      // kafkajs throws for a consumer that crashed ("group was not initialized"): it fetches nothing anyway.
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.pause();
+    await this.consumer?.disconnect();
+  }
+
+  private async keep(consumer: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.replacements = 0;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart, run));
+    // kafkajs's run() resolves after the join, or after a join that crashed (the CRASH handler's case).
+    await run(consumer);
+    // kafkajs stops a runner only once it joined: a pause or disconnect during the join missed it.
+    if (this.stopped) await consumer.disconnect().catch(() => undefined);
+  }
+
+  private onCrash(crashed: Consumer, error: Error, restarting: boolean, run: (consumer: Consumer) => Promise<void>): void {
+    if (this.stopped || !this.isCurrent(crashed)) return;
+    // Once per outage, not once per kafkajs restart while the broker is down.
+    if (this.joined) this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
+    this.joined = false;
+    if (!restarting) this.scheduleReplacement(crashed, run);
+  }
+
+  private scheduleReplacement(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): void {
+    const delay = Math.min(MAX_REPLACE_DELAY_MS, 1000 * 2 ** this.replacements++);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.replace(crashed, run), delay);
+  }
+
+  private async replace(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      const consumer = await this.subscribed();
+      if (this.stopped) {
+        await consumer.disconnect();
+        return;
+      }
+      this.consumer = consumer;
+      await this.keep(consumer, run);
+    } catch (error) {
+      if (this.stopped) return;
+      this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
+      this.scheduleReplacement(this.consumer!, run);
+    }
+  }
+}
