@@ -4,6 +4,7 @@ import { RabbitMqTransport } from '../../../packages/worker/src/transports/rabbi
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceControls } from '../../helpers/broker-control';
+import { servicesTool } from '../../helpers/readme-commands';
 
 const url = process.env.RABBITMQ_URL;
 if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
@@ -56,6 +57,13 @@ describe('an SDK worker on RabbitMQ across a broker restart and a channel error'
       await connection.close().catch(() => undefined);
     }
   }
+
+  it('shows RabbitMQ its service as the connection name, and a 10 s heartbeat to find a half-open connection by', async () => {
+    const listed = JSON.parse(await servicesTool('rabbitmqctl', ['list_connections', 'timeout', 'client_properties', '--formatter', 'json', '-q'])) as
+      Array<{ timeout: number; client_properties: Array<[string, string, unknown]> }>;
+    const ours = listed.filter((c) => c.client_properties.some(([key, , value]) => key === 'connection_name' && value === service));
+    expect(ours.map((c) => c.timeout)).toEqual([10]);
+  });
 
   it('answers a command sent after its channel was closed by a channel error', async () => {
     expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');

@@ -9,14 +9,16 @@ describe('RabbitMqTransport', () => {
     const connect = jest.spyOn(jest.requireActual<typeof import('amqplib')>('amqplib'), 'connect')
       .mockResolvedValue({ on() { return this; }, waitForConnect: async () => undefined } as never);
     await new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger).prepare();
-    const [url, options] = connect.mock.calls[0] as unknown as [string, { noDelay: boolean; recovery: RecoveryOptions }];
+    const [url, options] = connect.mock.calls[0] as unknown as [string, {
+      noDelay: boolean; timeout: number; clientProperties: Record<string, unknown>; recovery: RecoveryOptions;
+    }];
     return { url, options, logger };
   }
 
-  it('connects with Nagle off and recovers from a lost connection for as long as it takes', async () => {
+  it('connects with Nagle off, a 10 s heartbeat and its service as the connection name, and recovers for as long as it takes', async () => {
     const { url, options } = await prepared();
-    expect(url).toBe('amqp://127.0.0.1:1');
-    expect(options.noDelay).toBe(true);
+    expect(url).toBe('amqp://127.0.0.1:1?heartbeat=10');
+    expect(options).toMatchObject({ noDelay: true, timeout: 5000, clientProperties: { connection_name: 'shop' } });
     expect(options.recovery).toMatchObject({ maxRetries: Number.POSITIVE_INFINITY, setup: expect.any(Function) });
   });
 

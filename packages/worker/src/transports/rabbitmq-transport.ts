@@ -4,6 +4,7 @@ import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import { withHeartbeat } from './amqp-heartbeat';
 import { brokerDelivery } from './broker-delivery';
 import { amqpSocketOf, writeTurnsWhole } from './turn-writes';
 import type { Delivery, Transport } from './transport';
@@ -42,8 +43,10 @@ export class RabbitMqTransport implements Transport {
 
   async prepare(): Promise<void> {
     const amqp = loadPeer<typeof import('amqplib')>('amqplib');
-    const connection = await amqp.connect(this.options.url, {
+    const connection = await amqp.connect(withHeartbeat(this.options.url), {
       noDelay: true,
+      timeout: 5000, // a broker that accepts the socket but never answers fails the attempt
+      clientProperties: { connection_name: this.service }, // how RabbitMQ's tools name the connection
       recovery: {
         initialDelay: 200, maxDelay: 5000,
         initialMaxRetries: 3, // a broker unreachable at start fails the start within seconds
