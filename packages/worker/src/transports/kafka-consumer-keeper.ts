@@ -14,12 +14,16 @@ const MAX_REPLACE_DELAY_MS = 30_000;
 export class ConsumerKeeper {
   private consumer?: Consumer;
   private stopped = false;
-  private joined = false;
+  /** Whether this outage's crash was logged; a join ends the outage. */
+  private crashLogged = false;
   private replacements = 0;
   private timer?: NodeJS.Timeout;
+  private replacing?: Promise<void>;
 
+  /** `replaced` runs when a new consumer takes over, before it fetches. */
   constructor(
     private readonly subscribed: () => Promise<Consumer>,
+    private readonly replaced: () => void,
     private readonly logger: WorkerLogger,
     private readonly topic: string,
   ) {}
@@ -50,18 +54,20 @@ export class ConsumerKeeper {
     try {
       this.consumer?.pause([{ topic: this.topic }]);
     } catch {
-      // kafkajs throws for a consumer that crashed ("group was not initialized"): it fetches nothing anyway.
+      // A consumer that crashed cannot pause ("group was not initialized"); stop() cancels the restart kafkajs may have pending.
+      void this.consumer?.stop().catch(() => undefined);
     }
   }
 
   async disconnect(): Promise<void> {
     this.pause();
+    await this.replacing;
     await this.consumer?.disconnect();
   }
 
   private async keep(consumer: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
+      this.crashLogged = false;
       this.replacements = 0;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart, run));
@@ -72,33 +78,50 @@ export class ConsumerKeeper {
   }
 
   private onCrash(crashed: Consumer, error: Error, restarting: boolean, run: (consumer: Consumer) => Promise<void>): void {
-    if (this.stopped || !this.isCurrent(crashed)) return;
-    // Once per outage, not once per kafkajs restart while the broker is down.
-    if (this.joined) this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
-    this.joined = false;
+    if (!this.isCurrent(crashed)) return;
+    if (this.stopped) {
+      // kafkajs sets its restart timer right after this event: cancel it, or a stopping worker consumes again.
+      if (restarting) setImmediate(() => void crashed.stop().catch(() => undefined));
+      return;
+    }
+    // kafkajs's own restarts are logged once per outage (it crashes again on each while the broker is down).
+    if (!restarting || !this.crashLogged) {
+      this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
+    }
+    this.crashLogged = true;
     if (!restarting) this.scheduleReplacement(crashed, run);
   }
 
   private scheduleReplacement(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): void {
     const delay = Math.min(MAX_REPLACE_DELAY_MS, 1000 * 2 ** this.replacements++);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.replace(crashed, run), delay);
+    this.timer = setTimeout(() => {
+      this.replacing = this.replace(crashed, run).finally(() => (this.replacing = undefined));
+    }, delay);
   }
 
+  /** Resolves once the new consumer is current (its join goes on in the background), or the attempt failed. */
   private async replace(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
     await crashed.disconnect().catch(() => undefined);
+    let consumer: Consumer;
     try {
-      const consumer = await this.subscribed();
-      if (this.stopped) {
-        await consumer.disconnect();
-        return;
-      }
-      this.consumer = consumer;
-      await this.keep(consumer, run);
+      consumer = await this.subscribed();
     } catch (error) {
-      if (this.stopped) return;
-      this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
-      this.scheduleReplacement(this.consumer!, run);
+      this.replacementFailed(error, run);
+      return;
     }
+    if (this.stopped) {
+      await consumer.disconnect().catch(() => undefined);
+      return;
+    }
+    this.consumer = consumer;
+    this.replaced();
+    void this.keep(consumer, run).catch((error: unknown) => this.replacementFailed(error, run));
+  }
+
+  private replacementFailed(error: unknown, run: (consumer: Consumer) => Promise<void>): void {
+    if (this.stopped) return;
+    this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
+    this.scheduleReplacement(this.consumer!, run);
   }
 }

@@ -32,7 +32,11 @@ function fakeKafka() {
   return { producers, consumers, deliver: (offset: string) => consumers.at(-1)!.eachMessage!(command(offset)) };
 }
 
-/** kafkajs's consumer as far as the transport uses it; like kafkajs, one that crashed cannot pause or seek. */
+/**
+ * kafkajs's consumer as far as the transport uses it. Like kafkajs, one that crashed cannot pause
+ * or seek, restarts itself 50 ms after a crash it restarts (and joins again), and stop() cancels
+ * that restart.
+ */
 class FakeConsumer {
   readonly events = { GROUP_JOIN: 'join', CRASH: 'crash' };
   readonly listeners = new Map<string, (event: unknown) => void>();
@@ -43,7 +47,9 @@ class FakeConsumer {
   disconnect = jest.fn(async () => undefined);
   pause = jest.fn(() => this.ifRunning());
   seek = jest.fn(() => this.ifRunning());
-  commitOffsets = jest.fn(async () => undefined);
+  commitOffsets = jest.fn(async (_offsets: unknown) => undefined);
+  restartTimer?: NodeJS.Timeout;
+  stop = jest.fn(async () => clearTimeout(this.restartTimer));
   on(event: string, listener: (event: unknown) => void) {
     this.listeners.set(event, listener);
   }
@@ -54,6 +60,12 @@ class FakeConsumer {
   crash(restart: boolean) {
     this.crashed = true;
     this.listeners.get('crash')!({ payload: { error: new Error('The coordinator is not aware of this member'), restart } });
+    if (restart) {
+      this.restartTimer = setTimeout(() => {
+        this.crashed = false;
+        this.listeners.get('join')!({ payload: {} });
+      }, 50);
+    }
   }
   private ifRunning() {
     if (this.crashed) throw new Error('Consumer group was not initialized, consumer#run must be called first');
@@ -140,6 +152,82 @@ describe('KafkaTransport', () => {
       expect(consumer.commitOffsets).not.toHaveBeenCalled();
       expect(consumer.seek).not.toHaveBeenCalled();
     }
+  });
+  it('logs a crash kafkajs restarts once per outage, and each crash it gives up on', async () => {
+    const { consumers } = fakeKafka();
+    const { logger } = await started();
+    consumers[0].crash(true);
+    consumers[0].crash(true); // the broker still down: kafkajs crashes again on its restart
+    await until(() => !consumers[0].crashed); // restarted and joined: the outage is over
+    consumers[0].crash(true);
+    consumers[0].crash(false);
+    expect(logger.error.mock.calls.map(([, message]) => message.replace(/^.*; /, ''))).toEqual([
+      'kafkajs restarts it', 'kafkajs restarts it', 'replacing it',
+    ]);
+  });
+
+  it('cancels the restart of a consumer that crashed around a stop, so that it consumes nothing more', async () => {
+    const { consumers } = fakeKafka();
+    const { transport } = await started();
+    consumers[0].crash(true);
+    await transport.pause(); // pause() throws inside, for a crashed consumer
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(consumers[0].stop).toHaveBeenCalled();
+    expect(consumers[0].crashed).toBe(true);
+
+    const second = fakeKafka();
+    const other = await started();
+    await other.transport.pause();
+    second.consumers[0].crash(true); // after the stop
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(second.consumers[0].crashed).toBe(true);
+  });
+
+  it('gives a command back without a seek when its consumer crashed, and the call still resolves', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const givenBack = deliver('1');
+    consumers[0].crash(true);
+    clearTimeout(consumers[0].restartTimer); // the broker stays down past the give-back
+    await deliveries[0].abandon!();
+    await givenBack;
+    expect(consumers[0].seek).toHaveBeenCalled(); // and threw, as kafkajs does
+  });
+
+  it('drops the offsets due when its consumer is replaced, rather than commit them through the new one', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    let answer!: () => void;
+    consumers[0].commitOffsets.mockImplementationOnce(() => new Promise<undefined>((resolve) => (answer = () => resolve(undefined))));
+    void deliver('1');
+    await deliveries[0].settle(reply(deliveries[0])); // its commit is out, and answers late
+    void deliver('2');
+    await deliveries[1].settle(reply(deliveries[1])); // offset 3 is due behind it
+    consumers[0].crash(false);
+    await until(() => consumers[1]?.eachMessage !== undefined);
+    answer();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(consumers[0].commitOffsets.mock.calls).toEqual([[[{ topic: 'orchestrator.commands.shop', partition: 0, offset: '2' }]]]);
+    expect(consumers[1].commitOffsets).not.toHaveBeenCalled();
+  });
+
+  it('disconnects a consumer whose first join ended after the worker stopped', async () => {
+    const { consumers } = fakeKafka();
+    const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, quiet());
+    transports.push(transport);
+    await transport.prepare();
+    let joined!: () => void;
+    const run = consumers[0].run.bind(consumers[0]);
+    consumers[0].run = async (config) => {
+      await new Promise<void>((resolve) => (joined = resolve));
+      await run(config);
+    };
+    const starting = transport.start(() => undefined, new Slots(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    await transport.pause();
+    joined();
+    await starting;
+    expect(consumers[0].disconnect).toHaveBeenCalled();
   });
 });
 

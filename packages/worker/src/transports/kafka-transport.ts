@@ -53,7 +53,9 @@ export class KafkaTransport implements Transport {
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);
-    this.consumers = new ConsumerKeeper(() => this.subscribedConsumer(), logger, this.topic);
+    // Offsets still due belong to the consumer replaced: the new one reads from the last commit anyway,
+    // and committing them through it could overwrite a newer commit of another instance.
+    this.consumers = new ConsumerKeeper(() => this.subscribedConsumer(), () => this.commits.forget(), logger, this.topic);
     this.registration = { topic: this.topic };
   }
 

@@ -28,6 +28,11 @@ export class OffsetCommits {
     if (!this.inFlight.has(key)) this.inFlight.set(key, this.drain(key));
   }
 
+  /** Drops the offsets not yet sent (a commit in flight still completes). */
+  forget(): void {
+    this.due.clear();
+  }
+
   /** Resolves once every offset due so far was committed (or its commit failed). */
   async flush(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
