@@ -19,6 +19,8 @@ export class ConsumerKeeper {
   private replacements = 0;
   private timer?: NodeJS.Timeout;
   private replacing?: Promise<void>;
+  /** How each consumer consumes, from start(). */
+  private run?: (consumer: Consumer) => Promise<void>;
 
   /** `replaced` runs when a new consumer takes over, before it fetches. */
   constructor(
@@ -44,7 +46,8 @@ export class ConsumerKeeper {
 
   /** Runs the consumer, and every replacement, with `run`; resolves once kafkajs's first run() did. */
   async start(run: (consumer: Consumer) => Promise<void>): Promise<void> {
-    await this.keep(this.consumer!, run);
+    this.run = run;
+    await this.keep(this.consumer!);
   }
 
   /** Fetches nothing more and replaces nothing more. */
@@ -65,19 +68,19 @@ export class ConsumerKeeper {
     await this.consumer?.disconnect();
   }
 
-  private async keep(consumer: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
+  private async keep(consumer: Consumer): Promise<void> {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.crashLogged = false;
       this.replacements = 0;
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart, run));
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     // kafkajs's run() resolves after the join, or after a join that crashed (the CRASH handler's case).
-    await run(consumer);
+    await this.run!(consumer);
     // kafkajs stops a runner only once it joined: a pause or disconnect during the join missed it.
     if (this.stopped) await consumer.disconnect().catch(() => undefined);
   }
 
-  private onCrash(crashed: Consumer, error: Error, restarting: boolean, run: (consumer: Consumer) => Promise<void>): void {
+  private onCrash(crashed: Consumer, error: Error, restarting: boolean): void {
     if (!this.isCurrent(crashed)) return;
     if (this.stopped) {
       // kafkajs sets its restart timer right after this event: cancel it, or a stopping worker consumes again.
@@ -89,25 +92,25 @@ export class ConsumerKeeper {
       this.logger.error({ topic: this.topic }, `Kafka consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'replacing it'}`);
     }
     this.crashLogged = true;
-    if (!restarting) this.scheduleReplacement(crashed, run);
+    if (!restarting) this.scheduleReplacement(crashed);
   }
 
-  private scheduleReplacement(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): void {
+  private scheduleReplacement(crashed: Consumer): void {
     const delay = Math.min(MAX_REPLACE_DELAY_MS, 1000 * 2 ** this.replacements++);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.replacing = this.replace(crashed, run).finally(() => (this.replacing = undefined));
+      this.replacing = this.replace(crashed).finally(() => (this.replacing = undefined));
     }, delay);
   }
 
   /** Resolves once the new consumer is current (its join goes on in the background), or the attempt failed. */
-  private async replace(crashed: Consumer, run: (consumer: Consumer) => Promise<void>): Promise<void> {
+  private async replace(crashed: Consumer): Promise<void> {
     await crashed.disconnect().catch(() => undefined);
     let consumer: Consumer;
     try {
       consumer = await this.subscribed();
     } catch (error) {
-      this.replacementFailed(error, run);
+      this.replacementFailed(error);
       return;
     }
     if (this.stopped) {
@@ -116,12 +119,12 @@ export class ConsumerKeeper {
     }
     this.consumer = consumer;
     this.replaced();
-    void this.keep(consumer, run).catch((error: unknown) => this.replacementFailed(error, run));
+    void this.keep(consumer).catch((error: unknown) => this.replacementFailed(error));
   }
 
-  private replacementFailed(error: unknown, run: (consumer: Consumer) => Promise<void>): void {
+  private replacementFailed(error: unknown): void {
     if (this.stopped) return;
     this.logger.error({ topic: this.topic }, `replacing the Kafka consumer failed: ${errorText(error)}`);
-    this.scheduleReplacement(this.consumer!, run);
+    this.scheduleReplacement(this.consumer!);
   }
 }
