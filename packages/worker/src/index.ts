@@ -11,6 +11,7 @@ export { noDelaySocketFactory } from './transports/kafka-socket';
 export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
 export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
+export { OffsetTracker } from './transports/offset-tracker';
 export { withHeartbeat } from './transports/amqp-heartbeat';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';

@@ -1,4 +1,4 @@
-import { Kafka, type EachMessagePayload } from 'kafkajs';
+import { Kafka, type EachBatchPayload } from 'kafkajs';
 import { Slots } from '../slots';
 import type { WireReply } from '../wire';
 import { KafkaTransport } from './kafka-transport';
@@ -21,41 +21,50 @@ function fakeKafka() {
     producers.push(producer);
     return producer as never;
   });
-  const command = (offset: string) => ({
-    topic: 'orchestrator.commands.shop', partition: 0,
-    message: { offset, headers: {}, value: Buffer.from(JSON.stringify({
-      flowId: `f${offset}`, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: `c${offset}`, objectType: 'Order',
+  const message = (offset: string, flowId = `f${offset}`) => ({
+    offset, key: Buffer.from(flowId), headers: {}, value: Buffer.from(JSON.stringify({
+      flowId, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: `c${offset}`, objectType: 'Order',
       payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: 'k', idempotencyKey: `i${offset}`,
       deadline: new Date(Date.now() + 60_000).toISOString(),
-    })) },
-  }) as unknown as EachMessagePayload;
-  return { producers, consumers, deliver: (offset: string) => consumers.at(-1)!.eachMessage!(command(offset)) };
+    })),
+  });
+  /** One batch of partition 0 to the latest consumer: offsets, or [offset, flowId] pairs. */
+  const deliver = (...messages: Array<string | [string, string]>) => consumers.at(-1)!.consume(
+    messages.map((m) => (typeof m === 'string' ? message(m) : message(...m))));
+  return { producers, consumers, deliver };
 }
 
 /**
- * kafkajs's consumer as far as the transport uses it. Like kafkajs, one that crashed cannot pause
- * or seek, restarts itself 50 ms after a crash it restarts (and joins again), and stop() cancels
+ * kafkajs's consumer as far as the transport uses it. Like kafkajs, one that crashed cannot pause, restarts itself 50 ms after a crash it restarts (and joins again), and stop() cancels
  * that restart.
  */
 class FakeConsumer {
   readonly events = { GROUP_JOIN: 'join', CRASH: 'crash' };
   readonly listeners = new Map<string, (event: unknown) => void>();
-  eachMessage?: (payload: EachMessagePayload) => Promise<void>;
+  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   crashed = false;
   connect = jest.fn(async () => undefined);
   subscribe = jest.fn(async () => undefined);
   disconnect = jest.fn(async () => undefined);
   pause = jest.fn(() => this.ifRunning());
-  seek = jest.fn(() => this.ifRunning());
   commitOffsets = jest.fn(async (_offsets: unknown) => undefined);
+  heartbeat = jest.fn(async () => undefined);
+  resolveOffset = jest.fn();
   restartTimer?: NodeJS.Timeout;
   stop = jest.fn(async () => clearTimeout(this.restartTimer));
   on(event: string, listener: (event: unknown) => void) {
     this.listeners.set(event, listener);
   }
-  async run(config: { eachMessage: (payload: EachMessagePayload) => Promise<void> }) {
-    this.eachMessage = config.eachMessage;
+  async run(config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) {
+    this.eachBatch = config.eachBatch;
     this.listeners.get('join')!({ payload: {} });
+  }
+  /** A batch of partition 0, as kafkajs hands it over; a crashed consumer's batch is no longer running. */
+  consume(messages: unknown[]) {
+    return this.eachBatch!({
+      batch: { topic: 'orchestrator.commands.shop', partition: 0, messages },
+      heartbeat: this.heartbeat, resolveOffset: this.resolveOffset, isRunning: () => !this.crashed, isStale: () => false,
+    } as unknown as EachBatchPayload);
   }
   crash(restart: boolean) {
     this.crashed = true;
@@ -76,12 +85,17 @@ const quiet = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() });
 
 const transports: KafkaTransport[] = [];
 
-async function started(logger = quiet()) {
+/** Started on `slots`; like the worker, each delivery holds a slot until it settled, was dropped or given back. */
+async function started(logger = quiet(), slots = new Slots(2)) {
   const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, logger);
   transports.push(transport); // closed after each test, so that no replacement outlives it
   const deliveries: Delivery[] = [];
   await transport.prepare();
-  await transport.start((d) => deliveries.push(d), new Slots(2));
+  await transport.start((d) => {
+    slots.take();
+    const release = <T>(settled: Promise<T>) => settled.finally(() => slots.release());
+    deliveries.push({ ...d, settle: (r) => release(d.settle(r)), abandon: () => release(d.abandon!()) });
+  }, slots);
   return { transport, deliveries, logger };
 }
 
@@ -105,10 +119,11 @@ describe('KafkaTransport', () => {
     // Two replies failed on the same producer: one replacement, and the failed one let go.
     expect(producers).toHaveLength(2);
     expect(producers[0].disconnect).toHaveBeenCalled();
-    void deliver('1');
+    await until(() => deliveries.length === 4); // both handed over again, after their delay
     await deliveries[2].settle(reply(deliveries[2]));
     expect(producers[1].connect).toHaveBeenCalledTimes(1);
     expect(producers[1].send).toHaveBeenCalledTimes(1);
+    await deliveries[3].settle(reply(deliveries[3])); // its batch ends
   });
 
   it('replaces a consumer that crashed for good, and consumes on the new one', async () => {
@@ -116,11 +131,13 @@ describe('KafkaTransport', () => {
     const { deliveries, logger } = await started();
     consumers[0].crash(false);
     expect(logger.error).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('replacing it'));
-    await until(() => consumers.length === 2 && consumers[1].eachMessage !== undefined);
+    await until(() => consumers.length === 2 && consumers[1].eachBatch !== undefined);
     expect(consumers[0].disconnect).toHaveBeenCalled();
     expect(consumers[1].subscribe).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop', fromBeginning: true });
-    void deliver('7');
+    const batch = deliver('7');
     expect(deliveries.map((d) => d.command.flowId)).toEqual(['f7']);
+    await deliveries[0].settle(reply(deliveries[0]));
+    await batch;
   });
 
   it('leaves a crash that kafkajs restarts itself to kafkajs, and replaces nothing once paused', async () => {
@@ -137,22 +154,20 @@ describe('KafkaTransport', () => {
     expect(consumers[0].pause).toHaveBeenCalled(); // and threw, as kafkajs does: pause() still resolved
   });
 
-  it('lets a delivery of a replaced consumer neither seek nor commit, and gives it back all the same', async () => {
+  it('lets a delivery of a replaced consumer not commit, and hands a command it gave back over no more', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();
-    const acked = deliver('1');
-    const givenBack = deliver('2');
+    const batch = deliver('1', '2');
     consumers[0].crash(false);
-    await until(() => consumers[1]?.eachMessage !== undefined);
+    await until(() => consumers[1]?.eachBatch !== undefined);
     await deliveries[0].settle(reply(deliveries[0]));
     await deliveries[1].abandon!();
-    await Promise.all([acked, givenBack]);
+    await batch;
     await new Promise((resolve) => setImmediate(resolve)); // a commit due would have been sent by now
-    for (const consumer of consumers) {
-      expect(consumer.commitOffsets).not.toHaveBeenCalled();
-      expect(consumer.seek).not.toHaveBeenCalled();
-    }
+    for (const consumer of consumers) expect(consumer.commitOffsets).not.toHaveBeenCalled();
+    expect(deliveries).toHaveLength(2);
   });
+
   it('logs a crash kafkajs restarts once per outage, and each crash it gives up on', async () => {
     const { consumers } = fakeKafka();
     const { logger } = await started();
@@ -183,15 +198,82 @@ describe('KafkaTransport', () => {
     expect(second.consumers[0].crashed).toBe(true);
   });
 
-  it('gives a command back without a seek when its consumer crashed, and the call still resolves', async () => {
+  it('ends a batch whose consumer crashed once a command is given back, handing it over no more', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();
-    const givenBack = deliver('1');
+    const batch = deliver('1');
     consumers[0].crash(true);
     clearTimeout(consumers[0].restartTimer); // the broker stays down past the give-back
     await deliveries[0].abandon!();
-    await givenBack;
-    expect(consumers[0].seek).toHaveBeenCalled(); // and threw, as kafkajs does
+    await batch;
+    expect(deliveries).toHaveLength(1);
+    expect(consumers[0].resolveOffset).not.toHaveBeenCalled();
+  });
+
+  it('runs a partition\'s commands at once up to the free slots, one flow\'s one after another, and commits over what is done', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const batch = deliver(['1', 'a'], ['2', 'b'], ['3', 'a'], ['4', 'c']);
+    const offsets = () => deliveries.map((d) => d.command.commandId);
+    expect(offsets()).toEqual(['c1', 'c2']); // two slots
+    await deliveries[1].settle(reply(deliveries[1]));
+    // Offset 3 waits behind its flow's command 1, which holds a slot; 4 takes the slot 2 freed.
+    await until(() => deliveries.length === 3);
+    expect(offsets()).toEqual(['c1', 'c2', 'c4']);
+    await deliveries[2].settle(reply(deliveries[2]));
+    expect(consumers[0].commitOffsets).not.toHaveBeenCalled(); // 1 still runs: nothing may be committed
+    await deliveries[0].settle(reply(deliveries[0]));
+    await until(() => deliveries.length === 4);
+    expect(offsets()).toEqual(['c1', 'c2', 'c4', 'c3']);
+    await deliveries[3].settle(reply(deliveries[3]));
+    await batch;
+    expect(consumers[0].resolveOffset.mock.calls).toEqual([['2'], ['4']]);
+    await until(() => consumers[0].commitOffsets.mock.calls.length === 2);
+    expect(consumers[0].commitOffsets.mock.calls.map(([offsets]) => (offsets as Array<{ offset: string }>)[0].offset)).toEqual(['3', '5']);
+  });
+
+  it('hands a command given back over again, and commits past it only once it is acknowledged', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const batch = deliver('1', '2');
+    await deliveries[0].abandon!(); // after the redelivery delay
+    await deliveries[1].settle(reply(deliveries[1]));
+    await until(() => deliveries.length === 3);
+    expect(deliveries[2].command.commandId).toBe('c1');
+    expect(consumers[0].resolveOffset).not.toHaveBeenCalled();
+    await deliveries[2].settle(reply(deliveries[2]));
+    await batch;
+    expect(consumers[0].resolveOffset.mock.calls).toEqual([['2']]);
+  });
+
+  it('heartbeats while handlers run, and hands a failed heartbeat to kafkajs once they are done, commits sent', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const batch = deliver('1', '2', '3');
+    await until(() => consumers[0].heartbeat.mock.calls.length >= 1); // every second, while 1 and 2 run
+    const rebalancing = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+    consumers[0].heartbeat.mockRejectedValue(rebalancing);
+    const beats = consumers[0].heartbeat.mock.calls.length;
+    await until(() => consumers[0].heartbeat.mock.calls.length > beats);
+    let ended = false;
+    const outcome = batch.then(() => 'resolved', (error: Error) => error).finally(() => (ended = true));
+    await deliveries[0].settle(reply(deliveries[0]));
+    expect(ended).toBe(false); // 2 still runs
+    await deliveries[1].settle(reply(deliveries[1]));
+    expect(await outcome).toBe(rebalancing);
+    expect(deliveries).toHaveLength(2); // 3 is left to the partition's next owner
+    expect(consumers[0].commitOffsets.mock.calls.at(-1)).toEqual([[{ topic: 'orchestrator.commands.shop', partition: 0, offset: '3' }]]);
+  });
+
+  it('hands nothing more over once paused, and ends the batch once its handlers are done', async () => {
+    const { deliver } = fakeKafka();
+    const slots = new Slots(1);
+    const { transport, deliveries } = await started(quiet(), slots);
+    const batch = deliver('1', '2');
+    await transport.pause();
+    await deliveries[0].settle(reply(deliveries[0]));
+    await batch;
+    expect(deliveries).toHaveLength(1);
   });
 
   it('drops the offsets due when its consumer is replaced, rather than commit them through the new one', async () => {
@@ -204,7 +286,7 @@ describe('KafkaTransport', () => {
     void deliver('2');
     await deliveries[1].settle(reply(deliveries[1])); // offset 3 is due behind it
     consumers[0].crash(false);
-    await until(() => consumers[1]?.eachMessage !== undefined);
+    await until(() => consumers[1]?.eachBatch !== undefined);
     answer();
     await new Promise((resolve) => setImmediate(resolve));
     expect(consumers[0].commitOffsets.mock.calls).toEqual([[[{ topic: 'orchestrator.commands.shop', partition: 0, offset: '2' }]]]);

@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, ICustomPartitioner, Kafka, Producer, SASLOptions } from 'kafkajs';
+import type { Consumer, ICustomPartitioner, Kafka, KafkaMessage, Producer, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
@@ -6,6 +6,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { consumeCommandBatch } from './kafka-command-batch';
 import { ConsumerKeeper } from './kafka-consumer-keeper';
 import { kafkaLogCreator } from './kafka-log';
 import { noDelaySocketFactory } from './kafka-socket';
@@ -25,13 +26,16 @@ export interface KafkaTransportOptions extends BrokerNames {
 }
 
 const CREATE_ATTEMPTS = 6;
+const REBALANCE_TIMEOUT_MS = 300_000;
 
 /**
- * Consumes the service's command topic in one consumer group and replies on the reply topic. An
+ * Consumes the service's command topic in one consumer group and replies on the reply topic,
+ * running a partition's commands at once up to the worker's concurrency (consumeCommandBatch). An
  * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
  * crash redelivers the command; the commit goes in the background (OffsetCommits), so the
- * partition's next command does not wait for it. A command given back (its reply failed, or the
- * result store did) is never committed: the partition seeks back to it, so it is consumed again.
+ * partition's next commands do not wait for it. A command given back (its reply failed, or the
+ * result store did) is never committed: it is handed over again, or after a crash or a
+ * rebalance it comes again from the last commit.
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
@@ -40,6 +44,7 @@ export class KafkaTransport implements Transport {
   private producer?: Producer;
   private producerReady?: Promise<void>;
   private readonly topic: string;
+  private paused = false;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
   // kafkajs's default since v2, named so that it does not warn about the change on every start.
   private readonly partitioner: ICustomPartitioner;
@@ -71,23 +76,40 @@ export class KafkaTransport implements Transport {
       partitionsConsumedConcurrently: slots.size,
       // kafkajs commits every offset its handler returned from; a command given back must not be.
       autoCommit: false,
-      eachMessage: (payload) => this.deliver(consumer, payload, receive),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => consumeCommandBatch(payload, {
+        slots,
+        taking: () => !this.paused && this.consumers.isCurrent(consumer),
+        handOver: (message) => this.handOver(payload.batch.topic, message, receive),
+        // A consumer replaced meanwhile leaves it uncommitted: the command comes again anyway.
+        handledUpTo: (offset) => {
+          if (this.consumers.isCurrent(consumer)) this.commits.handled(payload.batch.topic, payload.batch.partition, offset);
+        },
+        flushCommits: () => this.commits.flush(),
+      }),
     }));
   }
 
   async pause(): Promise<void> {
+    this.paused = true;
     this.consumers.pause();
   }
 
   async close(): Promise<void> {
-    this.consumers.pause();
+    await this.pause();
     await this.commits.flush();
     await this.consumers.disconnect();
     await this.producer?.disconnect();
   }
 
   private async subscribedConsumer(): Promise<Consumer> {
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000 });
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId ?? this.service, sessionTimeout: 10_000,
+      // How long the group waits, at a rebalance, for a member to finish its running handlers and
+      // rejoin, past which it hands their partitions on and their commands run elsewhere as well:
+      // five minutes, the Java client's default (max.poll.interval.ms), not kafkajs's one minute.
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
@@ -120,34 +142,21 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  // Resolves once the delivery settled (its offset is then committed in the background), or once
-  // it was given back. A handler that throws would stop every partition's fetches and, repeated,
-  // crash the consumer and rebalance the group: a command is handed back by seeking to it instead.
-  private deliver(consumer: Consumer, { topic, partition, message }: EachMessagePayload, receive: (delivery: Delivery) => void): Promise<void> {
+  // Resolves true once the command was acknowledged, false once it was given back. A message that
+  // is not a command counts as handled: it would never be one.
+  private handOver(topic: string, message: KafkaMessage, receive: (delivery: Delivery) => void): Promise<boolean> {
     let command;
     try {
       command = parseCommand(message.value ?? Buffer.alloc(0));
     } catch (error) {
       this.logger.error({ topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
-      this.commits.handled(topic, partition, message.offset);
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     const send = (reply: WireReply) => this.sendReply(reply, command.correlationId);
-    return new Promise<void>((resolve) => receive(brokerDelivery({
+    return new Promise<boolean>((resolve) => receive(brokerDelivery({
       command, trace: traceHeadersOf(message.headers), send,
-      // A consumer replaced meanwhile left the offset uncommitted: the command comes again anyway.
-      ack: async () => {
-        if (this.consumers.isCurrent(consumer)) this.commits.handled(topic, partition, message.offset);
-        resolve();
-      },
-      requeue: async () => {
-        try {
-          if (this.consumers.isCurrent(consumer)) consumer.seek({ topic, partition, offset: message.offset });
-        } catch {
-          // A crashed consumer cannot seek ("group was not initialized"); restarted, it reads from the last commit.
-        }
-        resolve();
-      },
+      ack: async () => resolve(true),
+      requeue: async () => resolve(false),
     })));
   }
 

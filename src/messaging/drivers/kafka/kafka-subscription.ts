@@ -1,3 +1,4 @@
+import { OffsetTracker } from '@baton/worker';
 import type { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,6 @@ import type { Backlog, ConsumerState, Subscription } from '../../message-consume
 import { BacklogTracker, waitingPartitions } from './backlog-tracker';
 import { positionOf, toIncoming } from './kafka-message';
 import type { KafkaTopics } from './kafka-topics';
-import { OffsetTracker } from './offset-tracker';
 import { ResolvedOffsets } from './resolved-offsets';
 
 export interface KafkaSubscriptionDeps {

@@ -1,0 +1,44 @@
+import { KeyLanes } from './key-lanes';
+
+describe('KeyLanes', () => {
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  };
+
+  it('runs one key\'s tasks in order, one at a time, and other keys at once', async () => {
+    const lanes = new KeyLanes();
+    const log: string[] = [];
+    const first = gate();
+    lanes.run('a', async () => {
+      log.push('a1');
+      await first.opened;
+      log.push('a1 done');
+    });
+    lanes.run('a', async () => void log.push('a2'));
+    lanes.run('b', async () => void log.push('b1'));
+    lanes.run(undefined, async () => void log.push('none'));
+    expect(log).toEqual(['a1', 'b1', 'none']); // an idle key's task starts before run() returns
+    first.open();
+    await lanes.idle();
+    expect(log).toEqual(['a1', 'b1', 'none', 'a1 done', 'a2']);
+  });
+
+  it('is idle only once the last task of every key has finished', async () => {
+    const lanes = new KeyLanes();
+    const slow = gate();
+    let done = false;
+    lanes.run('a', async () => undefined);
+    lanes.run('a', async () => {
+      await slow.opened;
+      done = true;
+    });
+    const idle = lanes.idle();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    slow.open();
+    await idle;
+    expect(done).toBe(true);
+  });
+});
