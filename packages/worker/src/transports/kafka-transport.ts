@@ -1,4 +1,4 @@
-import type { Consumer, ICustomPartitioner, Kafka, KafkaMessage, Producer, SASLOptions } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
@@ -9,6 +9,7 @@ import { brokerDelivery } from './broker-delivery';
 import { consumeCommandBatch } from './kafka-command-batch';
 import { ConsumerKeeper } from './kafka-consumer-keeper';
 import { kafkaLogCreator } from './kafka-log';
+import { KafkaReplySender } from './kafka-reply-sender';
 import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
@@ -41,17 +42,13 @@ export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
   private readonly kafka: Kafka;
   private readonly consumers: ConsumerKeeper;
-  private producer?: Producer;
-  private producerReady?: Promise<void>;
+  private replies?: KafkaReplySender;
   private readonly topic: string;
   private paused = false;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
-  // kafkajs's default since v2, named so that it does not warn about the change on every start.
-  private readonly partitioner: ICustomPartitioner;
 
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
-    const { Kafka: KafkaClient, logLevel, Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
-    this.partitioner = Partitioners.DefaultPartitioner;
+    const { Kafka: KafkaClient, logLevel } = loadPeer<typeof import('kafkajs')>('kafkajs');
     this.kafka = new KafkaClient({
       clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: noDelaySocketFactory,
       logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => logger[level](details, message)),
@@ -66,8 +63,12 @@ export class KafkaTransport implements Transport {
 
   async prepare(): Promise<void> {
     await this.createCommandTopic();
-    this.producer = this.newProducer();
-    await this.connectedProducer();
+    // kafkajs's default partitioner since v2, named so that it does not warn about the change on every start.
+    const { Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
+    this.replies = new KafkaReplySender(() => this.kafka.producer({
+      idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner,
+    }), this.options.replyTopic ?? DEFAULT_REPLY_TOPIC);
+    await this.replies.connect();
     await this.consumers.prepare();
   }
 
@@ -99,7 +100,7 @@ export class KafkaTransport implements Transport {
     await this.pause();
     await this.commits.flush();
     await this.consumers.disconnect();
-    await this.producer?.disconnect();
+    await this.replies?.disconnect();
   }
 
   private async subscribedConsumer(): Promise<Consumer> {
@@ -160,47 +161,10 @@ export class KafkaTransport implements Transport {
     })));
   }
 
-  private async sendReply(reply: WireReply, correlationId: string): Promise<void> {
-    const producer = await this.connectedProducer();
-    try {
-      await producer.send({
-        topic: this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, acks: -1,
-        messages: [{ key: reply.flowId, value: JSON.stringify(reply), headers: {
-          'content-type': 'application/json', 'x-correlation-id': correlationId, ...currentTraceHeaders(),
-        } }],
-      });
-    } catch (error) {
-      this.renewProducer(producer);
-      throw error;
-    }
-  }
-
-  private newProducer(): Producer {
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: this.partitioner });
-  }
-
-  /** The current producer once connected; a connect that failed is tried again by the next reply. */
-  private async connectedProducer(): Promise<Producer> {
-    const producer = this.producer!;
-    const ready = this.producerReady ??= producer.connect().catch((error: unknown) => {
-      if (this.producerReady === ready) this.producerReady = undefined;
-      throw error;
-    });
-    await ready;
-    return producer;
-  }
-
-  /*
-   * An idempotent producer whose send failed in flight (a broker restart, a timeout) can keep its
-   * old sequence numbers and be refused on that partition for good: Baton's own publisher met it
-   * after a Kafka restart. A new producer gets a new producer id and starts clean; the reply that
-   * failed comes again with its command. Replies failing together renew it once.
-   */
-  private renewProducer(failed: Producer): void {
-    if (this.producer !== failed) return;
-    this.producer = this.newProducer();
-    this.producerReady = undefined;
-    void failed.disconnect().catch(() => undefined);
+  private sendReply(reply: WireReply, correlationId: string): Promise<void> {
+    return this.replies!.send({ key: reply.flowId, value: JSON.stringify(reply), headers: {
+      'content-type': 'application/json', 'x-correlation-id': correlationId, ...currentTraceHeaders(),
+    } });
   }
 
   // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
