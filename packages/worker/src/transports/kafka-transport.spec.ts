@@ -293,6 +293,22 @@ describe('KafkaTransport', () => {
     expect(consumers[1].commitOffsets).not.toHaveBeenCalled();
   });
 
+  it('warns of failed offset commits once until one succeeds, and says when they do', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries, logger } = await started();
+    consumers[0].commitOffsets.mockRejectedValueOnce(new Error('Connection error')).mockRejectedValueOnce(new Error('Connection error'));
+    for (const offset of ['1', '2', '3']) {
+      const batch = deliver(offset);
+      const d = deliveries.at(-1)!;
+      await d.settle(reply(d));
+      await batch;
+      await until(() => consumers[0].commitOffsets.mock.calls.length === Number(offset));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(logger.warn.mock.calls.map(([, message]) => message)).toEqual(['offset commit failed, the command may come again: Connection error']);
+    expect(logger.info).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, 'offset commits succeed again');
+  });
+
   it('disconnects a consumer whose first join ended after the worker stopped', async () => {
     const { consumers } = fakeKafka();
     const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, quiet());

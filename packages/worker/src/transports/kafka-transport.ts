@@ -45,6 +45,7 @@ export class KafkaTransport implements Transport {
   private replies?: KafkaReplySender;
   private readonly topic: string;
   private paused = false;
+  private commitsFailing = false;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
 
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
@@ -167,9 +168,17 @@ export class KafkaTransport implements Transport {
     } });
   }
 
-  // A failed commit (a rebalance) only means the command comes again, and its recorded result is replayed.
+  // A failed commit (a rebalance, an outage) only means the command comes again, and its recorded
+  // result is replayed. Warned once until a commit succeeds: through an outage every commit fails.
   private async commit({ topic, partition, offset }: { topic: string; partition: number; offset: string }): Promise<void> {
-    await this.consumers.current!.commitOffsets([{ topic, partition, offset }]).catch((error: unknown) =>
-      this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`));
+    try {
+      await this.consumers.current!.commitOffsets([{ topic, partition, offset }]);
+    } catch (error) {
+      if (!this.commitsFailing) this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`);
+      this.commitsFailing = true;
+      return;
+    }
+    if (this.commitsFailing) this.logger.info({ topic }, 'offset commits succeed again');
+    this.commitsFailing = false;
   }
 }
