@@ -21,34 +21,37 @@ export interface CommandBatchDeps {
 /**
  * One partition's batch of commands: as many at once as the worker has free slots, one flow's
  * (the message key) one after another. The partition's offset moves only over commands handled
- * from the batch's start, so a crash never skips one. A command given back is handed over again
- * here after its delay, and the offsets behind it wait: a seek back would deliver again the later
- * commands still running. The consumer heartbeats while handlers run, so a step longer than the
- * session keeps its partition instead of being handed to another instance and run twice.
- * Halted (paused, replaced, a rebalance, the partition revoked), it hands over nothing more and
- * waits for the handlers running; what was not acknowledged comes again from the last commit.
+ * from the batch's start, so a crash never skips one. The consumer heartbeats while handlers run,
+ * so a step longer than the session keeps its partition instead of being handed to another
+ * instance and run twice. Halted (a command given back, paused, replaced, a rebalance, the
+ * partition revoked), it hands over nothing more and ends once the handlers running are done:
+ * kafkajs then fetches the partition again from its first command not handled, so a command given
+ * back comes again, as after a seek, and the later ones handled meanwhile are answered by the
+ * result store. Handed over again within the batch instead, a command that always fails would
+ * hold the batch, and kafkajs fetches nothing more from a broker until all its batches ended.
  */
 export async function consumeCommandBatch(payload: EachBatchPayload, deps: CommandBatchDeps): Promise<void> {
   const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
   const { slots } = deps;
   let failure: unknown;
-  const halted = () => failure !== undefined || !deps.taking() || !isRunning() || isStale();
+  let givenBack = false;
+  const halted = () => givenBack || failure !== undefined || !deps.taking() || !isRunning() || isStale();
   // A failed heartbeat (a rebalance) goes to kafkajs once the handlers running are done: it rejoins.
   const beating = setInterval(() => void heartbeat().catch((error: unknown) => (failure ??= error)), HEARTBEAT_EVERY_MS);
   const offsets = new OffsetTracker(batch.messages.map((m) => m.offset));
   // Each wait for a slot re-checks it in the same turn as the hand-over that takes it: a check
   // returned from a helper would let another partition's batch take the slot in between.
   const handle = async (message: KafkaMessage) => {
-    for (;;) {
-      while (slots.free() === 0 && !halted()) await slots.whenFree();
-      if (halted()) return;
-      if (!(await deps.handOver(message))) continue;
-      const committable = offsets.complete(message.offset);
-      if (committable !== undefined) {
-        resolveOffset(committable);
-        deps.handledUpTo(committable);
-      }
+    while (slots.free() === 0 && !halted()) await slots.whenFree();
+    if (halted()) return;
+    if (!(await deps.handOver(message))) {
+      givenBack = true;
       return;
+    }
+    const committable = offsets.complete(message.offset);
+    if (committable !== undefined) {
+      resolveOffset(committable);
+      deps.handledUpTo(committable);
     }
   };
   const lanes = new KeyLanes();

@@ -72,12 +72,15 @@ export class KafkaReplySender {
     this.sending = false;
   }
 
-  /** How many of the replies waiting go in the next request. */
+  /** How many of the replies waiting go in the next request: at least one, however large. */
   private fitting(): number {
     let count = 0;
     let bytes = 0;
-    while (count < this.waiting.length && count < MAX_REQUEST_MESSAGES && bytes < MAX_REQUEST_BYTES) {
-      bytes += Buffer.byteLength(this.waiting[count++].message.value as string);
+    while (count < this.waiting.length && count < MAX_REQUEST_MESSAGES) {
+      const size = sizeOf(this.waiting[count].message);
+      if (count > 0 && bytes + size > MAX_REQUEST_BYTES) break;
+      bytes += size;
+      count++;
     }
     return count;
   }
@@ -88,4 +91,10 @@ export class KafkaReplySender {
     this.ready = undefined;
     void failed.disconnect().catch(() => undefined);
   }
+}
+
+function sizeOf({ key, value, headers }: Message): number {
+  let bytes = Buffer.byteLength(value as string) + Buffer.byteLength((key as string | undefined) ?? '');
+  for (const [name, text] of Object.entries(headers ?? {})) bytes += name.length + Buffer.byteLength(String(text ?? ''));
+  return bytes;
 }

@@ -39,7 +39,7 @@ function fakeKafka() {
  * that restart.
  */
 class FakeConsumer {
-  readonly events = { GROUP_JOIN: 'join', CRASH: 'crash' };
+  readonly events = { GROUP_JOIN: 'join', CRASH: 'crash', REBALANCING: 'rebalancing' };
   readonly listeners = new Map<string, (event: unknown) => void>();
   eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   crashed = false;
@@ -85,21 +85,41 @@ const quiet = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() });
 
 const transports: KafkaTransport[] = [];
 
-/** Started on `slots`; like the worker, each delivery holds a slot until it settled, was dropped or given back. */
+/** Started on `slots`; like the worker, each delivery holds a slot until it settled or was given back. */
 async function started(logger = quiet(), slots = new Slots(2)) {
   const transport = new KafkaTransport('shop', { brokers: ['127.0.0.1:1'] }, logger);
   transports.push(transport); // closed after each test, so that no replacement outlives it
   const deliveries: Delivery[] = [];
   await transport.prepare();
+  let most = 0;
   await transport.start((d) => {
     slots.take();
-    const release = <T>(settled: Promise<T>) => settled.finally(() => slots.release());
+    most = Math.max(most, slots.inUse);
+    // As late as the worker frees it: after the delivery's own promise settled, on a later turn.
+    const release = <T>(settled: Promise<T>) => settled.finally(() => new Promise((resolve) => setImmediate(resolve)).then(() => slots.release()));
     deliveries.push({ ...d, settle: (r) => release(d.settle(r)), abandon: () => release(d.abandon!()) });
   }, slots);
-  return { transport, deliveries, logger };
+  return { transport, deliveries, logger, mostInUse: () => most };
 }
 
 const reply = (d: Delivery) => ({ flowId: d.command.flowId, metadata: { status: 'SUCCESS' } }) as WireReply;
+
+/** The consumer's next commit answers only once the function returned is called. */
+function holdNextCommit(consumer: FakeConsumer): () => void {
+  let answer!: () => void;
+  consumer.commitOffsets.mockImplementationOnce(() => new Promise<undefined>((resolve) => (answer = () => resolve(undefined))));
+  return () => answer();
+}
+
+/** Offsets 1 and 2 handled in turn, 1's commit held out: offset 3 is due behind it. Returns the commit's answer. */
+async function oneCommitOutOneDue(consumer: FakeConsumer, deliver: (offset: string) => Promise<void>, deliveries: Delivery[]) {
+  const answer = holdNextCommit(consumer);
+  void deliver('1');
+  await deliveries[0].settle(reply(deliveries[0]));
+  void deliver('2');
+  await deliveries[1].settle(reply(deliveries[1]));
+  return answer;
+}
 
 describe('KafkaTransport', () => {
   afterEach(async () => {
@@ -119,11 +139,11 @@ describe('KafkaTransport', () => {
     // Two replies failed on the same producer: one replacement, and the failed one let go.
     expect(producers).toHaveLength(2);
     expect(producers[0].disconnect).toHaveBeenCalled();
-    await until(() => deliveries.length === 4); // both handed over again, after their delay
+    const again = deliver('1'); // fetched again, as kafkajs does after a batch that gave its command back
     await deliveries[2].settle(reply(deliveries[2]));
+    await again;
     expect(producers[1].connect).toHaveBeenCalledTimes(1);
     expect(producers[1].send).toHaveBeenCalledTimes(1);
-    await deliveries[3].settle(reply(deliveries[3])); // its batch ends
   });
 
   it('replaces a consumer that crashed for good, and consumes on the new one', async () => {
@@ -232,21 +252,36 @@ describe('KafkaTransport', () => {
     expect(consumers[0].commitOffsets.mock.calls.map(([offsets]) => (offsets as Array<{ offset: string }>)[0].offset)).toEqual(['3', '5']);
   });
 
-  it('hands a command given back over again, and commits past it only once it is acknowledged', async () => {
+  it('ends its batch at a command given back, once the handlers running are done, resolving nothing past it', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();
-    const batch = deliver('1', '2');
+    const batch = deliver('1', '2', '3');
     await deliveries[0].abandon!(); // after the redelivery delay
+    let ended = false;
+    void batch.then(() => (ended = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toBe(false); // 2 still runs
     await deliveries[1].settle(reply(deliveries[1]));
-    await until(() => deliveries.length === 3);
-    expect(deliveries[2].command.commandId).toBe('c1');
-    expect(consumers[0].resolveOffset).not.toHaveBeenCalled();
-    await deliveries[2].settle(reply(deliveries[2]));
     await batch;
-    expect(consumers[0].resolveOffset.mock.calls).toEqual([['2']]);
+    expect(deliveries).toHaveLength(2); // 3 was not handed over: kafkajs fetches from 1 again
+    expect(consumers[0].resolveOffset).not.toHaveBeenCalled();
+    expect(consumers[0].commitOffsets).not.toHaveBeenCalled();
   });
 
-  it('heartbeats while handlers run, and hands a failed heartbeat to kafkajs once they are done, commits sent', async () => {
+  it('never holds more commands than its slots, a flow\'s next command included', async () => {
+    const { deliver } = fakeKafka();
+    const { deliveries, mostInUse } = await started(quiet(), new Slots(2));
+    // 2 waits behind 1 without a slot, so 3 takes the second; when 1 is done, 2 must wait for its slot to be freed.
+    const batch = deliver(['1', 'a'], ['2', 'a'], ['3', 'b']);
+    expect(deliveries.map((d) => d.command.commandId)).toEqual(['c1', 'c3']);
+    await deliveries[0].settle(reply(deliveries[0]));
+    await until(() => deliveries.length === 3);
+    await Promise.all(deliveries.slice(1).map((d) => d.settle(reply(d))));
+    await batch;
+    expect(mostInUse()).toBe(2);
+  });
+
+  it('heartbeats while handlers run, and hands a failed heartbeat to kafkajs once they are done and committed', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();
     const batch = deliver('1', '2', '3');
@@ -257,12 +292,26 @@ describe('KafkaTransport', () => {
     await until(() => consumers[0].heartbeat.mock.calls.length > beats);
     let ended = false;
     const outcome = batch.then(() => 'resolved', (error: Error) => error).finally(() => (ended = true));
+    const answer = holdNextCommit(consumers[0]);
     await deliveries[0].settle(reply(deliveries[0]));
     expect(ended).toBe(false); // 2 still runs
     await deliveries[1].settle(reply(deliveries[1]));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toBe(false); // the commit of 1 is still out, and 2's waits behind it
+    answer();
     expect(await outcome).toBe(rebalancing);
     expect(deliveries).toHaveLength(2); // 3 is left to the partition's next owner
     expect(consumers[0].commitOffsets.mock.calls.at(-1)).toEqual([[{ topic: 'orchestrator.commands.shop', partition: 0, offset: '3' }]]);
+  });
+
+  it('drops the offsets due when the group rebalances', async () => {
+    const { consumers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    const answer = await oneCommitOutOneDue(consumers[0], deliver, deliveries);
+    consumers[0].listeners.get('rebalancing')!({ payload: {} });
+    answer();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(consumers[0].commitOffsets).toHaveBeenCalledTimes(1);
   });
 
   it('hands nothing more over once paused, and ends the batch once its handlers are done', async () => {
@@ -279,12 +328,7 @@ describe('KafkaTransport', () => {
   it('drops the offsets due when its consumer is replaced, rather than commit them through the new one', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();
-    let answer!: () => void;
-    consumers[0].commitOffsets.mockImplementationOnce(() => new Promise<undefined>((resolve) => (answer = () => resolve(undefined))));
-    void deliver('1');
-    await deliveries[0].settle(reply(deliveries[0])); // its commit is out, and answers late
-    void deliver('2');
-    await deliveries[1].settle(reply(deliveries[1])); // offset 3 is due behind it
+    const answer = await oneCommitOutOneDue(consumers[0], deliver, deliveries);
     consumers[0].crash(false);
     await until(() => consumers[1]?.eachBatch !== undefined);
     answer();

@@ -35,8 +35,8 @@ const REBALANCE_TIMEOUT_MS = 300_000;
  * offset is committed only after the reply was acknowledged by the brokers (acks=all), so a
  * crash redelivers the command; the commit goes in the background (OffsetCommits), so the
  * partition's next commands do not wait for it. A command given back (its reply failed, or the
- * result store did) is never committed: it is handed over again, or after a crash or a
- * rebalance it comes again from the last commit.
+ * result store did) is never committed: its batch ends, and kafkajs fetches the partition again
+ * from it.
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
@@ -113,6 +113,9 @@ export class KafkaTransport implements Transport {
       rebalanceTimeout: REBALANCE_TIMEOUT_MS,
     });
     try {
+      // Offsets still due at a rejoin could land after the partition's next owner committed, and
+      // move its offset back: dropped, their commands come again and the result store answers them.
+      consumer.on(consumer.events.REBALANCING, () => this.commits.forget());
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
       return consumer;
