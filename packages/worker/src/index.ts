@@ -12,6 +12,7 @@ export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
 export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export { OffsetTracker } from './transports/offset-tracker';
+export { KafkaCoalescingSender, type CoalescingSenderOptions, type TopicMessage } from './transports/kafka-coalescing-sender';
 export { withHeartbeat } from './transports/amqp-heartbeat';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';

@@ -1,18 +1,76 @@
+import type { Slots } from './slots';
+import type { Delivery, Transport } from './transports/transport';
+import type { WireCommand } from './wire';
 import { createWorker } from './worker';
+
+const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
+const command = { flowId: 'f1', orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: 'c1', objectType: 'Order',
+  payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: 'k', idempotencyKey: 'i1', deadline: new Date(Date.now() + 60_000).toISOString() } as WireCommand;
+
+/** A transport the test hands deliveries through. */
+function handTransport() {
+  let receive!: (d: Delivery) => void;
+  let slots!: Slots;
+  const transport: Transport = { start: async (r, s) => void ((receive = r), (slots = s)), pause: async () => undefined, close: async () => undefined };
+  return { transport, deliver: (d: Delivery) => receive(d), inUse: () => slots.inUse };
+}
+
+const delivery = (overrides: Partial<Delivery> = {}): Delivery & { settle: jest.Mock } => ({
+  command, settle: jest.fn(async () => undefined), drop: async () => undefined, heartbeat: async () => undefined, ...overrides,
+}) as Delivery & { settle: jest.Mock };
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createWorker', () => {
   it('needs Baton\'s URL unless it is given a control of its own', () => {
     expect(() => createWorker({ service: 'shop' })).toThrow('Give baton: {url} (or a control of your own)');
-    const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
     expect(() => createWorker({ service: 'shop', control })).not.toThrow();
   });
 
   it('refuses to start the HTTP transport without Baton\'s URL', async () => {
-    const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
     for (const transport of ['http', { http: {} }] as const) {
       const worker = createWorker({ service: 'shop', control, handleSignals: false, transport })
         .step('order', 'charge', { objectType: 'Order', do: () => 1 });
       await expect(worker.start()).rejects.toThrow('the HTTP transport long-polls Baton\'s REST API');
     }
   });
+
+  it('runs two copies of one command one after the other, the second replaying the first\'s result', async () => {
+    const { transport, deliver } = handTransport();
+    let finish!: () => void;
+    const handler = jest.fn(() => new Promise((resolve) => (finish = () => resolve({ charged: 1 }))));
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: handler });
+    await worker.start();
+    const first = delivery();
+    const second = delivery();
+    deliver(first);
+    deliver(second);
+    await settled();
+    expect(handler).toHaveBeenCalledTimes(1);
+    finish();
+    await until(() => second.settle.mock.calls.length === 1);
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(second.settle).toHaveBeenCalledWith(expect.objectContaining({ output: { charged: 1 } }));
+    await worker.stop();
+  });
+
+  it('logs a give-back that failed, frees its slot and runs the next copy', async () => {
+    const { transport, deliver, inUse } = handTransport();
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await worker.start();
+    const failing = delivery({ settle: jest.fn(async () => Promise.reject(new Error('broker gone'))), abandon: async () => Promise.reject(new Error('channel closed')) });
+    const next = delivery();
+    deliver(failing);
+    deliver(next);
+    await until(() => next.settle.mock.calls.length === 1);
+    await until(() => inUse() === 0);
+    expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ flowId: 'f1' }), 'giving the command back failed: channel closed');
+    await worker.stop();
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}

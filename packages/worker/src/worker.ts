@@ -2,11 +2,12 @@ import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
 import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
-import { stderrLogger, type WorkerLogger } from './logger';
+import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { createTransport, type TransportChoice } from './transports/create-transport';
+import { KeyLanes } from './key-lanes';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
 
@@ -49,7 +50,11 @@ export class Worker {
   private readonly logger: WorkerLogger;
   private readonly client?: BatonClient;
   private readonly control: WorkerControl;
-  private readonly inFlightKeys = new Map<string, Promise<void>>();
+  /**
+   * Two copies of one command at once (a redelivery while the first still runs) run one after the
+   * other, so the second finds the first's recorded result instead of running the effect again.
+   */
+  private readonly byIdempotencyKey = new KeyLanes();
   private transport?: Transport;
   private presence?: Presence;
   private stopping?: Promise<void>;
@@ -132,23 +137,14 @@ export class Worker {
 
   private receive(delivery: Delivery): void {
     this.slots.take();
-    void this.serialByKey(delivery.command, () => handleDelivery(delivery, {
-      handlerFor: (c) => this.handlerFor(c), store: this.store, logger: this.logger,
+    const c = delivery.command;
+    this.byIdempotencyKey.run(c.idempotencyKey, () => handleDelivery(delivery, {
+      handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
       autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0,
-    })).finally(() => this.slots.release());
-  }
-
-  // Two copies of one command at once (a redelivery while the first still runs) run one after the
-  // other, so the second finds the first's recorded result instead of running the effect again.
-  private async serialByKey(c: WireCommand, work: () => Promise<void>): Promise<void> {
-    const previous = this.inFlightKeys.get(c.idempotencyKey);
-    const current = (previous ?? Promise.resolve()).then(work);
-    this.inFlightKeys.set(c.idempotencyKey, current);
-    try {
-      await current;
-    } finally {
-      if (this.inFlightKeys.get(c.idempotencyKey) === current) this.inFlightKeys.delete(c.idempotencyKey);
-    }
+    }).catch((error: unknown) => {
+      // Only giving the command back can fail here; unacknowledged, it comes again.
+      this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);
+    }).finally(() => this.slots.release()));
   }
 
   private handlerFor(c: WireCommand): StepFn | undefined {

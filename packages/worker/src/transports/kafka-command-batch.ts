@@ -1,6 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Slots } from '../slots';
-import { KeyLanes } from './key-lanes';
+import { KeyLanes } from '../key-lanes';
 import { OffsetTracker } from './offset-tracker';
 
 /** kafkajs heartbeats only between batches, or when asked; heartbeat() sends at most one per heartbeatInterval (3 s). */

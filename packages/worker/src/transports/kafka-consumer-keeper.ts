@@ -39,6 +39,11 @@ export class ConsumerKeeper {
     return consumer === this.consumer;
   }
 
+  /** Whether `consumer` may take more commands: it is current and the worker is not stopping. */
+  isTaking(consumer: Consumer): boolean {
+    return !this.stopped && this.isCurrent(consumer);
+  }
+
   /** Connects and subscribes the first consumer, before the worker registers. */
   async prepare(): Promise<void> {
     this.consumer = await this.subscribed();
@@ -62,10 +67,26 @@ export class ConsumerKeeper {
     }
   }
 
-  async disconnect(): Promise<void> {
+  /**
+   * Leaves the group and disconnects, waiting at most `leaveWaitMs` (a replacement under way
+   * included). Past it, the leave goes on in the background.
+   */
+  async disconnect(leaveWaitMs: number): Promise<void> {
     this.pause();
-    await this.replacing;
-    await this.consumer?.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), leaveWaitMs)));
+    const left = (async () => {
+      await this.replacing;
+      await this.consumer?.disconnect();
+      return 'left' as const;
+    })();
+    try {
+      if ((await Promise.race([left, late])) === 'late') {
+        this.logger.warn({ topic: this.topic }, `the Kafka consumer did not leave its group within ${leaveWaitMs} ms (a rebalance waits for it); closed without it`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async keep(consumer: Consumer): Promise<void> {

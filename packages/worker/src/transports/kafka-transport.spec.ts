@@ -6,7 +6,7 @@ import type { Delivery } from './transport';
 
 /** kafkajs's clients, stood in for at the Kafka class the transport builds them from. */
 function fakeKafka() {
-  const producers: Array<{ connect: jest.Mock; send: jest.Mock; disconnect: jest.Mock }> = [];
+  const producers: Array<{ connect: jest.Mock; sendBatch: jest.Mock; disconnect: jest.Mock }> = [];
   const consumers: FakeConsumer[] = [];
   jest.spyOn(Kafka.prototype, 'admin').mockReturnValue({
     connect: async () => undefined, disconnect: async () => undefined, listTopics: async () => ['orchestrator.commands.shop'],
@@ -17,7 +17,7 @@ function fakeKafka() {
     return consumer as never;
   });
   jest.spyOn(Kafka.prototype, 'producer').mockImplementation(() => {
-    const producer = { connect: jest.fn(async () => undefined), send: jest.fn(async () => []), disconnect: jest.fn(async () => undefined) };
+    const producer = { connect: jest.fn(async () => undefined), sendBatch: jest.fn(async () => []), disconnect: jest.fn(async () => undefined) };
     producers.push(producer);
     return producer as never;
   });
@@ -133,7 +133,7 @@ describe('KafkaTransport', () => {
     void deliver('1');
     void deliver('2');
     expect(producers).toHaveLength(1);
-    producers[0].send.mockRejectedValue(new Error('Connection error: ECONNREFUSED'));
+    producers[0].sendBatch.mockRejectedValue(new Error('Connection error: ECONNREFUSED'));
     const settled = await Promise.allSettled(deliveries.map((d) => d.settle(reply(d))));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     // Two replies failed on the same producer: one replacement, and the failed one let go.
@@ -143,7 +143,7 @@ describe('KafkaTransport', () => {
     await deliveries[2].settle(reply(deliveries[2]));
     await again;
     expect(producers[1].connect).toHaveBeenCalledTimes(1);
-    expect(producers[1].send).toHaveBeenCalledTimes(1);
+    expect(producers[1].sendBatch).toHaveBeenCalledTimes(1);
   });
 
   it('replaces a consumer that crashed for good, and consumes on the new one', async () => {
@@ -351,6 +351,31 @@ describe('KafkaTransport', () => {
     }
     expect(logger.warn.mock.calls.map(([, message]) => message)).toEqual(['offset commit failed, the command may come again: Connection error']);
     expect(logger.info).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, 'offset commits succeed again');
+  });
+
+  it('asks the group to wait five minutes at a rebalance for running handlers, not kafkajs\'s one', async () => {
+    fakeKafka();
+    await started();
+    expect(Kafka.prototype.consumer).toHaveBeenCalledWith(expect.objectContaining({ rebalanceTimeout: 300_000, sessionTimeout: 10_000 }));
+  });
+
+  it('closes within ten seconds when its consumer does not leave the group, and says so', async () => {
+    const { consumers } = fakeKafka();
+    const { transport, logger } = await started();
+    transports.pop(); // closed here
+    consumers[0].disconnect.mockImplementation(() => new Promise(() => undefined)); // a leave amid a rebalance
+    jest.useFakeTimers();
+    try {
+      let closed = false;
+      const closing = transport.close().then(() => (closed = true));
+      await jest.advanceTimersByTimeAsync(9_999);
+      expect(closed).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await closing;
+      expect(logger.warn).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('closed without it'));
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('disconnects a consumer whose first join ended after the worker stopped', async () => {

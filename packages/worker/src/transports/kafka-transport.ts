@@ -6,10 +6,10 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { brokerDelivery } from './broker-delivery';
+import { KafkaCoalescingSender } from './kafka-coalescing-sender';
 import { consumeCommandBatch } from './kafka-command-batch';
 import { ConsumerKeeper } from './kafka-consumer-keeper';
 import { kafkaLogCreator } from './kafka-log';
-import { KafkaReplySender } from './kafka-reply-sender';
 import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
@@ -27,7 +27,18 @@ export interface KafkaTransportOptions extends BrokerNames {
 }
 
 const CREATE_ATTEMPTS = 6;
+/** Replies in one request, at most: one per handler finished while the previous request was out. */
+const MAX_REPLY_REQUEST = { maxMessages: 500, maxBytes: 512 * 1024 };
+/** A reply not acknowledged by then fails, and its command comes again. */
+const REPLY_TIMEOUT_MS = 30_000;
 const REBALANCE_TIMEOUT_MS = 300_000;
+/**
+ * How long close() waits for the consumer to leave its group. Amid a rebalance, kafkajs's
+ * disconnect waits for the join, up to the rebalance timeout; past this close() resolves and the
+ * leave goes on in the background. A process that exits then is dropped by the group once its
+ * session expires.
+ */
+const LEAVE_WAIT_MS = 10_000;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic,
@@ -40,22 +51,24 @@ const REBALANCE_TIMEOUT_MS = 300_000;
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
+  private readonly kafkajs = loadPeer<typeof import('kafkajs')>('kafkajs');
   private readonly kafka: Kafka;
   private readonly consumers: ConsumerKeeper;
-  private replies?: KafkaReplySender;
+  private replies?: KafkaCoalescingSender;
   private readonly topic: string;
-  private paused = false;
+  private readonly replyTopic: string;
   private commitsFailing = false;
   private readonly commits = new OffsetCommits((c) => this.commit(c));
 
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
-    const { Kafka: KafkaClient, logLevel } = loadPeer<typeof import('kafkajs')>('kafkajs');
+    const { Kafka: KafkaClient, logLevel } = this.kafkajs;
     this.kafka = new KafkaClient({
       clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: noDelaySocketFactory,
       logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => logger[level](details, message)),
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.topic = commandTopicOf(service, options);
+    this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
     // Offsets still due belong to the consumer replaced: the new one reads from the last commit anyway,
     // and committing them through it could overwrite a newer commit of another instance.
     this.consumers = new ConsumerKeeper(() => this.subscribedConsumer(), () => this.commits.forget(), logger, this.topic);
@@ -64,11 +77,11 @@ export class KafkaTransport implements Transport {
 
   async prepare(): Promise<void> {
     await this.createCommandTopic();
-    // kafkajs's default partitioner since v2, named so that it does not warn about the change on every start.
-    const { Partitioners } = loadPeer<typeof import('kafkajs')>('kafkajs');
-    this.replies = new KafkaReplySender(() => this.kafka.producer({
-      idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner,
-    }), this.options.replyTopic ?? DEFAULT_REPLY_TOPIC);
+    // Replies coalesce: those that come while a request is out go together in the next one. kafkajs's
+    // default partitioner since v2 is named, so that it does not warn about the change on every start.
+    this.replies = new KafkaCoalescingSender(() => this.kafka.producer({
+      idempotent: true, maxInFlightRequests: 1, createPartitioner: this.kafkajs.Partitioners.DefaultPartitioner,
+    }), { ...MAX_REPLY_REQUEST, timeoutMs: REPLY_TIMEOUT_MS });
     await this.replies.connect();
     await this.consumers.prepare();
   }
@@ -81,7 +94,7 @@ export class KafkaTransport implements Transport {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => consumeCommandBatch(payload, {
         slots,
-        taking: () => !this.paused && this.consumers.isCurrent(consumer),
+        taking: () => this.consumers.isTaking(consumer),
         handOver: (message) => this.handOver(payload.batch.topic, message, receive),
         // A consumer replaced meanwhile leaves it uncommitted: the command comes again anyway.
         handledUpTo: (offset) => {
@@ -93,15 +106,17 @@ export class KafkaTransport implements Transport {
   }
 
   async pause(): Promise<void> {
-    this.paused = true;
     this.consumers.pause();
   }
 
   async close(): Promise<void> {
-    await this.pause();
-    await this.commits.flush();
-    await this.consumers.disconnect();
-    await this.replies?.disconnect();
+    this.consumers.pause();
+    try {
+      await this.commits.flush();
+      await this.consumers.disconnect(LEAVE_WAIT_MS);
+    } finally {
+      await this.replies?.disconnect();
+    }
   }
 
   private async subscribedConsumer(): Promise<Consumer> {
@@ -166,9 +181,9 @@ export class KafkaTransport implements Transport {
   }
 
   private sendReply(reply: WireReply, correlationId: string): Promise<void> {
-    return this.replies!.send({ key: reply.flowId, value: JSON.stringify(reply), headers: {
+    return this.replies!.send([{ topic: this.replyTopic, message: { key: reply.flowId, value: JSON.stringify(reply), headers: {
       'content-type': 'application/json', 'x-correlation-id': correlationId, ...currentTraceHeaders(),
-    } });
+    } } }]);
   }
 
   // A failed commit (a rebalance, an outage) only means the command comes again, and its recorded

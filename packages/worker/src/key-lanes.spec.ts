@@ -41,4 +41,14 @@ describe('KeyLanes', () => {
     await idle;
     expect(done).toBe(true);
   });
+
+  it('runs a key\'s next task after one that rejected, and stays quiet about it', async () => {
+    const lanes = new KeyLanes();
+    const ran: string[] = [];
+    lanes.run('a', async () => Promise.reject(new Error('broken')));
+    lanes.run('a', async () => void ran.push('a2'));
+    lanes.run(undefined, async () => Promise.reject(new Error('broken too')));
+    await lanes.idle();
+    expect(ran).toEqual(['a2']);
+  });
 });

@@ -1,0 +1,130 @@
+import type { Producer } from 'kafkajs';
+import { KafkaCoalescingSender, type CoalescingSenderOptions } from './kafka-coalescing-sender';
+
+function producers() {
+  const made: Array<{ connect: jest.Mock; sendBatch: jest.Mock; disconnect: jest.Mock }> = [];
+  const newProducer = () => {
+    const p = { connect: jest.fn(async () => undefined), sendBatch: jest.fn(async () => []), disconnect: jest.fn(async () => undefined) };
+    made.push(p);
+    return p as unknown as Producer;
+  };
+  return { made, newProducer };
+}
+
+const bounds: CoalescingSenderOptions = { maxMessages: 500, maxBytes: 512 * 1024, timeoutMs: 30_000 };
+const message = (n: number, bytes = 10, topic = 'orchestrator.reply') => ({ topic, message: { key: `f${n}`, value: 'x'.repeat(bytes) } });
+type Request = { topicMessages: Array<{ topic: string; messages: Array<{ key: string }> }>; acks: number };
+const sentKeys = (sendBatch: jest.Mock) => sendBatch.mock.calls.map(([r]) => (r as Request).topicMessages.flatMap((t) => t.messages.map((m) => m.key)));
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('KafkaCoalescingSender', () => {
+  it('sends the sends of one turn in one request, and those that come while it is out in the next', async () => {
+    const { made, newProducer } = producers();
+    const sender = new KafkaCoalescingSender(newProducer, bounds);
+    let answer!: () => void;
+    made[0].sendBatch.mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve([]))));
+    const first = [sender.send([message(1)]), sender.send([message(2)])];
+    await turn();
+    const second = [sender.send([message(3)]), sender.send([message(4), message(5)])];
+    await turn();
+    expect(sentKeys(made[0].sendBatch)).toEqual([['f1', 'f2']]); // one request out at a time
+    answer();
+    await Promise.all([...first, ...second]);
+    expect(sentKeys(made[0].sendBatch)).toEqual([['f1', 'f2'], ['f3', 'f4', 'f5']]);
+    expect(made[0].sendBatch.mock.calls[0][0]).toMatchObject({ acks: -1, topicMessages: [{ topic: 'orchestrator.reply' }] });
+    expect(made[0].connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('groups a request by topic, and runs beforeRequest with its topics first', async () => {
+    const { made, newProducer } = producers();
+    const beforeRequest = jest.fn(async () => undefined);
+    const sender = new KafkaCoalescingSender(newProducer, { ...bounds, beforeRequest });
+    await sender.send([message(1, 10, 'a'), message(2, 10, 'b'), message(3, 10, 'a')]);
+    expect(beforeRequest).toHaveBeenCalledWith(['a', 'b']);
+    expect((made[0].sendBatch.mock.calls[0][0] as Request).topicMessages.map((t) => [t.topic, t.messages.map((m) => m.key)]))
+      .toEqual([['a', ['f1', 'f3']], ['b', ['f2']]]);
+  });
+
+  it('fails each send of a failed request, replaces the producer once, and sends the next on the new one', async () => {
+    const { made, newProducer } = producers();
+    const sender = new KafkaCoalescingSender(newProducer, bounds);
+    made[0].sendBatch.mockRejectedValueOnce(new Error('Connection error: ECONNREFUSED'));
+    const settled = await Promise.allSettled([sender.send([message(1)]), sender.send([message(2)])]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(made).toHaveLength(2);
+    expect(made[0].disconnect).toHaveBeenCalled();
+    await sender.send([message(3)]);
+    expect(sentKeys(made[1].sendBatch)).toEqual([['f3']]);
+    expect(made[1].connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps each request under its bounds, in order, and settles a send only with its last message', async () => {
+    const { made, newProducer } = producers();
+    const sender = new KafkaCoalescingSender(newProducer, bounds);
+    await Promise.all(Array.from({ length: 502 }, (_, i) => sender.send([message(i)])));
+    expect(sentKeys(made[0].sendBatch).map((keys) => keys.length)).toEqual([500, 2]);
+    // 512 KiB at most, unless one message alone is larger: 600, then 300 + 200, then 400 KiB.
+    await Promise.all([600, 300, 200, 400].map((kib, i) => sender.send([message(i, kib * 1024)])));
+    expect(sentKeys(made[0].sendBatch).slice(2).map((keys) => keys.length)).toEqual([1, 2, 1]);
+    expect(sentKeys(made[0].sendBatch).flat().slice(0, 502)).toEqual(Array.from({ length: 502 }, (_, i) => `f${i}`));
+    // One send of 1,200 goes in three requests, the second of which fails: the send fails, the next one is untouched.
+    made[0].sendBatch.mockClear();
+    made[0].sendBatch.mockResolvedValueOnce([]).mockRejectedValueOnce(new Error('Request timed out'));
+    const large = sender.send(Array.from({ length: 1200 }, (_, i) => message(i)));
+    const next = sender.send([message(9999)]);
+    await expect(large).rejects.toThrow('Request timed out');
+    await next;
+    expect(sentKeys(made[0].sendBatch).map((keys) => keys.length)).toEqual([500, 500]);
+    expect(sentKeys(made[1].sendBatch)).toEqual([['f9999']]); // untouched by the failure, sent on the new producer
+  });
+
+  it('fails a request not acknowledged in time, and replaces its producer', async () => {
+    jest.useFakeTimers();
+    try {
+      const { made, newProducer } = producers();
+      const sender = new KafkaCoalescingSender(newProducer, { ...bounds, timeoutMs: 1000 });
+      made[0].sendBatch.mockImplementationOnce(() => new Promise(() => undefined));
+      const sent = sender.send([message(1)]);
+      const outcome = sent.catch((error: Error) => error.message);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(await outcome).toBe('Kafka send not acknowledged within 1000 ms');
+      expect(made).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('settles a send split over requests with its last one, which it shares with the next send', async () => {
+    const { made, newProducer } = producers();
+    const sender = new KafkaCoalescingSender(newProducer, { ...bounds, maxMessages: 3 });
+    const settled: string[] = [];
+    const a = sender.send([1, 2, 3, 4, 5].map((n) => message(n))).then(() => void settled.push('a'));
+    const b = sender.send([6, 7].map((n) => message(n))).then(() => void settled.push('b'));
+    await Promise.all([a, b]);
+    expect(sentKeys(made[0].sendBatch)).toEqual([['f1', 'f2', 'f3'], ['f4', 'f5', 'f6'], ['f7']]);
+    expect(settled).toEqual(['a', 'b']);
+  });
+
+  it('fails the sends of a request whose beforeRequest failed, and sends the next', async () => {
+    const { made, newProducer } = producers();
+    const beforeRequest = jest.fn().mockRejectedValueOnce(new Error('topic not created')).mockResolvedValue(undefined);
+    const sender = new KafkaCoalescingSender(newProducer, { ...bounds, beforeRequest });
+    await expect(sender.send([message(1)])).rejects.toThrow('topic not created');
+    await sender.send([message(2)]);
+    expect(sentKeys(made[1].sendBatch)).toEqual([['f2']]);
+  });
+
+  it('fails every send waiting when no new producer can be made, and serves later sends', async () => {
+    let calls = 0;
+    const producer = { connect: jest.fn(async () => undefined), sendBatch: jest.fn(), disconnect: jest.fn(async () => undefined) };
+    const sender = new KafkaCoalescingSender(() => {
+      if (calls++ === 1) throw new Error('invalid producer options');
+      return producer as unknown as Producer;
+    }, bounds);
+    producer.sendBatch.mockRejectedValueOnce(new Error('Connection error')).mockResolvedValue([]);
+    const settled = await Promise.allSettled([sender.send([message(1)]), sender.send([message(2)])]);
+    expect(settled.map((s) => s.status === 'rejected' && (s.reason as Error).message)).toEqual(['invalid producer options', 'invalid producer options']);
+    await sender.send([message(3)]);
+    expect(sentKeys(producer.sendBatch).at(-1)).toEqual(['f3']);
+  });
+});

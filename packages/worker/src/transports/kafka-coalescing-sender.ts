@@ -1,0 +1,169 @@
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+
+/** One message and the topic it goes to. */
+export interface TopicMessage {
+  topic: string;
+  message: Message;
+}
+
+export interface CoalescingSenderOptions {
+  /** Messages in one request, at most. */
+  maxMessages: number;
+  /** Bytes in one request, at most, unless one message alone is larger: a partition's record batch must stay under the broker's 1 MB. */
+  maxBytes: number;
+  /**
+   * A request that has not been acknowledged by then fails, whatever kafkajs's own retries (each
+   * bounded by its request timeout) would still try.
+   */
+  timeoutMs: number;
+  /** Runs before each request with the topics it sends to (Baton creates its topics there). */
+  beforeRequest?: (topics: string[]) => Promise<void>;
+}
+
+interface Waiting {
+  messages: TopicMessage[];
+  /** How many of `messages` went out in earlier requests (a send larger than one request). */
+  sent: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Sends through one producer, one request at a time (acks=all), coalescing the sends that come
+ * while a request is out into the next one (group commit). Many small sends become few large
+ * requests, and the order of sends holds, even across retries, without relying on kafkajs's
+ * idempotent producer under concurrency. Baton's publisher and the worker SDK's replies both
+ * send through it.
+ *
+ * After a failed request the producer is replaced, once for all the sends in it. An idempotent
+ * producer whose request failed in flight (a broker restart, the timeout) can keep its old
+ * sequence numbers and be refused on that partition for good (Baton's fault suite saw run status
+ * events stuck after a Kafka restart); a new producer gets a new producer id and starts clean.
+ * The caller sends a failed send again (Baton's outbox; the worker's command comes back). The
+ * sends waiting behind a failed request are not failed with it: they go in the next request, on
+ * the new producer, so a send made after a failed one can land before the failed one's retry.
+ * Order holds between the sends of one caller that waits for each; no more is promised.
+ */
+export class KafkaCoalescingSender {
+  private producer: Producer;
+  private ready?: Promise<void>;
+  private waiting: Waiting[] = [];
+  private sending = false;
+
+  constructor(private readonly newProducer: () => Producer, private readonly options: CoalescingSenderOptions) {
+    this.producer = newProducer();
+  }
+
+  /** Connects the current producer; a connect that failed is tried again by the next request. */
+  connect(): Promise<void> {
+    const ready = this.ready ??= this.producer.connect().catch((error: unknown) => {
+      if (this.ready === ready) this.ready = undefined;
+      throw error;
+    });
+    return ready;
+  }
+
+  disconnect(): Promise<void> {
+    this.ready = undefined;
+    return this.producer.disconnect();
+  }
+
+  /** Resolves once the brokers acknowledged every message; rejects if a request holding one of them failed. */
+  send(messages: TopicMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ messages, sent: 0, resolve, reject });
+      if (!this.sending) void this.sendAll();
+    });
+  }
+
+  private async sendAll(): Promise<void> {
+    this.sending = true;
+    try {
+      // Yield first: the sends of the same turn (one batch's handlers, one relay pass) go in the first request.
+      await Promise.resolve();
+      while (this.waiting.length > 0) {
+        const { messages, touched, finished } = this.nextRequest();
+        const producer = this.producer;
+        try {
+          await this.request(producer, messages);
+          for (const w of this.waiting.splice(0, finished)) w.resolve();
+        } catch (error) {
+          this.renew(producer);
+          for (const w of this.waiting.splice(0, touched)) w.reject(error);
+        }
+      }
+    } catch (error) {
+      // Only a producer that could not be made (kafkajs refused its options) comes here: nothing waiting can go.
+      for (const w of this.waiting.splice(0)) w.reject(error);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /**
+   * The next request's messages, within the bounds and at least one, from the sends at the head of
+   * the queue: `touched` of them give messages to it, the first `finished` of which it completes.
+   */
+  private nextRequest(): { messages: TopicMessage[]; touched: number; finished: number } {
+    const messages: TopicMessage[] = [];
+    let bytes = 0;
+    let touched = 0;
+    let finished = 0;
+    for (const w of this.waiting) {
+      while (w.sent < w.messages.length && messages.length < this.options.maxMessages) {
+        const size = sizeOf(w.messages[w.sent].message);
+        if (messages.length > 0 && bytes + size > this.options.maxBytes) break;
+        bytes += size;
+        messages.push(w.messages[w.sent++]);
+      }
+      if (w.sent > 0) touched++;
+      if (w.sent < w.messages.length) break;
+      finished++;
+    }
+    return { messages, touched, finished };
+  }
+
+  private async request(producer: Producer, messages: TopicMessage[]): Promise<void> {
+    const byTopic = new Map<string, TopicMessages>();
+    for (const { topic, message } of messages) {
+      let entry = byTopic.get(topic);
+      if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
+      entry.messages.push(message);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka send not acknowledged within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    const sent = (async () => {
+      await this.options.beforeRequest?.([...byTopic.keys()]);
+      await this.connect();
+      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    })();
+    try {
+      await Promise.race([sent, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private renew(failed: Producer): void {
+    if (this.producer !== failed) return;
+    this.producer = this.newProducer();
+    this.ready = undefined;
+    void failed.disconnect().catch(() => undefined);
+  }
+}
+
+function sizeOf({ key, value, headers }: Message): number {
+  let bytes = byteLength(value) + byteLength(key);
+  for (const [name, text] of Object.entries(headers ?? {})) bytes += name.length + byteLength(text);
+  return bytes;
+}
+
+function byteLength(data: unknown): number {
+  if (data === null || data === undefined) return 0;
+  if (Buffer.isBuffer(data)) return data.length;
+  if (Array.isArray(data)) return data.reduce((sum: number, d) => sum + byteLength(d), 0);
+  return Buffer.byteLength(String(data));
+}
