@@ -127,4 +127,23 @@ describe('KafkaCoalescingSender', () => {
     await sender.send([message(3)]);
     expect(sentKeys(producer.sendBatch).at(-1)).toEqual(['f3']);
   });
+
+  it('connects no producer after a disconnect while a request is out, and sends again once connected', async () => {
+    const { made, newProducer } = producers();
+    const sender = new KafkaCoalescingSender(newProducer, bounds);
+    await sender.connect();
+    let fail!: () => void;
+    made[0].sendBatch.mockImplementationOnce(() => new Promise((_, reject) => (fail = () => reject(new Error('The producer is disconnected')))));
+    const out = sender.send([message(1)]);
+    await turn();
+    const behind = sender.send([message(2)]);
+    await sender.disconnect();
+    fail();
+    await expect(out).rejects.toThrow('The producer is disconnected');
+    await expect(behind).rejects.toThrow('Kafka sender closed');
+    expect(made.slice(1).map((p) => p.connect.mock.calls.length)).toEqual([0]);
+    await sender.connect();
+    await sender.send([message(3)]);
+    expect(sentKeys(made[1].sendBatch)).toEqual([['f3']]);
+  });
 });

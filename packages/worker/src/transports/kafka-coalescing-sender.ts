@@ -49,21 +49,21 @@ export class KafkaCoalescingSender {
   private ready?: Promise<void>;
   private waiting: Waiting[] = [];
   private sending = false;
+  /** Between disconnect() and the next connect(): nothing more goes out, so no producer is connected after a close. */
+  private closed = false;
 
   constructor(private readonly newProducer: () => Producer, private readonly options: CoalescingSenderOptions) {
     this.producer = newProducer();
   }
 
-  /** Connects the current producer; a connect that failed is tried again by the next request. */
+  /** Connects the current producer (again, after a disconnect); a connect that failed is tried again by the next request. */
   connect(): Promise<void> {
-    const ready = this.ready ??= this.producer.connect().catch((error: unknown) => {
-      if (this.ready === ready) this.ready = undefined;
-      throw error;
-    });
-    return ready;
+    this.closed = false;
+    return this.connected();
   }
 
   disconnect(): Promise<void> {
+    this.closed = true;
     this.ready = undefined;
     return this.producer.disconnect();
   }
@@ -77,12 +77,21 @@ export class KafkaCoalescingSender {
     });
   }
 
+  private connected(): Promise<void> {
+    const ready = this.ready ??= this.producer.connect().catch((error: unknown) => {
+      if (this.ready === ready) this.ready = undefined;
+      throw error;
+    });
+    return ready;
+  }
+
   private async sendAll(): Promise<void> {
     this.sending = true;
     try {
       // Yield first: the sends of the same turn (one batch's handlers, one relay pass) go in the first request.
       await Promise.resolve();
       while (this.waiting.length > 0) {
+        if (this.closed) throw new Error('Kafka sender closed');
         const { messages, touched, finished } = this.nextRequest();
         const producer = this.producer;
         try {
@@ -94,7 +103,7 @@ export class KafkaCoalescingSender {
         }
       }
     } catch (error) {
-      // Only a producer that could not be made (kafkajs refused its options) comes here: nothing waiting can go.
+      // Closed, or a producer that could not be made (kafkajs refused its options): nothing waiting can go.
       for (const w of this.waiting.splice(0)) w.reject(error);
     } finally {
       this.sending = false;
@@ -137,7 +146,8 @@ export class KafkaCoalescingSender {
     });
     const sent = (async () => {
       await this.options.beforeRequest?.([...byTopic.keys()]);
-      await this.connect();
+      if (this.closed) throw new Error('Kafka sender closed');
+      await this.connected();
       await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
     })();
     try {
