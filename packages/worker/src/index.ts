@@ -14,6 +14,7 @@ export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export { OffsetTracker } from './transports/offset-tracker';
 export { KafkaCoalescingSender, type CoalescingSenderOptions, type TopicMessage } from './transports/kafka-coalescing-sender';
 export { withHeartbeat } from './transports/amqp-heartbeat';
+export { withTimeout, TimeoutError } from './with-timeout';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';
 export type { Transport, Delivery } from './transports/transport';

@@ -87,7 +87,7 @@ describe('KafkaCoalescingSender', () => {
       const sent = sender.send([message(1)]);
       const outcome = sent.catch((error: Error) => error.message);
       await jest.advanceTimersByTimeAsync(1000);
-      expect(await outcome).toBe('Kafka send not acknowledged within 1000 ms');
+      expect(await outcome).toBe('Kafka send: no answer within 1000 ms');
       expect(made).toHaveLength(2);
     } finally {
       jest.useRealTimers();

@@ -1,4 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { withTimeout } from '../with-timeout';
 
 /** One message and the topic it goes to. */
 export interface TopicMessage {
@@ -140,21 +141,13 @@ export class KafkaCoalescingSender {
       if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
       entry.messages.push(message);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka send not acknowledged within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    });
     const sent = (async () => {
       await this.options.beforeRequest?.([...byTopic.keys()]);
       if (this.closed) throw new Error('Kafka sender closed');
       await this.connected();
       await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
     })();
-    try {
-      await Promise.race([sent, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(sent, this.options.timeoutMs, 'Kafka send');
   }
 
   private renew(failed: Producer): void {

@@ -1,5 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { errorText, type WorkerLogger } from '../logger';
+import { TimeoutError, withTimeout } from '../with-timeout';
 
 /** A crashed consumer is replaced after 1 s, then 2, 4… up to this, until one joins its group. */
 const MAX_REPLACE_DELAY_MS = 30_000;
@@ -73,19 +74,15 @@ export class ConsumerKeeper {
    */
   async disconnect(leaveWaitMs: number): Promise<void> {
     this.pause();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), leaveWaitMs)));
     const left = (async () => {
       await this.replacing;
       await this.consumer?.disconnect();
-      return 'left' as const;
     })();
     try {
-      if ((await Promise.race([left, late])) === 'late') {
-        this.logger.warn({ topic: this.topic }, `the Kafka consumer did not leave its group within ${leaveWaitMs} ms (a rebalance waits for it); closed without it`);
-      }
-    } finally {
-      clearTimeout(timer);
+      await withTimeout(left, leaveWaitMs, 'leaving the group');
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      this.logger.warn({ topic: this.topic }, `the Kafka consumer did not leave its group within ${leaveWaitMs} ms (a rebalance waits for it); closed without it`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { OffsetTracker } from '@baton/worker';
+import { OffsetTracker, withTimeout } from '@baton/worker';
 import type { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,6 @@ import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
 import { errorMessage } from '../../delivery/failure-policy';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
-import { withTimeout } from '../../delivery/with-timeout';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
 import type { Backlog, ConsumerState, Subscription } from '../../message-consumer';
 import { BacklogTracker, waitingPartitions } from './backlog-tracker';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaCoalescingSender } from '@baton/worker';
+import { KafkaCoalescingSender, withTimeout } from '@baton/worker';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
@@ -7,7 +7,6 @@ import { AttemptCounter } from '../../delivery/attempt-counter';
 import type { DeliveryFailures } from '../../delivery/delivery-failures';
 import { errorMessage } from '../../delivery/failure-policy';
 import { SubscriptionList } from '../../delivery/subscription-list';
-import { withTimeout } from '../../delivery/with-timeout';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
 import { batonTopics } from '../../baton-topics';
@@ -18,11 +17,12 @@ import { KafkaSubscription } from './kafka-subscription';
 import { KafkaTopics } from './kafka-topics';
 
 const PROBE_INTERVAL_MS = 5000;
-/** A request's bounds: a partition's record batch must stay under the broker's 1 MB. */
+const PROBE_TIMEOUT_MS = 3000;
+/** A publish request's bounds: a partition's record batch must stay under the broker's 1 MB. */
 const MAX_REQUEST_MESSAGES = 1000;
 const MAX_REQUEST_BYTES = 512 * 1024;
+/** A guard: an outage fails the publish, and the outbox sends it again. */
 const SEND_TIMEOUT_MS = 30_000;
-const PROBE_TIMEOUT_MS = 3000;
 
 /**
  * Kafka through kafkajs: messages keyed (per-key order through the partition), a consumer per

@@ -1,4 +1,4 @@
-import { amqpSocketOf, withHeartbeat, writeTurnsWhole } from '@baton/worker';
+import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
@@ -6,7 +6,6 @@ import { once } from 'node:events';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import { SubscriptionList } from '../../delivery/subscription-list';
-import { withTimeout } from '../../delivery/with-timeout';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
 import { MessagingDriver } from '../../messaging-driver';
