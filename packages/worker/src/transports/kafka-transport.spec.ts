@@ -359,6 +359,44 @@ describe('KafkaTransport', () => {
     expect(Kafka.prototype.consumer).toHaveBeenCalledWith(expect.objectContaining({ rebalanceTimeout: 300_000, sessionTimeout: 10_000 }));
   });
 
+  it('sends the replies that came while a request was out together, at most 500 to a request', async () => {
+    const { producers, deliver } = fakeKafka();
+    const { deliveries } = await started(quiet(), new Slots(502));
+    const offsets = Array.from({ length: 502 }, (_, i) => String(i + 1));
+    const batch = deliver(...offsets);
+    expect(deliveries).toHaveLength(502);
+    let answer!: () => void;
+    producers[0].sendBatch.mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve([]))));
+    const first = deliveries[0].settle(reply(deliveries[0]));
+    await until(() => producers[0].sendBatch.mock.calls.length === 1);
+    const rest = deliveries.slice(1).map((d) => d.settle(reply(d)));
+    answer();
+    await Promise.all([first, ...rest]);
+    await batch;
+    const repliesPerRequest = producers[0].sendBatch.mock.calls.map(([{ topicMessages }]) =>
+      topicMessages.reduce((n: number, t: { messages: unknown[] }) => n + t.messages.length, 0));
+    expect(repliesPerRequest).toEqual([1, 500, 1]);
+  });
+
+  it('fails a reply the brokers do not acknowledge within 30 s, so that its command comes again', async () => {
+    const { producers, deliver } = fakeKafka();
+    const { deliveries } = await started();
+    producers[0].sendBatch.mockImplementation(() => new Promise(() => undefined));
+    void deliver('1');
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] }); // the slot's release waits for one
+    try {
+      let failed: Error | undefined;
+      const settling = deliveries[0].settle(reply(deliveries[0])).catch((e: Error) => (failed = e));
+      await jest.advanceTimersByTimeAsync(29_999);
+      expect(failed).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      await settling;
+      expect(failed?.message).toBe('Kafka send: no answer within 30000 ms');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('closes within ten seconds when its consumer does not leave the group, and says so', async () => {
     const { consumers } = fakeKafka();
     const { transport, logger } = await started();

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, EachBatchPayload, Kafka } from 'kafkajs';
 import { Metrics } from '../../../metrics/metrics';
 import { AttemptCounter } from '../../delivery/attempt-counter';
 import { KafkaSubscription, type KafkaSubscriptionDeps } from './kafka-subscription';
@@ -16,12 +16,74 @@ function fakeConsumer() {
     on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
     connect: jest.fn(async () => undefined),
     subscribe: jest.fn(async () => undefined),
-    run: jest.fn(() => new Promise<void>(() => undefined)),
+    eachBatch: undefined as ((payload: EachBatchPayload) => Promise<void>) | undefined,
+    run: jest.fn(function (this: { eachBatch?: unknown }, config: { eachBatch: unknown }) {
+      this.eachBatch = config.eachBatch;
+      return new Promise<void>(() => undefined);
+    }),
     disconnect: jest.fn(async () => undefined),
     commitOffsets: jest.fn(async () => undefined),
     join: (groupId: string, topic: string) => events.emit(GROUP_JOIN, { payload: { groupId, memberAssignment: { [topic]: [0] } } }),
   };
 }
+
+/** What the subscription needs besides its consumer, consuming nothing else. */
+function depsWith(consumer: ReturnType<typeof fakeConsumer>, admin: object = {}): KafkaSubscriptionDeps {
+  return {
+    kafka: { consumer: () => consumer } as unknown as Kafka, admin: admin as unknown as Admin,
+    topics: { ensure: async () => undefined } as unknown as KafkaTopics, partitions: 1, maxDeliveries: 5, metrics: new Metrics(),
+    logger: { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() }, attempts: new AttemptCounter(),
+    deadLetter: async () => undefined,
+  } as unknown as KafkaSubscriptionDeps;
+}
+
+describe('KafkaSubscription handling a batch', () => {
+  it('holds up to 256 of a partition\'s messages at once, a key\'s one after another, and resolves up to the last once all are done', async () => {
+    const consumer = fakeConsumer();
+    let running = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const keysRunning = new Set<string | undefined>();
+    const overlaps: Array<string | undefined> = [];
+    const handler = jest.fn(async ({ key }: { key?: string }) => {
+      if (keysRunning.has(key)) overlaps.push(key);
+      keysRunning.add(key);
+      most = Math.max(most, ++running);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      keysRunning.delete(key);
+      running--;
+    });
+    const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler }, depsWith(consumer));
+    await subscription.start();
+    // 300 flows, the first with a second message right behind its first.
+    const keys = ['flow-0', ...Array.from({ length: 300 }, (_, i) => `flow-${i}`)];
+    const messages = keys.map((key, offset) => ({ offset: String(offset), key: Buffer.from(key), value: Buffer.from('{}'), headers: {} }));
+    const resolveOffset = jest.fn();
+    let done = false;
+    const batch = consumer.eachBatch!({
+      batch: { topic: 'replies', partition: 0, messages }, resolveOffset, heartbeat: async () => undefined,
+      isRunning: () => true, isStale: () => false, commitOffsetsIfNecessary: async () => undefined, uncommittedOffsets: () => ({ topics: [] }),
+    } as unknown as EachBatchPayload).finally(() => (done = true));
+    try {
+      for (let i = 0; i < 50 && running < 255; i++) await sleep(5);
+      await sleep(20);
+      // 256 held: 255 running, and flow-0's second message waiting for its first.
+      expect(running).toBe(255);
+    } finally {
+      // Every handler let through, whatever the assertions above found: the batch ends.
+      for (let i = 0; i < 2_000 && !done; i++) {
+        gates.splice(0).forEach((open) => open());
+        await sleep(1);
+      }
+      await subscription.stop();
+    }
+    await batch;
+    expect(most).toBe(255);
+    expect(overlaps).toEqual([]);
+    expect(handler).toHaveBeenCalledTimes(301);
+    expect(resolveOffset).toHaveBeenLastCalledWith('300');
+  });
+});
 
 describe('KafkaSubscription catching up with its group', () => {
   it('stops reading the group\'s commits once stopped, even mid-wait (a request would reopen the closed admin client)', async () => {
@@ -31,13 +93,7 @@ describe('KafkaSubscription catching up with its group', () => {
       fetchTopicOffsets: jest.fn(async () => [{ partition: 0, low: '0', high: '10', offset: '10' }]),
       fetchOffsets: jest.fn(async () => [{ topic: 'replies', partitions: [{ partition: 0, offset: '-1' }] }]),
     };
-    const deps = {
-      kafka: { consumer: () => consumer } as unknown as Kafka, admin: admin as unknown as Admin,
-      topics: { ensure: async () => undefined } as unknown as KafkaTopics, partitions: 1, maxDeliveries: 5, metrics: new Metrics(),
-      logger: { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() }, attempts: new AttemptCounter(),
-      deadLetter: async () => undefined,
-    } as unknown as KafkaSubscriptionDeps;
-    const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler: async () => undefined }, deps);
+    const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler: async () => undefined }, depsWith(consumer, admin));
     await subscription.start();
     consumer.join('engine.replies', 'replies');
     for (let i = 0; i < 50 && admin.fetchOffsets.mock.calls.length === 0; i++) await sleep(10);
