@@ -54,12 +54,15 @@ closefds() {
 # A server that dies before its logging starts says why on stdout (kept beside its log).
 stdout_tail() { local out=${1%/*}/stdout.log; [[ ! -s $out ]] || { log "last lines of $out:"; tail -n 20 "$out" >&2; }; }
 # wait_for DESC LOGFILE PIDFILE CMD...: poll CMD until it succeeds; fail with the log tail on timeout
-# or as soon as the server process (PIDFILE, if given and written) has died.
+# or once the server process (PIDFILE, if given and written) has died. Dead means three checks in a
+# row: a process in the middle of execve (the launcher becoming the JVM) reads an empty cmdline
+# for a moment, and under load one such read once failed a CI run with the server alive.
 wait_for() {
-  local desc=$1 logf=$2 pidf=$3 deadline=$((SECONDS + TIMEOUT)) why=; shift 3
+  local desc=$1 logf=$2 pidf=$3 deadline=$((SECONDS + TIMEOUT)) why= misses=0; shift 3
   until "$@"; do
     ((SECONDS < deadline)) || why="not ready after ${TIMEOUT}s"
-    [[ -z $pidf || ! -s $pidf ]] || pid_alive "$pidf" || why="server process exited"
+    if [[ -n $pidf && -s $pidf ]] && ! pid_alive "$pidf"; then misses=$((misses + 1)); else misses=0; fi
+    ((misses < 3)) || why="server process exited"
     [[ -z $why ]] || { log "$desc: $why; last lines of $logf:"; tail -n 40 "$logf" >&2 || true; stdout_tail "$logf"; exit 1; }
     sleep 0.2
   done
