@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, text } from 'express';
@@ -14,6 +14,7 @@ import { NestLogger } from './common/logging/nest-logger';
 import { requestLog } from './common/logging/request-log';
 import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
+import { BoundedValidationPipe } from './common/validation/bounded-validation.pipe';
 import { requestGuard } from './common/validation/request-guard';
 import { mountConsole } from './console/console-static';
 import { documentRegistrationBody } from './registry/registration-openapi';
@@ -48,7 +49,7 @@ export function configureApp(app: INestApplication): void {
   express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
   express.use(raw({ limit, type: () => true }));
   express.use(emptyBodyIsNoBody);
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   mountConsole(app, config.CONSOLE_DIR, config.consoleOidcEnabled ? config.AUTH_JWT_ISSUER : undefined);

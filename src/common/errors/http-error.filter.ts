@@ -73,11 +73,6 @@ export class HttpErrorFilter implements ExceptionFilter {
       return [status, { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency is down', ...response } as Body];
     }
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
-    // ValidationPipe reports a list of messages: keep each one as a problem.
-    if (Array.isArray(response?.message)) {
-      const problems = response.message.map((m: string) => ({ path: m.split(' ')[0], message: m }));
-      return [status, { code, message: 'The request is invalid', problems }];
-    }
     return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
   }
 }

@@ -1,9 +1,10 @@
-import { Global, INestApplication, Logger, Module, ValidationPipe } from '@nestjs/common';
+import { Global, INestApplication, Logger, Module } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { HttpErrorFilter } from '../../../src/common/errors/http-error.filter';
+import { BoundedValidationPipe } from '../../../src/common/validation/bounded-validation.pipe';
 import { StepResultSink } from '../../../src/engine/dispatch/step-result';
 import { RunChanges } from '../../../src/engine/run-changes';
 import { AwxStepDispatcher } from '../../../src/handlers/awx/awx-step.dispatcher';
@@ -46,7 +47,7 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
 
     const moduleRef = await Test.createTestingModule({ imports: [SurroundingsModule, HandlersModule] }).compile();
     app = moduleRef.createNestApplication();
-    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
     app.useGlobalFilters(new HttpErrorFilter());
     await app.init();
   }, 60_000);

@@ -101,6 +101,20 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await t.http.get('/api/orchestration/health')).status).toBe(200);
   });
 
+  it('refuses JSON nested 5,000 deep on every kind of DTO body (run action, presence, API key) with a 400, and stays up', async () => {
+    const deep = `{"reason":"x","zz":${nested(5000)}}`;
+    const json = (req: ReturnType<typeof t.http.post>) => req.set('Content-Type', 'application/json').send(deep);
+    for (const action of ['skip', 'terminate', 'pause', 'resume', 'retry', 'compensate']) {
+      expectBadRequest(await json(t.http.post(`/api/orchestration/runs/${randomUUID()}/${action}`)), /^body\.zz(\[0\])+$/);
+    }
+    expectBadRequest(await json(t.http.post('/api/workers/wrk/presence')), /^body\.zz/);
+    expectBadRequest(await json(t.http.post('/api/admin/api-keys')), /^body\.zz/);
+    // Nested within the bound, the field is refused for what it is: not part of the body.
+    const shallow = await t.http.post(`/api/orchestration/runs/${randomUUID()}/pause`).send({ reason: 'x', zz: JSON.parse(nested(10)) });
+    expectBadRequest(shallow, 'zz');
+    expect((await t.http.get('/api/orchestration/health')).status).toBe(200);
+  });
+
   it.each([['"x"', 'x'], ['42', 42], ['null', null], ['[1,"a"]', [1, 'a']]])('accepts the JSON scalar or array %s as a run payload', async (text, payload) => {
     const res = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json').send(text).expect(202);
     const run = await t.http.get(`/api/orchestration/runs/${res.body.flowId}`).expect(200);

@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { IsString, ValidateNested } from 'class-validator';
+import { AppError } from '../errors/app-error';
+import { BoundedValidationPipe, DTO_MAX_DEPTH } from './bounded-validation.pipe';
+
+class Item {
+  @IsString() name!: string;
+}
+
+class Body {
+  @ValidateNested({ each: true }) @Type(() => Item) items!: Item[];
+}
+
+/** Arrays `depth` levels deep, built without recursion (100,000 levels would overflow this too). */
+const nestedArray = (depth: number): unknown => {
+  let value: unknown[] = [];
+  for (let level = 1; level < depth; level++) value = [value];
+  return value;
+};
+
+describe('BoundedValidationPipe', () => {
+  const pipe = new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+  const validate = (value: unknown) => pipe.transform(value, { type: 'body', metatype: Body });
+  const problemsOf = (value: unknown) => validate(value).then(() => [], (e: AppError) => e.problems);
+
+  it('reports each problem at its path, nested and unknown properties included', async () => {
+    await expect(problemsOf({ items: [{ name: 'a' }, { name: 7 }], extra: 1 })).resolves.toEqual([
+      { path: 'extra', message: 'property extra should not exist' },
+      { path: 'items.1.name', message: 'name must be a string' },
+    ]);
+  });
+
+  it(`refuses a body nested deeper than ${DTO_MAX_DEPTH} levels before walking it, and takes one nested exactly that deep`, async () => {
+    // The body is level 1 and `extra`'s array level 2: the deepest array is at DTO_MAX_DEPTH.
+    const atLimit = { items: [], extra: nestedArray(DTO_MAX_DEPTH - 1) };
+    await expect(problemsOf(atLimit)).resolves.toEqual([{ path: 'extra', message: 'property extra should not exist' }]);
+    const problems = await problemsOf({ items: [], extra: nestedArray(DTO_MAX_DEPTH) });
+    expect(problems).toEqual([{ path: `body.extra${'[0]'.repeat(DTO_MAX_DEPTH - 1)}`, message: `nested deeper than ${DTO_MAX_DEPTH} levels` }]);
+    await expect(problemsOf({ items: [], extra: nestedArray(100_000) })).resolves.toHaveLength(1);
+  });
+
+  it('leaves values of routes without a DTO alone', async () => {
+    await expect(pipe.transform(nestedArray(100), { type: 'body', metatype: undefined })).resolves.toHaveLength(1);
+  });
+});
