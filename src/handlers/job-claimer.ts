@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { idempotencyKeyOf } from '../engine/dispatch/step-command';
-import type { HandlerSettings } from './handlers-config';
+import { planUndoAfterDo } from './deferred-undo';
+import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
+import { outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 
 /** What the claimer leased a row for; the work itself happens after the claim has committed. */
@@ -31,7 +33,11 @@ export function logContext(row: JobExecutionEntity): Record<string, unknown> {
 export class JobClaimer {
   private readonly logger = new Logger('JobRunner');
 
-  constructor(private readonly repo: JobExecutionRepository, private readonly settings: HandlerSettings) {}
+  constructor(private readonly repo: JobExecutionRepository, private readonly config: HandlersConfig) {}
+
+  private get settings(): HandlerSettings {
+    return this.config.settings;
+  }
 
   claim(now: Date): Promise<ClaimedJob[]> {
     return this.repo.dataSource.transaction(async (m) => {
@@ -86,7 +92,8 @@ export class JobClaimer {
   /**
    * UNDO, first phase: every active DO job of the step is cancelled (a DO not launched yet is
    * simply failed; one being launched is waited for); once all have ended, the undo template
-   * is launched, or, without one, the UNDO succeeds.
+   * is launched (planned now if it had to wait for the DO's output), or, without one or when
+   * the DO's attempt was never launched, the UNDO succeeds.
    */
   private async settleUndo(m: EntityManager, undo: JobExecutionEntity, now: Date): Promise<ClaimedJob | undefined> {
     const wait = async () => {
@@ -109,25 +116,32 @@ export class JobClaimer {
     if (rows.some((job) => !isTerminal(job.status))) return wait();
 
     const latest = rows[0];
-    const options = {
-      ...(undo.options ?? {}),
-      ...(latest ? {
-        cancelledJob: {
-          jobExecutionId: latest.id, jobId: latest.externalJobId, status: latest.status,
-          externalStatus: latest.externalStatus, cancelRequested: latest.cancelRequestedAt !== null,
-        },
-      } : {}),
+    const { deferredUndo, ...kept } = undo.options ?? {};
+    const cancelledJob = latest ? {
+      cancelledJob: {
+        jobExecutionId: latest.id, jobId: latest.externalJobId, status: latest.status,
+        externalStatus: latest.externalStatus, cancelRequested: latest.cancelRequestedAt !== null,
+      },
+    } : {};
+    const report = async (patch: Partial<JobExecutionEntity>): Promise<ClaimedJob> => {
+      await this.repo.claim(m, undo, { completedAt: now, nextPollAt: this.leaseEnd(now), options: { ...kept, ...cancelledJob }, ...patch });
+      return { row: undo, action: 'report' };
     };
-    if (undo.error) {
-      await this.repo.claim(m, undo, { status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), options });
-      return { row: undo, action: 'report' };
-    }
-    if (undo.options?.cancelOnly || !undo.resourceType) {
-      await this.repo.claim(m, undo, { status: 'SUCCEEDED', completedAt: now, nextPollAt: this.leaseEnd(now), options });
-      return { row: undo, action: 'report' };
+    if (undo.error && !deferredUndo) return report({ status: 'FAILED' });
+    // The DO's attempt never reached its target (cancelled before its first launch): nothing to undo.
+    if (latest && latest.launchAttempts === 0) return report({ status: 'SUCCEEDED' });
+    let planned: Partial<JobExecutionEntity> = {};
+    if (deferredUndo) {
+      const plan = planUndoAfterDo(deferredUndo, latest ? outputOf(latest) : {}, this.config, now);
+      if (plan.error) return report({ status: 'FAILED', error: plan.error });
+      const { targetType, resourceType, resourceId, connection, requestPayload, options } = plan;
+      planned = { targetType, resourceType, resourceId, connection, requestPayload, error: null, options: { ...options, ...cancelledJob } };
+    } else if (undo.options?.cancelOnly || !undo.resourceType) {
+      return report({ status: 'SUCCEEDED' });
     }
     await this.repo.claim(m, undo, {
-      status: 'LAUNCHING', launchAttempts: undo.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now), nextPollAt: null, options,
+      status: 'LAUNCHING', launchAttempts: undo.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now), nextPollAt: null,
+      options: { ...kept, ...cancelledJob }, ...planned,
     });
     return { row: undo, action: 'launch' };
   }

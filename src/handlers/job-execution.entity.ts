@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { StepAction } from '../engine/core/run-status';
+import type { DeferredUndo } from './deferred-undo';
 import type { HttpCallOptions } from './http-call/http-call-spec';
 import type { LaunchRetryPolicy } from './launch-backoff';
 
@@ -20,6 +21,11 @@ export interface JobOptions {
   successResultTypes?: string[];
   /** UNDO: the undo declares no template; the UNDO only cancels the DO's job if it is active. */
   cancelOnly?: boolean;
+  /**
+   * UNDO: a copy of the command whose undo could not be planned when it was sent (it refers to
+   * the step's own output, and the DO was still running); planned again once the DO has ended.
+   */
+  deferredUndo?: DeferredUndo;
   /** UNDO: how the step's DO job ended (after a cancel, if it was still active). */
   cancelledJob?: { jobExecutionId: string; jobId: string | null; status: JobStatus; externalStatus: string | null; cancelRequested: boolean };
   /** Launch retries of this row instead of HANDLER_LAUNCH_* (an http step: its step's retry policy). */

@@ -1,4 +1,5 @@
 import type { StepCommand } from '../engine/dispatch/step-command';
+import type { DeferredUndo } from './deferred-undo';
 import { BuiltInSpec, parseBuiltInSpec, parseUndoHandler, SpecError } from './handler-spec';
 import type { HandlersConfig, TargetKind } from './handlers-config';
 import { interpolate, InterpolationContext, InterpolationError } from './interpolate';
@@ -114,6 +115,17 @@ export function planJob(c: StepCommand, config: HandlersConfig, dispatcherKind: 
       status: 'CANCELLING', nextPollAt: notBefore };
   } catch (e) {
     return { ...base, targetType: TARGET[plan.undo.type], resourceType: null, resourceId: null, connection: plan.undo.connection,
-      status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e) };
+      status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e), options: undoToPlanLater(e, dispatcherKind, c) };
   }
+}
+
+/**
+ * An undo whose references do not resolve yet is planned again once the DO has ended: sent while
+ * the DO was running (a cancel), it cannot see the step's own output, which the DO's job gives.
+ * The error stays on the row in case the second plan fails the same way.
+ */
+export function undoToPlanLater(e: unknown, kind: DeferredUndo['kind'], c: StepCommand): JobOptions | null {
+  if (!(e instanceof InterpolationError)) return null;
+  const { notBefore: _notBefore, ...command } = c;
+  return { deferredUndo: { kind, command } };
 }

@@ -41,7 +41,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     @Optional() private readonly metrics?: HandlerMetrics,
     @Optional() launchEvents?: JobLaunchEvents,
   ) {
-    this.claimer = new JobClaimer(repo, config.settings);
+    this.claimer = new JobClaimer(repo, config);
     this.worker = new JobWorker({ repo, targets, settings: config.settings, sink, metrics, launchEvents, now: () => new Date() });
   }
 

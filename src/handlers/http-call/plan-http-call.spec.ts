@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadHandlersConfig } from '../handlers-config';
 import type { StepCommand } from '../../engine/dispatch/step-command';
 import type { HandlerSpec } from '../../registry/entities/step-template.entity';
+import { planUndoAfterDo } from '../deferred-undo';
 import { planHttpCall } from './plan-http-call';
 
 const command = (handler: HandlerSpec, overrides: Partial<StepCommand> = {}): StepCommand => ({
@@ -54,5 +55,18 @@ describe('planning an http call', () => {
     expect(withCall).toMatchObject({ status: 'CANCELLING', requestPayload: { method: 'DELETE', path: '/orders/2' }, error: null });
     const waitOnly = planHttpCall(command({ type: 'http', do: spec, undo: false }, { action: 'UNDO' }), config, now);
     expect(waitOnly).toMatchObject({ status: 'CANCELLING', connection: 'erp', options: { cancelOnly: true } });
+  });
+
+  it("keeps an UNDO that refers to the step's own output, sent while the DO runs, to be planned with the DO's output", () => {
+    const undo = { type: 'http', connection: 'erp', method: 'DELETE', path: '/orders/${steps.createOrder.output.body.orderId}' };
+    const c = command({ type: 'http', do: spec, undo }, { action: 'UNDO' });
+    const waiting = planHttpCall(c, config, now);
+    expect(waiting).toMatchObject({ status: 'CANCELLING', requestPayload: null, error: expect.stringMatching(/no output of step 'createOrder'/) });
+    const { notBefore: _notBefore, ...kept } = c;
+    expect(waiting.options).toEqual({ deferredUndo: { kind: 'http', command: kept } });
+    const planned = planUndoAfterDo(waiting.options!.deferredUndo!, { status: 201, body: { orderId: 'o 7' } }, config, now);
+    expect(planned).toMatchObject({ status: 'CANCELLING', requestPayload: { method: 'DELETE', path: '/orders/o%207' }, error: null });
+    // A typo stays a typo: only what the DO's output can resolve is kept for later.
+    expect(planHttpCall(command({ type: 'http', do: spec, undo: { ...undo, connection: 'crm' } }, { action: 'UNDO' }), config, now).options).toBeNull();
   });
 });

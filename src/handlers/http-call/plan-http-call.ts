@@ -1,7 +1,7 @@
 import type { StepCommand } from '../../engine/dispatch/step-command';
 import type { HandlersConfig } from '../handlers-config';
 import { interpolate, interpolateString, InterpolationError } from '../interpolate';
-import { asInputString, contextOf, PlannedJob } from '../job-plan';
+import { asInputString, contextOf, PlannedJob, undoToPlanLater } from '../job-plan';
 import { headerValueProblem } from './call-rules';
 import { callUrl, CallUrlError } from './call-url';
 import { callRetryPolicy, HttpCallSpec, parseHttpCallSpec, StoredCall } from './http-call-spec';
@@ -85,6 +85,7 @@ export function planHttpCall(c: StepCommand, config: HandlersConfig, now: Date):
   try {
     return { ...base, ...callOf(spec, c, config), status: 'CANCELLING', nextPollAt: notBefore };
   } catch (e) {
-    return { ...base, connection: spec.connection, status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e) };
+    return { ...base, connection: spec.connection, status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e),
+      options: undoToPlanLater(e, 'http', c) };
   }
 }

@@ -82,7 +82,7 @@ describe('http calls on the job runner: one effective call per attempt', () => {
     const c = command(order);
     await dispatch(c);
     // An instance claims the call, sends it, and dies before recording the answer.
-    const claimed = await new JobClaimer(repo, short.settings).claim(new Date());
+    const claimed = await new JobClaimer(repo, short).claim(new Date());
     expect(claimed.map((j) => [j.row.flowId, j.action])).toEqual([[c.flowId, 'launch']]);
     await fetch(`${partner.url}/api/orders`, {
       method: 'POST', body: JSON.stringify({ size: 2 }),

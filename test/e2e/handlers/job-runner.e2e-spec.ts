@@ -129,7 +129,7 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     const c = command({ type: 'awx', jobTemplateId: 17 });
     await h.dispatch(config, c);
     // An instance claims the launch and dies before making the call.
-    const claimed = await new JobClaimer(h.repo, config.settings).claim(new Date());
+    const claimed = await new JobClaimer(h.repo, config).claim(new Date());
     expect(claimed.map((j) => [j.row.flowId, j.action])).toEqual([[c.flowId, 'launch']]);
     const leased = await h.row(c.flowId);
     expect(leased).toMatchObject({ status: 'LAUNCHING', launchAttempts: 1 });

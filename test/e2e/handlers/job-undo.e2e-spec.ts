@@ -82,6 +82,52 @@ describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the und
     expect(h.awx.requestsTo('POST', /job_templates\/13\/launch/)).toHaveLength(0);
   });
 
+  it("UNDO sent while the DO runs plans its undo once the DO's job has ended, with that job's output", async () => {
+    h.awx.jobTemplate(20, { statuses: ['running'], artifacts: { vm_id: 'vm-7' } }).jobTemplate(21, { statuses: ['successful'] })
+      .jobTemplate(22, { statuses: ['running'] }).jobTemplate(23, { statuses: ['successful'] });
+    const config = h.config();
+    const undoOf = (doSpec: object, template: number) => ({ type: 'awx', do: doSpec, undo: { type: 'awx', jobTemplateId: template, extraVars: { vm: '${steps.provision.output.artifacts.vm_id}' } } });
+    const started = async (template: number) => {
+      const c = command({ type: 'awx', jobTemplateId: template });
+      await h.dispatch(config, c);
+      return c;
+    };
+    const withArtifacts = await started(20);
+    const without = await started(22);
+    h.startRunner(config);
+    for (const c of [withArtifacts, without]) {
+      await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'RUNNING' ? r : undefined; });
+    }
+    // The engine sends the UNDO with the outputs it has: the step's own is not among them yet.
+    const undo = command(undoOf({ type: 'awx', jobTemplateId: 20 }, 21), { flowId: withArtifacts.flowId, action: 'UNDO' });
+    await h.dispatch(config, undo);
+    expect(await h.reported(withArtifacts.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS', output: { cancelledJob: { externalStatus: 'canceled' } } });
+    const undoJob = h.awx.launches().find((j) => j.extraVars.baton_command_id === undo.commandId);
+    expect(undoJob?.extraVars.vm).toBe('vm-7');
+    expect((await h.row(withArtifacts.flowId, 'UNDO')).options).not.toHaveProperty('deferredUndo');
+
+    // A cancelled job that left nothing to refer to: the UNDO fails, saying what it lacked.
+    await h.dispatch(config, command(undoOf({ type: 'awx', jobTemplateId: 22 }, 23), { flowId: without.flowId, action: 'UNDO' }));
+    const failed = await h.reported(without.flowId, 'UNDO');
+    expect(failed).toMatchObject({ status: 'FAILED', output: { cancelledJob: { externalStatus: 'canceled' } } });
+    expect(failed.error).toContain('vm_id');
+    expect(h.awx.requestsTo('POST', /job_templates\/23\/launch/)).toHaveLength(0);
+  });
+
+  it('UNDO of a DO never launched runs no undo template: there is nothing to remove', async () => {
+    h.awx.jobTemplate(24).jobTemplate(25, { statuses: ['successful'] });
+    const config = h.config();
+    const doSpec = { type: 'awx', jobTemplateId: 24 };
+    const c = command(doSpec, { notBefore: new Date(Date.now() + 60_000) });
+    await h.dispatch(config, c);
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: { type: 'awx', jobTemplateId: 25, extraVars: { vm: '${payload.email}' } } },
+      { flowId: c.flowId, action: 'UNDO' }));
+    h.startRunner(config);
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS', output: { cancelledJob: { status: 'FAILED', jobId: null } } });
+    expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED', error: 'Cancelled by the UNDO before it was launched' });
+    expect(h.awx.requestsTo('POST', /job_templates\/2[45]\/launch/)).toHaveLength(0);
+  });
+
   it('UNDO of a finished DO runs the undo template only; a failing undo fails the UNDO', async () => {
     h.awx.jobTemplate(14, { statuses: ['successful'] }).jobTemplate(15, { launchError: { status: 403, body: { detail: 'You do not have permission to perform this action.' } } });
     const config = h.config();
