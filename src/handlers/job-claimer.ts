@@ -16,6 +16,7 @@ export interface ClaimedJob {
 }
 
 const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
+const stepKey = (row: JobExecutionEntity) => `${row.flowId}:${row.stepName}`;
 
 export function logContext(row: JobExecutionEntity): Record<string, unknown> {
   return {
@@ -43,10 +44,13 @@ export class JobClaimer {
     return this.repo.dataSource.transaction(async (m) => {
       const rows = await this.repo.lockDue(m, now, this.settings.HANDLER_BATCH_SIZE);
       const claimed: ClaimedJob[] = [];
-      const undoChecks: JobExecutionEntity[] = [];
+      const undoChecks = rows.filter((row) => row.action === 'UNDO' && row.status === 'CANCELLING');
+      const undoing = new Set(undoChecks.map(stepKey));
       for (const row of rows) {
-        if (row.action === 'UNDO' && row.status === 'CANCELLING') undoChecks.push(row);
-        else claimed.push(await this.lease(m, row, now));
+        if (undoChecks.includes(row)) continue;
+        // Not launched now only to be cancelled: its step's UNDO, settled below, fails it unlaunched.
+        if (row.action === 'DO' && row.status === 'PENDING_LAUNCH' && undoing.has(stepKey(row))) continue;
+        claimed.push(await this.lease(m, row, now));
       }
       // After the others, so that DO rows claimed above are read in their new state.
       for (const row of undoChecks) {

@@ -128,6 +128,19 @@ describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the und
     expect(h.awx.requestsTo('POST', /job_templates\/2[45]\/launch/)).toHaveLength(0);
   });
 
+  it('a DO due in the same claim as its UNDO is not launched first', async () => {
+    h.awx.jobTemplate(26, { statuses: ['running'] });
+    const config = h.config();
+    const doSpec = { type: 'awx', jobTemplateId: 26 };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: false }, { flowId: c.flowId, action: 'UNDO' }));
+    h.startRunner(config);
+    expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS' });
+    expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED', error: 'Cancelled by the UNDO before it was launched' });
+    expect(h.awx.requestsTo('POST', /job_templates\/26\/launch/)).toHaveLength(0);
+  });
+
   it('UNDO of a finished DO runs the undo template only; a failing undo fails the UNDO', async () => {
     h.awx.jobTemplate(14, { statuses: ['successful'] }).jobTemplate(15, { launchError: { status: 403, body: { detail: 'You do not have permission to perform this action.' } } });
     const config = h.config();
