@@ -1,3 +1,5 @@
+import { errorText } from './logger';
+
 /**
  * Throw it from a handler when trying again cannot help (invalid input, a refused operation):
  * Baton fails the step at once instead of spending its remaining retries.
@@ -6,5 +8,18 @@ export class NonRetryableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NonRetryableError';
+  }
+}
+
+/**
+ * A handler returned what JSON cannot carry (a BigInt, a cycle). Running it again would return
+ * the same, and could not be recorded either, so the step fails for good.
+ */
+export class OutputNotJsonError extends NonRetryableError {
+  readonly code = 'OUTPUT_NOT_JSON';
+
+  constructor(cause: unknown) {
+    super(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${errorText(cause)}`, { cause });
+    this.name = 'OutputNotJsonError';
   }
 }

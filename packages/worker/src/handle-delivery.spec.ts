@@ -121,6 +121,19 @@ describe('handleDelivery', () => {
     expect(d.abandoned).toBe(1);
   });
 
+  it('fails for good an output JSON cannot carry, and records nothing', async () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const output of [{ total: 10n }, cycle]) {
+      const store = new MemoryResultStore();
+      const d = new FakeDelivery(command());
+      await handleDelivery(d, deps(() => output, store));
+      const failed = { status: 'FAILED', error: expect.stringMatching(/^OUTPUT_NOT_JSON: .*(BigInt|circular)/), nonRetryable: true };
+      expect(d.replies).toEqual([expect.objectContaining({ metadata: failed, output: undefined })]);
+      expect(await store.get('f1:s:DO')).toBeUndefined();
+    }
+  });
+
   it('gives the handler a decoded payload and a heartbeat that sends HEARTBEAT replies', async () => {
     const d = new FakeDelivery(command({ payload: Buffer.from('hi').toString('base64'), payloadEncoding: 'base64' }));
     await handleDelivery(d, deps(async (cmd) => {

@@ -1,6 +1,6 @@
 import { BatonHttpError } from './baton-client';
 import { toStepCommand, type StepCommand } from './command';
-import { NonRetryableError } from './errors';
+import { NonRetryableError, OutputNotJsonError } from './errors';
 import { errorText, type WorkerLogger } from './logger';
 import type { ResultStore } from './result-store';
 import { inHandlerSpan } from './tracing';
@@ -48,6 +48,14 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     }
     const outcome = await run(fn, delivery, deps);
     if (outcome.ok) {
+      const unsendable = jsonProblemOf(outcome.output);
+      if (unsendable) {
+        // Neither a reply nor a store could carry it, and running the handler again returns the same.
+        deps.logger.warn({ ...fields, nonRetryable: true }, unsendable.message);
+        fail(unsendable.message);
+        await delivery.settle(replyTo(c, { status: 'FAILED', error: unsendable.message, nonRetryable: true }));
+        return;
+      }
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
       await delivery.settle(replyTo(c, { status: 'SUCCESS', error: null }, outcome.output));
     } else {
@@ -64,6 +72,16 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
       await delivery.abandon?.();
     }
+  }
+}
+
+/** Why an output cannot go out as JSON (a BigInt, a cycle), if it cannot. */
+function jsonProblemOf(output: unknown): OutputNotJsonError | undefined {
+  try {
+    JSON.stringify(output);
+    return undefined;
+  } catch (error) {
+    return new OutputNotJsonError(error);
   }
 }
 

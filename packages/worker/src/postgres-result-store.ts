@@ -1,3 +1,4 @@
+import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import type { RecordedResult, ResultStore } from './result-store';
 
 /** The part of a `pg` Pool the store uses, so any pool or client will do. */
@@ -6,12 +7,19 @@ export interface Queryable {
   end?(): Promise<void>;
 }
 
+/** A `pg` Pool as the store creates it: it also emits the errors of its idle connections. */
+interface OwnPool extends Queryable {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 export interface PostgresResultStoreOptions {
   /** A `pg` Pool of your own, or a connection string (then `pg`, an optional peer dependency, is loaded). */
   pool?: Queryable;
   connectionString?: string;
   /** Default `baton_worker_results`; created when missing. */
   table?: string;
+  /** Where the errors of the pool made from `connectionString` go. Default: the SDK's stderr logger. */
+  logger?: WorkerLogger;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
@@ -50,22 +58,33 @@ export class PostgresResultStore implements ResultStore {
   }
 
   private db(): Promise<Queryable> {
-    this.ready ??= this.open();
+    // A failed open is forgotten, so that PostgreSQL down at the first command does not fail every later one.
+    this.ready ??= this.open().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
     return this.ready;
   }
 
   private async open(): Promise<Queryable> {
-    if (!this.pool) {
-      const pg = loadPg();
-      this.pool = new pg.Pool({ connectionString: this.options.connectionString, max: 4 });
-    }
+    this.pool ??= this.ownPool();
     await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
       idempotency_key varchar(600) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
     return this.pool;
   }
+
+  private ownPool(): Queryable {
+    const pool = new (loadPg().Pool)({ connectionString: this.options.connectionString, max: 4 });
+    // An idle connection that breaks (PostgreSQL restarted) is an 'error' event, which unheard would
+    // end the process; the pool drops that connection and opens another at the next query. The
+    // message is pg's own, which never holds the connection string.
+    pool.on('error', (error) => (this.options.logger ?? stderrLogger).warn(
+      { table: this.table }, `result store: an idle PostgreSQL connection failed, the pool replaces it: ${errorText(error)}`));
+    return pool;
+  }
 }
 
-function loadPg(): { Pool: new (config: object) => Queryable } {
+function loadPg(): { Pool: new (config: object) => OwnPool } {
   try {
     return require('pg'); // eslint-disable-line @typescript-eslint/no-require-imports -- optional peer, loaded only when used
   } catch {

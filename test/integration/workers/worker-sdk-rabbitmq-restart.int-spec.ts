@@ -10,12 +10,12 @@ const url = process.env.RABBITMQ_URL;
 if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
 
 /**
- * An SDK worker on RabbitMQ outlives a broker restart, and a channel error, by reconnecting and
- * consuming again. Before its transport recovered, it kept running with a dead connection (or
- * channel) and answered nothing, silently.
+ * An SDK worker on RabbitMQ outlives a broker restart, a channel error and its queue's deletion, by
+ * reconnecting and consuming again. Before its transport recovered, it kept running with a dead connection (or
+ * channel, or a consumer RabbitMQ had cancelled) and answered nothing, silently.
  * Baton is not involved: commands go straight to the worker's queue, as Baton publishes them.
  */
-describe('an SDK worker on RabbitMQ across a broker restart and a channel error', () => {
+describe('an SDK worker on RabbitMQ across a broker restart, a channel error and a deleted queue', () => {
   const ns = `sdkrestart${randomUUID().slice(0, 8)}`;
   const names = { commandTopicPrefix: `${ns}.commands.`, replyTopic: `${ns}.reply` };
   const service = `${ns}-svc`;
@@ -70,6 +70,28 @@ describe('an SDK worker on RabbitMQ across a broker restart and a channel error'
     const { channel } = transport as unknown as { channel: amqp.ConfirmChannel };
     channel.ack({ fields: { deliveryTag: 999_999 } } as never); // an unknown tag: RabbitMQ closes the channel (406)
     expect((await roundTrip(30_000))?.metadata.status).toBe('SUCCESS');
+  }, 60_000);
+
+  it('declares its queue again and answers a command sent after the queue was deleted under it', async () => {
+    expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');
+    const queue = `${service}.${names.commandTopicPrefix}${service}`;
+    const connection = await amqp.connect(url!, { noDelay: true });
+    try {
+      await (await connection.createChannel()).deleteQueue(queue); // RabbitMQ cancels the worker's consumer
+      // A command published before the queue is back would be unroutable: wait until it is consumed again.
+      let consumers = 0;
+      for (const end = Date.now() + 30_000; consumers === 0 && Date.now() < end; await sleep(100)) {
+        const probe = await connection.createChannel();
+        probe.on('error', () => undefined); // a 404 (not declared yet) closes the probe
+        consumers = await probe.checkQueue(queue).then((q) => q.consumerCount, () => 0);
+        await probe.close().catch(() => undefined);
+      }
+      expect(consumers).toBe(1);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+    expect((await roundTrip(10_000))?.metadata.status).toBe('SUCCESS');
+    expect(warnings.some((w) => w.startsWith('RabbitMQ cancelled the consumer'))).toBe(true);
   }, 60_000);
 
   it('answers a command sent after RabbitMQ was stopped and started again', async () => {

@@ -1,7 +1,38 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatonClient } from '../baton-client';
 import { Slots } from '../slots';
+import type { WireCommand } from '../wire';
 import { HttpTransport } from './http-transport';
+import type { Delivery } from './transport';
+
+function command(flowId: string): WireCommand {
+  return {
+    flowId, orchName: 'o', stepName: 's', action: 'DO', attempt: 1, commandId: `c-${flowId}`, objectType: 'String',
+    payload: null, payloadEncoding: 'json', outputs: {}, correlationId: 'corr', idempotencyKey: `${flowId}:s:DO`,
+    deadline: new Date(Date.now() + 60_000).toISOString(),
+  };
+}
+
+/** A Baton that answers each poll with the next of `batches` (then a short empty long poll), and records every request. */
+function baton(batches: unknown[][]) {
+  const requests: string[] = [];
+  const client = {
+    service: 'shop',
+    request: async (method: string, path: string) => {
+      requests.push(`${method} ${path}`);
+      if (method !== 'GET') return undefined;
+      const batch = batches.shift();
+      if (batch) return batch;
+      await sleep(20);
+      return [];
+    },
+  } as unknown as BatonClient;
+  return { client, requests };
+}
+
+const until = async (condition: () => boolean) => {
+  for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await sleep(20);
+};
 
 describe('HttpTransport', () => {
   it('warns once while Baton does not answer its polls, and says when it answers again', async () => {
@@ -18,9 +49,6 @@ describe('HttpTransport', () => {
     } as unknown as BatonClient;
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     const transport = new HttpTransport(client, logger);
-    const until = async (condition: () => boolean) => {
-      for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await sleep(20);
-    };
     await transport.start(() => undefined, new Slots(1));
     try {
       await until(() => polls >= 3);
@@ -32,5 +60,43 @@ describe('HttpTransport', () => {
     }
     expect(logger.info.mock.calls).toEqual([[{ service: 'shop' }, 'polling Baton again']]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
+  }, 15_000);
+
+  it('starts when a command already waits, and hands over the one its first poll leased', async () => {
+    // Baton leases a waiting command even to the first, subscribing poll (wait=0 takes it at once).
+    const { client, requests } = baton([[{ leaseId: 'l1', leaseExpiresAt: '', command: command('f1') }]]);
+    const transport = new HttpTransport(client, { info: jest.fn(), warn: jest.fn(), error: jest.fn() });
+    const received: Delivery[] = [];
+    await transport.prepare();
+    await transport.start((d) => received.push(d), new Slots(2));
+    try {
+      await until(() => received.length > 0);
+    } finally {
+      await transport.pause();
+    }
+    expect(received.map((d) => d.command.flowId)).toEqual(['f1']);
+    expect(requests[0]).toBe('GET /api/workers/shop/commands?wait=0&max=1');
+    expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual([]);
+  }, 15_000);
+
+  it('drops a lease whose command does not parse, and hands over the rest of its batch', async () => {
+    const { client, requests } = baton([[], [
+      { leaseId: 'l1', leaseExpiresAt: '', command: command('f1') },
+      { leaseId: 'l2', leaseExpiresAt: '', command: { flowId: 'f2' } },
+      { leaseId: 'l3', leaseExpiresAt: '', command: command('f3') },
+    ]]);
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const transport = new HttpTransport(client, logger);
+    const received: Delivery[] = [];
+    await transport.prepare();
+    await transport.start((d) => received.push(d), new Slots(4));
+    try {
+      await until(() => received.length >= 2 && requests.some((r) => r.startsWith('DELETE')));
+    } finally {
+      await transport.pause();
+    }
+    expect(received.map((d) => d.command.flowId)).toEqual(['f1', 'f3']);
+    expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual(['DELETE /api/workers/shop/leases/l2']);
+    expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2' }, expect.stringContaining('not a command, dropped: A command lacks'));
   }, 15_000);
 });

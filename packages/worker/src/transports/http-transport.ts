@@ -31,20 +31,25 @@ export class HttpTransport implements Transport {
   private loop?: Promise<void>;
   private abort = new AbortController();
   private readonly base: string;
+  /** Leased by prepare()'s poll: handed over at start() instead of waiting out their lease. */
+  private early: Leased[] = [];
 
   constructor(private readonly client: BatonClient, private readonly logger: WorkerLogger, private readonly options: HttpTransportOptions = {}) {
     this.base = `/api/workers/${encodeURIComponent(client.service)}`;
   }
 
   async prepare(): Promise<void> {
-    // An empty poll makes Baton subscribe for this service before the registration can trigger a command.
-    await this.client.request('GET', `${this.base}/commands?wait=0&max=1`).then((leases) => {
-      if (Array.isArray(leases) && leases.length > 0) throw new Error('unexpected command before start');
-    });
+    // A poll makes Baton subscribe for this service before the registration can trigger a command.
+    // Baton has no poll that takes nothing (max is at least 1), so with a backlog this one leases a
+    // command: it is kept for start(), as Baton has no route that gives a lease back unanswered.
+    const leases = await this.client.request<Leased[]>('GET', `${this.base}/commands?wait=0&max=1`);
+    this.early = Array.isArray(leases) ? leases : [];
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
     this.running = true;
+    // At most one, and every slot is free before the first poll.
+    for (const lease of this.early.splice(0)) this.hand(lease, receive);
     this.loop = this.poll(receive, slots);
   }
 
@@ -68,7 +73,7 @@ export class HttpTransport implements Transport {
           'GET', `${this.base}/commands?wait=${wait}&max=${slots.free()}`, undefined, this.abort.signal);
         if (this.failing) this.logger.info({ service: this.client.service }, 'polling Baton again');
         this.failing = false;
-        for (const lease of leases) receive(this.delivery(lease));
+        for (const lease of leases) this.hand(lease, receive);
       } catch (error) {
         if (!this.running) return;
         // One line per outage: a Baton restart would otherwise write one every second or so.
@@ -77,6 +82,25 @@ export class HttpTransport implements Transport {
         await sleep(ERROR_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * One lease on its own, so that a malformed one does not cost the rest of its batch their leases.
+   * A command that does not parse never will: it is dropped (acknowledged without a reply), as the
+   * broker transports dead-letter or skip one, and Baton times the attempt out.
+   */
+  private hand(lease: Leased, receive: (delivery: Delivery) => void): void {
+    let delivery;
+    try {
+      delivery = this.delivery(lease);
+    } catch (error) {
+      const fields = { service: this.client.service, leaseId: lease.leaseId };
+      this.logger.error(fields, `not a command, dropped: ${errorText(error)}`);
+      this.client.request('DELETE', `${this.base}/leases/${encodeURIComponent(lease.leaseId)}`)
+        .catch((e: unknown) => this.logger.warn(fields, `dropping it failed, it comes again when its lease expires: ${errorText(e)}`));
+      return;
+    }
+    receive(delivery);
   }
 
   private delivery(lease: Leased): Delivery {

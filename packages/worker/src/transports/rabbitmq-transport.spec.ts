@@ -1,4 +1,6 @@
 import type { RecoveryOptions } from 'amqplib';
+import { EventEmitter } from 'node:events';
+import { Slots } from '../slots';
 import { RabbitMqTransport } from './rabbitmq-transport';
 
 describe('RabbitMqTransport', () => {
@@ -8,11 +10,12 @@ describe('RabbitMqTransport', () => {
   async function prepared(logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() }) {
     const connect = jest.spyOn(jest.requireActual<typeof import('amqplib')>('amqplib'), 'connect')
       .mockResolvedValue({ on() { return this; }, waitForConnect: async () => undefined } as never);
-    await new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger).prepare();
+    const transport = new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger);
+    await transport.prepare();
     const [url, options] = connect.mock.calls[0] as unknown as [string, {
       noDelay: boolean; timeout: number; clientProperties: Record<string, unknown>; recovery: RecoveryOptions;
     }];
-    return { url, options, logger };
+    return { url, options, logger, transport };
   }
 
   it('connects with Nagle off, a 10 s heartbeat and its service as the connection name, and recovers for as long as it takes', async () => {
@@ -36,5 +39,25 @@ describe('RabbitMqTransport', () => {
     await expect(new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, { info: jest.fn(), warn: jest.fn(), error: jest.fn() }).prepare())
       .rejects.toThrow(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('takes a consumer the broker cancelled (its queue deleted) as a lost channel: warns and reconnects, to declare and consume again', async () => {
+    const { options, logger, transport } = await prepared();
+    const channel = Object.assign(new EventEmitter(), {
+      assertExchange: async () => ({}), assertQueue: async () => ({}), bindQueue: async () => ({}), prefetch: async () => undefined,
+      consume: jest.fn(async (_queue: string, _onMessage: (m: null) => void) => ({ consumerTag: 'ctag' })),
+      close: jest.fn(async () => void channel.emit('close')),
+    });
+    const model = {
+      connection: {}, createConfirmChannel: async () => channel, close: jest.fn(async () => undefined),
+      createChannel: async () => ({ on: () => undefined, checkExchange: async () => ({}), close: async () => undefined }),
+    };
+    await transport.start(() => undefined, new Slots(2));
+    await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
+    const onMessage = channel.consume.mock.calls[0][1];
+    onMessage(null); // amqplib's word for a basic.cancel from the broker
+    await new Promise(setImmediate);
+    expect(logger.warn).toHaveBeenCalledWith({ queue: 'shop.orchestrator.commands.shop' }, expect.stringContaining('cancelled the consumer'));
+    expect(model.close).toHaveBeenCalledTimes(1); // recovery then opens a new connection and runs setup again
   });
 });

@@ -119,8 +119,18 @@ export class RabbitMqTransport implements Transport {
 
   private async consume(channel: ConfirmChannel, { receive, slots }: NonNullable<RabbitMqTransport['consuming']>): Promise<void> {
     await channel.prefetch(slots.size);
-    const { consumerTag } = await channel.consume(this.queue, (m) => m && this.deliver(channel, m, receive));
+    const { consumerTag } = await channel.consume(this.queue, (m) => (m ? this.deliver(channel, m, receive) : this.cancelled(channel)));
     this.consumerTag = consumerTag;
+  }
+
+  /**
+   * The broker cancelled the consumer (its queue was deleted, or the node holding the queue went
+   * down): the channel lives on but nothing comes. Closing it takes the channel-error path, whose
+   * reconnect declares the queue again and consumes again.
+   */
+  private cancelled(channel: ConfirmChannel): void {
+    this.logger.warn({ queue: this.queue }, 'RabbitMQ cancelled the consumer, reconnecting to declare the queue and consume again');
+    void channel.close().catch(() => undefined); // a channel closing already ends up the same way
   }
 
   async pause(): Promise<void> {
