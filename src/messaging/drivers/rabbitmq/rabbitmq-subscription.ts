@@ -25,6 +25,12 @@ export interface RabbitSubscriptionDeps {
 }
 
 const REATTACH_DELAY_MS = 1000;
+/**
+ * Where our patch of amqplib (patches/amqplib+*.patch) puts why a message's headers could not be
+ * decoded (nested too deep, malformed): unpatched, the decoder threw inside the frame parser and
+ * closed the connection, and the requeued message closed every later one too.
+ */
+const UNDECODABLE_HEADERS = 'x-amqp-undecodable-headers';
 
 /**
  * One subscription: a channel consuming `${group}.${topic}` with manual acks after the handler
@@ -138,6 +144,13 @@ export class RabbitSubscription {
 
   private async handle(channel: Channel, message: ConsumeMessage, incoming: IncomingMessage): Promise<void> {
     const { metrics, logger } = this.deps;
+    const undecodable = message.properties.headers?.[UNDECODABLE_HEADERS];
+    if (undecodable !== undefined) {
+      const reason = `headers cannot be decoded: ${String(undecodable)}`;
+      // Not carried on: the dead-letter topic's consumers would refuse the letter for it in turn.
+      const { [UNDECODABLE_HEADERS]: _undecodable, ...headers } = incoming.headers;
+      return this.settleFailure(channel, message, { ...incoming, headers }, new Error(reason), { action: 'dead-letter', reason });
+    }
     // While the database is down the message stays here, unacknowledged and uncounted, holding its
     // prefetch slot: with every slot held the consumer takes nothing new until the outage ends.
     for (let outageRetries = 0; ; outageRetries++) {
