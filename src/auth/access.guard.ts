@@ -95,13 +95,10 @@ export class AccessGuard implements CanActivate {
       throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later');
     }
     if (credential.kind === 'none') return undefined;
-    const principal = credential.kind === 'given' ? await this.resolver.resolve(credential.value) : undefined;
-    if (!principal) {
-      const claimedId = credential.kind === 'given' ? PrincipalResolver.safeIdOf(credential.value) : undefined;
-      await this.refuseUnauthenticated(req, claimedId, credential.kind === 'malformed'
-        ? 'malformed credentials' : 'unknown, expired, revoked or invalid credentials');
-    }
-    return principal;
+    if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
+    const resolved = await this.resolver.resolve(credential.value);
+    if ('refusal' in resolved) return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal);
+    return resolved.principal;
   }
 
   private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string): Promise<never> {

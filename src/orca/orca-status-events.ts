@@ -6,7 +6,7 @@ import type { JobExecutionEntity } from '../handlers/job-execution.entity';
 import { JobLaunchEvents } from '../handlers/job-launch-events';
 import type { OutboxEntry } from '../messaging/outbox/outbox.service';
 import { OrcaStatus, orcaExternalStatusOf } from './orca-codes';
-import { ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
+import { ORCA_SERVICE, ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
 import { requestStatusEvent, statusMessage } from './request-status-event';
 import { finalFacts } from './run-outcome';
 
@@ -34,8 +34,12 @@ export class OrcaStatusEvents implements OnModuleInit {
 
   private async onLaunch(m: EntityManager, row: JobExecutionEntity): Promise<OutboxEntry[]> {
     if (row.stepName !== ORCA_STEP || row.action !== 'DO' || row.targetType === 'HTTP') return [];
-    // The step name alone could belong to anyone's template: only the adapter's runs are Orca requests.
-    const [run] = await m.query('SELECT orch_name, correlation_id FROM orchestration_run WHERE flow_id = $1', [row.flowId]);
+    // The step name alone could belong to anyone's template: only runs of the adapter's own templates are
+    // Orca requests. The owner is checked too, for an `orca.` template another service took before the
+    // registry reserved those names for the adapter.
+    const [run] = await m.query(
+      `SELECT r.orch_name, r.correlation_id FROM orchestration_run r JOIN orchestration_template t ON t.id = r.template_id
+        WHERE r.flow_id = $1 AND t.owner_service = $2`, [row.flowId, ORCA_SERVICE]);
     if (!run || !String(run.orch_name).startsWith(ORCA_TEMPLATE_PREFIX)) return [];
     const event = requestStatusEvent({
       requestId: row.flowId, status: OrcaStatus.Running, target: row.targetType,

@@ -12,6 +12,7 @@ import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../app.setup';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from './document/registration-document.schema';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
   AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
@@ -34,13 +35,15 @@ export class RegistryController {
   @Roles('service')
   @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })
   @ApiConsumes('application/json', ...YAML_TYPES)
-  @ApiHeader({ name: 'X-Service-Name', required: false, schema: { type: 'string', maxLength: 200 },
+  @ApiHeader({ name: 'X-Service-Name', required: false, schema: { type: 'string', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source },
     description: 'The registering service (or a `service` field in the document)' })
   @ApiBody(REGISTRATION_BODY_SCHEMA)
   @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
   @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_DOCUMENT (every problem listed, with line/column for YAML) or MISSING_SERVICE_NAME' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE, SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template\'s `workers:`)' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_DOCUMENT (every problem listed, with line/column for YAML), '
+    + 'INVALID_REQUEST (an X-Service-Name that is no service name), WORKER_TOPIC_NOT_ALLOWED (not the service\'s own command topic) or MISSING_SERVICE_NAME' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE (also any `orca.` name but for baton-orca), '
+    + 'SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template\'s `workers:`)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(
     @Body() body: unknown,

@@ -7,12 +7,14 @@ import type { Principal } from '../auth/principal';
 import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
-import { contentHash, InitiatorDocument, validateRegistration, WorkerDocument } from './document';
+import { contentHash, InitiatorDocument, RegistrationDocument, validateRegistration, WorkerDocument } from './document';
+import { isServiceName, SERVICE_NAME_RULE } from './document/service-name';
 import type { RegistrationSource } from './entities/registration-audit.entity';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { RegistrationEvents } from './registration-events';
 import { TemplateRepository } from './template.repository';
 import { provenServiceName } from '../auth/proven-service';
+import { reservedNameProblem } from './reserved-names';
 import { workerTopicProblems } from './worker-topic';
 
 export interface RegistrationRequest {
@@ -42,6 +44,8 @@ export interface RegistrationResult {
   /** Worker steps the template does not (yet) have: kept, and counted if a later version adds them. */
   unknownSteps?: string[];
 }
+
+type AuditEntry = Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>;
 
 /** The document as text for the audit. A parsed body too deep to serialise is kept as a note, not lost in a throw. */
 function documentText(body: RegistrationRequest['body'] | undefined): string {
@@ -80,13 +84,16 @@ export class RegistryService {
       throw error;
     }
     const doc = validation.document;
+    const header = request.serviceName?.trim();
+    if (header && !isServiceName(header)) {
+      const error = new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', [{ path: 'headers.x-service-name', message: SERVICE_NAME_RULE }]);
+      await this.reject(error, { ...base, serviceName: header, orchName: doc.orchName, role: doc.role }, request.correlationId);
+      throw error;
+    }
     const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);
     if (!proven.ok) {
-      const error = new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
-      await this.reject(error, { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role }, request.correlationId);
-      await this.securityAudit.record({ event: 'DENIED', principal: request.principal, ip: request.ip,
-        target: request.target ?? `register ${doc.orchName}`, code: error.code, reason: proven.reason });
-      throw error;
+      return this.deny(new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`), proven.reason,
+        { ...base, serviceName: proven.claimed || null, orchName: doc.orchName, role: doc.role }, request);
     }
     const serviceName = proven.serviceName;
     if (!serviceName) {
@@ -96,6 +103,8 @@ export class RegistryService {
       throw error;
     }
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
+    const outside = this.outsideOwnNamespace(doc, serviceName);
+    if (outside) return this.deny(outside, `${outside.message}: ${outside.problems.map((p) => p.message).join('; ')}`, who, request);
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
@@ -117,9 +126,27 @@ export class RegistryService {
     }
   }
 
-  private async reject(
-    error: AppError, entry: Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>, correlationId?: string,
-  ) {
+  /** A registration reaching beyond its service: audited as a rejected registration and as a security denial. */
+  private async deny(error: AppError, reason: string, entry: AuditEntry, request: RegistrationRequest): Promise<never> {
+    await this.reject(error, entry, request.correlationId);
+    await this.securityAudit.record({ event: 'DENIED', principal: request.principal, ip: request.ip,
+      target: request.target ?? `register ${entry.orchName}`, code: error.code, reason });
+    throw error;
+  }
+
+  /** A service registers only within its own names: its command topic, and no adapter's reserved template names. */
+  private outsideOwnNamespace(doc: RegistrationDocument, serviceName: string): AppError | undefined {
+    if (doc.role === 'initiator') {
+      const reserved = reservedNameProblem(doc.orchName, serviceName);
+      return reserved === undefined ? undefined : new AppError(ErrorCode.TEMPLATE_OWNED_BY_OTHER_SERVICE,
+        `Forbidden: template ${doc.orchName} cannot belong to ${serviceName}`, [{ path: 'orchName', message: reserved }]);
+    }
+    const topic = this.topicOf(doc, serviceName);
+    const problems = workerTopicProblems(topic, serviceName, this.topicRules);
+    return problems.length ? new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, problems) : undefined;
+  }
+
+  private async reject(error: AppError, entry: AuditEntry, correlationId?: string) {
     this.metrics.registrations.inc({ source: entry.source, outcome: 'REJECTED' });
     this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length,
       correlationId },
@@ -170,11 +197,7 @@ export class RegistryService {
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
     }
-    const topic = doc.topic ?? `${this.config.COMMAND_TOPIC_PREFIX}${serviceName}`;
-    const topicProblems = workerTopicProblems(topic, this.topicRules);
-    if (topicProblems.length) {
-      throw new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, topicProblems);
-    }
+    const topic = this.topicOf(doc, serviceName);
     const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
       orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,
     })));
@@ -185,6 +208,10 @@ export class RegistryService {
     }
     const refreshed = await this.templates.refreshReadiness(m, template);
     return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps };
+  }
+
+  private topicOf(doc: WorkerDocument, serviceName: string): string {
+    return doc.topic ?? `${this.config.COMMAND_TOPIC_PREFIX}${serviceName}`;
   }
 
   private get topicRules() {

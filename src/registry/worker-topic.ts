@@ -11,16 +11,21 @@ export interface TopicRules {
 /**
  * A worker's topic receives Baton's commands. Were it one of Baton's own topics, every command
  * would become a registration, a run start or a reply (a worker on the start topic made 14,175
- * runs in 10 s); so those and any dead-letter topic are refused, and the rest must be under the
- * command prefix unless configuration widens it.
+ * runs in 10 s); so those and any dead-letter topic are refused. Under the command prefix a
+ * service may take only its own topic: another's is read by that service's consumer group and
+ * HTTP pollers, so naming it would hand them these commands. No sub-topics either, since service
+ * names contain dots: `<prefix>a.b` is service `a.b`'s own topic. The rest must match the
+ * configured pattern.
  */
-export function workerTopicProblems(topic: string, rules: TopicRules): Problem[] {
+export function workerTopicProblems(topic: string, service: string, rules: TopicRules): Problem[] {
   const path = 'topic';
   if (rules.reserved.includes(topic)) return [{ path, message: `${topic} is one of Baton's own topics` }];
   if (topic.endsWith('.DLQ') || rules.reserved.some((r) => topic.startsWith(`${r}.`))) {
     return [{ path, message: `${topic} is a dead-letter or internal topic of Baton` }];
   }
-  if (topic.startsWith(rules.commandPrefix) && topic.length > rules.commandPrefix.length) return [];
+  const own = `${rules.commandPrefix}${service}`;
+  if (topic === own) return [];
+  if (topic.startsWith(rules.commandPrefix)) return [{ path, message: `under ${rules.commandPrefix} the topic of ${service} is ${own} only` }];
   if (rules.allowed?.test(topic)) return [];
-  return [{ path, message: `must start with ${rules.commandPrefix}${rules.allowed ? ` or match ${rules.allowed.source}` : ''}` }];
+  return [{ path, message: `must be ${own}${rules.allowed ? ` or match ${rules.allowed.source}` : ''}` }];
 }

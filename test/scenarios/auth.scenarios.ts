@@ -71,12 +71,14 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(detail.body.versions[0].steps[0].workers).toEqual(['realm-service']);
     });
 
-    it("topic injection: Baton's own topics and topics outside the command prefix are refused with 400", async () => {
-      for (const topic of [t.config.TOPIC_EXECUTION_START, t.config.TOPIC_REGISTRATION, `${t.config.TOPIC_REPLY}.DLQ`, 'payments']) {
+    it("topic injection: Baton's own topics, topics outside the command prefix and another service's are refused with 400", async () => {
+      const prefix = t.config.COMMAND_TOPIC_PREFIX;
+      for (const topic of [t.config.TOPIC_EXECUTION_START, t.config.TOPIC_REGISTRATION, `${t.config.TOPIC_REPLY}.DLQ`, 'payments', `${prefix}tenant-service`]) {
         const res = await register('realm-service', workerJson('tenantCreation', ['createRealm'], topic)).expect(400);
         expect([topic, res.body.code, res.body.problems[0].path]).toEqual([topic, 'WORKER_TOPIC_NOT_ALLOWED', 'topic']);
       }
-      await register('realm-service', workerJson('tenantCreation', ['createRealm'], `${t.config.COMMAND_TOPIC_PREFIX}realm`)).expect(201);
+      expect(await securityAudit()).toContainEqual(expect.objectContaining({ service: 'realm-service', code: 'WORKER_TOPIC_NOT_ALLOWED' }));
+      await register('realm-service', workerJson('tenantCreation', ['createRealm'], `${prefix}realm-service`)).expect(201);
     });
 
     it('removes a worker registration only for its own service, the template owner or an admin', async () => {

@@ -1,8 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { ORCA_SERVICE, orcaTemplateDocument } from '../../src/orca/orca-template';
+import type { OrcaRequest } from '../../src/orca/request-created-event';
 import { FakeAwxServer } from '../fakes/fake-awx.server';
 import { FakeOoServer } from '../fakes/fake-oo.server';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -170,6 +173,17 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       expect(eventsOf(event.RequestId)).toEqual([final]);
       const [job] = (await t.http.get(`/api/job-executions/request/${event.RequestId}`).expect(200)).body;
       expect(job).toMatchObject({ executionStatus: 3, awxOoJobId: null, errorMessage: final.ErrorMessage });
+    });
+
+    it("sends no Status 1 for a run of an orca. template that another service owns (taken before the names were reserved)", async () => {
+      awx.jobTemplate(43, { statuses: ['successful'] });
+      const doc = orcaTemplateDocument({ target: 'awx', resourceType: 'job_template', resourceId: '43' } as OrcaRequest, 'default');
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', ORCA_SERVICE).send(doc).expect(201);
+      await t.get(DataSource).query("UPDATE orchestration_template SET owner_service = 'legacy-service' WHERE orch_name = $1", [doc.orchName]);
+      const run = await t.http.post(`/api/orchestration/execute/${doc.orchName}`).send({ email: 'legacy@example.com' }).expect(202);
+      await expectEventually(() => expect(awx.launches().some((j) => j.templateId === 43)).toBe(true), { timeoutMs: 15_000 });
+      await finalEventOf(run.body.flowId);
+      expect(eventsOf(run.body.flowId).map((e) => e.Status)).not.toContain(1);
     });
 
     it('dead-letters events that can never run, with the reason', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { PageQueryDto, skipOf } from '../../common/pagination';
 import { ApiKeyEntity } from './api-key.entity';
@@ -28,7 +29,8 @@ export class ApiKeyRepository {
   /** Returns the revoked key, or null when there is no such unrevoked key. */
   async revokeKey(idOrPrefix: string, m: EntityManager = this.dataSource.manager): Promise<ApiKeyEntity | null> {
     const repo = m.getRepository(ApiKeyEntity);
-    const byId = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+    // Only a real UUID may reach the uuid column: PostgreSQL refuses anything else (36 dashes) with an error, not a miss.
+    const byId = isUUID(idOrPrefix, 'all');
     const key = await repo.findOneBy({ ...(byId ? { id: idOrPrefix } : { prefix: idOrPrefix }), revokedAt: IsNull() });
     if (!key) return null;
     key.revokedAt = new Date();

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageMetaDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, ToIsoDate } from '../../common/validation/query-values';
-import { NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import { MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE } from '../../registry/document/registration-document.schema';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { ROLES } from '../role';
 import type { Role } from '../role';
@@ -15,7 +15,7 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 
   @ApiPropertyOptional({ description: 'Required for role service: the service this key proves' })
-  @IsOptional() @IsString() @MaxLength(200) @Matches(NAME_PATTERN, { message: 'service must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' })
+  @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` })
   service?: string;
 
   // Parsed as for query dates: `@Type(() => Date)` took 0.5 or -271821-04-20, and PostgreSQL refused the latter with a 500.

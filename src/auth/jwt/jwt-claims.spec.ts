@@ -1,28 +1,46 @@
+import type { Principal } from '../principal';
 import { principalFromClaims } from './jwt-claims';
 
 const paths = { service: ['service', 'azp'], roles: ['roles', 'realm_access.roles'] };
 
+const principalOf = (payload: Record<string, unknown>, claimPaths = paths): Principal => {
+  const verdict = principalFromClaims(payload, claimPaths);
+  if (!('principal' in verdict)) throw new Error(`refused: ${verdict.refusal}`);
+  return verdict.principal;
+};
+
 describe('principalFromClaims', () => {
   it('reads Keycloak realm roles and the client id as service', () => {
-    const p = principalFromClaims({ sub: 'u1', azp: 'tenant-service', realm_access: { roles: ['service', 'offline_access'] } }, paths);
+    const p = principalOf({ sub: 'u1', azp: 'tenant-service', realm_access: { roles: ['service', 'offline_access'] } });
     expect(p).toEqual({ id: 'jwt:u1', kind: 'jwt', roles: ['service'], service: 'tenant-service' });
   });
 
   it('takes the first configured claim that is present', () => {
-    const p = principalFromClaims({ sub: 'u', service: 'a', azp: 'b', roles: ['viewer'], realm_access: { roles: ['admin'] } }, paths);
+    const p = principalOf({ sub: 'u', service: 'a', azp: 'b', roles: ['viewer'], realm_access: { roles: ['admin'] } });
     expect(p.service).toBe('a');
     expect(p.roles).toEqual(['viewer']);
   });
 
   it('accepts a space-separated role string', () => {
-    expect(principalFromClaims({ roles: 'viewer operator junk' }, paths).roles).toEqual(['viewer', 'operator']);
+    expect(principalOf({ roles: 'viewer operator junk' }).roles).toEqual(['viewer', 'operator']);
   });
 
   it('grants nothing when the claims carry no Baton role', () => {
-    expect(principalFromClaims({ sub: 'x', roles: ['superuser'] }, paths).roles).toEqual([]);
+    expect(principalOf({ sub: 'x', roles: ['superuser'] }).roles).toEqual([]);
   });
 
   it('does not walk into prototypes', () => {
-    expect(principalFromClaims({ sub: 'x' }, { service: ['constructor.name'], roles: ['__proto__'] })).toEqual({ id: 'jwt:x', kind: 'jwt', roles: [] });
+    expect(principalOf({ sub: 'x' }, { service: ['constructor.name'], roles: ['__proto__'] })).toEqual({ id: 'jwt:x', kind: 'jwt', roles: [] });
+  });
+
+  it.each(['payments@corp', 'team/x', 'a b', '', '-lead', 42, 'x'.repeat(201)].map((s) => [String(s).slice(0, 15), s]))(
+    'refuses a service token whose service claim "%s" is no service name', (_name, service) => {
+      expect(principalFromClaims({ sub: 'u', roles: ['service'], service }, paths))
+        .toEqual({ refusal: expect.stringMatching(/^the token's service claim \(service or azp\) must start with a letter or digit/) });
+    });
+
+  it('ignores such a claim on a token without the service role, which never acts as its service', () => {
+    expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'https://console.example' }))
+      .toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
   });
 });

@@ -1,3 +1,4 @@
+import { isServiceName, SERVICE_NAME_RULE } from '../../registry/document/service-name';
 import type { Principal } from '../principal';
 import { ROLES, Role } from '../role';
 
@@ -19,22 +20,25 @@ export interface ClaimPaths {
   roles: string[];
 }
 
+export type ClaimsVerdict = { principal: Principal } | { refusal: string };
+
 /**
  * The principal a verified token's claims describe: Baton's roles among the token's roles
- * (others, like Keycloak's `offline_access`, are ignored), and the service name.
+ * (others, like Keycloak's `offline_access`, are ignored), and the service name. A `service`
+ * token whose service claim is no service name is refused: it would act under a name no topic
+ * can carry. Other tokens never act as their service, so such a claim (a URL as `azp`) is ignored.
  */
-export function principalFromClaims(payload: Record<string, unknown>, paths: ClaimPaths): Principal {
+export function principalFromClaims(payload: Record<string, unknown>, paths: ClaimPaths): ClaimsVerdict {
   const rawRoles = firstPresent(payload, paths.roles);
   const listed = Array.isArray(rawRoles) ? rawRoles : typeof rawRoles === 'string' ? rawRoles.split(/[\s,]+/) : [];
   const roles = [...new Set(listed.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)))];
   const service = firstPresent(payload, paths.service);
+  const valid = typeof service === 'string' && isServiceName(service);
+  if (service !== undefined && !valid && roles.includes('service')) {
+    return { refusal: `the token's service claim (${paths.service.join(' or ')}) ${SERVICE_NAME_RULE}` };
+  }
   const sub = typeof payload.sub === 'string' ? payload.sub : 'unknown';
-  return {
-    id: `jwt:${sub.slice(0, 190)}`,
-    kind: 'jwt',
-    roles,
-    ...(typeof service === 'string' && service.length > 0 && service.length <= 200 ? { service } : {}),
-  };
+  return { principal: { id: `jwt:${sub.slice(0, 190)}`, kind: 'jwt', roles, ...(valid ? { service } : {}) } };
 }
 
 export const claimPathsOf = (list: string) => list.split(',').map((p) => p.trim()).filter(Boolean);

@@ -6,7 +6,8 @@ import type { Principal } from '../principal';
 import { CLOCK_SKEW_SECONDS } from '../message-signing/message-freshness';
 import { claimPathsOf, principalFromClaims } from './jwt-claims';
 
-export type JwtCheck = { principal: Principal } | { refusal: 'expired' | 'invalid'; reason: string };
+/** `unacceptable`: a genuine token whose claims Baton cannot act on; its reason may be told to the caller. */
+export type JwtCheck = { principal: Principal } | { refusal: 'expired' | 'invalid' | 'unacceptable'; reason: string };
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 type KeySource = KeyObject | JWTVerifyGetKey;
@@ -33,13 +34,8 @@ export class JwtVerifier {
     return JWT_SHAPE.test(value);
   }
 
-  async verify(token: string): Promise<Principal | undefined> {
-    const check = await this.check(token);
-    return 'principal' in check ? check.principal : undefined;
-  }
-
   /**
-   * As verify, and says why a token was refused (the claim, never the token). With `maxAgeSeconds`
+   * The token's principal, or why it was refused (the claim, never the token). With `maxAgeSeconds`
    * the token must also carry `iat`, no older than that and not in the future: a message stays in
    * the broker's log, so its token must bound how long a copy of it can be replayed.
    */
@@ -55,9 +51,10 @@ export class JwtVerifier {
         clockTolerance: CLOCK_SKEW_SECONDS,
         ...(maxAgeSeconds === undefined ? {} : { maxTokenAge: maxAgeSeconds }),
       });
-      return { principal: principalFromClaims(payload, {
+      const claims = principalFromClaims(payload, {
         service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
-      }) };
+      });
+      return 'principal' in claims ? claims : { refusal: 'unacceptable', reason: claims.refusal };
     } catch (e) {
       // The reason (expired, wrong audience ...) is useful to an operator; the token itself never is.
       const { code, claim, reason } = e as { code?: string; claim?: string; reason?: string };

@@ -19,6 +19,7 @@ export const ON_FAILURE = ['compensate', 'pause'] as const;
 export const OO_RESULT_TYPES = ['RESOLVED', 'DIAGNOSED', 'NO_ACTION_TAKEN', 'ERROR'] as const;
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const NAME_RULE = 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"';
 export const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const MAX_NAME_LENGTH = 200;
@@ -51,7 +52,7 @@ const text = () =>
     .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` });
 
 const identifier = () =>
-  text().regex(NAME_PATTERN, { error: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' });
+  text().regex(NAME_PATTERN, { error: NAME_RULE });
 
 const positiveInt = (max?: number) => {
   const n = z.number().int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' });
@@ -170,7 +171,7 @@ export const initiatorDocumentSchema = strict({
   deadlineSeconds: positiveInt(MAX_DEADLINE_SECONDS).nullish(),
   onDeadline: z.enum(ON_DEADLINE, { error: `must be one of: ${oneOf(ON_DEADLINE)}` }).nullish(),
   description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, { error: `must be at most ${MAX_DESCRIPTION_LENGTH} characters` }).nullish(),
-  service: text().nullish(),
+  service: identifier().nullish(),
   workers: workersSchema.optional(),
   steps: steps(initiatorStepSchema),
 });
@@ -178,7 +179,7 @@ export const initiatorDocumentSchema = strict({
 export const workerDocumentSchema = strict({
   orchName: identifier(),
   as: z.string(),
-  service: text().nullish(),
+  service: identifier().nullish(),
   topic: z.string().trim().regex(TOPIC_PATTERN, { error: 'must be 1-200 letters, digits, ".", "_" or "-"' }).nullish(),
   steps: steps(workerStepSchema),
 });

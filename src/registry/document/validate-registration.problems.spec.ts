@@ -1,4 +1,4 @@
-import { json, problems, yaml } from './validate-registration.fixtures';
+import { json, ORIGINAL_INITIATOR, ORIGINAL_WORKER, problems, yaml } from './validate-registration.fixtures';
 
 describe('validateRegistration: every problem at once, with path, line and column', () => {
   it('reports missing, mistyped, out-of-range and unknown fields together', () => {
@@ -86,6 +86,12 @@ steps:
       { path: 'steps[1].name', message: 'duplicate step name "a" (also steps[0])', line: 7, column: 12 },
       { path: 'steps[1].handler', message: 'unknown field (allowed: seq, name, objectType)', line: 7, column: 30 },
     ]);
+  });
+
+  it.each(['payments@corp', 'team/x', 'a b'])("refuses %p as a document's service, initiator or worker: no topic could carry it", (service) => {
+    const message = 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"';
+    expect(problems(yaml(`service: "${service}"\n${ORIGINAL_INITIATOR}`))).toEqual([{ path: 'service', message, line: 1, column: 10 }]);
+    expect(problems(yaml(`service: "${service}"\n${ORIGINAL_WORKER}`))).toEqual([{ path: 'service', message, line: 1, column: 10 }]);
   });
 
   it('reports paths without positions for JSON', () => {

@@ -10,6 +10,7 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
   let fetches = 0;
   let t: TestApp;
   const first = rsaKey();
+  const admin = newAdminKey();
 
   beforeAll(async () => {
     published = [first];
@@ -21,7 +22,7 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
     t = await startTestApp({
-      AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey(), AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
+      AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       AUTH_JWKS_COOLDOWN_MS: '0', AUTH_FAILURE_LIMIT: '1000', CONSOLE_OIDC_CLIENT_ID: 'baton-console', CONSOLE_OIDC_SCOPES: 'openid roles',
     });
   });
@@ -46,6 +47,18 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     const res = await me(sign(first, { roles: ['admin'], ...claims })).expect(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  it.each(['payments@corp', 'team/x', 'a b'])('refuses a service token whose service claim is %p with 401, saying why', async (service) => {
+    const res = await me(sign(first, { roles: ['service'], service })).expect(401);
+    expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining("the token's service claim (service or azp) must start with") });
+    const audit = await t.http.get('/api/admin/security-audit').query({ event: 'DENIED' }).set('X-API-Key', admin).expect(200);
+    expect(audit.body.items[0]).toMatchObject({ code: 'UNAUTHENTICATED', reason: expect.stringContaining("service claim") });
+  });
+
+  it('ignores a client id that is no service name on a token that is not a service', async () => {
+    const res = await me(sign(first, { roles: ['viewer'], azp: 'https://console.example' })).expect(200);
+    expect(res.body).toEqual({ id: 'jwt:user-1', kind: 'jwt', roles: ['viewer'], service: null });
   });
 
   it('refuses a token signed by a key the JWKS does not hold', async () => {

@@ -50,6 +50,11 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
   });
 
+  it('revokes by id only what is a UUID: 36 dashes is an unknown prefix, not a 500', async () => {
+    const res = await t.http.delete(`/api/admin/api-keys/${'-'.repeat(36)}`);
+    expect([res.status, res.body.code]).toEqual([404, 'API_KEY_NOT_FOUND']);
+  });
+
   it('refuses NUL in a query value, a path segment and a document, naming where', async () => {
     expectBadRequest(await t.http.get('/api/orchestration/runs?orchName=a%00b'), 'query.orchName');
     expectBadRequest(await t.http.get('/api/orchestration/templates/a%00b'), 'path');

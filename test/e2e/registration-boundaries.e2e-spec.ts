@@ -1,0 +1,64 @@
+import { initiatorYaml, workerJson } from '../helpers/documents';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+const REGISTER = '/api/orchestration/register';
+const BAD_NAMES = ['payments@corp', 'team/x', 'a b', '-lead'];
+
+/**
+ * A registration stays within its service's own names: a service name Kafka and the HTTP worker
+ * routes can carry, its own command topic, and no adapter's reserved template names. Each
+ * refusal names its field and is audited (embedded default, auth off: names are claimed freely).
+ */
+describe('registration boundaries (embedded default)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'owner').send(initiatorYaml('bounded')).expect(201);
+  }, 120_000); // a fresh data directory's initdb: 10-40 s on a loaded machine, like the other suites allow
+  afterAll(() => t.close());
+
+  const rejected = async (serviceName: string) =>
+    (await t.http.get('/api/orchestration/registrations/audit').query({ outcome: 'REJECTED', serviceName }).expect(200)).body.items;
+  const denials = async () =>
+    (await t.http.get('/api/admin/security-audit').query({ event: 'DENIED', pageSize: 200 }).expect(200)).body.items as
+      Array<{ code: string; reason: string; target: string }>;
+
+  it.each(BAD_NAMES)('refuses X-Service-Name %p with a 400 naming the header, and audits it', async (name) => {
+    const res = await t.http.post(REGISTER).set('X-Service-Name', name).send(workerJson('bounded', ['createRealm'])).expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'headers.x-service-name', message: expect.stringContaining('letter or digit') }] });
+    expect((await rejected(name))[0]).toMatchObject({ orchName: 'bounded', reason: expect.stringContaining('INVALID_REQUEST') });
+  });
+
+  it.each(BAD_NAMES)("refuses a document's service %p, initiator or worker, with a 400 naming the field", async (name) => {
+    const initiator = await t.http.post(REGISTER)
+      .send({ orchName: 'badOwner', as: 'initiator', type: 'sequential', service: name, steps: [{ seq: 1, name: 'a', objectType: 'S' }] }).expect(400);
+    const worker = await t.http.post(REGISTER).send({ ...workerJson('bounded', ['createRealm']), service: name }).expect(400);
+    for (const res of [initiator, worker]) expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: 'service' }] });
+  });
+
+  it("refuses a worker topic of another service, and sub-topics, with a 400; audited twice", async () => {
+    const prefix = t.config.COMMAND_TOPIC_PREFIX;
+    for (const topic of [`${prefix}owner`, `${prefix}realm-service.slow`]) {
+      const res = await t.http.post(REGISTER).set('X-Service-Name', 'realm-service').send(workerJson('bounded', ['createRealm'], topic)).expect(400);
+      expect(res.body).toMatchObject({ code: 'WORKER_TOPIC_NOT_ALLOWED', problems: [{ path: 'topic' }] });
+    }
+    expect((await rejected('realm-service')).map((r: { reason: string }) => r.reason))
+      .toEqual([expect.stringContaining('WORKER_TOPIC_NOT_ALLOWED'), expect.stringContaining('WORKER_TOPIC_NOT_ALLOWED')]);
+    expect(await denials()).toContainEqual(expect.objectContaining({
+      code: 'WORKER_TOPIC_NOT_ALLOWED', target: 'POST /api/orchestration/register', reason: expect.stringContaining(`${prefix}owner`),
+    }));
+    await t.http.post(REGISTER).set('X-Service-Name', 'realm-service').send(workerJson('bounded', ['createRealm'], `${prefix}realm-service`)).expect(201);
+  });
+
+  it("keeps the Orca adapter's template names for its own service, baton-orca", async () => {
+    const res = await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'payments')
+      .send(initiatorYaml('orca.awx.job_template.42.prod')).expect(403);
+    expect(res.body).toMatchObject({ code: 'TEMPLATE_OWNED_BY_OTHER_SERVICE', problems: [{ path: 'orchName', message: expect.stringContaining('baton-orca') }] });
+    expect((await rejected('payments'))[0]).toMatchObject({ orchName: 'orca.awx.job_template.42.prod' });
+    expect(await denials()).toContainEqual(expect.objectContaining({ code: 'TEMPLATE_OWNED_BY_OTHER_SERVICE', reason: expect.stringContaining('reserved for baton-orca') }));
+    await t.http.get('/api/orchestration/templates/orca.awx.job_template.42.prod').expect(404);
+    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'baton-orca')
+      .send(initiatorYaml('orca.awx.job_template.42.prod')).expect(201);
+  });
+});
