@@ -104,6 +104,72 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await shot(page, 'run-undone');
   });
 
+  it('terminates a live run the way the operator chooses: effects left in place (compensate=false) or undone (compensate=true)', async () => {
+    const orchName = 'cancellableOrder';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'cancel-initiator').send({
+      orchName, as: 'initiator', type: 'sequential',
+      steps: [{ seq: 1, name: 'holdSeat', objectType: 'String' }, { seq: 2, name: 'awaitApproval', objectType: 'String', timeoutSeconds: 60 }],
+    }).expect(201);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const undone: string[] = [];
+    const worker = createWorker({ service: 'cancel-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    worker.step(orchName, 'holdSeat', { objectType: 'String', do: async () => ({ seat: '12A' }), undo: async (cmd) => { undone.push(`${cmd.flowId} holdSeat`); } });
+    worker.step(orchName, 'awaitApproval', {
+      objectType: 'String', do: async () => { await gate; return { approved: true }; }, undo: async (cmd) => { undone.push(`${cmd.flowId} awaitApproval`); },
+    });
+    await worker.start();
+    const terminates: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST' && r.url().includes('/terminate')) terminates.push(new URL(r.url()).search);
+    };
+    page.on('request', onRequest);
+    // Open the run once its second step is in flight, and the Terminate confirmation, choosing one way.
+    const terminate = async (flowId: string, way: 'leave' | 'undo') => {
+      await page.goto(`${h.base}/ui/runs/${flowId}`);
+      await page.locator('[data-attempt-row="DO awaitApproval"]').waitFor({ timeout: 10_000 });
+      expect(await runStatus()).toBe('RUNNING');
+      await page.locator('button[data-action="terminate"]').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator(`input[data-terminate="${way}"]`).check();
+      return dialog;
+    };
+    try {
+      const kept = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      let dialog = await terminate(kept, 'leave');
+      expect(await dialog.getByTestId('action-effect').textContent()).toContain('nothing is undone');
+      expect(await dialog.getByTestId('action-effect').textContent()).toContain('ends TERMINATED with every effect left in place');
+      await shot(page, 'terminate-confirmation');
+      await dialog.getByRole('button', { name: 'Terminate', exact: true }).click();
+      await expectEventually(async () => expect(await runStatus()).toBe('TERMINATED'), { timeoutMs: 10_000 });
+      expect(terminates).toEqual(['?compensate=false']);
+      expect(await page.getByTestId('action-outcome').textContent()).toBe('Terminate: the run is now TERMINATED.');
+
+      const unwound = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      dialog = await terminate(unwound, 'undo');
+      expect(await dialog.getByTestId('action-effect').textContent()).toContain('undone in reverse order: holdSeat.');
+      expect(await dialog.getByTestId('action-effect').textContent()).toContain('ends FAILED');
+      await dialog.getByRole('button', { name: 'Terminate and undo' }).click();
+      await expectEventually(async () => expect(await runStatus()).toBe('COMPENSATING'), { timeoutMs: 10_000 });
+      expect(terminates).toEqual(['?compensate=false', '?compensate=true']);
+      // The step in flight finishes first, and is undone too; the reply to the TERMINATED run's step changes nothing.
+      release();
+      await expectEventually(async () => expect(await runStatus()).toBe('FAILED'), { timeoutMs: 15_000 });
+      expect(await texts('[data-attempt-row]', 'data-attempt-row'))
+        .toEqual(['DO holdSeat', 'DO awaitApproval', 'UNDO awaitApproval', 'UNDO holdSeat']);
+      expect(undone).toEqual([`${unwound} awaitApproval`, `${unwound} holdSeat`]);
+
+      await page.goto(`${h.base}/ui/runs/${kept}`);
+      await page.locator('[data-attempt-row="DO awaitApproval"]').waitFor();
+      expect(await runStatus()).toBe('TERMINATED');
+      expect(await texts('[data-attempt-row]', 'data-attempt-row')).toEqual(['DO holdSeat', 'DO awaitApproval']);
+    } finally {
+      page.off('request', onRequest);
+      release();
+      await worker.stop();
+    }
+  });
+
   it('shows the missing steps of a PENDING template', async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'tenant-service').send({
       orchName: 'tenantOnboarding', as: 'initiator', type: 'sequential',

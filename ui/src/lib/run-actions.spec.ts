@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
-import { actionableSteps, canAct, runActions } from './run-actions';
+import { actionOutcome, actionRequest, actionableSteps, canAct, runActions, terminateChoices } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
   stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
@@ -50,6 +50,83 @@ describe('runActions', () => {
     const a = byName(run('RUNNING', { allowedActions: [{ action: 'skip', allowed: false, reason: 'no step in flight' }, { action: 'retry', allowed: true }] }));
     expect(a.skip).toMatchObject({ enabled: false, reason: 'no step in flight' });
     expect(a.retry.enabled).toBe(true);
+  });
+});
+
+describe('terminate', () => {
+  const ways = (r: RunDetail, noUndo?: Set<string>) => Object.fromEntries(terminateChoices(r, noUndo).map((c) => [c.mode, c]));
+
+  it('spells out compensate=false to leave the effects in place: the API undoes them when it is left out', () => {
+    const req = actionRequest('f', 'terminate', { terminate: 'leave', reason: 'order cancelled' });
+    expect(req.path).toBe('/api/orchestration/runs/f/terminate?compensate=false');
+    expect(req.body).toEqual({ reason: 'order cancelled' });
+    expect(ways(run('RUNNING')).leave.compensate).toBe(false);
+  });
+
+  it('sends compensate=true to undo what succeeded', () => {
+    expect(actionRequest('f', 'terminate', { terminate: 'undo' }).path).toBe('/api/orchestration/runs/f/terminate?compensate=true');
+    expect(ways(run('RUNNING')).undo.compensate).toBe(true);
+  });
+
+  it('never leaves the choice to the API default', () => {
+    expect(() => actionRequest('f', 'terminate', { reason: 'x' })).toThrow('Choose whether to undo what succeeded.');
+  });
+
+  it('says what each way does, and where the run ends', () => {
+    const w = ways(run('RUNNING', { allowedActions: ['terminate'] }));
+    expect(w.leave).toMatchObject({ enabled: true, label: 'Terminate' });
+    expect(w.leave.effect).toContain('nothing is undone');
+    expect(w.leave.effect).toContain('ends TERMINATED with every effect left in place');
+    expect(w.undo).toMatchObject({ enabled: true, label: 'Terminate and undo' });
+    expect(w.undo.effect).toContain('undone in reverse order: charge, then reserve.');
+    expect(w.undo.effect).toContain('ends FAILED, or COMPENSATION_FAILED if an undo fails');
+    expect(w.undo.effect).not.toContain('nothing is undone');
+    // The button's own text promises neither way: the confirmation asks.
+    expect(byName(run('RUNNING')).terminate.effect).not.toContain('nothing is undone');
+  });
+
+  it('leaves steps declared undo: false out of what terminating with undo does', () => {
+    expect(ways(run('PAUSED'), new Set(['reserve'])).undo.effect).toContain('reverse order: charge; reserve declares undo: false and stays as done.');
+  });
+
+  it('offers only leaving the rest in place on a COMPENSATING run, where the engine (asked with the default) says no', () => {
+    const r = run('COMPENSATING', { allowedActions: ['pause'] });
+    const w = ways(r);
+    expect(w.leave.enabled).toBe(true);
+    expect(w.leave.effect).toContain('The compensation stops now');
+    expect(w.undo).toMatchObject({ enabled: false, reason: 'the run is already COMPENSATING: what succeeded is being undone' });
+    expect(byName(r).terminate).toMatchObject({ enabled: true, reason: null });
+  });
+
+  it('offers neither way on a finished run', () => {
+    const w = ways(run('COMPLETED', { allowedActions: [{ action: 'terminate', allowed: false, reason: 'the run is COMPLETED' }] }));
+    expect(w.leave).toMatchObject({ enabled: false, reason: 'the run is COMPLETED' });
+    expect(w.undo).toMatchObject({ enabled: false, reason: 'the run is COMPLETED' });
+  });
+});
+
+describe('actionRequest', () => {
+  it('sends each endpoint only what it takes', () => {
+    expect(actionRequest('f', 'undo', { reason: 'r' })).toEqual({ path: '/api/orchestration/undo/f', body: {} });
+    expect(actionRequest('f', 'pause', { stepName: 'ship', reason: 'r' })).toEqual({ path: '/api/orchestration/runs/f/pause', body: { reason: 'r' } });
+    expect(actionRequest('f', 'skip', { stepName: 'ship', output: { a: 1 } }))
+      .toEqual({ path: '/api/orchestration/runs/f/skip', body: { stepName: 'ship', output: { a: 1 } } });
+    expect(actionRequest('f', 'retry', { stepName: 'ship', output: { a: 1 } }).body).toEqual({ stepName: 'ship' });
+  });
+});
+
+describe('actionOutcome', () => {
+  it('tells the operator when the action changed nothing', () => {
+    expect(actionOutcome('Terminate and undo', { flowId: 'f', action: 'terminate', status: 'COMPENSATING', changed: false })).toEqual({
+      changed: false, message: 'Nothing changed: the run was already where “Terminate and undo” takes it (it is COMPENSATING).',
+    });
+  });
+
+  it('says where an action took the run', () => {
+    expect(actionOutcome('Terminate', { flowId: 'f', action: 'terminate', status: 'TERMINATED', changed: true }))
+      .toEqual({ changed: true, message: 'Terminate: the run is now TERMINATED.' });
+    // Undo answers {flowId, status}, without changed.
+    expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' })).toEqual({ changed: true, message: 'Undo: the run is now UNDOING.' });
   });
 });
 

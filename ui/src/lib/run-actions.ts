@@ -29,11 +29,7 @@ const FALLBACK: Record<ActionName, string[]> = {
 };
 
 function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string>): string {
-  const done = succeededSteps(run);
-  const undone = done.filter((s) => !noUndo.has(s)).reverse();
-  const kept = done.filter((s) => noUndo.has(s));
-  const list = (undone.length ? undone.join(', then ') : 'nothing (no succeeded step has an undo)')
-    + (kept.length ? `; ${kept.join(', ')} declare${kept.length === 1 ? 's' : ''} undo: false and stay${kept.length === 1 ? 's' : ''} as done` : '');
+  const list = undoList(run, noUndo);
   switch (action) {
     case 'undo':
       return run.status === 'COMPENSATION_FAILED' || run.status === 'UNDO_FAILED'
@@ -44,8 +40,35 @@ function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string
     case 'pause': return 'No new step is dispatched until the run is resumed; steps in flight finish.';
     case 'resume': return 'The run carries on where it was paused.';
     case 'compensate': return `No new step starts; the succeeded steps are undone in reverse order: ${list}. The run ends FAILED or COMPENSATION_FAILED.`;
-    case 'terminate': return 'The run stops now, as it is: nothing is undone and replies still in flight are ignored. This cannot be reversed.';
+    case 'terminate': return 'The run stops. You choose whether what succeeded is left in place (it ends TERMINATED) or undone first (it ends FAILED).';
   }
+}
+
+/**
+ * Terminate's two ways, as the API's `compensate` query parameter: `leave` (compensate=false) ends
+ * the run TERMINATED with every effect in place; `undo` (compensate=true, the API's default) undoes
+ * what succeeded and ends FAILED. The console always sends the parameter, never the default.
+ */
+export type TerminateMode = 'leave' | 'undo';
+
+export interface TerminateChoice {
+  mode: TerminateMode;
+  compensate: boolean;
+  /** The confirm button's label. */
+  label: string;
+  /** The option's text in the confirmation. */
+  option: string;
+  enabled: boolean;
+  reason: string | null;
+  effect: string;
+}
+
+function undoList(run: RunDetail, noUndo: ReadonlySet<string>): string {
+  const done = succeededSteps(run);
+  const undone = done.filter((s) => !noUndo.has(s)).reverse();
+  const kept = done.filter((s) => noUndo.has(s));
+  return (undone.length ? undone.join(', then ') : 'nothing (no succeeded step has an undo)')
+    + (kept.length ? `; ${kept.join(', ')} declare${kept.length === 1 ? 's' : ''} undo: false and stay${kept.length === 1 ? 's' : ''} as done` : '');
 }
 
 export function succeededSteps(run: RunDetail): string[] {
@@ -65,16 +88,96 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
   return undefined;
 }
 
+function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
+  const said = run.allowedActions ? fromEngine(run.allowedActions, action) : undefined;
+  // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
+  const enabled = said ? said.enabled : run.allowedActions && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
+  return { enabled, reason: enabled ? null : said?.reason || `not possible while the run is ${run.status}` };
+}
+
+/**
+ * The two ways to terminate, each with whether it applies now and what it does. The engine says
+ * whether terminate is allowed as it decides it by default, with compensate=true; that is also
+ * the answer for compensate=false, except on a COMPENSATING run, where undoing changes nothing
+ * (it is under way) but leaving the rest in place stops the compensation and ends TERMINATED.
+ */
+export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): TerminateChoice[] {
+  const engine = availability(run, 'terminate');
+  const compensating = run.status === 'COMPENSATING';
+  const leaveEnabled = engine.enabled || compensating;
+  const undoEnabled = engine.enabled && !compensating;
+  return [
+    {
+      mode: 'leave', compensate: false, label: 'Terminate', enabled: leaveEnabled, reason: leaveEnabled ? null : engine.reason,
+      option: 'Leave what succeeded in place (ends TERMINATED)',
+      effect: compensating
+        ? 'The compensation stops now: no further undo is sent, and the steps not yet undone stay as done; an undo already sent may still run '
+          + 'at its worker, but its reply changes nothing. The run ends TERMINATED. This cannot be reversed, and the run cannot be undone later.'
+        : 'The run stops now, as it is: nothing is undone and no new step starts; a step already sent may still finish at its worker, '
+          + 'but its reply changes nothing. The run ends TERMINATED with every effect left in place. This cannot be reversed, and the run cannot be undone later.',
+    },
+    {
+      mode: 'undo', compensate: true, label: 'Terminate and undo', enabled: undoEnabled,
+      reason: undoEnabled ? null : compensating ? 'the run is already COMPENSATING: what succeeded is being undone' : engine.reason,
+      option: 'Undo what succeeded (ends FAILED)',
+      effect: `No new step starts; steps in flight finish first, and any that succeed are undone too. The succeeded steps are undone in reverse order: ${undoList(run, noUndo)}. `
+        + 'The run ends FAILED, or COMPENSATION_FAILED if an undo fails.',
+    },
+  ];
+}
+
+export interface ActionInput {
+  /** retry and skip: the step. */
+  stepName?: string;
+  /** skip: the output later steps see. */
+  output?: unknown;
+  /** Recorded on the run with who asked (not taken by undo). */
+  reason?: string;
+  /** terminate: which way; required, so the API's default (undo everything) is never taken by accident. */
+  terminate?: TerminateMode;
+}
+
+/** The request an action makes: its path, with terminate's `compensate` spelt out, and the body its endpoint takes. */
+export function actionRequest(flowId: string, action: ActionName, input: ActionInput = {}): { path: string; body: Record<string, unknown> } {
+  if (action === 'undo') return { path: `/api/orchestration/undo/${flowId}`, body: {} };
+  let path = `/api/orchestration/runs/${flowId}/${action}`;
+  if (action === 'terminate') {
+    if (!input.terminate) throw new Error('Choose whether to undo what succeeded.');
+    path += `?compensate=${input.terminate === 'undo'}`;
+  }
+  const body: Record<string, unknown> = {};
+  if ((action === 'retry' || action === 'skip') && input.stepName) body.stepName = input.stepName;
+  if (action === 'skip' && input.output !== undefined) body.output = input.output;
+  if (input.reason) body.reason = input.reason;
+  return { path, body };
+}
+
+/**
+ * What to tell the operator after the API accepted an action: what status the run is now in, or,
+ * when it answers `changed: false` (every action is idempotent), that nothing changed.
+ */
+export function actionOutcome(label: string, response: unknown): { changed: boolean; message: string } {
+  const res = (response ?? {}) as { status?: unknown; changed?: unknown };
+  const status = typeof res.status === 'string' ? res.status : null;
+  if (res.changed === false) {
+    return {
+      changed: false,
+      message: `Nothing changed: the run was already where “${label}” takes it${status ? ` (it is ${status})` : ''}.`,
+    };
+  }
+  return { changed: true, message: status ? `${label}: the run is now ${status}.` : `${label}: done.` };
+}
+
 /**
  * Every action with whether it applies now, and why not: from `allowedActions` when the engine
  * sends it, else from the status. `noUndo` names the steps whose template declares `undo: false`.
  */
 export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
-    const said = run.allowedActions ? fromEngine(run.allowedActions, action) : undefined;
-    // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
-    const enabled = said ? said.enabled : run.allowedActions && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
-    const reason = enabled ? null : said?.reason || `not possible while the run is ${run.status}`;
+    let { enabled, reason } = availability(run, action);
+    // Either way of terminating enables the button; the confirmation offers the ways that apply.
+    if (action === 'terminate' && !enabled) enabled = terminateChoices(run, noUndo).some((c) => c.enabled);
+    if (enabled) reason = null;
     const label = action === 'undo' && ['COMPENSATION_FAILED', 'UNDO_FAILED'].includes(run.status) ? 'Retry failed undos'
       : action[0].toUpperCase() + action.slice(1);
     return { action, label, enabled, reason, effect: effectOf(action, run, noUndo), needsStep: action === 'retry' || action === 'skip' };

@@ -3,10 +3,7 @@ import { ApiError, postJson } from '../api/client';
 import type { RunDetail } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ActionName, actionableSteps, canAct, runActions } from '../lib/run-actions';
-
-const pathOf = (action: string, flowId: string) =>
-  action === 'undo' ? `/api/orchestration/undo/${flowId}` : `/api/orchestration/runs/${flowId}/${action}`;
+import { ActionName, actionOutcome, actionRequest, actionableSteps, canAct, runActions, TerminateMode, terminateChoices } from '../lib/run-actions';
 
 /** Every action, disabled with its reason when the run's state does not allow it; hidden from viewers. */
 export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; onDone: () => void }) {
@@ -17,13 +14,29 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
   const [reason, setReason] = useState('');
   const [step, setStep] = useState('');
   const [output, setOutput] = useState('');
+  const [mode, setMode] = useState<TerminateMode | null>(null);
+  // What the last accepted action did, for this run: its new status, or that nothing changed.
+  const [outcome, setOutcome] = useState<{ flowId: string; changed: boolean; message: string } | null>(null);
   if (!canAct(me)) return null;
   const steps = actionableSteps(run);
   // Recomputed on every render: the confirmation follows the run (and the template) as they load.
   const actions = runActions(run, noUndo);
   const open = actions.find((a) => a.action === openName);
+  const choices = terminateChoices(run, noUndo);
+  // Terminate asks which way; a way the run no longer allows (it moved on) is not taken.
+  const chosen = open?.action === 'terminate' ? choices.find((c) => c.mode === mode && c.enabled) : undefined;
+  const openDialog = (action: ActionName) => {
+    setOpen(action); setError(null); setReason(''); setStep(steps[0] ?? ''); setOutput(''); setOutcome(null);
+    // Only one way applies (a COMPENSATING run can only be left as it is): it is chosen; otherwise the operator chooses.
+    const usable = choices.filter((c) => c.enabled);
+    setMode(action === 'terminate' && usable.length === 1 ? usable[0].mode : null);
+  };
   const confirm = async () => {
     if (!open) return;
+    if (open.action === 'terminate' && !chosen) {
+      setError('Choose whether to leave what succeeded in place or undo it.');
+      return;
+    }
     let parsed: unknown;
     if (open.action === 'skip' && output.trim()) {
       try {
@@ -36,8 +49,11 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
     setBusy(true);
     setError(null);
     try {
-      const body = open.action === 'undo' ? {} : { stepName: open.needsStep ? step || steps[0] : undefined, output: parsed, reason: reason.trim() || undefined };
-      await postJson(pathOf(open.action, run.flowId), body);
+      const { path, body } = actionRequest(run.flowId, open.action, {
+        stepName: open.needsStep ? step || steps[0] : undefined, output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
+      });
+      const res = await postJson<unknown>(path, body);
+      setOutcome({ flowId: run.flowId, ...actionOutcome(chosen?.label ?? open.label, res) });
       setOpen(null);
       onDone();
     } catch (e) {
@@ -52,15 +68,37 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
         <span key={a.action} class="action">
           <button type="button" disabled={!a.enabled || (a.needsStep && steps.length === 0)} data-action={a.action}
             title={a.enabled ? a.effect : a.reason ?? ''} aria-describedby={a.enabled ? undefined : `why-${a.action}`}
-            onClick={() => { setOpen(a.action); setError(null); setReason(''); setStep(steps[0] ?? ''); setOutput(''); }}>
+            onClick={() => openDialog(a.action)}>
             {a.label}
           </button>
           {!a.enabled && <span id={`why-${a.action}`} class="sr-only">{a.reason}</span>}
         </span>
       ))}
+      {outcome?.flowId === run.flowId && (
+        <div class={outcome.changed ? 'outcome' : 'outcome warn'} role="status" data-testid="action-outcome" data-changed={String(outcome.changed)}>
+          {outcome.message}
+        </div>
+      )}
       {open && (
-        <ConfirmDialog title={`${open.label} run ${run.flowId.slice(0, 8)}?`} confirmLabel={open.label} busy={busy} onConfirm={confirm} onClose={() => setOpen(null)}>
-          <p>{open.effect}</p>
+        <ConfirmDialog title={`${open.label} run ${run.flowId.slice(0, 8)}?`} confirmLabel={chosen?.label ?? open.label} busy={busy} onConfirm={confirm}
+          onClose={() => setOpen(null)}>
+          {open.action === 'terminate' ? (
+            <>
+              <fieldset class="choices">
+                <legend>What already succeeded</legend>
+                {choices.map((c) => (
+                  <label key={c.mode} class="check">
+                    <input type="radio" name="terminate-mode" value={c.mode} data-terminate={c.mode} checked={chosen?.mode === c.mode}
+                      disabled={!c.enabled} onChange={() => { setMode(c.mode); setError(null); }} />
+                    <span>{c.option}{!c.enabled && c.reason ? `: not possible, ${c.reason}` : ''}</span>
+                  </label>
+                ))}
+              </fieldset>
+              <p data-testid="action-effect">{chosen ? chosen.effect : open.effect}</p>
+            </>
+          ) : (
+            <p data-testid="action-effect">{open.effect}</p>
+          )}
           {open.needsStep && (
             <label>Step
               <select value={step} onChange={(e) => setStep(e.currentTarget.value)}>{steps.map((s) => <option key={s}>{s}</option>)}</select>
