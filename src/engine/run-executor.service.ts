@@ -18,6 +18,7 @@ import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
+import { unsendableSuccessAsFailure } from './core/unsendable-success';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -130,10 +131,23 @@ export class RunExecutor extends StepResultSink {
   /** A span per reply: the child of the worker's span when the reply carried its context. */
   apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
-      const outcome = await this.applyResult(result, inboxKey);
+      const outcome = await this.applyResult(result, inboxKey).catch((error: unknown) => this.applyUnsendable(result, error, inboxKey));
       span.setAttribute(ATTR.outcome, outcome);
       return outcome;
     });
+  }
+
+  /**
+   * A success refused because the commands after it would be too big to send: retried, it is
+   * refused again, so without this it was dead-lettered and its step waited for its timeout,
+   * then ran again to the same end. It is applied as a final failure of its step instead.
+   */
+  private async applyUnsendable(result: StepResult, error: unknown, inboxKey?: InboxKey): Promise<ApplyOutcome> {
+    const tooLarge = error instanceof AppError && error.code === ErrorCode.PAYLOAD_TOO_LARGE;
+    const failure = tooLarge ? unsendableSuccessAsFailure(result, error.message) : null;
+    if (!failure) throw error;
+    this.logger.warn({ flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt }, failure.error);
+    return this.applyResult(failure, inboxKey);
   }
 
   private async applyResult(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
