@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PageQueryDto, skipOf } from '../../common/pagination';
+import { fitNullable, fitText } from '../../common/validation/fit-text';
 import type { Principal } from '../principal';
 import { SecurityAuditEntity, SecurityEvent } from './security-audit.entity';
 
@@ -16,24 +17,27 @@ export interface SecurityAuditEntry {
   reason: string;
 }
 
-const cut = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
-
 @Injectable()
 export class SecurityAuditRepository {
   private readonly logger = new Logger(SecurityAuditRepository.name);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Every text is made to fit its column, NUL and lone surrogates included: much of it is the
+   * caller's (a claimed service, a topic, a reason quoting a header), and a refusal whose audit
+   * insert fails would be retried and dead-lettered unaudited, with the SQL error as its reason.
+   */
   async record(entry: SecurityAuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     await m.getRepository(SecurityAuditEntity).insert({
       event: entry.event,
-      principalId: cut(entry.principal?.id ?? entry.claimedId, 200),
+      principalId: fitNullable(entry.principal?.id ?? entry.claimedId, 200),
       principalKind: entry.principal?.kind ?? null,
-      service: cut(entry.principal?.service, 200),
-      ip: cut(entry.ip, 64),
-      target: cut(entry.target, 300)!,
-      code: entry.code.slice(0, 50),
-      reason: entry.reason.slice(0, 500),
+      service: fitNullable(entry.principal?.service, 200),
+      ip: fitNullable(entry.ip, 64),
+      target: fitText(entry.target, 300),
+      code: fitText(entry.code, 50),
+      reason: fitText(entry.reason, 500),
     });
   }
 

@@ -11,19 +11,23 @@ import { MessageConsumer } from '../../messaging/message-consumer';
 import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
+import { startIdempotencyKey } from './start-idempotency-key';
+import { storedName, storedText } from './stored-text';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** As over HTTP: a correlation id goes into a varchar(128) column and every log line. */
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * `{orchName, payload, idempotencyKey?, correlationId?, contentType?, deadlineSeconds?}`: a string payload is
  * base64 (bytes, `contentType` or application/octet-stream); anything else is JSON.
  */
 const startSchema = z.object({
-  orchName: z.string().min(1),
+  orchName: storedName(),
   payload: z.unknown(),
-  idempotencyKey: z.string().min(1).max(255).optional(),
-  correlationId: z.string().regex(/^[\w.:-]{1,128}$/).optional(),
-  contentType: z.string().max(255).optional(),
+  idempotencyKey: storedText(255).min(1).optional(),
+  correlationId: z.string().regex(CORRELATION_ID).optional(),
+  contentType: storedText(255).optional(),
   deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
 
@@ -54,9 +58,9 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         orchName: start.orchName,
         payload: binary ? Buffer.from(start.payload as string, 'base64') : Buffer.from(JSON.stringify(start.payload ?? null)),
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
-        correlationId: start.correlationId ?? message.headers['x-correlation-id'] ?? randomUUID(),
+        correlationId: start.correlationId ?? correlationHeaderOf(message) ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
-        idempotencyKey: start.idempotencyKey ?? `message:${message.id}`, deadlineSeconds: start.deadlineSeconds,
+        idempotencyKey: start.idempotencyKey ?? startIdempotencyKey(message.id), deadlineSeconds: start.deadlineSeconds,
       }));
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).
@@ -64,4 +68,10 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
       throw e;
     }
   }
+}
+
+/** The publisher's header, when it is sane; like the HTTP middleware, anything else gets a fresh id. */
+function correlationHeaderOf(message: IncomingMessage): string | undefined {
+  const given = message.headers['x-correlation-id'];
+  return given !== undefined && CORRELATION_ID.test(given) ? given : undefined;
 }

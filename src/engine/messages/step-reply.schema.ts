@@ -3,6 +3,7 @@ import { fitText } from '../../common/validation/fit-text';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { RUN_PAYLOAD_MAX_DEPTH } from '../core/run-payload';
 import type { StepResult } from '../dispatch/step-result';
+import { MAX_INT4, storedName } from './stored-text';
 
 /** Outputs travel in later commands like payloads do, so they get the same depth cap. */
 const MAX_OUTPUT_DEPTH = RUN_PAYLOAD_MAX_DEPTH;
@@ -16,8 +17,8 @@ const MAX_ERROR_LENGTH = 10_000;
  */
 export const stepReplySchema = z.object({
   flowId: z.uuid(),
-  orchName: z.string().min(1),
-  stepName: z.string().min(1),
+  orchName: storedName(),
+  stepName: storedName(),
   action: z.enum(['DO', 'UNDO']),
   metadata: z.object({
     status: z.enum(['SUCCESS', 'FAILED', 'HEARTBEAT']),
@@ -30,7 +31,7 @@ export const stepReplySchema = z.object({
     for (const p of jsonShapeProblems(output, 'output', { maxDepth: MAX_OUTPUT_DEPTH }, 1)) ctx.addIssue({ code: 'custom', message: `${p.path} ${p.message}` });
   }),
   commandId: z.uuid().optional(),
-  attempt: z.number().int().positive().optional(),
+  attempt: z.number().int().positive().max(MAX_INT4).optional(),
 });
 
 export type StepReply = z.infer<typeof stepReplySchema>;

@@ -12,6 +12,12 @@ describe('decideAfterFailure', () => {
     expect(decideAfterFailure(new Error('bad state'), 3, 3)).toEqual({ action: 'dead-letter', reason: 'bad state' });
   });
 
+  it('dead-letters rather than redeliver forever when the attempt is no count', () => {
+    for (const attempt of [NaN, 0, -1_000_000_000, 1.5]) {
+      expect(decideAfterFailure(new Error('bad state'), attempt, 5)).toEqual({ action: 'dead-letter', reason: 'bad state' });
+    }
+  });
+
   it('dead-letters a poison message at once', () => {
     expect(decideAfterFailure(new PoisonMessageError('not JSON'), 1, 5)).toEqual({ action: 'dead-letter', reason: 'not JSON' });
   });

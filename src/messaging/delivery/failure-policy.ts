@@ -30,7 +30,11 @@ export function decideAfterFailure(
 ): FailureDecision {
   if (error instanceof PoisonMessageError) return { action: 'dead-letter', reason: errorMessage(error) };
   if (isInfrastructureError(error)) return { action: 'wait-for-dependency', delayMs: outageDelayMs(outageRetries) };
-  if (attempt >= maxDeliveries) return { action: 'dead-letter', reason: errorMessage(error) };
+  // An attempt that is no count (NaN, or below 1, from a header a driver read unchecked) never
+  // reaches the limit: dead-letter it rather than redeliver it forever.
+  if (!(Number.isSafeInteger(attempt) && attempt >= 1) || attempt >= maxDeliveries) {
+    return { action: 'dead-letter', reason: errorMessage(error) };
+  }
   return { action: 'redeliver', delayMs: redeliveryDelayMs(attempt) };
 }
 

@@ -10,13 +10,19 @@ const KEY_HEADER = 'x-baton-key';
  */
 const FAILURES_HEADER = 'x-baton-failures';
 
+/** AMQP's message-id is a short string: amqplib refuses to publish a longer one. */
+const MAX_MESSAGE_ID_BYTES = 255;
+
 export function publishOptions(message: OutgoingMessage): Options.Publish {
   const headers: Record<string, string> = { ...message.headers };
   if (message.key !== undefined) headers[KEY_HEADER] = message.key;
+  const id = message.headers?.[MESSAGE_ID_HEADER];
   return {
     persistent: true,
     headers,
-    messageId: message.headers?.[MESSAGE_ID_HEADER] ?? randomUUID(),
+    // A longer x-message-id (a publisher's, carried into its dead letter) travels in its header
+    // alone, which consumers read first: copied here it made every publish of it throw.
+    messageId: id !== undefined && Buffer.byteLength(id) <= MAX_MESSAGE_ID_BYTES ? id : randomUUID(),
     timestamp: Math.floor(Date.now() / 1000),
   };
 }
@@ -53,8 +59,18 @@ export function toIncoming(message: ConsumeMessage, topic: string): IncomingMess
     key: key === undefined ? undefined : headerValue(key),
     headers,
     body: message.content,
-    deliveryAttempt: Number(raw[FAILURES_HEADER] ?? 0) + 1,
+    deliveryAttempt: failuresOf(raw[FAILURES_HEADER]) + 1,
   };
+}
+
+/**
+ * Any publisher can set the failures header. A value that is not a count ("x" is NaN, which never
+ * reaches the limit and cannot be republished; -1000000000 buys a billion retries) counts as no
+ * failures, so the message gets the normal number of attempts and is republished with a whole number.
+ */
+function failuresOf(value: unknown): number {
+  const count = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : 0;
 }
 
 function headerValue(value: unknown): string {

@@ -1,0 +1,62 @@
+import type { MessageAuthenticator } from '../../auth/message-signing/message-authenticator';
+import { AppConfig } from '../../config/app-config';
+import { PoisonMessageError, type IncomingMessage, type MessageHandler } from '../../messaging/message';
+import type { MessageConsumer, Subscription } from '../../messaging/message-consumer';
+import type { RunExecutor, StartedRun, StartRequest } from '../run-executor.service';
+import { ExecutionStartConsumer } from './execution-start.consumer';
+
+/** The consumer's handler over fakes: signing off, and an executor that records what it was asked to start. */
+async function handlerStarting(started: StartRequest[]): Promise<MessageHandler> {
+  let handler: MessageHandler | undefined;
+  const consumer = { subscribe: async (s: Subscription) => { handler = s.handler; } } as unknown as MessageConsumer;
+  const executor = {
+    start: async (req: StartRequest): Promise<StartedRun> => {
+      started.push(req);
+      return { flowId: 'f', status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] };
+    },
+  } as unknown as RunExecutor;
+  const authenticator = { authenticate: async () => undefined } as unknown as MessageAuthenticator;
+  await new ExecutionStartConsumer(consumer, executor, new AppConfig(), authenticator).onApplicationBootstrap();
+  return handler!;
+}
+
+const startMessage = (body: object, id = 'm1', headers: Record<string, string> = {}): IncomingMessage =>
+  ({ id, topic: 'orchestrator.execution.start', headers, body: Buffer.from(JSON.stringify(body)), deliveryAttempt: 1 });
+
+describe('ExecutionStartConsumer', () => {
+  it('keys a start without an idempotencyKey by its message id, as before', async () => {
+    const started: StartRequest[] = [];
+    await (await handlerStarting(started))(startMessage({ orchName: 'demo', payload: {} }));
+    expect(started[0]).toMatchObject({ orchName: 'demo', idempotencyKey: 'message:m1' });
+  });
+
+  it('keys a start whose message id the column cannot hold by its hash, the same on redelivery', async () => {
+    const started: StartRequest[] = [];
+    const handle = await handlerStarting(started);
+    for (const id of ['x'.repeat(300), 'x'.repeat(300), 'a\u0000b']) await handle(startMessage({ orchName: 'demo', payload: {} }, id));
+    expect(started.map((r) => r.idempotencyKey)).toEqual([
+      expect.stringMatching(/^message:sha256:[0-9a-f]{64}$/), started[0].idempotencyKey, expect.stringMatching(/^message:sha256:/),
+    ]);
+  });
+
+  it('dead-letters at once an orchName, key or content type PostgreSQL cannot store or too long for its column', async () => {
+    const started: StartRequest[] = [];
+    const handle = await handlerStarting(started);
+    const refusal = (body: object) => handle(startMessage({ payload: {}, ...body })).catch((e: unknown) => e);
+    expect(await refusal({ orchName: 'a\u0000b' })).toEqual(new PoisonMessageError(
+      'invalid message: orchName: contains a NUL character (at 1), which cannot be stored'));
+    expect(String(await refusal({ orchName: 'o'.repeat(201) }))).toMatch(/orchName: .*200/);
+    expect(String(await refusal({ orchName: 'demo', idempotencyKey: 'k\u0000' }))).toMatch(/idempotencyKey: contains a NUL/);
+    expect(String(await refusal({ orchName: 'demo', contentType: 'text/plain\u0000' }))).toMatch(/contentType: contains a NUL/);
+    expect(started).toEqual([]);
+  });
+
+  it('takes the correlation header only when it is a sane id, as over HTTP', async () => {
+    const started: StartRequest[] = [];
+    const handle = await handlerStarting(started);
+    await handle(startMessage({ orchName: 'demo', payload: {} }, 'm1', { 'x-correlation-id': 'corr-1' }));
+    await handle(startMessage({ orchName: 'demo', payload: {} }, 'm2', { 'x-correlation-id': 'c'.repeat(129) }));
+    await handle(startMessage({ orchName: 'demo', payload: {} }, 'm3', { 'x-correlation-id': 'a\u0000b' }));
+    expect(started.map((r) => r.correlationId)).toEqual(['corr-1', expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  });
+});
