@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
-const SAFE_ID = /^[\w.:-]{1,128}$/;
+/** A correlation id taken from a caller: it goes into a varchar(128) column and every log line. */
+export const SAFE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 export function correlationIdOf(req: unknown): string {
   return String((req as { id?: unknown }).id ?? '');
@@ -18,7 +19,7 @@ export const CorrelationId = createParamDecorator((_data: unknown, ctx: Executio
  */
 export function correlate(req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void {
   const given = req.headers[CORRELATION_HEADER];
-  const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+  const id = typeof given === 'string' && SAFE_CORRELATION_ID.test(given) ? given : randomUUID();
   req.id = id;
   res.setHeader('X-Correlation-ID', id);
   next();

@@ -12,11 +12,10 @@ import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
 import { startIdempotencyKey } from './start-idempotency-key';
+import { SAFE_CORRELATION_ID } from '../../common/logging/correlation';
 import { storedName, storedText } from './stored-text';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** As over HTTP: a correlation id goes into a varchar(128) column and every log line. */
-const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * `{orchName, payload, idempotencyKey?, correlationId?, contentType?, deadlineSeconds?}`: a string payload is
@@ -26,7 +25,7 @@ const startSchema = z.object({
   orchName: storedName(),
   payload: z.unknown(),
   idempotencyKey: storedText(255).min(1).optional(),
-  correlationId: z.string().regex(CORRELATION_ID).optional(),
+  correlationId: z.string().regex(SAFE_CORRELATION_ID).optional(),
   contentType: storedText(255).optional(),
   deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
@@ -73,5 +72,5 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
 /** The publisher's header, when it is sane; like the HTTP middleware, anything else gets a fresh id. */
 function correlationHeaderOf(message: IncomingMessage): string | undefined {
   const given = message.headers['x-correlation-id'];
-  return given !== undefined && CORRELATION_ID.test(given) ? given : undefined;
+  return given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : undefined;
 }
