@@ -1,6 +1,8 @@
 /** Bounded concurrency: at most `size` handlers at once; transports wait for a free slot before fetching. */
 export class Slots {
   private used = 0;
+  /** Deliveries waiting for a slot, first come first served: each release hands its slot to the first. */
+  private queued: Array<() => void> = [];
   private waiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
 
@@ -16,11 +18,23 @@ export class Slots {
     return this.used;
   }
 
-  take(): void {
-    this.used++;
+  /**
+   * Takes a slot: at once (counted before it returns) when one is free, else once a release hands
+   * one over. A transport fetches only for free slots, but a RabbitMQ reconnect gives the new
+   * channel a full prefetch while the old channel's handlers still run: those deliveries wait here
+   * instead of running past the bound.
+   */
+  acquire(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queued.push(resolve));
   }
 
   release(): void {
+    const next = this.queued.shift();
+    if (next) return next(); // the slot passes straight on: still in use
     this.used--;
     this.waiters.splice(0).forEach((w) => w());
     if (this.used === 0) this.idleWaiters.splice(0).forEach((w) => w());

@@ -54,6 +54,31 @@ describe('createWorker', () => {
     await worker.stop();
   });
 
+  it('runs no more handlers at once than its concurrency, even when a transport delivers more (a RabbitMQ reconnect)', async () => {
+    const { transport, deliver, inUse } = handTransport();
+    const finishers: Array<() => void> = [];
+    let running = 0;
+    let most = 0;
+    const handler = () => new Promise((resolve) => {
+      most = Math.max(most, ++running);
+      finishers.push(() => { running--; resolve(1); });
+    });
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, concurrency: 2 })
+      .step('order', 'charge', { objectType: 'Order', do: handler });
+    await worker.start();
+    const deliveries = [1, 2, 3, 4].map((n) => delivery({ command: { ...command, commandId: `c${n}`, idempotencyKey: `i${n}` } }));
+    deliveries.forEach(deliver);
+    await settled();
+    expect([running, inUse()]).toEqual([2, 2]);
+    while (finishers.length) {
+      finishers.shift()!();
+      await settled();
+    }
+    await until(() => deliveries.every((d) => d.settle.mock.calls.length === 1));
+    expect(most).toBe(2);
+    await worker.stop();
+  });
+
   it('logs a give-back that failed, frees its slot and runs the next copy', async () => {
     const { transport, deliver, inUse } = handTransport();
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };

@@ -136,7 +136,10 @@ export class Worker {
   }
 
   private receive(delivery: Delivery): void {
-    this.slots.take();
+    void this.slots.acquire().then(() => this.handle(delivery));
+  }
+
+  private handle(delivery: Delivery): void {
     const c = delivery.command;
     this.byIdempotencyKey.run(c.idempotencyKey, () => handleDelivery(delivery, {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,

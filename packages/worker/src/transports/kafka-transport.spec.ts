@@ -93,7 +93,7 @@ async function started(logger = quiet(), slots = new Slots(2)) {
   await transport.prepare();
   let most = 0;
   await transport.start((d) => {
-    slots.take();
+    void slots.acquire();
     most = Math.max(most, slots.inUse);
     // As late as the worker frees it: after the delivery's own promise settled, on a later turn.
     const release = <T>(settled: Promise<T>) => settled.finally(() => new Promise((resolve) => setImmediate(resolve)).then(() => slots.release()));
