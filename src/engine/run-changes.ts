@@ -103,7 +103,8 @@ export class RunChanges {
     run.status = change.status;
     run.failedStep = change.clearsFailure ? null : run.failedStep ?? change.failedStep;
     // Two changes in one transition (a parked run starts, then its first decision): the last
-    // status wins, the first failure is kept.
+    // status wins, the first failure is kept. A clearing change followed by a failing one (a skip,
+    // then a pause on another failed step) clears the old failure and writes the new one.
     this.status = change.clearsFailure ? change
       : { ...change, failedStep: this.status?.failedStep ?? change.failedStep, error: this.status?.error ?? change.error,
         clearsFailure: this.status?.clearsFailure };

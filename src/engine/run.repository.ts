@@ -27,7 +27,7 @@ const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_
 /** A transition's write of the run row (exported for the schema spec, which keeps its columns out of indexes). */
 export const UPDATE_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
-         failed_step = CASE WHEN $14 THEN NULL ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN NULL ELSE COALESCE(error, $5) END,
+         failed_step = CASE WHEN $14 THEN $4 ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN $5 ELSE COALESCE(error, $5) END,
          finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
          expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
          template_version = COALESCE($7, template_version)

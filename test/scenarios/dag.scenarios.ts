@@ -17,6 +17,12 @@ const DIAMOND = {
   ],
 };
 
+/** The diamond where both branches pause the run when they fail. */
+const TWIN_PAUSE = {
+  ...DIAMOND, orchName: 'twin-pause',
+  steps: DIAMOND.steps.map((step) => (step.name === 'c' ? { ...step, onFailure: 'pause' } : step)),
+};
+
 /** DAG templates, shared by the embedded e2e suite and the real-server suites. */
 export function dagScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
   describe(`DAG templates (${setting})`, () => {
@@ -29,7 +35,9 @@ export function dagScenarios(setting: string, env: () => Promise<Record<string, 
       t = await startTestApp(await env());
       worker = await new TestWorker(t, 'dag-worker').start();
       await register(DIAMOND).expect(201);
+      await register(TWIN_PAUSE).expect(201);
       await worker.register('diamond', ['a', 'b', 'c', 'd']);
+      await worker.register('twin-pause', ['a', 'b', 'c', 'd']);
     });
     afterAll(() => t.close());
 
@@ -70,6 +78,16 @@ export function dagScenarios(setting: string, env: () => Promise<Record<string, 
       await worker.reply(c, 'SUCCESS', { commandId: c.commandId, attempt: c.attempt });
       await waitForRun(t, body.flowId, 'COMPLETED');
       expect(worker.commandsFor(body.flowId).filter((x) => x === 'DO:b')).toHaveLength(2);
+    });
+
+    it('skipping one of two failed branches pauses the run again on the other, and the run says so as its event does', async () => {
+      const { body } = await execute(t, 'twin-pause', { failAt: ['b', 'c'] }).expect(202);
+      const paused = await waitForRun(t, body.flowId, 'PAUSED');
+      const other = paused.failedStep === 'b' ? 'c' : 'b';
+      await t.http.post(`/api/orchestration/runs/${body.flowId}/skip`).send({ stepName: paused.failedStep }).expect(202);
+      // The skip and the pause on the other failed step are one write: the row must carry the second failure.
+      const again = (await t.http.get(`/api/orchestration/runs/${body.flowId}`).expect(200)).body as RunDetailDto;
+      expect(again).toMatchObject({ status: 'PAUSED', failedStep: other, error: expect.stringContaining(`${other} failed on purpose`) });
     });
 
     it('serves the template as a graph', async () => {

@@ -27,8 +27,10 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       worker = await new TestWorker(t, 'deadline-worker').start();
       await register('slow', { deadlineSeconds: 1, onDeadline: 'compensate' }).expect(201);
       await register('watched', { onDeadline: 'alert' }).expect(201);
+      await register('held', { onDeadline: 'pause' }).expect(201);
       await worker.register('slow', STEPS);
       await worker.register('watched', STEPS);
+      await worker.register('held', STEPS);
     });
     afterAll(() => t.close());
 
@@ -51,6 +53,17 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
       await waitForRun(t, body.flowId, 'FAILED');
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:charge', 'UNDO:reserve']);
+    });
+
+    it('pauses a run past its deadline; resumed, it completes without the deadline as its error', async () => {
+      const { body } = await execute(t, 'held', { silentAt: 'charge', silentAttempts: 1 }, { 'X-Deadline-Seconds': '1' }).expect(202);
+      const paused = await waitForRun(t, body.flowId, 'PAUSED', 10_000);
+      expect(paused.error).toMatch(/^deadline .* passed: pause$/);
+      await t.http.post(`/api/orchestration/runs/${body.flowId}/resume`).send({ reason: 'more time granted' }).expect(202);
+      const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
+      const run = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(run).toMatchObject({ failedStep: null, error: null });
     });
 
     it('takes a per-request deadline, and with alert lets the run go on', async () => {

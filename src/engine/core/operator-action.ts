@@ -72,7 +72,8 @@ function resume(status: RunStatus, failed: PlanStep[]): ActionVerdict {
   if (failed.length > 0) {
     return refuse('RUN_HAS_FAILED_STEP', `step ${failed[0].name} failed: retry it, skip it, or compensate the run`);
   }
-  return apply('RUNNING');
+  // No step has failed, so the only error a paused run can carry is why it paused (a deadline's): it is over.
+  return apply('RUNNING', { clearsFailure: true });
 }
 
 function compensate(status: RunStatus): ActionVerdict {
