@@ -35,6 +35,12 @@ export interface JobOptions {
 }
 
 /**
+ * Lengths of the varchar columns filled from a partner's answers; a value is fitted to its column
+ * before it is written (storable-job-patch.ts), so a long answer cannot make the write fail.
+ */
+export const PARTNER_TEXT_LENGTHS = { externalJobId: 100, externalStatus: 50, externalResult: 50 } as const;
+
+/**
  * One launch of an AWX job/workflow template or an OO flow for one attempt of a step's DO or UNDO,
  * tracked until its result has been handed to the engine (reported_at). The runner claims rows
  * whose next_launch_at / next_poll_at is due and pushes that time forward as a lease.
@@ -59,11 +65,11 @@ export class JobExecutionEntity {
   @Column({ name: 'resource_type', type: 'varchar', length: 30, nullable: true }) resourceType!: JobResourceType | null;
   @Column({ name: 'resource_id', type: 'varchar', length: 200, nullable: true }) resourceId!: string | null;
   @Column({ type: 'varchar', length: 100 }) connection!: string;
-  @Column({ name: 'external_job_id', type: 'varchar', length: 100, nullable: true }) externalJobId!: string | null;
+  @Column({ name: 'external_job_id', type: 'varchar', length: PARTNER_TEXT_LENGTHS.externalJobId, nullable: true }) externalJobId!: string | null;
   @Column({ name: 'external_job_type', type: 'varchar', length: 20, nullable: true }) externalJobType!: ExternalJobType | null;
-  @Column({ name: 'external_status', type: 'varchar', length: 50, nullable: true }) externalStatus!: string | null;
+  @Column({ name: 'external_status', type: 'varchar', length: PARTNER_TEXT_LENGTHS.externalStatus, nullable: true }) externalStatus!: string | null;
   /** OO resultStatusType (RESOLVED, ERROR, ...). */
-  @Column({ name: 'external_result', type: 'varchar', length: 50, nullable: true }) externalResult!: string | null;
+  @Column({ name: 'external_result', type: 'varchar', length: PARTNER_TEXT_LENGTHS.externalResult, nullable: true }) externalResult!: string | null;
   @Column({ type: 'varchar', length: 30 }) status!: JobStatus;
   @Column({ name: 'launch_attempts', type: 'int', default: 0 }) launchAttempts!: number;
   @Column({ name: 'next_launch_at', type: 'timestamptz', nullable: true }) nextLaunchAt!: Date | null;

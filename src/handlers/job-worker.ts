@@ -3,6 +3,7 @@ import type { StepResultSink } from '../engine/dispatch/step-result';
 import type { HandlerMetrics } from './handler-metrics';
 import type { HandlerSettings } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
+import { truncate } from './http/redact';
 import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-backoff';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
@@ -11,6 +12,7 @@ import type { JobLaunchEvents } from './job-launch-events';
 import { jobLabel, stepResultOf } from './job-result';
 import type { JobTarget, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
+import { storableJobPatch } from './storable-job-patch';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
 
@@ -71,8 +73,12 @@ export class JobWorker {
     return new HandlerHttpError(null, false, this.deps.targets.scrub(e instanceof Error ? e.message : String(e)));
   }
 
-  /** Writes an outcome; false (and a warning) if another claim took the row meanwhile. */
-  private async record(row: JobExecutionEntity, patch: Partial<JobExecutionEntity>, what: string, launched = false): Promise<boolean> {
+  /**
+   * Writes an outcome, made storable first: a write that fails on a partner's text would leave the
+   * row due forever. False (and a warning) if another claim took the row meanwhile.
+   */
+  private async record(row: JobExecutionEntity, change: Partial<JobExecutionEntity>, what: string, launched = false): Promise<boolean> {
+    const patch = storableJobPatch(change);
     const events = launched && this.deps.launchEvents?.active ? this.deps.launchEvents : undefined;
     const ok = events ? await events.record(this.deps.repo, row, patch) : await this.deps.repo.recordOutcome(row.id, row.version, patch);
     if (ok) Object.assign(row, patch);
@@ -199,7 +205,7 @@ export class JobWorker {
     await this.finish(row, 'FAILED', {
       ...observed,
       ...(cancelled ? { cancelRequestedAt: this.deps.now() } : {}),
-      error: `Polling timed out: ${jobLabel(row)} was still ${observed.externalStatus ?? row.externalStatus ?? 'running'} `
+      error: `Polling timed out: ${jobLabel(row)} was still ${truncate(observed.externalStatus ?? row.externalStatus ?? 'running', 100)} `
         + `after ${observed.pollingAttempts} polls (every ${s.HANDLER_JOB_POLL_INTERVAL_MS} ms)${cancelled ? '; cancel requested' : ''}`,
     });
   }

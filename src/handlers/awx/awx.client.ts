@@ -1,4 +1,5 @@
 import { HandlerHttpError } from '../http/handler-http-error';
+import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { awxErrorMessage } from './awx-errors';
 
@@ -68,6 +69,8 @@ export class AwxClient {
       : body.type === 'job' || body.type === 'workflow_job' ? body.type : undefined;
     const jobId = workflowJob ?? job ?? idOf(body.id);
     if (!jobType || !jobId) throw new HandlerHttpError(res.status, false, `${what}: the response names no job or workflow_job`);
+    // Cut to fit its column, it would name another job: refused instead.
+    if (jobId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new HandlerHttpError(res.status, false, `${what}: the job id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
     const ignored = body.ignored_fields;
     const ignoredFields = ignored && typeof ignored === 'object' && !Array.isArray(ignored) ? ignored as Record<string, unknown> : {};
     return { jobId, jobType, ignoredFields, response: { ...keep(body), [jobType]: Number(jobId) } };

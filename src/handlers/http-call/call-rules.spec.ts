@@ -16,6 +16,11 @@ describe('what an http step may ask for', () => {
     ['/a/%2e%2E/b', /\. or \.\. segments/],
     ['/a/..', /\. or \.\. segments/],
     ['/a/%2F%2Fevil', /encoded \//],
+    ['/a%2fb', /encoded \//],
+    // An undecodable segment hid the encoded slashes and dots after it from the checks.
+    ['/%FF%2F..%2F..%2Fadmin%2Fusers', /encoded \//],
+    ['/%FF/..%c0%ae', /cannot be decoded/],
+    ['/a/%FF', /cannot be decoded/],
     ['/a\\b', /backslashes/],
     ['/a%5c..', /backslashes/],
     ['/a b', /whitespace/],

@@ -34,14 +34,13 @@ export function headerValueProblem(value: string): string | undefined {
   return /[\r\n\0]/.test(value) ? 'must not contain CR, LF or NUL' : value.length > 8192 ? 'must be at most 8192 characters' : undefined;
 }
 
-function decodedSegments(path: string): string[] {
-  return path.split('/').map((segment) => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      return segment;
-    }
-  });
+/** The decoded segments of a path; undefined if one cannot be decoded (its checks would see nothing). */
+function decodedSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -55,10 +54,12 @@ export function pathProblem(path: string): string | undefined {
   if (path.startsWith('//')) return 'must not start with // (that would name another host)';
   if (/[\\\s\0]/.test(path) || /%(00|0a|0d|5c)/i.test(path)) return 'must not contain backslashes, whitespace or control characters';
   if (/[?#]/.test(path)) return 'must not contain ? or # (give query parameters in `query`)';
-  const segments = decodedSegments(path);
-  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
   // Some servers and proxies decode %2F before routing: an encoded slash could still climb out.
-  if (segments.some((s) => s.includes('/') || s.includes('\\'))) return 'must not contain an encoded / or \\ (%2F, %5C)';
+  if (/%(2f|5c)/i.test(path)) return 'must not contain an encoded / or \\ (%2F, %5C)';
+  const segments = decodedSegments(path);
+  // Undecodable (%FF): what a server makes of it is unknown, so nothing after it could be checked.
+  if (!segments) return 'must be valid percent-encoded UTF-8 (a segment cannot be decoded)';
+  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
   return undefined;
 }
 

@@ -94,7 +94,7 @@ export class HttpCallTarget implements JobTarget {
       throw e;
     }
     return {
-      externalJobId: status.path.slice(0, 100), externalJobType: 'operation', response, warnings: [],
+      externalJobId: status.path, externalJobType: 'operation', response, warnings: [],
       options: { ...(row.options ?? {}), http: { ...options, statusPath: status.path, statusSearch: status.search } },
     };
   }
@@ -110,7 +110,8 @@ export class HttpCallTarget implements JobTarget {
     const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     if (res.status < 200 || res.status >= 300) throw new HandlerHttpError(res.status, false, this.failure(res, what));
     const state = readJsonPath(res.body, async.statePath);
-    const externalStatus = state.found ? truncate(typeof state.value === 'string' ? state.value : JSON.stringify(state.value), 40) : null;
+    // Shown and stored (fitted to its column when written); the decisions below use the full value.
+    const externalStatus = state.found ? (typeof state.value === 'string' ? state.value : JSON.stringify(state.value)) : null;
     let classified: ClassifiedStatus = { phase: 'IN_PROGRESS', ...(state.found ? {} : { unknown: true }) };
     if (state.found && async.done.some((v) => jsonEquals(v, state.value))) classified = { phase: 'SUCCESS' };
     if (state.found && (async.failed ?? []).some((v) => jsonEquals(v, state.value))) classified = { phase: 'FAILURE', reason: `${async.statePath} is ${shown(state.value)}` };

@@ -1,5 +1,6 @@
 import type { OoStatusEndpoint } from '../handlers-config';
 import { HandlerHttpError } from '../http/handler-http-error';
+import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
 
@@ -26,6 +27,8 @@ export class OoClient {
     if (res.status < 200 || res.status >= 300) throw this.http.errorFor(res, what, ooErrorMessage);
     const executionId = parseExecutionId(res.text);
     if (!executionId) throw new HandlerHttpError(res.status, false, `${what}: the response is not an execution id`);
+    // Cut to fit its column, it would name another execution: refused instead.
+    if (executionId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new HandlerHttpError(res.status, false, `${what}: the execution id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
     return { executionId, response: { executionId } };
   }
 
