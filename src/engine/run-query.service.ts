@@ -11,7 +11,7 @@ import type { RunDetailDto, RunQueryDto, RunSummaryDto } from './dto/run.dto';
 import { OrchestrationRunEntity } from './entities/orchestration-run.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
-import { DISPATCH_WAIT, OpenJob, stepWait, waitText, workersWait } from './run-waits';
+import { DISPATCH_WAIT, OpenJob, operatorWait, stepWait, waitText, workersWait } from './run-waits';
 import { TemplatePlans } from './template-plans';
 
 const summaryOf = (r: OrchestrationRunEntity): RunSummaryDto => ({
@@ -109,7 +109,8 @@ export class RunQueryService {
       const steps = inFlight.filter((s) => s.flowId === run.flowId);
       const waits = run.status === 'WAITING_FOR_WORKERS'
         ? [workersWait(templates.find((t) => t.orch_name === run.orchName)?.missing_steps ?? [])]
-        : steps.length === 0 ? [DISPATCH_WAIT] : steps.map((s) => stepWait(s, jobOf.get(s.commandId), now));
+        : steps.length > 0 ? steps.map((s) => stepWait(s, jobOf.get(s.commandId), now))
+          : run.status === 'PAUSED' ? [operatorWait(run.failedStep)] : [DISPATCH_WAIT];
       run.waits = waits;
       run.waitingFor = waitText(waits);
     }

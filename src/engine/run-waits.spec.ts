@@ -1,4 +1,4 @@
-import { DISPATCH_WAIT, stepWait, waitText, workersWait } from './run-waits';
+import { DISPATCH_WAIT, operatorWait, stepWait, waitText, workersWait } from './run-waits';
 
 const now = new Date('2026-12-02T10:00:00.000Z');
 const attempt = {
@@ -31,5 +31,10 @@ describe('what an unfinished run waits for', () => {
     expect(waitText([workersWait(['a', 'b']), DISPATCH_WAIT]))
       .toBe('workers for steps: a, b; the engine to dispatch the next step (the healer will)');
     expect(workersWait([]).what).toBe('workers for steps: (none missing: starts on the next healer tick)');
+  });
+
+  it('sends a paused run with nothing in flight to an operator, naming the failed step', () => {
+    expect(waitText([operatorWait('charge')])).toBe('an operator: step charge failed (retry it, skip it, compensate or terminate the run)');
+    expect(operatorWait(null)).toEqual({ what: 'an operator to resume the run (or terminate it)', deadlineAt: null, retryAt: null });
   });
 });

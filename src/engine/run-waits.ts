@@ -23,6 +23,14 @@ export function workersWait(missingSteps: string[]): RunWait {
 
 export const DISPATCH_WAIT: RunWait = { what: 'the engine to dispatch the next step (the healer will)', deadlineAt: null, retryAt: null };
 
+/** A PAUSED run with nothing in flight: only an operator moves it on (the healer leaves paused runs alone). */
+export function operatorWait(failedStep: string | null): RunWait {
+  const what = failedStep
+    ? `an operator: step ${failedStep} failed (retry it, skip it, compensate or terminate the run)`
+    : 'an operator to resume the run (or terminate it)';
+  return { what, deadlineAt: null, retryAt: null };
+}
+
 export function stepWait(s: InFlight, job: OpenJob | undefined, now = new Date()): RunWait {
   const attempt = `${s.action} ${s.stepName} attempt ${s.attempt} on ${s.target ?? 'no target'}`;
   if (job?.status === 'WAITING_FOR_OPERATOR') return { what: `${attempt} (waiting for an operator: the job is ${job.external_status})`, deadlineAt: null, retryAt: null };

@@ -105,6 +105,7 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const { body } = await execute(t, 'careful', { failAt: 'charge', failAttempts: 1 }).expect(202);
       const paused = await waitForRun(t, body.flowId, 'PAUSED');
       expect(paused.failedStep).toBe('charge');
+      expect(paused.waitingFor).toBe('an operator: step charge failed (retry it, skip it, compensate or terminate the run)');
       expect(paused.allowedActions).toEqual(['terminate', 'retry', 'skip', 'compensate']);
       expect(paused.actions.find((a) => a.action === 'resume')).toMatchObject({ allowed: false, code: 'RUN_HAS_FAILED_STEP' });
       expect((await action(body.flowId, 'resume').expect(409)).body.code).toBe('RUN_HAS_FAILED_STEP');
