@@ -20,6 +20,8 @@ export interface StepCommand<P = unknown> {
   objectType: string;
   /** Tells Baton this attempt is alive: it moves the deadline forward by the step's timeout. */
   heartbeat(): Promise<void>;
+  /** Aborted when the worker gives up on this handler (`handlerTimeoutMs`): pass it to fetch and the like. */
+  signal: AbortSignal;
 }
 
 export function decodePayload(c: Pick<WireCommand, 'payload' | 'payloadEncoding'>): unknown {
@@ -27,10 +29,10 @@ export function decodePayload(c: Pick<WireCommand, 'payload' | 'payloadEncoding'
   return c.payload;
 }
 
-export function toStepCommand(c: WireCommand, heartbeat: () => Promise<void>): StepCommand {
+export function toStepCommand(c: WireCommand, heartbeat: () => Promise<void>, signal: AbortSignal = new AbortController().signal): StepCommand {
   return {
     flowId: c.flowId, orchName: c.orchName, step: c.stepName, action: c.action, attempt: c.attempt,
     payload: decodePayload(c), outputs: c.outputs ?? {}, correlationId: c.correlationId,
-    idempotencyKey: c.idempotencyKey, deadline: new Date(c.deadline), objectType: c.objectType, heartbeat,
+    idempotencyKey: c.idempotencyKey, deadline: new Date(c.deadline), objectType: c.objectType, heartbeat, signal,
   };
 }

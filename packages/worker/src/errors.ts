@@ -23,3 +23,16 @@ export class OutputNotJsonError extends NonRetryableError {
     this.name = 'OutputNotJsonError';
   }
 }
+
+/**
+ * A handler still running after `handlerTimeoutMs`: the step fails (retryable, as Baton's retry
+ * policy decides), and the handler's `cmd.signal` is aborted.
+ */
+export class HandlerTimeoutError extends Error {
+  readonly code = 'HANDLER_TIMEOUT';
+
+  constructor(readonly timeoutMs: number) {
+    super(`HANDLER_TIMEOUT: the handler ran longer than handlerTimeoutMs (${timeoutMs} ms)`);
+    this.name = 'HandlerTimeoutError';
+  }
+}

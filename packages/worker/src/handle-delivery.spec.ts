@@ -1,3 +1,4 @@
+import type { StepCommand } from './command';
 import { BatonHttpError } from './baton-client';
 import { NonRetryableError } from './errors';
 import { handleDelivery, type DeliveryDeps, type StepFn } from './handle-delivery';
@@ -132,6 +133,38 @@ describe('handleDelivery', () => {
       expect(d.replies).toEqual([expect.objectContaining({ metadata: failed, output: undefined })]);
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }
+  });
+
+  it('fails a handler still running after handlerTimeoutMs, stops its heartbeats, aborts its signal, and holds on until it ends', async () => {
+    let signal!: AbortSignal;
+    let finish!: () => void;
+    const fn = (cmd: StepCommand) => { signal = cmd.signal; return new Promise((resolve) => { finish = () => resolve({ late: true }); }); };
+    const store = new MemoryResultStore();
+    const d = new FakeDelivery(command());
+    let done = false;
+    const handled = handleDelivery(d, { ...deps(fn, store), autoHeartbeatMs: 10, handlerTimeoutMs: 100 }).then(() => { done = true; });
+    try {
+      await new Promise((r) => setTimeout(r, 160));
+      expect(d.replies).toEqual([expect.objectContaining({
+        metadata: { status: 'FAILED', error: 'HANDLER_TIMEOUT: the handler ran longer than handlerTimeoutMs (100 ms)' },
+      })]);
+      expect(signal.aborted).toBe(true);
+      const beats = d.heartbeats.length;
+      expect(beats).toBeGreaterThan(3);
+      await new Promise((r) => setTimeout(r, 50));
+      expect([d.heartbeats.length, done]).toEqual([beats, false]);
+    } finally {
+      finish(); // also when an expectation failed: a handler left pending would keep the test process alive
+      await handled;
+    }
+    expect(await store.get('f1:s:DO')).toBeUndefined();
+    expect(logged).toContain('warn a handler that timed out has now returned; its result is dropped');
+  });
+
+  it('lets a handler within handlerTimeoutMs succeed as usual', async () => {
+    const d = new FakeDelivery(command());
+    await handleDelivery(d, { ...deps(async () => ({ ok: 1 })), handlerTimeoutMs: 1000 });
+    expect(d.replies[0]).toMatchObject({ metadata: { status: 'SUCCESS' }, output: { ok: 1 } });
   });
 
   it('gives the handler a decoded payload and a heartbeat that sends HEARTBEAT replies', async () => {

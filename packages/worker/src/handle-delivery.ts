@@ -1,6 +1,6 @@
 import { BatonHttpError } from './baton-client';
 import { toStepCommand, type StepCommand } from './command';
-import { NonRetryableError, OutputNotJsonError } from './errors';
+import { HandlerTimeoutError, NonRetryableError, OutputNotJsonError } from './errors';
 import { errorText, type WorkerLogger } from './logger';
 import type { ResultStore } from './result-store';
 import { inHandlerSpan } from './tracing';
@@ -15,6 +15,8 @@ export interface DeliveryDeps {
   logger: WorkerLogger;
   /** Sends a heartbeat this often while a handler runs; 0 = only when the handler calls `heartbeat()`. */
   autoHeartbeatMs: number;
+  /** Fails the step of a handler still running after this long; 0 = no limit. */
+  handlerTimeoutMs?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${errorText(outcome.error)}`);
       fail(errorText(outcome.error));
       await delivery.settle(replyTo(c, { status: 'FAILED', error: errorText(outcome.error), nonRetryable }));
+      if (outcome.late) await waitForLate(outcome.late, fields, deps.logger);
     }
   } catch (error) {
     // 404: another copy of this command was settled first (an expired lease's reply settles the
@@ -85,7 +88,10 @@ function jsonProblemOf(output: unknown): OutputNotJsonError | undefined {
   }
 }
 
-type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown; late?: Promise<unknown> };
+
+/** What the timer resolves to: no handler can return it. */
+const EXPIRED = Symbol('expired');
 
 async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
   const heartbeat = () => delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
@@ -93,12 +99,36 @@ async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<
     ? setInterval(() => heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)),
       deps.autoHeartbeatMs)
     : undefined;
+  const abort = new AbortController();
+  const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));
+  let expiry: NodeJS.Timeout | undefined;
+  // With auto heartbeats, Baton would wait for a hung handler for ever: the timeout is what ends it.
+  const expired = deps.handlerTimeoutMs
+    ? new Promise<typeof EXPIRED>((resolve) => { expiry = setTimeout(() => resolve(EXPIRED), deps.handlerTimeoutMs); })
+    : undefined;
   try {
-    const output = await fn(toStepCommand(delivery.command, heartbeat));
-    return { ok: true, output: output ?? undefined };
+    const first = await (expired ? Promise.race([handler, expired]) : handler);
+    if (first === EXPIRED) {
+      const error = new HandlerTimeoutError(deps.handlerTimeoutMs!);
+      abort.abort(error);
+      return { ok: false, error, late: handler };
+    }
+    return { ok: true, output: first ?? undefined };
   } catch (error) {
     return { ok: false, error };
   } finally {
     if (timer) clearInterval(timer);
+    clearTimeout(expiry);
   }
+}
+
+/**
+ * A handler given up on still holds its slot (and its idempotency key) until it ends, so no more
+ * than `concurrency` run at once and a copy of its command cannot run beside it; what it returns
+ * then is dropped: its step has already failed.
+ */
+async function waitForLate(late: Promise<unknown>, fields: Record<string, unknown>, logger: WorkerLogger): Promise<void> {
+  const started = Date.now();
+  const how = await late.then(() => 'returned', (e: unknown) => `threw (${errorText(e)})`);
+  logger.warn({ ...fields, lateMs: Date.now() - started }, `a handler that timed out has now ${how}; its result is dropped`);
 }

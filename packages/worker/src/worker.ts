@@ -26,6 +26,12 @@ export interface WorkerOptions {
   store?: ResultStore;
   /** Send a heartbeat this often while a handler runs. Default 0: only when the handler calls `cmd.heartbeat()`. */
   autoHeartbeatMs?: number;
+  /**
+   * Fail the step of a handler still running after this long (HANDLER_TIMEOUT, retryable), and
+   * abort its `cmd.signal`. Default 0: no limit. Set it with `autoHeartbeatMs`: heartbeats keep a
+   * step alive as long as its process lives, so a hung handler would hold its run for ever.
+   */
+  handlerTimeoutMs?: number;
   /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */
   presenceMs?: number;
   /** Stop (drain) on SIGTERM and SIGINT. Default true. */
@@ -143,7 +149,7 @@ export class Worker {
     const c = delivery.command;
     this.byIdempotencyKey.run(c.idempotencyKey, () => handleDelivery(delivery, {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
-      autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0,
+      autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0, handlerTimeoutMs: this.options.handlerTimeoutMs ?? 0,
     }).catch((error: unknown) => {
       // Only giving the command back can fail here; unacknowledged, it comes again.
       this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);
