@@ -8,6 +8,8 @@ export interface ActionAvailability {
   /** Why not, when not allowed: the refusal's code, or absent when the action would change nothing. */
   code?: ActionRefusal;
   reason?: string;
+  /** Terminate allowed only with this `compensate` (false on a COMPENSATING run: it stops the compensation). */
+  compensate?: boolean;
 }
 
 /**
@@ -19,6 +21,10 @@ export function allowedActions(plan: Plan, status: RunStatus, attempts: Attempt[
   return OPERATOR_ACTIONS.map((action) => {
     const verdict = decideOperatorAction(plan, status, attempts, { action });
     if (verdict.kind === 'apply') return { action, allowed: true };
+    // Terminate is judged with its default (compensate=true); leaving effects in place may still apply.
+    if (action === 'terminate' && decideOperatorAction(plan, status, attempts, { action, compensate: false }).kind === 'apply') {
+      return { action, allowed: true, compensate: false, reason: `only with compensate=false: ${verdict.reason}` };
+    }
     if (verdict.kind === 'unchanged') return { action, allowed: false, reason: verdict.reason };
     if (verdict.code === 'STEP_NAME_REQUIRED') return { action, allowed: true, reason: verdict.reason };
     return { action, allowed: false, code: verdict.code, reason: verdict.reason };

@@ -127,6 +127,15 @@ describe('allowedActions', () => {
       reason: 'step b failed: retry it, skip it, or compensate the run' });
   });
 
+  it('offers terminate on a compensating run only without compensation, as the action accepts it', () => {
+    const compensating = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('a', 'UNDO', 'DISPATCHED')];
+    expect(allowedActions(plan, 'COMPENSATING', compensating).find((a) => a.action === 'terminate')).toEqual({
+      action: 'terminate', allowed: true, compensate: false, reason: 'only with compensate=false: the run is already COMPENSATING',
+    });
+    expect(short(decideOperatorAction(plan, 'COMPENSATING', compensating, { action: 'terminate', compensate: false }))).toBe('apply → TERMINATED');
+    expect(allowedActions(plan, 'RUNNING', midRun).find((a) => a.action === 'terminate')).toEqual({ action: 'terminate', allowed: true });
+  });
+
   it('counts retry as allowed when it only needs the step named', () => {
     const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
     expect(allowed('PAUSED', twoFailed)).toContain('retry');

@@ -45,4 +45,6 @@ export class ActionAvailabilityDto {
   @ApiProperty() allowed!: boolean;
   @ApiPropertyOptional({ description: 'The 409 code the action would get now' }) code?: string;
   @ApiPropertyOptional({ description: 'Why it is not allowed (or, for retry and skip, that a step must be named)' }) reason?: string;
+  @ApiPropertyOptional({ description: 'Terminate allowed only with this compensate value (false on a COMPENSATING run: it stops the compensation)' })
+  compensate?: boolean;
 }

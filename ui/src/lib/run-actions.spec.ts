@@ -89,8 +89,8 @@ describe('terminate', () => {
     expect(ways(run('PAUSED'), new Set(['reserve'])).undo.effect).toContain('reverse order: charge; reserve declares undo: false and stays as done.');
   });
 
-  it('offers only leaving the rest in place on a COMPENSATING run, where the engine (asked with the default) says no', () => {
-    const r = run('COMPENSATING', { allowedActions: ['pause'] });
+  it('offers only leaving the rest in place on a COMPENSATING run, where the engine allows terminate only with compensate=false', () => {
+    const r = run('COMPENSATING', { allowedActions: ['terminate'] });
     const w = ways(r);
     expect(w.leave.enabled).toBe(true);
     expect(w.leave.effect).toContain('The compensation stops now');

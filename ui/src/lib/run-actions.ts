@@ -97,9 +97,9 @@ function availability(run: RunDetail, action: ActionName): { enabled: boolean; r
 
 /**
  * The two ways to terminate, each with whether it applies now and what it does. The engine says
- * whether terminate is allowed as it decides it by default, with compensate=true; that is also
- * the answer for compensate=false, except on a COMPENSATING run, where undoing changes nothing
- * (it is under way) but leaving the rest in place stops the compensation and ends TERMINATED.
+ * whether terminate is allowed; on a COMPENSATING run it allows it only with compensate=false
+ * (its `actions` entry says so): undoing changes nothing there (it is under way), but leaving
+ * the rest in place stops the compensation and ends TERMINATED.
  */
 export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): TerminateChoice[] {
   const engine = availability(run, 'terminate');
