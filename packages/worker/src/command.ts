@@ -29,7 +29,7 @@ export function decodePayload(c: Pick<WireCommand, 'payload' | 'payloadEncoding'
   return c.payload;
 }
 
-export function toStepCommand(c: WireCommand, heartbeat: () => Promise<void>, signal: AbortSignal = new AbortController().signal): StepCommand {
+export function toStepCommand(c: WireCommand, heartbeat: () => Promise<void>, signal: AbortSignal): StepCommand {
   return {
     flowId: c.flowId, orchName: c.orchName, step: c.stepName, action: c.action, attempt: c.attempt,
     payload: decodePayload(c), outputs: c.outputs ?? {}, correlationId: c.correlationId,

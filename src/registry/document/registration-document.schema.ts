@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { httpHandlerSchema } from './http-handler.schema';
+import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
+
+/** The columns' length, one definition: re-exported for the documents' users. */
+export { MAX_NAME_LENGTH };
 
 /*
  * Zod schemas for the shape of a registration document: types, ranges, required and unknown fields.
@@ -22,7 +26,6 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const NAME_RULE = 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"';
 export const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const MAX_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 2000;
 export const MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;
 

@@ -104,7 +104,7 @@ function availability(run: RunDetail, action: ActionName): { enabled: boolean; r
 export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): TerminateChoice[] {
   const engine = availability(run, 'terminate');
   const compensating = run.status === 'COMPENSATING';
-  const leaveEnabled = engine.enabled || compensating;
+  const leaveEnabled = engine.enabled;
   const undoEnabled = engine.enabled && !compensating;
   return [
     {
@@ -174,10 +174,7 @@ export function actionOutcome(label: string, response: unknown): { changed: bool
  */
 export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
-    let { enabled, reason } = availability(run, action);
-    // Either way of terminating enables the button; the confirmation offers the ways that apply.
-    if (action === 'terminate' && !enabled) enabled = terminateChoices(run, noUndo).some((c) => c.enabled);
-    if (enabled) reason = null;
+    const { enabled, reason } = availability(run, action);
     const label = action === 'undo' && ['COMPENSATION_FAILED', 'UNDO_FAILED'].includes(run.status) ? 'Retry failed undos'
       : action[0].toUpperCase() + action.slice(1);
     return { action, label, enabled, reason, effect: effectOf(action, run, noUndo), needsStep: action === 'retry' || action === 'skip' };
