@@ -4,6 +4,7 @@ import {
   ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
 import { CurrentPrincipal } from '../auth/current-principal';
@@ -39,6 +40,7 @@ export class RunsController {
   ) {}
 
   @Post('execute/:orchName')
+  @ApiParam({ name: 'orchName', schema: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH } })
   @HttpCode(202)
   @Roles('service', 'operator')
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })

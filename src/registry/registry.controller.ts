@@ -70,6 +70,7 @@ export class RegistryController {
   }
 
   @Get('templates/:orchName')
+  @ApiParam({ name: 'orchName', schema: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH } })
   @Roles('viewer', 'operator', 'service')
   @ApiOperation({ summary: 'One template with all its versions and its registered workers (a service key: its own only)' })
   @ApiOkResponse({ type: TemplateDetailDto })

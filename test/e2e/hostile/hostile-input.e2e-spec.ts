@@ -162,6 +162,11 @@ describe('hostile input over HTTP (embedded default)', () => {
       .toEqual([['Idempotency-Key', false], ['X-Correlation-ID', false], ['X-Deadline-Seconds', false]]);
     const register = doc.paths['/api/orchestration/register'].post;
     expect(register.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toEqual(['X-Service-Name']);
+    // What ParseNamePipe refuses, the document says: a schema-valid name is never a 400.
+    for (const named of [execute, doc.paths['/api/orchestration/templates/{orchName}'].get]) {
+      expect(named.parameters.filter((p: { name: string }) => p.name === 'orchName')).toEqual([
+        expect.objectContaining({ in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } })]);
+    }
     const page = doc.paths['/api/orchestration/runs'].get.parameters.find((p: { name: string }) => p.name === 'page');
     expect(page.schema).toMatchObject({ type: 'integer', maximum: 1_000_000 });
     for (const [path, item] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
