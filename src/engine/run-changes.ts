@@ -65,6 +65,8 @@ export class RunChanges {
   completion?: AttemptCompletion;
   /** A parked run moves onto the template version that is current when it starts. */
   templateVersion?: number;
+  /** Attempts voided before their commands went out (attemptsToVoid), by commandId, and why. */
+  voided?: { commandIds: string[]; reason: string };
   readonly messages: OutboxEntry[] = [];
   /** Status events sent, to log and count once the write succeeded. */
   readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null }> = [];
@@ -81,10 +83,17 @@ export class RunChanges {
   /** A new attempt in flight, here and in `run.attempts` (the state this process keeps of the run once written). */
   dispatch(run: RunState, attempt: Omit<StepRunEntity, 'id' | 'status' | 'output' | 'error' | 'completedAt' | 'createdAt' | 'lastHeartbeatAt'>): void {
     this.insert(StepRunEntity, { ...attempt, status: 'DISPATCHED' });
+    const dueAt = attempt.dispatchedAt.getTime();
     run.attempts = [...run.attempts, {
       stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, budgetStart: attempt.budgetStart,
-      status: 'DISPATCHED', commandId: attempt.commandId, output: null, error: null,
+      status: 'DISPATCHED', commandId: attempt.commandId, output: null, error: null, dueAt: dueAt > Date.now() ? dueAt : null,
     }];
+  }
+
+  /** Voids attempts whose commands have not gone out yet, here and in `run.attempts`. */
+  voidAttempts(run: RunState, attempts: AttemptRow[], reason: string): void {
+    this.voided = { commandIds: [...this.voided?.commandIds ?? [], ...attempts.map((a) => a.commandId)], reason };
+    run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'VOIDED', dueAt: null, error: reason } : a));
   }
 
   /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */
@@ -145,6 +154,6 @@ export class RunChanges {
   }
 
   get isEmpty(): boolean {
-    return !this.status && !this.completion && this.templateVersion === undefined && this.messages.length === 0 && this.inserts.size === 0;
+    return !this.status && !this.completion && !this.voided && this.templateVersion === undefined && this.messages.length === 0 && this.inserts.size === 0;
   }
 }

@@ -261,7 +261,14 @@ export class RunExecutor extends StepResultSink {
 
   /** `run` is what the write made of it, version included. */
   private afterWrite(run: RunState, changes: RunChanges, written: WriteResult): void {
-    this.states.remember(run);
+    if (changes.voided && written.voided !== changes.voided.commandIds.length) {
+      // A command went out in the instant between the write's check and its update: that attempt
+      // is still in flight, where this copy of the run says voided. The next event reads the run.
+      this.states.forget(run.flowId);
+      this.logger.warn({ flowId: run.flowId, correlationId: run.correlationId }, 'a retry to void was sent meanwhile: it stays in flight');
+    } else {
+      this.states.remember(run);
+    }
     if (written.messages.length > 0) void this.relay.publishNow(written.messages);
     this.transitions.written(run, changes);
   }

@@ -10,7 +10,7 @@ import type { OnDeadline } from './core/deadline-action';
 import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
 import { ActionRequest, decideOperatorAction } from './core/operator-action';
-import type { Attempt, Dispatch, Plan } from './core/plan';
+import type { Dispatch, Plan } from './core/plan';
 import { retryFailedUndos } from './core/retry-undos';
 import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
@@ -71,10 +71,11 @@ export class RunTransitions {
   }
 
   private async carryOut(run: RunState, changes: RunChanges,
-    decide: (plan: Plan, status: RunStatus, attempts: Attempt[]) => Transition): Promise<RunStatus> {
+    decide: (plan: Plan, status: RunStatus, attempts: AttemptRow[], now: number) => Transition<AttemptRow>): Promise<RunStatus> {
     const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
     const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
-    const decision = decide(plan, run.status, attempts);
+    const decision = decide(plan, run.status, attempts, Date.now());
+    if (decision.voids) changes.voidAttempts(run, decision.voids, `not sent: the run was ${decision.status} before it was due`);
     await this.sendAll(run, changes, steps, decision.dispatch);
     if (decision.status !== run.status) {
       const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
@@ -85,7 +86,7 @@ export class RunTransitions {
 
   /**
    * An operator's action (decideOperatorAction), recorded on the timeline with who asked and why,
-   * then the engine's next move for a run it set RUNNING or COMPENSATING. Throws the refusal.
+   * then the engine's next move for the run. Throws the refusal.
    */
   async operate(run: RunState, changes: RunChanges, req: OperatorRequest): Promise<OperatorOutcome> {
     const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
@@ -107,7 +108,8 @@ export class RunTransitions {
       const error = req.action === 'terminate' ? `terminated by ${req.actor}: ${why}` : null;
       this.changeStatus(run, changes, verdict.status, null, error, verdict.clearsFailure);
     }
-    if (verdict.status === 'RUNNING' || verdict.status === 'COMPENSATING') await this.advance(run, changes);
+    // Then the engine's move: RUNNING and COMPENSATING go on; any status voids the retries it no longer sends.
+    await this.advance(run, changes);
     return { status: run.status, changed: true };
   }
 

@@ -14,6 +14,7 @@ import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
+import { VOID_PARTS, VOIDED_COUNT } from './void-statement';
 
 // Statement parts are constants, so that every write of a shape hands writeStatement the same
 // strings (see its trie).
@@ -57,6 +58,8 @@ export interface WriteResult {
   written: boolean;
   /** The outbox rows written, for the relay's fast path. */
   messages: OutboxRecord[];
+  /** How many of the attempts the transition voids were voided (fewer if a command went out meanwhile); absent if none. */
+  voided?: number;
 }
 
 /** The run's own write: the first part of a transition's write, which every other part is guarded by. */
@@ -137,7 +140,8 @@ export class RunRepository {
          content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
          trace_context AS "traceContext",
          (SELECT COALESCE(json_agg(json_build_object('stepName', s.step_name, 'action', s.action,
-            'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error)
+            'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error,
+            'dueAt', CASE WHEN s.status = 'DISPATCHED' AND s.dispatched_at > s.created_at THEN extract(epoch FROM s.dispatched_at) * 1000 END)
             ORDER BY s.id), '[]')
           FROM orchestration_step_run s WHERE s.flow_id = r.flow_id) AS attempts
        FROM orchestration_run r WHERE flow_id = $1`, [flowId]);
@@ -173,16 +177,17 @@ export class RunRepository {
   }
 
   /** Writes a transition of a run loaded at `version`, unless another one was written since. */
-  update(run: Pick<RunState, 'flowId' | 'version'>, changes: RunChanges): Promise<WriteResult> {
+  async update(run: Pick<RunState, 'flowId' | 'version'>, changes: RunChanges): Promise<WriteResult> {
     const s = changes.status;
     const c = changes.completion;
-    return this.write({
-      flowId: run.flowId,
-      sql: UPDATE_RUN,
-      params: [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
-        changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
-        c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false],
-    }, changes, [{ name: 'completed', sql: COMPLETE_STEP }]);
+    const v = changes.voided;
+    const params = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
+      changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
+      c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false];
+    if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, [{ name: 'completed', sql: COMPLETE_STEP }]);
+    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN, params: [...params, v.commandIds, v.reason] },
+      changes, [{ name: 'completed', sql: COMPLETE_STEP }, ...VOID_PARTS], [VOIDED_COUNT]);
+    return { ...written, voided: Number(voided ?? 0) };
   }
 
   /** The run's own write, then `guarded` and the changes' inserts and messages, each written only if the run's was. */

@@ -93,8 +93,10 @@ export class RunRevivals {
       const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
       changes.event(flowId, DEADLINE_EXCEEDED, reason);
       this.transitions.announceDeadlineMissed(run, changes, deadlineAt, onDeadline);
-      if (status !== run.status) this.transitions.changeStatus(run, changes, status, null, reason);
-      if (status === 'COMPENSATING') await this.transitions.advance(run, changes);
+      const changed = status !== run.status;
+      if (changed) this.transitions.changeStatus(run, changes, status, null, reason);
+      // A paused or compensating run voids the retries it no longer sends; a compensating one unwinds.
+      if (changed || status === 'COMPENSATING') await this.transitions.advance(run, changes);
       applied = { status, correlationId: run.correlationId };
       return true;
     });

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -16,12 +17,35 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
     let worker: TestWorker;
     const statusEvents: Array<{ flowId: string; status: string; previousStatus: string | null; failedStep: string | null }> = [];
 
-    /** `careful`: charge pauses the run when it fails; `order`: every step compensates (the default). */
-    const register = (orchName: string, onFailure?: Record<string, 'pause'>) =>
+    /**
+     * `careful`: charge pauses the run when it fails; `order`: every step compensates (the default);
+     * `patient`: charge is retried after RETRY_SECONDS.
+     */
+    const register = (orchName: string, onFailure?: Record<string, 'pause'>, retry?: object) =>
       t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
         orchName, as: 'initiator', type: 'sequential',
-        steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String', ...(onFailure?.[name] ? { onFailure: 'pause' } : {}) })),
+        steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String', ...(onFailure?.[name] ? { onFailure: 'pause' } : {}),
+          ...(retry && name === 'charge' ? { retry } : {}) })),
       }).expect(201);
+    const RETRY_SECONDS = 4;
+    /** Starts a `patient` run whose charge fails once, and returns it once charge's retry waits out its backoff. */
+    const startWaitingRetry = async () => {
+      const { body } = await execute(t, 'patient', { failAt: 'charge', failAttempts: 1 }).expect(202);
+      const run = await expectEventually(async () => {
+        const r = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
+        expect(stepsOf(r, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
+        return r;
+      });
+      const retry = stepsOf(run, 'charge')[1];
+      return { flowId: body.flowId as string, retry, dueAt: Date.parse(String(retry.dispatchedAt)) };
+    };
+    /** Waits until the voided retry would have been sent, then checks it never was. */
+    const neverSent = async (flowId: string, commandId: string, dueAt: number) => {
+      await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now()) + 1_000));
+      expect(worker.commands.filter((c) => c.commandId === commandId)).toEqual([]);
+      const [row] = await t.get(DataSource).query('SELECT sent_at, dropped_at FROM outbox WHERE message_id = $1', [commandId]);
+      expect(row.dropped_at).not.toBeNull();
+    };
     const action = (flowId: string, name: string, body: object = {}, query = '') =>
       t.http.post(`/api/orchestration/runs/${flowId}/${name}${query}`).send(body);
     const stepsOf = (run: RunDetailDto, name: string) => run.steps.filter((s: Step) => s.stepName === name && s.action === 'DO');
@@ -37,8 +61,10 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       worker = await new TestWorker(t, 'shop-worker').start();
       await register('order');
       await register('careful', { charge: 'pause' });
+      await register('patient', undefined, { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: RETRY_SECONDS });
       await worker.register('order', STEPS);
       await worker.register('careful', STEPS);
+      await worker.register('patient', STEPS);
       await t.get(MessageConsumer).subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'test-actions-observer', handler: async (m) => {
         statusEvents.push(JSON.parse(m.body.toString()));
       } });
@@ -138,6 +164,60 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const run = await waitForRun(t, body.flowId, 'FAILED');
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
       expect(run.failedStep).toBe('charge');
+    });
+
+    it('pauses while a retry waits out its backoff: the retry is voided, never sent, and written anew on resume', async () => {
+      const { flowId, retry, dueAt } = await startWaitingRetry();
+      await action(flowId, 'pause').expect(202);
+      const paused = await waitForRun(t, flowId, 'PAUSED');
+      expect(stepsOf(paused, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'VOIDED']]);
+      expect(stepsOf(paused, 'charge')[1].error).toBe('not sent: the run was PAUSED before it was due');
+      expect(paused.allowedActions).toContain('resume');
+      await neverSent(flowId, retry.commandId, dueAt);
+      expect((await waitForRun(t, flowId, 'PAUSED')).status).toBe('PAUSED');
+
+      await action(flowId, 'resume').expect(202);
+      const done = await waitForRun(t, flowId, 'COMPLETED', (RETRY_SECONDS + 6) * 1000);
+      expect(stepsOf(done, 'charge').map((s) => [s.attempt, s.budgetStart, s.status]))
+        .toEqual([[1, 1, 'FAILED'], [2, 1, 'VOIDED'], [3, 2, 'SUCCEEDED']]);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']);
+    });
+
+    it('terminates with compensation while a retry waits: the retry is voided and the undos start at once', async () => {
+      const { flowId, retry, dueAt } = await startWaitingRetry();
+      expect((await action(flowId, 'terminate').expect(202)).body.status).toBe('COMPENSATING');
+      const run = await waitForRun(t, flowId, 'FAILED');
+      expect(Date.now()).toBeLessThan(dueAt);
+      expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED', 'VOIDED']);
+      await neverSent(flowId, retry.commandId, dueAt);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
+    });
+
+    it('terminates without compensation while a retry waits: the retry is voided and never sent', async () => {
+      const { flowId, retry, dueAt } = await startWaitingRetry();
+      expect((await action(flowId, 'terminate', {}, '?compensate=false').expect(202)).body.status).toBe('TERMINATED');
+      const run = await waitForRun(t, flowId, 'TERMINATED');
+      expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED', 'VOIDED']);
+      await neverSent(flowId, retry.commandId, dueAt);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge']);
+    });
+
+    it('a waiting retry the relay took already is not voided: it stays in flight, is not sent twice, and its result counts', async () => {
+      const { flowId, retry } = await startWaitingRetry();
+      const db = t.get(DataSource);
+      // As the relay leases a row it is about to publish (pushing available_at out by the lease).
+      await db.query(`UPDATE outbox SET leased_by = 'another-relay', available_at = now() + interval '1 minute' WHERE message_id = $1`,
+        [retry.commandId]);
+      await action(flowId, 'pause').expect(202);
+      const paused = await waitForRun(t, flowId, 'PAUSED');
+      expect(stepsOf(paused, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
+      // Resumed with that retry still in flight: no second one is written.
+      await action(flowId, 'resume').expect(202);
+      // That relay gives the row back (its publish failed), and it goes out.
+      await db.query('UPDATE outbox SET leased_by = NULL, available_at = now() WHERE message_id = $1', [retry.commandId]);
+      const done = await waitForRun(t, flowId, 'COMPLETED');
+      expect(stepsOf(done, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']);
     });
 
     it('checks every input before acting', async () => {

@@ -4,6 +4,8 @@ import { latestAttempts } from './latest-attempts';
 import type { Attempt, Plan, PlanStep } from './plan';
 import type { StepAction, StepRunStatus } from './run-status';
 
+const NOW = Date.parse('2026-12-04T00:00:00Z');
+
 const step = (name: string, seq: number, extra: Partial<PlanStep> = {}): PlanStep =>
   ({ name, seq, undoable: true, retry: null, ...extra });
 const at = (stepName: string, action: StepAction, status: StepRunStatus, attempt = 1): Attempt => ({ stepName, action, status, attempt });
@@ -26,30 +28,30 @@ describe('compensation cancels in-flight built-in steps', () => {
   });
 
   it('sends the UNDO (cancel, then undo) at once instead of waiting for the job', () => {
-    const t = decideTransition(plan, 'RUNNING', failing);
+    const t = decideTransition(plan, 'RUNNING', failing, NOW);
     expect([t.status, t.failedStep, names(t)]).toEqual(['COMPENSATING', 'w', ['UNDO:awx#1']]);
   });
 
   it('sends it once, and waits for the cancelled job to end', () => {
-    const t = decideTransition(plan, 'COMPENSATING', [...failing, at('awx', 'UNDO', 'DISPATCHED')]);
+    const t = decideTransition(plan, 'COMPENSATING', [...failing, at('awx', 'UNDO', 'DISPATCHED')], NOW);
     expect(t).toEqual({ status: 'COMPENSATING', dispatch: [] });
   });
 
   it('waits for the cancel-undo to finish, then unwinds the rest', () => {
     const cancelled = [...failing.slice(0, 1), at('awx', 'DO', 'FAILED'), failing[2], at('awx', 'UNDO', 'DISPATCHED')];
-    expect(decideTransition(plan, 'COMPENSATING', cancelled)).toEqual({ status: 'COMPENSATING', dispatch: [] });
-    const t = decideTransition(plan, 'COMPENSATING', [...cancelled.slice(0, 3), at('awx', 'UNDO', 'SUCCEEDED')]);
+    expect(decideTransition(plan, 'COMPENSATING', cancelled, NOW)).toEqual({ status: 'COMPENSATING', dispatch: [] });
+    const t = decideTransition(plan, 'COMPENSATING', [...cancelled.slice(0, 3), at('awx', 'UNDO', 'SUCCEEDED')], NOW);
     expect(names(t)).toEqual(['UNDO:a#1']);
   });
 
   it('does not undo again a job that finished before the cancel took', () => {
     const raced = [at('a', 'DO', 'SUCCEEDED'), at('awx', 'DO', 'SUCCEEDED'), at('w', 'DO', 'FAILED'), at('awx', 'UNDO', 'SUCCEEDED')];
-    expect(names(decideTransition(plan, 'COMPENSATING', raced))).toEqual(['UNDO:a#1']);
+    expect(names(decideTransition(plan, 'COMPENSATING', raced, NOW))).toEqual(['UNDO:a#1']);
   });
 
   it('ends COMPENSATION_FAILED when the cancel-undo failed', () => {
     const attempts = [at('a', 'DO', 'SUCCEEDED'), at('awx', 'DO', 'FAILED'), at('w', 'DO', 'FAILED'), at('awx', 'UNDO', 'FAILED'),
       at('a', 'UNDO', 'SUCCEEDED')];
-    expect(decideTransition(plan, 'COMPENSATING', attempts).status).toBe('COMPENSATION_FAILED');
+    expect(decideTransition(plan, 'COMPENSATING', attempts, NOW).status).toBe('COMPENSATION_FAILED');
   });
 });

@@ -6,13 +6,19 @@ import type { Attempt, Dispatch, Plan, PlanStep } from './plan';
 import { retryDelayMs } from './retry-delay';
 import type { RunStatus, StepAction } from './run-status';
 import { attemptInBudget, isDone, outcomeOf } from './step-outcome';
+import { attemptsToVoid, withVoided } from './void-waiting';
 
-export interface Transition {
+export interface Transition<T extends Attempt = Attempt> {
   status: RunStatus;
   dispatch: Dispatch[];
   /** Set when this transition is the one that found the run's first failed step. */
   failedStep?: string;
+  /** Attempts waiting to be sent that this transition voids (attemptsToVoid); absent when none. */
+  voids?: T[];
 }
+
+/** What the run's status and attempts call for, before any voiding. */
+type Decision = Omit<Transition, 'voids'>;
 
 const first = (step: PlanStep, action: StepAction): Dispatch =>
   ({ stepName: step.name, action, attempt: 1, delayMs: 0 });
@@ -21,16 +27,17 @@ function retries(plan: Plan, latest: LatestAttempts, action: StepAction): Dispat
   return plan.steps.flatMap((step) => {
     const last = latestOf(latest, step.name, action);
     if (!last || outcomeOf(step, last) !== 'retry') return [];
-    const budgetStart = last.budgetStart ?? 1;
-    return [{ stepName: step.name, action, attempt: last.attempt + 1, budgetStart,
-      delayMs: retryDelayMs(step.retry, attemptInBudget(last) + 1) }];
+    // A voided attempt never ran: its replacement takes its place in the budget, and its backoff.
+    const budgetStart = (last.budgetStart ?? 1) + (last.status === 'VOIDED' ? 1 : 0);
+    const next = { attempt: last.attempt + 1, budgetStart };
+    return [{ stepName: step.name, action, ...next, delayMs: retryDelayMs(step.retry, attemptInBudget(next)) }];
   });
 }
 
 const doInFlight = (latest: LatestAttempts, s: PlanStep) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'in-flight';
 
 /** Unwinds the undo stack; `mode` is COMPENSATING (after a failure) or UNDOING (operator request). */
-function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDOING'): Transition {
+function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDOING'): Decision {
   const cancels = stepsToCancel(plan, latest).map((s) => first(s, 'UNDO'));
   // Steps still running their DO are allowed to finish first: one of them may need undoing too.
   // Built-in ones are being cancelled (above), and end soon after.
@@ -49,7 +56,7 @@ function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDO
  * flight, their retries), and when nothing else can move the run is PAUSED, naming the step, for
  * an operator to retry, skip or compensate.
  */
-function advance(plan: Plan, latest: LatestAttempts): Transition {
+function advance(plan: Plan, latest: LatestAttempts): Decision {
   const failed = plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
   const fatal = failed.find((s) => (s.onFailure ?? 'compensate') === 'compensate');
   if (fatal) return { ...unwind(plan, latest, 'COMPENSATING'), failedStep: fatal.name };
@@ -62,14 +69,7 @@ function advance(plan: Plan, latest: LatestAttempts): Transition {
   return { status: done ? 'COMPLETED' : 'RUNNING', dispatch };
 }
 
-/**
- * The engine's one decision: given a run's plan, status and every attempt so far, what the run's
- * status becomes and which commands go out. Pure, so that it can be tested exhaustively and
- * re-run safely by the healer on any run. A PAUSED run sends nothing (results of steps in flight
- * are still recorded); an operator's resume, retry, skip or compensate moves it on.
- */
-export function decideTransition(plan: Plan, status: RunStatus, attempts: Attempt[]): Transition {
-  const latest = latestAttempts(attempts);
+function decideOn(plan: Plan, status: RunStatus, latest: LatestAttempts): Decision {
   switch (status) {
     case 'WAITING_FOR_WORKERS':
     case 'RUNNING':
@@ -80,4 +80,24 @@ export function decideTransition(plan: Plan, status: RunStatus, attempts: Attemp
     default:
       return { status, dispatch: [] };
   }
+}
+
+/**
+ * The engine's one decision: given a run's plan, status and every attempt so far, what the run's
+ * status becomes, which commands go out, and which retries still waiting to go out are voided
+ * (`now` tells which are). Pure, so that it can be tested exhaustively and re-run safely by the
+ * healer on any run. A PAUSED run sends nothing (results of steps in flight are still recorded);
+ * an operator's resume, retry, skip or compensate moves it on.
+ */
+export function decideTransition<T extends Attempt>(plan: Plan, status: RunStatus, attempts: T[], now: number): Transition<T> {
+  const voids = attemptsToVoid(status, attempts, now);
+  const seen = withVoided(attempts, voids);
+  const decision = decideOn(plan, status, latestAttempts(seen));
+  // A decision that stops what the run sends (a failure starts compensation) voids what waited to
+  // be sent too, and is taken again without it: the undos need not wait for a retry that will not run.
+  const more = decision.status === status ? [] : attemptsToVoid(decision.status, seen, now);
+  const all = [...voids, ...more];
+  const final = more.length === 0 ? decision
+    : { ...decideOn(plan, decision.status, latestAttempts(withVoided(seen, more))), failedStep: decision.failedStep };
+  return all.length === 0 ? final : { ...final, voids: all };
 }

@@ -32,6 +32,11 @@ export interface Attempt {
    * retry starts a fresh budget at its own attempt number; attempt numbers themselves never repeat.
    */
   budgetStart?: number;
+  /**
+   * When an attempt written ahead of its time (a retry waiting out its backoff) is sent, in ms
+   * since the epoch; absent (or null) for one sent at once.
+   */
+  dueAt?: number | null;
 }
 
 /** A command the decision asks to send: attempt numbers are the decision's, never the caller's. */

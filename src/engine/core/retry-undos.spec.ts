@@ -3,6 +3,8 @@ import type { Attempt, Plan, PlanStep } from './plan';
 import { canRetryUndos, retryFailedUndos } from './retry-undos';
 import type { StepAction, StepRunStatus } from './run-status';
 
+const NOW = Date.parse('2026-12-04T00:00:00Z');
+
 const step = (name: string, seq: number, extra: Partial<PlanStep> = {}): PlanStep =>
   ({ name, seq, undoable: true, retry: null, ...extra });
 const plan: Plan = { type: 'sequential', steps: [step('a', 1), step('b', 2), step('c', 3)] };
@@ -25,8 +27,8 @@ describe('retryFailedUndos', () => {
 
   it('ends the run as compensation would have: FAILED once the retried undo succeeds, COMPENSATION_FAILED if it fails again', () => {
     const retried = (status: StepRunStatus) => [...compensationFailed, at('b', 'UNDO', status, 2)];
-    expect(decideTransition(plan, 'COMPENSATING', retried('SUCCEEDED')).status).toBe('FAILED');
-    expect(decideTransition(plan, 'COMPENSATING', retried('FAILED')).status).toBe('COMPENSATION_FAILED');
+    expect(decideTransition(plan, 'COMPENSATING', retried('SUCCEEDED'), NOW).status).toBe('FAILED');
+    expect(decideTransition(plan, 'COMPENSATING', retried('FAILED'), NOW).status).toBe('COMPENSATION_FAILED');
     expect(names(retryFailedUndos(plan, 'COMPENSATION_FAILED', retried('FAILED')))).toEqual(['UNDO:b#3']);
   });
 

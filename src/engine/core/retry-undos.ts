@@ -16,7 +16,7 @@ export const canRetryUndos = (status: RunStatus): boolean => status in RESUMES;
  * The retries go out together (listed top of the stack first): each failed undo already had its
  * turn in the stack's order, and everything else on the stack has been undone since.
  */
-export function retryFailedUndos(plan: Plan, status: RunStatus, attempts: Attempt[]): Transition {
+export function retryFailedUndos<T extends Attempt>(plan: Plan, status: RunStatus, attempts: T[]): Transition<T> {
   const resumed = RESUMES[status];
   if (!resumed) return { status, dispatch: [] };
   const latest = latestAttempts(attempts);

@@ -17,6 +17,8 @@ export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome 
     case 'SUCCEEDED': return 'succeeded';
     case 'SKIPPED': return 'skipped';
     case 'FAILED_FINAL': return 'failed';
+    // Never sent: the step is where its previous attempt left it, owed this retry.
+    case 'VOIDED': return 'retry';
     default: return attemptInBudget(latest) < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
   }
 }

@@ -29,7 +29,7 @@ export class WorkerStepDispatcher extends StepDispatcher {
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
     changes.send([{
-      topic, key: c.flowId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
+      topic, key: c.flowId, messageId: c.commandId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
       // The relay drops it after the deadline: a late command for a void attempt must never reach a worker.
       expiresAt: deadline,
       headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },

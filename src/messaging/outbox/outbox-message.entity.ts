@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('outbox')
 @Index('idx_outbox_unsent', ['id'], { where: 'sent_at IS NULL' })
 @Index('idx_outbox_sent_at', ['sentAt'])
+/** Delayed rows by message id (a command's commandId): how a retry not sent yet is voided. */
+@Index('idx_outbox_delayed', ['messageId'], { where: 'sent_at IS NULL AND available_at > created_at' })
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @Column({ name: 'message_id', type: 'uuid' }) messageId!: string;

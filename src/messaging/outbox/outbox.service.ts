@@ -31,7 +31,12 @@ export function messageMaxBytesOf(config: Pick<AppConfig, 'MESSAGE_MAX_BYTES' | 
 }
 
 /** `expiresAt`: a command's attempt deadline, after which the relay drops the row instead of publishing it. */
-export type OutboxEntry = OutgoingMessage & { availableAt?: Date; expiresAt?: Date };
+export type OutboxEntry = OutgoingMessage & {
+  availableAt?: Date;
+  expiresAt?: Date;
+  /** Its `message_id` instead of a fresh one: a command's is its commandId, by which a retry not sent yet is voided. */
+  messageId?: string;
+};
 
 /** Messages ready to be inserted: `json` is the one statement parameter `insertSql` reads them from. */
 export interface StagedMessages {
@@ -51,8 +56,8 @@ const insertTexts = new Map<string, Map<string, string>>();
 
 /**
  * Writes messages in the caller's transaction or statement, so they exist exactly when the state
- * change does. Each row gets a fresh uuid as `message_id` and `x-message-id`, which consumers
- * deduplicate on. A row without a future `availableAt` gets the statement's now() as both
+ * change does. Each row gets a fresh uuid (or the one it brings) as `message_id` and
+ * `x-message-id`, which consumers deduplicate on. A row without a future `availableAt` gets the statement's now() as both
  * available_at and created_at; the INSERT returns whether available_at is later (`delayed`), which
  * is how the relay tells "publish right away" from "leave to the sweep" (see OutboxStore). The
  * database compares them: parsing the two timestamps of every message was 1.4% of the engine's
@@ -92,7 +97,7 @@ export class OutboxService {
   stage(messages: OutboxEntry[]): StagedMessages {
     const records: StagedMessages['records'] = [];
     const rows = messages.map((message) => {
-      const messageId = randomUUID();
+      const messageId = message.messageId ?? randomUUID();
       const headers = { ...message.headers, [MESSAGE_ID_HEADER]: messageId };
       const key = message.key ?? null;
       this.checkSize(message.topic, key, headers, message.body);

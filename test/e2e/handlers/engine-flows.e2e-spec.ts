@@ -224,6 +224,30 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
       [1, 'FAILED', String(launched[0].id), run.steps[0].commandId], [2, 'SUCCEEDED', String(launched[1].id), run.steps[1].commandId]]);
   });
 
+  it('terminating a run voids its built-in step\'s retry waiting out its backoff: that job is never launched', async () => {
+    awx.jobTemplate(19, { statuses: ['successful'], perLaunch: [{ statuses: ['failed'], jobExplanation: 'quota exceeded' }] });
+    await registerTemplate(t, 'slowRetryJob', [{
+      seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 19 },
+      retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 4 },
+    }]);
+    const flowId = await startRun(t, 'slowRetryJob');
+    const waiting = await expectEventually(async () => {
+      const r = (await t.http.get(`/api/orchestration/runs/${flowId}`)).body;
+      expect(timeline(r)).toEqual(['DO:provision:FAILED', 'DO:provision:DISPATCHED']);
+      return r;
+    });
+    await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+    const run = await waitForRun(t, flowId, 'TERMINATED');
+    expect(timeline(run)).toEqual(['DO:provision:FAILED', 'DO:provision:VOIDED']);
+    // Past the retry's due time, and a poll of the job runner after it.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(waiting.steps[1].dispatchedAt) - Date.now()) + 1_500));
+    expect(awx.launches().filter((j) => j.extraVars.baton_flow_id === flowId)).toHaveLength(1);
+    const jobs = await jobsOf(t, flowId);
+    expect(jobs.map((j) => [j.attempt, j.status, j.launchAttempts, j.error])).toEqual([
+      [1, 'FAILED', 1, expect.stringContaining('quota exceeded')],
+      [2, 'FAILED', 0, 'not sent: the run was TERMINATED before it was due']]);
+  });
+
   it('makes a template whose steps are all built-in READY at registration, and runs it without any worker', async () => {
     const registered = await registerTemplate(t, 'allBuiltIn', [
       { seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 8 } },

@@ -27,7 +27,7 @@ export interface StepAttempt {
   action: 'DO' | 'UNDO';
   attempt: number;
   commandId: string;
-  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | string;
+  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'VOIDED' | string;
   handlerType: string;
   target: string | null;
   output: unknown;

@@ -55,7 +55,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         </div>
       )}
       <p class="legend-row muted small">
-        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out
+        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out <span class="bar-key b-voided" /> voided (never sent)
         <span class="bar-key b-dispatched" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
       </p>
     </div>
