@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { readCapped } from '../http/read-capped';
 import { fromTransportError, HandlerHttpError } from '../http/handler-http-error';
 import { redact } from '../http/redact';
 import type { HttpConnectionConfig } from './http-call-config';
@@ -84,27 +85,13 @@ export class HttpCallClient {
         method: call.method as 'GET', headers, body, dispatcher: this.agent, signal: AbortSignal.timeout(call.timeoutMs),
       });
       if (res.statusCode === 401 && token) this.tokens!.invalidate(token);
-      const read = await this.readCapped(res.body);
+      const read = await readCapped(res.body, this.connection.maxResponseBytes);
       return { status: res.statusCode, headers: res.headers, body: read.text === null ? null : parse(read.text), bodyTruncated: read.truncated,
         tokenUsed: token !== undefined };
     } catch (e) {
       const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
     }
-  }
-
-  private async readCapped(stream: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<{ text: string | null; truncated: boolean }> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      size += chunk.length;
-      if (size > this.connection.maxResponseBytes) {
-        stream.destroy();
-        return { text: null, truncated: true };
-      }
-      chunks.push(chunk);
-    }
-    return { text: size ? Buffer.concat(chunks).toString('utf8') : null, truncated: false };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { ConnectionConfig } from '../handlers-config';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from './handler-http-error';
+import { readCapped } from './read-capped';
 import { redact, textOfHtml, truncate } from './redact';
 
 export interface HttpResponse {
@@ -15,6 +16,12 @@ export interface SendOptions {
   /** What the call does, for error messages: "AWX launch of job_template 7". */
   what: string;
 }
+
+/**
+ * The most of an AWX or OO answer read: theirs are small JSON documents (a job with its artifacts,
+ * an execution with its outputs), and one without end must not exhaust the engine's memory.
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * One connection's HTTP access: a dedicated undici Agent (TLS verification per connection,
@@ -64,9 +71,14 @@ export class HttpTransport {
         // Belt and braces over headers/body timeouts: no call outlives connect + request timeout.
         signal: AbortSignal.timeout(this.connection.connectTimeoutMs + this.connection.requestTimeoutMs),
       });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, text };
+      const read = await readCapped(res.body, MAX_BODY_BYTES);
+      if (read.truncated) {
+        throw new HandlerHttpError(res.statusCode, isRetriableStatus(res.statusCode),
+          this.scrub(`${options.what} failed: the ${res.statusCode} answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+      }
+      return { status: res.statusCode, headers: res.headers, text: read.text ?? '' };
     } catch (e) {
+      if (e instanceof HandlerHttpError) throw e;
       const error = fromTransportError(e, options.what, this.allowInvalidSslVar);
       throw new HandlerHttpError(error.status, error.retriable, this.scrub(error.message));
     }

@@ -1,0 +1,54 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HandlerHttpError } from './handler-http-error';
+import { HttpTransport, MAX_BODY_BYTES } from './http-transport';
+
+describe('HttpTransport', () => {
+  let server: Server;
+  let baseUrl: string;
+  /** Bytes the server managed to write before the client hung up. */
+  let written = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/small') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7}');
+        return;
+      }
+      // An answer without end: 64 KiB chunks until the client goes away (or 64 MiB, to stay bounded).
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const pump = () => {
+        while (written < 64 * 1024 * 1024 && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const transport = () => new HttpTransport({
+    kind: 'awx', name: 'default', baseUrl, apiPrefix: '', auth: { scheme: 'bearer', token: 'sekret-token' }, allowInvalidSsl: false,
+    connectTimeoutMs: 1000, requestTimeoutMs: 10_000, traceExtraVars: true, statusEndpoint: 'executions',
+  } as never, ['sekret-token']);
+
+  it('reads a small answer whole', async () => {
+    const t = transport();
+    expect(await t.send('GET', '/small', { what: 'AWX poll' })).toMatchObject({ status: 200, text: '{"id":7}' });
+    await t.close();
+  });
+
+  it('stops reading an answer past its cap, and fails the call with why', async () => {
+    const t = transport();
+    const failure = await t.send('GET', '/endless', { what: 'AWX poll of job 7' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(HandlerHttpError);
+    expect(failure).toMatchObject({ status: 200, retriable: false, message: 'AWX poll of job 7 failed: the 200 answer is larger than 8 MiB' });
+    expect(written).toBeLessThan(4 * MAX_BODY_BYTES);
+    await t.close();
+  });
+});
