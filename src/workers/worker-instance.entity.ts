@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 
 export interface PresentStep {
   orchName: string;
@@ -9,7 +10,7 @@ export interface PresentStep {
 @Entity('worker_instance')
 export class WorkerInstanceEntity {
   @PrimaryColumn({ name: 'instance_id', type: 'uuid' }) instanceId!: string;
-  @Column({ name: 'service_name', type: 'varchar', length: 100 }) serviceName!: string;
+  @Column({ name: 'service_name', type: 'varchar', length: MAX_NAME_LENGTH }) serviceName!: string;
   @Column({ type: 'varchar', length: 255 }) host!: string;
   @Column({ name: 'sdk_version', type: 'varchar', length: 50 }) sdkVersion!: string;
   @Column({ type: 'jsonb' }) steps!: PresentStep[];

@@ -27,6 +27,13 @@ describe('createWorker', () => {
     expect(() => createWorker({ service: 'shop', control })).not.toThrow();
   });
 
+  it('takes the service names Baton takes, and only those', () => {
+    for (const service of ['a', 'shop-1', 'x'.repeat(200), '9.team_b']) expect(() => createWorker({ service, control })).not.toThrow();
+    for (const service of ['', 'x'.repeat(201), '.shop', '-shop', 'a b', 'team/x', 'payments@corp']) {
+      expect(() => createWorker({ service, control })).toThrow(`Invalid service name ${service}: start with a letter or digit`);
+    }
+  });
+
   it('refuses to start the HTTP transport without Baton\'s URL', async () => {
     for (const transport of ['http', { http: {} }] as const) {
       const worker = createWorker({ service: 'shop', control, handleSignals: false, transport })

@@ -8,6 +8,10 @@ import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { createTransport, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
+
+/** Baton's rule for service names: the name becomes a command topic, a consumer group and a path of its HTTP routes. */
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
 
@@ -67,7 +71,7 @@ export class Worker {
   private readonly onSignal = () => void this.stop();
 
   constructor(private readonly options: WorkerOptions) {
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(options.service)) throw new Error(`Invalid service name ${options.service}`);
+    if (!SERVICE_NAME.test(options.service)) throw new Error(`Invalid service name ${options.service}: ${SERVICE_NAME_RULE}`);
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;

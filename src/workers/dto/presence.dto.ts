@@ -1,17 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import { ServiceParamDto } from './worker-http.dto';
 
-const NAME = /^[A-Za-z0-9._-]{1,200}$/;
-
-export class PresenceParamDto {
-  @ApiProperty({ pattern: '^[A-Za-z0-9._-]{1,100}$' }) @Matches(/^[A-Za-z0-9._-]{1,100}$/) service!: string;
+export class PresenceParamDto extends ServiceParamDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() instanceId!: string;
 }
 
 export class PresentStepDto {
-  @ApiProperty({ pattern: NAME.source }) @Matches(NAME) orchName!: string;
-  @ApiProperty({ pattern: NAME.source }) @Matches(NAME) stepName!: string;
+  @ApiProperty({ pattern: NAME_PATTERN.source, maxLength: MAX_NAME_LENGTH }) @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) orchName!: string;
+  @ApiProperty({ pattern: NAME_PATTERN.source, maxLength: MAX_NAME_LENGTH }) @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName!: string;
 }
 
 export class PresenceDto {

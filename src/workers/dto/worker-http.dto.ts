@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ToStrictInt } from '../../common/validation/query-values';
-
-/** Service names as worker topics and consumer groups can carry them. */
-export const SERVICE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
 export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
 
 export class ServiceParamDto {
-  @ApiProperty({ pattern: SERVICE_NAME.source }) @Matches(SERVICE_NAME) service!: string;
+  /** A service name as the registry takes it (isServiceName): what a worker registers under, it polls under. */
+  @ApiProperty({ pattern: NAME_PATTERN.source, minLength: 1, maxLength: MAX_NAME_LENGTH })
+  @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) service!: string;
 }
 
 export class LeaseParamDto extends ServiceParamDto {

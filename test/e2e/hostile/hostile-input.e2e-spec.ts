@@ -67,6 +67,24 @@ describe('hostile input over HTTP (embedded default)', () => {
       .send('{"a":"\\u0000"}'), 'body.a');
   });
 
+  it('takes every service name the registry takes on the worker routes, and refuses the others', async () => {
+    const long = 's'.repeat(200);
+    const beat = (service: string, instanceId = randomUUID()) => t.http.post(`/api/workers/${service}/presence`)
+      .send({ instanceId, host: 'h', sdkVersion: '1.0.0', steps: [{ orchName: 'o'.repeat(200), stepName: 'charge' }] });
+    const instanceId = randomUUID();
+    await beat(long, instanceId).expect(204);
+    expect((await t.http.get(`/api/workers/${long}/instances`).expect(200)).body.instances).toHaveLength(1);
+    await t.http.get(`/api/workers/${long}/commands?wait=0`).expect(200);
+    await t.http.delete(`/api/workers/${long}/presence/${instanceId}`).expect(204);
+    for (const service of ['s'.repeat(201), '.hidden', '-x']) {
+      expect((await beat(service)).status).toBe(400);
+      expect((await t.http.get(`/api/workers/${service}/commands?wait=0`)).status).toBe(400);
+    }
+    const badStep = await t.http.post('/api/workers/ok/presence')
+      .send({ instanceId: randomUUID(), host: 'h', sdkVersion: '1', steps: [{ orchName: '.o', stepName: 'x' }] });
+    expect(badStep.status).toBe(400);
+  });
+
   it('refuses values longer than their columns, naming the field', async () => {
     const long = (n: number) => 'x'.repeat(n);
     expectBadRequest(await t.http.post('/api/orchestration/register').set('X-Service-Name', long(201))
