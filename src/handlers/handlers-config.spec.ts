@@ -8,7 +8,7 @@ describe('loadHandlersConfig', () => {
   it('has the documented defaults and no connections when nothing is set', () => {
     const config = loadHandlersConfig({});
     expect(config.settings).toMatchObject({
-      HANDLER_POLL_INTERVAL_MS: 1000, HANDLER_BATCH_SIZE: 10, HANDLER_LEASE_MS: 120_000, HANDLER_JOB_POLL_INTERVAL_MS: 5000,
+      HANDLER_POLL_INTERVAL_MS: 1000, HANDLER_BATCH_SIZE: 10, HANDLER_LEASE_MS: 180_000, HANDLER_JOB_POLL_INTERVAL_MS: 5000,
       HANDLER_JOB_MAX_POLLS: 1440, HANDLER_LAUNCH_MAX_ATTEMPTS: 5, HANDLER_LAUNCH_BACKOFF_INITIAL_MS: 5000,
       HANDLER_LAUNCH_BACKOFF_MULTIPLIER: 2, HANDLER_LAUNCH_BACKOFF_MAX_MS: 120_000,
     });

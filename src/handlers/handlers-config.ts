@@ -37,8 +37,9 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  * Shared by all connections:
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
  *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
- *   HANDLER_LEASE_MS                  120000 how long a claimed job is reserved for one instance; must
- *                                            exceed every connection's connect + request timeout
+ *   HANDLER_LEASE_MS                  180000 how long a claimed job is reserved for one instance; must
+ *                                            exceed every connection's longest exchange (an OAuth2
+ *                                            http connection's is 4 × (connect + timeout): 140 s)
  *   HANDLER_JOB_POLL_INTERVAL_MS      5000   between two status polls of one job
  *   HANDLER_JOB_MAX_POLLS             1440   polls before the step fails with a timeout (2 h at 5 s);
  *                                            polls while an OO flow is PAUSED do not count
@@ -69,7 +70,7 @@ const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => 
 export class HandlerSettings {
   @IsInt() @Min(5) HANDLER_POLL_INTERVAL_MS: number = 1000;
   @IsInt() @Min(1) @Max(100) HANDLER_BATCH_SIZE: number = 10;
-  @IsInt() @Min(50) HANDLER_LEASE_MS: number = 120_000;
+  @IsInt() @Min(50) HANDLER_LEASE_MS: number = 180_000;
   @IsInt() @Min(1) HANDLER_JOB_POLL_INTERVAL_MS: number = 5000;
   @IsInt() @Min(1) HANDLER_JOB_MAX_POLLS: number = 1440;
   @IsInt() @Min(1) @Max(100) HANDLER_LAUNCH_MAX_ATTEMPTS: number = 5;
@@ -114,6 +115,16 @@ export interface ConnectionConfig {
   traceExtraVars: boolean;
   /** OO only. */
   statusEndpoint: OoStatusEndpoint;
+}
+
+/**
+ * The longest one call of an http connection can hold its claim: connect + timeout, and with
+ * OAuth2 a token fetch (with the same bounds) before it, all twice when the partner answers 401
+ * to a token it no longer accepts (HttpCallClient.send).
+ */
+export function longestExchangeMs(c: HttpConnectionConfig): number {
+  const call = c.connectTimeoutMs + c.timeoutMs;
+  return c.auth.scheme === 'oauth2' ? 2 * (call + call) : call;
 }
 
 export class HandlersConfig {
@@ -254,9 +265,10 @@ export function loadHandlersConfig(env: NodeJS.ProcessEnv): HandlersConfig {
   }
   const http = loadHttpConnections(env, problems);
   for (const c of http.values()) {
-    if (c.connectTimeoutMs + c.timeoutMs >= settings.HANDLER_LEASE_MS) {
-      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the connect + request timeout `
-        + `of http connection "${c.name}" (${c.connectTimeoutMs + c.timeoutMs} ms)`);
+    const longest = longestExchangeMs(c);
+    if (longest >= settings.HANDLER_LEASE_MS) {
+      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the longest exchange `
+        + `of http connection "${c.name}" (${longest} ms${c.auth.scheme === 'oauth2' ? ': token, call, then a fresh token and the call again after a 401' : ''})`);
     }
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -44,6 +44,16 @@ describe('http connections from the environment', () => {
 
   it('wants the job lease to outlast a call', () => {
     expect(() => load({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp', HTTP_ERP_TIMEOUT_MS: '200000' }))
-      .toThrow(/HANDLER_LEASE_MS \(120000\) must exceed the connect \+ request timeout of http connection "erp"/);
+      .toThrow('HANDLER_LEASE_MS (180000) must exceed the longest exchange of http connection "erp" (205000 ms)');
+  });
+
+  it('requires the claim lease to outlast an OAuth2 connection\'s longest exchange: token, call, token, call', () => {
+    const idp = { HTTP_CONNECTIONS: 'idp', HTTP_IDP_BASE_URL: 'https://api.example.com', HTTP_IDP_TOKEN_URL: 'https://login.example.com/token',
+      HTTP_IDP_CLIENT_ID: 'client', HTTP_IDP_CLIENT_SECRET: 'client-secret' };
+    expect(() => load(idp)).not.toThrow();
+    expect(() => load({ ...idp, HANDLER_LEASE_MS: '120000' })).toThrow('HANDLER_LEASE_MS (120000) must exceed the longest exchange of http '
+      + 'connection "idp" (140000 ms: token, call, then a fresh token and the call again after a 401)');
+    expect(() => load({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com', HTTP_ERP_TOKEN: 't', HANDLER_LEASE_MS: '40000' }))
+      .not.toThrow();
   });
 });
