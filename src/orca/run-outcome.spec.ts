@@ -24,6 +24,14 @@ describe('the final RequestStatusUpdatedEvent of an Orca run', () => {
     expect(requestStatusEvent(facts!)).toMatchObject({ Status: 3, ResultType: null, AwxOoExecutionStatus: 'failed', ExecutionId: '7', ErrorMessage: 'AWX job 7 failed: status failed' });
   });
 
+  it('reports a run an operator terminated as failed, whether its step was in flight or had failed', () => {
+    const inFlight = run('orca.awx.job_template.42.default', null);
+    inFlight.attempts[0] = { ...inFlight.attempts[0], status: 'DISPATCHED' };
+    expect(requestStatusEvent(finalFacts(inFlight, 'TERMINATED', 'RUNNING', at)!)).toMatchObject({ Status: 3, ErrorMessage: 'run TERMINATED' });
+    const paused = run('orca.oo.flow.default', null, 'OO flow failed');
+    expect(requestStatusEvent(finalFacts(paused, 'TERMINATED', 'PAUSED', at)!)).toMatchObject({ Status: 3, ErrorMessage: 'OO flow failed' });
+  });
+
   it('says nothing for other runs, other changes, or an operator\'s undo after the end', () => {
     expect(finalFacts(run('shop', {}), 'COMPLETED', 'RUNNING', at)).toBeUndefined();
     expect(finalFacts(run('orca.oo.x.default', {}), 'COMPENSATING', 'RUNNING', at)).toBeUndefined();

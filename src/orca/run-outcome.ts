@@ -4,9 +4,14 @@ import { OrcaStatus } from './orca-codes';
 import { ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
 import type { StatusFacts } from './request-status-event';
 
-/** The end of a request's run, as Orca reported it: success, or failure (also a run that never started). */
+/**
+ * The end of a request's run, as Orca reported it: success, or failure (also a run that never
+ * started, and one an operator terminated: Orca has no status for it, and its client must hear
+ * that the request is over).
+ */
 const FINAL: Partial<Record<RunStatus, OrcaStatus>> = {
   COMPLETED: OrcaStatus.Success, FAILED: OrcaStatus.Failed, COMPENSATION_FAILED: OrcaStatus.Failed, EXPIRED: OrcaStatus.Failed,
+  TERMINATED: OrcaStatus.Failed,
 };
 
 function field(output: unknown, key: string): string | null {
