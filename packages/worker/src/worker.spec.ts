@@ -86,6 +86,25 @@ describe('createWorker', () => {
     await worker.stop();
   });
 
+  it('stops after drainTimeoutMs with a handler still running, and says so', async () => {
+    const { transport, deliver } = handTransport();
+    const close = jest.spyOn(transport, 'close');
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    let finish!: () => void;
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger, drainTimeoutMs: 50 })
+      .step('order', 'charge', { objectType: 'Order', do: () => new Promise((resolve) => (finish = () => resolve(1))) });
+    await worker.start();
+    const hung = delivery();
+    deliver(hung);
+    await settled();
+    await worker.stop();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith({ service: 'shop', running: 1 },
+      'stopping with 1 handler(s) still running after 50 ms: their commands are not acknowledged and go to another instance');
+    finish();
+    await settled();
+  });
+
   it('logs a give-back that failed, frees its slot and runs the next copy', async () => {
     const { transport, deliver, inUse } = handTransport();
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };

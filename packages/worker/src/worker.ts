@@ -40,6 +40,13 @@ export interface WorkerOptions {
   presenceMs?: number;
   /** Stop (drain) on SIGTERM and SIGINT. Default true. */
   handleSignals?: boolean;
+  /**
+   * How long {@link Worker.stop} waits for running handlers before it disconnects anyway. Default
+   * 25000 ms, under the 30 s an orchestrator such as Kubernetes grants before it kills. The
+   * commands of handlers still running are not acknowledged: another instance gets them (their
+   * idempotencyKey is the same), and what they return later is dropped. 0: wait for ever.
+   */
+  drainTimeoutMs?: number;
   logger?: WorkerLogger;
 }
 
@@ -123,7 +130,11 @@ export class Worker {
     if (!this.transport) return;
     await this.presence?.stop();
     await this.transport.pause();
-    await this.slots.whenIdle();
+    const limit = this.options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
+    if (!(await within(this.slots.whenIdle(), limit))) {
+      this.logger.warn({ service: this.options.service, running: this.slots.inUse },
+        `stopping with ${this.slots.inUse} handler(s) still running after ${limit} ms: their commands are not acknowledged and go to another instance`);
+    }
     await this.transport.close();
     await this.store.close?.();
     this.logger.info({ service: this.options.service }, 'worker stopped');
@@ -164,6 +175,20 @@ export class Worker {
     const s = this.steps.get(`${c.orchName}/${c.stepName}`);
     if (!s) return undefined;
     return (c.action === 'DO' ? s.def.do : s.def.undo ?? (() => undefined)) as StepFn;
+  }
+}
+
+const DRAIN_TIMEOUT_MS = 25_000;
+
+/** Whether `done` settles within `ms` (0: waits as long as it takes). */
+async function within(done: Promise<void>, ms: number): Promise<boolean> {
+  if (ms <= 0) return done.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([done.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
