@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_INT4 } from '../engine/messages/stored-text';
 import { PoisonMessageError } from '../messaging/message';
 
 /** What Baton needs of an Orca `RequestCreatedEvent`, checked. */
@@ -31,8 +32,8 @@ const eventSchema = z.object({
     if (e.ExecutionResourceType === undefined || e.ExecutionResourceType === null) {
       ctx.addIssue({ code: 'custom', path: ['ExecutionResourceType'], message: 'is required for AWX (0 JobTemplate, 1 Workflow)' });
     }
-    if (!/^[1-9]\d{0,9}$/.test(e.ExecutionResourceId) || Number(e.ExecutionResourceId) > 2_147_483_647) {
-      ctx.addIssue({ code: 'custom', path: ['ExecutionResourceId'], message: 'must be an AWX template id (a positive integer)' });
+    if (!/^[1-9]\d{0,9}$/.test(e.ExecutionResourceId) || Number(e.ExecutionResourceId) > MAX_INT4) {
+      ctx.addIssue({ code: 'custom', path: ['ExecutionResourceId'], message: `must be an AWX template id (a positive integer up to ${MAX_INT4})` });
     }
   } else if (!UUID.test(e.ExecutionResourceId)) {
     ctx.addIssue({ code: 'custom', path: ['ExecutionResourceId'], message: 'must be an OO flow UUID' });
