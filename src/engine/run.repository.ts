@@ -14,7 +14,7 @@ import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
-import { VOID_PARTS, VOIDED_COUNT } from './void-statement';
+import { ALL_STILL_WAITING, VOIDABLE_DUE_AT, VOID_PARTS, VOIDED_COUNT } from './void-statement';
 
 // Statement parts are constants, so that every write of a shape hands writeStatement the same
 // strings (see its trie).
@@ -25,16 +25,29 @@ const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
          $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`;
-/** A transition's write of the run row (exported for the schema spec, which keeps its columns out of indexes). */
-export const UPDATE_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
+const SET_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
          failed_step = CASE WHEN $14 THEN $4 ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN $5 ELSE COALESCE(error, $5) END,
          finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
          expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
          template_version = COALESCE($7, template_version)
-       WHERE flow_id = $1 AND version = $2 RETURNING flow_id`;
+       WHERE flow_id = $1 AND version = $2`;
+/** A transition's write of the run row (exported for the schema spec, which keeps its columns out of indexes). */
+export const UPDATE_RUN = `${SET_RUN} RETURNING flow_id`;
+/** The same, for a transition that voids attempts: only if their commands all still wait (void-statement). */
+const UPDATE_RUN_VOIDING = `${SET_RUN} AND ${ALL_STILL_WAITING} RETURNING flow_id`;
 const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
        WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}`;
+const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
+     template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
+     content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
+     trace_context AS "traceContext",
+     (SELECT COALESCE(json_agg(json_build_object('stepName', s.step_name, 'action', s.action,
+        'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error,
+        'dueAt', ${VOIDABLE_DUE_AT})
+        ORDER BY s.id), '[]')
+      FROM orchestration_step_run s WHERE s.flow_id = r.flow_id) AS attempts
+   FROM orchestration_run r WHERE flow_id = $1`;
 
 export interface NewRun {
   flowId: string;
@@ -132,19 +145,12 @@ export class RunRepository {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  /** The run with every attempt, in one statement; undefined for an unknown run. */
+  /**
+   * The run with every attempt, in one statement; undefined for an unknown run. An attempt's
+   * `dueAt` is given only while its command could be voided (VOIDABLE_DUE_AT).
+   */
   async load(flowId: string): Promise<RunState | undefined> {
-    const rows = await this.query(
-      `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
-         template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
-         content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
-         trace_context AS "traceContext",
-         (SELECT COALESCE(json_agg(json_build_object('stepName', s.step_name, 'action', s.action,
-            'attempt', s.attempt, 'budgetStart', s.budget_start, 'status', s.status, 'commandId', s.command_id, 'output', s.output, 'error', s.error,
-            'dueAt', CASE WHEN s.status = 'DISPATCHED' AND s.dispatched_at > s.created_at THEN extract(epoch FROM s.dispatched_at) * 1000 END)
-            ORDER BY s.id), '[]')
-          FROM orchestration_step_run s WHERE s.flow_id = r.flow_id) AS attempts
-       FROM orchestration_run r WHERE flow_id = $1`, [flowId]);
+    const rows = await this.query(LOAD_RUN, [flowId]);
     return rows[0];
   }
 
@@ -185,7 +191,7 @@ export class RunRepository {
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
       c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false];
     if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, [{ name: 'completed', sql: COMPLETE_STEP }]);
-    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN, params: [...params, v.commandIds, v.reason] },
+    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params: [...params, v.commandIds, v.reason] },
       changes, [{ name: 'completed', sql: COMPLETE_STEP }, ...VOID_PARTS], [VOIDED_COUNT]);
     return { ...written, voided: Number(voided ?? 0) };
   }

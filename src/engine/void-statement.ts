@@ -6,26 +6,49 @@ import { WRITTEN } from './run-write-statement';
  * as a job row not launched yet, and a worker step with nowhere to go has neither. `$15` holds
  * the attempts' command ids, `$16` why they were voided.
  *
- * A command is voided only if it is still waiting by the database's clock, with a second to
- * spare (half VOID_MARGIN_MS), and neither the relay nor the job runner has taken it. One that
- * was taken after all (in the instant since the decision, or by a clock that disagrees with the
- * engine's) goes out, and its attempt stays in flight: the run's write goes ahead regardless,
- * `voided` then counts fewer than asked, and the executor drops its cached copy of the run. The
- * attempt's result is then applied like that of any attempt in flight when the run stopped.
+ * The run's own write goes ahead only if every one of them is still waiting, by the database's
+ * clock (clock_timestamp: in a batch of writes, now() is the batch's start) with a second to spare
+ * (half VOID_MARGIN_MS), and neither the relay nor the job runner has taken it: the decision took
+ * them as voided (a compensating run undoes at once), so a write that finds one taken fails, and
+ * the transition is decided again on a fresh read, which sees it in flight. The relay and the job
+ * runner take a row only once it is due, so between that check and the update, in the same
+ * statement, a row can only be taken if the statement stalls for that second; an attempt whose
+ * command went out so is left in flight, `voided` counts fewer than asked, and the executor drops
+ * its cached copy of the run.
  */
-const SPARE = `now() + interval '1 second'`;
+const SPARE = `clock_timestamp() + interval '1 second'`;
+/** Whether a command (`id`: its commandId, or an expression for several) still waits in the outbox, voidable. */
+const messageWaiting = (id: string) => `message_id ${id} AND sent_at IS NULL AND available_at > created_at
+         AND leased_by IS NULL AND available_at > ${SPARE}`;
+/** Whether a built-in step's command still waits as a job row never claimed, voidable. */
+const jobWaiting = (id: string) => `command_id ${id} AND reported_at IS NULL AND version = 0 AND launch_attempts = 0
+         AND ((status = 'PENDING_LAUNCH' AND next_launch_at > ${SPARE}) OR (status = 'CANCELLING' AND next_poll_at > ${SPARE}))`;
+const MESSAGE_WAITING = messageWaiting('= ANY($15::uuid[])');
+const JOB_WAITING = jobWaiting('= ANY($15::uuid[])');
+const NOWHERE_TO_GO = `flow_id = $1 AND command_id = ANY($15::uuid[]) AND status = 'DISPATCHED' AND target IS NULL`;
+
+/**
+ * For the read of a run (alias `s` for its step run): the attempt's due time in ms, only while
+ * its command is voidable by the write's own rules, two seconds ahead (VOID_MARGIN_MS) by the
+ * database's clock. After a write whose void failed, the fresh read so sees the attempt in flight,
+ * whatever the engine's clock says and whatever became of its command, and is not voided again.
+ */
+export const VOIDABLE_DUE_AT = `CASE WHEN s.status = 'DISPATCHED' AND s.dispatched_at > clock_timestamp() + interval '2 seconds' THEN
+              CASE WHEN s.target IS NULL OR EXISTS (SELECT 1 FROM outbox WHERE ${messageWaiting('= s.command_id')})
+                OR EXISTS (SELECT 1 FROM job_execution WHERE ${jobWaiting('= s.command_id')})
+              THEN extract(epoch FROM s.dispatched_at) * 1000 END END`;
+
+/** Appended to the run's own write's WHERE: every attempt to void is still waiting. */
+export const ALL_STILL_WAITING = `(SELECT count(*) FROM outbox WHERE ${MESSAGE_WAITING})
+         + (SELECT count(*) FROM job_execution WHERE ${JOB_WAITING})
+         + (SELECT count(*) FROM orchestration_step_run WHERE ${NOWHERE_TO_GO}) = cardinality($15::uuid[])`;
 
 export const VOID_PARTS = [
   { name: 'voided_messages', sql: `UPDATE outbox SET sent_at = now(), dropped_at = now()
-       WHERE message_id = ANY($15::uuid[]) AND sent_at IS NULL AND available_at > created_at
-         AND leased_by IS NULL AND available_at > ${SPARE} AND ${WRITTEN}
-       RETURNING message_id AS command_id` },
+       WHERE ${MESSAGE_WAITING} AND ${WRITTEN} RETURNING message_id AS command_id` },
   { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $16, completed_at = now(), reported_at = now(),
          next_launch_at = NULL, next_poll_at = NULL, version = version + 1
-       WHERE command_id = ANY($15::uuid[]) AND reported_at IS NULL AND version = 0 AND launch_attempts = 0
-         AND ((status = 'PENDING_LAUNCH' AND next_launch_at > ${SPARE}) OR (status = 'CANCELLING' AND next_poll_at > ${SPARE}))
-         AND ${WRITTEN}
-       RETURNING command_id` },
+       WHERE ${JOB_WAITING} AND ${WRITTEN} RETURNING command_id` },
   { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $16, completed_at = now()
        WHERE flow_id = $1 AND command_id = ANY($15::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
          AND (target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))

@@ -32,6 +32,14 @@ describe('the final RequestStatusUpdatedEvent of an Orca run', () => {
     expect(requestStatusEvent(finalFacts(paused, 'TERMINATED', 'PAUSED', at)!)).toMatchObject({ Status: 3, ErrorMessage: 'OO flow failed' });
   });
 
+  it('reports the facts of the last attempt that ran, not of a retry voided before it was sent', () => {
+    const r = run('orca.awx.job_template.42.default', { jobId: '7', status: 'failed' }, 'AWX job 7 failed: status failed');
+    r.attempts.push({ stepName: 'orcaExecution', action: 'DO', attempt: 2, status: 'VOIDED', commandId: 'y', output: null,
+      error: 'not sent: the run was TERMINATED before it was due' });
+    expect(requestStatusEvent(finalFacts(r, 'TERMINATED', 'RUNNING', at)!)).toMatchObject(
+      { Status: 3, AwxOoExecutionStatus: 'failed', ExecutionId: '7', ErrorMessage: 'AWX job 7 failed: status failed' });
+  });
+
   it('says nothing for other runs, other changes, or an operator\'s undo after the end', () => {
     expect(finalFacts(run('shop', {}), 'COMPLETED', 'RUNNING', at)).toBeUndefined();
     expect(finalFacts(run('orca.oo.x.default', {}), 'COMPENSATING', 'RUNNING', at)).toBeUndefined();

@@ -28,7 +28,8 @@ export function finalFacts(run: RunState, status: RunStatus, previous: RunStatus
   if (code === undefined || !run.orchName.startsWith(ORCA_TEMPLATE_PREFIX) || ['UNDOING', ...Object.keys(FINAL)].includes(previous)) {
     return undefined;
   }
-  const last = run.attempts.filter((a) => a.stepName === ORCA_STEP && a.action === 'DO').at(-1);
+  // A voided retry never ran: the facts are those of the attempt before it.
+  const last = run.attempts.filter((a) => a.stepName === ORCA_STEP && a.action === 'DO' && a.status !== 'VOIDED').at(-1);
   return {
     requestId: run.flowId,
     status: code,

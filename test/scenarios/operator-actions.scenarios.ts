@@ -65,6 +65,15 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       await worker.register('order', STEPS);
       await worker.register('careful', STEPS);
       await worker.register('patient', STEPS);
+      // `wide`: charge (retried) and ship run side by side after reserve.
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
+        orchName: 'wide', as: 'initiator', type: 'sequential', steps: [
+          { seq: 1, name: 'reserve', objectType: 'String' },
+          { seq: 2, name: 'charge', objectType: 'String', retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: RETRY_SECONDS } },
+          { seq: 2, name: 'ship', objectType: 'String' },
+        ],
+      }).expect(201);
+      await worker.register('wide', STEPS);
       await t.get(MessageConsumer).subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'test-actions-observer', handler: async (m) => {
         statusEvents.push(JSON.parse(m.body.toString()));
       } });
@@ -218,6 +227,29 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const done = await waitForRun(t, flowId, 'COMPLETED');
       expect(stepsOf(done, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
       expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']);
+    });
+
+    it('a failure that starts compensation while a retry the relay took is in flight waits for it before undoing', async () => {
+      const { body } = await execute(t, 'wide', { failAt: 'charge', failAttempts: 1, silentAt: 'ship' }).expect(202);
+      const ship = await commandFor(body.flowId, 'ship');
+      const retry = await expectEventually(async () => {
+        const r = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
+        expect(stepsOf(r, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
+        return stepsOf(r, 'charge')[1];
+      });
+      const db = t.get(DataSource);
+      await db.query(`UPDATE outbox SET leased_by = 'another-relay', available_at = now() + interval '1 minute' WHERE message_id = $1`,
+        [retry.commandId]);
+      await worker.reply(ship, 'FAILED', { commandId: ship.commandId, attempt: ship.attempt });
+      const compensating = await waitForRun(t, body.flowId, 'COMPENSATING');
+      expect(stepsOf(compensating, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(worker.commandsFor(body.flowId).filter((c) => c.startsWith('UNDO'))).toEqual([]);
+
+      await db.query('UPDATE outbox SET leased_by = NULL, available_at = now() WHERE message_id = $1', [retry.commandId]);
+      const run = await waitForRun(t, body.flowId, 'FAILED');
+      expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED', 'SUCCEEDED']);
+      expect(worker.commandsFor(body.flowId).filter((c) => c.startsWith('UNDO'))).toEqual(['UNDO:charge', 'UNDO:reserve']);
     });
 
     it('checks every input before acting', async () => {

@@ -141,13 +141,19 @@ describe('decideTransition', () => {
 
     it('a paused run voids them', () => {
       const b2 = waiting(30_000);
-      expect(decideTransition(plan, 'PAUSED', [...base, b2], NOW)).toEqual({ status: 'PAUSED', dispatch: [], voids: [b2] });
+      expect(decideTransition(plan, 'PAUSED', [...base, b2], NOW)).toEqual({ status: 'PAUSED', dispatch: [], voids: [b2], voidedBy: 'PAUSED' });
     });
 
     it('a failure that starts compensation voids them and undoes at once, without waiting for them', () => {
       const b2 = waiting(30_000);
       const t = decideTransition(plan, 'RUNNING', [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('c', 'DO', 'FAILED'), b2], NOW);
-      expect([t.status, t.failedStep, names(t), t.voids]).toEqual(['COMPENSATING', 'c', ['UNDO:a#1'], [b2]]);
+      expect([t.status, t.failedStep, names(t), t.voids, t.voidedBy]).toEqual(['COMPENSATING', 'c', ['UNDO:a#1'], [b2], 'COMPENSATING']);
+    });
+
+    it('names the status that stopped sending, not where the run ends', () => {
+      const b2 = waiting(30_000);
+      const t = decideTransition(plan, 'COMPENSATING', [at('a', 'DO', 'FAILED'), at('c', 'DO', 'FAILED'), b2], NOW);
+      expect([t.status, t.voids, t.voidedBy]).toEqual(['FAILED', [b2], 'COMPENSATING']);
     });
 
     it('a terminated run voids waiting undos too', () => {

@@ -15,10 +15,12 @@ export interface Transition<T extends Attempt = Attempt> {
   failedStep?: string;
   /** Attempts waiting to be sent that this transition voids (attemptsToVoid); absent when none. */
   voids?: T[];
+  /** The status that stopped sending them (for their record: a compensating run may end FAILED in the same transition). */
+  voidedBy?: RunStatus;
 }
 
 /** What the run's status and attempts call for, before any voiding. */
-type Decision = Omit<Transition, 'voids'>;
+type Decision = Omit<Transition, 'voids' | 'voidedBy'>;
 
 const first = (step: PlanStep, action: StepAction): Dispatch =>
   ({ stepName: step.name, action, attempt: 1, delayMs: 0 });
@@ -99,5 +101,5 @@ export function decideTransition<T extends Attempt>(plan: Plan, status: RunStatu
   const all = [...voids, ...more];
   const final = more.length === 0 ? decision
     : { ...decideOn(plan, decision.status, latestAttempts(withVoided(seen, more))), failedStep: decision.failedStep };
-  return all.length === 0 ? final : { ...final, voids: all };
+  return all.length === 0 ? final : { ...final, voids: all, voidedBy: voids.length > 0 ? status : decision.status };
 }

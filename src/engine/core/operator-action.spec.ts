@@ -103,6 +103,13 @@ describe('decideOperatorAction: each action in each state', () => {
       expect(short(decideOperatorAction(plan, 'PAUSED', bFailed, { action: 'skip', stepName: 'c' }))).toBe('STEP_NOT_FAILED');
     });
 
+    it('says a retry was done already only when an operator retried, not when a voided retry was written anew', () => {
+      const retried = [...bFailed, at('b', 'DO', 'DISPATCHED', 2, 2)];
+      expect(decideOperatorAction(plan, 'RUNNING', retried, { action: 'retry', stepName: 'b' })).toMatchObject({ kind: 'unchanged' });
+      const rewritten = [...bFailed.slice(0, 1), at('b', 'DO', 'FAILED'), at('b', 'DO', 'VOIDED', 2, 1), at('b', 'DO', 'DISPATCHED', 3, 2)];
+      expect(short(decideOperatorAction(plan, 'RUNNING', rewritten, { action: 'retry', stepName: 'b' }))).toBe('STEP_NOT_FAILED');
+    });
+
     it('takes a retry again once the fresh budget is spent too', () => {
       const again = [...bFailed, at('b', 'DO', 'FAILED', 2, 2)];
       expect(short(decideOperatorAction(plan, 'PAUSED', again, { action: 'retry' }))).toBe('apply → RUNNING');

@@ -83,7 +83,11 @@ function compensate(status: RunStatus): ActionVerdict {
 }
 
 /** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
-function stepAction(plan: Plan, status: RunStatus, latest: LatestAttempts, req: ActionRequest): ActionVerdict {
+/** Whether an operator retried the step: its retry starts a fresh budget at its own attempt number. */
+const retriedByOperator = (attempts: Attempt[], stepName: string): boolean => attempts.some((a) =>
+  a.stepName === stepName && a.action === 'DO' && a.attempt > 1 && a.budgetStart === a.attempt && a.status !== 'SKIPPED');
+
+function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: LatestAttempts, req: ActionRequest): ActionVerdict {
   if (status !== 'PAUSED' && status !== 'RUNNING') {
     return finished(status) ?? refuse('RUN_NOT_PAUSED', `${req.action} applies to a PAUSED or RUNNING run; the run is ${status}`);
   }
@@ -103,7 +107,7 @@ function stepAction(plan: Plan, status: RunStatus, latest: LatestAttempts, req: 
   const outcome = outcomeOf(step, last);
   if (outcome !== 'failed') {
     // Asked twice: the first request already retried (a fresh budget) or skipped the step.
-    const done = req.action === 'retry' ? (last?.budgetStart ?? 1) > 1 && outcome !== 'pending' : outcome === 'skipped';
+    const done = req.action === 'retry' ? retriedByOperator(attempts, step.name) && outcome !== 'pending' : outcome === 'skipped';
     if (done) return { kind: 'unchanged', reason: `step ${step.name} was already ${req.action === 'retry' ? 'retried' : 'skipped'}` };
     return refuse('STEP_NOT_FAILED', `step ${step.name} has not failed (it is ${outcome})`);
   }
@@ -130,6 +134,6 @@ export function decideOperatorAction(plan: Plan, status: RunStatus, attempts: At
     case 'compensate': return compensate(status);
     case 'retry':
     case 'skip':
-      return stepAction(plan, status, latest, req);
+      return stepAction(plan, status, attempts, latest, req);
   }
 }

@@ -4,7 +4,8 @@ import type { RunStatus, StepAction } from './run-status';
 /**
  * How long before it is due an attempt may still be voided. Closer than this, the outbox relay
  * or the job runner may be about to take it; the write checks the same by the database's clock
- * with half this margin, and a write that finds it taken fails and is decided again.
+ * with half this margin, and a write that finds it taken fails and is decided again on a fresh
+ * read (which gives `dueAt` by the database's clock, with this margin).
  */
 export const VOID_MARGIN_MS = 2_000;
 

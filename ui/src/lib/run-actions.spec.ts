@@ -143,4 +143,10 @@ describe('actionableSteps', () => {
   it('lists the steps whose last DO did not succeed', () => {
     expect(actionableSteps(run('RUNNING'))).toEqual(['ship']);
   });
+
+  it('leaves out a step whose retry was voided: the run\'s resume sends it', () => {
+    const base = run('PAUSED');
+    const voided = { ...base.steps.find((s) => s.stepName === 'ship')!, attempt: 2, status: 'VOIDED' };
+    expect(actionableSteps({ ...base, steps: [...base.steps, voided] })).toEqual([]);
+  });
 });

@@ -186,9 +186,12 @@ export function canAct(me: Me | null): boolean {
   return me === null || me.roles.some((r) => r === 'operator' || r === 'admin');
 }
 
-/** The steps an action on one step can name: failed or in-flight DOs, newest state per step. */
+/**
+ * The steps an action on one step can name: failed or in-flight DOs, newest state per step. Not
+ * one whose retry was voided: it is neither failed nor running, and the run's resume sends it.
+ */
 export function actionableSteps(run: RunDetail): string[] {
   const last = new Map<string, string>();
   for (const s of run.steps) if (s.action === 'DO') last.set(s.stepName, s.status);
-  return [...last].filter(([, status]) => status !== 'SUCCEEDED').map(([name]) => name);
+  return [...last].filter(([, status]) => status !== 'SUCCEEDED' && status !== 'VOIDED').map(([name]) => name);
 }

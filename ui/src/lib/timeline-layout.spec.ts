@@ -44,6 +44,17 @@ describe('layoutTimeline', () => {
     expect(second.left + second.width).toBeCloseTo(100);
   });
 
+  it('draws a voided retry where it was voided, not at the due time it never reached', () => {
+    const steps = [
+      attempt('a', 1, 'DO', 0, 2, { attempt: 1, status: 'FAILED' }),
+      attempt('a', 1, 'DO', 0, null, { attempt: 2, status: 'VOIDED', dispatchedAt: t(60), completedAt: t(4) }),
+      attempt('b', 2, 'DO', 0, 10),
+    ];
+    const layout = layoutTimeline(steps, [], Date.parse(t(10)));
+    expect(layout.end).toBe(Date.parse(t(10)));
+    expect(layout.lanes[0].bars[1].left).toBeCloseTo(40);
+  });
+
   it('gives an instantaneous attempt a visible width and places events on the axis', () => {
     const layout = layoutTimeline([attempt('a', 1, 'DO', 0, 0), attempt('b', 2, 'DO', 0, 4)],
       [{ at: t(2), kind: 'REVIVED', stepName: 'b', reason: 'healer' }], 0);

@@ -42,13 +42,21 @@ const GAP = 0.4;
 const ms = (iso: string) => new Date(iso).getTime();
 
 /**
+ * Where an attempt's bar starts: when it was sent, or for a retry voided before it was due (its
+ * dispatchedAt is that due time, never reached), when it was voided.
+ */
+function startOf(s: StepAttempt): number {
+  return s.status === 'VOIDED' && s.completedAt ? ms(s.completedAt) : ms(s.dispatchedAt);
+}
+
+/**
  * Lays out every DO and UNDO attempt on one time axis. DO lanes follow the template order
  * (seq, then first dispatch); UNDO lanes follow the order they were dispatched, which is the
  * undo stack popped: the compensation reads top to bottom in reverse.
  */
 export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number): TimelineLayout {
   const times = [
-    ...steps.flatMap((s) => [ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : now, ...(s.lastHeartbeatAt ? [ms(s.lastHeartbeatAt)] : [])]),
+    ...steps.flatMap((s) => [startOf(s), s.completedAt ? ms(s.completedAt) : now, ...(s.lastHeartbeatAt ? [ms(s.lastHeartbeatAt)] : [])]),
     ...events.map((e) => ms(e.at)),
   ];
   if (times.length === 0) return { start: now, end: now, lanes: [], marks: [] };
@@ -61,11 +69,11 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
     const key = `${s.action}:${s.stepName}`;
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, stepName: s.stepName, action: s.action, compensation: s.action === 'UNDO', bars: [], rows: 1, first: ms(s.dispatchedAt), seq: s.seq };
+      lane = { key, stepName: s.stepName, action: s.action, compensation: s.action === 'UNDO', bars: [], rows: 1, first: startOf(s), seq: s.seq };
       lanes.set(key, lane);
     }
-    lane.first = Math.min(lane.first, ms(s.dispatchedAt));
-    const from = ms(s.dispatchedAt);
+    lane.first = Math.min(lane.first, startOf(s));
+    const from = startOf(s);
     const to = s.completedAt ? ms(s.completedAt) : now;
     const left = Math.min(pct(from), 100 - MIN_WIDTH);
     lane.bars.push({

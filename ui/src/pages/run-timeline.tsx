@@ -4,8 +4,8 @@ import { duration, localTime, utcTime } from '../lib/time';
 import { Empty } from '../components/notice';
 
 const barTitle = (a: StepAttempt) =>
-  `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\ndispatched ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
-  + `\n${a.completedAt ? `completed after ${duration(a.dispatchedAt, a.completedAt)}` : `in flight, deadline ${localTime(a.deadlineAt)}`}`
+  `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
+  + `\n${a.status === 'VOIDED' ? 'never sent' : a.completedAt ? `completed after ${duration(a.dispatchedAt, a.completedAt)}` : `in flight, deadline ${localTime(a.deadlineAt)}`}`
   + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
   + (a.error ? `\nerror: ${a.error}` : '');
 
