@@ -34,6 +34,9 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   // API answers are no-store, so no client revalidates them: hashing every body for an ETag is waste.
   express.set('etag', false);
+  // req.ip is the address failed logins are counted and audited by: behind a proxy, the client
+  // named by the proxies TRUST_PROXY trusts, or every client would share the proxy's.
+  express.set('trust proxy', config.trustProxy);
   applySecurityHeaders(express, config);
   const limit = config.BODY_LIMIT_BYTES;
   // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.

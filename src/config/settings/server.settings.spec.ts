@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { loadConfig } from '../load-config';
+
+describe('ServerSettings: TRUST_PROXY', () => {
+  const trustProxyOf = (TRUST_PROXY: string) => loadConfig({ TRUST_PROXY }).trustProxy;
+
+  it('trusts no proxy by default: the socket address is the client', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(trustProxyOf('false')).toBe(false);
+  });
+
+  it('reads a hop count, or a list of addresses, subnets and named ranges', () => {
+    expect(trustProxyOf('0')).toBe(0);
+    expect(trustProxyOf('2')).toBe(2);
+    expect(trustProxyOf('loopback')).toEqual(['loopback']);
+    expect(trustProxyOf(' 10.0.0.0/8, fd00::/8 ,192.168.1.7,::1,linklocal,uniquelocal'))
+      .toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.7', '::1', 'linklocal', 'uniquelocal']);
+  });
+
+  it('refuses to trust every hop, saying why', () => {
+    for (const everyone of ['true', 'TRUE', '0.0.0.0/0', '10.0.0.1,::/0']) {
+      expect(() => trustProxyOf(everyone)).toThrow(/TRUST_PROXY must not trust every hop .*any client picks its own address with X-Forwarded-For/);
+    }
+  });
+
+  it('refuses what is not an address, a subnet or a named range, naming the entry', () => {
+    for (const [setting, bad] of [['10.0.0.300', '10.0.0.300'], ['10.0.0.0/33', '10.0.0.0/33'], ['fd00::/129', 'fd00::/129'],
+      ['10.0.0.0/08', '10.0.0.0/08'], ['1.2.3.4/8/8', '1.2.3.4/8/8'], ['proxy.internal', 'proxy.internal'], ['loopback,', ''],
+      ['-1', '-1'], ['1.5', '1.5'], ['yes', 'yes']]) {
+      expect(() => trustProxyOf(setting)).toThrow(`TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal: not "${bad}"`);
+    }
+  });
+});
