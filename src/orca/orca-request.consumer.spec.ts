@@ -1,8 +1,10 @@
+import type { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
+import type { Role } from '../auth/role';
 import { AppConfig } from '../config/app-config';
 import type { RunExecutor, StartedRun, StartRequest } from '../engine/run-executor.service';
 import type { RunRepository } from '../engine/run.repository';
 import type { HandlersConfig } from '../handlers/handlers-config';
-import type { IncomingMessage } from '../messaging/message';
+import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import type { MessageConsumer } from '../messaging/message-consumer';
 import type { RegistryService } from '../registry/registry.service';
 import { inMemoryTracing } from '../tracing/tracing.fixtures';
@@ -13,8 +15,11 @@ const REQUEST_ID = 'a62af38d-ab5e-44a3-a568-584ffc46dd28';
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 
+/** MESSAGE_SIGNING=off: the authenticator proves no one and refuses nothing. */
+const signingOff = { authenticate: async () => undefined } as unknown as MessageAuthenticator;
+
 /** The consumer over fakes of what it calls; the executor opens a `run start` span, as the real one does. */
-function consumerStarting(started: StartRequest[]): OrcaRequestConsumer {
+function consumerStarting(started: StartRequest[], authenticator = signingOff): OrcaRequestConsumer {
   const executor = {
     start: (req: StartRequest) => tracing.span('run start', {}, async (): Promise<StartedRun> => {
       started.push(req);
@@ -23,7 +28,7 @@ function consumerStarting(started: StartRequest[]): OrcaRequestConsumer {
   } as unknown as RunExecutor;
   const registry = { register: async () => undefined } as unknown as RegistryService;
   const runs = { load: async () => undefined } as unknown as RunRepository;
-  return new OrcaRequestConsumer(new AppConfig(), {} as HandlersConfig, {} as MessageConsumer, registry, executor, runs);
+  return new OrcaRequestConsumer(new AppConfig(), {} as HandlersConfig, {} as MessageConsumer, registry, executor, runs, authenticator);
 }
 
 function requestCreated(headers: Record<string, string>): IncomingMessage {
@@ -51,5 +56,20 @@ describe('OrcaRequestConsumer tracing', () => {
     const [runStart, delivering] = exporter.getFinishedSpans();
     expect(runStart.parentSpanContext).toBeUndefined();
     expect(runStart.spanContext().traceId).not.toBe(delivering.spanContext().traceId);
+  });
+});
+
+describe('OrcaRequestConsumer with MESSAGE_SIGNING=required', () => {
+  it('asks for a service or operator, as the start topic does, and starts nothing for a refused event', async () => {
+    const asked: Role[][] = [];
+    const refusing = { authenticate: async (_m: IncomingMessage, roles: Role[]) => {
+      asked.push(roles);
+      throw new PoisonMessageError('MESSAGE_UNSIGNED: sign it');
+    } } as unknown as MessageAuthenticator;
+    const started: StartRequest[] = [];
+    await expect(consumerStarting(started, refusing).handle(requestCreated({ 'content-type': 'application/json' })))
+      .rejects.toThrow(PoisonMessageError);
+    expect(asked).toEqual([['service', 'operator']]);
+    expect(started).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
@@ -23,8 +24,10 @@ function isUniqueViolation(e: unknown): boolean {
 /**
  * Consumes Orca's RequestCreatedEvent (ORCA_COMPAT=true): each event becomes a run, whose flowId
  * is the RequestId, of a one-step template launching the AWX job template, AWX workflow or OO
- * flow it names, with FormData as extra_vars or inputs. A redelivered event finds its run and
- * starts nothing; an event that can never run is dead-lettered with the reason.
+ * flow it names, with FormData as extra_vars or inputs, under Baton's own AWX/OO credentials. So with
+ * MESSAGE_SIGNING=required an event is signed like a start message, by a service or an operator. A
+ * redelivered event finds its run and starts nothing; an event that can never run is dead-lettered
+ * with the reason.
  */
 @Injectable()
 export class OrcaRequestConsumer implements OnApplicationBootstrap {
@@ -40,6 +43,7 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     private readonly registry: RegistryService,
     private readonly executor: RunExecutor,
     private readonly runs: RunRepository,
+    private readonly authenticator: MessageAuthenticator,
   ) {
     this.connections = parseOrcaConnections(config.ORCA_CONNECTIONS);
   }
@@ -59,7 +63,9 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
   }
 
   /** Continues the trace of the service that published the event, as the other consumers do. */
-  handle(message: IncomingMessage): Promise<void> {
+  async handle(message: IncomingMessage): Promise<void> {
+    // The roles of the start topic and POST /execute; an unproven sender is refused (dead-lettered and audited) before the body is read.
+    await this.authenticator.authenticate(message, ['service', 'operator']);
     return tracing.within(tracing.extract(message.headers), () => this.startRequest(message));
   }
 

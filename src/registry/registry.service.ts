@@ -15,7 +15,7 @@ import { RegistrationEvents } from './registration-events';
 import { TemplateRepository } from './template.repository';
 import { provenServiceName } from '../auth/proven-service';
 import { reservedNameProblem } from './reserved-names';
-import { workerTopicProblems } from './worker-topic';
+import { workerTopicProblems, workerTopicRules } from './worker-topic';
 
 export interface RegistrationRequest {
   body: string | Buffer | object;
@@ -142,7 +142,7 @@ export class RegistryService {
         `Forbidden: template ${doc.orchName} cannot belong to ${serviceName}`, [{ path: 'orchName', message: reserved }]);
     }
     const topic = this.topicOf(doc, serviceName);
-    const problems = workerTopicProblems(topic, serviceName, this.topicRules);
+    const problems = workerTopicProblems(topic, serviceName, workerTopicRules(this.config));
     return problems.length ? new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, problems) : undefined;
   }
 
@@ -212,15 +212,6 @@ export class RegistryService {
 
   private topicOf(doc: WorkerDocument, serviceName: string): string {
     return doc.topic ?? `${this.config.COMMAND_TOPIC_PREFIX}${serviceName}`;
-  }
-
-  private get topicRules() {
-    const c = this.config;
-    return {
-      reserved: [c.TOPIC_REGISTRATION, c.TOPIC_EXECUTION_START, c.TOPIC_REPLY, c.TOPIC_RUN_STATUS],
-      commandPrefix: c.COMMAND_TOPIC_PREFIX,
-      allowed: c.ALLOWED_WORKER_TOPIC_PATTERN ? new RegExp(c.ALLOWED_WORKER_TOPIC_PATTERN) : undefined,
-    };
   }
 
   private resultOf(t: { orchName: string; currentVersion: number; status: 'READY' | 'PENDING'; missingSteps: string[] },

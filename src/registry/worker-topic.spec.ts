@@ -1,4 +1,5 @@
-import { workerTopicProblems } from './worker-topic';
+import { AppConfig } from '../config/app-config';
+import { workerTopicProblems, workerTopicRules } from './worker-topic';
 
 const rules = {
   reserved: ['orchestrator.registration', 'orchestrator.execution.start', 'orchestrator.reply', 'orchestrator.run.status'],
@@ -37,5 +38,31 @@ describe('workerTopicProblems', () => {
     expect(workerTopicProblems('legacy.realm', 'x', wide)).toEqual([]);
     expect(workerTopicProblems('orchestrator.execution.start', 'x', { ...rules, allowed: /.*/ })).toHaveLength(1);
     expect(workerTopicProblems('orchestrator.commands.payments', 'x', { ...rules, allowed: /.*/ })).toHaveLength(1);
+  });
+});
+
+describe('workerTopicRules', () => {
+  const rulesFrom = (settings: Partial<AppConfig>) => workerTopicRules(Object.assign(new AppConfig(), settings));
+  const ownTopic = { path: 'topic', message: expect.stringContaining("Baton's own") };
+
+  it("reserves the Orca adapter's topics, with ORCA_COMPAT off and a pattern that admits anything", () => {
+    const wide = rulesFrom({ ALLOWED_WORKER_TOPIC_PATTERN: '.*' });
+    for (const topic of ['RequestCreated', 'RequestStatusUpdated', 'orchestrator.execution.start', 'orchestrator.run.status']) {
+      expect(workerTopicProblems(topic, 'x', wide)).toEqual([ownTopic]);
+    }
+    const renamed = rulesFrom({ ALLOWED_WORKER_TOPIC_PATTERN: '.*', ORCA_REQUEST_TOPIC: 'orca.in', ORCA_STATUS_TOPIC: 'orca.out' });
+    expect(workerTopicProblems('orca.out', 'x', renamed)).toEqual([ownTopic]);
+    expect(workerTopicProblems('orca.in', 'x', renamed)).toEqual([ownTopic]);
+    expect(workerTopicProblems('legacy.realm', 'x', wide)).toEqual([]);
+  });
+
+  it('applies ALLOWED_WORKER_TOPIC_PATTERN to the whole topic, each alternative too', () => {
+    const legacy = rulesFrom({ ALLOWED_WORKER_TOPIC_PATTERN: 'legacy' });
+    expect(workerTopicProblems('legacy', 'x', legacy)).toEqual([]);
+    for (const topic of ['payments.legacy', 'legacy.realm', 'xlegacyx']) {
+      expect(workerTopicProblems(topic, 'x', legacy)).toEqual([{ path: 'topic', message: expect.stringContaining('must be orchestrator.commands.x or match') }]);
+    }
+    const either = rulesFrom({ ALLOWED_WORKER_TOPIC_PATTERN: 'jobs|legacy\\..+' });
+    expect(['jobs', 'legacy.realm', 'jobs.other', 'my.jobs'].map((t) => workerTopicProblems(t, 'x', either).length)).toEqual([0, 0, 1, 1]);
   });
 });

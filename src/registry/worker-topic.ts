@@ -1,11 +1,29 @@
 import type { Problem } from '../common/errors/app-error';
+import type { AppConfig } from '../config/app-config';
 
 export interface TopicRules {
-  /** Baton's own topics: registration, execution start, reply, run status. */
+  /** Baton's own topics: registration, execution start, reply, run status, and the Orca adapter's two. */
   reserved: string[];
   commandPrefix: string;
-  /** ALLOWED_WORKER_TOPIC_PATTERN, when set. */
+  /** ALLOWED_WORKER_TOPIC_PATTERN, when set, anchored to match a whole topic. */
   allowed?: RegExp;
+}
+
+type TopicSettings = Pick<AppConfig, 'TOPIC_REGISTRATION' | 'TOPIC_EXECUTION_START' | 'TOPIC_REPLY' | 'TOPIC_RUN_STATUS'
+  | 'ORCA_REQUEST_TOPIC' | 'ORCA_STATUS_TOPIC' | 'COMMAND_TOPIC_PREFIX' | 'ALLOWED_WORKER_TOPIC_PATTERN'>;
+
+/**
+ * The rules from the settings. Orca's topics are reserved even with ORCA_COMPAT off, so turning the
+ * adapter on never finds a worker already registered on them (its commands would reach Orca's
+ * clients as status events). The pattern must match the whole topic, as an operator reads it:
+ * unanchored, `legacy` would admit any topic merely containing it, such as `payments.legacy`.
+ */
+export function workerTopicRules(c: TopicSettings): TopicRules {
+  return {
+    reserved: [c.TOPIC_REGISTRATION, c.TOPIC_EXECUTION_START, c.TOPIC_REPLY, c.TOPIC_RUN_STATUS, c.ORCA_REQUEST_TOPIC, c.ORCA_STATUS_TOPIC],
+    commandPrefix: c.COMMAND_TOPIC_PREFIX,
+    allowed: c.ALLOWED_WORKER_TOPIC_PATTERN ? new RegExp(`^(?:${c.ALLOWED_WORKER_TOPIC_PATTERN})$`) : undefined,
+  };
 }
 
 /**

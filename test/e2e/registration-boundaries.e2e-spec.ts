@@ -51,6 +51,13 @@ describe('registration boundaries (embedded default)', () => {
     await t.http.post(REGISTER).set('X-Service-Name', 'realm-service').send(workerJson('bounded', ['createRealm'], `${prefix}realm-service`)).expect(201);
   });
 
+  it("refuses the Orca adapter's topics as Baton's own, with ORCA_COMPAT off", async () => {
+    for (const topic of [t.config.ORCA_REQUEST_TOPIC, t.config.ORCA_STATUS_TOPIC]) {
+      const res = await t.http.post(REGISTER).set('X-Service-Name', 'realm-service').send(workerJson('bounded', ['createRealm'], topic)).expect(400);
+      expect(res.body).toMatchObject({ code: 'WORKER_TOPIC_NOT_ALLOWED', problems: [{ path: 'topic', message: `${topic} is one of Baton's own topics` }] });
+    }
+  });
+
   it("keeps the Orca adapter's template names for its own service, baton-orca", async () => {
     const res = await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'payments')
       .send(initiatorYaml('orca.awx.job_template.42.prod')).expect(403);

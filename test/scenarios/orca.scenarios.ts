@@ -1,14 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { signatureOf } from '../../src/auth/message-signing/message-signature';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { ORCA_SERVICE, orcaTemplateDocument } from '../../src/orca/orca-template';
 import type { OrcaRequest } from '../../src/orca/request-created-event';
 import { FakeAwxServer } from '../fakes/fake-awx.server';
 import { FakeOoServer } from '../fakes/fake-oo.server';
+import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { expectEventually } from '../helpers/expect-eventually';
+import { AUDIENCE, ISSUER, rsaKey, signJwt } from '../helpers/jwt';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { handlerEnv } from '../e2e/handlers/support/engine-app';
 
@@ -195,6 +198,97 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
         expect.stringContaining('FormData: not JSON'),
         expect.stringContaining('ExecutionResourceId: must be an OO flow UUID'),
       ])), { timeoutMs: 15_000 });
+    });
+  });
+}
+
+/**
+ * ORCA_COMPAT with MESSAGE_SIGNING=required: a RequestCreatedEvent launches AWX jobs with Baton's
+ * credentials, so it is proven like a start message (HMAC or JWT, a service or an operator); any
+ * other is dead-lettered with the reason and audited, and launches nothing.
+ */
+export function orcaSigningScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
+  describe(`Orca drop-in with MESSAGE_SIGNING=required (${setting})`, () => {
+    let t: TestApp;
+    const awx = new FakeAwxServer();
+    const oo = new FakeOoServer();
+    const admin = newAdminKey();
+    const secret = randomBytes(32).toString('hex');
+    const idp = rsaKey();
+    const ns = randomBytes(4).toString('hex');
+    const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
+    const statusEvents: any[] = [];
+    const deadLetters: Array<{ reason: string; body: string }> = [];
+
+    beforeAll(async () => {
+      await Promise.all([awx.start(), oo.start()]);
+      awx.jobTemplate(42, { statuses: ['successful'] });
+      t = await startTestApp(authOn(admin, {
+        ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
+        ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status,
+        MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `requests-service:${secret}`,
+        AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
+      }));
+      const consumer = t.get(MessageConsumer);
+      await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
+        statusEvents.push(JSON.parse(m.body.toString()));
+      } });
+      await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
+        deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
+      } });
+    }, 120_000);
+    afterAll(async () => {
+      await t?.close();
+      await Promise.all([awx.stop(), oo.stop()]);
+    });
+
+    /** An event whose FormData names `email`, so its launch (or the lack of one) can be found. */
+    const eventFor = (email: string) => JSON.stringify({ ...fixture('request-created.json'), RequestId: randomUUID(), FormData: JSON.stringify({ email }) });
+    const publish = (body: string, headers: Record<string, string> = {}) => t.get(MessagePublisher).publish([{
+      topic: topics.request, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(body),
+    }]);
+    const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000)) => ({
+      'x-baton-service': 'requests-service', 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
+    });
+    // Bound to the body by its hash, as a JWT on a message must be.
+    const jwtOf = (body: string, roles: string[]) =>
+      ({ authorization: `Bearer ${signJwt(idp, { roles, body_sha256: createHash('sha256').update(body).digest('hex') })}` });
+    const launchedFor = (email: string) => awx.launches().filter((j) => j.extraVars.email === email);
+
+    it('runs an event signed by a service with its secret, or carrying an operator\'s JWT, to Status 2', async () => {
+      const signed = eventFor('signed@example.com');
+      const operator = eventFor('operator@example.com');
+      await publish(signed, hmac(signed));
+      await publish(operator, jwtOf(operator, ['operator']));
+      await expectEventually(() => {
+        for (const body of [signed, operator]) {
+          expect(statusEvents.filter((e) => e.RequestId === JSON.parse(body).RequestId).map((e) => e.Status)).toEqual([1, 2]);
+        }
+      }, { timeoutMs: 20_000 });
+      expect([launchedFor('signed@example.com'), launchedFor('operator@example.com')].map((l) => l.length)).toEqual([1, 1]);
+    });
+
+    it('dead-letters and audits an unsigned event, a badly signed one and a viewer\'s, launching nothing', async () => {
+      const unsigned = eventFor('unsigned@example.com');
+      const forged = eventFor('forged@example.com');
+      const viewer = eventFor('viewer@example.com');
+      await publish(unsigned);
+      await publish(forged, hmac(forged, 'f'.repeat(64)));
+      await publish(viewer, jwtOf(viewer, ['viewer']));
+      const reasonOf = (body: string) => deadLetters.filter((d) => d.body === body).map((d) => d.reason);
+      await expectEventually(() => {
+        expect(reasonOf(unsigned)).toEqual([expect.stringMatching(/^MESSAGE_UNSIGNED: /)]);
+        expect(reasonOf(forged)).toEqual([expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: /)]);
+        expect(reasonOf(viewer)).toEqual([expect.stringMatching(/^FORBIDDEN: jwt:user-1 has none of the roles service, operator/)]);
+      }, { timeoutMs: 15_000 });
+      const audit = (await t.http.get('/api/admin/security-audit').query({ event: 'MESSAGE_REJECTED', pageSize: 200 }).set(bearer(admin)).expect(200))
+        .body.items.filter((r: { target: string }) => r.target === `topic ${topics.request}`);
+      expect(audit.map((r: { code: string }) => r.code).sort()).toEqual(['FORBIDDEN', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_UNSIGNED']);
+      expect(audit).toContainEqual(expect.objectContaining({ code: 'FORBIDDEN', principalId: 'jwt:user-1' }));
+      for (const email of ['unsigned@example.com', 'forged@example.com', 'viewer@example.com']) expect(launchedFor(email)).toEqual([]);
+      for (const body of [unsigned, forged, viewer]) {
+        expect(statusEvents.filter((e) => e.RequestId === JSON.parse(body).RequestId)).toEqual([]);
+      }
     });
   });
 }
