@@ -5,7 +5,8 @@ import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { initiatorYaml, workerJson } from '../helpers/documents';
 import { expectEventually } from '../helpers/expect-eventually';
-import { AUDIENCE, ISSUER, rsaKey, signJwt } from '../helpers/jwt';
+import { AUDIENCE, ISSUER, rsaKey } from '../helpers/jwt';
+import { messageJwt } from '../helpers/message-jwt';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 interface DeadLetter { topic: string; reason: string; body: string }
@@ -88,17 +89,33 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
     });
 
     it('applies a registration carrying a JWT, bound to the service in the token', async () => {
-      const token = signJwt(idp, { azp: 'realm-service', roles: ['service'] });
-      await publish(t.config.TOPIC_REGISTRATION, JSON.stringify(workerJson('signedFlow', ['one'])),
-        { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+      const body = JSON.stringify(workerJson('signedFlow', ['one']));
+      const token = messageJwt(idp, body, { azp: 'realm-service', roles: ['service'] });
+      await publish(t.config.TOPIC_REGISTRATION, body, { 'content-type': 'application/json', authorization: `Bearer ${token}` });
       await expectEventually(async () => expect((await template('signedFlow').expect(200)).body).toMatchObject({
         status: 'READY', workers: [expect.objectContaining({ serviceName: 'realm-service', stepName: 'one' })],
       }));
     });
 
+    it('dead-letters a JWT copied onto another body, and one not bound to its body', async () => {
+      // Anyone who reads a JWT-signed message (the topic, its DLQ) holds its header until the token expires.
+      const seen = initiatorYaml('seenFlow', 'sequential', ['one']);
+      const copied = initiatorYaml('copiedFlow', 'sequential', ['one']);
+      const unbound = initiatorYaml('unboundFlow', 'sequential', ['one']);
+      const claims = { azp: 'realm-service', roles: ['service'] };
+      await register(copied, { authorization: `Bearer ${messageJwt(idp, seen, claims)}` });
+      await register(unbound, { authorization: `Bearer ${messageJwt(idp, unbound, { ...claims, body_sha256: undefined })}` });
+      await expectEventually(() => {
+        expect(deadFor('copiedFlow')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: the token's body_sha256 claim does not match/) })]);
+        expect(deadFor('unboundFlow')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_SIGNATURE_INVALID: the token has no body_sha256 claim/) })]);
+      });
+      await template('copiedFlow').expect(404);
+      await template('unboundFlow').expect(404);
+    });
+
     it('starts a run from a signed start message, and dead-letters unsigned, expired-token and badly signed ones', async () => {
       const start = (marker: string) => JSON.stringify({ orchName: 'signedFlow', payload: { marker }, idempotencyKey: marker });
-      const expired = signJwt(idp, { azp: 'tenant-service', roles: ['service'], exp: Math.floor(Date.now() / 1000) - 120 });
+      const expired = messageJwt(idp, start('expired-start'), { azp: 'tenant-service', roles: ['service'], exp: Math.floor(Date.now() / 1000) - 120 });
       await publish(t.config.TOPIC_EXECUTION_START, start('signed-start'), hmac(start('signed-start')));
       await publish(t.config.TOPIC_EXECUTION_START, start('unsigned-start'));
       await publish(t.config.TOPIC_EXECUTION_START, start('expired-start'), { authorization: `Bearer ${expired}` });
@@ -119,11 +136,11 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
       const start = (marker: string) => JSON.stringify({ orchName: 'signedFlow', payload: { marker } });
       // MESSAGE_SIGNATURE_MAX_AGE_SECONDS is 300 by default, with 30 s for clock skew
       const longAgo = Math.floor(Date.now() / 1000) - 335;
-      const oldToken = signJwt(idp, { azp: 'tenant-service', roles: ['service'], iat: longAgo, exp: longAgo + 3600 });
+      const oldToken = messageJwt(idp, start('replayed-jwt'), { azp: 'tenant-service', roles: ['service'], iat: longAgo, exp: longAgo + 3600 });
       await publish(t.config.TOPIC_EXECUTION_START, start('replayed-hmac'), hmac(start('replayed-hmac'), 'tenant-service', secret, longAgo));
       await publish(t.config.TOPIC_EXECUTION_START, start('replayed-jwt'), { authorization: `Bearer ${oldToken}` });
       await publish(t.config.TOPIC_EXECUTION_START, start('no-iat-jwt'),
-        { authorization: `Bearer ${signJwt(idp, { azp: 'tenant-service', roles: ['service'], iat: undefined })}` });
+        { authorization: `Bearer ${messageJwt(idp, start('no-iat-jwt'), { azp: 'tenant-service', roles: ['service'], iat: undefined })}` });
       await expectEventually(() => {
         expect(deadFor('replayed-hmac')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_EXPIRED: signed 33\d s ago/) })]);
         expect(deadFor('replayed-jwt')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MESSAGE_EXPIRED: "iat" claim/) })]);

@@ -1,18 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
-import { createPublicKey, JsonWebKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../principal';
 import { CLOCK_SKEW_SECONDS } from '../message-signing/message-freshness';
 import { claimPathsOf, principalFromClaims } from './jwt-claims';
+import { parseJwtPublicKey } from './jwt-public-key';
+import { KeySetUnavailableError } from './key-set-unavailable-error';
 
-/** `unacceptable`: a genuine token whose claims Baton cannot act on; its reason may be told to the caller. */
-export type JwtCheck = { principal: Principal } | { refusal: 'expired' | 'invalid' | 'unacceptable'; reason: string };
+/**
+ * `claims`: the verified payload, for callers that bind the token to more (a message's body).
+ * `unacceptable`: a genuine token whose claims Baton cannot act on; its reason may be told to the caller.
+ */
+export type JwtCheck =
+  | { principal: Principal; claims: Record<string, unknown> }
+  | { refusal: 'expired' | 'invalid' | 'unacceptable'; reason: string };
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 type KeySource = KeyObject | JWTVerifyGetKey;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** What a key set's lookup throws because of the token (no key with its `kid`, an `alg` it cannot serve); anything else is the key set's fault. */
+const TOKEN_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 
 /**
  * Verifies bearer JWTs from the team's identity provider: signature (JWKS fetched and cached by
@@ -38,10 +47,11 @@ export class JwtVerifier {
    * The token's principal, or why it was refused (the claim, never the token). With `maxAgeSeconds`
    * the token must also carry `iat`, no older than that and not in the future: a message stays in
    * the broker's log, so its token must bound how long a copy of it can be replayed.
+   * Throws KeySetUnavailableError when the JWKS cannot be fetched: the token is then not refused.
    */
   async check(token: string, maxAgeSeconds?: number): Promise<JwtCheck> {
     if (!this.enabled) return { refusal: 'invalid', reason: 'no JWT verifier is configured' };
-    const { jose, key } = await (this.ready ??= this.load());
+    const { jose, key } = await this.keys();
     try {
       const { payload } = await jose.jwtVerify(token, key as JWTVerifyGetKey, {
         issuer: this.config.AUTH_JWT_ISSUER,
@@ -51,11 +61,12 @@ export class JwtVerifier {
         clockTolerance: CLOCK_SKEW_SECONDS,
         ...(maxAgeSeconds === undefined ? {} : { maxTokenAge: maxAgeSeconds }),
       });
-      const claims = principalFromClaims(payload, {
+      const verdict = principalFromClaims(payload, {
         service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
       });
-      return 'principal' in claims ? claims : { refusal: 'unacceptable', reason: claims.refusal };
+      return 'principal' in verdict ? { principal: verdict.principal, claims: payload } : { refusal: 'unacceptable', reason: verdict.refusal };
     } catch (e) {
+      if (e instanceof KeySetUnavailableError) throw e;
       // The reason (expired, wrong audience ...) is useful to an operator; the token itself never is.
       const { code, claim, reason } = e as { code?: string; claim?: string; reason?: string };
       this.logger.debug({ reason: code ?? (e as Error).name, claim }, 'JWT refused');
@@ -65,16 +76,32 @@ export class JwtVerifier {
     }
   }
 
+  /** A load that failed is forgotten, so the next token tries again rather than failing for the process's life. */
+  private keys(): Promise<{ jose: Jose; key: KeySource }> {
+    this.ready ??= this.load().catch((e: unknown) => {
+      this.ready = undefined;
+      throw e;
+    });
+    return this.ready;
+  }
+
   private async load(): Promise<{ jose: Jose; key: KeySource }> {
     // jose 6 ships only ES modules; a dynamic import loads it from our CommonJS build.
     const jose = await import('jose');
     if (this.config.AUTH_JWKS_URL) {
-      return { jose, key: jose.createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL), { cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS, cacheMaxAge: 600_000 }) };
+      const remote = jose.createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL), { cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS, cacheMaxAge: 600_000 });
+      // jose throws the same way for a token it has no key for and for a key set it could not fetch;
+      // only the first is the token's fault.
+      const key: JWTVerifyGetKey = async (header, token) => {
+        try {
+          return await remote(header, token);
+        } catch (e) {
+          throw TOKEN_FAULTS.has((e as { code?: string }).code ?? '') ? e : new KeySetUnavailableError(e);
+        }
+      };
+      return { jose, key };
     }
-    const text = this.config.AUTH_JWT_PUBLIC_KEY!.trim();
-    const key = text.startsWith('{')
-      ? createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: 'jwk' })
-      : createPublicKey(text);
+    const key = parseJwtPublicKey(this.config.AUTH_JWT_PUBLIC_KEY!);
     this.logger.log({ type: key.asymmetricKeyType }, 'JWT verification with a static public key');
     return { jose, key };
   }

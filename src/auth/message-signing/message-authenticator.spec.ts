@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { loadConfig } from '../../config/load-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import type { SecurityAuditEntry, SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { JwtCheck, JwtVerifier } from '../jwt/jwt-verifier';
+import { KeySetUnavailableError } from '../jwt/key-set-unavailable-error';
 import { MessageAuthenticator } from './message-authenticator';
 import { signatureOf } from './message-signature';
 
@@ -11,21 +14,30 @@ const SECRET = 'tenant-secret-'.repeat(3);
 const GOOD_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 const OPERATOR_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcCJ9.c2ln';
 const OLD_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbGQifQ.c2ln';
+const UNBOUND_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1bmJvdW5kIn0.c2ln';
+const OUTAGE_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdXRhZ2UifQ.c2ln';
 const MAX_AGE = 300;
 const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 
+const body = Buffer.from('{"orchName":"tenantCreation","payload":{}}');
+const bodySha256 = createHash('sha256').update(body).digest('hex');
+
 /**
- * The identity provider is external: this verifier knows three tokens and refuses the rest; it
- * calls OLD_JWT expired, as jose does for an `iat` older than the age it is given.
+ * The identity provider is external: this verifier knows these tokens and refuses the rest. The
+ * good ones claim the hash of `body`, UNBOUND_JWT none; it calls OLD_JWT expired, as jose does for
+ * an `iat` older than the age it is given, and cannot fetch the keys for OUTAGE_JWT.
  */
 const jwt = {
   enabled: true,
-  check: (token: string, maxAge?: number): Promise<JwtCheck> => Promise.resolve(
-    maxAge !== MAX_AGE ? { refusal: 'invalid', reason: `asked for max age ${maxAge}` }
-      : token === GOOD_JWT ? { principal: { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' } }
-        : token === OPERATOR_JWT ? { principal: { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] } }
-          : token === OLD_JWT ? { refusal: 'expired', reason: '"iat" claim timestamp check failed (too far in the past)' }
-            : { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' }),
+  check: (token: string, maxAge?: number): Promise<JwtCheck> => token === OUTAGE_JWT
+    ? Promise.reject(new KeySetUnavailableError(new TypeError('fetch failed')))
+    : Promise.resolve(
+      maxAge !== MAX_AGE ? { refusal: 'invalid', reason: `asked for max age ${maxAge}` }
+        : token === GOOD_JWT ? { principal: { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' }, claims: { body_sha256: bodySha256 } }
+          : token === OPERATOR_JWT ? { principal: { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] }, claims: { body_sha256: bodySha256 } }
+            : token === UNBOUND_JWT ? { principal: { id: 'jwt:unbound', kind: 'jwt', roles: ['service'], service: 'realm-service' }, claims: {} }
+              : token === OLD_JWT ? { refusal: 'expired', reason: '"iat" claim timestamp check failed (too far in the past)' }
+                : { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' }),
 } as unknown as JwtVerifier;
 
 function setup(signing: 'off' | 'required', failAudit?: Error) {
@@ -35,7 +47,6 @@ function setup(signing: 'off' | 'required', failAudit?: Error) {
   return { rows, auth: new MessageAuthenticator(config, jwt, audit as unknown as SecurityAuditRepository) };
 }
 
-const body = Buffer.from('{"orchName":"tenantCreation","payload":{}}');
 const message = (headers: Record<string, string>, content = body): IncomingMessage =>
   ({ id: 'm1', topic: 'orchestrator.execution.start', headers, body: content, deliveryAttempt: 1 });
 const signedAt = (offsetSeconds: number, content = body) => {
@@ -64,10 +75,31 @@ describe('MessageAuthenticator', () => {
     expect(rows).toEqual([]);
   });
 
-  it('proves the sender of a message with a JWT, verified as over HTTP', async () => {
+  it('proves the sender of a message with a JWT, verified as over HTTP, that claims the hash of its body', async () => {
     const { auth } = setup('required');
     await expect(auth.authenticate(message({ Authorization: `Bearer ${GOOD_JWT}` }), ['service'])).resolves
-      .toMatchObject({ id: 'jwt:x', service: 'realm-service' });
+      .toEqual({ id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' });
+  });
+
+  it.each([
+    ['without a body_sha256 claim', UNBOUND_JWT, body, 'jwt:unbound', /^MESSAGE_SIGNATURE_INVALID: the token has no body_sha256 claim/],
+    ['copied onto another body', GOOD_JWT, Buffer.from('{"orchName":"dropAllTenants","payload":{}}'), 'jwt:x',
+      /^MESSAGE_SIGNATURE_INVALID: the token's body_sha256 claim does not match the message body/],
+  ])('dead-letters and audits a message whose genuine JWT is %s', async (_name, token, content, claimedId, reason) => {
+    const { auth, rows } = setup('required');
+    const refusal = auth.authenticate(message({ authorization: `Bearer ${token}` }, content), ['service']);
+    await expect(refusal).rejects.toThrow(PoisonMessageError);
+    await expect(refusal).rejects.toThrow(reason);
+    expect(rows).toEqual([expect.objectContaining({ event: 'MESSAGE_REJECTED', code: 'MESSAGE_SIGNATURE_INVALID', claimedId })]);
+  });
+
+  it('lets an identity provider outage escape as an infrastructure error, unaudited, so the message waits instead of being dead-lettered', async () => {
+    const { auth, rows } = setup('required');
+    const outcome = await auth.authenticate(message({ authorization: `Bearer ${OUTAGE_JWT}` }), ['service']).catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(KeySetUnavailableError);
+    expect(outcome).not.toBeInstanceOf(PoisonMessageError);
+    expect(isInfrastructureError(outcome)).toBe(true);
+    expect(rows).toEqual([]);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { decideAccess } from '../access-decision';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import { credentialOf } from '../credentials';
+import { bodyHashProblem } from '../jwt/body-hash-claim';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
@@ -20,10 +21,11 @@ type Verdict = { principal: Principal } | Refusal;
 /**
  * With MESSAGE_SIGNING=required, proves who sent a message on the registration or execution-start
  * topic, and that it was signed lately: an HMAC-SHA256 signature with the service's secret over a
- * timestamp and the body, or a JWT verified as over HTTP that also carries a recent `iat`.
- * A refused message is written to the security audit and dead-lettered with its reason; it is
- * never redelivered, since no retry can sign it. Only a failing audit write (the database is
- * down) escapes as itself, so the message waits for the database instead of being lost unaudited.
+ * timestamp and the body, or a JWT verified as over HTTP that also carries a recent `iat` and
+ * the body's hash. A refused message is written to the security audit and dead-lettered with its
+ * reason; it is never redelivered, since no retry can sign it. A failing audit write (the database
+ * is down) or an identity provider whose keys cannot be fetched escapes as itself, so the message
+ * waits for them instead of being lost unaudited or refused for an outage.
  */
 @Injectable()
 export class MessageAuthenticator {
@@ -68,7 +70,10 @@ export class MessageAuthenticator {
       return { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: 'the bearer token is not a valid JWT for Baton' };
     }
     const check = await this.jwt.check(credential.value, maxAge);
-    if ('principal' in check) return check;
+    if ('principal' in check) {
+      const unbound = bodyHashProblem(check.claims, message.body);
+      return unbound ? { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: unbound, claimedId: check.principal.id } : { principal: check.principal };
+    }
     return { code: check.refusal === 'expired' ? ErrorCode.MESSAGE_EXPIRED : ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason };
   }
 

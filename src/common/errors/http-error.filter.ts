@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { correlationIdOf } from '../logging/correlation';
 import { AppError } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-code';
-import { isInfrastructureError } from './infrastructure-error';
+import { DependencyUnavailableError, isInfrastructureError } from './infrastructure-error';
 
 /** How long a client should wait before retrying a request that met an outage. */
 const RETRY_AFTER_SECONDS = 5;
@@ -47,7 +47,8 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private toBody(error: unknown): [number, Body] {
     if (isInfrastructureError(error)) {
-      return [503, { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency (database or broker) is unavailable; retry later' }];
+      const message = error instanceof DependencyUnavailableError ? error.message : 'A dependency (database or broker) is unavailable; retry later';
+      return [503, { code: ErrorCode.SERVICE_UNAVAILABLE, message }];
     }
     if (error instanceof AppError) {
       const body: Body = { code: error.code, message: error.message };

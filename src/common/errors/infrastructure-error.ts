@@ -1,3 +1,6 @@
+import { AppError } from './app-error';
+import { ErrorCode } from './error-code';
+
 /**
  * Whether an error says a dependency (the database, the broker) is unreachable or going away,
  * rather than anything about the request or message being processed. Such failures are retried
@@ -17,9 +20,22 @@ const MESSAGES = [
 ];
 const KAFKA_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
 
+/**
+ * A dependency other than the database and the broker (an identity provider's key set) that
+ * could not be had: retried as they are, with its own message for the 503.
+ */
+export class DependencyUnavailableError extends AppError {
+  constructor(message: string, cause: unknown) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message);
+    this.name = 'DependencyUnavailableError';
+    this.cause = cause;
+  }
+}
+
 export function isInfrastructureError(error: unknown): boolean {
   // TypeORM wraps the driver's error (driverError); other libraries use `cause`. Walk a few levels.
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (e instanceof DependencyUnavailableError) return true;
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code))) return true;
     if (typeof name === 'string' && KAFKA_NAMES.has(name)) return true;

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { API_KEY_PATTERN } from '../../auth/api-keys/api-key-format';
+import { isJwtPublicKey } from '../../auth/jwt/jwt-public-key';
 import { SIGNING_SECRETS_PATTERN } from '../../auth/message-signing/signing-secrets';
 import { isLoopbackHost } from '../loopback';
 import { EngineSettings } from './engine.settings';
@@ -28,8 +29,14 @@ export class SecuritySettings extends EngineSettings {
   @IsInt() @Min(0)
   AUTH_JWKS_COOLDOWN_MS: number = 30_000;
 
-  /** A PEM (SPKI) public key or a JWK in JSON, when the identity provider publishes no JWKS. */
-  @IsOptional() @IsString()
+  /**
+   * A PEM (SPKI) public key or a JWK in JSON, when the identity provider publishes no JWKS. Parsed
+   * here, so a key that cannot be read stops start-up rather than failing every token after it.
+   */
+  @IsOptional()
+  @ValidateBy({ name: 'isJwtPublicKey', validator: {
+    validate: isJwtPublicKey, defaultMessage: () => 'AUTH_JWT_PUBLIC_KEY must be a PEM public key (SPKI or certificate) or a public JWK in JSON',
+  } })
   AUTH_JWT_PUBLIC_KEY?: string;
 
   @ValidateIf((c: SecuritySettings) => c.jwtConfigured)
