@@ -24,7 +24,17 @@ export const ToIsoDate = () =>
   Transform(({ value }: { value: unknown }) => {
     if (typeof value !== 'string' || !ISO_DATE.test(value) || value.startsWith('0000')) return value;
     const date = new Date(value);
-    // Rolls over silently otherwise: 2026-02-31 would become March 3rd.
-    const day = Number(value.slice(8, 10));
-    return Number.isNaN(date.getTime()) || (value.length === 10 && date.getUTCDate() !== day) ? value : date;
+    return Number.isNaN(date.getTime()) || !isCalendarDate(value) ? value : date;
   });
+
+/**
+ * Date parses 2026-02-31 as March 3rd, with or without a time, so the day is checked against its
+ * month as written (an offset may move the UTC date, never the written one). setUTCFullYear, unlike
+ * Date.UTC, does not read years 0001-0099 as 19xx.
+ */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = [value.slice(0, 4), value.slice(5, 7), value.slice(8, 10)].map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCDate() === day;
+}

@@ -5,7 +5,10 @@ import { DOCUMENT_PATH, formatPath, positionAt, type Locate, type ParseOutcome, 
 import { flowDepthExceeded } from './flow-depth';
 import { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_NESTING, tooDeepMessage } from './safe-keys';
 
-/** Aliases may share a retry policy or handler; 100 expansions is plenty and stops alias bombs. */
+/**
+ * Aliases may share a retry policy or handler; 100 expansions is plenty and stops alias bombs. It
+ * counts uses, not their size: expanded-size.ts bounds what the document grows to.
+ */
 export const MAX_ALIAS_COUNT = 100;
 
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));

@@ -83,6 +83,15 @@ describe('step schemas', () => {
     expect(initiatorStepSchema.safeParse({ ...step, timeoutSeconds: null }).success).toBe(true);
   });
 
+  it('bounds seq at PostgreSQL int4, the type of the column it lands in', () => {
+    expect(initiatorStepSchema.safeParse({ ...step, seq: 2_147_483_647 }).success).toBe(true);
+    expect(messages(initiatorStepSchema.safeParse({ ...step, seq: 3_000_000_000 }))).toEqual([['seq', 'must be at most 2147483647']]);
+  });
+
+  it('bounds AWX template ids at int4, like the ids AWX gives', () => {
+    expect(messages(handlerSchema.safeParse({ type: 'awx', jobTemplateId: 2_147_483_648 }))).toEqual([['jobTemplateId', 'must be at most 2147483647']]);
+  });
+
   it('checks names: pattern, length, trimming', () => {
     expect(initiatorStepSchema.parse({ ...step, name: ' a.b_c-1 ' }).name).toBe('a.b_c-1');
     expect(initiatorStepSchema.safeParse({ ...step, name: '_a' }).success).toBe(false);

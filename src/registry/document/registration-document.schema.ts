@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpHandlerSchema } from './http-handler.schema';
 import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
+import { MAX_INT4 } from '../../engine/messages/stored-text';
 
 /** The columns' length, one definition: re-exported for the documents' users. */
 export { MAX_NAME_LENGTH };
@@ -57,10 +58,10 @@ const text = () =>
 const identifier = () =>
   text().regex(NAME_PATTERN, { error: NAME_RULE });
 
-const positiveInt = (max?: number) => {
-  const n = z.number().int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' });
-  return max === undefined ? n : n.max(max, { error: `must be at most ${max}` });
-};
+/** At most PostgreSQL's int4: seq lands in an int column, where a larger one fails the insert (22003); AWX ids are int4 too. */
+const positiveInt = (max = MAX_INT4) =>
+  z.number().int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' })
+    .max(max, { error: `must be at most ${max}` });
 
 const delaySeconds = z
   .number()

@@ -47,6 +47,27 @@ steps:
     ]);
   });
 
+  it('rejects a document whose aliases expand past 4 × the document limit, though it uses fewer than 100', () => {
+    const vars = Array.from({ length: 100 }, (_, i) => `k${i}: "${'x'.repeat(90)}"`).join(', ');
+    const reused = Array.from({ length: 30 }, (_, i) => `  - {seq: ${i + 2}, name: s${i + 1}, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: *big}}`);
+    const text = `orchName: amp\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: s0, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: &big {${vars}}}}\n${reused.join('\n')}\n`;
+    const maxBytes = 16 * 1024;
+    expect(Buffer.byteLength(text)).toBeLessThan(maxBytes);
+    expect(validateRegistration(text, 'application/yaml', { maxBytes })).toEqual({
+      ok: false, orchName: 'amp', role: 'initiator',
+      problems: [{ path: '(document)', message: expect.stringMatching(/^the document expands to \d+ bytes of JSON \(aliases written out, defaults filled in\); the limit is 65536 bytes, 4 × REGISTRATION_MAX_BYTES/) }],
+    });
+    expect(validateRegistration(text, 'application/yaml', { maxBytes: 128 * 1024 }).ok).toBe(true);
+  });
+
+  it('takes a JSON document of nothing but bare steps up to the document limit: filling in defaults stays under 4×', () => {
+    const maxBytes = 32 * 1024;
+    const steps: string[] = [];
+    const text = () => `{"orchName":"bare","as":"initiator","type":"dag","steps":[${steps.join(',')}]}`;
+    while (Buffer.byteLength(text()) < maxBytes - 40) steps.push(`{"name":"s${steps.length}","objectType":"S"}`);
+    expect(initiator(validateRegistration(text(), 'application/json', { maxBytes })).steps).toHaveLength(steps.length);
+  });
+
   it('rejects custom and non-core tags', () => {
     expect(problems(yaml(`orchName: !!js/function "function () {}"
 as: !foo initiator

@@ -1,4 +1,5 @@
 import { type DocumentIssue, limitProblems, type Locate, sortProblems, toProblem } from './document-path';
+import { expandedSizeProblem } from './expanded-size';
 import { normalizeInitiator, normalizeWorker } from './normalize';
 import { parseDocument } from './parse-document';
 import {
@@ -28,7 +29,10 @@ export function validateRegistration(
   const { locate } = parsed;
 
   const checked = checkDocument(value);
-  if (checked.ok) return { ok: true, document: checked.document };
+  if (checked.ok) {
+    const tooLarge = expandedSizeProblem(checked.document, opts.maxBytes);
+    return tooLarge ? { ok: false, problems: [tooLarge], ...identity(value) } : { ok: true, document: checked.document };
+  }
   return { ok: false, problems: located(checked.issues, locate), ...identity(value) };
 }
 

@@ -36,7 +36,29 @@ describe('hostile input over HTTP (embedded default)', () => {
     for (const to of ['-271821-04-20', '0.5', '2026-02-31', '+275760-09-13', 'yesterday']) {
       expectBadRequest(await t.http.get(`/api/orchestration/runs?to=${encodeURIComponent(to)}`), /^to/);
     }
+    // A day its month does not have is refused with a time and an offset too, not read as March 3rd.
+    for (const from of ['2026-02-31T00:00Z', '2026-02-29T12:00:00+02:00', '2026-04-31T23:59:59.5-05:00']) {
+      expectBadRequest(await t.http.get(`/api/orchestration/runs?from=${encodeURIComponent(from)}`), /^from/);
+    }
     expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
+  });
+
+  it('refuses a seq beyond PostgreSQL int4 with a 400 naming it, not a 500 from the insert', async () => {
+    const res = await t.http.post('/api/orchestration/register').set('X-Service-Name', 'svc')
+      .send({ orchName: 'bigseq', as: 'initiator', type: 'sequential', steps: [{ seq: 3_000_000_000, name: 'a', objectType: 'S' }] });
+    expectBadRequest(res, 'steps[0].seq');
+    expect(res.body.problems).toContainEqual(expect.objectContaining({ path: 'steps[0].seq', message: 'must be at most 2147483647' }));
+  });
+
+  it('refuses a 210 KB document whose one anchored map, reused by 99 steps, would store 20 MB', async () => {
+    const vars = Array.from({ length: 2000 }, (_, i) => `k${i}: "${'x'.repeat(90)}"`).join(', ');
+    const steps = [`  - {seq: 1, name: s0, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: &big {${vars}}}}`,
+      ...Array.from({ length: 99 }, (_, i) => `  - {seq: ${i + 2}, name: s${i + 1}, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: *big}}`)];
+    const res = await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'svc')
+      .send(`orchName: amp\nas: initiator\ntype: sequential\nsteps:\n${steps.join('\n')}\n`);
+    expectBadRequest(res, '(document)');
+    expect(res.body.problems[0].message).toMatch(/^the document expands to \d{8} bytes of JSON \(aliases written out, defaults filled in\); the limit is 1048576 bytes/);
+    await t.http.get('/api/orchestration/templates/amp').expect(404);
   });
 
   it('takes a bodiless POST sent with Content-Length: 0 and no media type as no body', async () => {
@@ -46,7 +68,7 @@ describe('hostile input over HTTP (embedded default)', () => {
 
   it("takes only such dates as an API key's expiry too", async () => {
     const key = (expiresAt: unknown) => t.http.post('/api/admin/api-keys').send({ name: 'expiring', role: 'viewer', expiresAt });
-    for (const expiresAt of ['-271821-04-20', 0.5, '2026-02-31', 'soon']) expectBadRequest(await key(expiresAt), /^expiresAt/);
+    for (const expiresAt of ['-271821-04-20', 0.5, '2026-02-31', '2099-02-31T00:00:00Z', 'soon']) expectBadRequest(await key(expiresAt), /^expiresAt/);
     expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
   });
 

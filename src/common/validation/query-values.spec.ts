@@ -1,0 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { ToIsoDate, ToStrictInt } from './query-values';
+
+class Query {
+  @ToIsoDate() from?: unknown;
+  @ToStrictInt() page?: unknown;
+}
+
+const from = (value: string) => plainToInstance(Query, { from: value }).from;
+
+describe('ToIsoDate', () => {
+  it('turns a date, or a date-time with or without an offset, into a Date', () => {
+    expect(from('2026-01-31')).toEqual(new Date('2026-01-31T00:00:00Z'));
+    expect(from('2026-12-01T10:00:00.5+02:00')).toEqual(new Date('2026-12-01T08:00:00.500Z'));
+    expect(from('2024-02-29T23:30-05:00')).toEqual(new Date('2024-03-01T04:30:00Z'));
+    expect(from('0004-02-29')).toBeInstanceOf(Date);
+  });
+
+  it('leaves a day its month does not have as text, whatever the form, so @IsDate refuses it', () => {
+    for (const value of ['2026-02-31', '2026-02-31T00:00Z', '2026-02-29T12:00:00+02:00', '2026-04-31T00:00:00.5-05:00', '2026-02-30T10:00', '0100-02-29']) {
+      expect(from(value)).toBe(value);
+    }
+  });
+
+  it('leaves year 0000 and other shapes as text', () => {
+    for (const value of ['0000-01-01', '+275760-09-13', 'yesterday', '2026-1-1']) expect(from(value)).toBe(value);
+  });
+});
+
+describe('ToStrictInt', () => {
+  it('turns only plain decimal digits into a number', () => {
+    expect(plainToInstance(Query, { page: '42' }).page).toBe(42);
+    for (const value of ['1e300', '0x10', '1.0', ' 7']) expect(plainToInstance(Query, { page: value }).page).toBe(value);
+  });
+});
