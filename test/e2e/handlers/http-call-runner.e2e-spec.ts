@@ -78,7 +78,7 @@ describe('http calls on the job runner: one effective call per attempt', () => {
 
   it('takes over a call whose runner died during it, once the lease ran out, with the same Idempotency-Key', async () => {
     const short = config({ HANDLER_LEASE_MS: '600', HTTP_ERP_CONNECT_TIMEOUT_MS: '100', HTTP_ERP_TIMEOUT_MS: '300',
-      HTTP_CRM_CONNECT_TIMEOUT_MS: '100', HTTP_CRM_TIMEOUT_MS: '300' });
+      HTTP_CRM_CONNECT_TIMEOUT_MS: '50', HTTP_CRM_TIMEOUT_MS: '80' });
     const c = command(order);
     await dispatch(c);
     // An instance claims the call, sends it, and dies before recording the answer.

@@ -21,7 +21,9 @@ export function partnerEnv(partner: FakePartnerServer, extra: Record<string, str
     HTTP_ERP_BASE_URL: `${partner.url}/api`, HTTP_ERP_TOKEN: ERP_TOKEN, HTTP_ERP_CONNECT_TIMEOUT_MS: '1000', HTTP_ERP_TIMEOUT_MS: '1000',
     HTTP_CRM_BASE_URL: `${partner.url}/api`, HTTP_CRM_TOKEN_URL: `${partner.url}/oauth/token`,
     HTTP_CRM_CLIENT_ID: CLIENT_ID, HTTP_CRM_CLIENT_SECRET: CLIENT_SECRET, HTTP_CRM_CONNECT_TIMEOUT_MS: '1000', HTTP_CRM_TIMEOUT_MS: '1000',
-    HANDLER_POLL_INTERVAL_MS: '10', HANDLER_JOB_POLL_INTERVAL_MS: '20', HANDLER_LEASE_MS: '5000',
+    HANDLER_POLL_INTERVAL_MS: '10', HANDLER_JOB_POLL_INTERVAL_MS: '20',
+    // Past crm's longest exchange: a token, the call, a fresh token and the call again, 4 × 2 s.
+    HANDLER_LEASE_MS: '10000',
     HANDLER_LAUNCH_BACKOFF_INITIAL_MS: '10', HANDLER_LAUNCH_BACKOFF_MAX_MS: '40',
     ...extra,
   };
