@@ -10,11 +10,19 @@ import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entitie
 import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
-import { isStalled, mayTimeOut, timeoutReason } from './policies';
+import { HeldBack } from './held-back';
+import { NameCursor } from './name-cursor';
+import { mayTimeOut, timeoutReason } from './policies';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
 
 const BATCH = 200;
+/**
+ * A candidate whose healing threw is skipped for this many ticks: one that fails for good is then
+ * tried (and logged) a few times an hour at the default interval instead of every tick, and one
+ * that failed for a moment (a run that kept changing under it) is soon tried again.
+ */
+const HOLD_TICKS = 5;
 const DAY_MS = 86_400_000;
 /** Audit rows removed per tick: bounded so one tick never holds a long delete. */
 const PRUNE_BATCH = 5_000;
@@ -45,6 +53,8 @@ export interface HealerStatus {
   lastSuccessAt: Date | null;
   lastError: string | null;
   lastCounts: TickCounts | null;
+  /** Candidates of the last tick whose healing threw (each logged): the tick went on without them. */
+  lastFailed: number;
 }
 
 /**
@@ -60,7 +70,11 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Healer.name);
   private running?: Promise<void>;
   private subscription?: Subscription;
-  private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null };
+  private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null, lastFailed: 0 };
+  private readonly held = new HeldBack(HOLD_TICKS);
+  private failed = 0;
+  private readonly demotions = new NameCursor();
+  private readonly promotions = new NameCursor();
   /** Since when every reply consumer has been running, as last seen by a tick (see mayTimeOut). */
   private listeningSince?: Date;
 
@@ -101,6 +115,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async pass(): Promise<void> {
+    this.held.tick();
+    this.failed = 0;
     try {
       const counts: TickCounts = {
         templatesDemoted: await this.demoteTemplates(),
@@ -111,7 +127,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         auditRowsPruned: await this.audit.pruneOlderThan(new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS), PRUNE_BATCH),
         deadlinesPassed: await this.passDeadlines(),
       };
-      Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts });
+      Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });
       this.metrics.healerTicks.inc({ outcome: 'success' });
       this.metrics.healerLastSuccess.set(Date.now() / 1000);
       for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
@@ -126,40 +142,38 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   /** With READINESS=live: a READY template whose last live worker of a step went away becomes PENDING. */
   private async demoteTemplates(): Promise<number> {
     if (this.config.READINESS !== 'live') return 0;
-    const names = await this.stuck.readyWorkerTemplateNames(BATCH);
-    return this.refreshReadiness(names, (m, orchName) => this.templates.claimReadyTemplate(m, orchName), 'PENDING', (t) =>
+    const names = await this.demotions.next((after, limit) => this.stuck.readyWorkerTemplateNames(after, limit), this.batch);
+    return this.refreshReadiness('templatesDemoted', names, (m, orchName) => this.templates.claimReadyTemplate(m, orchName), 'PENDING', (t) =>
       this.logger.warn({ orchName: t.orchName, missingSteps: t.missingSteps }, 'template demoted to PENDING: no live worker'));
   }
 
   /** Safety net for readiness: registration already promotes at once. */
   private async promoteTemplates(): Promise<number> {
-    const names = await this.stuck.pendingTemplateNames(BATCH);
-    return this.refreshReadiness(names, (m, orchName) => this.templates.claimPendingTemplate(m, orchName), 'READY', (t) =>
+    const names = await this.promotions.next((after, limit) => this.stuck.pendingTemplateNames(after, limit), this.batch);
+    return this.refreshReadiness('templatesPromoted', names, (m, orchName) => this.templates.claimPendingTemplate(m, orchName), 'READY', (t) =>
       this.events.emitted({ orchName: t.orchName, role: 'initiator', outcome: 'UNCHANGED', serviceName: t.ownerService,
         version: t.currentVersion, status: 'READY', missingSteps: [] }));
   }
 
   /** Claims each template (skipping one another instance holds), recomputes its readiness, and counts those that became `to`. */
-  private async refreshReadiness(
-    names: { orchName: string }[], claim: (m: EntityManager, orchName: string) => Promise<OrchestrationTemplateEntity | null>,
+  private refreshReadiness(
+    kind: keyof TickCounts, names: { orchName: string }[], claim: (m: EntityManager, orchName: string) => Promise<OrchestrationTemplateEntity | null>,
     to: TemplateStatus, changed: (template: OrchestrationTemplateEntity) => void,
   ): Promise<number> {
-    let count = 0;
-    for (const { orchName } of names) {
+    return this.count(kind, names, ({ orchName }) => ({ orchName }), async ({ orchName }) => {
       const refreshed = await this.dataSource.transaction(async (m) => {
         const template = await claim(m, orchName);
         return template ? this.templates.refreshReadiness(m, template) : undefined;
       });
-      if (refreshed?.status === to) {
-        count++;
-        changed(refreshed);
-      }
-    }
-    return count;
+      if (refreshed?.status !== to) return false;
+      changed(refreshed);
+      return true;
+    });
   }
 
   private async settleParkedRuns(): Promise<number> {
-    return this.count(await this.stuck.parkedRunsToSettle(BATCH), (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
+    return this.count('parkedSettled', await this.stuck.parkedRunsToSettle(this.batch), ({ flowId }) => ({ flowId }),
+      (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
   }
 
   private observeReplyConsumers(): ConsumerState[] {
@@ -171,28 +185,51 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private async timeOutSteps(): Promise<number> {
     if (!mayTimeOut(this.observeReplyConsumers(), this.listeningSince, new Date(), REPLY_CATCH_UP)) return 0;
-    return this.count(await this.stuck.overdueAttempts(BATCH), (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
+    return this.count('stepsTimedOut', await this.stuck.overdueAttempts(this.batch),
+      (a) => ({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }),
+      (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
   }
 
   private async reviveStalledRuns(): Promise<number> {
     // A transition in progress is not stalled: only runs quiet for two ticks (at least 5 s) qualify.
     const graceMs = Math.max(2 * this.config.HEALER_INTERVAL_MS, 5_000);
-    const now = new Date();
-    const stalled = (await this.stuck.quietActiveRuns(graceMs, BATCH)).filter((r) => isStalled(r, now, graceMs));
-    return this.count(stalled, (r) => this.revivals.revive(r.flowId, `${r.status} with nothing in flight for over ${graceMs} ms`));
+    return this.count('runsRevived', await this.stuck.stalledRuns(graceMs, this.batch), ({ flowId }) => ({ flowId }),
+      (r) => this.revivals.revive(r.flowId, `${r.status} with nothing in flight for over ${graceMs} ms`));
   }
 
   private async passDeadlines(): Promise<number> {
-    const passed = await this.count(await this.stuck.overdueRuns(BATCH), (r) => this.revivals.passDeadline(r.flowId, r.deadlineAt, r.onDeadline));
+    const passed = await this.count('deadlinesPassed', await this.stuck.overdueRuns(this.batch), ({ flowId }) => ({ flowId }),
+      (r) => this.revivals.passDeadline(r.flowId, r.deadlineAt, r.onDeadline));
     const nearest = await this.stuck.nearestDeadlineSeconds();
     if (nearest !== null) this.metrics.nearestDeadline.set(nearest);
     else this.metrics.nearestDeadline.reset();
     return passed;
   }
 
-  private async count<T>(items: T[], heal: (item: T) => Promise<boolean>): Promise<number> {
+  /** How many candidates to read: a batch, and one more for each held back, so held ones never take a batch's places. */
+  private get batch(): number {
+    return BATCH + this.held.size;
+  }
+
+  /**
+   * Heals candidates one by one and counts those it changed. One that throws is logged (`describe`
+   * names it), counted and held back, and the others go on: one bad run must not stop every
+   * timeout, revival and deadline behind it.
+   */
+  private async count<T>(kind: keyof TickCounts, items: T[], describe: (item: T) => Record<string, unknown>,
+    heal: (item: T) => Promise<boolean>): Promise<number> {
     let healed = 0;
-    for (const item of items) if (await heal(item)) healed++;
+    for (const item of items) {
+      const key = `${kind} ${JSON.stringify(describe(item))}`;
+      if (this.held.has(key)) continue;
+      try {
+        if (await heal(item)) healed++;
+      } catch (e) {
+        this.failed++;
+        this.held.hold(key);
+        this.logger.error({ err: e, kind, ...describe(item) }, `healer could not heal this candidate: skipped for ${HOLD_TICKS} ticks`);
+      }
+    }
     return healed;
   }
 }

@@ -1,5 +1,5 @@
 import type { ConsumerState } from '../messaging/message-consumer';
-import { expiryReason, isStalled, mayTimeOut, parkedRunVerdict, timeoutReason } from './policies';
+import { expiryReason, mayTimeOut, parkedRunVerdict, timeoutReason, unsendableRunEnd, unsendableTimeoutError } from './policies';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -15,21 +15,6 @@ describe('healing policies', () => {
 
     it('keep waiting before their expiry', () => {
       expect(parkedRunVerdict({ expiresAt: new Date('2026-01-01T01:00:00Z') }, 'PENDING', now)).toBe('wait');
-    });
-  });
-
-  describe('stalled runs', () => {
-    const quiet = new Date('2026-01-01T00:09:00Z');
-
-    it('are active runs with nothing in flight that have not moved for the grace period', () => {
-      expect(isStalled({ status: 'RUNNING', updatedAt: quiet, inFlight: 0 }, now, 30_000)).toBe(true);
-      expect(isStalled({ status: 'COMPENSATING', updatedAt: quiet, inFlight: 0 }, now, 30_000)).toBe(true);
-    });
-
-    it('exclude runs with a step in flight, recent runs and finished runs', () => {
-      expect(isStalled({ status: 'RUNNING', updatedAt: quiet, inFlight: 1 }, now, 30_000)).toBe(false);
-      expect(isStalled({ status: 'RUNNING', updatedAt: new Date('2026-01-01T00:09:50Z'), inFlight: 0 }, now, 30_000)).toBe(false);
-      expect(isStalled({ status: 'COMPLETED', updatedAt: quiet, inFlight: 0 }, now, 30_000)).toBe(false);
     });
   });
 
@@ -60,6 +45,20 @@ describe('healing policies', () => {
     it('give a consumer that cannot tell whether it caught up fallbackMs of running', () => {
       expect(mayTimeOut([running({ kind: 'unknown' })], ago(1999), now, limits)).toBe(false);
       expect(mayTimeOut([running({ kind: 'unknown' }), applied], ago(2000), now, limits)).toBe(true);
+    });
+  });
+
+  describe('timeouts whose follow-up is too big to send', () => {
+    it('fail the step for good with OUTPUT_TOO_LARGE, as an unsendable reply does', () => {
+      expect(unsendableTimeoutError('DO b attempt 1 got no reply', 'over 8192')).toBe(
+        'OUTPUT_TOO_LARGE: DO b attempt 1 got no reply, and what would follow cannot be sent: over 8192');
+    });
+
+    it('end a run whose undos cannot be sent either with its effects in place', () => {
+      expect(unsendableRunEnd('RUNNING')).toBe('COMPENSATION_FAILED');
+      expect(unsendableRunEnd('COMPENSATING')).toBe('COMPENSATION_FAILED');
+      expect(unsendableRunEnd('UNDOING')).toBe('UNDO_FAILED');
+      expect(unsendableRunEnd('PAUSED')).toBeNull();
     });
   });
 

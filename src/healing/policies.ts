@@ -1,3 +1,4 @@
+import type { RunStatus } from '../engine/core/run-status';
 import type { ConsumerState } from '../messaging/message-consumer';
 
 /** Pure verdicts of the healer: what to do with each kind of possibly stuck work. */
@@ -9,17 +10,6 @@ export function parkedRunVerdict(run: { expiresAt: Date | null }, templateStatus
   if (templateStatus === 'READY') return 'start';
   if (run.expiresAt && run.expiresAt <= now) return 'expire';
   return 'wait';
-}
-
-/**
- * A run that is active, has nothing in flight, and has not moved for longer than the grace
- * period lost its next step to a crash between commit and dispatch decision: re-run the decision.
- * The grace period keeps the healer from racing a transition that is simply in progress.
- */
-export function isStalled(run: { status: string; updatedAt: Date; inFlight: number }, now: Date, graceMs: number): boolean {
-  return ['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)
-    && run.inFlight === 0
-    && now.getTime() - run.updatedAt.getTime() > graceMs;
 }
 
 export interface CatchUpLimits {
@@ -55,4 +45,24 @@ export function timeoutReason(a: { action: string; stepName: string; attempt: nu
 
 export function expiryReason(expiresAt: Date | null, missingSteps: string[]): string {
   return `waited for workers until ${expiresAt?.toISOString() ?? 'expiry'}; still missing: ${missingSteps.join(', ') || 'none'}`;
+}
+
+/**
+ * The error of a timed-out attempt whose step fails for good because what would follow it (its
+ * retry, or the undos its failure calls for) carries earlier outputs over the broker's limit: a
+ * retry would be refused on every tick. Named as a reply's unsendable success is (unsendableSuccessAsFailure).
+ */
+export function unsendableTimeoutError(reason: string, refusal: string): string {
+  return `OUTPUT_TOO_LARGE: ${reason}, and what would follow cannot be sent: ${refusal}`;
+}
+
+/**
+ * Where a run ends when even the commands its failed step calls for (undos, other branches) are
+ * too big to send: nothing can ever send them, so the run stops with its effects in place for an
+ * operator to clean up, visibly, instead of being refused for ever. Null: the run sends nothing
+ * (paused), so it cannot be refused.
+ */
+export function unsendableRunEnd(status: RunStatus): RunStatus | null {
+  if (status === 'UNDOING') return 'UNDO_FAILED';
+  return status === 'RUNNING' || status === 'COMPENSATING' ? 'COMPENSATION_FAILED' : null;
 }

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
@@ -8,7 +10,7 @@ import { RunTransitions } from '../engine/run-transitions';
 import { TemplateRepository } from '../registry/template.repository';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
-import { expiryReason, parkedRunVerdict } from './policies';
+import { expiryReason, parkedRunVerdict, unsendableRunEnd, unsendableTimeoutError } from './policies';
 import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
 
 export interface TimedOutAttempt {
@@ -37,13 +39,38 @@ export class RunRevivals {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Ends an attempt that missed its deadline; the decision then retries it or fails the step. */
-  timeOut(a: TimedOutAttempt): Promise<boolean> {
+  /**
+   * Ends an attempt that missed its deadline; the decision then retries it or fails the step.
+   * What the decision sends carries every earlier output: over MESSAGE_MAX_BYTES its write is
+   * refused, and would be on every tick for ever. Then the step fails for good instead, and if
+   * what that calls for (its undos) is refused too, the run ends with its effects in place
+   * (unsendableRunEnd).
+   */
+  async timeOut(a: TimedOutAttempt): Promise<boolean> {
+    try {
+      return await this.endAttempt(a);
+    } catch (error) {
+      if (!isRefusalToSend(error)) throw error;
+      const failure = unsendableTimeoutError(a.reason, error.message);
+      this.logger.warn({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }, failure);
+      return this.endAttempt(a, { error: failure, endRun: false }).catch((again: unknown) => {
+        if (!isRefusalToSend(again)) throw again;
+        return this.endAttempt(a, { error: failure, endRun: true });
+      });
+    }
+  }
+
+  /** Ends the attempt TIMED_OUT, or FAILED_FINAL when what follows is `unsendable` (and the run too, with endRun), then decides the run. */
+  private endAttempt(a: TimedOutAttempt, unsendable?: { error: string; endRun: boolean }): Promise<boolean> {
     return this.heal('time-out', a.flowId, async (run, changes) => {
       const attempt = findInFlight(run.attempts, a);
       if (!attempt) return false;
-      changes.complete(run, attempt, { status: 'TIMED_OUT', output: undefined, error: a.reason });
-      changes.event(a.flowId, 'STEP_TIMED_OUT', a.reason, a.stepName);
+      const error = unsendable?.error ?? a.reason;
+      changes.complete(run, attempt, { status: unsendable ? 'FAILED_FINAL' : 'TIMED_OUT', output: undefined, error });
+      changes.event(a.flowId, 'STEP_TIMED_OUT', error, a.stepName);
+      const end = unsendable?.endRun ? unsendableRunEnd(run.status) : null;
+      if (end) this.transitions.changeStatus(run, changes, end, a.stepName, error);
+      // An ended run sends nothing: its decision only voids the retries still waiting to go out.
       await this.transitions.advance(run, changes);
       return true;
     });
@@ -120,4 +147,9 @@ export class RunRevivals {
     if (changed) this.logger.log({ flowId }, 'run healed');
     return changed;
   }
+}
+
+/** The outbox's refusal of a message over MESSAGE_MAX_BYTES: the same transition is refused again however often it is tried. */
+function isRefusalToSend(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === ErrorCode.PAYLOAD_TOO_LARGE;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { OnDeadline } from '../engine/core/deadline-action';
+import { TERMINAL_RUN_STATUSES } from '../engine/core/run-status';
 import { DataSource } from 'typeorm';
 
 export interface OverdueAttempt {
@@ -22,11 +23,17 @@ export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 export class StuckWorkRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Attempts in flight past their deadline, of runs still going: a terminated run leaves its
+   * attempts in flight on purpose (its effects stay as they are), and no finished run is decided
+   * again, so timing those out would only add events to a run that is over.
+   */
   overdueAttempts(limit: number): Promise<OverdueAttempt[]> {
     return this.dataSource.query(
-      `SELECT flow_id AS "flowId", step_name AS "stepName", action, attempt, deadline_at AS "deadlineAt"
-       FROM orchestration_step_run WHERE status = 'DISPATCHED' AND deadline_at < now()
-       ORDER BY deadline_at LIMIT $1`, [limit]);
+      `SELECT s.flow_id AS "flowId", s.step_name AS "stepName", s.action, s.attempt, s.deadline_at AS "deadlineAt"
+       FROM orchestration_step_run s JOIN orchestration_run r ON r.flow_id = s.flow_id
+       WHERE s.status = 'DISPATCHED' AND s.deadline_at < now() AND r.status <> ALL($2)
+       ORDER BY s.deadline_at LIMIT $1`, [limit, TERMINAL_RUN_STATUSES]);
   }
 
   /** Parked runs whose template is READY, or whose wait has expired. */
@@ -38,22 +45,27 @@ export class StuckWorkRepository {
        ORDER BY r.created_at LIMIT $1`, [limit]);
   }
 
-  /** Active runs that have not moved for `graceMs`, with how many attempts they have in flight. */
-  quietActiveRuns(graceMs: number, limit: number): Promise<{ flowId: string; status: string; updatedAt: Date; inFlight: number }[]> {
+  /**
+   * Stalled runs: active, nothing in flight, and not moved for longer than `graceMs`. A crash
+   * between commit and dispatch decision lost their next step; the grace period keeps the healer
+   * from racing a transition that is simply in progress. All of it is filtered before the limit:
+   * runs waiting on long steps (an AWX job may run for days) are the oldest quiet ones, and would
+   * otherwise fill every batch ahead of the stalled.
+   */
+  stalledRuns(graceMs: number, limit: number): Promise<{ flowId: string; status: string }[]> {
     return this.dataSource.query(
-      `SELECT r.flow_id AS "flowId", r.status, r.updated_at AS "updatedAt",
-         (SELECT count(*)::int FROM orchestration_step_run s WHERE s.flow_id = r.flow_id AND s.status = 'DISPATCHED') AS "inFlight"
-       FROM orchestration_run r
+      `SELECT r.flow_id AS "flowId", r.status FROM orchestration_run r
        WHERE r.status IN ('RUNNING', 'COMPENSATING', 'UNDOING') AND r.updated_at < now() - make_interval(secs => $1)
+         AND NOT EXISTS (SELECT 1 FROM orchestration_step_run s WHERE s.flow_id = r.flow_id AND s.status = 'DISPATCHED')
        ORDER BY r.updated_at LIMIT $2`, [graceMs / 1000, limit]);
   }
 
-  /** READY templates that have worker steps (built-in steps need no live worker), least recently checked first. */
-  readyWorkerTemplateNames(limit: number): Promise<{ orchName: string }[]> {
+  /** READY templates that have worker steps (built-in steps need no live worker), by name after `after` (see NameCursor). */
+  readyWorkerTemplateNames(after: string, limit: number): Promise<{ orchName: string }[]> {
     return this.dataSource.query(
-      `SELECT t.orch_name AS "orchName" FROM orchestration_template t WHERE t.status = 'READY' AND EXISTS (
+      `SELECT t.orch_name AS "orchName" FROM orchestration_template t WHERE t.status = 'READY' AND t.orch_name > $1 AND EXISTS (
          SELECT 1 FROM orchestration_step_template s WHERE s.template_id = t.id AND s.version = t.current_version
-           AND s.handler->>'type' = 'worker') ORDER BY t.updated_at LIMIT $1`, [limit]);
+           AND s.handler->>'type' = 'worker') ORDER BY t.orch_name LIMIT $2`, [after, limit]);
   }
 
   /** Unfinished runs past their deadline that the healer has not handled yet (no DEADLINE_EXCEEDED on their timeline). */
@@ -70,16 +82,23 @@ export class StuckWorkRepository {
     return rows.length > 0;
   }
 
-  /** Seconds to the nearest deadline of an unfinished run, or null when none has one. */
+  /**
+   * Seconds to the nearest deadline of an unfinished run not handled yet, or null when there is
+   * none. A handled deadline stays in the past (an `alert` run goes on, a paused run waits), and
+   * would hold the gauge below zero for ever.
+   */
   async nearestDeadlineSeconds(): Promise<number | null> {
     const [row] = await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM min(deadline_at) - now())::float8 AS s FROM orchestration_run
-       WHERE deadline_at IS NOT NULL AND status IN ('WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED')`);
+      `SELECT EXTRACT(EPOCH FROM min(r.deadline_at) - now())::float8 AS s FROM orchestration_run r
+       WHERE r.deadline_at IS NOT NULL AND r.status IN ('WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED')
+         AND NOT EXISTS (SELECT 1 FROM run_event e WHERE e.flow_id = r.flow_id AND e.kind = '${DEADLINE_EXCEEDED}')`);
     return row?.s ?? null;
   }
 
-  pendingTemplateNames(limit: number): Promise<{ orchName: string }[]> {
+  /** PENDING templates by name after `after` (see NameCursor). */
+  pendingTemplateNames(after: string, limit: number): Promise<{ orchName: string }[]> {
     return this.dataSource.query(
-      `SELECT orch_name AS "orchName" FROM orchestration_template WHERE status = 'PENDING' ORDER BY updated_at LIMIT $1`, [limit]);
+      `SELECT orch_name AS "orchName" FROM orchestration_template WHERE status = 'PENDING' AND orch_name > $1
+       ORDER BY orch_name LIMIT $2`, [after, limit]);
   }
 }

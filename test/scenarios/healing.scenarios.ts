@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
+import { Healer } from '../../src/healing/healer.service';
 import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -104,6 +105,36 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       const { body } = await execute(t, 'lonely', {}).expect(202);
       const run = await waitForRun(t, body.flowId, 'EXPIRED', 10_000);
       expect(run.error).toMatch(/still missing: nobody/);
+    });
+
+    it('leaves the attempts of a terminated run alone: it keeps them in flight on purpose', async () => {
+      const terminated = (await execute(t, 'timed', { silentAt: 'a' }).expect(202)).body.flowId;
+      await waitForRun(t, terminated, 'RUNNING');
+      await t.http.post(`/api/orchestration/runs/${terminated}/terminate?compensate=false`).send({}).expect(202);
+      const later = (await execute(t, 'timed', { silentAt: 'a' }).expect(202)).body.flowId;
+      // Its attempt was due after the terminated run's, and was timed out: the other was due as well.
+      await expectEventually(async () => expect(timeline(await waitForRun(t, later, 'RUNNING'))).toContain('DO:a#1:TIMED_OUT'));
+      const run = await waitForRun(t, terminated, 'TERMINATED');
+      expect(timeline(run)).toEqual(['DO:a#1:DISPATCHED']);
+      expect(run.events.map((e) => e.kind)).toEqual(['OPERATOR_TERMINATE']);
+    });
+
+    it('leaves a deadline it handled out of the nearest-deadline gauge', async () => {
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'i').send({ orchName: 'watchful', as: 'initiator',
+        type: 'sequential', deadlineSeconds: 1, onDeadline: 'alert', steps: [{ seq: 1, name: 'a', objectType: 'String' }] }).expect(201);
+      await worker.register('watchful', ['a']);
+      const { body } = await execute(t, 'watchful', { silentAt: 'a' }).expect(202);
+      await expectEventually(async () => {
+        const run = await waitForRun(t, body.flowId, 'RUNNING');
+        expect(run.events.map((e) => e.kind)).toEqual(['DEADLINE_EXCEEDED']);
+      });
+      // A tick that ends now read the gauge after the deadline was handled (ticks never overlap).
+      const handled = Date.now();
+      await expectEventually(() => expect(t.get(Healer).status().lastSuccessAt!.getTime()).toBeGreaterThan(handled));
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      const nearest = /^baton_run_deadline_nearest_remaining_seconds (\S+)$/m.exec(metrics)?.[1];
+      // The run goes on past its deadline (alert): counted, it held the gauge below zero for ever.
+      expect(Number(nearest ?? 0)).toBeGreaterThanOrEqual(0);
     });
 
     it('reports its last tick in health and metrics', async () => {
