@@ -19,8 +19,8 @@ interface Refusal { code: ErrorCode; reason: string; principal?: Principal; clai
 type Verdict = { principal: Principal } | Refusal;
 
 /**
- * With MESSAGE_SIGNING=required, proves who sent a message on the registration or execution-start
- * topic, and that it was signed lately: an HMAC-SHA256 signature with the service's secret over a
+ * With MESSAGE_SIGNING=required, proves who sent a message on the registration, execution-start
+ * or Orca request topic, and that it was signed lately: an HMAC-SHA256 signature with the service's secret over a
  * timestamp and the body, or a JWT verified as over HTTP that also carries a recent `iat` and
  * the body's hash. A refused message is written to the security audit and dead-lettered with its
  * reason; it is never redelivered, since no retry can sign it. A failing audit write (the database
