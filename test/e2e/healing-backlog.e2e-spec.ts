@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { RunRevivals } from '../../src/healing/run-revivals.service';
 import { captureOutput } from '../helpers/captured-output';
 import { expectEventually } from '../helpers/expect-eventually';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -99,6 +100,18 @@ describe('the healer reaches its whole backlog (embedded default)', () => {
       const [healthy] = await insertRuns(1);
       await dispatchA([healthy], '-1 hour');
       await expectEventually(async () => expect(await statusOfA(healthy.flowId)).toBe('TIMED_OUT'), { timeoutMs: 10_000 });
+    });
+
+    it('ends its tick on an outage instead of holding back the candidate that met it', async () => {
+      const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      jest.spyOn(t.get(RunRevivals), 'revive').mockRejectedValueOnce(outage);
+      const [stalled] = await insertRuns(1, { quietFor: '10 minutes' });
+      await expectEventually(async () => {
+        const run = (await t.http.get(`/api/orchestration/runs/${stalled.flowId}`).expect(200)).body;
+        expect(run.events.map((e: { kind: string }) => e.kind)).toEqual(['REVIVED']);
+      }, { timeoutMs: 10_000 });
+      const logged = output.lines().filter((l) => l.includes(outage.message)).map((l) => JSON.parse(l).msg);
+      expect(logged).toEqual(['healer tick failed']);
     });
   });
 });
