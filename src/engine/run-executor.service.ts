@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
+import { isRefusalToSend } from '../messaging/outbox/outbox.service';
 import { attemptStatusOf } from './core/attempt-status';
 import { matchReply } from './core/match-reply';
 import { canRetryUndos } from './core/retry-undos';
@@ -18,7 +19,7 @@ import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
-import { unsendableSuccessAsFailure } from './core/unsendable-success';
+import { unsendableResultAsFailure, unsendableRunEnd } from './core/unsendable-result';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -138,19 +139,30 @@ export class RunExecutor extends StepResultSink {
   }
 
   /**
-   * A success refused because the commands after it would be too big to send: retried, it is
-   * refused again, so without this it was dead-lettered and its step waited for its timeout,
-   * then ran again to the same end. It is applied as a final failure of its step instead.
+   * A result refused because what follows it would be too big to send: retried, it is refused
+   * again, so it was dead-lettered and its step waited for its timeout. Its step fails for good
+   * instead (unsendableResultAsFailure), and when what that calls for is refused too, the run ends
+   * with its effects in place (unsendableRunEnd), as the healer does with a timeout.
    */
   private async applyUnsendable(result: StepResult, error: unknown, inboxKey?: InboxKey): Promise<ApplyOutcome> {
-    const tooLarge = error instanceof AppError && error.code === ErrorCode.PAYLOAD_TOO_LARGE;
-    const failure = tooLarge ? unsendableSuccessAsFailure(result, error.message) : null;
-    if (!failure) throw error;
-    this.logger.warn({ flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt }, failure.error);
-    return this.applyResult(failure, inboxKey);
+    if (!isRefusalToSend(error)) throw error;
+    const log = { flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt };
+    const failure = unsendableResultAsFailure(result, error.message);
+    if (failure) {
+      this.logger.warn(log, failure.error);
+      try {
+        return await this.applyResult(failure, inboxKey);
+      } catch (again) {
+        if (!isRefusalToSend(again)) throw again;
+      }
+    }
+    const runError = `OUTPUT_TOO_LARGE: what ${result.action} ${result.stepName} calls for cannot be sent: ${error.message}`;
+    this.logger.warn(log, `${runError}; the run ends with its effects in place`);
+    return this.applyResult(failure ?? result, inboxKey, runError);
   }
 
-  private async applyResult(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
+  /** With `runError`, the run also ends (unsendableRunEnd) before its decision, which then sends nothing. */
+  private async applyResult(result: StepResult, inboxKey?: InboxKey, runError?: string): Promise<ApplyOutcome> {
     const started = process.hrtime.bigint();
     // A reply that names its attempt (commandId) can only complete that attempt once, so it needs
     // no inbox; one in the original format (no commandId) means "the attempt in flight", and its
@@ -164,6 +176,8 @@ export class RunExecutor extends StepResultSink {
       const { attempt } = match;
       changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null });
       if (inbox) changes.insert(InboxMessageEntity, inbox);
+      const end = runError ? unsendableRunEnd(run.status) : null;
+      if (end) this.transitions.changeStatus(run, changes, end, result.stepName, runError!);
       await this.transitions.advance(run, changes);
       return 'applied';
     }) ?? 'unknown-flow';

@@ -1,5 +1,5 @@
 import type { ConsumerState } from '../messaging/message-consumer';
-import { expiryReason, mayTimeOut, parkedRunVerdict, timeoutReason, unsendableRunEnd, unsendableTimeoutError } from './policies';
+import { expiryReason, mayTimeOut, parkedRunVerdict, timeoutReason, unsendableTimeoutError } from './policies';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -52,13 +52,6 @@ describe('healing policies', () => {
     it('fail the step for good with OUTPUT_TOO_LARGE, as an unsendable reply does', () => {
       expect(unsendableTimeoutError('DO b attempt 1 got no reply', 'over 8192')).toBe(
         'OUTPUT_TOO_LARGE: DO b attempt 1 got no reply, and what would follow cannot be sent: over 8192');
-    });
-
-    it('end a run whose undos cannot be sent either with its effects in place', () => {
-      expect(unsendableRunEnd('RUNNING')).toBe('COMPENSATION_FAILED');
-      expect(unsendableRunEnd('COMPENSATING')).toBe('COMPENSATION_FAILED');
-      expect(unsendableRunEnd('UNDOING')).toBe('UNDO_FAILED');
-      expect(unsendableRunEnd('PAUSED')).toBeNull();
     });
   });
 

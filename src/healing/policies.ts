@@ -1,4 +1,3 @@
-import type { RunStatus } from '../engine/core/run-status';
 import type { ConsumerState } from '../messaging/message-consumer';
 
 /** Pure verdicts of the healer: what to do with each kind of possibly stuck work. */
@@ -50,19 +49,8 @@ export function expiryReason(expiresAt: Date | null, missingSteps: string[]): st
 /**
  * The error of a timed-out attempt whose step fails for good because what would follow it (its
  * retry, or the undos its failure calls for) carries earlier outputs over the broker's limit: a
- * retry would be refused on every tick. Named as a reply's unsendable success is (unsendableSuccessAsFailure).
+ * retry would be refused on every tick. Named as a reply's unsendable result is (unsendableResultAsFailure).
  */
 export function unsendableTimeoutError(reason: string, refusal: string): string {
   return `OUTPUT_TOO_LARGE: ${reason}, and what would follow cannot be sent: ${refusal}`;
-}
-
-/**
- * Where a run ends when even the commands its failed step calls for (undos, other branches) are
- * too big to send: nothing can ever send them, so the run stops with its effects in place for an
- * operator to clean up, visibly, instead of being refused for ever. Null: the run sends nothing
- * (paused), so it cannot be refused.
- */
-export function unsendableRunEnd(status: RunStatus): RunStatus | null {
-  if (status === 'UNDOING') return 'UNDO_FAILED';
-  return status === 'RUNNING' || status === 'COMPENSATING' ? 'COMPENSATION_FAILED' : null;
 }

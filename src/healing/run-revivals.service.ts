@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import { ErrorCode } from '../common/errors/error-code';
 import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
+import { unsendableRunEnd } from '../engine/core/unsendable-result';
 import { Metrics } from '../metrics/metrics';
+import { isRefusalToSend } from '../messaging/outbox/outbox.service';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
 import { TemplateRepository } from '../registry/template.repository';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
-import { expiryReason, parkedRunVerdict, unsendableRunEnd, unsendableTimeoutError } from './policies';
+import { expiryReason, parkedRunVerdict, unsendableTimeoutError } from './policies';
 import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
 
 export interface TimedOutAttempt {
@@ -147,9 +147,4 @@ export class RunRevivals {
     if (changed) this.logger.log({ flowId }, 'run healed');
     return changed;
   }
-}
-
-/** The outbox's refusal of a message over MESSAGE_MAX_BYTES: the same transition is refused again however often it is tried. */
-function isRefusalToSend(error: unknown): error is AppError {
-  return error instanceof AppError && error.code === ErrorCode.PAYLOAD_TOO_LARGE;
 }

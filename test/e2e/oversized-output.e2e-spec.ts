@@ -1,3 +1,4 @@
+import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { initiatorYaml, workerJson } from '../helpers/documents';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -13,7 +14,8 @@ describe('a step output too big for the commands after it (embedded default)', (
   let worker: TestWorker;
 
   beforeAll(async () => {
-    t = await startTestApp({ MESSAGE_MAX_BYTES: '8000' });
+    // Timeouts far away: the run must end on the reply, not on a timeout.
+    t = await startTestApp({ MESSAGE_MAX_BYTES: '8000', STEP_TIMEOUT_SECONDS: '600' });
     await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'svc')
       .send(initiatorYaml('oversized')).expect(201);
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'wrk').send(workerJson('oversized', ['createRealm', 'createClient']))
@@ -31,5 +33,37 @@ describe('a step output too big for the commands after it (embedded default)', (
     const step = (run as unknown as { steps: Array<{ stepName: string; action: string; status: string; error: string | null }> }).steps
       .find((s) => s.stepName === 'createRealm' && s.action === 'DO');
     expect(step).toMatchObject({ status: 'FAILED_FINAL', error: expect.stringMatching(/^OUTPUT_TOO_LARGE: A message for .* over the broker limit of 8000/) });
+  });
+
+  /** a succeeds with an output that fits nothing sent after it; b, in parallel, is then answered. */
+  const failBesideBigOutput = async (orchName: string, aUndo: boolean, reply: Record<string, unknown>) => {
+    await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'svc').send(
+      `orchName: ${orchName}\nas: initiator\ntype: parallel\nsteps:\n  - {seq: 1, name: a, objectType: String, undo: ${aUndo}}\n`
+      + '  - {seq: 1, name: b, objectType: String, retry: {maxAttempts: 3, backoff: fixed, initialDelaySeconds: 0}}\n').expect(201);
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'wrk').send(workerJson(orchName, ['a', 'b'])).expect(201);
+    const { flowId } = (await execute(t, orchName).expect(202)).body;
+    await waitForRun(t, flowId, 'RUNNING');
+    await worker.reply({ flowId, orchName, stepName: 'a', action: 'DO' }, 'SUCCESS', { output: { blob: 'x'.repeat(7700) } });
+    await worker.reply({ flowId, orchName, stepName: 'b', action: 'DO' }, 'FAILED', reply);
+    return waitForRun(t, flowId, undefined, 5_000);
+  };
+  const timeline = (run: RunDetailDto) => run.steps.map((s) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
+  const stepB = (run: RunDetailDto) => run.steps.find((s) => s.stepName === 'b')!;
+
+  it('fails a step for good at once when its retry cannot be sent, and compensates', async () => {
+    const run = await failBesideBigOutput('retryTooBig', false, {});
+    expect(run.status).toBe('FAILED');
+    expect(timeline(run)).toEqual(['DO:a#1:SUCCEEDED', 'DO:b#1:FAILED_FINAL']);
+    expect(stepB(run).error).toMatch(/^OUTPUT_TOO_LARGE: b failed on purpose, and its retry cannot be sent: A message for .* over the broker limit of 8000/);
+  });
+
+  it('ends the run at once, effects in place, when the undos a failure calls for cannot be sent either', async () => {
+    const run = await failBesideBigOutput('undoTooBig', true,
+      { metadata: { status: 'FAILED', error: 'b failed on purpose', nonRetryable: true } });
+    expect(run).toMatchObject({ status: 'COMPENSATION_FAILED', failedStep: 'b',
+      error: expect.stringMatching(/^OUTPUT_TOO_LARGE: what DO b calls for cannot be sent: A message for .* over the broker limit of 8000/) });
+    // a's undo was never written: it could not be sent. a's effect is left for an operator.
+    expect(timeline(run)).toEqual(['DO:a#1:SUCCEEDED', 'DO:b#1:FAILED_FINAL']);
+    expect(stepB(run).error).toBe('b failed on purpose');
   });
 });

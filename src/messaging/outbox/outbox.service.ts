@@ -6,6 +6,11 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { AppConfig } from '../../config/app-config';
 import { MESSAGE_ID_HEADER, type OutgoingMessage } from '../message';
 
+/** The outbox's refusal of a message over MESSAGE_MAX_BYTES: the same change is refused again however often it is tried. */
+export function isRefusalToSend(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === ErrorCode.PAYLOAD_TOO_LARGE;
+}
+
 /** An outbox row as written: what the relay publishes, and the id it marks sent. */
 export interface OutboxRecord {
   id: string;

@@ -1,0 +1,32 @@
+import { unsendableResultAsFailure, unsendableRunEnd } from './unsendable-result';
+
+describe('unsendableResultAsFailure', () => {
+  it('turns a success into a final failure without its output, saying why', () => {
+    const result = { flowId: 'f', status: 'SUCCESS' as const, output: { big: 'x' } };
+    expect(unsendableResultAsFailure(result, 'A message would be 9 bytes')).toEqual({
+      flowId: 'f', status: 'FAILED', output: undefined, nonRetryable: true, error: 'OUTPUT_TOO_LARGE: A message would be 9 bytes',
+    });
+  });
+
+  it('makes a retryable failure final, keeping its error: its retry is what cannot be sent', () => {
+    expect(unsendableResultAsFailure({ status: 'FAILED', error: 'no' }, 'too big')).toEqual({
+      status: 'FAILED', nonRetryable: true, error: 'OUTPUT_TOO_LARGE: no, and its retry cannot be sent: too big',
+    });
+  });
+
+  it('has nothing to give up for a final failure: its undos are what cannot be sent', () => {
+    expect(unsendableResultAsFailure({ status: 'FAILED', error: 'no', nonRetryable: true }, 'too big')).toBeNull();
+  });
+});
+
+describe('unsendableRunEnd', () => {
+  it('ends a run that would send undos or steps with its effects in place', () => {
+    expect(unsendableRunEnd('RUNNING')).toBe('COMPENSATION_FAILED');
+    expect(unsendableRunEnd('COMPENSATING')).toBe('COMPENSATION_FAILED');
+    expect(unsendableRunEnd('UNDOING')).toBe('UNDO_FAILED');
+  });
+
+  it('leaves a run that sends nothing as it is', () => {
+    expect(unsendableRunEnd('PAUSED')).toBeNull();
+  });
+});

@@ -1,0 +1,37 @@
+import type { RunStatus } from './run-status';
+
+interface Result {
+  status: 'SUCCESS' | 'FAILED';
+  output?: unknown;
+  error?: string;
+  nonRetryable?: boolean;
+}
+
+/**
+ * What follows a step's result carries every earlier output, and the broker refuses a message
+ * over its limit; retried, the same result is refused again. These two verdicts are how such a
+ * result (a reply, or a healer's timeout) is applied instead, tried in this order.
+ */
+
+/**
+ * First, the step fails for good. A success: its output made the commands after it too big, so
+ * it is left out, and what the run sends next (its undos) carries only what it did before. A
+ * retryable failure: its retry was what could not be sent, and the run compensates instead.
+ * Null for a final failure: nothing is left to give up but the run (unsendableRunEnd).
+ */
+export function unsendableResultAsFailure<R extends Result>(result: R, why: string): R | null {
+  if (result.status === 'SUCCESS') return { ...result, status: 'FAILED', output: undefined, nonRetryable: true, error: `OUTPUT_TOO_LARGE: ${why}` };
+  if (result.nonRetryable) return null;
+  return { ...result, nonRetryable: true, error: `OUTPUT_TOO_LARGE: ${result.error ?? 'failed'}, and its retry cannot be sent: ${why}` };
+}
+
+/**
+ * Then, where a run ends when even the commands its failed step calls for (undos, other branches)
+ * are too big to send: nothing can ever send them, so the run stops with its effects in place for
+ * an operator to clean up, visibly, instead of being refused for ever. Null: the run sends
+ * nothing (paused), so it cannot be refused.
+ */
+export function unsendableRunEnd(status: RunStatus): RunStatus | null {
+  if (status === 'UNDOING') return 'UNDO_FAILED';
+  return status === 'RUNNING' || status === 'COMPENSATING' ? 'COMPENSATION_FAILED' : null;
+}
