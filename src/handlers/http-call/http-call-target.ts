@@ -41,7 +41,7 @@ export class HttpCallTarget implements JobTarget {
 
   /** A response that is neither success nor the awaited 202: retried (5xx, 429) or final. */
   private failure(res: CallResponse, what: string): string {
-    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(messageOf(res.body), 300)}`);
+    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(messageOf(res.body)), 300)}`);
     if (isRetriableStatus(res.status)) throw new HandlerHttpError(res.status, true, message, parseRetryAfter(res.headers['retry-after']));
     return res.status >= 300 && res.status < 400 ? `${message} (redirects are not followed)` : message;
   }

@@ -72,7 +72,7 @@ export class OAuth2TokenSource {
     }
     if (status < 200 || status >= 300) {
       const retriable = isRetriableStatus(status);
-      throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(text.trim(), 300)}`),
+      throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(this.scrub(text.trim()), 300)}`),
         retriable ? parseRetryAfter(retryAfter) : undefined);
     }
     let body: { access_token?: unknown; expires_in?: unknown };

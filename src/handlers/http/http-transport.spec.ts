@@ -51,4 +51,12 @@ describe('HttpTransport', () => {
     expect(written).toBeLessThan(4 * MAX_BODY_BYTES);
     await t.close();
   });
+
+  it('keeps a secret that a partner echoes near the end of a long error out of the message', async () => {
+    const t = transport();
+    const res = { status: 400, headers: {}, text: `${'x'.repeat(490)} sekret-token` };
+    const { message } = t.errorFor(res as never, 'AWX launch', () => undefined);
+    expect(message).not.toContain('sekret');
+    await t.close();
+  });
 });

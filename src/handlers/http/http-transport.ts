@@ -84,7 +84,10 @@ export class HttpTransport {
     }
   }
 
-  /** Builds the error for a non-2xx response, with the server's message extracted by `messageOf`. */
+  /**
+   * Builds the error for a non-2xx response, with the server's message extracted by `messageOf`.
+   * Scrubbed before it is shortened: a secret cut in two would no longer match whole.
+   */
   errorFor(res: HttpResponse, what: string, messageOf: (body: string) => string | undefined): HandlerHttpError {
     let message: string;
     if (res.status >= 300 && res.status < 400) {
@@ -95,7 +98,7 @@ export class HttpTransport {
     }
     const retriable = isRetriableStatus(res.status);
     const retryAfter = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;
-    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(message)}`), retryAfter);
+    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message))}`), retryAfter);
   }
 
   scrub(text: string): string {
