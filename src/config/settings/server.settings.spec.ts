@@ -17,17 +17,23 @@ describe('ServerSettings: TRUST_PROXY', () => {
       .toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.7', '::1', 'linklocal', 'uniquelocal']);
   });
 
+  it('takes what Express takes, netmasks too', () => {
+    expect(trustProxyOf('10.0.0.0/255.0.0.0,10.1.2.3/255.255.255.255,::ffff:10.0.0.0/104'))
+      .toEqual(['10.0.0.0/255.0.0.0', '10.1.2.3/255.255.255.255', '::ffff:10.0.0.0/104']);
+  });
+
   it('refuses to trust every hop, saying why', () => {
-    for (const everyone of ['true', 'TRUE', '0.0.0.0/0', '10.0.0.1,::/0']) {
+    for (const everyone of ['true', 'TRUE', '0.0.0.0/0', '10.0.0.1,::/0', '10.0.0.0/00', '10.0.0.0/0.0.0.0', '::/::', '::ffff:0:0/96']) {
       expect(() => trustProxyOf(everyone)).toThrow(/TRUST_PROXY must not trust every hop .*any client picks its own address with X-Forwarded-For/);
     }
   });
 
   it('refuses what is not an address, a subnet or a named range, naming the entry', () => {
     for (const [setting, bad] of [['10.0.0.300', '10.0.0.300'], ['10.0.0.0/33', '10.0.0.0/33'], ['fd00::/129', 'fd00::/129'],
-      ['10.0.0.0/08', '10.0.0.0/08'], ['1.2.3.4/8/8', '1.2.3.4/8/8'], ['proxy.internal', 'proxy.internal'], ['loopback,', ''],
-      ['-1', '-1'], ['1.5', '1.5'], ['yes', 'yes']]) {
-      expect(() => trustProxyOf(setting)).toThrow(`TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal: not "${bad}"`);
+      ['1.2.3.4/8/8', '1.2.3.4/8/8'], ['proxy.internal', 'proxy.internal'], ['loopback,', ''], ['10.0.0.0/255.0.255.0', '10.0.0.0/255.0.255.0'],
+      ['fd00::/ffff::', 'fd00::/ffff::'], ['loopback,10.0.0.1/8x', '10.0.0.1/8x'], ['-1', '-1'], ['1.5', '1.5'], ['yes', 'yes']]) {
+      expect(() => trustProxyOf(setting)).toThrow('TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, '
+        + `subnets (CIDR or netmask), loopback, linklocal, uniquelocal: not "${bad}"`);
     }
   });
 });

@@ -1,20 +1,37 @@
 import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
-import { isIP } from 'node:net';
+import proxyaddr from 'proxy-addr';
 
 /** Express `trust proxy`: a hop count, the proxies' addresses and subnets, or false (the socket's peer is the client). */
 export type TrustProxy = number | string[] | false;
 
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-const TRUST_EVERY_HOP = 'TRUST_PROXY must not trust every hop (true, or a /0 subnet): then any client picks its own address '
+const TRUST_EVERY_HOP = 'TRUST_PROXY must not trust every hop (true, or a subnet of every address: /0, or ::ffff:0:0/96 for every IPv4 client): then any client picks its own address '
   + 'with X-Forwarded-For, locks others out and dodges the failed-login limit. Set the number of proxies in front of Baton, '
   + 'or their addresses';
 
-function isProxyEntry(entry: string): boolean {
-  if (PROXY_RANGES.includes(entry) || isIP(entry)) return true;
-  const [address, bits, extra] = entry.split('/');
-  if (extra !== undefined || !/^(0|[1-9]\d{0,2})$/.test(bits ?? '')) return false;
-  const family = isIP(address);
-  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+/** The lowest and highest address of each family: a subnet that holds both holds the whole family. */
+const FAMILY_ENDS = [['0.0.0.0', '255.255.255.255'], ['::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']];
+
+/** Whether an address is trusted by these entries, as Express compiles them; undefined when proxy-addr refuses one. */
+function trustOf(entries: string[]): ((address: string) => boolean) | undefined {
+  try {
+    const trust = proxyaddr.compile(entries);
+    return (address) => trust(address, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether one entry trusts every client. proxy-addr refuses a mask of no bits (/0, /00, 0.0.0.0, ::), which is named here
+ * for what it means; it takes ::ffff:0:0/96, which holds every IPv4 client. A bare number reads as an IPv4 address, so /0 is 0.0.0.0.
+ */
+function trustsEveryone(entry: string): boolean {
+  const slash = entry.lastIndexOf('/');
+  const mask = slash >= 0 && trustOf([entry.slice(0, slash)]) ? trustOf([entry.slice(slash + 1)]) : undefined;
+  if (mask?.('0.0.0.0') || mask?.('::')) return true;
+  const trust = trustOf([entry]);
+  return trust !== undefined && FAMILY_ENDS.some(([low, high]) => trust(low) && trust(high));
 }
 
 /** Why TRUST_PROXY is refused, or undefined when Express can apply it safely. */
@@ -23,9 +40,11 @@ function trustProxyProblem(value: unknown): string | undefined {
   if (setting.toLowerCase() === 'true') return TRUST_EVERY_HOP;
   if (setting === 'false' || /^\d+$/.test(setting)) return undefined;
   const entries = setting.split(',').map((e) => e.trim());
-  const bad = entries.find((e) => !isProxyEntry(e));
-  if (bad !== undefined) return `TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, CIDRs, ${PROXY_RANGES.join(', ')}: not "${bad}"`;
-  return entries.some((e) => e.endsWith('/0')) ? TRUST_EVERY_HOP : undefined;
+  if (entries.some(trustsEveryone)) return TRUST_EVERY_HOP;
+  // Compiled one by one, so the refusal names the entry proxy-addr refused.
+  const bad = entries.find((e) => !trustOf([e]));
+  return bad === undefined ? undefined
+    : `TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, subnets (CIDR or netmask), ${PROXY_RANGES.join(', ')}: not "${bad}"`;
 }
 
 /** Where Baton listens and what it serves besides the API. */
