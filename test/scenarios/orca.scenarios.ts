@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,8 @@ import { FakeAwxServer } from '../fakes/fake-awx.server';
 import { FakeOoServer } from '../fakes/fake-oo.server';
 import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { expectEventually } from '../helpers/expect-eventually';
-import { AUDIENCE, ISSUER, rsaKey, signJwt } from '../helpers/jwt';
+import { AUDIENCE, ISSUER, rsaKey } from '../helpers/jwt';
+import { messageJwt } from '../helpers/message-jwt';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { handlerEnv } from '../e2e/handlers/support/engine-app';
 
@@ -37,6 +38,29 @@ function expectOrcaFields(actual: Record<string, unknown>, example: Record<strin
 const OO_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
 
 /**
+ * Orca's side of one suite: topics of its own, so suites sharing a broker never hear each other, and what it
+ * hears on them. `start` boots Baton as the drop-in on those topics, then subscribes as Orca's client would.
+ */
+function orcaClient() {
+  const ns = randomBytes(4).toString('hex');
+  const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
+  const statusEvents: any[] = [];
+  const deadLetters: Array<{ reason: string; body: string }> = [];
+  const start = async (env: Record<string, string>): Promise<TestApp> => {
+    const t = await startTestApp({ ...env, ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status });
+    const consumer = t.get(MessageConsumer);
+    await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
+      statusEvents.push(JSON.parse(m.body.toString()));
+    } });
+    await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
+      deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
+    } });
+    return t;
+  };
+  return { topics, statusEvents, deadLetters, start };
+}
+
+/**
  * The Orca drop-in, end to end: RequestCreatedEvent on the broker → AWX/OO launch on the fakes →
  * RequestStatusUpdatedEvent on the broker, and the job-execution endpoints in Orca's shapes.
  * Shared by the embedded e2e suite (in-process broker) and the RabbitMQ integration suite.
@@ -46,10 +70,8 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
     let t: TestApp;
     const awx = new FakeAwxServer();
     const oo = new FakeOoServer();
-    const ns = randomBytes(4).toString('hex');
-    const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
-    const statusEvents: any[] = [];
-    const deadLetters: Array<{ reason: string; body: string }> = [];
+    const orca = orcaClient();
+    const { topics, statusEvents, deadLetters } = orca;
     const eventsOf = (requestId: string) => statusEvents.filter((e) => e.RequestId === requestId);
 
     const publish = (event: object, key?: string) => t.get(MessagePublisher).publish([{
@@ -68,17 +90,7 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
         .workflowJobTemplate(7, { statuses: ['running', 'successful'], askVariablesOnLaunch: true })
         .jobTemplate(13, { launchError: { status: 400, body: { variables_needed_to_start: ["'email' value missing"] } } });
       oo.flow(OO_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'DIAGNOSED' }] });
-      t = await startTestApp({
-        ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
-        ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status,
-      });
-      const consumer = t.get(MessageConsumer);
-      await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
-        statusEvents.push(JSON.parse(m.body.toString()));
-      } });
-      await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
-        deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
-      } });
+      t = await orca.start({ ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false' });
     }, 120_000);
     afterAll(async () => {
       await t?.close();
@@ -215,27 +227,17 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const admin = newAdminKey();
     const secret = randomBytes(32).toString('hex');
     const idp = rsaKey();
-    const ns = randomBytes(4).toString('hex');
-    const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
-    const statusEvents: any[] = [];
-    const deadLetters: Array<{ reason: string; body: string }> = [];
+    const orca = orcaClient();
+    const { topics, statusEvents, deadLetters } = orca;
 
     beforeAll(async () => {
       await Promise.all([awx.start(), oo.start()]);
       awx.jobTemplate(42, { statuses: ['successful'] });
-      t = await startTestApp(authOn(admin, {
+      t = await orca.start(authOn(admin, {
         ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
-        ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status,
         MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `requests-service:${secret}`,
         AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       }));
-      const consumer = t.get(MessageConsumer);
-      await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
-        statusEvents.push(JSON.parse(m.body.toString()));
-      } });
-      await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
-        deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
-      } });
     }, 120_000);
     afterAll(async () => {
       await t?.close();
@@ -250,9 +252,7 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000)) => ({
       'x-baton-service': 'requests-service', 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
     });
-    // Bound to the body by its hash, as a JWT on a message must be.
-    const jwtOf = (body: string, roles: string[]) =>
-      ({ authorization: `Bearer ${signJwt(idp, { roles, body_sha256: createHash('sha256').update(body).digest('hex') })}` });
+    const jwtOf = (body: string, roles: string[]) => ({ authorization: `Bearer ${messageJwt(idp, body, { roles })}` });
     const launchedFor = (email: string) => awx.launches().filter((j) => j.extraVars.email === email);
 
     it('runs an event signed by a service with its secret, or carrying an operator\'s JWT, to Status 2', async () => {
