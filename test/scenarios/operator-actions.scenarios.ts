@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
+import { Metrics } from '../../src/metrics/metrics';
 import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -227,6 +228,65 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const done = await waitForRun(t, flowId, 'COMPLETED');
       expect(stepsOf(done, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
       expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']);
+    });
+
+    /**
+     * Has the database's clock run ahead of the engine's since the engine wrote a waiting retry
+     * (startWaitingRetry: due in 4 s by the engine's clock), so that by the database's it is due in
+     * `dueInMs`. PGlite reads the process's own clock (Date.now), so the engine's cannot be skewed
+     * apart from it; moving the retry's due times back instead is the same to every check that
+     * compares them with the database's clock, and leaves the engine's copy of the run (it decides
+     * on the run it cached when it wrote the retry) as it was. Then runs `act` and resolves to how
+     * many times a run's write was decided again meanwhile.
+     */
+    const withDatabaseClockAhead = async (retry: { commandId: string }, dueAt: number, dueInMs: number, act: () => Promise<unknown>) => {
+      const db = t.get(DataSource);
+      const due = `clock_timestamp() + $2::int * interval '1 millisecond'`;
+      await db.query(`UPDATE outbox SET available_at = ${due} WHERE message_id = $1`, [retry.commandId, dueInMs]);
+      await db.query(`UPDATE orchestration_step_run SET dispatched_at = ${due} WHERE command_id = $1`, [retry.commandId, dueInMs]);
+      expect(dueAt - Date.now()).toBeGreaterThan(2_500); // by the engine's clock, far enough off to void
+      const conflicts = async () => (await t.get(Metrics).writeConflicts.get()).values.reduce((n, v) => n + v.value, 0);
+      const before = await conflicts();
+      await act();
+      return (await conflicts()) - before;
+    };
+
+    // The database's spare: the write voids a command only if it is due more than a second later by
+    // the database's clock, whatever the engine's said, since the relay takes a row once it is due.
+    it('pauses while a retry is due in 0.7 s by the database\'s clock, though in over 2 s by the engine\'s: it is not voided, goes out once and counts', async () => {
+      const { flowId, retry, dueAt } = await startWaitingRetry();
+      const conflicts = await withDatabaseClockAhead(retry, dueAt, 700, () => action(flowId, 'pause').expect(202));
+      expect(conflicts).toBeGreaterThanOrEqual(1); // the engine voided it, the database refused, and it was decided again
+
+      const paused = await waitForRun(t, flowId, 'PAUSED');
+      expect(stepsOf(paused, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'DISPATCHED']]);
+      const [row] = await t.get(DataSource).query('SELECT dropped_at FROM outbox WHERE message_id = $1', [retry.commandId]);
+      expect(row.dropped_at).toBeNull();
+      const recorded = await expectEventually(async () => {
+        const run = await waitForRun(t, flowId, 'PAUSED');
+        expect(stepsOf(run, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+        return run;
+      });
+      expect(recorded.allowedActions).toContain('resume');
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge']);
+
+      await action(flowId, 'resume').expect(202);
+      const done = await waitForRun(t, flowId, 'COMPLETED');
+      expect(stepsOf(done, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+      expect(worker.commands.filter((c) => c.commandId === retry.commandId)).toHaveLength(1);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']);
+    });
+
+    it('terminates with compensation while a retry is due in 0.7 s by the database\'s clock, though in over 2 s by the engine\'s: the undos wait for it', async () => {
+      const { flowId, retry, dueAt } = await startWaitingRetry();
+      const conflicts = await withDatabaseClockAhead(retry, dueAt, 700,
+        async () => expect((await action(flowId, 'terminate').expect(202)).body.status).toBe('COMPENSATING'));
+      expect(conflicts).toBeGreaterThanOrEqual(1);
+
+      const run = await waitForRun(t, flowId, 'FAILED');
+      expect(stepsOf(run, 'charge').map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+      expect(worker.commands.filter((c) => c.commandId === retry.commandId)).toHaveLength(1);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:charge', 'UNDO:charge', 'UNDO:reserve']);
     });
 
     it('a failure that starts compensation while a retry the relay took is in flight waits for it before undoing', async () => {

@@ -76,4 +76,44 @@ describe('ApiKeyService', () => {
 
     expect(await service.verify(key)).toBeUndefined();
   });
+
+  // README: "A revoked key stops working at once on the instance that revoked it; other instances
+  // [...] may still accept it for up to 30 s, the time each instance remembers a verified key."
+  describe('a revocation seen by another instance', () => {
+    // lru-cache took this object's now() for its TTLs when it was loaded; fake timers replace the global.
+    const loadedPerformance = performance;
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    it('is refused at once where revoked, and by a second instance only once its 30 s cache forgets the key', async () => {
+      const keys = new InMemoryApiKeys();
+      const audit = { record: () => Promise.resolve() } as unknown as SecurityAuditRepository;
+      const config = loadConfig({});
+      const { key, entity } = await new ApiKeyService(keys as unknown as ApiKeyRepository, audit, config)
+        .issue({ name: 'ci', role: 'operator' }, 'admin');
+      // Only time is faked: scrypt runs on libuv's pool and resolves on its own.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      // The fake performance.now() starts at 0, which lru-cache takes as "no start time": go on from the real one.
+      const start = loadedPerformance.now();
+      jest.spyOn(loadedPerformance, 'now').mockImplementation(() => start + performance.now());
+      const revoking = new ApiKeyService(keys as unknown as ApiKeyRepository, audit, config);
+      const other = new ApiKeyService(keys as unknown as ApiKeyRepository, audit, config);
+      expect(await revoking.verify(key)).toMatchObject({ roles: ['operator'] });
+      expect(await other.verify(key)).toMatchObject({ roles: ['operator'] });
+      expect(keys.lookUps).toBe(2);
+
+      await revoking.revoke(entity.prefix, 'admin');
+      expect(await revoking.verify(key)).toBeUndefined();
+
+      jest.advanceTimersByTime(29_990);
+      expect(await other.verify(key)).toMatchObject({ roles: ['operator'] });
+      expect(keys.lookUps).toBe(3);
+
+      jest.advanceTimersByTime(20);
+      expect(await other.verify(key)).toBeUndefined();
+      expect(keys.lookUps).toBe(4);
+    });
+  });
 });
