@@ -42,4 +42,18 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   };
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/**
+ * The whole page, taken in a window as tall as the page. Chromium captures what lies beyond the
+ * window with fixed boxes laid out in the window only, so a modal's backdrop (fixed, covering the
+ * window at every scroll position) stopped short of the page's end in the picture.
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+  await page.setViewportSize({ width: viewport.width, height: Math.max(height, viewport.height) });
+  try {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}

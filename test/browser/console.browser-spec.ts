@@ -170,6 +170,54 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     }
   });
 
+  it('draws a retry voided by a pause as never sent, and offers it to neither retry nor skip', async () => {
+    const orchName = 'voidedRetryOrder';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'voided-initiator').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [
+        { seq: 1, name: 'reserveRoom', objectType: 'String' },
+        // The backoff outlasts the test, so the retry is still waiting when the run is paused.
+        { seq: 2, name: 'chargeCard', objectType: 'String', retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 60 } },
+      ],
+    }).expect(201);
+    const worker = createWorker({ service: 'voided-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    worker.step(orchName, 'reserveRoom', { objectType: 'String', do: async () => ({ room: 101 }) });
+    worker.step(orchName, 'chargeCard', { objectType: 'String', do: async () => { throw new Error('card declined'); } });
+    await worker.start();
+    // At laptop width: the voided bar is the narrowest thing the timeline draws.
+    const p = await h.page();
+    await p.setViewportSize({ width: 1280, height: 800 });
+    try {
+      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      const retryOf = async () => (await h.app.http.get(`/api/orchestration/runs/${flowId}`).expect(200)).body.steps
+        .find((s: { stepName: string; attempt: number }) => s.stepName === 'chargeCard' && s.attempt === 2);
+      await expectEventually(async () => expect((await retryOf())?.status).toBe('DISPATCHED'), { timeoutMs: 10_000 });
+
+      await p.goto(`${h.base}/ui/runs/${flowId}`);
+      await p.locator('button[data-action="pause"]').click();
+      await p.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+      const bar = p.locator('[data-attempt="DO chargeCard 2"]');
+      await expectEventually(async () => expect(await bar.getAttribute('class')).toContain('b-voided'), { timeoutMs: 10_000 });
+      expect(await p.locator('h1 .badge').getAttribute('data-status')).toBe('PAUSED');
+      expect((await retryOf()).error).toBe('not sent: the run was PAUSED before it was due');
+      expect(await bar.getAttribute('aria-label')).toContain('attempt 2: VOIDED');
+      expect(await bar.getAttribute('aria-label')).toContain('never sent');
+      expect(await p.locator('.legend-row .b-voided').count()).toBe(1);
+      expect(await p.locator('.legend-row').textContent()).toContain('voided (never sent)');
+      const rows = p.locator('[data-attempt-row="DO chargeCard"] [data-status]');
+      expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['FAILED', 'VOIDED']);
+      expect(await p.locator('[data-attempt-row="DO chargeCard"]').last().textContent()).toContain('was due');
+      // Nothing failed is left to retry or skip: resuming the run sends the retry again.
+      expect(await p.locator('button[data-action="retry"]').isDisabled()).toBe(true);
+      expect(await p.locator('button[data-action="skip"]').isDisabled()).toBe(true);
+      expect(await p.locator('button[data-action="resume"]').isEnabled()).toBe(true);
+      await shot(p, 'run-voided');
+      // Ended, so the overview's unfinished runs in the pictures below stay as they were.
+      await h.app.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('shows the missing steps of a PENDING template', async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'tenant-service').send({
       orchName: 'tenantOnboarding', as: 'initiator', type: 'sequential',

@@ -82,7 +82,8 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
                 <td>{s.attempt}</td>
                 <td><Status value={s.status} /></td>
                 <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
-                <td><Time at={s.dispatchedAt} /></td>
+                {/* A voided attempt's dispatchedAt is the due time it never reached. */}
+                <td>{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
                 <td>
                   {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
                   {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}

@@ -1,5 +1,5 @@
 import type { RunEvent, StepAttempt } from '../api/types';
-import { axisTicks, layoutTimeline } from '../lib/timeline-layout';
+import { axisTicks, layoutTimeline, TimelineBar } from '../lib/timeline-layout';
 import { duration, localTime, utcTime } from '../lib/time';
 import { Empty } from '../components/notice';
 
@@ -11,6 +11,13 @@ const barTitle = (a: StepAttempt) =>
 
 /** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
 const ROW_PX = 20;
+/** A voided attempt takes no time: at its layout width its dashed outline is a sliver and its "#n" is cut off. */
+const VOIDED_MIN_PX = 26;
+
+/** Where a bar goes; a voided one is widened to be read, and pulled back inside the track when it ends the run. */
+const place = (b: TimelineBar) => (b.attempt.status === 'VOIDED'
+  ? { left: `min(${b.left}%, 100% - ${VOIDED_MIN_PX}px)`, width: `max(${b.width}%, ${VOIDED_MIN_PX}px)` }
+  : { left: `${b.left}%`, width: `${b.width}%` });
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
 export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; events: RunEvent[]; now: number }) {
@@ -30,7 +37,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
           <div class="tl-track" role="cell" style={{ height: `${lane.rows * ROW_PX + 2}px` }}>
             {lane.bars.map((b) => (
               <span key={b.attempt.commandId} class={`bar b-${b.attempt.status.toLowerCase()} ${b.open ? 'open' : ''}`}
-                style={{ left: `${b.left}%`, width: `${b.width}%`, top: `${3 + b.row * ROW_PX}px` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
+                style={{ ...place(b), top: `${3 + b.row * ROW_PX}px` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
                 data-attempt={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`} data-row={b.row}>
                 {b.attempt.attempt > 1 ? `#${b.attempt.attempt}` : ''}{b.attempt.status === 'TIMED_OUT' ? ' ⏱' : ''}
               </span>
