@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DependencyUnavailableError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { z } from 'zod';
 import { parseMessage } from '../engine/messages/parse-message';
@@ -48,7 +49,9 @@ export class HttpWorkerHub implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.closing = true;
-    const error = new Error('Baton is shutting down: command returned to the broker');
+    // An outage-class error: the consumer keeps the command unacknowledged without counting a failed
+    // delivery, so rolling restarts never push a waiting command towards its dead letter.
+    const error = new DependencyUnavailableError('Baton is shutting down: command returned to the broker', undefined);
     for (const pool of this.pools.values()) pool.releaseAll(error);
   }
 
@@ -63,7 +66,7 @@ export class HttpWorkerHub implements OnModuleDestroy {
   private async hold(pool: CommandPool, message: IncomingMessage): Promise<void> {
     if (this.closing) {
       await sleep(SHUTDOWN_RETURN_DELAY_MS);
-      throw new Error('Baton is shutting down');
+      throw new DependencyUnavailableError('Baton is shutting down', undefined);
     }
     const body = parseMessage(commandSchema, message.body);
     await new Promise<void>((resolve, reject) => pool.offer({
