@@ -6,7 +6,6 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
-import { isRefusalToSend } from '../messaging/outbox/outbox.service';
 import { attemptStatusOf } from './core/attempt-status';
 import { matchReply } from './core/match-reply';
 import { canRetryUndos } from './core/retry-undos';
@@ -19,7 +18,8 @@ import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
-import { unsendableResultAsFailure, unsendableRunEnd } from './core/unsendable-result';
+import { unsendableRunEnd } from './core/unsendable-result';
+import { applyUnsendable } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -132,33 +132,11 @@ export class RunExecutor extends StepResultSink {
   /** A span per reply: the child of the worker's span when the reply carried its context. */
   apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
-      const outcome = await this.applyResult(result, inboxKey).catch((error: unknown) => this.applyUnsendable(result, error, inboxKey));
+      const outcome = await this.applyResult(result, inboxKey).catch((error: unknown) =>
+        applyUnsendable(result, error, (r, runError) => this.applyResult(r, inboxKey, runError), this.logger));
       span.setAttribute(ATTR.outcome, outcome);
       return outcome;
     });
-  }
-
-  /**
-   * A result refused because what follows it would be too big to send: retried, it is refused
-   * again, so it was dead-lettered and its step waited for its timeout. Its step fails for good
-   * instead (unsendableResultAsFailure), and when what that calls for is refused too, the run ends
-   * with its effects in place (unsendableRunEnd), as the healer does with a timeout.
-   */
-  private async applyUnsendable(result: StepResult, error: unknown, inboxKey?: InboxKey): Promise<ApplyOutcome> {
-    if (!isRefusalToSend(error)) throw error;
-    const log = { flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt };
-    const failure = unsendableResultAsFailure(result, error.message);
-    if (failure) {
-      this.logger.warn(log, failure.error);
-      try {
-        return await this.applyResult(failure, inboxKey);
-      } catch (again) {
-        if (!isRefusalToSend(again)) throw again;
-      }
-    }
-    const runError = `OUTPUT_TOO_LARGE: what ${result.action} ${result.stepName} calls for cannot be sent: ${error.message}`;
-    this.logger.warn(log, `${runError}; the run ends with its effects in place`);
-    return this.applyResult(failure ?? result, inboxKey, runError);
   }
 
   /** With `runError`, the run also ends (unsendableRunEnd) before its decision, which then sends nothing. */
