@@ -19,7 +19,8 @@ import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
 import { unsendableRunEnd } from './core/unsendable-result';
-import { applyUnsendable } from './unsendable-reply';
+import { escalateUnsendable } from './unsendable-escalation';
+import { unsendableReplyFallbacks } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -132,8 +133,8 @@ export class RunExecutor extends StepResultSink {
   /** A span per reply: the child of the worker's span when the reply carried its context. */
   apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
-      const outcome = await this.applyResult(result, inboxKey).catch((error: unknown) =>
-        applyUnsendable(result, error, (r, runError) => this.applyResult(r, inboxKey, runError), this.logger));
+      const outcome = await escalateUnsendable(() => this.applyResult(result, inboxKey), (refusal) =>
+        unsendableReplyFallbacks(result, refusal.message, (r, runError) => this.applyResult(r, inboxKey, runError), this.logger));
       span.setAttribute(ATTR.outcome, outcome);
       return outcome;
     });

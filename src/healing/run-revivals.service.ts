@@ -4,9 +4,9 @@ import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
 import { unsendableRunEnd } from '../engine/core/unsendable-result';
 import { Metrics } from '../metrics/metrics';
-import { isRefusalToSend } from '../messaging/outbox/outbox.service';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
+import { escalateUnsendable } from '../engine/unsendable-escalation';
 import { TemplateRepository } from '../registry/template.repository';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
@@ -46,18 +46,12 @@ export class RunRevivals {
    * what that calls for (its undos) is refused too, the run ends with its effects in place
    * (unsendableRunEnd).
    */
-  async timeOut(a: TimedOutAttempt): Promise<boolean> {
-    try {
-      return await this.endAttempt(a);
-    } catch (error) {
-      if (!isRefusalToSend(error)) throw error;
-      const failure = unsendableTimeoutError(a.reason, error.message);
-      this.logger.warn({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }, failure);
-      return this.endAttempt(a, { error: failure, endRun: false }).catch((again: unknown) => {
-        if (!isRefusalToSend(again)) throw again;
-        return this.endAttempt(a, { error: failure, endRun: true });
-      });
-    }
+  timeOut(a: TimedOutAttempt): Promise<boolean> {
+    return escalateUnsendable(() => this.endAttempt(a), (refusal) => {
+      const error = unsendableTimeoutError(a.reason, refusal.message);
+      this.logger.warn({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }, error);
+      return [() => this.endAttempt(a, { error, endRun: false }), () => this.endAttempt(a, { error, endRun: true })];
+    });
   }
 
   /** Ends the attempt TIMED_OUT, or FAILED_FINAL when what follows is `unsendable` (and the run too, with endRun), then decides the run. */
