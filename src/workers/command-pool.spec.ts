@@ -1,4 +1,8 @@
-import { CommandPool, type PooledCommand } from './command-pool';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CommandPool, type LeaseExpiryCheck, type PooledCommand } from './command-pool';
+import type { LeaseExpiryAction } from './lease-expiry';
+
+const offerAgain: LeaseExpiryCheck = async () => 'offer-again';
 
 function entry(commandId: string): PooledCommand & { acked: number; returned: Error[] } {
   const e = {
@@ -10,7 +14,7 @@ function entry(commandId: string): PooledCommand & { acked: number; returned: Er
 
 describe('CommandPool', () => {
   it('hands a waiting command out at once, and a command that arrives later to a waiting poll', async () => {
-    const pool = new CommandPool(60_000);
+    const pool = new CommandPool(60_000, offerAgain);
     pool.offer(entry('a'));
     expect((await pool.take(5, 1000)).map((l) => l.command)).toEqual([{ commandId: 'a' }]);
     const waiting = pool.take(5, 5000);
@@ -19,7 +23,7 @@ describe('CommandPool', () => {
   });
 
   it('answers an empty poll after its wait, and at once when the poller is gone', async () => {
-    const pool = new CommandPool(60_000);
+    const pool = new CommandPool(60_000, offerAgain);
     expect(await pool.take(1, 20)).toEqual([]);
     const gone = new AbortController();
     const waiting = pool.take(1, 60_000, gone.signal);
@@ -29,7 +33,7 @@ describe('CommandPool', () => {
   });
 
   it('acknowledges a command only when its lease is settled', async () => {
-    const pool = new CommandPool(60_000);
+    const pool = new CommandPool(60_000, offerAgain);
     const e = entry('a');
     pool.offer(e);
     const [lease] = await pool.take(1, 0);
@@ -40,7 +44,7 @@ describe('CommandPool', () => {
   });
 
   it('gives a command whose lease expired to the next poller, and still settles it by its command id', async () => {
-    const pool = new CommandPool(50);
+    const pool = new CommandPool(50, offerAgain);
     const e = entry('a');
     pool.offer(e);
     const [first] = await pool.take(1, 0);
@@ -54,7 +58,7 @@ describe('CommandPool', () => {
   });
 
   it('keeps a lease alive while it is renewed', async () => {
-    const pool = new CommandPool(60);
+    const pool = new CommandPool(60, offerAgain);
     pool.offer(entry('a'));
     const [lease] = await pool.take(1, 0);
     for (let i = 0; i < 4; i++) {
@@ -64,8 +68,91 @@ describe('CommandPool', () => {
     pool.settle(lease.leaseId);
   });
 
+  it('settles a command by its id wherever it went: under a later lease, or waiting', async () => {
+    const pool = new CommandPool(50, offerAgain);
+    const a = entry('a');
+    const b = entry('b');
+    pool.offer(a);
+    const [first] = await pool.take(1, 0);
+    await sleep(80);
+    await pool.take(1, 0); // the expired command, leased again
+    pool.offer(b);
+    expect(pool.settle(first.leaseId)).toBe(false);
+    expect(pool.settleCommand('a')).toBe(true);
+    expect(pool.settleCommand('b')).toBe(true);
+    expect(pool.settleCommand('c')).toBe(false);
+    expect([a.acked, b.acked]).toEqual([1, 1]);
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
+  describe('when a lease expires', () => {
+    function checked(action: LeaseExpiryAction, gate?: Promise<void>) {
+      const calls: Array<{ commandId: string; leaseStartedAt: Date }> = [];
+      const check: LeaseExpiryCheck = async (e, leaseStartedAt) => {
+        calls.push({ commandId: e.commandId, leaseStartedAt });
+        await gate;
+        return action;
+      };
+      return { calls, check };
+    }
+
+    it('acknowledges the command when the check finds its attempt over', async () => {
+      const { calls, check } = checked('acknowledge');
+      const pool = new CommandPool(40, check);
+      const e = entry('a');
+      pool.offer(e);
+      await pool.take(1, 0);
+      await sleep(80);
+      expect(calls.map((c) => c.commandId)).toEqual(['a']);
+      expect(e.acked).toBe(1);
+      expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+    });
+
+    it('renews the lease when the check finds a heartbeat, asking again at the next expiry about the renewed lease', async () => {
+      const { calls, check } = checked('renew');
+      const pool = new CommandPool(40, check);
+      pool.offer(entry('a'));
+      const [lease] = await pool.take(1, 0);
+      await sleep(150);
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      expect(calls[1].leaseStartedAt.getTime()).toBeGreaterThan(calls[0].leaseStartedAt.getTime());
+      expect(pool.get(lease.leaseId)).toBeDefined();
+      expect(await pool.take(1, 0)).toEqual([]);
+      pool.settle(lease.leaseId);
+    });
+
+    it('offers the command again, first in line, when the check says so', async () => {
+      const pool = new CommandPool(40, checked('offer-again').check);
+      pool.offer(entry('a'));
+      await pool.take(1, 0);
+      pool.offer(entry('b'));
+      await sleep(80);
+      expect((await pool.take(2, 0)).map((l) => l.command)).toEqual([{ commandId: 'a' }, { commandId: 'b' }]);
+    });
+
+    it('lets a reply or a heartbeat that comes during the check win over it', async () => {
+      let open!: () => void;
+      const { calls, check } = checked('offer-again', new Promise((r) => (open = r)));
+      const pool = new CommandPool(30, check);
+      const settled = entry('a');
+      pool.offer(settled);
+      pool.offer(entry('b'));
+      const [first, second] = await pool.take(2, 0);
+      await sleep(50);
+      expect(calls).toHaveLength(2); // both checks wait
+      pool.settle(first.leaseId);
+      pool.renew(second.leaseId);
+      open();
+      await sleep(5);
+      expect(settled.acked).toBe(1);
+      expect(pool.get(second.leaseId)).toBeDefined();
+      expect(await pool.take(2, 0)).toEqual([]);
+      pool.settle(second.leaseId);
+    });
+  });
+
   it('returns everything unacknowledged on shutdown', async () => {
-    const pool = new CommandPool(60_000);
+    const pool = new CommandPool(60_000, offerAgain);
     const leased = entry('a');
     const ready = entry('b');
     pool.offer(leased);

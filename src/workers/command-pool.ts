@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CommandRef } from './command-attempts';
+import type { LeaseExpiryAction } from './lease-expiry';
 
 /** A command Baton holds for HTTP pollers; `done` acknowledges (or, with an error, returns) it to the broker. */
 export interface PooledCommand {
@@ -6,8 +8,13 @@ export interface PooledCommand {
   body: unknown;
   /** The command message's `traceparent`/`tracestate`, handed to the poller with it. */
   trace?: Record<string, string>;
+  /** The attempt the command was sent for, when its body names it: what an expired lease asks about. */
+  attempt?: Omit<CommandRef, 'commandId'>;
   done: (error?: Error) => void;
 }
+
+/** Decides, when a lease ran out, what becomes of its command. Must not reject. */
+export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiryAction>;
 
 export interface Lease {
   leaseId: string;
@@ -19,6 +26,8 @@ export interface Lease {
 interface Leased {
   entry: PooledCommand;
   timer: NodeJS.Timeout;
+  /** When the lease was granted or last renewed. */
+  startedAt: Date;
 }
 
 interface Waiter {
@@ -29,14 +38,15 @@ interface Waiter {
 /**
  * The commands of one service waiting for, or leased to, its HTTP pollers. A lease that expires
  * (the poller crashed or lost its response) puts the command back at the front, for the next
- * poller; nothing is acknowledged to the broker until its reply was applied (`settle`).
+ * poller, unless the expiry check finds it answered or heartbeated through another instance;
+ * nothing is acknowledged to the broker until its reply was applied (`settle`).
  */
 export class CommandPool {
   private readonly ready: PooledCommand[] = [];
   private readonly leased = new Map<string, Leased>();
   private waiters: Waiter[] = [];
 
-  constructor(private readonly leaseMs: number) {}
+  constructor(private readonly leaseMs: number, private readonly onExpiry: LeaseExpiryCheck) {}
 
   offer(entry: PooledCommand, front = false): void {
     const waiter = this.waiters.shift();
@@ -73,6 +83,7 @@ export class CommandPool {
   renew(leaseId: string): PooledCommand | undefined {
     const held = this.leased.get(leaseId);
     if (!held) return undefined;
+    held.startedAt = new Date();
     held.timer.refresh();
     return held.entry;
   }
@@ -91,9 +102,24 @@ export class CommandPool {
     return true;
   }
 
+  /** Whether the command waits here or is leased from here. */
+  holds(commandId: string): boolean {
+    for (const { entry } of this.leased.values()) if (entry.commandId === commandId) return true;
+    return this.ready.some((e) => e.commandId === commandId);
+  }
+
+  /** Acknowledges a command wherever it is now: under whichever lease, or waiting. False if this pool does not hold it. */
+  settleCommand(commandId: string): boolean {
+    for (const [leaseId, { entry }] of this.leased) if (entry.commandId === commandId) return this.settle(leaseId);
+    const index = this.ready.findIndex((e) => e.commandId === commandId);
+    if (index < 0) return false;
+    this.ready.splice(index, 1)[0].done();
+    return true;
+  }
+
   /**
-   * The lease now holding a command, or a fresh one if it waits unleased: a reply on a lease that
-   * expired still settles its command, wherever the command went since.
+   * The lease now holding a command, or a fresh one if it waits unleased: a heartbeat on a lease
+   * that expired still renews its command, wherever the command went since.
    */
   currentLease(commandId: string): string | undefined {
     for (const [leaseId, { entry }] of this.leased) if (entry.commandId === commandId) return leaseId;
@@ -117,6 +143,23 @@ export class CommandPool {
     return { ready: this.ready.length, leased: this.leased.size, polling: this.waiters.length };
   }
 
+  /**
+   * The command stays held under its lease while the check runs, so that a reply meanwhile still
+   * settles it; whatever happened to the lease meanwhile (settled, renewed, released) wins.
+   */
+  private async expire(leaseId: string, held: Leased): Promise<void> {
+    const startedAt = held.startedAt;
+    const action = await this.onExpiry(held.entry, startedAt);
+    if (this.leased.get(leaseId) !== held || held.startedAt !== startedAt) return;
+    if (action === 'renew') {
+      this.renew(leaseId);
+      return;
+    }
+    this.leased.delete(leaseId);
+    if (action === 'acknowledge') held.entry.done();
+    else this.offer(held.entry, true);
+  }
+
   private withdraw(waiter: Waiter): void {
     this.waiters = this.waiters.filter((w) => w !== waiter);
     waiter.resolve([]);
@@ -124,12 +167,9 @@ export class CommandPool {
 
   private lease(entry: PooledCommand): Lease {
     const leaseId = randomUUID();
-    const timer = setTimeout(() => {
-      this.leased.delete(leaseId);
-      this.offer(entry, true);
-    }, this.leaseMs);
-    timer.unref();
-    this.leased.set(leaseId, { entry, timer });
+    const held: Leased = { entry, startedAt: new Date(), timer: setTimeout(() => void this.expire(leaseId, held), this.leaseMs) };
+    held.timer.unref();
+    this.leased.set(leaseId, held);
     const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
     if (entry.trace && Object.keys(entry.trace).length > 0) lease.trace = entry.trace;
     return lease;

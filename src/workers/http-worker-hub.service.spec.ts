@@ -1,28 +1,78 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { deliverInPlace } from '../messaging/delivery/deliver-in-place';
-import type { IncomingMessage, MessageHandler } from '../messaging/message';
-import type { MessageConsumer } from '../messaging/message-consumer';
+import type { IncomingMessage, MessageHandler, OutgoingMessage } from '../messaging/message';
+import { type ConsumerState, MessageConsumer, type Subscription } from '../messaging/message-consumer';
+import { Metrics } from '../metrics/metrics';
+import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
 
-const noop = () => undefined;
-const metrics = { consumed: { inc: noop }, redelivered: { inc: noop }, deadLettered: { inc: noop } };
-const logger = { warn: noop, debug: noop, log: noop, error: noop };
+/** Keeps the handler the hub subscribes with, so that a test delivers commands to it. */
+class CapturingConsumer extends MessageConsumer {
+  handler?: MessageHandler;
+
+  async subscribe(subscription: Subscription): Promise<void> {
+    this.handler = subscription.handler;
+  }
+
+  async stopAll(): Promise<void> {}
+
+  consumers(): ConsumerState[] {
+    return [];
+  }
+}
+
+/** Answers the expiry check as told, and remembers what it was asked. */
+class ScriptedAttempts extends CommandAttempts {
+  readonly asked: CommandRef[] = [];
+
+  constructor(private readonly answer: () => Promise<CommandAttempt | undefined>) {
+    super();
+  }
+
+  attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined> {
+    this.asked.push(ref);
+    return this.answer();
+  }
+}
+
+const warnings: string[] = [];
+const capturingLogger: LoggerService = {
+  log: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined,
+  warn: (message: unknown, ...rest: unknown[]) => warnings.push([message, ...rest].map((m) => JSON.stringify(m)).join(' ')),
+};
+
+function config(leaseMs: number): AppConfig {
+  return Object.assign(new AppConfig(), { WORKER_LEASE_MS: leaseMs });
+}
+
+function commandMessage(body: object): IncomingMessage {
+  return { id: randomUUID(), position: 'p', topic: 'orchestrator.commands.svc', key: 'k', headers: {}, body: Buffer.from(JSON.stringify(body)), deliveryAttempt: 1 };
+}
+
+async function hubWith(attempts: CommandAttempts, leaseMs = 60_000) {
+  const consumer = new CapturingConsumer();
+  const hub = new HttpWorkerHub(consumer, config(leaseMs), attempts);
+  const pool = await hub.poolFor('svc');
+  return { hub, pool, handler: consumer.handler! };
+}
+
+beforeAll(() => Logger.overrideLogger(capturingLogger));
+afterAll(() => Logger.overrideLogger(false));
 
 describe('HttpWorkerHub at shutdown', () => {
   it('returns a held command to the broker without counting a failed delivery, however often Baton restarts', async () => {
-    const deadLetters: unknown[] = [];
-    const command = { id: 'm1', position: 'p', topic: 'orchestrator.commands.svc', key: 'k', headers: {},
-      body: Buffer.from(JSON.stringify({ commandId: randomUUID() })), deliveryAttempt: 1 } as unknown as IncomingMessage;
+    const deadLetters: OutgoingMessage[] = [];
+    const command = commandMessage({ commandId: randomUUID() });
     for (let restart = 1; restart <= 3; restart++) {
-      let handler: MessageHandler | undefined;
-      const consumer = { subscribe: async (s: { handler: MessageHandler }) => { handler = s.handler; } } as unknown as MessageConsumer;
-      const hub = new HttpWorkerHub(consumer, { WORKER_LEASE_MS: 60_000, COMMAND_TOPIC_PREFIX: 'orchestrator.commands.' } as AppConfig);
-      await hub.poolFor('svc');
+      const { hub, handler } = await hubWith(new ScriptedAttempts(async () => undefined));
       let stopping = false;
-      const delivered = deliverInPlace(command, handler!, { maxDeliveries: 2, metrics, logger, stopping: () => stopping,
-        deadLetter: async (letter: unknown) => { deadLetters.push(letter); } } as never);
+      const delivered = deliverInPlace(command, handler, {
+        maxDeliveries: 2, metrics: new Metrics(), logger: new Logger('test'), stopping: () => stopping,
+        deadLetter: async (letter) => { deadLetters.push(letter); },
+      });
       await sleep(20);
       // Nest destroys modules before the consumers stop (beforeApplicationShutdown).
       hub.onModuleDestroy();
@@ -31,5 +81,59 @@ describe('HttpWorkerHub at shutdown', () => {
       expect(await delivered).toEqual({ acked: false, nextAttempt: 1 });
     }
     expect(deadLetters).toEqual([]);
+  });
+});
+
+describe('HttpWorkerHub when a lease expires', () => {
+  const LEASE_MS = 40;
+  const attempt = { flowId: randomUUID(), stepName: 'charge', action: 'DO' as const, attempt: 2 };
+
+  beforeEach(() => {
+    warnings.length = 0;
+  });
+
+  it('acknowledges the command when its attempt was answered through another instance', async () => {
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: false, lastHeartbeatAt: null }));
+    const { pool, handler } = await hubWith(attempts, LEASE_MS);
+    const commandId = randomUUID();
+    const acked = handler(commandMessage({ ...attempt, commandId, payload: {} }));
+    await pool.take(1, 0);
+    await acked; // the broker's handler resolves: the command is acknowledged
+    expect(attempts.asked).toEqual([{ ...attempt, commandId }]);
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
+  it('keeps the command leased while heartbeats reach another instance', async () => {
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, lastHeartbeatAt: new Date() }));
+    const { pool, handler } = await hubWith(attempts, LEASE_MS);
+    void handler(commandMessage({ ...attempt, commandId: randomUUID() }));
+    const [lease] = await pool.take(1, 0);
+    await sleep(LEASE_MS * 3);
+    expect(attempts.asked.length).toBeGreaterThanOrEqual(2);
+    expect(await pool.take(1, 0)).toEqual([]);
+    pool.settle(lease.leaseId);
+  });
+
+  it('offers the command again, with a warning, when the database cannot be read', async () => {
+    const attempts = new ScriptedAttempts(() => Promise.reject(new Error('connection refused')));
+    const { pool, handler } = await hubWith(attempts, LEASE_MS);
+    const commandId = randomUUID();
+    void handler(commandMessage({ ...attempt, commandId }));
+    const [first] = await pool.take(1, 0);
+    const [again] = await pool.take(1, LEASE_MS * 5);
+    expect(again.command).toEqual(first.command);
+    expect(warnings).toEqual([expect.stringContaining('connection refused')]);
+    pool.settle(again.leaseId);
+  });
+
+  it('offers a command that names no attempt again without asking', async () => {
+    const attempts = new ScriptedAttempts(async () => undefined);
+    const { pool, handler } = await hubWith(attempts, LEASE_MS);
+    void handler(commandMessage({ commandId: randomUUID() }));
+    await pool.take(1, 0);
+    const [again] = await pool.take(1, LEASE_MS * 5);
+    expect(again).toBeDefined();
+    expect(attempts.asked).toEqual([]);
+    pool.settle(again.leaseId);
   });
 });

@@ -4,13 +4,22 @@ import { DependencyUnavailableError } from '../common/errors/infrastructure-erro
 import { AppConfig } from '../config/app-config';
 import { z } from 'zod';
 import { parseMessage } from '../engine/messages/parse-message';
+import { MAX_INT4 } from '../engine/messages/stored-text';
+import { errorMessage } from '../messaging/delivery/failure-policy';
 import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { traceHeadersOf } from '../tracing/trace-headers-of';
-import { CommandPool } from './command-pool';
+import { CommandAttempts } from './command-attempts';
+import { CommandPool, type PooledCommand } from './command-pool';
+import { leaseExpiryAction, type LeaseExpiryAction } from './lease-expiry';
 
-/** What the hub reads of a command; the rest goes to the worker as sent. */
+/** What the hub needs of a command; the rest goes to the worker as sent. */
 const commandSchema = z.looseObject({ commandId: z.uuid() });
+
+/** What the lease-expiry check reads of a command: one that lacks it is simply offered again. */
+const attemptSchema = z.object({
+  flowId: z.uuid(), stepName: z.string(), action: z.enum(['DO', 'UNDO']), attempt: z.number().int().positive().max(MAX_INT4),
+});
 
 /** A returned command's handler waits this long, so the consumer has stopped before it fails (no dead letter). */
 const SHUTDOWN_RETURN_DELAY_MS = 250;
@@ -28,7 +37,7 @@ export class HttpWorkerHub implements OnModuleDestroy {
   private readonly subscribing = new Map<string, Promise<void>>();
   private closing = false;
 
-  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig) {}
+  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
 
   /** The service's pool, subscribing to its command topic on first use. */
   async poolFor(service: string): Promise<CommandPool> {
@@ -47,6 +56,11 @@ export class HttpWorkerHub implements OnModuleDestroy {
     return this.pools.get(service);
   }
 
+  /** The topic whose commands the service's HTTP pollers get: the only ones they may answer. */
+  topicOf(service: string): string {
+    return `${this.config.COMMAND_TOPIC_PREFIX}${service}`;
+  }
+
   onModuleDestroy(): void {
     this.closing = true;
     // An outage-class error: the consumer keeps the command unacknowledged without counting a failed
@@ -56,9 +70,9 @@ export class HttpWorkerHub implements OnModuleDestroy {
   }
 
   private async subscribe(service: string): Promise<void> {
-    const pool = new CommandPool(this.config.WORKER_LEASE_MS);
+    const pool = new CommandPool(this.config.WORKER_LEASE_MS, (entry, startedAt) => this.afterLeaseExpired(entry, startedAt));
     this.pools.set(service, pool);
-    const topic = `${this.config.COMMAND_TOPIC_PREFIX}${service}`;
+    const topic = this.topicOf(service);
     await this.consumer.subscribe({ topic, group: service, handler: (m) => this.hold(pool, m) });
     this.logger.log(`Serving ${topic} to HTTP workers of ${service}`);
   }
@@ -69,9 +83,29 @@ export class HttpWorkerHub implements OnModuleDestroy {
       throw new DependencyUnavailableError('Baton is shutting down', undefined);
     }
     const body = parseMessage(commandSchema, message.body);
+    const attempt = attemptSchema.safeParse(body);
     await new Promise<void>((resolve, reject) => pool.offer({
-      commandId: body.commandId, body, trace: traceHeadersOf(message.headers),
+      commandId: body.commandId, body, trace: traceHeadersOf(message.headers), attempt: attempt.success ? attempt.data : undefined,
       done: (error) => (error ? reject(error) : resolve()),
     }));
+  }
+
+  /**
+   * Runs only when a lease expires, never per command. A failed read must neither crash nor drop
+   * the command: offering it again keeps delivery at least once.
+   */
+  private async afterLeaseExpired(entry: PooledCommand, leaseStartedAt: Date): Promise<LeaseExpiryAction> {
+    if (!entry.attempt) return 'offer-again';
+    const { flowId, stepName, action, attempt } = entry.attempt;
+    const fields = { flowId, step: stepName, action, attempt, commandId: entry.commandId };
+    try {
+      const found = await this.attempts.attemptOfCommand({ ...entry.attempt, commandId: entry.commandId });
+      const decided = leaseExpiryAction(found, leaseStartedAt);
+      this.logger.debug({ ...fields, decided }, 'HTTP lease expired');
+      return decided;
+    } catch (error) {
+      this.logger.warn({ ...fields, err: errorMessage(error) }, 'HTTP lease expired and its attempt could not be read: command offered again');
+      return 'offer-again';
+    }
   }
 }

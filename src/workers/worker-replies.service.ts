@@ -1,21 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
-import type { ApplyOutcome } from '../engine/dispatch/step-result';
-import { isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
-import { RunExecutor } from '../engine/run-executor.service';
+import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-result';
+import { type FinalStepReply, isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
 import { StepHeartbeats } from '../engine/step-heartbeats.service';
+import { CommandAttempts } from './command-attempts';
 import type { Lease } from './command-pool';
 import { HttpWorkerHub } from './http-worker-hub.service';
 
 export type LeaseReplyOutcome = ApplyOutcome | 'heartbeat';
+
+type NamedReply = StepReply & { commandId: string };
 
 /** What HTTP workers do with their leases: poll, reply, heartbeat, drop. */
 @Injectable()
 export class WorkerReplies {
   private readonly logger = new Logger(WorkerReplies.name);
 
-  constructor(private readonly hub: HttpWorkerHub, private readonly executor: RunExecutor, private readonly heartbeats: StepHeartbeats) {}
+  constructor(
+    private readonly hub: HttpWorkerHub, private readonly sink: StepResultSink, private readonly heartbeats: StepHeartbeats,
+    private readonly attempts: CommandAttempts,
+  ) {}
 
   async poll(service: string, max: number, waitMs: number, signal: AbortSignal): Promise<Lease[]> {
     const pool = await this.hub.poolFor(service);
@@ -23,27 +28,26 @@ export class WorkerReplies {
   }
 
   /**
-   * Applies a reply to the leased command, then acknowledges the command to the broker. A reply
-   * must be for the leased command: a poller cannot answer another service's steps.
+   * Applies a reply, then acknowledges its command to the broker. The lease need not be this
+   * instance's: behind a load balancer a reply may reach an instance that never leased the
+   * command, which applies it all the same once the command proves to be the service's (a poller
+   * cannot answer another service's steps); the leasing instance learns of it when the lease expires.
    */
   async reply(service: string, leaseId: string, reply: StepReply): Promise<LeaseReplyOutcome> {
     const pool = this.hub.existingPool(service);
     const entry = pool?.get(leaseId);
+    if (reply.commandId === undefined) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'A reply over HTTP names the command it answers', [
+        { path: 'commandId', message: entry ? `must be the leased command's, ${entry.commandId}` : 'required' },
+      ]);
+    }
     if (entry && reply.commandId !== entry.commandId) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command (commandId differs)');
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command', [
+        { path: 'commandId', message: `must be the leased command's, ${entry.commandId}` },
+      ]);
     }
-    // An expired lease: the command may wait or be leased again, and this reply still settles it.
-    const lease = entry ? leaseId : reply.commandId && pool?.currentLease(reply.commandId);
-    if (!pool || !lease) throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
-    if (!isFinalReply(reply)) {
-      pool.renew(lease);
-      await this.heartbeats.record(reply);
-      return 'heartbeat';
-    }
-    const outcome = await this.executor.apply(toStepResult(reply));
-    pool.settle(lease);
-    this.logger.debug({ flowId: reply.flowId, step: reply.stepName, action: reply.action, attempt: reply.attempt, outcome }, 'HTTP reply');
-    return outcome;
+    const named: NamedReply = { ...reply, commandId: reply.commandId };
+    return isFinalReply(named) ? this.settle(service, named, entry !== undefined) : this.heartbeat(service, named, entry ? leaseId : undefined);
   }
 
   /** Acknowledges the leased command without a reply (the worker found it expired). */
@@ -51,5 +55,37 @@ export class WorkerReplies {
     if (!this.hub.existingPool(service)?.settle(leaseId)) {
       throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
     }
+  }
+
+  private async settle(service: string, reply: NamedReply & FinalStepReply, leased: boolean): Promise<ApplyOutcome> {
+    const pool = this.hub.existingPool(service);
+    // The service's own pool holding the command proves it the service's; anything else asks the database.
+    if (!leased && !pool?.holds(reply.commandId)) await this.refuseOthers(service, reply);
+    const outcome = await this.sink.apply(toStepResult(reply));
+    // By command, not by lease: while the reply was applied the lease may have expired and the command been leased again.
+    pool?.settleCommand(reply.commandId);
+    this.logger.debug({ flowId: reply.flowId, step: reply.stepName, action: reply.action, attempt: reply.attempt, outcome }, 'HTTP reply');
+    return outcome;
+  }
+
+  /** A heartbeat renews the lease when this instance holds the command, and is recorded for every instance. */
+  private async heartbeat(service: string, reply: NamedReply, leaseId: string | undefined): Promise<'heartbeat'> {
+    const pool = this.hub.existingPool(service);
+    const lease = leaseId ?? pool?.currentLease(reply.commandId);
+    if (pool && lease) pool.renew(lease);
+    else await this.refuseOthers(service, reply);
+    await this.heartbeats.record(reply);
+    return 'heartbeat';
+  }
+
+  private async refuseOthers(service: string, reply: NamedReply): Promise<void> {
+    const attempt = await this.attempts.attemptOfCommand(reply);
+    if (!attempt) throw new AppError(ErrorCode.NOT_FOUND, `No command ${reply.commandId} of step ${reply.stepName} (${reply.action}) of run ${reply.flowId}`);
+    if (attempt.target === this.hub.topicOf(service)) return;
+    this.logger.warn({ flowId: reply.flowId, step: reply.stepName, action: reply.action, attempt: reply.attempt, commandId: reply.commandId, service },
+      'HTTP reply refused: the command is not the service\'s');
+    throw new AppError(ErrorCode.FORBIDDEN, `Command ${reply.commandId} was not sent to ${service}`, [
+      { path: 'commandId', message: `not a command of ${service}` },
+    ]);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/access.decorator';
@@ -63,8 +63,9 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Reply to a leased command (SUCCESS, FAILED) or renew its lease (HEARTBEAT)' })
   @ApiOkResponse({ type: LeaseReplyResultDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, or not one for the leased command' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'The lease expired or is unknown' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, no `commandId`, or not one for the leased command' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command was sent to another service' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such command: the lease is unknown here and no attempt has this commandId' })
   async reply(@Param() { service, leaseId }: LeaseParamDto, @Body() body: unknown): Promise<LeaseReplyResultDto> {
     const parsed = stepReplySchema.safeParse(body);
     if (!parsed.success) {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module';
+import { CommandAttempts } from './command-attempts';
+import { CommandAttemptsRepository } from './command-attempts.repository';
 import { DemoWorker } from './demo-worker.service';
 import { HttpWorkerHub } from './http-worker-hub.service';
 import { WorkerPresence } from './worker-presence.service';
@@ -10,6 +12,6 @@ import { WorkersController } from './workers.controller';
 @Module({
   imports: [EngineModule],
   controllers: [WorkersController],
-  providers: [HttpWorkerHub, WorkerReplies, WorkerPresence, DemoWorker],
+  providers: [HttpWorkerHub, WorkerReplies, WorkerPresence, DemoWorker, { provide: CommandAttempts, useClass: CommandAttemptsRepository }],
 })
 export class WorkersModule {}

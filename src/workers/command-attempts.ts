@@ -1,0 +1,29 @@
+import type { StepAction } from '../engine/core/run-status';
+
+/** A command as its worker's reply or its body names it: enough to find the one attempt it was sent for. */
+export interface CommandRef {
+  flowId: string;
+  stepName: string;
+  action: StepAction;
+  commandId: string;
+  /** Absent in a reply that leaves it out: the command id alone then tells the attempt. */
+  attempt?: number;
+}
+
+/** What the database says now of the worker attempt a command was sent for. */
+export interface CommandAttempt {
+  /** The topic the command went to: `<COMMAND_TOPIC_PREFIX><service>` for the service whose pollers may answer it. */
+  target: string | null;
+  /** No result applied yet (DISPATCHED). */
+  inFlight: boolean;
+  lastHeartbeatAt: Date | null;
+}
+
+/**
+ * Port to the step runs, for the HTTP worker transport. Leases live in one instance's memory while
+ * replies and heartbeats may reach any instance: the database is what all of them share.
+ */
+export abstract class CommandAttempts {
+  /** The worker attempt with every detail the ref gives, or undefined when there is none. */
+  abstract attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined>;
+}

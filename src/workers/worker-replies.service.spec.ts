@@ -1,0 +1,175 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import { type ApplyOutcome, type StepResult, StepResultSink } from '../engine/dispatch/step-result';
+import type { StepReply } from '../engine/messages/step-reply.schema';
+import { type Heartbeat, StepHeartbeats } from '../engine/step-heartbeats.service';
+import type { IncomingMessage, MessageHandler } from '../messaging/message';
+import { type ConsumerState, MessageConsumer, type Subscription } from '../messaging/message-consumer';
+import { Metrics } from '../metrics/metrics';
+import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
+import { HttpWorkerHub } from './http-worker-hub.service';
+import { WorkerReplies } from './worker-replies.service';
+
+class CapturingConsumer extends MessageConsumer {
+  handler?: MessageHandler;
+
+  async subscribe(subscription: Subscription): Promise<void> {
+    this.handler = subscription.handler;
+  }
+
+  async stopAll(): Promise<void> {}
+
+  consumers(): ConsumerState[] {
+    return [];
+  }
+}
+
+/** Applies nothing: records each result, and holds it until `release` when gated. */
+class RecordingSink extends StepResultSink {
+  readonly applied: StepResult[] = [];
+  gate?: Promise<void>;
+
+  async apply(result: StepResult): Promise<ApplyOutcome> {
+    this.applied.push(result);
+    await this.gate;
+    return 'applied';
+  }
+}
+
+/** Records heartbeats instead of writing them; its DataSource is never connected. */
+class RecordingHeartbeats extends StepHeartbeats {
+  readonly recorded: Heartbeat[] = [];
+
+  constructor() {
+    super(new DataSource({ type: 'postgres' }), new AppConfig(), new Metrics());
+  }
+
+  override async record(h: Heartbeat): Promise<boolean> {
+    this.recorded.push(h);
+    return true;
+  }
+}
+
+class TableAttempts extends CommandAttempts {
+  readonly rows = new Map<string, CommandAttempt>();
+  readonly asked: CommandRef[] = [];
+
+  async attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined> {
+    this.asked.push(ref);
+    return this.rows.get(ref.commandId);
+  }
+}
+
+const SERVICE = 'shop';
+const OWN_TOPIC = `orchestrator.commands.${SERVICE}`;
+
+function command(commandId = randomUUID()) {
+  return { flowId: randomUUID(), orchName: 'order', stepName: 'charge', action: 'DO' as const, attempt: 1, commandId };
+}
+
+function replyTo(c: ReturnType<typeof command>, status: StepReply['metadata']['status']): StepReply {
+  return { flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt, commandId: c.commandId, metadata: { status } };
+}
+
+async function setup(leaseMs = 60_000) {
+  const consumer = new CapturingConsumer();
+  const attempts = new TableAttempts();
+  const hub = new HttpWorkerHub(consumer, Object.assign(new AppConfig(), { WORKER_LEASE_MS: leaseMs }), attempts);
+  const sink = new RecordingSink();
+  const heartbeats = new RecordingHeartbeats();
+  const replies = new WorkerReplies(hub, sink, heartbeats, attempts);
+  /** Delivers a command as the broker would; resolves once Baton acknowledges it. */
+  const deliver = async (body: object): Promise<{ acked: Promise<void> }> => {
+    await hub.poolFor(SERVICE);
+    const message: IncomingMessage = { id: randomUUID(), topic: OWN_TOPIC, headers: {}, body: Buffer.from(JSON.stringify(body)), deliveryAttempt: 1 };
+    return { acked: consumer.handler!(message) };
+  };
+  return { hub, sink, heartbeats, attempts, replies, deliver };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('WorkerReplies', () => {
+  it('refuses a reply without commandId with a 400 naming the field, leased or not', async () => {
+    const { replies, deliver, hub, sink } = await setup();
+    const c = command();
+    await deliver(c);
+    const [lease] = await (await hub.poolFor(SERVICE)).take(1, 0);
+    const { commandId: _omitted, ...original } = replyTo(c, 'SUCCESS');
+    for (const leaseId of [lease.leaseId, randomUUID()]) {
+      const error = await refusal(replies.reply(SERVICE, leaseId, original));
+      expect(error.code).toBe(ErrorCode.INVALID_REQUEST);
+      expect(error.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
+    }
+    const other = await refusal(replies.reply(SERVICE, lease.leaseId, replyTo(command(), 'SUCCESS')));
+    expect(other.problems).toEqual([{ path: 'commandId', message: expect.stringContaining(c.commandId) }]);
+    expect(sink.applied).toEqual([]);
+  });
+
+  it('settles a command leased again while its reply was being applied', async () => {
+    const { replies, deliver, hub, sink, attempts } = await setup(40);
+    const c = command();
+    // As the database has it while the reply is not yet applied: the expired lease offers the command again.
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+    const { acked } = await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [first] = await pool.take(1, 0);
+    let release!: () => void;
+    sink.gate = new Promise((r) => (release = r));
+    const replied = replies.reply(SERVICE, first.leaseId, replyTo(c, 'SUCCESS'));
+    const [second] = await pool.take(1, 1000);
+    expect(second.command).toEqual(first.command);
+    release();
+    expect(await replied).toBe('applied');
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+    await acked;
+  });
+
+  describe('on an instance that did not lease the command', () => {
+    it('applies a final reply to a command of the service, and settles the command if it is held here after all', async () => {
+      const { replies, attempts, sink, deliver } = await setup();
+      const c = command();
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+      expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'SUCCESS'))).toBe('applied');
+      expect(sink.applied).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId, status: 'SUCCESS' })]);
+      expect(attempts.asked).toEqual([expect.objectContaining({ commandId: c.commandId, attempt: 1 })]);
+
+      const waiting = command();
+      const { acked } = await deliver(waiting);
+      expect(await replies.reply(SERVICE, randomUUID(), replyTo(waiting, 'FAILED'))).toBe('applied');
+      await acked;
+    });
+
+    it('records a heartbeat for a command of the service and answers it', async () => {
+      const { replies, attempts, heartbeats } = await setup();
+      const c = command();
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+      expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
+      expect(heartbeats.recorded).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId })]);
+    });
+
+    it("refuses a reply or heartbeat to another service's command (403), and one to no command (404)", async () => {
+      const { replies, attempts, sink, heartbeats } = await setup();
+      const theirs = command();
+      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, lastHeartbeatAt: null });
+      for (const status of ['SUCCESS', 'HEARTBEAT'] as const) {
+        const forbidden = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(theirs, status)));
+        expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);
+        expect(forbidden.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
+        expect((await refusal(replies.reply(SERVICE, randomUUID(), replyTo(command(), status)))).code).toBe(ErrorCode.NOT_FOUND);
+      }
+      expect(sink.applied).toEqual([]);
+      expect(heartbeats.recorded).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { HttpWorkerHub } from '../../../src/workers/http-worker-hub.service';
+import { execute, waitForRun } from '../../helpers/runs';
+import { serverSuite } from '../../helpers/server-env';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+
+const LEASE_MS = 1000;
+
+interface Leased {
+  leaseId: string;
+  command: { flowId: string; orchName: string; stepName: string; action: string; attempt: number; commandId: string };
+}
+
+/**
+ * Two Baton instances behind one load balancer, on one PostgreSQL and one RabbitMQ. An HTTP
+ * worker leases its command from instance A, and its heartbeats and reply reach instance B, which
+ * never leased it. The step must run once: B applies the reply, and A neither hands the command
+ * out again while the heartbeats come nor after they stop because the reply was applied.
+ */
+describe('an HTTP worker whose lease is on one instance and whose replies reach another (rabbitmq)', () => {
+  const suite = serverSuite('rabbitmq');
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    const env = { ...(await suite.env()), WORKER_LEASE_MS: String(LEASE_MS) };
+    [a, b] = [await startTestApp(env), await startTestApp(env)];
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await suite.cleanup();
+  });
+
+  async function template(service: string): Promise<string> {
+    const orchName = `lease${randomUUID().slice(0, 8)}`;
+    await a.http.post('/api/orchestration/register').set('X-Service-Name', 'lease-initiator')
+      .send({ orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'charge', objectType: 'String', timeoutSeconds: 300 }] })
+      .expect(201);
+    await a.http.post('/api/orchestration/register').set('X-Service-Name', service)
+      .send({ orchName, as: 'worker', steps: [{ name: 'charge', objectType: 'String' }] }).expect(201);
+    // Subscribes A to the service's commands (its queue exists from then on); B serves this service no poll at all.
+    await a.http.get(`/api/workers/${service}/commands`).query({ wait: 0 }).expect(200, []);
+    return orchName;
+  }
+
+  async function leaseOnA(service: string): Promise<Leased> {
+    const [leased] = (await a.http.get(`/api/workers/${service}/commands`).query({ wait: 20_000 }).expect(200)).body;
+    expect(leased).toBeDefined();
+    return leased;
+  }
+
+  const reply = ({ command }: Leased, status: string) => ({ ...command, metadata: { status } });
+  const post = (t: TestApp, service: string, leased: Leased, status: string) =>
+    t.http.post(`/api/workers/${service}/leases/${leased.leaseId}/reply`).send(reply(leased, status));
+
+  /** The command is gone from A for good: a poll past its lease gets nothing, and A holds nothing. */
+  async function expectSettledOnA(service: string, flowId: string): Promise<void> {
+    expect((await a.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 2.5 }).expect(200)).body).toEqual([]);
+    expect(a.get(HttpWorkerHub).existingPool(service)?.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+    const [{ attempts }] = await a.get(DataSource).query(`SELECT count(*)::int AS attempts FROM orchestration_step_run WHERE flow_id = $1`, [flowId]);
+    expect(attempts).toBe(1);
+  }
+
+  it('applies on B the reply to a command leased on A, and A does not lease it again', async () => {
+    const service = 'lease-reply-b';
+    const orchName = await template(service);
+    const { flowId } = (await execute(a, orchName).expect(202)).body;
+    const leased = await leaseOnA(service);
+    await post(b, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
+    expect(b.get(HttpWorkerHub).existingPool(service)).toBeUndefined(); // B never held it
+    await waitForRun(b, flowId, 'COMPLETED');
+    await expectSettledOnA(service, flowId);
+  });
+
+  it("keeps A's lease alive with heartbeats that reach B", async () => {
+    const service = 'lease-beat-b';
+    const orchName = await template(service);
+    const { flowId } = (await execute(a, orchName).expect(202)).body;
+    const leased = await leaseOnA(service);
+    const beating = (async () => {
+      for (const end = Date.now() + LEASE_MS * 3; Date.now() < end; await sleep(LEASE_MS / 4)) {
+        await post(b, service, leased, 'HEARTBEAT').expect(200, { outcome: 'heartbeat' });
+      }
+    })();
+    // Another poller of A gets nothing for three lease periods: the step is not run twice.
+    expect((await a.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 3 }).expect(200)).body).toEqual([]);
+    await beating;
+    await post(b, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
+    await waitForRun(a, flowId, 'COMPLETED');
+    await expectSettledOnA(service, flowId);
+  });
+});
