@@ -15,6 +15,18 @@ export class BatonHttpError extends Error {
   }
 }
 
+/**
+ * Statuses that say the request itself is refused, so the same request is refused again: not 401
+ * or 403 (a key an operator can fix), 404 (a lease another instance may hold), 408, 409 or 429
+ * (a moment's state).
+ */
+const NOT_FOR_GOOD = new Set([401, 403, 404, 408, 409, 429]);
+
+/** Whether Baton refused the request for what it carries, so sending it again cannot help. */
+export function refusedForGood(error: unknown): error is BatonHttpError {
+  return error instanceof BatonHttpError && error.status >= 400 && error.status < 500 && !NOT_FOR_GOOD.has(error.status);
+}
+
 const RETRIES = 3;
 
 /** Baton's REST API as the SDK uses it: JSON in and out, bearer key, retries on network errors and 5xx. */

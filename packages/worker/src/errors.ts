@@ -25,6 +25,20 @@ export class OutputNotJsonError extends NonRetryableError {
 }
 
 /**
+ * A handler returned an output Baton refuses (a NUL character, nesting past 100 levels, a reply
+ * over `maxReplyBytes`). Sent, it would be refused at every delivery until the step timed out;
+ * the step fails for good instead, and nothing is recorded for it.
+ */
+export class OutputRefusedError extends NonRetryableError {
+  readonly code = 'OUTPUT_REFUSED';
+
+  constructor(why: string) {
+    super(`OUTPUT_REFUSED: ${why}`);
+    this.name = 'OutputRefusedError';
+  }
+}
+
+/**
  * A handler still running after `handlerTimeoutMs`: the step fails (retryable, as Baton's retry
  * policy decides), and the handler's `cmd.signal` is aborted.
  */

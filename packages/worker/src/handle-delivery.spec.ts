@@ -21,9 +21,14 @@ class FakeDelivery implements Delivery {
   dropped = false;
   abandoned = 0;
   failSettle?: Error;
+  /** Refusals for the next settles, one each, before failSettle. */
+  refusals: Error[] = [];
+  readonly attempted: WireReply[] = [];
   constructor(readonly command: WireCommand) {}
   async settle(reply: WireReply) {
-    if (this.failSettle) throw this.failSettle;
+    this.attempted.push(reply);
+    const refusal = this.refusals.shift() ?? this.failSettle;
+    if (refusal) throw refusal;
     this.replies.push(reply);
   }
   async drop() { this.dropped = true; }
@@ -105,11 +110,22 @@ describe('handleDelivery', () => {
     expect(again.replies[0].output).toEqual({ v: 1 });
   });
 
-  it('treats a 404 on settle as settled by another copy (info, not error)', async () => {
+  it('warns on a 404 to a reply that this Baton instance did not apply it, naming the command, and does not give it back', async () => {
     const d = new FakeDelivery(command());
     d.failSettle = new BatonHttpError(404, '{}', 'POST reply');
-    await handleDelivery(d, deps(() => 1));
-    expect(logged).toContain('info command already settled by another copy');
+    const warn = jest.fn();
+    await handleDelivery(d, { ...deps(() => 1), logger: { ...logger, warn } });
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ flowId: 'f1', step: 's', commandId: 'c1' }),
+      expect.stringMatching(/^reply not applied by this Baton instance: .*POST reply answered 404/));
+    expect(logged.filter((l) => !l.startsWith('warn'))).toEqual([]);
+    expect(d.abandoned).toBe(0);
+  });
+
+  it('keeps a 404 to the drop of an expired command at info: there was no reply to apply', async () => {
+    const d = new FakeDelivery(command({ deadline: new Date(Date.now() - 1).toISOString() }));
+    d.drop = () => Promise.reject(new BatonHttpError(404, '{}', 'DELETE lease'));
+    await handleDelivery(d, deps(jest.fn()));
+    expect(logged).toEqual(['warn command expired before it was handled: dropped', 'info command already settled by another copy']);
     expect(d.abandoned).toBe(0);
   });
 
@@ -133,6 +149,71 @@ describe('handleDelivery', () => {
       expect(d.replies).toEqual([expect.objectContaining({ metadata: failed, output: undefined })]);
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }
+  });
+
+  it('fails for good, before recording it, an output Baton refuses: a NUL, nesting past 100 levels, a reply over maxReplyBytes', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 101; i++) deep = { deep };
+    const cases: Array<[unknown, RegExp]> = [
+      [{ name: 'a\u0000b' }, /^OUTPUT_REFUSED: output\.name contains a NUL character/],
+      [{ list: [{ 'k\u0000': 1 }] }, /^OUTPUT_REFUSED: output\.list\[0\]\["k\\u0000"\] key contains a NUL character/],
+      [deep, /^OUTPUT_REFUSED: output nests deeper than 100 levels/],
+      [{ blob: 'x'.repeat(2000) }, /^OUTPUT_REFUSED: the reply carrying the output is \d+ bytes of JSON, over maxReplyBytes \(1500\)/],
+    ];
+    for (const [output, error] of cases) {
+      const store = new MemoryResultStore();
+      const d = new FakeDelivery(command());
+      await handleDelivery(d, { ...deps(() => output, store), maxReplyBytes: 1500 });
+      expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'FAILED', error: expect.stringMatching(error), nonRetryable: true }, output: undefined })]);
+      expect(await store.get('f1:s:DO')).toBeUndefined();
+    }
+    expect(logged.filter((l) => l.startsWith('warn OUTPUT_REFUSED'))).toHaveLength(4);
+  });
+
+  it('fails for good a recorded output Baton refuses, instead of replaying it at every delivery', async () => {
+    const store = new MemoryResultStore();
+    await store.put('f1:s:DO', { output: { big: 'x'.repeat(2000) } });
+    const d = new FakeDelivery(command());
+    await handleDelivery(d, { ...deps(jest.fn(), store), maxReplyBytes: 1000 });
+    expect(d.replies.map((r) => r.metadata)).toEqual([{ status: 'FAILED', error: expect.stringMatching(/^OUTPUT_REFUSED: /), nonRetryable: true }]);
+  });
+
+  it('replaces a reply Baton refuses for what it carries (400, 413) by one final FAILED reply saying why', async () => {
+    for (const status of [400, 413, 422]) {
+      const d = new FakeDelivery(command());
+      d.refusals = [new BatonHttpError(status, '{"code":"X"}', 'POST /reply')];
+      await handleDelivery(d, deps(() => ({ ok: 1 })));
+      expect(d.attempted.map((r) => r.metadata.status)).toEqual(['SUCCESS', 'FAILED']);
+      expect(d.replies).toEqual([expect.objectContaining({ commandId: 'c1', output: undefined, metadata: {
+        status: 'FAILED', nonRetryable: true,
+        error: `REPLY_REFUSED: Baton refused the SUCCESS reply, and would refuse it again: POST /reply answered ${status}: {"code":"X"}`,
+      } })]);
+      expect(d.abandoned).toBe(0);
+    }
+  });
+
+  it('tries the FAILED replacement once: refused too, it is logged and given back', async () => {
+    const d = new FakeDelivery(command());
+    d.refusals = [new BatonHttpError(400, 'a', 'POST /reply'), new BatonHttpError(400, 'b', 'POST /reply')];
+    await handleDelivery(d, deps(() => { throw new Error('flaky'); }));
+    expect(d.attempted.map((r) => [r.metadata.status, r.metadata.nonRetryable])).toEqual([['FAILED', undefined], ['FAILED', true]]);
+    expect(logged.filter((l) => l.startsWith('error'))).toEqual([expect.stringMatching(/^error reply not confirmed, .*answered 400: b$/)]);
+    expect(d.abandoned).toBe(1);
+  });
+
+  it('does not replace a reply refused for a reason that may pass (401, 403, 408, 409, 429, 5xx): it comes again', async () => {
+    for (const status of [401, 403, 408, 409, 429, 500, 503]) {
+      const d = new FakeDelivery(command());
+      d.refusals = [new BatonHttpError(status, '', 'POST /reply')];
+      await handleDelivery(d, deps(() => 1));
+      expect([status, d.attempted.length, d.abandoned]).toEqual([status, 1, 1]);
+    }
+  });
+
+  it('cuts a handler error to the 10,000 characters Baton keeps, so that a huge one cannot make the reply too big', async () => {
+    const d = new FakeDelivery(command());
+    await handleDelivery(d, deps(() => { throw new Error('e'.repeat(2_000_000)); }));
+    expect(d.replies[0].metadata.error).toHaveLength(10_000);
   });
 
   it('fails a handler still running after handlerTimeoutMs, stops its heartbeats, aborts its signal, and holds on until it ends', async () => {

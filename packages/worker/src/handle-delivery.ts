@@ -1,11 +1,12 @@
-import { BatonHttpError } from './baton-client';
+import { BatonHttpError, refusedForGood } from './baton-client';
 import { toStepCommand, type StepCommand } from './command';
-import { HandlerTimeoutError, NonRetryableError, OutputNotJsonError } from './errors';
+import { HandlerTimeoutError, NonRetryableError } from './errors';
 import { errorText, type WorkerLogger } from './logger';
+import { errorForReply, outputProblem } from './output-rules';
 import type { ResultStore } from './result-store';
 import { inHandlerSpan } from './tracing';
 import type { Delivery } from './transports/transport';
-import { replyTo, type WireCommand } from './wire';
+import { replyTo, type WireCommand, type WireReply } from './wire';
 
 export type StepFn = (cmd: StepCommand) => unknown;
 
@@ -17,7 +18,11 @@ export interface DeliveryDeps {
   autoHeartbeatMs: number;
   /** Fails the step of a handler still running after this long; 0 = no limit. */
   handlerTimeoutMs?: number;
+  /** The largest reply Baton takes, as bytes of JSON (see output-rules). Default: no limit. */
+  maxReplyBytes?: number;
 }
+
+type Fields = Record<string, unknown>;
 
 /**
  * One delivery, start to end: drop it when expired, replay a recorded result, or run the handler;
@@ -31,60 +36,84 @@ export function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<
 async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error: string) => void): Promise<void> {
   const c = delivery.command;
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
+  const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
+  /** Retrying cannot help: the step fails at once, and Baton compensates instead of waiting for its timeout. */
+  const failForGood = async (error: string) => {
+    deps.logger.warn({ ...fields, nonRetryable: true }, error);
+    fail(error);
+    await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable: true }));
+  };
   try {
     if (Date.parse(c.deadline) <= Date.now()) {
       deps.logger.warn({ ...fields, deadline: c.deadline }, 'command expired before it was handled: dropped');
-      await delivery.drop();
+      await delivery.drop().catch((error: unknown) => {
+        // Its lease is gone as well (settled by another copy, or expired): nothing is left to drop.
+        if (!(error instanceof BatonHttpError && error.status === 404)) throw error;
+        deps.logger.info(fields, 'command already settled by another copy');
+      });
       return;
     }
     const recorded = await deps.store.get(c.idempotencyKey);
     if (recorded) {
       deps.logger.info(fields, 'already done: replaying the recorded result');
-      await delivery.settle(replyTo(c, { status: 'SUCCESS', error: null }, recorded.output));
+      const replay = replyTo(c, { status: 'SUCCESS', error: null }, recorded.output);
+      // Recorded by an earlier version, or under a larger maxReplyBytes: refused, it would be replayed for ever.
+      const refused = outputProblem(replay, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
+      await (refused ? failForGood(refused.message) : settle(replay));
       return;
     }
     const fn = deps.handlerFor(c);
     if (!fn) {
-      await delivery.settle(replyTo(c, { status: 'FAILED', error: `No handler for ${c.orchName}/${c.stepName}`, nonRetryable: true }));
+      await settle(replyTo(c, { status: 'FAILED', error: `No handler for ${c.orchName}/${c.stepName}`, nonRetryable: true }));
       return;
     }
     const outcome = await run(fn, delivery, deps);
     if (outcome.ok) {
-      const unsendable = jsonProblemOf(outcome.output);
-      if (unsendable) {
-        // Neither a reply nor a store could carry it, and running the handler again returns the same.
-        deps.logger.warn({ ...fields, nonRetryable: true }, unsendable.message);
-        fail(unsendable.message);
-        await delivery.settle(replyTo(c, { status: 'FAILED', error: unsendable.message, nonRetryable: true }));
+      const success = replyTo(c, { status: 'SUCCESS', error: null }, outcome.output);
+      // Before it is recorded: running the handler again returns the same, and a recorded output
+      // Baton refuses would be replayed, and refused, at every delivery.
+      const refused = outputProblem(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
+      if (refused) {
+        await failForGood(refused.message);
         return;
       }
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
-      await delivery.settle(replyTo(c, { status: 'SUCCESS', error: null }, outcome.output));
+      await settle(success);
     } else {
       const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
       deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${errorText(outcome.error)}`);
       fail(errorText(outcome.error));
-      await delivery.settle(replyTo(c, { status: 'FAILED', error: errorText(outcome.error), nonRetryable }));
+      await settle(replyTo(c, { status: 'FAILED', error: errorForReply(errorText(outcome.error)), nonRetryable }));
       if (outcome.late) await waitForLate(outcome.late, fields, deps.logger);
     }
   } catch (error) {
-    // 404: another copy of this command was settled first (an expired lease's reply settles the
-    // newer lease too), so there is nothing left to do.
-    if (error instanceof BatonHttpError && error.status === 404) deps.logger.info(fields, 'command already settled by another copy');
-    else {
+    if (error instanceof BatonHttpError && error.status === 404) {
+      // Another copy may have settled the command (an expired lease's reply settles the newer lease
+      // too), or the reply reached a Baton instance that does not hold the lease: nothing here can
+      // tell which, so it is not given back, and a command nobody settled comes again after its lease.
+      deps.logger.warn({ ...fields, commandId: c.commandId },
+        `reply not applied by this Baton instance: its lease is unknown there (expired and settled by another copy, or held by another instance): ${errorText(error)}`);
+    } else {
       deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
       await delivery.abandon?.();
     }
   }
 }
 
-/** Why an output cannot go out as JSON (a BigInt, a cycle), if it cannot. */
-function jsonProblemOf(output: unknown): OutputNotJsonError | undefined {
+/**
+ * Sends a final reply. One Baton refuses for what it carries (a 400 or a 413 over HTTP) would be
+ * refused at every delivery until the step timed out: it is replaced, once, by a FAILED reply
+ * that says why, which fails the step for good. If that is refused too, the error goes up.
+ */
+async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields, logger: WorkerLogger, fail: (error: string) => void): Promise<void> {
   try {
-    JSON.stringify(output);
-    return undefined;
+    await delivery.settle(reply);
   } catch (error) {
-    return new OutputNotJsonError(error);
+    if (!refusedForGood(error)) throw error;
+    const why = `REPLY_REFUSED: Baton refused the ${reply.metadata.status} reply, and would refuse it again: ${errorText(error)}`;
+    logger.warn({ ...fields, status: error.status, nonRetryable: true }, `${why}; replying FAILED instead`);
+    fail(why);
+    await delivery.settle(replyTo(delivery.command, { status: 'FAILED', error: errorForReply(why), nonRetryable: true }));
   }
 }
 

@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BatonClient } from './baton-client';
 import type { Slots } from './slots';
+import { HttpTransport } from './transports/http-transport';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
 import { createWorker } from './worker';
@@ -8,10 +11,12 @@ const command = { flowId: 'f1', orchName: 'order', stepName: 'charge', action: '
   payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: 'k', idempotencyKey: 'i1', deadline: new Date(Date.now() + 60_000).toISOString() } as WireCommand;
 
 /** A transport the test hands deliveries through. */
-function handTransport() {
+function handTransport(extra: Partial<Transport> = {}) {
   let receive!: (d: Delivery) => void;
   let slots!: Slots;
-  const transport: Transport = { start: async (r, s) => void ((receive = r), (slots = s)), pause: async () => undefined, close: async () => undefined };
+  const transport: Transport = {
+    start: async (r, s) => void ((receive = r), (slots = s)), pause: async () => undefined, close: async () => undefined, ...extra,
+  };
   return { transport, deliver: (d: Delivery) => receive(d), inUse: () => slots.inUse };
 }
 
@@ -103,6 +108,63 @@ describe('createWorker', () => {
       'stopping with 1 handler(s) still running after 50 ms: their commands are not acknowledged and go to another instance');
     finish();
     await settled();
+  });
+
+  it('stops within drainTimeoutMs over HTTP while every slot is busy (its poll loop waits for a slot)', async () => {
+    let leased = false;
+    const client = {
+      service: 'shop',
+      request: async (method: string, _path: string, _body?: unknown, signal?: AbortSignal) => {
+        if (method !== 'GET') return undefined;
+        if (!leased) {
+          leased = true;
+          return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
+        }
+        await sleep(20, undefined, { signal });
+        return [];
+      },
+    } as unknown as BatonClient;
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    let finish!: () => void;
+    const handler = jest.fn(() => new Promise((resolve) => (finish = () => resolve(1))));
+    const worker = createWorker({
+      service: 'shop', control, handleSignals: false, logger, concurrency: 1, drainTimeoutMs: 200, transport: new HttpTransport(client, logger),
+    }).step('order', 'charge', { objectType: 'Order', do: handler });
+    await worker.start();
+    await until(() => handler.mock.calls.length === 1);
+    // The handler ends long after the drain timeout: stop() must not wait for it.
+    const late = setTimeout(() => finish(), 3_000);
+    try {
+      const started = Date.now();
+      await worker.stop();
+      expect(Date.now() - started).toBeLessThan(200 + 300);
+      expect(logger.warn).toHaveBeenCalledWith({ service: 'shop', running: 1 }, expect.stringContaining('still running after 200 ms'));
+    } finally {
+      clearTimeout(late);
+      finish();
+    }
+  });
+
+  it('holds outputs to the transport\'s reply limit, or to maxReplyBytes when given', async () => {
+    const outcomes: string[] = [];
+    for (const maxReplyBytes of [undefined, 10_000]) {
+      const { transport, deliver } = handTransport({ maxReplyBytes: 300 });
+      const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, maxReplyBytes, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } })
+        .step('order', 'charge', { objectType: 'Order', do: () => ({ blob: 'x'.repeat(500) }) });
+      await worker.start();
+      const d = delivery();
+      deliver(d);
+      await until(() => d.settle.mock.calls.length === 1);
+      outcomes.push(`${d.settle.mock.calls[0][0].metadata.status} ${d.settle.mock.calls[0][0].metadata.error ?? ''}`.trim());
+      await worker.stop();
+    }
+    expect(outcomes).toEqual([expect.stringMatching(/^FAILED OUTPUT_REFUSED: .*over maxReplyBytes \(300\)$/), 'SUCCESS']);
+  });
+
+  it('takes only a positive integer as maxReplyBytes', () => {
+    for (const maxReplyBytes of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createWorker({ service: 'shop', control, maxReplyBytes })).toThrow('maxReplyBytes must be a positive integer');
+    }
   });
 
   it('logs a give-back that failed, frees its slot and runs the next copy', async () => {

@@ -36,6 +36,14 @@ export interface WorkerOptions {
    * step alive as long as its process lives, so a hung handler would hold its run for ever.
    */
   handlerTimeoutMs?: number;
+  /**
+   * The largest reply Baton takes, as bytes of JSON (the output and its envelope). A handler whose
+   * output would make a bigger reply fails its step for good (OUTPUT_REFUSED), as Baton would refuse
+   * it at every delivery. Default: Baton's defaults for the transport: 1 MiB over HTTP (its
+   * BODY_LIMIT_BYTES), 1,000,000 on Kafka, 16 MiB on RabbitMQ; none for a transport object of
+   * your own unless it declares one. Set it when Baton's limit differs.
+   */
+  maxReplyBytes?: number;
   /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */
   presenceMs?: number;
   /** Stop (drain) on SIGTERM and SIGINT. Default true. */
@@ -79,6 +87,9 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions) {
     if (!SERVICE_NAME.test(options.service)) throw new Error(`Invalid service name ${options.service}: ${SERVICE_NAME_RULE}`);
+    if (options.maxReplyBytes !== undefined && !(Number.isInteger(options.maxReplyBytes) && options.maxReplyBytes > 0)) {
+      throw new Error('maxReplyBytes must be a positive integer');
+    }
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
@@ -165,6 +176,7 @@ export class Worker {
     this.byIdempotencyKey.run(c.idempotencyKey, () => handleDelivery(delivery, {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
       autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0, handlerTimeoutMs: this.options.handlerTimeoutMs ?? 0,
+      maxReplyBytes: this.options.maxReplyBytes ?? this.transport?.maxReplyBytes,
     }).catch((error: unknown) => {
       // Only giving the command back can fail here; unacknowledged, it comes again.
       this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);

@@ -99,4 +99,45 @@ describe('HttpTransport', () => {
     expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual(['DELETE /api/workers/shop/leases/l2']);
     expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2' }, expect.stringContaining('not a command, dropped: A command lacks'));
   }, 15_000);
+
+  it('pauses at once while every slot is busy, rather than when a handler ends', async () => {
+    const { client, requests } = baton([]);
+    const transport = new HttpTransport(client, { info: jest.fn(), warn: jest.fn(), error: jest.fn() });
+    const slots = new Slots(1);
+    await slots.acquire(); // a handler that runs on and on
+    await transport.start(() => undefined, slots);
+    await sleep(30);
+    const started = Date.now();
+    const paused = transport.pause().then(() => Date.now() - started);
+    const guard = new AbortController(); // without the fix, pause() waits for the slot released below
+    const tookMs = await Promise.race([paused, sleep(2_000, -1, { signal: guard.signal })]);
+    guard.abort();
+    slots.release();
+    await paused;
+    expect(tookMs).toBeGreaterThanOrEqual(0);
+    expect(tookMs).toBeLessThan(100);
+    expect(requests).toEqual([]); // it never polled: no slot was free
+  });
+
+  it('leaves no abort listener behind for each slot it waited for', async () => {
+    const { client } = baton([]);
+    const transport = new HttpTransport(client, { info: jest.fn(), warn: jest.fn(), error: jest.fn() });
+    const slots = new Slots(1);
+    const signal = (transport as unknown as { abort: AbortController }).abort.signal;
+    const add = jest.spyOn(signal, 'addEventListener');
+    const remove = jest.spyOn(signal, 'removeEventListener');
+    await slots.acquire();
+    await transport.start(() => undefined, slots);
+    for (let i = 0; i < 5; i++) {
+      await sleep(10);
+      slots.release(); // the loop polls (an empty long poll) and waits for a slot again
+      await sleep(40);
+      await slots.acquire();
+    }
+    await transport.pause();
+    slots.release();
+    const waits = add.mock.calls.filter(([type]) => type === 'abort').length;
+    expect(waits).toBeGreaterThanOrEqual(5);
+    expect(remove.mock.calls.filter(([type]) => type === 'abort').length).toBeGreaterThanOrEqual(waits - 1);
+  });
 });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatonClient } from '../baton-client';
 import { errorText, type WorkerLogger } from '../logger';
+import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { traceHeadersOf } from '../tracing';
 import { parseCommand, type WireCommand, type WireReply } from '../wire';
@@ -26,6 +27,7 @@ const ERROR_BACKOFF_MS = 1000;
  * that expires (a crashed worker) hands the command to another poller.
  */
 export class HttpTransport implements Transport {
+  readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.http;
   private running = false;
   private failing = false;
   private loop?: Promise<void>;
@@ -66,7 +68,9 @@ export class HttpTransport implements Transport {
   private async poll(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
     const wait = Math.min(this.options.waitMs ?? 20_000, 30_000);
     while (this.running) {
-      await slots.whenFree();
+      // With every slot busy this waits for a handler to end: pause() must not, or stop() would
+      // wait out the longest handler before its drainTimeoutMs even starts.
+      await untilAborted(slots.whenFree(), this.abort.signal);
       if (!this.running) return;
       try {
         const leases = await this.client.request<Leased[]>(
@@ -79,7 +83,7 @@ export class HttpTransport implements Transport {
         // One line per outage: a Baton restart would otherwise write one every second or so.
         if (!this.failing) this.logger.warn({ service: this.client.service }, `polling Baton failed, trying every second: ${errorText(error)}`);
         this.failing = true;
-        await sleep(ERROR_BACKOFF_MS);
+        await sleep(ERROR_BACKOFF_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
   }
@@ -113,4 +117,14 @@ export class HttpTransport implements Transport {
       drop: () => this.client.request('DELETE', `${this.base}/leases/${lid}`).then(() => undefined),
     };
   }
+}
+
+/** Resolves when `wait` does or `signal` aborts, whichever is first, leaving no listener behind. */
+function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

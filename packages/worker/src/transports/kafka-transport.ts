@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, KafkaMessage, SASLOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
+import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
@@ -51,6 +52,7 @@ const LEAVE_WAIT_MS = 10_000;
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
+  readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.kafka;
   private readonly kafkajs = loadPeer<typeof import('kafkajs')>('kafkajs');
   private readonly kafka: Kafka;
   private readonly consumers: ConsumerKeeper;

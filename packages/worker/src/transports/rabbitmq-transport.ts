@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import { errorText, type WorkerLogger } from '../logger';
+import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
@@ -27,6 +28,7 @@ export interface RabbitMqTransportOptions extends BrokerNames {
  */
 export class RabbitMqTransport implements Transport {
   readonly registration: Record<string, string>;
+  readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.rabbitmq;
   private connection?: RecoveringChannelModel;
   private channel?: ConfirmChannel;
   private consumerTag?: string;

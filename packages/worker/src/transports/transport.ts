@@ -25,6 +25,8 @@ export interface Delivery {
 export interface Transport {
   /** Extra fields of the worker's registration document (e.g. its topic). */
   readonly registration?: Record<string, string>;
+  /** The largest reply, as bytes of JSON, Baton takes through this transport by default (see output-rules). */
+  readonly maxReplyBytes?: number;
   /** Before registration: makes sure no command sent right after it can be missed (declares the queue, opens the poll). */
   prepare?(): Promise<void>;
   start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void>;

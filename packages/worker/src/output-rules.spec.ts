@@ -1,0 +1,71 @@
+import { OutputNotJsonError, OutputRefusedError } from './errors';
+import { ERROR_MAX_LENGTH, errorForReply, OUTPUT_MAX_DEPTH, outputProblem } from './output-rules';
+import { replyTo, type WireCommand } from './wire';
+
+const command = { flowId: 'f1', orchName: 'o', stepName: 's', action: 'DO', attempt: 1, commandId: 'c1' } as WireCommand;
+const success = (output: unknown) => replyTo(command, { status: 'SUCCESS', error: null }, output);
+const problem = (output: unknown, maxBytes = Number.POSITIVE_INFINITY) => outputProblem(success(output), maxBytes)?.message;
+
+/** An array nested `depth` levels deep, the top level counting as 1 (as Baton counts). */
+const nested = (depth: number): unknown => {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+};
+
+describe('outputProblem', () => {
+  it('takes ordinary outputs, none at all, and text with surrogate pairs', () => {
+    for (const output of [undefined, null, 0, 'x', { realmId: 'r-1', tags: ['a', { b: true }] }, { emoji: '😀', '😀': 1 }]) {
+      expect(problem(output)).toBeUndefined();
+    }
+  });
+
+  it(`takes an output nested ${OUTPUT_MAX_DEPTH} levels deep and refuses one level more, as Baton does`, () => {
+    expect(problem(nested(OUTPUT_MAX_DEPTH))).toBeUndefined();
+    expect(problem({ a: nested(OUTPUT_MAX_DEPTH - 1) })).toBeUndefined();
+    expect(problem(nested(OUTPUT_MAX_DEPTH + 1))).toBe(
+      `OUTPUT_REFUSED: output nests deeper than ${OUTPUT_MAX_DEPTH} levels (at output${'[0]'.repeat(OUTPUT_MAX_DEPTH)})`);
+    expect(problem({ a: nested(OUTPUT_MAX_DEPTH) })).toMatch(/^OUTPUT_REFUSED: output nests deeper than 100 levels \(at output\.a\[0\]/);
+  });
+
+  it('refuses a NUL character or a lone surrogate anywhere: in a string, deep down, or in a key', () => {
+    expect(problem('a\u0000b')).toBe('OUTPUT_REFUSED: output contains a NUL character (\\u0000) at 1, which Baton cannot store');
+    expect(problem({ list: [{ ok: 'x' }, { name: 'ab\u0000' }] })).toBe(
+      'OUTPUT_REFUSED: output.list[1].name contains a NUL character (\\u0000) at 2, which Baton cannot store');
+    expect(problem({ deep: { 'k\u0000': 1 } })).toBe(
+      'OUTPUT_REFUSED: output.deep["k\\u0000"] key contains a NUL character (\\u0000) at 1, which Baton cannot store');
+    expect(problem({ s: 'x\uD800' })).toMatch(/^OUTPUT_REFUSED: output\.s contains an unpaired UTF-16 surrogate at 1/);
+    expect(problem({ '\uDC00': 1 })).toMatch(/^OUTPUT_REFUSED: output\["\\udc00"\] key contains an unpaired UTF-16 surrogate/);
+  });
+
+  it('checks the output as JSON carries it: toJSON counts, dropped values do not', () => {
+    expect(problem({ at: { toJSON: () => 'a\u0000' } })).toMatch(/^OUTPUT_REFUSED: output\.at contains a NUL/);
+    expect(problem({ gone: undefined, fn: () => 'a\u0000' })).toBeUndefined();
+    // A backslash followed by "u0000" is text, not a NUL: a search of the JSON text would mistake it.
+    expect(problem({ path: 'C:\\u0000' })).toBeUndefined();
+  });
+
+  it('refuses a reply over maxReplyBytes, counting the whole reply in UTF-8 bytes', () => {
+    const reply = success({ blob: 'é'.repeat(100) });
+    const bytes = Buffer.byteLength(JSON.stringify(reply));
+    expect(outputProblem(reply, bytes)).toBeUndefined();
+    const refused = outputProblem(reply, bytes - 1);
+    expect(refused).toBeInstanceOf(OutputRefusedError);
+    expect(refused?.message).toBe(`OUTPUT_REFUSED: the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${bytes - 1})`);
+  });
+
+  it('says what JSON cannot carry (a BigInt, a cycle) as OUTPUT_NOT_JSON', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const output of [{ n: 1n }, cycle]) expect(outputProblem(success(output), 1e9)).toBeInstanceOf(OutputNotJsonError);
+  });
+});
+
+describe('errorForReply', () => {
+  it(`keeps an error up to ${ERROR_MAX_LENGTH} characters, the most Baton keeps, and never cuts a surrogate pair`, () => {
+    expect(errorForReply('short')).toBe('short');
+    expect(errorForReply('x'.repeat(ERROR_MAX_LENGTH + 5))).toHaveLength(ERROR_MAX_LENGTH);
+    const cut = errorForReply(`${'x'.repeat(ERROR_MAX_LENGTH - 1)}😀tail`);
+    expect(cut).toBe('x'.repeat(ERROR_MAX_LENGTH - 1));
+  });
+});
