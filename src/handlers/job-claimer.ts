@@ -7,8 +7,11 @@ import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-exec
 import { outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 
-/** What the claimer leased a row for; the work itself happens after the claim has committed. */
-export type JobAction = 'launch' | 'poll' | 'cancel' | 'report';
+/**
+ * What the claimer leased a row for; the work itself happens after the claim has committed.
+ * `adopt`: no launch attempt is left, the last ended without an outcome: only look for its job.
+ */
+export type JobAction = 'launch' | 'adopt' | 'poll' | 'cancel' | 'report';
 
 export interface ClaimedJob {
   row: JobExecutionEntity;
@@ -71,22 +74,27 @@ export class JobClaimer {
       return { row, action: 'report' };
     }
     if (row.status === 'PENDING_LAUNCH' || row.status === 'LAUNCHING') {
+      const unanswered: Partial<JobExecutionEntity> = {};
       if (row.status === 'LAUNCHING') {
         // The instance that was launching stopped before recording the outcome: AWX/OO may or may
-        // not have started the job. The baton_command_id in extra_vars / runName tells them apart.
+        // not have started the job. The worker looks for it by its marker before launching again.
         this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts },
           'previous launch attempt ended without a recorded outcome; it may have started a job');
+        unanswered.options = { ...row.options, unansweredLaunch: true };
       }
       if (row.launchAttempts >= (row.options?.retry?.maxAttempts ?? this.settings.HANDLER_LAUNCH_MAX_ATTEMPTS)) {
+        if (row.targetType !== 'HTTP') {
+          await this.repo.claim(m, row, { ...unanswered, nextLaunchAt: this.leaseEnd(now) });
+          return { row, action: 'adopt' };
+        }
         await this.repo.claim(m, row, {
           status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
           error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call); `
-            + (row.targetType === 'HTTP' ? `the partner may have received Idempotency-Key ${idempotencyKeyOf(row)}`
-              : `look for a job carrying baton_command_id ${row.commandId}`),
+            + `the partner may have received Idempotency-Key ${idempotencyKeyOf(row)}`,
         });
         return { row, action: 'report' };
       }
-      await this.repo.claim(m, row, { status: 'LAUNCHING', launchAttempts: row.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now) });
+      await this.repo.claim(m, row, { ...unanswered, status: 'LAUNCHING', launchAttempts: row.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now) });
       return { row, action: 'launch' };
     }
     await this.repo.claim(m, row, { nextPollAt: this.leaseEnd(now) });

@@ -32,6 +32,13 @@ export interface JobOptions {
   retry?: LaunchRetryPolicy;
   /** http: what decides success, what is kept, how an asynchronous answer is polled. */
   http?: HttpCallOptions;
+  /** FAILED: the step's remaining retries are skipped (a retry could start a second job beside one that may run). */
+  nonRetryable?: boolean;
+  /**
+   * A launch attempt may have reached the target without its answer being recorded (a timeout, a
+   * 5xx, an engine that stopped during the call): the next attempt looks for its job first.
+   */
+  unansweredLaunch?: boolean;
 }
 
 /**

@@ -33,6 +33,6 @@ export function stepResultOf(row: JobExecutionEntity): StepResult {
     flowId: row.flowId, stepName: row.stepName, action: row.action, attempt: row.attempt, commandId: row.commandId,
     status: row.status === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED',
     output: outputOf(row),
-    ...(row.status === 'SUCCEEDED' ? {} : { error: row.error ?? 'failed' }),
+    ...(row.status === 'SUCCEEDED' ? {} : { error: row.error ?? 'failed', ...(row.options?.nonRetryable ? { nonRetryable: true } : {}) }),
   };
 }

@@ -27,4 +27,12 @@ export interface JobTarget {
   launch(row: JobExecutionEntity): Promise<LaunchOutcome>;
   poll(row: JobExecutionEntity): Promise<PollOutcome>;
   cancel(row: JobExecutionEntity): Promise<'accepted' | 'not-cancellable'>;
+  /**
+   * The marker the row's launch carries, in words ("baton_command_id …"), by which findLaunched
+   * finds its job; undefined when it carries none. Targets without either (http: its partner
+   * deduplicates by Idempotency-Key) cannot tell whether an earlier attempt started a job.
+   */
+  launchMarker?(row: JobExecutionEntity): string | undefined;
+  /** The job a launch of this row started, found by its marker; null when there is none. */
+  findLaunched?(row: JobExecutionEntity): Promise<LaunchOutcome | null>;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { StepResultSink } from '../engine/dispatch/step-result';
+import { decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, optionsAfterFailedLaunch } from './earlier-launch';
 import type { HandlerMetrics } from './handler-metrics';
 import type { HandlerSettings } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
@@ -10,7 +11,7 @@ import type { JobExecutionEntity } from './job-execution.entity';
 import type { JobExecutionRepository } from './job-execution.repository';
 import type { JobLaunchEvents } from './job-launch-events';
 import { jobLabel, stepResultOf } from './job-result';
-import type { JobTarget, PollOutcome } from './job-target';
+import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
 import { storableJobPatch } from './storable-job-patch';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
@@ -55,7 +56,7 @@ export class JobWorker {
 
   private async processInSpan({ row, action }: ClaimedJob): Promise<void> {
     try {
-      if (action === 'launch') await this.launch(row);
+      if (action === 'launch' || action === 'adopt') await this.launch(row, action === 'adopt');
       else if (action === 'report') await this.report(row);
       else await this.poll(row, action === 'cancel');
     } catch (e) {
@@ -86,41 +87,89 @@ export class JobWorker {
     return ok;
   }
 
-  private async launch(row: JobExecutionEntity): Promise<void> {
-    const target = row.targetType;
+  /**
+   * Launches the row's job. An attempt after one whose answer was never recorded first looks for
+   * the job that one may have started, and follows it if found; `lastChance` (no attempt left,
+   * the last one ended without an outcome) only looks.
+   */
+  private async launch(row: JobExecutionEntity, lastChance: boolean): Promise<void> {
     const retry = row.options?.retry ?? this.retry;
     try {
-      const launched = await this.deps.targets.for(row.targetType, row.connection).launch(row);
-      for (const warning of launched.warnings) this.logger.warn(logContext(row), warning);
-      this.deps.metrics?.launches.inc({ target, outcome: 'launched' });
-      const sent: Partial<JobExecutionEntity> = {
-        externalJobId: launched.externalJobId, externalJobType: launched.externalJobType, responsePayload: launched.response,
-        sentAt: this.deps.now(), lastLaunchError: null, nextLaunchAt: null, ...(launched.options ? { options: launched.options } : {}),
-      };
-      if (launched.result) {
-        const { phase, reason } = launched.result.classified;
-        await this.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
-          ...sent, externalStatus: launched.result.externalStatus, ...(phase === 'SUCCESS' ? {} : { error: reason ?? 'failed' }),
-        });
-        return;
+      const target = this.deps.targets.for(row.targetType, row.connection);
+      if (lastChance || mayHaveLaunched(row)) {
+        const earlier = await lookForEarlierLaunch(target, row, (e) => this.asHttpError(e));
+        if (await this.settleEarlier(row, earlier, retry, lastChance)) return;
       }
-      const ok = await this.record(row, {
-        ...sent, status: 'RUNNING', nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
-      }, `launch of ${launched.externalJobType} ${launched.externalJobId}`, true);
-      if (ok) this.logger.log({ ...logContext(row), jobId: launched.externalJobId }, `launched ${jobLabel(row)}`);
+      await this.launched(row, await target.launch(row), 'launched');
     } catch (e) {
       const error = this.asHttpError(e);
       if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
-        const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs));
-        this.deps.metrics?.launches.inc({ target, outcome: 'retry' });
-        this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, `launch failed, will retry: ${error.message}`);
-        await this.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.later(delay), lastLaunchError: error.message }, 'launch retry');
+        await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message,
+          optionsAfterFailedLaunch(row.options, error));
         return;
       }
-      this.deps.metrics?.launches.inc({ target, outcome: 'failed' });
+      this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
       const message = error.retriable ? `Launch failed after ${row.launchAttempts} attempts: ${error.message}` : error.message;
       await this.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
     }
+  }
+
+  /** Acts on what an earlier attempt left; true when that settled the row, false to launch now. */
+  private async settleEarlier(row: JobExecutionEntity, earlier: EarlierLaunch, retry: LaunchRetryPolicy, lastChance: boolean): Promise<boolean> {
+    const next = decideAfterEarlier(earlier, row, { lastChance, mayRetry: mayRetryLaunch(row.launchAttempts, retry) });
+    const context = { ...logContext(row), launchAttempts: row.launchAttempts };
+    switch (next.act) {
+      case 'follow':
+        await this.launched(row, next.job, 'adopted');
+        return true;
+      case 'retry':
+        await this.retryLaunch(row, retry, next.error, `${next.cause}; will look again before launching`, next.cause);
+        return true;
+      case 'fail':
+        this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
+        await this.finish(row, 'FAILED', {
+          error: next.error, nextLaunchAt: null, ...(next.lastLaunchError ? { lastLaunchError: next.lastLaunchError } : {}),
+          ...(next.nonRetryable ? { options: { ...row.options, nonRetryable: true } } : {}),
+        });
+        return true;
+      case 'launch':
+        if (next.warning) this.logger.warn(context, next.warning);
+        if (next.note) this.logger.log(context, next.note);
+        return false;
+    }
+  }
+
+  /** A launch retried after a backoff (at least what a 429/503 Retry-After asked, within the cap). */
+  private async retryLaunch(row: JobExecutionEntity, retry: LaunchRetryPolicy, error: HandlerHttpError, logged: string,
+    lastLaunchError: string, options = row.options): Promise<void> {
+    const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs));
+    this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'retry' });
+    this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, logged);
+    await this.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.later(delay), lastLaunchError, options }, 'launch retry');
+  }
+
+  /** Records a job this row launched, or `adopted` (an earlier attempt launched it, its answer was lost). */
+  private async launched(row: JobExecutionEntity, launched: LaunchOutcome, how: 'launched' | 'adopted'): Promise<void> {
+    for (const warning of launched.warnings) this.logger.warn(logContext(row), warning);
+    this.deps.metrics?.launches.inc({ target: row.targetType, outcome: how });
+    const sent: Partial<JobExecutionEntity> = {
+      externalJobId: launched.externalJobId, externalJobType: launched.externalJobType, responsePayload: launched.response,
+      sentAt: this.deps.now(), lastLaunchError: null, nextLaunchAt: null, ...(launched.options ? { options: launched.options } : {}),
+    };
+    if (launched.result) {
+      const { phase, reason } = launched.result.classified;
+      await this.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
+        ...sent, externalStatus: launched.result.externalStatus, ...(phase === 'SUCCESS' ? {} : { error: reason ?? 'failed' }),
+      });
+      return;
+    }
+    const ok = await this.record(row, {
+      ...sent, status: 'RUNNING', nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
+    }, `${how === 'adopted' ? 'adoption' : 'launch'} of ${launched.externalJobType} ${launched.externalJobId}`, true);
+    if (!ok) return;
+    const context = { ...logContext(row), jobId: launched.externalJobId };
+    if (how === 'adopted') this.logger.warn(context, `following ${jobLabel(row)}, which an earlier launch attempt started (its answer was lost)`);
+    else this.logger.log(context, `launched ${jobLabel(row)}`);
   }
 
   private async poll(row: JobExecutionEntity, cancelFirst: boolean): Promise<void> {
@@ -134,7 +183,8 @@ export class JobWorker {
     }
     const patch: Partial<JobExecutionEntity> = {};
     if (cancelFirst) {
-      if (await this.cancel(target, row)) patch.cancelRequestedAt = this.deps.now();
+      const cancel = await this.cancel(target, row);
+      if (cancel.settled) patch.cancelRequestedAt = this.deps.now();
     }
     let outcome: PollOutcome;
     try {
@@ -143,7 +193,9 @@ export class JobWorker {
       const error = this.asHttpError(e);
       this.deps.metrics?.polls.inc({ target: row.targetType, outcome: 'error' });
       if (!error.retriable) {
-        await this.finish(row, 'FAILED', { ...patch, error: error.message });
+        // Nobody follows the job any more (a 401 after a token rotation, a 404): stop it, or a
+        // retry of the step would run a second job beside it.
+        await this.abandon(target, row, patch, error.message);
         return;
       }
       const polls = row.pollingAttempts + 1;
@@ -185,29 +237,44 @@ export class JobWorker {
     await this.record(row, { ...observed, status, nextPollAt: this.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
   }
 
-  /** True once the cancel has been sent (or can never be); false to try again with the next poll. */
-  private async cancel(target: JobTarget, row: JobExecutionEntity): Promise<boolean> {
+  /**
+   * Sends the job's cancel. `settled`: not to be tried again (sent, or failed for good); `note`
+   * says for the step's error what came of it.
+   */
+  private async cancel(target: JobTarget, row: JobExecutionEntity): Promise<{ settled: boolean; requested: boolean; note: string }> {
     try {
       const answer = await target.cancel(row);
       this.logger.log({ ...logContext(row), answer }, `cancel of ${jobLabel(row)}: ${answer}`);
-      return true;
+      return answer === 'accepted' ? { settled: true, requested: true, note: 'cancel requested' }
+        : { settled: true, requested: false, note: 'not cancelled (it has ended, or cannot be cancelled)' };
     } catch (e) {
       const error = this.asHttpError(e);
       this.logger.warn(logContext(row), `cancel of ${jobLabel(row)} failed${error.retriable ? ', will retry' : ''}: ${error.message}`);
-      return !error.retriable;
+      return { settled: !error.retriable, requested: false, note: `cancel could not be sent: ${error.message}` };
     }
   }
 
-  private async timeout(target: JobTarget, row: JobExecutionEntity, observed: Partial<JobExecutionEntity>): Promise<void> {
+  /** Fails a job nobody waits for any more, cancelling it first unless a cancel was requested already. */
+  private async stopAndFail(target: JobTarget, row: JobExecutionEntity, observed: Partial<JobExecutionEntity>, error: (note: string) => string): Promise<void> {
+    const asked = row.cancelRequestedAt || observed.cancelRequestedAt;
+    const cancel = asked ? undefined : await this.cancel(target, row);
+    await this.finish(row, 'FAILED', {
+      ...observed, ...(cancel?.requested ? { cancelRequestedAt: this.deps.now() } : {}),
+      error: error(cancel ? `; ${cancel.note}` : ' (cancel requested by the UNDO)'),
+    });
+  }
+
+  /** A poll failed for good: the job is stopped (best effort) and the step fails saying whether it was. */
+  private abandon(target: JobTarget, row: JobExecutionEntity, observed: Partial<JobExecutionEntity>, message: string): Promise<void> {
+    return this.stopAndFail(target, row, observed, (note) => `${message}${note}`);
+  }
+
+  private timeout(target: JobTarget, row: JobExecutionEntity, observed: Partial<JobExecutionEntity>): Promise<void> {
     const s = this.deps.settings;
     // Nobody waits for the job any more: stop it rather than leave it running unattended.
-    const cancelled = !row.cancelRequestedAt && !observed.cancelRequestedAt && (await this.cancel(target, row));
-    await this.finish(row, 'FAILED', {
-      ...observed,
-      ...(cancelled ? { cancelRequestedAt: this.deps.now() } : {}),
-      error: `Polling timed out: ${jobLabel(row)} was still ${truncate(observed.externalStatus ?? row.externalStatus ?? 'running', 100)} `
-        + `after ${observed.pollingAttempts} polls (every ${s.HANDLER_JOB_POLL_INTERVAL_MS} ms)${cancelled ? '; cancel requested' : ''}`,
-    });
+    return this.stopAndFail(target, row, observed, (note) => `Polling timed out: ${jobLabel(row)} was still `
+      + `${truncate(observed.externalStatus ?? row.externalStatus ?? 'running', 100)} after ${observed.pollingAttempts} polls `
+      + `(every ${s.HANDLER_JOB_POLL_INTERVAL_MS} ms)${note}`);
   }
 
   /** Records a terminal state (still leased: reported right away, retried after the lease if that fails). */

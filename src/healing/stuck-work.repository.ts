@@ -24,15 +24,18 @@ export class StuckWorkRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Attempts in flight past their deadline, of runs still going: a terminated run leaves its
+   * Worker attempts in flight past their deadline, of runs still going: a terminated run leaves its
    * attempts in flight on purpose (its effects stay as they are), and no finished run is decided
-   * again, so timing those out would only add events to a run that is over.
+   * again, so timing those out would only add events to a run that is over. A built-in step's
+   * attempt (AWX, OO, http) is left to its job row, which bounds launches and polls itself and
+   * reports the failure: timed out here, its retry would start a second job while the first one
+   * still runs (an OO flow paused for an operator may wait longer than any deadline).
    */
   overdueAttempts(limit: number): Promise<OverdueAttempt[]> {
     return this.dataSource.query(
       `SELECT s.flow_id AS "flowId", s.step_name AS "stepName", s.action, s.attempt, s.deadline_at AS "deadlineAt"
        FROM orchestration_step_run s JOIN orchestration_run r ON r.flow_id = s.flow_id
-       WHERE s.status = 'DISPATCHED' AND s.deadline_at < now() AND r.status <> ALL($2)
+       WHERE s.status = 'DISPATCHED' AND s.handler_type = 'worker' AND s.deadline_at < now() AND r.status <> ALL($2)
        ORDER BY s.deadline_at LIMIT $1`, [limit, TERMINAL_RUN_STATUSES]);
   }
 

@@ -12,6 +12,8 @@ export interface AwxJobScript {
   sliced?: boolean;
   /** Every launch fails with this reply (e.g. 400 with `variables_needed_to_start`). */
   launchError?: Reply;
+  /** The launch is carried out (the job exists) but this reply goes back instead of the 201: a proxy's 502, a lost answer. */
+  lostAnswer?: Reply;
   /** Workflow job templates: extra_vars are rejected with 400 unless true (as AWX does without "prompt on launch"). */
   askVariablesOnLaunch?: boolean;
   /** The n-th launch of the template (from 0) behaves as this script says, over the template's (e.g. a first job that fails). */
@@ -29,10 +31,23 @@ export interface AwxFakeJob {
   cancelRequested: boolean;
   /** Workflow jobs reach `canceled` only after their spawned jobs end: one more running poll. */
   cancelPollsLeft: number;
+  /** When AWX created it (its clock): what `created__gte` compares. */
+  created: Date;
+  /** A job template's launch that made a workflow job (sliced): listed under slice_workflow_jobs. */
+  sliced: boolean;
 }
 
 const ACTIVE = ['new', 'pending', 'waiting', 'running'];
 const NOT_FOUND: Reply = { status: 404, body: { detail: 'Not found.' } };
+/** The lists of a template's launches: the sublist, which templates have it, the job type it holds. */
+const LAUNCH_LISTS: Record<string, { templates: string; type: 'job' | 'workflow_job'; sliced?: boolean }> = {
+  jobs: { templates: 'job_templates', type: 'job' },
+  slice_workflow_jobs: { templates: 'job_templates', type: 'workflow_job', sliced: true },
+  workflow_jobs: { templates: 'workflow_job_templates', type: 'workflow_job' },
+};
+/** Query parameters AWX's list views read themselves; every other one is a field lookup. */
+const LIST_PARAMETERS = ['page', 'page_size', 'order_by'];
+const MAX_PAGE_SIZE = 200;
 
 /**
  * A small AWX (Automation Controller) API: job and workflow job template launches (201 with
@@ -88,6 +103,11 @@ export class FakeAwxServer extends FakeHttpServer {
       if (method !== 'POST') return { status: 405, body: { detail: `Method "${method}" not allowed.` } };
       return this.launch(collection, Number(id), body);
     }
+    if (rest.length === 3 && LAUNCH_LISTS[verb]?.templates === collection) {
+      if (method !== 'GET') return { status: 405, body: { detail: `Method "${method}" not allowed.` } };
+      if (!this.templates.has(`${collection}/${id}`)) return NOT_FOUND;
+      return this.list(path, Number(id), LAUNCH_LISTS[verb], new URLSearchParams(fullPath.split('?')[1] ?? ''));
+    }
     if ((collection === 'jobs' || collection === 'workflow_jobs') && rest.length <= 3) {
       const job = this.jobs.get(Number(id));
       if (!job || job.type !== (collection === 'jobs' ? 'job' : 'workflow_job')) return NOT_FOUND;
@@ -107,6 +127,11 @@ export class FakeAwxServer extends FakeHttpServer {
     this.launchCounts.set(key, n + 1);
     const script: AwxJobScript = { ...template, ...(template.perLaunch?.[n] ?? {}) };
     if (script.launchError) return script.launchError;
+    const answer = this.createJob(collection, templateId, body, script);
+    return answer.status === 201 && script.lostAnswer ? script.lostAnswer : answer;
+  }
+
+  private createJob(collection: string, templateId: number, body: unknown, script: AwxJobScript): Reply {
     const extraVars = ((body as { extra_vars?: unknown })?.extra_vars ?? {}) as Record<string, unknown>;
     const workflow = collection === 'workflow_job_templates';
     if (workflow && !script.askVariablesOnLaunch && Object.keys(extraVars).length) {
@@ -116,6 +141,7 @@ export class FakeAwxServer extends FakeHttpServer {
     const id = this.nextJobId++;
     const job: AwxFakeJob = {
       id, type, templateId, extraVars, script, polls: 0, status: 'pending', cancelRequested: false, cancelPollsLeft: 1,
+      created: new Date(), sliced: !workflow && type === 'workflow_job',
     };
     this.jobs.set(id, job);
     return {
@@ -127,6 +153,52 @@ export class FakeAwxServer extends FakeHttpServer {
         extra_vars: JSON.stringify(extraVars),
         job_env: { AWX_SECRET_TOKEN: 'must-never-be-stored' },
       },
+    };
+  }
+
+  /**
+   * A template's launches, as AWX's list views answer: a field lookup on extra_vars refused with
+   * 403 (a prevent_search field), `created__gte` applied (other lookups are not modelled: 400);
+   * `order_by`, `page_size` (at most 200) and `page`; `extra_vars` in each entry as the JSON text
+   * AWX stores. Listing does not move a job's status on.
+   */
+  private list(path: string, templateId: number, list: (typeof LAUNCH_LISTS)[string], query: URLSearchParams): Reply {
+    let jobs = [...this.jobs.values()].filter((j) => j.templateId === templateId && j.type === list.type
+      && (list.type === 'job' || j.sliced === !!list.sliced));
+    for (const [key, value] of query) {
+      if (LIST_PARAMETERS.includes(key)) continue;
+      const [field] = key.split('__');
+      if (field === 'extra_vars') return { status: 403, body: { detail: 'Filtering on extra_vars is not allowed.' } };
+      if (key !== 'created__gte') return { status: 400, body: { detail: `The fake AWX does not model the lookup ${key}.` } };
+      jobs = jobs.filter((j) => j.created.getTime() >= Date.parse(value));
+    }
+    const order = query.get('order_by') ?? 'id';
+    jobs.sort((a, b) => (order === '-id' ? b.id - a.id : a.id - b.id));
+    const size = Math.min(Number(query.get('page_size') ?? 25), MAX_PAGE_SIZE);
+    const page = Number(query.get('page') ?? 1);
+    if (!(page >= 1) || (page > 1 && (page - 1) * size >= jobs.length)) return { status: 404, body: { detail: 'Invalid page.' } };
+    const pageUrl = (n: number) => { const q = new URLSearchParams(query); q.set('page', String(n)); return `${path}?${q}`; };
+    return {
+      status: 200,
+      body: {
+        count: jobs.length,
+        next: page * size < jobs.length ? pageUrl(page + 1) : null,
+        previous: page > 1 ? pageUrl(page - 1) : null,
+        results: jobs.slice((page - 1) * size, page * size).map((j) => this.describe(j)),
+      },
+    };
+  }
+
+  private describe(job: AwxFakeJob): Record<string, unknown> {
+    const finished = !ACTIVE.includes(job.status);
+    return {
+      id: job.id, type: job.type, url: `${this.prefix}/${job.type}s/${job.id}/`, created: job.created.toISOString(),
+      name: `template ${job.templateId}`, launch_type: 'manual',
+      status: job.status, failed: ['failed', 'error', 'canceled'].includes(job.status),
+      started: '2026-11-22T10:00:00Z', finished: finished ? '2026-11-22T10:05:00Z' : null, elapsed: finished ? 300 : 0,
+      job_explanation: job.status === 'canceled' ? 'Job was canceled' : job.script.jobExplanation ?? '',
+      artifacts: finished ? job.script.artifacts ?? {} : {},
+      extra_vars: JSON.stringify(job.extraVars),
     };
   }
 
@@ -143,16 +215,7 @@ export class FakeAwxServer extends FakeHttpServer {
       job.status = statuses[Math.min(job.polls, statuses.length - 1)];
     }
     job.polls += 1;
-    const finished = !ACTIVE.includes(job.status);
-    return {
-      id: job.id, type: job.type, url: `${this.prefix}/${job.type}s/${job.id}/`, name: `template ${job.templateId}`,
-      status: job.status, failed: ['failed', 'error', 'canceled'].includes(job.status),
-      started: '2026-11-22T10:00:00Z', finished: finished ? '2026-11-22T10:05:00Z' : null, elapsed: finished ? 300 : 0,
-      job_explanation: job.status === 'canceled' ? 'Job was canceled' : job.script.jobExplanation ?? '',
-      artifacts: finished ? job.script.artifacts ?? {} : {},
-      extra_vars: JSON.stringify(job.extraVars),
-      job_env: { AWX_SECRET_TOKEN: 'must-never-be-stored' },
-    };
+    return { ...this.describe(job), job_env: { AWX_SECRET_TOKEN: 'must-never-be-stored' } };
   }
 
   private cancel(job: AwxFakeJob): Reply {

@@ -17,6 +17,8 @@ export interface OoFlowScript {
   /** The first N summary reads return [] (an execution not visible yet). */
   emptySummaries?: number;
   pauseReason?: string;
+  /** The n-th launch of the flow (from 0) is carried out, but this reply goes back instead of the id: a proxy's 502, a lost answer. */
+  lostAnswers?: Record<number, Reply>;
 }
 
 export interface OoFakeExecution {
@@ -34,14 +36,16 @@ export interface OoFakeExecution {
 const ACTIVE = ['RUNNING', 'PAUSED', 'PENDING_PAUSE', 'PENDING_CANCEL'];
 
 /**
- * A small OO Central REST API: POST executions (bare id), GET executions/{id}/summary (array) and
- * executions/{id}/execution-log, PUT executions/{id}/status {"action": "CANCEL"|"RESUME"}; Basic
- * auth (401 with WWW-Authenticate without it).
+ * A small OO Central REST API: POST executions (bare id), GET executions?runName=… (an array of
+ * summaries), GET executions/{id}/summary (array) and executions/{id}/execution-log, PUT
+ * executions/{id}/status {"action": "CANCEL"|"RESUME"}; Basic auth (401 with WWW-Authenticate
+ * without it).
  */
 export class FakeOoServer extends FakeHttpServer {
   readonly executions = new Map<string, OoFakeExecution>();
   readonly prefix: string;
   private readonly flows = new Map<string, OoFlowScript>();
+  private readonly launchCounts = new Map<string, number>();
   private nextId = 101000011;
 
   constructor(options: FakeServerOptions & { prefix?: string } = {}) {
@@ -71,6 +75,7 @@ export class FakeOoServer extends FakeHttpServer {
     if (!path.startsWith(`${this.prefix}/executions`)) return { status: 404, body: { message: `No handler for ${path}` } };
     const rest = path.slice(`${this.prefix}/executions`.length).split('/').filter(Boolean);
     if (rest.length === 0 && method === 'POST') return this.launch(body);
+    if (rest.length === 0 && method === 'GET') return this.list(new URLSearchParams(fullPath.split('?')[1] ?? ''));
     const execution = this.executions.get(rest[0] ?? '');
     if (!execution) return { status: 404, body: { errorCode: 'NOT_FOUND', message: `Execution ${rest[0]} not found` } };
     if (rest[1] === 'summary' && method === 'GET') return { status: 200, body: this.summary(execution) };
@@ -93,10 +98,27 @@ export class FakeOoServer extends FakeHttpServer {
       id, flowUuid: req.flowUuid!, runName: req.runName ?? '', inputs: req.inputs ?? {}, script, reads: 0, emptyReads: 0,
       state: { status: 'RUNNING', resultStatusType: null }, cancelRequested: false,
     });
+    const n = this.launchCounts.get(req.flowUuid!) ?? 0;
+    this.launchCounts.set(req.flowUuid!, n + 1);
+    const lost = script.lostAnswers?.[n];
+    if (lost) return lost;
     const format = script.idFormat ?? 'number';
     return format === 'string' ? { status: 201, body: JSON.stringify(id), contentType: 'application/json' }
       : format === 'text' ? { status: 201, body: id, contentType: 'text/plain' }
         : { status: 201, body: id, contentType: 'application/json' };
+  }
+
+  /**
+   * Executions by run name, newest first, as summaries (reading them moves nothing on). The fake
+   * matches a run name containing the one asked for; OO's own matching is not documented
+   * precisely, so clients must check each name. `pageSize` (default 50) and `pageNum` (from 1).
+   */
+  private list(query: URLSearchParams): Reply {
+    const runName = query.get('runName');
+    const all = [...this.executions.values()].filter((e) => runName === null || e.runName.includes(runName)).reverse();
+    const size = Number(query.get('pageSize') ?? 50);
+    const page = Number(query.get('pageNum') ?? 1);
+    return { status: 200, body: all.slice((page - 1) * size, page * size).map((e) => this.describe(e)) };
   }
 
   private read(e: OoFakeExecution): Record<string, unknown> {
@@ -106,6 +128,10 @@ export class FakeOoServer extends FakeHttpServer {
       e.state = states[Math.min(e.reads, states.length - 1)];
     }
     e.reads += 1;
+    return this.describe(e);
+  }
+
+  private describe(e: OoFakeExecution): Record<string, unknown> {
     const ended = !ACTIVE.includes(e.state.status);
     return {
       executionId: e.id, branchId: null, executionName: e.runName, flowUuid: e.flowUuid, flowPath: `Library/${e.flowUuid}.sl`,

@@ -9,8 +9,29 @@ function describeIgnored(ignored: Record<string, unknown>): string {
     ? `${field} (${Object.keys(value).join(', ')})` : field)).join('; ');
 }
 
+/**
+ * How long before its row was written a job may have been created by AWX's clock and still be
+ * the row's: the two clocks may disagree by this much.
+ */
+const CLOCK_SKEW_MS = 60 * 60 * 1000;
+
 export class AwxTarget implements JobTarget {
   constructor(private readonly client: AwxClient) {}
+
+  launchMarker(row: JobExecutionEntity): string | undefined {
+    // Absent with AWX_TRACE_EXTRA_VARS=false: then nothing tells this row's jobs from others.
+    const extraVars = row.requestPayload?.extra_vars as Record<string, unknown> | undefined;
+    return extraVars?.baton_command_id === row.commandId ? `baton_command_id ${row.commandId}` : undefined;
+  }
+
+  async findLaunched(row: JobExecutionEntity): Promise<LaunchOutcome | null> {
+    const since = new Date(row.createdAt.getTime() - CLOCK_SKEW_MS);
+    const found = await this.client.findLaunched(row.resourceType as AwxTemplateKind, Number(row.resourceId), row.commandId, since);
+    if (!found) return null;
+    const warnings = found.matches > 1
+      ? [`${found.matches} AWX jobs carry baton_command_id ${row.commandId} (launched more than once): following the first, ${found.jobType} ${found.jobId}`] : [];
+    return { externalJobId: found.jobId, externalJobType: found.jobType, response: found.response, warnings };
+  }
 
   async launch(row: JobExecutionEntity): Promise<LaunchOutcome> {
     const extraVars = (row.requestPayload?.extra_vars ?? {}) as Record<string, unknown>;

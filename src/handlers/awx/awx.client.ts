@@ -2,6 +2,7 @@ import { HandlerHttpError } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { awxErrorMessage } from './awx-errors';
+import { readJobListPage } from './awx-job-list';
 
 export type AwxTemplateKind = 'job_template' | 'workflow_job_template';
 export type AwxJobKind = 'job' | 'workflow_job';
@@ -31,6 +32,17 @@ export interface AwxJob {
 
 const TEMPLATE_PATH: Record<AwxTemplateKind, string> = { job_template: 'job_templates', workflow_job_template: 'workflow_job_templates' };
 const JOB_PATH: Record<AwxJobKind, string> = { job: 'jobs', workflow_job: 'workflow_jobs' };
+/**
+ * Where a template's launches are listed. A sliced job template's launch makes a workflow job,
+ * listed apart (its slices are jobs of the template too, but spawned by that workflow job).
+ */
+const LAUNCH_LISTS: Record<AwxTemplateKind, Array<[string, AwxJobKind]>> = {
+  job_template: [['slice_workflow_jobs', 'workflow_job'], ['jobs', 'job']],
+  workflow_job_template: [['workflow_jobs', 'workflow_job']],
+};
+/** AWX's largest page; a lookup reads at most this many pages per list before giving up. */
+const LIST_PAGE_SIZE = 200;
+const LIST_MAX_PAGES = 5;
 
 function keep(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -74,6 +86,37 @@ export class AwxClient {
     const ignored = body.ignored_fields;
     const ignoredFields = ignored && typeof ignored === 'object' && !Array.isArray(ignored) ? ignored as Record<string, unknown> : {};
     return { jobId, jobType, ignoredFields, response: { ...keep(body), [jobType]: Number(jobId) } };
+  }
+
+  /**
+   * The job (or workflow job) of a template launched with `baton_command_id` = `commandId` and
+   * created since `since`, or null. AWX refuses filters on extra_vars (403 "Filtering on
+   * extra_vars is not allowed"), so the template's recent launches are listed and their
+   * extra_vars (a JSON text) read here. Several matches: the first launch (lowest id) is the one.
+   */
+  async findLaunched(kind: AwxTemplateKind, templateId: number, commandId: string, since: Date): Promise<(AwxLaunchResult & { matches: number }) | null> {
+    for (const [list, jobType] of LAUNCH_LISTS[kind]) {
+      const what = `AWX lookup of the ${list} of ${kind} ${templateId}`;
+      const found: Record<string, unknown>[] = [];
+      for (let page = 1; ; page += 1) {
+        const query = `created__gte=${encodeURIComponent(since.toISOString())}&order_by=-id&page_size=${LIST_PAGE_SIZE}&page=${page}`;
+        const res = await this.http.send('GET', `/${TEMPLATE_PATH[kind]}/${templateId}/${list}/?${query}`, { what });
+        if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
+        const read = readJobListPage(parseObject(res, what), commandId);
+        if (!read) throw new HandlerHttpError(res.status, false, `${what}: the response is not a job list`);
+        found.push(...read.matches);
+        if (!read.more) break;
+        if (page === LIST_MAX_PAGES) {
+          throw new HandlerHttpError(res.status, false, `${what}: more than ${LIST_MAX_PAGES * LIST_PAGE_SIZE} launches since ${since.toISOString()} to look through`);
+        }
+      }
+      const ids = found.map((entry) => idOf(entry.id)).filter((id): id is string => id !== undefined).sort((a, b) => Number(a) - Number(b));
+      if (ids.length) {
+        const first = found.find((entry) => idOf(entry.id) === ids[0])!;
+        return { jobId: ids[0], jobType, ignoredFields: {}, response: { ...keep(first), [jobType]: Number(ids[0]) }, matches: ids.length };
+      }
+    }
+    return null;
   }
 
   async getJob(jobType: AwxJobKind, jobId: string): Promise<AwxJob> {

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
+import { readCapped } from '../http/read-capped';
 import { truncate } from '../http/redact';
 import type { HttpAuth } from './http-call-config';
 
@@ -9,6 +10,11 @@ type OAuth2 = Extract<HttpAuth, { scheme: 'oauth2' }>;
 const REFRESH_MARGIN_MS = 60_000;
 /** Issued tokens remembered for redaction: a partner's error may echo the one it was sent. */
 const REMEMBERED = 5;
+/**
+ * The most of a token endpoint's answer read: a token response is a small JSON object, and one
+ * without end (a misconfigured URL, a hostile endpoint) must not exhaust the engine's memory.
+ */
+export const MAX_TOKEN_BODY_BYTES = 64 * 1024;
 
 /**
  * An OAuth2 client-credentials token for one connection: fetched on first use, shared by
@@ -65,8 +71,14 @@ export class OAuth2TokenSource {
       });
       status = res.statusCode;
       retryAfter = res.headers['retry-after'];
-      text = await res.body.text();
+      const read = await readCapped(res.body, MAX_TOKEN_BODY_BYTES);
+      if (read.truncated) {
+        throw new HandlerHttpError(status, isRetriableStatus(status),
+          this.scrub(`${what} failed: the ${status} answer is larger than ${MAX_TOKEN_BODY_BYTES / 1024} KiB`));
+      }
+      text = read.text ?? '';
     } catch (e) {
+      if (e instanceof HandlerHttpError) throw e;
       const error = fromTransportError(e, what, 'the token URL');
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
     }

@@ -20,6 +20,18 @@ describe('retry classification', () => {
     expect(fromTransportError(tls, 'x', 'OO_LAB_ALLOW_INVALID_SSL').message).toContain('OO_LAB_ALLOW_INVALID_SSL=true');
   });
 
+  it('knows which failures sent nothing: no connection made (a launch so failed started no job)', () => {
+    const error = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']) {
+      expect(fromTransportError(error(code), 'x', 'V')).toMatchObject({ retriable: true, unsent: true });
+    }
+    for (const code of ['ECONNRESET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_SOCKET', 'EPIPE']) {
+      expect(fromTransportError(error(code), 'x', 'V')).toMatchObject({ retriable: true, unsent: false });
+    }
+    const aborted = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    expect(fromTransportError(aborted, 'x', 'V').unsent).toBe(false);
+  });
+
   it('reads Retry-After as seconds or a date', () => {
     expect(parseRetryAfter('7')).toBe(7000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);

@@ -11,6 +11,11 @@ export class HandlerHttpError extends Error {
     message: string,
     /** From a 429/503 Retry-After header, when given. */
     readonly retryAfterMs?: number,
+    /**
+     * The request certainly did nothing (no connection was made, or a 429 refused it): a launch
+     * that failed so started no job. False when it may have reached the server (a timeout, a 5xx).
+     */
+    readonly unsent = false,
   ) {
     super(message);
     this.name = 'HandlerHttpError';
@@ -36,6 +41,8 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
 ]);
 const NOT_RETRIABLE_CODES = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']);
+/** Failures before a connection existed: nothing of the request was sent. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function codeOf(error: unknown): string | undefined {
   // undici wraps socket errors: the interesting code may sit on the cause.
@@ -58,8 +65,9 @@ export function fromTransportError(error: unknown, what: string, allowInvalidSsl
       + `for a test server with a self-signed certificate set ${allowInvalidSslVar}=true`);
   }
   if (code && NOT_RETRIABLE_CODES.has(code)) return new HandlerHttpError(null, false, `${what}: ${detail}`);
+  const unsent = !!code && NOT_CONNECTED_CODES.has(code);
   if (code?.endsWith('TIMEOUT') || code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
-    return new HandlerHttpError(null, true, `${what}: timed out (${code ?? 'timeout'})`);
+    return new HandlerHttpError(null, true, `${what}: timed out (${code ?? 'timeout'})`, undefined, unsent);
   }
-  return new HandlerHttpError(null, true, `${what}: network error (${code ?? 'unknown'}: ${detail})`);
+  return new HandlerHttpError(null, true, `${what}: network error (${code ?? 'unknown'}: ${detail})`, undefined, unsent);
 }

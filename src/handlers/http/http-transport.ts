@@ -80,7 +80,7 @@ export class HttpTransport {
     } catch (e) {
       if (e instanceof HandlerHttpError) throw e;
       const error = fromTransportError(e, options.what, this.allowInvalidSslVar);
-      throw new HandlerHttpError(error.status, error.retriable, this.scrub(error.message));
+      throw new HandlerHttpError(error.status, error.retriable, this.scrub(error.message), undefined, error.unsent);
     }
   }
 
@@ -98,7 +98,8 @@ export class HttpTransport {
     }
     const retriable = isRetriableStatus(res.status);
     const retryAfter = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;
-    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message))}`), retryAfter);
+    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message))}`), retryAfter,
+      res.status === 429);
   }
 
   scrub(text: string): string {

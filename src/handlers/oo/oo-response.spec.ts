@@ -1,4 +1,4 @@
-import { ooErrorMessage, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
+import { executionsNamed, ooErrorMessage, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
 
 describe('parseExecutionId', () => {
   it('accepts a bare number, a JSON string, plain text and an object', () => {
@@ -62,5 +62,26 @@ describe('ooErrorMessage', () => {
     expect(ooErrorMessage('{"errorMessage": "bad input"}')).toBe('bad input');
     expect(ooErrorMessage('"plain"')).toBe('plain');
     expect(ooErrorMessage('nope')).toBeUndefined();
+  });
+});
+
+describe('executionsNamed', () => {
+  const marker = 'command=c-1]';
+
+  it('keeps the ids of the executions whose name carries the marker, whole', () => {
+    expect(executionsNamed([
+      { executionId: '101', executionName: 'x [baton flow=f step=s command=c-1]' },
+      { executionId: '102', executionName: 'x [baton flow=f step=s command=c-10]' },
+      { executionId: 103, executionName: 'again [baton flow=f step=s command=c-1]' },
+      { executionId: '104', executionName: 'no marker' },
+      { executionId: '105' },
+    ], marker)).toEqual(['101', '103']);
+    expect(executionsNamed([], marker)).toEqual([]);
+  });
+
+  it('refuses what is no list, and a matching id it cannot read exactly', () => {
+    expect(executionsNamed({ executions: [] }, marker)).toBeUndefined();
+    expect(executionsNamed(JSON.parse(`[{"executionId": 90071992547409931, "executionName": "${marker}"}]`), marker)).toBeUndefined();
+    expect(executionsNamed([{ executionId: 'has space', executionName: marker }], marker)).toBeUndefined();
   });
 });

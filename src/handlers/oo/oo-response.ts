@@ -61,6 +61,24 @@ export function parseSummary(body: unknown): OoStatusReading | undefined {
   };
 }
 
+/**
+ * `GET executions?runName=…`: an array of execution summaries. The ids of those whose
+ * executionName contains `marker` (OO's own matching of runName is not relied on); undefined when
+ * the body is not such an array, or a matching id cannot be read exactly (a number past 2^53).
+ */
+export function executionsNamed(body: unknown, marker: string): string[] | undefined {
+  if (!Array.isArray(body)) return undefined;
+  const ids: string[] = [];
+  for (const entry of body) {
+    if (!isObject(entry) || typeof entry.executionName !== 'string' || !entry.executionName.includes(marker)) continue;
+    const id = entry.executionId;
+    if (typeof id === 'string' && /^[\w-]+$/.test(id)) ids.push(id);
+    else if (typeof id === 'number' && Number.isSafeInteger(id)) ids.push(String(id));
+    else return undefined;
+  }
+  return ids;
+}
+
 /** `GET executions/{id}/execution-log`: `{executionSummary: {...}, flowOutput: {...}, ...}`. */
 export function parseExecutionLog(body: unknown): OoStatusReading | undefined {
   if (!isObject(body)) return undefined;

@@ -2,12 +2,15 @@ import type { OoStatusEndpoint } from '../handlers-config';
 import { HandlerHttpError } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
-import { ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
+import { executionsNamed, ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
 
 export interface OoLaunchResult {
   executionId: string;
   response: Record<string, unknown>;
 }
+
+/** One page of executions read by a lookup: a run name names one execution, or a few after lost launches. */
+const LOOKUP_PAGE_SIZE = 50;
 
 function parseJson(res: HttpResponse, what: string): unknown {
   try {
@@ -30,6 +33,26 @@ export class OoClient {
     // Cut to fit its column, it would name another execution: refused instead.
     if (executionId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new HandlerHttpError(res.status, false, `${what}: the execution id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
     return { executionId, response: { executionId } };
+  }
+
+  /**
+   * The ids of the executions named `runName` whose name contains `marker`. A full page that names
+   * none of them proves nothing (OO may not have filtered by runName): an error, not an empty answer.
+   */
+  async findExecutions(runName: string, marker: string): Promise<string[]> {
+    const what = `OO lookup of executions named '${runName}'`;
+    const res = await this.http.send('GET', `/executions?runName=${encodeURIComponent(runName)}&pageSize=${LOOKUP_PAGE_SIZE}`, { what });
+    if (res.status !== 200) throw this.http.errorFor(res, what, ooErrorMessage);
+    const body = parseJson(res, what);
+    const ids = executionsNamed(body, marker);
+    if (!ids) throw new HandlerHttpError(res.status, false, `${what}: unexpected response shape (not a list of executions with exact ids)`);
+    if (ids.some((id) => id.length > PARTNER_TEXT_LENGTHS.externalJobId)) {
+      throw new HandlerHttpError(res.status, false, `${what}: an execution id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
+    }
+    if (!ids.length && (body as unknown[]).length >= LOOKUP_PAGE_SIZE) {
+      throw new HandlerHttpError(res.status, false, `${what}: a full page of ${LOOKUP_PAGE_SIZE} executions, none of them this launch's`);
+    }
+    return ids;
   }
 
   async getStatus(executionId: string, endpoint: OoStatusEndpoint): Promise<OoStatusReading> {

@@ -54,6 +54,38 @@ describe('AwxClient against the fake AWX', () => {
     expect((await client.launch('job_template', 13, { baton_step: 'x' })).ignoredFields).toEqual({ extra_vars: { baton_step: 'x' } });
   });
 
+  it('refuses, as AWX does, to filter jobs on extra_vars: which is why a lookup reads them itself', async () => {
+    awx.jobTemplate(40);
+    const res = await fetch(`${awx.url}/api/v2/job_templates/40/jobs/?extra_vars__contains=x`, { headers: { authorization: 'Bearer awx-secret-token' } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ detail: 'Filtering on extra_vars is not allowed.' });
+  });
+
+  it('finds the job launched with a baton_command_id, across pages, the first launch when there are several', async () => {
+    awx.jobTemplate(41);
+    const since = new Date(Date.now() - 1000);
+    const first = await client.launch('job_template', 41, { baton_command_id: 'cmd-1' });
+    for (let i = 0; i < 200; i += 1) await client.launch('job_template', 41, { baton_command_id: `cmd-1${i}` });
+    await client.launch('job_template', 41, { baton_command_id: 'cmd-1' });
+    const found = await client.findLaunched('job_template', 41, 'cmd-1', since);
+    expect(found).toMatchObject({ jobId: first.jobId, jobType: 'job', matches: 2, response: { id: Number(first.jobId), status: 'pending' } });
+    expect(found!.response).not.toHaveProperty('extra_vars');
+    expect(awx.requestsTo('GET', /job_templates\/41\/jobs\//).map((r) => new URL(r.path, awx.url).searchParams.get('page'))).toEqual(['1', '2']);
+    expect(await client.findLaunched('job_template', 41, 'cmd-', since)).toBeNull();
+    // Created before the window: not this row's.
+    expect(await client.findLaunched('job_template', 41, 'cmd-1', new Date(Date.now() + 60_000))).toBeNull();
+  });
+
+  it('finds the workflow job of a workflow template and of a sliced job template', async () => {
+    awx.workflowJobTemplate(42, { askVariablesOnLaunch: true }).jobTemplate(43, { sliced: true });
+    const since = new Date(Date.now() - 1000);
+    const wf = await client.launch('workflow_job_template', 42, { baton_command_id: 'cmd-wf' });
+    const sliced = await client.launch('job_template', 43, { baton_command_id: 'cmd-sl' });
+    expect(await client.findLaunched('workflow_job_template', 42, 'cmd-wf', since)).toMatchObject({ jobId: wf.jobId, jobType: 'workflow_job' });
+    expect(await client.findLaunched('job_template', 43, 'cmd-sl', since)).toMatchObject({ jobId: sliced.jobId, jobType: 'workflow_job' });
+    expect(awx.requestsTo('GET', /workflow_job_templates\/42\/workflow_jobs\//)).toHaveLength(1);
+  });
+
   it('polls a job through its statuses, with artifacts at the end', async () => {
     awx.jobTemplate(14, { statuses: ['pending', 'running', 'successful'], artifacts: { ip: '10.0.0.9' } });
     const { jobId } = await client.launch('job_template', 14, {});

@@ -96,6 +96,36 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     expect(h.awx.job(r.externalJobId!)?.cancelRequested).toBe(true);
   });
 
+  it('cancels a job whose status poll fails for good (a token rotated), and says so in the step\'s error', async () => {
+    h.awx.jobTemplate(26, { statuses: ['running'] });
+    h.awx.failNext('GET', /\/jobs\/\d+\/$/, { status: 401, body: { detail: 'Invalid token.' } });
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 26 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const result = await h.reported(c.flowId);
+    const r = await h.row(c.flowId);
+    expect(result.error).toBe(`AWX status of job ${r.externalJobId} failed (HTTP 401): Invalid token.; cancel requested`);
+    expect(h.awx.job(r.externalJobId!)?.cancelRequested).toBe(true);
+    expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: expect.any(Date) });
+  });
+
+  it('says when the cancel of a job whose poll failed for good could not be sent either', async () => {
+    h.awx.jobTemplate(27, { statuses: ['running'] });
+    h.awx.failNext('GET', /\/jobs\/\d+\/$/, { status: 401, body: { detail: 'Invalid token.' } });
+    h.awx.failNext('POST', /\/jobs\/\d+\/cancel\/$/, { status: 401, body: { detail: 'Invalid token.' } });
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 27 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const result = await h.reported(c.flowId);
+    const r = await h.row(c.flowId);
+    expect(result.error).toBe(`AWX status of job ${r.externalJobId} failed (HTTP 401): Invalid token.; `
+      + `cancel could not be sent: AWX cancel of job ${r.externalJobId} failed (HTTP 401): Invalid token.`);
+    expect(h.awx.job(r.externalJobId!)?.cancelRequested).toBe(false);
+    expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: null });
+  });
+
   it('resumes polling after a restart, from the state in the database', async () => {
     h.awx.jobTemplate(7, { statuses: ['pending', 'running', 'running', 'running', 'running', 'successful'] });
     const env = { HANDLER_JOB_POLL_INTERVAL_MS: '250' };
@@ -122,7 +152,7 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     expect((await h.row(c.flowId)).pollingAttempts).toBe(6);
   });
 
-  it('takes over a job whose claimer died, once its lease has run out', async () => {
+  it('takes over a launch whose claimer died before the call, once its lease has run out and no job carries its marker', async () => {
     h.awx.jobTemplate(17, { statuses: ['successful'] });
     const config = h.config({ HANDLER_LEASE_MS: '400', AWX_CONNECT_TIMEOUT_MS: '100', AWX_REQUEST_TIMEOUT_MS: '200',
       OO_CONNECT_TIMEOUT_MS: '100', OO_REQUEST_TIMEOUT_MS: '200' });
@@ -138,7 +168,12 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     await new Promise((r) => setTimeout(r, 150));
     expect(h.awx.requestsTo('POST', /job_templates\/17\/launch/)).toHaveLength(0);
     expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const [launch] = h.awx.requestsTo('POST', /job_templates\/17\/launch/);
     expect(h.awx.requestsTo('POST', /job_templates\/17\/launch/)).toHaveLength(1);
+    // The dead claimer may have launched a job: it was looked for (and none found) before launching.
+    const lookups = h.awx.requestsTo('GET', /job_templates\/17\/(slice_workflow_jobs|jobs)\//);
+    expect(lookups).toHaveLength(2);
+    expect(lookups.every((r) => r.at <= launch.at)).toBe(true);
     expect(await h.row(c.flowId)).toMatchObject({ launchAttempts: 2, status: 'SUCCEEDED' });
   });
 

@@ -37,6 +37,16 @@ describe('OoClient against the fake OO Central', () => {
       body: { flowUuid: FLOW, runName: 'run-1', inputs: { host: 'h1' } } });
   });
 
+  it('finds the executions of a run name by the marker in it, and only those', async () => {
+    oo.flow(FLOW);
+    const name = (id: string) => `provision [baton flow=f step=s command=${id}]`;
+    const { executionId } = await client.launch(FLOW, name('c-1'), {});
+    await client.launch(FLOW, name('c-10'), {});
+    expect(await client.findExecutions(name('c-1'), 'command=c-1]')).toEqual([executionId]);
+    expect(oo.requests.at(-1)).toMatchObject({ method: 'GET', path: `/oo/rest/v2/executions?runName=${encodeURIComponent(name('c-1'))}&pageSize=50` });
+    expect(await client.findExecutions(name('c-2'), 'command=c-2]')).toEqual([]);
+  });
+
   it('reads the summary array through RUNNING to COMPLETED/RESOLVED, an empty array first', async () => {
     oo.flow(FLOW, { emptySummaries: 1 });
     const { executionId } = await client.launch(FLOW, 'r', {});
