@@ -238,29 +238,35 @@ export class JobWorker {
   }
 
   /**
-   * Sends the job's cancel. `settled`: not to be tried again (sent, or failed for good); `note`
-   * says for the step's error what came of it.
+   * Sends the job's cancel. `settled`: not to be tried again (sent, or failed for good); `failed`:
+   * it could not be sent, so the job may still run; `note` says for the step's error what came of it.
    */
-  private async cancel(target: JobTarget, row: JobExecutionEntity): Promise<{ settled: boolean; requested: boolean; note: string }> {
+  private async cancel(target: JobTarget, row: JobExecutionEntity): Promise<{ settled: boolean; requested: boolean; failed: boolean; note: string }> {
     try {
       const answer = await target.cancel(row);
       this.logger.log({ ...logContext(row), answer }, `cancel of ${jobLabel(row)}: ${answer}`);
-      return answer === 'accepted' ? { settled: true, requested: true, note: 'cancel requested' }
-        : { settled: true, requested: false, note: 'not cancelled (it has ended, or cannot be cancelled)' };
+      return answer === 'accepted' ? { settled: true, requested: true, failed: false, note: 'cancel requested' }
+        : { settled: true, requested: false, failed: false, note: 'not cancelled (it has ended, or cannot be cancelled)' };
     } catch (e) {
       const error = this.asHttpError(e);
       this.logger.warn(logContext(row), `cancel of ${jobLabel(row)} failed${error.retriable ? ', will retry' : ''}: ${error.message}`);
-      return { settled: !error.retriable, requested: false, note: `cancel could not be sent: ${error.message}` };
+      return { settled: !error.retriable, requested: false, failed: true, note: `cancel could not be sent: ${error.message}` };
     }
   }
 
-  /** Fails a job nobody waits for any more, cancelling it first unless a cancel was requested already. */
+  /**
+   * Fails a job nobody waits for any more, cancelling it first unless a cancel was requested already.
+   * A job the cancel could not reach (a rotated token refuses both) may still run: a retry of the
+   * step would launch a second one beside it, so the step fails for good.
+   */
   private async stopAndFail(target: JobTarget, row: JobExecutionEntity, observed: Partial<JobExecutionEntity>, error: (note: string) => string): Promise<void> {
     const asked = row.cancelRequestedAt || observed.cancelRequestedAt;
     const cancel = asked ? undefined : await this.cancel(target, row);
+    const note = cancel ? `; ${cancel.note}${cancel.failed ? '; not retried, as the job may still run' : ''}` : ' (cancel requested by the UNDO)';
     await this.finish(row, 'FAILED', {
       ...observed, ...(cancel?.requested ? { cancelRequestedAt: this.deps.now() } : {}),
-      error: error(cancel ? `; ${cancel.note}` : ' (cancel requested by the UNDO)'),
+      ...(cancel?.failed ? { options: { ...(observed.options ?? row.options), nonRetryable: true } } : {}),
+      error: error(note),
     });
   }
 

@@ -106,11 +106,12 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     const result = await h.reported(c.flowId);
     const r = await h.row(c.flowId);
     expect(result.error).toBe(`AWX status of job ${r.externalJobId} failed (HTTP 401): Invalid token.; cancel requested`);
+    expect(result.nonRetryable).toBeUndefined();
     expect(h.awx.job(r.externalJobId!)?.cancelRequested).toBe(true);
     expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: expect.any(Date) });
   });
 
-  it('says when the cancel of a job whose poll failed for good could not be sent either', async () => {
+  it('says when the cancel of a job whose poll failed for good could not be sent either, and does not retry the step', async () => {
     h.awx.jobTemplate(27, { statuses: ['running'] });
     h.awx.failNext('GET', /\/jobs\/\d+\/$/, { status: 401, body: { detail: 'Invalid token.' } });
     h.awx.failNext('POST', /\/jobs\/\d+\/cancel\/$/, { status: 401, body: { detail: 'Invalid token.' } });
@@ -121,7 +122,9 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     const result = await h.reported(c.flowId);
     const r = await h.row(c.flowId);
     expect(result.error).toBe(`AWX status of job ${r.externalJobId} failed (HTTP 401): Invalid token.; `
-      + `cancel could not be sent: AWX cancel of job ${r.externalJobId} failed (HTTP 401): Invalid token.`);
+      + `cancel could not be sent: AWX cancel of job ${r.externalJobId} failed (HTTP 401): Invalid token.; not retried, as the job may still run`);
+    // A retry would launch a second job beside the one still running.
+    expect(result.nonRetryable).toBe(true);
     expect(h.awx.job(r.externalJobId!)?.cancelRequested).toBe(false);
     expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: null });
   });
