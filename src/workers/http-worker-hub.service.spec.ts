@@ -3,26 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { deliverInPlace } from '../messaging/delivery/deliver-in-place';
-import type { IncomingMessage, MessageHandler, OutgoingMessage } from '../messaging/message';
-import { type ConsumerState, MessageConsumer, type Subscription } from '../messaging/message-consumer';
+import type { IncomingMessage, OutgoingMessage } from '../messaging/message';
+import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
 import { Metrics } from '../metrics/metrics';
 import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
-
-/** Keeps the handler the hub subscribes with, so that a test delivers commands to it. */
-class CapturingConsumer extends MessageConsumer {
-  handler?: MessageHandler;
-
-  async subscribe(subscription: Subscription): Promise<void> {
-    this.handler = subscription.handler;
-  }
-
-  async stopAll(): Promise<void> {}
-
-  consumers(): ConsumerState[] {
-    return [];
-  }
-}
 
 /** Answers the expiry check as told, and remembers what it was asked. */
 class ScriptedAttempts extends CommandAttempts {

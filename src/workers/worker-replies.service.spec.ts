@@ -7,26 +7,12 @@ import { AppConfig } from '../config/app-config';
 import { type ApplyOutcome, type StepResult, StepResultSink } from '../engine/dispatch/step-result';
 import type { StepReply } from '../engine/messages/step-reply.schema';
 import { type Heartbeat, StepHeartbeats } from '../engine/step-heartbeats.service';
-import type { IncomingMessage, MessageHandler } from '../messaging/message';
-import { type ConsumerState, MessageConsumer, type Subscription } from '../messaging/message-consumer';
+import type { IncomingMessage } from '../messaging/message';
+import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
 import { Metrics } from '../metrics/metrics';
 import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
 import { WorkerReplies } from './worker-replies.service';
-
-class CapturingConsumer extends MessageConsumer {
-  handler?: MessageHandler;
-
-  async subscribe(subscription: Subscription): Promise<void> {
-    this.handler = subscription.handler;
-  }
-
-  async stopAll(): Promise<void> {}
-
-  consumers(): ConsumerState[] {
-    return [];
-  }
-}
 
 /** Applies nothing: records each result, and holds it until `release` when gated. */
 class RecordingSink extends StepResultSink {

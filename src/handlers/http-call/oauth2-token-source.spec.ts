@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { HandlerHttpError } from '../http/handler-http-error';
 import { MAX_TOKEN_BODY_BYTES, OAuth2TokenSource } from './oauth2-token-source';
+import { writeEndlessAnswer } from '../../../test/helpers/endless-answer';
 
 describe('OAuth2TokenSource', () => {
   let server: Server;
@@ -17,17 +18,9 @@ describe('OAuth2TokenSource', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-1","expires_in":3600}');
         return;
       }
-      // An answer without end (a token URL pointing at a download, a hostile endpoint): 64 KiB chunks, bounded at 64 MiB.
+      // A token URL pointing at a download, or a hostile endpoint.
       res.writeHead(req.url === '/endless-503' ? 503 : 200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 'a');
-      const pump = () => {
-        while (written < 64 * 1024 * 1024 && !res.destroyed) {
-          written += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      writeEndlessAnswer(res, (bytes) => { written += bytes; });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

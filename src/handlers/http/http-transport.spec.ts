@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HandlerHttpError } from './handler-http-error';
 import { HttpTransport, MAX_BODY_BYTES } from './http-transport';
+import { writeEndlessAnswer } from '../../../test/helpers/endless-answer';
 
 describe('HttpTransport', () => {
   let server: Server;
@@ -15,17 +16,8 @@ describe('HttpTransport', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7}');
         return;
       }
-      // An answer without end: 64 KiB chunks until the client goes away (or 64 MiB, to stay bounded).
       res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 'a');
-      const pump = () => {
-        while (written < 64 * 1024 * 1024 && !res.destroyed) {
-          written += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      writeEndlessAnswer(res, (bytes) => { written += bytes; });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
