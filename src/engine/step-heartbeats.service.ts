@@ -41,9 +41,10 @@ export class StepHeartbeats {
     const now = new Date();
     const window = attemptWindowSeconds(attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS, attempt.heartbeat_seconds);
     const deadline = heartbeatDeadline(now, attempt.deadline_at, window);
+    // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
     await this.dataSource.query(
-      `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = $3 WHERE id = $1 AND status = 'DISPATCHED'`,
-      [attempt.id, deadline, now]);
+      `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED'`,
+      [attempt.id, deadline]);
     this.logger.debug({ flowId: h.flowId, step: h.stepName, action: h.action, attempt: h.attempt, deadline }, 'heartbeat');
     return true;
   }

@@ -16,7 +16,11 @@ export interface CommandAttempt {
   target: string | null;
   /** No result applied yet (DISPATCHED). */
   inFlight: boolean;
-  lastHeartbeatAt: Date | null;
+  /**
+   * How long ago its worker's last heartbeat was recorded, by the database's clock alone: the
+   * instance that asks compares it with its own lease's age, so neither clock is read against the other.
+   */
+  heartbeatAgeMs: number | null;
 }
 
 /**

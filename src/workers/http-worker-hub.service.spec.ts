@@ -78,7 +78,7 @@ describe('HttpWorkerHub when a lease expires', () => {
   });
 
   it('acknowledges the command when its attempt was answered through another instance', async () => {
-    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: false, lastHeartbeatAt: null }));
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: false, heartbeatAgeMs: null }));
     const { pool, handler } = await hubWith(attempts, LEASE_MS);
     const commandId = randomUUID();
     const acked = handler(commandMessage({ ...attempt, commandId, payload: {} }));
@@ -89,7 +89,7 @@ describe('HttpWorkerHub when a lease expires', () => {
   });
 
   it('keeps the command leased while heartbeats reach another instance', async () => {
-    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, lastHeartbeatAt: new Date() }));
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, heartbeatAgeMs: 0 }));
     const { pool, handler } = await hubWith(attempts, LEASE_MS);
     void handler(commandMessage({ ...attempt, commandId: randomUUID() }));
     const [lease] = await pool.take(1, 0);

@@ -100,7 +100,7 @@ export class HttpWorkerHub implements OnModuleDestroy {
     const fields = { flowId, step: stepName, action, attempt, commandId: entry.commandId };
     try {
       const found = await this.attempts.attemptOfCommand({ ...entry.attempt, commandId: entry.commandId });
-      const decided = leaseExpiryAction(found, leaseStartedAt);
+      const decided = leaseExpiryAction(found, Date.now() - leaseStartedAt.getTime());
       this.logger.debug({ ...fields, decided }, 'HTTP lease expired');
       return decided;
     } catch (error) {

@@ -1,21 +1,23 @@
 import { leaseExpiryAction } from './lease-expiry';
 
 describe('leaseExpiryAction', () => {
-  const leased = new Date('2030-01-01T00:00:10Z');
+  /** The lease ran its 60 s, by the clock of the instance that holds it. */
+  const leaseAgeMs = 60_000;
 
   it('acknowledges a command whose attempt is over, or that no attempt awaits', () => {
-    expect(leaseExpiryAction({ inFlight: false, lastHeartbeatAt: null }, leased)).toBe('acknowledge');
-    expect(leaseExpiryAction({ inFlight: false, lastHeartbeatAt: new Date('2030-01-01T00:00:20Z') }, leased)).toBe('acknowledge');
-    expect(leaseExpiryAction(undefined, leased)).toBe('acknowledge');
+    expect(leaseExpiryAction({ inFlight: false, heartbeatAgeMs: null }, leaseAgeMs)).toBe('acknowledge');
+    expect(leaseExpiryAction({ inFlight: false, heartbeatAgeMs: 5_000 }, leaseAgeMs)).toBe('acknowledge');
+    expect(leaseExpiryAction(undefined, leaseAgeMs)).toBe('acknowledge');
   });
 
   it('renews the lease when a heartbeat was recorded since it started', () => {
-    expect(leaseExpiryAction({ inFlight: true, lastHeartbeatAt: new Date('2030-01-01T00:00:15Z') }, leased)).toBe('renew');
+    expect(leaseExpiryAction({ inFlight: true, heartbeatAgeMs: 5_000 }, leaseAgeMs)).toBe('renew');
+    expect(leaseExpiryAction({ inFlight: true, heartbeatAgeMs: 59_999 }, leaseAgeMs)).toBe('renew');
   });
 
   it('offers the command again when its attempt waits and no heartbeat came during the lease', () => {
-    expect(leaseExpiryAction({ inFlight: true, lastHeartbeatAt: null }, leased)).toBe('offer-again');
-    expect(leaseExpiryAction({ inFlight: true, lastHeartbeatAt: new Date('2030-01-01T00:00:05Z') }, leased)).toBe('offer-again');
-    expect(leaseExpiryAction({ inFlight: true, lastHeartbeatAt: leased }, leased)).toBe('offer-again');
+    expect(leaseExpiryAction({ inFlight: true, heartbeatAgeMs: null }, leaseAgeMs)).toBe('offer-again');
+    expect(leaseExpiryAction({ inFlight: true, heartbeatAgeMs: 65_000 }, leaseAgeMs)).toBe('offer-again');
+    expect(leaseExpiryAction({ inFlight: true, heartbeatAgeMs: leaseAgeMs }, leaseAgeMs)).toBe('offer-again');
   });
 });

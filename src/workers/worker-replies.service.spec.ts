@@ -34,9 +34,12 @@ class RecordingHeartbeats extends StepHeartbeats {
     super(new DataSource({ type: 'postgres' }), new AppConfig(), new Metrics());
   }
 
+  /** Attempts that ended: their heartbeats change nothing. */
+  readonly ended = new Set<string>();
+
   override async record(h: Heartbeat): Promise<boolean> {
     this.recorded.push(h);
-    return true;
+    return !this.ended.has(h.commandId ?? '');
   }
 }
 
@@ -106,7 +109,7 @@ describe('WorkerReplies', () => {
     const { replies, deliver, hub, sink, attempts } = await setup(40);
     const c = command();
     // As the database has it while the reply is not yet applied: the expired lease offers the command again.
-    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
     const { acked } = await deliver(c);
     const pool = await hub.poolFor(SERVICE);
     const [first] = await pool.take(1, 0);
@@ -125,7 +128,7 @@ describe('WorkerReplies', () => {
     it('applies a final reply to a command of the service, and settles the command if it is held here after all', async () => {
       const { replies, attempts, sink, deliver } = await setup();
       const c = command();
-      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'SUCCESS'))).toBe('applied');
       expect(sink.applied).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId, status: 'SUCCESS' })]);
       expect(attempts.asked).toEqual([expect.objectContaining({ commandId: c.commandId, attempt: 1 })]);
@@ -139,15 +142,23 @@ describe('WorkerReplies', () => {
     it('records a heartbeat for a command of the service and answers it', async () => {
       const { replies, attempts, heartbeats } = await setup();
       const c = command();
-      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, lastHeartbeatAt: null });
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
       expect(heartbeats.recorded).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId })]);
+    });
+
+    it('answers not-in-flight to a heartbeat whose attempt has ended, so its worker can tell', async () => {
+      const { replies, attempts, heartbeats } = await setup();
+      const c = command();
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: false, heartbeatAgeMs: null });
+      heartbeats.ended.add(c.commandId);
+      expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('not-in-flight');
     });
 
     it("refuses a reply or heartbeat to another service's command (403), and one to no command (404)", async () => {
       const { replies, attempts, sink, heartbeats } = await setup();
       const theirs = command();
-      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, lastHeartbeatAt: null });
+      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, heartbeatAgeMs: null });
       for (const status of ['SUCCESS', 'HEARTBEAT'] as const) {
         const forbidden = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(theirs, status)));
         expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);

@@ -68,14 +68,16 @@ export class WorkerReplies {
     return outcome;
   }
 
-  /** A heartbeat renews the lease when this instance holds the command, and is recorded for every instance. */
-  private async heartbeat(service: string, reply: NamedReply, leaseId: string | undefined): Promise<'heartbeat'> {
+  /**
+   * A heartbeat renews the lease when this instance holds the command, and is recorded for every
+   * instance. `not-in-flight`: its attempt ended (answered, timed out), so its worker may stop.
+   */
+  private async heartbeat(service: string, reply: NamedReply, leaseId: string | undefined): Promise<LeaseReplyOutcome> {
     const pool = this.hub.existingPool(service);
     const lease = leaseId ?? pool?.currentLease(reply.commandId);
     if (pool && lease) pool.renew(lease);
     else await this.refuseOthers(service, reply);
-    await this.heartbeats.record(reply);
-    return 'heartbeat';
+    return (await this.heartbeats.record(reply)) ? 'heartbeat' : 'not-in-flight';
   }
 
   private async refuseOthers(service: string, reply: NamedReply): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { StepHeartbeats } from '../../../src/engine/step-heartbeats.service';
 import { HttpWorkerHub } from '../../../src/workers/http-worker-hub.service';
 import { execute, waitForRun } from '../../helpers/runs';
 import { serverSuite } from '../../helpers/server-env';
@@ -88,6 +89,26 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
     // Another poller of A gets nothing for three lease periods: the step is not run twice.
     expect((await a.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 3 }).expect(200)).body).toEqual([]);
     await beating;
+    await post(b, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
+    await waitForRun(a, flowId, 'COMPLETED');
+    await expectSettledOnA(service, flowId);
+  });
+
+  it("renews A's lease for a heartbeat recorded by B whose clock runs 10 minutes behind", async () => {
+    const service = 'lease-skew-b';
+    const orchName = await template(service);
+    const { flowId } = (await execute(a, orchName).expect(202)).body;
+    const leased = await leaseOnA(service);
+    // Only B's Date lags, and only while it records (the database keeps its own clock): A's lease timer stays real.
+    jest.useFakeTimers({ now: Date.now() - 10 * 60_000, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
+      'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      expect(await b.get(StepHeartbeats).record({ ...leased.command, action: 'DO' })).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+    // A's lease runs out at 1 s and is renewed for the heartbeat 1 s old by the database's clock, not 10 min by B's.
+    expect((await a.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 1.5 }).expect(200)).body).toEqual([]);
     await post(b, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
     await waitForRun(a, flowId, 'COMPLETED');
     await expectSettledOnA(service, flowId);
