@@ -13,13 +13,16 @@ export const OUTPUT_MAX_DEPTH = 100;
 /** Baton keeps this many characters of a reply's error: the rest would only make the reply bigger. */
 export const ERROR_MAX_LENGTH = 10_000;
 
-/** The largest reply, as bytes of JSON, each transport carries to Baton by default. */
+/**
+ * The largest reply, as bytes of JSON, each broker transport carries to Baton by default: a broker
+ * that refuses a publish gives no answer the worker could act on, so the reply would be handled
+ * again at every delivery. Over HTTP there is none: Baton answers a body over its
+ * BODY_LIMIT_BYTES (which a deployment may raise) with a 413, and the reply becomes REPLY_REFUSED.
+ */
 export const DEFAULT_MAX_REPLY_BYTES = {
-  /** Baton's BODY_LIMIT_BYTES: a bigger body is answered 413. */
-  http: 1024 * 1024,
-  /** Baton's MESSAGE_MAX_BYTES on Kafka, under the brokers' default message.max.bytes (1 MiB per batch). */
-  kafka: 1_000_000,
-  /** RabbitMQ 4's max_message_size, and Baton's MESSAGE_MAX_BYTES off Kafka. */
+  /** The brokers' default message.max.bytes (1 MiB and a record batch's header), less 8 KiB for the batch and headers. */
+  kafka: 1024 * 1024 - 8 * 1024,
+  /** RabbitMQ 4's max_message_size (RabbitMQ 3 allows 128 MiB). */
   rabbitmq: 16 * 1024 * 1024,
 } as const;
 

@@ -161,6 +161,31 @@ describe('createWorker', () => {
     expect(outcomes).toEqual([expect.stringMatching(/^FAILED OUTPUT_REFUSED: .*over maxReplyBytes \(300\)$/), 'SUCCESS']);
   });
 
+  it('sends any size of output over HTTP unless maxReplyBytes is given: Baton answers what its BODY_LIMIT_BYTES refuses with a 413', async () => {
+    const replies: Array<{ metadata: { status: string } }> = [];
+    let leased = false;
+    const client = {
+      service: 'shop',
+      request: async (method: string, _path: string, body?: unknown, signal?: AbortSignal) => {
+        if (method === 'POST') replies.push(body as (typeof replies)[number]);
+        if (method !== 'GET') return { outcome: 'applied' };
+        if (!leased) {
+          leased = true;
+          return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
+        }
+        await sleep(20, undefined, { signal });
+        return [];
+      },
+    } as unknown as BatonClient;
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, logger, transport: new HttpTransport(client, logger) })
+      .step('order', 'charge', { objectType: 'Order', do: () => ({ blob: 'x'.repeat(2 * 1024 * 1024) }) });
+    await worker.start();
+    await until(() => replies.length === 1);
+    await worker.stop();
+    expect(replies[0].metadata.status).toBe('SUCCESS');
+  });
+
   it('takes only a positive integer as maxReplyBytes', () => {
     for (const maxReplyBytes of [0, -1, 1.5, Number.NaN]) {
       expect(() => createWorker({ service: 'shop', control, maxReplyBytes })).toThrow('maxReplyBytes must be a positive integer');

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatonClient } from '../baton-client';
 import { errorText, type WorkerLogger } from '../logger';
-import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { traceHeadersOf } from '../tracing';
 import { parseCommand, type WireCommand, type WireReply } from '../wire';
@@ -27,7 +26,6 @@ const ERROR_BACKOFF_MS = 1000;
  * that expires (a crashed worker) hands the command to another poller.
  */
 export class HttpTransport implements Transport {
-  readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.http;
   private running = false;
   private failing = false;
   private loop?: Promise<void>;
