@@ -1,4 +1,7 @@
-import { decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, optionsAfterFailedLaunch, outcomeUnknownError } from './earlier-launch';
+import {
+  decideAfterEarlier, EarlierLaunch, ENDED_UNRECORDED, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
+  outcomeUnknownError,
+} from './earlier-launch';
 import { HandlerHttpError } from './http/handler-http-error';
 import type { JobExecutionEntity } from './job-execution.entity';
 import type { JobTarget, LaunchOutcome } from './job-target';
@@ -28,6 +31,18 @@ describe('optionsAfterFailedLaunch', () => {
 
   it('keeps the mark once set: a later refused connection does not undo an earlier lost answer', () => {
     expect(optionsAfterFailedLaunch({ unansweredLaunch: true }, { unsent: true })).toEqual({ unansweredLaunch: true });
+  });
+});
+
+describe('mayLookForLastLaunch', () => {
+  it('looks later for a last attempt that may have reached the target and carried a marker', () => {
+    expect(mayLookForLastLaunch(outage, 'baton_command_id c-1')).toBe(true);
+  });
+
+  it('does not when the attempt certainly did nothing, failed for good, or carried no marker', () => {
+    expect(mayLookForLastLaunch(new HandlerHttpError(null, true, 'refused', undefined, true), 'baton_command_id c-1')).toBe(false);
+    expect(mayLookForLastLaunch(refused, 'baton_command_id c-1')).toBe(false);
+    expect(mayLookForLastLaunch(outage, undefined)).toBe(false);
   });
 });
 
@@ -62,10 +77,12 @@ describe('decideAfterEarlier', () => {
     expect(decide({ kind: 'found', marker, job }, true)).toEqual({ act: 'follow', job });
   });
 
-  it('launches when no job carries the marker, and fails without launching on the last chance', () => {
+  it('launches when no job carries the marker, and fails (retryably) without launching on the last chance, saying why the last ended', () => {
     expect(decide({ kind: 'none', marker })).toMatchObject({ act: 'launch' });
-    expect(decide({ kind: 'none', marker }, true)).toEqual({ act: 'fail',
-      error: 'Launch failed after 3 attempts: the last one ended without a recorded outcome (the engine stopped during the call), and no job carries baton_command_id c-1' });
+    expect(decide({ kind: 'none', marker }, true, false, { ...row, lastLaunchError: ENDED_UNRECORDED })).toEqual({ act: 'fail',
+      error: 'Launch failed after 3 attempts, and no job carries baton_command_id c-1: the launch call ended without a recorded outcome (the engine stopped during it)' });
+    expect(decide({ kind: 'none', marker }, true, false, { ...row, lastLaunchError: 'AWX launch failed (HTTP 502): Bad Gateway' })).toEqual({ act: 'fail',
+      error: 'Launch failed after 3 attempts, and no job carries baton_command_id c-1: AWX launch failed (HTTP 502): Bad Gateway' });
   });
 
   it('looks again later after an outage while attempts are left', () => {

@@ -27,6 +27,19 @@ export function optionsAfterFailedLaunch(options: JobOptions | null, error: Pick
   return error.unsent || options?.unansweredLaunch ? options : { ...options, unansweredLaunch: true };
 }
 
+/**
+ * Whether the last allowed launch attempt, failed retriably, is to be looked for later instead of
+ * failed: it may have reached the target (its answer was lost) and carried a marker. Failed now,
+ * the step's retry would launch a second job beside the one it may have started; the claimer's
+ * `adopt` looks for it after the backoff, which also gives a slow target time to list the job.
+ */
+export function mayLookForLastLaunch(error: Pick<HandlerHttpError, 'retriable' | 'unsent'>, marker: string | undefined): boolean {
+  return error.retriable && !error.unsent && !!marker;
+}
+
+/** The last launch error of an attempt whose instance stopped during the call (recorded by the claimer). */
+export const ENDED_UNRECORDED = 'the launch call ended without a recorded outcome (the engine stopped during it)';
+
 /** Looks for the job an earlier attempt of the row's launch may have started; never throws. */
 export async function lookForEarlierLaunch(
   target: JobTarget, row: JobExecutionEntity, asHttpError: (e: unknown) => HandlerHttpError,
@@ -61,7 +74,8 @@ export type AfterEarlier =
  * would launch anew, beside a job that may run.
  */
 export function decideAfterEarlier(
-  earlier: EarlierLaunch, row: Pick<JobExecutionEntity, 'launchAttempts' | 'targetType' | 'resourceType' | 'resourceId' | 'createdAt'>,
+  earlier: EarlierLaunch,
+  row: Pick<JobExecutionEntity, 'launchAttempts' | 'lastLaunchError' | 'targetType' | 'resourceType' | 'resourceId' | 'createdAt'>,
   { lastChance, mayRetry }: { lastChance: boolean; mayRetry: boolean },
 ): AfterEarlier {
   switch (earlier.kind) {
@@ -74,8 +88,9 @@ export function decideAfterEarlier(
     }
     case 'none':
       if (!lastChance) return { act: 'launch', note: `no job carries ${earlier.marker}: launching again` };
-      return { act: 'fail', error: `Launch failed after ${row.launchAttempts} attempts: the last one ended without a recorded outcome `
-        + `(the engine stopped during the call), and no job carries ${earlier.marker}` };
+      // Not for good: no job runs, so the step's retry may launch anew.
+      return { act: 'fail', error: `Launch failed after ${row.launchAttempts} attempts, and no job carries ${earlier.marker}: `
+        + (row.lastLaunchError ?? ENDED_UNRECORDED) };
     case 'untraceable':
       if (lastChance) {
         return { act: 'fail', error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call), `

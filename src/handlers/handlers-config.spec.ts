@@ -65,9 +65,12 @@ describe('loadHandlersConfig', () => {
       .toThrow('AWX_HOST must not contain credentials');
   });
 
-  it('requires the lease to outlast a connection\'s timeouts', () => {
-    expect(() => loadHandlersConfig({ ...awx, HANDLER_LEASE_MS: '30000' }))
-      .toThrow('HANDLER_LEASE_MS (30000) must exceed the connect + request timeout of awx connection "default" (40000 ms)');
+  it('requires the lease to outlast every exchange one claim may make with a connection', () => {
+    expect(() => loadHandlersConfig({ ...awx, HANDLER_LEASE_MS: '160000' })).toThrow('HANDLER_LEASE_MS (160000) must exceed the 4 exchanges '
+      + 'one claim may make with awx connection "default", each up to its connect + request timeout (160000 ms)');
+    expect(() => loadHandlersConfig({ OO_HOST: 'https://oo', OO_TOKEN: 't', HANDLER_LEASE_MS: '120000' })).toThrow('HANDLER_LEASE_MS (120000) '
+      + 'must exceed the 3 exchanges one claim may make with oo connection "default", each up to its connect + request timeout (120000 ms)');
+    expect(loadHandlersConfig({ ...awx, OO_HOST: 'https://oo', OO_TOKEN: 't' }).settings.HANDLER_LEASE_MS).toBe(180_000);
   });
 
   it('keeps credentials out of JSON and lists them for scrubbing', () => {

@@ -3,6 +3,7 @@ import {
   IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidationError, validateSync,
 } from 'class-validator';
 import { ConfigError } from '../config/load-config';
+import { claimExchanges } from './claim-exchanges';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
@@ -38,8 +39,9 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
  *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
  *   HANDLER_LEASE_MS                  180000 how long a claimed job is reserved for one instance; must
- *                                            exceed every connection's longest exchange (an OAuth2
- *                                            http connection's is 4 × (connect + timeout): 140 s)
+ *                                            exceed every connection's longest claim: AWX 4 and OO 3
+ *                                            × (connect + request timeout), 160 s and 120 s; an OAuth2
+ *                                            http connection's 4 × (connect + timeout), 140 s
  *   HANDLER_JOB_POLL_INTERVAL_MS      5000   between two status polls of one job
  *   HANDLER_JOB_MAX_POLLS             1440   polls before the step fails with a timeout (2 h at 5 s);
  *                                            polls while an OO flow is PAUSED do not count
@@ -256,11 +258,13 @@ export function loadHandlersConfig(env: NodeJS.ProcessEnv): HandlersConfig {
   const connections = new Map<string, ConnectionConfig>();
   for (const kind of TARGET_TYPES) loadConnections(kind, env, problems, connections);
   for (const c of connections.values()) {
-    // A claimed job must finish its HTTP call before its lease runs out, or a second instance may
-    // take it over while the first is still talking to the server.
-    if (c.connectTimeoutMs + c.requestTimeoutMs >= settings.HANDLER_LEASE_MS) {
-      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the connect + request timeout `
-        + `of ${c.kind} connection "${c.name}" (${c.connectTimeoutMs + c.requestTimeoutMs} ms)`);
+    // A claimed job must finish its HTTP calls before its lease runs out, or a second instance may
+    // take it over (and launch again) while the first is still talking to the server.
+    const exchanges = claimExchanges(c.kind);
+    const longest = exchanges * (c.connectTimeoutMs + c.requestTimeoutMs);
+    if (longest >= settings.HANDLER_LEASE_MS) {
+      problems.push(`HANDLER_LEASE_MS (${settings.HANDLER_LEASE_MS}) must exceed the ${exchanges} exchanges one claim may make `
+        + `with ${c.kind} connection "${c.name}", each up to its connect + request timeout (${longest} ms)`);
     }
   }
   const http = loadHttpConnections(env, problems);

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { idempotencyKeyOf } from '../engine/dispatch/step-command';
 import { planUndoAfterDo } from './deferred-undo';
+import { ENDED_UNRECORDED } from './earlier-launch';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
 import { outputOf } from './job-result';
@@ -81,6 +82,7 @@ export class JobClaimer {
         this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts },
           'previous launch attempt ended without a recorded outcome; it may have started a job');
         unanswered.options = { ...row.options, unansweredLaunch: true };
+        unanswered.lastLaunchError = ENDED_UNRECORDED;
       }
       if (row.launchAttempts >= (row.options?.retry?.maxAttempts ?? this.settings.HANDLER_LAUNCH_MAX_ATTEMPTS)) {
         if (row.targetType !== 'HTTP') {

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { StepResultSink } from '../engine/dispatch/step-result';
-import { decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, optionsAfterFailedLaunch } from './earlier-launch';
+import {
+  decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
+} from './earlier-launch';
 import type { HandlerMetrics } from './handler-metrics';
 import type { HandlerSettings } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
@@ -94,8 +96,9 @@ export class JobWorker {
    */
   private async launch(row: JobExecutionEntity, lastChance: boolean): Promise<void> {
     const retry = row.options?.retry ?? this.retry;
+    let target: JobTarget | undefined;
     try {
-      const target = this.deps.targets.for(row.targetType, row.connection);
+      target = this.deps.targets.for(row.targetType, row.connection);
       if (lastChance || mayHaveLaunched(row)) {
         const earlier = await lookForEarlierLaunch(target, row, (e) => this.asHttpError(e));
         if (await this.settleEarlier(row, earlier, retry, lastChance)) return;
@@ -103,9 +106,15 @@ export class JobWorker {
       await this.launched(row, await target.launch(row), 'launched');
     } catch (e) {
       const error = this.asHttpError(e);
+      const options = optionsAfterFailedLaunch(row.options, error);
       if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
-        await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message,
-          optionsAfterFailedLaunch(row.options, error));
+        await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message, options);
+        return;
+      }
+      // No attempt left: kept pending, the claimer hands the row back as `adopt`, which only looks.
+      if (!lastChance && mayLookForLastLaunch(error, target?.launchMarker?.(row))) {
+        await this.retryLaunch(row, retry, error, `last launch attempt failed: ${error.message}; will look for the job it may have started`,
+          error.message, options);
         return;
       }
       this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
@@ -249,6 +258,11 @@ export class JobWorker {
         : { settled: true, requested: false, failed: false, note: 'not cancelled (it has ended, or cannot be cancelled)' };
     } catch (e) {
       const error = this.asHttpError(e);
+      // AWX/OO say the job does not exist (deleted, or purged after it ended): nothing is left to run.
+      if (error.status === 404) {
+        this.logger.warn(logContext(row), `cancel of ${jobLabel(row)}: it no longer exists (${error.message})`);
+        return { settled: true, requested: false, failed: false, note: 'not cancelled (it no longer exists)' };
+      }
       this.logger.warn(logContext(row), `cancel of ${jobLabel(row)} failed${error.retriable ? ', will retry' : ''}: ${error.message}`);
       return { settled: !error.retriable, requested: false, failed: true, note: `cancel could not be sent: ${error.message}` };
     }

@@ -6,16 +6,21 @@ export interface AwxJobScript {
   statuses?: string[];
   artifacts?: Record<string, unknown>;
   jobExplanation?: string;
-  /** Returned as `ignored_fields` by the launch (AWX drops extra_vars a job template does not prompt for). */
-  ignoredFields?: Record<string, unknown>;
   /** A job template that launches a sliced job answers `workflow_job`. */
   sliced?: boolean;
   /** Every launch fails with this reply (e.g. 400 with `variables_needed_to_start`). */
   launchError?: Reply;
   /** The launch is carried out (the job exists) but this reply goes back instead of the 201: a proxy's 502, a lost answer. */
   lostAnswer?: Reply;
-  /** Workflow job templates: extra_vars are rejected with 400 unless true (as AWX does without "prompt on launch"). */
+  /**
+   * "Prompt on launch" for variables: the template accepts any extra_vars. Without it only an
+   * enabled survey's variables are accepted, the rest dropped as AWX does: a job template stores
+   * the job without them and lists them in `ignored_fields`, a workflow job template answers 400.
+   * Default: true for job templates (the fake's), false for workflow job templates (AWX's).
+   */
   askVariablesOnLaunch?: boolean;
+  /** An enabled survey's questions. */
+  survey?: Array<{ variable: string; required?: boolean }>;
   /** The n-th launch of the template (from 0) behaves as this script says, over the template's (e.g. a first job that fails). */
   perLaunch?: Array<Omit<AwxJobScript, 'perLaunch'>>;
 }
@@ -51,7 +56,7 @@ const MAX_PAGE_SIZE = 200;
 
 /**
  * A small AWX (Automation Controller) API: job and workflow job template launches (201 with
- * `job` / `workflow_job` and `ignored_fields`), job status progressions, cancel (202 / 405),
+ * `job` / `workflow_job` and `ignored_fields`; GET: the launch view), job status progressions, cancel (202 / 405),
  * DRF-style error bodies, 401 without credentials and the trailing-slash redirect of Django.
  */
 export class FakeAwxServer extends FakeHttpServer {
@@ -68,13 +73,25 @@ export class FakeAwxServer extends FakeHttpServer {
   readonly prefix: string;
 
   jobTemplate(id: number, script: AwxJobScript = {}): this {
-    this.templates.set(`job_templates/${id}`, script);
+    this.templates.set(`job_templates/${id}`, { askVariablesOnLaunch: true, ...script });
     return this;
   }
 
   workflowJobTemplate(id: number, script: AwxJobScript = {}): this {
     this.templates.set(`workflow_job_templates/${id}`, script);
     return this;
+  }
+
+  /** `count` ended jobs of job template `templateId` that others launched at `created` (AWX's clock): a busy template. */
+  launchedByOthers(templateId: number, count: number, created: Date): void {
+    const script = this.templates.get(`job_templates/${templateId}`) ?? {};
+    for (let i = 0; i < count; i += 1) {
+      const id = this.nextJobId++;
+      this.jobs.set(id, {
+        id, type: 'job', templateId, extraVars: { baton_command_id: `other-${id}` }, script, polls: 0, status: 'successful',
+        cancelRequested: false, cancelPollsLeft: 0, created, sliced: false,
+      });
+    }
   }
 
   job(id: number | string): AwxFakeJob | undefined {
@@ -100,6 +117,7 @@ export class FakeAwxServer extends FakeHttpServer {
     const rest = path.slice(this.prefix.length + 1, -1).split('/');
     const [collection, id, verb] = rest;
     if ((collection === 'job_templates' || collection === 'workflow_job_templates') && verb === 'launch' && rest.length === 3) {
+      if (method === 'GET') return this.launchView(collection, Number(id));
       if (method !== 'POST') return { status: 405, body: { detail: `Method "${method}" not allowed.` } };
       return this.launch(collection, Number(id), body);
     }
@@ -131,11 +149,35 @@ export class FakeAwxServer extends FakeHttpServer {
     return answer.status === 201 && script.lostAnswer ? script.lostAnswer : answer;
   }
 
+  /** What a launch would ask (AWX's launch view): the prompts, and the survey's required questions. */
+  private launchView(collection: string, templateId: number): Reply {
+    const template = this.templates.get(`${collection}/${templateId}`);
+    if (!template) return NOT_FOUND;
+    const needed = (template.survey ?? []).filter((q) => q.required).map((q) => q.variable);
+    return {
+      status: 200,
+      body: {
+        can_start_without_user_input: needed.length === 0, passwords_needed_to_start: [],
+        ask_variables_on_launch: !!template.askVariablesOnLaunch, survey_enabled: !!template.survey?.length, variables_needed_to_start: needed,
+      },
+    };
+  }
+
+  /** The extra_vars the template takes, and those it drops (AWX's _accept_or_ignore_variables). */
+  private acceptVariables(script: AwxJobScript, extraVars: Record<string, unknown>): { accepted: Record<string, unknown>; rejected: Record<string, unknown> } {
+    const asked = new Set((script.survey ?? []).map((q) => q.variable));
+    const accepted: Record<string, unknown> = {};
+    const rejected: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(extraVars)) (script.askVariablesOnLaunch || asked.has(key) ? accepted : rejected)[key] = value;
+    return { accepted, rejected };
+  }
+
   private createJob(collection: string, templateId: number, body: unknown, script: AwxJobScript): Reply {
-    const extraVars = ((body as { extra_vars?: unknown })?.extra_vars ?? {}) as Record<string, unknown>;
+    const given = ((body as { extra_vars?: unknown })?.extra_vars ?? {}) as Record<string, unknown>;
+    const { accepted: extraVars, rejected } = this.acceptVariables(script, given);
     const workflow = collection === 'workflow_job_templates';
-    if (workflow && !script.askVariablesOnLaunch && Object.keys(extraVars).length) {
-      return { status: 400, body: { extra_vars: [`Variables ${Object.keys(extraVars).join(', ')} provided but not allowed.`] } };
+    if (workflow && Object.keys(rejected).length) {
+      return { status: 400, body: { extra_vars: [`Variables ${Object.keys(rejected).join(', ')} provided but not allowed.`] } };
     }
     const type = workflow || script.sliced ? 'workflow_job' : 'job';
     const id = this.nextJobId++;
@@ -148,7 +190,7 @@ export class FakeAwxServer extends FakeHttpServer {
       status: 201,
       body: {
         [type]: id,
-        ignored_fields: script.ignoredFields ?? {},
+        ignored_fields: Object.keys(rejected).length ? { extra_vars: rejected } : {},
         id, type, url: `${this.prefix}/${type}s/${id}/`, status: 'pending', failed: false,
         extra_vars: JSON.stringify(extraVars),
         job_env: { AWX_SECRET_TOKEN: 'must-never-be-stored' },

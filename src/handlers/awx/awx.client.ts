@@ -3,6 +3,7 @@ import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { awxErrorMessage } from './awx-errors';
 import { readJobListPage } from './awx-job-list';
+import { keepsLaunchVariable } from './awx-launch-settings';
 
 export type AwxTemplateKind = 'job_template' | 'workflow_job_template';
 export type AwxJobKind = 'job' | 'workflow_job';
@@ -40,9 +41,12 @@ const LAUNCH_LISTS: Record<AwxTemplateKind, Array<[string, AwxJobKind]>> = {
   job_template: [['slice_workflow_jobs', 'workflow_job'], ['jobs', 'job']],
   workflow_job_template: [['workflow_jobs', 'workflow_job']],
 };
-/** AWX's largest page; a lookup reads at most this many pages per list before giving up. */
+/** AWX's largest page. A lookup reads one page per list, so that it and the launch fit one claim's lease. */
 const LIST_PAGE_SIZE = 200;
-const LIST_MAX_PAGES = 5;
+/** The marker every traced launch carries in its extra_vars. */
+const MARKER_VARIABLE = 'baton_command_id';
+/** The most exchanges findLaunched makes: one page of each list, then the template's launch view. */
+export const AWX_LOOKUP_EXCHANGES = Math.max(...Object.values(LAUNCH_LISTS).map((lists) => lists.length)) + 1;
 
 function keep(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -91,32 +95,43 @@ export class AwxClient {
   /**
    * The job (or workflow job) of a template launched with `baton_command_id` = `commandId` and
    * created since `since`, or null. AWX refuses filters on extra_vars (403 "Filtering on
-   * extra_vars is not allowed"), so the template's recent launches are listed and their
-   * extra_vars (a JSON text) read here. Several matches: the first launch (lowest id) is the one.
+   * extra_vars is not allowed"), so the template's launches are listed oldest first and their
+   * extra_vars (a JSON text) read here: the first match is the first launch. A full page without
+   * one proves nothing, and neither does an empty list from a template that drops the marker: both
+   * throw, so that the launch is not made again beside a job that may run.
    */
   async findLaunched(kind: AwxTemplateKind, templateId: number, commandId: string, since: Date): Promise<(AwxLaunchResult & { matches: number }) | null> {
     for (const [list, jobType] of LAUNCH_LISTS[kind]) {
       const what = `AWX lookup of the ${list} of ${kind} ${templateId}`;
-      const found: Record<string, unknown>[] = [];
-      for (let page = 1; ; page += 1) {
-        const query = `created__gte=${encodeURIComponent(since.toISOString())}&order_by=-id&page_size=${LIST_PAGE_SIZE}&page=${page}`;
-        const res = await this.http.send('GET', `/${TEMPLATE_PATH[kind]}/${templateId}/${list}/?${query}`, { what });
-        if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
-        const read = readJobListPage(parseObject(res, what), commandId);
-        if (!read) throw new HandlerHttpError(res.status, false, `${what}: the response is not a job list`);
-        found.push(...read.matches);
-        if (!read.more) break;
-        if (page === LIST_MAX_PAGES) {
-          throw new HandlerHttpError(res.status, false, `${what}: more than ${LIST_MAX_PAGES * LIST_PAGE_SIZE} launches since ${since.toISOString()} to look through`);
-        }
+      const query = `created__gte=${encodeURIComponent(since.toISOString())}&order_by=id&page_size=${LIST_PAGE_SIZE}`;
+      const res = await this.http.send('GET', `/${TEMPLATE_PATH[kind]}/${templateId}/${list}/?${query}`, { what });
+      if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
+      const read = readJobListPage(parseObject(res, what), commandId);
+      if (!read) throw new HandlerHttpError(res.status, false, `${what}: the response is not a job list`);
+      const matches = read.matches.filter((entry) => idOf(entry.id) !== undefined);
+      if (matches.length) {
+        const jobId = idOf(matches[0].id)!;
+        return { jobId, jobType, ignoredFields: {}, response: { ...keep(matches[0]), [jobType]: Number(jobId) }, matches: matches.length };
       }
-      const ids = found.map((entry) => idOf(entry.id)).filter((id): id is string => id !== undefined).sort((a, b) => Number(a) - Number(b));
-      if (ids.length) {
-        const first = found.find((entry) => idOf(entry.id) === ids[0])!;
-        return { jobId: ids[0], jobType, ignoredFields: {}, response: { ...keep(first), [jobType]: Number(ids[0]) }, matches: ids.length };
+      if (read.more) {
+        throw new HandlerHttpError(res.status, false, `${what}: more than ${LIST_PAGE_SIZE} launches since ${since.toISOString()}, none of them this one`);
       }
     }
+    if (!(await this.keepsVariable(kind, templateId, MARKER_VARIABLE))) {
+      throw new HandlerHttpError(200, false, `${kind} ${templateId} drops ${MARKER_VARIABLE} from its launches, so none can be found by it `
+        + '(enable Prompt on launch for variables)');
+    }
     return null;
+  }
+
+  /** Whether the template keeps `variable` in a launch's extra_vars (see keepsLaunchVariable). */
+  private async keepsVariable(kind: AwxTemplateKind, templateId: number, variable: string): Promise<boolean> {
+    const what = `AWX launch settings of ${kind} ${templateId}`;
+    const res = await this.http.send('GET', `/${TEMPLATE_PATH[kind]}/${templateId}/launch/`, { what });
+    if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
+    const keeps = keepsLaunchVariable(parseObject(res, what), variable);
+    if (keeps === undefined) throw new HandlerHttpError(res.status, false, `${what}: the response has no ask_variables_on_launch`);
+    return keeps;
   }
 
   async getJob(jobType: AwxJobKind, jobId: string): Promise<AwxJob> {

@@ -11,6 +11,8 @@ export interface OoLaunchResult {
 
 /** One page of executions read by a lookup: a run name names one execution, or a few after lost launches. */
 const LOOKUP_PAGE_SIZE = 50;
+/** The exchanges findExecutions makes: that one page. */
+export const OO_LOOKUP_EXCHANGES = 1;
 
 function parseJson(res: HttpResponse, what: string): unknown {
   try {

@@ -49,9 +49,11 @@ describe('AwxClient against the fake AWX', () => {
     expect((await client.launch('job_template', 12, {})).jobType).toBe('workflow_job');
   });
 
-  it('returns ignored_fields', async () => {
-    awx.jobTemplate(13, { ignoredFields: { extra_vars: { baton_step: 'x' } } });
-    expect((await client.launch('job_template', 13, { baton_step: 'x' })).ignoredFields).toEqual({ extra_vars: { baton_step: 'x' } });
+  it('returns ignored_fields: the variables a template that does not prompt for them dropped from the job', async () => {
+    awx.jobTemplate(13, { askVariablesOnLaunch: false, survey: [{ variable: 'region' }] });
+    const launched = await client.launch('job_template', 13, { baton_step: 'x', region: 'eu' });
+    expect(launched.ignoredFields).toEqual({ extra_vars: { baton_step: 'x' } });
+    expect(awx.job(launched.jobId)?.extraVars).toEqual({ region: 'eu' });
   });
 
   it('refuses, as AWX does, to filter jobs on extra_vars: which is why a lookup reads them itself', async () => {
@@ -61,19 +63,45 @@ describe('AwxClient against the fake AWX', () => {
     expect(await res.json()).toEqual({ detail: 'Filtering on extra_vars is not allowed.' });
   });
 
-  it('finds the job launched with a baton_command_id, across pages, the first launch when there are several', async () => {
+  it('finds the job launched with a baton_command_id in one page listed oldest first: the first launch when there are several', async () => {
     awx.jobTemplate(41);
     const since = new Date(Date.now() - 1000);
     const first = await client.launch('job_template', 41, { baton_command_id: 'cmd-1' });
     for (let i = 0; i < 200; i += 1) await client.launch('job_template', 41, { baton_command_id: `cmd-1${i}` });
     await client.launch('job_template', 41, { baton_command_id: 'cmd-1' });
     const found = await client.findLaunched('job_template', 41, 'cmd-1', since);
-    expect(found).toMatchObject({ jobId: first.jobId, jobType: 'job', matches: 2, response: { id: Number(first.jobId), status: 'pending' } });
+    expect(found).toMatchObject({ jobId: first.jobId, jobType: 'job', matches: 1, response: { id: Number(first.jobId), status: 'pending' } });
     expect(found!.response).not.toHaveProperty('extra_vars');
-    expect(awx.requestsTo('GET', /job_templates\/41\/jobs\//).map((r) => new URL(r.path, awx.url).searchParams.get('page'))).toEqual(['1', '2']);
-    expect(await client.findLaunched('job_template', 41, 'cmd-', since)).toBeNull();
-    // Created before the window: not this row's.
+    const lists = awx.requestsTo('GET', /job_templates\/41\/jobs\//).map((r) => new URL(r.path, awx.url).searchParams);
+    expect(lists.map((q) => [q.get('order_by'), q.get('page_size'), q.get('page')])).toEqual([['id', '200', null]]);
+    // Created before the window: not this row's (and the template keeps the marker: none).
     expect(await client.findLaunched('job_template', 41, 'cmd-1', new Date(Date.now() + 60_000))).toBeNull();
+    expect(awx.requestsTo('GET', /job_templates\/41\/launch\//)).toHaveLength(1);
+  });
+
+  it('reads one page per list: a full page of others\' launches proves nothing, and is an error', async () => {
+    awx.jobTemplate(44);
+    const since = new Date(Date.now() - 1000);
+    for (let i = 0; i < 200; i += 1) await client.launch('job_template', 44, { baton_command_id: `other-${i}` });
+    await client.launch('job_template', 44, { baton_command_id: 'cmd-late' });
+    const error = await failure<HandlerHttpError>(client.findLaunched('job_template', 44, 'cmd-late', since));
+    expect(error).toMatchObject({ retriable: false });
+    expect(error.message).toBe(`AWX lookup of the jobs of job_template 44: more than 200 launches since ${since.toISOString()}, none of them this one`);
+    expect(awx.requestsTo('GET', /job_templates\/44\/jobs\//)).toHaveLength(1);
+    expect(await client.findLaunched('job_template', 44, 'other-0', since)).toMatchObject({ matches: 1 });
+  });
+
+  it('trusts "none" only from a template that keeps baton_command_id: prompted for variables, or asked in its survey', async () => {
+    awx.jobTemplate(45, { askVariablesOnLaunch: false, survey: [{ variable: 'baton_command_id', required: true }] })
+      .jobTemplate(46, { askVariablesOnLaunch: false, survey: [{ variable: 'region', required: true }] })
+      .workflowJobTemplate(47);
+    const since = new Date(Date.now() - 1000);
+    expect(await client.findLaunched('job_template', 45, 'cmd-none', since)).toBeNull();
+    const dropped = await failure<HandlerHttpError>(client.findLaunched('job_template', 46, 'cmd-none', since));
+    expect(dropped).toMatchObject({ retriable: false,
+      message: 'job_template 46 drops baton_command_id from its launches, so none can be found by it (enable Prompt on launch for variables)' });
+    expect(awx.requestsTo('GET', /job_templates\/46\/launch\//)).toHaveLength(1);
+    await expect(client.findLaunched('workflow_job_template', 47, 'cmd-none', since)).rejects.toThrow('workflow_job_template 47 drops baton_command_id');
   });
 
   it('finds the workflow job of a workflow template and of a sliced job template', async () => {

@@ -61,7 +61,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     t = await startEngineApp(handlerEnv(awx, oo, {
       AWX_CONNECTIONS: 'lab', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
       AWX_LAB_USERNAME: 'lab-admin', AWX_LAB_PASSWORD: 'lab-secret-pw',
-      AWX_LAB_CONNECT_TIMEOUT_MS: '1000', AWX_LAB_REQUEST_TIMEOUT_MS: '1000',
+      AWX_LAB_CONNECT_TIMEOUT_MS: '250', AWX_LAB_REQUEST_TIMEOUT_MS: '900',
     }));
     worker = await new TestWorker(t, 'ipam').start();
     await registerTemplate(t, 'vmProvisioning', provisioningSteps(CONFIGURE_FLOW, DESTROY_UNDO));

@@ -58,7 +58,9 @@ describe('built-in handlers through the whole engine: launch retries, launch fai
 
   it('fails the step after 5 launch attempts with AWX\'s message, and compensates the run', async () => {
     const run = await runToEnd(t, 'exhausted', {}, 'FAILED');
-    const error = 'Launch failed after 5 attempts: AWX launch of job_template 22 failed (HTTP 500): A server error occurred.';
+    const commandId = (await jobsOf(t, run.flowId))[0].commandId;
+    const error = `Launch failed after 5 attempts, and no job carries baton_command_id ${commandId}: `
+      + 'AWX launch of job_template 22 failed (HTTP 500): A server error occurred.';
     expect(run).toMatchObject({ failedStep: 'provisionVm', error });
     expect(timeline(run)).toEqual(['DO:reserveIp:SUCCEEDED', 'DO:provisionVm:FAILED', 'UNDO:reserveIp:SUCCEEDED']);
     expect(run.steps[1].error).toBe(error);

@@ -55,7 +55,9 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     h.startRunner(config);
     const result = await h.reported(c.flowId);
     expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('Launch failed after 5 attempts: AWX launch of job_template 3 failed (HTTP 500): Server Error (500)');
+    // A 500 may come after AWX made the job: the last attempt too is looked for before the step fails.
+    expect(result.error).toBe(`Launch failed after 5 attempts, and no job carries baton_command_id ${c.commandId}: `
+      + 'AWX launch of job_template 3 failed (HTTP 500): Server Error (500)');
     expect(h.awx.requestsTo('POST', /job_templates\/3\/launch/)).toHaveLength(5);
     expect(await h.row(c.flowId)).toMatchObject({ status: 'FAILED', launchAttempts: 5, externalJobId: null });
   });
@@ -129,6 +131,22 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
     expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: null });
   });
 
+  it('fails the step retryably when AWX says the job no longer exists, to its poll and to its cancel', async () => {
+    h.awx.jobTemplate(28, { statuses: ['running'] });
+    h.awx.failNext('GET', /\/jobs\/\d+\/$/, { status: 404, body: { detail: 'Not found.' } });
+    h.awx.failNext('POST', /\/jobs\/\d+\/cancel\/$/, { status: 404, body: { detail: 'Not found.' } });
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 28 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const result = await h.reported(c.flowId);
+    const r = await h.row(c.flowId);
+    expect(result.error).toBe(`AWX status of job ${r.externalJobId} failed (HTTP 404): Not found.; not cancelled (it no longer exists)`);
+    // Nothing runs any more: a retry of the step starts the only job.
+    expect(result.nonRetryable).toBeUndefined();
+    expect(r).toMatchObject({ status: 'FAILED', cancelRequestedAt: null });
+  });
+
   it('resumes polling after a restart, from the state in the database', async () => {
     h.awx.jobTemplate(7, { statuses: ['pending', 'running', 'running', 'running', 'running', 'successful'] });
     const env = { HANDLER_JOB_POLL_INTERVAL_MS: '250' };
@@ -157,8 +175,8 @@ describe('JobRunner on the embedded database: launch, poll, restart, concurrency
 
   it('takes over a launch whose claimer died before the call, once its lease has run out and no job carries its marker', async () => {
     h.awx.jobTemplate(17, { statuses: ['successful'] });
-    const config = h.config({ HANDLER_LEASE_MS: '400', AWX_CONNECT_TIMEOUT_MS: '100', AWX_REQUEST_TIMEOUT_MS: '200',
-      OO_CONNECT_TIMEOUT_MS: '100', OO_REQUEST_TIMEOUT_MS: '200' });
+    const config = h.config({ HANDLER_LEASE_MS: '1000', AWX_CONNECT_TIMEOUT_MS: '50', AWX_REQUEST_TIMEOUT_MS: '190',
+      OO_CONNECT_TIMEOUT_MS: '50', OO_REQUEST_TIMEOUT_MS: '190' });
     const c = command({ type: 'awx', jobTemplateId: 17 });
     await h.dispatch(config, c);
     // An instance claims the launch and dies before making the call.

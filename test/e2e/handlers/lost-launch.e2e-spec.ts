@@ -28,9 +28,9 @@ describe('JobRunner: launches whose answer was lost', () => {
     }
     return config;
   }
-  /** A lease that runs out soon (it must outlast the longest call: timeouts to match). */
-  const shortLease = { HANDLER_LEASE_MS: '400', AWX_CONNECT_TIMEOUT_MS: '100', AWX_REQUEST_TIMEOUT_MS: '200',
-    OO_CONNECT_TIMEOUT_MS: '100', OO_REQUEST_TIMEOUT_MS: '200' };
+  /** A lease that runs out soon (it must outlast the longest claim, 4 exchanges: timeouts to match). */
+  const shortLease = { HANDLER_LEASE_MS: '1000', AWX_CONNECT_TIMEOUT_MS: '50', AWX_REQUEST_TIMEOUT_MS: '190',
+    OO_CONNECT_TIMEOUT_MS: '50', OO_REQUEST_TIMEOUT_MS: '190' };
 
   it('follows the job AWX accepted although its answer was a 502: one job, never launched twice', async () => {
     h.awx.jobTemplate(20, { statuses: ['running', 'successful'], artifacts: { vm_id: 'vm-7' }, perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
@@ -45,7 +45,7 @@ describe('JobRunner: launches whose answer was lost', () => {
     expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts: 2, lastLaunchError: null });
     const lookups = h.awx.requestsTo('GET', /job_templates\/20\/(slice_workflow_jobs|jobs)\//).map((r) => r.path);
     expect(lookups).toEqual([
-      expect.stringMatching(/^\/api\/v2\/job_templates\/20\/slice_workflow_jobs\/\?created__gte=\d{4}-.*&order_by=-id&page_size=200&page=1$/),
+      expect.stringMatching(/^\/api\/v2\/job_templates\/20\/slice_workflow_jobs\/\?created__gte=\d{4}-.*&order_by=id&page_size=200$/),
       expect.stringMatching(/^\/api\/v2\/job_templates\/20\/jobs\/\?created__gte=/),
     ]);
   });
@@ -132,10 +132,81 @@ describe('JobRunner: launches whose answer was lost', () => {
     h.startRunner(config);
     expect(await h.reported(launched.flowId)).toMatchObject({ status: 'SUCCESS' });
     const failed = await h.reported(never.flowId);
-    expect(failed).toMatchObject({ status: 'FAILED', error: 'Launch failed after 1 attempts: the last one ended without a recorded outcome '
-      + `(the engine stopped during the call), and no job carries baton_command_id ${never.commandId}` });
+    expect(failed).toMatchObject({ status: 'FAILED', error: `Launch failed after 1 attempts, and no job carries baton_command_id ${never.commandId}: `
+      + 'the launch call ended without a recorded outcome (the engine stopped during it)' });
     expect(failed.nonRetryable).toBeUndefined();
     expect(h.awx.requestsTo('POST', /job_templates\/25\/launch/)).toHaveLength(1);
+  });
+
+  it('looks for the job the last allowed attempt may have started, rather than failing it: one job, followed', async () => {
+    h.awx.jobTemplate(26, { statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
+    const config = h.config({ HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
+    const c = command({ type: 'awx', jobTemplateId: 26 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const jobs = h.awx.launches().filter((j) => j.templateId === 26);
+    expect(jobs).toHaveLength(1);
+    expect(h.awx.requestsTo('POST', /job_templates\/26\/launch/)).toHaveLength(1);
+    expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts: 1 });
+  });
+
+  it('follows the job of a fifth attempt whose answer was lost after four 503s', async () => {
+    const unavailable = { launchError: { status: 503, body: { detail: 'Service Unavailable' } } };
+    h.awx.jobTemplate(27, { statuses: ['successful'], perLaunch: [unavailable, unavailable, unavailable, unavailable, { lostAnswer: BAD_GATEWAY }] });
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 27 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const jobs = h.awx.launches().filter((j) => j.templateId === 27);
+    expect(jobs).toHaveLength(1);
+    expect(h.awx.requestsTo('POST', /job_templates\/27\/launch/)).toHaveLength(5);
+    expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts: 5 });
+  });
+
+  it('fails the last attempt retryably, saying why, when its 502 came before AWX and no job carries the marker', async () => {
+    h.awx.jobTemplate(29, { statuses: ['successful'] });
+    h.awx.failNext('POST', /job_templates\/29\/launch/, BAD_GATEWAY);
+    const config = h.config({ HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
+    const c = command({ type: 'awx', jobTemplateId: 29 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const failed = await h.reported(c.flowId);
+    expect(failed).toMatchObject({ status: 'FAILED',
+      error: `Launch failed after 1 attempts, and no job carries baton_command_id ${c.commandId}: AWX launch of job_template 29 failed (HTTP 502): 502 Bad Gateway` });
+    expect(failed.nonRetryable).toBeUndefined();
+    expect(h.awx.requestsTo('POST', /job_templates\/29\/launch/)).toHaveLength(1);
+    expect(h.awx.launches().filter((j) => j.templateId === 29)).toHaveLength(0);
+  });
+
+  it('finds the job of a busy template: launches made well before the step was dispatched are not looked through', async () => {
+    h.awx.jobTemplate(30, { statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
+    h.awx.launchedByOthers(30, 1001, new Date(Date.now() - 30 * 60_000));
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 30 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const ours = h.awx.launches().filter((j) => j.extraVars.baton_command_id === c.commandId);
+    expect(ours).toHaveLength(1);
+    expect(await h.row(c.flowId)).toMatchObject({ externalJobId: String(ours[0].id), launchAttempts: 2 });
+  });
+
+  it('fails for good, launching nothing more, when the template drops baton_command_id (no Prompt on launch for variables)', async () => {
+    h.awx.jobTemplate(31, { askVariablesOnLaunch: false, statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
+    const config = h.config();
+    const c = command({ type: 'awx', jobTemplateId: 31 });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const result = await h.reported(c.flowId);
+    expect(result).toMatchObject({ status: 'FAILED', nonRetryable: true });
+    expect(result.error).toBe(`Launch outcome unknown: an earlier launch attempt may have started a job, and looking for one carrying baton_command_id ${c.commandId} `
+      + 'failed (job_template 31 drops baton_command_id from its launches, so none can be found by it (enable Prompt on launch for variables)); '
+      + 'not launched again, as that could start a second job');
+    // The job the lost answer started runs without the marker: it is the only one.
+    expect(h.awx.launches().filter((j) => j.templateId === 31)).toHaveLength(1);
+    expect(h.awx.requestsTo('POST', /job_templates\/31\/launch/)).toHaveLength(1);
   });
 
   it('follows an OO execution whose launch answer was lost, found by its runName', async () => {

@@ -49,8 +49,8 @@ export function expectNoCredentials(body: unknown, hosts: string[] = []): void {
 export function handlerEnv(awx: FakeAwxServer, oo: FakeOoServer, extra: Record<string, string> = {}): Record<string, string> {
   return {
     LOG_LEVEL: 'error',
-    AWX_HOST: awx.url, AWX_TOKEN: 'awx-secret-token', AWX_CONNECT_TIMEOUT_MS: '1000', AWX_REQUEST_TIMEOUT_MS: '1000',
-    OO_HOST: `${oo.url}/oo`, OO_USERNAME: 'oo-admin', OO_PASSWORD: 'oo-secret-pw', OO_CONNECT_TIMEOUT_MS: '1000', OO_REQUEST_TIMEOUT_MS: '1000',
+    AWX_HOST: awx.url, AWX_TOKEN: 'awx-secret-token', AWX_CONNECT_TIMEOUT_MS: '250', AWX_REQUEST_TIMEOUT_MS: '900',
+    OO_HOST: `${oo.url}/oo`, OO_USERNAME: 'oo-admin', OO_PASSWORD: 'oo-secret-pw', OO_CONNECT_TIMEOUT_MS: '250', OO_REQUEST_TIMEOUT_MS: '900',
     HANDLER_POLL_INTERVAL_MS: '10', HANDLER_JOB_POLL_INTERVAL_MS: '20', HANDLER_LEASE_MS: '5000',
     HANDLER_LAUNCH_BACKOFF_INITIAL_MS: '10', HANDLER_LAUNCH_BACKOFF_MAX_MS: '40',
     ...extra,

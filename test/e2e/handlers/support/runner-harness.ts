@@ -52,11 +52,11 @@ export class RunnerHarness {
     return h;
   }
 
-  /** Short intervals, millisecond backoffs; `env` overrides. */
+  /** Short intervals, millisecond backoffs, timeouts that fit a claim (4 exchanges) in its lease; `env` overrides. */
   config(env: Record<string, string> = {}): HandlersConfig {
     return loadHandlersConfig({
-      AWX_HOST: this.awx.url, AWX_TOKEN: 'awx-secret-token', AWX_REQUEST_TIMEOUT_MS: '1000', AWX_CONNECT_TIMEOUT_MS: '1000',
-      OO_HOST: `${this.oo.url}/oo`, OO_USERNAME: 'oo-admin', OO_PASSWORD: 'oo-secret-pw', OO_REQUEST_TIMEOUT_MS: '1000', OO_CONNECT_TIMEOUT_MS: '1000',
+      AWX_HOST: this.awx.url, AWX_TOKEN: 'awx-secret-token', AWX_REQUEST_TIMEOUT_MS: '900', AWX_CONNECT_TIMEOUT_MS: '250',
+      OO_HOST: `${this.oo.url}/oo`, OO_USERNAME: 'oo-admin', OO_PASSWORD: 'oo-secret-pw', OO_REQUEST_TIMEOUT_MS: '900', OO_CONNECT_TIMEOUT_MS: '250',
       HANDLER_POLL_INTERVAL_MS: '10', HANDLER_JOB_POLL_INTERVAL_MS: '20', HANDLER_LEASE_MS: '5000',
       HANDLER_LAUNCH_BACKOFF_INITIAL_MS: '10', HANDLER_LAUNCH_BACKOFF_MAX_MS: '40',
       ...env,
