@@ -4,6 +4,7 @@ import {
   decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
 } from './earlier-launch';
 import type { HandlerMetrics } from './handler-metrics';
+import { CancelOutcome, sendCancel } from './job-cancel';
 import type { HandlerSettings } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
 import { truncate } from './http/redact';
@@ -65,6 +66,10 @@ export class JobWorker {
       // Unexpected (database down, a bug): the lease runs out and the row is retried.
       this.logger.error({ ...logContext(row), err: e }, `job ${action} failed unexpectedly`);
     }
+  }
+
+  private cancel(target: JobTarget, row: JobExecutionEntity): Promise<CancelOutcome> {
+    return sendCancel(target, row, (e) => this.asHttpError(e), this.logger);
   }
 
   private later(ms: number): Date {
@@ -244,28 +249,6 @@ export class JobWorker {
       this.logger.warn({ ...logContext(row), externalStatus: outcome.externalStatus }, `${jobLabel(row)} is waiting for an operator`);
     }
     await this.record(row, { ...observed, status, nextPollAt: this.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
-  }
-
-  /**
-   * Sends the job's cancel. `settled`: not to be tried again (sent, or failed for good); `failed`:
-   * it could not be sent, so the job may still run; `note` says for the step's error what came of it.
-   */
-  private async cancel(target: JobTarget, row: JobExecutionEntity): Promise<{ settled: boolean; requested: boolean; failed: boolean; note: string }> {
-    try {
-      const answer = await target.cancel(row);
-      this.logger.log({ ...logContext(row), answer }, `cancel of ${jobLabel(row)}: ${answer}`);
-      return answer === 'accepted' ? { settled: true, requested: true, failed: false, note: 'cancel requested' }
-        : { settled: true, requested: false, failed: false, note: 'not cancelled (it has ended, or cannot be cancelled)' };
-    } catch (e) {
-      const error = this.asHttpError(e);
-      // AWX/OO say the job does not exist (deleted, or purged after it ended): nothing is left to run.
-      if (error.status === 404) {
-        this.logger.warn(logContext(row), `cancel of ${jobLabel(row)}: it no longer exists (${error.message})`);
-        return { settled: true, requested: false, failed: false, note: 'not cancelled (it no longer exists)' };
-      }
-      this.logger.warn(logContext(row), `cancel of ${jobLabel(row)} failed${error.retriable ? ', will retry' : ''}: ${error.message}`);
-      return { settled: !error.retriable, requested: false, failed: true, note: `cancel could not be sent: ${error.message}` };
-    }
   }
 
   /**
