@@ -111,19 +111,7 @@ describe('createWorker', () => {
   });
 
   it('stops within drainTimeoutMs over HTTP while every slot is busy (its poll loop waits for a slot)', async () => {
-    let leased = false;
-    const client = {
-      service: 'shop',
-      request: async (method: string, _path: string, _body?: unknown, signal?: AbortSignal) => {
-        if (method !== 'GET') return undefined;
-        if (!leased) {
-          leased = true;
-          return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
-        }
-        await sleep(20, undefined, { signal });
-        return [];
-      },
-    } as unknown as BatonClient;
+    const client = leasingOnce(() => undefined);
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     let finish!: () => void;
     const handler = jest.fn(() => new Promise((resolve) => (finish = () => resolve(1))));
@@ -163,20 +151,10 @@ describe('createWorker', () => {
 
   it('sends any size of output over HTTP unless maxReplyBytes is given: Baton answers what its BODY_LIMIT_BYTES refuses with a 413', async () => {
     const replies: Array<{ metadata: { status: string } }> = [];
-    let leased = false;
-    const client = {
-      service: 'shop',
-      request: async (method: string, _path: string, body?: unknown, signal?: AbortSignal) => {
-        if (method === 'POST') replies.push(body as (typeof replies)[number]);
-        if (method !== 'GET') return { outcome: 'applied' };
-        if (!leased) {
-          leased = true;
-          return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
-        }
-        await sleep(20, undefined, { signal });
-        return [];
-      },
-    } as unknown as BatonClient;
+    const client = leasingOnce((body) => {
+      replies.push(body as (typeof replies)[number]);
+      return { outcome: 'applied' };
+    });
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     const worker = createWorker({ service: 'shop', control, handleSignals: false, logger, transport: new HttpTransport(client, logger) })
       .step('order', 'charge', { objectType: 'Order', do: () => ({ blob: 'x'.repeat(2 * 1024 * 1024) }) });
@@ -207,6 +185,23 @@ describe('createWorker', () => {
     await worker.stop();
   });
 });
+
+/** A Baton HTTP API that leases `command` once, then long-polls empty; `answer` gets every other request's body. */
+function leasingOnce(answer: (body: unknown) => unknown): BatonClient {
+  let leased = false;
+  return {
+    service: 'shop',
+    request: async (method: string, _path: string, body?: unknown, signal?: AbortSignal) => {
+      if (method !== 'GET') return answer(body);
+      if (!leased) {
+        leased = true;
+        return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
+      }
+      await sleep(20, undefined, { signal });
+      return [];
+    },
+  } as unknown as BatonClient;
+}
 
 async function until(condition: () => boolean): Promise<void> {
   for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -28,16 +28,29 @@ describe('JobRunner: launches whose answer was lost', () => {
     }
     return config;
   }
+  /** Dispatches an AWX step of the template and starts a runner on it. */
+  async function runAwxStep(jobTemplateId: number, env: Record<string, string> = {}): Promise<ReturnType<typeof command>> {
+    const config = h.config(env);
+    const c = command({ type: 'awx', jobTemplateId });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    return c;
+  }
+  /** The step succeeded on the one job the template ran, after `launches` launch calls. */
+  async function expectOneJobFollowed(c: ReturnType<typeof command>, jobTemplateId: number, { launches, launchAttempts }: { launches: number; launchAttempts: number }) {
+    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const jobs = h.awx.launches().filter((j) => j.templateId === jobTemplateId);
+    expect(jobs).toHaveLength(1);
+    expect(h.awx.requestsTo('POST', new RegExp(`job_templates/${jobTemplateId}/launch`))).toHaveLength(launches);
+    expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts });
+  }
   /** A lease that runs out soon (it must outlast the longest claim, 4 exchanges: timeouts to match). */
   const shortLease = { HANDLER_LEASE_MS: '1000', AWX_CONNECT_TIMEOUT_MS: '50', AWX_REQUEST_TIMEOUT_MS: '190',
     OO_CONNECT_TIMEOUT_MS: '50', OO_REQUEST_TIMEOUT_MS: '190' };
 
   it('follows the job AWX accepted although its answer was a 502: one job, never launched twice', async () => {
     h.awx.jobTemplate(20, { statuses: ['running', 'successful'], artifacts: { vm_id: 'vm-7' }, perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 20 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(20);
     expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS', output: { artifacts: { vm_id: 'vm-7' } } });
     const jobs = h.awx.launches().filter((j) => j.templateId === 20);
     expect(jobs).toHaveLength(1);
@@ -75,10 +88,7 @@ describe('JobRunner: launches whose answer was lost', () => {
   it('launches again without looking when the answer proved nothing was started (429)', async () => {
     h.awx.jobTemplate(28, { statuses: ['successful'] });
     h.awx.failNext('POST', /job_templates\/28\/launch/, { status: 429, body: { detail: 'Request was throttled.' } });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 28 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(28);
     expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
     expect(h.awx.requestsTo('POST', /job_templates\/28\/launch/)).toHaveLength(2);
     expect(h.awx.requestsTo('GET', /job_templates\/28\/(slice_workflow_jobs|jobs)\//)).toHaveLength(0);
@@ -87,10 +97,7 @@ describe('JobRunner: launches whose answer was lost', () => {
   it('fails the step for good, launching nothing more, when the job cannot be looked for', async () => {
     h.awx.jobTemplate(22, { perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
     h.awx.failNext('GET', /job_templates\/22\/(slice_workflow_jobs|jobs)\//, { status: 403, body: { detail: 'You do not have permission to perform this action.' } });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 22 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(22);
     const result = await h.reported(c.flowId);
     expect(result).toMatchObject({ status: 'FAILED', nonRetryable: true });
     expect(result.error).toBe(`Launch outcome unknown: an earlier launch attempt may have started a job, and looking for one carrying baton_command_id ${c.commandId} `
@@ -103,10 +110,7 @@ describe('JobRunner: launches whose answer was lost', () => {
   it('looks again later when the lookup meets an outage, then follows the job', async () => {
     h.awx.jobTemplate(23, { statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
     h.awx.failNext('GET', /job_templates\/23\/slice_workflow_jobs\//, { status: 503, body: 'down for maintenance' });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 23 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(23);
     expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
     expect(h.awx.launches().filter((j) => j.templateId === 23)).toHaveLength(1);
     expect(await h.row(c.flowId)).toMatchObject({ launchAttempts: 3 });
@@ -140,38 +144,21 @@ describe('JobRunner: launches whose answer was lost', () => {
 
   it('looks for the job the last allowed attempt may have started, rather than failing it: one job, followed', async () => {
     h.awx.jobTemplate(26, { statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
-    const config = h.config({ HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
-    const c = command({ type: 'awx', jobTemplateId: 26 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
-    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
-    const jobs = h.awx.launches().filter((j) => j.templateId === 26);
-    expect(jobs).toHaveLength(1);
-    expect(h.awx.requestsTo('POST', /job_templates\/26\/launch/)).toHaveLength(1);
-    expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts: 1 });
+    const c = await runAwxStep(26, { HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
+    await expectOneJobFollowed(c, 26, { launches: 1, launchAttempts: 1 });
   });
 
   it('follows the job of a fifth attempt whose answer was lost after four 503s', async () => {
     const unavailable = { launchError: { status: 503, body: { detail: 'Service Unavailable' } } };
     h.awx.jobTemplate(27, { statuses: ['successful'], perLaunch: [unavailable, unavailable, unavailable, unavailable, { lostAnswer: BAD_GATEWAY }] });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 27 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
-    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
-    const jobs = h.awx.launches().filter((j) => j.templateId === 27);
-    expect(jobs).toHaveLength(1);
-    expect(h.awx.requestsTo('POST', /job_templates\/27\/launch/)).toHaveLength(5);
-    expect(await h.row(c.flowId)).toMatchObject({ status: 'SUCCEEDED', externalJobId: String(jobs[0].id), launchAttempts: 5 });
+    const c = await runAwxStep(27);
+    await expectOneJobFollowed(c, 27, { launches: 5, launchAttempts: 5 });
   });
 
   it('fails the last attempt retryably, saying why, when its 502 came before AWX and no job carries the marker', async () => {
     h.awx.jobTemplate(29, { statuses: ['successful'] });
     h.awx.failNext('POST', /job_templates\/29\/launch/, BAD_GATEWAY);
-    const config = h.config({ HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
-    const c = command({ type: 'awx', jobTemplateId: 29 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(29, { HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
     const failed = await h.reported(c.flowId);
     expect(failed).toMatchObject({ status: 'FAILED',
       error: `Launch failed after 1 attempts, and no job carries baton_command_id ${c.commandId}: AWX launch of job_template 29 failed (HTTP 502): 502 Bad Gateway` });
@@ -183,10 +170,7 @@ describe('JobRunner: launches whose answer was lost', () => {
   it('finds the job of a busy template: launches made well before the step was dispatched are not looked through', async () => {
     h.awx.jobTemplate(30, { statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
     h.awx.launchedByOthers(30, 1001, new Date(Date.now() - 30 * 60_000));
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 30 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(30);
     expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
     const ours = h.awx.launches().filter((j) => j.extraVars.baton_command_id === c.commandId);
     expect(ours).toHaveLength(1);
@@ -195,10 +179,7 @@ describe('JobRunner: launches whose answer was lost', () => {
 
   it('fails for good, launching nothing more, when the template drops baton_command_id (no Prompt on launch for variables)', async () => {
     h.awx.jobTemplate(31, { askVariablesOnLaunch: false, statuses: ['successful'], perLaunch: [{ lostAnswer: BAD_GATEWAY }] });
-    const config = h.config();
-    const c = command({ type: 'awx', jobTemplateId: 31 });
-    await h.dispatch(config, c);
-    h.startRunner(config);
+    const c = await runAwxStep(31);
     const result = await h.reported(c.flowId);
     expect(result).toMatchObject({ status: 'FAILED', nonRetryable: true });
     expect(result.error).toBe(`Launch outcome unknown: an earlier launch attempt may have started a job, and looking for one carrying baton_command_id ${c.commandId} `
