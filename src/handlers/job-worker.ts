@@ -1,45 +1,35 @@
 import { Logger } from '@nestjs/common';
-import type { StepResultSink } from '../engine/dispatch/step-result';
 import {
   decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
 } from './earlier-launch';
-import type { HandlerMetrics } from './handler-metrics';
 import { CancelOutcome, sendCancel } from './job-cancel';
-import type { HandlerSettings } from './handlers-config';
+import { JobOutcomeDeps, JobOutcomes } from './job-outcomes';
 import { HandlerHttpError } from './http/handler-http-error';
 import { truncate } from './http/redact';
 import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-backoff';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
-import type { JobExecutionRepository } from './job-execution.repository';
-import type { JobLaunchEvents } from './job-launch-events';
-import { jobLabel, stepResultOf } from './job-result';
+import { jobLabel } from './job-result';
 import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
-import { storableJobPatch } from './storable-job-patch';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
 
-export interface JobWorkerDeps {
-  repo: JobExecutionRepository;
+export interface JobWorkerDeps extends JobOutcomeDeps {
   targets: JobTargets;
-  settings: HandlerSettings;
-  sink: () => StepResultSink;
-  metrics?: HandlerMetrics;
-  /** Messages to send with a recorded launch (absent or without listeners: none). */
-  launchEvents?: JobLaunchEvents;
-  now: () => Date;
 }
 
 /**
- * Does the HTTP work of one claimed job outside any transaction (launch, cancel, poll), records
- * the outcome guarded by the claim's version, and hands terminal results to the engine.
+ * Does the HTTP work of one claimed job outside any transaction (launch, cancel, poll); its
+ * outcomes are written and handed to the engine by JobOutcomes.
  */
 export class JobWorker {
   private readonly logger = new Logger('JobRunner');
   private readonly retry: LaunchRetryPolicy;
+  private readonly outcomes: JobOutcomes;
 
   constructor(private readonly deps: JobWorkerDeps) {
+    this.outcomes = new JobOutcomes(deps, this.logger);
     const s = deps.settings;
     this.retry = {
       maxAttempts: s.HANDLER_LAUNCH_MAX_ATTEMPTS, initialDelayMs: s.HANDLER_LAUNCH_BACKOFF_INITIAL_MS,
@@ -60,7 +50,7 @@ export class JobWorker {
   private async processInSpan({ row, action }: ClaimedJob): Promise<void> {
     try {
       if (action === 'launch' || action === 'adopt') await this.launch(row, action === 'adopt');
-      else if (action === 'report') await this.report(row);
+      else if (action === 'report') await this.outcomes.report(row);
       else await this.poll(row, action === 'cancel');
     } catch (e) {
       // Unexpected (database down, a bug): the lease runs out and the row is retried.
@@ -72,26 +62,9 @@ export class JobWorker {
     return sendCancel(target, row, (e) => this.asHttpError(e), this.logger);
   }
 
-  private later(ms: number): Date {
-    return new Date(this.deps.now().getTime() + ms);
-  }
-
   private asHttpError(e: unknown): HandlerHttpError {
     if (e instanceof HandlerHttpError) return e;
     return new HandlerHttpError(null, false, this.deps.targets.scrub(e instanceof Error ? e.message : String(e)));
-  }
-
-  /**
-   * Writes an outcome, made storable first: a write that fails on a partner's text would leave the
-   * row due forever. False (and a warning) if another claim took the row meanwhile.
-   */
-  private async record(row: JobExecutionEntity, change: Partial<JobExecutionEntity>, what: string, launched = false): Promise<boolean> {
-    const patch = storableJobPatch(change);
-    const events = launched && this.deps.launchEvents?.active ? this.deps.launchEvents : undefined;
-    const ok = events ? await events.record(this.deps.repo, row, patch) : await this.deps.repo.recordOutcome(row.id, row.version, patch);
-    if (ok) Object.assign(row, patch);
-    else this.logger.warn(logContext(row), `job row was claimed again meanwhile; ${what} not recorded`);
-    return ok;
   }
 
   /**
@@ -124,7 +97,7 @@ export class JobWorker {
       }
       this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
       const message = error.retriable ? `Launch failed after ${row.launchAttempts} attempts: ${error.message}` : error.message;
-      await this.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
+      await this.outcomes.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
     }
   }
 
@@ -141,7 +114,7 @@ export class JobWorker {
         return true;
       case 'fail':
         this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
-        await this.finish(row, 'FAILED', {
+        await this.outcomes.finish(row, 'FAILED', {
           error: next.error, nextLaunchAt: null, ...(next.lastLaunchError ? { lastLaunchError: next.lastLaunchError } : {}),
           ...(next.nonRetryable ? { options: { ...row.options, nonRetryable: true } } : {}),
         });
@@ -159,7 +132,7 @@ export class JobWorker {
     const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs));
     this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'retry' });
     this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, logged);
-    await this.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.later(delay), lastLaunchError, options }, 'launch retry');
+    await this.outcomes.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.outcomes.later(delay), lastLaunchError, options }, 'launch retry');
   }
 
   /** Records a job this row launched, or `adopted` (an earlier attempt launched it, its answer was lost). */
@@ -172,13 +145,13 @@ export class JobWorker {
     };
     if (launched.result) {
       const { phase, reason } = launched.result.classified;
-      await this.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
+      await this.outcomes.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
         ...sent, externalStatus: launched.result.externalStatus, ...(phase === 'SUCCESS' ? {} : { error: reason ?? 'failed' }),
       });
       return;
     }
-    const ok = await this.record(row, {
-      ...sent, status: 'RUNNING', nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
+    const ok = await this.outcomes.record(row, {
+      ...sent, status: 'RUNNING', nextPollAt: this.outcomes.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
     }, `${how === 'adopted' ? 'adoption' : 'launch'} of ${launched.externalJobType} ${launched.externalJobId}`, true);
     if (!ok) return;
     const context = { ...logContext(row), jobId: launched.externalJobId };
@@ -192,7 +165,7 @@ export class JobWorker {
     try {
       target = this.deps.targets.for(row.targetType, row.connection);
     } catch (e) {
-      await this.finish(row, 'FAILED', { error: this.asHttpError(e).message });
+      await this.outcomes.finish(row, 'FAILED', { error: this.asHttpError(e).message });
       return;
     }
     const patch: Partial<JobExecutionEntity> = {};
@@ -218,7 +191,7 @@ export class JobWorker {
         await this.timeout(target, row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now() });
         return;
       }
-      await this.record(row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now(), nextPollAt: this.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
+      await this.outcomes.record(row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now(), nextPollAt: this.outcomes.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
       return;
     }
     const { phase } = outcome.classified;
@@ -231,13 +204,13 @@ export class JobWorker {
     this.deps.metrics?.polls.inc({ target: row.targetType, outcome: phase.toLowerCase() });
     if (outcome.classified.unknown) this.logger.warn({ ...logContext(row), externalStatus: outcome.externalStatus }, 'unknown external status; still polling');
     if (phase === 'SUCCESS') {
-      await this.finish(row, 'SUCCEEDED', observed);
+      await this.outcomes.finish(row, 'SUCCEEDED', observed);
       return;
     }
     if (phase === 'FAILURE') {
       const cancelled = row.cancelRequestedAt || patch.cancelRequestedAt ? ' (cancel requested by the UNDO)' : '';
       const detail = outcome.explanation ? `: ${outcome.explanation}` : '';
-      await this.finish(row, 'FAILED', { ...observed, error: `${jobLabel(row)} failed: ${outcome.classified.reason}${detail}${cancelled}` });
+      await this.outcomes.finish(row, 'FAILED', { ...observed, error: `${jobLabel(row)} failed: ${outcome.classified.reason}${detail}${cancelled}` });
       return;
     }
     if (observed.pollingAttempts! >= settings.HANDLER_JOB_MAX_POLLS) {
@@ -248,7 +221,7 @@ export class JobWorker {
     if (status === 'WAITING_FOR_OPERATOR' && row.status !== status) {
       this.logger.warn({ ...logContext(row), externalStatus: outcome.externalStatus }, `${jobLabel(row)} is waiting for an operator`);
     }
-    await this.record(row, { ...observed, status, nextPollAt: this.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
+    await this.outcomes.record(row, { ...observed, status, nextPollAt: this.outcomes.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
   }
 
   /**
@@ -260,7 +233,7 @@ export class JobWorker {
     const asked = row.cancelRequestedAt || observed.cancelRequestedAt;
     const cancel = asked ? undefined : await this.cancel(target, row);
     const note = cancel ? `; ${cancel.note}${cancel.failed ? '; not retried, as the job may still run' : ''}` : ' (cancel requested by the UNDO)';
-    await this.finish(row, 'FAILED', {
+    await this.outcomes.finish(row, 'FAILED', {
       ...observed, ...(cancel?.requested ? { cancelRequestedAt: this.deps.now() } : {}),
       ...(cancel?.failed ? { options: { ...(observed.options ?? row.options), nonRetryable: true } } : {}),
       error: error(note),
@@ -280,27 +253,5 @@ export class JobWorker {
       + `(every ${s.HANDLER_JOB_POLL_INTERVAL_MS} ms)${note}`);
   }
 
-  /** Records a terminal state (still leased: reported right away, retried after the lease if that fails). */
-  private async finish(row: JobExecutionEntity, status: 'SUCCEEDED' | 'FAILED', patch: Partial<JobExecutionEntity>): Promise<void> {
-    const ok = await this.record(row, {
-      ...patch, status, completedAt: this.deps.now(), nextPollAt: this.later(this.deps.settings.HANDLER_LEASE_MS),
-    }, `final status ${status}`);
-    if (!ok) return;
-    this.deps.metrics?.finished.inc({ target: row.targetType, action: row.action, status });
-    const context = { ...logContext(row), jobId: row.externalJobId, externalStatus: row.externalStatus };
-    if (status === 'SUCCEEDED') this.logger.log(context, `${row.action} succeeded`);
-    else this.logger.warn(context, `${row.action} failed: ${row.error}`);
-    await this.report(row);
-  }
 
-  private async report(row: JobExecutionEntity): Promise<void> {
-    try {
-      const outcome = await this.deps.sink().apply(stepResultOf(row));
-      this.logger.debug({ ...logContext(row), outcome }, 'result handed to the engine');
-      await this.record(row, { reportedAt: this.deps.now(), nextPollAt: null }, 'report');
-    } catch (e) {
-      this.logger.error({ ...logContext(row), err: e }, 'the engine did not accept the result; retrying');
-      await this.record(row, { nextPollAt: this.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'report retry');
-    }
-  }
 }
