@@ -28,6 +28,12 @@ describe('outputProblem', () => {
     expect(problem({ a: nested(OUTPUT_MAX_DEPTH) })).toMatch(/^OUTPUT_REFUSED: output nests deeper than 100 levels \(at output\.a\[0\]/);
   });
 
+  it('names far deeper nesting as too deep, and nesting JSON itself cannot write as not JSON', () => {
+    // Deeper than a stringify with a replacer can go before the stack overflows, not than a plain one.
+    expect(problem(nested(3_000))).toMatch(/^OUTPUT_REFUSED: output nests deeper than 100 levels/);
+    expect(outputProblem(success(nested(100_000)), 1e9)).toBeInstanceOf(OutputNotJsonError);
+  });
+
   it('refuses a NUL character or a lone surrogate anywhere: in a string, deep down, or in a key', () => {
     expect(problem('a\u0000b')).toBe('OUTPUT_REFUSED: output contains a NUL character (\\u0000) at 1, which Baton cannot store');
     expect(problem({ list: [{ ok: 'x' }, { name: 'ab\u0000' }] })).toBe(
@@ -38,9 +44,26 @@ describe('outputProblem', () => {
     expect(problem({ '\uDC00': 1 })).toMatch(/^OUTPUT_REFUSED: output\["\\udc00"\] key contains an unpaired UTF-16 surrogate/);
   });
 
+  it('names the first problem as the reply is written, with its path past containers written before it', () => {
+    const shared = { name: 'ok' };
+    expect(problem({ a: 'x\u0000', 'b\u0000': 1 })).toMatch(/^OUTPUT_REFUSED: output\.a contains a NUL/);
+    expect(problem({ a: [shared, [shared]], b: { c: shared, d: ['ok', 'x\u0000'] } })).toMatch(/^OUTPUT_REFUSED: output\.b\.d\[1\] contains a NUL/);
+    const holes: unknown[] = [];
+    holes[2] = 'x\u0000';
+    expect(problem({ holes })).toMatch(/^OUTPUT_REFUSED: output\.holes\[2\] contains a NUL/);
+  });
+
+  it('checks only the output, not the fields of the reply around it', () => {
+    expect(outputProblem(replyTo(command, { status: 'SUCCESS', error: 'x\u0000' }, { ok: 1 }), 1e9)).toBeUndefined();
+  });
+
   it('checks the output as JSON carries it: toJSON counts, dropped values do not', () => {
     expect(problem({ at: { toJSON: () => 'a\u0000' } })).toMatch(/^OUTPUT_REFUSED: output\.at contains a NUL/);
+    expect(problem({ toJSON: () => ({ s: 'a\u0000' }) })).toMatch(/^OUTPUT_REFUSED: output\.s contains a NUL/);
+    expect(problem({ when: new Date(0), boxed: Object('a') })).toBeUndefined();
+    expect(problem({ boxed: Object('a\u0000') })).toMatch(/^OUTPUT_REFUSED: output\.boxed contains a NUL/);
     expect(problem({ gone: undefined, fn: () => 'a\u0000' })).toBeUndefined();
+    expect(problem({ 'k\u0000': undefined, 'j\u0000': { toJSON: () => undefined }, list: [undefined] })).toBeUndefined();
     // A backslash followed by "u0000" is text, not a NUL: a search of the JSON text would mistake it.
     expect(problem({ path: 'C:\\u0000' })).toBeUndefined();
   });
@@ -58,6 +81,12 @@ describe('outputProblem', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     for (const output of [{ n: 1n }, cycle]) expect(outputProblem(success(output), 1e9)).toBeInstanceOf(OutputNotJsonError);
+  });
+
+  it('says first what JSON cannot carry, then the size, then a problem written before them', () => {
+    expect(outputProblem(success({ s: 'x\u0000', n: 1n }), 1e9)).toBeInstanceOf(OutputNotJsonError);
+    expect(problem({ s: 'x\u0000', blob: 'y'.repeat(1000) }, 500)).toMatch(/^OUTPUT_REFUSED: the reply carrying the output is \d+ bytes/);
+    expect(problem({ deep: nested(OUTPUT_MAX_DEPTH + 1), blob: 'y'.repeat(1000) }, 500)).toMatch(/^OUTPUT_REFUSED: the reply carrying/);
   });
 });
 

@@ -32,22 +32,30 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 
 /**
  * Why Baton would refuse this reply's output, or undefined when it takes it. The output is checked
- * as Baton receives it (after JSON, so `toJSON` and dropped `undefined`s count), and the size is
- * that of the whole reply, the body Baton's limit applies to.
+ * as Baton receives it (after JSON, so `toJSON` and dropped `undefined`s count), in the one
+ * serialization that also measures the reply, the body Baton's size limit applies to.
  */
 export function outputProblem(reply: WireReply, maxReplyBytes: number): NonRetryableError | undefined {
+  const check = outputCheck(reply);
   let text: string;
   try {
-    text = JSON.stringify(reply);
+    text = JSON.stringify(reply, check.replacer);
   } catch (error) {
-    return new OutputNotJsonError(error);
+    if (!check.refused) return new OutputNotJsonError(error);
+    // The check stops at its problem, so a deep output cannot overflow the stack in a serialization
+    // with a replacer. Whether the whole reply is JSON, and its size, still come first: only a
+    // refused output pays for this plain pass.
+    try {
+      text = JSON.stringify(reply);
+    } catch (notJson) {
+      return new OutputNotJsonError(notJson);
+    }
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > maxReplyBytes) {
     return new OutputRefusedError(`the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${maxReplyBytes})`);
   }
-  const shape = shapeProblem((JSON.parse(text) as WireReply).output);
-  return shape ? new OutputRefusedError(shape) : undefined;
+  return check.refused;
 }
 
 /** An error text cut to what Baton keeps, never inside a surrogate pair. */
@@ -56,31 +64,60 @@ export function errorForReply(text: string): string {
   return text.slice(0, /[\uD800-\uDBFF]/.test(text[ERROR_MAX_LENGTH - 1]) ? ERROR_MAX_LENGTH - 1 : ERROR_MAX_LENGTH);
 }
 
-/** The first problem Baton would name; an explicit stack, so that a deep output cannot overflow this walk. */
-function shapeProblem(output: unknown): string | undefined {
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: output, path: 'output', depth: 0 }];
-  while (stack.length > 0) {
-    const { node, path, depth } = stack.pop()!;
-    if (typeof node === 'string') {
-      const reason = unstorable(node);
-      if (reason) return `${path} ${reason}`;
-      continue;
-    }
-    if (node === null || typeof node !== 'object') continue;
-    if (depth + 1 > OUTPUT_MAX_DEPTH) return `output nests deeper than ${OUTPUT_MAX_DEPTH} levels (at ${path})`;
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: `${path}[${i}]`, depth: depth + 1 });
-      continue;
-    }
-    const entries = Object.entries(node);
-    for (const [key] of entries) {
+/**
+ * A JSON.stringify replacer that refuses, by throwing, at the first problem in the output as it is
+ * written. It sees each value after `toJSON`, and its `this` is the object or array being written,
+ * so the containers still open (and the depth) are those down to that holder.
+ */
+function outputCheck(reply: WireReply) {
+  const open: object[] = []; // the output's containers being written, outermost first
+  const keys: string[] = []; // keys[i]: where open[i] sits in open[i - 1]
+  const check = { refused: undefined as OutputRefusedError | undefined, replacer };
+  const refuse = (why: string) => {
+    throw (check.refused = new OutputRefusedError(why));
+  };
+
+  function replacer(this: unknown, key: string, value: unknown): unknown {
+    if (this === reply ? key !== 'output' : !closeUpTo(this)) return value; // not in the output
+    // Not written (null in an array): neither it nor its key reaches Baton.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return value;
+    if (open.length > 0 && !Array.isArray(open[open.length - 1])) {
       const reason = unstorable(key);
       // Quoted as JSON: the message must not carry the very character it complains of.
-      if (reason) return `${path}[${JSON.stringify(key)}] key ${reason}`;
+      if (reason) refuse(`${where()}[${JSON.stringify(key)}] key ${reason}`);
     }
-    for (let i = entries.length - 1; i >= 0; i--) stack.push({ node: entries[i][1], path: `${path}.${entries[i][0]}`, depth: depth + 1 });
+    // A String object is written as the string it holds, a Number or Boolean one as a primitive.
+    if (typeof value === 'string' || value instanceof String) {
+      const reason = unstorable(String(value));
+      if (reason) refuse(`${where(key)} ${reason}`);
+    } else if (typeof value === 'object' && value !== null && !(value instanceof Number) && !(value instanceof Boolean)) {
+      open.push(value);
+      keys.push(key);
+      if (open.length > OUTPUT_MAX_DEPTH) refuse(`output nests deeper than ${OUTPUT_MAX_DEPTH} levels (at ${where()})`);
+    }
+    return value;
   }
-  return undefined;
+
+  /** Closes the containers written in full since; false when `holder` is not in the output. */
+  function closeUpTo(holder: unknown): boolean {
+    while (open.length > 0 && open[open.length - 1] !== holder) {
+      open.pop();
+      keys.pop();
+    }
+    return open.length > 0;
+  }
+
+  /** The path of the innermost open container, or of its value at `key`: built only to name a problem. */
+  function where(key?: string): string {
+    let path = 'output';
+    for (let i = 1; i <= open.length; i++) {
+      const step = i < open.length ? keys[i] : key;
+      if (step !== undefined) path += Array.isArray(open[i - 1]) ? `[${step}]` : `.${step}`;
+    }
+    return path;
+  }
+
+  return check;
 }
 
 function unstorable(text: string): string | undefined {
