@@ -17,6 +17,8 @@ export interface Heartbeat {
 interface InFlightAttempt {
   id: string;
   deadline_at: Date;
+  /** The database's clock, which the healer compares the deadline with: this instance's may differ. */
+  now: Date;
   timeout_seconds: number | null;
   heartbeat_seconds: number | null;
 }
@@ -38,9 +40,8 @@ export class StepHeartbeats {
       this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
       return false;
     }
-    const now = new Date();
     const window = attemptWindowSeconds(attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS, attempt.heartbeat_seconds);
-    const deadline = heartbeatDeadline(now, attempt.deadline_at, window);
+    const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window);
     // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
     await this.dataSource.query(
       `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED'`,
@@ -51,7 +52,7 @@ export class StepHeartbeats {
 
   private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {
     return this.dataSource.query(
-      `SELECT sr.id, sr.deadline_at, st.timeout_seconds, st.heartbeat_seconds
+      `SELECT sr.id, sr.deadline_at, clock_timestamp() AS now, st.timeout_seconds, st.heartbeat_seconds
          FROM orchestration_step_run sr
          JOIN orchestration_run r ON r.flow_id = sr.flow_id
          LEFT JOIN orchestration_step_template st

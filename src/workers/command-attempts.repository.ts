@@ -6,10 +6,11 @@ import { CommandAttempt, CommandAttempts, CommandRef } from './command-attempts'
 interface Row {
   target: string | null;
   inFlight: boolean;
+  pastDeadline: boolean;
   heartbeatAgeMs: number | string | null;
 }
 
-/** CommandAttempts on orchestration_step_run, found through its (flow, step, action, attempt) index. */
+/** CommandAttempts on orchestration_step_run, found through its (flow, step, action, attempt) index, whose flow alone suffices for a lease's command. */
 @Injectable()
 export class CommandAttemptsRepository extends CommandAttempts {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -18,13 +19,17 @@ export class CommandAttemptsRepository extends CommandAttempts {
 
   async attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined> {
     const [row]: Row[] = await this.dataSource.query(
-      `SELECT target, status = 'DISPATCHED' AS "inFlight", extract(epoch from clock_timestamp() - last_heartbeat_at) * 1000 AS "heartbeatAgeMs"
+      `SELECT target, status = 'DISPATCHED' AS "inFlight", deadline_at < clock_timestamp() AS "pastDeadline",
+              extract(epoch from clock_timestamp() - last_heartbeat_at) * 1000 AS "heartbeatAgeMs"
          FROM orchestration_step_run
-        WHERE flow_id = $1 AND step_name = $2 AND action = $3 AND command_id = $4::uuid AND handler_type = 'worker'
-          AND ($5::int IS NULL OR attempt = $5::int)
+        WHERE flow_id = $1 AND command_id = $2::uuid AND handler_type = 'worker'
+          AND ($3::text IS NULL OR step_name = $3::text) AND ($4::text IS NULL OR action = $4::text) AND ($5::int IS NULL OR attempt = $5::int)
         LIMIT 1`,
-      [ref.flowId, ref.stepName, ref.action, ref.commandId, ref.attempt ?? null]);
+      [ref.flowId, ref.commandId, ref.stepName ?? null, ref.action ?? null, ref.attempt ?? null]);
     if (!row) return undefined;
-    return { target: row.target, inFlight: row.inFlight, heartbeatAgeMs: row.heartbeatAgeMs === null ? null : Number(row.heartbeatAgeMs) };
+    return {
+      target: row.target, inFlight: row.inFlight, pastDeadline: row.pastDeadline,
+      heartbeatAgeMs: row.heartbeatAgeMs === null ? null : Number(row.heartbeatAgeMs),
+    };
   }
 }

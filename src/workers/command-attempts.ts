@@ -1,11 +1,12 @@
 import type { StepAction } from '../engine/core/run-status';
 
-/** A command as its worker's reply or its body names it: enough to find the one attempt it was sent for. */
+/** A command as its worker's reply, its body or its lease id names it: enough to find the one attempt it was sent for. */
 export interface CommandRef {
   flowId: string;
-  stepName: string;
-  action: StepAction;
   commandId: string;
+  /** Absent for a lease id, which names only the flow and the command: the command id then tells the attempt. */
+  stepName?: string;
+  action?: StepAction;
   /** Absent in a reply that leaves it out: the command id alone then tells the attempt. */
   attempt?: number;
 }
@@ -16,6 +17,8 @@ export interface CommandAttempt {
   target: string | null;
   /** No result applied yet (DISPATCHED). */
   inFlight: boolean;
+  /** Its deadline has passed by the database's clock, the one the healer times attempts out by. */
+  pastDeadline: boolean;
   /**
    * How long ago its worker's last heartbeat was recorded, by the database's clock alone: the
    * instance that asks compares it with its own lease's age, so neither clock is read against the other.
@@ -25,7 +28,7 @@ export interface CommandAttempt {
 
 /**
  * Port to the step runs, for the HTTP worker transport. Leases live in one instance's memory while
- * replies and heartbeats may reach any instance: the database is what all of them share.
+ * replies, heartbeats and drops may reach any instance: the database is what all of them share.
  */
 export abstract class CommandAttempts {
   /** The worker attempt with every detail the ref gives, or undefined when there is none. */

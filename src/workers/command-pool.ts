@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { CommandRef } from './command-attempts';
 import type { LeaseExpiryAction } from './lease-expiry';
+import { newLeaseId } from './lease-id';
 
 /** A command Baton holds for HTTP pollers; `done` acknowledges (or, with an error, returns) it to the broker. */
 export interface PooledCommand {
@@ -8,8 +8,8 @@ export interface PooledCommand {
   body: unknown;
   /** The command message's `traceparent`/`tracestate`, handed to the poller with it. */
   trace?: Record<string, string>;
-  /** The attempt the command was sent for, when its body names it: what an expired lease asks about. */
-  attempt?: Omit<CommandRef, 'commandId'>;
+  /** The attempt the command was sent for, when its body names it: what an expired lease asks about, and what its lease id names. */
+  attempt?: Required<Omit<CommandRef, 'commandId'>>;
   done: (error?: Error) => void;
 }
 
@@ -166,7 +166,7 @@ export class CommandPool {
   }
 
   private lease(entry: PooledCommand): Lease {
-    const leaseId = randomUUID();
+    const leaseId = newLeaseId(entry.attempt && { flowId: entry.attempt.flowId, commandId: entry.commandId });
     const held: Leased = { entry, startedAt: new Date(), timer: setTimeout(() => void this.expire(leaseId, held), this.leaseMs) };
     held.timer.unref();
     this.leased.set(leaseId, held);

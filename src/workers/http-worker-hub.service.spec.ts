@@ -8,6 +8,7 @@ import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
 import { Metrics } from '../metrics/metrics';
 import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
+import { commandOfLease } from './lease-id';
 
 /** Answers the expiry check as told, and remembers what it was asked. */
 class ScriptedAttempts extends CommandAttempts {
@@ -78,18 +79,28 @@ describe('HttpWorkerHub when a lease expires', () => {
   });
 
   it('acknowledges the command when its attempt was answered through another instance', async () => {
-    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: false, heartbeatAgeMs: null }));
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: false, pastDeadline: false, heartbeatAgeMs: null }));
     const { pool, handler } = await hubWith(attempts, LEASE_MS);
     const commandId = randomUUID();
     const acked = handler(commandMessage({ ...attempt, commandId, payload: {} }));
-    await pool.take(1, 0);
+    const [lease] = await pool.take(1, 0);
+    expect(commandOfLease(lease.leaseId)).toEqual({ flowId: attempt.flowId, commandId }); // for a drop that reaches another instance
     await acked; // the broker's handler resolves: the command is acknowledged
     expect(attempts.asked).toEqual([{ ...attempt, commandId }]);
     expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
   });
 
+  it('acknowledges the command when its attempt waits past its deadline, as no poller would run it', async () => {
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, pastDeadline: true, heartbeatAgeMs: null }));
+    const { pool, handler } = await hubWith(attempts, LEASE_MS);
+    const acked = handler(commandMessage({ ...attempt, commandId: randomUUID() }));
+    await pool.take(1, 0);
+    await acked;
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
   it('keeps the command leased while heartbeats reach another instance', async () => {
-    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, heartbeatAgeMs: 0 }));
+    const attempts = new ScriptedAttempts(async () => ({ target: 'orchestrator.commands.svc', inFlight: true, pastDeadline: false, heartbeatAgeMs: 0 }));
     const { pool, handler } = await hubWith(attempts, LEASE_MS);
     void handler(commandMessage({ ...attempt, commandId: randomUUID() }));
     const [lease] = await pool.take(1, 0);

@@ -12,6 +12,7 @@ import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
 import { Metrics } from '../metrics/metrics';
 import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
+import { newLeaseId } from './lease-id';
 import { WorkerReplies } from './worker-replies.service';
 
 /** Applies nothing: records each result, and holds it until `release` when gated. */
@@ -109,7 +110,7 @@ describe('WorkerReplies', () => {
     const { replies, deliver, hub, sink, attempts } = await setup(40);
     const c = command();
     // As the database has it while the reply is not yet applied: the expired lease offers the command again.
-    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
     const { acked } = await deliver(c);
     const pool = await hub.poolFor(SERVICE);
     const [first] = await pool.take(1, 0);
@@ -124,11 +125,20 @@ describe('WorkerReplies', () => {
     await acked;
   });
 
+  it('drops a command leased here: acknowledged unanswered, without asking the database', async () => {
+    const { replies, deliver, hub, attempts } = await setup();
+    const { acked } = await deliver(command());
+    const [lease] = await (await hub.poolFor(SERVICE)).take(1, 0);
+    await replies.drop(SERVICE, lease.leaseId);
+    await acked;
+    expect(attempts.asked).toEqual([]);
+  });
+
   describe('on an instance that did not lease the command', () => {
     it('applies a final reply to a command of the service, and settles the command if it is held here after all', async () => {
       const { replies, attempts, sink, deliver } = await setup();
       const c = command();
-      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'SUCCESS'))).toBe('applied');
       expect(sink.applied).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId, status: 'SUCCESS' })]);
       expect(attempts.asked).toEqual([expect.objectContaining({ commandId: c.commandId, attempt: 1 })]);
@@ -142,7 +152,7 @@ describe('WorkerReplies', () => {
     it('records a heartbeat for a command of the service and answers it', async () => {
       const { replies, attempts, heartbeats } = await setup();
       const c = command();
-      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, heartbeatAgeMs: null });
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
       expect(heartbeats.recorded).toEqual([expect.objectContaining({ flowId: c.flowId, commandId: c.commandId })]);
     });
@@ -150,7 +160,7 @@ describe('WorkerReplies', () => {
     it('answers not-in-flight to a heartbeat whose attempt has ended, so its worker can tell', async () => {
       const { replies, attempts, heartbeats } = await setup();
       const c = command();
-      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: false, heartbeatAgeMs: null });
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: false, pastDeadline: false, heartbeatAgeMs: null });
       heartbeats.ended.add(c.commandId);
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('not-in-flight');
     });
@@ -158,7 +168,7 @@ describe('WorkerReplies', () => {
     it("refuses a reply or heartbeat to another service's command (403), and one to no command (404)", async () => {
       const { replies, attempts, sink, heartbeats } = await setup();
       const theirs = command();
-      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, heartbeatAgeMs: null });
+      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
       for (const status of ['SUCCESS', 'HEARTBEAT'] as const) {
         const forbidden = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(theirs, status)));
         expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);
@@ -167,6 +177,25 @@ describe('WorkerReplies', () => {
       }
       expect(sink.applied).toEqual([]);
       expect(heartbeats.recorded).toEqual([]);
+    });
+
+    it("accepts the drop of a command of the service that its lease id names, refuses another service's (403) and no command (404)", async () => {
+      const { replies, attempts } = await setup();
+      const [ours, theirs] = [command(), command()];
+      attempts.rows.set(ours.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: true, heartbeatAgeMs: null });
+      attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, pastDeadline: true, heartbeatAgeMs: null });
+      await replies.drop(SERVICE, newLeaseId(ours));
+      expect(attempts.asked).toEqual([{ flowId: ours.flowId, commandId: ours.commandId }]);
+      const forbidden = await refusal(replies.drop(SERVICE, newLeaseId(theirs)));
+      expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);
+      expect(forbidden.problems).toEqual([{ path: 'leaseId', message: expect.any(String) }]);
+      expect((await refusal(replies.drop(SERVICE, newLeaseId(command())))).code).toBe(ErrorCode.NOT_FOUND);
+    });
+
+    it('answers 404 to the drop of a lease whose id names no command, without asking the database', async () => {
+      const { replies, attempts } = await setup();
+      expect((await refusal(replies.drop(SERVICE, newLeaseId(undefined)))).code).toBe(ErrorCode.NOT_FOUND);
+      expect(attempts.asked).toEqual([]);
     });
   });
 });

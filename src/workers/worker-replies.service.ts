@@ -4,9 +4,10 @@ import { ErrorCode } from '../common/errors/error-code';
 import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-result';
 import { type FinalStepReply, isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
 import { StepHeartbeats } from '../engine/step-heartbeats.service';
-import { CommandAttempts } from './command-attempts';
+import { CommandAttempts, type CommandRef } from './command-attempts';
 import type { Lease } from './command-pool';
 import { HttpWorkerHub } from './http-worker-hub.service';
+import { commandOfLease } from './lease-id';
 
 export type LeaseReplyOutcome = ApplyOutcome | 'heartbeat';
 
@@ -50,17 +51,22 @@ export class WorkerReplies {
     return isFinalReply(named) ? this.settle(service, named, entry !== undefined) : this.heartbeat(service, named, entry ? leaseId : undefined);
   }
 
-  /** Acknowledges the leased command without a reply (the worker found it expired). */
-  drop(service: string, leaseId: string): void {
-    if (!this.hub.existingPool(service)?.settle(leaseId)) {
-      throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
-    }
+  /**
+   * Acknowledges the leased command without a reply (the worker found it expired, or not a command).
+   * Elsewhere than on the instance holding the lease, the command its id names is checked as a
+   * reply's is and left be: the holder acknowledges it when the lease runs out, its deadline past.
+   */
+  async drop(service: string, leaseId: string): Promise<void> {
+    if (this.hub.existingPool(service)?.settle(leaseId)) return;
+    const command = commandOfLease(leaseId);
+    if (!command) throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
+    await this.refuseOthers(service, command, 'drop');
   }
 
   private async settle(service: string, reply: NamedReply & FinalStepReply, leased: boolean): Promise<ApplyOutcome> {
     const pool = this.hub.existingPool(service);
     // The service's own pool holding the command proves it the service's; anything else asks the database.
-    if (!leased && !pool?.holds(reply.commandId)) await this.refuseOthers(service, reply);
+    if (!leased && !pool?.holds(reply.commandId)) await this.refuseOthers(service, reply, 'reply');
     const outcome = await this.sink.apply(toStepResult(reply));
     // By command, not by lease: while the reply was applied the lease may have expired and the command been leased again.
     pool?.settleCommand(reply.commandId);
@@ -76,18 +82,21 @@ export class WorkerReplies {
     const pool = this.hub.existingPool(service);
     const lease = leaseId ?? pool?.currentLease(reply.commandId);
     if (pool && lease) pool.renew(lease);
-    else await this.refuseOthers(service, reply);
+    else await this.refuseOthers(service, reply, 'reply');
     return (await this.heartbeats.record(reply)) ? 'heartbeat' : 'not-in-flight';
   }
 
-  private async refuseOthers(service: string, reply: NamedReply): Promise<void> {
-    const attempt = await this.attempts.attemptOfCommand(reply);
-    if (!attempt) throw new AppError(ErrorCode.NOT_FOUND, `No command ${reply.commandId} of step ${reply.stepName} (${reply.action}) of run ${reply.flowId}`);
+  private async refuseOthers(service: string, ref: CommandRef, what: 'reply' | 'drop'): Promise<void> {
+    const attempt = await this.attempts.attemptOfCommand(ref);
+    if (!attempt) {
+      const step = ref.stepName === undefined ? '' : ` of step ${ref.stepName} (${ref.action})`;
+      throw new AppError(ErrorCode.NOT_FOUND, `No command ${ref.commandId}${step} of run ${ref.flowId}`);
+    }
     if (attempt.target === this.hub.topicOf(service)) return;
-    this.logger.warn({ flowId: reply.flowId, step: reply.stepName, action: reply.action, attempt: reply.attempt, commandId: reply.commandId, service },
-      'HTTP reply refused: the command is not the service\'s');
-    throw new AppError(ErrorCode.FORBIDDEN, `Command ${reply.commandId} was not sent to ${service}`, [
-      { path: 'commandId', message: `not a command of ${service}` },
+    this.logger.warn({ flowId: ref.flowId, step: ref.stepName, action: ref.action, attempt: ref.attempt, commandId: ref.commandId, service },
+      `HTTP ${what} refused: the command is not the service's`);
+    throw new AppError(ErrorCode.FORBIDDEN, `Command ${ref.commandId} was not sent to ${service}`, [
+      { path: what === 'drop' ? 'leaseId' : 'commandId', message: `not a command of ${service}` },
     ]);
   }
 }

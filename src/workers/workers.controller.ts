@@ -80,9 +80,10 @@ export class WorkersController {
   @HttpCode(204)
   @Roles('service')
   @ApiOperation({ summary: 'Drop a leased command without replying (the worker found it past its deadline)' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  drop(@Param() { service, leaseId }: LeaseParamDto): void {
-    this.replies.drop(service, leaseId);
+  @ApiNoContentResponse({ description: 'Dropped; or, on an instance without the lease, a command of the service that its holder acknowledges once past its deadline' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command the lease id names was sent to another service' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such lease here, and no attempt has the command its id names' })
+  drop(@Param() { service, leaseId }: LeaseParamDto): Promise<void> {
+    return this.replies.drop(service, leaseId);
   }
 }

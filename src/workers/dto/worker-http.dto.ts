@@ -2,8 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ToStrictInt } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import { LEASE_ID_PATTERN } from '../lease-id';
 export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
+const LEASE_ID_DESCRIPTION = 'Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given';
 
 export class ServiceParamDto {
   /** A service name as the registry takes it (isServiceName): what a worker registers under, it polls under. */
@@ -12,7 +14,7 @@ export class ServiceParamDto {
 }
 
 export class LeaseParamDto extends ServiceParamDto {
-  @ApiProperty({ format: 'uuid' }) @Matches(/^[0-9a-f-]{36}$/) leaseId!: string;
+  @ApiProperty({ pattern: LEASE_ID_PATTERN.source, description: LEASE_ID_DESCRIPTION }) @Matches(LEASE_ID_PATTERN) leaseId!: string;
 }
 
 export class PollQueryDto {
@@ -24,7 +26,7 @@ export class PollQueryDto {
 }
 
 export class LeaseDto {
-  @ApiProperty({ format: 'uuid' }) leaseId!: string;
+  @ApiProperty({ pattern: LEASE_ID_PATTERN.source, description: LEASE_ID_DESCRIPTION }) leaseId!: string;
   @ApiProperty({ description: 'Reply or heartbeat before this, or the command goes to another poller' }) leaseExpiresAt!: string;
   @ApiProperty({ description: 'The command, exactly as it is sent on a broker' }) command!: object;
   @ApiPropertyOptional({ description: 'The command\'s W3C trace context (traceparent, tracestate) when Baton traces; '

@@ -19,7 +19,7 @@ interface Command {
 }
 
 /**
- * Behind a load balancer a worker's reply or heartbeat may reach an instance that did not lease
+ * Behind a load balancer a worker's reply, heartbeat or drop may reach an instance that did not lease
  * its command. On the embedded default one process plays both parts: an instance that never
  * polled the service gets the HTTP reply, and the leasing instance sees replies and heartbeats
  * arrive through the reply topic, as another instance would have written them. (Two instances on
@@ -104,6 +104,27 @@ describe('HTTP worker replies and heartbeats that reach an instance without the 
     await replyElsewhere(reply(command, 'SUCCESS'));
     await waitForRun(t, flowId, 'COMPLETED');
     // Past the lease: the command must not come back.
+    expect((await t.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 2.5 }).expect(200)).body).toEqual([]);
+    expect(t.get(HttpWorkerHub).existingPool(service)?.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
+  it("accepts a drop of the service's command without its lease here, and its holder acknowledges the command past its deadline", async () => {
+    const service = 'lease-dropped';
+    const orchName = await template(service);
+    const { flowId } = (await execute(t, orchName).expect(202)).body;
+    const { leaseId, command } = await lease(service);
+    expect(leaseId.startsWith(`${flowId}_${command.commandId}_`)).toBe(true);
+    // What this instance sees of a lease held by another one: the same command named, under another lease.
+    const elsewhere = (commandId: string) => `${flowId}_${commandId}_${randomUUID()}`;
+    await t.http.delete(`/api/workers/${service}/leases/${elsewhere(command.commandId)}`).expect(204);
+    const forbidden = await t.http.delete(`/api/workers/intruder/leases/${elsewhere(command.commandId)}`).expect(403);
+    expect(forbidden.body).toMatchObject({ code: 'FORBIDDEN', problems: [{ path: 'leaseId', message: expect.any(String) }] });
+    await t.http.delete(`/api/workers/${service}/leases/${elsewhere(randomUUID())}`).expect(404);
+    await t.http.delete(`/api/workers/${service}/leases/${randomUUID()}`).expect(404);
+
+    // The worker dropped it for its deadline, which the healer has not acted on yet.
+    await t.get(DataSource).query(
+      `UPDATE orchestration_step_run SET deadline_at = clock_timestamp() - interval '1 second' WHERE command_id = $1`, [command.commandId]);
     expect((await t.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS * 2.5 }).expect(200)).body).toEqual([]);
     expect(t.get(HttpWorkerHub).existingPool(service)?.size).toEqual({ ready: 0, leased: 0, polling: 0 });
   });

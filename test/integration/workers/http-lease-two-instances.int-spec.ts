@@ -94,6 +94,20 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
     await expectSettledOnA(service, flowId);
   });
 
+  it('accepts on B the drop of a command leased on A, which A acknowledges when the lease runs out past its deadline', async () => {
+    const service = 'lease-drop-b';
+    const orchName = await template(service);
+    const { flowId } = (await execute(a, orchName).expect(202)).body;
+    const leased = await leaseOnA(service);
+    // The worker found the command past its deadline, and the healer has not timed the attempt out yet.
+    await a.get(DataSource).query(
+      `UPDATE orchestration_step_run SET deadline_at = clock_timestamp() - interval '1 second' WHERE command_id = $1`, [leased.command.commandId]);
+    await b.http.delete(`/api/workers/intruder/leases/${leased.leaseId}`).expect(403);
+    await b.http.delete(`/api/workers/${service}/leases/${leased.leaseId}`).expect(204);
+    expect(b.get(HttpWorkerHub).existingPool(service)).toBeUndefined(); // B never held it
+    await expectSettledOnA(service, flowId);
+  });
+
   it("renews A's lease for a heartbeat recorded by B whose clock runs 10 minutes behind", async () => {
     const service = 'lease-skew-b';
     const orchName = await template(service);
@@ -112,5 +126,26 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
     await post(b, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
     await waitForRun(a, flowId, 'COMPLETED');
     await expectSettledOnA(service, flowId);
+  });
+
+  it("moves the deadline by the step's timeout from the database's clock for a heartbeat recorded by B whose clock runs 10 minutes ahead", async () => {
+    const service = 'lease-skew-deadline';
+    const orchName = await template(service);
+    const { flowId } = (await execute(a, orchName).expect(202)).body;
+    const leased = await leaseOnA(service);
+    jest.useFakeTimers({ now: Date.now() + 10 * 60_000, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
+      'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      expect(await b.get(StepHeartbeats).record({ ...leased.command, action: 'DO' })).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+    // The healer compares it with the database's clock: by B's, a dead worker's step would be held 10 minutes past its 300 s.
+    const [{ left }] = await a.get(DataSource).query(
+      `SELECT extract(epoch from deadline_at - clock_timestamp())::float8 AS left FROM orchestration_step_run WHERE flow_id = $1`, [flowId]);
+    expect(left).toBeGreaterThan(290);
+    expect(left).toBeLessThanOrEqual(300);
+    await post(a, service, leased, 'SUCCESS').expect(200, { outcome: 'applied' });
+    await waitForRun(a, flowId, 'COMPLETED');
   });
 });
