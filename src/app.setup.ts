@@ -1,14 +1,14 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, raw, text } from 'express';
-import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { applySecurityHeaders } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
-import { emptyBodyIsNoBody } from './common/http/empty-body';
+import { parseBodies, YAML_TYPES } from './common/http/body-parsers';
 import { methodGuard } from './common/http/method-guard';
-import { correlate } from './common/logging/correlation';
+import { echoCorrelationId } from './common/logging/correlation';
 import { LogSink } from './common/logging/log-sink';
 import { NestLogger } from './common/logging/nest-logger';
 import { requestLog } from './common/logging/request-log';
@@ -21,37 +21,29 @@ import { documentRegistrationBody } from './registry/registration-openapi';
 import { AppConfig } from './config/app-config';
 import { httpRequestSpan } from './tracing/http-request-span';
 
-export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** A handler of Node's request and response, run as a Fastify hook: it may end the request with an error. */
+const onNode = (handler: NodeHandler): onRequestHookHandler => (request, reply, done) => handler(request.raw, reply.raw, done as (e?: unknown) => void);
 
 /**
  * Everything main.ts and the e2e suites share: body parsing with a size cap, validation, the
- * error filter, the API documentation and the console at /ui.
+ * error filter, the API documentation and the console at /ui. Runs before the routes are
+ * registered (app.init), so each hook runs, in this order, for every request.
  */
-export function configureApp(app: INestApplication): void {
+export function configureApp(nest: INestApplication): void {
+  const app = nest as NestFastifyApplication;
   const config = app.get(AppConfig);
-  const express = app as NestExpressApplication;
-  express.useLogger(app.get(NestLogger));
-  express.disable('x-powered-by');
-  // API answers are no-store, so no client revalidates them: hashing every body for an ETag is waste.
-  express.set('etag', false);
-  // req.ip is the address failed logins are counted and audited by: behind a proxy, the client
-  // named by the proxies TRUST_PROXY trusts, or every client would share the proxy's.
-  express.set('trust proxy', config.trustProxy);
-  applySecurityHeaders(express, config);
-  const limit = config.BODY_LIMIT_BYTES;
-  // JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays raw.
-  // The bytes as sent are kept too: a run payload is stored exactly as given.
-  const keepRaw = (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; };
-  express.use(correlate);
+  const http = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  app.useLogger(app.get(NestLogger));
+  applySecurityHeaders(app, config);
+  // The correlation id is the request's id (http-adapter.ts); echoed before anything can fail the request.
+  http.addHook('onRequest', echoCorrelationId);
   const requests = requestLog(app.get(LogSink));
-  if (requests) express.use(requests);
-  express.use(httpRequestSpan);
-  express.use(requestGuard);
-  // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259).
-  express.use(json({ limit, strict: false, type: ['application/json', 'application/*+json'], verify: keepRaw }));
-  express.use(text({ limit, type: [...YAML_TYPES, 'text/*'], verify: keepRaw }));
-  express.use(raw({ limit, type: () => true }));
-  express.use(emptyBodyIsNoBody);
+  if (requests) http.addHook('onRequest', onNode(requests));
+  http.addHook('onRequest', httpRequestSpan);
+  http.addHook('onRequest', onNode(requestGuard));
+  parseBodies(http);
   app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
@@ -65,7 +57,7 @@ export function configureApp(app: INestApplication): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
     .build())));
   documentRegistrationBody(documentClosedBodies(document), YAML_TYPES);
-  express.use(methodGuard(document));
+  http.addHook('onRequest', onNode(methodGuard(document)));
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { httpAdapter } from './common/http/http-adapter';
 import { AppConfig } from './config/app-config';
 import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
@@ -26,7 +27,7 @@ async function bootstrap(): Promise<void> {
   }
   // Before anything makes a span; loaded only when configured, so tracing off costs no SDK.
   if (config.tracingEnabled) stopTracingOnShutdown((await import('./tracing/otel-sdk.js')).startTracing(config));
-  const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule, httpAdapter(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;

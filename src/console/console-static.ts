@@ -1,5 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+// For its types: the reply's sendFile, which useStaticAssets below adds.
+import type {} from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -22,25 +25,23 @@ export function consoleBuilt(dir: string): boolean {
  * they make carry the credentials). Every other path under /ui answers index.html, so deep
  * links such as /ui/runs/{flowId} load the app, which routes them in the browser.
  */
-export function mountConsole(app: INestApplication, dir: string, oidcIssuer?: string): void {
+export function mountConsole(nest: INestApplication, dir: string, oidcIssuer?: string): void {
+  const app = nest as NestFastifyApplication;
   const policy = csp(oidcIssuer ? [new URL(oidcIssuer).origin] : []);
   const root = resolve(dir);
   const index = join(root, 'index.html');
   if (!existsSync(index)) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs`);
-  const http = app.getHttpAdapter().getInstance() as express.Express;
   // File names carry a content hash: cache them for good; a missing one is a plain 404, not the app.
-  http.use(`${CONSOLE_PATH}/assets`, express.static(join(root, 'assets'), { immutable: true, maxAge: '1y', index: false, redirect: false }));
-  http.use(`${CONSOLE_PATH}/assets`, (_req: Request, res: Response) => { res.status(404).type('text/plain').send('Not found'); });
-  http.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    res.setHeader('Content-Security-Policy', policy);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+  app.useStaticAssets({ root: join(root, 'assets'), prefix: `${CONSOLE_PATH}/assets/`, immutable: true, maxAge: '1y', index: false, redirect: false });
+  const page = (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Content-Security-Policy', policy).header('X-Content-Type-Options', 'nosniff');
     if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');
-      return;
+      return reply.code(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');
     }
     // Revalidated on every load, so a new build shows at once.
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
+    return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+  };
+  const http = app.getHttpAdapter().getInstance();
+  http.get(CONSOLE_PATH, page);
+  http.get(`${CONSOLE_PATH}/*`, page);
 }

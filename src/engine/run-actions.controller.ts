@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post
 import {
   ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';

@@ -3,7 +3,7 @@ import {
   ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiHeader, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
@@ -19,6 +19,12 @@ import { RUN_PAYLOAD_MAX_DEPTH } from './core/run-payload';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
+
+/** A header as one text: Node joins repeats of most headers itself, and lists only a few. */
+function headerOf(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
 
 /** The X-Deadline-Seconds header: a whole number of seconds within bounds, or absent. */
 function deadlineSecondsOf(header: string | undefined): number | undefined {
@@ -56,18 +62,18 @@ export class RunsController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'IDEMPOTENCY_KEY_REUSED' })
   async execute(
     @Param('orchName', ParseNamePipe) orchName: string,
-    @Req() req: Request & { rawBody?: Buffer },
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest & { rawBody?: Buffer },
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ExecuteResponseDto> {
     // Read from the request, not with @Headers: that would add a second, required header to the API document.
-    const idempotencyKey = req.header('idempotency-key');
-    const deadline = req.header('x-deadline-seconds');
+    const idempotencyKey = headerOf(req, 'idempotency-key');
+    const deadline = headerOf(req, 'x-deadline-seconds');
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
       correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined, deadlineSeconds: deadlineSecondsOf(deadline),
     });
-    res.location(`/api/orchestration/runs/${run.flowId}`);
+    res.header('Location', `/api/orchestration/runs/${run.flowId}`);
     return run;
   }
 
@@ -82,9 +88,9 @@ export class RunsController {
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
-  async undo(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Res({ passthrough: true }) res: Response): Promise<UndoResponseDto> {
+  async undo(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Res({ passthrough: true }) res: FastifyReply): Promise<UndoResponseDto> {
     const status = await this.executor.requestUndo(flowId);
-    res.location(`/api/orchestration/runs/${flowId}`);
+    res.header('Location', `/api/orchestration/runs/${flowId}`);
     return { flowId, status };
   }
 

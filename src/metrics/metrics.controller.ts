@@ -12,7 +12,7 @@ export class MetricsController {
   @Get('metrics')
   @Roles('viewer', 'operator')
   @PublicWhen((config) => config.METRICS_PUBLIC)
-  @Header('Content-Type', 'text/plain; version=0.0.4')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })

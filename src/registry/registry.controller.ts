@@ -3,7 +3,7 @@ import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
 import { ownServiceOnly } from '../auth/service-scope';
@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
-import { YAML_TYPES } from '../app.setup';
+import { YAML_TYPES } from '../common/http/body-parsers';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './document/registration-document.schema';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
@@ -48,8 +48,8 @@ export class RegistryController {
   async register(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RegistrationResultDto> {
     // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
     const { 'content-type': contentType, 'x-service-name': serviceName } = req.headers as Record<string, string | undefined>;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import {
   ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
@@ -52,9 +52,9 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
   @ApiOkResponse({ type: [LeaseDto] })
-  async poll(@Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: Response): Promise<LeaseDto[]> {
+  async poll(@Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply): Promise<LeaseDto[]> {
     const gone = new AbortController();
-    res.on('close', () => gone.abort());
+    res.raw.on('close', () => gone.abort());
     return (await this.replies.poll(service, query.max, query.wait, gone.signal)) as LeaseDto[];
   }
 

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { httpAdapter } from '../../src/common/http/http-adapter';
 import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { echoFlowsFromEnv, EchoWorker } from './harness/echo';
@@ -18,7 +20,7 @@ import type { WorkerRequest } from './harness/worker-protocol';
  * with the real brokers: the benchmark says so next to every memory figure.
  */
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule, httpAdapter(loadConfig(process.env)), { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureApp(app);
   await app.init();
   const config = app.get(AppConfig);

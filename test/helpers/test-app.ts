@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { httpAdapter } from '../../src/common/http/http-adapter';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { HandlersConfig, loadHandlersConfig } from '../../src/handlers/handlers-config';
@@ -15,6 +17,8 @@ export interface TestApp {
   app: INestApplication;
   http: TestAgent;
   config: AppConfig;
+  /** Every route the HTTP server has, as `METHOD path` (HEAD, which Fastify adds to each GET, left out). */
+  routes: string[];
   get<T>(token: abstract new (...args: never[]) => T): T;
   close(): Promise<void>;
 }
@@ -39,10 +43,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     .overrideProvider(AppConfig).useValue(config)
     .overrideProvider(HandlersConfig).useValue(loadHandlersConfig(settings))
     .compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication(httpAdapter(config), { bodyParser: false, bufferLogs: true });
   configureApp(app);
+  const routes: string[] = [];
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRoute', ({ method, url }) => {
+    routes.push(...[method].flat().filter((m) => m !== 'HEAD').map((m) => `${m} ${url}`));
+  });
   try {
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   } catch (e) {
     // A half-started app still runs its loops: stop them, or they outlive the suite.
     await app.close().catch(() => undefined);
@@ -52,6 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     http: request(app.getHttpServer()),
     config,
+    routes,
     get: (token) => app.get(token as never),
     close: async () => {
       await app.close();

@@ -1,5 +1,5 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
@@ -22,17 +22,21 @@ export function helmetHeaders(options: HelmetOptions): Array<[string, string]> {
   return [...headers];
 }
 
+const HEADERS = helmetHeaders(HELMET_OPTIONS);
+
+/** A Fastify hook: helmet's headers, and no-store on API answers, on the Node response so that every answer, errors and early refusals too, carries them. */
+export function stampSecurityHeaders({ url }: FastifyRequest, { raw }: FastifyReply, done: HookHandlerDoneFunction): void {
+  for (const [name, value] of HEADERS) raw.setHeader(name, value);
+  if (url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?')) raw.setHeader('Cache-Control', 'no-store');
+  done();
+}
+
 /**
  * helmet's headers on every response (nosniff, HSTS, CSP with frame-ancestors 'none'), no caching of
  * API answers (they carry payloads), and CORS only for the origins in CORS_ORIGINS.
  */
-export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
-  const headers = helmetHeaders(HELMET_OPTIONS);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    if (req.path.startsWith('/api/') || req.path === '/metrics') res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+export function applySecurityHeaders(app: NestFastifyApplication, config: AppConfig): void {
+  app.getHttpAdapter().getInstance().addHook('onRequest', stampSecurityHeaders);
   const origins = config.corsOrigins;
   if (origins.length) {
     app.enableCors({

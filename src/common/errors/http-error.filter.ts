@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { correlationIdOf } from '../logging/correlation';
 import { AppError } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-code';
@@ -28,21 +28,23 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
+    this.answer(error, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /** Also for what fails before Nest sees the request (a path the router cannot decode). */
+  answer(error: unknown, req: FastifyRequest, res: FastifyReply): void {
     const [status, body] = this.toBody(error);
     const correlationId = correlationIdOf(req);
     if (status === 503) {
       // A dependency is down, not the request at fault: the client should try again shortly.
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.header('Retry-After', String(RETRY_AFTER_SECONDS));
       this.logger.warn({ err: error, correlationId }, 'request failed: a dependency is unavailable');
     } else if (status >= 500) {
       this.logger.error({ err: error, correlationId }, 'request failed');
     }
     // RFC 6750: a 401 names the scheme the client should use.
-    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="baton"');
-    if (correlationId && !res.getHeader('X-Correlation-ID')) res.setHeader('X-Correlation-ID', correlationId);
-    res.status(status).json({ ...body, correlationId });
+    if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="baton"');
+    res.status(status).send({ ...body, correlationId });
   }
 
   private toBody(error: unknown): [number, Body] {
@@ -58,8 +60,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return [httpStatusOf(error.code), body];
     }
     if (error instanceof HttpException) return this.fromHttpException(error);
-    // body-parser raises plain errors carrying a status (e.g. 413 entity.too.large, 400 bad JSON).
-    const status = (error as { status?: unknown })?.status;
+    // Fastify raises plain errors carrying a status (e.g. 413 FST_ERR_CTP_BODY_TOO_LARGE).
+    const status = (error as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return [status, { code: HTTP_CODES[status] ?? ErrorCode.INVALID_REQUEST, message: (error as Error).message }];
     }

@@ -24,7 +24,7 @@ function routesOf(document: OpenAPIObject): Route[] {
 /**
  * HTTP's answers for methods on a known path: OPTIONS lists what the path allows (204 with
  * Allow); a method it does not allow gets 405 with Allow, not 404. HEAD is allowed wherever GET
- * is (Express answers it with the GET handler, without the body). Unknown paths pass through.
+ * is (Fastify answers it with the GET handler, without the body). Unknown paths pass through.
  */
 export function methodGuard(document: OpenAPIObject) {
   const routes = routesOf(document);

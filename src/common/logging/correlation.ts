@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** A correlation id taken from a caller: it goes into a varchar(128) column and every log line. */
@@ -14,13 +15,19 @@ export function correlationIdOf(req: unknown): string {
 export const CorrelationId = createParamDecorator((_data: unknown, ctx: ExecutionContext) => correlationIdOf(ctx.switchToHttp().getRequest()));
 
 /**
- * Express middleware, first of all: takes the caller's correlation id when it is sane, else makes
- * one, and echoes it on the response, before anything else (a parser, a guard) can fail the request.
+ * A request's correlation id, before anything else (a parser, a guard) can fail the request: the
+ * caller's when it is sane, else a new one. Fastify makes it the request's id; it is kept on the
+ * Node request too, for the request log, which sees only that.
  */
-export function correlate(req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void {
+export function correlationIdFor(req: IncomingMessage & { id?: unknown }): string {
   const given = req.headers[CORRELATION_HEADER];
   const id = typeof given === 'string' && SAFE_CORRELATION_ID.test(given) ? given : randomUUID();
   req.id = id;
-  res.setHeader('X-Correlation-ID', id);
-  next();
+  return id;
+}
+
+/** Echoes the correlation id on the answer, on the Node response so that every answer, errors too, carries it. */
+export function echoCorrelationId(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.raw.setHeader('X-Correlation-ID', request.id);
+  done();
 }

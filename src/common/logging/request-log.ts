@@ -1,15 +1,15 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { LogSink } from './log-sink';
 
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as
- * `correlationId` (set by `correlate`, which runs first). pino-http writes all its lines at info:
+ * `correlationId` (the request's id, see correlation.ts). pino-http writes all its lines at info:
  * above that, nothing is mounted, where it would write nothing yet build two child loggers per
  * request. Lines written while a request is handled name its correlation id themselves: no
  * AsyncLocalStorage carries it (see logging.module.ts).
  */
-export function requestLog(sink: LogSink): RequestHandler | undefined {
+export function requestLog(sink: LogSink): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined {
   if (!sink.logger.isLevelEnabled('info')) return undefined;
   return pinoHttp({
     logger: sink.logger,
@@ -22,5 +22,5 @@ export function requestLog(sink: LogSink): RequestHandler | undefined {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-  }) as unknown as RequestHandler;
+  });
 }

@@ -1,7 +1,8 @@
 import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
-import proxyaddr from 'proxy-addr';
+// The same proxy-addr Fastify compiles trustProxy with.
+import proxyaddr from '@fastify/proxy-addr';
 
-/** Express `trust proxy`: a hop count, the proxies' addresses and subnets, or false (the socket's peer is the client). */
+/** Fastify's `trustProxy`: a hop count, the proxies' addresses and subnets, or false (the socket's peer is the client). */
 export type TrustProxy = number | string[] | false;
 
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -12,7 +13,7 @@ const TRUST_EVERY_HOP = 'TRUST_PROXY must not trust every hop (true, or a subnet
 /** The lowest and highest address of each family: a subnet that holds both holds the whole family. */
 const FAMILY_ENDS = [['0.0.0.0', '255.255.255.255'], ['::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']];
 
-/** Whether an address is trusted by these entries, as Express compiles them; undefined when proxy-addr refuses one. */
+/** Whether an address is trusted by these entries, as Fastify compiles them; undefined when proxy-addr refuses one. */
 function trustOf(entries: string[]): ((address: string) => boolean) | undefined {
   try {
     const trust = proxyaddr.compile(entries);
@@ -34,7 +35,7 @@ function trustsEveryone(entry: string): boolean {
   return trust !== undefined && FAMILY_ENDS.some(([low, high]) => trust(low) && trust(high));
 }
 
-/** Why TRUST_PROXY is refused, or undefined when Express can apply it safely. */
+/** Why TRUST_PROXY is refused, or undefined when Fastify can apply it safely. */
 function trustProxyProblem(value: unknown): string | undefined {
   const setting = String(value).trim();
   if (setting.toLowerCase() === 'true') return TRUST_EVERY_HOP;

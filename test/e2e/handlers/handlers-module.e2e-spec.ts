@@ -1,4 +1,5 @@
 import { Global, INestApplication, Logger, Module } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -46,10 +47,11 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
     class SurroundingsModule {}
 
     const moduleRef = await Test.createTestingModule({ imports: [SurroundingsModule, HandlersModule] }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(new FastifyAdapter());
     app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
     app.useGlobalFilters(new HttpErrorFilter());
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   }, 60_000);
 
   afterAll(async () => {

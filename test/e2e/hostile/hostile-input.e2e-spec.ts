@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { initiatorYaml, workerJson } from '../../helpers/documents';
 import { startTestApp, TestApp } from '../../helpers/test-app';
 
@@ -87,6 +88,21 @@ describe('hostile input over HTTP (embedded default)', () => {
       .set('X-Service-Name', 'svc').send('{"orchName":"a\\u0000b","as":"worker","steps":[]}'), 'orchName');
     expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
       .send('{"a":"\\u0000"}'), 'body.a');
+  });
+
+  it('refuses a path the router cannot decode as the guard does (problem, headers, correlation id), and a long parameter at its route', async () => {
+    const bad = await t.http.get('/api/orchestration/runs/%E0%A4%A').set('X-Correlation-ID', 'req-bad-url');
+    expectBadRequest(bad, 'path');
+    expect([bad.body.correlationId, bad.headers['x-correlation-id'], bad.headers['x-frame-options']]).toEqual(['req-bad-url', 'req-bad-url', 'DENY']);
+    expectBadRequest(await t.http.post('/api/orchestration/execute/%ZZ').send({}), 'path');
+    const long = await t.http.get(`/api/orchestration/runs/${'a'.repeat(2000)}`);
+    expect([long.status, long.body.code]).toEqual([400, 'INVALID_REQUEST']);
+  });
+
+  it('refuses a compressed body with a 415 naming Content-Encoding: it would be taken as its compressed bytes', async () => {
+    const res = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip')
+      .send(gzipSync('{"a":1}'));
+    expect([res.status, res.body.code, res.body.problems]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', [expect.objectContaining({ path: 'headers.content-encoding' })]]);
   });
 
   it('takes every service name the registry takes on the worker routes, and refuses the others', async () => {

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-code';
+
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(;|$)/i];
+const TEXT_TYPES = [...YAML_TYPES, /^text\//i];
+
+type Parsed = (error: Error | null, body?: unknown) => void;
+type WithRawBody = FastifyRequest & { rawBody?: Buffer };
+
+/**
+ * JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays bytes.
+ * The bytes as sent are kept too, as `rawBody`: a run payload is stored exactly as given. Fastify's
+ * bodyLimit (BODY_LIMIT_BYTES) caps all three.
+ */
+export function parseBodies(fastify: FastifyInstance): void {
+  const parse = (types: Array<string | RegExp>, parser: (req: WithRawBody, body: Buffer, done: Parsed) => void) => {
+    for (const type of types) {
+      fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body, done) => {
+        const refusal = encodingRefusal(req.headers['content-encoding']);
+        if (refusal) done(refusal);
+        else parser(req, body as Buffer, done);
+      });
+    }
+  };
+  fastify.removeAllContentTypeParsers();
+  parse(JSON_TYPES, parseJson);
+  parse(TEXT_TYPES, parseText);
+  // A bodiless POST sent with a media type (many clients do) is no body, as one without Content-Length.
+  parse(['*'], (req, body, done) => done(null, keep(req, body).length ? body : undefined));
+}
+
+function parseJson(req: WithRawBody, body: Buffer, done: Parsed): void {
+  const text = decode(keep(req, body), req.headers['content-type']);
+  if (text instanceof AppError) return done(text);
+  // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259). No bytes is {},
+  // as body-parser answered: a common client-side mistake on a bodiless call.
+  if (text.length === 0) return done(null, {});
+  try {
+    done(null, JSON.parse(text));
+  } catch (e) {
+    done(new AppError(ErrorCode.INVALID_REQUEST, 'The body is not valid JSON', [{ path: 'body', message: (e as Error).message }]));
+  }
+}
+
+function parseText(req: WithRawBody, body: Buffer, done: Parsed): void {
+  const text = decode(keep(req, body), req.headers['content-type']);
+  if (text instanceof AppError) done(text);
+  else done(null, text);
+}
+
+function keep(req: WithRawBody, body: Buffer): Buffer {
+  req.rawBody = body;
+  return body;
+}
+
+/** Bodies are taken as sent: a compressed one would be stored, or parsed, as its compressed bytes. */
+function encodingRefusal(encoding: string | undefined): AppError | undefined {
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return undefined;
+  return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',
+    [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]);
+}
+
+/** The body as text in the charset its media type names (UTF-8 when it names none). */
+function decode(body: Buffer, contentType: string | undefined): string | AppError {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
+  try {
+    return new TextDecoder(charset).decode(body);
+  } catch {
+    return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset "${charset.slice(0, 40)}"`, [{ path: 'headers.content-type', message: 'names a charset Baton cannot decode' }]);
+  }
+}
