@@ -4,11 +4,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
-import { applySecurityHeaders } from './auth/http/security-headers';
+import { allowCorsOrigins } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { parseBodies, YAML_TYPES } from './common/http/body-parsers';
 import { methodGuard } from './common/http/method-guard';
-import { echoCorrelationId } from './common/logging/correlation';
 import { LogSink } from './common/logging/log-sink';
 import { NestLogger } from './common/logging/nest-logger';
 import { requestLog } from './common/logging/request-log';
@@ -36,9 +35,8 @@ export function configureApp(nest: INestApplication): void {
   const config = app.get(AppConfig);
   const http = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   app.useLogger(app.get(NestLogger));
-  applySecurityHeaders(app, config);
-  // The correlation id is the request's id (http-adapter.ts); echoed before anything can fail the request.
-  http.addHook('onRequest', echoCorrelationId);
+  // The security headers and the correlation id come first of all (http-adapter.ts).
+  allowCorsOrigins(app, config);
   const requests = requestLog(app.get(LogSink));
   if (requests) http.addHook('onRequest', onNode(requests));
   http.addHook('onRequest', httpRequestSpan);

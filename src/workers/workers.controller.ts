@@ -53,6 +53,8 @@ export class WorkersController {
   @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
   @ApiOkResponse({ type: [LeaseDto] })
   async poll(@Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply): Promise<LeaseDto[]> {
+    // HEAD (answered like GET, without the body) must not lease commands no one will read.
+    if (res.request.method === 'HEAD') return [];
     const gone = new AbortController();
     res.raw.on('close', () => gone.abort());
     return (await this.replies.poll(service, query.max, query.wait, gone.signal)) as LeaseDto[];

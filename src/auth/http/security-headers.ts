@@ -22,24 +22,26 @@ export function helmetHeaders(options: HelmetOptions): Array<[string, string]> {
   return [...headers];
 }
 
-const HEADERS = helmetHeaders(HELMET_OPTIONS);
+/** Helmet's headers with Baton's options, the same on every answer. */
+export const HEADERS = helmetHeaders(HELMET_OPTIONS);
 
-/** A Fastify hook: helmet's headers, and no-store on API answers, on the Node response so that every answer, errors and early refusals too, carries them. */
-export function stampSecurityHeaders({ url }: FastifyRequest, { raw }: FastifyReply, done: HookHandlerDoneFunction): void {
+/**
+ * A Fastify hook: helmet's headers (nosniff, HSTS, CSP with frame-ancestors 'none') and no caching
+ * (API answers carry payloads; the console's and Swagger's files set their own), on the Node
+ * response so that every answer, errors and early refusals too, carries them.
+ */
+export function stampSecurityHeaders(_request: FastifyRequest, { raw }: FastifyReply, done: HookHandlerDoneFunction): void {
   for (const [name, value] of HEADERS) raw.setHeader(name, value);
-  if (url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?')) raw.setHeader('Cache-Control', 'no-store');
+  raw.setHeader('Cache-Control', 'no-store');
   done();
 }
 
-/**
- * helmet's headers on every response (nosniff, HSTS, CSP with frame-ancestors 'none'), no caching of
- * API answers (they carry payloads), and CORS only for the origins in CORS_ORIGINS.
- */
-export function applySecurityHeaders(app: NestFastifyApplication, config: AppConfig): void {
-  app.getHttpAdapter().getInstance().addHook('onRequest', stampSecurityHeaders);
+/** CORS only for the origins in CORS_ORIGINS. A preflight need not name a method: the browser's own always does. */
+export function allowCorsOrigins(app: NestFastifyApplication, config: AppConfig): void {
   const origins = config.corsOrigins;
   if (origins.length) {
     app.enableCors({
+      strictPreflight: false,
       origin: origins,
       allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Service-Name', 'X-Correlation-ID', 'Idempotency-Key'],
       exposedHeaders: ['X-Correlation-ID', 'Location', 'WWW-Authenticate'],

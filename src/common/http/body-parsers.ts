@@ -5,6 +5,8 @@ import { ErrorCode } from '../errors/error-code';
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(;|$)/i];
 const TEXT_TYPES = [...YAML_TYPES, /^text\//i];
+/** Charsets a body may name: run payloads are kept as sent and read back as UTF-8, of which ASCII is part. */
+const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 
 type Parsed = (error: Error | null, body?: unknown) => void;
 type WithRawBody = FastifyRequest & { rawBody?: Buffer };
@@ -62,13 +64,13 @@ function encodingRefusal(encoding: string | undefined): AppError | undefined {
     [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]);
 }
 
-/** The body as text in the charset its media type names (UTF-8 when it names none). */
+/** The body as UTF-8 text, without the byte-order mark some editors write. Another charset is refused. */
 function decode(body: Buffer, contentType: string | undefined): string | AppError {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
-  try {
-    return new TextDecoder(charset).decode(body);
-  } catch {
-    return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset "${charset.slice(0, 40)}"`, [{ path: 'headers.content-type', message: 'names a charset Baton cannot decode' }]);
+  if (charset !== undefined && !UTF8.has(charset)) {
+    return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset "${charset.slice(0, 40)}": send UTF-8`,
+      [{ path: 'headers.content-type', message: 'names a charset other than UTF-8' }]);
   }
+  const text = body.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

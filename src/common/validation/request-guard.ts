@@ -21,7 +21,7 @@ export const MAX_QUERY_VALUE = 1000;
  * longer than their columns. Each problem names the part of the request it is in.
  */
 export function requestGuard(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
-  const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req)];
+  const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req), ...mediaTypeProblems(req)];
   next(problems.length ? new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems) : undefined);
 }
 
@@ -62,6 +62,22 @@ function headerProblems(req: IncomingMessage): Problem[] {
     else checkText(problems, `headers.${name}`, text);
   }
   return problems;
+}
+
+/** `type/subtype`, as Fastify reads a Content-Type before choosing a parser (parameters aside). */
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;|$)/;
+
+/**
+ * A Content-Type that names no media type. On a request without a body it describes nothing and is
+ * dropped (clients send an empty one on bodiless calls); with a body, it is refused by name.
+ */
+function mediaTypeProblems(req: IncomingMessage): Problem[] {
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined || MEDIA_TYPE.test(contentType)) return [];
+  const bodiless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0';
+  if (!bodiless) return [{ path: 'headers.content-type', message: 'is not a media type (type/subtype)' }];
+  delete req.headers['content-type'];
+  return [];
 }
 
 /** Adds a problem when the text cannot be stored; true when it can. */

@@ -35,6 +35,14 @@ function trustsEveryone(entry: string): boolean {
   return trust !== undefined && FAMILY_ENDS.some(([low, high]) => trust(low) && trust(high));
 }
 
+/**
+ * An IPv4 address (or netmask) not written as four decimal parts: proxy-addr reads `2.0` as
+ * 2.0.0.0 and `127.1` as 127.0.0.1, where `2.0` was surely meant as two hops.
+ */
+function shorthandIPv4(entry: string): boolean {
+  return entry.split('/').some((part) => /^[\da-fx.]+$/i.test(part) && part.includes('.') && !/^\d{1,3}(\.\d{1,3}){3}$/.test(part));
+}
+
 /** Why TRUST_PROXY is refused, or undefined when Fastify can apply it safely. */
 function trustProxyProblem(value: unknown): string | undefined {
   const setting = String(value).trim();
@@ -43,7 +51,7 @@ function trustProxyProblem(value: unknown): string | undefined {
   const entries = setting.split(',').map((e) => e.trim());
   if (entries.some(trustsEveryone)) return TRUST_EVERY_HOP;
   // Compiled one by one, so the refusal names the entry proxy-addr refused.
-  const bad = entries.find((e) => !trustOf([e]));
+  const bad = entries.find((e) => !trustOf([e]) || shorthandIPv4(e));
   return bad === undefined ? undefined
     : `TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, subnets (CIDR or netmask), ${PROXY_RANGES.join(', ')}: not "${bad}"`;
 }

@@ -77,6 +77,11 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(ok.headers['access-control-allow-origin']).toBe('https://console.example');
     const other = await t.http.options('/api/orchestration/templates').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    // Answered by the CORS hook, yet with the headers and correlation id of every answer; no method named is no error.
+    for (const preflight of [ok, other, await t.http.options('/api/orchestration/templates').set('X-Correlation-ID', 'req-bare-options')]) {
+      expect([preflight.status, preflight.headers['x-frame-options'], preflight.headers['cache-control']]).toEqual([204, 'DENY', 'no-store']);
+      expect(preflight.headers['x-correlation-id']).toMatch(/^[\w-]+$/);
+    }
   });
 
   it('never writes a key or its secret to a log line or an error', async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { initiatorYaml, workerJson } from '../../helpers/documents';
 import { startTestApp, TestApp } from '../../helpers/test-app';
@@ -103,6 +105,37 @@ describe('hostile input over HTTP (embedded default)', () => {
     const res = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip')
       .send(gzipSync('{"a":1}'));
     expect([res.status, res.body.code, res.body.problems]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', [expect.objectContaining({ path: 'headers.content-encoding' })]]);
+  });
+
+  it('reads bodies as UTF-8 only (415 naming the charset otherwise), without a byte-order mark', async () => {
+    const latin1 = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json; charset=latin1')
+      .send(Buffer.from('{"a":"\xe9"}', 'latin1'));
+    expect([latin1.status, latin1.body.problems]).toEqual([415, [expect.objectContaining({ path: 'headers.content-type' })]]);
+    const bom = await t.http.post('/api/admin/api-keys').set('Content-Type', 'application/json; charset=UTF-8')
+      .send(`\ufeff${JSON.stringify({ name: 'bom', role: 'viewer' })}`);
+    expect(bom.status).toBe(201);
+  });
+
+  it('drops a Content-Type that names no media type on a bodiless call, and refuses it by name on a body', async () => {
+    const bodiless = await t.http.post(`/api/orchestration/runs/${randomUUID()}/pause`).set('Content-Type', '').set('Content-Length', '0');
+    expect([bodiless.status, bodiless.body.code]).toEqual([404, 'RUN_NOT_FOUND']);
+    expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'a b').send('x'), 'headers.content-type');
+  });
+
+  it('answers a request Node cannot parse in the shape of every refusal, with the headers and a correlation id', async () => {
+    const server: Server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write('GET /api/orchestration/runs HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => { text += chunk.toString(); }).on('end', () => resolve(text)).on('error', reject);
+    }).finally(() => new Promise((resolve) => server.close(resolve)));
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\nX-Frame-Options: DENY\r\n/);
+    const { correlationId } = JSON.parse(body);
+    expect(JSON.parse(body)).toEqual({ code: 'INVALID_REQUEST', message: 'The request is not valid HTTP', correlationId });
+    expect(head).toContain(`X-Correlation-ID: ${correlationId}`);
   });
 
   it('takes every service name the registry takes on the worker routes, and refuses the others', async () => {

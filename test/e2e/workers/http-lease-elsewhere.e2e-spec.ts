@@ -70,6 +70,18 @@ describe('HTTP worker replies and heartbeats that reach an instance without the 
   /** Writes a reply the way another instance would have: applied from the reply topic, not through this one's lease. */
   const replyElsewhere = (body: object) => t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REPLY, body: Buffer.from(JSON.stringify(body)) }]);
 
+  it('leases nothing to a HEAD on the command poll: the command goes to the next GET at once', async () => {
+    const service = 'lease-head';
+    const orchName = await template(service);
+    const { flowId } = (await execute(t, orchName).expect(202)).body;
+    await dispatched(flowId, 'charge');
+    const head = await t.http.head(`/api/workers/${service}/commands`).query({ wait: 5_000 });
+    expect([head.status, head.text]).toEqual([200, undefined]);
+    // Well inside the lease: a command HEAD had leased would not come back before it expired.
+    const polled = (await t.http.get(`/api/workers/${service}/commands`).query({ wait: LEASE_MS / 4 }).expect(200)).body;
+    expect(polled.map((l: { command: Command }) => l.command.flowId)).toEqual([flowId]);
+  });
+
   it("applies a reply that names a command of the service, without a lease here, and refuses another service's", async () => {
     const service = 'lease-elsewhere';
     const orchName = await template(service, ['charge', 'ship']);

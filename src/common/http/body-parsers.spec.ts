@@ -1,0 +1,52 @@
+import { fastify, type FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { parseBodies } from './body-parsers';
+
+/** A server with Baton's parsers and one route that echoes what they made of the body. */
+async function server(): Promise<FastifyInstance> {
+  const app = fastify({ bodyLimit: 1024 });
+  parseBodies(app);
+  app.setErrorHandler((error: Error & { code?: string }, _req, reply) => {
+    const refused = error instanceof AppError ? { code: error.code, problems: error.problems } : { code: error.code };
+    return reply.code(400).send(refused);
+  });
+  app.post('/', (req) => {
+    const { body, rawBody } = req as typeof req & { rawBody?: Buffer };
+    return { body: Buffer.isBuffer(body) ? `bytes:${body.toString('hex')}` : body ?? '(none)', raw: rawBody?.toString('hex') };
+  });
+  await app.ready();
+  return app;
+}
+
+describe('parseBodies', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => { app = await server(); });
+  afterAll(() => app.close());
+
+  const post = async (contentType: string | undefined, payload: string | Buffer, headers: Record<string, string> = {}) => {
+    const res = await app.inject({ method: 'POST', url: '/', payload, headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers } });
+    return res.json();
+  };
+
+  it('parses JSON of any kind (+json, scalars, a BOM) and keeps the bytes as sent', async () => {
+    expect(await post('application/json', '{"a":1}')).toEqual({ body: { a: 1 }, raw: Buffer.from('{"a":1}').toString('hex') });
+    expect((await post('application/vnd.api+json; charset=utf-8', '42')).body).toBe(42);
+    expect((await post('application/json', '\ufeff{"b":2}')).body).toEqual({ b: 2 });
+    expect((await post('application/json', '')).body).toEqual({});
+  });
+
+  it('refuses bad JSON, another charset and a compressed body, naming where', async () => {
+    expect(await post('application/json', '{oops')).toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'body' }] });
+    expect(await post('text/plain; charset=latin1', 'x')).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
+    expect(await post('application/json', '{}', { 'content-encoding': 'gzip' }))
+      .toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-encoding' }] });
+  });
+
+  it('keeps YAML and text as text, anything else as bytes, and no bytes as no body', async () => {
+    expect((await post('application/yaml', 'a: 1\n')).body).toBe('a: 1\n');
+    expect((await post('text/csv; charset="UTF-8"', 'a,b')).body).toBe('a,b');
+    expect((await post('application/octet-stream', Buffer.from([0, 255]))).body).toBe('bytes:00ff');
+    expect((await post('application/octet-stream', '', { 'content-length': '0' })).body).toBe('(none)');
+    expect(await post('application/json', `"${'x'.repeat(2000)}"`)).toEqual({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+  });
+});
