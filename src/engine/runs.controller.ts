@@ -4,6 +4,7 @@ import {
   ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { headerText } from '../common/http/header-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
@@ -19,12 +20,6 @@ import { RUN_PAYLOAD_MAX_DEPTH } from './core/run-payload';
 import { ExecuteResponseDto, RunDetailDto, RunPageDto, RunQueryDto, UndoResponseDto } from './dto/run.dto';
 import { RunExecutor } from './run-executor.service';
 import { RunQueryService } from './run-query.service';
-
-/** A header as one text: Node joins repeats of most headers itself, and lists only a few. */
-function headerOf(req: FastifyRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
 
 /** The X-Deadline-Seconds header: a whole number of seconds within bounds, or absent. */
 function deadlineSecondsOf(header: string | undefined): number | undefined {
@@ -66,8 +61,8 @@ export class RunsController {
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ExecuteResponseDto> {
     // Read from the request, not with @Headers: that would add a second, required header to the API document.
-    const idempotencyKey = headerOf(req, 'idempotency-key');
-    const deadline = headerOf(req, 'x-deadline-seconds');
+    const idempotencyKey = headerText(req.headers, 'idempotency-key');
+    const deadline = headerText(req.headers, 'x-deadline-seconds');
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',

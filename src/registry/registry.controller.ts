@@ -12,6 +12,7 @@ import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../common/http/body-parsers';
+import { headerText } from '../common/http/header-text';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './document/registration-document.schema';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
@@ -52,9 +53,9 @@ export class RegistryController {
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RegistrationResultDto> {
     // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
-    const { 'content-type': contentType, 'x-service-name': serviceName } = req.headers as Record<string, string | undefined>;
     const result = await this.registry.register({
-      body: body as string | object, contentType, serviceName, source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
+      body: body as string | object, contentType: headerText(req.headers, 'content-type'), serviceName: headerText(req.headers, 'x-service-name'),
+      source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
       correlationId: correlationIdOf(req),
     });
     if (result.outcome !== 'UNCHANGED') res.status(201);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, type Problem } from '../errors/app-error';
+import { headerText } from '../http/header-text';
 import { ErrorCode } from '../errors/error-code';
 import { unstorableReason } from './storable-text';
 
@@ -55,8 +56,7 @@ function pathProblems(url: string): Problem[] {
 function headerProblems(req: IncomingMessage): Problem[] {
   const problems: Problem[] = [];
   for (const [name, max] of Object.entries(HEADER_LIMITS)) {
-    const value = req.headers[name];
-    const text = Array.isArray(value) ? value.join(', ') : value;
+    const text = headerText(req.headers, name);
     if (text === undefined) continue;
     if (text.length > max) problems.push({ path: `headers.${name}`, message: `must be at most ${max} characters` });
     else checkText(problems, `headers.${name}`, text);
