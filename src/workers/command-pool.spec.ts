@@ -58,11 +58,12 @@ describe('CommandPool', () => {
   });
 
   it('keeps a lease alive while it is renewed', async () => {
-    const pool = new CommandPool(60, offerAgain);
+    // Renewed every 50 ms against a 300 ms lease: a loaded CI machine delays timers by tens of ms.
+    const pool = new CommandPool(300, offerAgain);
     pool.offer(entry('a'));
     const [lease] = await pool.take(1, 0);
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 8; i++) {
+      await new Promise((r) => setTimeout(r, 50));
       expect(pool.renew(lease.leaseId)).toBeDefined();
     }
     pool.settle(lease.leaseId);
