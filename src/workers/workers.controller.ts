@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse, ApiBody, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorator';
@@ -8,7 +8,7 @@ import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { stepReplySchema } from '../engine/messages/step-reply.schema';
-import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto } from './dto/worker-http.dto';
+import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto, STEP_REPLY_BODY } from './dto/worker-http.dto';
 import { PresenceDto, PresenceParamDto, ServicePresenceDto } from './dto/presence.dto';
 import { WorkerPresence } from './worker-presence.service';
 import { WorkerReplies } from './worker-replies.service';
@@ -64,6 +64,7 @@ export class WorkersController {
   @HttpCode(200)
   @Roles('service')
   @ApiOperation({ summary: 'Reply to a leased command (SUCCESS, FAILED) or renew its lease (HEARTBEAT)' })
+  @ApiBody(STEP_REPLY_BODY)
   @ApiOkResponse({ type: LeaseReplyResultDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, no `commandId`, or not one for the leased command' })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command was sent to another service' })

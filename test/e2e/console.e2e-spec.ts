@@ -36,10 +36,15 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
     const asset = await t.http.get('/ui/assets/index-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toContain('immutable');
     expect(asset.headers.etag).toBeDefined(); // the API's answers have none; static files keep theirs
-    const missing = await t.http.get('/ui/assets/index-gone.js').expect(404);
-    expect(missing.text).not.toContain('Baton console');
+    for (const path of ['/ui/assets/index-gone.js', '/ui/assets', '/ui/assets/', '/ui/assets?x=1']) {
+      const missing = await t.http.get(path);
+      expect([path, missing.status, missing.text.includes('Baton console')]).toEqual([path, 404, false]);
+    }
     // A path that climbs out of the assets is refused outright (@fastify/static's 403), never served.
-    await t.http.get('/ui/assets/../../package.json').expect(403);
+    const outside = await t.http.get('/ui/assets/../../package.json').expect(403);
+    expect(outside.body.code).toBe('FORBIDDEN');
+    const range = await t.http.get('/ui/assets/index-abc123.js').set('Range', 'bytes=500-600').expect(416);
+    expect(range.body.code).toBe('RANGE_NOT_SATISFIABLE');
   });
 
   it('leaves other methods to the API (no page for POST /ui)', async () => {

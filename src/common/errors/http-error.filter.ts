@@ -15,11 +15,15 @@ interface Body {
   details?: Record<string, unknown>;
 }
 
+/** Codes for the statuses Nest and Fastify's plugins raise themselves (the console's files: 403 outside them, 416 for a bad Range). */
 const HTTP_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.INVALID_REQUEST,
+  403: ErrorCode.FORBIDDEN,
   404: ErrorCode.NOT_FOUND,
+  405: ErrorCode.METHOD_NOT_ALLOWED,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  416: ErrorCode.RANGE_NOT_SATISFIABLE,
 };
 
 /** The single place where errors become HTTP responses: a stable code, never a stack. */

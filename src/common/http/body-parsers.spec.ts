@@ -35,11 +35,9 @@ describe('parseBodies', () => {
     expect((await post('application/json', '')).body).toEqual({});
   });
 
-  it('refuses bad JSON, another charset and a compressed body, naming where', async () => {
+  it('refuses bad JSON and another charset, naming where', async () => {
     expect(await post('application/json', '{oops')).toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'body' }] });
     expect(await post('text/plain; charset=latin1', 'x')).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
-    expect(await post('application/json', '{}', { 'content-encoding': 'gzip' }))
-      .toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-encoding' }] });
   });
 
   it('keeps YAML and text as text, anything else as bytes, and no bytes as no body', async () => {

@@ -14,16 +14,12 @@ type WithRawBody = FastifyRequest & { rawBody?: Buffer };
 /**
  * JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays bytes.
  * The bytes as sent are kept too, as `rawBody`: a run payload is stored exactly as given. Fastify's
- * bodyLimit (BODY_LIMIT_BYTES) caps all three.
+ * bodyLimit (BODY_LIMIT_BYTES) caps all three; the request guard has refused a compressed body.
  */
 export function parseBodies(fastify: FastifyInstance): void {
   const parse = (types: Array<string | RegExp>, parser: (req: WithRawBody, body: Buffer, done: Parsed) => void) => {
     for (const type of types) {
-      fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body, done) => {
-        const refusal = encodingRefusal(req.headers['content-encoding']);
-        if (refusal) done(refusal);
-        else parser(req, body as Buffer, done);
-      });
+      fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body, done) => parser(req, body as Buffer, done));
     }
   };
   fastify.removeAllContentTypeParsers();
@@ -55,13 +51,6 @@ function parseText(req: WithRawBody, body: Buffer, done: Parsed): void {
 function keep(req: WithRawBody, body: Buffer): Buffer {
   req.rawBody = body;
   return body;
-}
-
-/** Bodies are taken as sent: a compressed one would be stored, or parsed, as its compressed bytes. */
-function encodingRefusal(encoding: string | undefined): AppError | undefined {
-  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return undefined;
-  return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',
-    [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]);
 }
 
 /** The body as UTF-8 text, without the byte-order mark some editors write. Another charset is refused. */

@@ -39,6 +39,13 @@ describe('BoundedValidationPipe', () => {
     await expect(problemsOf({ items: [], extra: nestedArray(100_000) })).resolves.toHaveLength(1);
   });
 
+  it('refuses a field named like one every object inherits (class-transformer dropped them unseen)', async () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const value = JSON.parse(`{"items":[],"${key}":"x"}`);
+      await expect(problemsOf(value)).resolves.toEqual([{ path: key, message: `property ${key} should not exist` }]);
+    }
+  });
+
   it('leaves values of routes without a DTO alone', async () => {
     await expect(pipe.transform(nestedArray(100), { type: 'body', metatype: undefined })).resolves.toHaveLength(1);
   });

@@ -9,6 +9,9 @@ import { jsonShapeProblems } from './json-shape';
  */
 export const DTO_MAX_DEPTH = 64;
 
+/** Names every object inherits (`constructor`, `toString`, `__proto__`…): class-transformer drops such fields without a word. */
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Each failed constraint as a problem at its property's path (`steps.0.name`), nested ones included. */
 export function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
   return errors.flatMap((e) => {
@@ -33,9 +36,19 @@ export class BoundedValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
-      const problems = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
+      const problems = [...jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1), ...inheritedNameProblems(value)];
       if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems);
     }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * A DTO's own fields named like inherited ones, which forbidNonWhitelisted never sees, so an unknown
+ * `?constructor=` was ignored where `?other=` is refused. The DTO's top level only: below it may be
+ * free-form JSON (a skipped step's output), where any key is data.
+ */
+function inheritedNameProblems(value: unknown): Problem[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.keys(value).filter((key) => INHERITED_NAMES.has(key)).map((key) => ({ path: key, message: `property ${key} should not exist` }));
 }

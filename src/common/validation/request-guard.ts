@@ -17,13 +17,21 @@ export const HEADER_LIMITS: Readonly<Record<string, number>> = {
 export const MAX_QUERY_VALUE = 1000;
 
 /**
- * Refuses, before body parsing and before any route runs, what no route can take: a path or
- * query that does not decode or carries characters PostgreSQL cannot store, and stored headers
- * longer than their columns. Each problem names the part of the request it is in.
+ * Refuses, before the body is read and before any route runs, what no route can take: a path or
+ * query that does not decode or carries characters PostgreSQL cannot store, stored headers longer
+ * than their columns (400, each problem naming the part of the request it is in), and a compressed
+ * body (415), which is refused before a byte of it is read.
  */
 export function requestGuard(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
+  const body = carriesBody(req);
+  if (!body) dropEmptyMediaType(req);
   const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req), ...mediaTypeProblems(req)];
-  next(problems.length ? new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems) : undefined);
+  if (problems.length) next(new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems));
+  else next(body ? encodingRefusal(req.headers['content-encoding']) : undefined);
+}
+
+function carriesBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
 function pathProblems(url: string): Problem[] {
@@ -67,17 +75,23 @@ function headerProblems(req: IncomingMessage): Problem[] {
 /** `type/subtype`, as Fastify reads a Content-Type before choosing a parser (parameters aside). */
 const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;|$)/;
 
-/**
- * A Content-Type that names no media type. On a request without a body it describes nothing and is
- * dropped (clients send an empty one on bodiless calls); with a body, it is refused by name.
- */
+const namesNoMediaType = (contentType: string | undefined) => contentType !== undefined && !MEDIA_TYPE.test(contentType);
+
+/** On a request without a body, a Content-Type naming no media type describes nothing: clients send an empty one on bodiless calls. */
+function dropEmptyMediaType(req: IncomingMessage): void {
+  if (namesNoMediaType(req.headers['content-type'])) delete req.headers['content-type'];
+}
+
+/** With a body, a Content-Type naming no media type is refused by name (Fastify would answer in its own shape). */
 function mediaTypeProblems(req: IncomingMessage): Problem[] {
-  const contentType = req.headers['content-type'];
-  if (contentType === undefined || MEDIA_TYPE.test(contentType)) return [];
-  const bodiless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0';
-  if (!bodiless) return [{ path: 'headers.content-type', message: 'is not a media type (type/subtype)' }];
-  delete req.headers['content-type'];
-  return [];
+  return namesNoMediaType(req.headers['content-type']) ? [{ path: 'headers.content-type', message: 'is not a media type (type/subtype)' }] : [];
+}
+
+/** Bodies are taken as sent: a compressed one would be stored, or parsed, as its compressed bytes. */
+function encodingRefusal(encoding: string | undefined): AppError | undefined {
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return undefined;
+  return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',
+    [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]);
 }
 
 /** Adds a problem when the text cannot be stored; true when it can. */

@@ -1,11 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { z } from 'zod';
+import { stepReplySchema } from '../../engine/messages/step-reply.schema';
 import { ToStrictInt } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
 import { LEASE_ID_PATTERN } from '../lease-id';
 export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
 const LEASE_ID_DESCRIPTION = 'Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given';
+
+/** The reply body as the route's validator reads it: the wire contract's step reply, extra fields tolerated. */
+export const STEP_REPLY_BODY = {
+  description: 'A step reply in the broker format (README, "Running") with its commandId: SUCCESS or FAILED ends the attempt, HEARTBEAT renews the lease',
+  schema: z.toJSONSchema(stepReplySchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>,
+};
 
 export class ServiceParamDto {
   /** A service name as the registry takes it (isServiceName): what a worker registers under, it polls under. */

@@ -75,6 +75,12 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
   });
 
+  it('refuses an unknown query field or body field named like an inherited one (constructor, __proto__), as any unknown one', async () => {
+    for (const key of ['constructor', 'toString', '__proto__', 'unknownField']) expectBadRequest(await t.http.get(`/api/orchestration/runs?${key}=1`), key);
+    const key = await t.http.post('/api/admin/api-keys').set('Content-Type', 'application/json').send('{"name":"k","role":"viewer","constructor":1}');
+    expectBadRequest(key, 'constructor');
+  });
+
   it('revokes by id only what is a UUID: 36 dashes is an unknown prefix, not a 500', async () => {
     const res = await t.http.delete(`/api/admin/api-keys/${'-'.repeat(36)}`);
     expect([res.status, res.body.code]).toEqual([404, 'API_KEY_NOT_FOUND']);
@@ -105,6 +111,10 @@ describe('hostile input over HTTP (embedded default)', () => {
     const res = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip')
       .send(gzipSync('{"a":1}'));
     expect([res.status, res.body.code, res.body.problems]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', [expect.objectContaining({ path: 'headers.content-encoding' })]]);
+    // Refused before it is read: a compressed body over the limit is not read up to the limit first (413).
+    const large = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/octet-stream').set('Content-Encoding', 'gzip')
+      .send(Buffer.alloc(t.config.BODY_LIMIT_BYTES + 10));
+    expect([large.status, large.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('reads bodies as UTF-8 only (415 naming the charset otherwise), without a byte-order mark', async () => {
@@ -259,8 +269,13 @@ describe('hostile input over HTTP (embedded default)', () => {
     const page = doc.paths['/api/orchestration/runs'].get.parameters.find((p: { name: string }) => p.name === 'page');
     expect(page.schema).toMatchObject({ type: 'integer', maximum: 1_000_000 });
     for (const [path, item] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
-      for (const [method, op] of Object.entries(item)) expect([path, method, op.responses['400'] !== undefined]).toEqual([path, method, true]);
+      for (const [method, op] of Object.entries(item)) {
+        const withBody = ['post', 'put', 'patch', 'delete'].includes(method);
+        expect([path, method, ['400', '413', '415'].map((s) => op.responses[s] !== undefined)]).toEqual([path, method, [true, withBody, withBody]]);
+      }
     }
+    const reply = doc.paths['/api/workers/{service}/leases/{leaseId}/reply'].post;
+    expect(reply.requestBody.content['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['flowId', 'metadata']) });
     expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
     expect(doc.components.schemas.RunDetailDto.properties.payload).toMatchObject({ nullable: true });
   });
