@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsString, ValidateNested } from 'class-validator';
+import { IsObject, IsString, ValidateNested } from 'class-validator';
 import { AppError } from '../errors/app-error';
 import { BoundedValidationPipe, DTO_MAX_DEPTH } from './bounded-validation.pipe';
 
@@ -43,7 +43,21 @@ describe('BoundedValidationPipe', () => {
     for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const value = JSON.parse(`{"items":[],"${key}":"x"}`);
       await expect(problemsOf(value)).resolves.toEqual([{ path: key, message: `property ${key} should not exist` }]);
+      const nested = JSON.parse(`{"items":[{"name":"a"},{"name":"b","${key}":"x"}]}`);
+      await expect(problemsOf(nested)).resolves.toEqual([{ path: `items.1.${key}`, message: `property ${key} should not exist` }]);
     }
+  });
+
+  it('refuses such keys in free-form JSON below a DTO field too, where they were dropped from the data', async () => {
+    class WithOutput {
+      @IsObject() output!: Record<string, unknown>;
+    }
+    const value = JSON.parse('{"output":{"a":[{"constructor":1}],"b":{"__proto__":2},"toString":3,"ok":{"c":4}}}');
+    const problems = await pipe.transform(value, { type: 'body', metatype: WithOutput }).then(() => [], (e: AppError) => e.problems.map((p) => p.path));
+    expect(problems).toEqual(['output.a.0.constructor', 'output.b.__proto__', 'output.toString']);
+    await expect(pipe.transform({ output: { ok: { c: 4 } } }, { type: 'body', metatype: WithOutput })).resolves.toMatchObject({ output: { ok: { c: 4 } } });
+    const query = Object.assign(Object.create(null) as object, { constructor: 'x' });
+    await expect(pipe.transform(query, { type: 'query', metatype: WithOutput }).catch((e: AppError) => e.problems[0].path)).resolves.toBe('constructor');
   });
 
   it('leaves values of routes without a DTO alone', async () => {

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { AppError, Problem } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
 import { jsonShapeProblems } from './json-shape';
@@ -9,8 +10,8 @@ import { jsonShapeProblems } from './json-shape';
  */
 export const DTO_MAX_DEPTH = 64;
 
-/** Names every object inherits (`constructor`, `toString`, `__proto__`…): class-transformer drops such fields without a word. */
-const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Names every object inherits (`constructor`, `toString`, `__proto__`…), and `prototype`, which Nest deletes too. */
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /** Each failed constraint as a problem at its property's path (`steps.0.name`), nested ones included. */
 export function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
@@ -36,7 +37,9 @@ export class BoundedValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
-      const problems = [...jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1), ...inheritedNameProblems(value)];
+      const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
+      // Walked only once the nesting is known to be bounded.
+      const problems = shape.length ? shape : inheritedNameProblems(value, metadata.metatype);
       if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems);
     }
     return super.transform(value, metadata);
@@ -44,11 +47,22 @@ export class BoundedValidationPipe extends ValidationPipe {
 }
 
 /**
- * A DTO's own fields named like inherited ones, which forbidNonWhitelisted never sees, so an unknown
- * `?constructor=` was ignored where `?other=` is refused. The DTO's top level only: below it may be
- * free-form JSON (a skipped step's output), where any key is data.
+ * Keys named like members every object inherits (`constructor`, `toString`, `__proto__`…), at any
+ * depth. Nest deletes some in place and class-transformer skips the others, so they were dropped
+ * without a word: an unknown `?constructor=` was ignored where `?other=` is refused, and a skipped
+ * step's output lost such keys. Refused instead, named by path: in a DTO (and the DTOs it nests with
+ * `@Type`) as any unknown field, in free-form JSON below it as a key this route cannot keep.
  */
-function inheritedNameProblems(value: unknown): Problem[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  return Object.keys(value).filter((key) => INHERITED_NAMES.has(key)).map((key) => ({ path: key, message: `property ${key} should not exist` }));
+function inheritedNameProblems(value: unknown, dto: unknown, path = ''): Problem[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => inheritedNameProblems(item, dto, `${path}.${i}`));
+  // A body of bytes (Buffer) is not walked byte by byte: the DTO's own checks refuse it.
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return [];
+  return Object.entries(value).flatMap(([key, field]) => {
+    const at = path ? `${path}.${key}` : key;
+    if (INHERITED_NAMES.has(key)) {
+      return [{ path: at, message: dto ? `property ${key} should not exist` : `key ${key} names a member every object inherits, which this route cannot keep` }];
+    }
+    const nested = dto ? defaultMetadataStorage.findTypeMetadata(dto as new () => object, key)?.typeFunction() : undefined;
+    return inheritedNameProblems(field, nested, at);
+  });
 }

@@ -79,6 +79,10 @@ describe('hostile input over HTTP (embedded default)', () => {
     for (const key of ['constructor', 'toString', '__proto__', 'unknownField']) expectBadRequest(await t.http.get(`/api/orchestration/runs?${key}=1`), key);
     const key = await t.http.post('/api/admin/api-keys').set('Content-Type', 'application/json').send('{"name":"k","role":"viewer","constructor":1}');
     expectBadRequest(key, 'constructor');
+    // In free-form JSON below a DTO field they were dropped from the data: a skipped step's output lost them.
+    const skip = await t.http.post('/api/orchestration/runs/00000000-0000-4000-8000-000000000000/skip').set('Content-Type', 'application/json')
+      .send('{"stepName":"s","output":{"kept":{"toString":"x"}}}');
+    expectBadRequest(skip, 'output.kept.toString');
   });
 
   it('revokes by id only what is a UUID: 36 dashes is an unknown prefix, not a 500', async () => {
