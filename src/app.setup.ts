@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { allowCorsOrigins } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
-import { parseBodies, YAML_TYPES } from './common/http/body-parsers';
+import { parseBodies, refuseCompressedBody, YAML_TYPES } from './common/http/body-parsers';
 import { methodGuard } from './common/http/method-guard';
 import { LogSink } from './common/logging/log-sink';
 import { NestLogger } from './common/logging/nest-logger';
@@ -56,6 +56,7 @@ export function configureApp(nest: INestApplication): void {
     .build())));
   documentRegistrationBody(documentClosedBodies(document), YAML_TYPES);
   http.addHook('onRequest', onNode(methodGuard(document)));
+  http.addHook('onRequest', refuseCompressedBody);
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

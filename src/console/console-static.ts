@@ -30,15 +30,15 @@ export function mountConsole(nest: INestApplication, dir: string, oidcIssuer?: s
   const app = nest as NestFastifyApplication;
   const policy = csp(oidcIssuer ? [new URL(oidcIssuer).origin] : []);
   const root = resolve(dir);
-  const built = consoleBuilt(root);
-  if (!built) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs and Baton restarts`);
+  if (!consoleBuilt(root)) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs`);
   // File names carry a content hash: cache them for good; a missing one is a plain 404, not the app.
   app.useStaticAssets({ root: join(root, 'assets'), prefix: `${CONSOLE_PATH}/assets/`, immutable: true, maxAge: '1y', index: false, redirect: false });
   const page = (req: FastifyRequest, reply: FastifyReply) => {
     // The assets folder itself names no file: a 404 like a missing asset, not the app.
     if (ASSETS_FOLDER.test(req.url)) return reply.callNotFound();
     reply.header('Content-Security-Policy', policy).header('X-Content-Type-Options', 'nosniff');
-    if (!built) return reply.code(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');
+    // Looked up on each load (one stat), not once at start: a rebuild empties the folder for a moment.
+    if (!consoleBuilt(root)) return reply.code(503).type('text/plain').send('The console is not built: run `npm run build`, then restart Baton.');
     // Revalidated on every load, so a new build shows at once.
     return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
   };

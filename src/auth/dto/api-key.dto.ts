@@ -14,12 +14,12 @@ export class CreateApiKeyDto {
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 
-  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves' })
+  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves (null is left out)', nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` })
   service?: string;
 
   // Parsed as for query dates: `@Type(() => Date)` took 0.5 or -271821-04-20, and PostgreSQL refused the latter with a 500.
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, a year from 0001 to 9999' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, a year from 0001 to 9999; null or left out: never expires', nullable: true })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE })
   expiresAt?: Date;
 }

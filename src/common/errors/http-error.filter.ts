@@ -48,6 +48,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     // RFC 6750: a 401 names the scheme the client should use.
     if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="baton"');
+    // A plugin's refusal may name headers it needs (a 416 its Content-Range: bytes */size).
+    if (status === 416) res.headers(pluginHeaders(error));
     res.status(status).send({ ...body, correlationId });
   }
 
@@ -82,4 +84,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
     return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
   }
+}
+
+function pluginHeaders(error: unknown): Record<string, string> {
+  const headers = (error as { headers?: unknown }).headers;
+  return headers !== null && typeof headers === 'object' ? headers as Record<string, string> : {};
 }

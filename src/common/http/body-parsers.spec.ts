@@ -1,15 +1,17 @@
 import { fastify, type FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error';
-import { parseBodies } from './body-parsers';
+import { parseBodies, refuseCompressedBody } from './body-parsers';
 
 /** A server with Baton's parsers and one route that echoes what they made of the body. */
 async function server(): Promise<FastifyInstance> {
   const app = fastify({ bodyLimit: 1024 });
+  app.addHook('onRequest', refuseCompressedBody);
   parseBodies(app);
   app.setErrorHandler((error: Error & { code?: string }, _req, reply) => {
     const refused = error instanceof AppError ? { code: error.code, problems: error.problems } : { code: error.code };
     return reply.code(400).send(refused);
   });
+  app.get('/', () => ({ body: '(none)' }));
   app.post('/', (req) => {
     const { body, rawBody } = req as typeof req & { rawBody?: Buffer };
     return { body: Buffer.isBuffer(body) ? `bytes:${body.toString('hex')}` : body ?? '(none)', raw: rawBody?.toString('hex') };
@@ -33,6 +35,16 @@ describe('parseBodies', () => {
     expect((await post('application/vnd.api+json; charset=utf-8', '42')).body).toBe(42);
     expect((await post('application/json', '\ufeff{"b":2}')).body).toEqual({ b: 2 });
     expect((await post('application/json', '')).body).toEqual({});
+  });
+
+  it('refuses a compressed body before reading it, and ignores Content-Encoding where no body is read', async () => {
+    const gzip = { 'content-encoding': 'gzip' };
+    expect(await post('application/json', '{}', gzip)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-encoding' }] });
+    // Over the limit, the refusal is still the encoding's: nothing was read to find the body too large.
+    expect(await post('application/octet-stream', Buffer.alloc(4096), gzip)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await post('application/json', '{}', { 'content-encoding': ' Identity ' })).body).toEqual({});
+    expect((await app.inject({ method: 'GET', url: '/', headers: gzip, payload: 'x' })).json()).toEqual({ body: '(none)' });
+    expect((await app.inject({ method: 'POST', url: '/nowhere', headers: gzip, payload: 'x' })).statusCode).toBe(404);
   });
 
   it('refuses bad JSON and another charset, naming where', async () => {

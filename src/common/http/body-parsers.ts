@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
+import { carriesBody } from '../validation/request-guard';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(;|$)/i];
@@ -14,7 +15,7 @@ type WithRawBody = FastifyRequest & { rawBody?: Buffer };
 /**
  * JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays bytes.
  * The bytes as sent are kept too, as `rawBody`: a run payload is stored exactly as given. Fastify's
- * bodyLimit (BODY_LIMIT_BYTES) caps all three; the request guard has refused a compressed body.
+ * bodyLimit (BODY_LIMIT_BYTES) caps all three; refuseCompressedBody has refused a compressed body.
  */
 export function parseBodies(fastify: FastifyInstance): void {
   const parse = (types: Array<string | RegExp>, parser: (req: WithRawBody, body: Buffer, done: Parsed) => void) => {
@@ -27,6 +28,23 @@ export function parseBodies(fastify: FastifyInstance): void {
   parse(TEXT_TYPES, parseText);
   // A bodiless POST sent with a media type (many clients do) is no body, as one without Content-Length.
   parse(['*'], (req, body, done) => done(null, keep(req, body).length ? body : undefined));
+}
+
+/** Methods Fastify reads no body for: a Content-Encoding there describes nothing Baton reads. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
+
+/**
+ * An onRequest hook: a body sent compressed is refused (415) before a byte of it is read; taken as
+ * sent, it would be stored or parsed as its compressed bytes. Registered after the method guard and
+ * skipped on a path no route serves, so that a 404 or a 405 stays one.
+ */
+export function refuseCompressedBody(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+  const encoding = request.headers['content-encoding'];
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding) || request.is404 || BODYLESS_METHODS.has(request.method) || !carriesBody(request.raw)) {
+    return done();
+  }
+  done(new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',
+    [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]));
 }
 
 function parseJson(req: WithRawBody, body: Buffer, done: Parsed): void {

@@ -60,6 +60,22 @@ describe('BoundedValidationPipe', () => {
     await expect(pipe.transform(query, { type: 'query', metatype: WithOutput }).catch((e: AppError) => e.problems[0].path)).resolves.toBe('constructor');
   });
 
+  it('lists inherited keys with the DTO\'s other problems, and at most ten of them however many are sent', async () => {
+    await expect(problemsOf(JSON.parse('{"items":[{"name":7}],"constructor":1}'))).resolves.toEqual([
+      { path: 'constructor', message: 'property constructor should not exist' },
+      { path: 'items.0.name', message: 'name must be a string' },
+    ]);
+    const many = { items: Array.from({ length: 2_000 }, () => JSON.parse('{"name":"a","toString":0}')) };
+    const problems = await problemsOf(many);
+    expect(problems.slice(0, 10).map((p) => p.path)).toEqual(Array.from({ length: 10 }, (_, i) => `items.${i}.toString`));
+    expect(problems.filter((p) => p.path.endsWith('toString'))).toHaveLength(10);
+  });
+
+  it('refuses a body of bytes on a DTO route with a 415 instead of walking it', async () => {
+    const refusal = await validate(Buffer.alloc(1024 * 1024)).catch((e: AppError) => e);
+    expect(refusal).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
+  });
+
   it('leaves values of routes without a DTO alone', async () => {
     await expect(pipe.transform(nestedArray(100), { type: 'body', metatype: undefined })).resolves.toHaveLength(1);
   });

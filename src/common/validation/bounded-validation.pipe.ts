@@ -36,13 +36,21 @@ export class BoundedValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (this.toValidate(metadata)) {
-      const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
-      // Walked only once the nesting is known to be bounded.
-      const problems = shape.length ? shape : inheritedNameProblems(value, metadata.metatype);
-      if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems);
+    if (!this.toValidate(metadata)) return super.transform(value, metadata);
+    // A body no JSON parser took (application/octet-stream…) is bytes: not walked byte by byte.
+    if (metadata.type === 'body' && ArrayBuffer.isView(value)) {
+      throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'This route takes a JSON body', [{ path: 'headers.content-type', message: 'must be application/json' }]);
     }
-    return super.transform(value, metadata);
+    const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
+    if (shape.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', shape);
+    const inherited = inheritedNameProblems(value, metadata.metatype);
+    if (!inherited.length) return super.transform(value, metadata);
+    // Listed with whatever else the DTO's own checks find, as every refusal lists all its problems.
+    const others = await super.transform(value, metadata).then(() => [], (e: unknown) => {
+      if (e instanceof AppError) return e.problems;
+      throw e;
+    });
+    throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', [...inherited, ...others]);
   }
 }
 
@@ -51,18 +59,34 @@ export class BoundedValidationPipe extends ValidationPipe {
  * depth. Nest deletes some in place and class-transformer skips the others, so they were dropped
  * without a word: an unknown `?constructor=` was ignored where `?other=` is refused, and a skipped
  * step's output lost such keys. Refused instead, named by path: in a DTO (and the DTOs it nests with
- * `@Type`) as any unknown field, in free-form JSON below it as a key this route cannot keep.
+ * `@Type`) as any unknown field, in free-form JSON below it as a key this route cannot keep. Walks
+ * with its own stack and stops at the first few, as jsonShapeProblems does.
  */
-function inheritedNameProblems(value: unknown, dto: unknown, path = ''): Problem[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => inheritedNameProblems(item, dto, `${path}.${i}`));
-  // A body of bytes (Buffer) is not walked byte by byte: the DTO's own checks refuse it.
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return [];
-  return Object.entries(value).flatMap(([key, field]) => {
-    const at = path ? `${path}.${key}` : key;
-    if (INHERITED_NAMES.has(key)) {
-      return [{ path: at, message: dto ? `property ${key} should not exist` : `key ${key} names a member every object inherits, which this route cannot keep` }];
+function inheritedNameProblems(value: unknown, dto: unknown, max = 10): Problem[] {
+  const problems: Problem[] = [];
+  // `refused` marks a key found inherited, reported when popped so that problems come in document order.
+  const stack: Array<{ node: unknown; dto: unknown; path: string; refused?: string }> = [{ node: value, dto, path: '' }];
+  while (stack.length > 0 && problems.length < max) {
+    const { node, dto: type, path, refused } = stack.pop()!;
+    if (refused) {
+      problems.push({ path, message: type ? `property ${refused} should not exist` : `key ${refused} names a member every object inherits, which this route cannot keep` });
+      continue;
     }
-    const nested = dto ? defaultMetadataStorage.findTypeMetadata(dto as new () => object, key)?.typeFunction() : undefined;
-    return inheritedNameProblems(field, nested, at);
-  });
+    if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) continue;
+    const entries = Array.isArray(node) ? node.map((item, i) => [String(i), item] as const) : Object.entries(node);
+    for (let e = entries.length - 1; e >= 0; e--) {
+      const [key, child] = entries[e];
+      const at = path ? `${path}.${key}` : key;
+      if (Array.isArray(node)) stack.push({ node: child, dto: type, path: at });
+      else if (INHERITED_NAMES.has(key)) stack.push({ node: undefined, dto: type, path: at, refused: key });
+      else stack.push({ node: child, dto: type && nestedDto(type, key, node), path: at });
+    }
+  }
+  return problems;
+}
+
+/** The DTO a field holds when `@Type` says so (as class-transformer reads it), else undefined: free-form JSON. */
+function nestedDto(dto: unknown, key: string, object: object): unknown {
+  const meta = defaultMetadataStorage.findTypeMetadata(dto as new () => object, key);
+  return meta?.typeFunction ? meta.typeFunction({ newObject: {}, object: object as Record<string, unknown>, property: key }) : meta?.reflectedType;
 }

@@ -18,19 +18,17 @@ export const MAX_QUERY_VALUE = 1000;
 
 /**
  * Refuses, before the body is read and before any route runs, what no route can take: a path or
- * query that does not decode or carries characters PostgreSQL cannot store, stored headers longer
- * than their columns (400, each problem naming the part of the request it is in), and a compressed
- * body (415), which is refused before a byte of it is read.
+ * query that does not decode or carries characters PostgreSQL cannot store, and stored headers
+ * longer than their columns. Each problem names the part of the request it is in.
  */
 export function requestGuard(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
-  const body = carriesBody(req);
-  if (!body) dropEmptyMediaType(req);
+  if (!carriesBody(req)) dropEmptyMediaType(req);
   const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req), ...mediaTypeProblems(req)];
-  if (problems.length) next(new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems));
-  else next(body ? encodingRefusal(req.headers['content-encoding']) : undefined);
+  next(problems.length ? new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems) : undefined);
 }
 
-function carriesBody(req: IncomingMessage): boolean {
+/** Whether the request says it has a body (its length, or a chunked one), before any of it is read. */
+export function carriesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
@@ -85,13 +83,6 @@ function dropEmptyMediaType(req: IncomingMessage): void {
 /** With a body, a Content-Type naming no media type is refused by name (Fastify would answer in its own shape). */
 function mediaTypeProblems(req: IncomingMessage): Problem[] {
   return namesNoMediaType(req.headers['content-type']) ? [{ path: 'headers.content-type', message: 'is not a media type (type/subtype)' }] : [];
-}
-
-/** Bodies are taken as sent: a compressed one would be stored, or parsed, as its compressed bytes. */
-function encodingRefusal(encoding: string | undefined): AppError | undefined {
-  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return undefined;
-  return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',
-    [{ path: 'headers.content-encoding', message: `"${encoding.slice(0, 40)}" is not supported; only identity is` }]);
 }
 
 /** Adds a problem when the text cannot be stored; true when it can. */

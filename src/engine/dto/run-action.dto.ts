@@ -11,15 +11,17 @@ export const MAX_REASON_LENGTH = 1000;
 /*
  * One body per kind of action, so the API document says exactly what each takes: unknown fields are
  * refused (400 naming them) by the global ValidationPipe, a stepName on a whole-run action included.
+ * An optional field sent as null counts as left out (class-validator's IsOptional), and the
+ * document says so (nullable).
  */
 export class RunActionBodyDto {
-  @ApiPropertyOptional({ description: "Why: recorded on the run's timeline with who asked", maxLength: MAX_REASON_LENGTH })
+  @ApiPropertyOptional({ description: "Why: recorded on the run's timeline with who asked", maxLength: MAX_REASON_LENGTH, nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/^[^\0]*$/, { message: 'reason must not contain NUL characters' })
   reason?: string;
 }
 
 export class StepActionBodyDto extends RunActionBodyDto {
-  @ApiPropertyOptional({ description: 'The step (may be left out when exactly one step failed)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source })
+  @ApiPropertyOptional({ description: 'The step (may be left out, or null, when exactly one step failed)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source, nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
 }
 

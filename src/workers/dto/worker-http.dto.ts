@@ -9,10 +9,10 @@ export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
 const LEASE_ID_DESCRIPTION = 'Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given';
 
-/** The reply body as the route's validator reads it: the wire contract's step reply, extra fields tolerated. */
+/** The reply body as the route reads it: the broker's step reply (extra fields tolerated), whose commandId HTTP requires. */
 export const STEP_REPLY_BODY = {
   description: 'A step reply in the broker format (README, "Running") with its commandId: SUCCESS or FAILED ends the attempt, HEARTBEAT renews the lease',
-  schema: z.toJSONSchema(stepReplySchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>,
+  schema: z.toJSONSchema(stepReplySchema.extend({ commandId: z.uuid() }), { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>,
 };
 
 export class ServiceParamDto {

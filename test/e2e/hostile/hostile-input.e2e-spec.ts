@@ -85,6 +85,12 @@ describe('hostile input over HTTP (embedded default)', () => {
     expectBadRequest(skip, 'output.kept.toString');
   });
 
+  it('answers a body of bytes on a DTO route 415 (send JSON), without walking it', async () => {
+    const res = await t.http.post('/api/orchestration/runs/00000000-0000-4000-8000-000000000000/pause').set('Content-Type', 'application/octet-stream')
+      .send(Buffer.alloc(t.config.BODY_LIMIT_BYTES - 1));
+    expect([res.status, res.body.code, res.body.problems?.[0]?.path]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type']);
+  });
+
   it('revokes by id only what is a UUID: 36 dashes is an unknown prefix, not a 500', async () => {
     const res = await t.http.delete(`/api/admin/api-keys/${'-'.repeat(36)}`);
     expect([res.status, res.body.code]).toEqual([404, 'API_KEY_NOT_FOUND']);
@@ -279,8 +285,15 @@ describe('hostile input over HTTP (embedded default)', () => {
       }
     }
     const reply = doc.paths['/api/workers/{service}/leases/{leaseId}/reply'].post;
-    expect(reply.requestBody.content['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['flowId', 'metadata']) });
+    expect(reply.requestBody.content['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['flowId', 'metadata', 'commandId']) });
     expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
     expect(doc.components.schemas.RunDetailDto.properties.payload).toMatchObject({ nullable: true });
+    // An optional body field sent as null counts as left out, and the document says it may be null (schemathesis sent one).
+    const { RunActionBodyDto, StepActionBodyDto, CreateApiKeyDto } = doc.components.schemas;
+    for (const property of [RunActionBodyDto.properties.reason, StepActionBodyDto.properties.stepName, CreateApiKeyDto.properties.service, CreateApiKeyDto.properties.expiresAt]) {
+      expect(property).toMatchObject({ nullable: true });
+    }
+    const nulls = await t.http.post('/api/admin/api-keys').send({ name: 'nulls', role: 'viewer', service: null, expiresAt: null });
+    expect([nulls.status, nulls.body.expiresAt ?? null]).toEqual([201, null]);
   });
 });
