@@ -45,7 +45,7 @@ export function configureApp(nest: INestApplication): void {
   app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  mountConsole(app, config.CONSOLE_DIR, config.consoleOidcEnabled ? config.AUTH_JWT_ISSUER : undefined);
+  mountConsole(app, config.CONSOLE_DIR, config.consoleOidcOrigins);
 
   const document = documentCommonErrors(describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Baton')

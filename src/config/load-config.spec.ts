@@ -58,7 +58,10 @@ describe('loadConfig: who may reach Baton', () => {
     expect(() => loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'https://idp.example', CONSOLE_OIDC_SCOPES: 'openid\nroles' }))
       .toThrow(/CONSOLE_OIDC_SCOPES must be space-separated/);
     const config = loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'https://idp.example' });
-    expect([config.consoleOidcEnabled, config.CONSOLE_OIDC_SCOPES]).toEqual([true, 'openid']);
+    expect([config.consoleOidcEnabled, config.CONSOLE_OIDC_SCOPES, config.consoleOidcOrigins]).toEqual([true, 'openid', ['https://idp.example']]);
+    for (const origins of ['https://tokens.example/path', 'tokens.example', 'https://a.example,,https://b.example']) {
+      expect(() => loadConfig({ ...jwt, ...oidc, AUTH_JWT_ISSUER: 'https://idp.example', CONSOLE_OIDC_ORIGINS: origins })).toThrow(/CONSOLE_OIDC_ORIGINS must be/);
+    }
   });
 
   it('refuses a malformed admin key without echoing it', () => {

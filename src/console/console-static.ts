@@ -26,9 +26,9 @@ export function consoleBuilt(dir: string): boolean {
  * they make carry the credentials). Every other path under /ui answers index.html, so deep
  * links such as /ui/runs/{flowId} load the app, which routes them in the browser.
  */
-export function mountConsole(nest: INestApplication, dir: string, oidcIssuer?: string): void {
+export function mountConsole(nest: INestApplication, dir: string, identityProviderOrigins: string[]): void {
   const app = nest as NestFastifyApplication;
-  const policy = csp(oidcIssuer ? [new URL(oidcIssuer).origin] : []);
+  const policy = csp(identityProviderOrigins);
   const root = resolve(dir);
   if (!consoleBuilt(root)) new Logger('Console').warn(`No console build in ${root}: /ui answers 503 until \`npm run build\` runs`);
   // File names carry a content hash: cache them for good; a missing one is a plain 404, not the app.

@@ -30,6 +30,10 @@ describe('CommandPool', () => {
     gone.abort();
     expect(await waiting).toEqual([]);
     expect(pool.size.polling).toBe(0);
+    // Gone before it asked (while its pool was being found): it is handed nothing, even with a command waiting.
+    pool.offer(entry('a'));
+    expect(await pool.take(1, 60_000, AbortSignal.abort())).toEqual([]);
+    expect(pool.size).toEqual({ ready: 1, leased: 0, polling: 0 });
   });
 
   it('acknowledges a command only when its lease is settled', async () => {

@@ -60,6 +60,8 @@ export class CommandPool {
 
   /** Up to `max` leases now, or waits up to `waitMs` for the first command. */
   take(max: number, waitMs: number, signal?: AbortSignal): Promise<Lease[]> {
+    // A poller gone while its pool was being found (the abort already fired) is handed nothing.
+    if (signal?.aborted) return Promise.resolve([]);
     if (this.ready.length > 0 || waitMs <= 0) {
       return Promise.resolve(this.ready.splice(0, max).map((e) => this.lease(e)));
     }

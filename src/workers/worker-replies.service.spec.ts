@@ -125,13 +125,28 @@ describe('WorkerReplies', () => {
     await acked;
   });
 
-  it('drops a command leased here: acknowledged unanswered, without asking the database', async () => {
+  it('drops a command leased here once the database finds it past its deadline (or its attempt over): acknowledged unanswered', async () => {
     const { replies, deliver, hub, attempts } = await setup();
-    const { acked } = await deliver(command());
-    const [lease] = await (await hub.poolFor(SERVICE)).take(1, 0);
+    for (const row of [{ inFlight: true, pastDeadline: true }, { inFlight: false, pastDeadline: false }]) {
+      const c = command();
+      attempts.rows.set(c.commandId, { target: OWN_TOPIC, heartbeatAgeMs: null, ...row });
+      const { acked } = await deliver(c);
+      const [lease] = await (await hub.poolFor(SERVICE)).take(1, 0);
+      await replies.drop(SERVICE, lease.leaseId);
+      await acked;
+    }
+    expect(attempts.asked).toHaveLength(2);
+  });
+
+  it('leaves a dropped command under its lease while the database finds it due (the worker\'s clock ahead)', async () => {
+    const { replies, deliver, hub, attempts } = await setup();
+    const c = command();
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
     await replies.drop(SERVICE, lease.leaseId);
-    await acked;
-    expect(attempts.asked).toEqual([]);
+    expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
   describe('on an instance that did not lease the command', () => {

@@ -5,7 +5,7 @@ import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-resul
 import { type FinalStepReply, isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
 import { StepHeartbeats } from '../engine/step-heartbeats.service';
 import { CommandAttempts, type CommandRef } from './command-attempts';
-import type { Lease } from './command-pool';
+import type { Lease, PooledCommand } from './command-pool';
 import { HttpWorkerHub } from './http-worker-hub.service';
 import { commandOfLease } from './lease-id';
 
@@ -52,12 +52,26 @@ export class WorkerReplies {
   }
 
   /**
-   * Acknowledges the leased command without a reply (the worker found it expired, or not a command).
+   * Acknowledges the leased command without a reply (the worker found it expired, or not a command),
+   * once the database's clock agrees that its attempt is past its deadline: a worker whose clock runs
+   * ahead would otherwise drop fresh commands, each then waiting out its timeout unrun. Until then the
+   * command stays under its lease, which acknowledges it once past its deadline or offers it again.
    * Elsewhere than on the instance holding the lease, the command its id names is checked as a
-   * reply's is and left be: the holder acknowledges it when the lease runs out, its deadline past.
+   * reply's is and left be likewise.
    */
   async drop(service: string, leaseId: string): Promise<void> {
-    if (this.hub.existingPool(service)?.settle(leaseId)) return;
+    const pool = this.hub.existingPool(service);
+    const entry = pool?.get(leaseId);
+    if (entry) {
+      if (await this.stillDue(entry)) {
+        const { flowId, stepName, action, attempt } = entry.attempt!;
+        this.logger.warn({ flowId, step: stepName, action, attempt, commandId: entry.commandId, service },
+          'HTTP drop of a command not past its deadline by the database\'s clock (is the worker\'s clock ahead?): left under its lease');
+      } else {
+        pool!.settle(leaseId);
+      }
+      return;
+    }
     const command = commandOfLease(leaseId);
     if (!command) throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
     await this.refuseOthers(service, command, 'drop');
@@ -84,6 +98,13 @@ export class WorkerReplies {
     if (pool && lease) pool.renew(lease);
     else await this.refuseOthers(service, reply, 'reply');
     return (await this.heartbeats.record(reply)) ? 'heartbeat' : 'not-in-flight';
+  }
+
+  /** Whether an attempt still awaits the command before its deadline; one no attempt names (not a command) is not due. */
+  private async stillDue(entry: PooledCommand): Promise<boolean> {
+    if (!entry.attempt) return false;
+    const found = await this.attempts.attemptOfCommand({ ...entry.attempt, commandId: entry.commandId });
+    return found?.inFlight === true && !found.pastDeadline;
   }
 
   private async refuseOthers(service: string, ref: CommandRef, what: 'reply' | 'drop'): Promise<void> {

@@ -83,7 +83,7 @@ export class WorkersController {
   @HttpCode(204)
   @Roles('service')
   @ApiOperation({ summary: 'Drop a leased command without replying (the worker found it past its deadline)' })
-  @ApiNoContentResponse({ description: 'Dropped; or, on an instance without the lease, a command of the service that its holder acknowledges once past its deadline' })
+  @ApiNoContentResponse({ description: 'Dropped once the database finds the command past its deadline; until then, and on an instance without the lease, left to its lease, which acknowledges it once past its deadline' })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command the lease id names was sent to another service' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such lease here, and no attempt has the command its id names' })
   drop(@Param() { service, leaseId }: LeaseParamDto): Promise<void> {

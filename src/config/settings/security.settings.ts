@@ -62,6 +62,16 @@ export class SecuritySettings extends EngineSettings {
   @Matches(/^(?=.{1,500}$)[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'CONSOLE_OIDC_SCOPES must be space-separated scopes (500 characters at most)' })
   CONSOLE_OIDC_SCOPES: string = 'openid';
 
+  /**
+   * Other origins of the identity provider that the console's page calls (comma-separated), where
+   * its endpoints are not all on AUTH_JWT_ISSUER's origin (Google's token endpoint is on
+   * oauth2.googleapis.com): the page's CSP lets it reach only these and the issuer.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[\w.-]+(:\d{1,5})?(,\s*https?:\/\/[\w.-]+(:\d{1,5})?)*$/, {
+    message: 'CONSOLE_OIDC_ORIGINS must be comma-separated origins (scheme://host[:port], no path)',
+  })
+  CONSOLE_OIDC_ORIGINS?: string;
+
   /** Sent as the RFC 8707 `resource` of the sign-in, for providers that pick the audience from it. */
   @IsOptional() @IsUrl(HTTP_URL)
   CONSOLE_OIDC_RESOURCE?: string;
@@ -102,6 +112,13 @@ export class SecuritySettings extends EngineSettings {
 
   get jwtConfigured(): boolean {
     return !!(this.AUTH_JWKS_URL || this.AUTH_JWT_PUBLIC_KEY);
+  }
+
+  /** The identity provider's origins the console's page may call: the issuer's and CONSOLE_OIDC_ORIGINS; none without OIDC sign-in. */
+  get consoleOidcOrigins(): string[] {
+    if (!this.consoleOidcEnabled || !this.AUTH_JWT_ISSUER) return [];
+    const extra = (this.CONSOLE_OIDC_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin);
+    return [...new Set([new URL(this.AUTH_JWT_ISSUER).origin, ...extra])];
   }
 
   get consoleOidcEnabled(): boolean {

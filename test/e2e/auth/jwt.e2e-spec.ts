@@ -24,6 +24,7 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     t = await startTestApp({
       AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       AUTH_JWKS_COOLDOWN_MS: '0', AUTH_FAILURE_LIMIT: '1000', CONSOLE_OIDC_CLIENT_ID: 'baton-console', CONSOLE_OIDC_SCOPES: 'openid roles',
+      CONSOLE_OIDC_ORIGINS: 'https://tokens.idp.example, https://idp.example',
     });
   });
   afterAll(async () => {
@@ -91,6 +92,7 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
       authRequired: true, oidc: { issuer: ISSUER, clientId: 'baton-console', scopes: 'openid roles', resource: null },
     });
     const page = await t.http.get('/ui/runs');
-    expect(page.headers['content-security-policy']).toContain("connect-src 'self' https://idp.example;");
+    // The issuer's origin and CONSOLE_OIDC_ORIGINS (its token endpoint elsewhere), each once.
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self' https://idp.example https://tokens.idp.example;");
   });
 });
