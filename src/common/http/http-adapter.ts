@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { stampSecurityHeaders } from '../../auth/http/security-headers';
@@ -47,14 +48,17 @@ export function httpAdapter(config: AppConfig): FastifyAdapter {
 }
 
 const ERRORS = new HttpErrorFilter();
+const logger = new Logger('HttpAdapter');
 
 /**
  * A path the router cannot decode is refused before any hook runs: its answer gets the headers
  * every answer has here, and the problems the request guard names, through the one error filter.
+ * No request log line is written for it (that is a hook too), so it is logged here.
  */
 function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const noop = () => undefined;
   stampSecurityHeaders(request, reply, noop);
   echoCorrelationId(request, reply, noop);
+  logger.warn({ correlationId: request.id, method: request.method, url: request.url.slice(0, 200), code: error.code }, 'request refused: the router cannot take its path');
   requestGuard(request.raw, reply.raw, (refusal) => ERRORS.answer(refusal ?? error, request, reply));
 }

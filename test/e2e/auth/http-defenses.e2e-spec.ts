@@ -84,6 +84,12 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     }
   });
 
+  it('logs a request refused because the router cannot take its path (no request-log hook runs for it)', async () => {
+    await t.http.get('/api/orchestration/runs/%E0%A4%A').set('X-Correlation-ID', 'undecodable-path').expect(400);
+    const line = output.lines().find((l) => l.includes('undecodable-path') && l.includes('router cannot take its path'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ correlationId: 'undecodable-path', method: 'GET', code: 'FST_ERR_BAD_URL' });
+  });
+
   it('never writes a key or its secret to a log line or an error', async () => {
     const guess = `${admin.slice(0, admin.lastIndexOf('_'))}_${'x'.repeat(43)}`;
     const res = await t.http.get('/api/orchestration/templates').set('X-API-Key', guess).expect(401);
