@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
-import { onUnauthorized, setTokenRenewer, type SignInReason, signedIn, signOut } from './api/client';
+import { onUnauthorized, setTokenRenewer, type SignInReason, signedIn } from './api/client';
 import type { Me } from './api/types';
 import { Login } from './auth/login';
-import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, startSignIn } from './auth/console-config';
+import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, signOutAndRevoke, startSignIn } from './auth/console-config';
 import { loadMe, MeContext } from './auth/session';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';
@@ -72,14 +72,15 @@ export function App() {
           </nav>
           <span class="who">
             {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
-            {signedIn() && <button type="button" class="link" onClick={() => { signOut(); location.reload(); }}>Sign out</button>}
+            {signedIn() && <button type="button" class="link" onClick={() => { void signOutAndRevoke().then(() => location.reload()); }}>Sign out</button>}
           </span>
         </header>
         <main class="page">
           <Switch>
             <Route path="/" component={OverviewPage} />
             <Route path="/templates" component={TemplatesPage} />
-            <Route path="/templates/:orchName">{(p: { orchName: string }) => <TemplateDetailPage orchName={decodeURIComponent(p.orchName)} />}</Route>
+            {/* wouter has decoded the path already (and leaves one it cannot decode as it is): decoding again broke on `%E0`. */}
+            <Route path="/templates/:orchName">{(p: { orchName: string }) => <TemplateDetailPage orchName={p.orchName} />}</Route>
             <Route path="/runs" component={RunsPage} />
             <Route path="/runs/:flowId">{(p: { flowId: string }) => <RunDetailPage flowId={p.flowId} />}</Route>
             <Route path="/audit" component={AuditPage} />

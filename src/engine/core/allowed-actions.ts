@@ -1,4 +1,4 @@
-import { ActionRefusal, decideOperatorAction, OPERATOR_ACTIONS, OperatorAction } from './operator-action';
+import { ActionRefusal, decideOperatorAction, OPERATOR_ACTIONS, OperatorAction, stepsToRetryOrSkip } from './operator-action';
 import type { Attempt, Plan } from './plan';
 import type { RunStatus } from './run-status';
 
@@ -10,6 +10,8 @@ export interface ActionAvailability {
   reason?: string;
   /** Terminate allowed only with this `compensate` (false on a COMPENSATING run: it stops the compensation). */
   compensate?: boolean;
+  /** Retry and skip, when allowed: the steps they may name, so a console offers no step the action would refuse. */
+  steps?: string[];
 }
 
 /**
@@ -20,13 +22,14 @@ export interface ActionAvailability {
 export function allowedActions(plan: Plan, status: RunStatus, attempts: Attempt[]): ActionAvailability[] {
   return OPERATOR_ACTIONS.map((action) => {
     const verdict = decideOperatorAction(plan, status, attempts, { action });
-    if (verdict.kind === 'apply') return { action, allowed: true };
+    const steps = action === 'retry' || action === 'skip' ? { steps: stepsToRetryOrSkip(plan, attempts) } : {};
+    if (verdict.kind === 'apply') return { action, allowed: true, ...steps };
     // Terminate is judged with its default (compensate=true); leaving effects in place may still apply.
     if (action === 'terminate' && decideOperatorAction(plan, status, attempts, { action, compensate: false }).kind === 'apply') {
       return { action, allowed: true, compensate: false, reason: `only with compensate=false: ${verdict.reason}` };
     }
     if (verdict.kind === 'unchanged') return { action, allowed: false, reason: verdict.reason };
-    if (verdict.code === 'STEP_NAME_REQUIRED') return { action, allowed: true, reason: verdict.reason };
+    if (verdict.code === 'STEP_NAME_REQUIRED') return { action, allowed: true, reason: verdict.reason, ...steps };
     return { action, allowed: false, code: verdict.code, reason: verdict.reason };
   });
 }

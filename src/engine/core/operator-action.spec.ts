@@ -147,4 +147,12 @@ describe('allowedActions', () => {
     const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
     expect(allowed('PAUSED', twoFailed)).toContain('retry');
   });
+
+  it('names the steps a retry or skip may name: the failed ones, not one in flight or succeeded', () => {
+    const steps = (status: RunStatus, attempts: Attempt[]) => allowedActions(plan, status, attempts)
+      .filter((a) => a.action === 'retry' || a.action === 'skip').map((a) => [a.action, a.steps]);
+    expect(steps('PAUSED', bFailed)).toEqual([['retry', ['b']], ['skip', ['b']]]);
+    expect(steps('PAUSED', [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')])).toEqual([['retry', ['a', 'b']], ['skip', ['a', 'b']]]);
+    expect(steps('RUNNING', midRun)).toEqual([['retry', undefined], ['skip', undefined]]);
+  });
 });

@@ -82,11 +82,11 @@ function compensate(status: RunStatus): ActionVerdict {
   return finished(status) ?? refuse('RUN_NOT_PAUSED', `only a PAUSED run can be compensated on request; the run is ${status}`);
 }
 
-/** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
 /** Whether an operator retried the step: its retry starts a fresh budget at its own attempt number. */
 const retriedByOperator = (attempts: Attempt[], stepName: string): boolean => attempts.some((a) =>
   a.stepName === stepName && a.action === 'DO' && a.attempt > 1 && a.budgetStart === a.attempt && a.status !== 'SKIPPED');
 
+/** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
 function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: LatestAttempts, req: ActionRequest): ActionVerdict {
   if (status !== 'PAUSED' && status !== 'RUNNING') {
     return finished(status) ?? refuse('RUN_NOT_PAUSED', `${req.action} applies to a PAUSED or RUNNING run; the run is ${status}`);
@@ -125,6 +125,9 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
  * step attempt it adds. The executor applies it through the same version-guarded write as any
  * other transition, then lets decideTransition move a RUNNING or COMPENSATING run on.
  */
+/** The steps a retry or skip may name now: those failed, in the template's order. */
+export const stepsToRetryOrSkip = (plan: Plan, attempts: Attempt[]): string[] => failedSteps(plan, latestAttempts(attempts)).map((s) => s.name);
+
 export function decideOperatorAction(plan: Plan, status: RunStatus, attempts: Attempt[], req: ActionRequest): ActionVerdict {
   const latest = latestAttempts(attempts);
   switch (req.action) {

@@ -49,4 +49,6 @@ export class ActionAvailabilityDto {
   @ApiPropertyOptional({ description: 'Why it is not allowed (or, for retry and skip, that a step must be named)' }) reason?: string;
   @ApiPropertyOptional({ description: 'Terminate allowed only with this compensate value (false on a COMPENSATING run: it stops the compensation)' })
   compensate?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'Retry and skip, when allowed: the steps they may name now (those failed), in template order' })
+  steps?: string[];
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessToken, ApiError, onUnauthorized, request, setTokenRenewer } from './client';
+import { accessToken, ApiError, apiErrorOf, onUnauthorized, request, setTokenRenewer } from './client';
 
 /** The tab's sessionStorage, and the API: it answers every call with 200 and records the bearer it got. */
 function stubBrowser(): string[] {
@@ -63,5 +63,23 @@ describe('request with an OIDC access token', () => {
     expect(reasons).toEqual(['expired']);
     expect(accessToken.get()).toBeNull();
     stop();
+  });
+});
+
+describe('apiErrorOf', () => {
+  const answer = (status: number, headers: Record<string, string> = {}) => new Response(null, { status, headers });
+
+  it('keeps the problems and the correlation id of Baton\'s error body', () => {
+    const e = apiErrorOf(answer(400), {
+      code: 'INVALID_REQUEST', message: 'The request is invalid', correlationId: 'c-1',
+      problems: [{ path: 'stepName', message: 'must match' }, { message: 'no path' }, 'not a problem'],
+    });
+    expect([e.status, e.code, e.message, e.correlationId]).toEqual([400, 'INVALID_REQUEST', 'The request is invalid', 'c-1']);
+    expect(e.problems).toEqual([{ path: 'stepName', message: 'must match' }, { path: '', message: 'no path' }]);
+  });
+
+  it('falls back to the status and the X-Correlation-ID header when the body is not Baton\'s', () => {
+    const e = apiErrorOf(answer(502, { 'X-Correlation-ID': 'c-2' }), '<html>bad gateway</html>');
+    expect([e.code, e.message, e.problems, e.correlationId]).toEqual(['HTTP_502', 'HTTP 502', [], 'c-2']);
   });
 });

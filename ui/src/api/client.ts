@@ -2,14 +2,30 @@
 // token) as a Bearer token, renewed before it expires when it can be, and one place that turns a
 // 401 or an expired token into the login form.
 import { type HeldToken, renewalDue } from '../lib/token-renewal';
+import type { Problem } from './types';
 
 const KEY = 'baton.apiKey';
 const TOKEN = 'baton.accessToken';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string,
+    /** What was wrong with the request, field by field (a 400's body). */
+    readonly problems: Problem[] = [],
+    /** The request's id in Baton's logs, for whoever supports Baton. */
+    readonly correlationId: string | null = null) {
     super(message);
   }
+}
+
+/** The error an answer that is not 2xx stands for, from Baton's error body (or what there is of one). */
+export function apiErrorOf(res: Pick<Response, 'status' | 'statusText' | 'headers'>, body: unknown): ApiError {
+  const err = (body !== null && typeof body === 'object' ? body : {}) as { code?: unknown; message?: unknown; problems?: unknown; correlationId?: unknown };
+  const problems = Array.isArray(err.problems)
+    ? err.problems.filter((p): p is Problem => typeof p?.message === 'string').map((p) => ({ path: typeof p.path === 'string' ? p.path : '', message: p.message }))
+    : [];
+  const correlationId = typeof err.correlationId === 'string' ? err.correlationId : res.headers.get('X-Correlation-ID');
+  return new ApiError(res.status, typeof err.code === 'string' ? err.code : `HTTP_${res.status}`,
+    typeof err.message === 'string' ? err.message : res.statusText || `HTTP ${res.status}`, problems, correlationId);
 }
 
 /** Why the login form shows: `refused` when a credential was sent and the API refused it. */
@@ -64,15 +80,23 @@ export function setTokenRenewer(renew: Renewer | null): void {
 
 export const signedIn = () => apiKey.get() !== null || accessToken.get() !== null;
 
+/**
+ * Set by a sign-out for the rest of the page's life (it reloads the page): a token renewal still
+ * in flight must not store what it gets when it completes, signing the person back in.
+ */
+let signingOut = false;
+export const hasSignedOut = () => signingOut;
+
 export function signOut() {
+  signingOut = true;
   apiKey.clear();
   accessToken.clear();
-  signedOut.forEach((l) => l());
+  signOutListeners.forEach((l) => l());
 }
 
 /** What else a sign-out forgets (the OIDC refresh token). */
-const signedOut = new Set<() => void>();
-export const onSignOut = (listener: () => void) => signedOut.add(listener);
+const signOutListeners = new Set<() => void>();
+export const onSignOut = (listener: () => void) => signOutListeners.add(listener);
 
 const notify = (reason: SignInReason) => unauthorizedListeners.forEach((l) => l(reason));
 
@@ -102,10 +126,7 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   if (res.status === 401) notify(credential ? 'refused' : 'required');
   const text = await res.text();
   const body = text ? safeJson(text) : null;
-  if (!res.ok) {
-    const err = (body ?? {}) as { code?: string; message?: string };
-    throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, err.message ?? (res.statusText || `HTTP ${res.status}`));
-  }
+  if (!res.ok) throw apiErrorOf(res, body);
   return body as T;
 }
 

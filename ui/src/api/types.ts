@@ -27,7 +27,7 @@ export interface StepAttempt {
   action: 'DO' | 'UNDO';
   attempt: number;
   commandId: string;
-  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'VOIDED' | string;
+  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'FAILED_FINAL' | 'TIMED_OUT' | 'SKIPPED' | 'VOIDED' | string;
   handlerType: string;
   target: string | null;
   output: unknown;
@@ -51,6 +51,8 @@ export interface RunDetail extends RunSummary {
   steps: StepAttempt[];
   events: RunEvent[];
   allowedActions?: AllowedActions;
+  /** Every action and why it is not allowed; retry and skip, when allowed, with the steps they may name. Older engines omit it. */
+  actions?: { action: string; allowed: boolean; reason?: string | null; steps?: string[] }[];
 }
 
 export interface TemplateSummary {

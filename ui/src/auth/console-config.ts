@@ -1,4 +1,4 @@
-import { onSignOut, request } from '../api/client';
+import { onSignOut, request, signOut } from '../api/client';
 
 export interface OidcConfig { issuer: string; clientId: string; scopes: string; resource: string | null }
 export interface ConsoleConfig { authRequired: boolean; oidc: OidcConfig | null }
@@ -34,4 +34,15 @@ onSignOut(refreshGrant.clear);
 export async function renewSession(): Promise<boolean> {
   const grant = refreshGrant.get();
   return grant ? (await import('./oidc')).renew(grant.config, grant.refreshToken) : false;
+}
+
+/**
+ * Signs out: every credential is forgotten at once; then the provider is asked to revoke the
+ * refresh token, when there is one (the OIDC code is fetched only then).
+ */
+export async function signOutAndRevoke(): Promise<void> {
+  const grant = refreshGrant.get();
+  signOut();
+  // Best effort, as the revocation itself is: the caller reloads the page signed out in any case.
+  if (grant) await import('./oidc').then((oidc) => oidc.revoke(grant.config, grant.refreshToken), () => undefined);
 }

@@ -3,7 +3,7 @@
 // provider gave a refresh token, the renewals.
 // Loaded only when someone signs in this way (see console-config.ts), so the first load stays small.
 import * as oauth from 'oauth4webapi';
-import { accessToken } from '../api/client';
+import { accessToken, hasSignedOut } from '../api/client';
 import { CALLBACK_PATH, type OidcConfig, refreshGrant } from './console-config';
 
 const PENDING = 'baton.oidcPending';
@@ -16,9 +16,9 @@ const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
 // A provider on loopback (development, the browser test) may speak plain http; any other must use https.
 const transport = (issuer: URL) => ({ [oauth.allowInsecureRequests]: issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname) });
 
-async function discover(config: OidcConfig): Promise<oauth.AuthorizationServer> {
+async function discover(config: OidcConfig, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(config.issuer);
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, transport(issuer)));
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...transport(issuer), signal }));
 }
 
 /** Leaves for the provider's login page; the verifier and state wait in this tab for the way back. */
@@ -70,12 +70,35 @@ export async function renew(config: OidcConfig, refreshToken: string): Promise<b
   }
 }
 
+/** How long a sign-out waits on the provider before it reloads the page anyway. */
+const REVOKE_TIMEOUT_MS = 3000;
+
+/**
+ * Asks the provider to revoke a refresh token the console has forgotten, where its discovery
+ * document offers a revocation endpoint (RFC 7009). Best effort: the sign-out does not fail
+ * because the provider could not be reached.
+ */
+export async function revoke(config: OidcConfig, refreshToken: string): Promise<void> {
+  try {
+    const signal = AbortSignal.timeout(REVOKE_TIMEOUT_MS);
+    const as = await discover(config, signal);
+    if (!as.revocation_endpoint) return;
+    const response = await oauth.revocationRequest(as, { client_id: config.clientId }, oauth.None(), refreshToken,
+      { ...transport(new URL(config.issuer)), signal, additionalParameters: { token_type_hint: 'refresh_token' } });
+    await oauth.processRevocationResponse(response);
+  } catch {
+    // Unreachable, slow or refusing: the token is forgotten here all the same, and expires at the provider.
+  }
+}
+
 const requestOptions = (config: OidcConfig) => ({
   ...transport(new URL(config.issuer)), ...(config.resource ? { additionalParameters: { resource: config.resource } } : {}),
 });
 
 /** A provider that rotates refresh tokens sends a new one; one that does not keeps the old one valid. */
 function keep(tokens: oauth.TokenEndpointResponse, config: OidcConfig, previousRefreshToken: string | null): void {
+  // A renewal that was in flight when the person signed out: what it got is dropped.
+  if (hasSignedOut()) return;
   // Without expires_in, assume a short life: the API's 401 brings the login back anyway.
   accessToken.set(tokens.access_token, tokens.expires_in ?? 300);
   const refreshToken = tokens.refresh_token ?? previousRefreshToken;

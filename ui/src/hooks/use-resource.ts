@@ -1,17 +1,35 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
 
 export interface Resource<T> { data?: T; error?: Error; loading: boolean; reload: () => void }
+
+/** How often to load again: fixed, or from the last good data; undefined loads once. */
+export type Interval<T> = number | ((data: T | undefined) => number | undefined) | undefined;
+
+/**
+ * When to load again after an answer, if at all. Not after a refusal that asking again will not
+ * change (a run that does not exist, a role without access, a bad filter); a timeout or too many
+ * requests (408, 429) pass, and a 401 brings the login, whose return mounts the page anew.
+ */
+export function nextPoll<T>(interval: Interval<T>, data: T | undefined, error: unknown): number | undefined {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) return undefined;
+  return typeof interval === 'function' ? interval(data) : interval;
+}
 
 /**
  * Loads from the API when `key` changes and, with `intervalMs`, again after each answer (short
  * polling: one request in flight at a time, paused while the tab is hidden). The last good data
- * stays on screen while a reload fails.
+ * stays on screen while a reload fails. Going from no interval to one (or back) loads at once
+ * and polls from then on (or stops).
  */
-export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?: number | ((data: T | undefined) => number | undefined)): Resource<T> {
+export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?: Interval<T>): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; key: string }>({ loading: true, key });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const intervalRef = useRef(intervalMs);
+  intervalRef.current = intervalMs;
+  const polled = intervalMs !== undefined;
   useEffect(() => {
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -21,13 +39,15 @@ export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?:
         timer = setTimeout(run, 1000);
         return;
       }
+      let error: unknown;
       try {
         last = await loadRef.current();
         if (alive) setState({ data: last, loading: false, key });
       } catch (e) {
+        error = e;
         if (alive) setState((s) => ({ data: s.key === key ? s.data : undefined, error: e as Error, loading: false, key }));
       }
-      const every = typeof intervalMs === 'function' ? intervalMs(last) : intervalMs;
+      const every = nextPoll(intervalRef.current, last, error);
       if (alive && every) timer = setTimeout(run, every);
     };
     setState((s) => (s.key === key ? { ...s, loading: true } : { loading: true, key }));
@@ -36,7 +56,7 @@ export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?:
       alive = false;
       clearTimeout(timer);
     };
-  }, [key, tick]);
+  }, [key, tick, polled]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.key === key ? state.data : undefined, error: state.error, loading: state.loading, reload };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
-import { actionOutcome, actionRequest, actionableSteps, canAct, runActions, terminateChoices } from './run-actions';
+import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, terminateChoices, unavailable } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
   stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
@@ -140,13 +140,45 @@ describe('canAct', () => {
 });
 
 describe('actionableSteps', () => {
-  it('lists the steps whose last DO did not succeed', () => {
-    expect(actionableSteps(run('RUNNING'))).toEqual(['ship']);
+  const attempt = (stepName: string, n: number, status: string): StepAttempt => ({ ...att(stepName, 1, status), attempt: n, commandId: `${stepName}-${n}` });
+  const listing = (steps?: string[]) => [
+    { action: 'retry', allowed: steps !== undefined, ...(steps ? { steps } : {}) }, { action: 'skip', allowed: steps !== undefined, ...(steps ? { steps } : {}) },
+  ];
+
+  it('offers the steps the engine lists with retry and skip, whatever the attempts look like here', () => {
+    const parallel = run('RUNNING', { steps: [attempt('reserve', 1, 'DISPATCHED'), attempt('ship', 1, 'FAILED'), attempt('notify', 1, 'FAILED')], actions: listing(['ship']) });
+    expect(actionableSteps(parallel)).toEqual(['ship']);
+    expect(actionableSteps(run('RUNNING', { actions: listing(undefined) }))).toEqual([]);
   });
 
-  it('leaves out a step whose retry was voided: the run\'s resume sends it', () => {
-    const base = run('PAUSED');
-    const voided = { ...base.steps.find((s) => s.stepName === 'ship')!, attempt: 2, status: 'VOIDED' };
-    expect(actionableSteps({ ...base, steps: [...base.steps, voided] })).toEqual([]);
+  it('from an engine that lists none: the step the run names failed, and final failures, newest attempt by number', () => {
+    expect(actionableSteps(run('RUNNING'))).toEqual([]);
+    expect(actionableSteps(run('PAUSED', { failedStep: 'ship' }))).toEqual(['ship']);
+    expect(actionableSteps(run('RUNNING', { steps: [attempt('ship', 1, 'FAILED_FINAL'), attempt('notify', 1, 'DISPATCHED')] }))).toEqual(['ship']);
+    expect(actionableSteps(run('PAUSED', { failedStep: 'ship', steps: [attempt('ship', 2, 'FAILED'), attempt('ship', 1, 'SUCCEEDED')] }))).toEqual(['ship']);
+    expect(actionableSteps(run('COMPENSATING', { steps: [attempt('ship', 1, 'FAILED_FINAL')] }))).toEqual([]);
+  });
+});
+
+describe('defaultStep', () => {
+  it('is the step the run names as failed when it is listed, else the first listed', () => {
+    expect(defaultStep(run('PAUSED', { failedStep: 'ship' }), ['charge', 'ship'])).toBe('ship');
+    expect(defaultStep(run('RUNNING'), ['charge', 'ship'])).toBe('charge');
+    expect(defaultStep(run('RUNNING', { failedStep: 'gone' }), [])).toBe('');
+  });
+});
+
+describe('unavailable', () => {
+  it('says why once the run moved on while the dialog was open, so its confirm button is disabled', () => {
+    const retry = byName(run('RUNNING', { allowedActions: ['retry'] })).retry;
+    expect(unavailable(retry, ['ship'])).toBeNull();
+    const moved = byName(run('COMPLETED', { allowedActions: [{ action: 'retry', allowed: false, reason: 'the run is COMPLETED' }] })).retry;
+    expect(unavailable(moved, ['ship'])).toBe('the run is COMPLETED');
+  });
+
+  it('disables retry and skip when no step has failed, and leaves the other actions alone', () => {
+    const a = byName(run('RUNNING', { allowedActions: ['retry', 'pause'] }));
+    expect(unavailable(a.retry, [])).toBe('no step has failed');
+    expect(unavailable(a.pause, [])).toBeNull();
   });
 });

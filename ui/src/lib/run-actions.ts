@@ -1,4 +1,4 @@
-import type { AllowedActions, Me, RunDetail } from '../api/types';
+import type { AllowedActions, Me, RunDetail, StepAttempt } from '../api/types';
 
 export const ACTIONS = ['undo', 'retry', 'skip', 'pause', 'resume', 'compensate', 'terminate'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -187,11 +187,32 @@ export function canAct(me: Me | null): boolean {
 }
 
 /**
- * The steps an action on one step can name: failed or in-flight DOs, newest state per step. Not
- * one whose retry was voided: it is neither failed nor running, and the run's resume sends it.
+ * The steps a retry or skip can name: as the engine lists them with the action (`actions[].steps`,
+ * decided by the rules the actions apply), so the console never offers one the API would refuse.
+ * From an engine that does not list them: the step the run names as failed, and those whose last
+ * DO failed for good, which a PAUSED or RUNNING run always lets an operator retry or skip.
  */
 export function actionableSteps(run: RunDetail): string[] {
-  const last = new Map<string, string>();
-  for (const s of run.steps) if (s.action === 'DO') last.set(s.stepName, s.status);
-  return [...last].filter(([, status]) => status !== 'SUCCEEDED' && status !== 'VOIDED').map(([name]) => name);
+  const listed = run.actions?.find((a) => (a.action === 'retry' || a.action === 'skip') && a.steps)?.steps;
+  if (listed) return listed;
+  if (run.status !== 'PAUSED' && run.status !== 'RUNNING') return [];
+  const latest = new Map<string, StepAttempt>();
+  for (const s of run.steps) {
+    const seen = latest.get(s.stepName);
+    if (s.action === 'DO' && (!seen || s.attempt > seen.attempt)) latest.set(s.stepName, s);
+  }
+  return [...latest.values()].filter((last) => last.status === 'FAILED_FINAL'
+    || (last.stepName === run.failedStep && (last.status === 'FAILED' || last.status === 'TIMED_OUT'))).map((last) => last.stepName);
 }
+
+/**
+ * Why an action cannot be asked for now, or null if it can: the run's state does not allow it,
+ * or it names a step and none has failed. Its button, and its dialog's confirm button, follow it
+ * as the run moves on.
+ */
+export const unavailable = (action: ActionState, steps: readonly string[]): string | null =>
+  (!action.enabled ? action.reason ?? 'not possible now' : action.needsStep && steps.length === 0 ? 'no step has failed' : null);
+
+/** The step a retry or skip starts with: the one the run says failed, else the first that did. */
+export const defaultStep = (run: RunDetail, steps: readonly string[]): string =>
+  (run.failedStep && steps.includes(run.failedStep) ? run.failedStep : steps[0] ?? '');

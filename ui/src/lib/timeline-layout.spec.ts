@@ -92,6 +92,14 @@ describe('layoutTimeline', () => {
   it('is empty for a run that has not dispatched anything', () => {
     expect(layoutTimeline([], [], 1000).lanes).toEqual([]);
   });
+
+  it('lays out a run of 100,000 attempts (too many times to spread into Math.min)', () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => attempt(`s${i}`, i, 'DO', i, i + 1));
+    const layout = layoutTimeline(many, [{ at: t(-5), kind: 'REVIVED', stepName: null, reason: 'r' }], Date.parse(t(0)));
+    expect(layout.start).toBe(Date.parse(t(-5)));
+    expect(layout.end).toBe(Date.parse(t(100_000)));
+    expect(layout.lanes).toHaveLength(100_000);
+  });
 });
 
 describe('axisTicks', () => {

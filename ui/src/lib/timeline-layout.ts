@@ -55,13 +55,21 @@ function startOf(s: StepAttempt): number {
  * undo stack popped: the compensation reads top to bottom in reverse.
  */
 export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number): TimelineLayout {
-  const times = [
-    ...steps.flatMap((s) => [startOf(s), s.completedAt ? ms(s.completedAt) : now, ...(s.lastHeartbeatAt ? [ms(s.lastHeartbeatAt)] : [])]),
-    ...events.map((e) => ms(e.at)),
-  ];
-  if (times.length === 0) return { start: now, end: now, lanes: [], marks: [] };
-  const start = Math.min(...times);
-  const end = Math.max(...times, start + 1);
+  if (steps.length === 0 && events.length === 0) return { start: now, end: now, lanes: [], marks: [] };
+  // A loop, not Math.min(...times): spreading tens of thousands of arguments throws a RangeError.
+  let start = Infinity;
+  let last = -Infinity;
+  const see = (t: number) => {
+    start = Math.min(start, t);
+    last = Math.max(last, t);
+  };
+  for (const s of steps) {
+    see(startOf(s));
+    see(s.completedAt ? ms(s.completedAt) : now);
+    if (s.lastHeartbeatAt) see(ms(s.lastHeartbeatAt));
+  }
+  for (const e of events) see(ms(e.at));
+  const end = Math.max(last, start + 1);
   const pct = (t: number) => ((t - start) / (end - start)) * 100;
 
   const lanes = new Map<string, TimelineLane & { first: number; seq: number }>();

@@ -10,20 +10,33 @@ const version = (n: number, steps: TemplateStep[]): TemplateVersion =>
 describe('diffVersions', () => {
   it('marks an added step and a changed field', () => {
     const d = diffVersions(version(1, [step('a', 1), step('b', 2)]), version(2, [step('a', 1), step('b', 2, { timeoutSeconds: 30 }), step('c', 3)]));
-    const added = d.filter((l) => l.kind === 'added').map((l) => l.text.trim());
+    const added = d!.filter((l) => l.kind === 'added').map((l) => l.text.trim());
     expect(added).toContain('"timeoutSeconds": 30');
     expect(added).toContain('"name": "c",');
-    expect(d.some((l) => l.kind === 'same' && l.text.includes('"name": "a"'))).toBe(true);
+    expect(d!.some((l) => l.kind === 'same' && l.text.includes('"name": "a"'))).toBe(true);
   });
 
   it('marks a removed step', () => {
     const d = diffVersions(version(1, [step('a', 1), step('b', 2)]), version(2, [step('a', 1)]));
-    expect(d.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"name": "b",');
-    expect(d.some((l) => l.kind === 'added')).toBe(false);
+    expect(d!.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"name": "b",');
+    expect(d!.some((l) => l.kind === 'added')).toBe(false);
   });
 
   it('is all "same" for identical versions', () => {
     const d = diffVersions(version(1, [step('a', 1)]), version(2, [step('a', 1)]));
-    expect(d.every((l) => l.kind === 'same')).toBe(true);
+    expect(d!.every((l) => l.kind === 'same')).toBe(true);
+  });
+
+  it('gives up (null) on versions too different to diff within the limits', () => {
+    const older = version(1, [step('a', 1), step('b', 2)]), newer = version(2, [step('c', 1), step('d', 2, { timeoutSeconds: 5 })]);
+    expect(diffVersions(older, newer, { maxEditLength: 3, timeout: 1000 })).toBeNull();
+    expect(diffVersions(older, newer, { maxEditLength: 100, timeout: 1000 })).not.toBeNull();
+  });
+
+  it('gives up within the default limits on two large unrelated versions, rather than hold the page', () => {
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => step(`${prefix}${i}`, i, { objectType: `${prefix}Type${i}` }));
+    const started = Date.now();
+    expect(diffVersions(version(1, many('a', 2000)), version(2, many('b', 2000)))).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

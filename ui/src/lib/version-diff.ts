@@ -14,8 +14,15 @@ export function versionText(v: TemplateVersion): string {
   return [`type: ${v.type}`, ...steps].join('\n') + '\n';
 }
 
-/** Line diff between two versions, older first. */
-export function diffVersions(older: TemplateVersion, newer: TemplateVersion): DiffLine[] {
-  return diffLines(versionText(older), versionText(newer)).flatMap((part) =>
-    part.value.replace(/\n$/, '').split('\n').map((text) => ({ kind: part.added ? 'added' : part.removed ? 'removed' : 'same', text })));
+/**
+ * How far the diff goes before it gives up: the work grows with the lines and with how much
+ * changed, and two large, unrelated versions would hold the page for seconds.
+ */
+export const DIFF_LIMITS = { maxEditLength: 2000, timeout: 300 };
+
+/** Line diff between two versions, older first; null when they are too different to diff within `limits`. */
+export function diffVersions(older: TemplateVersion, newer: TemplateVersion, limits = DIFF_LIMITS): DiffLine[] | null {
+  const parts = diffLines(versionText(older), versionText(newer), limits);
+  return parts ? parts.flatMap((part) =>
+    part.value.replace(/\n$/, '').split('\n').map((text) => ({ kind: part.added ? 'added' : part.removed ? 'removed' : 'same', text }))) : null;
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
+import { FilterInput } from '../components/filter-input';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Pager } from '../components/pager';
 import { Status } from '../components/status';
@@ -67,9 +68,7 @@ export function AuditPage() {
   const url = `/api/orchestration/registrations/audit${query({ orchName: q.orchName, serviceName: q.serviceName, outcome: q.outcome, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<AuditEntry>>(url), url, 10_000);
   const text = (key: 'orchName' | 'serviceName', label: string) => (
-    <label>{label}
-      <input type="search" value={q[key]} maxLength={200} onChange={(e) => setQ({ [key]: e.currentTarget.value.trim(), page: '' })} />
-    </label>
+    <FilterInput label={label} value={q[key]} maxLength={200} onApply={(v) => setQ({ [key]: v, page: '' })} />
   );
   return (
     <>

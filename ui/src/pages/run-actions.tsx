@@ -1,16 +1,19 @@
 import { useState } from 'preact/hooks';
-import { ApiError, postJson } from '../api/client';
+import { postJson } from '../api/client';
 import type { RunDetail } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ActionName, actionOutcome, actionRequest, actionableSteps, canAct, runActions, TerminateMode, terminateChoices } from '../lib/run-actions';
+import { ErrorNotice } from '../components/notice';
+import {
+  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, TerminateMode, terminateChoices, unavailable,
+} from '../lib/run-actions';
 
 /** Every action, disabled with its reason when the run's state does not allow it; hidden from viewers. */
 export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; onDone: () => void }) {
   const me = useMe();
   const [openName, setOpen] = useState<ActionName | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   const [reason, setReason] = useState('');
   const [step, setStep] = useState('');
   const [output, setOutput] = useState('');
@@ -19,14 +22,17 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
   const [outcome, setOutcome] = useState<{ flowId: string; changed: boolean; message: string } | null>(null);
   if (!canAct(me)) return null;
   const steps = actionableSteps(run);
-  // Recomputed on every render: the confirmation follows the run (and the template) as they load.
+  // Recomputed on every render: the confirmation follows the run as it moves on.
   const actions = runActions(run, noUndo);
   const open = actions.find((a) => a.action === openName);
   const choices = terminateChoices(run, noUndo);
   // Terminate asks which way; a way the run no longer allows (it moved on) is not taken.
   const chosen = open?.action === 'terminate' ? choices.find((c) => c.mode === mode && c.enabled) : undefined;
+  // A step that is no longer failed (retried elsewhere, or it was in flight) is not sent.
+  const chosenStep = steps.includes(step) ? step : defaultStep(run, steps);
+  const whyNot = (a: ActionState) => unavailable(a, steps);
   const openDialog = (action: ActionName) => {
-    setOpen(action); setError(null); setReason(''); setStep(steps[0] ?? ''); setOutput(''); setOutcome(null);
+    setOpen(action); setError(null); setReason(''); setStep(defaultStep(run, steps)); setOutput(''); setOutcome(null);
     // Only one way applies (a COMPENSATING run can only be left as it is): it is chosen; otherwise the operator chooses.
     const usable = choices.filter((c) => c.enabled);
     setMode(action === 'terminate' && usable.length === 1 ? usable[0].mode : null);
@@ -34,7 +40,7 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
   const confirm = async () => {
     if (!open) return;
     if (open.action === 'terminate' && !chosen) {
-      setError('Choose whether to leave what succeeded in place or undo it.');
+      setError(new Error('Choose whether to leave what succeeded in place or undo it.'));
       return;
     }
     let parsed: unknown;
@@ -42,7 +48,7 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
       try {
         parsed = JSON.parse(output);
       } catch {
-        setError('The output must be JSON.');
+        setError(new Error('The output must be JSON.'));
         return;
       }
     }
@@ -50,14 +56,14 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
     setError(null);
     try {
       const { path, body } = actionRequest(run.flowId, open.action, {
-        stepName: open.needsStep ? step || steps[0] : undefined, output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
+        stepName: open.needsStep ? chosenStep : undefined, output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
       });
       const res = await postJson<unknown>(path, body);
       setOutcome({ flowId: run.flowId, ...actionOutcome(chosen?.label ?? open.label, res) });
       setOpen(null);
       onDone();
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : (e as Error).message);
+      setError(e as Error);
     } finally {
       setBusy(false);
     }
@@ -66,12 +72,12 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
     <section class="actions" aria-label="Actions">
       {actions.map((a) => (
         <span key={a.action} class="action">
-          <button type="button" disabled={!a.enabled || (a.needsStep && steps.length === 0)} data-action={a.action}
-            title={a.enabled ? a.effect : a.reason ?? ''} aria-describedby={a.enabled ? undefined : `why-${a.action}`}
+          <button type="button" disabled={whyNot(a) !== null} data-action={a.action}
+            title={whyNot(a) ?? a.effect} aria-describedby={whyNot(a) === null ? undefined : `why-${a.action}`}
             onClick={() => openDialog(a.action)}>
             {a.label}
           </button>
-          {!a.enabled && <span id={`why-${a.action}`} class="sr-only">{a.reason}</span>}
+          {whyNot(a) !== null && <span id={`why-${a.action}`} class="sr-only">{whyNot(a)}</span>}
         </span>
       ))}
       {outcome?.flowId === run.flowId && (
@@ -79,9 +85,11 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
           {outcome.message}
         </div>
       )}
+      {/* The browser may still close the dialog while the request is in flight (Escape pressed twice): its failure shows here. */}
+      {!open && <ErrorNotice error={error} withCode />}
       {open && (
-        <ConfirmDialog title={`${open.label} run ${run.flowId.slice(0, 8)}?`} confirmLabel={chosen?.label ?? open.label} busy={busy} onConfirm={confirm}
-          onClose={() => setOpen(null)}>
+        <ConfirmDialog title={`${open.label} run ${run.flowId.slice(0, 8)}?`} confirmLabel={chosen?.label ?? open.label} busy={busy}
+          disabled={whyNot(open) !== null} onConfirm={confirm} onClose={() => { setOpen(null); if (!busy) setError(null); }}>
           {open.action === 'terminate' ? (
             <>
               <fieldset class="choices">
@@ -101,7 +109,7 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
           )}
           {open.needsStep && (
             <label>Step
-              <select value={step} onChange={(e) => setStep(e.currentTarget.value)}>{steps.map((s) => <option key={s}>{s}</option>)}</select>
+              <select value={chosenStep} onChange={(e) => setStep(e.currentTarget.value)}>{steps.map((s) => <option key={s}>{s}</option>)}</select>
             </label>
           )}
           {open.action === 'skip' && (
@@ -114,7 +122,8 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
               <input type="text" maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
             </label>
           )}
-          {error && <div class="error" role="alert">{error}</div>}
+          {!busy && whyNot(open) !== null && <div class="warn" role="status" data-testid="action-gone">No longer possible: {whyNot(open)}.</div>}
+          <ErrorNotice error={error} withCode />
         </ConfirmDialog>
       )}
     </section>

@@ -1,12 +1,14 @@
+import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { request } from '../api/client';
-import type { JobExecution, RunDetail, TemplateDetail } from '../api/types';
+import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
+import { latest } from '../lib/latest';
 import { isTerminal } from '../lib/run-statuses';
 import { duration } from '../lib/time';
 import { RunActions } from './run-actions';
@@ -14,15 +16,19 @@ import { RunTimeline } from './run-timeline';
 
 /** Unfinished runs refresh every 2 s; finished ones slowly, in case an operator acts elsewhere. */
 const pollFor = (run: RunDetail | undefined) => (run && isTerminal(run.status) ? 10_000 : 2000);
+/** Attempts and events shown before "show all": a run with thousands of them would render them on every poll. */
+const LATEST = 100;
 
-function Jobs({ flowId }: { flowId: string }) {
+/** The run's AWX/OO launches: polled while the run is unfinished, then read once more and left. */
+function Jobs({ flowId, finished }: { flowId: string; finished: boolean }) {
   const url = `/api/job-executions/request/${flowId}`;
-  const jobs = useResource(() => request<JobExecution[]>(url), url, 5000);
-  if (!jobs.data || jobs.data.length === 0) return null;
+  const jobs = useResource(() => request<JobExecution[]>(url), url, finished ? undefined : 5000);
+  if (!jobs.error && !jobs.data?.length) return null;
   return (
     <>
       <h2>AWX / OO jobs</h2>
-      <table class="grid">
+      <ErrorNotice error={jobs.error} />
+      {jobs.data && jobs.data.length > 0 && <table class="grid">
         <thead><tr><th>Step</th><th>Target</th><th>External id</th><th>External status</th><th>Status</th><th>Launches / polls</th><th>Error</th></tr></thead>
         <tbody>
           {jobs.data.map((j) => (
@@ -37,6 +43,65 @@ function Jobs({ flowId }: { flowId: string }) {
             </tr>
           ))}
         </tbody>
+      </table>}
+    </>
+  );
+}
+
+/** Says how many earlier rows a long list leaves out, with the way to show them. */
+function Earlier({ hidden, what, onShow }: { hidden: number; what: string; onShow: () => void }) {
+  if (hidden === 0) return null;
+  return <p class="muted">The latest {LATEST} are shown; {hidden} earlier {what} are not. <button type="button" class="link" onClick={onShow}>Show all</button></p>;
+}
+
+function Attempts({ steps }: { steps: StepAttempt[] }) {
+  const [all, showAll] = useState(false);
+  const { shown, hidden } = latest(steps, LATEST, all);
+  return (
+    <>
+      <Earlier hidden={hidden} what="attempts" onShow={() => showAll(true)} />
+      <table class="grid" data-testid="attempts">
+        <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
+        <tbody>
+          {shown.map((s, i) => (
+            <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
+              <td>{hidden + i + 1}</td>
+              <td><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
+              <td>{s.stepName}</td>
+              <td>{s.attempt}</td>
+              <td><Status value={s.status} /></td>
+              <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
+              {/* A voided attempt's dispatchedAt is the due time it never reached. */}
+              <td>{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
+              <td>
+                {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
+                {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
+              </td>
+              <td>
+                {s.error && <div class="error-text">{s.error}</div>}
+                {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Events({ events }: { events: RunEvent[] }) {
+  const [all, showAll] = useState(false);
+  const { shown, hidden } = latest(events, LATEST, all);
+  return (
+    <>
+      <Earlier hidden={hidden} what="events" onShow={() => showAll(true)} />
+      <table class="grid">
+        <thead><tr><th>At</th><th>Event</th><th>Step</th><th>Who</th><th>Why</th></tr></thead>
+        <tbody>
+          {shown.map((e, i) => (
+            <tr key={hidden + i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName ?? ''}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
+          ))}
+        </tbody>
       </table>
     </>
   );
@@ -48,8 +113,8 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   const run = res.data;
   const templateUrl = run ? `/api/orchestration/templates/${encodeURIComponent(run.orchName)}` : '';
   const template = useResource(() => (templateUrl ? request<TemplateDetail>(templateUrl) : Promise.resolve(undefined)), templateUrl);
-  const steps = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps ?? [];
-  const noUndo = new Set(steps.filter((s) => s.undo === false).map((s) => s.name));
+  const plan = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps;
+  const noUndo = new Set((plan ?? []).filter((s) => s.undo === false).map((s) => s.name));
   if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
   return (
@@ -70,47 +135,12 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
       <h2>Timeline</h2>
       <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
       <h2>Attempts</h2>
-      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : (
-        <table class="grid" data-testid="attempts">
-          <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
-          <tbody>
-            {run.steps.map((s, i) => (
-              <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
-                <td>{i + 1}</td>
-                <td><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
-                <td>{s.stepName}</td>
-                <td>{s.attempt}</td>
-                <td><Status value={s.status} /></td>
-                <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
-                {/* A voided attempt's dispatchedAt is the due time it never reached. */}
-                <td>{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
-                <td>
-                  {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
-                  {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
-                </td>
-                <td>
-                  {s.error && <div class="error-text">{s.error}</div>}
-                  {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts steps={run.steps} />}
       <h2>Payload</h2>
       <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
       <h2>Events</h2>
-      {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : (
-        <table class="grid">
-          <thead><tr><th>At</th><th>Event</th><th>Step</th><th>Who</th><th>Why</th></tr></thead>
-          <tbody>
-            {run.events.map((e, i) => (
-              <tr key={i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName ?? ''}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Jobs flowId={run.flowId} />
+      {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events events={run.events} />}
+      <Jobs flowId={run.flowId} finished={isTerminal(run.status)} />
       <JsonView label="Run as JSON" value={run} />
     </>
   );

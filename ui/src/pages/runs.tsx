@@ -1,6 +1,7 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary } from '../api/types';
+import { FilterInput } from '../components/filter-input';
 import { ErrorNotice } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
@@ -25,9 +26,7 @@ export function RunsPage() {
   })}`;
   const res = useResource(() => request<Page<RunSummary>>(url), url, POLL_MS);
   const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number) => (
-    <label>{label}
-      <input type="search" value={q[key]} maxLength={max} onChange={(e) => setQ({ [key]: e.currentTarget.value.trim(), page: '' })} />
-    </label>
+    <FilterInput label={label} value={q[key]} maxLength={max} onApply={(v) => setQ({ [key]: v, page: '' })} />
   );
   const when = (key: 'from' | 'to', label: string) => (
     <label>{label}

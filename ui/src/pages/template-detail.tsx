@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
@@ -19,7 +19,8 @@ function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
   const [from, setFrom] = useState(sorted.length > 1 ? sorted[sorted.length - 2].version : sorted[0].version);
   const [to, setTo] = useState(sorted[sorted.length - 1].version);
   const a = sorted.find((v) => v.version === from), b = sorted.find((v) => v.version === to);
-  const lines = a && b ? diffVersions(a, b) : [];
+  // A version never changes once registered: each 10 s refresh of the page keeps the diff it has.
+  const lines = useMemo(() => (a && b ? diffVersions(a, b) : []), [a?.contentHash, b?.contentHash]);
   const pick = (value: number, set: (n: number) => void, label: string) => (
     <label>{label}
       <select value={String(value)} onChange={(e) => set(Number(e.currentTarget.value))}>
@@ -30,9 +31,10 @@ function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
   return (
     <section aria-label="Compare versions">
       <div class="filters">{pick(from, setFrom, 'Compare')}{pick(to, setTo, 'with')}</div>
-      {from === to ? <p class="muted">Pick two different versions to see what changed.</p> : (
-        <pre class="diff">{lines.map((l, i) => <div key={i} class={`d-${l.kind}`}>{l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}{l.text}</div>)}</pre>
-      )}
+      {from === to ? <p class="muted">Pick two different versions to see what changed.</p>
+        : lines === null ? <p class="muted" role="status">These two versions are too different to diff here: compare them in the steps above.</p> : (
+          <pre class="diff">{lines.map((l, i) => <div key={i} class={`d-${l.kind}`}>{l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}{l.text}</div>)}</pre>
+        )}
     </section>
   );
 }

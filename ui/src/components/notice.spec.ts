@@ -1,0 +1,28 @@
+import type { VNode } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import { ErrorNotice } from './notice';
+
+/** The text a rendered tree shows (no DOM here: ErrorNotice has no hooks, so its tree is read as it is). */
+function textOf(node: unknown): string {
+  if (node === null || node === undefined || typeof node === 'boolean') return '';
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  return textOf((node as VNode<{ children?: unknown }>).props.children);
+}
+
+describe('ErrorNotice', () => {
+  it('lists what the API said was wrong, by path, and the correlation id for support', () => {
+    const error = new ApiError(400, 'INVALID_REQUEST', 'The request is invalid', [{ path: 'output.kept', message: 'key not allowed' }, { path: '', message: 'too big' }], 'c-1');
+    expect(textOf(ErrorNotice({ error }))).toBe('The request is invalid' + 'output.kept: key not allowed' + 'too big' + 'Correlation id (for support): c-1');
+  });
+
+  it('puts the code first where asked (the action dialog)', () => {
+    expect(textOf(ErrorNotice({ error: new ApiError(409, 'STEP_NOT_FAILED', 'step a has not failed'), withCode: true }))).toBe('STEP_NOT_FAILED: step a has not failed');
+  });
+
+  it('shows any other error by its message, and nothing without one', () => {
+    expect(textOf(ErrorNotice({ error: new Error('The output must be JSON.') }))).toBe('The output must be JSON.');
+    expect(ErrorNotice({ error: null })).toBeNull();
+  });
+});
