@@ -144,6 +144,8 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect(paused.waitingFor).toBe('an operator: step charge failed (retry it, skip it, compensate or terminate the run)');
       expect(paused.allowedActions).toEqual(['terminate', 'retry', 'skip', 'compensate']);
       expect(paused.actions.find((a) => a.action === 'resume')).toMatchObject({ allowed: false, code: 'RUN_HAS_FAILED_STEP' });
+      // What a console offers to retry or skip: the steps the actions accept.
+      expect(paused.actions.filter((a) => a.action === 'retry' || a.action === 'skip').map((a) => a.steps)).toEqual([['charge'], ['charge']]);
       expect((await action(body.flowId, 'resume').expect(409)).body.code).toBe('RUN_HAS_FAILED_STEP');
       await expectEventually(() => expect(statusEvents.find((e) => e.flowId === body.flowId && e.status === 'PAUSED'))
         .toMatchObject({ failedStep: 'charge' }));
