@@ -1,17 +1,34 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Backoff } from './backoff';
+import { readAtMost } from './read-at-most';
 import { currentTraceHeaders } from './tracing';
+import { TimeoutError } from './with-timeout';
 
 export interface BatonConnection {
   /** Baton's base URL, e.g. `http://127.0.0.1:3000`. */
   url: string;
   /** An API key issued by Baton (role `service`); not needed when Baton runs with AUTH_MODE=off. */
   apiKey?: string;
+  /**
+   * How long one request may wait for Baton's answer before it is abandoned (and, when it may be,
+   * tried again), in ms. Default 15000; a long poll gets its wait on top.
+   */
+  timeoutMs?: number;
 }
 
 export class BatonHttpError extends Error {
-  constructor(readonly status: number, body: string, what: string) {
+  constructor(readonly status: number, body: string, what: string, readonly retryAfterMs?: number) {
     super(`${what} answered ${status}: ${body.slice(0, 500)}`);
     this.name = 'BatonHttpError';
+  }
+}
+
+/** A successful answer the SDK cannot take (too large, not JSON, not what the route answers): the same request gets it again. */
+export class BatonAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatonAnswerError';
   }
 }
 
@@ -27,9 +44,43 @@ export function refusedForGood(error: unknown): error is BatonHttpError {
   return error instanceof BatonHttpError && error.status >= 400 && error.status < 500 && !NOT_FOR_GOOD.has(error.status);
 }
 
-const RETRIES = 3;
+/** Whether the same request may pass in a moment: no answer (a network error, a timeout), 408, 429 or 5xx. */
+function transient(error: unknown): boolean {
+  if (error instanceof BatonHttpError) return error.status >= 500 || error.status === 408 || error.status === 429;
+  return !(error instanceof BatonAnswerError);
+}
 
-/** Baton's REST API as the SDK uses it: JSON in and out, bearer key, retries on network errors and 5xx. */
+/** How long Baton asked to wait (a 503's or 429's Retry-After), at most a minute: 0 when it did not ask. */
+export function retryAfterMs(error: unknown): number {
+  return error instanceof BatonHttpError ? Math.min(error.retryAfterMs ?? 0, 60_000) : 0;
+}
+
+export interface RequestOptions {
+  /** Ends the request, and its retries. */
+  signal?: AbortSignal;
+  /** How long one attempt may wait for the whole answer, in ms. Default: the connection's `timeoutMs`. */
+  timeoutMs?: number;
+  /** The most bytes of a successful answer read: a larger one fails the request. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * For how long, from the first attempt, a transient failure is tried again, in ms: no attempt
+   * starts later. Default 1000 (a blip); 0 makes one attempt.
+   */
+  retryForMs?: number;
+}
+
+/** A successful answer, and Baton's clock when it gave it (its Date header, in ms since the epoch). */
+export interface Answer<T> {
+  body: T;
+  date?: number;
+}
+
+const TIMEOUT_MS = 15_000;
+const ANSWER_MAX_BYTES = 1024 * 1024;
+/** An error's text is cut to 500 characters: a larger body (a proxy's page, a stream that never ends) is not read. */
+const ERROR_BODY_MAX_BYTES = 4096;
+
+/** Baton's REST API as the SDK uses it: JSON in and out, bearer key, a timeout on every attempt, retries on transient failures. */
 export class BatonClient {
   private readonly base: string;
 
@@ -37,28 +88,69 @@ export class BatonClient {
     this.base = connection.url.replace(/\/+$/, '');
   }
 
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.answer<T>(method, path, body, options)).body;
+  }
+
+  async answer<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Answer<T>> {
+    const started = performance.now();
+    const backoff = new Backoff(200, 5000);
+    for (;;) {
       try {
-        return await this.once<T>(method, path, body, signal);
+        return await this.once<T>(method, path, body, options);
       } catch (error) {
-        const retriable = !(error instanceof BatonHttpError) || error.status >= 500 || error.status === 429;
-        if (!retriable || attempt >= RETRIES || signal?.aborted) throw error;
-        await sleep(200 * 2 ** (attempt - 1));
+        if (!transient(error) || options.signal?.aborted) throw error;
+        const delay = Math.max(backoff.next(), retryAfterMs(error));
+        if (performance.now() - started + delay > (options.retryForMs ?? 1000)) throw error;
+        await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
       }
     }
   }
 
-  private async once<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  private async once<T>(method: string, path: string, body: unknown, options: RequestOptions): Promise<Answer<T>> {
     // Inside a handler span, a reply or heartbeat carries its trace context back to Baton.
     const headers: Record<string, string> = { accept: 'application/json', 'x-service-name': this.service, ...currentTraceHeaders() };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.connection.apiKey) headers.authorization = `Bearer ${this.connection.apiKey}`;
-    const response = await fetch(`${this.base}${path}`, {
-      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new BatonHttpError(response.status, text, `${method} ${path}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+    const what = `${method} ${path}`;
+    // Without a timeout, fetch waits 300 s for a Baton that hangs: past the lease, whose command then runs elsewhere too.
+    const timeoutMs = options.timeoutMs ?? this.connection.timeoutMs ?? TIMEOUT_MS;
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new TimeoutError(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const cancel = () => attempt.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    if (options.signal?.aborted) cancel();
+    try {
+      const response = await fetch(`${this.base}${path}`, {
+        method, headers, signal: attempt.signal, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) {
+        const { text } = await readAtMost(response, ERROR_BODY_MAX_BYTES);
+        throw new BatonHttpError(response.status, text, what, retryAfterOf(response.headers.get('retry-after')));
+      }
+      const max = options.maxBodyBytes ?? ANSWER_MAX_BYTES;
+      const { text, over } = await readAtMost(response, max);
+      if (over) throw new BatonAnswerError(`${what}: the answer is over ${max} bytes, not read`);
+      const date = Date.parse(response.headers.get('date') ?? '');
+      return { body: parse<T>(text, what), date: Number.isNaN(date) ? undefined : date };
+    } catch (error) {
+      throw attempt.signal.reason instanceof TimeoutError ? attempt.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', cancel);
+    }
   }
+}
+
+function parse<T>(text: string, what: string): T {
+  try {
+    return (text ? JSON.parse(text) : undefined) as T;
+  } catch {
+    throw new BatonAnswerError(`${what}: the answer is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Retry-After in seconds, as Baton sends it; undefined when absent or in another form. */
+function retryAfterOf(header: string | null): number | undefined {
+  return header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : undefined;
 }

@@ -44,6 +44,7 @@ export class HttpControl implements WorkerControl {
   }
 
   async leave(instanceId: string): Promise<void> {
-    await this.client.request('DELETE', `${this.base}/presence/${instanceId}`);
+    // stop() waits 5 s at most for the goodbye (Presence): the request must not outlive that and hold the process.
+    await this.client.request('DELETE', `${this.base}/presence/${instanceId}`, undefined, { timeoutMs: 5000 });
   }
 }

@@ -242,6 +242,20 @@ describe('handleDelivery', () => {
     expect(logged).toContain('warn a handler that timed out has now returned; its result is dropped');
   });
 
+  it('does not keep the process alive through the auto heartbeats of a handler that hangs', async () => {
+    const setInterval = jest.spyOn(global, 'setInterval');
+    try {
+      let finish!: () => void;
+      const handled = handleDelivery(new FakeDelivery(command()), { ...deps(() => new Promise<void>((resolve) => (finish = resolve))), autoHeartbeatMs: 10 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(setInterval.mock.results.map((r) => (r.value as NodeJS.Timeout).hasRef())).toEqual([false]);
+      finish();
+      await handled;
+    } finally {
+      setInterval.mockRestore();
+    }
+  });
+
   it('lets a handler within handlerTimeoutMs succeed as usual', async () => {
     const d = new FakeDelivery(command());
     await handleDelivery(d, { ...deps(async () => ({ ok: 1 })), handlerTimeoutMs: 1000 });

@@ -124,9 +124,11 @@ const EXPIRED = Symbol('expired');
 
 async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
   const heartbeat = () => delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
+  // Unref'd: a handler still running after stop() gave up on it (drainTimeoutMs) must not keep the
+  // process alive through its heartbeats alone, which would also hold its command here for ever.
   const timer = deps.autoHeartbeatMs > 0
     ? setInterval(() => heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)),
-      deps.autoHeartbeatMs)
+      deps.autoHeartbeatMs).unref()
     : undefined;
   const abort = new AbortController();
   const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));

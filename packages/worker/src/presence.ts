@@ -2,10 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { Backoff } from './backoff';
+import { retryAfterMs } from './baton-client';
 import type { WorkerControl } from './control';
+import { FailureStreak } from './failure-streak';
 import { errorText, type WorkerLogger } from './logger';
+import { withTimeout } from './with-timeout';
 
 export const SDK_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** stop() waits this long at most for the goodbye (and the beat before it): a slow Baton must not eat the grace period. */
+const GOODBYE_MS = 5000;
+/** Beats that keep failing come further apart, up to this. */
+const MAX_BACKOFF_MS = 60_000;
 
 /**
  * Tells Baton every few seconds that this process is alive and which steps it handles (over HTTP
@@ -15,7 +24,15 @@ export const SDK_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..'
 export class Presence {
   readonly instanceId = randomUUID();
   private timer?: NodeJS.Timeout;
-  private failing = false;
+  private stopped = false;
+  /** The beat in flight, or the last one: the goodbye waits for it. */
+  private beating: Promise<void> = Promise.resolve();
+  /**
+   * A refused beat (a revoked key: a 401 every presenceMs) would count against Baton's auth-failure
+   * limiter, which then blocks every worker behind the same address; an outage needs no beat per presenceMs either.
+   */
+  private readonly backoff: Backoff;
+  private readonly streak: FailureStreak;
 
   constructor(
     private readonly control: WorkerControl,
@@ -23,30 +40,46 @@ export class Presence {
     private readonly steps: Array<{ orchName: string; stepName: string }>,
     private readonly logger: WorkerLogger,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.backoff = new Backoff(2 * intervalMs, Math.max(intervalMs, MAX_BACKOFF_MS));
+    this.streak = new FailureStreak(logger, { service }, 'presence not accepted', 'presence accepted again');
+  }
 
   async start(): Promise<void> {
-    await this.beat();
-    this.timer = setInterval(() => void this.beat(), this.intervalMs);
-    this.timer.unref();
+    await this.next();
   }
 
+  /** Says goodbye once the beat in flight has ended: its upsert, arriving after the goodbye, would show this instance alive again. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.control.leave(this.instanceId)
-      .catch((e) => this.logger.warn({ service: this.service }, `could not say goodbye: ${errorText(e)}`));
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const goodbye = this.beating.then(() => this.control.leave(this.instanceId));
+    await withTimeout(goodbye, GOODBYE_MS, 'saying goodbye')
+      .catch((e: unknown) => this.logger.warn({ service: this.service }, `could not say goodbye: ${errorText(e)}`));
   }
 
-  private async beat(): Promise<void> {
+  /** One beat, and the next timed from its end: beats never overlap. */
+  private next(): Promise<void> {
+    this.beating = this.beat().then((delay) => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.next(), delay);
+      this.timer.unref();
+    });
+    return this.beating;
+  }
+
+  /** Reports presence; resolves to the delay before the next beat. */
+  private async beat(): Promise<number> {
     try {
       await this.control.reportPresence({
         instanceId: this.instanceId, host: hostname().slice(0, 255), sdkVersion: SDK_VERSION, steps: this.steps,
       });
-      this.failing = false;
+      this.streak.succeeded();
+      this.backoff.reset();
+      return this.intervalMs;
     } catch (e) {
-      // One line per outage, not one per beat.
-      if (!this.failing) this.logger.warn({ service: this.service }, `presence not accepted: ${errorText(e)}`);
-      this.failing = true;
+      this.streak.failed(e);
+      return Math.max(this.intervalMs, this.backoff.next(), retryAfterMs(e));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatonClient } from './baton-client';
+import type { BatonClient, RequestOptions } from './baton-client';
 import type { Slots } from './slots';
 import { HttpTransport } from './transports/http-transport';
 import type { Delivery, Transport } from './transports/transport';
@@ -170,6 +170,36 @@ describe('createWorker', () => {
     }
   });
 
+  it('pauses the transport on stop without waiting for the goodbye to Baton', async () => {
+    let answer!: () => void;
+    const slowBaton = { ...control, leave: () => new Promise<undefined>((resolve) => (answer = () => resolve(undefined))) };
+    const { transport } = handTransport();
+    const pause = jest.spyOn(transport, 'pause');
+    const worker = createWorker({ service: 'shop', control: slowBaton, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await worker.start();
+    const stopped = worker.stop();
+    await settled();
+    expect(pause).toHaveBeenCalledTimes(1); // while the goodbye is still out
+    answer();
+    await stopped;
+  });
+
+  it('stops reporting presence and closes its transport when start fails', async () => {
+    const reportPresence = jest.fn(async () => undefined);
+    const leave = jest.fn(async () => undefined);
+    const refusing = { ...control, reportPresence, leave, register: async () => Promise.reject(new Error('register refused')) };
+    const { transport } = handTransport();
+    const close = jest.spyOn(transport, 'close');
+    const worker = createWorker({ service: 'shop', control: refusing, handleSignals: false, transport, presenceMs: 10 })
+      .step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await expect(worker.start()).rejects.toThrow('register refused');
+    const beats = reportPresence.mock.calls.length;
+    await sleep(50);
+    expect(reportPresence).toHaveBeenCalledTimes(beats);
+    expect(leave).toHaveBeenCalledTimes(1);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
   it('logs a give-back that failed, frees its slot and runs the next copy', async () => {
     const { transport, deliver, inUse } = handTransport();
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -189,18 +219,16 @@ describe('createWorker', () => {
 /** A Baton HTTP API that leases `command` once, then long-polls empty; `answer` gets every other request's body. */
 function leasingOnce(answer: (body: unknown) => unknown): BatonClient {
   let leased = false;
-  return {
-    service: 'shop',
-    request: async (method: string, _path: string, body?: unknown, signal?: AbortSignal) => {
-      if (method !== 'GET') return answer(body);
-      if (!leased) {
-        leased = true;
-        return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
-      }
-      await sleep(20, undefined, { signal });
-      return [];
-    },
-  } as unknown as BatonClient;
+  const request = async (method: string, _path: string, body?: unknown, options?: RequestOptions) => {
+    if (method !== 'GET') return answer(body);
+    if (!leased) {
+      leased = true;
+      return [{ leaseId: 'l1', leaseExpiresAt: '', command }];
+    }
+    await sleep(20, undefined, { signal: options?.signal });
+    return [];
+  };
+  return { service: 'shop', request, answer: async (...args: Parameters<typeof request>) => ({ body: await request(...args) }) } as unknown as BatonClient;
 }
 
 async function until(condition: () => boolean): Promise<void> {

@@ -39,9 +39,10 @@ export interface WorkerOptions {
   /**
    * The largest reply Baton takes, as bytes of JSON (the output and its envelope). A handler whose
    * output would make a bigger reply fails its step for good (OUTPUT_REFUSED), as Baton would refuse
-   * it at every delivery. Default: Baton's defaults for the transport: 1 MiB over HTTP (its
-   * BODY_LIMIT_BYTES), 1,000,000 on Kafka, 16 MiB on RabbitMQ; none for a transport object of
-   * your own unless it declares one. Set it when Baton's limit differs.
+   * it at every delivery. Default: the brokers' defaults: 1 MiB less 8 KiB on Kafka, 16 MiB on
+   * RabbitMQ; none over HTTP, where Baton answers a reply over its BODY_LIMIT_BYTES with a 413
+   * (REPLY_REFUSED), nor for a transport object of your own unless it declares one. Set it when
+   * your limit differs.
    */
   maxReplyBytes?: number;
   /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */
@@ -110,13 +111,18 @@ export class Worker {
   async start(): Promise<void> {
     if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
     this.transport = this.createTransport();
-    await this.transport.prepare?.();
-    // Alive before registered: with READINESS=live the registration can then make the template READY at once.
-    const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
-    this.presence = new Presence(this.control, this.options.service, steps, this.logger, this.options.presenceMs ?? 5000);
-    await this.presence.start();
-    await this.register();
-    await this.transport.start((d) => this.receive(d), this.slots);
+    try {
+      await this.transport.prepare?.();
+      // Alive before registered: with READINESS=live the registration can then make the template READY at once.
+      const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
+      this.presence = new Presence(this.control, this.options.service, steps, this.logger, this.options.presenceMs ?? 5000);
+      await this.presence.start();
+      await this.register();
+      await this.transport.start((d) => this.receive(d), this.slots);
+    } catch (error) {
+      await this.undoStart();
+      throw error;
+    }
     if (this.options.handleSignals ?? true) {
       process.once('SIGTERM', this.onSignal);
       process.once('SIGINT', this.onSignal);
@@ -139,16 +145,28 @@ export class Worker {
     process.off('SIGTERM', this.onSignal);
     process.off('SIGINT', this.onSignal);
     if (!this.transport) return;
-    await this.presence?.stop();
+    // The goodbye goes beside the pause, not before it: a slow Baton would otherwise keep the poll
+    // leasing commands while it eats the grace period.
+    const goodbye = this.presence?.stop();
     await this.transport.pause();
     const limit = this.options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
     if (!(await within(this.slots.whenIdle(), limit))) {
       this.logger.warn({ service: this.options.service, running: this.slots.inUse },
         `stopping with ${this.slots.inUse} handler(s) still running after ${limit} ms: their commands are not acknowledged and go to another instance`);
     }
+    await goodbye;
     await this.transport.close();
     await this.store.close?.();
     this.logger.info({ service: this.options.service }, 'worker stopped');
+  }
+
+  /** A failed start leaves nothing behind: no presence telling Baton this instance is alive, no connection. */
+  private async undoStart(): Promise<void> {
+    await this.presence?.stop();
+    await this.transport?.close()
+      .catch((e: unknown) => this.logger.warn({ service: this.options.service }, `closing the transport after a failed start failed: ${errorText(e)}`));
+    this.presence = undefined;
+    this.transport = undefined;
   }
 
   private async register(): Promise<void> {

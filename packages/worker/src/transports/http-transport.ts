@@ -1,24 +1,42 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatonClient } from '../baton-client';
+import { Backoff } from '../backoff';
+import { retryAfterMs, type BatonClient, type RequestOptions } from '../baton-client';
+import { FailureStreak, refused } from '../failure-streak';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { traceHeadersOf } from '../tracing';
-import { parseCommand, type WireCommand, type WireReply } from '../wire';
+import { parseCommand, type WireReply } from '../wire';
+import { LeaseWindow } from './lease-window';
+import { leasesOf, type Lease } from './leases';
 import type { Delivery, Transport } from './transport';
 
 export interface HttpTransportOptions {
-  /** How long one long-poll waits for a command, in ms. Default 20000 (Baton caps it at 30000). */
+  /**
+   * How long one long poll waits for a command, in ms: an integer from 1000 to 30000 (Baton's
+   * maximum). Default 20000. A command is handed over as soon as it is there whatever the wait: a
+   * shorter one only polls more often, and under a second would make the poll loop spin.
+   */
   waitMs?: number;
 }
 
-interface Leased {
-  leaseId: string;
-  command: WireCommand;
-  /** The command's trace headers, when Baton traces. */
-  trace?: Record<string, string>;
-}
+const MIN_WAIT_MS = 1000;
+/** Baton's bounds on a poll (src/workers/dto/worker-http.dto.ts): one past them is refused with a 400. */
+const MAX_WAIT_MS = 30_000;
+const MAX_COMMANDS_PER_POLL = 64;
+/** A poll answers within its wait: this much later, Baton (or the way to it) is taken as hung. */
+const POLL_GRACE_MS = 10_000;
+/**
+ * The largest poll answer read. A command can be as large as Baton's MESSAGE_MAX_BYTES (16 MiB
+ * but on Kafka), and a poll carries up to 64: this bounds memory against a broken server rather
+ * than what Baton may send, and a larger answer fails its poll (its commands come again after their lease).
+ */
+const POLL_ANSWER_MAX_BYTES = 64 * 1024 * 1024;
 
-const ERROR_BACKOFF_MS = 1000;
+interface Leased {
+  lease: Lease;
+  window: LeaseWindow;
+}
 
 /**
  * Long-polls Baton (`GET /api/workers/{service}/commands`) for as many commands as there are free
@@ -27,29 +45,40 @@ const ERROR_BACKOFF_MS = 1000;
  */
 export class HttpTransport implements Transport {
   private running = false;
-  private failing = false;
   private loop?: Promise<void>;
   private abort = new AbortController();
+  /** Aborted by close(): replies still being retried then (a handler stop() gave up on) give up. */
+  private readonly closed = new AbortController();
   private readonly base: string;
+  private readonly waitMs: number;
+  private readonly streak: FailureStreak;
+  /** After an outage: Baton is back within seconds, so it is asked again soon. */
+  private readonly outage = new Backoff(1000, 30_000);
+  /** After a refusal (a key, a configuration), which an operator must cure: slowly, not to trip Baton's auth-failure limiter. */
+  private readonly refusal = new Backoff(10_000, 60_000);
   /** Leased by prepare()'s poll: handed over at start() instead of waiting out their lease. */
   private early: Leased[] = [];
 
-  constructor(private readonly client: BatonClient, private readonly logger: WorkerLogger, private readonly options: HttpTransportOptions = {}) {
+  constructor(private readonly client: BatonClient, private readonly logger: WorkerLogger, options: HttpTransportOptions = {}) {
     this.base = `/api/workers/${encodeURIComponent(client.service)}`;
+    this.waitMs = options.waitMs ?? 20_000;
+    if (!Number.isInteger(this.waitMs) || this.waitMs < MIN_WAIT_MS || this.waitMs > MAX_WAIT_MS) {
+      throw new Error(`waitMs must be an integer from ${MIN_WAIT_MS} to ${MAX_WAIT_MS}, not ${options.waitMs}`);
+    }
+    this.streak = new FailureStreak(logger, { service: client.service }, 'polling Baton failed, trying again with backoff', 'polling Baton again');
   }
 
   async prepare(): Promise<void> {
     // A poll makes Baton subscribe for this service before the registration can trigger a command.
     // Baton has no poll that takes nothing (max is at least 1), so with a backlog this one leases a
     // command: it is kept for start(), as Baton has no route that gives a lease back unanswered.
-    const leases = await this.client.request<Leased[]>('GET', `${this.base}/commands?wait=0&max=1`);
-    this.early = Array.isArray(leases) ? leases : [];
+    this.early = await this.leases('wait=0&max=1', {});
   }
 
   async start(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
     this.running = true;
     // At most one, and every slot is free before the first poll.
-    for (const lease of this.early.splice(0)) this.hand(lease, receive);
+    for (const leased of this.early.splice(0)) this.hand(leased, receive);
     this.loop = this.poll(receive, slots);
   }
 
@@ -61,29 +90,39 @@ export class HttpTransport implements Transport {
 
   async close(): Promise<void> {
     await this.pause();
+    this.closed.abort();
   }
 
   private async poll(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
-    const wait = Math.min(this.options.waitMs ?? 20_000, 30_000);
     while (this.running) {
       // With every slot busy this waits for a handler to end: pause() must not, or stop() would
       // wait out the longest handler before its drainTimeoutMs even starts.
       await untilAborted(slots.whenFree(), this.abort.signal);
       if (!this.running) return;
       try {
-        const leases = await this.client.request<Leased[]>(
-          'GET', `${this.base}/commands?wait=${wait}&max=${slots.free()}`, undefined, this.abort.signal);
-        if (this.failing) this.logger.info({ service: this.client.service }, 'polling Baton again');
-        this.failing = false;
-        for (const lease of leases) this.hand(lease, receive);
+        const max = Math.min(slots.free(), MAX_COMMANDS_PER_POLL);
+        // Tried once: the loop waits between attempts.
+        const leases = await this.leases(`wait=${this.waitMs}&max=${max}`, { timeoutMs: this.waitMs + POLL_GRACE_MS, retryForMs: 0 });
+        this.streak.succeeded();
+        this.outage.reset();
+        this.refusal.reset();
+        for (const leased of leases) this.hand(leased, receive);
       } catch (error) {
         if (!this.running) return;
-        // One line per outage: a Baton restart would otherwise write one every second or so.
-        if (!this.failing) this.logger.warn({ service: this.client.service }, `polling Baton failed, trying every second: ${errorText(error)}`);
-        this.failing = true;
-        await sleep(ERROR_BACKOFF_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        this.streak.failed(error);
+        const delay = Math.max((refused(error) ? this.refusal : this.outage).next(), retryAfterMs(error));
+        await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
+  }
+
+  private async leases(query: string, options: RequestOptions): Promise<Leased[]> {
+    const { body, date } = await this.client.answer<unknown>('GET', `${this.base}/commands?${query}`, undefined, {
+      ...options, signal: this.abort.signal, maxBodyBytes: POLL_ANSWER_MAX_BYTES,
+    });
+    const receivedAt = performance.now();
+    const leases = leasesOf(body, (count) => this.logger.error({ service: this.client.service }, `${count} lease(s) of a poll answer without a leaseId, skipped`));
+    return leases.map((lease) => ({ lease, window: LeaseWindow.of(lease.leaseExpiresAt, date, receivedAt) }));
   }
 
   /**
@@ -91,29 +130,49 @@ export class HttpTransport implements Transport {
    * A command that does not parse never will: it is dropped (acknowledged without a reply), as the
    * broker transports dead-letter or skip one, and Baton times the attempt out.
    */
-  private hand(lease: Leased, receive: (delivery: Delivery) => void): void {
+  private hand({ lease, window }: Leased, receive: (delivery: Delivery) => void): void {
     let delivery;
     try {
-      delivery = this.delivery(lease);
+      delivery = this.delivery(lease, window);
     } catch (error) {
       const fields = { service: this.client.service, leaseId: lease.leaseId };
       this.logger.error(fields, `not a command, dropped: ${errorText(error)}`);
-      this.client.request('DELETE', `${this.base}/leases/${encodeURIComponent(lease.leaseId)}`)
+      this.call('DELETE', this.leasePath(lease), window)
         .catch((e: unknown) => this.logger.warn(fields, `dropping it failed, it comes again when its lease expires: ${errorText(e)}`));
       return;
     }
     receive(delivery);
   }
 
-  private delivery(lease: Leased): Delivery {
+  private delivery(lease: Lease, window: LeaseWindow): Delivery {
     const command = parseCommand(JSON.stringify(lease.command));
-    const lid = encodeURIComponent(lease.leaseId);
+    const path = this.leasePath(lease);
+    const reply = (r: WireReply) => this.call('POST', `${path}/reply`, window, r);
     return {
-      command, trace: traceHeadersOf(lease.trace),
-      settle: (reply: WireReply) => this.client.request('POST', `${this.base}/leases/${lid}/reply`, reply).then(() => undefined),
-      heartbeat: (reply: WireReply) => this.client.request('POST', `${this.base}/leases/${lid}/reply`, reply).then(() => undefined),
-      drop: () => this.client.request('DELETE', `${this.base}/leases/${lid}`).then(() => undefined),
+      // traceHeadersOf keeps only string values, whatever the poll answer held there.
+      command, trace: traceHeadersOf(lease.trace as Record<string, unknown> | undefined),
+      settle: reply,
+      heartbeat: async (r: WireReply) => {
+        const sentAt = performance.now();
+        await reply(r);
+        window.renewed(sentAt);
+      },
+      drop: () => this.call('DELETE', path, window),
     };
+  }
+
+  /**
+   * A reply, heartbeat or drop. Baton applies a repeated one once (a retried reply is answered
+   * `duplicate`), so a transient failure (Baton's database blinking: a 503) is retried, as its
+   * Retry-After asks, until shortly before the lease expires; unconfirmed by then, the command goes
+   * to another poller anyway.
+   */
+  private async call(method: string, path: string, window: LeaseWindow, body?: WireReply): Promise<void> {
+    await this.client.request(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs() });
+  }
+
+  private leasePath(lease: Lease): string {
+    return `${this.base}/leases/${encodeURIComponent(lease.leaseId)}`;
   }
 }
 
