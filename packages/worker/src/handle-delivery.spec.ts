@@ -91,6 +91,18 @@ describe('handleDelivery', () => {
     expect(logged).toContain('warn command expired before it was handled: dropped');
   });
 
+  it('judges the deadline by Baton\'s clock when the transport knows it (a worker clock ten minutes ahead drops nothing fresh)', async () => {
+    const fn = jest.fn(async () => ({}));
+    // Fresh by Baton's clock, ten minutes behind this one: run, not dropped.
+    const fresh = Object.assign(new FakeDelivery(command({ deadline: new Date(Date.now() - 300_000).toISOString() })), { batonClockAheadMs: -600_000 });
+    await handleDelivery(fresh, deps(fn));
+    expect([fresh.dropped, fn.mock.calls.length]).toEqual([false, 1]);
+    // Expired by Baton's clock, ahead of this one: dropped though this clock says it is not due.
+    const expired = Object.assign(new FakeDelivery(command({ deadline: new Date(Date.now() + 30_000).toISOString() })), { batonClockAheadMs: 60_000 });
+    await handleDelivery(expired, deps(fn));
+    expect([expired.dropped, fn.mock.calls.length]).toEqual([true, 1]);
+  });
+
   it('fails a command no handler is declared for, without retries', async () => {
     const d = new FakeDelivery(command());
     await handleDelivery(d, deps(undefined));

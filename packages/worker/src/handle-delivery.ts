@@ -44,7 +44,8 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable: true }));
   };
   try {
-    if (Date.parse(c.deadline) <= Date.now()) {
+    // By Baton's clock where the transport knows it: a worker clock ahead would drop fresh commands.
+    if (Date.parse(c.deadline) <= Date.now() + (delivery.batonClockAheadMs ?? 0)) {
       deps.logger.warn({ ...fields, deadline: c.deadline }, 'command expired before it was handled: dropped');
       await delivery.drop().catch((error: unknown) => {
         // Its lease is gone as well (settled by another copy, or expired): nothing is left to drop.

@@ -260,6 +260,9 @@ describe('HttpTransport', () => {
     const received: Delivery[] = [];
     await transport.start((d) => received.push(d), new Slots(1));
     await until(() => received.length > 0);
+    // The command's deadline is judged by Baton's clock, an hour behind.
+    expect(received[0].batonClockAheadMs).toBeGreaterThan(-3_601_000);
+    expect(received[0].batonClockAheadMs).toBeLessThanOrEqual(-3_600_000);
     await received[0].settle({} as WireReply);
     await transport.close();
     expect(calls.map((c) => c.method)).toEqual(['POST']);

@@ -36,6 +36,8 @@ const POLL_ANSWER_MAX_BYTES = 64 * 1024 * 1024;
 interface Leased {
   lease: Lease;
   window: LeaseWindow;
+  /** Baton's clock less this process's when the answer came (its Date header), if it had one. */
+  batonClockAheadMs?: number;
 }
 
 /**
@@ -121,8 +123,10 @@ export class HttpTransport implements Transport {
       ...options, signal: this.abort.signal, maxBodyBytes: POLL_ANSWER_MAX_BYTES,
     });
     const receivedAt = performance.now();
+    // The Date header is to the second, truncated: Baton's clock reads as up to a second behind, which only delays a drop.
+    const batonClockAheadMs = date === undefined ? undefined : date - Date.now();
     const leases = leasesOf(body, (count) => this.logger.error({ service: this.client.service }, `${count} lease(s) of a poll answer without a leaseId, skipped`));
-    return leases.map((lease) => ({ lease, window: LeaseWindow.of(lease.leaseExpiresAt, date, receivedAt) }));
+    return leases.map((lease) => ({ lease, window: LeaseWindow.of(lease.leaseExpiresAt, date, receivedAt), batonClockAheadMs }));
   }
 
   /**
@@ -130,10 +134,10 @@ export class HttpTransport implements Transport {
    * A command that does not parse never will: it is dropped (acknowledged without a reply), as the
    * broker transports dead-letter or skip one, and Baton times the attempt out.
    */
-  private hand({ lease, window }: Leased, receive: (delivery: Delivery) => void): void {
+  private hand({ lease, window, batonClockAheadMs }: Leased, receive: (delivery: Delivery) => void): void {
     let delivery;
     try {
-      delivery = this.delivery(lease, window);
+      delivery = { ...this.delivery(lease, window), batonClockAheadMs };
     } catch (error) {
       const fields = { service: this.client.service, leaseId: lease.leaseId };
       this.logger.error(fields, `not a command, dropped: ${errorText(error)}`);

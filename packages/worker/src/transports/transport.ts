@@ -7,6 +7,11 @@ export interface Delivery {
   command: WireCommand;
   /** The trace context the command came with (empty when Baton traces nothing). */
   trace?: TraceHeaders;
+  /**
+   * How far the clock of the Baton that handed the command over runs ahead of this process's (its
+   * answer's Date header, to the second), when known: the command's deadline is by Baton's clock.
+   */
+  batonClockAheadMs?: number;
   /** Sends the reply; resolves once Baton or the broker confirmed it, and only then acknowledges. */
   settle(reply: WireReply): Promise<void>;
   /** Acknowledges without a reply (an expired command). */
