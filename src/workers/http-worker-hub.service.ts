@@ -98,9 +98,12 @@ export class HttpWorkerHub implements OnModuleDestroy {
     if (!entry.attempt) return 'offer-again';
     const { flowId, stepName, action, attempt } = entry.attempt;
     const fields = { flowId, step: stepName, action, attempt, commandId: entry.commandId };
+    // Taken before the read, whose database clock reads the heartbeat's age later: a heartbeat that
+    // renewed this very lease (recorded just before it restarted) then never reads younger than it.
+    const leaseAgeMs = Date.now() - leaseStartedAt.getTime();
     try {
       const found = await this.attempts.attemptOfCommand({ ...entry.attempt, commandId: entry.commandId });
-      const decided = leaseExpiryAction(found, Date.now() - leaseStartedAt.getTime());
+      const decided = leaseExpiryAction(found, leaseAgeMs);
       this.logger.debug({ ...fields, decided }, 'HTTP lease expired');
       return decided;
     } catch (error) {

@@ -14,14 +14,6 @@ export function leaseExpiryAction(
   attempt: Pick<CommandAttempt, 'inFlight' | 'pastDeadline' | 'heartbeatAgeMs'> | undefined, leaseAgeMs: number,
 ): LeaseExpiryAction {
   if (!attempt?.inFlight || attempt.pastDeadline) return 'acknowledge';
-  if (attempt.heartbeatAgeMs !== null && attempt.heartbeatAgeMs < leaseAgeMs - Math.min(SAME_HEARTBEAT_MS, leaseAgeMs / 4)) return 'renew';
+  if (attempt.heartbeatAgeMs !== null && attempt.heartbeatAgeMs < leaseAgeMs) return 'renew';
   return 'offer-again';
 }
-
-/**
- * A heartbeat that reached this instance renewed the lease and was then written: it is as old as
- * the lease, give or take that write. Only one clearly younger came since, through another instance;
- * without the margin, a worker that heartbeated once and died kept its command for a second lease.
- * (A quarter of the lease when that is shorter: leases of milliseconds in tests.)
- */
-const SAME_HEARTBEAT_MS = 1_000;

@@ -149,6 +149,21 @@ describe('WorkerReplies', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
+  it('records a heartbeat on the holding instance before restarting its lease, so the lease\'s expiry does not count it again', async () => {
+    const { replies, deliver, hub, heartbeats } = await setup();
+    const c = command();
+    await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    const order: string[] = [];
+    jest.spyOn(heartbeats, 'record').mockImplementation(async () => { order.push('recorded'); return true; });
+    jest.spyOn(pool, 'renew').mockImplementation(() => { order.push('renewed'); return undefined; });
+    expect(await replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
+    expect(order).toEqual(['recorded', 'renewed']);
+    jest.restoreAllMocks();
+    pool.settle(lease.leaseId);
+  });
+
   describe('on an instance that did not lease the command', () => {
     it('applies a final reply to a command of the service, and settles the command if it is held here after all', async () => {
       const { replies, attempts, sink, deliver } = await setup();

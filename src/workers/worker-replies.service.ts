@@ -89,15 +89,20 @@ export class WorkerReplies {
   }
 
   /**
-   * A heartbeat renews the lease when this instance holds the command, and is recorded for every
-   * instance. `not-in-flight`: its attempt ended (answered, timed out), so its worker may stop.
+   * A heartbeat is recorded for every instance, and renews the lease when this instance holds the
+   * command. Recorded first: the lease then restarts after the heartbeat, which its expiry check so
+   * finds no younger than the lease (it was this lease's own renewal), while one recorded through
+   * another instance after the lease restarted is younger and renews it. `not-in-flight`: its attempt
+   * ended (answered, timed out), so its worker may stop.
    */
   private async heartbeat(service: string, reply: NamedReply, leaseId: string | undefined): Promise<LeaseReplyOutcome> {
     const pool = this.hub.existingPool(service);
-    const lease = leaseId ?? pool?.currentLease(reply.commandId);
-    if (pool && lease) pool.renew(lease);
-    else await this.refuseOthers(service, reply, 'reply');
-    return (await this.heartbeats.record(reply)) ? 'heartbeat' : 'not-in-flight';
+    const held = pool !== undefined && (leaseId !== undefined || pool.holds(reply.commandId));
+    if (!held) await this.refuseOthers(service, reply, 'reply');
+    const inFlight = await this.heartbeats.record(reply);
+    const lease = held ? leaseId ?? pool.currentLease(reply.commandId) : undefined;
+    if (lease) pool!.renew(lease);
+    return inFlight ? 'heartbeat' : 'not-in-flight';
   }
 
   /** Whether an attempt still awaits the command before its deadline; one no attempt names (not a command) is not due. */
