@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsObject, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsObject, IsString, ValidateNested } from 'class-validator';
 import { AppError } from '../errors/app-error';
 import { BoundedValidationPipe, DTO_MAX_DEPTH } from './bounded-validation.pipe';
 
@@ -74,6 +74,17 @@ describe('BoundedValidationPipe', () => {
   it('refuses a body of bytes on a DTO route with a 415 instead of walking it', async () => {
     const refusal = await validate(Buffer.alloc(1024 * 1024)).catch((e: AppError) => e);
     expect(refusal).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
+  });
+
+  it('refuses an array over its ArrayMaxSize before turning and checking its items', async () => {
+    class Bounded {
+      @ArrayMaxSize(3) @ValidateNested({ each: true }) @Type(() => Item) items!: Item[];
+    }
+    const many = { items: Array.from({ length: 50_000 }, () => ({ name: 7 })) };
+    const problems = await pipe.transform(many, { type: 'body', metatype: Bounded }).then(() => [], (e: AppError) => e.problems);
+    // Only the size: the 50,000 wrong names were never checked (each would be a problem of its own).
+    expect(problems).toEqual([{ path: 'items', message: 'items must contain no more than 3 elements' }]);
+    await expect(pipe.transform({ items: [{ name: 'a' }] }, { type: 'body', metatype: Bounded })).resolves.toBeInstanceOf(Bounded);
   });
 
   it('leaves values of routes without a DTO alone', async () => {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { getMetadataStorage } from 'class-validator';
 import { AppError, Problem } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
 import { jsonShapeProblems } from './json-shape';
@@ -42,7 +43,8 @@ export class BoundedValidationPipe extends ValidationPipe {
       throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'This route takes a JSON body', [{ path: 'headers.content-type', message: 'must be application/json' }]);
     }
     const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
-    if (shape.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', shape);
+    const early = shape.length ? shape : oversizedArrayProblems(value, metadata.metatype);
+    if (early.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', early);
     const inherited = inheritedNameProblems(value, metadata.metatype);
     if (!inherited.length) return super.transform(value, metadata);
     // Listed with whatever else the DTO's own checks find, as every refusal lists all its problems.
@@ -83,6 +85,23 @@ function inheritedNameProblems(value: unknown, dto: unknown, max = 10): Problem[
     }
   }
   return problems;
+}
+
+/**
+ * The DTO's fields holding more items than their `@ArrayMaxSize`, refused before class-transformer
+ * and class-validator turn and check every item: 60,000 presence steps took 1.8 s of CPU to be
+ * refused (no nested DTO has a bounded array of its own).
+ */
+function oversizedArrayProblems(value: unknown, dto: unknown): Problem[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return getMetadataStorage().getTargetValidationMetadatas(dto as new () => object, '', false, false)
+    .filter((meta) => meta.name === 'arrayMaxSize')
+    .flatMap((meta) => {
+      const field = (value as Record<string, unknown>)[meta.propertyName];
+      const max = meta.constraints[0] as number;
+      return Array.isArray(field) && field.length > max
+        ? [{ path: meta.propertyName, message: `${meta.propertyName} must contain no more than ${max} elements` }] : [];
+    });
 }
 
 /** The DTO a field holds when `@Type` says so (as class-transformer reads it), else undefined: free-form JSON. */
