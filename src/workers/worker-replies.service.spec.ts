@@ -149,19 +149,37 @@ describe('WorkerReplies', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
-  it('records a heartbeat on the holding instance before restarting its lease, so the lease\'s expiry does not count it again', async () => {
+  it('renews a lease for a heartbeat at once and again once it is recorded, so the lease\'s expiry does not count it again', async () => {
     const { replies, deliver, hub, heartbeats } = await setup();
     const c = command();
     await deliver(c);
     const pool = await hub.poolFor(SERVICE);
     const [lease] = await pool.take(1, 0);
     const order: string[] = [];
+    const renew = pool.renew.bind(pool);
     jest.spyOn(heartbeats, 'record').mockImplementation(async () => { order.push('recorded'); return true; });
-    jest.spyOn(pool, 'renew').mockImplementation(() => { order.push('renewed'); return undefined; });
+    jest.spyOn(pool, 'renew').mockImplementation((id) => { order.push('renewed'); return renew(id); });
     expect(await replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
-    expect(order).toEqual(['recorded', 'renewed']);
+    expect(order).toEqual(['renewed', 'recorded', 'renewed']);
     jest.restoreAllMocks();
     pool.settle(lease.leaseId);
+  });
+
+  it('keeps the lease renewed when the heartbeat cannot be written (a database outage), and acknowledges a command whose attempt ended', async () => {
+    const { replies, deliver, hub, heartbeats } = await setup();
+    const c = command();
+    const { acked } = await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    const renewed = jest.spyOn(pool, 'renew');
+    jest.spyOn(heartbeats, 'record').mockRejectedValueOnce(new Error('connection refused'));
+    await expect(replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT'))).rejects.toThrow('connection refused');
+    expect(renewed).toHaveBeenCalledWith(lease.leaseId);
+    heartbeats.ended.add(c.commandId);
+    expect(await replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT'))).toBe('not-in-flight');
+    await acked;
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+    jest.restoreAllMocks();
   });
 
   describe('on an instance that did not lease the command', () => {

@@ -66,7 +66,7 @@ export class WorkerReplies {
       if (await this.stillDue(entry)) {
         const { flowId, stepName, action, attempt } = entry.attempt!;
         this.logger.warn({ flowId, step: stepName, action, attempt, commandId: entry.commandId, service },
-          'HTTP drop of a command not past its deadline by the database\'s clock (is the worker\'s clock ahead?): left under its lease');
+          'HTTP drop of a command not past its deadline by the database\'s clock (a worker clock ahead, or a command the worker could not read): left under its lease');
       } else {
         pool!.settle(leaseId);
       }
@@ -89,19 +89,25 @@ export class WorkerReplies {
   }
 
   /**
-   * A heartbeat is recorded for every instance, and renews the lease when this instance holds the
-   * command. Recorded first: the lease then restarts after the heartbeat, which its expiry check so
-   * finds no younger than the lease (it was this lease's own renewal), while one recorded through
-   * another instance after the lease restarted is younger and renews it. `not-in-flight`: its attempt
-   * ended (answered, timed out), so its worker may stop.
+   * A heartbeat renews the lease at once when this instance holds the command (whatever the
+   * database does meanwhile: an outage must not hand a command in progress to another poller), is
+   * recorded for every instance, and once recorded restarts the lease again, so that its expiry
+   * check finds this heartbeat no younger than the lease (only one recorded through another instance
+   * since counts). `not-in-flight`: its attempt ended (answered, timed out), so the command is
+   * acknowledged here and its worker may stop.
    */
   private async heartbeat(service: string, reply: NamedReply, leaseId: string | undefined): Promise<LeaseReplyOutcome> {
     const pool = this.hub.existingPool(service);
-    const held = pool !== undefined && (leaseId !== undefined || pool.holds(reply.commandId));
-    if (!held) await this.refuseOthers(service, reply, 'reply');
+    const lease = leaseId ?? pool?.currentLease(reply.commandId);
+    if (pool && lease) pool.renew(lease);
+    else await this.refuseOthers(service, reply, 'reply');
     const inFlight = await this.heartbeats.record(reply);
-    const lease = held ? leaseId ?? pool.currentLease(reply.commandId) : undefined;
-    if (lease) pool!.renew(lease);
+    if (!inFlight) pool?.settleCommand(reply.commandId);
+    // The lease may have run out while the heartbeat was written: the command's current one is renewed.
+    else if (pool && lease && !pool.renew(lease)) {
+      const current = pool.currentLease(reply.commandId);
+      if (current) pool.renew(current);
+    }
     return inFlight ? 'heartbeat' : 'not-in-flight';
   }
 

@@ -70,11 +70,13 @@ describe('BatonClient', () => {
     }
   });
 
-  it('tries once when Retry-After asks for longer than retryForMs allows', async () => {
+  it('retries sooner than a Retry-After the window cannot wait out (a registration\'s second of retries, a 503\'s 5 s), and no longer than the window', async () => {
     const baton = await fakeBaton((_n, _req, res) => busy(res, '5'));
     try {
-      await expect(baton.client().request('POST', '/reply', {}, { retryForMs: 4_000 })).rejects.toThrow('answered 503');
-      expect(baton.requests()).toBe(1);
+      const started = Date.now();
+      await expect(baton.client().request('POST', '/register', {}, { retryForMs: 1_000 })).rejects.toThrow('answered 503');
+      expect(baton.requests()).toBeGreaterThanOrEqual(2);
+      expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await baton.close();
     }

@@ -100,8 +100,12 @@ export class BatonClient {
         return await this.once<T>(method, path, body, options);
       } catch (error) {
         if (!transient(error) || options.signal?.aborted) throw error;
-        const delay = Math.max(backoff.next(), retryAfterMs(error));
-        if (performance.now() - started + delay > (options.retryForMs ?? 1000)) throw error;
+        const left = (options.retryForMs ?? 1000) - (performance.now() - started);
+        const soon = backoff.next();
+        // As long as Baton asked, where the window allows it; otherwise sooner, rather than not at all
+        // (a registration's second of retries would never wait out a 503's Retry-After: 5).
+        const delay = Math.max(soon, retryAfterMs(error)) <= left ? Math.max(soon, retryAfterMs(error)) : soon;
+        if (delay > left) throw error;
         await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
       }
     }

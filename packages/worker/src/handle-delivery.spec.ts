@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepCommand } from './command';
 import { BatonHttpError } from './baton-client';
 import { NonRetryableError } from './errors';
@@ -266,6 +267,27 @@ describe('handleDelivery', () => {
     } finally {
       setInterval.mockRestore();
     }
+  });
+
+  it('sends one auto heartbeat at a time: a tick while one is still out (retried through a 503) is skipped', async () => {
+    const d = new FakeDelivery(command());
+    let release!: () => void;
+    let sent = 0;
+    d.heartbeat = () => { sent++; return new Promise<void>((resolve) => (release = resolve)); };
+    let finish!: () => void;
+    const handled = handleDelivery(d, { ...deps(() => new Promise<void>((resolve) => (finish = resolve))), autoHeartbeatMs: 5 });
+    const sentAtLeast = async (n: number) => {
+      for (let i = 0; i < 200 && sent < n; i++) await sleep(5);
+      await sleep(50); // ten more ticks, each of which would send one were it not skipped
+    };
+    await sentAtLeast(1);
+    expect(sent).toBe(1);
+    release();
+    await sentAtLeast(2);
+    expect(sent).toBe(2);
+    release();
+    finish();
+    await handled;
   });
 
   it('lets a handler within handlerTimeoutMs succeed as usual', async () => {

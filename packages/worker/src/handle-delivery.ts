@@ -125,12 +125,17 @@ const EXPIRED = Symbol('expired');
 
 async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
   const heartbeat = () => delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
+  // One at a time: a heartbeat still being retried (Baton answering 503) is not joined by the next
+  // tick's, which would pile retries up against a Baton already struggling.
+  let beating = false;
+  const beat = () => {
+    if (beating) return;
+    beating = true;
+    heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)).finally(() => { beating = false; });
+  };
   // Unref'd: a handler still running after stop() gave up on it (drainTimeoutMs) must not keep the
   // process alive through its heartbeats alone, which would also hold its command here for ever.
-  const timer = deps.autoHeartbeatMs > 0
-    ? setInterval(() => heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)),
-      deps.autoHeartbeatMs).unref()
-    : undefined;
+  const timer = deps.autoHeartbeatMs > 0 ? setInterval(beat, deps.autoHeartbeatMs).unref() : undefined;
   const abort = new AbortController();
   const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));
   let expiry: NodeJS.Timeout | undefined;
