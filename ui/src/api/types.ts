@@ -41,8 +41,11 @@ export interface StepAttempt {
 
 export interface RunEvent { at: string; kind: string; stepName: string | null; reason: string; actor?: string | null }
 
+/** One action as the engine judges it now; retry and skip, when allowed, with the steps they may name. */
+export interface ActionAvailability { action: string; allowed: boolean; reason?: string | null; steps?: string[] }
+
 /** What the engine says an action can do on this run right now; older engines omit it. */
-export type AllowedActions = string[] | { action: string; allowed: boolean; reason?: string | null }[];
+export type AllowedActions = string[] | ActionAvailability[];
 
 export interface RunDetail extends RunSummary {
   contentType: string;
@@ -52,7 +55,7 @@ export interface RunDetail extends RunSummary {
   events: RunEvent[];
   allowedActions?: AllowedActions;
   /** Every action and why it is not allowed; retry and skip, when allowed, with the steps they may name. Older engines omit it. */
-  actions?: { action: string; allowed: boolean; reason?: string | null; steps?: string[] }[];
+  actions?: ActionAvailability[];
 }
 
 export interface TemplateSummary {
