@@ -19,7 +19,7 @@ describe('MemoryDriver', () => {
   });
   afterEach(() => driver.close());
 
-  it('gives a group that subscribes later what the topic retained, like Kafka from the earliest offset', async () => {
+  it('gives the first group that subscribes what the topic held, like Kafka from the earliest offset', async () => {
     await driver.publish([{ topic: 't', key: 'k', body: Buffer.from('early') }]);
     const received: IncomingMessage[] = [];
     await driver.subscribe({ topic: 't', group: 'late', handler: async (m) => void received.push(m) });
@@ -27,12 +27,24 @@ describe('MemoryDriver', () => {
     expect(received[0]).toMatchObject({ id: 't:0:0', key: 'k', deliveryAttempt: 1 });
   });
 
-  it('retains a bounded number of messages per topic', async () => {
+  it('holds a bounded number of messages for a topic without a group', async () => {
     await driver.publish(Array.from({ length: RETAINED_PER_TOPIC + 5 }, (_, i) => ({ topic: 't', body: Buffer.from(String(i)) })));
     const received: string[] = [];
     await driver.subscribe({ topic: 't', group: 'late', handler: async (m) => void received.push(m.body.toString()) });
     await until(() => received.length === RETAINED_PER_TOPIC);
     expect(received[0]).toBe('5');
+  });
+
+  it('keeps nothing once a group exists: a group that subscribes later starts with what is published next', async () => {
+    const first: string[] = [];
+    await driver.subscribe({ topic: 't', group: 'first', handler: async (m) => void first.push(m.body.toString()) });
+    await driver.publish([{ topic: 't', body: Buffer.from('old') }]);
+    await until(() => first.length === 1);
+    const late: string[] = [];
+    await driver.subscribe({ topic: 't', group: 'late', handler: async (m) => void late.push(m.body.toString()) });
+    await driver.publish([{ topic: 't', body: Buffer.from('new') }]);
+    await until(() => first.length === 2 && late.includes('new'));
+    expect(late).toEqual(['new']);
   });
 
   it('publish() resolves before any handler runs, and copies the message for each group', async () => {
