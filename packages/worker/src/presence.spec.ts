@@ -91,4 +91,25 @@ describe('Presence', () => {
     expect(logger.info.mock.calls).toEqual([[{ service: 'shop' }, 'presence accepted again']]);
     expect(logger.warn).not.toHaveBeenCalled();
   });
+
+  it('beats at most three intervals apart through an outage, so that the instance is back soon after Baton is', async () => {
+    jest.useFakeTimers();
+    try {
+      const beats: number[] = [];
+      const presence = new Presence(control({
+        reportPresence: async () => {
+          beats.push(Date.now());
+          if (beats.length > 1) throw new Error('connect ECONNREFUSED 127.0.0.1:3000');
+        },
+      }), 'shop', steps, quiet(), 5000);
+      await presence.start();
+      await jest.advanceTimersByTimeAsync(10 * 60_000);
+      await presence.stop();
+      const gaps = beats.slice(1).map((at, i) => at - beats[i]);
+      expect(gaps.length).toBeGreaterThanOrEqual(40); // ten minutes at most 15 s apart
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(15_000);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

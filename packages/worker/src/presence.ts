@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Backoff } from './backoff';
 import { retryAfterMs } from './baton-client';
 import type { WorkerControl } from './control';
-import { FailureStreak } from './failure-streak';
+import { FailureStreak, refused } from './failure-streak';
 import { errorText, type WorkerLogger } from './logger';
 import { withTimeout } from './with-timeout';
 
@@ -13,8 +13,15 @@ export const SDK_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..'
 
 /** stop() waits this long at most for the goodbye (and the beat before it): a slow Baton must not eat the grace period. */
 const GOODBYE_MS = 5000;
-/** Beats that keep failing come further apart, up to this. */
-const MAX_BACKOFF_MS = 60_000;
+/** Beats Baton keeps refusing come further apart, up to this. */
+const MAX_REFUSAL_BACKOFF_MS = 60_000;
+/**
+ * Beats that fail while Baton is down come at most this many intervals apart: Baton forgets an
+ * instance a few intervals after its last beat (WORKER_PRESENCE_TTL_SECONDS, 15 s against the
+ * default 5 s here), so after an outage a beat a minute away would keep templates PENDING (with
+ * READINESS=live) for up to that minute after Baton is back.
+ */
+const MAX_OUTAGE_INTERVALS = 3;
 
 /**
  * Tells Baton every few seconds that this process is alive and which steps it handles (over HTTP
@@ -29,9 +36,11 @@ export class Presence {
   private beating: Promise<void> = Promise.resolve();
   /**
    * A refused beat (a revoked key: a 401 every presenceMs) would count against Baton's auth-failure
-   * limiter, which then blocks every worker behind the same address; an outage needs no beat per presenceMs either.
+   * limiter, which then blocks every worker behind the same address: refusals back off to a minute.
    */
-  private readonly backoff: Backoff;
+  private readonly refusal: Backoff;
+  /** An outage needs no beat per presenceMs either, but the first beat after it must come soon. */
+  private readonly outage: Backoff;
   private readonly streak: FailureStreak;
 
   constructor(
@@ -41,7 +50,8 @@ export class Presence {
     private readonly logger: WorkerLogger,
     private readonly intervalMs: number,
   ) {
-    this.backoff = new Backoff(2 * intervalMs, Math.max(intervalMs, MAX_BACKOFF_MS));
+    this.refusal = new Backoff(2 * intervalMs, Math.max(intervalMs, MAX_REFUSAL_BACKOFF_MS));
+    this.outage = new Backoff(2 * intervalMs, MAX_OUTAGE_INTERVALS * intervalMs);
     this.streak = new FailureStreak(logger, { service }, 'presence not accepted', 'presence accepted again');
   }
 
@@ -75,11 +85,12 @@ export class Presence {
         instanceId: this.instanceId, host: hostname().slice(0, 255), sdkVersion: SDK_VERSION, steps: this.steps,
       });
       this.streak.succeeded();
-      this.backoff.reset();
+      this.refusal.reset();
+      this.outage.reset();
       return this.intervalMs;
     } catch (e) {
       this.streak.failed(e);
-      return Math.max(this.intervalMs, this.backoff.next(), retryAfterMs(e));
+      return Math.max(this.intervalMs, (refused(e) ? this.refusal : this.outage).next(), retryAfterMs(e));
     }
   }
 }
