@@ -172,6 +172,17 @@ describe('HttpTransport', () => {
     expect(requests[0]).toBe('GET /api/workers/shop/commands?wait=1000&max=64');
   });
 
+  it('reads a poll answer up to 64 MiB (64 commands of Baton\'s largest), where other answers stop at the client\'s 1 MiB', async () => {
+    const caps: Array<number | undefined> = [];
+    const client = stubClient(async (method, _path, _body, options) => {
+      if (method === 'GET') caps.push(options?.maxBodyBytes);
+      await sleep(20);
+      return [];
+    });
+    await polling(new HttpTransport(client, quiet(), { waitMs: 1000 }), new Slots(1), { done: () => caps.length > 0 });
+    expect(caps[0]).toBe(64 * 1024 * 1024);
+  });
+
   it('refuses a waitMs Baton refuses, or so short that the poll loop would spin', () => {
     const { client } = baton([]);
     for (const waitMs of [0, 1, 999, 30_001, 1500.5, Number.NaN]) {
