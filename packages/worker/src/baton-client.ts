@@ -104,7 +104,8 @@ export class BatonClient {
         const soon = backoff.next();
         // As long as Baton asked, where the window allows it; otherwise sooner, rather than not at all
         // (a registration's second of retries would never wait out a 503's Retry-After: 5).
-        const delay = Math.max(soon, retryAfterMs(error)) <= left ? Math.max(soon, retryAfterMs(error)) : soon;
+        const asked = Math.max(soon, retryAfterMs(error));
+        const delay = asked <= left ? asked : soon;
         if (delay > left) throw error;
         await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
       }

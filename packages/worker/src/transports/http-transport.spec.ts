@@ -172,7 +172,7 @@ describe('HttpTransport', () => {
     expect(requests[0]).toBe('GET /api/workers/shop/commands?wait=1000&max=64');
   });
 
-  it('reads a poll answer up to 64 MiB (64 commands of Baton\'s largest), where other answers stop at the client\'s 1 MiB', async () => {
+  it('reads a poll answer up to 64 MiB (64 commands of Baton\'s largest), not the client\'s default 1 MiB', async () => {
     const caps: Array<number | undefined> = [];
     const client = stubClient(async (method, _path, _body, options) => {
       if (method === 'GET') caps.push(options?.maxBodyBytes);
