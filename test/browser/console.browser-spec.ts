@@ -39,6 +39,10 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     writeFileSync(join(ARTIFACTS, 'first-load.json'), JSON.stringify({ interactiveMs, bytes, gzipBytes, files: files.length }, null, 2));
     expect(files.length).toBeGreaterThanOrEqual(3);
     expect(await page.locator('section.card', { hasText: 'Healer' }).textContent()).toContain('Last tick');
+    // The demo template's promotion runs a tick at boot: what it did is told in words, not counter names.
+    const lastTick = await page.getByTestId('healer-last-tick').textContent();
+    expect(lastTick).toMatch(/^(Nothing to heal|\d+ [a-z])/);
+    expect(lastTick).not.toMatch(/[a-z][A-Z]/);
     await page.getByRole('heading', { name: 'Unfinished runs' }).waitFor();
     await shot(page, 'overview');
   });

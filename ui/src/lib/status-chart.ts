@@ -1,6 +1,6 @@
 import type { RunStats } from '../api/types';
 
-/** Colours follow the status badges: green done, red failed, amber compensating, blue running. */
+/** Stacking order, bottom up: finished runs first, grouped by colour family (see styles.css). */
 export const STATUS_ORDER = [
   'COMPLETED', 'UNDONE', 'FAILED', 'COMPENSATION_FAILED', 'UNDO_FAILED', 'EXPIRED', 'TERMINATED',
   'COMPENSATING', 'UNDOING', 'PAUSED', 'RUNNING', 'WAITING_FOR_WORKERS',

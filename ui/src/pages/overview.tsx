@@ -6,6 +6,7 @@ import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
+import { healerSummary } from '../lib/healer-summary';
 import { StatusChart } from './status-chart';
 
 interface Indicator { status: 'up' | 'down'; [k: string]: unknown }
@@ -51,7 +52,8 @@ function HealthCards({ health }: { health: Health }) {
       </Card>
       <Card title="Healer" ok={healer?.status === 'up'}>
         <p>Last tick: {last ? <Time at={last} /> : 'not yet'}</p>
-        {counts && <p class="muted">{Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>}
+        {counts && <p class="muted" data-testid="healer-last-tick">{healerSummary(counts)}</p>}
+        {Number(healer?.lastFailed) > 0 && <p class="warn-text">{String(healer?.lastFailed)} could not be healed in the last tick (see the logs)</p>}
         {healer?.lastError ? <p class="error-text">{String(healer.lastError)}</p> : null}
       </Card>
     </div>
