@@ -286,6 +286,84 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await shot(page, 'audit');
   });
 
+  it('shows the first 256 KB of a large payload and copies all of it', async () => {
+    const note = 'x'.repeat(300 * 1024);
+    const flowId = await start({ orderId: 7, note });
+    const p = await h.page();
+    await p.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
+    await p.goto(`${h.base}/ui/runs/${flowId}`);
+    const payload = p.locator('details.json', { hasText: 'payload' });
+    await payload.locator('pre').waitFor();
+    expect((await payload.locator('pre').textContent())!.length).toBe(256 * 1024);
+    expect(await payload.textContent()).toContain('Only the first 256 KB are shown');
+    await payload.getByRole('button', { name: 'Copy all of it' }).click();
+    const copied = JSON.parse(await p.evaluate<string>('navigator.clipboard.readText()')) as { note: string };
+    expect(copied.note).toBe(note);
+  });
+
+  it('lists every event after "Show all", and shows a refused action\'s problems with their paths and the correlation id', async () => {
+    const orchName = 'approvalOrder';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'approval-initiator').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [
+        { seq: 1, name: 'approve', objectType: 'String' },
+        { seq: 2, name: 'charge', objectType: 'String', onFailure: 'pause' },
+      ],
+    }).expect(201);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const worker = createWorker({ service: 'approval-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    worker.step(orchName, 'approve', { objectType: 'String', do: async () => { await gate; return { approved: true }; } });
+    worker.step(orchName, 'charge', { objectType: 'String', do: async () => { throw new Error('card declined'); } });
+    await worker.start();
+    const p = await h.page();
+    try {
+      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      const run = `/api/orchestration/runs/${flowId}`;
+      // 51 pauses and resumes while the first step is in flight: 102 events, two more than the page lists.
+      for (let i = 0; i < 51; i++) {
+        await h.app.http.post(`${run}/pause`).send({ reason: `check ${i}` }).expect(202);
+        await h.app.http.post(`${run}/resume`).send({}).expect(202);
+      }
+      const events = (await h.app.http.get(run).expect(200)).body.events.length as number;
+      expect(events).toBeGreaterThanOrEqual(102);
+      await p.goto(`${h.base}/ui/runs/${flowId}`);
+      const earlier = p.getByText(/The latest 100 are shown; \d+ earlier events are not/);
+      await earlier.waitFor();
+      expect(await earlier.textContent()).toContain(`${events - 100} earlier events`);
+      const eventRows = p.locator('main table.grid').last().locator('tbody tr');
+      expect(await eventRows.count()).toBe(100);
+      await earlier.getByRole('button', { name: 'Show all' }).click();
+      await expectEventually(async () => expect(await eventRows.count()).toBe(events));
+
+      // The second step fails and pauses the run; a skip whose output is nested too deep is refused.
+      release();
+      await expectEventually(async () => expect(await p.locator('button[data-action="skip"]').isEnabled()).toBe(true), { timeoutMs: 10_000 });
+      await p.locator('button[data-action="skip"]').click();
+      const dialog = p.getByRole('dialog');
+      await dialog.getByLabel('Output (JSON, optional)').fill(`${'['.repeat(40)}${']'.repeat(40)}`);
+      const answered = p.waitForResponse((r) => r.url().endsWith(`${run}/skip`));
+      await dialog.getByRole('button', { name: 'Skip' }).click();
+      const refused = await answered;
+      expect(refused.status()).toBe(400);
+      const refusal = dialog.getByRole('alert');
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('INVALID_REQUEST');
+      expect(await refusal.locator('.problems li').evaluateAll((els) => els.map((e) => e.textContent)))
+        .toEqual(['output: output must be nested at most 32 levels deep']);
+      expect(await refusal.locator('.problems li code').textContent()).toBe('output');
+      expect(await refusal.locator('.small code').textContent()).toBe(refused.headers()['x-correlation-id']);
+      await shot(p, 'action-refused');
+      // Nothing changed; a skip with a proper output ends the run, so the overview's pictures below stay as they were.
+      expect((await h.app.http.get(run).expect(200)).body.status).toBe('PAUSED');
+      await dialog.getByLabel('Output (JSON, optional)').fill('{"receipt": "by phone"}');
+      await dialog.getByRole('button', { name: 'Skip' }).click();
+      await expectEventually(async () => expect(await p.locator('h1 .badge').getAttribute('data-status')).toBe('COMPLETED'), { timeoutMs: 10_000 });
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
+
   it('is readable on a laptop and on a wide screen', async () => {
     const p = await h.page();
     for (const [name, width, height] of [['laptop', 1280, 800], ['wide', 1920, 1080]] as const) {
