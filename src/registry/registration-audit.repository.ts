@@ -66,11 +66,14 @@ export class RegistrationAuditRepository {
 
   /** Retention (AUDIT_RETENTION_DAYS): removes rows older than the cut-off, a batch at a time. */
   async pruneOlderThan(cutoff: Date, batch: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM registration_audit WHERE id IN (SELECT id FROM registration_audit WHERE created_at < $1 ORDER BY id LIMIT $2) RETURNING id`,
+    // Counted in SQL: TypeORM answers a bare DELETE … RETURNING with [rows, rowCount], whose length is always 2.
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM registration_audit WHERE id IN (SELECT id FROM registration_audit WHERE created_at < $1 ORDER BY id LIMIT $2) RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
       [cutoff, batch],
     );
-    return rows.length;
+    return row.n;
   }
 
   list(filter: AuditFilter, page: PageQueryDto): Promise<[RegistrationAuditEntity[], number]> {

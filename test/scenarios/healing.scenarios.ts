@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { Healer } from '../../src/healing/healer.service';
+import { RegistrationAuditRepository } from '../../src/registry/registration-audit.repository';
 import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -137,9 +138,25 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       expect(Number(nearest ?? 0)).toBeGreaterThanOrEqual(0);
     });
 
+    it('prunes audit rows past a retention a batch at a time, counting exactly what it removed', async () => {
+      // Ten days old: far inside the healer's own 90-day retention, so no tick races this test.
+      const aged = await db.query(`SELECT id FROM registration_audit ORDER BY id LIMIT 3`);
+      expect(aged).toHaveLength(3);
+      await db.query(`UPDATE registration_audit SET created_at = now() - interval '10 days' WHERE id = ANY($1::bigint[])`, [aged.map((r: { id: string }) => r.id)]);
+      const audit = t.get(RegistrationAuditRepository);
+      const before = Number((await db.query(`SELECT count(*) AS n FROM registration_audit`))[0].n);
+      const cutoff = new Date(Date.now() - 5 * 86_400_000);
+      expect(await audit.pruneOlderThan(cutoff, 2)).toBe(2);
+      expect(await audit.pruneOlderThan(cutoff, 2)).toBe(1);
+      expect(await audit.pruneOlderThan(cutoff, 2)).toBe(0);
+      expect(Number((await db.query(`SELECT count(*) AS n FROM registration_audit`))[0].n)).toBe(before - 3);
+    });
+
     it('reports its last tick in health and metrics', async () => {
       const health = await t.http.get('/api/orchestration/health').expect(200);
       expect(health.body.details.healer).toMatchObject({ status: 'up', lastSuccessAt: expect.any(String) });
+      // Nothing is 90 days old here: a tick that says it pruned audit rows is miscounting.
+      expect(health.body.details.healer.lastCounts.auditRowsPruned).toBe(0);
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_healer_ticks_total\{outcome="success"\} [1-9]/);
       expect(metrics.text).toMatch(/baton_healer_revivals_total\{kind="stepsTimedOut"\} [1-9]/);
