@@ -38,6 +38,12 @@ export interface StartRequest {
   flowId?: string;
   /** This run's deadline, instead of its template's. */
   deadlineSeconds?: number;
+  /**
+   * A service caller's own name (ownServiceOnly in auth/service-scope): it may start only templates it owns, and
+   * another service's is not found, as on every read (a 403 would confirm the template exists, and
+   * an idempotency key shared with its owner would give away the owner's run).
+   */
+  ownerService?: string;
 }
 
 export interface StartedRun {
@@ -96,7 +102,9 @@ export class RunExecutor extends StepResultSink {
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
     for (let tries = 1; ; tries++) {
       const template = await this.templates.get(req.orchName);
-      if (!template) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
+      if (!template || (req.ownerService !== undefined && template.ownerService !== req.ownerService)) {
+        throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${req.orchName}`);
+      }
       const ready = template.status === 'READY';
       const { deadline } = await this.plans.get(template.id, template.currentVersion);
       const deadlineSeconds = req.deadlineSeconds ?? deadline.seconds;

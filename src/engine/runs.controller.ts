@@ -59,6 +59,7 @@ export class RunsController {
     @Param('orchName', ParseNamePipe) orchName: string,
     @Req() req: FastifyRequest & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<ExecuteResponseDto> {
     // Read from the request, not with @Headers: that would add a second, required header to the API document.
     const idempotencyKey = headerText(req.headers, 'idempotency-key');
@@ -67,6 +68,7 @@ export class RunsController {
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
       correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined, deadlineSeconds: deadlineSecondsOf(deadline),
+      ownerService: ownServiceOnly(principal),
     });
     res.header('Location', `/api/orchestration/runs/${run.flowId}`);
     return run;

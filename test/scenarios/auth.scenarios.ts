@@ -122,6 +122,30 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(all.body.items.map((i: { orchName: string }) => i.orchName)).toEqual(['payment', 'tenantCreation']);
     });
 
+    it("a service key starts runs of its own templates only: another's is not found, whatever idempotency key it sends", async () => {
+      const runIds = async () => (await t.http.get('/api/orchestration/runs').query({ orchName: 'tenantCreation', pageSize: 500 })
+        .set(bearer(admin)).expect(200)).body.items.map((r: { flowId: string }) => r.flowId);
+      const owned = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key['tenant-service']))
+        .set('Idempotency-Key', 'order-7').send({ card: '5500' }).expect(202);
+      const before = await runIds();
+      const missing = await t.http.post('/api/orchestration/execute/noSuchFlow').set(bearer(key.attacker)).send({}).expect(404);
+      // The owner's idempotency key, with its payload and with another: neither gives the owner's run away.
+      for (const body of [{ card: '5500' }, { card: '4111' }, {}]) {
+        const res = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key.attacker))
+          .set('Idempotency-Key', 'order-7').send(body).expect(404);
+        expect([res.body.code, res.body.message.replace('tenantCreation', 'X')]).toEqual([missing.body.code, missing.body.message.replace('noSuchFlow', 'X')]);
+        expect(JSON.stringify(res.body)).not.toContain(owned.body.flowId);
+      }
+      // The owner's retry still finds its run, and nothing was started.
+      const again = await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(key['tenant-service']))
+        .set('Idempotency-Key', 'order-7').send({ card: '5500' }).expect(202);
+      expect(again.body).toMatchObject({ flowId: owned.body.flowId, created: false });
+      expect(await runIds()).toEqual(before);
+      // An operator starts any template.
+      const operator = await issueKey(t, admin, 'operator');
+      await t.http.post('/api/orchestration/execute/tenantCreation').set(bearer(operator)).send({}).expect(202);
+    });
+
     it('a revoked key stops working at once, and its revocation is audited', async () => {
       const doomed = await issueKey(t, admin, 'viewer');
       await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(200);

@@ -22,13 +22,14 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
   describe(`message signing (${setting})`, () => {
     const admin = newAdminKey();
     const secret = randomBytes(32).toString('hex');
+    const otherSecret = randomBytes(32).toString('hex');
     const idp = rsaKey();
     const dead: DeadLetter[] = [];
     let t: TestApp;
 
     beforeAll(async () => {
       t = await startTestApp(authOn(admin, {
-        ...await env(), MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `tenant-service:${secret}`,
+        ...await env(), MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `tenant-service:${secret},billing-service:${otherSecret}`,
         AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       }));
       for (const topic of [t.config.TOPIC_REGISTRATION, t.config.TOPIC_EXECUTION_START]) {
@@ -130,6 +131,16 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
       const rows = (await securityAudit('MESSAGE_REJECTED')).filter((r) => r.target === `topic ${t.config.TOPIC_EXECUTION_START}`);
       expect(rows.map((r) => r.code).sort()).toEqual(['MESSAGE_EXPIRED', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_UNSIGNED']);
       expect(JSON.stringify(rows)).not.toContain(expired);
+    });
+
+    it('dead-letters a start message signed by a service that does not own the template, as if the template did not exist', async () => {
+      const total = async () => (await t.http.get('/api/orchestration/runs').query({ orchName: 'signedFlow' }).set(bearer(admin)).expect(200)).body.total;
+      const before = await total();
+      const start = JSON.stringify({ orchName: 'signedFlow', payload: { marker: 'foreign-start' }, idempotencyKey: 'foreign-start' });
+      await publish(t.config.TOPIC_EXECUTION_START, start, hmac(start, 'billing-service', otherSecret));
+      await expectEventually(async () => expect(deadFor('foreign-start'))
+        .toEqual([expect.objectContaining({ reason: 'TEMPLATE_NOT_FOUND: No template named signedFlow' })]));
+      expect(await total()).toBe(before);
     });
 
     it('dead-letters and audits a replayed start message: signed, but longer ago than the window, by HMAC or JWT', async () => {
