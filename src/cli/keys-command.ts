@@ -36,7 +36,8 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
     const [rows] = await service.list({ page: 1, pageSize: 200 });
     for (const k of rows) {
       const state = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt < new Date() ? 'expired' : 'active';
-      out([k.prefix, k.role, k.service ?? '-', state, k.name, `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+      out([k.prefix, k.role, k.service ?? '-', state, k.name, `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
+        `expires ${k.expiresAt?.toISOString() ?? 'never'}`].join('\t'));
     }
   } else if (command === 'revoke' && target) {
     const key = await service.revoke(target, 'cli');

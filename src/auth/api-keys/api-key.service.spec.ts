@@ -67,6 +67,12 @@ describe('ApiKeyService', () => {
     expect(keys.lookUps).toBe(2);
   });
 
+  it('refuses to issue a key that has expired already', async () => {
+    const { service } = setup();
+    await expect(service.issue({ name: 'late', role: 'viewer', expiresAt: new Date(Date.now() - 1000) }, 'admin'))
+      .rejects.toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'expiresAt', message: 'must be in the future' }] });
+  });
+
   it('refuses a revoked key at once, though it was cached', async () => {
     const { service } = setup();
     const { key, entity } = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');

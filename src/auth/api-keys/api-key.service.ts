@@ -85,6 +85,10 @@ export class ApiKeyService implements OnModuleInit {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
     }
+    // A key that could never authenticate is a mistake (a wrong year, a date meant as a duration), not a request.
+    if (request.expiresAt && request.expiresAt.getTime() <= Date.now()) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key would have expired already', [{ path: 'expiresAt', message: 'must be in the future' }]);
+    }
     const { key, prefix } = generateApiKey();
     const entity = await this.keys.insertKey({
       prefix, secretHash: await hashSecret(parseApiKey(key)!.secret), name: request.name, role: request.role,

@@ -29,6 +29,10 @@ describe('npm run keys: API keys made in the embedded database while Baton is st
     const listed = (await keys('list')).join('\n');
     expect(listed).toContain(`${key.split('_')[1]}\tservice\ttenant-service\tactive`);
     expect(listed).not.toContain(key.split('_').slice(2).join('_'));
+    expect(listed).toMatch(/\texpires never$/m);
+    const dated = (await keys('create', '--role', 'viewer', '--expires', '2099-06-30T00:00:00Z'))[1].split('_')[1];
+    expect((await keys('list')).join('\n')).toMatch(new RegExp(`^${dated}\tviewer\t.*\texpires 2099-06-30T00:00:00.000Z$`, 'm'));
+    await expect(keys('create', '--role', 'viewer', '--expires', '2020-01-01')).rejects.toThrow('The key would have expired already');
 
     t = await startTestApp({ DATA_DIR: dataDir, AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey() });
     const me = await t.http.get('/api/auth/me').set(bearer(key)).expect(200);
