@@ -19,7 +19,7 @@ export class CreateApiKeyDto {
   service?: string;
 
   // Parsed as for query dates: `@Type(() => Date)` took 0.5 or -271821-04-20, and PostgreSQL refused the latter with a 500.
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, a year from 0001 to 9999; null or left out: never expires', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, in the future, a year up to 9999; null or left out: never expires', nullable: true })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE })
   expiresAt?: Date;
 }
