@@ -52,6 +52,15 @@ describe('parseBodies', () => {
     expect(await post('text/plain; charset=latin1', 'x')).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
   });
 
+  it('refuses JSON and text that are not UTF-8, instead of taking them with U+FFFD in place of the bytes', async () => {
+    const latin1 = Buffer.from('{"name":"caf\xe9"}', 'latin1');
+    for (const type of ['application/json', 'text/plain; charset=utf-8', 'application/yaml']) {
+      expect([type, await post(type, latin1)]).toEqual([type, expect.objectContaining({ code: 'INVALID_REQUEST', problems: [{ path: 'body', message: 'holds bytes that are not UTF-8' }] })]);
+    }
+    expect((await post('application/json', Buffer.from('{"name":"café"}'))).body).toEqual({ name: 'café' });
+    expect((await post('application/octet-stream', latin1)).body).toBe(`bytes:${latin1.toString('hex')}`);
+  });
+
   it('keeps YAML and text as text, anything else as bytes, and no bytes as no body', async () => {
     expect((await post('application/yaml', 'a: 1\n')).body).toBe('a: 1\n');
     expect((await post('text/csv; charset="UTF-8"', 'a,b')).body).toBe('a,b');

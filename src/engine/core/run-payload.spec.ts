@@ -13,6 +13,10 @@ describe('encodePayload', () => {
   it('hands over broken JSON as text', () => {
     expect(encodePayload(Buffer.from('{oops'), 'application/json').payloadEncoding).toBe('text');
   });
+
+  it('reads JSON that starts with a byte-order mark as JSON, as the HTTP body parser does', () => {
+    expect(encodePayload(Buffer.from('\ufeff{"a":1}'), 'application/json')).toEqual({ payload: { a: 1 }, payloadEncoding: 'json' });
+  });
 });
 
 const nestedJson = (depth: number) => Buffer.from(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
@@ -29,6 +33,12 @@ describe('payloadProblems', () => {
     expect(payloadProblems(nestedJson(RUN_PAYLOAD_MAX_DEPTH), 'application/json')).toEqual([]);
     expect(payloadProblems(nestedJson(5000), 'application/json')).toEqual([
       { path: `body${'[0]'.repeat(RUN_PAYLOAD_MAX_DEPTH)}`, message: `nested deeper than ${RUN_PAYLOAD_MAX_DEPTH} levels` },
+    ]);
+  });
+
+  it('checks JSON that starts with a byte-order mark like any other', () => {
+    expect(payloadProblems(Buffer.from('\ufeff{"a":"x\\u0000"}'), 'application/json')).toEqual([
+      { path: 'body.a', message: 'contains a NUL character (at 1), which cannot be stored' },
     ]);
   });
 

@@ -20,8 +20,11 @@ const isText = (ct: string) => /^text\//i.test(ct) || /^application\/(x-)?yaml\b
 /** The payload as a JSON value, when it is declared and parses as JSON. */
 function parseJsonPayload(bytes: Buffer, contentType: string): { value: unknown } | undefined {
   if (bytes.length === 0 || !isJson(contentType)) return undefined;
+  const text = bytes.toString('utf8');
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) };
+    // Without the byte-order mark some editors write, as the HTTP body parser reads it: kept, the
+    // payload would not parse here and would reach its worker as a string, unchecked.
+    return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
   } catch {
     return undefined;
   }
