@@ -91,9 +91,7 @@ export class AccessGuard implements CanActivate {
     const credential = credentialOf(req.headers);
     const address = req.ip ?? 'unknown';
     if (credential.kind === 'none' && access === 'public') return undefined;
-    if (this.limiter.isBlocked(address)) {
-      throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later');
-    }
+    if (this.limiter.isBlocked(address)) this.refuseBlocked(address);
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
     const resolved = await this.resolver.resolve(credential.value);
@@ -107,8 +105,14 @@ export class AccessGuard implements CanActivate {
     await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
       code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
     this.logger.warn({ ip: address, claimedId, target: this.targetOf(req), correlationId: correlationIdOf(req) }, `unauthenticated: ${why}`);
-    if (blocked) throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later');
+    if (blocked) this.refuseBlocked(address);
     throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: ${why}`);
+  }
+
+  /** 429 with the wait (Retry-After): a client that backs off by it is not refused again. */
+  private refuseBlocked(address: string): never {
+    throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later', [],
+      { retryAfterSeconds: this.limiter.blockedForSeconds(address) });
   }
 
   private targetOf(req: Request): string {

@@ -20,6 +20,12 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
     return !!record?.isBlocked && record.blockExpiresAt > Date.now();
   }
 
+  /** Whole seconds until a blocked address may try again (at least 1), for Retry-After. */
+  blockedForSeconds(address: string): number {
+    const record = this.storage.storage.get(this.keyOf(address));
+    return Math.max(1, Math.ceil(((record?.blockExpiresAt ?? 0) - Date.now()) / 1000));
+  }
+
   /** Returns true when the address is blocked now (callers check isBlocked first, so: just now). */
   async recordFailure(address: string): Promise<boolean> {
     const windowMs = this.config.AUTH_FAILURE_WINDOW_SECONDS * 1000;

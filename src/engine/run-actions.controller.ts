@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ParseUuidPipe } from '../common/validation/parse-uuid.pipe';
 import {
   ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
@@ -38,40 +39,40 @@ export class RunActionsController {
   @Post('terminate')
   @ActionDocs('Stop a run: compensate=true (default) undoes what succeeded and ends FAILED; false ends TERMINATED with effects left in place',
     'RUN_FINISHED')
-  terminate(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Query() query: TerminateQueryDto,
+  terminate(@Param('flowId', ParseUuidPipe) flowId: string, @Query() query: TerminateQueryDto,
     @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'terminate', body, req, query.compensate);
   }
 
   @Post('pause')
   @ActionDocs('Pause a RUNNING run: nothing new is dispatched; results of steps in flight are still recorded', 'RUN_NOT_RUNNING, RUN_FINISHED')
-  pause(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+  pause(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'pause', body, req);
   }
 
   @Post('resume')
   @ActionDocs('Resume a PAUSED run from where it stands', 'RUN_NOT_PAUSED, RUN_HAS_FAILED_STEP (retry, skip or compensate it), RUN_FINISHED')
-  resume(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+  resume(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'resume', body, req);
   }
 
   @Post('retry')
   @ActionDocs('Retry a failed step with a fresh attempt budget (PAUSED run, or RUNNING with other branches in flight)',
     'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', StepActionBodyDto)
-  retry(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: StepActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+  retry(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: StepActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'retry', body, req);
   }
 
   @Post('skip')
   @ActionDocs('Skip a failed step: recorded as SKIPPED, with an optional output later steps see; it has no undo',
     'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', SkipActionBodyDto)
-  skip(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: SkipActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+  skip(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: SkipActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'skip', body, req);
   }
 
   @Post('compensate')
   @ActionDocs('Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED', 'RUN_NOT_PAUSED, RUN_FINISHED')
-  compensate(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
+  compensate(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'compensate', body, req);
   }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ParseUuidPipe } from '../common/validation/parse-uuid.pipe';
 import {
   ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiHeader, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiParam, ApiTags,
@@ -85,7 +86,7 @@ export class RunsController {
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
-  async undo(@Param('flowId', new ParseUUIDPipe()) flowId: string, @Res({ passthrough: true }) res: FastifyReply): Promise<UndoResponseDto> {
+  async undo(@Param('flowId', ParseUuidPipe) flowId: string, @Res({ passthrough: true }) res: FastifyReply): Promise<UndoResponseDto> {
     const status = await this.executor.requestUndo(flowId);
     res.header('Location', `/api/orchestration/runs/${flowId}`);
     return { flowId, status };
@@ -105,7 +106,7 @@ export class RunsController {
   @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  get(@Param('flowId', new ParseUUIDPipe()) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
+  get(@Param('flowId', ParseUuidPipe) flowId: string, @CurrentPrincipal() principal: Principal): Promise<RunDetailDto> {
     return this.queries.get(flowId, ownServiceOnly(principal));
   }
 }

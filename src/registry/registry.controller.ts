@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ParseUuidPipe } from '../common/validation/parse-uuid.pipe';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
@@ -96,7 +97,7 @@ export class RegistryController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WORKER_REGISTRATION_NOT_FOUND' })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service' })
   removeWorker(
-    @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
+    @Param('id', ParseUuidPipe) id: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
   ): Promise<WorkerDto> {
     return this.removal.remove(id, principal, correlationId);
   }

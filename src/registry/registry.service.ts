@@ -98,7 +98,8 @@ export class RegistryService {
     const serviceName = proven.serviceName;
     if (!serviceName) {
       const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
-        'Name the registering service in the X-Service-Name header (or a `service` field in the document)');
+        'Name the registering service in the X-Service-Name header (or a `service` field in the document)',
+        [{ path: 'headers.x-service-name', message: 'is required when the document has no service field' }]);
       await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request.correlationId);
       throw error;
     }

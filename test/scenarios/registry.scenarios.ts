@@ -104,6 +104,7 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
     it('needs a service name', async () => {
       const res = await t.http.post(REGISTER).send(workerJson('tenantCreation', ['createRealm'])).expect(400);
       expect(res.body.code).toBe('MISSING_SERVICE_NAME');
+      expect(res.body.problems).toEqual([{ path: 'headers.x-service-name', message: 'is required when the document has no service field' }]);
     });
 
     it('answers 413 past the body cap', async () => {

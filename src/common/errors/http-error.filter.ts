@@ -50,6 +50,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="baton"');
     // A plugin's refusal may name headers it needs (a 416 its Content-Range: bytes */size).
     if (status === 416) res.headers(pluginHeaders(error));
+    if (status === 429 && typeof body.details?.retryAfterSeconds === 'number') res.header('Retry-After', String(body.details.retryAfterSeconds));
     res.status(status).send({ ...body, correlationId });
   }
 

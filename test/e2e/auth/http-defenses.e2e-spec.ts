@@ -106,7 +106,12 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     for (let i = 0; i < 2; i++) await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(401);
     const blocked = await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(429);
     expect(blocked.body.code).toBe('TOO_MANY_AUTH_FAILURES');
-    await t.http.get('/api/orchestration/templates').set(bearer(viewer)).expect(429);
+    // How long to wait: the rest of the block, one window (AUTH_FAILURE_WINDOW_SECONDS, 60 by default).
+    const wait = Number(blocked.headers['retry-after']);
+    expect(wait).toBeGreaterThan(50);
+    expect(wait).toBeLessThanOrEqual(60);
+    const again = await t.http.get('/api/orchestration/templates').set(bearer(viewer)).expect(429);
+    expect(Number(again.headers['retry-after'])).toBeLessThanOrEqual(wait);
     await t.http.get('/api/orchestration/health').expect(200);
   });
 });
