@@ -15,7 +15,7 @@ import { documentClosedBodies } from './common/openapi/closed-bodies';
 import { documentCommonErrors } from './common/openapi/document-errors';
 import { BoundedValidationPipe } from './common/validation/bounded-validation.pipe';
 import { requestGuard } from './common/validation/request-guard';
-import { mountConsole } from './console/console-static';
+import { CONSOLE_PATH, mountConsole } from './console/console-static';
 import { documentRegistrationBody } from './registry/registration-openapi';
 import { AppConfig } from './config/app-config';
 import { httpRequestSpan } from './tracing/http-request-span';
@@ -24,6 +24,13 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: (error?: un
 
 /** A handler of Node's request and response, run as a Fastify hook: it may end the request with an error. */
 const onNode = (handler: NodeHandler): onRequestHookHandler => (request, reply, done) => handler(request.raw, reply.raw, done as (e?: unknown) => void);
+
+/** Served outside the API document, GET only: the console, and the document with its UI (mounted below). */
+const READ_ONLY_PATHS = [
+  new RegExp(`^${CONSOLE_PATH}(/.*)?$`),
+  /^\/(swagger-ui\.html|docs)(\/.*)?$/,
+  /^\/(v3\/api-docs|docs-json|docs-yaml|swagger-ui\.html-yaml)$/,
+];
 
 /**
  * Everything main.ts and the e2e suites share: body parsing with a size cap, validation, the
@@ -55,7 +62,7 @@ export function configureApp(nest: INestApplication): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (bk_…)' }, API_KEY)
     .build())));
   documentRegistrationBody(documentClosedBodies(document), YAML_TYPES);
-  http.addHook('onRequest', onNode(methodGuard(document)));
+  http.addHook('onRequest', onNode(methodGuard(document, READ_ONLY_PATHS)));
   http.addHook('onRequest', refuseCompressedBody);
   SwaggerModule.setup('swagger-ui.html', app, document, { jsonDocumentUrl: 'v3/api-docs' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

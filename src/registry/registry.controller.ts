@@ -50,12 +50,14 @@ export class RegistryController {
   async register(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
+    @Req() req: FastifyRequest & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RegistrationResultDto> {
     // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
     const result = await this.registry.register({
-      body: body as string | object, contentType: headerText(req.headers, 'content-type'), serviceName: headerText(req.headers, 'x-service-name'),
+      // The bytes as sent, as a document on the topic is read: a JSON body that is a string holding
+      // JSON is then a string, not a second document, and the audit keeps the text as it came.
+      body: req.rawBody ?? (body as string | object), contentType: headerText(req.headers, 'content-type'), serviceName: headerText(req.headers, 'x-service-name'),
       source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
       correlationId: correlationIdOf(req),
     });

@@ -102,8 +102,29 @@ describe('WorkerReplies', () => {
       expect(error.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
     }
     const other = await refusal(replies.reply(SERVICE, lease.leaseId, replyTo(command(), 'SUCCESS')));
-    expect(other.problems).toEqual([{ path: 'commandId', message: expect.stringContaining(c.commandId) }]);
+    expect(other.problems).toEqual([
+      { path: 'commandId', message: expect.stringContaining(c.commandId) }, { path: 'flowId', message: expect.stringContaining(c.flowId) },
+    ]);
     expect(sink.applied).toEqual([]);
+  });
+
+  it('refuses a reply under a lease that names another step, template, action or attempt, each with its path, and keeps the lease', async () => {
+    const { replies, deliver, hub, sink } = await setup();
+    const c = command();
+    await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    const wrong = { ...replyTo(c, 'SUCCESS'), orchName: 'refund', stepName: 'ship', action: 'UNDO' as const, attempt: 2 };
+    const error = await refusal(replies.reply(SERVICE, lease.leaseId, wrong));
+    expect([error.code, error.problems.map((p) => p.path).sort()]).toEqual([ErrorCode.INVALID_REQUEST, ['action', 'attempt', 'orchName', 'stepName']]);
+    expect(error.problems).toContainEqual({ path: 'stepName', message: "must be the leased command's, charge" });
+    const heartbeat = await refusal(replies.reply(SERVICE, lease.leaseId, { ...replyTo(c, 'HEARTBEAT'), stepName: 'ship' }));
+    expect(heartbeat.problems).toEqual([{ path: 'stepName', message: "must be the leased command's, charge" }]);
+    expect(sink.applied).toEqual([]);
+    expect(pool.size.leased).toBe(1);
+    // A reply that leaves out the attempt is matched on the rest, as before.
+    const { attempt: _left, ...withoutAttempt } = replyTo(c, 'SUCCESS');
+    expect(await replies.reply(SERVICE, lease.leaseId, withoutAttempt)).toBe('applied');
   });
 
   it('settles a command leased again while its reply was being applied', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
+import { AppError, type Problem } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-result';
 import { type FinalStepReply, isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
@@ -42,12 +42,9 @@ export class WorkerReplies {
         { path: 'commandId', message: entry ? `must be the leased command's, ${entry.commandId}` : 'required' },
       ]);
     }
-    if (entry && reply.commandId !== entry.commandId) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command', [
-        { path: 'commandId', message: `must be the leased command's, ${entry.commandId}` },
-      ]);
-    }
     const named: NamedReply = { ...reply, commandId: reply.commandId };
+    const mismatches = entry ? leasedMismatches(entry, named) : [];
+    if (mismatches.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command', mismatches);
     return isFinalReply(named) ? this.settle(service, named, entry !== undefined) : this.heartbeat(service, named, entry ? leaseId : undefined);
   }
 
@@ -131,4 +128,17 @@ export class WorkerReplies {
       { path: what === 'drop' ? 'leaseId' : 'commandId', message: `not a command of ${service}` },
     ]);
   }
+}
+
+/**
+ * How a reply differs from the command it is posted under. Applied as it came, a reply naming
+ * another step or template was answered 200 `not-in-flight` and settled the lease, while the
+ * leased attempt waited out its timeout: a worker's bug shown as success.
+ */
+function leasedMismatches(entry: PooledCommand, reply: NamedReply): Problem[] {
+  const leased: Record<string, unknown> = { commandId: entry.commandId, ...entry.attempt, orchName: (entry.body as { orchName?: unknown } | null)?.orchName };
+  if (reply.attempt === undefined) delete leased.attempt;
+  return Object.entries(leased)
+    .filter(([field, value]) => value !== undefined && reply[field as keyof NamedReply] !== value)
+    .map(([field, value]) => ({ path: field, message: `must be the leased command's, ${String(value)}` }));
 }

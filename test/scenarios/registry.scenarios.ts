@@ -101,6 +101,17 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(res.body.problems[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
     });
 
+    it('reads a JSON body as it came: a scalar, or a string holding a document, is no document', async () => {
+      const post = (body: string) => t.http.post(REGISTER).set('X-Service-Name', 'tenant-service').set('Content-Type', 'application/json').send(body);
+      for (const [body, kind] of [['"str"', 'a string'], ['null', 'nothing'], [JSON.stringify(JSON.stringify({ orchName: 'dbl', as: 'worker', steps: [{ name: 'a', objectType: 'String' }] })), 'a string']]) {
+        const res = await post(body).expect(400);
+        expect([body, res.body.code, res.body.problems]).toEqual([body, 'INVALID_DOCUMENT', [expect.objectContaining({ message: `the document must be a map (with orchName, as, steps), found ${kind}` })]]);
+      }
+      await t.http.get('/api/orchestration/templates/dbl').expect(404);
+      const empty = await post('').expect(400);
+      expect(empty.body.code).toBe('INVALID_DOCUMENT');
+    });
+
     it('needs a service name', async () => {
       const res = await t.http.post(REGISTER).send(workerJson('tenantCreation', ['createRealm'])).expect(400);
       expect(res.body.code).toBe('MISSING_SERVICE_NAME');

@@ -30,6 +30,14 @@ describe('methodGuard', () => {
     }
   });
 
+  it('answers for the read-only paths it is given as for a GET route', () => {
+    const withConsole = methodGuard(DOCUMENT, [/^\/ui(\/.*)?$/]);
+    expect(call(withConsole, 'GET', '/ui/runs/1').passed).toBeUndefined();
+    expect(call(withConsole, 'OPTIONS', '/ui')).toMatchObject({ status: 204, allow: 'GET, HEAD, OPTIONS' });
+    expect(call(withConsole, 'POST', '/ui/').allow).toBe('GET, HEAD, OPTIONS');
+    expect(call(withConsole, 'POST', '/uix').passed).toBeUndefined();
+  });
+
   it('stays right past its memo of recent paths', () => {
     for (let i = 0; i < 3000; i++) expect(call(guard, 'HEAD', `/runs/${i}`).passed).toBeUndefined();
     expect(call(guard, 'POST', '/runs/7').allow).toBe('GET, DELETE, HEAD, OPTIONS');

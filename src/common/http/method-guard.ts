@@ -25,9 +25,11 @@ function routesOf(document: OpenAPIObject): Route[] {
  * HTTP's answers for methods on a known path: OPTIONS lists what the path allows (204 with
  * Allow); a method it does not allow gets 405 with Allow, not 404. HEAD is allowed wherever GET
  * is (Fastify answers it with the GET handler, without the body). Unknown paths pass through.
+ * `readOnly` matches the paths served outside the API document (the console, the document
+ * itself): GET only.
  */
-export function methodGuard(document: OpenAPIObject) {
-  const routes = routesOf(document);
+export function methodGuard(document: OpenAPIObject, readOnly: RegExp[] = []) {
+  const routes = [...routesOf(document), ...readOnly.map((pattern) => ({ pattern, methods: ['GET'] }))];
   // Requests repeat a few paths (the execute route above all): match each one against every
   // route only once. Bounded, since paths carry ids. An unknown path is remembered as no methods.
   const memo = new LRUCache<string, Set<string>>({ max: MEMO_PATHS });

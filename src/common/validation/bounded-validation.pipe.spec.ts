@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsObject, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AppError } from '../errors/app-error';
 import { BoundedValidationPipe, DTO_MAX_DEPTH } from './bounded-validation.pipe';
 
@@ -27,6 +27,24 @@ describe('BoundedValidationPipe', () => {
     await expect(problemsOf({ items: [{ name: 'a' }, { name: 7 }], extra: 1 })).resolves.toEqual([
       { path: 'extra', message: 'property extra should not exist' },
       { path: 'items.1.name', message: 'name must be a string' },
+    ]);
+  });
+
+  it('reports a value of the wrong type once, without the range or pattern checks that cannot apply to it', async () => {
+    class Paged {
+      @IsInt() @Min(1) @Max(10) page!: number;
+      @IsString() @MaxLength(5) @Matches(/^[a-z]*$/) reason!: string;
+    }
+    const problems = (value: unknown) => pipe.transform(value, { type: 'body', metatype: Paged }).then(() => [], (e: AppError) => e.problems);
+    await expect(problems({ page: 1.5, reason: 12 })).resolves.toEqual([
+      { path: 'page', message: 'page must be an integer number' },
+      { path: 'reason', message: 'reason must be a string' },
+    ]);
+    // The right type out of range: each broken rule is listed.
+    await expect(problems({ page: 0, reason: 'ABCDEFG' })).resolves.toEqual([
+      { path: 'page', message: 'page must not be less than 1' },
+      { path: 'reason', message: 'reason must match /^[a-z]*$/ regular expression' },
+      { path: 'reason', message: 'reason must be shorter than or equal to 5 characters' },
     ]);
   });
 

@@ -14,11 +14,19 @@ export const DTO_MAX_DEPTH = 64;
 /** Names every object inherits (`constructor`, `toString`, `__proto__`…), and `prototype`, which Nest deletes too. */
 const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/** Each failed constraint as a problem at its property's path (`steps.0.name`), nested ones included. */
+/**
+ * Checks of a value's type. When one fails, the property's other checks (a range, a pattern) say
+ * nothing true about the value: `?page=1.5` is "not an integer", not also "not at most 1000000".
+ */
+const TYPE_CHECKS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isDate', 'isIn', 'isEnum', 'isObject', 'isArray', 'isUuid']);
+
+/** Each failed constraint as a problem at its property's path (`steps.0.name`), nested ones included; a failed type alone. */
 export function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ path, message }));
+    const failed = Object.entries(e.constraints ?? {});
+    const types = failed.filter(([name]) => TYPE_CHECKS.has(name));
+    const own = (types.length ? types : failed).map(([, message]) => ({ path, message }));
     return [...own, ...problemsOf(e.children ?? [], path)];
   });
 }

@@ -4,11 +4,12 @@ import { Transform } from 'class-transformer';
 export const MAX_NAME_LENGTH = 200;
 
 /**
- * Query strings arrive as text. Only plain decimal digits become numbers: `1e300`, `0x10`, `1.0`
- * and ` 7` stay text and fail @IsInt, so no exponent can smuggle a huge offset into SQL.
+ * Query strings arrive as text. Only plain decimal digits, with an optional minus sign, become
+ * numbers (so `-1` is refused by its range, as "less than 1"): `1e300`, `0x10`, `1.0` and ` 7` stay
+ * text and fail @IsInt, so no exponent can smuggle a huge offset into SQL.
  */
 export const ToStrictInt = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value));
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value) ? Number(value) : value));
 
 /*
  * ISO 8601 dates with a four-digit year (0001 to 9999): well inside PostgreSQL's timestamptz range

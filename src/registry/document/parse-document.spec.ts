@@ -63,4 +63,13 @@ describe('parseDocument', () => {
       ok: false, problems: [{ path: '(document)', message: 'the document must be a map (with orchName, as, steps), found a list' }],
     });
   });
+
+  it('reads JSON bytes as they came: a scalar is no map, and a string holding JSON is a string, not a second document', () => {
+    const found = (bytes: string) => parseDocument(Buffer.from(bytes), 'application/json', MAX);
+    const notMap = (kind: string) => ({ ok: false, problems: [{ path: '(document)', message: `the document must be a map (with orchName, as, steps), found ${kind}` }] });
+    expect(found('"str"')).toEqual(notMap('a string'));
+    expect(found('null')).toEqual(notMap('nothing'));
+    expect(found(JSON.stringify(JSON.stringify({ orchName: 'x', as: 'worker', steps: [] })))).toEqual(notMap('a string'));
+    expect(found('')).toMatchObject({ ok: false, problems: [{ path: '(document)' }] });
+  });
 });

@@ -261,6 +261,13 @@ describe('hostile input over HTTP (embedded default)', () => {
     const head = await t.http.head('/api/orchestration/templates');
     expect([head.status, head.text]).toEqual([200, undefined]);
     expect((await t.http.trace('/no/such/path')).status).toBe(404);
+    // The console and the API document are served outside the document's routes: GET only there too.
+    for (const path of ['/ui', '/ui/runs/x', '/docs-json', '/v3/api-docs', '/swagger-ui.html']) {
+      const post = await t.http.post(path).send({});
+      expect([path, post.status, post.headers.allow, post.body.code]).toEqual([path, 405, 'GET, HEAD, OPTIONS', 'METHOD_NOT_ALLOWED']);
+      expect((await t.http.options(path)).status).toBe(204);
+      expect([path, (await t.http.get(path)).status]).not.toEqual([path, 404]);
+    }
   });
 
   it('publishes an OpenAPI document that tells the truth', async () => {
