@@ -85,9 +85,20 @@ describe('operator console: OIDC sign-in (authorization code + PKCE) against oid
 
   it('with a refresh token, renews the access token before it expires, without leaving the page', async () => {
     idp.refreshTokens.issued = true;
-    // Signed out, then in again, to get a refresh token this time.
+    // Signed out, which ends the provider's session too (RP-initiated logout): back at the console, signed out.
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${idp.issuer}/session/end?*`);
+    const ended = new URL(page.url()).searchParams;
+    expect([ended.get('client_id'), ended.get('post_logout_redirect_uri')]).toEqual([CLIENT_ID, `${h.base}/ui`]);
+    expect(ended.get('id_token_hint')).toMatch(/^ey/);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${h.base}/ui`);
+    await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    // Then in again, to get a refresh token this time: the provider no longer knows alice, so she signs in anew.
     await page.getByRole('button', { name: `Sign in with ${new URL(idp.issuer).host}`, exact: true }).click();
+    await page.waitForURL(`${idp.issuer}/**`);
+    await signInAtProvider('alice');
     await page.waitForURL(`${h.base}/ui/**`);
     await page.getByRole('heading', { name: /Runs/ }).waitFor();
     const first = await token();

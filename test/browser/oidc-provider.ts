@@ -30,6 +30,7 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
       const provider = new Provider(issuer, {
         clients: [{
           client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [redirectUri],
+          post_logout_redirect_uris: [`${new URL(redirectUri).origin}/ui`],
           grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
         }],
         issueRefreshToken: () => refreshTokens.issued,
@@ -41,6 +42,14 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
         ttl: { Interaction: 600, Session: 3600, Grant: 3600, IdToken: 300, AccessToken: accessTokenTtl },
         clientBasedCORS: (_ctx: unknown, origin: string) => origin === new URL(redirectUri).origin,
         features: {
+          // The sign-out's confirmation page, as plain as the provider's own but for the warning a default gives.
+          rpInitiatedLogout: {
+            enabled: true,
+            logoutSource: (ctx: { body: string }, form: string) => {
+              ctx.body = `<!DOCTYPE html><html><head><title>Sign out</title></head><body>${form}`
+                + '<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></body></html>';
+            },
+          },
           resourceIndicators: {
             enabled: true,
             defaultResource: () => audience,

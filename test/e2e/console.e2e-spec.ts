@@ -47,10 +47,10 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
     expect([range.body.code, range.headers['content-range']]).toEqual(['RANGE_NOT_SATISFIABLE', 'bytes */10']);
   });
 
-  it('leaves other methods to the API (no page for POST /ui)', async () => {
+  it('answers other methods as the API does: 405 with Allow (no page for POST /ui)', async () => {
     const res = await t.http.post('/ui/runs').send({});
-    expect(res.status).toBe(404);
-    expect(res.body.code).toBeDefined();
+    expect([res.status, res.headers.allow, res.body.code]).toEqual([405, 'GET, HEAD, OPTIONS', 'METHOD_NOT_ALLOWED']);
+    expect(res.text).not.toContain('<html');
   });
 
   it('filters runs by correlation id and by idempotency key, and refuses NUL and oversized values', async () => {

@@ -72,7 +72,7 @@ export function App() {
           </nav>
           <span class="who">
             {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
-            {signedIn() && <button type="button" class="link" onClick={() => { void signOutAndRevoke().then(() => location.reload()); }}>Sign out</button>}
+            {signedIn() && <button type="button" class="link" onClick={() => { void signOutAndRevoke().then((to) => (to ? location.assign(to) : location.reload())); }}>Sign out</button>}
           </span>
         </header>
         <main class="page">

@@ -29,4 +29,12 @@ describe('jsonShapeProblems', () => {
       { path: 'payload.a[1]', message: 'contains a NUL character (at 1), which cannot be stored' },
     ]);
   });
+
+  it('names numbers past a double, which JSON.parse reads as Infinity and JSON.stringify writes as null', () => {
+    const value = JSON.parse('{"amount": 1e400, "debt": -1e400, "big": 12345678901234567890, "max": 1.7976931348623157e308}') as object;
+    expect(jsonShapeProblems(value, 'payload', limits).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'payload.amount', message: 'is a number too large for a double (it would arrive as null)' },
+      { path: 'payload.debt', message: 'is a number too large for a double (it would arrive as null)' },
+    ]);
+  });
 });

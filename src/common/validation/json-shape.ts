@@ -8,7 +8,8 @@ export interface JsonShapeLimits {
 
 /**
  * The problems of a parsed JSON value that would break it later: nesting deeper than the limit
- * (recursive serialisers overflow the stack on it) and strings or keys PostgreSQL cannot store.
+ * (recursive serialisers overflow the stack on it), strings or keys PostgreSQL cannot store, and
+ * numbers beyond a double's range.
  * Walks with an explicit stack, so a hostile value cannot overflow this check itself. Stops at
  * the first few problems: one is enough to refuse the value.
  */
@@ -20,6 +21,11 @@ export function jsonShapeProblems(value: unknown, root: string, limits: JsonShap
     if (typeof node === 'string') {
       const reason = unstorableReason(node);
       if (reason) problems.push({ path, message: reason });
+      continue;
+    }
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes as null: the value would change on its way.
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      problems.push({ path, message: 'is a number too large for a double (it would arrive as null)' });
       continue;
     }
     if (node === null || typeof node !== 'object') continue;

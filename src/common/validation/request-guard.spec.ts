@@ -3,8 +3,8 @@ import { AppError } from '../errors/app-error';
 import { requestGuard } from './request-guard';
 
 /** What the guard makes of a request: its refusal (code and problems' paths), and the headers it leaves. */
-function guard(url: string, headers: Record<string, string> = {}) {
-  const req = { url, headers: { ...headers } } as unknown as IncomingMessage;
+function guard(url: string, headers: Record<string, string> = {}, rawHeaders = Object.entries(headers).flat()) {
+  const req = { url, headers: { ...headers }, rawHeaders } as unknown as IncomingMessage;
   let refusal: unknown;
   requestGuard(req, {} as ServerResponse, (error) => { refusal = error; });
   const error = refusal as AppError | undefined;
@@ -21,6 +21,18 @@ describe('requestGuard', () => {
     expect(guard('/api/%zz?a=%00&b=ok', { 'x-service-name': 'x'.repeat(201) })).toMatchObject({
       code: 'INVALID_REQUEST', paths: ['path', 'query.a', 'headers.x-service-name'],
     });
+  });
+
+  it('refuses a header that says who asks or for what sent twice, and both kinds of credential at once', () => {
+    expect(guard('/x', { 'idempotency-key': 'a1, b1' }, ['Idempotency-Key', 'a1', 'idempotency-key', 'b1'])).toMatchObject({
+      code: 'INVALID_REQUEST', paths: ['headers.idempotency-key'],
+    });
+    const twice = ['Authorization', 'Bearer a', 'Authorization', 'Bearer b', 'Authorization', 'Bearer c', 'Content-Type', 'a/b', 'content-type', 'c/d'];
+    expect(guard('/x', { authorization: 'Bearer a', 'content-type': 'a/b' }, twice).paths).toEqual(['headers.authorization', 'headers.content-type']);
+    expect(guard('/x', { authorization: 'Bearer a', 'x-api-key': 'k' }).paths).toEqual(['headers.x-api-key']);
+    // Headers that decide nothing may repeat, as HTTP allows.
+    expect(guard('/x', { accept: 'a, b' }, ['Accept', 'a', 'Accept', 'b']).code).toBeUndefined();
+    expect(guard('/x', { 'idempotency-key': 'a1, b1' }).code).toBeUndefined();
   });
 
   it('drops a Content-Type naming no media type from a bodiless call, and refuses it on a body', () => {

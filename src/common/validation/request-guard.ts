@@ -23,7 +23,7 @@ export const MAX_QUERY_VALUE = 1000;
  */
 export function requestGuard(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
   if (!carriesBody(req)) dropEmptyMediaType(req);
-  const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req), ...mediaTypeProblems(req)];
+  const problems = [...pathProblems(req.url ?? '/'), ...headerProblems(req), ...repeatedHeaderProblems(req.rawHeaders ?? []), ...mediaTypeProblems(req)];
   next(problems.length ? new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', problems) : undefined);
 }
 
@@ -66,6 +66,29 @@ function headerProblems(req: IncomingMessage): Problem[] {
     if (text === undefined) continue;
     if (text.length > max) problems.push({ path: `headers.${name}`, message: `must be at most ${max} characters` });
     else checkText(problems, `headers.${name}`, text);
+  }
+  return problems;
+}
+
+/**
+ * Headers that say who asks, for what, or how the body reads. Sent twice, Node keeps the first
+ * (Authorization, Content-Type) or joins them with ", " (Idempotency-Key: `a1` and `b1` became the
+ * key `a1, b1`), so one of them would be ignored unseen: refused instead, as is a request with both
+ * kinds of credential.
+ */
+const ONCE = new Set(['authorization', 'x-api-key', 'idempotency-key', 'x-service-name', 'content-type']);
+
+function repeatedHeaderProblems(raw: string[]): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (!ONCE.has(name)) continue;
+    if (seen.has(name) && !problems.some((p) => p.path === `headers.${name}`)) problems.push({ path: `headers.${name}`, message: 'must be sent once' });
+    seen.add(name);
+  }
+  if (seen.has('authorization') && seen.has('x-api-key')) {
+    problems.push({ path: 'headers.x-api-key', message: 'send one credential: Authorization or X-API-Key, not both' });
   }
   return problems;
 }

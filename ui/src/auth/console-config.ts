@@ -30,6 +30,26 @@ export const refreshGrant = {
 };
 onSignOut(refreshGrant.clear);
 
+const SESSION = 'baton.oidcSession';
+
+/**
+ * The ID token of the provider's sign-in and the provider it is from, kept in this tab only: the
+ * sign-out hands it back to the provider (`id_token_hint`), which ends its own session too.
+ */
+export const providerSession = {
+  get: (): { idToken: string; config: OidcConfig } | null => {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(SESSION) ?? 'null') as { idToken?: unknown; config?: OidcConfig } | null;
+      return typeof stored?.idToken === 'string' && stored.config ? { idToken: stored.idToken, config: stored.config } : null;
+    } catch {
+      return null;
+    }
+  },
+  set: (idToken: string, config: OidcConfig) => sessionStorage.setItem(SESSION, JSON.stringify({ idToken, config })),
+  clear: () => sessionStorage.removeItem(SESSION),
+};
+onSignOut(providerSession.clear);
+
 /** Renews the access token when the provider gave a refresh token (fetching the OIDC code only then); false when it cannot. */
 export async function renewSession(): Promise<boolean> {
   const grant = refreshGrant.get();
@@ -38,11 +58,18 @@ export async function renewSession(): Promise<boolean> {
 
 /**
  * Signs out: every credential is forgotten at once; then the provider is asked to revoke the
- * refresh token, when there is one (the OIDC code is fetched only then).
+ * refresh token, when there is one, and its session is ended where it offers that (the OIDC code
+ * is fetched only then). Answers where to send the browser: the provider's end-session page, which
+ * returns to the console; null to reload the console signed out. Without the first, the provider
+ * would still know the person, and the next "Sign in" would let anyone at this browser in unasked.
  */
-export async function signOutAndRevoke(): Promise<void> {
+export async function signOutAndRevoke(): Promise<string | null> {
   const grant = refreshGrant.get();
+  const session = providerSession.get();
   signOut();
+  if (!grant && !session) return null;
   // Best effort, as the revocation itself is: the caller reloads the page signed out in any case.
-  if (grant) await import('./oidc').then((oidc) => oidc.revoke(grant.config, grant.refreshToken), () => undefined);
+  const oidc = await import('./oidc').catch(() => null);
+  if (grant) await oidc?.revoke(grant.config, grant.refreshToken);
+  return session && oidc ? oidc.endSessionUrl(session.config, session.idToken) : null;
 }

@@ -6,9 +6,10 @@ const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200
 
 /**
  * The tab's sessionStorage, and a provider whose token endpoint answers when `answer` is called
- * (a renewal in flight meanwhile), with a revocation endpoint when `revocation` is set.
+ * (a renewal in flight meanwhile), with a revocation endpoint when `revocation` is set and an
+ * end-session endpoint when `endSession` is.
  */
-function stubProvider({ revocation = false } = {}) {
+function stubProvider({ revocation = false, endSession = false } = {}) {
   const stored = new Map<string, string>();
   vi.stubGlobal('sessionStorage', {
     getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k),
@@ -19,7 +20,10 @@ function stubProvider({ revocation = false } = {}) {
   vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (url.pathname === '/.well-known/openid-configuration') {
-      return json({ issuer: `${issuer}/`, token_endpoint: `${issuer}/token`, ...(revocation ? { revocation_endpoint: `${issuer}/revoke` } : {}) });
+      return json({
+        issuer: `${issuer}/`, token_endpoint: `${issuer}/token`, ...(revocation ? { revocation_endpoint: `${issuer}/revoke` } : {}),
+        ...(endSession ? { end_session_endpoint: `${issuer}/session/end` } : {}),
+      });
     }
     if (url.pathname === '/token') {
       await answered;
@@ -85,5 +89,26 @@ describe('signing out of an OIDC session', () => {
     await signOutAndRevoke();
     expect(provider.revoked).toEqual([]);
     expect([accessToken.get(), refreshGrant.get()]).toEqual([null, null]);
+  });
+
+  it("sends the browser to the provider's end-session page with the sign-in's ID token, back to the console", async () => {
+    stubProvider({ endSession: true });
+    const { providerSession, signOutAndRevoke } = await load();
+    providerSession.set('id-token-1', config);
+    const to = new URL((await signOutAndRevoke())!);
+    expect(`${to.origin}${to.pathname}`).toBe(`${issuer}/session/end`);
+    expect(Object.fromEntries(to.searchParams)).toEqual({
+      client_id: 'console', id_token_hint: 'id-token-1', post_logout_redirect_uri: 'http://127.0.0.1:3000/ui',
+    });
+    expect(providerSession.get()).toBeNull();
+  });
+
+  it('reloads the console signed out where the provider offers no end-session page, or there was no OIDC sign-in', async () => {
+    stubProvider();
+    const { providerSession, signOutAndRevoke } = await load();
+    providerSession.set('id-token-2', config);
+    expect(await signOutAndRevoke()).toBeNull();
+    expect(providerSession.get()).toBeNull();
+    expect(await signOutAndRevoke()).toBeNull();
   });
 });

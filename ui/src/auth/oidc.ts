@@ -4,7 +4,7 @@
 // Loaded only when someone signs in this way (see console-config.ts), so the first load stays small.
 import * as oauth from 'oauth4webapi';
 import { accessToken, hasSignedOut } from '../api/client';
-import { CALLBACK_PATH, type OidcConfig, refreshGrant } from './console-config';
+import { CALLBACK_PATH, type OidcConfig, providerSession, refreshGrant } from './console-config';
 
 const PENDING = 'baton.oidcPending';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -91,6 +91,24 @@ export async function revoke(config: OidcConfig, refreshToken: string): Promise<
   }
 }
 
+/**
+ * The provider's end-session page for this sign-in (OpenID Connect RP-Initiated Logout), which
+ * returns to the console at /ui; null when the provider offers none or cannot be reached.
+ */
+export async function endSessionUrl(config: OidcConfig, idToken: string): Promise<string | null> {
+  try {
+    const as = await discover(config, AbortSignal.timeout(REVOKE_TIMEOUT_MS));
+    if (!as.end_session_endpoint) return null;
+    const url = new URL(as.end_session_endpoint);
+    url.searchParams.set('client_id', config.clientId);
+    url.searchParams.set('id_token_hint', idToken);
+    url.searchParams.set('post_logout_redirect_uri', `${location.origin}/ui`);
+    return url.href;
+  } catch {
+    return null;
+  }
+}
+
 const requestOptions = (config: OidcConfig) => ({
   ...transport(new URL(config.issuer)), ...(config.resource ? { additionalParameters: { resource: config.resource } } : {}),
 });
@@ -104,4 +122,6 @@ function keep(tokens: oauth.TokenEndpointResponse, config: OidcConfig, previousR
   const refreshToken = tokens.refresh_token ?? previousRefreshToken;
   if (refreshToken) refreshGrant.set(refreshToken, config);
   else refreshGrant.clear();
+  // A renewal may bring a new ID token; without one, the sign-in's stays the hint.
+  if (tokens.id_token) providerSession.set(tokens.id_token, config);
 }
