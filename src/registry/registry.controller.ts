@@ -96,8 +96,8 @@ export class RegistryController {
   @Roles('service')
   @ApiOperation({ summary: "Remove a worker registration: by the worker's own service, the template's owner, or an admin" })
   @ApiOkResponse({ type: WorkerDto, description: 'The removed registration; the template may be PENDING again' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WORKER_REGISTRATION_NOT_FOUND' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: "WORKER_REGISTRATION_NOT_FOUND, also for another service's registration asked by a service key" })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service, asked by a caller that may read every worker' })
   removeWorker(
     @Param('id', ParseUuidPipe) id: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
   ): Promise<WorkerDto> {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import { ownServiceOnly } from '../auth/service-scope';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import type { WorkerDto } from './dto/template.dto';
@@ -21,14 +22,16 @@ export class WorkerRemovalService {
   ) {}
 
   async remove(id: string, principal: Principal, correlationId: string): Promise<WorkerDto> {
+    const notFound = new AppError(ErrorCode.WORKER_REGISTRATION_NOT_FOUND, `No worker registration ${id}`);
     const worker = await this.templates.findWorker(id);
-    if (!worker) throw new AppError(ErrorCode.WORKER_REGISTRATION_NOT_FOUND, `No worker registration ${id}`);
+    if (!worker) throw notFound;
     const template = await this.templates.findByName(worker.orchName);
     const mayRemove = principal.roles.includes('admin')
       || (principal.service !== undefined && [worker.serviceName, template?.ownerService].includes(principal.service));
-    if (!mayRemove) {
-      throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
-    }
+    // As for another service's template or run: not found, since a 403 naming the registration's service
+    // and template would tell an unrelated service what other teams run. Readers of every worker still hear why.
+    if (!mayRemove && ownServiceOnly(principal) !== undefined) throw notFound;
+    if (!mayRemove) throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
     const status = await this.dataSource.transaction(async (m) => {
       const locked = await this.templates.lockByName(m, worker.orchName);
       await this.templates.removeWorker(m, worker);

@@ -73,8 +73,9 @@ function headerProblems(req: IncomingMessage): Problem[] {
 /**
  * Headers that say who asks, for what, or how the body reads. Sent twice, Node keeps the first
  * (Authorization, Content-Type) or joins them with ", " (Idempotency-Key: `a1` and `b1` became the
- * key `a1, b1`), so one of them would be ignored unseen: refused instead, as is a request with both
- * kinds of credential.
+ * key `a1, b1`), so one of them would be ignored unseen: refused instead. (Authorization and X-API-Key
+ * together are two headers, each sent once: the API document offers them as alternatives, and
+ * Authorization is the one read.)
  */
 const ONCE = new Set(['authorization', 'x-api-key', 'idempotency-key', 'x-service-name', 'content-type']);
 
@@ -86,9 +87,6 @@ function repeatedHeaderProblems(raw: string[]): Problem[] {
     if (!ONCE.has(name)) continue;
     if (seen.has(name) && !problems.some((p) => p.path === `headers.${name}`)) problems.push({ path: `headers.${name}`, message: 'must be sent once' });
     seen.add(name);
-  }
-  if (seen.has('authorization') && seen.has('x-api-key')) {
-    problems.push({ path: 'headers.x-api-key', message: 'send one credential: Authorization or X-API-Key, not both' });
   }
   return problems;
 }

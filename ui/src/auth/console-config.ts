@@ -13,42 +13,33 @@ export const loadConsoleConfig = () => request<ConsoleConfig>('/api/auth/console
 export const startSignIn = async (config: OidcConfig, returnTo: string) => (await import('./oidc')).startSignIn(config, returnTo);
 export const completeSignIn = async (config: OidcConfig) => (await import('./oidc')).completeSignIn(config);
 
-const REFRESH = 'baton.oidcRefresh';
-
-/** The provider's refresh token and the provider it is for, kept in this tab only, like the access token. */
-export const refreshGrant = {
-  get: (): { refreshToken: string; config: OidcConfig } | null => {
-    try {
-      const stored = JSON.parse(sessionStorage.getItem(REFRESH) ?? 'null') as { refreshToken?: unknown; config?: OidcConfig } | null;
-      return typeof stored?.refreshToken === 'string' && stored.config ? { refreshToken: stored.refreshToken, config: stored.config } : null;
-    } catch {
-      return null;
-    }
-  },
-  set: (refreshToken: string, config: OidcConfig) => sessionStorage.setItem(REFRESH, JSON.stringify({ refreshToken, config })),
-  clear: () => sessionStorage.removeItem(REFRESH),
-};
-onSignOut(refreshGrant.clear);
-
-const SESSION = 'baton.oidcSession';
-
 /**
- * The ID token of the provider's sign-in and the provider it is from, kept in this tab only: the
- * sign-out hands it back to the provider (`id_token_hint`), which ends its own session too.
+ * A provider's token and the provider it is from, kept as JSON in this tab's sessionStorage only
+ * (like the access token), and forgotten on sign-out.
  */
-export const providerSession = {
-  get: (): { idToken: string; config: OidcConfig } | null => {
-    try {
-      const stored = JSON.parse(sessionStorage.getItem(SESSION) ?? 'null') as { idToken?: unknown; config?: OidcConfig } | null;
-      return typeof stored?.idToken === 'string' && stored.config ? { idToken: stored.idToken, config: stored.config } : null;
-    } catch {
-      return null;
-    }
-  },
-  set: (idToken: string, config: OidcConfig) => sessionStorage.setItem(SESSION, JSON.stringify({ idToken, config })),
-  clear: () => sessionStorage.removeItem(SESSION),
-};
-onSignOut(providerSession.clear);
+function tabToken<K extends string>(storageKey: string, field: K) {
+  type Stored = { [F in K]: string } & { config: OidcConfig };
+  const store = {
+    get: (): Stored | null => {
+      try {
+        const stored = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as Record<string, unknown> | null;
+        return typeof stored?.[field] === 'string' && stored.config ? { [field]: stored[field], config: stored.config } as Stored : null;
+      } catch {
+        return null;
+      }
+    },
+    set: (token: string, config: OidcConfig) => sessionStorage.setItem(storageKey, JSON.stringify({ [field]: token, config })),
+    clear: () => sessionStorage.removeItem(storageKey),
+  };
+  onSignOut(store.clear);
+  return store;
+}
+
+/** The provider's refresh token, for renewals. */
+export const refreshGrant = tabToken('baton.oidcRefresh', 'refreshToken');
+
+/** The ID token of the sign-in: the sign-out hands it back to the provider (`id_token_hint`), which ends its own session too. */
+export const providerSession = tabToken('baton.oidcSession', 'idToken');
 
 /** Renews the access token when the provider gave a refresh token (fetching the OIDC code only then); false when it cannot. */
 export async function renewSession(): Promise<boolean> {
