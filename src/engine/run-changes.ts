@@ -1,5 +1,6 @@
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import type { OutboxEntry } from '../messaging/outbox/outbox.service';
+import { ABANDONED_REASON } from './core/abandon-in-flight';
 import type { Attempt } from './core/plan';
 import type { RunStatus, StepRunStatus } from './core/run-status';
 import { RunEventEntity } from './entities/run-event.entity';
@@ -67,6 +68,8 @@ export class RunChanges {
   templateVersion?: number;
   /** Attempts voided before their commands went out (attemptsToVoid), by commandId, and why. */
   voided?: { commandIds: string[]; reason: string };
+  /** Attempts in flight that a terminated run gives up on (attemptsToAbandon), by commandId. */
+  abandoned?: string[];
   readonly messages: OutboxEntry[] = [];
   /** Status events sent, to log and count once the write succeeded. */
   readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null }> = [];
@@ -94,6 +97,12 @@ export class RunChanges {
   voidAttempts(run: RunState, attempts: AttemptRow[], reason: string): void {
     this.voided = { commandIds: [...this.voided?.commandIds ?? [], ...attempts.map((a) => a.commandId)], reason };
     run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'VOIDED', dueAt: null, error: reason } : a));
+  }
+
+  /** Gives up attempts in flight (ABANDONED, with ABANDONED_REASON), here and in `run.attempts`. */
+  abandonAttempts(run: RunState, attempts: AttemptRow[]): void {
+    this.abandoned = [...this.abandoned ?? [], ...attempts.map((a) => a.commandId)];
+    run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'ABANDONED', dueAt: null, error: ABANDONED_REASON } : a));
   }
 
   /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */

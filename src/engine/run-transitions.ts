@@ -76,6 +76,7 @@ export class RunTransitions {
     const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
     const decision = decide(plan, run.status, attempts, Date.now());
     if (decision.voids) changes.voidAttempts(run, decision.voids, `not sent: the run was ${decision.voidedBy} before it was due`);
+    if (decision.abandons) changes.abandonAttempts(run, decision.abandons);
     await this.sendAll(run, changes, steps, decision.dispatch);
     if (decision.status !== run.status) {
       const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;

@@ -9,6 +9,7 @@ import { StatementNames } from '../database/statement-names';
 import { GroupCommit } from '../database/group-commit/group-commit';
 import { AppConfig } from '../config/app-config';
 import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
+import { ABANDONED_REASON } from './core/abandon-in-flight';
 import type { OnDeadline } from './core/deadline-action';
 import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
@@ -38,6 +39,11 @@ export const UPDATE_RUN = `${SET_RUN} RETURNING flow_id`;
 const UPDATE_RUN_VOIDING = `${SET_RUN} AND ${ALL_STILL_WAITING} RETURNING flow_id`;
 const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
        WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}`;
+/** Gives up a terminated run's attempts in flight (attemptsToAbandon); `$n` is their commandIds, `$n+1` why. */
+const abandonStep = (n: number) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = now()
+       WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}`;
+/** By the position of its parameters, which follow the voids' when the same write voids attempts. */
+const ABANDON_STEP = new Map([15, 17].map((n) => [n, abandonStep(n)]));
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
      content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
@@ -187,12 +193,17 @@ export class RunRepository {
     const s = changes.status;
     const c = changes.completion;
     const v = changes.voided;
-    const params = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
+    const params: unknown[] = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
       c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false];
-    if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, [{ name: 'completed', sql: COMPLETE_STEP }]);
-    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params: [...params, v.commandIds, v.reason] },
-      changes, [{ name: 'completed', sql: COMPLETE_STEP }, ...VOID_PARTS], [VOIDED_COUNT]);
+    const guarded = [{ name: 'completed', sql: COMPLETE_STEP }, ...v ? VOID_PARTS : []];
+    if (v) params.push(v.commandIds, v.reason);
+    if (changes.abandoned) {
+      guarded.push({ name: 'abandoned', sql: ABANDON_STEP.get(params.length + 1)! });
+      params.push(changes.abandoned, ABANDONED_REASON);
+    }
+    if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);
+    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params }, changes, guarded, [VOIDED_COUNT]);
     return { ...written, voided: Number(voided ?? 0) };
   }
 

@@ -36,7 +36,7 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
     const principal = await this.authenticator.authenticate(message, ['service']);
     try {
       await this.registry.register({
-        body: message.body.toString('utf8'),
+        body: message.body, // bytes: read as UTF-8 strictly, so bytes that are not are refused, not replaced
         contentType: message.headers['content-type'],
         serviceName: message.headers['x-service-name'],
         source: 'topic',

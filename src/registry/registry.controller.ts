@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ParseUuidPipe } from '../common/validation/parse-uuid.pipe';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader,
@@ -48,16 +48,16 @@ export class RegistryController {
     + 'SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template\'s `workers:`)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(
-    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RegistrationResultDto> {
     // Read from the request, not with @Headers: that would add duplicate, required headers to the API document.
     const result = await this.registry.register({
-      // The bytes as sent, as a document on the topic is read: a JSON body that is a string holding
-      // JSON is then a string, not a second document, and the audit keeps the text as it came.
-      body: req.rawBody ?? (body as string | object), contentType: headerText(req.headers, 'content-type'), serviceName: headerText(req.headers, 'x-service-name'),
+      // The bytes as sent (every body parser keeps them; no body is none), as a document on the topic
+      // is read: a JSON body that is a string holding JSON is then a string, not a second document,
+      // and the audit keeps the text as it came. @ApiBody documents the body; nothing parses it here.
+      body: req.rawBody ?? '', contentType: headerText(req.headers, 'content-type'), serviceName: headerText(req.headers, 'x-service-name'),
       source: 'http', principal, ip: req.ip, target: 'POST /api/orchestration/register',
       correlationId: correlationIdOf(req),
     });

@@ -167,6 +167,12 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
       await page.locator('[data-attempt-row="DO awaitApproval"]').waitFor();
       expect(await runStatus()).toBe('TERMINATED');
       expect(await texts('[data-attempt-row]', 'data-attempt-row')).toEqual(['DO holdSeat', 'DO awaitApproval']);
+      // The step in flight at the terminate is given up, not drawn in flight for ever; its late success is not recorded.
+      expect(await texts('[data-attempt-row] [data-status]', 'data-status')).toEqual(['SUCCEEDED', 'ABANDONED']);
+      const abandoned = page.locator('[data-attempt="DO awaitApproval 1"]');
+      expect(await abandoned.getAttribute('class')).toContain('b-abandoned');
+      expect(await abandoned.getAttribute('aria-label')).toContain('given up after');
+      expect(await page.locator('.legend-row').textContent()).toContain('abandoned (in flight when the run was terminated)');
     } finally {
       page.off('request', onRequest);
       release();

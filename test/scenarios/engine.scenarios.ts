@@ -274,19 +274,25 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await t.get(MessageConsumer).subscribe({ topic: `${t.config.TOPIC_REGISTRATION}.DLQ`, group: 'test-observer', handler: async (m) => {
         dead.push({ reason: m.headers['x-dead-letter-reason'], service: m.headers['x-service-name'] });
       } });
-      const publish = (body: string) => t.get(MessagePublisher).publish([{
+      const publish = (body: string | Buffer) => t.get(MessagePublisher).publish([{
         topic: t.config.TOPIC_REGISTRATION, body: Buffer.from(body), headers: { 'content-type': 'application/yaml', 'x-service-name': 'topic-shop' },
       }]);
       await publish(initiatorYaml('viaTopic', 'sequential', ['one']));
       await publish('orchName: badTopic\nas: initiator\ntype: zigzag\nsteps: []\n');
+      // A Latin-1 "ü" in a comment: decoded loosely it became U+FFFD, and the document was registered.
+      await publish(Buffer.concat([Buffer.from('# M'), Buffer.from([0xfc]), Buffer.from(`nchen\n${initiatorYaml('notUtf8', 'sequential', ['one'])}`)]));
       await expectEventually(async () => {
         const res = await t.http.get('/api/orchestration/templates/viaTopic');
         expect(res.body).toMatchObject({ ownerService: 'topic-shop', status: 'PENDING' });
-        expect(dead).toEqual([{ reason: expect.stringMatching(/INVALID_DOCUMENT.*type/), service: 'topic-shop' }]);
+        expect(dead).toEqual(expect.arrayContaining([
+          { reason: expect.stringMatching(/INVALID_DOCUMENT.*type/), service: 'topic-shop' },
+          { reason: expect.stringMatching(/INVALID_DOCUMENT.*not valid UTF-8/), service: 'topic-shop' },
+        ]));
+        expect(dead).toHaveLength(2);
       });
       const audit = await t.http.get('/api/orchestration/registrations/audit?serviceName=topic-shop').expect(200);
       expect(audit.body.items.map((i: { source: string; outcome: string }) => `${i.source}:${i.outcome}`).sort())
-        .toEqual(['topic:ACCEPTED', 'topic:REJECTED']);
+        .toEqual(['topic:ACCEPTED', 'topic:REJECTED', 'topic:REJECTED']);
     });
 
     it('starts runs from the execution topic, once per message, and dead-letters invalid requests', async () => {

@@ -57,6 +57,18 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       return c!;
     });
 
+    /** Starts a `wide` run whose charge fails once and whose ship never answers, and returns it once charge's retry waits. */
+    const startWideWithWaitingRetry = async () => {
+      const { body } = await execute(t, 'wide', { failAt: 'charge', failAttempts: 1, silentAt: 'ship' }).expect(202);
+      const ship = await commandFor(body.flowId, 'ship');
+      const retry = await expectEventually(async () => {
+        const r = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
+        expect(stepsOf(r, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
+        return stepsOf(r, 'charge')[1];
+      });
+      return { body, ship, retry };
+    };
+
     beforeAll(async () => {
       t = await startTestApp(await env());
       worker = await new TestWorker(t, 'shop-worker').start();
@@ -130,7 +142,9 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
       await new Promise((r) => setTimeout(r, 200));
       const run = await waitForRun(t, body.flowId, 'TERMINATED');
-      expect(stepsOf(run, 'charge')[0].status).toBe('DISPATCHED');
+      // Given up, not left in flight on a finished run, and the late reply's SUCCESS is not recorded.
+      expect(stepsOf(run, 'charge')).toEqual([expect.objectContaining({ status: 'ABANDONED', completedAt: expect.any(String),
+        error: 'abandoned: the run was terminated while this attempt was in flight; a late reply is not recorded' })]);
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
       expect((await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202)).body.changed).toBe(false);
       expect((await action(body.flowId, 'terminate').expect(409)).body.code).toBe('RUN_FINISHED');
@@ -214,6 +228,16 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge']);
     });
 
+    it('terminates without compensation with a retry waiting and a step in flight: one voided, the other abandoned, in one write', async () => {
+      const { body, ship, retry } = await startWideWithWaitingRetry();
+      expect((await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202)).body.status).toBe('TERMINATED');
+      const run = await waitForRun(t, body.flowId, 'TERMINATED');
+      expect([stepsOf(run, 'charge').map((s) => s.status), stepsOf(run, 'ship').map((s) => s.status)]).toEqual([['FAILED', 'VOIDED'], ['ABANDONED']]);
+      await worker.reply(ship, 'SUCCESS', { commandId: ship.commandId, attempt: ship.attempt });
+      await neverSent(body.flowId, retry.commandId, Date.parse(String(retry.dispatchedAt)));
+      expect(stepsOf(await waitForRun(t, body.flowId, 'TERMINATED'), 'ship').map((s) => s.status)).toEqual(['ABANDONED']);
+    });
+
     it('a waiting retry the relay took already is not voided: it stays in flight, is not sent twice, and its result counts', async () => {
       const { flowId, retry } = await startWaitingRetry();
       const db = t.get(DataSource);
@@ -292,13 +316,7 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
     });
 
     it('a failure that starts compensation while a retry the relay took is in flight waits for it before undoing', async () => {
-      const { body } = await execute(t, 'wide', { failAt: 'charge', failAttempts: 1, silentAt: 'ship' }).expect(202);
-      const ship = await commandFor(body.flowId, 'ship');
-      const retry = await expectEventually(async () => {
-        const r = (await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body as RunDetailDto;
-        expect(stepsOf(r, 'charge').map((s) => s.status)).toEqual(['FAILED', 'DISPATCHED']);
-        return stepsOf(r, 'charge')[1];
-      });
+      const { body, ship, retry } = await startWideWithWaitingRetry();
       const db = t.get(DataSource);
       await db.query(`UPDATE outbox SET leased_by = 'another-relay', available_at = now() + interval '1 minute' WHERE message_id = $1`,
         [retry.commandId]);

@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
+import { decodeUtf8 } from '../text/utf8';
 import { carriesBody } from '../validation/request-guard';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -72,20 +72,12 @@ function keep(req: WithRawBody, body: Buffer): Buffer {
   return body;
 }
 
-/**
- * The body as UTF-8 text, without the byte-order mark some editors write. Another charset is
- * refused, and so are bytes that are not UTF-8: decoded, they would become U+FFFD, and a run
- * payload would reach its worker changed.
- */
+/** The body as UTF-8 text (decodeUtf8). A charset other than UTF-8 is refused. */
 function decode(body: Buffer, contentType: string | undefined): string | AppError {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && !UTF8.has(charset)) {
     return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset "${charset.slice(0, 40)}": send UTF-8`,
       [{ path: 'headers.content-type', message: 'names a charset other than UTF-8' }]);
   }
-  if (!isUtf8(body)) {
-    return new AppError(ErrorCode.INVALID_REQUEST, 'The body is not valid UTF-8', [{ path: 'body', message: 'holds bytes that are not UTF-8' }]);
-  }
-  const text = body.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return decodeUtf8(body) ?? new AppError(ErrorCode.INVALID_REQUEST, 'The body is not valid UTF-8', [{ path: 'body', message: 'holds bytes that are not UTF-8' }]);
 }

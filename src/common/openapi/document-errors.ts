@@ -22,7 +22,8 @@ const EVERY_OPERATION = {
 };
 const WITH_BODY = {
   413: () => errorResponse('PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES'),
-  415: () => errorResponse('UNSUPPORTED_MEDIA_TYPE: the body is compressed (Content-Encoding) or in a charset other than UTF-8'),
+  415: () => errorResponse('UNSUPPORTED_MEDIA_TYPE: the body is compressed (Content-Encoding), in a charset other than UTF-8, '
+    + 'or not JSON where the operation takes only JSON'),
 };
 /** Methods whose requests Fastify reads a body for, whether or not the operation documents one. */
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);

@@ -94,6 +94,11 @@ describe('BoundedValidationPipe', () => {
     expect(refusal).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type' }] });
   });
 
+  it('refuses a text body (text/plain, YAML) on a DTO route with a 415, as a media type it does not take', async () => {
+    const refusal = await validate('{"reason":"sent as text/plain"}').catch((e: AppError) => e);
+    expect(refusal).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', problems: [{ path: 'headers.content-type', message: 'must be application/json' }] });
+  });
+
   it('refuses an array over its ArrayMaxSize before turning and checking its items', async () => {
     class Bounded {
       @ArrayMaxSize(3) @ValidateNested({ each: true }) @Type(() => Item) items!: Item[];

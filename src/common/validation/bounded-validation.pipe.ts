@@ -46,8 +46,9 @@ export class BoundedValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!this.toValidate(metadata)) return super.transform(value, metadata);
-    // A body no JSON parser took (application/octet-stream…) is bytes: not walked byte by byte.
-    if (metadata.type === 'body' && ArrayBuffer.isView(value)) {
+    // A body no JSON parser took is bytes (application/octet-stream…) or text (text/plain, YAML): a
+    // media type this route does not take, not a JSON body with wrong fields (and bytes are not walked).
+    if (metadata.type === 'body' && (ArrayBuffer.isView(value) || typeof value === 'string')) {
       throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'This route takes a JSON body', [{ path: 'headers.content-type', message: 'must be application/json' }]);
     }
     const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);

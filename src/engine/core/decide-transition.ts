@@ -1,3 +1,4 @@
+import { attemptsToAbandon } from './abandon-in-flight';
 import { stepsToCancel } from './cancel-in-flight';
 import { compensationPlan } from './compensation-plan';
 import { latestAttempts, latestOf, LatestAttempts } from './latest-attempts';
@@ -17,10 +18,12 @@ export interface Transition<T extends Attempt = Attempt> {
   voids?: T[];
   /** The status that stopped sending them (for their record: a compensating run may end FAILED in the same transition). */
   voidedBy?: RunStatus;
+  /** Attempts in flight that the run, terminated, gives up on (attemptsToAbandon); absent when none. */
+  abandons?: T[];
 }
 
 /** What the run's status and attempts call for, before any voiding. */
-type Decision = Omit<Transition, 'voids' | 'voidedBy'>;
+type Decision = Omit<Transition, 'voids' | 'voidedBy' | 'abandons'>;
 
 const first = (step: PlanStep, action: StepAction): Dispatch =>
   ({ stepName: step.name, action, attempt: 1, delayMs: 0 });
@@ -86,8 +89,8 @@ function decideOn(plan: Plan, status: RunStatus, latest: LatestAttempts): Decisi
 
 /**
  * The engine's one decision: given a run's plan, status and every attempt so far, what the run's
- * status becomes, which commands go out, and which retries still waiting to go out are voided
- * (`now` tells which are). Pure, so that it can be tested exhaustively and re-run safely by the
+ * status becomes, which commands go out, which retries still waiting to go out are voided
+ * (`now` tells which are), and which attempts in flight a terminated run gives up on. Pure, so that it can be tested exhaustively and re-run safely by the
  * healer on any run. A PAUSED run sends nothing (results of steps in flight are still recorded);
  * an operator's resume, retry, skip or compensate moves it on.
  */
@@ -101,5 +104,7 @@ export function decideTransition<T extends Attempt>(plan: Plan, status: RunStatu
   const all = [...voids, ...more];
   const final = more.length === 0 ? decision
     : { ...decideOn(plan, decision.status, latestAttempts(withVoided(seen, more))), failedStep: decision.failedStep };
-  return all.length === 0 ? final : { ...final, voids: all, voidedBy: voids.length > 0 ? status : decision.status };
+  const abandons = attemptsToAbandon(final.status, withVoided(seen, more));
+  const decided: Transition<T> = abandons.length === 0 ? final : { ...final, abandons };
+  return all.length === 0 ? decided : { ...decided, voids: all, voidedBy: voids.length > 0 ? status : decision.status };
 }

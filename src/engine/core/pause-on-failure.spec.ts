@@ -66,7 +66,9 @@ describe('decideTransition: onFailure pause, skipped steps and fresh retry budge
       .toBe('PAUSED');
   });
 
-  it('leaves a TERMINATED run alone', () => {
-    expect(decideTransition(seqPlan, 'TERMINATED', [at('a', 'DO', 'DISPATCHED')], NOW)).toEqual({ status: 'TERMINATED', dispatch: [] });
+  it('sends nothing for a TERMINATED run, and gives up what it has in flight', () => {
+    const inFlight = at('a', 'DO', 'DISPATCHED');
+    expect(decideTransition(seqPlan, 'TERMINATED', [inFlight], NOW)).toEqual({ status: 'TERMINATED', dispatch: [], abandons: [inFlight] });
+    expect(decideTransition(seqPlan, 'TERMINATED', [at('a', 'DO', 'SUCCEEDED')], NOW)).toEqual({ status: 'TERMINATED', dispatch: [] });
   });
 });

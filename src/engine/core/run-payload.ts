@@ -1,4 +1,5 @@
 import type { Problem } from '../../common/errors/app-error';
+import { decodeUtf8 } from '../../common/text/utf8';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 
 /** How a run payload travels inside a JSON command: as JSON when it is JSON, else text or base64. */
@@ -20,11 +21,12 @@ const isText = (ct: string) => /^text\//i.test(ct) || /^application\/(x-)?yaml\b
 /** The payload as a JSON value, when it is declared and parses as JSON. */
 function parseJsonPayload(bytes: Buffer, contentType: string): { value: unknown } | undefined {
   if (bytes.length === 0 || !isJson(contentType)) return undefined;
-  const text = bytes.toString('utf8');
+  // Read as the HTTP body parser read it: with a byte-order mark kept, the payload would not parse
+  // here and would reach its worker as a string, unchecked.
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return undefined;
   try {
-    // Without the byte-order mark some editors write, as the HTTP body parser reads it: kept, the
-    // payload would not parse here and would reach its worker as a string, unchecked.
-    return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+    return { value: JSON.parse(text) };
   } catch {
     return undefined;
   }

@@ -27,7 +27,9 @@ export type StepAction = 'DO' | 'UNDO';
  * SKIPPED: an operator skipped the failed step (its output, if any, was given by the operator);
  * FAILED_FINAL: the worker said retrying cannot help, so no retry follows whatever the policy;
  * VOIDED: a retry written ahead of its time and never sent, because the run stopped sending that
- * action first (paused, terminated, compensating): it did not run, and costs no attempt.
+ * action first (paused, terminated, compensating): it did not run, and costs no attempt;
+ * ABANDONED: sent, and in flight when the run was TERMINATED: whether it ran is unknown, and a
+ * late reply is not recorded (acceptsResults).
  */
-export const STEP_RUN_STATUSES = ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'FAILED_FINAL', 'TIMED_OUT', 'SKIPPED', 'VOIDED'] as const;
+export const STEP_RUN_STATUSES = ['DISPATCHED', 'SUCCEEDED', 'FAILED', 'FAILED_FINAL', 'TIMED_OUT', 'SKIPPED', 'VOIDED', 'ABANDONED'] as const;
 export type StepRunStatus = (typeof STEP_RUN_STATUSES)[number];

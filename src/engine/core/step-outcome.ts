@@ -19,6 +19,8 @@ export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome 
     case 'FAILED_FINAL': return 'failed';
     // Never sent: the step is where its previous attempt left it, owed this retry.
     case 'VOIDED': return 'retry';
+    // Only on a TERMINATED run, which nothing moves on: the step did not get what it needed.
+    case 'ABANDONED': return 'failed';
     default: return attemptInBudget(latest) < maxAttempts(step.retry, latest.status) ? 'retry' : 'failed';
   }
 }

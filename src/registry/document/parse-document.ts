@@ -1,12 +1,11 @@
 import type { Problem } from '../../common/errors/app-error';
+import { decodeUtf8, withoutBom } from '../../common/text/utf8';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { detectFormat } from './content-type';
 import { DOCUMENT_PATH, type ParseOutcome } from './document-path';
 import { checkJsonValue, parseJson } from './parse-json';
 import { parseYaml } from './parse-yaml';
 import { MAX_NESTING } from './safe-keys';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Raw registration input → a plain object and a locator, or the problems that stopped it.
@@ -30,16 +29,8 @@ export function parseDocument(raw: string | Buffer | object, contentType: string
 function parseText(raw: string | Buffer, contentType: string | undefined, maxBytes: number): ParseOutcome {
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
   if (size > maxBytes) return tooLarge(size, maxBytes);
-  let text: string;
-  if (typeof raw === 'string') {
-    text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-  } else {
-    try {
-      text = utf8.decode(raw); // drops a BOM
-    } catch {
-      return { ok: false, problems: [{ path: DOCUMENT_PATH, message: 'the document is not valid UTF-8' }] };
-    }
-  }
+  const text = typeof raw === 'string' ? withoutBom(raw) : decodeUtf8(raw);
+  if (text === undefined) return { ok: false, problems: [{ path: DOCUMENT_PATH, message: 'the document is not valid UTF-8' }] };
   return detectFormat(text, contentType) === 'json' ? parseJson(text) : parseYaml(text);
 }
 

@@ -85,10 +85,15 @@ describe('hostile input over HTTP (embedded default)', () => {
     expectBadRequest(skip, 'output.kept.toString');
   });
 
-  it('answers a body of bytes on a DTO route 415 (send JSON), without walking it', async () => {
-    const res = await t.http.post('/api/orchestration/runs/00000000-0000-4000-8000-000000000000/pause').set('Content-Type', 'application/octet-stream')
-      .send(Buffer.alloc(t.config.BODY_LIMIT_BYTES - 1));
+  it('answers a body of bytes or text on a DTO route 415 (send JSON), without walking it', async () => {
+    const pause = '/api/orchestration/runs/00000000-0000-4000-8000-000000000000/pause';
+    const res = await t.http.post(pause).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(t.config.BODY_LIMIT_BYTES - 1));
     expect([res.status, res.body.code, res.body.problems?.[0]?.path]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type']);
+    for (const type of ['text/plain', 'application/yaml']) {
+      const text = await t.http.post(pause).set('Content-Type', type).send('{"reason":"maintenance"}');
+      expect([type, text.status, text.body.code, text.body.problems]).toEqual([type, 415, 'UNSUPPORTED_MEDIA_TYPE',
+        [{ path: 'headers.content-type', message: 'must be application/json' }]]);
+    }
   });
 
   it('revokes by id only what is a UUID: 36 dashes is an unknown prefix, not a 500', async () => {

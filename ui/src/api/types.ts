@@ -27,7 +27,7 @@ export interface StepAttempt {
   action: 'DO' | 'UNDO';
   attempt: number;
   commandId: string;
-  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'FAILED_FINAL' | 'TIMED_OUT' | 'SKIPPED' | 'VOIDED' | string;
+  status: 'DISPATCHED' | 'SUCCEEDED' | 'FAILED' | 'FAILED_FINAL' | 'TIMED_OUT' | 'SKIPPED' | 'VOIDED' | 'ABANDONED' | string;
   handlerType: string;
   target: string | null;
   output: unknown;

@@ -5,9 +5,16 @@ import { Empty } from '../components/notice';
 
 const barTitle = (a: StepAttempt) =>
   `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
-  + `\n${a.status === 'VOIDED' ? 'never sent' : a.completedAt ? `completed after ${duration(a.dispatchedAt, a.completedAt)}` : `in flight, deadline ${localTime(a.deadlineAt)}`}`
+  + `\n${endOf(a)}`
   + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
   + (a.error ? `\nerror: ${a.error}` : '');
+
+function endOf(a: StepAttempt): string {
+  if (a.status === 'VOIDED') return 'never sent';
+  if (!a.completedAt) return `in flight, deadline ${localTime(a.deadlineAt)}`;
+  const after = duration(a.dispatchedAt, a.completedAt);
+  return a.status === 'ABANDONED' ? `given up after ${after}, when the run was terminated: whether it ran is unknown` : `completed after ${after}`;
+}
 
 /** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
 const ROW_PX = 20;
@@ -63,6 +70,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
       )}
       <p class="legend-row muted small">
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out <span class="bar-key b-voided" /> voided (never sent)
+        <span class="bar-key b-abandoned" /> abandoned (in flight when the run was terminated)
         <span class="bar-key b-dispatched" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
       </p>
     </div>

@@ -1,0 +1,15 @@
+import type { Attempt } from './plan';
+import type { RunStatus } from './run-status';
+
+/** Why an attempt was abandoned, as its record keeps it. */
+export const ABANDONED_REASON = 'abandoned: the run was terminated while this attempt was in flight; a late reply is not recorded';
+
+/**
+ * The attempts a run in `status` gives up on: those sent and still unanswered when it was
+ * TERMINATED. Such a run stopped with its effects left in place, and records no late reply
+ * (acceptsResults), so they would read as in flight forever on a finished run. Pass the attempts
+ * as they are once this transition's voids are voided: those never went out.
+ */
+export function attemptsToAbandon<T extends Attempt>(status: RunStatus, attempts: T[]): T[] {
+  return status === 'TERMINATED' ? attempts.filter((a) => a.status === 'DISPATCHED') : [];
+}
