@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandPool, type LeaseExpiryCheck, type PooledCommand } from './command-pool';
 import type { LeaseExpiryAction } from './lease-expiry';
+import { expectEventually } from '../../test/helpers/expect-eventually';
 
 const offerAgain: LeaseExpiryCheck = async () => 'offer-again';
 
@@ -45,6 +46,33 @@ describe('CommandPool', () => {
     expect(pool.settle(lease.leaseId)).toBe(true);
     expect(e.acked).toBe(1);
     expect(pool.settle(lease.leaseId)).toBe(false);
+  });
+
+  it('ends a first lease shortly after its command\'s deadline, not at the whole lease time; a renewal gets the whole time', async () => {
+    const checked: string[] = [];
+    const acknowledge: LeaseExpiryCheck = async (e) => {
+      checked.push(e.commandId);
+      return 'acknowledge';
+    };
+    const pool = new CommandPool(60_000, acknowledge);
+    // A poller died with it: the next command of its run waits behind its acknowledgement.
+    const soon = Object.assign(entry('soon'), { deadlineAt: Date.now() + 100 });
+    pool.offer(soon);
+    const [lease] = await pool.take(1, 0);
+    const expiresIn = Date.parse(lease.leaseExpiresAt) - Date.now();
+    expect(expiresIn).toBeGreaterThan(1_500);
+    expect(expiresIn).toBeLessThan(2_200); // the deadline, plus the database clock's grace
+    await expectEventually(() => expect([checked, soon.acked]).toEqual([['soon'], 1]), { timeoutMs: 5_000 });
+
+    const later = Object.assign(entry('later'), { deadlineAt: Date.now() + 10 * 60_000 });
+    pool.offer(later);
+    expect(Date.parse((await pool.take(1, 0))[0].leaseExpiresAt) - Date.now()).toBeGreaterThan(59_000);
+    const renewed = Object.assign(entry('renewed'), { deadlineAt: Date.now() + 100 });
+    pool.offer(renewed);
+    const [short] = await pool.take(1, 0);
+    pool.renew(short.leaseId);
+    await sleep(2_500);
+    expect([checked, renewed.acked]).toEqual([['soon'], 0]);
   });
 
   it('gives a command whose lease expired to the next poller, and still settles it by its command id', async () => {
@@ -166,6 +194,17 @@ describe('CommandPool', () => {
     pool.releaseAll(new Error('shutting down'));
     expect(leased.returned).toHaveLength(1);
     expect(ready.returned).toHaveLength(1);
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
+  it('answers a poll waiting at shutdown, and one that comes after, at once with nothing', async () => {
+    const pool = new CommandPool(60_000, offerAgain);
+    const waiting = pool.take(1, 20_000);
+    pool.releaseAll(new Error('shutting down'));
+    expect(await waiting).toEqual([]);
+    const started = Date.now();
+    expect(await pool.take(1, 20_000)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
   });
 });

@@ -10,8 +10,16 @@ export interface PooledCommand {
   trace?: Record<string, string>;
   /** The attempt the command was sent for, when its body names it: what an expired lease asks about, and what its lease id names. */
   attempt?: Required<Omit<CommandRef, 'commandId'>>;
+  /** The command's deadline (ms since the epoch), when its body gives one: no first lease outlives it by much. */
+  deadlineAt?: number;
   done: (error?: Error) => void;
 }
+
+/**
+ * How long past its command's deadline a first lease lasts: the expiry check asks the database
+ * whether the attempt is past its deadline, by the database's clock, which may run a little behind.
+ */
+const DEADLINE_GRACE_MS = 2_000;
 
 /** Decides, when a lease ran out, what becomes of its command. Must not reject. */
 export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiryAction>;
@@ -45,6 +53,8 @@ export class CommandPool {
   private readonly ready: PooledCommand[] = [];
   private readonly leased = new Map<string, Leased>();
   private waiters: Waiter[] = [];
+  /** Set at shutdown: a poll is answered at once, so that it does not hold Baton's stop for its whole wait. */
+  private closed = false;
 
   constructor(private readonly leaseMs: number, private readonly onExpiry: LeaseExpiryCheck) {}
 
@@ -61,7 +71,7 @@ export class CommandPool {
   /** Up to `max` leases now, or waits up to `waitMs` for the first command. */
   take(max: number, waitMs: number, signal?: AbortSignal): Promise<Lease[]> {
     // A poller gone while its pool was being found (the abort already fired) is handed nothing.
-    if (signal?.aborted) return Promise.resolve([]);
+    if (signal?.aborted || this.closed) return Promise.resolve([]);
     if (this.ready.length > 0 || waitMs <= 0) {
       return Promise.resolve(this.ready.splice(0, max).map((e) => this.lease(e)));
     }
@@ -81,12 +91,13 @@ export class CommandPool {
     });
   }
 
-  /** The leased command, its lease renewed; undefined when the lease is unknown or expired. */
+  /** The leased command, its lease renewed (for the whole lease time); undefined when the lease is unknown or expired. */
   renew(leaseId: string): PooledCommand | undefined {
     const held = this.leased.get(leaseId);
     if (!held) return undefined;
     held.startedAt = new Date();
-    held.timer.refresh();
+    clearTimeout(held.timer);
+    held.timer = this.expireAfter(leaseId, held, this.leaseMs);
     return held.entry;
   }
 
@@ -130,8 +141,9 @@ export class CommandPool {
     return this.lease(this.ready.splice(index, 1)[0]).leaseId;
   }
 
-  /** Returns every command to the broker unacknowledged (shutdown) and answers open polls with nothing. */
+  /** Returns every command to the broker unacknowledged (shutdown) and answers open polls, and later ones, with nothing. */
   releaseAll(error: Error): void {
+    this.closed = true;
     for (const w of this.waiters.splice(0)) w.resolve([]);
     for (const { entry, timer } of this.leased.values()) {
       clearTimeout(timer);
@@ -162,17 +174,32 @@ export class CommandPool {
     else this.offer(held.entry, true);
   }
 
+  private expireAfter(leaseId: string, held: Leased, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => void this.expire(leaseId, held), ms);
+    timer.unref();
+    return timer;
+  }
+
   private withdraw(waiter: Waiter): void {
     this.waiters = this.waiters.filter((w) => w !== waiter);
     waiter.resolve([]);
   }
 
+  /**
+   * A lease ends with the lease time, or shortly after its command's deadline if that comes first:
+   * a poller that died with the command must not hold it much past its attempt. The broker hands a
+   * run's next command over only once this one is acknowledged, so a retry sent after the attempt
+   * timed out would otherwise wait, unrun, for the rest of the lease, and time out in turn. Past
+   * the deadline the expiry check acknowledges it; a heartbeat's renewal gets the whole lease time.
+   */
   private lease(entry: PooledCommand): Lease {
     const leaseId = newLeaseId(entry.attempt && { flowId: entry.attempt.flowId, commandId: entry.commandId });
-    const held: Leased = { entry, startedAt: new Date(), timer: setTimeout(() => void this.expire(leaseId, held), this.leaseMs) };
-    held.timer.unref();
+    const untilDeadline = entry.deadlineAt === undefined ? Infinity : entry.deadlineAt - Date.now() + DEADLINE_GRACE_MS;
+    const ms = Math.min(this.leaseMs, Math.max(DEADLINE_GRACE_MS, untilDeadline));
+    const held = { entry, startedAt: new Date() } as Leased;
+    held.timer = this.expireAfter(leaseId, held, ms);
     this.leased.set(leaseId, held);
-    const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
+    const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + ms).toISOString(), command: entry.body };
     if (entry.trace && Object.keys(entry.trace).length > 0) lease.trace = entry.trace;
     return lease;
   }

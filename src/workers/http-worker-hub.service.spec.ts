@@ -68,6 +68,14 @@ describe('HttpWorkerHub at shutdown', () => {
     }
     expect(deadLetters).toEqual([]);
   });
+
+  it('refuses polls once stopping as an outage (503, retry elsewhere or later), for a served service and a new one', async () => {
+    const { hub } = await hubWith(new ScriptedAttempts(async () => undefined));
+    hub.onModuleDestroy();
+    for (const service of ['svc', 'other']) {
+      await expect(hub.poolFor(service)).rejects.toMatchObject({ name: 'DependencyUnavailableError', message: expect.stringContaining('shutting down') });
+    }
+  });
 });
 
 describe('HttpWorkerHub when a lease expires', () => {

@@ -16,6 +16,9 @@ import { leaseExpiryAction, type LeaseExpiryAction } from './lease-expiry';
 /** What the hub needs of a command; the rest goes to the worker as sent. */
 const commandSchema = z.looseObject({ commandId: z.uuid() });
 
+/** A command's deadline, which bounds its first lease: one without it is leased for the whole lease time. */
+const deadlineSchema = z.object({ deadline: z.iso.datetime({ offset: true }) });
+
 /** What the lease-expiry check reads of a command: one that lacks it is simply offered again. */
 const attemptSchema = z.object({
   flowId: z.uuid(), stepName: z.string(), action: z.enum(['DO', 'UNDO']), attempt: z.number().int().positive().max(MAX_INT4),
@@ -39,8 +42,13 @@ export class HttpWorkerHub implements OnModuleDestroy {
 
   constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
 
-  /** The service's pool, subscribing to its command topic on first use. */
+  /**
+   * The service's pool, subscribing to its command topic on first use. Refused (503) once Baton is
+   * stopping: a poll that waited for commands would hold the stop for its whole wait (a kept-alive
+   * connection still brings polls in then), and an empty answer would bring the next poll at once.
+   */
   async poolFor(service: string): Promise<CommandPool> {
+    if (this.closing) throw new DependencyUnavailableError('Baton is shutting down: poll another instance, or again once it is back', undefined);
     let subscribed = this.subscribing.get(service);
     if (!subscribed) {
       subscribed = this.subscribe(service);
@@ -84,8 +92,10 @@ export class HttpWorkerHub implements OnModuleDestroy {
     }
     const body = parseMessage(commandSchema, message.body);
     const attempt = attemptSchema.safeParse(body);
+    const deadline = deadlineSchema.safeParse(body);
     await new Promise<void>((resolve, reject) => pool.offer({
       commandId: body.commandId, body, trace: traceHeadersOf(message.headers), attempt: attempt.success ? attempt.data : undefined,
+      deadlineAt: deadline.success ? Date.parse(deadline.data.deadline) : undefined,
       done: (error) => (error ? reject(error) : resolve()),
     }));
   }

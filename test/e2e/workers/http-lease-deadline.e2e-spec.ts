@@ -1,0 +1,47 @@
+import { createWorker } from '@baton/worker';
+import { execute, waitForRun } from '../../helpers/runs';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+
+/**
+ * A worker that dies holding a command: its lease (WORKER_LEASE_MS, 60 s) held the run's next
+ * command back, since the broker hands a run's commands over one at a time. The retry sent once
+ * the attempt timed out waited, unrun, behind the dead lease and timed out too: a short step's
+ * three timeouts fit inside one lease, and its run failed though a new worker was polling. A first
+ * lease now ends shortly after its command's deadline.
+ */
+describe('a worker that dies holding a command', () => {
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ HEALER_INTERVAL_MS: '300' });
+    await t.app.listen(0, '127.0.0.1');
+  }, 120_000);
+  afterAll(async () => { await t?.close(); });
+
+  it('holds its run back until the attempt\'s deadline, not for the whole lease: the retry runs on the next worker', async () => {
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
+      orchName: 'crashFlow', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'quick', objectType: 'String', timeoutSeconds: 3 }],
+    }).expect(201);
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-service')
+      .send({ orchName: 'crashFlow', as: 'worker', steps: [{ name: 'quick', objectType: 'String' }] }).expect(201);
+    await t.http.get('/api/workers/crash-service/commands?wait=0&max=1').expect(200); // Baton subscribes for the service
+    const { flowId } = (await execute(t, 'crashFlow').expect(202)).body;
+    // The first worker takes the command, and dies without a word.
+    const [taken] = (await t.http.get('/api/workers/crash-service/commands?wait=5000&max=1').expect(200)).body;
+    expect(taken.command).toMatchObject({ flowId, stepName: 'quick', attempt: 1 });
+    expect(Date.parse(taken.leaseExpiresAt) - Date.now()).toBeLessThan(6_000);
+
+    const handled: number[] = [];
+    const worker = createWorker({ service: 'crash-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet });
+    worker.step('crashFlow', 'quick', { objectType: 'String', do: async (command) => { handled.push(command.attempt); return { ok: true }; } });
+    await worker.start();
+    try {
+      const run = await waitForRun(t, flowId, 'COMPLETED', 30_000);
+      expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:TIMED_OUT', '2:SUCCEEDED']);
+      expect(handled).toEqual([2]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+});
