@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
-import type { AuditQueryDto, TemplateDetailDto, TemplateQueryDto, TemplateSummaryDto, WorkerDto, WorkerQueryDto } from './dto/template.dto';
+import { TEMPLATE_VERSIONS_SHOWN, type AuditQueryDto, type TemplateDetailDto, type TemplateQueryDto, type TemplateSummaryDto, type WorkerDto,
+  type WorkerQueryDto } from './dto/template.dto';
 import { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
 import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
 import { StepTemplateEntity } from './entities/step-template.entity';
@@ -40,19 +41,31 @@ export class RegistryQueryService {
     return pageOf(rows.map(summaryOf), total, query);
   }
 
-  /** `ownerService`: another service's template is TEMPLATE_NOT_FOUND, exactly as a missing one. */
-  async template(orchName: string, ownerService?: string): Promise<TemplateDetailDto> {
+  /**
+   * `ownerService`: another service's template is TEMPLATE_NOT_FOUND, exactly as a missing one.
+   * The newest versions in full, and `version` if it is older: each version's steps are read and
+   * drawn, so all of them would make a long-lived template's every read grow without bound.
+   */
+  async template(orchName: string, ownerService?: string, version?: number): Promise<TemplateDetailDto> {
     const t = await this.dataSource.getRepository(OrchestrationTemplateEntity)
       .findOneBy({ orchName, ...(ownerService !== undefined ? { ownerService } : {}) });
     if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `No template named ${orchName}`);
-    const [versions, steps, workers, live] = await Promise.all([
-      this.dataSource.getRepository(TemplateVersionEntity).find({ where: { templateId: t.id }, order: { version: 'DESC' } }),
-      this.dataSource.getRepository(StepTemplateEntity).find({ where: { templateId: t.id }, order: { seq: 'ASC', name: 'ASC' } }),
+    const versionRepo = this.dataSource.getRepository(TemplateVersionEntity);
+    const [[newest, versionCount], asked] = await Promise.all([
+      versionRepo.findAndCount({ where: { templateId: t.id }, order: { version: 'DESC' }, take: TEMPLATE_VERSIONS_SHOWN }),
+      version === undefined ? null : versionRepo.findOneBy({ templateId: t.id, version }),
+    ]);
+    const versions = asked && !newest.some((v) => v.version === asked.version) ? [...newest, asked] : newest;
+    const [steps, workers, live] = await Promise.all([
+      this.dataSource.getRepository(StepTemplateEntity).find({
+        where: { templateId: t.id, version: In(versions.map((v) => v.version)) }, order: { seq: 'ASC', name: 'ASC' },
+      }),
       this.dataSource.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC' } }),
       this.liveInstancesFor(orchName),
     ]);
     return {
       ...summaryOf(t),
+      versionCount,
       versions: versions.map((v) => {
         const own = steps.filter((s) => s.version === v.version);
         return {

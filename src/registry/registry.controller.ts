@@ -17,7 +17,7 @@ import { headerText } from '../common/http/header-text';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './document/registration-document.schema';
 import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registration.dto';
 import {
-  AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
+  AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplateDetailQueryDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
 } from './dto/template.dto';
 import { RegistryQueryService } from './registry-query.service';
 import { RegistryService } from './registry.service';
@@ -76,11 +76,12 @@ export class RegistryController {
   @Get('templates/:orchName')
   @ApiParam({ name: 'orchName', schema: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH } })
   @Roles('viewer', 'operator', 'service')
-  @ApiOperation({ summary: 'One template with all its versions and its registered workers (a service key: its own only)' })
+  @ApiOperation({ summary: 'One template with its newest versions (and ?version=) and its registered workers (a service key: its own only)' })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  template(@Param('orchName', ParseNamePipe) orchName: string, @CurrentPrincipal() principal: Principal): Promise<TemplateDetailDto> {
-    return this.queries.template(orchName, ownServiceOnly(principal));
+  template(@Param('orchName', ParseNamePipe) orchName: string, @Query() query: TemplateDetailQueryDto,
+    @CurrentPrincipal() principal: Principal): Promise<TemplateDetailDto> {
+    return this.queries.template(orchName, ownServiceOnly(principal), query.version);
   }
 
   @Get('workers')

@@ -228,6 +228,24 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     }
   });
 
+  it('shows a long-lived template\'s ten newest versions, and an older one from its address', async () => {
+    for (let v = 1; v <= 12; v++) {
+      await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'versioned-service').send({
+        orchName: 'oftenChangedFlow', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: `stepOfV${v}`, objectType: 'String' }],
+      }).expect(201);
+    }
+    await page.goto(`${h.base}/ui/templates/oftenChangedFlow`);
+    await page.getByTestId('versions-shown').waitFor();
+    expect(await page.getByTestId('versions-shown').textContent()).toContain('Showing 10 of 12 versions');
+    await page.goto(`${h.base}/ui/templates/oftenChangedFlow?version=1`);
+    await page.getByRole('heading', { name: 'Steps of v1' }).waitFor();
+    expect(await page.getByTestId('versions-shown').textContent()).toContain('Showing 11 of 12 versions');
+    // A version in the address that is no number shows the current one, as it always did.
+    await page.goto(`${h.base}/ui/templates/oftenChangedFlow?version=latest`);
+    await page.getByTestId('versions-shown').waitFor();
+    expect(await page.getByRole('heading', { name: /^Steps/ }).textContent()).toBe('Steps ');
+  });
+
   it('shows the missing steps of a PENDING template', async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'tenant-service').send({
       orchName: 'tenantOnboarding', as: 'initiator', type: 'sequential',

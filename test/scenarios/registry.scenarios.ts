@@ -56,6 +56,30 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(detail.body.workers).toHaveLength(2);
     });
 
+    it('details the ten newest versions, and an older one asked for, and counts them all', async () => {
+      for (let v = 1; v <= 12; v++) await json({ orchName: 'oftenChanged', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: `step${v}`, objectType: 'String' }] }).expect(201);
+      const versionsOf = async (query = '') => {
+        const { body } = await t.http.get(`/api/orchestration/templates/oftenChanged${query}`).expect(200);
+        return [body.versionCount, body.versions.map((v: { version: number; steps: Array<{ name: string }> }) => `${v.version}:${v.steps[0].name}`)];
+      };
+      const newest = Array.from({ length: 10 }, (_, i) => `${12 - i}:step${12 - i}`);
+      expect(await versionsOf()).toEqual([12, newest]);
+      expect(await versionsOf('?version=1')).toEqual([12, [...newest, '1:step1']]);
+      expect(await versionsOf('?version=5')).toEqual([12, newest]);
+      expect(await versionsOf('?version=40')).toEqual([12, newest]);
+      const bad = await t.http.get('/api/orchestration/templates/oftenChanged?version=0').expect(400);
+      expect(bad.body.problems).toEqual([{ path: 'version', message: 'version must not be less than 1' }]);
+    });
+
+    it('refuses a document of more than 200 steps, naming the list', async () => {
+      const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: 1 + (i % 2), name: `s${i}`, objectType: 'String' }));
+      const res = await json({ orchName: 'tooWide', as: 'initiator', type: 'sequential', steps: steps(201) }).expect(400);
+      expect([res.body.code, res.body.problems]).toEqual(['INVALID_DOCUMENT', [{ path: 'steps', message: 'must have at most 200 steps' }]]);
+      await json({ orchName: 'tooWide', as: 'initiator', type: 'sequential', steps: steps(200) }).expect(201);
+      const wide = await t.http.get('/api/orchestration/templates/tooWide').expect(200);
+      expect(wide.body.versions[0].graph.edges).toHaveLength(100 * 100);
+    });
+
     it('forbids another service to change a template it does not own', async () => {
       const res = await yaml(initiatorYaml('tenantCreation', 'parallel'), 'intruder').expect(403);
       expect(res.body.code).toBe('TEMPLATE_OWNED_BY_OTHER_SERVICE');

@@ -56,6 +56,15 @@ export class MessagingSettings extends StorageSettings {
   @IsOptional() @IsInt() @Min(1024) @Max(128 * 1024 * 1024)
   MESSAGE_MAX_BYTES?: number;
 
+  /**
+   * Most bytes of messages one change writes to the outbox together: a parallel stage's commands
+   * each carry the run's payload, so one start of a wide template could otherwise build and write
+   * hundreds of MB (and exhaust the database's memory). The change is refused (413) instead. Never
+   * below MESSAGE_MAX_BYTES: one message the broker takes is always writable.
+   */
+  @IsInt() @Min(1024 * 1024) @Max(1024 * 1024 * 1024)
+  OUTBOX_WRITE_MAX_BYTES: number = 32 * 1024 * 1024;
+
   @IsString() TOPIC_REGISTRATION: string = 'orchestrator.registration';
   @IsString() TOPIC_EXECUTION_START: string = 'orchestrator.execution.start';
   @IsString() TOPIC_REPLY: string = 'orchestrator.reply';

@@ -71,9 +71,11 @@ const insertTexts = new Map<string, Map<string, string>>();
 @Injectable()
 export class OutboxService {
   private readonly maxBytes: number;
+  private readonly maxWriteBytes: number;
 
   constructor(config: AppConfig) {
     this.maxBytes = messageMaxBytesOf(config);
+    this.maxWriteBytes = Math.max(config.OUTBOX_WRITE_MAX_BYTES, this.maxBytes);
   }
 
   /**
@@ -98,8 +100,13 @@ export class OutboxService {
     return sql;
   }
 
-  /** Throws PAYLOAD_TOO_LARGE for a message the broker would refuse: better a failed transition than an unsendable row. */
+  /**
+   * Throws PAYLOAD_TOO_LARGE for a message the broker would refuse, or for messages over
+   * OUTBOX_WRITE_MAX_BYTES in all, before any is encoded: better a failed transition than an
+   * unsendable row, or a write the database runs out of memory on.
+   */
   stage(messages: OutboxEntry[]): StagedMessages {
+    this.checkTotal(messages);
     const records: StagedMessages['records'] = [];
     const rows = messages.map((message) => {
       const messageId = message.messageId ?? randomUUID();
@@ -123,6 +130,15 @@ export class OutboxService {
       const row = byMessageId.get(record.messageId)!;
       return { ...record, id: String(row.id), delayed: row.delayed };
     });
+  }
+
+  private checkTotal(messages: OutboxEntry[]): void {
+    let bytes = 0;
+    for (const message of messages) bytes += message.body.length;
+    if (bytes > this.maxWriteBytes) {
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The ${messages.length} messages this change would write are ${bytes} bytes in all, over `
+        + `${this.maxWriteBytes} (OUTBOX_WRITE_MAX_BYTES): the change that would send them was not made`);
+    }
   }
 
   private checkSize(topic: string, key: string | null, headers: Record<string, string>, body: Buffer): void {

@@ -137,7 +137,7 @@ export const undoSchema = z.preprocess(
 /** The services allowed to work a step: a registration from any other service is refused. */
 const workersSchema = z.array(identifier()).min(1, { error: 'must name at least one service' }).max(50, { error: 'must name at most 50 services' });
 
-/** The most dependencies one step may list (a template's steps are bounded by the document's size). */
+/** The most dependencies one step may list. */
 export const MAX_DEPENDENCIES = 100;
 
 /** `seq` is optional here: only a DAG may leave it out, which dag-rules.ts checks. */
@@ -162,7 +162,16 @@ export const workerStepSchema = strict({
   objectType: text(),
 });
 
-const steps = <T extends z.ZodType>(step: T) => z.array(step).min(1, { error: 'must have at least one step' });
+/**
+ * The most steps one template or worker document may have. Bytes alone did not bound a template:
+ * 5,000 bare steps fit in REGISTRATION_MAX_BYTES, and a sequential template of two such stages is a
+ * graph of millions of edges, which its detail drew on every read (hundreds of MB, seconds of a
+ * blocked event loop), and a parallel one fans one payload out into as many commands at its start.
+ */
+export const MAX_STEPS = 200;
+
+const steps = <T extends z.ZodType>(step: T) => z.array(step).min(1, { error: 'must have at least one step' })
+  .max(MAX_STEPS, { error: `must have at most ${MAX_STEPS} steps` });
 
 export const ON_DEADLINE = ['compensate', 'pause', 'alert'] as const;
 /** The longest run deadline: 30 days, as long as a built-in step may poll. */

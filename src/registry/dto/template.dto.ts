@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
-import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
+import { MAX_NAME_LENGTH, ToStrictInt } from '../../common/validation/query-values';
+import { MAX_INT4 } from '../../engine/messages/stored-text';
+
+/** How many versions a template's detail holds in full: a template re-registered daily would otherwise answer with all of them. */
+export const TEMPLATE_VERSIONS_SHOWN = 10;
 
 export class TemplateSummaryDto {
   @ApiProperty() orchName!: string;
@@ -90,9 +94,17 @@ export class WorkerPageDto extends PageMetaDto {
 }
 
 export class TemplateDetailDto extends TemplateSummaryDto {
-  @ApiProperty({ type: [TemplateVersionDto], description: 'Newest first' }) versions!: TemplateVersionDto[];
+  @ApiProperty({ type: [TemplateVersionDto], description: `Newest first: the ${TEMPLATE_VERSIONS_SHOWN} newest, and the one \`?version=\` names` })
+  versions!: TemplateVersionDto[];
+  @ApiProperty({ type: 'integer', description: 'How many versions the template has' }) versionCount!: number;
   @ApiProperty({ type: [TemplateWorkerDto], description: 'Registrations, each with its live instances (workers on the SDK report presence)' })
   workers!: TemplateWorkerDto[];
+}
+
+export class TemplateDetailQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4, description: `A version to include besides the ${TEMPLATE_VERSIONS_SHOWN} newest` })
+  @IsOptional() @ToStrictInt() @IsInt() @Min(1) @Max(MAX_INT4)
+  version?: number;
 }
 
 export class TemplateQueryDto extends PageQueryDto {

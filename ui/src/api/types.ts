@@ -112,7 +112,9 @@ export interface ServicePresence {
 export interface TemplateGraph { nodes: { name: string }[] | string[]; edges: { from: string; to: string }[] }
 
 export interface TemplateDetail extends TemplateSummary {
+  /** The newest ten, and the one `?version=` asked for. */
   versions: TemplateVersion[];
+  versionCount: number;
   workers: Worker[];
   graph?: TemplateGraph;
 }

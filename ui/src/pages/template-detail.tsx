@@ -41,7 +41,10 @@ function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
 
 export function TemplateDetailPage({ orchName }: { orchName: string }) {
   const [q, setQ] = useQueryState(['version'] as const);
-  const url = `/api/orchestration/templates/${encodeURIComponent(orchName)}`;
+  // The API details the newest versions, and an older one only when asked for it (an address's
+  // version that is no version number shows the current one, as before, not the API's 400).
+  const asked = q.version && /^[1-9]\d{0,8}$/.test(q.version) ? q.version : undefined;
+  const url = `/api/orchestration/templates/${encodeURIComponent(orchName)}${query({ version: asked })}`;
   const res = useResource(() => request<TemplateDetail>(url), url, 10_000);
   const auditUrl = `/api/orchestration/registrations/audit${query({ orchName, pageSize: 10 })}`;
   const audit = useResource(() => request<Page<AuditEntry>>(auditUrl), auditUrl);
@@ -89,6 +92,9 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
           ))}
         </tbody>
       </table>
+      {t.versionCount > t.versions.length && (
+        <p class="muted" data-testid="versions-shown">Showing {t.versions.length} of {t.versionCount} versions, the newest first. To see an older one, add <code>?version=</code> and its number to this page's address.</p>
+      )}
       {t.versions.length > 1 ? <VersionDiff versions={t.versions} /> : <p class="muted">One version so far: registering changed steps creates the next, and a diff appears here.</p>}
       <JsonView label="Template as JSON" value={t} />
       <h2>Registration audit</h2>
