@@ -20,8 +20,28 @@ describe('loadHandlersConfig', () => {
     expect(config.connection('awx')).toEqual({
       kind: 'awx', name: 'default', baseUrl: 'https://awx.example.com', apiPrefix: '/api/controller/v2',
       auth: { scheme: 'bearer', token: 'tok-123456' }, allowInvalidSsl: false, connectTimeoutMs: 10_000,
-      requestTimeoutMs: 30_000, traceExtraVars: true, statusEndpoint: 'summary',
+      requestTimeoutMs: 30_000, traceExtraVars: true, statusEndpoint: 'summary', services: null,
     });
+  });
+
+  it('opens a connection to the services its SERVICES lists, and to any service without it', () => {
+    const config = loadHandlersConfig({
+      ...awx, AWX_SERVICES: 'ops-team, baton-orca', OO_HOST: 'https://oo.example.com/oo', OO_TOKEN: 'oo-token-1',
+      HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com/api', HTTP_ERP_SERVICES: 'orders',
+    });
+    expect(config.connection('awx')?.services).toEqual(['ops-team', 'baton-orca']);
+    expect(['ops-team', 'baton-orca', 'shop'].map((s) => config.allowsService('awx', undefined, s))).toEqual([true, true, false]);
+    expect(['orders', 'shop'].map((s) => config.allowsService('http', 'ERP', s))).toEqual([true, false]);
+    expect(config.allowsService('oo', undefined, 'shop')).toBe(true);
+    // Not configured: the step fails when it runs, as it always did; this check does not decide it.
+    expect(config.allowsService('awx', 'lab', 'shop')).toBe(true);
+  });
+
+  it('refuses a SERVICES that lists no service name, without echoing it', () => {
+    expect(() => loadHandlersConfig({ ...awx, AWX_SERVICES: 'ops team' })).toThrow(
+      'AWX_SERVICES must list service names (letters, digits, ".", "_" and "-"), comma-separated');
+    expect(() => loadHandlersConfig({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com', HTTP_ERP_SERVICES: ' , ' }))
+      .toThrow('HTTP_ERP_SERVICES must list service names');
   });
 
   it('reads named connections, case-insensitively', () => {

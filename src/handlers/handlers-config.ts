@@ -4,6 +4,7 @@ import {
 } from 'class-validator';
 import { ConfigError } from '../config/load-config';
 import { claimExchanges } from './claim-exchanges';
+import { connectionServices } from './connection-services';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
@@ -35,6 +36,9 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  *   OO_TOKEN                 Bearer token instead of Basic
  *   OO_ALLOW_INVALID_SSL, OO_CONNECT_TIMEOUT_MS, OO_REQUEST_TIMEOUT_MS   as for AWX
  *   OO_STATUS_ENDPOINT       summary (default: GET executions/{id}/summary) or execution-log
+ * Per connection of either (AWX_SERVICES, OO_PROD_SERVICES, ...):
+ *   SERVICES                 the services whose templates may name the connection (comma-separated);
+ *                            unset: any service. Orca's templates are registered as baton-orca.
  * Shared by all connections:
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
  *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
@@ -117,6 +121,8 @@ export interface ConnectionConfig {
   traceExtraVars: boolean;
   /** OO only. */
   statusEndpoint: OoStatusEndpoint;
+  /** The services whose templates may name it; null: any (connectionServices). */
+  services: string[] | null;
 }
 
 /**
@@ -151,6 +157,15 @@ export class HandlersConfig {
 
   connection(kind: TargetKind, name: string = DEFAULT_CONNECTION): ConnectionConfig | undefined {
     return this.connections.get(`${kind}:${name.toLowerCase()}`);
+  }
+
+  /**
+   * Whether a template of `service` may name the connection: any service unless the connection
+   * lists some. A connection that is not configured is the step's to fail, as before, not this check's.
+   */
+  allowsService(type: TargetKind | 'http', connection: string | undefined, service: string): boolean {
+    const c = type === 'http' ? this.httpConnection(connection ?? '') : this.connection(type, connection);
+    return !c?.services || c.services.includes(service);
   }
 
   /** `awx:default`, `oo:prod`, ...: what is configured, without secrets. */
@@ -195,6 +210,7 @@ function loadConnection(kind: TargetKind, name: string, prefix: string, env: Nod
     found.push(`${prefix}HOST must not contain credentials; use ${prefix}USERNAME/${prefix}PASSWORD or ${prefix}TOKEN`);
   }
   if (parsed.PASSWORD !== undefined && parsed.USERNAME === undefined) found.push(`${prefix}PASSWORD is set without ${prefix}USERNAME`);
+  const services = connectionServices(pick(env, `${prefix}SERVICES`), `${prefix}SERVICES`, found);
   if (!parsed.TOKEN && !(parsed.USERNAME && parsed.PASSWORD)) {
     found.push(`${prefix}TOKEN or ${prefix}USERNAME and ${prefix}PASSWORD must be set`);
   }
@@ -213,6 +229,7 @@ function loadConnection(kind: TargetKind, name: string, prefix: string, env: Nod
     requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
     traceExtraVars: parsed.TRACE_EXTRA_VARS,
     statusEndpoint: parsed.STATUS_ENDPOINT,
+    services,
   };
 }
 

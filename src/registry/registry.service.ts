@@ -15,6 +15,8 @@ import { RegistrationEvents } from './registration-events';
 import { TemplateRepository } from './template.repository';
 import { provenServiceName } from '../auth/proven-service';
 import { reservedNameProblem } from './reserved-names';
+import { connectionProblems } from './connection-problems';
+import { HandlersConfig } from '../handlers/handlers-config';
 import { workerTopicProblems, workerTopicRules } from './worker-topic';
 
 export interface RegistrationRequest {
@@ -73,6 +75,7 @@ export class RegistryService {
     private readonly metrics: Metrics,
     private readonly events: RegistrationEvents,
     private readonly securityAudit: SecurityAuditRepository,
+    private readonly handlers: HandlersConfig,
   ) {}
 
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
@@ -135,12 +138,20 @@ export class RegistryService {
     throw error;
   }
 
-  /** A service registers only within its own names: its command topic, and no adapter's reserved template names. */
+  /**
+   * A service registers only within its own names (its command topic, and no adapter's reserved
+   * template names) and with the connections open to it.
+   */
   private outsideOwnNamespace(doc: RegistrationDocument, serviceName: string): AppError | undefined {
     if (doc.role === 'initiator') {
       const reserved = reservedNameProblem(doc.orchName, serviceName);
-      return reserved === undefined ? undefined : new AppError(ErrorCode.TEMPLATE_OWNED_BY_OTHER_SERVICE,
-        `Forbidden: template ${doc.orchName} cannot belong to ${serviceName}`, [{ path: 'orchName', message: reserved }]);
+      if (reserved !== undefined) {
+        return new AppError(ErrorCode.TEMPLATE_OWNED_BY_OTHER_SERVICE,
+          `Forbidden: template ${doc.orchName} cannot belong to ${serviceName}`, [{ path: 'orchName', message: reserved }]);
+      }
+      const closed = connectionProblems(doc, serviceName, this.handlers);
+      return closed.length ? new AppError(ErrorCode.CONNECTION_NOT_ALLOWED,
+        `Forbidden: ${serviceName} may not use these connections`, closed) : undefined;
     }
     const topic = this.topicOf(doc, serviceName);
     const problems = workerTopicProblems(topic, serviceName, workerTopicRules(this.config));

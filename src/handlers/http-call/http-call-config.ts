@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { connectionServices } from '../connection-services';
 
 /*
  * Connections of the built-in `http` step (README text). A template names a connection and a path;
@@ -19,6 +20,8 @@ import { IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'clas
  *   TIMEOUT_MS               30000   per call: to the response headers and between body chunks;
  *                                    a step's `timeoutMs` may only shorten it
  *   MAX_RESPONSE_BYTES       65536   larger response bodies are not kept (output body null, bodyTruncated)
+ *   SERVICES                 the services whose templates may name the connection (comma-separated);
+ *                            unset: any service
  */
 
 export type HttpAuth =
@@ -36,6 +39,8 @@ export interface HttpConnectionConfig {
   connectTimeoutMs: number;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** The services whose templates may name it; null: any (connectionServices). */
+  services: string[] | null;
 }
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_valid_protocol: true };
@@ -96,13 +101,14 @@ function loadOne(name: string, env: NodeJS.ProcessEnv, problems: string[]): Http
     if (parsed[key] && /[?#]/.test(parsed[key]!)) found.push(`${prefix}${key} must not contain a query or fragment`);
   }
   const auth = authOf(parsed, prefix, found);
+  const services = connectionServices(pick(env, `${prefix}SERVICES`), `${prefix}SERVICES`, found);
   if (found.length) {
     problems.push(...found);
     return undefined;
   }
   return {
     name, baseUrl: parsed.BASE_URL.replace(/\/+$/, ''), auth,
-    connectTimeoutMs: parsed.CONNECT_TIMEOUT_MS, timeoutMs: parsed.TIMEOUT_MS, maxResponseBytes: parsed.MAX_RESPONSE_BYTES,
+    connectTimeoutMs: parsed.CONNECT_TIMEOUT_MS, timeoutMs: parsed.TIMEOUT_MS, maxResponseBytes: parsed.MAX_RESPONSE_BYTES, services,
   };
 }
 

@@ -1,0 +1,30 @@
+import type { Problem } from '../common/errors/app-error';
+import { DEFAULT_CONNECTION, type HandlersConfig, type TargetKind } from '../handlers/handlers-config';
+import type { InitiatorDocument } from './document/registration-document';
+
+const BUILT_IN: ReadonlySet<string> = new Set(['awx', 'oo', 'http']);
+
+/** The variable that lists a connection's services: AWX_SERVICES, OO_PROD_SERVICES, HTTP_ERP_SERVICES. */
+const variableOf = (type: string, connection: string) =>
+  (type !== 'http' && connection === DEFAULT_CONNECTION ? `${type}_SERVICES` : `${type}_${connection}_SERVICES`).toUpperCase();
+
+/**
+ * A problem for each built-in handler of the template (a step's or its undo's) that names a
+ * connection not open to the registering service. Steps are named, not numbered: the document's
+ * steps are sorted by now, and an index would point at another step.
+ */
+export function connectionProblems(doc: InitiatorDocument, service: string, handlers: Pick<HandlersConfig, 'allowsService'>): Problem[] {
+  const problems: Problem[] = [];
+  for (const step of doc.steps) {
+    for (const [which, spec] of [['its handler', step.handler], ['its undo', step.undo]] as const) {
+      if (!spec || !BUILT_IN.has(spec.type)) continue;
+      const type = spec.type as TargetKind | 'http';
+      const named = typeof spec.connection === 'string' ? spec.connection : undefined;
+      if (handlers.allowsService(type, named, service)) continue;
+      const connection = (named ?? DEFAULT_CONNECTION).toLowerCase();
+      problems.push({ path: 'steps', message: `step ${step.name}: ${which} names ${type.toUpperCase()} connection "${connection}", `
+        + `which is not open to ${service} (${variableOf(type, connection)})` });
+    }
+  }
+  return problems;
+}
