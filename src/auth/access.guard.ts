@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
 import type { FastifyRequest as Request } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -25,6 +26,8 @@ import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
+  /** Retired credentials' refusals audited within the last minute (refuseUnauthenticated). */
+  private readonly retiredAudited = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
   constructor(
     private readonly reflector: Reflector,
@@ -95,15 +98,26 @@ export class AccessGuard implements CanActivate {
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
     const resolved = await this.resolver.resolve(credential.value);
-    if ('refusal' in resolved) return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal);
+    if ('refusal' in resolved) {
+      return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal, resolved.guess);
+    }
     return resolved.principal;
   }
 
-  private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string): Promise<never> {
+  /**
+   * `guess` (the default): the credential proved nothing, and counts against the address's failure
+   * limit. A genuine but retired one does not, and is audited once a minute per credential and
+   * reason: its holder may send it many times over (a worker's replies), which is no attack to record each time.
+   */
+  private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string, guess = true): Promise<never> {
     const address = req.ip ?? 'unknown';
-    const blocked = await this.limiter.recordFailure(address);
-    await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
-      code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
+    const blocked = guess && await this.limiter.recordFailure(address);
+    const once = `${claimedId}:${why}`;
+    if (guess || !this.retiredAudited.has(once)) {
+      if (!guess) this.retiredAudited.set(once, true);
+      await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
+        code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
+    }
     this.logger.warn({ ip: address, claimedId, target: this.targetOf(req), correlationId: correlationIdOf(req) }, `unauthenticated: ${why}`);
     if (blocked) this.refuseBlocked(address);
     throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: ${why}`);

@@ -4,7 +4,13 @@ import { ApiKeyService } from './api-keys/api-key.service';
 import { JwtVerifier } from './jwt/jwt-verifier';
 import type { Principal } from './principal';
 
-export type Authentication = { principal: Principal } | { refusal: string };
+/**
+ * `guess`: the credential proves nothing (unknown, wrong, forged), so the refusal counts against the
+ * address's failure limit. A genuine key that was revoked or expired, or a genuine token Baton
+ * cannot act on, is no guess: counting those blocked a whole address (and every valid key behind
+ * it) the moment a busy worker's key was revoked, its replies in flight all refused at once.
+ */
+export type Authentication = { principal: Principal } | { refusal: string; guess: boolean };
 
 const UNKNOWN = 'unknown, expired, revoked or invalid credentials';
 
@@ -15,14 +21,16 @@ export class PrincipalResolver {
 
   async resolve(credential: string): Promise<Authentication> {
     if (parseApiKey(credential)) {
-      const principal = await this.apiKeys.verify(credential);
-      return principal ? { principal } : { refusal: UNKNOWN };
+      const verdict = await this.apiKeys.verify(credential);
+      if (!verdict) return { refusal: UNKNOWN, guess: true };
+      // Only the holder of the secret learns that it was revoked or expired.
+      return 'principal' in verdict ? verdict : { refusal: `API key ${verdict.prefix} is ${verdict.retired}`, guess: false };
     }
-    if (!JwtVerifier.looksLikeJwt(credential)) return { refusal: UNKNOWN };
+    if (!JwtVerifier.looksLikeJwt(credential)) return { refusal: UNKNOWN, guess: true };
     const check = await this.jwt.check(credential);
     if ('principal' in check) return check;
     // Only a genuine token is told what is wrong with its claims; a forged or expired one learns nothing.
-    return { refusal: check.refusal === 'unacceptable' ? check.reason : UNKNOWN };
+    return check.refusal === 'unacceptable' ? { refusal: check.reason, guess: false } : { refusal: UNKNOWN, guess: true };
   }
 
   /** What may be written about a credential that failed: the key prefix, never the rest. */

@@ -12,8 +12,9 @@ export type NewApiKey = Pick<ApiKeyEntity, 'prefix' | 'secretHash' | 'name' | 'r
 export class ApiKeyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findUnrevokedByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
-    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ prefix, revokedAt: IsNull() });
+  /** The key with this prefix, revoked or not: prefixes are unique, and a revoked key keeps its row. */
+  findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ prefix });
   }
 
   async insertKey(key: NewApiKey, m: EntityManager = this.dataSource.manager): Promise<ApiKeyEntity> {

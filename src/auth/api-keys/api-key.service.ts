@@ -41,11 +41,19 @@ interface Verified {
 
 const fingerprint = (key: string) => createHash('sha256').update(key).digest('base64url');
 
+/**
+ * What a presented key proves: a principal; a genuine key that no longer authenticates (its secret
+ * matched, so this is no guess); or nothing (an unknown key, or a wrong secret).
+ */
+export type KeyVerdict = { principal: Principal } | { retired: 'revoked' | 'expired'; prefix: string } | undefined;
+
 /** Issues, verifies and revokes API keys, including the bootstrap admin key from ADMIN_API_KEY. */
 @Injectable()
 export class ApiKeyService implements OnModuleInit {
   private readonly logger = new Logger(ApiKeyService.name);
   private readonly verified = new LRUCache<string, Verified>({ max: CACHE_MAX, ttl: CACHE_MS });
+  /** Genuine keys found revoked or expired, remembered as verified ones are: a worker still sending one pays for scrypt once. */
+  private readonly retired = new LRUCache<string, 'revoked' | 'expired'>({ max: CACHE_MAX, ttl: CACHE_MS });
   private readonly touched = new Map<string, number>();
   private bootstrap?: { prefix: string; hash: string };
 
@@ -62,21 +70,27 @@ export class ApiKeyService implements OnModuleInit {
     this.logger.log({ prefix: parsed.prefix }, 'bootstrap admin key loaded from ADMIN_API_KEY');
   }
 
-  /** The principal a key proves, or undefined for an unknown, wrong, expired or revoked key. */
-  async verify(key: string): Promise<Principal | undefined> {
+  /** What the key proves (KeyVerdict). */
+  async verify(key: string): Promise<KeyVerdict> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
     const print = fingerprint(key);
     const cached = this.verified.get(print);
     if (cached) {
       this.touch(cached.keyId);
-      return cached.principal;
+      return { principal: cached.principal };
     }
+    const retired = this.retired.get(print);
+    if (retired) return { retired, prefix: parsed.prefix };
     const found = await this.lookUp(parsed.prefix, parsed.secret);
     if (!found) return undefined;
+    if ('retired' in found) {
+      this.retired.set(print, found.retired);
+      return { retired: found.retired, prefix: parsed.prefix };
+    }
     this.verified.set(print, found, { ttl: found.ttlMs });
     this.touch(found.keyId);
-    return found.principal;
+    return { principal: found.principal };
   }
 
   /** `correlationId`: the request's, when the key is issued over HTTP (the CLI has none). */
@@ -107,21 +121,26 @@ export class ApiKeyService implements OnModuleInit {
   async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
     const key = await this.keys.revokeKey(idOrPrefix);
     if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
-    for (const [print, entry] of this.verified.entries()) if (entry.keyId === key.id) this.verified.delete(print);
+    for (const [print, entry] of this.verified.entries()) {
+      if (entry.keyId !== key.id) continue;
+      this.verified.delete(print);
+      this.retired.set(print, 'revoked');
+    }
     await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
       reason: `key "${key.name}" revoked by ${by}` });
     this.logger.log({ prefix: key.prefix, by, correlationId }, 'API key revoked');
     return key;
   }
 
-  private async lookUp(prefix: string, secret: string): Promise<Verified | undefined> {
+  private async lookUp(prefix: string, secret: string): Promise<Verified | { retired: 'revoked' | 'expired' } | undefined> {
     if (this.bootstrap?.prefix === prefix) {
       if (!await verifySecret(secret, this.bootstrap.hash)) return undefined;
       return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, keyId: null, ttlMs: CACHE_MS };
     }
-    const row = await this.keys.findUnrevokedByPrefix(prefix);
-    if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
-    if (!await verifySecret(secret, row.secretHash)) return undefined;
+    const row = await this.keys.findByPrefix(prefix);
+    if (!row || !await verifySecret(secret, row.secretHash)) return undefined;
+    if (row.revokedAt) return { retired: 'revoked' };
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { retired: 'expired' };
     const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}) };
     // Remembered until the key expires, if sooner; at least 1 ms, since a ttl of 0 means "forever".
     const ttlMs = Math.max(1, Math.min(CACHE_MS, (row.expiresAt?.getTime() ?? Infinity) - Date.now()));

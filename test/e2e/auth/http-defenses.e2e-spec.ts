@@ -102,6 +102,21 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     }
   });
 
+  it('refuses a revoked key saying so, without counting it against the address: a busy worker\'s revoked key locks no one out', async () => {
+    const revoked = await issueKey(t, admin, 'service', 'busy-worker');
+    const prefix = revoked.split('_')[1];
+    await t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200);
+    // As a worker's replies in flight when its key was revoked: far more than AUTH_FAILURE_LIMIT (3).
+    const refusals = await Promise.all(Array.from({ length: 10 }, () => t.http.get('/api/orchestration/templates').set(bearer(revoked))));
+    expect(new Set(refusals.map((r) => `${r.status} ${r.body.code} ${r.body.message}`)))
+      .toEqual(new Set([`401 UNAUTHENTICATED Authentication required: API key ${prefix} is revoked`]));
+    await t.http.get('/api/orchestration/templates').set(bearer(viewer)).expect(200);
+    // Recorded once, not once per request.
+    const audit = await t.http.get('/api/admin/security-audit?pageSize=100').set(bearer(admin)).expect(200);
+    expect(audit.body.items.filter((e: { reason: string }) => e.reason === `API key ${prefix} is revoked`))
+      .toHaveLength(1);
+  });
+
   it('answers 429 after AUTH_FAILURE_LIMIT failures from one address, even to a right key', async () => {
     for (let i = 0; i < 2; i++) await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(401);
     const blocked = await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(429);
