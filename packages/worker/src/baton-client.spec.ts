@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BatonClient, BatonHttpError } from './baton-client';
+import { BatonClient, BatonHttpError, HeldBackError } from './baton-client';
 
 /** A Baton on a local port: `handle` answers each request, by its number from 1. */
 async function fakeBaton(handle: (n: number, req: IncomingMessage, res: ServerResponse) => void) {
@@ -14,6 +14,11 @@ async function fakeBaton(handle: (n: number, req: IncomingMessage, res: ServerRe
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+
+const refuse = (res: ServerResponse, status: number, retryAfter?: string) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter && { 'retry-after': retryAfter }) });
+  res.end(`{"status":${status}}`);
+};
 
 const busy = (res: ServerResponse, retryAfter?: string) => {
   res.writeHead(503, { 'content-type': 'application/json', ...(retryAfter && { 'retry-after': retryAfter }) });
@@ -79,6 +84,72 @@ describe('BatonClient', () => {
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await baton.close();
+    }
+  });
+
+  it('never retries a 429 sooner than its Retry-After: one the window cannot wait out fails at once', async () => {
+    const baton = await fakeBaton((_n, _req, res) => refuse(res, 429, '5'));
+    try {
+      const started = Date.now();
+      await expect(baton.client().request('POST', '/reply', {}, { retryForMs: 1_000 })).rejects.toThrow('answered 429');
+      expect(baton.requests()).toBe(1);
+      expect(Date.now() - started).toBeLessThan(500);
+    } finally {
+      await baton.close();
+    }
+  });
+
+  it('retries a 429 once its Retry-After has passed, when the window allows', async () => {
+    const started = Date.now();
+    const baton = await fakeBaton((n, _req, res) => (n === 1 ? refuse(res, 429, '1') : res.end('{"outcome":"applied"}')));
+    try {
+      await expect(baton.client().request('POST', '/reply', {}, { retryForMs: 10_000 })).resolves.toEqual({ outcome: 'applied' });
+      expect(baton.requests()).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      await baton.close();
+    }
+  });
+
+  it('holds back its other requests for a while after a 401 or a 429, so that a worker with many in flight does not send a burst of refused ones', async () => {
+    for (const status of [401, 429]) {
+      const baton = await fakeBaton((n, _req, res) => (n === 1 ? refuse(res, status) : res.end('{"outcome":"applied"}')));
+      try {
+        const client = baton.client();
+        await expect(client.request('POST', '/reply', {}, { retryForMs: 0 })).rejects.toThrow(`answered ${status}`);
+        const held = await client.request('POST', '/heartbeat', {}, { retryForMs: 0 }).catch((e: unknown) => e);
+        // As the refusal itself to its caller (a poll, a beat: their refusal backoff applies), and how long the hold lasts.
+        expect(held).toBeInstanceOf(HeldBackError);
+        expect(held).toMatchObject({ status, code: 'HELD_BACK' });
+        expect((held as Error).message).toMatch(new RegExp(`^POST /heartbeat not sent: Baton refused a request of this worker with ${status} \\d+ ms ago`));
+        expect((held as HeldBackError).retryAfterMs).toBeGreaterThan(500);
+        expect(baton.requests()).toBe(1);
+        // A request whose window outlasts the hold waits it out, then goes.
+        const started = Date.now();
+        await expect(client.request('POST', '/reply', {}, { retryForMs: 5_000 })).resolves.toEqual({ outcome: 'applied' });
+        expect(Date.now() - started).toBeGreaterThan(500);
+        expect(baton.requests()).toBe(2);
+      } finally {
+        await baton.close();
+      }
+    }
+  });
+
+  it('names Baton\'s URL and the cause when it cannot reach it (fetch says only "fetch failed")', async () => {
+    const baton = await fakeBaton(() => undefined);
+    const client = baton.client();
+    await baton.close();
+    const url = (client as unknown as { base: string }).base;
+    const port = new URL(url).port;
+    const error = await client.request('GET', '/api/x', undefined, { retryForMs: 0 }).catch((e: Error) => e);
+    expect([(error as { code?: string }).code, (error as Error).message])
+      .toEqual(['BATON_UNREACHABLE', `cannot reach Baton at ${url} (GET /api/x): connect ECONNREFUSED 127.0.0.1:${port}`]);
+  });
+
+  it('takes only an absolute http or https URL for Baton', () => {
+    for (const url of ['http://127.0.0.1:3000', 'https://baton.example/', 'http://proxy/baton']) expect(() => new BatonClient({ url }, 'shop')).not.toThrow();
+    for (const url of ['127.0.0.1:3411', '', 'ftp://x', 'localhost:3000', '/api', 'http://x/?a=1', 'http://x/#top']) {
+      expect(() => new BatonClient({ url }, 'shop')).toThrow(`baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`);
     }
   });
 

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff } from './backoff';
+import { errorText, isError } from './logger';
 import { readAtMost } from './read-at-most';
+import { RefusalGate } from './refusal-gate';
 import { currentTraceHeaders } from './tracing';
 import { TimeoutError } from './with-timeout';
 
@@ -21,6 +23,35 @@ export class BatonHttpError extends Error {
   constructor(readonly status: number, body: string, what: string, readonly retryAfterMs?: number) {
     super(`${what} answered ${status}: ${body.slice(0, 500)}`);
     this.name = 'BatonHttpError';
+  }
+}
+
+/**
+ * A request not sent: another request of the same client was refused a moment ago (a 401 or a 429,
+ * see RefusalGate). It carries that refusal's status, so callers back off as they would from the
+ * refusal itself, and how long the hold lasts as its retryAfterMs.
+ */
+export class HeldBackError extends BatonHttpError {
+  readonly code = 'HELD_BACK';
+
+  constructor(status: number, what: string, heldForMs: number, sinceRefusalMs: number) {
+    super(status, '', what, heldForMs);
+    this.message = `${what} not sent: Baton refused a request of this worker with ${status} ${Math.round(sinceRefusalMs)} ms ago, `
+      + `so none is sent for another ${Math.ceil(heldForMs)} ms`;
+    this.name = 'HeldBackError';
+  }
+}
+
+/**
+ * No answer from Baton: the connection failed (refused, reset, a name that does not resolve). fetch
+ * says only "fetch failed" and hides the URL and the cause in its `cause`: this message names both.
+ */
+export class BatonUnreachableError extends Error {
+  readonly code = 'BATON_UNREACHABLE';
+
+  constructor(base: string, what: string, cause: unknown) {
+    super(`cannot reach Baton at ${base} (${what}): ${causeText(cause)}`, { cause });
+    this.name = 'BatonUnreachableError';
   }
 }
 
@@ -83,9 +114,10 @@ const ERROR_BODY_MAX_BYTES = 4096;
 /** Baton's REST API as the SDK uses it: JSON in and out, bearer key, a timeout on every attempt, retries on transient failures. */
 export class BatonClient {
   private readonly base: string;
+  private readonly gate = new RefusalGate();
 
   constructor(private readonly connection: BatonConnection, readonly service: string) {
-    this.base = connection.url.replace(/\/+$/, '');
+    this.base = baseUrlOf(connection.url);
   }
 
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
@@ -94,19 +126,32 @@ export class BatonClient {
 
   async answer<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Answer<T>> {
     const started = performance.now();
+    const left = () => (options.retryForMs ?? 1000) - (performance.now() - started);
     const backoff = new Backoff(200, 5000);
     for (;;) {
+      const held = this.gate.heldForMs();
+      if (held > 0) {
+        const error = new HeldBackError(this.gate.status, `${method} ${path}`, held, this.gate.sinceRefusalMs());
+        if (held > left() || options.signal?.aborted) throw error;
+        await sleep(held, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
+        continue;
+      }
       try {
-        return await this.once<T>(method, path, body, options);
+        const answer = await this.once<T>(method, path, body, options);
+        this.gate.passed();
+        return answer;
       } catch (error) {
+        if (error instanceof BatonHttpError && (error.status === 401 || error.status === 429)) this.gate.refused(error.status, retryAfterMs(error));
         if (!transient(error) || options.signal?.aborted) throw error;
-        const left = (options.retryForMs ?? 1000) - (performance.now() - started);
         const soon = backoff.next();
-        // As long as Baton asked, where the window allows it; otherwise sooner, rather than not at all
-        // (a registration's second of retries would never wait out a 503's Retry-After: 5).
         const asked = Math.max(soon, retryAfterMs(error));
-        const delay = asked <= left ? asked : soon;
-        if (delay > left) throw error;
+        // A 429 waits out the gate it closed, at least its Retry-After: a request sent sooner is
+        // refused again, and adds to the auth failures that keep the address blocked. Other
+        // statuses wait as long as Baton asked where the window allows it, and otherwise less,
+        // rather than not at all (a registration's second of retries would never wait out a 503's
+        // Retry-After: 5).
+        const delay = error instanceof BatonHttpError && error.status === 429 ? this.gate.heldForMs() : asked <= left() ? asked : soon;
+        if (delay > left()) throw error;
         await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
       }
     }
@@ -125,10 +170,9 @@ export class BatonClient {
     const cancel = () => attempt.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', cancel, { once: true });
     if (options.signal?.aborted) cancel();
+    const json = body === undefined ? undefined : JSON.stringify(body);
     try {
-      const response = await fetch(`${this.base}${path}`, {
-        method, headers, signal: attempt.signal, body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const response = await fetch(`${this.base}${path}`, { method, headers, signal: attempt.signal, body: json });
       if (!response.ok) {
         const { text } = await readAtMost(response, ERROR_BODY_MAX_BYTES);
         throw new BatonHttpError(response.status, text, what, retryAfterOf(response.headers.get('retry-after')));
@@ -139,12 +183,39 @@ export class BatonClient {
       const date = Date.parse(response.headers.get('date') ?? '');
       return { body: parse<T>(text, what), date: Number.isNaN(date) ? undefined : date };
     } catch (error) {
-      throw attempt.signal.reason instanceof TimeoutError ? attempt.signal.reason : error;
+      if (attempt.signal.reason instanceof TimeoutError) throw attempt.signal.reason;
+      if (attempt.signal.aborted || error instanceof BatonHttpError || error instanceof BatonAnswerError) throw error;
+      throw new BatonUnreachableError(this.base, what, error);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', cancel);
     }
   }
+}
+
+/**
+ * Baton's URL as given, checked at once: a URL with no scheme ('127.0.0.1:3000') or another one
+ * would fail only at start(), as "Failed to parse URL". A query or a fragment would end up
+ * before the path of every request.
+ */
+function baseUrlOf(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search || parsed.hash) {
+    throw new Error(`baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/** fetch's cause: an Error ("connect ECONNREFUSED 127.0.0.1:3000"), or an AggregateError with no message of its own (one error per address tried). */
+function causeText(error: unknown): string {
+  const cause = isError(error) && error.cause !== undefined ? error.cause : error;
+  if (isError(cause) && !cause.message && Array.isArray((cause as AggregateError).errors)) return (cause as AggregateError).errors.map(errorText).join('; ');
+  return errorText(cause);
 }
 
 function parse<T>(text: string, what: string): T {

@@ -12,14 +12,16 @@ export class NonRetryableError extends Error {
 }
 
 /**
- * A handler returned what JSON cannot carry (a BigInt, a cycle). Running it again would return
- * the same, and could not be recorded either, so the step fails for good.
+ * A handler returned what JSON cannot carry (a BigInt, a cycle), or would carry as something else
+ * (NaN or a function as null, a Map as {}). Running it again would return the same, and could not
+ * be recorded either, so the step fails for good.
  */
 export class OutputNotJsonError extends NonRetryableError {
   readonly code = 'OUTPUT_NOT_JSON';
 
-  constructor(cause: unknown) {
-    super(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${errorText(cause)}`, { cause });
+  /** `why`: JSON.stringify's own error, or the path of the value and what JSON would make of it. */
+  constructor(why: unknown) {
+    super(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${errorText(why)}`, why instanceof Error ? { cause: why } : undefined);
     this.name = 'OutputNotJsonError';
   }
 }
@@ -48,5 +50,17 @@ export class HandlerTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`HANDLER_TIMEOUT: the handler ran longer than handlerTimeoutMs (${timeoutMs} ms)`);
     this.name = 'HandlerTimeoutError';
+  }
+}
+
+/**
+ * start() on a worker that cannot start now: one already started (or starting), or one stopped.
+ * A worker runs once: its transport, presence and signal handlers are not made to start again,
+ * so a second start would poll beside the first, or poll on after stop(). Create a new worker.
+ */
+export class WorkerStateError extends Error {
+  constructor(readonly code: 'WORKER_ALREADY_STARTED' | 'WORKER_STOPPED', why: string) {
+    super(`${code}: ${why}`);
+    this.name = 'WorkerStateError';
   }
 }

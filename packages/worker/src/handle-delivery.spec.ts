@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepCommand } from './command';
 import { BatonHttpError } from './baton-client';
 import { NonRetryableError } from './errors';
+import { ExpiredDrops } from './expired-drops';
 import { handleDelivery, type DeliveryDeps, type StepFn } from './handle-delivery';
 import type { WorkerLogger } from './logger';
 import { MemoryResultStore } from './result-store';
@@ -43,7 +44,7 @@ const logger: WorkerLogger = {
 };
 
 function deps(fn: StepFn | undefined, store = new MemoryResultStore()): DeliveryDeps {
-  return { handlerFor: () => fn, store, logger, autoHeartbeatMs: 0 };
+  return { handlerFor: () => fn, store, logger, autoHeartbeatMs: 0, expiredDrops: new ExpiredDrops(logger), stopped: () => false };
 }
 
 describe('handleDelivery', () => {
@@ -221,6 +222,64 @@ describe('handleDelivery', () => {
       await handleDelivery(d, deps(() => 1));
       expect([status, d.attempted.length, d.abandoned]).toEqual([status, 1, 1]);
     }
+  });
+
+  it('says what a handler threw that is not an Error, instead of "[object Object]" or "undefined"', async () => {
+    const circular: Record<string, unknown> = { n: 1n };
+    circular.self = circular;
+    const thrown: Array<[unknown, string | RegExp]> = [
+      [{ code: 42 }, 'the handler threw { code: 42 }, not an Error'],
+      [undefined, 'the handler threw undefined, not an Error'],
+      [null, 'the handler threw null, not an Error'],
+      [circular, /^the handler threw <ref \*1> \{ n: 1n, self: \[Circular \*1\] \}, not an Error$/],
+      [Object.create(null), 'the handler threw [Object: null prototype] {}, not an Error'],
+      ['plain text', 'plain text'],
+    ];
+    for (const [value, text] of thrown) {
+      const d = new FakeDelivery(command());
+      await handleDelivery(d, deps(() => { throw value; }));
+      expect(d.replies[0].metadata.error).toEqual(typeof text === 'string' ? text : expect.stringMatching(text));
+    }
+    const huge = new FakeDelivery(command());
+    await handleDelivery(huge, deps(() => { throw { rows: Array.from({ length: 100_000 }, (_, i) => ({ i, text: 'x'.repeat(100) })) }; }));
+    expect((huge.replies[0].metadata.error as string).length).toBeLessThan(3_000);
+  });
+
+  it('fails a handler whose output JSON would turn into something else (a function, NaN, a Map) for good, naming where', async () => {
+    const outputs: Array<[unknown, string]> = [
+      [() => 1, 'output is a function'],
+      [{ x: Number.NaN }, 'output.x is NaN'],
+      [{ m: new Map([[1, 2]]) }, 'output.m is a Map'],
+    ];
+    for (const [output, where] of outputs) {
+      const store = new MemoryResultStore();
+      const d = new FakeDelivery(command());
+      await handleDelivery(d, deps(() => output, store));
+      expect(d.replies[0].metadata).toEqual({ status: 'FAILED', nonRetryable: true, error: expect.stringContaining(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${where}`) });
+      expect(await store.get('f1:s:DO')).toBeUndefined();
+    }
+  });
+
+  it('says, as a warning, that the worker stopped when a reply fails after stop() gave up on its handler, and gives nothing back', async () => {
+    const d = new FakeDelivery(command());
+    d.failSettle = new Error('This operation was aborted');
+    await handleDelivery(d, { ...deps(() => 1), stopped: () => true });
+    expect(logged).toEqual(['warn the worker stopped before the reply was confirmed, the command will come again: This operation was aborted']);
+    expect(d.abandoned).toBe(0);
+  });
+
+  it('logs a burst of expired commands as one line, after the first with its fields', async () => {
+    const warn = jest.fn();
+    const expiredDeps = { ...deps(jest.fn()), logger: { ...logger, warn } };
+    expiredDeps.expiredDrops = new ExpiredDrops(expiredDeps.logger);
+    for (const flowId of ['f1', 'f2', 'f3']) {
+      await handleDelivery(new FakeDelivery(command({ flowId, deadline: new Date(Date.now() - 1).toISOString() })), expiredDeps);
+    }
+    expiredDeps.expiredDrops.flush();
+    expect(warn.mock.calls).toEqual([
+      [expect.objectContaining({ flowId: 'f1', step: 's' }), 'command expired before it was handled: dropped'],
+      [{ dropped: 2, flowIds: ['f2', 'f3'] }, '2 more command(s) expired before they were handled: dropped (flowIds: the first 2)'],
+    ]);
   });
 
   it('cuts a handler error to the 10,000 characters Baton keeps, so that a huge one cannot make the reply too big', async () => {

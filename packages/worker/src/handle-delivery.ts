@@ -1,7 +1,8 @@
 import { BatonHttpError, refusedForGood } from './baton-client';
 import { toStepCommand, type StepCommand } from './command';
 import { HandlerTimeoutError, NonRetryableError } from './errors';
-import { errorText, type WorkerLogger } from './logger';
+import type { ExpiredDrops } from './expired-drops';
+import { errorText, isError, type WorkerLogger } from './logger';
 import { errorForReply, outputProblem } from './output-rules';
 import type { ResultStore } from './result-store';
 import { inHandlerSpan } from './tracing';
@@ -20,6 +21,10 @@ export interface DeliveryDeps {
   handlerTimeoutMs?: number;
   /** The largest reply Baton takes, as bytes of JSON (see output-rules). Default: no limit. */
   maxReplyBytes?: number;
+  /** The worker's log of expired commands, shared by its deliveries so that a burst of them is one line. */
+  expiredDrops: ExpiredDrops;
+  /** Whether the worker has stopped (disconnected): a reply that fails then failed for that. */
+  stopped(): boolean;
 }
 
 type Fields = Record<string, unknown>;
@@ -46,7 +51,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   try {
     // By Baton's clock where the transport knows it: a worker clock ahead would drop fresh commands.
     if (Date.parse(c.deadline) <= Date.now() + (delivery.batonClockAheadMs ?? 0)) {
-      deps.logger.warn({ ...fields, deadline: c.deadline }, 'command expired before it was handled: dropped');
+      deps.expiredDrops.dropped({ ...fields, deadline: c.deadline });
       await delivery.drop().catch((error: unknown) => {
         // Its lease is gone as well (settled by another copy, or expired): nothing is left to drop.
         if (!(error instanceof BatonHttpError && error.status === 404)) throw error;
@@ -82,9 +87,10 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await settle(success);
     } else {
       const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
-      deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${errorText(outcome.error)}`);
-      fail(errorText(outcome.error));
-      await settle(replyTo(c, { status: 'FAILED', error: errorForReply(errorText(outcome.error)), nonRetryable }));
+      const error = failureText(outcome.error);
+      deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${error}`);
+      fail(error);
+      await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable }));
       if (outcome.late) await waitForLate(outcome.late, fields, deps.logger);
     }
   } catch (error) {
@@ -94,6 +100,10 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       // tell which, so it is not given back, and a command nobody settled comes again after its lease.
       deps.logger.warn({ ...fields, commandId: c.commandId },
         `reply not applied by this Baton instance: its lease is unknown there (expired and settled by another copy, or held by another instance): ${errorText(error)}`);
+    } else if (deps.stopped()) {
+      // stop() gave up on this handler (drainTimeoutMs) and disconnected: nothing is left to give
+      // the command back to, and it comes again as every unacknowledged command does.
+      deps.logger.warn(fields, `the worker stopped before the reply was confirmed, the command will come again: ${errorText(error)}`);
     } else {
       deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
       await delivery.abandon?.();
@@ -116,6 +126,16 @@ async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields,
     fail(why);
     await delivery.settle(replyTo(delivery.command, { status: 'FAILED', error: errorForReply(why), nonRetryable: true }));
   }
+}
+
+/**
+ * What a failed reply says of a handler's throw. An Error's message, or a string, says it all;
+ * anything else (`throw {code: 42}`, `throw undefined`) would read "[object Object]" or
+ * "undefined": it is printed as it is, and named as no Error.
+ */
+function failureText(thrown: unknown): string {
+  if (isError(thrown) || typeof thrown === 'string') return errorText(thrown);
+  return `the handler threw ${errorText(thrown)}, not an Error`;
 }
 
 type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown; late?: Promise<unknown> };

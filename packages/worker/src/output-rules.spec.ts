@@ -83,6 +83,32 @@ describe('outputProblem', () => {
     for (const output of [{ n: 1n }, cycle]) expect(outputProblem(success(output), 1e9)).toBeInstanceOf(OutputNotJsonError);
   });
 
+  it('refuses as OUTPUT_NOT_JSON, with its path, what JSON would write as something else: a non-finite number, a function or a symbol as null, a Map or a Set as {}', () => {
+    const lost: Array<[unknown, string]> = [
+      [() => 1, 'output is a function, which JSON writes as null'],
+      [Symbol('s'), 'output is a symbol, which JSON writes as null'],
+      [{ list: [1, () => 2] }, 'output.list[1] is a function, which JSON writes as null'],
+      [{ x: Number.NaN, y: Number.POSITIVE_INFINITY }, 'output.x is NaN, which JSON writes as null: Baton takes only finite numbers'],
+      [{ a: [{ y: Number.NEGATIVE_INFINITY }] }, 'output.a[0].y is -Infinity, which JSON writes as null: Baton takes only finite numbers'],
+      [{ boxed: Object(Number.NaN) }, 'output.boxed is NaN, which JSON writes as null: Baton takes only finite numbers'],
+      [Number.POSITIVE_INFINITY, 'output is Infinity, which JSON writes as null: Baton takes only finite numbers'],
+      [{ m: new Map([['k', 1]]) }, 'output.m is a Map, which JSON writes as {}'],
+      [new Set([1]), 'output is a Set, which JSON writes as {}'],
+      [{ pending: Promise.resolve(1) }, 'output.pending is a Promise, which JSON writes as {}'],
+    ];
+    for (const [output, why] of lost) {
+      const refused = outputProblem(success(output), 1e9);
+      expect(refused).toBeInstanceOf(OutputNotJsonError);
+      expect(refused?.message).toBe(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${why}`);
+    }
+  });
+
+  it('still takes a void handler\'s output, dates and what JSON drops with its key (undefined, a method)', () => {
+    for (const output of [undefined, { when: new Date(0) }, { gone: undefined, method() { return 1; } }, [undefined], { m: { toJSON: () => [...new Map([['k', 1]])] } }]) {
+      expect(problem(output)).toBeUndefined();
+    }
+  });
+
   it('says first what JSON cannot carry, then the size, then a problem written before them', () => {
     expect(outputProblem(success({ s: 'x\u0000', n: 1n }), 1e9)).toBeInstanceOf(OutputNotJsonError);
     expect(problem({ s: 'x\u0000', blob: 'y'.repeat(1000) }, 500)).toMatch(/^OUTPUT_REFUSED: the reply carrying the output is \d+ bytes/);

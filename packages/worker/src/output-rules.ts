@@ -33,7 +33,10 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 /**
  * Why Baton would refuse this reply's output, or undefined when it takes it. The output is checked
  * as Baton receives it (after JSON, so `toJSON` and dropped `undefined`s count), in the one
- * serialization that also measures the reply, the body Baton's size limit applies to.
+ * serialization that also measures the reply, the body Baton's size limit applies to. What JSON
+ * cannot carry, or would carry as something else, is named first (OUTPUT_NOT_JSON), then a reply
+ * too large, then what Baton refuses (OUTPUT_REFUSED); among values the check itself stops at, the
+ * first written.
  */
 export function outputProblem(reply: WireReply, maxReplyBytes: number): NonRetryableError | undefined {
   const check = outputCheck(reply);
@@ -41,6 +44,7 @@ export function outputProblem(reply: WireReply, maxReplyBytes: number): NonRetry
   try {
     text = JSON.stringify(reply, check.replacer);
   } catch (error) {
+    if (check.notJson) return check.notJson;
     if (!check.refused) return new OutputNotJsonError(error);
     // The check stops at its problem, so a deep output cannot overflow the stack in a serialization
     // with a replacer. Whether the whole reply is JSON, and its size, still come first: only a
@@ -72,15 +76,20 @@ export function errorForReply(text: string): string {
 function outputCheck(reply: WireReply) {
   const open: object[] = []; // the output's containers being written, outermost first
   const keys: string[] = []; // keys[i]: where open[i] sits in open[i - 1]
-  const check = { refused: undefined as OutputRefusedError | undefined, replacer };
+  const check = { refused: undefined as OutputRefusedError | undefined, notJson: undefined as OutputNotJsonError | undefined, replacer };
   const refuse = (why: string) => {
     throw (check.refused = new OutputRefusedError(why));
   };
 
   function replacer(this: unknown, key: string, value: unknown): unknown {
     if (this === reply ? key !== 'output' : !closeUpTo(this)) return value; // not in the output
-    // Not written (null in an array): neither it nor its key reaches Baton.
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return value;
+    // Not written: neither it nor its key reaches Baton. As the output, or in an array, it is
+    // written as null: `undefined` is a void handler's output, a hole in an array; a function or a
+    // symbol there is an output lost without a word, refused below.
+    if (value === undefined) return value;
+    if ((typeof value === 'function' || typeof value === 'symbol') && this !== reply && !Array.isArray(this)) return value;
+    const lost = lostInJson(value);
+    if (lost) throw (check.notJson = new OutputNotJsonError(`${where(key)} ${lost}`));
     if (open.length > 0 && !Array.isArray(open[open.length - 1])) {
       const reason = unstorable(key);
       // Quoted as JSON: the message must not carry the very character it complains of.
@@ -118,6 +127,24 @@ function outputCheck(reply: WireReply) {
   }
 
   return check;
+}
+
+/** Containers JSON writes as `{}` whatever they hold; one of them in an output is a mistake, not an empty object. */
+const OPAQUE: ReadonlyArray<new (...args: never[]) => object> = [Map, Set, WeakMap, WeakSet, Promise];
+
+/**
+ * How JSON.stringify would write `value` as something else, without complaint: NaN and the
+ * infinities as null (Baton refuses a non-finite number in a reply), a function or a symbol as
+ * null, a Map, a Set or a promise as `{}`. Undefined when it is written as it is.
+ */
+function lostInJson(value: unknown): string | undefined {
+  if (typeof value === 'function' || typeof value === 'symbol') return `is a ${typeof value}, which JSON writes as null`;
+  if (typeof value === 'number' || value instanceof Number) {
+    const n = Number(value);
+    return Number.isFinite(n) ? undefined : `is ${n}, which JSON writes as null: Baton takes only finite numbers`;
+  }
+  const opaque = typeof value === 'object' && value !== null ? OPAQUE.find((type) => value instanceof type) : undefined;
+  return opaque && `is a ${opaque.name}, which JSON writes as {}`;
 }
 
 function unstorable(text: string): string | undefined {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatonClient, RequestOptions } from './baton-client';
 import type { Slots } from './slots';
@@ -198,6 +200,108 @@ describe('createWorker', () => {
     expect(reportPresence).toHaveBeenCalledTimes(beats);
     expect(leave).toHaveBeenCalledTimes(1);
     expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts once: start() again, or at once twice, rejects WORKER_ALREADY_STARTED and starts no second transport', async () => {
+    const { transport } = handTransport();
+    const start = jest.spyOn(transport, 'start');
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    const twice = await Promise.allSettled([worker.start(), worker.start()]);
+    expect(twice).toEqual([{ status: 'fulfilled', value: undefined }, { status: 'rejected', reason: expect.objectContaining({ code: 'WORKER_ALREADY_STARTED' }) }]);
+    await expect(worker.start()).rejects.toThrow('WORKER_ALREADY_STARTED: start() was called already on this worker');
+    expect(start).toHaveBeenCalledTimes(1);
+    await worker.stop();
+  });
+
+  it('cannot be started again once stopped, even if stop() came before start()', async () => {
+    for (const startFirst of [true, false]) {
+      const { transport } = handTransport();
+      const start = jest.spyOn(transport, 'start');
+      const worker = createWorker({ service: 'shop', control, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+      if (startFirst) await worker.start();
+      await worker.stop();
+      await expect(worker.start()).rejects.toMatchObject({ code: 'WORKER_STOPPED', name: 'WorkerStateError' });
+      await expect(worker.start()).rejects.toThrow('WORKER_STOPPED: a stopped worker cannot be started again: create a new one');
+      expect(start).toHaveBeenCalledTimes(startFirst ? 1 : 0);
+    }
+  });
+
+  it('on stop() during start(), lets the start end, then drains and closes its transport', async () => {
+    let registered!: () => void;
+    const slowRegistration = { ...control, register: () => new Promise<undefined>((resolve) => (registered = () => resolve(undefined))) };
+    const { transport } = handTransport();
+    const order: string[] = [];
+    jest.spyOn(transport, 'start').mockImplementation(async () => void order.push('start'));
+    jest.spyOn(transport, 'close').mockImplementation(async () => void order.push('close'));
+    const worker = createWorker({ service: 'shop', control: slowRegistration, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    const started = worker.start();
+    await settled();
+    const stopped = worker.stop();
+    await settled();
+    registered();
+    await Promise.all([started, stopped]);
+    expect(order).toEqual(['start', 'close']);
+  });
+
+  it('may start again after a start that failed, which left nothing behind', async () => {
+    let refusals = 1;
+    const flaky = { ...control, register: async () => (refusals-- > 0 ? Promise.reject(new Error('register refused')) : undefined) };
+    const { transport } = handTransport();
+    const worker = createWorker({ service: 'shop', control: flaky, handleSignals: false, transport }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await expect(worker.start()).rejects.toThrow('register refused');
+    await expect(worker.start()).resolves.toBeUndefined();
+    await worker.stop();
+  });
+
+  it('refuses a baton.url that is not an absolute http(s) URL when it is created, not at start()', () => {
+    for (const url of ['127.0.0.1:3411', '', 'ftp://x']) {
+      expect(() => createWorker({ service: 'shop', baton: { url } })).toThrow(`baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`);
+    }
+  });
+
+  it('fails start() naming Baton\'s URL and the cause when Baton is down', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((resolve) => server.close(resolve));
+    const worker = createWorker({ service: 'shop', baton: { url }, handleSignals: false, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } })
+      .step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await expect(worker.start()).rejects.toThrow(new RegExp(`^cannot reach Baton at ${url} \\(GET /api/workers/shop/commands\\?wait=0&max=1\\): connect ECONNREFUSED`));
+  });
+
+  it('logs expired commands once per burst, and what it counted when it stops', async () => {
+    const { transport, deliver } = handTransport();
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger }).step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await worker.start();
+    const expired = [1, 2, 3].map((n) => delivery({ command: { ...command, flowId: `f${n}`, commandId: `c${n}`, idempotencyKey: `i${n}`, deadline: new Date(0).toISOString() } }));
+    expired.forEach(deliver);
+    await settled();
+    await worker.stop();
+    expect(logger.warn.mock.calls).toEqual([
+      [expect.objectContaining({ flowId: 'f1' }), 'command expired before it was handled: dropped'],
+      [{ dropped: 2, flowIds: ['f2', 'f3'] }, expect.stringMatching(/^2 more command\(s\) expired/)],
+    ]);
+  });
+
+  it('says a reply failed because the worker had stopped, as a warning, when stop() gave up on its handler', async () => {
+    let closed = false;
+    const { transport, deliver } = handTransport({ close: async () => void (closed = true) });
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    let finish!: () => void;
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger, drainTimeoutMs: 20 })
+      .step('order', 'charge', { objectType: 'Order', do: () => new Promise((resolve) => (finish = () => resolve(1))) });
+    await worker.start();
+    const late = delivery({ settle: jest.fn(async () => (closed ? Promise.reject(new Error('This operation was aborted')) : undefined)) });
+    deliver(late);
+    await settled();
+    await worker.stop();
+    finish();
+    await until(() => late.settle.mock.calls.length === 1);
+    await settled();
+    expect(logger.error).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenLastCalledWith(expect.objectContaining({ flowId: 'f1' }),
+      'the worker stopped before the reply was confirmed, the command will come again: This operation was aborted');
   });
 
   it('logs a give-back that failed, frees its slot and runs the next copy', async () => {

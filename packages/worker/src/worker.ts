@@ -2,6 +2,8 @@ import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
 import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
+import { WorkerStateError } from './errors';
+import { ExpiredDrops } from './expired-drops';
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
 import { MemoryResultStore, type ResultStore } from './result-store';
@@ -81,9 +83,14 @@ export class Worker {
    * other, so the second finds the first's recorded result instead of running the effect again.
    */
   private readonly byIdempotencyKey = new KeyLanes();
+  private readonly expiredDrops: ExpiredDrops;
   private transport?: Transport;
   private presence?: Presence;
+  /** The start under way or done; cleared when it fails, as a failed start leaves nothing behind and may be tried again. */
+  private starting?: Promise<void>;
   private stopping?: Promise<void>;
+  /** Set once stop() disconnects: a reply that fails after it failed because the worker stopped. */
+  private disconnected = false;
   private readonly onSignal = () => void this.stop();
 
   constructor(private readonly options: WorkerOptions) {
@@ -94,6 +101,7 @@ export class Worker {
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
+    this.expiredDrops = new ExpiredDrops(this.logger);
     this.client = options.baton && new BatonClient(options.baton, options.service);
     const control = options.control ?? (this.client && new HttpControl(this.client));
     if (!control) throw new Error('Give baton: {url} (or a control of your own)');
@@ -102,13 +110,24 @@ export class Worker {
 
   /** Declares the handler of one step of one template. Call before {@link start}. */
   step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
-    if (this.transport) throw new Error('Declare steps before start()');
+    if (this.starting || this.stopping) throw new Error('Declare steps before start()');
     this.steps.set(`${orchName}/${stepName}`, { orchName, name: stepName, def: def as StepDefinition });
     return this;
   }
 
-  /** Registers every declared step with Baton, then consumes commands. */
-  async start(): Promise<void> {
+  /** Registers every declared step with Baton, then consumes commands. A worker starts once; one whose start failed may try again. */
+  start(): Promise<void> {
+    if (this.stopping) return Promise.reject(new WorkerStateError('WORKER_STOPPED', 'a stopped worker cannot be started again: create a new one'));
+    if (this.starting) return Promise.reject(new WorkerStateError('WORKER_ALREADY_STARTED', 'start() was called already on this worker'));
+    const starting = this.startOnce().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
     this.transport = this.createTransport();
     try {
@@ -130,9 +149,12 @@ export class Worker {
     this.logger.info({ service: this.options.service, steps: [...this.steps.keys()] }, 'worker started');
   }
 
-  /** Takes no new commands, waits for running handlers to reply, then disconnects. */
+  /**
+   * Takes no new commands, waits for running handlers to reply, then disconnects. During start(),
+   * it waits for the start to end first: a transport started after the drain would poll for ever.
+   */
   stop(): Promise<void> {
-    this.stopping ??= this.drain();
+    this.stopping ??= (this.starting ?? Promise.resolve()).catch(() => undefined).then(() => this.drain());
     return this.stopping;
   }
 
@@ -155,8 +177,10 @@ export class Worker {
         `stopping with ${this.slots.inUse} handler(s) still running after ${limit} ms: their commands are not acknowledged and go to another instance`);
     }
     await goodbye;
+    this.disconnected = true;
     await this.transport.close();
     await this.store.close?.();
+    this.expiredDrops.flush();
     this.logger.info({ service: this.options.service }, 'worker stopped');
   }
 
@@ -195,6 +219,7 @@ export class Worker {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
       autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0, handlerTimeoutMs: this.options.handlerTimeoutMs ?? 0,
       maxReplyBytes: this.options.maxReplyBytes ?? this.transport?.maxReplyBytes,
+      expiredDrops: this.expiredDrops, stopped: () => this.disconnected,
     }).catch((error: unknown) => {
       // Only giving the command back can fail here; unacknowledged, it comes again.
       this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);
