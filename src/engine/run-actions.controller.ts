@@ -78,7 +78,7 @@ export class RunActionsController {
 
   private async act(flowId: string, action: OperatorAction, body: SkipActionBodyDto, req: Request, compensate?: boolean): Promise<RunActionResponseDto> {
     const { status, changed } = await this.executor.act(flowId, {
-      action, stepName: body.stepName, output: body.output, reason: body.reason, compensate, actor: actorOf(req),
+      action, stepName: body.stepName, attempt: body.attempt, output: body.output, reason: body.reason, compensate, actor: actorOf(req),
       correlationId: correlationIdOf(req),
     });
     return { flowId, action, status, changed };

@@ -171,6 +171,18 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect((await action(body.flowId, 'retry', { stepName: 'charge' }).expect(409)).body.code).toBe('RUN_FINISHED');
     });
 
+    it('takes twenty concurrent retries of the attempt the operators saw once, though the retry fails fast and pauses the run again', async () => {
+      const { body } = await execute(t, 'careful', { failAt: 'charge' }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED');
+      const answers = await Promise.all(Array.from({ length: 20 }, () => action(body.flowId, 'retry', { stepName: 'charge', attempt: 1 })));
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+      expect(answers.filter((a) => a.body.changed)).toHaveLength(1);
+      const run = await waitForRun(t, body.flowId, 'PAUSED');
+      expect(stepsOf(run, 'charge').map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:FAILED', '2:FAILED']);
+      expect(worker.commandsFor(body.flowId).filter((c) => c === 'DO:charge')).toHaveLength(2);
+      await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202);
+    });
+
     it('pauses on failure, then skips the step with an output that later steps receive, and never undoes it', async () => {
       const { body } = await execute(t, 'careful', { failAt: ['charge', 'ship'] }).expect(202);
       await waitForRun(t, body.flowId, 'PAUSED');

@@ -114,6 +114,18 @@ describe('decideOperatorAction: each action in each state', () => {
       const again = [...bFailed, at('b', 'DO', 'FAILED', 2, 2)];
       expect(short(decideOperatorAction(plan, 'PAUSED', again, { action: 'retry' }))).toBe('apply → RUNNING');
     });
+
+    it('takes a retry or skip for the attempt the operator saw once: a later attempt means it was taken since', () => {
+      // The first of two requests for attempt 1 retried, and attempt 2 failed fast: the run is PAUSED on b again.
+      const failedAgain = [...bFailed, at('b', 'DO', 'FAILED', 2, 2)];
+      for (const action of ['retry', 'skip'] as const) {
+        expect(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'b', attempt: 1 }))
+          .toEqual({ kind: 'unchanged', reason: 'step b has had attempt 2 since attempt 1' });
+        expect(short(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'b', attempt: 2 }))).toBe('apply → RUNNING');
+        expect(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'b', attempt: 3 }))
+          .toEqual({ kind: 'refused', code: 'STEP_NOT_FAILED', reason: 'step b has no attempt 3 (its last is 2)' });
+      }
+    });
   });
 });
 

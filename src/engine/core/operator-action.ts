@@ -18,6 +18,11 @@ export interface ActionRequest {
   stepName?: string;
   /** terminate only: undo what succeeded (default) or leave the effects in place. */
   compensate?: boolean;
+  /**
+   * retry and skip: the failed attempt the operator saw. If the step has a later attempt, the action
+   * was taken since (by another request, or a click sent twice): it is not taken again.
+   */
+  attempt?: number;
 }
 
 export type ActionVerdict =
@@ -104,6 +109,12 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
     step = failed[0];
   }
   const last = latestOf(latest, step.name, 'DO')!;
+  if (req.attempt !== undefined && last.attempt > req.attempt) {
+    return { kind: 'unchanged', reason: `step ${step.name} has had attempt ${last.attempt} since attempt ${req.attempt}` };
+  }
+  if (req.attempt !== undefined && last.attempt < req.attempt) {
+    return refuse('STEP_NOT_FAILED', `step ${step.name} has no attempt ${req.attempt} (its last is ${last.attempt})`);
+  }
   const outcome = outcomeOf(step, last);
   if (outcome !== 'failed') {
     // Asked twice: the first request already retried (a fresh budget) or skipped the step.

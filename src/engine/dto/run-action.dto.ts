@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES } from '../core/run-status';
 import { IsBoundedJson, MAX_OUTPUT_BYTES } from './bounded-json';
+import { MAX_INT4 } from '../messages/stored-text';
 
 export const MAX_REASON_LENGTH = 1000;
 
@@ -23,6 +24,11 @@ export class RunActionBodyDto {
 export class StepActionBodyDto extends RunActionBodyDto {
   @ApiPropertyOptional({ description: 'The step (may be left out, or null, when exactly one step failed)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source, nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4,
+    description: 'The failed attempt this is for (the step\'s last, as the run detail showed it). If the step has had a later attempt since, '
+      + 'nothing is done (`changed: false`): two operators, or a click sent twice, retry once' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4) attempt?: number;
 }
 
 export class SkipActionBodyDto extends StepActionBodyDto {

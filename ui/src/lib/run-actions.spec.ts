@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
-import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, terminateChoices, unavailable } from './run-actions';
+import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, terminateChoices, unavailable } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
   stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
@@ -112,6 +112,15 @@ describe('actionRequest', () => {
     expect(actionRequest('f', 'skip', { stepName: 'ship', output: { a: 1 } }))
       .toEqual({ path: '/api/orchestration/runs/f/skip', body: { stepName: 'ship', output: { a: 1 } } });
     expect(actionRequest('f', 'retry', { stepName: 'ship', output: { a: 1 } }).body).toEqual({ stepName: 'ship' });
+    expect(actionRequest('f', 'retry', { stepName: 'ship', attempt: 3 }).body).toEqual({ stepName: 'ship', attempt: 3 });
+    expect(actionRequest('f', 'pause', { stepName: 'ship', attempt: 3 }).body).toEqual({});
+  });
+
+  it('names the attempt a retry or skip is for: the step\'s last DO attempt shown', () => {
+    const steps = [{ stepName: 'ship', action: 'DO', attempt: 1 }, { stepName: 'ship', action: 'DO', attempt: 2 }, { stepName: 'ship', action: 'UNDO', attempt: 5 },
+      { stepName: 'pack', action: 'DO', attempt: 1 }];
+    expect(lastDoAttempt({ steps } as never, 'ship')).toBe(2);
+    expect(lastDoAttempt({ steps } as never, 'bill')).toBeUndefined();
   });
 });
 

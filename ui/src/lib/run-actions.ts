@@ -129,6 +129,8 @@ export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = n
 export interface ActionInput {
   /** retry and skip: the step. */
   stepName?: string;
+  /** retry and skip: the step's failed attempt the operator saw (lastDoAttempt): a second click, or another operator's, then changes nothing. */
+  attempt?: number;
   /** skip: the output later steps see. */
   output?: unknown;
   /** Recorded on the run with who asked (not taken by undo). */
@@ -146,10 +148,19 @@ export function actionRequest(flowId: string, action: ActionName, input: ActionI
     path += `?compensate=${input.terminate === 'undo'}`;
   }
   const body: Record<string, unknown> = {};
-  if ((action === 'retry' || action === 'skip') && input.stepName) body.stepName = input.stepName;
+  if ((action === 'retry' || action === 'skip') && input.stepName) {
+    body.stepName = input.stepName;
+    if (input.attempt !== undefined) body.attempt = input.attempt;
+  }
   if (action === 'skip' && input.output !== undefined) body.output = input.output;
   if (input.reason) body.reason = input.reason;
   return { path, body };
+}
+
+/** The step's last DO attempt number in the run as shown, if it has one. */
+export function lastDoAttempt(run: Pick<RunDetail, 'steps'>, stepName: string): number | undefined {
+  const attempts = run.steps.filter((s) => s.action === 'DO' && s.stepName === stepName).map((s) => s.attempt);
+  return attempts.length ? Math.max(...attempts) : undefined;
 }
 
 /**

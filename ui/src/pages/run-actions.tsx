@@ -5,7 +5,7 @@ import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNotice } from '../components/notice';
 import {
-  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, TerminateMode, terminateChoices, unavailable,
+  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, TerminateMode, terminateChoices, unavailable,
 } from '../lib/run-actions';
 
 /** Every action, disabled with its reason when the run's state does not allow it; hidden from viewers. */
@@ -56,7 +56,8 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
     setError(null);
     try {
       const { path, body } = actionRequest(run.flowId, open.action, {
-        stepName: open.needsStep ? chosenStep : undefined, output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
+        stepName: open.needsStep ? chosenStep : undefined, attempt: open.needsStep && chosenStep ? lastDoAttempt(run, chosenStep) : undefined,
+        output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
       });
       const res = await postJson<unknown>(path, body);
       setOutcome({ flowId: run.flowId, ...actionOutcome(chosen?.label ?? open.label, res) });
