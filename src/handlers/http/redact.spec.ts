@@ -10,6 +10,24 @@ describe('redact', () => {
     expect(redact('see https://user:pw@awx.example.com/api', [])).toBe('see https://***@awx.example.com/api');
   });
 
+  it('removes a secret echoed in another case, as base64 or hex, or cut short to half of it', () => {
+    const token = 'ERP-BEARER-SECRET-TOKEN-1234';
+    const echoes = [token.toLowerCase(), Buffer.from(token).toString('base64'), Buffer.from(token).toString('base64url'),
+      Buffer.from(token).toString('hex'), Buffer.from(token).toString('hex').toUpperCase(), token.slice(0, 14), token.slice(-14), token.slice(5, 25)];
+    for (const echo of echoes) expect(redact(`{"v":"${echo}"}`, [token])).toBe('{"v":"***"}');
+  });
+
+  it('keeps a run shorter than half the secret, and text that merely shares a few characters with it', () => {
+    const token = 'ERP-BEARER-SECRET-TOKEN-1234';
+    expect(redact('ERP-BEARER ok', [token])).toBe('ERP-BEARER ok');
+    expect(redact('order 1234 for ERP', [token])).toBe('order 1234 for ERP');
+  });
+
+  it('scrubs overlapping echoes of several secrets once, keeping the text between them', () => {
+    expect(redact('a=s3cr3t-token-one&b=S3CR3T-TOKEN-TWO!', ['s3cr3t-token-one', 's3cr3t-token-two'])).toBe('a=***&b=***!');
+    expect(redact('pw:hunter2hunter2', ['hunter2hunter2', 'hunter2'])).toBe('pw:***');
+  });
+
   it('ignores empty secrets', () => {
     expect(redact('abc', [''])).toBe('abc');
   });

@@ -1,13 +1,62 @@
 const AUTH_HEADER = /(authorization|proxy-authorization|x-csrf-token|cookie)(["']?\s*[:=]\s*["']?)[^"',;\r\n}]+/gi;
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
 
-/** Removes every known secret, header-shaped credential and URL user-info from a text. */
+/** The shortest run of a secret that is scrubbed on its own: shorter runs are too likely in ordinary text. */
+const MIN_RUN = 8;
+
+/**
+ * Removes every known secret, header-shaped credential and URL user-info from a text. A secret is
+ * matched in any letter case, as base64 and hex too, and by any run of at least half of it (8
+ * characters at least): a partner that echoes a credential back lower-cased, encoded or cut short
+ * (an error quoting the first characters of the key it refused) must not get it into a run's output,
+ * an error or a log line.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
+  const spans: Array<[number, number]> = [];
+  const lower = text.toLowerCase();
   for (const secret of secrets) {
-    if (secret) out = out.split(secret).join('***');
+    if (!secret) continue;
+    for (const form of formsOf(secret)) spans.push(...spansOf(lower, form.toLowerCase()));
   }
-  return out.replace(AUTH_HEADER, '$1$2***').replace(URL_USERINFO, '$1***@');
+  return cut(text, spans).replace(AUTH_HEADER, '$1$2***').replace(URL_USERINFO, '$1***@');
+}
+
+const formsOf = (secret: string): string[] => {
+  const bytes = Buffer.from(secret, 'utf8');
+  return [secret, bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
+};
+
+/**
+ * Where runs of `form` (at least half of it) stand in `text`: each occurrence of one of its windows,
+ * widened as far as text and form go on agreeing.
+ */
+function spansOf(text: string, form: string): Array<[number, number]> {
+  const run = Math.min(form.length, Math.max(MIN_RUN, Math.ceil(form.length / 2)));
+  const spans: Array<[number, number]> = [];
+  for (let j = 0; j + run <= form.length; j++) {
+    const window = form.slice(j, j + run);
+    for (let i = text.indexOf(window); i >= 0; i = text.indexOf(window, i + 1)) {
+      let start = i;
+      let end = i + run;
+      for (let k = j; k > 0 && start > 0 && text[start - 1] === form[k - 1]; k--) start--;
+      for (let k = j + run; k < form.length && end < text.length && text[end] === form[k]; k++) end++;
+      spans.push([start, end]);
+    }
+  }
+  return spans;
+}
+
+/** The text with each span (merged where they overlap) replaced by `***`. */
+function cut(text: string, spans: Array<[number, number]>): string {
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (start >= at) out += `${text.slice(at, start)}***`;
+    at = Math.max(at, end);
+  }
+  return out + text.slice(at);
 }
 
 /** Shortens server-supplied text for messages and stored errors. */
