@@ -234,30 +234,28 @@ describe('WorkerReplies', () => {
       expect(await replies.reply(SERVICE, randomUUID(), replyTo(c, 'HEARTBEAT'))).toBe('not-in-flight');
     });
 
-    it("refuses a reply or heartbeat to another service's command (403), and one to no command (404)", async () => {
+    it("refuses a reply or heartbeat to another service's command as one to no command (404): its existence is not told", async () => {
       const { replies, attempts, sink, heartbeats } = await setup();
       const theirs = command();
       attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
       for (const status of ['SUCCESS', 'HEARTBEAT'] as const) {
-        const forbidden = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(theirs, status)));
-        expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);
-        expect(forbidden.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
-        expect((await refusal(replies.reply(SERVICE, randomUUID(), replyTo(command(), status)))).code).toBe(ErrorCode.NOT_FOUND);
+        const other = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(theirs, status)));
+        const none = await refusal(replies.reply(SERVICE, randomUUID(), replyTo(command(), status)));
+        expect([other.code, none.code]).toEqual([ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND]);
+        expect(other.message).toBe(`No command ${theirs.commandId} of step ${theirs.stepName} (${theirs.action}) of run ${theirs.flowId}`);
       }
       expect(sink.applied).toEqual([]);
       expect(heartbeats.recorded).toEqual([]);
     });
 
-    it("accepts the drop of a command of the service that its lease id names, refuses another service's (403) and no command (404)", async () => {
+    it("accepts the drop of a command of the service that its lease id names, and refuses another service's as no command (404)", async () => {
       const { replies, attempts } = await setup();
       const [ours, theirs] = [command(), command()];
       attempts.rows.set(ours.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: true, heartbeatAgeMs: null });
       attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, pastDeadline: true, heartbeatAgeMs: null });
       await replies.drop(SERVICE, newLeaseId(ours));
       expect(attempts.asked).toEqual([{ flowId: ours.flowId, commandId: ours.commandId }]);
-      const forbidden = await refusal(replies.drop(SERVICE, newLeaseId(theirs)));
-      expect(forbidden.code).toBe(ErrorCode.FORBIDDEN);
-      expect(forbidden.problems).toEqual([{ path: 'leaseId', message: expect.any(String) }]);
+      expect((await refusal(replies.drop(SERVICE, newLeaseId(theirs)))).code).toBe(ErrorCode.NOT_FOUND);
       expect((await refusal(replies.drop(SERVICE, newLeaseId(command())))).code).toBe(ErrorCode.NOT_FOUND);
     });
 

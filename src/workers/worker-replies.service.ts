@@ -115,18 +115,19 @@ export class WorkerReplies {
     return found?.inFlight === true && !found.pastDeadline;
   }
 
+  /**
+   * Another service's command is not found, exactly as one that does not exist: a 403 told the
+   * caller that the command it guessed or copied exists. The log says what happened.
+   */
   private async refuseOthers(service: string, ref: CommandRef, what: 'reply' | 'drop'): Promise<void> {
     const attempt = await this.attempts.attemptOfCommand(ref);
-    if (!attempt) {
-      const step = ref.stepName === undefined ? '' : ` of step ${ref.stepName} (${ref.action})`;
-      throw new AppError(ErrorCode.NOT_FOUND, `No command ${ref.commandId}${step} of run ${ref.flowId}`);
+    if (attempt?.target === this.hub.topicOf(service)) return;
+    if (attempt) {
+      this.logger.warn({ flowId: ref.flowId, step: ref.stepName, action: ref.action, attempt: ref.attempt, commandId: ref.commandId, service },
+        `HTTP ${what} refused: the command is not the service's`);
     }
-    if (attempt.target === this.hub.topicOf(service)) return;
-    this.logger.warn({ flowId: ref.flowId, step: ref.stepName, action: ref.action, attempt: ref.attempt, commandId: ref.commandId, service },
-      `HTTP ${what} refused: the command is not the service's`);
-    throw new AppError(ErrorCode.FORBIDDEN, `Command ${ref.commandId} was not sent to ${service}`, [
-      { path: what === 'drop' ? 'leaseId' : 'commandId', message: `not a command of ${service}` },
-    ]);
+    const step = ref.stepName === undefined ? '' : ` of step ${ref.stepName} (${ref.action})`;
+    throw new AppError(ErrorCode.NOT_FOUND, `No command ${ref.commandId}${step} of run ${ref.flowId}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBody, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorator';
@@ -67,8 +67,7 @@ export class WorkersController {
   @ApiBody(STEP_REPLY_BODY)
   @ApiOkResponse({ type: LeaseReplyResultDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, no `commandId`, or not one for the leased command' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command was sent to another service' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such command: the lease is unknown here and no attempt has this commandId' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such command of the service: the lease is unknown here and no attempt has this commandId (another service\'s command is not found either)' })
   async reply(@Param() { service, leaseId }: LeaseParamDto, @Body() body: unknown): Promise<LeaseReplyResultDto> {
     const parsed = stepReplySchema.safeParse(body);
     if (!parsed.success) {
@@ -84,7 +83,6 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Drop a leased command without replying (the worker found it past its deadline)' })
   @ApiNoContentResponse({ description: 'Dropped once the database finds the command past its deadline; until then, and on an instance without the lease, left to its lease, which acknowledges it once past its deadline' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The command the lease id names was sent to another service' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such lease here, and no attempt has the command its id names' })
   drop(@Param() { service, leaseId }: LeaseParamDto): Promise<void> {
     return this.replies.drop(service, leaseId);

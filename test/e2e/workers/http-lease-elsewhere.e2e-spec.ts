@@ -88,10 +88,12 @@ describe('HTTP worker replies and heartbeats that reach an instance without the 
     const { flowId } = (await execute(t, orchName).expect(202)).body;
     const charge = await dispatched(flowId, 'charge');
 
-    const forbidden = await t.http.post(`/api/workers/intruder/leases/${randomUUID()}/reply`).send(reply(charge, 'SUCCESS')).expect(403);
-    expect(forbidden.body).toMatchObject({ code: 'FORBIDDEN', problems: [{ path: 'commandId', message: expect.any(String) }] });
-    await t.http.post(`/api/workers/${service}/leases/${randomUUID()}/reply`).send(reply({ ...charge, commandId: randomUUID() }, 'SUCCESS'))
+    // Another service's command is not found, exactly as one that does not exist: its existence is not confirmed.
+    const intruder = await t.http.post(`/api/workers/intruder/leases/${randomUUID()}/reply`).send(reply(charge, 'SUCCESS')).expect(404);
+    const missing = await t.http.post(`/api/workers/${service}/leases/${randomUUID()}/reply`).send(reply({ ...charge, commandId: randomUUID() }, 'SUCCESS'))
       .expect(404);
+    expect([intruder.body.code, missing.body.code]).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect(intruder.body.message).toBe(`No command ${charge.commandId} of step charge (DO) of run ${flowId}`);
 
     await t.http.post(`/api/workers/${service}/leases/${randomUUID()}/reply`).send(reply(charge, 'HEARTBEAT')).expect(200, { outcome: 'heartbeat' });
     const [{ beat }] = await t.get(DataSource).query(
@@ -129,8 +131,8 @@ describe('HTTP worker replies and heartbeats that reach an instance without the 
     // What this instance sees of a lease held by another one: the same command named, under another lease.
     const elsewhere = (commandId: string) => `${flowId}_${commandId}_${randomUUID()}`;
     await t.http.delete(`/api/workers/${service}/leases/${elsewhere(command.commandId)}`).expect(204);
-    const forbidden = await t.http.delete(`/api/workers/intruder/leases/${elsewhere(command.commandId)}`).expect(403);
-    expect(forbidden.body).toMatchObject({ code: 'FORBIDDEN', problems: [{ path: 'leaseId', message: expect.any(String) }] });
+    const intruder = await t.http.delete(`/api/workers/intruder/leases/${elsewhere(command.commandId)}`).expect(404);
+    expect(intruder.body.code).toBe('NOT_FOUND');
     await t.http.delete(`/api/workers/${service}/leases/${elsewhere(randomUUID())}`).expect(404);
     await t.http.delete(`/api/workers/${service}/leases/${randomUUID()}`).expect(404);
 
