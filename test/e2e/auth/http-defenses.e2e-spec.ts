@@ -70,6 +70,9 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(anonymous.body).toEqual({ status: 'ok' });
     const detailed = await t.http.get('/api/orchestration/health').set(bearer(viewer)).expect(200);
     expect(detailed.body.details).toHaveProperty('database');
+    // The details list every service's command topic: a service key is told the status only.
+    const service = await issueKey(t, admin, 'service', 'nosy-service');
+    expect((await t.http.get('/api/orchestration/health').set(bearer(service)).expect(200)).body).toEqual({ status: 'ok' });
   });
 
   it('grants CORS to a listed origin only', async () => {
