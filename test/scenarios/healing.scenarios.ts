@@ -108,7 +108,7 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       expect(run.error).toMatch(/still missing: nobody/);
     });
 
-    it('leaves the attempts of a terminated run alone: it keeps them in flight on purpose', async () => {
+    it('leaves the attempts of a terminated run alone: given up at the terminate, they are never timed out', async () => {
       const terminated = (await execute(t, 'timed', { silentAt: 'a' }).expect(202)).body.flowId;
       await waitForRun(t, terminated, 'RUNNING');
       await t.http.post(`/api/orchestration/runs/${terminated}/terminate?compensate=false`).send({}).expect(202);
@@ -116,7 +116,7 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       // Its attempt was due after the terminated run's, and was timed out: the other was due as well.
       await expectEventually(async () => expect(timeline(await waitForRun(t, later, 'RUNNING'))).toContain('DO:a#1:TIMED_OUT'));
       const run = await waitForRun(t, terminated, 'TERMINATED');
-      expect(timeline(run)).toEqual(['DO:a#1:DISPATCHED']);
+      expect(timeline(run)).toEqual(['DO:a#1:ABANDONED']);
       expect(run.events.map((e) => e.kind)).toEqual(['OPERATOR_TERMINATE']);
     });
 
