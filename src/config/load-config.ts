@@ -32,9 +32,6 @@ function exposureProblem(config: AppConfig): string | undefined {
     return `AUTH_MODE=off is allowed only on a loopback HOST (127.0.0.1, ::1, localhost), not ${config.HOST}: `
       + 'set AUTH_MODE=on with ADMIN_API_KEY or AUTH_JWKS_URL, or HOST=127.0.0.1';
   }
-  if (config.authEnabled && !config.ADMIN_API_KEY && !config.jwtConfigured) {
-    return 'AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY';
-  }
   if (config.consoleOidcEnabled && !(config.jwtConfigured && isHttpUrl(config.AUTH_JWT_ISSUER))) {
     return 'CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER to be the identity provider\'s http(s) URL, and AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY';
   }

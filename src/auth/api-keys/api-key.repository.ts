@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { PageQueryDto, skipOf } from '../../common/pagination';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -36,6 +36,13 @@ export class ApiKeyRepository {
     if (!key) return null;
     key.revokedAt = new Date();
     return repo.save(key);
+  }
+
+  /** Whether any key still authenticates: not revoked, and not expired. */
+  hasUsableKey(): Promise<boolean> {
+    return this.dataSource.getRepository(ApiKeyEntity).exists({
+      where: [{ revokedAt: IsNull(), expiresAt: IsNull() }, { revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }],
+    });
   }
 
   async markUsed(id: string, at: Date): Promise<void> {

@@ -5,6 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { PageQueryDto } from '../../common/pagination';
 import { AppConfig } from '../../config/app-config';
+import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
@@ -63,9 +64,21 @@ export class ApiKeyService implements OnModuleInit {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Loads the bootstrap key. With authentication on and neither it nor an identity provider, the
+   * keys made with `npm run keys` are the only way in: Baton does not start without one, as no
+   * request could ever be authenticated (checked here, once the database is up, not with the
+   * other settings: the keys are in it).
+   */
   async onModuleInit(): Promise<void> {
     const parsed = this.config.ADMIN_API_KEY ? parseApiKey(this.config.ADMIN_API_KEY) : undefined;
-    if (!parsed) return;
+    if (!parsed) {
+      if (this.config.authEnabled && !this.config.jwtConfigured && !(await this.keys.hasUsableKey())) {
+        throw new ConfigError('AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / '
+          + 'AUTH_JWT_PUBLIC_KEY, or make a key first with `npm run keys -- create --role admin` (with Baton stopped)');
+      }
+      return;
+    }
     this.bootstrap = { prefix: parsed.prefix, hash: await hashSecret(parsed.secret) };
     this.logger.log({ prefix: parsed.prefix }, 'bootstrap admin key loaded from ADMIN_API_KEY');
   }

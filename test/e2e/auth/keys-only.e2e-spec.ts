@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearer, issueKey, newAdminKey } from '../../helpers/auth';
+import { startTestApp } from '../../helpers/test-app';
+
+/**
+ * The README's key CLI says "before the first start… create --role admin", yet AUTH_MODE=on refused
+ * to start without ADMIN_API_KEY or an identity provider, whatever keys the database held. Keys in
+ * the database are a way in; only none at all is refused, saying how to make one.
+ */
+describe('AUTH_MODE=on with the keys in the database only', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-keys-only-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start with no key at all, then starts on a key made earlier', async () => {
+    await expect(startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir })).rejects.toThrow(
+      'AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY, '
+      + 'or make a key first with `npm run keys -- create --role admin` (with Baton stopped)');
+
+    const admin = newAdminKey();
+    const seeding = await startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir, ADMIN_API_KEY: admin });
+    const ops = await issueKey(seeding, admin, 'admin');
+    await seeding.close();
+
+    const t = await startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir });
+    try {
+      await t.http.get('/api/auth/me').set(bearer(ops)).expect(200);
+      await t.http.get('/api/auth/me').set(bearer(admin)).expect(401);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+});
