@@ -21,6 +21,8 @@ describe('redact', () => {
     const token = 'ERP-BEARER-SECRET-TOKEN-1234';
     expect(redact('ERP-BEARER ok', [token])).toBe('ERP-BEARER ok');
     expect(redact('order 1234 for ERP', [token])).toBe('order 1234 for ERP');
+    expect(redact('Invalid username/password.', ['wrong-password'])).toBe('Invalid username/password.');
+    expect(redact('no hunter2 here', ['hunter2'])).toBe('no *** here');
   });
 
   it('scrubs overlapping echoes of several secrets once, keeping the text between them', () => {

@@ -1,12 +1,15 @@
 const AUTH_HEADER = /(authorization|proxy-authorization|x-csrf-token|cookie)(["']?\s*[:=]\s*["']?)[^"',;\r\n}]+/gi;
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
 
-/** The shortest run of a secret that is scrubbed on its own: shorter runs are too likely in ordinary text. */
-const MIN_RUN = 8;
+/**
+ * The shortest run of a secret that is scrubbed on its own: shorter runs are too likely in ordinary
+ * text (a password `wrong-password` made "Invalid username/password." lose its last word at 8).
+ */
+const MIN_RUN = 12;
 
 /**
  * Removes every known secret, header-shaped credential and URL user-info from a text. A secret is
- * matched in any letter case, as base64 and hex too, and by any run of at least half of it (8
+ * matched in any letter case, as base64 and hex too, and by any run of at least half of it (12
  * characters at least): a partner that echoes a credential back lower-cased, encoded or cut short
  * (an error quoting the first characters of the key it refused) must not get it into a run's output,
  * an error or a log line.
