@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadHandlersConfig } from '../handlers/handlers-config';
 import { AppConfig } from './app-config';
-import { ConfigError, SETTING_NAMES, loadConfig } from './load-config';
+import { SETTING_NAMES, loadConfig } from './load-config';
 
 describe('loadConfig: boolean settings', () => {
   it('reads "false" as false and "true" as true, not as any non-empty string', () => {
