@@ -102,7 +102,7 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
     // The worker found the command past its deadline, and the healer has not timed the attempt out yet.
     await a.get(DataSource).query(
       `UPDATE orchestration_step_run SET deadline_at = clock_timestamp() - interval '1 second' WHERE command_id = $1`, [leased.command.commandId]);
-    await b.http.delete(`/api/workers/intruder/leases/${leased.leaseId}`).expect(403);
+    await b.http.delete(`/api/workers/intruder/leases/${leased.leaseId}`).expect(404); // another service's command: not found
     await b.http.delete(`/api/workers/${service}/leases/${leased.leaseId}`).expect(204);
     expect(b.get(HttpWorkerHub).existingPool(service)).toBeUndefined(); // B never held it
     await expectSettledOnA(service, flowId);
