@@ -328,6 +328,22 @@ describe('handleDelivery', () => {
     }
   });
 
+  it('stops the auto heartbeats of a handler still running once the worker has stopped: they could only fail', async () => {
+    const d = new FakeDelivery(command());
+    let stopped = false;
+    let finish!: () => void;
+    const handled = handleDelivery(d, { ...deps(() => new Promise<void>((resolve) => (finish = resolve))), autoHeartbeatMs: 5, stopped: () => stopped });
+    for (let i = 0; i < 200 && d.heartbeats.length === 0; i++) await sleep(5);
+    expect(d.heartbeats.length).toBeGreaterThan(0);
+    stopped = true;
+    await sleep(10);
+    const sent = d.heartbeats.length;
+    await sleep(50); // ten more ticks
+    expect(d.heartbeats).toHaveLength(sent);
+    finish();
+    await handled;
+  });
+
   it('sends one auto heartbeat at a time: a tick while one is still out (retried through a 503) is skipped', async () => {
     const d = new FakeDelivery(command());
     let release!: () => void;

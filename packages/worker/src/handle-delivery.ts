@@ -149,6 +149,11 @@ async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<
   // tick's, which would pile retries up against a Baton already struggling.
   let beating = false;
   const beat = () => {
+    // Once stop() gave up on the handler and disconnected, a heartbeat can only fail: no command here to keep.
+    if (deps.stopped()) {
+      clearInterval(timer);
+      return;
+    }
     if (beating) return;
     beating = true;
     heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)).finally(() => { beating = false; });
