@@ -124,6 +124,9 @@ describe('decideOperatorAction: each action in each state', () => {
         expect(short(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'b', attempt: 2 }))).toBe('apply → RUNNING');
         expect(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'b', attempt: 3 }))
           .toEqual({ kind: 'refused', code: 'STEP_NOT_FAILED', reason: 'step b has no attempt 3 (its last is 2)' });
+        // A step that never ran (a review found this a TypeError, a 500).
+        expect(decideOperatorAction(plan, 'PAUSED', failedAgain, { action, stepName: 'c', attempt: 1 }))
+          .toEqual({ kind: 'refused', code: 'STEP_NOT_FAILED', reason: 'step c has no attempt 1 (it has not run)' });
       }
     });
   });

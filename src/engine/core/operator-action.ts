@@ -108,12 +108,12 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
   } else {
     step = failed[0];
   }
-  const last = latestOf(latest, step.name, 'DO')!;
-  if (req.attempt !== undefined && last.attempt > req.attempt) {
+  const last = latestOf(latest, step.name, 'DO');
+  if (req.attempt !== undefined && last && last.attempt > req.attempt) {
     return { kind: 'unchanged', reason: `step ${step.name} has had attempt ${last.attempt} since attempt ${req.attempt}` };
   }
-  if (req.attempt !== undefined && last.attempt < req.attempt) {
-    return refuse('STEP_NOT_FAILED', `step ${step.name} has no attempt ${req.attempt} (its last is ${last.attempt})`);
+  if (req.attempt !== undefined && (last?.attempt ?? 0) < req.attempt) {
+    return refuse('STEP_NOT_FAILED', `step ${step.name} has no attempt ${req.attempt} (${last ? `its last is ${last.attempt}` : 'it has not run'})`);
   }
   const outcome = outcomeOf(step, last);
   if (outcome !== 'failed') {
@@ -122,7 +122,7 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
     if (done) return { kind: 'unchanged', reason: `step ${step.name} was already ${req.action === 'retry' ? 'retried' : 'skipped'}` };
     return refuse('STEP_NOT_FAILED', `step ${step.name} has not failed (it is ${outcome})`);
   }
-  const attempt = last.attempt + 1;
+  const attempt = last!.attempt + 1; // failed: it has run
   if (req.action === 'skip') return apply('RUNNING', { stepName: step.name, skipAttempt: attempt, clearsFailure: true });
   return apply('RUNNING', {
     stepName: step.name, clearsFailure: true,

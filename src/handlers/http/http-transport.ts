@@ -98,7 +98,9 @@ export class HttpTransport {
     }
     const retriable = isRetriableStatus(res.status);
     const retryAfter = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;
-    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message))}`), retryAfter,
+    // Scrubbed as far as it is kept, before it is cut (a secret across the cut would keep its first
+    // half): a partner's error body of megabytes is not worth scrubbing whole.
+    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message.slice(0, 2_000)))}`), retryAfter,
       res.status === 429);
   }
 

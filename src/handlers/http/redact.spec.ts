@@ -17,6 +17,24 @@ describe('redact', () => {
     for (const echo of echoes) expect(redact(`{"v":"${echo}"}`, [token])).toBe('{"v":"***"}');
   });
 
+  it('keeps positions when lower case is longer than the character ("İ"), and finds the secret inside encoded text', () => {
+    const token = 'ERP-BEARER-SECRET-TOKEN-1234';
+    expect(redact(`${'İ'.repeat(40)} ${token} tail`, [token])).toBe(`${'İ'.repeat(40)} *** tail`);
+    for (const lead of ['', 'B', 'Be', 'Bearer ']) {
+      const encoded = Buffer.from(`${lead}${token} and more`).toString('base64');
+      expect([lead, redact(encoded, [token])]).not.toEqual([lead, encoded]);
+      expect(redact(encoded, [token])).not.toContain(Buffer.from(token.slice(4, 20)).toString('base64').slice(4, 12));
+    }
+    expect(redact(`pw=${encodeURIComponent('p@ss/w0rd:with spaces')}`, ['p@ss/w0rd:with spaces'])).toBe('pw=***');
+  });
+
+  // The URL pattern was quadratic on a run of letters (minutes for this one, past the test's timeout),
+  // and 100,000 echoes overflowed the stack through a spread push.
+  it('takes a long run of letters and many echoes', () => {
+    expect(redact('a'.repeat(200_000), ['x'.repeat(30)])).toHaveLength(200_000);
+    expect(redact('ERP-BEARER-SECRET-TOKEN-1234 '.repeat(12_000), ['ERP-BEARER-SECRET-TOKEN-1234'])).toBe('*** '.repeat(12_000));
+  });
+
   it('keeps a run shorter than half the secret, and text that merely shares a few characters with it', () => {
     const token = 'ERP-BEARER-SECRET-TOKEN-1234';
     expect(redact('ERP-BEARER ok', [token])).toBe('ERP-BEARER ok');
