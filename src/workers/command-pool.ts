@@ -191,6 +191,9 @@ export class CommandPool {
    * run's next command over only once this one is acknowledged, so a retry sent after the attempt
    * timed out would otherwise wait, unrun, for the rest of the lease, and time out in turn. Past
    * the deadline the expiry check acknowledges it; a heartbeat's renewal gets the whole lease time.
+   * The poller is told the whole lease time all the same: it bounds how long its reply is retried,
+   * a reply after the lease still settles the command, and the SDK takes the first lease's length as
+   * the length of every renewal (shorter, a heartbeating step's last reply would get no retry).
    */
   private lease(entry: PooledCommand): Lease {
     const leaseId = newLeaseId(entry.attempt && { flowId: entry.attempt.flowId, commandId: entry.commandId });
@@ -199,7 +202,7 @@ export class CommandPool {
     const held = { entry, startedAt: new Date() } as Leased;
     held.timer = this.expireAfter(leaseId, held, ms);
     this.leased.set(leaseId, held);
-    const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + ms).toISOString(), command: entry.body };
+    const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
     if (entry.trace && Object.keys(entry.trace).length > 0) lease.trace = entry.trace;
     return lease;
   }

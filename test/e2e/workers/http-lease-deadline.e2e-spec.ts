@@ -30,7 +30,6 @@ describe('a worker that dies holding a command', () => {
     // The first worker takes the command, and dies without a word.
     const [taken] = (await t.http.get('/api/workers/crash-service/commands?wait=5000&max=1').expect(200)).body;
     expect(taken.command).toMatchObject({ flowId, stepName: 'quick', attempt: 1 });
-    expect(Date.parse(taken.leaseExpiresAt) - Date.now()).toBeLessThan(6_000);
 
     const handled: number[] = [];
     const worker = createWorker({ service: 'crash-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet });
