@@ -20,6 +20,7 @@ export const loaded: LoadedPlan = {
   plan: { type: 'sequential', steps: [{ name: 'reserve', seq: 1, undoable: true, retry: null, onFailure: 'compensate', builtIn: false, dependsOn: [] }] },
   steps: new Map([['reserve', step]]),
   deadline: { seconds: null, onDeadline: 'compensate' },
+  ownerService: 'shop',
 };
 export const plans = { get: () => Promise.resolve(loaded) } as unknown as TemplatePlans;
 

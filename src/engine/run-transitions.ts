@@ -18,7 +18,7 @@ import type { StepCommand } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
 import { AttemptRow, RunChanges, RunState } from './run-changes';
 import { RunStatusListeners } from './run-status-listeners';
-import { TemplatePlans } from './template-plans';
+import { LoadedPlan, TemplatePlans } from './template-plans';
 import { recordRunSpan } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -72,12 +72,12 @@ export class RunTransitions {
 
   private async carryOut(run: RunState, changes: RunChanges,
     decide: (plan: Plan, status: RunStatus, attempts: AttemptRow[], now: number) => Transition<AttemptRow>): Promise<RunStatus> {
-    const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
+    const loaded = await this.plans.get(run.templateId, run.templateVersion);
     const attempts = run.attempts; // as decided on; dispatching adds the new ones to run.attempts
-    const decision = decide(plan, run.status, attempts, Date.now());
+    const decision = decide(loaded.plan, run.status, attempts, Date.now());
     if (decision.voids) changes.voidAttempts(run, decision.voids, `not sent: the run was ${decision.voidedBy} before it was due`);
     if (decision.abandons) changes.abandonAttempts(run, decision.abandons);
-    await this.sendAll(run, changes, steps, decision.dispatch);
+    await this.sendAll(run, changes, loaded, decision.dispatch);
     if (decision.status !== run.status) {
       const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
       this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
@@ -90,7 +90,8 @@ export class RunTransitions {
    * then the engine's next move for the run. Throws the refusal.
    */
   async operate(run: RunState, changes: RunChanges, req: OperatorRequest): Promise<OperatorOutcome> {
-    const { plan, steps } = await this.plans.get(run.templateId, run.templateVersion);
+    const loaded = await this.plans.get(run.templateId, run.templateVersion);
+    const { plan, steps } = loaded;
     const verdict = decideOperatorAction(plan, run.status, run.attempts, req);
     if (verdict.kind === 'refused') {
       throw new AppError(ErrorCode[verdict.code], `Cannot ${req.action} run ${run.flowId}: ${verdict.reason}`, [],
@@ -99,7 +100,7 @@ export class RunTransitions {
     if (verdict.kind === 'unchanged') return { status: run.status, changed: false };
     const why = req.reason ?? 'no reason given';
     changes.event(run.flowId, `OPERATOR_${req.action.toUpperCase()}`, why, verdict.stepName ?? null, req.actor);
-    if (verdict.retry) await this.sendAll(run, changes, steps, [verdict.retry]);
+    if (verdict.retry) await this.sendAll(run, changes, loaded, [verdict.retry]);
     if (verdict.skipAttempt) {
       const step = steps.get(verdict.stepName!)!;
       changes.skip(run, { flowId: run.flowId, stepName: step.name, seq: step.seq, attempt: verdict.skipAttempt, commandId: randomUUID() },
@@ -166,15 +167,15 @@ export class RunTransitions {
     }
   }
 
-  private async sendAll(run: RunState, changes: RunChanges, steps: Map<string, StepTemplateEntity>, dispatch: Dispatch[]): Promise<void> {
+  private async sendAll(run: RunState, changes: RunChanges, { steps, ownerService }: LoadedPlan, dispatch: Dispatch[]): Promise<void> {
     if (dispatch.length === 0) return;
     const outputs = outputsOf(run.attempts);
     const payload = encodePayload(run.payload, run.contentType);
-    for (const d of dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, payload, outputs);
+    for (const d of dispatch) await this.send(run, changes, steps.get(d.stepName)!, d, { ...payload, outputs, ownerService });
   }
 
   private async send(run: RunState, changes: RunChanges, step: StepTemplateEntity, d: Dispatch,
-    payload: EncodedPayload, outputs: Record<string, unknown>): Promise<void> {
+    shared: EncodedPayload & Pick<StepCommand, 'outputs' | 'ownerService'>): Promise<void> {
     const notBefore = new Date(Date.now() + d.delayMs);
     const handler = d.action === 'DO' ? step.handler : undoHandlerOf(step);
     // A built-in handler enforces its own launch and poll limits and reports failure itself; a
@@ -183,7 +184,7 @@ export class RunTransitions {
       ? attemptWindowSeconds(step.timeoutSeconds ?? this.config.STEP_TIMEOUT_SECONDS, step.heartbeatSeconds) : BUILT_IN_DEADLINE_SECONDS;
     const command: StepCommand = {
       flowId: run.flowId, orchName: run.orchName, stepName: step.name, action: d.action, attempt: d.attempt,
-      commandId: randomUUID(), objectType: step.objectType, ...payload, outputs, correlationId: run.correlationId,
+      commandId: randomUUID(), objectType: step.objectType, ...shared, correlationId: run.correlationId,
       handler, notBefore, timeoutSeconds, retry: step.retry,
     };
     const log = { flowId: run.flowId, step: step.name, action: d.action, attempt: d.attempt, correlationId: run.correlationId };

@@ -9,6 +9,8 @@ export interface LoadedPlan {
   steps: Map<string, StepTemplateEntity>;
   /** The version's default run deadline (none when null), and what passing any deadline of its runs does. */
   deadline: { seconds: number | null; onDeadline: OnDeadline };
+  /** The service that owns the template: what a built-in step's connection is checked against at launch. */
+  ownerService: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export class TemplatePlans {
   }
 
   private async load(templateId: string, version: number): Promise<LoadedPlan> {
-    const { type, deadlineSeconds, onDeadline } = await this.templates.runSettingsOf(templateId, version);
+    const { type, deadlineSeconds, onDeadline, registeredBy } = await this.templates.runSettingsOf(templateId, version);
     const steps = await this.templates.stepsOf(templateId, version);
     return {
       plan: {
@@ -47,6 +49,7 @@ export class TemplatePlans {
       },
       steps: new Map(steps.map((s) => [s.name, s])),
       deadline: { seconds: deadlineSeconds, onDeadline: onDeadline ?? 'compensate' },
+      ownerService: registeredBy,
     };
   }
 }

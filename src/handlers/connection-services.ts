@@ -6,6 +6,14 @@ import { isServiceName } from '../registry/document/service-name';
  * that names it in a template has Baton call that partner with them (an ERP's `DELETE /orders/…`,
  * any AWX job template), so a shared Baton lists who may.
  */
+/** The variable that lists a connection's services: AWX_SERVICES, OO_PROD_SERVICES, HTTP_ERP_SERVICES. */
+export const servicesVariableOf = (type: string, connection: string): string =>
+  (type !== 'http' && connection.toLowerCase() === 'default' ? `${type}_SERVICES` : `${type}_${connection}_SERVICES`).toUpperCase();
+
+/** A connection a service may not name, in the same words at registration and at launch. */
+export const connectionClosedTo = (type: string, connection: string, service: string): string =>
+  `${type.toUpperCase()} connection "${connection.toLowerCase()}", which is not open to ${service} (${servicesVariableOf(type, connection)})`;
+
 export function connectionServices(raw: string | undefined, variable: string, problems: string[]): string[] | null {
   if (raw === undefined) return null;
   const names = raw.split(',').map((n) => n.trim()).filter(Boolean);

@@ -60,6 +60,15 @@ describe('planJob', () => {
     expect(planJob(cmd({ type: 'awx' }), config, 'awx', now)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('jobTemplateId') });
   });
 
+  it('plans a FAILED row for a template whose owner the connection is no longer open to (registered before AWX_SERVICES listed others)', () => {
+    const closed = loadHandlersConfig({ AWX_HOST: 'https://awx', AWX_TOKEN: 'tok-1', AWX_SERVICES: 'infra-team' });
+    const spec = { type: 'awx', jobTemplateId: 4 };
+    expect(planJob(cmd(spec, { ownerService: 'shop' }), closed, 'awx', now)).toMatchObject({
+      status: 'FAILED', error: 'the step names AWX connection "default", which is not open to shop (AWX_SERVICES)',
+    });
+    expect(planJob(cmd(spec, { ownerService: 'infra-team' }), closed, 'awx', now)).toMatchObject({ status: 'PENDING_LAUNCH' });
+  });
+
   it('plans an UNDO as CANCELLING first, with its undo template ready', () => {
     const undo = planJob(cmd({ type: 'awx', do: { type: 'awx', jobTemplateId: 1 }, undo: { type: 'oo', flowUuid: 'f-undo' } }, { action: 'UNDO' }), config, 'awx', now);
     expect(undo).toMatchObject({ action: 'UNDO', status: 'CANCELLING', targetType: 'OO', resourceType: 'flow', resourceId: 'f-undo',

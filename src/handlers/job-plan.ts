@@ -1,6 +1,7 @@
 import type { StepCommand } from '../engine/dispatch/step-command';
 import type { DeferredUndo } from './deferred-undo';
 import { BuiltInSpec, parseBuiltInSpec, parseUndoHandler, SpecError } from './handler-spec';
+import { connectionClosedTo } from './connection-services';
 import type { HandlersConfig, TargetKind } from './handlers-config';
 import { interpolate, InterpolationContext, InterpolationError } from './interpolate';
 import type { JobExecutionEntity, JobOptions, JobResourceType, JobTargetType } from './job-execution.entity';
@@ -38,6 +39,10 @@ function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
     const known = config.connectionNames().filter((n) => n.startsWith(`${spec.type}:`)).map((n) => n.slice(spec.type.length + 1));
     throw new SpecError(`${spec.type.toUpperCase()} connection '${spec.connection}' is not configured`
       + ` (configured: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  // Checked at registration too; here for a template registered before its connection was closed to its service.
+  if (c.ownerService !== undefined && !config.allowsService(spec.type, spec.connection, c.ownerService)) {
+    throw new SpecError(`the step names ${connectionClosedTo(spec.type, spec.connection, c.ownerService)}`);
   }
   if (spec.type === 'awx') {
     const vars = objectOf(spec.extraVars, ctx, 'extraVars');

@@ -1,12 +1,9 @@
 import type { Problem } from '../common/errors/app-error';
+import { connectionClosedTo } from '../handlers/connection-services';
 import { DEFAULT_CONNECTION, type HandlersConfig, type TargetKind } from '../handlers/handlers-config';
 import type { InitiatorDocument } from './document/registration-document';
 
 const BUILT_IN: ReadonlySet<string> = new Set(['awx', 'oo', 'http']);
-
-/** The variable that lists a connection's services: AWX_SERVICES, OO_PROD_SERVICES, HTTP_ERP_SERVICES. */
-const variableOf = (type: string, connection: string) =>
-  (type !== 'http' && connection === DEFAULT_CONNECTION ? `${type}_SERVICES` : `${type}_${connection}_SERVICES`).toUpperCase();
 
 /**
  * A problem for each built-in handler of the template (a step's or its undo's) that names a
@@ -21,9 +18,7 @@ export function connectionProblems(doc: InitiatorDocument, service: string, hand
       const type = spec.type as TargetKind | 'http';
       const named = typeof spec.connection === 'string' ? spec.connection : undefined;
       if (handlers.allowsService(type, named, service)) continue;
-      const connection = (named ?? DEFAULT_CONNECTION).toLowerCase();
-      problems.push({ path: 'steps', message: `step ${step.name}: ${which} names ${type.toUpperCase()} connection "${connection}", `
-        + `which is not open to ${service} (${variableOf(type, connection)})` });
+      problems.push({ path: 'steps', message: `step ${step.name}: ${which} names ${connectionClosedTo(type, named ?? DEFAULT_CONNECTION, service)}` });
     }
   }
   return problems;

@@ -62,9 +62,10 @@ export class TemplateRepository {
   }
 
   /** What a version says about its runs as a whole: how they are planned, and their deadline. */
-  async runSettingsOf(templateId: string, version: number): Promise<Pick<TemplateVersionEntity, 'type' | 'deadlineSeconds' | 'onDeadline'>> {
-    const { type, deadlineSeconds, onDeadline } = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
-    return { type, deadlineSeconds, onDeadline };
+  /** `registeredBy`: the service that registered the version, which owns the template (only it may register another). */
+  async runSettingsOf(templateId: string, version: number): Promise<Pick<TemplateVersionEntity, 'type' | 'deadlineSeconds' | 'onDeadline' | 'registeredBy'>> {
+    const { type, deadlineSeconds, onDeadline, registeredBy } = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
+    return { type, deadlineSeconds, onDeadline, registeredBy };
   }
 
   stepsOf(templateId: string, version: number, m: EntityManager = this.dataSource.manager): Promise<StepTemplateEntity[]> {

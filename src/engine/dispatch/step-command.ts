@@ -25,6 +25,11 @@ export interface StepCommand {
   timeoutSeconds: number;
   /** The step's retry policy: a handler that retries its own calls (http) spends it there. */
   retry?: RetryPolicy | null;
+  /**
+   * The service that owns the run's template. A built-in step's connection is checked against it at
+   * launch too: a template registered before its connection was closed to its service (SERVICES) must not go on using it.
+   */
+  ownerService?: string;
 }
 
 /**

@@ -33,6 +33,14 @@ describe('planning an http call', () => {
     });
   });
 
+  it('fails the call of a template whose owner the connection is not open to (HTTP_ERP_SERVICES), naming the variable', () => {
+    const closed = loadHandlersConfig({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com/api', HTTP_ERP_SERVICES: 'orders' });
+    expect(planHttpCall(command(spec, { ownerService: 'shop' }), closed, now)).toMatchObject({
+      status: 'FAILED', error: 'the step names HTTP connection "erp", which is not open to shop (HTTP_ERP_SERVICES)',
+    });
+    expect(planHttpCall(command(spec, { ownerService: 'orders' }), closed, now)).toMatchObject({ status: 'PENDING_LAUNCH' });
+  });
+
   it('retries with the HANDLER_LAUNCH_* defaults when the step declares no retry policy', () => {
     expect(planHttpCall(command(spec), config, now).options?.retry).toEqual({ maxAttempts: 5, initialDelayMs: 5000, multiplier: 2, maxDelayMs: 120_000 });
   });

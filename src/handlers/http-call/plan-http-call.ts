@@ -1,4 +1,5 @@
 import type { StepCommand } from '../../engine/dispatch/step-command';
+import { connectionClosedTo } from '../connection-services';
 import type { HandlersConfig } from '../handlers-config';
 import { interpolate, interpolateString, InterpolationError } from '../interpolate';
 import { asInputString, contextOf, PlannedJob, undoToPlanLater } from '../job-plan';
@@ -21,6 +22,9 @@ function callOf(spec: HttpCallSpec, c: StepCommand, config: HandlersConfig) {
   if (!connection) {
     const known = config.httpConnectionNames();
     throw new CallPlanError(`HTTP connection '${spec.connection}' is not configured (configured: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  if (c.ownerService !== undefined && !config.allowsService('http', spec.connection, c.ownerService)) {
+    throw new CallPlanError(`the step names ${connectionClosedTo('http', spec.connection, c.ownerService)}`);
   }
   const method = spec.method ?? 'GET';
   const path = String(interpolateString(spec.path, contextOf(c), encodeURIComponent));

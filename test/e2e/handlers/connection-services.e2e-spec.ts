@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execute, waitForRun } from '../../helpers/runs';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
@@ -39,4 +43,29 @@ describe('connections open to the services they list', () => {
     await register('orders', { type: 'http', connection: 'erp', method: 'POST', path: '/orders' }).expect(201);
     await register('anyone', { type: 'http', connection: 'public', method: 'POST', path: '/ping' }).expect(201);
   });
+});
+
+describe('a template registered before its connection was closed to its service', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-connection-closed-'));
+  const awx = { AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', DATA_DIR: dataDir };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('fails its step at launch, naming the variable, without calling the partner', async () => {
+    const before = await startTestApp(awx);
+    await before.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
+      orchName: 'legacyProvision', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'job', objectType: 'String', handler: { type: 'awx', jobTemplateId: 42 } }],
+    }).expect(201);
+    await before.close();
+
+    const t = await startTestApp({ ...awx, AWX_SERVICES: 'ops-team' });
+    try {
+      const { flowId } = (await execute(t, 'legacyProvision').expect(202)).body;
+      const run = await waitForRun(t, flowId, 'FAILED', 15_000);
+      expect(run.steps.map((s) => [s.stepName, s.status, s.error])).toEqual([
+        ['job', 'FAILED', 'the step names AWX connection "default", which is not open to shop (AWX_SERVICES)'],
+      ]);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
 });
