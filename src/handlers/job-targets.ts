@@ -68,9 +68,9 @@ export class JobTargets implements OnApplicationShutdown {
 
   /** Scrubs credentials of every connection (and OAuth2 tokens fetched) from a text about to be logged or stored. */
   scrub(text: string): string {
-    let out = redact(text, this.config.secrets());
-    for (const client of this.httpClients.values()) out = client.scrub(out);
-    return out;
+    // One pass over every secret: a pass per connection, each with every configured secret again, cost as many times as many.
+    const fetched = [...this.httpClients.values()].flatMap((client) => client.fetchedTokens());
+    return redact(text, fetched.length ? [...this.config.secrets(), ...fetched] : this.config.secrets());
   }
 
   async onApplicationShutdown(): Promise<void> {

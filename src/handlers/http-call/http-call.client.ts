@@ -55,7 +55,12 @@ export class HttpCallClient {
   }
 
   scrub(text: string): string {
-    return redact(text, [...this.secrets, ...(this.tokens?.recentTokens() ?? [])]);
+    return redact(text, [...this.secrets, ...this.fetchedTokens()]);
+  }
+
+  /** The OAuth2 access tokens fetched lately (none without OAuth2): secrets too, though no setting holds them. */
+  fetchedTokens(): readonly string[] {
+    return this.tokens?.recentTokens() ?? [];
   }
 
   /** Sends a call; any response is returned, only transport failures throw (HandlerHttpError). */
