@@ -44,6 +44,7 @@ const abandonStep = (n: number) => `UPDATE orchestration_step_run SET status = '
        WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}`;
 /** By the position of its parameters, which follow the voids' when the same write voids attempts. */
 const ABANDON_STEP = new Map([15, 17].map((n) => [n, abandonStep(n)]));
+const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
      content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
@@ -196,7 +197,9 @@ export class RunRepository {
     const params: unknown[] = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
       c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false];
-    const guarded = [{ name: 'completed', sql: COMPLETE_STEP }, ...v ? VOID_PARTS : []];
+    // The common shape (no void, no abandon) builds no list of its own: this is every transition's write.
+    if (!v && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
+    const guarded = [...COMPLETING, ...v ? VOID_PARTS : []];
     if (v) params.push(v.commandIds, v.reason);
     if (changes.abandoned) {
       guarded.push({ name: 'abandoned', sql: ABANDON_STEP.get(params.length + 1)! });
@@ -208,7 +211,7 @@ export class RunRepository {
   }
 
   /** The run's own write, then `guarded` and the changes' inserts and messages, each written only if the run's was. */
-  private async write(run: RunOwnWrite, changes: RunChanges, guarded: Array<{ name: string; sql: string }>,
+  private async write(run: RunOwnWrite, changes: RunChanges, guarded: ReadonlyArray<{ name: string; sql: string }>,
     also: RunWrite['columns'] = []): Promise<WriteResult & WriteOutput> {
     const { flowId, sql, params, alsoHeld = [] } = run;
     const pending: PendingWrite = { flowId, keys: [flowId, ...alsoHeld], ctes: [{ name: 'run', sql }, ...guarded], columns: [...also], params };

@@ -2,8 +2,9 @@ import type { Problem } from '../common/errors/app-error';
 import { connectionClosedTo } from '../handlers/connection-services';
 import { DEFAULT_CONNECTION, type HandlersConfig, type TargetKind } from '../handlers/handlers-config';
 import type { InitiatorDocument } from './document/registration-document';
+import { HANDLER_TYPES } from './document/registration-document.schema';
 
-const BUILT_IN: ReadonlySet<string> = new Set(['awx', 'oo', 'http']);
+const BUILT_IN: ReadonlySet<string> = new Set(HANDLER_TYPES.filter((type) => type !== 'worker'));
 
 /**
  * A problem for each built-in handler of the template (a step's or its undo's) that names a
