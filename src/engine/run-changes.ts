@@ -99,10 +99,14 @@ export class RunChanges {
     run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'VOIDED', dueAt: null, error: reason } : a));
   }
 
-  /** Gives up attempts in flight (ABANDONED, with ABANDONED_REASON), here and in `run.attempts`. */
+  /**
+   * Gives up attempts in flight (ABANDONED, with ABANDONED_REASON), here and in `run.attempts`.
+   * Those voided already keep VOIDED here, as the write leaves them to the void when it succeeds.
+   */
   abandonAttempts(run: RunState, attempts: AttemptRow[]): void {
     this.abandoned = [...this.abandoned ?? [], ...attempts.map((a) => a.commandId)];
-    run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'ABANDONED', dueAt: null, error: ABANDONED_REASON } : a));
+    run.attempts = run.attempts.map((a) => (attempts.includes(a) && a.status === 'DISPATCHED'
+      ? { ...a, status: 'ABANDONED', dueAt: null, error: ABANDONED_REASON } : a));
   }
 
   /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */

@@ -264,9 +264,10 @@ export class RunExecutor extends StepResultSink {
   private afterWrite(run: RunState, changes: RunChanges, written: WriteResult): void {
     if (changes.voided && written.voided !== changes.voided.commandIds.length) {
       // A command went out in the instant between the write's check and its update: that attempt
-      // is still in flight, where this copy of the run says voided. The next event reads the run.
+      // is still in flight (or abandoned, on a terminated run), where this copy of the run says
+      // voided. The next event reads the run.
       this.states.forget(run.flowId);
-      this.logger.warn({ flowId: run.flowId, correlationId: run.correlationId }, 'a retry to void was sent meanwhile: it stays in flight');
+      this.logger.warn({ flowId: run.flowId, correlationId: run.correlationId }, 'a retry to void was sent meanwhile: it stays in flight, or is abandoned if the run was terminated');
     } else {
       this.states.remember(run);
     }

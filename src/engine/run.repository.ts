@@ -39,11 +39,16 @@ export const UPDATE_RUN = `${SET_RUN} RETURNING flow_id`;
 const UPDATE_RUN_VOIDING = `${SET_RUN} AND ${ALL_STILL_WAITING} RETURNING flow_id`;
 const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
        WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}`;
-/** Gives up a terminated run's attempts in flight (attemptsToAbandon); `$n` is their commandIds, `$n+1` why. */
-const abandonStep = (n: number) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = now()
-       WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}`;
-/** By the position of its parameters, which follow the voids' when the same write voids attempts. */
-const ABANDON_STEP = new Map([15, 17].map((n) => [n, abandonStep(n)]));
+/**
+ * Gives up a terminated run's attempts in flight (attemptsToAbandon); `$n` is their commandIds, `$n+1` why.
+ * When the same write voids attempts (`$15`, `$16`), they are among them, and those it voids are
+ * left to the void: one part may not update a row another part updates.
+ */
+const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = now()
+       WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}${
+  voiding ? ' AND command_id NOT IN (SELECT command_id FROM voided)' : ''}`;
+const ABANDON_STEP = abandonStep(15, false);
+const ABANDON_STEP_VOIDING = abandonStep(17, true);
 const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
@@ -202,7 +207,7 @@ export class RunRepository {
     const guarded = [...COMPLETING, ...v ? VOID_PARTS : []];
     if (v) params.push(v.commandIds, v.reason);
     if (changes.abandoned) {
-      guarded.push({ name: 'abandoned', sql: ABANDON_STEP.get(params.length + 1)! });
+      guarded.push({ name: 'abandoned', sql: v ? ABANDON_STEP_VOIDING : ABANDON_STEP });
       params.push(changes.abandoned, ABANDONED_REASON);
     }
     if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);

@@ -13,8 +13,9 @@ import { WRITTEN } from './run-write-statement';
  * the transition is decided again on a fresh read, which sees it in flight. The relay and the job
  * runner take a row only once it is due, so between that check and the update, in the same
  * statement, a row can only be taken if the statement stalls for that second; an attempt whose
- * command went out so is left in flight, `voided` counts fewer than asked, and the executor drops
- * its cached copy of the run.
+ * command went out so is left in flight (abandoned instead, if the run is terminated:
+ * attemptsToAbandon), `voided` counts fewer than asked, and the executor drops its cached copy of
+ * the run.
  */
 const SPARE = `clock_timestamp() + interval '1 second'`;
 /** Whether a command (`id`: its commandId, or an expression for several) still waits in the outbox, voidable. */
@@ -52,7 +53,7 @@ export const VOID_PARTS = [
   { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $16, completed_at = now()
        WHERE flow_id = $1 AND command_id = ANY($15::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
          AND (target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))
-       RETURNING 1` },
+       RETURNING command_id` },
 ];
 
 export const VOIDED_COUNT = { alias: 'voided', sql: '(SELECT count(*)::int FROM voided)' };

@@ -162,12 +162,12 @@ describe('decideTransition', () => {
       expect(decideTransition(plan, 'COMPENSATING', [...base, a2], NOW).voids).toBeUndefined();
     });
 
-    it('a terminated run voids what waits to be sent and abandons what was sent, each once', () => {
+    it('a terminated run voids what waits to be sent and abandons what was sent, and the voided too should one go out first', () => {
       const b2 = waiting(30_000);
       const sent = waiting(VOID_MARGIN_MS); // too close to its time to void: the relay may be taking it
       const c = base[2];
       const t = decideTransition(plan, 'TERMINATED', [...base, b2], NOW);
-      expect([t.status, t.dispatch, t.voids, t.abandons]).toEqual(['TERMINATED', [], [b2], [c]]);
+      expect([t.status, t.dispatch, t.voids, t.abandons]).toEqual(['TERMINATED', [], [b2], [c, b2]]);
       expect(decideTransition(plan, 'TERMINATED', [...base, sent], NOW).abandons).toEqual([c, sent]);
       expect(decideTransition(plan, 'PAUSED', [...base, b2], NOW).abandons).toBeUndefined();
     });

@@ -18,7 +18,7 @@ export interface Transition<T extends Attempt = Attempt> {
   voids?: T[];
   /** The status that stopped sending them (for their record: a compensating run may end FAILED in the same transition). */
   voidedBy?: RunStatus;
-  /** Attempts in flight that the run, terminated, gives up on (attemptsToAbandon); absent when none. */
+  /** Attempts in flight that the run, terminated, gives up on, its `voids` among them (attemptsToAbandon); absent when none. */
   abandons?: T[];
 }
 
@@ -104,7 +104,7 @@ export function decideTransition<T extends Attempt>(plan: Plan, status: RunStatu
   const all = [...voids, ...more];
   const final = more.length === 0 ? decision
     : { ...decideOn(plan, decision.status, latestAttempts(withVoided(seen, more))), failedStep: decision.failedStep };
-  const abandons = attemptsToAbandon(final.status, withVoided(seen, more));
+  const abandons = attemptsToAbandon(final.status, attempts);
   const decided: Transition<T> = abandons.length === 0 ? final : { ...final, abandons };
   return all.length === 0 ? decided : { ...decided, voids: all, voidedBy: voids.length > 0 ? status : decision.status };
 }
