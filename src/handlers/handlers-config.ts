@@ -4,7 +4,7 @@ import {
 } from 'class-validator';
 import { ConfigError } from '../config/load-config';
 import { claimExchanges } from './claim-exchanges';
-import { connectionServices } from './connection-services';
+import { connectionServices, servicesVariableOf } from './connection-services';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
@@ -166,6 +166,14 @@ export class HandlersConfig {
   allowsService(type: TargetKind | 'http', connection: string | undefined, service: string): boolean {
     const c = type === 'http' ? this.httpConnection(connection ?? '') : this.connection(type, connection);
     return !c?.services || c.services.includes(service);
+  }
+
+  /** The `…SERVICES` variables of the connections open to every service (none set), configured ones only. */
+  openConnections(): string[] {
+    return [
+      ...[...this.connections.values()].filter((c) => !c.services).map((c) => servicesVariableOf(c.kind, c.name)),
+      ...[...this.httpConnections.values()].filter((c) => !c.services).map((c) => servicesVariableOf('http', c.name)),
+    ];
   }
 
   /** `awx:default`, `oo:prod`, ...: what is configured, without secrets. */
