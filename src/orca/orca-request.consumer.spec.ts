@@ -73,3 +73,15 @@ describe('OrcaRequestConsumer with MESSAGE_SIGNING=required', () => {
     expect(started).toEqual([]);
   });
 });
+
+describe('OrcaRequestConsumer correlation ids', () => {
+  it("keeps the publisher's x-correlation-id when it is sane, and otherwise uses the RequestId, as the start topic does", async () => {
+    const started: StartRequest[] = [];
+    const headers = (id: string) => ({ 'content-type': 'application/json', 'x-correlation-id': id });
+    for (const id of ['orca-7:req.1', 'c'.repeat(129), 'evil\n{"level":60,"msg":"FORGED"}', '']) {
+      await consumerStarting(started).handle(requestCreated(headers(id)));
+    }
+    // Too long, a line break, empty: none reaches the varchar(128) column or a log line.
+    expect(started.map((r) => r.correlationId)).toEqual(['orca-7:req.1', REQUEST_ID, REQUEST_ID, REQUEST_ID]);
+  });
+});

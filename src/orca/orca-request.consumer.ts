@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import { AppError } from '../common/errors/app-error';
+import { messageCorrelationId } from '../common/logging/correlation';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { RunExecutor } from '../engine/run-executor.service';
@@ -71,7 +72,7 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
 
   private async startRequest(message: IncomingMessage): Promise<void> {
     const request = parseRequestCreated(message.body);
-    const correlationId = message.headers['x-correlation-id'] ?? request.requestId;
+    const correlationId = messageCorrelationId(message.headers) ?? request.requestId;
     const log = { flowId: request.requestId, correlationId, userId: request.userId };
     if (await this.runs.load(request.requestId)) {
       this.logger.log(log, 'RequestCreatedEvent for a request already started: nothing to do');

@@ -173,6 +173,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
       expect(await abandoned.getAttribute('class')).toContain('b-abandoned');
       expect(await abandoned.getAttribute('aria-label')).toContain('given up after');
       expect(await page.locator('.legend-row').textContent()).toContain('abandoned (in flight when the run was terminated)');
+      await shot(page, 'run-abandoned');
     } finally {
       page.off('request', onRequest);
       release();
@@ -237,6 +238,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
     await page.goto(`${h.base}/ui/templates/oftenChangedFlow`);
     await page.getByTestId('versions-shown').waitFor();
     expect(await page.getByTestId('versions-shown').textContent()).toContain('Showing 10 of 12 versions');
+    await shot(page, 'template-versions');
     await page.goto(`${h.base}/ui/templates/oftenChangedFlow?version=1`);
     await page.getByRole('heading', { name: 'Steps of v1' }).waitFor();
     expect(await page.getByTestId('versions-shown').textContent()).toContain('Showing 11 of 12 versions');

@@ -7,6 +7,12 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 /** A correlation id taken from a caller: it goes into a varchar(128) column and every log line. */
 export const SAFE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
+/** A message publisher's `x-correlation-id`, when it is sane; like the HTTP middleware, the caller generates one for anything else. */
+export function messageCorrelationId(headers: Record<string, string>): string | undefined {
+  const given = headers[CORRELATION_HEADER];
+  return given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : undefined;
+}
+
 export function correlationIdOf(req: unknown): string {
   return String((req as { id?: unknown }).id ?? '');
 }

@@ -13,7 +13,7 @@ import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
 import { startIdempotencyKey } from './start-idempotency-key';
-import { SAFE_CORRELATION_ID } from '../../common/logging/correlation';
+import { messageCorrelationId, SAFE_CORRELATION_ID } from '../../common/logging/correlation';
 import { storedName, storedText } from './stored-text';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -58,7 +58,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         orchName: start.orchName,
         payload: binary ? Buffer.from(start.payload as string, 'base64') : Buffer.from(JSON.stringify(start.payload ?? null)),
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
-        correlationId: start.correlationId ?? correlationHeaderOf(message) ?? randomUUID(),
+        correlationId: start.correlationId ?? messageCorrelationId(message.headers) ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
         idempotencyKey: start.idempotencyKey ?? startIdempotencyKey(message.id), deadlineSeconds: start.deadlineSeconds,
         ownerService: ownServiceOnly(principal),
@@ -69,10 +69,4 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
       throw e;
     }
   }
-}
-
-/** The publisher's header, when it is sane; like the HTTP middleware, anything else gets a fresh id. */
-function correlationHeaderOf(message: IncomingMessage): string | undefined {
-  const given = message.headers['x-correlation-id'];
-  return given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : undefined;
 }
