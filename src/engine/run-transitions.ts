@@ -78,9 +78,12 @@ export class RunTransitions {
     if (decision.voids) changes.voidAttempts(run, decision.voids, `not sent: the run was ${decision.voidedBy} before it was due`);
     if (decision.abandons) changes.abandonAttempts(run, decision.abandons);
     await this.sendAll(run, changes, loaded, decision.dispatch);
+    const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
     if (decision.status !== run.status) {
-      const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
       this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
+    } else if (decision.failedStep && !run.failedStep) {
+      // A step failed on a run an operator paused: it stays PAUSED (no status event), naming the step.
+      changes.setStatus(run, { status: run.status, failedStep: decision.failedStep, error, terminal: false });
     }
     return decision.status;
   }

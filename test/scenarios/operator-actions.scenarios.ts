@@ -122,6 +122,30 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
         .toEqual(['RUNNING', 'PAUSED', 'RUNNING', 'COMPLETED']));
     });
 
+    it('pauses mid-run, then the step in flight fails: the run stays PAUSED naming it, for a retry, skip or compensate', async () => {
+      const { body } = await execute(t, 'order', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
+      const charge = await commandFor(body.flowId, 'charge');
+      await action(body.flowId, 'pause').expect(202);
+      await worker.reply(charge, 'FAILED', { commandId: charge.commandId, attempt: charge.attempt });
+      const paused = await expectEventually(async () => {
+        const run = await waitForRun(t, body.flowId, 'PAUSED');
+        expect([stepsOf(run, 'charge')[0].status, run.failedStep]).toEqual(['FAILED', 'charge']);
+        return run;
+      });
+      expect(paused.error).toBe('charge failed on purpose');
+      expect(paused.waitingFor).toBe('an operator: step charge failed (retry it, skip it, compensate or terminate the run)');
+      expect(paused.allowedActions).toEqual(['terminate', 'retry', 'skip', 'compensate']);
+      expect((await action(body.flowId, 'resume').expect(409)).body.code).toBe('RUN_HAS_FAILED_STEP');
+      // Nothing was undone meanwhile: a pause sends nothing, undos included.
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+
+      await action(body.flowId, 'retry', { stepName: 'charge' }).expect(202);
+      const done = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect([done.failedStep, worker.commandsFor(body.flowId)]).toEqual([null, ['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']]);
+      await expectEventually(() => expect(statusEvents.filter((e) => e.flowId === body.flowId).map((e) => e.status))
+        .toEqual(['RUNNING', 'PAUSED', 'RUNNING', 'COMPLETED']));
+    });
+
     it('terminates with compensation: waits for the step in flight, undoes what succeeded, ends FAILED', async () => {
       const { body } = await execute(t, 'order', { silentAt: 'charge' }).expect(202);
       const charge = await commandFor(body.flowId, 'charge');

@@ -48,6 +48,14 @@ describe('decideTransition', () => {
       expect(t3).toEqual({ status: 'FAILED', dispatch: [] });
     });
 
+    it('on a PAUSED run, names a step that failed in flight and sends nothing: not its undos, not the next step', () => {
+      const failed = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED')];
+      expect(decideTransition(seqPlan, 'PAUSED', failed, NOW)).toEqual({ status: 'PAUSED', dispatch: [], failedStep: 'b' });
+      // One with attempts left is retried once the run is resumed: nothing to name yet.
+      const retrying = { ...seqPlan, steps: [step('a', 1), step('b', 2, { retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 1, maxDelaySeconds: 1 } }), step('c', 3)] };
+      expect(decideTransition(retrying, 'PAUSED', failed, NOW)).toEqual({ status: 'PAUSED', dispatch: [] });
+    });
+
     it('fails at once when the first step fails: nothing to undo', () => {
       expect(decideTransition(seqPlan, 'RUNNING', [at('a', 'DO', 'FAILED')], NOW).status).toBe('FAILED');
     });

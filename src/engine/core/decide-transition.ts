@@ -6,13 +6,13 @@ import { nextSteps } from './next-steps';
 import type { Attempt, Dispatch, Plan, PlanStep } from './plan';
 import { retryDelayMs } from './retry-delay';
 import type { RunStatus, StepAction } from './run-status';
-import { attemptInBudget, isDone, outcomeOf } from './step-outcome';
+import { attemptInBudget, failedSteps, isDone, outcomeOf } from './step-outcome';
 import { attemptsToVoid, withVoided } from './void-waiting';
 
 export interface Transition<T extends Attempt = Attempt> {
   status: RunStatus;
   dispatch: Dispatch[];
-  /** Set when this transition is the one that found the run's first failed step. */
+  /** The run's failed step, when this transition finds one: the step that stops it, or one that failed while it was PAUSED. */
   failedStep?: string;
   /** Attempts waiting to be sent that this transition voids (attemptsToVoid); absent when none. */
   voids?: T[];
@@ -62,7 +62,7 @@ function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDO
  * an operator to retry, skip or compensate.
  */
 function advance(plan: Plan, latest: LatestAttempts): Decision {
-  const failed = plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
+  const failed = failedSteps(plan, latest);
   const fatal = failed.find((s) => (s.onFailure ?? 'compensate') === 'compensate');
   if (fatal) return { ...unwind(plan, latest, 'COMPENSATING'), failedStep: fatal.name };
   const dispatch = [...retries(plan, latest, 'DO'), ...nextSteps(plan, latest).map((s) => first(s, 'DO'))];
@@ -82,6 +82,12 @@ function decideOn(plan: Plan, status: RunStatus, latest: LatestAttempts): Decisi
     case 'COMPENSATING':
     case 'UNDOING':
       return unwind(plan, latest, status);
+    case 'PAUSED': {
+      // Paused by an operator, with steps still in flight: one that fails stays put (nothing new is
+      // sent), but the run names it, as a pause on failure does, for the retry, skip or compensate it needs.
+      const [failed] = failedSteps(plan, latest);
+      return failed ? { status, dispatch: [], failedStep: failed.name } : { status, dispatch: [] };
+    }
     default:
       return { status, dispatch: [] };
   }

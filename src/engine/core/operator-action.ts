@@ -1,7 +1,7 @@
 import { latestAttempts, latestOf, LatestAttempts } from './latest-attempts';
 import type { Attempt, Dispatch, Plan, PlanStep } from './plan';
 import { isTerminal, RunStatus } from './run-status';
-import { outcomeOf } from './step-outcome';
+import { failedSteps, outcomeOf } from './step-outcome';
 
 export const OPERATOR_ACTIONS = ['terminate', 'pause', 'resume', 'retry', 'skip', 'compensate'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
@@ -46,8 +46,6 @@ const refuse = (code: ActionRefusal, reason: string): ActionVerdict => ({ kind: 
 const apply = (status: RunStatus, more: Partial<Extract<ActionVerdict, { kind: 'apply' }>> = {}): ActionVerdict =>
   ({ kind: 'apply', status, clearsFailure: false, ...more });
 
-const failedSteps = (plan: Plan, latest: LatestAttempts): PlanStep[] =>
-  plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
 
 /** Why a finished run (or one being undone) takes no action; undefined if it may. */
 function finished(status: RunStatus): ActionVerdict | undefined {

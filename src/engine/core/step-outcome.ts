@@ -1,4 +1,5 @@
-import type { Attempt, PlanStep } from './plan';
+import { latestOf, LatestAttempts } from './latest-attempts';
+import type { Attempt, Plan, PlanStep } from './plan';
 import { maxAttempts } from './retry-delay';
 
 /**
@@ -27,3 +28,7 @@ export function outcomeOf(step: PlanStep, latest: Attempt | undefined): Outcome 
 
 /** A step later steps may build on: it succeeded, or an operator skipped it. */
 export const isDone = (outcome: Outcome): boolean => outcome === 'succeeded' || outcome === 'skipped';
+
+/** The steps whose DO is out of attempts: each holds the run until an operator retries or skips it, or it unwinds. */
+export const failedSteps = (plan: Plan, latest: LatestAttempts): PlanStep[] =>
+  plan.steps.filter((s) => outcomeOf(s, latestOf(latest, s.name, 'DO')) === 'failed');
