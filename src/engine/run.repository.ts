@@ -46,9 +46,19 @@ const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = 
  */
 const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = now()
        WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}${
-  voiding ? ' AND command_id NOT IN (SELECT command_id FROM voided)' : ''}`;
-const ABANDON_STEP = abandonStep(15, false);
-const ABANDON_STEP_VOIDING = abandonStep(17, true);
+  voiding ? ' AND command_id NOT IN (SELECT command_id FROM voided)' : ''} RETURNING command_id`;
+/**
+ * A built-in step's job of an abandoned attempt is no longer followed: neither launched, polled
+ * nor cancelled (the operator chose to leave every effect in place), and nothing is reported. Its
+ * version moves on, so a launch or poll in progress records nothing either.
+ */
+const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at = now(), reported_at = now(), next_launch_at = NULL,
+         next_poll_at = NULL, version = version + 1,
+         error = 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed, and was not cancelled'
+       WHERE command_id IN (SELECT command_id FROM abandoned) AND status NOT IN ('SUCCEEDED', 'FAILED') AND reported_at IS NULL AND ${WRITTEN}`;
+const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) }, { name: 'abandoned_jobs', sql: ABANDON_JOBS }];
+const ABANDON_PARTS = abandoning(15, false);
+const ABANDON_PARTS_VOIDING = abandoning(17, true);
 const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
@@ -207,7 +217,7 @@ export class RunRepository {
     const guarded = [...COMPLETING, ...v ? VOID_PARTS : []];
     if (v) params.push(v.commandIds, v.reason);
     if (changes.abandoned) {
-      guarded.push({ name: 'abandoned', sql: v ? ABANDON_STEP_VOIDING : ABANDON_STEP });
+      guarded.push(...v ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);
       params.push(changes.abandoned, ABANDONED_REASON);
     }
     if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);

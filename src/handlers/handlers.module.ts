@@ -16,7 +16,7 @@ import { PropagatedTraceHeaders } from '../tracing/propagated-trace-headers';
 
 /**
  * Built-in AWX, OO and http step handlers. Needs, from elsewhere: HandlersConfig (the config module:
- * `loadHandlersConfig(process.env)`), the DataSource, Metrics, and the engine's StepResultSink
+ * `loadHandlersConfig(process.env)`), AppConfig (whether callers are authenticated), the DataSource, Metrics, and the engine's StepResultSink
  * (looked up when the first result is reported, so the engine may import this module for the
  * dispatchers without a cycle). Exports the dispatchers for the engine's registry.
  */

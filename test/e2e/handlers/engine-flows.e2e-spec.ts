@@ -248,6 +248,27 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
       [2, 'FAILED', 0, 'not sent: the run was TERMINATED before it was due']]);
   });
 
+  it('terminating a run without compensation leaves its built-in step\'s job alone: no longer polled, never cancelled', async () => {
+    awx.jobTemplate(21, { statuses: ['pending', 'running'] });
+    await registerTemplate(t, 'endlessJob', [{ seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 21 } }]);
+    const flowId = await startRun(t, 'endlessJob');
+    const job = await expectEventually(() => {
+      const launched = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId);
+      expect(launched?.polls).toBeGreaterThan(1);
+      return launched!;
+    }, { timeoutMs: 10_000 });
+    await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+    const run = await waitForRun(t, flowId, 'TERMINATED');
+    expect(timeline(run)).toEqual(['DO:provision:ABANDONED']);
+    const polled = job.polls;
+    // Fifty poll intervals: a poll already under way may end, no other starts, and nothing cancels the job.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect([job.polls - polled <= 1, job.cancelRequested, job.status]).toEqual([true, false, 'running']);
+    const [row] = await jobsOf(t, flowId);
+    expect([row.status, row.executionStatus, row.errorMessage]).toEqual(['FAILED', 3,
+      'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed, and was not cancelled']);
+  });
+
   it('makes a template whose steps are all built-in READY at registration, and runs it without any worker', async () => {
     const registered = await registerTemplate(t, 'allBuiltIn', [
       { seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 8 } },

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import { AppConfig } from '../../../src/config/app-config';
 import { HttpErrorFilter } from '../../../src/common/errors/http-error.filter';
 import { BoundedValidationPipe } from '../../../src/common/validation/bounded-validation.pipe';
 import { StepResultSink } from '../../../src/engine/dispatch/step-result';
@@ -38,11 +39,12 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
     @Module({
       providers: [
         { provide: HandlersConfig, useValue: config },
+        { provide: AppConfig, useValue: new AppConfig() },
         { provide: getDataSourceToken(), useValue: db.dataSource },
         { provide: Metrics, useValue: new Metrics() },
         { provide: StepResultSink, useValue: sink },
       ],
-      exports: [HandlersConfig, getDataSourceToken(), Metrics, StepResultSink],
+      exports: [HandlersConfig, AppConfig, getDataSourceToken(), Metrics, StepResultSink],
     })
     class SurroundingsModule {}
 
