@@ -16,9 +16,25 @@ describe('loadConfig: boolean settings', () => {
   });
 
   it('refuses a boolean it cannot read, and a malformed ORCA_CONNECTIONS', () => {
-    expect(() => loadConfig({ ORCA_COMPAT: 'maybe' })).toThrow('ORCA_COMPAT must be a boolean value');
+    expect(() => loadConfig({ ORCA_COMPAT: 'maybe' })).toThrow('ORCA_COMPAT must be true or false (or 1/0, yes/no, on/off)');
     expect(() => loadConfig({ ORCA_CONNECTIONS: 'tower=prod' })).toThrow('ORCA_CONNECTIONS must be a list');
     expect(loadConfig({ ORCA_CONNECTIONS: 'awx=prod,awx:42=lab,oo:3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17=oo2' }).ORCA_CONNECTIONS).toContain('awx:42=lab');
+  });
+});
+
+describe('loadConfig: what a refusal says', () => {
+  it('names the URL schemes a database or broker URL may have, and when a broker setting is required', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/baton' })).toThrow('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(() => loadConfig({ MESSAGING_DRIVER: 'kafka' })).toThrow('(required with MESSAGING_DRIVER=kafka)');
+    expect(() => loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: 'http://mq' })).toThrow('RABBITMQ_URL must be an amqp:// or amqps:// URL');
+  });
+
+  it('takes CORS_ORIGINS only as origins: one with a path or trailing slash could never match a browser\'s Origin', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://console.example.com, http://localhost:5173' }).corsOrigins)
+      .toEqual(['https://console.example.com', 'http://localhost:5173']);
+    for (const bad of ['notaurl', 'https://console.example.com/', 'https://a.example/ui', 'ftp://a.example', 'https://a.example,,x']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow('CORS_ORIGINS must list origins');
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import {
   IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidationError, validateSync,
 } from 'class-validator';
 import { ConfigError } from '../config/load-config';
+import { BOOLEAN_SETTING, toBool } from '../config/settings/setting-formats';
 import { claimExchanges } from './claim-exchanges';
 import { connectionServices, servicesVariableOf } from './connection-services';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
@@ -62,16 +63,6 @@ export const DEFAULT_CONNECTION = 'default';
 export const OO_STATUS_ENDPOINTS = ['summary', 'execution-log'] as const;
 export type OoStatusEndpoint = (typeof OO_STATUS_ENDPOINTS)[number];
 
-/*
- * Reads the raw setting (`obj[key]`): with implicit conversion on, `value` has already been
- * through Boolean(), which makes the string "false" true.
- */
-const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
-  const value = obj[key];
-  return value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
-    ? true : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
-};
-
 /** Settings shared by every connection; property names are the variable names. */
 export class HandlerSettings {
   @IsInt() @Min(5) HANDLER_POLL_INTERVAL_MS: number = 1000;
@@ -97,10 +88,10 @@ class ConnectionEnv {
   @IsOptional() @IsString() USERNAME?: string;
   @IsOptional() @IsString() PASSWORD?: string;
   @IsOptional() @IsString() TOKEN?: string;
-  @Transform(toBool) @IsBoolean() ALLOW_INVALID_SSL: boolean = false;
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING) ALLOW_INVALID_SSL: boolean = false;
   @IsInt() @Min(1) CONNECT_TIMEOUT_MS: number = 10_000;
   @IsInt() @Min(1) REQUEST_TIMEOUT_MS: number = 30_000;
-  @Transform(toBool) @IsBoolean() TRACE_EXTRA_VARS: boolean = true;
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING) TRACE_EXTRA_VARS: boolean = true;
   @IsIn(OO_STATUS_ENDPOINTS) STATUS_ENDPOINT: OoStatusEndpoint = 'summary';
 }
 

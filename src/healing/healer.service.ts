@@ -202,8 +202,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     const passed = await this.count('deadlinesPassed', await this.stuck.overdueRuns(this.batch), ({ flowId }) => ({ flowId }),
       (r) => this.revivals.passDeadline(r.flowId, r.deadlineAt, r.onDeadline));
     const nearest = await this.stuck.nearestDeadlineSeconds();
-    if (nearest !== null) this.metrics.nearestDeadline.set(nearest);
-    else this.metrics.nearestDeadline.reset();
+    // None pending is +Inf: a gauge without labels always has a value, and 0 would read "due now".
+    this.metrics.nearestDeadline.set(nearest ?? Number.POSITIVE_INFINITY);
     return passed;
   }
 

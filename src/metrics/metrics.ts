@@ -22,7 +22,7 @@ export class Metrics {
   readonly healed = this.counter('baton_healer_revivals_total', 'Things the healer fixed', ['kind']);
   readonly deadlinesExceeded = this.counter('baton_run_deadline_exceeded_total', 'Runs found past their deadline', ['on_deadline']);
   readonly nearestDeadline = this.gauge('baton_run_deadline_nearest_remaining_seconds',
-    'Seconds until the nearest deadline of an unfinished run (negative: passed and not yet handled), as of the last healer tick');
+    'Seconds until the nearest deadline of an unfinished run (negative: passed and not yet handled; +Inf: none), as of the last healer tick');
   readonly healerLastSuccess = this.gauge('baton_healer_last_success_timestamp_seconds', 'Last successful healer tick');
   readonly transitionSeconds = new Histogram({
     name: 'baton_transition_seconds', help: 'Time to apply one step result', registers: [this.registry],

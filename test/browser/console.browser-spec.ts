@@ -391,13 +391,25 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
   });
 
   it('is readable on a laptop and on a wide screen', async () => {
+    // A PENDING template: each step's row holds the no-worker hint with its registration JSON, and a retry policy's JSON.
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'customer-onboarding-portal').send({
+      orchName: 'customerAccountOnboarding', as: 'initiator', type: 'sequential',
+      steps: [
+        { seq: 1, name: 'provisionCustomerRealm', objectType: 'CustomerRealmRequest', retry: { maxAttempts: 5, backoff: 'exponential', initialDelaySeconds: 2, maxDelaySeconds: 120 } },
+        { seq: 2, name: 'registerIdentityProviderClient', objectType: 'IdentityProviderClientRequest', timeoutSeconds: 90 },
+      ],
+    }).expect(201);
     const p = await h.page();
     for (const [name, width, height] of [['laptop', 1280, 800], ['wide', 1920, 1080]] as const) {
       await p.setViewportSize({ width, height });
-      for (const [shotName, path] of [['overview', '/ui'], ['runs', '/ui/runs'], ['run', `/ui/runs/${completed}`], ['template', '/ui/templates/demoOrder']]) {
+      for (const [shotName, path] of [
+        ['overview', '/ui'], ['runs', '/ui/runs'], ['run', `/ui/runs/${completed}`], ['template', '/ui/templates/demoOrder'],
+        ['template-pending', '/ui/templates/customerAccountOnboarding'],
+      ]) {
         await p.goto(`${h.base}${path}`);
         await p.locator('main h1').waitFor();
         await p.waitForLoadState('networkidle');
+        if (shotName === 'template-pending') expect(await p.locator('[data-missing]').count()).toBe(2);
         // Nothing wider than the window: no sideways scrolling of the whole page.
         expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
         await shot(p, `${shotName}-${name}`);

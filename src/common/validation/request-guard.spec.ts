@@ -36,6 +36,14 @@ describe('requestGuard', () => {
     expect(guard('/x', { 'idempotency-key': 'a1, b1' }).code).toBeUndefined();
   });
 
+  it('takes an idempotency key of printable ASCII only, and not a blank one', () => {
+    for (const key of ['order-42', 'a b', '~!#$%&*+./:;<=>?@[]^_`{|}']) expect([key, guard('/x', { 'idempotency-key': key }).code]).toEqual([key, undefined]);
+    // Node reads header bytes as Latin-1: `clé` arrives as `clÃ©`, which would be stored and looked up as such.
+    for (const key of ['', '   ', Buffer.from('clé').toString('latin1'), 'tab\there']) {
+      expect([key, guard('/x', { 'idempotency-key': key }).paths]).toEqual([key, ['headers.idempotency-key']]);
+    }
+  });
+
   it('drops a Content-Type naming no media type from a bodiless call, and refuses it on a body', () => {
     expect(guard('/x', { 'content-type': '', 'content-length': '0' })).toEqual({ code: undefined, paths: undefined, headers: { 'content-length': '0' } });
     expect(guard('/x', { 'content-type': 'json', 'content-length': '2' })).toMatchObject({ code: 'INVALID_REQUEST', paths: ['headers.content-type'] });

@@ -59,6 +59,13 @@ function pathProblems(url: string): Problem[] {
   return problems;
 }
 
+/**
+ * An idempotency key is printable ASCII (a structured-field string, as the IETF draft has it), and
+ * not blank. Node reads header bytes as Latin-1, so `clé` would be stored, and found, as `clÃ©`;
+ * a blank one was ignored, and a retry sent with it started a second run.
+ */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$/;
+
 function headerProblems(req: IncomingMessage): Problem[] {
   const problems: Problem[] = [];
   for (const [name, max] of Object.entries(HEADER_LIMITS)) {
@@ -66,6 +73,10 @@ function headerProblems(req: IncomingMessage): Problem[] {
     if (text === undefined) continue;
     if (text.length > max) problems.push({ path: `headers.${name}`, message: `must be at most ${max} characters` });
     else checkText(problems, `headers.${name}`, text);
+  }
+  const key = headerText(req.headers, 'idempotency-key');
+  if (key !== undefined && key.length <= HEADER_LIMITS['idempotency-key'] && !IDEMPOTENCY_KEY.test(key)) {
+    problems.push({ path: 'headers.idempotency-key', message: 'must be printable ASCII characters, and not blank' });
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MessagingSettings } from './messaging.settings';
-import { toBool } from './setting-formats';
+import { BOOLEAN_SETTING, toBool } from './setting-formats';
 
 /** The registry, the executor, the healer, the audit, and the Orca drop-in. */
 export class EngineSettings extends MessagingSettings {
@@ -13,7 +13,7 @@ export class EngineSettings extends MessagingSettings {
   DEFINITIONS_SERVICE: string = 'baton-definitions';
 
   /** The in-process demo worker; defaults to on only for the embedded default. */
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional() @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   DEMO_WORKER?: boolean;
 
   @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
@@ -54,7 +54,7 @@ export class EngineSettings extends MessagingSettings {
   PARKED_RUN_EXPIRY_SECONDS: number = 86_400;
 
   /** The Orca execution service drop-in: RequestCreatedEvent in, RequestStatusUpdatedEvent out (src/orca). */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   ORCA_COMPAT: boolean = false;
 
   @Matches(/^[\w.:-]{1,200}$/) ORCA_REQUEST_TOPIC: string = 'RequestCreated';

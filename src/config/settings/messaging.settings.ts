@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { toBool } from './setting-formats';
+import { BOOLEAN_SETTING, toBool } from './setting-formats';
 import { StorageSettings } from './storage.settings';
 
 export const MESSAGING_DRIVERS = ['memory', 'kafka', 'rabbitmq'] as const;
@@ -13,7 +13,7 @@ export class MessagingSettings extends StorageSettings {
   MESSAGING_DRIVER: MessagingDriver = 'memory';
 
   @ValidateIf((c: MessagingSettings) => c.MESSAGING_DRIVER === 'kafka')
-  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port (required with MESSAGING_DRIVER=kafka)' })
   KAFKA_BROKERS?: string;
 
   @IsString()
@@ -22,7 +22,7 @@ export class MessagingSettings extends StorageSettings {
   @IsInt() @Min(1) @Max(1000)
   KAFKA_PARTITIONS: number = 3;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   KAFKA_SSL: boolean = false;
 
   @IsOptional() @IsIn(KAFKA_SASL_MECHANISMS)
@@ -35,7 +35,8 @@ export class MessagingSettings extends StorageSettings {
   KAFKA_SASL_PASSWORD?: string;
 
   @ValidateIf((c: MessagingSettings) => c.MESSAGING_DRIVER === 'rabbitmq')
-  @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_valid_protocol: true })
+  @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_valid_protocol: true },
+    { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL (required with MESSAGING_DRIVER=rabbitmq)' })
   RABBITMQ_URL?: string;
 
   @IsString()

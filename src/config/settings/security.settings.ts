@@ -5,7 +5,7 @@ import { isJwtPublicKey } from '../../auth/jwt/jwt-public-key';
 import { SIGNING_SECRETS_PATTERN } from '../../auth/message-signing/signing-secrets';
 import { isLoopbackHost } from '../loopback';
 import { EngineSettings } from './engine.settings';
-import { HTTP_URL, toBool } from './setting-formats';
+import { BOOLEAN_SETTING, HTTP_URL, ORIGINS, toBool } from './setting-formats';
 
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -77,10 +77,10 @@ export class SecuritySettings extends EngineSettings {
   CONSOLE_OIDC_RESOURCE?: string;
 
   /** Browser origins allowed to call the API (comma-separated); none by default. */
-  @IsOptional() @IsString()
+  @IsOptional() @Matches(ORIGINS, { message: 'CORS_ORIGINS must list origins such as https://console.example.com:8443 (scheme, host and port; no path or trailing slash), comma-separated' })
   CORS_ORIGINS?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   METRICS_PUBLIC: boolean = false;
 
   /** Failed authentications from one address within the window before it gets 429. */

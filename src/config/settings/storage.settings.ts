@@ -1,12 +1,13 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { ObservabilitySettings } from './observability.settings';
-import { toBool } from './setting-formats';
+import { BOOLEAN_SETTING, toBool } from './setting-formats';
 
 /** The database: PostgreSQL by URL, or the embedded PGlite one. */
 export class StorageSettings extends ObservabilitySettings {
   /** Unset: the embedded PGlite database in DATA_DIR. */
-  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true },
+    { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL with a host (unset: the embedded database in DATA_DIR)' })
   DATABASE_URL?: string;
 
   @IsString()
@@ -35,7 +36,7 @@ export class StorageSettings extends ObservabilitySettings {
   @IsInt() @Min(1) @Max(200)
   DATABASE_WRITES_IN_FLIGHT: number = 1;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   MIGRATIONS_RUN: boolean = true;
 
   get embedded(): boolean {
