@@ -130,7 +130,7 @@ export class RunExecutor extends StepResultSink {
         if (tries < MAX_CONFLICTS) continue;
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Template ${req.orchName} kept changing while a run was being started`);
       }
-      if (!written.written) return this.existingRun(req, payloadHash);
+      if (!written.written) return this.existingRun(req, payloadHash, template.missingSteps);
       this.afterWrite(run, changes, written);
       // No line of its own: afterWrite logged the new run's status (previousStatus null) already.
       this.metrics.runsStarted.inc({ orch_name: run.orchName });
@@ -184,10 +184,10 @@ export class RunExecutor extends StepResultSink {
    * run whose undo already ran and failed (COMPENSATION_FAILED, UNDO_FAILED), each failed undo
    * gets one more attempt.
    */
-  async requestUndo(flowId: string): Promise<RunStatus> {
+  async requestUndo(flowId: string, actor: string): Promise<RunStatus> {
     const status = await this.transition(flowId, async (run, changes) => {
       if (canRetryUndos(run.status)) {
-        changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator');
+        changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator', null, actor);
         return this.transitions.retryFailedUndos(run, changes);
       }
       if (!UNDOABLE.includes(run.status)) {
@@ -197,7 +197,7 @@ export class RunExecutor extends StepResultSink {
         throw new AppError(ErrorCode.RUN_NOT_UNDOABLE, `Run ${flowId} is ${run.status}: cannot undo it because ${why}`,
           [], { status: run.status });
       }
-      changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator');
+      changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator', null, actor);
       this.transitions.changeStatus(run, changes, 'UNDOING', null, null);
       return this.transitions.advance(run, changes);
     });
@@ -275,14 +275,16 @@ export class RunExecutor extends StepResultSink {
     this.transitions.written(run, changes);
   }
 
-  private async existingRun(req: StartRequest, payloadHash: string): Promise<StartedRun> {
+  /** `missingSteps`: the template's now, which a parked run waits for (it starts on the template's current version). */
+  private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun> {
     const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
     if (!existing) throw new AppError(ErrorCode.INTERNAL, 'Idempotency key conflict without a run');
     if (existing.payloadHash !== payloadHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
         `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload`, [], { flowId: existing.flowId });
     }
-    return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false, missingSteps: [] };
+    return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false,
+      missingSteps: existing.status === 'WAITING_FOR_WORKERS' ? missingSteps : [] };
   }
 }
 

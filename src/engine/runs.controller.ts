@@ -86,8 +86,10 @@ export class RunsController {
   @ApiAcceptedResponse({ type: UndoResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
-  async undo(@Param('flowId', ParseUuidPipe) flowId: string, @Res({ passthrough: true }) res: FastifyReply): Promise<UndoResponseDto> {
-    const status = await this.executor.requestUndo(flowId);
+  async undo(@Param('flowId', ParseUuidPipe) flowId: string, @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentPrincipal() principal: Principal): Promise<UndoResponseDto> {
+    // An operator route: the guard always sets the principal (anonymous with AUTH_MODE=off).
+    const status = await this.executor.requestUndo(flowId, principal.id);
     res.header('Location', `/api/orchestration/runs/${flowId}`);
     return { flowId, status };
   }

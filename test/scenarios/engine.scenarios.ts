@@ -89,7 +89,8 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       const { body } = await execute(t, 'order', {}).expect(202);
       await waitForRun(t, body.flowId, 'COMPLETED');
       await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
-      await waitForRun(t, body.flowId, 'UNDONE');
+      const undone = await waitForRun(t, body.flowId, 'UNDONE');
+      expect(undone.events).toContainEqual(expect.objectContaining({ kind: 'UNDO_REQUESTED', actor: 'anonymous' }));
       expect(worker.commandsFor(body.flowId).slice(3)).toEqual(['UNDO:ship', 'UNDO:charge', 'UNDO:reserve']);
       const again = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);
       expect(again.body.code).toBe('RUN_NOT_UNDOABLE');
@@ -105,7 +106,8 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(retry.body.status).toBe('COMPENSATING');
       const compensated = await waitForRun(t, compensation.body.flowId, 'FAILED');
       expect(timeline(compensated)).toEqual(['charge#1:FAILED', 'reserve#1:SUCCEEDED', 'charge#2:SUCCEEDED']);
-      expect(compensated.events.map((e: { kind: string }) => e.kind)).toContain('UNDO_RETRY_REQUESTED');
+      // Who asked, as every operator action records it (anonymous with AUTH_MODE=off).
+      expect(compensated.events).toContainEqual(expect.objectContaining({ kind: 'UNDO_RETRY_REQUESTED', actor: 'anonymous' }));
 
       const completed = await execute(t, 'order', { failUndoAt: 'reserve', failUndoAttempts: 1 }).expect(202);
       await waitForRun(t, completed.body.flowId, 'COMPLETED');
@@ -248,8 +250,11 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
 
     it('parks a run of a PENDING template and starts it when the workers arrive', async () => {
       await register('parked', 'sequential', ['one']);
-      const res = await execute(t, 'parked', {}).expect(202);
+      const res = await execute(t, 'parked', {}, { 'Idempotency-Key': 'parked-1' }).expect(202);
       expect(res.body).toMatchObject({ status: 'WAITING_FOR_WORKERS', missingSteps: ['one'] });
+      // Asked again, the same run still says what it waits for.
+      const again = await execute(t, 'parked', {}, { 'Idempotency-Key': 'parked-1' }).expect(202);
+      expect(again.body).toMatchObject({ flowId: res.body.flowId, created: false, status: 'WAITING_FOR_WORKERS', missingSteps: ['one'] });
       const stuck = await t.http.get('/api/orchestration/runs?stuck=true&orchName=parked').expect(200);
       expect(stuck.body.items[0].waitingFor).toMatch(/workers for steps: one/);
       await worker.register('parked', ['one']);

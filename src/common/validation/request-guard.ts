@@ -88,7 +88,7 @@ function headerProblems(req: IncomingMessage): Problem[] {
  * together are two headers, each sent once: the API document offers them as alternatives, and
  * Authorization is the one read.)
  */
-const ONCE = new Set(['authorization', 'x-api-key', 'idempotency-key', 'x-service-name', 'content-type']);
+const ONCE = new Set(['authorization', 'x-api-key', 'idempotency-key', 'x-deadline-seconds', 'x-service-name', 'content-type']);
 
 function repeatedHeaderProblems(raw: string[]): Problem[] {
   const seen = new Set<string>();
