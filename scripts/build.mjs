@@ -23,6 +23,8 @@ function build() {
   if (ifStale && isBuildCurrent(root)) {
     process.stdout.write('server: up to date (dist)\n');
   } else {
+    // The first start, or one after a change, takes a few seconds more: say why.
+    if (ifStale) process.stdout.write('server: building (sources changed since the last build)\n');
     const inputsAt = newestInputTime(root);
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     run('worker SDK build', [tsc, '-p', 'packages/worker/tsconfig.build.json']);

@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startLine } from './config/start-line';
+import { prepareDataDir } from './database/embedded-database';
 import { loadHandlersConfig } from './handlers/handlers-config';
 import { stopTracingOnShutdown } from './tracing/tracing.module';
 
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
   try {
     config = loadConfig(process.env);
     loadHandlersConfig(process.env);
+    if (config.embedded) prepareDataDir(config.DATA_DIR);
   } catch (e) {
     // Before the logger exists: one line naming every bad variable, then stop.
     if (e instanceof ConfigError) {

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ConfigError } from '../config/load-config';
 import { lockDataDir } from './data-dir-lock';
 import { initDataDir, isInitialised } from './init-data-dir';
 
@@ -20,8 +21,7 @@ export class EmbeddedDatabase {
    * default (128MB) made up a third of Baton's memory; the embedded default's data fits in far less.
    */
   static async open(dataDir: string, sharedBuffers = '8MB'): Promise<EmbeddedDatabase> {
-    const dir = resolve(dataDir);
-    mkdirSync(dir, { recursive: true });
+    const dir = prepareDataDir(dataDir);
     const release = await lockDataDir(dir);
     try {
       const pgdata = `${dir}/pgdata`;
@@ -38,4 +38,21 @@ export class EmbeddedDatabase {
     if (!this.pglite.closed) await this.pglite.close();
     await this.release();
   }
+}
+
+/**
+ * The data directory, created if missing; a path that cannot be one (a file, a read-only place) is
+ * a ConfigError naming DATA_DIR, which Baton reports in one line before anything else starts.
+ */
+export function prepareDataDir(dataDir: string): string {
+  const dir = resolve(dataDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a directory (or lies under a file)'
+      : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'cannot be created or written here' : `cannot be made (${code ?? (e as Error).message})`;
+    throw new ConfigError(`DATA_DIR ${dir} ${why}: set DATA_DIR to a directory Baton may write, or DATABASE_URL`);
+  }
+  return dir;
 }
