@@ -81,16 +81,18 @@ export class RegistryService {
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
     const validation = validateRegistration(request.body ?? '', request.contentType, { maxBytes: this.config.REGISTRATION_MAX_BYTES });
     const base = { source: request.source, document: documentText(request.body) };
+    const header = request.serviceName?.trim();
+    const headerProblems = header && !isServiceName(header) ? [{ path: 'headers.x-service-name', message: SERVICE_NAME_RULE }] : [];
     if (!validation.ok) {
-      const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', validation.problems);
+      // Every problem at once, the header's too: fixing the document should not reveal another one.
+      const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', [...headerProblems, ...validation.problems]);
       await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
       throw error;
     }
     const doc = validation.document;
-    const header = request.serviceName?.trim();
-    if (header && !isServiceName(header)) {
-      const error = new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', [{ path: 'headers.x-service-name', message: SERVICE_NAME_RULE }]);
-      await this.reject(error, { ...base, serviceName: header, orchName: doc.orchName, role: doc.role }, request.correlationId);
+    if (headerProblems.length > 0) {
+      const error = new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', headerProblems);
+      await this.reject(error, { ...base, serviceName: header ?? null, orchName: doc.orchName, role: doc.role }, request.correlationId);
       throw error;
     }
     const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);

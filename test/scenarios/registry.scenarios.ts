@@ -136,6 +136,12 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(empty.body.code).toBe('INVALID_DOCUMENT');
     });
 
+    it('lists a bad X-Service-Name with the document\'s own problems, not after them', async () => {
+      const res = await t.http.post(REGISTER).set('X-Service-Name', 'no spaces please').send({ orchName: 'x', as: 'worker' }).expect(400);
+      expect(res.body.code).toBe('INVALID_DOCUMENT');
+      expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual(['headers.x-service-name', 'steps']);
+    });
+
     it('needs a service name', async () => {
       const res = await t.http.post(REGISTER).send(workerJson('tenantCreation', ['createRealm'])).expect(400);
       expect(res.body.code).toBe('MISSING_SERVICE_NAME');
