@@ -142,8 +142,9 @@ export class JobClaimer {
       return { row: undo, action: 'report' };
     };
     if (undo.error && !deferredUndo) return report({ status: 'FAILED' });
-    // The DO's attempt never reached its target (cancelled before its first launch): nothing to undo.
-    if (latest && latest.launchAttempts === 0) return report({ status: 'SUCCEEDED' });
+    // The DO's attempt never reached its target (cancelled before its first launch): nothing to undo,
+    // and a deferred undo's unresolved reference (kept in case planning it failed again) is moot.
+    if (latest && latest.launchAttempts === 0) return report({ status: 'SUCCEEDED', error: null });
     let planned: Partial<JobExecutionEntity> = {};
     if (deferredUndo) {
       const plan = planUndoAfterDo(deferredUndo, latest ? outputOf(latest) : {}, this.config, now);

@@ -126,6 +126,15 @@ describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the und
     expect(await h.reported(c.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS', output: { cancelledJob: { status: 'FAILED', jobId: null } } });
     expect(await h.reported(c.flowId, 'DO')).toMatchObject({ status: 'FAILED', error: 'Cancelled by the UNDO before it was launched' });
     expect(h.awx.requestsTo('POST', /job_templates\/2[45]\/launch/)).toHaveLength(0);
+
+    // An undo that refers to the step's own output (planned once the DO ends): nothing to plan, and
+    // the reference it could not fill when it was sent is no error of an UNDO that succeeded.
+    const later = command(doSpec, { notBefore: new Date(Date.now() + 60_000) });
+    await h.dispatch(config, later);
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: { type: 'awx', jobTemplateId: 25, extraVars: { vm: '${steps.provision.output.artifacts.vm_id}' } } },
+      { flowId: later.flowId, action: 'UNDO' }));
+    expect(await h.reported(later.flowId, 'UNDO')).toMatchObject({ status: 'SUCCESS' });
+    expect((await h.row(later.flowId, 'UNDO')).error).toBeNull();
   });
 
   it('a DO due in the same claim as its UNDO is not launched first', async () => {
