@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { ServicePresence, TemplateDetail, TemplateVersion } from '../api/types';
 import { Time } from '../components/time';
 import { type Liveness, livenessOf } from '../lib/live-workers';
@@ -19,6 +20,11 @@ function LiveInstances({ live }: { live: Liveness | null }) {
   );
 }
 
+/** JSON on one line that may wrap after each comma; a name wider than its cell still breaks inside (styles.css). */
+function CellJson({ value, class: className }: { value: unknown; class?: string }) {
+  return <code class={className}>{JSON.stringify(value).split(/(?<=,)/).map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</code>;
+}
+
 /** One row per step: handler, undo, limits, and the workers registered for it with their live instances. */
 export function StepsTable({ version, detail, presence }: {
   version: TemplateVersion; detail: TemplateDetail; presence: ReadonlyMap<string, ServicePresence | null> | undefined;
@@ -37,7 +43,7 @@ export function StepsTable({ version, detail, presence }: {
               <td>{handlerOf(s)}</td>
               <td>{undoOf(s)}</td>
               <td>{s.timeoutSeconds ? `${s.timeoutSeconds} s` : <span class="muted">default</span>}</td>
-              <td>{s.retry ? <code class="small">{JSON.stringify(s.retry)}</code> : <span class="muted">none</span>}</td>
+              <td>{s.retry ? <CellJson value={s.retry} class="small retry" /> : <span class="muted">none</span>}</td>
               <td>
                 {builtIn ? <span class="muted">built-in, no worker needed</span>
                   : workers.length ? workers.map((w) => (
@@ -46,7 +52,7 @@ export function StepsTable({ version, detail, presence }: {
                     : (
                       <span class="warn-text" data-missing={s.name}>
                         No worker registered for {s.name}. Register one: <code>POST /api/orchestration/register</code> with{' '}
-                        <code>{`{"orchName":"${detail.orchName}","as":"worker","steps":[{"name":"${s.name}","objectType":"${s.objectType}"}]}`}</code>
+                        <CellJson value={{ orchName: detail.orchName, as: 'worker', steps: [{ name: s.name, objectType: s.objectType }] }} />
                       </span>
                     )}
               </td>
