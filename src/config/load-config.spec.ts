@@ -32,7 +32,9 @@ describe('loadConfig: what a refusal says', () => {
   it('takes CORS_ORIGINS only as origins: one with a path or trailing slash could never match a browser\'s Origin', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://console.example.com, http://localhost:5173' }).corsOrigins)
       .toEqual(['https://console.example.com', 'http://localhost:5173']);
-    for (const bad of ['notaurl', 'https://console.example.com/', 'https://a.example/ui', 'ftp://a.example', 'https://a.example,,x']) {
+    expect(loadConfig({ CORS_ORIGINS: 'http://[::1]:5173,' }).corsOrigins).toEqual(['http://[::1]:5173']);
+    for (const bad of ['notaurl', 'https://console.example.com/', 'https://a.example/ui', 'ftp://a.example', 'https://a.example, x',
+      'HTTPS://A.EXAMPLE', 'https://a.example:443', 'http://a:b:c']) {
       expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow('CORS_ORIGINS must list origins');
     }
   });

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/load-config';
 import { lockDataDir } from './data-dir-lock';
@@ -48,6 +48,7 @@ export function prepareDataDir(dataDir: string): string {
   const dir = resolve(dataDir);
   try {
     mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a directory (or lies under a file)'

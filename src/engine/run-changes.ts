@@ -40,7 +40,11 @@ export interface StatusChange {
   failedStep: string | null;
   error: string | null;
   terminal: boolean;
-  /** An operator's retry or skip: the failure the run was paused on is behind it. */
+  /**
+   * The run's failure (failed step and error) is replaced by this change's: none after an
+   * operator's retry, skip or resume (the failure the run was paused on is behind it); a step's
+   * that failed on a run paused for another reason (an operator, its deadline).
+   */
   clearsFailure?: boolean;
 }
 
@@ -101,12 +105,12 @@ export class RunChanges {
 
   /**
    * Gives up attempts in flight (ABANDONED, with ABANDONED_REASON), here and in `run.attempts`.
-   * Those voided already keep VOIDED here, as the write leaves them to the void when it succeeds.
+   * Those voided already are copies in `run.attempts` (voidAttempts), not among `attempts`: they
+   * stay VOIDED here, as the write leaves them to the void when it succeeds.
    */
   abandonAttempts(run: RunState, attempts: AttemptRow[]): void {
     this.abandoned = [...this.abandoned ?? [], ...attempts.map((a) => a.commandId)];
-    run.attempts = run.attempts.map((a) => (attempts.includes(a) && a.status === 'DISPATCHED'
-      ? { ...a, status: 'ABANDONED', dueAt: null, error: ABANDONED_REASON } : a));
+    run.attempts = run.attempts.map((a) => (attempts.includes(a) ? { ...a, status: 'ABANDONED', dueAt: null, error: ABANDONED_REASON } : a));
   }
 
   /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */
@@ -123,7 +127,7 @@ export class RunChanges {
   /** Also sets `run.status` (and its first failed step), so the run stays what the write makes of it. */
   setStatus(run: RunState, change: StatusChange): void {
     run.status = change.status;
-    run.failedStep = change.clearsFailure ? null : run.failedStep ?? change.failedStep;
+    run.failedStep = change.clearsFailure ? change.failedStep : run.failedStep ?? change.failedStep;
     // Two changes in one transition (a parked run starts, then its first decision): the last
     // status wins, the first failure is kept. A clearing change followed by a failing one (a skip,
     // then a pause on another failed step) clears the old failure and writes the new one.

@@ -82,8 +82,9 @@ export class RunTransitions {
     if (decision.status !== run.status) {
       this.changeStatus(run, changes, decision.status, decision.failedStep ?? null, error);
     } else if (decision.failedStep && !run.failedStep) {
-      // A step failed on a run an operator paused: it stays PAUSED (no status event), naming the step.
-      changes.setStatus(run, { status: run.status, failedStep: decision.failedStep, error, terminal: false });
+      // A step failed on a run paused by an operator or its deadline: it stays PAUSED (no status
+      // event), naming the step, whose error replaces the pause's reason.
+      changes.setStatus(run, { status: run.status, failedStep: decision.failedStep, error, terminal: false, clearsFailure: true });
     }
     return decision.status;
   }

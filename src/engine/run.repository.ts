@@ -54,7 +54,9 @@ const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_
  */
 const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at = now(), reported_at = now(), next_launch_at = NULL,
          next_poll_at = NULL, version = version + 1,
-         error = 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed, and was not cancelled'
+         error = 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed'
+           || CASE WHEN status = 'LAUNCHING' THEN ' (a launch was under way: a job it started is not recorded here)'
+                   WHEN cancel_requested_at IS NOT NULL THEN ' (its cancel had been sent)' ELSE ', and was not cancelled' END
        WHERE command_id IN (SELECT command_id FROM abandoned) AND status NOT IN ('SUCCEEDED', 'FAILED') AND reported_at IS NULL AND ${WRITTEN}`;
 const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) }, { name: 'abandoned_jobs', sql: ABANDON_JOBS }];
 const ABANDON_PARTS = abandoning(15, false);

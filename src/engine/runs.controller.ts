@@ -68,7 +68,7 @@ export class RunsController {
     const payload = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
-      correlationId: correlationIdOf(req), idempotencyKey: idempotencyKey || undefined, deadlineSeconds: deadlineSecondsOf(deadline),
+      correlationId: correlationIdOf(req), idempotencyKey, deadlineSeconds: deadlineSecondsOf(deadline),
       ownerService: ownServiceOnly(principal),
     });
     res.header('Location', `/api/orchestration/runs/${run.flowId}`);

@@ -31,6 +31,8 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Until the healer's first tick: a gauge without labels starts at 0, which would read "due now".
+    this.nearestDeadline.set(Number.POSITIVE_INFINITY);
   }
 
   private counter(name: string, help: string, labelNames: string[] = []) {

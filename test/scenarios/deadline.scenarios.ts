@@ -66,6 +66,21 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       expect(run).toMatchObject({ failedStep: null, error: null });
     });
 
+    it('names a step that fails on a run its deadline paused, with the step\'s error instead of the deadline\'s', async () => {
+      const { body } = await execute(t, 'held', { silentAt: 'charge', silentAttempts: 1 }, { 'X-Deadline-Seconds': '1' }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED', 10_000);
+      const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+      await worker.reply(charge, 'FAILED', { commandId: charge.commandId, attempt: charge.attempt });
+      const failed = await expectEventually(async () => {
+        const run = await waitForRun(t, body.flowId, 'PAUSED');
+        expect(run.failedStep).toBe('charge');
+        return run;
+      });
+      expect(failed.error).toBe('charge failed on purpose');
+      expect(failed.waitingFor).toBe('an operator: step charge failed (retry it, skip it, compensate or terminate the run)');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+    });
+
     it('takes a per-request deadline, and with alert lets the run go on', async () => {
       const { body } = await execute(t, 'watched', { silentAt: 'charge', silentAttempts: 1 }, { 'X-Deadline-Seconds': '1' }).expect(202);
       await new Promise((r) => setTimeout(r, 1800));

@@ -5,7 +5,7 @@ import { isJwtPublicKey } from '../../auth/jwt/jwt-public-key';
 import { SIGNING_SECRETS_PATTERN } from '../../auth/message-signing/signing-secrets';
 import { isLoopbackHost } from '../loopback';
 import { EngineSettings } from './engine.settings';
-import { BOOLEAN_SETTING, HTTP_URL, ORIGINS, toBool } from './setting-formats';
+import { BOOLEAN_SETTING, HTTP_URL, isOriginList, listEntries, toBool } from './setting-formats';
 
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -77,7 +77,8 @@ export class SecuritySettings extends EngineSettings {
   CONSOLE_OIDC_RESOURCE?: string;
 
   /** Browser origins allowed to call the API (comma-separated); none by default. */
-  @IsOptional() @Matches(ORIGINS, { message: 'CORS_ORIGINS must list origins such as https://console.example.com:8443 (scheme, host and port; no path or trailing slash), comma-separated' })
+  @IsOptional() @ValidateBy({ name: 'isOriginList', validator: { validate: isOriginList, defaultMessage: () =>
+    'CORS_ORIGINS must list origins as a browser sends them, such as https://console.example.com:8443 (lower case; no default port, path or trailing slash), comma-separated' } })
   CORS_ORIGINS?: string;
 
   @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
@@ -126,6 +127,6 @@ export class SecuritySettings extends EngineSettings {
   }
 
   get corsOrigins(): string[] {
-    return (this.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    return listEntries(this.CORS_ORIGINS ?? '');
   }
 }

@@ -13,8 +13,23 @@ export const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string
 /** The message of a boolean setting that is none of the spellings toBool reads. */
 export const BOOLEAN_SETTING = { message: ({ property }: { property: string }) => `${property} must be true or false (or 1/0, yes/no, on/off)` };
 
-/** Browser origins, comma-separated, each as a browser sends it: scheme, host and port, no path (not even a trailing slash). */
-export const ORIGINS = /^\s*https?:\/\/[^\s/,?#@]+\s*(,\s*https?:\/\/[^\s/,?#@]+\s*)*$/i;
+/** The entries of a comma-separated list, trimmed, empty ones left out. */
+export const listEntries = (value: string): string[] => value.split(',').map((o) => o.trim()).filter(Boolean);
+
+/**
+ * Whether each entry is an http(s) origin exactly as a browser sends it in `Origin` (lower case,
+ * no default port, no path, not even a trailing slash): anything else could never match one.
+ */
+export function isOriginList(value: unknown): boolean {
+  return typeof value === 'string' && listEntries(value).every((entry) => {
+    try {
+      const url = new URL(entry);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** An http(s) URL; hosts without a TLD (localhost, a compose service name) are allowed. */
 export const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_valid_protocol: true };

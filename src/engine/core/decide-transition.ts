@@ -83,8 +83,8 @@ function decideOn(plan: Plan, status: RunStatus, latest: LatestAttempts): Decisi
     case 'UNDOING':
       return unwind(plan, latest, status);
     case 'PAUSED': {
-      // Paused by an operator, with steps still in flight: one that fails stays put (nothing new is
-      // sent), but the run names it, as a pause on failure does, for the retry, skip or compensate it needs.
+      // Paused by an operator or its deadline, with steps still in flight: one that fails stays put (nothing
+      // new is sent), but the run names it, as a pause on failure does, for the retry, skip or compensate it needs.
       const [failed] = failedSteps(plan, latest);
       return failed ? { status, dispatch: [], failedStep: failed.name } : { status, dispatch: [] };
     }

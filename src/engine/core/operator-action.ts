@@ -46,7 +46,6 @@ const refuse = (code: ActionRefusal, reason: string): ActionVerdict => ({ kind: 
 const apply = (status: RunStatus, more: Partial<Extract<ActionVerdict, { kind: 'apply' }>> = {}): ActionVerdict =>
   ({ kind: 'apply', status, clearsFailure: false, ...more });
 
-
 /** Why a finished run (or one being undone) takes no action; undefined if it may. */
 function finished(status: RunStatus): ActionVerdict | undefined {
   if (isTerminal(status)) return refuse('RUN_FINISHED', `the run is ${status}`);
