@@ -54,7 +54,8 @@ export class AccessGuard implements CanActivate {
       return true;
     }
     if (decision === 'unauthenticated') {
-      await this.refuseUnauthenticated(req, undefined, 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)');
+      // No credential is no guess: a scraper set up without a key must not lock out the clients behind its address.
+      await this.refuseUnauthenticated(req, undefined, 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)', false);
     }
     const why = decision === 'undeclared'
       ? 'the route declares no role (a bug: every route needs @Roles or @Public)'
@@ -106,8 +107,9 @@ export class AccessGuard implements CanActivate {
 
   /**
    * `guess` (the default): the credential proved nothing, and counts against the address's failure
-   * limit. A genuine but retired one does not, and is audited once a minute per credential and
-   * reason: its holder may send it many times over (a worker's replies), which is no attack to record each time.
+   * limit. A genuine but retired one does not, nor does a request without any, and each is audited
+   * once a minute per credential and reason: its holder may send it many times over (a worker's
+   * replies, a scraper without a key), which is no attack to record each time.
    */
   private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string, guess = true): Promise<never> {
     const address = req.ip ?? 'unknown';

@@ -54,6 +54,8 @@ export class RunQueryService {
   }
 
   private async listIn(m: EntityManager, q: RunQueryDto, ownerService: string | undefined): Promise<Page<RunSummaryDto>> {
+    // Both filters hold at once: no run is stuck in a finished status.
+    if (q.stuck && q.status && !UNFINISHED.includes(q.status)) return pageOf([], 0, q);
     const where: FindOptionsWhere<OrchestrationRunEntity> = {};
     if (ownerService !== undefined) where.orchName = ofTemplatesOwnedBy(ownerService, q.orchName || undefined);
     else if (q.orchName) where.orchName = q.orchName;

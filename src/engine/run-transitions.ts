@@ -163,7 +163,7 @@ export class RunTransitions {
   written(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'startedAt' | 'traceContext'>, changes: RunChanges): void {
     for (const { status, previousStatus, failedStep } of changes.announced) {
       if (isTerminal(status)) {
-        this.metrics.runsFinished.inc({ status });
+        this.metrics.runsFinished.inc({ orch_name: run.orchName, status });
         recordRunSpan(run, status);
       }
       this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status,

@@ -14,7 +14,8 @@ export class Metrics {
   readonly outboxOldestAgeSeconds = this.gauge('baton_outbox_oldest_unsent_age_seconds', 'Age of the oldest unsent outbox row');
   readonly registrations = this.counter('baton_registrations_total', 'Registration attempts', ['source', 'outcome']);
   readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);
-  readonly runsFinished = this.counter('baton_runs_finished_total', 'Runs that reached a terminal state', ['status']);
+  readonly runsFinished = this.counter('baton_runs_finished_total',
+    'Runs that reached a terminal state (a run undone after it finished, or whose failed undos are retried, reaches one again)', ['orch_name', 'status']);
   readonly transitions = this.counter('baton_step_transitions_total', 'Step results applied to runs', ['action', 'outcome']);
   readonly writeConflicts = this.counter('baton_run_write_conflicts_total', 'Run transitions decided again because another event changed the run first');
   readonly ignoredReplies = this.counter('baton_replies_ignored_total', 'Replies that changed nothing', ['reason']);

@@ -91,6 +91,9 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
       const undone = await waitForRun(t, body.flowId, 'UNDONE');
       expect(undone.events).toContainEqual(expect.objectContaining({ kind: 'UNDO_REQUESTED', actor: 'anonymous' }));
+      // Counted by template: the run reached a terminal status twice, COMPLETED then UNDONE.
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/^baton_runs_finished_total\{orch_name="order",status="UNDONE"\} [1-9]/m);
       expect(worker.commandsFor(body.flowId).slice(3)).toEqual(['UNDO:ship', 'UNDO:charge', 'UNDO:reserve']);
       const again = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);
       expect(again.body.code).toBe('RUN_NOT_UNDOABLE');
@@ -257,8 +260,13 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(again.body).toMatchObject({ flowId: res.body.flowId, created: false, status: 'WAITING_FOR_WORKERS', missingSteps: ['one'] });
       const stuck = await t.http.get('/api/orchestration/runs?stuck=true&orchName=parked').expect(200);
       expect(stuck.body.items[0].waitingFor).toMatch(/workers for steps: one/);
+      const parkedOnly = await t.http.get('/api/orchestration/runs?stuck=true&status=WAITING_FOR_WORKERS&orchName=parked').expect(200);
+      expect(parkedOnly.body.items.map((r: { flowId: string }) => r.flowId)).toEqual([res.body.flowId]);
       await worker.register('parked', ['one']);
       await waitForRun(t, res.body.flowId, 'COMPLETED');
+      // stuck=true and a finished status: both filters hold, so nothing (status alone listed every COMPLETED run).
+      const finished = await t.http.get('/api/orchestration/runs?stuck=true&status=COMPLETED&orchName=parked').expect(200);
+      expect([finished.body.items, finished.body.total]).toEqual([[], 0]);
     });
 
     it('says what an unfinished run waits for: the step in flight, with its deadline as a field and in the text', async () => {

@@ -120,6 +120,12 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
       .toHaveLength(1);
   });
 
+  it('does not count requests without a credential as guesses: a scraper without a key locks no one out', async () => {
+    const refusals = await Promise.all(Array.from({ length: 10 }, () => t.http.get('/api/orchestration/templates')));
+    expect(new Set(refusals.map((r) => `${r.status} ${r.body.code}`))).toEqual(new Set(['401 UNAUTHENTICATED']));
+    await t.http.get('/api/orchestration/templates').set(bearer(viewer)).expect(200);
+  });
+
   it('answers 429 after AUTH_FAILURE_LIMIT failures from one address, even to a right key', async () => {
     for (let i = 0; i < 2; i++) await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(401);
     const blocked = await t.http.get('/api/orchestration/templates').set(bearer('bk_nope_' + 'y'.repeat(40))).expect(429);

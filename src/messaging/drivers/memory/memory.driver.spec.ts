@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
 import { loadConfig } from '../../../config/load-config';
 import { Metrics } from '../../../metrics/metrics';
 import type { IncomingMessage } from '../../message';
@@ -25,6 +26,18 @@ describe('MemoryDriver', () => {
     await driver.subscribe({ topic: 't', group: 'late', handler: async (m) => void received.push(m) });
     await until(() => received.length === 1);
     expect(received[0]).toMatchObject({ id: 't:0:0', key: 'k', deliveryAttempt: 1 });
+  });
+
+  it('refuses to publish once its consumers stopped (shutdown): nothing would ever consume it, the outbox sends it after the restart', async () => {
+    const received: string[] = [];
+    await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void received.push(m.body.toString()) });
+    await driver.stopAll();
+    await expect(driver.publish([{ topic: 't', body: Buffer.from('late') }])).rejects.toThrow(DependencyUnavailableError);
+    await driver.connect();
+    await driver.subscribe({ topic: 't', group: 'g2', handler: async (m) => void received.push(m.body.toString()) });
+    await driver.publish([{ topic: 't', body: Buffer.from('after') }]);
+    await until(() => received.length === 1);
+    expect(received).toEqual(['after']);
   });
 
   it('holds a bounded number of messages for a topic without a group', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import type { OutgoingMessage } from '../../message';
@@ -18,6 +19,12 @@ export class MemoryDriver extends MessagingDriver {
   private readonly logger = new Logger(MemoryDriver.name);
   private readonly topics = new Map<string, MemoryTopic>();
   private closed = false;
+  /**
+   * Set once the consumers stop (shutdown): a message published then would die with the process
+   * unconsumed, after the outbox counted it sent, and its step wait for its timeout. Refused, it
+   * stays in the outbox and goes out after the restart.
+   */
+  private stopped = false;
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
@@ -25,6 +32,7 @@ export class MemoryDriver extends MessagingDriver {
 
   async connect(): Promise<void> {
     this.closed = false;
+    this.stopped = false;
   }
 
   async close(): Promise<void> {
@@ -39,6 +47,7 @@ export class MemoryDriver extends MessagingDriver {
   /** Resolves once every message is queued for every group: there is nothing more durable to wait for. */
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('The in-process broker is closed');
+    if (this.stopped) throw new DependencyUnavailableError('The in-process broker is stopping: the outbox sends this after the restart', undefined);
     for (const message of messages) {
       this.topic(message.topic).append(message);
       this.metrics.published.inc({ topic: message.topic });
@@ -52,6 +61,7 @@ export class MemoryDriver extends MessagingDriver {
   }
 
   async stopAll(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.topics.values()].map((t) => t.stop()));
   }
 
