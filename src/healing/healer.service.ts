@@ -16,6 +16,7 @@ import { NameCursor } from './name-cursor';
 import { mayTimeOut, timeoutReason } from './policies';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
+import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 
 const BATCH = 200;
 /**
@@ -47,6 +48,7 @@ export interface TickCounts {
   stepsTimedOut: number;
   runsRevived: number;
   auditRowsPruned: number;
+  securityAuditRowsPruned: number;
   deadlinesPassed: number;
 }
 
@@ -86,6 +88,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly revivals: RunRevivals,
     private readonly templates: TemplateRepository,
     private readonly audit: RegistrationAuditRepository,
+    private readonly securityAudit: SecurityAuditRepository,
     private readonly events: RegistrationEvents,
     private readonly consumer: MessageConsumer,
     private readonly config: AppConfig,
@@ -109,6 +112,11 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     return { ...this.state };
   }
 
+  /** Audit rows, registrations' and security's, are kept AUDIT_RETENTION_DAYS. */
+  private auditCutoff(): Date {
+    return new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS);
+  }
+
   /** One pass; concurrent calls share the pass in progress instead of starting another. */
   tick(): Promise<void> {
     if (!this.running) this.running = this.pass().finally(() => { this.running = undefined; });
@@ -125,7 +133,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
-        auditRowsPruned: await this.audit.pruneOlderThan(new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS), PRUNE_BATCH),
+        auditRowsPruned: await this.audit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
+        securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
         deadlinesPassed: await this.passDeadlines(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });

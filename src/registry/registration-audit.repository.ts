@@ -7,6 +7,7 @@ import { PageQueryDto, skipOf } from '../common/pagination';
 import { cutUtf8, fitNullable, fitText } from '../common/validation/fit-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { AppConfig } from '../config/app-config';
+import { pruneOlderThan } from '../database/prune-older-than';
 import {
   RegistrationAuditEntity, RegistrationOutcome, RegistrationSource,
 } from './entities/registration-audit.entity';
@@ -65,15 +66,8 @@ export class RegistrationAuditRepository {
   }
 
   /** Retention (AUDIT_RETENTION_DAYS): removes rows older than the cut-off, a batch at a time. */
-  async pruneOlderThan(cutoff: Date, batch: number): Promise<number> {
-    // Counted in SQL: TypeORM answers a bare DELETE … RETURNING with [rows, rowCount], whose length is always 2.
-    const [row]: Array<{ n: number }> = await this.dataSource.query(
-      `WITH gone AS (
-         DELETE FROM registration_audit WHERE id IN (SELECT id FROM registration_audit WHERE created_at < $1 ORDER BY id LIMIT $2) RETURNING 1
-       ) SELECT count(*)::int AS n FROM gone`,
-      [cutoff, batch],
-    );
-    return row.n;
+  pruneOlderThan(cutoff: Date, batch: number): Promise<number> {
+    return pruneOlderThan(this.dataSource, 'registration_audit', cutoff, batch);
   }
 
   list(filter: AuditFilter, page: PageQueryDto): Promise<[RegistrationAuditEntity[], number]> {

@@ -7,6 +7,7 @@ import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TestWorker } from '../helpers/test-worker';
+import { SecurityAuditRepository } from '../../src/auth/audit/security-audit.repository';
 
 const TIMED = `orchName: timed
 as: initiator
@@ -151,13 +152,21 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       expect(await audit.pruneOlderThan(cutoff, 2)).toBe(1);
       expect(await audit.pruneOlderThan(cutoff, 2)).toBe(0);
       expect(Number((await db.query(`SELECT count(*) AS n FROM registration_audit`))[0].n)).toBe(before - 3);
+
+      // The security audit is kept as long: every guessed credential adds a row, and it never shrank.
+      const security = t.get(SecurityAuditRepository);
+      for (let i = 0; i < 3; i++) await security.record({ event: 'DENIED', ip: '127.0.0.1', target: 'GET /x', code: 'UNAUTHENTICATED', reason: `old ${i}` });
+      await db.query(`UPDATE security_audit SET created_at = now() - interval '10 days' WHERE reason LIKE 'old %'`);
+      expect(await security.pruneOlderThan(cutoff, 2)).toBe(2);
+      expect(await security.pruneOlderThan(cutoff, 2)).toBe(1);
+      expect(await db.query(`SELECT reason FROM security_audit WHERE reason LIKE 'old %'`)).toEqual([]);
     });
 
     it('reports its last tick in health and metrics', async () => {
       const health = await t.http.get('/api/orchestration/health').expect(200);
       expect(health.body.details.healer).toMatchObject({ status: 'up', lastSuccessAt: expect.any(String) });
       // Nothing is 90 days old here: a tick that says it pruned audit rows is miscounting.
-      expect(health.body.details.healer.lastCounts.auditRowsPruned).toBe(0);
+      expect(health.body.details.healer.lastCounts).toMatchObject({ auditRowsPruned: 0, securityAuditRowsPruned: 0 });
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_healer_ticks_total\{outcome="success"\} [1-9]/);
       expect(metrics.text).toMatch(/baton_healer_revivals_total\{kind="stepsTimedOut"\} [1-9]/);

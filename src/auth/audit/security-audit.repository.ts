@@ -5,6 +5,7 @@ import { PageQueryDto, skipOf } from '../../common/pagination';
 import { fitNullable, fitText } from '../../common/validation/fit-text';
 import type { Principal } from '../principal';
 import { SecurityAuditEntity, SecurityEvent } from './security-audit.entity';
+import { pruneOlderThan } from '../../database/prune-older-than';
 
 export interface SecurityAuditEntry {
   event: SecurityEvent;
@@ -45,6 +46,11 @@ export class SecurityAuditRepository {
   async recordQuietly(entry: SecurityAuditEntry): Promise<void> {
     await this.record(entry).catch((err: Error) =>
       this.logger.warn({ err: err.message, code: entry.code, target: entry.target }, 'security audit row not written'));
+  }
+
+  /** Retention (AUDIT_RETENTION_DAYS): removes rows older than the cut-off, a batch at a time. */
+  pruneOlderThan(cutoff: Date, batch: number): Promise<number> {
+    return pruneOlderThan(this.dataSource, 'security_audit', cutoff, batch);
   }
 
   list(filter: { event?: SecurityEvent; principalId?: string }, page: PageQueryDto): Promise<[SecurityAuditEntity[], number]> {
