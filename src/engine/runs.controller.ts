@@ -15,6 +15,7 @@ import { ownServiceOnly } from '../auth/service-scope';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
+import { IDEMPOTENCY_KEY } from '../common/validation/request-guard';
 import { correlationIdOf } from '../common/logging/correlation';
 import { MAX_DEADLINE_SECONDS } from '../registry/document/registration-document.schema';
 import { RUN_PAYLOAD_MAX_DEPTH } from './core/run-payload';
@@ -48,8 +49,8 @@ export class RunsController {
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })
   @ApiConsumes('application/json', 'text/plain', 'application/octet-stream')
   @ApiBody({ required: false, schema: { description: `The run payload: any JSON text (a scalar too, nested at most ${RUN_PAYLOAD_MAX_DEPTH} deep), text or bytes` } })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 },
-    description: 'The same key returns the same run (409 with a different payload)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
+    description: 'The same key returns the same run (409 with a different payload); printable ASCII, not blank' })
   @ApiHeader({ name: 'X-Correlation-ID', required: false, description: 'Echoed back; up to 128 of [A-Za-z0-9_.:-], else a new one is made' })
   @ApiHeader({ name: 'X-Deadline-Seconds', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_DEADLINE_SECONDS },
     description: `This run's deadline (1-${MAX_DEADLINE_SECONDS}), instead of its template's` })

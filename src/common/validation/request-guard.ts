@@ -64,7 +64,7 @@ function pathProblems(url: string): Problem[] {
  * not blank. Node reads header bytes as Latin-1, so `clé` would be stored, and found, as `clÃ©`;
  * a blank one was ignored, and a retry sent with it started a second run.
  */
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$/;
+export const IDEMPOTENCY_KEY = /^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$/;
 
 function headerProblems(req: IncomingMessage): Problem[] {
   const problems: Problem[] = [];
