@@ -15,6 +15,7 @@ import { HeldBack } from './held-back';
 import { NameCursor } from './name-cursor';
 import { mayTimeOut, timeoutReason } from './policies';
 import { RunRevivals } from './run-revivals.service';
+import { RunRetentionRepository } from './run-retention.repository';
 import { StuckWorkRepository } from './stuck-work.repository';
 import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 
@@ -28,6 +29,8 @@ const HOLD_TICKS = 5;
 const DAY_MS = 86_400_000;
 /** Audit rows removed per tick: bounded so one tick never holds a long delete. */
 const PRUNE_BATCH = 5_000;
+/** Runs per tick: each takes its attempts, events and job rows with it, tens of rows. */
+const RUN_PRUNE_BATCH = 1_000;
 /**
  * How long timeouts wait for the reply consumers to apply the replies that waited for them (see
  * mayTimeOut). The fallback, for drivers that cannot tell when that is done (RabbitMQ, in-process),
@@ -49,6 +52,7 @@ export interface TickCounts {
   runsRevived: number;
   auditRowsPruned: number;
   securityAuditRowsPruned: number;
+  runsPruned: number;
   deadlinesPassed: number;
 }
 
@@ -85,6 +89,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scheduler: SchedulerRegistry,
     private readonly stuck: StuckWorkRepository,
+    private readonly retention: RunRetentionRepository,
     private readonly revivals: RunRevivals,
     private readonly templates: TemplateRepository,
     private readonly audit: RegistrationAuditRepository,
@@ -135,6 +140,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         runsRevived: await this.reviveStalledRuns(),
         auditRowsPruned: await this.audit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
         securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
+        runsPruned: this.config.RUN_RETENTION_DAYS > 0
+          ? await this.retention.pruneFinishedBefore(new Date(Date.now() - this.config.RUN_RETENTION_DAYS * DAY_MS), RUN_PRUNE_BATCH) : 0,
         deadlinesPassed: await this.passDeadlines(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SecurityAuditRepository } from '../../src/auth/audit/security-audit.repository';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { Healer } from '../../src/healing/healer.service';
+import { RunRetentionRepository } from '../../src/healing/run-retention.repository';
 import { RegistrationAuditRepository } from '../../src/registry/registration-audit.repository';
 import { expectEventually } from '../helpers/expect-eventually';
 import { execute, waitForRun } from '../helpers/runs';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { TestWorker } from '../helpers/test-worker';
-import { SecurityAuditRepository } from '../../src/auth/audit/security-audit.repository';
 
 const TIMED = `orchName: timed
 as: initiator
@@ -162,11 +163,33 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       expect(await db.query(`SELECT reason FROM security_audit WHERE reason LIKE 'old %'`)).toEqual([]);
     });
 
+    it('prunes finished runs past their retention with everything about them, and leaves the others', async () => {
+      const { body: old } = await execute(t, 'timed', {}).expect(202);
+      const { body: recent } = await execute(t, 'timed', {}).expect(202);
+      const { body: going } = await execute(t, 'timed', { silentAt: 'a' }).expect(202);
+      await waitForRun(t, old.flowId, 'COMPLETED');
+      await waitForRun(t, recent.flowId, 'COMPLETED');
+      // Ten days ago, by the clock a retention reads; the one still going is as old, and unfinished.
+      await db.query(`UPDATE orchestration_run SET finished_at = now() - interval '10 days' WHERE flow_id = $1`, [old.flowId]);
+      await db.query(`UPDATE orchestration_run SET created_at = now() - interval '10 days' WHERE flow_id = $1`, [going.flowId]);
+      await db.query(`INSERT INTO run_event (flow_id, kind, reason) VALUES ($1, 'NOTE', 'about to go')`, [old.flowId]);
+      const retention = t.get(RunRetentionRepository);
+      const cutoff = new Date(Date.now() - 5 * 86_400_000);
+      expect(await retention.pruneFinishedBefore(cutoff, 10)).toBe(1);
+      expect(await retention.pruneFinishedBefore(cutoff, 10)).toBe(0);
+      const left = async (table: string, flowId: string) =>
+        Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE flow_id = $1`, [flowId]))[0].n);
+      for (const table of ['orchestration_run', 'orchestration_step_run', 'run_event']) expect([table, await left(table, old.flowId)]).toEqual([table, 0]);
+      await t.http.get(`/api/orchestration/runs/${old.flowId}`).expect(404);
+      expect([await left('orchestration_run', recent.flowId), await left('orchestration_step_run', recent.flowId)]).toEqual([1, 2]);
+      expect(await left('orchestration_run', going.flowId)).toBe(1);
+    });
+
     it('reports its last tick in health and metrics', async () => {
       const health = await t.http.get('/api/orchestration/health').expect(200);
       expect(health.body.details.healer).toMatchObject({ status: 'up', lastSuccessAt: expect.any(String) });
       // Nothing is 90 days old here: a tick that says it pruned audit rows is miscounting.
-      expect(health.body.details.healer.lastCounts).toMatchObject({ auditRowsPruned: 0, securityAuditRowsPruned: 0 });
+      expect(health.body.details.healer.lastCounts).toMatchObject({ auditRowsPruned: 0, securityAuditRowsPruned: 0, runsPruned: 0 });
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_healer_ticks_total\{outcome="success"\} [1-9]/);
       expect(metrics.text).toMatch(/baton_healer_revivals_total\{kind="stepsTimedOut"\} [1-9]/);

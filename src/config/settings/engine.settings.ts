@@ -42,6 +42,10 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(1)
   AUDIT_RETENTION_DAYS: number = 90;
 
+  /** Finished runs older than this are pruned by the healer, with their attempts, events and jobs; 0 keeps them for ever. */
+  @IsInt() @Min(0)
+  RUN_RETENTION_DAYS: number = 0;
+
   @IsInt() @Min(10)
   HEALER_INTERVAL_MS: number = 60_000;
 
