@@ -12,4 +12,10 @@ export abstract class MessagingDriver extends BrokerConnection implements Messag
   abstract subscribe(subscription: Subscription): Promise<void>;
   abstract stopAll(): Promise<void>;
   abstract consumers(): ConsumerState[];
+
+  /**
+   * Baton is stopping (called before the consumers stop). A broker that outlives the process has
+   * nothing to do; one whose messages die with it refuses to publish from now on (MemoryDriver).
+   */
+  shuttingDown(): void {}
 }

@@ -24,6 +24,7 @@ export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.driver.shuttingDown();
     await this.driver.stopAll();
     await this.relay.stop();
   }

@@ -28,9 +28,10 @@ describe('MemoryDriver', () => {
     expect(received[0]).toMatchObject({ id: 't:0:0', key: 'k', deliveryAttempt: 1 });
   });
 
-  it('refuses to publish once its consumers stopped (shutdown): nothing would ever consume it, the outbox sends it after the restart', async () => {
+  it('refuses to publish once Baton stops: nothing would ever consume it, the outbox sends it after the restart', async () => {
     const received: string[] = [];
     await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void received.push(m.body.toString()) });
+    driver.shuttingDown();
     await driver.stopAll();
     await expect(driver.publish([{ topic: 't', body: Buffer.from('late') }])).rejects.toThrow(DependencyUnavailableError);
     await driver.connect();

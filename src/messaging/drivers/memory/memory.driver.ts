@@ -20,11 +20,11 @@ export class MemoryDriver extends MessagingDriver {
   private readonly topics = new Map<string, MemoryTopic>();
   private closed = false;
   /**
-   * Set once the consumers stop (shutdown): a message published then would die with the process
-   * unconsumed, after the outbox counted it sent, and its step wait for its timeout. Refused, it
-   * stays in the outbox and goes out after the restart.
+   * Set when Baton stops: a message published then would die with the process unconsumed, after
+   * the outbox counted it sent, and its step wait for its timeout. Refused, it stays in the outbox
+   * and goes out after the restart.
    */
-  private stopped = false;
+  private stopping = false;
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
@@ -32,7 +32,7 @@ export class MemoryDriver extends MessagingDriver {
 
   async connect(): Promise<void> {
     this.closed = false;
-    this.stopped = false;
+    this.stopping = false;
   }
 
   async close(): Promise<void> {
@@ -47,7 +47,7 @@ export class MemoryDriver extends MessagingDriver {
   /** Resolves once every message is queued for every group: there is nothing more durable to wait for. */
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('The in-process broker is closed');
-    if (this.stopped) throw new DependencyUnavailableError('The in-process broker is stopping: the outbox sends this after the restart', undefined);
+    if (this.stopping) throw new DependencyUnavailableError('The in-process broker is stopping: the outbox sends this after the restart', undefined);
     for (const message of messages) {
       this.topic(message.topic).append(message);
       this.metrics.published.inc({ topic: message.topic });
@@ -60,8 +60,11 @@ export class MemoryDriver extends MessagingDriver {
     this.logger.log(`Consuming ${topic} as ${group}`);
   }
 
+  override shuttingDown(): void {
+    this.stopping = true;
+  }
+
   async stopAll(): Promise<void> {
-    this.stopped = true;
     await Promise.all([...this.topics.values()].map((t) => t.stop()));
   }
 
