@@ -117,11 +117,6 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     return { ...this.state };
   }
 
-  /** Audit rows, registrations' and security's, are kept AUDIT_RETENTION_DAYS. */
-  private auditCutoff(): Date {
-    return new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS);
-  }
-
   /** One pass; concurrent calls share the pass in progress instead of starting another. */
   tick(): Promise<void> {
     if (!this.running) this.running = this.pass().finally(() => { this.running = undefined; });
@@ -132,14 +127,16 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.held.tick();
     this.failed = 0;
     try {
+      // Audit rows, registrations' and security's, are kept AUDIT_RETENTION_DAYS.
+      const auditCutoff = new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS);
       const counts: TickCounts = {
         templatesDemoted: await this.demoteTemplates(),
         templatesPromoted: await this.promoteTemplates(),
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
-        auditRowsPruned: await this.audit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
-        securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(this.auditCutoff(), PRUNE_BATCH),
+        auditRowsPruned: await this.audit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
+        securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
         runsPruned: this.config.RUN_RETENTION_DAYS > 0
           ? await this.retention.pruneFinishedBefore(new Date(Date.now() - this.config.RUN_RETENTION_DAYS * DAY_MS), RUN_PRUNE_BATCH) : 0,
         deadlinesPassed: await this.passDeadlines(),
