@@ -51,7 +51,6 @@ export function configureApp(nest: INestApplication): void {
   parseBodies(http);
   app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
   mountConsole(app, config.CONSOLE_DIR, config.consoleOidcOrigins);
 
   const document = documentCommonErrors(describeAccess(SwaggerModule.createDocument(app, new DocumentBuilder()

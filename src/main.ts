@@ -10,6 +10,7 @@ import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startLine } from './config/start-line';
 import { prepareDataDir } from './database/embedded-database';
+import { GracefulStop } from './health/graceful-stop';
 import { loadHandlersConfig } from './handlers/handlers-config';
 import { stopTracingOnShutdown } from './tracing/tracing.module';
 
@@ -31,6 +32,7 @@ async function bootstrap(): Promise<void> {
   if (config.tracingEnabled) stopTracingOnShutdown((await import('./tracing/otel-sdk.js')).startTracing(config));
   const app = await NestFactory.create(AppModule, httpAdapter(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   configureApp(app);
+  new GracefulStop(app, config.shutdownDrainMs).listen();
   await app.listen(config.PORT, config.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));

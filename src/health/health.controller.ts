@@ -8,6 +8,7 @@ import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { HealerHealthIndicator } from '../healing/healer.health';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
+import { Draining } from './draining';
 
 @ApiTags('operations')
 @Controller('api/orchestration/health')
@@ -17,13 +18,15 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly messaging: MessagingHealthIndicator,
     private readonly healer: HealerHealthIndicator,
+    private readonly draining: Draining,
   ) {}
 
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database, broker, outbox and healer status; 503 when a dependency is down. Without credentials, or with a service key only: the status only' })
+  @ApiOperation({ summary: 'Database, broker, outbox and healer status; 503 when a dependency is down, or while Baton drains before it stops. Without credentials, or with a service key only: the status only' })
   async check(@CurrentPrincipal() principal?: Principal): Promise<HealthCheckResult | { status: string }> {
+    if (this.draining.active) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'Baton is stopping');
     const checking = this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),
       () => this.messaging.check('messaging'),

@@ -3,13 +3,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealerHealthIndicator } from '../healing/healer.health';
 import { HealingModule } from '../healing/healing.module';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
+import { Draining } from './draining';
 import { HealthController } from './health.controller';
 
 // The indicators need terminus's HealthIndicatorService, so they are provided here; the
 // messaging one's other dependencies come from the global MessagingModule.
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), HealingModule],
-  providers: [MessagingHealthIndicator, HealerHealthIndicator],
+  providers: [MessagingHealthIndicator, HealerHealthIndicator, Draining],
   controllers: [HealthController],
 })
 export class HealthModule {}

@@ -40,9 +40,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const [status, body] = this.toBody(error);
     const correlationId = correlationIdOf(req);
     if (status === 503) {
-      // A dependency is down, not the request at fault: the client should try again shortly.
+      // A dependency is down, or Baton is stopping; not the request at fault: the client should try again shortly.
       res.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      this.logger.warn({ err: error, correlationId }, 'request failed: a dependency is unavailable');
+      this.logger.warn({ err: error, correlationId }, `request answered 503: ${body.message}`);
     } else if (status >= 500) {
       this.logger.error({ err: error, correlationId }, 'request failed');
     }

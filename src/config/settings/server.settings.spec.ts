@@ -37,3 +37,18 @@ describe('ServerSettings: TRUST_PROXY', () => {
     }
   });
 });
+
+describe('ServerSettings: SHUTDOWN_DRAIN_SECONDS', () => {
+  const admin = { ADMIN_API_KEY: `bk_admin_${'a'.repeat(32)}` };
+
+  it('drains 5 s before stopping where a balancer may send requests, none on loopback unless asked', () => {
+    expect(loadConfig({}).shutdownDrainMs).toBe(0);
+    expect(loadConfig({ HOST: '0.0.0.0', ...admin }).shutdownDrainMs).toBe(5000);
+    expect(loadConfig({ HOST: '0.0.0.0', SHUTDOWN_DRAIN_SECONDS: '0', ...admin }).shutdownDrainMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '12' }).shutdownDrainMs).toBe(12_000);
+  });
+
+  it('refuses a drain that is negative, fractional or over five minutes', () => {
+    for (const bad of ['-1', '1.5', '301', 'soon']) expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: bad })).toThrow(/SHUTDOWN_DRAIN_SECONDS/);
+  });
+});

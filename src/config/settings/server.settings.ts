@@ -1,6 +1,7 @@
-import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 // The same proxy-addr Fastify compiles trustProxy with.
 import proxyaddr from '@fastify/proxy-addr';
+import { isLoopbackHost } from '../loopback';
 
 /** Fastify's `trustProxy`: a hop count, the proxies' addresses and subnets, or false (the socket's peer is the client). */
 export type TrustProxy = number | string[] | false;
@@ -79,6 +80,18 @@ export class ServerSettings {
   /** The built operator console, served at /ui (`npm run build` writes it). */
   @IsString()
   CONSOLE_DIR: string = './ui/dist';
+
+  /**
+   * On SIGTERM or SIGINT, how long health answers 503 while everything else keeps serving, before
+   * Baton stops: a load balancer's probe sees it and stops sending requests. Default 5 s, or 0 on
+   * a loopback HOST, where no balancer waits and Ctrl-C should stop at once.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(300)
+  SHUTDOWN_DRAIN_SECONDS?: number;
+
+  get shutdownDrainMs(): number {
+    return (this.SHUTDOWN_DRAIN_SECONDS ?? (isLoopbackHost(this.HOST) ? 0 : 5)) * 1000;
+  }
 
   get trustProxy(): TrustProxy {
     const setting = this.TRUST_PROXY.trim();
