@@ -1,17 +1,9 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { httpAdapter } from './common/http/http-adapter';
 import { AppConfig } from './config/app-config';
-import { consoleBuilt } from './console/console-static';
 import { ConfigError, loadConfig } from './config/load-config';
-import { startLine } from './config/start-line';
 import { prepareDataDir } from './database/embedded-database';
-import { GracefulStop } from './health/graceful-stop';
 import { loadHandlersConfig } from './handlers/handlers-config';
+import { startBaton } from './start-baton';
 import { stopTracingOnShutdown } from './tracing/tracing.module';
 
 async function bootstrap(): Promise<void> {
@@ -30,12 +22,7 @@ async function bootstrap(): Promise<void> {
   }
   // Before anything makes a span; loaded only when configured, so tracing off costs no SDK.
   if (config.tracingEnabled) stopTracingOnShutdown((await import('./tracing/otel-sdk.js')).startTracing(config));
-  const app = await NestFactory.create(AppModule, httpAdapter(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
-  configureApp(app);
-  new GracefulStop(app, config.shutdownDrainMs).listen();
-  await app.listen(config.PORT, config.HOST);
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));
+  if (!(await startBaton(config))) process.exit(1);
 }
 
 bootstrap().catch((e: Error) => {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { Level } from 'pino';
+import type { AppConfig } from '../../config/app-config';
+import { LogSink } from './log-sink';
 
 /**
  * nestjs-pino's Logger, asking pino first whether a line would be written: nestjs-pino builds
@@ -39,4 +41,14 @@ export class NestLogger extends Logger {
   private writes(level: Level): boolean {
     return this.logger.logger.isLevelEnabled(level);
   }
+}
+
+/**
+ * The logger Nest starts with, before its container exists, built as LoggingModule builds the
+ * container's: a start that fails (the database unreachable) is reported in the configured format,
+ * JSON for a log collector, rather than in Nest's coloured default with a stack per retry.
+ */
+export function bootLogger(config: AppConfig): NestLogger {
+  const params = { pinoHttp: { logger: new LogSink(config).logger } };
+  return new NestLogger(new PinoLogger(params), params);
 }

@@ -1,0 +1,36 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { httpAdapter } from './common/http/http-adapter';
+import { bootLogger } from './common/logging/nest-logger';
+import { AppConfig } from './config/app-config';
+import { startLine } from './config/start-line';
+import { consoleBuilt } from './console/console-static';
+import { GracefulStop } from './health/graceful-stop';
+
+/**
+ * Starts Nest on a validated config, listens, and says where. Nest starts with the configured
+ * logger, so a start that fails inside it (the database unreachable, authentication on with no way
+ * in) is reported in the configured format, JSON for a log collector, where Nest's default logger
+ * wrote colours and a stack per retry. Resolves to undefined when the start failed (logged).
+ */
+export async function startBaton(config: AppConfig): Promise<INestApplication | undefined> {
+  const logger = bootLogger(config);
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(AppModule, httpAdapter(config), { logger, bodyParser: false, abortOnError: false });
+    configureApp(app);
+    new GracefulStop(app, config.shutdownDrainMs).listen();
+    await app.listen(config.PORT, config.HOST);
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));
+    return app;
+  } catch (e) {
+    logger.fatal(`Baton failed to start: ${(e as Error).message}`, 'Baton');
+    // A half-started app still runs its loops and holds the data directory's lock.
+    await app?.close().catch(() => undefined);
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load-config';
+import { startBaton } from '../../../src/start-baton';
+import { captureOutput } from '../../helpers/captured-output';
+
+/**
+ * A start that fails inside Nest (here: authentication on with no way in) is reported in the
+ * configured format, so a log collector parses it: Nest's default logger wrote it in colour.
+ */
+describe('a failed start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-failed-start-'));
+  afterAll(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is logged as JSON lines, naming why', async () => {
+    Object.assign(process.env, {
+      DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), AUTH_MODE: 'on', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false', PORT: '0',
+    });
+    const config = loadConfig(process.env);
+    const output = captureOutput();
+    await expect(startBaton(config)).resolves.toBeUndefined();
+    const lines = output.lines();
+    jest.restoreAllMocks();
+    expect(lines.length).toBeGreaterThan(0);
+    const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(records).toContainEqual(expect.objectContaining({
+      level: 60, context: 'Baton', msg: expect.stringMatching(/^Baton failed to start: AUTH_MODE=on needs a way to authenticate/),
+    }));
+  }, 60_000);
+});
