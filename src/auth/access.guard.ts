@@ -5,6 +5,7 @@ import type { FastifyRequest as Request } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { correlationIdOf } from '../common/logging/correlation';
+import { SingleFlight } from '../common/single-flight';
 import { AppConfig } from '../config/app-config';
 import { decideAccess } from './access-decision';
 import { Access, ACCESS_METADATA } from './access.decorator';
@@ -14,7 +15,7 @@ import { credentialOf } from './credentials';
 import { checkOrigin } from './http/origin-policy';
 import { ANONYMOUS, WithPrincipal } from './current-principal';
 import type { Principal } from './principal';
-import { PrincipalResolver } from './principal-resolver';
+import { Authentication, PrincipalResolver } from './principal-resolver';
 import { provenServiceName } from './proven-service';
 import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
 
@@ -28,6 +29,8 @@ export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
   /** Retired credentials' refusals audited within the last minute (refuseUnauthenticated). */
   private readonly retiredAudited = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+  /** One check per address and credential at a time: a client's concurrent requests with one key share it. */
+  private readonly checks = new SingleFlight<Authentication | undefined>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -98,7 +101,9 @@ export class AccessGuard implements CanActivate {
     if (this.limiter.isBlocked(address)) this.refuseBlocked(address);
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
-    const resolved = await this.resolver.resolve(credential.value);
+    const resolved = await this.checks.run(`${address}\n${credential.value}`,
+      () => this.limiter.admit(address, () => this.resolver.resolve(credential.value)));
+    if (!resolved) this.refuseBlocked(address, 'Too many authentications under way from this address; try again shortly');
     if ('refusal' in resolved) {
       return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal, resolved.guess);
     }
@@ -126,8 +131,8 @@ export class AccessGuard implements CanActivate {
   }
 
   /** 429 with the wait (Retry-After): a client that backs off by it is not refused again. */
-  private refuseBlocked(address: string): never {
-    throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, 'Too many failed authentications from this address; try again later', [],
+  private refuseBlocked(address: string, why = 'Too many failed authentications from this address; try again later'): never {
+    throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, why, [],
       { retryAfterSeconds: this.limiter.blockedForSeconds(address) });
   }
 

@@ -12,6 +12,8 @@ const THROTTLER = 'auth-failures';
 @Injectable()
 export class AuthFailureLimiter implements OnApplicationShutdown {
   private readonly storage = new ThrottlerStorageService();
+  /** Credential checks under way per address (admit). */
+  private readonly checking = new Map<string, number>();
 
   constructor(private readonly config: AppConfig) {}
 
@@ -31,6 +33,25 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
     const windowMs = this.config.AUTH_FAILURE_WINDOW_SECONDS * 1000;
     const record = await this.storage.increment(this.keyOf(address), windowMs, this.config.AUTH_FAILURE_LIMIT, windowMs, THROTTLER);
     return record.isBlocked;
+  }
+
+  /**
+   * Runs a credential check for an address, or refuses it (undefined) when AUTH_FAILURE_LIMIT
+   * checks from it are already under way. A check may cost a key derivation (scrypt: ~100 ms of
+   * one of libuv's four threads), and failures are counted only once it ends: without this bound,
+   * one address's burst of 200 guesses queued 20 s of derivations ahead of every other caller's.
+   */
+  async admit<T>(address: string, check: () => Promise<T>): Promise<T | undefined> {
+    const underWay = this.checking.get(address) ?? 0;
+    if (underWay >= this.config.AUTH_FAILURE_LIMIT) return undefined;
+    this.checking.set(address, underWay + 1);
+    try {
+      return await check();
+    } finally {
+      const left = this.checking.get(address)! - 1;
+      if (left > 0) this.checking.set(address, left);
+      else this.checking.delete(address);
+    }
   }
 
   onApplicationShutdown(): void {
