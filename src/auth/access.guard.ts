@@ -84,7 +84,8 @@ export class AccessGuard implements CanActivate {
   }
 
   private refuseForeignPages(req: Request): void {
-    const verdict = checkOrigin(req.headers.origin, req.headers.host, this.config.corsOrigins);
+    const fetchSite = req.headers['sec-fetch-site'];
+    const verdict = checkOrigin(req.headers.origin, req.headers.host, this.config.corsOrigins, typeof fetchSite === 'string' ? fetchSite : undefined);
     if (verdict === 'allow') return;
     this.logger.warn({ origin: req.headers.origin, host: req.headers.host, target: this.targetOf(req), correlationId: correlationIdOf(req) },
       `refused: ${verdict}`);

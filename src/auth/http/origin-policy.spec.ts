@@ -6,6 +6,13 @@ describe('checkOrigin (AUTH_MODE=off)', () => {
     expect(checkOrigin(undefined, 'localhost:3000', [])).toBe('allow');
   });
 
+  it("refuses a browser's request without Origin from another site (an image or script tag's GET)", () => {
+    expect(checkOrigin(undefined, '127.0.0.1:3000', [], 'cross-site')).toBe('foreign-origin');
+    expect(checkOrigin(undefined, '127.0.0.1:3000', [], 'same-site')).toBe('foreign-origin');
+    expect(checkOrigin(undefined, '127.0.0.1:3000', [], 'same-origin')).toBe('allow');
+    expect(checkOrigin(undefined, '127.0.0.1:3000', [], 'none')).toBe('allow');
+  });
+
   it('allows our own pages', () => {
     expect(checkOrigin('http://127.0.0.1:3000', '127.0.0.1:3000', [])).toBe('allow');
   });

@@ -18,6 +18,15 @@ describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', 
     expect(res.body.code).toBe('ORIGIN_NOT_ALLOWED');
   });
 
+  it("refuses a foreign page's GET that carries no Origin (an image or a script): it could lease a worker's commands", async () => {
+    const res = await t.http.get('/api/workers/demo-worker/commands?wait=0').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    expect(res.body.code).toBe('ORIGIN_NOT_ALLOWED');
+    await t.http.get('/api/orchestration/templates').set('Sec-Fetch-Site', 'same-site').expect(403);
+    // Typed in the address bar, or our own page: answered.
+    await t.http.get('/api/orchestration/templates').set('Sec-Fetch-Site', 'none').expect(200);
+    await t.http.get('/api/orchestration/templates').set('Sec-Fetch-Site', 'same-origin').expect(200);
+  });
+
   it('refuses a DNS-rebound host name', async () => {
     const res = await t.http.get('/api/orchestration/templates').set('Host', 'evil.example:3000').expect(403);
     expect(res.body.code).toBe('ORIGIN_NOT_ALLOWED');
