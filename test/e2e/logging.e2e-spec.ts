@@ -35,6 +35,16 @@ describe('logs: one JSON line per request, and service lines that name the reque
     expect(linesOf('metrics-1')).toEqual([]);
   });
 
+  it("logs a console page's path without its query: the sign-in callback's holds the authorization code", async () => {
+    await t.http.get('/ui/auth/callback?code=AUTHCODE-SECRET-123&state=xyz').set('X-Correlation-ID', 'callback-1');
+    const [line] = linesOf('callback-1');
+    expect(line).toMatchObject({ msg: 'request completed', req: { method: 'GET', url: '/ui/auth/callback' } });
+    expect(JSON.stringify(line)).not.toContain('AUTHCODE');
+    // The API's queries stay: they say which page of which list was asked for.
+    await t.http.get('/api/orchestration/templates?page=2').set(bearer(admin)).set('X-Correlation-ID', 'query-1');
+    expect(linesOf('query-1')[0]).toMatchObject({ req: { url: '/api/orchestration/templates?page=2' } });
+  });
+
   it("names the request's correlation id in what a service logs while handling it", async () => {
     await t.http.post('/api/orchestration/register').set(bearer(admin)).set('X-Correlation-ID', 'register-1')
       .set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(initiatorYaml('logged')).expect(201);

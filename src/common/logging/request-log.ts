@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
+import { CONSOLE_PATH } from '../../console/console-static';
 import type { LogSink } from './log-sink';
+
+/** A console page's path without its query: the sign-in callback's holds the authorization code and state. */
+const loggedUrl = (url: string) => (url === CONSOLE_PATH || url.startsWith(`${CONSOLE_PATH}/`) || url.startsWith(`${CONSOLE_PATH}?`) ? url.split('?')[0] : url);
 
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as
@@ -19,7 +23,7 @@ export function requestLog(sink: LogSink): ((req: IncomingMessage, res: ServerRe
     autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') },
     // Not the headers: they hold credentials on the way in, and the same dozen security headers on the way out.
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
