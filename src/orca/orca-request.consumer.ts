@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { messageCorrelationId } from '../common/logging/correlation';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { RunExecutor } from '../engine/run-executor.service';
 import { RunRepository } from '../engine/run.repository';
+import { connectionClosedTo } from '../handlers/connection-services';
 import { HandlersConfig } from '../handlers/handlers-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
@@ -66,11 +68,12 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
   /** Continues the trace of the service that published the event, as the other consumers do. */
   async handle(message: IncomingMessage): Promise<void> {
     // The roles of the start topic and POST /execute; an unproven sender is refused (dead-lettered and audited) before the body is read.
-    await this.authenticator.authenticate(message, ['service', 'operator']);
-    return tracing.within(tracing.extract(message.headers), () => this.startRequest(message));
+    const sender = await this.authenticator.authenticate(message, ['service', 'operator']);
+    return tracing.within(tracing.extract(message.headers), () => this.startRequest(message, sender));
   }
 
-  private async startRequest(message: IncomingMessage): Promise<void> {
+  /** `sender`: the proven publisher, while signing is on. */
+  private async startRequest(message: IncomingMessage, sender: Principal | undefined): Promise<void> {
     const request = parseRequestCreated(message.body);
     const correlationId = messageCorrelationId(message.headers) ?? request.requestId;
     const log = { flowId: request.requestId, correlationId, userId: request.userId };
@@ -79,6 +82,11 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
       return;
     }
     const connection = connectionFor(this.connections, request.target, request.resourceId);
+    // The template is registered as baton-orca's, so its check of the connection's …SERVICES sees only that
+    // name: a service that signed the event may launch only on a connection open to it too.
+    if (sender?.service && !this.handlers.allowsService(request.target, connection, sender.service)) {
+      await this.authenticator.forbid(message, sender, `${sender.id} asks for ${connectionClosedTo(request.target, connection, sender.service)}`);
+    }
     const orchName = await this.templateFor(request, connection);
     try {
       await this.executor.start({

@@ -226,6 +226,7 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const oo = new FakeOoServer();
     const admin = newAdminKey();
     const secret = randomBytes(32).toString('hex');
+    const rogueSecret = randomBytes(32).toString('hex');
     const idp = rsaKey();
     const orca = orcaClient();
     const { topics, statusEvents, deadLetters } = orca;
@@ -235,7 +236,8 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
       awx.jobTemplate(42, { statuses: ['successful'] });
       t = await orca.start(authOn(admin, {
         ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
-        MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `requests-service:${secret}`,
+        MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `requests-service:${secret},rogue-service:${rogueSecret}`,
+        AWX_SERVICES: `baton-orca,requests-service`,
         AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       }));
     }, 120_000);
@@ -249,8 +251,8 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const publish = (body: string, headers: Record<string, string> = {}) => t.get(MessagePublisher).publish([{
       topic: topics.request, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(body),
     }]);
-    const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000)) => ({
-      'x-baton-service': 'requests-service', 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
+    const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000), service = 'requests-service') => ({
+      'x-baton-service': service, 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
     });
     const jwtOf = (body: string, roles: string[]) => ({ authorization: `Bearer ${messageJwt(idp, body, { roles })}` });
     const launchedFor = (email: string) => awx.launches().filter((j) => j.extraVars.email === email);
@@ -289,6 +291,18 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
       for (const body of [unsigned, forged, viewer]) {
         expect(statusEvents.filter((e) => e.RequestId === JSON.parse(body).RequestId)).toEqual([]);
       }
+    });
+
+    it("dead-letters and audits a service's signed event for a connection not open to it (AWX_SERVICES), launching nothing", async () => {
+      const rogue = eventFor('rogue@example.com');
+      await publish(rogue, hmac(rogue, rogueSecret, undefined, 'rogue-service'));
+      await expectEventually(() => expect(deadLetters.filter((d) => d.body === rogue).map((d) => d.reason)).toEqual([
+        'FORBIDDEN: hmac:rogue-service asks for AWX connection "default", which is not open to rogue-service (AWX_SERVICES)',
+      ]), { timeoutMs: 15_000 });
+      const audit = (await t.http.get('/api/admin/security-audit').query({ event: 'MESSAGE_REJECTED', pageSize: 200 }).set(bearer(admin)).expect(200)).body.items;
+      expect(audit).toContainEqual(expect.objectContaining({ code: 'FORBIDDEN', principalId: 'hmac:rogue-service', target: `topic ${topics.request}` }));
+      expect(launchedFor('rogue@example.com')).toEqual([]);
+      expect(statusEvents.filter((e) => e.RequestId === JSON.parse(rogue).RequestId)).toEqual([]);
     });
   });
 }

@@ -77,6 +77,11 @@ export class MessageAuthenticator {
     return { code: check.refusal === 'expired' ? ErrorCode.MESSAGE_EXPIRED : ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason };
   }
 
+  /** Refuses a proven sender that may not do what its message asks: audited and dead-lettered, as a refused signature is. */
+  forbid(message: IncomingMessage, principal: Principal, reason: string): Promise<never> {
+    return this.refuse(message, { code: ErrorCode.FORBIDDEN, principal, reason });
+  }
+
   private async refuse(message: IncomingMessage, refusal: Refusal): Promise<never> {
     const target = `topic ${message.topic}`;
     this.logger.warn({ topic: message.topic, messageId: message.id, code: refusal.code, reason: refusal.reason }, 'message refused');
