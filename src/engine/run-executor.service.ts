@@ -18,9 +18,8 @@ import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
-import { unsendableRunEnd } from './core/unsendable-result';
 import { escalateUnsendable } from './unsendable-escalation';
-import { unsendableReplyFallbacks } from './unsendable-reply';
+import { RunChange, unsendableReplyFallbacks } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -142,14 +141,14 @@ export class RunExecutor extends StepResultSink {
   apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
       const outcome = await escalateUnsendable(() => this.applyResult(result, inboxKey), (refusal) =>
-        unsendableReplyFallbacks(result, refusal.message, (r, runError) => this.applyResult(r, inboxKey, runError), this.logger));
+        unsendableReplyFallbacks(result, refusal.message, (r, runChange) => this.applyResult(r, inboxKey, runChange), this.logger));
       span.setAttribute(ATTR.outcome, outcome);
       return outcome;
     });
   }
 
-  /** With `runError`, the run also ends (unsendableRunEnd) before its decision, which then sends nothing. */
-  private async applyResult(result: StepResult, inboxKey?: InboxKey, runError?: string): Promise<ApplyOutcome> {
+  /** With `runChange` (a result whose follow-up cannot be sent), the run's status also changes before its decision. */
+  private async applyResult(result: StepResult, inboxKey?: InboxKey, runChange?: RunChange): Promise<ApplyOutcome> {
     const started = process.hrtime.bigint();
     // A reply that names its attempt (commandId) can only complete that attempt once, so it needs
     // no inbox; one in the original format (no commandId) means "the attempt in flight", and its
@@ -163,8 +162,8 @@ export class RunExecutor extends StepResultSink {
       const { attempt } = match;
       changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null });
       if (inbox) changes.insert(InboxMessageEntity, inbox);
-      const end = runError ? unsendableRunEnd(run.status) : null;
-      if (end) this.transitions.changeStatus(run, changes, end, result.stepName, runError!);
+      const to = runChange?.to(run.status);
+      if (to) this.transitions.changeStatus(run, changes, to, result.stepName, runChange!.error);
       await this.transitions.advance(run, changes);
       return 'applied';
     }) ?? 'unknown-flow';

@@ -1,27 +1,38 @@
 import type { LoggerService } from '@nestjs/common';
-import { unsendableResultAsFailure } from './core/unsendable-result';
+import type { RunStatus } from './core/run-status';
+import { unsendableResultFallback, unsendableRunEnd, unsendableSuccessUnwinds } from './core/unsendable-result';
 import type { ApplyOutcome, StepResult } from './dispatch/step-result';
 
-/** Applies a result; with `runError`, the run also ends (unsendableRunEnd) before its decision. */
-export type ApplyResult = (result: StepResult, runError?: string) => Promise<ApplyOutcome>;
+/** A change of the run's status written with a result: `to` the status to move to from the run's own, or null for none. */
+export interface RunChange {
+  to: (status: RunStatus) => RunStatus | null;
+  error: string;
+}
+
+/** Applies a result; with `runChange`, the run's status also changes before its decision. */
+export type ApplyResult = (result: StepResult, runChange?: RunChange) => Promise<ApplyOutcome>;
 
 /**
  * The fallbacks for a reply whose follow-up was refused (escalateUnsendable): it was dead-lettered,
- * and its step waited for its timeout. Its step fails for good instead (unsendableResultAsFailure),
- * and when what that calls for is refused too, the run ends with its effects in place
+ * and its step waited for its timeout. The result is applied without what cannot be sent
+ * (unsendableResultFallback): a success without its output, the run unwinding; a retryable failure
+ * as final. When what that calls for is refused too, the run ends with its effects in place
  * (unsendableRunEnd), as the healer does with a timeout.
  */
 export function unsendableReplyFallbacks(result: StepResult, refusal: string, apply: ApplyResult, logger: LoggerService): Array<() => Promise<ApplyOutcome>> {
   const log = { flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt };
-  const failure = unsendableResultAsFailure(result, refusal);
+  const fallback = unsendableResultFallback(result, refusal);
   const endRun = () => {
-    const runError = `OUTPUT_TOO_LARGE: what ${result.action} ${result.stepName} calls for cannot be sent: ${refusal}`;
-    logger.warn(log, `${runError}; the run ends with its effects in place`);
-    return apply(failure ?? result, runError);
+    const error = `OUTPUT_TOO_LARGE: what ${result.action} ${result.stepName} calls for cannot be sent: ${refusal}`;
+    logger.warn(log, `${error}; the run ends with its effects in place`);
+    return apply(fallback ?? result, { to: unsendableRunEnd, error });
   };
-  if (!failure) return [endRun];
+  if (!fallback) return [endRun];
+  const unwind = result.status === 'SUCCESS'
+    ? { to: unsendableSuccessUnwinds, error: `OUTPUT_TOO_LARGE: ${result.action} ${result.stepName} succeeded, but what follows cannot carry its output, so the run unwinds, ${result.stepName} included: ${refusal}` }
+    : undefined;
   return [() => {
-    logger.warn(log, failure.error);
-    return apply(failure);
+    logger.warn(log, unwind?.error ?? fallback.error);
+    return apply(fallback, unwind);
   }, endRun];
 }

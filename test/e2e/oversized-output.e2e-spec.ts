@@ -23,16 +23,22 @@ describe('a step output too big for the commands after it (embedded default)', (
     worker = new TestWorker(t, 'wrk');
   }, 120_000);
   afterAll(() => t.close());
+  const timeline = (run: RunDetailDto) => run.steps.map((s) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
+  const stepB = (run: RunDetailDto) => run.steps.find((s) => s.stepName === 'b')!;
 
-  it('fails its step for good at once, with the reason, and the run ends without waiting for a timeout', async () => {
+  it('keeps the step\'s success without its output and unwinds the run at once, that step\'s undo included', async () => {
     const { flowId } = (await execute(t, 'oversized', { tenant: 'acme' }).expect(202)).body;
     await waitForRun(t, flowId, 'RUNNING');
     await worker.reply({ flowId, orchName: 'oversized', stepName: 'createRealm', action: 'DO' }, 'SUCCESS', { output: { blob: 'x'.repeat(9000) } });
-    const run = await waitForRun(t, flowId, undefined, 5_000);
-    expect(run.status).toBe('FAILED');
-    const step = (run as unknown as { steps: Array<{ stepName: string; action: string; status: string; error: string | null }> }).steps
-      .find((s) => s.stepName === 'createRealm' && s.action === 'DO');
-    expect(step).toMatchObject({ status: 'FAILED_FINAL', error: expect.stringMatching(/^OUTPUT_TOO_LARGE: A message for .* over the broker limit of 8000/) });
+    const unwinding = await waitForRun(t, flowId, 'COMPENSATING', 5_000);
+    expect(unwinding).toMatchObject({ failedStep: 'createRealm',
+      error: expect.stringMatching(/^OUTPUT_TOO_LARGE: DO createRealm succeeded, but what follows cannot carry its output, so the run unwinds, createRealm included: A message for .* over the broker limit of 8000/) });
+    // Its effect is real: it is undone like any succeeded step (a failed step's was left in place, under a run that read as compensated).
+    await worker.reply({ flowId, orchName: 'oversized', stepName: 'createRealm', action: 'UNDO' }, 'SUCCESS');
+    const run = await waitForRun(t, flowId, 'FAILED', 5_000);
+    expect(timeline(run)).toEqual(['DO:createRealm#1:SUCCEEDED', 'UNDO:createRealm#1:SUCCEEDED']);
+    const step = run.steps.find((s) => s.stepName === 'createRealm' && s.action === 'DO')!;
+    expect(step).toMatchObject({ output: null, error: expect.stringMatching(/^OUTPUT_TOO_LARGE: A message for .* over the broker limit of 8000/) });
   });
 
   /** a succeeds with an output that fits nothing sent after it; b, in parallel, is then answered. */
@@ -47,8 +53,6 @@ describe('a step output too big for the commands after it (embedded default)', (
     await worker.reply({ flowId, orchName, stepName: 'b', action: 'DO' }, 'FAILED', reply);
     return waitForRun(t, flowId, undefined, 5_000);
   };
-  const timeline = (run: RunDetailDto) => run.steps.map((s) => `${s.action}:${s.stepName}#${s.attempt}:${s.status}`);
-  const stepB = (run: RunDetailDto) => run.steps.find((s) => s.stepName === 'b')!;
 
   it('fails a step for good at once when its retry cannot be sent, and compensates', async () => {
     const run = await failBesideBigOutput('retryTooBig', false, {});

@@ -1,21 +1,29 @@
-import { unsendableResultAsFailure, unsendableRunEnd } from './unsendable-result';
+import { unsendableResultFallback, unsendableRunEnd, unsendableSuccessUnwinds } from './unsendable-result';
 
-describe('unsendableResultAsFailure', () => {
-  it('turns a success into a final failure without its output, saying why', () => {
+describe('unsendableResultFallback', () => {
+  it('keeps a success, its effect being real, without its output, saying why', () => {
     const result = { flowId: 'f', status: 'SUCCESS' as const, output: { big: 'x' } };
-    expect(unsendableResultAsFailure(result, 'A message would be 9 bytes')).toEqual({
-      flowId: 'f', status: 'FAILED', output: undefined, nonRetryable: true, error: 'OUTPUT_TOO_LARGE: A message would be 9 bytes',
+    expect(unsendableResultFallback(result, 'A message would be 9 bytes')).toEqual({
+      flowId: 'f', status: 'SUCCESS', output: undefined, error: 'OUTPUT_TOO_LARGE: A message would be 9 bytes',
     });
   });
 
   it('makes a retryable failure final, keeping its error: its retry is what cannot be sent', () => {
-    expect(unsendableResultAsFailure({ status: 'FAILED', error: 'no' }, 'too big')).toEqual({
+    expect(unsendableResultFallback({ status: 'FAILED', error: 'no' }, 'too big')).toEqual({
       status: 'FAILED', nonRetryable: true, error: 'OUTPUT_TOO_LARGE: no, and its retry cannot be sent: too big',
     });
   });
 
   it('has nothing to give up for a final failure: its undos are what cannot be sent', () => {
-    expect(unsendableResultAsFailure({ status: 'FAILED', error: 'no', nonRetryable: true }, 'too big')).toBeNull();
+    expect(unsendableResultFallback({ status: 'FAILED', error: 'no', nonRetryable: true }, 'too big')).toBeNull();
+  });
+});
+
+describe('unsendableSuccessUnwinds', () => {
+  it('unwinds a run that would go on, or waits for an operator, and leaves an unwinding one as it is', () => {
+    expect(unsendableSuccessUnwinds('RUNNING')).toBe('COMPENSATING');
+    expect(unsendableSuccessUnwinds('PAUSED')).toBe('COMPENSATING');
+    expect(unsendableSuccessUnwinds('COMPENSATING')).toBeNull();
   });
 });
 

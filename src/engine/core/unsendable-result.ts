@@ -14,15 +14,22 @@ interface Result {
  */
 
 /**
- * First, the step fails for good. A success: its output made the commands after it too big, so
- * it is left out, and what the run sends next (its undos) carries only what it did before. A
- * retryable failure: its retry was what could not be sent, and the run compensates instead.
- * Null for a final failure: nothing is left to give up but the run (unsendableRunEnd).
+ * First, the result is applied without what cannot be sent. A success: its output made the
+ * commands after it too big. Its effect is real, so the step keeps its success, without its
+ * output, and the run unwinds (unsendableSuccessUnwinds), this step's undo included: failing it
+ * instead left its effect in place under a run that read as compensated. A retryable failure:
+ * its retry was what could not be sent, so it fails for good and the run compensates as after
+ * any failure. Null for a final failure: nothing is left to give up but the run (unsendableRunEnd).
  */
-export function unsendableResultAsFailure<R extends Result>(result: R, why: string): R | null {
-  if (result.status === 'SUCCESS') return { ...result, status: 'FAILED', output: undefined, nonRetryable: true, error: `OUTPUT_TOO_LARGE: ${why}` };
+export function unsendableResultFallback<R extends Result>(result: R, why: string): R | null {
+  if (result.status === 'SUCCESS') return { ...result, output: undefined, error: `OUTPUT_TOO_LARGE: ${why}` };
   if (result.nonRetryable) return null;
   return { ...result, nonRetryable: true, error: `OUTPUT_TOO_LARGE: ${result.error ?? 'failed'}, and its retry cannot be sent: ${why}` };
+}
+
+/** Where a run goes when a step's success cannot be carried on: it unwinds; null when it is unwinding already. */
+export function unsendableSuccessUnwinds(status: RunStatus): RunStatus | null {
+  return status === 'RUNNING' || status === 'PAUSED' ? 'COMPENSATING' : null;
 }
 
 /**
