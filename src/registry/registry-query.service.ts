@@ -88,8 +88,10 @@ export class RegistryQueryService {
       [this.config.WORKER_PRESENCE_TTL_SECONDS, JSON.stringify([{ orchName }])]);
   }
 
-  async workers(query: WorkerQueryDto): Promise<Page<WorkerDto>> {
-    const where = Object.fromEntries(Object.entries({ orchName: query.orchName, serviceName: query.serviceName })
+  /** `ownService`: a service key's own service, whose registrations alone it sees. */
+  async workers(query: WorkerQueryDto, ownService?: string): Promise<Page<WorkerDto>> {
+    if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
+    const where = Object.fromEntries(Object.entries({ orchName: query.orchName, serviceName: ownService ?? query.serviceName })
       .filter(([, v]) => v !== undefined));
     const [rows, total] = await this.dataSource.getRepository(WorkerRegistrationEntity).findAndCount({
       where, order: { orchName: 'ASC', stepName: 'ASC', createdAt: 'ASC' }, skip: skipOf(query), take: query.pageSize,

@@ -85,11 +85,11 @@ export class RegistryController {
   }
 
   @Get('workers')
-  @Roles('viewer', 'operator')
-  @ApiOperation({ summary: 'List worker registrations' })
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'List worker registrations, with the ids that remove them (a service key: its own only)' })
   @ApiOkResponse({ type: WorkerPageDto })
-  workers(@Query() query: WorkerQueryDto): Promise<WorkerPageDto> {
-    return this.queries.workers(query);
+  workers(@Query() query: WorkerQueryDto, @CurrentPrincipal() principal: Principal): Promise<WorkerPageDto> {
+    return this.queries.workers(query, ownServiceOnly(principal));
   }
 
   @Delete('workers/:id')

@@ -88,6 +88,11 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const denied = await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(key.attacker)).expect(404);
       const missing = await t.http.delete(`/api/orchestration/workers/${randomUUID()}`).set(bearer(key.attacker)).expect(404);
       expect([denied.body.code, denied.body.message.replace(realm.id, 'ID')]).toEqual([missing.body.code, missing.body.message.replace(/[0-9a-f-]{36}/, 'ID')]);
+      // The worker's own service finds the id itself, and sees no other service's registrations.
+      const own = await t.http.get('/api/orchestration/workers').query({ orchName: 'tenantCreation' }).set(bearer(key['realm-service'])).expect(200);
+      expect(own.body.items.map((w: { id: string; serviceName: string }) => [w.id, w.serviceName])).toEqual([[realm.id, 'realm-service']]);
+      const others = await t.http.get('/api/orchestration/workers').query({ serviceName: 'realm-service' }).set(bearer(key.attacker)).expect(200);
+      expect([others.body.items, others.body.total]).toEqual([[], 0]);
       await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(key['realm-service'])).expect(200);
       await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(admin)).expect(404);
     });
