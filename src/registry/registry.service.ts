@@ -86,7 +86,9 @@ export class RegistryService {
     if (!validation.ok) {
       // Every problem at once, the header's too: fixing the document should not reveal another one.
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', [...headerProblems, ...validation.problems]);
-      await this.reject(error, { ...base, serviceName: request.serviceName ?? null, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
+      // Who sent it: the name it claims, else the service its key proves (the console showed "–" for a key's bad document).
+      const serviceName = request.serviceName ?? request.principal?.service ?? null;
+      await this.reject(error, { ...base, serviceName, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
       throw error;
     }
     const doc = validation.document;

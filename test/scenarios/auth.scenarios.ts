@@ -36,6 +36,12 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(res.body).toMatchObject({ serviceName: 'tenant-service', status: 'PENDING' });
     });
 
+    it("records a service key's invalid document under the key's service", async () => {
+      await register('tenant-service', 'orchName: broken\nas: initiator\nsteps: nope\n').expect(400);
+      const audit = await t.http.get('/api/orchestration/registrations/audit').query({ outcome: 'REJECTED' }).set(bearer(admin)).expect(200);
+      expect(audit.body.items[0]).toMatchObject({ serviceName: 'tenant-service', reason: expect.stringContaining('INVALID_DOCUMENT') });
+    });
+
     it('refuses a service key claiming another service in X-Service-Name: 403, audited', async () => {
       const res = await register('attacker', initiatorYaml('tenantCreation', 'parallel'), { 'X-Service-Name': 'tenant-service' }).expect(403);
       expect(res.body.code).toBe('SERVICE_NAME_MISMATCH');
