@@ -18,6 +18,7 @@ import { reservedNameProblem } from './reserved-names';
 import { connectionProblems } from './connection-problems';
 import { HandlersConfig } from '../handlers/handlers-config';
 import { workerTopicProblems, workerTopicRules } from './worker-topic';
+import { chooseWorker } from '../engine/core/choose-worker';
 
 export interface RegistrationRequest {
   body: string | Buffer | object;
@@ -45,6 +46,8 @@ export interface RegistrationResult {
   missingSteps: string[];
   /** Worker steps the template does not (yet) have: kept, and counted if a later version adds them. */
   unknownSteps?: string[];
+  /** Worker steps an earlier registration of another service serves: this one gets their commands only once that one is removed. */
+  stepsServedByOthers?: string[];
 }
 
 type AuditEntry = Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>;
@@ -218,12 +221,26 @@ export class RegistryService {
       orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,
     })));
     const unknownSteps = template ? doc.steps.filter((s) => !byName.has(s.name)).map((s) => s.name) : [];
+    const stepsServedByOthers = await this.stepsServedByOthers(m, doc, serviceName);
     const outcome = changed === 0 ? 'UNCHANGED' : 'CREATED';
     if (!template) {
-      return { orchName: doc.orchName, role: 'worker', outcome, serviceName, version: null, status: null, missingSteps: [], unknownSteps };
+      return { orchName: doc.orchName, role: 'worker', outcome, serviceName, version: null, status: null, missingSteps: [], unknownSteps, stepsServedByOthers };
     }
     const refreshed = await this.templates.refreshReadiness(m, template);
-    return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps };
+    return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps, stepsServedByOthers };
+  }
+
+  /**
+   * The earliest registration of a step wins, so a worker that registers a step another service
+   * already serves is a standby that nothing tells it of: named here, without the other service
+   * (a service key sees no other service's registrations).
+   */
+  private async stepsServedByOthers(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<string[]> {
+    const registered = await this.templates.workersOf(doc.orchName, m);
+    return doc.steps.filter((s) => {
+      const chosen = chooseWorker(registered.filter((w) => w.stepName === s.name), s.objectType);
+      return chosen !== undefined && chosen.serviceName !== serviceName;
+    }).map((s) => s.name);
   }
 
   private topicOf(doc: WorkerDocument, serviceName: string): string {

@@ -85,6 +85,16 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(res.body.code).toBe('TEMPLATE_OWNED_BY_OTHER_SERVICE');
     });
 
+    it("tells a worker which of its steps another service's earlier registration serves, and which the template lacks", async () => {
+      await yaml(initiatorYaml('standbyFlow')).expect(201);
+      await json(workerJson('standbyFlow', ['createRealm', 'createClient'])).expect(201);
+      const standby = await json(workerJson('standbyFlow', ['createRealm', 'createClient', 'createRelm']), 'standby-service').expect(201);
+      expect(standby.body).toMatchObject({ stepsServedByOthers: ['createRealm', 'createClient'], unknownSteps: ['createRelm'] });
+      expect(JSON.stringify(standby.body)).not.toContain('realm-service');
+      const own = await json(workerJson('standbyFlow', ['createRealm', 'createClient'])).expect(200);
+      expect(own.body).toMatchObject({ stepsServedByOthers: [], unknownSteps: [] });
+    });
+
     it('rejects a worker whose objectType differs from the template', async () => {
       const res = await json({ orchName: 'tenantCreation', as: 'worker', steps: [{ name: 'createRealm', objectType: 'Integer' }] }).expect(409);
       expect(res.body).toMatchObject({ code: 'OBJECT_TYPE_MISMATCH', problems: [{ path: 'steps[0].objectType' }] });

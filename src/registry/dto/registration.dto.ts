@@ -13,6 +13,8 @@ export class RegistrationResultDto {
   @ApiProperty({ type: [String], description: 'Steps that still need a registered worker' }) missingSteps!: string[];
   @ApiPropertyOptional({ type: [String], description: 'Worker steps the template does not have (kept for later versions)' })
   unknownSteps?: string[];
+  @ApiPropertyOptional({ type: [String], description: "Worker steps another service's earlier registration serves: this one gets their commands only once that one is removed" })
+  stepsServedByOthers?: string[];
 }
 
 /** For JSON; YAML bodies are documented as text (see registration-openapi.ts). */
