@@ -42,6 +42,8 @@ export class GracefulStop {
   async stop(signal: string): Promise<void> {
     this.stopping = true;
     this.app.get(Draining).start();
+    // Said either way: in the log, a clean stop must not read like a crash.
+    if (this.drainMs === 0) this.logger.log(`${signal}: stopping`);
     if (this.drainMs > 0) {
       this.logger.log(`${signal}: draining for ${this.drainMs / 1000} s (health answers 503) before stopping; signal again to stop now`);
       await new Promise<void>((resolve) => {
@@ -51,5 +53,6 @@ export class GracefulStop {
       this.endDrain = undefined;
     }
     await this.app.close();
+    this.logger.log('stopped');
   }
 }

@@ -32,6 +32,11 @@ export interface ConsumerState {
 /** Port: delivers messages to handlers, at least once, acknowledging only after the handler resolved. */
 export abstract class MessageConsumer {
   abstract subscribe(subscription: Subscription): Promise<void>;
+  /**
+   * Stops one subscription (the object given to subscribe): its running handlers finish, and what
+   * it has not acknowledged goes to the group's other consumers, now or when they come.
+   */
+  abstract unsubscribe(subscription: Subscription): Promise<void>;
   /** Stops every subscription: in-flight handlers finish, nothing new is delivered. */
   abstract stopAll(): Promise<void>;
   abstract consumers(): ConsumerState[];

@@ -10,6 +10,7 @@ import type { MessagePublisher } from './message-publisher';
 export abstract class MessagingDriver extends BrokerConnection implements MessagePublisher, MessageConsumer {
   abstract publish(messages: OutgoingMessage[]): Promise<void>;
   abstract subscribe(subscription: Subscription): Promise<void>;
+  abstract unsubscribe(subscription: Subscription): Promise<void>;
   abstract stopAll(): Promise<void>;
   abstract consumers(): ConsumerState[];
 

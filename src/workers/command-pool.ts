@@ -55,6 +55,7 @@ export class CommandPool {
   private waiters: Waiter[] = [];
   /** Set at shutdown: a poll is answered at once, so that it does not hold Baton's stop for its whole wait. */
   private closed = false;
+  private lastPolledAt = Date.now();
 
   constructor(private readonly leaseMs: number, private readonly onExpiry: LeaseExpiryCheck) {}
 
@@ -70,6 +71,7 @@ export class CommandPool {
 
   /** Up to `max` leases now, or waits up to `waitMs` for the first command. */
   take(max: number, waitMs: number, signal?: AbortSignal): Promise<Lease[]> {
+    this.lastPolledAt = Date.now();
     // A poller gone while its pool was being found (the abort already fired) is handed nothing.
     if (signal?.aborted || this.closed) return Promise.resolve([]);
     if (this.ready.length > 0 || waitMs <= 0) {
@@ -151,6 +153,15 @@ export class CommandPool {
     }
     this.leased.clear();
     for (const entry of this.ready.splice(0)) entry.done(error);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Whether no poll came for `ms`, and none waits and no command is leased: no poller of this instance needs the pool. */
+  idleFor(ms: number, now = Date.now()): boolean {
+    return this.waiters.length === 0 && this.leased.size === 0 && now - this.lastPolledAt >= ms;
   }
 
   get size(): { ready: number; leased: number; polling: number } {

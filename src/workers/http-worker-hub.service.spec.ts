@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DependencyUnavailableError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { deliverInPlace } from '../messaging/delivery/deliver-in-place';
 import type { IncomingMessage, OutgoingMessage } from '../messaging/message';
@@ -139,5 +140,48 @@ describe('HttpWorkerHub when a lease expires', () => {
     expect(again).toBeDefined();
     expect(attempts.asked).toEqual([]);
     pool.settle(again.leaseId);
+  });
+});
+
+describe('HttpWorkerHub when its pollers stop reaching it', () => {
+  const idleMs = new AppConfig().WORKER_POLL_IDLE_MS;
+
+  it('stops consuming after WORKER_POLL_IDLE_MS, giving back what it held as an outage; a later poll serves the service again', async () => {
+    const consumer = new CapturingConsumer();
+    const unsubscribe = jest.spyOn(consumer, 'unsubscribe');
+    const hub = new HttpWorkerHub(consumer, config(60_000), new ScriptedAttempts(async () => undefined));
+    const pool = await hub.poolFor('svc');
+    const held = consumer.handler!(commandMessage({ commandId: randomUUID() })).then(() => 'acknowledged', (e: unknown) => e);
+
+    await hub.releaseIdle(Date.now() + idleMs - 1000);
+    expect(unsubscribe).not.toHaveBeenCalled();
+    await hub.releaseIdle(Date.now() + idleMs + 1000);
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+    expect(await held).toBeInstanceOf(DependencyUnavailableError);
+    expect(pool.isClosed).toBe(true);
+
+    const again = await hub.poolFor('svc');
+    expect(again).not.toBe(pool);
+    expect(consumer.handler).toEqual(expect.any(Function));
+    hub.onModuleDestroy();
+  });
+
+  it('keeps serving while a command is leased from it, or a poll waits', async () => {
+    const consumer = new CapturingConsumer();
+    const unsubscribe = jest.spyOn(consumer, 'unsubscribe');
+    const hub = new HttpWorkerHub(consumer, config(60_000), new ScriptedAttempts(async () => undefined));
+    const pool = await hub.poolFor('svc');
+    const held = consumer.handler!(commandMessage({ commandId: randomUUID() })).catch((e: unknown) => e);
+    await sleep(0);
+    expect(await pool.take(1, 0)).toHaveLength(1);
+    await hub.releaseIdle(Date.now() + 10 * idleMs);
+    const waiting = new AbortController();
+    const poll = pool.take(1, 30_000, waiting.signal);
+    await hub.releaseIdle(Date.now() + 10 * idleMs);
+    expect(unsubscribe).not.toHaveBeenCalled();
+    waiting.abort();
+    await poll;
+    hub.onModuleDestroy();
+    expect(await held).toBeInstanceOf(DependencyUnavailableError);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from '../messaging/message-consumer';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DependencyUnavailableError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
@@ -27,20 +28,32 @@ const attemptSchema = z.object({
 /** A returned command's handler waits this long, so the consumer has stopped before it fails (no dead letter). */
 const SHUTDOWN_RETURN_DELAY_MS = 250;
 
+/** How often idle pools are looked for: a small part of WORKER_POLL_IDLE_MS, at most this. */
+const IDLE_CHECK_MAX_MS = 10_000;
+
 /**
  * Baton consumes a worker service's command topic on behalf of its HTTP pollers, in the service's
  * own consumer group (the same group its broker workers would use), from the first poll on. A
  * consumed command stays unacknowledged while it waits or is leased: the broker's redelivery
- * covers a Baton restart, and the lease covers a poller that vanished.
+ * covers a Baton restart, and the lease covers a poller that vanished. An instance that the
+ * service's pollers stop reaching (they went to broker transports, or a balancer sends them
+ * elsewhere) stops consuming after WORKER_POLL_IDLE_MS and returns what it held to the broker:
+ * it held those commands where no poller would take them, and their runs waited.
  */
 @Injectable()
 export class HttpWorkerHub implements OnModuleDestroy {
   private readonly logger = new Logger(HttpWorkerHub.name);
   private readonly pools = new Map<string, CommandPool>();
+  private readonly subscriptions = new Map<string, Subscription>();
   private readonly subscribing = new Map<string, Promise<void>>();
   private closing = false;
+  private readonly idleCheck: NodeJS.Timeout;
 
-  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
+  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {
+    const every = Math.min(IDLE_CHECK_MAX_MS, Math.floor(config.WORKER_POLL_IDLE_MS / 4));
+    this.idleCheck = setInterval(() => void this.releaseIdle(), every);
+    this.idleCheck.unref();
+  }
 
   /**
    * The service's pool, subscribing to its command topic on first use. Refused (503) once Baton is
@@ -71,6 +84,7 @@ export class HttpWorkerHub implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.closing = true;
+    clearInterval(this.idleCheck);
     // An outage-class error: the consumer keeps the command unacknowledged without counting a failed
     // delivery, so rolling restarts never push a waiting command towards its dead letter.
     const error = new DependencyUnavailableError('Baton is shutting down: command returned to the broker', undefined);
@@ -81,12 +95,37 @@ export class HttpWorkerHub implements OnModuleDestroy {
     const pool = new CommandPool(this.config.WORKER_LEASE_MS, (entry, startedAt) => this.afterLeaseExpired(entry, startedAt));
     this.pools.set(service, pool);
     const topic = this.topicOf(service);
-    await this.consumer.subscribe({ topic, group: service, handler: (m) => this.hold(pool, m) });
+    const subscription: Subscription = { topic, group: service, handler: (m) => this.hold(pool, m) };
+    this.subscriptions.set(service, subscription);
+    await this.consumer.subscribe(subscription);
     this.logger.log(`Serving ${topic} to HTTP workers of ${service}`);
   }
 
+  /** Stops serving each service none of whose pollers reached this instance for WORKER_POLL_IDLE_MS (see the class). */
+  async releaseIdle(now = Date.now()): Promise<void> {
+    for (const [service, pool] of this.pools) {
+      const subscription = this.subscriptions.get(service);
+      if (this.closing || !subscription || !pool.idleFor(this.config.WORKER_POLL_IDLE_MS, now)) continue;
+      this.pools.delete(service);
+      this.subscriptions.delete(service);
+      this.subscribing.delete(service);
+      // The consumer stops first, so the commands given back below go to the group's other consumers, not here again.
+      const stopped = this.consumer.unsubscribe(subscription);
+      const { ready } = pool.size;
+      pool.releaseAll(new DependencyUnavailableError(`no HTTP worker of ${service} polled this instance: command returned to the broker`, undefined));
+      try {
+        await stopped;
+        this.logger.log({ service, returned: ready }, `No HTTP worker of ${service} polled for ${this.config.WORKER_POLL_IDLE_MS} ms: `
+          + `stopped serving ${subscription.topic}, returning ${ready} command(s) to the broker`);
+      } catch (error) {
+        this.logger.warn({ service, err: errorMessage(error) }, `Stopping to serve ${subscription.topic} failed; its commands come back when the connection does`);
+      }
+    }
+  }
+
   private async hold(pool: CommandPool, message: IncomingMessage): Promise<void> {
-    if (this.closing) {
+    // Stopping, or no longer serving the service: the handler fails once its consumer has stopped, so nothing counts it.
+    if (this.closing || pool.isClosed) {
       await sleep(SHUTDOWN_RETURN_DELAY_MS);
       throw new DependencyUnavailableError('Baton is shutting down', undefined);
     }

@@ -9,6 +9,10 @@ export class CapturingConsumer extends MessageConsumer {
     this.handler = subscription.handler;
   }
 
+  async unsubscribe(): Promise<void> {
+    this.handler = undefined;
+  }
+
   async stopAll(): Promise<void> {}
 
   consumers(): ConsumerState[] {

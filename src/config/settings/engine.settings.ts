@@ -23,6 +23,13 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(1000) @Max(3_600_000)
   WORKER_LEASE_MS: number = 60_000;
 
+  /**
+   * An instance that no HTTP worker of a service polled for this long (and that leases none of its
+   * commands) stops consuming the service's commands, and returns those it held to the broker.
+   */
+  @IsInt() @Min(35_000) @Max(3_600_000)
+  WORKER_POLL_IDLE_MS: number = 60_000;
+
   /** `registered`: a template is READY once every step has a registered worker; `live`: only while each has a live one. */
   @IsIn(['registered', 'live'])
   READINESS: 'registered' | 'live' = 'registered';

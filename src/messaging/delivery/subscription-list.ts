@@ -29,6 +29,14 @@ export class SubscriptionList<T extends RunningSubscription> implements Iterable
     return this.items[Symbol.iterator]();
   }
 
+  /** Stops the one running `subscription`, if any, taking it out first. */
+  async stopOne(subscription: T['subscription']): Promise<void> {
+    const item = this.items.find((s) => s.subscription === subscription);
+    if (!item) return;
+    this.remove(item);
+    await item.stop();
+  }
+
   /** Empties the list first: a subscription is stopped once, however often this is called. */
   async stopAll(): Promise<void> {
     const items = this.items;

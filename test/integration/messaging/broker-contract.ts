@@ -2,11 +2,13 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { DependencyUnavailableError } from '../../../src/common/errors/infrastructure-error';
 import type { AppConfig } from '../../../src/config/app-config';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import {
   deadLetterTopicOf, IncomingMessage, MessageHandler, OutgoingMessage, PoisonMessageError,
 } from '../../../src/messaging/message';
+import type { Subscription } from '../../../src/messaging/message-consumer';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
@@ -231,6 +233,35 @@ export function describeBrokerContract(driverName: string, makeConfig: MakeConfi
       // What the first consumer finished, the handler running at stopAll included, was acknowledged.
       expect(second.bodies().filter((body) => first.includes(body))).toEqual([]);
       expect(second.bodies().slice(-3)).toEqual(whileStopped);
+    });
+
+    it("hands what one consumer holds to the group's other consumer when it unsubscribes, and delivers it nothing more", async () => {
+      const { topic, group } = uniqueNames();
+      const held: Array<{ body: string; release: () => void }> = [];
+      // Holds each message until released, then gives it back as Baton's HTTP worker hub does (an outage: not counted).
+      const holder: Subscription = {
+        topic, group, handler: (m) => new Promise<void>((_, reject) => {
+          held.push({ body: m.body.toString(), release: () => reject(new DependencyUnavailableError('released', undefined)) });
+        }),
+      };
+      const other = collector();
+      await driver.subscribe(holder);
+      await driver.subscribe({ topic, group, handler: other.handler });
+      await expectEventually(() => {
+        expect(driver.consumers().filter((c) => c.topic === topic && c.state === 'running')).toHaveLength(2);
+      }, { timeoutMs });
+      const all = Array.from({ length: 12 }, (_, i) => `m${i}`);
+      await driver.publish(all.map((body) => message(topic, body, body)));
+      await expectEventually(() => expect(held.length + other.received.length).toBe(12), { timeoutMs });
+      expect(held.length).toBeGreaterThan(0);
+      const heldBodies = held.map((h) => h.body);
+
+      const stopped = driver.unsubscribe(holder);
+      for (const h of held) h.release();
+      await stopped;
+      await expectEventually(() => expect(new Set(other.bodies())).toEqual(new Set(all)), { timeoutMs });
+      expect(held.map((h) => h.body)).toEqual(heldBodies);
+      expect(driver.consumers().filter((c) => c.topic === topic)).toHaveLength(1);
     });
 
     it("shares a group's messages between its consumers, each message to exactly one", async () => {

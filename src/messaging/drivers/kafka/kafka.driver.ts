@@ -129,6 +129,10 @@ export class KafkaDriver extends MessagingDriver {
     this.logger.log(`Consuming ${subscription.topic} as ${subscription.group}`);
   }
 
+  unsubscribe(subscription: Subscription): Promise<void> {
+    return this.subscriptions.stopOne(subscription);
+  }
+
   stopAll(): Promise<void> {
     return this.subscriptions.stopAll();
   }

@@ -43,6 +43,8 @@ export class MemoryGroup {
   private stopping = false;
   /** Taken out of the queue but not acknowledged when the group stopped: delivered again first. */
   private returned: Delivery[] = [];
+  /** Each consumer's deliveries under way, which removeConsumer waits for. */
+  private readonly running = new Map<MessageHandler, Set<Promise<unknown>>>();
 
   constructor(readonly topic: string, readonly name: string, private readonly deps: GroupDeps) {}
 
@@ -58,6 +60,18 @@ export class MemoryGroup {
   addConsumer(handler: MessageHandler): void {
     this.handlers.push(handler);
     this.schedule();
+  }
+
+  /**
+   * Takes one consumer out: its deliveries under way end (one that fails now is not tried on it
+   * again), and what it did not acknowledge goes back to the front of the queue, for the others.
+   */
+  async removeConsumer(handler: MessageHandler): Promise<void> {
+    const index = this.handlers.indexOf(handler);
+    if (index < 0) return;
+    if (this.handlers.length === 1) return this.stop();
+    this.handlers.splice(index, 1);
+    await Promise.all(this.running.get(handler) ?? []);
   }
 
   /** Lets running handlers finish, then keeps every unacknowledged message for the next consumer. */
@@ -91,16 +105,39 @@ export class MemoryGroup {
   }
 
   private async deliver(delivery: Delivery, handler: MessageHandler): Promise<void> {
+    const removed = () => !this.handlers.includes(handler);
+    if (this.stopping || removed()) {
+      this.giveBack(delivery);
+      return;
+    }
+    const outcome = await this.tracked(handler, deliverInPlace(toIncoming(delivery), handler, {
+      ...this.deps,
+      stopping: () => this.stopping || removed(),
+    }));
+    if (!outcome.acked) this.giveBack({ message: delivery.message, attempt: outcome.nextAttempt });
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  /** An unacknowledged delivery: kept for the restart when the group stops, else back to the front for the other consumers. */
+  private giveBack(delivery: Delivery): void {
     if (this.stopping) {
       this.returned.push(delivery);
       return;
     }
-    const outcome = await deliverInPlace(toIncoming(delivery), handler, {
-      ...this.deps,
-      stopping: () => this.stopping,
-    });
-    if (!outcome.acked) this.returned.push({ message: delivery.message, attempt: outcome.nextAttempt });
-    if (this.queue.length > 0) this.schedule();
+    this.queue.unshiftAll([delivery]);
+    this.schedule();
+  }
+
+  private async tracked<T>(handler: MessageHandler, delivery: Promise<T>): Promise<T> {
+    const mine = this.running.get(handler) ?? new Set<Promise<unknown>>();
+    this.running.set(handler, mine);
+    mine.add(delivery);
+    try {
+      return await delivery;
+    } finally {
+      mine.delete(delivery);
+      if (mine.size === 0) this.running.delete(handler);
+    }
   }
 }
 

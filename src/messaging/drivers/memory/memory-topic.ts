@@ -41,6 +41,10 @@ export class MemoryTopic {
   }
 
   /** The group, created on first use; the topic's first group starts with what it held (unless it starts at the latest). */
+  existingGroup(name: string): MemoryGroup | undefined {
+    return this.groups.get(name);
+  }
+
   group(name: string, startAt: StartPosition = 'earliest'): MemoryGroup {
     let group = this.groups.get(name);
     if (!group) {

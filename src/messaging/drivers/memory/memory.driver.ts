@@ -60,6 +60,10 @@ export class MemoryDriver extends MessagingDriver {
     this.logger.log(`Consuming ${topic} as ${group}`);
   }
 
+  async unsubscribe({ topic, group, handler }: Subscription): Promise<void> {
+    await this.topics.get(topic)?.existingGroup(group)?.removeConsumer(handler);
+  }
+
   override shuttingDown(): void {
     this.stopping = true;
   }

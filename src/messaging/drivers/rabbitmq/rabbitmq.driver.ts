@@ -103,6 +103,10 @@ export class RabbitMqDriver extends MessagingDriver {
     this.logger.log(`Consuming ${subscription.topic} as ${subscription.group} (queue ${consumer.queue})`);
   }
 
+  unsubscribe(subscription: Subscription): Promise<void> {
+    return this.subscriptions.stopOne(subscription);
+  }
+
   stopAll(): Promise<void> {
     return this.subscriptions.stopAll();
   }
