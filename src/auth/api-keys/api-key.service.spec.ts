@@ -57,7 +57,8 @@ describe('ApiKeyService', () => {
   // The cache keeps a key 30 s; a key that expires sooner must stop working at its expiry.
   it('refuses a cached key once it has expired, before the cache would have forgotten it', async () => {
     const { keys, service } = setup();
-    const expiresAt = new Date(Date.now() + 400);
+    // Long enough for two scrypt hashes (issue, first verify) on a loaded machine: 400 ms was not.
+    const expiresAt = new Date(Date.now() + 2000);
     const { key, entity } = await service.issue({ name: 'short-lived', role: 'service', service: 'realm-service', expiresAt }, 'admin');
 
     expect(await service.verify(key)).toMatchObject({ principal: { roles: ['service'], service: 'realm-service' } });
