@@ -135,6 +135,44 @@ describe('BatonClient', () => {
     }
   });
 
+  it('carries the code of Baton\'s refusal as its own, as BATON_UNREACHABLE does', async () => {
+    const baton = await fakeBaton((_n, _req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"code":"WORKER_NOT_ALLOWED","message":"Template order does not let shop work these steps","problems":[]}');
+    });
+    try {
+      const error = await baton.client().request('POST', '/api/orchestration/register', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BatonHttpError);
+      expect(error).toMatchObject({ status: 403, code: 'WORKER_NOT_ALLOWED' });
+      expect((error as Error).message).toContain('Template order does not let shop work these steps');
+    } finally {
+      await baton.close();
+    }
+  });
+
+  it('has no code when the refusal is not Baton\'s error body (a proxy\'s page)', () => {
+    expect(new BatonHttpError(502, '<html>Bad gateway</html>', 'GET /x').code).toBeUndefined();
+    expect(new BatonHttpError(400, '{"code":42}', 'GET /x').code).toBeUndefined();
+  });
+
+  it('says in a held-back request\'s error what Baton refused the first one with (a revoked key)', async () => {
+    const baton = await fakeBaton((_n, _req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"code":"UNAUTHENTICATED","message":"Authentication required: API key k1 is revoked"}');
+    });
+    try {
+      const client = baton.client();
+      await expect(client.request('POST', '/api/workers/shop/presence', {}, { retryForMs: 0 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      const held = await client.request('POST', '/api/orchestration/register', {}, { retryForMs: 0 }).catch((e: unknown) => e);
+      expect(held).toMatchObject({ status: 401, code: 'HELD_BACK' });
+      expect((held as Error).message).toMatch(new RegExp('^POST /api/orchestration/register not sent: Baton refused a request of this worker with 401 '
+        + '\\d+ ms ago \\(UNAUTHENTICATED: Authentication required: API key k1 is revoked\\), so none is sent for another \\d+ ms$'));
+      expect(baton.requests()).toBe(1);
+    } finally {
+      await baton.close();
+    }
+  });
+
   it('names Baton\'s URL and the cause when it cannot reach it (fetch says only "fetch failed")', async () => {
     const baton = await fakeBaton(() => undefined);
     const client = baton.client();

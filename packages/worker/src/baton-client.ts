@@ -19,25 +19,47 @@ export interface BatonConnection {
   timeoutMs?: number;
 }
 
+/** An answer Baton did not accept, with Baton's error body's `code` (SERVICE_NAME_MISMATCH, UNAUTHENTICATED, …) as its own. */
 export class BatonHttpError extends Error {
+  /** Baton's code for the refusal; undefined when the answer is not Baton's error body (a proxy's page). */
+  readonly code?: string;
+  /** What Baton said, in a line: `CODE: message` from its error body, or the start of the answer as it came. */
+  readonly said: string;
+
   constructor(readonly status: number, body: string, what: string, readonly retryAfterMs?: number) {
     super(`${what} answered ${status}: ${body.slice(0, 500)}`);
     this.name = 'BatonHttpError';
+    const { code, message } = errorBodyOf(body);
+    this.code = code;
+    this.said = code ? `${code}: ${message ?? ''}`.slice(0, 500) : body.slice(0, 200);
+  }
+}
+
+/** Baton's error body (`{code, message, problems?}`, from its one error filter), or nothing of it when the text is not one. */
+function errorBodyOf(text: string): { code?: string; message?: string } {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== 'object' || body === null || typeof (body as { code?: unknown }).code !== 'string') return {};
+    const { code, message } = body as { code: string; message?: unknown };
+    return { code, message: typeof message === 'string' ? message : undefined };
+  } catch {
+    return {};
   }
 }
 
 /**
  * A request not sent: another request of the same client was refused a moment ago (a 401 or a 429,
  * see RefusalGate). It carries that refusal's status, so callers back off as they would from the
- * refusal itself, and how long the hold lasts as its retryAfterMs.
+ * refusal itself, and how long the hold lasts as its retryAfterMs. Its message says what Baton
+ * refused with: the request held back would otherwise hide the cause (a revoked key) at start().
  */
 export class HeldBackError extends BatonHttpError {
-  readonly code = 'HELD_BACK';
+  override readonly code = 'HELD_BACK';
 
-  constructor(status: number, what: string, heldForMs: number, sinceRefusalMs: number) {
-    super(status, '', what, heldForMs);
-    this.message = `${what} not sent: Baton refused a request of this worker with ${status} ${Math.round(sinceRefusalMs)} ms ago, `
-      + `so none is sent for another ${Math.ceil(heldForMs)} ms`;
+  constructor(what: string, heldForMs: number, sinceRefusalMs: number, readonly refusal: BatonHttpError) {
+    super(refusal.status, '', what, heldForMs);
+    this.message = `${what} not sent: Baton refused a request of this worker with ${refusal.status} ${Math.round(sinceRefusalMs)} ms ago `
+      + `(${refusal.said}), so none is sent for another ${Math.ceil(heldForMs)} ms`;
     this.name = 'HeldBackError';
   }
 }
@@ -130,8 +152,9 @@ export class BatonClient {
     const backoff = new Backoff(200, 5000);
     for (;;) {
       const held = this.gate.heldForMs();
-      if (held > 0) {
-        const error = new HeldBackError(this.gate.status, `${method} ${path}`, held, this.gate.sinceRefusalMs());
+      const refusal = this.gate.refusal;
+      if (held > 0 && refusal) {
+        const error = new HeldBackError(`${method} ${path}`, held, this.gate.sinceRefusalMs(), refusal);
         if (held > left() || options.signal?.aborted) throw error;
         await sleep(held, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
         continue;
@@ -141,7 +164,7 @@ export class BatonClient {
         this.gate.passed();
         return answer;
       } catch (error) {
-        if (error instanceof BatonHttpError && (error.status === 401 || error.status === 429)) this.gate.refused(error.status, retryAfterMs(error));
+        if (error instanceof BatonHttpError && (error.status === 401 || error.status === 429)) this.gate.refused(error, retryAfterMs(error));
         if (!transient(error) || options.signal?.aborted) throw error;
         const soon = backoff.next();
         const asked = Math.max(soon, retryAfterMs(error));

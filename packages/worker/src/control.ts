@@ -9,6 +9,14 @@ export interface RegistrationDocument {
   [extra: string]: unknown;
 }
 
+/** What the worker reads of Baton's answer to a registration. */
+export interface RegistrationAnswer {
+  /** Steps registered that the template does not have: kept, in case a later version adds them. */
+  unknownSteps?: string[];
+  /** Steps another service's earlier registration serves: this worker gets their commands only once that one is removed. */
+  stepsServedByOthers?: string[];
+}
+
 /** What one worker instance reports every few seconds. */
 export interface PresenceReport {
   instanceId: string;
@@ -22,7 +30,8 @@ export interface PresenceReport {
  * a host that runs workers inside Baton's own process supplies its own.
  */
 export interface WorkerControl {
-  register(document: RegistrationDocument): Promise<void>;
+  /** Resolves to Baton's answer, when there is one to read (over a topic there is none). */
+  register(document: RegistrationDocument): Promise<RegistrationAnswer | void>;
   reportPresence(report: PresenceReport): Promise<void>;
   /** Said on stop, so that READINESS=live reacts without waiting for the presence TTL. */
   leave(instanceId: string): Promise<void>;
@@ -35,8 +44,8 @@ export class HttpControl implements WorkerControl {
     return `/api/workers/${encodeURIComponent(this.client.service)}`;
   }
 
-  async register(document: RegistrationDocument): Promise<void> {
-    await this.client.request('POST', '/api/orchestration/register', document);
+  register(document: RegistrationDocument): Promise<RegistrationAnswer> {
+    return this.client.request<RegistrationAnswer>('POST', '/api/orchestration/register', document);
   }
 
   async reportPresence(report: PresenceReport): Promise<void> {

@@ -155,11 +155,11 @@ describe('handleDelivery', () => {
   it('fails for good an output JSON cannot carry, and records nothing', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    for (const output of [{ total: 10n }, cycle]) {
+    for (const [output, where] of [[{ total: 10n }, /output\.total is a BigInt/], [cycle, /output\.self is a cycle back to output,/]] as const) {
       const store = new MemoryResultStore();
       const d = new FakeDelivery(command());
       await handleDelivery(d, deps(() => output, store));
-      const failed = { status: 'FAILED', error: expect.stringMatching(/^OUTPUT_NOT_JSON: .*(BigInt|circular)/), nonRetryable: true };
+      const failed = { status: 'FAILED', error: expect.stringMatching(new RegExp(`^OUTPUT_NOT_JSON: .*${where.source}`)), nonRetryable: true };
       expect(d.replies).toEqual([expect.objectContaining({ metadata: failed, output: undefined })]);
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }

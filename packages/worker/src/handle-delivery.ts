@@ -25,6 +25,8 @@ export interface DeliveryDeps {
   expiredDrops: ExpiredDrops;
   /** Whether the worker has stopped (disconnected): a reply that fails then failed for that. */
   stopped(): boolean;
+  /** Lets the next copy of the command (its retry, by idempotency key) run before this delivery ends. */
+  releaseKey?(): void;
 }
 
 type Fields = Record<string, unknown>;
@@ -40,6 +42,8 @@ export function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<
 
 async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error: string) => void): Promise<void> {
   const c = delivery.command;
+  /** A handler given up on (handlerTimeoutMs) that still runs. */
+  let late: Promise<unknown> | undefined;
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
   /** Retrying cannot help: the step fails at once, and Baton compensates instead of waiting for its timeout. */
@@ -86,12 +90,12 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
       await settle(success);
     } else {
+      late = outcome.late;
       const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
       const error = failureText(outcome.error);
       deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${error}`);
       fail(error);
       await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable }));
-      if (outcome.late) await waitForLate(outcome.late, fields, deps.logger);
     }
   } catch (error) {
     if (error instanceof BatonHttpError && error.status === 404) {
@@ -109,6 +113,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await delivery.abandon?.();
     }
   }
+  if (late) await waitForLate(late, fields, deps);
 }
 
 /**
@@ -185,12 +190,15 @@ async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<
 }
 
 /**
- * A handler given up on still holds its slot (and its idempotency key) until it ends, so no more
- * than `concurrency` run at once and a copy of its command cannot run beside it; what it returns
- * then is dropped: its step has already failed.
+ * A handler given up on keeps running in the background: a promise cannot be stopped, only its
+ * `cmd.signal` aborted. It frees its idempotency key at once, as its step has failed and Baton's
+ * retry comes with the same key: held, the retry would wait behind a handler that may never end,
+ * until the step timed out. It holds its slot until it ends, so no more than `concurrency` run at
+ * once; what it returns then is dropped.
  */
-async function waitForLate(late: Promise<unknown>, fields: Record<string, unknown>, logger: WorkerLogger): Promise<void> {
+async function waitForLate(late: Promise<unknown>, fields: Record<string, unknown>, deps: DeliveryDeps): Promise<void> {
+  deps.releaseKey?.();
   const started = Date.now();
   const how = await late.then(() => 'returned', (e: unknown) => `threw (${errorText(e)})`);
-  logger.warn({ ...fields, lateMs: Date.now() - started }, `a handler that timed out has now ${how}; its result is dropped`);
+  deps.logger.warn({ ...fields, lateMs: Date.now() - started }, `a handler that timed out has now ${how}; its result is dropped`);
 }

@@ -16,7 +16,7 @@ export { KafkaCoalescingSender, type CoalescingSenderOptions, type TopicMessage 
 export { withHeartbeat } from './transports/amqp-heartbeat';
 export { withTimeout, TimeoutError } from './with-timeout';
 export type { WorkerLogger } from './logger';
-export type { WorkerControl, RegistrationDocument, PresenceReport } from './control';
+export type { WorkerControl, RegistrationDocument, RegistrationAnswer, PresenceReport } from './control';
 export type { Transport, Delivery } from './transports/transport';
 export type { Slots } from './slots';
 export { parseCommand, replyTo, type WireCommand, type WireReply, type ReplyStatus } from './wire';

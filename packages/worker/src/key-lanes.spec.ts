@@ -42,6 +42,26 @@ describe('KeyLanes', () => {
     expect(done).toBe(true);
   });
 
+  it('starts a key\'s next task once the one before frees the key, and is idle only once both ended', async () => {
+    const lanes = new KeyLanes();
+    const log: string[] = [];
+    const hung = gate();
+    lanes.run('a', async (release) => {
+      log.push('a1');
+      release(); // a handler given up on: it runs on, its key is free
+      await hung.opened;
+      log.push('a1 done');
+    });
+    lanes.run('a', async () => void log.push('a2'));
+    lanes.run('a', async () => void log.push('a3'));
+    const idle = lanes.idle().then(() => log.push('idle'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['a1', 'a2', 'a3']);
+    hung.open();
+    await idle;
+    expect(log).toEqual(['a1', 'a2', 'a3', 'a1 done', 'idle']);
+  });
+
   it('runs a key\'s next task after one that rejected, and stays quiet about it', async () => {
     const lanes = new KeyLanes();
     const ran: string[] = [];

@@ -77,10 +77,27 @@ describe('outputProblem', () => {
     expect(refused?.message).toBe(`OUTPUT_REFUSED: the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${bytes - 1})`);
   });
 
-  it('says what JSON cannot carry (a BigInt, a cycle) as OUTPUT_NOT_JSON', () => {
+  it('says what JSON cannot carry (a BigInt, a cycle) as OUTPUT_NOT_JSON, and where, as for what it would carry as something else', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    for (const output of [{ n: 1n }, cycle]) expect(outputProblem(success(output), 1e9)).toBeInstanceOf(OutputNotJsonError);
+    const inner: Record<string, unknown> = { id: 1 };
+    const deep = { a: [{ inner }] };
+    inner.up = deep.a;
+    const cannot: Array<[unknown, string]> = [
+      [{ n: 1n }, 'output.n is a BigInt, which JSON cannot carry: return it as a string or a number'],
+      [{ list: [1, Object(2n)] }, 'output.list[1] is a BigInt, which JSON cannot carry: return it as a string or a number'],
+      [3n, 'output is a BigInt, which JSON cannot carry: return it as a string or a number'],
+      [cycle, 'output.self is a cycle back to output, which JSON cannot carry'],
+      [deep, 'output.a[0].inner.up is a cycle back to output.a, which JSON cannot carry'],
+    ];
+    for (const [output, why] of cannot) {
+      const refused = outputProblem(success(output), 1e9);
+      expect(refused).toBeInstanceOf(OutputNotJsonError);
+      expect(refused?.message).toBe(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${why}`);
+    }
+    // The same object twice, not inside itself, is no cycle: JSON writes it twice.
+    const shared = { id: 1 };
+    expect(problem({ a: shared, b: [shared] })).toBeUndefined();
   });
 
   it('refuses as OUTPUT_NOT_JSON, with its path, what JSON would write as something else: a non-finite number, a function or a symbol as null, a Map or a Set as {}', () => {

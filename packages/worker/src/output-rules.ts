@@ -90,6 +90,12 @@ function outputCheck(reply: WireReply) {
     if ((typeof value === 'function' || typeof value === 'symbol') && this !== reply && !Array.isArray(this)) return value;
     const lost = lostInJson(value);
     if (lost) throw (check.notJson = new OutputNotJsonError(`${where(key)} ${lost}`));
+    // JSON.stringify's own errors for these name no path, and a cycle's runs over several lines.
+    if (typeof value === 'bigint' || value instanceof BigInt) {
+      throw (check.notJson = new OutputNotJsonError(`${where(key)} is a BigInt, which JSON cannot carry: return it as a string or a number`));
+    }
+    const back = typeof value === 'object' && value !== null ? open.indexOf(value) : -1;
+    if (back >= 0) throw (check.notJson = new OutputNotJsonError(`${where(key)} is a cycle back to ${pathTo(back)}, which JSON cannot carry`));
     if (open.length > 0 && !Array.isArray(open[open.length - 1])) {
       const reason = unstorable(key);
       // Quoted as JSON: the message must not carry the very character it complains of.
@@ -118,11 +124,15 @@ function outputCheck(reply: WireReply) {
 
   /** The path of the innermost open container, or of its value at `key`: built only to name a problem. */
   function where(key?: string): string {
+    const path = pathTo(open.length - 1);
+    if (key === undefined || open.length === 0) return path;
+    return path + (Array.isArray(open[open.length - 1]) ? `[${key}]` : `.${key}`);
+  }
+
+  /** The path of the open container at `depth` (0: the output itself). */
+  function pathTo(depth: number): string {
     let path = 'output';
-    for (let i = 1; i <= open.length; i++) {
-      const step = i < open.length ? keys[i] : key;
-      if (step !== undefined) path += Array.isArray(open[i - 1]) ? `[${step}]` : `.${step}`;
-    }
+    for (let i = 1; i <= depth; i++) path += Array.isArray(open[i - 1]) ? `[${keys[i]}]` : `.${keys[i]}`;
     return path;
   }
 

@@ -26,6 +26,12 @@ describe('PostgresResultStore', () => {
     await expect(store.get('k')).resolves.toBeUndefined();
   });
 
+  it('makes a pool of its own whose idle connections do not hold the process (it may be ended only after the worker stopped)', async () => {
+    const Pool = jest.spyOn(jest.requireActual<typeof import('pg')>('pg'), 'Pool').mockImplementation(() => Object.assign(new EventEmitter(), pool()) as never);
+    await new PostgresResultStore({ connectionString: 'postgres://127.0.0.1/baton' }).get('k');
+    expect(Pool).toHaveBeenCalledWith(expect.objectContaining({ allowExitOnIdle: true }));
+  });
+
   it('logs the error of an idle connection of its own pool, without the connection string, and keeps working', async () => {
     const own = Object.assign(new EventEmitter(), pool());
     jest.spyOn(jest.requireActual<typeof import('pg')>('pg'), 'Pool').mockImplementation(() => own as never);

@@ -74,7 +74,9 @@ export class PostgresResultStore implements ResultStore {
   }
 
   private ownPool(): Queryable {
-    const pool = new (loadPg().Pool)({ connectionString: this.options.connectionString, max: 4 });
+    // allowExitOnIdle: a worker that stopped with handlers still running ends this pool only once
+    // they have ended (they may still record results); its idle connections must not hold the process meanwhile.
+    const pool = new (loadPg().Pool)({ connectionString: this.options.connectionString, max: 4, allowExitOnIdle: true });
     // An idle connection that breaks (PostgreSQL restarted) is an 'error' event, which unheard would
     // end the process; the pool drops that connection and opens another at the next query. The
     // message is pg's own, which never holds the connection string.

@@ -56,6 +56,17 @@ describe('Presence', () => {
     expect(events).toEqual(['beat', 'beat answered', 'goodbye']);
   });
 
+  it('says no goodbye when Baton never accepted a beat (a start that failed, Baton unreachable): it never saw the instance', async () => {
+    const logger = quiet();
+    const leave = jest.fn(async () => undefined);
+    const presence = new Presence(control({ reportPresence: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:3000')), leave }),
+      'shop', steps, logger, 5000);
+    await presence.start();
+    await presence.stop();
+    expect(leave).not.toHaveBeenCalled();
+    expect(logger.warn.mock.calls.map(([, message]) => message)).not.toContainEqual(expect.stringContaining('goodbye'));
+  });
+
   it('gives up on a goodbye Baton does not answer within 5 s, and says so', async () => {
     jest.useFakeTimers();
     try {

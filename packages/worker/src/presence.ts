@@ -32,6 +32,8 @@ export class Presence {
   readonly instanceId = randomUUID();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** Whether Baton accepted a beat: only then has it an instance to forget. */
+  private seen = false;
   /** The beat in flight, or the last one: the goodbye waits for it. */
   private beating: Promise<void> = Promise.resolve();
   /**
@@ -59,11 +61,16 @@ export class Presence {
     await this.next();
   }
 
-  /** Says goodbye once the beat in flight has ended: its upsert, arriving after the goodbye, would show this instance alive again. */
+  /**
+   * Says goodbye once the beat in flight has ended: its upsert, arriving after the goodbye, would
+   * show this instance alive again. None when no beat was accepted (a start that failed, Baton
+   * unreachable): there is nothing to forget, and a goodbye would only fail too. A beat Baton
+   * applied but whose answer was lost leaves the instance to expire after the presence TTL.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    const goodbye = this.beating.then(() => this.control.leave(this.instanceId));
+    const goodbye = this.beating.then(() => (this.seen ? this.control.leave(this.instanceId) : undefined));
     await withTimeout(goodbye, GOODBYE_MS, 'saying goodbye')
       .catch((e: unknown) => this.logger.warn({ service: this.service }, `could not say goodbye: ${errorText(e)}`));
   }
@@ -84,6 +91,7 @@ export class Presence {
       await this.control.reportPresence({
         instanceId: this.instanceId, host: hostname().slice(0, 255), sdkVersion: SDK_VERSION, steps: this.steps,
       });
+      this.seen = true;
       this.streak.succeeded();
       this.refusal.reset();
       this.outage.reset();

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Backoff } from './backoff';
+import type { BatonHttpError } from './baton-client';
 
 /**
  * Holds back every request of one client for a while after one of them was refused with a 401 (a
@@ -14,21 +15,21 @@ import { Backoff } from './backoff';
 export class RefusalGate {
   private openAt = 0;
   private refusedAt = 0;
-  private lastStatus = 0;
+  private last?: BatonHttpError;
   private readonly backoff = new Backoff(2_000, 60_000);
 
-  refused(status: number, retryAfterMs: number): void {
+  refused(refusal: BatonHttpError, retryAfterMs: number): void {
     const now = performance.now();
     // Refusals of requests that were already out when the gate closed do not double it again.
     if (now >= this.openAt) this.openAt = now + this.backoff.next();
     this.openAt = Math.max(this.openAt, now + retryAfterMs);
     this.refusedAt = now;
-    this.lastStatus = status;
+    this.last = refusal;
   }
 
-  /** The status of the last refusal. */
-  get status(): number {
-    return this.lastStatus;
+  /** The last refusal: what a request held back says it was held back for. */
+  get refusal(): BatonHttpError | undefined {
+    return this.last;
   }
 
   passed(): void {

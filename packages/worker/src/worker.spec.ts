@@ -49,6 +49,55 @@ describe('createWorker', () => {
     }
   });
 
+  it('fails a start whose key Baton refuses naming Baton\'s reason, even once its requests are held back', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"code":"UNAUTHENTICATED","message":"Authentication required: API key k1 is revoked"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { transport } = handTransport(); // as a broker transport: only the presence beat and the registration go to Baton
+      const baton = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k1' };
+      const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const worker = createWorker({ service: 'shop', baton, transport, logger, handleSignals: false })
+        .step('order', 'charge', { objectType: 'Order', do: () => 1 });
+      const error = await worker.start().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'HELD_BACK', message: expect.stringContaining('(UNAUTHENTICATED: Authentication required: API key k1 is revoked)') });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('warns of steps it registered that the template does not have (a typo?), and of steps another service serves first', async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(req.url === '/api/orchestration/register' ? 201 : 200, { 'content-type': 'application/json' });
+      res.end(req.url === '/api/orchestration/register'
+        ? JSON.stringify({ orchName: 'order', role: 'worker', outcome: 'CREATED', serviceName: 'shop', version: 1, status: 'PENDING',
+          missingSteps: ['charge'], unknownSteps: ['chrage'], stepsServedByOthers: ['refund'] })
+        : '{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const worker = createWorker({
+      service: 'shop', baton: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, transport: handTransport().transport,
+      logger, handleSignals: false,
+    }).step('order', 'chrage', { objectType: 'Order', do: () => 1 }).step('order', 'refund', { objectType: 'Order', do: () => 1 });
+    try {
+      await worker.start();
+      expect(logger.warn.mock.calls).toEqual([
+        [{ service: 'shop', orchName: 'order', unknownSteps: ['chrage'] },
+          'template order has no step chrage: registered anyway (a later version of the template may add it), but check the name for a typo'],
+        [{ service: 'shop', orchName: 'order', stepsServedByOthers: ['refund'] },
+          'another service registered refund of template order first and gets their commands: this worker gets them only once that registration is removed'],
+      ]);
+    } finally {
+      await worker.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('runs two copies of one command one after the other, the second replaying the first\'s result', async () => {
     const { transport, deliver } = handTransport();
     let finish!: () => void;
@@ -66,6 +115,34 @@ describe('createWorker', () => {
     expect(handler).toHaveBeenCalledTimes(1);
     expect(second.settle).toHaveBeenCalledWith(expect.objectContaining({ output: { charged: 1 } }));
     await worker.stop();
+  });
+
+  it('runs the retry of a step whose handler timed out at once, beside the hung handler, which keeps its slot', async () => {
+    const { transport, deliver, inUse } = handTransport();
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    let finishHung!: () => void;
+    const handler = jest.fn((cmd: { attempt: number }) => (cmd.attempt === 1
+      ? new Promise((resolve) => (finishHung = () => resolve('late')))
+      : { charged: cmd.attempt }));
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger, handlerTimeoutMs: 50 })
+      .step('order', 'charge', { objectType: 'Order', do: handler });
+    await worker.start();
+    const first = delivery();
+    deliver(first);
+    await until(() => first.settle.mock.calls.length === 1);
+    expect(first.settle).toHaveBeenCalledWith(expect.objectContaining({ metadata: expect.objectContaining({ error: expect.stringMatching(/^HANDLER_TIMEOUT/) }) }));
+    // Baton's retry: the same idempotencyKey, the next attempt.
+    const retry = delivery({ command: { ...command, attempt: 2, commandId: 'c2' } });
+    deliver(retry);
+    try {
+      await until(() => retry.settle.mock.calls.length === 1);
+      expect(retry.settle).toHaveBeenCalledWith(expect.objectContaining({ attempt: 2, output: { charged: 2 } }));
+      expect(inUse()).toBe(1); // the hung handler's, until it really ends
+    } finally {
+      finishHung();
+      await worker.stop();
+    }
+    expect(inUse()).toBe(0);
   });
 
   it('runs no more handlers at once than its concurrency, even when a transport delivers more (a RabbitMQ reconnect)', async () => {
@@ -110,6 +187,26 @@ describe('createWorker', () => {
       'stopping with 1 handler(s) still running after 50 ms: their commands are not acknowledged and go to another instance');
     finish();
     await settled();
+  });
+
+  it('closes its result store only once the handlers stop() gave up on have ended: they may still record a result another instance then replays', async () => {
+    const { transport, deliver } = handTransport();
+    const events: string[] = [];
+    const store = {
+      get: async () => undefined, put: async () => void events.push('put'), close: async () => void events.push('store closed'),
+    };
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    let finish!: () => void;
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger, store, drainTimeoutMs: 20 })
+      .step('order', 'charge', { objectType: 'Order', do: () => new Promise((resolve) => (finish = () => resolve(1))) });
+    await worker.start();
+    deliver(delivery());
+    await settled();
+    await worker.stop();
+    expect(events).toEqual([]);
+    finish();
+    await until(() => events.length === 2);
+    expect(events).toEqual(['put', 'store closed']);
   });
 
   it('stops within drainTimeoutMs over HTTP while every slot is busy (its poll loop waits for a slot)', async () => {

@@ -1,6 +1,6 @@
 import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
-import { HttpControl, type WorkerControl } from './control';
+import { HttpControl, type RegistrationAnswer, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
 import { WorkerStateError } from './errors';
 import { ExpiredDrops } from './expired-drops';
@@ -35,7 +35,9 @@ export interface WorkerOptions {
   /**
    * Fail the step of a handler still running after this long (HANDLER_TIMEOUT, retryable), and
    * abort its `cmd.signal`. Default 0: no limit. Set it with `autoHeartbeatMs`: heartbeats keep a
-   * step alive as long as its process lives, so a hung handler would hold its run for ever.
+   * step alive as long as its process lives, so a hung handler would hold its run for ever. The
+   * handler given up on runs on in the background, in its slot; the step's retry (same
+   * idempotencyKey) does not wait for it.
    */
   handlerTimeoutMs?: number;
   /**
@@ -81,6 +83,7 @@ export class Worker {
   /**
    * Two copies of one command at once (a redelivery while the first still runs) run one after the
    * other, so the second finds the first's recorded result instead of running the effect again.
+   * A handler that timed out frees its key (handleDelivery), so that its retry runs at once.
    */
   private readonly byIdempotencyKey = new KeyLanes();
   private readonly expiredDrops: ExpiredDrops;
@@ -172,16 +175,30 @@ export class Worker {
     const goodbye = this.presence?.stop();
     await this.transport.pause();
     const limit = this.options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
-    if (!(await within(this.slots.whenIdle(), limit))) {
+    const idle = await within(this.slots.whenIdle(), limit);
+    if (!idle) {
       this.logger.warn({ service: this.options.service, running: this.slots.inUse },
         `stopping with ${this.slots.inUse} handler(s) still running after ${limit} ms: their commands are not acknowledged and go to another instance`);
     }
     await goodbye;
     this.disconnected = true;
     await this.transport.close();
-    await this.store.close?.();
+    if (idle) await this.store.close?.();
+    else void this.closeStoreWhenIdle();
     this.expiredDrops.flush();
     this.logger.info({ service: this.options.service }, 'worker stopped');
+  }
+
+  /**
+   * The handlers stop() gave up on may still record their results, and with a shared store that
+   * is what lets the instance their commands go to replay a result instead of running the step
+   * again: the store closes once they end (PostgresResultStore's own pool does not hold the
+   * process meanwhile), not under them.
+   */
+  private async closeStoreWhenIdle(): Promise<void> {
+    await this.slots.whenIdle();
+    await this.store.close?.()
+      .catch((e: unknown) => this.logger.warn({ service: this.options.service }, `closing the result store failed: ${errorText(e)}`));
   }
 
   /** A failed start leaves nothing behind: no presence telling Baton this instance is alive, no connection. */
@@ -199,7 +216,27 @@ export class Worker {
       byTemplate.set(s.orchName, [...(byTemplate.get(s.orchName) ?? []), { name: s.name, objectType: s.def.objectType }]);
     }
     for (const [orchName, steps] of byTemplate) {
-      await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
+      const answer = await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
+      this.warnOfRegistration(orchName, answer);
+    }
+  }
+
+  /**
+   * What Baton accepts without a word, said here, or it shows only as a template that stays
+   * PENDING: a step the template does not have (a later version may add it; the likeliest cause
+   * is a typo), and a step another service registered first (the earliest registration wins).
+   */
+  private warnOfRegistration(orchName: string, answer: RegistrationAnswer | void): void {
+    const service = this.options.service;
+    const unknown = namesOf(answer?.unknownSteps);
+    if (unknown.length > 0) {
+      this.logger.warn({ service, orchName, unknownSteps: unknown },
+        `template ${orchName} has no step ${unknown.join(', ')}: registered anyway (a later version of the template may add it), but check the name for a typo`);
+    }
+    const taken = namesOf(answer?.stepsServedByOthers);
+    if (taken.length > 0) {
+      this.logger.warn({ service, orchName, stepsServedByOthers: taken },
+        `another service registered ${taken.join(', ')} of template ${orchName} first and gets their commands: this worker gets them only once that registration is removed`);
     }
   }
 
@@ -215,11 +252,11 @@ export class Worker {
 
   private handle(delivery: Delivery): void {
     const c = delivery.command;
-    this.byIdempotencyKey.run(c.idempotencyKey, () => handleDelivery(delivery, {
+    this.byIdempotencyKey.run(c.idempotencyKey, (releaseKey) => handleDelivery(delivery, {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
       autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0, handlerTimeoutMs: this.options.handlerTimeoutMs ?? 0,
       maxReplyBytes: this.options.maxReplyBytes ?? this.transport?.maxReplyBytes,
-      expiredDrops: this.expiredDrops, stopped: () => this.disconnected,
+      expiredDrops: this.expiredDrops, stopped: () => this.disconnected, releaseKey,
     }).catch((error: unknown) => {
       // Only giving the command back can fail here; unacknowledged, it comes again.
       this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);
@@ -250,4 +287,9 @@ async function within(done: Promise<void>, ms: number): Promise<boolean> {
 /** Creates a worker for one service. See {@link WorkerOptions}. */
 export function createWorker(options: WorkerOptions): Worker {
   return new Worker(options);
+}
+
+/** A list of names from Baton's answer, or none when it holds no list. */
+function namesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
 }

@@ -7,9 +7,9 @@ describe('RabbitMqTransport', () => {
   afterEach(() => jest.restoreAllMocks());
 
   /** Connects through a stand-in for amqplib's connect (the module object loadPeer requires) and returns its options. */
-  async function prepared(logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() }) {
+  async function prepared(logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() }, connection: object = {}) {
     const connect = jest.spyOn(jest.requireActual<typeof import('amqplib')>('amqplib'), 'connect')
-      .mockResolvedValue({ on() { return this; }, waitForConnect: async () => undefined } as never);
+      .mockResolvedValue({ on() { return this; }, waitForConnect: async () => undefined, ...connection } as never);
     const transport = new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1:1' }, logger);
     await transport.prepare();
     const [url, options] = connect.mock.calls[0] as unknown as [string, {
@@ -41,17 +41,49 @@ describe('RabbitMqTransport', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('takes a consumer the broker cancelled (its queue deleted) as a lost channel: warns and reconnects, to declare and consume again', async () => {
-    const { options, logger, transport } = await prepared();
+  /** A confirm channel and a model that makes it, enough for the setup amqplib's recovery runs after each connect. */
+  function fakeModel() {
     const channel = Object.assign(new EventEmitter(), {
       assertExchange: async () => ({}), assertQueue: async () => ({}), bindQueue: async () => ({}), prefetch: async () => undefined,
       consume: jest.fn(async (_queue: string, _onMessage: (m: null) => void) => ({ consumerTag: 'ctag' })),
+      cancel: jest.fn(async () => ({})),
       close: jest.fn(async () => void channel.emit('close')),
     });
     const model = {
       connection: {}, createConfirmChannel: async () => channel, close: jest.fn(async () => undefined),
       createChannel: async () => ({ on: () => undefined, checkExchange: async () => ({}), close: async () => undefined }),
     };
+    return { channel, model };
+  }
+
+  it('closes its channel, and waits for it, before the connection: amqplib would send the connection\'s close ahead of the last ack', async () => {
+    const events: string[] = [];
+    const { model, channel } = fakeModel();
+    channel.close.mockImplementation(async () => {
+      await new Promise(setImmediate); // until RabbitMQ's close-ok, which comes after everything sent before it
+      events.push('channel closed');
+      channel.emit('close');
+    });
+    const { options, transport } = await prepared(undefined, { close: async () => void events.push('connection closed') });
+    await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
+    await transport.close();
+    expect(events).toEqual(['channel closed', 'connection closed']);
+    expect(model.close).not.toHaveBeenCalled(); // the channel's close is ours, not a channel error to recover from
+  });
+
+  it('still closes the connection when its channel had closed already', async () => {
+    const { model, channel } = fakeModel();
+    channel.close.mockRejectedValue(new Error('Channel closed'));
+    const close = jest.fn(async () => undefined);
+    const { options, transport } = await prepared(undefined, { close });
+    await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
+    await transport.close();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes a consumer the broker cancelled (its queue deleted) as a lost channel: warns and reconnects, to declare and consume again', async () => {
+    const { options, logger, transport } = await prepared();
+    const { channel, model } = fakeModel();
     await transport.start(() => undefined, new Slots(2));
     await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
     const onMessage = channel.consume.mock.calls[0][1];

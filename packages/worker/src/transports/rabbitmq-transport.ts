@@ -141,9 +141,18 @@ export class RabbitMqTransport implements Transport {
     this.consumerTag = undefined;
   }
 
+  /**
+   * Closes the channel before the connection: amqplib sends a connection's close ahead of the acks
+   * its channel has not written yet, so RabbitMQ would requeue the last commands handled, and
+   * another instance would run their steps again. A channel's close waits for the broker's answer,
+   * which comes only after everything sent before it.
+   */
   async close(): Promise<void> {
     await this.pause();
+    const channel = this.channel;
     this.channel = undefined; // its close is ours, not a channel error to recover from
+    // One closed already (a channel error, a lost connection) has no ack left to send.
+    await channel?.close().catch(() => undefined);
     await this.connection?.close(); // also ends recovery
   }
 
