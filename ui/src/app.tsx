@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
-import { onUnauthorized, setTokenRenewer, type SignInReason, signedIn } from './api/client';
+import { ApiError, onUnauthorized, setTokenRenewer, type SignInReason, signedIn } from './api/client';
 import type { Me } from './api/types';
 import { Login } from './auth/login';
 import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, signOutAndRevoke, startSignIn } from './auth/console-config';
@@ -18,7 +18,7 @@ setTokenRenewer(renewSession);
 /** Set while the browser is on its way to the provider after an expiry, so that the calls failing meanwhile start no second sign-in. */
 let signingInAgain = false;
 
-type Session = { state: 'loading' } | { state: 'login'; reason: SignInReason; error?: Error } | { state: 'ready'; me: Me | null };
+type Session = { state: 'loading' } | { state: 'login'; reason: SignInReason; error?: Error; refusal?: ApiError } | { state: 'ready'; me: Me | null };
 
 function NavLink({ href, children, nested }: { href: string; children: string; nested?: boolean }) {
   const [exact] = useRoute(href);
@@ -31,10 +31,15 @@ export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   const start = useCallback(() => {
     loadMe().then((me) => setSession({ state: 'ready', me }))
-      .catch(() => setSession((s) => (s.state === 'login' ? s : { state: 'ready', me: null })));
+      .catch((e: unknown) => setSession((s) => {
+        // Locked out after failed sign-ins: every call would get the same 429, and the pages would
+        // read as an outage. The form says so, and how long to wait.
+        if (e instanceof ApiError && e.status === 429) return { state: 'login', reason: 'required', refusal: e };
+        return s.state === 'login' ? s : { state: 'ready', me: null };
+      }));
   }, []);
-  useEffect(() => onUnauthorized((reason) => {
-    if (reason !== 'expired') return setSession({ state: 'login', reason });
+  useEffect(() => onUnauthorized((reason, refusal) => {
+    if (reason !== 'expired') return setSession({ state: 'login', reason, refusal });
     // An OIDC session that could not be renewed: through the provider (its session usually makes
     // that one redirect) and back to this very page, with its filters; the login form if that fails.
     if (signingInAgain) return;
@@ -56,7 +61,7 @@ export function App() {
   }, [start]);
 
   if (session.state === 'login') {
-    return <Login reason={session.reason} error={session.error} onLogin={() => { setSession({ state: 'loading' }); start(); }} />;
+    return <Login reason={session.reason} error={session.error} refusal={session.refusal} onLogin={() => { setSession({ state: 'loading' }); start(); }} />;
   }
   if (session.state === 'loading') return <main class="page"><p class="muted">Loading…</p></main>;
   return (

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessToken, ApiError, apiErrorOf, onUnauthorized, request, setTokenRenewer } from './client';
+import { accessToken, ApiError, apiErrorOf, NetworkError, onUnauthorized, request, setTokenRenewer } from './client';
 
 /** The tab's sessionStorage, and the API: it answers every call with 200 and records the bearer it got. */
 function stubBrowser(): string[] {
@@ -81,5 +81,44 @@ describe('apiErrorOf', () => {
   it('falls back to the status and the X-Correlation-ID header when the body is not Baton\'s', () => {
     const e = apiErrorOf(answer(502, { 'X-Correlation-ID': 'c-2' }), '<html>bad gateway</html>');
     expect([e.code, e.message, e.problems, e.correlationId]).toEqual(['HTTP_502', 'HTTP 502', [], 'c-2']);
+  });
+});
+
+describe('request', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('sends no credential to a public route asked with credential: false, so a mistyped key is not checked twice', async () => {
+    const sent = stubBrowser();
+    const { apiKey } = await import('./client');
+    const { loadConsoleConfig } = await import('../auth/console-config');
+    apiKey.set('typo');
+    await loadConsoleConfig();
+    await request('/api/auth/me');
+    expect(sent).toEqual(['', 'Bearer typo']);
+  });
+
+  it('tells the login form what Baton said when it refuses the credential', async () => {
+    stubBrowser();
+    vi.stubGlobal('fetch', async () => new Response('{"code":"UNAUTHENTICATED","message":"Authentication required: API key bk_ab12 is revoked"}', { status: 401 }));
+    const heard: [string, string | undefined][] = [];
+    const stop = onUnauthorized((reason, error) => heard.push([reason, error?.message]));
+    const { apiKey } = await import('./client');
+    apiKey.set('bk_ab12.secret');
+    await expect(request('/api/auth/me')).rejects.toBeInstanceOf(ApiError);
+    expect(heard).toEqual([['refused', 'Authentication required: API key bk_ab12 is revoked']]);
+    stop();
+  });
+
+  it('reads how long a lockout lasts from Retry-After', async () => {
+    stubBrowser();
+    vi.stubGlobal('fetch', async () => new Response('{"code":"TOO_MANY_AUTH_FAILURES","message":"Too many"}', { status: 429, headers: { 'Retry-After': '42' } }));
+    const e = await request('/api/auth/me').catch((err: unknown) => err);
+    expect(e).toMatchObject({ status: 429, code: 'TOO_MANY_AUTH_FAILURES', retryAfterSeconds: 42 });
+  });
+
+  it('fails with a NetworkError, not the browser\'s "Failed to fetch", when Baton cannot be reached', async () => {
+    stubBrowser();
+    vi.stubGlobal('fetch', async () => { throw new TypeError('Failed to fetch'); });
+    await expect(request('/api/x')).rejects.toBeInstanceOf(NetworkError);
   });
 });

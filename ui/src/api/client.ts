@@ -12,8 +12,22 @@ export class ApiError extends Error {
     /** What was wrong with the request, field by field (a 400's body). */
     readonly problems: Problem[] = [],
     /** The request's id in Baton's logs, for whoever supports Baton. */
-    readonly correlationId: string | null = null) {
+    readonly correlationId: string | null = null,
+    /** How long Baton asked to wait before trying again (a 429's or 503's Retry-After), in seconds. */
+    readonly retryAfterSeconds: number | null = null,
+    /** The whole answer: a health check's 503 carries which dependency is down. */
+    readonly body: unknown = null) {
     super(message);
+  }
+}
+
+/**
+ * The request never got an answer (Baton down, the network cut): not a refusal. What it asked
+ * for may or may not have been done, which an action must say.
+ */
+export class NetworkError extends Error {
+  constructor() {
+    super('Baton is unreachable');
   }
 }
 
@@ -24,13 +38,16 @@ export function apiErrorOf(res: Pick<Response, 'status' | 'statusText' | 'header
     ? err.problems.filter((p): p is Problem => typeof p?.message === 'string').map((p) => ({ path: typeof p.path === 'string' ? p.path : '', message: p.message }))
     : [];
   const correlationId = typeof err.correlationId === 'string' ? err.correlationId : res.headers.get('X-Correlation-ID');
+  const retryAfter = Number(res.headers.get('Retry-After'));
   return new ApiError(res.status, typeof err.code === 'string' ? err.code : `HTTP_${res.status}`,
-    typeof err.message === 'string' ? err.message : res.statusText || `HTTP ${res.status}`, problems, correlationId);
+    typeof err.message === 'string' ? err.message : res.statusText || `HTTP ${res.status}`, problems, correlationId,
+    res.headers.get('Retry-After') !== null && Number.isFinite(retryAfter) ? retryAfter : null, body);
 }
 
 /** Why the login form shows: `refused` when a credential was sent and the API refused it. */
 export type SignInReason = 'required' | 'refused' | 'expired';
-type Listener = (reason: SignInReason) => void;
+/** `error`: the API's refusal, whose message says why (`API key ab12 is revoked`). */
+type Listener = (reason: SignInReason, error?: ApiError) => void;
 const unauthorizedListeners = new Set<Listener>();
 
 export function onUnauthorized(listener: Listener): () => void {
@@ -98,7 +115,7 @@ export function signOut() {
 const signOutListeners = new Set<() => void>();
 export const onSignOut = (listener: () => void) => signOutListeners.add(listener);
 
-const notify = (reason: SignInReason) => unauthorizedListeners.forEach((l) => l(reason));
+const notify = (reason: SignInReason, error?: ApiError) => unauthorizedListeners.forEach((l) => l(reason, error));
 
 /** The access token to send, renewed first when it is due (one renewal for all the calls waiting on it). */
 async function currentToken(): Promise<StoredToken | null> {
@@ -109,8 +126,15 @@ async function currentToken(): Promise<StoredToken | null> {
   return accessToken.get();
 }
 
-export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = await currentToken();
+/**
+ * `credential: false` sends none: for public routes whose answer does not depend on who asks
+ * (console-config). Baton checks a credential sent to a public route all the same, so a mistyped
+ * key sent there too counted as a second failed sign-in towards the address's lockout.
+ */
+export interface RequestOptions { credential?: boolean }
+
+export async function request<T>(path: string, init: RequestInit = {}, { credential: send = true }: RequestOptions = {}): Promise<T> {
+  const token = send ? await currentToken() : null;
   if (token && token.expiresAt <= Date.now()) {
     // Not sent: the person signs in again rather than seeing the API refuse a stale token.
     accessToken.clear();
@@ -120,14 +144,20 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   // The bearer: the access token until it expires, or the API key; none without either.
-  const credential = token?.token ?? apiKey.get();
+  const credential = send ? token?.token ?? apiKey.get() : null;
   if (credential) headers.set('Authorization', `Bearer ${credential}`);
-  const res = await fetch(path, { ...init, headers });
-  if (res.status === 401) notify(credential ? 'refused' : 'required');
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers });
+  } catch {
+    throw new NetworkError();
+  }
   const text = await res.text();
   const body = text ? safeJson(text) : null;
-  if (!res.ok) throw apiErrorOf(res, body);
-  return body as T;
+  if (res.ok) return body as T;
+  const error = apiErrorOf(res, body);
+  if (res.status === 401 && send) notify(credential ? 'refused' : 'required', error);
+  throw error;
 }
 
 function safeJson(text: string): unknown {

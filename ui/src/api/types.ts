@@ -42,7 +42,17 @@ export interface StepAttempt {
 export interface RunEvent { at: string; kind: string; stepName: string | null; reason: string; actor?: string | null }
 
 /** One action as the engine judges it now; retry and skip, when allowed, with the steps they may name. */
-export interface ActionAvailability { action: string; allowed: boolean; reason?: string | null; steps?: string[] }
+export interface ActionAvailability {
+  action: string;
+  allowed: boolean;
+  /** Why it is not allowed now, in words. */
+  reason?: string | null;
+  /** The 409 code the action would get now. */
+  code?: string;
+  /** Terminate allowed only with this compensate value. */
+  compensate?: boolean;
+  steps?: string[];
+}
 
 /** What the engine says an action can do on this run right now; older engines omit it. */
 export type AllowedActions = string[] | ActionAvailability[];
@@ -58,9 +68,11 @@ export interface RunDetail extends RunSummary {
   actions?: ActionAvailability[];
 }
 
+export type TemplateType = 'sequential' | 'parallel' | 'dag';
+
 export interface TemplateSummary {
   orchName: string;
-  type: 'sequential' | 'parallel';
+  type: TemplateType;
   status: 'READY' | 'PENDING';
   version: number;
   missingSteps: string[];
@@ -70,23 +82,34 @@ export interface TemplateSummary {
   updatedAt: string;
 }
 
+/** A step as the API gives it (StepDto); older engines leave the later fields out. */
 export interface TemplateStep {
   seq: number;
   name: string;
   objectType: string;
   timeoutSeconds: number | null;
+  /** Worker steps: an attempt without a heartbeat for this long times out. */
+  heartbeatSeconds?: number | null;
   retry: unknown;
   handler: unknown;
   undo: unknown;
+  /** What the step failing (after its retries) does to the run: compensate (the default) or pause. */
+  onFailure?: string;
+  /** The services allowed to work the step; null: any. */
+  workers?: string[] | null;
+  /** dag templates: the steps this one waits for. */
+  dependsOn?: string[] | null;
 }
 
 export interface TemplateVersion {
   version: number;
-  type: 'sequential' | 'parallel';
+  type: TemplateType;
   registeredBy: string;
   contentHash: string;
   createdAt: string;
   steps: TemplateStep[];
+  /** The steps as a graph, for drawing; older engines leave it out. */
+  graph?: TemplateGraph;
 }
 
 export interface Worker {
@@ -109,14 +132,13 @@ export interface ServicePresence {
   steps: { orchName: string; stepName: string; liveInstances: number; lastSeenAt: string }[];
 }
 
-export interface TemplateGraph { nodes: { name: string }[] | string[]; edges: { from: string; to: string }[] }
+export interface TemplateGraph { nodes: { name: string; seq?: number; handler?: string }[] | string[]; edges: { from: string; to: string }[] }
 
 export interface TemplateDetail extends TemplateSummary {
   /** The newest ten, and the one `?version=` asked for. */
   versions: TemplateVersion[];
   versionCount: number;
   workers: Worker[];
-  graph?: TemplateGraph;
 }
 
 export interface Problem { path?: string; message: string; line?: number; column?: number }

@@ -6,8 +6,8 @@ export interface ConsoleConfig { authRequired: boolean; oidc: OidcConfig | null 
 /** Where the identity provider sends the browser back to (the client's redirect URI). */
 export const CALLBACK_PATH = '/ui/auth/callback';
 
-/** How this Baton signs people in; public, so it can be read before anyone has. */
-export const loadConsoleConfig = () => request<ConsoleConfig>('/api/auth/console-config');
+/** How this Baton signs people in; public, so it can be read before anyone has, and asked without a credential. */
+export const loadConsoleConfig = () => request<ConsoleConfig>('/api/auth/console-config', {}, { credential: false });
 
 // The OIDC client code is fetched only when it is needed.
 export const startSignIn = async (config: OidcConfig, returnTo: string) => (await import('./oidc')).startSignIn(config, returnTo);

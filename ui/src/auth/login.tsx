@@ -1,20 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
-import { apiKey, type SignInReason } from '../api/client';
+import { type ApiError, apiKey, type SignInReason } from '../api/client';
 import { ErrorNotice } from '../components/notice';
 import { hereOf } from '../lib/token-renewal';
 import { loadConsoleConfig, type OidcConfig, startSignIn } from './console-config';
+import { signInMessage } from './sign-in-message';
 
-const MESSAGES: Record<SignInReason, string | null> = {
-  required: null,
-  refused: 'Those credentials were refused. Check the key, or sign in again; an admin can issue a new key.',
-  expired: 'Your session expired. Sign in again.',
-};
+/** Seconds left of a lockout's Retry-After, counted down once a second; null without one. */
+function useCountdown(seconds: number | null | undefined): number | null {
+  const [left, setLeft] = useState(seconds ?? null);
+  useEffect(() => {
+    setLeft(seconds ?? null);
+    if (!seconds) return;
+    const started = Date.now();
+    const timer = setInterval(() => setLeft(Math.max(0, seconds - Math.floor((Date.now() - started) / 1000))), 1000);
+    return () => clearInterval(timer);
+  }, [seconds]);
+  return left;
+}
 
-/** Shown when the API answers 401: an OIDC sign-in when Baton has one, and always an API key. */
-export function Login({ onLogin, reason, error }: { onLogin: () => void; reason: SignInReason; error?: Error }) {
+/**
+ * Shown when the API answers 401, or 429 (this address is locked out after failed sign-ins): an
+ * OIDC sign-in when Baton has one, and always an API key. `refusal` is Baton's answer, which says why.
+ */
+export function Login({ onLogin, reason, error, refusal }: { onLogin: () => void; reason: SignInReason; error?: Error; refusal?: ApiError }) {
   const [key, setKey] = useState('');
   const [oidc, setOidc] = useState<OidcConfig | null>(null);
   const [failure, setFailure] = useState<Error | undefined>(error);
+  const left = useCountdown(refusal?.status === 429 ? refusal.retryAfterSeconds : null);
   useEffect(() => { loadConsoleConfig().then((c) => setOidc(c.oidc), () => setOidc(null)); }, []);
   const submit = (e: Event) => {
     e.preventDefault();
@@ -23,12 +35,12 @@ export function Login({ onLogin, reason, error }: { onLogin: () => void; reason:
     onLogin();
   };
   const returnTo = hereOf(location);
-  const message = MESSAGES[reason];
+  const message = signInMessage(reason, refusal, left);
   return (
     <main class="login">
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to Baton</h1>
-        {message && <div class="error" role="alert">{message}</div>}
+        {message && <div class="error" role="alert" data-testid="sign-in-message">{message}</div>}
         <ErrorNotice error={failure} />
         {oidc && (
           <>

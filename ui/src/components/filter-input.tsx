@@ -1,15 +1,38 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { useDraft } from '../hooks/use-draft';
 
+/** How long typing pauses before the filter applies: one request per word typed, not per key. */
+export const FILTER_DEBOUNCE_MS = 400;
+
 /**
- * A text filter of a polled list: applied (trimmed) on change, i.e. on Enter or leaving the
- * field. What is typed until then is its own, so the list's refresh does not reset it.
+ * A text filter of a polled list, applied (trimmed) as the person types, once they pause, and at
+ * once on Enter or leaving the field. What is typed is its own meanwhile, so the list's refresh
+ * does not reset it. `list`: the id of a <datalist> of values to offer.
  */
-export function FilterInput({ label, value, maxLength, onApply }: { label: string; value: string; maxLength: number; onApply: (value: string) => void }) {
+export function FilterInput({ label, value, maxLength, onApply, list }: {
+  label: string; value: string; maxLength: number; onApply: (value: string) => void; list?: string;
+}) {
   const [draft, setDraft] = useDraft(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The latest: a pause's timer set before another filter changed must not apply the URL it knew then.
+  const onApplyRef = useRef(onApply);
+  onApplyRef.current = onApply;
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const apply = (text: string) => {
+    clearTimeout(timer.current);
+    setDraft(text, text.trim());
+    onApplyRef.current(text.trim());
+  };
   return (
     <label>{label}
-      <input type="search" value={draft} maxLength={maxLength} onInput={(e) => setDraft(e.currentTarget.value)}
-        onChange={(e) => onApply(e.currentTarget.value.trim())} />
+      <input type="search" value={draft} maxLength={maxLength} list={list}
+        onInput={(e) => {
+          const text = e.currentTarget.value;
+          setDraft(text);
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => apply(text), FILTER_DEBOUNCE_MS);
+        }}
+        onChange={(e) => apply(e.currentTarget.value)} />
     </label>
   );
 }

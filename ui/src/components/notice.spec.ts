@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../api/client';
-import { ErrorNotice } from './notice';
+import { ApiError, NetworkError } from '../api/client';
+import { ErrorNotice, staleText } from './notice';
 
 /** The text a rendered tree shows (no DOM here: ErrorNotice has no hooks, so its tree is read as it is). */
 function textOf(node: unknown): string {
@@ -24,5 +24,18 @@ describe('ErrorNotice', () => {
   it('shows any other error by its message, and nothing without one', () => {
     expect(textOf(ErrorNotice({ error: new Error('The output must be JSON.') }))).toBe('The output must be JSON.');
     expect(ErrorNotice({ error: null })).toBeNull();
+  });
+});
+
+describe('staleText', () => {
+  const at = new Date(2026, 11, 1, 13, 36, 2).getTime();
+
+  it('says in words that Baton is unreachable, and since when what is shown dates', () => {
+    expect(staleText(new NetworkError(), at)).toBe('Baton is unreachable (last answer at 13:36:02).');
+    expect(staleText(new NetworkError(), undefined)).toBe('Baton is unreachable (no answer yet).');
+  });
+
+  it('dates what is shown after any other failed poll', () => {
+    expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.'), at)).toBe('A dependency is down. What is shown is from the last answer, at 13:36:02.');
   });
 });

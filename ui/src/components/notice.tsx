@@ -1,17 +1,31 @@
 import type { ComponentChildren } from 'preact';
-import { ApiError } from '../api/client';
+import { ApiError, NetworkError } from '../api/client';
+import { clockTime } from '../lib/time';
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty" role="status">{children}</div>;
 }
 
-/** An error, with what the API said was wrong field by field, and the id support looks the request up by. */
-export function ErrorNotice({ error, withCode = false }: { error?: Error | null; withCode?: boolean }) {
+/**
+ * What a failed poll means for what is on screen: Baton gave no answer at all, or the data shown
+ * is from an earlier one (`answeredAt`), so that nothing reads as current when it is not.
+ */
+export function staleText(error: Error, answeredAt: number | undefined): string {
+  const since = answeredAt === undefined ? 'no answer yet' : `last answer at ${clockTime(answeredAt)}`;
+  if (error instanceof NetworkError) return `Baton is unreachable (${since}).`;
+  return answeredAt === undefined ? error.message : `${error.message} What is shown is from the last answer, at ${clockTime(answeredAt)}.`;
+}
+
+/**
+ * An error, with what the API said was wrong field by field, and the id support looks the request
+ * up by. With `polled`, the error of a polled read: it says how old what is shown is.
+ */
+export function ErrorNotice({ error, withCode = false, polled }: { error?: Error | null; withCode?: boolean; polled?: { answeredAt?: number } }) {
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
   return (
     <div class="error" role="alert">
-      {withCode && api ? `${api.code}: ${api.message}` : error.message}
+      {polled ? staleText(error, polled.answeredAt) : withCode && api ? `${api.code}: ${api.message}` : error.message}
       {api && api.problems.length > 0 && (
         <ul class="problems">{api.problems.map((p, i) => <li key={i}>{p.path ? <><code>{p.path}</code>: </> : null}{p.message}</li>)}</ul>
       )}

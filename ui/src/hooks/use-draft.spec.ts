@@ -6,7 +6,11 @@ describe('shownDraft', () => {
     expect(shownDraft({ base: '', draft: 'dem' }, '')).toBe('dem');
   });
 
-  it('shows the applied value once it changes: applied, cleared, or the back button', () => {
+  it('keeps what is typed as it is once it applied as you type: the trailing space of `demo ` stays', () => {
+    expect(shownDraft({ base: 'demo', draft: 'demo ' }, 'demo')).toBe('demo ');
+  });
+
+  it('shows the applied value once it changes elsewhere: cleared, or the back button', () => {
     expect(shownDraft({ base: '', draft: 'demo ' }, 'demo')).toBe('demo');
     expect(shownDraft({ base: 'demo', draft: 'demoX' }, '')).toBe('');
   });

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 
-export interface Resource<T> { data?: T; error?: Error; loading: boolean; reload: () => void }
+export interface Resource<T> {
+  data?: T;
+  error?: Error;
+  loading: boolean;
+  /** When `data` arrived (epoch ms): once a reload fails, what is shown is as of then. */
+  answeredAt?: number;
+  reload: () => void;
+}
 
 /** How often to load again: fixed, or from the last good data; undefined loads once. */
 export type Interval<T> = number | ((data: T | undefined) => number | undefined) | undefined;
@@ -23,7 +30,7 @@ export function nextPoll<T>(interval: Interval<T>, data: T | undefined, error: u
  * and polls from then on (or stops).
  */
 export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?: Interval<T>): Resource<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; key: string }>({ loading: true, key });
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; key: string; answeredAt?: number }>({ loading: true, key });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -42,10 +49,12 @@ export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?:
       let error: unknown;
       try {
         last = await loadRef.current();
-        if (alive) setState({ data: last, loading: false, key });
+        if (alive) setState({ data: last, loading: false, key, answeredAt: Date.now() });
       } catch (e) {
         error = e;
-        if (alive) setState((s) => ({ data: s.key === key ? s.data : undefined, error: e as Error, loading: false, key }));
+        if (alive) {
+          setState((s) => (s.key === key ? { ...s, error: e as Error, loading: false } : { error: e as Error, loading: false, key }));
+        }
       }
       const every = nextPoll(intervalRef.current, last, error);
       if (alive && every) timer = setTimeout(run, every);
@@ -58,5 +67,6 @@ export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?:
     };
   }, [key, tick, polled]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data: state.key === key ? state.data : undefined, error: state.error, loading: state.loading, reload };
+  const current = state.key === key;
+  return { data: current ? state.data : undefined, error: state.error, loading: state.loading, answeredAt: current ? state.answeredAt : undefined, reload };
 }

@@ -1,4 +1,4 @@
-import type { TemplateGraph, TemplateStep } from '../api/types';
+import type { TemplateGraph, TemplateStep, TemplateType } from '../api/types';
 
 export interface GraphNode { step: TemplateStep; column: number; row: number; x: number; y: number }
 export interface GraphEdge { from: string; to: string; path: string }
@@ -13,17 +13,17 @@ const PAD = 16;
 /** Room above the nodes for the column labels. */
 const HEADER = 22;
 
-
 /**
- * Columns of steps that run together. A DAG (edges from the engine) is layered by longest path
- * from its roots; otherwise a sequential template has one column per stage (seq) and a parallel
- * template one column. Edges join every step of a column to every step of the next, unless the
- * DAG names them.
+ * Columns of steps that run together. A DAG is layered by longest path from its roots; a
+ * sequential template has one column per stage (seq), a parallel template one column. Edges are
+ * the version's graph as the API gives it (for a DAG, without one from an older engine, each
+ * step's `dependsOn`); without a graph, every step of a stage leads to every step of the next.
  */
-export function layoutGraph(steps: TemplateStep[], type: 'sequential' | 'parallel', graph?: TemplateGraph): GraphLayout {
+export function layoutGraph(steps: TemplateStep[], type: TemplateType, graph?: TemplateGraph): GraphLayout {
   const known = new Set(steps.map((s) => s.name));
-  const dagEdges = (graph?.edges ?? []).filter((e) => known.has(e.from) && known.has(e.to));
-  const columnOf = dagEdges.length > 0 ? layerByLongestPath(steps, dagEdges)
+  const given = graph?.edges ?? (type === 'dag' ? steps.flatMap((s) => (s.dependsOn ?? []).map((d) => ({ from: d, to: s.name }))) : undefined);
+  const graphEdges = given?.filter((e) => known.has(e.from) && known.has(e.to));
+  const columnOf = type === 'dag' ? layerByLongestPath(steps, graphEdges ?? [])
     : new Map(steps.map((s) => [s.name, type === 'parallel' ? 0 : s.seq]));
   const keys = [...new Set(columnOf.values())].sort((a, b) => a - b);
   const byColumn = keys.map((k) => steps.filter((s) => columnOf.get(s.name) === k).sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)));
@@ -36,11 +36,11 @@ export function layoutGraph(steps: TemplateStep[], type: 'sequential' | 'paralle
     return col.map((step, row) => ({ step, column, row, x: PAD + column * (NODE_W + GAP_X), y: top + row * (NODE_H + GAP_Y) }));
   });
   const at = new Map(nodes.map((n) => [n.step.name, n]));
-  const pairs = dagEdges.length > 0 ? dagEdges
-    : byColumn.slice(1).flatMap((col, i) => byColumn[i].flatMap((a) => col.map((b) => ({ from: a.name, to: b.name }))));
+  const pairs = graphEdges
+    ?? byColumn.slice(1).flatMap((col, i) => byColumn[i].flatMap((a) => col.map((b) => ({ from: a.name, to: b.name }))));
   const edges = pairs.map(({ from, to }) => ({ from, to, path: curve(at.get(from)!, at.get(to)!) }));
   const width = PAD * 2 + keys.length * NODE_W + Math.max(0, keys.length - 1) * GAP_X;
-  const labels = dagEdges.length > 0 ? keys.map((k) => `layer ${k + 1}`)
+  const labels = type === 'dag' ? keys.map((k) => `layer ${k + 1}`)
     : type === 'parallel' ? ['parallel'] : keys.map((k) => `stage ${k}`);
   const columns = labels.map((label, i) => ({ label, x: PAD + i * (NODE_W + GAP_X) }));
   return { nodes, edges, width, height, columns };

@@ -46,6 +46,24 @@ describe('runActions', () => {
     expect(byName(run('RUNNING', { allowedActions: ['pause'] })).undo.enabled).toBe(false);
   });
 
+  it("shows the engine's own reason for a disabled action from actions[], not a guess from the status", () => {
+    const a = byName(run('PAUSED', {
+      allowedActions: ['retry', 'skip', 'terminate'],
+      actions: [
+        { action: 'resume', allowed: false, code: 'STEP_FAILED', reason: 'step ship failed: retry or skip it first' },
+        { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
+        { action: 'terminate', allowed: true },
+      ],
+    }));
+    expect(a.resume).toMatchObject({ enabled: false, reason: 'step ship failed: retry or skip it first' });
+    expect(a.pause.enabled).toBe(false);
+    expect([a.retry.enabled, a.terminate.enabled]).toEqual([true, true]);
+  });
+
+  it('says a skipped step is never undone', () => {
+    expect(byName(run('PAUSED')).skip.effect).toContain('A skipped step is never undone');
+  });
+
   it('follows allowedActions with reasons', () => {
     const a = byName(run('RUNNING', { allowedActions: [{ action: 'skip', allowed: false, reason: 'no step in flight' }, { action: 'retry', allowed: true }] }));
     expect(a.skip).toMatchObject({ enabled: false, reason: 'no step in flight' });
@@ -125,17 +143,20 @@ describe('actionRequest', () => {
 });
 
 describe('actionOutcome', () => {
+  // 13:36:02 in the zone the test runs in.
+  const at = new Date(2026, 11, 1, 13, 36, 2).getTime();
+
   it('tells the operator when the action changed nothing', () => {
-    expect(actionOutcome('Terminate and undo', { flowId: 'f', action: 'terminate', status: 'COMPENSATING', changed: false })).toEqual({
-      changed: false, message: 'Nothing changed: the run was already where “Terminate and undo” takes it (it is COMPENSATING).',
+    expect(actionOutcome('Terminate and undo', { flowId: 'f', action: 'terminate', status: 'COMPENSATING', changed: false }, at)).toEqual({
+      changed: false, message: 'Nothing changed: at 13:36:02 the run was already where “Terminate and undo” takes it (it was COMPENSATING).',
     });
   });
 
-  it('says where an action took the run', () => {
-    expect(actionOutcome('Terminate', { flowId: 'f', action: 'terminate', status: 'TERMINATED', changed: true }))
-      .toEqual({ changed: true, message: 'Terminate: the run is now TERMINATED.' });
+  it('says where an action took the run, and when, so that it does not contradict the badge once the run moves on', () => {
+    expect(actionOutcome('Retry', { flowId: 'f', action: 'retry', status: 'RUNNING', changed: true }, at))
+      .toEqual({ changed: true, message: 'Retry accepted: at 13:36:02 the run was RUNNING.' });
     // Undo answers {flowId, status}, without changed.
-    expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' })).toEqual({ changed: true, message: 'Undo: the run is now UNDOING.' });
+    expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' }, at)).toEqual({ changed: true, message: 'Undo accepted: at 13:36:02 the run was UNDOING.' });
   });
 });
 

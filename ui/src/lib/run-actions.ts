@@ -1,4 +1,5 @@
 import type { AllowedActions, Me, RunDetail, StepAttempt } from '../api/types';
+import { clockTime } from './time';
 
 export const ACTIONS = ['undo', 'retry', 'skip', 'pause', 'resume', 'compensate', 'terminate'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -36,7 +37,8 @@ function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string
         ? 'Each failed undo gets one more attempt; the run then finishes as its compensation or undo would have.'
         : `The succeeded steps are undone in reverse order: ${list}. The run ends UNDONE, or UNDO_FAILED if an undo fails.`;
     case 'retry': return 'The chosen step is dispatched again with a new attempt; the run carries on from there.';
-    case 'skip': return 'The chosen step is marked succeeded with the output you give, and the run carries on as if it had run.';
+    case 'skip': return 'The chosen step is marked succeeded with the output you give, and the run carries on as if it had run. '
+      + 'A skipped step is never undone: a later compensation or undo of this run passes over it, so whatever its failed attempts did stays as it is.';
     case 'pause': return 'No new step is dispatched until the run is resumed; steps in flight finish.';
     case 'resume': return 'The run carries on where it was paused.';
     case 'compensate': return `No new step starts; the succeeded steps are undone in reverse order: ${list}. The run ends FAILED or COMPENSATION_FAILED.`;
@@ -89,9 +91,13 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
 }
 
 function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
-  const said = run.allowedActions ? fromEngine(run.allowedActions, action) : undefined;
+  // `actions` says why each action is not allowed; `allowedActions` names only those that are, so
+  // read alone it left every disabled button with a guess from the status ("not possible while
+  // the run is PAUSED" on Resume, when a step had failed).
+  const listed = run.actions ?? run.allowedActions;
+  const said = listed ? fromEngine(listed, action) : undefined;
   // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
-  const enabled = said ? said.enabled : run.allowedActions && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
+  const enabled = said ? said.enabled : listed && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
   return { enabled, reason: enabled ? null : said?.reason || `not possible while the run is ${run.status}` };
 }
 
@@ -164,19 +170,21 @@ export function lastDoAttempt(run: Pick<RunDetail, 'steps'>, stepName: string): 
 }
 
 /**
- * What to tell the operator after the API accepted an action: what status the run is now in, or,
- * when it answers `changed: false` (every action is idempotent), that nothing changed.
+ * What to tell the operator after the API accepted an action (at `at`, epoch ms): what status the
+ * run was in then, or, when it answers `changed: false` (every action is idempotent), that nothing
+ * changed. Dated, because the run moves on and the badge beside it will say where it is now.
  */
-export function actionOutcome(label: string, response: unknown): { changed: boolean; message: string } {
+export function actionOutcome(label: string, response: unknown, at: number): { changed: boolean; message: string } {
   const res = (response ?? {}) as { status?: unknown; changed?: unknown };
   const status = typeof res.status === 'string' ? res.status : null;
+  const when = clockTime(at);
   if (res.changed === false) {
     return {
       changed: false,
-      message: `Nothing changed: the run was already where “${label}” takes it${status ? ` (it is ${status})` : ''}.`,
+      message: `Nothing changed: at ${when} the run was already where “${label}” takes it${status ? ` (it was ${status})` : ''}.`,
     };
   }
-  return { changed: true, message: status ? `${label}: the run is now ${status}.` : `${label}: done.` };
+  return { changed: true, message: status ? `${label} accepted: at ${when} the run was ${status}.` : `${label} accepted at ${when}.` };
 }
 
 /**

@@ -11,13 +11,25 @@ export function utcTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
+/** The time of day only (`13:36:02`), local: for "as of" notes about something seen moments ago. */
+export function clockTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+}
+
+/**
+ * A span in its two largest units. It is rounded to what is shown before it is split, so that
+ * 59.96 s reads "1 min 0 s", not "60.0 s", and 6 min 59.6 s "7 min 0 s", not "6 min 60 s".
+ */
 export function duration(fromIso: string, toIso: string | null, now = Date.now()): string {
   const ms = (toIso ? Date.parse(toIso) : now) - Date.parse(fromIso);
   if (!Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return m < 60 ? `${m} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** `<input type="datetime-local">` value (local) to an ISO instant, or undefined. */

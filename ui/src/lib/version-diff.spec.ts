@@ -16,6 +16,14 @@ describe('diffVersions', () => {
     expect(d!.some((l) => l.kind === 'same' && l.text.includes('"name": "a"'))).toBe(true);
   });
 
+  it('shows a change to any field the API gives for a step: onFailure, heartbeatSeconds, dependsOn, workers', () => {
+    const d = diffVersions(version(1, [step('a', 1), step('b', 2, { onFailure: 'compensate', workers: null })]),
+      version(2, [step('a', 1, { heartbeatSeconds: 15 }), step('b', 2, { onFailure: 'pause', workers: ['billing'], dependsOn: ['a'] })]));
+    const added = d!.filter((l) => l.kind === 'added').map((l) => l.text.trim());
+    expect(added).toEqual(expect.arrayContaining(['"heartbeatSeconds": 15', '"onFailure": "pause",', '"billing"', '"dependsOn": [']));
+    expect(d!.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"onFailure": "compensate"');
+  });
+
   it('marks a removed step', () => {
     const d = diffVersions(version(1, [step('a', 1), step('b', 2)]), version(2, [step('a', 1)]));
     expect(d!.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"name": "b",');

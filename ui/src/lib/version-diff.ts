@@ -3,13 +3,20 @@ import type { TemplateVersion } from '../api/types';
 
 export interface DiffLine { kind: 'same' | 'added' | 'removed'; text: string }
 
-/** A version as people read it: the type, then one block per step with only the fields it sets. */
+/** The order a step's fields are written in; any other field the API gives follows, by name. */
+const FIELD_ORDER = ['seq', 'name', 'objectType', 'dependsOn', 'handler', 'undo', 'timeoutSeconds', 'heartbeatSeconds', 'retry', 'onFailure', 'workers'];
+const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
+
+/**
+ * A version as people read it: the type, then one block per step with every field the API gives
+ * that is set. Every one, not a chosen few: a version that changed only a field left out (a
+ * step's onFailure, its allowed workers) read as no change at all.
+ */
 export function versionText(v: TemplateVersion): string {
   const steps = v.steps.slice().sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)).map((s) => {
-    const fields: Record<string, unknown> = { seq: s.seq, name: s.name, objectType: s.objectType, handler: s.handler, undo: s.undo };
-    if (s.timeoutSeconds !== null) fields.timeoutSeconds = s.timeoutSeconds;
-    if (s.retry !== null && s.retry !== undefined) fields.retry = s.retry;
-    return JSON.stringify(fields, null, 2);
+    const fields = Object.entries(s).filter(([, value]) => value !== null && value !== undefined)
+      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+    return JSON.stringify(Object.fromEntries(fields), null, 2);
   });
   return [`type: ${v.type}`, ...steps].join('\n') + '\n';
 }

@@ -10,47 +10,69 @@ import { healerSummary } from '../lib/healer-summary';
 import { StatusChart } from './status-chart';
 
 interface Indicator { status: 'up' | 'down'; [k: string]: unknown }
-interface Health { status: string; details?: Record<string, Indicator> }
+/** `details` only for a caller with a role; without one Baton tells the overall status alone. */
+interface Health { status: string; details?: Record<string, Indicator>; message?: string }
 
-/** Health answers 503 with the same body when a dependency is down: that is data, not an error. */
-async function loadHealth(): Promise<Health> {
+/**
+ * Health answers 503 when a dependency is down: that is data, not an error. Its body says which
+ * (with a role), or only that one is, or that Baton is stopping.
+ */
+export async function loadHealth(): Promise<Health> {
   try {
     return await request<Health>('/api/orchestration/health');
   } catch (e) {
     if (e instanceof ApiError && e.status === 503) {
-      const res = await fetch('/api/orchestration/health');
-      return (await res.json()) as Health;
+      const body = (e.body ?? {}) as Partial<Health>;
+      return { status: typeof body.status === 'string' ? body.status : 'error', details: body.details, message: e.message };
     }
     throw e;
   }
 }
 
-function Card({ title, ok, children }: { title: string; ok?: boolean; children: preact.ComponentChildren }) {
+/** `stale`: the card is the last answer's, after a failed poll: it says what was, not what is. */
+function Card({ title, ok, stale, children }: { title: string; ok?: boolean; stale?: boolean; children: preact.ComponentChildren }) {
   return (
     <section class={`card ${ok === false ? 'down' : ok ? 'up' : ''}`} aria-label={title}>
-      <h3>{title} {ok !== undefined && <span class={`badge ${ok ? 's-completed' : 's-failed'}`}>{ok ? 'up' : 'down'}</span>}</h3>
+      <h3>{title} {ok !== undefined && <span class={`badge ${ok ? 's-completed' : 's-failed'}`}>{stale ? 'was ' : ''}{ok ? 'up' : 'down'}</span>}</h3>
       {children}
     </section>
   );
 }
 
-function HealthCards({ health }: { health: Health }) {
-  const d = health.details ?? {};
+/** Health without details (a caller without a role): the overall status, and nothing said of each dependency. */
+function OverallHealth({ health, stale }: { health: Health; stale: boolean }) {
+  const ok = health.status === 'ok';
+  return (
+    <div class="cards">
+      <Card title="Baton" ok={ok} stale={stale}>
+        <p>{ok ? 'Baton and its dependencies are up.' : health.message ?? 'A dependency is down.'}</p>
+        <p class="muted small">The database, broker, outbox and healer are detailed for a signed-in role only.</p>
+      </Card>
+    </div>
+  );
+}
+
+/** up or down as the indicator says; undefined (no badge) for one the answer does not include. */
+export const indicatorUp = (indicator: Indicator | undefined): boolean | undefined => (indicator ? indicator.status === 'up' : undefined);
+
+function HealthCards({ health, stale }: { health: Health; stale: boolean }) {
+  if (!health.details) return <OverallHealth health={health} stale={stale} />;
+  const d = health.details;
   const db = d.database, msg = d.messaging, healer = d.healer;
   const outbox = msg?.outbox as { count: number; oldestAgeSeconds: number } | null | undefined;
   const last = healer?.lastSuccessAt as string | null | undefined;
   const counts = healer?.lastCounts as Record<string, number> | null | undefined;
   return (
     <div class="cards">
-      <Card title="Database" ok={db?.status === 'up'}>{db?.message ? <p>{String(db.message)}</p> : <p>Reachable</p>}</Card>
-      <Card title="Broker" ok={msg?.status === 'up'}>
+      <Card title="Database" ok={indicatorUp(db)} stale={stale}>{db?.message ? <p>{String(db.message)}</p> : <p>Reachable</p>}</Card>
+      <Card title="Broker" ok={indicatorUp(msg)} stale={stale}>
         <p>{String(msg?.driver ?? '?')} · {msg?.connected ? 'connected' : 'not connected'}</p>
       </Card>
-      <Card title="Outbox" ok={outbox ? outbox.oldestAgeSeconds < 60 : undefined}>
+      <Card title="Outbox" ok={outbox ? outbox.oldestAgeSeconds < 60 : undefined} stale={stale}>
         {outbox ? <p><strong data-testid="outbox-backlog">{outbox.count}</strong> unsent · oldest {outbox.count ? `${outbox.oldestAgeSeconds.toFixed(1)} s old` : '–'}</p>
           : <p class="muted">Backlog unavailable</p>}
       </Card>
-      <Card title="Healer" ok={healer?.status === 'up'}>
+      <Card title="Healer" ok={indicatorUp(healer)} stale={stale}>
         <p>Last tick: {last ? <Time at={last} /> : 'not yet'}</p>
         {counts && <p class="muted" data-testid="healer-last-tick">{healerSummary(counts)}</p>}
         {Number(healer?.lastFailed) > 0 && <p class="warn-text">{String(healer?.lastFailed)} could not be healed in the last tick (see the logs)</p>}
@@ -67,31 +89,32 @@ export function OverviewPage() {
   return (
     <>
       <h1>Overview</h1>
-      <ErrorNotice error={health.error} />
-      {health.data && <HealthCards health={health.data} />}
+      <ErrorNotice error={health.error} polled={health} />
+      {/* After a failed poll the cards are the last answer's, greyed: a green "up" must not outlive Baton. */}
+      {health.data && <div class={health.error ? 'stale' : undefined}><HealthCards health={health.data} stale={Boolean(health.error)} /></div>}
       <h2>Runs in the last hour</h2>
-      <ErrorNotice error={stats.error} />
-      {stats.data && <StatusChart stats={stats.data} />}
+      <ErrorNotice error={stats.error} polled={stats} />
+      {stats.data && <div class={stats.error ? 'stale' : undefined}><StatusChart stats={stats.data} /></div>}
       <h2>Unfinished runs {stuck.data && <span class="count">{stuck.data.total}</span>}</h2>
-      <ErrorNotice error={stuck.error} />
-      {stuck.data && (stuck.data.items.length === 0
+      <ErrorNotice error={stuck.error} polled={stuck} />
+      {stuck.data && <div class={stuck.error ? 'stale' : undefined}>{stuck.data.items.length === 0
         ? <Empty>No run is waiting. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>.</Empty>
         : (
           <table class="grid">
-            <thead><tr><th>Run</th><th>Template</th><th>Status</th><th>Since</th><th>Waiting for</th></tr></thead>
+            <thead><tr><th>Run</th><th>Template</th><th>Status</th><th title="When the run last changed: its status, or a step">Last change</th><th>Waiting for</th></tr></thead>
             <tbody>
               {stuck.data.items.map((r) => (
                 <tr key={r.flowId}>
                   <td><Link href={`/runs/${r.flowId}`} class="mono">{r.flowId.slice(0, 8)}</Link></td>
                   <td>{r.orchName}</td>
                   <td><Status value={r.status} /></td>
-                  <td><Time at={r.createdAt} /></td>
+                  <td><Time at={r.updatedAt} /></td>
                   <td><WaitingFor run={r} /></td>
                 </tr>
               ))}
             </tbody>
           </table>
-        ))}
+        )}</div>}
       {stuck.data && stuck.data.total > stuck.data.items.length && <p><Link href="/runs?stuck=true">All {stuck.data.total} unfinished runs</Link></p>}
     </>
   );

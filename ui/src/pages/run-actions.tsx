@@ -1,26 +1,36 @@
 import { useState } from 'preact/hooks';
-import { postJson } from '../api/client';
+import { ApiError, NetworkError, postJson } from '../api/client';
 import type { RunDetail } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNotice } from '../components/notice';
+import { changedSince, keepDraft, type SeenRun, seenAttempt, seenRun, takeDraft, unknownOutcome } from '../lib/action-dialog';
 import {
-  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, TerminateMode, terminateChoices, unavailable,
+  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, TerminateMode, terminateChoices, unavailable,
 } from '../lib/run-actions';
 
-/** Every action, disabled with its reason when the run's state does not allow it; hidden from viewers. */
+/**
+ * Every action, disabled with the engine's reason when the run's state does not allow it. A
+ * viewer sees none, and a line that says they need the operator role.
+ */
 export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; onDone: () => void }) {
   const me = useMe();
-  const [openName, setOpen] = useState<ActionName | null>(null);
+  // An action refused with 401 before the sign-in that remounted this page: its dialog opens again as it was.
+  const [draft] = useState(() => takeDraft(run.flowId));
+  const [openName, setOpen] = useState<ActionName | null>(draft?.action ?? null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
-  const [reason, setReason] = useState('');
-  const [step, setStep] = useState('');
-  const [output, setOutput] = useState('');
-  const [mode, setMode] = useState<TerminateMode | null>(null);
+  const [reason, setReason] = useState(draft?.reason ?? '');
+  const [step, setStep] = useState(draft?.step ?? '');
+  const [output, setOutput] = useState(draft?.output ?? '');
+  const [mode, setMode] = useState<TerminateMode | null>(draft?.mode ?? null);
+  const [seen, setSeen] = useState<SeenRun>(() => draft?.seen ?? seenRun(run));
+  const [resumed, setResumed] = useState(draft !== null);
   // What the last accepted action did, for this run: its new status, or that nothing changed.
   const [outcome, setOutcome] = useState<{ flowId: string; changed: boolean; message: string } | null>(null);
-  if (!canAct(me)) return null;
+  if (!canAct(me)) {
+    return <p class="muted small" data-testid="actions-need-role">Actions on this run (retry, skip, pause, resume, compensate, terminate, undo) need the operator role; you are signed in as {me!.id} ({me!.roles.join(', ') || 'no role'}).</p>;
+  }
   const steps = actionableSteps(run);
   // Recomputed on every render: the confirmation follows the run as it moves on.
   const actions = runActions(run, noUndo);
@@ -31,8 +41,10 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
   // A step that is no longer failed (retried elsewhere, or it was in flight) is not sent.
   const chosenStep = steps.includes(step) ? step : defaultStep(run, steps);
   const whyNot = (a: ActionState) => unavailable(a, steps);
+  const changed = open ? changedSince(seen, run, open.needsStep ? chosenStep : undefined) : null;
   const openDialog = (action: ActionName) => {
     setOpen(action); setError(null); setReason(''); setStep(defaultStep(run, steps)); setOutput(''); setOutcome(null);
+    setSeen(seenRun(run)); setResumed(false);
     // Only one way applies (a COMPENSATING run can only be left as it is): it is chosen; otherwise the operator chooses.
     const usable = choices.filter((c) => c.enabled);
     setMode(action === 'terminate' && usable.length === 1 ? usable[0].mode : null);
@@ -54,17 +66,21 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
     }
     setBusy(true);
     setError(null);
+    setResumed(false);
+    const label = chosen?.label ?? open.label;
     try {
       const { path, body } = actionRequest(run.flowId, open.action, {
-        stepName: open.needsStep ? chosenStep : undefined, attempt: open.needsStep && chosenStep ? lastDoAttempt(run, chosenStep) : undefined,
+        stepName: open.needsStep ? chosenStep : undefined, attempt: open.needsStep && chosenStep ? seenAttempt(seen, run, chosenStep) : undefined,
         output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
       });
       const res = await postJson<unknown>(path, body);
-      setOutcome({ flowId: run.flowId, ...actionOutcome(chosen?.label ?? open.label, res) });
+      setOutcome({ flowId: run.flowId, ...actionOutcome(label, res, Date.now()) });
       setOpen(null);
       onDone();
     } catch (e) {
-      setError(e as Error);
+      // Refused for the credential: not applied. The sign-in replaces this page; what was typed waits for its return.
+      if (e instanceof ApiError && e.status === 401) keepDraft({ flowId: run.flowId, action: open.action, reason, step: chosenStep, output, mode, seen });
+      setError(e instanceof NetworkError ? new Error(unknownOutcome(label)) : e as Error);
     } finally {
       setBusy(false);
     }
@@ -123,6 +139,12 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
               <input type="text" maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
             </label>
           )}
+          {resumed && (
+            <div class="warn" role="status" data-testid="action-resumed">
+              Not sent: Baton asked you to sign in again first. What you typed is kept; confirm to send it now.
+            </div>
+          )}
+          {!busy && changed && <div class="warn" role="status" data-testid="action-changed">{changed}</div>}
           {!busy && whyNot(open) !== null && <div class="warn" role="status" data-testid="action-gone">No longer possible: {whyNot(open)}.</div>}
           <ErrorNotice error={error} withCode />
         </ConfirmDialog>

@@ -60,24 +60,25 @@ function Attempts({ steps }: { steps: StepAttempt[] }) {
   return (
     <>
       <Earlier hidden={hidden} what="attempts" onShow={() => showAll(true)} />
-      <table class="grid" data-testid="attempts">
+      {/* On a phone each attempt stacks as labelled lines (data-label, styles.css): status, time and error stay in view. */}
+      <table class="grid stack" data-testid="attempts">
         <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
         <tbody>
           {shown.map((s, i) => (
             <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
-              <td>{hidden + i + 1}</td>
-              <td><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
-              <td>{s.stepName}</td>
-              <td>{s.attempt}</td>
-              <td><Status value={s.status} /></td>
-              <td>{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
+              <td data-label="#">{hidden + i + 1}</td>
+              <td data-label="Action"><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
+              <td data-label="Step">{s.stepName}</td>
+              <td data-label="Attempt">{s.attempt}</td>
+              <td data-label="Status"><Status value={s.status} /></td>
+              <td data-label="Handler">{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
               {/* A voided attempt's dispatchedAt is the due time it never reached. */}
-              <td>{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
-              <td>
+              <td data-label="Dispatched">{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
+              <td data-label="Took">
                 {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
                 {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
               </td>
-              <td>
+              <td data-label="Output / error">
                 {s.error && <div class="error-text">{s.error}</div>}
                 {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
               </td>
@@ -121,7 +122,7 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
     <>
       <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>
       <h1>{run.orchName} <Status value={run.status} /></h1>
-      <ErrorNotice error={res.error} />
+      <ErrorNotice error={res.error} polled={res} />
       <dl class="facts">
         <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}>{run.orchName} v{run.templateVersion}</Link></dd>
         <dt>Created</dt><dd><Time at={run.createdAt} /></dd>

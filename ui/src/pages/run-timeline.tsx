@@ -18,12 +18,17 @@ function endOf(a: StepAttempt): string {
 
 /** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
 const ROW_PX = 20;
-/** A voided attempt takes no time: at its layout width its dashed outline is a sliver and its "#n" is cut off. */
-const VOIDED_MIN_PX = 26;
+/**
+ * The narrowest a bar with something to read is drawn: a voided attempt takes no time, and a
+ * short retry in a long run is a sliver; at their layout width the outline or the "#n" is cut off.
+ */
+const LABELLED_MIN_PX = 26;
 
-/** Where a bar goes; a voided one is widened to be read, and pulled back inside the track when it ends the run. */
-const place = (b: TimelineBar) => (b.attempt.status === 'VOIDED'
-  ? { left: `min(${b.left}%, 100% - ${VOIDED_MIN_PX}px)`, width: `max(${b.width}%, ${VOIDED_MIN_PX}px)` }
+const labelOf = (a: StepAttempt) => `${a.attempt > 1 ? `#${a.attempt}` : ''}${a.status === 'TIMED_OUT' ? ' ⏱' : ''}`;
+
+/** Where a bar goes; one to be read is widened, and pulled back inside the track when it ends the run. */
+const place = (b: TimelineBar) => (b.attempt.status === 'VOIDED' || labelOf(b.attempt)
+  ? { left: `min(${b.left}%, 100% - ${LABELLED_MIN_PX}px)`, width: `max(${b.width}%, ${LABELLED_MIN_PX}px)` }
   : { left: `${b.left}%`, width: `${b.width}%` });
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
@@ -46,7 +51,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
               <span key={b.attempt.commandId} class={`bar b-${b.attempt.status.toLowerCase()} ${b.open ? 'open' : ''}`}
                 style={{ ...place(b), top: `${3 + b.row * ROW_PX}px` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
                 data-attempt={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`} data-row={b.row}>
-                {b.attempt.attempt > 1 ? `#${b.attempt.attempt}` : ''}{b.attempt.status === 'TIMED_OUT' ? ' ⏱' : ''}
+                {labelOf(b.attempt)}
               </span>
             ))}
             {lane.bars.filter((b) => b.heartbeat !== null).map((b) => (
@@ -69,9 +74,10 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         </div>
       )}
       <p class="legend-row muted small">
-        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out <span class="bar-key b-voided" /> voided (never sent)
+        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out
+        <span class="bar-key b-skipped" /> skipped by an operator <span class="bar-key b-voided" /> voided (never sent)
         <span class="bar-key b-abandoned" /> abandoned (in flight when the run was terminated)
-        <span class="bar-key b-dispatched" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
+        <span class="bar-key open" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
       </p>
     </div>
   );

@@ -1,6 +1,6 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
-import type { Page, RunSummary } from '../api/types';
+import type { Page, RunSummary, TemplateSummary } from '../api/types';
 import { FilterInput } from '../components/filter-input';
 import { ErrorNotice } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
@@ -16,6 +16,12 @@ const PAGE_SIZE = 25;
 /** Short polling: see README (the console section) for why not SSE. */
 const POLL_MS = 2000;
 const KEYS = ['orchName', 'status', 'from', 'to', 'correlationId', 'idempotencyKey', 'stuck', 'page'] as const;
+/** Template names offered in the filter: the API's largest page, which covers any ordinary deployment. */
+const TEMPLATES_URL = `/api/orchestration/templates${query({ pageSize: 500 })}`;
+
+/** Why a from/to pair matches nothing, or null. */
+export const rangeProblem = (from: string, to: string): string | null =>
+  (from && to && Date.parse(to) < Date.parse(from) ? '“to” is before “from”: no run can match. Swap them or clear one.' : null);
 
 export function RunsPage() {
   const [q, setQ] = useQueryState(KEYS);
@@ -25,9 +31,11 @@ export function RunsPage() {
     idempotencyKey: q.idempotencyKey, stuck: q.stuck === 'true' || undefined, page, pageSize: PAGE_SIZE,
   })}`;
   const res = useResource(() => request<Page<RunSummary>>(url), url, POLL_MS);
-  const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number) => (
-    <FilterInput label={label} value={q[key]} maxLength={max} onApply={(v) => setQ({ [key]: v, page: '' })} />
+  const templates = useResource(() => request<Page<TemplateSummary>>(TEMPLATES_URL), TEMPLATES_URL);
+  const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number, list?: string) => (
+    <FilterInput label={label} value={q[key]} maxLength={max} list={list} onApply={(v) => setQ({ [key]: v, page: '' })} />
   );
+  const badRange = rangeProblem(q.from, q.to);
   const when = (key: 'from' | 'to', label: string) => (
     <label>{label}
       <input type="datetime-local" value={toLocalInput(q[key])} onChange={(e) => setQ({ [key]: fromLocalInput(e.currentTarget.value) ?? '', page: '' })} />
@@ -39,7 +47,8 @@ export function RunsPage() {
     <>
       <h1>Runs <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span></h1>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        {text('orchName', 'Template', 200)}
+        {text('orchName', 'Template', 200, 'template-names')}
+        <datalist id="template-names">{templates.data?.items.map((t) => <option key={t.orchName} value={t.orchName} />)}</datalist>
         <label>Status
           <select value={q.status} onChange={(e) => setQ({ status: e.currentTarget.value, page: '' })}>
             <option value="">any</option>
@@ -53,7 +62,9 @@ export function RunsPage() {
         <label class="check"><input type="checkbox" checked={q.stuck === 'true'} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
         {filtered && <button type="button" class="link" onClick={clear}>clear filters</button>}
       </form>
-      <ErrorNotice error={res.error} />
+      <p class="muted small filters-hint">Text filters apply as you type; the template, correlation id and idempotency key must match exactly.</p>
+      {badRange && <div class="warn" role="status" data-testid="range-problem">{badRange}</div>}
+      <ErrorNotice error={res.error} polled={res} />
       {res.data && (
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
           head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}

@@ -1,11 +1,11 @@
-import type { ServicePresence, TemplateGraph, TemplateStep, Worker } from '../api/types';
+import type { ServicePresence, TemplateGraph, TemplateStep, TemplateType, Worker } from '../api/types';
 import { layoutGraph, NODE_H, NODE_W } from '../lib/graph-layout';
 import { liveCount } from '../lib/live-workers';
 import { handlerOf, undoOf } from '../lib/step-handler';
 
 /** The template's steps as a graph: columns are stages (or DAG layers), edges what runs after what. */
 export function StepGraph({ steps, type, graph, workers, missing, presence }: {
-  steps: TemplateStep[]; type: 'sequential' | 'parallel'; graph?: TemplateGraph; workers: Worker[]; missing: string[];
+  steps: TemplateStep[]; type: TemplateType; graph?: TemplateGraph; workers: Worker[]; missing: string[];
   presence?: ReadonlyMap<string, ServicePresence | null>;
 }) {
   const g = layoutGraph(steps, type, graph);
@@ -15,7 +15,7 @@ export function StepGraph({ steps, type, graph, workers, missing, presence }: {
         aria-label={`Steps of the template: ${g.columns.map((c) => c.label).join(', ')}`}>
         <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" /></marker></defs>
         {g.columns.map((c) => <text key={c.label} x={c.x} y="26" class="col">{c.label}</text>)}
-        {g.edges.map((e) => <path key={`${e.from}>${e.to}`} d={e.path} class="edge" marker-end="url(#arrow)" />)}
+        {g.edges.map((e) => <path key={`${e.from}>${e.to}`} d={e.path} class="edge" marker-end="url(#arrow)" data-edge={`${e.from}>${e.to}`} />)}
         {g.nodes.map((n) => {
           const lacking = missing.includes(n.step.name);
           const registered = workers.filter((w) => w.stepName === n.step.name);

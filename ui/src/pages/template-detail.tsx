@@ -53,6 +53,8 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   if (res.error && !t) return <><h1>{orchName}</h1><ErrorNotice error={res.error} /><p><Link href="/templates">All templates</Link></p></>;
   if (!t) return <p class="muted">Loading…</p>;
   const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
+  // The API leaves out a version that does not exist rather than refuse it: say so, not show another as if it were it.
+  const missingVersion = q.version && shown?.version !== Number(q.version) ? q.version : null;
   return (
     <>
       <nav class="crumbs"><Link href="/templates">Templates</Link> / {t.orchName}</nav>
@@ -71,9 +73,14 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
         </div>
       )}
       <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
+      {missingVersion && (
+        <div class="warn" role="status" data-testid="no-such-version">
+          {t.orchName} has no version {missingVersion} (it has {t.versionCount} version{t.versionCount === 1 ? '' : 's'}): shown below are the steps of the current version, v{t.version}.
+        </div>
+      )}
       {shown ? (
         <>
-          <StepGraph steps={shown.steps} type={shown.type} graph={shown.version === t.version ? t.graph : undefined} workers={t.workers} missing={t.missingSteps} presence={presence} />
+          <StepGraph steps={shown.steps} type={shown.type} graph={shown.graph} workers={t.workers} missing={t.missingSteps} presence={presence} />
           <StepsTable version={shown} detail={t} presence={presence} />
         </>
       ) : <Empty>This template has no version.</Empty>}

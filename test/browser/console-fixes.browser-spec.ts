@@ -1,0 +1,172 @@
+// What an operator found wrong in the console, each checked in headless Chromium against the
+// embedded default. Where Baton cannot easily be brought into the state (a locked-out address, a
+// revoked key, a run another operator retried meanwhile, Baton gone), the browser's answers are
+// stood in for with page.route.
+import type { Page } from 'playwright-core';
+import { expectEventually } from '../helpers/expect-eventually';
+import { ConsoleHarness, shot, startConsole } from './console-browser';
+
+const FLOW = '00000000-0000-4000-8000-00000000f1a7';
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => ({ status, headers, contentType: 'application/json', body: JSON.stringify(body) });
+
+/** A PAUSED run whose step `ship` failed twice, as GET /runs/{flowId} answers; `changed`: after another operator retried it (attempt 3 failed too). */
+function pausedRun(changed: boolean) {
+  const attempt = (stepName: string, seq: number, n: number, status: string) => ({
+    stepName, seq, action: 'DO', attempt: n, commandId: `00000000-0000-4000-8000-0000000000${seq}${n}`, budgetStart: 1, status, handlerType: 'worker', target: null,
+    output: null, error: status === 'FAILED' ? 'card declined' : null, dispatchedAt: `2026-12-01T10:00:0${n}.000Z`, deadlineAt: '2026-12-01T10:05:00.000Z',
+    completedAt: `2026-12-01T10:00:0${n}.500Z`, lastHeartbeatAt: null,
+  });
+  return {
+    flowId: FLOW, orchName: 'demoOrder', templateVersion: 1, status: 'PAUSED', failedStep: 'ship', error: 'card declined', correlationId: 'c-fixes',
+    createdAt: '2026-12-01T10:00:00.000Z', updatedAt: changed ? '2026-12-01T10:02:00.000Z' : '2026-12-01T10:01:00.000Z', finishedAt: null,
+    contentType: 'application/json', payload: { orderId: 7 }, payloadEncoding: 'json', events: [], deadlineAt: null, onDeadline: null, deadlineRemainingSeconds: null,
+    steps: [attempt('reserve', 1, 1, 'SUCCEEDED'), attempt('ship', 2, 1, 'FAILED'), attempt('ship', 2, 2, 'FAILED'), ...(changed ? [attempt('ship', 2, 3, 'FAILED')] : [])],
+    allowedActions: ['retry', 'skip', 'compensate', 'terminate'],
+    actions: [
+      { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
+      { action: 'pause', allowed: false, code: 'RUN_NOT_RUNNING', reason: 'the run is already PAUSED' },
+      { action: 'resume', allowed: false, code: 'STEP_FAILED', reason: 'step ship failed: retry or skip it first' },
+      { action: 'compensate', allowed: true }, { action: 'terminate', allowed: true },
+    ],
+  };
+}
+
+describe('operator console: the fixes to what an operator found (headless Chromium)', () => {
+  let h: ConsoleHarness;
+
+  beforeAll(async () => {
+    h = await startConsole();
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  const badges = (p: Page) => p.locator('.card .badge').allTextContents();
+
+  it('shows a locked-out address the sign-in form with how long to wait, not a fake outage, and sends public routes no key', async () => {
+    const p = await h.page();
+    const configAuth: (string | undefined)[] = [];
+    await p.route('**/api/auth/me', (r) => r.fulfill(json(
+      { code: 'TOO_MANY_AUTH_FAILURES', message: 'Too many failed authentications from this address; try again later' }, 429, { 'Retry-After': '37' })));
+    await p.route('**/api/auth/console-config', (r) => {
+      configAuth.push(r.request().headers().authorization);
+      return r.fallback();
+    });
+    await p.goto(`${h.base}/ui`);
+    await p.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    expect(await p.getByTestId('sign-in-message').textContent()).toMatch(/^Too many failed sign-ins from this address: try again in 3[5-7] s\.$/);
+    expect(await p.getByText(/down/).count()).toBe(0);
+    await shot(p, 'fix-locked-out');
+    await p.getByLabel('API key').fill('bk_typo.secret');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expectEventually(() => expect(configAuth.length).toBeGreaterThanOrEqual(2));
+    expect(configAuth).toEqual(configAuth.map(() => undefined));
+  });
+
+  it('says only the overall status when the health answer has no details (a caller without a role)', async () => {
+    const p = await h.page();
+    await p.route('**/api/orchestration/health', (r) => r.fulfill(json({ status: 'ok' })));
+    await p.goto(`${h.base}/ui`);
+    await p.locator('section.card', { hasText: 'Baton' }).waitFor();
+    expect(await badges(p)).toEqual(['up']);
+  });
+
+  it("shows Baton's own reason for a revoked key", async () => {
+    const p = await h.page();
+    await p.addInitScript("sessionStorage.setItem('baton.apiKey', 'bk_ab12.secret')");
+    await p.route('**/api/auth/me', (r) => r.fulfill(json({ code: 'UNAUTHENTICATED', message: 'Authentication required: API key bk_ab12 is revoked' }, 401)));
+    await p.goto(`${h.base}/ui`);
+    await p.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    expect(await p.getByTestId('sign-in-message').textContent())
+      .toBe('Baton refused those credentials: API key bk_ab12 is revoked. Check the key, or sign in again; an admin can issue a new key.');
+  });
+
+  it('greys the last answer and says Baton is unreachable, with the time of that answer, when polling fails', async () => {
+    const p = await h.page();
+    await p.goto(`${h.base}/ui`);
+    await p.locator('section.card.up', { hasText: 'Database' }).waitFor();
+    await p.route('**/api/**', (r) => r.abort('connectionrefused'));
+    const notice = p.getByText(/^Baton is unreachable \(last answer at \d\d:\d\d:\d\d\)\.$/).first();
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await p.locator('.stale .card.up').count()).toBeGreaterThan(0);
+    await shot(p, 'fix-baton-down');
+  });
+
+  it('retries the attempt seen when the dialog opened, says the run changed meanwhile, and keeps the reason through a re-sign-in', async () => {
+    const p = await h.page();
+    let changed = false;
+    let refuse = true;
+    const sent: unknown[] = [];
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(changed))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.route(`**/api/orchestration/runs/${FLOW}/retry`, (r) => {
+      sent.push(r.request().postDataJSON());
+      if (refuse) {
+        refuse = false;
+        return r.fulfill(json({ code: 'UNAUTHENTICATED', message: 'Authentication required: API key bk_ab12 is expired' }, 401));
+      }
+      return r.fulfill(json({ flowId: FLOW, action: 'retry', status: 'RUNNING', changed: true }));
+    });
+    await p.addInitScript("if (!sessionStorage.getItem('baton.apiKey')) sessionStorage.setItem('baton.apiKey', 'bk_ab12.secret')");
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const resume = p.locator('button[data-action="resume"]');
+    await resume.waitFor();
+    expect(await resume.getAttribute('title')).toBe('step ship failed: retry or skip it first');
+
+    await p.locator('button[data-action="retry"]').click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('Reason (recorded on the run)').fill('card re-issued');
+    changed = true;
+    await dialog.getByTestId('action-changed').waitFor({ timeout: 10_000 });
+    expect(await dialog.getByTestId('action-changed').textContent()).toContain('ship has had attempt 3 since the 2 you saw');
+    await shot(p, 'fix-retry-changed');
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+
+    await p.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    expect(await p.getByTestId('sign-in-message').textContent()).toContain('API key bk_ab12 is expired');
+    await p.getByLabel('API key').fill('bk_cd34.secret');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByTestId('action-resumed').waitFor();
+    expect(await p.getByRole('dialog').getByLabel('Reason (recorded on the run)').inputValue()).toBe('card re-issued');
+    await p.getByRole('dialog').getByRole('button', { name: 'Retry' }).click();
+    await p.getByTestId('action-outcome').waitFor();
+    expect(await p.getByTestId('action-outcome').textContent()).toMatch(/^Retry accepted: at \d\d:\d\d:\d\d the run was RUNNING\.$/);
+    expect(sent).toEqual([
+      { stepName: 'ship', attempt: 2, reason: 'card re-issued' }, { stepName: 'ship', attempt: 2, reason: 'card re-issued' },
+    ]);
+  });
+
+  it("draws a DAG template's own edges and lists what each step waits for; an unknown ?version= says so", async () => {
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes').send({
+      orchName: 'fixesDag', as: 'initiator', type: 'dag',
+      steps: [
+        { name: 'a', objectType: 'String' }, { name: 'b', objectType: 'String', dependsOn: ['a'] }, { name: 'c', objectType: 'String', dependsOn: ['a'] },
+        { name: 'd', objectType: 'String', dependsOn: ['b'], onFailure: 'pause' }, { name: 'e', objectType: 'String', dependsOn: ['c'], retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 0 } },
+      ],
+    }).expect(201);
+    const p = await h.page();
+    await p.goto(`${h.base}/ui/templates/fixesDag?version=7`);
+    await p.locator('svg [data-edge]').first().waitFor();
+    const edges = await p.locator('svg [data-edge]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+    expect(edges.sort()).toEqual(['a>b', 'a>c', 'b>d', 'c>e']);
+    expect(await p.locator('[data-step-row="e"] [data-depends-on]').textContent()).toBe('c');
+    expect(await p.locator('[data-step-row="e"]').textContent()).toContain('2 attempts, fixed 0 s');
+    expect(await p.locator('[data-step-row="d"]').textContent()).toContain('pause the run');
+    expect(await p.getByTestId('no-such-version').textContent()).toContain('fixesDag has no version 7 (it has 1 version)');
+    await shot(p, 'fix-dag-template');
+  });
+
+  it('keeps status, time and error of each attempt in view on a 390 px phone, and tells a viewer actions need the operator role', async () => {
+    const started = await h.app.http.post('/api/orchestration/execute/demoOrder').send({ orderId: 390 }).expect(202);
+    const flowId = started.body.flowId as string;
+    const p = await h.page();
+    await p.route('**/api/auth/me', (r) => r.fulfill(json({ id: 'v', kind: 'apiKey', roles: ['viewer'], service: null })));
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto(`${h.base}/ui/runs/${flowId}`);
+    await expectEventually(async () => expect(await p.locator('h1 .badge').getAttribute('data-status')).toBe('COMPLETED'), { timeoutMs: 10_000 });
+    await p.getByTestId('actions-need-role').waitFor();
+    const status = p.locator('[data-attempt-row] .badge').first();
+    const box = await status.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect(await p.evaluate<boolean>("(() => { const t = document.querySelector('[data-testid=attempts]'); return t.scrollWidth <= t.clientWidth; })()")).toBe(true);
+    await shot(p, 'fix-run-390');
+  });
+});
