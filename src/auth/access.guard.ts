@@ -104,7 +104,7 @@ export class AccessGuard implements CanActivate {
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
     const resolved = await this.checks.run(`${address}\n${credential.value}`,
       () => this.limiter.admit(address, () => this.resolver.resolve(credential.value)));
-    if (!resolved) this.refuseBlocked(address, 'Too many authentications under way from this address; try again shortly');
+    if (!resolved) this.refuseBlocked(address, ErrorCode.TOO_MANY_AUTH_CHECKS, 'Too many credential checks under way from this address; try again shortly');
     if ('refusal' in resolved) {
       return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal, resolved.guess);
     }
@@ -132,8 +132,9 @@ export class AccessGuard implements CanActivate {
   }
 
   /** 429 with the wait (Retry-After): a client that backs off by it is not refused again. */
-  private refuseBlocked(address: string, why = 'Too many failed authentications from this address; try again later'): never {
-    throw new AppError(ErrorCode.TOO_MANY_AUTH_FAILURES, why, [],
+  private refuseBlocked(address: string, code = ErrorCode.TOO_MANY_AUTH_FAILURES,
+    why = 'Too many failed authentications from this address; try again later'): never {
+    throw new AppError(code, why, [],
       { retryAfterSeconds: this.limiter.blockedForSeconds(address) });
   }
 

@@ -6,8 +6,10 @@ const THROTTLER = 'auth-failures';
 
 /**
  * Counts failed authentications per address with @nestjs/throttler's storage. Only failures count:
- * a caller with a valid credential is never slowed, one guessing keys is blocked for the window,
- * and while blocked even a right guess is not evaluated, so guessing learns nothing.
+ * a caller with a valid credential is never blocked, one guessing keys is blocked for the window,
+ * and while blocked even a right guess is not evaluated, so guessing learns nothing. Checks under
+ * way are bounded per address too (admit), valid ones included: more than AUTH_FAILURE_LIMIT keys
+ * checked at once from one address wait for a retry (429 TOO_MANY_AUTH_CHECKS).
  */
 @Injectable()
 export class AuthFailureLimiter implements OnApplicationShutdown {

@@ -159,6 +159,11 @@ export class CommandPool {
     return this.closed;
   }
 
+  /** Counts as a poll: the pool starts serving only once its subscription is up, however long that took. */
+  touch(): void {
+    this.lastPolledAt = Date.now();
+  }
+
   /** Whether no poll came for `ms`, and none waits and no command is leased: no poller of this instance needs the pool. */
   idleFor(ms: number, now = Date.now()): boolean {
     return this.waiters.length === 0 && this.leased.size === 0 && now - this.lastPolledAt >= ms;

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { deliverInPlace } from '../messaging/delivery/deliver-in-place';
 import type { IncomingMessage, OutgoingMessage } from '../messaging/message';
 import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
+import type { Subscription } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import { type CommandAttempt, CommandAttempts, type CommandRef } from './command-attempts';
 import { HttpWorkerHub } from './http-worker-hub.service';
@@ -183,5 +184,53 @@ describe('HttpWorkerHub when its pollers stop reaching it', () => {
     await poll;
     hub.onModuleDestroy();
     expect(await held).toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  it('never releases a service whose subscription is still being made, however long that takes', async () => {
+    let finish!: () => void;
+    const active: Subscription[] = [];
+    class SlowConsumer extends CapturingConsumer {
+      override subscribe(subscription: Subscription): Promise<void> {
+        return new Promise((resolve) => { finish = () => { active.push(subscription); resolve(); }; });
+      }
+      override async unsubscribe(subscription: Subscription): Promise<void> {
+        active.splice(active.indexOf(subscription), 1);
+      }
+    }
+    const hub = new HttpWorkerHub(new SlowConsumer(), config(60_000), new ScriptedAttempts(async () => undefined));
+    const polled = hub.poolFor('svc');
+    await hub.releaseIdle(Date.now() + 10 * idleMs);
+    finish();
+    const pool = await polled;
+    expect(pool.isClosed).toBe(false);
+    expect(active).toHaveLength(1);
+    await hub.releaseIdle(Date.now() + idleMs / 2);
+    expect(active).toHaveLength(1);
+    hub.onModuleDestroy();
+  });
+
+  it('subscribes again for a poll that came during a release only once the old consumer stopped', async () => {
+    const order: string[] = [];
+    let finishStop!: () => void;
+    class SlowStop extends CapturingConsumer {
+      override async subscribe(subscription: Subscription): Promise<void> {
+        order.push('subscribe');
+        await super.subscribe(subscription);
+      }
+      override unsubscribe(): Promise<void> {
+        order.push('unsubscribe');
+        return new Promise((resolve) => { finishStop = () => { order.push('stopped'); resolve(); }; });
+      }
+    }
+    const hub = new HttpWorkerHub(new SlowStop(), config(60_000), new ScriptedAttempts(async () => undefined));
+    await hub.poolFor('svc');
+    const released = hub.releaseIdle(Date.now() + 10 * idleMs);
+    const polled = hub.poolFor('svc');
+    await sleep(10);
+    finishStop();
+    await released;
+    await polled;
+    expect(order).toEqual(['subscribe', 'unsubscribe', 'stopped', 'subscribe']);
+    hub.onModuleDestroy();
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from '../messaging/message-consumer';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DependencyUnavailableError } from '../common/errors/infrastructure-error';
@@ -41,16 +41,22 @@ const IDLE_CHECK_MAX_MS = 10_000;
  * it held those commands where no poller would take them, and their runs waited.
  */
 @Injectable()
-export class HttpWorkerHub implements OnModuleDestroy {
+export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HttpWorkerHub.name);
   private readonly pools = new Map<string, CommandPool>();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly subscribing = new Map<string, Promise<void>>();
+  /** Services whose subscription is up: only those can be idle. */
+  private readonly serving = new Set<string>();
+  /** Releases under way: a poll that comes meanwhile subscribes once the old consumer has stopped. */
+  private readonly releasing = new Map<string, Promise<void>>();
   private closing = false;
-  private readonly idleCheck: NodeJS.Timeout;
+  private idleCheck?: NodeJS.Timeout;
 
-  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {
-    const every = Math.min(IDLE_CHECK_MAX_MS, Math.floor(config.WORKER_POLL_IDLE_MS / 4));
+  constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
+
+  onApplicationBootstrap(): void {
+    const every = Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.config.WORKER_POLL_IDLE_MS / 4));
     this.idleCheck = setInterval(() => void this.releaseIdle(), every);
     this.idleCheck.unref();
   }
@@ -64,9 +70,13 @@ export class HttpWorkerHub implements OnModuleDestroy {
     if (this.closing) throw new DependencyUnavailableError('Baton is shutting down: poll another instance, or again once it is back', undefined);
     let subscribed = this.subscribing.get(service);
     if (!subscribed) {
-      subscribed = this.subscribe(service);
-      this.subscribing.set(service, subscribed);
-      subscribed.catch(() => this.subscribing.delete(service));
+      const released = this.releasing.get(service);
+      subscribed = (released ? released.then(() => this.subscribe(service)) : this.subscribe(service));
+      const mine = subscribed;
+      this.subscribing.set(service, mine);
+      mine.catch(() => {
+        if (this.subscribing.get(service) === mine) this.subscribing.delete(service);
+      });
     }
     await subscribed;
     return this.pools.get(service)!;
@@ -98,6 +108,8 @@ export class HttpWorkerHub implements OnModuleDestroy {
     const subscription: Subscription = { topic, group: service, handler: (m) => this.hold(pool, m) };
     this.subscriptions.set(service, subscription);
     await this.consumer.subscribe(subscription);
+    pool.touch();
+    this.serving.add(service);
     this.logger.log(`Serving ${topic} to HTTP workers of ${service}`);
   }
 
@@ -105,21 +117,30 @@ export class HttpWorkerHub implements OnModuleDestroy {
   async releaseIdle(now = Date.now()): Promise<void> {
     for (const [service, pool] of this.pools) {
       const subscription = this.subscriptions.get(service);
-      if (this.closing || !subscription || !pool.idleFor(this.config.WORKER_POLL_IDLE_MS, now)) continue;
+      if (this.closing || !subscription || !this.serving.has(service) || !pool.idleFor(this.config.WORKER_POLL_IDLE_MS, now)) continue;
       this.pools.delete(service);
       this.subscriptions.delete(service);
       this.subscribing.delete(service);
-      // The consumer stops first, so the commands given back below go to the group's other consumers, not here again.
-      const stopped = this.consumer.unsubscribe(subscription);
-      const { ready } = pool.size;
-      pool.releaseAll(new DependencyUnavailableError(`no HTTP worker of ${service} polled this instance: command returned to the broker`, undefined));
-      try {
-        await stopped;
-        this.logger.log({ service, returned: ready }, `No HTTP worker of ${service} polled for ${this.config.WORKER_POLL_IDLE_MS} ms: `
-          + `stopped serving ${subscription.topic}, returning ${ready} command(s) to the broker`);
-      } catch (error) {
-        this.logger.warn({ service, err: errorMessage(error) }, `Stopping to serve ${subscription.topic} failed; its commands come back when the connection does`);
-      }
+      this.serving.delete(service);
+      const released = this.release(service, pool, subscription);
+      this.releasing.set(service, released);
+      await released;
+      if (this.releasing.get(service) === released) this.releasing.delete(service);
+    }
+  }
+
+  /** Never rejects: a poll that comes meanwhile waits for it (poolFor). */
+  private async release(service: string, pool: CommandPool, subscription: Subscription): Promise<void> {
+    // The consumer stops first, so the commands given back below go to the group's other consumers, not here again.
+    const stopped = this.consumer.unsubscribe(subscription);
+    const { ready } = pool.size;
+    pool.releaseAll(new DependencyUnavailableError(`no HTTP worker of ${service} polled this instance: command returned to the broker`, undefined));
+    try {
+      await stopped;
+      this.logger.log({ service, returned: ready }, `No HTTP worker of ${service} polled for ${this.config.WORKER_POLL_IDLE_MS} ms: `
+        + `stopped serving ${subscription.topic}, returning ${ready} command(s) to the broker`);
+    } catch (error) {
+      this.logger.warn({ service, err: errorMessage(error) }, `Stopping to serve ${subscription.topic} failed; its commands come back when the connection does`);
     }
   }
 

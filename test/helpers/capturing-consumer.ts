@@ -9,7 +9,7 @@ export class CapturingConsumer extends MessageConsumer {
     this.handler = subscription.handler;
   }
 
-  async unsubscribe(): Promise<void> {
+  async unsubscribe(_subscription?: Subscription): Promise<void> {
     this.handler = undefined;
   }
 

@@ -34,6 +34,7 @@ describe('key checks under a burst', () => {
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(LIMIT);
     expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
     expect(derivations.mock.calls.length).toBeLessThanOrEqual(LIMIT);
-    expect(answers.find((r) => r.status === 429)?.headers['retry-after']).toMatch(/^\d+$/);
+    const refused = answers.find((r) => r.status === 429)!;
+    expect([refused.body.code, refused.headers['retry-after']]).toEqual(['TOO_MANY_AUTH_CHECKS', expect.stringMatching(/^\d+$/)]);
   });
 });

@@ -59,17 +59,18 @@ export class MemoryGroup {
 
   addConsumer(handler: MessageHandler): void {
     this.handlers.push(handler);
+    this.takeBackReturned();
     this.schedule();
   }
 
   /**
-   * Takes one consumer out: its deliveries under way end (one that fails now is not tried on it
-   * again), and what it did not acknowledge goes back to the front of the queue, for the others.
+   * Takes one consumer out: its deliveries under way end, and what it did not acknowledge goes to
+   * the group's other consumers in its key's order (deliver), or, with none left, to the next one
+   * that comes (takeBackReturned).
    */
   async removeConsumer(handler: MessageHandler): Promise<void> {
     const index = this.handlers.indexOf(handler);
     if (index < 0) return;
-    if (this.handlers.length === 1) return this.stop();
     this.handlers.splice(index, 1);
     await Promise.all(this.running.get(handler) ?? []);
   }
@@ -79,9 +80,15 @@ export class MemoryGroup {
     this.stopping = true;
     await this.executor.onIdle();
     this.handlers.length = 0;
+    this.takeBackReturned();
+    this.stopping = false;
+  }
+
+  /** What was handed out and not acknowledged goes to the front of the queue, in offset order. */
+  private takeBackReturned(): void {
+    if (this.returned.length === 0) return;
     this.queue.unshiftAll(this.returned.sort((a, b) => a.message.offset - b.message.offset));
     this.returned = [];
-    this.stopping = false;
   }
 
   // One setImmediate per burst, not per message: publish() returns before any handler runs, and
@@ -104,28 +111,32 @@ export class MemoryGroup {
     }
   }
 
-  private async deliver(delivery: Delivery, handler: MessageHandler): Promise<void> {
-    const removed = () => !this.handlers.includes(handler);
-    if (this.stopping || removed()) {
-      this.giveBack(delivery);
-      return;
+  /**
+   * A delivery whose consumer was removed (before it ran, or while it ran unacknowledged) goes to
+   * another consumer within this same task, so the executor still holds its key and the key's
+   * later messages wait behind it: its order holds. With no consumer left, or the group stopping,
+   * it is kept for the next one.
+   */
+  private async deliver(first: Delivery, chosen: MessageHandler): Promise<void> {
+    let delivery = first;
+    let handler = chosen;
+    for (;;) {
+      if (!this.stopping && !this.handlers.includes(handler) && this.handlers.length > 0) {
+        handler = this.handlers[this.nextHandler++ % this.handlers.length];
+      }
+      if (this.stopping || !this.handlers.includes(handler)) {
+        this.returned.push(delivery);
+        return;
+      }
+      const current = handler;
+      const outcome = await this.tracked(current, deliverInPlace(toIncoming(delivery), current, {
+        ...this.deps,
+        stopping: () => this.stopping || !this.handlers.includes(current),
+      }));
+      if (outcome.acked) break;
+      delivery = { message: delivery.message, attempt: outcome.nextAttempt };
     }
-    const outcome = await this.tracked(handler, deliverInPlace(toIncoming(delivery), handler, {
-      ...this.deps,
-      stopping: () => this.stopping || removed(),
-    }));
-    if (!outcome.acked) this.giveBack({ message: delivery.message, attempt: outcome.nextAttempt });
     if (this.queue.length > 0) this.schedule();
-  }
-
-  /** An unacknowledged delivery: kept for the restart when the group stops, else back to the front for the other consumers. */
-  private giveBack(delivery: Delivery): void {
-    if (this.stopping) {
-      this.returned.push(delivery);
-      return;
-    }
-    this.queue.unshiftAll([delivery]);
-    this.schedule();
   }
 
   private async tracked<T>(handler: MessageHandler, delivery: Promise<T>): Promise<T> {

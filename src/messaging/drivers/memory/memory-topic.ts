@@ -40,11 +40,12 @@ export class MemoryTopic {
     for (const group of this.groups.values()) group.enqueue(stored);
   }
 
-  /** The group, created on first use; the topic's first group starts with what it held (unless it starts at the latest). */
+  /** The group if it exists: unsubscribing never creates one. */
   existingGroup(name: string): MemoryGroup | undefined {
     return this.groups.get(name);
   }
 
+  /** The group, created on first use; the topic's first group starts with what it held (unless it starts at the latest). */
   group(name: string, startAt: StartPosition = 'earliest'): MemoryGroup {
     let group = this.groups.get(name);
     if (!group) {

@@ -4,11 +4,17 @@ import { DependencyUnavailableError } from '../../../common/errors/infrastructur
 import { loadConfig } from '../../../config/load-config';
 import { Metrics } from '../../../metrics/metrics';
 import type { IncomingMessage } from '../../message';
+import type { Subscription } from '../../message-consumer';
 import { MemoryDriver } from './memory.driver';
 import { RETAINED_PER_TOPIC } from './memory-topic';
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setImmediate(r));
+/** Bounded: a condition that never holds fails the test instead of spinning past its timeout. */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 describe('MemoryDriver', () => {
@@ -76,5 +82,62 @@ describe('MemoryDriver', () => {
     await driver.close();
     expect(driver.isConnected()).toBe(false);
     await expect(driver.publish([{ topic: 't', body: Buffer.alloc(0) }])).rejects.toThrow('closed');
+  });
+
+  describe('unsubscribe', () => {
+    /** Holds every message until released, then gives it back as the HTTP worker hub does (an outage: not counted). */
+    function holder(topic: string, group: string) {
+      const releases: Array<() => void> = [];
+      const subscription: Subscription = { topic, group, handler: () => new Promise<void>((_, reject) => {
+        releases.push(() => reject(new DependencyUnavailableError('released', undefined)));
+      }) };
+      return { subscription, releaseAll: () => releases.splice(0).forEach((r) => r()), held: () => releases.length };
+    }
+
+    it('gives a consumer that subscribes while the last one is being removed what that one held, and what comes next', async () => {
+      const old = holder('t', 'g');
+      await driver.subscribe(old.subscription);
+      await driver.publish([{ topic: 't', key: 'k', body: Buffer.from('m1') }]);
+      await until(() => old.held() === 1);
+      const stopped = driver.unsubscribe(old.subscription);
+      const received: string[] = [];
+      await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void received.push(m.body.toString()) });
+      old.releaseAll();
+      await stopped;
+      await driver.publish([{ topic: 't', key: 'k2', body: Buffer.from('m2') }]);
+      await until(() => received.length === 2);
+      expect(received.sort()).toEqual(['m1', 'm2']);
+      expect(driver.consumers()).toHaveLength(1);
+    });
+
+    it("keeps a key's order when one of two consumers goes: what it held goes to the other in place", async () => {
+      const a = holder('t', 'g');
+      const got: string[] = [];
+      await driver.subscribe(a.subscription);
+      await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void got.push(m.body.toString()) });
+      const all = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'];
+      await driver.publish(all.map((body) => ({ topic: 't', key: 'same', body: Buffer.from(body) })));
+      await until(() => a.held() === 1);
+      const stopped = driver.unsubscribe(a.subscription);
+      a.releaseAll();
+      await stopped;
+      await until(() => got.length === all.length);
+      expect(got).toEqual(all);
+    });
+
+    it('keeps what the last consumer held for the next one, in order', async () => {
+      const a = holder('t', 'g');
+      await driver.subscribe(a.subscription);
+      await driver.publish(['m0', 'm1', 'm2'].map((body, i) => ({ topic: 't', key: `k${i}`, body: Buffer.from(body) })));
+      await until(() => a.held() === 3);
+      const stopped = driver.unsubscribe(a.subscription);
+      a.releaseAll();
+      await stopped;
+      expect(driver.consumers()).toEqual([]);
+      const got: string[] = [];
+      await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void got.push(m.body.toString()) });
+      await until(() => got.length === 3);
+      expect(got).toEqual(['m0', 'm1', 'm2']);
+    });
   });
 });
