@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff } from '../backoff';
@@ -68,6 +69,8 @@ export class HttpTransport implements Transport {
       throw new Error(`waitMs must be an integer from ${MIN_WAIT_MS} to ${MAX_WAIT_MS}, not ${options.waitMs}`);
     }
     this.streak = new FailureStreak(logger, { service: client.service }, 'polling Baton failed, trying again with backoff', 'polling Baton again');
+    // Every reply and heartbeat in flight listens on these (64 at once is ordinary): no warning at Node's default of 10.
+    setMaxListeners(0, this.abort.signal, this.closed.signal);
   }
 
   async prepare(): Promise<void> {
