@@ -11,6 +11,11 @@ describe('signInMessage', () => {
     expect(signInMessage('required', lockout, null)).toBe('Too many failed sign-ins from this address: try again later.');
   });
 
+  it('does not call checks still under way failed sign-ins', () => {
+    const busy = new ApiError(429, 'TOO_MANY_AUTH_CHECKS', 'Too many credential checks under way from this address; try again shortly', [], null, 1);
+    expect(signInMessage('required', busy, 1)).toBe('Too many sign-ins under way from this address: try again in 1 s.');
+  });
+
   it("shows Baton's own reason for a refused key (revoked, expired)", () => {
     const revoked = new ApiError(401, 'UNAUTHENTICATED', 'Authentication required: API key bk_ab12 is revoked');
     expect(signInMessage('refused', revoked, null)).toBe(

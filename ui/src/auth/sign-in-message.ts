@@ -6,9 +6,11 @@ import { ApiError, type SignInReason } from '../api/client';
  */
 export function signInMessage(reason: SignInReason, refusal: ApiError | undefined, secondsLeft: number | null): string | null {
   if (refusal?.status === 429) {
-    return secondsLeft === null ? 'Too many failed sign-ins from this address: try again later.'
-      : secondsLeft > 0 ? `Too many failed sign-ins from this address: try again in ${secondsLeft} s.`
-        : 'Too many failed sign-ins from this address: you may try again now.';
+    // TOO_MANY_AUTH_CHECKS: too many keys being checked at once from this address, none of them failed.
+    const what = refusal.code === 'TOO_MANY_AUTH_CHECKS' ? 'Too many sign-ins under way' : 'Too many failed sign-ins';
+    return secondsLeft === null ? `${what} from this address: try again later.`
+      : secondsLeft > 0 ? `${what} from this address: try again in ${secondsLeft} s.`
+        : `${what} from this address: you may try again now.`;
   }
   if (reason === 'expired') return 'Your session expired. Sign in again.';
   if (reason !== 'refused') return null;
