@@ -43,8 +43,9 @@ export class GracefulStop {
     this.stopping = true;
     this.app.get(Draining).start();
     // Said either way: in the log, a clean stop must not read like a crash.
-    if (this.drainMs === 0) this.logger.log(`${signal}: stopping`);
-    if (this.drainMs > 0) {
+    if (this.drainMs === 0) {
+      this.logger.log(`${signal}: stopping`);
+    } else {
       this.logger.log(`${signal}: draining for ${this.drainMs / 1000} s (health answers 503) before stopping; signal again to stop now`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.drainMs);

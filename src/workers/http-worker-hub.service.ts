@@ -25,6 +25,13 @@ const attemptSchema = z.object({
   flowId: z.uuid(), stepName: z.string(), action: z.enum(['DO', 'UNDO']), attempt: z.number().int().positive().max(MAX_INT4),
 });
 
+/** A service this instance consumes for: `up` once its subscription is, and only then can it be idle. */
+interface Served {
+  pool: CommandPool;
+  subscription: Subscription;
+  up: boolean;
+}
+
 /** A returned command's handler waits this long, so the consumer has stopped before it fails (no dead letter). */
 const SHUTDOWN_RETURN_DELAY_MS = 250;
 
@@ -43,11 +50,8 @@ const IDLE_CHECK_MAX_MS = 10_000;
 @Injectable()
 export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HttpWorkerHub.name);
-  private readonly pools = new Map<string, CommandPool>();
-  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly served = new Map<string, Served>();
   private readonly subscribing = new Map<string, Promise<void>>();
-  /** Services whose subscription is up: only those can be idle. */
-  private readonly serving = new Set<string>();
   /** Releases under way: a poll that comes meanwhile subscribes once the old consumer has stopped. */
   private readonly releasing = new Map<string, Promise<void>>();
   private closing = false;
@@ -79,12 +83,12 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
       });
     }
     await subscribed;
-    return this.pools.get(service)!;
+    return this.served.get(service)!.pool;
   }
 
   /** The pool if this instance already serves the service. */
   existingPool(service: string): CommandPool | undefined {
-    return this.pools.get(service);
+    return this.served.get(service)?.pool;
   }
 
   /** The topic whose commands the service's HTTP pollers get: the only ones they may answer. */
@@ -98,30 +102,26 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
     // An outage-class error: the consumer keeps the command unacknowledged without counting a failed
     // delivery, so rolling restarts never push a waiting command towards its dead letter.
     const error = new DependencyUnavailableError('Baton is shutting down: command returned to the broker', undefined);
-    for (const pool of this.pools.values()) pool.releaseAll(error);
+    for (const { pool } of this.served.values()) pool.releaseAll(error);
   }
 
   private async subscribe(service: string): Promise<void> {
     const pool = new CommandPool(this.config.WORKER_LEASE_MS, (entry, startedAt) => this.afterLeaseExpired(entry, startedAt));
-    this.pools.set(service, pool);
     const topic = this.topicOf(service);
-    const subscription: Subscription = { topic, group: service, handler: (m) => this.hold(pool, m) };
-    this.subscriptions.set(service, subscription);
-    await this.consumer.subscribe(subscription);
+    const served: Served = { pool, subscription: { topic, group: service, handler: (m) => this.hold(pool, m) }, up: false };
+    this.served.set(service, served);
+    await this.consumer.subscribe(served.subscription);
     pool.touch();
-    this.serving.add(service);
+    served.up = true;
     this.logger.log(`Serving ${topic} to HTTP workers of ${service}`);
   }
 
   /** Stops serving each service none of whose pollers reached this instance for WORKER_POLL_IDLE_MS (see the class). */
   async releaseIdle(now = Date.now()): Promise<void> {
-    for (const [service, pool] of this.pools) {
-      const subscription = this.subscriptions.get(service);
-      if (this.closing || !subscription || !this.serving.has(service) || !pool.idleFor(this.config.WORKER_POLL_IDLE_MS, now)) continue;
-      this.pools.delete(service);
-      this.subscriptions.delete(service);
+    for (const [service, { pool, subscription, up }] of this.served) {
+      if (this.closing || !up || !pool.idleFor(this.config.WORKER_POLL_IDLE_MS, now)) continue;
+      this.served.delete(service);
       this.subscribing.delete(service);
-      this.serving.delete(service);
       const released = this.release(service, pool, subscription);
       this.releasing.set(service, released);
       await released;
@@ -148,7 +148,7 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
     // Stopping, or no longer serving the service: the handler fails once its consumer has stopped, so nothing counts it.
     if (this.closing || pool.isClosed) {
       await sleep(SHUTDOWN_RETURN_DELAY_MS);
-      throw new DependencyUnavailableError('Baton is shutting down', undefined);
+      throw new DependencyUnavailableError(this.closing ? 'Baton is shutting down' : 'this instance no longer serves the service', undefined);
     }
     const body = parseMessage(commandSchema, message.body);
     const attempt = attemptSchema.safeParse(body);

@@ -4,7 +4,8 @@ import { CONSOLE_PATH } from '../../console/console-static';
 import type { LogSink } from './log-sink';
 
 /** A console page's path without its query: the sign-in callback's holds the authorization code and state. */
-const loggedUrl = (url: string) => (url === CONSOLE_PATH || url.startsWith(`${CONSOLE_PATH}/`) || url.startsWith(`${CONSOLE_PATH}?`) ? url.split('?')[0] : url);
+const CONSOLE_URL = new RegExp(`^${CONSOLE_PATH}(?=[/?]|$)`);
+const loggedUrl = (url: string) => (CONSOLE_URL.test(url) ? url.split('?')[0] : url);
 
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as
