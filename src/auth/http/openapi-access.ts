@@ -11,7 +11,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as 
 const GUARD_ANSWERS = {
   401: 'UNAUTHENTICATED: no credential, or an unknown, expired, revoked or invalid one (with WWW-Authenticate)',
   403: 'FORBIDDEN (a role the operation does not allow), ORIGIN_NOT_ALLOWED, or SERVICE_NAME_MISMATCH',
-  429: 'TOO_MANY_AUTH_FAILURES: too many failed authentications from this address; try again later',
+  429: 'TOO_MANY_AUTH_FAILURES: too many failed authentications from this address, or TOO_MANY_AUTH_CHECKS: too many credential checks under way from it; try again after Retry-After seconds',
 };
 
 /** Writes each operation's roles into its description, where Swagger UI shows them, and the guard's answers. */
