@@ -2,11 +2,15 @@
 // embedded default. Where Baton cannot easily be brought into the state (a locked-out address, a
 // revoked key, a run another operator retried meanwhile, Baton gone), the browser's answers are
 // stood in for with page.route.
+import { createWorker } from '@baton/worker';
 import type { Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
+import { waitForRun } from '../helpers/runs';
 import { ConsoleHarness, shot, startConsole } from './console-browser';
 
 const FLOW = '00000000-0000-4000-8000-00000000f1a7';
+/** A time of day as the browser's locale writes it: `15:19:27` or `3:19:27 PM`. */
+const CLOCK = String.raw`\d{1,2}:\d\d:\d\d(?:\s?[AP]M)?`;
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => ({ status, headers, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** A PAUSED run whose step `ship` failed twice, as GET /runs/{flowId} answers; `changed`: after another operator retried it (attempt 3 failed too). */
@@ -84,9 +88,13 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     await p.goto(`${h.base}/ui`);
     await p.locator('section.card.up', { hasText: 'Database' }).waitFor();
     await p.route('**/api/**', (r) => r.abort('connectionrefused'));
-    const notice = p.getByText(/^Baton is unreachable \(last answer at \d\d:\d\d:\d\d\)\.$/).first();
+    const notice = p.getByText(new RegExp(`^Baton is unreachable \\(last answer at ${CLOCK}\\)\\.$`)).first();
     await notice.waitFor({ timeout: 15_000 });
     expect(await p.locator('.stale .card.up').count()).toBeGreaterThan(0);
+    // Written the way the browser's locale writes a time, as every other time on the console is (12-hour here).
+    const shape = (time: string) => time.replace(/\d+/g, '9');
+    const answeredAt = (await notice.textContent())!.match(/at (.+)\)\.$/)![1];
+    expect(shape(answeredAt)).toBe(shape(await p.evaluate<string>('new Date().toLocaleTimeString()')));
     await shot(p, 'fix-baton-down');
   });
 
@@ -128,7 +136,7 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     expect(await p.getByRole('dialog').getByLabel('Reason (recorded on the run)').inputValue()).toBe('card re-issued');
     await p.getByRole('dialog').getByRole('button', { name: 'Retry' }).click();
     await p.getByTestId('action-outcome').waitFor();
-    expect(await p.getByTestId('action-outcome').textContent()).toMatch(/^Retry accepted: at \d\d:\d\d:\d\d the run was RUNNING\.$/);
+    expect(await p.getByTestId('action-outcome').textContent()).toMatch(new RegExp(`^Retry accepted: at ${CLOCK} the run was RUNNING\\.$`));
     expect(sent).toEqual([
       { stepName: 'ship', attempt: 2, reason: 'card re-issued' }, { stepName: 'ship', attempt: 2, reason: 'card re-issued' },
     ]);
@@ -168,5 +176,129 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     expect(await p.evaluate<boolean>("(() => { const t = document.querySelector('[data-testid=attempts]'); return t.scrollWidth <= t.clientWidth; })()")).toBe(true);
     await shot(p, 'fix-run-390');
+  });
+
+  /** The timeline's axis labels left to right, and the track they label, in CSS pixels. */
+  const axis = async (p: Page) => ({
+    track: (await p.locator('.tl-axis .tl-track').boundingBox())!,
+    labels: await p.locator('.tl-axis .tick').evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent, left: r.left, right: r.right };
+    }).sort((a, b) => a.left - b.left)),
+  });
+  async function expectAxisReadable(p: Page) {
+    const { track, labels } = await axis(p);
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    const overlapping = labels.slice(1).flatMap((label, i) => (labels[i].right > label.left ? [`${labels[i].text} | ${label.text}`] : []));
+    expect(overlapping).toEqual([]);
+    expect(labels[0].left).toBeGreaterThanOrEqual(track.x);
+    expect(labels[labels.length - 1].right).toBeLessThanOrEqual(track.x + track.width);
+  }
+  const SIZES = [['390', 390, 844], ['1280', 1280, 800], ['1920', 1920, 1080]] as const;
+
+  it('spaces the timeline axis by the width there is: no two labels overlap on a phone, a laptop or a wide screen', async () => {
+    const flowId = (await h.app.http.post('/api/orchestration/execute/demoOrder').send({ orderId: 391 }).expect(202)).body.flowId as string;
+    await waitForRun(h.app, flowId, 'COMPLETED');
+    const p = await h.page();
+    for (const [name, width, height] of SIZES) {
+      await p.setViewportSize({ width, height });
+      await p.goto(`${h.base}/ui/runs/${flowId}`);
+      await p.locator('[data-lane="DO:shipOrder"]').waitFor();
+      await expectAxisReadable(p);
+      await shot(p, `fix-timeline-${name}`);
+    }
+  });
+
+  it('compresses a long idle wait (a retry backoff) into a marked break with its length, so the quick steps keep their width', async () => {
+    const orchName = 'backoffOrder';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'backoff-initiator').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [
+        { seq: 1, name: 'reserveRoom', objectType: 'String' },
+        // Seconds of waiting against milliseconds of work: without the break every bar is a sliver.
+        { seq: 2, name: 'chargeCard', objectType: 'String', retry: { maxAttempts: 2, backoff: 'fixed', initialDelaySeconds: 5 } },
+        { seq: 3, name: 'sendReceipt', objectType: 'String' },
+      ],
+    }).expect(201);
+    const worker = createWorker({ service: 'backoff-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    let charges = 0;
+    worker.step(orchName, 'reserveRoom', { objectType: 'String', do: async () => ({ room: 101 }) });
+    worker.step(orchName, 'chargeCard', { objectType: 'String', do: async () => {
+      if (++charges === 1) throw new Error('card network busy');
+      return { charged: true };
+    } });
+    worker.step(orchName, 'sendReceipt', { objectType: 'String', do: async () => ({ sent: true }) });
+    await worker.start();
+    try {
+      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      const run = await waitForRun(h.app, flowId, 'COMPLETED', 20_000);
+      const at = (iso: Date | null) => new Date(iso!).getTime();
+      const attempt = (stepName: string, n = 1) => run.steps.find((s) => s.stepName === stepName && s.attempt === n)!;
+      const idleMs = at(attempt('chargeCard', 2).dispatchedAt) - at(attempt('chargeCard').completedAt);
+      const spanMs = at(attempt('sendReceipt').completedAt) - at(attempt('reserveRoom').dispatchedAt);
+      // The wait is most of the run (the retry is picked up a moment after it is due, which is work, not waiting).
+      expect(idleMs / spanMs).toBeGreaterThan(0.5);
+      const p = await h.page();
+      for (const [name, width, height] of SIZES) {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${h.base}/ui/runs/${flowId}`);
+        await p.locator('[data-lane="DO:sendReceipt"]').waitFor();
+        const { track } = await axis(p);
+        const gap = p.locator('.tl-axis [data-gap]');
+        expect(await gap.count()).toBe(1);
+        const [, seconds] = (await gap.textContent())!.match(/^… (\d+\.\d) s …$/)!;
+        expect(Math.abs(Number(seconds) - idleMs / 1000)).toBeLessThan(0.1);
+        expect(await gap.getAttribute('title')).toContain('nothing ran');
+        // The break runs through the axis and every lane, narrow, and the retry starts where it ends.
+        const bands = await p.locator('.tl-track .gap-band').evaluateAll((els) => els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { width: r.width, right: r.right };
+        }));
+        expect(bands).toHaveLength(4);
+        for (const band of bands) expect(band.width).toBeLessThanOrEqual(track.width * 0.3 + 1);
+        const bar = async (attemptName: string) => (await p.locator(`[data-attempt="${attemptName}"]`).boundingBox())!;
+        expect(Math.abs((await bar('DO chargeCard 2')).x - bands[0].right)).toBeLessThan(2);
+        // The work around the wait gets the width the wait gave up: a bar is far wider than drawn to scale.
+        const reserveMs = at(attempt('reserveRoom').completedAt) - at(attempt('reserveRoom').dispatchedAt);
+        expect((await bar('DO reserveRoom 1')).width).toBeGreaterThan(2 * (reserveMs / spanMs) * track.width);
+        // Durations stay true: the tooltip says how long the attempt took.
+        expect(await p.locator('[data-attempt="DO reserveRoom 1"]').getAttribute('title')).toContain(`completed after ${reserveMs} ms`);
+        await expectAxisReadable(p);
+        await shot(p, `fix-timeline-idle-${name}`);
+      }
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('cuts a step name too long for its box with an ellipsis, and shows it whole on hover and on keyboard focus', async () => {
+    const long = 'reconcileCustomerLedgerWithExternalBillingProvider';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes-long').send({
+      orchName: 'fixesLongNames', as: 'initiator', type: 'dag',
+      steps: [{ name: 'open', objectType: 'String' }, { name: long, objectType: 'String', dependsOn: ['open'] }],
+    }).expect(201);
+    const p = await h.page();
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(`${h.base}/ui/templates/fixesLongNames`);
+    const node = p.locator(`svg [data-step="${long}"]`);
+    await node.waitFor();
+    const name = node.locator('.name');
+    expect(await name.textContent()).toMatch(/^reconcile\w+…$/);
+    const [nameBox, boxBox] = [(await name.boundingBox())!, (await node.locator('rect').boundingBox())!];
+    expect(nameBox.x + nameBox.width).toBeLessThanOrEqual(boxBox.x + boxBox.width);
+    expect(await node.getAttribute('aria-label')).toContain(long);
+    expect(await p.locator(`svg [data-step="open"]`).getAttribute('tabindex')).toBeNull();
+    await shot(p, 'fix-graph-long-name-cut');
+
+    await node.focus();
+    const tip = p.getByRole('tooltip');
+    expect(await tip.textContent()).toBe(long);
+    expect(await node.getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
+    // Grown where there is room for it, not into a sideways scroll of the graph.
+    expect(await p.locator('figure.graph').evaluate((f) => f.scrollWidth <= f.clientWidth)).toBe(true);
+    await shot(p, 'fix-graph-long-name');
+    await node.blur();
+    expect(await tip.count()).toBe(0);
+    await node.hover();
+    expect(await tip.textContent()).toBe(long);
   });
 });

@@ -147,7 +147,7 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
       await dialog.getByRole('button', { name: 'Terminate', exact: true }).click();
       await expectEventually(async () => expect(await runStatus()).toBe('TERMINATED'), { timeoutMs: 10_000 });
       expect(terminates).toEqual(['?compensate=false']);
-      expect(await page.getByTestId('action-outcome').textContent()).toMatch(/^Terminate accepted: at \d\d:\d\d:\d\d the run was TERMINATED\.$/);
+      expect(await page.getByTestId('action-outcome').textContent()).toMatch(/^Terminate accepted: at \d{1,2}:\d\d:\d\d(?:\s?[AP]M)? the run was TERMINATED\.$/);
 
       const unwound = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
       dialog = await terminate(unwound, 'undo');

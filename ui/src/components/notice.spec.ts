@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError } from '../api/client';
+import { clockTime } from '../lib/time';
 import { ErrorNotice, staleText } from './notice';
 
 /** The text a rendered tree shows (no DOM here: ErrorNotice has no hooks, so its tree is read as it is). */
@@ -29,13 +30,14 @@ describe('ErrorNotice', () => {
 
 describe('staleText', () => {
   const at = new Date(2026, 11, 1, 13, 36, 2).getTime();
+  const when = clockTime(at);
 
   it('says in words that Baton is unreachable, and since when what is shown dates', () => {
-    expect(staleText(new NetworkError(), at)).toBe('Baton is unreachable (last answer at 13:36:02).');
+    expect(staleText(new NetworkError(), at)).toBe(`Baton is unreachable (last answer at ${when}).`);
     expect(staleText(new NetworkError(), undefined)).toBe('Baton is unreachable (no answer yet).');
   });
 
   it('dates what is shown after any other failed poll', () => {
-    expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.'), at)).toBe('A dependency is down. What is shown is from the last answer, at 13:36:02.');
+    expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.'), at)).toBe(`A dependency is down. What is shown is from the last answer, at ${when}.`);
   });
 });

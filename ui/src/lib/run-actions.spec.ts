@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
+import { clockTime } from './time';
 import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, terminateChoices, unavailable } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
@@ -143,20 +144,21 @@ describe('actionRequest', () => {
 });
 
 describe('actionOutcome', () => {
-  // 13:36:02 in the zone the test runs in.
   const at = new Date(2026, 11, 1, 13, 36, 2).getTime();
+  // Written as the console writes every time, in the locale the test runs in ("1:36:02 PM" in en-US).
+  const when = clockTime(at);
 
   it('tells the operator when the action changed nothing', () => {
     expect(actionOutcome('Terminate and undo', { flowId: 'f', action: 'terminate', status: 'COMPENSATING', changed: false }, at)).toEqual({
-      changed: false, message: 'Nothing changed: at 13:36:02 the run was already where “Terminate and undo” takes it (it was COMPENSATING).',
+      changed: false, message: `Nothing changed: at ${when} the run was already where “Terminate and undo” takes it (it was COMPENSATING).`,
     });
   });
 
   it('says where an action took the run, and when, so that it does not contradict the badge once the run moves on', () => {
     expect(actionOutcome('Retry', { flowId: 'f', action: 'retry', status: 'RUNNING', changed: true }, at))
-      .toEqual({ changed: true, message: 'Retry accepted: at 13:36:02 the run was RUNNING.' });
+      .toEqual({ changed: true, message: `Retry accepted: at ${when} the run was RUNNING.` });
     // Undo answers {flowId, status}, without changed.
-    expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' }, at)).toEqual({ changed: true, message: 'Undo accepted: at 13:36:02 the run was UNDOING.' });
+    expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' }, at)).toEqual({ changed: true, message: `Undo accepted: at ${when} the run was UNDOING.` });
   });
 });
 

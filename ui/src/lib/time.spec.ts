@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration } from './time';
+import { clockTime, duration, localTime } from './time';
 
 const after = (ms: number) => duration('2026-12-01T00:00:00.000Z', new Date(Date.parse('2026-12-01T00:00:00.000Z') + ms).toISOString());
 
@@ -21,5 +21,13 @@ describe('duration', () => {
 
   it('says nothing for a span that ends before it starts', () => {
     expect(after(-1)).toBe('–');
+  });
+});
+
+describe('clockTime', () => {
+  it('writes the time of day as every other time on the console is written, in the browser locale (12-hour in en-US)', () => {
+    const at = new Date(2026, 11, 1, 15, 19, 27);
+    expect(localTime(at.toISOString())).toContain(clockTime(at.getTime()));
+    expect(clockTime(at.getTime())).toBe(at.toLocaleTimeString(undefined, { timeStyle: 'medium' }));
   });
 });

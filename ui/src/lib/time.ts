@@ -1,8 +1,14 @@
+/**
+ * How the console writes a time of day, everywhere: as the browser's locale does (12- or 24-hour),
+ * with seconds. One setting, so that a notice's "last answer at" reads like the times in the tables.
+ */
+const TIME_OF_DAY = { timeStyle: 'medium' } as const;
+
 /** Local time for reading; the UTC value goes in the title (hover). */
 export function localTime(iso: string | null | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'short', ...TIME_OF_DAY });
 }
 
 export function utcTime(iso: string | null | undefined): string {
@@ -11,17 +17,21 @@ export function utcTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-/** The time of day only (`13:36:02`), local: for "as of" notes about something seen moments ago. */
+/** The time of day only (`1:36:02 PM`, `13:36:02`), local: for "as of" notes about something seen moments ago. */
 export function clockTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return new Date(epochMs).toLocaleTimeString(undefined, TIME_OF_DAY);
+}
+
+/** The span between two instants (to now, without an end), as `durationMs` writes it. */
+export function duration(fromIso: string, toIso: string | null, now = Date.now()): string {
+  return durationMs((toIso ? Date.parse(toIso) : now) - Date.parse(fromIso));
 }
 
 /**
  * A span in its two largest units. It is rounded to what is shown before it is split, so that
  * 59.96 s reads "1 min 0 s", not "60.0 s", and 6 min 59.6 s "7 min 0 s", not "6 min 60 s".
  */
-export function duration(fromIso: string, toIso: string | null, now = Date.now()): string {
-  const ms = (toIso ? Date.parse(toIso) : now) - Date.parse(fromIso);
+export function durationMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1000) return `${ms} ms`;
   const tenths = Math.round(ms / 100);

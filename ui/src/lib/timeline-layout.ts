@@ -1,6 +1,7 @@
 import type { RunEvent, StepAttempt } from '../api/types';
+import { timeScale, TimeScale } from './timeline-scale';
 
-/** One bar of the Gantt chart: an attempt, placed in percent of the run's time span. */
+/** One bar of the Gantt chart: an attempt, placed in percent of the track (see TimeScale). */
 export interface TimelineBar {
   attempt: StepAttempt;
   left: number;
@@ -32,6 +33,7 @@ export interface TimelineLayout {
   end: number;
   lanes: TimelineLane[];
   marks: TimelineMark[];
+  scale: TimeScale;
 }
 
 /** A zero-length attempt still needs a visible bar. */
@@ -49,13 +51,17 @@ function startOf(s: StepAttempt): number {
   return s.status === 'VOIDED' && s.completedAt ? ms(s.completedAt) : ms(s.dispatchedAt);
 }
 
+/** When an attempt's bar ends: when it completed, else now; a retry not yet due is a point at its due time. */
+const endOf = (s: StepAttempt, now: number) => Math.max(s.completedAt ? ms(s.completedAt) : now, startOf(s));
+
 /**
- * Lays out every DO and UNDO attempt on one time axis. DO lanes follow the template order
- * (seq, then first dispatch); UNDO lanes follow the order they were dispatched, which is the
- * undo stack popped: the compensation reads top to bottom in reverse.
+ * Lays out every DO and UNDO attempt on one time axis, for a track `trackPx` wide (a long wait
+ * becomes a break of a fixed width: see timeScale). DO lanes follow the template order (seq, then
+ * first dispatch); UNDO lanes follow the order they were dispatched, which is the undo stack
+ * popped: the compensation reads top to bottom in reverse.
  */
-export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number): TimelineLayout {
-  if (steps.length === 0 && events.length === 0) return { start: now, end: now, lanes: [], marks: [] };
+export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number, trackPx: number): TimelineLayout {
+  if (steps.length === 0 && events.length === 0) return { start: now, end: now, lanes: [], marks: [], scale: timeScale([], now, now, trackPx) };
   // A loop, not Math.min(...times): spreading tens of thousands of arguments throws a RangeError.
   let start = Infinity;
   let last = -Infinity;
@@ -70,7 +76,10 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
   }
   for (const e of events) see(ms(e.at));
   const end = Math.max(last, start + 1);
-  const pct = (t: number) => ((t - start) / (end - start)) * 100;
+  const spans: [number, number][] = steps.map((s) => [startOf(s), endOf(s, now)]);
+  for (const e of events) spans.push([ms(e.at), ms(e.at)]);
+  const scale = timeScale(spans, start, end, trackPx);
+  const pct = scale.at;
 
   const lanes = new Map<string, TimelineLane & { first: number; seq: number }>();
   for (const s of steps) {
@@ -82,7 +91,7 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
     }
     lane.first = Math.min(lane.first, startOf(s));
     const from = startOf(s);
-    const to = s.completedAt ? ms(s.completedAt) : now;
+    const to = endOf(s, now);
     const left = Math.min(pct(from), 100 - MIN_WIDTH);
     lane.bars.push({
       attempt: s, left, width: Math.max(pct(to) - pct(from), MIN_WIDTH), open: !s.completedAt, row: 0,
@@ -98,7 +107,7 @@ export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: nu
   const undos = all.filter((l) => l.action === 'UNDO').sort((a, b) => a.first - b.first || b.seq - a.seq);
   const strip = ({ first: _f, seq: _s, ...lane }: TimelineLane & { first: number; seq: number }): TimelineLane => lane;
   return {
-    start, end,
+    start, end, scale,
     lanes: [...dos, ...undos].map(strip),
     marks: events.map((event) => ({ event, left: pct(ms(event.at)) })),
   };
@@ -116,21 +125,4 @@ export function stackRows(bars: TimelineBar[]): number {
     rowEnds[bar.row] = bar.left + bar.width;
   }
   return Math.max(rowEnds.length, 1);
-}
-
-/** Axis ticks at round intervals, labelled relative to the run's start. */
-export function axisTicks(start: number, end: number, count = 5): { left: number; label: string }[] {
-  const span = end - start;
-  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
-  const step = steps.find((s) => span / s <= count) ?? Math.ceil(span / count);
-  const ticks = [];
-  for (let t = 0; t <= span; t += step) ticks.push({ left: (t / span) * 100, label: formatOffset(t) });
-  return ticks;
-}
-
-export function formatOffset(msOffset: number): string {
-  if (msOffset < 1000) return `${msOffset} ms`;
-  if (msOffset < 60_000) return `${+(msOffset / 1000).toFixed(1)} s`;
-  if (msOffset < 3_600_000) return `${+(msOffset / 60_000).toFixed(1)} min`;
-  return `${+(msOffset / 3_600_000).toFixed(1)} h`;
 }

@@ -1,7 +1,10 @@
 import type { RunEvent, StepAttempt } from '../api/types';
-import { axisTicks, layoutTimeline, TimelineBar } from '../lib/timeline-layout';
+import { layoutTimeline, TimelineBar } from '../lib/timeline-layout';
 import { duration, localTime, utcTime } from '../lib/time';
 import { Empty } from '../components/notice';
+import { useWidth } from '../hooks/use-width';
+import { TimelineAxis } from './timeline-axis';
+import { GapBands } from './timeline-gaps';
 
 const barTitle = (a: StepAttempt) =>
   `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
@@ -33,20 +36,20 @@ const place = (b: TimelineBar) => (b.attempt.status === 'VOIDED' || labelOf(b.at
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
 export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; events: RunEvent[]; now: number }) {
-  const t = layoutTimeline(steps, events, now);
+  // Every track is as wide as the axis's: the axis is measured, and the layout fits that width.
+  const [trackRef, width] = useWidth<HTMLDivElement>();
+  const t = layoutTimeline(steps, events, now, width);
   if (t.lanes.length === 0) return <Empty>No step dispatched yet.</Empty>;
   const firstUndo = t.lanes.findIndex((l) => l.compensation);
   return (
     <div class="timeline" role="table" aria-label="Timeline of every DO and UNDO attempt">
-      <div class="tl-row tl-axis" role="row">
-        <div class="tl-label" role="columnheader">Step</div>
-        <div class="tl-track" role="columnheader">{axisTicks(t.start, t.end).map((k) => <span key={k.left} class="tick" style={{ left: `${k.left}%` }}>{k.label}</span>)}</div>
-      </div>
+      <TimelineAxis scale={t.scale} width={width} trackRef={trackRef} />
       {t.lanes.map((lane, i) => [
         i === firstUndo && <div key="comp" role="row" class="tl-comp-title"><span role="cell">Compensation and undo: the succeeded steps, undone in reverse order</span></div>,
         <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''}`} data-lane={lane.key}>
           <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> {lane.stepName}</div>
           <div class="tl-track" role="cell" style={{ height: `${lane.rows * ROW_PX + 2}px` }}>
+            <GapBands gaps={t.scale.gaps} />
             {lane.bars.map((b) => (
               <span key={b.attempt.commandId} class={`bar b-${b.attempt.status.toLowerCase()} ${b.open ? 'open' : ''}`}
                 style={{ ...place(b), top: `${3 + b.row * ROW_PX}px` }} title={barTitle(b.attempt)} aria-label={barTitle(b.attempt)} tabIndex={0}
@@ -69,6 +72,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         <div class="tl-row" role="row">
           <div class="tl-label muted" role="rowheader">run events</div>
           <div class="tl-track" role="cell">
+            <GapBands gaps={t.scale.gaps} />
             {t.marks.filter((m) => !m.event.stepName).map((m, j) => <span key={j} class="mark" style={{ left: `${m.left}%` }} title={`${m.event.kind}: ${m.event.reason}`} />)}
           </div>
         </div>
@@ -77,7 +81,8 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out
         <span class="bar-key b-skipped" /> skipped by an operator <span class="bar-key b-voided" /> voided (never sent)
         <span class="bar-key b-abandoned" /> abandoned (in flight when the run was terminated)
-        <span class="bar-key open" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event · hover a bar for times
+        <span class="bar-key open" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event
+        {t.scale.gaps.length > 0 && <><span class="bar-key gap-key" /> a long wait, drawn shorter (its length on the axis)</>} · hover a bar for times
       </p>
     </div>
   );
