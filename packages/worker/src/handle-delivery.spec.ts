@@ -5,7 +5,7 @@ import { NonRetryableError } from './errors';
 import { ExpiredDrops } from './expired-drops';
 import { handleDelivery, type DeliveryDeps, type StepFn } from './handle-delivery';
 import type { WorkerLogger } from './logger';
-import { MemoryResultStore } from './result-store';
+import { MemoryResultStore, type ResultStore } from './result-store';
 import type { Delivery } from './transports/transport';
 import type { WireCommand, WireReply } from './wire';
 
@@ -43,7 +43,7 @@ const logger: WorkerLogger = {
   info: (_f, m) => logged.push(`info ${m}`), warn: (_f, m) => logged.push(`warn ${m}`), error: (_f, m) => logged.push(`error ${m}`),
 };
 
-function deps(fn: StepFn | undefined, store = new MemoryResultStore()): DeliveryDeps {
+function deps(fn: StepFn | undefined, store: ResultStore = new MemoryResultStore()): DeliveryDeps {
   return { handlerFor: () => fn, store, logger, autoHeartbeatMs: 0, expiredDrops: new ExpiredDrops(logger), stopped: () => false };
 }
 
@@ -77,10 +77,81 @@ describe('handleDelivery', () => {
     expect(final.replies[0].metadata).toEqual({ status: 'FAILED', error: 'bad input', nonRetryable: true });
   });
 
-  it('does not record a failure, so the next attempt runs the handler', async () => {
+  it('records a failure by commandId only, never under the idempotency key that Baton\'s retry shares', async () => {
     const store = new MemoryResultStore();
     await handleDelivery(new FakeDelivery(command()), deps(() => { throw new Error('x'); }, store));
     expect(await store.get('f1:s:DO')).toBeUndefined();
+    expect(await store.getFailure('c1')).toEqual({ error: 'x', nonRetryable: false });
+  });
+
+  it('replays the same FAILED reply to a duplicate delivery of a failed command (same commandId), without running the handler again', async () => {
+    for (const thrown of [new Error('flaky'), new NonRetryableError('bad input')]) {
+      const store = new MemoryResultStore();
+      const fn = jest.fn(() => { throw thrown; });
+      const first = new FakeDelivery(command());
+      await handleDelivery(first, deps(fn, store));
+      const duplicate = new FakeDelivery(command());
+      await handleDelivery(duplicate, deps(fn, store));
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(first.replies).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ status: 'FAILED', error: thrown.message }) })]);
+      // Strictly: `nonRetryable` left undefined, not turned into false, as the first reply had it.
+      expect(duplicate.replies).toStrictEqual(first.replies);
+    }
+    expect(logged.filter((l) => l.startsWith('info'))).toEqual(Array(2).fill('info already failed: replaying the recorded failure'));
+  });
+
+  it('runs Baton\'s retry (same idempotencyKey, a new commandId, attempt + 1) although the failure of the attempt before is recorded', async () => {
+    const store = new MemoryResultStore();
+    let calls = 0;
+    const fn = (cmd: StepCommand) => { calls++; if (cmd.attempt === 1) throw new Error('flaky'); return { calls }; };
+    await handleDelivery(new FakeDelivery(command()), deps(fn, store));
+    const duplicate = new FakeDelivery(command());
+    await handleDelivery(duplicate, deps(fn, store));
+    const retry = new FakeDelivery(command({ commandId: 'c2', attempt: 2 }));
+    await handleDelivery(retry, deps(fn, store));
+    expect(calls).toBe(2);
+    expect(duplicate.replies[0].metadata).toEqual({ status: 'FAILED', error: 'flaky', nonRetryable: undefined });
+    expect(retry.replies).toEqual([expect.objectContaining({ commandId: 'c2', attempt: 2, metadata: { status: 'SUCCESS', error: null }, output: { calls: 2 } })]);
+  });
+
+  it('records an output Baton refuses as a failure: its handler ran, and a duplicate does not run it again', async () => {
+    const store = new MemoryResultStore();
+    const fn = jest.fn(() => ({ name: 'a\u0000b' }));
+    const first = new FakeDelivery(command());
+    await handleDelivery(first, deps(fn, store));
+    const duplicate = new FakeDelivery(command());
+    await handleDelivery(duplicate, deps(fn, store));
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(duplicate.replies).toStrictEqual(first.replies);
+    expect(duplicate.replies[0].metadata).toEqual({ status: 'FAILED', error: expect.stringMatching(/^OUTPUT_REFUSED: /), nonRetryable: true });
+  });
+
+  it('gives the command back unanswered when its failure cannot be recorded, as when a success cannot', async () => {
+    const store = new MemoryResultStore();
+    store.putFailure = () => Promise.reject(new Error('store unreachable'));
+    const d = new FakeDelivery(command());
+    await handleDelivery(d, deps(() => { throw new Error('flaky'); }, store));
+    expect(d.replies).toEqual([]);
+    expect(d.abandoned).toBe(1);
+    expect(logged).toContain('error reply not confirmed, the command will come again: store unreachable');
+  });
+
+  it('records no failure for a step it has no handler for: a copy reaching an instance that has one runs it', async () => {
+    const store = new MemoryResultStore();
+    await handleDelivery(new FakeDelivery(command()), deps(undefined, store));
+    const fn = jest.fn(() => ({ ok: 1 }));
+    const copy = new FakeDelivery(command());
+    await handleDelivery(copy, deps(fn, store));
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(copy.replies[0].metadata.status).toBe('SUCCESS');
+  });
+
+  it('keeps working with a store of its own that records successes only (written for an earlier SDK)', async () => {
+    const inner = new MemoryResultStore();
+    const store: ResultStore = { get: (key) => inner.get(key), put: (key, result) => inner.put(key, result) };
+    const fn = jest.fn(() => { throw new Error('flaky'); });
+    for (let i = 0; i < 2; i++) await handleDelivery(new FakeDelivery(command()), deps(fn, store));
+    expect(fn).toHaveBeenCalledTimes(2);
   });
 
   it('drops an expired command without running it, and logs it', async () => {
@@ -312,6 +383,26 @@ describe('handleDelivery', () => {
     }
     expect(await store.get('f1:s:DO')).toBeUndefined();
     expect(logged).toContain('warn a handler that timed out has now returned; its result is dropped');
+  });
+
+  it('replays HANDLER_TIMEOUT to a duplicate of a timed-out command, without running the handler again, while the first still runs', async () => {
+    const finishers: Array<() => void> = [];
+    const fn = jest.fn(() => new Promise((resolve) => { finishers.push(() => resolve({ late: true })); }));
+    const store = new MemoryResultStore();
+    const first = new FakeDelivery(command());
+    const duplicate = new FakeDelivery(command());
+    const handled = [handleDelivery(first, { ...deps(fn, store), handlerTimeoutMs: 50 })];
+    try {
+      for (let i = 0; i < 200 && first.replies.length === 0; i++) await sleep(5);
+      handled.push(handleDelivery(duplicate, { ...deps(fn, store), handlerTimeoutMs: 50 }));
+      for (let i = 0; i < 200 && duplicate.replies.length === 0; i++) await sleep(5);
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(first.replies).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ error: expect.stringMatching(/^HANDLER_TIMEOUT: /) }) })]);
+      expect(duplicate.replies).toStrictEqual(first.replies);
+    } finally {
+      finishers.forEach((finish) => finish()); // also when an expectation failed: a pending handler would keep the test process alive
+      await Promise.all(handled);
+    }
   });
 
   it('does not keep the process alive through the auto heartbeats of a handler that hangs', async () => {

@@ -4,7 +4,7 @@ import { HandlerTimeoutError, NonRetryableError } from './errors';
 import type { ExpiredDrops } from './expired-drops';
 import { errorText, isError, type WorkerLogger } from './logger';
 import { errorForReply, outputProblem } from './output-rules';
-import type { ResultStore } from './result-store';
+import type { RecordedFailure, ResultStore } from './result-store';
 import { inHandlerSpan } from './tracing';
 import type { Delivery } from './transports/transport';
 import { replyTo, type WireCommand, type WireReply } from './wire';
@@ -32,9 +32,10 @@ export interface DeliveryDeps {
 type Fields = Record<string, unknown>;
 
 /**
- * One delivery, start to end: drop it when expired, replay a recorded result, or run the handler;
- * record a success before replying, and let the transport acknowledge only after the reply is
- * confirmed. A reply that could not be sent leaves the command unacknowledged, so it comes back.
+ * One delivery, start to end: drop it when expired, replay a recorded result or failure, or run the
+ * handler; record its success (by idempotency key) or failure (by command id) before replying, and
+ * let the transport acknowledge only after the reply is confirmed. A reply that could not be sent
+ * leaves the command unacknowledged, so it comes back.
  */
 export function handleDelivery(delivery: Delivery, deps: DeliveryDeps): Promise<void> {
   return inHandlerSpan(delivery.trace, delivery.command, (fail) => handleInSpan(delivery, deps, fail));
@@ -47,10 +48,26 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
   /** Retrying cannot help: the step fails at once, and Baton compensates instead of waiting for its timeout. */
-  const failForGood = async (error: string) => {
+  const forGood = (error: string): RecordedFailure => {
     deps.logger.warn({ ...fields, nonRetryable: true }, error);
     fail(error);
-    await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable: true }));
+    return { error: errorForReply(error), nonRetryable: true };
+  };
+  /**
+   * The handler ran and its step fails: recorded by commandId before the reply, so that a duplicate
+   * delivery of this command (a redelivery after a lost ack, a rebalance) replays it instead of
+   * running the handler again, while Baton's retry (a new commandId) runs. A recording that fails
+   * gives the command back unanswered, as a success's does: nothing recorded, its copy runs again.
+   *
+   * Not recorded, as no handler ran: a command no handler is declared for (that belongs to this
+   * instance's code, not to the command: a copy reaching an instance that has the handler, in a
+   * rolling deploy, should run it), and a recorded output refused on replay (its recorded success,
+   * looked up first, leads every copy the same way). Nor the REPLY_REFUSED that replaces a refused
+   * reply: what the handler did is recorded already, and its replay meets the same refusal.
+   */
+  const failWith = async (failure: RecordedFailure) => {
+    await deps.store.putFailure?.(c.commandId, failure);
+    await settle(failedReply(c, failure));
   };
   try {
     // By Baton's clock where the transport knows it: a worker clock ahead would drop fresh commands.
@@ -69,7 +86,15 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       const replay = replyTo(c, { status: 'SUCCESS', error: null }, recorded.output);
       // Recorded by an earlier version, or under a larger maxReplyBytes: refused, it would be replayed for ever.
       const refused = outputProblem(replay, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
-      await (refused ? failForGood(refused.message) : settle(replay));
+      await settle(refused ? failedReply(c, forGood(refused.message)) : replay);
+      return;
+    }
+    // Looked up second: a late copy of a failed attempt whose retry has succeeded since gets the success, as before.
+    const failed = await deps.store.getFailure?.(c.commandId);
+    if (failed) {
+      deps.logger.info({ ...fields, commandId: c.commandId }, 'already failed: replaying the recorded failure');
+      fail(failed.error);
+      await settle(failedReply(c, failed));
       return;
     }
     const fn = deps.handlerFor(c);
@@ -84,18 +109,19 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       // Baton refuses would be replayed, and refused, at every delivery.
       const refused = outputProblem(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
       if (refused) {
-        await failForGood(refused.message);
+        // Its effect is real: recorded as a failure, so that a duplicate does not run the handler again.
+        await failWith(forGood(refused.message));
         return;
       }
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
       await settle(success);
     } else {
       late = outcome.late;
-      const nonRetryable = outcome.error instanceof NonRetryableError || undefined;
+      const nonRetryable = outcome.error instanceof NonRetryableError;
       const error = failureText(outcome.error);
-      deps.logger.warn({ ...fields, nonRetryable: nonRetryable ?? false }, `handler failed: ${error}`);
+      deps.logger.warn({ ...fields, nonRetryable }, `handler failed: ${error}`);
       fail(error);
-      await settle(replyTo(c, { status: 'FAILED', error: errorForReply(error), nonRetryable }));
+      await failWith({ error: errorForReply(error), nonRetryable });
     }
   } catch (error) {
     if (error instanceof BatonHttpError && error.status === 404) {
@@ -131,6 +157,11 @@ async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields,
     fail(why);
     await delivery.settle(replyTo(delivery.command, { status: 'FAILED', error: errorForReply(why), nonRetryable: true }));
   }
+}
+
+/** A FAILED reply, sent or replayed alike: `nonRetryable` only when true, as the reply always carried it. */
+function failedReply(c: WireCommand, failure: RecordedFailure): WireReply {
+  return replyTo(c, { status: 'FAILED', error: failure.error, nonRetryable: failure.nonRetryable || undefined });
 }
 
 /**
@@ -193,8 +224,9 @@ async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<
  * A handler given up on keeps running in the background: a promise cannot be stopped, only its
  * `cmd.signal` aborted. It frees its idempotency key at once, as its step has failed and Baton's
  * retry comes with the same key: held, the retry would wait behind a handler that may never end,
- * until the step timed out. It holds its slot until it ends, so no more than `concurrency` run at
- * once; what it returns then is dropped.
+ * until the step timed out; a duplicate of this command it lets through finds its failure recorded.
+ * It holds its slot until it ends, so no more than `concurrency` run at once; what it returns then
+ * is dropped.
  */
 async function waitForLate(late: Promise<unknown>, fields: Record<string, unknown>, deps: DeliveryDeps): Promise<void> {
   deps.releaseKey?.();

@@ -140,4 +140,8 @@ describe('errorForReply', () => {
     const cut = errorForReply(`${'x'.repeat(ERROR_MAX_LENGTH - 1)}😀tail`);
     expect(cut).toBe('x'.repeat(ERROR_MAX_LENGTH - 1));
   });
+
+  it('makes a NUL or a lone surrogate U+FFFD, as Baton does on receipt, so that the result store can record the error', () => {
+    expect(errorForReply('a\u0000b\uD800c\uDC00d😀')).toBe('a\uFFFDb\uFFFDc\uFFFDd😀');
+  });
 });

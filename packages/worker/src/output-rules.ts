@@ -62,10 +62,18 @@ export function outputProblem(reply: WireReply, maxReplyBytes: number): NonRetry
   return check.refused;
 }
 
-/** An error text cut to what Baton keeps, never inside a surrogate pair. */
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/**
+ * An error text as Baton keeps it: what PostgreSQL cannot store becomes U+FFFD (Baton does the
+ * same on receipt), cut to ERROR_MAX_LENGTH characters, never inside a surrogate pair. Made so
+ * before it is sent, it is also what the result store records of a failure and replays, which a
+ * NUL would fail to record in PostgreSQL at every delivery.
+ */
 export function errorForReply(text: string): string {
-  if (text.length <= ERROR_MAX_LENGTH) return text;
-  return text.slice(0, /[\uD800-\uDBFF]/.test(text[ERROR_MAX_LENGTH - 1]) ? ERROR_MAX_LENGTH - 1 : ERROR_MAX_LENGTH);
+  const storable = text.replace(UNSTORABLE_ALL, '\uFFFD');
+  if (storable.length <= ERROR_MAX_LENGTH) return storable;
+  return storable.slice(0, /[\uD800-\uDBFF]/.test(storable[ERROR_MAX_LENGTH - 1]) ? ERROR_MAX_LENGTH - 1 : ERROR_MAX_LENGTH);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PGlite } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { PostgresResultStore, type Queryable } from './postgres-result-store';
 
@@ -43,5 +44,47 @@ describe('PostgresResultStore', () => {
     expect(logger.warn).toHaveBeenCalledWith({ table: 'baton_worker_results' }, expect.stringContaining('terminating connection'));
     expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('s3cret');
     await expect(store.get('k')).resolves.toBeUndefined();
+  });
+});
+
+/**
+ * On a real PostgreSQL (PGlite, in process: no server needed) as a `pool` of one's own, so that the
+ * SQL itself is checked: jsonb, the conflicts, and a table an older SDK created.
+ */
+describe('PostgresResultStore on PostgreSQL', () => {
+  let db: PGlite;
+
+  // PGlite runs initdb in WebAssembly first: seconds, more on a busy machine.
+  beforeAll(async () => { db = await PGlite.create(); }, 120_000);
+  afterAll(() => db?.close());
+
+  it('round-trips a failure by command id, keeps the first, and keeps it apart from the results', async () => {
+    const store = new PostgresResultStore({ pool: db, table: 'fresh' });
+    expect(await store.getFailure('c1')).toBeUndefined();
+    const error = `HANDLER_TIMEOUT: "quoted", 😀, \uFFFD, ${'x'.repeat(9_000)}`;
+    await store.putFailure('c1', { error, nonRetryable: false });
+    await store.putFailure('c1', { error: 'second', nonRetryable: true });
+    await store.put('f1:s:DO', { output: { n: 1 } });
+    expect(await store.getFailure('c1')).toEqual({ error, nonRetryable: false });
+    await store.putFailure('c2', { error: 'bad input', nonRetryable: true });
+    expect(await store.getFailure('c2')).toEqual({ error: 'bad input', nonRetryable: true });
+    expect(await store.get('f1:s:DO')).toEqual({ output: { n: 1 } });
+    expect(await store.get('c1')).toBeUndefined();
+    // The rows' keys are a durable format: a failure's never ends as an idempotency key does (":DO", ":UNDO").
+    const { rows } = await db.query('SELECT idempotency_key FROM fresh ORDER BY idempotency_key');
+    expect(rows).toEqual([{ idempotency_key: 'c1:FAILED' }, { idempotency_key: 'c2:FAILED' }, { idempotency_key: 'f1:s:DO' }]);
+  });
+
+  it('records failures in a table an older SDK created, as it is: its results still replay, and its columns are unchanged', async () => {
+    // The table and the write of the SDK before failures were recorded.
+    await db.query(`CREATE TABLE IF NOT EXISTS older (
+      idempotency_key varchar(600) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    await db.query(`INSERT INTO older (idempotency_key, output) VALUES ($1, $2::jsonb)`, ['f0:s:DO', JSON.stringify({ old: true })]);
+    const store = new PostgresResultStore({ pool: db, table: 'older' });
+    expect(await store.get('f0:s:DO')).toEqual({ output: { old: true } });
+    await store.putFailure('c1', { error: 'flaky', nonRetryable: false });
+    expect(await store.getFailure('c1')).toEqual({ error: 'flaky', nonRetryable: false });
+    const { rows } = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'older' ORDER BY ordinal_position`);
+    expect(rows.map((r) => (r as { column_name: string }).column_name)).toEqual(['idempotency_key', 'output', 'recorded_at']);
   });
 });

@@ -1,5 +1,5 @@
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
-import type { RecordedResult, ResultStore } from './result-store';
+import type { RecordedFailure, RecordedResult, ResultStore } from './result-store';
 
 /** The part of a `pg` Pool the store uses, so any pool or client will do. */
 export interface Queryable {
@@ -24,7 +24,19 @@ export interface PostgresResultStoreOptions {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
 
-/** A durable {@link ResultStore}: one row per idempotency key, kept until you prune it (`recorded_at`). */
+/**
+ * Where a command's failure is kept: in the same table, under a key no idempotency key can be, as
+ * Baton's end in ":DO" or ":UNDO" (`<flowId>:<step>:<action>`). So the table an older SDK created
+ * serves as it is, with no ALTER TABLE: that would need the table's owner and take an exclusive
+ * lock at every start of every instance, while an older SDK sharing the table (a rolling deploy)
+ * reads and writes the same columns as ever. One table, pruned by `recorded_at` alike.
+ */
+const failureKey = (commandId: string) => `${commandId}:FAILED`;
+
+/**
+ * A durable {@link ResultStore}: one row per idempotency key, and one per failed command (its
+ * `output` holds the failure), kept until you prune them (`recorded_at`).
+ */
 export class PostgresResultStore implements ResultStore {
   private readonly table: string;
   private pool?: Queryable;
@@ -40,21 +52,38 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async get(key: string): Promise<RecordedResult | undefined> {
-    const db = await this.db();
-    const { rows } = await db.query(`SELECT output FROM ${this.table} WHERE idempotency_key = $1`, [key]);
+    const rows = await this.read(key);
     return rows.length > 0 ? { output: rows[0].output ?? undefined } : undefined;
   }
 
   async put(key: string, result: RecordedResult): Promise<void> {
-    const db = await this.db();
-    await db.query(
-      `INSERT INTO ${this.table} (idempotency_key, output) VALUES ($1, $2::jsonb) ON CONFLICT (idempotency_key) DO NOTHING`,
-      [key, result.output === undefined ? null : JSON.stringify(result.output)],
-    );
+    await this.insert(key, result.output === undefined ? null : JSON.stringify(result.output));
+  }
+
+  async getFailure(commandId: string): Promise<RecordedFailure | undefined> {
+    const rows = await this.read(failureKey(commandId));
+    if (rows.length === 0) return undefined;
+    const { error, nonRetryable } = rows[0].output as RecordedFailure;
+    return { error, nonRetryable };
+  }
+
+  async putFailure(commandId: string, failure: RecordedFailure): Promise<void> {
+    await this.insert(failureKey(commandId), JSON.stringify({ error: failure.error, nonRetryable: failure.nonRetryable }));
   }
 
   async close(): Promise<void> {
     if (this.ownsPool && this.pool?.end) await this.pool.end();
+  }
+
+  private async read(key: string): Promise<Array<Record<string, unknown>>> {
+    const db = await this.db();
+    return (await db.query(`SELECT output FROM ${this.table} WHERE idempotency_key = $1`, [key])).rows;
+  }
+
+  private async insert(key: string, json: string | null): Promise<void> {
+    const db = await this.db();
+    await db.query(
+      `INSERT INTO ${this.table} (idempotency_key, output) VALUES ($1, $2::jsonb) ON CONFLICT (idempotency_key) DO NOTHING`, [key, json]);
   }
 
   private db(): Promise<Queryable> {

@@ -12,6 +12,19 @@ describe('MemoryResultStore', () => {
     expect(await store.get('a')).toBeUndefined();
     expect(await store.get('c')).toEqual({ output: 3 });
   });
+
+  it('keeps failures apart from results, the first per command id, bounded the same way', async () => {
+    const store = new MemoryResultStore(2);
+    await store.put('a', { output: 1 });
+    await store.putFailure('a', { error: 'first', nonRetryable: false });
+    await store.putFailure('a', { error: 'second', nonRetryable: true });
+    expect(await store.get('a')).toEqual({ output: 1 });
+    expect(await store.getFailure('a')).toEqual({ error: 'first', nonRetryable: false });
+    await store.putFailure('b', { error: 'b', nonRetryable: false });
+    await store.putFailure('c', { error: 'c', nonRetryable: false });
+    expect(await store.getFailure('a')).toBeUndefined();
+    expect(await store.get('a')).toEqual({ output: 1 });
+  });
 });
 
 describe('parseCommand', () => {

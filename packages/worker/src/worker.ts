@@ -28,7 +28,7 @@ export interface WorkerOptions {
   control?: WorkerControl;
   /** Handlers running at once, at most. Default 8. */
   concurrency?: number;
-  /** Where successful results are recorded by idempotency key. Default: in process. */
+  /** Where successful results are recorded by idempotency key, and failures by command id. Default: in process. */
   store?: ResultStore;
   /** Send a heartbeat this often while a handler runs. Default 0: only when the handler calls `cmd.heartbeat()`. */
   autoHeartbeatMs?: number;
