@@ -7,6 +7,7 @@ import { JobExecutionEntity } from '../handlers/job-execution.entity';
 import { DeliveryFailureEntity } from '../messaging/outbox/delivery-failure.entity';
 import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxMessageEntity } from '../messaging/outbox/outbox-message.entity';
+import { OutboxRelayEntity } from '../messaging/outbox/outbox-relay.entity';
 import { OrchestrationTemplateEntity } from '../registry/entities/orchestration-template.entity';
 import { RegistrationAuditEntity } from '../registry/entities/registration-audit.entity';
 import { StepTemplateEntity } from '../registry/entities/step-template.entity';
@@ -18,5 +19,5 @@ export const ENTITIES = [
   OrchestrationTemplateEntity, TemplateVersionEntity, StepTemplateEntity, WorkerRegistrationEntity,
   RegistrationAuditEntity, OrchestrationRunEntity, StepRunEntity, RunEventEntity,
   OutboxMessageEntity, InboxMessageEntity, JobExecutionEntity, ApiKeyEntity, SecurityAuditEntity, WorkerInstanceEntity,
-  DeliveryFailureEntity,
+  DeliveryFailureEntity, OutboxRelayEntity,
 ];

@@ -75,8 +75,9 @@ export class MessagingSettings extends StorageSettings {
   @IsString() CONSUMER_GROUP: string = 'baton-engine';
 
   /**
-   * This instance's stable name (default: host name and PORT). Outbox leases are taken in its name,
-   * so a restarted instance releases the leases its killed predecessor held. Unique per instance.
+   * This instance's stable name (default: host name and PORT). Outbox rows are written and leased in
+   * its name, so a restarted instance takes over at once what its killed predecessor wrote and held.
+   * Unique per instance.
    */
   @IsOptional() @Matches(/^[\w.:@-]{1,200}$/)
   INSTANCE_ID?: string;
@@ -90,6 +91,14 @@ export class MessagingSettings extends StorageSettings {
 
   @IsInt() @Min(10)
   OUTBOX_POLL_MS: number = 1000;
+
+  /**
+   * How long an instance must have stopped beating before another instance's sweep publishes the
+   * messages it wrote. Shorter recovers a dead instance's messages sooner; an instance stalled
+   * longer than this (a long GC, a starved database pool) may see some published twice.
+   */
+  @IsInt() @Min(1000) @Max(600_000)
+  OUTBOX_PEER_TIMEOUT_MS: number = 10_000;
 
   @IsInt() @Min(1)
   OUTBOX_RETENTION_HOURS: number = 24;

@@ -16,6 +16,8 @@ export class OutboxMessageEntity {
   /** Not published before this time: delayed retries ride on the outbox. */
   @Column({ name: 'available_at', type: 'timestamptz' }) availableAt!: Date;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  /** The instance that wrote the row, whose fast path publishes it: other instances' sweeps leave it alone while that one lives. */
+  @Column({ name: 'written_by', type: 'varchar', length: 200, nullable: true }) writtenBy!: string | null;
   /** The relay instance holding the row's lease (see OutboxStore.claimDue): its restart releases them. */
   @Column({ name: 'leased_by', type: 'varchar', length: 200, nullable: true }) leasedBy!: string | null;
   /** A command's attempt deadline: after it the command is void and is never published. */

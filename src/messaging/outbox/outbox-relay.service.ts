@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
@@ -9,8 +8,10 @@ import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
 import type { OutboxRecord } from './outbox.service';
 import { OutboxBacklog, OutboxStore } from './outbox-store';
+import { RelayPresence } from './relay-presence';
 import { SentMarker } from './sent-marker';
 import { publishTraced } from '../../tracing/publish-spans';
+import { instanceIdOf } from '../instance-id';
 
 const FAST_PATH_BATCH = 1000;
 const SWEEP_BATCH = 500;
@@ -31,6 +32,14 @@ const PRUNE_CHUNK = 10_000;
  * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
  *   was down, the message was delayed) are claimed with a lease and published in id order.
  *
+ * The sweep never takes a row a fast path still holds. Its own fast path's: a pass first waits
+ * until every row handed over so far is published and marked sent. Another instance's: a row
+ * names its writer, and a sweep takes another writer's rows only once RelayPresence presumes it
+ * dead (OUTBOX_PEER_TIMEOUT_MS without a beat), or after a lease. Two instances sharing the
+ * database, one of them slow (restarting, overloaded), so publish nothing twice. A row whose
+ * publish failed is released to every instance (OutboxStore.release): one whose broker works
+ * publishes it.
+ *
  * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance first releases the
  * rows its killed predecessor had leased, so they go out at once rather than after the lease, and
  * so does a pass after one that failed (a database outage between claiming and marking sent). A
@@ -48,6 +57,8 @@ export class OutboxRelay {
   private readonly marker: SentMarker;
   private readonly graceMs: number;
   private queued: Array<{ records: OutboxRecord[]; done: () => void }> = [];
+  /** publishNow's promises not yet settled: what the fast path holds. */
+  private readonly handedOver = new Set<Promise<void>>();
   private fastPath?: Promise<void>;
   private degraded = false;
   private running = false;
@@ -61,6 +72,7 @@ export class OutboxRelay {
    */
   private leasesReleased = false;
   readonly relayId: string;
+  private readonly presence: RelayPresence;
 
   constructor(
     dataSource: DataSource,
@@ -72,6 +84,8 @@ export class OutboxRelay {
     this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
     this.relayId = instanceIdOf(config);
+    this.presence = new RelayPresence(() => this.store.beat(this.relayId), this.relayId, config.OUTBOX_POLL_MS,
+      config.OUTBOX_PEER_TIMEOUT_MS, this.logger);
   }
 
   /**
@@ -81,17 +95,21 @@ export class OutboxRelay {
   publishNow(records: OutboxRecord[]): Promise<void> {
     const due = records.filter((r) => r.delayed === false); // a row without the flag waits for the sweep, never skips a backoff
     if (due.length === 0 || this.degraded) return Promise.resolve();
-    return new Promise((done) => {
+    const handed = new Promise<void>((done) => {
       this.queued.push({ records: due, done });
       this.fastPath ??= this.drainFastPath().finally(() => {
         this.fastPath = undefined;
       });
     });
+    this.handedOver.add(handed);
+    void handed.then(() => this.handedOver.delete(handed));
+    return handed;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.presence.start();
     this.schedule(0); // rows left by a previous run go out right away
   }
 
@@ -102,6 +120,7 @@ export class OutboxRelay {
     await this.pass;
     await this.fastPath;
     await this.marker.stop();
+    await this.presence.stop();
   }
 
   async backlog(): Promise<OutboxBacklog> {
@@ -190,7 +209,11 @@ export class OutboxRelay {
 
   private async sweep(): Promise<boolean> {
     const degraded = this.degraded;
-    const { due: rows, expired } = await this.store.claimDue(this.relayId, SWEEP_BATCH, degraded ? 0 : this.graceMs, LEASE_SECONDS);
+    await this.fastPathSettled();
+    const { due: rows, expired } = await this.store.claimDue({
+      relayId: this.relayId, limit: SWEEP_BATCH, graceMs: degraded ? 0 : this.graceMs, leaseSeconds: LEASE_SECONDS,
+      deadWriters: this.presence.presumedDead(),
+    });
     await this.drop(expired);
     if (rows.length > 0) {
       try {
@@ -211,6 +234,16 @@ export class OutboxRelay {
     return !caughtUp;
   }
 
+  /**
+   * Until what the fast path held when called is published, or left to the sweep, and marked sent:
+   * however slow the broker, this instance's sweep then finds none of it unsent. What is handed over
+   * meanwhile is younger than the grace.
+   */
+  private async fastPathSettled(): Promise<void> {
+    await Promise.all(this.handedOver);
+    await this.marker.flushNow();
+  }
+
   private async drop(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.store.markDropped(ids);
@@ -229,11 +262,6 @@ export class OutboxRelay {
       this.logger.log(`Pruned ${total.outbox} sent outbox and ${total.inbox} inbox row(s) older than ${hours} h`);
     }
   }
-}
-
-/** INSTANCE_ID, else host and port: stable across restarts of one instance, distinct between instances. */
-export function instanceIdOf(config: Pick<AppConfig, 'INSTANCE_ID' | 'PORT'>): string {
-  return config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`;
 }
 
 function toMessage(record: OutboxRecord): OutgoingMessage {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { OutboxRecord } from './outbox.service';
+import type { RelayBeat } from './relay-presence';
 
 interface OutboxRow {
   id: string;
@@ -10,6 +11,16 @@ interface OutboxRow {
   body: Buffer;
   expires_at: Date | null;
   expired: boolean;
+}
+
+/** What a sweep may claim: see claimDue. */
+export interface SweepClaim {
+  relayId: string;
+  limit: number;
+  graceMs: number;
+  leaseSeconds: number;
+  /** Instances presumed dead: their rows are this relay's to publish. */
+  deadWriters: string[];
 }
 
 /** Claimed rows: those to publish, and commands whose attempt deadline passed (never to be published). */
@@ -29,7 +40,7 @@ export interface OutboxBacklog {
  *
  * A row is due when `sent_at IS NULL AND available_at <= now()`. Rows the fast path publishes
  * right after commit have `available_at = created_at`; the sweep leaves those alone for a grace
- * period so it does not race the fast path. Rows with `available_at > created_at` are delayed
+ * period, and another instance's while it lives, so it does not race a fast path. Rows with `available_at > created_at` are delayed
  * messages (retry backoff) or expired leases: nobody else publishes them, so they are swept as
  * soon as they are due.
  */
@@ -37,18 +48,25 @@ export class OutboxStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Claims up to `limit` due rows in id order for relay `relayId` by pushing their available_at out
+   * Claims up to `limit` due rows in id order for `claim.relayId` by pushing their available_at out
    * by the lease: a short lock (SKIP LOCKED, so concurrent relays take different rows) instead of a
    * transaction held open while publishing. If this relay dies before marking them sent, its
    * restart releases them (releaseLeasesOf), or another relay publishes them when the lease ends.
    * Expiry is judged by the database clock, the one the deadlines of the healer are judged by.
+   *
+   * A row the fast path publishes is claimed only past the grace, and only if this relay wrote it,
+   * or its writer is presumed dead (`deadWriters`), or it is older than a lease: a live instance's
+   * fast path may still hold it, however slow that instance is.
    */
-  async claimDue(relayId: string, limit: number, graceMs: number, leaseSeconds: number): Promise<ClaimedRows> {
+  async claimDue(claim: SweepClaim): Promise<ClaimedRows> {
     const rows: OutboxRow[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id FROM outbox
           WHERE sent_at IS NULL AND available_at <= now()
-            AND (available_at > created_at OR created_at <= now() - $2::int * interval '1 millisecond')
+            AND (available_at > created_at
+                 OR (created_at <= now() - $2::int * interval '1 millisecond'
+                     AND (written_by IS NULL OR written_by = $4 OR written_by = ANY($5::varchar[])
+                          OR created_at <= now() - $3::int * interval '1 second')))
           ORDER BY id
           LIMIT $1
           FOR UPDATE SKIP LOCKED
@@ -59,12 +77,25 @@ export class OutboxStore {
                    COALESCE(o.expires_at <= now(), false) AS expired
        )
        SELECT * FROM claimed ORDER BY id`,
-      [limit, graceMs, leaseSeconds, relayId],
+      [claim.limit, claim.graceMs, claim.leaseSeconds, claim.relayId, claim.deadWriters],
     );
     return {
       due: rows.filter((row) => !row.expired).map(toRecord),
       expired: rows.filter((row) => row.expired).map((row) => String(row.id)),
     };
+  }
+
+  /** Records that `relayId` is alive, and returns every relay's last beat (RelayPresence judges them). */
+  async beat(relayId: string): Promise<RelayBeat[]> {
+    const rows: Array<{ relay_id: string; seen_at: Date }> = await this.dataSource.query(
+      `WITH mine AS (
+         INSERT INTO outbox_relay (relay_id, seen_at) VALUES ($1, now())
+         ON CONFLICT (relay_id) DO UPDATE SET seen_at = now()
+       )
+       SELECT relay_id, seen_at FROM outbox_relay`,
+      [relayId],
+    );
+    return rows.map((row) => ({ relayId: row.relay_id, seenAt: new Date(row.seen_at) }));
   }
 
   /**
@@ -99,7 +130,10 @@ export class OutboxStore {
       'UPDATE outbox SET available_at = now(), leased_by = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
-  /** Deletes up to `limit` sent outbox rows, processed inbox rows and failed-delivery counts older than the retention. */
+  /**
+   * Deletes up to `limit` sent outbox rows, processed inbox rows and failed-delivery counts older
+   * than the retention, and the beats of relays silent that long.
+   */
   async prune(retentionHours: number, limit: number): Promise<{ outbox: number; inbox: number }> {
     const [outbox]: Array<{ n: number }> = await this.dataSource.query(
       `WITH old AS (SELECT id FROM outbox WHERE sent_at < now() - $1::int * interval '1 hour' LIMIT $2),
@@ -113,6 +147,8 @@ export class OutboxStore {
        SELECT count(*)::int AS n FROM gone`,
       [retentionHours, limit],
     );
+    // Instances gone for good (scaled down, renamed) that stopped beating a retention ago.
+    await this.dataSource.query(`DELETE FROM outbox_relay WHERE seen_at < now() - $1::int * interval '1 hour'`, [retentionHours]);
     // Counts of failed deliveries that no engine finished with (acknowledged after a restart).
     await this.dataSource.query(
       `DELETE FROM delivery_failure WHERE message_key IN (

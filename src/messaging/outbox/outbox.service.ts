@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { AppConfig } from '../../config/app-config';
+import { instanceIdOf } from '../instance-id';
 import { MESSAGE_ID_HEADER, type OutgoingMessage } from '../message';
 
 /** The outbox's refusal of a message over MESSAGE_MAX_BYTES: the same change is refused again however often it is tried. */
@@ -72,8 +73,11 @@ const insertTexts = new Map<string, Map<string, string>>();
 export class OutboxService {
   private readonly maxBytes: number;
   private readonly maxWriteBytes: number;
+  /** Written on every row: this instance's relay publishes them, and other instances' sweeps leave them to it. */
+  private readonly writer: string;
 
   constructor(config: AppConfig) {
+    this.writer = instanceIdOf(config);
     this.maxBytes = messageMaxBytesOf(config);
     this.maxWriteBytes = Math.max(config.OUTBOX_WRITE_MAX_BYTES, this.maxBytes);
   }
@@ -89,10 +93,11 @@ export class OutboxService {
     if (!byParam) insertTexts.set(condition, (byParam = new Map()));
     let sql = byParam.get(param);
     if (sql === undefined) {
-      sql = `INSERT INTO outbox (message_id, topic, key, headers, body, available_at, expires_at)
-      SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now()), m.expires_at
+      sql = `INSERT INTO outbox (message_id, topic, key, headers, body, available_at, expires_at, written_by)
+      SELECT m.message_id, m.topic, m.key, m.headers, m.body, GREATEST(COALESCE(m.available_at, now()), now()), m.expires_at, m.written_by
       FROM jsonb_to_recordset(${param}::jsonb)
-        AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz, expires_at timestamptz)
+        AS m(message_id uuid, topic varchar, key varchar, headers jsonb, body bytea, available_at timestamptz, expires_at timestamptz,
+             written_by varchar)
       WHERE ${condition}
       RETURNING id, message_id, available_at > created_at AS delayed`;
       byParam.set(param, sql);
@@ -117,7 +122,7 @@ export class OutboxService {
       return {
         message_id: messageId, topic: message.topic, key, headers,
         body: `\\x${message.body.toString('hex')}`, available_at: message.availableAt?.toISOString() ?? null,
-        expires_at: message.expiresAt?.toISOString() ?? null,
+        expires_at: message.expiresAt?.toISOString() ?? null, written_by: this.writer,
       };
     });
     return { json: JSON.stringify(rows), records };

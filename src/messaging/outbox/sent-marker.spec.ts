@@ -29,4 +29,22 @@ describe('SentMarker', () => {
     await marker.stop();
     expect(updates).toEqual([['1', '2']]);
   });
+
+  it('flushNow marks what is pending at once, and rejects when it could not', async () => {
+    let fail = false;
+    const updates: string[][] = [];
+    const marker = new SentMarker(async (ids) => {
+      if (fail) throw new Error('database down');
+      updates.push(ids);
+    }, new Logger('test'));
+    marker.add(['1']);
+    await marker.flushNow(); // not after FLUSH_DELAY_MS
+    expect(updates).toEqual([['1']]);
+    fail = true;
+    marker.add(['2']);
+    await expect(marker.flushNow()).rejects.toThrow('could not be marked sent');
+    fail = false;
+    await marker.stop();
+    expect(updates).toEqual([['1'], ['2']]);
+  });
 });

@@ -38,28 +38,43 @@ export class SentMarker {
     this.timer = undefined;
   }
 
+  /**
+   * Marks what is pending now, before a sweep of this instance: rows published but not yet marked
+   * would look unsent to it. Rejects if they could not be marked (they are retried as usual).
+   */
+  async flushNow(): Promise<void> {
+    await this.flushing;
+    if (this.ids.length === 0) return;
+    clearTimeout(this.timer);
+    if (!(await this.flush())) throw new Error('published outbox rows could not be marked sent');
+  }
+
   private schedule(delayMs: number): void {
     if (this.flushing || (this.timer && delayMs > 0)) return; // the running flush reschedules
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), delayMs);
   }
 
-  private flush(): Promise<void> {
+  /** Resolves whether the ids were marked. */
+  private flush(): Promise<boolean> {
     this.timer = undefined;
-    if (this.ids.length === 0) return Promise.resolve();
+    if (this.ids.length === 0) return Promise.resolve(true);
     const ids = this.ids;
     this.ids = [];
-    this.flushing = this.markSent(ids)
+    const flushed = this.markSent(ids)
       .then(() => {
         this.flushing = undefined;
         if (this.ids.length > 0) this.schedule(this.ids.length >= FLUSH_AT_IDS ? 0 : FLUSH_DELAY_MS);
+        return true;
       }, (error: unknown) => {
         this.logger.warn(`Could not mark ${ids.length} outbox row(s) sent: ${errorMessage(error)}; retrying`);
         this.ids = [...ids, ...this.ids];
         this.flushing = undefined;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.flush(), RETRY_DELAY_MS);
+        return false;
       });
-    return this.flushing;
+    this.flushing = flushed.then(() => undefined);
+    return flushed;
   }
 }

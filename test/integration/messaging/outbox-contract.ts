@@ -179,6 +179,64 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       expect(n).toBe(1);
     });
 
+    it("leaves a live instance's rows to its own fast path, however slow, on its sweep and on another instance's", async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      // The writer's fast path hangs in its first publish (a slow broker, a cold restart); later ones go through.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let calls = 0;
+      const slowFirst = new (class extends MessagePublisher {
+        async publish(messages: OutgoingMessage[]): Promise<void> {
+          if (calls++ === 0) await gate;
+          await broker.publish(messages);
+        }
+      })();
+      const writer = newRelay(undefined, slowFirst); // the instance `commit` writes as
+      writer.start();
+      const handedOver = writer.publishNow(await commit([entry(topic, 'once', 'k')]));
+      // Past the sweep's grace, not yet a lease old.
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1", [topic]);
+      newRelay(`other-${randomBytes(4).toString('hex')}`, broker).start();
+      await new Promise((r) => setTimeout(r, 1500)); // about 30 sweeps of each relay
+      expect(received).toHaveLength(0);
+      release();
+      await handedOver;
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['once']));
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+      await new Promise((r) => setTimeout(r, 300)); // nothing arrives twice
+      expect(received).toHaveLength(1);
+    });
+
+    it('publishes the rows of an instance that stopped beating, once it is presumed dead', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const silent = `silent-${randomBytes(4).toString('hex')}`;
+      await db.dataSource.query('INSERT INTO outbox_relay (relay_id, seen_at) VALUES ($1, now())', [silent]);
+      await db.dataSource.transaction((m) => new OutboxService(configWith({ INSTANCE_ID: silent })).append(m, [entry(topic, 'orphan')]));
+      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1", [topic]);
+      const started = Date.now();
+      const heir = new OutboxRelay(db.dataSource, broker, configWith({ INSTANCE_ID: `heir-${silent}`, OUTBOX_PEER_TIMEOUT_MS: '1000' }), metrics);
+      relays.push(heir);
+      heir.start();
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['orphan']), { timeoutMs: 10_000 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // not before its beat had been still for the timeout
+    });
+
+    it('a relay whose broker fails, still beating, leaves what it wrote to another instance', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const broken = new SwitchablePublisher(broker);
+      broken.down = true;
+      const writer = newRelay(undefined, broken);
+      writer.start();
+      await writer.publishNow(await commit([entry(topic, 'rescued', 'k')])); // fails: degraded
+      newRelay(`heir-${randomBytes(4).toString('hex')}`, broker).start();
+      // Its failed sweeps release the row to everyone: no need to wait until it is presumed dead (10 s).
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['rescued']), { timeoutMs: 5_000 });
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+    });
+
     it('never publishes a command whose deadline has passed, on either path, and marks it done', async () => {
       const topic = topicName();
       const received = await consume(topic);
@@ -281,6 +339,8 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
         "INSERT INTO inbox (consumer, message_id) VALUES ($1, 'old-message'), ($1, 'new-message')", [topic]);
       await db.dataSource.query(
         "UPDATE inbox SET received_at = now() - interval '25 hours' WHERE consumer = $1 AND message_id = 'old-message'", [topic]);
+      await db.dataSource.query(
+        "INSERT INTO outbox_relay (relay_id, seen_at) VALUES ($1, now() - interval '25 hours'), ($2, now())", [`gone-${topic}`, `here-${topic}`]);
       newRelay().start(); // its first pass prunes
       await expectEventually(async () => {
         const rows: Array<{ body: Buffer }> = await db.dataSource.query('SELECT body FROM outbox WHERE topic = $1', [topic]);
@@ -288,6 +348,9 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       });
       const kept: Array<{ message_id: string }> = await db.dataSource.query('SELECT message_id FROM inbox WHERE consumer = $1', [topic]);
       expect(kept.map((r) => r.message_id)).toEqual(['new-message']);
+      const relaysLeft: Array<{ relay_id: string }> = await db.dataSource.query(
+        'SELECT relay_id FROM outbox_relay WHERE relay_id IN ($1, $2)', [`gone-${topic}`, `here-${topic}`]);
+      expect(relaysLeft.map((r) => r.relay_id)).toEqual([`here-${topic}`]);
     });
   });
 }

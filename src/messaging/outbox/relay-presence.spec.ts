@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { RelayBeat, RelayPresence } from './relay-presence';
+
+describe('RelayPresence', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** A table of beats the test moves by hand; `down` makes our own beat fail, as in an outage. */
+  const table = () => {
+    const beats = new Map<string, number>();
+    const state = { down: false, calls: 0 };
+    const beat = async (): Promise<RelayBeat[]> => {
+      state.calls++;
+      if (state.down) throw new Error('database down');
+      beats.set('me', Date.now());
+      return [...beats].map(([relayId, at]) => ({ relayId, seenAt: new Date(at) }));
+    };
+    return { beats, state, beat };
+  };
+
+  it('presumes another instance dead once its beat has not moved for the peer timeout, and alive when it beats again', async () => {
+    const { beats, beat } = table();
+    beats.set('other', Date.now());
+    const presence = new RelayPresence(beat, 'me', 1000, 10_000, new Logger('test'));
+    presence.start();
+    await jest.advanceTimersByTimeAsync(9_000);
+    expect(presence.presumedDead()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.presumedDead()).toEqual(['other']);
+    beats.set('other', Date.now());
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.presumedDead()).toEqual([]);
+    await presence.stop();
+  });
+
+  it('never presumes itself dead, nor an instance that keeps beating', async () => {
+    const { beats, beat } = table();
+    const presence = new RelayPresence(beat, 'me', 1000, 2_000, new Logger('test'));
+    presence.start();
+    for (let s = 0; s < 10; s++) {
+      beats.set('busy', Date.now());
+      await jest.advanceTimersByTimeAsync(1_000);
+    }
+    expect(presence.presumedDead()).toEqual([]);
+    await presence.stop();
+  });
+
+  it('forgets its judgements when its own beat fails: after an outage nobody is found dead at once', async () => {
+    const { beats, state, beat } = table();
+    beats.set('other', Date.now());
+    const presence = new RelayPresence(beat, 'me', 1000, 5_000, new Logger('test'));
+    presence.start();
+    await jest.advanceTimersByTimeAsync(3_000);
+    state.down = true; // the database goes away for 20 s: nobody beats
+    await jest.advanceTimersByTimeAsync(20_000);
+    state.down = false;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.presumedDead()).toEqual([]); // 24 s since other's beat, but one beat of ours since the outage
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(presence.presumedDead()).toEqual(['other']); // still silent for the timeout after it
+    await presence.stop();
+  });
+
+  it('beats at least every second whatever the sweep interval, and one beat at a time', async () => {
+    const { state } = table();
+    let release!: () => void;
+    const slow = () => {
+      state.calls++;
+      return new Promise<RelayBeat[]>((resolve) => { release = () => resolve([]); });
+    };
+    const presence = new RelayPresence(slow, 'me', 60_000, 10_000, new Logger('test'));
+    presence.start();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(state.calls).toBe(1); // the first beat hangs: no pile-up behind it
+    release();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(state.calls).toBe(2);
+    release();
+    const stopped = presence.stop();
+    await jest.advanceTimersByTimeAsync(5_000);
+    await stopped;
+    expect(state.calls).toBe(2);
+  });
+});
