@@ -99,12 +99,12 @@ export class AccessGuard implements CanActivate {
     const credential = credentialOf(req.headers);
     const address = req.ip ?? 'unknown';
     if (credential.kind === 'none' && access === 'public') return undefined;
-    if (this.limiter.isBlocked(address)) this.refuseBlocked(address);
+    if (this.limiter.isBlocked(address)) this.refuseWithWait(address);
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
-    const resolved = await this.checks.run(`${address}\n${credential.value}`,
+    const resolved = this.resolver.recall(credential.value) ?? await this.checks.run(`${address}\n${credential.value}`,
       () => this.limiter.admit(address, () => this.resolver.resolve(credential.value)));
-    if (!resolved) this.refuseBlocked(address, ErrorCode.TOO_MANY_AUTH_CHECKS, 'Too many credential checks under way from this address; try again shortly');
+    if (!resolved) this.refuseWithWait(address, ErrorCode.TOO_MANY_AUTH_CHECKS, 'Too many credential checks under way from this address; try again shortly');
     if ('refusal' in resolved) {
       return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal, resolved.guess);
     }
@@ -127,12 +127,12 @@ export class AccessGuard implements CanActivate {
         code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
     }
     this.logger.warn({ ip: address, claimedId, target: this.targetOf(req), correlationId: correlationIdOf(req) }, `unauthenticated: ${why}`);
-    if (blocked) this.refuseBlocked(address);
+    if (blocked) this.refuseWithWait(address);
     throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: ${why}`);
   }
 
-  /** 429 with the wait (Retry-After): a client that backs off by it is not refused again. */
-  private refuseBlocked(address: string, code = ErrorCode.TOO_MANY_AUTH_FAILURES,
+  /** 429 with the wait (Retry-After): blocked after failures, or too many checks under way; a client that backs off by it is not refused again. */
+  private refuseWithWait(address: string, code = ErrorCode.TOO_MANY_AUTH_FAILURES,
     why = 'Too many failed authentications from this address; try again later'): never {
     throw new AppError(code, why, [],
       { retryAfterSeconds: this.limiter.blockedForSeconds(address) });

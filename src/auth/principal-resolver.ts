@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseApiKey } from './api-keys/api-key-format';
-import { ApiKeyService } from './api-keys/api-key.service';
+import { ApiKeyService, type KeyVerdict } from './api-keys/api-key.service';
 import { JwtVerifier } from './jwt/jwt-verifier';
 import type { Principal } from './principal';
 
@@ -20,12 +20,7 @@ export class PrincipalResolver {
   constructor(private readonly apiKeys: ApiKeyService, private readonly jwt: JwtVerifier) {}
 
   async resolve(credential: string): Promise<Authentication> {
-    if (parseApiKey(credential)) {
-      const verdict = await this.apiKeys.verify(credential);
-      if (!verdict) return { refusal: UNKNOWN, guess: true };
-      // Only the holder of the secret learns that it was revoked or expired.
-      return 'principal' in verdict ? verdict : { refusal: `API key ${verdict.prefix} is ${verdict.retired}`, guess: false };
-    }
+    if (parseApiKey(credential)) return authenticationOf(await this.apiKeys.verify(credential));
     if (!JwtVerifier.looksLikeJwt(credential)) return { refusal: UNKNOWN, guess: true };
     const check = await this.jwt.check(credential);
     if ('principal' in check) return check;
@@ -33,9 +28,24 @@ export class PrincipalResolver {
     return check.refusal === 'unacceptable' ? { refusal: check.reason, guess: false } : { refusal: UNKNOWN, guess: true };
   }
 
+  /**
+   * What an API key this instance verified lately proves, at no cost; undefined when it must be
+   * resolved. Such a key is never held back by the checks under way from its address.
+   */
+  recall(credential: string): Authentication | undefined {
+    const known = parseApiKey(credential) && this.apiKeys.recall(credential);
+    return known ? authenticationOf(known) : undefined;
+  }
+
   /** What may be written about a credential that failed: the key prefix, never the rest. */
   static safeIdOf(credential: string): string | undefined {
     const key = parseApiKey(credential);
     return key ? key.prefix : undefined;
   }
+}
+
+function authenticationOf(verdict: KeyVerdict): Authentication {
+  if (!verdict) return { refusal: UNKNOWN, guess: true };
+  // Only the holder of the secret learns that it was revoked or expired.
+  return 'principal' in verdict ? verdict : { refusal: `API key ${verdict.prefix} is ${verdict.retired}`, guess: false };
 }

@@ -87,16 +87,11 @@ export class ApiKeyService implements OnModuleInit {
   async verify(key: string): Promise<KeyVerdict> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
-    const print = fingerprint(key);
-    const cached = this.verified.get(print);
-    if (cached) {
-      this.touch(cached.keyId);
-      return { principal: cached.principal };
-    }
-    const retired = this.retired.get(print);
-    if (retired) return { retired, prefix: parsed.prefix };
+    const known = this.recall(key);
+    if (known) return known;
     const found = await this.lookUp(parsed.prefix, parsed.secret);
     if (!found) return undefined;
+    const print = fingerprint(key);
     if ('retired' in found) {
       this.retired.set(print, found.retired);
       return { retired: found.retired, prefix: parsed.prefix };
@@ -104,6 +99,22 @@ export class ApiKeyService implements OnModuleInit {
     this.verified.set(print, found, { ttl: found.ttlMs });
     this.touch(found.keyId);
     return { principal: found.principal };
+  }
+
+  /**
+   * What a key this instance verified lately proves, without a derivation or the database;
+   * undefined when it must be verified (unknown here, or not a key).
+   */
+  recall(key: string): Exclude<KeyVerdict, undefined> | undefined {
+    const print = fingerprint(key);
+    const cached = this.verified.get(print);
+    if (cached) {
+      this.touch(cached.keyId);
+      return { principal: cached.principal };
+    }
+    const retired = this.retired.get(print);
+    const parsed = retired && parseApiKey(key);
+    return parsed ? { retired, prefix: parsed.prefix } : undefined;
   }
 
   /** `correlationId`: the request's, when the key is issued over HTTP (the CLI has none). */
