@@ -24,8 +24,10 @@ describe('a stop signal: drain (health 503, everything else served), then close'
 
   it('answers health 503 while the other routes still serve, until a second signal ends the drain', async () => {
     const target = fakeProcess();
+    const logger = new Logger('test');
+    const said = jest.spyOn(logger, 'log');
     // An hour: only the second signal can end this drain within the test.
-    new GracefulStop(t.app, 3_600_000, new Logger('test')).listen(target);
+    new GracefulStop(t.app, 3_600_000, logger).listen(target);
     await t.http.get('/api/orchestration/health').expect(200);
 
     target.emit('SIGTERM', 'SIGTERM');
@@ -39,13 +41,19 @@ describe('a stop signal: drain (health 503, everything else served), then close'
     closed = true;
     expect(target.listenerCount('SIGTERM') + target.listenerCount('SIGINT')).toBe(0);
     expect(target.exit).not.toHaveBeenCalled();
+    // A clean stop reads as one in the log, not like a crash.
+    expect(said.mock.calls.map(([line]) => line)).toEqual([
+      'SIGTERM: draining for 3600 s (health answers 503) before stopping; signal again to stop now', 'stopped']);
   }, 30_000);
 
   it('with no drain, closes at once and raises the signal it got', async () => {
     const target = fakeProcess();
-    new GracefulStop(t.app, 0, new Logger('test')).listen(target);
+    const logger = new Logger('test');
+    const said = jest.spyOn(logger, 'log');
+    new GracefulStop(t.app, 0, logger).listen(target);
     target.emit('SIGINT', 'SIGINT');
     await expectEventually(() => expect(target.kill).toHaveBeenCalledWith(4242, 'SIGINT'), { timeoutMs: 15_000 });
     closed = true;
+    expect(said.mock.calls.map(([line]) => line)).toEqual(['SIGINT: stopping', 'stopped']);
   }, 30_000);
 });
