@@ -40,13 +40,15 @@ export class SentMarker {
 
   /**
    * Marks what is pending now, before a sweep of this instance: rows published but not yet marked
-   * would look unsent to it. Rejects if they could not be marked (they are retried as usual).
+   * would look unsent to it. Rejects with the database's error if they could not be marked (they
+   * are retried as usual).
    */
   async flushNow(): Promise<void> {
     await this.flushing;
     if (this.ids.length === 0) return;
     clearTimeout(this.timer);
-    if (!(await this.flush())) throw new Error('published outbox rows could not be marked sent');
+    const { failed } = await this.flush();
+    if (failed) throw failed;
   }
 
   private schedule(delayMs: number): void {
@@ -55,24 +57,24 @@ export class SentMarker {
     this.timer = setTimeout(() => void this.flush(), delayMs);
   }
 
-  /** Resolves whether the ids were marked. */
-  private flush(): Promise<boolean> {
+  /** Resolves to what the ids could not be marked for, if they could not (they are retried). */
+  private flush(): Promise<{ failed?: unknown }> {
     this.timer = undefined;
-    if (this.ids.length === 0) return Promise.resolve(true);
+    if (this.ids.length === 0) return Promise.resolve({});
     const ids = this.ids;
     this.ids = [];
     const flushed = this.markSent(ids)
       .then(() => {
         this.flushing = undefined;
         if (this.ids.length > 0) this.schedule(this.ids.length >= FLUSH_AT_IDS ? 0 : FLUSH_DELAY_MS);
-        return true;
+        return {};
       }, (error: unknown) => {
         this.logger.warn(`Could not mark ${ids.length} outbox row(s) sent: ${errorMessage(error)}; retrying`);
         this.ids = [...ids, ...this.ids];
         this.flushing = undefined;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.flush(), RETRY_DELAY_MS);
-        return false;
+        return { failed: error };
       });
     this.flushing = flushed.then(() => undefined);
     return flushed;
