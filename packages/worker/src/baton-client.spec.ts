@@ -31,7 +31,8 @@ describe('BatonClient', () => {
     try {
       const started = Date.now();
       await expect(baton.client(150).request('POST', '/r', {}, { retryForMs: 0 })).rejects.toThrow('POST /r: no answer within 150 ms');
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // Far from fetch's 300 s, with room for a loaded machine (1,036 ms once under a load average of 8).
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await baton.close();
     }

@@ -7,7 +7,7 @@ import { errorMessage } from '../delivery/failure-policy';
 import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
 import type { OutboxRecord } from './outbox.service';
-import { OutboxBacklog, OutboxStore } from './outbox-store';
+import { OutboxBacklog, OutboxStore, type OwnRows } from './outbox-store';
 import { RelayPresence } from './relay-presence';
 import { SentMarker } from './sent-marker';
 import { publishTraced } from '../../tracing/publish-spans';
@@ -32,8 +32,8 @@ const PRUNE_CHUNK = 10_000;
  * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
  *   was down, the message was delayed) are claimed with a lease and published in id order.
  *
- * The sweep never takes a row a fast path still holds. Its own fast path's: a pass first waits
- * until every row handed over so far is published and marked sent. Another instance's: a row
+ * The sweep never takes a row a fast path still holds. Its own fast path's: it takes this
+ * instance's rows only when the fast path holds nothing, except a predecessor's. Another instance's: a row
  * names its writer, and a sweep takes another writer's rows only once RelayPresence presumes it
  * dead (OUTBOX_PEER_TIMEOUT_MS without a beat), or after a lease. Two instances sharing the
  * database, one of them slow (restarting, overloaded), so publish nothing twice. A row whose
@@ -57,8 +57,14 @@ export class OutboxRelay {
   private readonly marker: SentMarker;
   private readonly graceMs: number;
   private queued: Array<{ records: OutboxRecord[]; done: () => void }> = [];
-  /** publishNow's promises not yet settled: what the fast path holds. */
-  private readonly handedOver = new Set<Promise<void>>();
+  /** publishNow calls the fast path has not settled: while any is, this instance's sweep takes none of its own rows. */
+  private holding = 0;
+  /**
+   * The lowest outbox id this process handed to its fast path. Ids come from one sequence, so this
+   * instance's rows below it were written before this process: by a killed predecessor (same
+   * INSTANCE_ID), and never in this fast path.
+   */
+  private firstHandedId?: number;
   private fastPath?: Promise<void>;
   private degraded = false;
   private running = false;
@@ -95,15 +101,17 @@ export class OutboxRelay {
   publishNow(records: OutboxRecord[]): Promise<void> {
     const due = records.filter((r) => r.delayed === false); // a row without the flag waits for the sweep, never skips a backoff
     if (due.length === 0 || this.degraded) return Promise.resolve();
-    const handed = new Promise<void>((done) => {
-      this.queued.push({ records: due, done });
+    for (const r of due) {
+      const id = Number(r.id); // exact below 2^53: nine quadrillion rows
+      if (this.firstHandedId === undefined || id < this.firstHandedId) this.firstHandedId = id;
+    }
+    this.holding++;
+    return new Promise((done) => {
+      this.queued.push({ records: due, done: () => { this.holding--; done(); } });
       this.fastPath ??= this.drainFastPath().finally(() => {
         this.fastPath = undefined;
       });
     });
-    this.handedOver.add(handed);
-    void handed.then(() => this.handedOver.delete(handed));
-    return handed;
   }
 
   start(): void {
@@ -209,10 +217,9 @@ export class OutboxRelay {
 
   private async sweep(): Promise<boolean> {
     const degraded = this.degraded;
-    await this.fastPathSettled();
     const { due: rows, expired } = await this.store.claimDue({
       relayId: this.relayId, limit: SWEEP_BATCH, graceMs: degraded ? 0 : this.graceMs, leaseSeconds: LEASE_SECONDS,
-      deadWriters: this.presence.presumedDead(),
+      deadWriters: this.presence.presumedDead(), ownRows: await this.ownRowsToSweep(),
     });
     await this.drop(expired);
     if (rows.length > 0) {
@@ -235,13 +242,18 @@ export class OutboxRelay {
   }
 
   /**
-   * Until what the fast path held when called is published, or left to the sweep, and marked sent:
-   * however slow the broker, this instance's sweep then finds none of it unsent. What is handed over
-   * meanwhile is younger than the grace.
+   * Which of this instance's own rows the sweep may take: all of them when the fast path holds
+   * nothing (what it was handed is published and, once the marker is flushed, marked sent, or
+   * left to the sweep); otherwise only a predecessor's. Not waiting for the fast path to settle:
+   * under a backlog that takes longer than the grace, and rows handed over meanwhile were swept
+   * and published twice (an SRE's overload test).
    */
-  private async fastPathSettled(): Promise<void> {
-    await Promise.all(this.handedOver);
-    await this.marker.flushNow();
+  private async ownRowsToSweep(): Promise<OwnRows> {
+    if (this.holding === 0) {
+      await this.marker.flushNow();
+      if (this.holding === 0) return 'all';
+    }
+    return { below: this.firstHandedId ?? 0 };
   }
 
   private async drop(ids: string[]): Promise<void> {

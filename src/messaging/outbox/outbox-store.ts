@@ -13,6 +13,9 @@ interface OutboxRow {
   expired: boolean;
 }
 
+/** Which rows written by the sweeping relay's own instance it may take: all, or those with an id below. */
+export type OwnRows = 'all' | { below: number };
+
 /** What a sweep may claim: see claimDue. */
 export interface SweepClaim {
   relayId: string;
@@ -21,6 +24,7 @@ export interface SweepClaim {
   leaseSeconds: number;
   /** Instances presumed dead: their rows are this relay's to publish. */
   deadWriters: string[];
+  ownRows: OwnRows;
 }
 
 /** Claimed rows: those to publish, and commands whose attempt deadline passed (never to be published). */
@@ -54,9 +58,9 @@ export class OutboxStore {
    * restart releases them (releaseLeasesOf), or another relay publishes them when the lease ends.
    * Expiry is judged by the database clock, the one the deadlines of the healer are judged by.
    *
-   * A row the fast path publishes is claimed only past the grace, and only if this relay wrote it,
-   * or its writer is presumed dead (`deadWriters`), or it is older than a lease: a live instance's
-   * fast path may still hold it, however slow that instance is.
+   * A row the fast path publishes is claimed only past the grace, and only if its fast path cannot
+   * hold it: this relay's own as `ownRows` says, another's once its writer is presumed dead
+   * (`deadWriters`) or the row is a lease old, however slow that instance is.
    */
   async claimDue(claim: SweepClaim): Promise<ClaimedRows> {
     const rows: OutboxRow[] = await this.dataSource.query(
@@ -65,8 +69,9 @@ export class OutboxStore {
           WHERE sent_at IS NULL AND available_at <= now()
             AND (available_at > created_at
                  OR (created_at <= now() - $2::int * interval '1 millisecond'
-                     AND (written_by IS NULL OR written_by = $4 OR written_by = ANY($5::varchar[])
-                          OR created_at <= now() - $3::int * interval '1 second')))
+                     AND CASE WHEN written_by = $4 THEN $6::boolean OR id < $7::bigint
+                              ELSE written_by IS NULL OR written_by = ANY($5::varchar[])
+                                   OR created_at <= now() - $3::int * interval '1 second' END))
           ORDER BY id
           LIMIT $1
           FOR UPDATE SKIP LOCKED
@@ -77,7 +82,8 @@ export class OutboxStore {
                    COALESCE(o.expires_at <= now(), false) AS expired
        )
        SELECT * FROM claimed ORDER BY id`,
-      [claim.limit, claim.graceMs, claim.leaseSeconds, claim.relayId, claim.deadWriters],
+      [claim.limit, claim.graceMs, claim.leaseSeconds, claim.relayId, claim.deadWriters,
+        claim.ownRows === 'all', claim.ownRows === 'all' ? 0 : claim.ownRows.below],
     );
     return {
       due: rows.filter((row) => !row.expired).map(toRecord),

@@ -208,6 +208,36 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       expect(received).toHaveLength(1);
     });
 
+    it('never sweeps its own rows while its fast path holds any, however long its backlog', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      // An overloaded broker: the first publish hangs, and every one after it takes 300 ms.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      const slow = new (class extends MessagePublisher {
+        async publish(messages: OutgoingMessage[]): Promise<void> {
+          await gate;
+          await new Promise((r) => setTimeout(r, 300));
+          await broker.publish(messages);
+        }
+      })();
+      const writer = newRelay(undefined, slow);
+      writer.start();
+      const age = () => db.dataSource.query(
+        "UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1 AND sent_at IS NULL", [topic]);
+      const first = writer.publishNow(await commit([entry(topic, 'first', 'k')]));
+      await new Promise((r) => setTimeout(r, 300)); // the sweep runs meanwhile (every 50 ms)
+      // Handed over behind it, and past the grace by the time the fast path gets to it.
+      const second = writer.publishNow(await commit([entry(topic, 'second', 'k')]));
+      await age();
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await Promise.all([first, second]);
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+      await new Promise((r) => setTimeout(r, 700)); // a sweep's publish would land within this
+      expect(received.map((m) => m.body.toString())).toEqual(['first', 'second']);
+    });
+
     it('publishes the rows of an instance that stopped beating, once it is presumed dead', async () => {
       const topic = topicName();
       const received = await consume(topic);
