@@ -32,13 +32,13 @@ const PRUNE_CHUNK = 10_000;
  * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
  *   was down, the message was delayed) are claimed with a lease and published in id order.
  *
- * The sweep never takes a row a fast path still holds. Its own fast path's: it takes this
- * instance's rows only when the fast path holds nothing, except a predecessor's. Another instance's: a row
- * names its writer, and a sweep takes another writer's rows only once RelayPresence presumes it
- * dead (OUTBOX_PEER_TIMEOUT_MS without a beat), or after a lease. Two instances sharing the
- * database, one of them slow (restarting, overloaded), so publish nothing twice. A row whose
- * publish failed is released to every instance (OutboxStore.release): one whose broker works
- * publishes it.
+ * The sweep never takes a row a fast path may still hold. A row names the instance that wrote it.
+ * The sweep takes its own instance's rows only while its fast path holds none (a killed
+ * predecessor's, which it never held, at any time), and another instance's only once
+ * RelayPresence presumes that one dead (OUTBOX_PEER_TIMEOUT_MS without a beat) or after a lease.
+ * Two instances sharing the database, one of them slow (restarting, overloaded), so publish
+ * nothing twice. A row whose publish failed is released to every instance (OutboxStore.release):
+ * one whose broker works publishes it.
  *
  * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance first releases the
  * rows its killed predecessor had leased, so they go out at once rather than after the lease, and
