@@ -34,8 +34,8 @@ const PRUNE_CHUNK = 10_000;
  *
  * The sweep never takes a row a fast path may still hold. A row names the instance that wrote it.
  * The sweep takes its own instance's rows only while its fast path holds none (a killed
- * predecessor's, which it never held, at any time), and another instance's only once
- * RelayPresence presumes that one dead (OUTBOX_PEER_TIMEOUT_MS without a beat) or after a lease.
+ * predecessor's, which it never held, at any time), another instance's only once RelayPresence
+ * presumes that one dead (OUTBOX_PEER_TIMEOUT_MS without a beat), and anyone's after a lease.
  * Two instances sharing the database, one of them slow (restarting, overloaded), so publish
  * nothing twice. A row whose publish failed is released to every instance (OutboxStore.release):
  * one whose broker works publishes it.

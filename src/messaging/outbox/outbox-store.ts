@@ -60,7 +60,8 @@ export class OutboxStore {
    *
    * A row the fast path publishes is claimed only past the grace, and only if its fast path cannot
    * hold it: this relay's own as `ownRows` says, another's once its writer is presumed dead
-   * (`deadWriters`) or the row is a lease old, however slow that instance is.
+   * (`deadWriters`), however slow that instance is. Any row a lease old is claimed: a fast path
+   * gives up on a publish within 30 s, so none holds it, and nothing waits longer than that.
    */
   async claimDue(claim: SweepClaim): Promise<ClaimedRows> {
     const rows: OutboxRow[] = await this.dataSource.query(
@@ -70,8 +71,8 @@ export class OutboxStore {
             AND (available_at > created_at
                  OR (created_at <= now() - $2::int * interval '1 millisecond'
                      AND CASE WHEN written_by = $4 THEN $6::boolean OR id < $7::bigint
-                              ELSE written_by IS NULL OR written_by = ANY($5::varchar[])
-                                   OR created_at <= now() - $3::int * interval '1 second' END))
+                              ELSE written_by IS NULL OR written_by = ANY($5::varchar[]) END)
+                 OR created_at <= now() - $3::int * interval '1 second')
           ORDER BY id
           LIMIT $1
           FOR UPDATE SKIP LOCKED

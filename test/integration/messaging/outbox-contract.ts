@@ -238,6 +238,31 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       expect(received.map((m) => m.body.toString())).toEqual(['first', 'second']);
     });
 
+    it('sweeps a row its own fast path never got once it is a lease old, though the fast path is busy', async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let calls = 0;
+      const stuckFirst = new (class extends MessagePublisher {
+        async publish(messages: OutgoingMessage[]): Promise<void> {
+          if (calls++ === 0) await gate;
+          await broker.publish(messages);
+        }
+      })();
+      const writer = newRelay(undefined, stuckFirst);
+      const busy = writer.publishNow(await commit([entry(topic, 'held')]));
+      await commit([entry(topic, 'orphan')]); // committed, never handed over (an ambiguous commit)
+      await db.dataSource.query(
+        "UPDATE outbox SET created_at = now() - interval '61 seconds', available_at = now() - interval '61 seconds' WHERE topic = $1 AND sent_at IS NULL AND body = $2",
+        [topic, Buffer.from('orphan')]);
+      writer.start();
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['orphan']), { timeoutMs: 5000 });
+      release();
+      await busy;
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['orphan', 'held']));
+    });
+
     it('publishes the rows of an instance that stopped beating, once it is presumed dead', async () => {
       const topic = topicName();
       const received = await consume(topic);
