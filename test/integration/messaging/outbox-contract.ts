@@ -73,6 +73,27 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics).start();
       await expectEventually(() => expect(claimed).toBe(true));
     };
+    /**
+     * A broker that holds publishes until `release`: only the first (a fast path stuck in one
+     * publish), or every one, each then taking `delayMs` (an overloaded broker).
+     */
+    const heldPublisher = ({ every = false, delayMs = 0 } = {}) => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let calls = 0;
+      const publisher = new (class extends MessagePublisher {
+        async publish(messages: OutgoingMessage[]): Promise<void> {
+          if (every || calls++ === 0) await gate;
+          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+          await broker.publish(messages);
+        }
+      })();
+      return { publisher, release };
+    };
+    /** Dates the topic's unsent rows back, as if written `seconds` ago and left since. */
+    const age = (topic: string, seconds: number, where = 'true', params: unknown[] = []) => db.dataSource.query(
+      `UPDATE outbox SET created_at = now() - $2::int * interval '1 second', available_at = now() - $2::int * interval '1 second'
+        WHERE topic = $1 AND sent_at IS NULL AND ${where}`, [topic, seconds, ...params]);
     const topicName = () => `outbox.${randomBytes(4).toString('hex')}`;
     const entry = (topic: string, body: string, key?: string): OutboxEntry => ({ topic, key, body: Buffer.from(body) });
 
@@ -183,20 +204,12 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const topic = topicName();
       const received = await consume(topic);
       // The writer's fast path hangs in its first publish (a slow broker, a cold restart); later ones go through.
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => { release = resolve; });
-      let calls = 0;
-      const slowFirst = new (class extends MessagePublisher {
-        async publish(messages: OutgoingMessage[]): Promise<void> {
-          if (calls++ === 0) await gate;
-          await broker.publish(messages);
-        }
-      })();
+      const { publisher: slowFirst, release } = heldPublisher();
       const writer = newRelay(undefined, slowFirst); // the instance `commit` writes as
       writer.start();
       const handedOver = writer.publishNow(await commit([entry(topic, 'once', 'k')]));
       // Past the sweep's grace, not yet a lease old.
-      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1", [topic]);
+      await age(topic, 10);
       newRelay(`other-${randomBytes(4).toString('hex')}`, broker).start();
       await new Promise((r) => setTimeout(r, 1500)); // about 30 sweeps of each relay
       expect(received).toHaveLength(0);
@@ -211,25 +224,15 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
     it('never sweeps its own rows while its fast path holds any, however long its backlog', async () => {
       const topic = topicName();
       const received = await consume(topic);
-      // An overloaded broker: the first publish hangs, and every one after it takes 300 ms.
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => { release = resolve; });
-      const slow = new (class extends MessagePublisher {
-        async publish(messages: OutgoingMessage[]): Promise<void> {
-          await gate;
-          await new Promise((r) => setTimeout(r, 300));
-          await broker.publish(messages);
-        }
-      })();
+      // An overloaded broker: publishes hang until released, and then each takes 300 ms.
+      const { publisher: slow, release } = heldPublisher({ every: true, delayMs: 300 });
       const writer = newRelay(undefined, slow);
       writer.start();
-      const age = () => db.dataSource.query(
-        "UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1 AND sent_at IS NULL", [topic]);
       const first = writer.publishNow(await commit([entry(topic, 'first', 'k')]));
       await new Promise((r) => setTimeout(r, 300)); // the sweep runs meanwhile (every 50 ms)
       // Handed over behind it, and past the grace by the time the fast path gets to it.
       const second = writer.publishNow(await commit([entry(topic, 'second', 'k')]));
-      await age();
+      await age(topic, 10);
       await new Promise((r) => setTimeout(r, 300));
       release();
       await Promise.all([first, second]);
@@ -241,21 +244,11 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
     it('sweeps a row its own fast path never got once it is a lease old, though the fast path is busy', async () => {
       const topic = topicName();
       const received = await consume(topic);
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => { release = resolve; });
-      let calls = 0;
-      const stuckFirst = new (class extends MessagePublisher {
-        async publish(messages: OutgoingMessage[]): Promise<void> {
-          if (calls++ === 0) await gate;
-          await broker.publish(messages);
-        }
-      })();
+      const { publisher: stuckFirst, release } = heldPublisher();
       const writer = newRelay(undefined, stuckFirst);
       const busy = writer.publishNow(await commit([entry(topic, 'held')]));
       await commit([entry(topic, 'orphan')]); // committed, never handed over (an ambiguous commit)
-      await db.dataSource.query(
-        "UPDATE outbox SET created_at = now() - interval '61 seconds', available_at = now() - interval '61 seconds' WHERE topic = $1 AND sent_at IS NULL AND body = $2",
-        [topic, Buffer.from('orphan')]);
+      await age(topic, 61, 'body = $3', [Buffer.from('orphan')]);
       writer.start();
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['orphan']), { timeoutMs: 5000 });
       release();
@@ -269,7 +262,7 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const silent = `silent-${randomBytes(4).toString('hex')}`;
       await db.dataSource.query('INSERT INTO outbox_relay (relay_id, seen_at) VALUES ($1, now())', [silent]);
       await db.dataSource.transaction((m) => new OutboxService(configWith({ INSTANCE_ID: silent })).append(m, [entry(topic, 'orphan')]));
-      await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '10 seconds', available_at = now() - interval '10 seconds' WHERE topic = $1", [topic]);
+      await age(topic, 10);
       const started = Date.now();
       const heir = new OutboxRelay(db.dataSource, broker, configWith({ INSTANCE_ID: `heir-${silent}`, OUTBOX_PEER_TIMEOUT_MS: '1000' }), metrics);
       relays.push(heir);
