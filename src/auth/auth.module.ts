@@ -5,6 +5,7 @@ import { AccessGuard } from './access.guard';
 import { AdminController } from './admin.controller';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyService } from './api-keys/api-key.service';
+import { RevocationWatch } from './api-keys/revocation-watch';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthController } from './auth.controller';
@@ -17,7 +18,7 @@ import { PrincipalResolver } from './principal-resolver';
 @Module({
   controllers: [AuthController, AdminController],
   providers: [
-    ApiKeyRepository, ApiKeyService, JwtVerifier, PrincipalResolver, AuthFailureLimiter, SecurityAuditRepository, MessageAuthenticator,
+    ApiKeyRepository, ApiKeyService, RevocationWatch, JwtVerifier, PrincipalResolver, AuthFailureLimiter, SecurityAuditRepository, MessageAuthenticator,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [PrincipalResolver, SecurityAuditRepository, ApiKeyService, MessageAuthenticator],

@@ -38,6 +38,12 @@ export class ApiKeyRepository {
     return repo.save(key);
   }
 
+  /** The ids of the keys revoked after `since`, by anyone: this instance, another, or the keys CLI. */
+  async revokedAfter(since: Date): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(ApiKeyEntity).find({ select: { id: true }, where: { revokedAt: MoreThan(since) } });
+    return rows.map((row) => row.id);
+  }
+
   /** Whether any key still authenticates: not revoked, and not expired. */
   hasUsableKey(): Promise<boolean> {
     return this.dataSource.getRepository(ApiKeyEntity).exists({

@@ -88,8 +88,22 @@ describe('ApiKeyService', () => {
     expect(await service.verify(`${key.slice(0, -4)}AAAA`)).toBeUndefined();
   });
 
-  // README: "A revoked key stops working at once on the instance that revoked it; other instances
-  // [...] may still accept it for up to 30 s, the time each instance remembers a verified key."
+  it('refuses a key revoked elsewhere once told (RevocationWatch), without a lookup; other keys stay verified', async () => {
+    const { keys, service } = setup();
+    const revoked = await service.issue({ name: 'leaked', role: 'viewer' }, 'admin');
+    const kept = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
+    await service.verify(revoked.key);
+    await service.verify(kept.key);
+
+    service.forgetRevoked([revoked.entity.id, 'a-key-never-verified-here']);
+
+    expect(await service.verify(revoked.key)).toEqual({ retired: 'revoked', prefix: revoked.entity.prefix });
+    expect(await service.verify(kept.key)).toMatchObject({ principal: { roles: ['viewer'] } });
+    expect(keys.lookUps).toBe(2);
+  });
+
+  // Without the watch's word (it looks every second), another instance accepts a revoked key until
+  // its cache forgets it, 30 s at most: the bound when the database cannot be read meanwhile.
   describe('a revocation seen by another instance', () => {
     // lru-cache took this object's now() for its TTLs when it was loaded; fake timers replace the global.
     const loadedPerformance = performance;

@@ -145,15 +145,22 @@ export class ApiKeyService implements OnModuleInit {
   async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
     const key = await this.keys.revokeKey(idOrPrefix);
     if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
-    for (const [print, entry] of this.verified.entries()) {
-      if (entry.keyId !== key.id) continue;
-      this.verified.delete(print);
-      this.retired.set(print, 'revoked');
-    }
+    this.forgetRevoked([key.id]);
     await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
       reason: `key "${key.name}" revoked by ${by}` });
     this.logger.log({ prefix: key.prefix, by, correlationId }, 'API key revoked');
     return key;
+  }
+
+  /** Stops honouring these keys here at once, rather than when their verifications expire (RevocationWatch). */
+  forgetRevoked(keyIds: string[]): void {
+    if (keyIds.length === 0) return;
+    const revoked = new Set(keyIds);
+    for (const [print, entry] of this.verified.entries()) {
+      if (!entry.keyId || !revoked.has(entry.keyId)) continue;
+      this.verified.delete(print);
+      this.retired.set(print, 'revoked');
+    }
   }
 
   private async lookUp(prefix: string, secret: string): Promise<Verified | { retired: 'revoked' | 'expired' } | undefined> {

@@ -1,5 +1,7 @@
+import { DataSource } from 'typeorm';
 import { bearer, issueKey, newAdminKey } from '../../helpers/auth';
 import { captureOutput } from '../../helpers/captured-output';
+import { expectEventually } from '../../helpers/expect-eventually';
 import { startTestApp, TestApp } from '../../helpers/test-app';
 
 describe('AUTH_MODE=off (the loopback default): a web page cannot drive Baton', () => {
@@ -127,6 +129,20 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     const audit = await t.http.get('/api/admin/security-audit?pageSize=100').set(bearer(admin)).expect(200);
     expect(audit.body.items.filter((e: { reason: string }) => e.reason === `API key ${prefix} is revoked`))
       .toHaveLength(1);
+  });
+
+  it('stops honouring a key revoked elsewhere (another instance, the keys CLI) within seconds, though it verified the key moments before', async () => {
+    const key = await issueKey(t, admin, 'viewer');
+    const prefix = key.split('_')[1];
+    await t.http.get('/api/auth/me').set(bearer(key)).expect(200);
+    // As another instance's revocation, or `npm run keys -- revoke`: the row changes, this instance is not told.
+    await t.get(DataSource).query('UPDATE api_key SET revoked_at = now() WHERE prefix = $1', [prefix]);
+    // Well under the 30 s this instance remembers a verified key; the watch looks every second.
+    await expectEventually(async () => {
+      const res = await t.http.get('/api/auth/me').set(bearer(key));
+      expect(`${res.status} ${res.body.message}`).toBe(`401 Authentication required: API key ${prefix} is revoked`);
+    }, { timeoutMs: 10_000, intervalMs: 200 });
+    await t.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
   });
 
   it('does not count requests without a credential as guesses: a scraper without a key locks no one out', async () => {

@@ -1,0 +1,53 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { errorMessage } from '../../messaging/delivery/failure-policy';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyService } from './api-key.service';
+
+/** How often revocations made elsewhere are looked for: the longest a revoked key still works here. */
+export const REVOCATION_POLL_MS = 1000;
+/**
+ * How far back each look reaches. Far longer than a verified key is remembered (30 s), so that a
+ * look that failed (an outage) or a revoker's clock a minute behind ours misses nothing still held.
+ */
+const LOOK_BACK_MS = 120_000;
+
+/**
+ * Makes a key revoked on another instance, or with the keys CLI, stop working here within about a
+ * second, instead of when this instance's verification of it expires. Keys revoked here stop at once
+ * (ApiKeyService.revoke); looking again for those is harmless.
+ */
+@Injectable()
+export class RevocationWatch implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RevocationWatch.name);
+  private timer?: NodeJS.Timeout;
+  private looking?: Promise<void>;
+  private failing = false;
+
+  constructor(private readonly keys: ApiKeyRepository, private readonly apiKeys: ApiKeyService) {}
+
+  onApplicationBootstrap(): void {
+    // Unref'd: the watch alone must not keep a stopping process alive.
+    this.timer = setInterval(() => {
+      this.looking ??= this.look();
+    }, REVOCATION_POLL_MS).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.looking;
+  }
+
+  private async look(): Promise<void> {
+    try {
+      this.apiKeys.forgetRevoked(await this.keys.revokedAfter(new Date(Date.now() - LOOK_BACK_MS)));
+      if (this.failing) this.logger.log('looking for revoked API keys works again');
+      this.failing = false;
+    } catch (error) {
+      // Once per outage: the keys verified here are honoured meanwhile, for 30 s at most.
+      if (!this.failing) this.logger.warn(`could not look for revoked API keys: ${errorMessage(error)}`);
+      this.failing = true;
+    } finally {
+      this.looking = undefined;
+    }
+  }
+}
