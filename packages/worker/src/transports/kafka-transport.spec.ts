@@ -359,6 +359,12 @@ describe('KafkaTransport', () => {
     expect(Kafka.prototype.consumer).toHaveBeenCalledWith(expect.objectContaining({ rebalanceTimeout: 300_000, sessionTimeout: 10_000 }));
   });
 
+  it('ends an idle fetch within half a second, which bounds how long stop() waits for it', async () => {
+    fakeKafka();
+    await started();
+    expect(Kafka.prototype.consumer).toHaveBeenCalledWith(expect.objectContaining({ maxWaitTimeInMs: 500 }));
+  });
+
   it('sends the replies that came while a request was out together, at most 500 to a request', async () => {
     const { producers, deliver } = fakeKafka();
     const { deliveries } = await started(quiet(), new Slots(502));

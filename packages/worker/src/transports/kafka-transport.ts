@@ -128,6 +128,9 @@ export class KafkaTransport implements Transport {
       // rejoin, past which it hands their partitions on and their commands run elsewhere as well:
       // five minutes, the Java client's default (max.poll.interval.ms), not kafkajs's one minute.
       rebalanceTimeout: REBALANCE_TIMEOUT_MS,
+      // kafkajs's disconnect waits for the fetch under way, which an idle broker holds this long:
+      // at its default (5 s) every stop() took 5 s. A broker answers at once when there is data.
+      maxWaitTimeInMs: 500,
     });
     try {
       // Offsets still due at a rejoin could land after the partition's next owner committed, and
