@@ -302,4 +302,103 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     await node.hover();
     expect(await tip.textContent()).toBe(long);
   });
+
+  const PHONE_AND_LAPTOP = SIZES.filter(([name]) => name !== '1920');
+
+  it('wraps a long step name in the steps, runs and attempts tables rather than widen the page, on a phone and a laptop', async () => {
+    const long = 'provisionTenantDatabaseAndApplyBaselineMigrations1';
+    const orchName = 'fixesLongStep';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes-long-step').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: long, objectType: 'String' }],
+    }).expect(201);
+    const p = await h.page();
+    const wider: string[] = [];
+    const check = async (path: string, ready: string, name: string) => {
+      for (const [size, width, height] of PHONE_AND_LAPTOP) {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${h.base}/ui${path}`);
+        await p.locator(ready).waitFor();
+        const scrollWidth = await p.evaluate<number>('document.documentElement.scrollWidth');
+        if (scrollWidth > width) wider.push(`${path} at ${width} px: ${scrollWidth} px wide`);
+        await shot(p, `${name}-${size}`);
+      }
+    };
+    // No worker yet: the Workers column names the step again, in the registration it asks for.
+    await check(`/templates/${orchName}`, `[data-missing="${long}"]`, 'fix-long-step-template');
+    const worker = createWorker({ service: 'fixes-long-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    worker.step(orchName, long, { objectType: 'String', do: async () => {
+      throw new Error('baseline migration failed');
+    } });
+    await worker.start();
+    try {
+      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      expect((await waitForRun(h.app, flowId)).failedStep).toBe(long);
+      await check(`/runs?orchName=${orchName}`, `[data-flow-id="${flowId}"]`, 'fix-long-step-runs');
+      await check(`/runs/${flowId}`, `[data-attempt-row="DO ${long}"]`, 'fix-long-step-run');
+    } finally {
+      await worker.stop();
+    }
+    expect(wider).toEqual([]);
+  });
+
+  /** Every URL the page asked the API for since Baton became unreachable, each refused as a network error. */
+  async function cutOff(p: Page): Promise<string[]> {
+    const refused: string[] = [];
+    await p.route('**/api/**', (r) => {
+      refused.push(new URL(r.request().url()).pathname);
+      return r.abort('connectionrefused');
+    });
+    return refused;
+  }
+  const alerts = (p: Page) => p.getByRole('alert').allTextContents();
+  const UNREACHABLE = new RegExp(`^Baton is unreachable \\(last answer at ${CLOCK}\\)\\.$`);
+
+  it('says once per page that Baton is unreachable, and offers no run to start meanwhile: the overview and the runs list', async () => {
+    const p = await h.page();
+    // No run in the last hour, and none at all: where a newcomer is offered the demo, and how to start a run.
+    const now = new Date().toISOString();
+    await p.route('**/api/orchestration/stats/runs*', (r) => r.fulfill(json({ from: now, to: now, bucketSeconds: 120, buckets: [], totals: {} })));
+    await p.route('**/api/orchestration/runs?*', (r) => r.fulfill(json({ items: [], page: 1, pageSize: 25, total: 0 })));
+    await p.goto(`${h.base}/ui`);
+    await p.locator('section.card.up', { hasText: 'Database' }).waitFor();
+    const offers = p.getByText(/Try the demo|Start one with/);
+    expect(await offers.count()).toBe(2);
+    await cutOff(p);
+    // Each of the three reads (health, runs per status, unfinished runs) has failed once its panel is greyed.
+    await expectEventually(async () => expect(await p.locator('.stale').count()).toBe(3), { timeoutMs: 15_000 });
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect(await offers.count()).toBe(0);
+    for (const [size, width, height] of PHONE_AND_LAPTOP) {
+      await p.setViewportSize({ width, height });
+      await shot(p, `fix-unreachable-overview-${size}`);
+    }
+
+    await p.unrouteAll();
+    await p.route('**/api/orchestration/runs?*', (r) => r.fulfill(json({ items: [], page: 1, pageSize: 25, total: 0 })));
+    await p.goto(`${h.base}/ui/runs`);
+    await offers.waitFor();
+    await cutOff(p);
+    await p.getByRole('alert').waitFor();
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect(await offers.count()).toBe(0);
+    await shot(p, 'fix-unreachable-runs');
+  });
+
+  it("says once on an unfinished run's page that Baton is unreachable, not again for its AWX / OO jobs", async () => {
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    await p.locator('[data-attempt-row="DO ship"]').first().waitFor();
+    const refused = await cutOff(p);
+    // The jobs are read every 5 s, the run every 2 s: a refused run read after the jobs' means the page has drawn both.
+    await expectEventually(() => {
+      const jobs = refused.indexOf(`/api/job-executions/request/${FLOW}`);
+      expect(jobs).toBeGreaterThanOrEqual(0);
+      expect(refused.slice(jobs + 1)).toContain(`/api/orchestration/runs/${FLOW}`);
+    }, { timeoutMs: 15_000 });
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect(await p.getByRole('heading', { name: 'AWX / OO jobs' }).count()).toBe(0);
+    await shot(p, 'fix-unreachable-run');
+  });
 });

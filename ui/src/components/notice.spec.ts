@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError } from '../api/client';
 import { clockTime } from '../lib/time';
-import { ErrorNotice, staleText } from './notice';
+import { ErrorNotice, ownError, staleText, unreachable } from './notice';
 
 /** The text a rendered tree shows (no DOM here: ErrorNotice has no hooks, so its tree is read as it is). */
 function textOf(node: unknown): string {
@@ -39,5 +39,22 @@ describe('staleText', () => {
 
   it('dates what is shown after any other failed poll', () => {
     expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.'), at)).toBe(`A dependency is down. What is shown is from the last answer, at ${when}.`);
+  });
+});
+
+describe('unreachable and ownError', () => {
+  const down = (answeredAt?: number) => ({ error: new NetworkError(), answeredAt });
+  const refused = new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.');
+
+  it("say Baton unreachable once for all of a page's reads, with the last answer any of them had, and leave it out of each panel's own", () => {
+    const reads = [down(1000), down(3000), down(undefined)];
+    expect(unreachable(reads)).toEqual({ error: reads[0].error, answeredAt: 3000 });
+    expect(reads.map(ownError)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('leave any other failure to the panel whose read it is, and say nothing while Baton answers', () => {
+    const reads = [{ answeredAt: 1000 }, { error: refused, answeredAt: 2000 }];
+    expect(unreachable(reads)).toBeUndefined();
+    expect(reads.map(ownError)).toEqual([undefined, refused]);
   });
 });

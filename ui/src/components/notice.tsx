@@ -16,6 +16,24 @@ export function staleText(error: Error, answeredAt: number | undefined): string 
   return answeredAt === undefined ? error.message : `${error.message} What is shown is from the last answer, at ${clockTime(answeredAt)}.`;
 }
 
+/** One of a page's reads, as useResource gives it. */
+interface Read { error?: Error; answeredAt?: number }
+
+/**
+ * Baton unreachable is one fact about the page, not one per panel that reads from it: the page
+ * says it once, with the last answer any of its reads that failed had, and each panel says only
+ * what else went wrong with its own read (`ownError`). Undefined while Baton answers.
+ */
+export function unreachable(reads: Read[]): Read | undefined {
+  const down = reads.filter((r) => r.error instanceof NetworkError);
+  if (down.length === 0) return undefined;
+  const answers = down.flatMap((r) => (r.answeredAt === undefined ? [] : [r.answeredAt]));
+  return { error: down[0].error, answeredAt: answers.length ? Math.max(...answers) : undefined };
+}
+
+/** A read's error for its own panel: any but Baton unreachable, which the page says once. */
+export const ownError = (read: Read): Error | undefined => (read.error instanceof NetworkError ? undefined : read.error);
+
 /**
  * An error, with what the API said was wrong field by field, and the id support looks the request
  * up by. With `polled`, the error of a polled read: it says how old what is shown is.

@@ -1,7 +1,7 @@
 import { Link } from 'wouter-preact';
 import { ApiError, query, request } from '../api/client';
 import type { Page, RunStats, RunSummary } from '../api/types';
-import { Empty, ErrorNotice } from '../components/notice';
+import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -86,19 +86,21 @@ export function OverviewPage() {
   const health = useResource(loadHealth, 'health', 5000);
   const stats = useResource(() => request<RunStats>(`/api/orchestration/stats/runs${query({ minutes: 60, buckets: 30 })}`), 'stats', 10_000);
   const stuck = useResource(() => request<Page<RunSummary>>(`/api/orchestration/runs${query({ stuck: true, pageSize: 10 })}`), 'stuck', 5000);
+  const down = unreachable([health, stats, stuck]);
   return (
     <>
       <h1>Overview</h1>
-      <ErrorNotice error={health.error} polled={health} />
+      <ErrorNotice error={down?.error} polled={down} />
+      <ErrorNotice error={ownError(health)} polled={health} />
       {/* After a failed poll the cards are the last answer's, greyed: a green "up" must not outlive Baton. */}
       {health.data && <div class={health.error ? 'stale' : undefined}><HealthCards health={health.data} stale={Boolean(health.error)} /></div>}
       <h2>Runs in the last hour</h2>
-      <ErrorNotice error={stats.error} polled={stats} />
-      {stats.data && <div class={stats.error ? 'stale' : undefined}><StatusChart stats={stats.data} /></div>}
+      <ErrorNotice error={ownError(stats)} polled={stats} />
+      {stats.data && <div class={stats.error ? 'stale' : undefined}><StatusChart stats={stats.data} offerDemo={!down} /></div>}
       <h2>Unfinished runs {stuck.data && <span class="count">{stuck.data.total}</span>}</h2>
-      <ErrorNotice error={stuck.error} polled={stuck} />
+      <ErrorNotice error={ownError(stuck)} polled={stuck} />
       {stuck.data && <div class={stuck.error ? 'stale' : undefined}>{stuck.data.items.length === 0
-        ? <Empty>No run is waiting. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>.</Empty>
+        ? <Empty>No run is waiting.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>.</>}</Empty>
         : (
           <table class="grid">
             <thead><tr><th>Run</th><th>Template</th><th>Status</th><th title="When the run last changed: its status, or a step">Last change</th><th>Waiting for</th></tr></thead>

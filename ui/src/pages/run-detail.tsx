@@ -3,7 +3,7 @@ import { Link } from 'wouter-preact';
 import { request } from '../api/client';
 import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
-import { Empty, ErrorNotice } from '../components/notice';
+import { Empty, ErrorNotice, ownError } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -23,11 +23,13 @@ const LATEST = 100;
 function Jobs({ flowId, finished }: { flowId: string; finished: boolean }) {
   const url = `/api/job-executions/request/${flowId}`;
   const jobs = useResource(() => request<JobExecution[]>(url), url, finished ? undefined : 5000);
-  if (!jobs.error && !jobs.data?.length) return null;
+  // Baton unreachable is the page's to say: its run, read at least as often as the jobs, says it.
+  const error = ownError(jobs);
+  if (!error && !jobs.data?.length) return null;
   return (
     <>
       <h2>AWX / OO jobs</h2>
-      <ErrorNotice error={jobs.error} />
+      <ErrorNotice error={error} />
       {jobs.data && jobs.data.length > 0 && <table class="grid">
         <thead><tr><th>Step</th><th>Target</th><th>External id</th><th>External status</th><th>Status</th><th>Launches / polls</th><th>Error</th></tr></thead>
         <tbody>
@@ -68,7 +70,7 @@ function Attempts({ steps }: { steps: StepAttempt[] }) {
             <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
               <td data-label="#">{hidden + i + 1}</td>
               <td data-label="Action"><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
-              <td data-label="Step">{s.stepName}</td>
+              <td data-label="Step" class="names">{s.stepName}</td>
               <td data-label="Attempt">{s.attempt}</td>
               <td data-label="Status"><Status value={s.status} /></td>
               <td data-label="Handler">{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>

@@ -2,7 +2,7 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary, TemplateSummary } from '../api/types';
 import { FilterInput } from '../components/filter-input';
-import { ErrorNotice } from '../components/notice';
+import { ErrorNotice, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -42,6 +42,8 @@ export function RunsPage() {
     </label>
   );
   const filtered = KEYS.some((k) => k !== 'page' && q[k]);
+  // No demo offered while Baton is unreachable: it cannot be run then.
+  const down = unreachable([res]);
   const clear = () => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])));
   return (
     <>
@@ -69,7 +71,7 @@ export function RunsPage() {
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
           head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}
           empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
-            : <>No run yet. Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}
+            : <>No run yet.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</>}
           row={(r) => (
             <tr key={r.flowId} data-flow-id={r.flowId}>
               <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>

@@ -6,11 +6,12 @@ import { Empty } from '../components/notice';
 const W = 1200;
 const H = 160;
 
-export function StatusChart({ stats }: { stats: RunStats }) {
+/** `offerDemo`: false while Baton is unreachable, when the demo cannot be run. */
+export function StatusChart({ stats, offerDemo }: { stats: RunStats; offerDemo: boolean }) {
   const { columns, max, statuses } = layoutStatusChart(stats, W, H);
   const total = Object.values(stats.totals).reduce((a, b) => a + b, 0);
   if (total === 0 && columns.every((c) => c.finished === 0)) {
-    return <Empty>No run in the last hour. Try the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{"{"}"orderId":42{"}"}'</code></Empty>;
+    return <Empty>No run in the last hour.{offerDemo && <> Try the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{"{"}"orderId":42{"}"}'</code></>}</Empty>;
   }
   const line = columns.map((c, i) => `${i ? 'L' : 'M'}${c.x + c.width / 2},${c.finishedY}`).join(' ');
   return (

@@ -51,8 +51,8 @@ export function StepsTable({ version, detail, presence }: {
           const retry = retryText(s.retry);
           return (
             <tr key={s.name} data-step-row={s.name}>
-              <td><Placement step={s} type={version.type} /></td>
-              <td><strong>{s.name}</strong> <span class="muted small">{s.objectType}</span></td>
+              <td class="names"><Placement step={s} type={version.type} /></td>
+              <td class="names"><strong>{s.name}</strong> <span class="muted small">{s.objectType}</span></td>
               <td>{handlerOf(s)}</td>
               <td>{undoOf(s)}</td>
               <td>
@@ -61,7 +61,7 @@ export function StepsTable({ version, detail, presence }: {
               </td>
               <td>{retry ?? <span class="muted">none</span>}</td>
               <td>{onFailureText(s.onFailure)}</td>
-              <td>
+              <td class="names">
                 {s.workers && <div class="small" data-allowed-workers>only {s.workers.join(', ')} may work it</div>}
                 {builtIn ? <span class="muted">built-in, no worker needed</span>
                   : workers.length ? workers.map((w) => (
