@@ -12,6 +12,7 @@ import { httpAdapter } from '../../src/common/http/http-adapter';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { HandlersConfig, loadHandlersConfig } from '../../src/handlers/handlers-config';
+import { seedInto } from './seeded-data-dir';
 
 export interface TestApp {
   app: INestApplication;
@@ -27,9 +28,11 @@ export interface TestApp {
  * Boots the whole application the way main.ts does, on the embedded default unless `env` says
  * otherwise (DATABASE_URL, MESSAGING_DRIVER ...). Configuration goes through the same validation
  * as production: tests change behaviour through settings, never through switches in src/.
+ * Without DATA_DIR or DATABASE_URL, on a fresh copy of a migrated embedded database (seeded-data-dir).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-test-'));
+  if (!env.DATA_DIR && !env.DATABASE_URL) await seedInto(dataDir);
   const settings = {
     DATA_DIR: dataDir,
     DEFINITIONS_DIR: join(dataDir, 'no-definitions'),

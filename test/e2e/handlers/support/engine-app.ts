@@ -8,7 +8,7 @@ import type { FakeAwxServer } from '../../../fakes/fake-awx.server';
 import type { FakeOoServer } from '../../../fakes/fake-oo.server';
 import { waitForRun } from '../../../helpers/runs';
 import { startTestApp, TestApp } from '../../../helpers/test-app';
-import { seededDataDir } from './seeded-data-dir';
+import { seededDataDir } from '../../../helpers/seeded-data-dir';
 
 /*
  * Helpers for suites that drive built-in handlers through the whole application: HTTP register →
@@ -58,21 +58,13 @@ export function handlerEnv(awx: FakeAwxServer, oo: FakeOoServer, extra: Record<s
 }
 
 /**
- * Starts the whole app on a copy of a migrated embedded database (see seeded-data-dir.ts), removed
- * on close; with DATA_DIR in `env`, on that directory, which is kept. Only errors are logged: the
- * runner's warnings about retried launches are expected here.
+ * Starts the whole app (on a copy of a migrated embedded database, as startTestApp does, unless
+ * `env` names DATA_DIR). Only errors are logged: the runner's warnings about retried launches are
+ * expected here.
  */
 export async function startEngineApp(env: Record<string, string>): Promise<TestApp> {
   Logger.overrideLogger(['error']);
-  if (env.DATA_DIR) return startTestApp(env);
-  const dir = await seededDataDir();
-  try {
-    const t = await startTestApp({ ...env, DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'no-definitions') });
-    return { ...t, close: async () => { try { await t.close(); } finally { rmSync(dir, { recursive: true, force: true }); } } };
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
+  return startTestApp(env);
 }
 
 /**

@@ -5,8 +5,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../../../src/config/load-config';
-import { dataSourceOptions } from '../../../../src/database/data-source-options';
+import { loadConfig } from '../../src/config/load-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 
 /*
  * A fresh PGlite directory costs an initdb (2 s on a quiet machine, 10-20 s on a loaded one); a
@@ -16,7 +16,7 @@ import { dataSourceOptions } from '../../../../src/database/data-source-options'
  * at boot, so a copy behaves exactly like a new DATA_DIR.
  */
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 const PREFIX = 'baton-seed-';
 
 function seedKey(): string {
@@ -67,10 +67,14 @@ function seedDir(): Promise<string> {
   return seed;
 }
 
+/** Puts a migrated embedded database into `dir` (made if missing, else expected empty). */
+export async function seedInto(dir: string): Promise<void> {
+  cpSync(await seedDir(), dir, { recursive: true, filter: (src) => basename(src) !== 'baton.lock' });
+}
+
 /** A new data directory holding a migrated embedded database; the caller removes it. */
 export async function seededDataDir(): Promise<string> {
-  const from = await seedDir();
   const dir = join(tmpdir(), `baton-e2e-${randomBytes(6).toString('hex')}`);
-  cpSync(from, dir, { recursive: true, filter: (src) => basename(src) !== 'baton.lock' });
+  await seedInto(dir);
   return dir;
 }
