@@ -53,6 +53,13 @@ describe('outputProblem', () => {
     expect(problem({ holes })).toMatch(/^OUTPUT_REFUSED: output\.holes\[2\] contains a NUL/);
   });
 
+  it('refuses a number past 2^53, which a double does not hold exactly (Baton refuses it too), and takes the largest safe one', () => {
+    expect(problem({ ids: [1, 2 ** 60] })).toBe(
+      'OUTPUT_REFUSED: output.ids[1] is 1152921504606847000, past ±9007199254740991 (2^53 - 1), which would not arrive exactly: return it as a string');
+    expect(problem({ boxed: Object(-(2 ** 53)) })).toMatch(/^OUTPUT_REFUSED: output\.boxed is -9007199254740992, past/);
+    expect(problem({ max: Number.MAX_SAFE_INTEGER, min: Number.MIN_SAFE_INTEGER, ratio: 1e-300 })).toBeUndefined();
+  });
+
   it('checks only the output, not the fields of the reply around it', () => {
     expect(outputProblem(replyTo(command, { status: 'SUCCESS', error: 'x\u0000' }, { ok: 1 }), 1e9)).toBeUndefined();
   });

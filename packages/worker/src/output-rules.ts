@@ -113,6 +113,11 @@ function outputCheck(reply: WireReply) {
     if (typeof value === 'string' || value instanceof String) {
       const reason = unstorable(String(value));
       if (reason) refuse(`${where(key)} ${reason}`);
+    } else if (typeof value === 'number' || value instanceof Number) {
+      // Past 2^53 a double skips integers: 2 ** 60 is written 1152921504606847000, which a 64-bit reader takes for another id.
+      if (Math.abs(Number(value)) > Number.MAX_SAFE_INTEGER) {
+        refuse(`${where(key)} is ${Number(value)}, past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1), which would not arrive exactly: return it as a string`);
+      }
     } else if (typeof value === 'object' && value !== null && !(value instanceof Number) && !(value instanceof Boolean)) {
       open.push(value);
       keys.push(key);

@@ -31,10 +31,19 @@ describe('jsonShapeProblems', () => {
   });
 
   it('names numbers past a double, which JSON.parse reads as Infinity and JSON.stringify writes as null', () => {
-    const value = JSON.parse('{"amount": 1e400, "debt": -1e400, "big": 12345678901234567890, "max": 1.7976931348623157e308}') as object;
+    const value = JSON.parse('{"amount": 1e400, "debt": -1e400, "ratio": 0.1, "tiny": 5e-324}') as object;
     expect(jsonShapeProblems(value, 'payload', limits).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
       { path: 'payload.amount', message: 'is a number too large for a double (it would arrive as null)' },
       { path: 'payload.debt', message: 'is a number too large for a double (it would arrive as null)' },
+    ]);
+  });
+
+  it('names numbers past 2^53, which a double holds only approximately: a 64-bit id would reach a worker changed', () => {
+    const value = JSON.parse('{"id": 12345678901234567890, "neg": -9007199254740993, "max": 1.7976931348623157e308, '
+      + '"safe": 9007199254740991, "safeNeg": -9007199254740991}') as object;
+    const past = 'is a number past ±9007199254740991 (2^53 - 1), which would not arrive exactly as sent: send it as a string';
+    expect(jsonShapeProblems(value, 'payload', limits).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'payload.id', message: past }, { path: 'payload.max', message: past }, { path: 'payload.neg', message: past },
     ]);
   });
 });

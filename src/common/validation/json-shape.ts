@@ -9,7 +9,7 @@ export interface JsonShapeLimits {
 /**
  * The problems of a parsed JSON value that would break it later: nesting deeper than the limit
  * (recursive serialisers overflow the stack on it), strings or keys PostgreSQL cannot store, and
- * numbers beyond a double's range.
+ * numbers a double does not carry exactly (past 2^53) or at all.
  * Walks with an explicit stack, so a hostile value cannot overflow this check itself. Stops at
  * the first few problems: one is enough to refuse the value.
  */
@@ -26,6 +26,12 @@ export function jsonShapeProblems(value: unknown, root: string, limits: JsonShap
     // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes as null: the value would change on its way.
     if (typeof node === 'number' && !Number.isFinite(node)) {
       problems.push({ path, message: 'is a number too large for a double (it would arrive as null)' });
+      continue;
+    }
+    // Past 2^53 a double no longer holds every integer: 12345678901234567890 is read as
+    // 12345678901234567168 and written on as 12345678901234567000, so an id would reach a worker changed.
+    if (typeof node === 'number' && Math.abs(node) > Number.MAX_SAFE_INTEGER) {
+      problems.push({ path, message: `is a number past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1), which would not arrive exactly as sent: send it as a string` });
       continue;
     }
     if (node === null || typeof node !== 'object') continue;

@@ -113,6 +113,20 @@ describe('hostile input over HTTP (embedded default)', () => {
       .send('{"a":"\\u0000"}'), 'body.a');
   });
 
+  it('refuses a number past 2^53 in a run\'s payload and a template, naming where: a 64-bit id would reach a worker changed', async () => {
+    const payload = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .send('{"order":{"accountId":12345678901234567890,"qty":3}}');
+    expectBadRequest(payload, 'body.order.accountId');
+    expect(payload.body.problems[0].message).toContain('send it as a string');
+    expectBadRequest(await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'svc')
+      .send('orchName: bigNumbers\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: s, objectType: S, handler: {type: awx, jobTemplateId: 7, '
+        + 'extraVars: {accountId: 12345678901234567890}}}\n'),
+    'steps[0].handler.extraVars.accountId');
+    // The largest integer a double holds exactly is taken as it is.
+    await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
+      .send('{"accountId":9007199254740991}').expect(202);
+  });
+
   it('refuses a path the router cannot decode as the guard does (problem, headers, correlation id), and a long parameter at its route', async () => {
     const bad = await t.http.get('/api/orchestration/runs/%E0%A4%A').set('X-Correlation-ID', 'req-bad-url');
     expectBadRequest(bad, 'path');
