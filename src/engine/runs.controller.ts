@@ -48,7 +48,8 @@ export class RunsController {
   @Roles('service', 'operator')
   @ApiOperation({ summary: 'Start a run of a template; the body (any content type) is the run payload, stored as given' })
   @ApiConsumes('application/json', 'text/plain', 'application/octet-stream')
-  @ApiBody({ required: false, schema: { description: `The run payload: any JSON text (a scalar too, nested at most ${RUN_PAYLOAD_MAX_DEPTH} deep), text or bytes` } })
+  @ApiBody({ required: false, schema: { description: `The run payload: any JSON text (a scalar too, nested at most ${RUN_PAYLOAD_MAX_DEPTH} deep, `
+    + `numbers within ±${Number.MAX_SAFE_INTEGER}, as larger ones would not reach a worker exactly), text or bytes` } })
   @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
     description: 'The same key returns the same run (409 with a different payload); printable ASCII, not blank' })
   @ApiHeader({ name: 'X-Correlation-ID', required: false, description: 'Echoed back; up to 128 of [A-Za-z0-9_.:-], else a new one is made' })

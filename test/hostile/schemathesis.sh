@@ -40,7 +40,7 @@ status=0
 # long one has a single "=" a side) and closes on one such as "=== 2 warnings in 43.81s ===". CI's
 # readers take that line for pytest closing on no test run, so the banners are redrawn with
 # dashes; pipefail keeps schemathesis's own exit status.
-"$VENV/bin/schemathesis" --config-file test/hostile/schemathesis.toml run "$url/v3/api-docs" --max-examples "$EXAMPLES" -H "Authorization: Bearer $key" \
+SCHEMATHESIS_HOOKS=test/hostile/schemathesis_hooks.py "$VENV/bin/schemathesis" --config-file test/hostile/schemathesis.toml run "$url/v3/api-docs" --max-examples "$EXAMPLES" -H "Authorization: Bearer $key" \
   --report junit --report-dir "$data/report" --no-color "$@" | sed -E 's/^=+ (.*) =+$/--- \1 ---/' || status=$?
 kill -0 "$baton" 2>/dev/null || { echo "Baton crashed during the run"; cat "$data/baton.log"; status=1; }
 # The junit report counts test cases per operation and their failures, whatever the console layout.

@@ -32,7 +32,8 @@ export class StepActionBodyDto extends RunActionBodyDto {
 }
 
 export class SkipActionBodyDto extends StepActionBodyDto {
-  @ApiPropertyOptional({ description: `The output later steps see for the skipped step (JSON, at most ${MAX_OUTPUT_BYTES} bytes)` })
+  @ApiPropertyOptional({ description: `The output later steps see for the skipped step (JSON, at most ${MAX_OUTPUT_BYTES} bytes, `
+    + `numbers within ±${Number.MAX_SAFE_INTEGER})` })
   @IsOptional() @IsBoundedJson() output?: unknown;
 }
 
