@@ -401,4 +401,78 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     expect(await p.getByRole('heading', { name: 'AWX / OO jobs' }).count()).toBe(0);
     await shot(p, 'fix-unreachable-run');
   });
+
+  it("says on a template's page that Baton is unreachable and greys what it last answered, until Baton answers again", async () => {
+    const p = await h.page();
+    await p.goto(`${h.base}/ui/templates/demoOrder`);
+    const steps = p.locator('[data-step-row]');
+    await steps.first().waitFor();
+    await cutOff(p);
+    // The template is read every 10 s and its workers' presence every 5 s: either finds Baton gone.
+    await p.getByRole('alert').waitFor();
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect(await p.locator('.stale [data-step-row]').count()).toBe(await steps.count());
+    expect(await p.locator('h1 .stale [data-status]').count()).toBe(1);
+    await shot(p, 'fix-unreachable-template');
+    await p.unroute('**/api/**');
+    await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 15_000 });
+    expect(await p.locator('.stale').count()).toBe(0);
+  });
+
+  it("greys a run's page while Baton is unreachable and disables its actions, saying why, until Baton answers again", async () => {
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const retry = p.locator('button[data-action="retry"]');
+    await retry.waitFor();
+    const buttons = () => p.locator('button[data-action]').evaluateAll((els) => els.map((b) => ({
+      action: b.getAttribute('data-action'), disabled: b.hasAttribute('disabled'), title: b.getAttribute('title'),
+    })));
+    const answering = await buttons();
+    expect(answering.find((b) => b.action === 'retry')).toEqual({ action: 'retry', disabled: false, title: expect.stringContaining('dispatched again') });
+    const why = 'Baton is unreachable: nothing can be sent until it answers again';
+
+    await cutOff(p);
+    await p.getByRole('alert').waitFor();
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect({
+      greyedAttempts: await p.locator('.stale [data-attempt-row]').count(),
+      greyedStatus: await p.locator('h1 .stale [data-status="PAUSED"]').count(),
+      buttons: await buttons(),
+    }).toEqual({ greyedAttempts: 3, greyedStatus: 1, buttons: answering.map(({ action }) => ({ action, disabled: true, title: why })) });
+    await shot(p, 'fix-unreachable-run-actions');
+
+    await p.unroute('**/api/**');
+    await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 10_000 });
+    expect(await buttons()).toEqual(answering);
+    expect(await p.locator('.stale').count()).toBe(0);
+
+    // A dialog opened before Baton went: its confirm button waits too, and says why.
+    await retry.click();
+    const dialog = p.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Retry' });
+    expect(await confirm.isEnabled()).toBe(true);
+    await cutOff(p);
+    await dialog.getByTestId('action-gone').waitFor();
+    expect(await dialog.getByTestId('action-gone').textContent()).toBe(`${why}.`);
+    expect(await confirm.isDisabled()).toBe(true);
+    await shot(p, 'fix-unreachable-run-dialog');
+    await p.unroute('**/api/**');
+    await expectEventually(async () => expect(await confirm.isEnabled()).toBe(true), { timeoutMs: 10_000 });
+  });
+
+  it('offers no way to register a template while Baton is unreachable: the templates list', async () => {
+    const p = await h.page();
+    await p.route('**/api/orchestration/templates?*', (r) => r.fulfill(json({ items: [], page: 1, pageSize: 25, total: 0 })));
+    await p.goto(`${h.base}/ui/templates`);
+    const offer = p.getByText(/Register one with/);
+    await offer.waitFor();
+    await cutOff(p);
+    // Read every 10 s.
+    await p.getByRole('alert').waitFor();
+    expect(await offer.count()).toBe(0);
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    await shot(p, 'fix-unreachable-templates');
+  });
 });

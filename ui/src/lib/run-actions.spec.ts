@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
 import { clockTime } from './time';
-import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, terminateChoices, unavailable } from './run-actions';
+import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
   stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
@@ -212,5 +212,11 @@ describe('unavailable', () => {
     const a = byName(run('RUNNING', { allowedActions: ['retry', 'pause'] }));
     expect(unavailable(a.retry, [])).toBe('no step has failed');
     expect(unavailable(a.pause, [])).toBeNull();
+  });
+
+  it('disables every action while Baton is unreachable, even one the run allows, and gives them back once it answers', () => {
+    const actions = runActions(run('PAUSED', { failedStep: 'ship', allowedActions: ['retry', 'skip', 'compensate', 'terminate'] }));
+    expect(actions.map((a) => unavailable(a, ['ship'], false))).toEqual(actions.map(() => UNREACHABLE));
+    expect(unavailable(actions.find((a) => a.action === 'retry')!, ['ship'], true)).toBeNull();
   });
 });

@@ -224,13 +224,18 @@ export function actionableSteps(run: RunDetail): string[] {
     || (last.stepName === run.failedStep && (last.status === 'FAILED' || last.status === 'TIMED_OUT'))).map((last) => last.stepName);
 }
 
+/** Why every action waits while Baton is unreachable. */
+export const UNREACHABLE = 'Baton is unreachable: nothing can be sent until it answers again';
+
 /**
- * Why an action cannot be asked for now, or null if it can: the run's state does not allow it,
- * or it names a step and none has failed. Its button, and its dialog's confirm button, follow it
- * as the run moves on.
+ * Why an action cannot be asked for now, or null if it can: Baton is unreachable (`reachable`
+ * false: the run shown is its last answer's, and what was sent could not be known to have
+ * arrived), the run's state does not allow it, or it names a step and none has failed. Its
+ * button, and its dialog's confirm button, follow it as the run moves on.
  */
-export const unavailable = (action: ActionState, steps: readonly string[]): string | null =>
-  (!action.enabled ? action.reason ?? 'not possible now' : action.needsStep && steps.length === 0 ? 'no step has failed' : null);
+export const unavailable = (action: ActionState, steps: readonly string[], reachable = true): string | null =>
+  (!reachable ? UNREACHABLE
+    : !action.enabled ? action.reason ?? 'not possible now' : action.needsStep && steps.length === 0 ? 'no step has failed' : null);
 
 /** The step a retry or skip starts with: the one the run says failed, else the first that did. */
 export const defaultStep = (run: RunDetail, steps: readonly string[]): string =>

@@ -10,10 +10,11 @@ import {
 } from '../lib/run-actions';
 
 /**
- * Every action, disabled with the engine's reason when the run's state does not allow it. A
- * viewer sees none, and a line that says they need the operator role.
+ * Every action, disabled with the engine's reason when the run's state does not allow it, and all
+ * of them while Baton is unreachable (`reachable` false) until it answers again. A viewer sees
+ * none, and a line that says they need the operator role.
  */
-export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; onDone: () => void }) {
+export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; reachable: boolean; onDone: () => void }) {
   const me = useMe();
   // An action refused with 401 before the sign-in that remounted this page: its dialog opens again as it was.
   const [draft] = useState(() => takeDraft(run.flowId));
@@ -40,7 +41,7 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
   const chosen = open?.action === 'terminate' ? choices.find((c) => c.mode === mode && c.enabled) : undefined;
   // A step that is no longer failed (retried elsewhere, or it was in flight) is not sent.
   const chosenStep = steps.includes(step) ? step : defaultStep(run, steps);
-  const whyNot = (a: ActionState) => unavailable(a, steps);
+  const whyNot = (a: ActionState) => unavailable(a, steps, reachable);
   const changed = open ? changedSince(seen, run, open.needsStep ? chosenStep : undefined) : null;
   const openDialog = (action: ActionName) => {
     setOpen(action); setError(null); setReason(''); setStep(defaultStep(run, steps)); setOutput(''); setOutcome(null);
@@ -145,7 +146,7 @@ export function RunActions({ run, noUndo, onDone }: { run: RunDetail; noUndo: Re
             </div>
           )}
           {!busy && changed && <div class="warn" role="status" data-testid="action-changed">{changed}</div>}
-          {!busy && whyNot(open) !== null && <div class="warn" role="status" data-testid="action-gone">No longer possible: {whyNot(open)}.</div>}
+          {!busy && whyNot(open) !== null && <div class="warn" role="status" data-testid="action-gone">{reachable ? 'No longer possible: ' : ''}{whyNot(open)}.</div>}
           <ErrorNotice error={error} withCode />
         </ConfirmDialog>
       )}

@@ -3,7 +3,7 @@ import { Link } from 'wouter-preact';
 import { request } from '../api/client';
 import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
-import { Empty, ErrorNotice, ownError } from '../components/notice';
+import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -120,31 +120,38 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   const noUndo = new Set((plan ?? []).filter((s) => s.undo === false).map((s) => s.name));
   if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
+  // After a failed poll the run is the last answer's, greyed: a RUNNING or PAUSED must not read as current.
+  const stale = res.error ? 'stale' : undefined;
   return (
     <>
       <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>
-      <h1>{run.orchName} <Status value={run.status} /></h1>
+      <h1>{run.orchName} <span class={stale}><Status value={run.status} /></span></h1>
       <ErrorNotice error={res.error} polled={res} />
-      <dl class="facts">
-        <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}>{run.orchName} v{run.templateVersion}</Link></dd>
-        <dt>Created</dt><dd><Time at={run.createdAt} /></dd>
-        <dt>Finished</dt><dd>{run.finishedAt ? <><Time at={run.finishedAt} /> after {duration(run.createdAt, run.finishedAt)}</> : 'not yet'}</dd>
-        <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
-        {run.failedStep && <><dt>Failed step</dt><dd>{run.failedStep}</dd></>}
-        {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
-        {run.waitingFor && <><dt>Waiting for</dt><dd><WaitingFor run={run} /></dd></>}
-      </dl>
-      <RunActions run={run} noUndo={noUndo} onDone={res.reload} />
-      <h2>Timeline</h2>
-      <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
-      <h2>Attempts</h2>
-      {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts steps={run.steps} />}
-      <h2>Payload</h2>
-      <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
-      <h2>Events</h2>
-      {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events events={run.events} />}
-      <Jobs flowId={run.flowId} finished={isTerminal(run.status)} />
-      <JsonView label="Run as JSON" value={run} />
+      <div class={stale}>
+        <dl class="facts">
+          <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}>{run.orchName} v{run.templateVersion}</Link></dd>
+          <dt>Created</dt><dd><Time at={run.createdAt} /></dd>
+          <dt>Finished</dt><dd>{run.finishedAt ? <><Time at={run.finishedAt} /> after {duration(run.createdAt, run.finishedAt)}</> : 'not yet'}</dd>
+          <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
+          {run.failedStep && <><dt>Failed step</dt><dd>{run.failedStep}</dd></>}
+          {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
+          {run.waitingFor && <><dt>Waiting for</dt><dd><WaitingFor run={run} /></dd></>}
+        </dl>
+      </div>
+      {/* Not greyed: the buttons say for themselves why they wait, and what an action sent meanwhile came to is current. */}
+      <RunActions run={run} noUndo={noUndo} reachable={!unreachable([res])} onDone={res.reload} />
+      <div class={stale}>
+        <h2>Timeline</h2>
+        <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
+        <h2>Attempts</h2>
+        {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts steps={run.steps} />}
+        <h2>Payload</h2>
+        <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
+        <h2>Events</h2>
+        {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events events={run.events} />}
+        <Jobs flowId={run.flowId} finished={isTerminal(run.status)} />
+        <JsonView label="Run as JSON" value={run} />
+      </div>
     </>
   );
 }

@@ -3,7 +3,7 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
 import { JsonView } from '../components/json-view';
-import { Empty, ErrorNotice } from '../components/notice';
+import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { usePresence } from '../hooks/use-presence';
@@ -55,55 +55,63 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
   // The API leaves out a version that does not exist rather than refuse it: say so, not show another as if it were it.
   const missingVersion = q.version && shown?.version !== Number(q.version) ? q.version : null;
+  const down = unreachable([res, presence]);
+  // After a failed poll the template and its workers are the last answer's, greyed: a READY, or a
+  // worker shown live, must not outlive Baton.
+  const stale = res.error || down ? 'stale' : undefined;
   return (
     <>
       <nav class="crumbs"><Link href="/templates">Templates</Link> / {t.orchName}</nav>
-      <h1>{t.orchName} <Status value={t.status} /></h1>
-      {t.description && <p>{t.description}</p>}
-      <dl class="facts">
-        <dt>Owner</dt><dd>{t.ownerService}</dd>
-        <dt>Current version</dt><dd>v{t.version}</dd>
-        <dt>Type</dt><dd>{t.type}</dd>
-        <dt>Updated</dt><dd><Time at={t.updatedAt} /></dd>
-        <dt>Runs</dt><dd><Link href={`/runs?orchName=${encodeURIComponent(t.orchName)}`}>runs of this template</Link></dd>
-      </dl>
-      {t.missingSteps.length > 0 && (
-        <div class="warn" role="status" data-testid="missing-steps">
-          <strong>PENDING: missing workers for {t.missingSteps.join(', ')}.</strong> Runs are accepted and parked until a worker registers each of these steps.
-        </div>
-      )}
-      <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
-      {missingVersion && (
-        <div class="warn" role="status" data-testid="no-such-version">
-          {t.orchName} has no version {missingVersion} (it has {t.versionCount} version{t.versionCount === 1 ? '' : 's'}): shown below are the steps of the current version, v{t.version}.
-        </div>
-      )}
-      {shown ? (
-        <>
-          <StepGraph steps={shown.steps} type={shown.type} graph={shown.graph} workers={t.workers} missing={t.missingSteps} presence={presence} />
-          <StepsTable version={shown} detail={t} presence={presence} />
-        </>
-      ) : <Empty>This template has no version.</Empty>}
-      <h2>Versions</h2>
-      <table class="grid">
-        <thead><tr><th>Version</th><th>Registered by</th><th>At</th><th>Steps</th><th /></tr></thead>
-        <tbody>
-          {t.versions.map((v) => (
-            <tr key={v.version} aria-current={v.version === shown?.version ? 'true' : undefined}>
-              <td>v{v.version}{v.version === t.version && <span class="muted"> (current)</span>}</td>
-              <td>{v.registeredBy}</td>
-              <td><Time at={v.createdAt} /></td>
-              <td>{v.steps.map((s) => s.name).join(', ')}</td>
-              <td><button type="button" class="link" onClick={() => setQ({ version: String(v.version) })}>show</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {t.versionCount > t.versions.length && (
-        <p class="muted" data-testid="versions-shown">Showing {t.versions.length} of {t.versionCount} versions, the newest first. To see an older one, add <code>?version=</code> and its number to this page's address.</p>
-      )}
-      {t.versions.length > 1 ? <VersionDiff versions={t.versions} /> : <p class="muted">One version so far: registering changed steps creates the next, and a diff appears here.</p>}
-      <JsonView label="Template as JSON" value={t} />
+      <h1>{t.orchName} <span class={stale}><Status value={t.status} /></span></h1>
+      <ErrorNotice error={down?.error} polled={down} />
+      <ErrorNotice error={ownError(res)} polled={res} />
+      <div class={stale}>
+        {t.description && <p>{t.description}</p>}
+        <dl class="facts">
+          <dt>Owner</dt><dd>{t.ownerService}</dd>
+          <dt>Current version</dt><dd>v{t.version}</dd>
+          <dt>Type</dt><dd>{t.type}</dd>
+          <dt>Updated</dt><dd><Time at={t.updatedAt} /></dd>
+          <dt>Runs</dt><dd><Link href={`/runs?orchName=${encodeURIComponent(t.orchName)}`}>runs of this template</Link></dd>
+        </dl>
+        {t.missingSteps.length > 0 && (
+          <div class="warn" role="status" data-testid="missing-steps">
+            <strong>PENDING: missing workers for {t.missingSteps.join(', ')}.</strong> Runs are accepted and parked until a worker registers each of these steps.
+          </div>
+        )}
+        <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
+        {missingVersion && (
+          <div class="warn" role="status" data-testid="no-such-version">
+            {t.orchName} has no version {missingVersion} (it has {t.versionCount} version{t.versionCount === 1 ? '' : 's'}): shown below are the steps of the current version, v{t.version}.
+          </div>
+        )}
+        {shown ? (
+          <>
+            <StepGraph steps={shown.steps} type={shown.type} graph={shown.graph} workers={t.workers} missing={t.missingSteps} presence={presence.data} />
+            <StepsTable version={shown} detail={t} presence={presence.data} />
+          </>
+        ) : <Empty>This template has no version.</Empty>}
+        <h2>Versions</h2>
+        <table class="grid">
+          <thead><tr><th>Version</th><th>Registered by</th><th>At</th><th>Steps</th><th /></tr></thead>
+          <tbody>
+            {t.versions.map((v) => (
+              <tr key={v.version} aria-current={v.version === shown?.version ? 'true' : undefined}>
+                <td>v{v.version}{v.version === t.version && <span class="muted"> (current)</span>}</td>
+                <td>{v.registeredBy}</td>
+                <td><Time at={v.createdAt} /></td>
+                <td>{v.steps.map((s) => s.name).join(', ')}</td>
+                <td><button type="button" class="link" onClick={() => setQ({ version: String(v.version) })}>show</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {t.versionCount > t.versions.length && (
+          <p class="muted" data-testid="versions-shown">Showing {t.versions.length} of {t.versionCount} versions, the newest first. To see an older one, add <code>?version=</code> and its number to this page's address.</p>
+        )}
+        {t.versions.length > 1 ? <VersionDiff versions={t.versions} /> : <p class="muted">One version so far: registering changed steps creates the next, and a diff appears here.</p>}
+        <JsonView label="Template as JSON" value={t} />
+      </div>
       <h2>Registration audit</h2>
       <ErrorNotice error={audit.error} />
       {audit.data && <AuditList entries={audit.data.items} />}

@@ -1,7 +1,7 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, TemplateSummary } from '../api/types';
-import { ErrorNotice } from '../components/notice';
+import { ErrorNotice, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -15,6 +15,8 @@ export function TemplatesPage() {
   const page = Number(q.page) || 1;
   const url = `/api/orchestration/templates${query({ status: q.status, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<TemplateSummary>>(url), url, 10_000);
+  // No way to register offered while Baton is unreachable: nothing can be registered then.
+  const down = unreachable([res]);
   return (
     <>
       <h1>Templates</h1>
@@ -25,11 +27,11 @@ export function TemplatesPage() {
           </select>
         </label>
       </div>
-      <ErrorNotice error={res.error} />
+      <ErrorNotice error={res.error} polled={res} />
       {res.data && (
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
           head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', 'Updated']}
-          empty={<>No template{q.status ? ` is ${q.status}` : ''}. Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}
+          empty={<>No template{q.status ? ` is ${q.status}` : ''}.{!down && <> Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}</>}
           row={(t) => (
             <tr key={t.orchName}>
               <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}>{t.orchName}</Link>{t.description && <div class="muted small">{t.description}</div>}</td>
