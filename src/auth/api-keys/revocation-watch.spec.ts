@@ -35,7 +35,7 @@ describe('RevocationWatch', () => {
     state.revoked = ['k1', 'k2'];
     await jest.advanceTimersByTimeAsync(REVOCATION_POLL_MS);
     expect(forgotten).toEqual([['k1'], ['k1', 'k2']]);
-    await watch.onApplicationShutdown();
+    await watch.onModuleDestroy();
     await jest.advanceTimersByTimeAsync(5 * REVOCATION_POLL_MS);
     expect(forgotten).toHaveLength(2);
   });
@@ -53,7 +53,7 @@ describe('RevocationWatch', () => {
     await jest.advanceTimersByTimeAsync(REVOCATION_POLL_MS);
     expect(forgotten).toEqual([['k3']]);
     expect(log.mock.calls).toEqual([['looking for revoked API keys works again']]);
-    await watch.onApplicationShutdown();
+    await watch.onModuleDestroy();
   });
 
   it('never starts a look while the one before is still out', async () => {
@@ -71,6 +71,6 @@ describe('RevocationWatch', () => {
     await jest.advanceTimersByTimeAsync(REVOCATION_POLL_MS);
     expect(calls).toBe(2);
     release();
-    await watch.onApplicationShutdown();
+    await watch.onModuleDestroy();
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { errorMessage } from '../../messaging/delivery/failure-policy';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
@@ -17,7 +17,7 @@ const LOOK_BACK_MS = 120_000;
  * (ApiKeyService.revoke); looking again for those is harmless.
  */
 @Injectable()
-export class RevocationWatch implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RevocationWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RevocationWatch.name);
   private timer?: NodeJS.Timeout;
   private looking?: Promise<void>;
@@ -32,7 +32,8 @@ export class RevocationWatch implements OnApplicationBootstrap, OnApplicationShu
     }, REVOCATION_POLL_MS).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any shutdown hook: the database closes in one, and a look against it would warn of nothing. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.looking;
   }
