@@ -34,7 +34,7 @@ export class AdminController {
   }
 
   @Delete('api-keys/:idOrPrefix')
-  @ApiOperation({ summary: 'Revoke an API key by id or prefix' })
+  @ApiOperation({ summary: 'Revoke an API key by id or prefix', description: 'Revoking a revoked key changes nothing and answers it as it is, with the first revocation\'s time: a retry is safe.' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
   async revoke(

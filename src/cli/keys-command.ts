@@ -41,7 +41,7 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
     }
   } else if (command === 'revoke' && target) {
     const key = await service.revoke(target, 'cli');
-    out(`Revoked ${key.prefix} (${key.name})`);
+    out(`Revoked ${key.prefix} (${key.name}) at ${key.revokedAt?.toISOString()}`);
   } else {
     throw new Error(USAGE);
   }

@@ -27,15 +27,17 @@ export class ApiKeyRepository {
       .findAndCount({ order: { createdAt: 'DESC' }, skip: skipOf(page), take: page.pageSize });
   }
 
-  /** Returns the revoked key, or null when there is no such unrevoked key. */
-  async revokeKey(idOrPrefix: string, m: EntityManager = this.dataSource.manager): Promise<ApiKeyEntity | null> {
+  /**
+   * Revokes the key unless it already is, in one guarded UPDATE: of two revocations at once, only
+   * one is told `revokedNow`, so a key's revocation is audited once. Null when there is no such key.
+   */
+  async revokeKey(idOrPrefix: string, m: EntityManager = this.dataSource.manager): Promise<{ key: ApiKeyEntity; revokedNow: boolean } | null> {
     const repo = m.getRepository(ApiKeyEntity);
     // Only a real UUID may reach the uuid column: PostgreSQL refuses anything else (36 dashes) with an error, not a miss.
-    const byId = isUUID(idOrPrefix, 'all');
-    const key = await repo.findOneBy({ ...(byId ? { id: idOrPrefix } : { prefix: idOrPrefix }), revokedAt: IsNull() });
-    if (!key) return null;
-    key.revokedAt = new Date();
-    return repo.save(key);
+    const match = isUUID(idOrPrefix, 'all') ? { id: idOrPrefix } : { prefix: idOrPrefix };
+    const { affected } = await repo.update({ ...match, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const key = await repo.findOneBy(match);
+    return key && { key, revokedNow: affected === 1 };
   }
 
   /** The ids of the keys revoked after `since`, by anyone: this instance, another, or the keys CLI. */

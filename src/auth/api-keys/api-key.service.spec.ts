@@ -24,10 +24,12 @@ class InMemoryApiKeys {
     return Promise.resolve(row);
   }
 
-  revokeKey(idOrPrefix: string): Promise<ApiKeyEntity | null> {
-    const row = this.rows.find((r) => (r.id === idOrPrefix || r.prefix === idOrPrefix) && !r.revokedAt);
-    if (row) row.revokedAt = new Date();
-    return Promise.resolve(row ?? null);
+  revokeKey(idOrPrefix: string): Promise<{ key: ApiKeyEntity; revokedNow: boolean } | null> {
+    const row = this.rows.find((r) => r.id === idOrPrefix || r.prefix === idOrPrefix);
+    if (!row) return Promise.resolve(null);
+    const revokedNow = !row.revokedAt;
+    row.revokedAt ??= new Date();
+    return Promise.resolve({ key: row, revokedNow });
   }
 
   markUsed(): Promise<void> {
@@ -37,9 +39,9 @@ class InMemoryApiKeys {
 
 function setup() {
   const keys = new InMemoryApiKeys();
-  const audit = { record: () => Promise.resolve() } as unknown as SecurityAuditRepository;
-  const service = new ApiKeyService(keys as unknown as ApiKeyRepository, audit, loadConfig({}));
-  return { keys, service };
+  const audit = { record: jest.fn((_entry: { event: string }) => Promise.resolve()) };
+  const service = new ApiKeyService(keys as unknown as ApiKeyRepository, audit as unknown as SecurityAuditRepository, loadConfig({}));
+  return { keys, service, audit };
 }
 
 describe('ApiKeyService', () => {
@@ -86,6 +88,16 @@ describe('ApiKeyService', () => {
     expect(keys.lookUps).toBe(1); // remembered: a worker still sending it costs no scrypt per request
     // The prefix with another secret proves nothing: a guess, as an unknown key.
     expect(await service.verify(`${key.slice(0, -4)}AAAA`)).toBeUndefined();
+  });
+
+  it('answers a second revocation with the key as first revoked, auditing only the first', async () => {
+    const { service, audit } = setup();
+    const { entity } = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
+    const first = await service.revoke(entity.prefix, 'admin');
+    const again = await service.revoke(entity.id, 'admin');
+    expect(again).toEqual(first);
+    expect(audit.record.mock.calls.filter(([entry]) => entry.event === 'KEY_REVOKED')).toHaveLength(1);
+    await expect(service.revoke('nosuchkey', 'admin')).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
   });
 
   it('refuses a key revoked elsewhere once told (RevocationWatch), without a lookup; other keys stay verified', async () => {

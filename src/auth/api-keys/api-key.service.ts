@@ -142,10 +142,13 @@ export class ApiKeyService implements OnModuleInit {
     return this.keys.listKeys(page);
   }
 
+  /** Revokes a key; revoking it again changes nothing and answers the same key, so a retried revocation is safe. */
   async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
-    const key = await this.keys.revokeKey(idOrPrefix);
-    if (!key) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No active API key ${idOrPrefix}`);
+    const revoked = await this.keys.revokeKey(idOrPrefix);
+    if (!revoked) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No API key ${idOrPrefix}`);
+    const { key, revokedNow } = revoked;
     this.forgetRevoked([key.id]);
+    if (!revokedNow) return key;
     await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
       reason: `key "${key.name}" revoked by ${by}` });
     this.logger.log({ prefix: key.prefix, by, correlationId }, 'API key revoked');

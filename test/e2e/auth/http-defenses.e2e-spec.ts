@@ -131,6 +131,20 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
       .toHaveLength(1);
   });
 
+  it('answers a repeated revocation (a retry after a lost answer) with the same key, revoked once and audited once', async () => {
+    const key = await issueKey(t, admin, 'viewer');
+    const prefix = key.split('_')[1];
+    const [first, again] = await Promise.all([1, 2].map(() => t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin))));
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body).toEqual(first.body);
+    const later = await t.http.delete(`/api/admin/api-keys/${first.body.id}`).set(bearer(admin)).expect(200);
+    expect(later.body.revokedAt).toBe(first.body.revokedAt);
+    const audit = await t.http.get('/api/admin/security-audit?event=KEY_REVOKED&pageSize=100').set(bearer(admin)).expect(200);
+    expect(audit.body.items.filter((e: { target: string }) => e.target === `api-key ${prefix}`)).toHaveLength(1);
+    const missing = await t.http.delete('/api/admin/api-keys/nosuchkey').set(bearer(admin)).expect(404);
+    expect(missing.body.code).toBe('API_KEY_NOT_FOUND');
+  });
+
   it('stops honouring a key revoked elsewhere (another instance, the keys CLI) within seconds, though it verified the key moments before', async () => {
     const key = await issueKey(t, admin, 'viewer');
     const prefix = key.split('_')[1];
