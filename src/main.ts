@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
-import { prepareDataDir } from './database/embedded-database';
+import { prepareDataDir } from './database/prepare-data-dir';
 import { loadHandlersConfig } from './handlers/handlers-config';
 import { startBaton } from './start-baton';
 import { stopTracingOnShutdown } from './tracing/tracing.module';

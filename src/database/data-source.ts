@@ -1,18 +1,15 @@
 // Entry point for the TypeORM CLI (npm run migration:generate / migration:run). With no
 // DATABASE_URL it opens the embedded database in DATA_DIR: stop Baton first.
 import { PGlite } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { dataSourceOptions } from './data-source-options';
+import { prepareDataDir } from './prepare-data-dir';
 
 const config = loadConfig();
 let pglite: PGlite | undefined;
 if (config.embedded) {
-  const dir = resolve(config.DATA_DIR);
-  mkdirSync(dir, { recursive: true });
-  pglite = new PGlite(`${dir}/pgdata`);
+  pglite = new PGlite(`${prepareDataDir(config.DATA_DIR)}/pgdata`);
 }
 
 const dataSource = new DataSource({ ...dataSourceOptions(config, pglite), migrationsRun: false });

@@ -1,9 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ConfigError } from '../config/load-config';
 import { lockDataDir } from './data-dir-lock';
 import { initDataDir, isInitialised } from './init-data-dir';
+import { prepareDataDir } from './prepare-data-dir';
 
 /**
  * The embedded default: PGlite in a directory. PGlite does not lock its directory and two
@@ -38,22 +36,4 @@ export class EmbeddedDatabase {
     if (!this.pglite.closed) await this.pglite.close();
     await this.release();
   }
-}
-
-/**
- * The data directory, created if missing; a path that cannot be one (a file, a read-only place) is
- * a ConfigError naming DATA_DIR, which Baton reports in one line before anything else starts.
- */
-export function prepareDataDir(dataDir: string): string {
-  const dir = resolve(dataDir);
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a directory (or lies under a file)'
-      : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'cannot be created or written here' : `cannot be made (${code ?? (e as Error).message})`;
-    throw new ConfigError(`DATA_DIR ${dir} ${why}: set DATA_DIR to a directory Baton may write, or DATABASE_URL`);
-  }
-  return dir;
 }

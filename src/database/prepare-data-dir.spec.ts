@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/load-config';
-import { prepareDataDir } from './embedded-database';
+import { prepareDataDir } from './prepare-data-dir';
 
 describe('prepareDataDir', () => {
   const root = mkdtempSync(join(tmpdir(), 'baton-data-dir-'));
@@ -20,5 +20,10 @@ describe('prepareDataDir', () => {
       expect(() => prepareDataDir(path)).toThrow(ConfigError);
       expect(() => prepareDataDir(path)).toThrow(`DATA_DIR ${path} is not a directory (or lies under a file): set DATA_DIR to a directory`);
     }
+  });
+
+  // Node's recursive mkdir spun for ever on this (a CPU at 100%, no start, no message).
+  it('refuses a place under /proc at once, naming DATA_DIR', () => {
+    expect(() => prepareDataDir('/proc/baton-data')).toThrow('DATA_DIR /proc/baton-data cannot be created or written here: set DATA_DIR');
   });
 });
