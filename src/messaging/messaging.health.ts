@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection';
-import { errorMessage } from './delivery/failure-policy';
+import { errorMessage } from '../common/errors/error-message';
 import { MessageConsumer } from './message-consumer';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 

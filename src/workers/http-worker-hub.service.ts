@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { z } from 'zod';
 import { parseMessage } from '../engine/messages/parse-message';
 import { MAX_INT4 } from '../engine/messages/stored-text';
-import { errorMessage } from '../messaging/delivery/failure-policy';
+import { errorMessage } from '../common/errors/error-message';
 import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { traceHeadersOf } from '../tracing/trace-headers-of';

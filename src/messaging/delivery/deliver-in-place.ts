@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../metrics/metrics';
 import type { IncomingMessage, MessageHandler, OutgoingMessage } from '../message';
 import { deadLetterOf } from './dead-letter';
-import { decideAfterFailure, errorMessage } from './failure-policy';
+import { decideAfterFailure } from './failure-policy';
+import { errorMessage } from '../../common/errors/error-message';
 
 export interface InPlaceDeliveryOptions {
   maxDeliveries: number;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../common/errors/error-message';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { PoisonMessageError } from '../message';
 
@@ -7,15 +8,8 @@ export type FailureDecision =
   | { action: 'wait-for-dependency'; delayMs: number }
   | { action: 'dead-letter'; reason: string };
 
-/** Longest header value we copy an error message into: a stack-sized reason is no use in a header. */
-const MAX_REASON_LENGTH = 1000;
 const FIRST_OUTAGE_DELAY_MS = 100;
 const MAX_OUTAGE_DELAY_MS = 5000;
-
-export function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.length > MAX_REASON_LENGTH ? `${message.slice(0, MAX_REASON_LENGTH)}…` : message;
-}
 
 /**
  * What to do after the handler failed on delivery `attempt` (1-based). When the database or the

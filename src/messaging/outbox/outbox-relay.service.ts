@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
-import { errorMessage } from '../delivery/failure-policy';
+import { errorMessage } from '../../common/errors/error-message';
 import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
 import type { OutboxRecord } from './outbox.service';

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { errorMessage } from '../delivery/failure-policy';
+import { errorMessage } from '../../common/errors/error-message';
 
 /** A relay instance's last beat, as stored. */
 export interface RelayBeat {

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { errorMessage } from '../delivery/failure-policy';
+import { errorMessage } from '../../common/errors/error-message';
 
 /**
  * Ids are flushed this long after the first one arrives, or at once when this many pile up. Each

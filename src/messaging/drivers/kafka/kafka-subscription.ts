@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
-import { errorMessage } from '../../delivery/failure-policy';
+import { errorMessage } from '../../../common/errors/error-message';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
 import type { Backlog, ConsumerState, Subscription } from '../../message-consumer';

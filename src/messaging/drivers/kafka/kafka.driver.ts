@@ -5,7 +5,7 @@ import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
 import { AttemptCounter } from '../../delivery/attempt-counter';
 import type { DeliveryFailures } from '../../delivery/delivery-failures';
-import { errorMessage } from '../../delivery/failure-policy';
+import { errorMessage } from '../../../common/errors/error-message';
 import { SubscriptionList } from '../../delivery/subscription-list';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
