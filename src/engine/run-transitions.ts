@@ -111,8 +111,9 @@ export class RunTransitions {
         req.output);
     }
     if (verdict.status !== run.status) {
-      const error = req.action === 'terminate' ? `terminated by ${req.actor}: ${why}` : null;
-      this.changeStatus(run, changes, verdict.status, null, error, verdict.clearsFailure);
+      const failedStep = verdict.failedStep ?? null;
+      const error = req.action === 'terminate' ? `terminated by ${req.actor}: ${why}` : failedStep && errorOf(run.attempts, failedStep);
+      this.changeStatus(run, changes, verdict.status, failedStep, error, verdict.clearsFailure);
     }
     // Then the engine's move: RUNNING and COMPENSATING go on; any status voids the retries it no longer sends.
     await this.advance(run, changes);

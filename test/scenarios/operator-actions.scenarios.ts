@@ -87,6 +87,15 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
         ],
       }).expect(201);
       await worker.register('wide', STEPS);
+      // `forked`: as wide, but charge pauses the run when it fails, while ship may still be going on.
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
+        orchName: 'forked', as: 'initiator', type: 'sequential', steps: [
+          { seq: 1, name: 'reserve', objectType: 'String' },
+          { seq: 2, name: 'charge', objectType: 'String', onFailure: 'pause' },
+          { seq: 2, name: 'ship', objectType: 'String' },
+        ],
+      }).expect(201);
+      await worker.register('forked', STEPS);
       await t.get(MessageConsumer).subscribe({ topic: t.config.TOPIC_RUN_STATUS, group: 'test-actions-observer', handler: async (m) => {
         statusEvents.push(JSON.parse(m.body.toString()));
       } });
@@ -144,6 +153,24 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect([done.failedStep, worker.commandsFor(body.flowId)]).toEqual([null, ['DO:reserve', 'DO:charge', 'DO:charge', 'DO:ship']]);
       await expectEventually(() => expect(statusEvents.filter((e) => e.flowId === body.flowId).map((e) => e.status))
         .toEqual(['RUNNING', 'PAUSED', 'RUNNING', 'COMPLETED']));
+    });
+
+    it('pauses a run whose branch failed while another goes on, and its PAUSED event names the failed step', async () => {
+      const { body } = await execute(t, 'forked', { failAt: 'charge', silentAt: 'ship' }).expect(202);
+      const ship = await commandFor(body.flowId, 'ship');
+      await expectEventually(async () => {
+        const run = await waitForRun(t, body.flowId, 'RUNNING');
+        expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED']);
+      });
+      await action(body.flowId, 'pause', { reason: 'look at charge' }).expect(202);
+      const paused = await waitForRun(t, body.flowId, 'PAUSED');
+      expect([paused.failedStep, paused.error]).toEqual(['charge', 'charge failed on purpose']);
+      await expectEventually(() => expect(statusEvents.filter((e) => e.flowId === body.flowId).slice(-1))
+        .toEqual([expect.objectContaining({ status: 'PAUSED', previousStatus: 'RUNNING', failedStep: 'charge' })]));
+
+      await worker.reply(ship, 'SUCCESS', { commandId: ship.commandId, attempt: ship.attempt });
+      await action(body.flowId, 'skip', { stepName: 'charge' }).expect(202);
+      await waitForRun(t, body.flowId, 'COMPLETED');
     });
 
     it('terminates with compensation: waits for the step in flight, undoes what succeeded, ends FAILED', async () => {

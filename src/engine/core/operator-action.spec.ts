@@ -75,6 +75,13 @@ describe('decideOperatorAction: each action in each state', () => {
     });
   });
 
+  // A branch failed (onFailure: pause) while another goes on: the run is RUNNING, and a pause names the step it then waits on.
+  it('pauses a RUNNING run with a failed branch naming that step, and one without naming none', () => {
+    const failedBranch = [...bFailed, at('c', 'DO', 'DISPATCHED')];
+    expect(decideOperatorAction(plan, 'RUNNING', failedBranch, { action: 'pause' })).toMatchObject({ status: 'PAUSED', failedStep: 'b' });
+    expect(decideOperatorAction(plan, 'RUNNING', midRun, { action: 'pause' })).not.toHaveProperty('failedStep');
+  });
+
   describe('retry and skip name their step', () => {
     const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
 

@@ -40,6 +40,11 @@ export type ActionVerdict =
     skipAttempt?: number;
     /** retry, skip and resume leave no failure behind: the run's failed step is cleared. */
     clearsFailure: boolean;
+    /**
+     * pause: a step that had already failed (onFailure: pause) while other branches went on; the
+     * paused run waits on it, and its status event must say so.
+     */
+    failedStep?: string;
   };
 
 const refuse = (code: ActionRefusal, reason: string): ActionVerdict => ({ kind: 'refused', code, reason });
@@ -62,9 +67,9 @@ function terminate(status: RunStatus, compensate: boolean): ActionVerdict {
   return finished(status) ?? apply('TERMINATED');
 }
 
-function pause(status: RunStatus): ActionVerdict {
+function pause(status: RunStatus, failed: PlanStep[]): ActionVerdict {
   if (status === 'PAUSED') return { kind: 'unchanged', reason: 'the run is already PAUSED' };
-  if (status === 'RUNNING') return apply('PAUSED');
+  if (status === 'RUNNING') return apply('PAUSED', failed.length > 0 ? { failedStep: failed[0].name } : {});
   return finished(status) ?? refuse('RUN_NOT_RUNNING', `only a RUNNING run can be paused; the run is ${status}`);
 }
 
@@ -140,7 +145,7 @@ export function decideOperatorAction(plan: Plan, status: RunStatus, attempts: At
   const latest = latestAttempts(attempts);
   switch (req.action) {
     case 'terminate': return terminate(status, req.compensate ?? true);
-    case 'pause': return pause(status);
+    case 'pause': return pause(status, failedSteps(plan, latest));
     case 'resume': return resume(status, failedSteps(plan, latest));
     case 'compensate': return compensate(status);
     case 'retry':
