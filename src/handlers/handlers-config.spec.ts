@@ -24,22 +24,26 @@ describe('loadHandlersConfig', () => {
     });
   });
 
-  it('opens a connection to the services its SERVICES lists, and to any service without it', () => {
+  it('opens a connection to the services its SERVICES lists, to any service with *, and to any without it', () => {
     const config = loadHandlersConfig({
       ...awx, AWX_SERVICES: 'ops-team, baton-orca', OO_HOST: 'https://oo.example.com/oo', OO_TOKEN: 'oo-token-1',
-      HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com/api', HTTP_ERP_SERVICES: 'orders',
+      HTTP_CONNECTIONS: 'erp,public', HTTP_ERP_BASE_URL: 'https://erp.example.com/api', HTTP_ERP_SERVICES: 'orders',
+      HTTP_PUBLIC_BASE_URL: 'https://example.com', HTTP_PUBLIC_SERVICES: ' * ',
     });
     expect(config.connection('awx')?.services).toEqual(['ops-team', 'baton-orca']);
     expect(['ops-team', 'baton-orca', 'shop'].map((s) => config.allowsService('awx', undefined, s))).toEqual([true, true, false]);
     expect(['orders', 'shop'].map((s) => config.allowsService('http', 'ERP', s))).toEqual([true, false]);
     expect(config.allowsService('oo', undefined, 'shop')).toBe(true);
+    expect(config.allowsService('http', 'public', 'shop')).toBe(true);
+    expect(config.unlistedConnections()).toEqual(['OO_SERVICES']);
     // Not configured: the step fails when it runs, as it always did; this check does not decide it.
     expect(config.allowsService('awx', 'lab', 'shop')).toBe(true);
   });
 
-  it('refuses a SERVICES that lists no service name, without echoing it', () => {
+  it('refuses a SERVICES that lists no service name, or * among names, without echoing it', () => {
     expect(() => loadHandlersConfig({ ...awx, AWX_SERVICES: 'ops team' })).toThrow(
-      'AWX_SERVICES must list service names (letters, digits, ".", "_" and "-"), comma-separated');
+      'AWX_SERVICES must list service names (letters, digits, ".", "_" and "-"), comma-separated, or be * for every service');
+    expect(() => loadHandlersConfig({ ...awx, AWX_SERVICES: 'ops-team,*' })).toThrow('AWX_SERVICES must list service names');
     expect(() => loadHandlersConfig({ HTTP_CONNECTIONS: 'erp', HTTP_ERP_BASE_URL: 'https://erp.example.com', HTTP_ERP_SERVICES: ' , ' }))
       .toThrow('HTTP_ERP_SERVICES must list service names');
   });

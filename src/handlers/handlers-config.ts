@@ -5,7 +5,7 @@ import {
 import { ConfigError } from '../config/load-config';
 import { BOOLEAN_SETTING, toBool } from '../config/settings/setting-formats';
 import { claimExchanges } from './claim-exchanges';
-import { connectionServices, servicesVariableOf } from './connection-services';
+import { ConnectionServices, connectionServices, servicesAllow, servicesVariableOf } from './connection-services';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
@@ -38,8 +38,10 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  *   OO_ALLOW_INVALID_SSL, OO_CONNECT_TIMEOUT_MS, OO_REQUEST_TIMEOUT_MS   as for AWX
  *   OO_STATUS_ENDPOINT       summary (default: GET executions/{id}/summary) or execution-log
  * Per connection of either (AWX_SERVICES, OO_PROD_SERVICES, ...):
- *   SERVICES                 the services whose templates may name the connection (comma-separated);
- *                            unset: any service. Orca's templates are registered as baton-orca.
+ *   SERVICES                 the services whose templates may name the connection (comma-separated, or *);
+ *                            unset: any service while callers are not authenticated; with
+ *                            authentication on, Baton does not start without it (ConnectionAccessCheck).
+ *                            Orca's templates are registered as baton-orca.
  * Shared by all connections:
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
  *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
@@ -112,8 +114,8 @@ export interface ConnectionConfig {
   traceExtraVars: boolean;
   /** OO only. */
   statusEndpoint: OoStatusEndpoint;
-  /** The services whose templates may name it; null: any (connectionServices). */
-  services: string[] | null;
+  /** The services whose templates may name it (connectionServices). */
+  services: ConnectionServices;
 }
 
 /**
@@ -151,19 +153,19 @@ export class HandlersConfig {
   }
 
   /**
-   * Whether a template of `service` may name the connection: any service unless the connection
-   * lists some. A connection that is not configured is the step's to fail, as before, not this check's.
+   * Whether a template of `service` may name the connection. A connection that is not configured
+   * is the step's to fail, as before, not this check's.
    */
   allowsService(type: TargetKind | 'http', connection: string | undefined, service: string): boolean {
     const c = type === 'http' ? this.httpConnection(connection ?? '') : this.connection(type, connection);
-    return !c?.services || c.services.includes(service);
+    return !c || servicesAllow(c.services, service);
   }
 
-  /** The `…SERVICES` variables of the connections open to every service (none set), configured ones only. */
-  openConnections(): string[] {
+  /** The `…SERVICES` variables left unset, of configured connections only. */
+  unlistedConnections(): string[] {
     return [
-      ...[...this.connections.values()].filter((c) => !c.services).map((c) => servicesVariableOf(c.kind, c.name)),
-      ...[...this.httpConnections.values()].filter((c) => !c.services).map((c) => servicesVariableOf('http', c.name)),
+      ...[...this.connections.values()].filter((c) => c.services === null).map((c) => servicesVariableOf(c.kind, c.name)),
+      ...[...this.httpConnections.values()].filter((c) => c.services === null).map((c) => servicesVariableOf('http', c.name)),
     ];
   }
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { StepResultSink } from '../engine/dispatch/step-result';
 import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
-import { ConnectionAccessNotice } from './connection-access.notice';
+import { ConnectionAccessCheck } from './connection-access.check';
 import { HandlerMetrics } from './handler-metrics';
 import { HttpCallStepDispatcher } from './http-call/http-call-step.dispatcher';
 import { OutboundTraceHeaders } from './http-call/trace-headers';
@@ -23,7 +23,7 @@ import { PropagatedTraceHeaders } from '../tracing/propagated-trace-headers';
 @Module({
   controllers: [JobExecutionsController],
   providers: [
-    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher, ConnectionAccessNotice,
+    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher, ConnectionAccessCheck,
     { provide: OutboundTraceHeaders, useClass: PropagatedTraceHeaders },
     {
       provide: JOB_RESULT_SINK,

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
-import { connectionServices } from '../connection-services';
+import { ConnectionServices, connectionServices } from '../connection-services';
 
 /*
  * Connections of the built-in `http` step (README text). A template names a connection and a path;
@@ -20,8 +20,9 @@ import { connectionServices } from '../connection-services';
  *   TIMEOUT_MS               30000   per call: to the response headers and between body chunks;
  *                                    a step's `timeoutMs` may only shorten it
  *   MAX_RESPONSE_BYTES       65536   larger response bodies are not kept (output body null, bodyTruncated)
- *   SERVICES                 the services whose templates may name the connection (comma-separated);
- *                            unset: any service
+ *   SERVICES                 the services whose templates may name the connection (comma-separated, or *);
+ *                            unset: any service while callers are not authenticated; with
+ *                            authentication on, Baton does not start without it
  */
 
 export type HttpAuth =
@@ -39,8 +40,8 @@ export interface HttpConnectionConfig {
   connectTimeoutMs: number;
   timeoutMs: number;
   maxResponseBytes: number;
-  /** The services whose templates may name it; null: any (connectionServices). */
-  services: string[] | null;
+  /** The services whose templates may name it (connectionServices). */
+  services: ConnectionServices;
 }
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_valid_protocol: true };

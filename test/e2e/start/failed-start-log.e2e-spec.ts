@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load-config';
 import { startBaton } from '../../../src/start-baton';
+import { newAdminKey } from '../../helpers/auth';
 import { captureOutput } from '../../helpers/captured-output';
 
 /**
@@ -31,5 +32,22 @@ describe('a failed start', () => {
     expect(records).toContainEqual(expect.objectContaining({
       level: 60, context: 'Baton', msg: expect.stringMatching(/^Baton failed to start: AUTH_MODE=on needs a way to authenticate/),
     }));
+  }, 60_000);
+
+  it('names each connection that lists no services, when callers are authenticated', async () => {
+    const connections = { ADMIN_API_KEY: newAdminKey(), AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', HTTP_CONNECTIONS: 'erp',
+      HTTP_ERP_BASE_URL: 'http://127.0.0.1:9/api', HTTP_ERP_SERVICES: 'orders' };
+    Object.assign(process.env, connections);
+    try {
+      const output = captureOutput();
+      await expect(startBaton(loadConfig(process.env))).resolves.toBeUndefined();
+      const records = output.lines().map((line) => JSON.parse(line) as { level: number; msg: string });
+      jest.restoreAllMocks();
+      expect(records).toContainEqual(expect.objectContaining({
+        level: 60, msg: expect.stringMatching(/^Baton failed to start: AWX_SERVICES must be set when callers are authenticated/),
+      }));
+    } finally {
+      for (const key of Object.keys(connections)) delete process.env[key];
+    }
   }, 60_000);
 });
