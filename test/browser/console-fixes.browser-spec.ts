@@ -3,7 +3,7 @@
 // revoked key, a run another operator retried meanwhile, Baton gone), the browser's answers are
 // stood in for with page.route.
 import { createWorker } from '@baton/worker';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
 import { waitForRun } from '../helpers/runs';
 import { ConsoleHarness, shot, startConsole } from './console-browser';
@@ -304,6 +304,13 @@ describe('operator console: the fixes to what an operator found (headless Chromi
   });
 
   const PHONE_AND_LAPTOP = SIZES.filter(([name]) => name !== '1920');
+  /** The page as it is now, on a phone and on a laptop. */
+  async function shots(p: Page, name: string) {
+    for (const [size, width, height] of PHONE_AND_LAPTOP) {
+      await p.setViewportSize({ width, height });
+      await shot(p, `${name}-${size}`);
+    }
+  }
 
   it('wraps a long step name in the steps, runs and attempts tables rather than widen the page, on a phone and a laptop', async () => {
     const long = 'provisionTenantDatabaseAndApplyBaselineMigrations1';
@@ -404,17 +411,20 @@ describe('operator console: the fixes to what an operator found (headless Chromi
 
   it("says on a template's page that Baton is unreachable and greys what it last answered, until Baton answers again", async () => {
     const p = await h.page();
+    await p.clock.install();
     await p.goto(`${h.base}/ui/templates/demoOrder`);
     const steps = p.locator('[data-step-row]');
     await steps.first().waitFor();
     await cutOff(p);
     // The template is read every 10 s and its workers' presence every 5 s: either finds Baton gone.
+    await p.clock.runFor(10_000);
     await p.getByRole('alert').waitFor();
     expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
     expect(await p.locator('.stale [data-step-row]').count()).toBe(await steps.count());
     expect(await p.locator('h1 .stale [data-status]').count()).toBe(1);
     await shot(p, 'fix-unreachable-template');
     await p.unroute('**/api/**');
+    await p.clock.runFor(10_000);
     await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 15_000 });
     expect(await p.locator('.stale').count()).toBe(0);
   });
@@ -464,15 +474,198 @@ describe('operator console: the fixes to what an operator found (headless Chromi
 
   it('offers no way to register a template while Baton is unreachable: the templates list', async () => {
     const p = await h.page();
+    await p.clock.install();
     await p.route('**/api/orchestration/templates?*', (r) => r.fulfill(json({ items: [], page: 1, pageSize: 25, total: 0 })));
     await p.goto(`${h.base}/ui/templates`);
     const offer = p.getByText(/Register one with/);
     await offer.waitFor();
     await cutOff(p);
     // Read every 10 s.
+    await p.clock.runFor(10_000);
     await p.getByRole('alert').waitFor();
     expect(await offer.count()).toBe(0);
     expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
     await shot(p, 'fix-unreachable-templates');
+  });
+
+  it('greys the runs and the templates lists while Baton is unreachable, until it answers again', async () => {
+    await h.app.http.post('/api/orchestration/execute/demoOrder').send({ orderId: 392 }).expect(202);
+    const p = await h.page();
+    // The templates are read every 10 s, the runs every 2 s: the browser's clock is moved on instead of waited for.
+    await p.clock.install();
+    for (const list of ['runs', 'templates']) {
+      await p.setViewportSize({ width: 1440, height: 900 });
+      await p.goto(`${h.base}/ui/${list}`);
+      await p.locator('table.grid tbody tr').first().waitFor();
+      expect(await p.locator('.stale').count()).toBe(0);
+      await cutOff(p);
+      await p.clock.runFor(10_000);
+      await p.getByRole('alert').waitFor();
+      expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+      expect(await p.locator('.stale table.grid').count()).toBe(1);
+      await shots(p, `fix-unreachable-${list}-greyed`);
+      await p.unroute('**/api/**');
+      await p.clock.runFor(10_000);
+      await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 15_000 });
+      expect(await p.locator('.stale').count()).toBe(0);
+    }
+  }, 90_000);
+
+  it("says Baton is unreachable with 'no answer yet' on a template's and a run's page, as on the lists, when it never answered", async () => {
+    const p = await h.page();
+    const refuse = (glob: string) => p.route(glob, (r) => r.abort('connectionrefused'));
+    await refuse('**/api/orchestration/runs?*');
+    await refuse('**/api/orchestration/templates/demoOrder*');
+    await refuse('**/api/orchestration/registrations/audit*');
+    await refuse(`**/api/orchestration/runs/${FLOW}`);
+    const said: Record<string, string[]> = {};
+    for (const [path, name] of [['/runs', 'runs'], ['/templates/demoOrder', 'template'], [`/runs/${FLOW}`, 'run']]) {
+      await p.goto(`${h.base}/ui${path}`);
+      await p.getByRole('alert').waitFor();
+      said[path] = await alerts(p);
+      await shots(p, `fix-never-answered-${name}`);
+    }
+    const never = ['Baton is unreachable (no answer yet).'];
+    expect(said).toEqual({ '/runs': never, '/templates/demoOrder': never, [`/runs/${FLOW}`]: never });
+  });
+
+  /** The registration audit on a template's page: its table is the one with an Outcome column. */
+  const auditTable = (p: Page, within = '') => p.locator(`${within} table.grid`.trim(), { has: p.locator('th', { hasText: 'Outcome' }) });
+
+  it("greys a template's registration audit with the rest of its page, and says Baton is unreachable once when the audit's read found it first", async () => {
+    // The page reads every 10 s: the browser's clock is moved on instead of waited for.
+    const p = await h.page();
+    await p.clock.install();
+    await p.goto(`${h.base}/ui/templates/demoOrder`);
+    await auditTable(p).waitFor();
+    await cutOff(p);
+    await p.clock.runFor(10_000);
+    await p.getByRole('alert').waitFor();
+    expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
+    expect(await auditTable(p, '.stale').count()).toBe(1);
+    await shots(p, 'fix-unreachable-template-audit');
+    await p.unroute('**/api/**');
+    await p.clock.runFor(10_000);
+    await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 15_000 });
+    expect(await p.locator('.stale').count()).toBe(0);
+
+    // Baton went between the template's read and the audit's: the page says it once, and shows the audit once Baton answers.
+    const q = await h.page();
+    await q.clock.install();
+    await q.route('**/api/orchestration/registrations/audit*', (r) => r.abort('connectionrefused'));
+    await q.goto(`${h.base}/ui/templates/demoOrder`);
+    await q.locator('[data-step-row]').first().waitFor();
+    await cutOff(q);
+    await q.clock.runFor(10_000);
+    await expectEventually(async () => expect(await alerts(q)).toEqual([expect.stringMatching(UNREACHABLE)]), { timeoutMs: 15_000 });
+    await shots(q, 'fix-unreachable-template-audit-first');
+    await q.unrouteAll();
+    await q.clock.runFor(10_000);
+    await expectEventually(async () => expect(await alerts(q)).toEqual([]), { timeoutMs: 15_000 });
+    await auditTable(q).waitFor();
+  }, 90_000);
+
+  /** The text of each line an element's text is drawn on, from where the browser drew each character. */
+  const lines = (l: Locator) => l.evaluate((el) => {
+    const drawn: string[] = [];
+    let top = -Infinity;
+    // The page's own globals, through the element: this file is type-checked without the DOM's (4 is NodeFilter.SHOW_TEXT).
+    const doc = el.ownerDocument;
+    const texts = doc.createTreeWalker(el, 4);
+    for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+      const text = n.textContent ?? '';
+      for (let i = 0; i < text.length; i++) {
+        const range = doc.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        const box = range.getClientRects()[0];
+        if (box && !/\s/.test(text[i]) && box.top > top + box.height / 2) {
+          drawn.push('');
+          top = box.top;
+        }
+        if (drawn.length) drawn[drawn.length - 1] += text[i];
+      }
+    }
+    return drawn;
+  });
+  /** Where a line starts inside a word: not after a space or a `-`, `_`, `.`, `/`, nor at a camelCase word's capital. */
+  const brokenInsideWords = (drawn: string[]) => drawn.slice(1).flatMap((line, i) => {
+    const before = drawn[i].slice(-1);
+    return /[\s\-_./]/.test(before) || /^\p{Lu}/u.test(line) ? [] : [`${drawn[i]}|${line}`];
+  });
+
+  it('breaks a long template or step name between its words, not inside one, and never past the page, on a phone and a laptop', async () => {
+    const orchName = 'reconcileTenantLedgerWithExternalBillingProviderNightly';
+    const step = 'provisionTenantDatabaseAndApplyBaselineMigrations1';
+    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes-long-name').send({
+      orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: step, objectType: 'String' }],
+    }).expect(201);
+    const p = await h.page();
+    const found: string[] = [];
+    const check = async (path: string, ready: string, names: string[], name: string) => {
+      for (const [size, width, height] of PHONE_AND_LAPTOP) {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${h.base}/ui${path}`);
+        await p.locator(ready).waitFor();
+        const scrollWidth = await p.evaluate<number>('document.documentElement.scrollWidth');
+        if (scrollWidth > width) found.push(`${path} at ${width} px: ${scrollWidth} px wide`);
+        for (const selector of names) {
+          const element = p.locator(selector).first();
+          const box = (await element.boundingBox())!;
+          if (box.x + box.width > width) found.push(`${selector} at ${width} px: ends at ${box.x + box.width} px`);
+          found.push(...brokenInsideWords(await lines(element)).map((b) => `${selector} at ${width} px: ${b}`));
+        }
+        await shot(p, `${name}-${size}`);
+      }
+    };
+    await check(`/templates/${orchName}`, `[data-missing="${step}"]`,
+      ['h1', '.crumbs', '[data-testid="missing-steps"]', `[data-step-row="${step}"] strong`], 'fix-long-name-template');
+    const worker = createWorker({ service: 'fixes-long-name-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
+    worker.step(orchName, step, { objectType: 'String', do: async () => {
+      throw new Error('baseline migration failed');
+    } });
+    await worker.start();
+    try {
+      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
+      expect((await waitForRun(h.app, flowId)).failedStep).toBe(step);
+      await check(`/runs/${flowId}`, `[data-attempt-row="DO ${step}"]`,
+        ['h1', '.facts dt:text-is("Failed step") + dd', '.tl-label:has-text("provision")', `[data-attempt-row="DO ${step}"] td[data-label="Step"]`], 'fix-long-name-run');
+    } finally {
+      await worker.stop();
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('makes a disabled button look disabled, not only greyer text: the actions of an unreachable run, its dialog, and the pager', async () => {
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const retry = p.locator('button[data-action="retry"]');
+    await retry.waitFor();
+    const look = (b: Locator) => b.evaluate((e) => {
+      const s = e.ownerDocument.defaultView!.getComputedStyle(e);
+      return { background: s.backgroundColor, border: `${s.borderTopStyle} ${s.borderTopColor}`, cursor: s.cursor, opacity: s.opacity };
+    });
+    const enabled = await look(retry);
+    await retry.click();
+    const confirm = p.getByRole('dialog').getByRole('button', { name: 'Retry' });
+    await cutOff(p);
+    await p.getByRole('dialog').getByTestId('action-gone').waitFor();
+    const confirmLook = await look(confirm);
+    await shots(p, 'fix-disabled-dialog');
+    await p.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await p.getByRole('alert').waitFor();
+    const disabled = await look(retry);
+    expect({ ...disabled, opacity: Number(disabled.opacity) < 1, sameBackground: disabled.background === enabled.background, sameBorder: disabled.border === enabled.border })
+      .toEqual({ ...disabled, cursor: 'not-allowed', opacity: true, sameBackground: false, sameBorder: false });
+    // Every disabled button in the console looks the same: the actions, the dialog's primary confirm, the pager's.
+    expect(confirmLook).toEqual(disabled);
+    await shots(p, 'fix-disabled-actions');
+    await p.unrouteAll();
+    await p.goto(`${h.base}/ui/templates`);
+    const previous = p.getByRole('button', { name: '‹ Previous' });
+    await previous.waitFor();
+    expect(await look(previous)).toEqual(disabled);
   });
 });

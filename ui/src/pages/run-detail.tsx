@@ -3,6 +3,7 @@ import { Link } from 'wouter-preact';
 import { request } from '../api/client';
 import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
+import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -35,7 +36,7 @@ function Jobs({ flowId, finished }: { flowId: string; finished: boolean }) {
         <tbody>
           {jobs.data.map((j) => (
             <tr key={j.id}>
-              <td>{j.action} {j.stepName} #{j.attempt}</td>
+              <td>{j.action} <Name of={j.stepName} /> #{j.attempt}</td>
               <td>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></td>
               <td class="mono">{j.externalJobType ? `${j.externalJobType} ` : ''}{j.externalJobId ?? '–'}</td>
               <td>{j.externalStatus ?? '–'}{j.externalResult ? ` / ${j.externalResult}` : ''}</td>
@@ -70,7 +71,7 @@ function Attempts({ steps }: { steps: StepAttempt[] }) {
             <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
               <td data-label="#">{hidden + i + 1}</td>
               <td data-label="Action"><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
-              <td data-label="Step" class="names">{s.stepName}</td>
+              <td data-label="Step" class="names"><Name of={s.stepName} /></td>
               <td data-label="Attempt">{s.attempt}</td>
               <td data-label="Status"><Status value={s.status} /></td>
               <td data-label="Handler">{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
@@ -102,7 +103,7 @@ function Events({ events }: { events: RunEvent[] }) {
         <thead><tr><th>At</th><th>Event</th><th>Step</th><th>Who</th><th>Why</th></tr></thead>
         <tbody>
           {shown.map((e, i) => (
-            <tr key={hidden + i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName ?? ''}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
+            <tr key={hidden + i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName && <Name of={e.stepName} />}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
           ))}
         </tbody>
       </table>
@@ -118,22 +119,22 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   const template = useResource(() => (templateUrl ? request<TemplateDetail>(templateUrl) : Promise.resolve(undefined)), templateUrl);
   const plan = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps;
   const noUndo = new Set((plan ?? []).filter((s) => s.undo === false).map((s) => s.name));
-  if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} /><p><Link href="/runs">All runs</Link></p></>;
+  if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} polled={res} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
   // After a failed poll the run is the last answer's, greyed: a RUNNING or PAUSED must not read as current.
   const stale = res.error ? 'stale' : undefined;
   return (
     <>
       <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>
-      <h1>{run.orchName} <span class={stale}><Status value={run.status} /></span></h1>
+      <h1><Name of={run.orchName} /> <span class={stale}><Status value={run.status} /></span></h1>
       <ErrorNotice error={res.error} polled={res} />
       <div class={stale}>
         <dl class="facts">
-          <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}>{run.orchName} v{run.templateVersion}</Link></dd>
+          <dt>Template</dt><dd><Link href={`/templates/${encodeURIComponent(run.orchName)}?version=${run.templateVersion}`}><Name of={run.orchName} /> v{run.templateVersion}</Link></dd>
           <dt>Created</dt><dd><Time at={run.createdAt} /></dd>
           <dt>Finished</dt><dd>{run.finishedAt ? <><Time at={run.finishedAt} /> after {duration(run.createdAt, run.finishedAt)}</> : 'not yet'}</dd>
           <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
-          {run.failedStep && <><dt>Failed step</dt><dd>{run.failedStep}</dd></>}
+          {run.failedStep && <><dt>Failed step</dt><dd><Name of={run.failedStep} /></dd></>}
           {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
           {run.waitingFor && <><dt>Waiting for</dt><dd><WaitingFor run={run} /></dd></>}
         </dl>

@@ -1,6 +1,7 @@
 import type { RunEvent, StepAttempt } from '../api/types';
 import { layoutTimeline, TimelineBar } from '../lib/timeline-layout';
 import { duration, localTime, utcTime } from '../lib/time';
+import { Name } from '../components/name';
 import { Empty } from '../components/notice';
 import { useWidth } from '../hooks/use-width';
 import { TimelineAxis } from './timeline-axis';
@@ -47,7 +48,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
       {t.lanes.map((lane, i) => [
         i === firstUndo && <div key="comp" role="row" class="tl-comp-title"><span role="cell">Compensation and undo: the succeeded steps, undone in reverse order</span></div>,
         <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''}`} data-lane={lane.key}>
-          <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> {lane.stepName}</div>
+          <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> <Name of={lane.stepName} /></div>
           <div class="tl-track" role="cell" style={{ height: `${lane.rows * ROW_PX + 2}px` }}>
             <GapBands gaps={t.scale.gaps} />
             {lane.bars.map((b) => (

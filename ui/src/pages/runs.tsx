@@ -2,6 +2,7 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary, TemplateSummary } from '../api/types';
 import { FilterInput } from '../components/filter-input';
+import { Name } from '../components/name';
 import { ErrorNotice, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
@@ -67,7 +68,8 @@ export function RunsPage() {
       <p class="muted small filters-hint">Text filters apply as you type; the template, correlation id and idempotency key must match exactly.</p>
       {badRange && <div class="warn" role="status" data-testid="range-problem">{badRange}</div>}
       <ErrorNotice error={res.error} polled={res} />
-      {res.data && (
+      {/* After a failed poll the list is the last answer's, greyed, as a run's page is: a RUNNING must not read as current. */}
+      {res.data && <div class={res.error ? 'stale' : undefined}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
           head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}
           empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
@@ -75,16 +77,16 @@ export function RunsPage() {
           row={(r) => (
             <tr key={r.flowId} data-flow-id={r.flowId}>
               <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>
-              <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}>{r.orchName}</Link> <span class="muted small">v{r.templateVersion}</span></td>
+              <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}><Name of={r.orchName} /></Link> <span class="muted small">v{r.templateVersion}</span></td>
               <td><Status value={r.status} /></td>
               <td><Time at={r.createdAt} /></td>
               <td>{duration(r.createdAt, r.finishedAt)}</td>
-              <td>{r.failedStep ?? ''}</td>
+              <td>{r.failedStep && <Name of={r.failedStep} />}</td>
               <td class="mono small">{r.correlationId}</td>
               {q.stuck && <td><WaitingFor run={r} /></td>}
             </tr>
           )} />
-      )}
+      </div>}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import type { ServicePresence, TemplateDetail, TemplateVersion } from '../api/types';
+import { Name } from '../components/name';
 import { Time } from '../components/time';
 import { type Liveness, livenessOf } from '../lib/live-workers';
 import { onFailureText, retryText } from '../lib/step-facts';
@@ -30,7 +31,7 @@ function CellJson({ value, class: className }: { value: unknown; class?: string 
 function Placement({ step, type }: { step: TemplateVersion['steps'][number]; type: TemplateVersion['type'] }) {
   if (type === 'parallel') return <>parallel</>;
   if (type !== 'dag') return <>{step.seq}</>;
-  return step.dependsOn?.length ? <span data-depends-on={step.dependsOn.join(',')}>{step.dependsOn.join(', ')}</span> : <span class="muted">nothing (starts first)</span>;
+  return step.dependsOn?.length ? <span data-depends-on={step.dependsOn.join(',')}><Name of={step.dependsOn.join(', ')} /></span> : <span class="muted">nothing (starts first)</span>;
 }
 
 /**
@@ -52,7 +53,7 @@ export function StepsTable({ version, detail, presence }: {
           return (
             <tr key={s.name} data-step-row={s.name}>
               <td class="names"><Placement step={s} type={version.type} /></td>
-              <td class="names"><strong>{s.name}</strong> <span class="muted small">{s.objectType}</span></td>
+              <td class="names"><strong><Name of={s.name} /></strong> <span class="muted small">{s.objectType}</span></td>
               <td>{handlerOf(s)}</td>
               <td>{undoOf(s)}</td>
               <td>
@@ -62,14 +63,14 @@ export function StepsTable({ version, detail, presence }: {
               <td>{retry ?? <span class="muted">none</span>}</td>
               <td>{onFailureText(s.onFailure)}</td>
               <td class="names">
-                {s.workers && <div class="small" data-allowed-workers>only {s.workers.join(', ')} may work it</div>}
+                {s.workers && <div class="small" data-allowed-workers>only <Name of={s.workers.join(', ')} /> may work it</div>}
                 {builtIn ? <span class="muted">built-in, no worker needed</span>
                   : workers.length ? workers.map((w) => (
-                    <div key={w.serviceName}>{w.serviceName} <span class="muted small">on {w.topic}</span> <LiveInstances live={livenessOf(w, presence)} /></div>
+                    <div key={w.serviceName}><Name of={w.serviceName} /> <span class="muted small">on <Name of={w.topic} /></span> <LiveInstances live={livenessOf(w, presence)} /></div>
                   ))
                     : (
                       <span class="warn-text" data-missing={s.name}>
-                        No worker registered for {s.name}. Register one: <code>POST /api/orchestration/register</code> with{' '}
+                        No worker registered for <Name of={s.name} />. Register one: <code>POST /api/orchestration/register</code> with{' '}
                         <CellJson value={{ orchName: detail.orchName, as: 'worker', steps: [{ name: s.name, objectType: s.objectType }] }} />
                       </span>
                     )}

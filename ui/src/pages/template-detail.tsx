@@ -3,6 +3,7 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
 import { JsonView } from '../components/json-view';
+import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -13,6 +14,9 @@ import { diffVersions } from '../lib/version-diff';
 import { AuditList } from './audit';
 import { StepGraph } from './step-graph';
 import { StepsTable } from './steps-table';
+
+/** The template, and its registration audit, refresh every 10 s. */
+const POLL_MS = 10_000;
 
 function VersionDiff({ versions }: { versions: TemplateVersion[] }) {
   const sorted = versions.slice().sort((a, b) => a.version - b.version);
@@ -45,24 +49,26 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   // version that is no version number shows the current one, as before, not the API's 400).
   const asked = q.version && /^[1-9]\d{0,8}$/.test(q.version) ? q.version : undefined;
   const url = `/api/orchestration/templates/${encodeURIComponent(orchName)}${query({ version: asked })}`;
-  const res = useResource(() => request<TemplateDetail>(url), url, 10_000);
+  const res = useResource(() => request<TemplateDetail>(url), url, POLL_MS);
   const auditUrl = `/api/orchestration/registrations/audit${query({ orchName, pageSize: 10 })}`;
-  const audit = useResource(() => request<Page<AuditEntry>>(auditUrl), auditUrl);
+  // Read as often as the template: an attempt shows here with the version it registered, and a read
+  // that found Baton unreachable is read again rather than leave the page saying so.
+  const audit = useResource(() => request<Page<AuditEntry>>(auditUrl), auditUrl, POLL_MS);
   const t = res.data;
   const presence = usePresence(t?.workers ?? []);
-  if (res.error && !t) return <><h1>{orchName}</h1><ErrorNotice error={res.error} /><p><Link href="/templates">All templates</Link></p></>;
+  if (res.error && !t) return <><h1><Name of={orchName} /></h1><ErrorNotice error={res.error} polled={res} /><p><Link href="/templates">All templates</Link></p></>;
   if (!t) return <p class="muted">Loading…</p>;
   const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
   // The API leaves out a version that does not exist rather than refuse it: say so, not show another as if it were it.
   const missingVersion = q.version && shown?.version !== Number(q.version) ? q.version : null;
-  const down = unreachable([res, presence]);
-  // After a failed poll the template and its workers are the last answer's, greyed: a READY, or a
-  // worker shown live, must not outlive Baton.
+  const down = unreachable([res, presence, audit]);
+  // After a failed poll the template, its workers and its audit are the last answer's, greyed: a
+  // READY, or a worker shown live, must not outlive Baton.
   const stale = res.error || down ? 'stale' : undefined;
   return (
     <>
-      <nav class="crumbs"><Link href="/templates">Templates</Link> / {t.orchName}</nav>
-      <h1>{t.orchName} <span class={stale}><Status value={t.status} /></span></h1>
+      <nav class="crumbs"><Link href="/templates">Templates</Link> / <Name of={t.orchName} /></nav>
+      <h1><Name of={t.orchName} /> <span class={stale}><Status value={t.status} /></span></h1>
       <ErrorNotice error={down?.error} polled={down} />
       <ErrorNotice error={ownError(res)} polled={res} />
       <div class={stale}>
@@ -76,7 +82,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
         </dl>
         {t.missingSteps.length > 0 && (
           <div class="warn" role="status" data-testid="missing-steps">
-            <strong>PENDING: missing workers for {t.missingSteps.join(', ')}.</strong> Runs are accepted and parked until a worker registers each of these steps.
+            <strong>PENDING: missing workers for <Name of={t.missingSteps.join(', ')} />.</strong> Runs are accepted and parked until a worker registers each of these steps.
           </div>
         )}
         <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
@@ -112,10 +118,12 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
         {t.versions.length > 1 ? <VersionDiff versions={t.versions} /> : <p class="muted">One version so far: registering changed steps creates the next, and a diff appears here.</p>}
         <JsonView label="Template as JSON" value={t} />
       </div>
-      <h2>Registration audit</h2>
-      <ErrorNotice error={audit.error} />
-      {audit.data && <AuditList entries={audit.data.items} />}
-      {audit.data && audit.data.total > audit.data.items.length && <p><Link href={`/audit?orchName=${encodeURIComponent(t.orchName)}`}>All {audit.data.total} attempts</Link></p>}
+      <h2 class={stale}>Registration audit</h2>
+      <ErrorNotice error={ownError(audit)} polled={audit} />
+      <div class={stale ?? (audit.error ? 'stale' : undefined)}>
+        {audit.data && <AuditList entries={audit.data.items} />}
+        {audit.data && audit.data.total > audit.data.items.length && <p><Link href={`/audit?orchName=${encodeURIComponent(t.orchName)}`}>All {audit.data.total} attempts</Link></p>}
+      </div>
     </>
   );
 }

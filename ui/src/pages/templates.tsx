@@ -1,6 +1,7 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, TemplateSummary } from '../api/types';
+import { Name } from '../components/name';
 import { ErrorNotice, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
@@ -28,22 +29,23 @@ export function TemplatesPage() {
         </label>
       </div>
       <ErrorNotice error={res.error} polled={res} />
-      {res.data && (
+      {/* After a failed poll the list is the last answer's, greyed, as a template's page is: a READY must not read as current. */}
+      {res.data && <div class={res.error ? 'stale' : undefined}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
           head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', 'Updated']}
           empty={<>No template{q.status ? ` is ${q.status}` : ''}.{!down && <> Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}</>}
           row={(t) => (
             <tr key={t.orchName}>
-              <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}>{t.orchName}</Link>{t.description && <div class="muted small">{t.description}</div>}</td>
+              <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}><Name of={t.orchName} /></Link>{t.description && <div class="muted small">{t.description}</div>}</td>
               <td><Status value={t.status} /></td>
               <td>v{t.version}</td>
               <td>{t.type}</td>
               <td>{t.ownerService}</td>
-              <td>{t.missingSteps.length ? t.missingSteps.join(', ') : <span class="muted">none</span>}</td>
+              <td>{t.missingSteps.length ? <Name of={t.missingSteps.join(', ')} /> : <span class="muted">none</span>}</td>
               <td><Time at={t.updatedAt} /></td>
             </tr>
           )} />
-      )}
+      </div>}
     </>
   );
 }
