@@ -6,5 +6,6 @@ module.exports = {
   ...integration,
   rootDir: '../../..',
   testMatch: ['<rootDir>/test/integration/faults/**/*.fault-spec.ts'],
+  testRegex: undefined,
   testTimeout: 300_000,
 };
