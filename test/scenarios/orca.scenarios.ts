@@ -237,7 +237,7 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
       t = await orca.start(authOn(admin, {
         ...(await env()), ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false',
         MESSAGE_SIGNING: 'required', SIGNING_SECRETS: `requests-service:${secret},rogue-service:${rogueSecret}`,
-        AWX_SERVICES: `baton-orca,requests-service`,
+        AWX_SERVICES: `baton-orca,requests-service`, OO_SERVICES: 'baton-orca',
         AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
       }));
     }, 120_000);
