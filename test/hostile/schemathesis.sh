@@ -23,7 +23,10 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 # check proves that every operation but the public ones refuses a missing or a wrong credential
 # (sent many times over, hence the raised failure limit).
 key="bk_schema_$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')"
-AUTH_FAILURE_LIMIT=1000000 ADMIN_API_KEY=$key AUTH_MODE=on DATA_DIR="$data/db" PORT=$port HOST=127.0.0.1 LOG_LEVEL=error node dist/src/main.js > "$data/baton.log" 2>&1 &
+# The embedded default whatever the caller's environment: CI exports DATABASE_URL for the servers,
+# which the fault suite restarts beside this run.
+env -u DATABASE_URL -u MESSAGING_DRIVER \
+  AUTH_FAILURE_LIMIT=1000000 ADMIN_API_KEY=$key AUTH_MODE=on DATA_DIR="$data/db" PORT=$port HOST=127.0.0.1 LOG_LEVEL=error node dist/src/main.js > "$data/baton.log" 2>&1 &
 baton=$!
 cleanup() { kill "$baton" 2>/dev/null || true; wait "$baton" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
