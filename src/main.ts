@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { prepareDataDir } from './database/prepare-data-dir';
+import { requireListedConnections } from './handlers/connection-access';
 import { loadHandlersConfig } from './handlers/handlers-config';
 import { startBaton } from './start-baton';
 import { stopTracingOnShutdown } from './tracing/tracing.module';
@@ -10,7 +11,7 @@ async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
-    loadHandlersConfig(process.env);
+    requireListedConnections(loadHandlersConfig(process.env), config.authEnabled);
     if (config.embedded) prepareDataDir(config.DATA_DIR);
   } catch (e) {
     // Before the logger exists: one line naming every bad variable, then stop.

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { requireListedConnections } from '../handlers/connection-access';
 import { HandlersConfig, loadHandlersConfig } from '../handlers/handlers-config';
 import { AppConfig } from './app-config';
 import { loadConfig } from './load-config';
@@ -8,7 +9,10 @@ import { loadConfig } from './load-config';
 @Module({
   providers: [
     { provide: AppConfig, useFactory: () => loadConfig(process.env) },
-    { provide: HandlersConfig, useFactory: () => loadHandlersConfig(process.env) },
+    {
+      provide: HandlersConfig, inject: [AppConfig],
+      useFactory: (app: AppConfig) => requireListedConnections(loadHandlersConfig(process.env), app.authEnabled),
+    },
   ],
   exports: [AppConfig, HandlersConfig],
 })

@@ -40,7 +40,7 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  * Per connection of either (AWX_SERVICES, OO_PROD_SERVICES, ...):
  *   SERVICES                 the services whose templates may name the connection (comma-separated, or *);
  *                            unset: any service while callers are not authenticated; with
- *                            authentication on, Baton does not start without it (ConnectionAccessCheck).
+ *                            authentication on, Baton does not start without it (requireListedConnections).
  *                            Orca's templates are registered as baton-orca.
  * Shared by all connections:
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls

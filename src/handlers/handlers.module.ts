@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { StepResultSink } from '../engine/dispatch/step-result';
 import { AwxStepDispatcher } from './awx/awx-step.dispatcher';
-import { ConnectionAccessCheck } from './connection-access.check';
 import { HandlerMetrics } from './handler-metrics';
 import { HttpCallStepDispatcher } from './http-call/http-call-step.dispatcher';
 import { OutboundTraceHeaders } from './http-call/trace-headers';
@@ -16,14 +15,14 @@ import { PropagatedTraceHeaders } from '../tracing/propagated-trace-headers';
 
 /**
  * Built-in AWX, OO and http step handlers. Needs, from elsewhere: HandlersConfig (the config module:
- * `loadHandlersConfig(process.env)`), AppConfig (whether callers are authenticated), the DataSource, Metrics, and the engine's StepResultSink
+ * `loadHandlersConfig(process.env)`), the DataSource, Metrics, and the engine's StepResultSink
  * (looked up when the first result is reported, so the engine may import this module for the
  * dispatchers without a cycle). Exports the dispatchers for the engine's registry.
  */
 @Module({
   controllers: [JobExecutionsController],
   providers: [
-    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher, ConnectionAccessCheck,
+    JobExecutionRepository, JobTargets, HandlerMetrics, JobRunner, JobLaunchEvents, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher,
     { provide: OutboundTraceHeaders, useClass: PropagatedTraceHeaders },
     {
       provide: JOB_RESULT_SINK,

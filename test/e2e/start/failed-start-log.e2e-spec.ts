@@ -35,8 +35,11 @@ describe('a failed start', () => {
   }, 60_000);
 
   it('names each connection that lists no services, when callers are authenticated', async () => {
-    const connections = { ADMIN_API_KEY: newAdminKey(), AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', HTTP_CONNECTIONS: 'erp',
-      HTTP_ERP_BASE_URL: 'http://127.0.0.1:9/api', HTTP_ERP_SERVICES: 'orders' };
+    const connections = {
+      DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), AUTH_MODE: 'on', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false', PORT: '0',
+      ADMIN_API_KEY: newAdminKey(), AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', HTTP_CONNECTIONS: 'erp',
+      HTTP_ERP_BASE_URL: 'http://127.0.0.1:9/api', HTTP_ERP_SERVICES: 'orders',
+    };
     Object.assign(process.env, connections);
     try {
       const output = captureOutput();
