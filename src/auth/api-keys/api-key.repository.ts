@@ -12,6 +12,11 @@ export type NewApiKey = Pick<ApiKeyEntity, 'prefix' | 'secretHash' | 'name' | 'r
 export class ApiKeyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Runs `work` in one transaction: a key change and its audit row are written together or not at all. */
+  inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** The key with this prefix, revoked or not: prefixes are unique, and a revoked key keeps its row. */
   findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
     return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ prefix });

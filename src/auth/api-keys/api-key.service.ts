@@ -128,12 +128,15 @@ export class ApiKeyService implements OnModuleInit {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'The key would have expired already', [{ path: 'expiresAt', message: 'must be in the future' }]);
     }
     const { key, prefix } = generateApiKey();
-    const entity = await this.keys.insertKey({
-      prefix, secretHash: await hashSecret(parseApiKey(key)!.secret), name: request.name, role: request.role,
-      service: request.service ?? null, expiresAt: request.expiresAt ?? null, createdBy: by,
+    const secretHash = await hashSecret(parseApiKey(key)!.secret);
+    const entity = await this.keys.inTransaction(async (m) => {
+      const row = await this.keys.insertKey({
+        prefix, secretHash, name: request.name, role: request.role, service: request.service ?? null, expiresAt: request.expiresAt ?? null, createdBy: by,
+      }, m);
+      await this.audit.record({ event: 'KEY_CREATED', claimedId: by, target: `api-key ${prefix}`, code: 'KEY_CREATED',
+        reason: `${request.role} key "${request.name}"${request.service ? ` for ${request.service}` : ''} created by ${by}` }, m);
+      return row;
     });
-    await this.audit.record({ event: 'KEY_CREATED', claimedId: by, target: `api-key ${prefix}`, code: 'KEY_CREATED',
-      reason: `${request.role} key "${request.name}"${request.service ? ` for ${request.service}` : ''} created by ${by}` });
     this.logger.log({ prefix, role: request.role, service: request.service, by, correlationId }, 'API key created');
     return { key, entity };
   }
@@ -142,17 +145,23 @@ export class ApiKeyService implements OnModuleInit {
     return this.keys.listKeys(page);
   }
 
-  /** Revokes a key; revoking it again changes nothing and answers the same key, so a retried revocation is safe. */
+  /**
+   * Revokes a key, with its audit row in the same transaction; revoking it again changes nothing
+   * and answers the same key, so a retried revocation is safe and audited once.
+   */
   async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
-    const revoked = await this.keys.revokeKey(idOrPrefix);
+    const revoked = await this.keys.inTransaction(async (m) => {
+      const found = await this.keys.revokeKey(idOrPrefix, m);
+      if (found?.revokedNow) {
+        await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${found.key.prefix}`, code: 'KEY_REVOKED',
+          reason: `key "${found.key.name}" revoked by ${by}` }, m);
+      }
+      return found;
+    });
     if (!revoked) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No API key ${idOrPrefix}`);
-    const { key, revokedNow } = revoked;
-    this.forgetRevoked([key.id]);
-    if (!revokedNow) return key;
-    await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${key.prefix}`, code: 'KEY_REVOKED',
-      reason: `key "${key.name}" revoked by ${by}` });
-    this.logger.log({ prefix: key.prefix, by, correlationId }, 'API key revoked');
-    return key;
+    this.forgetRevoked([revoked.key.id]);
+    if (revoked.revokedNow) this.logger.log({ prefix: revoked.key.prefix, by, correlationId }, 'API key revoked');
+    return revoked.key;
   }
 
   /** Stops honouring these keys here at once, rather than when their verifications expire (RevocationWatch). */

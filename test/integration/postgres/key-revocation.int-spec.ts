@@ -38,4 +38,15 @@ describe('an API key revoked on another instance (PostgreSQL 15)', () => {
       expect(`${res.status} ${res.body.message}`).toBe(`401 Authentication required: API key ${prefix} is revoked`);
     }, { timeoutMs: 10_000, intervalMs: 100 });
   });
+
+  it('revokes once when both instances are asked at the same moment: both answer the key as revoked, one audit row', async () => {
+    const key = await issueKey(a, admin, 'viewer');
+    const prefix = key.split('_')[1];
+    const answers = await Promise.all([a, b, a, b].map((t) => t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin))));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(answers.map((r) => r.body.revokedAt)).size).toBe(1);
+    const audit = await a.http.get('/api/admin/security-audit?event=KEY_REVOKED&pageSize=100').set(bearer(admin)).expect(200);
+    expect(audit.body.items.filter((e: { target: string }) => e.target === `api-key ${prefix}`)).toHaveLength(1);
+  });
 });
+
