@@ -32,10 +32,17 @@ const NOT_A_DIRECTORY = 'is not a directory (or lies under a file)';
 
 /**
  * mkdir -p one level at a time. Node 20's recursive mkdir never returns under /proc: the kernel
- * answers ENOENT for a directory whose parent exists, and Node retries the parent for ever.
+ * answers ENOENT for a directory whose parent exists, and Node retries the parent for ever. A
+ * level another process made meanwhile (Baton and the keys CLI starting at once) is taken as made.
  */
 function makeDirectory(dir: string): void {
   const missing: string[] = [];
-  for (let at = dir; !existsSync(at); at = dirname(at)) missing.unshift(at);
-  for (const level of missing) mkdirSync(level);
+  for (let at = dir; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(level).isDirectory()) throw e;
+    }
+  }
 }
