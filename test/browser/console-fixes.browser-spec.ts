@@ -312,42 +312,6 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     }
   }
 
-  it('wraps a long step name in the steps, runs and attempts tables rather than widen the page, on a phone and a laptop', async () => {
-    const long = 'provisionTenantDatabaseAndApplyBaselineMigrations1';
-    const orchName = 'fixesLongStep';
-    await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes-long-step').send({
-      orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: long, objectType: 'String' }],
-    }).expect(201);
-    const p = await h.page();
-    const wider: string[] = [];
-    const check = async (path: string, ready: string, name: string) => {
-      for (const [size, width, height] of PHONE_AND_LAPTOP) {
-        await p.setViewportSize({ width, height });
-        await p.goto(`${h.base}/ui${path}`);
-        await p.locator(ready).waitFor();
-        const scrollWidth = await p.evaluate<number>('document.documentElement.scrollWidth');
-        if (scrollWidth > width) wider.push(`${path} at ${width} px: ${scrollWidth} px wide`);
-        await shot(p, `${name}-${size}`);
-      }
-    };
-    // No worker yet: the Workers column names the step again, in the registration it asks for.
-    await check(`/templates/${orchName}`, `[data-missing="${long}"]`, 'fix-long-step-template');
-    const worker = createWorker({ service: 'fixes-long-service', baton: { url: h.base }, transport: 'http', handleSignals: false });
-    worker.step(orchName, long, { objectType: 'String', do: async () => {
-      throw new Error('baseline migration failed');
-    } });
-    await worker.start();
-    try {
-      const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
-      expect((await waitForRun(h.app, flowId)).failedStep).toBe(long);
-      await check(`/runs?orchName=${orchName}`, `[data-flow-id="${flowId}"]`, 'fix-long-step-runs');
-      await check(`/runs/${flowId}`, `[data-attempt-row="DO ${long}"]`, 'fix-long-step-run');
-    } finally {
-      await worker.stop();
-    }
-    expect(wider).toEqual([]);
-  });
-
   /** Every URL the page asked the API for since Baton became unreachable, each refused as a network error. */
   async function cutOff(p: Page): Promise<string[]> {
     const refused: string[] = [];
@@ -429,13 +393,19 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     expect(await p.locator('.stale').count()).toBe(0);
   });
 
-  it("greys a run's page while Baton is unreachable and disables its actions, saying why, until Baton answers again", async () => {
-    const p = await h.page();
+  /** A run paused on a failed step (answered by the page's own routes), with its Retry button shown. */
+  async function openPausedRun(p: Page): Promise<Locator> {
     await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
     await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
     await p.goto(`${h.base}/ui/runs/${FLOW}`);
     const retry = p.locator('button[data-action="retry"]');
     await retry.waitFor();
+    return retry;
+  }
+
+  it("greys a run's page while Baton is unreachable and disables its actions, saying why, until Baton answers again", async () => {
+    const p = await h.page();
+    const retry = await openPausedRun(p);
     const buttons = () => p.locator('button[data-action]').evaluateAll((els) => els.map((b) => ({
       action: b.getAttribute('data-action'), disabled: b.hasAttribute('disabled'), title: b.getAttribute('title'),
     })));
@@ -594,7 +564,7 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     return /[\s\-_./]/.test(before) || /^\p{Lu}/u.test(line) ? [] : [`${drawn[i]}|${line}`];
   });
 
-  it('breaks a long template or step name between its words, not inside one, and never past the page, on a phone and a laptop', async () => {
+  it('breaks a long template or step name between its words, not inside one, and never past the page, in the template, runs and run pages, on a phone and a laptop', async () => {
     const orchName = 'reconcileTenantLedgerWithExternalBillingProviderNightly';
     const step = 'provisionTenantDatabaseAndApplyBaselineMigrations1';
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes-long-name').send({
@@ -628,6 +598,8 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     try {
       const flowId = (await h.app.http.post(`/api/orchestration/execute/${orchName}`).send({}).expect(202)).body.flowId as string;
       expect((await waitForRun(h.app, flowId)).failedStep).toBe(step);
+      // The list's table scrolls sideways on a phone: only the page must not widen.
+      await check(`/runs?orchName=${orchName}`, `[data-flow-id="${flowId}"]`, [], 'fix-long-name-runs');
       await check(`/runs/${flowId}`, `[data-attempt-row="DO ${step}"]`,
         ['h1', '.facts dt:text-is("Failed step") + dd', '.tl-label:has-text("provision")', `[data-attempt-row="DO ${step}"] td[data-label="Step"]`], 'fix-long-name-run');
     } finally {
@@ -638,11 +610,7 @@ describe('operator console: the fixes to what an operator found (headless Chromi
 
   it('makes a disabled button look disabled, not only greyer text: the actions of an unreachable run, its dialog, and the pager', async () => {
     const p = await h.page();
-    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
-    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
-    await p.goto(`${h.base}/ui/runs/${FLOW}`);
-    const retry = p.locator('button[data-action="retry"]');
-    await retry.waitFor();
+    const retry = await openPausedRun(p);
     const look = (b: Locator) => b.evaluate((e) => {
       const s = e.ownerDocument.defaultView!.getComputedStyle(e);
       return { background: s.backgroundColor, border: `${s.borderTopStyle} ${s.borderTopColor}`, cursor: s.cursor, opacity: s.opacity };

@@ -52,6 +52,11 @@ describe('unreachable and ownError', () => {
     expect(reads.map(ownError)).toEqual([undefined, undefined, undefined]);
   });
 
+  it('date the page by the last answer of any read, one that still answers included', () => {
+    // The template answered at 5000; its audit's first read found Baton gone.
+    expect(unreachable([{ answeredAt: 5000 }, down(undefined)])).toMatchObject({ answeredAt: 5000 });
+  });
+
   it('leave any other failure to the panel whose read it is, and say nothing while Baton answers', () => {
     const reads = [{ answeredAt: 1000 }, { error: refused, answeredAt: 2000 }];
     expect(unreachable(reads)).toBeUndefined();

@@ -21,13 +21,15 @@ interface Read { error?: Error; answeredAt?: number }
 
 /**
  * Baton unreachable is one fact about the page, not one per panel that reads from it: the page
- * says it once, with the last answer any of its reads that failed had, and each panel says only
- * what else went wrong with its own read (`ownError`). Undefined while Baton answers.
+ * says it once, with the last answer any of its reads had (one that still answers too: a read
+ * that never answered must not make the page say "no answer yet" under what another just got),
+ * and each panel says only what else went wrong with its own read (`ownError`). Undefined while
+ * Baton answers.
  */
 export function unreachable(reads: Read[]): Read | undefined {
   const down = reads.filter((r) => r.error instanceof NetworkError);
   if (down.length === 0) return undefined;
-  const answers = down.flatMap((r) => (r.answeredAt === undefined ? [] : [r.answeredAt]));
+  const answers = reads.flatMap((r) => (r.answeredAt === undefined ? [] : [r.answeredAt]));
   return { error: down[0].error, answeredAt: answers.length ? Math.max(...answers) : undefined };
 }
 
