@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { errorMessage } from '../common/errors/error-message';
 import {
   decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
 } from './earlier-launch';
@@ -64,7 +65,7 @@ export class JobWorker {
 
   private asHttpError(e: unknown): HandlerHttpError {
     if (e instanceof HandlerHttpError) return e;
-    return new HandlerHttpError(null, false, this.deps.targets.scrub(e instanceof Error ? e.message : String(e)));
+    return new HandlerHttpError(null, false, this.deps.targets.scrub(errorMessage(e)));
   }
 
   /**
