@@ -51,6 +51,14 @@ describe('parseDocument', () => {
     });
   });
 
+  it('locates text PostgreSQL cannot store in YAML, a value or a key: the shape check works on the parsed value, without positions', () => {
+    const yaml = 'orchName: ok\nas: initiator\nsteps:\n  - name: "a\\0b"\n    "k\\0": 1\n';
+    expect(parseDocument(yaml, 'application/yaml', 10_000)).toEqual({ ok: false, problems: [
+      { path: 'steps[0].k\u0000', message: 'key contains a NUL character (at 1), which cannot be stored', line: 5, column: 5 },
+      { path: 'steps[0].name', message: 'contains a NUL character (at 1), which cannot be stored', line: 4, column: 11 },
+    ] });
+  });
+
   it('requires the root to be a map, locating it in YAML', () => {
     expect(parseDocument('\n\n just text', 'application/yaml', MAX)).toEqual({
       ok: false,

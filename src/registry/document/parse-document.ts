@@ -2,7 +2,7 @@ import type { Problem } from '../../common/errors/app-error';
 import { decodeUtf8, withoutBom } from '../../common/text/utf8';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { detectFormat } from './content-type';
-import { DOCUMENT_PATH, type ParseOutcome } from './document-path';
+import { DOCUMENT_PATH, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
 import { checkJsonValue, parseJson } from './parse-json';
 import { parseYaml } from './parse-yaml';
 import { MAX_NESTING } from './safe-keys';
@@ -18,12 +18,31 @@ export function parseDocument(raw: string | Buffer | object, contentType: string
   const { value, locate } = outcome;
   // Nesting is already capped by the parsers; what is left is text PostgreSQL cannot store.
   const unstorable = jsonShapeProblems(value, '', { maxDepth: MAX_NESTING + 1 });
-  if (unstorable.length) return { ok: false, problems: unstorable.map((p) => ({ ...p, path: p.path || DOCUMENT_PATH })) };
+  if (unstorable.length) {
+    return { ok: false, problems: unstorable.map((p) => ({ ...p, path: p.path || DOCUMENT_PATH, ...(locate && positionOf(value, p, locate)) })) };
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const problem: Problem = { path: DOCUMENT_PATH, message: `the document must be a map (with orchName, as, steps), found ${kindOf(value)}` };
     return { ok: false, problems: [{ ...problem, ...locate?.([]) }] };
   }
   return outcome;
+}
+
+/**
+ * Where in a YAML text the node a shape problem names sits. The shape check names it in its own
+ * `a.b[0]` form, on the parsed value; the value is walked again for the node's segments, only when
+ * it is refused, keeping to the branches that lead to it.
+ */
+function positionOf(value: unknown, problem: Problem, locate: Locate): SourcePosition | undefined {
+  const stack: Array<{ node: unknown; at: string; segments: PathSegment[] }> = [{ node: value, at: '', segments: [] }];
+  while (stack.length > 0) {
+    const { node, at, segments } = stack.pop()!;
+    if (at === problem.path) return locate(segments, problem.message.startsWith('key ') ? 'key' : 'value');
+    if (node === null || typeof node !== 'object' || !problem.path.startsWith(at)) continue;
+    if (Array.isArray(node)) node.forEach((child, i) => stack.push({ node: child, at: `${at}[${i}]`, segments: [...segments, i] }));
+    else for (const [key, child] of Object.entries(node)) stack.push({ node: child, at: at ? `${at}.${key}` : key, segments: [...segments, key] });
+  }
+  return undefined;
 }
 
 function parseText(raw: string | Buffer, contentType: string | undefined, maxBytes: number): ParseOutcome {
