@@ -40,7 +40,9 @@ describe('npm run keys: API keys made in the embedded database while Baton is st
 
     // While Baton holds the embedded database, the CLI refuses rather than lose rows.
     await expect(keys('list')).rejects.toThrow(/in use by another Baton process/);
-  });
+    // Five CLI runs and a start, the first on a new directory (initdb and every migration, as a
+    // newcomer's first `npm run keys`): 27–49 s in CI beside another worker.
+  }, 120_000);
 
   it('revokes a key once Baton is stopped', async () => {
     await t?.close();
