@@ -33,6 +33,9 @@ export function unreachable(reads: Read[]): Read | undefined {
   return { error: down[0].error, answeredAt: answers.length ? Math.max(...answers) : undefined };
 }
 
+/** The class that greys what a failed read (or an unreachable Baton) left on screen. */
+export const staleIf = (failed: unknown): 'stale' | undefined => (failed ? 'stale' : undefined);
+
 /** A read's error for its own panel: any but Baton unreachable, which the page says once. */
 export const ownError = (read: Read): Error | undefined => (read.error instanceof NetworkError ? undefined : read.error);
 

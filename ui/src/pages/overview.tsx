@@ -1,7 +1,7 @@
 import { Link } from 'wouter-preact';
 import { ApiError, query, request } from '../api/client';
 import type { Page, RunStats, RunSummary } from '../api/types';
-import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
+import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -93,13 +93,13 @@ export function OverviewPage() {
       <ErrorNotice error={down?.error} polled={down} />
       <ErrorNotice error={ownError(health)} polled={health} />
       {/* After a failed poll the cards are the last answer's, greyed: a green "up" must not outlive Baton. */}
-      {health.data && <div class={health.error ? 'stale' : undefined}><HealthCards health={health.data} stale={Boolean(health.error)} /></div>}
+      {health.data && <div class={staleIf(health.error)}><HealthCards health={health.data} stale={Boolean(health.error)} /></div>}
       <h2>Runs in the last hour</h2>
       <ErrorNotice error={ownError(stats)} polled={stats} />
-      {stats.data && <div class={stats.error ? 'stale' : undefined}><StatusChart stats={stats.data} offerDemo={!down} /></div>}
+      {stats.data && <div class={staleIf(stats.error)}><StatusChart stats={stats.data} offerDemo={!down} /></div>}
       <h2>Unfinished runs {stuck.data && <span class="count">{stuck.data.total}</span>}</h2>
       <ErrorNotice error={ownError(stuck)} polled={stuck} />
-      {stuck.data && <div class={stuck.error ? 'stale' : undefined}>{stuck.data.items.length === 0
+      {stuck.data && <div class={staleIf(stuck.error)}>{stuck.data.items.length === 0
         ? <Empty>No run is waiting.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>.</>}</Empty>
         : (
           <table class="grid">

@@ -4,7 +4,7 @@ import { request } from '../api/client';
 import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
 import { JsonView } from '../components/json-view';
 import { Name } from '../components/name';
-import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
+import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -122,7 +122,7 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} polled={res} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
   // After a failed poll the run is the last answer's, greyed: a RUNNING or PAUSED must not read as current.
-  const stale = res.error ? 'stale' : undefined;
+  const stale = staleIf(res.error);
   return (
     <>
       <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>

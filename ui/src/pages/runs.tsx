@@ -3,7 +3,7 @@ import { query, request } from '../api/client';
 import type { Page, RunSummary, TemplateSummary } from '../api/types';
 import { FilterInput } from '../components/filter-input';
 import { Name } from '../components/name';
-import { ErrorNotice, unreachable } from '../components/notice';
+import { ErrorNotice, staleIf, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -69,7 +69,7 @@ export function RunsPage() {
       {badRange && <div class="warn" role="status" data-testid="range-problem">{badRange}</div>}
       <ErrorNotice error={res.error} polled={res} />
       {/* After a failed poll the list is the last answer's, greyed, as a run's page is: a RUNNING must not read as current. */}
-      {res.data && <div class={res.error ? 'stale' : undefined}>
+      {res.data && <div class={staleIf(res.error)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
           head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}
           empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>

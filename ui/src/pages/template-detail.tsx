@@ -4,7 +4,7 @@ import { query, request } from '../api/client';
 import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
 import { JsonView } from '../components/json-view';
 import { Name } from '../components/name';
-import { Empty, ErrorNotice, ownError, unreachable } from '../components/notice';
+import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { usePresence } from '../hooks/use-presence';
@@ -64,7 +64,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   const down = unreachable([res, presence, audit]);
   // After a failed poll the template, its workers and its audit are the last answer's, greyed: a
   // READY, or a worker shown live, must not outlive Baton.
-  const stale = res.error || down ? 'stale' : undefined;
+  const stale = staleIf(res.error || down);
   return (
     <>
       <nav class="crumbs"><Link href="/templates">Templates</Link> / <Name of={t.orchName} /></nav>
@@ -120,7 +120,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
       </div>
       <h2 class={stale}>Registration audit</h2>
       <ErrorNotice error={ownError(audit)} polled={audit} />
-      <div class={stale ?? (audit.error ? 'stale' : undefined)}>
+      <div class={staleIf(stale || audit.error)}>
         {audit.data && <AuditList entries={audit.data.items} />}
         {audit.data && audit.data.total > audit.data.items.length && <p><Link href={`/audit?orchName=${encodeURIComponent(t.orchName)}`}>All {audit.data.total} attempts</Link></p>}
       </div>

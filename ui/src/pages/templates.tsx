@@ -2,7 +2,7 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, TemplateSummary } from '../api/types';
 import { Name } from '../components/name';
-import { ErrorNotice, unreachable } from '../components/notice';
+import { ErrorNotice, staleIf, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -30,7 +30,7 @@ export function TemplatesPage() {
       </div>
       <ErrorNotice error={res.error} polled={res} />
       {/* After a failed poll the list is the last answer's, greyed, as a template's page is: a READY must not read as current. */}
-      {res.data && <div class={res.error ? 'stale' : undefined}>
+      {res.data && <div class={staleIf(res.error)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
           head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', 'Updated']}
           empty={<>No template{q.status ? ` is ${q.status}` : ''}.{!down && <> Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}</>}
