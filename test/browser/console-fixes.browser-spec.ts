@@ -473,10 +473,13 @@ describe('operator console: the fixes to what an operator found (headless Chromi
       await p.getByRole('alert').waitFor();
       expect(await alerts(p)).toEqual([expect.stringMatching(UNREACHABLE)]);
       expect(await p.locator('.stale table.grid').count()).toBe(1);
+      // The runs list's badge no longer says "live" in green beside the notice.
+      if (list === 'runs') expect(await p.locator('h1 .live').textContent()).toBe('retrying');
       await shots(p, `fix-unreachable-${list}-greyed`);
       await p.unroute('**/api/**');
       await p.clock.runFor(10_000);
       await expectEventually(async () => expect(await alerts(p)).toEqual([]), { timeoutMs: 15_000 });
+      if (list === 'runs') expect(await p.locator('h1 .live').textContent()).toBe('live');
       expect(await p.locator('.stale').count()).toBe(0);
     }
   }, 90_000);

@@ -48,7 +48,10 @@ export function RunsPage() {
   const clear = () => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])));
   return (
     <>
-      <h1>Runs <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span></h1>
+      {/* A green "live" beside "Baton is unreachable" would say the opposite of the notice. */}
+      <h1>Runs {down
+        ? <span class="live retrying" title={`Asked again every ${POLL_MS / 1000} s`}>retrying</span>
+        : <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span>}</h1>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         {text('orchName', 'Template', 200, 'template-names')}
         <datalist id="template-names">{templates.data?.items.map((t) => <option key={t.orchName} value={t.orchName} />)}</datalist>
