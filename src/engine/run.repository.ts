@@ -9,6 +9,7 @@ import { StatementNames } from '../database/statement-names';
 import { GroupCommit } from '../database/group-commit/group-commit';
 import { AppConfig } from '../config/app-config';
 import { InsertedOutboxRow, OutboxRecord, OutboxService, StagedMessages } from '../messaging/outbox/outbox.service';
+import { ABANDONED_JOB_TEXTS } from '../handlers/abandoned-job';
 import { ABANDONED_REASON } from './core/abandon-in-flight';
 import type { OnDeadline } from './core/deadline-action';
 import type { RunStatus } from './core/run-status';
@@ -50,13 +51,13 @@ const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_
 /**
  * A built-in step's job of an abandoned attempt is no longer followed: neither launched, polled
  * nor cancelled (the operator chose to leave every effect in place), and nothing is reported. Its
- * version moves on, so a launch or poll in progress records nothing either.
+ * version moves on, so a poll in progress records nothing; a launch in progress records only the
+ * job it started (JobWorker), so that an operator can find it.
  */
 const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at = now(), reported_at = now(), next_launch_at = NULL,
          next_poll_at = NULL, version = version + 1,
-         error = 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed'
-           || CASE WHEN status = 'LAUNCHING' THEN ' (a launch was under way: a job it started is not recorded here)'
-                   WHEN cancel_requested_at IS NOT NULL THEN ' (its cancel had been sent)' ELSE ', and was not cancelled' END
+         error = CASE WHEN status = 'LAUNCHING' THEN '${ABANDONED_JOB_TEXTS.launching}'
+                      WHEN cancel_requested_at IS NOT NULL THEN '${ABANDONED_JOB_TEXTS.cancelSent}' ELSE '${ABANDONED_JOB_TEXTS.notCancelled}' END
        WHERE command_id IN (SELECT command_id FROM abandoned) AND status NOT IN ('SUCCEEDED', 'FAILED') AND reported_at IS NULL AND ${WRITTEN}`;
 const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) }, { name: 'abandoned_jobs', sql: ABANDON_JOBS }];
 const ABANDON_PARTS = abandoning(15, false);

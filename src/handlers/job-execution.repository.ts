@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { Brackets, DataSource, EntityManager, FindOptionsWhere, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ABANDONED_JOB_TEXTS } from './abandoned-job';
 import { JobExecutionEntity, JobStatus } from './job-execution.entity';
 
 export type JobPatch = QueryDeepPartialEntity<JobExecutionEntity>;
@@ -49,6 +50,20 @@ export class JobExecutionRepository {
   /** Writes the outcome of a claim, only if the row was not claimed again since (version). */
   async recordOutcome(id: string, version: number, patch: Partial<JobExecutionEntity>, m: EntityManager = this.dataSource.manager): Promise<boolean> {
     const result = await m.getRepository(JobExecutionEntity).update({ id, version }, patch as JobPatch);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * The job a launch started after its run was terminated without compensation (the row was
+   * abandoned while LAUNCHING): written on the row, still FAILED and reported, so an operator can
+   * find the job left running. False if the row is not one abandoned while launching, or already
+   * names a job.
+   */
+  async recordLaunchOfAbandoned(id: string, patch: Partial<JobExecutionEntity>, error: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(JobExecutionEntity).update(
+      { id, status: 'FAILED', error: ABANDONED_JOB_TEXTS.launching, externalJobId: IsNull() },
+      { ...patch, error } as JobPatch,
+    );
     return (result.affected ?? 0) > 0;
   }
 

@@ -39,21 +39,25 @@ export class JobOutcomes {
     const events = launched && this.deps.launchEvents?.active ? this.deps.launchEvents : undefined;
     const ok = events ? await events.record(this.deps.repo, row, patch) : await this.deps.repo.recordOutcome(row.id, row.version, patch);
     if (ok) Object.assign(row, patch);
-    else this.logger.warn(logContext(row), `job row was claimed again meanwhile; ${what} not recorded`);
+    else this.logger.warn(logContext(row), `job row was claimed again, or its run terminated, meanwhile; ${what} not recorded`);
     return ok;
   }
 
-  /** Records a terminal state (still leased: reported right away, retried after the lease if that fails). */
-  async finish(row: JobExecutionEntity, status: 'SUCCEEDED' | 'FAILED', patch: Partial<JobExecutionEntity>): Promise<void> {
+  /**
+   * Records a terminal state (still leased: reported right away, retried after the lease if that
+   * fails). False if another claim took the row meanwhile.
+   */
+  async finish(row: JobExecutionEntity, status: 'SUCCEEDED' | 'FAILED', patch: Partial<JobExecutionEntity>): Promise<boolean> {
     const ok = await this.record(row, {
       ...patch, status, completedAt: this.deps.now(), nextPollAt: this.later(this.deps.settings.HANDLER_LEASE_MS),
     }, `final status ${status}`);
-    if (!ok) return;
+    if (!ok) return false;
     this.deps.metrics?.finished.inc({ target: row.targetType, action: row.action, status });
     const context = { ...logContext(row), jobId: row.externalJobId, externalStatus: row.externalStatus };
     if (status === 'SUCCEEDED') this.logger.log(context, `${row.action} succeeded`);
     else this.logger.warn(context, `${row.action} failed: ${row.error}`);
     await this.report(row);
+    return true;
   }
 
   async report(row: JobExecutionEntity): Promise<void> {

@@ -8,9 +8,11 @@ import { JobOutcomeDeps, JobOutcomes } from './job-outcomes';
 import { HandlerHttpError } from './http/handler-http-error';
 import { truncate } from './http/redact';
 import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-backoff';
+import { abandonedLaunchAnswered } from './abandoned-job';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
 import { jobLabel } from './job-result';
+import { storableJobPatch } from './storable-job-patch';
 import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
@@ -146,18 +148,33 @@ export class JobWorker {
     };
     if (launched.result) {
       const { phase, reason } = launched.result.classified;
-      await this.outcomes.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
+      const finished = await this.outcomes.finish(row, phase === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED', {
         ...sent, externalStatus: launched.result.externalStatus, ...(phase === 'SUCCESS' ? {} : { error: reason ?? 'failed' }),
       });
+      if (!finished) await this.recordOnAbandoned(row, sent);
       return;
     }
     const ok = await this.outcomes.record(row, {
       ...sent, status: 'RUNNING', nextPollAt: this.outcomes.later(this.deps.settings.HANDLER_JOB_POLL_INTERVAL_MS), pollingAttempts: 0,
     }, `${how === 'adopted' ? 'adoption' : 'launch'} of ${launched.externalJobType} ${launched.externalJobId}`, true);
-    if (!ok) return;
+    if (!ok) {
+      await this.recordOnAbandoned(row, sent);
+      return;
+    }
     const context = { ...logContext(row), jobId: launched.externalJobId };
     if (how === 'adopted') this.logger.warn(context, `following ${jobLabel(row)}, which an earlier launch attempt started (its answer was lost)`);
     else this.logger.log(context, `launched ${jobLabel(row)}`);
+  }
+
+  /**
+   * A launch answered after its run was terminated without compensation, which abandoned the row:
+   * the job it names is written on the row all the same, so an operator can find what was left running.
+   */
+  private async recordOnAbandoned(row: JobExecutionEntity, sent: Partial<JobExecutionEntity>): Promise<void> {
+    const job = jobLabel({ targetType: row.targetType, externalJobType: sent.externalJobType ?? null, externalJobId: sent.externalJobId ?? null });
+    if (!(await this.deps.repo.recordLaunchOfAbandoned(row.id, storableJobPatch(sent), abandonedLaunchAnswered(job)))) return;
+    this.logger.warn({ ...logContext(row), jobId: sent.externalJobId },
+      `${job} was launched for a run terminated meanwhile without compensation: recorded on its row, not followed`);
   }
 
   private async poll(row: JobExecutionEntity, cancelFirst: boolean): Promise<void> {
@@ -253,6 +270,4 @@ export class JobWorker {
       + `${truncate(observed.externalStatus ?? row.externalStatus ?? 'running', 100)} after ${observed.pollingAttempts} polls `
       + `(every ${s.HANDLER_JOB_POLL_INTERVAL_MS} ms)${note}`);
   }
-
-
 }

@@ -12,6 +12,8 @@ export interface AwxJobScript {
   launchError?: Reply;
   /** The launch is carried out (the job exists) but this reply goes back instead of the 201: a proxy's 502, a lost answer. */
   lostAnswer?: Reply;
+  /** The launch is carried out at once, and its answer sent this much later: a slow AWX. */
+  answerDelayMs?: number;
   /**
    * "Prompt on launch" for variables: the template accepts any extra_vars. Without it only an
    * enabled survey's variables are accepted, the rest dropped as AWX does: a job template stores
@@ -146,7 +148,8 @@ export class FakeAwxServer extends FakeHttpServer {
     const script: AwxJobScript = { ...template, ...(template.perLaunch?.[n] ?? {}) };
     if (script.launchError) return script.launchError;
     const answer = this.createJob(collection, templateId, body, script);
-    return answer.status === 201 && script.lostAnswer ? script.lostAnswer : answer;
+    if (answer.status === 201 && script.lostAnswer) return script.lostAnswer;
+    return script.answerDelayMs ? { ...answer, delayMs: script.answerDelayMs } : answer;
   }
 
   /** What a launch would ask (AWX's launch view): the prompts, and the survey's required questions. */

@@ -59,9 +59,13 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
       .flow(CLEANUP_FLOW, { states: [{ status: 'COMPLETED', resultStatusType: 'RESOLVED' }] })
       .flow(APPROVAL_FLOW, { states: [{ status: 'RUNNING' }, { status: 'PAUSED' }] });
     t = await startEngineApp(handlerEnv(awx, oo, {
-      AWX_CONNECTIONS: 'lab', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
+      AWX_CONNECTIONS: 'lab,slow', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
       AWX_LAB_USERNAME: 'lab-admin', AWX_LAB_PASSWORD: 'lab-secret-pw',
       AWX_LAB_CONNECT_TIMEOUT_MS: '250', AWX_LAB_REQUEST_TIMEOUT_MS: '900',
+      // The default AWX behind a connection that waits for an answer the fake holds back (3 s); a
+      // claim's lease must outlast its exchanges.
+      AWX_SLOW_HOST: awx.url, AWX_SLOW_TOKEN: 'awx-secret-token', AWX_SLOW_CONNECT_TIMEOUT_MS: '250', AWX_SLOW_REQUEST_TIMEOUT_MS: '4000',
+      HANDLER_LEASE_MS: '20000',
     }));
     worker = await new TestWorker(t, 'ipam').start();
     await registerTemplate(t, 'vmProvisioning', provisioningSteps(CONFIGURE_FLOW, DESTROY_UNDO));
@@ -269,6 +273,37 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
       'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed, and was not cancelled']);
   });
 
+  it('records the job a launch under way started when its run is terminated without compensation, and leaves it alone', async () => {
+    awx.jobTemplate(22, { statuses: ['running'], answerDelayMs: 3_000 });
+    await registerTemplate(t, 'slowLaunch', [{ seq: 1, name: 'provision', handler: { type: 'awx', connection: 'slow', jobTemplateId: 22 } }]);
+    const flowId = await startRun(t, 'slowLaunch');
+    // AWX made the job and holds back its answer: the run is terminated while the launch is under way.
+    const job = await expectEventually(() => {
+      const launched = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId);
+      expect(launched).toBeDefined();
+      return launched!;
+    }, { timeoutMs: 10_000 });
+    await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+    const run = await waitForRun(t, flowId, 'TERMINATED');
+    expect(timeline(run)).toEqual(['DO:provision:ABANDONED']);
+    const [abandoned] = await jobsOf(t, flowId);
+    expect([abandoned.status, abandoned.externalJobId, abandoned.error]).toEqual(['FAILED', null,
+      expect.stringContaining('(a launch was under way: a job it started is recorded here when its answer comes, and is not followed)')]);
+    const recorded = await expectEventually(async () => {
+      const [row] = await jobsOf(t, flowId);
+      expect(row.externalJobId).toBe(String(job.id));
+      return row;
+    }, { timeoutMs: 10_000, intervalMs: 100 });
+    expect([recorded.status, recorded.externalJobType, recorded.executionStatus, recorded.reportedAt, recorded.error]).toEqual(['FAILED', 'job', 3,
+      abandoned.reportedAt, 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed '
+      + `(a launch was under way; its answer came after, naming AWX job ${job.id}, which is not followed)`]);
+    // Never polled nor cancelled: the operator chose to leave it running.
+    await new Promise((r) => setTimeout(r, 500));
+    expect([job.polls, job.cancelRequested]).toEqual([0, false]);
+    const after = await t.http.get(`/api/orchestration/runs/${flowId}`).expect(200);
+    expect([after.body.status, timeline(after.body)]).toEqual(['TERMINATED', ['DO:provision:ABANDONED']]);
+  });
+
   it('makes a template whose steps are all built-in READY at registration, and runs it without any worker', async () => {
     const registered = await registerTemplate(t, 'allBuiltIn', [
       { seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 8 } },
@@ -318,7 +353,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
   it('fails a step naming a connection that is not configured, with the configured ones in the message', async () => {
     await registerTemplate(t, 'unknownConnection', [{ seq: 1, name: 'prodJob', handler: { type: 'awx', connection: 'prod', jobTemplateId: 7 } }]);
     const run = await runToEnd(t, 'unknownConnection', {}, 'FAILED');
-    expect(run).toMatchObject({ failedStep: 'prodJob', error: "AWX connection 'prod' is not configured (configured: default, lab)" });
+    expect(run).toMatchObject({ failedStep: 'prodJob', error: "AWX connection 'prod' is not configured (configured: default, lab, slow)" });
     expect(awx.launches().filter((j) => j.extraVars.baton_flow_id === run.flowId)).toHaveLength(0);
   });
 });
