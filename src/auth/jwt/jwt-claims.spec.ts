@@ -43,4 +43,10 @@ describe('principalFromClaims', () => {
     expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'https://console.example' }))
       .toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
   });
+
+  it('makes a subject fit the records it names its actor in: a NUL or lone surrogate becomes U+FFFD, and a cut never splits a pair', () => {
+    expect(principalOf({ sub: 'o\u0000p', roles: ['viewer'] }).id).toBe('jwt:o\uFFFDp');
+    expect(principalOf({ sub: '\ud800x', roles: ['viewer'] }).id).toBe('jwt:\uFFFDx');
+    expect(principalOf({ sub: `${'a'.repeat(189)}\u{1F600}`, roles: ['viewer'] }).id).toBe(`jwt:${'a'.repeat(189)}`);
+  });
 });

@@ -1,3 +1,4 @@
+import { fitText } from '../../common/validation/fit-text';
 import { isServiceName, SERVICE_NAME_RULE } from '../../registry/document/service-name';
 import type { Principal } from '../principal';
 import { ROLES, Role } from '../role';
@@ -38,7 +39,9 @@ export function principalFromClaims(payload: Record<string, unknown>, paths: Cla
     return { refusal: `the token's service claim (${paths.service.join(' or ')}) ${SERVICE_NAME_RULE}` };
   }
   const sub = typeof payload.sub === 'string' ? payload.sub : 'unknown';
-  return { principal: { id: `jwt:${sub.slice(0, 190)}`, kind: 'jwt', roles, ...(valid ? { service } : {}) } };
+  // The id is written as the actor of what the token does (run events, keys it makes, audit rows):
+  // made to fit, as a NUL or a lone surrogate in a provider's subject would fail those writes.
+  return { principal: { id: `jwt:${fitText(sub, 190)}`, kind: 'jwt', roles, ...(valid ? { service } : {}) } };
 }
 
 export const claimPathsOf = (list: string) => list.split(',').map((p) => p.trim()).filter(Boolean);

@@ -62,6 +62,17 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     expect(res.body).toEqual({ id: 'jwt:user-1', kind: 'jwt', roles: ['viewer'], service: null });
   });
 
+  it.each([['a NUL', 'o\u0000p', 'jwt:o\uFFFDp'], ['a lone surrogate', '\ud800x', 'jwt:\uFFFDx'],
+    ['an emoji across the 190th character', `${'a'.repeat(189)}\u{1F600}`, `jwt:${'a'.repeat(189)}`]])(
+    'acts for a subject with %s, recorded as it fits (it failed the write with a 500)', async (_case, sub, id) => {
+      const token = sign(first, { sub, roles: ['admin'] });
+      expect((await me(token).expect(200)).body.id).toBe(id);
+      const made = await t.http.post('/api/admin/api-keys').set('Authorization', `Bearer ${token}`).send({ name: 'by a subject', role: 'viewer' }).expect(201);
+      expect(made.body.createdBy).toBe(id);
+      const revoked = await t.http.delete(`/api/admin/api-keys/${made.body.prefix}`).set('Authorization', `Bearer ${token}`).expect(200);
+      expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    });
+
   it('refuses a token signed by a key the JWKS does not hold', async () => {
     const stranger = rsaKey();
     await me(sign(stranger, { roles: ['admin'] })).expect(401);
