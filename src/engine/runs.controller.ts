@@ -29,7 +29,7 @@ function deadlineSecondsOf(header: string | undefined): number | undefined {
   const seconds = /^\d{1,8}$/.test(header) ? Number(header) : NaN;
   if (!(seconds >= 1 && seconds <= MAX_DEADLINE_SECONDS)) {
     throw new AppError(ErrorCode.INVALID_REQUEST, `X-Deadline-Seconds must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}`,
-      [{ path: 'X-Deadline-Seconds', message: `must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}` }]);
+      [{ path: 'headers.x-deadline-seconds', message: `must be a whole number from 1 to ${MAX_DEADLINE_SECONDS}` }]);
   }
   return seconds;
 }

@@ -97,7 +97,9 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
     });
 
     it('refuses a bad deadline header', async () => {
-      await execute(t, 'watched', {}, { 'X-Deadline-Seconds': 'soon' }).expect(400);
+      const refused = await execute(t, 'watched', {}, { 'X-Deadline-Seconds': 'soon' }).expect(400);
+      // Named as every other header problem is.
+      expect(refused.body.problems).toEqual([{ path: 'headers.x-deadline-seconds', message: expect.stringContaining('whole number') }]);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '0' }).expect(400);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '99999999' }).expect(400);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '' }).expect(400);
