@@ -18,6 +18,7 @@ import type { Principal } from './principal';
 import { Authentication, PrincipalResolver } from './principal-resolver';
 import { provenServiceName } from './proven-service';
 import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
+import { withoutKeySecrets } from './api-keys/api-key-format';
 
 /**
  * The one place that decides who may call a controller route: it reads `@Roles(...)` /
@@ -139,6 +140,6 @@ export class AccessGuard implements CanActivate {
   }
 
   private targetOf(req: Request): string {
-    return `${req.method} ${req.originalUrl.split('?')[0]}`;
+    return `${req.method} ${withoutKeySecrets(req.originalUrl.split('?')[0])}`;
   }
 }

@@ -34,13 +34,14 @@ export class AdminController {
   }
 
   @Delete('api-keys/:idOrPrefix')
-  @ApiOperation({ summary: 'Revoke an API key by id or prefix', description: 'Revoking a revoked key changes nothing and answers it as it is, with the first revocation\'s time: a retry is safe.' })
+  @ApiOperation({ summary: 'Revoke an API key by id or prefix', description: 'Revoking a revoked key changes nothing and answers it as it is, with the first revocation\'s time: a retry is safe. '
+    + 'A whole key (one pasted by mistake, or found leaked) revokes that key; only its prefix is ever logged or answered.' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
   async revoke(
     @Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix.slice(0, 64), principal.id, correlationId));
+    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix, principal.id, correlationId));
   }
 
   @Get('security-audit')

@@ -5,6 +5,7 @@ import {
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ATTR } from './span-attributes';
 import { SpanKind, tracing } from './tracing';
+import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 
 /**
  * A Fastify hook, first of all: a SERVER span per request, continuing the caller's `traceparent`, active
@@ -17,7 +18,7 @@ export function httpRequestSpan(req: FastifyRequest, reply: FastifyReply, next: 
   const { method } = req;
   const span = tracing.start(method, {
     kind: SpanKind.SERVER, parent: tracing.extract(req.headers),
-    attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: req.url.split('?')[0], [ATTR.correlationId]: req.id },
+    attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: withoutKeySecrets(req.url.split('?')[0]), [ATTR.correlationId]: req.id },
   });
   const ctx = tracing.contextOf(span);
   tracing.bind(ctx, req.raw);

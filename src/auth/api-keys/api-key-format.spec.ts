@@ -1,4 +1,4 @@
-import { generateApiKey, parseApiKey } from './api-key-format';
+import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
 
 describe('API key format', () => {
   it('generates keys that parse back to their prefix', () => {
@@ -18,4 +18,12 @@ describe('API key format', () => {
     'rejects %j', (value) => {
       expect(parseApiKey(value)).toBeUndefined();
     });
+
+  it('cuts every whole key in a text to its prefix, wherever it stands, and leaves prefixes and other words be', () => {
+    const { key, prefix } = generateApiKey();
+    expect(withoutKeySecrets(`DELETE /api/admin/api-keys/${key}?also=${key}`))
+      .toBe(`DELETE /api/admin/api-keys/bk_${prefix}_…?also=bk_${prefix}_…`);
+    expect(withoutKeySecrets(`/api/admin/api-keys/${prefix}`)).toBe(`/api/admin/api-keys/${prefix}`);
+    expect(withoutKeySecrets('bk_short_secret')).toBe('bk_short_secret');
+  });
 });

@@ -8,6 +8,16 @@ export interface ParsedApiKey {
   secret: string;
 }
 
+const KEY_IN_TEXT = new RegExp(API_KEY_PATTERN.source.slice(1, -1), 'g');
+
+/**
+ * Text with every whole key in it cut to its prefix (`bk_<prefix>_…`): for what is logged, audited,
+ * traced or answered about a request, whose path or query may hold a key an operator pasted whole.
+ */
+export function withoutKeySecrets(text: string): string {
+  return text.replace(KEY_IN_TEXT, 'bk_$1_…');
+}
+
 export function parseApiKey(value: string): ParsedApiKey | undefined {
   const match = API_KEY_PATTERN.exec(value);
   return match ? { prefix: match[1], secret: match[2] } : undefined;

@@ -9,7 +9,7 @@ import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
-import { generateApiKey, parseApiKey } from './api-key-format';
+import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
 import { hashSecret, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
@@ -147,9 +147,12 @@ export class ApiKeyService implements OnModuleInit {
 
   /**
    * Revokes a key, with its audit row in the same transaction; revoking it again changes nothing
-   * and answers the same key, so a retried revocation is safe and audited once.
+   * and answers the same key, so a retried revocation is safe and audited once. A whole key given
+   * instead of its id or prefix (pasted by mistake, or found leaked) revokes that key, and only
+   * its prefix is ever echoed.
    */
-  async revoke(idOrPrefix: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
+  async revoke(idOrKey: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
+    const idOrPrefix = (parseApiKey(idOrKey)?.prefix ?? withoutKeySecrets(idOrKey)).slice(0, 64);
     const revoked = await this.keys.inTransaction(async (m) => {
       const found = await this.keys.revokeKey(idOrPrefix, m);
       if (found?.revokedNow) {

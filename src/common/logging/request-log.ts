@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
+import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import { CONSOLE_PATH } from '../../console/console-static';
 import type { LogSink } from './log-sink';
 
 /** A console page's path without its query: the sign-in callback's holds the authorization code and state. */
 const CONSOLE_URL = new RegExp(`^${CONSOLE_PATH}(?=[/?]|$)`);
-const loggedUrl = (url: string) => (CONSOLE_URL.test(url) ? url.split('?')[0] : url);
+const loggedUrl = (url: string) => withoutKeySecrets(CONSOLE_URL.test(url) ? url.split('?')[0] : url);
 
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as

@@ -116,6 +116,25 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     }
   });
 
+  it('revokes a key given whole by mistake, and never writes its secret: not in an answer, a log line, a denial or the audit', async () => {
+    const key = await issueKey(t, admin, 'viewer');
+    const [, prefix, ...rest] = key.split('_');
+    const secret = rest.join('_');
+    const denied = await t.http.delete(`/api/admin/api-keys/${key}`).set(bearer(viewer)).expect(403);
+    const revoked = await t.http.delete(`/api/admin/api-keys/${key}`).set(bearer(admin)).expect(200);
+    expect(revoked.body).toMatchObject({ prefix, revokedAt: expect.any(String) });
+    await t.http.get('/api/orchestration/templates').set(bearer(key)).expect(401);
+    const unknown = `bk_nokey123_${'y'.repeat(43)}`;
+    const missing = await t.http.delete(`/api/admin/api-keys/${unknown}?again=${unknown}`).set(bearer(admin)).expect(404);
+    expect(missing.body.message).toBe('No API key nokey123');
+    const audit = await t.http.get('/api/admin/security-audit?pageSize=100').set(bearer(admin)).expect(200);
+    expect(audit.body.items.filter((e: { event: string; target: string }) => e.event === 'DENIED' && e.target.includes(prefix))
+      .map((e: { target: string }) => e.target)).toEqual([`DELETE /api/admin/api-keys/bk_${prefix}_…`]);
+    const written = [output.text(), ...[denied, revoked, missing, audit].map((r) => JSON.stringify(r.body))].join('\n');
+    expect(written).toContain(`bk_${prefix}_…`);
+    for (const hidden of [secret, 'y'.repeat(43)]) expect(written).not.toContain(hidden);
+  });
+
   it('refuses a revoked key saying so, without counting it against the address: a busy worker\'s revoked key locks no one out', async () => {
     const revoked = await issueKey(t, admin, 'service', 'busy-worker');
     const prefix = revoked.split('_')[1];
