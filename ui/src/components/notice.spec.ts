@@ -40,6 +40,11 @@ describe('staleText', () => {
   it('dates what is shown after any other failed poll', () => {
     expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down.'), at)).toBe(`A dependency is down. What is shown is from the last answer, at ${when}.`);
   });
+
+  it("ends Baton's message, which has no full stop, before dating what is shown", () => {
+    expect(staleText(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency (database or broker) is unavailable; retry later'), at))
+      .toBe(`A dependency (database or broker) is unavailable; retry later. What is shown is from the last answer, at ${when}.`);
+  });
 });
 
 describe('unreachable and ownError', () => {

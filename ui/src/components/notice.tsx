@@ -13,7 +13,8 @@ export function Empty({ children }: { children: ComponentChildren }) {
 export function staleText(error: Error, answeredAt: number | undefined): string {
   const since = answeredAt === undefined ? 'no answer yet' : `last answer at ${clockTime(answeredAt)}`;
   if (error instanceof NetworkError) return `Baton is unreachable (${since}).`;
-  return answeredAt === undefined ? error.message : `${error.message} What is shown is from the last answer, at ${clockTime(answeredAt)}.`;
+  // Baton's messages end without a full stop: one is added before the next sentence, not run into it.
+  return answeredAt === undefined ? error.message : `${error.message.replace(/(?<![.!?])$/, '.')} What is shown is from the last answer, at ${clockTime(answeredAt)}.`;
 }
 
 /** One of a page's reads, as useResource gives it. */

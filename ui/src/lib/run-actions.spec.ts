@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
 import { clockTime } from './time';
-import { actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE } from './run-actions';
+import {
+  actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE,
+} from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
   stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
@@ -159,6 +161,21 @@ describe('actionOutcome', () => {
       .toEqual({ changed: true, message: `Retry accepted: at ${when} the run was RUNNING.` });
     // Undo answers {flowId, status}, without changed.
     expect(actionOutcome('Undo', { flowId: 'f', status: 'UNDOING' }, at)).toEqual({ changed: true, message: `Undo accepted: at ${when} the run was UNDOING.` });
+  });
+});
+
+describe('endedNote', () => {
+  const note = (r: RunDetail) => endedNote(r, runActions(r));
+
+  it('says a finished run takes no action, or names the one that still applies', () => {
+    expect(note(run('TERMINATED'))).toBe('This run has ended: no action applies.');
+    expect(note(run('COMPLETED'))).toBe('This run has ended: only “Undo” applies.');
+    expect(note(run('UNDO_FAILED'))).toBe('This run has ended: only “Retry failed undos” applies.');
+  });
+
+  it('says nothing while the run is unfinished: its buttons follow its state', () => {
+    expect(note(run('PAUSED'))).toBeNull();
+    expect(note(run('UNDOING'))).toBeNull();
   });
 });
 

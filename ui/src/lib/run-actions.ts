@@ -1,4 +1,5 @@
 import type { AllowedActions, Me, RunDetail, StepAttempt } from '../api/types';
+import { isTerminal } from './run-statuses';
 import { clockTime } from './time';
 
 export const ACTIONS = ['undo', 'retry', 'skip', 'pause', 'resume', 'compensate', 'terminate'] as const;
@@ -198,6 +199,16 @@ export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set
       : action[0].toUpperCase() + action.slice(1);
     return { action, label, enabled, reason, effect: effectOf(action, run, noUndo), needsStep: action === 'retry' || action === 'skip' };
   });
+}
+
+/**
+ * Why a finished run's buttons are disabled, in one line beside them: each one's tooltip says it
+ * too, but a tooltip shows only on hover, never on a phone. Null while the run is unfinished.
+ */
+export function endedNote(run: Pick<RunDetail, 'status'>, actions: readonly ActionState[]): string | null {
+  if (!isTerminal(run.status)) return null;
+  const open = actions.filter((a) => a.enabled).map((a) => `“${a.label}”`);
+  return `This run has ended: ${open.length ? `only ${open.join(', ')} ${open.length === 1 ? 'applies' : 'apply'}` : 'no action applies'}.`;
 }
 
 /** Viewers see no action buttons; without an identity endpoint (or auth off) everyone may act. */

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNotice } from '../components/notice';
 import { changedSince, keepDraft, type SeenRun, seenAttempt, seenRun, takeDraft, unknownOutcome } from '../lib/action-dialog';
 import {
-  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, runActions, TerminateMode, terminateChoices, unavailable,
+  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, runActions, TerminateMode, terminateChoices, unavailable,
 } from '../lib/run-actions';
 
 /**
@@ -35,6 +35,7 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
   const steps = actionableSteps(run);
   // Recomputed on every render: the confirmation follows the run as it moves on.
   const actions = runActions(run, noUndo);
+  const ended = endedNote(run, actions);
   const open = actions.find((a) => a.action === openName);
   const choices = terminateChoices(run, noUndo);
   // Terminate asks which way; a way the run no longer allows (it moved on) is not taken.
@@ -98,6 +99,7 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
           {whyNot(a) !== null && <span id={`why-${a.action}`} class="sr-only">{whyNot(a)}</span>}
         </span>
       ))}
+      {ended && <p class="ended small" data-testid="actions-ended">{ended}</p>}
       {outcome?.flowId === run.flowId && (
         <div class={outcome.changed ? 'outcome' : 'outcome warn'} role="status" data-testid="action-outcome" data-changed={String(outcome.changed)}>
           {outcome.message}

@@ -20,21 +20,27 @@ const pollFor = (run: RunDetail | undefined) => (run && isTerminal(run.status) ?
 /** Attempts and events shown before "show all": a run with thousands of them would render them on every poll. */
 const LATEST = 100;
 
-/** The run's AWX/OO launches: polled while the run is unfinished, then read once more and left. */
-function Jobs({ flowId, finished }: { flowId: string; finished: boolean }) {
+/**
+ * The run's AWX/OO launches: polled while the run is unfinished, then read once more and left.
+ * Greyed with the page (`stale`), or when their own read failed; what that read answered instead
+ * is not: a refusal (a service's key may read the run, not its jobs) is Baton's answer, not the
+ * last answer's data, and it dates the launches still shown.
+ */
+function Jobs({ flowId, finished, stale }: { flowId: string; finished: boolean; stale?: 'stale' }) {
   const url = `/api/job-executions/request/${flowId}`;
   const jobs = useResource(() => request<JobExecution[]>(url), url, finished ? undefined : 5000);
   // Baton unreachable is the page's to say: its run, read at least as often as the jobs, says it.
   const error = ownError(jobs);
-  if (!error && !jobs.data?.length) return null;
+  const shown = jobs.data?.length ? jobs.data : null;
+  if (!error && !shown) return null;
   return (
     <>
-      <h2>AWX / OO jobs</h2>
-      <ErrorNotice error={error} />
-      {jobs.data && jobs.data.length > 0 && <table class="grid">
+      <h2 class={stale}>AWX / OO jobs</h2>
+      <ErrorNotice error={error} polled={shown ? jobs : undefined} />
+      {shown && <div class={staleIf(stale || jobs.error)}><table class="grid">
         <thead><tr><th>Step</th><th>Target</th><th>External id</th><th>External status</th><th>Status</th><th>Launches / polls</th><th>Error</th></tr></thead>
         <tbody>
-          {jobs.data.map((j) => (
+          {shown.map((j) => (
             <tr key={j.id}>
               <td>{j.action} <Name of={j.stepName} /> #{j.attempt}</td>
               <td>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></td>
@@ -46,7 +52,7 @@ function Jobs({ flowId, finished }: { flowId: string; finished: boolean }) {
             </tr>
           ))}
         </tbody>
-      </table>}
+      </table></div>}
     </>
   );
 }
@@ -150,9 +156,10 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
         <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
         <h2>Events</h2>
         {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events events={run.events} />}
-        <Jobs flowId={run.flowId} finished={isTerminal(run.status)} />
-        <JsonView label="Run as JSON" value={run} />
       </div>
+      {/* Outside the greyed block: it greys its launches itself, not what Baton answered about them. */}
+      <Jobs flowId={run.flowId} finished={isTerminal(run.status)} stale={stale} />
+      <div class={stale}><JsonView label="Run as JSON" value={run} /></div>
     </>
   );
 }

@@ -37,14 +37,18 @@ function Placement({ step, type }: { step: TemplateVersion['steps'][number]; typ
 /**
  * One row per step with every setting the API gives for it (handler, undo, timeout and heartbeat,
  * retry, what failing does, the services allowed to work it, what it waits for), and the workers
- * registered for it with their live instances.
+ * registered for it with their live instances. On a phone each step stacks as labelled lines
+ * (data-label, styles.css): beside seven columns its workers, or the hint to register one, were
+ * squeezed into a sliver as tall as a screen. A cell of several parts holds them in one block, so
+ * that a stacked line does not set them side by side.
  */
 export function StepsTable({ version, detail, presence }: {
   version: TemplateVersion; detail: TemplateDetail; presence: ReadonlyMap<string, ServicePresence | null> | undefined;
 }) {
+  const placement = version.type === 'dag' ? 'Waits for' : 'Stage';
   return (
-    <table class="grid" data-testid="steps">
-      <thead><tr><th>{version.type === 'dag' ? 'Waits for' : 'Stage'}</th><th>Step</th><th>Handler</th><th>Undo</th><th>Timeout</th><th>Retry</th><th>On failure</th><th>Workers</th></tr></thead>
+    <table class="grid stack" data-testid="steps">
+      <thead><tr><th>{placement}</th><th>Step</th><th>Handler</th><th>Undo</th><th>Timeout</th><th>Retry</th><th>On failure</th><th>Workers</th></tr></thead>
       <tbody>
         {version.steps.slice().sort((a, b) => a.seq - b.seq).map((s) => {
           const workers = detail.workers.filter((w) => w.stepName === s.name);
@@ -52,17 +56,17 @@ export function StepsTable({ version, detail, presence }: {
           const retry = retryText(s.retry);
           return (
             <tr key={s.name} data-step-row={s.name}>
-              <td class="names"><Placement step={s} type={version.type} /></td>
-              <td class="names"><strong><Name of={s.name} /></strong> <span class="muted small">{s.objectType}</span></td>
-              <td>{handlerOf(s)}</td>
-              <td>{undoOf(s)}</td>
-              <td>
+              <td data-label={placement} class="names"><Placement step={s} type={version.type} /></td>
+              <td data-label="Step" class="names"><div><strong><Name of={s.name} /></strong> <span class="muted small">{s.objectType}</span></div></td>
+              <td data-label="Handler">{handlerOf(s)}</td>
+              <td data-label="Undo">{undoOf(s)}</td>
+              <td data-label="Timeout"><div>
                 {s.timeoutSeconds ? `${s.timeoutSeconds} s` : <span class="muted">default</span>}
                 {s.heartbeatSeconds ? <div class="small">times out after {s.heartbeatSeconds} s without a heartbeat</div> : null}
-              </td>
-              <td>{retry ?? <span class="muted">none</span>}</td>
-              <td>{onFailureText(s.onFailure)}</td>
-              <td class="names">
+              </div></td>
+              <td data-label="Retry">{retry ?? <span class="muted">none</span>}</td>
+              <td data-label="On failure">{onFailureText(s.onFailure)}</td>
+              <td data-label="Workers" class="names"><div class="workers">
                 {s.workers && <div class="small" data-allowed-workers>only <Name of={s.workers.join(', ')} /> may work it</div>}
                 {builtIn ? <span class="muted">built-in, no worker needed</span>
                   : workers.length ? workers.map((w) => (
@@ -74,7 +78,7 @@ export function StepsTable({ version, detail, presence }: {
                         <CellJson value={{ orchName: detail.orchName, as: 'worker', steps: [{ name: s.name, objectType: s.objectType }] }} />
                       </span>
                     )}
-              </td>
+              </div></td>
             </tr>
           );
         })}
