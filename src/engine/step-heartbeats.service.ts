@@ -34,11 +34,15 @@ export class StepHeartbeats {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig, private readonly metrics: Metrics) {}
 
-  async record(h: Heartbeat): Promise<boolean> {
+  /**
+   * Records the heartbeat; null if its attempt is not in flight, else how long the attempt now has
+   * until its deadline, by the database's clock: what an HTTP lease renewed by the heartbeat needs.
+   */
+  async record(h: Heartbeat): Promise<number | null> {
     const [attempt] = await this.findInFlight(h);
     if (!attempt) {
       this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
-      return false;
+      return null;
     }
     const window = attemptWindowSeconds(attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS, attempt.heartbeat_seconds);
     const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window);
@@ -47,7 +51,7 @@ export class StepHeartbeats {
       `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED'`,
       [attempt.id, deadline]);
     this.logger.debug({ flowId: h.flowId, step: h.stepName, action: h.action, attempt: h.attempt, deadline }, 'heartbeat');
-    return true;
+    return deadline.getTime() - attempt.now.getTime();
   }
 
   private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {

@@ -8,6 +8,7 @@ interface Row {
   inFlight: boolean;
   pastDeadline: boolean;
   heartbeatAgeMs: number | string | null;
+  untilDeadlineMs: number | string | null;
 }
 
 /** CommandAttempts on orchestration_step_run, found through its (flow, step, action, attempt) index, whose flow alone suffices for a lease's command. */
@@ -20,7 +21,8 @@ export class CommandAttemptsRepository extends CommandAttempts {
   async attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined> {
     const [row]: Row[] = await this.dataSource.query(
       `SELECT target, status = 'DISPATCHED' AS "inFlight", deadline_at < clock_timestamp() AS "pastDeadline",
-              extract(epoch from clock_timestamp() - last_heartbeat_at) * 1000 AS "heartbeatAgeMs"
+              extract(epoch from clock_timestamp() - last_heartbeat_at) * 1000 AS "heartbeatAgeMs",
+              extract(epoch from deadline_at - clock_timestamp()) * 1000 AS "untilDeadlineMs"
          FROM orchestration_step_run
         WHERE flow_id = $1 AND command_id = $2::uuid AND handler_type = 'worker'
           AND ($3::text IS NULL OR step_name = $3::text) AND ($4::text IS NULL OR action = $4::text) AND ($5::int IS NULL OR attempt = $5::int)
@@ -30,6 +32,7 @@ export class CommandAttemptsRepository extends CommandAttempts {
     return {
       target: row.target, inFlight: row.inFlight, pastDeadline: row.pastDeadline,
       heartbeatAgeMs: row.heartbeatAgeMs === null ? null : Number(row.heartbeatAgeMs),
+      ...(row.untilDeadlineMs === null ? {} : { untilDeadlineMs: Number(row.untilDeadlineMs) }),
     };
   }
 }

@@ -24,6 +24,8 @@ export interface CommandAttempt {
    * instance that asks compares it with its own lease's age, so neither clock is read against the other.
    */
   heartbeatAgeMs: number | null;
+  /** How long until its deadline (negative past it), by the database's clock: how far a lease renewed for a heartbeat may run. */
+  untilDeadlineMs?: number;
 }
 
 /**

@@ -3,7 +3,7 @@ import { CommandPool, type LeaseExpiryCheck, type PooledCommand } from './comman
 import type { LeaseExpiryAction } from './lease-expiry';
 import { expectEventually } from '../../test/helpers/expect-eventually';
 
-const offerAgain: LeaseExpiryCheck = async () => 'offer-again';
+const offerAgain: LeaseExpiryCheck = async () => ({ action: 'offer-again' });
 
 function entry(commandId: string): PooledCommand & { acked: number; returned: Error[] } {
   const e = {
@@ -52,7 +52,7 @@ describe('CommandPool', () => {
     const checked: string[] = [];
     const acknowledge: LeaseExpiryCheck = async (e) => {
       checked.push(e.commandId);
-      return 'acknowledge';
+      return { action: 'acknowledge' };
     };
     const pool = new CommandPool(60_000, acknowledge);
     // A poller died with it: the next command of its run waits behind its acknowledgement.
@@ -74,6 +74,22 @@ describe('CommandPool', () => {
     pool.renew(short.leaseId);
     await sleep(2_500);
     expect([checked, renewed.acked]).toEqual([['soon'], 0]);
+  });
+
+  it('ends a renewal shortly after the deadline a heartbeat gave its attempt, when that comes before the lease time', async () => {
+    const checked: string[] = [];
+    const pool = new CommandPool(60_000, async (e) => {
+      checked.push(e.commandId);
+      return { action: 'acknowledge' };
+    });
+    const beaten = entry('beaten');
+    pool.offer(beaten);
+    const [lease] = await pool.take(1, 0);
+    // Its worker's heartbeat moved the deadline 100 ms on, then the worker died.
+    pool.renew(lease.leaseId, 100);
+    await sleep(1_500);
+    expect(checked).toEqual([]);
+    await expectEventually(() => expect([checked, beaten.acked]).toEqual([['beaten'], 1]), { timeoutMs: 5_000 });
   });
 
   it('gives a command whose lease expired to the next poller, and still settles it by its command id', async () => {
@@ -125,7 +141,7 @@ describe('CommandPool', () => {
       const check: LeaseExpiryCheck = async (e, leaseStartedAt) => {
         calls.push({ commandId: e.commandId, leaseStartedAt });
         await gate;
-        return action;
+        return { action };
       };
       return { calls, check };
     }

@@ -21,8 +21,14 @@ export interface PooledCommand {
  */
 const DEADLINE_GRACE_MS = 2_000;
 
+/** What becomes of a command whose lease ran out; a lease renewed ends shortly after `untilDeadlineMs`, when given and sooner. */
+export interface LeaseExpiry {
+  action: LeaseExpiryAction;
+  untilDeadlineMs?: number;
+}
+
 /** Decides, when a lease ran out, what becomes of its command. Must not reject. */
-export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiryAction>;
+export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiry>;
 
 export interface Lease {
   leaseId: string;
@@ -93,13 +99,18 @@ export class CommandPool {
     });
   }
 
-  /** The leased command, its lease renewed (for the whole lease time); undefined when the lease is unknown or expired. */
-  renew(leaseId: string): PooledCommand | undefined {
+  /**
+   * The leased command, its lease renewed for the whole lease time, or until shortly after the
+   * attempt's deadline (`untilDeadlineMs`, as a recorded heartbeat moved it) if that comes first:
+   * a worker that died right after a heartbeat must not hold its run's retry back for the rest of a
+   * whole lease. Undefined when the lease is unknown or expired.
+   */
+  renew(leaseId: string, untilDeadlineMs?: number): PooledCommand | undefined {
     const held = this.leased.get(leaseId);
     if (!held) return undefined;
     held.startedAt = new Date();
     clearTimeout(held.timer);
-    held.timer = this.expireAfter(leaseId, held, this.leaseMs);
+    held.timer = this.expireAfter(leaseId, held, this.leaseMsFor(untilDeadlineMs));
     return held.entry;
   }
 
@@ -179,15 +190,20 @@ export class CommandPool {
    */
   private async expire(leaseId: string, held: Leased): Promise<void> {
     const startedAt = held.startedAt;
-    const action = await this.onExpiry(held.entry, startedAt);
+    const { action, untilDeadlineMs } = await this.onExpiry(held.entry, startedAt);
     if (this.leased.get(leaseId) !== held || held.startedAt !== startedAt) return;
     if (action === 'renew') {
-      this.renew(leaseId);
+      this.renew(leaseId, untilDeadlineMs);
       return;
     }
     this.leased.delete(leaseId);
     if (action === 'acknowledge') held.entry.done();
     else this.offer(held.entry, true);
+  }
+
+  /** The lease time, or a little past a deadline `untilDeadlineMs` away if that comes first. */
+  private leaseMsFor(untilDeadlineMs: number | undefined): number {
+    return untilDeadlineMs === undefined ? this.leaseMs : Math.min(this.leaseMs, Math.max(DEADLINE_GRACE_MS, untilDeadlineMs + DEADLINE_GRACE_MS));
   }
 
   private expireAfter(leaseId: string, held: Leased, ms: number): NodeJS.Timeout {
@@ -206,17 +222,16 @@ export class CommandPool {
    * a poller that died with the command must not hold it much past its attempt. The broker hands a
    * run's next command over only once this one is acknowledged, so a retry sent after the attempt
    * timed out would otherwise wait, unrun, for the rest of the lease, and time out in turn. Past
-   * the deadline the expiry check acknowledges it; a heartbeat's renewal gets the whole lease time.
+   * the deadline the expiry check acknowledges it; a heartbeat's renewal likewise ends shortly
+   * after the deadline the heartbeat gave the attempt (renew).
    * The poller is told the whole lease time all the same: it bounds how long its reply is retried,
    * a reply after the lease still settles the command, and the SDK takes the first lease's length as
    * the length of every renewal (shorter, a heartbeating step's last reply would get no retry).
    */
   private lease(entry: PooledCommand): Lease {
     const leaseId = newLeaseId(entry.attempt && { flowId: entry.attempt.flowId, commandId: entry.commandId });
-    const untilDeadline = entry.deadlineAt === undefined ? Infinity : entry.deadlineAt - Date.now() + DEADLINE_GRACE_MS;
-    const ms = Math.min(this.leaseMs, Math.max(DEADLINE_GRACE_MS, untilDeadline));
     const held = { entry, startedAt: new Date() } as Leased;
-    held.timer = this.expireAfter(leaseId, held, ms);
+    held.timer = this.expireAfter(leaseId, held, this.leaseMsFor(entry.deadlineAt === undefined ? undefined : entry.deadlineAt - Date.now()));
     this.leased.set(leaseId, held);
     const lease: Lease = { leaseId, leaseExpiresAt: new Date(Date.now() + this.leaseMs).toISOString(), command: entry.body };
     if (entry.trace && Object.keys(entry.trace).length > 0) lease.trace = entry.trace;

@@ -11,8 +11,8 @@ import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { traceHeadersOf } from '../tracing/trace-headers-of';
 import { CommandAttempts } from './command-attempts';
-import { CommandPool, type PooledCommand } from './command-pool';
-import { leaseExpiryAction, type LeaseExpiryAction } from './lease-expiry';
+import { CommandPool, type LeaseExpiry, type PooledCommand } from './command-pool';
+import { leaseExpiryAction } from './lease-expiry';
 
 /** What the hub needs of a command; the rest goes to the worker as sent. */
 const commandSchema = z.looseObject({ commandId: z.uuid() });
@@ -164,8 +164,8 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
    * Runs only when a lease expires, never per command. A failed read must neither crash nor drop
    * the command: offering it again keeps delivery at least once.
    */
-  private async afterLeaseExpired(entry: PooledCommand, leaseStartedAt: Date): Promise<LeaseExpiryAction> {
-    if (!entry.attempt) return 'offer-again';
+  private async afterLeaseExpired(entry: PooledCommand, leaseStartedAt: Date): Promise<LeaseExpiry> {
+    if (!entry.attempt) return { action: 'offer-again' };
     const { flowId, stepName, action, attempt } = entry.attempt;
     const fields = { flowId, step: stepName, action, attempt, commandId: entry.commandId };
     // Taken before the read, whose database clock reads the heartbeat's age later: a heartbeat that
@@ -175,10 +175,10 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
       const found = await this.attempts.attemptOfCommand({ ...entry.attempt, commandId: entry.commandId });
       const decided = leaseExpiryAction(found, leaseAgeMs);
       this.logger.debug({ ...fields, decided }, 'HTTP lease expired');
-      return decided;
+      return { action: decided, untilDeadlineMs: found?.untilDeadlineMs };
     } catch (error) {
       this.logger.warn({ ...fields, err: errorMessage(error) }, 'HTTP lease expired and its attempt could not be read: command offered again');
-      return 'offer-again';
+      return { action: 'offer-again' };
     }
   }
 }

@@ -38,9 +38,12 @@ class RecordingHeartbeats extends StepHeartbeats {
   /** Attempts that ended: their heartbeats change nothing. */
   readonly ended = new Set<string>();
 
-  override async record(h: Heartbeat): Promise<boolean> {
+  /** How long a heartbeat leaves its attempt until the deadline. */
+  untilDeadlineMs = 30_000;
+
+  override async record(h: Heartbeat): Promise<number | null> {
     this.recorded.push(h);
-    return !this.ended.has(h.commandId ?? '');
+    return this.ended.has(h.commandId ?? '') ? null : this.untilDeadlineMs;
   }
 }
 
@@ -170,7 +173,7 @@ describe('WorkerReplies', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
-  it('renews a lease for a heartbeat at once and again once it is recorded, so the lease\'s expiry does not count it again', async () => {
+  it('renews a lease for a heartbeat at once, and once it is recorded again up to the deadline it gave, so the lease\'s expiry does not count it again', async () => {
     const { replies, deliver, hub, heartbeats } = await setup();
     const c = command();
     await deliver(c);
@@ -178,10 +181,10 @@ describe('WorkerReplies', () => {
     const [lease] = await pool.take(1, 0);
     const order: string[] = [];
     const renew = pool.renew.bind(pool);
-    jest.spyOn(heartbeats, 'record').mockImplementation(async () => { order.push('recorded'); return true; });
-    jest.spyOn(pool, 'renew').mockImplementation((id) => { order.push('renewed'); return renew(id); });
+    jest.spyOn(heartbeats, 'record').mockImplementation(async () => { order.push('recorded'); return 4_000; });
+    jest.spyOn(pool, 'renew').mockImplementation((id, until) => { order.push(`renewed ${until ?? 'for the lease'}`); return renew(id, until); });
     expect(await replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT'))).toBe('heartbeat');
-    expect(order).toEqual(['renewed', 'recorded', 'renewed']);
+    expect(order).toEqual(['renewed for the lease', 'recorded', 'renewed 4000']);
     jest.restoreAllMocks();
     pool.settle(lease.leaseId);
   });

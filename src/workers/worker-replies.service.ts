@@ -98,14 +98,15 @@ export class WorkerReplies {
     const lease = leaseId ?? pool?.currentLease(reply.commandId);
     if (pool && lease) pool.renew(lease);
     else await this.refuseOthers(service, reply, 'reply');
-    const inFlight = await this.heartbeats.record(reply);
-    if (!inFlight) pool?.settleCommand(reply.commandId);
-    // The lease may have run out while the heartbeat was written: the command's current one is renewed.
-    else if (pool && lease && !pool.renew(lease)) {
+    const untilDeadlineMs = await this.heartbeats.record(reply);
+    if (untilDeadlineMs === null) pool?.settleCommand(reply.commandId);
+    // Renewed again up to the deadline the heartbeat gave (the lease may have run out while it was
+    // written: then the command's current lease).
+    else if (pool && lease && !pool.renew(lease, untilDeadlineMs)) {
       const current = pool.currentLease(reply.commandId);
-      if (current) pool.renew(current);
+      if (current) pool.renew(current, untilDeadlineMs);
     }
-    return inFlight ? 'heartbeat' : 'not-in-flight';
+    return untilDeadlineMs === null ? 'not-in-flight' : 'heartbeat';
   }
 
   /** Whether an attempt still awaits the command before its deadline; one no attempt names (not a command) is not due. */

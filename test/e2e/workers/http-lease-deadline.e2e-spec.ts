@@ -43,4 +43,36 @@ describe('a worker that dies holding a command', () => {
       await worker.stop();
     }
   }, 60_000);
+
+  it('holds its run back only until the deadline its last heartbeat gave, not for a whole lease after it', async () => {
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
+      orchName: 'beatFlow', as: 'initiator', type: 'sequential',
+      steps: [{ seq: 1, name: 'long', objectType: 'String', timeoutSeconds: 60, heartbeatSeconds: 2 }],
+    }).expect(201);
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'beat-service')
+      .send({ orchName: 'beatFlow', as: 'worker', steps: [{ name: 'long', objectType: 'String' }] }).expect(201);
+    await t.http.get('/api/workers/beat-service/commands?wait=0&max=1').expect(200); // Baton subscribes for the service
+    const { flowId } = (await execute(t, 'beatFlow').expect(202)).body;
+    // The first worker takes the command, sends one heartbeat, and dies.
+    const [taken] = (await t.http.get('/api/workers/beat-service/commands?wait=5000&max=1').expect(200)).body;
+    const { command } = taken;
+    await t.http.post(`/api/workers/beat-service/leases/${taken.leaseId}/reply`).send({
+      flowId, orchName: 'beatFlow', stepName: 'long', action: 'DO', attempt: command.attempt, commandId: command.commandId, metadata: { status: 'HEARTBEAT' },
+    }).expect(200, { outcome: 'heartbeat' });
+    const beatAt = Date.now();
+
+    const handled: number[] = [];
+    const worker = createWorker({ service: 'beat-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet });
+    worker.step('beatFlow', 'long', { objectType: 'String', do: async (c) => { handled.push(c.attempt); return { ok: true }; } });
+    await worker.start();
+    try {
+      // The heartbeat renewed the lease for 60 s (WORKER_LEASE_MS): the retry waited, unrun, past the run's patience.
+      const run = await waitForRun(t, flowId, 'COMPLETED', 30_000);
+      expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:TIMED_OUT', '2:SUCCEEDED']);
+      expect(handled).toEqual([2]);
+      expect(Date.now() - beatAt).toBeLessThan(20_000);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });
