@@ -20,7 +20,11 @@ export interface StepCommand<P = unknown> {
   objectType: string;
   /** Tells Baton this attempt is alive: it moves the deadline forward by the step's timeout. */
   heartbeat(): Promise<void>;
-  /** Aborted when the worker gives up on this handler (`handlerTimeoutMs`): pass it to fetch and the like. */
+  /**
+   * Aborted when the worker gives up on this handler (`handlerTimeoutMs`), or, over HTTP, when Baton
+   * answers a heartbeat that it no longer waits for the attempt (AttemptEndedError): pass it to
+   * fetch and the like.
+   */
   signal: AbortSignal;
 }
 

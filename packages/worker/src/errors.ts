@@ -54,6 +54,20 @@ export class HandlerTimeoutError extends Error {
 }
 
 /**
+ * The reason a handler's `cmd.signal` is aborted when Baton answers its heartbeat that the attempt
+ * is no longer in flight (over HTTP): it timed out, or its run was terminated. What the handler
+ * returns after it is answered `not-in-flight` and changes nothing: it may stop its work.
+ */
+export class AttemptEndedError extends Error {
+  readonly code = 'ATTEMPT_ENDED';
+
+  constructor(readonly attempt: number) {
+    super(`ATTEMPT_ENDED: Baton no longer waits for attempt ${attempt} (it timed out, or its run was terminated)`);
+    this.name = 'AttemptEndedError';
+  }
+}
+
+/**
  * start() on a worker that cannot start now: one already started (or starting), or one stopped.
  * A worker runs once: its transport, presence and signal handlers are not made to start again,
  * so a second start would poll beside the first, or poll on after stop(). Create a new worker.

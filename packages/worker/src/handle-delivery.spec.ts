@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepCommand } from './command';
 import { BatonHttpError } from './baton-client';
-import { NonRetryableError } from './errors';
+import { AttemptEndedError, NonRetryableError } from './errors';
 import { ExpiredDrops } from './expired-drops';
 import { handleDelivery, type DeliveryDeps, type StepFn } from './handle-delivery';
 import type { WorkerLogger } from './logger';
@@ -34,7 +34,12 @@ class FakeDelivery implements Delivery {
     this.replies.push(reply);
   }
   async drop() { this.dropped = true; }
-  async heartbeat(reply: WireReply) { this.heartbeats.push(reply); }
+  /** What Baton answers the heartbeats from then on (over HTTP: the attempt is no longer in flight). */
+  heartbeatAnswer: 'ended' | undefined = undefined;
+  async heartbeat(reply: WireReply) {
+    this.heartbeats.push(reply);
+    return this.heartbeatAnswer;
+  }
   async abandon() { this.abandoned++; }
 }
 
@@ -383,6 +388,28 @@ describe('handleDelivery', () => {
     }
     expect(await store.get('f1:s:DO')).toBeUndefined();
     expect(logged).toContain('warn a handler that timed out has now returned; its result is dropped');
+  });
+
+  it('aborts the signal of a handler whose attempt Baton no longer waits for, and stops its auto heartbeats', async () => {
+    let signal!: AbortSignal;
+    let finish!: () => void;
+    const fn = (cmd: StepCommand) => { signal = cmd.signal; return new Promise((resolve) => { finish = () => resolve({ late: true }); }); };
+    const d = new FakeDelivery(command({ attempt: 2 }));
+    const handled = handleDelivery(d, { ...deps(fn), autoHeartbeatMs: 10 });
+    try {
+      for (let i = 0; i < 200 && d.heartbeats.length < 2; i++) await sleep(5);
+      expect(signal.aborted).toBe(false);
+      d.heartbeatAnswer = 'ended'; // an operator terminated the run
+      for (let i = 0; i < 200 && !signal.aborted; i++) await sleep(5);
+      expect([signal.aborted, (signal.reason as AttemptEndedError).code]).toEqual([true, 'ATTEMPT_ENDED']);
+      expect(logged).toContain('warn Baton no longer waits for this attempt (it timed out, or its run was terminated): its cmd.signal is aborted');
+      const beats = d.heartbeats.length;
+      await sleep(60);
+      expect(d.heartbeats).toHaveLength(beats);
+    } finally {
+      finish();
+      await handled;
+    }
   });
 
   it('replays HANDLER_TIMEOUT to a duplicate of a timed-out command, without running the handler again, while the first still runs', async () => {

@@ -1,6 +1,6 @@
 import { BatonHttpError, refusedForGood } from './baton-client';
 import { toStepCommand, type StepCommand } from './command';
-import { HandlerTimeoutError, NonRetryableError } from './errors';
+import { AttemptEndedError, HandlerTimeoutError, NonRetryableError } from './errors';
 import type { ExpiredDrops } from './expired-drops';
 import { errorText, isError, type WorkerLogger } from './logger';
 import { errorForReply, outputProblem } from './output-rules';
@@ -180,7 +180,17 @@ type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown; late
 const EXPIRED = Symbol('expired');
 
 async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
-  const heartbeat = () => delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
+  const abort = new AbortController();
+  // Over HTTP Baton answers a heartbeat for an attempt it no longer waits for: the handler is told
+  // through its signal, and the auto heartbeats stop, as nothing it does now counts.
+  const heartbeat = async () => {
+    const answer = await delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
+    if (answer !== 'ended' || abort.signal.aborted) return;
+    clearInterval(timer);
+    const { flowId, stepName, action, attempt } = delivery.command;
+    deps.logger.warn({ flowId, stepName, action, attempt }, 'Baton no longer waits for this attempt (it timed out, or its run was terminated): its cmd.signal is aborted');
+    abort.abort(new AttemptEndedError(attempt));
+  };
   // One at a time: a heartbeat still being retried (Baton answering 503) is not joined by the next
   // tick's, which would pile retries up against a Baton already struggling.
   let beating = false;
@@ -197,7 +207,6 @@ async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<
   // Unref'd: a handler still running after stop() gave up on it (drainTimeoutMs) must not keep the
   // process alive through its heartbeats alone, which would also hold its command here for ever.
   const timer = deps.autoHeartbeatMs > 0 ? setInterval(beat, deps.autoHeartbeatMs).unref() : undefined;
-  const abort = new AbortController();
   const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));
   let expiry: NodeJS.Timeout | undefined;
   // With auto heartbeats, Baton would wait for a hung handler for ever: the timeout is what ends it.

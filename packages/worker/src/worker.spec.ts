@@ -41,6 +41,20 @@ describe('createWorker', () => {
     }
   });
 
+  it('refuses at once a step declared without a do function, with a bad undo or objectType, or twice', () => {
+    const worker = createWorker({ service: 'shop', control });
+    const bad = [
+      [{ objectType: 'String' }, 'Step flow/a needs a `do` function'],
+      [{ objectType: 'String', do: 'run' }, 'Step flow/a needs a `do` function'],
+      [{ objectType: 'String', do: () => 1, undo: {} }, 'Step flow/a has an `undo` that is not a function'],
+      [{ do: () => 1 }, 'Step flow/a needs its `objectType`'],
+    ] as const;
+    for (const [def, message] of bad) expect(() => worker.step('flow', 'a', def as never)).toThrow(message);
+    worker.step('flow', 'a', { objectType: 'String', do: () => 1 });
+    expect(() => worker.step('flow', 'a', { objectType: 'String', do: () => 2 })).toThrow('Step flow/a is declared twice: declare each step once');
+    expect(() => worker.step('flow', 'b', { objectType: 'String', do: () => 2 })).not.toThrow();
+  });
+
   it('refuses to start the HTTP transport without Baton\'s URL', async () => {
     for (const transport of ['http', { http: {} }] as const) {
       const worker = createWorker({ service: 'shop', control, handleSignals: false, transport })

@@ -111,10 +111,20 @@ export class Worker {
     this.control = control;
   }
 
-  /** Declares the handler of one step of one template. Call before {@link start}. */
+  /**
+   * Declares the handler of one step of one template. Call before {@link start}. A definition
+   * without a `do` function, or a second one for the same step, throws here: found at run time
+   * instead, each would fail the step's commands (`No handler for …`) or silently run other code.
+   */
   step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
     if (this.starting || this.stopping) throw new Error('Declare steps before start()');
-    this.steps.set(`${orchName}/${stepName}`, { orchName, name: stepName, def: def as StepDefinition });
+    const key = `${orchName}/${stepName}`;
+    const problem = typeof def?.do !== 'function' ? 'needs a `do` function'
+      : def.undo !== undefined && typeof def.undo !== 'function' ? 'has an `undo` that is not a function'
+        : typeof def.objectType !== 'string' || def.objectType === '' ? 'needs its `objectType` (the template\'s, for this step)'
+          : this.steps.has(key) ? 'is declared twice: declare each step once' : undefined;
+    if (problem) throw new Error(`Step ${key} ${problem}`);
+    this.steps.set(key, { orchName, name: stepName, def: def as StepDefinition });
     return this;
   }
 

@@ -89,6 +89,28 @@ describe('worker SDK over HTTP: outputs Baton refuses', () => {
     expect(undone).toEqual(['first']);
   });
 
+  it('aborts the signal of a heartbeating handler once an operator terminated its run: Baton answers the heartbeat not-in-flight', async () => {
+    const { orchName, service } = await template([{ seq: 1, name: 'long', objectType: 'String', timeoutSeconds: 600 }]);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const reasons: unknown[] = [];
+    const w = worker(service, { autoHeartbeatMs: 100 });
+    w.step(orchName, 'long', {
+      objectType: 'String',
+      do: (cmd) => new Promise((resolve) => {
+        started();
+        cmd.signal.addEventListener('abort', () => { reasons.push(cmd.signal.reason); resolve({ stopped: true }); });
+      }),
+    });
+    await w.start();
+    const { flowId } = (await execute(t, orchName).expect(202)).body;
+    await running;
+    await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+    await waitForRun(t, flowId, 'TERMINATED', 10_000);
+    for (let i = 0; i < 100 && reasons.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(reasons).toEqual([expect.objectContaining({ code: 'ATTEMPT_ENDED', attempt: 1 })]);
+  });
+
   it('replaces a reply Baton answers 413 (maxReplyBytes set above its BODY_LIMIT_BYTES) by one final FAILED reply', async () => {
     const { orchName, service } = await template([{ seq: 1, name: 'big', objectType: 'String', timeoutSeconds: 600 }]);
     let calls = 0;

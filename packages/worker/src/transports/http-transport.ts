@@ -154,17 +154,18 @@ export class HttpTransport implements Transport {
   private delivery(lease: Lease, window: LeaseWindow): Delivery {
     const command = parseCommand(JSON.stringify(lease.command));
     const path = this.leasePath(lease);
-    const reply = (r: WireReply) => this.call('POST', `${path}/reply`, window, r);
+    const reply = async (r: WireReply) => { await this.call('POST', `${path}/reply`, window, r); };
     return {
       // traceHeadersOf keeps only string values, whatever the poll answer held there.
       command, trace: traceHeadersOf(lease.trace as Record<string, unknown> | undefined),
       settle: reply,
       heartbeat: async (r: WireReply) => {
         const sentAt = performance.now();
-        await reply(r);
+        const answer = await this.call<{ outcome?: unknown } | undefined>('POST', `${path}/reply`, window, r);
+        if (answer?.outcome === 'not-in-flight') return 'ended';
         window.renewed(sentAt);
       },
-      drop: () => this.call('DELETE', path, window),
+      drop: async () => { await this.call('DELETE', path, window); },
     };
   }
 
@@ -174,8 +175,8 @@ export class HttpTransport implements Transport {
    * Retry-After asks, until shortly before the lease expires; unconfirmed by then, the command goes
    * to another poller anyway.
    */
-  private async call(method: string, path: string, window: LeaseWindow, body?: WireReply): Promise<void> {
-    await this.client.request(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs() });
+  private call<T = unknown>(method: string, path: string, window: LeaseWindow, body?: WireReply): Promise<T> {
+    return this.client.request<T>(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs() });
   }
 
   private leasePath(lease: Lease): string {

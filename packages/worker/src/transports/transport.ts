@@ -16,8 +16,12 @@ export interface Delivery {
   settle(reply: WireReply): Promise<void>;
   /** Acknowledges without a reply (an expired command). */
   drop(): Promise<void>;
-  /** Sends a HEARTBEAT reply (and, over HTTP, renews the lease). */
-  heartbeat(reply: WireReply): Promise<void>;
+  /**
+   * Sends a HEARTBEAT reply (and, over HTTP, renews the lease). Resolves to `ended` when Baton
+   * answered that the attempt is no longer in flight (over HTTP: it timed out, or its run was
+   * terminated); brokers carry no answer.
+   */
+  heartbeat(reply: WireReply): Promise<'ended' | void>;
   /**
    * Gives the command back to be delivered again, when handling it failed before any reply (the
    * result store was unreachable). Without it the command returns only when the connection or the
