@@ -466,7 +466,7 @@ describe('handleDelivery', () => {
     const d = new FakeDelivery(command());
     let release!: () => void;
     let sent = 0;
-    d.heartbeat = () => { sent++; return new Promise<void>((resolve) => (release = resolve)); };
+    d.heartbeat = () => { sent++; return new Promise<undefined>((resolve) => (release = () => resolve(undefined))); };
     let finish!: () => void;
     const handled = handleDelivery(d, { ...deps(() => new Promise<void>((resolve) => (finish = resolve))), autoHeartbeatMs: 5 });
     const sentAtLeast = async (n: number) => {

@@ -1,10 +1,10 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { KafkaBatchProducer, KafkaOutgoingMessage } from './kafka-shapes';
 import { withTimeout } from '../with-timeout';
 
 /** One message and the topic it goes to. */
 export interface TopicMessage {
   topic: string;
-  message: Message;
+  message: KafkaOutgoingMessage;
 }
 
 export interface CoalescingSenderOptions {
@@ -46,14 +46,14 @@ interface Waiting {
  * Order holds between the sends of one caller that waits for each; no more is promised.
  */
 export class KafkaCoalescingSender {
-  private producer: Producer;
+  private producer: KafkaBatchProducer;
   private ready?: Promise<void>;
   private waiting: Waiting[] = [];
   private sending = false;
   /** Between disconnect() and the next connect(): nothing more goes out, so no producer is connected after a close. */
   private closed = false;
 
-  constructor(private readonly newProducer: () => Producer, private readonly options: CoalescingSenderOptions) {
+  constructor(private readonly newProducer: () => KafkaBatchProducer, private readonly options: CoalescingSenderOptions) {
     this.producer = newProducer();
   }
 
@@ -134,8 +134,8 @@ export class KafkaCoalescingSender {
     return { messages, touched, finished };
   }
 
-  private async request(producer: Producer, messages: TopicMessage[]): Promise<void> {
-    const byTopic = new Map<string, TopicMessages>();
+  private async request(producer: KafkaBatchProducer, messages: TopicMessage[]): Promise<void> {
+    const byTopic = new Map<string, { topic: string; messages: KafkaOutgoingMessage[] }>();
     for (const { topic, message } of messages) {
       let entry = byTopic.get(topic);
       if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
@@ -150,7 +150,7 @@ export class KafkaCoalescingSender {
     await withTimeout(sent, this.options.timeoutMs, 'Kafka send');
   }
 
-  private renew(failed: Producer): void {
+  private renew(failed: KafkaBatchProducer): void {
     if (this.producer !== failed) return;
     this.producer = this.newProducer();
     this.ready = undefined;
@@ -158,7 +158,7 @@ export class KafkaCoalescingSender {
   }
 }
 
-function sizeOf({ key, value, headers }: Message): number {
+function sizeOf({ key, value, headers }: KafkaOutgoingMessage): number {
   let bytes = byteLength(value) + byteLength(key);
   for (const [name, text] of Object.entries(headers ?? {})) bytes += name.length + byteLength(text);
   return bytes;

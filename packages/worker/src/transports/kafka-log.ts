@@ -1,7 +1,7 @@
-import type { LogEntry, logLevel } from 'kafkajs';
+import type { KafkaLogEntry } from './kafka-shapes';
 
 /** kafkajs's `logLevel.ERROR`: the SDK loads kafkajs only when a worker uses it, so its enum is not imported. */
-const ERROR = 1 as logLevel;
+const ERROR = 1;
 /** kafkajs warns about this on every start; limiting retries is deliberate. */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
 /*
@@ -25,7 +25,7 @@ export type KafkaLogSink = (level: 'warn' | 'error', message: string, details: R
  */
 export function kafkaLogCreator(sink: KafkaLogSink, now: () => number = Date.now) {
   const lastLogged = new Map<string, number>();
-  return (_level: logLevel) => ({ namespace, level, log }: LogEntry) => {
+  return (_level: number) => ({ namespace, level, log }: KafkaLogEntry) => {
     const { message, timestamp: _timestamp, logger: _logger, stack: _stack, ...details } = log;
     if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) return;
     if (isCreateTopicsAnswer(namespace, message)) return;

@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage, SASLOptions } from 'kafkajs';
+import type { KafkaSasl } from './kafka-shapes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
@@ -23,7 +24,7 @@ export interface KafkaTransportOptions extends BrokerNames {
   /** Partitions of the command topic when the SDK creates it (Baton's KAFKA_PARTITIONS). Default 3. */
   partitions?: number;
   /** The service's own broker identity, on clusters that enforce ACLs (README, Kafka ACLs). */
-  sasl?: SASLOptions;
+  sasl?: KafkaSasl;
   ssl?: boolean;
 }
 
@@ -67,7 +68,7 @@ export class KafkaTransport implements Transport {
     this.kafka = new KafkaClient({
       clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: noDelaySocketFactory,
       logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => logger[level](details, message)),
-      ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl } : {}),
+      ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl as unknown as SASLOptions } : {}),
     });
     this.topic = commandTopicOf(service, options);
     this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
