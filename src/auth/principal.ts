@@ -8,4 +8,6 @@ export interface Principal {
   roles: Role[];
   /** The proven service name of a `service` principal. */
   service?: string;
+  /** The id of the API key that proved it (not the bootstrap key's): what a revocation names. */
+  keyId?: string;
 }

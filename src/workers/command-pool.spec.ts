@@ -92,6 +92,17 @@ describe('CommandPool', () => {
     await expectEventually(() => expect([checked, beaten.acked]).toEqual([['beaten'], 1]), { timeoutMs: 5_000 });
   });
 
+  it('takes back leased commands at the front, in their order, for the next poller (their poll ended unread)', async () => {
+    const pool = new CommandPool(60_000, offerAgain);
+    const [a, b, c] = [entry('a'), entry('b'), entry('c')];
+    [a, b, c].forEach((e) => pool.offer(e));
+    const taken = await pool.take(2, 0);
+    pool.giveBack(taken.map((l) => l.leaseId));
+    expect(pool.size).toEqual({ ready: 3, leased: 0, polling: 0 });
+    expect((await pool.take(3, 0)).map((l) => l.command)).toEqual([{ commandId: 'a' }, { commandId: 'b' }, { commandId: 'c' }]);
+    expect([a.acked, a.returned]).toEqual([0, []]);
+  });
+
   it('gives a command whose lease expired to the next poller, and still settles it by its command id', async () => {
     const pool = new CommandPool(50, offerAgain);
     const e = entry('a');

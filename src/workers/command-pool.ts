@@ -99,6 +99,17 @@ export class CommandPool {
     });
   }
 
+  /** Puts leased commands back at the front, for the next poller: their poll ended before anyone could read them. */
+  giveBack(leaseIds: string[]): void {
+    for (const leaseId of leaseIds.slice().reverse()) {
+      const held = this.leased.get(leaseId);
+      if (!held) continue;
+      clearTimeout(held.timer);
+      this.leased.delete(leaseId);
+      this.offer(held.entry, true);
+    }
+  }
+
   /**
    * The leased command, its lease renewed for the whole lease time, or until shortly after the
    * attempt's deadline (`untilDeadlineMs`, as a recorded heartbeat moved it) if that comes first:

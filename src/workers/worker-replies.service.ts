@@ -23,9 +23,17 @@ export class WorkerReplies {
     private readonly attempts: CommandAttempts,
   ) {}
 
+  /**
+   * Leases up to `max` commands, waiting up to `waitMs` for one. A poll aborted (its poller gone,
+   * or its key revoked) in the instant its commands were handed over gives them back at once,
+   * rather than leave them under leases no one will answer.
+   */
   async poll(service: string, max: number, waitMs: number, signal: AbortSignal): Promise<Lease[]> {
     const pool = await this.hub.poolFor(service);
-    return pool.take(max, waitMs, signal);
+    const leases = await pool.take(max, waitMs, signal);
+    if (!signal.aborted || leases.length === 0) return leases;
+    pool.giveBack(leases.map((l) => l.leaseId));
+    return [];
   }
 
   /**

@@ -4,6 +4,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorator';
+import { ApiKeyService } from '../auth/api-keys/api-key.service';
+import { CurrentPrincipal } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
@@ -20,7 +23,7 @@ import { WorkerReplies } from './worker-replies.service';
 @ApiTags('workers')
 @Controller('api/workers/:service')
 export class WorkersController {
-  constructor(private readonly replies: WorkerReplies, private readonly presence: WorkerPresence) {}
+  constructor(private readonly replies: WorkerReplies, private readonly presence: WorkerPresence, private readonly keys: ApiKeyService) {}
 
   @Post('presence')
   @HttpCode(204)
@@ -52,12 +55,27 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
   @ApiOkResponse({ type: [LeaseDto] })
-  async poll(@Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply): Promise<LeaseDto[]> {
+  async poll(
+    @Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<LeaseDto[]> {
     // HEAD (answered like GET, without the body) must not lease commands no one will read.
     if (res.request.method === 'HEAD') return [];
     const gone = new AbortController();
     res.raw.on('close', () => gone.abort());
-    return (await this.replies.poll(service, query.max, query.wait, gone.signal)) as LeaseDto[];
+    // A key revoked while its poll waits gets no command: the poll ends as the next request would.
+    let revoked = false;
+    const stopWatching = this.keys.onRevoked(principal, () => {
+      revoked = true;
+      gone.abort();
+    });
+    try {
+      const leases = await this.replies.poll(service, query.max, query.wait, gone.signal);
+      if (revoked) throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: API key ${principal.id} is revoked`);
+      return leases as LeaseDto[];
+    } finally {
+      stopWatching();
+    }
   }
 
   @Post('leases/:leaseId/reply')

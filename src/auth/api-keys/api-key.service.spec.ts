@@ -119,6 +119,28 @@ describe('ApiKeyService', () => {
     expect(keys.lookUps).toBe(2);
   });
 
+  it('tells what waits on a key (a worker\'s long poll) once, when it is revoked here or elsewhere, and not once it stopped listening', async () => {
+    const { service } = setup();
+    const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, 'admin');
+    const elsewhere = await service.issue({ name: 'elsewhere', role: 'service', service: 'shop' }, 'admin');
+    const principalOf = async (key: string) => {
+      const verdict = await service.verify(key);
+      if (!verdict || !('principal' in verdict)) throw new Error('not verified');
+      return verdict.principal;
+    };
+    const told: string[] = [];
+    service.onRevoked(await principalOf(here.key), () => told.push('here'));
+    const stop = service.onRevoked(await principalOf(elsewhere.key), () => told.push('stopped listening'));
+    service.onRevoked(await principalOf(elsewhere.key), () => told.push('elsewhere'));
+    stop();
+    expect(service.onRevoked({ id: 'bootstrap', kind: 'api-key', roles: ['admin'] }, () => told.push('no key id'))).toEqual(expect.any(Function));
+
+    await service.revoke(here.entity.prefix, 'admin');
+    service.forgetRevoked([elsewhere.entity.id]);
+    service.forgetRevoked([here.entity.id, elsewhere.entity.id]); // the watch sees them again every second
+    expect(told).toEqual(['here', 'elsewhere']);
+  });
+
   // Without the watch's word (it looks every second), another instance accepts a revoked key until
   // its cache forgets it, 30 s at most: the bound when the database cannot be read meanwhile.
   describe('a revocation seen by another instance', () => {

@@ -56,6 +56,8 @@ export class ApiKeyService implements OnModuleInit {
   /** Genuine keys found revoked or expired, remembered as verified ones are: a worker still sending one pays for scrypt once. */
   private readonly retired = new LRUCache<string, 'revoked' | 'expired'>({ max: CACHE_MAX, ttl: CACHE_MS });
   private readonly touched = new Map<string, number>();
+  /** What waits on a key staying valid (a worker's long poll), by key id: told once when it is revoked. */
+  private readonly revocationListeners = new Map<string, Set<() => void>>();
   private bootstrap?: { prefix: string; hash: string };
 
   constructor(
@@ -167,9 +169,31 @@ export class ApiKeyService implements OnModuleInit {
     return revoked.key;
   }
 
+  /**
+   * Calls `listener` once, when the key that proved `principal` is revoked (here, or found revoked
+   * by RevocationWatch, within about a second); nothing for a principal no revocable key proved.
+   * Returns what stops listening.
+   */
+  onRevoked(principal: Principal | undefined, listener: () => void): () => void {
+    const keyId = principal?.keyId;
+    if (!keyId) return () => undefined;
+    let listeners = this.revocationListeners.get(keyId);
+    if (!listeners) this.revocationListeners.set(keyId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.revocationListeners.get(keyId) === listeners) this.revocationListeners.delete(keyId);
+    };
+  }
+
   /** Stops honouring these keys here at once, rather than when their verifications expire (RevocationWatch). */
   forgetRevoked(keyIds: string[]): void {
     if (keyIds.length === 0) return;
+    for (const keyId of keyIds) {
+      const listeners = this.revocationListeners.get(keyId);
+      this.revocationListeners.delete(keyId);
+      listeners?.forEach((listener) => listener());
+    }
     const revoked = new Set(keyIds);
     for (const [print, entry] of this.verified.entries()) {
       if (!entry.keyId || !revoked.has(entry.keyId)) continue;
@@ -187,7 +211,7 @@ export class ApiKeyService implements OnModuleInit {
     if (!row || !await verifySecret(secret, row.secretHash)) return undefined;
     if (row.revokedAt) return { retired: 'revoked' };
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { retired: 'expired' };
-    const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}) };
+    const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}), keyId: row.id };
     // Remembered until the key expires, if sooner; at least 1 ms, since a ttl of 0 means "forever".
     const ttlMs = Math.max(1, Math.min(CACHE_MS, (row.expiresAt?.getTime() ?? Infinity) - Date.now()));
     return { principal, keyId: row.id, ttlMs };

@@ -135,6 +135,27 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     for (const hidden of [secret, 'y'.repeat(43)]) expect(written).not.toContain(hidden);
   });
 
+  it('ends a long poll whose key is revoked while it waits with 401, and hands it no command started after', async () => {
+    const [revoked, kept] = [await issueKey(t, admin, 'service', 'revoked-poller'), await issueKey(t, admin, 'service', 'revoked-poller')];
+    await t.http.post('/api/orchestration/register').set(bearer(kept)).send({
+      orchName: 'revokedPollFlow', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'only', objectType: 'String' }],
+    }).expect(201);
+    await t.http.post('/api/orchestration/register').set(bearer(kept))
+      .send({ orchName: 'revokedPollFlow', as: 'worker', steps: [{ name: 'only', objectType: 'String' }] }).expect(201);
+    const started = Date.now();
+    const polling = t.http.get('/api/workers/revoked-poller/commands?wait=15000').set(bearer(revoked)).then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    await t.http.delete(`/api/admin/api-keys/${revoked.split('_')[1]}`).set(bearer(admin)).expect(200);
+    await t.http.post('/api/orchestration/execute/revokedPollFlow').set(bearer(kept)).send({}).expect(202);
+    const ended = await polling;
+    expect([ended.status, ended.body.code, ended.body.message])
+      .toEqual([401, 'UNAUTHENTICATED', `Authentication required: API key ${revoked.split('_')[1]} is revoked`]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The command goes to a poller whose key still holds.
+    const leased = await t.http.get('/api/workers/revoked-poller/commands?wait=5000').set(bearer(kept)).expect(200);
+    expect(leased.body.map((l: { command: { stepName: string } }) => l.command.stepName)).toEqual(['only']);
+  });
+
   it('refuses a revoked key saying so, without counting it against the address: a busy worker\'s revoked key locks no one out', async () => {
     const revoked = await issueKey(t, admin, 'service', 'busy-worker');
     const prefix = revoked.split('_')[1];
