@@ -181,10 +181,13 @@ describe('handleDelivery', () => {
     expect([expired.dropped, fn.mock.calls.length]).toEqual([true, 1]);
   });
 
-  it('fails a command no handler is declared for, without retries', async () => {
+  it('fails a command no handler is declared for as retryable, and logs it as an error: a retry may reach an instance that has one', async () => {
     const d = new FakeDelivery(command());
     await handleDelivery(d, deps(undefined));
-    expect(d.replies[0].metadata).toEqual(expect.objectContaining({ status: 'FAILED', nonRetryable: true }));
+    expect(d.replies[0].metadata).toEqual({
+      status: 'FAILED', error: 'NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added?)',
+    });
+    expect(logged).toContain('error NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added?)');
   });
 
   it('records the result before replying, so a reply that is not confirmed is replayed next time', async () => {

@@ -99,7 +99,11 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     }
     const fn = deps.handlerFor(c);
     if (!fn) {
-      await settle(replyTo(c, { status: 'FAILED', error: `No handler for ${c.orchName}/${c.stepName}`, nonRetryable: true }));
+      // Another instance of the service may declare it (a rolling deploy that adds the step): the
+      // step's retry may reach that one, so this attempt fails as retryable, and says why loudly.
+      const error = `NO_HANDLER: this instance declares no handler for ${c.orchName}/${c.stepName} (an instance from before the step was added?)`;
+      deps.logger.error({ flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt }, error);
+      await settle(replyTo(c, { status: 'FAILED', error }));
       return;
     }
     const outcome = await run(fn, delivery, deps);

@@ -114,7 +114,7 @@ export class Worker {
   /**
    * Declares the handler of one step of one template. Call before {@link start}. A definition
    * without a `do` function, or a second one for the same step, throws here: found at run time
-   * instead, each would fail the step's commands (`No handler for …`) or silently run other code.
+   * instead, each would fail the step's commands (`NO_HANDLER: …`) or silently run other code.
    */
   step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
     if (this.starting || this.stopping) throw new Error('Declare steps before start()');
