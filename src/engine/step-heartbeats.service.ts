@@ -17,6 +17,7 @@ export interface Heartbeat {
 interface InFlightAttempt {
   id: string;
   deadline_at: Date;
+  dispatched_at: Date;
   /** The database's clock, which the healer compares the deadline with: this instance's may differ. */
   now: Date;
   timeout_seconds: number | null;
@@ -25,7 +26,8 @@ interface InFlightAttempt {
 
 /**
  * HEARTBEAT replies: the attempt in flight gets its deadline moved forward by the step's timeout
- * (or its heartbeatSeconds, when shorter) and its last heartbeat recorded. The run itself does not change (no version bump), so this
+ * (or its heartbeatSeconds, when it declares them, up to its timeout from dispatch) and its last
+ * heartbeat recorded. The run itself does not change (no version bump), so this
  * never races a transition; a heartbeat for an attempt that is no longer in flight changes nothing.
  */
 @Injectable()
@@ -44,8 +46,11 @@ export class StepHeartbeats {
       this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
       return null;
     }
-    const window = attemptWindowSeconds(attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS, attempt.heartbeat_seconds);
-    const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window);
+    const timeoutSeconds = attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS;
+    const window = attemptWindowSeconds(timeoutSeconds, attempt.heartbeat_seconds);
+    // With heartbeatSeconds the step's timeout bounds the attempt as a whole; without, each heartbeat grants another timeout.
+    const cap = attempt.heartbeat_seconds ? new Date(attempt.dispatched_at.getTime() + timeoutSeconds * 1000) : undefined;
+    const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window, cap);
     // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
     await this.dataSource.query(
       `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED'`,
@@ -56,7 +61,7 @@ export class StepHeartbeats {
 
   private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {
     return this.dataSource.query(
-      `SELECT sr.id, sr.deadline_at, clock_timestamp() AS now, st.timeout_seconds, st.heartbeat_seconds
+      `SELECT sr.id, sr.deadline_at, sr.dispatched_at, clock_timestamp() AS now, st.timeout_seconds, st.heartbeat_seconds
          FROM orchestration_step_run sr
          JOIN orchestration_run r ON r.flow_id = sr.flow_id
          LEFT JOIN orchestration_step_template st

@@ -11,6 +11,8 @@ export interface RegistrationDocument {
 
 /** What the worker reads of Baton's answer to a registration. */
 export interface RegistrationAnswer {
+  /** The template's current version; null while no template of that name is registered. */
+  version?: number | null;
   /** Steps registered that the template does not have: kept, in case a later version adds them. */
   unknownSteps?: string[];
   /** Steps another service's earlier registration serves: this worker gets their commands only once that one is removed. */

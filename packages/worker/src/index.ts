@@ -3,7 +3,7 @@ export type { StepCommand } from './command';
 export { AttemptEndedError, HandlerTimeoutError, NonRetryableError, OutputNotJsonError, OutputRefusedError, WorkerStateError } from './errors';
 export { MemoryResultStore, type ResultStore, type RecordedResult, type RecordedFailure } from './result-store';
 export { PostgresResultStore, type PostgresResultStoreOptions, type Queryable } from './postgres-result-store';
-export type { BatonConnection } from './baton-client';
+export { BatonHttpError, BatonUnreachableError, type BatonConnection } from './baton-client';
 export type { TransportChoice } from './transports/create-transport';
 export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';

@@ -83,23 +83,29 @@ describe('createWorker', () => {
     }
   });
 
-  it('warns of steps it registered that the template does not have (a typo?), and of steps another service serves first', async () => {
+  it('warns of a template not registered yet and of steps it registered that the template does not have (a typo?), and of steps another service serves first', async () => {
     const server = createServer((req, res) => {
       res.writeHead(req.url === '/api/orchestration/register' ? 201 : 200, { 'content-type': 'application/json' });
-      res.end(req.url === '/api/orchestration/register'
-        ? JSON.stringify({ orchName: 'order', role: 'worker', outcome: 'CREATED', serviceName: 'shop', version: 1, status: 'PENDING',
-          missingSteps: ['charge'], unknownSteps: ['chrage'], stepsServedByOthers: ['refund'] })
-        : '{}');
+      if (req.url !== '/api/orchestration/register') return res.end('{}');
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => res.end((JSON.parse(body) as { orchName: string }).orchName === 'ordr'
+        ? JSON.stringify({ orchName: 'ordr', role: 'worker', outcome: 'CREATED', serviceName: 'shop', version: null, status: null, missingSteps: [], unknownSteps: [] })
+        : JSON.stringify({ orchName: 'order', role: 'worker', outcome: 'CREATED', serviceName: 'shop', version: 1, status: 'PENDING',
+          missingSteps: ['charge'], unknownSteps: ['chrage'], stepsServedByOthers: ['refund'] })));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     const worker = createWorker({
       service: 'shop', baton: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, transport: handTransport().transport,
       logger, handleSignals: false,
-    }).step('order', 'chrage', { objectType: 'Order', do: () => 1 }).step('order', 'refund', { objectType: 'Order', do: () => 1 });
+    }).step('ordr', 'charge', { objectType: 'Order', do: () => 1 })
+      .step('order', 'chrage', { objectType: 'Order', do: () => 1 }).step('order', 'refund', { objectType: 'Order', do: () => 1 });
     try {
       await worker.start();
       expect(logger.warn.mock.calls).toEqual([
+        [{ service: 'shop', orchName: 'ordr' },
+          'no template ordr is registered yet: this worker gets its commands once its owner registers it, but check the name for a typo'],
         [{ service: 'shop', orchName: 'order', unknownSteps: ['chrage'] },
           'template order has no step chrage: registered anyway (a later version of the template may add it), but check the name for a typo'],
         [{ service: 'shop', orchName: 'order', stepsServedByOthers: ['refund'] },

@@ -233,11 +233,16 @@ export class Worker {
 
   /**
    * What Baton accepts without a word, said here, or it shows only as a template that stays
-   * PENDING: a step the template does not have (a later version may add it; the likeliest cause
-   * is a typo), and a step another service registered first (the earliest registration wins).
+   * PENDING: a template not registered (yet: workers may come first; or a typo), a step the
+   * template does not have (a later version may add it; the likeliest cause is a typo), and a step
+   * another service registered first (the earliest registration wins).
    */
   private warnOfRegistration(orchName: string, answer: RegistrationAnswer | void): void {
     const service = this.options.service;
+    if (answer && answer.version === null) {
+      this.logger.warn({ service, orchName },
+        `no template ${orchName} is registered yet: this worker gets its commands once its owner registers it, but check the name for a typo`);
+    }
     const unknown = namesOf(answer?.unknownSteps);
     if (unknown.length > 0) {
       this.logger.warn({ service, orchName, unknownSteps: unknown },

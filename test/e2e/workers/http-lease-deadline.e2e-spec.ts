@@ -75,4 +75,33 @@ describe('a worker that dies holding a command', () => {
       await worker.stop();
     }
   }, 60_000);
+
+  it("times out a heartbeatSeconds step at its timeoutSeconds from dispatch however its worker heartbeats, and aborts the handler's signal", async () => {
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
+      orchName: 'boundFlow', as: 'initiator', type: 'sequential',
+      steps: [{ seq: 1, name: 'endless', objectType: 'String', timeoutSeconds: 3, heartbeatSeconds: 1, retry: { maxAttempts: 1 } }],
+    }).expect(201);
+    const reasons: string[] = [];
+    const worker = createWorker({ service: 'bound-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet, autoHeartbeatMs: 200 });
+    worker.step('boundFlow', 'endless', {
+      objectType: 'String',
+      do: (c) => new Promise((resolve, reject) => {
+        const done = setTimeout(resolve, 15_000, { finished: true });
+        c.signal.addEventListener('abort', () => { clearTimeout(done); reasons.push((c.signal.reason as Error).message); reject(c.signal.reason); });
+      }),
+    });
+    await worker.start();
+    try {
+      const started = Date.now();
+      const { flowId } = (await execute(t, 'boundFlow').expect(202)).body;
+      // Its heartbeats moved the deadline 1 s on each time, for ever: the step ran as long as its worker.
+      const run = await waitForRun(t, flowId, 'FAILED', 12_000);
+      expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:TIMED_OUT']);
+      expect(Date.now() - started).toBeLessThan(9_000);
+      for (let i = 0; i < 50 && reasons.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(reasons).toEqual([expect.stringMatching(/^ATTEMPT_ENDED: /)]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });
