@@ -9,6 +9,7 @@ import { SingleFlight } from '../common/single-flight';
 import { AppConfig } from '../config/app-config';
 import { decideAccess } from './access-decision';
 import { Access, ACCESS_METADATA } from './access.decorator';
+import { withoutKeySecrets } from './api-keys/api-key-format';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { credentialOf } from './credentials';
@@ -18,7 +19,6 @@ import type { Principal } from './principal';
 import { Authentication, PrincipalResolver } from './principal-resolver';
 import { provenServiceName } from './proven-service';
 import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
-import { withoutKeySecrets } from './api-keys/api-key-format';
 
 /**
  * The one place that decides who may call a controller route: it reads `@Roles(...)` /

@@ -26,8 +26,8 @@ interface InFlightAttempt {
 
 /**
  * HEARTBEAT replies: the attempt in flight gets its deadline moved forward by the step's timeout
- * (or its heartbeatSeconds, when it declares them, up to its timeout from dispatch) and its last
- * heartbeat recorded. The run itself does not change (no version bump), so this
+ * (or its heartbeatSeconds, when it declares them, up to its declared timeoutSeconds from
+ * dispatch) and its last heartbeat recorded. The run itself does not change (no version bump), so this
  * never races a transition; a heartbeat for an attempt that is no longer in flight changes nothing.
  */
 @Injectable()
@@ -48,8 +48,10 @@ export class StepHeartbeats {
     }
     const timeoutSeconds = attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS;
     const window = attemptWindowSeconds(timeoutSeconds, attempt.heartbeat_seconds);
-    // With heartbeatSeconds the step's timeout bounds the attempt as a whole; without, each heartbeat grants another timeout.
-    const cap = attempt.heartbeat_seconds ? new Date(attempt.dispatched_at.getTime() + timeoutSeconds * 1000) : undefined;
+    // A step that declares both bounds the attempt as a whole by its timeoutSeconds; otherwise each
+    // heartbeat grants another window, as long as its worker lives (what the SDK's auto heartbeats rely on).
+    const cap = attempt.heartbeat_seconds && attempt.timeout_seconds !== null
+      ? new Date(attempt.dispatched_at.getTime() + attempt.timeout_seconds * 1000) : undefined;
     const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window, cap);
     // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
     await this.dataSource.query(

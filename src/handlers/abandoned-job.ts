@@ -7,7 +7,7 @@ export const ABANDONED_JOB = 'abandoned: the run was terminated without compensa
 
 export const ABANDONED_JOB_TEXTS = {
   /** Its launch was under way: a job that launch started is written here when its answer comes (JobWorker). */
-  launching: `${ABANDONED_JOB} (a launch was under way: a job it started is recorded here when its answer comes, and is not followed)`,
+  launching: `${ABANDONED_JOB} (a launch was under way: a job it started is recorded here if its answer comes, and is not followed)`,
   cancelSent: `${ABANDONED_JOB} (its cancel had been sent)`,
   notCancelled: `${ABANDONED_JOB}, and was not cancelled`,
 };

@@ -12,7 +12,8 @@ import { abandonedLaunchAnswered } from './abandoned-job';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
 import { jobLabel } from './job-result';
-import { storableJobPatch } from './storable-job-patch';
+import { MAX_ERROR_LENGTH, storableJobPatch } from './storable-job-patch';
+import { fitText } from '../common/validation/fit-text';
 import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
 import type { JobTargets } from './job-targets';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
@@ -171,9 +172,11 @@ export class JobWorker {
    * the job it names is written on the row all the same, so an operator can find what was left running.
    */
   private async recordOnAbandoned(row: JobExecutionEntity, sent: Partial<JobExecutionEntity>): Promise<void> {
-    const job = jobLabel({ targetType: row.targetType, externalJobType: sent.externalJobType ?? null, externalJobId: sent.externalJobId ?? null });
-    if (!(await this.deps.repo.recordLaunchOfAbandoned(row.id, storableJobPatch(sent), abandonedLaunchAnswered(job)))) return;
-    this.logger.warn({ ...logContext(row), jobId: sent.externalJobId },
+    // The partner's text made storable first: an id with a NUL would fail the write, as any outcome's would.
+    const patch = storableJobPatch(sent);
+    const job = jobLabel({ targetType: row.targetType, externalJobType: patch.externalJobType ?? null, externalJobId: patch.externalJobId ?? null });
+    if (!(await this.deps.repo.recordLaunchOfAbandoned(row.id, patch, fitText(abandonedLaunchAnswered(job), MAX_ERROR_LENGTH)))) return;
+    this.logger.warn({ ...logContext(row), jobId: patch.externalJobId },
       `${job} was launched for a run terminated meanwhile without compensation: recorded on its row, not followed`);
   }
 

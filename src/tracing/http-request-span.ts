@@ -3,9 +3,9 @@ import {
   ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { ATTR } from './span-attributes';
 import { SpanKind, tracing } from './tracing';
-import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 
 /**
  * A Fastify hook, first of all: a SERVER span per request, continuing the caller's `traceparent`, active

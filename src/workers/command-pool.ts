@@ -101,13 +101,17 @@ export class CommandPool {
 
   /** Puts leased commands back at the front, for the next poller: their poll ended before anyone could read them. */
   giveBack(leaseIds: string[]): void {
-    for (const leaseId of leaseIds.slice().reverse()) {
+    const back: PooledCommand[] = [];
+    for (const leaseId of leaseIds) {
       const held = this.leased.get(leaseId);
       if (!held) continue;
       clearTimeout(held.timer);
       this.leased.delete(leaseId);
-      this.offer(held.entry, true);
+      const waiter = this.waiters.shift();
+      if (waiter) waiter.resolve([this.lease(held.entry)]);
+      else back.push(held.entry);
     }
+    this.ready.unshift(...back);
   }
 
   /**

@@ -12,8 +12,8 @@ export interface AwxJobScript {
   launchError?: Reply;
   /** The launch is carried out (the job exists) but this reply goes back instead of the 201: a proxy's 502, a lost answer. */
   lostAnswer?: Reply;
-  /** The launch is carried out at once, and its answer sent this much later: a slow AWX. */
-  answerDelayMs?: number;
+  /** The launch is carried out at once, and its answer sent only once this resolves: a slow AWX. */
+  answerHeldUntil?: Promise<void>;
   /**
    * "Prompt on launch" for variables: the template accepts any extra_vars. Without it only an
    * enabled survey's variables are accepted, the rest dropped as AWX does: a job template stores
@@ -149,7 +149,7 @@ export class FakeAwxServer extends FakeHttpServer {
     if (script.launchError) return script.launchError;
     const answer = this.createJob(collection, templateId, body, script);
     if (answer.status === 201 && script.lostAnswer) return script.lostAnswer;
-    return script.answerDelayMs ? { ...answer, delayMs: script.answerDelayMs } : answer;
+    return script.answerHeldUntil ? { ...answer, heldUntil: script.answerHeldUntil } : answer;
   }
 
   /** What a launch would ask (AWX's launch view): the prompts, and the survey's required questions. */

@@ -25,6 +25,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Wait before answering (to trip timeouts). */
   delayMs?: number;
+  /** Sent only once this resolves: a partner that answers when the test says so. */
+  heldUntil?: Promise<void>;
   /** Close the connection without answering (a network error). */
   destroy?: boolean;
 }
@@ -140,6 +142,7 @@ export abstract class FakeHttpServer {
 
   private async send(res: ServerResponse, reply: Reply): Promise<void> {
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    await reply.heldUntil;
     if (reply.destroy) {
       res.socket?.destroy();
       return;

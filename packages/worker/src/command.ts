@@ -18,7 +18,10 @@ export interface StepCommand<P = unknown> {
   /** After this the attempt is void; a heartbeat moves it forward. */
   deadline: Date;
   objectType: string;
-  /** Tells Baton this attempt is alive: it moves the deadline forward by the step's timeout. */
+  /**
+   * Tells Baton this attempt is alive: it moves the deadline forward by the step's timeout (by its
+   * heartbeatSeconds when declared, up to a declared timeoutSeconds from dispatch).
+   */
   heartbeat(): Promise<void>;
   /**
    * Aborted when the worker gives up on this handler (`handlerTimeoutMs`), or, over HTTP, when Baton

@@ -55,8 +55,9 @@ export class HandlerTimeoutError extends Error {
 
 /**
  * The reason a handler's `cmd.signal` is aborted when Baton answers its heartbeat that the attempt
- * is no longer in flight (over HTTP): it timed out, or its run was terminated. What the handler
- * returns after it is answered `not-in-flight` and changes nothing: it may stop its work.
+ * is no longer in flight (over HTTP): it timed out, or its run was terminated. Its reply is then
+ * answered `not-in-flight`: the handler may stop its work (a success is still recorded, and
+ * replayed to the step's retry).
  */
 export class AttemptEndedError extends Error {
   readonly code = 'ATTEMPT_ENDED';

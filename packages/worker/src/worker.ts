@@ -1,13 +1,15 @@
 import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
-import { HttpControl, type RegistrationAnswer, type WorkerControl } from './control';
+import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
 import { WorkerStateError } from './errors';
 import { ExpiredDrops } from './expired-drops';
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
+import { warnOfRegistration } from './registration-warnings';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
+import { stepDefinitionProblem } from './step-definition';
 import { createTransport, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
 
@@ -119,10 +121,7 @@ export class Worker {
   step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
     if (this.starting || this.stopping) throw new Error('Declare steps before start()');
     const key = `${orchName}/${stepName}`;
-    const problem = typeof def?.do !== 'function' ? 'needs a `do` function'
-      : def.undo !== undefined && typeof def.undo !== 'function' ? 'has an `undo` that is not a function'
-        : typeof def.objectType !== 'string' || def.objectType === '' ? 'needs its `objectType` (the template\'s, for this step)'
-          : this.steps.has(key) ? 'is declared twice: declare each step once' : undefined;
+    const problem = this.steps.has(key) ? 'is declared twice: declare each step once' : stepDefinitionProblem(def);
     if (problem) throw new Error(`Step ${key} ${problem}`);
     this.steps.set(key, { orchName, name: stepName, def: def as StepDefinition });
     return this;
@@ -227,31 +226,7 @@ export class Worker {
     }
     for (const [orchName, steps] of byTemplate) {
       const answer = await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
-      this.warnOfRegistration(orchName, answer);
-    }
-  }
-
-  /**
-   * What Baton accepts without a word, said here, or it shows only as a template that stays
-   * PENDING: a template not registered (yet: workers may come first; or a typo), a step the
-   * template does not have (a later version may add it; the likeliest cause is a typo), and a step
-   * another service registered first (the earliest registration wins).
-   */
-  private warnOfRegistration(orchName: string, answer: RegistrationAnswer | void): void {
-    const service = this.options.service;
-    if (answer && answer.version === null) {
-      this.logger.warn({ service, orchName },
-        `no template ${orchName} is registered yet: this worker gets its commands once its owner registers it, but check the name for a typo`);
-    }
-    const unknown = namesOf(answer?.unknownSteps);
-    if (unknown.length > 0) {
-      this.logger.warn({ service, orchName, unknownSteps: unknown },
-        `template ${orchName} has no step ${unknown.join(', ')}: registered anyway (a later version of the template may add it), but check the name for a typo`);
-    }
-    const taken = namesOf(answer?.stepsServedByOthers);
-    if (taken.length > 0) {
-      this.logger.warn({ service, orchName, stepsServedByOthers: taken },
-        `another service registered ${taken.join(', ')} of template ${orchName} first and gets their commands: this worker gets them only once that registration is removed`);
+      warnOfRegistration(this.logger, this.options.service, orchName, answer);
     }
   }
 
@@ -305,6 +280,3 @@ export function createWorker(options: WorkerOptions): Worker {
 }
 
 /** A list of names from Baton's answer, or none when it holds no list. */
-function namesOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : [];
-}

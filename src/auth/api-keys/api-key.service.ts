@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
+import { errorMessage } from '../../common/errors/error-message';
 import { ErrorCode } from '../../common/errors/error-code';
 import { PageQueryDto } from '../../common/pagination';
 import { AppConfig } from '../../config/app-config';
@@ -189,16 +190,23 @@ export class ApiKeyService implements OnModuleInit {
   /** Stops honouring these keys here at once, rather than when their verifications expire (RevocationWatch). */
   forgetRevoked(keyIds: string[]): void {
     if (keyIds.length === 0) return;
-    for (const keyId of keyIds) {
-      const listeners = this.revocationListeners.get(keyId);
-      this.revocationListeners.delete(keyId);
-      listeners?.forEach((listener) => listener());
-    }
     const revoked = new Set(keyIds);
     for (const [print, entry] of this.verified.entries()) {
       if (!entry.keyId || !revoked.has(entry.keyId)) continue;
       this.verified.delete(print);
       this.retired.set(print, 'revoked');
+    }
+    // Told once the key is refused here, each on its own: one that throws must not keep the others waiting.
+    for (const keyId of keyIds) {
+      const listeners = this.revocationListeners.get(keyId);
+      this.revocationListeners.delete(keyId);
+      listeners?.forEach((listener) => {
+        try {
+          listener();
+        } catch (error) {
+          this.logger.warn({ err: errorMessage(error) }, 'a revocation listener failed');
+        }
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import { correlationIdOf } from '../logging/correlation';
 import { AppError } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-code';
@@ -51,7 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // A plugin's refusal may name headers it needs (a 416 its Content-Range: bytes */size).
     if (status === 416) res.headers(pluginHeaders(error));
     if (status === 429 && typeof body.details?.retryAfterSeconds === 'number') res.header('Retry-After', String(body.details.retryAfterSeconds));
-    res.status(status).send({ ...body, correlationId });
+    res.status(status).send({ ...withoutKeysIn(body), correlationId });
   }
 
   private toBody(error: unknown): [number, Body] {
@@ -85,6 +86,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
     return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
   }
+}
+
+/** A whole key sent in a path or query (pasted by mistake) is echoed back only cut to its prefix, as it is logged. */
+function withoutKeysIn(body: Body): Body {
+  const problems = body.problems?.map((p) => ({ ...p, path: withoutKeySecrets(p.path), message: withoutKeySecrets(p.message) }));
+  return { ...body, message: withoutKeySecrets(body.message), ...(problems ? { problems } : {}) };
 }
 
 function pluginHeaders(error: unknown): Record<string, string> {

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import { stampSecurityHeaders } from '../../auth/http/security-headers';
 import type { AppConfig } from '../../config/app-config';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { correlationIdFor, echoCorrelationId } from '../logging/correlation';
 import { requestGuard } from '../validation/request-guard';
 import { answerClientError } from './client-errors';
-import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 
 /** Node's own limit on a whole request, which Fastify would otherwise lift (it sets 0). */
 const REQUEST_TIMEOUT_MS = 300_000;
@@ -60,6 +60,6 @@ function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: F
   const noop = () => undefined;
   stampSecurityHeaders(request, reply, noop);
   echoCorrelationId(request, reply, noop);
-  logger.warn({ correlationId: request.id, method: request.method, url: withoutKeySecrets(request.url.slice(0, 200)), code: error.code }, 'request refused: the router cannot take its path');
+  logger.warn({ correlationId: request.id, method: request.method, url: withoutKeySecrets(request.url).slice(0, 200), code: error.code }, 'request refused: the router cannot take its path');
   requestGuard(request.raw, reply.raw, (refusal) => ERRORS.answer(refusal ?? error, request, reply));
 }

@@ -4,7 +4,7 @@ export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an a
 export const HTTP_UNDO_MATCHES_HTTP_STEP = 'an http step is undone by an http call, and an http undo needs an http step';
 export const WORKER_UNDO_NEEDS_WORKER = 'a worker undo needs a worker step; give an awx/oo/http undo handler';
 export const HEARTBEAT_NEEDS_WORKER = 'heartbeats come from workers: heartbeatSeconds needs a worker step';
-export const HEARTBEAT_WITHIN_TIMEOUT = 'must be at most the step\'s timeoutSeconds (each heartbeat renews the attempt for timeoutSeconds)';
+export const HEARTBEAT_WITHIN_TIMEOUT = 'must be at most the step\'s timeoutSeconds (the longest gap between heartbeats, within the attempt\'s whole timeoutSeconds)';
 
 /**
  * Rules across fields and steps, checked on the raw value so they are reported alongside any shape

@@ -127,10 +127,13 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     const unknown = `bk_nokey123_${'y'.repeat(43)}`;
     const missing = await t.http.delete(`/api/admin/api-keys/${unknown}?again=${unknown}`).set(bearer(admin)).expect(404);
     expect(missing.body.message).toBe('No API key nokey123');
+    // Echoed by a refusal (no route has this path): cut as it is logged.
+    const unrouted = await t.http.get(`/api/no-such-route/${key}`).set(bearer(admin)).expect(404);
+    expect(unrouted.body.message).toContain(`bk_${prefix}_…`);
     const audit = await t.http.get('/api/admin/security-audit?pageSize=100').set(bearer(admin)).expect(200);
     expect(audit.body.items.filter((e: { event: string; target: string }) => e.event === 'DENIED' && e.target.includes(prefix))
       .map((e: { target: string }) => e.target)).toEqual([`DELETE /api/admin/api-keys/bk_${prefix}_…`]);
-    const written = [output.text(), ...[denied, revoked, missing, audit].map((r) => JSON.stringify(r.body))].join('\n');
+    const written = [output.text(), ...[denied, revoked, missing, unrouted, audit].map((r) => JSON.stringify(r.body))].join('\n');
     expect(written).toContain(`bk_${prefix}_…`);
     for (const hidden of [secret, 'y'.repeat(43)]) expect(written).not.toContain(hidden);
   });

@@ -62,10 +62,10 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
       AWX_CONNECTIONS: 'lab,slow', AWX_LAB_HOST: lab.url, AWX_LAB_API_PREFIX: '/api/controller/v2',
       AWX_LAB_USERNAME: 'lab-admin', AWX_LAB_PASSWORD: 'lab-secret-pw',
       AWX_LAB_CONNECT_TIMEOUT_MS: '250', AWX_LAB_REQUEST_TIMEOUT_MS: '900',
-      // The default AWX behind a connection that waits for an answer the fake holds back (3 s); a
-      // claim's lease must outlast its exchanges.
-      AWX_SLOW_HOST: awx.url, AWX_SLOW_TOKEN: 'awx-secret-token', AWX_SLOW_CONNECT_TIMEOUT_MS: '250', AWX_SLOW_REQUEST_TIMEOUT_MS: '4000',
-      HANDLER_LEASE_MS: '20000',
+      // The default AWX behind a connection that waits for an answer the fake holds back (until the
+      // test releases it); a claim's lease must outlast its exchanges.
+      AWX_SLOW_HOST: awx.url, AWX_SLOW_TOKEN: 'awx-secret-token', AWX_SLOW_CONNECT_TIMEOUT_MS: '250', AWX_SLOW_REQUEST_TIMEOUT_MS: '20000',
+      HANDLER_LEASE_MS: '90000',
     }));
     worker = await new TestWorker(t, 'ipam').start();
     await registerTemplate(t, 'vmProvisioning', provisioningSteps(CONFIGURE_FLOW, DESTROY_UNDO));
@@ -274,7 +274,8 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
   });
 
   it('records the job a launch under way started when its run is terminated without compensation, and leaves it alone', async () => {
-    awx.jobTemplate(22, { statuses: ['running'], answerDelayMs: 3_000 });
+    let release!: () => void;
+    awx.jobTemplate(22, { statuses: ['running'], answerHeldUntil: new Promise<void>((resolve) => (release = resolve)) });
     await registerTemplate(t, 'slowLaunch', [{ seq: 1, name: 'provision', handler: { type: 'awx', connection: 'slow', jobTemplateId: 22 } }]);
     const flowId = await startRun(t, 'slowLaunch');
     // AWX made the job and holds back its answer: the run is terminated while the launch is under way.
@@ -288,7 +289,8 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     expect(timeline(run)).toEqual(['DO:provision:ABANDONED']);
     const [abandoned] = await jobsOf(t, flowId);
     expect([abandoned.status, abandoned.externalJobId, abandoned.error]).toEqual(['FAILED', null,
-      expect.stringContaining('(a launch was under way: a job it started is recorded here when its answer comes, and is not followed)')]);
+      expect.stringContaining('(a launch was under way: a job it started is recorded here if its answer comes, and is not followed)')]);
+    release();
     const recorded = await expectEventually(async () => {
       const [row] = await jobsOf(t, flowId);
       expect(row.externalJobId).toBe(String(job.id));

@@ -47,7 +47,7 @@ describe('a worker that dies holding a command', () => {
   it('holds its run back only until the deadline its last heartbeat gave, not for a whole lease after it', async () => {
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
       orchName: 'beatFlow', as: 'initiator', type: 'sequential',
-      steps: [{ seq: 1, name: 'long', objectType: 'String', timeoutSeconds: 60, heartbeatSeconds: 2 }],
+      steps: [{ seq: 1, name: 'long', objectType: 'String', timeoutSeconds: 60, heartbeatSeconds: 5 }],
     }).expect(201);
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'beat-service')
       .send({ orchName: 'beatFlow', as: 'worker', steps: [{ name: 'long', objectType: 'String' }] }).expect(201);
@@ -79,7 +79,7 @@ describe('a worker that dies holding a command', () => {
   it("times out a heartbeatSeconds step at its timeoutSeconds from dispatch however its worker heartbeats, and aborts the handler's signal", async () => {
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
       orchName: 'boundFlow', as: 'initiator', type: 'sequential',
-      steps: [{ seq: 1, name: 'endless', objectType: 'String', timeoutSeconds: 3, heartbeatSeconds: 1, retry: { maxAttempts: 1 } }],
+      steps: [{ seq: 1, name: 'endless', objectType: 'String', timeoutSeconds: 6, heartbeatSeconds: 2, retry: { maxAttempts: 1 } }],
     }).expect(201);
     const reasons: string[] = [];
     const worker = createWorker({ service: 'bound-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet, autoHeartbeatMs: 200 });
@@ -94,10 +94,10 @@ describe('a worker that dies holding a command', () => {
     try {
       const started = Date.now();
       const { flowId } = (await execute(t, 'boundFlow').expect(202)).body;
-      // Its heartbeats moved the deadline 1 s on each time, for ever: the step ran as long as its worker.
-      const run = await waitForRun(t, flowId, 'FAILED', 12_000);
+      // Its heartbeats moved the deadline 2 s on each time, for ever: the step ran as long as its worker.
+      const run = await waitForRun(t, flowId, 'FAILED', 20_000);
       expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:TIMED_OUT']);
-      expect(Date.now() - started).toBeLessThan(9_000);
+      expect(Date.now() - started).toBeLessThan(14_000);
       for (let i = 0; i < 50 && reasons.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(reasons).toEqual([expect.stringMatching(/^ATTEMPT_ENDED: /)]);
     } finally {
