@@ -14,7 +14,7 @@ describe('a worker that dies holding a command', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ HEALER_INTERVAL_MS: '300' });
+    t = await startTestApp({ HEALER_INTERVAL_MS: '300', STEP_TIMEOUT_SECONDS: '3' });
     await t.app.listen(0, '127.0.0.1');
   }, 120_000);
   afterAll(async () => { await t?.close(); });
@@ -100,6 +100,23 @@ describe('a worker that dies holding a command', () => {
       expect(Date.now() - started).toBeLessThan(14_000);
       for (let i = 0; i < 50 && reasons.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(reasons).toEqual([expect.stringMatching(/^ATTEMPT_ENDED: /)]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('keeps a heartbeatSeconds step without a timeoutSeconds of its own alive as long as its worker heartbeats (the default timeout is no bound)', async () => {
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', 'crash-initiator').send({
+      orchName: 'aliveFlow', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'slow', objectType: 'String', heartbeatSeconds: 2 }],
+    }).expect(201);
+    const worker = createWorker({ service: 'alive-service', baton: { url: await t.app.getUrl() }, handleSignals: false, logger: quiet, autoHeartbeatMs: 200 });
+    worker.step('aliveFlow', 'slow', { objectType: 'String', do: () => new Promise((resolve) => setTimeout(resolve, 5_000, { done: true })) });
+    await worker.start();
+    try {
+      const { flowId } = (await execute(t, 'aliveFlow').expect(202)).body;
+      // 5 s of work against STEP_TIMEOUT_SECONDS=3: its heartbeats carry it.
+      const run = await waitForRun(t, flowId, 'COMPLETED', 20_000);
+      expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:SUCCEEDED']);
     } finally {
       await worker.stop();
     }
