@@ -10,4 +10,6 @@ export interface Principal {
   service?: string;
   /** The id of the API key that proved it (not the bootstrap key's): what a revocation names. */
   keyId?: string;
+  /** When that key expires (ms since the epoch), if it does. */
+  keyExpiresAt?: number;
 }

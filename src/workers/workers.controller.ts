@@ -63,15 +63,15 @@ export class WorkersController {
     if (res.request.method === 'HEAD') return [];
     const gone = new AbortController();
     res.raw.on('close', () => gone.abort());
-    // A key revoked while its poll waits gets no command: the poll ends as the next request would.
-    let revoked = false;
-    const stopWatching = this.keys.onRevoked(principal, () => {
-      revoked = true;
+    // A key revoked or expired while its poll waits gets no command: the poll ends as the next request would.
+    let retired: 'revoked' | 'expired' | undefined;
+    const stopWatching = this.keys.onRetired(principal, (why) => {
+      retired = why;
       gone.abort();
     });
     try {
       const leases = await this.replies.poll(service, query.max, query.wait, gone.signal);
-      if (revoked) throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: API key ${principal.id} is revoked`);
+      if (retired) throw new AppError(ErrorCode.UNAUTHENTICATED, `Authentication required: API key ${principal.id} is ${retired}`);
       return leases as LeaseDto[];
     } finally {
       stopWatching();

@@ -129,16 +129,29 @@ describe('ApiKeyService', () => {
       return verdict.principal;
     };
     const told: string[] = [];
-    service.onRevoked(await principalOf(here.key), () => told.push('here'));
-    const stop = service.onRevoked(await principalOf(elsewhere.key), () => told.push('stopped listening'));
-    service.onRevoked(await principalOf(elsewhere.key), () => told.push('elsewhere'));
+    service.onRetired(await principalOf(here.key), (why) => told.push(`here ${why}`));
+    const stop = service.onRetired(await principalOf(elsewhere.key), () => told.push('stopped listening'));
+    service.onRetired(await principalOf(elsewhere.key), (why) => told.push(`elsewhere ${why}`));
     stop();
-    expect(service.onRevoked({ id: 'bootstrap', kind: 'api-key', roles: ['admin'] }, () => told.push('no key id'))).toEqual(expect.any(Function));
+    expect(service.onRetired({ id: 'bootstrap', kind: 'api-key', roles: ['admin'] }, () => told.push('no key id'))).toEqual(expect.any(Function));
 
     await service.revoke(here.entity.prefix, 'admin');
     service.forgetRevoked([elsewhere.entity.id]);
     service.forgetRevoked([here.entity.id, elsewhere.entity.id]); // the watch sees them again every second
-    expect(told).toEqual(['here', 'elsewhere']);
+    expect(told).toEqual(['here revoked', 'elsewhere revoked']);
+  });
+
+  it('tells what waits on a key once when the key expires meanwhile, and not after it stopped listening', async () => {
+    const { service } = setup();
+    const soon = await service.issue({ name: 'soon', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 1_500) }, 'admin');
+    const verdict = await service.verify(soon.key);
+    if (!verdict || !('principal' in verdict)) throw new Error('not verified');
+    const told: string[] = [];
+    service.onRetired(verdict.principal, (why) => told.push(why));
+    service.onRetired(verdict.principal, (why) => told.push(`stopped ${why}`))();
+    await sleep(2_000);
+    service.forgetRevoked([soon.entity.id]);
+    expect(told).toEqual(['expired']);
   });
 
   // Without the watch's word (it looks every second), another instance accepts a revoked key until

@@ -171,20 +171,33 @@ export class ApiKeyService implements OnModuleInit {
   }
 
   /**
-   * Calls `listener` once, when the key that proved `principal` is revoked (here, or found revoked
-   * by RevocationWatch, within about a second); nothing for a principal no revocable key proved.
-   * Returns what stops listening.
+   * Calls `listener` once, when the key that proved `principal` stops working: revoked (here, or
+   * found revoked by RevocationWatch, within about a second) or expired. Nothing for a principal
+   * no key with a lifetime proved. Returns what stops listening.
    */
-  onRevoked(principal: Principal | undefined, listener: () => void): () => void {
+  onRetired(principal: Principal | undefined, listener: (why: 'revoked' | 'expired') => void): () => void {
     const keyId = principal?.keyId;
     if (!keyId) return () => undefined;
+    let told = false;
+    const tell = (why: 'revoked' | 'expired') => {
+      if (told) return;
+      told = true;
+      stop();
+      listener(why);
+    };
+    const onRevoked = () => tell('revoked');
     let listeners = this.revocationListeners.get(keyId);
     if (!listeners) this.revocationListeners.set(keyId, (listeners = new Set()));
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
+    listeners.add(onRevoked);
+    // Unref'd, and cleared by stop(): a poll never outlives its 30 s wait, a key may live for years.
+    const expiry = principal?.keyExpiresAt === undefined ? undefined
+      : setTimeout(() => tell('expired'), Math.max(0, principal.keyExpiresAt - Date.now())).unref();
+    const stop = () => {
+      clearTimeout(expiry);
+      listeners.delete(onRevoked);
       if (listeners.size === 0 && this.revocationListeners.get(keyId) === listeners) this.revocationListeners.delete(keyId);
     };
+    return stop;
   }
 
   /** Stops honouring these keys here at once, rather than when their verifications expire (RevocationWatch). */
@@ -219,7 +232,10 @@ export class ApiKeyService implements OnModuleInit {
     if (!row || !await verifySecret(secret, row.secretHash)) return undefined;
     if (row.revokedAt) return { retired: 'revoked' };
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { retired: 'expired' };
-    const principal: Principal = { id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}), keyId: row.id };
+    const principal: Principal = {
+      id: prefix, kind: 'api-key', roles: [row.role], ...(row.service ? { service: row.service } : {}), keyId: row.id,
+      ...(row.expiresAt ? { keyExpiresAt: row.expiresAt.getTime() } : {}),
+    };
     // Remembered until the key expires, if sooner; at least 1 ms, since a ttl of 0 means "forever".
     const ttlMs = Math.max(1, Math.min(CACHE_MS, (row.expiresAt?.getTime() ?? Infinity) - Date.now()));
     return { principal, keyId: row.id, ttlMs };

@@ -159,6 +159,15 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(leased.body.map((l: { command: { stepName: string } }) => l.command.stepName)).toEqual(['only']);
   });
 
+  it('ends a long poll whose key expires while it waits with 401', async () => {
+    const made = await t.http.post('/api/admin/api-keys').set(bearer(admin))
+      .send({ name: 'short-lived', role: 'service', service: 'expiring-poller', expiresAt: new Date(Date.now() + 2_000).toISOString() }).expect(201);
+    const started = Date.now();
+    const ended = await t.http.get('/api/workers/expiring-poller/commands?wait=15000').set(bearer(made.body.key));
+    expect([ended.status, ended.body.message]).toEqual([401, `Authentication required: API key ${made.body.prefix} is expired`]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('refuses a revoked key saying so, without counting it against the address: a busy worker\'s revoked key locks no one out', async () => {
     const revoked = await issueKey(t, admin, 'service', 'busy-worker');
     const prefix = revoked.split('_')[1];
