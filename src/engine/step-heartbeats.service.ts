@@ -42,10 +42,7 @@ export class StepHeartbeats {
    */
   async record(h: Heartbeat): Promise<number | null> {
     const [attempt] = await this.findInFlight(h);
-    if (!attempt) {
-      this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
-      return null;
-    }
+    if (!attempt) return this.notInFlight();
     const timeoutSeconds = attempt.timeout_seconds ?? this.config.STEP_TIMEOUT_SECONDS;
     const window = attemptWindowSeconds(timeoutSeconds, attempt.heartbeat_seconds);
     // A step that declares both bounds the attempt as a whole by its timeoutSeconds; otherwise each
@@ -54,11 +51,21 @@ export class StepHeartbeats {
       ? new Date(attempt.dispatched_at.getTime() + attempt.timeout_seconds * 1000) : undefined;
     const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window, cap);
     // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
-    await this.dataSource.query(
-      `UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED'`,
+    // Counted in SQL (TypeORM answers a bare UPDATE with [rows, rowCount]): an attempt that ended since
+    // the read (its reply, a timeout, an operator) is not in flight, and its worker must hear so.
+    const [{ moved }]: Array<{ moved: number }> = await this.dataSource.query(
+      `WITH moved AS (
+         UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED' RETURNING 1
+       ) SELECT count(*)::int AS moved FROM moved`,
       [attempt.id, deadline]);
+    if (moved === 0) return this.notInFlight();
     this.logger.debug({ flowId: h.flowId, step: h.stepName, action: h.action, attempt: h.attempt, deadline }, 'heartbeat');
     return deadline.getTime() - attempt.now.getTime();
+  }
+
+  private notInFlight(): null {
+    this.metrics.ignoredReplies.inc({ reason: 'heartbeat-not-in-flight' });
+    return null;
   }
 
   private findInFlight(h: Heartbeat): Promise<InFlightAttempt[]> {

@@ -66,11 +66,7 @@ export class CommandPool {
   constructor(private readonly leaseMs: number, private readonly onExpiry: LeaseExpiryCheck) {}
 
   offer(entry: PooledCommand, front = false): void {
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve([this.lease(entry)]);
-      return;
-    }
+    if (this.handToWaiter(entry)) return;
     if (front) this.ready.unshift(entry);
     else this.ready.push(entry);
   }
@@ -107,9 +103,7 @@ export class CommandPool {
       if (!held) continue;
       clearTimeout(held.timer);
       this.leased.delete(leaseId);
-      const waiter = this.waiters.shift();
-      if (waiter) waiter.resolve([this.lease(held.entry)]);
-      else back.push(held.entry);
+      if (!this.handToWaiter(held.entry)) back.push(held.entry);
     }
     this.ready.unshift(...back);
   }
@@ -225,6 +219,14 @@ export class CommandPool {
     const timer = setTimeout(() => void this.expire(leaseId, held), ms);
     timer.unref();
     return timer;
+  }
+
+  /** Leases the command to the poll that has waited longest, if one waits. */
+  private handToWaiter(entry: PooledCommand): boolean {
+    const waiter = this.waiters.shift();
+    if (!waiter) return false;
+    waiter.resolve([this.lease(entry)]);
+    return true;
   }
 
   private withdraw(waiter: Waiter): void {

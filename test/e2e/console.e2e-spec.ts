@@ -40,9 +40,11 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
       const missing = await t.http.get(path);
       expect([path, missing.status, missing.text.includes('Baton console')]).toEqual([path, 404, false]);
     }
-    // A path that climbs out of the assets is refused outright (@fastify/static's 403), never served.
-    const outside = await t.http.get('/ui/assets/../../package.json').expect(403);
-    expect(outside.body.code).toBe('FORBIDDEN');
+    // A path that climbs out of the assets is refused by name before any route sees it, never served.
+    for (const path of ['/ui/assets/../../package.json', '/ui/assets/%2e%2e/%2E%2E/package.json']) {
+      const outside = await t.http.get(path);
+      expect([path, outside.status, outside.body.code, outside.body.problems?.[0]?.path]).toEqual([path, 400, 'INVALID_REQUEST', 'path']);
+    }
     const range = await t.http.get('/ui/assets/index-abc123.js').set('Range', 'bytes=500-600').expect(416);
     expect([range.body.code, range.headers['content-range']]).toEqual(['RANGE_NOT_SATISFIABLE', 'bytes */10']);
   });

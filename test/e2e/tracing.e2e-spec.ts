@@ -65,4 +65,17 @@ describe('tracing on the embedded default (in-memory exporter)', () => {
     const run = await expectEventually(() => oneSpan(exporter.getFinishedSpans().map(seen), 'run', { 'baton.flow_id': started.body.flowId }));
     expect(run.traceId).toBe(callerTrace);
   });
+
+  it('cuts a whole API key in a request path to its prefix in the span\'s url.path', async () => {
+    exporter.reset();
+    const secret = 's'.repeat(43);
+    await t.http.get(`/api/nothing-here/bk_pasted12_${secret}`).expect(404);
+    const span = await expectEventually(() => {
+      const found = exporter.getFinishedSpans().map(seen).filter((s) => s.attributes['http.request.method'] === 'GET');
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(span.attributes['url.path']).toBe('/api/nothing-here/bk_pasted12_…');
+    expect(JSON.stringify(exporter.getFinishedSpans().map(seen))).not.toContain(secret);
+  });
 });

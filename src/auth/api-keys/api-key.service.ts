@@ -35,8 +35,8 @@ export interface IssuedApiKey {
 }
 
 interface Verified {
+  /** Its `keyId` names the key's row; the bootstrap key has none. */
   principal: Principal;
-  keyId: string | null;
   /** How long it may be remembered: CACHE_MS, or less when the key expires sooner. */
   ttlMs: number;
 }
@@ -100,7 +100,7 @@ export class ApiKeyService implements OnModuleInit {
       return { retired: found.retired, prefix: parsed.prefix };
     }
     this.verified.set(print, found, { ttl: found.ttlMs });
-    this.touch(found.keyId);
+    this.touch(found.principal.keyId);
     return { principal: found.principal };
   }
 
@@ -112,7 +112,7 @@ export class ApiKeyService implements OnModuleInit {
     const print = fingerprint(key);
     const cached = this.verified.get(print);
     if (cached) {
-      this.touch(cached.keyId);
+      this.touch(cached.principal.keyId);
       return { principal: cached.principal };
     }
     const retired = this.retired.get(print);
@@ -205,7 +205,7 @@ export class ApiKeyService implements OnModuleInit {
     if (keyIds.length === 0) return;
     const revoked = new Set(keyIds);
     for (const [print, entry] of this.verified.entries()) {
-      if (!entry.keyId || !revoked.has(entry.keyId)) continue;
+      if (!entry.principal.keyId || !revoked.has(entry.principal.keyId)) continue;
       this.verified.delete(print);
       this.retired.set(print, 'revoked');
     }
@@ -226,7 +226,7 @@ export class ApiKeyService implements OnModuleInit {
   private async lookUp(prefix: string, secret: string): Promise<Verified | { retired: 'revoked' | 'expired' } | undefined> {
     if (this.bootstrap?.prefix === prefix) {
       if (!await verifySecret(secret, this.bootstrap.hash)) return undefined;
-      return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, keyId: null, ttlMs: CACHE_MS };
+      return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, ttlMs: CACHE_MS };
     }
     const row = await this.keys.findByPrefix(prefix);
     if (!row || !await verifySecret(secret, row.secretHash)) return undefined;
@@ -238,10 +238,10 @@ export class ApiKeyService implements OnModuleInit {
     };
     // Remembered until the key expires, if sooner; at least 1 ms, since a ttl of 0 means "forever".
     const ttlMs = Math.max(1, Math.min(CACHE_MS, (row.expiresAt?.getTime() ?? Infinity) - Date.now()));
-    return { principal, keyId: row.id, ttlMs };
+    return { principal, ttlMs };
   }
 
-  private touch(keyId: string | null): void {
+  private touch(keyId: string | undefined): void {
     if (!keyId) return;
     const now = Date.now();
     if (now - (this.touched.get(keyId) ?? 0) < TOUCH_MS) return;

@@ -23,6 +23,13 @@ describe('requestGuard', () => {
     });
   });
 
+  it('refuses a path with a dot segment, encoded or not, by name', () => {
+    for (const url of ['/ui/assets/../x', '/ui/assets/%2e%2E/x', '/ui/./x', '/api/runs/..']) {
+      expect([url, guard(url).code, guard(url).paths]).toEqual([url, 'INVALID_REQUEST', ['path']]);
+    }
+    for (const url of ['/ui/assets/a..b.js', '/ui/.well-known', '/api/...']) expect([url, guard(url).code]).toEqual([url, undefined]);
+  });
+
   it('refuses a header that says who asks or for what sent twice', () => {
     expect(guard('/x', { 'idempotency-key': 'a1, b1' }, ['Idempotency-Key', 'a1', 'idempotency-key', 'b1'])).toMatchObject({
       code: 'INVALID_REQUEST', paths: ['headers.idempotency-key'],

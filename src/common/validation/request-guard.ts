@@ -32,6 +32,12 @@ export function carriesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
+/**
+ * `.` and `..`: no resource is named so, and a client that sends one unresolved means a path it did not
+ * write out. The console's file server refused them with a bare 403 that said nothing.
+ */
+const DOT_SEGMENT = /^\.\.?$/;
+
 function pathProblems(url: string): Problem[] {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -39,6 +45,7 @@ function pathProblems(url: string): Problem[] {
   for (const segment of path.split('/')) {
     const decoded = decode(segment);
     if (decoded === undefined) problems.push({ path: 'path', message: `segment "${segment.slice(0, 50)}" is not valid percent-encoding` });
+    else if (DOT_SEGMENT.test(decoded)) problems.push({ path: 'path', message: `has a "${decoded}" segment: name the resource without one` });
     else checkText(problems, 'path', decoded);
   }
   if (q >= 0) {
