@@ -41,6 +41,9 @@ interface Verified {
   ttlMs: number;
 }
 
+/** The longest delay a Node timer keeps (2³¹ − 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const fingerprint = (key: string) => createHash('sha256').update(key).digest('base64url');
 
 /**
@@ -190,8 +193,9 @@ export class ApiKeyService implements OnModuleInit {
     if (!listeners) this.revocationListeners.set(keyId, (listeners = new Set()));
     listeners.add(onRevoked);
     // Unref'd, and cleared by stop(): a poll never outlives its 30 s wait, a key may live for years.
-    const expiry = principal?.keyExpiresAt === undefined ? undefined
-      : setTimeout(() => tell('expired'), Math.max(0, principal.keyExpiresAt - Date.now())).unref();
+    // A key expiring past a timer's range (24.8 days) is left untimed: Node fires a longer delay at once.
+    const untilExpiry = principal?.keyExpiresAt === undefined ? Infinity : Math.max(0, principal.keyExpiresAt - Date.now());
+    const expiry = untilExpiry > MAX_TIMER_MS ? undefined : setTimeout(() => tell('expired'), untilExpiry).unref();
     const stop = () => {
       clearTimeout(expiry);
       listeners.delete(onRevoked);
