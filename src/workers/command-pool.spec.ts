@@ -212,7 +212,7 @@ describe('CommandPool', () => {
     });
   });
 
-  it('returns everything unacknowledged on shutdown', async () => {
+  it('returns waiting commands unacknowledged on shutdown, and acknowledges leased ones, which their workers still run', async () => {
     const pool = new CommandPool(60_000, offerAgain);
     const leased = entry('a');
     const ready = entry('b');
@@ -220,8 +220,8 @@ describe('CommandPool', () => {
     await pool.take(1, 0);
     pool.offer(ready);
     pool.releaseAll(new Error('shutting down'));
-    expect(leased.returned).toHaveLength(1);
-    expect(ready.returned).toHaveLength(1);
+    expect([leased.acked, leased.returned]).toEqual([1, []]);
+    expect([ready.acked, ready.returned.map((e) => e.message)]).toEqual([0, ['shutting down']]);
     expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
   });
 

@@ -163,13 +163,19 @@ export class CommandPool {
     return this.lease(this.ready.splice(index, 1)[0]).leaseId;
   }
 
-  /** Returns every command to the broker unacknowledged (shutdown) and answers open polls, and later ones, with nothing. */
+  /**
+   * At shutdown: answers open polls, and later ones, with nothing, and returns the waiting commands
+   * to the broker unacknowledged, for another instance's pollers. A leased command is acknowledged
+   * instead: its worker is still running it, and replies or heartbeats to whichever instance it
+   * reaches next, which applies them (WorkerReplies). Returned, it went to another worker at once
+   * and ran twice. A worker that died with it is covered by its attempt's deadline, as any silent one.
+   */
   releaseAll(error: Error): void {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.resolve([]);
     for (const { entry, timer } of this.leased.values()) {
       clearTimeout(timer);
-      entry.done(error);
+      entry.done();
     }
     this.leased.clear();
     for (const entry of this.ready.splice(0)) entry.done(error);

@@ -183,7 +183,8 @@ describe('HttpWorkerHub when its pollers stop reaching it', () => {
     waiting.abort();
     await poll;
     hub.onModuleDestroy();
-    expect(await held).toBeInstanceOf(DependencyUnavailableError);
+    // Still leased at the stop: acknowledged, since its worker answers another instance (CommandPool.releaseAll).
+    expect(await held).toBeUndefined();
   });
 
   it('never releases a service whose subscription is still being made, however long that takes', async () => {

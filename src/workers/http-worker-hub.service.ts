@@ -41,8 +41,9 @@ const IDLE_CHECK_MAX_MS = 10_000;
 /**
  * Baton consumes a worker service's command topic on behalf of its HTTP pollers, in the service's
  * own consumer group (the same group its broker workers would use), from the first poll on. A
- * consumed command stays unacknowledged while it waits or is leased: the broker's redelivery
- * covers a Baton restart, and the lease covers a poller that vanished. An instance that the
+ * consumed command stays unacknowledged while it waits or is leased: the lease covers a poller that
+ * vanished, and the broker's redelivery a Baton that crashed. A Baton that stops returns what waits
+ * and acknowledges what is leased, whose worker answers another instance (CommandPool.releaseAll). An instance that the
  * service's pollers stop reaching (they went to broker transports, or a balancer sends them
  * elsewhere) stops consuming after WORKER_POLL_IDLE_MS and returns what it held to the broker:
  * it held those commands where no poller would take them, and their runs waited.
@@ -99,8 +100,8 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.closing = true;
     clearInterval(this.idleCheck);
-    // An outage-class error: the consumer keeps the command unacknowledged without counting a failed
-    // delivery, so rolling restarts never push a waiting command towards its dead letter.
+    // An outage-class error: the consumer returns a waiting command unacknowledged without counting a
+    // failed delivery, so rolling restarts never push it towards its dead letter.
     const error = new DependencyUnavailableError('Baton is shutting down: command returned to the broker', undefined);
     for (const { pool } of this.served.values()) pool.releaseAll(error);
   }
