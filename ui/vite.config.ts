@@ -1,6 +1,6 @@
 import process from 'node:process';
 import { defineConfig } from 'vitest/config';
-import { batonProxy } from './dev/baton-proxy';
+import { batonProxy } from './dev/baton-proxy.ts';
 
 /** The Baton `npm run dev` sends API calls to: BATON_URL, else the default `npm start` one. */
 const baton = process.env.BATON_URL ?? 'http://127.0.0.1:3000';

@@ -27,6 +27,9 @@ describe('loadConfig: what a refusal says', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/baton' })).toThrow('DATABASE_URL must be a postgres:// or postgresql:// URL');
     expect(() => loadConfig({ MESSAGING_DRIVER: 'kafka' })).toThrow('(required with MESSAGING_DRIVER=kafka)');
     expect(() => loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: 'http://mq' })).toThrow('RABBITMQ_URL must be an amqp:// or amqps:// URL');
+    const sasl = { MESSAGING_DRIVER: 'kafka', KAFKA_BROKERS: '127.0.0.1:9094', KAFKA_SASL_MECHANISM: 'scram-sha-512' };
+    expect(() => loadConfig({ ...sasl, KAFKA_SASL_USERNAME: 'baton' })).toThrow('KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM');
+    expect(() => loadConfig({ ...sasl, KAFKA_SASL_PASSWORD: 'p' })).toThrow('KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM');
   });
 
   it('takes CORS_ORIGINS only as origins: one with a path or trailing slash could never match a browser\'s Origin', () => {

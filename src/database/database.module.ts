@@ -2,6 +2,7 @@ import { Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { worthRetrying } from './connect-retry';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedCheckpoints } from './embedded-checkpoints';
 import { EmbeddedDatabase } from './embedded-database';
@@ -58,7 +59,7 @@ class EmbeddedDatabaseModule {}
       imports: [EmbeddedDatabaseModule],
       inject: [AppConfig, EmbeddedDatabaseHolder],
       useFactory: (config: AppConfig, holder: EmbeddedDatabaseHolder) =>
-        dataSourceOptions(config, holder.instance?.pglite),
+        ({ ...dataSourceOptions(config, holder.instance?.pglite), toRetry: worthRetrying, verboseRetryLog: true }),
     }),
   ],
 })

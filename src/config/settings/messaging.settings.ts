@@ -28,10 +28,10 @@ export class MessagingSettings extends StorageSettings {
   @IsOptional() @IsIn(KAFKA_SASL_MECHANISMS)
   KAFKA_SASL_MECHANISM?: (typeof KAFKA_SASL_MECHANISMS)[number];
 
-  @ValidateIf((c: MessagingSettings) => !!c.KAFKA_SASL_MECHANISM) @IsString()
+  @ValidateIf((c: MessagingSettings) => !!c.KAFKA_SASL_MECHANISM) @IsString({ message: 'KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM' })
   KAFKA_SASL_USERNAME?: string;
 
-  @ValidateIf((c: MessagingSettings) => !!c.KAFKA_SASL_MECHANISM) @IsString()
+  @ValidateIf((c: MessagingSettings) => !!c.KAFKA_SASL_MECHANISM) @IsString({ message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM' })
   KAFKA_SASL_PASSWORD?: string;
 
   @ValidateIf((c: MessagingSettings) => c.MESSAGING_DRIVER === 'rabbitmq')
