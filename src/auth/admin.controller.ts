@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Ip, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId } from '../common/logging/correlation';
@@ -20,8 +20,10 @@ export class AdminController {
   @Post('api-keys')
   @ApiOperation({ summary: 'Issue an API key; the whole key is in this response only' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  async create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string): Promise<CreatedApiKeyDto> {
-    const { key, entity } = await this.keys.issue(body, principal.id, correlationId);
+  async create(
+    @Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Ip() ip: string, @CorrelationId() correlationId: string,
+  ): Promise<CreatedApiKeyDto> {
+    const { key, entity } = await this.keys.issue(body, { by: principal, ip, correlationId });
     return { ...ApiKeyDto.of(entity), key };
   }
 
@@ -39,9 +41,9 @@ export class AdminController {
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
   async revoke(
-    @Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
+    @Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal, @Ip() ip: string, @CorrelationId() correlationId: string,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix, principal.id, correlationId));
+    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix, { by: principal, ip, correlationId }));
   }
 
   @Get('security-audit')

@@ -29,7 +29,7 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
     const expiresAt = values.expires ? new Date(values.expires) : null;
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires must be an ISO date');
     const name = values.name ?? (values.service ? `${values.service} (${role})` : `${role} key`);
-    const { key, entity } = await service.issue({ name, role, service: values.service ?? null, expiresAt }, 'cli');
+    const { key, entity } = await service.issue({ name, role, service: values.service ?? null, expiresAt }, { by: 'cli' });
     out(`Created ${entity.role} key ${entity.prefix}${entity.service ? ` for ${entity.service}` : ''}. It is shown only now:`);
     out(key);
   } else if (command === 'list') {
@@ -40,7 +40,7 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
         `expires ${k.expiresAt?.toISOString() ?? 'never'}`].join('\t'));
     }
   } else if (command === 'revoke' && target) {
-    const key = await service.revoke(target, 'cli');
+    const key = await service.revoke(target, { by: 'cli' });
     out(`Revoked ${key.prefix} (${key.name}) at ${key.revokedAt?.toISOString()}`);
   } else {
     throw new Error(USAGE);

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config';
 import type { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyRepository, NewApiKey } from './api-key.repository';
-import { ApiKeyService } from './api-key.service';
+import { ApiKeyService, type KeyChange } from './api-key.service';
 
 /** The api_key table in memory: a revoked key keeps its row. */
 class InMemoryApiKeys {
@@ -41,6 +41,8 @@ class InMemoryApiKeys {
   }
 }
 
+const ADMIN: KeyChange = { by: { id: 'root', kind: 'api-key', roles: ['admin'] }, ip: '10.0.0.7', correlationId: 'c-1' };
+
 function setup() {
   const keys = new InMemoryApiKeys();
   const audit = { record: jest.fn((_entry: { event: string }) => Promise.resolve()) };
@@ -53,7 +55,7 @@ describe('ApiKeyService', () => {
 
   it('remembers a verified key, so a second request does not look it up again', async () => {
     const { keys, service } = setup();
-    const { key } = await service.issue({ name: 'ci', role: 'operator' }, 'admin');
+    const { key } = await service.issue({ name: 'ci', role: 'operator' }, ADMIN);
 
     expect(await service.verify(key)).toMatchObject({ principal: { kind: 'api-key', roles: ['operator'] } });
     expect(await service.verify(key)).toMatchObject({ principal: { roles: ['operator'] } });
@@ -65,7 +67,7 @@ describe('ApiKeyService', () => {
     const { keys, service } = setup();
     // Long enough for two scrypt hashes (issue, first verify) on a loaded machine: 400 ms was not.
     const expiresAt = new Date(Date.now() + 2000);
-    const { key, entity } = await service.issue({ name: 'short-lived', role: 'service', service: 'realm-service', expiresAt }, 'admin');
+    const { key, entity } = await service.issue({ name: 'short-lived', role: 'service', service: 'realm-service', expiresAt }, ADMIN);
 
     expect(await service.verify(key)).toMatchObject({ principal: { roles: ['service'], service: 'realm-service' } });
     await sleep(expiresAt.getTime() - Date.now() + 50);
@@ -76,16 +78,16 @@ describe('ApiKeyService', () => {
 
   it('refuses to issue a key that has expired already', async () => {
     const { service } = setup();
-    await expect(service.issue({ name: 'late', role: 'viewer', expiresAt: new Date(Date.now() - 1000) }, 'admin'))
+    await expect(service.issue({ name: 'late', role: 'viewer', expiresAt: new Date(Date.now() - 1000) }, ADMIN))
       .rejects.toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'expiresAt', message: 'must be in the future' }] });
   });
 
   it('refuses a revoked key at once, though it was cached, as retired: its secret is genuine, so it is no guess', async () => {
     const { keys, service } = setup();
-    const { key, entity } = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
+    const { key, entity } = await service.issue({ name: 'ci', role: 'viewer' }, ADMIN);
     await service.verify(key);
 
-    await service.revoke(entity.prefix, 'admin');
+    await service.revoke(entity.prefix, ADMIN);
 
     expect(await service.verify(key)).toEqual({ retired: 'revoked', prefix: entity.prefix });
     expect(await service.verify(key)).toEqual({ retired: 'revoked', prefix: entity.prefix });
@@ -96,19 +98,24 @@ describe('ApiKeyService', () => {
 
   it('answers a second revocation with the key as first revoked, auditing only the first', async () => {
     const { service, audit } = setup();
-    const { entity } = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
-    const firstRevokedAt = (await service.revoke(entity.prefix, 'admin')).revokedAt?.getTime();
+    const { entity } = await service.issue({ name: 'ci', role: 'viewer' }, ADMIN);
+    const firstRevokedAt = (await service.revoke(entity.prefix, ADMIN)).revokedAt?.getTime();
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const again = await service.revoke(entity.id, 'admin');
+    const again = await service.revoke(entity.id, ADMIN);
     expect(again.revokedAt?.getTime()).toBe(firstRevokedAt);
     expect(audit.record.mock.calls.filter(([entry]) => entry.event === 'KEY_REVOKED')).toHaveLength(1);
-    await expect(service.revoke('nosuchkey', 'admin')).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    // Who changed the key, and from where, as a denial's row records them.
+    expect(audit.record.mock.calls.map(([entry]) => entry)).toEqual([
+      expect.objectContaining({ event: 'KEY_CREATED', principal: ADMIN.by, ip: '10.0.0.7', reason: expect.stringContaining('created by root') }),
+      expect.objectContaining({ event: 'KEY_REVOKED', principal: ADMIN.by, ip: '10.0.0.7', reason: expect.stringContaining('revoked by root') }),
+    ]);
+    await expect(service.revoke('nosuchkey', ADMIN)).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
   });
 
   it('refuses a key revoked elsewhere once told (RevocationWatch), without a lookup; other keys stay verified', async () => {
     const { keys, service } = setup();
-    const revoked = await service.issue({ name: 'leaked', role: 'viewer' }, 'admin');
-    const kept = await service.issue({ name: 'ci', role: 'viewer' }, 'admin');
+    const revoked = await service.issue({ name: 'leaked', role: 'viewer' }, ADMIN);
+    const kept = await service.issue({ name: 'ci', role: 'viewer' }, ADMIN);
     await service.verify(revoked.key);
     await service.verify(kept.key);
 
@@ -121,8 +128,8 @@ describe('ApiKeyService', () => {
 
   it('tells what waits on a key (a worker\'s long poll) once, when it is revoked here or elsewhere, and not once it stopped listening', async () => {
     const { service } = setup();
-    const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, 'admin');
-    const elsewhere = await service.issue({ name: 'elsewhere', role: 'service', service: 'shop' }, 'admin');
+    const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, ADMIN);
+    const elsewhere = await service.issue({ name: 'elsewhere', role: 'service', service: 'shop' }, ADMIN);
     const principalOf = async (key: string) => {
       const verdict = await service.verify(key);
       if (!verdict || !('principal' in verdict)) throw new Error('not verified');
@@ -136,7 +143,7 @@ describe('ApiKeyService', () => {
     // The bootstrap key names no row, so nothing can retire it: never told, and stopping is harmless.
     service.onRetired({ id: 'bootstrap', kind: 'api-key', roles: ['admin'] }, () => told.push('no key id'))();
 
-    await service.revoke(here.entity.prefix, 'admin');
+    await service.revoke(here.entity.prefix, ADMIN);
     service.forgetRevoked([elsewhere.entity.id]);
     service.forgetRevoked([here.entity.id, elsewhere.entity.id]); // the watch sees them again every second
     expect(told).toEqual(['here revoked', 'elsewhere revoked']);
@@ -144,7 +151,7 @@ describe('ApiKeyService', () => {
 
   it('tells what waits on a key once when the key expires meanwhile, and not after it stopped listening', async () => {
     const { service } = setup();
-    const soon = await service.issue({ name: 'soon', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 1_500) }, 'admin');
+    const soon = await service.issue({ name: 'soon', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 1_500) }, ADMIN);
     const verdict = await service.verify(soon.key);
     if (!verdict || !('principal' in verdict)) throw new Error('not verified');
     const told: string[] = [];
@@ -157,7 +164,7 @@ describe('ApiKeyService', () => {
 
   it('does not tell a key expiring past a timer\'s range (24.8 days) expired at once', async () => {
     const { service } = setup();
-    const later = await service.issue({ name: 'later', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 200 * 86_400_000) }, 'admin');
+    const later = await service.issue({ name: 'later', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 200 * 86_400_000) }, ADMIN);
     const verdict = await service.verify(later.key);
     if (!verdict || !('principal' in verdict)) throw new Error('not verified');
     const told: string[] = [];
@@ -182,7 +189,7 @@ describe('ApiKeyService', () => {
       const audit = { record: () => Promise.resolve() } as unknown as SecurityAuditRepository;
       const config = loadConfig({});
       const { key, entity } = await new ApiKeyService(keys as unknown as ApiKeyRepository, audit, config)
-        .issue({ name: 'ci', role: 'operator' }, 'admin');
+        .issue({ name: 'ci', role: 'operator' }, ADMIN);
       // Only time is faked: scrypt runs on libuv's pool and resolves on its own.
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
       // The fake performance.now() starts at 0, which lru-cache takes as "no start time": go on from the real one.
@@ -194,7 +201,7 @@ describe('ApiKeyService', () => {
       expect(await other.verify(key)).toMatchObject({ principal: { roles: ['operator'] } });
       expect(keys.lookUps).toBe(2);
 
-      await revoking.revoke(entity.prefix, 'admin');
+      await revoking.revoke(entity.prefix, ADMIN);
       expect(await revoking.verify(key)).toEqual({ retired: 'revoked', prefix: entity.prefix });
 
       jest.advanceTimersByTime(29_990);

@@ -47,6 +47,19 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const fingerprint = (key: string) => createHash('sha256').update(key).digest('base64url');
 
 /**
+ * Who issues or revokes a key: over HTTP a principal, from its address, in a request with its
+ * correlation id; `cli` for `npm run keys` on the host. The security audit records which.
+ */
+export interface KeyChange {
+  by: Principal | 'cli';
+  ip?: string;
+  correlationId?: string;
+}
+
+const changerId = ({ by }: KeyChange) => (by === 'cli' ? 'cli' : by.id);
+const auditedChanger = ({ by, ip }: KeyChange) => (by === 'cli' ? { claimedId: 'cli' } : { principal: by, ip });
+
+/**
  * What a presented key proves: a principal; a genuine key that no longer authenticates (its secret
  * matched, so this is no guess); or nothing (an unknown key, or a wrong secret).
  */
@@ -123,8 +136,8 @@ export class ApiKeyService implements OnModuleInit {
     return parsed ? { retired, prefix: parsed.prefix } : undefined;
   }
 
-  /** `correlationId`: the request's, when the key is issued over HTTP (the CLI has none). */
-  async issue(request: ApiKeyRequest, by: string, correlationId?: string): Promise<IssuedApiKey> {
+  async issue(request: ApiKeyRequest, change: KeyChange): Promise<IssuedApiKey> {
+    const by = changerId(change);
     if ((request.role === 'service') !== !!request.service) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
@@ -139,11 +152,11 @@ export class ApiKeyService implements OnModuleInit {
       const row = await this.keys.insertKey({
         prefix, secretHash, name: request.name, role: request.role, service: request.service ?? null, expiresAt: request.expiresAt ?? null, createdBy: by,
       }, m);
-      await this.audit.record({ event: 'KEY_CREATED', claimedId: by, target: `api-key ${prefix}`, code: 'KEY_CREATED',
+      await this.audit.record({ event: 'KEY_CREATED', ...auditedChanger(change), target: `api-key ${prefix}`, code: 'KEY_CREATED',
         reason: `${request.role} key "${request.name}"${request.service ? ` for ${request.service}` : ''} created by ${by}` }, m);
       return row;
     });
-    this.logger.log({ prefix, role: request.role, service: request.service, by, correlationId }, 'API key created');
+    this.logger.log({ prefix, role: request.role, service: request.service, by, correlationId: change.correlationId }, 'API key created');
     return { key, entity };
   }
 
@@ -157,19 +170,20 @@ export class ApiKeyService implements OnModuleInit {
    * instead of its id or prefix (pasted by mistake, or found leaked) revokes that key, and only
    * its prefix is ever echoed.
    */
-  async revoke(idOrKey: string, by: string, correlationId?: string): Promise<ApiKeyEntity> {
+  async revoke(idOrKey: string, change: KeyChange): Promise<ApiKeyEntity> {
+    const by = changerId(change);
     const idOrPrefix = (parseApiKey(idOrKey)?.prefix ?? withoutKeySecrets(idOrKey)).slice(0, 64);
     const revoked = await this.keys.inTransaction(async (m) => {
       const found = await this.keys.revokeKey(idOrPrefix, m);
       if (found?.revokedNow) {
-        await this.audit.record({ event: 'KEY_REVOKED', claimedId: by, target: `api-key ${found.key.prefix}`, code: 'KEY_REVOKED',
+        await this.audit.record({ event: 'KEY_REVOKED', ...auditedChanger(change), target: `api-key ${found.key.prefix}`, code: 'KEY_REVOKED',
           reason: `key "${found.key.name}" revoked by ${by}` }, m);
       }
       return found;
     });
     if (!revoked) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No API key ${idOrPrefix}`);
     this.forgetRevoked([revoked.key.id]);
-    if (revoked.revokedNow) this.logger.log({ prefix: revoked.key.prefix, by, correlationId }, 'API key revoked');
+    if (revoked.revokedNow) this.logger.log({ prefix: revoked.key.prefix, by, correlationId: change.correlationId }, 'API key revoked');
     return revoked.key;
   }
 
