@@ -28,6 +28,27 @@ export function pausedRun(changed: boolean) {
   };
 }
 
+/** A failure text with no space to wrap at for most of a phone's width, as AWX writes a job's output address. */
+export const LONG_ERROR = 'AWX job 9001 failed: https://awx.example.internal/api/v2/jobs/9001/stdout/?format=txt_download';
+
+/**
+ * The paused run with what makes its rows tall: an attempt with an output and a last heartbeat, a
+ * built-in step's target and its long error, and an event.
+ */
+export function detailedRun() {
+  const run = pausedRun(false);
+  const [reserve, ship1, ship2] = run.steps;
+  return {
+    ...run,
+    steps: [
+      { ...reserve, output: { reservationId: 'r-7' }, lastHeartbeatAt: '2026-12-01T10:00:01.200Z' },
+      ship1,
+      { ...ship2, handlerType: 'awx', target: 'job_template 42 on awx-prod', error: LONG_ERROR },
+    ],
+    events: [{ at: '2026-12-01T10:00:03.000Z', kind: 'STEP_TIMED_OUT', stepName: 'ship', reason: 'no heartbeat for 15 s', actor: null }],
+  };
+}
+
 /** Every URL the page asked the API for since Baton became unreachable, each refused as a network error. */
 export async function cutOff(p: Page): Promise<string[]> {
   const refused: string[] = [];

@@ -1,11 +1,12 @@
 // Where the console's run and template pages put things: what greys with a stale page and what
-// does not, a template's steps on a phone and a laptop, and why a finished run's actions are
-// disabled, checked in headless Chromium against the embedded default.
+// does not, a template's steps and a run's attempts and jobs on a phone and a laptop, why a run's
+// actions are disabled, and the spacing above a run's JSON, checked in headless Chromium against
+// the embedded default.
 import type { Locator, Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
 import { waitForRun } from '../helpers/runs';
 import { ConsoleHarness, shot, startConsole } from './console-browser';
-import { alerts, CLOCK, cutOff, FLOW, json, pausedRun, UNREACHABLE } from './console-fixtures';
+import { alerts, CLOCK, cutOff, detailedRun, FLOW, json, LONG_ERROR, pausedRun, UNREACHABLE } from './console-fixtures';
 
 /** An AWX launch of the paused run's step `ship`, as GET /job-executions/request/{flowId} lists it. */
 const awxJob = {
@@ -13,6 +14,44 @@ const awxJob = {
   resourceId: '42', connection: 'awx-prod', externalJobId: '9001', externalJobType: 'job', externalStatus: 'running', externalResult: null,
   status: 'POLLING', launchAttempts: 1, pollingAttempts: 3, completedAt: null, error: null,
 };
+
+/** A launch that failed, with AWX's long error. */
+const failedJob = {
+  ...awxJob, id: '00000000-0000-4000-8000-0000000000a2', attempt: 1, externalJobId: '9000', externalStatus: 'failed', externalResult: 'failed',
+  status: 'FAILED', pollingAttempts: 7, completedAt: '2026-12-01T10:00:01.500Z', error: LONG_ERROR,
+};
+
+/**
+ * A table as the browser drew it: whether it scrolls sideways, the label each cell of its first
+ * row shows (its ::before, as on a phone: `none` where the table is not stacked), and the cells
+ * whose parts sit side by side (a duration beside its last heartbeat, an error beside the output)
+ * rather than one under another, or whose text runs past the page's edge, each as `row column`.
+ */
+const tableLayout = (table: Locator) => table.evaluate((t) => {
+  const view = t.ownerDocument.defaultView!;
+  const edge = t.ownerDocument.documentElement.clientWidth;
+  /** Where a node (an element, or a text beside one) is drawn. */
+  const rectOf = (n: (typeof t.childNodes)[number], what: 'node' | 'contents' = 'node') => {
+    const range = t.ownerDocument.createRange();
+    if (what === 'node') range.selectNode(n);
+    else range.selectNodeContents(n);
+    return range.getBoundingClientRect();
+  };
+  const cells = [...t.querySelectorAll('tbody tr')].flatMap((tr, row) => [...tr.querySelectorAll('td')].map((td, column) => ({
+    td, name: `${row + 1} ${t.querySelectorAll('th')[column].textContent}`,
+    parts: [...td.childNodes].filter((n) => n.nodeType === n.ELEMENT_NODE || n.textContent!.trim()),
+  })));
+  return {
+    scrolls: t.scrollWidth > t.clientWidth,
+    labels: [...t.querySelectorAll('tbody tr:first-child td')].map((td) => view.getComputedStyle(td, '::before').content.replace(/^"|"$/g, '')),
+    sideBySide: cells.filter((c) => new Set(c.parts.map((n) => Math.round(rectOf(n).left))).size > 1)
+      .map((c) => c.name),
+    pastPage: cells.filter((c) => rectOf(c.td, 'contents').right > edge).map((c) => c.name),
+  };
+});
+const headers = (table: Locator) => table.locator('th').allTextContents();
+/** The run page's table that has a column headed `header`. */
+const tableWith = (p: Page, header: string) => p.locator('table', { has: p.locator('th', { hasText: header }) });
 
 /** Whether the element is drawn greyed: itself or a box around it faded or grey (`.stale`, styles.css). */
 const greyed = (l: Locator) => l.evaluate((el) => {
@@ -42,7 +81,7 @@ describe('operator console: what greys, where steps go, why actions wait (headle
     await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
     await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(jobs()));
     await p.goto(`${h.base}/ui/runs/${FLOW}`);
-    const table = p.locator('table', { has: p.locator('th', { hasText: 'External id' }) });
+    const table = tableWith(p, 'External id');
     await table.waitFor();
     return table;
   }
@@ -146,6 +185,84 @@ describe('operator console: what greys, where steps go, why actions wait (headle
         .map((action) => [action, true, expect.stringContaining('COMPLETED')]));
       await shot(p, `layout-run-ended-${size}`);
     }
+  });
+
+  it("stacks a run's attempts and AWX / OO jobs as labelled lines on a 390 px phone, each cell's parts one under another", async () => {
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(detailedRun())));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([failedJob, awxJob])));
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const attempts = p.getByTestId('attempts');
+    const jobs = tableWith(p, 'External id');
+    await jobs.waitFor();
+    // The output opened: a JSON block in its cell, which must fit its line too.
+    await attempts.locator('summary').first().click();
+    const stacked = async (table: Locator) => ({ scrolls: false, labels: await headers(table), sideBySide: [], pastPage: [] });
+    expect({ attempts: await tableLayout(attempts), jobs: await tableLayout(jobs), page: await pageWidth(p) })
+      .toEqual({ attempts: await stacked(attempts), jobs: await stacked(jobs), page: 390 });
+    await shot(p, 'layout-run-tables-390');
+    // On a laptop they are tables again, a row per attempt and per launch.
+    await p.setViewportSize({ width: 1280, height: 800 });
+    for (const table of [attempts, jobs]) {
+      expect(await tableLayout(table)).toMatchObject({ scrolls: false, labels: (await headers(table)).map(() => 'none') });
+      expect(await table.locator('thead').isVisible()).toBe(true);
+    }
+    expect(await pageWidth(p)).toBe(1280);
+    await shot(p, 'layout-run-tables-1280');
+  });
+
+  it("says beside an unfinished run's actions why each disabled one waits, and describes the button with it", async () => {
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(pausedRun(false))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    for (const [size, width, height] of [['390', 390, 844], ['1280', 1280, 800]] as const) {
+      await p.setViewportSize({ width, height });
+      await p.goto(`${h.base}/ui/runs/${FLOW}`);
+      await p.locator('button[data-action="retry"]').waitFor();
+      const region = p.getByRole('region', { name: 'Actions' });
+      const why = region.getByTestId('actions-why-not');
+      expect(await why.isVisible()).toBe(true);
+      expect(await why.locator('li').allTextContents()).toEqual([
+        '“Undo”: only once the run has ended.', '“Pause”: the run is already PAUSED.', '“Resume”: step ship failed: retry or skip it first.',
+      ]);
+      // Each disabled button is described by its visible line, which a screen reader reads with it; the tooltip stays.
+      const described = await region.locator('button[data-action]').evaluateAll((els) => els.map((b) => {
+        const by = b.getAttribute('aria-describedby');
+        const line = by ? b.ownerDocument.getElementById(by) : null;
+        return { action: b.getAttribute('data-action'), disabled: b.hasAttribute('disabled'), by: line?.textContent ?? null, visible: line?.checkVisibility() ?? null };
+      }));
+      expect(described.filter((b) => b.disabled)).toEqual([
+        { action: 'undo', disabled: true, by: '“Undo”: only once the run has ended.', visible: true },
+        { action: 'pause', disabled: true, by: '“Pause”: the run is already PAUSED.', visible: true },
+        { action: 'resume', disabled: true, by: '“Resume”: step ship failed: retry or skip it first.', visible: true },
+      ]);
+      expect(described.filter((b) => !b.disabled).map((b) => b.by)).toEqual([null, null, null, null]);
+      expect(await region.locator('button[data-action="resume"]').getAttribute('title')).toBe('step ship failed: retry or skip it first');
+      expect(await region.getByTestId('actions-ended').count()).toBe(0);
+      await shot(p, `layout-run-why-not-${size}`);
+    }
+  });
+
+  it("sets a run's JSON apart from the table above it, as far as the page sets a JSON block below a table", async () => {
+    const p = await h.page();
+    let jobs = json([]);
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(detailedRun())));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(jobs));
+    /** From the bottom of the last table above the run's JSON to its summary line, in CSS pixels. */
+    const gapAbove = async (above: Locator) => {
+      const summary = p.locator('summary', { hasText: 'Run as JSON' });
+      await summary.waitFor();
+      const [table, block] = await Promise.all([above.boundingBox(), summary.boundingBox()]);
+      return Math.round(block!.y - (table!.y + table!.height));
+    };
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const belowEvents = await gapAbove(tableWith(p, 'Why'));
+    jobs = json([awxJob]);
+    await p.reload();
+    const belowJobs = await gapAbove(tableWith(p, 'External id'));
+    expect({ belowEvents, belowJobs }).toEqual({ belowEvents: 12, belowJobs: 12 });
+    await shot(p, 'layout-run-json-1280');
   });
 
   /** The page as it is now, on a phone and on a laptop. */

@@ -3,6 +3,7 @@ import type { RunDetail, StepAttempt } from '../api/types';
 import { clockTime } from './time';
 import {
   actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE,
+  waitLines,
 } from './run-actions';
 
 const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
@@ -235,5 +236,60 @@ describe('unavailable', () => {
     const actions = runActions(run('PAUSED', { failedStep: 'ship', allowedActions: ['retry', 'skip', 'compensate', 'terminate'] }));
     expect(actions.map((a) => unavailable(a, ['ship'], false))).toEqual(actions.map(() => UNREACHABLE));
     expect(unavailable(actions.find((a) => a.action === 'retry')!, ['ship'], true)).toBeNull();
+  });
+});
+
+describe('waitLines', () => {
+  const lines = (r: RunDetail, reachable = true) => waitLines(r, runActions(r), actionableSteps(r), reachable);
+  // As the engine judges a run paused on a failed step, and a running one with nothing failed.
+  const paused = run('PAUSED', {
+    failedStep: 'ship', actions: [
+      { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
+      { action: 'pause', allowed: false, reason: 'the run is already PAUSED' },
+      { action: 'resume', allowed: false, code: 'RUN_HAS_FAILED_STEP', reason: 'step ship failed: retry it, skip it, or compensate the run' },
+      { action: 'compensate', allowed: true }, { action: 'terminate', allowed: true },
+    ],
+  });
+
+  it("says why each disabled action of an unfinished run waits, in the engine's words, one line per reason", () => {
+    expect(lines(paused)).toEqual([
+      { actions: ['undo'], text: '“Undo”: only once the run has ended.' },
+      { actions: ['pause'], text: '“Pause”: the run is already PAUSED.' },
+      { actions: ['resume'], text: '“Resume”: step ship failed: retry it, skip it, or compensate the run.' },
+    ]);
+  });
+
+  it('names together the actions held back for one reason: retry and skip when no step has failed', () => {
+    const running = run('RUNNING', {
+      steps: [att('reserve', 1, 'SUCCEEDED')], actions: [
+        { action: 'retry', allowed: false, code: 'STEP_NOT_FAILED', reason: 'no step has failed' }, { action: 'skip', allowed: false, code: 'STEP_NOT_FAILED', reason: 'no step has failed' },
+        { action: 'pause', allowed: true }, { action: 'resume', allowed: false, reason: 'the run is already RUNNING' },
+        { action: 'compensate', allowed: false, code: 'RUN_NOT_PAUSED', reason: 'only a PAUSED run can be compensated on request; the run is RUNNING' },
+        { action: 'terminate', allowed: true },
+      ],
+    });
+    expect(lines(running).map((l) => l.text)).toEqual([
+      '“Undo”: only once the run has ended.', '“Retry”, “Skip”: no step has failed.', '“Resume”: the run is already RUNNING.',
+      '“Compensate”: only a PAUSED run can be compensated on request; the run is RUNNING.',
+    ]);
+  });
+
+  it('says once, for all of them, that nothing can be sent while Baton is unreachable, a finished run included', () => {
+    const all = ['undo', 'retry', 'skip', 'pause', 'resume', 'compensate', 'terminate'];
+    expect(lines(paused, false)).toEqual([{ actions: all, text: `${UNREACHABLE}.` }]);
+    expect(lines(run('COMPLETED'), false)).toEqual([{ actions: all, text: `${UNREACHABLE}.` }]);
+  });
+
+  it("leaves a finished run's to its note (endedNote), and says nothing when every action applies", () => {
+    expect(lines(run('COMPLETED'))).toEqual([]);
+    const free = run('PAUSED', { failedStep: 'ship' });
+    const open = runActions(free).map((a) => ({ ...a, enabled: true, reason: null }));
+    expect(waitLines(free, open, ['ship'], true)).toEqual([]);
+  });
+
+  it('says undo waits for the run to end, or that it is being undone already', () => {
+    expect(byName(run('RUNNING')).undo.reason).toBe('only once the run has ended');
+    expect(byName(run('UNDOING')).undo.reason).toBe('the run is already being undone');
+    expect(byName(run('TERMINATED')).undo.reason).toBe('not possible while the run is TERMINATED');
   });
 });

@@ -91,6 +91,14 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
   return undefined;
 }
 
+/**
+ * Why an unfinished run cannot be undone, as the engine's undo refuses it: it takes only a run that
+ * has ended, and one being undone is already. Null on a finished run: its note says what applies
+ * (endedNote).
+ */
+const undoWait = (status: string): string | null =>
+  (status === 'UNDOING' ? 'the run is already being undone' : isTerminal(status) ? null : 'only once the run has ended');
+
 function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
   // `actions` says why each action is not allowed; `allowedActions` names only those that are, so
   // read alone it left every disabled button with a guess from the status ("not possible while
@@ -99,7 +107,8 @@ function availability(run: RunDetail, action: ActionName): { enabled: boolean; r
   const said = listed ? fromEngine(listed, action) : undefined;
   // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
   const enabled = said ? said.enabled : listed && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
-  return { enabled, reason: enabled ? null : said?.reason || `not possible while the run is ${run.status}` };
+  const guess = (action === 'undo' && undoWait(run.status)) || `not possible while the run is ${run.status}`;
+  return { enabled, reason: enabled ? null : said?.reason || guess };
 }
 
 /**
@@ -247,6 +256,27 @@ export const UNREACHABLE = 'Baton is unreachable: nothing can be sent until it a
 export const unavailable = (action: ActionState, steps: readonly string[], reachable = true): string | null =>
   (!reachable ? UNREACHABLE
     : !action.enabled ? action.reason ?? 'not possible now' : action.needsStep && steps.length === 0 ? 'no step has failed' : null);
+
+/** A line beside the actions saying why some of them wait: the actions it names, and its text. */
+export interface WaitLine { actions: ActionName[]; text: string }
+
+/**
+ * Why an unfinished run's disabled buttons wait, said beside them: a tooltip shows only on hover,
+ * never on a phone, and a disabled button takes no focus, so tabbing to it never reads its own
+ * description. One line per reason, naming the actions it holds back; while Baton is unreachable,
+ * one line for all of them. A finished run's are said by endedNote.
+ */
+export function waitLines(run: Pick<RunDetail, 'status'>, actions: readonly ActionState[], steps: readonly string[], reachable: boolean): WaitLine[] {
+  const held = actions.filter((a) => unavailable(a, steps, reachable) !== null);
+  if (!reachable) return held.length ? [{ actions: held.map((a) => a.action), text: `${UNREACHABLE}.` }] : [];
+  if (isTerminal(run.status)) return [];
+  const byReason = new Map<string, ActionState[]>();
+  for (const a of held) {
+    const why = unavailable(a, steps)!;
+    byReason.set(why, [...(byReason.get(why) ?? []), a]);
+  }
+  return [...byReason].map(([why, same]) => ({ actions: same.map((a) => a.action), text: `${same.map((a) => `“${a.label}”`).join(', ')}: ${why}.` }));
+}
 
 /** The step a retry or skip starts with: the one the run says failed, else the first that did. */
 export const defaultStep = (run: RunDetail, steps: readonly string[]): string =>

@@ -7,12 +7,14 @@ import { ErrorNotice } from '../components/notice';
 import { changedSince, keepDraft, type SeenRun, seenAttempt, seenRun, takeDraft, unknownOutcome } from '../lib/action-dialog';
 import {
   ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, runActions, TerminateMode, terminateChoices, unavailable,
+  waitLines,
 } from '../lib/run-actions';
 
 /**
  * Every action, disabled with the engine's reason when the run's state does not allow it, and all
- * of them while Baton is unreachable (`reachable` false) until it answers again. A viewer sees
- * none, and a line that says they need the operator role.
+ * of them while Baton is unreachable (`reachable` false) until it answers again. Why a disabled
+ * one waits is said in a line below the buttons (waitLines, or a finished run's endedNote), which
+ * describes the button too. A viewer sees none, and a line that says they need the operator role.
  */
 export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; reachable: boolean; onDone: () => void }) {
   const me = useMe();
@@ -43,6 +45,13 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
   // A step that is no longer failed (retried elsewhere, or it was in flight) is not sent.
   const chosenStep = steps.includes(step) ? step : defaultStep(run, steps);
   const whyNot = (a: ActionState) => unavailable(a, steps, reachable);
+  const waits = waitLines(run, actions, steps, reachable);
+  const lineId = (action: ActionName) => `why-${action}`;
+  const describedBy = (a: ActionState) => {
+    if (whyNot(a) === null) return undefined;
+    const line = waits.find((l) => l.actions.includes(a.action));
+    return line ? lineId(line.actions[0]) : ended ? 'actions-ended' : undefined;
+  };
   const changed = open ? changedSince(seen, run, open.needsStep ? chosenStep : undefined) : null;
   const openDialog = (action: ActionName) => {
     setOpen(action); setError(null); setReason(''); setStep(defaultStep(run, steps)); setOutput(''); setOutcome(null);
@@ -90,16 +99,17 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
   return (
     <section class="actions" aria-label="Actions">
       {actions.map((a) => (
-        <span key={a.action} class="action">
-          <button type="button" disabled={whyNot(a) !== null} data-action={a.action}
-            title={whyNot(a) ?? a.effect} aria-describedby={whyNot(a) === null ? undefined : `why-${a.action}`}
-            onClick={() => openDialog(a.action)}>
-            {a.label}
-          </button>
-          {whyNot(a) !== null && <span id={`why-${a.action}`} class="sr-only">{whyNot(a)}</span>}
-        </span>
+        <button key={a.action} type="button" disabled={whyNot(a) !== null} data-action={a.action}
+          title={whyNot(a) ?? a.effect} aria-describedby={describedBy(a)} onClick={() => openDialog(a.action)}>
+          {a.label}
+        </button>
       ))}
-      {ended && <p class="ended small" data-testid="actions-ended">{ended}</p>}
+      {ended && <p id="actions-ended" class="ended small" data-testid="actions-ended">{ended}</p>}
+      {waits.length > 0 && (
+        <ul class="why-not small" data-testid="actions-why-not">
+          {waits.map((l) => <li key={l.actions[0]} id={lineId(l.actions[0])}>{l.text}</li>)}
+        </ul>
+      )}
       {outcome?.flowId === run.flowId && (
         <div class={outcome.changed ? 'outcome' : 'outcome warn'} role="status" data-testid="action-outcome" data-changed={String(outcome.changed)}>
           {outcome.message}

@@ -5,6 +5,7 @@ import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } f
 import { JsonView } from '../components/json-view';
 import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
+import { type Column, StackedTable } from '../components/stacked-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
@@ -19,6 +20,17 @@ import { RunTimeline } from './run-timeline';
 const pollFor = (run: RunDetail | undefined) => (run && isTerminal(run.status) ? 10_000 : 2000);
 /** Attempts and events shown before "show all": a run with thousands of them would render them on every poll. */
 const LATEST = 100;
+
+/** A launch per row; on a phone, as labelled lines (StackedTable). */
+const JOB_COLUMNS: Column<JobExecution>[] = [
+  { head: 'Step', class: 'names', cell: (j) => <>{j.action} <Name of={j.stepName} /> #{j.attempt}</> },
+  { head: 'Target', cell: (j) => <>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></> },
+  { head: 'External id', class: 'mono', cell: (j) => `${j.externalJobType ? `${j.externalJobType} ` : ''}${j.externalJobId ?? '–'}` },
+  { head: 'External status', cell: (j) => `${j.externalStatus ?? '–'}${j.externalResult ? ` / ${j.externalResult}` : ''}` },
+  { head: 'Status', cell: (j) => <Status value={j.status} /> },
+  { head: 'Launches / polls', cell: (j) => `${j.launchAttempts} / ${j.pollingAttempts}` },
+  { head: 'Error', cell: (j) => j.error ?? <span class="muted">–</span> },
+];
 
 /**
  * The run's AWX/OO launches: polled while the run is unfinished, then read once more and left.
@@ -37,22 +49,7 @@ function Jobs({ flowId, finished, stale }: { flowId: string; finished: boolean; 
     <>
       <h2 class={stale}>AWX / OO jobs</h2>
       <ErrorNotice error={error} polled={shown ? jobs : undefined} />
-      {shown && <div class={staleIf(stale || jobs.error)}><table class="grid">
-        <thead><tr><th>Step</th><th>Target</th><th>External id</th><th>External status</th><th>Status</th><th>Launches / polls</th><th>Error</th></tr></thead>
-        <tbody>
-          {shown.map((j) => (
-            <tr key={j.id}>
-              <td>{j.action} <Name of={j.stepName} /> #{j.attempt}</td>
-              <td>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></td>
-              <td class="mono">{j.externalJobType ? `${j.externalJobType} ` : ''}{j.externalJobId ?? '–'}</td>
-              <td>{j.externalStatus ?? '–'}{j.externalResult ? ` / ${j.externalResult}` : ''}</td>
-              <td><Status value={j.status} /></td>
-              <td>{j.launchAttempts} / {j.pollingAttempts}</td>
-              <td>{j.error ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table></div>}
+      {shown && <div class={staleIf(stale || jobs.error)}><StackedTable columns={JOB_COLUMNS} rows={shown} rowKey={(j) => j.id} testId="jobs" /></div>}
     </>
   );
 }
@@ -63,38 +60,43 @@ function Earlier({ hidden, what, onShow }: { hidden: number; what: string; onSho
   return <p class="muted">The latest {LATEST} are shown; {hidden} earlier {what} are not. <button type="button" class="link" onClick={onShow}>Show all</button></p>;
 }
 
+/**
+ * An attempt per row, numbered from the first (`hidden` earlier ones left out); on a phone, as
+ * labelled lines (StackedTable), so that status, time and error stay in view.
+ */
+const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
+  { head: '#', cell: (_, i) => hidden + i + 1 },
+  { head: 'Action', cell: (s) => <span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span> },
+  { head: 'Step', class: 'names', cell: (s) => <Name of={s.stepName} /> },
+  { head: 'Attempt', cell: (s) => s.attempt },
+  { head: 'Status', cell: (s) => <Status value={s.status} /> },
+  { head: 'Handler', cell: (s) => <>{s.handlerType}{s.target && <span class="muted small"> → {s.target}</span>}</> },
+  // A voided attempt's dispatchedAt is the due time it never reached.
+  { head: 'Dispatched', cell: (s) => (s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />) },
+  {
+    head: 'Took',
+    cell: (s) => <>
+      {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
+      {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
+    </>,
+  },
+  {
+    head: 'Output / error',
+    cell: (s) => <>
+      {s.error && <div class="error-text">{s.error}</div>}
+      {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
+    </>,
+  },
+];
+
 function Attempts({ steps }: { steps: StepAttempt[] }) {
   const [all, showAll] = useState(false);
   const { shown, hidden } = latest(steps, LATEST, all);
   return (
     <>
       <Earlier hidden={hidden} what="attempts" onShow={() => showAll(true)} />
-      {/* On a phone each attempt stacks as labelled lines (data-label, styles.css): status, time and error stay in view. */}
-      <table class="grid stack" data-testid="attempts">
-        <thead><tr><th>#</th><th>Action</th><th>Step</th><th>Attempt</th><th>Status</th><th>Handler</th><th>Dispatched</th><th>Took</th><th>Output / error</th></tr></thead>
-        <tbody>
-          {shown.map((s, i) => (
-            <tr key={s.commandId} data-attempt-row={`${s.action} ${s.stepName}`}>
-              <td data-label="#">{hidden + i + 1}</td>
-              <td data-label="Action"><span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span></td>
-              <td data-label="Step" class="names"><Name of={s.stepName} /></td>
-              <td data-label="Attempt">{s.attempt}</td>
-              <td data-label="Status"><Status value={s.status} /></td>
-              <td data-label="Handler">{s.handlerType}{s.target ? <span class="muted small"> → {s.target}</span> : ''}</td>
-              {/* A voided attempt's dispatchedAt is the due time it never reached. */}
-              <td data-label="Dispatched">{s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />}</td>
-              <td data-label="Took">
-                {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
-                {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
-              </td>
-              <td data-label="Output / error">
-                {s.error && <div class="error-text">{s.error}</div>}
-                {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StackedTable columns={attemptColumns(hidden)} rows={shown} rowKey={(s) => s.commandId}
+        rowAttrs={(s) => ({ 'data-attempt-row': `${s.action} ${s.stepName}` })} testId="attempts" />
     </>
   );
 }
@@ -159,7 +161,8 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
       </div>
       {/* Outside the greyed block: it greys its launches itself, not what Baton answered about them. */}
       <Jobs flowId={run.flowId} finished={isTerminal(run.status)} stale={stale} />
-      <div class={stale}><JsonView label="Run as JSON" value={run} /></div>
+      {/* Greyed with the page, in a block of its own below the jobs; set apart from the table above it (the jobs' or the events'). */}
+      <div class={stale ? 'below-table stale' : 'below-table'}><JsonView label="Run as JSON" value={run} /></div>
     </>
   );
 }

@@ -1,0 +1,31 @@
+import { Fragment, h, type VNode } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { type Column, StackedTable } from './stacked-table';
+
+type Props = { children?: unknown; [attr: string]: unknown };
+const kids = (node: VNode<Props>): VNode<Props>[] => [node.props.children].flat(2) as VNode<Props>[];
+
+describe('StackedTable', () => {
+  const columns: Column<{ id: string; took: string; heartbeat: string }>[] = [
+    { head: '#', cell: (_, i) => i + 1 },
+    { head: 'Took', class: 'names', cell: (r) => h(Fragment, null, r.took, h('div', null, r.heartbeat)) },
+  ];
+  // StackedTable has no hooks, so its tree is read as it is.
+  const table = StackedTable({ columns, rows: [{ id: 'a', took: '5 s', heartbeat: 'last heartbeat 10:00' }], rowKey: (r) => r.id, rowAttrs: (r) => ({ 'data-row': r.id }), testId: 't' });
+  const [head, body] = kids(table);
+  const [row] = kids(body);
+
+  it('labels each cell with its column header, which a phone shows beside the value', () => {
+    expect(kids(kids(head)[0]).map((th) => th.props.children)).toEqual(['#', 'Took']);
+    expect(kids(row).map((td) => [td.props['data-label'], td.props.class])).toEqual([['#', undefined], ['Took', 'names']]);
+    expect(table.props).toMatchObject({ class: 'grid stack', 'data-testid': 't' });
+    expect(row.props['data-row']).toBe('a');
+  });
+
+  it("holds a cell's parts in one block, so that a stacked line does not set them side by side", () => {
+    for (const td of kids(row)) {
+      expect(kids(td)).toHaveLength(1);
+      expect(kids(td)[0].type).toBe('div');
+    }
+  });
+});
