@@ -45,4 +45,6 @@ export function mountConsole(nest: INestApplication, dir: string, identityProvid
   const http = app.getHttpAdapter().getInstance();
   http.get(CONSOLE_PATH, page);
   http.get(`${CONSOLE_PATH}/*`, page);
+  // The start line names the bare address: opened in a browser, it leads to the console, not to a JSON 404.
+  http.get('/', (_req: FastifyRequest, reply: FastifyReply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
 }

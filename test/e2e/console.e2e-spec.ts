@@ -32,6 +32,11 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
     }
   });
 
+  it('leads the bare address, which the start line names, to the console', async () => {
+    const res = await t.http.get('/').expect(302);
+    expect(res.headers.location).toBe('/ui/');
+  });
+
   it('serves hashed assets for good, and a missing asset as a 404 rather than the app', async () => {
     const asset = await t.http.get('/ui/assets/index-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toContain('immutable');
