@@ -26,6 +26,21 @@ const busy = (res: ServerResponse, retryAfter?: string) => {
 };
 
 describe('BatonClient', () => {
+  it('sends a request\'s correlation id as X-Correlation-ID, and none when it has none', async () => {
+    const seen: Array<string | undefined> = [];
+    const baton = await fakeBaton((_n, req, res) => {
+      seen.push(req.headers['x-correlation-id'] as string | undefined);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    try {
+      await baton.client().request('POST', '/r', {}, { correlationId: 'order-42' });
+      await baton.client().request('POST', '/r', {});
+      expect(seen).toEqual(['order-42', undefined]);
+    } finally {
+      await baton.close();
+    }
+  });
+
   it('abandons an attempt Baton does not answer within the connection\'s timeoutMs (fetch alone waits 300 s)', async () => {
     const baton = await fakeBaton(() => undefined);
     try {

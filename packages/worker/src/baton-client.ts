@@ -120,6 +120,8 @@ export interface RequestOptions {
    * starts later. Default 1000 (a blip); 0 makes one attempt.
    */
   retryForMs?: number;
+  /** Sent as X-Correlation-ID: Baton then logs a reply, heartbeat or drop under its run's correlation id. */
+  correlationId?: string;
 }
 
 /** A successful answer, and Baton's clock when it gave it (its Date header, in ms since the epoch). */
@@ -185,6 +187,7 @@ export class BatonClient {
     const headers: Record<string, string> = { accept: 'application/json', 'x-service-name': this.service, ...currentTraceHeaders() };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.connection.apiKey) headers.authorization = `Bearer ${this.connection.apiKey}`;
+    if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
     const what = `${method} ${path}`;
     // Without a timeout, fetch waits 300 s for a Baton that hangs: past the lease, whose command then runs elsewhere too.
     const timeoutMs = options.timeoutMs ?? this.connection.timeoutMs ?? TIMEOUT_MS;

@@ -280,5 +280,7 @@ describe('HttpTransport', () => {
     expect(calls[0].options?.retryForMs).toBeGreaterThan(57_000);
     expect(calls[0].options?.retryForMs).toBeLessThanOrEqual(58_000);
     expect(calls[0].options?.signal?.aborted).toBe(true);
+    // Baton logs the reply under the run's correlation id, not a fresh one.
+    expect(calls[0].options?.correlationId).toBe('corr');
   });
 });

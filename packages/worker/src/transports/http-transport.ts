@@ -154,18 +154,19 @@ export class HttpTransport implements Transport {
   private delivery(lease: Lease, window: LeaseWindow): Delivery {
     const command = parseCommand(JSON.stringify(lease.command));
     const path = this.leasePath(lease);
-    const reply = async (r: WireReply) => { await this.call('POST', `${path}/reply`, window, r); };
+    const call = <T>(method: string, to: string, body?: WireReply) => this.call<T>(method, to, window, body, command.correlationId);
+    const reply = async (r: WireReply) => { await call('POST', `${path}/reply`, r); };
     return {
       // traceHeadersOf keeps only string values, whatever the poll answer held there.
       command, trace: traceHeadersOf(lease.trace as Record<string, unknown> | undefined),
       settle: reply,
       heartbeat: async (r: WireReply) => {
         const sentAt = performance.now();
-        const answer = await this.call<{ outcome?: unknown } | undefined>('POST', `${path}/reply`, window, r);
+        const answer = await call<{ outcome?: unknown } | undefined>('POST', `${path}/reply`, r);
         if (answer?.outcome === 'not-in-flight') return 'ended';
         window.renewed(sentAt);
       },
-      drop: async () => { await this.call('DELETE', path, window); },
+      drop: async () => { await call('DELETE', path); },
     };
   }
 
@@ -175,8 +176,8 @@ export class HttpTransport implements Transport {
    * Retry-After asks, until shortly before the lease expires; unconfirmed by then, the command goes
    * to another poller anyway.
    */
-  private call<T = unknown>(method: string, path: string, window: LeaseWindow, body?: WireReply): Promise<T> {
-    return this.client.request<T>(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs() });
+  private call<T = unknown>(method: string, path: string, window: LeaseWindow, body?: WireReply, correlationId?: string): Promise<T> {
+    return this.client.request<T>(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs(), correlationId });
   }
 
   private leasePath(lease: Lease): string {
