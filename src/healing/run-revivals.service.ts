@@ -56,6 +56,7 @@ export class RunRevivals {
 
   /** Ends the attempt TIMED_OUT, or FAILED_FINAL when what follows is `unsendable` (and the run too, with endRun), then decides the run. */
   private endAttempt(a: TimedOutAttempt, unsendable?: { error: string; endRun: boolean }): Promise<boolean> {
+    const step = { step: a.stepName, action: a.action, attempt: a.attempt, reason: unsendable?.error ?? a.reason };
     return this.heal('time-out', a.flowId, async (run, changes) => {
       const attempt = findInFlight(run.attempts, a);
       if (!attempt) return false;
@@ -67,7 +68,7 @@ export class RunRevivals {
       // An ended run sends nothing: its decision only voids the retries still waiting to go out.
       await this.transitions.advance(run, changes);
       return true;
-    });
+    }, step);
   }
 
   /** Starts a parked run whose template became READY, or ends it past its expiry. */
@@ -98,7 +99,7 @@ export class RunRevivals {
       changes.event(flowId, 'REVIVED', reason);
       await this.transitions.advance(run, changes);
       return true;
-    });
+    }, { reason });
   }
 
   /**
@@ -129,16 +130,21 @@ export class RunRevivals {
     return changed;
   }
 
-  /** Each decision in a span `healer <kind>` of the run's own trace, so what the healer sends continues it. */
-  private async heal(kind: string, flowId: string, act: Transition<boolean>): Promise<boolean> {
+  /**
+   * Each decision in a span `healer <kind>` of the run's own trace, so what the healer sends continues it.
+   * Logged once written, with what it acted on (`fields`: the step, the reason) and the run's correlation id.
+   */
+  private async heal(kind: string, flowId: string, act: Transition<boolean>, fields: Record<string, unknown> = {}): Promise<boolean> {
+    let correlationId: string | undefined;
     const changed = (await this.executor.transition(flowId, (run, changes) => tracing.span(`healer ${kind}`, {
       parent: run.traceContext ? tracing.extract(run.traceContext) : undefined, attributes: stepAttributes(run),
     }, async (span) => {
+      correlationId = run.correlationId;
       const acted = await act(run, changes);
       span.setAttribute(ATTR.outcome, acted ? 'healed' : 'nothing to do');
       return acted;
     }))) ?? false;
-    if (changed) this.logger.log({ flowId }, 'run healed');
+    if (changed) this.logger.log({ flowId, correlationId, healed: kind, ...fields }, `run healed: ${kind}`);
     return changed;
   }
 }
