@@ -30,6 +30,15 @@ describe('kafkaLogCreator', () => {
     expect(sink.mock.calls).toEqual([['warn', '[Connection] The group is rebalancing, re-joining', { broker: 'b:9092' }]]);
   });
 
+  it('logs a coordinator\'s retriable answers (a rebalance, a coordinator loading) as warnings, and other answers\' errors as errors', () => {
+    const { sink, entry } = setup();
+    // As kafkajs 2.2.4's connection logs them on a consumer's start or a rebalance (from an operator's run).
+    entry('Response Heartbeat(key: 12, version: 3)', logLevel.ERROR, { error: 'The group is rebalancing, so a rejoin is needed' });
+    entry('Response InitProducerId(key: 22, version: 1)', logLevel.ERROR, { error: 'The coordinator is loading and hence can\'t process requests' });
+    entry('Response Produce(key: 0, version: 7)', logLevel.ERROR, { error: 'The broker received an out of order sequence number' });
+    expect(sink.mock.calls.map(([level]) => level)).toEqual(['warn', 'warn', 'error']);
+  });
+
   it('drops the error kafkajs logs for a CreateTopics answer, and keeps other connection errors', () => {
     const { sink, entry } = setup();
     // As kafkajs 2.2.4's connection logs it (from CI output, a start against existing topics).

@@ -11,6 +11,14 @@ const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
  * instance (harmless), or a real failure, which createTopics throws to its caller.
  */
 const isCreateTopicsAnswer = (namespace: string, message: string) => namespace === 'Connection' && message.startsWith('Response CreateTopics');
+/**
+ * A group coordinator's retriable answers, which every start, deploy and rebalance brings and which
+ * kafkajs retries on its own: logged as warnings, so that an alert on errors does not fire on each deploy.
+ */
+const ROUTINE_COORDINATION = [
+  'The group is rebalancing', 'The coordinator is loading', 'The coordinator is not available', 'This is not the correct coordinator',
+];
+const isRoutine = ({ error }: Record<string, unknown>) => typeof error === 'string' && ROUTINE_COORDINATION.some((e) => error.startsWith(e));
 /** While the broker is down kafkajs logs every retry of every client; one line per message per window is enough. */
 const REPEAT_WINDOW_MS = 30_000;
 
@@ -34,6 +42,6 @@ export function kafkaLogCreator(sink: KafkaLogSink, now: () => number = Date.now
     if (last !== undefined && now() - last < REPEAT_WINDOW_MS) return;
     lastLogged.set(key, now());
     if (lastLogged.size > 1000) lastLogged.clear();
-    sink(level === ERROR ? 'error' : 'warn', `[${namespace}] ${message}`, details);
+    sink(level === ERROR && !isRoutine(details) ? 'error' : 'warn', `[${namespace}] ${message}`, details);
   };
 }
