@@ -1,5 +1,5 @@
 import { Controller, Get, HttpException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
@@ -20,6 +20,19 @@ export class HealthController {
     private readonly healer: HealerHealthIndicator,
     private readonly draining: Draining,
   ) {}
+
+  /**
+   * Liveness, apart from readiness (below): a process that answers is alive, whatever its database
+   * or broker. A liveness probe on readiness restarted every instance at a database blip, and each
+   * one draining too.
+   */
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: 200 while the process answers, whatever its dependencies (for a liveness probe; use the health check for readiness)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
 
   @Get()
   @Public()

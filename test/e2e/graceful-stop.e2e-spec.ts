@@ -33,6 +33,8 @@ describe('a stop signal: drain (health 503, everything else served), then close'
     target.emit('SIGTERM', 'SIGTERM');
     const health = await t.http.get('/api/orchestration/health').expect(503);
     expect(health.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'Baton is stopping' });
+    // Alive all the same: a liveness probe must not restart a draining instance.
+    await t.http.get('/api/orchestration/health/live').expect(200, { status: 'ok' });
     await t.http.get('/api/orchestration/templates').expect(200);
     expect(target.kill).not.toHaveBeenCalled();
 

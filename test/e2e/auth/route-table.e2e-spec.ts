@@ -70,7 +70,7 @@ describe('route table: every route declares its access, and the guard enforces i
   });
 
   it('only the public list is public', () => {
-    expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/auth/console-config', 'GET /api/orchestration/health']);
+    expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/auth/console-config', 'GET /api/orchestration/health/live', 'GET /api/orchestration/health']);
   });
 
   it('without credentials every route but the public ones answers 401 with WWW-Authenticate', async () => {
