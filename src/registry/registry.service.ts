@@ -178,6 +178,7 @@ export class RegistryService {
     let template = await this.templates.lockByName(m, doc.orchName);
     let outcome: RegistrationResult['outcome'] = 'UPDATED';
     if (!template) {
+      await this.withinTemplateLimit(m, serviceName);
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';
     } else if (template.ownerService !== serviceName) {
@@ -193,6 +194,14 @@ export class RegistryService {
     }
     template = await this.templates.refreshReadiness(m, template);
     return this.resultOf(template, 'initiator', outcome, serviceName);
+  }
+
+  /** A new template only while its service owns fewer than MAX_TEMPLATES_PER_SERVICE; new versions of its own always. */
+  private async withinTemplateLimit(m: EntityManager, serviceName: string): Promise<void> {
+    const limit = this.config.MAX_TEMPLATES_PER_SERVICE;
+    if (await this.templates.countOwnedBy(m, serviceName) < limit) return;
+    throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED,
+      `Forbidden: ${serviceName} owns ${limit} templates, the most MAX_TEMPLATES_PER_SERVICE allows; register a new version of one of them, or ask an operator to raise it`);
   }
 
   private async applyWorker(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<RegistrationResult> {

@@ -36,6 +36,10 @@ export class TemplateRepository {
       .then((v) => v?.contentHash);
   }
 
+  countOwnedBy(m: EntityManager, service: string): Promise<number> {
+    return m.getRepository(OrchestrationTemplateEntity).countBy({ ownerService: service });
+  }
+
   async createTemplate(m: EntityManager, doc: InitiatorDocument, service: string): Promise<OrchestrationTemplateEntity> {
     const template = await m.getRepository(OrchestrationTemplateEntity).save(m.create(OrchestrationTemplateEntity, {
       orchName: doc.orchName, ownerService: service, type: doc.type, description: doc.description,

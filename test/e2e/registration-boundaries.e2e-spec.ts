@@ -13,7 +13,7 @@ describe('registration boundaries (embedded default)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ MAX_TEMPLATES_PER_SERVICE: '2' });
     await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'owner').send(initiatorYaml('bounded')).expect(201);
   }, 120_000); // a fresh data directory's initdb: 10-40 s on a loaded machine, like the other suites allow
   afterAll(() => t.close());
@@ -35,6 +35,19 @@ describe('registration boundaries (embedded default)', () => {
       .send({ orchName: 'badOwner', as: 'initiator', type: 'sequential', service: name, steps: [{ seq: 1, name: 'a', objectType: 'S' }] }).expect(400);
     const worker = await t.http.post(REGISTER).send({ ...workerJson('bounded', ['createRealm']), service: name }).expect(400);
     for (const res of [initiator, worker]) expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: 'service' }] });
+  });
+
+  it('refuses a service a template beyond MAX_TEMPLATES_PER_SERVICE, and still takes new versions of its own and other services\' templates', async () => {
+    const register = (service: string, orchName: string, step = 'a') => t.http.post(REGISTER).set('X-Service-Name', service)
+      .send({ orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: step, objectType: 'S' }] });
+    await register('hoarder', 'hoard1').expect(201);
+    await register('hoarder', 'hoard2').expect(201);
+    const refused = await register('hoarder', 'hoard3').expect(403);
+    expect(refused.body).toMatchObject({ code: 'TEMPLATE_LIMIT_REACHED', message: expect.stringContaining('MAX_TEMPLATES_PER_SERVICE') });
+    expect((await rejected('hoarder'))[0]).toMatchObject({ orchName: 'hoard3', reason: expect.stringContaining('TEMPLATE_LIMIT_REACHED') });
+    await t.http.get('/api/orchestration/templates/hoard3').expect(404);
+    expect((await register('hoarder', 'hoard2', 'b').expect(201)).body).toMatchObject({ outcome: 'UPDATED', version: 2 });
+    await register('thrifty', 'thrift1').expect(201);
   });
 
   it("refuses a worker topic of another service, and sub-topics, with a 400; audited twice", async () => {

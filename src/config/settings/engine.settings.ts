@@ -19,6 +19,10 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
   REGISTRATION_MAX_BYTES: number = 256 * 1024;
 
+  /** Templates one service may own: each is rows, and a label value of the run metrics, that any service key could add without end. */
+  @IsInt() @Min(1) @Max(1_000_000)
+  MAX_TEMPLATES_PER_SERVICE: number = 1000;
+
   /** How long an HTTP worker holds a polled command before it goes to another poller (heartbeats renew it). */
   @IsInt() @Min(1000) @Max(3_600_000)
   WORKER_LEASE_MS: number = 60_000;
