@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { PageQueryDto, skipOf } from '../../common/pagination';
+import type { Role } from '../role';
 import { ApiKeyEntity } from './api-key.entity';
 
 export type NewApiKey = Pick<ApiKeyEntity, 'prefix' | 'secretHash' | 'name' | 'role' | 'service' | 'expiresAt' | 'createdBy'>;
@@ -51,10 +52,11 @@ export class ApiKeyRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Whether any key still authenticates: not revoked, and not expired. */
-  hasUsableKey(): Promise<boolean> {
+  /** Whether any key (of `role`, when given) still authenticates: not revoked, and not expired. */
+  hasUsableKey(role?: Role): Promise<boolean> {
+    const roleIs = role ? { role } : {};
     return this.dataSource.getRepository(ApiKeyEntity).exists({
-      where: [{ revokedAt: IsNull(), expiresAt: IsNull() }, { revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }],
+      where: [{ revokedAt: IsNull(), expiresAt: IsNull(), ...roleIs }, { revokedAt: IsNull(), expiresAt: MoreThan(new Date()), ...roleIs }],
     });
   }
 

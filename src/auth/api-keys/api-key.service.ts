@@ -92,9 +92,15 @@ export class ApiKeyService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const parsed = this.config.ADMIN_API_KEY ? parseApiKey(this.config.ADMIN_API_KEY) : undefined;
     if (!parsed) {
-      if (this.config.authEnabled && !this.config.jwtConfigured && !(await this.keys.hasUsableKey())) {
+      if (!this.config.authEnabled || this.config.jwtConfigured) return;
+      if (!(await this.keys.hasUsableKey())) {
         throw new ConfigError('AUTH_MODE=on needs a way to authenticate: set ADMIN_API_KEY (bootstrap admin key) or AUTH_JWKS_URL / '
           + 'AUTH_JWT_PUBLIC_KEY, or make a key first with `npm run keys -- create --role admin` (with Baton stopped)');
+      }
+      // Baton works, but nobody can issue or revoke a key over HTTP: a leaked key would stay valid until a restart.
+      if (!(await this.keys.hasUsableKey('admin'))) {
+        this.logger.warn('No admin credential: no ADMIN_API_KEY, no JWT verifier, and no usable admin key. Keys can be issued and revoked '
+          + 'only with `npm run keys` (with Baton stopped) until an admin key exists');
       }
       return;
     }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { bearer, issueKey, newAdminKey } from '../../helpers/auth';
 import { startTestApp } from '../../helpers/test-app';
 
@@ -23,12 +24,23 @@ describe('AUTH_MODE=on with the keys in the database only', () => {
     const ops = await issueKey(seeding, admin, 'admin');
     await seeding.close();
 
+    const warned = jest.spyOn(Logger.prototype, 'warn');
     const t = await startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir });
     try {
       await t.http.get('/api/auth/me').set(bearer(ops)).expect(200);
       await t.http.get('/api/auth/me').set(bearer(admin)).expect(401);
-    } finally {
+      expect(warned.mock.calls.filter(([line]) => String(line).startsWith('No admin credential'))).toEqual([]);
+      // With the admin key gone, only a viewer's left: Baton starts, and says that no key can be issued or revoked over HTTP.
+      const viewer = await issueKey(t, ops, 'viewer');
+      await t.http.delete(`/api/admin/api-keys/${ops.split('_')[1]}`).set(bearer(ops)).expect(200);
       await t.close();
+      const viewerOnly = await startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir });
+      await viewerOnly.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
+      await viewerOnly.close();
+      expect(warned.mock.calls.filter(([line]) => String(line).startsWith('No admin credential'))).toHaveLength(1);
+    } finally {
+      warned.mockRestore();
+      await t.close().catch(() => undefined);
     }
   }, 120_000);
 });
