@@ -10,6 +10,11 @@ import { startLine } from './config/start-line';
 import { consoleBuilt } from './console/console-static';
 import { GracefulStop } from './health/graceful-stop';
 
+/** What a newcomer does about a failed start whose message alone does not say. */
+function hintFor(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another process listens there: stop it, or set PORT)' : '';
+}
+
 /**
  * Starts Nest on a validated config, listens, and says where. Nest starts with the configured
  * logger, so a start that fails inside it (the database unreachable, authentication on with no way
@@ -28,7 +33,7 @@ export async function startBaton(config: AppConfig): Promise<INestApplication | 
     new Logger('Baton').log(startLine(config, port, consoleBuilt(config.CONSOLE_DIR)));
     return app;
   } catch (e) {
-    logger.fatal(`Baton failed to start: ${(e as Error).message}`, 'Baton');
+    logger.fatal(`Baton failed to start: ${(e as Error).message}${hintFor(e)}`, 'Baton');
     // A half-started app still runs its loops and holds the data directory's lock.
     await app?.close().catch(() => undefined);
     return undefined;

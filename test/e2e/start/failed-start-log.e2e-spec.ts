@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load-config';
@@ -32,6 +34,28 @@ describe('a failed start', () => {
     expect(records).toContainEqual(expect.objectContaining({
       level: 60, context: 'Baton', msg: expect.stringMatching(/^Baton failed to start: AUTH_MODE=on needs a way to authenticate/),
     }));
+  }, 60_000);
+
+  it('says what to do about a port already in use', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    // The application's own ConfigModule reads process.env, as in production.
+    const env = { DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false',
+      PORT: String((holder.address() as AddressInfo).port), HOST: '127.0.0.1', AUTH_MODE: 'off' };
+    const before = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const output = captureOutput();
+      await expect(startBaton(loadConfig(process.env))).resolves.toBeUndefined();
+      const records = output.lines().map((line) => JSON.parse(line) as { level: number; msg: string });
+      jest.restoreAllMocks();
+      expect(records).toContainEqual(expect.objectContaining({
+        level: 60, msg: expect.stringMatching(/^Baton failed to start: listen EADDRINUSE.*\(another process listens there: stop it, or set PORT\)$/),
+      }));
+    } finally {
+      holder.close();
+      for (const key of Object.keys(env)) if (before[key] === undefined) delete process.env[key]; else process.env[key] = before[key];
+    }
   }, 60_000);
 
   it('names each connection that lists no services, when callers are authenticated', async () => {
