@@ -252,14 +252,15 @@ describe('HttpTransport', () => {
     }
   });
 
-  it('retries a reply until 2 s before its lease expires by Baton\'s clock, and no longer once closed', async () => {
+  it('retries a reply until its command\'s deadline by Baton\'s clock, at least as long as the lease, and no longer once closed', async () => {
     const date = Date.now() - 3_600_000; // Baton's clock, an hour behind this process's
     const calls: Array<{ method: string; options?: RequestOptions }> = [];
     let leased = false;
     const poll = async (options?: RequestOptions) => {
       if (leased) return sleep(20, [], { signal: options?.signal }).catch(() => []);
       leased = true;
-      return [{ leaseId: 'l1', leaseExpiresAt: new Date(date + 60_000).toISOString(), command: command('f1') }];
+      // A 60 s lease on a command due in 300 s: a Baton that stops acknowledges it, so its reply is worth keeping that long.
+      return [{ leaseId: 'l1', leaseExpiresAt: new Date(date + 60_000).toISOString(), command: { ...command('f1'), deadline: new Date(date + 300_000).toISOString() } }];
     };
     const client = {
       service: 'shop',
@@ -277,8 +278,8 @@ describe('HttpTransport', () => {
     await received[0].settle({} as WireReply);
     await transport.close();
     expect(calls.map((c) => c.method)).toEqual(['POST']);
-    expect(calls[0].options?.retryForMs).toBeGreaterThan(57_000);
-    expect(calls[0].options?.retryForMs).toBeLessThanOrEqual(58_000);
+    expect(calls[0].options?.retryForMs).toBeGreaterThan(299_000);
+    expect(calls[0].options?.retryForMs).toBeLessThanOrEqual(300_000);
     expect(calls[0].options?.signal?.aborted).toBe(true);
     // Baton logs the reply under the run's correlation id, not a fresh one.
     expect(calls[0].options?.correlationId).toBe('corr');

@@ -144,7 +144,7 @@ export class HttpTransport implements Transport {
     } catch (error) {
       const fields = { service: this.client.service, leaseId: lease.leaseId };
       this.logger.error(fields, `not a command, dropped: ${errorText(error)}`);
-      this.call('DELETE', this.leasePath(lease), window)
+      this.send('DELETE', this.leasePath(lease), window.retryForMs())
         .catch((e: unknown) => this.logger.warn(fields, `dropping it failed, it comes again when its lease expires: ${errorText(e)}`));
       return;
     }
@@ -154,30 +154,30 @@ export class HttpTransport implements Transport {
   private delivery(lease: Lease, window: LeaseWindow): Delivery {
     const command = parseCommand(JSON.stringify(lease.command));
     const path = this.leasePath(lease);
-    const call = <T>(method: string, to: string, body?: WireReply) => this.call<T>(method, to, window, body, command.correlationId);
-    const reply = async (r: WireReply) => { await call('POST', `${path}/reply`, r); };
+    // A reply or drop is retried up to the command's deadline, a heartbeat only while the lease lasts (LeaseWindow).
+    const call = <T>(method: string, to: string, retryForMs: number, body?: WireReply) => this.send<T>(method, to, retryForMs, body, command.correlationId);
+    const reply = async (r: WireReply) => { await call('POST', `${path}/reply`, window.finalRetryForMs(command.deadline), r); };
     return {
       // traceHeadersOf keeps only string values, whatever the poll answer held there.
       command, trace: traceHeadersOf(lease.trace as Record<string, unknown> | undefined),
       settle: reply,
       heartbeat: async (r: WireReply) => {
         const sentAt = performance.now();
-        const answer = await call<{ outcome?: unknown } | undefined>('POST', `${path}/reply`, r);
+        const answer = await call<{ outcome?: unknown } | undefined>('POST', `${path}/reply`, window.retryForMs(), r);
         if (answer?.outcome === 'not-in-flight') return 'ended';
         window.renewed(sentAt);
       },
-      drop: async () => { await call('DELETE', path); },
+      drop: async () => { await call('DELETE', path, window.finalRetryForMs(command.deadline)); },
     };
   }
 
   /**
    * A reply, heartbeat or drop. Baton applies a repeated one once (a retried reply is answered
-   * `duplicate`), so a transient failure (Baton's database blinking: a 503) is retried, as its
-   * Retry-After asks, until shortly before the lease expires; unconfirmed by then, the command goes
-   * to another poller anyway.
+   * `duplicate`), so a transient failure (Baton's database blinking: a 503, a Baton restarting) is
+   * retried, as its Retry-After asks, for `retryForMs` (LeaseWindow).
    */
-  private call<T = unknown>(method: string, path: string, window: LeaseWindow, body?: WireReply, correlationId?: string): Promise<T> {
-    return this.client.request<T>(method, path, body, { signal: this.closed.signal, retryForMs: window.retryForMs(), correlationId });
+  private send<T = unknown>(method: string, path: string, retryForMs: number, body?: WireReply, correlationId?: string): Promise<T> {
+    return this.client.request<T>(method, path, body, { signal: this.closed.signal, retryForMs, correlationId });
   }
 
   private leasePath(lease: Lease): string {

@@ -24,4 +24,13 @@ describe('LeaseWindow', () => {
       expect(window.retryForMs(20_000)).toBe(30_000);
     }
   });
+
+  it('retries a reply or a drop until the command\'s deadline by Baton\'s clock when it comes after the lease, else as long as the lease', () => {
+    const window = LeaseWindow.of(expiresIn(60_000), answeredAt, 1_000);
+    expect(window.finalRetryForMs(expiresIn(300_000), 1_000)).toBe(300_000);
+    expect(window.finalRetryForMs(expiresIn(300_000), 201_000)).toBe(100_000);
+    expect(window.finalRetryForMs(expiresIn(10_000), 1_000)).toBe(58_000);
+    expect(window.finalRetryForMs('not a date', 1_000)).toBe(58_000);
+    expect(LeaseWindow.of(expiresIn(60_000), undefined, 0).finalRetryForMs(expiresIn(300_000), 0)).toBe(30_000);
+  });
 });
