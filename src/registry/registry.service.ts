@@ -50,6 +50,12 @@ export interface RegistrationResult {
   stepsServedByOthers?: string[];
 }
 
+/**
+ * Registrations Baton makes itself, outside MAX_TEMPLATES_PER_SERVICE: the operator's definition
+ * files, and the Orca adapter's template per resource (a site's AWX templates and OO flows can be many).
+ */
+const BATONS_OWN: ReadonlySet<RegistrationSource> = new Set(['file', 'orca']);
+
 type AuditEntry = Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>;
 
 /** The document as text for the audit. A parsed body too deep to serialise is kept as a note, not lost in a throw. */
@@ -119,7 +125,7 @@ export class RegistryService {
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
-          ? await this.applyInitiator(m, doc, serviceName) : await this.applyWorker(m, doc, serviceName);
+          ? await this.applyInitiator(m, doc, serviceName, request.source) : await this.applyWorker(m, doc, serviceName);
         await this.audit.record({
           ...who, outcome: applied.outcome === 'UNCHANGED' ? 'UNCHANGED' : 'ACCEPTED',
           reason: null, templateVersion: applied.version,
@@ -173,12 +179,12 @@ export class RegistryService {
     await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
   }
 
-  private async applyInitiator(m: EntityManager, doc: InitiatorDocument, serviceName: string): Promise<RegistrationResult> {
+  private async applyInitiator(m: EntityManager, doc: InitiatorDocument, serviceName: string, source: RegistrationSource): Promise<RegistrationResult> {
     const hash = contentHash(doc);
     let template = await this.templates.lockByName(m, doc.orchName);
     let outcome: RegistrationResult['outcome'] = 'UPDATED';
     if (!template) {
-      await this.withinTemplateLimit(m, serviceName);
+      if (!BATONS_OWN.has(source)) await this.withinTemplateLimit(m, serviceName);
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';
     } else if (template.ownerService !== serviceName) {
@@ -196,12 +202,17 @@ export class RegistryService {
     return this.resultOf(template, 'initiator', outcome, serviceName);
   }
 
-  /** A new template only while its service owns fewer than MAX_TEMPLATES_PER_SERVICE; new versions of its own always. */
+  /**
+   * A new template only while its service owns fewer than MAX_TEMPLATES_PER_SERVICE; new versions of
+   * its own always. Counted under a lock per service, or concurrent registrations of new names
+   * would each count below the limit and all be added.
+   */
   private async withinTemplateLimit(m: EntityManager, serviceName: string): Promise<void> {
     const limit = this.config.MAX_TEMPLATES_PER_SERVICE;
-    if (await this.templates.countOwnedBy(m, serviceName) < limit) return;
+    const owned = await this.templates.countOwnedByLocked(m, serviceName);
+    if (owned < limit) return;
     throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED,
-      `Forbidden: ${serviceName} owns ${limit} templates, the most MAX_TEMPLATES_PER_SERVICE allows; register a new version of one of them, or ask an operator to raise it`);
+      `Forbidden: ${serviceName} owns ${owned} templates, and MAX_TEMPLATES_PER_SERVICE allows ${limit}; register a new version of one of them, or ask an operator to raise it`);
   }
 
   private async applyWorker(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<RegistrationResult> {

@@ -36,7 +36,9 @@ export class TemplateRepository {
       .then((v) => v?.contentHash);
   }
 
-  countOwnedBy(m: EntityManager, service: string): Promise<number> {
+  /** How many templates `service` owns, holding the service's lock until the transaction ends, so that no other count of it runs meanwhile. */
+  async countOwnedByLocked(m: EntityManager, service: string): Promise<number> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('templates-of:' || $1))`, [service]);
     return m.getRepository(OrchestrationTemplateEntity).countBy({ ownerService: service });
   }
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { RegistryService } from '../../src/registry/registry.service';
 import { signatureOf } from '../../src/auth/message-signing/message-signature';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
@@ -47,7 +48,8 @@ function orcaClient() {
   const statusEvents: any[] = [];
   const deadLetters: Array<{ reason: string; body: string }> = [];
   const start = async (env: Record<string, string>): Promise<TestApp> => {
-    const t = await startTestApp({ ...env, ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status });
+    // One template per service: the adapter's own template per resource is not a service key's, and must not count.
+    const t = await startTestApp({ ...env, ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status, MAX_TEMPLATES_PER_SERVICE: '1' });
     const consumer = t.get(MessageConsumer);
     await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
       statusEvents.push(JSON.parse(m.body.toString()));
@@ -164,6 +166,11 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       expect(job).toMatchObject({ executionTargetType: 1, executionResourceType: null, executionResourceId: OO_FLOW, resultStatusType: 'DIAGNOSED', executionStatus: 2 });
     });
 
+    it('registers a template per resource past MAX_TEMPLATES_PER_SERVICE, which binds service keys, not the adapter', async () => {
+      const [{ owned }] = await t.get(DataSource).query('SELECT count(*)::int AS owned FROM orchestration_template WHERE owner_service = $1', [ORCA_SERVICE]);
+      expect(owned).toBeGreaterThanOrEqual(3); // the AWX job template, the AWX workflow and the OO flow above
+    });
+
     it('starts nothing for a redelivered event, finished or still in flight', async () => {
       const event = request({ FormData: '{"email":"again@example.com"}' });
       await publish(event);
@@ -193,7 +200,8 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
     it("sends no Status 1 for a run of an orca. template that another service owns (taken before the names were reserved)", async () => {
       awx.jobTemplate(43, { statuses: ['successful'] });
       const doc = orcaTemplateDocument({ target: 'awx', resourceType: 'job_template', resourceId: '43' } as OrcaRequest, 'default');
-      await t.http.post('/api/orchestration/register').set('X-Service-Name', ORCA_SERVICE).send(doc).expect(201);
+      // Registered as the adapter does (over HTTP, baton-orca is a service like any other, past its MAX_TEMPLATES_PER_SERVICE of 1 here).
+      await t.get(RegistryService).register({ body: doc, contentType: 'application/json', serviceName: ORCA_SERVICE, source: 'orca' });
       await t.get(DataSource).query("UPDATE orchestration_template SET owner_service = 'legacy-service' WHERE orch_name = $1", [doc.orchName]);
       const run = await t.http.post(`/api/orchestration/execute/${doc.orchName}`).send({ email: 'legacy@example.com' }).expect(202);
       await expectEventually(() => expect(awx.launches().some((j) => j.templateId === 43)).toBe(true), { timeoutMs: 15_000 });
