@@ -58,6 +58,7 @@ class EmbeddedDatabaseModule {}
     TypeOrmModule.forRootAsync({
       imports: [EmbeddedDatabaseModule],
       inject: [AppConfig, EmbeddedDatabaseHolder],
+      // A refusal no retry cures stops the start at once (worthRetrying); each retried failure names its cause in the line.
       useFactory: (config: AppConfig, holder: EmbeddedDatabaseHolder) =>
         ({ ...dataSourceOptions(config, holder.instance?.pglite), toRetry: worthRetrying, verboseRetryLog: true }),
     }),

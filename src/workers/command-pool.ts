@@ -52,8 +52,9 @@ interface Waiter {
 /**
  * The commands of one service waiting for, or leased to, its HTTP pollers. A lease that expires
  * (the poller crashed or lost its response) puts the command back at the front, for the next
- * poller, unless the expiry check finds it answered or heartbeated through another instance;
- * nothing is acknowledged to the broker until its reply was applied (`settle`).
+ * poller, unless the expiry check finds it answered or heartbeated through another instance.
+ * A command is acknowledged to the broker once its reply was applied (`settle`), once the expiry
+ * check finds its attempt over, or at shutdown while leased (`releaseAll`).
  */
 export class CommandPool {
   private readonly ready: PooledCommand[] = [];
@@ -164,11 +165,14 @@ export class CommandPool {
   }
 
   /**
-   * At shutdown: answers open polls, and later ones, with nothing, and returns the waiting commands
-   * to the broker unacknowledged, for another instance's pollers. A leased command is acknowledged
-   * instead: its worker is still running it, and replies or heartbeats to whichever instance it
-   * reaches next, which applies them (WorkerReplies). Returned, it went to another worker at once
-   * and ran twice. A worker that died with it is covered by its attempt's deadline, as any silent one.
+   * At shutdown, or when the service's pollers stopped reaching this instance (HttpWorkerHub, which
+   * does so only with nothing leased): answers open polls, and later ones, with nothing, and returns
+   * the waiting commands to the broker unacknowledged, for another instance's pollers. A leased
+   * command is acknowledged instead: its worker is still running it, and replies or heartbeats to
+   * whichever instance it reaches next, which applies them (WorkerReplies). Returned, it went to
+   * another worker at once and ran twice. A worker that died with it is covered by its attempt's
+   * deadline, as any silent one. On Kafka only a partition's offsets up to its first returned
+   * command are committed, so a leased command behind a returned one comes again all the same.
    */
   releaseAll(error: Error): void {
     this.closed = true;

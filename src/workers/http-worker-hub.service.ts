@@ -43,10 +43,10 @@ const IDLE_CHECK_MAX_MS = 10_000;
  * own consumer group (the same group its broker workers would use), from the first poll on. A
  * consumed command stays unacknowledged while it waits or is leased: the lease covers a poller that
  * vanished, and the broker's redelivery a Baton that crashed. A Baton that stops returns what waits
- * and acknowledges what is leased, whose worker answers another instance (CommandPool.releaseAll). An instance that the
- * service's pollers stop reaching (they went to broker transports, or a balancer sends them
- * elsewhere) stops consuming after WORKER_POLL_IDLE_MS and returns what it held to the broker:
- * it held those commands where no poller would take them, and their runs waited.
+ * and acknowledges what is leased, whose worker answers another instance (CommandPool.releaseAll).
+ * An instance that the service's pollers stop reaching (they went to broker transports, or a
+ * balancer sends them elsewhere) stops consuming after WORKER_POLL_IDLE_MS and returns what it
+ * held to the broker: it held those commands where no poller would take them, and their runs waited.
  */
 @Injectable()
 export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {

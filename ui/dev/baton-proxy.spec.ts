@@ -28,7 +28,7 @@ describe('the dev server proxy to Baton', () => {
   });
   afterAll(async () => {
     await dev?.close();
-    baton?.close();
+    await new Promise((resolve) => baton?.close(resolve));
   });
 
   const post = async (origin: string) => {

@@ -8,6 +8,10 @@ import type { LogSink } from './log-sink';
 const CONSOLE_URL = new RegExp(`^${CONSOLE_PATH}(?=[/?]|$)`);
 const loggedUrl = (url: string) => withoutKeySecrets(CONSOLE_URL.test(url) ? url.split('?')[0] : url);
 
+/** Scrapes and probes: a line each every few seconds from every balancer and Prometheus would bury the requests people make. */
+const PROBE = /^\/(metrics|api\/orchestration\/health(\/live)?)\/?(\?|$)/;
+export const isProbe = (url: string | undefined): boolean => PROBE.test(url ?? '');
+
 /**
  * One line per finished request (not for /metrics and health probes), with its correlation id as
  * `correlationId` (the request's id, see correlation.ts). pino-http writes all its lines at info:
@@ -22,7 +26,7 @@ export function requestLog(sink: LogSink): ((req: IncomingMessage, res: ServerRe
     // quietReqLogger is what binds the id (as customAttributeKeys.reqId names it) to the line.
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'correlationId' },
-    autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').endsWith('/health') },
+    autoLogging: { ignore: (req) => isProbe(req.url) },
     // Not the headers: they hold credentials on the way in, and the same dozen security headers on the way out.
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedUrl(req.url) }),

@@ -35,8 +35,11 @@ describe('AUTH_MODE=on with the keys in the database only', () => {
       await t.http.delete(`/api/admin/api-keys/${ops.split('_')[1]}`).set(bearer(ops)).expect(200);
       await t.close();
       const viewerOnly = await startTestApp({ AUTH_MODE: 'on', DATA_DIR: dataDir });
-      await viewerOnly.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
-      await viewerOnly.close();
+      try {
+        await viewerOnly.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
+      } finally {
+        await viewerOnly.close();
+      }
       expect(warned.mock.calls.filter(([line]) => String(line).startsWith('No admin credential'))).toHaveLength(1);
     } finally {
       warned.mockRestore();
