@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { isInfrastructureError } from './infrastructure-error';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -13,6 +13,10 @@ describe('isInfrastructureError', () => {
     ['a TypeORM error wrapping a refused connection', new QueryFailedError('SELECT 1', [], pgError('ECONNREFUSED'))],
     ['an error whose cause is a reset', new Error('publish failed', { cause: pgError('ECONNRESET') })],
     ['a Kafka connection error', Object.assign(new Error('down'), { name: 'KafkaJSConnectionError' })],
+    ['a database closed to connections (55000)', pgError('55000', 'database "baton" is not currently accepting connections')],
+    ['a password refused once Baton runs (28P01)', pgError('28P01', 'password authentication failed for user "baton"')],
+    ['a database dropped under Baton (3D000)', pgError('3D000', 'database "baton" does not exist')],
+    ['a transaction whose connection the server ended', new QueryRunnerAlreadyReleasedError()],
   ])('is true for %s', (_what, error) => {
     expect(isInfrastructureError(error)).toBe(true);
   });
@@ -21,6 +25,7 @@ describe('isInfrastructureError', () => {
     ['a unique violation', pgError('23505')],
     ['a value out of range', new QueryFailedError('SELECT', [], pgError('22003', 'bigint out of range'))],
     ['a plain error', new Error('cannot parse')],
+    ['another object state (55000)', pgError('55000', 'cannot refresh materialized view concurrently')],
     ['nothing', undefined],
     ['a string', 'ECONNREFUSED'],
   ])('is false for %s', (_what, error) => {

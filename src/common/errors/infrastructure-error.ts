@@ -9,16 +9,28 @@ import { ErrorCode } from './error-code';
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
 ]);
-// PostgreSQL SQLSTATEs: class 08 is connection exceptions; 57P01-03 shutdowns and start-up; 53300 too many connections.
-const PG_STATES = /^(08|57P0[123]$|53300$)/;
+/**
+ * PostgreSQL SQLSTATEs: class 08 is connection exceptions; 57P01-03 shutdowns and start-up; 53300
+ * too many connections. Class 28 (a password or user refused) and 3D000 (no such database) come
+ * only on connecting: once Baton runs, they mean its database was changed under it (a password
+ * rotated, a database dropped or renamed), which a request cannot cure. At start they stop Baton
+ * instead (connect-retry.ts).
+ */
+const PG_STATES = /^(08|28|57P0[123]$|53300$|3D000$)/;
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
   /Connection is closed/i,
   /the database system is (starting up|shutting down)/i,
+  // 55000, which also names other states: an operator closed the database to connections (ALTER DATABASE … ALLOW_CONNECTIONS false).
+  /is not currently accepting connections/i,
 ];
-const KAFKA_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+/**
+ * kafkajs's unreachable broker; TypeORM's transaction whose connection the server ended under it
+ * (a backend terminated mid-query: TypeORM has released the connection when the next statement comes).
+ */
+const ERROR_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'QueryRunnerAlreadyReleasedError']);
 
 /**
  * A dependency other than the database and the broker (an identity provider's key set) that
@@ -38,7 +50,7 @@ export function isInfrastructureError(error: unknown): boolean {
     if (e instanceof DependencyUnavailableError) return true;
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code))) return true;
-    if (typeof name === 'string' && KAFKA_NAMES.has(name)) return true;
+    if (typeof name === 'string' && ERROR_NAMES.has(name)) return true;
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
     e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
   }
