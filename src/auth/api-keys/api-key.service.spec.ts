@@ -126,6 +126,16 @@ describe('ApiKeyService', () => {
     expect(keys.lookUps).toBe(2);
   });
 
+  it('refuses a name that holds a whole API key, which the list and the audit would show every admin', async () => {
+    const { service, audit } = setup();
+    const pasted = `bk_pasted12_${'s'.repeat(43)}`;
+    await expect(service.issue({ name: `for ${pasted}`, role: 'viewer' }, ADMIN)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST', problems: [{ path: 'name', message: expect.stringContaining('must not hold an API key') }],
+    });
+    expect(audit.record).not.toHaveBeenCalled();
+    await service.issue({ name: 'bk_ci-key', role: 'viewer' }, ADMIN); // a name that merely starts like one is fine
+  });
+
   it('tells what waits on a key (a worker\'s long poll) once, when it is revoked here or elsewhere, and not once it stopped listening', async () => {
     const { service } = setup();
     const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, ADMIN);

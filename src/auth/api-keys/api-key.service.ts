@@ -148,6 +148,10 @@ export class ApiKeyService implements OnModuleInit {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
     }
+    // Stored, listed and audited as it is: a whole key pasted as a name (its own secret, or another's) would be shown to every admin.
+    if (withoutKeySecrets(request.name) !== request.name) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name holds an API key', [{ path: 'name', message: 'must not hold an API key: say what the key is for' }]);
+    }
     // A key that could never authenticate is a mistake (a wrong year, a date meant as a duration), not a request.
     if (request.expiresAt && request.expiresAt.getTime() <= Date.now()) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'The key would have expired already', [{ path: 'expiresAt', message: 'must be in the future' }]);
