@@ -27,6 +27,7 @@ const onNode = (handler: NodeHandler): onRequestHookHandler => (request, reply, 
 
 /** Served outside the API document, GET only: the console, and the document with its UI (mounted below). */
 const READ_ONLY_PATHS = [
+  /^\/$/, // the redirect to the console
   new RegExp(`^${CONSOLE_PATH}(/.*)?$`),
   /^\/(swagger-ui\.html|docs)(\/.*)?$/,
   /^\/(v3\/api-docs|docs-json|docs-yaml|swagger-ui\.html-yaml)$/,

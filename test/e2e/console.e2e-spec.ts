@@ -35,6 +35,8 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
   it('leads the bare address, which the start line names, to the console', async () => {
     const res = await t.http.get('/').expect(302);
     expect(res.headers.location).toBe('/ui/');
+    // Other methods as on every known path: 405 with Allow.
+    expect((await t.http.post('/').expect(405)).headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
   it('serves hashed assets for good, and a missing asset as a 404 rather than the app', async () => {
