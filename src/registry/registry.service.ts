@@ -236,6 +236,10 @@ export class RegistryService {
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
     }
+    if (await this.templates.countWorkedForLocked(m, serviceName, doc.orchName) >= this.config.MAX_TEMPLATES_PER_SERVICE) {
+      throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED, `Forbidden: ${serviceName} registers workers for ${this.config.MAX_TEMPLATES_PER_SERVICE} templates, `
+        + `the most MAX_TEMPLATES_PER_SERVICE allows; remove a registration it no longer needs, or ask an operator to raise it`);
+    }
     const topic = this.topicOf(doc, serviceName);
     const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
       orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,

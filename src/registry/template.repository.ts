@@ -42,6 +42,18 @@ export class TemplateRepository {
     return m.getRepository(OrchestrationTemplateEntity).countBy({ ownerService: service });
   }
 
+  /**
+   * How many templates `service` registers workers for, 0 if `orchName` is among them already (its
+   * registration adds no template name), under a lock of the service's as countOwnedByLocked's.
+   */
+  async countWorkedForLocked(m: EntityManager, service: string, orchName: string): Promise<number> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('workers-of:' || $1))`, [service]);
+    const [{ already, templates }]: Array<{ already: boolean; templates: number }> = await m.query(
+      `SELECT bool_or(orch_name = $2) AS already, count(DISTINCT orch_name)::int AS templates FROM worker_registration WHERE service_name = $1`,
+      [service, orchName]);
+    return already ? 0 : templates;
+  }
+
   async createTemplate(m: EntityManager, doc: InitiatorDocument, service: string): Promise<OrchestrationTemplateEntity> {
     const template = await m.getRepository(OrchestrationTemplateEntity).save(m.create(OrchestrationTemplateEntity, {
       orchName: doc.orchName, ownerService: service, type: doc.type, description: doc.description,

@@ -50,6 +50,14 @@ describe('registration boundaries (embedded default)', () => {
     await register('thrifty', 'thrift1').expect(201);
   });
 
+  it('refuses worker registrations for more templates than MAX_TEMPLATES_PER_SERVICE, each a name another service may never register', async () => {
+    const work = (orchName: string, steps = ['x']) => t.http.post(REGISTER).set('X-Service-Name', 'prowler').send(workerJson(orchName, steps));
+    await work('ghost1').expect(201);
+    await work('ghost2').expect(201);
+    expect((await work('ghost3').expect(403)).body).toMatchObject({ code: 'TEMPLATE_LIMIT_REACHED', message: expect.stringContaining('registers workers for 2 templates') });
+    await work('ghost2', ['x', 'y']).expect(201); // more steps of a template it works for already
+  });
+
   it("refuses a worker topic of another service, and sub-topics, with a 400; audited twice", async () => {
     const prefix = t.config.COMMAND_TOPIC_PREFIX;
     for (const topic of [`${prefix}owner`, `${prefix}realm-service.slow`]) {
