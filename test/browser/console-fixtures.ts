@@ -33,7 +33,7 @@ export const LONG_ERROR = 'AWX job 9001 failed: https://awx.example.internal/api
 
 /**
  * The paused run with what makes its rows tall: an attempt with an output and a last heartbeat, a
- * built-in step's target and its long error, and an event.
+ * built-in step's target and its long error, and events (one an operator's, with its reason).
  */
 export function detailedRun() {
   const run = pausedRun(false);
@@ -45,7 +45,10 @@ export function detailedRun() {
       ship1,
       { ...ship2, handlerType: 'awx', target: 'job_template 42 on awx-prod', error: LONG_ERROR },
     ],
-    events: [{ at: '2026-12-01T10:00:03.000Z', kind: 'STEP_TIMED_OUT', stepName: 'ship', reason: 'no heartbeat for 15 s', actor: null }],
+    events: [
+      { at: '2026-12-01T10:00:03.000Z', kind: 'STEP_TIMED_OUT', stepName: 'ship', reason: 'no heartbeat for 15 s', actor: null },
+      { at: '2026-12-01T10:00:04.000Z', kind: 'OPERATOR_PAUSE', stepName: null, reason: 'card processor down: waiting for incident INC-4821 to close', actor: 'apikey:ops-oncall' },
+    ],
   };
 }
 

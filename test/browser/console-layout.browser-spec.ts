@@ -1,7 +1,7 @@
 // Where the console's run and template pages put things: what greys with a stale page and what
-// does not, a template's steps and a run's attempts and jobs on a phone and a laptop, why a run's
-// actions are disabled, and the spacing above a run's JSON, checked in headless Chromium against
-// the embedded default.
+// does not, a template's steps and a run's attempts, events and jobs on a phone and a laptop, why
+// a run's actions are disabled, and the spacing above a run's JSON, checked in headless Chromium
+// against the embedded default.
 import type { Locator, Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
 import { waitForRun } from '../helpers/runs';
@@ -187,24 +187,25 @@ describe('operator console: what greys, where steps go, why actions wait (headle
     }
   });
 
-  it("stacks a run's attempts and AWX / OO jobs as labelled lines on a 390 px phone, each cell's parts one under another", async () => {
+  it("stacks a run's attempts, events and AWX / OO jobs as labelled lines on a 390 px phone, each cell's parts one under another", async () => {
     const p = await h.page();
     await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(detailedRun())));
     await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([failedJob, awxJob])));
     await p.setViewportSize({ width: 390, height: 844 });
     await p.goto(`${h.base}/ui/runs/${FLOW}`);
     const attempts = p.getByTestId('attempts');
+    const events = tableWith(p, 'Why');
     const jobs = tableWith(p, 'External id');
     await jobs.waitFor();
     // The output opened: a JSON block in its cell, which must fit its line too.
     await attempts.locator('summary').first().click();
     const stacked = async (table: Locator) => ({ scrolls: false, labels: await headers(table), sideBySide: [], pastPage: [] });
-    expect({ attempts: await tableLayout(attempts), jobs: await tableLayout(jobs), page: await pageWidth(p) })
-      .toEqual({ attempts: await stacked(attempts), jobs: await stacked(jobs), page: 390 });
+    expect({ attempts: await tableLayout(attempts), events: await tableLayout(events), jobs: await tableLayout(jobs), page: await pageWidth(p) })
+      .toEqual({ attempts: await stacked(attempts), events: await stacked(events), jobs: await stacked(jobs), page: 390 });
     await shot(p, 'layout-run-tables-390');
-    // On a laptop they are tables again, a row per attempt and per launch.
+    // On a laptop they are tables again, a row per attempt, event and launch.
     await p.setViewportSize({ width: 1280, height: 800 });
-    for (const table of [attempts, jobs]) {
+    for (const table of [attempts, events, jobs]) {
       expect(await tableLayout(table)).toMatchObject({ scrolls: false, labels: (await headers(table)).map(() => 'none') });
       expect(await table.locator('thead').isVisible()).toBe(true);
     }

@@ -1,11 +1,14 @@
 import { Fragment } from 'preact';
-import { nameParts } from '../lib/name-parts';
+import { isLongWord, nameParts } from '../lib/name-parts';
 
 /**
  * A name, or a list of names, that wraps between the words of a long name (nameParts) when its
- * line is too short for it; a word still too long breaks inside where its container lets it
- * (overflow-wrap in styles.css).
+ * line is too short for it, and nowhere else: a table gives its column at least its longest word,
+ * so a full table never splits "reserve" into "reser / ve". Only a word longer than a column of
+ * names is ever given (isLongWord) breaks inside, where its line ends (.long-word, styles.css).
  */
 export function Name({ of }: { of: string }) {
-  return <>{nameParts(of).map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</>;
+  return <>{nameParts(of).map((part, i) => (
+    <Fragment key={i}>{i > 0 && <wbr />}{isLongWord(part) ? <span class="long-word">{part}</span> : part}</Fragment>
+  ))}</>;
 }

@@ -8,7 +8,7 @@ const kids = (node: VNode<Props>): VNode<Props>[] => [node.props.children].flat(
 describe('StackedTable', () => {
   const columns: Column<{ id: string; took: string; heartbeat: string }>[] = [
     { head: '#', cell: (_, i) => i + 1 },
-    { head: 'Took', class: 'names', cell: (r) => h(Fragment, null, r.took, h('div', null, r.heartbeat)) },
+    { head: 'Took', class: 'text', cell: (r) => h(Fragment, null, r.took, h('div', null, r.heartbeat)) },
   ];
   // StackedTable has no hooks, so its tree is read as it is.
   const table = StackedTable({ columns, rows: [{ id: 'a', took: '5 s', heartbeat: 'last heartbeat 10:00' }], rowKey: (r) => r.id, rowAttrs: (r) => ({ 'data-row': r.id }), testId: 't' });
@@ -17,7 +17,7 @@ describe('StackedTable', () => {
 
   it('labels each cell with its column header, which a phone shows beside the value', () => {
     expect(kids(kids(head)[0]).map((th) => th.props.children)).toEqual(['#', 'Took']);
-    expect(kids(row).map((td) => [td.props['data-label'], td.props.class])).toEqual([['#', undefined], ['Took', 'names']]);
+    expect(kids(row).map((td) => [td.props['data-label'], td.props.class])).toEqual([['#', undefined], ['Took', 'text']]);
     expect(table.props).toMatchObject({ class: 'grid stack', 'data-testid': 't' });
     expect(row.props['data-row']).toBe('a');
   });

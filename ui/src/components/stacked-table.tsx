@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 /** One column: its header, which also labels its cells on a phone, and what a row shows in it. */
 export interface Column<T> {
   head: string;
-  /** `names` or `mono` (styles.css), for the cell. */
+  /** `mono` or `text` (styles.css), for a cell of machine text that may break anywhere. */
   class?: string;
   cell: (item: T, index: number) => ComponentChildren;
 }
@@ -16,7 +16,7 @@ export interface Column<T> {
  * label beside its value, does not set them side by side too.
  */
 export function StackedTable<T>({ columns, rows, rowKey, rowAttrs, testId }: {
-  columns: readonly Column<T>[]; rows: readonly T[]; rowKey: (item: T) => string;
+  columns: readonly Column<T>[]; rows: readonly T[]; rowKey: (item: T, index: number) => string;
   /** data-* attributes for each row, which tests find rows by. */
   rowAttrs?: (item: T) => Record<`data-${string}`, string>; testId?: string;
 }) {
@@ -25,7 +25,7 @@ export function StackedTable<T>({ columns, rows, rowKey, rowAttrs, testId }: {
       <thead><tr>{columns.map((c) => <th key={c.head}>{c.head}</th>)}</tr></thead>
       <tbody>
         {rows.map((item, i) => (
-          <tr key={rowKey(item)} {...rowAttrs?.(item)}>
+          <tr key={rowKey(item, i)} {...rowAttrs?.(item)}>
             {columns.map((c) => <td key={c.head} data-label={c.head} class={c.class}><div>{c.cell(item, i)}</div></td>)}
           </tr>
         ))}

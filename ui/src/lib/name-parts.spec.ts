@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameParts } from './name-parts';
+import { isLongWord, nameParts } from './name-parts';
 
 describe('nameParts', () => {
   it('splits a long camelCase name before each word, keeping a trailing number with its word', () => {
@@ -25,5 +25,11 @@ describe('nameParts', () => {
 
   it('splits long names in any alphabet', () => {
     expect(nameParts('créerÉtapeSuivanteDuLocataire')).toEqual(['créer', 'Étape', 'Suivante', 'Du', 'Locataire']);
+  });
+
+  it('lets only a word longer than a column of names is ever given break inside', () => {
+    expect(nameParts('provisionTenantDatabaseAndApplyBaselineMigrations1').filter(isLongWord)).toEqual([]);
+    expect(isLongWord('x'.repeat(32))).toBe(false);
+    expect(nameParts(`orders.${'a'.repeat(40)}`).filter(isLongWord)).toEqual(['a'.repeat(40)]);
   });
 });

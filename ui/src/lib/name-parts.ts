@@ -14,3 +14,14 @@ const FITS = 18;
 /** A text of names (one, or a list) in the pieces it may wrap between: at its spaces, and inside each long name. */
 export const nameParts = (text: string): string[] =>
   text.split(/(?<=\s)/).flatMap((word) => (word.trim().length > FITS ? word.split(WORD_START) : [word]));
+
+/**
+ * A word longer than this (about 230 px at the console's 14 px) is wider than a table ever gives a
+ * column of names beside its others: it may break inside (.long-word, styles.css). Any shorter
+ * word keeps its line, as the width a table must give its column, or one 200-character name
+ * (the most a name may have) would push its table past the page.
+ */
+const LONG_WORD = 32;
+
+/** Whether a part of a name (nameParts) is a word that may break inside. */
+export const isLongWord = (part: string): boolean => part.trim().length > LONG_WORD;

@@ -1,4 +1,5 @@
 import type { AllowedActions, Me, RunDetail, StepAttempt } from '../api/types';
+import { ALLOWED_ON } from './fallback-actions';
 import { isTerminal } from './run-statuses';
 import { clockTime } from './time';
 
@@ -16,19 +17,6 @@ export interface ActionState {
   /** Whether the action acts on one step (retry, skip). */
   needsStep: boolean;
 }
-
-const UNFINISHED = ['WAITING_FOR_WORKERS', 'RUNNING', 'COMPENSATING', 'UNDOING', 'PAUSED'];
-
-/** What each action is allowed on, when the engine does not say (older engines have no allowedActions). */
-const FALLBACK: Record<ActionName, string[]> = {
-  undo: ['COMPLETED', 'FAILED', 'COMPENSATION_FAILED', 'UNDO_FAILED'],
-  retry: ['RUNNING', 'PAUSED'],
-  skip: ['RUNNING', 'PAUSED'],
-  pause: ['RUNNING', 'COMPENSATING', 'UNDOING'],
-  resume: ['PAUSED'],
-  compensate: ['RUNNING', 'PAUSED'],
-  terminate: UNFINISHED,
-};
 
 function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string>): string {
   const list = undoList(run, noUndo);
@@ -99,6 +87,19 @@ function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boo
 const undoWait = (status: string): string | null =>
   (status === 'UNDOING' ? 'the run is already being undone' : isTerminal(status) ? null : 'only once the run has ended');
 
+/** Why an action is not possible, when the engine does not say: from the status. */
+const guess = (run: RunDetail, action: ActionName): string =>
+  (action === 'undo' && undoWait(run.status)) || `not possible while the run is ${run.status}`;
+
+/** Whether an action applies, and why not, for an engine that does not say: by its rules (ALLOWED_ON). */
+function byStatus(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
+  // As the engine refuses it: a paused run waits on its failed step, which resuming would leave failed.
+  const failed = action === 'resume' && run.status === 'PAUSED' ? actionableSteps(run)[0] : undefined;
+  if (failed) return { enabled: false, reason: `step ${failed} failed: retry it, skip it, or compensate the run` };
+  const enabled = ALLOWED_ON[action].includes(run.status);
+  return { enabled, reason: enabled ? null : guess(run, action) };
+}
+
 function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
   // `actions` says why each action is not allowed; `allowedActions` names only those that are, so
   // read alone it left every disabled button with a guess from the status ("not possible while
@@ -106,9 +107,9 @@ function availability(run: RunDetail, action: ActionName): { enabled: boolean; r
   const listed = run.actions ?? run.allowedActions;
   const said = listed ? fromEngine(listed, action) : undefined;
   // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
-  const enabled = said ? said.enabled : listed && action !== 'undo' ? false : FALLBACK[action].includes(run.status);
-  const guess = (action === 'undo' && undoWait(run.status)) || `not possible while the run is ${run.status}`;
-  return { enabled, reason: enabled ? null : said?.reason || guess };
+  if (!said && (!listed || action === 'undo')) return byStatus(run, action);
+  const enabled = said?.enabled ?? false;
+  return { enabled, reason: enabled ? null : said?.reason || guess(run, action) };
 }
 
 /**

@@ -23,13 +23,13 @@ const LATEST = 100;
 
 /** A launch per row; on a phone, as labelled lines (StackedTable). */
 const JOB_COLUMNS: Column<JobExecution>[] = [
-  { head: 'Step', class: 'names', cell: (j) => <>{j.action} <Name of={j.stepName} /> #{j.attempt}</> },
+  { head: 'Step', cell: (j) => <>{j.action} <Name of={j.stepName} /> #{j.attempt}</> },
   { head: 'Target', cell: (j) => <>{j.targetType} {j.resourceType ?? ''} {j.resourceId ?? ''} <span class="muted small">({j.connection})</span></> },
   { head: 'External id', class: 'mono', cell: (j) => `${j.externalJobType ? `${j.externalJobType} ` : ''}${j.externalJobId ?? '–'}` },
   { head: 'External status', cell: (j) => `${j.externalStatus ?? '–'}${j.externalResult ? ` / ${j.externalResult}` : ''}` },
   { head: 'Status', cell: (j) => <Status value={j.status} /> },
   { head: 'Launches / polls', cell: (j) => `${j.launchAttempts} / ${j.pollingAttempts}` },
-  { head: 'Error', cell: (j) => j.error ?? <span class="muted">–</span> },
+  { head: 'Error', class: 'text', cell: (j) => j.error ?? <span class="muted">–</span> },
 ];
 
 /**
@@ -67,7 +67,7 @@ function Earlier({ hidden, what, onShow }: { hidden: number; what: string; onSho
 const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
   { head: '#', cell: (_, i) => hidden + i + 1 },
   { head: 'Action', cell: (s) => <span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span> },
-  { head: 'Step', class: 'names', cell: (s) => <Name of={s.stepName} /> },
+  { head: 'Step', cell: (s) => <Name of={s.stepName} /> },
   { head: 'Attempt', cell: (s) => s.attempt },
   { head: 'Status', cell: (s) => <Status value={s.status} /> },
   { head: 'Handler', cell: (s) => <>{s.handlerType}{s.target && <span class="muted small"> → {s.target}</span>}</> },
@@ -81,7 +81,7 @@ const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
     </>,
   },
   {
-    head: 'Output / error',
+    head: 'Output / error', class: 'text',
     cell: (s) => <>
       {s.error && <div class="error-text">{s.error}</div>}
       {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
@@ -101,20 +101,24 @@ function Attempts({ steps }: { steps: StepAttempt[] }) {
   );
 }
 
+/** An event per row; on a phone, as labelled lines (StackedTable), so that its reason is not cut off past a sideways scroll. */
+const EVENT_COLUMNS: Column<RunEvent>[] = [
+  { head: 'At', cell: (e) => <Time at={e.at} /> },
+  { head: 'Event', cell: (e) => e.kind },
+  { head: 'Step', cell: (e) => (e.stepName ? <Name of={e.stepName} /> : <span class="muted">–</span>) },
+  { head: 'Who', cell: (e) => e.actor ?? <span class="muted">–</span> },
+  // An operator's reason may quote an address or an id with no space to wrap at.
+  { head: 'Why', class: 'text', cell: (e) => e.reason },
+];
+
 function Events({ events }: { events: RunEvent[] }) {
   const [all, showAll] = useState(false);
   const { shown, hidden } = latest(events, LATEST, all);
   return (
     <>
       <Earlier hidden={hidden} what="events" onShow={() => showAll(true)} />
-      <table class="grid">
-        <thead><tr><th>At</th><th>Event</th><th>Step</th><th>Who</th><th>Why</th></tr></thead>
-        <tbody>
-          {shown.map((e, i) => (
-            <tr key={hidden + i}><td><Time at={e.at} /></td><td>{e.kind}</td><td>{e.stepName && <Name of={e.stepName} />}</td><td>{e.actor ?? <span class="muted">–</span>}</td><td>{e.reason}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Events have no id: a row is keyed by its place in the whole list, which only grows at its end. */}
+      <StackedTable columns={EVENT_COLUMNS} rows={shown} rowKey={(_, i) => String(hidden + i)} testId="events" />
     </>
   );
 }

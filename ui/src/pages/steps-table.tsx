@@ -68,8 +68,8 @@ export function StepsTable({ version, detail, presence }: {
   version: TemplateVersion; detail: TemplateDetail; presence: ReadonlyMap<string, ServicePresence | null> | undefined;
 }) {
   const columns: Column<Step>[] = [
-    { head: version.type === 'dag' ? 'Waits for' : 'Stage', class: 'names', cell: (s) => <Placement step={s} type={version.type} /> },
-    { head: 'Step', class: 'names', cell: (s) => <><strong><Name of={s.name} /></strong> <span class="muted small">{s.objectType}</span></> },
+    { head: version.type === 'dag' ? 'Waits for' : 'Stage', cell: (s) => <Placement step={s} type={version.type} /> },
+    { head: 'Step', cell: (s) => <><strong><Name of={s.name} /></strong> <span class="muted small">{s.objectType}</span></> },
     { head: 'Handler', cell: (s) => handlerOf(s) },
     { head: 'Undo', cell: (s) => undoOf(s) },
     {
@@ -81,7 +81,7 @@ export function StepsTable({ version, detail, presence }: {
     },
     { head: 'Retry', cell: (s) => retryText(s.retry) ?? <span class="muted">none</span> },
     { head: 'On failure', cell: (s) => onFailureText(s.onFailure) },
-    { head: 'Workers', class: 'names', cell: (s) => <Workers step={s} detail={detail} presence={presence} /> },
+    { head: 'Workers', cell: (s) => <Workers step={s} detail={detail} presence={presence} /> },
   ];
   return (
     <StackedTable columns={columns} rows={version.steps.slice().sort((a, b) => a.seq - b.seq)} rowKey={(s) => s.name}

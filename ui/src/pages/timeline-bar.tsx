@@ -1,0 +1,60 @@
+import type { StepAttempt } from '../api/types';
+import { labelSide } from '../lib/bar-label';
+import { textWidth } from '../lib/text-width';
+import type { TimelineBar } from '../lib/timeline-layout';
+import { duration, localTime, utcTime } from '../lib/time';
+
+/** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
+export const ROW_PX = 20;
+/**
+ * The narrowest a bar with something to read is drawn: a voided attempt takes no time, and a
+ * short retry in a long run is a sliver; at their layout width the outline or the "#n" is cut off.
+ */
+const LABELLED_MIN_PX = 26;
+
+const barTitle = (a: StepAttempt) =>
+  `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
+  + `\n${endOf(a)}`
+  + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
+  + (a.error ? `\nerror: ${a.error}` : '');
+
+function endOf(a: StepAttempt): string {
+  if (a.status === 'VOIDED') return 'never sent';
+  if (!a.completedAt) return `in flight, deadline ${localTime(a.deadlineAt)}`;
+  const after = duration(a.dispatchedAt, a.completedAt);
+  return a.status === 'ABANDONED' ? `given up after ${after}, when the run was terminated: whether it ran is unknown` : `completed after ${after}`;
+}
+
+const labelOf = (a: StepAttempt) => `${a.attempt > 1 ? `#${a.attempt}` : ''}${a.status === 'TIMED_OUT' ? ' ⏱' : ''}`;
+/** Whether the bar is widened to be read: it has a label, or is a voided attempt's outline. */
+const widened = (b: TimelineBar) => b.attempt.status === 'VOIDED' || labelOf(b.attempt) !== '';
+
+/** Where a bar goes; one to be read is widened, and pulled back inside the track when it ends the run. */
+const place = (b: TimelineBar) => (widened(b)
+  ? { left: `min(${b.left}%, 100% - ${LABELLED_MIN_PX}px)`, width: `max(${b.width}%, ${LABELLED_MIN_PX}px)` }
+  : { left: `${b.left}%`, width: `${b.width}%` });
+
+/** The same place in pixels of a `trackPx` track, to find where the bar's label is clear of ticks. */
+const span = (b: TimelineBar, trackPx: number) => (widened(b)
+  ? { left: Math.min(b.left * trackPx / 100, trackPx - LABELLED_MIN_PX), width: Math.max(b.width * trackPx / 100, LABELLED_MIN_PX) }
+  : { left: b.left * trackPx / 100, width: b.width * trackPx / 100 });
+
+/** A bar label's font, as .bar sets it (styles.css), to measure labels by. */
+const labelFont = () => `10px ${getComputedStyle(document.documentElement).fontFamily}`;
+
+/**
+ * One attempt's bar, its label ("#2", "⏱") at whichever end no tick drawn through its row covers
+ * (labelSide). `ticks`: where they are, in percent of the track `trackPx` wide.
+ */
+export function AttemptBar({ bar, ticks, trackPx }: { bar: TimelineBar; ticks: readonly number[]; trackPx: number }) {
+  const a = bar.attempt;
+  const label = labelOf(a);
+  const side = label ? labelSide(span(bar, trackPx), textWidth(label, labelFont()), ticks.map((t) => t * trackPx / 100)) : 'start';
+  return (
+    <span class={`bar b-${a.status.toLowerCase()} ${bar.open ? 'open' : ''} ${side === 'end' ? 'label-end' : ''}`}
+      style={{ ...place(bar), top: `${3 + bar.row * ROW_PX}px` }} title={barTitle(a)} aria-label={barTitle(a)} tabIndex={0}
+      data-attempt={`${a.action} ${a.stepName} ${a.attempt}`} data-row={bar.row}>
+      {label && <span class="bar-label">{label}</span>}
+    </span>
+  );
+}
