@@ -20,18 +20,28 @@ describe('a failed start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * Starts Baton with `env` on top of what the process has (the application's own ConfigModule reads
+   * process.env, as in production), expects the start to fail, and answers the lines it wrote.
+   */
+  async function failedStart(env: Record<string, string>): Promise<Array<{ level: number; msg: string; context?: string }>> {
+    const before = { ...process.env };
+    Object.assign(process.env, { DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false', PORT: '0', ...env });
+    try {
+      const output = captureOutput();
+      await expect(startBaton(loadConfig(process.env))).resolves.toBeUndefined();
+      const lines = output.lines();
+      jest.restoreAllMocks();
+      expect(lines.length).toBeGreaterThan(0);
+      return lines.map((line) => JSON.parse(line));
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in before)) delete process.env[key];
+      Object.assign(process.env, before);
+    }
+  }
+
   it('is logged as JSON lines, naming why', async () => {
-    Object.assign(process.env, {
-      DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), AUTH_MODE: 'on', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false', PORT: '0',
-    });
-    const config = loadConfig(process.env);
-    const output = captureOutput();
-    await expect(startBaton(config)).resolves.toBeUndefined();
-    const lines = output.lines();
-    jest.restoreAllMocks();
-    expect(lines.length).toBeGreaterThan(0);
-    const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(records).toContainEqual(expect.objectContaining({
+    expect(await failedStart({ AUTH_MODE: 'on' })).toContainEqual(expect.objectContaining({
       level: 60, context: 'Baton', msg: expect.stringMatching(/^Baton failed to start: AUTH_MODE=on needs a way to authenticate/),
     }));
   }, 60_000);
@@ -39,42 +49,23 @@ describe('a failed start', () => {
   it('says what to do about a port already in use', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    // The application's own ConfigModule reads process.env, as in production.
-    const env = { DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false',
-      PORT: String((holder.address() as AddressInfo).port), HOST: '127.0.0.1', AUTH_MODE: 'off' };
-    const before = { ...process.env };
-    Object.assign(process.env, env);
     try {
-      const output = captureOutput();
-      await expect(startBaton(loadConfig(process.env))).resolves.toBeUndefined();
-      const records = output.lines().map((line) => JSON.parse(line) as { level: number; msg: string });
-      jest.restoreAllMocks();
-      expect(records).toContainEqual(expect.objectContaining({
+      const port = String((holder.address() as AddressInfo).port);
+      expect(await failedStart({ PORT: port, HOST: '127.0.0.1', AUTH_MODE: 'off' })).toContainEqual(expect.objectContaining({
         level: 60, msg: expect.stringMatching(/^Baton failed to start: listen EADDRINUSE.*\(another process listens there: stop it, or set PORT\)$/),
       }));
     } finally {
       holder.close();
-      for (const key of Object.keys(env)) if (before[key] === undefined) delete process.env[key]; else process.env[key] = before[key];
     }
   }, 60_000);
 
   it('names each connection that lists no services, when callers are authenticated', async () => {
-    const connections = {
-      DATA_DIR: dir, DEFINITIONS_DIR: join(dir, 'none'), AUTH_MODE: 'on', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_WORKER: 'false', PORT: '0',
-      ADMIN_API_KEY: newAdminKey(), AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', HTTP_CONNECTIONS: 'erp',
+    const records = await failedStart({
+      AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey(), AWX_HOST: 'http://127.0.0.1:9', AWX_TOKEN: 'awx-never-used', HTTP_CONNECTIONS: 'erp',
       HTTP_ERP_BASE_URL: 'http://127.0.0.1:9/api', HTTP_ERP_SERVICES: 'orders',
-    };
-    Object.assign(process.env, connections);
-    try {
-      const output = captureOutput();
-      await expect(startBaton(loadConfig(process.env))).resolves.toBeUndefined();
-      const records = output.lines().map((line) => JSON.parse(line) as { level: number; msg: string });
-      jest.restoreAllMocks();
-      expect(records).toContainEqual(expect.objectContaining({
-        level: 60, msg: expect.stringMatching(/^Baton failed to start: AWX_SERVICES must be set when callers are authenticated/),
-      }));
-    } finally {
-      for (const key of Object.keys(connections)) delete process.env[key];
-    }
+    });
+    expect(records).toContainEqual(expect.objectContaining({
+      level: 60, msg: expect.stringMatching(/^Baton failed to start: AWX_SERVICES must be set when callers are authenticated/),
+    }));
   }, 60_000);
 });
