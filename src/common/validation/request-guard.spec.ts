@@ -23,6 +23,11 @@ describe('requestGuard', () => {
     });
   });
 
+  it('refuses a query parameter sent twice, once by name, however often it repeats', () => {
+    expect(guard('/api/runs?page=1&page=2&page=3&max=64&max=1&status=RUNNING')).toMatchObject({ code: 'INVALID_REQUEST', paths: ['query.page', 'query.max'] });
+    expect(guard('/api/runs?page=1&&pageSize=2&&').code).toBeUndefined();
+  });
+
   it('refuses a path with a dot segment, encoded or not, by name', () => {
     for (const url of ['/ui/assets/../x', '/ui/assets/%2e%2E/x', '/ui/./x', '/api/runs/..']) {
       expect([url, guard(url).code, guard(url).paths]).toEqual([url, 'INVALID_REQUEST', ['path']]);

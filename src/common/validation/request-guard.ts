@@ -13,6 +13,8 @@ export const HEADER_LIMITS: Readonly<Record<string, number>> = {
   'idempotency-key': 255,
   'content-type': 255,
 };
+const ONCE_MESSAGE = 'must be sent once';
+
 /** Longest query value: filters are names (200) or dates; anything longer is not a real request. */
 export const MAX_QUERY_VALUE = 1000;
 
@@ -49,7 +51,10 @@ function pathProblems(url: string): Problem[] {
     else checkText(problems, 'path', decoded);
   }
   if (q >= 0) {
+    // Sent twice, a parameter reaches its route as a list, refused as "must be an integer" or the like: say what is wrong.
+    const seen = new Set<string>();
     for (const pair of url.slice(q + 1).split('&')) {
+      if (pair === '') continue; // `a=1&&b=2`, a trailing `&`: nothing sent
       const eq = pair.indexOf('=');
       const name = decode((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
       const value = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '));
@@ -59,6 +64,11 @@ function pathProblems(url: string): Problem[] {
       }
       const field = `query.${name}`;
       if (!checkText(problems, field, name)) continue;
+      if (seen.has(name)) {
+        if (!problems.some((p) => p.path === field && p.message === ONCE_MESSAGE)) problems.push({ path: field, message: ONCE_MESSAGE });
+        continue;
+      }
+      seen.add(name);
       if (value.length > MAX_QUERY_VALUE) problems.push({ path: field, message: `must be at most ${MAX_QUERY_VALUE} characters` });
       else checkText(problems, field, value);
     }
@@ -103,7 +113,7 @@ function repeatedHeaderProblems(raw: string[]): Problem[] {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
     if (!ONCE.has(name)) continue;
-    if (seen.has(name) && !problems.some((p) => p.path === `headers.${name}`)) problems.push({ path: `headers.${name}`, message: 'must be sent once' });
+    if (seen.has(name) && !problems.some((p) => p.path === `headers.${name}`)) problems.push({ path: `headers.${name}`, message: ONCE_MESSAGE });
     seen.add(name);
   }
   return problems;
