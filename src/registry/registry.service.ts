@@ -184,7 +184,8 @@ export class RegistryService {
     let template = await this.templates.lockByName(m, doc.orchName);
     let outcome: RegistrationResult['outcome'] = 'UPDATED';
     if (!template) {
-      if (!BATONS_OWN.has(source)) await this.withinTemplateLimit(m, serviceName);
+      // Counted under the service's lock: concurrent new names would each count below the limit, and all be added.
+      if (!BATONS_OWN.has(source)) this.withinLimit(await this.templates.countOwnedByLocked(m, serviceName), `${serviceName} owns`, 'register a new version of one of them');
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';
     } else if (template.ownerService !== serviceName) {
@@ -202,17 +203,12 @@ export class RegistryService {
     return this.resultOf(template, 'initiator', outcome, serviceName);
   }
 
-  /**
-   * A new template only while its service owns fewer than MAX_TEMPLATES_PER_SERVICE; new versions of
-   * its own always. Counted under a lock per service, or concurrent registrations of new names
-   * would each count below the limit and all be added.
-   */
-  private async withinTemplateLimit(m: EntityManager, serviceName: string): Promise<void> {
+  /** Refuses what would take `count` (templates owned, or worked for) past MAX_TEMPLATES_PER_SERVICE. */
+  private withinLimit(count: number, holder: string, instead: string): void {
     const limit = this.config.MAX_TEMPLATES_PER_SERVICE;
-    const owned = await this.templates.countOwnedByLocked(m, serviceName);
-    if (owned < limit) return;
+    if (count < limit) return;
     throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED,
-      `Forbidden: ${serviceName} owns ${owned} templates, and MAX_TEMPLATES_PER_SERVICE allows ${limit}; register a new version of one of them, or ask an operator to raise it`);
+      `Forbidden: ${holder} ${count} templates, and MAX_TEMPLATES_PER_SERVICE allows ${limit}; ${instead}, or ask an operator to raise it`);
   }
 
   private async applyWorker(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<RegistrationResult> {
@@ -236,10 +232,8 @@ export class RegistryService {
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
     }
-    if (await this.templates.countWorkedForLocked(m, serviceName, doc.orchName) >= this.config.MAX_TEMPLATES_PER_SERVICE) {
-      throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED, `Forbidden: ${serviceName} registers workers for ${this.config.MAX_TEMPLATES_PER_SERVICE} templates, `
-        + `the most MAX_TEMPLATES_PER_SERVICE allows; remove a registration it no longer needs, or ask an operator to raise it`);
-    }
+    this.withinLimit(await this.templates.countWorkedForLocked(m, serviceName, doc.orchName), `${serviceName} registers workers for`,
+      'remove a registration it no longer needs');
     const topic = this.topicOf(doc, serviceName);
     const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
       orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,

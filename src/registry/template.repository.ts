@@ -10,6 +10,11 @@ import { AppConfig } from '../config/app-config';
 import { type LiveInstance, liveRegistrations, missingSteps } from './readiness';
 
 /** Templates, their immutable versions and steps, and the workers offered for them. */
+/** Holds a transaction-scoped advisory lock named `key` until the transaction ends. */
+async function holdLock(m: EntityManager, key: string): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
+
 @Injectable()
 export class TemplateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
@@ -21,7 +26,7 @@ export class TemplateRepository {
    * registrations (or a worker racing its new template) would each miss the other's write.
    */
   async lockByName(m: EntityManager, orchName: string): Promise<OrchestrationTemplateEntity | null> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('baton.template:' || $1, 0))`, [orchName]);
+    await holdLock(m, `baton.template:${orchName}`);
     return m.getRepository(OrchestrationTemplateEntity)
       .findOne({ where: { orchName }, lock: { mode: 'pessimistic_write' } });
   }
@@ -38,7 +43,7 @@ export class TemplateRepository {
 
   /** How many templates `service` owns, holding the service's lock until the transaction ends, so that no other count of it runs meanwhile. */
   async countOwnedByLocked(m: EntityManager, service: string): Promise<number> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('templates-of:' || $1))`, [service]);
+    await holdLock(m, `baton.templates-of:${service}`);
     return m.getRepository(OrchestrationTemplateEntity).countBy({ ownerService: service });
   }
 
@@ -47,7 +52,7 @@ export class TemplateRepository {
    * registration adds no template name), under a lock of the service's as countOwnedByLocked's.
    */
   async countWorkedForLocked(m: EntityManager, service: string, orchName: string): Promise<number> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('workers-of:' || $1))`, [service]);
+    await holdLock(m, `baton.workers-of:${service}`);
     const [{ already, templates }]: Array<{ already: boolean; templates: number }> = await m.query(
       `SELECT bool_or(orch_name = $2) AS already, count(DISTINCT orch_name)::int AS templates FROM worker_registration WHERE service_name = $1`,
       [service, orchName]);
