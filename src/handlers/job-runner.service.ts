@@ -9,6 +9,7 @@ import { JobExecutionRepository } from './job-execution.repository';
 import { JobLaunchEvents } from './job-launch-events';
 import { JobTargets } from './job-targets';
 import { JobWorker } from './job-worker';
+import { OutageLog } from '../common/logging/outage-log';
 
 /**
  * Where the runner hands results: a function, because the engine's StepResultSink is looked up
@@ -27,6 +28,7 @@ export type ResultSinkSource = () => StepResultSink;
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
+  private readonly outage = new OutageLog(this.logger, 'The job runner pass');
   private readonly claimer: JobClaimer;
   private readonly worker: JobWorker;
   private timer?: NodeJS.Timeout;
@@ -87,9 +89,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     try {
       claimed = await this.pass;
       this.metrics?.ticks.inc({ outcome: 'ok' });
+      this.outage.succeeded();
     } catch (e) {
       this.metrics?.ticks.inc({ outcome: 'error' });
-      this.logger.error({ err: e }, 'job runner pass failed');
+      this.outage.failed(e);
     } finally {
       this.pass = undefined;
     }

@@ -18,6 +18,7 @@ import { RunRevivals } from './run-revivals.service';
 import { RunRetentionRepository } from './run-retention.repository';
 import { StuckWorkRepository } from './stuck-work.repository';
 import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
+import { OutageLog } from '../common/logging/outage-log';
 
 const BATCH = 200;
 /**
@@ -75,6 +76,7 @@ export interface HealerStatus {
 @Injectable()
 export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Healer.name);
+  private readonly outage = new OutageLog(this.logger, 'A healer tick');
   private running?: Promise<void>;
   private subscription?: Subscription;
   private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null, lastFailed: 0 };
@@ -146,10 +148,11 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.metrics.healerLastSuccess.set(Date.now() / 1000);
       for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
       if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'healer tick healed work');
+      this.outage.succeeded();
     } catch (e) {
       this.state.lastError = (e as Error).message;
       this.metrics.healerTicks.inc({ outcome: 'failure' });
-      this.logger.error({ err: e }, 'healer tick failed');
+      this.outage.failed(e);
     }
   }
 

@@ -111,7 +111,7 @@ describe('the healer reaches its whole backlog (embedded default)', () => {
         expect(run.events.map((e: { kind: string }) => e.kind)).toEqual(['REVIVED']);
       }, { timeoutMs: 10_000 });
       const logged = output.lines().filter((l) => l.includes(outage.message)).map((l) => JSON.parse(l).msg);
-      expect(logged).toEqual(['healer tick failed']);
+      expect(logged).toEqual([`A healer tick failed: ${outage.message}; retrying until the dependency is back`]);
     });
   });
 });

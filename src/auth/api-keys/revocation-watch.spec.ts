@@ -16,7 +16,7 @@ describe('RevocationWatch', () => {
     const keys = {
       revokedAfter: async (since: Date) => {
         state.since.push(since);
-        if (state.down) throw new Error('database down');
+        if (state.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
         return state.revoked;
       },
     } as unknown as ApiKeyRepository;
@@ -47,12 +47,12 @@ describe('RevocationWatch', () => {
     watch.onApplicationBootstrap();
     state.down = true;
     await jest.advanceTimersByTimeAsync(5 * REVOCATION_POLL_MS);
-    expect(warn.mock.calls).toEqual([['could not look for revoked API keys: database down']]);
+    expect(warn.mock.calls).toEqual([['Looking for revoked API keys failed: connect ECONNREFUSED 127.0.0.1:5432; retrying until the dependency is back']]);
     state.down = false;
     state.revoked = ['k3'];
     await jest.advanceTimersByTimeAsync(REVOCATION_POLL_MS);
     expect(forgotten).toEqual([['k3']]);
-    expect(log.mock.calls).toEqual([['looking for revoked API keys works again']]);
+    expect(log.mock.calls).toEqual([['Looking for revoked API keys works again after 5.0 s (5 tries failed)']]);
     await watch.onModuleDestroy();
   });
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { errorMessage } from '../../common/errors/error-message';
+import { OutageLog } from '../../common/logging/outage-log';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
 
@@ -21,7 +21,7 @@ export class RevocationWatch implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger(RevocationWatch.name);
   private timer?: NodeJS.Timeout;
   private looking?: Promise<void>;
-  private failing = false;
+  private readonly outage = new OutageLog(this.logger, 'Looking for revoked API keys');
 
   constructor(private readonly keys: ApiKeyRepository, private readonly apiKeys: ApiKeyService) {}
 
@@ -41,12 +41,10 @@ export class RevocationWatch implements OnApplicationBootstrap, OnModuleDestroy 
   private async look(): Promise<void> {
     try {
       this.apiKeys.forgetRevoked(await this.keys.revokedAfter(new Date(Date.now() - LOOK_BACK_MS)));
-      if (this.failing) this.logger.log('looking for revoked API keys works again');
-      this.failing = false;
+      this.outage.succeeded();
     } catch (error) {
-      // Once per outage: the keys verified here are honoured meanwhile, for 30 s at most.
-      if (!this.failing) this.logger.warn(`could not look for revoked API keys: ${errorMessage(error)}`);
-      this.failing = true;
+      // The keys verified here are honoured meanwhile, for 30 s at most.
+      this.outage.failed(error);
     } finally {
       this.looking = undefined;
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
-import { isInfrastructureError } from '../../common/errors/infrastructure-error';
+import { OutageLog } from '../../common/logging/outage-log';
 import { errorMessage } from '../../common/errors/error-message';
 import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
@@ -53,6 +53,7 @@ const PRUNE_CHUNK = 10_000;
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly outage = new OutageLog(this.logger, 'The outbox pass');
   private readonly store: OutboxStore;
   private readonly marker: SentMarker;
   private readonly graceMs: number;
@@ -185,10 +186,12 @@ export class OutboxRelay {
     if (!this.running) return;
     this.timer = setTimeout(() => {
       this.pass = this.runPass()
-        .catch((error: unknown) => {
+        .then((more) => {
+          this.outage.succeeded();
+          return more;
+        }, (error: unknown) => {
           this.leasesReleased = false;
-          if (isInfrastructureError(error)) this.logger.warn(`Outbox pass failed, retrying: ${errorMessage(error)}`);
-          else this.logger.error(`Outbox pass failed: ${errorMessage(error)}`);
+          this.outage.failed(error);
           return false;
         })
         .then((more) => {

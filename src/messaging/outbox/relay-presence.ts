@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { errorMessage } from '../../common/errors/error-message';
+import { OutageLog } from '../../common/logging/outage-log';
 
 /** A relay instance's last beat, as stored. */
 export interface RelayBeat {
@@ -26,15 +26,17 @@ export class RelayPresence {
   private readonly still = new Map<string, { seenAt: number; since: number }>();
   private dead: string[] = [];
   private readonly everyMs: number;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly beat: () => Promise<RelayBeat[]>,
     private readonly relayId: string,
     pollMs: number,
     private readonly peerTimeoutMs: number,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     this.everyMs = Math.min(pollMs, MAX_BEAT_EVERY_MS);
+    this.outage = new OutageLog(logger, "Recording this relay's presence");
   }
 
   start(): void {
@@ -60,10 +62,11 @@ export class RelayPresence {
   private async beatOnce(): Promise<void> {
     try {
       this.judge(await this.beat(), Date.now());
+      this.outage.succeeded();
     } catch (error) {
       this.still.clear();
       this.dead = [];
-      this.logger.warn(`Could not record this relay's presence: ${errorMessage(error)}`);
+      this.outage.failed(error);
     } finally {
       this.beating = undefined;
     }

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { errorMessage } from '../../common/errors/error-message';
+import { OutageLog } from '../../common/logging/outage-log';
 
 /**
  * Ids are flushed this long after the first one arrives, or at once when this many pile up. Each
@@ -19,8 +19,11 @@ export class SentMarker {
   private ids: string[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private readonly outage: OutageLog;
 
-  constructor(private readonly markSent: (ids: string[]) => Promise<void>, private readonly logger: Logger) {}
+  constructor(private readonly markSent: (ids: string[]) => Promise<void>, logger: Logger) {
+    this.outage = new OutageLog(logger, 'Marking published outbox rows sent');
+  }
 
   add(ids: string[]): void {
     this.ids.push(...ids);
@@ -66,10 +69,11 @@ export class SentMarker {
     const flushed = this.markSent(ids)
       .then(() => {
         this.flushing = undefined;
+        this.outage.succeeded();
         if (this.ids.length > 0) this.schedule(this.ids.length >= FLUSH_AT_IDS ? 0 : FLUSH_DELAY_MS);
         return {};
       }, (error: unknown) => {
-        this.logger.warn(`Could not mark ${ids.length} outbox row(s) sent: ${errorMessage(error)}; retrying`);
+        this.outage.failed(error);
         this.ids = [...ids, ...this.ids];
         this.flushing = undefined;
         clearTimeout(this.timer);
