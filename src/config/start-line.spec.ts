@@ -9,8 +9,13 @@ describe('startLine', () => {
   });
 
   it('reflects the configuration: the bound port, DATA_DIR, an IPv6 host, and a missing UI build', () => {
-    expect(startLine(loadConfig({ DATA_DIR: '/var/lib/baton', HOST: '::1' }), 41234, false))
-      .toBe('Baton listening on http://[::1]:41234 (embedded database /var/lib/baton, in-process broker, no UI build: run npm run build)');
+    expect(startLine(loadConfig({ DATA_DIR: '/var/lib/baton', HOST: '::1', CONSOLE_DIR: '/opt/baton/ui' }), 41234, false))
+      .toBe('Baton listening on http://[::1]:41234 (embedded database /var/lib/baton, in-process broker, '
+        + 'no UI build in /opt/baton/ui: run npm run build, or set CONSOLE_DIR)');
+  });
+
+  it('names a relative CONSOLE_DIR in full when it holds no build: Baton started from another directory finds none there', () => {
+    expect(startLine(loadConfig({}), 3000, false)).toContain(`no UI build in ${process.cwd()}/ui/dist:`);
   });
 
   it('names PostgreSQL and RabbitMQ by host and path, never with their credentials or query', () => {

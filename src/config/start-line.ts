@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import type { AppConfig } from './app-config';
 
 /**
@@ -7,7 +8,8 @@ import type { AppConfig } from './app-config';
  */
 export function startLine(config: AppConfig, port: number, consoleBuilt: boolean): string {
   const host = isIP(config.HOST) === 6 ? `[${config.HOST}]` : config.HOST;
-  const ui = consoleBuilt ? 'UI at /ui' : 'no UI build: run npm run build';
+  // The directory named in full: relative paths are the working directory's, and Baton started elsewhere finds no build.
+  const ui = consoleBuilt ? 'UI at /ui' : `no UI build in ${resolve(config.CONSOLE_DIR)}: run npm run build, or set CONSOLE_DIR`;
   return `Baton listening on http://${host}:${port} (${database(config)}, ${broker(config)}, ${ui})`;
 }
 

@@ -19,7 +19,11 @@ export class DefinitionsLoader implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const dir = resolve(this.config.DEFINITIONS_DIR);
-    const files = await readdir(dir).catch(() => [] as string[]);
+    const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      // Named in full: a relative DEFINITIONS_DIR is the working directory's, and Baton started from elsewhere loaded nothing silently.
+      this.logger.log({ dir }, `No definitions loaded: ${error.code === 'ENOENT' ? `no directory ${dir}` : `${dir} cannot be read (${error.code})`} (DEFINITIONS_DIR)`);
+      return [] as string[];
+    });
     for (const file of files.filter((f) => CONTENT_TYPES[extname(f)]).sort()) {
       await this.load(join(dir, file));
     }
