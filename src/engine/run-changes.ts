@@ -66,6 +66,14 @@ export interface RowInserts {
  * another event changed the run meanwhile, none of it.
  */
 export class RunChanges {
+  /**
+   * When the transition was decided: the end its write records for the attempt it completes (and
+   * for the run, if it finishes it). The attempts it dispatches start from the same clock, after
+   * it, so a run's timeline never shows a step starting before the step it followed ended. The
+   * database's now() at the write came later, by the write's wait and round trip (tens of ms on a
+   * busy machine), and from another host's clock.
+   */
+  readonly at = new Date();
   status?: StatusChange;
   completion?: AttemptCompletion;
   /** A parked run moves onto the template version that is current when it starts. */
@@ -115,7 +123,7 @@ export class RunChanges {
 
   /** An operator's skip of a failed step: a DO attempt that is over already, with the output later steps see. */
   skip(run: RunState, attempt: Pick<StepRunEntity, 'flowId' | 'stepName' | 'seq' | 'attempt' | 'commandId'>, output: unknown): void {
-    const now = new Date();
+    const now = this.at;
     this.insert(StepRunEntity, { ...attempt, action: 'DO', budgetStart: attempt.attempt, status: 'SKIPPED', handlerType: 'operator',
       target: null, output: output ?? null, dispatchedAt: now, deadlineAt: now, completedAt: now });
     run.attempts = [...run.attempts, {

@@ -30,7 +30,7 @@ const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_
 const SET_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
          failed_step = CASE WHEN $14 THEN $4 ELSE COALESCE(failed_step, $4) END, error = CASE WHEN $14 THEN $5 ELSE COALESCE(error, $5) END,
-         finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN now() END,
+         finished_at = CASE WHEN $3 IS NULL THEN finished_at WHEN $6 THEN $15::timestamptz END,
          expires_at = CASE WHEN $3 IS NULL THEN expires_at END,
          template_version = COALESCE($7, template_version)
        WHERE flow_id = $1 AND version = $2`;
@@ -38,14 +38,14 @@ const SET_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at 
 export const UPDATE_RUN = `${SET_RUN} RETURNING flow_id`;
 /** The same, for a transition that voids attempts: only if their commands all still wait (void-statement). */
 const UPDATE_RUN_VOIDING = `${SET_RUN} AND ${ALL_STILL_WAITING} RETURNING flow_id`;
-const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = now()
+const COMPLETE_STEP = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = $15::timestamptz
        WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN}`;
 /**
  * Gives up a terminated run's attempts in flight (attemptsToAbandon); `$n` is their commandIds, `$n+1` why.
- * When the same write voids attempts (`$15`, `$16`), they are among them, and those it voids are
+ * When the same write voids attempts (`$16`, `$17`), they are among them, and those it voids are
  * left to the void: one part may not update a row another part updates.
  */
-const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = now()
+const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_run SET status = 'ABANDONED', error = $${n + 1}, completed_at = $15::timestamptz
        WHERE flow_id = $1 AND command_id = ANY($${n}::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}${
   voiding ? ' AND command_id NOT IN (SELECT command_id FROM voided)' : ''} RETURNING command_id`;
 /**
@@ -60,8 +60,8 @@ const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at =
                       WHEN cancel_requested_at IS NOT NULL THEN '${ABANDONED_JOB_TEXTS.cancelSent}' ELSE '${ABANDONED_JOB_TEXTS.notCancelled}' END
        WHERE command_id IN (SELECT command_id FROM abandoned) AND status NOT IN ('SUCCEEDED', 'FAILED') AND reported_at IS NULL AND ${WRITTEN}`;
 const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) }, { name: 'abandoned_jobs', sql: ABANDON_JOBS }];
-const ABANDON_PARTS = abandoning(15, false);
-const ABANDON_PARTS_VOIDING = abandoning(17, true);
+const ABANDON_PARTS = abandoning(16, false);
+const ABANDON_PARTS_VOIDING = abandoning(18, true);
 const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
@@ -214,7 +214,7 @@ export class RunRepository {
     const v = changes.voided;
     const params: unknown[] = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
-      c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false];
+      c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false, changes.at];
     // The common shape (no void, no abandon) builds no list of its own: this is every transition's write.
     if (!v && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
     const guarded = [...COMPLETING, ...v ? VOID_PARTS : []];

@@ -3,8 +3,8 @@ import { WRITTEN } from './run-write-statement';
 /**
  * The parts of a run's write that void attempts not sent yet (attemptsToVoid), with their
  * commands: a worker's waits in the outbox (its message id is its commandId), a built-in step's
- * as a job row not launched yet, and a worker step with nowhere to go has neither. `$15` holds
- * the attempts' command ids, `$16` why they were voided.
+ * as a job row not launched yet, and a worker step with nowhere to go has neither. `$16` holds
+ * the attempts' command ids, `$17` why they were voided.
  *
  * The run's own write goes ahead only if every one of them is still waiting, by the database's
  * clock (clock_timestamp: in a batch of writes, now() is the batch's start) with a second to spare
@@ -24,9 +24,9 @@ const messageWaiting = (id: string) => `message_id ${id} AND sent_at IS NULL AND
 /** Whether a built-in step's command still waits as a job row never claimed, voidable. */
 const jobWaiting = (id: string) => `command_id ${id} AND reported_at IS NULL AND version = 0 AND launch_attempts = 0
          AND ((status = 'PENDING_LAUNCH' AND next_launch_at > ${SPARE}) OR (status = 'CANCELLING' AND next_poll_at > ${SPARE}))`;
-const MESSAGE_WAITING = messageWaiting('= ANY($15::uuid[])');
-const JOB_WAITING = jobWaiting('= ANY($15::uuid[])');
-const NOWHERE_TO_GO = `flow_id = $1 AND command_id = ANY($15::uuid[]) AND status = 'DISPATCHED' AND target IS NULL`;
+const MESSAGE_WAITING = messageWaiting('= ANY($16::uuid[])');
+const JOB_WAITING = jobWaiting('= ANY($16::uuid[])');
+const NOWHERE_TO_GO = `flow_id = $1 AND command_id = ANY($16::uuid[]) AND status = 'DISPATCHED' AND target IS NULL`;
 
 /**
  * For the read of a run (alias `s` for its step run): the attempt's due time in ms, only while
@@ -42,16 +42,16 @@ export const VOIDABLE_DUE_AT = `CASE WHEN s.status = 'DISPATCHED' AND s.dispatch
 /** Appended to the run's own write's WHERE: every attempt to void is still waiting. */
 export const ALL_STILL_WAITING = `(SELECT count(*) FROM outbox WHERE ${MESSAGE_WAITING})
          + (SELECT count(*) FROM job_execution WHERE ${JOB_WAITING})
-         + (SELECT count(*) FROM orchestration_step_run WHERE ${NOWHERE_TO_GO}) = cardinality($15::uuid[])`;
+         + (SELECT count(*) FROM orchestration_step_run WHERE ${NOWHERE_TO_GO}) = cardinality($16::uuid[])`;
 
 export const VOID_PARTS = [
   { name: 'voided_messages', sql: `UPDATE outbox SET sent_at = now(), dropped_at = now()
        WHERE ${MESSAGE_WAITING} AND ${WRITTEN} RETURNING message_id AS command_id` },
-  { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $16, completed_at = now(), reported_at = now(),
+  { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $17, completed_at = now(), reported_at = now(),
          next_launch_at = NULL, next_poll_at = NULL, version = version + 1
        WHERE ${JOB_WAITING} AND ${WRITTEN} RETURNING command_id` },
-  { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $16, completed_at = now()
-       WHERE flow_id = $1 AND command_id = ANY($15::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
+  { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $17, completed_at = now()
+       WHERE flow_id = $1 AND command_id = ANY($16::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
          AND (target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))
        RETURNING command_id` },
 ];
