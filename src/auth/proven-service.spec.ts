@@ -20,6 +20,13 @@ describe('provenServiceName', () => {
     expect(provenServiceName(service('a'), undefined, 'b')).toMatchObject({ ok: false, claimed: 'b' });
   });
 
+  it('refuses a header and a document that name two services, whoever sends them (the header won silently)', () => {
+    const reason = "X-Service-Name names a but the document's service is b";
+    expect(provenServiceName(service('a'), 'a', 'b')).toEqual({ ok: false, claimed: 'b', reason });
+    expect(provenServiceName({ id: 'x', kind: 'api-key', roles: ['admin'] }, 'a', 'b')).toEqual({ ok: false, claimed: 'b', reason });
+    expect(provenServiceName(undefined, ' a ', 'a')).toEqual({ ok: true, serviceName: 'a' });
+  });
+
   it('refuses a service principal that proves no name', () => {
     expect(provenServiceName(service(), 'a', null)).toMatchObject({ ok: false });
   });
