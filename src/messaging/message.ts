@@ -1,4 +1,4 @@
-/** A message to publish. `key` orders messages (Baton uses the flowId): same key, same order. */
+/** A message to publish. `key` orders messages: same key, same order (Baton keys replies and events by flowId, commands by flowId and step). */
 export interface OutgoingMessage {
   topic: string;
   key?: string;

@@ -94,7 +94,7 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       await waitForRun(t, flowId, 'COMPLETED');
       // The broker delivers the very same command again, as after a lost acknowledgement.
       const [sent]: OutgoingMessage[] = await t.get(DataSource).query(
-        `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [flowId, `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
+        `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [`${flowId}/once`, `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
       await t.get(MessagePublisher).publish([sent]);
       await expectEventually(() => expect(replays).toEqual([flowId]));
       expect(commands).toHaveLength(1);

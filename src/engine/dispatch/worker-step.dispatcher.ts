@@ -4,6 +4,11 @@ import type { RunChanges } from '../run-changes';
 import { WorkerDirectory } from '../worker-directory';
 import { idempotencyKeyOf, StepCommand, StepDispatcher } from './step-command';
 
+/** The key a step's commands travel under: its run's and its own name. */
+export function commandKeyOf(c: Pick<StepCommand, 'flowId' | 'stepName'>): string {
+  return `${c.flowId}/${c.stepName}`;
+}
+
 /** Sends DO/UNDO commands to a registered worker's topic, through the outbox. */
 @Injectable()
 export class WorkerStepDispatcher extends StepDispatcher {
@@ -29,7 +34,10 @@ export class WorkerStepDispatcher extends StepDispatcher {
     // Only a retry with backoff is delayed; anything else goes out right after the commit.
     const delayed = c.notBefore.getTime() > Date.now();
     changes.send([{
-      topic, key: c.flowId, messageId: c.commandId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
+      // Keyed by run and step: brokers and pollers keep a key's order, one command at a time, so a
+      // step's retry and undo wait for its DO, while a run's parallel steps go out together (keyed
+      // by the run, each branch waited for the one before it to be answered, and timed out unseen).
+      topic, key: commandKeyOf(c), messageId: c.commandId, body: Buffer.from(JSON.stringify(body)), availableAt: delayed ? c.notBefore : undefined,
       // The relay drops it after the deadline: a late command for a void attempt must never reach a worker.
       expiresAt: deadline,
       headers: { 'content-type': 'application/json', 'x-correlation-id': c.correlationId },
