@@ -44,7 +44,8 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  *                            Orca's templates are registered as baton-orca.
  * Shared by all connections:
  *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
- *   HANDLER_BATCH_SIZE                10     jobs claimed (and worked on concurrently) per pass
+ *   HANDLER_BATCH_SIZE                10     jobs worked on at once; a pass claims only into the free
+ *                                            slots, so a slow partner call holds up no other job
  *   HANDLER_LEASE_MS                  180000 how long a claimed job is reserved for one instance; must
  *                                            exceed every connection's longest claim: AWX 4 and OO 3
  *                                            × (connect + request timeout), 160 s and 120 s; an OAuth2

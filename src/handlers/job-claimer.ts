@@ -44,9 +44,10 @@ export class JobClaimer {
     return this.config.settings;
   }
 
-  claim(now: Date): Promise<ClaimedJob[]> {
+  /** At most `limit` due rows: a caller that leased more than it can start would leave the rest waiting out their lease. */
+  claim(now: Date, limit = this.settings.HANDLER_BATCH_SIZE): Promise<ClaimedJob[]> {
     return this.repo.dataSource.transaction(async (m) => {
-      const rows = await this.repo.lockDue(m, now, this.settings.HANDLER_BATCH_SIZE);
+      const rows = await this.repo.lockDue(m, now, limit);
       const claimed: ClaimedJob[] = [];
       const undoChecks = rows.filter((row) => row.action === 'UNDO' && row.status === 'CANCELLING');
       const undoing = new Set(undoChecks.map(stepKey));

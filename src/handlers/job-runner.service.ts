@@ -3,8 +3,8 @@ import {
 } from '@nestjs/common';
 import type { StepResultSink } from '../engine/dispatch/step-result';
 import { HandlerMetrics } from './handler-metrics';
-import { HandlersConfig } from './handlers-config';
-import { JobClaimer } from './job-claimer';
+import { HandlersConfig, HandlerSettings } from './handlers-config';
+import { ClaimedJob, JobClaimer, logContext } from './job-claimer';
 import { JobExecutionRepository } from './job-execution.repository';
 import { JobLaunchEvents } from './job-launch-events';
 import { JobTargets } from './job-targets';
@@ -19,10 +19,13 @@ export const JOB_RESULT_SINK = Symbol('JOB_RESULT_SINK');
 export type ResultSinkSource = () => StepResultSink;
 
 /**
- * The loop that launches and polls AWX/OO jobs, shaped like pg-boss's supervisor: every
- * HANDLER_POLL_INTERVAL_MS one pass claims due rows (short transaction, SKIP LOCKED, lease),
- * works on them concurrently without holding a transaction, and records the outcomes. A pass
- * that filled its batch is followed at once by another. All state is in job_execution, so a
+ * The loop that launches and polls AWX, OO and HTTP jobs, shaped like pg-boss's supervisor: it
+ * keeps up to HANDLER_BATCH_SIZE jobs in flight. Every HANDLER_POLL_INTERVAL_MS a pass claims due
+ * rows into the free slots (short transaction, SKIP LOCKED, lease) and starts them without holding
+ * a transaction or waiting for them, so a partner that hangs until its timeout holds one slot, not
+ * every other launch, retry and poll (passes that awaited their whole batch made a second HTTP
+ * call wait 3 s behind a hanging one). A job that ends frees its slot, filled at once when the
+ * last claim filled every free slot (more may be due). All state is in job_execution, so a
  * restarted (or another) instance carries on where this one stopped.
  */
 @Injectable()
@@ -31,8 +34,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly outage = new OutageLog(this.logger, 'The job runner pass');
   private readonly claimer: JobClaimer;
   private readonly worker: JobWorker;
+  /** Jobs being worked on. Their leases keep every pass (this instance's too) from claiming them again. */
+  private readonly inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
-  private pass?: Promise<number>;
+  private pass?: Promise<void>;
+  /** The last claim filled every free slot: more may be due, so a slot that frees is filled at once. */
+  private backlog = false;
   private stopped = true;
 
   constructor(
@@ -61,42 +68,78 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.schedule(0);
   }
 
-  /** Stops the loop and waits for a pass in progress (its HTTP calls are bounded by the timeouts). */
+  /**
+   * Stops claiming and waits for the jobs in flight (their HTTP calls are bounded by the
+   * timeouts), those of a claim in progress included: they are leased, so left alone they would
+   * wait out the lease before another instance took them.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
-    await this.pass?.catch(() => undefined);
+    await this.pass;
+    await Promise.all(this.inFlight);
   }
 
-  /** One pass: claims what is due and works on it; returns how many jobs it claimed. */
-  async runOnce(): Promise<number> {
-    const claimed = await this.claimer.claim(new Date());
-    await Promise.all(claimed.map((job) => this.worker.process(job)));
-    return claimed.length;
+  private get settings(): HandlerSettings {
+    return this.config.settings;
   }
 
+  private freeSlots(): number {
+    return this.settings.HANDLER_BATCH_SIZE - this.inFlight.size;
+  }
+
+  /** Sets the next pass `delay` ms from now, in place of one already set; a pass in progress sets its own when it ends. */
   private schedule(delay: number): void {
-    if (this.stopped) return;
+    if (this.stopped || this.pass) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delay);
     this.timer.unref();
   }
 
   private async tick(): Promise<void> {
     this.timer = undefined;
-    let claimed = 0;
-    this.pass = this.runOnce();
+    this.pass = this.fillSlots();
+    await this.pass;
+    this.pass = undefined;
+    this.schedule(this.backlog && this.freeSlots() > 0 ? 0 : this.settings.HANDLER_POLL_INTERVAL_MS);
+  }
+
+  /** Claims due jobs into the free slots and starts them; never rejects (a failed claim is logged, as an outage if it is one). */
+  private async fillSlots(): Promise<void> {
+    const free = this.freeSlots();
+    if (free <= 0) return;
     try {
-      claimed = await this.pass;
+      const claimed = await this.claimer.claim(new Date(), free);
+      for (const job of claimed) this.begin(job);
+      this.backlog = claimed.length >= free;
       this.metrics?.ticks.inc({ outcome: 'ok' });
       this.outage.succeeded();
     } catch (e) {
+      this.backlog = false;
       this.metrics?.ticks.inc({ outcome: 'error' });
       this.outage.failed(e);
-    } finally {
-      this.pass = undefined;
     }
-    const full = claimed >= this.config.settings.HANDLER_BATCH_SIZE;
-    this.schedule(full ? 0 : this.config.settings.HANDLER_POLL_INTERVAL_MS);
+  }
+
+  private begin(job: ClaimedJob): void {
+    const work = this.work(job).finally(() => {
+      this.inFlight.delete(work);
+      if (this.backlog) this.schedule(0);
+    });
+    this.inFlight.add(work);
+  }
+
+  /**
+   * JobWorker.process logs its own failures, but not what escapes it (its span is set up outside
+   * that guard, from the row's trace context): caught here, as a rejection nobody awaits would end
+   * the process. The lease runs out and the row is retried.
+   */
+  private async work(job: ClaimedJob): Promise<void> {
+    try {
+      await this.worker.process(job);
+    } catch (e) {
+      this.logger.error({ ...logContext(job.row), err: e }, `job ${job.action} failed unexpectedly`);
+    }
   }
 }
