@@ -75,6 +75,32 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       }
     });
 
+    it("hands a run's parallel steps to one service's HTTP pollers together, before any is answered", async () => {
+      // Keyed by run, a run's commands went out one at a time, and a branch still waiting timed out unseen.
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
+        .send({ orchName: 'fanoutHttp', as: 'initiator', type: 'parallel',
+          steps: STEPS.map((name, i) => ({ seq: i + 1, name, objectType: 'String', timeoutSeconds: 300 })) }).expect(201);
+      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'fanout-poller')
+        .send({ orchName: 'fanoutHttp', as: 'worker', steps: STEPS.map((name) => ({ name, objectType: 'String' })) }).expect(201);
+      // Baton consumes a service's commands from its first poll on (the SDK polls before it registers): on RabbitMQ, commands
+      // published before the service's queue exists go nowhere.
+      await t.http.get('/api/workers/fanout-poller/commands').query({ wait: 0 }).expect(200);
+      const { body: started } = await execute(t, 'fanoutHttp', {}).expect(202);
+      type Lease = { leaseId: string; command: { flowId: string; orchName: string; stepName: string; action: string; attempt: number; commandId: string } };
+      const leases: Lease[] = [];
+      const until = Date.now() + 5000;
+      while (leases.length < STEPS.length && Date.now() < until) {
+        leases.push(...(await t.http.get('/api/workers/fanout-poller/commands').query({ wait: 500, max: 10 }).expect(200)).body);
+      }
+      expect(leases.map((l) => l.command.stepName).sort()).toEqual([...STEPS].sort());
+      for (const { leaseId, command: c } of leases) {
+        await t.http.post(`/api/workers/fanout-poller/leases/${leaseId}/reply`).send({ flowId: c.flowId, orchName: c.orchName,
+          stepName: c.stepName, action: c.action, attempt: c.attempt, commandId: c.commandId, metadata: { status: 'SUCCESS' } }).expect(200);
+      }
+      const run = await waitForRun(t, started.flowId, 'COMPLETED');
+      expect(run.steps.map((s) => `${s.stepName}#${s.attempt}`).sort()).toEqual(['charge#1', 'reserve#1', 'ship#1']);
+    });
+
     it('publishes every status change on the status topic', async () => {
       const { body } = await execute(t, 'order', {}).expect(202);
       await waitForRun(t, body.flowId, 'COMPLETED');
