@@ -19,6 +19,7 @@ import { connectionProblems } from './connection-problems';
 import { HandlersConfig } from '../handlers/handlers-config';
 import { workerTopicProblems, workerTopicRules } from './worker-topic';
 import { chooseWorker } from '../engine/core/choose-worker';
+import { allowedWorkersOf, notAllowedMessage } from './allowed-workers';
 
 export interface RegistrationRequest {
   body: string | Buffer | object;
@@ -195,9 +196,9 @@ export class RegistryService {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
     }
     await this.templates.addVersion(m, template, doc, serviceName, hash);
-    const dropped = await this.templates.dropDisallowedWorkers(m, doc);
+    const dropped = await this.templates.dropDisallowedWorkers(m, doc, (step) => allowedWorkersOf(step.workers, serviceName, this.config.workersPinned));
     if (dropped.length) {
-      this.logger.warn({ orchName: doc.orchName, dropped }, 'worker registrations outside the template\'s `workers:` removed');
+      this.logger.warn({ orchName: doc.orchName, dropped }, 'worker registrations of services the template does not let work its steps removed');
     }
     template = await this.templates.refreshReadiness(m, template);
     return this.resultOf(template, 'initiator', outcome, serviceName);
@@ -225,9 +226,10 @@ export class RegistryService {
       throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
     }
     const notAllowed = doc.steps.flatMap((s, i) => {
-      const allowed = byName.get(s.name)?.allowedWorkers;
+      const step = byName.get(s.name);
+      const allowed = step ? allowedWorkersOf(step.allowedWorkers, template?.ownerService, this.config.workersPinned) : null;
       return allowed && !allowed.includes(serviceName)
-        ? [{ path: `steps[${i}].name`, message: `${s.name} may be worked only by ${allowed.join(', ')}` }] : [];
+        ? [{ path: `steps[${i}].name`, message: notAllowedMessage(s.name, serviceName, step?.allowedWorkers, allowed) }] : [];
     });
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);

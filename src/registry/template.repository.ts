@@ -139,15 +139,18 @@ export class TemplateRepository {
   }
 
   /**
-   * A template that pins its workers drops registrations from other services, including ones made
-   * before the template existed (the hijack: register first, win the step). Returns `step:service`.
+   * A template drops registrations from services it does not let work a step (`allowed`, null:
+   * any), including ones made before the template existed (the hijack: register first, win the
+   * step). Returns `step:service`.
    */
-  async dropDisallowedWorkers(m: EntityManager, doc: InitiatorDocument): Promise<string[]> {
+  async dropDisallowedWorkers(m: EntityManager, doc: InitiatorDocument, allowed: (step: InitiatorDocument['steps'][number]) => string[] | null): Promise<string[]> {
     const repo = m.getRepository(WorkerRegistrationEntity);
     const dropped: string[] = [];
-    for (const step of doc.steps.filter((s) => s.workers)) {
+    for (const step of doc.steps) {
+      const services = allowed(step);
+      if (!services) continue;
       const rows = await repo.findBy({ orchName: doc.orchName, stepName: step.name });
-      const outside = rows.filter((w) => !step.workers!.includes(w.serviceName));
+      const outside = rows.filter((w) => !services.includes(w.serviceName));
       if (outside.length) await repo.delete(outside.map((w) => w.id));
       dropped.push(...outside.map((w) => `${step.name}:${w.serviceName}`));
     }

@@ -47,7 +47,7 @@ describe('logs: one JSON line per request, and service lines that name the reque
 
   it("names the request's correlation id in what a service logs while handling it", async () => {
     await t.http.post('/api/orchestration/register').set(bearer(admin)).set('X-Correlation-ID', 'register-1')
-      .set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(initiatorYaml('logged')).expect(201);
+      .set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send(initiatorYaml('logged', 'sequential', undefined, ['realms'])).expect(201);
     expect(linesOf('register-1').map((l) => l.msg)).toEqual(expect.arrayContaining(['registration applied', 'request completed']));
     await t.http.post('/api/orchestration/register').set(bearer(admin)).set('X-Correlation-ID', 'register-2')
       .set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop').send('orchName: [').expect(400);

@@ -1,10 +1,11 @@
 /** Registration documents used across suites, in the original service's format. */
 
-export const initiatorYaml = (orchName: string, type = 'sequential', steps = ['createRealm', 'createClient']) =>
+/** `workers`: the services the template lets work its steps (with authentication on, only its owner otherwise). */
+export const initiatorYaml = (orchName: string, type = 'sequential', steps = ['createRealm', 'createClient'], workers?: string[]) =>
   `orchName: ${orchName}
 as: initiator
 type: ${type}
-steps:
+${workers ? `workers: [${workers.join(', ')}]\n` : ''}steps:
 ${steps.map((s, i) => `  - {seq: ${i + 1}, name: ${s}, objectType: String}`).join('\n')}
 `;
 

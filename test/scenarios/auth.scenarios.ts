@@ -32,7 +32,7 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
         Array<{ principalId: string; service: string; code: string; reason: string; target: string }>;
 
     it('binds a registration to the proven service name when none is claimed', async () => {
-      const res = await register('tenant-service', initiatorYaml('tenantCreation')).expect(201);
+      const res = await register('tenant-service', initiatorYaml('tenantCreation', 'sequential', undefined, ['realm-service'])).expect(201);
       expect(res.body).toMatchObject({ serviceName: 'tenant-service', status: 'PENDING' });
     });
 
@@ -75,6 +75,19 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(detail.body.status).toBe('READY');
       expect(detail.body.workers.map((w: { serviceName: string }) => w.serviceName)).toEqual(['realm-service']);
       expect(detail.body.versions[0].steps[0].workers).toEqual(['realm-service']);
+    });
+
+    it("step hijack: a step that names no workers is worked only by its template's owner, and another service's earlier registration is dropped", async () => {
+      await register('attacker', workerJson('orders', ['reserve'])).expect(201);
+      const created = await register('tenant-service', initiatorYaml('orders', 'sequential', ['reserve'])).expect(201);
+      expect(created.body).toMatchObject({ status: 'PENDING', missingSteps: ['reserve'] });
+      const refused = await register('realm-service', workerJson('orders', ['reserve'])).expect(403);
+      expect(refused.body).toMatchObject({ code: 'WORKER_NOT_ALLOWED', problems: [{ path: 'steps[0].name', message: "reserve names no workers, so "
+        + "only its template's owner tenant-service may work it (WORKER_ACCESS=pinned): the owner must name realm-service in the template's or the step's `workers:`" }] });
+      await register('tenant-service', workerJson('orders', ['reserve'])).expect(201);
+      const detail = await t.http.get('/api/orchestration/templates/orders').set(bearer(key.viewer)).expect(200);
+      expect(detail.body.status).toBe('READY');
+      expect(detail.body.workers.map((w: { serviceName: string }) => w.serviceName)).toEqual(['tenant-service']);
     });
 
     it("topic injection: Baton's own topics, topics outside the command prefix and another service's are refused with 400", async () => {
@@ -132,7 +145,7 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const viewerRuns = await t.http.get('/api/orchestration/runs').query({ orchName: 'tenantCreation' }).set(bearer(key.viewer)).expect(200);
       expect(viewerRuns.body.total).toBeGreaterThanOrEqual(2);
       const all = await t.http.get('/api/orchestration/templates').set(bearer(key.viewer)).expect(200);
-      expect(all.body.items.map((i: { orchName: string }) => i.orchName)).toEqual(['payment', 'tenantCreation']);
+      expect(all.body.items.map((i: { orchName: string }) => i.orchName)).toEqual(['orders', 'payment', 'tenantCreation']);
     });
 
     it("a service key starts runs of its own templates only: another's is not found, whatever idempotency key it sends", async () => {

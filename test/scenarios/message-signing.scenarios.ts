@@ -53,7 +53,7 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
     const deadFor = (marker: string) => dead.filter((d) => d.body.includes(marker));
 
     it('applies a registration signed with the service secret, owned by the signing service', async () => {
-      const doc = initiatorYaml('signedFlow', 'sequential', ['one']);
+      const doc = initiatorYaml('signedFlow', 'sequential', ['one'], ['realm-service']);
       await register(doc, hmac(doc));
       await expectEventually(async () => expect((await template('signedFlow').expect(200)).body.ownerService).toBe('tenant-service'));
     });

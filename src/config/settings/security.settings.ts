@@ -9,6 +9,8 @@ import { BOOLEAN_SETTING, HTTP_URL, isOriginList, listEntries, toBool } from './
 
 export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
+export const WORKER_ACCESS_MODES = ['open', 'pinned'] as const;
+export type WorkerAccessMode = (typeof WORKER_ACCESS_MODES)[number];
 export const MESSAGE_SIGNING_MODES = ['off', 'required'] as const;
 export type MessageSigningMode = (typeof MESSAGE_SIGNING_MODES)[number];
 
@@ -103,12 +105,23 @@ export class SecuritySettings extends EngineSettings {
   @IsInt() @Min(1) @Max(86_400)
   MESSAGE_SIGNATURE_MAX_AGE_SECONDS: number = 300;
 
+  /**
+   * Who may work a step whose template names no `workers:`. `pinned`: only the template's owner
+   * (other services must be named); `open`: any service. Unset: `pinned` with authentication on.
+   */
+  @IsOptional() @IsIn(WORKER_ACCESS_MODES)
+  WORKER_ACCESS?: WorkerAccessMode;
+
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()
   ALLOWED_WORKER_TOPIC_PATTERN?: string;
 
   get authEnabled(): boolean {
     return (this.AUTH_MODE ?? (isLoopbackHost(this.HOST) ? 'off' : 'on')) === 'on';
+  }
+
+  get workersPinned(): boolean {
+    return (this.WORKER_ACCESS ?? (this.authEnabled ? 'pinned' : 'open')) === 'pinned';
   }
 
   get jwtConfigured(): boolean {
