@@ -53,6 +53,25 @@ function setup() {
 describe('ApiKeyService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
+  it('spends a key check on a prefix that names no key, so a refusal does not tell whether a prefix is live', async () => {
+    const { service } = setup();
+    const { key } = await service.issue({ name: 'live', role: 'viewer' }, ADMIN);
+    const [, prefix] = key.split('_');
+    const median = async (candidate: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        expect(await service.verify(candidate)).toBeUndefined();
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    const wrongSecret = await median(`bk_${prefix}_${'x'.repeat(43)}`);
+    const unknownPrefix = await median(`bk_nokey${prefix.slice(5)}_${'x'.repeat(43)}`);
+    // Answered at once, an unknown prefix took under 1% of a check (0.1 against 40 ms); a tenth leaves the load a wide margin.
+    expect(unknownPrefix).toBeGreaterThan(wrongSecret / 10);
+  });
+
   it('remembers a verified key, so a second request does not look it up again', async () => {
     const { keys, service } = setup();
     const { key } = await service.issue({ name: 'ci', role: 'operator' }, ADMIN);

@@ -11,7 +11,7 @@ import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
 import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
-import { hashSecret, verifySecret } from './api-key-hash';
+import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
 
@@ -257,7 +257,8 @@ export class ApiKeyService implements OnModuleInit {
       return { principal: { id: prefix, kind: 'api-key', roles: ['admin'] }, ttlMs: CACHE_MS };
     }
     const row = await this.keys.findByPrefix(prefix);
-    if (!row || !await verifySecret(secret, row.secretHash)) return undefined;
+    if (!row) return verifyNothing(secret).then(() => undefined);
+    if (!await verifySecret(secret, row.secretHash)) return undefined;
     if (row.revokedAt) return { retired: 'revoked' };
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { retired: 'expired' };
     const principal: Principal = {
