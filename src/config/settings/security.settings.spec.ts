@@ -23,3 +23,15 @@ describe('SecuritySettings: AUTH_JWT_PUBLIC_KEY', () => {
     expect(() => loadConfig(jwt(key))).toThrow(/AUTH_JWT_PUBLIC_KEY must be a PEM public key \(SPKI or certificate\) or a public JWK in JSON/);
   });
 });
+
+describe('SecuritySettings: WORKER_ACCESS', () => {
+  const key = { ADMIN_API_KEY: `bk_admin_${'a'.repeat(43)}` };
+
+  it('pins unnamed steps to their owner with authentication on, and leaves them open with it off, unless set', () => {
+    expect(loadConfig({ AUTH_MODE: 'on', ...key }).workersPinned).toBe(true);
+    expect(loadConfig({}).workersPinned).toBe(false);
+    expect(loadConfig({ AUTH_MODE: 'on', WORKER_ACCESS: 'open', ...key }).workersPinned).toBe(false);
+    expect(loadConfig({ WORKER_ACCESS: 'pinned' }).workersPinned).toBe(true);
+    expect(() => loadConfig({ WORKER_ACCESS: 'closed' })).toThrow(/WORKER_ACCESS/);
+  });
+});
