@@ -74,7 +74,7 @@ async function setup(leaseMs = 60_000) {
   const hub = new HttpWorkerHub(consumer, Object.assign(new AppConfig(), { WORKER_LEASE_MS: leaseMs }), attempts);
   const sink = new RecordingSink();
   const heartbeats = new RecordingHeartbeats();
-  const replies = new WorkerReplies(hub, sink, heartbeats, attempts);
+  const replies = new WorkerReplies(hub, sink, heartbeats, attempts, new AppConfig());
   /** Delivers a command as the broker would; resolves once Baton acknowledges it. */
   const deliver = async (body: object): Promise<{ acked: Promise<void> }> => {
     await hub.poolFor(SERVICE);

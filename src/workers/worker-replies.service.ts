@@ -8,6 +8,11 @@ import { CommandAttempts, type CommandRef } from './command-attempts';
 import type { Lease, PooledCommand } from './command-pool';
 import { HttpWorkerHub } from './http-worker-hub.service';
 import { commandOfLease } from './lease-id';
+import { PollSlots } from './poll-slots';
+import { AppConfig } from '../config/app-config';
+
+/** A service over its poll limit tries again this soon: a poll of its own ends within its wait meanwhile. */
+const POLL_RETRY_AFTER_SECONDS = 1;
 
 export type LeaseReplyOutcome = ApplyOutcome | 'heartbeat';
 
@@ -17,11 +22,14 @@ type NamedReply = StepReply & { commandId: string };
 @Injectable()
 export class WorkerReplies {
   private readonly logger = new Logger(WorkerReplies.name);
+  private readonly polls: PollSlots;
 
   constructor(
     private readonly hub: HttpWorkerHub, private readonly sink: StepResultSink, private readonly heartbeats: StepHeartbeats,
-    private readonly attempts: CommandAttempts,
-  ) {}
+    private readonly attempts: CommandAttempts, config: AppConfig,
+  ) {
+    this.polls = new PollSlots(config.WORKER_POLLS_PER_SERVICE);
+  }
 
   /**
    * Leases up to `max` commands, waiting up to `waitMs` for one. A poll aborted (its poller gone,
@@ -29,11 +37,20 @@ export class WorkerReplies {
    * rather than leave them under leases no one will answer.
    */
   async poll(service: string, max: number, waitMs: number, signal: AbortSignal): Promise<Lease[]> {
-    const pool = await this.hub.poolFor(service);
-    const leases = await pool.take(max, waitMs, signal);
-    if (!signal.aborted || leases.length === 0) return leases;
-    pool.giveBack(leases.map((l) => l.leaseId));
-    return [];
+    const release = this.polls.enter(service);
+    if (!release) {
+      throw new AppError(ErrorCode.TOO_MANY_POLLS, `${service} holds WORKER_POLLS_PER_SERVICE polls on this instance already: `
+        + 'poll with a larger max rather than more polls at once', [], { retryAfterSeconds: POLL_RETRY_AFTER_SECONDS });
+    }
+    try {
+      const pool = await this.hub.poolFor(service);
+      const leases = await pool.take(max, waitMs, signal);
+      if (!signal.aborted || leases.length === 0) return leases;
+      pool.giveBack(leases.map((l) => l.leaseId));
+      return [];
+    } finally {
+      release();
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorator';
@@ -55,6 +55,8 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
   @ApiOkResponse({ type: [LeaseDto] })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'TOO_MANY_POLLS: the service holds WORKER_POLLS_PER_SERVICE polls on this '
+    + 'instance already; or TOO_MANY_AUTH_FAILURES / TOO_MANY_AUTH_CHECKS from this address. Try again after Retry-After seconds' })
   async poll(
     @Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply,
     @CurrentPrincipal() principal: Principal,

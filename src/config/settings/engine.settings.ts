@@ -34,6 +34,10 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(35_000) @Max(3_600_000)
   WORKER_POLL_IDLE_MS: number = 60_000;
 
+  /** Long polls one service may hold open on an instance at once; past it a poll gets 429 with Retry-After. */
+  @IsInt() @Min(1) @Max(100_000)
+  WORKER_POLLS_PER_SERVICE: number = 256;
+
   /** `registered`: a template is READY once every step has a registered worker; `live`: only while each has a live one. */
   @IsIn(['registered', 'live'])
   READINESS: 'registered' | 'live' = 'registered';
