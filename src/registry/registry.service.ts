@@ -190,8 +190,9 @@ export class RegistryService {
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';
     } else if (template.ownerService !== serviceName) {
+      // The owner goes unnamed: a service key reads no other service's template, nor learns whose it is here.
       throw new AppError(ErrorCode.TEMPLATE_OWNED_BY_OTHER_SERVICE,
-        `Template ${doc.orchName} belongs to service ${template.ownerService}; ${serviceName} cannot change it`);
+        `Template ${doc.orchName} belongs to another service; ${serviceName} cannot change it`);
     } else if (await this.templates.versionHash(m, template) === hash) {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
     }

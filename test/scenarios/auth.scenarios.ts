@@ -60,7 +60,8 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
 
     it("cannot rewrite another service's template under its own name either", async () => {
       const res = await register('attacker', initiatorYaml('tenantCreation', 'parallel')).expect(403);
-      expect(res.body.code).toBe('TEMPLATE_OWNED_BY_OTHER_SERVICE');
+      expect(res.body).toMatchObject({ code: 'TEMPLATE_OWNED_BY_OTHER_SERVICE', message: 'Template tenantCreation belongs to another service; attacker cannot change it' });
+      expect(JSON.stringify(res.body)).not.toContain('tenant-service');
     });
 
     it('step hijack: a worker registered first is dropped when the template pins its workers, and cannot come back', async () => {
