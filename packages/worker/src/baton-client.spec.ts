@@ -9,6 +9,7 @@ async function fakeBaton(handle: (n: number, req: IncomingMessage, res: ServerRe
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    url,
     client: (timeoutMs?: number) => new BatonClient({ url, timeoutMs }, 'shop'),
     requests: () => n,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
@@ -26,6 +27,22 @@ const busy = (res: ServerResponse, retryAfter?: string) => {
 };
 
 describe('BatonClient', () => {
+  it('follows no redirect, so its key goes nowhere else: the redirect is an error naming where it points', async () => {
+    const elsewhere = await fakeBaton((_n, _req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const target = `${elsewhere.url}/steal`;
+    const baton = await fakeBaton((_n, _req, res) => res.writeHead(302, { location: target }).end());
+    try {
+      const keyed = new BatonClient({ url: baton.url, apiKey: `bk_test_${'s'.repeat(43)}` }, 'shop');
+      const error = await keyed.request('POST', '/r', {}, { retryForMs: 0 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BatonHttpError);
+      expect((error as BatonHttpError).message).toContain(`answered 302: a redirect to ${target}, not followed`);
+      expect(elsewhere.requests()).toBe(0);
+    } finally {
+      await baton.close();
+      await elsewhere.close();
+    }
+  });
+
   it('sends a request\'s correlation id as X-Correlation-ID, and none when it has none', async () => {
     const seen: Array<string | undefined> = [];
     const baton = await fakeBaton((_n, req, res) => {

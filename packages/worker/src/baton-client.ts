@@ -198,7 +198,12 @@ export class BatonClient {
     if (options.signal?.aborted) cancel();
     const json = body === undefined ? undefined : JSON.stringify(body);
     try {
-      const response = await fetch(`${this.base}${path}`, { method, headers, signal: attempt.signal, body: json });
+      // Not followed: a redirect could take the key to wherever it points, and Baton's API never redirects.
+      const response = await fetch(`${this.base}${path}`, { method, headers, signal: attempt.signal, body: json, redirect: 'manual' });
+      if (response.status >= 300 && response.status < 400) {
+        throw new BatonHttpError(response.status, `a redirect to ${response.headers.get('location') ?? '(no location)'}, not followed: `
+          + 'point the worker at the address it names', what);
+      }
       if (!response.ok) {
         const { text } = await readAtMost(response, ERROR_BODY_MAX_BYTES);
         throw new BatonHttpError(response.status, text, what, retryAfterOf(response.headers.get('retry-after')));
