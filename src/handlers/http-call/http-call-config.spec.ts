@@ -25,6 +25,27 @@ describe('http connections from the environment', () => {
     expect(JSON.stringify(config)).not.toMatch(/secret|password|token-1234/);
   });
 
+  it('reads an API key sent in a header of its own, X-API-Key unless named, and lists it for redaction', () => {
+    const config = load({
+      HTTP_CONNECTIONS: 'geo,okta',
+      HTTP_GEO_BASE_URL: 'https://geo.example.com', HTTP_GEO_API_KEY: 'geo-key-0123456789',
+      HTTP_OKTA_BASE_URL: 'https://acme.okta.com/api/v1', HTTP_OKTA_API_KEY: 'SSWS okta-key-0123456789', HTTP_OKTA_API_KEY_HEADER: 'Authorization',
+    });
+    expect(config.httpConnection('geo')?.auth).toEqual({ scheme: 'apiKey', header: 'x-api-key', key: 'geo-key-0123456789' });
+    expect(config.httpConnection('okta')?.auth).toEqual({ scheme: 'apiKey', header: 'authorization', key: 'SSWS okta-key-0123456789' });
+    expect(config.secrets()).toEqual(expect.arrayContaining(['geo-key-0123456789', 'SSWS okta-key-0123456789']));
+    const attempt = () => load({
+      HTTP_CONNECTIONS: 'a,b,c',
+      HTTP_A_BASE_URL: 'https://a.example.com', HTTP_A_API_KEY: 'k-secret-value', HTTP_A_API_KEY_HEADER: 'Idempotency-Key',
+      HTTP_B_BASE_URL: 'https://b.example.com', HTTP_B_API_KEY_HEADER: 'X-Key',
+      HTTP_C_BASE_URL: 'https://c.example.com', HTTP_C_API_KEY: 'k2-secret-value', HTTP_C_TOKEN: 't',
+    });
+    expect(attempt).toThrow(/HTTP_A_API_KEY_HEADER must be a header name Baton does not set itself/);
+    expect(attempt).toThrow(/HTTP_B_API_KEY_HEADER names the header of HTTP_B_API_KEY, which is not set/);
+    expect(attempt).toThrow(/HTTP_C: set one kind of credentials, not HTTP_C_TOKEN and HTTP_C_API_KEY/);
+    expect(attempt).not.toThrow(/secret-value/);
+  });
+
   it('names every bad variable, never its value', () => {
     const attempt = () => load({
       HTTP_CONNECTIONS: 'erp,crm,idp,bad-name,missing,erp',

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { ConnectionServices, connectionServices } from '../connection-services';
 
 /*
@@ -15,6 +15,8 @@ import { ConnectionServices, connectionServices } from '../connection-services';
  *   TOKEN_URL, CLIENT_ID, CLIENT_SECRET, SCOPE, AUDIENCE
  *                            OAuth2 client-credentials grant; the access token is cached and
  *                            fetched again before it expires (or after a 401)
+ *   API_KEY, API_KEY_HEADER  a key sent in a header of its own (API_KEY_HEADER, default X-API-Key):
+ *                            kept here, not written into a template, where every viewer reads it
  *   (none of them: no authentication)
  *   CONNECT_TIMEOUT_MS       5000
  *   TIMEOUT_MS               30000   per call: to the response headers and between body chunks;
@@ -29,7 +31,8 @@ export type HttpAuth =
   | { scheme: 'none' }
   | { scheme: 'bearer'; token: string }
   | { scheme: 'basic'; username: string; password: string }
-  | { scheme: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string; audience?: string };
+  | { scheme: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string; audience?: string }
+  | { scheme: 'apiKey'; header: string; key: string };
 
 /** A resolved HTTP connection. Credentials stay in here: never log or serialise this object. */
 export interface HttpConnectionConfig {
@@ -46,6 +49,9 @@ export interface HttpConnectionConfig {
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_valid_protocol: true };
 
+/** A header name (RFC 9110 token) other than those Baton or the HTTP client set on every call. */
+const API_KEY_HEADER = /^(?!(host|content-length|content-type|transfer-encoding|connection|accept|x-correlation-id|idempotency-key|traceparent|tracestate)$)[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/i;
+
 class HttpConnectionEnv {
   @IsUrl(URL_OPTIONS, { message: 'BASE_URL must be an http(s) URL' }) BASE_URL!: string;
   @IsOptional() @IsString() TOKEN?: string;
@@ -56,13 +62,16 @@ class HttpConnectionEnv {
   @IsOptional() @IsString() CLIENT_SECRET?: string;
   @IsOptional() @IsString() SCOPE?: string;
   @IsOptional() @IsString() AUDIENCE?: string;
+  @IsOptional() @IsString() API_KEY?: string;
+  @IsOptional() @Matches(API_KEY_HEADER, { message: 'API_KEY_HEADER must be a header name Baton does not set itself (X-API-Key, Authorization…)' })
+  API_KEY_HEADER?: string;
   @IsInt() @Min(1) CONNECT_TIMEOUT_MS: number = 5000;
   @IsInt() @Min(1) TIMEOUT_MS: number = 30_000;
   @IsInt() @Min(1024) @Max(16 * 1024 * 1024) MAX_RESPONSE_BYTES: number = 65_536;
 }
 
 const KEYS = ['BASE_URL', 'TOKEN', 'USERNAME', 'PASSWORD', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET', 'SCOPE', 'AUDIENCE',
-  'CONNECT_TIMEOUT_MS', 'TIMEOUT_MS', 'MAX_RESPONSE_BYTES'];
+  'API_KEY', 'API_KEY_HEADER', 'CONNECT_TIMEOUT_MS', 'TIMEOUT_MS', 'MAX_RESPONSE_BYTES'];
 const NAME = /^[A-Za-z0-9_]{1,50}$/;
 
 function pick(env: NodeJS.ProcessEnv, key: string): string | undefined {
@@ -71,10 +80,12 @@ function pick(env: NodeJS.ProcessEnv, key: string): string | undefined {
 }
 
 function authOf(e: HttpConnectionEnv, prefix: string, problems: string[]): HttpAuth {
-  const given = [e.TOKEN ? 'TOKEN' : '', e.USERNAME || e.PASSWORD ? 'USERNAME/PASSWORD' : '', e.TOKEN_URL || e.CLIENT_ID || e.CLIENT_SECRET ? 'TOKEN_URL/CLIENT_ID/CLIENT_SECRET' : '']
-    .filter(Boolean);
+  const given = [e.TOKEN ? 'TOKEN' : '', e.USERNAME || e.PASSWORD ? 'USERNAME/PASSWORD' : '', e.TOKEN_URL || e.CLIENT_ID || e.CLIENT_SECRET ? 'TOKEN_URL/CLIENT_ID/CLIENT_SECRET' : '',
+    e.API_KEY ? 'API_KEY' : ''].filter(Boolean);
+  if (e.API_KEY_HEADER && !e.API_KEY) problems.push(`${prefix}API_KEY_HEADER names the header of ${prefix}API_KEY, which is not set`);
   if (given.length > 1) problems.push(`${prefix.slice(0, -1)}: set one kind of credentials, not ${given.map((g) => `${prefix}${g}`).join(' and ')}`);
   if (e.TOKEN) return { scheme: 'bearer', token: e.TOKEN };
+  if (e.API_KEY) return { scheme: 'apiKey', header: (e.API_KEY_HEADER ?? 'X-API-Key').toLowerCase(), key: e.API_KEY };
   if (e.USERNAME || e.PASSWORD) {
     if (!e.USERNAME || !e.PASSWORD) problems.push(`${prefix}USERNAME and ${prefix}PASSWORD must be set together`);
     return { scheme: 'basic', username: e.USERNAME ?? '', password: e.PASSWORD ?? '' };
@@ -137,6 +148,7 @@ export function httpSecrets(c: HttpConnectionConfig): string[] {
   const a = c.auth;
   switch (a.scheme) {
     case 'bearer': return [a.token];
+    case 'apiKey': return [a.key];
     case 'basic': return [a.password, Buffer.from(`${a.username}:${a.password}`).toString('base64')];
     case 'oauth2': return [a.clientSecret, Buffer.from(`${a.clientId}:${a.clientSecret}`).toString('base64'),
       Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(a.clientSecret)}`).toString('base64')];

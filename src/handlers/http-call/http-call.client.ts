@@ -38,6 +38,8 @@ export class HttpCallClient {
   private readonly agent: Agent;
   private readonly tokens?: OAuth2TokenSource;
   private readonly staticAuthorization?: string;
+  /** An API key's header (lower case) and value. */
+  private readonly keyHeader?: [string, string];
 
   constructor(
     readonly connection: HttpConnectionConfig,
@@ -48,10 +50,11 @@ export class HttpCallClient {
     const auth = connection.auth;
     if (auth.scheme === 'bearer') this.staticAuthorization = `Bearer ${auth.token}`;
     if (auth.scheme === 'basic') this.staticAuthorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (auth.scheme === 'apiKey') this.keyHeader = [auth.header, auth.key];
     if (auth.scheme === 'oauth2') {
       this.tokens = new OAuth2TokenSource(auth, this.agent, connection.connectTimeoutMs + connection.timeoutMs, (t) => this.scrub(t));
     }
-    for (const key of ['connection', 'secrets', 'staticAuthorization', 'tokens']) Object.defineProperty(this, key, { enumerable: false });
+    for (const key of ['connection', 'secrets', 'staticAuthorization', 'keyHeader', 'tokens']) Object.defineProperty(this, key, { enumerable: false });
   }
 
   scrub(text: string): string {
@@ -84,6 +87,12 @@ export class HttpCallClient {
     const token = this.tokens ? await this.tokens.token() : undefined;
     const authorization = token ? `Bearer ${token}` : this.staticAuthorization;
     if (authorization) headers.authorization = authorization;
+    if (this.keyHeader) {
+      // The connection's key wins over a template's header of the same name, in whatever letter case it was written.
+      const [name, key] = this.keyHeader;
+      for (const given of Object.keys(headers)) if (given.toLowerCase() === name) delete headers[given];
+      headers[name] = key;
+    }
     try {
       // The call's timeout bounds the whole exchange, connection included, up to the last body byte.
       const res = await request(call.url, {
