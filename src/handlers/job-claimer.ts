@@ -5,7 +5,7 @@ import { planUndoAfterDo } from './deferred-undo';
 import { ENDED_UNRECORDED } from './earlier-launch';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
-import { outputOf } from './job-result';
+import { jobLabel, outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 
 /**
@@ -153,6 +153,11 @@ export class JobClaimer {
       const { targetType, resourceType, resourceId, connection, requestPayload, options } = plan;
       planned = { targetType, resourceType, resourceId, connection, requestPayload, error: null, options: { ...options, ...cancelledJob } };
     } else if (undo.options?.cancelOnly || !undo.resourceType) {
+      // A DO job given up on while still running (polls exhausted, cancel unanswered) may go on: not undone.
+      if (latest?.options?.endUnseen) {
+        return report({ status: 'FAILED', error: `${jobLabel(latest)} was never seen to end after its cancel, and may still run: `
+          + 'check it on its target, then retry the undo or compensate by hand' });
+      }
       return report({ status: 'SUCCEEDED' });
     }
     await this.repo.claim(m, undo, {

@@ -34,6 +34,8 @@ export interface JobOptions {
   http?: HttpCallOptions;
   /** FAILED: the step's remaining retries are skipped (a retry could start a second job beside one that may run). */
   nonRetryable?: boolean;
+  /** FAILED without its end seen (polls exhausted, or given up on): the job may still run, so cancelling it undid nothing. */
+  endUnseen?: boolean;
   /**
    * A launch attempt may have reached the target without its answer being recorded (a timeout, a
    * 5xx, an engine that stopped during the call): the next attempt looks for its job first.

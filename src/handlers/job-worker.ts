@@ -254,9 +254,10 @@ export class JobWorker {
     const asked = row.cancelRequestedAt || observed.cancelRequestedAt;
     const cancel = asked ? undefined : await this.cancel(target, row);
     const note = cancel ? `; ${cancel.note}${cancel.failed ? '; not retried, as the job may still run' : ''}` : ' (cancel requested by the UNDO)';
+    // Its end was never seen (endUnseen): an UNDO that only cancels it cannot say it is undone (JobClaimer.settleUndo).
     await this.outcomes.finish(row, 'FAILED', {
       ...observed, ...(cancel?.requested ? { cancelRequestedAt: this.deps.now() } : {}),
-      ...(cancel?.failed ? { options: { ...(observed.options ?? row.options), nonRetryable: true } } : {}),
+      options: { ...(observed.options ?? row.options), endUnseen: true, ...(cancel?.failed ? { nonRetryable: true } : {}) },
       error: error(note),
     });
   }

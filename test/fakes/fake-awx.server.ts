@@ -6,6 +6,8 @@ export interface AwxJobScript {
   statuses?: string[];
   artifacts?: Record<string, unknown>;
   jobExplanation?: string;
+  /** Polls a cancelled job still answers `running` before `canceled`; default 1 for a workflow job (its spawned jobs end first), 0 for a job. */
+  cancelPolls?: number;
   /** A job template that launches a sliced job answers `workflow_job`. */
   sliced?: boolean;
   /** Every launch fails with this reply (e.g. 400 with `variables_needed_to_start`). */
@@ -36,7 +38,7 @@ export interface AwxFakeJob {
   polls: number;
   status: string;
   cancelRequested: boolean;
-  /** Workflow jobs reach `canceled` only after their spawned jobs end: one more running poll. */
+  /** Running polls left once cancelled (AwxJobScript.cancelPolls). */
   cancelPollsLeft: number;
   /** When AWX created it (its clock): what `created__gte` compares. */
   created: Date;
@@ -185,7 +187,8 @@ export class FakeAwxServer extends FakeHttpServer {
     const type = workflow || script.sliced ? 'workflow_job' : 'job';
     const id = this.nextJobId++;
     const job: AwxFakeJob = {
-      id, type, templateId, extraVars, script, polls: 0, status: 'pending', cancelRequested: false, cancelPollsLeft: 1,
+      id, type, templateId, extraVars, script, polls: 0, status: 'pending', cancelRequested: false,
+      cancelPollsLeft: script.cancelPolls ?? (type === 'workflow_job' ? 1 : 0),
       created: new Date(), sliced: !workflow && type === 'workflow_job',
     };
     this.jobs.set(id, job);
@@ -249,7 +252,7 @@ export class FakeAwxServer extends FakeHttpServer {
 
   private poll(job: AwxFakeJob): Record<string, unknown> {
     if (job.cancelRequested && ACTIVE.includes(job.status)) {
-      if (job.type === 'workflow_job' && job.cancelPollsLeft > 0) {
+      if (job.cancelPollsLeft > 0) {
         job.cancelPollsLeft -= 1;
         job.status = 'running';
       } else {

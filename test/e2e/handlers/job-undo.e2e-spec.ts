@@ -69,6 +69,24 @@ describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the und
     expect(h.awx.job(active.externalJobId!)?.status).toBe('canceled');
   });
 
+  it('UNDO that only cancels fails when the cancelled job is never seen to end: it may still run', async () => {
+    // The playbook ignores the cancel for longer than the DO's remaining polls.
+    h.awx.jobTemplate(30, { statuses: ['running'], cancelPolls: 100 });
+    const config = h.config({ HANDLER_JOB_MAX_POLLS: '4' });
+    const doSpec = { type: 'awx', jobTemplateId: 30 };
+    const c = command(doSpec);
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const active = await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'RUNNING' && r.pollingAttempts >= 1 ? r : undefined; });
+    await h.dispatch(config, command({ type: 'awx', do: doSpec, undo: false }, { flowId: c.flowId, action: 'UNDO' }));
+    const undo = await h.reported(c.flowId, 'UNDO');
+    expect(undo).toMatchObject({ status: 'FAILED', output: { cancelledJob: { jobId: active.externalJobId, externalStatus: 'running', cancelRequested: true } } });
+    expect(h.sink.for(c.flowId, 'UNDO')[0].error).toBe(`AWX job ${active.externalJobId} was never seen to end after its cancel, and may still run: `
+      + 'check it on its target, then retry the undo or compensate by hand');
+    expect(h.sink.for(c.flowId, 'DO')[0].error).toMatch(/^Polling timed out: .* \(cancel requested by the UNDO\)$/);
+    expect(h.awx.job(active.externalJobId!)?.status).toBe('running');
+  });
+
   it('UNDO of a DO not launched yet fails the DO without launching it', async () => {
     h.awx.jobTemplate(13);
     const config = h.config();
