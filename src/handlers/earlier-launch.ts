@@ -1,6 +1,7 @@
 import type { HandlerHttpError } from './http/handler-http-error';
 import type { JobExecutionEntity, JobOptions } from './job-execution.entity';
 import type { JobTarget, LaunchOutcome } from './job-target';
+import { failedAfter } from './job-result';
 
 /**
  * What became of an earlier launch attempt whose answer was never recorded (a timeout, a 502
@@ -89,7 +90,7 @@ export function decideAfterEarlier(
     case 'none':
       if (!lastChance) return { act: 'launch', note: `no job carries ${earlier.marker}: launching again` };
       // Not for good: no job runs, so the step's retry may launch anew.
-      return { act: 'fail', error: `Launch failed after ${row.launchAttempts} attempts, and no job carries ${earlier.marker}: `
+      return { act: 'fail', error: `${failedAfter(row)}, and no job carries ${earlier.marker}: `
         + (row.lastLaunchError ?? ENDED_UNRECORDED) };
     case 'untraceable':
       if (lastChance) {

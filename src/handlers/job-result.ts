@@ -7,6 +7,12 @@ export function jobLabel(row: Pick<JobExecutionEntity, 'targetType' | 'externalJ
   return `${row.targetType} ${row.externalJobType ?? 'job'} ${row.externalJobId ?? '(not launched)'}`;
 }
 
+/** "Launch failed after 2 attempts", "Call failed after 1 attempt" (an HTTP step calls; AWX and OO launch jobs). */
+export function failedAfter(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts'>): string {
+  const n = row.launchAttempts;
+  return `${row.targetType === 'HTTP' ? 'Call' : 'Launch'} failed after ${n} attempt${n === 1 ? '' : 's'}`;
+}
+
 /** The step output a finished job reports: what later steps can reference as ${steps.<name>.output...}. */
 export function outputOf(row: JobExecutionEntity): Record<string, unknown> {
   if (row.targetType === 'HTTP') return httpOutputOf(row);

@@ -11,7 +11,7 @@ import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-bac
 import { abandonedLaunchAnswered } from './abandoned-job';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
-import { jobLabel } from './job-result';
+import { failedAfter, jobLabel } from './job-result';
 import { MAX_ERROR_LENGTH, storableJobPatch } from './storable-job-patch';
 import { fitText } from '../common/validation/fit-text';
 import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
@@ -100,7 +100,7 @@ export class JobWorker {
         return;
       }
       this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
-      const message = error.retriable ? `Launch failed after ${row.launchAttempts} attempts: ${error.message}` : error.message;
+      const message = error.retriable ? `${failedAfter(row)}: ${error.message}` : error.message;
       await this.outcomes.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
     }
   }

@@ -185,9 +185,9 @@ describe('handleDelivery', () => {
     const d = new FakeDelivery(command());
     await handleDelivery(d, deps(undefined));
     expect(d.replies[0].metadata).toEqual({
-      status: 'FAILED', error: 'NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added?)',
+      status: 'FAILED', error: 'NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added, or a run still on a template version that has the step after it was removed?)',
     });
-    expect(logged).toContain('error NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added?)');
+    expect(logged).toContain('error NO_HANDLER: this instance declares no handler for o/s (an instance from before the step was added, or a run still on a template version that has the step after it was removed?)');
   });
 
   it('records the result before replying, so a reply that is not confirmed is replayed next time', async () => {

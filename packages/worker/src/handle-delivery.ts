@@ -101,7 +101,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     if (!fn) {
       // Another instance of the service may declare it (a rolling deploy that adds the step): the
       // step's retry may reach that one, so this attempt fails as retryable, and says why loudly.
-      const error = `NO_HANDLER: this instance declares no handler for ${c.orchName}/${c.stepName} (an instance from before the step was added?)`;
+      const error = `NO_HANDLER: this instance declares no handler for ${c.orchName}/${c.stepName} (an instance from before the step was added, or a run still on a template version that has the step after it was removed?)`;
       deps.logger.error({ flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt }, error);
       await settle(replyTo(c, { status: 'FAILED', error }));
       return;

@@ -110,7 +110,7 @@ export class RunDetailDto extends RunSummaryDto {
   @ApiProperty({ nullable: true, enum: ON_DEADLINE, description: 'What passing the deadline does' }) onDeadline!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Seconds left until the deadline (negative once passed); null when finished or none' })
   deadlineRemainingSeconds!: number | null;
-  @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions the run allows now' }) allowedActions!: string[];
+  @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions the run\'s state allows now; acting also needs the operator or admin role' }) allowedActions!: string[];
   @ApiProperty({ type: [ActionAvailabilityDto], description: 'Every operator action, and why it is not allowed now' })
   actions!: ActionAvailabilityDto[];
 }

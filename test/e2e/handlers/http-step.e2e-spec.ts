@@ -109,7 +109,7 @@ describe('the built-in http step against a partner API', () => {
     }]);
     partner.failNext('POST', /^\/api\/orders$/, { status: 201, delayMs: 800, body: {} }, { status: 201, delayMs: 800, body: {} });
     const run = await runToEnd(t, 'httpSlow', {}, 'FAILED');
-    expect(run.steps[0].error).toMatch(/^Launch failed after 2 attempts: POST \/api\/orders: timed out/);
+    expect(run.steps[0].error).toMatch(/^Call failed after 2 attempts: POST \/api\/orders: timed out/);
     const [job] = await jobsOf(t, run.flowId);
     expect(job).toMatchObject({ launchAttempts: 2, status: 'FAILED' });
   });

@@ -136,7 +136,7 @@ describe('JobRunner: launches whose answer was lost', () => {
     h.startRunner(config);
     expect(await h.reported(launched.flowId)).toMatchObject({ status: 'SUCCESS' });
     const failed = await h.reported(never.flowId);
-    expect(failed).toMatchObject({ status: 'FAILED', error: `Launch failed after 1 attempts, and no job carries baton_command_id ${never.commandId}: `
+    expect(failed).toMatchObject({ status: 'FAILED', error: `Launch failed after 1 attempt, and no job carries baton_command_id ${never.commandId}: `
       + 'the launch call ended without a recorded outcome (the engine stopped during it)' });
     expect(failed.nonRetryable).toBeUndefined();
     expect(h.awx.requestsTo('POST', /job_templates\/25\/launch/)).toHaveLength(1);
@@ -161,7 +161,7 @@ describe('JobRunner: launches whose answer was lost', () => {
     const c = await runAwxStep(29, { HANDLER_LAUNCH_MAX_ATTEMPTS: '1' });
     const failed = await h.reported(c.flowId);
     expect(failed).toMatchObject({ status: 'FAILED',
-      error: `Launch failed after 1 attempts, and no job carries baton_command_id ${c.commandId}: AWX launch of job_template 29 failed (HTTP 502): 502 Bad Gateway` });
+      error: `Launch failed after 1 attempt, and no job carries baton_command_id ${c.commandId}: AWX launch of job_template 29 failed (HTTP 502): 502 Bad Gateway` });
     expect(failed.nonRetryable).toBeUndefined();
     expect(h.awx.requestsTo('POST', /job_templates\/29\/launch/)).toHaveLength(1);
     expect(h.awx.launches().filter((j) => j.templateId === 29)).toHaveLength(0);
