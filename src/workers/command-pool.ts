@@ -247,7 +247,7 @@ export class CommandPool {
   /**
    * A lease ends with the lease time, or shortly after its command's deadline if that comes first:
    * a poller that died with the command must not hold it much past its attempt. The broker hands a
-   * run's next command over only once this one is acknowledged, so a retry sent after the attempt
+   * step's next command over only once this one is acknowledged, so a retry sent after the attempt
    * timed out would otherwise wait, unrun, for the rest of the lease, and time out in turn. Past
    * the deadline the expiry check acknowledges it; a heartbeat's renewal likewise ends shortly
    * after the deadline the heartbeat gave the attempt (renew).

@@ -11,7 +11,7 @@ interface Entry {
 /**
  * Runs tasks so that tasks with the same key run one after another, in submission order, while
  * tasks with different keys (or no key) run concurrently, at most `limit` at a time. This is how
- * the memory and RabbitMQ drivers keep per-key order (Baton keys by flowId) without serialising
+ * the memory and RabbitMQ drivers keep per-key order (Baton keys replies by flowId, commands by flowId and step) without serialising
  * the whole stream, and how the Kafka driver processes one partition's batch.
  */
 export class KeyedSerialExecutor {
