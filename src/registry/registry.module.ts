@@ -7,13 +7,14 @@ import { RegistryQueryService } from './registry-query.service';
 import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
 import { TemplateRepository } from './template.repository';
+import { WorkerAccessSweep } from './worker-access-sweep.service';
 import { WorkerRemovalService } from './worker-removal.service';
 
 @Module({
   controllers: [RegistryController],
   providers: [
     RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
-    DefinitionsLoader, RegistrationConsumer, WorkerRemovalService,
+    DefinitionsLoader, RegistrationConsumer, WorkerRemovalService, WorkerAccessSweep,
   ],
   exports: [RegistryService, TemplateRepository, RegistrationEvents, RegistrationAuditRepository],
 })

@@ -227,8 +227,9 @@ export class RegistryService {
       throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
     }
     const notAllowed = doc.steps.flatMap((s, i) => {
+      // A step the current version lacks names no workers either: a run of an older version that has it may still need one.
       const step = byName.get(s.name);
-      const allowed = step ? allowedWorkersOf(step.allowedWorkers, template?.ownerService, this.config.workersPinned) : null;
+      const allowed = template ? allowedWorkersOf(step?.allowedWorkers, template.ownerService, this.config.workersPinned) : null;
       return allowed && !allowed.includes(serviceName)
         ? [{ path: `steps[${i}].name`, message: notAllowedMessage(s.name, serviceName, step?.allowedWorkers, allowed) }] : [];
     });

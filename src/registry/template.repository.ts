@@ -145,16 +145,14 @@ export class TemplateRepository {
    */
   async dropDisallowedWorkers(m: EntityManager, doc: InitiatorDocument, allowed: (step: InitiatorDocument['steps'][number]) => string[] | null): Promise<string[]> {
     const repo = m.getRepository(WorkerRegistrationEntity);
-    const dropped: string[] = [];
-    for (const step of doc.steps) {
-      const services = allowed(step);
-      if (!services) continue;
-      const rows = await repo.findBy({ orchName: doc.orchName, stepName: step.name });
-      const outside = rows.filter((w) => !services.includes(w.serviceName));
-      if (outside.length) await repo.delete(outside.map((w) => w.id));
-      dropped.push(...outside.map((w) => `${step.name}:${w.serviceName}`));
-    }
-    return dropped;
+    const steps = new Map(doc.steps.map((s) => [s.name, s]));
+    const outside = (await repo.findBy({ orchName: doc.orchName })).filter((w) => {
+      const step = steps.get(w.stepName);
+      const services = step && allowed(step);
+      return services ? !services.includes(w.serviceName) : false;
+    });
+    if (outside.length) await repo.delete(outside.map((w) => w.id));
+    return outside.map((w) => `${w.stepName}:${w.serviceName}`);
   }
 
   findWorker(id: string): Promise<WorkerRegistrationEntity | null> {
