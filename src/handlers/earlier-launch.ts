@@ -94,7 +94,7 @@ export function decideAfterEarlier(
         + (row.lastLaunchError ?? ENDED_UNRECORDED) };
     case 'untraceable':
       if (lastChance) {
-        return { act: 'fail', error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call), `
+        return { act: 'fail', error: `${failedAfter(row, 'outcome unknown')} (the engine stopped during the launch call), `
           + `and the launch carried no marker to find its job by (AWX_TRACE_EXTRA_VARS=false): look for a job of ${row.resourceType} `
           + `${row.resourceId} created since ${row.createdAt.toISOString()}` };
       }

@@ -5,7 +5,7 @@ import { planUndoAfterDo } from './deferred-undo';
 import { ENDED_UNRECORDED } from './earlier-launch';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
-import { jobLabel, outputOf } from './job-result';
+import { failedAfter, jobLabel, outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 
 /**
@@ -45,9 +45,9 @@ export class JobClaimer {
   }
 
   /** At most `limit` due rows: a caller that leased more than it can start would leave the rest waiting out their lease. */
-  claim(now: Date, limit = this.settings.HANDLER_BATCH_SIZE): Promise<ClaimedJob[]> {
+  claim(now: Date, limit = this.settings.HANDLER_BATCH_SIZE, excluding: string[] = []): Promise<ClaimedJob[]> {
     return this.repo.dataSource.transaction(async (m) => {
-      const rows = await this.repo.lockDue(m, now, limit);
+      const rows = await this.repo.lockDue(m, now, limit, excluding);
       const claimed: ClaimedJob[] = [];
       const undoChecks = rows.filter((row) => row.action === 'UNDO' && row.status === 'CANCELLING');
       const undoing = new Set(undoChecks.map(stepKey));
@@ -92,7 +92,7 @@ export class JobClaimer {
         }
         await this.repo.claim(m, row, {
           status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
-          error: `Launch outcome unknown after ${row.launchAttempts} attempts (the engine stopped during the launch call); `
+          error: `${failedAfter(row, 'outcome unknown')} (the engine stopped during the call); `
             + `the partner may have received Idempotency-Key ${idempotencyKeyOf(row)}`,
         });
         return { row, action: 'report' };
@@ -154,8 +154,9 @@ export class JobClaimer {
       planned = { targetType, resourceType, resourceId, connection, requestPayload, error: null, options: { ...options, ...cancelledJob } };
     } else if (undo.options?.cancelOnly || !undo.resourceType) {
       // A DO job given up on while still running (polls exhausted, cancel unanswered) may go on: not undone.
-      if (latest?.options?.endUnseen) {
-        return report({ status: 'FAILED', error: `${jobLabel(latest)} was never seen to end after its cancel, and may still run: `
+      const unseen = rows.find((job) => job.options?.endUnseen);
+      if (unseen) {
+        return report({ status: 'FAILED', error: `${jobLabel(unseen)} was never seen to end after its cancel, and may still run: `
           + 'check it on its target, then retry the undo or compensate by hand' });
       }
       return report({ status: 'SUCCEEDED' });

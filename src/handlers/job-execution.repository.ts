@@ -15,9 +15,12 @@ export class JobExecutionRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
   /** Locks up to `limit` rows whose launch or poll (or report) is due, skipping rows others hold. */
-  lockDue(m: EntityManager, now: Date, limit: number): Promise<JobExecutionEntity[]> {
-    return m.getRepository(JobExecutionEntity).createQueryBuilder('j')
-      .where('j.reported_at IS NULL')
+  /** `excluding`: rows this instance still works on, which come due again once their lease ran out. */
+  lockDue(m: EntityManager, now: Date, limit: number, excluding: string[] = []): Promise<JobExecutionEntity[]> {
+    const query = m.getRepository(JobExecutionEntity).createQueryBuilder('j')
+      .where('j.reported_at IS NULL');
+    if (excluding.length > 0) query.andWhere('j.id NOT IN (:...excluding)', { excluding });
+    return query
       .andWhere(new Brackets((q) => q
         .where('j.status IN (:...launch) AND j.next_launch_at <= :now')
         .orWhere('j.status NOT IN (:...launch) AND j.next_poll_at <= :now')))

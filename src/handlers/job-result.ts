@@ -7,10 +7,10 @@ export function jobLabel(row: Pick<JobExecutionEntity, 'targetType' | 'externalJ
   return `${row.targetType} ${row.externalJobType ?? 'job'} ${row.externalJobId ?? '(not launched)'}`;
 }
 
-/** "Launch failed after 2 attempts", "Call failed after 1 attempt" (an HTTP step calls; AWX and OO launch jobs). */
-export function failedAfter(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts'>): string {
+/** "Launch failed after 2 attempts", "Call outcome unknown after 1 attempt" (an HTTP step calls; AWX and OO launch jobs). */
+export function failedAfter(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts'>, what = 'failed'): string {
   const n = row.launchAttempts;
-  return `${row.targetType === 'HTTP' ? 'Call' : 'Launch'} failed after ${n} attempt${n === 1 ? '' : 's'}`;
+  return `${row.targetType === 'HTTP' ? 'Call' : 'Launch'} ${what} after ${n} attempt${n === 1 ? '' : 's'}`;
 }
 
 /** The step output a finished job reports: what later steps can reference as ${steps.<name>.output...}. */

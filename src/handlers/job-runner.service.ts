@@ -34,8 +34,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly outage = new OutageLog(this.logger, 'The job runner pass');
   private readonly claimer: JobClaimer;
   private readonly worker: JobWorker;
-  /** Jobs being worked on. Their leases keep every pass (this instance's too) from claiming them again. */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Jobs being worked on. Their leases keep other instances off them; a pass here skips them even once a lease ran out (a stalled report). */
+  private readonly inFlight = new Map<Promise<void>, string>();
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   /** The last claim filled every free slot: more may be due, so a slot that frees is filled at once. */
@@ -78,7 +78,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.pass;
-    await Promise.all(this.inFlight);
+    await Promise.all(this.inFlight.keys());
   }
 
   private get settings(): HandlerSettings {
@@ -110,7 +110,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const free = this.freeSlots();
     if (free <= 0) return;
     try {
-      const claimed = await this.claimer.claim(new Date(), free);
+      const claimed = await this.claimer.claim(new Date(), free, [...this.inFlight.values()]);
       for (const job of claimed) this.begin(job);
       this.backlog = claimed.length >= free;
       this.metrics?.ticks.inc({ outcome: 'ok' });
@@ -127,7 +127,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.inFlight.delete(work);
       if (this.backlog) this.schedule(0);
     });
-    this.inFlight.add(work);
+    this.inFlight.set(work, job.row.id);
   }
 
   /**

@@ -21,13 +21,13 @@ class FakeJobs {
     } as JobExecutionEntity);
   }
 
-  async lockDue(_m: unknown, now: Date, limit: number): Promise<JobExecutionEntity[]> {
+  async lockDue(_m: unknown, now: Date, limit: number, excluding: string[] = []): Promise<JobExecutionEntity[]> {
     this.limits.push(limit);
     if (this.failNextClaim) {
       this.failNextClaim = false;
       throw new Error('the database is down');
     }
-    return this.rows.filter((r) => r.nextPollAt! <= now).slice(0, limit);
+    return this.rows.filter((r) => r.nextPollAt! <= now && !excluding.includes(r.id)).slice(0, limit);
   }
 
   async claim(_m: unknown, row: JobExecutionEntity, patch: Partial<JobExecutionEntity>): Promise<void> {
@@ -105,6 +105,16 @@ describe('JobRunner', () => {
     jobs.add('later');
     await until(() => work.started.includes('later'), 'the job due later');
     expect(work.inFlight).toBe(2);
+  });
+
+  it('never starts a job it still works on again, even once its lease ran out (a report stalled past HANDLER_LEASE_MS)', async () => {
+    jobs.add('slow');
+    runner.start();
+    await until(() => work.started.includes('slow'), 'the slow job');
+    jobs.rows[0].nextPollAt = new Date(0);
+    await pause(60);
+    expect(work.started).toEqual(['slow']);
+    work.end('slow');
   });
 
   it('keeps at most HANDLER_BATCH_SIZE jobs in flight, claiming only into free slots', async () => {
