@@ -67,11 +67,12 @@ export interface RowInserts {
  */
 export class RunChanges {
   /**
-   * When the transition was decided: the end its write records for the attempt it completes (and
-   * for the run, if it finishes it). The attempts it dispatches start from the same clock, after
-   * it, so a run's timeline never shows a step starting before the step it followed ended. The
-   * database's now() at the write came later, by the write's wait and round trip (tens of ms on a
-   * busy machine), and from another host's clock.
+   * When the transition was decided: the end its write records for the attempts it completes,
+   * voids or abandons (and for the run, if it finishes it). The attempts it dispatches start from
+   * the same clock, after it, so a run's timeline never shows a step starting before the step it
+   * followed ended. The database's now() at the write came later, by the write's wait and round
+   * trip (tens of ms on a busy machine). Instances whose clocks disagree still time one run's
+   * transitions each by its own clock: keep them synchronised (NTP).
    */
   readonly at = new Date();
   status?: StatusChange;

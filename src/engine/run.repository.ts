@@ -54,7 +54,7 @@ const abandonStep = (n: number, voiding: boolean) => `UPDATE orchestration_step_
  * version moves on, so a poll in progress records nothing; a launch in progress records only the
  * job it started (JobWorker), so that an operator can find it.
  */
-const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at = now(), reported_at = now(), next_launch_at = NULL,
+const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at = $15::timestamptz, reported_at = now(), next_launch_at = NULL,
          next_poll_at = NULL, version = version + 1,
          error = CASE WHEN status = 'LAUNCHING' THEN '${ABANDONED_JOB_TEXTS.launching}'
                       WHEN cancel_requested_at IS NOT NULL THEN '${ABANDONED_JOB_TEXTS.cancelSent}' ELSE '${ABANDONED_JOB_TEXTS.notCancelled}' END

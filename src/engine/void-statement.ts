@@ -4,7 +4,7 @@ import { WRITTEN } from './run-write-statement';
  * The parts of a run's write that void attempts not sent yet (attemptsToVoid), with their
  * commands: a worker's waits in the outbox (its message id is its commandId), a built-in step's
  * as a job row not launched yet, and a worker step with nowhere to go has neither. `$16` holds
- * the attempts' command ids, `$17` why they were voided.
+ * the attempts' command ids, `$17` why they were voided, `$15` the transition's time (RunChanges.at).
  *
  * The run's own write goes ahead only if every one of them is still waiting, by the database's
  * clock (clock_timestamp: in a batch of writes, now() is the batch's start) with a second to spare
@@ -47,10 +47,10 @@ export const ALL_STILL_WAITING = `(SELECT count(*) FROM outbox WHERE ${MESSAGE_W
 export const VOID_PARTS = [
   { name: 'voided_messages', sql: `UPDATE outbox SET sent_at = now(), dropped_at = now()
        WHERE ${MESSAGE_WAITING} AND ${WRITTEN} RETURNING message_id AS command_id` },
-  { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $17, completed_at = now(), reported_at = now(),
+  { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $17, completed_at = $15::timestamptz, reported_at = now(),
          next_launch_at = NULL, next_poll_at = NULL, version = version + 1
        WHERE ${JOB_WAITING} AND ${WRITTEN} RETURNING command_id` },
-  { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $17, completed_at = now()
+  { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $17, completed_at = $15::timestamptz
        WHERE flow_id = $1 AND command_id = ANY($16::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
          AND (target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))
        RETURNING command_id` },
