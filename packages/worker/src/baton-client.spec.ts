@@ -144,6 +144,23 @@ describe('BatonClient', () => {
     }
   });
 
+  it("holds back nothing after a poll's 429 TOO_MANY_POLLS: a reply or heartbeat still goes at once, and keeps its lease", async () => {
+    const baton = await fakeBaton((n, _req, res) => {
+      if (n > 1) return void res.end('{"outcome":"applied"}');
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end('{"code":"TOO_MANY_POLLS","message":"shop holds WORKER_POLLS_PER_SERVICE polls"}');
+    });
+    try {
+      const client = baton.client();
+      await expect(client.request('GET', '/commands', undefined, { retryForMs: 0 })).rejects.toThrow('answered 429');
+      const started = Date.now();
+      await expect(client.request('POST', '/heartbeat', {}, { retryForMs: 0 })).resolves.toEqual({ outcome: 'applied' });
+      expect(Date.now() - started).toBeLessThan(900);
+    } finally {
+      await baton.close();
+    }
+  });
+
   it('holds back its other requests for a while after a 401 or a 429, so that a worker with many in flight does not send a burst of refused ones', async () => {
     for (const status of [401, 429]) {
       const baton = await fakeBaton((n, _req, res) => (n === 1 ? refuse(res, status) : res.end('{"outcome":"applied"}')));

@@ -97,6 +97,15 @@ export function refusedForGood(error: unknown): error is BatonHttpError {
   return error instanceof BatonHttpError && error.status >= 400 && error.status < 500 && !NOT_FOR_GOOD.has(error.status);
 }
 
+/**
+ * A refusal of the caller (a 401, the auth limiter's 429) closes the client's gate: every request
+ * would meet it. A poll over its service's limit (429 TOO_MANY_POLLS) concerns polls only: closed,
+ * the gate held back the replies and heartbeats that keep this worker's leases.
+ */
+function closesGate(error: unknown): error is BatonHttpError {
+  return error instanceof BatonHttpError && (error.status === 401 || (error.status === 429 && error.code !== 'TOO_MANY_POLLS'));
+}
+
 /** Whether the same request may pass in a moment: no answer (a network error, a timeout), 408, 429 or 5xx. */
 function transient(error: unknown): boolean {
   if (error instanceof BatonHttpError) return error.status >= 500 || error.status === 408 || error.status === 429;
@@ -166,7 +175,7 @@ export class BatonClient {
         this.gate.passed();
         return answer;
       } catch (error) {
-        if (error instanceof BatonHttpError && (error.status === 401 || error.status === 429)) this.gate.refused(error, retryAfterMs(error));
+        if (closesGate(error)) this.gate.refused(error, retryAfterMs(error));
         if (!transient(error) || options.signal?.aborted) throw error;
         const soon = backoff.next();
         const asked = Math.max(soon, retryAfterMs(error));
@@ -175,7 +184,7 @@ export class BatonClient {
         // statuses wait as long as Baton asked where the window allows it, and otherwise less,
         // rather than not at all (a registration's second of retries would never wait out a 503's
         // Retry-After: 5).
-        const delay = error instanceof BatonHttpError && error.status === 429 ? this.gate.heldForMs() : asked <= left() ? asked : soon;
+        const delay = closesGate(error) && error.status === 429 ? this.gate.heldForMs() : asked <= left() ? asked : soon;
         if (delay > left()) throw error;
         await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
       }
@@ -201,6 +210,7 @@ export class BatonClient {
       // Not followed: a redirect could take the key to wherever it points, and Baton's API never redirects.
       const response = await fetch(`${this.base}${path}`, { method, headers, signal: attempt.signal, body: json, redirect: 'manual' });
       if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
         throw new BatonHttpError(response.status, `a redirect to ${response.headers.get('location') ?? '(no location)'}, not followed: `
           + 'point the worker at the address it names', what);
       }
