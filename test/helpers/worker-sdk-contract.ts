@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorker, MemoryResultStore, NonRetryableError, type TransportChoice, type Worker, type WorkerOptions } from '@baton/worker';
 import { DataSource } from 'typeorm';
+import { commandKeyOf } from '../../src/engine/dispatch/worker-step.dispatcher';
 import type { OutgoingMessage } from '../../src/messaging/message';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { expectEventually } from './expect-eventually';
@@ -94,7 +95,7 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       await waitForRun(t, flowId, 'COMPLETED');
       // The broker delivers the very same command again, as after a lost acknowledgement.
       const [sent]: OutgoingMessage[] = await t.get(DataSource).query(
-        `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [`${flowId}/once`, `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
+        `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [commandKeyOf({ flowId, stepName: 'once' }), `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
       await t.get(MessagePublisher).publish([sent]);
       await expectEventually(() => expect(replays).toEqual([flowId]));
       expect(commands).toHaveLength(1);

@@ -3,8 +3,8 @@ import { execute, waitForRun } from '../../helpers/runs';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
- * A worker that dies holding a command: its lease (WORKER_LEASE_MS, 60 s) held the run's next
- * command back, since the broker hands a run's commands over one at a time. The retry sent once
+ * A worker that dies holding a command: its lease (WORKER_LEASE_MS, 60 s) held the step's next
+ * command back, since the broker hands a step's commands over one at a time. The retry sent once
  * the attempt timed out waited, unrun, behind the dead lease and timed out too: a short step's
  * three timeouts fit inside one lease, and its run failed though a new worker was polling. A first
  * lease now ends shortly after its command's deadline.

@@ -2,13 +2,14 @@ import { createWorker, type Worker } from '@baton/worker';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandKeyOf } from '../../../src/engine/dispatch/worker-step.dispatcher';
 
 const brokers = process.env.KAFKA_BROKERS?.split(',');
 if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/services.sh env)" first');
 
 /**
  * An SDK worker on Kafka runs as many commands at once as its `concurrency`, not one per partition;
- * commands of one flow still run one after another; and a handler that outlasts the consumer's
+ * commands with one key (a run's step: its retry, its undo) still run one after another; and a handler that outlasts the consumer's
  * session (10 s) keeps its partition through a rebalance, and runs once across the service's instances.
  * Commands go straight to the worker's topic, as Baton publishes them, all on partition 0.
  */
@@ -48,7 +49,7 @@ describe('SDK worker on Kafka: concurrency within a partition, and steps longer 
     await producer.connect();
     try {
       await producer.send({ topic: `${names.commandTopicPrefix}${service}`, acks: -1, messages: flowIds.map((flowId) => ({
-        key: flowId, partition: 0, value: JSON.stringify({
+        key: commandKeyOf({ flowId, stepName: 'charge' }), partition: 0, value: JSON.stringify({
           flowId, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: randomUUID(), objectType: 'Order',
           payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: randomUUID(), idempotencyKey: randomUUID(),
           deadline: new Date(Date.now() + 300_000).toISOString(),
@@ -64,7 +65,7 @@ describe('SDK worker on Kafka: concurrency within a partition, and steps longer 
     expect(condition()).toBe(true);
   }
 
-  it('runs a partition\'s commands at once, up to its concurrency, and one flow\'s one after another', async () => {
+  it('runs a partition\'s commands at once, up to its concurrency, and one step\'s one after another', async () => {
     const service = `${ns}-0`;
     let running = 0;
     let most = 0;

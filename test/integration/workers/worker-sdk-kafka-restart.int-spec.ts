@@ -2,6 +2,7 @@ import { createWorker, type WireReply, type Worker } from '@baton/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandKeyOf } from '../../../src/engine/dispatch/worker-step.dispatcher';
 import { serviceControls } from '../../helpers/broker-control';
 
 const brokers = process.env.KAFKA_BROKERS?.split(',');
@@ -48,7 +49,7 @@ describe('an SDK worker on Kafka across a broker restart', () => {
     const flowId = randomUUID();
     await producer.connect();
     try {
-      await producer.send({ topic: `${names.commandTopicPrefix}${service}`, acks: -1, messages: [{ key: flowId, value: JSON.stringify({
+      await producer.send({ topic: `${names.commandTopicPrefix}${service}`, acks: -1, messages: [{ key: commandKeyOf({ flowId, stepName: 'charge' }), value: JSON.stringify({
         flowId, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: randomUUID(), objectType: 'Order',
         payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: randomUUID(), idempotencyKey: randomUUID(),
         deadline: new Date(Date.now() + 180_000).toISOString(),

@@ -19,8 +19,8 @@ export interface CommandBatchDeps {
 }
 
 /**
- * One partition's batch of commands: as many at once as the worker has free slots, one flow's
- * (the message key) one after another. The partition's offset moves only over commands handled
+ * One partition's batch of commands: as many at once as the worker has free slots, one key's
+ * (Baton keys a command by its run and step: a step's retry and undo follow its DO) one after another. The partition's offset moves only over commands handled
  * from the batch's start, so a crash never skips one. The consumer heartbeats while handlers run,
  * so a step longer than the session keeps its partition instead of being handed to another
  * instance and run twice. Halted (a command given back, paused, replaced, a rebalance, the
