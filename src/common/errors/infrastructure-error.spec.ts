@@ -1,4 +1,4 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, TypeORMError } from 'typeorm';
 import { isInfrastructureError } from './infrastructure-error';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -17,6 +17,7 @@ describe('isInfrastructureError', () => {
     ['a password refused once Baton runs (28P01)', pgError('28P01', 'password authentication failed for user "baton"')],
     ['a database dropped under Baton (3D000)', pgError('3D000', 'database "baton" does not exist')],
     ['a transaction whose connection the server ended', new QueryRunnerAlreadyReleasedError()],
+    ["TypeORM's pool already closed", new TypeORMError('Driver not Connected')],
   ])('is true for %s', (_what, error) => {
     expect(isInfrastructureError(error)).toBe(true);
   });

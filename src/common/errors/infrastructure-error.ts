@@ -25,6 +25,8 @@ const MESSAGES = [
   /the database system is (starting up|shutting down)/i,
   // 55000, which also names other states: an operator closed the database to connections (ALTER DATABASE … ALLOW_CONNECTIONS false).
   /is not currently accepting connections/i,
+  // TypeORM's pool already closed (a timer's last pass while Baton stops): no connection to be had, as a refused one.
+  /^Driver not Connected$/,
 ];
 /**
  * kafkajs's unreachable broker; TypeORM's transaction whose connection the server ended under it
