@@ -34,8 +34,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly outage = new OutageLog(this.logger, 'The job runner pass');
   private readonly claimer: JobClaimer;
   private readonly worker: JobWorker;
-  /** Jobs being worked on. Their leases keep other instances off them; a pass here skips them even once a lease ran out (a stalled report). */
-  private readonly inFlight = new Map<Promise<void>, string>();
+  /** Jobs being worked on, by row id. Their leases keep other instances off them; a pass here skips them even once a lease ran out (a stalled report). */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   /** The last claim filled every free slot: more may be due, so a slot that frees is filled at once. */
@@ -78,7 +78,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.pass;
-    await Promise.all(this.inFlight.keys());
+    await Promise.all(this.inFlight.values());
   }
 
   private get settings(): HandlerSettings {
@@ -110,7 +110,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const free = this.freeSlots();
     if (free <= 0) return;
     try {
-      const claimed = await this.claimer.claim(new Date(), free, [...this.inFlight.values()]);
+      const claimed = await this.claimer.claim(new Date(), free, [...this.inFlight.keys()]);
       for (const job of claimed) this.begin(job);
       this.backlog = claimed.length >= free;
       this.metrics?.ticks.inc({ outcome: 'ok' });
@@ -123,11 +123,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private begin(job: ClaimedJob): void {
-    const work = this.work(job).finally(() => {
-      this.inFlight.delete(work);
+    const id = job.row.id;
+    this.inFlight.set(id, this.work(job).finally(() => {
+      this.inFlight.delete(id);
       if (this.backlog) this.schedule(0);
-    });
-    this.inFlight.set(work, job.row.id);
+    }));
   }
 
   /**

@@ -197,9 +197,10 @@ export class RegistryService {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
     }
     await this.templates.addVersion(m, template, doc, serviceName, hash);
-    const dropped = await this.templates.dropDisallowedWorkers(m, doc, (step) => allowedWorkersOf(step.workers, serviceName, this.config.workersPinned));
+    const dropped = await this.templates.removeWorkersNotAllowed(m, doc.orchName);
     if (dropped.length) {
-      this.logger.warn({ orchName: doc.orchName, dropped }, 'worker registrations of services the template does not let work its steps removed');
+      this.logger.warn({ orchName: doc.orchName, dropped: dropped.map((w) => `${w.stepName}:${w.serviceName}`) },
+        'worker registrations of services the template does not let work its steps removed');
     }
     template = await this.templates.refreshReadiness(m, template);
     return this.resultOf(template, 'initiator', outcome, serviceName);

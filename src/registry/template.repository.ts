@@ -8,13 +8,17 @@ import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { AppConfig } from '../config/app-config';
 import { type LiveInstance, liveRegistrations, missingSteps } from './readiness';
+import { allowedWorkersOf } from './allowed-workers';
 
-/** Templates, their immutable versions and steps, and the workers offered for them. */
+/** A worker registration, by template, step and service. */
+export type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
+
 /** Holds a transaction-scoped advisory lock named `key` until the transaction ends. */
 async function holdLock(m: EntityManager, key: string): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
 }
 
+/** Templates, their immutable versions and steps, and the workers offered for them. */
 @Injectable()
 export class TemplateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
@@ -82,10 +86,13 @@ export class TemplateRepository {
       allowedWorkers: s.workers ?? null, dependsOn: s.dependsOn ?? null,
     })));
     Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
+    await m.getRepository(OrchestrationTemplateEntity).update(template.id, { currentVersion: version, type: doc.type, description: doc.description });
   }
 
-  /** What a version says about its runs as a whole: how they are planned, and their deadline. */
-  /** `registeredBy`: the service that registered the version, which owns the template (only it may register another). */
+  /**
+   * What a version says about its runs as a whole: how they are planned, their deadline, and
+   * `registeredBy`, the service that registered the version, which owns the template (only it may register another).
+   */
   async runSettingsOf(templateId: string, version: number): Promise<Pick<TemplateVersionEntity, 'type' | 'deadlineSeconds' | 'onDeadline' | 'registeredBy'>> {
     const { type, deadlineSeconds, onDeadline, registeredBy } = await this.dataSource.getRepository(TemplateVersionEntity).findOneByOrFail({ templateId, version });
     return { type, deadlineSeconds, onDeadline, registeredBy };
@@ -139,20 +146,24 @@ export class TemplateRepository {
   }
 
   /**
-   * A template drops registrations from services it does not let work a step (`allowed`, null:
-   * any), including ones made before the template existed (the hijack: register first, win the
-   * step). Returns `step:service`.
+   * Removes the registrations of current steps by services the template does not let work them
+   * (allowedWorkersOf): of `orchName` when its new version is added, which drops the ones made
+   * before the template existed (the hijack: register first, win the step), or of every template
+   * at start. A step the current version lacks keeps its workers, for runs of older versions.
    */
-  async dropDisallowedWorkers(m: EntityManager, doc: InitiatorDocument, allowed: (step: InitiatorDocument['steps'][number]) => string[] | null): Promise<string[]> {
-    const repo = m.getRepository(WorkerRegistrationEntity);
-    const steps = new Map(doc.steps.map((s) => [s.name, s]));
-    const outside = (await repo.findBy({ orchName: doc.orchName })).filter((w) => {
-      const step = steps.get(w.stepName);
-      const services = step && allowed(step);
-      return services ? !services.includes(w.serviceName) : false;
+  async removeWorkersNotAllowed(m: EntityManager, orchName?: string): Promise<RemovedRegistration[]> {
+    const registrations: Array<RemovedRegistration & { id: string; owner: string; named: string[] | null }> = await m.query(
+      `SELECT w.id, w.orch_name AS "orchName", w.step_name AS "stepName", w.service_name AS "serviceName",
+              t.owner_service AS owner, s.allowed_workers AS named
+         FROM worker_registration w JOIN orchestration_template t ON t.orch_name = w.orch_name
+         JOIN orchestration_step_template s ON s.template_id = t.id AND s.version = t.current_version AND s.name = w.step_name
+        ${orchName === undefined ? '' : 'WHERE w.orch_name = $1'}`, orchName === undefined ? [] : [orchName]);
+    const outside = registrations.filter((w) => {
+      const allowed = allowedWorkersOf(w.named, w.owner, this.config.workersPinned);
+      return allowed !== null && !allowed.includes(w.serviceName);
     });
-    if (outside.length) await repo.delete(outside.map((w) => w.id));
-    return outside.map((w) => `${w.stepName}:${w.serviceName}`);
+    if (outside.length) await m.getRepository(WorkerRegistrationEntity).delete(outside.map((w) => w.id));
+    return outside.map(({ orchName: o, stepName, serviceName }) => ({ orchName: o, stepName, serviceName }));
   }
 
   findWorker(id: string): Promise<WorkerRegistrationEntity | null> {

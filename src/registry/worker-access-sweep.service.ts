@@ -1,20 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
 import { TemplateRepository } from './template.repository';
-
-/**
- * The registrations of steps of current template versions by services those versions do not let
- * work them (`workers:`, or with `$1`, WORKER_ACCESS=pinned, the owner alone for a step naming none).
- */
-const REMOVE_DISALLOWED = `DELETE FROM worker_registration w
-    USING orchestration_template t, orchestration_step_template s
-    WHERE w.orch_name = t.orch_name AND s.template_id = t.id AND s.version = t.current_version AND s.name = w.step_name
-      AND (s.allowed_workers IS NOT NULL OR $1)
-      AND NOT (w.service_name::text = ANY (CASE WHEN s.allowed_workers IS NULL THEN ARRAY[t.owner_service::text]
-        ELSE ARRAY(SELECT jsonb_array_elements_text(s.allowed_workers)) END))
-    RETURNING w.orch_name AS "orchName", w.step_name AS "stepName", w.service_name AS "serviceName"`;
 
 /**
  * At start, removes registrations that the rules of today would refuse: registering checks only
@@ -26,11 +13,10 @@ const REMOVE_DISALLOWED = `DELETE FROM worker_registration w
 export class WorkerAccessSweep implements OnApplicationBootstrap {
   private readonly logger = new Logger(WorkerAccessSweep.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly templates: TemplateRepository,
-    private readonly config: AppConfig) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly templates: TemplateRepository) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const [removed] = await this.dataSource.query(REMOVE_DISALLOWED, [this.config.workersPinned]) as [Array<{ orchName: string; stepName: string; serviceName: string }>, number];
+    const removed = await this.dataSource.transaction((m) => this.templates.removeWorkersNotAllowed(m));
     if (removed.length === 0) return;
     this.logger.warn({ removed: removed.map((r) => `${r.orchName}/${r.stepName}:${r.serviceName}`) },
       `removed ${removed.length} worker registration(s) of services their templates do not let work the step (WORKER_ACCESS, workers:)`);

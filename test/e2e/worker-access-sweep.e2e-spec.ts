@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { TemplateRepository } from '../../src/registry/template.repository';
@@ -23,8 +24,10 @@ describe('worker registrations that WORKER_ACCESS=pinned would refuse, at start'
     const req = t.http.post('/api/orchestration/register').set('X-Service-Name', service);
     return typeof body === 'string' ? req.set('Content-Type', 'application/yaml').send(body) : req.send(body);
   };
-  const sweep = (access: 'open' | 'pinned') =>
-    new WorkerAccessSweep(t.get(DataSource), t.get(TemplateRepository), Object.assign(new AppConfig(), { WORKER_ACCESS: access })).onApplicationBootstrap();
+  const sweep = (access: 'open' | 'pinned') => {
+    const ds = t.get(DataSource);
+    return new WorkerAccessSweep(ds, new TemplateRepository(ds, Object.assign(new AppConfig(), { WORKER_ACCESS: access }))).onApplicationBootstrap();
+  };
   const workersOf = async (orchName: string) =>
     (await t.http.get(`/api/orchestration/templates/${orchName}`).expect(200)).body as { status: string; workers: Array<{ serviceName: string; stepName: string }> };
 
@@ -40,7 +43,11 @@ describe('worker registrations that WORKER_ACCESS=pinned would refuse, at start'
     await sweep('open');
     expect((await workersOf('sweptFlow')).workers).toHaveLength(3);
 
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     await sweep('pinned');
+    expect(warn).toHaveBeenCalledWith({ removed: expect.arrayContaining(['sweptFlow/reserve:squatter', 'sweptFlow/charge:payments']) },
+      expect.stringContaining('removed 2 worker registration(s)'));
+    warn.mockRestore();
     const swept = await workersOf('sweptFlow');
     expect(swept.workers.map((w) => `${w.stepName}:${w.serviceName}`).sort()).toEqual(['reserve:shop']);
     expect(swept.status).toBe('PENDING');

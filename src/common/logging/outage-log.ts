@@ -3,7 +3,7 @@ import { errorMessage } from '../errors/error-message';
 import { isInfrastructureError } from '../errors/infrastructure-error';
 
 /** While an outage lasts, how often a loop says it still fails: enough to show it is not over, not a line per pass. */
-export const OUTAGE_REMINDER_MS = 60_000;
+const OUTAGE_REMINDER_MS = 60_000;
 
 /**
  * The log of a background loop (the outbox relay, the healer, the job runner…) that a database or
