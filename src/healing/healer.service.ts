@@ -19,6 +19,7 @@ import { RunRetentionRepository } from './run-retention.repository';
 import { StuckWorkRepository } from './stuck-work.repository';
 import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 import { OutageLog } from '../common/logging/outage-log';
+import { pruneExpiredInstances } from '../workers/expired-instances';
 
 const BATCH = 200;
 /**
@@ -28,7 +29,7 @@ const BATCH = 200;
  */
 const HOLD_TICKS = 5;
 const DAY_MS = 86_400_000;
-/** Audit rows removed per tick: bounded so one tick never holds a long delete. */
+/** Audit rows (and expired worker instances) removed per tick: bounded so one tick never holds a long delete. */
 const PRUNE_BATCH = 5_000;
 /** Runs per tick: each takes its attempts, events and job rows with it, tens of rows. */
 const RUN_PRUNE_BATCH = 1_000;
@@ -55,6 +56,7 @@ export interface TickCounts {
   securityAuditRowsPruned: number;
   runsPruned: number;
   deadlinesPassed: number;
+  instancesPruned: number;
 }
 
 export interface HealerStatus {
@@ -142,6 +144,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         runsPruned: this.config.RUN_RETENTION_DAYS > 0
           ? await this.retention.pruneFinishedBefore(new Date(Date.now() - this.config.RUN_RETENTION_DAYS * DAY_MS), RUN_PRUNE_BATCH) : 0,
         deadlinesPassed: await this.passDeadlines(),
+        instancesPruned: await pruneExpiredInstances(this.dataSource, this.config.WORKER_PRESENCE_TTL_SECONDS, PRUNE_BATCH),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });
       this.metrics.healerTicks.inc({ outcome: 'success' });

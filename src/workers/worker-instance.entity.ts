@@ -8,6 +8,7 @@ export interface PresentStep {
 
 /** One worker process as its presence reports it; live while `lastSeenAt` is within the TTL. */
 @Entity('worker_instance')
+@Index('idx_worker_instance_service', ['serviceName', 'lastSeenAt'])
 export class WorkerInstanceEntity {
   @PrimaryColumn({ name: 'instance_id', type: 'uuid' }) instanceId!: string;
   @Column({ name: 'service_name', type: 'varchar', length: MAX_NAME_LENGTH }) serviceName!: string;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import type { PresenceDto, ServicePresenceDto } from './dto/presence.dto';
 import { WorkerInstanceEntity } from './worker-instance.entity';
@@ -11,14 +13,32 @@ import { liveSteps } from './live-steps';
 export class WorkerPresence {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
 
+  /**
+   * Records a beat. A new instance past WORKER_INSTANCES_PER_SERVICE live ones is refused: each is a
+   * row, and a service key could otherwise write one per request under made-up ids. Two new ones
+   * racing for the last place may both get it (the count is not locked): a bound, not a quota.
+   * A beat under an id another service holds changes nothing, as before.
+   */
   async beat(service: string, p: PresenceDto): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO worker_instance (instance_id, service_name, host, sdk_version, steps, last_seen_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, now())
-       ON CONFLICT (instance_id) DO UPDATE SET host = EXCLUDED.host, sdk_version = EXCLUDED.sdk_version,
-         steps = EXCLUDED.steps, last_seen_at = now()
-       WHERE worker_instance.service_name = EXCLUDED.service_name`,
-      [p.instanceId, service, p.host, p.sdkVersion, JSON.stringify(p.steps.map(({ orchName, stepName }) => ({ orchName, stepName })))]);
+    const [{ written, live }]: Array<{ written: number; live: number }> = await this.dataSource.query(
+      `WITH live AS (
+         SELECT count(*)::int AS n FROM worker_instance
+          WHERE service_name = $2 AND instance_id <> $1 AND last_seen_at > now() - make_interval(secs => $6)
+       ), written AS (
+         INSERT INTO worker_instance (instance_id, service_name, host, sdk_version, steps, last_seen_at)
+         SELECT $1, $2, $3, $4, $5::jsonb, now() FROM live WHERE live.n < $7
+         ON CONFLICT (instance_id) DO UPDATE SET host = EXCLUDED.host, sdk_version = EXCLUDED.sdk_version,
+           steps = EXCLUDED.steps, last_seen_at = now()
+         WHERE worker_instance.service_name = EXCLUDED.service_name
+         RETURNING 1
+       ) SELECT (SELECT count(*) FROM written)::int AS written, (SELECT n FROM live) AS live`,
+      [p.instanceId, service, p.host, p.sdkVersion, JSON.stringify(p.steps.map(({ orchName, stepName }) => ({ orchName, stepName }))),
+        this.config.WORKER_PRESENCE_TTL_SECONDS, this.config.WORKER_INSTANCES_PER_SERVICE]);
+    if (written === 0 && live >= this.config.WORKER_INSTANCES_PER_SERVICE) {
+      throw new AppError(ErrorCode.TOO_MANY_WORKER_INSTANCES,
+        `${service} has ${live} live worker instances, as many as WORKER_INSTANCES_PER_SERVICE allows: a new one is refused `
+        + 'until another stops or its presence expires', [], { retryAfterSeconds: this.config.WORKER_PRESENCE_TTL_SECONDS });
+    }
   }
 
   /** An instance that stops says so, so that READINESS=live reacts without waiting for the TTL. */

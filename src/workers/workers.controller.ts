@@ -30,6 +30,8 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'A worker instance is alive and handles these steps (the SDK sends it every few seconds)' })
   @ApiNoContentResponse()
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'TOO_MANY_WORKER_INSTANCES: a new instance of a service that has '
+    + 'WORKER_INSTANCES_PER_SERVICE live ones already (Retry-After: the presence TTL)' })
   beat(@Param() { service }: ServiceParamDto, @Body() body: PresenceDto): Promise<void> {
     return this.presence.beat(service, body);
   }

@@ -189,7 +189,7 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       const health = await t.http.get('/api/orchestration/health').expect(200);
       expect(health.body.details.healer).toMatchObject({ status: 'up', lastSuccessAt: expect.any(String) });
       // Nothing is 90 days old here: a tick that says it pruned audit rows is miscounting.
-      expect(health.body.details.healer.lastCounts).toMatchObject({ auditRowsPruned: 0, securityAuditRowsPruned: 0, runsPruned: 0 });
+      expect(health.body.details.healer.lastCounts).toMatchObject({ auditRowsPruned: 0, securityAuditRowsPruned: 0, runsPruned: 0, instancesPruned: 0 });
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toMatch(/baton_healer_ticks_total\{outcome="success"\} [1-9]/);
       expect(metrics.text).toMatch(/baton_healer_revivals_total\{kind="stepsTimedOut"\} [1-9]/);

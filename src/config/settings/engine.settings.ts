@@ -46,6 +46,10 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(1) @Max(3600)
   WORKER_PRESENCE_TTL_SECONDS: number = 15;
 
+  /** Live worker instances (SDK presence) one service may have; a new one past it gets 429 until one stops or expires. */
+  @IsInt() @Min(1) @Max(1_000_000)
+  WORKER_INSTANCES_PER_SERVICE: number = 1000;
+
   @IsInt() @Min(256)
   AUDIT_MAX_DOCUMENT_BYTES: number = 64 * 1024;
 
