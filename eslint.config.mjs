@@ -13,4 +13,23 @@ export default tseslint.config(
     },
   },
   { files: ['test/**/*.ts', 'scripts/**'], rules: { 'no-console': 'off' } },
+  // The rooms of DESIGN.md, kept by the linter rather than by review.
+  {
+    files: ['src/engine/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'amqplib', '@electric-sql/*', 'node:*'], message: 'Engine decisions are pure functions: no framework, database, broker or I/O in src/engine/core.' },
+        { regex: '^\\.\\./(?!\\.\\./common/)', message: 'src/engine/core imports only itself and src/common.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/worker/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@nestjs/*', 'typeorm'], message: 'The worker SDK never imports Nest or the engine\'s database layer.' },
+        { group: ['**/src/**', '../../../**'], message: 'The worker SDK imports nothing of the engine: it is published on its own.' },
+      ] }],
+    },
+  },
 );

@@ -12,4 +12,9 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**'], languageOptions: { globals: { process: 'readonly' } } },
+  {
+    // The console talks to Baton only through its public API.
+    files: ['src/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../../src/**', '../../../src/**', '**/packages/**'], message: 'The console uses only Baton\'s public API.' }] }] },
+  },
 );

@@ -1,5 +1,15 @@
-import type { OnFailure, RetryPolicy } from '../../registry/entities/step-template.entity';
 import type { StepAction, StepRunStatus } from './run-status';
+
+/** How often, and how far apart, a failed step is tried again. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoff: 'fixed' | 'exponential';
+  initialDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+/** What a step's failure (after its retries) does to its run: compensate, or pause for an operator. */
+export type OnFailure = 'compensate' | 'pause';
 
 /** What the decision logic needs of a template version's step. */
 export interface PlanStep {

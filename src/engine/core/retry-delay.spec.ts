@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { RetryPolicy } from './plan';
 import { maxAttempts, retryDelayMs } from './retry-delay';
 
 const exp: RetryPolicy = { maxAttempts: 5, backoff: 'exponential', initialDelaySeconds: 2, maxDelaySeconds: 10 };

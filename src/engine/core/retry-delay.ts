@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { RetryPolicy } from './plan';
 
 /** Attempts a timed-out step gets when it declares no retry policy: a lost message deserves another try. */
 export const DEFAULT_TIMEOUT_ATTEMPTS = 3;

@@ -1,5 +1,6 @@
 import type { StepAction } from '../core/run-status';
-import type { HandlerSpec, RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { RetryPolicy } from '../core/plan';
+import type { HandlerSpec } from '../../registry/entities/step-template.entity';
 import type { RunChanges } from '../run-changes';
 
 /** Everything a handler needs to perform one attempt of one DO or UNDO. */

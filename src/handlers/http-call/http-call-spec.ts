@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RetryPolicy } from '../../registry/entities/step-template.entity';
+import type { RetryPolicy } from '../../engine/core/plan';
 import { httpHandlerSchema } from '../../registry/document/http-handler.schema';
 import type { HandlerSettings } from '../handlers-config';
 import type { LaunchRetryPolicy } from '../launch-backoff';

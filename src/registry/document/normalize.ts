@@ -1,4 +1,5 @@
-import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
+import type { RetryPolicy } from '../../engine/core/plan';
+import type { HandlerSpec, UndoSpec } from '../entities/step-template.entity';
 import type { HandlerInput, InitiatorInput, UndoInput, WorkerInput } from './registration-document.schema';
 import { depthsOf } from './find-cycle';
 import type { InitiatorDocument, NormalizedStep, WorkerDocument } from './registration-document';

@@ -1,6 +1,7 @@
 import type { Problem } from '../../common/errors/app-error';
 import type { TemplateType } from '../entities/orchestration-template.entity';
-import type { HandlerSpec, RetryPolicy, UndoSpec } from '../entities/step-template.entity';
+import type { RetryPolicy } from '../../engine/core/plan';
+import type { HandlerSpec, UndoSpec } from '../entities/step-template.entity';
 
 export type Role = 'initiator' | 'worker';
 

@@ -1,20 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { OnFailure, RetryPolicy } from '../../engine/core/plan';
 import { TemplateVersionEntity } from './template-version.entity';
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  backoff: 'fixed' | 'exponential';
-  initialDelaySeconds: number;
-  maxDelaySeconds: number;
-}
 
 /** How a step is executed: by a registered worker, or by a built-in handler (awx, oo). */
 export interface HandlerSpec {
   type: string;
   [option: string]: unknown;
 }
-
-export type OnFailure = 'compensate' | 'pause';
 
 /** How a step is compensated: `false` (never), a worker UNDO, or a built-in handler. */
 export type UndoSpec = false | HandlerSpec;
