@@ -7,7 +7,7 @@ import { MAX_INT4, storedName } from './stored-text';
 
 /** Outputs travel in later commands like payloads do, so they get the same depth cap. */
 const MAX_OUTPUT_DEPTH = RUN_PAYLOAD_MAX_DEPTH;
-const MAX_ERROR_LENGTH = 10_000;
+export const MAX_ERROR_LENGTH = 10_000;
 
 /**
  * A worker's reply, in the original Orchestrator Service format (orchName included: it must be the
