@@ -9,55 +9,14 @@ import { ConnectionServices, connectionServices, servicesAllow, servicesVariable
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
 
 /*
- * Built-in AWX / Operations Orchestration handlers: configuration (README text).
+ * The built-in handlers' configuration: AWX, Operations Orchestration and HTTP connections, and the
+ * job runner's settings. Every variable, its default and its meaning are in the README ("Built-in
+ * AWX and Operations Orchestration steps", "Built-in HTTP steps"), the one place they are written.
  *
- * Connections come only from the environment; a template names a connection, it never carries a URL
- * or a credential. The unprefixed variables define the connection named `default`; more connections
- * are listed in AWX_CONNECTIONS / OO_CONNECTIONS and configured with the name upper-cased in the
- * variable (AWX_CONNECTIONS=prod,lab → AWX_PROD_HOST, AWX_LAB_TOKEN, ...). A step picks one with
- * `connection: prod`; without it, `default`. Names: letters, digits, underscores; matched
- * case-insensitively.
- *
- * Per AWX connection (prefix AWX_ or AWX_<NAME>_):
- *   AWX_HOST                 base URL, e.g. https://awx.example.com (no credentials in the URL)
- *   AWX_API_PREFIX           /api/v2 (default); /api/controller/v2 behind the AAP 2.5+ gateway
- *   AWX_TOKEN                OAuth2/personal token, sent as `Authorization: Bearer` (preferred;
- *                            AAP 2.7 removed Basic). Wins over username/password when both are set.
- *   AWX_USERNAME, AWX_PASSWORD   Basic auth, when no token is set
- *   AWX_ALLOW_INVALID_SSL    false (default); true accepts self-signed/invalid certificates (test only)
- *   AWX_CONNECT_TIMEOUT_MS   10000
- *   AWX_REQUEST_TIMEOUT_MS   30000 (time to response headers, and between body chunks)
- *   AWX_TRACE_EXTRA_VARS     true: add baton_flow_id, baton_step, baton_command_id to extra_vars.
- *                            Workflow job templates reject extra_vars they do not prompt for (400):
- *                            enable "Prompt on launch" for variables there, or set this to false.
- * Per OO connection (prefix OO_ or OO_<NAME>_):
- *   OO_HOST                  base URL including the context path, e.g. https://oo.example.com:8443/oo
- *   OO_API_PREFIX            /rest/v2 (default); e.g. /rest/latest
- *   OO_USERNAME, OO_PASSWORD Basic auth (stateless, no session cookie, so no CSRF token is needed)
- *   OO_TOKEN                 Bearer token instead of Basic
- *   OO_ALLOW_INVALID_SSL, OO_CONNECT_TIMEOUT_MS, OO_REQUEST_TIMEOUT_MS   as for AWX
- *   OO_STATUS_ENDPOINT       summary (default: GET executions/{id}/summary) or execution-log
- * Per connection of either (AWX_SERVICES, OO_PROD_SERVICES, ...):
- *   SERVICES                 the services whose templates may name the connection (comma-separated, or *);
- *                            unset: any service while callers are not authenticated; with
- *                            authentication on, Baton does not start without it (requireListedConnections).
- *                            Orca's templates are registered as baton-orca.
- * Shared by all connections:
- *   HANDLER_POLL_INTERVAL_MS          1000   how often the job runner looks for due launches/polls
- *   HANDLER_BATCH_SIZE                10     jobs worked on at once; a pass claims only into the free
- *                                            slots, so a slow partner call holds up no other job
- *   HANDLER_LEASE_MS                  180000 how long a claimed job is reserved for one instance; must
- *                                            exceed every connection's longest claim: AWX 4 and OO 3
- *                                            × (connect + request timeout), 160 s and 120 s; an OAuth2
- *                                            http connection's 4 × (connect + timeout), 140 s
- *   HANDLER_JOB_POLL_INTERVAL_MS      5000   between two status polls of one job
- *   HANDLER_JOB_MAX_POLLS             1440   polls before the step fails with a timeout (2 h at 5 s);
- *                                            polls while an OO flow is PAUSED do not count
- *   HANDLER_LAUNCH_MAX_ATTEMPTS       5      launch attempts (retries only on network errors,
- *                                            timeouts, 5xx and 429)
- *   HANDLER_LAUNCH_BACKOFF_INITIAL_MS 5000   delay after the first failed attempt
- *   HANDLER_LAUNCH_BACKOFF_MULTIPLIER 2      each further delay is multiplied by this
- *   HANDLER_LAUNCH_BACKOFF_MAX_MS     120000 cap on one delay
+ * Connections come only from the environment: a template names a connection, it never carries a
+ * URL or a credential, so a template's author (any service) cannot point Baton's credentials at a
+ * host of its choosing. Names are matched case-insensitively: AWX_CONNECTIONS=prod,lab reads
+ * AWX_PROD_HOST, AWX_LAB_TOKEN, and the unprefixed variables are the connection `default`.
  */
 
 export const TARGET_TYPES = ['awx', 'oo'] as const;
@@ -155,7 +114,7 @@ export class HandlersConfig {
 
   /**
    * Whether a template of `service` may name the connection. A connection that is not configured
-   * is the step's to fail, as before, not this check's.
+   * is the step's to fail when it runs, not this check's.
    */
   allowsService(type: TargetKind | 'http', connection: string | undefined, service: string): boolean {
     const c = type === 'http' ? this.httpConnection(connection ?? '') : this.connection(type, connection);

@@ -36,7 +36,7 @@ export function logContext(row: JobExecutionEntity): Record<string, unknown> {
  * An UNDO waiting for its DO's job to end is settled here, in the database only.
  */
 export class JobClaimer {
-  private readonly logger = new Logger('JobRunner');
+  private readonly logger = new Logger(JobClaimer.name);
 
   constructor(private readonly repo: JobExecutionRepository, private readonly config: HandlersConfig) {}
 

@@ -14,7 +14,7 @@ export type JobLaunchListener = (m: EntityManager, launched: JobExecutionEntity)
 /**
  * Records a launch together with the messages listeners want sent for it, in one transaction
  * (the outbox), so a launch is announced exactly when it is recorded. Without listeners the
- * runner records launches as before, with no transaction.
+ * runner records launches alone, with no transaction.
  */
 @Injectable()
 export class JobLaunchEvents {

@@ -28,7 +28,7 @@ export interface JobWorkerDeps extends JobOutcomeDeps {
  * outcomes are written and handed to the engine by JobOutcomes.
  */
 export class JobWorker {
-  private readonly logger = new Logger('JobRunner');
+  private readonly logger = new Logger(JobWorker.name);
   private readonly retry: LaunchRetryPolicy;
   private readonly outcomes: JobOutcomes;
 

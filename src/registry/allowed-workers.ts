@@ -3,7 +3,7 @@
  * whole template), else, with WORKER_ACCESS=pinned, only the template's owner; null: any service.
  * Pinned is the default with authentication on: any service key could otherwise register another
  * service's step before its workers did (the earliest registration wins), and receive its runs'
- * payloads, answer for it, and steer what later steps send to partners (a security review's find).
+ * payloads, answer for it, and steer what later steps send to partners.
  */
 export function allowedWorkersOf(named: string[] | null | undefined, owner: string | undefined, pinned: boolean): string[] | null {
   if (named) return named;

@@ -1,7 +1,7 @@
 /**
- * The long polls a service holds open on this instance, at most `max` at a time. Each waits up to
- * 30 s on a socket: one service key held 19,800 of them at once (15,738 file descriptors of the
- * process's 20,000, 414 MB), which brought Baton to the edge for every service (a security review).
+ * The long polls a service holds open on this instance, at most `max` at a time. Each holds a
+ * socket for up to 30 s: unbounded, one service key could hold tens of thousands, spend the
+ * process's file descriptors and memory, and take Baton down for every service.
  */
 export class PollSlots {
   private readonly open = new Map<string, number>();

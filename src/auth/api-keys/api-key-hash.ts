@@ -29,8 +29,8 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 
 /**
  * Spends what a check of a stored key costs, for a prefix that names no key: answered at once, a
- * refusal told whether a prefix seen somewhere (a log, a leaked config) is still a live key
- * (5–10 ms against 140–225 ms in a security review). The hash is of a random secret nothing matches.
+ * refusal would tell by its timing whether a prefix seen somewhere (a log, a leaked config) is
+ * still a live key. The hash is of a random secret nothing matches.
  */
 export async function verifyNothing(secret: string): Promise<false> {
   unknownKeyHash ??= hashSecret(randomBytes(32).toString('base64url'));

@@ -2,7 +2,7 @@ import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { StepDispatcher } from './step-command';
 
-/** Step handlers keyed by type: `worker` plus the built-in ones (awx, oo). */
+/** Step handlers keyed by type: `worker` plus the built-in ones (awx, oo, http). */
 export class StepDispatchers {
   private readonly byType: Map<string, StepDispatcher>;
 
