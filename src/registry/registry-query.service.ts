@@ -15,6 +15,7 @@ import { WorkerRegistrationEntity } from './entities/worker-registration.entity'
 import { liveWorker, type PresentInstance } from './live-workers';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { templateGraph } from './template-graph';
+import { allowedWorkersOf } from './allowed-workers';
 
 const summaryOf = (t: OrchestrationTemplateEntity): TemplateSummaryDto => ({
   orchName: t.orchName, type: t.type, status: t.status, version: t.currentVersion, missingSteps: t.missingSteps,
@@ -71,7 +72,8 @@ export class RegistryQueryService {
         return {
           version: v.version, type: v.type, registeredBy: v.registeredBy, contentHash: v.contentHash, createdAt: v.createdAt,
           steps: own.map(({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, allowedWorkers }) =>
-            ({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers })),
+            ({ seq, name, objectType, timeoutSeconds, heartbeatSeconds, retry, handler, undo, onFailure, dependsOn, workers: allowedWorkers,
+              mayWork: allowedWorkersOf(allowedWorkers, t.ownerService, this.config.workersPinned) })),
           graph: templateGraph(v.type, own),
         };
       }),

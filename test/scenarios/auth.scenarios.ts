@@ -75,7 +75,7 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const detail = await t.http.get('/api/orchestration/templates/payment').set(bearer(key.viewer)).expect(200);
       expect(detail.body.status).toBe('READY');
       expect(detail.body.workers.map((w: { serviceName: string }) => w.serviceName)).toEqual(['realm-service']);
-      expect(detail.body.versions[0].steps[0].workers).toEqual(['realm-service']);
+      expect(detail.body.versions[0].steps[0]).toMatchObject({ workers: ['realm-service'], mayWork: ['realm-service'] });
     });
 
     it("step hijack: a step that names no workers is worked only by its template's owner, and another service's earlier registration is dropped", async () => {
@@ -89,6 +89,7 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const detail = await t.http.get('/api/orchestration/templates/orders').set(bearer(key.viewer)).expect(200);
       expect(detail.body.status).toBe('READY');
       expect(detail.body.workers.map((w: { serviceName: string }) => w.serviceName)).toEqual(['tenant-service']);
+      expect(detail.body.versions[0].steps[0]).toMatchObject({ name: 'reserve', workers: null, mayWork: ['tenant-service'] });
     });
 
     it("topic injection: Baton's own topics, topics outside the command prefix and another service's are refused with 400", async () => {

@@ -98,6 +98,8 @@ export function dagScenarios(setting: string, env: () => Promise<Record<string, 
           { name: 'c', seq: 2, handler: 'worker' }, { name: 'd', seq: 3, handler: 'worker' }],
         edges: [{ from: 'a', to: 'b' }, { from: 'a', to: 'c' }, { from: 'b', to: 'd' }, { from: 'c', to: 'd' }],
       });
+      // Authentication off: WORKER_ACCESS is open, and steps naming no workers are any service's to work.
+      expect(body.versions[0].steps.map((s: { mayWork: string[] | null }) => s.mayWork)).toEqual([null, null, null, null]);
     });
 
     it('rejects a cycle, naming it', async () => {

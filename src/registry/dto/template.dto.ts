@@ -34,7 +34,11 @@ export class StepDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) handler!: unknown;
   @ApiProperty({ description: 'false, or the undo handler', oneOf: [{ type: 'boolean' }, { type: 'object' }] }) undo!: unknown;
   @ApiProperty({ enum: ['compensate', 'pause'], description: 'What the step failing (after its retries) does to the run' }) onFailure!: string;
-  @ApiProperty({ nullable: true, type: [String], description: 'The services allowed to work the step; null: any' }) workers!: string[] | null;
+  @ApiProperty({ nullable: true, type: [String], description: "The services the template names to work the step (its or the step's `workers:`); null: none named" })
+  workers!: string[] | null;
+  @ApiProperty({ nullable: true, type: [String], description: 'The services that may register for the step now: those named, else with WORKER_ACCESS=pinned the '
+    + "template's owner alone; null: any service" })
+  mayWork!: string[] | null;
   @ApiProperty({ type: [String], nullable: true, description: 'dag templates: the steps this one waits for' }) dependsOn!: string[] | null;
 }
 

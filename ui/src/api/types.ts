@@ -41,7 +41,15 @@ export interface StepAttempt {
 
 export interface RunEvent { at: string; kind: string; stepName: string | null; reason: string; actor?: string | null }
 
-/** One action as the engine judges it now; retry and skip, when allowed, with the steps they may name. */
+/** How terminate with one `compensate` value would be answered now. */
+export interface TerminateVariant {
+  compensate: boolean;
+  allowed: boolean;
+  code?: string;
+  reason?: string | null;
+}
+
+/** One action (an operator action, or undo) as the engine judges it now; retry and skip, when allowed, with the steps they may name. */
 export interface ActionAvailability {
   action: string;
   allowed: boolean;
@@ -52,10 +60,9 @@ export interface ActionAvailability {
   /** Terminate allowed only with this compensate value. */
   compensate?: boolean;
   steps?: string[];
+  /** Terminate: each `compensate` value's own answer. */
+  variants?: TerminateVariant[];
 }
-
-/** What the engine says an action can do on this run right now; older engines omit it. */
-export type AllowedActions = string[] | ActionAvailability[];
 
 export interface RunDetail extends RunSummary {
   contentType: string;
@@ -63,8 +70,12 @@ export interface RunDetail extends RunSummary {
   payloadEncoding: 'json' | 'text' | 'base64';
   steps: StepAttempt[];
   events: RunEvent[];
-  allowedActions?: AllowedActions;
-  /** Every action and why it is not allowed; retry and skip, when allowed, with the steps they may name. Older engines omit it. */
+  /** The operator actions allowed now, by name (undo is not among them): the console reads `actions`. */
+  allowedActions?: string[];
+  /**
+   * Every action, undo included, and why it is not allowed; retry and skip, when allowed, with the steps they may name. The
+   * engine that serves the console always sends it; optional only so that a test's run may leave it out (then nothing is allowed).
+   */
   actions?: ActionAvailability[];
 }
 
@@ -95,8 +106,10 @@ export interface TemplateStep {
   undo: unknown;
   /** What the step failing (after its retries) does to the run: compensate (the default) or pause. */
   onFailure?: string;
-  /** The services allowed to work the step; null: any. */
+  /** The services the template names to work the step; null: none named. */
   workers?: string[] | null;
+  /** The services that may register for the step now: those named, else (WORKER_ACCESS=pinned) the owner alone; null: any. */
+  mayWork: string[] | null;
   /** dag templates: the steps this one waits for. */
   dependsOn?: string[] | null;
 }

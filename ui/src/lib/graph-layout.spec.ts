@@ -3,7 +3,7 @@ import type { TemplateStep } from '../api/types';
 import { layoutGraph, NODE_W } from './graph-layout';
 
 const step = (name: string, seq: number, dependsOn: string[] | null = null): TemplateStep =>
-  ({ name, seq, objectType: 'O', timeoutSeconds: null, heartbeatSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, onFailure: 'compensate', workers: null, dependsOn });
+  ({ name, seq, objectType: 'O', timeoutSeconds: null, heartbeatSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, onFailure: 'compensate', workers: null, mayWork: null, dependsOn });
 
 describe('layoutGraph', () => {
   it('draws a sequential template as one column per stage, steps of a stage stacked', () => {

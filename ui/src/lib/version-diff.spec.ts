@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TemplateStep, TemplateVersion } from '../api/types';
-import { diffVersions } from './version-diff';
+import { diffVersions, versionText } from './version-diff';
 
 const step = (name: string, seq: number, more: Partial<TemplateStep> = {}): TemplateStep =>
-  ({ name, seq, objectType: 'Order', timeoutSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, ...more });
+  ({ name, seq, objectType: 'Order', timeoutSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, mayWork: null, ...more });
 const version = (n: number, steps: TemplateStep[]): TemplateVersion =>
   ({ version: n, type: 'sequential', registeredBy: 's', contentHash: `h${n}`, createdAt: '', steps });
 
@@ -22,6 +22,12 @@ describe('diffVersions', () => {
     const added = d!.filter((l) => l.kind === 'added').map((l) => l.text.trim());
     expect(added).toEqual(expect.arrayContaining(['"heartbeatSeconds": 15', '"onFailure": "pause",', '"billing"', '"dependsOn": [']));
     expect(d!.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"onFailure": "compensate"');
+  });
+
+  it("leaves out what Baton derives from today's settings (mayWork): only what the version registered", () => {
+    const text = versionText(version(1, [step('a', 1, { mayWork: ['shop'] })]));
+    expect(text).not.toContain('mayWork');
+    expect(text).toContain('"name": "a"');
   });
 
   it('marks a removed step', () => {

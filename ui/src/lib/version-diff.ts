@@ -6,6 +6,8 @@ export interface DiffLine { kind: 'same' | 'added' | 'removed'; text: string }
 /** The order a step's fields are written in; any other field the API gives follows, by name. */
 const FIELD_ORDER = ['seq', 'name', 'objectType', 'dependsOn', 'handler', 'undo', 'timeoutSeconds', 'heartbeatSeconds', 'retry', 'onFailure', 'workers'];
 const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
+/** What Baton derives from a step and today's settings, not what the version registered. */
+const DERIVED = ['mayWork'];
 
 /**
  * A version as people read it: the type, then one block per step with every field the API gives
@@ -14,7 +16,7 @@ const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.index
  */
 export function versionText(v: TemplateVersion): string {
   const steps = v.steps.slice().sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)).map((s) => {
-    const fields = Object.entries(s).filter(([, value]) => value !== null && value !== undefined)
+    const fields = Object.entries(s).filter(([field, value]) => value !== null && value !== undefined && !DERIVED.includes(field))
       .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
     return JSON.stringify(Object.fromEntries(fields), null, 2);
   });

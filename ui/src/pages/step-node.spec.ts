@@ -5,7 +5,7 @@ import { StepNode } from './step-node';
 
 const LONG = 'reconcileCustomerLedgerWithExternalBillingProvider';
 const step = (name: string): TemplateStep =>
-  ({ name, seq: 1, objectType: 'O', timeoutSeconds: null, heartbeatSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, onFailure: 'compensate', workers: null, dependsOn: null });
+  ({ name, seq: 1, objectType: 'O', timeoutSeconds: null, heartbeatSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, onFailure: 'compensate', workers: null, mayWork: null, dependsOn: null });
 
 /** The node as drawn (StepNode has no hooks, so its tree is read as it is), and what it asks to show. */
 function draw(name: string, shown: string, tipId?: string) {

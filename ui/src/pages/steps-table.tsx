@@ -42,14 +42,14 @@ function Workers({ step, detail, presence }: { step: Step; detail: TemplateDetai
   const workers = detail.workers.filter((w) => w.stepName === step.name);
   return (
     <div class="workers">
-      {step.workers && <div class="small" data-allowed-workers>only <Name of={step.workers.join(', ')} /> may work it</div>}
+      {step.mayWork && <div class="small" data-allowed-workers>only <Name of={step.mayWork.join(', ')} /> may work it{!step.workers && ' (the template names no workers, so only its owner)'}</div>}
       {handlerOf(step) !== 'worker' ? <span class="muted">built-in, no worker needed</span>
         : workers.length ? workers.map((w) => (
           <div key={w.serviceName}><Name of={w.serviceName} /> <span class="muted small">on <Name of={w.topic} /></span> <LiveInstances live={livenessOf(w, presence)} /></div>
         ))
           : (
             <span class="warn-text" data-missing={step.name}>
-              No worker registered for <Name of={step.name} />. Register one: <code>POST /api/orchestration/register</code> with{' '}
+              No worker registered for <Name of={step.name} />. Register one{step.mayWork ? <> as <Name of={step.mayWork.join(' or ')} /></> : ''}: <code>POST /api/orchestration/register</code> with{' '}
               <CellJson value={{ orchName: detail.orchName, as: 'worker', steps: [{ name: step.name, objectType: step.objectType }] }} />
             </span>
           )}
