@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandPool, type LeaseExpiryCheck, type PooledCommand } from './command-pool';
 import type { LeaseExpiryAction } from './lease-expiry';
-import { expectEventually } from '../../test/helpers/expect-eventually';
 
 const offerAgain: LeaseExpiryCheck = async () => ({ action: 'offer-again' });
 
@@ -48,48 +47,56 @@ describe('CommandPool', () => {
     expect(pool.settle(lease.leaseId)).toBe(false);
   });
 
-  it('ends a first lease shortly after its command\'s deadline, not at the whole lease time; a renewal gets the whole time', async () => {
-    const checked: string[] = [];
-    const acknowledge: LeaseExpiryCheck = async (e) => {
-      checked.push(e.commandId);
-      return { action: 'acknowledge' };
-    };
-    const pool = new CommandPool(60_000, acknowledge);
-    // A poller died with it: the next command of its run waits behind its acknowledgement.
-    const soon = Object.assign(entry('soon'), { deadlineAt: Date.now() + 100 });
-    pool.offer(soon);
-    const [lease] = await pool.take(1, 0);
-    // The poller is told the whole lease (it bounds its reply's retries); the check comes at the deadline plus the grace.
-    expect(Date.parse(lease.leaseExpiresAt) - Date.now()).toBeGreaterThan(59_000);
-    await sleep(1_500);
-    expect(checked).toEqual([]);
-    await expectEventually(() => expect([checked, soon.acked]).toEqual([['soon'], 1]), { timeoutMs: 5_000 });
+  describe('with its clock faked', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-    const later = Object.assign(entry('later'), { deadlineAt: Date.now() + 10 * 60_000 });
-    pool.offer(later);
-    expect(Date.parse((await pool.take(1, 0))[0].leaseExpiresAt) - Date.now()).toBeGreaterThan(59_000);
-    const renewed = Object.assign(entry('renewed'), { deadlineAt: Date.now() + 100 });
-    pool.offer(renewed);
-    const [short] = await pool.take(1, 0);
-    pool.renew(short.leaseId);
-    await sleep(2_500);
-    expect([checked, renewed.acked]).toEqual([['soon'], 0]);
-  });
+    it('ends a first lease shortly after its command\'s deadline, not at the whole lease time; a renewal gets the whole time', async () => {
+      const checked: string[] = [];
+      const acknowledge: LeaseExpiryCheck = async (e) => {
+        checked.push(e.commandId);
+        return { action: 'acknowledge' };
+      };
+      const pool = new CommandPool(60_000, acknowledge);
+      // A poller died with it: the next command of its run waits behind its acknowledgement.
+      const soon = Object.assign(entry('soon'), { deadlineAt: Date.now() + 100 });
+      pool.offer(soon);
+      const [lease] = await pool.take(1, 0);
+      // The poller is told the whole lease (it bounds its reply's retries); the check comes at the deadline plus the grace.
+      expect(Date.parse(lease.leaseExpiresAt) - Date.now()).toBeGreaterThan(59_000);
+      // The check is due 2.1 s after the lease: the deadline (100 ms) plus the grace (2 s).
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(checked).toEqual([]);
+      await jest.advanceTimersByTimeAsync(200);
+      expect([checked, soon.acked]).toEqual([['soon'], 1]);
 
-  it('ends a renewal shortly after the deadline a heartbeat gave its attempt, when that comes before the lease time', async () => {
-    const checked: string[] = [];
-    const pool = new CommandPool(60_000, async (e) => {
-      checked.push(e.commandId);
-      return { action: 'acknowledge' };
+      const later = Object.assign(entry('later'), { deadlineAt: Date.now() + 10 * 60_000 });
+      pool.offer(later);
+      expect(Date.parse((await pool.take(1, 0))[0].leaseExpiresAt) - Date.now()).toBeGreaterThan(59_000);
+      const renewed = Object.assign(entry('renewed'), { deadlineAt: Date.now() + 100 });
+      pool.offer(renewed);
+      const [short] = await pool.take(1, 0);
+      pool.renew(short.leaseId);
+      await jest.advanceTimersByTimeAsync(2_500);
+      expect([checked, renewed.acked]).toEqual([['soon'], 0]);
     });
-    const beaten = entry('beaten');
-    pool.offer(beaten);
-    const [lease] = await pool.take(1, 0);
-    // Its worker's heartbeat moved the deadline 100 ms on, then the worker died.
-    pool.renew(lease.leaseId, 100);
-    await sleep(1_500);
-    expect(checked).toEqual([]);
-    await expectEventually(() => expect([checked, beaten.acked]).toEqual([['beaten'], 1]), { timeoutMs: 5_000 });
+
+    it('ends a renewal shortly after the deadline a heartbeat gave its attempt, when that comes before the lease time', async () => {
+      const checked: string[] = [];
+      const pool = new CommandPool(60_000, async (e) => {
+        checked.push(e.commandId);
+        return { action: 'acknowledge' };
+      });
+      const beaten = entry('beaten');
+      pool.offer(beaten);
+      const [lease] = await pool.take(1, 0);
+      // Its worker's heartbeat moved the deadline 100 ms on, then the worker died.
+      pool.renew(lease.leaseId, 100);
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(checked).toEqual([]);
+      await jest.advanceTimersByTimeAsync(200);
+      expect([checked, beaten.acked]).toEqual([['beaten'], 1]);
+    });
   });
 
   it('takes back leased commands at the front, in their order, for the next poller (their poll ended unread)', async () => {

@@ -184,10 +184,16 @@ describe('ApiKeyService', () => {
     const verdict = await service.verify(soon.key);
     if (!verdict || !('principal' in verdict)) throw new Error('not verified');
     const told: string[] = [];
-    service.onRetired(verdict.principal, (why) => told.push(why));
-    service.onRetired(verdict.principal, (why) => told.push(`stopped ${why}`))();
-    await sleep(2_000);
-    service.forgetRevoked([soon.entity.id]);
+    // Only the listeners' timers are faked: the hashing above ran on libuv's pool, in real time.
+    jest.useFakeTimers();
+    try {
+      service.onRetired(verdict.principal, (why) => told.push(why));
+      service.onRetired(verdict.principal, (why) => told.push(`stopped ${why}`))();
+      await jest.advanceTimersByTimeAsync(2_000);
+      service.forgetRevoked([soon.entity.id]);
+    } finally {
+      jest.useRealTimers();
+    }
     expect(told).toEqual(['expired']);
   });
 

@@ -20,11 +20,14 @@ describe('JWT verification while the JWKS is unavailable', () => {
   const idp = rsaKey();
   const dead: string[] = [];
   let keySetUp = false;
+  /** Requests the key set's URL has had: each verification during the outage tries to fetch it. */
+  let jwksRequests = 0;
   let jwks: Server;
   let t: TestApp;
 
   beforeAll(async () => {
     jwks = createServer((_req, res) => {
+      jwksRequests++;
       if (!keySetUp) return void res.writeHead(500).end('identity provider down');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idp.jwk] }));
     });
@@ -32,6 +35,8 @@ describe('JWT verification while the JWKS is unavailable', () => {
     t = await startTestApp({
       AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`,
       AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_FAILURE_LIMIT: '2', MESSAGE_SIGNING: 'required',
+      // Few deliveries before a failing message is dead-lettered: the wait below outlasts them sooner.
+      MESSAGING_MAX_DELIVERIES: '2',
     });
     await t.get(MessageConsumer).subscribe({ topic: `${t.config.TOPIC_REGISTRATION}.DLQ`, group: 'observer', handler: async (m) => {
       dead.push(m.headers['x-dead-letter-reason']);
@@ -60,9 +65,13 @@ describe('JWT verification while the JWKS is unavailable', () => {
   it('keeps a JWT-signed registration waiting for the keys, then applies it', async () => {
     const body = initiatorYaml('outageFlow', 'sequential', ['one']);
     const token = messageJwt(idp, body, { azp: 'realm-service', roles: ['service'] });
+    const fetchesBefore = jwksRequests;
     await t.get(MessagePublisher).publish([{ topic: t.config.TOPIC_REGISTRATION, body: Buffer.from(body),
       headers: { 'content-type': 'application/yaml', authorization: `Bearer ${token}` } }]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Each attempt to verify the message fetches the key set: more attempts than a failing message
+    // gets before it is dead-lettered show that the outage is waited out, not counted against it.
+    const attempts = t.config.MESSAGING_MAX_DELIVERIES + 1;
+    await expectEventually(() => expect(jwksRequests - fetchesBefore).toBeGreaterThanOrEqual(attempts), { timeoutMs: 10_000 });
     expect(dead).toEqual([]);
     expect(await audit('MESSAGE_REJECTED')).toEqual([]);
     await t.http.get('/api/orchestration/templates/outageFlow').set(bearer(admin)).expect(404);

@@ -37,6 +37,9 @@ function provisioningSteps(ooFlow: string, awxUndo: StepDoc['undo']): StepDoc[] 
   ];
 }
 
+/** The AWX job template of a run that never ends: its polls are the job runner's heartbeat (pollingWitness). */
+const WITNESS_TEMPLATE = 40;
+
 const DESTROY_UNDO = { type: 'awx', jobTemplateId: 8, extraVars: { vm_id: '${steps.provisionVm.output.artifacts.vm_id}', reason: 'undo of ${flowId}' } };
 
 describe('built-in handlers through the whole engine: mixed templates, compensation, connections', () => {
@@ -47,12 +50,37 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
   const oo = new FakeOoServer();
   let hosts: string[] = [];
 
+  /**
+   * A run of its own whose AWX job never ends, polled all along. Once it was polled `n` more
+   * times, the job runner has made its passes (each claims whatever launch or poll is due) for
+   * at least n poll intervals: proof that a launch or a poll that did not come was not merely late.
+   */
+  async function pollingWitness(): Promise<{ polledMore(n: number): Promise<void>; end(): Promise<void> }> {
+    const flowId = await startRun(t, 'pollingWitness');
+    const job = await expectEventually(() => {
+      const launched = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId);
+      expect(launched?.polls).toBeGreaterThan(0);
+      return launched!;
+    }, { timeoutMs: 10_000 });
+    return {
+      polledMore: async (n) => {
+        const from = job.polls;
+        await expectEventually(() => expect(job.polls).toBeGreaterThanOrEqual(from + n), { timeoutMs: 10_000 });
+      },
+      end: async () => {
+        await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
+        await waitForRun(t, flowId, 'TERMINATED');
+      },
+    };
+  }
+
   beforeAll(async () => {
     await Promise.all([awx.start(), lab.start(), oo.start()]);
     hosts = [awx.url, lab.url, oo.url].map((u) => new URL(u).host);
     awx.jobTemplate(7, { statuses: ['pending', 'running', 'successful'], artifacts: { vm_id: 'vm-42', ip: '10.0.0.7' } })
       .jobTemplate(8, { statuses: ['running', 'successful'] })
-      .jobTemplate(9, { statuses: ['successful'], perLaunch: [{ statuses: ['running', 'failed'], jobExplanation: 'Host vm-9 unreachable' }] });
+      .jobTemplate(9, { statuses: ['successful'], perLaunch: [{ statuses: ['running', 'failed'], jobExplanation: 'Host vm-9 unreachable' }] })
+      .jobTemplate(WITNESS_TEMPLATE, { statuses: ['running'] });
     lab.jobTemplate(31, { statuses: ['running', 'successful'], artifacts: { lab: true } });
     oo.flow(CONFIGURE_FLOW)
       .flow(FAILING_FLOW, { states: [{ status: 'RUNNING' }, { status: 'COMPLETED', resultStatusType: 'ERROR' }] })
@@ -71,6 +99,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     await registerTemplate(t, 'vmProvisioning', provisioningSteps(CONFIGURE_FLOW, DESTROY_UNDO));
     await registerTemplate(t, 'vmBadConfig', provisioningSteps(FAILING_FLOW, DESTROY_UNDO));
     await registerTemplate(t, 'vmBadConfigNoUndo', provisioningSteps(FAILING_FLOW, undefined));
+    await registerTemplate(t, 'pollingWitness', [{ seq: 1, name: 'follow', handler: { type: 'awx', jobTemplateId: WITNESS_TEMPLATE } }]);
     for (const orchName of ['vmProvisioning', 'vmBadConfig', 'vmBadConfigNoUndo']) await worker.register(orchName, ['reserveIp']);
   }, 60_000);
 
@@ -243,8 +272,12 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     await t.http.post(`/api/orchestration/runs/${flowId}/terminate?compensate=false`).send({}).expect(202);
     const run = await waitForRun(t, flowId, 'TERMINATED');
     expect(timeline(run)).toEqual(['DO:provision:FAILED', 'DO:provision:VOIDED']);
-    // Past the retry's due time, and a poll of the job runner after it.
-    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(waiting.steps[1].dispatchedAt) - Date.now()) + 1_500));
+    // Past the retry's due time (a time on the clock: no event marks it), then passes of the job runner after it.
+    const witness = await pollingWitness();
+    const dueAt = Date.parse(waiting.steps[1].dispatchedAt);
+    await expectEventually(() => expect(Date.now()).toBeGreaterThan(dueAt), { timeoutMs: 10_000, intervalMs: 100 });
+    await witness.polledMore(3);
+    await witness.end();
     expect(awx.launches().filter((j) => j.extraVars.baton_flow_id === flowId)).toHaveLength(1);
     const jobs = await jobsOf(t, flowId);
     expect(jobs.map((j) => [j.attempt, j.status, j.launchAttempts, j.error])).toEqual([
@@ -256,6 +289,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     awx.jobTemplate(21, { statuses: ['pending', 'running'] });
     await registerTemplate(t, 'endlessJob', [{ seq: 1, name: 'provision', handler: { type: 'awx', jobTemplateId: 21 } }]);
     const flowId = await startRun(t, 'endlessJob');
+    const witness = await pollingWitness();
     const job = await expectEventually(() => {
       const launched = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId);
       expect(launched?.polls).toBeGreaterThan(1);
@@ -265,8 +299,10 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     const run = await waitForRun(t, flowId, 'TERMINATED');
     expect(timeline(run)).toEqual(['DO:provision:ABANDONED']);
     const polled = job.polls;
-    // Fifty poll intervals: a poll already under way may end, no other starts, and nothing cancels the job.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Meanwhile another run's job is polled ten more times: a poll of this one already under way
+    // may end, no other starts, and nothing cancels the job.
+    await witness.polledMore(10);
+    await witness.end();
     expect([job.polls - polled <= 1, job.cancelRequested, job.status]).toEqual([true, false, 'running']);
     const [row] = await jobsOf(t, flowId);
     expect([row.status, row.executionStatus, row.errorMessage]).toEqual(['FAILED', 3,
@@ -278,6 +314,7 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     awx.jobTemplate(22, { statuses: ['running'], answerHeldUntil: new Promise<void>((resolve) => (release = resolve)) });
     await registerTemplate(t, 'slowLaunch', [{ seq: 1, name: 'provision', handler: { type: 'awx', connection: 'slow', jobTemplateId: 22 } }]);
     const flowId = await startRun(t, 'slowLaunch');
+    const witness = await pollingWitness();
     // AWX made the job and holds back its answer: the run is terminated while the launch is under way.
     const job = await expectEventually(() => {
       const launched = awx.launches().find((j) => j.extraVars.baton_flow_id === flowId);
@@ -299,8 +336,9 @@ describe('built-in handlers through the whole engine: mixed templates, compensat
     expect([recorded.status, recorded.externalJobType, recorded.executionStatus, recorded.reportedAt, recorded.error]).toEqual(['FAILED', 'job', 3,
       abandoned.reportedAt, 'abandoned: the run was terminated without compensation while this job was in flight; it is no longer followed '
       + `(a launch was under way; its answer came after, naming AWX job ${job.id}, which is not followed)`]);
-    // Never polled nor cancelled: the operator chose to leave it running.
-    await new Promise((r) => setTimeout(r, 500));
+    // Never polled nor cancelled, while another run's job is polled ten more times: the operator chose to leave it running.
+    await witness.polledMore(10);
+    await witness.end();
     expect([job.polls, job.cancelRequested]).toEqual([0, false]);
     const after = await t.http.get(`/api/orchestration/runs/${flowId}`).expect(200);
     expect([after.body.status, timeline(after.body)]).toEqual(['TERMINATED', ['DO:provision:ABANDONED']]);

@@ -173,7 +173,10 @@ describe('the built-in http step against a partner API', () => {
     partner.revokeTokens();
     await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
     const shortLived = partner.tokensIssued.length;
-    await new Promise((r) => setTimeout(r, 1600));
+    // Half the token's life from now, which is after Baton received it. A fixed wait, as the moment
+    // is one on the clock that no event marks; it is a lower bound, and a longer one proves as much:
+    // were the token not renewed before the partner refuses it, the 401 would show as a second call.
+    await new Promise((r) => setTimeout(r, (partner.tokenLifetimeSeconds * 1000) / 2 + 100));
     const renewed = await runToEnd(t, 'httpCrm', {}, 'COMPLETED');
     expect(partner.tokensIssued.length).toBe(shortLived + 1);
     // One call: had Baton waited for the partner to refuse the old token, there would be a 401 and a second call.

@@ -13,8 +13,10 @@ describe('JobRunner: UNDO of built-in steps (cancel the DO job, then run the und
     await h.dispatch(config, c);
     h.startRunner(config);
     const waiting = await eventually(async () => { const r = await h.row(c.flowId); return r.status === 'WAITING_FOR_OPERATOR' && r.pollingAttempts === 1 ? r : undefined; });
-    // Polls while PAUSED do not count towards the poll limit.
-    await new Promise((r) => setTimeout(r, 300));
+    // Polls while PAUSED do not count towards the poll limit: OO is read past that limit (5), and the job still waits.
+    const execution = h.oo.execution(waiting.externalJobId!)!;
+    const readsThen = execution.reads;
+    await eventually(() => execution.reads >= readsThen + 6, 10_000, 'six more polls of the PAUSED flow');
     expect(await h.row(c.flowId)).toMatchObject({ status: 'WAITING_FOR_OPERATOR', externalStatus: 'PAUSED', pollingAttempts: 1 });
     expect(h.sink.for(c.flowId)).toHaveLength(0);
 

@@ -6,6 +6,13 @@ import { AttemptCounter } from '../../delivery/attempt-counter';
 import { KafkaSubscription, type KafkaSubscriptionDeps } from './kafka-subscription';
 import type { KafkaTopics } from './kafka-topics';
 
+// The subscription waits with timers/promises' setTimeout, which Jest's fake timers leave real:
+// routed through the global setTimeout, which they fake (and which is real while they are off).
+jest.mock('node:timers/promises', () => ({
+  ...jest.requireActual<typeof import('node:timers/promises')>('node:timers/promises'),
+  setTimeout: <T>(ms?: number, value?: T) => new Promise<T | undefined>((resolve) => setTimeout(() => resolve(value), ms)),
+}));
+
 const GROUP_JOIN = 'consumer.group_join';
 
 /** A kafkajs consumer that joins when told to and consumes nothing. */
@@ -86,6 +93,9 @@ describe('KafkaSubscription handling a batch', () => {
 });
 
 describe('KafkaSubscription catching up with its group', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('stops reading the group\'s commits once stopped, even mid-wait (a request would reopen the closed admin client)', async () => {
     const consumer = fakeConsumer();
     // Ten messages waited at the join and the group has committed none: the consumer follows the group's commits.
@@ -96,13 +106,16 @@ describe('KafkaSubscription catching up with its group', () => {
     const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler: async () => undefined }, depsWith(consumer, admin));
     await subscription.start();
     consumer.join('engine.replies', 'replies');
-    for (let i = 0; i < 50 && admin.fetchOffsets.mock.calls.length === 0; i++) await sleep(10);
-    await sleep(100); // the first read is answered, and the poll is into its one-second wait
+    await jest.advanceTimersByTimeAsync(100); // the first read is answered, and the poll is into its one-second wait
+    expect(admin.fetchOffsets).toHaveBeenCalledTimes(1);
     expect(subscription.backlog).toEqual({ kind: 'applying', since: expect.any(Date) });
+    // Not stopped, the poll reads again after its wait (on the faked clock).
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(admin.fetchOffsets).toHaveBeenCalledTimes(2);
 
     await subscription.stop(); // while the poll waits for its next turn
     const readsAtStop = admin.fetchOffsets.mock.calls.length;
-    await sleep(1_300); // past the poll's one-second wait
+    await jest.advanceTimersByTimeAsync(1_300); // past the poll's one-second wait
     expect(admin.fetchOffsets).toHaveBeenCalledTimes(readsAtStop);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StepCommand } from '../../../../src/engine/dispatch/step-command';
 import { ApplyOutcome, StepResult, StepResultSink } from '../../../../src/engine/dispatch/step-result';
 import type { HandlerSpec } from '../../../../src/registry/entities/step-template.entity';
+import { expectEventually } from '../../../helpers/expect-eventually';
 
 /** The engine's side, faked: records every result it is handed; can be told to fail for a while. */
 export class RecordingSink extends StepResultSink {
@@ -31,18 +32,15 @@ export function command(handler: HandlerSpec, overrides: Partial<StepCommand> = 
   };
 }
 
-/** Polls `probe` until it returns a truthy value (which it returns), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
+/**
+ * Polls `probe` until it returns a truthy value (which it returns), or fails after `timeoutMs`
+ * with the probe's last error or, if it only ever came back empty, with what was waited for:
+ * expectEventually for a value rather than an assertion.
+ */
+export function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  return expectEventually(async () => {
+    const value = await probe();
+    if (!value) throw new Error(`waiting for ${what}`);
+    return value as NonNullable<T>;
+  }, { timeoutMs, intervalMs: 15 });
 }
