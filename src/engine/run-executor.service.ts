@@ -8,8 +8,8 @@ import { InboxMessageEntity } from '../messaging/outbox/inbox-message.entity';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
 import { attemptStatusOf } from './core/attempt-status';
 import { matchReply } from './core/match-reply';
-import { canRetryUndos } from './core/retry-undos';
 import { payloadProblems } from './core/run-payload';
+import { decideUndo, undoRefusal } from './core/undo-request';
 import { CurrentTemplates } from './current-templates';
 import { acceptsResults, RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
@@ -57,7 +57,6 @@ export interface StartedRun {
 /** What a transition of an existing run decides: its outcome, and whether there is anything to write. */
 export type Transition<T> = (run: RunState, changes: RunChanges) => Promise<T>;
 
-const UNDOABLE: RunStatus[] = ['COMPLETED', 'FAILED'];
 /** Events racing for one run (two engine instances, a reply and the healer) retry this often before giving up. */
 const MAX_CONFLICTS = 50;
 
@@ -179,22 +178,19 @@ export class RunExecutor extends StepResultSink {
   }
 
   /**
-   * An operator's undo of a finished run: its succeeded steps are undone in reverse order. For a
-   * run whose undo already ran and failed (COMPENSATION_FAILED, UNDO_FAILED), each failed undo
-   * gets one more attempt.
+   * An operator's undo of a finished run (decideUndo): its succeeded steps are unwound as a
+   * compensation would (compensationPlan). For a run whose undo already ran and failed
+   * (COMPENSATION_FAILED, UNDO_FAILED), each failed undo gets one more attempt.
    */
   async requestUndo(flowId: string, actor: string): Promise<RunStatus> {
     const status = await this.transition(flowId, async (run, changes) => {
-      if (canRetryUndos(run.status)) {
+      const verdict = decideUndo(run.status);
+      if (verdict.kind === 'retry-undos') {
         changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator', null, actor);
         return this.transitions.retryFailedUndos(run, changes);
       }
-      if (!UNDOABLE.includes(run.status)) {
-        const why = ['UNDONE', 'UNDOING'].includes(run.status) ? 'it is already undone or being undone'
-          : run.status === 'EXPIRED' ? 'it never started'
-            : run.status === 'TERMINATED' ? 'it was terminated with its effects left in place' : 'it is still running';
-        throw new AppError(ErrorCode.RUN_NOT_UNDOABLE, `Run ${flowId} is ${run.status}: cannot undo it because ${why}`,
-          [], { status: run.status });
+      if (verdict.kind === 'refused') {
+        throw new AppError(ErrorCode[verdict.code], undoRefusal(`Run ${flowId}`, run.status, verdict.reason), [], { status: run.status });
       }
       changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator', null, actor);
       this.transitions.changeStatus(run, changes, 'UNDOING', null, null);

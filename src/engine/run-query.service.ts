@@ -50,7 +50,9 @@ export class RunQueryService {
     const { plan } = await this.plans.get(detail.templateId, detail.templateVersion);
     const actions = allowedActions(plan, detail.status, detail.steps);
     const { templateId: _t, ...rest } = detail;
-    return { ...rest, allowedActions: actions.filter((a) => a.allowed).map((a) => a.action), actions };
+    // allowedActions keeps to the operator actions its schema enumerates (undo is in `actions` only: see RunDetailDto).
+    const operator = actions.filter((a) => a.allowed && a.action !== 'undo').map((a) => a.action);
+    return { ...rest, allowedActions: operator, actions };
   }
 
   private async listIn(m: EntityManager, q: RunQueryDto, ownerService: string | undefined): Promise<Page<RunSummaryDto>> {

@@ -23,7 +23,9 @@ export function pausedRun(changed: boolean) {
       { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
       { action: 'pause', allowed: false, code: 'RUN_NOT_RUNNING', reason: 'the run is already PAUSED' },
       { action: 'resume', allowed: false, code: 'STEP_FAILED', reason: 'step ship failed: retry or skip it first' },
-      { action: 'compensate', allowed: true }, { action: 'terminate', allowed: true },
+      { action: 'compensate', allowed: true },
+      { action: 'terminate', allowed: true, variants: [{ compensate: true, allowed: true }, { compensate: false, allowed: true }] },
+      { action: 'undo', allowed: false, code: 'RUN_NOT_UNDOABLE', reason: 'the run is PAUSED: cannot undo it because it is still running' },
     ],
   };
 }

@@ -225,7 +225,7 @@ describe('operator console: what greys, where steps go, why actions wait (headle
       const why = region.getByTestId('actions-why-not');
       expect(await why.isVisible()).toBe(true);
       expect(await why.locator('li').allTextContents()).toEqual([
-        '“Undo”: only once the run has ended.', '“Pause”: the run is already PAUSED.', '“Resume”: step ship failed: retry or skip it first.',
+        '“Undo”: the run is PAUSED: cannot undo it because it is still running.', '“Pause”: the run is already PAUSED.', '“Resume”: step ship failed: retry or skip it first.',
       ]);
       // Each disabled button is described by its visible line, which a screen reader reads with it; the tooltip stays.
       const described = await region.locator('button[data-action]').evaluateAll((els) => els.map((b) => {
@@ -234,7 +234,7 @@ describe('operator console: what greys, where steps go, why actions wait (headle
         return { action: b.getAttribute('data-action'), disabled: b.hasAttribute('disabled'), by: line?.textContent ?? null, visible: line?.checkVisibility() ?? null };
       }));
       expect(described.filter((b) => b.disabled)).toEqual([
-        { action: 'undo', disabled: true, by: '“Undo”: only once the run has ended.', visible: true },
+        { action: 'undo', disabled: true, by: '“Undo”: the run is PAUSED: cannot undo it because it is still running.', visible: true },
         { action: 'pause', disabled: true, by: '“Pause”: the run is already PAUSED.', visible: true },
         { action: 'resume', disabled: true, by: '“Resume”: step ship failed: retry or skip it first.', visible: true },
       ]);

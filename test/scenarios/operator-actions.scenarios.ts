@@ -118,6 +118,10 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       await new Promise((r) => setTimeout(r, 100));
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
       expect(afterReply.allowedActions).toEqual(['terminate', 'resume', 'compensate']);
+      // Undo is reported with the operator actions, refused as POST /undo answers it (allowedActions keeps to its enum).
+      expect(afterReply.actions.find((a) => a.action === 'undo')).toEqual({
+        action: 'undo', allowed: false, code: 'RUN_NOT_UNDOABLE', reason: 'the run is PAUSED: cannot undo it because it is still running',
+      });
       expect(afterReply.events).toContainEqual(expect.objectContaining(
         { kind: 'OPERATOR_PAUSE', reason: 'maintenance window', actor: 'anonymous' }));
 
@@ -125,6 +129,7 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const done = await waitForRun(t, body.flowId, 'COMPLETED');
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship']);
       expect(done.allowedActions).toEqual([]);
+      expect(done.actions.filter((a) => a.allowed)).toEqual([{ action: 'undo', allowed: true }]);
       const refused = await action(body.flowId, 'pause').expect(409);
       expect(refused.body).toMatchObject({ code: 'RUN_FINISHED' });
       await expectEventually(() => expect(statusEvents.filter((e) => e.flowId === body.flowId).map((e) => e.status))
@@ -182,7 +187,14 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       const run = await waitForRun(t, body.flowId, 'FAILED');
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:charge', 'UNDO:reserve']);
       expect(run.error).toBe('terminated by anonymous: customer cancelled');
+      // Each way to terminate is reported as it is then answered: compensate=true changes nothing, compensate=false is refused.
+      expect(run.actions.find((a) => a.action === 'terminate')!.variants).toEqual([
+        { compensate: true, allowed: false, reason: 'the run is already FAILED' },
+        { compensate: false, allowed: false, code: 'RUN_FINISHED', reason: 'the run is FAILED' },
+      ]);
       expect((await action(body.flowId, 'terminate').expect(202)).body.changed).toBe(false);
+      expect((await action(body.flowId, 'terminate', {}, '?compensate=false').expect(409)).body.code).toBe('RUN_FINISHED');
+      expect(run.actions.find((a) => a.action === 'undo')).toEqual({ action: 'undo', allowed: true });
     });
 
     it('terminates without compensation: TERMINATED, effects left in place, a late reply changes nothing', async () => {
@@ -197,6 +209,11 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect(stepsOf(run, 'charge')).toEqual([expect.objectContaining({ status: 'ABANDONED', completedAt: expect.any(String),
         error: 'abandoned: the run was terminated while this attempt was in flight; a late reply is not recorded' })]);
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+      expect(run.actions.find((a) => a.action === 'terminate')!.variants).toEqual([
+        { compensate: true, allowed: false, code: 'RUN_FINISHED', reason: 'the run is TERMINATED' },
+        { compensate: false, allowed: false, reason: 'the run is already TERMINATED' },
+      ]);
+      expect(run.actions.find((a) => a.action === 'undo')).toMatchObject({ allowed: false, code: 'RUN_NOT_UNDOABLE' });
       expect((await action(body.flowId, 'terminate', {}, '?compensate=false').expect(202)).body.changed).toBe(false);
       expect((await action(body.flowId, 'terminate').expect(409)).body.code).toBe('RUN_FINISHED');
       expect((await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409)).body.code).toBe('RUN_NOT_UNDOABLE');

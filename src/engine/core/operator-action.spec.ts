@@ -1,4 +1,3 @@
-import { allowedActions } from './allowed-actions';
 import { ActionVerdict, decideOperatorAction, OperatorAction } from './operator-action';
 import type { Attempt, Plan, PlanStep } from './plan';
 import type { RunStatus, StepAction, StepRunStatus } from './run-status';
@@ -136,45 +135,5 @@ describe('decideOperatorAction: each action in each state', () => {
           .toEqual({ kind: 'refused', code: 'STEP_NOT_FAILED', reason: 'step c has no attempt 1 (it has not run)' });
       }
     });
-  });
-});
-
-describe('allowedActions', () => {
-  const allowed = (status: RunStatus, attempts: Attempt[]) =>
-    allowedActions(plan, status, attempts).filter((a) => a.allowed).map((a) => a.action);
-
-  it('offers what each state allows, by the same rules as the actions', () => {
-    expect(allowed('RUNNING', midRun)).toEqual(['terminate', 'pause']);
-    expect(allowed('PAUSED', midRun)).toEqual(['terminate', 'resume', 'compensate']);
-    expect(allowed('PAUSED', bFailed)).toEqual(['terminate', 'retry', 'skip', 'compensate']);
-    expect(allowed('COMPLETED', [])).toEqual([]);
-  });
-
-  it('says why an action is not allowed', () => {
-    const resume = allowedActions(plan, 'PAUSED', bFailed).find((a) => a.action === 'resume');
-    expect(resume).toEqual({ action: 'resume', allowed: false, code: 'RUN_HAS_FAILED_STEP',
-      reason: 'step b failed: retry it, skip it, or compensate the run' });
-  });
-
-  it('offers terminate on a compensating run only without compensation, as the action accepts it', () => {
-    const compensating = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('a', 'UNDO', 'DISPATCHED')];
-    expect(allowedActions(plan, 'COMPENSATING', compensating).find((a) => a.action === 'terminate')).toEqual({
-      action: 'terminate', allowed: true, compensate: false, reason: 'only with compensate=false: the run is already COMPENSATING',
-    });
-    expect(short(decideOperatorAction(plan, 'COMPENSATING', compensating, { action: 'terminate', compensate: false }))).toBe('apply → TERMINATED');
-    expect(allowedActions(plan, 'RUNNING', midRun).find((a) => a.action === 'terminate')).toEqual({ action: 'terminate', allowed: true });
-  });
-
-  it('counts retry as allowed when it only needs the step named', () => {
-    const twoFailed = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')];
-    expect(allowed('PAUSED', twoFailed)).toContain('retry');
-  });
-
-  it('names the steps a retry or skip may name: the failed ones, not one in flight or succeeded', () => {
-    const steps = (status: RunStatus, attempts: Attempt[]) => allowedActions(plan, status, attempts)
-      .filter((a) => a.action === 'retry' || a.action === 'skip').map((a) => [a.action, a.steps]);
-    expect(steps('PAUSED', bFailed)).toEqual([['retry', ['b']], ['skip', ['b']]]);
-    expect(steps('PAUSED', [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')])).toEqual([['retry', ['a', 'b']], ['skip', ['a', 'b']]]);
-    expect(steps('RUNNING', midRun)).toEqual([['retry', undefined], ['skip', undefined]]);
   });
 });

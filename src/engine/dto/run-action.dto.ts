@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
-import { OPERATOR_ACTIONS } from '../core/operator-action';
+import { RUN_ACTIONS } from '../core/allowed-actions';
+import { ACTION_REFUSALS, OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES } from '../core/run-status';
 import { IsBoundedJson, MAX_OUTPUT_BYTES } from './bounded-json';
 import { MAX_INT4 } from '../messages/stored-text';
@@ -49,13 +50,27 @@ export class RunActionResponseDto {
   @ApiProperty({ description: 'False when the run already was where the action takes it (every action is idempotent)' }) changed!: boolean;
 }
 
+const NOT_ALLOWED = 'Not allowed with no code: the action would change nothing, and is answered 202 with `changed: false`.';
+
+export class TerminateVariantDto {
+  @ApiProperty({ description: 'The `compensate` query value this entry judges' }) compensate!: boolean;
+  @ApiProperty({ description: `Whether terminate with this value changes the run now. ${NOT_ALLOWED}` }) allowed!: boolean;
+  @ApiPropertyOptional({ enum: ACTION_REFUSALS, description: 'The 409 code it would get now' }) code?: string;
+  @ApiPropertyOptional({ description: 'Why it is not allowed' }) reason?: string;
+}
+
 export class ActionAvailabilityDto {
-  @ApiProperty({ enum: OPERATOR_ACTIONS }) action!: string;
-  @ApiProperty() allowed!: boolean;
-  @ApiPropertyOptional({ description: 'The 409 code the action would get now' }) code?: string;
+  @ApiProperty({ enum: RUN_ACTIONS, description: 'An operator action (POST /api/orchestration/runs/{flowId}/{action}), or `undo` (POST /api/orchestration/undo/{flowId})' })
+  action!: string;
+  @ApiProperty({ description: `Whether the action changes the run now. ${NOT_ALLOWED}` }) allowed!: boolean;
+  @ApiPropertyOptional({ enum: [...ACTION_REFUSALS, 'RUN_NOT_UNDOABLE'], description: 'The 409 code the action would get now (for terminate: with compensate=true, its default)' })
+  code?: string;
   @ApiPropertyOptional({ description: 'Why it is not allowed (or, for retry and skip, that a step must be named)' }) reason?: string;
   @ApiPropertyOptional({ description: 'Terminate allowed only with this compensate value (false on a COMPENSATING run: it stops the compensation)' })
   compensate?: boolean;
   @ApiPropertyOptional({ type: [String], description: 'Retry and skip, when allowed: the steps they may name now (those failed), in template order' })
   steps?: string[];
+  @ApiPropertyOptional({ type: [TerminateVariantDto], description: 'Terminate only: how each `compensate` value (true, then false) would be answered now; '
+    + 'on a TERMINATED run, for one, compensate=false changes nothing (202) where compensate=true is refused (409 RUN_FINISHED)' })
+  variants?: TerminateVariantDto[];
 }

@@ -110,7 +110,10 @@ export class RunDetailDto extends RunSummaryDto {
   @ApiProperty({ nullable: true, enum: ON_DEADLINE, description: 'What passing the deadline does' }) onDeadline!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Seconds left until the deadline (negative once passed); null when finished or none' })
   deadlineRemainingSeconds!: number | null;
-  @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions the run\'s state allows now; acting also needs the operator or admin role' }) allowedActions!: string[];
-  @ApiProperty({ type: [ActionAvailabilityDto], description: 'Every operator action, and why it is not allowed now' })
+  @ApiProperty({ type: [String], enum: OPERATOR_ACTIONS, description: 'The operator actions (POST /runs/{flowId}/{action}) the run\'s state allows now; '
+    + 'acting also needs the operator or admin role. Undo, on its own endpoint, is not listed here (so the values stay those enumerated): see `actions`' })
+  allowedActions!: string[];
+  @ApiProperty({ type: [ActionAvailabilityDto], description: 'Every operator action, then `undo` (POST /undo/{flowId}: a finished run, or the retry of '
+    + 'its failed undos), each with whether it is allowed now and why not; terminate also with each `compensate` value\'s answer (`variants`)' })
   actions!: ActionAvailabilityDto[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunDetail, StepAttempt } from '../api/types';
+import type { ActionAvailability, RunDetail, StepAttempt } from '../api/types';
 import { clockTime } from './time';
 import {
   actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE,
@@ -16,38 +16,48 @@ const run = (status: string, more: Partial<RunDetail> = {}): RunDetail => ({
   steps: [att('reserve', 1, 'SUCCEEDED'), att('charge', 2, 'SUCCEEDED'), att('ship', 3, 'FAILED')], events: [], ...more,
 });
 const byName = (r: RunDetail) => Object.fromEntries(runActions(r).map((a) => [a.action, a]));
+/** `actions` entries as the engine sends them (src/engine/core/allowed-actions.ts). */
+const allow = (action: string, more: Partial<ActionAvailability> = {}): ActionAvailability => ({ action, allowed: true, ...more });
+const deny = (action: string, reason: string, code?: string): ActionAvailability => ({ action, allowed: false, ...(code ? { code } : {}), reason });
+const undoRefused = (status: string, because = 'it is still running') =>
+  deny('undo', `the run is ${status}: cannot undo it because ${because}`, 'RUN_NOT_UNDOABLE');
+const finished = (status: string) => [deny('terminate', `the run is ${status}`, 'RUN_FINISHED'), allow('undo')];
 
 describe('runActions', () => {
-  it('derives from the status when the engine sends no allowedActions', () => {
-    const a = byName(run('COMPLETED'));
+  it("follows the engine's undo entry: allowed on a finished run, refused with the API's reason on one still running", () => {
+    const a = byName(run('COMPLETED', { actions: finished('COMPLETED') }));
     expect(a.undo.enabled).toBe(true);
-    expect(a.undo.effect).toContain('charge, then reserve.');
-    expect(a.terminate.enabled).toBe(false);
-    expect(a.terminate.reason).toBe('not possible while the run is COMPLETED');
-    expect(byName(run('RUNNING')).undo.enabled).toBe(false);
+    expect(a.terminate).toMatchObject({ enabled: false, reason: 'the run is COMPLETED' });
+    expect(byName(run('RUNNING', { actions: [undoRefused('RUNNING')] })).undo)
+      .toMatchObject({ enabled: false, reason: 'the run is RUNNING: cannot undo it because it is still running' });
+  });
+
+  it('offers nothing the engine does not report, undo included: it never guesses from the status', () => {
+    const a = byName(run('COMPLETED'));
+    expect([a.undo.enabled, a.undo.reason]).toEqual([false, 'not possible now']);
+    // The operator actions by name (allowedActions) leave undo out: only `actions` counts.
+    expect(byName(run('COMPLETED', { allowedActions: [], actions: [allow('undo')] })).undo.enabled).toBe(true);
+    expect(byName(run('RUNNING', { allowedActions: ['pause'] })).pause.enabled).toBe(false);
+  });
+
+  it('names the steps an undo will undo, and claims no order the template may not have', () => {
+    const undo = byName(run('COMPLETED', { actions: finished('COMPLETED') })).undo;
+    expect(undo.effect).toContain('The succeeded steps are undone: reserve, charge.');
+    expect(undo.effect).not.toContain('reverse order');
+    expect(undo.effect).toContain('a later stage of a sequential template, a step that depends on it in a DAG');
+    expect(undo.effect).toContain("a parallel template's are undone together");
+    expect(byName(run('PAUSED')).compensate.effect).not.toContain('reverse order');
   });
 
   it('leaves steps declared undo: false out of what an undo will do', () => {
     const done = run('COMPLETED', { steps: [att('reserve', 1, 'SUCCEEDED'), att('charge', 2, 'SUCCEEDED'), att('ship', 3, 'SUCCEEDED')] });
     const undo = runActions(done, new Set(['ship'])).find((a) => a.action === 'undo')!;
-    expect(undo.effect).toContain('reverse order: charge, then reserve; ship declares undo: false and stays as done.');
+    expect(undo.effect).toContain('undone: reserve, charge; ship declares undo: false and stays as done.');
   });
 
   it('names the retry of failed undos', () => {
-    const a = byName(run('UNDO_FAILED'));
+    const a = byName(run('UNDO_FAILED', { actions: finished('UNDO_FAILED') }));
     expect(a.undo).toMatchObject({ enabled: true, label: 'Retry failed undos' });
-  });
-
-  it('follows allowedActions as a list of names, disabling everything else', () => {
-    const a = byName(run('RUNNING', { allowedActions: ['pause', 'TERMINATE'] }));
-    expect(a.pause.enabled).toBe(true);
-    expect(a.terminate.enabled).toBe(true);
-    expect(a.skip.enabled).toBe(false);
-  });
-
-  it('decides undo from the status, since allowedActions names only the operator actions', () => {
-    expect(byName(run('COMPLETED', { allowedActions: [] })).undo.enabled).toBe(true);
-    expect(byName(run('RUNNING', { allowedActions: ['pause'] })).undo.enabled).toBe(false);
   });
 
   it("shows the engine's own reason for a disabled action from actions[], not a guess from the status", () => {
@@ -67,16 +77,16 @@ describe('runActions', () => {
   it('says a skipped step is never undone', () => {
     expect(byName(run('PAUSED')).skip.effect).toContain('A skipped step is never undone');
   });
-
-  it('follows allowedActions with reasons', () => {
-    const a = byName(run('RUNNING', { allowedActions: [{ action: 'skip', allowed: false, reason: 'no step in flight' }, { action: 'retry', allowed: true }] }));
-    expect(a.skip).toMatchObject({ enabled: false, reason: 'no step in flight' });
-    expect(a.retry.enabled).toBe(true);
-  });
 });
 
 describe('terminate', () => {
   const ways = (r: RunDetail, noUndo?: Set<string>) => Object.fromEntries(terminateChoices(r, noUndo).map((c) => [c.mode, c]));
+  /** The engine's terminate entry, with each compensate value's answer (`variants`: true, then false). */
+  const terminate = (top: Partial<ActionAvailability>, undo: Partial<ActionAvailability>, leave: Partial<ActionAvailability>): ActionAvailability[] => [{
+    action: 'terminate', allowed: false, ...top,
+    variants: [{ compensate: true, allowed: false, ...undo }, { compensate: false, allowed: false, ...leave }],
+  }];
+  const live = terminate({ allowed: true }, { allowed: true }, { allowed: true });
 
   it('spells out compensate=false to leave the effects in place: the API undoes them when it is left out', () => {
     const req = actionRequest('f', 'terminate', { terminate: 'leave', reason: 'order cancelled' });
@@ -95,12 +105,13 @@ describe('terminate', () => {
   });
 
   it('says what each way does, and where the run ends', () => {
-    const w = ways(run('RUNNING', { allowedActions: ['terminate'] }));
+    const w = ways(run('RUNNING', { actions: live }));
     expect(w.leave).toMatchObject({ enabled: true, label: 'Terminate' });
     expect(w.leave.effect).toContain('nothing is undone');
     expect(w.leave.effect).toContain('ends TERMINATED with every effect left in place');
     expect(w.undo).toMatchObject({ enabled: true, label: 'Terminate and undo' });
-    expect(w.undo.effect).toContain('undone in reverse order: charge, then reserve.');
+    expect(w.undo.effect).toContain('The succeeded steps are undone: reserve, charge.');
+    expect(w.undo.effect).not.toContain('reverse order');
     expect(w.undo.effect).toContain('ends FAILED, or COMPENSATION_FAILED if an undo fails');
     expect(w.undo.effect).not.toContain('nothing is undone');
     // The button's own text promises neither way: the confirmation asks.
@@ -108,22 +119,30 @@ describe('terminate', () => {
   });
 
   it('leaves steps declared undo: false out of what terminating with undo does', () => {
-    expect(ways(run('PAUSED'), new Set(['reserve'])).undo.effect).toContain('reverse order: charge; reserve declares undo: false and stays as done.');
+    expect(ways(run('PAUSED'), new Set(['reserve'])).undo.effect).toContain('undone: charge; reserve declares undo: false and stays as done.');
   });
 
-  it('offers only leaving the rest in place on a COMPENSATING run, where the engine allows terminate only with compensate=false', () => {
-    const r = run('COMPENSATING', { allowedActions: ['terminate'] });
+  it('offers only leaving the rest in place on a COMPENSATING run, as the engine judges each compensate value', () => {
+    const r = run('COMPENSATING', {
+      actions: terminate({ allowed: true, compensate: false, reason: 'only with compensate=false: the run is already COMPENSATING' },
+        { reason: 'the run is already COMPENSATING' }, { allowed: true }),
+    });
     const w = ways(r);
     expect(w.leave.enabled).toBe(true);
     expect(w.leave.effect).toContain('The compensation stops now');
-    expect(w.undo).toMatchObject({ enabled: false, reason: 'the run is already COMPENSATING: what succeeded is being undone' });
+    expect(w.undo).toMatchObject({ enabled: false, reason: 'the run is already COMPENSATING' });
     expect(byName(r).terminate).toMatchObject({ enabled: true, reason: null });
   });
 
-  it('offers neither way on a finished run', () => {
-    const w = ways(run('COMPLETED', { allowedActions: [{ action: 'terminate', allowed: false, reason: 'the run is COMPLETED' }] }));
-    expect(w.leave).toMatchObject({ enabled: false, reason: 'the run is COMPLETED' });
-    expect(w.undo).toMatchObject({ enabled: false, reason: 'the run is COMPLETED' });
+  it("gives each way its own reason on a finished run: the engine's answer to each compensate value", () => {
+    const terminated = ways(run('TERMINATED', { actions: terminate({ code: 'RUN_FINISHED', reason: 'the run is TERMINATED' },
+      { code: 'RUN_FINISHED', reason: 'the run is TERMINATED' }, { reason: 'the run is already TERMINATED' }) }));
+    expect(terminated.leave).toMatchObject({ enabled: false, reason: 'the run is already TERMINATED' });
+    expect(terminated.undo).toMatchObject({ enabled: false, reason: 'the run is TERMINATED' });
+    const failed = ways(run('FAILED', { actions: terminate({ reason: 'the run is already FAILED' },
+      { reason: 'the run is already FAILED' }, { code: 'RUN_FINISHED', reason: 'the run is FAILED' }) }));
+    expect(failed.leave).toMatchObject({ enabled: false, reason: 'the run is FAILED' });
+    expect(failed.undo).toMatchObject({ enabled: false, reason: 'the run is already FAILED' });
   });
 });
 
@@ -169,9 +188,10 @@ describe('endedNote', () => {
   const note = (r: RunDetail) => endedNote(r, runActions(r));
 
   it('says a finished run takes no action, or names the one that still applies', () => {
-    expect(note(run('TERMINATED'))).toBe('This run has ended: no action applies.');
-    expect(note(run('COMPLETED'))).toBe('This run has ended: only “Undo” applies.');
-    expect(note(run('UNDO_FAILED'))).toBe('This run has ended: only “Retry failed undos” applies.');
+    expect(note(run('TERMINATED', { actions: [deny('terminate', 'the run is TERMINATED', 'RUN_FINISHED'), undoRefused('TERMINATED', 'it was terminated')] })))
+      .toBe('This run has ended: no action applies.');
+    expect(note(run('COMPLETED', { actions: finished('COMPLETED') }))).toBe('This run has ended: only “Undo” applies.');
+    expect(note(run('UNDO_FAILED', { actions: finished('UNDO_FAILED') }))).toBe('This run has ended: only “Retry failed undos” applies.');
   });
 
   it('says nothing while the run is unfinished: its buttons follow its state', () => {
@@ -201,12 +221,9 @@ describe('actionableSteps', () => {
     expect(actionableSteps(run('RUNNING', { actions: listing(undefined) }))).toEqual([]);
   });
 
-  it('from an engine that lists none: the step the run names failed, and final failures, newest attempt by number', () => {
-    expect(actionableSteps(run('RUNNING'))).toEqual([]);
-    expect(actionableSteps(run('PAUSED', { failedStep: 'ship' }))).toEqual(['ship']);
-    expect(actionableSteps(run('RUNNING', { steps: [attempt('ship', 1, 'FAILED_FINAL'), attempt('notify', 1, 'DISPATCHED')] }))).toEqual(['ship']);
-    expect(actionableSteps(run('PAUSED', { failedStep: 'ship', steps: [attempt('ship', 2, 'FAILED'), attempt('ship', 1, 'SUCCEEDED')] }))).toEqual(['ship']);
-    expect(actionableSteps(run('COMPENSATING', { steps: [attempt('ship', 1, 'FAILED_FINAL')] }))).toEqual([]);
+  it('offers none the engine does not list, whatever the run names as failed', () => {
+    expect(actionableSteps(run('PAUSED', { failedStep: 'ship' }))).toEqual([]);
+    expect(actionableSteps(run('RUNNING', { steps: [attempt('ship', 1, 'FAILED_FINAL')] }))).toEqual([]);
   });
 });
 
@@ -220,20 +237,20 @@ describe('defaultStep', () => {
 
 describe('unavailable', () => {
   it('says why once the run moved on while the dialog was open, so its confirm button is disabled', () => {
-    const retry = byName(run('RUNNING', { allowedActions: ['retry'] })).retry;
+    const retry = byName(run('RUNNING', { actions: [allow('retry', { steps: ['ship'] })] })).retry;
     expect(unavailable(retry, ['ship'])).toBeNull();
-    const moved = byName(run('COMPLETED', { allowedActions: [{ action: 'retry', allowed: false, reason: 'the run is COMPLETED' }] })).retry;
+    const moved = byName(run('COMPLETED', { actions: [deny('retry', 'the run is COMPLETED', 'RUN_FINISHED')] })).retry;
     expect(unavailable(moved, ['ship'])).toBe('the run is COMPLETED');
   });
 
   it('disables retry and skip when no step has failed, and leaves the other actions alone', () => {
-    const a = byName(run('RUNNING', { allowedActions: ['retry', 'pause'] }));
+    const a = byName(run('RUNNING', { actions: [allow('retry'), allow('pause')] }));
     expect(unavailable(a.retry, [])).toBe('no step has failed');
     expect(unavailable(a.pause, [])).toBeNull();
   });
 
   it('disables every action while Baton is unreachable, even one the run allows, and gives them back once it answers', () => {
-    const actions = runActions(run('PAUSED', { failedStep: 'ship', allowedActions: ['retry', 'skip', 'compensate', 'terminate'] }));
+    const actions = runActions(run('PAUSED', { failedStep: 'ship', actions: ['retry', 'skip', 'compensate', 'terminate'].map((a) => allow(a)) }));
     expect(actions.map((a) => unavailable(a, ['ship'], false))).toEqual(actions.map(() => UNREACHABLE));
     expect(unavailable(actions.find((a) => a.action === 'retry')!, ['ship'], true)).toBeNull();
   });
@@ -247,13 +264,13 @@ describe('waitLines', () => {
       { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
       { action: 'pause', allowed: false, reason: 'the run is already PAUSED' },
       { action: 'resume', allowed: false, code: 'RUN_HAS_FAILED_STEP', reason: 'step ship failed: retry it, skip it, or compensate the run' },
-      { action: 'compensate', allowed: true }, { action: 'terminate', allowed: true },
+      { action: 'compensate', allowed: true }, { action: 'terminate', allowed: true }, undoRefused('PAUSED'),
     ],
   });
 
   it("says why each disabled action of an unfinished run waits, in the engine's words, one line per reason", () => {
     expect(lines(paused)).toEqual([
-      { actions: ['undo'], text: '“Undo”: only once the run has ended.' },
+      { actions: ['undo'], text: '“Undo”: the run is PAUSED: cannot undo it because it is still running.' },
       { actions: ['pause'], text: '“Pause”: the run is already PAUSED.' },
       { actions: ['resume'], text: '“Resume”: step ship failed: retry it, skip it, or compensate the run.' },
     ]);
@@ -265,11 +282,11 @@ describe('waitLines', () => {
         { action: 'retry', allowed: false, code: 'STEP_NOT_FAILED', reason: 'no step has failed' }, { action: 'skip', allowed: false, code: 'STEP_NOT_FAILED', reason: 'no step has failed' },
         { action: 'pause', allowed: true }, { action: 'resume', allowed: false, reason: 'the run is already RUNNING' },
         { action: 'compensate', allowed: false, code: 'RUN_NOT_PAUSED', reason: 'only a PAUSED run can be compensated on request; the run is RUNNING' },
-        { action: 'terminate', allowed: true },
+        { action: 'terminate', allowed: true }, undoRefused('RUNNING'),
       ],
     });
     expect(lines(running).map((l) => l.text)).toEqual([
-      '“Undo”: only once the run has ended.', '“Retry”, “Skip”: no step has failed.', '“Resume”: the run is already RUNNING.',
+      '“Undo”: the run is RUNNING: cannot undo it because it is still running.', '“Retry”, “Skip”: no step has failed.', '“Resume”: the run is already RUNNING.',
       '“Compensate”: only a PAUSED run can be compensated on request; the run is RUNNING.',
     ]);
   });
@@ -287,9 +304,8 @@ describe('waitLines', () => {
     expect(waitLines(free, open, ['ship'], true)).toEqual([]);
   });
 
-  it('says undo waits for the run to end, or that it is being undone already', () => {
-    expect(byName(run('RUNNING')).undo.reason).toBe('only once the run has ended');
-    expect(byName(run('UNDOING')).undo.reason).toBe('the run is already being undone');
-    expect(byName(run('TERMINATED')).undo.reason).toBe('not possible while the run is TERMINATED');
+  it("says why undo waits in the engine's words: still running, or being undone already", () => {
+    const undoing = run('UNDOING', { actions: [undoRefused('UNDOING', 'it is already undone or being undone')] });
+    expect(lines(undoing)).toContainEqual({ actions: ['undo'], text: '“Undo”: the run is UNDOING: cannot undo it because it is already undone or being undone.' });
   });
 });

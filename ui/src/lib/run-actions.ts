@@ -1,5 +1,4 @@
-import type { AllowedActions, Me, RunDetail, StepAttempt } from '../api/types';
-import { ALLOWED_ON } from './fallback-actions';
+import type { ActionAvailability, Me, RunDetail } from '../api/types';
 import { isTerminal } from './run-statuses';
 import { clockTime } from './time';
 
@@ -18,19 +17,26 @@ export interface ActionState {
   needsStep: boolean;
 }
 
+/**
+ * The order Baton undoes in (the engine's compensationPlan), said for any template: the order
+ * depends on its type and, for a DAG, on its edges, so the console names no order of its own.
+ */
+const UNWIND = 'Each is undone once every step that came after it (a later stage of a sequential template, a step that depends on it '
+  + 'in a DAG) is undone or its undo has failed; a parallel template\'s are undone together.';
+
 function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string>): string {
   const list = undoList(run, noUndo);
   switch (action) {
     case 'undo':
       return run.status === 'COMPENSATION_FAILED' || run.status === 'UNDO_FAILED'
         ? 'Each failed undo gets one more attempt; the run then finishes as its compensation or undo would have.'
-        : `The succeeded steps are undone in reverse order: ${list}. The run ends UNDONE, or UNDO_FAILED if an undo fails.`;
+        : `The succeeded steps are undone: ${list}. ${UNWIND} The run ends UNDONE, or UNDO_FAILED if an undo fails.`;
     case 'retry': return 'The chosen step is dispatched again with a new attempt; the run carries on from there.';
     case 'skip': return 'The chosen step is marked succeeded with the output you give, and the run carries on as if it had run. '
       + 'A skipped step is never undone: a later compensation or undo of this run passes over it, so whatever its failed attempts did stays as it is.';
     case 'pause': return 'No new step is dispatched until the run is resumed; steps in flight finish.';
     case 'resume': return 'The run carries on where it was paused.';
-    case 'compensate': return `No new step starts; the succeeded steps are undone in reverse order: ${list}. The run ends FAILED or COMPENSATION_FAILED.`;
+    case 'compensate': return `No new step starts; the succeeded steps are undone: ${list}. ${UNWIND} The run ends FAILED or COMPENSATION_FAILED.`;
     case 'terminate': return 'The run stops. You choose whether what succeeded is left in place (it ends TERMINATED) or undone first (it ends FAILED).';
   }
 }
@@ -54,11 +60,12 @@ export interface TerminateChoice {
   effect: string;
 }
 
+/** The steps an undo will undo, in the template's order (not the order they are undone in: UNWIND says that). */
 function undoList(run: RunDetail, noUndo: ReadonlySet<string>): string {
   const done = succeededSteps(run);
-  const undone = done.filter((s) => !noUndo.has(s)).reverse();
+  const undone = done.filter((s) => !noUndo.has(s));
   const kept = done.filter((s) => noUndo.has(s));
-  return (undone.length ? undone.join(', then ') : 'nothing (no succeeded step has an undo)')
+  return (undone.length ? undone.join(', ') : 'nothing (no succeeded step has an undo)')
     + (kept.length ? `; ${kept.join(', ')} declare${kept.length === 1 ? 's' : ''} undo: false and stay${kept.length === 1 ? 's' : ''} as done` : '');
 }
 
@@ -68,64 +75,32 @@ export function succeededSteps(run: RunDetail): string[] {
     .sort((a, b) => a.seq - b.seq).map((s) => s.stepName);
 }
 
-function fromEngine(allowed: AllowedActions, action: ActionName): { enabled: boolean; reason: string | null } | undefined {
-  for (const entry of allowed) {
-    if (typeof entry === 'string') {
-      if (entry.toLowerCase() === action) return { enabled: true, reason: null };
-    } else if (entry.action.toLowerCase() === action) {
-      return { enabled: entry.allowed, reason: entry.allowed ? null : entry.reason ?? null };
-    }
-  }
-  return undefined;
-}
+const NOT_REPORTED = 'not possible now';
 
-/**
- * Why an unfinished run cannot be undone, as the engine's undo refuses it: it takes only a run that
- * has ended, and one being undone is already. Null on a finished run: its note says what applies
- * (endedNote).
- */
-const undoWait = (status: string): string | null =>
-  (status === 'UNDOING' ? 'the run is already being undone' : isTerminal(status) ? null : 'only once the run has ended');
-
-/** Why an action is not possible, when the engine does not say: from the status. */
-const guess = (run: RunDetail, action: ActionName): string =>
-  (action === 'undo' && undoWait(run.status)) || `not possible while the run is ${run.status}`;
-
-/** Whether an action applies, and why not, for an engine that does not say: by its rules (ALLOWED_ON). */
-function byStatus(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
-  // As the engine refuses it: a paused run waits on its failed step, which resuming would leave failed.
-  const failed = action === 'resume' && run.status === 'PAUSED' ? actionableSteps(run)[0] : undefined;
-  if (failed) return { enabled: false, reason: `step ${failed} failed: retry it, skip it, or compensate the run` };
-  const enabled = ALLOWED_ON[action].includes(run.status);
-  return { enabled, reason: enabled ? null : guess(run, action) };
-}
+/** The engine's judgement of an action (its `actions` entry, undo included), decided by the rules the API applies. */
+const entryOf = (run: RunDetail, action: ActionName): ActionAvailability | undefined => run.actions?.find((a) => a.action === action);
 
 function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
-  // `actions` says why each action is not allowed; `allowedActions` names only those that are, so
-  // read alone it left every disabled button with a guess from the status ("not possible while
-  // the run is PAUSED" on Resume, when a step had failed).
-  const listed = run.actions ?? run.allowedActions;
-  const said = listed ? fromEngine(listed, action) : undefined;
-  // The engine's list covers its operator actions; undo (its own endpoint) it does not name: the status decides.
-  if (!said && (!listed || action === 'undo')) return byStatus(run, action);
-  const enabled = said?.enabled ?? false;
-  return { enabled, reason: enabled ? null : said?.reason || guess(run, action) };
+  const said = entryOf(run, action);
+  const enabled = said?.allowed ?? false;
+  return { enabled, reason: enabled ? null : said?.reason || NOT_REPORTED };
 }
 
 /**
- * The two ways to terminate, each with whether it applies now and what it does. The engine says
- * whether terminate is allowed; on a COMPENSATING run it allows it only with compensate=false
- * (its `actions` entry says so): undoing changes nothing there (it is under way), but leaving
- * the rest in place stops the compensation and ends TERMINATED.
+ * The two ways to terminate, each with whether it applies now and what it does, as the engine
+ * judges each `compensate` value (its terminate entry's `variants`): on a COMPENSATING run only
+ * leaving the rest in place changes anything (it stops the compensation and ends TERMINATED).
  */
 export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): TerminateChoice[] {
-  const engine = availability(run, 'terminate');
+  const variant = (compensate: boolean) => {
+    const said = entryOf(run, 'terminate')?.variants?.find((v) => v.compensate === compensate);
+    const enabled = said?.allowed ?? false;
+    return { enabled, reason: enabled ? null : said?.reason || NOT_REPORTED };
+  };
   const compensating = run.status === 'COMPENSATING';
-  const leaveEnabled = engine.enabled;
-  const undoEnabled = engine.enabled && !compensating;
   return [
     {
-      mode: 'leave', compensate: false, label: 'Terminate', enabled: leaveEnabled, reason: leaveEnabled ? null : engine.reason,
+      mode: 'leave', compensate: false, label: 'Terminate', ...variant(false),
       option: 'Leave what succeeded in place (ends TERMINATED)',
       effect: compensating
         ? 'The compensation stops now: no further undo is sent, and the steps not yet undone stay as done; an undo already sent may still run '
@@ -134,11 +109,10 @@ export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = n
           + 'but its reply changes nothing. The run ends TERMINATED with every effect left in place. This cannot be reversed, and the run cannot be undone later.',
     },
     {
-      mode: 'undo', compensate: true, label: 'Terminate and undo', enabled: undoEnabled,
-      reason: undoEnabled ? null : compensating ? 'the run is already COMPENSATING: what succeeded is being undone' : engine.reason,
+      mode: 'undo', compensate: true, label: 'Terminate and undo', ...variant(true),
       option: 'Undo what succeeded (ends FAILED)',
-      effect: `No new step starts; steps in flight finish first, and any that succeed are undone too. The succeeded steps are undone in reverse order: ${undoList(run, noUndo)}. `
-        + 'The run ends FAILED, or COMPENSATION_FAILED if an undo fails.',
+      effect: `No new step starts; steps in flight finish first, and any that succeed are undone too. The succeeded steps are undone: ${undoList(run, noUndo)}. `
+        + `${UNWIND} The run ends FAILED, or COMPENSATION_FAILED if an undo fails.`,
     },
   ];
 }
@@ -199,8 +173,8 @@ export function actionOutcome(label: string, response: unknown, at: number): { c
 }
 
 /**
- * Every action with whether it applies now, and why not: from `allowedActions` when the engine
- * sends it, else from the status. `noUndo` names the steps whose template declares `undo: false`.
+ * Every action with whether it applies now, and why not, as the engine's `actions` says (undo
+ * included). `noUndo` names the steps whose template declares `undo: false`.
  */
 export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
@@ -229,21 +203,9 @@ export function canAct(me: Me | null): boolean {
 /**
  * The steps a retry or skip can name: as the engine lists them with the action (`actions[].steps`,
  * decided by the rules the actions apply), so the console never offers one the API would refuse.
- * From an engine that does not list them: the step the run names as failed, and those whose last
- * DO failed for good, which a PAUSED or RUNNING run always lets an operator retry or skip.
  */
-export function actionableSteps(run: RunDetail): string[] {
-  const listed = run.actions?.find((a) => (a.action === 'retry' || a.action === 'skip') && a.steps)?.steps;
-  if (listed) return listed;
-  if (run.status !== 'PAUSED' && run.status !== 'RUNNING') return [];
-  const latest = new Map<string, StepAttempt>();
-  for (const s of run.steps) {
-    const seen = latest.get(s.stepName);
-    if (s.action === 'DO' && (!seen || s.attempt > seen.attempt)) latest.set(s.stepName, s);
-  }
-  return [...latest.values()].filter((last) => last.status === 'FAILED_FINAL'
-    || (last.stepName === run.failedStep && (last.status === 'FAILED' || last.status === 'TIMED_OUT'))).map((last) => last.stepName);
-}
+export const actionableSteps = (run: RunDetail): string[] =>
+  run.actions?.find((a) => (a.action === 'retry' || a.action === 'skip') && a.steps)?.steps ?? [];
 
 /** Why every action waits while Baton is unreachable. */
 export const UNREACHABLE = 'Baton is unreachable: nothing can be sent until it answers again';
