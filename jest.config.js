@@ -2,7 +2,7 @@
 // boot the app on the embedded default (PGlite + in-process broker).
 const tsJest = { '^.+\\.ts$': 'ts-jest' };
 // Suites use the SDK from its sources, so `npm test` needs no build first.
-const moduleNameMapper = { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts' };
+const moduleNameMapper = { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts', '^@baton/worker/internal$': '<rootDir>/packages/worker/src/internal.ts' };
 const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {

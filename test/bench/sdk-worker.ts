@@ -1,4 +1,5 @@
-import { createWorker, noDelaySocketFactory, type WireReply, type WorkerControl } from '@baton/worker';
+import { createWorker, type WireReply, type WorkerControl } from '@baton/worker';
+import { noDelaySocketFactory } from '@baton/worker/internal';
 import * as amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { fork } from 'node:child_process';

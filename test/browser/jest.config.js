@@ -8,5 +8,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
   testTimeout: 60_000,
-  moduleNameMapper: { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts' },
+  moduleNameMapper: { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts', '^@baton/worker/internal$': '<rootDir>/packages/worker/src/internal.ts' },
 };

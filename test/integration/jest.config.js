@@ -22,7 +22,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts' },
+  moduleNameMapper: { '^@baton/worker$': '<rootDir>/packages/worker/src/index.ts', '^@baton/worker/internal$': '<rootDir>/packages/worker/src/internal.ts' },
   // Exact paths (testRegex is matched against the absolute path): a group lists its files.
   testMatch: group ? undefined : ['<rootDir>/test/integration/**/*.int-spec.ts'],
   testRegex: group ? groups[group].map((file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : undefined,

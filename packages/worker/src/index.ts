@@ -7,14 +7,8 @@ export { BatonHttpError, BatonUnreachableError, type BatonConnection } from './b
 export type { TransportChoice } from './transports/create-transport';
 export type { HttpTransportOptions } from './transports/http-transport';
 export type { KafkaTransportOptions } from './transports/kafka-transport';
-export { noDelaySocketFactory } from './transports/kafka-socket';
-export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq-transport';
-export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
-export { OffsetTracker } from './transports/offset-tracker';
-export { KafkaCoalescingSender, type CoalescingSenderOptions, type TopicMessage } from './transports/kafka-coalescing-sender';
-export { withHeartbeat } from './transports/amqp-heartbeat';
-export { withTimeout, TimeoutError } from './with-timeout';
+export { TimeoutError } from './with-timeout';
 export type { WorkerLogger } from './logger';
 export type { WorkerControl, RegistrationDocument, RegistrationAnswer, PresenceReport } from './control';
 export type { Transport, Delivery } from './transports/transport';

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { kafkaLogCreator, noDelaySocketFactory, type KafkaLogSink } from '@baton/worker';
+import { kafkaLogCreator, noDelaySocketFactory, type KafkaLogSink } from '@baton/worker/internal';
 import { Kafka, logLevel, SASLOptions } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 

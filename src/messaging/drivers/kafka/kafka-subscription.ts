@@ -1,4 +1,4 @@
-import { OffsetTracker, withTimeout } from '@baton/worker';
+import { OffsetTracker, withTimeout } from '@baton/worker/internal';
 import type { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaCoalescingSender, withTimeout } from '@baton/worker';
+import { KafkaCoalescingSender, withTimeout } from '@baton/worker/internal';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';

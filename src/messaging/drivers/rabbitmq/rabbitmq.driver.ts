@@ -1,4 +1,4 @@
-import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker';
+import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
