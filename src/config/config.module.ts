@@ -4,7 +4,11 @@ import { HandlersConfig, loadHandlersConfig } from '../handlers/handlers-config'
 import { AppConfig } from './app-config';
 import { loadConfig } from './load-config';
 
-/** The only place that reads process.env: the engine's settings and the AWX/OO connections. */
+/**
+ * Baton's settings and its built-in handlers' connections, from process.env, for injection.
+ * main.ts loads them once before this, with no Nest yet, so that a bad variable stops Baton with
+ * one line naming it rather than a stack from a module's factory.
+ */
 @Global()
 @Module({
   providers: [
