@@ -98,14 +98,12 @@ export class RegistryService {
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', [...headerProblems, ...validation.problems]);
       // Who sent it: the name it claims, else the service its key proves (the console showed "–" for a key's bad document).
       const serviceName = request.serviceName ?? request.principal?.service ?? null;
-      await this.reject(error, { ...base, serviceName, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
-      throw error;
+      return this.refuse(error, { ...base, serviceName, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
     }
     const doc = validation.document;
     if (headerProblems.length > 0) {
-      const error = new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', headerProblems);
-      await this.reject(error, { ...base, serviceName: header ?? null, orchName: doc.orchName, role: doc.role }, request.correlationId);
-      throw error;
+      return this.refuse(new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', headerProblems),
+        { ...base, serviceName: header ?? null, orchName: doc.orchName, role: doc.role }, request.correlationId);
     }
     const proven = provenServiceName(request.principal, request.serviceName, doc.service, request.fallbackServiceName);
     if (!proven.ok) {
@@ -114,11 +112,10 @@ export class RegistryService {
     }
     const serviceName = proven.serviceName;
     if (!serviceName) {
-      const error = new AppError(ErrorCode.MISSING_SERVICE_NAME,
+      return this.refuse(new AppError(ErrorCode.MISSING_SERVICE_NAME,
         'Name the registering service in the X-Service-Name header (or a `service` field in the document)',
-        [{ path: 'headers.x-service-name', message: 'is required when the document has no service field' }]);
-      await this.reject(error, { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request.correlationId);
-      throw error;
+        [{ path: 'headers.x-service-name', message: 'is required when the document has no service field' }]),
+      { ...base, serviceName: null, orchName: doc.orchName, role: doc.role }, request.correlationId);
     }
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
     const outside = this.outsideOwnNamespace(doc, serviceName);
@@ -170,6 +167,12 @@ export class RegistryService {
     const topic = this.topicOf(doc, serviceName);
     const problems = workerTopicProblems(topic, serviceName, workerTopicRules(this.config));
     return problems.length ? new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, problems) : undefined;
+  }
+
+  /** Records a refused registration (reject), then refuses it. */
+  private async refuse(error: AppError, entry: AuditEntry, correlationId?: string): Promise<never> {
+    await this.reject(error, entry, correlationId);
+    throw error;
   }
 
   private async reject(error: AppError, entry: AuditEntry, correlationId?: string) {
