@@ -50,7 +50,7 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
 /**
  * Manages API keys in the database directly, so the first keys can be made while Baton is stopped.
  * On the embedded default it takes the data directory's lock, so it refuses to run next to a
- * running Baton (two processes on one PGlite directory lose rows, see NOTES).
+ * running Baton (two processes on one PGlite directory lose rows, see docs/stack-notes.md).
  */
 export async function runKeysCommand(argv: string[], env: NodeJS.ProcessEnv, out: Out): Promise<void> {
   const config = loadConfig(env);

@@ -5,7 +5,7 @@ import { prepareDataDir } from './prepare-data-dir';
 
 /**
  * The embedded default: PGlite in a directory. PGlite does not lock its directory and two
- * processes on one directory lose committed rows (see NOTES), so we hold a lock file for the
+ * processes on one directory lose committed rows (docs/stack-notes.md, "Embedded default database: PGlite"), so we hold a lock file for the
  * lifetime of the instance (see data-dir-lock.ts).
  */
 export class EmbeddedDatabase {

@@ -127,7 +127,7 @@ type WriteOutput = Record<string, unknown>;
  * (`load`) and one write (`create` or `update`): the write is a single statement whose first
  * CTE inserts the run or bumps its version only if it is still the version that was read, and
  * whose every other part writes only if that succeeded. No transaction is held open across
- * round trips, so no lock is held while the engine decides (see NOTES on PostgreSQL throughput).
+ * round trips, so no lock is held while the engine decides (docs/stack-notes.md, "PostgreSQL throughput limits").
  * Under load, the writes that queue behind one in flight share a round trip and a commit, each
  * still its own version-guarded statement (group commit).
  */

@@ -7,7 +7,7 @@ const MAX_REPLACE_DELAY_MS = 30_000;
 
 /**
  * Keeps one consumer of the command topic running. kafkajs restarts its consumer itself after a
- * retriable crash; after any other it stays down (NOTES), and the worker would consume nothing
+ * retriable crash; after any other it stays down (Baton's docs/stack-notes.md, "Brokers"), and the worker would consume nothing
  * without a word: the keeper replaces it, with backoff. Work that an earlier consumer handed out
  * checks `isCurrent` before it seeks or commits on the topic: a seek would rewind the new
  * consumer, and a late commit could move the group's offset backwards.

@@ -17,7 +17,7 @@ export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
-    socketFactory: noDelaySocketFactory, // Nagle off (see NOTES, Brokers): the SDK's, shared
+    socketFactory: noDelaySocketFactory, // Nagle off (docs/stack-notes.md, "Brokers"): the SDK's, shared
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(kafkaLogLines(logger)), // the SDK's: filtered, each repeated line once per 30 s
     connectionTimeout: 3000,

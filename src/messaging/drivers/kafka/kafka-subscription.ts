@@ -186,7 +186,7 @@ export class KafkaSubscription {
   }
 
   /**
-   * kafkajs restarts a consumer itself after a retriable crash; after any other (NOTES: it then
+   * kafkajs restarts a consumer itself after a retriable crash; after any other (docs/stack-notes.md, "Brokers": it then
    * stays down) we replace it, with backoff. Either way we report 'restarting' until it rejoins.
    */
   private onCrash(consumer: Consumer, error: Error, restartingItself: boolean): void {

@@ -5,7 +5,7 @@ import { MESSAGE_ID_HEADER, type IncomingMessage, type OutgoingMessage } from '.
 /** AMQP has no message key: it travels in a header that handlers do not see. */
 const KEY_HEADER = 'x-baton-key';
 /**
- * Failed deliveries so far. Classic queues do not count redeliveries (NOTES), so the driver
+ * Failed deliveries so far. Classic queues do not count redeliveries (docs/stack-notes.md, "Brokers"), so the driver
  * republishes a failed message with this header incremented.
  */
 const FAILURES_HEADER = 'x-baton-failures';

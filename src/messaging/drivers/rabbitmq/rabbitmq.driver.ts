@@ -118,7 +118,7 @@ export class RabbitMqDriver extends MessagingDriver {
   private async open(): Promise<void> {
     // A 10 s heartbeat (the SDK's): a half-open connection is found in 20 s, not RabbitMQ's two minutes.
     const connection = await amqp.connect(withHeartbeat(this.config.RABBITMQ_URL ?? ''), {
-      noDelay: true, // NOTES: with Nagle on, one round trip costs ~15 ms instead of ~1 ms
+      noDelay: true, // docs/stack-notes.md, "Brokers": with Nagle on, one round trip costs ~15 ms instead of ~1 ms
       timeout: 5000,
       clientProperties: { connection_name: 'baton' },
       recovery: {
