@@ -35,4 +35,15 @@ export class CommandAttemptsRepository extends CommandAttempts {
       ...(row.untilDeadlineMs === null ? {} : { untilDeadlineMs: Number(row.untilDeadlineMs) }),
     };
   }
+
+  async answeredAmong(commands: Array<{ flowId: string; commandId: string }>): Promise<Set<string>> {
+    if (commands.length === 0) return new Set();
+    // By flow (the step runs' index), then paired in memory: a flow's other commands are not asked about.
+    const rows: Array<{ flowId: string; commandId: string }> = await this.dataSource.query(
+      `SELECT flow_id AS "flowId", command_id::text AS "commandId" FROM orchestration_step_run
+        WHERE flow_id = ANY($1::uuid[]) AND command_id = ANY($2::uuid[]) AND handler_type = 'worker' AND status <> 'DISPATCHED'`,
+      [[...new Set(commands.map((c) => c.flowId))], commands.map((c) => c.commandId)]);
+    const asked = new Set(commands.map((c) => `${c.flowId}/${c.commandId}`));
+    return new Set(rows.filter((r) => asked.has(`${r.flowId}/${r.commandId}`)).map((r) => r.commandId));
+  }
 }

@@ -35,4 +35,7 @@ export interface CommandAttempt {
 export abstract class CommandAttempts {
   /** The worker attempt with every detail the ref gives, or undefined when there is none. */
   abstract attemptOfCommand(ref: CommandRef): Promise<CommandAttempt | undefined>;
+
+  /** Of these commands, the ids of those whose attempt has a result applied (no longer DISPATCHED). */
+  abstract answeredAmong(commands: Array<{ flowId: string; commandId: string }>): Promise<Set<string>>;
 }

@@ -138,6 +138,11 @@ export class CommandPool {
     return true;
   }
 
+  /** The commands leased for at least `ms` (since granted or renewed) whose attempt their body names. */
+  leasedFor(ms: number, now = Date.now()): PooledCommand[] {
+    return [...this.leased.values()].filter((held) => held.entry.attempt && now - held.startedAt.getTime() >= ms).map((held) => held.entry);
+  }
+
   /** Whether the command waits here or is leased from here. */
   holds(commandId: string): boolean {
     for (const { entry } of this.leased.values()) if (entry.commandId === commandId) return true;

@@ -24,6 +24,16 @@ class ScriptedAttempts extends CommandAttempts {
     this.asked.push(ref);
     return this.answer();
   }
+
+  async answeredAmong(commands: Array<{ flowId: string; commandId: string }>): Promise<Set<string>> {
+    const answered = new Set<string>();
+    for (const c of commands) {
+      this.asked.push(c);
+      const found = await this.answer();
+      if (found && !found.inFlight) answered.add(c.commandId);
+    }
+    return answered;
+  }
 }
 
 const warnings: string[] = [];
@@ -76,6 +86,36 @@ describe('HttpWorkerHub at shutdown', () => {
     hub.onModuleDestroy();
     for (const service of ['svc', 'other']) {
       await expect(hub.poolFor(service)).rejects.toMatchObject({ name: 'DependencyUnavailableError', message: expect.stringContaining('shutting down') });
+    }
+  });
+});
+
+describe('HttpWorkerHub while a command is leased', () => {
+  const attempt = { flowId: randomUUID(), stepName: 'charge', action: 'DO' as const, attempt: 1 };
+  const answered = (inFlight: boolean) => async () => ({ target: 'orchestrator.commands.svc', inFlight, pastDeadline: false, heartbeatAgeMs: null });
+
+  it('acknowledges a command answered through another instance a second into its lease, not at its end (which holds the step\'s undo back)', async () => {
+    const attempts = new ScriptedAttempts(answered(false));
+    const { hub, pool, handler } = await hubWith(attempts);
+    const commandId = randomUUID();
+    const acked = handler(commandMessage({ ...attempt, commandId }));
+    await pool.take(1, 0);
+    await hub.settleAnsweredElsewhere(Date.now() + 500);
+    expect([attempts.asked, pool.size.leased]).toEqual([[], 1]);
+    await hub.settleAnsweredElsewhere(Date.now() + 1_000);
+    await acked;
+    expect(attempts.asked).toEqual([{ flowId: attempt.flowId, commandId }]);
+    expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
+  });
+
+  it('keeps a command whose attempt is still in flight leased, and one it cannot look up', async () => {
+    for (const answer of [answered(true), () => Promise.reject(new Error('connection refused'))]) {
+      const { hub, pool, handler } = await hubWith(new ScriptedAttempts(answer));
+      void handler(commandMessage({ ...attempt, commandId: randomUUID() }));
+      const [lease] = await pool.take(1, 0);
+      await hub.settleAnsweredElsewhere(Date.now() + 1_000);
+      expect(pool.size.leased).toBe(1);
+      pool.settle(lease.leaseId);
     }
   });
 });

@@ -13,6 +13,7 @@ import { traceHeadersOf } from '../tracing/trace-headers-of';
 import { CommandAttempts } from './command-attempts';
 import { CommandPool, type LeaseExpiry, type PooledCommand } from './command-pool';
 import { leaseExpiryAction } from './lease-expiry';
+import { OutageLog } from '../common/logging/outage-log';
 
 /** What the hub needs of a command; the rest goes to the worker as sent. */
 const commandSchema = z.looseObject({ commandId: z.uuid() });
@@ -39,6 +40,14 @@ const SHUTDOWN_RETURN_DELAY_MS = 250;
 const IDLE_CHECK_MAX_MS = 10_000;
 
 /**
+ * How often, and after how long under lease, leased commands are looked up for a reply applied by
+ * another instance: the lease holds the step's next command (its retry or undo) back until then.
+ */
+const ANSWERED_CHECK_MS = 1_000;
+/** Commands looked up in one query. */
+const ANSWERED_CHECK_BATCH = 500;
+
+/**
  * Baton consumes a worker service's command topic on behalf of its HTTP pollers, in the service's
  * own consumer group (the same group its broker workers would use), from the first poll on. A
  * consumed command stays unacknowledged while it waits or is leased: the lease covers a poller that
@@ -57,6 +66,9 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly releasing = new Map<string, Promise<void>>();
   private closing = false;
   private idleCheck?: NodeJS.Timeout;
+  private answeredCheck?: NodeJS.Timeout;
+  private checkingAnswered?: Promise<void>;
+  private readonly outage = new OutageLog(this.logger, 'The check of leased commands answered through another instance');
 
   constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
 
@@ -64,6 +76,10 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
     const every = Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.config.WORKER_POLL_IDLE_MS / 4));
     this.idleCheck = setInterval(() => void this.releaseIdle(), every);
     this.idleCheck.unref();
+    this.answeredCheck = setInterval(() => {
+      this.checkingAnswered ??= this.settleAnsweredElsewhere().finally(() => { this.checkingAnswered = undefined; });
+    }, ANSWERED_CHECK_MS);
+    this.answeredCheck.unref();
   }
 
   /**
@@ -100,6 +116,7 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.closing = true;
     clearInterval(this.idleCheck);
+    clearInterval(this.answeredCheck);
     // An outage-class error: the consumer returns a waiting command unacknowledged without counting a
     // failed delivery, so rolling restarts never push it towards its dead letter.
     const error = new DependencyUnavailableError('Baton is shutting down: command returned to the broker', undefined);
@@ -142,6 +159,28 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
         + `stopped serving ${subscription.topic}, returning ${ready} command(s) to the broker`);
     } catch (error) {
       this.logger.warn({ service, err: errorMessage(error) }, `Stopping to serve ${subscription.topic} failed; its commands come back when the connection does`);
+    }
+  }
+
+  /**
+   * Behind a balancer a worker's reply may reach another instance, which applies it; the lease
+   * here would hold the command, and the step's next command (its retry or undo) with it, until it
+   * expired: up to WORKER_LEASE_MS, so long that an undo could time out unsent. Commands leased for
+   * a second are looked up (one query for all of them) and those answered are acknowledged.
+   * Never rejects.
+   */
+  async settleAnsweredElsewhere(now = Date.now()): Promise<void> {
+    try {
+      for (const { pool } of this.served.values()) {
+        const leased = pool.leasedFor(ANSWERED_CHECK_MS, now);
+        for (let i = 0; i < leased.length; i += ANSWERED_CHECK_BATCH) {
+          const batch = leased.slice(i, i + ANSWERED_CHECK_BATCH).map((e) => ({ flowId: e.attempt!.flowId, commandId: e.commandId }));
+          for (const commandId of await this.attempts.answeredAmong(batch)) pool.settleCommand(commandId);
+        }
+      }
+      this.outage.succeeded();
+    } catch (error) {
+      this.outage.failed(error);
     }
   }
 

@@ -55,6 +55,10 @@ class TableAttempts extends CommandAttempts {
     this.asked.push(ref);
     return this.rows.get(ref.commandId);
   }
+
+  async answeredAmong(commands: Array<{ flowId: string; commandId: string }>): Promise<Set<string>> {
+    return new Set(commands.filter((c) => this.rows.get(c.commandId)?.inFlight === false).map((c) => c.commandId));
+  }
 }
 
 const SERVICE = 'shop';
