@@ -66,6 +66,10 @@ export interface ActionAvailability {
 
 export interface RunDetail extends RunSummary {
   contentType: string;
+  /** When the run must have finished, what passing it does, and the seconds left when the API answered (negative once passed; null once the run finished). */
+  deadlineAt?: string | null;
+  onDeadline?: 'compensate' | 'pause' | 'alert' | string | null;
+  deadlineRemainingSeconds?: number | null;
   payload: unknown;
   payloadEncoding: 'json' | 'text' | 'base64';
   steps: StepAttempt[];

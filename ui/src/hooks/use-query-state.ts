@@ -9,21 +9,34 @@ export function queryValues<K extends string>(rawSearch: string, keys: readonly 
   return Object.fromEntries(keys.map((k) => [k, params.get(k) ?? ''])) as Record<K, string>;
 }
 
+/** The search string (`a=1&b=x`, no `?`) of `values` changed by `next`, in the order of `keys`, without the empty ones. */
+export function mergedSearch<K extends string>(keys: readonly K[], values: Record<K, string>, next: Partial<Record<K, string>>): string {
+  const merged = new URLSearchParams();
+  for (const k of keys) {
+    const v = k in next ? next[k] : values[k];
+    if (v) merged.set(k, v);
+  }
+  return merged.toString();
+}
+
+/** How a change goes into the browser's history: `replace` overwrites the current entry (a text filter while it is typed). */
+export interface QueryChange { replace?: boolean }
+
 /**
  * Filters and the page number live in the URL, so a filtered list is a link to share and the
- * back button restores it.
+ * back button restores it. A discrete change (a select, a page) is a history entry of its own; a
+ * text filter's later values while it is typed replace its first (FilterInput), so that Back
+ * goes to the list before the typing, not to each word typed. A change to what the URL already
+ * says adds nothing.
  */
-export function useQueryState<K extends string>(keys: readonly K[]): [Record<K, string>, (next: Partial<Record<K, string>>) => void] {
-  const values = queryValues(useRawSearch(), keys);
+export function useQueryState<K extends string>(keys: readonly K[]): [Record<K, string>, (next: Partial<Record<K, string>>, how?: QueryChange) => void] {
+  const raw = useRawSearch();
+  const values = queryValues(raw, keys);
   const [location, navigate] = useLocation();
-  const set = (next: Partial<Record<K, string>>) => {
-    const merged = new URLSearchParams();
-    for (const k of keys) {
-      const v = k in next ? next[k] : values[k];
-      if (v) merged.set(k, v);
-    }
-    const s = merged.toString();
-    navigate(s ? `${location}?${s}` : location);
+  const set = (next: Partial<Record<K, string>>, how: QueryChange = {}) => {
+    const s = mergedSearch(keys, values, next);
+    if (s === mergedSearch(keys, values, {})) return;
+    navigate(s ? `${location}?${s}` : location, { replace: how.replace ?? false });
   };
   return [values, set];
 }

@@ -3,6 +3,8 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
 import { FilterInput } from '../components/filter-input';
+import { FreeText } from '../components/free-text';
+import { Name } from '../components/name';
 import { Empty, ErrorNotice } from '../components/notice';
 import { Pager } from '../components/pager';
 import { Status } from '../components/status';
@@ -10,6 +12,7 @@ import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { annotateDocument } from '../lib/problem-lines';
+import { localTime } from '../lib/time';
 
 const PAGE_SIZE = 25;
 
@@ -33,6 +36,22 @@ function Annotated({ entry }: { entry: AuditEntry }) {
   );
 }
 
+/**
+ * What a row's document button opens, for a screen reader's list of buttons: 25 buttons all
+ * named "document" said nothing of which attempt each one shows.
+ */
+export const documentOf = (e: Pick<AuditEntry, 'orchName' | 'serviceName' | 'createdAt'>): string =>
+  `document of ${e.orchName ?? 'an unnamed template'} by ${e.serviceName ?? 'an unknown service'} at ${localTime(e.createdAt)}`;
+
+/**
+ * The template an attempt named, linked when the attempt registered it (accepted or unchanged):
+ * a refused one may name a template that does not exist, whose link led to "No template named …".
+ */
+function TemplateName({ entry }: { entry: AuditEntry }) {
+  const name = <Name of={entry.orchName!} />;
+  return entry.outcome === 'REJECTED' ? name : <Link href={`/templates/${encodeURIComponent(entry.orchName!)}`}>{name}</Link>;
+}
+
 export function AuditList({ entries }: { entries: AuditEntry[] }) {
   const [open, setOpen] = useState<string | null>(null);
   if (entries.length === 0) return <Empty>No registration attempt matches.</Empty>;
@@ -44,13 +63,14 @@ export function AuditList({ entries }: { entries: AuditEntry[] }) {
           <tr key={e.id}>
             <td><Time at={e.createdAt} /></td>
             <td><Status value={e.outcome} /></td>
-            <td>{e.orchName ? <Link href={`/templates/${encodeURIComponent(e.orchName)}`}>{e.orchName}</Link> : '–'}{e.templateVersion ? ` v${e.templateVersion}` : ''}</td>
-            <td>{e.serviceName ?? '–'}</td>
+            <td>{e.orchName ? <TemplateName entry={e} /> : '–'}{e.templateVersion ? ` v${e.templateVersion}` : ''}</td>
+            <td>{e.serviceName ? <Name of={e.serviceName} /> : '–'}</td>
             <td>{e.role ?? '–'}</td>
             <td>{e.source}</td>
-            <td>{e.reason ?? ''}{e.problems?.length ? ` (${e.problems.length} problem${e.problems.length > 1 ? 's' : ''})` : ''}</td>
+            <td class="text">{e.reason ? <FreeText text={e.reason} /> : ''}{e.problems?.length ? ` (${e.problems.length} problem${e.problems.length > 1 ? 's' : ''})` : ''}</td>
             <td>{(e.document || e.problems?.length) && (
-              <button type="button" class="link" aria-expanded={open === e.id} onClick={() => setOpen(open === e.id ? null : e.id)}>
+              <button type="button" class="link" aria-expanded={open === e.id} aria-label={`${open === e.id ? 'hide ' : ''}${documentOf(e)}`}
+                onClick={() => setOpen(open === e.id ? null : e.id)}>
                 {open === e.id ? 'hide' : 'document'}
               </button>
             )}</td>
@@ -68,7 +88,7 @@ export function AuditPage() {
   const url = `/api/orchestration/registrations/audit${query({ orchName: q.orchName, serviceName: q.serviceName, outcome: q.outcome, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<AuditEntry>>(url), url, 10_000);
   const text = (key: 'orchName' | 'serviceName', label: string) => (
-    <FilterInput label={label} value={q[key]} maxLength={200} onApply={(v) => setQ({ [key]: v, page: '' })} />
+    <FilterInput label={label} value={q[key]} maxLength={200} onApply={(v, how) => setQ({ [key]: v, page: '' }, how)} />
   );
   return (
     <>

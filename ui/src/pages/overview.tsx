@@ -1,6 +1,8 @@
 import { Link } from 'wouter-preact';
 import { ApiError, query, request } from '../api/client';
 import type { Page, RunStats, RunSummary } from '../api/types';
+import { LongText } from '../components/free-text';
+import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -76,7 +78,7 @@ function HealthCards({ health, stale }: { health: Health; stale: boolean }) {
         <p>Last tick: {last ? <Time at={last} /> : 'not yet'}</p>
         {counts && <p class="muted" data-testid="healer-last-tick">{healerSummary(counts)}</p>}
         {Number(healer?.lastFailed) > 0 && <p class="warn-text">{String(healer?.lastFailed)} could not be healed in the last tick (see the logs)</p>}
-        {healer?.lastError ? <p class="error-text">{String(healer.lastError)}</p> : null}
+        {healer?.lastError ? <LongText class="error-text" text={String(healer.lastError)} /> : null}
       </Card>
     </div>
   );
@@ -108,7 +110,7 @@ export function OverviewPage() {
               {stuck.data.items.map((r) => (
                 <tr key={r.flowId}>
                   <td><Link href={`/runs/${r.flowId}`} class="mono">{r.flowId.slice(0, 8)}</Link></td>
-                  <td>{r.orchName}</td>
+                  <td><Link href={`/templates/${encodeURIComponent(r.orchName)}`}><Name of={r.orchName} /></Link></td>
                   <td><Status value={r.status} /></td>
                   <td><Time at={r.updatedAt} /></td>
                   <td><WaitingFor run={r} /></td>

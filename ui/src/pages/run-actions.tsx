@@ -10,6 +10,9 @@ import {
   waitLines,
 } from '../lib/run-actions';
 
+/** The longest reason the API takes (MAX_REASON_LENGTH, src/engine/dto/run-action.dto.ts): a longer one pasted here was cut at 500 without a word. */
+export const MAX_REASON_LENGTH = 1000;
+
 /**
  * Every action, disabled with the engine's reason when the run's state does not allow it, and all
  * of them while Baton is unreachable (`reachable` false) until it answers again. Why a disabled
@@ -149,7 +152,7 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
           )}
           {open.action !== 'undo' && (
             <label>Reason (recorded on the run)
-              <input type="text" maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+              <input type="text" maxLength={MAX_REASON_LENGTH} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
             </label>
           )}
           {resumed && (

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { request } from '../api/client';
 import type { JobExecution, RunDetail, RunEvent, StepAttempt, TemplateDetail } from '../api/types';
+import { LongText } from '../components/free-text';
 import { JsonView } from '../components/json-view';
 import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
@@ -10,6 +11,7 @@ import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
+import { deadlineNote } from '../lib/deadline';
 import { latest } from '../lib/latest';
 import { isTerminal } from '../lib/run-statuses';
 import { duration } from '../lib/time';
@@ -29,7 +31,7 @@ const JOB_COLUMNS: Column<JobExecution>[] = [
   { head: 'External status', cell: (j) => `${j.externalStatus ?? '–'}${j.externalResult ? ` / ${j.externalResult}` : ''}` },
   { head: 'Status', cell: (j) => <Status value={j.status} /> },
   { head: 'Launches / polls', cell: (j) => `${j.launchAttempts} / ${j.pollingAttempts}` },
-  { head: 'Error', class: 'text', cell: (j) => j.error ?? <span class="muted">–</span> },
+  { head: 'Error', class: 'text', cell: (j) => (j.error ? <LongText text={j.error} /> : <span class="muted">–</span>) },
 ];
 
 /**
@@ -83,7 +85,7 @@ const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
   {
     head: 'Output / error', class: 'text',
     cell: (s) => <>
-      {s.error && <div class="error-text">{s.error}</div>}
+      {s.error && <LongText class="error-text" text={s.error} />}
       {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
     </>,
   },
@@ -106,9 +108,9 @@ const EVENT_COLUMNS: Column<RunEvent>[] = [
   { head: 'At', cell: (e) => <Time at={e.at} /> },
   { head: 'Event', cell: (e) => e.kind },
   { head: 'Step', cell: (e) => (e.stepName ? <Name of={e.stepName} /> : <span class="muted">–</span>) },
-  { head: 'Who', cell: (e) => e.actor ?? <span class="muted">–</span> },
+  { head: 'Who', cell: (e) => (e.actor ? <Name of={e.actor} /> : <span class="muted">–</span>) },
   // An operator's reason may quote an address or an id with no space to wrap at.
-  { head: 'Why', class: 'text', cell: (e) => e.reason },
+  { head: 'Why', class: 'text', cell: (e) => <LongText text={e.reason} /> },
 ];
 
 function Events({ events }: { events: RunEvent[] }) {
@@ -135,6 +137,7 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   if (!run) return <p class="muted">Loading…</p>;
   // After a failed poll the run is the last answer's, greyed: a RUNNING or PAUSED must not read as current.
   const stale = staleIf(res.error);
+  const deadline = deadlineNote(run);
   return (
     <>
       <nav class="crumbs"><Link href="/runs">Runs</Link> / <span class="mono">{run.flowId}</span></nav>
@@ -147,7 +150,8 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
           <dt>Finished</dt><dd>{run.finishedAt ? <><Time at={run.finishedAt} /> after {duration(run.createdAt, run.finishedAt)}</> : 'not yet'}</dd>
           <dt>Correlation id</dt><dd class="mono"><Link href={`/runs?correlationId=${encodeURIComponent(run.correlationId)}`}>{run.correlationId}</Link></dd>
           {run.failedStep && <><dt>Failed step</dt><dd><Name of={run.failedStep} /></dd></>}
-          {run.error && <><dt>Error</dt><dd class="error-text">{run.error}</dd></>}
+          {run.error && <><dt>Error</dt><dd><LongText class="error-text" text={run.error} /></dd></>}
+          {deadline && <><dt>Deadline</dt><dd data-testid="deadline"><Time at={deadline.at} />{deadline.when && <> ({deadline.when}){deadline.effect && `, ${deadline.effect}`}</>}</dd></>}
           {run.waitingFor && <><dt>Waiting for</dt><dd><WaitingFor run={run} /></dd></>}
         </dl>
       </div>

@@ -55,7 +55,8 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
         </div>
       )}
       <p class="legend-row muted small">
-        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-timed_out" /> timed out
+        <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-failed_final" /> failed, not retried
+        <span class="bar-key b-timed_out" /> timed out
         <span class="bar-key b-skipped" /> skipped by an operator <span class="bar-key b-voided" /> voided (never sent)
         <span class="bar-key b-abandoned" /> abandoned (in flight when the run was terminated)
         <span class="bar-key open" /> in flight <span class="hb-key" /> last heartbeat <span class="mark-key" /> event

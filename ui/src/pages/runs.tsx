@@ -9,7 +9,7 @@ import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useQueryState } from '../hooks/use-query-state';
-import { useResource } from '../hooks/use-resource';
+import { nextPoll, useResource } from '../hooks/use-resource';
 import { RUN_STATUSES } from '../lib/run-statuses';
 import { duration, fromLocalInput, toLocalInput } from '../lib/time';
 
@@ -19,6 +19,22 @@ const POLL_MS = 2000;
 const KEYS = ['orchName', 'status', 'from', 'to', 'correlationId', 'idempotencyKey', 'stuck', 'page'] as const;
 /** Template names offered in the filter: the API's largest page, which covers any ordinary deployment. */
 const TEMPLATES_URL = `/api/orchestration/templates${query({ pageSize: 500 })}`;
+
+/**
+ * Whether the list refreshes: `live` while its reads answer, `retrying` while they fail and are
+ * asked again (Baton unreachable, a 5xx), `stopped` after an answer asking again will not change
+ * (a 400 for a bad filter: nextPoll stops the polling).
+ */
+export function liveState(read: { error?: Error }, every: number): 'live' | 'retrying' | 'stopped' {
+  if (!read.error) return 'live';
+  return nextPoll(every, undefined, read.error) === undefined ? 'stopped' : 'retrying';
+}
+
+function LiveBadge({ state, every }: { state: 'live' | 'retrying' | 'stopped'; every: number }) {
+  if (state === 'stopped') return <span class="live stopped" title="Baton refused this list: change the filters, or reload the page">not refreshing</span>;
+  if (state === 'retrying') return <span class="live retrying" title={`Asked again every ${every / 1000} s`}>retrying</span>;
+  return <span class="live" title={`Refreshed every ${every / 1000} s`}>live</span>;
+}
 
 /** Why a from/to pair matches nothing, or null. */
 export const rangeProblem = (from: string, to: string): string | null =>
@@ -34,7 +50,7 @@ export function RunsPage() {
   const res = useResource(() => request<Page<RunSummary>>(url), url, POLL_MS);
   const templates = useResource(() => request<Page<TemplateSummary>>(TEMPLATES_URL), TEMPLATES_URL);
   const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number, list?: string) => (
-    <FilterInput label={label} value={q[key]} maxLength={max} list={list} onApply={(v) => setQ({ [key]: v, page: '' })} />
+    <FilterInput label={label} value={q[key]} maxLength={max} list={list} onApply={(v, how) => setQ({ [key]: v, page: '' }, how)} />
   );
   const badRange = rangeProblem(q.from, q.to);
   const when = (key: 'from' | 'to', label: string) => (
@@ -48,10 +64,8 @@ export function RunsPage() {
   const clear = () => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])));
   return (
     <>
-      {/* A green "live" beside "Baton is unreachable" would say the opposite of the notice. */}
-      <h1>Runs {down
-        ? <span class="live retrying" title={`Asked again every ${POLL_MS / 1000} s`}>retrying</span>
-        : <span class="live" title={`Refreshed every ${POLL_MS / 1000} s`}>live</span>}</h1>
+      {/* A green "live" beside "Baton is unreachable", or beside a refusal that stopped the polling, would say the opposite of the notice. */}
+      <h1>Runs <LiveBadge state={liveState(res, POLL_MS)} every={POLL_MS} /></h1>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         {text('orchName', 'Template', 200, 'template-names')}
         <datalist id="template-names">{templates.data?.items.map((t) => <option key={t.orchName} value={t.orchName} />)}</datalist>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { AuditEntry, Page, TemplateDetail, TemplateVersion } from '../api/types';
+import { FreeText } from '../components/free-text';
 import { JsonView } from '../components/json-view';
 import { Name } from '../components/name';
 import { Empty, ErrorNotice, ownError, staleIf, unreachable } from '../components/notice';
@@ -72,9 +73,9 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
       <ErrorNotice error={down?.error} polled={down} />
       <ErrorNotice error={ownError(res)} polled={res} />
       <div class={stale}>
-        {t.description && <p>{t.description}</p>}
+        {t.description && <p class="desc" data-testid="description"><FreeText text={t.description} /></p>}
         <dl class="facts">
-          <dt>Owner</dt><dd>{t.ownerService}</dd>
+          <dt>Owner</dt><dd><Name of={t.ownerService} /></dd>
           <dt>Current version</dt><dd>v{t.version}</dd>
           <dt>Type</dt><dd>{t.type}</dd>
           <dt>Updated</dt><dd><Time at={t.updatedAt} /></dd>
@@ -88,7 +89,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
         <h2>Steps {shown && shown.version !== t.version && <span class="muted">of v{shown.version}</span>}</h2>
         {missingVersion && (
           <div class="warn" role="status" data-testid="no-such-version">
-            {t.orchName} has no version {missingVersion} (it has {t.versionCount} version{t.versionCount === 1 ? '' : 's'}): shown below are the steps of the current version, v{t.version}.
+            <Name of={t.orchName} /> has no version {missingVersion} (it has {t.versionCount} version{t.versionCount === 1 ? '' : 's'}): shown below are the steps of the current version, v{t.version}.
           </div>
         )}
         {shown ? (
@@ -104,9 +105,9 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
             {t.versions.map((v) => (
               <tr key={v.version} aria-current={v.version === shown?.version ? 'true' : undefined}>
                 <td>v{v.version}{v.version === t.version && <span class="muted"> (current)</span>}</td>
-                <td>{v.registeredBy}</td>
+                <td><Name of={v.registeredBy} /></td>
                 <td><Time at={v.createdAt} /></td>
-                <td>{v.steps.map((s) => s.name).join(', ')}</td>
+                <td><Name of={v.steps.map((s) => s.name).join(', ')} /></td>
                 <td><button type="button" class="link" onClick={() => setQ({ version: String(v.version) })}>show</button></td>
               </tr>
             ))}

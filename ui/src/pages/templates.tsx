@@ -1,6 +1,7 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, TemplateSummary } from '../api/types';
+import { FreeText } from '../components/free-text';
 import { Name } from '../components/name';
 import { ErrorNotice, staleIf, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
@@ -36,11 +37,11 @@ export function TemplatesPage() {
           empty={<>No template{q.status ? ` is ${q.status}` : ''}.{!down && <> Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}</>}
           row={(t) => (
             <tr key={t.orchName}>
-              <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}><Name of={t.orchName} /></Link>{t.description && <div class="muted small">{t.description}</div>}</td>
+              <td><Link href={`/templates/${encodeURIComponent(t.orchName)}`}><Name of={t.orchName} /></Link>{t.description && <div class="muted small desc clamp" title={t.description}><FreeText text={t.description} /></div>}</td>
               <td><Status value={t.status} /></td>
               <td>v{t.version}</td>
               <td>{t.type}</td>
-              <td>{t.ownerService}</td>
+              <td><Name of={t.ownerService} /></td>
               <td>{t.missingSteps.length ? <Name of={t.missingSteps.join(', ')} /> : <span class="muted">none</span>}</td>
               <td><Time at={t.updatedAt} /></td>
             </tr>

@@ -1,5 +1,7 @@
 import type { StepAttempt } from '../api/types';
+import { PREVIEW_CHARS, PREVIEW_LINES } from '../components/free-text';
 import { labelSide } from '../lib/bar-label';
+import { textPreview } from '../lib/text-preview';
 import { textWidth } from '../lib/text-width';
 import type { TimelineBar } from '../lib/timeline-layout';
 import { duration, localTime, utcTime } from '../lib/time';
@@ -16,7 +18,13 @@ const barTitle = (a: StepAttempt) =>
   `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
   + `\n${endOf(a)}`
   + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
-  + (a.error ? `\nerror: ${a.error}` : '');
+  + (a.error ? `\nerror: ${errorStart(a.error)}` : '');
+
+/** An error's start, as the attempts table shows it before "show all": a 10 KB one made a tooltip taller than the screen. */
+function errorStart(error: string): string {
+  const preview = textPreview(error, PREVIEW_LINES, PREVIEW_CHARS);
+  return preview.truncated ? `${preview.text}… (the rest in the attempts table)` : preview.text;
+}
 
 function endOf(a: StepAttempt): string {
   if (a.status === 'VOIDED') return 'never sent';
@@ -25,9 +33,17 @@ function endOf(a: StepAttempt): string {
   return a.status === 'ABANDONED' ? `given up after ${after}, when the run was terminated: whether it ran is unknown` : `completed after ${after}`;
 }
 
-const labelOf = (a: StepAttempt) => `${a.attempt > 1 ? `#${a.attempt}` : ''}${a.status === 'TIMED_OUT' ? ' ⏱' : ''}`;
+/** The attempt's number, after the first. */
+const labelOf = (a: StepAttempt) => (a.attempt > 1 ? `#${a.attempt}` : '');
+/**
+ * A timed-out attempt's clock (.to-mark, styles.css): drawn in CSS, as "⏱" needs an emoji font
+ * that a server's or a locked-down desktop's browser may lack, and then showed an empty box.
+ */
+const timedOut = (a: StepAttempt) => a.status === 'TIMED_OUT';
+/** The clock's width, with its margin (.to-mark). */
+const MARK_PX = 11;
 /** Whether the bar is widened to be read: it has a label, or is a voided attempt's outline. */
-const widened = (b: TimelineBar) => b.attempt.status === 'VOIDED' || labelOf(b.attempt) !== '';
+const widened = (b: TimelineBar) => b.attempt.status === 'VOIDED' || labelOf(b.attempt) !== '' || timedOut(b.attempt);
 
 /** Where a bar goes; one to be read is widened, and pulled back inside the track when it ends the run. */
 const place = (b: TimelineBar) => (widened(b)
@@ -43,18 +59,20 @@ const span = (b: TimelineBar, trackPx: number) => (widened(b)
 const labelFont = () => `10px ${getComputedStyle(document.documentElement).fontFamily}`;
 
 /**
- * One attempt's bar, its label ("#2", "⏱") at whichever end no tick drawn through its row covers
+ * One attempt's bar, its label ("#2", and a timed-out one's clock) at whichever end no tick drawn through its row covers
  * (labelSide). `ticks`: where they are, in percent of the track `trackPx` wide.
  */
 export function AttemptBar({ bar, ticks, trackPx }: { bar: TimelineBar; ticks: readonly number[]; trackPx: number }) {
   const a = bar.attempt;
   const label = labelOf(a);
-  const side = label ? labelSide(span(bar, trackPx), textWidth(label, labelFont()), ticks.map((t) => t * trackPx / 100)) : 'start';
+  const mark = timedOut(a);
+  const labelPx = (label ? textWidth(label, labelFont()) : 0) + (mark ? MARK_PX : 0);
+  const side = labelPx ? labelSide(span(bar, trackPx), labelPx, ticks.map((t) => t * trackPx / 100)) : 'start';
   return (
     <span class={`bar b-${a.status.toLowerCase()} ${bar.open ? 'open' : ''} ${side === 'end' ? 'label-end' : ''}`}
       style={{ ...place(bar), top: `${3 + bar.row * ROW_PX}px` }} title={barTitle(a)} aria-label={barTitle(a)} tabIndex={0}
       data-attempt={`${a.action} ${a.stepName} ${a.attempt}`} data-row={bar.row}>
-      {label && <span class="bar-label">{label}</span>}
+      {(label || mark) && <span class="bar-label">{label}{mark && <span class="to-mark" data-testid="timed-out-mark" />}</span>}
     </span>
   );
 }
