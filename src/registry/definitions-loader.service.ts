@@ -10,6 +10,8 @@ const CONTENT_TYPES: Record<string, string> = { '.yaml': 'application/yaml', '.y
 /**
  * Registers definitions/*.yaml|yml|json at boot through the same path as REST (source `file`).
  * A broken file is logged with its name and the problems' lines, and audited; Baton still starts.
+ * A file holding an older version's content is not registered again (RegistryService): a newer
+ * version registered over the API or a topic is kept, with a warning naming both.
  */
 @Injectable()
 export class DefinitionsLoader implements OnApplicationBootstrap {
@@ -35,6 +37,12 @@ export class DefinitionsLoader implements OnApplicationBootstrap {
         body: await readFile(path, 'utf8'), contentType: CONTENT_TYPES[extname(path)], serviceName: undefined,
         fallbackServiceName: this.config.DEFINITIONS_SERVICE, source: 'file',
       });
+      if (result.olderVersion !== undefined) {
+        this.logger.warn({ file: path, orchName: result.orchName, version: result.version, olderVersion: result.olderVersion },
+          `definition ${path} holds version ${result.olderVersion} of ${result.orchName}, and version ${result.version} was registered since: `
+          + 'kept (update or remove the file to register from it again)');
+        return;
+      }
       this.logger.log({ file: path, orchName: result.orchName, outcome: result.outcome, status: result.status }, 'definition loaded');
     } catch (e) {
       const problems = e instanceof AppError

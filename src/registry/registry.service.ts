@@ -49,6 +49,8 @@ export interface RegistrationResult {
   unknownSteps?: string[];
   /** Worker steps an earlier registration of another service serves: this one gets their commands only once that one is removed. */
   stepsServedByOthers?: string[];
+  /** A definition file holding an older version's content: the version it holds (the current one is kept). */
+  olderVersion?: number;
 }
 
 /**
@@ -198,6 +200,12 @@ export class RegistryService {
         `Template ${doc.orchName} belongs to another service; ${serviceName} cannot change it`);
     } else if (await this.templates.versionHash(m, template) === hash) {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
+    } else if (source === 'file') {
+      // A file is loaded at every start: holding an older version's content, it has not changed
+      // since a newer version came over the API or a topic, and registering it would revert that
+      // version at each restart (runs parked for its new steps then ran without them).
+      const olderVersion = await this.templates.versionWithContent(m, template, hash);
+      if (olderVersion !== undefined) return { ...this.resultOf(template, 'initiator', 'UNCHANGED', serviceName), olderVersion };
     }
     await this.templates.addVersion(m, template, doc, serviceName, hash);
     const dropped = await this.templates.removeWorkersNotAllowed(m, doc.orchName);

@@ -45,6 +45,13 @@ export class TemplateRepository {
       .then((v) => v?.contentHash);
   }
 
+  /** The version of `template` registered with this content, the newest if several. */
+  versionWithContent(m: EntityManager, template: OrchestrationTemplateEntity, contentHash: string): Promise<number | undefined> {
+    return m.getRepository(TemplateVersionEntity)
+      .findOne({ where: { templateId: template.id, contentHash }, order: { version: 'DESC' } })
+      .then((v) => v?.version);
+  }
+
   /** How many templates `service` owns, holding the service's lock until the transaction ends, so that no other count of it runs meanwhile. */
   async countOwnedByLocked(m: EntityManager, service: string): Promise<number> {
     await holdLock(m, `baton.templates-of:${service}`);
