@@ -5,12 +5,13 @@ import { HealingModule } from '../healing/healing.module';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { Draining } from './draining';
 import { HealthController } from './health.controller';
+import { ScrapedGauges } from './scraped-gauges';
 
 // The indicators need terminus's HealthIndicatorService, so they are provided here; the
 // messaging one's other dependencies come from the global MessagingModule.
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), HealingModule],
-  providers: [MessagingHealthIndicator, HealerHealthIndicator, Draining],
+  providers: [MessagingHealthIndicator, HealerHealthIndicator, Draining, ScrapedGauges],
   controllers: [HealthController],
 })
 export class HealthModule {}

@@ -10,8 +10,6 @@ export class Metrics {
   readonly consumed = this.counter('baton_messages_consumed_total', 'Messages handled successfully', ['topic']);
   readonly deadLettered = this.counter('baton_messages_dead_lettered_total', 'Messages sent to a dead-letter topic', ['topic']);
   readonly redelivered = this.counter('baton_messages_redelivered_total', 'Handler failures that caused a redelivery', ['topic']);
-  readonly outboxBacklog = this.gauge('baton_outbox_backlog', 'Outbox rows not yet published');
-  readonly outboxOldestAgeSeconds = this.gauge('baton_outbox_oldest_unsent_age_seconds', 'Age of the oldest unsent outbox row');
   readonly registrations = this.counter('baton_registrations_total', 'Registration attempts', ['source', 'outcome']);
   readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);
   readonly runsFinished = this.counter('baton_runs_finished_total',

@@ -132,11 +132,8 @@ export class OutboxRelay {
     await this.presence.stop();
   }
 
-  async backlog(): Promise<OutboxBacklog> {
-    const backlog = await this.store.backlog();
-    this.metrics.outboxBacklog.set(backlog.count);
-    this.metrics.outboxOldestAgeSeconds.set(backlog.oldestAgeSeconds);
-    return backlog;
+  backlog(): Promise<OutboxBacklog> {
+    return this.store.backlog();
   }
 
   /** One publish in flight; whatever was handed over meanwhile goes out together next, in order. */
@@ -213,8 +210,6 @@ export class OutboxRelay {
       this.lastPrune = Date.now();
       await this.prune();
     }
-    // Not between back-to-back batches while catching up: the gauges only need the settled figure.
-    if (!more) await this.backlog();
     return more;
   }
 

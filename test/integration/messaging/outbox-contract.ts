@@ -366,7 +366,7 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
     });
 
-    it('reports the backlog and updates the gauges', async () => {
+    it('reports the backlog: due unsent rows, and the age of the oldest', async () => {
       const topic = topicName();
       await commit([entry(topic, 'waiting')]);
       await db.dataSource.query(
@@ -374,7 +374,6 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const backlog = await newRelay().backlog();
       expect(backlog.count).toBeGreaterThanOrEqual(1);
       expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(89);
-      expect((await metrics.outboxBacklog.get()).values[0].value).toBe(backlog.count);
       await db.dataSource.query('DELETE FROM outbox WHERE topic = $1', [topic]);
     });
 
