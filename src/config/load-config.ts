@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
 import { isLoopbackHost } from './loopback';
+import { topicProblems } from './topic-settings';
 
 export class ConfigError extends Error {}
 
@@ -48,16 +49,24 @@ function exposureProblem(config: AppConfig): string | undefined {
   return undefined;
 }
 
+/**
+ * Settings whose empty value is refused instead of read as unset. An empty CONSUMER_GROUP is most
+ * likely a template whose variable was unset (`CONSUMER_GROUP=${GROUP}`): read as the default, it
+ * would join another deployment's default group, and the two would split each other's messages.
+ */
+const EMPTY_REFUSED = new Set(['CONSUMER_GROUP']);
+
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defaults = new AppConfig();
   const raw: Record<string, unknown> = {};
   for (const key of SETTING_NAMES) {
     const value = env[key];
-    raw[key] = value !== undefined && value !== '' ? value : defaults[key as keyof AppConfig];
+    raw[key] = value !== undefined && (value !== '' || EMPTY_REFUSED.has(key)) ? value : defaults[key as keyof AppConfig];
   }
   const config = plainToInstance(AppConfig, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
   const problems = describe(validateSync(config, { forbidUnknownValues: true }));
+  if (problems.length === 0) problems.push(...topicProblems(config));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   const unsafe = exposureProblem(config);
   if (unsafe) throw new ConfigError(unsafe);

@@ -149,7 +149,7 @@ export class RunRepository {
     if (!config.embedded && config.DATABASE_WRITE_BATCH_MAX > 1) {
       this.commits = new GroupCommit({
         maxBatch: config.DATABASE_WRITE_BATCH_MAX,
-        maxInFlight: Math.min(config.DATABASE_WRITES_IN_FLIGHT, config.DATABASE_POOL_SIZE),
+        maxInFlight: config.DATABASE_WRITES_IN_FLIGHT,
         keysOf: (w) => w.keys,
         one: (w) => this.executeAlone(w),
         many: (writes) => this.executeTogether(writes),

@@ -66,13 +66,17 @@ export class MessagingSettings extends StorageSettings {
   @IsInt() @Min(1024 * 1024) @Max(1024 * 1024 * 1024)
   OUTBOX_WRITE_MAX_BYTES: number = 32 * 1024 * 1024;
 
+  // Baton's own topics: each a name of its own, none ending in .DLQ nor under COMMAND_TOPIC_PREFIX,
+  // the Orca adapter's two included (checked together in ../topic-settings.ts).
   @IsString() TOPIC_REGISTRATION: string = 'orchestrator.registration';
   @IsString() TOPIC_EXECUTION_START: string = 'orchestrator.execution.start';
   @IsString() TOPIC_REPLY: string = 'orchestrator.reply';
   @IsString() TOPIC_RUN_STATUS: string = 'orchestrator.run.status';
   /** A worker that names no topic receives its commands on PREFIX + its service name. */
   @IsString() COMMAND_TOPIC_PREFIX: string = 'orchestrator.commands.';
-  @IsString() CONSUMER_GROUP: string = 'baton-engine';
+  /** Kept even when set empty, so that an empty or blank one is refused (load-config.ts, EMPTY_REFUSED). */
+  @Matches(/\S/, { message: 'CONSUMER_GROUP must not be empty or blank (unset, it is baton-engine)' })
+  CONSUMER_GROUP: string = 'baton-engine';
 
   /**
    * This instance's stable name (default: host name and PORT). Outbox rows are written and leased in

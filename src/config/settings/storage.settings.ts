@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { ObservabilitySettings } from './observability.settings';
 import { BOOLEAN_SETTING, toBool } from './setting-formats';
 
@@ -32,8 +32,15 @@ export class StorageSettings extends ObservabilitySettings {
   @IsInt() @Min(1) @Max(64)
   DATABASE_WRITE_BATCH_MAX: number = 32;
 
-  /** Transition writes in flight at once before the next ones queue for a batch (at most the pool's size). */
+  /** Transition writes in flight at once before the next ones queue for a batch; each holds one of the pool's connections. */
   @IsInt() @Min(1) @Max(200)
+  @ValidateBy({ name: 'atMostPoolSize', validator: {
+    // A pool size that is itself invalid is refused on its own.
+    validate: (value: unknown, { object }: ValidationArguments) => !Number.isInteger((object as StorageSettings).DATABASE_POOL_SIZE)
+      || (value as number) <= (object as StorageSettings).DATABASE_POOL_SIZE,
+    defaultMessage: ({ value, object }: ValidationArguments) =>
+      `DATABASE_WRITES_IN_FLIGHT (${value}) must be at most DATABASE_POOL_SIZE (${(object as StorageSettings).DATABASE_POOL_SIZE}): each write in flight holds a connection of the pool`,
+  } })
   DATABASE_WRITES_IN_FLIGHT: number = 1;
 
   @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
