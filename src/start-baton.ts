@@ -8,6 +8,7 @@ import { bootLogger } from './common/logging/nest-logger';
 import { AppConfig } from './config/app-config';
 import { startLine } from './config/start-line';
 import { consoleBuilt } from './console/console-static';
+import { EmbeddedDatabase } from './database/embedded-database';
 import { GracefulStop } from './health/graceful-stop';
 
 /** What a newcomer does about a failed start whose message alone does not say. */
@@ -24,6 +25,7 @@ function hintFor(error: unknown): string {
 export async function startBaton(config: AppConfig): Promise<INestApplication | undefined> {
   const logger = bootLogger(config);
   let app: INestApplication | undefined;
+  const databasesBefore = EmbeddedDatabase.openNow();
   try {
     app = await NestFactory.create(AppModule, httpAdapter(config), { logger, bodyParser: false, abortOnError: false });
     configureApp(app);
@@ -34,8 +36,10 @@ export async function startBaton(config: AppConfig): Promise<INestApplication | 
     return app;
   } catch (e) {
     logger.fatal(`Baton failed to start: ${(e as Error).message}${hintFor(e)}`, 'Baton');
-    // A half-started app still runs its loops and holds the data directory's lock.
+    // A half-started app still runs its loops and holds the data directory's lock; with no app, the
+    // embedded database its providers opened is closed here.
     await app?.close().catch(() => undefined);
+    if (!app) await EmbeddedDatabase.closeOpenedSince(databasesBefore);
     return undefined;
   }
 }

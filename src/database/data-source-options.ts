@@ -3,6 +3,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import type { AppConfig } from '../config/app-config';
+import { DatabaseLogger } from './database-logger';
 import { ENTITIES } from './entities';
 
 /** TypeORM options for PostgreSQL (DATABASE_URL) or for an embedded PGlite instance. */
@@ -17,7 +18,8 @@ export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourc
     migrationsRun: config.MIGRATIONS_RUN,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    // Through Baton's logger, never with a statement's parameters: TypeORM's own wrote them to stdout as plain text.
+    logger: new DatabaseLogger(),
   };
   if (pglite) {
     const pg = createPgConfig(pglite);

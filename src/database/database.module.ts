@@ -6,6 +6,7 @@ import { worthRetrying } from './connect-retry';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedCheckpoints } from './embedded-checkpoints';
 import { EmbeddedDatabase } from './embedded-database';
+import { MigrationLockingDataSource } from './migration-lock';
 
 /**
  * The embedded instance, if any: checkpointed on a timer once the application is up (through
@@ -61,6 +62,8 @@ class EmbeddedDatabaseModule {}
       // A refusal no retry cures stops the start at once (worthRetrying); each retried failure names its cause in the line.
       useFactory: (config: AppConfig, holder: EmbeddedDatabaseHolder) =>
         ({ ...dataSourceOptions(config, holder.instance?.pglite), toRetry: worthRetrying, verboseRetryLog: true }),
+      // Instances starting at once on one database migrate it one after another (migration-lock.ts).
+      dataSourceFactory: (options) => Promise.resolve(new MigrationLockingDataSource(options!)),
     }),
   ],
 })

@@ -9,6 +9,9 @@ import { prepareDataDir } from './prepare-data-dir';
  * lifetime of the instance (see data-dir-lock.ts).
  */
 export class EmbeddedDatabase {
+  /** Open in this process: a start that fails inside Nest leaves no app to close them (closeOpenedSince). */
+  private static readonly opened = new Set<EmbeddedDatabase>();
+
   private constructor(
     readonly pglite: PGlite,
     private readonly release: () => Promise<void>,
@@ -25,7 +28,9 @@ export class EmbeddedDatabase {
       const pgdata = `${dir}/pgdata`;
       if (!isInitialised(pgdata)) await initDataDir(pgdata);
       const pglite = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
-      return new EmbeddedDatabase(pglite, release);
+      const db = new EmbeddedDatabase(pglite, release);
+      EmbeddedDatabase.opened.add(db);
+      return db;
     } catch (e) {
       await release();
       throw e;
@@ -33,7 +38,21 @@ export class EmbeddedDatabase {
   }
 
   async close(): Promise<void> {
+    EmbeddedDatabase.opened.delete(this);
     if (!this.pglite.closed) await this.pglite.close();
     await this.release();
+  }
+
+  /** The databases open now, to close later those a failed start opened (closeOpenedSince). */
+  static openNow(): ReadonlySet<EmbeddedDatabase> {
+    return new Set(EmbeddedDatabase.opened);
+  }
+
+  /**
+   * Closes the databases opened since `before`: Nest builds no app when a provider fails, so
+   * nothing else would, and their data directory's lock stayed held, refreshed, until the process ended.
+   */
+  static async closeOpenedSince(before: ReadonlySet<EmbeddedDatabase>): Promise<void> {
+    for (const db of [...EmbeddedDatabase.opened].filter((d) => !before.has(d))) await db.close().catch(() => undefined);
   }
 }

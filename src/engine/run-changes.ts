@@ -85,7 +85,7 @@ export class RunChanges {
   abandoned?: string[];
   readonly messages: OutboxEntry[] = [];
   /** Status events sent, to log and count once the write succeeded. */
-  readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null }> = [];
+  readonly announced: Array<{ status: RunStatus; previousStatus: RunStatus | null; failedStep: string | null; error: string | null }> = [];
   readonly inserts = new Map<EntityTarget<ObjectLiteral>, RowInserts>();
   /** The dispatch spans of this transition, open until its write's outcome is known. */
   private readonly spans: Span[] = [];

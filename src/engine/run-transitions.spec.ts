@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { RunChanges } from './run-changes';
 import { newRun, stockWorker, transitionsWith } from './run-transitions.fixtures';
 
@@ -27,5 +28,24 @@ describe('RunTransitions dispatching a worker step', () => {
     const changes = new RunChanges();
     await expect(transitionsWith(() => Promise.reject(outage)).advance(newRun(), changes)).rejects.toBe(outage);
     expect(changes.inserts.size).toBe(0);
+  });
+});
+
+describe('RunTransitions logging a run that failed', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("names the failed step's error, bounded, in the line of the run's status", async () => {
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const transitions = transitionsWith(stockWorker);
+    const error = `Realm creation failed: Invalid configuration ${'x'.repeat(1000)}`;
+    const run = { ...newRun(), attempts: [{ stepName: 'reserve', action: 'DO' as const, attempt: 1, status: 'FAILED' as const,
+      commandId: 'cmd-1', output: null, error }] };
+    const changes = new RunChanges();
+    await transitions.advance(run, changes);
+    transitions.written(run, changes);
+    const [fields, message] = log.mock.calls.at(-1) as [Record<string, unknown>, string];
+    expect(message).toMatch(/^run (FAILED|COMPENSAT)/);
+    expect(fields).toMatchObject({ flowId: run.flowId, failedStep: 'reserve', error: expect.stringMatching(/^Realm creation failed: Invalid configuration x+…$/) });
+    expect((fields.error as string).length).toBeLessThanOrEqual(501);
   });
 });

@@ -133,7 +133,7 @@ export class RunTransitions {
   announce(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId'>, changes: RunChanges, status: RunStatus, previousStatus: RunStatus | null,
     failedStep: string | null, error: string | null): void {
     this.publishStatusEvent(run, changes, { type: 'STATUS_CHANGED', status, previousStatus, failedStep, error });
-    changes.announced.push({ status, previousStatus, failedStep });
+    changes.announced.push({ status, previousStatus, failedStep, error });
   }
 
   /**
@@ -162,13 +162,14 @@ export class RunTransitions {
 
   /** Logs, counts and traces the status changes of a transition once it is written (not for one that lost a race). */
   written(run: Pick<RunState, 'flowId' | 'orchName' | 'correlationId' | 'startedAt' | 'traceContext'>, changes: RunChanges): void {
-    for (const { status, previousStatus, failedStep } of changes.announced) {
+    for (const { status, previousStatus, failedStep, error } of changes.announced) {
       if (isTerminal(status)) {
         this.metrics.runsFinished.inc({ orch_name: run.orchName, status });
         recordRunSpan(run, status);
       }
+      // The failed step's error, bounded: without it the log says a run failed, never why.
       this.logger.log({ flowId: run.flowId, orchName: run.orchName, correlationId: run.correlationId, status,
-        previousStatus, failedStep }, `run ${status}`);
+        previousStatus, failedStep, ...(error ? { error: logged(error) } : {}) }, `run ${status}`);
     }
   }
 
@@ -238,4 +239,11 @@ function outputsOf(attempts: AttemptRow[]): Record<string, unknown> {
 function errorOf(attempts: AttemptRow[], stepName: string): string | null {
   const last = attempts.filter((a) => a.stepName === stepName && a.action === 'DO').sort((a, b) => b.attempt - a.attempt)[0];
   return last?.error ?? `step ${stepName} failed`;
+}
+
+/** Longest worker error copied into the log line of a run's status: a reason, not a dump of the worker's output. */
+const MAX_LOGGED_ERROR = 500;
+
+function logged(error: string): string {
+  return error.length > MAX_LOGGED_ERROR ? `${error.slice(0, MAX_LOGGED_ERROR)}…` : error;
 }

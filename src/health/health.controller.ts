@@ -4,15 +4,20 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndica
 import { Public } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
-import { AppError } from '../common/errors/app-error';
-import { ErrorCode } from '../common/errors/error-code';
+import { NotReadyError } from '../common/errors/not-ready-error';
 import { HealerHealthIndicator } from '../healing/healer.health';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { Draining } from './draining';
+import { HealthStateLog } from './health-state-log';
+
+/** Terminus's result, or `degraded`: up but for the broker or the healer. */
+type Checked = HealthCheckResult | (Omit<HealthCheckResult, 'status'> & { status: 'degraded' });
 
 @ApiTags('operations')
 @Controller('api/orchestration/health')
 export class HealthController {
+  private readonly stateLog = new HealthStateLog();
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -37,22 +42,36 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database, broker, outbox and healer status; 503 when a dependency is down, or while Baton drains before it stops. Without credentials, or with a service key only: the status only' })
-  async check(@CurrentPrincipal() principal?: Principal): Promise<HealthCheckResult | { status: string }> {
-    if (this.draining.active) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'Baton is stopping');
-    const checking = this.health.check([
-      () => this.db.pingCheck('database', { timeout: 3000 }),
-      () => this.messaging.check('messaging'),
-      () => this.healer.check('healer'),
-    ]);
-    if (principal?.roles.some((role) => role !== 'service')) return checking;
+  @ApiOperation({ summary: 'Readiness, with the database, broker, outbox and healer status: 503 while the database is down or Baton drains before it stops; '
+    + '200 with status "degraded" while only the broker or the healer is (runs are still taken, into the outbox). Without credentials, or with a service key only: the status only' })
+  async check(@CurrentPrincipal() principal?: Principal): Promise<Checked | { status: string }> {
+    if (this.draining.active) throw new NotReadyError('Baton is stopping');
     // Load balancers need the status; the backlog and broker details are for people with a role. Not
     // for a service: they list every service's command topic, which tells it of the others.
+    const details = principal?.roles.some((role) => role !== 'service') ?? false;
+    const result = await this.checked(details);
+    return details ? result : { status: result.status };
+  }
+
+  /** Terminus's check, its failure logged once per change of what is down. */
+  private async checked(details: boolean): Promise<Checked> {
     try {
-      const { status } = await checking;
-      return { status };
+      const result = await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 3000 }),
+        () => this.messaging.check('messaging'),
+        () => this.healer.check('healer'),
+      ]);
+      this.stateLog.up();
+      return result;
     } catch (e) {
-      if (e instanceof HttpException && e.getStatus() === 503) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'A dependency is down');
+      const answer = e instanceof HttpException && e.getStatus() === 503 ? e.getResponse() as HealthCheckResult : undefined;
+      // Only the database makes Baton unready: without the broker, the runs it takes wait in the
+      // outbox and go out when it is back. Answered 503, a broker outage took every instance out of
+      // a balancer at once, and nothing was taken at all.
+      const degraded = answer?.error !== undefined && !('database' in answer.error);
+      this.stateLog.failed(e, degraded);
+      if (degraded) return { ...answer, status: 'degraded' };
+      if (!details && answer) throw new NotReadyError('A dependency is down');
       throw e;
     }
   }

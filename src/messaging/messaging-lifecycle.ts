@@ -1,6 +1,8 @@
 import {
   BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit,
 } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { brokerStartError } from './broker-start-error';
 import { MessagingDriver } from './messaging-driver';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 
@@ -13,10 +15,15 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
  */
 @Injectable()
 export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  constructor(private readonly driver: MessagingDriver, private readonly relay: OutboxRelay) {}
+  constructor(private readonly driver: MessagingDriver, private readonly relay: OutboxRelay, private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    await this.driver.connect();
+    try {
+      await this.driver.connect();
+    } catch (error) {
+      // Named for the broker and its variable: the client's own message names neither.
+      throw brokerStartError(this.config, error);
+    }
   }
 
   onApplicationBootstrap(): void {

@@ -13,6 +13,8 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 @Injectable()
 export class MessagingHealthIndicator {
   private readonly logger = new Logger(MessagingHealthIndicator.name);
+  /** Whether the last probe could not read the backlog: said once when that starts and once when it ends, not per probe. */
+  private backlogUnavailable = false;
 
   constructor(
     private readonly health: HealthIndicatorService,
@@ -27,11 +29,21 @@ export class MessagingHealthIndicator {
       driver: this.broker.driver,
       connected: this.broker.isConnected(),
       consumers: this.consumer.consumers(),
-      outbox: await this.relay.backlog().catch((error: unknown) => {
-        this.logger.warn(`Outbox backlog unavailable: ${errorMessage(error)}`);
-        return null; // the database indicator reports the database itself
-      }),
+      outbox: await this.backlog(),
     };
     return details.connected ? indicator.up(details) : indicator.down(details);
+  }
+
+  private async backlog() {
+    try {
+      const backlog = await this.relay.backlog();
+      if (this.backlogUnavailable) this.logger.log('Outbox backlog available again');
+      this.backlogUnavailable = false;
+      return backlog;
+    } catch (error) {
+      if (!this.backlogUnavailable) this.logger.warn(`Outbox backlog unavailable: ${errorMessage(error)}`);
+      this.backlogUnavailable = true;
+      return null; // the database indicator reports the database itself
+    }
   }
 }

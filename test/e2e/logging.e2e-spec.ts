@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource } from 'typeorm';
 import { newAdminKey, bearer } from '../helpers/auth';
 import { captureOutput } from '../helpers/captured-output';
 import { initiatorYaml, workerJson } from '../helpers/documents';
@@ -82,5 +83,17 @@ describe('logs: one JSON line per request, and service lines that name the reque
     await t.http.get('/api/orchestration/templates').set(bearer(admin)).expect(200);
     expect(run).not.toHaveBeenCalled();
     expect(enterWith).not.toHaveBeenCalled();
+  });
+
+  it("logs a failed statement as one JSON line from the Database context, without its parameters", async () => {
+    const secret = 'payload-secret-7731';
+    const dataSource = t.get(DataSource);
+    await expect(dataSource.query('SELECT $1::int AS n, $2::text AS t', [`not-a-number ${secret}`, secret])).rejects.toThrow();
+    const text = output.text();
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('PARAMETERS');
+    const lines = output.lines().filter((l) => l.includes('SELECT $1::int'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 40, context: 'Database', code: '22P02', query: 'SELECT $1::int AS n, $2::text AS t' });
   });
 });

@@ -4,7 +4,9 @@ import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import { correlationIdOf } from '../logging/correlation';
 import { AppError } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-code';
+import { errorMessage } from './error-message';
 import { DependencyUnavailableError, isInfrastructureError } from './infrastructure-error';
+import { NotReadyError } from './not-ready-error';
 
 /** How long a client should wait before retrying a request that met an outage. */
 const RETRY_AFTER_SECONDS = 5;
@@ -43,7 +45,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (status === 503) {
       // A dependency is down, or Baton is stopping; not the request at fault: the client should try again shortly.
       res.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      this.logger.warn({ err: error, correlationId }, `request answered 503: ${body.message}`);
+      // Expected, so no stack: the cause's message says which dependency. A health probe's answer
+      // goes at debug: the health check itself logs when it turns down and up again.
+      const fields = { correlationId, ...(error instanceof AppError ? {} : { cause: errorMessage(error) }) };
+      if (isProbeAnswer(error)) this.logger.debug(fields, `health probe answered 503: ${body.message}`);
+      else this.logger.warn(fields, `request answered 503: ${body.message}`);
     } else if (status >= 500) {
       this.logger.error({ err: error, correlationId }, 'request failed');
     }
@@ -86,6 +92,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
     return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
   }
+}
+
+/** Baton draining, or terminus's health check naming the dependency that is down (a 503 carrying its details). */
+function isProbeAnswer(error: unknown): boolean {
+  if (error instanceof NotReadyError) return true;
+  if (!(error instanceof HttpException) || error.getStatus() !== 503) return false;
+  return Boolean((error.getResponse() as { details?: unknown })?.details);
 }
 
 /** A whole key sent in a path or query (pasted by mistake) is echoed back only cut to its prefix, as it is logged. */

@@ -1,5 +1,7 @@
 import { BrokerConnection } from '../../../src/messaging/broker-connection';
 import { MessagingHealthIndicator } from '../../../src/messaging/messaging.health';
+import { initiatorYaml } from '../../helpers/documents';
+import { execute } from '../../helpers/runs';
 import { startTestApp, TestApp } from '../../helpers/test-app';
 
 describe('health: messaging', () => {
@@ -24,9 +26,13 @@ describe('health: messaging', () => {
     for (const consumer of consumers) expect(consumer).toMatchObject({ state: 'running', backlog: { kind: 'unknown' } });
   });
 
-  it('is unhealthy (503) once the broker is disconnected', async () => {
+  it('stays ready (200), degraded, once the broker is disconnected: runs are still taken, into the outbox', async () => {
     await t.get(BrokerConnection).close();
-    await t.http.get('/api/orchestration/health').expect(503);
+    const res = await t.http.get('/api/orchestration/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'degraded', error: { messaging: { status: 'down' } }, details: { database: { status: 'up' } } });
+    await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'degraded')
+      .send(initiatorYaml('degradedFlow', 'sequential', ['one'])).expect(201);
+    await execute(t, 'degradedFlow').expect(202);
     expect(await t.get(MessagingHealthIndicator).check()).toMatchObject({
       messaging: { status: 'down', driver: 'memory', connected: false },
     });

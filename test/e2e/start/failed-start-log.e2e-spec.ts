@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load-config';
+import { EmbeddedDatabase } from '../../../src/database/embedded-database';
 import { startBaton } from '../../../src/start-baton';
 import { newAdminKey } from '../../helpers/auth';
 import { captureOutput } from '../../helpers/captured-output';
+import { seedInto } from '../../helpers/seeded-data-dir';
 
 /**
  * A start that fails inside Nest (here: authentication on with no way in) is reported in the
@@ -15,8 +17,11 @@ import { captureOutput } from '../../helpers/captured-output';
  */
 describe('a failed start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-failed-start-'));
-  afterAll(() => {
+  afterAll(async () => {
     jest.restoreAllMocks();
+    // A provider that fails while the embedded database is still opening leaves it opening: startBaton
+    // closes what was open when the start failed, and this what opened later, before its directory goes.
+    await EmbeddedDatabase.closeOpenedSince(new Set());
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -67,5 +72,22 @@ describe('a failed start', () => {
     expect(records).toContainEqual(expect.objectContaining({
       level: 60, msg: expect.stringMatching(/^Baton failed to start: AWX_SERVICES must be set when callers are authenticated/),
     }));
+  }, 60_000);
+
+  it('names the broker and its variable when it cannot be reached, never the password in RABBITMQ_URL', async () => {
+    // A port nothing listens on: bound, then released.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    // A data directory of its own (a migrated copy: no initdb), as the start above that failed late may still hold the shared one's lock.
+    const own = mkdtempSync(join(tmpdir(), 'baton-failed-start-broker-'));
+    await seedInto(own);
+    const records = await failedStart({ DATA_DIR: own, MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: `amqp://baton:never-logged-pw@127.0.0.1:${port}` })
+      .finally(() => rmSync(own, { recursive: true, force: true }));
+    expect(records).toContainEqual(expect.objectContaining({
+      level: 60, msg: expect.stringMatching(new RegExp(`^Baton failed to start: Cannot connect to RabbitMQ at 127\\.0\\.0\\.1:${port} \\(RABBITMQ_URL\\): `)),
+    }));
+    expect(JSON.stringify(records)).not.toContain('never-logged-pw');
   }, 60_000);
 });

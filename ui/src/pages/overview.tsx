@@ -44,10 +44,13 @@ function Card({ title, ok, stale, children }: { title: string; ok?: boolean; sta
 /** Health without details (a caller without a role): the overall status, and nothing said of each dependency. */
 function OverallHealth({ health, stale }: { health: Health; stale: boolean }) {
   const ok = health.status === 'ok';
+  const said = ok ? 'Baton and its dependencies are up.'
+    : health.status === 'degraded' ? 'Baton takes work, but its broker or healer is down: runs wait in the outbox until the broker is back.'
+      : health.message ?? 'A dependency is down.';
   return (
     <div class="cards">
       <Card title="Baton" ok={ok} stale={stale}>
-        <p>{ok ? 'Baton and its dependencies are up.' : health.message ?? 'A dependency is down.'}</p>
+        <p>{said}</p>
         <p class="muted small">The database, broker, outbox and healer are detailed for a signed-in role only.</p>
       </Card>
     </div>

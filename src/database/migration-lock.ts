@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
+
+/**
+ * The advisory lock every Baton takes on its database before it migrates it: any constant, the
+ * same for all versions (here the bytes of "BATN" and 1). PostgreSQL's advisory locks share one
+ * space per database: a key this arbitrary will not be another application's.
+ */
+export const MIGRATION_LOCK_KEY = 0x4241544e_01;
+
+/** How often a waiting instance asks for the lock again. */
+const RETRY_MS = 250;
+
+type MigrationOptions = Parameters<DataSource['runMigrations']>[0];
+
+/**
+ * Runs the pending migrations while holding MIGRATION_LOCK_KEY, on the one connection that holds
+ * it (PGlite has only one). Instances starting at once on an empty database raced to create the
+ * same types and tables: two of three failed with `duplicate key value violates unique constraint
+ * "pg_type_typname_nsp_index"`, reported as a failure to connect. Now the others wait, then find
+ * nothing left to run. Embedded (PGlite) the lock is taken as well, and never contended.
+ */
+export async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOptions): Promise<Migration[]> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await lock(queryRunner);
+    try {
+      const executor = new MigrationExecutor(dataSource, queryRunner);
+      executor.transaction = options?.transaction ?? dataSource.options.migrationsTransactionMode ?? 'all';
+      executor.fake = options?.fake ?? false;
+      return await executor.executePendingMigrations();
+    } finally {
+      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await queryRunner.release();
+  }
+}
+
+/**
+ * Tries for the lock until it has it, rather than waiting inside pg_advisory_lock: a session
+ * waiting there is a transaction in progress, which a migration's CREATE INDEX CONCURRENTLY waits
+ * for, while it waits for the lock that migration's session holds (PostgreSQL: "deadlock detected").
+ */
+async function lock(queryRunner: QueryRunner): Promise<void> {
+  let said = false;
+  for (;;) {
+    const [{ locked }] = await queryRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]) as [{ locked: boolean }];
+    if (locked) return;
+    if (!said) new Logger('Database').log('Another instance is migrating the database: waiting for it');
+    said = true;
+    await sleep(RETRY_MS);
+  }
+}
+
+/** A DataSource whose migrations (at initialize with migrationsRun, or the CLI's migration:run) run under the lock. */
+export class MigrationLockingDataSource extends DataSource {
+  override async runMigrations(options?: MigrationOptions): Promise<Migration[]> {
+    if (!this.isInitialized) return super.runMigrations(options); // TypeORM's own "not connected" error
+    return runMigrationsLocked(this, options);
+  }
+}
