@@ -7,14 +7,14 @@ import { log } from './fault-report';
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
-/** Polls the engine's health until 200; the time it took. */
+/** Polls the engine's health until it is `ok` (not `degraded`: a broker down answers 200 too); the time it took. */
 export async function timeToHealthy(d: Deployment, timeoutMs = 120_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const res = await request(`${d.engine.baseUrl}/api/orchestration/health`, { headersTimeout: 5000, bodyTimeout: 5000 })
       .catch(() => undefined);
-    await res?.body.dump();
-    if (res?.statusCode === 200) return Date.now() - started;
+    const body = res?.statusCode === 200 ? await res.body.json().catch(() => undefined) as { status?: string } | undefined : await res?.body.dump();
+    if (body?.status === 'ok') return Date.now() - started;
     await sleep(100);
   }
   throw new Error(`the engine was not healthy ${timeoutMs} ms after the restart:\n${d.output().split('\n').slice(-30).join('\n')}`);
