@@ -117,6 +117,27 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     ]);
   });
 
+  it("keeps what an open dialog holds when the page's own poll meets an expired key, and opens it again after the sign-in", async () => {
+    const p = await h.page();
+    let expired = false;
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => (expired
+      ? r.fulfill(json({ code: 'UNAUTHENTICATED', message: 'Authentication required: API key bk_ab12 is expired' }, 401))
+      : r.fulfill(json(pausedRun(false)))));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.addInitScript("if (!sessionStorage.getItem('baton.apiKey')) sessionStorage.setItem('baton.apiKey', 'bk_ab12.secret')");
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    await p.locator('button[data-action="skip"]').click();
+    await p.getByRole('dialog').getByLabel('Reason (recorded on the run)').fill('shipped by hand');
+
+    expired = true;
+    await p.getByRole('heading', { name: 'Sign in to Baton' }).waitFor({ timeout: 15_000 });
+    expired = false;
+    await p.getByLabel('API key').fill('bk_cd34.secret');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByTestId('action-resumed').waitFor();
+    expect(await p.getByRole('dialog').getByLabel('Reason (recorded on the run)').inputValue()).toBe('shipped by hand');
+  });
+
   it("draws a DAG template's own edges and lists what each step waits for; an unknown ?version= says so", async () => {
     await h.app.http.post('/api/orchestration/register').set('X-Service-Name', 'fixes').send({
       orchName: 'fixesDag', as: 'initiator', type: 'dag',

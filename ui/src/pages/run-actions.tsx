@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { ApiError, NetworkError, postJson } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, NetworkError, onUnauthorized, postJson } from '../api/client';
 import type { RunDetail } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -34,6 +34,11 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
   const [resumed, setResumed] = useState(draft !== null);
   // What the last accepted action did, for this run: its new status, or that nothing changed.
   const [outcome, setOutcome] = useState<{ flowId: string; changed: boolean; message: string } | null>(null);
+  // A poll refused for the credential replaces this page with the sign-in too, the action unsent:
+  // what is typed in an open dialog waits for the return, as when the action itself was refused.
+  useEffect(() => onUnauthorized(() => {
+    if (openName && !busy) keepDraft({ flowId: run.flowId, action: openName, reason, step, output, mode, seen });
+  }), [run.flowId, openName, busy, reason, step, output, mode, seen]);
   if (!canAct(me)) {
     return <p class="muted small" data-testid="actions-need-role">Actions on this run (retry, skip, pause, resume, compensate, terminate, undo) need the operator role; you are signed in as {me!.id} ({me!.roles.join(', ') || 'no role'}).</p>;
   }
