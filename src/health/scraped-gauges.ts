@@ -10,18 +10,40 @@ import { Metrics } from '../metrics/metrics';
 /** How long a scrape waits for the database before it counts it down. */
 const DATABASE_PROBE_MS = 1_000;
 const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
+/** How long a read of the unfinished runs serves scrapes. */
+const RUNS_READ_KEEP_MS = 10_000;
 
-/** `read`, shared by the callers that come while it is in flight; undefined if it fails. */
-function sharedRead<T>(read: () => Promise<T>): () => Promise<T | undefined> {
-  let inFlight: Promise<T | undefined> | undefined;
-  return () => (inFlight ??= read().catch(() => undefined).finally(() => { inFlight = undefined; }));
+/** Resolves to what `read` gives within DATABASE_PROBE_MS, else undefined (a hung database must not hang the scrape past its timeout). */
+async function withinProbe<T>(read: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), DATABASE_PROBE_MS); });
+  try {
+    return await Promise.race([read().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `read` (within the probe's time), shared by the callers that come while it is in flight, and for
+ * `keepMs` after: several Prometheus servers, or instances' scrapes, then cost one read. Undefined
+ * if it failed or took too long.
+ */
+function sharedRead<T>(read: () => Promise<T>, keepMs = 0): () => Promise<T | undefined> {
+  let last: { at: number; value: Promise<T | undefined> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= keepMs) last = { at: Date.now(), value: withinProbe(read) };
+    const value = last.value;
+    if (keepMs === 0) void value.finally(() => { if (last?.value === value) last = undefined; });
+    return value;
+  };
 }
 
 /**
  * Gauges read when /metrics is scraped, not set by the loops that do the work: in a database
  * outage those loops stop, and a gauge they set kept its last value (an outbox backlog 0.1 s old
  * through a 21 s outage), so an alert on it could never fire. What cannot be read is NaN, beside
- * `baton_database_up 0`. Three short queries per scrape.
+ * `baton_database_up 0`. Each read gives up after DATABASE_PROBE_MS.
  */
 @Injectable()
 export class ScrapedGauges {
@@ -38,7 +60,9 @@ export class ScrapedGauges {
       async collect() { this.set((await backlog())?.count ?? Number.NaN); } });
     new Gauge({ name: 'baton_outbox_oldest_unsent_age_seconds', help: 'Age of the oldest unsent outbox row (NaN: unreadable)', registers,
       async collect() { this.set((await backlog())?.oldestAgeSeconds ?? Number.NaN); } });
-    const runs = sharedRead(() => unfinishedRuns(dataSource));
+    // Reads every unfinished run's row (min(updated_at): no index may hold updated_at, or a step's
+    // write could not be a HOT update): at most once per RUNS_READ_KEEP_MS however often scraped.
+    const runs = sharedRead(() => unfinishedRuns(dataSource), RUNS_READ_KEEP_MS);
     const byStatus = async (gauge: Gauge, field: 'count' | 'stillest') => {
       const rows = await runs();
       for (const status of UNFINISHED) gauge.set({ status }, rows ? rows.find((r) => r.status === status)?.[field] ?? 0 : Number.NaN);
@@ -52,13 +76,7 @@ export class ScrapedGauges {
 }
 
 async function databaseAnswers(dataSource: DataSource): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), DATABASE_PROBE_MS); });
-  try {
-    return await Promise.race([dataSource.query('SELECT 1').then(() => true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await withinProbe(() => dataSource.query('SELECT 1').then(() => true))) ?? false;
 }
 
 function unfinishedRuns(dataSource: DataSource): Promise<Array<{ status: string; count: number; stillest: number }>> {

@@ -108,6 +108,17 @@ describe('HttpWorkerHub while a command is leased', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
   });
 
+  it('looks a command still in flight up again after 2, then 4 s, not every second', async () => {
+    const attempts = new ScriptedAttempts(answered(true));
+    const { hub, pool, handler } = await hubWith(attempts);
+    void handler(commandMessage({ ...attempt, commandId: randomUUID() }));
+    const [lease] = await pool.take(1, 0);
+    const t0 = Date.now();
+    for (const at of [1_000, 2_000, 2_900, 3_000, 5_000, 6_900, 7_000]) await hub.settleAnsweredElsewhere(t0 + at);
+    expect(attempts.asked).toHaveLength(3); // at 1, 3 and 7 s
+    pool.settle(lease.leaseId);
+  });
+
   it('keeps a command whose attempt is still in flight leased, and one it cannot look up', async () => {
     for (const answer of [answered(true), () => Promise.reject(new Error('connection refused'))]) {
       const { hub, pool, handler } = await hubWith(new ScriptedAttempts(answer));

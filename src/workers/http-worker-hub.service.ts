@@ -46,6 +46,8 @@ const IDLE_CHECK_MAX_MS = 10_000;
 const ANSWERED_CHECK_MS = 1_000;
 /** Commands looked up in one query. */
 const ANSWERED_CHECK_BATCH = 500;
+/** A command still in flight is looked up again after twice as long each time, up to this: a long step costs a lookup a minute. */
+const ANSWERED_CHECK_MAX_MS = 60_000;
 
 /**
  * Baton consumes a worker service's command topic on behalf of its HTTP pollers, in the service's
@@ -68,6 +70,8 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   private idleCheck?: NodeJS.Timeout;
   private answeredCheck?: NodeJS.Timeout;
   private checkingAnswered?: Promise<void>;
+  /** When each leased command is next looked up, and the wait after that (doubled each time it is still in flight). */
+  private readonly nextLookup = new WeakMap<PooledCommand, { at: number; waitMs: number }>();
   private readonly outage = new OutageLog(this.logger, 'The check of leased commands answered through another instance');
 
   constructor(private readonly consumer: MessageConsumer, private readonly config: AppConfig, private readonly attempts: CommandAttempts) {}
@@ -166,22 +170,32 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
    * Behind a balancer a worker's reply may reach another instance, which applies it; the lease
    * here would hold the command, and the step's next command (its retry or undo) with it, until it
    * expired: up to WORKER_LEASE_MS, so long that an undo could time out unsent. Commands leased for
-   * a second are looked up (one query for all of them) and those answered are acknowledged.
+   * a second are looked up (one query for all of them) and those answered are acknowledged; one
+   * still in flight is looked up again after 2, 4, 8… s, at most a minute apart (lookUpLater).
    * Never rejects.
    */
   async settleAnsweredElsewhere(now = Date.now()): Promise<void> {
     try {
       for (const { pool } of this.served.values()) {
-        const leased = pool.leasedFor(ANSWERED_CHECK_MS, now);
-        for (let i = 0; i < leased.length; i += ANSWERED_CHECK_BATCH) {
-          const batch = leased.slice(i, i + ANSWERED_CHECK_BATCH).map((e) => ({ flowId: e.attempt!.flowId, commandId: e.commandId }));
-          for (const commandId of await this.attempts.answeredAmong(batch)) pool.settleCommand(commandId);
+        const due = pool.leasedFor(ANSWERED_CHECK_MS, now).filter((e) => (this.nextLookup.get(e)?.at ?? 0) <= now);
+        for (let i = 0; i < due.length; i += ANSWERED_CHECK_BATCH) {
+          const batch = due.slice(i, i + ANSWERED_CHECK_BATCH);
+          const answered = await this.attempts.answeredAmong(batch.map((e) => ({ flowId: e.attempt!.flowId, commandId: e.commandId })));
+          for (const entry of batch) {
+            if (answered.has(entry.commandId)) pool.settleCommand(entry.commandId);
+            else this.lookUpLater(entry, now);
+          }
         }
       }
       this.outage.succeeded();
     } catch (error) {
       this.outage.failed(error);
     }
+  }
+
+  private lookUpLater(entry: PooledCommand, now: number): void {
+    const waitMs = Math.min(ANSWERED_CHECK_MAX_MS, (this.nextLookup.get(entry)?.waitMs ?? ANSWERED_CHECK_MS) * 2);
+    this.nextLookup.set(entry, { at: now + waitMs, waitMs });
   }
 
   private async hold(pool: CommandPool, message: IncomingMessage): Promise<void> {

@@ -16,7 +16,9 @@ export class WorkerPresence {
   /**
    * Records a beat. A new instance past WORKER_INSTANCES_PER_SERVICE live ones is refused: each is a
    * row, and a service key could otherwise write one per request under made-up ids. Two new ones
-   * racing for the last place may both get it (the count is not locked): a bound, not a quota.
+   * racing for the last place may both get it (the count is not locked): a bound, not a quota. A
+   * live instance always beats again, over the bound too (after that race, or the bound lowered):
+   * refused, every instance of the service would lapse.
    * A beat under an id another service holds changes nothing, as before.
    */
   async beat(service: string, p: PresenceDto): Promise<void> {
@@ -26,7 +28,9 @@ export class WorkerPresence {
           WHERE service_name = $2 AND instance_id <> $1 AND last_seen_at > now() - make_interval(secs => $6)
        ), written AS (
          INSERT INTO worker_instance (instance_id, service_name, host, sdk_version, steps, last_seen_at)
-         SELECT $1, $2, $3, $4, $5::jsonb, now() FROM live WHERE live.n < $7
+         SELECT $1, $2, $3, $4, $5::jsonb, now() FROM live
+          WHERE live.n < $7 OR EXISTS (SELECT 1 FROM worker_instance WHERE instance_id = $1 AND service_name = $2
+            AND last_seen_at > now() - make_interval(secs => $6))
          ON CONFLICT (instance_id) DO UPDATE SET host = EXCLUDED.host, sdk_version = EXCLUDED.sdk_version,
            steps = EXCLUDED.steps, last_seen_at = now()
          WHERE worker_instance.service_name = EXCLUDED.service_name

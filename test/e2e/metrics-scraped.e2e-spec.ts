@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { initiatorYaml } from '../helpers/documents';
+import { expectEventually } from '../helpers/expect-eventually';
 import { execute } from '../helpers/runs';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -43,6 +44,9 @@ describe('gauges read at each scrape', () => {
     expect(valueOf(down, 'baton_database_up')).toBe(0);
     expect(valueOf(down, 'baton_outbox_backlog')).toBeNaN();
     expect(valueOf(down, 'baton_outbox_oldest_unsent_age_seconds')).toBeNaN();
-    expect(valueOf(down, 'baton_runs_unfinished{status="WAITING_FOR_WORKERS"}')).toBeNaN();
-  });
+    // The run counts, read at most every 10 s (each read visits every unfinished run), turn NaN once their last read is that old.
+    await expectEventually(async () => {
+      expect(valueOf((await t.http.get('/metrics').expect(200)).text, 'baton_runs_unfinished{status="WAITING_FOR_WORKERS"}')).toBeNaN();
+    }, { timeoutMs: 15_000, intervalMs: 500 });
+  }, 60_000);
 });

@@ -144,22 +144,23 @@ describe('BatonClient', () => {
     }
   });
 
-  it("holds back nothing after a poll's 429 TOO_MANY_POLLS: a reply or heartbeat still goes at once, and keeps its lease", async () => {
-    const baton = await fakeBaton((n, _req, res) => {
-      if (n > 1) return void res.end('{"outcome":"applied"}');
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end('{"code":"TOO_MANY_POLLS","message":"shop holds WORKER_POLLS_PER_SERVICE polls"}');
+  it.each([['GET', '/commands', 'TOO_MANY_POLLS'], ['POST', '/presence', 'TOO_MANY_WORKER_INSTANCES']])(
+    "holds back nothing after a %s %s answered 429 %s: a reply or heartbeat still goes at once, and keeps its lease", async (method, path, code) => {
+      const baton = await fakeBaton((n, _req, res) => {
+        if (n > 1) return void res.end('{"outcome":"applied"}');
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ code, message: 'over the limit' }));
+      });
+      try {
+        const client = baton.client();
+        await expect(client.request(method as 'GET' | 'POST', path, method === 'POST' ? {} : undefined, { retryForMs: 0 })).rejects.toThrow('answered 429');
+        const started = Date.now();
+        await expect(client.request('POST', '/heartbeat', {}, { retryForMs: 0 })).resolves.toEqual({ outcome: 'applied' });
+        expect(Date.now() - started).toBeLessThan(900);
+      } finally {
+        await baton.close();
+      }
     });
-    try {
-      const client = baton.client();
-      await expect(client.request('GET', '/commands', undefined, { retryForMs: 0 })).rejects.toThrow('answered 429');
-      const started = Date.now();
-      await expect(client.request('POST', '/heartbeat', {}, { retryForMs: 0 })).resolves.toEqual({ outcome: 'applied' });
-      expect(Date.now() - started).toBeLessThan(900);
-    } finally {
-      await baton.close();
-    }
-  });
 
   it('holds back its other requests for a while after a 401 or a 429, so that a worker with many in flight does not send a burst of refused ones', async () => {
     for (const status of [401, 429]) {

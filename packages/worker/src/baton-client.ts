@@ -98,12 +98,15 @@ export function refusedForGood(error: unknown): error is BatonHttpError {
 }
 
 /**
- * A refusal of the caller (a 401, the auth limiter's 429) closes the client's gate: every request
- * would meet it. A poll over its service's limit (429 TOO_MANY_POLLS) concerns polls only: closed,
- * the gate held back the replies and heartbeats that keep this worker's leases.
+ * 429s that concern one kind of request only: a poll over its service's limit, a presence beat of a
+ * new instance over the service's. Closing the gate for them held back the replies and heartbeats
+ * that keep this worker's leases; the poll loop and the presence back off on their own.
  */
+const ONE_KIND_LIMITS = new Set(['TOO_MANY_POLLS', 'TOO_MANY_WORKER_INSTANCES']);
+
+/** A refusal of the caller (a 401, the auth limiter's 429) closes the client's gate: every request would meet it. */
 function closesGate(error: unknown): error is BatonHttpError {
-  return error instanceof BatonHttpError && (error.status === 401 || (error.status === 429 && error.code !== 'TOO_MANY_POLLS'));
+  return error instanceof BatonHttpError && (error.status === 401 || (error.status === 429 && !ONE_KIND_LIMITS.has(error.code ?? '')));
 }
 
 /** Whether the same request may pass in a moment: no answer (a network error, a timeout), 408, 429 or 5xx. */

@@ -35,6 +35,17 @@ describe('HTTP workers: live instances a service may have', () => {
     expect(await live('crowd')).toEqual([a, c].sort());
   });
 
+  it('lets every live instance beat again when the service is over the bound (two new ones raced for the last place, or the bound was lowered)', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await beat('raced', a).expect(204);
+    await beat('raced', b).expect(204);
+    // The third, as the losing side of a race would have written it.
+    await t.get(DataSource).query(`INSERT INTO worker_instance (instance_id, service_name, host, sdk_version, steps, last_seen_at)
+      VALUES ($1, 'raced', 'h', '1.0.0', '[]'::jsonb, now())`, [c]);
+    for (const id of [a, b, c]) await beat('raced', id).expect(204);
+    await beat('raced', randomUUID()).expect(429);
+  });
+
   it('does not count an expired instance, and the healer removes it', async () => {
     const [gone, fresh, next] = [randomUUID(), randomUUID(), randomUUID()];
     await beat('restarts', gone).expect(204);
