@@ -10,8 +10,8 @@ const CONTENT_TYPES: Record<string, string> = { '.yaml': 'application/yaml', '.y
 /**
  * Registers definitions/*.yaml|yml|json at boot through the same path as REST (source `file`).
  * A broken file is logged with its name and the problems' lines, and audited; Baton still starts.
- * A file holding an older version's content is not registered again (RegistryService): a newer
- * version registered over the API or a topic is kept, with a warning naming both.
+ * A file holding the content of a version that one registered over the API or a topic replaced
+ * is not registered again (RegistryService): that version is kept, with a warning naming both.
  */
 @Injectable()
 export class DefinitionsLoader implements OnApplicationBootstrap {
@@ -39,8 +39,8 @@ export class DefinitionsLoader implements OnApplicationBootstrap {
       });
       if (result.olderVersion !== undefined) {
         this.logger.warn({ file: path, orchName: result.orchName, version: result.version, olderVersion: result.olderVersion },
-          `definition ${path} holds version ${result.olderVersion} of ${result.orchName}, and version ${result.version} was registered since: `
-          + 'kept (update or remove the file to register from it again)');
+          `definition ${path} holds version ${result.olderVersion} of ${result.orchName}, which a version registered over the API or a topic `
+          + `replaced since: version ${result.version} kept (change the file to register from it again, or register its content over the API)`);
         return;
       }
       this.logger.log({ file: path, orchName: result.orchName, outcome: result.outcome, status: result.status }, 'definition loaded');

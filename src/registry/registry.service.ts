@@ -201,13 +201,14 @@ export class RegistryService {
     } else if (await this.templates.versionHash(m, template) === hash) {
       return this.resultOf(template, 'initiator', 'UNCHANGED', serviceName);
     } else if (source === 'file') {
-      // A file is loaded at every start: holding an older version's content, it has not changed
-      // since a newer version came over the API or a topic, and registering it would revert that
-      // version at each restart (runs parked for its new steps then ran without them).
-      const olderVersion = await this.templates.versionWithContent(m, template, hash);
+      // A file is loaded at every start: holding the content of a version a later one replaced
+      // over the API or a topic, it has not changed since, and registering it would revert that
+      // version at each restart (runs parked for its new steps then ran without them). A file
+      // whose own later content was replaced by an earlier one again (a rollback) registers.
+      const olderVersion = await this.templates.supersededVersionWithContent(m, template, hash);
       if (olderVersion !== undefined) return { ...this.resultOf(template, 'initiator', 'UNCHANGED', serviceName), olderVersion };
     }
-    await this.templates.addVersion(m, template, doc, serviceName, hash);
+    await this.templates.addVersion(m, template, doc, serviceName, hash, source);
     const dropped = await this.templates.removeWorkersNotAllowed(m, doc.orchName);
     if (dropped.length) {
       this.logger.warn({ orchName: doc.orchName, dropped: dropped.map((w) => `${w.stepName}:${w.serviceName}`) },

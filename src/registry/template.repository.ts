@@ -6,6 +6,7 @@ import { OrchestrationTemplateEntity } from './entities/orchestration-template.e
 import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
+import type { RegistrationSource } from './entities/registration-audit.entity';
 import { AppConfig } from '../config/app-config';
 import { type LiveInstance, liveRegistrations, missingSteps } from './readiness';
 import { allowedWorkersOf } from './allowed-workers';
@@ -45,11 +46,19 @@ export class TemplateRepository {
       .then((v) => v?.contentHash);
   }
 
-  /** The version of `template` registered with this content, the newest if several. */
-  versionWithContent(m: EntityManager, template: OrchestrationTemplateEntity, contentHash: string): Promise<number | undefined> {
-    return m.getRepository(TemplateVersionEntity)
-      .findOne({ where: { templateId: template.id, contentHash }, order: { version: 'DESC' } })
-      .then((v) => v?.version);
+  /**
+   * The newest version of `template` with this content if a later one was registered other than
+   * from a definition file (or before sources were recorded): the version a file holding this
+   * content would revert. Undefined when there is none.
+   */
+  async supersededVersionWithContent(m: EntityManager, template: OrchestrationTemplateEntity, contentHash: string): Promise<number | undefined> {
+    const [row]: Array<{ version: number }> = await m.query(
+      `SELECT v.version FROM orchestration_template_version v
+        WHERE v.template_id = $1 AND v.content_hash = $2
+          AND EXISTS (SELECT 1 FROM orchestration_template_version later
+                       WHERE later.template_id = v.template_id AND later.version > v.version AND later.source IS DISTINCT FROM 'file')
+        ORDER BY v.version DESC LIMIT 1`, [template.id, contentHash]);
+    return row?.version;
   }
 
   /** How many templates `service` owns, holding the service's lock until the transaction ends, so that no other count of it runs meanwhile. */
@@ -80,10 +89,10 @@ export class TemplateRepository {
 
   /** Adds version N+1 with its steps and makes it current; earlier versions stay for running runs. */
   async addVersion(m: EntityManager, template: OrchestrationTemplateEntity, doc: InitiatorDocument,
-    service: string, contentHash: string): Promise<void> {
+    service: string, contentHash: string, source: RegistrationSource): Promise<void> {
     const version = template.currentVersion + 1;
     await m.getRepository(TemplateVersionEntity).insert({
-      templateId: template.id, version, type: doc.type, description: doc.description, contentHash, registeredBy: service,
+      templateId: template.id, version, type: doc.type, description: doc.description, contentHash, registeredBy: service, source,
       deadlineSeconds: doc.deadlineSeconds ?? null, onDeadline: doc.onDeadline ?? null,
     });
     const steps = m.getRepository(StepTemplateEntity);

@@ -38,12 +38,21 @@ describe('definition files at a restart, after a newer version came over the API
     const warn = jest.spyOn(Logger.prototype, 'warn');
     await restart();
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ orchName: 'keptFlow', version: 2, olderVersion: 1 }),
-      expect.stringContaining(`definition ${file} holds version 1 of keptFlow, and version 2 was registered since`));
+      expect.stringContaining(`definition ${file} holds version 1 of keptFlow, which a version registered over the API or a topic replaced since: version 2 kept`));
     warn.mockRestore();
     expect(await current()).toEqual({ version: 2, steps: ['reserve', 'charge', 'ship'] });
 
     writeFileSync(file, `service: defs\n${initiatorYaml('keptFlow', 'sequential', ['reserve'])}`);
     await restart();
     expect(await current()).toEqual({ version: 3, steps: ['reserve'] });
+  });
+
+  it("registers a file rolled back to its own earlier content: only the file's versions came since", async () => {
+    writeFileSync(file, `service: defs\n${initiatorYaml('keptFlow', 'sequential', ['charge'])}`);
+    await restart();
+    expect(await current()).toEqual({ version: 4, steps: ['charge'] });
+    writeFileSync(file, `service: defs\n${initiatorYaml('keptFlow', 'sequential', ['reserve'])}`);
+    await restart();
+    expect(await current()).toEqual({ version: 5, steps: ['reserve'] });
   });
 });

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { OrchestrationTemplateEntity } from './orchestration-template.entity';
 import type { OnDeadline } from '../../engine/core/deadline-action';
 import type { TemplateType } from './orchestration-template.entity';
+import type { RegistrationSource } from './registration-audit.entity';
 
 /** An immutable version of a template: runs pin the version they started with. */
 @Entity('orchestration_template_version')
@@ -18,5 +19,7 @@ export class TemplateVersionEntity {
   /** sha256 of the normalized definition: an unchanged re-registration is a no-op. */
   @Index() @Column({ name: 'content_hash', type: 'varchar', length: 64 }) contentHash!: string;
   @Column({ name: 'registered_by', type: 'varchar', length: 200 }) registeredBy!: string;
+  /** Where it was registered from; null for versions registered before Baton recorded it. */
+  @Column({ type: 'varchar', length: 10, nullable: true }) source!: RegistrationSource | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
