@@ -7,7 +7,7 @@ import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
  * same for all versions (here the bytes of "BATN" and 1). PostgreSQL's advisory locks share one
  * space per database: a key this arbitrary will not be another application's.
  */
-export const MIGRATION_LOCK_KEY = 0x4241544e_01;
+const MIGRATION_LOCK_KEY = 0x4241544e_01;
 
 /** How often a waiting instance asks for the lock again. */
 const RETRY_MS = 250;
@@ -21,7 +21,7 @@ type MigrationOptions = Parameters<DataSource['runMigrations']>[0];
  * "pg_type_typname_nsp_index"`, reported as a failure to connect. Now the others wait, then find
  * nothing left to run. Embedded (PGlite) the lock is taken as well, and never contended.
  */
-export async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOptions): Promise<Migration[]> {
+async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOptions): Promise<Migration[]> {
   const queryRunner = dataSource.createQueryRunner();
   try {
     await lock(queryRunner);

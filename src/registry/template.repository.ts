@@ -12,7 +12,7 @@ import { type LiveInstance, liveRegistrations, missingSteps } from './readiness'
 import { allowedWorkersOf } from './allowed-workers';
 
 /** A worker registration, by template, step and service. */
-export type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
+type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
 
 /** Holds a transaction-scoped advisory lock named `key` until the transaction ends. */
 async function holdLock(m: EntityManager, key: string): Promise<void> {
