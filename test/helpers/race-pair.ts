@@ -6,6 +6,8 @@ import { TestWorker } from './test-worker';
 export interface RacePair {
   a: TestApp;
   b: TestApp;
+  /** The worker of the template's steps, registered on `a`. */
+  worker: TestWorker;
   /** Each run's status events, in the order they arrived. */
   events: Map<string, string[]>;
 }
@@ -26,5 +28,5 @@ export async function startRacePair(env: Record<string, string>): Promise<RacePa
     const e = JSON.parse(m.body.toString());
     events.set(e.flowId, [...(events.get(e.flowId) ?? []), e.status]);
   } });
-  return { a, b, events };
+  return { a, b, worker, events };
 }

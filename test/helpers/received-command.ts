@@ -16,5 +16,7 @@ export interface ReceivedCommand extends Omit<WireCommand, 'payload' | 'correlat
     silentAt?: StepList; silentUndoAt?: StepList; silentAttempts?: number; silentFirstAt?: StepList;
     /** Reply twice to every command, as a redelivery would. */
     duplicateReplies?: boolean;
+    /** Steps whose DO the test worker answers only once the suite calls `release()`. */
+    heldAt?: StepList;
   } | null;
 }

@@ -9,10 +9,14 @@ const has = (list: StepList, step: string) => (Array.isArray(list) ? list.includ
 /**
  * A worker service as users write them: it consumes commands from its topic and replies in the
  * original format. The run payload steers it: `failAt` (the first `failAttempts` attempts, or all), `failUndoAt` (the first `failUndoAttempts` attempts, or all), `silentAt` and `silentUndoAt`
- * name steps (silent: no reply, to the first `silentAttempts` attempts or all of them). It records every command, so suites can check order and count effects by commandId.
+ * name steps (silent: no reply, to the first `silentAttempts` attempts or all of them), and `heldAt`
+ * steps whose DO it answers once the suite calls `release()`, which keeps a run waiting for as
+ * long as a suite needs it in flight. It records every command, so suites can check order and
+ * count effects by commandId.
  */
 export class TestWorker {
   readonly commands: ReceivedCommand[] = [];
+  private gate = TestWorker.closedGate();
 
   constructor(private readonly t: TestApp, readonly service: string) {}
 
@@ -31,6 +35,18 @@ export class TestWorker {
       .send({ orchName, as: 'worker', steps: steps.map((name) => ({ name, objectType: 'String' })) }).expect((r) => {
         if (r.status >= 300) throw new Error(`worker registration failed: ${r.status} ${JSON.stringify(r.body)}`);
       });
+  }
+
+  /** Answers the commands held so far; later ones wait for the next release. */
+  release(): void {
+    this.gate.open();
+    this.gate = TestWorker.closedGate();
+  }
+
+  private static closedGate(): { opened: Promise<void>; open: () => void } {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => { open = resolve; });
+    return { opened, open };
   }
 
   commandsFor(flowId: string): string[] {
@@ -54,6 +70,7 @@ export class TestWorker {
     this.commands.push(c);
     const silent = has(c.action === 'DO' ? c.payload?.silentAt : c.payload?.silentUndoAt, c.stepName);
     if (silent && c.attempt <= (c.payload?.silentAttempts ?? Infinity)) return;
+    if (c.action === 'DO' && has(c.payload?.heldAt, c.stepName)) await this.gate.opened;
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) && c.attempt <= (c.payload?.failAttempts ?? Infinity)
       : has(c.payload?.failUndoAt, c.stepName) && c.attempt <= (c.payload?.failUndoAttempts ?? Infinity);
     const copies = c.payload?.duplicateReplies ? 2 : 1;

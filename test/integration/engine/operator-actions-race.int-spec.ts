@@ -4,6 +4,7 @@ import { execute } from '../../helpers/runs';
 import { serverSuite } from '../../helpers/server-env';
 import { startRacePair } from '../../helpers/race-pair';
 import type { TestApp } from '../../helpers/test-app';
+import type { TestWorker } from '../../helpers/test-worker';
 
 const RUNS = 40;
 
@@ -17,14 +18,16 @@ describe('operator actions racing with replies on two engine instances (rabbitmq
   const suite = serverSuite('rabbitmq');
   let a: TestApp;
   let b: TestApp;
+  let worker: TestWorker;
   let db: DataSource;
   let events: Map<string, string[]>;
 
   beforeAll(async () => {
-    ({ a, b, events } = await startRacePair(await suite.env()));
+    ({ a, b, worker, events } = await startRacePair(await suite.env()));
     db = a.get(DataSource);
   });
   afterAll(async () => {
+    worker?.release();
     await a?.close();
     await b?.close();
     await suite.cleanup();
@@ -59,18 +62,22 @@ describe('operator actions racing with replies on two engine instances (rabbitmq
   };
 
   it(`pauses and resumes ${RUNS} runs on the other instance mid-flight: each step runs once, every run completes`, async () => {
-    const flowIds: string[] = [];
-    let pauses = 0;
-    for (let i = 0; i < RUNS; i++) {
+    // The first run waits on its held step z, so a pause lands on it whatever the timing; the
+    // others race with their replies, and their pauses and resumes may each come too late (409).
+    const { body: first } = await execute(a, 'race', { duplicateReplies: true, heldAt: 'z' }).expect(202);
+    await expectEventually(() => expect(worker.commandsFor(first.flowId)).toContain('DO:z'));
+    await b.http.post(`/api/orchestration/runs/${first.flowId}/pause`).send({}).expect(202);
+    await a.http.post(`/api/orchestration/runs/${first.flowId}/resume`).send({}).expect(202);
+    worker.release();
+    const flowIds = [first.flowId as string];
+    for (let i = 1; i < RUNS; i++) {
       const { body } = await execute(a, 'race', { duplicateReplies: true }).expect(202);
       flowIds.push(body.flowId);
       const paused = await b.http.post(`/api/orchestration/runs/${body.flowId}/pause`).send({});
       expect([202, 409]).toContain(paused.status);
-      if (paused.status === 202) pauses++;
       const resumed = await a.http.post(`/api/orchestration/runs/${body.flowId}/resume`).send({});
       expect([202, 409]).toContain(resumed.status);
     }
-    expect(pauses).toBeGreaterThan(0);
     await settled(flowIds, ['COMPLETED']);
     const attempts = await attemptsOf(flowIds);
     expect(attempts.length).toBe(RUNS * 3);
@@ -79,8 +86,13 @@ describe('operator actions racing with replies on two engine instances (rabbitmq
   });
 
   it(`terminates ${RUNS} runs on the other instance as replies arrive: each succeeded step is undone once`, async () => {
-    const flowIds: string[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    // As above, the first run is held so that one termination lands whatever the timing.
+    const { body: first } = await execute(a, 'race', { duplicateReplies: true, heldAt: 'z' }).expect(202);
+    await expectEventually(() => expect(worker.commandsFor(first.flowId)).toContain('DO:z'));
+    await b.http.post(`/api/orchestration/runs/${first.flowId}/terminate`).send({ reason: 'race' }).expect(202);
+    worker.release();
+    const flowIds = [first.flowId as string];
+    for (let i = 1; i < RUNS; i++) {
       const { body } = await execute(a, 'race', { duplicateReplies: true }).expect(202);
       flowIds.push(body.flowId);
       const res = await b.http.post(`/api/orchestration/runs/${body.flowId}/terminate`).send({ reason: 'race' });
