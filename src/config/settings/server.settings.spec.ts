@@ -9,9 +9,7 @@ describe('ServerSettings: TRUST_PROXY', () => {
     expect(trustProxyOf('false')).toBe(false);
   });
 
-  it('reads a hop count, or a list of addresses, subnets and named ranges', () => {
-    expect(trustProxyOf('0')).toBe(0);
-    expect(trustProxyOf('2')).toBe(2);
+  it('reads a list of addresses, subnets and named ranges', () => {
     expect(trustProxyOf('loopback')).toEqual(['loopback']);
     expect(trustProxyOf(' 10.0.0.0/8, fd00::/8 ,192.168.1.7,::1,linklocal,uniquelocal'))
       .toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.7', '::1', 'linklocal', 'uniquelocal']);
@@ -28,11 +26,17 @@ describe('ServerSettings: TRUST_PROXY', () => {
     }
   });
 
+  it('refuses a hop count, which Fastify would read as trusting no proxy, saying what to set instead', () => {
+    for (const hops of ['0', '1', '2', ' 3 ']) {
+      expect(() => trustProxyOf(hops)).toThrow(/TRUST_PROXY no longer takes a hop count: .*Set the addresses or subnets of the proxies/);
+    }
+  });
+
   it('refuses what is not an address, a subnet or a named range, naming the entry', () => {
     for (const [setting, bad] of [['10.0.0.300', '10.0.0.300'], ['10.0.0.0/33', '10.0.0.0/33'], ['fd00::/129', 'fd00::/129'],
       ['1.2.3.4/8/8', '1.2.3.4/8/8'], ['proxy.internal', 'proxy.internal'], ['loopback,', ''], ['10.0.0.0/255.0.255.0', '10.0.0.0/255.0.255.0'],
       ['fd00::/ffff::', 'fd00::/ffff::'], ['loopback,10.0.0.1/8x', '10.0.0.1/8x'], ['-1', '-1'], ['1.5', '1.5'], ['2.0', '2.0'], ['127.1', '127.1'], ['0x0a.0.0.1', '0x0a.0.0.1'], ['10.0.0.0/255.0', '10.0.0.0/255.0'], ['yes', 'yes']]) {
-      expect(() => trustProxyOf(setting)).toThrow('TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, '
+      expect(() => trustProxyOf(setting)).toThrow('TRUST_PROXY must be false or a comma-separated list of addresses, '
         + `subnets (CIDR or netmask), loopback, linklocal, uniquelocal: not "${bad}"`);
     }
   });

@@ -3,13 +3,19 @@ import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validat
 import proxyaddr from '@fastify/proxy-addr';
 import { isLoopbackHost } from '../loopback';
 
-/** Fastify's `trustProxy`: a hop count, the proxies' addresses and subnets, or false (the socket's peer is the client). */
-export type TrustProxy = number | string[] | false;
+/** Fastify's `trustProxy`: the proxies' addresses and subnets, or false (the socket's peer is the client). */
+export type TrustProxy = string[] | false;
 
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 const TRUST_EVERY_HOP = 'TRUST_PROXY must not trust every hop (true, or a subnet of every address: /0, or ::ffff:0:0/96 for every IPv4 client): then any client picks its own address '
-  + 'with X-Forwarded-For, locks others out and dodges the failed-login limit. Set the number of proxies in front of Baton, '
-  + 'or their addresses';
+  + 'with X-Forwarded-For, locks others out and dodges the failed-login limit. Set the addresses or subnets of the proxies in front of Baton';
+/**
+ * Fastify 5.12 reads a hop count as "trust no proxy" (its docs: the count cannot check the peer's
+ * own address), so a count would silently stop naming clients: refused, saying what to set.
+ */
+const HOP_COUNT = 'TRUST_PROXY no longer takes a hop count: a count trusts whatever connects, so a client that reaches Baton without '
+  + 'passing the proxy picks its own address with X-Forwarded-For. Set the addresses or subnets of the proxies in front of Baton '
+  + '(for example 10.0.0.0/8, or loopback)';
 
 /** The lowest and highest address of each family: a subnet that holds both holds the whole family. */
 const FAMILY_ENDS = [['0.0.0.0', '255.255.255.255'], ['::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']];
@@ -48,13 +54,14 @@ function shorthandIPv4(entry: string): boolean {
 function trustProxyProblem(value: unknown): string | undefined {
   const setting = String(value).trim();
   if (setting.toLowerCase() === 'true') return TRUST_EVERY_HOP;
-  if (setting === 'false' || /^\d+$/.test(setting)) return undefined;
+  if (setting === 'false') return undefined;
+  if (/^\d+$/.test(setting)) return HOP_COUNT;
   const entries = setting.split(',').map((e) => e.trim());
   if (entries.some(trustsEveryone)) return TRUST_EVERY_HOP;
   // Compiled one by one, so the refusal names the entry proxy-addr refused.
   const bad = entries.find((e) => !trustOf([e]) || shorthandIPv4(e));
   return bad === undefined ? undefined
-    : `TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, subnets (CIDR or netmask), ${PROXY_RANGES.join(', ')}: not "${bad}"`;
+    : `TRUST_PROXY must be false or a comma-separated list of addresses, subnets (CIDR or netmask), ${PROXY_RANGES.join(', ')}: not "${bad}"`;
 }
 
 /** Where Baton listens and what it serves besides the API. */
@@ -95,7 +102,6 @@ export class ServerSettings {
 
   get trustProxy(): TrustProxy {
     const setting = this.TRUST_PROXY.trim();
-    if (setting === 'false') return false;
-    return /^\d+$/.test(setting) ? Number(setting) : setting.split(',').map((e) => e.trim());
+    return setting === 'false' ? false : setting.split(',').map((e) => e.trim());
   }
 }
