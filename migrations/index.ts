@@ -18,6 +18,7 @@ import { WorkerInstanceServiceName1796180000001 } from './1796180000001-WorkerIn
 import { OutboxWriters1796190000000 } from './1796190000000-OutboxWriters';
 import { WorkerInstancesOfService1796200000000 } from './1796200000000-WorkerInstancesOfService';
 import { TemplateVersionSource1796200000001 } from './1796200000001-TemplateVersionSource';
+import { RelayBootId1796210000000 } from './1796210000000-RelayBootId';
 
 // Every migration, in order. TypeORM runs the ones the database has not seen yet.
 export const MIGRATIONS: Function[] = [
@@ -26,5 +27,5 @@ export const MIGRATIONS: Function[] = [
   RunQueryIndexes1796152406302, WorkerInstance1796153376666, RunDeadlines1796154795633, DeliveryFailures1796163291965,
   TraceContext1796163588615, StepHeartbeatSeconds1796163792384, RunHotUpdates1796170000000,
   DelayedOutboxRows1796180000000, WorkerInstanceServiceName1796180000001, OutboxWriters1796190000000,
-  WorkerInstancesOfService1796200000000, TemplateVersionSource1796200000001,
+  WorkerInstancesOfService1796200000000, TemplateVersionSource1796200000001, RelayBootId1796210000000,
 ];

@@ -10,7 +10,7 @@ import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { Draining } from './draining';
 import { HealthStateLog } from './health-state-log';
 
-/** Terminus's result, or `degraded`: up but for the broker or the healer. */
+/** Terminus's result, or `degraded`: up but for the broker, the healer or a shared INSTANCE_ID. */
 type Checked = HealthCheckResult | (Omit<HealthCheckResult, 'status'> & { status: 'degraded' });
 
 @ApiTags('operations')
@@ -43,7 +43,8 @@ export class HealthController {
   @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness, with the database, broker, outbox and healer status: 503 while the database is down or Baton drains before it stops; '
-    + '200 with status "degraded" while only the broker or the healer is (runs are still taken, into the outbox). Without credentials, or with a service key only: the status only' })
+    + '200 with status "degraded" while only the broker or the healer is, or another process runs with this INSTANCE_ID (runs are still taken, into the outbox). '
+    + 'Without credentials, or with a service key only: the status only' })
   async check(@CurrentPrincipal() principal?: Principal): Promise<Checked | { status: string }> {
     if (this.draining.active) throw new NotReadyError('Baton is stopping');
     // Load balancers need the status; the backlog and broker details are for people with a role. Not
@@ -60,6 +61,7 @@ export class HealthController {
         () => this.db.pingCheck('database', { timeout: 3000 }),
         () => this.messaging.check('messaging'),
         () => this.healer.check('healer'),
+        () => this.messaging.instance('instance'),
       ]);
       this.stateLog.up();
       return result;

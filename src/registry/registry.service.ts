@@ -49,7 +49,10 @@ export interface RegistrationResult {
   unknownSteps?: string[];
   /** Worker steps an earlier registration of another service serves: this one gets their commands only once that one is removed. */
   stepsServedByOthers?: string[];
-  /** A definition file holding an older version's content: the version it holds (the current one is kept). */
+  /**
+   * A definition file holding the content of a version that a later one, registered over the API or a
+   * topic, replaced: the version it holds (not registered again; the current one is kept).
+   */
   olderVersion?: number;
 }
 

@@ -91,7 +91,7 @@ export class OutboxRelay {
     this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
     this.relayId = instanceIdOf(config);
-    this.presence = new RelayPresence(() => this.store.beat(this.relayId), this.relayId, config.OUTBOX_POLL_MS,
+    this.presence = new RelayPresence((bootId) => this.store.beat(this.relayId, bootId), this.relayId, config.OUTBOX_POLL_MS,
       config.OUTBOX_PEER_TIMEOUT_MS, this.logger);
   }
 
@@ -130,6 +130,11 @@ export class OutboxRelay {
     await this.fastPath;
     await this.marker.stop();
     await this.presence.stop();
+  }
+
+  /** Whether another live process runs with this instance's INSTANCE_ID (RelayPresence). */
+  instanceIdShared(): boolean {
+    return this.presence.instanceIdShared();
   }
 
   backlog(): Promise<OutboxBacklog> {

@@ -92,17 +92,20 @@ export class OutboxStore {
     };
   }
 
-  /** Records that `relayId` is alive, and returns every relay's last beat (RelayPresence judges them). */
-  async beat(relayId: string): Promise<RelayBeat[]> {
-    const rows: Array<{ relay_id: string; seen_at: Date }> = await this.dataSource.query(
+  /**
+   * Records that `relayId` is alive, written by process `bootId`, and returns every relay's last
+   * beat as it was before this one (RelayPresence judges them; its own row tells who wrote it last).
+   */
+  async beat(relayId: string, bootId: string): Promise<RelayBeat[]> {
+    const rows: Array<{ relay_id: string; seen_at: Date; boot_id: string | null }> = await this.dataSource.query(
       `WITH mine AS (
-         INSERT INTO outbox_relay (relay_id, seen_at) VALUES ($1, now())
-         ON CONFLICT (relay_id) DO UPDATE SET seen_at = now()
+         INSERT INTO outbox_relay (relay_id, seen_at, boot_id) VALUES ($1, now(), $2)
+         ON CONFLICT (relay_id) DO UPDATE SET seen_at = now(), boot_id = $2
        )
-       SELECT relay_id, seen_at FROM outbox_relay`,
-      [relayId],
+       SELECT relay_id, seen_at, boot_id FROM outbox_relay`,
+      [relayId, bootId],
     );
-    return rows.map((row) => ({ relayId: row.relay_id, seenAt: new Date(row.seen_at) }));
+    return rows.map((row) => ({ relayId: row.relay_id, seenAt: new Date(row.seen_at), bootId: row.boot_id }));
   }
 
   /**

@@ -6,15 +6,21 @@ describe('RelayPresence', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  /** A table of beats the test moves by hand; `down` makes our own beat fail, as in an outage. */
+  /**
+   * A table of beats the test moves by hand (other relays beat as process `peer`); `down` makes our
+   * own beat fail, as in an outage; `twin` is a process that beats as `me` too, before each of ours.
+   */
   const table = () => {
     const beats = new Map<string, number>();
-    const state = { down: false, calls: 0 };
-    const beat = async (): Promise<RelayBeat[]> => {
+    const state = { down: false, calls: 0, twin: undefined as string | undefined, ownBoot: 'predecessor' as string | null };
+    const beat = async (bootId: string): Promise<RelayBeat[]> => {
       state.calls++;
       if (state.down) throw new Error('database down');
+      if (state.twin) state.ownBoot = state.twin;
+      const seen = [...beats].map(([relayId, at]) => ({ relayId, seenAt: new Date(at), bootId: relayId === 'me' ? state.ownBoot : 'peer' }));
       beats.set('me', Date.now());
-      return [...beats].map(([relayId, at]) => ({ relayId, seenAt: new Date(at) }));
+      state.ownBoot = bootId;
+      return seen;
     };
     return { beats, state, beat };
   };
@@ -81,5 +87,28 @@ describe('RelayPresence', () => {
     await jest.advanceTimersByTimeAsync(5_000);
     await stopped;
     expect(state.calls).toBe(2);
+  });
+
+  it("takes its killed predecessor's beat for what it is, and reports a live twin with its INSTANCE_ID while the twin beats", async () => {
+    const { beats, state, beat } = table();
+    beats.set('me', Date.now()); // the predecessor's last beat, a moment ago
+    const logger = new Logger('test');
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const presence = new RelayPresence(beat, 'me', 1000, 10_000, logger);
+    presence.start();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(presence.instanceIdShared()).toBe(false);
+    state.twin = 'twin-process';
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.instanceIdShared()).toBe(true);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(errors).toHaveBeenCalledTimes(1); // once when it appears, not at every beat
+    expect(errors.mock.calls[0][1]).toMatch(/two instances share one INSTANCE_ID/);
+    state.twin = undefined; // the twin stops
+    await jest.advanceTimersByTimeAsync(9_000);
+    expect(presence.instanceIdShared()).toBe(true);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(presence.instanceIdShared()).toBe(false);
+    await presence.stop();
   });
 });

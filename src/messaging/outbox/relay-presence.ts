@@ -1,14 +1,18 @@
 import type { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { OutageLog } from '../../common/logging/outage-log';
 
-/** A relay instance's last beat, as stored. */
+/** A relay instance's last beat, as stored: when, and by which process (random per start). */
 export interface RelayBeat {
   relayId: string;
   seenAt: Date;
+  bootId: string | null;
 }
 
 /** Beats this often at most, so a presence is never judged by a slow sweep interval. */
 const MAX_BEAT_EVERY_MS = 1000;
+/** How long an instance still reports its INSTANCE_ID shared after the other process's last beat. */
+const TWIN_FORGOTTEN_AFTER_MS = 10_000;
 
 /**
  * This instance's sign of life, and its judgement of the others'. It beats on its own timer, not
@@ -18,6 +22,11 @@ const MAX_BEAT_EVERY_MS = 1000;
  * instance's own successful beats, in a row. A beat of ours that fails (the database went away)
  * forgets every judgement: during an outage nobody beats, and the first beat after it must not
  * find everyone dead and take over rows their fast paths still hold.
+ *
+ * Each beat is signed with this process's boot id. The first one finds its killed predecessor's
+ * (same INSTANCE_ID); a later one that finds another id on its own row met a live twin: two
+ * instances configured with one INSTANCE_ID, which would take each other's outbox rows and leases.
+ * That is logged as an error and reported (`instanceIdShared`), for as long as the twin beats.
  */
 export class RelayPresence {
   private timer?: NodeJS.Timeout;
@@ -27,13 +36,17 @@ export class RelayPresence {
   private dead: string[] = [];
   private readonly everyMs: number;
   private readonly outage: OutageLog;
+  private readonly bootId = randomUUID();
+  private beaten = false;
+  /** When (our clock) a beat last found another process's id on our row. */
+  private twinSeenAt?: number;
 
   constructor(
-    private readonly beat: () => Promise<RelayBeat[]>,
+    private readonly beat: (bootId: string) => Promise<RelayBeat[]>,
     private readonly relayId: string,
     pollMs: number,
     private readonly peerTimeoutMs: number,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.everyMs = Math.min(pollMs, MAX_BEAT_EVERY_MS);
     this.outage = new OutageLog(logger, "Recording this relay's presence");
@@ -59,9 +72,18 @@ export class RelayPresence {
     return this.dead;
   }
 
+  /** Whether another live process beats as this instance (its INSTANCE_ID set on two). */
+  instanceIdShared(): boolean {
+    return this.twinSeenAt !== undefined && Date.now() - this.twinSeenAt < TWIN_FORGOTTEN_AFTER_MS;
+  }
+
   private async beatOnce(): Promise<void> {
     try {
-      this.judge(await this.beat(), Date.now());
+      const beats = await this.beat(this.bootId);
+      const now = Date.now();
+      this.noticeTwin(beats.find((b) => b.relayId === this.relayId), now);
+      this.judge(beats, now);
+      this.beaten = true;
       this.outage.succeeded();
     } catch (error) {
       this.still.clear();
@@ -70,6 +92,15 @@ export class RelayPresence {
     } finally {
       this.beating = undefined;
     }
+  }
+
+  private noticeTwin(own: RelayBeat | undefined, now: number): void {
+    if (!this.beaten || !own?.bootId || own.bootId === this.bootId) return;
+    if (!this.instanceIdShared()) {
+      this.logger.error({ instanceId: this.relayId },
+        `Another running process beats as instance "${this.relayId}": two instances share one INSTANCE_ID and take each other's outbox rows; give each its own`);
+    }
+    this.twinSeenAt = now;
   }
 
   private judge(beats: RelayBeat[], now: number): void {
