@@ -12,11 +12,19 @@ export interface BrokerControls {
   start(): Promise<void>;
 }
 
+/** The suites that may stop servers: those the integration config runs alone, and the fault suite's. */
+const RESTARTING_SUITE = /\.(restarts\.int|fault)-spec\.ts$/;
+
 /**
  * `scripts/services.sh stop|start NAME`: stop really stops the server (connections are refused),
- * start returns once it accepts connections again.
+ * start returns once it accepts connections again. Only for a suite named *.restarts.int-spec.ts
+ * (or the fault suite): any other may run beside suites that need the server up.
  */
 export function serviceControls(name: 'postgres' | 'rabbitmq' | 'kafka'): BrokerControls {
+  const suite = expect.getState().testPath ?? '';
+  if (!RESTARTING_SUITE.test(suite)) {
+    throw new Error(`${suite} stops servers: name it *.restarts.int-spec.ts, so that it runs alone and not beside suites that need them`);
+  }
   const services = async (command: 'stop' | 'start') => {
     if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: it starts and stops the test servers`);
     try {

@@ -10,7 +10,7 @@ const root = join(__dirname, '..', '..');
 const suites = readdirSync(__dirname, { recursive: true })
   .filter((file) => file.endsWith('.int-spec.ts'))
   .map((file) => join(__dirname, file));
-const restarting = suites.filter((file) => readFileSync(file, 'utf8').includes('serviceControls('));
+const restarting = suites.filter((file) => file.endsWith('.restarts.int-spec.ts'));
 const groups = { restarts: restarting, shared: suites.filter((file) => !restarting.includes(file)) };
 const group = process.env.INTEGRATION_GROUP;
 if (group !== undefined && !groups[group]) {
