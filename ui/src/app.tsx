@@ -5,6 +5,7 @@ import type { Me } from './api/types';
 import { Login } from './auth/login';
 import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, signOutAndRevoke, startSignIn } from './auth/console-config';
 import { loadMe, MeContext } from './auth/session';
+import { lazyPage } from './components/lazy-page';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';
 import { OverviewPage } from './pages/overview';
@@ -12,9 +13,13 @@ import { RunDetailPage } from './pages/run-detail';
 import { RunsPage } from './pages/runs';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TemplatesPage } from './pages/templates';
+import { isAdmin } from './lib/roles';
 import { hereOf } from './lib/token-renewal';
 
 setTokenRenewer(renewSession);
+const WorkersPage = lazyPage(() => import('./pages/workers').then((m) => m.WorkersPage));
+const ApiKeysPage = lazyPage(() => import('./pages/api-keys').then((m) => m.ApiKeysPage));
+const SecurityAuditPage = lazyPage(() => import('./pages/security-audit').then((m) => m.SecurityAuditPage));
 /** Set while the browser is on its way to the provider after an expiry, so that the calls failing meanwhile start no second sign-in. */
 let signingInAgain = false;
 
@@ -74,6 +79,10 @@ export function App() {
             <NavLink href="/templates" nested>Templates</NavLink>
             <NavLink href="/runs" nested>Runs</NavLink>
             <NavLink href="/audit">Audit</NavLink>
+            <NavLink href="/workers">Workers</NavLink>
+            {/* Only for admins: anyone else would find a page that says it is not for them. */}
+            {isAdmin(session.me) && <NavLink href="/admin/api-keys">API keys</NavLink>}
+            {isAdmin(session.me) && <NavLink href="/admin/security-audit">Security audit</NavLink>}
           </nav>
           <span class="who">
             {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
@@ -89,6 +98,9 @@ export function App() {
             <Route path="/runs" component={RunsPage} />
             <Route path="/runs/:flowId">{(p: { flowId: string }) => <RunDetailPage flowId={p.flowId} />}</Route>
             <Route path="/audit" component={AuditPage} />
+            <Route path="/workers"><WorkersPage /></Route>
+            <Route path="/admin/api-keys"><ApiKeysPage /></Route>
+            <Route path="/admin/security-audit"><SecurityAuditPage /></Route>
             <Route><Empty>No such page. <Link href="/">Go to the overview</Link>.</Empty></Route>
           </Switch>
         </main>

@@ -155,6 +155,17 @@ describe('ApiKeyService', () => {
     await service.issue({ name: 'bk_ci-key', role: 'viewer' }, ADMIN); // a name that merely starts like one is fine
   });
 
+  it('refuses a name with control characters or marks that reorder text, as `npm run keys` would send it past the DTO', async () => {
+    const { service, audit } = setup();
+    for (const name of ['phone \u202Egnp.exe', 'tab\there', '\u2067isolate']) {
+      await expect(service.issue({ name, role: 'viewer' }, ADMIN)).rejects.toMatchObject({
+        code: 'INVALID_REQUEST', problems: [{ path: 'name', message: expect.stringContaining('must not contain control characters or bidirectional formatting') }],
+      });
+    }
+    expect(audit.record).not.toHaveBeenCalled();
+    await service.issue({ name: 'téléphone – 電話', role: 'viewer' }, ADMIN);
+  });
+
   it('tells what waits on a key (a worker\'s long poll) once, when it is revoked here or elsewhere, and not once it stopped listening', async () => {
     const { service } = setup();
     const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, ADMIN);

@@ -10,7 +10,7 @@ import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
-import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
+import { generateApiKey, KEY_NAME_PATTERN, KEY_NAME_RULE, parseApiKey, withoutKeySecrets } from './api-key-format';
 import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
@@ -147,6 +147,10 @@ export class ApiKeyService implements OnModuleInit {
     if ((request.role === 'service') !== !!request.service) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
+    }
+    // Checked here as well as in the request's DTO: `npm run keys` issues keys without one.
+    if (!KEY_NAME_PATTERN.test(request.name)) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name holds characters that hide or reorder text', [{ path: 'name', message: KEY_NAME_RULE }]);
     }
     // Stored, listed and audited as it is: a whole key pasted as a name (its own secret, or another's) would be shown to every admin.
     if (withoutKeySecrets(request.name) !== request.name) {

@@ -75,6 +75,13 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await key('2099-01-01T00:00:00Z')).status).toBe(201);
   });
 
+  it("refuses control characters and the marks that reorder text in an API key's name, which logs and the audit repeat", async () => {
+    for (const mark of ['\u0007', '\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069']) {
+      expectBadRequest(await t.http.post('/api/admin/api-keys').send({ name: `phone ${mark}gnp.exe`, role: 'viewer' }), /^name/);
+    }
+    expect((await t.http.post('/api/admin/api-keys').send({ name: 'téléphone – 電話 ✓', role: 'viewer' })).status).toBe(201);
+  });
+
   it('refuses an unknown query field or body field named like an inherited one (constructor, __proto__), as any unknown one', async () => {
     for (const key of ['constructor', 'toString', '__proto__', 'unknownField']) expectBadRequest(await t.http.get(`/api/orchestration/runs?${key}=1`), key);
     const key = await t.http.post('/api/admin/api-keys').set('Content-Type', 'application/json').send('{"name":"k","role":"viewer","constructor":1}');

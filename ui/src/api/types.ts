@@ -205,3 +205,56 @@ export interface RunStats {
   buckets: { start: string; created: Record<string, number>; finished: number }[];
   totals: Record<string, number>;
 }
+
+/** GET /api/orchestration/workers: one service's registration for one step of a template (WorkerDto). */
+export interface WorkerRegistration {
+  /** For DELETE /api/orchestration/workers/{id}. */
+  id: string;
+  orchName: string;
+  stepName: string;
+  serviceName: string;
+  objectType: string;
+  topic: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a principal may do (src/auth/role.ts): `admin` may do anything. */
+export type Role = 'service' | 'operator' | 'viewer' | 'admin';
+
+/** GET /api/admin/api-keys: a key as Baton lists it, never its secret (ApiKeyDto). */
+export interface ApiKey {
+  id: string;
+  /** The public part of the key, `bk_<prefix>_…`: what the security audit and refusals name. */
+  prefix: string;
+  name: string;
+  role: Role | string;
+  service: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** POST /api/admin/api-keys: the new key with its whole secret, in this answer only (CreatedApiKeyDto). */
+export interface CreatedApiKey extends ApiKey { key: string }
+
+/** POST /api/admin/api-keys's body (CreateApiKeyDto): `service` for a service key only, `expiresAt` ISO and in the future. */
+export interface NewApiKey { name: string; role: Role; service?: string; expiresAt?: string }
+
+/** GET /api/admin/security-audit: a denied request, a rejected message or a key change (SecurityAuditDto). */
+export interface SecurityAuditEntry {
+  id: string;
+  event: 'DENIED' | 'KEY_CREATED' | 'KEY_REVOKED' | 'MESSAGE_REJECTED' | string;
+  /** The key prefix or token subject, proven or claimed; null when none was sent. */
+  principalId: string | null;
+  principalKind: string | null;
+  service: string | null;
+  ip: string | null;
+  /** Method and path, or the topic of a message. */
+  target: string;
+  code: string;
+  reason: string;
+  createdAt: string;
+}

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KEY_STATES } from './api-keys';
 import { JOB_STATUSES, RUN_STATUSES, STEP_RUN_STATUSES } from './run-statuses';
+import { SECURITY_EVENTS } from './security-audit';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 const css = read('../styles.css');
@@ -26,9 +28,11 @@ describe('status styles', () => {
     expect(RUN_STATUSES.slice().sort()).toEqual(engineList('../../../src/engine/core/run-status.ts', 'RUN_STATUSES').sort());
     expect(STEP_RUN_STATUSES.slice().sort()).toEqual(engineList('../../../src/engine/core/run-status.ts', 'STEP_RUN_STATUSES').sort());
     expect(JOB_STATUSES.slice().sort()).toEqual(engineList('../../../src/handlers/job-execution.entity.ts', 'JOB_STATUSES').sort());
+    expect(SECURITY_EVENTS.slice().sort()).toEqual(engineList('../../../src/auth/audit/security-audit.entity.ts', 'SECURITY_EVENTS').sort());
   });
 
-  const badges = [...new Set([...RUN_STATUSES, ...STEP_RUN_STATUSES, ...JOB_STATUSES, 'READY', 'PENDING', 'ACCEPTED', 'UNCHANGED', 'REJECTED'])];
+  const badges = [...new Set([...RUN_STATUSES, ...STEP_RUN_STATUSES, ...JOB_STATUSES, 'READY', 'PENDING', 'ACCEPTED', 'UNCHANGED', 'REJECTED',
+    ...KEY_STATES, ...SECURITY_EVENTS])];
   it.each(badges)('gives the %s badge a colour', (status) => {
     expect(styled(`.s-${status.toLowerCase()}`)).toBe(true);
   });

@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import { Link } from 'wouter-preact';
+import { query, request } from '../api/client';
+import type { ApiKey, Page } from '../api/types';
+import { useMe } from '../auth/session';
+import { FreeText } from '../components/free-text';
+import { Name } from '../components/name';
+import { staleIf } from '../components/notice';
+import { PagedTable } from '../components/paged-table';
+import { ReadNotice, RoleNotice } from '../components/role-notice';
+import { Status } from '../components/status';
+import { Time } from '../components/time';
+import { useQueryState } from '../hooks/use-query-state';
+import { useResource } from '../hooks/use-resource';
+import { isOwnKey, keyState } from '../lib/api-keys';
+import { isAdmin, isForbidden } from '../lib/roles';
+import { IssueKey } from './issue-key';
+import { RevokeKeyDialog } from './revoke-key';
+
+const PAGE_SIZE = 25;
+/** Keys change rarely, but their last use does: the list refreshes as the templates do, and at once after a change made here. */
+const POLL_MS = 10_000;
+
+function KeysList() {
+  const me = useMe();
+  const [q, setQ] = useQueryState(['page'] as const);
+  const page = Number(q.page) || 1;
+  const url = `/api/admin/api-keys${query({ page, pageSize: PAGE_SIZE })}`;
+  const res = useResource(() => request<Page<ApiKey>>(url), url, POLL_MS);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [revoked, setRevoked] = useState<ApiKey | null>(null);
+  const now = Date.now();
+  return (
+    <>
+      {/* A Baton that refused the list (a console that cannot tell its role) would refuse a new key too. */}
+      {!isForbidden(res.error) && <IssueKey onIssued={res.reload} />}
+      <h2>Keys</h2>
+      <p class="muted small">Newest first. Only a key's prefix is kept readable (<code>bk_&lt;prefix&gt;_…</code>); its secret was shown once, when it was issued. The bootstrap key (<code>ADMIN_API_KEY</code>) is not listed.</p>
+      {revoked && (
+        <div class="done" role="status" data-testid="revoke-outcome">
+          Key <code>{revoked.prefix}</code> is revoked{revoked.revokedAt && <> (since <Time at={revoked.revokedAt} />)</>}: Baton refuses every request made with it.
+        </div>
+      )}
+      <ReadNotice read={res} what="API keys are" need="for admins only" />
+      {res.data && <div class={staleIf(res.error)}>
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="api-keys"
+          head={['Key', 'Name', 'Role', 'State', 'Created', 'Expires', 'Last used', '']}
+          empty={<>No key issued yet (the bootstrap key, <code>ADMIN_API_KEY</code>, is not listed). Issue one above.</>}
+          row={(k) => (
+            <tr key={k.id} data-key-prefix={k.prefix}>
+              <td>
+                <code>{k.prefix}</code>{isOwnKey(me, k) && <div class="muted small">you are signed in with it</div>}
+                <div class="small"><Link href={`/admin/security-audit?principalId=${encodeURIComponent(k.prefix)}`}>its audit</Link></div>
+              </td>
+              <td class="text"><FreeText text={k.name} /></td>
+              <td>{k.role}{k.service && <div class="small">for <Name of={k.service} /></div>}</td>
+              <td><Status value={keyState(k, now)} />{k.revokedAt && <div class="small muted"><Time at={k.revokedAt} /></div>}</td>
+              <td><Time at={k.createdAt} /><div class="small muted">by <Name of={k.createdBy} /></div></td>
+              <td>{k.expiresAt ? <Time at={k.expiresAt} /> : <span class="muted">never</span>}</td>
+              <td>{k.lastUsedAt ? <Time at={k.lastUsedAt} /> : <span class="muted">never</span>}</td>
+              <td>{!k.revokedAt && (
+                <button type="button" aria-label={`Revoke key ${k.prefix}`} onClick={() => { setRevoked(null); setRevoking(k); }}>Revoke</button>
+              )}</td>
+            </tr>
+          )} />
+      </div>}
+      {revoking && (
+        <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)}
+          onRevoked={(k) => { setRevoking(null); setRevoked(k); res.reload(); }} />
+      )}
+    </>
+  );
+}
+
+/** API keys (`/ui/admin/api-keys`): issue one, see them all, revoke one. Admins only: anyone else gets a notice, and no request is made. */
+export function ApiKeysPage() {
+  const me = useMe();
+  return (
+    <>
+      <h1>API keys</h1>
+      {isAdmin(me) ? <KeysList /> : <RoleNotice what="API keys are" need="for admins only" />}
+    </>
+  );
+}
