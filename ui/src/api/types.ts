@@ -129,14 +129,8 @@ export interface TemplateVersion {
   graph?: TemplateGraph;
 }
 
-export interface Worker {
-  orchName: string;
-  stepName: string;
-  serviceName: string;
-  objectType: string;
-  topic: string;
-  createdAt: string;
-  updatedAt: string;
+/** A template's registered worker for one step: a registration as GET /api/orchestration/workers lists it, without its id. */
+export interface Worker extends Omit<WorkerRegistration, 'id'> {
   /** Presence in the template API itself, where the engine reports it; otherwise read per service. */
   liveInstances?: number;
   lastSeenAt?: string | null;

@@ -1,5 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useMe } from '../auth/session';
-import { isForbidden, roleNotice } from '../lib/roles';
+import { isAdmin, isForbidden, roleNotice } from '../lib/roles';
 import { ErrorNotice } from './notice';
 
 /**
@@ -20,4 +21,15 @@ export function RoleNotice({ what, need, refusal }: { what: string; need: string
 export function ReadNotice({ read, what, need }: { read: { error?: Error; answeredAt?: number }; what: string; need: string }) {
   if (isForbidden(read.error)) return <RoleNotice what={what} need={need} refusal={read.error.message} />;
   return <ErrorNotice error={read.error} polled={read} />;
+}
+
+/** An admin page: its title, then its content for an admin, or for anyone else a notice (and no request made). */
+export function AdminPage({ title, what, children }: { title: string; what: string; children: ComponentChildren }) {
+  const me = useMe();
+  return (
+    <>
+      <h1>{title}</h1>
+      {isAdmin(me) ? children : <RoleNotice what={what} need="for admins only" />}
+    </>
+  );
 }

@@ -7,13 +7,13 @@ import { FreeText } from '../components/free-text';
 import { Name } from '../components/name';
 import { staleIf } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
-import { ReadNotice, RoleNotice } from '../components/role-notice';
+import { AdminPage, ReadNotice } from '../components/role-notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { isOwnKey, keyState } from '../lib/api-keys';
-import { isAdmin, isForbidden } from '../lib/roles';
+import { isForbidden } from '../lib/roles';
 import { IssueKey } from './issue-key';
 import { RevokeKeyDialog } from './revoke-key';
 
@@ -74,11 +74,5 @@ function KeysList() {
 
 /** API keys (`/ui/admin/api-keys`): issue one, see them all, revoke one. Admins only: anyone else gets a notice, and no request is made. */
 export function ApiKeysPage() {
-  const me = useMe();
-  return (
-    <>
-      <h1>API keys</h1>
-      {isAdmin(me) ? <KeysList /> : <RoleNotice what="API keys are" need="for admins only" />}
-    </>
-  );
+  return <AdminPage title="API keys" what="API keys are"><KeysList /></AdminPage>;
 }

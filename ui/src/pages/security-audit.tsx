@@ -1,17 +1,15 @@
 import { query, request } from '../api/client';
 import type { Page, SecurityAuditEntry } from '../api/types';
-import { useMe } from '../auth/session';
 import { FilterInput } from '../components/filter-input';
 import { FreeText, LongText } from '../components/free-text';
 import { Name } from '../components/name';
 import { staleIf } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
-import { ReadNotice, RoleNotice } from '../components/role-notice';
+import { AdminPage, ReadNotice } from '../components/role-notice';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
-import { isAdmin } from '../lib/roles';
 import { actorOf, EVENT_LABELS, principalFilter, SECURITY_EVENTS } from '../lib/security-audit';
 
 const PAGE_SIZE = 25;
@@ -81,11 +79,5 @@ function SecurityAudit() {
 
 /** The security audit (`/ui/admin/security-audit`): denied requests, rejected messages and key changes. Admins only. */
 export function SecurityAuditPage() {
-  const me = useMe();
-  return (
-    <>
-      <h1>Security audit</h1>
-      {isAdmin(me) ? <SecurityAudit /> : <RoleNotice what="The security audit is" need="for admins only" />}
-    </>
-  );
+  return <AdminPage title="Security audit" what="The security audit is"><SecurityAudit /></AdminPage>;
 }
