@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual, Raw } from 'typeorm';
+import { And, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual, Raw } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
@@ -65,11 +65,14 @@ export class RunQueryService {
     if (q.idempotencyKey) where.idempotencyKey = q.idempotencyKey;
     if (q.status) where.status = q.status;
     else if (q.stuck) where.status = In(UNFINISHED);
-    if (q.from && q.to) where.createdAt = Between(q.from, q.to);
+    // `to` is exclusive alone and with `from` alike (Between included it).
+    if (q.from && q.to) where.createdAt = And(MoreThanOrEqual(q.from), LessThan(q.to));
     else if (q.from) where.createdAt = MoreThanOrEqual(q.from);
     else if (q.to) where.createdAt = LessThan(q.to);
+    const direction = (q.order ?? (q.stuck ? 'oldest' : 'newest')) === 'oldest' ? 'ASC' : 'DESC';
+    // flowId breaks ties, so that runs created in the same instant keep their place from page to page.
     const [rows, total] = await m.getRepository(OrchestrationRunEntity).findAndCount({
-      where, order: { createdAt: q.stuck ? 'ASC' : 'DESC' }, skip: skipOf(q), take: q.pageSize,
+      where, order: { createdAt: direction, flowId: direction }, skip: skipOf(q), take: q.pageSize,
     });
     const items = rows.map(summaryOf);
     if (q.stuck) await this.describeWaits(m, items);

@@ -31,6 +31,8 @@ export class UndoResponseDto {
 const NO_NUL = /^[^\u0000]*$/;
 const NO_NUL_MESSAGE = { message: '$property must not contain NUL characters' };
 
+export const RUN_ORDERS = ['newest', 'oldest'] as const;
+
 export class RunQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
   @ApiPropertyOptional({ enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: (typeof RUN_STATUSES)[number];
@@ -43,6 +45,8 @@ export class RunQueryDto extends PageQueryDto {
   @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;
   @ApiPropertyOptional({ type: Boolean, description: 'Only runs that are not finished, with what each is waiting for (true/false, 1/0)' })
   @IsOptional() @Transform(({ value }) => ({ true: true, 1: true, false: false, 0: false })[String(value)] ?? value) @IsBoolean() stuck?: boolean;
+  @ApiPropertyOptional({ enum: RUN_ORDERS, description: 'By creation time: newest first, or oldest first (the default with stuck=true, the longest waiting first)' })
+  @IsOptional() @IsIn(RUN_ORDERS) order?: (typeof RUN_ORDERS)[number];
 }
 
 export class RunWaitDto {
