@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, Ip, Param, Post, Query } from '@nestjs/c
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId } from '../common/logging/correlation';
-import { pageOf, PageQueryDto } from '../common/pagination';
+import { pageOf } from '../common/pagination';
 import { Roles } from './access.decorator';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
 import { CurrentPrincipal } from './current-principal';
-import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyDto, ApiKeyPageDto, ApiKeyQueryDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { SecurityAuditDto, SecurityAuditPageDto, SecurityAuditQueryDto } from './dto/security-audit.dto';
 import type { Principal } from './principal';
 
@@ -28,9 +28,9 @@ export class AdminController {
   }
 
   @Get('api-keys')
-  @ApiOperation({ summary: 'List API keys (never their secrets), newest first' })
+  @ApiOperation({ summary: 'List API keys (never their secrets), newest first, by role, service and state' })
   @ApiOkResponse({ type: ApiKeyPageDto })
-  async list(@Query() query: PageQueryDto): Promise<ApiKeyPageDto> {
+  async list(@Query() query: ApiKeyQueryDto): Promise<ApiKeyPageDto> {
     const [rows, total] = await this.keys.list(query);
     return pageOf(rows.map(ApiKeyDto.of), total, query);
   }

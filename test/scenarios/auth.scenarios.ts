@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { authOn, bearer, issueKey, newAdminKey } from '../helpers/auth';
 import { initiatorYaml, workerJson } from '../helpers/documents';
@@ -182,6 +183,26 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const res = await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
       expect(await securityAudit('KEY_REVOKED')).toContainEqual(expect.objectContaining({ target: `api-key ${prefix}` }));
+    });
+
+    it("lists a service's keys, a role's, and those active, expired or revoked", async () => {
+      const prefixOf = (k: string) => k.split('_')[1];
+      const [kept, revoked, expired] = [
+        await issueKey(t, admin, 'service', 'rotating-service'), await issueKey(t, admin, 'service', 'rotating-service'),
+        await issueKey(t, admin, 'service', 'rotating-service'),
+      ];
+      await t.http.delete(`/api/admin/api-keys/${prefixOf(revoked)}`).set(bearer(admin)).expect(200);
+      await t.get(DataSource).query(`UPDATE api_key SET expires_at = now() - interval '1 minute' WHERE prefix = $1`, [prefixOf(expired)]);
+      const list = async (query: Record<string, string>) => ((await t.http.get('/api/admin/api-keys').query(query).set(bearer(admin)).expect(200))
+        .body.items as Array<{ prefix: string }>).map((k) => k.prefix);
+      expect(await list({ service: 'rotating-service' })).toEqual([expired, revoked, kept].map(prefixOf));
+      expect(await list({ service: 'rotating-service', state: 'active' })).toEqual([prefixOf(kept)]);
+      expect(await list({ service: 'rotating-service', state: 'revoked' })).toEqual([prefixOf(revoked)]);
+      expect(await list({ service: 'rotating-service', state: 'expired' })).toEqual([prefixOf(expired)]);
+      expect(await list({ service: 'rotating-service', role: 'viewer' })).toEqual([]);
+      expect(await list({ role: 'viewer', state: 'active' })).toContain(prefixOf(key.viewer));
+      const bad = await t.http.get('/api/admin/api-keys').query({ state: 'lost', role: 'root' }).set(bearer(admin)).expect(400);
+      expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['role', 'state']);
     });
 
     it('never returns a key secret after its creation, nor the admin key', async () => {

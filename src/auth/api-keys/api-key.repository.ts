@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
-import { PageQueryDto, skipOf } from '../../common/pagination';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, MoreThan, Not, Raw } from 'typeorm';
+import { skipOf } from '../../common/pagination';
+import type { ApiKeyQueryDto } from '../dto/api-key.dto';
 import type { Role } from '../role';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -28,9 +29,19 @@ export class ApiKeyRepository {
     return repo.save(repo.create(key));
   }
 
-  listKeys(page: PageQueryDto): Promise<[ApiKeyEntity[], number]> {
+  /** Newest first, with the query's filters; a state is judged by the database's clock, as expiry is when a key is used. */
+  listKeys(q: ApiKeyQueryDto): Promise<[ApiKeyEntity[], number]> {
+    const base: FindOptionsWhere<ApiKeyEntity> = {};
+    if (q.role) base.role = q.role;
+    if (q.service) base.service = q.service;
+    const now = Raw((column) => `${column} > now()`);
+    const past = Raw((column) => `${column} <= now()`);
+    const where = q.state === 'revoked' ? { ...base, revokedAt: Not(IsNull()) }
+      : q.state === 'expired' ? { ...base, revokedAt: IsNull(), expiresAt: past }
+        : q.state === 'active' ? [{ ...base, revokedAt: IsNull(), expiresAt: IsNull() }, { ...base, revokedAt: IsNull(), expiresAt: now }]
+          : base;
     return this.dataSource.getRepository(ApiKeyEntity)
-      .findAndCount({ order: { createdAt: 'DESC' }, skip: skipOf(page), take: page.pageSize });
+      .findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip: skipOf(q), take: q.pageSize });
   }
 
   /**

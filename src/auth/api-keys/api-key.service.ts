@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
 import { errorMessage } from '../../common/errors/error-message';
 import { ErrorCode } from '../../common/errors/error-code';
-import { PageQueryDto } from '../../common/pagination';
+import type { ApiKeyQueryDto } from '../dto/api-key.dto';
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
@@ -174,8 +174,8 @@ export class ApiKeyService implements OnModuleInit {
     return { key, entity };
   }
 
-  list(page: PageQueryDto): Promise<[ApiKeyEntity[], number]> {
-    return this.keys.listKeys(page);
+  list(query: ApiKeyQueryDto): Promise<[ApiKeyEntity[], number]> {
+    return this.keys.listKeys(query);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { PageMetaDto } from '../../common/pagination';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, ToIsoDate } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE } from '../../registry/document/registration-document.schema';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
@@ -23,6 +23,18 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, in the future, a year up to 9999; null or left out: never expires', nullable: true })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE })
   expiresAt?: Date;
+}
+
+export const KEY_STATES = ['active', 'expired', 'revoked'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+/** The key list's filters: a service's keys (to rotate them), a role's, or those still active. */
+export class ApiKeyQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH, description: 'The service a service key proves' })
+  @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` }) service?: string;
+  @ApiPropertyOptional({ enum: KEY_STATES, description: 'active: neither revoked nor expired; expired: past its expiry, not revoked; revoked' })
+  @IsOptional() @IsIn(KEY_STATES) state?: KeyState;
 }
 
 export class ApiKeyDto {
