@@ -7,7 +7,7 @@ import { Roles } from './access.decorator';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { SecurityAuditRepository } from './audit/security-audit.repository';
 import { CurrentPrincipal } from './current-principal';
-import { ApiKeyDto, ApiKeyPageDto, ApiKeyQueryDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyDto, ApiKeyPageDto, ApiKeyQueryDto, CreateApiKeyDto, CreatedApiKeyDto, RevokedApiKeyDto } from './dto/api-key.dto';
 import { SecurityAuditDto, SecurityAuditPageDto, SecurityAuditQueryDto } from './dto/security-audit.dto';
 import type { Principal } from './principal';
 
@@ -36,14 +36,15 @@ export class AdminController {
   }
 
   @Delete('api-keys/:idOrPrefix')
-  @ApiOperation({ summary: 'Revoke an API key by id or prefix', description: 'Revoking a revoked key changes nothing and answers it as it is, with the first revocation\'s time: a retry is safe. '
+  @ApiOperation({ summary: 'Revoke an API key by id or prefix', description: 'Revoking a revoked key changes nothing and answers it as it is, with the first revocation\'s time and `changed: false`: a retry is safe. '
     + 'A whole key (one pasted by mistake, or found leaked) revokes that key; only its prefix is ever logged or answered.' })
-  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiOkResponse({ type: RevokedApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'API_KEY_NOT_FOUND' })
   async revoke(
     @Param('idOrPrefix') idOrPrefix: string, @CurrentPrincipal() principal: Principal, @Ip() ip: string, @CorrelationId() correlationId: string,
-  ): Promise<ApiKeyDto> {
-    return ApiKeyDto.of(await this.keys.revoke(idOrPrefix, { by: principal, ip, correlationId }));
+  ): Promise<RevokedApiKeyDto> {
+    const { key, changed } = await this.keys.revoke(idOrPrefix, { by: principal, ip, correlationId });
+    return { ...ApiKeyDto.of(key), changed };
   }
 
   @Get('security-audit')

@@ -40,8 +40,8 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
         `expires ${k.expiresAt?.toISOString() ?? 'never'}`].join('\t'));
     }
   } else if (command === 'revoke' && target) {
-    const key = await service.revoke(target, { by: 'cli' });
-    out(`Revoked ${key.prefix} (${key.name}) at ${key.revokedAt?.toISOString()}`);
+    const { key, changed } = await service.revoke(target, { by: 'cli' });
+    out(`${changed ? 'Revoked' : 'Already revoked:'} ${key.prefix} (${key.name}) at ${key.revokedAt?.toISOString()}`);
   } else {
     throw new Error(USAGE);
   }

@@ -179,7 +179,9 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       const doomed = await issueKey(t, admin, 'viewer');
       await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(200);
       const prefix = doomed.split('_')[1];
-      await t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200);
+      const first = await t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200);
+      const again = await t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200);
+      expect([first.body.changed, again.body.changed, again.body.revokedAt]).toEqual([true, false, first.body.revokedAt]);
       const res = await t.http.get('/api/orchestration/templates').set(bearer(doomed)).expect(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
       expect(await securityAudit('KEY_REVOKED')).toContainEqual(expect.objectContaining({ target: `api-key ${prefix}` }));

@@ -184,7 +184,8 @@ export class ApiKeyService implements OnModuleInit {
    * instead of its id or prefix (pasted by mistake, or found leaked) revokes that key, and only
    * its prefix is ever echoed.
    */
-  async revoke(idOrKey: string, change: KeyChange): Promise<ApiKeyEntity> {
+  /** `changed`: false when the key was revoked already (then it is answered with its first revocation). */
+  async revoke(idOrKey: string, change: KeyChange): Promise<{ key: ApiKeyEntity; changed: boolean }> {
     const by = changerId(change);
     const idOrPrefix = (parseApiKey(idOrKey)?.prefix ?? withoutKeySecrets(idOrKey)).slice(0, 64);
     const revoked = await this.keys.inTransaction(async (m) => {
@@ -198,7 +199,7 @@ export class ApiKeyService implements OnModuleInit {
     if (!revoked) throw new AppError(ErrorCode.API_KEY_NOT_FOUND, `No API key ${idOrPrefix}`);
     this.forgetRevoked([revoked.key.id]);
     if (revoked.revokedNow) this.logger.log({ prefix: revoked.key.prefix, by, correlationId: change.correlationId }, 'API key revoked');
-    return revoked.key;
+    return { key: revoked.key, changed: revoked.revokedNow };
   }
 
   /**

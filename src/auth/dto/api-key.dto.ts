@@ -61,6 +61,10 @@ export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The whole key. Shown only in this response: store it now' }) key!: string;
 }
 
+export class RevokedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'false when the key was revoked already: nothing changed' }) changed!: boolean;
+}
+
 export class ApiKeyPageDto extends PageMetaDto {
   @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
 }
