@@ -18,7 +18,8 @@ export interface RacePair {
  * that check that racing events never advance a run twice.
  */
 export async function startRacePair(env: Record<string, string>): Promise<RacePair> {
-  const [a, b] = [await startTestApp(env), await startTestApp(env)];
+  // Two instances as deployed: each with its own INSTANCE_ID (a shared one is reported as a misconfiguration).
+  const [a, b] = [await startTestApp({ ...env, INSTANCE_ID: 'engine-a' }), await startTestApp({ ...env, INSTANCE_ID: 'engine-b' })];
   await a.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
     .send(initiatorYaml('race', 'parallel', ['x', 'y', 'z'])).expect(201);
   const worker = await new TestWorker(a, 'race-worker').start();

@@ -4,11 +4,13 @@ import { randomBytes } from 'node:crypto';
 export const API_KEY_PATTERN = /^bk_([A-Za-z0-9]{4,16})_([A-Za-z0-9_-]{32,128})$/;
 
 /**
- * A key's name: no control characters, nor the invisible marks that reorder text. It is shown in
- * logs, `npm run keys` and the security audit, where "phone\u202Egnp.exe" would read "phone exe.png".
+ * A key's name: no control characters, nor invisible ones (format characters, among them the
+ * marks that reorder text; line separators). It is shown in logs, `npm run keys` and the security
+ * audit, where "phone\u202Egnp.exe" would read "phone exe.png".
  */
-export const KEY_NAME_PATTERN = /^[^\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u;
-export const KEY_NAME_RULE = 'must not contain control characters or bidirectional formatting (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069)';
+export const KEY_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+export const KEY_NAME_RULE = 'must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators)';
+export const KEY_NAME_MAX = 100;
 
 export interface ParsedApiKey {
   prefix: string;

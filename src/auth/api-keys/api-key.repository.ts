@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, FindOptionsWhere, IsNull, MoreThan, Not, Raw } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import { skipOf } from '../../common/pagination';
 import type { ApiKeyQueryDto } from '../dto/api-key.dto';
 import type { Role } from '../role';
@@ -29,16 +29,15 @@ export class ApiKeyRepository {
     return repo.save(repo.create(key));
   }
 
-  /** Newest first, with the query's filters; a state is judged by the database's clock, as expiry is when a key is used. */
+  /** Newest first, with the query's filters; a state is judged by this process's clock, as expiry is when a key is used. */
   listKeys(q: ApiKeyQueryDto): Promise<[ApiKeyEntity[], number]> {
     const base: FindOptionsWhere<ApiKeyEntity> = {};
     if (q.role) base.role = q.role;
     if (q.service) base.service = q.service;
-    const now = Raw((column) => `${column} > now()`);
-    const past = Raw((column) => `${column} <= now()`);
+    const now = new Date();
     const where = q.state === 'revoked' ? { ...base, revokedAt: Not(IsNull()) }
-      : q.state === 'expired' ? { ...base, revokedAt: IsNull(), expiresAt: past }
-        : q.state === 'active' ? [{ ...base, revokedAt: IsNull(), expiresAt: IsNull() }, { ...base, revokedAt: IsNull(), expiresAt: now }]
+      : q.state === 'expired' ? { ...base, revokedAt: IsNull(), expiresAt: LessThanOrEqual(now) }
+        : q.state === 'active' ? [{ ...base, revokedAt: IsNull(), expiresAt: IsNull() }, { ...base, revokedAt: IsNull(), expiresAt: MoreThan(now) }]
           : base;
     return this.dataSource.getRepository(ApiKeyEntity)
       .findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip: skipOf(q), take: q.pageSize });

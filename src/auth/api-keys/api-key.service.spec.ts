@@ -158,10 +158,13 @@ describe('ApiKeyService', () => {
 
   it('refuses a name with control characters or marks that reorder text, as `npm run keys` would send it past the DTO', async () => {
     const { service, audit } = setup();
-    for (const name of ['phone \u202Egnp.exe', 'tab\there', '\u2067isolate']) {
+    for (const name of ['phone \u202Egnp.exe', 'tab\there', '\u2067isolate', 'zero\u200Bwidth', 'line\u2028break', '\uFEFFbom']) {
       await expect(service.issue({ name, role: 'viewer' }, ADMIN)).rejects.toMatchObject({
-        code: 'INVALID_REQUEST', problems: [{ path: 'name', message: expect.stringContaining('must not contain control characters or bidirectional formatting') }],
+        code: 'INVALID_REQUEST', problems: [{ path: 'name', message: expect.stringContaining('must not contain control characters or invisible ones') }],
       });
+    }
+    for (const name of ['', 'n'.repeat(101)]) {
+      await expect(service.issue({ name, role: 'viewer' }, ADMIN)).rejects.toMatchObject({ problems: [{ path: 'name', message: 'must be 1 to 100 characters' }] });
     }
     expect(audit.record).not.toHaveBeenCalled();
     await service.issue({ name: 'téléphone – 電話', role: 'viewer' }, ADMIN);

@@ -10,7 +10,7 @@ import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
 import type { Role } from '../role';
-import { generateApiKey, KEY_NAME_PATTERN, KEY_NAME_RULE, parseApiKey, withoutKeySecrets } from './api-key-format';
+import { generateApiKey, KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE, parseApiKey, withoutKeySecrets } from './api-key-format';
 import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
@@ -149,6 +149,9 @@ export class ApiKeyService implements OnModuleInit {
         [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
     }
     // Checked here as well as in the request's DTO: `npm run keys` issues keys without one.
+    if (request.name.length < 1 || request.name.length > KEY_NAME_MAX) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name is empty or too long', [{ path: 'name', message: `must be 1 to ${KEY_NAME_MAX} characters` }]);
+    }
     if (!KEY_NAME_PATTERN.test(request.name)) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name holds characters that hide or reorder text', [{ path: 'name', message: KEY_NAME_RULE }]);
     }
@@ -182,9 +185,8 @@ export class ApiKeyService implements OnModuleInit {
    * Revokes a key, with its audit row in the same transaction; revoking it again changes nothing
    * and answers the same key, so a retried revocation is safe and audited once. A whole key given
    * instead of its id or prefix (pasted by mistake, or found leaked) revokes that key, and only
-   * its prefix is ever echoed.
+   * its prefix is ever echoed. `changed`: false when the key was revoked already.
    */
-  /** `changed`: false when the key was revoked already (then it is answered with its first revocation). */
   async revoke(idOrKey: string, change: KeyChange): Promise<{ key: ApiKeyEntity; changed: boolean }> {
     const by = changerId(change);
     const idOrPrefix = (parseApiKey(idOrKey)?.prefix ?? withoutKeySecrets(idOrKey)).slice(0, 64);

@@ -4,13 +4,13 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { ISO_DATE_MESSAGE, ToIsoDate } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE } from '../../registry/document/registration-document.schema';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
-import { KEY_NAME_PATTERN, KEY_NAME_RULE } from '../api-keys/api-key-format';
+import { KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE } from '../api-keys/api-key-format';
 import { ROLES } from '../role';
 import type { Role } from '../role';
 
 export class CreateApiKeyDto {
   @ApiProperty({ maxLength: 100, description: 'What the key is for' })
-  @IsString() @MinLength(1) @MaxLength(100) @Matches(KEY_NAME_PATTERN, { message: `name ${KEY_NAME_RULE}` })
+  @IsString() @MinLength(1) @MaxLength(KEY_NAME_MAX) @Matches(KEY_NAME_PATTERN, { message: `name ${KEY_NAME_RULE}` })
   name!: string;
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;

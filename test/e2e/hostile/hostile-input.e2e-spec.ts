@@ -76,7 +76,7 @@ describe('hostile input over HTTP (embedded default)', () => {
   });
 
   it("refuses control characters and the marks that reorder text in an API key's name, which logs and the audit repeat", async () => {
-    for (const mark of ['\u0007', '\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069']) {
+    for (const mark of ['\u0007', '\u061C', '\u200B', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u2028', '\uFEFF']) {
       expectBadRequest(await t.http.post('/api/admin/api-keys').send({ name: `phone ${mark}gnp.exe`, role: 'viewer' }), /^name/);
     }
     expect((await t.http.post('/api/admin/api-keys').send({ name: 'téléphone – 電話 ✓', role: 'viewer' })).status).toBe(201);

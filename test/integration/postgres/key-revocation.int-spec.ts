@@ -15,7 +15,7 @@ describe('an API key revoked on another instance (PostgreSQL 15)', () => {
 
   beforeAll(async () => {
     const env = { ...(await suite.env()), ...authOn(admin) };
-    [a, b] = [await startTestApp(env), await startTestApp(env)];
+    [a, b] = [await startTestApp({ ...env, INSTANCE_ID: 'engine-a' }), await startTestApp({ ...env, INSTANCE_ID: 'engine-b' })];
   });
   afterAll(async () => {
     await a?.close();

@@ -28,7 +28,7 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
 
   beforeAll(async () => {
     env = { ...(await suite.env()), WORKER_LEASE_MS: String(LEASE_MS) };
-    [a, b] = [await startTestApp(env), await startTestApp(env)];
+    [a, b] = [await startTestApp({ ...env, INSTANCE_ID: 'engine-a' }), await startTestApp({ ...env, INSTANCE_ID: 'engine-b' })];
   });
   afterAll(async () => {
     await a?.close();
@@ -155,7 +155,7 @@ describe('an HTTP worker whose lease is on one instance and whose replies reach 
   it("does not hand B a command leased on an instance that stopped meanwhile: its worker's reply to B completes the run", async () => {
     const service = 'lease-stop-c';
     // A lease as long as the default: it must outlast the stop, or it would expire first and C would return the command anyway.
-    const c = await startTestApp({ ...env, WORKER_LEASE_MS: '60000' });
+    const c = await startTestApp({ ...env, WORKER_LEASE_MS: '60000', INSTANCE_ID: 'engine-c' });
     try {
       const orchName = await template(service);
       // A no longer serves the service, so C's lease is the only place the command can be.

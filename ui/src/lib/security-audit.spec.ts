@@ -11,6 +11,13 @@ describe('principalFilter', () => {
     expect(principalFilter('bk_ab12cd34')).toBe('ab12cd34');
   });
 
+  it('finds the key in what it was copied with: a header, quotes, a command line', () => {
+    for (const pasted of [`Bearer bk_ab12cd34_${SECRET}`, `Authorization: Bearer bk_ab12cd34_${SECRET}`, `X-API-Key: bk_ab12cd34_${SECRET}`,
+      `"bk_ab12cd34_${SECRET}"`, `-H 'X-API-Key: bk_ab12cd34_${SECRET}'`, `key=bk_ab12cd34_${SECRET};`]) {
+      expect([pasted, principalFilter(pasted)]).toEqual([pasted, 'ab12cd34']);
+    }
+  });
+
   it('leaves a prefix, a token subject or anything else as it is, trimmed', () => {
     expect(principalFilter('ab12cd34')).toBe('ab12cd34');
     expect(principalFilter(' jwt:alice ')).toBe('jwt:alice');

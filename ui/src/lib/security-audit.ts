@@ -11,8 +11,11 @@ export const EVENT_LABELS: Record<(typeof SECURITY_EVENTS)[number], string> = {
   MESSAGE_REJECTED: 'rejected messages',
 };
 
-/** A whole key (`bk_<prefix>_<secret>`) or its public part (`bk_<prefix>`): what an admin may paste to find a key's rows. */
-const KEY = /^bk_([A-Za-z0-9]{4,16})(?:_.*)?$/s;
+/**
+ * A whole key (`bk_<prefix>_<secret>`) or its public part (`bk_<prefix>`), anywhere in what an admin
+ * pastes to find a key's rows: alone, or in the header or quotes it was copied with.
+ */
+const KEY = /(?:^|[^A-Za-z0-9_])bk_([A-Za-z0-9]{4,16})(?![A-Za-z0-9])/;
 
 /**
  * The principal filter's value: a key's prefix, as the audit records it, for a key or its public
@@ -20,7 +23,7 @@ const KEY = /^bk_([A-Za-z0-9]{4,16})(?:_.*)?$/s;
  * log through a filter (the filters live in the URL). Anything else (`jwt:<subject>`) as it is.
  */
 export function principalFilter(text: string): string {
-  const key = KEY.exec(text.trim());
+  const key = KEY.exec(text);
   return key ? key[1] : text.trim();
 }
 
