@@ -28,4 +28,12 @@ describe('StackedTable', () => {
       expect(kids(td)[0].type).toBe('div');
     }
   });
+
+  it("gives a list's rows a card each on a phone, and a column its tooltip and sort order", () => {
+    const sorted = StackedTable({
+      columns: [{ head: 'Created (UTC+05:30)', title: 'Local time: Asia/Kolkata', sort: 'descending', cell: () => 'now' }], rows: [{}], rowKey: () => 'r', cards: true,
+    });
+    expect(sorted.props.class).toBe('grid stack card-rows');
+    expect(kids(kids(kids(sorted)[0])[0])[0].props).toMatchObject({ children: 'Created (UTC+05:30)', title: 'Local time: Asia/Kolkata', 'aria-sort': 'descending' });
+  });
 });

@@ -6,6 +6,10 @@ export interface Column<T> {
   /** `mono` or `text` (styles.css), for a cell of machine text that may break anywhere. */
   class?: string;
   cell: (item: T, index: number) => ComponentChildren;
+  /** The header's tooltip (a column of times names their zone). */
+  title?: string;
+  /** How the rows are sorted by this column, for a screen reader (`aria-sort`). */
+  sort?: 'ascending' | 'descending';
 }
 
 /**
@@ -15,14 +19,16 @@ export interface Column<T> {
  * last heartbeat, an error and an output) in one block, so that a stacked line, which sets its
  * label beside its value, does not set them side by side too.
  */
-export function StackedTable<T>({ columns, rows, rowKey, rowAttrs, testId }: {
+export function StackedTable<T>({ columns, rows, rowKey, rowAttrs, testId, cards }: {
   columns: readonly Column<T>[]; rows: readonly T[]; rowKey: (item: T, index: number) => string;
   /** data-* attributes for each row, which tests find rows by. */
   rowAttrs?: (item: T) => Record<`data-${string}`, string>; testId?: string;
+  /** Each row a card of its own on a phone (a list's rows), rather than lines under a rule (the parts of one run). */
+  cards?: boolean;
 }) {
   return (
-    <table class="grid stack" data-testid={testId}>
-      <thead><tr>{columns.map((c) => <th key={c.head}>{c.head}</th>)}</tr></thead>
+    <table class={`grid stack${cards ? ' card-rows' : ''}`} data-testid={testId}>
+      <thead><tr>{columns.map((c) => <th key={c.head} title={c.title} aria-sort={c.sort}>{c.head}</th>)}</tr></thead>
       <tbody>
         {rows.map((item, i) => (
           <tr key={rowKey(item, i)} {...rowAttrs?.(item)}>

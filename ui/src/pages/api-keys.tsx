@@ -13,18 +13,25 @@ import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { isOwnKey, keyState } from '../lib/api-keys';
+import { pageOfQuery } from '../lib/paging';
 import { isForbidden } from '../lib/roles';
+import { zoneHead } from '../lib/time-zone';
 import { IssueKey } from './issue-key';
 import { RevokeKeyDialog } from './revoke-key';
 
 const PAGE_SIZE = 25;
+const NOUN = ['key', 'keys'] as const;
 /** Keys change rarely, but their last use does: the list refreshes as the templates do, and at once after a change made here. */
 const POLL_MS = 10_000;
+/** The columns of times, each with the zone its times are in. */
+const timeHeads = (keys: ApiKey[]) => [
+  zoneHead('Created', keys.map((k) => k.createdAt)), zoneHead('Expires', keys.map((k) => k.expiresAt)), zoneHead('Last used', keys.map((k) => k.lastUsedAt)),
+];
 
 function KeysList() {
   const me = useMe();
   const [q, setQ] = useQueryState(['page'] as const);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
   const url = `/api/admin/api-keys${query({ page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<ApiKey>>(url), url, POLL_MS);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
@@ -43,8 +50,8 @@ function KeysList() {
       )}
       <ReadNotice read={res} what="API keys are" need="for admins only" />
       {res.data && <div class={staleIf(res.error)}>
-        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="api-keys"
-          head={['Key', 'Name', 'Role', 'State', 'Created', 'Expires', 'Last used', '']}
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="api-keys" noun={NOUN}
+          head={['Key', 'Name', 'Role', 'State', ...timeHeads(res.data.items), '']}
           empty={<>No key issued yet (the bootstrap key, <code>ADMIN_API_KEY</code>, is not listed). Issue one above.</>}
           row={(k) => (
             <tr key={k.id} data-key-prefix={k.prefix}>

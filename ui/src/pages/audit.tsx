@@ -12,9 +12,12 @@ import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { annotateDocument } from '../lib/problem-lines';
+import { pageOfQuery } from '../lib/paging';
 import { localTime } from '../lib/time';
+import { zoneHead } from '../lib/time-zone';
 
 const PAGE_SIZE = 25;
+const NOUN = ['registration attempt', 'registration attempts'] as const;
 
 function Annotated({ entry }: { entry: AuditEntry }) {
   const { lines, unplaced } = annotateDocument(entry.document ?? '', entry.problems ?? []);
@@ -55,9 +58,10 @@ function TemplateName({ entry }: { entry: AuditEntry }) {
 export function AuditList({ entries }: { entries: AuditEntry[] }) {
   const [open, setOpen] = useState<string | null>(null);
   if (entries.length === 0) return <Empty>No registration attempt matches.</Empty>;
+  const at = zoneHead('At', entries.map((e) => e.createdAt));
   return (
     <table class="grid">
-      <thead><tr><th>At</th><th>Outcome</th><th>Template</th><th>Service</th><th>As</th><th>Source</th><th>Reason</th><th /></tr></thead>
+      <thead><tr><th title={at.title}>{at.text}</th><th>Outcome</th><th>Template</th><th>Service</th><th>As</th><th>Source</th><th>Reason</th><th /></tr></thead>
       <tbody>
         {entries.map((e) => [
           <tr key={e.id}>
@@ -84,7 +88,7 @@ export function AuditList({ entries }: { entries: AuditEntry[] }) {
 
 export function AuditPage() {
   const [q, setQ] = useQueryState(['orchName', 'serviceName', 'outcome', 'page'] as const);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
   const url = `/api/orchestration/registrations/audit${query({ orchName: q.orchName, serviceName: q.serviceName, outcome: q.outcome, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<AuditEntry>>(url), url, 10_000);
   const text = (key: 'orchName' | 'serviceName', label: string) => (
@@ -104,7 +108,7 @@ export function AuditPage() {
       </div>
       <ErrorNotice error={res.error} />
       {res.data && <AuditList entries={res.data.items} />}
-      {res.data && res.data.total > 0 && <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} />}
+      {res.data && res.data.total > 0 && <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} noun={NOUN} />}
     </>
   );
 }

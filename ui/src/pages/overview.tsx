@@ -9,6 +9,7 @@ import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
 import { healerSummary } from '../lib/healer-summary';
+import { zoneHead } from '../lib/time-zone';
 import { StatusChart } from './status-chart';
 
 interface Indicator { status: 'up' | 'down'; [k: string]: unknown }
@@ -92,6 +93,7 @@ export function OverviewPage() {
   const stats = useResource(() => request<RunStats>(`/api/orchestration/stats/runs${query({ minutes: 60, buckets: 30 })}`), 'stats', 10_000);
   const stuck = useResource(() => request<Page<RunSummary>>(`/api/orchestration/runs${query({ stuck: true, pageSize: 10 })}`), 'stuck', 5000);
   const down = unreachable([health, stats, stuck]);
+  const change = zoneHead('Last change', stuck.data?.items.map((r) => r.updatedAt) ?? []);
   return (
     <>
       <h1>Overview</h1>
@@ -108,7 +110,7 @@ export function OverviewPage() {
         ? <Empty>No run is waiting.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>.</>}</Empty>
         : (
           <table class="grid">
-            <thead><tr><th>Run</th><th>Template</th><th>Status</th><th title="When the run last changed: its status, or a step">Last change</th><th>Waiting for</th></tr></thead>
+            <thead><tr><th>Run</th><th>Template</th><th>Status</th><th title={`When the run last changed: its status, or a step. ${change.title}`}>{change.text}</th><th>Waiting for</th></tr></thead>
             <tbody>
               {stuck.data.items.map((r) => (
                 <tr key={r.flowId}>

@@ -15,6 +15,7 @@ import { deadlineNote } from '../lib/deadline';
 import { latest } from '../lib/latest';
 import { isTerminal } from '../lib/run-statuses';
 import { duration } from '../lib/time';
+import { zoneHead } from '../lib/time-zone';
 import { RunActions } from './run-actions';
 import { RunTimeline } from './run-timeline';
 
@@ -62,11 +63,17 @@ function Earlier({ hidden, what, onShow }: { hidden: number; what: string; onSho
   return <p class="muted">The latest {LATEST} are shown; {hidden} earlier {what} are not. <button type="button" class="link" onClick={onShow}>Show all</button></p>;
 }
 
+/** A column of times, headed with their zone: `Dispatched (UTC+01:00)`, the zone's name in its tooltip. */
+function zoneColumn(head: string, instants: readonly string[]): { head: string; title: string } {
+  const zone = zoneHead(head, instants);
+  return { head: zone.text, title: zone.title };
+}
+
 /**
  * An attempt per row, numbered from the first (`hidden` earlier ones left out); on a phone, as
  * labelled lines (StackedTable), so that status, time and error stay in view.
  */
-const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
+const attemptColumns = (hidden: number, shown: readonly StepAttempt[]): Column<StepAttempt>[] => [
   { head: '#', cell: (_, i) => hidden + i + 1 },
   { head: 'Action', cell: (s) => <span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span> },
   { head: 'Step', cell: (s) => <Name of={s.stepName} /> },
@@ -74,7 +81,7 @@ const attemptColumns = (hidden: number): Column<StepAttempt>[] => [
   { head: 'Status', cell: (s) => <Status value={s.status} /> },
   { head: 'Handler', cell: (s) => <>{s.handlerType}{s.target && <span class="muted small"> → {s.target}</span>}</> },
   // A voided attempt's dispatchedAt is the due time it never reached.
-  { head: 'Dispatched', cell: (s) => (s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />) },
+  { ...zoneColumn('Dispatched', shown.map((s) => s.dispatchedAt)), cell: (s) => (s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />) },
   {
     head: 'Took',
     cell: (s) => <>
@@ -97,15 +104,15 @@ function Attempts({ steps }: { steps: StepAttempt[] }) {
   return (
     <>
       <Earlier hidden={hidden} what="attempts" onShow={() => showAll(true)} />
-      <StackedTable columns={attemptColumns(hidden)} rows={shown} rowKey={(s) => s.commandId}
+      <StackedTable columns={attemptColumns(hidden, shown)} rows={shown} rowKey={(s) => s.commandId}
         rowAttrs={(s) => ({ 'data-attempt-row': `${s.action} ${s.stepName}` })} testId="attempts" />
     </>
   );
 }
 
 /** An event per row; on a phone, as labelled lines (StackedTable), so that its reason is not cut off past a sideways scroll. */
-const EVENT_COLUMNS: Column<RunEvent>[] = [
-  { head: 'At', cell: (e) => <Time at={e.at} /> },
+const eventColumns = (shown: readonly RunEvent[]): Column<RunEvent>[] => [
+  { ...zoneColumn('At', shown.map((e) => e.at)), cell: (e) => <Time at={e.at} /> },
   { head: 'Event', cell: (e) => e.kind },
   { head: 'Step', cell: (e) => (e.stepName ? <Name of={e.stepName} /> : <span class="muted">–</span>) },
   { head: 'Who', cell: (e) => (e.actor ? <Name of={e.actor} /> : <span class="muted">–</span>) },
@@ -120,7 +127,7 @@ function Events({ events }: { events: RunEvent[] }) {
     <>
       <Earlier hidden={hidden} what="events" onShow={() => showAll(true)} />
       {/* Events have no id: a row is keyed by its place in the whole list, which only grows at its end. */}
-      <StackedTable columns={EVENT_COLUMNS} rows={shown} rowKey={(_, i) => String(hidden + i)} testId="events" />
+      <StackedTable columns={eventColumns(shown)} rows={shown} rowKey={(_, i) => String(hidden + i)} testId="events" />
     </>
   );
 }

@@ -2,21 +2,28 @@ import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary, TemplateSummary } from '../api/types';
 import { FilterInput } from '../components/filter-input';
+import { GoToRun } from '../components/go-to-run';
 import { Name } from '../components/name';
 import { ErrorNotice, staleIf, unreachable } from '../components/notice';
 import { PagedTable } from '../components/paged-table';
+import type { Column } from '../components/stacked-table';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useQueryState } from '../hooks/use-query-state';
 import { nextPoll, useResource } from '../hooks/use-resource';
+import { pageOfQuery } from '../lib/paging';
+import { ariaSort, ORDER_LABELS, orderParam, RUN_ORDERS, type RunOrder, runOrder } from '../lib/run-order';
 import { RUN_STATUSES } from '../lib/run-statuses';
 import { duration, fromLocalInput, toLocalInput } from '../lib/time';
+import { zoneHead } from '../lib/time-zone';
 
 const PAGE_SIZE = 25;
 /** Short polling: see README (the console section) for why not SSE. */
 const POLL_MS = 2000;
-const KEYS = ['orchName', 'status', 'from', 'to', 'correlationId', 'idempotencyKey', 'stuck', 'page'] as const;
+const FILTERS = ['orchName', 'status', 'from', 'to', 'correlationId', 'idempotencyKey', 'stuck'] as const;
+const KEYS = [...FILTERS, 'order', 'page'] as const;
+const NOUN = ['run', 'runs'] as const;
 /** Template names offered in the filter: the API's largest page, which covers any ordinary deployment. */
 const TEMPLATES_URL = `/api/orchestration/templates${query({ pageSize: 500 })}`;
 
@@ -40,12 +47,36 @@ function LiveBadge({ state, every }: { state: 'live' | 'retrying' | 'stopped'; e
 export const rangeProblem = (from: string, to: string): string | null =>
   (from && to && Date.parse(to) < Date.parse(from) ? '“to” is before “from”: no run can match. Swap them or clear one.' : null);
 
+/**
+ * A run per row; on a phone, a card per run (StackedTable), its status, template, creation time
+ * and flowId each on a labelled line, rather than a table cut off at the screen's edge.
+ */
+function runColumns(items: RunSummary[], order: RunOrder, unfinishedOnly: boolean): Column<RunSummary>[] {
+  const created = zoneHead('Created', items.map((r) => r.createdAt));
+  return [
+    { head: 'Run', cell: (r) => <Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link> },
+    {
+      head: 'Template',
+      cell: (r) => <><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}><Name of={r.orchName} /></Link> <span class="muted small">v{r.templateVersion}</span></>,
+    },
+    { head: 'Status', cell: (r) => <Status value={r.status} /> },
+    { head: created.text, title: created.title, sort: ariaSort(order), cell: (r) => <Time at={r.createdAt} /> },
+    { head: 'Duration', cell: (r) => duration(r.createdAt, r.finishedAt) },
+    { head: 'Failed step', cell: (r) => (r.failedStep ? <Name of={r.failedStep} /> : <span class="muted">–</span>) },
+    { head: 'Correlation id', class: 'mono small', cell: (r) => r.correlationId },
+    ...(unfinishedOnly ? [{ head: 'Waiting for', cell: (r: RunSummary) => <WaitingFor run={r} /> }] : []),
+  ];
+}
+
 export function RunsPage() {
   const [q, setQ] = useQueryState(KEYS);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
+  const unfinishedOnly = q.stuck === 'true';
+  const order = runOrder(q.order, unfinishedOnly);
+  // The order is always sent: Baton's default differs with `stuck` (the console's does likewise, said by the select).
   const url = `/api/orchestration/runs${query({
     orchName: q.orchName, status: q.status, from: q.from, to: q.to, correlationId: q.correlationId,
-    idempotencyKey: q.idempotencyKey, stuck: q.stuck === 'true' || undefined, page, pageSize: PAGE_SIZE,
+    idempotencyKey: q.idempotencyKey, stuck: unfinishedOnly || undefined, order, page, pageSize: PAGE_SIZE,
   })}`;
   const res = useResource(() => request<Page<RunSummary>>(url), url, POLL_MS);
   const templates = useResource(() => request<Page<TemplateSummary>>(TEMPLATES_URL), TEMPLATES_URL);
@@ -58,15 +89,17 @@ export function RunsPage() {
       <input type="datetime-local" value={toLocalInput(q[key])} onChange={(e) => setQ({ [key]: fromLocalInput(e.currentTarget.value) ?? '', page: '' })} />
     </label>
   );
-  const filtered = KEYS.some((k) => k !== 'page' && q[k]);
+  const filtered = FILTERS.some((k) => q[k]);
   // No demo offered while Baton is unreachable: it cannot be run then.
   const down = unreachable([res]);
-  const clear = () => setQ(Object.fromEntries(KEYS.map((k) => [k, ''])));
+  // The order is no filter: clearing the filters keeps it.
+  const clear = () => setQ({ ...Object.fromEntries(FILTERS.map((k) => [k, ''])), page: '' });
   return (
     <>
       {/* A green "live" beside "Baton is unreachable", or beside a refusal that stopped the polling, would say the opposite of the notice. */}
       <h1>Runs <LiveBadge state={liveState(res, POLL_MS)} every={POLL_MS} /></h1>
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <GoToRun />
+      <form class="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         {text('orchName', 'Template', 200, 'template-names')}
         <datalist id="template-names">{templates.data?.items.map((t) => <option key={t.orchName} value={t.orchName} />)}</datalist>
         <label>Status
@@ -79,7 +112,12 @@ export function RunsPage() {
         {when('to', 'to')}
         {text('correlationId', 'Correlation id', 128)}
         {text('idempotencyKey', 'Idempotency key', 255)}
-        <label class="check"><input type="checkbox" checked={q.stuck === 'true'} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
+        <label class="check"><input type="checkbox" checked={unfinishedOnly} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
+        <label>Order
+          <select value={order} onChange={(e) => setQ({ order: orderParam(e.currentTarget.value as RunOrder, unfinishedOnly), page: '' })}>
+            {RUN_ORDERS.map((o) => <option key={o} value={o}>{ORDER_LABELS[o]}</option>)}
+          </select>
+        </label>
         {filtered && <button type="button" class="link" onClick={clear}>clear filters</button>}
       </form>
       <p class="muted small filters-hint">Text filters apply as you type; the template, correlation id and idempotency key must match exactly.</p>
@@ -88,21 +126,10 @@ export function RunsPage() {
       {/* After a failed poll the list is the last answer's, greyed, as a run's page is: a RUNNING must not read as current. */}
       {res.data && <div class={staleIf(res.error)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
-          head={['Run', 'Template', 'Status', 'Created', 'Duration', 'Failed step', 'Correlation id', ...(q.stuck ? ['Waiting for'] : [])]}
+          noun={NOUN} reach="Filter the list, or change its order, to reach them."
+          columns={runColumns(res.data.items, order, unfinishedOnly)} rowKey={(r) => r.flowId} rowAttrs={(r) => ({ 'data-flow-id': r.flowId })}
           empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
-            : <>No run yet.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</>}
-          row={(r) => (
-            <tr key={r.flowId} data-flow-id={r.flowId}>
-              <td><Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link></td>
-              <td><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}><Name of={r.orchName} /></Link> <span class="muted small">v{r.templateVersion}</span></td>
-              <td><Status value={r.status} /></td>
-              <td><Time at={r.createdAt} /></td>
-              <td>{duration(r.createdAt, r.finishedAt)}</td>
-              <td>{r.failedStep && <Name of={r.failedStep} />}</td>
-              <td class="mono small">{r.correlationId}</td>
-              {q.stuck && <td><WaitingFor run={r} /></td>}
-            </tr>
-          )} />
+            : <>No run yet.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</>} />
       </div>}
     </>
   );

@@ -10,9 +10,12 @@ import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
+import { pageOfQuery } from '../lib/paging';
 import { actorOf, EVENT_LABELS, principalFilter, SECURITY_EVENTS } from '../lib/security-audit';
+import { zoneHead } from '../lib/time-zone';
 
 const PAGE_SIZE = 25;
+const NOUN = ['event', 'events'] as const;
 const POLL_MS = 10_000;
 const KEYS = ['event', 'principalId', 'page'] as const;
 
@@ -34,7 +37,7 @@ function Actor({ entry }: { entry: SecurityAuditEntry }) {
 
 function SecurityAudit() {
   const [q, setQ] = useQueryState(KEYS);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
   const url = `/api/admin/security-audit${query({ event: q.event, principalId: q.principalId, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<SecurityAuditEntry>>(url), url, POLL_MS);
   const filtered = Boolean(q.event || q.principalId);
@@ -56,8 +59,8 @@ function SecurityAudit() {
       <p class="muted small filters-hint">Newest first. The key prefix or token subject must match exactly; a whole key pasted there is cut to its prefix.</p>
       <ReadNotice read={res} what="The security audit is" need="for admins only" />
       {res.data && <div class={staleIf(res.error)}>
-        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="security-audit"
-          head={['At', 'Event', 'Who', 'Service', 'Address', 'Request or topic', 'Code', 'Reason']}
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="security-audit" noun={NOUN}
+          head={[zoneHead('At', res.data.items.map((e) => e.createdAt)), 'Event', 'Who', 'Service', 'Address', 'Request or topic', 'Code', 'Reason']}
           empty={filtered ? <>Nothing in the security audit matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
             : <>Nothing audited yet: denied requests, rejected messages and key changes show here.</>}
           row={(e) => (

@@ -11,6 +11,7 @@ import { Time } from '../components/time';
 import { usePresence } from '../hooks/use-presence';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
+import { zoneHead } from '../lib/time-zone';
 import { diffVersions } from '../lib/version-diff';
 import { AuditList } from './audit';
 import { StepGraph } from './step-graph';
@@ -59,6 +60,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
   const presence = usePresence(t?.workers ?? []);
   if (res.error && !t) return <><h1><Name of={orchName} /></h1><ErrorNotice error={res.error} polled={res} /><p><Link href="/templates">All templates</Link></p></>;
   if (!t) return <p class="muted">Loading…</p>;
+  const at = zoneHead('At', t.versions.map((v) => v.createdAt));
   const shown = t.versions.find((v) => v.version === Number(q.version)) ?? t.versions.find((v) => v.version === t.version) ?? t.versions[0];
   // The API leaves out a version that does not exist rather than refuse it: say so, not show another as if it were it.
   const missingVersion = q.version && shown?.version !== Number(q.version) ? q.version : null;
@@ -100,7 +102,7 @@ export function TemplateDetailPage({ orchName }: { orchName: string }) {
         ) : <Empty>This template has no version.</Empty>}
         <h2>Versions</h2>
         <table class="grid">
-          <thead><tr><th>Version</th><th>Registered by</th><th>At</th><th>Steps</th><th /></tr></thead>
+          <thead><tr><th>Version</th><th>Registered by</th><th title={at.title}>{at.text}</th><th>Steps</th><th /></tr></thead>
           <tbody>
             {t.versions.map((v) => (
               <tr key={v.version} aria-current={v.version === shown?.version ? 'true' : undefined}>

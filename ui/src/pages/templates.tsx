@@ -9,12 +9,15 @@ import { Status } from '../components/status';
 import { Time } from '../components/time';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
+import { pageOfQuery } from '../lib/paging';
+import { zoneHead } from '../lib/time-zone';
 
 const PAGE_SIZE = 25;
+const NOUN = ['template', 'templates'] as const;
 
 export function TemplatesPage() {
   const [q, setQ] = useQueryState(['status', 'page'] as const);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
   const url = `/api/orchestration/templates${query({ status: q.status, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<TemplateSummary>>(url), url, 10_000);
   // No way to register offered while Baton is unreachable: nothing can be registered then.
@@ -32,8 +35,8 @@ export function TemplatesPage() {
       <ErrorNotice error={res.error} polled={res} />
       {/* After a failed poll the list is the last answer's, greyed, as a template's page is: a READY must not read as current. */}
       {res.data && <div class={staleIf(res.error)}>
-        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
-          head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', 'Updated']}
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} noun={NOUN}
+          head={['Template', 'Status', 'Version', 'Type', 'Owner', 'Missing steps', zoneHead('Updated', res.data.items.map((t) => t.updatedAt))]}
           empty={<>No template{q.status ? ` is ${q.status}` : ''}.{!down && <> Register one with <code>POST /api/orchestration/register</code> (see the README), or drop a YAML file in <code>definitions/</code>.</>}</>}
           row={(t) => (
             <tr key={t.orchName}>

@@ -14,10 +14,14 @@ import { usePresence } from '../hooks/use-presence';
 import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { livenessOf } from '../lib/live-workers';
+import { pageOfQuery } from '../lib/paging';
 import { PRESENCE_ROLES, roleNotice } from '../lib/roles';
+import { zoneHead } from '../lib/time-zone';
 import { groupByService, pageCoverage, type ServiceWorkers } from '../lib/worker-groups';
 
 const PAGE_SIZE = 25;
+/** The API pages by step registration: the pager counts those, as the line above the table says. */
+const NOUN = ['step registration', 'step registrations'] as const;
 /** The registrations refresh as the templates do; their live instances every 5 s (usePresence). */
 const POLL_MS = 10_000;
 const KEYS = ['serviceName', 'orchName', 'page'] as const;
@@ -100,7 +104,7 @@ function ServiceRow({ group, presence }: { group: ServiceWorkers; presence: Pres
 export function WorkersPage() {
   const me = useMe();
   const [q, setQ] = useQueryState(KEYS);
-  const page = Number(q.page) || 1;
+  const page = pageOfQuery(q.page);
   const url = `/api/orchestration/workers${query({ serviceName: q.serviceName, orchName: q.orchName, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<WorkerRegistration>>(url), url, POLL_MS);
   const names = useResource(() => request<Page<WorkerRegistration>>(NAMES_URL), NAMES_URL);
@@ -133,8 +137,8 @@ export function WorkersPage() {
       <ErrorNotice error={ownError(presence)} polled={presence} />
       {res.data && <div class={staleIf(res.error || down)}>
         {coverage && <p class="muted small" data-testid="page-coverage">{coverage}</p>}
-        <PagedTable data={{ ...res.data, items: groups }} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })}
-          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', 'Last registered']}
+        <PagedTable data={{ ...res.data, items: groups }} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} noun={NOUN}
+          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', zoneHead('Last registered', groups.map((g) => g.lastRegisteredAt))]}
           empty={filtered ? <>No worker registration matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
             : <>No worker has registered yet. A worker registers the steps it handles with <code>POST /api/orchestration/register</code> (<code>as: worker</code>), as the SDK (<code>@baton/worker</code>) does when it starts.</>}
           row={(g) => <ServiceRow key={g.service} group={g} presence={presence.data} />} />
