@@ -217,6 +217,11 @@ export interface WorkerRegistration {
 export type Role = 'service' | 'operator' | 'viewer' | 'admin';
 
 /** GET /api/admin/api-keys: a key as Baton lists it, never its secret (ApiKeyDto). */
+/** DELETE /api/admin/api-keys/{id}: the key, and whether this request revoked it (false: it was revoked already). */
+export interface RevokedApiKey extends ApiKey {
+  changed: boolean;
+}
+
 export interface ApiKey {
   id: string;
   /** The public part of the key, `bk_<prefix>_…`: what the security audit and refusals name. */

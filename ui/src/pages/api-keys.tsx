@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
-import type { ApiKey, Page } from '../api/types';
+import type { ApiKey, Page, RevokedApiKey } from '../api/types';
 import { useMe } from '../auth/session';
 import { FreeText } from '../components/free-text';
 import { Name } from '../components/name';
@@ -35,7 +35,7 @@ function KeysList() {
   const url = `/api/admin/api-keys${query({ page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<ApiKey>>(url), url, POLL_MS);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [revoked, setRevoked] = useState<ApiKey | null>(null);
+  const [revoked, setRevoked] = useState<RevokedApiKey | null>(null);
   const now = Date.now();
   return (
     <>
@@ -45,7 +45,8 @@ function KeysList() {
       <p class="muted small">Newest first. Only a key's prefix is kept readable (<code>bk_&lt;prefix&gt;_…</code>); its secret was shown once, when it was issued. The bootstrap key (<code>ADMIN_API_KEY</code>) is not listed.</p>
       {revoked && (
         <div class="done" role="status" data-testid="revoke-outcome">
-          Key <code>{revoked.prefix}</code> is revoked{revoked.revokedAt && <> (since <Time at={revoked.revokedAt} />)</>}: Baton refuses every request made with it.
+          Key <code>{revoked.prefix}</code> {revoked.changed ? 'is revoked' : 'was revoked already, nothing changed'}
+          {revoked.revokedAt && <> (since <Time at={revoked.revokedAt} />)</>}: Baton refuses every request made with it.
         </div>
       )}
       <ReadNotice read={res} what="API keys are" need="for admins only" />

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { NetworkError, request } from '../api/client';
-import type { ApiKey } from '../api/types';
+import type { ApiKey, RevokedApiKey } from '../api/types';
 import { useMe } from '../auth/session';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { FreeText } from '../components/free-text';
@@ -12,7 +12,7 @@ import { isOwnKey, revokeUnknown } from '../lib/api-keys';
  * Asks before revoking a key, naming it by its prefix (what its holder sees in Baton's refusals)
  * and saying what revoking does. Revoking a revoked key changes nothing, so a second click is harmless.
  */
-export function RevokeKeyDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey; onClose: () => void; onRevoked: (key: ApiKey) => void }) {
+export function RevokeKeyDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey; onClose: () => void; onRevoked: (key: RevokedApiKey) => void }) {
   const me = useMe();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
@@ -20,7 +20,7 @@ export function RevokeKeyDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey
     setBusy(true);
     setError(null);
     try {
-      onRevoked(await request<ApiKey>(`/api/admin/api-keys/${encodeURIComponent(apiKey.id)}`, { method: 'DELETE' }));
+      onRevoked(await request<RevokedApiKey>(`/api/admin/api-keys/${encodeURIComponent(apiKey.id)}`, { method: 'DELETE' }));
     } catch (e) {
       setError(e instanceof NetworkError ? new Error(revokeUnknown(apiKey.prefix)) : e as Error);
     } finally {

@@ -7,6 +7,10 @@ describe('rangeProblem', () => {
     expect(rangeProblem('2026-12-02T00:00:00.000Z', '2026-12-01T00:00:00.000Z')).toContain('“to” is before “from”');
   });
 
+  it('says so when "to" is "from": "to" is exclusive, so that range holds no run either', () => {
+    expect(rangeProblem('2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z')).toContain('no run can match');
+  });
+
   it('says nothing of an ordered or half-open range', () => {
     expect(rangeProblem('2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')).toBeNull();
     expect(rangeProblem('', '2026-12-01T00:00:00.000Z')).toBeNull();

@@ -45,7 +45,9 @@ function LiveBadge({ state, every }: { state: 'live' | 'retrying' | 'stopped'; e
 
 /** Why a from/to pair matches nothing, or null. */
 export const rangeProblem = (from: string, to: string): string | null =>
-  (from && to && Date.parse(to) < Date.parse(from) ? '“to” is before “from”: no run can match. Swap them or clear one.' : null);
+  (from && to && Date.parse(to) <= Date.parse(from)
+    ? (Date.parse(to) < Date.parse(from) ? '“to” is before “from”' : '“to” is “from”, and runs are listed up to “to”, not at it') + ': no run can match. Swap them or clear one.'
+    : null);
 
 /**
  * A run per row; on a phone, a card per run (StackedTable), its status, template, creation time
