@@ -15,7 +15,7 @@ export class CreateApiKeyDto {
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 
-  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves (null is left out)', nullable: true })
+  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves (null is left out)', nullable: true, maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` })
   service?: string;
 
@@ -31,7 +31,7 @@ export type KeyState = (typeof KEY_STATES)[number];
 /** The key list's filters: a service's keys (to rotate them), a role's, or those still active. */
 export class ApiKeyQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH, description: 'The service a service key proves' })
+  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source, description: 'The service a service key proves' })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` }) service?: string;
   @ApiPropertyOptional({ enum: KEY_STATES, description: 'active: neither revoked nor expired; expired: past its expiry, not revoked; revoked' })
   @IsOptional() @IsIn(KEY_STATES) state?: KeyState;
