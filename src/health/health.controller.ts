@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { NotReadyError } from '../common/errors/not-ready-error';
 import { HealerHealthIndicator } from '../healing/healer.health';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
+import { InstanceHealthIndicator } from '../messaging/outbox/instance.health';
 import { Draining } from './draining';
 import { HealthStateLog } from './health-state-log';
 
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly messaging: MessagingHealthIndicator,
     private readonly healer: HealerHealthIndicator,
+    private readonly instance: InstanceHealthIndicator,
     private readonly draining: Draining,
   ) {}
 
@@ -61,7 +63,7 @@ export class HealthController {
         () => this.db.pingCheck('database', { timeout: 3000 }),
         () => this.messaging.check('messaging'),
         () => this.healer.check('healer'),
-        () => this.messaging.instance('instance'),
+        () => this.instance.check('instance'),
       ]);
       this.stateLog.up();
       return result;

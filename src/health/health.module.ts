@@ -3,15 +3,16 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealerHealthIndicator } from '../healing/healer.health';
 import { HealingModule } from '../healing/healing.module';
 import { MessagingHealthIndicator } from '../messaging/messaging.health';
+import { InstanceHealthIndicator } from '../messaging/outbox/instance.health';
 import { Draining } from './draining';
 import { HealthController } from './health.controller';
 import { ScrapedGauges } from './scraped-gauges';
 
 // The indicators need terminus's HealthIndicatorService, so they are provided here; the
-// messaging one's other dependencies come from the global MessagingModule.
+// messaging and instance ones' other dependencies come from the global MessagingModule.
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), HealingModule],
-  providers: [MessagingHealthIndicator, HealerHealthIndicator, Draining, ScrapedGauges],
+  providers: [MessagingHealthIndicator, InstanceHealthIndicator, HealerHealthIndicator, Draining, ScrapedGauges],
   controllers: [HealthController],
 })
 export class HealthModule {}

@@ -34,15 +34,6 @@ export class MessagingHealthIndicator {
     return details.connected ? indicator.up(details) : indicator.down(details);
   }
 
-  /** Down while another live process runs with this INSTANCE_ID: health then says degraded. */
-  instance(key = 'instance') {
-    const indicator = this.health.check(key);
-    const details = { instanceId: this.relay.relayId };
-    return this.relay.instanceIdShared()
-      ? indicator.down({ ...details, error: 'another running process has this INSTANCE_ID' })
-      : indicator.up(details);
-  }
-
   private async backlog() {
     try {
       const backlog = await this.relay.backlog();

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { BrokerConnection } from './broker-connection';
@@ -11,6 +12,7 @@ import { MessagingLifecycle } from './messaging-lifecycle';
 import { DeliveryFailureStore } from './outbox/delivery-failure.store';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
+import { createRelayPresence, RelayPresence } from './outbox/relay-presence';
 
 /** The broker (MESSAGING_DRIVER) behind the three ports, plus the outbox and inbox. */
 @Global()
@@ -22,9 +24,10 @@ import { OutboxService } from './outbox/outbox.service';
     { provide: MessageConsumer, useExisting: MessagingDriver },
     { provide: BrokerConnection, useExisting: MessagingDriver },
     OutboxService,
+    { provide: RelayPresence, inject: [DataSource, AppConfig], useFactory: createRelayPresence },
     OutboxRelay,
     MessagingLifecycle,
   ],
-  exports: [MessagePublisher, MessageConsumer, BrokerConnection, OutboxService, OutboxRelay],
+  exports: [MessagePublisher, MessageConsumer, BrokerConnection, OutboxService, OutboxRelay, RelayPresence],
 })
 export class MessagingModule {}

@@ -11,7 +11,6 @@ import { OutboxBacklog, OutboxStore, type OwnRows } from './outbox-store';
 import { RelayPresence } from './relay-presence';
 import { SentMarker } from './sent-marker';
 import { publishTraced } from '../../tracing/publish-spans';
-import { instanceIdOf } from '../instance-id';
 
 const FAST_PATH_BATCH = 1000;
 const SWEEP_BATCH = 500;
@@ -79,20 +78,18 @@ export class OutboxRelay {
    */
   private leasesReleased = false;
   readonly relayId: string;
-  private readonly presence: RelayPresence;
 
   constructor(
     dataSource: DataSource,
     private readonly publisher: MessagePublisher,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly presence: RelayPresence,
   ) {
     this.store = new OutboxStore(dataSource);
     this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
-    this.relayId = instanceIdOf(config);
-    this.presence = new RelayPresence((bootId) => this.store.beat(this.relayId, bootId), this.relayId, config.OUTBOX_POLL_MS,
-      config.OUTBOX_PEER_TIMEOUT_MS, this.logger);
+    this.relayId = presence.relayId;
   }
 
   /**
@@ -130,11 +127,6 @@ export class OutboxRelay {
     await this.fastPath;
     await this.marker.stop();
     await this.presence.stop();
-  }
-
-  /** Whether another live process runs with this instance's INSTANCE_ID (RelayPresence). */
-  instanceIdShared(): boolean {
-    return this.presence.instanceIdShared();
   }
 
   backlog(): Promise<OutboxBacklog> {

@@ -1,6 +1,10 @@
-import type { Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { OutageLog } from '../../common/logging/outage-log';
+import type { AppConfig } from '../../config/app-config';
+import { instanceIdOf } from '../instance-id';
+import { OutboxStore } from './outbox-store';
 
 /** A relay instance's last beat, as stored: when, and by which process (random per start). */
 export interface RelayBeat {
@@ -26,7 +30,10 @@ const TWIN_FORGOTTEN_AFTER_MS = 10_000;
  * Each beat is signed with this process's boot id. The first one finds its killed predecessor's
  * (same INSTANCE_ID); a later one that finds another id on its own row met a live twin: two
  * instances configured with one INSTANCE_ID, which would take each other's outbox rows and leases.
- * That is logged as an error and reported (`instanceIdShared`), for as long as the twin beats.
+ * That is logged as an error and reported (`instanceIdShared`, the `instance` health check), for
+ * as long as the twin beats.
+ *
+ * The outbox relay starts and stops it: an instance beats while its relay may take rows.
  */
 export class RelayPresence {
   private timer?: NodeJS.Timeout;
@@ -43,7 +50,7 @@ export class RelayPresence {
 
   constructor(
     private readonly beat: (bootId: string) => Promise<RelayBeat[]>,
-    private readonly relayId: string,
+    readonly relayId: string,
     pollMs: number,
     private readonly peerTimeoutMs: number,
     private readonly logger: Logger,
@@ -116,4 +123,12 @@ export class RelayPresence {
     for (const relayId of this.still.keys()) if (!present.has(relayId)) this.still.delete(relayId);
     this.dead = dead;
   }
+}
+
+/** This instance's presence, beating into the outbox's relay table under its INSTANCE_ID. */
+export function createRelayPresence(dataSource: DataSource, config: AppConfig): RelayPresence {
+  const store = new OutboxStore(dataSource);
+  const relayId = instanceIdOf(config);
+  return new RelayPresence((bootId) => store.beat(relayId, bootId), relayId, config.OUTBOX_POLL_MS,
+    config.OUTBOX_PEER_TIMEOUT_MS, new Logger(RelayPresence.name));
 }

@@ -13,6 +13,7 @@ import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
 import { OutboxService } from '../../../src/messaging/outbox/outbox.service';
+import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence';
 import { Metrics } from '../../../src/metrics/metrics';
 import type { BrokerControls } from '../../helpers/broker-control';
 import { expectEventually } from '../../helpers/expect-eventually';
@@ -333,7 +334,7 @@ function describeRestarts(driverOf: () => MessagingDriver, makeConfig: MakeConfi
       drop = db.drop;
       const config = makeConfig({ DATABASE_URL: db.url, OUTBOX_POLL_MS: '100' });
       dataSource = await new DataSource(dataSourceOptions(config)).initialize();
-      relay = new OutboxRelay(dataSource, driverOf(), config, new Metrics());
+      relay = new OutboxRelay(dataSource, driverOf(), config, new Metrics(), createRelayPresence(dataSource, config));
       relay.start();
     });
     afterAll(async () => {

@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../../src/config/app-config';
 import { loadConfig } from '../../../src/config/load-config';
 import { MemoryDriver } from '../../../src/messaging/drivers/memory/memory.driver';
 import type { IncomingMessage, OutgoingMessage } from '../../../src/messaging/message';
 import { MessagePublisher } from '../../../src/messaging/message-publisher';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
 import { OutboxEntry, OutboxService } from '../../../src/messaging/outbox/outbox.service';
+import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence';
 import { Metrics } from '../../../src/metrics/metrics';
 import { expectEventually } from '../../helpers/expect-eventually';
 
@@ -44,8 +46,10 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
     let metrics: Metrics;
     const relays: OutboxRelay[] = [];
 
+    const relayOf = (through: MessagePublisher, relayConfig: AppConfig) =>
+      new OutboxRelay(db.dataSource, through, relayConfig, metrics, createRelayPresence(db.dataSource, relayConfig));
     const newRelay = (instanceId?: string, through: MessagePublisher = publisher) => {
-      const relay = new OutboxRelay(db.dataSource, through, instanceId ? configWith({ INSTANCE_ID: instanceId }) : config, metrics);
+      const relay = relayOf(through, instanceId ? configWith({ INSTANCE_ID: instanceId }) : config);
       relays.push(relay);
       return relay;
     };
@@ -60,7 +64,10 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
         'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND sent_at IS NULL', [topic]);
       return row.n;
     };
-    /** A relay of `instance` claims the topic's rows (past the grace) and hangs publishing them: killed mid-sweep, its leases held. */
+    /**
+     * A relay of `instance` claims the topic's rows (past the grace) and hangs publishing them: killed mid-sweep, its
+     * leases held, and no longer beating.
+     */
     const killMidSweep = async (instance: string, topic: string) => {
       let claimed = false;
       const hung = new (class extends MessagePublisher {
@@ -70,8 +77,11 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
         }
       })();
       await db.dataSource.query("UPDATE outbox SET created_at = now() - interval '1 minute' WHERE topic = $1", [topic]);
-      new OutboxRelay(db.dataSource, hung, configWith({ INSTANCE_ID: instance }), metrics).start();
+      const killedConfig = configWith({ INSTANCE_ID: instance });
+      const presence = createRelayPresence(db.dataSource, killedConfig);
+      new OutboxRelay(db.dataSource, hung, killedConfig, metrics, presence).start();
       await expectEventually(() => expect(claimed).toBe(true));
+      await presence.stop();
     };
     /**
      * A broker that holds publishes until `release`: only the first (a fast path stuck in one
@@ -264,7 +274,7 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       await db.dataSource.transaction((m) => new OutboxService(configWith({ INSTANCE_ID: silent })).append(m, [entry(topic, 'orphan')]));
       await age(topic, 10);
       const started = Date.now();
-      const heir = new OutboxRelay(db.dataSource, broker, configWith({ INSTANCE_ID: `heir-${silent}`, OUTBOX_PEER_TIMEOUT_MS: '1000' }), metrics);
+      const heir = relayOf(broker, configWith({ INSTANCE_ID: `heir-${silent}`, OUTBOX_PEER_TIMEOUT_MS: '1000' }));
       relays.push(heir);
       heir.start();
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['orphan']), { timeoutMs: 10_000 });
