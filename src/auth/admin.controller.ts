@@ -51,7 +51,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Denied requests, rejected messages and key changes, newest first' })
   @ApiOkResponse({ type: SecurityAuditPageDto })
   async securityAudit(@Query() query: SecurityAuditQueryDto): Promise<SecurityAuditPageDto> {
-    const [rows, total] = await this.audit.list({ event: query.event, principalId: query.principalId }, query);
+    const [rows, total] = await this.audit.list({ event: query.event, principalId: query.principalId, from: query.from, to: query.to }, query);
     return pageOf(rows.map(SecurityAuditDto.of), total, query);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { And, DataSource, EntityManager, FindOptionsWhere, In, LessThan, MoreThanOrEqual, Raw } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Raw } from 'typeorm';
+import { createdWithin } from '../common/created-range';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, pageOf, skipOf } from '../common/pagination';
@@ -65,10 +66,8 @@ export class RunQueryService {
     if (q.idempotencyKey) where.idempotencyKey = q.idempotencyKey;
     if (q.status) where.status = q.status;
     else if (q.stuck) where.status = In(UNFINISHED);
-    // `to` is exclusive alone and with `from` alike (Between included it).
-    if (q.from && q.to) where.createdAt = And(MoreThanOrEqual(q.from), LessThan(q.to));
-    else if (q.from) where.createdAt = MoreThanOrEqual(q.from);
-    else if (q.to) where.createdAt = LessThan(q.to);
+    const created = createdWithin(q);
+    if (created) where.createdAt = created;
     const direction = (q.order ?? (q.stuck ? 'oldest' : 'newest')) === 'oldest' ? 'ASC' : 'DESC';
     // flowId breaks ties, so that runs created in the same instant keep their place from page to page.
     const [rows, total] = await m.getRepository(OrchestrationRunEntity).findAndCount({

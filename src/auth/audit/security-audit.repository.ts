@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { createdWithin } from '../../common/created-range';
 import { PageQueryDto, skipOf } from '../../common/pagination';
 import { fitNullable, fitText } from '../../common/validation/fit-text';
 import type { Principal } from '../principal';
@@ -53,8 +54,11 @@ export class SecurityAuditRepository {
     return pruneOlderThan(this.dataSource, 'security_audit', cutoff, batch);
   }
 
-  list(filter: { event?: SecurityEvent; principalId?: string }, page: PageQueryDto): Promise<[SecurityAuditEntity[], number]> {
-    const where = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+  list(filter: { event?: SecurityEvent; principalId?: string; from?: Date; to?: Date }, page: PageQueryDto): Promise<[SecurityAuditEntity[], number]> {
+    const { from, to, ...equal } = filter;
+    const where: FindOptionsWhere<SecurityAuditEntity> = Object.fromEntries(Object.entries(equal).filter(([, v]) => v !== undefined));
+    const created = createdWithin({ from, to });
+    if (created) where.createdAt = created;
     return this.dataSource.getRepository(SecurityAuditEntity)
       .findAndCount({ where, order: { id: 'DESC' }, skip: skipOf(page), take: page.pageSize });
   }

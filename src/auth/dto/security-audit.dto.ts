@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageMetaDto, PageQueryDto } from '../../common/pagination';
+import { CreatedRangeQueryDto } from '../../common/created-range';
+import { PageMetaDto } from '../../common/pagination';
 import { SECURITY_EVENTS } from '../audit/security-audit.entity';
 import type { SecurityAuditEntity, SecurityEvent } from '../audit/security-audit.entity';
 
-export class SecurityAuditQueryDto extends PageQueryDto {
+export class SecurityAuditQueryDto extends CreatedRangeQueryDto {
   @ApiPropertyOptional({ enum: SECURITY_EVENTS }) @IsOptional() @IsIn(SECURITY_EVENTS) event?: SecurityEvent;
   @ApiPropertyOptional({ description: 'Key prefix or jwt:<subject>' }) @IsOptional() @IsString() @MaxLength(200) principalId?: string;
 }

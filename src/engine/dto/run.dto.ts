@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PageMetaDto, PageQueryDto } from '../../common/pagination';
-import { ISO_DATE_MESSAGE, MAX_NAME_LENGTH, ToIsoDate } from '../../common/validation/query-values';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { CreatedRangeQueryDto } from '../../common/created-range';
+import { PageMetaDto } from '../../common/pagination';
+import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
 import { ON_DEADLINE } from '../core/deadline-action';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES, STEP_RUN_STATUSES } from '../core/run-status';
@@ -33,13 +34,9 @@ const NO_NUL_MESSAGE = { message: '$property must not contain NUL characters' };
 
 export const RUN_ORDERS = ['newest', 'oldest'] as const;
 
-export class RunQueryDto extends PageQueryDto {
+export class RunQueryDto extends CreatedRangeQueryDto {
   @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) orchName?: string;
   @ApiPropertyOptional({ enum: RUN_STATUSES }) @IsOptional() @IsIn(RUN_STATUSES) status?: (typeof RUN_STATUSES)[number];
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or after (ISO 8601, year 0001 to 9999)' })
-  @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) from?: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before (ISO 8601, year 0001 to 9999)' })
-  @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) to?: Date;
   @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) @Matches(NO_NUL, NO_NUL_MESSAGE) correlationId?: string;
   @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key the run was started with' })
   @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;

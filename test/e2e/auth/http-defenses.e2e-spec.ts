@@ -199,6 +199,25 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(missing.body.code).toBe('API_KEY_NOT_FOUND');
   });
 
+  it('narrows the security audit to a time range: from inclusive, to exclusive', async () => {
+    const prefixes: string[] = [];
+    for (let i = 0; i < 3; i++) prefixes.push((await issueKey(t, admin, 'viewer')).split('_')[1]);
+    await Promise.all(prefixes.map((prefix) => t.http.delete(`/api/admin/api-keys/${prefix}`).set(bearer(admin)).expect(200)));
+    // Three audit rows a minute apart, the middle one at a known instant.
+    const at = new Date('2026-01-01T12:00:00.000Z');
+    await t.get(DataSource).query(
+      "UPDATE security_audit SET created_at = $2::timestamptz + (array_position($1::text[], substr(target, 9)) - 2) * interval '1 minute' WHERE target = ANY($3)",
+      [prefixes, at.toISOString(), prefixes.map((p) => `api-key ${p}`)]);
+    const targets = async (query: Record<string, string>) =>
+      (await t.http.get('/api/admin/security-audit').query({ event: 'KEY_REVOKED', pageSize: 100, ...query }).set(bearer(admin)).expect(200))
+        .body.items.map((e: { target: string }) => e.target.slice(8)).filter((p: string) => prefixes.includes(p));
+    expect(await targets({ from: at.toISOString() })).toEqual([prefixes[2], prefixes[1]]);
+    expect(await targets({ to: at.toISOString() })).toEqual([prefixes[0]]);
+    expect(await targets({ from: at.toISOString(), to: new Date(at.getTime() + 60_000).toISOString() })).toEqual([prefixes[1]]);
+    const bad = await t.http.get('/api/admin/security-audit?from=yesterday').set(bearer(admin)).expect(400);
+    expect(bad.body.problems.map((p: { path: string }) => p.path)).toEqual(['from']);
+  });
+
   it('stops honouring a key revoked elsewhere (another instance, the keys CLI) within seconds, though it verified the key moments before', async () => {
     const key = await issueKey(t, admin, 'viewer');
     const prefix = key.split('_')[1];
