@@ -37,6 +37,13 @@ export abstract class MessageConsumer {
    * it has not acknowledged goes to the group's other consumers, now or when they come.
    */
   abstract unsubscribe(subscription: Subscription): Promise<void>;
+  /**
+   * Keeps what is published on the topic from now on for the group, though none of its consumers
+   * has subscribed yet: a service that registered a worker gets the commands sent before its
+   * first consumer started. RabbitMQ declares the group's queue; Kafka and the in-process broker
+   * keep them already (a group's first consumer reads what the topic retains).
+   */
+  abstract retainFor(topic: string, group: string): Promise<void>;
   /** Stops every subscription: in-flight handlers finish, nothing new is delivered. */
   abstract stopAll(): Promise<void>;
   abstract consumers(): ConsumerState[];

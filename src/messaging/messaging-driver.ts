@@ -11,6 +11,7 @@ export abstract class MessagingDriver extends BrokerConnection implements Messag
   abstract publish(messages: OutgoingMessage[]): Promise<void>;
   abstract subscribe(subscription: Subscription): Promise<void>;
   abstract unsubscribe(subscription: Subscription): Promise<void>;
+  abstract retainFor(topic: string, group: string): Promise<void>;
   abstract stopAll(): Promise<void>;
   abstract consumers(): ConsumerState[];
 

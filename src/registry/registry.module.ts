@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommandRetention } from './command-retention';
 import { DefinitionsLoader } from './definitions-loader.service';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { RegistrationConsumer } from './registration.consumer';
@@ -14,7 +15,7 @@ import { WorkerRemovalService } from './worker-removal.service';
   controllers: [RegistryController],
   providers: [
     RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
-    DefinitionsLoader, RegistrationConsumer, WorkerRemovalService, WorkerAccessSweep,
+    DefinitionsLoader, RegistrationConsumer, WorkerRemovalService, WorkerAccessSweep, CommandRetention,
   ],
   exports: [RegistryService, TemplateRepository, RegistrationEvents, RegistrationAuditRepository],
 })

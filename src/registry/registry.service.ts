@@ -18,6 +18,7 @@ import { reservedNameProblem } from './reserved-names';
 import { connectionProblems } from './connection-problems';
 import { HandlersConfig } from '../handlers/handlers-config';
 import { workerTopicProblems, workerTopicRules } from './worker-topic';
+import { CommandRetention } from './command-retention';
 import { chooseWorker } from '../engine/core/choose-worker';
 import { allowedWorkersOf, notAllowedMessage } from './allowed-workers';
 
@@ -91,6 +92,7 @@ export class RegistryService {
     private readonly events: RegistrationEvents,
     private readonly securityAudit: SecurityAuditRepository,
     private readonly handlers: HandlersConfig,
+    private readonly retention: CommandRetention,
   ) {}
 
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
@@ -135,6 +137,7 @@ export class RegistryService {
         }, m);
         return applied;
       });
+      if (doc.role === 'worker') await this.retention.retain(this.topicOf(doc, serviceName), serviceName);
       this.metrics.registrations.inc({ source: request.source, outcome: result.outcome });
       this.logger.log({ orchName: result.orchName, serviceName, role: result.role, outcome: result.outcome,
         version: result.version, status: result.status, correlationId: request.correlationId }, 'registration applied');

@@ -13,6 +13,8 @@ export class CapturingConsumer extends MessageConsumer {
     this.handler = undefined;
   }
 
+  async retainFor(): Promise<void> {}
+
   async stopAll(): Promise<void> {}
 
   consumers(): ConsumerState[] {

@@ -133,6 +133,9 @@ export class KafkaDriver extends MessagingDriver {
     return this.subscriptions.stopOne(subscription);
   }
 
+  /** Nothing to do: the topic retains its messages, and a new group starts at the earliest. */
+  async retainFor(): Promise<void> {}
+
   stopAll(): Promise<void> {
     return this.subscriptions.stopAll();
   }

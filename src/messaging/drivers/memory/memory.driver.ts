@@ -64,6 +64,9 @@ export class MemoryDriver extends MessagingDriver {
     await this.topics.get(topic)?.existingGroup(group)?.removeConsumer(handler);
   }
 
+  /** Nothing to do: a topic holds what is published until its first group subscribes (MemoryTopic). */
+  async retainFor(): Promise<void> {}
+
   override shuttingDown(): void {
     this.stopping = true;
   }

@@ -11,7 +11,7 @@ import type { ConsumerState, Subscription } from '../../message-consumer';
 import { MessagingDriver } from '../../messaging-driver';
 import { publishOptions } from './rabbitmq-message';
 import { RabbitSubscription } from './rabbitmq-subscription';
-import { assertExchanges, exchangeFor } from './rabbitmq-topology';
+import { assertExchanges, assertSubscriptionQueue, exchangeFor } from './rabbitmq-topology';
 
 interface Send {
   exchange: string;
@@ -105,6 +105,21 @@ export class RabbitMqDriver extends MessagingDriver {
 
   unsubscribe(subscription: Subscription): Promise<void> {
     return this.subscriptions.stopOne(subscription);
+  }
+
+  /** Declares the group's queue (as its consumers will): a message routed to no queue is dropped by RabbitMQ. */
+  async retainFor(topic: string, group: string): Promise<void> {
+    await this.connect();
+    const model = this.model;
+    if (!model) throw new Error('RabbitMQ is not connected');
+    const channel = await model.createChannel();
+    // A refused declaration closes the channel with an error event and rejects the call below with the same error.
+    channel.on('error', () => undefined);
+    try {
+      await assertSubscriptionQueue(channel, this.config.RABBITMQ_EXCHANGE, group, topic);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   stopAll(): Promise<void> {
