@@ -13,6 +13,7 @@ import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { liveWorker, type PresentInstance } from './live-workers';
+import { SERVICE_REGISTRATIONS_SHOWN, type WorkerServiceDto } from './dto/worker-service.dto';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { templateGraph } from './template-graph';
 import { allowedWorkersOf } from './allowed-workers';
@@ -99,6 +100,38 @@ export class RegistryQueryService {
       where, order: { orchName: 'ASC', stepName: 'ASC', createdAt: 'ASC' }, skip: skipOf(query), take: query.pageSize,
     });
     return pageOf(rows.map(workerOf), total, query);
+  }
+
+  /** The services registered as workers, a page of services in name order, each with its registrations (`workers` pages those). */
+  async workerServices(query: WorkerQueryDto, ownService?: string): Promise<Page<WorkerServiceDto>> {
+    if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
+    const serviceName = ownService ?? query.serviceName ?? null;
+    const orchName = query.orchName ?? null;
+    const within = 'WHERE ($1::varchar IS NULL OR service_name = $1) AND ($2::varchar IS NULL OR orch_name = $2)';
+    const [services, [{ total }]] = await Promise.all([
+      this.dataSource.query(`SELECT service_name, count(*)::int AS count, max(updated_at) AS last, array_agg(DISTINCT topic ORDER BY topic) AS topics
+        FROM worker_registration ${within} GROUP BY service_name ORDER BY service_name OFFSET $3 LIMIT $4`,
+      [serviceName, orchName, skipOf(query), query.pageSize]) as Promise<Array<{ service_name: string; count: number; last: Date; topics: string[] }>>,
+      this.dataSource.query(`SELECT count(DISTINCT service_name)::int AS total FROM worker_registration ${within}`, [serviceName, orchName]),
+    ]);
+    const registrations = await this.registrationsOf(services.map((s) => s.service_name), orchName);
+    return pageOf(services.map((s) => ({
+      serviceName: s.service_name, topics: s.topics, lastRegisteredAt: s.last, registrationCount: s.count,
+      registrations: registrations.filter((w) => w.serviceName === s.service_name),
+    })), total, query);
+  }
+
+  /** The services' registrations by template and step, the first SERVICE_REGISTRATIONS_SHOWN of each. */
+  private async registrationsOf(services: string[], orchName: string | null): Promise<WorkerDto[]> {
+    if (services.length === 0) return [];
+    const rows = await this.dataSource.query(`SELECT id, orch_name, step_name, service_name, object_type, topic, created_at, updated_at FROM (
+        SELECT w.*, row_number() OVER (PARTITION BY service_name ORDER BY orch_name, step_name, created_at) AS nth
+          FROM worker_registration w WHERE service_name = ANY($1) AND ($2::varchar IS NULL OR orch_name = $2)) r
+      WHERE nth <= $3 ORDER BY service_name, orch_name, step_name, created_at`, [services, orchName, SERVICE_REGISTRATIONS_SHOWN]);
+    return rows.map((r: Record<string, never>) => ({
+      id: r.id, orchName: r.orch_name, stepName: r.step_name, serviceName: r.service_name, objectType: r.object_type, topic: r.topic,
+      createdAt: r.created_at, updatedAt: r.updated_at,
+    }));
   }
 
   async auditTrail(query: AuditQueryDto): Promise<Page<RegistrationAuditEntity>> {

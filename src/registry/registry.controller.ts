@@ -19,6 +19,7 @@ import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registrat
 import {
   AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplateDetailQueryDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
 } from './dto/template.dto';
+import { WorkerServicePageDto } from './dto/worker-service.dto';
 import { RegistryQueryService } from './registry-query.service';
 import { RegistryService } from './registry.service';
 import { WorkerRemovalService } from './worker-removal.service';
@@ -90,6 +91,14 @@ export class RegistryController {
   @ApiOkResponse({ type: WorkerPageDto })
   workers(@Query() query: WorkerQueryDto, @CurrentPrincipal() principal: Principal): Promise<WorkerPageDto> {
     return this.queries.workers(query, ownServiceOnly(principal));
+  }
+
+  @Get('workers/services')
+  @Roles('viewer', 'operator', 'service')
+  @ApiOperation({ summary: 'List the services registered as workers, a page of services, each with the steps it handles (a service key: its own only)' })
+  @ApiOkResponse({ type: WorkerServicePageDto })
+  workerServices(@Query() query: WorkerQueryDto, @CurrentPrincipal() principal: Principal): Promise<WorkerServicePageDto> {
+    return this.queries.workerServices(query, ownServiceOnly(principal));
   }
 
   @Delete('workers/:id')

@@ -176,6 +176,40 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       await t.http.get('/api/orchestration/templates?pageSize=1000').expect(400);
     });
 
+    it('lists the services registered as workers, a page of services, each with its steps by template and step', async () => {
+      const services = (query: Record<string, string | number>) => t.http.get('/api/orchestration/workers/services').query(query).expect(200);
+      await json(workerJson('svcList', ['pack', 'label']), 'svclist-b').expect(201);
+      await json(workerJson('svcList', ['ship']), 'svclist-a').expect(201);
+      await json(workerJson('svcListOther', ['audit']), 'svclist-b').expect(201);
+      const all = await services({ orchName: 'svcList' });
+      expect(all.body).toMatchObject({ page: 1, pageSize: 20, total: 2 });
+      expect(all.body.items.map((s: { serviceName: string; registrationCount: number; registrations: { stepName: string }[] }) =>
+        [s.serviceName, s.registrationCount, s.registrations.map((w) => w.stepName)])).toEqual([
+        ['svclist-a', 1, ['ship']], ['svclist-b', 2, ['label', 'pack']],
+      ]);
+      expect(all.body.items[0]).toMatchObject({ topics: [`${t.config.COMMAND_TOPIC_PREFIX}svclist-a`], lastRegisteredAt: expect.any(String) });
+      // Paged by service, not by registration: the second page holds the second service whole.
+      const second = await services({ orchName: 'svcList', page: 2, pageSize: 1 });
+      expect([second.body.total, second.body.items.map((s: { serviceName: string }) => s.serviceName)]).toEqual([2, ['svclist-b']]);
+      expect(second.body.items[0].registrations).toHaveLength(2);
+      const one = await services({ serviceName: 'svclist-b' });
+      expect(one.body.items.map((s: { registrations: { orchName: string; stepName: string }[] }) => s.registrations.map((w) => `${w.orchName}.${w.stepName}`)))
+        .toEqual([['svcList.label', 'svcList.pack', 'svcListOther.audit']]);
+      expect((await services({ serviceName: 'nobody' })).body).toMatchObject({ items: [], total: 0 });
+      await t.http.get('/api/orchestration/workers/services?pageSize=501').expect(400);
+    });
+
+    it("gives a service's first 500 registrations with the services, and counts them all", async () => {
+      for (const orchName of ['manyA', 'manyB', 'manyC']) {
+        await json(workerJson(orchName, Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, '0')}`)), 'svc-many').expect(201);
+      }
+      const res = await t.http.get('/api/orchestration/workers/services?serviceName=svc-many').expect(200);
+      const [many] = res.body.items;
+      expect([many.registrationCount, many.registrations.length]).toEqual([600, 500]);
+      expect([many.registrations[0].orchName, many.registrations[0].stepName, many.registrations[499].orchName, many.registrations[499].stepName])
+        .toEqual(['manyA', 's000', 'manyC', 's099']);
+    });
+
     it('answers 404 for an unknown template', async () => {
       const res = await t.http.get('/api/orchestration/templates/nope').expect(404);
       expect(res.body.code).toBe('TEMPLATE_NOT_FOUND');

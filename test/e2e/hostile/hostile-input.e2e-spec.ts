@@ -26,8 +26,8 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect(res.body.problems?.map((p) => p.path)).toContainEqual(typeof path === 'string' ? path : expect.stringMatching(path));
   };
 
-  it.each(['/api/orchestration/runs', '/api/orchestration/templates', '/api/orchestration/workers',
-    '/api/orchestration/registrations/audit', '/api/job-executions'])('bounds page and pageSize on %s', async (url) => {
+  it.each(['/api/orchestration/runs', '/api/orchestration/templates', '/api/orchestration/workers', '/api/orchestration/workers/services',
+    '/api/orchestration/registrations/audit', '/api/job-executions', '/api/admin/security-audit'])('bounds page and pageSize on %s', async (url) => {
     for (const page of ['1e300', '1e309', '1000001', '0x10', '1.5', '-1']) {
       expectBadRequest(await t.http.get(`${url}?page=${page}`), /^page/);
     }
@@ -35,15 +35,15 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await t.http.get(`${url}?page=1000000&pageSize=500`)).status).toBe(200);
   });
 
-  it('takes only ISO 8601 dates PostgreSQL can store', async () => {
+  it.each(['/api/orchestration/runs', '/api/admin/security-audit'])('takes only ISO 8601 dates PostgreSQL can store on %s', async (url) => {
     for (const to of ['-271821-04-20', '0.5', '2026-02-31', '+275760-09-13', 'yesterday']) {
-      expectBadRequest(await t.http.get(`/api/orchestration/runs?to=${encodeURIComponent(to)}`), /^to/);
+      expectBadRequest(await t.http.get(`${url}?to=${encodeURIComponent(to)}`), /^to/);
     }
     // A day its month does not have is refused with a time and an offset too, not read as March 3rd.
     for (const from of ['2026-02-31T00:00Z', '2026-02-29T12:00:00+02:00', '2026-04-31T23:59:59.5-05:00']) {
-      expectBadRequest(await t.http.get(`/api/orchestration/runs?from=${encodeURIComponent(from)}`), /^from/);
+      expectBadRequest(await t.http.get(`${url}?from=${encodeURIComponent(from)}`), /^from/);
     }
-    expect((await t.http.get('/api/orchestration/runs?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00')).status).toBe(200);
+    expect((await t.http.get(`${url}?from=2026-01-01&to=2026-12-01T10:00:00.5%2B02:00`)).status).toBe(200);
   });
 
   it('refuses a seq beyond PostgreSQL int4 with a 400 naming it, not a 500 from the insert', async () => {
