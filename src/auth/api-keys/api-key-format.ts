@@ -10,6 +10,7 @@ export const API_KEY_PATTERN = /^bk_([A-Za-z0-9]{4,16})_([A-Za-z0-9_-]{32,128})$
  */
 export const KEY_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 export const KEY_NAME_RULE = 'must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators)';
+/** The name column's width too (ApiKeyEntity): a longer name is refused before it reaches the insert. */
 export const KEY_NAME_MAX = 100;
 
 export interface ParsedApiKey {

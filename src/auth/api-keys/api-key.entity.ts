@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '../role';
+import { KEY_NAME_MAX } from './api-key-format';
 
 /** An API key issued by Baton; only the scrypt hash of its secret is stored. */
 @Entity('api_key')
@@ -7,7 +8,7 @@ export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'varchar', length: 16, unique: true }) prefix!: string;
   @Column({ name: 'secret_hash', type: 'varchar', length: 255 }) secretHash!: string;
-  @Column({ type: 'varchar', length: 100 }) name!: string;
+  @Column({ type: 'varchar', length: KEY_NAME_MAX }) name!: string;
   @Column({ type: 'varchar', length: 20 }) role!: Role;
   @Column({ type: 'varchar', length: 200, nullable: true }) service!: string | null;
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;

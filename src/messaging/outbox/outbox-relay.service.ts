@@ -39,8 +39,9 @@ const PRUNE_CHUNK = 10_000;
  * nothing twice. A row whose publish failed is released to every instance (OutboxStore.release):
  * one whose broker works publishes it.
  *
- * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance first releases the
- * rows its killed predecessor had leased, so they go out at once rather than after the lease, and
+ * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance releases the rows its
+ * killed predecessor had leased (two seconds after its start, when its beats show no live twin),
+ * so they go out then rather than after the lease, and
  * so does a pass after one that failed (a database outage between claiming and marking sent). A
  * command whose attempt deadline has passed is void (the healer retries or fails the step), so
  * neither path ever publishes it: it is dropped and marked done.
@@ -74,7 +75,8 @@ export class OutboxRelay {
   /**
    * False at start (a killed predecessor with our id may hold leases) and after a failed pass (the
    * database went away between claiming and marking sent): the next pass first releases every
-   * lease in our name. Passes never overlap, so between passes this relay legitimately holds none.
+   * lease in our name, once RelayPresence has seen no twin hold our name. Passes never overlap, so
+   * between passes this relay legitimately holds none.
    */
   private leasesReleased = false;
   readonly relayId: string;
@@ -197,7 +199,7 @@ export class OutboxRelay {
 
   /** True when a full batch was published: more may be waiting, go again at once. */
   private async runPass(): Promise<boolean> {
-    if (!this.leasesReleased) {
+    if (!this.leasesReleased && this.presence.ownsItsId()) {
       const released = await this.store.releaseLeasesOf(this.relayId);
       this.leasesReleased = true;
       if (released > 0) this.logger.log(`Released ${released} outbox row(s) still leased in this instance's name (${this.relayId})`);

@@ -111,4 +111,35 @@ describe('RelayPresence', () => {
     expect(presence.instanceIdShared()).toBe(false);
     await presence.stop();
   });
+
+  it('owns its INSTANCE_ID once it has beaten alone for two seconds, and not while a twin beats', async () => {
+    const { beats, state, beat } = table();
+    beats.set('me', Date.now()); // a killed predecessor's last beat: its id is on the row
+    const presence = new RelayPresence(beat, 'me', 1000, 10_000, new Logger('test'));
+    expect(presence.ownsItsId()).toBe(false);
+    presence.start();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.ownsItsId()).toBe(false); // a live twin may not have beaten yet
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.ownsItsId()).toBe(true);
+    state.twin = 'twin-process';
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(presence.ownsItsId()).toBe(false);
+    state.twin = undefined;
+    await jest.advanceTimersByTimeAsync(11_000);
+    expect(presence.ownsItsId()).toBe(true);
+    await presence.stop();
+  });
+
+  it('started beside a live twin, never owns the INSTANCE_ID', async () => {
+    const { state, beat } = table();
+    state.twin = 'running-process';
+    const presence = new RelayPresence(beat, 'me', 1000, 10_000, new Logger('test'));
+    presence.start();
+    for (let s = 0; s < 10; s++) {
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(presence.ownsItsId()).toBe(false);
+    }
+    await presence.stop();
+  });
 });

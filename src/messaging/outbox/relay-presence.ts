@@ -17,6 +17,8 @@ export interface RelayBeat {
 const MAX_BEAT_EVERY_MS = 1000;
 /** How long an instance still reports its INSTANCE_ID shared after the other process's last beat. */
 const TWIN_FORGOTTEN_AFTER_MS = 10_000;
+/** Longer than any live process leaves between two beats (one per second, later only behind a slow one). */
+const ALONE_AFTER_MS = 2 * MAX_BEAT_EVERY_MS;
 
 /**
  * This instance's sign of life, and its judgement of the others'. It beats on its own timer, not
@@ -31,7 +33,9 @@ const TWIN_FORGOTTEN_AFTER_MS = 10_000;
  * (same INSTANCE_ID); a later one that finds another id on its own row met a live twin: two
  * instances configured with one INSTANCE_ID, which would take each other's outbox rows and leases.
  * That is logged as an error and reported (`instanceIdShared`, the `instance` health check), for
- * as long as the twin beats.
+ * as long as the twin beats. Until its beats have shown it alone (`ownsItsId`), an instance leaves
+ * the leases held in its INSTANCE_ID alone: a twin started beside a live instance would otherwise
+ * release that instance's leases at its start, and publish their rows a second time.
  *
  * The outbox relay starts and stops it: an instance beats while its relay may take rows.
  */
@@ -44,7 +48,8 @@ export class RelayPresence {
   private readonly everyMs: number;
   private readonly outage: OutageLog;
   private readonly bootId = randomUUID();
-  private beaten = false;
+  /** When (our clock) this process first beat. */
+  private firstBeatAt?: number;
   /** When (our clock) a beat last found another process's id on our row. */
   private twinSeenAt?: number;
 
@@ -79,6 +84,15 @@ export class RelayPresence {
     return this.dead;
   }
 
+  /**
+   * Whether no other live process beats as this instance: it has beaten for longer than a live
+   * process leaves between two beats, and met no twin lately. Only then may it release the leases
+   * held in its INSTANCE_ID (a killed predecessor's).
+   */
+  ownsItsId(): boolean {
+    return this.firstBeatAt !== undefined && Date.now() - this.firstBeatAt >= ALONE_AFTER_MS && !this.instanceIdShared();
+  }
+
   /** Whether another live process beats as this instance (its INSTANCE_ID set on two). */
   instanceIdShared(): boolean {
     return this.twinSeenAt !== undefined && Date.now() - this.twinSeenAt < TWIN_FORGOTTEN_AFTER_MS;
@@ -90,7 +104,7 @@ export class RelayPresence {
       const now = Date.now();
       this.noticeTwin(beats.find((b) => b.relayId === this.relayId), now);
       this.judge(beats, now);
-      this.beaten = true;
+      this.firstBeatAt ??= now;
       this.outage.succeeded();
     } catch (error) {
       this.still.clear();
@@ -102,7 +116,7 @@ export class RelayPresence {
   }
 
   private noticeTwin(own: RelayBeat | undefined, now: number): void {
-    if (!this.beaten || !own?.bootId || own.bootId === this.bootId) return;
+    if (this.firstBeatAt === undefined || !own?.bootId || own.bootId === this.bootId) return;
     if (!this.instanceIdShared()) {
       this.logger.error({ instanceId: this.relayId },
         `Another running process beats as instance "${this.relayId}": two instances share one INSTANCE_ID and take each other's outbox rows; give each its own`);

@@ -66,9 +66,10 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
     };
     /**
      * A relay of `instance` claims the topic's rows (past the grace) and hangs publishing them: killed mid-sweep, its
-     * leases held, and no longer beating.
+     * leases held, and no longer beating; or, `alive`, a live instance stuck in that publish, still beating (its
+     * presence is returned, to stop).
      */
-    const killMidSweep = async (instance: string, topic: string) => {
+    const killMidSweep = async (instance: string, topic: string, { alive = false } = {}) => {
       let claimed = false;
       const hung = new (class extends MessagePublisher {
         publish(): Promise<void> {
@@ -81,7 +82,8 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       const presence = createRelayPresence(db.dataSource, killedConfig);
       new OutboxRelay(db.dataSource, hung, killedConfig, metrics, presence).start();
       await expectEventually(() => expect(claimed).toBe(true));
-      await presence.stop();
+      if (!alive) await presence.stop();
+      return presence;
     };
     /**
      * A broker that holds publishes until `release`: only the first (a fast path stuck in one
@@ -190,6 +192,22 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       expect(received).toHaveLength(0); // another instance leaves the lease alone
       newRelay(instance).start();
       await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['held']), { timeoutMs: 5000 });
+    });
+
+    it("leaves a live instance's leases alone when a twin starts with its INSTANCE_ID (they would go out twice)", async () => {
+      const topic = topicName();
+      const received = await consume(topic);
+      const instance = `live-${randomBytes(4).toString('hex')}`;
+      await commit([entry(topic, 'held', 'k')]);
+      const live = await killMidSweep(instance, topic, { alive: true });
+      try {
+        const twin = newRelay(instance);
+        twin.start();
+        await new Promise((r) => setTimeout(r, 3500)); // past the two seconds after which a restarted instance releases
+        expect(received).toHaveLength(0);
+      } finally {
+        await live.stop();
+      }
     });
 
     it('a relay killed mid-sweep publishes none of its commands late: when its lease ends another instance drops them', async () => {
