@@ -10,6 +10,7 @@ import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { InstanceHealthIndicator } from '../messaging/outbox/instance.health';
 import { Draining } from './draining';
 import { HealthStateLog } from './health-state-log';
+import { readinessOf } from './readiness';
 
 /** Terminus's result, or `degraded`: up but for the broker, the healer or a shared INSTANCE_ID. */
 type Checked = HealthCheckResult | (Omit<HealthCheckResult, 'status'> & { status: 'degraded' });
@@ -69,12 +70,9 @@ export class HealthController {
       return result;
     } catch (e) {
       const answer = e instanceof HttpException && e.getStatus() === 503 ? e.getResponse() as HealthCheckResult : undefined;
-      // Only the database makes Baton unready: without the broker, the runs it takes wait in the
-      // outbox and go out when it is back. Answered 503, a broker outage took every instance out of
-      // a balancer at once, and nothing was taken at all.
-      const degraded = answer?.error !== undefined && !('database' in answer.error);
+      const degraded = readinessOf(answer) === 'degraded';
       this.stateLog.failed(e, degraded);
-      if (degraded) return { ...answer, status: 'degraded' };
+      if (degraded) return { ...answer!, status: 'degraded' };
       if (!details && answer) throw new NotReadyError('A dependency is down');
       throw e;
     }
