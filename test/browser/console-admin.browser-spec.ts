@@ -74,8 +74,8 @@ describe('operator console: workers, API keys and the security audit (headless C
     // The in-process demo worker is registered too, for the demo template's three steps.
     const demo = p.locator('tr[data-service="demo-worker"]');
     expect(await demo.locator('[data-template="demoOrder"] [data-step]').count()).toBe(3);
-    // The pager counts registrations (the API pages those): the page says what that is.
-    expect(await p.getByTestId('page-coverage').textContent()).toBe('5 step registrations by 2 services.');
+    // The list pages by service, each service's steps whole on its row.
+    expect(await p.getByTestId('page-summary').textContent()).toBe('Page 1 of 1 (2 services)');
     expect(await p.getByRole('alert').count()).toBe(0);
     await shot(p, 'workers');
   });
@@ -131,7 +131,8 @@ describe('operator console: workers, API keys and the security audit (headless C
     expect(await refusal.locator('.problems li').allTextContents()).toEqual(['name: must not hold an API key: say what the key is for']);
     expect(await p.getByTestId('new-key').count()).toBe(0);
     await p.getByLabel('Name (what the key is for)').fill('billing deploys');
-    await p.getByLabel('Role').selectOption('service');
+    // The issue form's role, not the list's filter of the same name.
+    await p.getByRole('region', { name: 'Issue a key' }).getByLabel('Role').selectOption('service');
     await p.getByLabel('Service (the name it proves)').fill('billing-service');
     await p.getByRole('button', { name: 'Issue key' }).click();
 
@@ -249,5 +250,105 @@ describe('operator console: workers, API keys and the security audit (headless C
     await revoked.first().waitFor();
     expect(await revoked.first().locator('td').nth(5).textContent()).toBe(`api-key ${prefixOf(issued)}`);
     expect(await p.locator('tr[data-event]:not([data-event="KEY_REVOKED"])').count()).toBe(0);
+  });
+
+  it('filters the keys by role, service and state, each kept in the URL, back to page 1 on a change, and says when no key matches', async () => {
+    const issue = async (name: string, role: string, service?: string) => (await h.app.http.post('/api/admin/api-keys').set(bearer(admin))
+      .send({ name, role, ...(service ? { service } : {}) }).expect(201)).body.prefix as string;
+    const active = await issue('ledger reads', 'service', 'ledger-service');
+    const revoked = await issue('ledger old', 'service', 'ledger-service');
+    await h.app.http.delete(`/api/admin/api-keys/${revoked}`).set(bearer(admin)).expect(200);
+    // Baton issues no key that has expired already: this one's expiry is moved into the past.
+    const expired = await issue('audit week', 'operator');
+    await h.app.get(DataSource).query(`UPDATE api_key SET expires_at = now() - interval '1 hour' WHERE prefix = $1`, [expired]);
+
+    const p = await signedIn(admin, '/ui/admin/api-keys?page=2');
+    const filters = p.getByRole('search', { name: 'Filter keys' });
+    const listed = (prefixes: string[]) => expectEventually(async () => expect(await p.locator('tr[data-key-prefix]')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key-prefix')))).toEqual(prefixes));
+    await p.getByText('Nothing on page 2').waitFor();
+    await filters.getByLabel('Role').selectOption('service');
+    await p.waitForURL('**/ui/admin/api-keys?role=service');
+    const serviceKeys = await p.locator('tr[data-key-prefix]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-key-prefix'), tr.querySelectorAll('td')[2].textContent]));
+    expect(serviceKeys.filter(([, role]) => !role!.startsWith('service'))).toEqual([]);
+    expect(serviceKeys.map(([prefix]) => prefix)).toEqual(expect.arrayContaining([active, revoked]));
+    expect(serviceKeys.map(([prefix]) => prefix)).not.toContain(expired);
+
+    await filters.getByLabel('Service', { exact: true }).fill('ledger-service');
+    await p.waitForURL('**/ui/admin/api-keys?role=service&service=ledger-service');
+    await listed([revoked, active]);
+    await filters.getByLabel('State').selectOption('revoked');
+    await p.waitForURL('**/ui/admin/api-keys?role=service&service=ledger-service&state=revoked');
+    await listed([revoked]);
+    await filters.getByLabel('State').selectOption('active');
+    await listed([active]);
+    await shot(p, 'api-keys-filtered');
+    // The filtered list is a link: a reload keeps it, its fields showing what it is filtered by.
+    await p.reload();
+    await listed([active]);
+    expect([await filters.getByLabel('Role').inputValue(), await filters.getByLabel('Service', { exact: true }).inputValue(), await filters.getByLabel('State').inputValue()])
+      .toEqual(['service', 'ledger-service', 'active']);
+
+    await p.goto(`${h.base}/ui/admin/api-keys?state=expired`);
+    await listed([expired]);
+    await p.goto(`${h.base}/ui/admin/api-keys?role=viewer&service=ledger-service`);
+    await p.getByText('No key matches these filters.').waitFor();
+    expect(await p.locator('tr[data-key-prefix]').count()).toBe(0);
+    await p.getByRole('button', { name: 'Clear the filters' }).click();
+    await p.waitForURL('**/ui/admin/api-keys');
+    await p.locator(`tr[data-key-prefix="${expired}"]`).waitFor();
+    expect(await p.locator('tr[data-key-prefix]').count()).toBeGreaterThan(3);
+  });
+
+  it('narrows the security audit to a time range typed in local time, "to" not included, and says when the range can match nothing', async () => {
+    const db = h.app.get(DataSource);
+    // Three key issues, each audited at a time of its own, an hour apart.
+    const at = ['2020-03-01T10:00:00.000Z', '2020-03-01T11:00:00.000Z', '2020-03-01T12:00:00.000Z'];
+    const prefixes: string[] = [];
+    for (const [i, when] of at.entries()) {
+      const prefix = (await h.app.http.post('/api/admin/api-keys').set(bearer(admin)).send({ name: `range ${i}`, role: 'viewer' }).expect(201)).body.prefix as string;
+      await db.query(`UPDATE security_audit SET created_at = $1 WHERE event = 'KEY_CREATED' AND target = $2`, [when, `api-key ${prefix}`]);
+      prefixes.push(prefix);
+    }
+    // In India (UTC+05:30): 16:00 there is 10:30 UTC, 17:30 is 12:00 UTC.
+    const context = await h.browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await context.newPage();
+      p.setDefaultTimeout(15_000);
+      await p.addInitScript(`sessionStorage.setItem('baton.apiKey', ${JSON.stringify(admin)})`);
+      await p.goto(`${h.base}/ui/admin/security-audit?event=KEY_CREATED&page=2`);
+      const filters = p.getByRole('search');
+      const listed = (targets: string[]) => expectEventually(async () => expect(await p.locator('tr[data-event]')
+        .evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[5].textContent))).toEqual(targets));
+      await p.getByText('Nothing on page 2').waitFor();
+
+      await filters.getByLabel('From', { exact: true }).fill('2020-03-01T16:00');
+      await p.waitForURL(`**/ui/admin/security-audit?event=KEY_CREATED&from=${encodeURIComponent('2020-03-01T10:30:00.000Z')}`);
+      await filters.getByLabel('to', { exact: true }).fill('2020-03-01T17:30');
+      await p.waitForURL(`**/ui/admin/security-audit?event=KEY_CREATED&from=${encodeURIComponent('2020-03-01T10:30:00.000Z')}&to=${encodeURIComponent('2020-03-01T12:00:00.000Z')}`);
+      // 11:00 UTC only: 10:00 is before "from", and 12:00 is "to", which is not included.
+      await listed([`api-key ${prefixes[1]}`]);
+      expect(await p.getByTestId('range-problem').count()).toBe(0);
+      await shot(p, 'security-audit-range');
+      // The fields show the range in the browser's zone, after a reload too.
+      await p.reload();
+      await listed([`api-key ${prefixes[1]}`]);
+      expect([await filters.getByLabel('From', { exact: true }).inputValue(), await filters.getByLabel('to', { exact: true }).inputValue()]).toEqual(['2020-03-01T16:00', '2020-03-01T17:30']);
+
+      await filters.getByLabel('to', { exact: true }).fill('2020-03-01T16:00');
+      await p.getByTestId('range-problem').waitFor();
+      expect(await p.getByTestId('range-problem').textContent())
+        .toBe('“to” is “from”, and events are listed up to “to”, not at it: no event can match. Swap them or clear one.');
+      await filters.getByLabel('to', { exact: true }).fill('2020-03-01T15:00');
+      await p.getByTestId('range-problem').filter({ hasText: '“to” is before “from”: no event can match. Swap them or clear one.' }).waitFor();
+      await p.getByText('Nothing in the security audit matches these filters.').waitFor();
+      // Clearing the range keeps nothing of it.
+      await p.getByRole('button', { name: 'clear filters' }).click();
+      await p.waitForURL('**/ui/admin/security-audit');
+      await p.locator(`tr[data-event="KEY_CREATED"]`).first().waitFor();
+      expect(await p.getByTestId('range-problem').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 });

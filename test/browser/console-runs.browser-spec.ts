@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expectEventually } from '../helpers/expect-eventually';
+import { waitForRun } from '../helpers/runs';
 import { ARTIFACTS, ConsoleHarness, shot, startConsole } from './console-browser';
 import { json } from './console-fixtures';
 
@@ -11,6 +12,8 @@ import { json } from './console-fixtures';
 const ORDERED = 'runsListOrdered';
 const PAGED = 'runsListPaged';
 const PAGED_RUNS = 60;
+/** The demo template, whose in-process worker finishes its runs (or fails them, given `failAt`). */
+const DEMO = 'demoOrder';
 
 describe('operator console: the runs list (order, go to a run, pager, phone, time zone)', () => {
   let h: ConsoleHarness;
@@ -197,7 +200,7 @@ describe('operator console: the runs list (order, go to a run, pager, phone, tim
     expect(asked).toContain('1000000');
   });
 
-  it('shows each run as a card on a 390 px phone, with its status, template, creation time and flowId link, and no sideways scroll', async () => {
+  it('shows each run as a compact card on a 390 px phone: flowId, status and duration on one line, then template and creation time; 25 of them under 3,000 px, no sideways scroll', async () => {
     const p = await pageIn('UTC', { width: 390, height: 844 });
     await p.goto(`${h.base}/ui/runs?orchName=${PAGED}`);
     const table = p.getByTestId('runs');
@@ -207,22 +210,40 @@ describe('operator console: the runs list (order, go to a run, pager, phone, tim
       const cards = [...t.querySelectorAll('tbody tr')].map((tr) => {
         const r = tr.getBoundingClientRect();
         const s = view.getComputedStyle(tr);
-        const labelled = (label: string) => [...tr.querySelectorAll('td')].find((td) => view.getComputedStyle(td, '::before').content.replace(/^"|"$/g, '').startsWith(label));
+        // A cell by its column, if the card shows it.
+        const shown = (label: string) => [...tr.querySelectorAll('td')]
+          .find((td) => td.getAttribute('data-label')!.startsWith(label) && view.getComputedStyle(td).display !== 'none');
+        const middle = (e?: { getBoundingClientRect(): { top: number; height: number } } | null) => {
+          const r = e?.getBoundingClientRect();
+          return r ? Math.round(r.top + r.height / 2) : NaN;
+        };
+        const [flowId, badge, took] = [shown('Run')?.querySelector('a'), shown('Status')?.querySelector('.badge[data-status]'), shown('Duration')?.querySelector('span')];
         return {
-          card: s.display === 'block' && s.borderTopStyle === 'solid' && parseFloat(s.borderTopLeftRadius) > 0,
+          card: s.borderTopStyle === 'solid' && parseFloat(s.borderTopLeftRadius) > 0,
           inView: r.left >= 0 && r.right <= t.ownerDocument.documentElement.clientWidth && r.width > 300,
-          status: Boolean(labelled('Status')?.querySelector('.badge[data-status]')),
-          template: labelled('Template')?.querySelector('a')?.textContent === template,
-          created: Boolean(labelled('Created')?.querySelector('time[datetime]')),
-          flowId: labelled('Run')?.querySelector('a')?.getAttribute('href') === `/ui/runs/${tr.getAttribute('data-flow-id')}`,
+          height: r.height,
+          status: Boolean(badge),
+          template: shown('Template')?.querySelector('a')?.textContent === template,
+          created: Boolean(shown('Created')?.querySelector('time[datetime]')),
+          flowId: flowId?.getAttribute('href') === `/ui/runs/${tr.getAttribute('data-flow-id')}`,
+          // The first line: the flowId, its status and how long it has taken, side by side.
+          firstLine: Math.max(middle(flowId), middle(badge), middle(took)) - Math.min(middle(flowId), middle(badge), middle(took)) <= 4
+            && middle(flowId) < middle(shown('Template')),
+          soFar: /\d.* so far$/.test(took?.textContent ?? ''),
+          // Left to the run's page, as the failed step is where the run failed at none.
+          hidden: ['Correlation id', 'Failed step'].filter((label) => !shown(label)),
         };
       });
-      return { headHidden: view.getComputedStyle(t.querySelector('thead')!).display === 'none', scrolls: t.scrollWidth > t.clientWidth, cards };
+      return { headHidden: view.getComputedStyle(t.querySelector('thead')!).display === 'none', scrolls: t.scrollWidth > t.clientWidth, height: t.getBoundingClientRect().height, cards };
     }, PAGED);
     expect(layout.headHidden).toBe(true);
     expect(layout.scrolls).toBe(false);
     expect(layout.cards).toHaveLength(25);
-    expect(layout.cards.filter((c) => !(c.card && c.inView && c.status && c.template && c.created && c.flowId))).toEqual([]);
+    expect(layout.cards.filter((c) => !(c.card && c.inView && c.status && c.template && c.created && c.flowId && c.firstLine && c.soFar))).toEqual([]);
+    expect(layout.cards.filter((c) => c.hidden.length !== 2)).toEqual([]);
+    // Three lines a card, not seven: each under 100 px, the 25 of a page under 3,000 px (they took some 5,000).
+    expect(layout.cards.filter((c) => c.height > 100).map((c) => c.height)).toEqual([]);
+    expect(layout.height).toBeLessThan(3000);
     // Nothing on the page is wider than the phone, nor cut off at either edge: not the filters, the go-to field or the pager.
     expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBe(390);
     const cutOff = await p.locator('main').evaluate((main) => [...main.querySelectorAll('*')].flatMap((e) => {
@@ -251,6 +272,60 @@ describe('operator console: the runs list (order, go to a run, pager, phone, tim
     expect(aligned).toEqual({ head: 'table-header-group', rows: 25, misaligned: 0 });
     expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBe(1280);
     await shot(p, 'runs-laptop-1280');
+  });
+
+  it("says an unfinished run's duration is the time so far, muted, and why on hover, unlike a finished run's, in the table and on a phone card, whose failed step shows only when there is one", async () => {
+    const completed = await execute(DEMO);
+    const failed = (await h.app.http.post(`/api/orchestration/execute/${DEMO}`).send({ failAt: 'shipOrder' }).expect(202)).body.flowId as string;
+    expect((await waitForRun(h.app, completed)).status).toBe('COMPLETED');
+    expect((await waitForRun(h.app, failed)).failedStep).toBe('shipOrder');
+    const p = await pageIn();
+    const durations = (list: string) => p.goto(`${h.base}/ui/runs?orchName=${list}`)
+      .then(() => p.locator('tr[data-flow-id]').first().waitFor())
+      .then(() => p.locator('tr[data-flow-id]').evaluateAll((trs) => Object.fromEntries(trs.map((tr) => {
+        const view = tr.ownerDocument.defaultView!;
+        const took = tr.querySelector('td[data-label="Duration"] span')!;
+        // Greyer than the text of its cell (which a finished run's duration inherits).
+        const muted = view.getComputedStyle(took).color !== view.getComputedStyle(took.closest('td')!).color;
+        return [tr.getAttribute('data-flow-id'), { text: took.textContent, title: took.getAttribute('title'), muted }];
+      }))));
+    const SO_FAR = /^(\d+ ms|\d+\.\d s|\d+ min \d+ s) so far$/;
+    const TITLE = 'Not finished yet: the time since the run was created';
+
+    const waiting = await durations(ORDERED);
+    expect(Object.keys(waiting).sort()).toEqual([...ordered].sort());
+    for (const d of Object.values(waiting)) expect(d).toEqual({ text: expect.stringMatching(SO_FAR), title: TITLE, muted: true });
+    // It grows with each refresh of the list, as the run goes on waiting.
+    const cell = p.locator(`tr[data-flow-id="${ordered[0]}"] td[data-label="Duration"]`);
+    await expectEventually(async () => expect(await cell.textContent()).not.toBe(waiting[ordered[0]].text));
+    await shot(p, 'runs-so-far');
+
+    const done = await durations(DEMO);
+    for (const id of [completed, failed]) expect(done[id]).toEqual({ text: expect.stringMatching(/^(\d+ ms|\d+\.\d s)$/), title: null, muted: false });
+
+    // On a phone the card says the same, and the step a run failed at on a line of its own, only for the run that failed.
+    await p.setViewportSize({ width: 390, height: 844 });
+    // Each line the card shows, by its column: its label, where it has one on the card, then its text.
+    const card = (flowId: string) => p.locator(`tr[data-flow-id="${flowId}"]`).evaluate((tr) => {
+      const view = tr.ownerDocument.defaultView!;
+      const shown = [...tr.querySelectorAll('td')].filter((td) => view.getComputedStyle(td).display !== 'none');
+      return Object.fromEntries(shown.map((td) => {
+        const label = view.getComputedStyle(td, '::before').content;
+        const text = `${label === 'none' ? '' : `${label.slice(1, -1)} `}${td.innerText}`;
+        return [td.getAttribute('data-label')!.replace(/ \(.*\)$/, ''), text.replace(/\s+/g, ' ').trim()];
+      }));
+    });
+    expect(await card(failed)).toEqual({
+      Run: failed.slice(0, 8), Status: 'FAILED', Duration: done[failed].text, Template: expect.stringMatching(new RegExp(`^${DEMO} v\\d+$`)),
+      Created: expect.stringMatching(/^Created \(UTC\) \d/), 'Failed step': 'Failed step shipOrder',
+    });
+    expect(Object.keys(await card(completed))).toEqual(['Run', 'Template', 'Status', 'Created', 'Duration']);
+    await shot(p, 'runs-phone-390-failed');
+    // Unfinished runs only: what each waits for has a line of its own too.
+    await p.goto(`${h.base}/ui/runs?orchName=${ORDERED}&stuck=true`);
+    await p.locator('tr[data-flow-id]').first().waitFor();
+    expect(await card(ordered[0])).toMatchObject({ Duration: expect.stringMatching(SO_FAR), 'Waiting for': expect.stringMatching(/^Waiting for \S/) });
+    await shot(p, 'runs-phone-390-so-far');
   });
 
   it('names the zone the times are in, in the Created header, computed for the browser\'s zone (a half-hour offset too)', async () => {

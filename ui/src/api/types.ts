@@ -213,6 +213,17 @@ export interface WorkerRegistration {
   updatedAt: string;
 }
 
+/** GET /api/orchestration/workers/services: a service registered as a worker (WorkerServiceDto). */
+export interface WorkerService {
+  serviceName: string;
+  topics: string[];
+  lastRegisteredAt: string;
+  /** All its step registrations (within the filters), of which `registrations` holds the first 500. */
+  registrationCount: number;
+  /** By template and step. */
+  registrations: WorkerRegistration[];
+}
+
 /** What a principal may do (src/auth/role.ts): `admin` may do anything. */
 export type Role = 'service' | 'operator' | 'viewer' | 'admin';
 

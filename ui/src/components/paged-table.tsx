@@ -12,7 +12,7 @@ const headOf = (h: Head) => (typeof h === 'string' ? { text: h } : h);
 /** The rows as a plain table (`head`, `row`), or as a StackedTable (`columns`), whose rows are cards on a phone. */
 type Rows<T> =
   | { head: Head[]; row: (item: T) => ComponentChildren }
-  | { columns: readonly Column<T>[]; rowKey: (item: T) => string; rowAttrs?: (item: T) => Record<`data-${string}`, string> };
+  | { columns: readonly Column<T>[]; rowKey: (item: T) => string; rowAttrs?: (item: T) => Record<`data-${string}`, string>; cardLayout?: string };
 
 /**
  * One page of rows from the server under a table head, with the pager below; when there is
@@ -29,7 +29,7 @@ export function PagedTable<T>(props: Rows<T> & {
     <>
       {data.items.length === 0 ? <Empty>Nothing on page {page.toLocaleString()}: the last page is {last.toLocaleString()}.</Empty>
         : 'columns' in props ? (
-          <StackedTable columns={props.columns} rows={data.items} rowKey={props.rowKey} rowAttrs={props.rowAttrs} testId={testId} cards />
+          <StackedTable columns={props.columns} rows={data.items} rowKey={props.rowKey} rowAttrs={props.rowAttrs} testId={testId} cards cardLayout={props.cardLayout} />
         ) : (
           <table class="grid" data-testid={testId}>
             <thead><tr>{props.head.map(headOf).map((h) => <th key={h.text} title={h.title} aria-sort={h.sort}>{h.text}</th>)}</tr></thead>

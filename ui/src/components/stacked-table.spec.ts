@@ -36,4 +36,21 @@ describe('StackedTable', () => {
     expect(sorted.props.class).toBe('grid stack card-rows');
     expect(kids(kids(kids(sorted)[0])[0])[0].props).toMatchObject({ children: 'Created (UTC+05:30)', title: 'Local time: Asia/Kolkata', 'aria-sort': 'descending' });
   });
+
+  it("names each cell's place on a compact card, and marks a cell with nothing to say for its row, which the card leaves out", () => {
+    const compact = StackedTable({
+      columns: [
+        { head: 'Run', area: 'run', cell: (r: { failed: string | null }) => r.failed ?? '–' },
+        { head: 'Failed step', area: 'failed', blank: (r) => !r.failed, cell: (r) => r.failed ?? '–' },
+        { head: 'Correlation id', cell: () => 'c-1' },
+      ],
+      rows: [{ failed: null }, { failed: 'ship' }], rowKey: (_, i) => String(i), cards: true, cardLayout: 'run-cards',
+    });
+    expect(compact.props.class).toBe('grid stack card-rows run-cards');
+    const cells = kids(kids(compact)[1]).map((tr) => kids(tr).map((td) => [td.props['data-area'], td.props['data-blank']]));
+    expect(cells).toEqual([
+      [['run', undefined], ['failed', ''], [undefined, undefined]],
+      [['run', undefined], ['failed', undefined], [undefined, undefined]],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Me } from '../api/types';
-import { EMPTY_KEY_FORM, isOwnKey, issueUnknown, KEY_ROLES, keyState, newKeyBody, revokeUnknown } from './api-keys';
+import { EMPTY_KEY_FORM, isOwnKey, issueUnknown, KEY_ROLES, KEY_STATE_FILTERS, KEY_STATES, keyState, newKeyBody, revokeUnknown } from './api-keys';
 import { toLocalInput } from './time';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -11,6 +11,15 @@ describe('KEY_ROLES', () => {
     const source = readFileSync(new URL('../../../src/auth/role.ts', import.meta.url), 'utf8');
     const roles = [.../ROLES = \[([^\]]*)\]/.exec(source)![1].matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
     expect(KEY_ROLES.slice().sort()).toEqual(roles.sort());
+  });
+});
+
+describe('KEY_STATE_FILTERS', () => {
+  it("offers every state the key list filters by (KEY_STATES, src/auth/dto/api-key.dto.ts), each a badge's state", () => {
+    const source = readFileSync(new URL('../../../src/auth/dto/api-key.dto.ts', import.meta.url), 'utf8');
+    const states = [.../KEY_STATES = \[([^\]]*)\]/.exec(source)![1].matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
+    expect(KEY_STATE_FILTERS).toEqual(states);
+    expect(KEY_STATE_FILTERS.map((s) => s.toUpperCase())).toEqual(KEY_STATES);
   });
 });
 

@@ -8,6 +8,9 @@ export const KEY_ROLES: readonly Role[] = ['viewer', 'operator', 'service', 'adm
 export const KEY_STATES = ['ACTIVE', 'EXPIRED', 'REVOKED'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
+/** The list's state filter as the API's query spells it (`?state=active`): the badge's states, in lower case. */
+export const KEY_STATE_FILTERS = ['active', 'expired', 'revoked'] as const;
+
 /** A key's state at `now` (epoch ms): revoked wins over expired, as Baton's refusal says (`API key ab12 is revoked`). */
 export function keyState(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: number): KeyState {
   if (key.revokedAt) return 'REVOKED';

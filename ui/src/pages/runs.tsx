@@ -1,6 +1,7 @@
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
 import type { Page, RunSummary, TemplateSummary } from '../api/types';
+import { CreatedRange, RangeProblem } from '../components/created-range';
 import { FilterInput } from '../components/filter-input';
 import { GoToRun } from '../components/go-to-run';
 import { Name } from '../components/name';
@@ -14,9 +15,10 @@ import { useQueryState } from '../hooks/use-query-state';
 import { nextPoll, useResource } from '../hooks/use-resource';
 import { pageOfQuery } from '../lib/paging';
 import { ariaSort, ORDER_LABELS, orderParam, RUN_ORDERS, type RunOrder, runOrder } from '../lib/run-order';
+import { runDuration } from '../lib/run-duration';
 import { RUN_STATUSES } from '../lib/run-statuses';
-import { duration, fromLocalInput, toLocalInput } from '../lib/time';
 import { zoneHead } from '../lib/time-zone';
+import { waitParts } from '../lib/waits';
 
 const PAGE_SIZE = 25;
 /** Short polling: see README (the console section) for why not SSE. */
@@ -43,30 +45,32 @@ function LiveBadge({ state, every }: { state: 'live' | 'retrying' | 'stopped'; e
   return <span class="live" title={`Refreshed every ${every / 1000} s`}>live</span>;
 }
 
-/** Why a from/to pair matches nothing, or null. */
-export const rangeProblem = (from: string, to: string): string | null =>
-  (from && to && Date.parse(to) <= Date.parse(from)
-    ? (Date.parse(to) < Date.parse(from) ? '“to” is before “from”' : '“to” is “from”, and runs are listed up to “to”, not at it') + ': no run can match. Swap them or clear one.'
-    : null);
+/** How long a run took; while it has not finished, the time so far, muted, with why on hover (runDuration). */
+function Duration({ run }: { run: RunSummary }) {
+  const d = runDuration(run);
+  return <span class={d.open ? 'muted' : undefined} title={d.title}>{d.text}</span>;
+}
 
 /**
- * A run per row; on a phone, a card per run (StackedTable), its status, template, creation time
- * and flowId each on a labelled line, rather than a table cut off at the screen's edge.
+ * A run per row; on a phone, a compact card per run (StackedTable's `cardLayout`, .run-cards in
+ * styles.css): its flowId, status and duration, then its template and creation time, then the
+ * step it failed at or what it waits for, only when it has one. The correlation id (up to 128
+ * characters) is left to the run's page.
  */
 function runColumns(items: RunSummary[], order: RunOrder, unfinishedOnly: boolean): Column<RunSummary>[] {
   const created = zoneHead('Created', items.map((r) => r.createdAt));
   return [
-    { head: 'Run', cell: (r) => <Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link> },
+    { head: 'Run', area: 'run', cell: (r) => <Link href={`/runs/${r.flowId}`} class="mono" title={r.flowId}>{r.flowId.slice(0, 8)}</Link> },
     {
-      head: 'Template',
+      head: 'Template', area: 'template',
       cell: (r) => <><Link href={`/templates/${encodeURIComponent(r.orchName)}?version=${r.templateVersion}`}><Name of={r.orchName} /></Link> <span class="muted small">v{r.templateVersion}</span></>,
     },
-    { head: 'Status', cell: (r) => <Status value={r.status} /> },
-    { head: created.text, title: created.title, sort: ariaSort(order), cell: (r) => <Time at={r.createdAt} /> },
-    { head: 'Duration', cell: (r) => duration(r.createdAt, r.finishedAt) },
-    { head: 'Failed step', cell: (r) => (r.failedStep ? <Name of={r.failedStep} /> : <span class="muted">–</span>) },
+    { head: 'Status', area: 'status', cell: (r) => <Status value={r.status} /> },
+    { head: created.text, title: created.title, sort: ariaSort(order), area: 'created', cell: (r) => <Time at={r.createdAt} /> },
+    { head: 'Duration', area: 'duration', cell: (r) => <Duration run={r} /> },
+    { head: 'Failed step', area: 'failed', blank: (r) => !r.failedStep, cell: (r) => (r.failedStep ? <Name of={r.failedStep} /> : <span class="muted">–</span>) },
     { head: 'Correlation id', class: 'mono small', cell: (r) => r.correlationId },
-    ...(unfinishedOnly ? [{ head: 'Waiting for', cell: (r: RunSummary) => <WaitingFor run={r} /> }] : []),
+    ...(unfinishedOnly ? [{ head: 'Waiting for', area: 'waiting', blank: (r: RunSummary) => waitParts(r).length === 0, cell: (r: RunSummary) => <WaitingFor run={r} /> }] : []),
   ];
 }
 
@@ -84,12 +88,6 @@ export function RunsPage() {
   const templates = useResource(() => request<Page<TemplateSummary>>(TEMPLATES_URL), TEMPLATES_URL);
   const text = (key: 'orchName' | 'correlationId' | 'idempotencyKey', label: string, max: number, list?: string) => (
     <FilterInput label={label} value={q[key]} maxLength={max} list={list} onApply={(v, how) => setQ({ [key]: v, page: '' }, how)} />
-  );
-  const badRange = rangeProblem(q.from, q.to);
-  const when = (key: 'from' | 'to', label: string) => (
-    <label>{label}
-      <input type="datetime-local" value={toLocalInput(q[key])} onChange={(e) => setQ({ [key]: fromLocalInput(e.currentTarget.value) ?? '', page: '' })} />
-    </label>
   );
   const filtered = FILTERS.some((k) => q[k]);
   // No demo offered while Baton is unreachable: it cannot be run then.
@@ -110,8 +108,7 @@ export function RunsPage() {
             {RUN_STATUSES.map((s) => <option key={s}>{s}</option>)}
           </select>
         </label>
-        {when('from', 'Created from')}
-        {when('to', 'to')}
+        <CreatedRange from={q.from} to={q.to} label="Created from" onChange={(range) => setQ({ ...range, page: '' })} />
         {text('correlationId', 'Correlation id', 128)}
         {text('idempotencyKey', 'Idempotency key', 255)}
         <label class="check"><input type="checkbox" checked={unfinishedOnly} onChange={(e) => setQ({ stuck: e.currentTarget.checked ? 'true' : '', page: '' })} /> unfinished only</label>
@@ -123,12 +120,12 @@ export function RunsPage() {
         {filtered && <button type="button" class="link" onClick={clear}>clear filters</button>}
       </form>
       <p class="muted small filters-hint">Text filters apply as you type; the template, correlation id and idempotency key must match exactly.</p>
-      {badRange && <div class="warn" role="status" data-testid="range-problem">{badRange}</div>}
+      <RangeProblem from={q.from} to={q.to} noun={NOUN} />
       <ErrorNotice error={res.error} polled={res} />
       {/* After a failed poll the list is the last answer's, greyed, as a run's page is: a RUNNING must not read as current. */}
       {res.data && <div class={staleIf(res.error)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="runs"
-          noun={NOUN} reach="Filter the list, or change its order, to reach them."
+          noun={NOUN} reach="Filter the list, or change its order, to reach them." cardLayout="run-cards"
           columns={runColumns(res.data.items, order, unfinishedOnly)} rowKey={(r) => r.flowId} rowAttrs={(r) => ({ 'data-flow-id': r.flowId })}
           empty={filtered ? <>No run matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
             : <>No run yet.{!down && <> Start one with <code>POST /api/orchestration/execute/&lt;orchName&gt;</code>, e.g. the demo: <code>curl -X POST localhost:3000/api/orchestration/execute/demoOrder -H 'Content-Type: application/json' -d '{'{'}"orderId":42{'}'}'</code></>}</>} />

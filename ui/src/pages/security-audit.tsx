@@ -1,5 +1,6 @@
 import { query, request } from '../api/client';
 import type { Page, SecurityAuditEntry } from '../api/types';
+import { CreatedRange, RangeProblem } from '../components/created-range';
 import { FilterInput } from '../components/filter-input';
 import { FreeText, LongText } from '../components/free-text';
 import { Name } from '../components/name';
@@ -17,7 +18,8 @@ import { zoneHead } from '../lib/time-zone';
 const PAGE_SIZE = 25;
 const NOUN = ['event', 'events'] as const;
 const POLL_MS = 10_000;
-const KEYS = ['event', 'principalId', 'page'] as const;
+const FILTERS = ['event', 'principalId', 'from', 'to'] as const;
+const KEYS = [...FILTERS, 'page'] as const;
 
 /** Who a row names: what a credential proved, or only claimed (the key's prefix, whose secret did not prove it), or no one. */
 function Actor({ entry }: { entry: SecurityAuditEntry }) {
@@ -38,10 +40,10 @@ function Actor({ entry }: { entry: SecurityAuditEntry }) {
 function SecurityAudit() {
   const [q, setQ] = useQueryState(KEYS);
   const page = pageOfQuery(q.page);
-  const url = `/api/admin/security-audit${query({ event: q.event, principalId: q.principalId, page, pageSize: PAGE_SIZE })}`;
+  const url = `/api/admin/security-audit${query({ event: q.event, principalId: q.principalId, from: q.from, to: q.to, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<SecurityAuditEntry>>(url), url, POLL_MS);
-  const filtered = Boolean(q.event || q.principalId);
-  const clear = () => setQ({ event: '', principalId: '', page: '' });
+  const filtered = FILTERS.some((k) => q[k]);
+  const clear = () => setQ({ ...Object.fromEntries(FILTERS.map((k) => [k, ''])), page: '' });
   return (
     <>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -54,9 +56,11 @@ function SecurityAudit() {
         {/* A whole key pasted is cut to its prefix before it reaches the address bar (principalFilter). */}
         <FilterInput label="Key prefix or jwt:subject" value={q.principalId} maxLength={200}
           onApply={(v, how) => setQ({ principalId: principalFilter(v), page: '' }, how)} />
+        <CreatedRange from={q.from} to={q.to} label="From" onChange={(range) => setQ({ ...range, page: '' })} />
         {filtered && <button type="button" class="link" onClick={clear}>clear filters</button>}
       </form>
       <p class="muted small filters-hint">Newest first. The key prefix or token subject must match exactly; a whole key pasted there is cut to its prefix.</p>
+      <RangeProblem from={q.from} to={q.to} noun={NOUN} />
       <ReadNotice read={res} what="The security audit is" need="for admins only" />
       {res.data && <div class={staleIf(res.error)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} testId="security-audit" noun={NOUN}

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { Link } from 'wouter-preact';
 import { query, request } from '../api/client';
-import type { Page, ServicePresence, WorkerRegistration } from '../api/types';
+import type { Page, ServicePresence, WorkerRegistration, WorkerService } from '../api/types';
 import { useMe } from '../auth/session';
 import { FilterInput } from '../components/filter-input';
 import { FreeText } from '../components/free-text';
@@ -17,11 +17,10 @@ import { livenessOf } from '../lib/live-workers';
 import { pageOfQuery } from '../lib/paging';
 import { PRESENCE_ROLES, roleNotice } from '../lib/roles';
 import { zoneHead } from '../lib/time-zone';
-import { groupByService, pageCoverage, type ServiceWorkers } from '../lib/worker-groups';
+import { moreSteps, templatesOf } from '../lib/worker-groups';
 
 const PAGE_SIZE = 25;
-/** The API pages by step registration: the pager counts those, as the line above the table says. */
-const NOUN = ['step registration', 'step registrations'] as const;
+const NOUN = ['service', 'services'] as const;
 /** The registrations refresh as the templates do; their live instances every 5 s (usePresence). */
 const POLL_MS = 10_000;
 const KEYS = ['serviceName', 'orchName', 'page'] as const;
@@ -79,20 +78,22 @@ function Steps({ steps, presence }: { steps: WorkerRegistration[]; presence: Pre
   );
 }
 
-function ServiceRow({ group, presence }: { group: ServiceWorkers; presence: Presence }) {
+function ServiceRow({ service, presence }: { service: WorkerService; presence: Presence }) {
+  const more = moreSteps(service);
   return (
-    <tr data-service={group.service}>
-      <td><strong><Name of={group.service} /></strong></td>
+    <tr data-service={service.serviceName}>
+      <td><strong><Name of={service.serviceName} /></strong></td>
       <td class="workers">
-        {group.templates.map((t) => (
+        {templatesOf(service.registrations).map((t) => (
           <div key={t.orchName} data-template={t.orchName}>
             <Link href={`/templates/${encodeURIComponent(t.orchName)}`}><Name of={t.orchName} /></Link>: <Steps steps={t.steps} presence={presence} />
           </div>
         ))}
+        {more && <div class="muted small" data-testid="more-steps">{more}</div>}
       </td>
-      <td class="workers"><Instances service={group.service} presence={presence} /></td>
-      <td class="mono small">{group.topics.map((topic) => <div key={topic}><Name of={topic} /></div>)}</td>
-      <td><Time at={group.lastRegisteredAt} /></td>
+      <td class="workers"><Instances service={service.serviceName} presence={presence} /></td>
+      <td class="mono small">{service.topics.map((topic) => <div key={topic}><Name of={topic} /></div>)}</td>
+      <td><Time at={service.lastRegisteredAt} /></td>
     </tr>
   );
 }
@@ -105,10 +106,10 @@ export function WorkersPage() {
   const me = useMe();
   const [q, setQ] = useQueryState(KEYS);
   const page = pageOfQuery(q.page);
-  const url = `/api/orchestration/workers${query({ serviceName: q.serviceName, orchName: q.orchName, page, pageSize: PAGE_SIZE })}`;
-  const res = useResource(() => request<Page<WorkerRegistration>>(url), url, POLL_MS);
+  const url = `/api/orchestration/workers/services${query({ serviceName: q.serviceName, orchName: q.orchName, page, pageSize: PAGE_SIZE })}`;
+  const res = useResource(() => request<Page<WorkerService>>(url), url, POLL_MS);
   const names = useResource(() => request<Page<WorkerRegistration>>(NAMES_URL), NAMES_URL);
-  const presence = usePresence(res.data?.items ?? []);
+  const presence = usePresence(res.data?.items.flatMap((s) => s.registrations) ?? []);
   const text = (key: 'serviceName' | 'orchName', label: string, list: string) => (
     <FilterInput label={label} value={q[key]} maxLength={200} list={list} onApply={(v, how) => setQ({ [key]: v, page: '' }, how)} />
   );
@@ -116,8 +117,6 @@ export function WorkersPage() {
   const filtered = Boolean(q.serviceName || q.orchName);
   const clear = () => setQ({ serviceName: '', orchName: '', page: '' });
   const down = unreachable([res, presence]);
-  const groups = res.data ? groupByService(res.data.items) : [];
-  const coverage = res.data && pageCoverage(page, PAGE_SIZE, res.data.total, groups.length, Boolean(q.serviceName));
   // A service key reads its own registrations only (the API's rule): an empty list must not read as "no worker anywhere".
   const ownOnly = me?.roles.includes('service') && !me.roles.some((r) => r === 'viewer' || r === 'operator' || r === 'admin');
   return (
@@ -136,12 +135,11 @@ export function WorkersPage() {
       <ReadNotice read={{ error: ownError(res), answeredAt: res.answeredAt }} what="The workers list needs" need="the viewer, operator, service or admin role" />
       <ErrorNotice error={ownError(presence)} polled={presence} />
       {res.data && <div class={staleIf(res.error || down)}>
-        {coverage && <p class="muted small" data-testid="page-coverage">{coverage}</p>}
-        <PagedTable data={{ ...res.data, items: groups }} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} noun={NOUN}
-          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', zoneHead('Last registered', groups.map((g) => g.lastRegisteredAt))]}
+        <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} noun={NOUN}
+          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', zoneHead('Last registered', res.data.items.map((s) => s.lastRegisteredAt))]}
           empty={filtered ? <>No worker registration matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
             : <>No worker has registered yet. A worker registers the steps it handles with <code>POST /api/orchestration/register</code> (<code>as: worker</code>), as the SDK (<code>@baton/worker</code>) does when it starts.</>}
-          row={(g) => <ServiceRow key={g.service} group={g} presence={presence.data} />} />
+          row={(s) => <ServiceRow key={s.serviceName} service={s} presence={presence.data} />} />
       </div>}
     </>
   );
