@@ -10,7 +10,7 @@ import { MessagingHealthIndicator } from '../messaging/messaging.health';
 import { InstanceHealthIndicator } from '../messaging/outbox/instance.health';
 import { Draining } from './draining';
 import { HealthStateLog } from './health-state-log';
-import { readinessOf } from './readiness';
+import { isDegraded } from './readiness';
 
 /** Terminus's result, or `degraded`: up but for the broker, the healer or a shared INSTANCE_ID. */
 type Checked = HealthCheckResult | (Omit<HealthCheckResult, 'status'> & { status: 'degraded' });
@@ -70,9 +70,9 @@ export class HealthController {
       return result;
     } catch (e) {
       const answer = e instanceof HttpException && e.getStatus() === 503 ? e.getResponse() as HealthCheckResult : undefined;
-      const degraded = readinessOf(answer) === 'degraded';
+      const degraded = isDegraded(answer);
       this.stateLog.failed(e, degraded);
-      if (degraded) return { ...answer!, status: 'degraded' };
+      if (degraded) return { ...answer, status: 'degraded' };
       if (!details && answer) throw new NotReadyError('A dependency is down');
       throw e;
     }

@@ -12,7 +12,8 @@ import { MessagingLifecycle } from './messaging-lifecycle';
 import { DeliveryFailureStore } from './outbox/delivery-failure.store';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
-import { createRelayPresence, RelayPresence } from './outbox/relay-presence';
+import { RelayPresence } from './outbox/relay-presence';
+import { createRelayPresence } from './outbox/relay-presence.factory';
 
 /** The broker (MESSAGING_DRIVER) behind the three ports, plus the outbox and inbox. */
 @Global()

@@ -8,8 +8,9 @@ const RETAIN_TIMEOUT_MS = 5000;
 /**
  * Has the broker keep a worker's commands from the moment its service registers. On RabbitMQ a
  * command sent before the service's first consumer declared its queue was routed nowhere and
- * dropped, and its step waited for its timeout. Best effort: the registration is committed
- * already, and with the broker unreachable now the first consumer declares the queue, as before.
+ * dropped, and its step waited for its timeout. Asked before the registration commits (a command
+ * may follow at once), and best effort: with the broker unreachable now, the registration goes
+ * ahead and the first consumer declares the queue, as before.
  */
 @Injectable()
 export class CommandRetention {
@@ -20,7 +21,7 @@ export class CommandRetention {
   async retain(topic: string, serviceName: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the broker within ${RETAIN_TIMEOUT_MS} ms`)), RETAIN_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer from the broker within ${RETAIN_TIMEOUT_MS} ms`)), RETAIN_TIMEOUT_MS).unref();
     });
     try {
       // The service's consumers share one group named after it (its SDK workers and Baton's pollers for it).

@@ -13,7 +13,7 @@ import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { liveWorker, type PresentInstance } from './live-workers';
-import { SERVICE_REGISTRATIONS_SHOWN, type WorkerServiceDto } from './dto/worker-service.dto';
+import { SERVICE_REGISTRATIONS_SHOWN, type WorkerServiceDto, type WorkerServiceQueryDto } from './dto/worker-service.dto';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 import { templateGraph } from './template-graph';
 import { allowedWorkersOf } from './allowed-workers';
@@ -103,7 +103,7 @@ export class RegistryQueryService {
   }
 
   /** The services registered as workers, a page of services in name order, each with its registrations (`workers` pages those). */
-  async workerServices(query: WorkerQueryDto, ownService?: string): Promise<Page<WorkerServiceDto>> {
+  async workerServices(query: WorkerServiceQueryDto, ownService?: string): Promise<Page<WorkerServiceDto>> {
     if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
     const serviceName = ownService ?? query.serviceName ?? null;
     const orchName = query.orchName ?? null;
@@ -116,22 +116,26 @@ export class RegistryQueryService {
     ]);
     const registrations = await this.registrationsOf(services.map((s) => s.service_name), orchName);
     return pageOf(services.map((s) => ({
-      serviceName: s.service_name, topics: s.topics, lastRegisteredAt: s.last, registrationCount: s.count,
-      registrations: registrations.filter((w) => w.serviceName === s.service_name),
+      serviceName: s.service_name, topics: s.topics, lastChangedAt: s.last, registrationCount: s.count,
+      registrations: registrations.get(s.service_name) ?? [],
     })), total, query);
   }
 
-  /** The services' registrations by template and step, the first SERVICE_REGISTRATIONS_SHOWN of each. */
-  private async registrationsOf(services: string[], orchName: string | null): Promise<WorkerDto[]> {
-    if (services.length === 0) return [];
-    const rows = await this.dataSource.query(`SELECT id, orch_name, step_name, service_name, object_type, topic, created_at, updated_at FROM (
+  /** The services' registrations by template and step, the first SERVICE_REGISTRATIONS_SHOWN of each, by service. */
+  private async registrationsOf(services: string[], orchName: string | null): Promise<Map<string, WorkerDto[]>> {
+    const byService = new Map<string, WorkerDto[]>();
+    if (services.length === 0) return byService;
+    const rows: WorkerRegistrationEntity[] = await this.dataSource.query(`SELECT id, orch_name AS "orchName", step_name AS "stepName",
+        service_name AS "serviceName", object_type AS "objectType", topic, created_at AS "createdAt", updated_at AS "updatedAt" FROM (
         SELECT w.*, row_number() OVER (PARTITION BY service_name ORDER BY orch_name, step_name, created_at) AS nth
           FROM worker_registration w WHERE service_name = ANY($1) AND ($2::varchar IS NULL OR orch_name = $2)) r
       WHERE nth <= $3 ORDER BY service_name, orch_name, step_name, created_at`, [services, orchName, SERVICE_REGISTRATIONS_SHOWN]);
-    return rows.map((r: Record<string, never>) => ({
-      id: r.id, orchName: r.orch_name, stepName: r.step_name, serviceName: r.service_name, objectType: r.object_type, topic: r.topic,
-      createdAt: r.created_at, updatedAt: r.updated_at,
-    }));
+    for (const row of rows) {
+      const list = byService.get(row.serviceName) ?? [];
+      if (list.length === 0) byService.set(row.serviceName, list);
+      list.push(workerOf(row));
+    }
+    return byService;
   }
 
   async auditTrail(query: AuditQueryDto): Promise<Page<RegistrationAuditEntity>> {

@@ -19,7 +19,7 @@ import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registrat
 import {
   AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplateDetailQueryDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
 } from './dto/template.dto';
-import { WorkerServicePageDto } from './dto/worker-service.dto';
+import { WorkerServicePageDto, WorkerServiceQueryDto } from './dto/worker-service.dto';
 import { RegistryQueryService } from './registry-query.service';
 import { RegistryService } from './registry.service';
 import { WorkerRemovalService } from './worker-removal.service';
@@ -97,7 +97,7 @@ export class RegistryController {
   @Roles('viewer', 'operator', 'service')
   @ApiOperation({ summary: 'List the services registered as workers, a page of services, each with the steps it handles (a service key: its own only)' })
   @ApiOkResponse({ type: WorkerServicePageDto })
-  workerServices(@Query() query: WorkerQueryDto, @CurrentPrincipal() principal: Principal): Promise<WorkerServicePageDto> {
+  workerServices(@Query() query: WorkerServiceQueryDto, @CurrentPrincipal() principal: Principal): Promise<WorkerServicePageDto> {
     return this.queries.workerServices(query, ownServiceOnly(principal));
   }
 

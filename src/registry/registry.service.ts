@@ -127,6 +127,8 @@ export class RegistryService {
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
     const outside = this.outsideOwnNamespace(doc, serviceName);
     if (outside) return this.deny(outside, `${outside.message}: ${outside.problems.map((p) => p.message).join('; ')}`, who, request);
+    // Its own proven topic only (checked above); before the commit, as the healer may dispatch to it right after.
+    if (doc.role === 'worker') await this.retention.retain(this.topicOf(doc, serviceName), serviceName);
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
@@ -137,7 +139,6 @@ export class RegistryService {
         }, m);
         return applied;
       });
-      if (doc.role === 'worker') await this.retention.retain(this.topicOf(doc, serviceName), serviceName);
       this.metrics.registrations.inc({ source: request.source, outcome: result.outcome });
       this.logger.log({ orchName: result.orchName, serviceName, role: result.role, outcome: result.outcome,
         version: result.version, status: result.status, correlationId: request.correlationId }, 'registration applied');

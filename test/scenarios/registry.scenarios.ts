@@ -187,7 +187,10 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
         [s.serviceName, s.registrationCount, s.registrations.map((w) => w.stepName)])).toEqual([
         ['svclist-a', 1, ['ship']], ['svclist-b', 2, ['label', 'pack']],
       ]);
-      expect(all.body.items[0]).toMatchObject({ topics: [`${t.config.COMMAND_TOPIC_PREFIX}svclist-a`], lastRegisteredAt: expect.any(String) });
+      expect(all.body.items[0].topics).toEqual([`${t.config.COMMAND_TOPIC_PREFIX}svclist-a`]);
+      const [b] = all.body.items.slice(1) as { lastChangedAt: string; registrations: { updatedAt: string }[] }[];
+      expect(b.lastChangedAt).toBe(b.registrations.map((w) => w.updatedAt).sort().at(-1));
+      expect(new Date(b.lastChangedAt).toISOString()).toBe(b.lastChangedAt);
       // Paged by service, not by registration: the second page holds the second service whole.
       const second = await services({ orchName: 'svcList', page: 2, pageSize: 1 });
       expect([second.body.total, second.body.items.map((s: { serviceName: string }) => s.serviceName)]).toEqual([2, ['svclist-b']]);
@@ -196,18 +199,21 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(one.body.items.map((s: { registrations: { orchName: string; stepName: string }[] }) => s.registrations.map((w) => `${w.orchName}.${w.stepName}`)))
         .toEqual([['svcList.label', 'svcList.pack', 'svcListOther.audit']]);
       expect((await services({ serviceName: 'nobody' })).body).toMatchObject({ items: [], total: 0 });
-      await t.http.get('/api/orchestration/workers/services?pageSize=501').expect(400);
+      await t.http.get('/api/orchestration/workers/services?pageSize=101').expect(400); // a service comes with up to 200 registrations
     });
 
-    it("gives a service's first 500 registrations with the services, and counts them all", async () => {
+    it("gives a service's first 200 registrations (a template's most) with the services, and counts them all", async () => {
       for (const orchName of ['manyA', 'manyB', 'manyC']) {
         await json(workerJson(orchName, Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, '0')}`)), 'svc-many').expect(201);
       }
       const res = await t.http.get('/api/orchestration/workers/services?serviceName=svc-many').expect(200);
       const [many] = res.body.items;
-      expect([many.registrationCount, many.registrations.length]).toEqual([600, 500]);
-      expect([many.registrations[0].orchName, many.registrations[0].stepName, many.registrations[499].orchName, many.registrations[499].stepName])
-        .toEqual(['manyA', 's000', 'manyC', 's099']);
+      expect([many.registrationCount, many.registrations.length]).toEqual([600, 200]);
+      expect([many.registrations[0].stepName, many.registrations[199].stepName]).toEqual(['s000', 's199']);
+      expect(new Set(many.registrations.map((w: { orchName: string }) => w.orchName))).toEqual(new Set(['manyA']));
+      // A template filter shows a template's steps whole.
+      const one = await t.http.get('/api/orchestration/workers/services?serviceName=svc-many&orchName=manyC').expect(200);
+      expect([one.body.items[0].registrationCount, one.body.items[0].registrations.length]).toEqual([200, 200]);
     });
 
     it('answers 404 for an unknown template', async () => {

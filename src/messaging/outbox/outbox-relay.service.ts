@@ -40,9 +40,9 @@ const PRUNE_CHUNK = 10_000;
  * one whose broker works publishes it.
  *
  * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance releases the rows its
- * killed predecessor had leased (two seconds after its start, when its beats show no live twin),
- * so they go out then rather than after the lease, and
- * so does a pass after one that failed (a database outage between claiming and marking sent). A
+ * killed predecessor had leased once its beats show no live twin (about two seconds after its
+ * start), so they go out then rather than after the lease; so does a pass after one that failed
+ * (a database outage between claiming and marking sent). A
  * command whose attempt deadline has passed is void (the healer retries or fails the step), so
  * neither path ever publishes it: it is dropped and marked done.
  *
@@ -79,7 +79,7 @@ export class OutboxRelay {
    * between passes this relay legitimately holds none.
    */
   private leasesReleased = false;
-  readonly relayId: string;
+  private readonly relayId: string;
 
   constructor(
     dataSource: DataSource,

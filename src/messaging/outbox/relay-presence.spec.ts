@@ -142,4 +142,17 @@ describe('RelayPresence', () => {
     }
     await presence.stop();
   });
+
+  it('does not own its INSTANCE_ID while its beats are stuck, however long: time alone proves nothing', async () => {
+    const { beat } = table();
+    let calls = 0;
+    let unstick!: (beats: RelayBeat[]) => void;
+    const stuck = (bootId: string) => (++calls === 1 ? beat(bootId) : new Promise<RelayBeat[]>((resolve) => { unstick = resolve; }));
+    const presence = new RelayPresence(stuck, 'me', 1000, 10_000, new Logger('test'));
+    presence.start();
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect([calls, presence.ownsItsId()]).toEqual([2, false]);
+    unstick([]);
+    await presence.stop();
+  });
 });

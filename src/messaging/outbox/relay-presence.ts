@@ -1,10 +1,6 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { OutageLog } from '../../common/logging/outage-log';
-import type { AppConfig } from '../../config/app-config';
-import { instanceIdOf } from '../instance-id';
-import { OutboxStore } from './outbox-store';
 
 /** A relay instance's last beat, as stored: when, and by which process (random per start). */
 export interface RelayBeat {
@@ -48,8 +44,10 @@ export class RelayPresence {
   private readonly everyMs: number;
   private readonly outage: OutageLog;
   private readonly bootId = randomUUID();
-  /** When (our clock) this process first beat. */
+  /** When (our clock) this process's first beat returned. */
   private firstBeatAt?: number;
+  /** Whether a beat begun ALONE_AFTER_MS after the first found no other process's id on our row. */
+  private aloneConfirmed = false;
   /** When (our clock) a beat last found another process's id on our row. */
   private twinSeenAt?: number;
 
@@ -85,12 +83,13 @@ export class RelayPresence {
   }
 
   /**
-   * Whether no other live process beats as this instance: it has beaten for longer than a live
-   * process leaves between two beats, and met no twin lately. Only then may it release the leases
-   * held in its INSTANCE_ID (a killed predecessor's).
+   * Whether no other live process beats as this instance: a beat begun longer after the first than
+   * a live process leaves between two beats found only our own id, and no twin was met lately.
+   * Counted in beats, not time: a beat stuck on a slow database proves nothing. Only then may it
+   * release the leases held in its INSTANCE_ID (a killed predecessor's).
    */
   ownsItsId(): boolean {
-    return this.firstBeatAt !== undefined && Date.now() - this.firstBeatAt >= ALONE_AFTER_MS && !this.instanceIdShared();
+    return this.aloneConfirmed && !this.instanceIdShared();
   }
 
   /** Whether another live process beats as this instance (its INSTANCE_ID set on two). */
@@ -99,11 +98,13 @@ export class RelayPresence {
   }
 
   private async beatOnce(): Promise<void> {
+    const begun = Date.now();
     try {
       const beats = await this.beat(this.bootId);
       const now = Date.now();
-      this.noticeTwin(beats.find((b) => b.relayId === this.relayId), now);
+      const twin = this.noticeTwin(beats.find((b) => b.relayId === this.relayId), now);
       this.judge(beats, now);
+      if (!twin && this.firstBeatAt !== undefined && begun - this.firstBeatAt >= ALONE_AFTER_MS) this.aloneConfirmed = true;
       this.firstBeatAt ??= now;
       this.outage.succeeded();
     } catch (error) {
@@ -115,13 +116,15 @@ export class RelayPresence {
     }
   }
 
-  private noticeTwin(own: RelayBeat | undefined, now: number): void {
-    if (this.firstBeatAt === undefined || !own?.bootId || own.bootId === this.bootId) return;
+  /** Whether this beat found another live process's id on our row. */
+  private noticeTwin(own: RelayBeat | undefined, now: number): boolean {
+    if (this.firstBeatAt === undefined || !own?.bootId || own.bootId === this.bootId) return false;
     if (!this.instanceIdShared()) {
       this.logger.error({ instanceId: this.relayId },
         `Another running process beats as instance "${this.relayId}": two instances share one INSTANCE_ID and take each other's outbox rows; give each its own`);
     }
     this.twinSeenAt = now;
+    return true;
   }
 
   private judge(beats: RelayBeat[], now: number): void {
@@ -137,12 +140,4 @@ export class RelayPresence {
     for (const relayId of this.still.keys()) if (!present.has(relayId)) this.still.delete(relayId);
     this.dead = dead;
   }
-}
-
-/** This instance's presence, beating into the outbox's relay table under its INSTANCE_ID. */
-export function createRelayPresence(dataSource: DataSource, config: AppConfig): RelayPresence {
-  const store = new OutboxStore(dataSource);
-  const relayId = instanceIdOf(config);
-  return new RelayPresence((bootId) => store.beat(relayId, bootId), relayId, config.OUTBOX_POLL_MS,
-    config.OUTBOX_PEER_TIMEOUT_MS, new Logger(RelayPresence.name));
 }

@@ -26,13 +26,19 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect(res.body.problems?.map((p) => p.path)).toContainEqual(typeof path === 'string' ? path : expect.stringMatching(path));
   };
 
-  it.each(['/api/orchestration/runs', '/api/orchestration/templates', '/api/orchestration/workers', '/api/orchestration/workers/services',
+  it.each(['/api/orchestration/runs', '/api/orchestration/templates', '/api/orchestration/workers',
     '/api/orchestration/registrations/audit', '/api/job-executions', '/api/admin/security-audit'])('bounds page and pageSize on %s', async (url) => {
     for (const page of ['1e300', '1e309', '1000001', '0x10', '1.5', '-1']) {
       expectBadRequest(await t.http.get(`${url}?page=${page}`), /^page/);
     }
     expectBadRequest(await t.http.get(`${url}?pageSize=501`), /^pageSize/);
     expect((await t.http.get(`${url}?page=1000000&pageSize=500`)).status).toBe(200);
+  });
+
+  it('bounds page and pageSize on /api/orchestration/workers/services, whose services each come with their registrations', async () => {
+    expectBadRequest(await t.http.get('/api/orchestration/workers/services?page=1000001'), /^page/);
+    expectBadRequest(await t.http.get('/api/orchestration/workers/services?pageSize=101'), /^pageSize/);
+    expect((await t.http.get('/api/orchestration/workers/services?page=1000000&pageSize=100')).status).toBe(200);
   });
 
   it.each(['/api/orchestration/runs', '/api/admin/security-audit'])('takes only ISO 8601 dates PostgreSQL can store on %s', async (url) => {

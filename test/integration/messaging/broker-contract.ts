@@ -13,7 +13,7 @@ import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
 import { OutboxService } from '../../../src/messaging/outbox/outbox.service';
-import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence';
+import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence.factory';
 import { Metrics } from '../../../src/metrics/metrics';
 import type { BrokerControls } from '../../helpers/broker-control';
 import { expectEventually } from '../../helpers/expect-eventually';

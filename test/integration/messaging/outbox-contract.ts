@@ -8,7 +8,7 @@ import type { IncomingMessage, OutgoingMessage } from '../../../src/messaging/me
 import { MessagePublisher } from '../../../src/messaging/message-publisher';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox-relay.service';
 import { OutboxEntry, OutboxService } from '../../../src/messaging/outbox/outbox.service';
-import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence';
+import { createRelayPresence } from '../../../src/messaging/outbox/relay-presence.factory';
 import { Metrics } from '../../../src/metrics/metrics';
 import { expectEventually } from '../../helpers/expect-eventually';
 
@@ -201,14 +201,18 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       await commit([entry(topic, 'held', 'k')]);
       const live = await killMidSweep(instance, topic, { alive: true });
       try {
-        const twin = newRelay(instance);
-        twin.start();
+        newRelay(instance).start();
         await new Promise((r) => setTimeout(r, 3500)); // past the two seconds after which a restarted instance releases
         expect(received).toHaveLength(0);
       } finally {
         await live.stop();
       }
-    });
+      // The other process gone (killed, it beats no more), the twin takes the id over and releases the lease, once.
+      await expectEventually(() => expect(received.map((m) => m.body.toString())).toEqual(['held']), { timeoutMs: 20_000 });
+      await expectEventually(async () => expect(await unsent(topic)).toBe(0));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received).toHaveLength(1);
+    }, 40_000);
 
     it('a relay killed mid-sweep publishes none of its commands late: when its lease ends another instance drops them', async () => {
       const topic = topicName();

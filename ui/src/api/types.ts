@@ -217,8 +217,9 @@ export interface WorkerRegistration {
 export interface WorkerService {
   serviceName: string;
   topics: string[];
-  lastRegisteredAt: string;
-  /** All its step registrations (within the filters), of which `registrations` holds the first 500. */
+  /** When one of its registrations last changed (registering the same steps again changes nothing). */
+  lastChangedAt: string;
+  /** All its step registrations (within the filters), of which `registrations` holds the first 200 (a template's most). */
   registrationCount: number;
   /** By template and step. */
   registrations: WorkerRegistration[];

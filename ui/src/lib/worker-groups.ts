@@ -15,7 +15,7 @@ export function templatesOf(registrations: readonly WorkerRegistration[]): Worke
 }
 
 /**
- * Said under a service whose registrations the API cut short (it gives the first 500 with the
+ * Said under a service whose registrations the API cut short (it gives the first 200 with the
  * service): how many are not shown, and how to see them. Null when every one is shown.
  */
 export function moreSteps({ registrationCount, registrations }: Pick<WorkerService, 'registrationCount' | 'registrations'>): string | null {

@@ -93,7 +93,7 @@ function ServiceRow({ service, presence }: { service: WorkerService; presence: P
       </td>
       <td class="workers"><Instances service={service.serviceName} presence={presence} /></td>
       <td class="mono small">{service.topics.map((topic) => <div key={topic}><Name of={topic} /></div>)}</td>
-      <td><Time at={service.lastRegisteredAt} /></td>
+      <td><Time at={service.lastChangedAt} /></td>
     </tr>
   );
 }
@@ -136,7 +136,7 @@ export function WorkersPage() {
       <ErrorNotice error={ownError(presence)} polled={presence} />
       {res.data && <div class={staleIf(res.error || down)}>
         <PagedTable data={res.data} page={page} pageSize={PAGE_SIZE} onPage={(p) => setQ({ page: String(p) })} noun={NOUN}
-          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', zoneHead('Last registered', res.data.items.map((s) => s.lastRegisteredAt))]}
+          testId="workers" head={['Service', 'Templates and steps', 'Live instances', 'Command topic', zoneHead('Last changed', res.data.items.map((s) => s.lastChangedAt))]}
           empty={filtered ? <>No worker registration matches these filters. <button type="button" class="link" onClick={clear}>Clear the filters</button>.</>
             : <>No worker has registered yet. A worker registers the steps it handles with <code>POST /api/orchestration/register</code> (<code>as: worker</code>), as the SDK (<code>@baton/worker</code>) does when it starts.</>}
           row={(s) => <ServiceRow key={s.serviceName} service={s} presence={presence.data} />} />

@@ -1,7 +1,7 @@
 import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
-import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
 import { once } from 'node:events';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
@@ -11,7 +11,7 @@ import type { ConsumerState, Subscription } from '../../message-consumer';
 import { MessagingDriver } from '../../messaging-driver';
 import { publishOptions } from './rabbitmq-message';
 import { RabbitSubscription } from './rabbitmq-subscription';
-import { assertExchanges, assertSubscriptionQueue, exchangeFor } from './rabbitmq-topology';
+import { assertExchanges, assertSubscriptionQueue, exchangeFor, queueOf } from './rabbitmq-topology';
 
 interface Send {
   exchange: string;
@@ -107,16 +107,26 @@ export class RabbitMqDriver extends MessagingDriver {
     return this.subscriptions.stopOne(subscription);
   }
 
-  /** Declares the group's queue (as its consumers will): a message routed to no queue is dropped by RabbitMQ. */
+  /**
+   * Declares the group's queue as its consumers will, unless it exists (an operator may have
+   * declared it otherwise): a message routed to no queue is dropped by RabbitMQ. Not connecting
+   * here: a registration must not reopen a connection Baton closed on its way out.
+   */
   async retainFor(topic: string, group: string): Promise<void> {
-    await this.connect();
     const model = this.model;
     if (!model) throw new Error('RabbitMQ is not connected');
+    const queue = queueOf(group, topic);
+    if (await this.onChannel(model, (channel) => channel.checkQueue(queue)).then(() => true, () => false)) return;
+    await this.onChannel(model, (channel) => assertSubscriptionQueue(channel, this.config.RABBITMQ_EXCHANGE, group, topic));
+  }
+
+  /** Runs `work` on a channel of its own: a refusal (a missing queue, a denied declaration) closes only that one. */
+  private async onChannel<T>(model: ChannelModel, work: (channel: Channel) => Promise<T>): Promise<T> {
     const channel = await model.createChannel();
-    // A refused declaration closes the channel with an error event and rejects the call below with the same error.
+    // A refusal closes the channel with an error event, and rejects `work` with the same error.
     channel.on('error', () => undefined);
     try {
-      await assertSubscriptionQueue(channel, this.config.RABBITMQ_EXCHANGE, group, topic);
+      return await work(channel);
     } finally {
       await channel.close().catch(() => undefined);
     }
