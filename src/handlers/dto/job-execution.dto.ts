@@ -35,54 +35,54 @@ export class JobExecutionDto {
   @ApiProperty({ enum: ['DO', 'UNDO'] }) action!: string;
   @ApiProperty({ description: 'The step attempt' }) attempt!: number;
   @ApiProperty({ format: 'uuid' }) commandId!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) correlationId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) correlationId!: string | null;
   @ApiProperty({ enum: JOB_TARGET_TYPES }) targetType!: string;
-  @ApiPropertyOptional({ enum: ['job_template', 'workflow_job_template', 'flow', 'request'], nullable: true }) resourceType!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '42' }) resourceId!: string | null;
+  @ApiProperty({ enum: ['job_template', 'workflow_job_template', 'flow', 'request'], nullable: true }) resourceType!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '42' }) resourceId!: string | null;
   @ApiProperty({ example: 'default', description: 'Configured connection name (never its URL or credentials)' }) connection!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) externalJobId!: string | null;
-  @ApiPropertyOptional({ enum: ['job', 'workflow_job', 'execution', 'request', 'operation'], nullable: true }) externalJobType!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'running' }) externalStatus!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'OO result type', example: 'RESOLVED' }) externalResult!: string | null;
+  @ApiProperty({ type: String, nullable: true }) externalJobId!: string | null;
+  @ApiProperty({ enum: ['job', 'workflow_job', 'execution', 'request', 'operation'], nullable: true }) externalJobType!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'running' }) externalStatus!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'OO result type', example: 'RESOLVED' }) externalResult!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty() launchAttempts!: number;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) nextLaunchAt!: Date | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) lastLaunchError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextLaunchAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) lastLaunchError!: string | null;
   @ApiProperty() pollingAttempts!: number;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) lastPolledAt!: Date | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) nextPollAt!: Date | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) cancelRequestedAt!: Date | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) completedAt!: Date | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the engine took the result' }) reportedAt!: Date | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) error!: string | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'What was sent: AWX {extra_vars}, OO {flowUuid, runName, inputs}' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastPolledAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextPollAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelRequestedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the engine took the result' }) reportedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'What was sent: AWX {extra_vars}, OO {flowUuid, runName, inputs}' })
   requestPayload!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Selected fields of the last response' })
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Selected fields of the last response' })
   responsePayload!: Record<string, unknown> | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the launch was accepted' }) sentAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the launch was accepted' }) sentAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 
   @ApiProperty({ enum: [0, 1], nullable: true, type: Number, description: 'Orca: 0 = AWX, 1 = OO (null for an HTTP step)' })
   executionTargetType!: number | null;
-  @ApiPropertyOptional({ enum: [0, 1], nullable: true, description: 'Orca: 0 = JobTemplate, 1 = Workflow; null for OO' })
+  @ApiProperty({ enum: [0, 1], nullable: true, description: 'Orca: 0 = JobTemplate, 1 = Workflow; null for OO' })
   executionResourceType!: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: template id or OO flow uuid' }) executionResourceId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: the AWX job or OO execution id' }) awxOoJobId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: the AWX/OO status ("running" from the launch to the first poll)' })
+  @ApiProperty({ type: String, nullable: true, description: 'Orca: template id or OO flow uuid' }) executionResourceId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Orca: the AWX job or OO execution id' }) awxOoJobId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Orca: the AWX/OO status ("running" from the launch to the first poll)' })
   awxOoExecutionStatus!: string | null;
   @ApiProperty({ enum: [0, 1, 2, 3], description: 'Orca: 0 pending, 1 running, 2 success, 3 failed' }) executionStatus!: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: OO result type (RESOLVED, ...); null for AWX' })
+  @ApiProperty({ type: String, nullable: true, description: 'Orca: OO result type (RESOLVED, ...); null for AWX' })
   resultStatusType!: string | null;
   @ApiProperty({ description: 'Orca: polls before a timeout (HANDLER_JOB_MAX_POLLS)' }) maxPollingAttempts!: number;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) lastPolledAtUtc!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastPolledAtUtc!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAtUtc!: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) completedAtUtc!: Date | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: what was sent (= requestPayload)' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAtUtc!: Date | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: what was sent (= requestPayload)' })
   executionPayload!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: the last response kept (= responsePayload)' })
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Orca: the last response kept (= responsePayload)' })
   executionResponse!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Orca: why it failed (= error)' }) errorMessage!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Orca: why it failed (= error)' }) errorMessage!: string | null;
 
   static of(e: JobExecutionEntity, maxPollingAttempts: number): JobExecutionDto {
     return {

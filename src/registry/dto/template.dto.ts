@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ProblemDto } from '../../common/errors/error-body.dto';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { MAX_NAME_LENGTH, ToStrictInt } from '../../common/validation/query-values';
 import { MAX_INT4 } from '../../engine/messages/stored-text';
@@ -135,7 +136,7 @@ export class AuditEntryDto {
   @ApiProperty({ enum: ['http', 'topic', 'file'] }) source!: string;
   @ApiProperty({ enum: ['ACCEPTED', 'UNCHANGED', 'REJECTED'] }) outcome!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty({ nullable: true, type: 'array', items: { type: 'object' } }) problems!: unknown[] | null;
+  @ApiProperty({ nullable: true, type: [ProblemDto] }) problems!: ProblemDto[] | null;
   @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
   @ApiProperty({ nullable: true, type: String }) document!: string | null;
   @ApiProperty() documentTruncated!: boolean;

@@ -1,4 +1,5 @@
-// The shapes of Baton's public HTTP API that the console reads (see /v3/api-docs).
+// The shapes of Baton's public HTTP API that the console reads (see /v3/api-docs), checked against
+// the API's own at compile time (types.check.ts).
 
 export interface Page<T> { items: T[]; page: number; pageSize: number; total: number }
 
@@ -228,12 +229,12 @@ export interface WorkerService {
 /** What a principal may do (src/auth/role.ts): `admin` may do anything. */
 export type Role = 'service' | 'operator' | 'viewer' | 'admin';
 
-/** GET /api/admin/api-keys: a key as Baton lists it, never its secret (ApiKeyDto). */
 /** DELETE /api/admin/api-keys/{id}: the key, and whether this request revoked it (false: it was revoked already). */
 export interface RevokedApiKey extends ApiKey {
   changed: boolean;
 }
 
+/** GET /api/admin/api-keys: a key as Baton lists it, never its secret (ApiKeyDto). */
 export interface ApiKey {
   id: string;
   /** The public part of the key, `bk_<prefix>_…`: what the security audit and refusals name. */
