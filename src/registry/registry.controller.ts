@@ -93,7 +93,7 @@ export class RegistryController {
     return this.queries.workers(query, ownServiceOnly(principal));
   }
 
-  @Get('workers/services')
+  @Get('worker-services')
   @Roles('viewer', 'operator', 'service')
   @ApiOperation({ summary: 'List the services registered as workers, a page of services, each with the steps it handles (a service key: its own only)' })
   @ApiOkResponse({ type: WorkerServicePageDto })

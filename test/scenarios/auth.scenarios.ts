@@ -115,9 +115,9 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(own.body.items.map((w: { id: string; serviceName: string }) => [w.id, w.serviceName])).toEqual([[realm.id, 'realm-service']]);
       const others = await t.http.get('/api/orchestration/workers').query({ serviceName: 'realm-service' }).set(bearer(key.attacker)).expect(200);
       expect([others.body.items, others.body.total]).toEqual([[], 0]);
-      const ownServices = await t.http.get('/api/orchestration/workers/services').set(bearer(key['realm-service'])).expect(200);
+      const ownServices = await t.http.get('/api/orchestration/worker-services').set(bearer(key['realm-service'])).expect(200);
       expect(ownServices.body.items.map((s: { serviceName: string }) => s.serviceName)).toEqual(['realm-service']);
-      const otherServices = await t.http.get('/api/orchestration/workers/services').query({ serviceName: 'realm-service' }).set(bearer(key.attacker)).expect(200);
+      const otherServices = await t.http.get('/api/orchestration/worker-services').query({ serviceName: 'realm-service' }).set(bearer(key.attacker)).expect(200);
       expect([otherServices.body.items, otherServices.body.total]).toEqual([[], 0]);
       await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(key['realm-service'])).expect(200);
       await t.http.delete(`/api/orchestration/workers/${realm.id}`).set(bearer(admin)).expect(404);

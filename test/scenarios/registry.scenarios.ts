@@ -177,7 +177,7 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
     });
 
     it('lists the services registered as workers, a page of services, each with its steps by template and step', async () => {
-      const services = (query: Record<string, string | number>) => t.http.get('/api/orchestration/workers/services').query(query).expect(200);
+      const services = (query: Record<string, string | number>) => t.http.get('/api/orchestration/worker-services').query(query).expect(200);
       await json(workerJson('svcList', ['pack', 'label']), 'svclist-b').expect(201);
       await json(workerJson('svcList', ['ship']), 'svclist-a').expect(201);
       await json(workerJson('svcListOther', ['audit']), 'svclist-b').expect(201);
@@ -199,20 +199,20 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(one.body.items.map((s: { registrations: { orchName: string; stepName: string }[] }) => s.registrations.map((w) => `${w.orchName}.${w.stepName}`)))
         .toEqual([['svcList.label', 'svcList.pack', 'svcListOther.audit']]);
       expect((await services({ serviceName: 'nobody' })).body).toMatchObject({ items: [], total: 0 });
-      await t.http.get('/api/orchestration/workers/services?pageSize=101').expect(400); // a service comes with up to 200 registrations
+      await t.http.get('/api/orchestration/worker-services?pageSize=101').expect(400); // a service comes with up to 200 registrations
     });
 
     it("gives a service's first 200 registrations (a template's most) with the services, and counts them all", async () => {
       for (const orchName of ['manyA', 'manyB', 'manyC']) {
         await json(workerJson(orchName, Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, '0')}`)), 'svc-many').expect(201);
       }
-      const res = await t.http.get('/api/orchestration/workers/services?serviceName=svc-many').expect(200);
+      const res = await t.http.get('/api/orchestration/worker-services?serviceName=svc-many').expect(200);
       const [many] = res.body.items;
       expect([many.registrationCount, many.registrations.length]).toEqual([600, 200]);
       expect([many.registrations[0].stepName, many.registrations[199].stepName]).toEqual(['s000', 's199']);
       expect(new Set(many.registrations.map((w: { orchName: string }) => w.orchName))).toEqual(new Set(['manyA']));
       // A template filter shows a template's steps whole.
-      const one = await t.http.get('/api/orchestration/workers/services?serviceName=svc-many&orchName=manyC').expect(200);
+      const one = await t.http.get('/api/orchestration/worker-services?serviceName=svc-many&orchName=manyC').expect(200);
       expect([one.body.items[0].registrationCount, one.body.items[0].registrations.length]).toEqual([200, 200]);
     });
 

@@ -35,10 +35,10 @@ describe('hostile input over HTTP (embedded default)', () => {
     expect((await t.http.get(`${url}?page=1000000&pageSize=500`)).status).toBe(200);
   });
 
-  it('bounds page and pageSize on /api/orchestration/workers/services, whose services each come with their registrations', async () => {
-    expectBadRequest(await t.http.get('/api/orchestration/workers/services?page=1000001'), /^page/);
-    expectBadRequest(await t.http.get('/api/orchestration/workers/services?pageSize=101'), /^pageSize/);
-    expect((await t.http.get('/api/orchestration/workers/services?page=1000000&pageSize=100')).status).toBe(200);
+  it('bounds page and pageSize on /api/orchestration/worker-services, whose services each come with their registrations', async () => {
+    expectBadRequest(await t.http.get('/api/orchestration/worker-services?page=1000001'), /^page/);
+    expectBadRequest(await t.http.get('/api/orchestration/worker-services?pageSize=101'), /^pageSize/);
+    expect((await t.http.get('/api/orchestration/worker-services?page=1000000&pageSize=100')).status).toBe(200);
   });
 
   it.each(['/api/orchestration/runs', '/api/admin/security-audit'])('takes only ISO 8601 dates PostgreSQL can store on %s', async (url) => {

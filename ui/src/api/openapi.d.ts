@@ -210,7 +210,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/orchestration/workers/services": {
+    "/api/orchestration/worker-services": {
         parameters: {
             query?: never;
             header?: never;

@@ -214,7 +214,7 @@ export interface WorkerRegistration {
   updatedAt: string;
 }
 
-/** GET /api/orchestration/workers/services: a service registered as a worker (WorkerServiceDto). */
+/** GET /api/orchestration/worker-services: a service registered as a worker (WorkerServiceDto). */
 export interface WorkerService {
   serviceName: string;
   topics: string[];

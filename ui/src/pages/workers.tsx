@@ -106,7 +106,7 @@ export function WorkersPage() {
   const me = useMe();
   const [q, setQ] = useQueryState(KEYS);
   const page = pageOfQuery(q.page);
-  const url = `/api/orchestration/workers/services${query({ serviceName: q.serviceName, orchName: q.orchName, page, pageSize: PAGE_SIZE })}`;
+  const url = `/api/orchestration/worker-services${query({ serviceName: q.serviceName, orchName: q.orchName, page, pageSize: PAGE_SIZE })}`;
   const res = useResource(() => request<Page<WorkerService>>(url), url, POLL_MS);
   const names = useResource(() => request<Page<WorkerRegistration>>(NAMES_URL), NAMES_URL);
   const presence = usePresence(res.data?.items.flatMap((s) => s.registrations) ?? []);
