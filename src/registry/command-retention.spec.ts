@@ -32,6 +32,6 @@ describe('CommandRetention', () => {
     const retained = new CommandRetention(consumer).retain('orchestrator.commands.shop', 'shop');
     await jest.advanceTimersByTimeAsync(5000);
     await retained;
-    expect(warn.mock.calls[0][1]).toMatch(/no answer from the broker within 5000 ms$/);
+    expect(warn.mock.calls[0][1]).toMatch(/declaring its queue: no answer within 5000 ms$/);
   });
 });

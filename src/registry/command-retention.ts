@@ -1,3 +1,4 @@
+import { withTimeout } from '@baton/worker/internal';
 import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/errors/error-message';
 import { MessageConsumer } from '../messaging/message-consumer';
@@ -19,18 +20,12 @@ export class CommandRetention {
   constructor(private readonly consumer: MessageConsumer) {}
 
   async retain(topic: string, serviceName: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the broker within ${RETAIN_TIMEOUT_MS} ms`)), RETAIN_TIMEOUT_MS).unref();
-    });
     try {
       // The service's consumers share one group named after it (its SDK workers and Baton's pollers for it).
-      await Promise.race([this.consumer.retainFor(topic, serviceName), late]);
+      await withTimeout(this.consumer.retainFor(topic, serviceName), RETAIN_TIMEOUT_MS, 'declaring its queue');
     } catch (error) {
       this.logger.warn({ serviceName, topic },
         `Commands to ${serviceName} are kept only once its first consumer starts: ${errorMessage(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
