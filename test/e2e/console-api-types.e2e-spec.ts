@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const GENERATED = join(__dirname, '../../ui/src/api/openapi.d.ts');
 const CLI = join(__dirname, '../../node_modules/openapi-typescript/bin/cli.js');
+const CONSOLE_PAGING = join(__dirname, '../../ui/src/lib/paging.ts');
 
 /**
  * The console's copy of the API's types (ui/src/api/openapi.d.ts), which ui/src/api/types.check.ts
@@ -30,5 +31,13 @@ describe("the console's copy of the API's types", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps the highest page the API's document states, which the console's pager offers no page beyond", async () => {
+    const document = (await t.http.get('/v3/api-docs').expect(200)).body;
+    const page = document.paths['/api/orchestration/runs'].get.parameters.find((p: { name: string }) => p.name === 'page');
+    // A value, not types: read from the console's source (an ES module, which this CommonJS suite cannot import).
+    const consoleMax = /export const MAX_PAGE = ([\d_]+);/.exec(readFileSync(CONSOLE_PAGING, 'utf8'))![1];
+    expect(Number(consoleMax.replaceAll('_', ''))).toBe(page.schema.maximum);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The highest page Baton serves (MAX_PAGE in its src/common/pagination.ts): a higher one is
  * refused with a 400. Copied, not imported: the console knows Baton only through its API, whose
- * schema states it as every list's `page` maximum.
+ * schema states it as every list's `page` maximum (test/e2e/console-api-types.e2e-spec.ts checks
+ * the copy against it).
  */
 export const MAX_PAGE = 1_000_000;
 
