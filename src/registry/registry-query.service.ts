@@ -131,8 +131,8 @@ export class RegistryQueryService {
           FROM worker_registration w WHERE service_name = ANY($1) AND ($2::varchar IS NULL OR orch_name = $2)) r
       WHERE nth <= $3 ORDER BY service_name, orch_name, step_name, created_at`, [services, orchName, SERVICE_REGISTRATIONS_SHOWN]);
     for (const row of rows) {
-      const list = byService.get(row.serviceName) ?? [];
-      if (list.length === 0) byService.set(row.serviceName, list);
+      let list = byService.get(row.serviceName);
+      if (!list) byService.set(row.serviceName, (list = []));
       list.push(workerOf(row));
     }
     return byService;
