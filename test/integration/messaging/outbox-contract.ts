@@ -238,10 +238,11 @@ export function describeOutboxContract(name: string, openDatabase: () => Promise
       // The writer's fast path hangs in its first publish (a slow broker, a cold restart); later ones go through.
       const { publisher: slowFirst, release } = heldPublisher();
       const writer = newRelay(undefined, slowFirst); // the instance `commit` writes as
-      writer.start();
       const handedOver = writer.publishNow(await commit([entry(topic, 'once', 'k')]));
-      // Past the sweep's grace, not yet a lease old.
+      // Past the sweep's grace, not yet a lease old. Its sweeps start only now: one begun before the
+      // handover, whose claim ran after this, would have taken the row as no fast path's.
       await age(topic, 10);
+      writer.start();
       newRelay(`other-${randomBytes(4).toString('hex')}`, broker).start();
       await new Promise((r) => setTimeout(r, 1500)); // about 30 sweeps of each relay
       expect(received).toHaveLength(0);
