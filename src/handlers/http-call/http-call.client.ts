@@ -1,5 +1,5 @@
-import { Agent, request } from 'undici';
-import { readCapped } from '../http/read-capped';
+import type { Agent, Dispatcher } from 'undici';
+import { basicAuthorization, cappedRequest, connectionAgent } from '../http/capped-request';
 import { fromTransportError, HandlerHttpError } from '../http/handler-http-error';
 import { redact } from '../http/redact';
 import type { HttpConnectionConfig } from './http-call-config';
@@ -46,10 +46,10 @@ export class HttpCallClient {
     private readonly secrets: readonly string[],
     private readonly trace: OutboundTraceHeaders,
   ) {
-    this.agent = new Agent({ connect: { timeout: connection.connectTimeoutMs }, headersTimeout: connection.timeoutMs, bodyTimeout: connection.timeoutMs });
+    this.agent = connectionAgent({ connectTimeoutMs: connection.connectTimeoutMs, responseTimeoutMs: connection.timeoutMs });
     const auth = connection.auth;
     if (auth.scheme === 'bearer') this.staticAuthorization = `Bearer ${auth.token}`;
-    if (auth.scheme === 'basic') this.staticAuthorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (auth.scheme === 'basic') this.staticAuthorization = basicAuthorization(auth.username, auth.password);
     if (auth.scheme === 'apiKey') this.keyHeader = [auth.header, auth.key];
     if (auth.scheme === 'oauth2') {
       this.tokens = new OAuth2TokenSource(auth, this.agent, connection.connectTimeoutMs + connection.timeoutMs, (t) => this.scrub(t));
@@ -95,13 +95,12 @@ export class HttpCallClient {
     }
     try {
       // The call's timeout bounds the whole exchange, connection included, up to the last body byte.
-      const res = await request(call.url, {
-        method: call.method as 'GET', headers, body, dispatcher: this.agent, signal: AbortSignal.timeout(call.timeoutMs),
+      const res = await cappedRequest(this.agent, call.url, {
+        method: call.method as Dispatcher.HttpMethod, headers, body, timeoutMs: call.timeoutMs, maxBytes: this.connection.maxResponseBytes,
       });
-      if (res.statusCode === 401 && token) this.tokens!.invalidate(token);
-      const read = await readCapped(res.body, this.connection.maxResponseBytes);
-      return { status: res.statusCode, headers: res.headers, body: read.text === null ? null : parse(read.text), bodyTruncated: read.truncated,
-        tokenUsed: token !== undefined };
+      if (res.status === 401 && token) this.tokens!.invalidate(token);
+      return { status: res.status, headers: res.headers, body: res.body.text === null ? null : parse(res.body.text),
+        bodyTruncated: res.body.truncated, tokenUsed: token !== undefined };
     } catch (e) {
       const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));

@@ -1,6 +1,6 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { basicAuthorization, cappedRequest, CappedResponse } from '../http/capped-request';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
-import { readCapped } from '../http/read-capped';
 import { truncate } from '../http/redact';
 import type { HttpAuth } from './http-call-config';
 
@@ -59,33 +59,27 @@ export class OAuth2TokenSource {
     if (a.scope) form.set('scope', a.scope);
     if (a.audience) form.set('audience', a.audience);
     // RFC 6749 2.3.1: client_secret_basic, with both parts form-encoded.
-    const basic = Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(a.clientSecret)}`).toString('base64');
-    let status: number;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
+    const authorization = basicAuthorization(encodeURIComponent(a.clientId), encodeURIComponent(a.clientSecret));
+    let res: CappedResponse;
     try {
-      const res = await request(a.tokenUrl, {
-        method: 'POST', dispatcher: this.agent, body: form.toString(),
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
+      res = await cappedRequest(this.agent, a.tokenUrl, {
+        method: 'POST', body: form.toString(), timeoutMs: this.timeoutMs, maxBytes: MAX_TOKEN_BODY_BYTES,
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       });
-      status = res.statusCode;
-      retryAfter = res.headers['retry-after'];
-      const read = await readCapped(res.body, MAX_TOKEN_BODY_BYTES);
-      if (read.truncated) {
-        throw new HandlerHttpError(status, isRetriableStatus(status),
-          this.scrub(`${what} failed: the ${status} answer is larger than ${MAX_TOKEN_BODY_BYTES / 1024} KiB`));
-      }
-      text = read.text ?? '';
     } catch (e) {
-      if (e instanceof HandlerHttpError) throw e;
       const error = fromTransportError(e, what, 'the token URL');
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
     }
+    const status = res.status;
+    if (res.body.truncated) {
+      throw new HandlerHttpError(status, isRetriableStatus(status),
+        this.scrub(`${what} failed: the ${status} answer is larger than ${MAX_TOKEN_BODY_BYTES / 1024} KiB`));
+    }
+    const text = res.body.text ?? '';
     if (status < 200 || status >= 300) {
       const retriable = isRetriableStatus(status);
       throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(this.scrub(text.trim()), 300)}`),
-        retriable ? parseRetryAfter(retryAfter) : undefined);
+        retriable ? parseRetryAfter(res.headers['retry-after']) : undefined);
     }
     let body: { access_token?: unknown; expires_in?: unknown };
     try {

@@ -1,7 +1,7 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { ConnectionConfig } from '../handlers-config';
+import { basicAuthorization, cappedRequest, CappedResponse, connectionAgent } from './capped-request';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from './handler-http-error';
-import { readCapped } from './read-capped';
 import { redact, textOfHtml, truncate } from './redact';
 
 export interface HttpResponse {
@@ -35,14 +35,11 @@ export class HttpTransport {
     readonly connection: ConnectionConfig,
     private readonly secrets: readonly string[],
   ) {
-    this.agent = new Agent({
-      connect: { rejectUnauthorized: !connection.allowInvalidSsl, timeout: connection.connectTimeoutMs },
-      headersTimeout: connection.requestTimeoutMs,
-      bodyTimeout: connection.requestTimeoutMs,
+    this.agent = connectionAgent({
+      connectTimeoutMs: connection.connectTimeoutMs, responseTimeoutMs: connection.requestTimeoutMs, allowInvalidSsl: connection.allowInvalidSsl,
     });
     const auth = connection.auth;
-    this.authorization = auth.scheme === 'bearer' ? `Bearer ${auth.token}`
-      : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    this.authorization = auth.scheme === 'bearer' ? `Bearer ${auth.token}` : basicAuthorization(auth.username, auth.password);
     // Nothing holding a credential shows up when this object is logged or serialised.
     for (const key of ['authorization', 'connection', 'secrets']) Object.defineProperty(this, key, { enumerable: false });
   }
@@ -65,23 +62,22 @@ export class HttpTransport {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
+    let res: CappedResponse;
     try {
-      const res = await request(this.url(path), {
-        method, headers, body, dispatcher: this.agent,
+      res = await cappedRequest(this.agent, this.url(path), {
+        method, headers, body, maxBytes: MAX_BODY_BYTES,
         // Belt and braces over headers/body timeouts: no call outlives connect + request timeout.
-        signal: AbortSignal.timeout(this.connection.connectTimeoutMs + this.connection.requestTimeoutMs),
+        timeoutMs: this.connection.connectTimeoutMs + this.connection.requestTimeoutMs,
       });
-      const read = await readCapped(res.body, MAX_BODY_BYTES);
-      if (read.truncated) {
-        throw new HandlerHttpError(res.statusCode, isRetriableStatus(res.statusCode),
-          this.scrub(`${options.what} failed: the ${res.statusCode} answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
-      }
-      return { status: res.statusCode, headers: res.headers, text: read.text ?? '' };
     } catch (e) {
-      if (e instanceof HandlerHttpError) throw e;
       const error = fromTransportError(e, options.what, this.allowInvalidSslVar);
       throw new HandlerHttpError(error.status, error.retriable, this.scrub(error.message), undefined, error.unsent);
     }
+    if (res.body.truncated) {
+      throw new HandlerHttpError(res.status, isRetriableStatus(res.status),
+        this.scrub(`${options.what} failed: the ${res.status} answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+    }
+    return { status: res.status, headers: res.headers, text: res.body.text ?? '' };
   }
 
   /**
