@@ -4,13 +4,14 @@ import { ProblemDto } from '../../common/errors/error-body.dto';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { MAX_NAME_LENGTH, ToStrictInt } from '../../common/validation/query-values';
 import { MAX_INT4 } from '../../engine/messages/stored-text';
+import { STORED_TEMPLATE_TYPES } from '../entities/orchestration-template.entity';
 
 /** How many versions a template's detail holds in full: a template re-registered daily would otherwise answer with all of them. */
 export const TEMPLATE_VERSIONS_SHOWN = 10;
 
 export class TemplateSummaryDto {
   @ApiProperty() orchName!: string;
-  @ApiProperty({ enum: ['sequential', 'parallel'] }) type!: string;
+  @ApiProperty({ enum: STORED_TEMPLATE_TYPES }) type!: string;
   @ApiProperty({ enum: ['READY', 'PENDING'] }) status!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [String] }) missingSteps!: string[];
@@ -61,7 +62,7 @@ export class TemplateGraphDto {
 
 export class TemplateVersionDto {
   @ApiProperty() version!: number;
-  @ApiProperty({ enum: ['sequential', 'parallel', 'dag'] }) type!: string;
+  @ApiProperty({ enum: STORED_TEMPLATE_TYPES }) type!: string;
   @ApiProperty() registeredBy!: string;
   @ApiProperty() contentHash!: string;
   @ApiProperty() createdAt!: Date;

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type TemplateType = 'sequential' | 'parallel' | 'dag';
+/** What a template is stored as: a document's `simultaneous` is kept as `parallel`. */
+export const STORED_TEMPLATE_TYPES = ['sequential', 'parallel', 'dag'] as const;
+export type TemplateType = (typeof STORED_TEMPLATE_TYPES)[number];
 export type TemplateStatus = 'READY' | 'PENDING';
 
 @Entity('orchestration_template')

@@ -887,7 +887,7 @@ export interface components {
         TemplateSummaryDto: {
             orchName: string;
             /** @enum {string} */
-            type: "sequential" | "parallel";
+            type: "sequential" | "parallel" | "dag";
             /** @enum {string} */
             status: "READY" | "PENDING";
             version: number;
@@ -992,7 +992,7 @@ export interface components {
         TemplateDetailDto: {
             orchName: string;
             /** @enum {string} */
-            type: "sequential" | "parallel";
+            type: "sequential" | "parallel" | "dag";
             /** @enum {string} */
             status: "READY" | "PENDING";
             version: number;

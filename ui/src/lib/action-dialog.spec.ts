@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunDetail, StepAttempt } from '../api/types';
 import { changedSince, keepDraft, seenAttempt, seenRun, takeDraft } from './action-dialog';
 
-const att = (stepName: string, attempt: number, status: string): StepAttempt => ({
-  stepName, seq: 1, action: 'DO', attempt, commandId: `${stepName}${attempt}`, status, handlerType: 'worker', target: null, output: null, error: null,
-  dispatchedAt: '2026-12-01T00:00:00Z', deadlineAt: '2026-12-01T00:01:00Z', completedAt: null,
+const att = (stepName: string, attempt: number, status: StepAttempt['status']): StepAttempt => ({
+  stepName, seq: 1, action: 'DO', attempt, commandId: `${stepName}${attempt}`, budgetStart: 1, status, handlerType: 'worker', target: null, output: null, error: null,
+  dispatchedAt: '2026-12-01T00:00:00Z', deadlineAt: '2026-12-01T00:01:00Z', completedAt: null, lastHeartbeatAt: null,
 });
-const run = (status: string, updatedAt: string, steps: StepAttempt[]): RunDetail => ({
+const run = (status: RunDetail['status'], updatedAt: string, steps: StepAttempt[]): RunDetail => ({
   flowId: 'f', orchName: 'o', templateVersion: 1, status, failedStep: 'ship', error: null, correlationId: 'c',
   createdAt: '', updatedAt, finishedAt: null, contentType: 'application/json', payload: {}, payloadEncoding: 'json', steps, events: [],
+  deadlineAt: null, onDeadline: null, deadlineRemainingSeconds: null, allowedActions: [], actions: [],
 });
 
 describe('the run as the dialog opened on it', () => {

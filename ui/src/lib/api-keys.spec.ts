@@ -57,7 +57,7 @@ describe('newKeyBody', () => {
 });
 
 describe('isOwnKey', () => {
-  const me = (kind: string, id: string): Me => ({ id, kind, roles: ['admin'], service: null });
+  const me = (kind: Me['kind'], id: string): Me => ({ id, kind, roles: ['admin'], service: null });
   it('is the key the console is signed in with: an API key principal names its prefix', () => {
     expect(isOwnKey(me('api-key', 'ab12cd34'), { prefix: 'ab12cd34' })).toBe(true);
     expect(isOwnKey(me('api-key', 'ab12cd34'), { prefix: 'zz99zz99' })).toBe(false);

@@ -3,7 +3,7 @@ import type { ServicePresence, Worker } from '../api/types';
 import { liveCount, livenessOf, servicesToAsk } from './live-workers';
 
 const worker = (serviceName: string, stepName: string, more: Partial<Worker> = {}): Worker => ({
-  orchName: 'tenant', stepName, serviceName, objectType: 'String', topic: `cmd.${serviceName}`,
+  id: `${serviceName}/${stepName}`, orchName: 'tenant', stepName, serviceName, objectType: 'String', topic: `cmd.${serviceName}`,
   createdAt: '2026-12-01T12:00:00Z', updatedAt: '2026-12-01T12:00:00Z', ...more,
 });
 const presence = (service: string, steps: [string, number][]): ServicePresence => ({

@@ -3,7 +3,7 @@ import { ApiError } from '../api/client';
 import type { Me } from '../api/types';
 import { isAdmin, isForbidden, roleNotice, signedInAs } from './roles';
 
-const me = (...roles: string[]): Me => ({ id: 'ab12cd34', kind: 'api-key', roles, service: null });
+const me = (...roles: Me['roles']): Me => ({ id: 'ab12cd34', kind: 'api-key', roles, service: null });
 
 describe('roles', () => {
   it('shows the admin pages to an admin, and to a console that cannot tell who it is (the API decides)', () => {

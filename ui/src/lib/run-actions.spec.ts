@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionAvailability, RunDetail, StepAttempt } from '../api/types';
+import type { ActionAvailability, RunDetail, StepAttempt, TerminateVariant } from '../api/types';
 import { clockTime } from './time';
 import {
   actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, lastDoAttempt, runActions, terminateChoices, unavailable, UNREACHABLE,
   waitLines,
 } from './run-actions';
 
-const att = (stepName: string, seq: number, status: string, action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
-  stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, status, handlerType: 'worker', target: null, output: null, error: null,
-  dispatchedAt: '2026-12-01T00:00:00Z', deadlineAt: '2026-12-01T00:01:00Z', completedAt: null,
+const att = (stepName: string, seq: number, status: StepAttempt['status'], action: 'DO' | 'UNDO' = 'DO'): StepAttempt => ({
+  stepName, seq, action, attempt: 1, commandId: `${stepName}${action}${status}`, budgetStart: 1, status, handlerType: 'worker', target: null, output: null, error: null,
+  dispatchedAt: '2026-12-01T00:00:00Z', deadlineAt: '2026-12-01T00:01:00Z', completedAt: null, lastHeartbeatAt: null,
 });
-const run = (status: string, more: Partial<RunDetail> = {}): RunDetail => ({
+const run = (status: RunDetail['status'], more: Partial<RunDetail> = {}): RunDetail => ({
   flowId: 'f', orchName: 'o', templateVersion: 1, status, failedStep: null, error: null, correlationId: 'c',
   createdAt: '', updatedAt: '', finishedAt: null, contentType: 'application/json', payload: {}, payloadEncoding: 'json',
-  steps: [att('reserve', 1, 'SUCCEEDED'), att('charge', 2, 'SUCCEEDED'), att('ship', 3, 'FAILED')], events: [], ...more,
+  steps: [att('reserve', 1, 'SUCCEEDED'), att('charge', 2, 'SUCCEEDED'), att('ship', 3, 'FAILED')], events: [],
+  deadlineAt: null, onDeadline: null, deadlineRemainingSeconds: null, allowedActions: [], actions: [], ...more,
 });
 const byName = (r: RunDetail) => Object.fromEntries(runActions(r).map((a) => [a.action, a]));
 /** `actions` entries as the engine sends them (src/engine/core/allowed-actions.ts). */
-const allow = (action: string, more: Partial<ActionAvailability> = {}): ActionAvailability => ({ action, allowed: true, ...more });
-const deny = (action: string, reason: string, code?: string): ActionAvailability => ({ action, allowed: false, ...(code ? { code } : {}), reason });
+const allow = (action: ActionAvailability['action'], more: Partial<ActionAvailability> = {}): ActionAvailability => ({ action, allowed: true, ...more });
+const deny = (action: ActionAvailability['action'], reason: string, code?: ActionAvailability['code']): ActionAvailability => ({ action, allowed: false, ...(code ? { code } : {}), reason });
 const undoRefused = (status: string, because = 'it is still running') =>
   deny('undo', `the run is ${status}: cannot undo it because ${because}`, 'RUN_NOT_UNDOABLE');
 const finished = (status: string) => [deny('terminate', `the run is ${status}`, 'RUN_FINISHED'), allow('undo')];
@@ -64,7 +65,7 @@ describe('runActions', () => {
     const a = byName(run('PAUSED', {
       allowedActions: ['retry', 'skip', 'terminate'],
       actions: [
-        { action: 'resume', allowed: false, code: 'STEP_FAILED', reason: 'step ship failed: retry or skip it first' },
+        { action: 'resume', allowed: false, code: 'RUN_HAS_FAILED_STEP', reason: 'step ship failed: retry or skip it first' },
         { action: 'retry', allowed: true, steps: ['ship'] }, { action: 'skip', allowed: true, steps: ['ship'] },
         { action: 'terminate', allowed: true },
       ],
@@ -82,7 +83,7 @@ describe('runActions', () => {
 describe('terminate', () => {
   const ways = (r: RunDetail, noUndo?: Set<string>) => Object.fromEntries(terminateChoices(r, noUndo).map((c) => [c.mode, c]));
   /** The engine's terminate entry, with each compensate value's answer (`variants`: true, then false). */
-  const terminate = (top: Partial<ActionAvailability>, undo: Partial<ActionAvailability>, leave: Partial<ActionAvailability>): ActionAvailability[] => [{
+  const terminate = (top: Partial<ActionAvailability>, undo: Partial<TerminateVariant>, leave: Partial<TerminateVariant>): ActionAvailability[] => [{
     action: 'terminate', allowed: false, ...top,
     variants: [{ compensate: true, allowed: false, ...undo }, { compensate: false, allowed: false, ...leave }],
   }];
@@ -203,15 +204,15 @@ describe('endedNote', () => {
 describe('canAct', () => {
   it('hides actions from viewers only', () => {
     expect(canAct(null)).toBe(true);
-    expect(canAct({ id: 'k', kind: 'apiKey', roles: ['viewer'], service: null })).toBe(false);
-    expect(canAct({ id: 'k', kind: 'apiKey', roles: ['viewer', 'operator'], service: null })).toBe(true);
+    expect(canAct({ id: 'k', kind: 'api-key', roles: ['viewer'], service: null })).toBe(false);
+    expect(canAct({ id: 'k', kind: 'api-key', roles: ['viewer', 'operator'], service: null })).toBe(true);
     expect(canAct({ id: 'k', kind: 'jwt', roles: ['admin'], service: null })).toBe(true);
   });
 });
 
 describe('actionableSteps', () => {
-  const attempt = (stepName: string, n: number, status: string): StepAttempt => ({ ...att(stepName, 1, status), attempt: n, commandId: `${stepName}-${n}` });
-  const listing = (steps?: string[]) => [
+  const attempt = (stepName: string, n: number, status: StepAttempt['status']): StepAttempt => ({ ...att(stepName, 1, status), attempt: n, commandId: `${stepName}-${n}` });
+  const listing = (steps?: string[]): ActionAvailability[] => [
     { action: 'retry', allowed: steps !== undefined, ...(steps ? { steps } : {}) }, { action: 'skip', allowed: steps !== undefined, ...(steps ? { steps } : {}) },
   ];
 
@@ -250,7 +251,7 @@ describe('unavailable', () => {
   });
 
   it('disables every action while Baton is unreachable, even one the run allows, and gives them back once it answers', () => {
-    const actions = runActions(run('PAUSED', { failedStep: 'ship', actions: ['retry', 'skip', 'compensate', 'terminate'].map((a) => allow(a)) }));
+    const actions = runActions(run('PAUSED', { failedStep: 'ship', actions: [allow('retry'), allow('skip'), allow('compensate'), allow('terminate')] }));
     expect(actions.map((a) => unavailable(a, ['ship'], false))).toEqual(actions.map(() => UNREACHABLE));
     expect(unavailable(actions.find((a) => a.action === 'retry')!, ['ship'], true)).toBeNull();
   });

@@ -78,7 +78,7 @@ export function succeededSteps(run: RunDetail): string[] {
 const NOT_REPORTED = 'not possible now';
 
 /** The engine's judgement of an action (its `actions` entry, undo included), decided by the rules the API applies. */
-const entryOf = (run: RunDetail, action: ActionName): ActionAvailability | undefined => run.actions?.find((a) => a.action === action);
+const entryOf = (run: RunDetail, action: ActionName): ActionAvailability | undefined => run.actions.find((a) => a.action === action);
 
 function availability(run: RunDetail, action: ActionName): { enabled: boolean; reason: string | null } {
   const said = entryOf(run, action);
@@ -205,7 +205,7 @@ export function canAct(me: Me | null): boolean {
  * decided by the rules the actions apply), so the console never offers one the API would refuse.
  */
 export const actionableSteps = (run: RunDetail): string[] =>
-  run.actions?.find((a) => (a.action === 'retry' || a.action === 'skip') && a.steps)?.steps ?? [];
+  run.actions.find((a) => (a.action === 'retry' || a.action === 'skip') && a.steps)?.steps ?? [];
 
 /** Why every action waits while Baton is unreachable. */
 export const UNREACHABLE = 'Baton is unreachable: nothing can be sent until it answers again';

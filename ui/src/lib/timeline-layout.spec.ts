@@ -8,9 +8,9 @@ const WIDTH = 1000;
 const t = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, s)).toISOString();
 function attempt(stepName: string, seq: number, action: 'DO' | 'UNDO', from: number, to: number | null, more: Partial<StepAttempt> = {}): StepAttempt {
   return {
-    stepName, seq, action, attempt: 1, commandId: `${stepName}-${action}-${from}`, status: to === null ? 'DISPATCHED' : 'SUCCEEDED',
+    stepName, seq, action, attempt: 1, commandId: `${stepName}-${action}-${from}`, budgetStart: 1, status: to === null ? 'DISPATCHED' : 'SUCCEEDED',
     handlerType: 'worker', target: null, output: null, error: null, dispatchedAt: t(from), deadlineAt: t(from + 30),
-    completedAt: to === null ? null : t(to), ...more,
+    completedAt: to === null ? null : t(to), lastHeartbeatAt: null, ...more,
   };
 }
 
@@ -60,7 +60,7 @@ describe('layoutTimeline', () => {
 
   it('gives an instantaneous attempt a visible width and places events on the axis', () => {
     const layout = layoutTimeline([attempt('a', 1, 'DO', 0, 0), attempt('b', 2, 'DO', 0, 4)],
-      [{ at: t(2), kind: 'REVIVED', stepName: 'b', reason: 'healer' }], 0, WIDTH);
+      [{ at: t(2), kind: 'REVIVED', stepName: 'b', reason: 'healer', actor: null }], 0, WIDTH);
     expect(layout.lanes[0].bars[0].width).toBeGreaterThan(0);
     expect(layout.marks[0].left).toBeCloseTo(50);
   });
@@ -117,7 +117,7 @@ describe('layoutTimeline', () => {
 
   it('lays out a run of 100,000 attempts (too many times to spread into Math.min)', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => attempt(`s${i}`, i, 'DO', i, i + 1));
-    const layout = layoutTimeline(many, [{ at: t(-5), kind: 'REVIVED', stepName: null, reason: 'r' }], Date.parse(t(0)), WIDTH);
+    const layout = layoutTimeline(many, [{ at: t(-5), kind: 'REVIVED', stepName: null, reason: 'r', actor: null }], Date.parse(t(0)), WIDTH);
     expect(layout.start).toBe(Date.parse(t(-5)));
     expect(layout.end).toBe(Date.parse(t(100_000)));
     expect(layout.lanes).toHaveLength(100_000);

@@ -3,15 +3,18 @@ import type { TemplateStep, TemplateVersion } from '../api/types';
 import { diffVersions, versionText } from './version-diff';
 
 const step = (name: string, seq: number, more: Partial<TemplateStep> = {}): TemplateStep =>
-  ({ name, seq, objectType: 'Order', timeoutSeconds: null, retry: null, handler: { type: 'worker' }, undo: true, mayWork: null, ...more });
+  ({
+    name, seq, objectType: 'Order', timeoutSeconds: null, heartbeatSeconds: null, retry: null, handler: { type: 'worker' }, undo: true,
+    onFailure: 'compensate', workers: null, mayWork: null, dependsOn: null, ...more,
+  });
 const version = (n: number, steps: TemplateStep[]): TemplateVersion =>
-  ({ version: n, type: 'sequential', registeredBy: 's', contentHash: `h${n}`, createdAt: '', steps });
+  ({ version: n, type: 'sequential', registeredBy: 's', contentHash: `h${n}`, createdAt: '', steps, graph: { nodes: [], edges: [] } });
 
 describe('diffVersions', () => {
   it('marks an added step and a changed field', () => {
     const d = diffVersions(version(1, [step('a', 1), step('b', 2)]), version(2, [step('a', 1), step('b', 2, { timeoutSeconds: 30 }), step('c', 3)]));
     const added = d!.filter((l) => l.kind === 'added').map((l) => l.text.trim());
-    expect(added).toContain('"timeoutSeconds": 30');
+    expect(added).toContain('"timeoutSeconds": 30,');
     expect(added).toContain('"name": "c",');
     expect(d!.some((l) => l.kind === 'same' && l.text.includes('"name": "a"'))).toBe(true);
   });
@@ -20,7 +23,7 @@ describe('diffVersions', () => {
     const d = diffVersions(version(1, [step('a', 1), step('b', 2, { onFailure: 'compensate', workers: null })]),
       version(2, [step('a', 1, { heartbeatSeconds: 15 }), step('b', 2, { onFailure: 'pause', workers: ['billing'], dependsOn: ['a'] })]));
     const added = d!.filter((l) => l.kind === 'added').map((l) => l.text.trim());
-    expect(added).toEqual(expect.arrayContaining(['"heartbeatSeconds": 15', '"onFailure": "pause",', '"billing"', '"dependsOn": [']));
+    expect(added).toEqual(expect.arrayContaining(['"heartbeatSeconds": 15,', '"onFailure": "pause",', '"billing"', '"dependsOn": [']));
     expect(d!.filter((l) => l.kind === 'removed').map((l) => l.text.trim())).toContain('"onFailure": "compensate"');
   });
 
