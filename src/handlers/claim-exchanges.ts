@@ -1,13 +1,11 @@
-import { AWX_LOOKUP_EXCHANGES } from './awx/awx.client';
-import type { TargetKind } from './handlers-config';
-import { OO_LOOKUP_EXCHANGES } from './oo/oo.client';
+import type { TargetKind } from './job-kind';
+import { jobKind } from './job-kinds';
 
 /**
  * A poll claim's most exchanges: an UNDO's cancel, the poll, and the cancel again when the poll
  * fails for good after that cancel could not be sent.
  */
 const POLL_CLAIM_EXCHANGES = 3;
-const LOOKUP_EXCHANGES: Record<TargetKind, number> = { awx: AWX_LOOKUP_EXCHANGES, oo: OO_LOOKUP_EXCHANGES };
 
 /**
  * The most HTTP exchanges one claim of a job row makes with a connection of `kind`: the lookup of
@@ -15,5 +13,5 @@ const LOOKUP_EXCHANGES: Record<TargetKind, number> = { awx: AWX_LOOKUP_EXCHANGES
  * connect + request timeout, and all of them must end before the claim's lease does.
  */
 export function claimExchanges(kind: TargetKind): number {
-  return Math.max(LOOKUP_EXCHANGES[kind] + 1, POLL_CLAIM_EXCHANGES);
+  return Math.max(jobKind(kind).lookupExchanges + 1, POLL_CLAIM_EXCHANGES);
 }

@@ -1,5 +1,6 @@
 import type { StepCommand } from '../engine/dispatch/step-command';
-import type { HandlersConfig, TargetKind } from './handlers-config';
+import type { HandlersConfig } from './handlers-config';
+import type { TargetKind } from './job-kind';
 import { planHttpCall } from './http-call/plan-http-call';
 import { planJob, PlannedJob } from './job-plan';
 

@@ -1,4 +1,5 @@
-import { parseBuiltInSpec, parseUndoHandler, SpecError } from './handler-spec';
+import { parseBuiltInSpec, parseUndoHandler } from './handler-spec';
+import { SpecError } from './job-request';
 
 describe('parseBuiltInSpec', () => {
   it('reads an awx job template or workflow job template', () => {
@@ -21,6 +22,8 @@ describe('parseBuiltInSpec', () => {
     [{ type: 'awx', jobTemplateId: 1, workflowJobTemplateId: 2 }, 'exactly one of jobTemplateId'],
     [{ type: 'awx', jobTemplateId: -1 }, 'exactly one'],
     [{ type: 'awx', jobTemplateId: 1, extraVars: [] }, 'extraVars must be an object'],
+    [{ type: 'awx', jobTemplateId: 1, extraVars: null }, 'extraVars must be an object'],
+    [{ type: 'oo', flowUuid: 'f', inputs: null }, 'inputs must be an object'],
     [{ type: 'awx', jobTemplateId: 1, connection: 'a b' }, 'connection must be'],
     [{ type: 'oo' }, 'needs a flowUuid'],
     [{ type: 'oo', flowUuid: 'f', successResultTypes: ['WIN'] }, 'successResultTypes'],

@@ -7,6 +7,8 @@ import { BOOLEAN_SETTING, toBool } from '../config/settings/setting-formats';
 import { claimExchanges } from './claim-exchanges';
 import { ConnectionServices, connectionServices, servicesAllow, servicesVariableOf } from './connection-services';
 import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-call/http-call-config';
+import { TARGET_TYPES, TargetKind } from './job-kind';
+import { jobKind } from './job-kinds';
 
 /*
  * The built-in handlers' configuration: AWX, Operations Orchestration and HTTP connections, and the
@@ -19,8 +21,6 @@ import { HttpConnectionConfig, httpSecrets, loadHttpConnections } from './http-c
  * AWX_PROD_HOST, AWX_LAB_TOKEN, and the unprefixed variables are the connection `default`.
  */
 
-export const TARGET_TYPES = ['awx', 'oo'] as const;
-export type TargetKind = (typeof TARGET_TYPES)[number];
 export const DEFAULT_CONNECTION = 'default';
 export const OO_STATUS_ENDPOINTS = ['summary', 'execution-log'] as const;
 export type OoStatusEndpoint = (typeof OO_STATUS_ENDPOINTS)[number];
@@ -58,7 +58,6 @@ class ConnectionEnv {
 }
 
 const CONNECTION_KEYS = Object.keys(new ConnectionEnv()).concat(['HOST', 'API_PREFIX', 'USERNAME', 'PASSWORD', 'TOKEN']);
-const DEFAULT_PREFIX: Record<TargetKind, string> = { awx: '/api/v2', oo: '/rest/v2' };
 
 /** A resolved connection. Credentials stay in here: never log or serialise this object. */
 export interface ConnectionConfig {
@@ -160,7 +159,7 @@ function pick(env: NodeJS.ProcessEnv, key: string): string | undefined {
 
 function loadConnection(kind: TargetKind, name: string, prefix: string, env: NodeJS.ProcessEnv,
   problems: string[]): ConnectionConfig | undefined {
-  const raw: Record<string, unknown> = { API_PREFIX: DEFAULT_PREFIX[kind] };
+  const raw: Record<string, unknown> = { API_PREFIX: jobKind(kind).defaultApiPrefix };
   for (const key of CONNECTION_KEYS) {
     const value = pick(env, `${prefix}${key}`);
     if (value !== undefined) raw[key] = value;

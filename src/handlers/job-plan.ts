@@ -1,39 +1,21 @@
 import type { StepCommand } from '../engine/dispatch/step-command';
 import type { DeferredUndo } from './deferred-undo';
-import { BuiltInSpec, parseBuiltInSpec, parseUndoHandler, SpecError } from './handler-spec';
+import { parseBuiltInSpec, parseUndoHandler } from './handler-spec';
 import { connectionClosedTo } from './connection-services';
-import type { HandlersConfig, TargetKind } from './handlers-config';
-import { interpolate, InterpolationContext, InterpolationError } from './interpolate';
-import type { JobExecutionEntity, JobOptions, JobResourceType, JobTargetType } from './job-execution.entity';
+import type { HandlersConfig } from './handlers-config';
+import { InterpolationError } from './interpolate';
+import type { JobExecutionEntity, JobOptions } from './job-execution.entity';
+import type { TargetKind } from './job-kind';
+import { BuiltInSpec, jobKind } from './job-kinds';
+import { JobRequest, SpecError } from './job-request';
 
 export type PlannedJob = Pick<JobExecutionEntity,
   'flowId' | 'stepName' | 'action' | 'attempt' | 'commandId' | 'correlationId' | 'targetType' | 'resourceType'
   | 'resourceId' | 'connection' | 'status' | 'nextLaunchAt' | 'nextPollAt' | 'completedAt' | 'error'
   | 'requestPayload' | 'options'>;
 
-const TARGET: Record<TargetKind, JobTargetType> = { awx: 'AWX', oo: 'OO' };
-
-export function contextOf(c: StepCommand): InterpolationContext {
-  return { payload: c.payload, payloadEncoding: c.payloadEncoding, outputs: c.outputs ?? {}, flowId: c.flowId, correlationId: c.correlationId };
-}
-
-export function asInputString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/** extraVars / inputs interpolated; a whole reference ('${payload}') must name an object. */
-function objectOf(template: Record<string, unknown> | string, ctx: InterpolationContext, where: string): Record<string, unknown> {
-  const value = interpolate(template, ctx, where);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SpecError(`${where}: ${String(template)} is not an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
 /** The request for a spec: interpolated, with the run's identifiers added for traceability. */
-function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
-  const ctx = contextOf(c);
+function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig): JobRequest {
   const connection = config.connection(spec.type, spec.connection);
   if (!connection) {
     const known = config.connectionNames().filter((n) => n.startsWith(`${spec.type}:`)).map((n) => n.slice(spec.type.length + 1));
@@ -44,25 +26,7 @@ function requestFor(spec: BuiltInSpec, c: StepCommand, config: HandlersConfig) {
   if (c.ownerService !== undefined && !config.allowsService(spec.type, spec.connection, c.ownerService)) {
     throw new SpecError(`the step names ${connectionClosedTo(spec.type, spec.connection, c.ownerService)}`);
   }
-  if (spec.type === 'awx') {
-    const vars = objectOf(spec.extraVars, ctx, 'extraVars');
-    const extraVars = connection.traceExtraVars
-      ? { ...vars, baton_flow_id: c.flowId, baton_step: c.stepName, baton_command_id: c.commandId } : vars;
-    return {
-      resourceType: spec.templateKind as JobResourceType, resourceId: String(spec.templateId),
-      requestPayload: { extra_vars: extraVars }, options: null,
-    };
-  }
-  const inputs: Record<string, string> = {};
-  const interpolated = objectOf(spec.inputs, ctx, 'inputs');
-  for (const [key, value] of Object.entries(interpolated)) inputs[key] = asInputString(value);
-  const base = spec.runName !== undefined ? asInputString(interpolate(spec.runName, ctx, 'runName')) : `${c.orchName}/${c.stepName}`;
-  const runName = `${base} [baton flow=${c.flowId} step=${c.stepName} command=${c.commandId}]`;
-  return {
-    resourceType: 'flow' as JobResourceType, resourceId: spec.flowUuid,
-    requestPayload: { flowUuid: spec.flowUuid, runName, inputs },
-    options: { successResultTypes: spec.successResultTypes } as JobOptions,
-  };
+  return jobKind(spec.type).request(spec, c, connection);
 }
 
 function problemOf(e: unknown): string {
@@ -82,7 +46,7 @@ export function planJob(c: StepCommand, config: HandlersConfig, dispatcherKind: 
     nextLaunchAt: null, nextPollAt: null, requestPayload: null, options: null,
   };
   const failed = (kind: TargetKind, connection: string, error: string): PlannedJob => ({
-    ...base, targetType: TARGET[kind], resourceType: null, resourceId: null, connection,
+    ...base, targetType: jobKind(kind).targetType, resourceType: null, resourceId: null, connection,
     status: 'FAILED', completedAt: now, nextPollAt: now, error,
   });
   const notBefore = c.notBefore ?? now;
@@ -95,7 +59,7 @@ export function planJob(c: StepCommand, config: HandlersConfig, dispatcherKind: 
       return failed(dispatcherKind, String((c.handler as { connection?: unknown })?.connection ?? 'default'), problemOf(e));
     }
     try {
-      return { ...base, ...requestFor(spec, c, config), targetType: TARGET[spec.type], connection: spec.connection,
+      return { ...base, ...requestFor(spec, c, config), targetType: jobKind(spec.type).targetType, connection: spec.connection,
         status: 'PENDING_LAUNCH', nextLaunchAt: notBefore };
     } catch (e) {
       return failed(spec.type, spec.connection, problemOf(e));
@@ -108,18 +72,18 @@ export function planJob(c: StepCommand, config: HandlersConfig, dispatcherKind: 
     plan = parseUndoHandler(c.handler, dispatcherKind);
   } catch (e) {
     // A broken undo spec must not stop us cancelling the DO's job: the error fails the UNDO afterwards.
-    return { ...base, targetType: TARGET[dispatcherKind], resourceType: null, resourceId: null, connection: 'default',
+    return { ...base, targetType: jobKind(dispatcherKind).targetType, resourceType: null, resourceId: null, connection: 'default',
       status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e) };
   }
   if (!plan.undo) {
-    return { ...base, targetType: TARGET[plan.kind], resourceType: null, resourceId: null, connection: plan.connection,
+    return { ...base, targetType: jobKind(plan.kind).targetType, resourceType: null, resourceId: null, connection: plan.connection,
       status: 'CANCELLING', nextPollAt: notBefore, options: { cancelOnly: true } };
   }
   try {
-    return { ...base, ...requestFor(plan.undo, c, config), targetType: TARGET[plan.undo.type], connection: plan.undo.connection,
+    return { ...base, ...requestFor(plan.undo, c, config), targetType: jobKind(plan.undo.type).targetType, connection: plan.undo.connection,
       status: 'CANCELLING', nextPollAt: notBefore };
   } catch (e) {
-    return { ...base, targetType: TARGET[plan.undo.type], resourceType: null, resourceId: null, connection: plan.undo.connection,
+    return { ...base, targetType: jobKind(plan.undo.type).targetType, resourceType: null, resourceId: null, connection: plan.undo.connection,
       status: 'CANCELLING', nextPollAt: notBefore, error: problemOf(e), options: undoToPlanLater(e, dispatcherKind, c) };
   }
 }

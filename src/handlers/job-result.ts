@@ -1,6 +1,7 @@
 import type { StepResult } from '../engine/dispatch/step-result';
 import { httpOutputOf } from './http-call/http-call-output';
 import type { JobExecutionEntity } from './job-execution.entity';
+import { jobKind, kindOfTarget } from './job-kinds';
 
 /** "AWX job 42", "AWX workflow_job 7", "OO execution 101000011", for messages. */
 export function jobLabel(row: Pick<JobExecutionEntity, 'targetType' | 'externalJobType' | 'externalJobId'>): string {
@@ -15,20 +16,15 @@ export function failedAfter(row: Pick<JobExecutionEntity, 'targetType' | 'launch
 
 /** The step output a finished job reports: what later steps can reference as ${steps.<name>.output...}. */
 export function outputOf(row: JobExecutionEntity): Record<string, unknown> {
-  if (row.targetType === 'HTTP') return httpOutputOf(row);
-  const response = row.responsePayload ?? {};
+  const kind = kindOfTarget(row.targetType);
+  if (!kind) return httpOutputOf(row);
   const out: Record<string, unknown> = {
     jobExecutionId: row.id,
     jobId: row.externalJobId,
     jobType: row.externalJobType,
     status: row.externalStatus,
+    ...jobKind(kind).output(row),
   };
-  if (row.targetType === 'AWX') {
-    if (response.artifacts !== undefined) out.artifacts = response.artifacts;
-  } else {
-    out.resultStatusType = row.externalResult;
-    if (response.flowOutput !== undefined) out.flowOutput = response.flowOutput;
-  }
   if (row.options?.cancelledJob) out.cancelledJob = row.options.cancelledJob;
   if (row.externalJobId === null) delete out.jobId;
   return out;

@@ -1,7 +1,5 @@
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { AwxClient } from './awx/awx.client';
-import { AwxTarget } from './awx/awx-target';
-import { HandlersConfig, TargetKind } from './handlers-config';
+import { HandlersConfig } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
 import { HttpTransport } from './http/http-transport';
 import { redact } from './http/redact';
@@ -9,9 +7,9 @@ import { HttpCallClient } from './http-call/http-call.client';
 import { HttpCallTarget } from './http-call/http-call-target';
 import { NoTraceHeaders, OutboundTraceHeaders } from './http-call/trace-headers';
 import type { JobTargetType } from './job-execution.entity';
+import type { TargetKind } from './job-kind';
+import { jobKind, kindOfTarget } from './job-kinds';
 import type { JobTarget } from './job-target';
-import { OoClient } from './oo/oo.client';
-import { OoTarget } from './oo/oo-target';
 
 /** One client (and one undici Agent) per configured connection, made on first use. */
 @Injectable()
@@ -53,14 +51,13 @@ export class JobTargets implements OnApplicationShutdown {
 
   /** The target for a row's target type and connection; throws a non-retriable error if unknown. */
   for(targetType: JobTargetType, connection: string): JobTarget {
-    if (targetType === 'HTTP') return this.httpTarget(connection);
-    const kind: TargetKind = targetType === 'AWX' ? 'awx' : 'oo';
+    const kind = kindOfTarget(targetType);
+    if (!kind) return this.httpTarget(connection);
     const key = `${kind}:${connection.toLowerCase()}`;
     let target = this.targets.get(key);
     if (!target) {
       const transport = this.transport(kind, connection);
-      target = kind === 'awx' ? new AwxTarget(new AwxClient(transport))
-        : new OoTarget(new OoClient(transport), transport.connection.statusEndpoint);
+      target = jobKind(kind).target(transport);
       this.targets.set(key, target);
     }
     return target;

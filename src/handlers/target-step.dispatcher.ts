@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { StepCommand } from '../engine/dispatch/step-command';
-import { HandlersConfig, TargetKind } from './handlers-config';
+import { HandlersConfig } from './handlers-config';
+import type { TargetKind } from './job-kind';
 import { JobDispatcher } from './job-dispatcher';
 import { planJob, PlannedJob } from './job-plan';
 
 /**
  * The dispatcher of an AWX or OO step (`handler: {type: awx|oo, ...}`): DO launches the job,
- * UNDO cancels it, then runs the undo; planJob holds what differs by type. A class per type, not
+ * UNDO cancels it, then runs the undo; its JobKind (awx/, oo/) holds what differs by type. A class per type, not
  * one class, because each is its own provider that the engine and tests ask Nest for by class.
  */
 export function targetStepDispatcher<K extends TargetKind>(type: K) {

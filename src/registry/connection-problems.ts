@@ -1,6 +1,7 @@
 import type { Problem } from '../common/errors/app-error';
 import { connectionClosedTo } from '../handlers/connection-services';
-import { DEFAULT_CONNECTION, type HandlersConfig, type TargetKind } from '../handlers/handlers-config';
+import { DEFAULT_CONNECTION, type HandlersConfig } from '../handlers/handlers-config';
+import type { TargetKind } from '../handlers/job-kind';
 import type { InitiatorDocument } from './document/registration-document';
 import { HANDLER_TYPES } from './document/registration-document.schema';
 

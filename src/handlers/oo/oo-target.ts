@@ -12,7 +12,7 @@ function firstLaunched(ids: string[]): string {
 export class OoTarget implements JobTarget {
   constructor(private readonly client: OoClient, private readonly statusEndpoint: OoStatusEndpoint) {}
 
-  /** The end of the runName job-plan.ts gives every launch: `… command=<commandId>]`, a UUID closed by `]`. */
+  /** The end of the runName OO_KIND.request gives every launch: `… command=<commandId>]`, a UUID closed by `]`. */
   private marker(row: JobExecutionEntity): string {
     return `command=${row.commandId}]`;
   }

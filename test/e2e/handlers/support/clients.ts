@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AwxClient } from '../../../../src/handlers/awx/awx.client';
-import { HandlersConfig, loadHandlersConfig, TargetKind } from '../../../../src/handlers/handlers-config';
+import { HandlersConfig, loadHandlersConfig } from '../../../../src/handlers/handlers-config';
+import type { TargetKind } from '../../../../src/handlers/job-kind';
 import { HttpTransport } from '../../../../src/handlers/http/http-transport';
 import { OoClient } from '../../../../src/handlers/oo/oo.client';
 
