@@ -8,18 +8,15 @@ import { AppConfig } from '../config/app-config';
 import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entities/orchestration-template.entity';
-import { RegistrationAuditRepository } from '../registry/registration-audit.repository';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
 import { HeldBack } from './held-back';
 import { NameCursor } from './name-cursor';
 import { mayTimeOut, timeoutReason } from './policies';
+import { Pruned, Retention } from './retention.service';
 import { RunRevivals } from './run-revivals.service';
-import { RunRetentionRepository } from './run-retention.repository';
 import { StuckWorkRepository } from './stuck-work.repository';
-import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 import { OutageLog } from '../common/logging/outage-log';
-import { pruneExpiredInstances } from '../workers/expired-instances';
 
 const BATCH = 200;
 /**
@@ -28,11 +25,6 @@ const BATCH = 200;
  * that failed for a moment (a run that kept changing under it) is soon tried again.
  */
 const HOLD_TICKS = 5;
-const DAY_MS = 86_400_000;
-/** Audit rows (and expired worker instances) removed per tick: bounded so one tick never holds a long delete. */
-const PRUNE_BATCH = 5_000;
-/** Runs per tick: each takes its attempts, events and job rows with it, tens of rows. */
-const RUN_PRUNE_BATCH = 1_000;
 /**
  * How long timeouts wait for the reply consumers to apply the replies that waited for them (see
  * mayTimeOut). The fallback, for drivers that cannot tell when that is done (RabbitMQ, in-process),
@@ -46,17 +38,13 @@ const REPLY_CATCH_UP = { fallbackMs: 2_000, capMs: 60_000 };
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';
 
-export interface TickCounts {
+export interface TickCounts extends Pruned {
   templatesDemoted: number;
   templatesPromoted: number;
   parkedSettled: number;
   stepsTimedOut: number;
   runsRevived: number;
-  auditRowsPruned: number;
-  securityAuditRowsPruned: number;
-  runsPruned: number;
   deadlinesPassed: number;
-  instancesPruned: number;
 }
 
 export interface HealerStatus {
@@ -93,11 +81,9 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scheduler: SchedulerRegistry,
     private readonly stuck: StuckWorkRepository,
-    private readonly retention: RunRetentionRepository,
+    private readonly retention: Retention,
     private readonly revivals: RunRevivals,
     private readonly templates: TemplateRepository,
-    private readonly audit: RegistrationAuditRepository,
-    private readonly securityAudit: SecurityAuditRepository,
     private readonly events: RegistrationEvents,
     private readonly consumer: MessageConsumer,
     private readonly config: AppConfig,
@@ -131,20 +117,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.held.tick();
     this.failed = 0;
     try {
-      // Audit rows, registrations' and security's, are kept AUDIT_RETENTION_DAYS.
-      const auditCutoff = new Date(Date.now() - this.config.AUDIT_RETENTION_DAYS * DAY_MS);
       const counts: TickCounts = {
         templatesDemoted: await this.demoteTemplates(),
         templatesPromoted: await this.promoteTemplates(),
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
-        auditRowsPruned: await this.audit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
-        securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
-        runsPruned: this.config.RUN_RETENTION_DAYS > 0
-          ? await this.retention.pruneFinishedBefore(new Date(Date.now() - this.config.RUN_RETENTION_DAYS * DAY_MS), RUN_PRUNE_BATCH) : 0,
         deadlinesPassed: await this.passDeadlines(),
-        instancesPruned: await pruneExpiredInstances(this.dataSource, this.config.WORKER_PRESENCE_TTL_SECONDS, PRUNE_BATCH),
+        ...await this.retention.prune(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });
       this.metrics.healerTicks.inc({ outcome: 'success' });
