@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -25,6 +25,9 @@ const summaryOf = (t: OrchestrationTemplateEntity): TemplateSummaryDto => ({
 
 export const workerOf = ({ id, orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt }: WorkerRegistrationEntity): WorkerDto =>
   ({ id, orchName, stepName, serviceName, objectType, topic, createdAt, updatedAt });
+
+/** The worker-services filter on $1 (a service name) and $2 (a template name), either null for any. */
+const WITHIN = '($1::varchar IS NULL OR service_name = $1) AND ($2::varchar IS NULL OR orch_name = $2)';
 
 /** Read side of the registry for the REST API. */
 @Injectable()
@@ -103,29 +106,30 @@ export class RegistryQueryService {
   }
 
   /** The services registered as workers, a page of services in name order, each with its registrations (`workers` pages those). */
+  /** The page, its total and its registrations come from one snapshot, so they agree under concurrent registrations. */
   async workerServices(query: WorkerServiceQueryDto, ownService?: string): Promise<Page<WorkerServiceDto>> {
     if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
-    const serviceName = ownService ?? query.serviceName ?? null;
-    const orchName = query.orchName ?? null;
-    const within = 'WHERE ($1::varchar IS NULL OR service_name = $1) AND ($2::varchar IS NULL OR orch_name = $2)';
-    const [services, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT service_name, count(*)::int AS count, max(updated_at) AS last, array_agg(DISTINCT topic ORDER BY topic) AS topics
-        FROM worker_registration ${within} GROUP BY service_name ORDER BY service_name OFFSET $3 LIMIT $4`,
-      [serviceName, orchName, skipOf(query), query.pageSize]) as Promise<Array<{ service_name: string; count: number; last: Date; topics: string[] }>>,
-      this.dataSource.query(`SELECT count(DISTINCT service_name)::int AS total FROM worker_registration ${within}`, [serviceName, orchName]),
-    ]);
-    const registrations = await this.registrationsOf(services.map((s) => s.service_name), orchName);
-    return pageOf(services.map((s) => ({
-      serviceName: s.service_name, topics: s.topics, lastChangedAt: s.last, registrationCount: s.count,
-      registrations: registrations.get(s.service_name) ?? [],
-    })), total, query);
+    const filter = { serviceName: ownService ?? query.serviceName ?? null, orchName: query.orchName ?? null };
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const services: Array<{ service_name: string; count: number; last: Date; topics: string[] }> = await m.query(
+        `SELECT service_name, count(*)::int AS count, max(updated_at) AS last, array_agg(DISTINCT topic ORDER BY topic) AS topics
+           FROM worker_registration WHERE ${WITHIN} GROUP BY service_name ORDER BY service_name OFFSET $3 LIMIT $4`,
+        [filter.serviceName, filter.orchName, skipOf(query), query.pageSize]);
+      const [{ total }]: Array<{ total: number }> = await m.query(
+        `SELECT count(DISTINCT service_name)::int AS total FROM worker_registration WHERE ${WITHIN}`, [filter.serviceName, filter.orchName]);
+      const registrations = await this.registrationsOf(m, services.map((s) => s.service_name), filter.orchName);
+      return pageOf(services.map((s) => ({
+        serviceName: s.service_name, topics: s.topics, lastChangedAt: s.last, registrationCount: s.count,
+        registrations: registrations.get(s.service_name) ?? [],
+      })), total, query);
+    });
   }
 
   /** The services' registrations by template and step, the first SERVICE_REGISTRATIONS_SHOWN of each, by service. */
-  private async registrationsOf(services: string[], orchName: string | null): Promise<Map<string, WorkerDto[]>> {
+  private async registrationsOf(m: EntityManager, services: string[], orchName: string | null): Promise<Map<string, WorkerDto[]>> {
     const byService = new Map<string, WorkerDto[]>();
     if (services.length === 0) return byService;
-    const rows: WorkerRegistrationEntity[] = await this.dataSource.query(`SELECT id, orch_name AS "orchName", step_name AS "stepName",
+    const rows: WorkerRegistrationEntity[] = await m.query(`SELECT id, orch_name AS "orchName", step_name AS "stepName",
         service_name AS "serviceName", object_type AS "objectType", topic, created_at AS "createdAt", updated_at AS "updatedAt" FROM (
         SELECT w.*, row_number() OVER (PARTITION BY service_name ORDER BY orch_name, step_name, created_at) AS nth
           FROM worker_registration w WHERE service_name = ANY($1) AND ($2::varchar IS NULL OR orch_name = $2)) r
