@@ -71,8 +71,8 @@ export class RegistrationAuditRepository {
   }
 
   list(filter: AuditFilter, page: PageQueryDto): Promise<[RegistrationAuditEntity[], number]> {
-    const where = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    // A filter left undefined is no condition: TypeORM's find skips undefined properties of `where`.
     return this.dataSource.getRepository(RegistrationAuditEntity)
-      .findAndCount({ where, order: { id: 'DESC' }, skip: skipOf(page), take: page.pageSize });
+      .findAndCount({ where: { ...filter }, order: { id: 'DESC' }, skip: skipOf(page), take: page.pageSize });
   }
 }

@@ -55,10 +55,10 @@ export class SecurityAuditRepository {
   }
 
   list(filter: { event?: SecurityEvent; principalId?: string; from?: Date; to?: Date }, page: PageQueryDto): Promise<[SecurityAuditEntity[], number]> {
-    const { from, to, ...equal } = filter;
-    const where: FindOptionsWhere<SecurityAuditEntity> = Object.fromEntries(Object.entries(equal).filter(([, v]) => v !== undefined));
-    const created = createdWithin({ from, to });
-    if (created) where.createdAt = created;
+    // A filter left undefined is no condition: TypeORM's find skips undefined properties of `where`.
+    const where: FindOptionsWhere<SecurityAuditEntity> = {
+      event: filter.event, principalId: filter.principalId, createdAt: createdWithin(filter),
+    };
     return this.dataSource.getRepository(SecurityAuditEntity)
       .findAndCount({ where, order: { id: 'DESC' }, skip: skipOf(page), take: page.pageSize });
   }
