@@ -215,13 +215,13 @@ export class RegistryService {
       const olderVersion = await this.templates.supersededVersionWithContent(m, template, hash);
       if (olderVersion !== undefined) return { ...this.resultOf(template, 'initiator', 'UNCHANGED', serviceName), olderVersion };
     }
-    await this.templates.addVersion(m, template, doc, serviceName, hash, source);
-    const dropped = await this.templates.removeWorkersNotAllowed(m, doc.orchName);
+    const made = await this.templates.addVersion(m, template, doc, serviceName, hash, source);
+    const dropped = await this.templates.removeWorkersNotAllowed(m, { orchName: doc.orchName, version: made.currentVersion });
     if (dropped.length) {
       this.logger.warn({ orchName: doc.orchName, dropped: dropped.map((w) => `${w.stepName}:${w.serviceName}`) },
         'worker registrations of services the template does not let work its steps removed');
     }
-    template = await this.templates.refreshReadiness(m, template);
+    template = await this.templates.refreshReadiness(m, template, made);
     return this.resultOf(template, 'initiator', outcome, serviceName);
   }
 

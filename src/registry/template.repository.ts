@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { InitiatorDocument } from './document';
-import { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
+import { OrchestrationTemplateEntity, TemplateStatus } from './entities/orchestration-template.entity';
 import { StepTemplateEntity } from './entities/step-template.entity';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { WorkerRegistrationEntity } from './entities/worker-registration.entity';
@@ -10,6 +10,9 @@ import type { RegistrationSource } from './entities/registration-audit.entity';
 import { AppConfig } from '../config/app-config';
 import { type LiveInstance, liveRegistrations, missingSteps } from './readiness';
 import { allowedWorkersOf } from './allowed-workers';
+
+/** What a new version changes in its template's row. */
+export type CurrentVersion = Pick<OrchestrationTemplateEntity, 'currentVersion' | 'type' | 'description'>;
 
 /** A worker registration, by template, step and service. */
 type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
@@ -87,9 +90,12 @@ export class TemplateRepository {
     return template;
   }
 
-  /** Adds version N+1 with its steps and makes it current; earlier versions stay for running runs. */
+  /**
+   * Adds version N+1 with its steps, earlier versions staying for running runs, and answers what
+   * makes it current: refreshReadiness writes that with the readiness, in one write of the row.
+   */
   async addVersion(m: EntityManager, template: OrchestrationTemplateEntity, doc: InitiatorDocument,
-    service: string, contentHash: string, source: RegistrationSource): Promise<void> {
+    service: string, contentHash: string, source: RegistrationSource): Promise<CurrentVersion> {
     const version = template.currentVersion + 1;
     await m.getRepository(TemplateVersionEntity).insert({
       templateId: template.id, version, type: doc.type, description: doc.description, contentHash, registeredBy: service, source,
@@ -101,8 +107,7 @@ export class TemplateRepository {
       timeoutSeconds: s.timeoutSeconds, heartbeatSeconds: s.heartbeatSeconds ?? null, retry: s.retry, handler: s.handler, undo: s.undo, onFailure: s.onFailure ?? 'compensate',
       allowedWorkers: s.workers ?? null, dependsOn: s.dependsOn ?? null,
     })));
-    Object.assign(template, { currentVersion: version, type: doc.type, description: doc.description });
-    await m.getRepository(OrchestrationTemplateEntity).update(template.id, { currentVersion: version, type: doc.type, description: doc.description });
+    return { currentVersion: version, type: doc.type, description: doc.description };
   }
 
   /**
@@ -122,17 +127,24 @@ export class TemplateRepository {
     return m.getRepository(WorkerRegistrationEntity).find({ where: { orchName }, order: { createdAt: 'ASC', serviceName: 'ASC' } });
   }
 
-  /** Recomputes READY/PENDING from the current version's steps and the registered (with READINESS=live: live) workers. */
-  async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity): Promise<OrchestrationTemplateEntity> {
-    const [steps, registered] = await Promise.all([this.stepsOf(template.id, template.currentVersion, m), this.workersOf(template.orchName, m)]);
+  /**
+   * Recomputes READY/PENDING from the current version's steps (`made`: of the version just added)
+   * and the registered (with READINESS=live: live) workers; writes the row only if it changed.
+   */
+  async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity, made?: CurrentVersion): Promise<OrchestrationTemplateEntity> {
+    const version = made?.currentVersion ?? template.currentVersion;
+    const [steps, registered] = await Promise.all([this.stepsOf(template.id, version, m), this.workersOf(template.orchName, m)]);
     const workers = this.config.READINESS === 'live' ? liveRegistrations(registered, await this.liveInstances(m)) : registered;
     const missing = missingSteps(
       steps.map((s) => ({ name: s.name, objectType: s.objectType, handlerType: s.handler.type })),
       workers.map((w) => ({ stepName: w.stepName, objectType: w.objectType })),
     );
-    template.missingSteps = missing;
-    template.status = missing.length === 0 ? 'READY' : 'PENDING';
-    return m.getRepository(OrchestrationTemplateEntity).save(template);
+    const status: TemplateStatus = missing.length === 0 ? 'READY' : 'PENDING';
+    const unchanged = !made && status === template.status && JSON.stringify(missing) === JSON.stringify(template.missingSteps);
+    if (unchanged) return template;
+    const change = { ...made, status, missingSteps: missing };
+    await m.getRepository(OrchestrationTemplateEntity).update(template.id, change);
+    return Object.assign(template, change);
   }
 
   private liveInstances(m: EntityManager): Promise<LiveInstance[]> {
@@ -163,17 +175,19 @@ export class TemplateRepository {
 
   /**
    * Removes the registrations of current steps by services the template does not let work them
-   * (allowedWorkersOf): of `orchName` when its new version is added, which drops the ones made
-   * before the template existed (the hijack: register first, win the step), or of every template
-   * at start. A step the current version lacks keeps its workers, for runs of older versions.
+   * (allowedWorkersOf): of one template when its new version is added (not yet current in its row),
+   * which drops the ones made before the template existed (the hijack: register first, win the
+   * step), or of every template at start. A step the current version lacks keeps its workers, for
+   * runs of older versions.
    */
-  async removeWorkersNotAllowed(m: EntityManager, orchName?: string): Promise<RemovedRegistration[]> {
+  async removeWorkersNotAllowed(m: EntityManager, added?: { orchName: string; version: number }): Promise<RemovedRegistration[]> {
     const registrations: Array<RemovedRegistration & { id: string; owner: string; named: string[] | null }> = await m.query(
       `SELECT w.id, w.orch_name AS "orchName", w.step_name AS "stepName", w.service_name AS "serviceName",
               t.owner_service AS owner, s.allowed_workers AS named
          FROM worker_registration w JOIN orchestration_template t ON t.orch_name = w.orch_name
-         JOIN orchestration_step_template s ON s.template_id = t.id AND s.version = t.current_version AND s.name = w.step_name
-        ${orchName === undefined ? '' : 'WHERE w.orch_name = $1'}`, orchName === undefined ? [] : [orchName]);
+         JOIN orchestration_step_template s ON s.template_id = t.id AND s.name = w.step_name
+          AND s.version = ${added ? '$2' : 't.current_version'}
+        ${added ? 'WHERE w.orch_name = $1' : ''}`, added ? [added.orchName, added.version] : []);
     const outside = registrations.filter((w) => {
       const allowed = allowedWorkersOf(w.named, w.owner, this.config.workersPinned);
       return allowed !== null && !allowed.includes(w.serviceName);
