@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { attemptWindowSeconds } from './core/attempt-window';
 import { heartbeatDeadline } from './core/heartbeat-deadline';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 export interface Heartbeat {
   flowId: string;
@@ -59,7 +60,7 @@ export class StepHeartbeats {
        ) SELECT count(*)::int AS moved FROM moved`,
       [attempt.id, deadline]);
     if (moved === 0) return this.notInFlight();
-    this.logger.debug({ flowId: h.flowId, step: h.stepName, action: h.action, attempt: h.attempt, deadline }, 'heartbeat');
+    this.logger.debug({ ...attemptFields(h), deadline }, 'heartbeat');
     return deadline.getTime() - attempt.now.getTime();
   }
 

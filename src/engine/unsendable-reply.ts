@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { RunStatus } from './core/run-status';
 import { unsendableResultFallback, unsendableRunEnd, unsendableSuccessUnwinds } from './core/unsendable-result';
 import type { ApplyOutcome, StepResult } from './dispatch/step-result';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 /** A change of the run's status written with a result: `to` the status to move to from the run's own, or null for none. */
 export interface RunChange {
@@ -20,7 +21,7 @@ export type ApplyResult = (result: StepResult, runChange?: RunChange) => Promise
  * (unsendableRunEnd), as the healer does with a timeout.
  */
 export function unsendableReplyFallbacks(result: StepResult, refusal: string, apply: ApplyResult, logger: LoggerService): Array<() => Promise<ApplyOutcome>> {
-  const log = { flowId: result.flowId, step: result.stepName, action: result.action, attempt: result.attempt };
+  const log = attemptFields(result);
   const fallback = unsendableResultFallback(result, refusal);
   const endRun = () => {
     const error = `OUTPUT_TOO_LARGE: what ${result.action} ${result.stepName} calls for cannot be sent: ${refusal}`;

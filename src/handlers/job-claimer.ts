@@ -7,6 +7,7 @@ import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
 import { failedAfter, jobLabel, outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 /**
  * What the claimer leased a row for; the work itself happens after the claim has committed.
@@ -24,8 +25,7 @@ const stepKey = (row: JobExecutionEntity) => `${row.flowId}:${row.stepName}`;
 
 export function logContext(row: JobExecutionEntity): Record<string, unknown> {
   return {
-    flowId: row.flowId, step: row.stepName, action: row.action, attempt: row.attempt,
-    correlationId: row.correlationId, jobExecutionId: row.id, target: `${row.targetType}:${row.connection}`,
+    ...attemptFields(row), correlationId: row.correlationId, jobExecutionId: row.id, target: `${row.targetType}:${row.connection}`,
   };
 }
 

@@ -5,6 +5,7 @@ import type { HandlersConfig } from './handlers-config';
 import { JobExecutionEntity } from './job-execution.entity';
 import type { PlannedJob } from './job-plan';
 import { runTraceContext } from '../tracing/run-span';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 /**
  * A built-in handler's dispatcher: adds the job row to the transition's changes; the job runner
@@ -25,8 +26,7 @@ export abstract class JobDispatcher extends StepDispatcher {
     const job = this.plan(command, new Date());
     changes.insert(JobExecutionEntity, { ...job, traceContext: runTraceContext() }, { ignoreConflicts: true });
     if (job.status === 'FAILED') {
-      this.logger.warn({ flowId: command.flowId, step: command.stepName, action: command.action, attempt: command.attempt,
-        correlationId: command.correlationId }, `step cannot be launched: ${job.error}`);
+      this.logger.warn({ ...attemptFields(command), correlationId: command.correlationId }, `step cannot be launched: ${job.error}`);
     }
     return `${job.targetType.toLowerCase()}:${job.connection}`;
   }

@@ -17,6 +17,7 @@ import { Pruned, Retention } from './retention.service';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
 import { OutageLog } from '../common/logging/outage-log';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 const BATCH = 200;
 /**
@@ -186,7 +187,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private async timeOutSteps(): Promise<number> {
     if (!mayTimeOut(this.observeReplyConsumers(), this.listeningSince, new Date(), REPLY_CATCH_UP)) return 0;
     return this.count('stepsTimedOut', await this.stuck.overdueAttempts(this.batch),
-      (a) => ({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }),
+      attemptFields,
       (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));
   }
 

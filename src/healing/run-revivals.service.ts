@@ -12,6 +12,7 @@ import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
 import { expiryReason, parkedRunVerdict, unsendableTimeoutError } from './policies';
 import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 export interface TimedOutAttempt {
   flowId: string;
@@ -49,7 +50,7 @@ export class RunRevivals {
   timeOut(a: TimedOutAttempt): Promise<boolean> {
     return escalateUnsendable(() => this.endAttempt(a), (refusal) => {
       const error = unsendableTimeoutError(a.reason, refusal.message);
-      this.logger.warn({ flowId: a.flowId, step: a.stepName, action: a.action, attempt: a.attempt }, error);
+      this.logger.warn(attemptFields(a), error);
       return [() => this.endAttempt(a, { error, endRun: false }), () => this.endAttempt(a, { error, endRun: true })];
     });
   }

@@ -10,6 +10,7 @@ import { HttpWorkerHub } from './http-worker-hub.service';
 import { commandOfLease } from './lease-id';
 import { PollSlots } from './poll-slots';
 import { AppConfig } from '../config/app-config';
+import { attemptFields } from '../common/logging/attempt-fields';
 
 /** A service over its poll limit tries again this soon: a poll of its own ends within its wait meanwhile. */
 const POLL_RETRY_AFTER_SECONDS = 1;
@@ -106,7 +107,7 @@ export class WorkerReplies {
     const outcome = await this.sink.apply(toStepResult(reply));
     // By command, not by lease: while the reply was applied the lease may have expired and the command been leased again.
     pool?.settleCommand(reply.commandId);
-    this.logger.debug({ flowId: reply.flowId, step: reply.stepName, action: reply.action, attempt: reply.attempt, outcome }, 'HTTP reply');
+    this.logger.debug({ ...attemptFields(reply), outcome }, 'HTTP reply');
     return outcome;
   }
 
