@@ -26,6 +26,9 @@ describe('parseBuiltInSpec', () => {
     [{ type: 'oo', flowUuid: 'f', inputs: null }, 'inputs must be an object'],
     [{ type: 'awx', jobTemplateId: 1, connection: 'a b' }, 'connection must be'],
     [{ type: 'oo' }, 'needs a flowUuid'],
+    // The spec's own problem is named before its connection's.
+    [{ type: 'oo', connection: 'a b' }, 'needs a flowUuid'],
+    [{ type: 'awx', connection: 'a b' }, 'exactly one of jobTemplateId'],
     [{ type: 'oo', flowUuid: 'f', successResultTypes: ['WIN'] }, 'successResultTypes'],
     [{ type: 'worker' }, 'not a built-in handler type: worker'],
     ['awx', 'not an object'],

@@ -32,7 +32,7 @@ function connectionOf(spec: Record<string, unknown>): string {
 export function parseBuiltInSpec(spec: unknown): BuiltInSpec {
   if (!isObject(spec)) throw new SpecError('the handler is not an object');
   if (!isTargetKind(spec.type)) throw new SpecError(`not a built-in handler type: ${String(spec.type)}`);
-  return jobKind(spec.type).parseSpec(spec, connectionOf(spec));
+  return jobKind(spec.type).parseSpec(spec, () => connectionOf(spec));
 }
 
 function kindOf(value: unknown, fallback: TargetKind): TargetKind {

@@ -19,8 +19,8 @@ export interface JobKind<S> {
   defaultApiPrefix: string;
   /** The most HTTP exchanges its lookup of a launch whose answer was lost makes (claimExchanges). */
   lookupExchanges: number;
-  /** Reads a handler spec of this kind, its connection already read; throws SpecError. */
-  parseSpec(spec: Record<string, unknown>, connection: string): S;
+  /** Reads a handler spec of this kind, its connection (`connectionOf`) last; throws SpecError. */
+  parseSpec(spec: Record<string, unknown>, connectionOf: () => string): S;
   /** The request a spec makes for a command, interpolated; throws SpecError or InterpolationError. */
   request(spec: S, c: StepCommand, connection: ConnectionConfig): JobRequest;
   /** What a finished job of this kind adds to its step's output. */

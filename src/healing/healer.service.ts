@@ -124,8 +124,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         parkedSettled: await this.settleParkedRuns(),
         stepsTimedOut: await this.timeOutSteps(),
         runsRevived: await this.reviveStalledRuns(),
-        deadlinesPassed: await this.passDeadlines(),
         ...await this.retention.prune(),
+        deadlinesPassed: await this.passDeadlines(),
       };
       Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });
       this.metrics.healerTicks.inc({ outcome: 'success' });

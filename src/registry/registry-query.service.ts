@@ -97,16 +97,18 @@ export class RegistryQueryService {
   /** `ownService`: a service key's own service, whose registrations alone it sees. */
   async workers(query: WorkerQueryDto, ownService?: string): Promise<Page<WorkerDto>> {
     if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
-    const where = Object.fromEntries(Object.entries({ orchName: query.orchName, serviceName: ownService ?? query.serviceName })
-      .filter(([, v]) => v !== undefined));
+    // A filter left undefined is no condition: TypeORM's find skips undefined properties of `where`.
     const [rows, total] = await this.dataSource.getRepository(WorkerRegistrationEntity).findAndCount({
-      where, order: { orchName: 'ASC', stepName: 'ASC', createdAt: 'ASC' }, skip: skipOf(query), take: query.pageSize,
+      where: { orchName: query.orchName, serviceName: ownService ?? query.serviceName }, order: { orchName: 'ASC', stepName: 'ASC', createdAt: 'ASC' }, skip: skipOf(query), take: query.pageSize,
     });
     return pageOf(rows.map(workerOf), total, query);
   }
 
-  /** The services registered as workers, a page of services in name order, each with its registrations (`workers` pages those). */
-  /** The page, its total and its registrations come from one snapshot, so they agree under concurrent registrations. */
+  /**
+   * The services registered as workers, a page of services in name order, each with its
+   * registrations (`workers` pages those). The page, its total and its registrations come from one
+   * snapshot, so they agree under concurrent registrations.
+   */
   async workerServices(query: WorkerServiceQueryDto, ownService?: string): Promise<Page<WorkerServiceDto>> {
     if (ownService !== undefined && query.serviceName !== undefined && query.serviceName !== ownService) return pageOf([], 0, query);
     const filter = { serviceName: ownService ?? query.serviceName ?? null, orchName: query.orchName ?? null };

@@ -130,6 +130,7 @@ export class TemplateRepository {
   /**
    * Recomputes READY/PENDING from the current version's steps (`made`: of the version just added)
    * and the registered (with READINESS=live: live) workers; writes the row only if it changed.
+   * The answer's `updatedAt` is the one read, not the one written.
    */
   async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity, made?: CurrentVersion): Promise<OrchestrationTemplateEntity> {
     const version = made?.currentVersion ?? template.currentVersion;

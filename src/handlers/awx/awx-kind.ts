@@ -23,7 +23,7 @@ export const AWX_KIND: JobKind<AwxSpec> = {
   defaultApiPrefix: '/api/v2',
   lookupExchanges: AWX_LOOKUP_EXCHANGES,
 
-  parseSpec(spec, connection) {
+  parseSpec(spec, connectionOf) {
     const jt = positiveInt(spec.jobTemplateId);
     const wf = positiveInt(spec.workflowJobTemplateId);
     if ((jt === undefined) === (wf === undefined)) throw new SpecError('an awx handler needs exactly one of jobTemplateId, workflowJobTemplateId (positive integers)');
@@ -32,7 +32,7 @@ export const AWX_KIND: JobKind<AwxSpec> = {
       throw new SpecError('extraVars must be an object or a reference to one');
     }
     return {
-      type: 'awx', connection, templateKind: jt !== undefined ? 'job_template' : 'workflow_job_template', templateId: (jt ?? wf)!,
+      type: 'awx', connection: connectionOf(), templateKind: jt !== undefined ? 'job_template' : 'workflow_job_template', templateId: (jt ?? wf)!,
       extraVars: extraVars as Record<string, unknown> | string,
     };
   },

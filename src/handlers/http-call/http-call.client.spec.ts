@@ -35,3 +35,47 @@ describe('HttpCallClient: an API key in a header of its own', () => {
     }
   });
 });
+
+describe('HttpCallClient: an OAuth2 token the partner refuses', () => {
+  it('is forgotten even when the 401 answer breaks off before its body ends: the next call fetches a new token', async () => {
+    let issued = 0;
+    const used: string[] = [];
+    const partner = createServer((req, res) => {
+      if (req.url === '/token') {
+        issued++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token":"token-${issued}","expires_in":3600}`);
+        return;
+      }
+      used.push(String(req.headers.authorization));
+      if (req.headers.authorization === 'Bearer token-1') {
+        // The headers of a 401, then the connection drops mid-body.
+        res.writeHead(401, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"error":');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+    const connection: HttpConnectionConfig = {
+      name: 'partner', baseUrl: base, connectTimeoutMs: 1000, timeoutMs: 2000, maxResponseBytes: 65_536, services: '*',
+      auth: { scheme: 'oauth2', tokenUrl: `${base}/token`, clientId: 'baton', clientSecret: 'client-secret-0123456789' },
+    };
+    const client = new HttpCallClient(connection, ['client-secret-0123456789'], new NoTraceHeaders());
+    const call = {
+      method: 'GET', url: new URL(`${base}/orders`), headers: {}, timeoutMs: 2000,
+      flowId: 'f', step: 'order', action: 'DO', correlationId: null, idempotencyKey: 'f:order:DO', what: 'GET /orders',
+    };
+    try {
+      await expect(client.send(call)).rejects.toThrow('GET /orders');
+      expect((await client.send(call)).status).toBe(200);
+      expect(used).toEqual(['Bearer token-1', 'Bearer token-2']);
+      expect(issued).toBe(2);
+    } finally {
+      await client.close();
+      partner.closeAllConnections();
+      await new Promise((resolve) => partner.close(resolve));
+    }
+  });
+});

@@ -97,8 +97,9 @@ export class HttpCallClient {
       // The call's timeout bounds the whole exchange, connection included, up to the last body byte.
       const res = await cappedRequest(this.agent, call.url, {
         method: call.method as Dispatcher.HttpMethod, headers, body, timeoutMs: call.timeoutMs, maxBytes: this.connection.maxResponseBytes,
+        // A token refused is forgotten even if its answer's body then fails to arrive.
+        onStatus: (status) => { if (status === 401 && token) this.tokens!.invalidate(token); },
       });
-      if (res.status === 401 && token) this.tokens!.invalidate(token);
       return { status: res.status, headers: res.headers, body: res.body.text === null ? null : parse(res.body.text),
         bodyTruncated: res.body.truncated, tokenUsed: token !== undefined };
     } catch (e) {

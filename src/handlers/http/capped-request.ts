@@ -20,6 +20,8 @@ export interface CappedRequest {
   /** Bounds the whole exchange, connection included, up to the last body byte. */
   timeoutMs: number;
   maxBytes: number;
+  /** Told the status before the body is read: what a status means must not wait on a body that may never come. */
+  onStatus?: (status: number) => void;
 }
 
 export interface CappedResponse {
@@ -54,6 +56,7 @@ export async function cappedRequest(agent: Agent, url: string | URL, r: CappedRe
   const res = await request(url, {
     method: r.method, headers: r.headers, body: r.body, dispatcher: agent, signal: AbortSignal.timeout(r.timeoutMs),
   });
+  r.onStatus?.(res.statusCode);
   return { status: res.statusCode, headers: res.headers, body: await readCapped(res.body, r.maxBytes) };
 }
 

@@ -22,7 +22,7 @@ export const OO_KIND: JobKind<OoSpec> = {
   defaultApiPrefix: '/rest/v2',
   lookupExchanges: OO_LOOKUP_EXCHANGES,
 
-  parseSpec(spec, connection) {
+  parseSpec(spec, connectionOf) {
     if (typeof spec.flowUuid !== 'string' || !spec.flowUuid.trim()) throw new SpecError('an oo handler needs a flowUuid');
     const inputs = spec.inputs === undefined ? {} : spec.inputs;
     if (typeof inputs !== 'string' && (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs))) {
@@ -35,7 +35,7 @@ export const OO_KIND: JobKind<OoSpec> = {
       throw new SpecError(`successResultTypes must be a non-empty list of ${OO_RESULT_TYPES.join(', ')}`);
     }
     return {
-      type: 'oo', connection, flowUuid: spec.flowUuid.trim(), inputs: inputs as Record<string, unknown> | string,
+      type: 'oo', connection: connectionOf(), flowUuid: spec.flowUuid.trim(), inputs: inputs as Record<string, unknown> | string,
       runName: spec.runName, successResultTypes: [...types] as string[],
     };
   },
