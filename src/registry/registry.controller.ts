@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { Roles } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal';
 import { ownServiceOnly } from '../auth/service-scope';
@@ -34,6 +35,7 @@ export class RegistryController {
   ) {}
 
   @Post('register')
+  @RouteConfig({ readsItsBody: true })
   @HttpCode(200)
   @Roles('service')
   @ApiOperation({ summary: 'Register an initiator template or a worker, in JSON or YAML' })

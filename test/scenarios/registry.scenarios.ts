@@ -146,6 +146,19 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(empty.body.code).toBe('INVALID_DOCUMENT');
     });
 
+    it('refuses a body that is not JSON, YAML or UTF-8 as the document\'s problem, with line and column, and audits each attempt', async () => {
+      const post = (body: string | Buffer, type: string) => t.http.post(REGISTER).set('X-Service-Name', 'garbled-service').set('Content-Type', type).send(body);
+      const truncated = await post('{"orchName": "cut", "as": "worker", "steps": [', 'application/json').expect(400);
+      expect(truncated.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ line: 1, column: expect.any(Number) }] });
+      // YAML sent as JSON is read as the JSON it claims to be.
+      const yamlAsJson = await post('orchName: cut\nas: worker\n', 'application/json').expect(400);
+      expect(yamlAsJson.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ line: 1, column: expect.any(Number) }] });
+      const latin1 = await post(Buffer.from('orchName: caf\xe9\n', 'latin1'), 'application/yaml').expect(400);
+      expect(latin1.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ message: 'the document is not valid UTF-8' }] });
+      const audit = await t.http.get('/api/orchestration/registrations/audit?serviceName=garbled-service').expect(200);
+      expect(audit.body.items.map((a: { outcome: string }) => a.outcome)).toEqual(['REJECTED', 'REJECTED', 'REJECTED']);
+    });
+
     it('lists a bad X-Service-Name with the document\'s own problems, not after them', async () => {
       const res = await t.http.post(REGISTER).set('X-Service-Name', 'no spaces please').send({ orchName: 'x', as: 'worker' }).expect(400);
       expect(res.body.code).toBe('INVALID_DOCUMENT');

@@ -13,6 +13,19 @@ const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 type Parsed = (error: Error | null, body?: unknown) => void;
 type WithRawBody = FastifyRequest & { rawBody?: Buffer };
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route reads `rawBody` itself and nothing is parsed for it (`@RouteConfig({ readsItsBody:
+     * true })`). A registration does: a document that is not JSON, YAML or UTF-8 is then refused
+     * as the document's problem, with its line and column, and audited like every other attempt,
+     * instead of failing here before the registry sees it.
+     */
+    readsItsBody?: boolean;
+  }
+}
+
+
 /**
  * JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays bytes.
  * The bytes as sent are kept too, as `rawBody`: a run payload is stored exactly as given. Fastify's
@@ -49,6 +62,7 @@ export function refuseCompressedBody(request: FastifyRequest, _reply: FastifyRep
 }
 
 function parseJson(req: WithRawBody, body: Buffer, done: Parsed): void {
+  if (req.routeOptions.config?.readsItsBody) return done(null, keep(req, body));
   const text = decode(keep(req, body), req.headers['content-type']);
   if (text instanceof AppError) return done(text);
   // Not strict: any JSON text is a valid run payload, scalars included (RFC 8259). No bytes is {},
@@ -62,6 +76,7 @@ function parseJson(req: WithRawBody, body: Buffer, done: Parsed): void {
 }
 
 function parseText(req: WithRawBody, body: Buffer, done: Parsed): void {
+  if (req.routeOptions.config?.readsItsBody) return done(null, keep(req, body));
   const text = decode(keep(req, body), req.headers['content-type']);
   if (text instanceof AppError) done(text);
   else done(null, text);
