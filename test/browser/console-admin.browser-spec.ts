@@ -80,6 +80,25 @@ describe('operator console: workers, API keys and the security audit (headless C
     await shot(p, 'workers');
   });
 
+  it("says how many of a service's step registrations lie beyond the 200 a row shows", async () => {
+    const p = await h.page();
+    // The API's own answer, told that realm-service has 248 more registrations than it sends (a
+    // service registered for 250 steps, of which a row gets the first 200).
+    await p.route('**/api/orchestration/worker-services?*', async (r) => {
+      const res = await r.fetch();
+      const body = await res.json() as { items: Array<{ serviceName: string; registrationCount: number }> };
+      for (const service of body.items) if (service.serviceName === SERVICE) service.registrationCount += 248;
+      await r.fulfill({ response: res, json: body });
+    });
+    await p.addInitScript(`sessionStorage.setItem('baton.apiKey', ${JSON.stringify(viewer)})`);
+    await p.goto(`${h.base}/ui/workers`);
+    const row = p.locator(`tr[data-service="${SERVICE}"]`);
+    await row.getByText('and 248 more step registrations: filter by template to see them').waitFor();
+    // Every step it was sent is still listed, and a service with none beyond says nothing more.
+    expect(await row.locator('[data-step]').count()).toBe(2);
+    expect(await p.locator('tr[data-service="demo-worker"]').getByText(/more step registration/).count()).toBe(0);
+  });
+
   it('filters the workers by service name, in the URL, and says when nothing matches', async () => {
     const p = await signedIn(viewer, '/ui/workers');
     await p.locator('tr[data-service="demo-worker"]').waitFor();
