@@ -9,7 +9,7 @@ import { ROLES } from '../role';
 import type { Role } from '../role';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ maxLength: 100, description: 'What the key is for' })
+  @ApiProperty({ minLength: 1, maxLength: KEY_NAME_MAX, description: `What the key is for; it ${KEY_NAME_RULE}` })
   @IsString() @MinLength(1) @MaxLength(KEY_NAME_MAX) @Matches(KEY_NAME_PATTERN, { message: `name ${KEY_NAME_RULE}` })
   name!: string;
 

@@ -740,7 +740,7 @@ export interface components {
             oidc?: components["schemas"]["ConsoleOidcDto"] | null;
         };
         CreateApiKeyDto: {
-            /** @description What the key is for */
+            /** @description What the key is for; it must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators) */
             name: string;
             /** @enum {string} */
             role: "service" | "operator" | "viewer" | "admin";
