@@ -142,6 +142,15 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       expect(again.body.code).toBe('RUN_NOT_UNDOABLE');
     });
 
+    it('answers UNDONE at once for a FAILED run whose compensation left nothing to undo, sending no command', async () => {
+      const { body } = await execute(t, 'order', { failAt: 'ship' }).expect(202);
+      await waitForRun(t, body.flowId, 'FAILED');
+      const sent = worker.commandsFor(body.flowId).length;
+      const undo = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(202);
+      expect(undo.body.status).toBe('UNDONE');
+      expect(worker.commandsFor(body.flowId)).toHaveLength(sent);
+    });
+
     it('retries failed undos on an operator\'s request, after a failed compensation and after a failed undo', async () => {
       const timeline = (run: { steps: Array<{ action: string; stepName: string; attempt: number; status: string }> }) =>
         run.steps.filter((s) => s.action === 'UNDO').map((s) => `${s.stepName}#${s.attempt}:${s.status}`);

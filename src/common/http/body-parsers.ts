@@ -25,7 +25,6 @@ declare module 'fastify' {
   }
 }
 
-
 /**
  * JSON is parsed for the API; YAML and text stay text; anything else (run payloads) stays bytes.
  * The bytes as sent are kept too, as `rawBody`: a run payload is stored exactly as given. Fastify's
