@@ -128,7 +128,13 @@ export class RunExecutor extends StepResultSink {
         if (tries < MAX_CONFLICTS) continue;
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Template ${req.orchName} kept changing while a run was being started`);
       }
-      if (!written.written) return this.existingRun(req, payloadHash, template.missingSteps);
+      if (!written.written) {
+        const existing = await this.existingRun(req, payloadHash, template.missingSteps);
+        // Its run was removed (retention) between the insert and this read: the key is free again.
+        if (existing) return existing;
+        if (tries < MAX_CONFLICTS) continue;
+        throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Idempotency-Key ${req.idempotencyKey} kept conflicting with a run that was gone`);
+      }
       this.afterWrite(run, changes, written);
       // No line of its own: afterWrite logged the new run's status (previousStatus null) already.
       this.metrics.runsStarted.inc({ orch_name: run.orchName });
@@ -270,10 +276,13 @@ export class RunExecutor extends StepResultSink {
     this.transitions.written(run, changes);
   }
 
-  /** `missingSteps`: the template's now, which a parked run waits for (it starts on the template's current version). */
-  private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun> {
+  /**
+   * The run an earlier start with the same idempotency key made, or undefined when it is gone.
+   * `missingSteps`: the template's now, which a parked run waits for (it starts on the template's current version).
+   */
+  private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun | undefined> {
     const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
-    if (!existing) throw new AppError(ErrorCode.INTERNAL, 'Idempotency key conflict without a run');
+    if (!existing) return undefined;
     if (existing.payloadHash !== payloadHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
         `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload`, [], { flowId: existing.flowId });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import type { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
@@ -47,5 +48,33 @@ describe('RunExecutor: the dispatch spans of a transition', () => {
     const outage = new Error('connect ECONNREFUSED 127.0.0.1:5432');
     await expect(advanceOn(repositoryAnswering([outage]))).rejects.toBe(outage);
     expect(dispatchSpans().map((s) => s.attributes['baton.outcome'])).toEqual(['superseded']);
+  });
+});
+
+describe('RunExecutor: a start whose idempotency key conflicts', () => {
+  const template = { id: 't', orchName: 'order', status: 'READY', currentVersion: 1, missingSteps: [] };
+  const templates = { get: async () => template, forget: () => undefined } as unknown as CurrentTemplates;
+  const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+  const start = (runs: RunRepository) => new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), templates, plans, relay,
+    new AppConfig(), new Metrics()).start({ orchName: 'order', payload: Buffer.from('{}'), contentType: 'application/json',
+    correlationId: 'c', idempotencyKey: 'k-1' });
+
+  it('starts the run after all when the run holding the key is gone by the time it is read (retention removed it)', async () => {
+    const creates: boolean[] = [false, true];
+    const runs = {
+      create: async () => ({ written: creates.shift()!, messages: [], templateChanged: false }),
+      findByIdempotencyKey: async () => undefined,
+    } as unknown as RunRepository;
+    await expect(start(runs)).resolves.toMatchObject({ status: 'RUNNING', created: true });
+    expect(creates).toEqual([]);
+  });
+
+  it('answers with the run that holds the key, not created', async () => {
+    const runs = {
+      create: async () => ({ written: false, messages: [], templateChanged: false }),
+      findByIdempotencyKey: async () => ({ flowId: 'f-1', status: 'COMPLETED', payloadHash: createHash('sha256')
+        .update('application/json').update('\0').update('{}').digest('hex'), correlationId: 'c-0' }),
+    } as unknown as RunRepository;
+    await expect(start(runs)).resolves.toEqual({ flowId: 'f-1', status: 'COMPLETED', correlationId: 'c-0', created: false, missingSteps: [] });
   });
 });
