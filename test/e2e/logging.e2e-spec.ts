@@ -36,6 +36,14 @@ describe('logs: one JSON line per request, and service lines that name the reque
     expect(linesOf('metrics-1')).toEqual([]);
   });
 
+  it('does not take a correlation id that holds a whole API key: a new one is made, and the key is nowhere', async () => {
+    const secret = admin.split('_').slice(2).join('_');
+    const res = await t.http.get('/api/orchestration/templates').set(bearer(admin)).set('X-Correlation-ID', admin).expect(200);
+    expect(res.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(linesOf(res.headers['x-correlation-id'])).toHaveLength(1);
+    expect(output.lines().filter((l) => l.includes(secret))).toEqual([]);
+  });
+
   it("logs a console page's path without its query: the sign-in callback's holds the authorization code", async () => {
     await t.http.get('/ui/auth/callback?code=AUTHCODE-SECRET-123&state=xyz').set('X-Correlation-ID', 'callback-1');
     const [line] = linesOf('callback-1');

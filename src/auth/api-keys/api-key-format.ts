@@ -19,6 +19,12 @@ export interface ParsedApiKey {
 }
 
 const KEY_IN_TEXT = new RegExp(API_KEY_PATTERN.source.slice(1, -1), 'g');
+const KEY_ANYWHERE = new RegExp(API_KEY_PATTERN.source.slice(1, -1));
+
+/** Whether `text` holds a whole key anywhere (a caller's correlation id that does is not taken). */
+export function holdsApiKey(text: string): boolean {
+  return KEY_ANYWHERE.test(text);
+}
 
 /**
  * Text with every whole key in it cut to its prefix (`bk_<prefix>_…`): for what is logged, audited,

@@ -2,15 +2,24 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { holdsApiKey } from '../../auth/api-keys/api-key-format';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** A correlation id taken from a caller: it goes into a varchar(128) column and every log line. */
-export const SAFE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
+const SAFE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Whether a caller's correlation id is taken as given. One holding a whole API key (a key pasted
+ * into the wrong header) is not: it would be echoed, logged, stored on the run and sent to workers.
+ */
+export function isSaneCorrelationId(given: string | undefined): given is string {
+  return given !== undefined && SAFE_CORRELATION_ID.test(given) && !holdsApiKey(given);
+}
 
 /** A message publisher's `x-correlation-id`, when it is sane; like the HTTP middleware, the caller generates one for anything else. */
 export function messageCorrelationId(headers: Record<string, string>): string | undefined {
   const given = headers[CORRELATION_HEADER];
-  return given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : undefined;
+  return isSaneCorrelationId(given) ? given : undefined;
 }
 
 export function correlationIdOf(req: unknown): string {
@@ -27,7 +36,7 @@ export const CorrelationId = createParamDecorator((_data: unknown, ctx: Executio
  */
 export function correlationIdFor(req: IncomingMessage & { id?: unknown }): string {
   const given = req.headers[CORRELATION_HEADER];
-  const id = typeof given === 'string' && SAFE_CORRELATION_ID.test(given) ? given : randomUUID();
+  const id = typeof given === 'string' && isSaneCorrelationId(given) ? given : randomUUID();
   req.id = id;
   return id;
 }

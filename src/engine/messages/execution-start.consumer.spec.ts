@@ -23,6 +23,9 @@ async function handlerStarting(started: StartRequest[]): Promise<MessageHandler>
 const startMessage = (body: object, id = 'm1', headers: Record<string, string> = {}): IncomingMessage =>
   ({ id, topic: 'orchestrator.execution.start', headers, body: Buffer.from(JSON.stringify(body)), deliveryAttempt: 1 });
 
+/** A whole API key, as an operator might paste it into the wrong field. */
+const KEY = `bk_abcd1234_${'s'.repeat(43)}`;
+
 describe('ExecutionStartConsumer', () => {
   it('keys a start without an idempotencyKey by its message id, as before', async () => {
     const started: StartRequest[] = [];
@@ -57,6 +60,15 @@ describe('ExecutionStartConsumer', () => {
     await handle(startMessage({ orchName: 'demo', payload: {} }, 'm1', { 'x-correlation-id': 'corr-1' }));
     await handle(startMessage({ orchName: 'demo', payload: {} }, 'm2', { 'x-correlation-id': 'c'.repeat(129) }));
     await handle(startMessage({ orchName: 'demo', payload: {} }, 'm3', { 'x-correlation-id': 'a\u0000b' }));
-    expect(started.map((r) => r.correlationId)).toEqual(['corr-1', expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    await handle(startMessage({ orchName: 'demo', payload: {} }, 'm4', { 'x-correlation-id': KEY }));
+    expect(started.map((r) => r.correlationId)).toEqual(['corr-1', ...Array(3).fill(expect.stringMatching(/^[0-9a-f-]{36}$/))]);
+  });
+
+  it('dead-letters a start whose correlationId holds a whole API key, without echoing the key', async () => {
+    const started: StartRequest[] = [];
+    const refusal = await (await handlerStarting(started))(startMessage({ orchName: 'demo', payload: {}, correlationId: KEY })).catch((e: unknown) => e);
+    expect(String(refusal)).toMatch(/correlationId: must be 1-128 of \[A-Za-z0-9_.:-\], and not hold an API key/);
+    expect(String(refusal)).not.toContain(KEY);
+    expect(started).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
 import { startIdempotencyKey } from './start-idempotency-key';
-import { messageCorrelationId, SAFE_CORRELATION_ID } from '../../common/logging/correlation';
+import { isSaneCorrelationId, messageCorrelationId } from '../../common/logging/correlation';
 import { storedName, storedText } from './stored-text';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -26,7 +26,7 @@ const startSchema = z.object({
   orchName: storedName(),
   payload: z.unknown(),
   idempotencyKey: storedText(255).min(1).optional(),
-  correlationId: z.string().regex(SAFE_CORRELATION_ID).optional(),
+  correlationId: z.string().refine(isSaneCorrelationId, 'must be 1-128 of [A-Za-z0-9_.:-], and not hold an API key').optional(),
   contentType: storedText(255).optional(),
   deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
