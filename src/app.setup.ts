@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AccessGuard } from './auth/access.guard';
 import { API_KEY, BEARER, describeAccess } from './auth/http/openapi-access';
 import { allowCorsOrigins } from './auth/http/security-headers';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
@@ -49,6 +50,11 @@ export function configureApp(nest: INestApplication): void {
   if (requests) http.addHook('onRequest', onNode(requests));
   http.addHook('onRequest', httpRequestSpan);
   http.addHook('onRequest', onNode(requestGuard));
+  const guard = app.get(AccessGuard);
+  http.addHook('preParsing', async (request, _reply, payload) => {
+    await guard.authenticateBeforeBody(request);
+    return payload;
+  });
   parseBodies(http);
   app.useGlobalPipes(new BoundedValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new HttpErrorFilter());

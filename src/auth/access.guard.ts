@@ -5,6 +5,7 @@ import type { FastifyRequest as Request } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { correlationIdOf } from '../common/logging/correlation';
+import { carriesBody } from '../common/validation/request-guard';
 import { SingleFlight } from '../common/single-flight';
 import { AppConfig } from '../config/app-config';
 import { decideAccess } from './access-decision';
@@ -19,6 +20,8 @@ import type { Principal } from './principal';
 import { Authentication, PrincipalResolver } from './principal-resolver';
 import { provenServiceName } from './proven-service';
 import { PUBLIC_WHEN_METADATA, PublicWhen } from './public-when.decorator';
+
+const NO_CREDENTIALS = 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)';
 
 /**
  * The one place that decides who may call a controller route: it reads `@Roles(...)` /
@@ -59,7 +62,7 @@ export class AccessGuard implements CanActivate {
     }
     if (decision === 'unauthenticated') {
       // No credential is no guess: a scraper set up without a key must not lock out the clients behind its address.
-      await this.refuseUnauthenticated(req, undefined, 'no credentials (send Authorization: Bearer <key or token>, or X-API-Key)', false);
+      await this.refuseUnauthenticated(req, undefined, NO_CREDENTIALS, false);
     }
     const why = decision === 'undeclared'
       ? 'the route declares no role (a bug: every route needs @Roles or @Public)'
@@ -67,6 +70,18 @@ export class AccessGuard implements CanActivate {
     if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req), correlationId: correlationIdOf(req) }, 'route without @Roles or @Public refused');
     await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.FORBIDDEN, reason: why });
     throw new AppError(ErrorCode.FORBIDDEN, `Forbidden: ${why}`);
+  }
+
+  /**
+   * Run before a request's body is read (a Fastify preParsing hook): a request with a body is
+   * authenticated first, so a caller without a valid credential cannot have Baton buffer up to
+   * BODY_LIMIT_BYTES, or hold the request open while the body trickles in. No public route takes a
+   * body (route-table spec), so one without any credential is refused here too. The route's own
+   * check (canActivate) then finds the credential in the resolver's cache.
+   */
+  async authenticateBeforeBody(req: Request): Promise<void> {
+    if (!this.config.authEnabled || req.is404 || !carriesBody(req.raw)) return;
+    if (!await this.authenticate(req, undefined)) await this.refuseUnauthenticated(req, undefined, NO_CREDENTIALS, false);
   }
 
   /**

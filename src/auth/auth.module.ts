@@ -19,9 +19,9 @@ import { PrincipalResolver } from './principal-resolver';
   controllers: [AuthController, AdminController],
   providers: [
     ApiKeyRepository, ApiKeyService, RevocationWatch, JwtVerifier, PrincipalResolver, AuthFailureLimiter, SecurityAuditRepository, MessageAuthenticator,
-    { provide: APP_GUARD, useClass: AccessGuard },
+    AccessGuard, { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [PrincipalResolver, SecurityAuditRepository, ApiKeyService, MessageAuthenticator],
+  exports: [AccessGuard, PrincipalResolver, SecurityAuditRepository, ApiKeyService, MessageAuthenticator],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(private readonly config: AppConfig) {}

@@ -9,8 +9,12 @@ import { correlationIdFor, echoCorrelationId } from '../logging/correlation';
 import { requestGuard } from '../validation/request-guard';
 import { answerClientError } from './client-errors';
 
-/** Node's own limit on a whole request, which Fastify would otherwise lift (it sets 0). */
-const REQUEST_TIMEOUT_MS = 300_000;
+/**
+ * Node's limit on receiving a whole request, headers and body (Fastify would lift it: it sets 0).
+ * A minute takes BODY_LIMIT_BYTES' default at 17 KB/s, and holds a trickling body no longer than
+ * that; waiting for an answer (a worker's long poll) is not receiving.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
 /**
  * Node's own idle keep-alive limit, where Fastify sets 72 s: idle sockets are not held longer, and a
  * connection that a close cannot count as idle delays it by no more than this.

@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { Access, ACCESS_METADATA } from '../../../src/auth/access.decorator';
+import { PUBLIC_WHEN_METADATA } from '../../../src/auth/public-when.decorator';
 import { ROLES, Role } from '../../../src/auth/role';
 import { authOn, bearer, issueKey, newAdminKey } from '../../helpers/auth';
 import { startTestApp, TestApp } from '../../helpers/test-app';
@@ -10,6 +11,8 @@ interface Route {
   method: string;
   path: string;
   access: Access | undefined;
+  /** Public when the configuration says so (`@PublicWhen`). */
+  publicWhen: boolean;
 }
 
 /** Every controller route, read from Nest's own discovery: its method, full path and declared access. */
@@ -26,7 +29,8 @@ function controllerRoutes(t: TestApp): Route[] {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
       const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as Access | undefined;
       const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
-      return [{ method, path: full, access }];
+      const publicWhen = Reflect.getMetadata(PUBLIC_WHEN_METADATA, handler) !== undefined || Reflect.getMetadata(PUBLIC_WHEN_METADATA, type) !== undefined;
+      return [{ method, path: full, access, publicWhen }];
     });
   });
 }
@@ -71,6 +75,12 @@ describe('route table: every route declares its access, and the guard enforces i
 
   it('only the public list is public', () => {
     expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/auth/console-config', 'GET /api/orchestration/health/live', 'GET /api/orchestration/health']);
+  });
+
+  it('no route that can be public takes a body: AccessGuard refuses a body without a credential before reading it', () => {
+    const mayBePublic = routes.filter((r) => r.access === 'public' || r.publicWhen);
+    expect(mayBePublic.map((r) => r.path)).toContain('/metrics');
+    expect(mayBePublic.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('without credentials every route but the public ones answers 401 with WWW-Authenticate', async () => {
