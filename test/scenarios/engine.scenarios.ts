@@ -185,7 +185,11 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       const second = await execute(t, 'order', { n: 1 }, { 'Idempotency-Key': 'k-1' }).expect(202);
       expect(second.body).toMatchObject({ flowId: first.body.flowId, created: false });
       const conflict = await execute(t, 'order', { n: 2 }, { 'Idempotency-Key': 'k-1' }).expect(409);
-      expect(conflict.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(conflict.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', problems: [{ path: 'headers.idempotency-key',
+        message: `was used for run ${first.body.flowId} with a different payload or content type` }] });
+      // The same bytes as another content type are another payload.
+      await t.http.post('/api/orchestration/execute/order').set('Idempotency-Key', 'k-1').set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ n: 1 })).expect(409);
     });
 
     it('stores any payload as given', async () => {

@@ -19,9 +19,9 @@ describe('HttpErrorFilter logging a 503', () => {
     error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => jest.restoreAllMocks());
-  const answer = (e: unknown) => {
+  const answer = (e: unknown, raw: { errored?: unknown } = {}) => {
     const res = reply();
-    new HttpErrorFilter().answer(e, { id: 'corr-1' } as unknown as FastifyRequest, res as unknown as FastifyReply);
+    new HttpErrorFilter().answer(e, { id: 'corr-1', raw } as unknown as FastifyRequest, res as unknown as FastifyReply);
     return res;
   };
 
@@ -49,6 +49,13 @@ describe('HttpErrorFilter logging a 503', () => {
     expect(message).toMatch(/^request answered 503: /);
     expect(fields).toEqual({ correlationId: 'corr-1', cause: 'Connection terminated unexpectedly' });
     expect(JSON.stringify(warn.mock.calls)).not.toContain(outage.stack!.split('\n')[1].trim());
+  });
+
+  it("answers the request's own stream failing (its client went away mid-body) 400, logging nothing: no outage", () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const res = answer(aborted, { errored: aborted });
+    expect(res.status).toHaveBeenCalledWith(400);
+    expect([warn, debug, error].map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
   });
 
   it('still logs a defect (500) as an error with the error itself', () => {

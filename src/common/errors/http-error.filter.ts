@@ -40,7 +40,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   /** Also for what fails before Nest sees the request (a path the router cannot decode). */
   answer(error: unknown, req: FastifyRequest, res: FastifyReply): void {
-    const [status, body] = this.toBody(error);
+    const [status, body] = isClientAbort(error, req) ? CLIENT_ABORT : this.toBody(error);
     const correlationId = correlationIdOf(req);
     if (status === 503) {
       // A dependency is down, or Baton is stopping; not the request at fault: the client should try again shortly.
@@ -77,7 +77,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // Fastify raises plain errors carrying a status (e.g. 413 FST_ERR_CTP_BODY_TOO_LARGE).
     const status = (error as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return [status, { code: HTTP_CODES[status] ?? ErrorCode.INVALID_REQUEST, message: (error as Error).message }];
+      return [status, { code: HTTP_CODES[status] ?? ErrorCode.INVALID_REQUEST, message: (error as Error).message, ...bodyLimitProblem(status) }];
     }
     return [500, { code: ErrorCode.INTERNAL, message: 'Internal server error' }];
   }
@@ -90,8 +90,24 @@ export class HttpErrorFilter implements ExceptionFilter {
       return [status, { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency is down', ...response } as Body];
     }
     const code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
-    return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message }];
+    return [status, { code, message: typeof response?.message === 'string' ? response.message : error.message, ...bodyLimitProblem(status) }];
   }
+}
+
+/** Nobody reads it: the request log line records the status, and this is no outage to warn of. */
+const CLIENT_ABORT: [number, Body] = [400, { code: ErrorCode.INVALID_REQUEST, message: 'The client closed the connection before its request was complete' }];
+
+/**
+ * The client went away while its body was being read: Node fails the request's stream with
+ * ECONNRESET ("aborted"), which alone would read as a dependency's connection reset, a 503.
+ */
+function isClientAbort(error: unknown, req: FastifyRequest): boolean {
+  return (error as { code?: unknown })?.code === 'ECONNRESET' && req.raw.errored === error;
+}
+
+/** The HTTP layer's 413 is always the body limit's (Baton's own 413s are AppErrors that say what is too large). */
+function bodyLimitProblem(status: number): Pick<Body, 'problems'> {
+  return status === 413 ? { problems: [{ path: 'body', message: 'is larger than BODY_LIMIT_BYTES' }] } : {};
 }
 
 /** Baton draining, or terminus's health check naming the dependency that is down (a 503 carrying its details). */

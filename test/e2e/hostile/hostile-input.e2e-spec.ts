@@ -277,6 +277,7 @@ describe('hostile input over HTTP (embedded default)', () => {
     const big = await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'application/json')
       .send(`"${'x'.repeat(t.config.BODY_LIMIT_BYTES + 10)}"`);
     expect(big.status).toBe(413);
+    expect(big.body.problems).toEqual([{ path: 'body', message: 'is larger than BODY_LIMIT_BYTES' }]);
     expect(big.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(big.headers['x-correlation-id']).toBe(big.body.correlationId);
   });
