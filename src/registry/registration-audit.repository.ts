@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Problem } from '../common/errors/app-error';
@@ -28,7 +29,7 @@ export interface AuditEntry {
 const MAX_REASON = 2000;
 
 function fitProblem(problem: Problem): Problem {
-  return { ...problem, path: fitText(problem.path, MAX_REASON), message: fitText(problem.message, MAX_REASON) };
+  return { ...problem, path: fitText(withoutKeySecrets(problem.path), MAX_REASON), message: fitText(withoutKeySecrets(problem.message), MAX_REASON) };
 }
 
 export interface AuditFilter {
@@ -45,18 +46,20 @@ export class RegistrationAuditRepository {
    * Writes the attempt in a form that always fits, so the audit never fails open: every text is
    * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
    * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
-   * of all of it.
+   * of all of it. A whole API key in the document (pasted into a description) is kept cut to its
+   * prefix, as everywhere else: every viewer reads the audit.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     const max = entry.outcome === 'REJECTED' ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const { text, cut } = cutUtf8(fitText(entry.document, entry.document.length), max);
+    const document = withoutKeySecrets(entry.document);
+    const { text, cut } = cutUtf8(fitText(document, document.length), max);
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,
       outcome: entry.outcome,
       serviceName: fitNullable(entry.serviceName, MAX_NAME_LENGTH),
       orchName: fitNullable(entry.orchName, MAX_NAME_LENGTH),
       role: fitNullable(entry.role, 20),
-      reason: fitNullable(entry.reason, MAX_REASON),
+      reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_REASON),
       problems: entry.problems?.length ? entry.problems.slice(0, 100).map(fitProblem) : null,
       templateVersion: entry.templateVersion ?? null,
       document: text,

@@ -37,6 +37,18 @@ describe('registration boundaries (embedded default)', () => {
     for (const res of [initiator, worker]) expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: 'service' }] });
   });
 
+  it('keeps a whole API key pasted into a document cut to its prefix in the audit, accepted or rejected', async () => {
+    const secret = 'k'.repeat(43);
+    const pasted = `# the deploy key: bk_abcd1234_${secret}\n`;
+    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'keyed').send(initiatorYaml('keyed') + pasted).expect(201);
+    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'keyed')
+      .send(`${initiatorYaml('keyed2')}description: bk_abcd1234_${secret}\nbogus: 1\n`).expect(400);
+    const audit = (await t.http.get('/api/orchestration/registrations/audit').query({ serviceName: 'keyed' }).expect(200)).body.items;
+    expect(audit.map((a: { outcome: string }) => a.outcome).sort()).toEqual(['ACCEPTED', 'REJECTED']);
+    expect(JSON.stringify(audit)).not.toContain(secret);
+    expect(audit.map((a: { document: string }) => a.document.includes('bk_abcd1234_…'))).toEqual([true, true]);
+  });
+
   it('refuses a service a template beyond MAX_TEMPLATES_PER_SERVICE, and still takes new versions of its own and other services\' templates', async () => {
     const register = (service: string, orchName: string, step = 'a') => t.http.post(REGISTER).set('X-Service-Name', service)
       .send({ orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: step, objectType: 'S' }] });
