@@ -37,6 +37,13 @@ describe('registration boundaries (embedded default)', () => {
     for (const res of [initiator, worker]) expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: 'service' }] });
   });
 
+  it('refuses a JSON document that gives a key twice (JSON.parse would keep the last), naming its line and column, and audits it', async () => {
+    const text = JSON.stringify(workerJson('twice', ['createRealm'])).replace('"as":"worker"', '"as":"worker","as":"initiator"');
+    const res = await t.http.post(REGISTER).set('Content-Type', 'application/json').set('X-Service-Name', 'twice').send(text).expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: '(document)', message: 'invalid JSON: duplicate key "as"', line: 1 }] });
+    expect((await rejected('twice'))[0]).toMatchObject({ reason: expect.stringContaining('INVALID_DOCUMENT') });
+  });
+
   it('keeps a whole API key pasted into a document cut to its prefix in the audit, accepted or rejected', async () => {
     const secret = 'k'.repeat(43);
     const pasted = `# the deploy key: bk_abcd1234_${secret}\n`;

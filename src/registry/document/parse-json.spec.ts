@@ -14,6 +14,12 @@ describe('parseJson', () => {
     });
   });
 
+  it('refuses a key given twice in one object, where JSON.parse would keep the last, with line and column (as YAML does)', () => {
+    expect(parseJson('{\n  "orchName": "t",\n  "as": "worker",\n  "as": "initiator"\n}')).toEqual({
+      ok: false, problems: [{ path: '(document)', message: 'invalid JSON: duplicate key "as"', line: 4, column: 3 }],
+    });
+  });
+
   it('rejects a __proto__ key without touching any prototype', () => {
     expect(parseJson('{"__proto__": {"polluted": true}}')).toEqual({
       ok: false, problems: [{ path: '__proto__', message: 'key "__proto__" is not allowed' }],

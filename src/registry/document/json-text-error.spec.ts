@@ -1,10 +1,11 @@
-import { findJsonSyntaxError } from './json-syntax-error';
+import { findJsonTextError } from './json-text-error';
 
-describe('findJsonSyntaxError', () => {
+describe('findJsonTextError', () => {
   it.each([
     '{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"]}', ' "s" ', '0',
+    '{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}', // the same key in different objects
   ])('finds nothing wrong in %s', (text) => {
-    expect(findJsonSyntaxError(text)).toBeUndefined();
+    expect(findJsonTextError(text)).toBeUndefined();
   });
 
   it.each([
@@ -22,11 +23,13 @@ describe('findJsonSyntaxError', () => {
     ['', 0, 'expected a value, found end of input'],
     ['{"a": 01}', 7, "expected ',' or '}', found \"1\""],
     ['{"a": -}', 6, 'expected a value, found "-"'],
+    ['{"as": "worker", "as": "initiator"}', 17, 'duplicate key "as"'],
+    ['{"s": [{"n": 1, "\\u006e": 2}]}', 16, 'duplicate key "n"'], // the same key, escaped
   ])('locates the error in %j', (text, offset, message) => {
-    expect(findJsonSyntaxError(text)).toEqual({ offset, message });
+    expect(findJsonTextError(text)).toEqual({ offset, message });
   });
 
   it('stops on absurd nesting instead of overflowing the stack', () => {
-    expect(findJsonSyntaxError('['.repeat(5000))).toEqual({ offset: 1001, message: 'nested deeper than 1000 levels' });
+    expect(findJsonTextError('['.repeat(5000))).toEqual({ offset: 1001, message: 'nested deeper than 1000 levels' });
   });
 });

@@ -1,9 +1,11 @@
 /**
- * V8's JSON.parse messages do not reliably carry a position (Node 20 often omits it), so when
- * parsing fails we re-scan the text with this small RFC 8259 checker to find where and why.
- * It runs only on text JSON.parse already rejected; it builds no values.
+ * What JSON.parse does not say of a text: where and why it is not JSON (V8's messages do not
+ * reliably carry a position; Node 20 often omits it), and a key given twice in one object, which
+ * it takes silently, the last one winning (RFC 8259: names SHOULD be unique). A registration is
+ * refused for either, with its line and column, as YAML's parser refuses a duplicate key. This
+ * small RFC 8259 checker builds no values, only the keys of the object it is in.
  */
-export interface JsonSyntaxError {
+export interface JsonTextError {
   offset: number;
   message: string;
 }
@@ -17,7 +19,7 @@ class Failure {
   ) {}
 }
 
-export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
+export function findJsonTextError(text: string): JsonTextError | undefined {
   let i = 0;
 
   const fail = (message: string, at = i): never => {
@@ -82,10 +84,15 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       i++;
       return;
     }
+    const keys = new Set<string>();
     for (;;) {
       skipSpace();
       if (text[i] !== '"') unexpected('a string key in double quotes');
+      const start = i;
       string();
+      const key = JSON.parse(text.slice(start, i)) as string;
+      if (keys.has(key)) fail(`duplicate key ${JSON.stringify(key).slice(0, 100)}`, start);
+      keys.add(key);
       skipSpace();
       if (text[i] !== ':') unexpected("':'");
       i++;
