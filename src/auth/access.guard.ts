@@ -26,13 +26,19 @@ const NO_CREDENTIALS = 'no credentials (send Authorization: Bearer <key or token
 /**
  * The one place that decides who may call a controller route: it reads `@Roles(...)` /
  * `@Public()`, proves the caller from its credential, and puts the principal on the request.
- * Every denial is audited; failed authentications are counted per address.
+ * Every denial is audited (a known caller's repeated one once a minute); failed authentications are counted per address.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
-  /** Retired credentials' refusals audited within the last minute (refuseUnauthenticated). */
-  private readonly retiredAudited = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+  /**
+   * Refusals audited within the last minute that are not audited again until it is over: a
+   * retired credential's, one without any (refuseUnauthenticated), and a known caller's refused
+   * by role or service (auditOncePerMinute). A caller may repeat those many times over (a worker's
+   * revoked key, a scraper without a key, a viewer's script on an admin route): one row a minute
+   * says as much, and they must not fill the audit table.
+   */
+  private readonly auditedLately = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
   /** One check per address and credential at a time: a client's concurrent requests with one key share it. */
   private readonly checks = new SingleFlight<Authentication | undefined>();
 
@@ -68,7 +74,7 @@ export class AccessGuard implements CanActivate {
       ? 'the route declares no role (a bug: every route needs @Roles or @Public)'
       : `needs role ${(access as string[]).join(' or ')}; the caller has ${principal!.roles.join(', ') || 'no Baton role'}`;
     if (decision === 'undeclared') this.logger.error({ target: this.targetOf(req), correlationId: correlationIdOf(req) }, 'route without @Roles or @Public refused');
-    await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.FORBIDDEN, reason: why });
+    await this.auditOncePerMinute(req, principal, ErrorCode.FORBIDDEN, why);
     throw new AppError(ErrorCode.FORBIDDEN, `Forbidden: ${why}`);
   }
 
@@ -93,10 +99,17 @@ export class AccessGuard implements CanActivate {
     if (named === undefined) return;
     const proven = provenServiceName(principal, named, null);
     if (proven.ok) return;
-    await this.audit.recordQuietly({
-      event: 'DENIED', principal, ip: req.ip, target: this.targetOf(req), code: ErrorCode.SERVICE_NAME_MISMATCH, reason: proven.reason,
-    });
+    await this.auditOncePerMinute(req, principal, ErrorCode.SERVICE_NAME_MISMATCH, proven.reason);
     throw new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
+  }
+
+  /** A known caller's refusal, audited once a minute per caller, address, route, code and reason (auditedLately). */
+  private async auditOncePerMinute(req: Request, principal: Principal | undefined, code: ErrorCode, reason: string): Promise<void> {
+    const target = this.targetOf(req);
+    const once = [principal?.id, req.ip, target, code, reason].join('\n');
+    if (this.auditedLately.has(once)) return;
+    this.auditedLately.set(once, true);
+    await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target, code, reason });
   }
 
   private refuseForeignPages(req: Request): void {
@@ -137,8 +150,8 @@ export class AccessGuard implements CanActivate {
     const address = req.ip ?? 'unknown';
     const blocked = guess && await this.limiter.recordFailure(address);
     const once = `${claimedId}:${why}`;
-    if (guess || !this.retiredAudited.has(once)) {
-      if (!guess) this.retiredAudited.set(once, true);
+    if (guess || !this.auditedLately.has(once)) {
+      if (!guess) this.auditedLately.set(once, true);
       await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
         code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
     }

@@ -232,6 +232,15 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     await t.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
   });
 
+  it("audits a known caller's repeated refusal once a minute, not once per request: a script cannot fill the audit", async () => {
+    const prefix = viewer.split('_')[1];
+    for (let i = 0; i < 5; i++) await t.http.delete('/api/admin/api-keys/zzzz9999').set(bearer(viewer)).expect(403);
+    const denied = await t.get(DataSource).query(
+      `SELECT target FROM security_audit WHERE event = 'DENIED' AND code = 'FORBIDDEN' AND principal_id LIKE $1 AND target = $2`,
+      [`%${prefix}%`, 'DELETE /api/admin/api-keys/zzzz9999']);
+    expect(denied).toHaveLength(1);
+  });
+
   it('does not count requests without a credential as guesses: a scraper without a key locks no one out', async () => {
     const refusals = await Promise.all(Array.from({ length: 10 }, () => t.http.get('/api/orchestration/templates')));
     expect(new Set(refusals.map((r) => `${r.status} ${r.body.code}`))).toEqual(new Set(['401 UNAUTHENTICATED']));
