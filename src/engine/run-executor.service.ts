@@ -1,3 +1,4 @@
+import { KeyLanes } from '@baton/worker/internal';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
@@ -70,6 +71,7 @@ const MAX_CONFLICTS = 50;
 @Injectable()
 export class RunExecutor extends StepResultSink {
   private readonly logger = new Logger(RunExecutor.name);
+  private readonly lanes = new KeyLanes();
 
   constructor(
     private readonly runs: RunRepository,
@@ -222,12 +224,22 @@ export class RunExecutor extends StepResultSink {
    * read; if another event wrote first, starts over on the fresh run. Resolves to what `decide`
    * returned, or undefined for an unknown run.
    *
+   * A run's events in this process are decided one at a time, in the order they came (`lanes`):
+   * of two replies to one attempt consumed side by side (RabbitMQ hands a consumer many at once),
+   * the first one delivered is applied, not whichever wrote first, and parallel steps' replies
+   * no longer lose version races to each other. `decide` must not wait for another transition of
+   * its own run: it would wait for itself.
+   *
    * The run comes from the cache when this process wrote it last. A write guarded by a stale
    * version fails, so acting on the cache is safe; not acting is not (another instance may have
    * dispatched the attempt a reply answers): a decision to write nothing, or to refuse, is only
    * trusted when made on a fresh read.
    */
-  async transition<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
+  transition<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
+    return new Promise((resolve, reject) => this.lanes.run(flowId, () => this.decideAndWrite(flowId, decide).then(resolve, reject)));
+  }
+
+  private async decideAndWrite<T>(flowId: string, decide: Transition<T>): Promise<T | undefined> {
     let useCache = true;
     for (let conflicts = 0; ; ) {
       const cached = useCache ? this.states.take(flowId) : undefined;

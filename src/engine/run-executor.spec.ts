@@ -78,3 +78,27 @@ describe('RunExecutor: a start whose idempotency key conflicts', () => {
     await expect(start(runs)).resolves.toEqual({ flowId: 'f-1', status: 'COMPLETED', correlationId: 'c-0', created: false, missingSteps: [] });
   });
 });
+
+describe('RunExecutor: the events of one run', () => {
+  it('are decided and written one at a time, in the order they came: the second decides on what the first wrote', async () => {
+    const log: string[] = [];
+    const runs = {
+      load: async (): Promise<RunState> => newRun(),
+      update: async (): Promise<WriteResult> => {
+        log.push('write');
+        return { written: true, messages: [] };
+      },
+    } as unknown as RunRepository;
+    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
+      new AppConfig(), new Metrics());
+    // The first takes longer to decide: side by side, the second would have read the same version and written first.
+    const event = (name: string, decideMs: number) => executor.transition(newRun().flowId, async (run, changes) => {
+      log.push(`${name} decides on version ${run.version}`);
+      await new Promise((resolve) => setTimeout(resolve, decideMs));
+      changes.event(run.flowId, 'NOTE', name);
+    });
+    await Promise.all([event('first', 30), event('second', 0)]);
+    expect(log).toEqual(['first decides on version 0', 'write', 'second decides on version 1', 'write']);
+  });
+});

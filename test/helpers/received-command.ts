@@ -16,6 +16,8 @@ export interface ReceivedCommand extends Omit<WireCommand, 'payload' | 'correlat
     silentAt?: StepList; silentUndoAt?: StepList; silentAttempts?: number; silentFirstAt?: StepList;
     /** Reply twice to every command, as a redelivery would. */
     duplicateReplies?: boolean;
+    /** After each DO's reply, a FAILED one for the same attempt, as a confused worker might send. */
+    contradictingReplies?: boolean;
     /** Steps whose DO the test worker answers only once the suite calls `release()`. */
     heldAt?: StepList;
   } | null;

@@ -74,10 +74,14 @@ export class TestWorker {
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) && c.attempt <= (c.payload?.failAttempts ?? Infinity)
       : has(c.payload?.failUndoAt, c.stepName) && c.attempt <= (c.payload?.failUndoAttempts ?? Infinity);
     const copies = c.payload?.duplicateReplies ? 2 : 1;
-    for (let i = 0; i < copies; i++) {
-      await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
-        commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
-      });
+    const answer = () => this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
+      commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
+    });
+    // Sent together, so that the engine consumes them side by side.
+    if (c.action === 'DO' && c.payload?.contradictingReplies) {
+      await Promise.all([answer(), this.reply(c, 'FAILED', { commandId: c.commandId, attempt: c.attempt })]);
+      return;
     }
+    for (let i = 0; i < copies; i++) await answer();
   }
 }

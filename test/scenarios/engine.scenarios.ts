@@ -180,6 +180,15 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
       await t.http.post('/api/orchestration/undo/00000000-0000-4000-8000-000000000000').expect(404);
     });
 
+    it('applies the first of two contradicting replies to one attempt (SUCCESS, then FAILED), as they were delivered', async () => {
+      const started = await Promise.all(Array.from({ length: 10 }, () => execute(t, 'order', { contradictingReplies: true }).expect(202)));
+      for (const { body } of started) {
+        const run = await waitForRun(t, body.flowId, 'COMPLETED');
+        expect(run.steps.map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+        expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship']);
+      }
+    });
+
     it('returns the same run for the same Idempotency-Key, and 409 for another payload', async () => {
       const first = await execute(t, 'order', { n: 1 }, { 'Idempotency-Key': 'k-1' }).expect(202);
       const second = await execute(t, 'order', { n: 1 }, { 'Idempotency-Key': 'k-1' }).expect(202);

@@ -1,7 +1,8 @@
 /*
  * The broker plumbing Baton's own Kafka and RabbitMQ drivers share with the SDK's transports
  * (`@baton/worker/internal`): one implementation of each socket, commit and publish detail for
- * both sides. Not the SDK's API: it may change in any release.
+ * both sides, and the per-key ordering both apply deliveries in. Not the SDK's API: it may change
+ * in any release.
  */
 export { noDelaySocketFactory } from './transports/kafka-socket';
 export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
@@ -10,3 +11,4 @@ export { OffsetTracker } from './transports/offset-tracker';
 export { KafkaCoalescingSender, type CoalescingSenderOptions, type TopicMessage } from './transports/kafka-coalescing-sender';
 export { withHeartbeat } from './transports/amqp-heartbeat';
 export { withTimeout } from './with-timeout';
+export { KeyLanes } from './key-lanes';
