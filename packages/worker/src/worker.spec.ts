@@ -6,7 +6,7 @@ import type { Slots } from './slots';
 import { HttpTransport } from './transports/http-transport';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
-import { createWorker } from './worker';
+import { createWorker, type WorkerOptions } from './worker';
 
 const control = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
 const command = { flowId: 'f1', orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: 'c1', objectType: 'Order',
@@ -309,14 +309,29 @@ describe('createWorker', () => {
     const refusing = { ...control, reportPresence, leave, register: async () => Promise.reject(new Error('register refused')) };
     const { transport } = handTransport();
     const close = jest.spyOn(transport, 'close');
-    const worker = createWorker({ service: 'shop', control: refusing, handleSignals: false, transport, presenceMs: 10 })
+    const worker = createWorker({ service: 'shop', control: refusing, handleSignals: false, transport, presenceMs: 100 })
       .step('order', 'charge', { objectType: 'Order', do: () => 1 });
     await expect(worker.start()).rejects.toThrow('register refused');
     const beats = reportPresence.mock.calls.length;
-    await sleep(50);
+    await sleep(250);
     expect(reportPresence).toHaveBeenCalledTimes(beats);
     expect(leave).toHaveBeenCalledTimes(1);
     expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses, naming each, timing options that are not whole milliseconds within their range, and an unknown transport', () => {
+    const make = (extra: Partial<WorkerOptions>) => () => createWorker({ service: 'shop', control, handleSignals: false, ...extra });
+    expect(make({ presenceMs: 0, autoHeartbeatMs: -1, handlerTimeoutMs: Number.NaN, drainTimeoutMs: 1.5, maxReplyBytes: 0 })).toThrow(
+      'Invalid worker options: maxReplyBytes must be a positive integer, not 0; presenceMs must be an integer of at least 100, not 0; '
+      + 'autoHeartbeatMs must be an integer of 0 (off) or more, not -1; handlerTimeoutMs must be an integer of 0 (no limit) or more, not NaN; '
+      + 'drainTimeoutMs must be an integer of 0 (wait for ever) or more, not 1.5');
+    expect(make({ presenceMs: 100, autoHeartbeatMs: 0, handlerTimeoutMs: 0, drainTimeoutMs: 0 })).not.toThrow();
+  });
+
+  it('refuses a transport named by a string other than "http" as unknown (a plain JavaScript caller may pass "rabbitmq")', async () => {
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport: 'rabbitmq' as never })
+      .step('order', 'charge', { objectType: 'Order', do: () => 1 });
+    await expect(worker.start()).rejects.toThrow('Unknown transport: use "http", {kafka: …} or {rabbitmq: …}');
   });
 
   it('starts once: start() again, or at once twice, rejects WORKER_ALREADY_STARTED and starts no second transport', async () => {

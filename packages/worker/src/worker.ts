@@ -18,6 +18,7 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
+import { timingProblems } from './worker-option-rules';
 
 export interface WorkerOptions {
   /** The service name this worker registers and is addressed by. */
@@ -100,9 +101,8 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions) {
     if (!SERVICE_NAME.test(options.service)) throw new Error(`Invalid service name ${options.service}: ${SERVICE_NAME_RULE}`);
-    if (options.maxReplyBytes !== undefined && !(Number.isInteger(options.maxReplyBytes) && options.maxReplyBytes > 0)) {
-      throw new Error('maxReplyBytes must be a positive integer');
-    }
+    const problems = timingProblems(options);
+    if (problems.length) throw new Error(`Invalid worker options: ${problems.join('; ')}`);
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
