@@ -9,7 +9,7 @@ import { attemptWindowSeconds } from './core/attempt-window';
 import type { OnDeadline } from './core/deadline-action';
 import { decideTransition, Transition } from './core/decide-transition';
 import { latestAttempts } from './core/latest-attempts';
-import { ActionRequest, decideOperatorAction } from './core/operator-action';
+import { ActionRefusal, ActionRequest, decideOperatorAction } from './core/operator-action';
 import type { Dispatch, Plan } from './core/plan';
 import { retryFailedUndos } from './core/retry-undos';
 import { encodePayload, EncodedPayload } from './core/run-payload';
@@ -22,6 +22,9 @@ import { LoadedPlan, TemplatePlans } from './template-plans';
 import { recordRunSpan } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
+
+/** Refusals of an operator action that are about the step it named, or failed to name. */
+const STEP_NAME_REFUSALS: ReadonlySet<ActionRefusal> = new Set(['STEP_NOT_FOUND', 'STEP_NAME_REQUIRED']);
 
 /** What an event on the run status topic reports: a change of the run's status, or a deadline it missed. */
 export type RunStatusEventType = 'STATUS_CHANGED' | 'DEADLINE_MISSED';
@@ -98,7 +101,9 @@ export class RunTransitions {
     const { plan, steps } = loaded;
     const verdict = decideOperatorAction(plan, run.status, run.attempts, req);
     if (verdict.kind === 'refused') {
-      throw new AppError(ErrorCode[verdict.code], `Cannot ${req.action} run ${run.flowId}: ${verdict.reason}`, [],
+      // A refusal of what the request's stepName says (none, or none such) names that field, as a 400 of the body would.
+      const problems = STEP_NAME_REFUSALS.has(verdict.code) ? [{ path: 'body.stepName', message: verdict.reason }] : [];
+      throw new AppError(ErrorCode[verdict.code], `Cannot ${req.action} run ${run.flowId}: ${verdict.reason}`, problems,
         { status: run.status, action: req.action });
     }
     if (verdict.kind === 'unchanged') return { status: run.status, changed: false };
