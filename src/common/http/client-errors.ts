@@ -4,10 +4,10 @@ import type { Socket } from 'node:net';
 import { HEADERS } from '../../auth/http/security-headers';
 import { ErrorCode } from '../errors/error-code';
 
-/** What Node's HTTP parser refuses before there is a request, by its error code. */
-const REFUSALS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'The request\'s headers are too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive'],
+/** What Node's HTTP parser refuses before there is a request, by its error code: the status, the message, and the problem's path and text. */
+const REFUSALS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'The request\'s headers are too large', 'headers', 'are over 16 KiB with the request line (Node\'s maxHeaderSize)'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive', 'request', 'did not arrive whole within a minute'],
 };
 
 /**
@@ -20,9 +20,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.destroy();
     return;
   }
-  const [status, message] = REFUSALS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
+  // llhttp's `reason` says what it found ("Invalid header value char"); its code is the fallback.
+  const why = (error as { reason?: unknown }).reason;
+  const [status, message, path, problem] = REFUSALS[error.code ?? '']
+    ?? [400, 'The request is not valid HTTP', 'request', typeof why === 'string' ? why : String(error.code ?? 'unparsable')];
   const correlationId = randomUUID();
-  const body = JSON.stringify({ code: ErrorCode.INVALID_REQUEST, message, correlationId });
+  const body = JSON.stringify({ code: ErrorCode.INVALID_REQUEST, message, problems: [{ path, message: problem.slice(0, 200) }], correlationId });
   const headers = [
     ...HEADERS, ['Cache-Control', 'no-store'], ['X-Correlation-ID', correlationId],
     ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(body))], ['Connection', 'close'],

@@ -175,19 +175,31 @@ describe('hostile input over HTTP (embedded default)', () => {
     expectBadRequest(await t.http.post('/api/orchestration/execute/hostile').set('Content-Type', 'a b').send('x'), 'headers.content-type');
   });
 
-  it('answers a request Node cannot parse in the shape of every refusal, with the headers and a correlation id', async () => {
+  /** What the server answers `request`, written to it raw, up to its closing the connection. */
+  const rawAnswer = async (request: string) => {
     const server: Server = t.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write('GET /api/orchestration/runs HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+    return new Promise<string>((resolve, reject) => {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(request));
       let text = '';
       socket.on('data', (chunk) => { text += chunk.toString(); }).on('end', () => resolve(text)).on('error', reject);
     }).finally(() => new Promise((resolve) => server.close(resolve)));
+  };
+
+  it('answers headers over 16 KiB 431, naming them', async () => {
+    const [head, body] = (await rawAnswer(`GET /api/orchestration/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(17 * 1024)}\r\n\r\n`)).split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(body)).toMatchObject({ code: 'INVALID_REQUEST', problems: [{ path: 'headers', message: expect.stringContaining('16 KiB') }] });
+  });
+
+  it('answers a request Node cannot parse in the shape of every refusal, with the headers and a correlation id', async () => {
+    const answer = await rawAnswer('GET /api/orchestration/runs HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
     const [head, body] = answer.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(head).toMatch(/\r\nX-Frame-Options: DENY\r\n/);
     const { correlationId } = JSON.parse(body);
-    expect(JSON.parse(body)).toEqual({ code: 'INVALID_REQUEST', message: 'The request is not valid HTTP', correlationId });
+    expect(JSON.parse(body)).toEqual({ code: 'INVALID_REQUEST', message: 'The request is not valid HTTP',
+      problems: [{ path: 'request', message: 'Invalid character in Content-Length' }], correlationId });
     expect(head).toContain(`X-Correlation-ID: ${correlationId}`);
   });
 
