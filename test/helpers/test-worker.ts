@@ -55,13 +55,13 @@ export class TestWorker {
 
   /** Sends a reply as a worker would; exposed so suites can send duplicates and late replies. */
   async reply(c: Pick<ReceivedCommand, 'flowId' | 'orchName' | 'stepName' | 'action'> & Partial<ReceivedCommand>,
-    status: 'SUCCESS' | 'FAILED', extra: Record<string, unknown> = {}): Promise<void> {
+    status: 'SUCCESS' | 'FAILED', extra: Record<string, unknown> = {}, keyed = true): Promise<void> {
     const body = {
       flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action,
       metadata: { status, error: status === 'FAILED' ? `${c.stepName} failed on purpose` : null }, ...extra,
     };
     await this.t.get(MessagePublisher).publish([{
-      topic: this.t.config.TOPIC_REPLY, key: c.flowId, body: Buffer.from(JSON.stringify(body)), headers: {},
+      topic: this.t.config.TOPIC_REPLY, key: keyed ? c.flowId : undefined, body: Buffer.from(JSON.stringify(body)), headers: {},
     }]);
   }
 
@@ -74,14 +74,17 @@ export class TestWorker {
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) && c.attempt <= (c.payload?.failAttempts ?? Infinity)
       : has(c.payload?.failUndoAt, c.stepName) && c.attempt <= (c.payload?.failUndoAttempts ?? Infinity);
     const copies = c.payload?.duplicateReplies ? 2 : 1;
-    const answer = () => this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
-      commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
-    });
-    // Sent together, so that the engine consumes them side by side.
+    // Without a key, as the SDK's RabbitMQ transport replies: the driver runs unkeyed messages side by side.
     if (c.action === 'DO' && c.payload?.contradictingReplies) {
-      await Promise.all([answer(), this.reply(c, 'FAILED', { commandId: c.commandId, attempt: c.attempt })]);
+      const output = { by: this.service, step: c.stepName };
+      await this.reply(c, 'SUCCESS', { commandId: c.commandId, attempt: c.attempt, output }, false);
+      await this.reply(c, 'FAILED', { commandId: c.commandId, attempt: c.attempt }, false);
       return;
     }
-    for (let i = 0; i < copies; i++) await answer();
+    for (let i = 0; i < copies; i++) {
+      await this.reply(c, fail ? 'FAILED' : 'SUCCESS', {
+        commandId: c.commandId, attempt: c.attempt, output: fail ? undefined : { by: this.service, step: c.stepName },
+      });
+    }
   }
 }
