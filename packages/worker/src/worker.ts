@@ -10,7 +10,7 @@ import { warnOfRegistration } from './registration-warnings';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { stepDefinitionProblem } from './step-definition';
-import { createTransport, type TransportChoice } from './transports/create-transport';
+import { createTransport, UNKNOWN_TRANSPORT, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
 
 /** Baton's rule for service names: the name becomes a command topic, a consumer group and a path of its HTTP routes. */
@@ -18,7 +18,7 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
-import { timingProblems } from './worker-option-rules';
+import { optionProblems } from './worker-options-rules';
 
 export interface WorkerOptions {
   /** The service name this worker registers and is addressed by. */
@@ -101,8 +101,9 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions) {
     if (!SERVICE_NAME.test(options.service)) throw new Error(`Invalid service name ${options.service}: ${SERVICE_NAME_RULE}`);
-    const problems = timingProblems(options);
+    const problems = optionProblems(options);
     if (problems.length) throw new Error(`Invalid worker options: ${problems.join('; ')}`);
+    if (typeof options.transport === 'string' && options.transport !== 'http') throw new Error(UNKNOWN_TRANSPORT);
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
