@@ -51,8 +51,14 @@ export function configureApp(nest: INestApplication): void {
   http.addHook('onRequest', httpRequestSpan);
   http.addHook('onRequest', onNode(requestGuard));
   const guard = app.get(AccessGuard);
-  http.addHook('preParsing', async (request, _reply, payload) => {
-    await guard.authenticateBeforeBody(request);
+  http.addHook('preParsing', async (request, reply, payload) => {
+    try {
+      await guard.authenticateBeforeBody(request);
+    } catch (refusal) {
+      // Kept alive, Node would go on reading the unread body, as slowly as it comes, to reuse the connection.
+      reply.header('Connection', 'close');
+      throw refusal;
+    }
     return payload;
   });
   parseBodies(http);

@@ -5,7 +5,7 @@ import type { FastifyRequest as Request } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { correlationIdOf } from '../common/logging/correlation';
-import { carriesBody } from '../common/validation/request-guard';
+import { hasBodyToRead } from '../common/http/body-parsers';
 import { SingleFlight } from '../common/single-flight';
 import { AppConfig } from '../config/app-config';
 import { decideAccess } from './access-decision';
@@ -32,13 +32,14 @@ const NO_CREDENTIALS = 'no credentials (send Authorization: Bearer <key or token
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
   /**
-   * Refusals audited within the last minute that are not audited again until it is over: a
-   * retired credential's, one without any (refuseUnauthenticated), and a known caller's refused
-   * by role or service (auditOncePerMinute). A caller may repeat those many times over (a worker's
-   * revoked key, a scraper without a key, a viewer's script on an admin route): one row a minute
-   * says as much, and they must not fill the audit table.
+   * Refusals audited within the last minute, not audited again until it is over: a retired
+   * credential's and one without any (refuseUnauthenticated), and, apart, so that a flood of one
+   * kind cannot push out the other, a known caller's refused by role or service (auditOncePerMinute).
+   * A caller may repeat those many times over (a worker's revoked key, a scraper without a key, a
+   * viewer's script on an admin route): one row a minute says as much, and must not fill the table.
    */
-  private readonly auditedLately = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+  private readonly retiredAudited = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+  private readonly deniedAudited = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
   /** One check per address and credential at a time: a client's concurrent requests with one key share it. */
   private readonly checks = new SingleFlight<Authentication | undefined>();
 
@@ -59,7 +60,8 @@ export class AccessGuard implements CanActivate {
     if (access && publicWhen?.(this.config)) access = 'public';
 
     if (!this.config.authEnabled) this.refuseForeignPages(req);
-    const principal = this.config.authEnabled ? await this.authenticate(req, access) : ANONYMOUS;
+    // Proven already when its body was to be read (authenticateBeforeBody): a JWT is not verified twice.
+    const principal = this.config.authEnabled ? req.principal ?? await this.authenticate(req, access) : ANONYMOUS;
     if (principal) req.principal = principal;
     const decision = decideAccess(access, principal);
     if (decision === 'allow') {
@@ -79,15 +81,17 @@ export class AccessGuard implements CanActivate {
   }
 
   /**
-   * Run before a request's body is read (a Fastify preParsing hook): a request with a body is
-   * authenticated first, so a caller without a valid credential cannot have Baton buffer up to
-   * BODY_LIMIT_BYTES, or hold the request open while the body trickles in. No public route takes a
-   * body (route-table spec), so one without any credential is refused here too. The route's own
-   * check (canActivate) then finds the credential in the resolver's cache.
+   * Run before a request's body is read (a Fastify preParsing hook): a request whose body Fastify
+   * would read is authenticated first, so a caller without a valid credential cannot have Baton
+   * buffer up to BODY_LIMIT_BYTES, or hold the request while the body trickles in. No route that
+   * can be public takes a body (route-table spec), so one without any credential is refused here
+   * too. The principal stays on the request for the route's own check (canActivate).
    */
-  async authenticateBeforeBody(req: Request): Promise<void> {
-    if (!this.config.authEnabled || req.is404 || !carriesBody(req.raw)) return;
-    if (!await this.authenticate(req, undefined)) await this.refuseUnauthenticated(req, undefined, NO_CREDENTIALS, false);
+  async authenticateBeforeBody(req: Request & WithPrincipal): Promise<void> {
+    if (!this.config.authEnabled || !hasBodyToRead(req)) return;
+    const principal = await this.authenticate(req, undefined);
+    if (!principal) await this.refuseUnauthenticated(req, undefined, NO_CREDENTIALS, false);
+    req.principal = principal;
   }
 
   /**
@@ -103,12 +107,16 @@ export class AccessGuard implements CanActivate {
     throw new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${proven.reason}`);
   }
 
-  /** A known caller's refusal, audited once a minute per caller, address, route, code and reason (auditedLately). */
+  /**
+   * A known caller's refusal, audited once a minute per caller, address, route, code and reason
+   * (deniedAudited). The route is its pattern, not its path: a script varying a path parameter
+   * must not get a row, and a cache entry, per request.
+   */
   private async auditOncePerMinute(req: Request, principal: Principal | undefined, code: ErrorCode, reason: string): Promise<void> {
     const target = this.targetOf(req);
-    const once = [principal?.id, req.ip, target, code, reason].join('\n');
-    if (this.auditedLately.has(once)) return;
-    this.auditedLately.set(once, true);
+    const once = JSON.stringify([principal?.id, req.ip, req.method, req.routeOptions.url ?? target, code, reason]);
+    if (this.deniedAudited.has(once)) return;
+    this.deniedAudited.set(once, true);
     await this.audit.recordQuietly({ event: 'DENIED', principal, ip: req.ip, target, code, reason });
   }
 
@@ -150,8 +158,8 @@ export class AccessGuard implements CanActivate {
     const address = req.ip ?? 'unknown';
     const blocked = guess && await this.limiter.recordFailure(address);
     const once = `${claimedId}:${why}`;
-    if (guess || !this.auditedLately.has(once)) {
-      if (!guess) this.auditedLately.set(once, true);
+    if (guess || !this.retiredAudited.has(once)) {
+      if (!guess) this.retiredAudited.set(once, true);
       await this.audit.recordQuietly({ event: 'DENIED', claimedId, ip: address, target: this.targetOf(req),
         code: blocked ? ErrorCode.TOO_MANY_AUTH_FAILURES : ErrorCode.UNAUTHENTICATED, reason: why });
     }

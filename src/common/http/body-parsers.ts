@@ -46,6 +46,11 @@ export function parseBodies(fastify: FastifyInstance): void {
 /** Methods Fastify reads no body for: a Content-Encoding there describes nothing Baton reads. */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
 
+/** Whether Fastify will read a body for this request (on a route that exists). */
+export function hasBodyToRead(request: FastifyRequest): boolean {
+  return !request.is404 && !BODYLESS_METHODS.has(request.method) && carriesBody(request.raw);
+}
+
 /**
  * An onRequest hook: a body sent compressed is refused (415) before a byte of it is read; taken as
  * sent, it would be stored or parsed as its compressed bytes. Registered after the method guard and
@@ -53,7 +58,7 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
  */
 export function refuseCompressedBody(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
   const encoding = request.headers['content-encoding'];
-  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding) || request.is404 || BODYLESS_METHODS.has(request.method) || !carriesBody(request.raw)) {
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding) || !hasBodyToRead(request)) {
     return done();
   }
   done(new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Compressed request bodies are not taken: send the body uncompressed',

@@ -66,6 +66,23 @@ describe('AUTH_MODE=on: a request body is read only from a caller with a valid c
       { principalId: expect.stringContaining('nope1234'), reason: 'unknown, expired, revoked or invalid credentials' }]);
   });
 
+  it('leaves a GET with a body alone: Fastify reads none, and a public route answers it as ever', async () => {
+    const res = await t.http.get('/api/orchestration/health/live').set('Content-Type', 'application/json').send('{"a":1}');
+    expect(res.status).toBe(200);
+  });
+
+  it('closes the connection after such a refusal, instead of reading the rest of the body to keep it alive', async () => {
+    const closed = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /api/orchestration/execute/nothing-here HTTP/1.1\r\n'
+        + 'Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":'));
+      const timer = setTimeout(() => { socket.destroy(); resolve('still open'); }, ANSWER_WITHIN_MS);
+      let text = '';
+      socket.on('data', (chunk) => { text += chunk.toString(); })
+        .on('end', () => { clearTimeout(timer); resolve(text.split('\r\n')[0]); }).on('error', reject);
+    });
+    expect(closed).toBe('HTTP/1.1 401 Unauthorized');
+  });
+
   it("reads a valid caller's body as it arrives, and the route answers", async () => {
     const body = JSON.stringify({ pad: 'p'.repeat(100000 - 10) });
     expect(body).toHaveLength(100000);
