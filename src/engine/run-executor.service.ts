@@ -297,7 +297,7 @@ export class RunExecutor extends StepResultSink {
     if (!existing) return undefined;
     if (existing.payloadHash !== payloadHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-        `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload`,
+        `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload or content type`,
         [{ path: 'headers.idempotency-key', message: `was used for run ${existing.flowId} with a different payload or content type` }], { flowId: existing.flowId });
     }
     return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false,

@@ -44,15 +44,16 @@ describe('registration boundaries (embedded default)', () => {
     expect((await rejected('twice'))[0]).toMatchObject({ reason: expect.stringContaining('INVALID_DOCUMENT') });
   });
 
-  it('keeps a whole API key pasted into a document cut to its prefix in the audit, accepted or rejected', async () => {
+  it('refuses a document holding a whole API key, naming where, and audits it with the key cut to its prefix', async () => {
     const secret = 'k'.repeat(43);
-    const pasted = `# the deploy key: bk_abcd1234_${secret}\n`;
-    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'keyed').send(initiatorYaml('keyed') + pasted).expect(201);
-    await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'keyed')
-      .send(`${initiatorYaml('keyed2')}description: bk_abcd1234_${secret}\nbogus: 1\n`).expect(400);
+    const res = await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'keyed')
+      .send(`${initiatorYaml('keyed')}# the deploy key: bk_abcd1234_${secret}\n`).expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_DOCUMENT', problems: [{ path: '(document)', line: 7, column: 19,
+      message: expect.stringMatching(/^holds a whole API key \(bk_abcd1234_…\): a credential does not belong in a template/) }] });
+    await t.http.post(REGISTER).set('X-Service-Name', 'keyed').send({ ...workerJson('keyed', ['createRealm']), note: `bk_abcd1234_${secret}` }).expect(400);
     const audit = (await t.http.get('/api/orchestration/registrations/audit').query({ serviceName: 'keyed' }).expect(200)).body.items;
-    expect(audit.map((a: { outcome: string }) => a.outcome).sort()).toEqual(['ACCEPTED', 'REJECTED']);
-    expect(JSON.stringify(audit)).not.toContain(secret);
+    expect(audit.map((a: { outcome: string }) => a.outcome)).toEqual(['REJECTED', 'REJECTED']);
+    expect(JSON.stringify({ audit, res: res.body })).not.toContain(secret);
     expect(audit.map((a: { document: string }) => a.document.includes('bk_abcd1234_…'))).toEqual([true, true]);
   });
 

@@ -26,6 +26,12 @@ export function holdsApiKey(text: string): boolean {
   return KEY_ANYWHERE.test(text);
 }
 
+/** Where the first whole key in `text` starts and its prefix, if it holds one. */
+export function firstApiKeyIn(text: string): { offset: number; prefix: string } | undefined {
+  const match = KEY_ANYWHERE.exec(text);
+  return match ? { offset: match.index, prefix: match[1] } : undefined;
+}
+
 /**
  * Text with every whole key in it cut to its prefix (`bk_<prefix>_…`): for what is logged, audited,
  * traced or answered about a request, whose path or query may hold a key an operator pasted whole.

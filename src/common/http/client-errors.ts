@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors/error-code';
 /** What Node's HTTP parser refuses before there is a request, by its error code: the status, the message, and the problem's path and text. */
 const REFUSALS: Record<string, [number, string, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'The request\'s headers are too large', 'headers', 'are over 16 KiB with the request line (Node\'s maxHeaderSize)'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive', 'request', 'did not arrive whole within a minute'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive', 'request', 'did not arrive whole in time (a second per 16 KiB of BODY_LIMIT_BYTES, at least a minute)'],
 };
 
 /**

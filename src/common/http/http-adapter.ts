@@ -10,11 +10,14 @@ import { requestGuard } from '../validation/request-guard';
 import { answerClientError } from './client-errors';
 
 /**
- * Node's limit on receiving a whole request, headers and body (Fastify would lift it: it sets 0).
- * A minute takes BODY_LIMIT_BYTES' default at 17 KB/s, and holds a trickling body no longer than
- * that; waiting for an answer (a worker's long poll) is not receiving.
+ * Node's limit on receiving a whole request, headers and body (Fastify would lift it: it sets 0):
+ * a second per 16 KiB of BODY_LIMIT_BYTES (64 s at its default), and at least a minute, so that a
+ * client sending at 16 KiB/s gets its largest body in, and a trickling body holds a connection no
+ * longer. Waiting for an answer (a worker's long poll) is not receiving.
  */
-const REQUEST_TIMEOUT_MS = 60_000;
+export function requestTimeoutMs(bodyLimitBytes: number): number {
+  return Math.max(60_000, Math.ceil(bodyLimitBytes / 16_384) * 1000);
+}
 /**
  * Node's own idle keep-alive limit, where Fastify sets 72 s: idle sockets are not held longer, and a
  * connection that a close cannot count as idle delays it by no more than this.
@@ -37,7 +40,7 @@ export function httpAdapter(config: AppConfig): FastifyAdapter {
   const server = fastify({
     trustProxy: config.trustProxy,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs(config.BODY_LIMIT_BYTES),
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     genReqId: correlationIdFor,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },

@@ -4,6 +4,7 @@ describe('findJsonTextError', () => {
   it.each([
     '{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"]}', ' "s" ', '0',
     '{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}', // the same key in different objects
+    `[${'1'.repeat(500)}, -${'2'.repeat(500)}.5e10]`, // numbers of any length, as JSON.parse takes them
   ])('finds nothing wrong in %s', (text) => {
     expect(findJsonTextError(text)).toBeUndefined();
   });

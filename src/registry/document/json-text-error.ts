@@ -11,6 +11,8 @@ export interface JsonTextError {
 }
 
 const MAX_DEPTH = 1000;
+/** Sticky: matched where the scan stands, however long the number (JSON.parse takes any length). */
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class Failure {
   constructor(
@@ -58,7 +60,8 @@ export function findJsonTextError(text: string): JsonTextError | undefined {
   };
 
   const number = () => {
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
     if (!match) return unexpected('a value');
     i += match[0].length;
   };

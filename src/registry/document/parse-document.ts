@@ -1,8 +1,9 @@
+import { firstApiKeyIn } from '../../auth/api-keys/api-key-format';
 import type { Problem } from '../../common/errors/app-error';
 import { decodeUtf8, withoutBom } from '../../common/text/utf8';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { detectFormat } from './content-type';
-import { DOCUMENT_PATH, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
+import { DOCUMENT_PATH, positionAt, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
 import { checkJsonValue, parseJson } from './parse-json';
 import { parseYaml } from './parse-yaml';
 import { MAX_NESTING } from './safe-keys';
@@ -50,15 +51,32 @@ function parseText(raw: string | Buffer, contentType: string | undefined, maxByt
   if (size > maxBytes) return tooLarge(size, maxBytes);
   const text = typeof raw === 'string' ? withoutBom(raw) : decodeUtf8(raw);
   if (text === undefined) return { ok: false, problems: [{ path: DOCUMENT_PATH, message: 'the document is not valid UTF-8' }] };
+  const key = keyProblem(text);
+  if (key) return { ok: false, problems: [key] };
   return detectFormat(text, contentType) === 'json' ? parseJson(text) : parseYaml(text);
+}
+
+/**
+ * A whole API key written into a document (a description, a comment, a header value): every
+ * viewer reads templates, and the registration audit keeps documents. Refused as a key name
+ * holding one is; the audit keeps the document with the key cut to its prefix.
+ */
+function keyProblem(text: string, located = true): Problem | undefined {
+  const key = firstApiKeyIn(text);
+  return key && { path: DOCUMENT_PATH, message: `holds a whole API key (bk_${key.prefix}_…): a credential does not belong in a template, `
+    + 'which every viewer can read; take it out, and revoke the key if it was shared', ...(located ? positionAt(text, key.offset) : {}) };
 }
 
 function parseObject(raw: object, maxBytes: number): ParseOutcome {
   const checked = checkJsonValue(raw);
   if (!checked.ok) return checked;
   // The HTTP layer has its own limit; applying ours too keeps JSON and YAML bodies equal.
-  const size = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
-  return size > maxBytes ? tooLarge(size, maxBytes) : checked;
+  const text = JSON.stringify(raw) ?? '';
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) return tooLarge(size, maxBytes);
+  // No line and column: this text is ours, not the sender's.
+  const key = keyProblem(text, false);
+  return key ? { ok: false, problems: [key] } : checked;
 }
 
 function tooLarge(size: number, maxBytes: number): ParseOutcome {
