@@ -382,7 +382,9 @@ describe('handleDelivery', () => {
       })]);
       expect(signal.aborted).toBe(true);
       const beats = d.heartbeats.length;
-      expect(beats).toBeGreaterThan(3);
+      // They ran (every 10 ms; on a loaded machine timers may run late, so not a count of them) …
+      expect(beats).toBeGreaterThan(0);
+      // … and stopped with the timeout.
       await new Promise((r) => setTimeout(r, 50));
       expect([d.heartbeats.length, done]).toEqual([beats, false]);
     } finally {
