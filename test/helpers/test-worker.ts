@@ -74,11 +74,14 @@ export class TestWorker {
     const fail = c.action === 'DO' ? has(c.payload?.failAt, c.stepName) && c.attempt <= (c.payload?.failAttempts ?? Infinity)
       : has(c.payload?.failUndoAt, c.stepName) && c.attempt <= (c.payload?.failUndoAttempts ?? Infinity);
     const copies = c.payload?.duplicateReplies ? 2 : 1;
-    // Without a key, as the SDK's RabbitMQ transport replies: the driver runs unkeyed messages side by side.
+    // Without a key, as the SDK's RabbitMQ transport replies: the driver runs unkeyed messages side by
+    // side. Keyed on Kafka, as its workers must: it orders only within a partition, and two unkeyed
+    // replies may land on two partitions, with no order between them to keep.
     if (c.action === 'DO' && c.payload?.contradictingReplies) {
       const output = { by: this.service, step: c.stepName };
-      await this.reply(c, 'SUCCESS', { commandId: c.commandId, attempt: c.attempt, output }, false);
-      await this.reply(c, 'FAILED', { commandId: c.commandId, attempt: c.attempt }, false);
+      const keyed = this.t.config.MESSAGING_DRIVER === 'kafka';
+      await this.reply(c, 'SUCCESS', { commandId: c.commandId, attempt: c.attempt, output }, keyed);
+      await this.reply(c, 'FAILED', { commandId: c.commandId, attempt: c.attempt }, keyed);
       return;
     }
     for (let i = 0; i < copies; i++) {
