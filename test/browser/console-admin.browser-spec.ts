@@ -288,9 +288,13 @@ describe('operator console: workers, API keys and the security audit (headless C
     await p.getByText('Nothing on page 2').waitFor();
     await filters.getByLabel('Role').selectOption('service');
     await p.waitForURL('**/ui/admin/api-keys?role=service');
-    const serviceKeys = await p.locator('tr[data-key-prefix]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-key-prefix'), tr.querySelectorAll('td')[2].textContent]));
+    // The URL changes first, then the filtered page loads: read the rows once it has.
+    let serviceKeys: Array<Array<string | null>> = [];
+    await expectEventually(async () => {
+      serviceKeys = await p.locator('tr[data-key-prefix]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-key-prefix'), tr.querySelectorAll('td')[2].textContent]));
+      expect(serviceKeys.map(([prefix]) => prefix)).toEqual(expect.arrayContaining([active, revoked]));
+    });
     expect(serviceKeys.filter(([, role]) => !role!.startsWith('service'))).toEqual([]);
-    expect(serviceKeys.map(([prefix]) => prefix)).toEqual(expect.arrayContaining([active, revoked]));
     expect(serviceKeys.map(([prefix]) => prefix)).not.toContain(expired);
 
     await filters.getByLabel('Service', { exact: true }).fill('ledger-service');
