@@ -15,6 +15,7 @@ import { CurrentTemplates } from './current-templates';
 import { acceptsResults, RunStatus } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
 import { RunChanges, RunState } from './run-changes';
+import type { StartedRun, StartRequest } from './start-request';
 import { RunRepository, WriteResult } from './run.repository';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
@@ -24,36 +25,6 @@ import { RunChange, unsendableReplyFallbacks } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
-
-export interface StartRequest {
-  orchName: string;
-  payload: Buffer;
-  contentType: string;
-  correlationId: string;
-  idempotencyKey?: string;
-  /**
-   * The run's id when the caller's own id must be it (the Orca adapter: RequestId). The caller
-   * makes sure it is new; a run that already has it makes the insert fail.
-   */
-  flowId?: string;
-  /** This run's deadline, instead of its template's. */
-  deadlineSeconds?: number;
-  /**
-   * A service caller's own name (ownServiceOnly in auth/service-scope): it may start only templates it owns, and
-   * another service's is not found, as on every read (a 403 would confirm the template exists, and
-   * an idempotency key shared with its owner would give away the owner's run).
-   */
-  ownerService?: string;
-}
-
-export interface StartedRun {
-  flowId: string;
-  status: RunStatus;
-  correlationId: string;
-  /** False when an earlier request with the same idempotency key created the run. */
-  created: boolean;
-  missingSteps: string[];
-}
 
 /** What a transition of an existing run decides: its outcome, and whether there is anything to write. */
 export type Transition<T> = (run: RunState, changes: RunChanges) => Promise<T>;

@@ -1,7 +1,8 @@
 import type { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import type { Role } from '../auth/role';
 import { AppConfig } from '../config/app-config';
-import type { RunExecutor, StartedRun, StartRequest } from '../engine/run-executor.service';
+import type { RunExecutor } from '../engine/run-executor.service';
+import type { StartedRun, StartRequest } from '../engine/start-request';
 import type { RunRepository } from '../engine/run.repository';
 import type { HandlersConfig } from '../handlers/handlers-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';

@@ -2,7 +2,8 @@ import type { MessageAuthenticator } from '../../auth/message-signing/message-au
 import { AppConfig } from '../../config/app-config';
 import { PoisonMessageError, type IncomingMessage, type MessageHandler } from '../../messaging/message';
 import type { MessageConsumer, Subscription } from '../../messaging/message-consumer';
-import type { RunExecutor, StartedRun, StartRequest } from '../run-executor.service';
+import type { RunExecutor } from '../run-executor.service';
+import type { StartedRun, StartRequest } from '../start-request';
 import { ExecutionStartConsumer } from './execution-start.consumer';
 
 /** The consumer's handler over fakes: signing off, and an executor that records what it was asked to start. */
