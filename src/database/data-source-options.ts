@@ -30,6 +30,6 @@ export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourc
   return {
     ...common,
     url: config.DATABASE_URL,
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000 },
+    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000, statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS },
   };
 }

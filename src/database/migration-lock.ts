@@ -25,12 +25,15 @@ async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOp
   const queryRunner = dataSource.createQueryRunner();
   try {
     await lock(queryRunner);
+    // A migration (an index on a large table) may take longer than DATABASE_STATEMENT_TIMEOUT_MS.
+    await queryRunner.query('SET statement_timeout = 0');
     try {
       const executor = new MigrationExecutor(dataSource, queryRunner);
       executor.transaction = options?.transaction ?? dataSource.options.migrationsTransactionMode ?? 'all';
       executor.fake = options?.fake ?? false;
       return await executor.executePendingMigrations();
     } finally {
+      await queryRunner.query('RESET statement_timeout'); // the connection goes back to the pool
       await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {

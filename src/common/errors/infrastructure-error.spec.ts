@@ -16,6 +16,7 @@ describe('isInfrastructureError', () => {
     ['a database closed to connections (55000)', pgError('55000', 'database "baton" is not currently accepting connections')],
     ['a password refused once Baton runs (28P01)', pgError('28P01', 'password authentication failed for user "baton"')],
     ['a database dropped under Baton (3D000)', pgError('3D000', 'database "baton" does not exist')],
+    ['a statement cancelled by its timeout (57014)', new QueryFailedError('UPDATE', [], pgError('57014', 'canceling statement due to statement timeout'))],
     ['a transaction whose connection the server ended', new QueryRunnerAlreadyReleasedError()],
     ["TypeORM's pool already closed", new TypeORMError('Driver not Connected')],
   ])('is true for %s', (_what, error) => {

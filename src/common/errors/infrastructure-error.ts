@@ -14,9 +14,11 @@ const NETWORK_CODES = new Set([
  * too many connections. Class 28 (a password or user refused) and 3D000 (no such database) come
  * only on connecting: once Baton runs, they mean its database was changed under it (a password
  * rotated, a database dropped or renamed), which a request cannot cure. At start they stop Baton
- * instead (connect-retry.ts).
+ * instead (connect-retry.ts). 57014 is a statement cancelled, by DATABASE_STATEMENT_TIMEOUT_MS (a
+ * lock another session holds, a database too slow to answer) or by an operator: the same
+ * statement is worth trying again later.
  */
-const PG_STATES = /^(08|28|57P0[123]$|53300$|3D000$)/;
+const PG_STATES = /^(08|28|57P0[123]$|57014$|53300$|3D000$)/;
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,

@@ -43,6 +43,15 @@ export class StorageSettings extends ObservabilitySettings {
   } })
   DATABASE_WRITES_IN_FLIGHT: number = 1;
 
+  /**
+   * On a PostgreSQL server, the longest a statement may run (PostgreSQL's statement_timeout; 0:
+   * no limit). A statement waiting on a lock another session holds, or one that runs away, is
+   * cancelled and counts as an outage: HTTP answers 503, a message waits and is tried again. Not
+   * for migrations, which run as long as they need. The embedded database has one session.
+   */
+  @IsInt() @Min(0) @Max(2_147_483_647)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 30_000;
+
   @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   MIGRATIONS_RUN: boolean = true;
 

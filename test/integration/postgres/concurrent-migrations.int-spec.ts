@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // loadConfig converts numbers by the settings' design types
 import { loadConfig } from '../../../src/config/load-config';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { MigrationLockingDataSource } from '../../../src/database/migration-lock';
@@ -8,7 +9,7 @@ import { freshDatabase } from '../../helpers/postgres';
  * migrations together and all but one failed on `duplicate key value violates unique constraint
  * "pg_type_typname_nsp_index"` (read as a failure to connect, and retried).
  */
-describe('migrations of instances starting at once on PostgreSQL', () => {
+describe('migrations on PostgreSQL', () => {
   it('run one after another under the advisory lock: every instance starts, each migration is applied once', async () => {
     const db = await freshDatabase();
     const options = { ...dataSourceOptions(loadConfig({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'true' })), migrationsRun: true };
@@ -21,6 +22,22 @@ describe('migrations of instances starting at once on PostgreSQL', () => {
       expect(await instances[0].showMigrations()).toBe(false); // none pending
     } finally {
       await Promise.all(instances.map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+      await db.drop();
+    }
+  });
+
+  it('run past DATABASE_STATEMENT_TIMEOUT_MS, which holds again for every statement after them', async () => {
+    const db = await freshDatabase();
+    const config = loadConfig({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '1', DATABASE_POOL_SIZE: '1' });
+    const ds = new MigrationLockingDataSource({ ...dataSourceOptions(config), migrationsRun: true });
+    try {
+      await ds.initialize();
+      expect(await ds.showMigrations()).toBe(false); // all applied
+      // One connection: the one that migrated.
+      expect(await ds.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '1ms' }]);
+      await expect(ds.query('SELECT pg_sleep(0.05)')).rejects.toMatchObject({ driverError: { code: '57014' } });
+    } finally {
+      if (ds.isInitialized) await ds.destroy();
       await db.drop();
     }
   });
