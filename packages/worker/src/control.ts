@@ -17,6 +17,8 @@ export interface RegistrationAnswer {
   unknownSteps?: string[];
   /** Steps another service's earlier registration serves: this worker gets their commands only once that one is removed. */
   stepsServedByOthers?: string[];
+  /** The broker, reply topic and exchange a broker transport must share with Baton (checked: transports/broker-route.ts). */
+  broker?: unknown;
 }
 
 /** What one worker instance reports every few seconds. */

@@ -79,3 +79,18 @@ export class WorkerStateError extends Error {
     this.name = 'WorkerStateError';
   }
 }
+
+/**
+ * start() found that this worker's broker, exchange or reply topic is not Baton's (Baton says
+ * which in its answer to the registration): it would wait for commands that go elsewhere, or reply
+ * where nobody reads. The registration is made; the commands sent meanwhile wait in the service's
+ * queue or topic for a worker started with the settings named.
+ */
+export class WorkerRouteError extends Error {
+  readonly code = 'ROUTE_MISMATCH';
+
+  constructor(readonly problems: string[]) {
+    super(`ROUTE_MISMATCH: this worker's broker settings are not Baton's: ${problems.join('; ')}`);
+    this.name = 'WorkerRouteError';
+  }
+}

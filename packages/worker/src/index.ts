@@ -1,6 +1,6 @@
 export { createWorker, Worker, type WorkerOptions, type StepDefinition } from './worker';
 export type { StepCommand } from './command';
-export { AttemptEndedError, HandlerTimeoutError, NonRetryableError, OutputNotJsonError, OutputRefusedError, WorkerStateError } from './errors';
+export { AttemptEndedError, HandlerTimeoutError, NonRetryableError, OutputNotJsonError, OutputRefusedError, WorkerRouteError, WorkerStateError } from './errors';
 export { MemoryResultStore, type ResultStore, type RecordedResult, type RecordedFailure } from './result-store';
 export { PostgresResultStore, type PostgresResultStoreOptions, type Queryable } from './postgres-result-store';
 export { BatonHttpError, BatonUnreachableError, type BatonConnection } from './baton-client';

@@ -2,7 +2,7 @@ import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
 import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
-import { WorkerStateError } from './errors';
+import { WorkerRouteError, WorkerStateError } from './errors';
 import { ExpiredDrops } from './expired-drops';
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
@@ -10,6 +10,7 @@ import { warnOfRegistration } from './registration-warnings';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { stepDefinitionProblem } from './step-definition';
+import { expectedRouteOf, routeProblems } from './transports/broker-route';
 import { createTransport, UNKNOWN_TRANSPORT, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
 
@@ -227,6 +228,8 @@ export class Worker {
     }
     for (const [orchName, steps] of byTemplate) {
       const answer = await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
+      const problems = routeProblems(expectedRouteOf(this.options.transport), answer?.broker);
+      if (problems.length) throw new WorkerRouteError(problems);
       warnOfRegistration(this.logger, this.options.service, orchName, answer);
     }
   }

@@ -861,6 +861,23 @@ export interface components {
             total: number;
             items: components["schemas"]["SecurityAuditDto"][];
         };
+        BrokerRouteDto: {
+            /**
+             * @description memory: the in-process broker, which only the HTTP transport reaches from outside
+             * @enum {string}
+             */
+            driver: "memory" | "kafka" | "rabbitmq";
+            /**
+             * @description Baton's TOPIC_REPLY: where workers send replies
+             * @example orchestrator.reply
+             */
+            replyTopic: string;
+            /**
+             * @description On RabbitMQ, Baton's RABBITMQ_EXCHANGE
+             * @example baton
+             */
+            exchange?: string;
+        };
         RegistrationResultDto: {
             /** @example tenantCreation */
             orchName: string;
@@ -883,6 +900,8 @@ export interface components {
             unknownSteps?: string[];
             /** @description Worker steps another service's earlier registration serves: this one gets their commands only once that one is removed */
             stepsServedByOthers?: string[];
+            /** @description To a worker: the broker, reply topic and exchange its own settings must match (the SDK checks them) */
+            broker?: components["schemas"]["BrokerRouteDto"];
         };
         TemplateSummaryDto: {
             orchName: string;
