@@ -18,6 +18,7 @@ describe('an SDK worker on RabbitMQ stopped right after it handled a command', (
   const service = `${ns}-svc`;
   const topic = `${names.commandTopicPrefix}${service}`;
   const queue = `${service}.${topic}`;
+  const replies = `${ns}.replies`;
   const control: WorkerControl = { register: async () => undefined, reportPresence: async () => undefined, leave: async () => undefined };
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   let connection: amqp.ChannelModel;
@@ -26,10 +27,14 @@ describe('an SDK worker on RabbitMQ stopped right after it handled a command', (
   beforeAll(async () => {
     connection = await amqp.connect(url!);
     channel = await connection.createChannel();
+    // Replies are published mandatory: with no queue bound to the reply topic, each would be returned and its command given back.
+    await channel.assertExchange(names.exchange, 'topic', { durable: true });
+    await channel.assertQueue(replies, { durable: false });
+    await channel.bindQueue(replies, names.exchange, names.replyTopic);
   });
 
   afterAll(async () => {
-    for (const q of [queue, `${topic}.DLQ`]) await channel.deleteQueue(q);
+    for (const q of [queue, `${topic}.DLQ`, replies]) await channel.deleteQueue(q);
     for (const e of [names.exchange, `${names.exchange}.dlx`]) await channel.deleteExchange(e);
     await connection.close();
   });

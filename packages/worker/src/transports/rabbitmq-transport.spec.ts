@@ -1,7 +1,9 @@
-import type { RecoveryOptions } from 'amqplib';
+import type { Options, RecoveryOptions } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { Slots } from '../slots';
+import { replyTo, type WireCommand } from '../wire';
 import { RabbitMqTransport } from './rabbitmq-transport';
+import type { Delivery } from './transport';
 
 describe('RabbitMqTransport', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -45,7 +47,9 @@ describe('RabbitMqTransport', () => {
   function fakeModel() {
     const channel = Object.assign(new EventEmitter(), {
       assertExchange: async () => ({}), assertQueue: async () => ({}), bindQueue: async () => ({}), prefetch: async () => undefined,
-      consume: jest.fn(async (_queue: string, _onMessage: (m: null) => void) => ({ consumerTag: 'ctag' })),
+      consume: jest.fn(async (_queue: string, _onMessage: (m: object | null) => void) => ({ consumerTag: 'ctag' })),
+      publish: jest.fn((_exchange: string, _routingKey: string, _content: Buffer, _options: Options.Publish, _confirmed: (error: unknown) => void) => true),
+      ack: jest.fn(), nack: jest.fn(),
       cancel: jest.fn(async () => ({})),
       close: jest.fn(async () => void channel.emit('close')),
     });
@@ -91,5 +95,71 @@ describe('RabbitMqTransport', () => {
     await new Promise(setImmediate);
     expect(logger.warn).toHaveBeenCalledWith({ queue: 'shop.orchestrator.commands.shop' }, expect.stringContaining('cancelled the consumer'));
     expect(model.close).toHaveBeenCalledTimes(1); // recovery then opens a new connection and runs setup again
+  });
+
+  const command: WireCommand = {
+    flowId: 'f1', orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: 'c1', objectType: 'Order',
+    payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: 'corr-1', idempotencyKey: 'f1:charge:DO', deadline: '2999-01-01T00:00:00Z',
+  };
+  const reply = replyTo(command, { status: 'SUCCESS', error: null }, { ok: true });
+
+  /** A command delivered on a fake channel, and the transport's replies still waiting for their confirm. */
+  async function delivered() {
+    const { options, transport } = await prepared();
+    const { channel, model } = fakeModel();
+    const deliveries: Delivery[] = [];
+    await transport.start((delivery) => void deliveries.push(delivery), new Slots(1));
+    await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
+    channel.consume.mock.calls[0][1]({ content: Buffer.from(JSON.stringify(command)), properties: { headers: {} }, fields: {} });
+    const unconfirmed = (transport as unknown as { unconfirmedReplies: Map<string, boolean> }).unconfirmedReplies;
+    return { channel, delivery: deliveries[0], unconfirmed };
+  }
+
+  /**
+   * Answers each publish as RabbitMQ does, a moment later and in this order: a basic.return (of the
+   * message `returnedId` names), then the reply's confirm. Returns how many replies were waiting
+   * for a confirm at each.
+   */
+  function answerPublishes(channel: ReturnType<typeof fakeModel>['channel'], unconfirmed: Map<string, boolean>, returnedId: (messageId: string) => string) {
+    const waitingAtConfirm: number[] = [];
+    channel.publish.mockImplementation((exchange, routingKey, content, options, confirmed) => {
+      setImmediate(() => {
+        channel.emit('return', { fields: { exchange, routingKey }, properties: { messageId: returnedId(options.messageId as string) }, content });
+        waitingAtConfirm.push(unconfirmed.size);
+        confirmed(null);
+      });
+      return true;
+    });
+    return waitingAtConfirm;
+  }
+
+  it('fails a reply RabbitMQ returns, as no queue is bound to its routing key, and gives its command back instead of acking it', async () => {
+    const { channel, delivery, unconfirmed } = await delivered();
+    const waitingAtConfirm = answerPublishes(channel, unconfirmed, (messageId) => messageId);
+    await expect(delivery.settle(reply)).rejects.toThrow(
+      'REPLY_UNROUTABLE: RabbitMQ returned the reply, as no queue is bound to routing key "orchestrator.reply" on exchange "baton": '
+      + "check that the worker's replyTopic and exchange match Baton's TOPIC_REPLY and RABBITMQ_EXCHANGE");
+    expect(channel.publish.mock.calls[0][3]).toMatchObject({ mandatory: true, messageId: expect.any(String), headers: { 'x-correlation-id': 'corr-1' } });
+    expect(channel.ack).not.toHaveBeenCalled();
+    expect(channel.nack).toHaveBeenCalledWith(expect.anything(), false, true);
+    expect(waitingAtConfirm).toEqual([1]);
+    expect(unconfirmed.size).toBe(0);
+  });
+
+  it('acks the command once its reply is confirmed and not returned, whatever else RabbitMQ returns', async () => {
+    const { channel, delivery, unconfirmed } = await delivered();
+    const waitingAtConfirm = answerPublishes(channel, unconfirmed, () => 'another message');
+    await delivery.settle(reply);
+    expect(channel.ack).toHaveBeenCalledTimes(1);
+    expect(channel.nack).not.toHaveBeenCalled();
+    expect(waitingAtConfirm).toEqual([1]);
+    expect(unconfirmed.size).toBe(0);
+  });
+
+  it('fails a reply the channel refuses to publish (it is closing), leaving nothing waiting for a confirm', async () => {
+    const { channel, delivery, unconfirmed } = await delivered();
+    channel.publish.mockImplementation(() => { throw new Error('Channel closing'); });
+    await expect(delivery.heartbeat(replyTo(command, { status: 'HEARTBEAT', error: null }))).rejects.toThrow('Channel closing');
+    expect(unconfirmed.size).toBe(0);
   });
 });

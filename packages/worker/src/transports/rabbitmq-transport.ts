@@ -1,4 +1,5 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message, RecoveringChannelModel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { errorText, type WorkerLogger } from '../logger';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
@@ -19,7 +20,9 @@ export interface RabbitMqTransportOptions extends BrokerNames {
 /**
  * Consumes the service's queue (declared exactly as Baton declares a subscription: durable
  * `<service>.<topic>` bound to the topic exchange, dead-lettering to `<topic>.DLQ`) with a
- * prefetch of the worker's concurrency. A command is acked only after its reply was confirmed.
+ * prefetch of the worker's concurrency. A command is acked only after its reply was confirmed, and
+ * not returned for want of a queue bound to the reply topic: such a reply fails, and its command is
+ * given back.
  *
  * The connection recovers on its own (amqplib's `recovery`): after a broker restart or a network
  * cut it reconnects with backoff, declares again and consumes again. Commands unacknowledged when
@@ -36,10 +39,18 @@ export class RabbitMqTransport implements Transport {
   private consuming?: { receive: (delivery: Delivery) => void; slots: Slots };
   private readonly topic: string;
   private readonly exchange: string;
+  private readonly replyTopic: string;
+  /**
+   * Replies published and not yet confirmed, by messageId: whether RabbitMQ returned each. An entry
+   * goes with its confirm callback, which amqplib calls for every unconfirmed publish, with an
+   * error, when the channel or its connection closes.
+   */
+  private readonly unconfirmedReplies = new Map<string, boolean>();
 
   constructor(private readonly service: string, private readonly options: RabbitMqTransportOptions, private readonly logger: WorkerLogger) {
     this.topic = commandTopicOf(service, options);
     this.exchange = options.exchange ?? 'baton';
+    this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
     this.registration = { topic: this.topic };
   }
 
@@ -81,6 +92,12 @@ export class RabbitMqTransport implements Transport {
       this.channel = undefined;
       this.consumerTag = undefined;
       void model.close().catch(() => undefined);
+    });
+    // RabbitMQ sends the basic.return of a reply no queue is bound for before its confirm, and
+    // amqplib emits it as it reads it, so the reply's confirm callback finds it marked.
+    channel.on('return', (returned: Message) => {
+      const id: unknown = returned.properties.messageId;
+      if (typeof id === 'string' && this.unconfirmedReplies.has(id)) this.unconfirmedReplies.set(id, true);
     });
     const dlx = `${this.exchange}.dlx`;
     const parking = `${this.topic}.DLQ`;
@@ -166,18 +183,41 @@ export class RabbitMqTransport implements Transport {
       channel.nack(message, false, false);
       return;
     }
-    const send = (reply: WireReply) => new Promise<void>((resolve, reject) => {
-      channel.publish(this.exchange, this.options.replyTopic ?? DEFAULT_REPLY_TOPIC, Buffer.from(JSON.stringify(reply)), {
-        persistent: true, contentType: 'application/json', headers: { 'x-correlation-id': command.correlationId, ...currentTraceHeaders() },
-      }, (error) => (error ? reject(error) : resolve()));
-    });
     receive(brokerDelivery({
-      command, trace: traceHeadersOf(message.properties.headers), send,
+      command, trace: traceHeadersOf(message.properties.headers),
+      send: (reply) => this.publishReply(channel, reply, command.correlationId),
       ack: async () => channel.ack(message),
       requeue: async () => {
         // On a channel that closed meanwhile the broker has requeued the message already.
         try { channel.nack(message, false, true); } catch { /* requeued with the channel */ }
       },
     }));
+  }
+
+  /**
+   * Resolves once RabbitMQ confirmed the reply. Mandatory: a reply that no queue is bound for (a
+   * replyTopic or exchange that is not Baton's) would otherwise be dropped, and confirmed all the
+   * same, so its command would be acked and its run left to time out.
+   */
+  private publishReply(channel: ConfirmChannel, reply: WireReply, correlationId: string): Promise<void> {
+    const messageId = randomUUID();
+    return new Promise<void>((resolve, reject) => {
+      const confirmed = (error: unknown) => {
+        const returned = this.unconfirmedReplies.get(messageId);
+        this.unconfirmedReplies.delete(messageId);
+        if (error) reject(error);
+        else if (returned) reject(new Error(`REPLY_UNROUTABLE: RabbitMQ returned the reply, as no queue is bound to routing key "${this.replyTopic}" on exchange "${this.exchange}": check that the worker's replyTopic and exchange match Baton's TOPIC_REPLY and RABBITMQ_EXCHANGE`));
+        else resolve();
+      };
+      this.unconfirmedReplies.set(messageId, false);
+      try {
+        channel.publish(this.exchange, this.replyTopic, Buffer.from(JSON.stringify(reply)), {
+          persistent: true, mandatory: true, messageId, contentType: 'application/json',
+          headers: { 'x-correlation-id': correlationId, ...currentTraceHeaders() },
+        }, confirmed);
+      } catch (error) {
+        confirmed(error); // a closing channel throws, and never calls back
+      }
+    });
   }
 }
