@@ -21,7 +21,7 @@ import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
 import { escalateUnsendable } from './unsendable-escalation';
-import { RunChange, unsendableReplyFallbacks } from './unsendable-reply';
+import { droppedOutputChange, RunChange, unsendableReplyFallbacks } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { SpanKind, tracing } from '../tracing/tracing';
@@ -118,7 +118,7 @@ export class RunExecutor extends StepResultSink {
   /** A span per reply: the child of the worker's span when the reply carried its context. */
   apply(result: StepResult, inboxKey?: InboxKey): Promise<ApplyOutcome> {
     return tracing.span(`reply ${result.action}`, { kind: SpanKind.CONSUMER, attributes: stepAttributes(result) }, async (span) => {
-      const outcome = await escalateUnsendable(() => this.applyResult(result, inboxKey), (refusal) =>
+      const outcome = await escalateUnsendable(() => this.applyResult(result, inboxKey, droppedOutputChange(result)), (refusal) =>
         unsendableReplyFallbacks(result, refusal.message, (r, runChange) => this.applyResult(r, inboxKey, runChange), this.logger));
       span.setAttribute(ATTR.outcome, outcome);
       return outcome;

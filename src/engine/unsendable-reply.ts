@@ -37,3 +37,17 @@ export function unsendableReplyFallbacks(result: StepResult, refusal: string, ap
     return apply(fallback, unwind);
   }, endRun];
 }
+
+/**
+ * A success whose worker could not send its output (the SDK refused it, or Baton refused the
+ * reply that carried it) is the same case met at the worker: its effect is real, so the step keeps
+ * its success without its output, and the run unwinds, this step's undo included. Failing the step
+ * instead left its effect in place, never undone, under a run that read as compensated.
+ */
+export function droppedOutputChange(result: StepResult): RunChange | undefined {
+  if (result.status !== 'SUCCESS' || !result.outputDropped) return undefined;
+  return {
+    to: unsendableSuccessUnwinds,
+    error: `${result.action} ${result.stepName} succeeded, but its worker could not send its output, so the run unwinds, ${result.stepName} included: ${result.error ?? 'no reason given'}`,
+  };
+}

@@ -28,8 +28,9 @@ export class OutputNotJsonError extends NonRetryableError {
 
 /**
  * A handler returned an output Baton refuses (a NUL character, nesting past 100 levels, a reply
- * over `maxReplyBytes`). Sent, it would be refused at every delivery until the step timed out;
- * the step fails for good instead, and nothing is recorded for it.
+ * over `maxReplyBytes`). Sent, it would be refused at every delivery until the step timed out.
+ * The handler's work is done, so its step is answered SUCCESS without the output, and Baton
+ * unwinds the run, this step's undo included; the output is not recorded.
  */
 export class OutputRefusedError extends NonRetryableError {
   readonly code = 'OUTPUT_REFUSED';

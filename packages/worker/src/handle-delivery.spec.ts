@@ -119,7 +119,7 @@ describe('handleDelivery', () => {
     expect(retry.replies).toEqual([expect.objectContaining({ commandId: 'c2', attempt: 2, metadata: { status: 'SUCCESS', error: null }, output: { calls: 2 } })]);
   });
 
-  it('records an output Baton refuses as a failure: its handler ran, and a duplicate does not run it again', async () => {
+  it('records an output Baton refuses by commandId: its handler ran, and a duplicate does not run it again', async () => {
     const store = new MemoryResultStore();
     const fn = jest.fn(() => ({ name: 'a\u0000b' }));
     const first = new FakeDelivery(command());
@@ -128,7 +128,7 @@ describe('handleDelivery', () => {
     await handleDelivery(duplicate, deps(fn, store));
     expect(fn).toHaveBeenCalledTimes(1);
     expect(duplicate.replies).toStrictEqual(first.replies);
-    expect(duplicate.replies[0].metadata).toEqual({ status: 'FAILED', error: expect.stringMatching(/^OUTPUT_REFUSED: /), nonRetryable: true });
+    expect(duplicate.replies[0].metadata).toEqual({ status: 'SUCCESS', error: expect.stringMatching(/^OUTPUT_REFUSED: /), outputDropped: true });
   });
 
   it('gives the command back unanswered when its failure cannot be recorded, as when a success cannot', async () => {
@@ -231,20 +231,20 @@ describe('handleDelivery', () => {
     expect(d.abandoned).toBe(1);
   });
 
-  it('fails for good an output JSON cannot carry, and records nothing', async () => {
+  it('answers an output JSON cannot carry as a success without it (its work is done), and records no output', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     for (const [output, where] of [[{ total: 10n }, /output\.total is a BigInt/], [cycle, /output\.self is a cycle back to output,/]] as const) {
       const store = new MemoryResultStore();
       const d = new FakeDelivery(command());
       await handleDelivery(d, deps(() => output, store));
-      const failed = { status: 'FAILED', error: expect.stringMatching(new RegExp(`^OUTPUT_NOT_JSON: .*${where.source}`)), nonRetryable: true };
-      expect(d.replies).toEqual([expect.objectContaining({ metadata: failed, output: undefined })]);
+      const dropped = { status: 'SUCCESS', error: expect.stringMatching(new RegExp(`^OUTPUT_NOT_JSON: .*${where.source}`)), outputDropped: true };
+      expect(d.replies).toEqual([expect.objectContaining({ metadata: dropped, output: undefined })]);
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }
   });
 
-  it('fails for good, before recording it, an output Baton refuses: a NUL, nesting past 100 levels, a reply over maxReplyBytes', async () => {
+  it('answers, before recording it, an output Baton refuses (a NUL, nesting past 100 levels, a reply over maxReplyBytes) as a success without it', async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 101; i++) deep = { deep };
     const cases: Array<[unknown, RegExp]> = [
@@ -257,32 +257,40 @@ describe('handleDelivery', () => {
       const store = new MemoryResultStore();
       const d = new FakeDelivery(command());
       await handleDelivery(d, { ...deps(() => output, store), maxReplyBytes: 1500 });
-      expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'FAILED', error: expect.stringMatching(error), nonRetryable: true }, output: undefined })]);
+      expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'SUCCESS', error: expect.stringMatching(error), outputDropped: true }, output: undefined })]);
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }
     expect(logged.filter((l) => l.startsWith('warn OUTPUT_REFUSED'))).toHaveLength(4);
   });
 
-  it('fails for good a recorded output Baton refuses, instead of replaying it at every delivery', async () => {
+  it('answers a recorded output Baton refuses as a success without it, instead of replaying it at every delivery', async () => {
     const store = new MemoryResultStore();
     await store.put('f1:s:DO', { output: { big: 'x'.repeat(2000) } });
     const d = new FakeDelivery(command());
     await handleDelivery(d, { ...deps(jest.fn(), store), maxReplyBytes: 1000 });
-    expect(d.replies.map((r) => r.metadata)).toEqual([{ status: 'FAILED', error: expect.stringMatching(/^OUTPUT_REFUSED: /), nonRetryable: true }]);
+    expect(d.replies.map((r) => [r.metadata, r.output])).toEqual([[{ status: 'SUCCESS', error: expect.stringMatching(/^OUTPUT_REFUSED: /), outputDropped: true }, undefined]]);
   });
 
-  it('replaces a reply Baton refuses for what it carries (400, 413) by one final FAILED reply saying why', async () => {
+  it('replaces a success Baton refuses for what it carries (400, 413) by the success without its output, saying why', async () => {
     for (const status of [400, 413, 422]) {
       const d = new FakeDelivery(command());
       d.refusals = [new BatonHttpError(status, '{"code":"X"}', 'POST /reply')];
       await handleDelivery(d, deps(() => ({ ok: 1 })));
-      expect(d.attempted.map((r) => r.metadata.status)).toEqual(['SUCCESS', 'FAILED']);
+      expect(d.attempted.map((r) => [r.metadata.status, r.output])).toEqual([['SUCCESS', { ok: 1 }], ['SUCCESS', undefined]]);
       expect(d.replies).toEqual([expect.objectContaining({ commandId: 'c1', output: undefined, metadata: {
-        status: 'FAILED', nonRetryable: true,
+        status: 'SUCCESS', outputDropped: true,
         error: `REPLY_REFUSED: Baton refused the SUCCESS reply, and would refuse it again: POST /reply answered ${status}: {"code":"X"}`,
       } })]);
       expect(d.abandoned).toBe(0);
     }
+  });
+
+  it('replaces a failure Baton refuses by one final FAILED reply saying why', async () => {
+    const d = new FakeDelivery(command());
+    d.refusals = [new BatonHttpError(400, '{"code":"X"}', 'POST /reply')];
+    await handleDelivery(d, deps(() => { throw new Error('flaky'); }));
+    expect(d.replies.map((r) => r.metadata)).toEqual([{ status: 'FAILED', nonRetryable: true,
+      error: 'REPLY_REFUSED: Baton refused the FAILED reply, and would refuse it again: POST /reply answered 400: {"code":"X"}' }]);
   });
 
   it('tries the FAILED replacement once: refused too, it is logged and given back', async () => {
@@ -324,7 +332,7 @@ describe('handleDelivery', () => {
     expect((huge.replies[0].metadata.error as string).length).toBeLessThan(3_000);
   });
 
-  it('fails a handler whose output JSON would turn into something else (a function, NaN, a Map) for good, naming where', async () => {
+  it('answers a handler whose output JSON would turn into something else (a function, NaN, a Map) with a success without it, naming where', async () => {
     const outputs: Array<[unknown, string]> = [
       [() => 1, 'output is a function'],
       [{ x: Number.NaN }, 'output.x is NaN'],
@@ -334,7 +342,7 @@ describe('handleDelivery', () => {
       const store = new MemoryResultStore();
       const d = new FakeDelivery(command());
       await handleDelivery(d, deps(() => output, store));
-      expect(d.replies[0].metadata).toEqual({ status: 'FAILED', nonRetryable: true, error: expect.stringContaining(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${where}`) });
+      expect(d.replies[0].metadata).toEqual({ status: 'SUCCESS', outputDropped: true, error: expect.stringContaining(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${where}`) });
       expect(await store.get('f1:s:DO')).toBeUndefined();
     }
   });

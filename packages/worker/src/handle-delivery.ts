@@ -47,11 +47,11 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   let late: Promise<unknown> | undefined;
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
-  /** Retrying cannot help: the step fails at once, and Baton compensates instead of waiting for its timeout. */
-  const forGood = (error: string): RecordedFailure => {
-    deps.logger.warn({ ...fields, nonRetryable: true }, error);
+  /** The handler did its work, but its output cannot be sent: a success without it, so that Baton undoes the step with the run. */
+  const withoutOutput = (error: string): RecordedFailure => {
+    deps.logger.warn({ ...fields, outputDropped: true }, `${error}; replying SUCCESS without the output: Baton unwinds the run, this step's undo included`);
     fail(error);
-    return { error: errorForReply(error), nonRetryable: true };
+    return { error: errorForReply(error), nonRetryable: true, outputDropped: true };
   };
   /**
    * The handler ran and its step fails: recorded by commandId before the reply, so that a duplicate
@@ -67,7 +67,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
    */
   const failWith = async (failure: RecordedFailure) => {
     await deps.store.putFailure?.(c.commandId, failure);
-    await settle(failedReply(c, failure));
+    await settle(recordedReply(c, failure));
   };
   try {
     // By Baton's clock where the transport knows it: a worker clock ahead would drop fresh commands.
@@ -87,14 +87,14 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       const replay = replyTo(c, { status: 'SUCCESS', error: null }, recorded.output);
       // Recorded by an earlier version, or under a larger maxReplyBytes: refused, it would be replayed for ever.
       const refused = outputProblem(replay, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
-      await settle(refused ? failedReply(c, forGood(refused.message)) : replay);
+      await settle(refused ? recordedReply(c, withoutOutput(refused.message)) : replay);
       return;
     }
     // Second: a late copy of a failed attempt whose retry has succeeded since gets the success, as before.
     if (failed) {
       deps.logger.info({ ...fields, commandId: c.commandId }, 'already failed: replaying the recorded failure');
       fail(failed.error);
-      await settle(failedReply(c, failed));
+      await settle(recordedReply(c, failed));
       return;
     }
     const fn = deps.handlerFor(c);
@@ -113,8 +113,8 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       // Baton refuses would be replayed, and refused, at every delivery.
       const refused = outputProblem(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
       if (refused) {
-        // Its effect is real: recorded as a failure, so that a duplicate does not run the handler again.
-        await failWith(forGood(refused.message));
+        // Recorded by commandId, as a failure is: a duplicate then replays it without running the handler again.
+        await failWith(withoutOutput(refused.message));
         return;
       }
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
@@ -148,8 +148,10 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
 
 /**
  * Sends a final reply. One Baton refuses for what it carries (a 400 or a 413 over HTTP) would be
- * refused at every delivery until the step timed out: it is replaced, once, by a FAILED reply
- * that says why, which fails the step for good. If that is refused too, the error goes up.
+ * refused at every delivery until the step timed out: it is replaced, once, by one that says why
+ * and carries no output: a success's by the same success without its output (its effect is real,
+ * so Baton unwinds the run, this step included), a failure's by a FAILED reply that fails the
+ * step for good. If that is refused too, the error goes up.
  */
 async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields, logger: WorkerLogger, fail: (error: string) => void): Promise<void> {
   try {
@@ -157,14 +159,19 @@ async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields,
   } catch (error) {
     if (!refusedForGood(error)) throw error;
     const why = `REPLY_REFUSED: Baton refused the ${reply.metadata.status} reply, and would refuse it again: ${errorText(error)}`;
-    logger.warn({ ...fields, status: error.status, nonRetryable: true }, `${why}; replying FAILED instead`);
+    const succeeded = reply.metadata.status === 'SUCCESS' && !reply.metadata.outputDropped;
+    logger.warn({ ...fields, status: error.status, nonRetryable: true }, `${why}; replying ${succeeded ? 'SUCCESS without the output' : 'FAILED'} instead`);
     fail(why);
-    await delivery.settle(replyTo(delivery.command, { status: 'FAILED', error: errorForReply(why), nonRetryable: true }));
+    await delivery.settle(recordedReply(delivery.command, { error: errorForReply(why), nonRetryable: true, outputDropped: succeeded }));
   }
 }
 
-/** A FAILED reply, sent or replayed alike: `nonRetryable` only when true, as the reply always carried it. */
-function failedReply(c: WireCommand, failure: RecordedFailure): WireReply {
+/**
+ * The reply to a recorded failure, sent or replayed alike: FAILED (`nonRetryable` only when true,
+ * as the reply always carried it), or a success without its output.
+ */
+function recordedReply(c: WireCommand, failure: RecordedFailure): WireReply {
+  if (failure.outputDropped) return replyTo(c, { status: 'SUCCESS', error: failure.error, outputDropped: true });
   return replyTo(c, { status: 'FAILED', error: failure.error, nonRetryable: failure.nonRetryable || undefined });
 }
 

@@ -63,12 +63,13 @@ export class PostgresResultStore implements ResultStore {
   async getFailure(commandId: string): Promise<RecordedFailure | undefined> {
     const rows = await this.read(failureKey(commandId));
     if (rows.length === 0) return undefined;
-    const { error, nonRetryable } = rows[0].output as RecordedFailure;
-    return { error, nonRetryable };
+    const { error, nonRetryable, outputDropped } = rows[0].output as RecordedFailure;
+    return outputDropped ? { error, nonRetryable, outputDropped } : { error, nonRetryable };
   }
 
   async putFailure(commandId: string, failure: RecordedFailure): Promise<void> {
-    await this.insert(failureKey(commandId), JSON.stringify({ error: failure.error, nonRetryable: failure.nonRetryable }));
+    const { error, nonRetryable, outputDropped } = failure;
+    await this.insert(failureKey(commandId), JSON.stringify(outputDropped ? { error, nonRetryable, outputDropped } : { error, nonRetryable }));
   }
 
   async close(): Promise<void> {

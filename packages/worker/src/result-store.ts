@@ -3,11 +3,16 @@ export interface RecordedResult {
   output: unknown;
 }
 
-/** The FAILED reply a handler's failure was answered with, kept so that a duplicate of its command replays it. */
+/**
+ * The reply a handler's failure was answered with, kept so that a duplicate of its command replays
+ * it: FAILED, or, with `outputDropped`, the SUCCESS without an output of a handler whose output
+ * could not be sent (its effect is real; Baton unwinds the run, this step included).
+ */
 export interface RecordedFailure {
   /** The reply's error, as it was sent. */
   error: string;
   nonRetryable: boolean;
+  outputDropped?: boolean;
 }
 
 /**

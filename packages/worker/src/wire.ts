@@ -25,7 +25,8 @@ export interface WireReply {
   action: 'DO' | 'UNDO';
   commandId: string;
   attempt: number;
-  metadata: { status: ReplyStatus; error: string | null; nonRetryable?: boolean };
+  /** `outputDropped`, on SUCCESS: done, but its output could not be sent; Baton unwinds the run, this step included. */
+  metadata: { status: ReplyStatus; error: string | null; nonRetryable?: boolean; outputDropped?: boolean };
   output?: unknown;
 }
 

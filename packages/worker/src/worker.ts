@@ -46,8 +46,8 @@ export interface WorkerOptions {
   handlerTimeoutMs?: number;
   /**
    * The largest reply Baton takes, as bytes of JSON (the output and its envelope). A handler whose
-   * output would make a bigger reply fails its step for good (OUTPUT_REFUSED), as Baton would refuse
-   * it at every delivery. Default: the brokers' defaults: 1 MiB less 8 KiB on Kafka, 16 MiB on
+   * output would make a bigger reply is answered SUCCESS without the output (OUTPUT_REFUSED), as
+   * Baton would refuse it at every delivery, and Baton unwinds the run, that step's undo included. Default: the brokers' defaults: 1 MiB less 8 KiB on Kafka, 16 MiB on
    * RabbitMQ; none over HTTP, where Baton answers a reply over its BODY_LIMIT_BYTES with a 413
    * (REPLY_REFUSED), nor for a transport object of your own unless it declares one. Set it when
    * your limit differs.

@@ -16,6 +16,8 @@ export interface StepResult {
   error?: string;
   /** On FAILED: skip the step's remaining retries. */
   nonRetryable?: boolean;
+  /** On SUCCESS: done, but its output could not be sent: the run unwinds, this step included (droppedOutputChange). */
+  outputDropped?: boolean;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-flow' | IgnoredReason;

@@ -54,4 +54,11 @@ describe("the worker SDK's reply rules are Baton's", () => {
     const sent = stepReplySchema.parse(replyTo(command, { status: 'FAILED', error: errorForReply(text) })) as FinalStepReply;
     expect(toStepResult(sent).error).toBe(toStepResult(failed).error);
   });
+
+  it("reads the SDK's success without its output as one, dropping any output it carries", () => {
+    const dropped = replyTo(command, { status: 'SUCCESS', error: 'OUTPUT_REFUSED: too big', outputDropped: true }, { stray: 1 });
+    expect(toStepResult(stepReplySchema.parse(fits(dropped)) as FinalStepReply)).toMatchObject({
+      status: 'SUCCESS', error: 'OUTPUT_REFUSED: too big', outputDropped: true, output: undefined,
+    });
+  });
 });

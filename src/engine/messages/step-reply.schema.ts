@@ -25,6 +25,12 @@ export const stepReplySchema = z.object({
     error: z.string().nullish(),
     /** On FAILED: retrying cannot help, so the step fails at once (the SDK's NonRetryableError). */
     nonRetryable: z.boolean().optional(),
+    /**
+     * On SUCCESS: the step was done, but its output could not be sent (the SDK's OUTPUT_REFUSED,
+     * REPLY_REFUSED). Its effect is real, so the step keeps its success, without its output, and
+     * the run unwinds, this step's undo included, as when Baton cannot send an output on.
+     */
+    outputDropped: z.boolean().optional(),
   }),
   output: z.unknown().optional().superRefine((output, ctx) => {
     // Stored as jsonb and carried in later commands: refuse what could be neither.
@@ -46,9 +52,11 @@ export function isFinalReply(reply: StepReply): reply is FinalStepReply {
 export function toStepResult(reply: FinalStepReply): StepResult {
   return {
     flowId: reply.flowId, stepName: reply.stepName, action: reply.action, status: reply.metadata.status,
-    orchName: reply.orchName, attempt: reply.attempt, commandId: reply.commandId, output: reply.output,
+    orchName: reply.orchName, attempt: reply.attempt, commandId: reply.commandId,
+    output: reply.metadata.outputDropped ? undefined : reply.output,
     // The error is prose for people: made to fit rather than refused, so the result is never lost.
     error: reply.metadata.error == null ? undefined : fitText(reply.metadata.error, MAX_ERROR_LENGTH),
     nonRetryable: reply.metadata.nonRetryable,
+    outputDropped: reply.metadata.outputDropped,
   };
 }

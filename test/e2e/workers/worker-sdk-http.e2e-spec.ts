@@ -71,7 +71,7 @@ describe('worker SDK over HTTP: outputs Baton refuses', () => {
     expect(run.steps[0].output).toEqual(nested(100));
   });
 
-  it('fails the step for good when a handler returns an output Baton would refuse, and the run compensates at once', async () => {
+  it('keeps the success of a handler whose output Baton would refuse, without the output, and unwinds the run at once, that step included', async () => {
     const retry = { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 };
     const { orchName, service } = await template([
       { seq: 1, name: 'first', objectType: 'String', timeoutSeconds: 600 }, { seq: 2, name: 'bad', objectType: 'String', timeoutSeconds: 600, retry },
@@ -79,14 +79,16 @@ describe('worker SDK over HTTP: outputs Baton refuses', () => {
     const undone: string[] = [];
     const w = worker(service);
     w.step(orchName, 'first', { objectType: 'String', do: () => ({ ok: 1 }), undo: () => { undone.push('first'); } });
-    w.step(orchName, 'bad', { objectType: 'String', do: () => ({ name: 'a\u0000b' }) });
+    w.step(orchName, 'bad', { objectType: 'String', do: () => ({ name: 'a\u0000b' }), undo: () => { undone.push('bad'); } });
     await w.start();
     const { flowId } = (await execute(t, orchName).expect(202)).body;
     const run = await waitForRun(t, flowId, 'FAILED', 10_000);
-    expect(run.steps.filter((s) => s.stepName === 'bad').map((s) => [s.attempt, s.status, s.error])).toEqual([
-      [1, 'FAILED_FINAL', 'OUTPUT_REFUSED: output.name contains a NUL character (\\u0000) at 1, which Baton cannot store'],
+    expect(run.steps.filter((s) => s.stepName === 'bad').map((s) => [s.action, s.attempt, s.status, s.error, s.output])).toEqual([
+      ['DO', 1, 'SUCCEEDED', 'OUTPUT_REFUSED: output.name contains a NUL character (\\u0000) at 1, which Baton cannot store', null],
+      ['UNDO', 1, 'SUCCEEDED', null, null],
     ]);
-    expect(undone).toEqual(['first']);
+    expect(run.error).toMatch(/^DO bad succeeded, but its worker could not send its output, so the run unwinds, bad included: OUTPUT_REFUSED: /);
+    expect(undone).toEqual(['bad', 'first']);
   });
 
   it('aborts the signal of a heartbeating handler once an operator terminated its run: Baton answers the heartbeat not-in-flight', async () => {
@@ -111,16 +113,17 @@ describe('worker SDK over HTTP: outputs Baton refuses', () => {
     expect(reasons).toEqual([expect.objectContaining({ code: 'ATTEMPT_ENDED', attempt: 1 })]);
   });
 
-  it('replaces a reply Baton answers 413 (maxReplyBytes set above its BODY_LIMIT_BYTES) by one final FAILED reply', async () => {
+  it('replaces a success Baton answers 413 (maxReplyBytes set above its BODY_LIMIT_BYTES) by the success without its output, and the run unwinds', async () => {
     const { orchName, service } = await template([{ seq: 1, name: 'big', objectType: 'String', timeoutSeconds: 600 }]);
     let calls = 0;
+    let undos = 0;
     const w = worker(service, { maxReplyBytes: 4 * BODY_LIMIT });
-    w.step(orchName, 'big', { objectType: 'String', do: () => { calls++; return { blob: 'x'.repeat(2 * BODY_LIMIT) }; } });
+    w.step(orchName, 'big', { objectType: 'String', do: () => { calls++; return { blob: 'x'.repeat(2 * BODY_LIMIT) }; }, undo: () => { undos++; } });
     await w.start();
     const { flowId } = (await execute(t, orchName).expect(202)).body;
     const run = await waitForRun(t, flowId, 'FAILED', 10_000);
-    expect(run.steps.map((s) => [s.attempt, s.status])).toEqual([[1, 'FAILED_FINAL']]);
+    expect(run.steps.map((s) => [s.action, s.attempt, s.status])).toEqual([['DO', 1, 'SUCCEEDED'], ['UNDO', 1, 'SUCCEEDED']]);
     expect(run.steps[0].error).toMatch(/^REPLY_REFUSED: Baton refused the SUCCESS reply, and would refuse it again: POST .* answered 413: .*PAYLOAD_TOO_LARGE/);
-    expect(calls).toBe(1);
+    expect([calls, undos]).toEqual([1, 1]);
   });
 });

@@ -4629,6 +4629,7 @@ export interface operations {
                         status: "SUCCESS" | "FAILED" | "HEARTBEAT";
                         error?: string | null;
                         nonRetryable?: boolean;
+                        outputDropped?: boolean;
                     };
                     output?: unknown;
                     /** Format: uuid */
