@@ -30,6 +30,10 @@ export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourc
   return {
     ...common,
     url: config.DATABASE_URL,
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000, statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS },
+    extra: {
+      max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000,
+      // Startup parameters of every connection (0 is not sent: PostgreSQL's own default, none).
+      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS, lock_timeout: config.DATABASE_LOCK_TIMEOUT_MS,
+    },
   };
 }

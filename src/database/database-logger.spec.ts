@@ -53,6 +53,13 @@ describe('DatabaseLogger', () => {
     expect(lines.join('')).not.toContain(PAYLOAD);
   });
 
+  it('logs a statement cancelled by its timeouts as a warning naming it: news of that statement, not of the database', () => {
+    const error = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+    new DatabaseLogger().logQueryError(error, UPDATE, [PAYLOAD]);
+    expect(records()).toEqual([expect.objectContaining({ level: 40, code: '55P03', query: expect.stringMatching(/^UPDATE "job_execution"/),
+      msg: 'query failed: canceling statement due to lock timeout' })]);
+  });
+
   it('never logs a successful statement, nor a slow one\'s parameters', () => {
     const logger = new DatabaseLogger();
     logger.logQuery();

@@ -1,7 +1,7 @@
 import { Logger as NestLogger, LoggerService } from '@nestjs/common';
 import type { Logger } from 'typeorm';
 import { errorMessage } from '../common/errors/error-message';
-import { isInfrastructureError } from '../common/errors/infrastructure-error';
+import { isCancelledStatement, isInfrastructureError } from '../common/errors/infrastructure-error';
 
 /** Enough of a statement to recognise it; the rest of a long one is no help in a log line. */
 const MAX_QUERY_LENGTH = 200;
@@ -13,7 +13,8 @@ const MAX_ERROR_LENGTH = 300;
  * redaction, with each failed statement's parameters (a run's payload among them).
  * - Parameters are never logged, and a statement only cut short.
  * - A failed statement is a warning; at debug when the database is unreachable, since the caller
- *   reports the outage itself, once (OutageLog, the error filter's 503 line), and retries.
+ *   reports the outage itself, once (OutageLog, the error filter's 503 line), and retries. A
+ *   statement cancelled by its timeouts stays a warning, naming the statement.
  * - Migrations and schema reads: applied migrations at info, the rest at debug.
  * - Successful statements are not logged (`logQuery` is called for every one).
  */
@@ -27,7 +28,8 @@ export class DatabaseLogger implements Logger {
   logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
     // PostgreSQL quotes a value it cannot take (`invalid input syntax for type uuid: "…"`): masked too.
     const fields = { query: shortened(query), ...codeOf(error), error: bounded(masked(errorMessage(error), parameters)) };
-    if (isInfrastructureError(error)) this.logger.debug?.(fields, 'query failed: the database is unreachable');
+    // A cancelled statement is news of one statement (which one waited on a lock, or ran too long), not of the database.
+    if (isInfrastructureError(error) && !isCancelledStatement(error)) this.logger.debug?.(fields, 'query failed: the database is unreachable');
     else this.logger.warn(fields, `query failed: ${fields.error}`);
   }
 

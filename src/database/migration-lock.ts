@@ -9,6 +9,9 @@ import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
  */
 const MIGRATION_LOCK_KEY = 0x4241544e_01;
 
+/** DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS, which migrations are exempt from. */
+const LIMITS = ['statement_timeout', 'lock_timeout'];
+
 /** How often a waiting instance asks for the lock again. */
 const RETRY_MS = 250;
 
@@ -25,15 +28,16 @@ async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOp
   const queryRunner = dataSource.createQueryRunner();
   try {
     await lock(queryRunner);
-    // A migration (an index on a large table) may take longer than DATABASE_STATEMENT_TIMEOUT_MS.
-    await queryRunner.query('SET statement_timeout = 0');
+    // A migration (an index on a large table) may take longer than DATABASE_STATEMENT_TIMEOUT_MS,
+    // and wait for the locks of transactions under way longer than DATABASE_LOCK_TIMEOUT_MS.
+    for (const limit of LIMITS) await queryRunner.query(`SET ${limit} = 0`);
     try {
       const executor = new MigrationExecutor(dataSource, queryRunner);
       executor.transaction = options?.transaction ?? dataSource.options.migrationsTransactionMode ?? 'all';
       executor.fake = options?.fake ?? false;
       return await executor.executePendingMigrations();
     } finally {
-      await queryRunner.query('RESET statement_timeout'); // the connection goes back to the pool
+      for (const limit of LIMITS) await queryRunner.query(`RESET ${limit}`); // the connection goes back to the pool
       await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {

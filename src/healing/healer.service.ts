@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
-import { isInfrastructureError } from '../common/errors/infrastructure-error';
+import { isCancelledStatement, isInfrastructureError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
@@ -216,7 +216,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
    * Heals candidates one by one and counts those it changed. One that throws is logged (`describe`
    * names it), counted and held back, and the others go on: one bad run must not stop every
    * timeout, revival and deadline behind it. An outage is not the candidate's fault: it ends the
-   * tick as a failure, and the next tick tries every candidate again.
+   * tick as a failure, and the next tick tries every candidate again. A statement cancelled (a run
+   * another session holds locked) is the candidate's: the tick would otherwise end at it every time.
    */
   private async count<T>(kind: keyof TickCounts, items: T[], describe: (item: T) => Record<string, unknown>,
     heal: (item: T) => Promise<boolean>): Promise<number> {
@@ -227,7 +228,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       try {
         if (await heal(item)) healed++;
       } catch (e) {
-        if (isInfrastructureError(e)) throw e;
+        if (isInfrastructureError(e) && !isCancelledStatement(e)) throw e;
         this.failed++;
         this.held.hold(key);
         this.logger.error({ err: e, kind, ...describe(item) }, `healer could not heal this candidate: skipped for ${HOLD_TICKS} ticks`);

@@ -102,6 +102,20 @@ describe('the healer reaches its whole backlog (embedded default)', () => {
       await expectEventually(async () => expect(await statusOfA(healthy.flowId)).toBe('TIMED_OUT'), { timeoutMs: 10_000 });
     });
 
+    it('holds back a candidate whose statement PostgreSQL cancelled (a run another session holds locked), and heals the others in that tick', async () => {
+      const cancelled = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+      jest.spyOn(t.get(RunRevivals), 'revive').mockRejectedValueOnce(cancelled);
+      const stalled = await insertRuns(2, { quietFor: '10 minutes' });
+      await expectEventually(async () => {
+        for (const { flowId } of stalled) {
+          const run = (await t.http.get(`/api/orchestration/runs/${flowId}`).expect(200)).body;
+          expect(run.events.map((e: { kind: string }) => e.kind)).toEqual(['REVIVED']);
+        }
+      }, { timeoutMs: 10_000 });
+      const logged = output.lines().filter((l) => l.includes(cancelled.message)).map((l) => JSON.parse(l).msg);
+      expect(logged).toEqual([expect.stringMatching(/^healer could not heal this candidate: skipped for \d+ ticks$/)]);
+    });
+
     it('ends its tick on an outage instead of holding back the candidate that met it', async () => {
       const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       jest.spyOn(t.get(RunRevivals), 'revive').mockRejectedValueOnce(outage);

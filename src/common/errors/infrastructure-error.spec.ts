@@ -1,5 +1,5 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, TypeORMError } from 'typeorm';
-import { isInfrastructureError } from './infrastructure-error';
+import { isCancelledStatement, isInfrastructureError } from './infrastructure-error';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -17,6 +17,7 @@ describe('isInfrastructureError', () => {
     ['a password refused once Baton runs (28P01)', pgError('28P01', 'password authentication failed for user "baton"')],
     ['a database dropped under Baton (3D000)', pgError('3D000', 'database "baton" does not exist')],
     ['a statement cancelled by its timeout (57014)', new QueryFailedError('UPDATE', [], pgError('57014', 'canceling statement due to statement timeout'))],
+    ['a statement cancelled by its lock timeout (55P03)', new QueryFailedError('UPDATE', [], pgError('55P03', 'canceling statement due to lock timeout'))],
     ['a transaction whose connection the server ended', new QueryRunnerAlreadyReleasedError()],
     ["TypeORM's pool already closed", new TypeORMError('Driver not Connected')],
   ])('is true for %s', (_what, error) => {
@@ -32,5 +33,13 @@ describe('isInfrastructureError', () => {
     ['a string', 'ECONNREFUSED'],
   ])('is false for %s', (_what, error) => {
     expect(isInfrastructureError(error)).toBe(false);
+  });
+});
+
+describe('isCancelledStatement', () => {
+  it('is true for a statement PostgreSQL cancelled, however wrapped, and for no other outage', () => {
+    expect(isCancelledStatement(new QueryFailedError('UPDATE', [], pgError('55P03')))).toBe(true);
+    expect(isCancelledStatement(new Error('tick failed', { cause: pgError('57014') }))).toBe(true);
+    expect([pgError('57P01'), pgError('ECONNREFUSED'), pgError('23505'), undefined].map(isCancelledStatement)).toEqual([false, false, false, false]);
   });
 });

@@ -14,11 +14,15 @@ const NETWORK_CODES = new Set([
  * too many connections. Class 28 (a password or user refused) and 3D000 (no such database) come
  * only on connecting: once Baton runs, they mean its database was changed under it (a password
  * rotated, a database dropped or renamed), which a request cannot cure. At start they stop Baton
- * instead (connect-retry.ts). 57014 is a statement cancelled, by DATABASE_STATEMENT_TIMEOUT_MS (a
- * lock another session holds, a database too slow to answer) or by an operator: the same
- * statement is worth trying again later.
+ * instead (connect-retry.ts). The states of CANCELLED count as well.
  */
-const PG_STATES = /^(08|28|57P0[123]$|57014$|53300$|3D000$)/;
+const PG_STATES = /^(08|28|57P0[123]$|53300$|3D000$)/;
+/**
+ * A statement PostgreSQL cancelled: 57014 by DATABASE_STATEMENT_TIMEOUT_MS (a database too slow to
+ * answer) or an operator, 55P03 by DATABASE_LOCK_TIMEOUT_MS (a row another session holds locked).
+ * The same statement is worth trying again later.
+ */
+const CANCELLED = new Set(['57014', '55P03']);
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -49,14 +53,30 @@ export class DependencyUnavailableError extends AppError {
 }
 
 export function isInfrastructureError(error: unknown): boolean {
-  // TypeORM wraps the driver's error (driverError); other libraries use `cause`. Walk a few levels.
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  for (const e of causesOf(error)) {
     if (e instanceof DependencyUnavailableError) return true;
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code))) return true;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code) || CANCELLED.has(code))) return true;
     if (typeof name === 'string' && ERROR_NAMES.has(name)) return true;
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
-    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * The outage that is one statement's, not the database's: to the healer, the trouble of the
+ * candidate it met (a run another session holds locked), held back while the others are healed.
+ */
+export function isCancelledStatement(error: unknown): boolean {
+  return causesOf(error).some((e) => CANCELLED.has(String((e as { code?: unknown }).code)));
+}
+
+/** The error and what it wraps: TypeORM's `driverError`, other libraries' `cause`; a few levels. */
+function causesOf(error: unknown): object[] {
+  const causes: object[] = [];
+  for (let e: unknown = error; e && typeof e === 'object' && causes.length < 5;) {
+    causes.push(e);
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return causes;
 }

@@ -45,12 +45,21 @@ export class StorageSettings extends ObservabilitySettings {
 
   /**
    * On a PostgreSQL server, the longest a statement may run (PostgreSQL's statement_timeout; 0:
-   * no limit). A statement waiting on a lock another session holds, or one that runs away, is
+   * no limit). A statement that runs longer, or waits on a lock past DATABASE_LOCK_TIMEOUT_MS, is
    * cancelled and counts as an outage: HTTP answers 503, a message waits and is tried again. Not
    * for migrations, which run as long as they need. The embedded database has one session.
    */
   @IsInt() @Min(0) @Max(2_147_483_647)
   DATABASE_STATEMENT_TIMEOUT_MS: number = 30_000;
+
+  /**
+   * On a PostgreSQL server, the longest a statement waits for a lock another session holds
+   * (PostgreSQL's lock_timeout; 0: as long as the statement may run). Baton's own waits last
+   * milliseconds. Transition writes go one batch at a time (DATABASE_WRITES_IN_FLIGHT), so a
+   * write waiting on a run an operator's session holds locked holds up the others' this long.
+   */
+  @IsInt() @Min(0) @Max(2_147_483_647)
+  DATABASE_LOCK_TIMEOUT_MS: number = 2_000;
 
   @Transform(toBool) @IsBoolean(BOOLEAN_SETTING)
   MIGRATIONS_RUN: boolean = true;

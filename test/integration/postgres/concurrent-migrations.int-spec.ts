@@ -1,8 +1,11 @@
 import 'reflect-metadata'; // loadConfig converts numbers by the settings' design types
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { loadConfig } from '../../../src/config/load-config';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { MigrationLockingDataSource } from '../../../src/database/migration-lock';
 import { freshDatabase } from '../../helpers/postgres';
+
+type MigrationList = Array<new () => MigrationInterface>;
 
 /**
  * Instances starting at once on an empty database: without the migration lock, all ran the same
@@ -26,16 +29,24 @@ describe('migrations on PostgreSQL', () => {
     }
   });
 
-  it('run past DATABASE_STATEMENT_TIMEOUT_MS, which holds again for every statement after them', async () => {
+  it('run past DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS, which hold again for every statement after them', async () => {
     const db = await freshDatabase();
-    const config = loadConfig({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '1', DATABASE_POOL_SIZE: '1' });
-    const ds = new MigrationLockingDataSource({ ...dataSourceOptions(config), migrationsRun: true });
+    const config = loadConfig({
+      DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '200', DATABASE_LOCK_TIMEOUT_MS: '100', DATABASE_POOL_SIZE: '1',
+    });
+    const options = dataSourceOptions(config);
+    // A migration longer than the statement timeout, as an index on a large table would be.
+    class SlowMigration1900000000000 implements MigrationInterface {
+      async up(runner: QueryRunner): Promise<void> { await runner.query('SELECT pg_sleep(0.5)'); }
+      async down(): Promise<void> { /* nothing to undo */ }
+    }
+    const ds = new MigrationLockingDataSource({ ...options, migrations: [...(options.migrations as MigrationList), SlowMigration1900000000000], migrationsRun: true });
     try {
       await ds.initialize();
-      expect(await ds.showMigrations()).toBe(false); // all applied
+      expect(await ds.showMigrations()).toBe(false); // all applied, the slow one included
       // One connection: the one that migrated.
-      expect(await ds.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '1ms' }]);
-      await expect(ds.query('SELECT pg_sleep(0.05)')).rejects.toMatchObject({ driverError: { code: '57014' } });
+      expect(await ds.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).toEqual([{ s: '200ms', l: '100ms' }]);
+      await expect(ds.query('SELECT pg_sleep(0.5)')).rejects.toMatchObject({ driverError: { code: '57014' } });
     } finally {
       if (ds.isInitialized) await ds.destroy();
       await db.drop();

@@ -10,10 +10,11 @@ const TIMEOUT_MS = 300;
 
 /**
  * A run's row locked by another session (an operator's open transaction, a stuck job): without a
- * statement timeout, Baton's statement waited for as long as the lock was held, an HTTP request
- * with it and, with a run's events decided one at a time, every later event of that run. Now
- * the statement is cancelled after DATABASE_STATEMENT_TIMEOUT_MS and counts as an outage: a 503
- * to HTTP, a wait and a new try for a message, and the work goes on once the lock is gone.
+ * lock timeout, Baton's statement waited for as long as the lock was held, an HTTP request with
+ * it, every later event of that run (decided one at a time) and, behind the one transition write
+ * in flight, every other run's. Now the statement is cancelled after DATABASE_LOCK_TIMEOUT_MS and
+ * counts as an outage: a 503 to HTTP, a wait and a new try for a message, and the work goes on
+ * once the lock is gone.
  */
 describe('a statement waiting on a lock another session holds (PostgreSQL)', () => {
   const suite = serverSuite('memory');
@@ -24,7 +25,7 @@ describe('a statement waiting on a lock another session holds (PostgreSQL)', () 
 
   beforeAll(async () => {
     env = await suite.env();
-    t = await startTestApp({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: String(TIMEOUT_MS), HEALER_INTERVAL_MS: '600000' });
+    t = await startTestApp({ ...env, DATABASE_LOCK_TIMEOUT_MS: String(TIMEOUT_MS), HEALER_INTERVAL_MS: '600000' });
     worker = await new TestWorker(t, 'locked-worker').start();
     await t.http.post('/api/orchestration/register').set('X-Service-Name', 'locked-shop').send({
       orchName: 'locked', as: 'initiator', type: 'sequential',
