@@ -12,8 +12,6 @@ import { ownServiceOnly } from '../auth/service-scope';
 import type { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId, correlationIdOf } from '../common/logging/correlation';
-import { AppConfig } from '../config/app-config';
-import { brokerRouteOf } from '../messaging/broker-route';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
 import { YAML_TYPES } from '../common/http/body-parsers';
 import { headerText } from '../common/http/header-text';
@@ -34,7 +32,6 @@ export class RegistryController {
     private readonly registry: RegistryService,
     private readonly queries: RegistryQueryService,
     private readonly removal: WorkerRemovalService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('register')
@@ -68,7 +65,7 @@ export class RegistryController {
       correlationId: correlationIdOf(req),
     });
     if (result.outcome !== 'UNCHANGED') res.status(201);
-    return result.role === 'worker' ? { ...result, broker: brokerRouteOf(this.config) } : result;
+    return result;
   }
 
   @Get('templates')

@@ -10,7 +10,10 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
 import { stepReplySchema } from '../engine/messages/step-reply.schema';
+import { brokerRouteOf } from '../messaging/broker-route';
+import { BrokerRouteDto } from './dto/broker-route.dto';
 import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto, STEP_REPLY_BODY } from './dto/worker-http.dto';
 import { PresenceDto, PresenceParamDto, ServicePresenceDto } from './dto/presence.dto';
 import { WorkerPresence } from './worker-presence.service';
@@ -23,7 +26,18 @@ import { WorkerReplies } from './worker-replies.service';
 @ApiTags('workers')
 @Controller('api/workers/:service')
 export class WorkersController {
-  constructor(private readonly replies: WorkerReplies, private readonly presence: WorkerPresence, private readonly keys: ApiKeyService) {}
+  constructor(
+    private readonly replies: WorkerReplies, private readonly presence: WorkerPresence, private readonly keys: ApiKeyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('broker')
+  @Roles('service')
+  @ApiOperation({ summary: "Baton's broker, reply topic and exchange, which a worker on a broker must share (the SDK checks them before it declares anything)" })
+  @ApiOkResponse({ type: BrokerRouteDto })
+  broker(@Param() _param: ServiceParamDto): BrokerRouteDto {
+    return brokerRouteOf(this.config);
+  }
 
   @Post('presence')
   @HttpCode(204)

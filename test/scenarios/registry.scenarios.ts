@@ -95,14 +95,6 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(own.body).toMatchObject({ stepsServedByOthers: [], unknownSteps: [] });
     });
 
-    it("tells a worker the broker, reply topic and exchange it must share with Baton, and an initiator nothing of them", async () => {
-      const { MESSAGING_DRIVER: driver, TOPIC_REPLY: replyTopic, RABBITMQ_EXCHANGE: exchange } = t.config;
-      const worker = await json(workerJson('brokerFlow', ['createRealm'])).expect(201);
-      expect(worker.body.broker).toEqual(driver === 'rabbitmq' ? { driver, replyTopic, exchange } : { driver, replyTopic });
-      const initiator = await yaml(initiatorYaml('brokerFlow')).expect(201);
-      expect(initiator.body).not.toHaveProperty('broker');
-    });
-
     it('rejects a worker whose objectType differs from the template', async () => {
       const res = await json({ orchName: 'tenantCreation', as: 'worker', steps: [{ name: 'createRealm', objectType: 'Integer' }] }).expect(409);
       expect(res.body).toMatchObject({ code: 'OBJECT_TYPE_MISMATCH', problems: [{ path: 'steps[0].objectType' }] });

@@ -1,4 +1,4 @@
-import type { BatonClient } from './baton-client';
+import { BatonHttpError, type BatonClient } from './baton-client';
 
 /** A worker's registration document for one template (the `as: worker` form of Baton's registration). */
 export interface RegistrationDocument {
@@ -17,8 +17,6 @@ export interface RegistrationAnswer {
   unknownSteps?: string[];
   /** Steps another service's earlier registration serves: this worker gets their commands only once that one is removed. */
   stepsServedByOthers?: string[];
-  /** The broker, reply topic and exchange a broker transport must share with Baton (checked: transports/broker-route.ts). */
-  broker?: unknown;
 }
 
 /** What one worker instance reports every few seconds. */
@@ -36,6 +34,11 @@ export interface PresenceReport {
 export interface WorkerControl {
   /** Resolves to Baton's answer, when there is one to read (over a topic there is none). */
   register(document: RegistrationDocument): Promise<RegistrationAnswer | void>;
+  /**
+   * Baton's broker, reply topic and exchange, which a broker transport must share (checked in
+   * transports/broker-route.ts before it declares anything); undefined when Baton does not say.
+   */
+  brokerRoute?(): Promise<unknown>;
   reportPresence(report: PresenceReport): Promise<void>;
   /** Said on stop, so that READINESS=live reacts without waiting for the presence TTL. */
   leave(instanceId: string): Promise<void>;
@@ -50,6 +53,15 @@ export class HttpControl implements WorkerControl {
 
   register(document: RegistrationDocument): Promise<RegistrationAnswer> {
     return this.client.request<RegistrationAnswer>('POST', '/api/orchestration/register', document);
+  }
+
+  async brokerRoute(): Promise<unknown> {
+    try {
+      return await this.client.request<unknown>('GET', `${this.base}/broker`);
+    } catch (error) {
+      if (error instanceof BatonHttpError && error.status === 404) return undefined; // a Baton from before the route
+      throw error;
+    }
   }
 
   async reportPresence(report: PresenceReport): Promise<void> {

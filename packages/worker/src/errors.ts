@@ -83,9 +83,8 @@ export class WorkerStateError extends Error {
 
 /**
  * start() found that this worker's broker, exchange or reply topic is not Baton's (Baton says
- * which in its answer to the registration): it would wait for commands that go elsewhere, or reply
- * where nobody reads. The registration is made; the commands sent meanwhile wait in the service's
- * queue or topic for a worker started with the settings named.
+ * which, asked first): it would wait for commands that go elsewhere, or reply where nobody reads.
+ * Nothing is declared on the broker and nothing registered: start a worker with the settings named.
  */
 export class WorkerRouteError extends Error {
   readonly code = 'ROUTE_MISMATCH';

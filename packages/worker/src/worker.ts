@@ -145,6 +145,7 @@ export class Worker {
     if (this.steps.size === 0) throw new Error('Declare at least one step before start()');
     this.transport = this.createTransport();
     try {
+      await this.checkRoute();
       await this.transport.prepare?.();
       // Alive before registered: with READINESS=live the registration can then make the template READY at once.
       const steps = [...this.steps.values()].map((s) => ({ orchName: s.orchName, stepName: s.name }));
@@ -221,6 +222,18 @@ export class Worker {
     this.transport = undefined;
   }
 
+  /**
+   * Before a broker transport declares anything: one on another broker, exchange or reply topic
+   * than Baton's would wait for commands that go elsewhere, or reply where nobody reads, and
+   * leave a queue declared on the wrong exchange, which the right settings could not declare again.
+   */
+  private async checkRoute(): Promise<void> {
+    const expected = expectedRouteOf(this.options.transport);
+    if (!expected || !this.control.brokerRoute) return;
+    const problems = routeProblems(expected, await this.control.brokerRoute());
+    if (problems.length) throw new WorkerRouteError(problems);
+  }
+
   private async register(): Promise<void> {
     const byTemplate = new Map<string, Array<{ name: string; objectType: string }>>();
     for (const s of this.steps.values()) {
@@ -228,8 +241,6 @@ export class Worker {
     }
     for (const [orchName, steps] of byTemplate) {
       const answer = await this.control.register({ orchName, as: 'worker', service: this.options.service, steps, ...this.transport?.registration });
-      const problems = routeProblems(expectedRouteOf(this.options.transport), answer?.broker);
-      if (problems.length) throw new WorkerRouteError(problems);
       warnOfRegistration(this.logger, this.options.service, orchName, answer);
     }
   }

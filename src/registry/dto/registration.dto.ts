@@ -1,13 +1,5 @@
 import { registrationDocumentJsonSchema } from '../document/registration-json-schema';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MESSAGING_DRIVERS } from '../../config/settings/messaging.settings';
-
-export class BrokerRouteDto {
-  @ApiProperty({ enum: MESSAGING_DRIVERS, description: 'memory: the in-process broker, which only the HTTP transport reaches from outside' })
-  driver!: string;
-  @ApiProperty({ example: 'orchestrator.reply', description: "Baton's TOPIC_REPLY: where workers send replies" }) replyTopic!: string;
-  @ApiPropertyOptional({ example: 'baton', description: "On RabbitMQ, Baton's RABBITMQ_EXCHANGE" }) exchange?: string;
-}
 
 export class RegistrationResultDto {
   @ApiProperty({ example: 'tenantCreation' }) orchName!: string;
@@ -23,8 +15,6 @@ export class RegistrationResultDto {
   unknownSteps?: string[];
   @ApiPropertyOptional({ type: [String], description: "Worker steps another service's earlier registration serves: this one gets their commands only once that one is removed" })
   stepsServedByOthers?: string[];
-  @ApiPropertyOptional({ type: BrokerRouteDto, description: 'To a worker: the broker, reply topic and exchange its own settings must match (the SDK checks them)' })
-  broker?: BrokerRouteDto;
 }
 
 /** For JSON; YAML bodies are documented as text (see registration-openapi.ts). */

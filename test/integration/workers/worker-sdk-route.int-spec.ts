@@ -1,19 +1,24 @@
 import { createWorker, WorkerRouteError, type TransportChoice } from '@baton/worker';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { execute, waitForRun } from '../../helpers/runs';
 import { serverSuite } from '../../helpers/server-env';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
  * A worker whose broker, exchange or reply topic is not Baton's used to start and wait: its
  * commands went to a queue on another exchange, or its replies to a topic nobody reads, and runs
- * only timed out. Baton now tells a worker its route in the answer to the registration, and the
- * SDK refuses to start on another, naming the setting to change.
+ * only timed out. The SDK now asks Baton its route first and refuses to start on another, naming
+ * the setting to change, before it declares anything: a queue declared on the wrong exchange
+ * could not be declared again with the right one. A run started meanwhile waits for the worker
+ * started right.
  */
 describe('an SDK worker whose broker settings are not Baton\'s (Baton on PostgreSQL and RabbitMQ)', () => {
   const suite = serverSuite('rabbitmq');
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const ns = `route${randomUUID().slice(0, 8)}`;
+  const service = `${ns}-svc`;
+  const orchName = `${ns}Flow`;
   let t: TestApp;
   let env: Record<string, string>;
   let url: string;
@@ -23,41 +28,48 @@ describe('an SDK worker whose broker settings are not Baton\'s (Baton on Postgre
     t = await startTestApp(env);
     await t.app.listen(0, '127.0.0.1');
     url = await t.app.getUrl();
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', `${ns}-shop`)
+      .send({ orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'charge', objectType: 'String' }] }).expect(201);
   });
   afterAll(async () => {
     await t?.close();
     await suite.cleanup();
-    // The misrouted worker declared its exchange and queues before Baton's answer came.
     const connection = await amqp.connect(env.RABBITMQ_URL);
     const channel = await connection.createChannel();
-    for (const e of [`${ns}-elsewhere`, `${ns}-elsewhere.dlx`]) await channel.deleteExchange(e);
-    for (const service of ['misrouted', 'routed']) {
-      const topic = `${env.COMMAND_TOPIC_PREFIX}${ns}-${service}`;
-      for (const q of [`${ns}-${service}.${topic}`, `${topic}.DLQ`]) await channel.deleteQueue(q);
-    }
+    for (const e of [ns, `${ns}.dlx`]) await channel.deleteExchange(e);
+    const topic = `${env.COMMAND_TOPIC_PREFIX}${service}`;
+    for (const q of [`${service}.${topic}`, `${topic}.DLQ`]) await channel.deleteQueue(q);
     await connection.close();
   });
 
-  const start = async (service: string, rabbitmq: Record<string, string>) => {
+  const workerOn = (rabbitmq: Record<string, string>) => {
     const transport: TransportChoice = { rabbitmq: { url: env.RABBITMQ_URL, commandTopicPrefix: env.COMMAND_TOPIC_PREFIX, ...rabbitmq } };
-    const worker = createWorker({ service: `${ns}-${service}`, baton: { url }, transport, handleSignals: false, logger: quiet })
-      .step(`${ns}Flow`, 'charge', { objectType: 'String', do: () => 1 });
-    return { worker, started: worker.start() };
+    return createWorker({ service, baton: { url }, transport, handleSignals: false, logger: quiet })
+      .step(orchName, 'charge', { objectType: 'String', do: () => ({ charged: true }) });
   };
 
-  it('refuses to start, naming the reply topic and the exchange to set', async () => {
-    const { started } = await start('misrouted', { exchange: `${ns}-elsewhere`, replyTopic: 'orchestrator.reply' });
-    const error = await started.then(() => undefined, (e: unknown) => e);
+  it('refuses to start, naming the reply topic and the exchange to set, having declared nothing; started with them, it runs the commands sent meanwhile', async () => {
+    const error = await workerOn({ exchange: `${ns}-elsewhere`, replyTopic: 'orchestrator.reply' }).start().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerRouteError);
     expect((error as WorkerRouteError).problems).toEqual([
       `Baton reads replies on "${env.TOPIC_REPLY}" (TOPIC_REPLY), this worker sends them to "orchestrator.reply": set replyTopic: "${env.TOPIC_REPLY}"`,
       `Baton's exchange is "${ns}" (RABBITMQ_EXCHANGE), this worker's "${ns}-elsewhere": set exchange: "${ns}"`,
     ]);
-  });
 
-  it('starts with the settings it was told', async () => {
-    const { worker, started } = await start('routed', { exchange: ns, replyTopic: env.TOPIC_REPLY });
-    await expect(started).resolves.toBeUndefined();
-    await worker.stop();
+    const connection = await amqp.connect(env.RABBITMQ_URL);
+    const probe = await connection.createChannel();
+    probe.on('error', () => undefined); // the 404 that closes it is the answer
+    await expect(probe.checkExchange(`${ns}-elsewhere`)).rejects.toThrow(/NOT_FOUND/);
+    await connection.close();
+
+    const { flowId } = (await execute(t, orchName).expect(202)).body;
+    const routed = workerOn({ exchange: ns, replyTopic: env.TOPIC_REPLY });
+    await routed.start();
+    try {
+      const run = await waitForRun(t, flowId, 'COMPLETED', 15_000);
+      expect(run.steps.map((s) => [s.stepName, s.status, s.output])).toEqual([['charge', 'SUCCEEDED', { charged: true }]]);
+    } finally {
+      await routed.stop();
+    }
   });
 });

@@ -590,6 +590,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workers/{service}/broker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Baton's broker, reply topic and exchange, which a worker on a broker must share (the SDK checks them before it declares anything)
+         * @description Roles: service (admin may call every route).
+         */
+        get: operations["WorkersController_broker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workers/{service}/presence": {
         parameters: {
             query?: never;
@@ -861,23 +881,6 @@ export interface components {
             total: number;
             items: components["schemas"]["SecurityAuditDto"][];
         };
-        BrokerRouteDto: {
-            /**
-             * @description memory: the in-process broker, which only the HTTP transport reaches from outside
-             * @enum {string}
-             */
-            driver: "memory" | "kafka" | "rabbitmq";
-            /**
-             * @description Baton's TOPIC_REPLY: where workers send replies
-             * @example orchestrator.reply
-             */
-            replyTopic: string;
-            /**
-             * @description On RabbitMQ, Baton's RABBITMQ_EXCHANGE
-             * @example baton
-             */
-            exchange?: string;
-        };
         RegistrationResultDto: {
             /** @example tenantCreation */
             orchName: string;
@@ -900,8 +903,6 @@ export interface components {
             unknownSteps?: string[];
             /** @description Worker steps another service's earlier registration serves: this one gets their commands only once that one is removed */
             stepsServedByOthers?: string[];
-            /** @description To a worker: the broker, reply topic and exchange its own settings must match (the SDK checks them) */
-            broker?: components["schemas"]["BrokerRouteDto"];
         };
         TemplateSummaryDto: {
             orchName: string;
@@ -1456,6 +1457,23 @@ export interface components {
             pageSize: number;
             total: number;
             items: components["schemas"]["JobExecutionDto"][];
+        };
+        BrokerRouteDto: {
+            /**
+             * @description memory: the in-process broker, which only the HTTP transport reaches from outside
+             * @enum {string}
+             */
+            driver: "memory" | "kafka" | "rabbitmq";
+            /**
+             * @description Baton's TOPIC_REPLY: where workers send replies
+             * @example orchestrator.reply
+             */
+            replyTopic: string;
+            /**
+             * @description On RabbitMQ, Baton's RABBITMQ_EXCHANGE
+             * @example baton
+             */
+            exchange?: string;
         };
         PresentStepDto: {
             orchName: string;
@@ -4285,6 +4303,74 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    WorkersController_broker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerRouteDto"];
+                };
+            };
+            /** @description INVALID_REQUEST: a parameter, header or body is invalid; every problem is listed with its path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no credential, or an unknown, expired, revoked or invalid one (with WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description FORBIDDEN (a role the operation does not allow), ORIGIN_NOT_ALLOWED, or SERVICE_NAME_MISMATCH */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description TOO_MANY_AUTH_FAILURES: too many failed authentications from this address, or TOO_MANY_AUTH_CHECKS: too many credential checks under way from it; try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: the database or broker is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };

@@ -1,6 +1,8 @@
 /** Baton's defaults; change them only if Baton's COMMAND_TOPIC_PREFIX / TOPIC_REPLY were changed. */
 export const DEFAULT_COMMAND_TOPIC_PREFIX = 'orchestrator.commands.';
 export const DEFAULT_REPLY_TOPIC = 'orchestrator.reply';
+/** Baton's RABBITMQ_EXCHANGE. */
+export const DEFAULT_EXCHANGE = 'baton';
 
 export interface BrokerNames {
   /** Baton's COMMAND_TOPIC_PREFIX: commands come on prefix + service. Default `orchestrator.commands.`. */

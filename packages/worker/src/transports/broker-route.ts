@@ -1,7 +1,7 @@
-import { DEFAULT_REPLY_TOPIC } from './broker-names';
+import { DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC } from './broker-names';
 import type { TransportChoice } from './create-transport';
 
-/** What a broker transport must share with Baton, as Baton tells it in its answer to a registration. */
+/** What a broker transport must share with Baton, as Baton tells it (GET /api/workers/{service}/broker). */
 export interface BrokerRoute {
   driver: string;
   replyTopic: string;
@@ -13,7 +13,7 @@ export function expectedRouteOf(choice: TransportChoice | object | undefined): B
   if (typeof choice !== 'object' || choice === null) return undefined;
   if ('rabbitmq' in choice) {
     const { replyTopic, exchange } = choice.rabbitmq;
-    return { driver: 'rabbitmq', replyTopic: replyTopic ?? DEFAULT_REPLY_TOPIC, exchange: exchange ?? 'baton' };
+    return { driver: 'rabbitmq', replyTopic: replyTopic ?? DEFAULT_REPLY_TOPIC, exchange: exchange ?? DEFAULT_EXCHANGE };
   }
   if ('kafka' in choice) return { driver: 'kafka', replyTopic: choice.kafka.replyTopic ?? DEFAULT_REPLY_TOPIC };
   return undefined;
@@ -23,7 +23,7 @@ export function expectedRouteOf(choice: TransportChoice | object | undefined): B
  * Where this worker's settings and Baton's differ, each said with the setting to change. A worker
  * whose broker, exchange or reply topic is not Baton's would wait for commands that go elsewhere,
  * or reply where nobody reads, with nothing said but step timeouts. `told` is Baton's answer, read
- * as untrusted: a Baton that tells nothing (an older version) is not checked.
+ * as untrusted: a Baton that tells nothing (an older version, a control of the caller's own) is not checked.
  */
 export function routeProblems(expected: BrokerRoute | undefined, told: unknown): string[] {
   if (!expected || typeof told !== 'object' || told === null) return [];

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
-import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import { commandTopicOf, DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { withHeartbeat } from './amqp-heartbeat';
 import { brokerDelivery } from './broker-delivery';
 import { amqpSocketOf, writeTurnsWhole } from './turn-writes';
@@ -49,7 +49,7 @@ export class RabbitMqTransport implements Transport {
 
   constructor(private readonly service: string, private readonly options: RabbitMqTransportOptions, private readonly logger: WorkerLogger) {
     this.topic = commandTopicOf(service, options);
-    this.exchange = options.exchange ?? 'baton';
+    this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
     this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
     this.registration = { topic: this.topic };
   }
