@@ -47,10 +47,10 @@ export interface WorkerOptions {
   /**
    * The largest reply Baton takes, as bytes of JSON (the output and its envelope). A handler whose
    * output would make a bigger reply is answered SUCCESS without the output (OUTPUT_REFUSED), as
-   * Baton would refuse it at every delivery, and Baton unwinds the run, that step's undo included. Default: the brokers' defaults: 1 MiB less 8 KiB on Kafka, 16 MiB on
-   * RabbitMQ; none over HTTP, where Baton answers a reply over its BODY_LIMIT_BYTES with a 413
-   * (REPLY_REFUSED), nor for a transport object of your own unless it declares one. Set it when
-   * your limit differs.
+   * Baton would refuse it at every delivery, and Baton unwinds the run, that step's undo included.
+   * Default: the brokers' defaults: 1 MiB less 8 KiB on Kafka, 16 MiB on RabbitMQ; none over
+   * HTTP, where Baton answers a reply over its BODY_LIMIT_BYTES with a 413 (REPLY_REFUSED), nor
+   * for a transport object of your own unless it declares one. Set it when your limit differs.
    */
   maxReplyBytes?: number;
   /** How often this instance tells Baton it is alive (used by READINESS=live). Default 5000 ms. */

@@ -32,12 +32,13 @@ describe('migrations on PostgreSQL', () => {
   it('run past DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS, which hold again for every statement after them', async () => {
     const db = await freshDatabase();
     const config = loadConfig({
-      DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '200', DATABASE_LOCK_TIMEOUT_MS: '100', DATABASE_POOL_SIZE: '1',
+      DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '400', DATABASE_LOCK_TIMEOUT_MS: '300', DATABASE_POOL_SIZE: '1',
     });
     const options = dataSourceOptions(config);
-    // A migration longer than the statement timeout, as an index on a large table would be.
+    // A migration longer than the statement timeout, as an index on a large table would be. The
+    // limits leave room for TypeORM's own statements before the exemption on a loaded machine.
     class SlowMigration1900000000000 implements MigrationInterface {
-      async up(runner: QueryRunner): Promise<void> { await runner.query('SELECT pg_sleep(0.5)'); }
+      async up(runner: QueryRunner): Promise<void> { await runner.query('SELECT pg_sleep(1)'); }
       async down(): Promise<void> { /* nothing to undo */ }
     }
     const ds = new MigrationLockingDataSource({ ...options, migrations: [...(options.migrations as MigrationList), SlowMigration1900000000000], migrationsRun: true });
@@ -45,8 +46,8 @@ describe('migrations on PostgreSQL', () => {
       await ds.initialize();
       expect(await ds.showMigrations()).toBe(false); // all applied, the slow one included
       // One connection: the one that migrated.
-      expect(await ds.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).toEqual([{ s: '200ms', l: '100ms' }]);
-      await expect(ds.query('SELECT pg_sleep(0.5)')).rejects.toMatchObject({ driverError: { code: '57014' } });
+      expect(await ds.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).toEqual([{ s: '400ms', l: '300ms' }]);
+      await expect(ds.query('SELECT pg_sleep(1)')).rejects.toMatchObject({ driverError: { code: '57014' } });
     } finally {
       if (ds.isInitialized) await ds.destroy();
       await db.drop();
