@@ -53,7 +53,7 @@ describe('DatabaseLogger', () => {
     expect(lines.join('')).not.toContain(PAYLOAD);
   });
 
-  it('logs a statement cancelled by its timeouts as a warning naming it: news of that statement, not of the database', () => {
+  it('logs a statement that waited past its lock timeout as a warning naming it: news of that statement, not of the database', () => {
     const error = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
     new DatabaseLogger().logQueryError(error, UPDATE, [PAYLOAD]);
     expect(records()).toEqual([expect.objectContaining({ level: 40, code: '55P03', query: expect.stringMatching(/^UPDATE "job_execution"/),

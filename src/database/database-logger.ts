@@ -1,7 +1,7 @@
 import { Logger as NestLogger, LoggerService } from '@nestjs/common';
 import type { Logger } from 'typeorm';
 import { errorMessage } from '../common/errors/error-message';
-import { isCancelledStatement, isInfrastructureError } from '../common/errors/infrastructure-error';
+import { isInfrastructureError, isLockTimeout } from '../common/errors/infrastructure-error';
 
 /** Enough of a statement to recognise it; the rest of a long one is no help in a log line. */
 const MAX_QUERY_LENGTH = 200;
@@ -14,7 +14,7 @@ const MAX_ERROR_LENGTH = 300;
  * - Parameters are never logged, and a statement only cut short.
  * - A failed statement is a warning; at debug when the database is unreachable, since the caller
  *   reports the outage itself, once (OutageLog, the error filter's 503 line), and retries. A
- *   statement cancelled by its timeouts stays a warning, naming the statement.
+ *   statement that waited past its lock timeout stays a warning, naming the statement.
  * - Migrations and schema reads: applied migrations at info, the rest at debug.
  * - Successful statements are not logged (`logQuery` is called for every one).
  */
@@ -28,8 +28,8 @@ export class DatabaseLogger implements Logger {
   logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
     // PostgreSQL quotes a value it cannot take (`invalid input syntax for type uuid: "…"`): masked too.
     const fields = { query: shortened(query), ...codeOf(error), error: bounded(masked(errorMessage(error), parameters)) };
-    // A cancelled statement is news of one statement (which one waited on a lock, or ran too long), not of the database.
-    if (isInfrastructureError(error) && !isCancelledStatement(error)) this.logger.debug?.(fields, 'query failed: the database is unreachable');
+    // A lock timeout is news of one statement (which one waited on a lock), not of the database.
+    if (isInfrastructureError(error) && !isLockTimeout(error)) this.logger.debug?.(fields, 'query failed: the database is unreachable');
     else this.logger.warn(fields, `query failed: ${fields.error}`);
   }
 

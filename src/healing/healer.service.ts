@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
-import { isCancelledStatement, isInfrastructureError } from '../common/errors/infrastructure-error';
+import { isInfrastructureError, isLockTimeout } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
@@ -216,19 +216,21 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
    * Heals candidates one by one and counts those it changed. One that throws is logged (`describe`
    * names it), counted and held back, and the others go on: one bad run must not stop every
    * timeout, revival and deadline behind it. An outage is not the candidate's fault: it ends the
-   * tick as a failure, and the next tick tries every candidate again. A statement cancelled (a run
-   * another session holds locked) is the candidate's: the tick would otherwise end at it every time.
+   * tick as a failure, and the next tick tries every candidate again. The first lock timeout is the
+   * candidate's (a run another session holds locked), or the tick would end at it every time; a
+   * second one in a pass is a lock on more than one run (a table's), and ends the tick.
    */
   private async count<T>(kind: keyof TickCounts, items: T[], describe: (item: T) => Record<string, unknown>,
     heal: (item: T) => Promise<boolean>): Promise<number> {
     let healed = 0;
+    let lockTimeouts = 0;
     for (const item of items) {
       const key = `${kind} ${JSON.stringify(describe(item))}`;
       if (this.held.has(key)) continue;
       try {
         if (await heal(item)) healed++;
       } catch (e) {
-        if (isInfrastructureError(e) && !isCancelledStatement(e)) throw e;
+        if (isInfrastructureError(e) && !(isLockTimeout(e) && ++lockTimeouts === 1)) throw e;
         this.failed++;
         this.held.hold(key);
         this.logger.error({ err: e, kind, ...describe(item) }, `healer could not heal this candidate: skipped for ${HOLD_TICKS} ticks`);

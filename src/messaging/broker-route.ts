@@ -3,8 +3,8 @@ import type { MessagingDriver } from '../config/settings/messaging.settings';
 
 /**
  * What a worker on a broker must share with Baton: the broker, the topic replies go to and, on
- * RabbitMQ, the exchange. Told to a worker in the answer to its registration, so that one
- * configured otherwise refuses to start (the SDK does) rather than wait for commands that come
+ * RabbitMQ, the exchange. Told to a worker that asks (GET /api/workers/{service}/broker), so that
+ * one configured otherwise refuses to start (the SDK does) rather than wait for commands that come
  * elsewhere, or send replies nobody reads.
  */
 export interface BrokerRoute {

@@ -17,9 +17,14 @@ export type CurrentVersion = Pick<OrchestrationTemplateEntity, 'currentVersion' 
 /** A worker registration, by template, step and service. */
 type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
 
-/** Holds a transaction-scoped advisory lock named `key` until the transaction ends. */
+/**
+ * Holds a transaction-scoped advisory lock named `key` until the transaction ends. Registrations
+ * of one template, or of one service, queue here: a fleet starting at once queues for longer than
+ * DATABASE_LOCK_TIMEOUT_MS, which is for a run's row, so this transaction waits for its locks as
+ * long as a statement may run (lock_timeout 0, set for the transaction in the same round trip).
+ */
 async function holdLock(m: EntityManager, key: string): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) FROM (SELECT set_config('lock_timeout', '0', true)) AS queued`, [key]);
 }
 
 /** Templates, their immutable versions and steps, and the workers offered for them. */

@@ -14,7 +14,8 @@ export class NonRetryableError extends Error {
 /**
  * A handler returned what JSON cannot carry (a BigInt, a cycle), or would carry as something else
  * (NaN or a function as null, a Map as {}). Running it again would return the same, and could not
- * be recorded either, so the step fails for good.
+ * be recorded either; the handler's work is done, so its step is answered SUCCESS without the
+ * output, and Baton unwinds the run, this step's undo included.
  */
 export class OutputNotJsonError extends NonRetryableError {
   readonly code = 'OUTPUT_NOT_JSON';

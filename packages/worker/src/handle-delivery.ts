@@ -49,8 +49,9 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
   /** The handler did its work, but its output cannot be sent: a success without it, so that Baton undoes the step with the run. */
   const withoutOutput = (error: string): RecordedFailure => {
-    deps.logger.warn({ ...fields, outputDropped: true }, `${error}; replying SUCCESS without the output: Baton unwinds the run, this step's undo included`);
+    deps.logger.warn({ ...fields, outputDropped: true }, `${error}; replying SUCCESS without the output: Baton unwinds the run, this step included`);
     fail(error);
+    // nonRetryable as well: an older SDK sharing a durable store replays the record as a final FAILED.
     return { error: errorForReply(error), nonRetryable: true, outputDropped: true };
   };
   /**
@@ -160,7 +161,8 @@ async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields,
     if (!refusedForGood(error)) throw error;
     const why = `REPLY_REFUSED: Baton refused the ${reply.metadata.status} reply, and would refuse it again: ${errorText(error)}`;
     const succeeded = reply.metadata.status === 'SUCCESS' && !reply.metadata.outputDropped;
-    logger.warn({ ...fields, status: error.status, nonRetryable: true }, `${why}; replying ${succeeded ? 'SUCCESS without the output' : 'FAILED'} instead`);
+    logger.warn({ ...fields, status: error.status, ...(succeeded ? { outputDropped: true } : { nonRetryable: true }) },
+      `${why}; replying ${succeeded ? 'SUCCESS without the output' : 'FAILED'} instead`);
     fail(why);
     await delivery.settle(recordedReply(delivery.command, { error: errorForReply(why), nonRetryable: true, outputDropped: succeeded }));
   }

@@ -1,5 +1,5 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, TypeORMError } from 'typeorm';
-import { isCancelledStatement, isInfrastructureError } from './infrastructure-error';
+import { isInfrastructureError, isLockTimeout } from './infrastructure-error';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -36,10 +36,10 @@ describe('isInfrastructureError', () => {
   });
 });
 
-describe('isCancelledStatement', () => {
-  it('is true for a statement PostgreSQL cancelled, however wrapped, and for no other outage', () => {
-    expect(isCancelledStatement(new QueryFailedError('UPDATE', [], pgError('55P03')))).toBe(true);
-    expect(isCancelledStatement(new Error('tick failed', { cause: pgError('57014') }))).toBe(true);
-    expect([pgError('57P01'), pgError('ECONNREFUSED'), pgError('23505'), undefined].map(isCancelledStatement)).toEqual([false, false, false, false]);
+describe('isLockTimeout', () => {
+  it('is true for a statement that waited too long for a lock, however wrapped, and for no other outage', () => {
+    expect(isLockTimeout(new QueryFailedError('UPDATE', [], pgError('55P03')))).toBe(true);
+    expect(isLockTimeout(new Error('tick failed', { cause: pgError('55P03') }))).toBe(true);
+    expect([pgError('57014'), pgError('57P01'), pgError('ECONNREFUSED'), pgError('23505'), undefined].map(isLockTimeout)).toEqual([false, false, false, false, false]);
   });
 });

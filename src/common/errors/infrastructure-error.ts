@@ -64,11 +64,12 @@ export function isInfrastructureError(error: unknown): boolean {
 }
 
 /**
- * The outage that is one statement's, not the database's: to the healer, the trouble of the
- * candidate it met (a run another session holds locked), held back while the others are healed.
+ * A statement that waited past DATABASE_LOCK_TIMEOUT_MS for a lock another session holds: news of
+ * one row (a run an operator's session holds locked), where a statement timeout (57014) is more
+ * likely the whole database being slow.
  */
-export function isCancelledStatement(error: unknown): boolean {
-  return causesOf(error).some((e) => CANCELLED.has(String((e as { code?: unknown }).code)));
+export function isLockTimeout(error: unknown): boolean {
+  return causesOf(error).some((e) => (e as { code?: unknown }).code === '55P03');
 }
 
 /** The error and what it wraps: TypeORM's `driverError`, other libraries' `cause`; a few levels. */

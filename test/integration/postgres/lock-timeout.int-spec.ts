@@ -77,4 +77,14 @@ describe('a statement waiting on a lock another session holds (PostgreSQL)', () 
     await expectEventually(async () => expect((await run(body.flowId)).status).toBe('COMPLETED'), { timeoutMs: 15_000 });
     expect(worker.commandsFor(body.flowId)).toEqual(['DO:a', 'DO:b']);
   });
+
+  it("queues a fleet's registrations of one template past the lock timeout: a run's row is not the template's", async () => {
+    // A registration of the template holds its lock meanwhile, as one of a fleet starting at once would.
+    await holder.query(`SELECT pg_advisory_lock(hashtextextended('baton.template:locked', 0))`);
+    const registering = Promise.all(Array.from({ length: 5 }, (_, i) => t.http.post('/api/orchestration/register').set('X-Service-Name', `fleet-${i}`)
+      .send({ orchName: 'locked', as: 'worker', steps: [{ name: 'a', objectType: 'String' }] }).then((r) => r.status)));
+    await new Promise((resolve) => setTimeout(resolve, 4 * TIMEOUT_MS));
+    await holder.query(`SELECT pg_advisory_unlock(hashtextextended('baton.template:locked', 0))`);
+    expect(await registering).toEqual([201, 201, 201, 201, 201]);
+  });
 });
