@@ -119,16 +119,22 @@ describe('handleDelivery', () => {
     expect(retry.replies).toEqual([expect.objectContaining({ commandId: 'c2', attempt: 2, metadata: { status: 'SUCCESS', error: null }, output: { calls: 2 } })]);
   });
 
-  it('records an output Baton refuses by commandId: its handler ran, and a duplicate does not run it again', async () => {
+  it('records an output Baton refuses by idempotency key, without it: neither a duplicate nor Baton\'s retry runs the handler again', async () => {
     const store = new MemoryResultStore();
     const fn = jest.fn(() => ({ name: 'a\u0000b' }));
     const first = new FakeDelivery(command());
     await handleDelivery(first, deps(fn, store));
     const duplicate = new FakeDelivery(command());
     await handleDelivery(duplicate, deps(fn, store));
+    // Baton timed the attempt out before the reply came: its retry is a new command with the same key.
+    const retry = new FakeDelivery(command({ commandId: 'c2', attempt: 2 }));
+    await handleDelivery(retry, deps(fn, store));
     expect(fn).toHaveBeenCalledTimes(1);
     expect(duplicate.replies).toStrictEqual(first.replies);
-    expect(duplicate.replies[0].metadata).toEqual({ status: 'SUCCESS', error: expect.stringMatching(/^OUTPUT_REFUSED: /), outputDropped: true });
+    expect(retry.replies.map((r) => [r.commandId, r.metadata, r.output])).toEqual([
+      ['c2', first.replies[0].metadata, undefined]]);
+    expect(first.replies[0].metadata).toEqual({ status: 'SUCCESS', error: expect.stringMatching(/^OUTPUT_REFUSED: /), outputDropped: true });
+    expect(await store.get('f1:s:DO')).toEqual({ output: undefined, droppedBecause: first.replies[0].metadata.error });
   });
 
   it('gives the command back unanswered when its failure cannot be recorded, as when a success cannot', async () => {
@@ -231,7 +237,7 @@ describe('handleDelivery', () => {
     expect(d.abandoned).toBe(1);
   });
 
-  it('answers an output JSON cannot carry as a success without it (its work is done), and records no output', async () => {
+  it('answers an output JSON cannot carry as a success without it (its work is done), and records that, not the output', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     for (const [output, where] of [[{ total: 10n }, /output\.total is a BigInt/], [cycle, /output\.self is a cycle back to output,/]] as const) {
@@ -240,11 +246,11 @@ describe('handleDelivery', () => {
       await handleDelivery(d, deps(() => output, store));
       const dropped = { status: 'SUCCESS', error: expect.stringMatching(new RegExp(`^OUTPUT_NOT_JSON: .*${where.source}`)), outputDropped: true };
       expect(d.replies).toEqual([expect.objectContaining({ metadata: dropped, output: undefined })]);
-      expect(await store.get('f1:s:DO')).toBeUndefined();
+      expect(await store.get('f1:s:DO')).toEqual({ output: undefined, droppedBecause: d.replies[0].metadata.error });
     }
   });
 
-  it('answers, before recording it, an output Baton refuses (a NUL, nesting past 100 levels, a reply over maxReplyBytes) as a success without it', async () => {
+  it('answers an output Baton refuses (a NUL, nesting past 100 levels, a reply over maxReplyBytes) as a success without it, recorded without it', async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 101; i++) deep = { deep };
     const cases: Array<[unknown, RegExp]> = [
@@ -258,7 +264,7 @@ describe('handleDelivery', () => {
       const d = new FakeDelivery(command());
       await handleDelivery(d, { ...deps(() => output, store), maxReplyBytes: 1500 });
       expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'SUCCESS', error: expect.stringMatching(error), outputDropped: true }, output: undefined })]);
-      expect(await store.get('f1:s:DO')).toBeUndefined();
+      expect(await store.get('f1:s:DO')).toEqual({ output: undefined, droppedBecause: d.replies[0].metadata.error });
     }
     expect(logged.filter((l) => l.startsWith('warn OUTPUT_REFUSED'))).toHaveLength(4);
   });
@@ -343,7 +349,7 @@ describe('handleDelivery', () => {
       const d = new FakeDelivery(command());
       await handleDelivery(d, deps(() => output, store));
       expect(d.replies[0].metadata).toEqual({ status: 'SUCCESS', outputDropped: true, error: expect.stringContaining(`OUTPUT_NOT_JSON: the handler's output cannot be serialised as JSON: ${where}`) });
-      expect(await store.get('f1:s:DO')).toBeUndefined();
+      expect(await store.get('f1:s:DO')).toEqual({ output: undefined, droppedBecause: d.replies[0].metadata.error });
     }
   });
 

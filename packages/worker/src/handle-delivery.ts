@@ -48,11 +48,10 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
   /** The handler did its work, but its output cannot be sent: a success without it, so that Baton undoes the step with the run. */
-  const withoutOutput = (error: string): RecordedFailure => {
+  const withoutOutput = (error: string): string => {
     deps.logger.warn({ ...fields, outputDropped: true }, `${error}; replying SUCCESS without the output: Baton unwinds the run, this step included`);
     fail(error);
-    // nonRetryable as well: an older SDK sharing a durable store replays the record as a final FAILED.
-    return { error: errorForReply(error), nonRetryable: true, outputDropped: true };
+    return errorForReply(error);
   };
   /**
    * The handler ran and its step fails: recorded by commandId before the reply, so that a duplicate
@@ -68,7 +67,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
    */
   const failWith = async (failure: RecordedFailure) => {
     await deps.store.putFailure?.(c.commandId, failure);
-    await settle(recordedReply(c, failure));
+    await settle(failedReply(c, failure));
   };
   try {
     // By Baton's clock where the transport knows it: a worker clock ahead would drop fresh commands.
@@ -85,17 +84,21 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
     const [recorded, failed] = await Promise.all([deps.store.get(c.idempotencyKey), deps.store.getFailure?.(c.commandId)]);
     if (recorded) {
       deps.logger.info(fields, 'already done: replaying the recorded result');
+      if (recorded.droppedBecause !== undefined) {
+        await settle(droppedReply(c, recorded.droppedBecause));
+        return;
+      }
       const replay = replyTo(c, { status: 'SUCCESS', error: null }, recorded.output);
       // Recorded by an earlier version, or under a larger maxReplyBytes: refused, it would be replayed for ever.
       const refused = outputProblem(replay, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
-      await settle(refused ? recordedReply(c, withoutOutput(refused.message)) : replay);
+      await settle(refused ? droppedReply(c, withoutOutput(refused.message)) : replay);
       return;
     }
     // Second: a late copy of a failed attempt whose retry has succeeded since gets the success, as before.
     if (failed) {
       deps.logger.info({ ...fields, commandId: c.commandId }, 'already failed: replaying the recorded failure');
       fail(failed.error);
-      await settle(recordedReply(c, failed));
+      await settle(failedReply(c, failed));
       return;
     }
     const fn = deps.handlerFor(c);
@@ -114,8 +117,11 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       // Baton refuses would be replayed, and refused, at every delivery.
       const refused = outputProblem(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
       if (refused) {
-        // Recorded by commandId, as a failure is: a duplicate then replays it without running the handler again.
-        await failWith(withoutOutput(refused.message));
+        // Recorded by idempotency key, as a success is: a duplicate, or Baton's retry of an attempt
+        // it timed out before this reply came, replays it without running the handler again.
+        const droppedBecause = withoutOutput(refused.message);
+        await deps.store.put(c.idempotencyKey, { output: undefined, droppedBecause });
+        await settle(droppedReply(c, droppedBecause));
         return;
       }
       await deps.store.put(c.idempotencyKey, { output: outcome.output });
@@ -164,17 +170,19 @@ async function settleFinal(delivery: Delivery, reply: WireReply, fields: Fields,
     logger.warn({ ...fields, status: error.status, ...(succeeded ? { outputDropped: true } : { nonRetryable: true }) },
       `${why}; replying ${succeeded ? 'SUCCESS without the output' : 'FAILED'} instead`);
     fail(why);
-    await delivery.settle(recordedReply(delivery.command, { error: errorForReply(why), nonRetryable: true, outputDropped: succeeded }));
+    const c = delivery.command;
+    await delivery.settle(succeeded ? droppedReply(c, errorForReply(why)) : failedReply(c, { error: errorForReply(why), nonRetryable: true }));
   }
 }
 
-/**
- * The reply to a recorded failure, sent or replayed alike: FAILED (`nonRetryable` only when true,
- * as the reply always carried it), or a success without its output.
- */
-function recordedReply(c: WireCommand, failure: RecordedFailure): WireReply {
-  if (failure.outputDropped) return replyTo(c, { status: 'SUCCESS', error: failure.error, outputDropped: true });
+/** A FAILED reply, sent or replayed alike: `nonRetryable` only when true, as the reply always carried it. */
+function failedReply(c: WireCommand, failure: RecordedFailure): WireReply {
   return replyTo(c, { status: 'FAILED', error: failure.error, nonRetryable: failure.nonRetryable || undefined });
+}
+
+/** The success of a handler whose output cannot be sent, without it: Baton unwinds the run, that step included. */
+function droppedReply(c: WireCommand, because: string): WireReply {
+  return replyTo(c, { status: 'SUCCESS', error: because, outputDropped: true });
 }
 
 /**

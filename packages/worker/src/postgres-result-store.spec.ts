@@ -68,13 +68,15 @@ describe('PostgresResultStore on PostgreSQL', () => {
     expect(await store.getFailure('c1')).toEqual({ error, nonRetryable: false });
     await store.putFailure('c2', { error: 'bad input', nonRetryable: true });
     expect(await store.getFailure('c2')).toEqual({ error: 'bad input', nonRetryable: true });
-    await store.putFailure('c3', { error: 'OUTPUT_REFUSED: too big', nonRetryable: true, outputDropped: true });
-    expect(await store.getFailure('c3')).toEqual({ error: 'OUTPUT_REFUSED: too big', nonRetryable: true, outputDropped: true });
+    await store.put('f2:s:DO', { output: undefined, droppedBecause: 'OUTPUT_REFUSED: too big' });
+    await store.put('f2:s:DO', { output: undefined, droppedBecause: 'second' });
+    expect(await store.get('f2:s:DO')).toEqual({ output: undefined, droppedBecause: 'OUTPUT_REFUSED: too big' });
     expect(await store.get('f1:s:DO')).toEqual({ output: { n: 1 } });
     expect(await store.get('c1')).toBeUndefined();
     // The rows' keys are a durable format: a failure's never ends as an idempotency key does (":DO", ":UNDO").
     const { rows } = await db.query('SELECT idempotency_key FROM fresh ORDER BY idempotency_key');
-    expect(rows).toEqual([{ idempotency_key: 'c1:FAILED' }, { idempotency_key: 'c2:FAILED' }, { idempotency_key: 'c3:FAILED' }, { idempotency_key: 'f1:s:DO' }]);
+    // A dropped output's row, too: an older SDK sharing the table, which reads only `f2:s:DO`, never mistakes it for an output.
+    expect(rows).toEqual([{ idempotency_key: 'c1:FAILED' }, { idempotency_key: 'c2:FAILED' }, { idempotency_key: 'f1:s:DO' }, { idempotency_key: 'f2:s:DO:DROPPED' }]);
   });
 
   it('records failures in a table an older SDK created, as it is: its results still replay, and its columns are unchanged', async () => {

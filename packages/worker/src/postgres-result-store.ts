@@ -32,6 +32,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
  * reads and writes the same columns as ever. One table, pruned by `recorded_at` alike.
  */
 const failureKey = (commandId: string) => `${commandId}:FAILED`;
+/** Where a success whose output could not be sent is kept, with why: under a key of its own, which an older SDK sharing the table never reads. */
+const droppedKey = (idempotencyKey: string) => `${idempotencyKey}:DROPPED`;
 
 /**
  * A durable {@link ResultStore}: one row per idempotency key, and one per failed command (its
@@ -52,33 +54,35 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async get(key: string): Promise<RecordedResult | undefined> {
-    const rows = await this.read(key);
-    return rows.length > 0 ? { output: rows[0].output ?? undefined } : undefined;
+    const rows = await this.read(key, droppedKey(key));
+    const kept = rows.find((r) => r.idempotency_key === key);
+    if (kept) return { output: kept.output ?? undefined };
+    return rows.length > 0 ? { output: undefined, droppedBecause: String((rows[0].output as { error?: unknown }).error) } : undefined;
   }
 
   async put(key: string, result: RecordedResult): Promise<void> {
-    await this.insert(key, result.output === undefined ? null : JSON.stringify(result.output));
+    if (result.droppedBecause !== undefined) await this.insert(droppedKey(key), JSON.stringify({ error: result.droppedBecause }));
+    else await this.insert(key, result.output === undefined ? null : JSON.stringify(result.output));
   }
 
   async getFailure(commandId: string): Promise<RecordedFailure | undefined> {
     const rows = await this.read(failureKey(commandId));
     if (rows.length === 0) return undefined;
-    const { error, nonRetryable, outputDropped } = rows[0].output as RecordedFailure;
-    return outputDropped ? { error, nonRetryable, outputDropped } : { error, nonRetryable };
+    const { error, nonRetryable } = rows[0].output as RecordedFailure;
+    return { error, nonRetryable };
   }
 
   async putFailure(commandId: string, failure: RecordedFailure): Promise<void> {
-    const { error, nonRetryable, outputDropped } = failure;
-    await this.insert(failureKey(commandId), JSON.stringify(outputDropped ? { error, nonRetryable, outputDropped } : { error, nonRetryable }));
+    await this.insert(failureKey(commandId), JSON.stringify({ error: failure.error, nonRetryable: failure.nonRetryable }));
   }
 
   async close(): Promise<void> {
     if (this.ownsPool && this.pool?.end) await this.pool.end();
   }
 
-  private async read(key: string): Promise<Array<Record<string, unknown>>> {
+  private async read(...keys: string[]): Promise<Array<Record<string, unknown>>> {
     const db = await this.db();
-    return (await db.query(`SELECT output FROM ${this.table} WHERE idempotency_key = $1`, [key])).rows;
+    return (await db.query(`SELECT idempotency_key, output FROM ${this.table} WHERE idempotency_key = ANY($1)`, [keys])).rows;
   }
 
   private async insert(key: string, json: string | null): Promise<void> {

@@ -1,18 +1,18 @@
 /** What a successful handler returned, kept so that a redelivery replays it instead of running again. */
 export interface RecordedResult {
   output: unknown;
+  /**
+   * Set when the output could not be sent (OUTPUT_REFUSED, OUTPUT_NOT_JSON): why. Replayed as the
+   * success without its output, and the output is not kept.
+   */
+  droppedBecause?: string;
 }
 
-/**
- * The reply a handler's failure was answered with, kept so that a duplicate of its command replays
- * it: FAILED, or, with `outputDropped`, the SUCCESS without an output of a handler whose output
- * could not be sent (its effect is real; Baton unwinds the run, this step included).
- */
+/** The FAILED reply a handler's failure was answered with, kept so that a duplicate of its command replays it. */
 export interface RecordedFailure {
   /** The reply's error, as it was sent. */
   error: string;
   nonRetryable: boolean;
-  outputDropped?: boolean;
 }
 
 /**
