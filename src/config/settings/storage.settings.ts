@@ -54,9 +54,10 @@ export class StorageSettings extends ObservabilitySettings {
 
   /**
    * On a PostgreSQL server, the longest a statement waits for a lock another session holds
-   * (PostgreSQL's lock_timeout; 0: as long as the statement may run). Baton's own waits last
-   * milliseconds. Transition writes go one batch at a time (DATABASE_WRITES_IN_FLIGHT), so a
-   * write waiting on a run an operator's session holds locked holds up the others' this long.
+   * (PostgreSQL's lock_timeout; 0: as long as the statement may run). Baton's own waits on a
+   * run's row last milliseconds (registrations, which queue on locks of their own, wait as long as
+   * a statement may run). Transition writes go one batch at a time (DATABASE_WRITES_IN_FLIGHT), so
+   * a write waiting on a run an operator's session holds locked holds up the others' meanwhile.
    */
   @IsInt() @Min(0) @Max(2_147_483_647)
   DATABASE_LOCK_TIMEOUT_MS: number = 2_000;
