@@ -10,7 +10,7 @@ import { warnOfRegistration } from './registration-warnings';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { stepDefinitionProblem } from './step-definition';
-import { expectedRouteOf, routeProblems } from './transports/broker-route';
+import { routeProblems } from './transports/broker-route';
 import { createTransport, UNKNOWN_TRANSPORT, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
 
@@ -228,7 +228,7 @@ export class Worker {
    * leave a queue declared on the wrong exchange, which the right settings could not declare again.
    */
   private async checkRoute(): Promise<void> {
-    const expected = expectedRouteOf(this.options.transport);
+    const expected = this.transport?.route;
     if (!expected || !this.control.brokerRoute) return;
     const problems = routeProblems(expected, await this.control.brokerRoute());
     if (problems.length) throw new WorkerRouteError(problems);

@@ -23,7 +23,7 @@ const KEY_ANYWHERE = new RegExp(API_KEY_PATTERN.source.slice(1, -1));
 
 /** Whether `text` holds a whole key anywhere (a caller's correlation id that does is not taken). */
 export function holdsApiKey(text: string): boolean {
-  return KEY_ANYWHERE.test(text);
+  return firstApiKeyIn(text) !== undefined;
 }
 
 /** Where the first whole key in `text` starts and its prefix, if it holds one. */

@@ -14,15 +14,11 @@ const NETWORK_CODES = new Set([
  * too many connections. Class 28 (a password or user refused) and 3D000 (no such database) come
  * only on connecting: once Baton runs, they mean its database was changed under it (a password
  * rotated, a database dropped or renamed), which a request cannot cure. At start they stop Baton
- * instead (connect-retry.ts). The states of CANCELLED count as well.
+ * instead (connect-retry.ts). 57014 and 55P03 are a statement cancelled, by
+ * DATABASE_STATEMENT_TIMEOUT_MS (a database too slow to answer) or an operator, and by
+ * DATABASE_LOCK_TIMEOUT_MS (a row another session holds locked): worth trying again later.
  */
-const PG_STATES = /^(08|28|57P0[123]$|53300$|3D000$)/;
-/**
- * A statement PostgreSQL cancelled: 57014 by DATABASE_STATEMENT_TIMEOUT_MS (a database too slow to
- * answer) or an operator, 55P03 by DATABASE_LOCK_TIMEOUT_MS (a row another session holds locked).
- * The same statement is worth trying again later.
- */
-const CANCELLED = new Set(['57014', '55P03']);
+const PG_STATES = /^(08|28|57P0[123]$|57014$|55P03$|53300$|3D000$)/;
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -56,7 +52,7 @@ export function isInfrastructureError(error: unknown): boolean {
   for (const e of causesOf(error)) {
     if (e instanceof DependencyUnavailableError) return true;
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code) || CANCELLED.has(code))) return true;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATES.test(code))) return true;
     if (typeof name === 'string' && ERROR_NAMES.has(name)) return true;
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
   }

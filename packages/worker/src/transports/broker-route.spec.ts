@@ -1,15 +1,21 @@
-import { expectedRouteOf, routeProblems } from './broker-route';
+import type { BatonClient } from '../baton-client';
+import { routeProblems } from './broker-route';
+import { HttpTransport } from './http-transport';
+import { KafkaTransport } from './kafka-transport';
+import { RabbitMqTransport } from './rabbitmq-transport';
+import type { Transport } from './transport';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('the route a worker expects, against the one Baton tells', () => {
-  const rabbit = expectedRouteOf({ rabbitmq: { url: 'amqp://127.0.0.1' } });
-  const kafka = expectedRouteOf({ kafka: { brokers: ['127.0.0.1:9092'], replyTopic: 'ns.reply' } });
+  const rabbit = new RabbitMqTransport('shop', { url: 'amqp://127.0.0.1' }, quiet).route;
+  const kafka = new KafkaTransport('shop', { brokers: ['127.0.0.1:9092'], replyTopic: 'ns.reply' }, quiet).route;
 
-  it("expects Baton's defaults unless told otherwise, and nothing over HTTP or from a transport of its own", () => {
+  it("expects Baton's defaults unless told otherwise, and nothing over HTTP", () => {
     expect(rabbit).toEqual({ driver: 'rabbitmq', replyTopic: 'orchestrator.reply', exchange: 'baton' });
     expect(kafka).toEqual({ driver: 'kafka', replyTopic: 'ns.reply' });
-    expect(expectedRouteOf('http')).toBeUndefined();
-    expect(expectedRouteOf({ http: {} })).toBeUndefined();
-    expect(expectedRouteOf({ start: async () => undefined })).toBeUndefined();
+    const http: Transport = new HttpTransport({ service: 'shop' } as BatonClient, quiet);
+    expect(http.route).toBeUndefined();
   });
 
   it('finds nothing to say when the routes agree, or when Baton tells none (an older Baton) or no object', () => {

@@ -1,22 +1,8 @@
-import { DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC } from './broker-names';
-import type { TransportChoice } from './create-transport';
-
 /** What a broker transport must share with Baton, as Baton tells it (GET /api/workers/{service}/broker). */
 export interface BrokerRoute {
   driver: string;
   replyTopic: string;
   exchange?: string;
-}
-
-/** The route a transport choice expects; none for HTTP (Baton itself hands commands over) or a transport of the caller's own. */
-export function expectedRouteOf(choice: TransportChoice | object | undefined): BrokerRoute | undefined {
-  if (typeof choice !== 'object' || choice === null) return undefined;
-  if ('rabbitmq' in choice) {
-    const { replyTopic, exchange } = choice.rabbitmq;
-    return { driver: 'rabbitmq', replyTopic: replyTopic ?? DEFAULT_REPLY_TOPIC, exchange: exchange ?? DEFAULT_EXCHANGE };
-  }
-  if ('kafka' in choice) return { driver: 'kafka', replyTopic: choice.kafka.replyTopic ?? DEFAULT_REPLY_TOPIC };
-  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import type { BrokerRoute } from './broker-route';
 import { brokerDelivery } from './broker-delivery';
 import { KafkaCoalescingSender } from './kafka-coalescing-sender';
 import { consumeCommandBatch } from './kafka-command-batch';
@@ -53,6 +54,7 @@ const LEAVE_WAIT_MS = 10_000;
  */
 export class KafkaTransport implements Transport {
   readonly registration: Record<string, string>;
+  readonly route: BrokerRoute;
   readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.kafka;
   private readonly kafkajs = loadPeer<typeof import('kafkajs')>('kafkajs');
   private readonly kafka: Kafka;
@@ -72,6 +74,7 @@ export class KafkaTransport implements Transport {
     });
     this.topic = commandTopicOf(service, options);
     this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
+    this.route = { driver: 'kafka', replyTopic: this.replyTopic };
     // Offsets still due belong to the consumer replaced: the new one reads from the last commit anyway,
     // and committing them through it could overwrite a newer commit of another instance.
     this.consumers = new ConsumerKeeper(() => this.subscribedConsumer(), () => this.commits.forget(), logger, this.topic);

@@ -7,6 +7,7 @@ import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { withHeartbeat } from './amqp-heartbeat';
+import type { BrokerRoute } from './broker-route';
 import { brokerDelivery } from './broker-delivery';
 import { amqpSocketOf, writeTurnsWhole } from './turn-writes';
 import type { Delivery, Transport } from './transport';
@@ -31,6 +32,7 @@ export interface RabbitMqTransportOptions extends BrokerNames {
  */
 export class RabbitMqTransport implements Transport {
   readonly registration: Record<string, string>;
+  readonly route: BrokerRoute;
   readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.rabbitmq;
   private connection?: RecoveringChannelModel;
   private channel?: ConfirmChannel;
@@ -52,6 +54,7 @@ export class RabbitMqTransport implements Transport {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
     this.replyTopic = options.replyTopic ?? DEFAULT_REPLY_TOPIC;
     this.registration = { topic: this.topic };
+    this.route = { driver: 'rabbitmq', replyTopic: this.replyTopic, exchange: this.exchange };
   }
 
   async prepare(): Promise<void> {

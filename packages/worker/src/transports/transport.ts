@@ -1,4 +1,5 @@
 import type { Slots } from '../slots';
+import type { BrokerRoute } from './broker-route';
 import type { TraceHeaders } from '../tracing';
 import type { WireCommand, WireReply } from '../wire';
 
@@ -34,6 +35,8 @@ export interface Delivery {
 export interface Transport {
   /** Extra fields of the worker's registration document (e.g. its topic). */
   readonly registration?: Record<string, string>;
+  /** On a broker: the broker, reply topic and exchange it uses, which must be Baton's (checked at start, broker-route.ts). */
+  readonly route?: BrokerRoute;
   /** The largest reply, as bytes of JSON, Baton takes through this transport by default (see output-rules). */
   readonly maxReplyBytes?: number;
   /** Before registration: makes sure no command sent right after it can be missed (declares the queue, opens the poll). */
