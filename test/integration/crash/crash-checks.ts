@@ -30,6 +30,9 @@ export interface CrashData {
   serverErrors: number;
   idempotencyConflicts: string[];
   kills: number;
+  /** When each SIGKILL was sent and when the engine was healthy again (epoch ms), for the examples' timelines. */
+  killedAt: number[];
+  healthyAt: number[];
   /** SIGKILL → healthy again, per restart. */
   restartMs: number[];
   /** CPU the restarted engine used until healthy, per restart: the restart's cost, whatever else runs. */
@@ -65,6 +68,8 @@ export interface CrashFigures {
    * lossy runs, nor dropped it as expired). A retry after a FAILED answer is the retry policy's.
    */
   doubleExecuted: number;
+  /** The first double executions, each with its run's timeline: what a failure must show to be diagnosed. */
+  doubleExamples: string[];
   lossy: number;
   /**
    * Commands of finished attempts still waiting in the outbox: a relay was killed between claiming
@@ -149,6 +154,7 @@ export function checkCrash(data: CrashData): CrashVerdict {
   let leased = 0;
   let lostInTransit = 0;
   const leasedExamples: string[] = [];
+  const doubleExamples: string[] = [];
   const unsent = new Map(data.unsentCommands.map((c) => [c.commandId, c]));
   const expired = new Set(data.expiredCommands);
   const timedOutAt = new Map(data.steps.filter((s) => s.status === 'TIMED_OUT' && s.completedAt)
@@ -216,7 +222,12 @@ export function checkCrash(data: CrashData): CrashVerdict {
       }
       if (mustSucceed) reexecuted += Math.max(0, executed.size - 1);
       const answered = new Set(delivered.filter((dl) => dl.outcome === 'SUCCESS' || dl.outcome === 'FAILED').map((dl) => dl.commandId));
-      doubleExecuted += attempts.filter((a) => a !== last && a.status === 'TIMED_OUT' && answered.has(a.commandId)).length;
+      const again = attempts.filter((a) => a !== last && a.status === 'TIMED_OUT' && answered.has(a.commandId));
+      doubleExecuted += again.length;
+      if (again.length > 0 && doubleExamples.length < 3) {
+        doubleExamples.push(`run ${index} (${flowId}) ${item}: attempt ${again[0].attempt} answered yet timed out; `
+          + `kills at ${clockTimes(data.killedAt)}, healthy at ${clockTimes(data.healthyAt)}\n${timeline(data, flowId)}`);
+      }
     }
 
     if (lossy) {
@@ -240,12 +251,14 @@ export function checkCrash(data: CrashData): CrashVerdict {
   return {
     figures: {
       accepted: data.accepted.size, completed, compensated, lost, duplicatedEffects: data.redeliveries,
-      reexecutedAfterTimeout: reexecuted, doubleExecuted, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
+      reexecutedAfterTimeout: reexecuted, doubleExecuted, doubleExamples, lossy: lossyRuns, leasedCommands: leased, leasedExamples, lostInTransit,
       staleDeliveries, expiredCommands: data.expiredCommands.length, stuck: data.stillOpen, serverErrors: data.serverErrors, restartMs: data.restartMs, restartCpuMs: data.restartCpuMs, startRetries: data.startRetries,
     },
     violations,
   };
 }
+
+const clockTimes = (times: number[]) => times.map((t) => new Date(t).toISOString().slice(11, 23)).join(', ') || '-';
 
 /** A run's attempts, events and the worker's deliveries, for a failure message. */
 export function timeline(data: CrashData, flowId: string): string {

@@ -95,13 +95,14 @@ interface StartStats {
 }
 
 /** SIGKILLs the engine `kills` times, each a random gap after it came back up, and restarts it. */
-async function killer(d: Deployment, o: CrashOptions, kills: number[], restartMs: number[], restartCpuMs: number[]) {
+async function killer(d: Deployment, o: CrashOptions, kills: number[], healthy: number[], restartMs: number[], restartCpuMs: number[]) {
   for (let k = 0; k < o.kills; k++) {
     await sleep(random(...o.killGapMs));
     await d.engine.kill();
     kills.push(Date.now());
     await d.startEngine();
-    restartMs.push(Date.now() - kills[kills.length - 1]);
+    healthy.push(Date.now());
+    restartMs.push(healthy[healthy.length - 1] - kills[kills.length - 1]);
     // The CPU it took is what the restart costs; the wall time also counts what other processes took.
     restartCpuMs.push(Math.round(d.engine.child.cpuSeconds() * 1000));
     o.log(`kill ${k + 1}: healthy again after ${restartMs[restartMs.length - 1]} ms, ${restartCpuMs[restartCpuMs.length - 1]} ms of CPU`);
@@ -120,10 +121,11 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
     const accepted = new Map<number, string>();
     const startStats: StartStats = { retries: 0, conflicts: [], serverErrors: 0 };
     const kills: number[] = [];
+    const healthy: number[] = [];
     const restartMs: number[] = [];
     const restartCpuMs: number[] = [];
     const started = Date.now();
-    await Promise.all([drive(d, o, ns, accepted, startStats), o.fault ? o.fault(d) : killer(d, o, kills, restartMs, restartCpuMs)]);
+    await Promise.all([drive(d, o, ns, accepted, startStats), o.fault ? o.fault(d) : killer(d, o, kills, healthy, restartMs, restartCpuMs)]);
     o.log(`${accepted.size} runs accepted in ${Date.now() - started} ms with ${kills.length} kills; settling`);
 
     const flowIds = [...accepted.values()];
@@ -172,7 +174,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashData> {
       unsentCommands, expiredCommands,
       intended: o.runs, failEvery: o.failEvery, lossyEvery: o.lossyEvery, ns, accepted, startRetries: startStats.retries, idempotencyConflicts: startStats.conflicts,
       serverErrors: startStats.serverErrors,
-      kills: kills.length, restartMs, restartCpuMs, stillOpen: open, runs, steps, events,
+      kills: kills.length, killedAt: kills, healthyAt: healthy, restartMs, restartCpuMs, stillOpen: open, runs, steps, events,
       deliveries: (stats.deliveries ?? []) as Delivery[], redeliveries: stats.redeliveries, engineOutput: d.output(),
     };
   } finally {

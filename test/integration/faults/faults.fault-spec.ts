@@ -112,6 +112,7 @@ describe('fault suite', () => {
         figures);
       assertClean(verdict, data.stillOpen, data.engineOutput);
       for (const example of verdict.figures.leasedExamples) log(`a command a killed relay had claimed is still unsent: ${example}`);
+      for (const example of verdict.figures.doubleExamples) recordLine(`a step ran twice: ${example}`);
       // A killed relay's claimed commands go out at its restart, never after their attempt timed out.
       expect({ stale: figures.staleCommands, leased: verdict.figures.leasedCommands }).toEqual({ stale: 0, leased: 0 });
       // No step runs again after a timeout whose reply had arrived: timeouts wait until the restarted
