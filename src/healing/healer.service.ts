@@ -28,13 +28,14 @@ const BATCH = 200;
 const HOLD_TICKS = 5;
 /**
  * How long timeouts wait for the reply consumers to apply the replies that waited for them (see
- * mayTimeOut). The fallback, for drivers that cannot tell when that is done (RabbitMQ, in-process),
- * is the fixed delay that sufficed there. The cap: the engine applies about a thousand replies a
- * second, so a minute covers far more than a restart leaves waiting; a backlog still unapplied by
- * then is blocked (a poison message being retried, a handler waiting on the database), and
- * timeouts must resume.
+ * mayTimeOut). The settle time is also all a driver that cannot tell when that is done waits
+ * (in-process, and Kafka without its watermarks). RabbitMQ waited for it alone too, but a fixed
+ * delay bounds nothing on a loaded host (the fault suite once saw a step run twice there). The cap:
+ * the engine applies about a thousand replies a second, so a minute covers far more than a restart
+ * leaves waiting; a backlog still unapplied by then is blocked (a poison message being retried, a
+ * handler waiting on the database), and timeouts must resume.
  */
-const REPLY_CATCH_UP = { fallbackMs: 2_000, capMs: 60_000 };
+const REPLY_CATCH_UP = { settleMs: 2_000, capMs: 60_000 };
 /** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';

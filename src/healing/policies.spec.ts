@@ -19,7 +19,7 @@ describe('healing policies', () => {
   });
 
   describe('timeouts', () => {
-    const limits = { fallbackMs: 2000, capMs: 60_000 };
+    const limits = { settleMs: 2000, capMs: 60_000 };
     const ago = (ms: number) => new Date(now.getTime() - ms);
     const running = (backlog: ConsumerState['backlog']) => ({ state: 'running' as const, backlog });
     const applied = running({ kind: 'applied' });
@@ -30,8 +30,12 @@ describe('healing policies', () => {
       expect(mayTimeOut([], ago(10_000), now, limits)).toBe(false); // starting: not subscribed yet
     });
 
-    it('go ahead once every reply consumer applied what was waiting when it joined, however recently', () => {
-      expect(mayTimeOut([applied, applied], ago(0), now, limits)).toBe(true);
+    it('go ahead once every reply consumer applied what was waiting when it joined and has run settleMs', () => {
+      expect(mayTimeOut([applied, applied], ago(2000), now, limits)).toBe(true);
+    });
+
+    it('wait settleMs even with nothing left to apply: commands sent on resuming may be answered just after their deadline', () => {
+      expect(mayTimeOut([applied, applied], ago(1999), now, limits)).toBe(false);
     });
 
     it('wait while a consumer applies its backlog, however long it has run', () => {
@@ -42,7 +46,7 @@ describe('healing policies', () => {
       expect(mayTimeOut([running({ kind: 'applying', since: ago(60_000) })], ago(60_000), now, limits)).toBe(true);
     });
 
-    it('give a consumer that cannot tell whether it caught up fallbackMs of running', () => {
+    it('give a consumer that cannot tell whether it caught up settleMs of running', () => {
       expect(mayTimeOut([running({ kind: 'unknown' })], ago(1999), now, limits)).toBe(false);
       expect(mayTimeOut([running({ kind: 'unknown' }), applied], ago(2000), now, limits)).toBe(true);
     });

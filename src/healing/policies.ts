@@ -12,8 +12,12 @@ export function parkedRunVerdict(run: { expiresAt: Date | null }, templateStatus
 }
 
 export interface CatchUpLimits {
-  /** For a consumer that cannot tell whether it caught up: how long it must have run instead. */
-  fallbackMs: number;
+  /**
+   * How long every reply consumer must have run, whatever its backlog: the commands the relay sends
+   * when it resumes (those held back by the restart or outage) may be near their deadline, and
+   * their replies come back meanwhile. For a consumer that cannot tell whether it caught up, all it waits for.
+   */
+  settleMs: number;
   /** The longest timeouts wait for a consumer still applying its backlog. */
   capMs: number;
 }
@@ -23,9 +27,9 @@ export interface CatchUpLimits {
  * replies (its consumer joining its group after a restart: on Kafka that waits out the dead
  * member's session; or a broker outage) waits in the broker, it is not lost: timing its attempt out
  * before applying it would run the step a second time. So timeouts wait until every reply consumer
- * runs and has applied the replies that were waiting when it (re)joined; one that cannot tell must
- * have run for `fallbackMs`. The wait is capped: a backlog that a poison message or a stuck
- * handler blocks must not disable timeouts for good.
+ * has run for `settleMs` and has applied the replies that were waiting when it (re)joined. The
+ * wait for a backlog is capped: one that a poison message or a stuck handler blocks must not
+ * disable timeouts for good.
  */
 export function mayTimeOut(
   consumers: Pick<ConsumerState, 'state' | 'backlog'>[], listeningSince: Date | undefined, now: Date, limits: CatchUpLimits,
@@ -33,9 +37,8 @@ export function mayTimeOut(
   // None yet: the engine is starting and nothing applies replies.
   if (listeningSince === undefined || consumers.length === 0 || consumers.some((c) => c.state !== 'running')) return false;
   const waited = (since: Date) => now.getTime() - since.getTime();
-  return consumers.every(({ backlog }) => backlog.kind === 'applied'
-    || (backlog.kind === 'applying' && waited(backlog.since) >= limits.capMs)
-    || (backlog.kind === 'unknown' && waited(listeningSince) >= limits.fallbackMs));
+  if (waited(listeningSince) < limits.settleMs) return false;
+  return consumers.every(({ backlog }) => backlog.kind !== 'applying' || waited(backlog.since) >= limits.capMs);
 }
 
 export function timeoutReason(a: { action: string; stepName: string; attempt: number; deadlineAt: Date }): string {

@@ -3,11 +3,11 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../../src/config/load-config';
-import type { Backlog } from '../../../src/messaging/message-consumer';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { Metrics } from '../../../src/metrics/metrics';
 import { expectEventually } from '../../helpers/expect-eventually';
+import { backlogTopic } from './backlog-sampling';
 
 const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/services.sh env)" first');
@@ -38,29 +38,8 @@ describe('Kafka consumer backlog', () => {
   const topic = `backlog.${id}`;
   const group = `g${id}`;
   const { drivers, driver } = kafkaDrivers();
-  /** `count` messages over three keys (so several partitions), with distinct ids. */
-  const publish = (d: MessagingDriver, from: number, count: number) => d.publish(Array.from({ length: count }, (_, i) => ({
-    topic, key: `k${(from + i) % 3}`, body: Buffer.from(String(from + i)), headers: { 'x-message-id': `${id}-${from + i}` },
-  })));
-
-  /**
-   * Subscribes with a handler taking 150 ms a message (one at a time per key) and samples the
-   * consumer's backlog every 10 ms until `expected` messages were handled and it reads `applied`.
-   */
-  async function consume(d: MessagingDriver, expected: number) {
-    let handled = 0;
-    const samples: Array<{ backlog: Backlog['kind']; handled: number }> = [];
-    await d.subscribe({ topic, group, handler: async () => {
-      await sleep(150);
-      handled++;
-    } });
-    await expectEventually(() => {
-      const state = d.consumers().find((c) => c.topic === topic);
-      if (state?.state === 'running') samples.push({ backlog: state.backlog.kind, handled });
-      expect(samples.at(-1)).toEqual({ backlog: 'applied', handled: expected });
-    }, { timeoutMs: 90_000, intervalMs: 10 });
-    return { samples, handled: () => handled };
-  }
+  const { publish, consume: consumeWithin } = backlogTopic(id, topic, group);
+  const consume = (d: MessagingDriver, expected: number) => consumeWithin(d, expected, 90_000);
 
   beforeAll(() => Logger.overrideLogger(['error']));
 

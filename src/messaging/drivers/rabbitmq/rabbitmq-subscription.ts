@@ -9,6 +9,7 @@ import { errorMessage } from '../../../common/errors/error-message';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import type { IncomingMessage, OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
+import { RabbitBacklog } from './rabbitmq-backlog';
 import { redeliveryOptions, toIncoming } from './rabbitmq-message';
 import { assertSubscriptionQueue, queueOf } from './rabbitmq-topology';
 
@@ -26,6 +27,8 @@ export interface RabbitSubscriptionDeps {
 }
 
 const REATTACH_DELAY_MS = 1000;
+/** How often the queue's ready count is read while a backlog is applied: one cheap RPC per consumer. */
+const BACKLOG_PROBE_MS = 250;
 /**
  * Where our patch of amqplib (patches/amqplib+*.patch) puts why a message's headers could not be
  * decoded (nested too deep, malformed): unpatched, the decoder threw inside the frame parser and
@@ -42,11 +45,8 @@ const UNDECODABLE_HEADERS = 'x-amqp-undecodable-headers';
  */
 export class RabbitSubscription {
   state: ConsumerState['state'] = 'restarting';
-  /**
-   * Not tracked: on (re)consuming, RabbitMQ pushes the queue's waiting messages at once, up to the
-   * prefetch, so the fixed catch-up delay of the healer has sufficed (its kill scenario re-ran no step).
-   */
-  readonly backlog: ConsumerState['backlog'] = { kind: 'unknown' };
+  /** What waited in the queue at the last attach, and whether it is applied (the healer's timeouts wait for it). */
+  private tracker = new RabbitBacklog(new Date());
   readonly queue: string;
   private channel?: Channel;
   private channelModel?: ChannelModel;
@@ -55,6 +55,10 @@ export class RabbitSubscription {
   private attaching: Promise<void> = Promise.resolve();
   private reattachTimer?: NodeJS.Timeout;
   private stopping = false;
+
+  get backlog(): ConsumerState['backlog'] {
+    return this.tracker.backlog();
+  }
 
   constructor(readonly subscription: Subscription, private readonly deps: RabbitSubscriptionDeps) {
     this.queue = queueOf(subscription.group, subscription.topic);
@@ -97,14 +101,35 @@ export class RabbitSubscription {
       await assertSubscriptionQueue(channel, this.deps.exchange, group, topic);
       this.channel = channel;
       this.channelModel = model;
-      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
+      const tracker = new RabbitBacklog(new Date());
+      this.tracker = tracker;
+      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, tracker, message));
       this.consumerTag = consumerTag;
       this.state = 'running';
+      void this.trackBacklog(channel, tracker);
     } catch (error) {
       this.channel = undefined;
       await channel.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Reads the queue's ready count until what waited at the attach is applied (see RabbitBacklog). */
+  private async trackBacklog(channel: Channel, tracker: RabbitBacklog): Promise<void> {
+    while (!tracker.applied && channel === this.channel && !this.stopping) {
+      try {
+        if (tracker.counted((await channel.checkQueue(this.queue)).messageCount)) return this.caughtUp(tracker);
+      } catch {
+        return; // the channel closed: the next attach tracks anew
+      }
+      await sleep(BACKLOG_PROBE_MS);
+    }
+  }
+
+  private caughtUp(tracker: RabbitBacklog): void {
+    if (tracker.waiting === 0) return;
+    const { topic, group } = this.subscription;
+    this.deps.logger.log(`Consumer ${group} on ${topic} applied the ${tracker.waiting} message(s) waiting in its queue in ${tracker.catchUpMs()} ms`);
   }
 
   /** A channel that closes while the connection stays up (a channel error, a cancel) is replaced. */
@@ -127,7 +152,7 @@ export class RabbitSubscription {
     }, REATTACH_DELAY_MS);
   }
 
-  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+  private onMessage(channel: Channel, tracker: RabbitBacklog, message: ConsumeMessage | null): void {
     if (message === null) {
       // The server cancelled the consumer (queue deleted, node draining): consume again.
       this.deps.logger.warn(`RabbitMQ cancelled the consumer of ${this.queue}; re-subscribing`);
@@ -140,7 +165,11 @@ export class RabbitSubscription {
       return;
     }
     const incoming = toIncoming(message, this.subscription.topic);
-    this.executor.submit(incoming.key, () => this.handle(channel, message, incoming));
+    const tag = message.fields.deliveryTag;
+    tracker.delivered(tag);
+    this.executor.submit(incoming.key, () => this.handle(channel, message, incoming).finally(() => {
+      if (tracker.settled(tag)) this.caughtUp(tracker);
+    }));
   }
 
   private async handle(channel: Channel, message: ConsumeMessage, incoming: IncomingMessage): Promise<void> {
