@@ -18,13 +18,16 @@ const RETRY_MS = 250;
 type MigrationOptions = Parameters<DataSource['runMigrations']>[0];
 
 /**
- * Runs the pending migrations while holding MIGRATION_LOCK_KEY, on the one connection that holds
- * it (PGlite has only one). Instances starting at once on an empty database raced to create the
- * same types and tables: two of three failed with `duplicate key value violates unique constraint
- * "pg_type_typname_nsp_index"`, reported as a failure to connect. Now the others wait, then find
- * nothing left to run. Embedded (PGlite) the lock is taken as well, and never contended.
+ * Runs migrations (the pending ones, or an undo of the last) while holding MIGRATION_LOCK_KEY, on
+ * the one connection that holds it (PGlite has only one). Instances starting at once on an empty
+ * database raced to create the same types and tables: two of three failed with `duplicate key
+ * value violates unique constraint "pg_type_typname_nsp_index"`, reported as a failure to connect.
+ * Now the others wait, then find nothing left to run. Embedded (PGlite) the lock is taken as well,
+ * and never contended.
  */
-async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOptions): Promise<Migration[]> {
+async function migrateLocked<T>(
+  dataSource: DataSource, options: MigrationOptions, migrate: (executor: MigrationExecutor) => Promise<T>,
+): Promise<T> {
   const queryRunner = dataSource.createQueryRunner();
   try {
     await lock(queryRunner);
@@ -35,7 +38,7 @@ async function runMigrationsLocked(dataSource: DataSource, options?: MigrationOp
       const executor = new MigrationExecutor(dataSource, queryRunner);
       executor.transaction = options?.transaction ?? dataSource.options.migrationsTransactionMode ?? 'all';
       executor.fake = options?.fake ?? false;
-      return await executor.executePendingMigrations();
+      return await migrate(executor);
     } finally {
       for (const limit of LIMITS) await queryRunner.query(`RESET ${limit}`); // the connection goes back to the pool
       await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
@@ -61,10 +64,18 @@ async function lock(queryRunner: QueryRunner): Promise<void> {
   }
 }
 
-/** A DataSource whose migrations (at initialize with migrationsRun, or the CLI's migration:run) run under the lock. */
+/**
+ * A DataSource whose migrations (at initialize with migrationsRun, or the CLI's migration:run and
+ * migration:revert) run under the lock, exempt from the statement and lock timeouts.
+ */
 export class MigrationLockingDataSource extends DataSource {
   override async runMigrations(options?: MigrationOptions): Promise<Migration[]> {
     if (!this.isInitialized) return super.runMigrations(options); // TypeORM's own "not connected" error
-    return runMigrationsLocked(this, options);
+    return migrateLocked(this, options, (executor) => executor.executePendingMigrations());
+  }
+
+  override async undoLastMigration(options?: MigrationOptions): Promise<void> {
+    if (!this.isInitialized) return super.undoLastMigration(options);
+    return migrateLocked(this, options, (executor) => executor.undoLastMigration());
   }
 }

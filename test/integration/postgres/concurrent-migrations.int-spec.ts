@@ -29,7 +29,7 @@ describe('migrations on PostgreSQL', () => {
     }
   });
 
-  it('run past DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS, which hold again for every statement after them', async () => {
+  it('run, and are undone, past DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS, which hold again for every statement after them', async () => {
     const db = await freshDatabase();
     const config = loadConfig({
       DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', DATABASE_STATEMENT_TIMEOUT_MS: '400', DATABASE_LOCK_TIMEOUT_MS: '300', DATABASE_POOL_SIZE: '1',
@@ -39,15 +39,19 @@ describe('migrations on PostgreSQL', () => {
     // limits leave room for TypeORM's own statements before the exemption on a loaded machine.
     class SlowMigration1900000000000 implements MigrationInterface {
       async up(runner: QueryRunner): Promise<void> { await runner.query('SELECT pg_sleep(1)'); }
-      async down(): Promise<void> { /* nothing to undo */ }
+      async down(runner: QueryRunner): Promise<void> { await runner.query('SELECT pg_sleep(1)'); }
     }
     const ds = new MigrationLockingDataSource({ ...options, migrations: [...(options.migrations as MigrationList), SlowMigration1900000000000], migrationsRun: true });
     try {
       await ds.initialize();
       expect(await ds.showMigrations()).toBe(false); // all applied, the slow one included
       // One connection: the one that migrated.
-      expect(await ds.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).toEqual([{ s: '400ms', l: '300ms' }]);
+      const limits = () => ds.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`);
+      expect(await limits()).toEqual([{ s: '400ms', l: '300ms' }]);
       await expect(ds.query('SELECT pg_sleep(1)')).rejects.toMatchObject({ driverError: { code: '57014' } });
+      await ds.undoLastMigration(); // migration:revert
+      expect(await ds.showMigrations()).toBe(true); // the slow one is pending again
+      expect(await limits()).toEqual([{ s: '400ms', l: '300ms' }]);
     } finally {
       if (ds.isInitialized) await ds.destroy();
       await db.drop();
