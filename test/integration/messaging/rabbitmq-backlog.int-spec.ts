@@ -24,7 +24,8 @@ describe('RabbitMQ consumer backlog', () => {
   const group = `g${id}`;
   const drivers: MessagingDriver[] = [];
   const driver = async () => {
-    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: url! }), new Metrics());
+    // A prefetch far below the backlog: messages stay ready in the queue while the first ones are handled.
+    const d = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: url!, RABBITMQ_PREFETCH: '4' }), new Metrics());
     drivers.push(d);
     await d.connect();
     return d;

@@ -3,31 +3,33 @@ import { RabbitBacklog } from './rabbitmq-backlog';
 describe('RabbitBacklog', () => {
   const since = new Date('2026-12-07T10:00:00Z');
   const at = (ms: number) => new Date(since.getTime() + ms);
+  const deliver = (backlog: RabbitBacklog, ...tags: number[]) => tags.forEach((tag) => backlog.delivered(tag));
 
-  it('is applied at the first count when nothing waited', () => {
+  it('is applied once the queue reads empty when nothing waited', () => {
     const backlog = new RabbitBacklog(since);
     expect(backlog.backlog()).toEqual({ kind: 'applying', since });
-    expect(backlog.counted(0, at(5))).toBe(true);
+    expect(backlog.emptied(backlog.counting(), at(5))).toBe(true);
     expect(backlog.backlog()).toEqual({ kind: 'applied' });
     expect(backlog.waiting).toBe(0);
     expect(backlog.catchUpMs()).toBe(5);
   });
 
-  it('applies while messages are still ready in the queue, however many were delivered', () => {
+  it('stays applying, however many were delivered and settled, until the queue reads empty', () => {
     const backlog = new RabbitBacklog(since);
-    for (let tag = 1; tag <= 3; tag++) backlog.delivered(tag);
-    for (let tag = 1; tag <= 3; tag++) expect(backlog.settled(tag)).toBe(false);
-    expect(backlog.counted(7)).toBe(false);
+    deliver(backlog, 1, 2, 3);
+    for (const tag of [1, 2, 3]) expect(backlog.settled(tag)).toBe(false);
+    expect(backlog.marked).toBe(false);
     expect(backlog.applied).toBe(false);
   });
 
-  it('once the queue reads empty, waits for the deliveries before that count to settle, in any order', () => {
+  it('once the queue reads empty, waits for the deliveries before it to settle, in any order', () => {
     const backlog = new RabbitBacklog(since);
-    for (let tag = 1; tag <= 4; tag++) backlog.delivered(tag);
+    deliver(backlog, 1, 2, 3, 4);
     backlog.settled(2);
-    expect(backlog.counted(0)).toBe(false);
+    expect(backlog.emptied(backlog.counting())).toBe(false);
+    expect(backlog.marked).toBe(true);
     // A message delivered after the count is live traffic: it does not hold the backlog.
-    backlog.delivered(5);
+    deliver(backlog, 5);
     expect(backlog.settled(4)).toBe(false);
     expect(backlog.settled(1)).toBe(false);
     expect(backlog.settled(3, at(900))).toBe(true);
@@ -36,20 +38,32 @@ describe('RabbitBacklog', () => {
     expect(backlog.catchUpMs()).toBe(900);
   });
 
-  it('keeps the first empty count: a later one, with more delivered meanwhile, does not move the mark', () => {
+  it('a message back in the queue takes the mark away: the queue must read empty again', () => {
     const backlog = new RabbitBacklog(since);
-    backlog.delivered(1);
-    backlog.counted(0);
-    backlog.delivered(2);
-    backlog.counted(0);
-    expect(backlog.settled(1)).toBe(true);
+    deliver(backlog, 1, 2);
+    backlog.emptied(backlog.counting());
+    backlog.requeued(2);
+    expect(backlog.marked).toBe(false);
+    expect(backlog.settled(1)).toBe(false);
+    deliver(backlog, 3); // the requeued one again
+    expect(backlog.emptied(backlog.counting())).toBe(false);
+    expect(backlog.settled(3)).toBe(true);
   });
 
-  it('stays applied under live traffic', () => {
+  it('ignores an empty count read before a message went back to the queue', () => {
     const backlog = new RabbitBacklog(since);
-    backlog.counted(0);
-    backlog.delivered(1);
-    expect(backlog.counted(12)).toBe(false);
+    deliver(backlog, 1);
+    const counted = backlog.counting();
+    backlog.requeued(1);
+    expect(backlog.emptied(counted)).toBe(false);
+    expect(backlog.marked).toBe(false);
+  });
+
+  it('stays applied under live traffic and requeues', () => {
+    const backlog = new RabbitBacklog(since);
+    backlog.emptied(backlog.counting());
+    deliver(backlog, 1);
+    backlog.requeued(1);
     expect(backlog.backlog()).toEqual({ kind: 'applied' });
   });
 });

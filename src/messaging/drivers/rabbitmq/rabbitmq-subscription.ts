@@ -99,11 +99,11 @@ export class RabbitSubscription {
     try {
       await channel.prefetch(this.deps.prefetch);
       await assertSubscriptionQueue(channel, this.deps.exchange, group, topic);
-      this.channel = channel;
-      this.channelModel = model;
       const tracker = new RabbitBacklog(new Date());
       this.tracker = tracker;
-      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, tracker, message));
+      this.channel = channel;
+      this.channelModel = model;
+      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
       this.consumerTag = consumerTag;
       this.state = 'running';
       void this.trackBacklog(channel, tracker);
@@ -114,11 +114,17 @@ export class RabbitSubscription {
     }
   }
 
-  /** Reads the queue's ready count until what waited at the attach is applied (see RabbitBacklog). */
+  /** Reads the queue's ready count until what waited at the attach is delivered, then settling ends it (see RabbitBacklog). */
   private async trackBacklog(channel: Channel, tracker: RabbitBacklog): Promise<void> {
     while (!tracker.applied && channel === this.channel && !this.stopping) {
       try {
-        if (tracker.counted((await channel.checkQueue(this.queue)).messageCount)) return this.caughtUp(tracker);
+        const counted = tracker.counting();
+        if (!tracker.marked && (await channel.checkQueue(this.queue)).messageCount === 0) {
+          // The broker may write deliveries it made before that count after answering it: the
+          // answer to one more request on the channel comes after them.
+          await channel.checkQueue(this.queue);
+          if (tracker.emptied(counted)) return this.caughtUp(tracker);
+        }
       } catch {
         return; // the channel closed: the next attach tracks anew
       }
@@ -152,7 +158,7 @@ export class RabbitSubscription {
     }, REATTACH_DELAY_MS);
   }
 
-  private onMessage(channel: Channel, tracker: RabbitBacklog, message: ConsumeMessage | null): void {
+  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
     if (message === null) {
       // The server cancelled the consumer (queue deleted, node draining): consume again.
       this.deps.logger.warn(`RabbitMQ cancelled the consumer of ${this.queue}; re-subscribing`);
@@ -165,11 +171,8 @@ export class RabbitSubscription {
       return;
     }
     const incoming = toIncoming(message, this.subscription.topic);
-    const tag = message.fields.deliveryTag;
-    tracker.delivered(tag);
-    this.executor.submit(incoming.key, () => this.handle(channel, message, incoming).finally(() => {
-      if (tracker.settled(tag)) this.caughtUp(tracker);
-    }));
+    if (channel === this.channel) this.tracker.delivered(message.fields.deliveryTag);
+    this.executor.submit(incoming.key, () => this.handle(channel, message, incoming));
   }
 
   private async handle(channel: Channel, message: ConsumeMessage, incoming: IncomingMessage): Promise<void> {
@@ -189,7 +192,7 @@ export class RabbitSubscription {
       try {
         await this.subscription.handler(incoming);
         metrics.consumed.inc({ topic: incoming.topic });
-        settle(channel, message, 'ack');
+        this.settle(channel, message, 'ack');
         return;
       } catch (error) {
         const decision = decideAfterFailure(error, incoming.deliveryAttempt, this.deps.maxDeliveries, outageRetries);
@@ -218,21 +221,28 @@ export class RabbitSubscription {
         metrics.redelivered.inc({ topic: incoming.topic });
         logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
       }
-      settle(channel, message, 'ack');
+      this.settle(channel, message, decision.action === 'dead-letter' ? 'ack' : 'republished');
     } catch (publishError) {
       // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
       logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
-      settle(channel, message, 'requeue');
+      this.settle(channel, message, 'requeue');
     }
   }
-}
 
-/** After the channel closed there is nothing to settle: the broker has requeued the message. */
-function settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'requeue'): void {
-  try {
-    if (how === 'ack') channel.ack(message);
-    else channel.nack(message, false, true);
-  } catch {
-    // Channel closed meanwhile.
+  /**
+   * Acks (`republished`: a copy is back in the queue), or gives back to the queue, and tells the
+   * backlog tracker of this channel.
+   */
+  private settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'republished' | 'requeue'): void {
+    try {
+      if (how === 'requeue') channel.nack(message, false, true);
+      else channel.ack(message);
+    } catch {
+      return; // the channel closed meanwhile: the broker has requeued the message
+    }
+    if (channel !== this.channel) return;
+    const tag = message.fields.deliveryTag;
+    if (how !== 'ack') this.tracker.requeued(tag);
+    else if (this.tracker.settled(tag)) this.caughtUp(this.tracker);
   }
 }
