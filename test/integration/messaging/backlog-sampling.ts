@@ -5,11 +5,12 @@ import { expectEventually } from '../../helpers/expect-eventually';
 
 /** A topic and group of the backlog specs: publishing numbered messages, and consuming them slowly. */
 export function backlogTopic(id: string, topic: string, group: string) {
+  /** `count` messages over three keys (so several partitions on Kafka), with distinct ids. */
+  const publish = (d: MessagingDriver, from: number, count: number) => d.publish(Array.from({ length: count }, (_, i) => ({
+    topic, key: `k${(from + i) % 3}`, body: Buffer.from(String(from + i)), headers: { 'x-message-id': `${id}-${from + i}` },
+  })));
   return {
-    /** `count` messages over three keys (so several partitions on Kafka), with distinct ids. */
-    publish: (d: MessagingDriver, from: number, count: number) => d.publish(Array.from({ length: count }, (_, i) => ({
-      topic, key: `k${(from + i) % 3}`, body: Buffer.from(String(from + i)), headers: { 'x-message-id': `${id}-${from + i}` },
-    }))),
+    publish,
 
     /**
      * Subscribes with a handler taking 150 ms a message (one at a time per key) and samples the
@@ -28,6 +29,20 @@ export function backlogTopic(id: string, topic: string, group: string) {
         expect(samples.at(-1)).toEqual({ backlog: 'applied', handled: expected });
       }, { timeoutMs, intervalMs: 10 });
       return { samples, handled: () => handled };
+    },
+
+    /**
+     * 24 messages wait, then `consumer` (not subscribed yet) handles them: applying until the last
+     * was handled (never one sample early), then applied, and still applied while it handles 6 more.
+     */
+    async expectBacklogThenLive(publisher: MessagingDriver, consumer: MessagingDriver, timeoutMs: number) {
+      await publish(publisher, 0, 24);
+      const { samples, handled } = await this.consume(consumer, 24, timeoutMs);
+      expect(samples.filter((s) => s.backlog === 'applied' && s.handled < 24)).toEqual([]);
+      expect(samples.filter((s) => s.backlog === 'applying').length).toBeGreaterThan(10);
+      await publish(publisher, 24, 6);
+      await expectEventually(() => expect(handled()).toBe(30), { timeoutMs: 30_000 });
+      expect(consumer.consumers().find((c) => c.topic === topic)?.backlog).toEqual({ kind: 'applied' });
     },
   };
 }

@@ -38,22 +38,15 @@ describe('Kafka consumer backlog', () => {
   const topic = `backlog.${id}`;
   const group = `g${id}`;
   const { drivers, driver } = kafkaDrivers();
-  const { publish, consume: consumeWithin } = backlogTopic(id, topic, group);
-  const consume = (d: MessagingDriver, expected: number) => consumeWithin(d, expected, 90_000);
+  const sampling = backlogTopic(id, topic, group);
+  const { publish } = sampling;
+  const consume = (d: MessagingDriver, expected: number) => sampling.consume(d, expected, 90_000);
 
   beforeAll(() => Logger.overrideLogger(['error']));
 
   it('reads applying until every message waiting at the join was handled, then applied', async () => {
     const publisher = await driver();
-    await publish(publisher, 0, 24);
-    const { samples, handled } = await consume(await driver(), 24);
-    // Not applied one sample early: while any waiting message was unhandled it read applying.
-    expect(samples.filter((s) => s.backlog === 'applied' && s.handled < 24)).toEqual([]);
-    expect(samples.filter((s) => s.backlog === 'applying').length).toBeGreaterThan(10);
-    // Messages published later are live traffic: it stays applied while handling them.
-    await publish(publisher, 24, 6);
-    await expectEventually(() => expect(handled()).toBe(30), { timeoutMs: 30_000 });
-    expect(drivers[1].consumers().find((c) => c.topic === topic)?.backlog).toEqual({ kind: 'applied' });
+    await sampling.expectBacklogThenLive(publisher, await driver(), 90_000);
   }, 120_000);
 
   it('after a restart waits only for what arrived since the group last committed', async () => {

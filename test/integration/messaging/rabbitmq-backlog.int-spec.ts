@@ -5,7 +5,6 @@ import { loadConfig } from '../../../src/config/load-config';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import { Metrics } from '../../../src/metrics/metrics';
-import { expectEventually } from '../../helpers/expect-eventually';
 import { backlogTopic } from './backlog-sampling';
 
 const url = process.env.RABBITMQ_URL;
@@ -30,8 +29,7 @@ describe('RabbitMQ consumer backlog', () => {
     await d.connect();
     return d;
   };
-  const { publish, consume: consumeWithin } = backlogTopic(id, topic, group);
-  const consume = (d: MessagingDriver, expected: number) => consumeWithin(d, expected, 60_000);
+  const sampling = backlogTopic(id, topic, group);
 
   beforeAll(() => Logger.overrideLogger(['error']));
   afterAll(async () => {
@@ -41,19 +39,13 @@ describe('RabbitMQ consumer backlog', () => {
   it('reads applying until every message waiting at the attach was handled, then applied, and stays so', async () => {
     const publisher = await driver();
     await publisher.retainFor(topic, group);
-    await publish(publisher, 0, 24);
-    const { samples, handled } = await consume(await driver(), 24);
-    // Three keys, one at a time each: about 1.2 s of handling, every sample of it applying.
-    expect(samples.filter((s) => s.backlog === 'applied' && s.handled < 24)).toEqual([]);
-    expect(samples.filter((s) => s.backlog === 'applying').length).toBeGreaterThan(10);
-    await publish(publisher, 24, 6);
-    await expectEventually(() => expect(handled()).toBe(30), { timeoutMs: 30_000 });
-    expect(drivers[1].consumers().find((c) => c.topic === topic)?.backlog).toEqual({ kind: 'applied' });
+    // Three keys, one at a time each: about 1.2 s of handling, with a prefetch of 4.
+    await sampling.expectBacklogThenLive(publisher, await driver(), 60_000);
   }, 90_000);
 
   it('reads applied at its first count when nothing waited', async () => {
     await drivers[1].close();
-    const { samples } = await consume(await driver(), 0);
+    const { samples } = await sampling.consume(await driver(), 0, 60_000);
     expect(samples.filter((s) => s.backlog === 'applying').length).toBeLessThan(50); // one queue count, not a timeout
   }, 90_000);
 });
