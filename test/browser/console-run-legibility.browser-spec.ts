@@ -109,6 +109,26 @@ describe('operator console: a full run page stays readable at 1280 px (headless 
     expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBe(1280);
   });
 
+  it("says a succeeded attempt's output was not kept, above why, and says it of no other attempt", async () => {
+    const dropped = 'OUTPUT_REFUSED: output has 9000 bytes; this worker sends at most 8192';
+    const base = pausedRun(false);
+    const [reserve] = base.steps;
+    const run = {
+      ...base, status: 'FAILED', failedStep: 'reserve', allowedActions: [], actions: [],
+      error: `DO reserve succeeded, but its worker could not send its output, so the run unwinds, reserve included: ${dropped}`,
+      steps: [{ ...reserve, error: dropped }, { ...reserve, action: 'UNDO', commandId: '00000000-0000-4000-8000-00000000001a' }, base.steps[1]],
+    };
+    const p = await h.page();
+    await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(run)));
+    await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.goto(`${h.base}/ui/runs/${FLOW}`);
+    const cell = (row: string) => p.locator(`[data-attempt-row="${row}"] td[data-label="Output / error"]`);
+    await cell('DO reserve').waitFor();
+    expect(await cell('DO reserve').innerText()).toBe(`output not kept\n${dropped}`);
+    expect(await p.getByTestId('output-dropped').count()).toBe(1);
+    expect(await cell('DO ship').innerText()).toBe('card declined');
+  });
+
   it("draws an attempt's label clear of the event ticks through its lane, or over them, never under", async () => {
     for (const width of [1280, 390]) {
       const p = await openRetriedRun(width);
