@@ -4,6 +4,7 @@ import { HandlersModule } from '../handlers/handlers.module';
 import { HttpCallStepDispatcher } from '../handlers/http-call/http-call-step.dispatcher';
 import { OoStepDispatcher } from '../handlers/oo/oo-step.dispatcher';
 import { RegistryModule } from '../registry/registry.module';
+import { RunsInFlight } from '../registry/runs-in-flight';
 import { CurrentTemplates } from './current-templates';
 import { StepDispatcher } from './dispatch/step-command';
 import { StepDispatchers } from './dispatch/step-dispatchers';
@@ -19,6 +20,7 @@ import { RunStateCache } from './run-state-cache';
 import { RunTransitions } from './run-transitions';
 import { RunActionsController } from './run-actions.controller';
 import { RunsController } from './runs.controller';
+import { RunsInFlightQuery } from './runs-in-flight.query';
 import { RunStatsController } from './stats/run-stats.controller';
 import { RunStatsService } from './stats/run-stats.service';
 import { StepHeartbeats } from './step-heartbeats.service';
@@ -34,6 +36,7 @@ import { WorkerDirectory } from './worker-directory';
     TemplatePlans, WorkerDirectory,
     WorkerStepDispatcher, StepReplyConsumer, ExecutionStartConsumer, StepHeartbeats,
     { provide: StepResultSink, useExisting: RunExecutor },
+    { provide: RunsInFlight, useClass: RunsInFlightQuery },
     {
       provide: StepDispatchers,
       inject: [WorkerStepDispatcher, AwxStepDispatcher, OoStepDispatcher, HttpCallStepDispatcher],

@@ -20,6 +20,7 @@ import { REGISTRATION_BODY_SCHEMA, RegistrationResultDto } from './dto/registrat
 import {
   AuditPageDto, AuditQueryDto, TemplateDetailDto, TemplateDetailQueryDto, TemplatePageDto, TemplateQueryDto, WorkerDto, WorkerPageDto, WorkerQueryDto,
 } from './dto/template.dto';
+import { RemoveWorkerQueryDto } from './dto/remove-worker-query.dto';
 import { WorkerServicePageDto, WorkerServiceQueryDto } from './dto/worker-service.dto';
 import { RegistryQueryService } from './registry-query.service';
 import { RegistryService } from './registry.service';
@@ -110,10 +111,12 @@ export class RegistryController {
   @ApiOkResponse({ type: WorkerDto, description: 'The removed registration; the template may be PENDING again' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: "WORKER_REGISTRATION_NOT_FOUND, also for another service's registration asked by a service key" })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'FORBIDDEN: another service, asked by a caller that may read every worker' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'WORKER_IN_USE: runs of the template are under way, and no other worker takes the step (see force)' })
   removeWorker(
-    @Param('id', ParseUuidPipe) id: string, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId: string,
+    @Param('id', ParseUuidPipe) id: string, @Query() { force }: RemoveWorkerQueryDto, @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId: string,
   ): Promise<WorkerDto> {
-    return this.removal.remove(id, principal, correlationId);
+    return this.removal.remove(id, principal, correlationId, force);
   }
 
   @Get('registrations/audit')

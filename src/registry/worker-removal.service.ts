@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
@@ -8,7 +9,11 @@ import { ErrorCode } from '../common/errors/error-code';
 import type { WorkerDto } from './dto/template.dto';
 import { workerOf } from './registry-query.service';
 import { RegistrationEvents } from './registration-events';
+import { RunsInFlight } from './runs-in-flight';
 import { TemplateRepository } from './template.repository';
+
+/** A count this high says enough: counting every run of a busy template would cost more than it tells. */
+const COUNT_UP_TO = 1000;
 
 /** Takes a worker off a step: its own service, the template's owner, or an admin may. */
 @Injectable()
@@ -19,9 +24,11 @@ export class WorkerRemovalService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplateRepository,
     private readonly events: RegistrationEvents,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  async remove(id: string, principal: Principal, correlationId: string): Promise<WorkerDto> {
+  /** `force`: even while runs of the template are under way and no other worker takes the step. */
+  async remove(id: string, principal: Principal, correlationId: string, force = false): Promise<WorkerDto> {
     const notFound = new AppError(ErrorCode.WORKER_REGISTRATION_NOT_FOUND, `No worker registration ${id}`);
     const worker = await this.templates.findWorker(id);
     if (!worker) throw notFound;
@@ -32,6 +39,7 @@ export class WorkerRemovalService {
     // and template would tell an unrelated service what other teams run. Readers of every worker still hear why.
     if (!mayRemove && ownServiceOnly(principal) !== undefined) throw notFound;
     if (!mayRemove) throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
+    if (!force) await this.refuseWhileInUse(worker);
     const status = await this.dataSource.transaction(async (m) => {
       const locked = await this.templates.lockByName(m, worker.orchName);
       await this.templates.removeWorker(m, worker);
@@ -44,5 +52,24 @@ export class WorkerRemovalService {
         version: status.currentVersion, status: status.status, missingSteps: status.missingSteps });
     }
     return workerOf(worker);
+  }
+
+  /**
+   * A step's last worker taken away under runs in flight leaves their later commands for it, its
+   * undo included, with nowhere to go: they time out, and a step that succeeded stays done, never
+   * undone. Checked before the removal: a run started in between is not counted; one started after
+   * it parks, as the template is PENDING once the step's last worker is gone.
+   */
+  private async refuseWhileInUse(worker: { id: string; orchName: string; stepName: string }): Promise<void> {
+    const others = (await this.templates.workersOf(worker.orchName)).filter((w) => w.stepName === worker.stepName && w.id !== worker.id);
+    if (others.length > 0) return;
+    const runs = await this.moduleRef.get(RunsInFlight, { strict: false }).countOf(worker.orchName, COUNT_UP_TO);
+    if (runs === 0) return;
+    const count = runs === COUNT_UP_TO ? `${COUNT_UP_TO} or more runs` : `${runs} run${runs === 1 ? '' : 's'}`;
+    throw new AppError(ErrorCode.WORKER_IN_USE,
+      `${count} of ${worker.orchName} under way would send their later ${worker.stepName} commands, undos included, to no worker: `
+      + 'remove it once they have finished, register another worker for the step first, or pass force=true', [
+        { path: 'force', message: `${count} under way, and no other worker takes ${worker.stepName}` },
+      ]);
   }
 }

@@ -1,9 +1,10 @@
 import { plainToInstance } from 'class-transformer';
-import { ToIsoDate, ToStrictInt } from './query-values';
+import { ToBoolean, ToIsoDate, ToStrictInt } from './query-values';
 
 class Query {
   @ToIsoDate() from?: unknown;
   @ToStrictInt() page?: unknown;
+  @ToBoolean() force?: unknown;
 }
 
 const from = (value: string) => plainToInstance(Query, { from: value }).from;
@@ -33,5 +34,12 @@ describe('ToStrictInt', () => {
     // A minus sign too: -1 is then refused by the range it breaks, not called "not an integer".
     expect(plainToInstance(Query, { page: '-1' }).page).toBe(-1);
     for (const value of ['1e300', '0x10', '1.0', ' 7', '--1', '+1']) expect(plainToInstance(Query, { page: value }).page).toBe(value);
+  });
+});
+
+describe('ToBoolean', () => {
+  it('turns only true and false into booleans', () => {
+    expect([plainToInstance(Query, { force: 'true' }).force, plainToInstance(Query, { force: 'false' }).force]).toEqual([true, false]);
+    for (const value of ['TRUE', '1', 'yes', '', 'true ']) expect(plainToInstance(Query, { force: value }).force).toBe(value);
   });
 });

@@ -11,6 +11,10 @@ export const MAX_NAME_LENGTH = 200;
 export const ToStrictInt = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value) ? Number(value) : value));
 
+/** `true` and `false` become booleans; anything else stays as given and fails @IsBoolean. */
+export const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
 /*
  * ISO 8601 dates with a four-digit year (0001 to 9999): well inside PostgreSQL's timestamptz range
  * (4713 BC to 294276 AD), and what clients send. Date-only, or date and time with an optional

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ToBoolean } from '../../common/validation/query-values';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
 import { RUN_ACTIONS } from '../core/allowed-actions';
@@ -40,7 +40,7 @@ export class SkipActionBodyDto extends StepActionBodyDto {
 
 export class TerminateQueryDto {
   @ApiPropertyOptional({ description: 'true (default): undo what succeeded and end FAILED; false: end TERMINATED, effects left in place' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() compensate?: boolean;
+  @IsOptional() @ToBoolean() @IsBoolean() compensate?: boolean;
 }
 
 export class RunActionResponseDto {

@@ -2595,7 +2595,10 @@ export interface operations {
     };
     RegistryController_removeWorker: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: remove it even while runs of the template are under way and no other worker takes the step (their later commands for it, undos included, reach no worker); default false: 409 WORKER_IN_USE */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2642,6 +2645,15 @@ export interface operations {
             };
             /** @description WORKER_REGISTRATION_NOT_FOUND, also for another service's registration asked by a service key */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WORKER_IN_USE: runs of the template are under way, and no other worker takes the step (see force) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,57 @@
+import { initiatorYaml, workerJson } from '../../helpers/documents';
+import { waitForRun } from '../../helpers/runs';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+
+/*
+ * Taking a step's last worker away under runs in flight left their later commands for it, undos
+ * included, with nowhere to go: they timed out, and a step that had succeeded was never undone.
+ * The removal is now refused (409) unless another worker takes the step, no run is under way, or
+ * the caller insists with force=true.
+ */
+describe('removing a worker registration while runs are under way', () => {
+  let t: TestApp;
+  const ORCH = 'removalGuarded';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'shop')
+      .send(initiatorYaml(ORCH, 'sequential', ['hold'])).expect(201);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Registers `service` as a worker of `hold` (nothing consumes its topic: a command stays unanswered) and returns the registration's id. */
+  async function registerWorker(service: string): Promise<string> {
+    await t.http.post('/api/orchestration/register').set('X-Service-Name', service).send(workerJson(ORCH, ['hold'])).expect(201);
+    const workers = await t.http.get('/api/orchestration/workers').query({ orchName: ORCH, serviceName: service }).expect(200);
+    return workers.body.items[0].id as string;
+  }
+  const remove = (id: string, query = '') => t.http.delete(`/api/orchestration/workers/${id}${query}`);
+
+  it('refuses the last worker of a step while a run is under way, names the runs, and removes it once no run is', async () => {
+    const holder = await registerWorker('holder');
+    const run = await t.http.post(`/api/orchestration/execute/${ORCH}`).send({}).expect(202);
+    await waitForRun(t, run.body.flowId, 'RUNNING');
+
+    const refused = await remove(holder).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'WORKER_IN_USE', message: expect.stringContaining(`1 run of ${ORCH} under way would send their later hold commands`),
+      problems: [{ path: 'force', message: '1 run under way, and no other worker takes hold' }],
+    });
+    expect((await t.http.get('/api/orchestration/workers').query({ orchName: ORCH }).expect(200)).body.total).toBe(1);
+
+    // Another worker takes the step: the first may go.
+    const spare = await registerWorker('spare');
+    await remove(holder).expect(200);
+    await remove(spare).expect(409);
+    await remove(spare, '?force=maybe').expect(400);
+    await remove(spare, '?force=true').expect(200);
+    expect((await t.http.get(`/api/orchestration/templates/${ORCH}`).expect(200)).body.status).toBe('PENDING');
+
+    // Once the run has ended, nothing needs the step's worker.
+    await t.http.post(`/api/orchestration/runs/${run.body.flowId}/terminate`).query({ compensate: 'false' }).send({ reason: 'test' }).expect(202);
+    await waitForRun(t, run.body.flowId, 'TERMINATED');
+    await remove(await registerWorker('holder'), '?force=false').expect(200);
+  });
+});
