@@ -93,7 +93,8 @@ const attemptColumns = (hidden: number, shown: readonly StepAttempt[]): Column<S
     head: 'Output / error', class: 'text',
     cell: (s) => <>
       {/* A success whose output was dropped (refused, or too big to pass on): the run unwinds, this step too. */}
-      {s.error && s.status === 'SUCCEEDED' && <div class="muted small" data-testid="output-dropped">output not kept</div>}
+      {s.error && s.status === 'SUCCEEDED' && (s.output === null || s.output === undefined)
+        && <div class="muted small" data-testid="output-dropped">output not kept</div>}
       {s.error && <LongText class="error-text" text={s.error} />}
       {s.output !== null && s.output !== undefined && <JsonView label="output" value={s.output} />}
     </>,
