@@ -193,6 +193,17 @@ describe('ApiKeyService', () => {
     expect(told).toEqual(['here revoked', 'elsewhere revoked']);
   });
 
+  it('tells at once what starts waiting on a key verified before its revocation (a long poll authenticated, then revoked, then watching)', async () => {
+    const { service } = setup();
+    const key = await service.issue({ name: 'raced', role: 'service', service: 'shop' }, ADMIN);
+    const verdict = await service.verify(key.key);
+    if (!verdict || !('principal' in verdict)) throw new Error('not verified');
+    await service.revoke(key.entity.prefix, ADMIN);
+    const told: string[] = [];
+    service.onRetired(verdict.principal, (why) => told.push(why));
+    expect(told).toEqual(['revoked']);
+  });
+
   it('tells what waits on a key once when the key expires meanwhile, and not after it stopped listening', async () => {
     const { service } = setup();
     const soon = await service.issue({ name: 'soon', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 1_500) }, ADMIN);

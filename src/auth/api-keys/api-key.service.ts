@@ -75,6 +75,11 @@ export class ApiKeyService implements OnModuleInit {
   private readonly touched = new Map<string, number>();
   /** What waits on a key staying valid (a worker's long poll), by key id: told once when it is revoked. */
   private readonly revocationListeners = new Map<string, Set<() => void>>();
+  /**
+   * Key ids revoked here lately: a request whose key was verified just before its revocation may
+   * start listening just after it, and must be told at once (for as long as a verification lasts).
+   */
+  private readonly revokedIds = new LRUCache<string, true>({ max: CACHE_MAX, ttl: CACHE_MS });
   private bootstrap?: { prefix: string; hash: string };
 
   constructor(
@@ -232,6 +237,7 @@ export class ApiKeyService implements OnModuleInit {
       listeners.delete(onRevoked);
       if (listeners.size === 0 && this.revocationListeners.get(keyId) === listeners) this.revocationListeners.delete(keyId);
     };
+    if (this.revokedIds.has(keyId)) tell('revoked');
     return stop;
   }
 
@@ -246,6 +252,7 @@ export class ApiKeyService implements OnModuleInit {
     }
     // Told once the key is refused here, each on its own: one that throws must not keep the others waiting.
     for (const keyId of keyIds) {
+      this.revokedIds.set(keyId, true);
       const listeners = this.revocationListeners.get(keyId);
       this.revocationListeners.delete(keyId);
       listeners?.forEach((listener) => {
