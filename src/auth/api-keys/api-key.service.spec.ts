@@ -204,6 +204,23 @@ describe('ApiKeyService', () => {
     expect(told).toEqual(['revoked']);
   });
 
+  it('does not take a key for valid when it was revoked while its secret was being checked', async () => {
+    const { service, keys } = setup();
+    const key = await service.issue({ name: 'checked', role: 'service', service: 'shop' }, ADMIN);
+    // The row is read as it was, then the key is revoked while the secret's hash is derived.
+    const read = keys.findByPrefix.bind(keys);
+    let revoking: Promise<unknown> = Promise.resolve();
+    jest.spyOn(keys, 'findByPrefix').mockImplementationOnce(async (prefix) => {
+      const row = structuredClone(await read(prefix));
+      revoking = service.revoke(key.entity.prefix, ADMIN);
+      return row;
+    });
+    const checked = await service.verify(key.key);
+    await revoking;
+    expect(checked).toEqual({ retired: 'revoked', prefix: key.entity.prefix });
+    expect(await service.verify(key.key)).toEqual({ retired: 'revoked', prefix: key.entity.prefix });
+  });
+
   it('tells what waits on a key once when the key expires meanwhile, and not after it stopped listening', async () => {
     const { service } = setup();
     const soon = await service.issue({ name: 'soon', role: 'service', service: 'shop', expiresAt: new Date(Date.now() + 1_500) }, ADMIN);

@@ -119,8 +119,11 @@ export class ApiKeyService implements OnModuleInit {
     if (!parsed) return undefined;
     const known = this.recall(key);
     if (known) return known;
-    const found = await this.lookUp(parsed.prefix, parsed.secret);
-    if (!found) return undefined;
+    const lookedUp = await this.lookUp(parsed.prefix, parsed.secret);
+    if (!lookedUp) return undefined;
+    // Revoked here while the secret was being checked against a row read before: not to be cached as valid.
+    const found = 'principal' in lookedUp && lookedUp.principal.keyId && this.revokedIds.has(lookedUp.principal.keyId)
+      ? { retired: 'revoked' as const } : lookedUp;
     const print = fingerprint(key);
     if ('retired' in found) {
       this.retired.set(print, found.retired);
