@@ -114,16 +114,18 @@ describe('operator console: a full run page stays readable at 1280 px (headless 
     const base = pausedRun(false);
     const [reserve] = base.steps;
     const run = {
-      ...base, status: 'FAILED', failedStep: 'reserve', allowedActions: [], actions: [],
+      ...base, status: 'FAILED', failedStep: 'reserve', finishedAt: '2026-12-01T10:00:02.000Z', allowedActions: [], actions: [],
       error: `DO reserve succeeded, but its worker could not send its output, so the run unwinds, reserve included: ${dropped}`,
       steps: [{ ...reserve, error: dropped }, { ...reserve, action: 'UNDO', commandId: '00000000-0000-4000-8000-00000000001a' }, base.steps[1]],
     };
     const p = await h.page();
     await p.route(`**/api/orchestration/runs/${FLOW}`, (r) => r.fulfill(json(run)));
     await p.route(`**/api/job-executions/request/${FLOW}`, (r) => r.fulfill(json([])));
+    await p.setViewportSize({ width: 1280, height: 800 });
     await p.goto(`${h.base}/ui/runs/${FLOW}`);
     const cell = (row: string) => p.locator(`[data-attempt-row="${row}"] td[data-label="Output / error"]`);
     await cell('DO reserve').waitFor();
+    await shot(p, 'legible-run-output-dropped-1280');
     expect(await cell('DO reserve').innerText()).toBe(`output not kept\n${dropped}`);
     expect(await p.getByTestId('output-dropped').count()).toBe(1);
     expect(await cell('DO ship').innerText()).toBe('card declined');
