@@ -38,8 +38,14 @@ describe('ToStrictInt', () => {
 });
 
 describe('ToBoolean', () => {
-  it('turns only true and false into booleans', () => {
-    expect([plainToInstance(Query, { force: 'true' }).force, plainToInstance(Query, { force: 'false' }).force]).toEqual([true, false]);
-    for (const value of ['TRUE', '1', 'yes', '', 'true ']) expect(plainToInstance(Query, { force: value }).force).toBe(value);
+  const force = (value: unknown) => plainToInstance(Query, { force: value }).force;
+
+  it('turns true and 1, false and 0 into booleans', () => {
+    expect(['true', '1', 'false', '0'].map(force)).toEqual([true, true, false, false]);
+  });
+
+  it('leaves every other spelling as given, for @IsBoolean to refuse', () => {
+    for (const value of ['TRUE', 'yes', 'on', '', 'true ', '01', 'constructor', 'toString']) expect(force(value)).toBe(value);
+    expect(force(['true', 'true'])).toEqual(['true', 'true']);
   });
 });

@@ -11,9 +11,14 @@ export const MAX_NAME_LENGTH = 200;
 export const ToStrictInt = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value) ? Number(value) : value));
 
-/** `true` and `false` become booleans; anything else stays as given and fails @IsBoolean. */
+const BOOLEAN_SPELLINGS: ReadonlyMap<unknown, boolean> = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
+
+/**
+ * The one rule for boolean query flags: `true` or `1`, `false` or `0`. Anything else (`yes`, `TRUE`,
+ * a repeated flag) stays as given and fails @IsBoolean, so a typo is a 400, never a silent default.
+ */
 export const ToBoolean = () =>
-  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+  Transform(({ value }: { value: unknown }) => BOOLEAN_SPELLINGS.get(value) ?? value);
 
 /*
  * ISO 8601 dates with a four-digit year (0001 to 9999): well inside PostgreSQL's timestamptz range

@@ -39,7 +39,7 @@ export class SkipActionBodyDto extends StepActionBodyDto {
 }
 
 export class TerminateQueryDto {
-  @ApiPropertyOptional({ description: 'true (default): undo what succeeded and end FAILED; false: end TERMINATED, effects left in place' })
+  @ApiPropertyOptional({ description: 'true or 1 (default): undo what succeeded and end FAILED; false or 0: end TERMINATED, effects left in place' })
   @IsOptional() @ToBoolean() @IsBoolean() compensate?: boolean;
 }
 

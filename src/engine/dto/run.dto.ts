@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CreatedRangeQueryDto } from '../../common/created-range';
 import { PageMetaDto } from '../../common/pagination';
-import { MAX_NAME_LENGTH } from '../../common/validation/query-values';
+import { MAX_NAME_LENGTH, ToBoolean } from '../../common/validation/query-values';
 import { ON_DEADLINE } from '../core/deadline-action';
 import { OPERATOR_ACTIONS } from '../core/operator-action';
 import { RUN_STATUSES, STEP_RUN_STATUSES } from '../core/run-status';
@@ -41,7 +40,7 @@ export class RunQueryDto extends CreatedRangeQueryDto {
   @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key the run was started with' })
   @IsOptional() @IsString() @MaxLength(255) @Matches(NO_NUL, NO_NUL_MESSAGE) idempotencyKey?: string;
   @ApiPropertyOptional({ type: Boolean, description: 'Only runs that are not finished, with what each is waiting for (true/false, 1/0)' })
-  @IsOptional() @Transform(({ value }) => ({ true: true, 1: true, false: false, 0: false })[String(value)] ?? value) @IsBoolean() stuck?: boolean;
+  @IsOptional() @ToBoolean() @IsBoolean() stuck?: boolean;
   @ApiPropertyOptional({ enum: RUN_ORDERS, description: 'By creation time: newest first, or oldest first (the default with stuck=true, the longest waiting first)' })
   @IsOptional() @IsIn(RUN_ORDERS) order?: (typeof RUN_ORDERS)[number];
 }

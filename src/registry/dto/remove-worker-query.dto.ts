@@ -4,7 +4,7 @@ import { ToBoolean } from '../../common/validation/query-values';
 
 export class RemoveWorkerQueryDto {
   @ApiPropertyOptional({
-    description: "true: remove it even while runs of the template are under way and no other worker takes the step (their later commands for it, undos included, reach no worker); default false: 409 WORKER_IN_USE",
+    description: "true or 1: remove it even while runs of the template are under way and no other worker takes the step (their later commands for it, undos included, reach no worker); default false (or 0): 409 WORKER_IN_USE",
   })
   @IsOptional() @ToBoolean() @IsBoolean() force?: boolean;
 }

@@ -46,8 +46,8 @@ describe('removing a worker registration while runs are under way', () => {
     const [first, second] = await Promise.all([remove(holder), remove(spare)]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     const left = first.status === 409 ? holder : spare;
-    await remove(left, '?force=maybe').expect(400);
-    await remove(left, '?force=true').expect(200);
+    for (const spelling of ['maybe', 'yes', 'TRUE']) await remove(left, `?force=${spelling}`).expect(400);
+    await remove(left, '?force=1').expect(200);
     expect((await t.http.get(`/api/orchestration/templates/${ORCH}`).expect(200)).body.status).toBe('PENDING');
 
     // Once the run has ended, nothing needs the step's worker.

@@ -2596,7 +2596,7 @@ export interface operations {
     RegistryController_removeWorker: {
         parameters: {
             query?: {
-                /** @description true: remove it even while runs of the template are under way and no other worker takes the step (their later commands for it, undos included, reach no worker); default false: 409 WORKER_IN_USE */
+                /** @description true or 1: remove it even while runs of the template are under way and no other worker takes the step (their later commands for it, undos included, reach no worker); default false (or 0): 409 WORKER_IN_USE */
                 force?: boolean;
             };
             header?: never;
@@ -3156,7 +3156,7 @@ export interface operations {
     RunActionsController_terminate: {
         parameters: {
             query?: {
-                /** @description true (default): undo what succeeded and end FAILED; false: end TERMINATED, effects left in place */
+                /** @description true or 1 (default): undo what succeeded and end FAILED; false or 0: end TERMINATED, effects left in place */
                 compensate?: boolean;
             };
             header?: never;
