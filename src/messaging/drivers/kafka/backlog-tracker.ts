@@ -1,4 +1,5 @@
 import type { Backlog } from '../../message-consumer';
+import { CatchUpTracker } from '../../delivery/catch-up-tracker';
 
 /** One partition as the group found it when it joined (offsets as kafkajs gives them: decimal strings). */
 export interface WaitingPartition {
@@ -36,21 +37,18 @@ export function waitingPartitions(
  * session expires) may hold their replies. This member's partitions count what its handlers
  * finished; the others, what the group committed. A rebalance starts a new tracker.
  */
-export class BacklogTracker {
+export class BacklogTracker extends CatchUpTracker {
   private readonly handled = new Map<number, bigint>();
   /** Partition → the last offset to handle; unset until the watermarks were read. */
   private lastWaiting?: Map<number, bigint>;
   /** How many messages waited at the join. */
   waiting = 0;
   private unknown = false;
-  private caughtUpAt?: Date;
-
-  constructor(readonly since: Date) {}
 
   /** Every message of `partition` up to `offset` was handled (or dead-lettered). True when that caught it up. */
   handledUpTo(partition: number, offset: string, now = new Date()): boolean {
     // Called for every handled message: once caught up, nothing is left to count.
-    if (this.caughtUpAt) return false;
+    if (this.applied) return false;
     const value = BigInt(offset);
     if (value > (this.handled.get(partition) ?? -1n)) this.handled.set(partition, value);
     return this.settle(now);
@@ -74,21 +72,13 @@ export class BacklogTracker {
     this.unknown = true;
   }
 
-  /** How long catching up took, once it did. */
-  catchUpMs(): number | undefined {
-    return this.caughtUpAt && this.caughtUpAt.getTime() - this.since.getTime();
+  override backlog(): Backlog {
+    return this.unknown ? { kind: 'unknown' } : super.backlog();
   }
 
-  backlog(): Backlog {
-    if (this.unknown) return { kind: 'unknown' };
-    return this.caughtUpAt ? { kind: 'applied' } : { kind: 'applying', since: this.since };
-  }
-
-  /** Messages published after the join are live traffic, not backlog: once caught up, it stays so. */
   private settle(now: Date): boolean {
-    if (this.caughtUpAt || !this.lastWaiting) return false;
+    if (this.applied || !this.lastWaiting) return false;
     if (![...this.lastWaiting].every(([partition, last]) => (this.handled.get(partition) ?? -1n) >= last)) return false;
-    this.caughtUpAt = now;
-    return true;
+    return this.caughtUp(now);
   }
 }

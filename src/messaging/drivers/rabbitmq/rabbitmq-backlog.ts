@@ -1,4 +1,4 @@
-import type { Backlog } from '../../message-consumer';
+import { CatchUpTracker } from '../../delivery/catch-up-tracker';
 
 /**
  * Whether a consumer has applied what waited in its queue when it (re)attached. RabbitMQ keeps no
@@ -7,23 +7,16 @@ import type { Backlog } from '../../message-consumer';
  * round trip on the channel lets the deliveries the broker made to this channel before answering
  * reach it (on a classic queue, the channel writes them before its next answer), and the last tag
  * seen then is the mark. Caught up once the deliveries up to the mark are settled. A requeued
- * message is back in the queue: the mark is taken again. Messages enqueued later are live
- * traffic: once caught up, it stays so. A new channel (a reconnect) starts a new tracker.
+ * message is back in the queue: the mark is taken again. A new channel (a reconnect) starts a new
+ * tracker.
  */
-export class RabbitBacklog {
+export class RabbitBacklog extends CatchUpTracker {
   private readonly unsettled = new Set<number>();
   private lastDelivered = 0;
   /** The last delivery tag seen once the queue read empty: every earlier message has been delivered. */
   private mark?: number;
-  private caughtUpAt?: Date;
   /** How many messages went back to the queue: a count read before one of them cannot be trusted. */
   private requeues = 0;
-
-  constructor(readonly since: Date) {}
-
-  get applied(): boolean {
-    return this.caughtUpAt !== undefined;
-  }
 
   /** Whether the queue has read empty (and no message went back to it since): only settling is left. */
   get marked(): boolean {
@@ -71,21 +64,11 @@ export class RabbitBacklog {
     return this.settle(now);
   }
 
-  /** How long catching up took, once it did. */
-  catchUpMs(): number | undefined {
-    return this.caughtUpAt && this.caughtUpAt.getTime() - this.since.getTime();
-  }
-
-  backlog(): Backlog {
-    return this.applied ? { kind: 'applied' } : { kind: 'applying', since: this.since };
-  }
-
   private settle(now: Date): boolean {
     const mark = this.mark;
     if (this.applied || mark === undefined) return false;
     for (const tag of this.unsettled) if (tag <= mark) return false;
-    this.caughtUpAt = now;
     this.unsettled.clear();
-    return true;
+    return this.caughtUp(now);
   }
 }
