@@ -8,7 +8,6 @@ import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import type { WorkerDto } from './dto/template.dto';
 import { workerOf } from './registry-query.service';
-import type { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
 import type { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { RegistrationEvents } from './registration-events';
 import { RunsInFlight } from './runs-in-flight';
@@ -43,7 +42,7 @@ export class WorkerRemovalService {
     if (!mayRemove) throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
     const status = await this.dataSource.transaction(async (m) => {
       const locked = await this.templates.lockByName(m, worker.orchName);
-      if (locked && !force) await this.refuseWhileInUse(m, locked, worker);
+      if (locked && !force) await this.refuseWhileInUse(m, worker);
       await this.templates.removeWorker(m, worker);
       return locked ? (await this.templates.refreshReadiness(m, locked)) : null;
     });
@@ -59,18 +58,18 @@ export class WorkerRemovalService {
   /**
    * A step's last worker taken away under runs in flight leaves their later commands for it, its
    * undo included, with nowhere to go: they time out, and a step that succeeded stays done, never
-   * undone. "Last" as the engine routes: among the registrations of the step's objectType (in the
-   * template's current version). Checked under the template's lock, so two removals of a step's
-   * two workers cannot each count on the other; a run started after it parks, as the template is
-   * PENDING once the step's last worker is gone.
+   * undone. "Last" as the engine routes: a command goes to a registration of the step's objectType
+   * in the run's own template version, so only runs whose version gives the step the worker's
+   * objectType count, and only registrations of that objectType take over. Checked under the
+   * template's lock, so two removals of a step's two workers cannot each count on the other; a run
+   * started after it parks, as the template is PENDING once the step's last worker is gone.
    */
-  private async refuseWhileInUse(m: EntityManager, template: OrchestrationTemplateEntity, worker: WorkerRegistrationEntity): Promise<void> {
-    const step = (await this.templates.stepsOf(template.id, template.currentVersion, m)).find((s) => s.name === worker.stepName);
-    const objectType = step?.objectType ?? worker.objectType;
-    const takers = (await this.templates.workersOf(worker.orchName, m)).filter((w) => w.stepName === worker.stepName && w.objectType === objectType);
-    // Not one the engine sends to, or not the only one: nothing is stranded.
-    if (takers.length !== 1 || takers[0].id !== worker.id) return;
-    const runs = await this.moduleRef.get(RunsInFlight, { strict: false }).countOf(worker.orchName, COUNT_UP_TO, m);
+  private async refuseWhileInUse(m: EntityManager, worker: WorkerRegistrationEntity): Promise<void> {
+    const others = (await this.templates.workersOf(worker.orchName, m))
+      .filter((w) => w.id !== worker.id && w.stepName === worker.stepName && w.objectType === worker.objectType);
+    if (others.length > 0) return;
+    const step = { orchName: worker.orchName, stepName: worker.stepName, objectType: worker.objectType };
+    const runs = await this.moduleRef.get(RunsInFlight, { strict: false }).countNeeding(step, COUNT_UP_TO, m);
     if (runs === 0) return;
     const count = runs === COUNT_UP_TO ? `${COUNT_UP_TO} or more runs` : `${runs} run${runs === 1 ? '' : 's'}`;
     throw new AppError(ErrorCode.WORKER_IN_USE,
