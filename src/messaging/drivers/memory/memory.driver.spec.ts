@@ -3,10 +3,11 @@ import { Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
 import { loadConfig } from '../../../config/load-config';
 import { Metrics } from '../../../metrics/metrics';
-import type { IncomingMessage } from '../../message';
+import { DEAD_LETTER_REASON_HEADER, type IncomingMessage } from '../../message';
 import type { Subscription } from '../../message-consumer';
 import { MemoryDriver } from './memory.driver';
 import { RETAINED_PER_TOPIC } from './memory-topic';
+import { PARKED_PER_GROUP } from './memory-group';
 
 /** Bounded: a condition that never holds fails the test instead of spinning past its timeout. */
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -138,6 +139,27 @@ describe('MemoryDriver', () => {
       await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void got.push(m.body.toString()) });
       await until(() => got.length === 3);
       expect(got).toEqual(['m0', 'm1', 'm2']);
+    });
+
+    it('dead-letters the oldest messages of a group left without a consumer beyond its limit, and keeps the rest for the next one', async () => {
+      const letters: IncomingMessage[] = [];
+      await driver.subscribe({ topic: 't.DLQ', group: 'inspector', handler: async (m) => void letters.push(m) });
+      const gone: Subscription = { topic: 't', group: 'g', handler: async () => undefined };
+      await driver.subscribe(gone);
+      await driver.unsubscribe(gone);
+      await driver.publish(Array.from({ length: PARKED_PER_GROUP + 3 }, (_, i) => ({ topic: 't', key: `k${i}`, body: Buffer.from(String(i)) })));
+      await until(() => letters.length === 3);
+      expect(letters.map((m) => m.body.toString())).toEqual(['0', '1', '2']);
+      expect(letters[0].headers[DEAD_LETTER_REASON_HEADER]).toBe(`the group g had no consumer and held ${PARKED_PER_GROUP} newer messages (the in-process broker's limit)`);
+
+      const got: string[] = [];
+      await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void got.push(m.body.toString()) });
+      await until(() => got.length === PARKED_PER_GROUP);
+      expect([got[0], got.at(-1)]).toEqual(['3', String(PARKED_PER_GROUP + 2)]);
+      // With a consumer, nothing is shed however far it falls behind.
+      await driver.publish(Array.from({ length: PARKED_PER_GROUP + 1 }, (_, i) => ({ topic: 't', body: Buffer.from(`late${i}`) })));
+      await until(() => got.length === 2 * PARKED_PER_GROUP + 1);
+      expect(letters).toHaveLength(3);
     });
   });
 });
