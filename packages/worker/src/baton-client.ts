@@ -238,20 +238,25 @@ export class BatonClient {
 }
 
 /**
- * Baton's URL as given, checked at once: a URL with no scheme ('127.0.0.1:3000') or another one
- * would fail only at start(), as "Failed to parse URL". A query or a fragment would end up
+ * Why `url` cannot be Baton's URL, if it cannot: a URL with no scheme ('127.0.0.1:3000') or another
+ * one would fail only at start(), as "Failed to parse URL". A query or a fragment would end up
  * before the path of every request.
  */
-function baseUrlOf(url: string): string {
+export function batonUrlProblem(url: unknown): string | undefined {
   let parsed: URL | undefined;
   try {
-    parsed = new URL(url);
+    parsed = new URL(String(url));
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search || parsed.hash) {
-    throw new Error(`baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`);
-  }
+  if (typeof url === 'string' && parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parsed.search && !parsed.hash) return undefined;
+  return `baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`;
+}
+
+/** Baton's URL as given, checked at once. */
+function baseUrlOf(url: string): string {
+  const problem = batonUrlProblem(url);
+  if (problem) throw new Error(problem);
   return url.replace(/\/+$/, '');
 }
 

@@ -1,4 +1,9 @@
+import { batonUrlProblem } from './baton-client';
+import { UNKNOWN_TRANSPORT } from './transports/create-transport';
 import type { WorkerOptions } from './worker';
+
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 
 /** Below this, presence beats would flood Baton with upserts (every one is a database write); tests beat this fast. */
 export const MIN_PRESENCE_MS = 100;
@@ -9,6 +14,7 @@ const upTo = `up to ${MAX_TIMER_MS} (Node's longest timer)`;
 
 /** Integers from `min` to `max`; 0 where it means "off" (or "for ever"), as each option's documentation says. */
 const RULES: Array<[keyof WorkerOptions, number, number, string]> = [
+  ['concurrency', 1, 10_000, 'an integer from 1 to 10000'],
   ['maxReplyBytes', 1, Number.MAX_SAFE_INTEGER, 'a positive integer'],
   ['presenceMs', MIN_PRESENCE_MS, MAX_TIMER_MS, `an integer from ${MIN_PRESENCE_MS} ${upTo}`],
   ['autoHeartbeatMs', 0, MAX_TIMER_MS, `an integer from 0 (off) ${upTo}`],
@@ -17,14 +23,27 @@ const RULES: Array<[keyof WorkerOptions, number, number, string]> = [
 ];
 
 /**
- * The numeric options a worker would otherwise take as given, each named with what it must be:
- * a `presenceMs` of 0 sent a presence beat in a tight loop, and NaN or a negative number turned
- * heartbeats and time limits off without a word.
+ * Every problem with a worker's options, each named with what it must be, so that one attempt
+ * shows them all: a `presenceMs` of 0 sent a presence beat in a tight loop, NaN or a negative
+ * number turned heartbeats and time limits off without a word, and a bad URL failed only at
+ * start().
  */
 export function optionProblems(options: WorkerOptions): string[] {
-  return RULES.flatMap(([name, min, max, rule]) => {
+  const problems: string[] = [];
+  if (typeof options.service !== 'string' || !SERVICE_NAME.test(options.service)) {
+    problems.push(`Invalid service name ${String(options.service)}: ${SERVICE_NAME_RULE}`);
+  }
+  for (const [name, min, max, rule] of RULES) {
     const value = options[name];
-    if (value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) return [];
-    return [`${name} must be ${rule}, not ${String(value)}`];
-  });
+    if (value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) continue;
+    problems.push(`${name} must be ${rule}, not ${String(value)}`);
+  }
+  if (typeof options.transport === 'string' && options.transport !== 'http') problems.push(UNKNOWN_TRANSPORT);
+  if (options.baton) {
+    const problem = batonUrlProblem(options.baton.url);
+    if (problem) problems.push(problem);
+  } else if (!options.control) {
+    problems.push('Give baton: {url} (or a control of your own)');
+  }
+  return problems;
 }

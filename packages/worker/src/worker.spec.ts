@@ -332,6 +332,16 @@ describe('createWorker', () => {
     expect(make({ presenceMs: longest, autoHeartbeatMs: 0, handlerTimeoutMs: 0, drainTimeoutMs: 0 })).not.toThrow();
   });
 
+  it('names every problem with its options at once, not the first one only', () => {
+    const options = { service: 'shop floor', concurrency: 0, transport: 'carrier-pigeon', baton: { url: '127.0.0.1:3000' }, presenceMs: 0 };
+    expect(() => createWorker(options as never)).toThrow(
+      'Invalid worker options: Invalid service name shop floor: start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters; '
+      + 'concurrency must be an integer from 1 to 10000, not 0; presenceMs must be an integer from 100 up to 2147483647 (Node\'s longest timer), not 0; '
+      + 'Unknown transport: use "http", {kafka: …} or {rabbitmq: …}; '
+      + 'baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not "127.0.0.1:3000"');
+    expect(() => createWorker({ service: 'shop', concurrency: 10_000, baton: { url: 'http://127.0.0.1:3000' }, handleSignals: false })).not.toThrow();
+  });
+
   it('refuses a transport named by a string other than "http" as unknown (a plain JavaScript caller may pass "rabbitmq")', () => {
     expect(() => createWorker({ service: 'shop', control, handleSignals: false, transport: 'rabbitmq' as never }))
       .toThrow('Unknown transport: use "http", {kafka: …} or {rabbitmq: …}');

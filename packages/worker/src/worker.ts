@@ -11,12 +11,10 @@ import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { stepDefinitionProblem } from './step-definition';
 import { routeProblems } from './transports/broker-route';
-import { createTransport, UNKNOWN_TRANSPORT, type TransportChoice } from './transports/create-transport';
+import { createTransport, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
 
 /** Baton's rule for service names: the name becomes a command topic, a consumer group and a path of its HTTP routes. */
-const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
 import { optionProblems } from './worker-options-rules';
@@ -101,18 +99,14 @@ export class Worker {
   private readonly onSignal = () => void this.stop();
 
   constructor(private readonly options: WorkerOptions) {
-    if (!SERVICE_NAME.test(options.service)) throw new Error(`Invalid service name ${options.service}: ${SERVICE_NAME_RULE}`);
     const problems = optionProblems(options);
     if (problems.length) throw new Error(`Invalid worker options: ${problems.join('; ')}`);
-    if (typeof options.transport === 'string' && options.transport !== 'http') throw new Error(UNKNOWN_TRANSPORT);
     this.slots = new Slots(options.concurrency ?? 8);
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
     this.expiredDrops = new ExpiredDrops(this.logger);
     this.client = options.baton && new BatonClient(options.baton, options.service);
-    const control = options.control ?? (this.client && new HttpControl(this.client));
-    if (!control) throw new Error('Give baton: {url} (or a control of your own)');
-    this.control = control;
+    this.control = options.control ?? new HttpControl(this.client!);
   }
 
   /**
