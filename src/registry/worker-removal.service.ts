@@ -40,19 +40,23 @@ export class WorkerRemovalService {
     // and template would tell an unrelated service what other teams run. Readers of every worker still hear why.
     if (!mayRemove && ownServiceOnly(principal) !== undefined) throw notFound;
     if (!mayRemove) throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
-    const status = await this.dataSource.transaction(async (m) => {
+    const { status, removed } = await this.dataSource.transaction(async (m) => {
       const locked = await this.templates.lockByName(m, worker.orchName);
-      if (locked && !force) await this.refuseWhileInUse(m, worker);
-      await this.templates.removeWorker(m, worker);
-      return locked ? (await this.templates.refreshReadiness(m, locked)) : null;
+      // Read again under the lock: a re-registration meanwhile may have changed its objectType, or removed it.
+      const registrations = await this.templates.workersOf(worker.orchName, m);
+      const current = registrations.find((w) => w.id === worker.id);
+      if (!current) throw notFound;
+      if (locked && !force) await this.refuseWhileInUse(m, current, registrations);
+      await this.templates.removeWorker(m, current);
+      return { status: locked ? await this.templates.refreshReadiness(m, locked) : null, removed: current };
     });
-    this.logger.log({ orchName: worker.orchName, step: worker.stepName, serviceName: worker.serviceName, by: principal.id, correlationId },
+    this.logger.log({ orchName: removed.orchName, step: removed.stepName, serviceName: removed.serviceName, by: principal.id, correlationId },
       'worker removed');
     if (status) {
-      this.events.emitted({ orchName: status.orchName, role: 'worker', outcome: 'UPDATED', serviceName: worker.serviceName,
+      this.events.emitted({ orchName: status.orchName, role: 'worker', outcome: 'UPDATED', serviceName: removed.serviceName,
         version: status.currentVersion, status: status.status, missingSteps: status.missingSteps });
     }
-    return workerOf(worker);
+    return workerOf(removed);
   }
 
   /**
@@ -64,8 +68,8 @@ export class WorkerRemovalService {
    * template's lock, so two removals of a step's two workers cannot each count on the other; a run
    * started after it parks, as the template is PENDING once the step's last worker is gone.
    */
-  private async refuseWhileInUse(m: EntityManager, worker: WorkerRegistrationEntity): Promise<void> {
-    const others = (await this.templates.workersOf(worker.orchName, m))
+  private async refuseWhileInUse(m: EntityManager, worker: WorkerRegistrationEntity, registrations: WorkerRegistrationEntity[]): Promise<void> {
+    const others = registrations
       .filter((w) => w.id !== worker.id && w.stepName === worker.stepName && w.objectType === worker.objectType);
     if (others.length > 0) return;
     const step = { orchName: worker.orchName, stepName: worker.stepName, objectType: worker.objectType };
@@ -74,7 +78,7 @@ export class WorkerRemovalService {
     const count = runs === COUNT_UP_TO ? `${COUNT_UP_TO} or more runs` : `${runs} run${runs === 1 ? '' : 's'}`;
     throw new AppError(ErrorCode.WORKER_IN_USE,
       `${count} of ${worker.orchName} under way would send their later ${worker.stepName} commands, undos included, to no worker: `
-      + 'remove it once they have finished, register another worker for the step first, or pass force=true', [
+      + `remove it once they have finished, register another worker of ${worker.stepName} as ${worker.objectType} first, or pass force=true`, [
         { path: 'force', message: `${count} under way, and no other worker takes ${worker.stepName}` },
       ]);
   }
