@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
+import { isInfrastructureError } from '../../../common/errors/infrastructure-error';
 import { loadConfig } from '../../../config/load-config';
 import { Metrics } from '../../../metrics/metrics';
 import { RabbitMqDriver } from './rabbitmq.driver';
@@ -19,5 +20,17 @@ describe('RabbitMqDriver setup', () => {
     const setup = (model: ChannelModel) => (driver as unknown as { setup(m: ChannelModel): Promise<void> }).setup(model);
     for (let reconnect = 0; reconnect < 3; reconnect++) await setup(modelWithoutSocket());
     expect(warn.mock.calls.filter(([line]) => String(line).includes('no longer exposes its socket'))).toHaveLength(1);
+  });
+
+  it('answers what needs a connection while it has none (reconnecting) as an outage, a 503 and a retry, not a 500', async () => {
+    const driver = new RabbitMqDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: 'amqp://127.0.0.1:5672' }), new Metrics());
+    // Connected once, the connection lost and not yet recovered: connect() resolves, no channel model is set.
+    jest.spyOn(driver, 'connect').mockResolvedValue(undefined);
+    const refusals = await Promise.all([
+      driver.subscribe({ topic: 't', group: 'g', handler: async () => undefined }).catch((e: unknown) => e),
+      driver.retainFor('t', 'g').catch((e: unknown) => e),
+      driver.publish([{ topic: 't', body: Buffer.from('x') }]).catch((e: unknown) => e),
+    ]);
+    for (const refusal of refusals) expect(isInfrastructureError(refusal)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
 import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
@@ -92,7 +93,7 @@ export class RabbitMqDriver extends MessagingDriver {
       },
     });
     const model = this.model;
-    if (!model) throw new Error('RabbitMQ is not connected');
+    if (!model) throw notConnected();
     this.subscriptions.add(consumer);
     try {
       await consumer.attach(model);
@@ -114,7 +115,7 @@ export class RabbitMqDriver extends MessagingDriver {
    */
   async retainFor(topic: string, group: string): Promise<void> {
     const model = this.model;
-    if (!model) throw new Error('RabbitMQ is not connected');
+    if (!model) throw notConnected();
     const queue = queueOf(group, topic);
     if (await this.onChannel(model, (channel) => channel.checkQueue(queue)).then(() => true, () => false)) return;
     await this.onChannel(model, (channel) => assertSubscriptionQueue(channel, this.config.RABBITMQ_EXCHANGE, group, topic));
@@ -197,7 +198,7 @@ export class RabbitMqDriver extends MessagingDriver {
    */
   private async send(sends: Send[]): Promise<Promise<void>[]> {
     const channel = this.publishChannel;
-    if (!channel) throw new Error('RabbitMQ is not connected');
+    if (!channel) throw notConnected();
     const confirms: Promise<void>[] = [];
     for (const { exchange, routingKey, content, options } of sends) {
       let writable = true;
@@ -215,4 +216,9 @@ export class RabbitMqDriver extends MessagingDriver {
     }
     return confirms;
   }
+}
+
+/** Between a lost connection and its recovery: an outage (503, retried), not a fault of the request that met it. */
+function notConnected(): DependencyUnavailableError {
+  return new DependencyUnavailableError('RabbitMQ is not connected: Baton is reconnecting', undefined);
 }
