@@ -47,6 +47,26 @@ describe('CommandPool', () => {
     expect(pool.settle(lease.leaseId)).toBe(false);
   });
 
+  it('joins a command the broker delivers again while held to the one held: one lease, both deliveries acknowledged together', async () => {
+    const pool = new CommandPool(60_000, offerAgain);
+    const [first, again] = [entry('a'), entry('a')];
+    pool.offer(first);
+    const [lease] = await pool.take(5, 0);
+    pool.offer(again);
+    expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
+    pool.settle(lease.leaseId);
+    expect([first.acked, again.acked]).toEqual([1, 1]);
+  });
+
+  it('acknowledges at once, unleased, a command delivered again after it was settled here', async () => {
+    const pool = new CommandPool(60_000, offerAgain);
+    pool.offer(entry('a'));
+    pool.settleCommand('a');
+    const late = entry('a');
+    pool.offer(late);
+    expect([late.acked, pool.size.ready, await pool.take(1, 0)]).toEqual([1, 0, []]);
+  });
+
   describe('with its clock faked', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());

@@ -1,5 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { CommandRef } from './command-attempts';
-import type { LeaseExpiryAction } from './lease-expiry';
+import type { LeaseExpiry } from './lease-expiry';
 import { newLeaseId } from './lease-id';
 
 /** A command Baton holds for HTTP pollers; `done` acknowledges (or, with an error, returns) it to the broker. */
@@ -21,11 +22,8 @@ export interface PooledCommand {
  */
 const DEADLINE_GRACE_MS = 2_000;
 
-/** What becomes of a command whose lease ran out; a lease renewed ends shortly after `untilDeadlineMs`, when given and sooner. */
-export interface LeaseExpiry {
-  action: LeaseExpiryAction;
-  untilDeadlineMs?: number;
-}
+/** Commands settled lately, per pool: one the broker delivers again (an ack lost with its channel) must not run again. */
+const SETTLED_REMEMBERED = 1024;
 
 /** Decides, when a lease ran out, what becomes of its command. Must not reject. */
 export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiry>;
@@ -63,10 +61,28 @@ export class CommandPool {
   /** Set at shutdown: a poll is answered at once, so that it does not hold Baton's stop for its whole wait. */
   private closed = false;
   private lastPolledAt = Date.now();
+  private readonly settledIds = new LRUCache<string, true>({ max: SETTLED_REMEMBERED });
 
   constructor(private readonly leaseMs: number, private readonly onExpiry: LeaseExpiryCheck) {}
 
+  /**
+   * A command the broker delivers again while held here (a reconnected channel, a restarted consumer)
+   * joins the one held, both acknowledged together; one settled here lately is acknowledged at once.
+   */
   offer(entry: PooledCommand, front = false): void {
+    if (this.settledIds.has(entry.commandId)) {
+      entry.done();
+      return;
+    }
+    const held = this.heldCommand(entry.commandId);
+    if (held && held !== entry) {
+      const first = held.done;
+      held.done = (error) => {
+        first(error);
+        entry.done(error);
+      };
+      return;
+    }
     if (this.handToWaiter(entry)) return;
     if (front) this.ready.unshift(entry);
     else this.ready.push(entry);
@@ -134,7 +150,7 @@ export class CommandPool {
     if (!held) return false;
     clearTimeout(held.timer);
     this.leased.delete(leaseId);
-    held.entry.done();
+    this.acknowledge(held.entry);
     return true;
   }
 
@@ -145,8 +161,13 @@ export class CommandPool {
 
   /** Whether the command waits here or is leased from here. */
   holds(commandId: string): boolean {
-    for (const { entry } of this.leased.values()) if (entry.commandId === commandId) return true;
-    return this.ready.some((e) => e.commandId === commandId);
+    return this.heldCommand(commandId) !== undefined;
+  }
+
+  /** The command as held here, waiting or under whichever lease. */
+  heldCommand(commandId: string): PooledCommand | undefined {
+    for (const { entry } of this.leased.values()) if (entry.commandId === commandId) return entry;
+    return this.ready.find((e) => e.commandId === commandId);
   }
 
   /** Acknowledges a command wherever it is now: under whichever lease, or waiting. False if this pool does not hold it. */
@@ -154,7 +175,7 @@ export class CommandPool {
     for (const [leaseId, { entry }] of this.leased) if (entry.commandId === commandId) return this.settle(leaseId);
     const index = this.ready.findIndex((e) => e.commandId === commandId);
     if (index < 0) return false;
-    this.ready.splice(index, 1)[0].done();
+    this.acknowledge(this.ready.splice(index, 1)[0]);
     return true;
   }
 
@@ -221,8 +242,13 @@ export class CommandPool {
       return;
     }
     this.leased.delete(leaseId);
-    if (action === 'acknowledge') held.entry.done();
+    if (action === 'acknowledge') this.acknowledge(held.entry);
     else this.offer(held.entry, true);
+  }
+
+  private acknowledge(entry: PooledCommand): void {
+    this.settledIds.set(entry.commandId, true);
+    entry.done();
   }
 
   /** The lease time, or a little past a deadline `untilDeadlineMs` away if that comes first. */
@@ -251,11 +277,10 @@ export class CommandPool {
 
   /**
    * A lease ends with the lease time, or shortly after its command's deadline if that comes first:
-   * a poller that died with the command must not hold it much past its attempt. The broker hands a
-   * step's next command over only once this one is acknowledged, so a retry sent after the attempt
-   * timed out would otherwise wait, unrun, for the rest of the lease, and time out in turn. Past
-   * the deadline the expiry check acknowledges it; a heartbeat's renewal likewise ends shortly
-   * after the deadline the heartbeat gave the attempt (renew).
+   * the broker hands a step's next command over only once this one is acknowledged, so a retry sent
+   * after the attempt timed out would otherwise wait, unrun, for the rest of the lease of a poller
+   * that died with the command. Past the deadline the expiry check acknowledges it; a heartbeat's
+   * renewal likewise ends shortly after the deadline the heartbeat gave the attempt (renew).
    * The poller is told the whole lease time all the same: it bounds how long its reply is retried,
    * a reply after the lease still settles the command, and the SDK takes the first lease's length as
    * the length of every renewal (shorter, a heartbeating step's last reply would get no retry).

@@ -11,8 +11,8 @@ import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { traceHeadersOf } from '../tracing/trace-headers-of';
 import { CommandAttempts } from './command-attempts';
-import { CommandPool, type LeaseExpiry, type PooledCommand } from './command-pool';
-import { leaseExpiryAction } from './lease-expiry';
+import { CommandPool, type PooledCommand } from './command-pool';
+import { leaseExpiryAction, type LeaseExpiry } from './lease-expiry';
 import { OutageLog } from '../common/logging/outage-log';
 
 /** What the hub needs of a command; the rest goes to the worker as sent. */

@@ -17,3 +17,9 @@ export function leaseExpiryAction(
   if (attempt.heartbeatAgeMs !== null && attempt.heartbeatAgeMs < leaseAgeMs) return 'renew';
   return 'offer-again';
 }
+
+/** What becomes of a command whose lease ran out; a lease renewed ends shortly after `untilDeadlineMs`, when given and sooner. */
+export interface LeaseExpiry {
+  action: LeaseExpiryAction;
+  untilDeadlineMs?: number;
+}

@@ -134,6 +134,20 @@ describe('WorkerReplies', () => {
     expect(await replies.reply(SERVICE, lease.leaseId, withoutAttempt)).toBe('applied');
   });
 
+  it('checks a reply under an expired or unknown lease id against the command as held here, and keeps it held when it names another step', async () => {
+    const { replies, deliver, hub, sink } = await setup();
+    const c = command();
+    await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    await pool.take(1, 0);
+    for (const reply of [{ ...replyTo(c, 'SUCCESS'), stepName: 'ship' }, { ...replyTo(c, 'HEARTBEAT'), attempt: 2 }]) {
+      const error = await refusal(replies.reply(SERVICE, newLeaseId(c), reply));
+      expect(error.code).toBe(ErrorCode.INVALID_REQUEST);
+    }
+    expect(sink.applied).toEqual([]);
+    expect(pool.size.leased).toBe(1);
+  });
+
   it('settles a command leased again while its reply was being applied', async () => {
     const { replies, deliver, hub, sink, attempts } = await setup(40);
     const c = command();

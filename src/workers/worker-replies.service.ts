@@ -69,7 +69,10 @@ export class WorkerReplies {
       ]);
     }
     const named: NamedReply = { ...reply, commandId: reply.commandId };
-    const mismatches = entry ? leasedMismatches(entry, named) : [];
+    // Under an expired or unknown lease id, the command as held here all the same: a reply that names
+    // it with another step or attempt would otherwise be acknowledged as answered.
+    const held = entry ?? pool?.heldCommand(named.commandId);
+    const mismatches = held ? leasedMismatches(held, named) : [];
     if (mismatches.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command', mismatches);
     return isFinalReply(named) ? this.settle(service, named, entry !== undefined) : this.heartbeat(service, named, entry ? leaseId : undefined);
   }

@@ -81,6 +81,8 @@ export class WorkersController {
     if (res.request.method === 'HEAD') return [];
     const gone = new AbortController();
     res.raw.on('close', () => gone.abort());
+    // A poller gone while its key was checked: 'close' fired before anyone listened.
+    if (res.raw.destroyed) gone.abort();
     // A key revoked or expired while its poll waits gets no command: the poll ends as the next request would.
     let retired: 'revoked' | 'expired' | undefined;
     const stopWatching = this.keys.onRetired(principal, (why) => {

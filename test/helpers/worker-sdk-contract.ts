@@ -84,7 +84,7 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       expect(undone).toEqual(['createClient', 'createRealm']);
     });
 
-    it('runs the handler once when a command is delivered twice: the copy gets the recorded result', async () => {
+    it('runs the handler once when a command is delivered twice: the copy gets the recorded result (over HTTP, never reaches the worker)', async () => {
       const { orchName, service } = await template([{ seq: 1, name: 'once', objectType: 'String' }]);
       const commands: unknown[] = [];
       const replays: string[] = [];
@@ -97,6 +97,13 @@ export function workerSdkContract(name: string, setup: () => Promise<ContractSet
       const [sent]: OutgoingMessage[] = await t.get(DataSource).query(
         `SELECT topic, key, headers, body FROM outbox WHERE key = $1 AND topic = $2`, [commandKeyOf({ flowId, stepName: 'once' }), `${t.config.COMMAND_TOPIC_PREFIX}${service}`]);
       await t.get(MessagePublisher).publish([sent]);
+      if (suite.transport === 'http') {
+        // Baton, which consumes for HTTP pollers, acknowledges a copy of a command it settled lately
+        // without handing it out: the run after it, queued behind the copy, completes, and the worker saw neither again.
+        await waitForRun(t, (await execute(t, orchName).expect(202)).body.flowId, 'COMPLETED');
+        expect({ commands: commands.length, replays }).toEqual({ commands: 2, replays: [] });
+        return;
+      }
       await expectEventually(() => expect(replays).toEqual([flowId]));
       expect(commands).toHaveLength(1);
     });
