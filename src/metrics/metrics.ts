@@ -9,6 +9,8 @@ export class Metrics {
   readonly published = this.counter('baton_messages_published_total', 'Messages confirmed by the broker', ['topic']);
   readonly consumed = this.counter('baton_messages_consumed_total', 'Messages handled successfully', ['topic']);
   readonly deadLettered = this.counter('baton_messages_dead_lettered_total', 'Messages sent to a dead-letter topic', ['topic']);
+  readonly dropped = this.counter('baton_messages_dropped_total',
+    'Messages the in-process broker dropped, oldest first, holding too many for no consumer', ['topic']);
   readonly redelivered = this.counter('baton_messages_redelivered_total', 'Handler failures that caused a redelivery', ['topic']);
   readonly registrations = this.counter('baton_registrations_total', 'Registration attempts', ['source', 'outcome']);
   readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);

@@ -1,11 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { Metrics } from '../../../metrics/metrics';
-import { deadLetterOf } from '../../delivery/dead-letter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
-import { errorMessage } from '../../../common/errors/error-message';
-import { FifoQueue } from '../../delivery/fifo-queue';
+import { HELD_LIMIT, HeldQueue } from './held-queue';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
-import { DEAD_LETTER_SUFFIX, MESSAGE_ID_HEADER, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../../message';
+import { MESSAGE_ID_HEADER, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../../message';
 
 /** A published message as the in-process broker keeps it; `offset` orders it within its topic. */
 export interface StoredMessage {
@@ -32,22 +30,18 @@ export interface GroupDeps {
 const MAX_IN_FLIGHT = 256;
 
 /**
- * Messages a group keeps while it has no consumer (a service's HTTP pollers went idle, and Baton
- * stopped consuming for them): the oldest beyond it are dead-lettered, as a RabbitMQ queue with
- * `x-max-length` and `drop-head` does, so a service that went away cannot fill the heap. A command
- * dead-lettered so was never handled: its attempt times out and the step is retried or failed.
- * Never while the group has a consumer: one that falls behind catches up, and a dropped reply
- * would have its step run again.
- */
-export const PARKED_PER_GROUP = 10_000;
-
-/**
  * One consumer group on one topic: its own queue of every message of the topic, shared by the
  * group's consumers (round robin). Unlike RabbitMQ, the group-wide executor keeps per-key order
  * across all of the group's consumers, since everything runs in this process.
  */
 export class MemoryGroup {
-  private readonly queue = new FifoQueue<Delivery>();
+  /**
+   * Unbounded while the group has a consumer (one that falls behind catches up, and a dropped reply
+   * would run its step again); within HELD_LIMIT while it has none, so that a service whose HTTP
+   * pollers went away cannot fill the heap. A command dropped so was never handled: its attempt
+   * times out and the step is retried or failed.
+   */
+  private readonly queue = new HeldQueue<Delivery>((d) => d.message.body.length);
   private readonly handlers: MessageHandler[] = [];
   private readonly executor = new KeyedSerialExecutor(MAX_IN_FLIGHT);
   private nextHandler = 0;
@@ -57,8 +51,6 @@ export class MemoryGroup {
   private returned: Delivery[] = [];
   /** Each consumer's deliveries under way, which removeConsumer waits for. */
   private readonly running = new Map<MessageHandler, Set<Promise<unknown>>>();
-  /** Set once the group, without a consumer, began to shed its oldest messages: told once, until a consumer comes. */
-  private shedding = false;
 
   constructor(readonly topic: string, readonly name: string, private readonly deps: GroupDeps) {}
 
@@ -68,12 +60,12 @@ export class MemoryGroup {
 
   enqueue(message: StoredMessage): void {
     this.queue.push({ message, attempt: 1 });
-    if (this.handlers.length === 0 && this.queue.length > PARKED_PER_GROUP) this.shedOldest();
+    if (this.handlers.length === 0) this.dropOverLimit();
     this.schedule();
   }
 
   addConsumer(handler: MessageHandler): void {
-    this.shedding = false;
+    this.queue.reset();
     this.handlers.push(handler);
     this.takeBackReturned();
     this.schedule();
@@ -100,20 +92,13 @@ export class MemoryGroup {
     this.stopping = false;
   }
 
-  private shedOldest(): void {
-    const oldest = this.queue.shift()!;
-    const reason = `the group ${this.name} had no consumer and held ${PARKED_PER_GROUP} newer messages (the in-process broker's limit)`;
-    if (!this.shedding) {
-      this.shedding = true;
-      this.deps.logger.warn(`No consumer reads ${this.topic} as ${this.name}, which holds ${PARKED_PER_GROUP} messages: `
-        + `its oldest are dead-lettered from now on, until a consumer comes`);
+  private dropOverLimit(): void {
+    const { dropped, first } = this.queue.dropOver();
+    if (dropped > 0) this.deps.metrics.dropped.inc({ topic: this.topic }, dropped);
+    if (first) {
+      this.deps.logger.warn(`Nothing consumes ${this.topic} as ${this.name}, which holds ${HELD_LIMIT.messages} messages or `
+        + `${HELD_LIMIT.bytes / 1024 / 1024} MiB: its oldest are dropped from now on, until a consumer comes`);
     }
-    // A dead-letter topic's own overflow has nowhere further to go.
-    if (this.topic.endsWith(DEAD_LETTER_SUFFIX)) return;
-    this.deps.metrics.deadLettered.inc({ topic: this.topic });
-    this.deps.deadLetter(deadLetterOf(toIncoming(oldest), reason)).catch((error: unknown) => {
-      this.deps.logger.warn(`Could not dead-letter a message shed by ${this.topic} as ${this.name}: ${errorMessage(error)}`);
-    });
   }
 
   /** What was handed out and not acknowledged goes to the front of the queue, in offset order. */

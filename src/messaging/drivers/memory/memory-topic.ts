@@ -1,24 +1,18 @@
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, StartPosition } from '../../message-consumer';
-import { FifoQueue } from '../../delivery/fifo-queue';
+import { HELD_LIMIT, HeldQueue } from './held-queue';
 import { GroupDeps, MemoryGroup, StoredMessage } from './memory-group';
 
 /**
- * Messages a topic holds while no consumer group has subscribed to it, for the first group that
- * does (at boot a worker may subscribe after Baton dispatched to it), like Kafka with `earliest`
- * offsets. Bounded so a topic nobody reads cannot eat the heap.
- */
-export const RETAINED_PER_TOPIC = 10_000;
-
-/**
  * One topic of the in-process broker: a queue per consumer group, and what was published before
- * the first group. Once a group exists nothing more is kept: a group that subscribes later starts
+ * the first group (at boot a worker may subscribe after Baton dispatched to it), for the first
+ * group that subscribes, like Kafka with `earliest` offsets: the newest within HELD_LIMIT. Once a group exists nothing more is kept: a group that subscribes later starts
  * with what is published next, as a RabbitMQ queue bound later does. Keeping the last 10,000 as
  * well held every message, and the buffer-pool slab its copy was cut from, long enough for V8 to
  * promote it: after 12,000 runs the engine's RSS was 438 MB instead of about 300.
  */
 export class MemoryTopic {
-  private retained = new FifoQueue<StoredMessage>();
+  private readonly retained = new HeldQueue<StoredMessage>((m) => m.body.length);
   private readonly groups = new Map<string, MemoryGroup>();
   private nextOffset = 0;
 
@@ -35,7 +29,12 @@ export class MemoryTopic {
     };
     if (this.groups.size === 0) {
       this.retained.push(stored);
-      if (this.retained.length > RETAINED_PER_TOPIC) this.retained.shift();
+      const { dropped, first } = this.retained.dropOver();
+      if (dropped > 0) this.deps.metrics.dropped.inc({ topic: this.name }, dropped);
+      if (first) {
+        this.deps.logger.log(`No consumer group has subscribed to ${this.name} yet: the first one will get its newest `
+          + `${HELD_LIMIT.messages} messages or ${HELD_LIMIT.bytes / 1024 / 1024} MiB, older ones are dropped`);
+      }
     }
     for (const group of this.groups.values()) group.enqueue(stored);
   }
@@ -50,8 +49,8 @@ export class MemoryTopic {
     let group = this.groups.get(name);
     if (!group) {
       group = new MemoryGroup(this.name, name, this.deps);
-      if (startAt === 'earliest') for (const stored of this.retained.toArray()) group.enqueue(stored);
-      this.retained = new FifoQueue();
+      const held = this.retained.takeAll();
+      if (startAt === 'earliest') for (const stored of held) group.enqueue(stored);
       this.groups.set(name, group);
     }
     return group;

@@ -3,11 +3,10 @@ import { Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
 import { loadConfig } from '../../../config/load-config';
 import { Metrics } from '../../../metrics/metrics';
-import { DEAD_LETTER_REASON_HEADER, type IncomingMessage } from '../../message';
+import type { IncomingMessage } from '../../message';
 import type { Subscription } from '../../message-consumer';
 import { MemoryDriver } from './memory.driver';
-import { RETAINED_PER_TOPIC } from './memory-topic';
-import { PARKED_PER_GROUP } from './memory-group';
+import { HELD_LIMIT } from './held-queue';
 
 /** Bounded: a condition that never holds fails the test instead of spinning past its timeout. */
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -49,10 +48,10 @@ describe('MemoryDriver', () => {
   });
 
   it('holds a bounded number of messages for a topic without a group', async () => {
-    await driver.publish(Array.from({ length: RETAINED_PER_TOPIC + 5 }, (_, i) => ({ topic: 't', body: Buffer.from(String(i)) })));
+    await driver.publish(Array.from({ length: HELD_LIMIT.messages + 5 }, (_, i) => ({ topic: 't', body: Buffer.from(String(i)) })));
     const received: string[] = [];
     await driver.subscribe({ topic: 't', group: 'late', handler: async (m) => void received.push(m.body.toString()) });
-    await until(() => received.length === RETAINED_PER_TOPIC);
+    await until(() => received.length === HELD_LIMIT.messages);
     expect(received[0]).toBe('5');
   });
 
@@ -141,25 +140,35 @@ describe('MemoryDriver', () => {
       expect(got).toEqual(['m0', 'm1', 'm2']);
     });
 
-    it('dead-letters the oldest messages of a group left without a consumer beyond its limit, and keeps the rest for the next one', async () => {
-      const letters: IncomingMessage[] = [];
-      await driver.subscribe({ topic: 't.DLQ', group: 'inspector', handler: async (m) => void letters.push(m) });
+    it('drops the oldest messages of a group left without a consumer beyond its limit, counted, and keeps the rest for the next one', async () => {
+      const metrics = new Metrics();
+      await driver.close();
+      driver = new MemoryDriver(loadConfig({}), metrics);
       const gone: Subscription = { topic: 't', group: 'g', handler: async () => undefined };
       await driver.subscribe(gone);
       await driver.unsubscribe(gone);
-      await driver.publish(Array.from({ length: PARKED_PER_GROUP + 3 }, (_, i) => ({ topic: 't', key: `k${i}`, body: Buffer.from(String(i)) })));
-      await until(() => letters.length === 3);
-      expect(letters.map((m) => m.body.toString())).toEqual(['0', '1', '2']);
-      expect(letters[0].headers[DEAD_LETTER_REASON_HEADER]).toBe(`the group g had no consumer and held ${PARKED_PER_GROUP} newer messages (the in-process broker's limit)`);
+      await driver.publish(Array.from({ length: HELD_LIMIT.messages + 3 }, (_, i) => ({ topic: 't', key: `k${i}`, body: Buffer.from(String(i)) })));
+      expect((await metrics.dropped.get()).values).toEqual([expect.objectContaining({ labels: { topic: 't' }, value: 3 })]);
 
       const got: string[] = [];
       await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void got.push(m.body.toString()) });
-      await until(() => got.length === PARKED_PER_GROUP);
-      expect([got[0], got.at(-1)]).toEqual(['3', String(PARKED_PER_GROUP + 2)]);
-      // With a consumer, nothing is shed however far it falls behind.
-      await driver.publish(Array.from({ length: PARKED_PER_GROUP + 1 }, (_, i) => ({ topic: 't', body: Buffer.from(`late${i}`) })));
-      await until(() => got.length === 2 * PARKED_PER_GROUP + 1);
-      expect(letters).toHaveLength(3);
+      await until(() => got.length === HELD_LIMIT.messages);
+      expect([got[0], got.at(-1)]).toEqual(['3', String(HELD_LIMIT.messages + 2)]);
+      // With a consumer, nothing is dropped however far it falls behind.
+      await driver.publish(Array.from({ length: HELD_LIMIT.messages + 1 }, (_, i) => ({ topic: 't', body: Buffer.from(`late${i}`) })));
+      await until(() => got.length === 2 * HELD_LIMIT.messages + 1);
+      expect((await metrics.dropped.get()).values[0].value).toBe(3);
+    });
+
+    it('keeps no more bytes than its limit for no consumer: large commands bind before their count does', async () => {
+      const big = Buffer.alloc(1024 * 1024);
+      const count = HELD_LIMIT.bytes / big.length + 5;
+      await driver.publish(Array.from({ length: count }, () => ({ topic: 'big', body: big })));
+      let received = 0;
+      await driver.subscribe({ topic: 'big', group: 'late', handler: async () => void received++ });
+      await until(() => received === HELD_LIMIT.bytes / big.length);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(received).toBe(HELD_LIMIT.bytes / big.length);
     });
   });
 });
