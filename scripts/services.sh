@@ -4,6 +4,7 @@
 #   scripts/services.sh up [postgres|rabbitmq|kafka ...]   install if missing, start if down, wait until ready
 #   scripts/services.sh up chromium                         Debian's chromium for the console's browser suite (apt, no server)
 #   scripts/services.sh start|stop|restart NAME             stop really stops (connections get refused)
+#   scripts/services.sh freeze|thaw postgres                SIGSTOP / SIGCONT the server and its backends: connections stay open, nothing answers
 #   scripts/services.sh reset [rabbitmq|kafka ...]         stop and delete their queues/topics and data (not the install)
 #   scripts/services.sh status                              one "NAME: up|down" line per service
 #   scripts/services.sh env                                 export lines for `eval "$(scripts/services.sh env)"`
@@ -124,6 +125,13 @@ postgres_stop() {
   postgres_running || return 0
   log "postgres: stopping…"
   pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$TIMEOUT" stop >/dev/null
+}
+# A hung server, not a stopped one (a storage stall, a paused VM): the postmaster first, so that it
+# forks no backend meanwhile; a connection made while it is frozen waits in the listen backlog.
+postgres_signal() {
+  local postmaster; postmaster=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null) || die "postgres: not running"
+  kill "-$1" "$postmaster"
+  pkill "-$1" -P "$postmaster" || true
 }
 
 # ---------------------------------------------------------------- RabbitMQ
@@ -328,6 +336,9 @@ case $cmd in
     (($# == 1)) || die "usage: $0 $cmd NAME"; check_name "$1"; lock
     [[ $cmd == start ]] || stop_svc "$1"
     if [[ $cmd != stop ]]; then "$1_install"; "$1_start"; log "$1: up"; fi ;;
+  freeze | thaw)
+    [[ $# == 1 && $1 == postgres ]] || die "usage: $0 $cmd postgres"
+    if [[ $cmd == freeze ]]; then postgres_signal STOP; log "postgres: frozen"; else postgres_signal CONT; log "postgres: thawed"; fi ;;
   reset)
     lock; (($#)) || set -- rabbitmq kafka
     for s in "$@"; do

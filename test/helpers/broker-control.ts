@@ -21,11 +21,26 @@ const RESTARTING_SUITE = /\.(restarts\.int|fault)-spec\.ts$/;
  * (or the fault suite): any other may run beside suites that need the server up.
  */
 export function serviceControls(name: 'postgres' | 'rabbitmq' | 'kafka'): BrokerControls {
+  const services = servicesScript(name);
+  return { stop: () => services('stop'), start: () => services('start') };
+}
+
+/**
+ * `scripts/services.sh freeze|thaw postgres`: the server hangs (SIGSTOP) instead of stopping, as on
+ * a storage stall or a paused VM. Connections stay open and nothing answers, so nothing fails: every
+ * statement waits, and what Baton does meanwhile is what a timeout or a slow pool decides.
+ */
+export function freezeControls(name: 'postgres'): BrokerControls {
+  const services = servicesScript(name);
+  return { stop: () => services('freeze'), start: () => services('thaw') };
+}
+
+function servicesScript(name: string): (command: 'stop' | 'start' | 'freeze' | 'thaw') => Promise<void> {
   const suite = expect.getState().testPath ?? '';
   if (!RESTARTING_SUITE.test(suite)) {
     throw new Error(`${suite} stops servers: name it *.restarts.int-spec.ts, so that it runs alone and not beside suites that need them`);
   }
-  const services = async (command: 'stop' | 'start') => {
+  return async (command) => {
     if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: it starts and stops the test servers`);
     try {
       await run('bash', [SCRIPT, command, name], { timeout: 120_000 });
@@ -34,5 +49,4 @@ export function serviceControls(name: 'postgres' | 'rabbitmq' | 'kafka'): Broker
       throw new Error(`services.sh ${command} ${name} failed: ${stderr ?? String(error)}`);
     }
   };
-  return { stop: () => services('stop'), start: () => services('start') };
 }

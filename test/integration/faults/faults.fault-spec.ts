@@ -5,7 +5,7 @@ import { Deployment, FlowSpec } from '../../bench/harness/deployment';
 import { EngineProcess } from '../../bench/harness/engine-process';
 import { ECHO_WORKER_MAIN, ENGINE_MAIN, requireBuilt } from '../../bench/harness/paths';
 import { Driver, freePort } from '../../bench/harness/services';
-import { serviceControls } from '../../helpers/broker-control';
+import { freezeControls, serviceControls, type BrokerControls } from '../../helpers/broker-control';
 import { expectEventually } from '../../helpers/expect-eventually';
 import { checkCrash, CrashVerdict } from '../crash/crash-checks';
 import { CRASH_FLOW, crashFlowFor, CrashOptions, runCrashScenario } from '../crash/crash-scenario';
@@ -46,11 +46,12 @@ function assertClean(verdict: CrashVerdict, stillOpen: number, engineOutput: str
 async function outageScenario(
   name: string, driver: Driver, server: 'postgres' | 'rabbitmq' | 'kafka',
   load: Pick<CrashOptions, 'runs' | 'startsPerSec'>, faults: Parameters<typeof outages>[2],
+  how: { controls: BrokerControls; flow: FlowSpec } = { controls: serviceControls(server), flow: OUTAGE_FLOW },
 ): Promise<FaultFigures> {
   const record: OutageRecord = { downMs: [], restartMs: [], drainMs: [] };
   const data = await runCrashScenario({
     driver, ...load, failEvery: 5, lossyEvery: NO_LOSS, kills: 0, killGapMs: [0, 0], settleTimeoutMs: 120_000, log,
-    flow: OUTAGE_FLOW, fault: outages({ name: server, controls: serviceControls(server) }, record, faults),
+    flow: how.flow, fault: outages({ name: server, controls: how.controls }, record, faults),
   });
   // A recorded attempt whose command never reached the worker is a violation (checkCrash 3).
   const verdict = checkCrash(data);
@@ -73,6 +74,21 @@ describe('fault suite', () => {
     await outageScenario('postgres 0.5 s into a burst', 'rabbitmq', 'postgres', { runs: 200, startsPerSec: 400 },
       { times: 1, firstAfterMs: 500, downMs: [10_000, 10_000], gapMs: [0, 0] });
   }, 300_000);
+
+  /*
+   * A hung database, not a stopped one (a storage stall, a paused VM): nothing fails, every statement
+   * waits. Step timeouts are 2 s, so the attempts in flight pass their deadlines meanwhile while their
+   * replies wait, consumed or in the broker, for the database: none may be timed out and run again.
+   */
+  it('PostgreSQL frozen (SIGSTOP) twice for 8-12 s under load, with 2 s step timeouts', async () => {
+    const controls = freezeControls('postgres');
+    try {
+      await outageScenario('postgres frozen x2 under load', 'rabbitmq', 'postgres', { runs: 400, startsPerSec: 15 },
+        { times: 2, firstAfterMs: 3000, downMs: [8000, 12_000], gapMs: [2000, 4000] }, { controls, flow: CRASH_FLOW });
+    } finally {
+      await controls.start(); // never leave the suites after it a hung server
+    }
+  }, 420_000);
 
   it.each<['rabbitmq' | 'kafka']>([['rabbitmq'], ['kafka']])('%s restarted under load: the outbox drains within 30 s', async (driver) => {
     const figures = await outageScenario(`${driver} restarted under load`, driver, driver, { runs: 300, startsPerSec: 15 },

@@ -60,7 +60,7 @@ export function outages(
       const down = random(...o.downMs);
       const stopped = Date.now();
       await server.controls.stop();
-      log(`${server.name} stopped (outage ${i + 1} of ${o.times}, ${(down / 1000).toFixed(1)} s)`);
+      log(`${server.name} down (outage ${i + 1} of ${o.times}, ${(down / 1000).toFixed(1)} s)`);
       await sleep(Math.max(0, down - (Date.now() - stopped)));
       await server.controls.start();
       record.downMs.push(Date.now() - stopped);
