@@ -19,11 +19,12 @@ import { WorkerReplies } from './worker-replies.service';
 class RecordingSink extends StepResultSink {
   readonly applied: StepResult[] = [];
   gate?: Promise<void>;
+  outcome: ApplyOutcome = 'applied';
 
   async apply(result: StepResult): Promise<ApplyOutcome> {
     this.applied.push(result);
     await this.gate;
-    return 'applied';
+    return this.outcome;
   }
 }
 
@@ -165,6 +166,21 @@ describe('WorkerReplies', () => {
     expect(await replied).toBe('applied');
     expect(pool.size).toEqual({ ready: 0, leased: 0, polling: 0 });
     await acked;
+  });
+
+  it('keeps a command held when a reply naming it answered nothing (another template): it arrived here while the reply was applied', async () => {
+    const { replies, deliver, hub, sink, attempts } = await setup();
+    const c = command();
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    const pool = await hub.poolFor(SERVICE);
+    let release!: () => void;
+    sink.gate = new Promise((r) => (release = r));
+    sink.outcome = 'wrong-orch-name';
+    const replied = replies.reply(SERVICE, newLeaseId(c), { ...replyTo(c, 'SUCCESS'), orchName: 'refund' });
+    await deliver(c);
+    release();
+    expect(await replied).toBe('wrong-orch-name');
+    expect(pool.size.ready).toBe(1);
   });
 
   it('drops a command leased here once the database finds it past its deadline (or its attempt over): acknowledged unanswered', async () => {

@@ -20,6 +20,9 @@ export type LeaseReplyOutcome = ApplyOutcome | 'heartbeat';
 type NamedReply = StepReply & { commandId: string };
 
 /** What HTTP workers do with their leases: poll, reply, heartbeat, drop. */
+/** Outcomes of a reply that answered nothing of its command: a worker's bug, not the end of the attempt. */
+const UNANSWERED: ReadonlySet<ApplyOutcome> = new Set(['wrong-orch-name', 'unknown-flow']);
+
 @Injectable()
 export class WorkerReplies {
   private readonly logger = new Logger(WorkerReplies.name);
@@ -108,8 +111,9 @@ export class WorkerReplies {
     // The service's own pool holding the command proves it the service's; anything else asks the database.
     if (!leased && !pool?.holds(reply.commandId)) await this.refuseOthers(service, reply, 'reply');
     const outcome = await this.sink.apply(toStepResult(reply));
-    // By command, not by lease: while the reply was applied the lease may have expired and the command been leased again.
-    pool?.settleCommand(reply.commandId);
+    // By command, not by lease: while the reply was applied the lease may have expired and the command
+    // been leased again. Not for a reply that names another template or run: the command is still unanswered.
+    if (!UNANSWERED.has(outcome)) pool?.settleCommand(reply.commandId);
     this.logger.debug({ ...attemptFields(reply), outcome }, 'HTTP reply');
     return outcome;
   }
