@@ -11,6 +11,13 @@ export interface Subscription {
    * for topics of requests that must not be replayed by a new deployment.
    */
   startAt?: StartPosition;
+  /**
+   * The group is a worker service's own, shared with its broker workers (Baton consuming the
+   * service's commands for its HTTP pollers): the group they join, not one of Baton's. On Kafka that
+   * is the group named as is, as the SDK's Kafka transport joins it, not Baton's `<group>.<topic>`;
+   * RabbitMQ's queue `<group>.<topic>` is the one the SDK's workers consume already.
+   */
+  workersGroup?: boolean;
 }
 
 export type StartPosition = 'earliest' | 'latest';

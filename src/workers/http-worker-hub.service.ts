@@ -130,7 +130,7 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   private async subscribe(service: string): Promise<void> {
     const pool = new CommandPool(this.config.WORKER_LEASE_MS, (entry, startedAt) => this.afterLeaseExpired(entry, startedAt));
     const topic = this.topicOf(service);
-    const served: Served = { pool, subscription: { topic, group: service, handler: (m) => this.hold(pool, m) }, up: false };
+    const served: Served = { pool, subscription: { topic, group: service, workersGroup: true, handler: (m) => this.hold(pool, m) }, up: false };
     this.served.set(service, served);
     await this.consumer.subscribe(served.subscription);
     pool.touch();

@@ -114,7 +114,8 @@ export class KafkaSubscription {
       // assigners hand every topic of a group to all its members regardless of what each member
       // subscribed to, so the engine's three subscriptions in CONSUMER_GROUP would drop each
       // other's partitions ("received unsubscribed topics") and replies would never be consumed.
-      groupId: `${group}.${topic}`,
+      // A worker service's group is its own, shared with its SDK workers, who consume one topic in it.
+      groupId: this.subscription.workersGroup ? group : `${group}.${topic}`,
       allowAutoTopicCreation: false,
       // Long polls end this soon when idle, which bounds how long stop() waits for a fetch.
       maxWaitTimeInMs: 500,
