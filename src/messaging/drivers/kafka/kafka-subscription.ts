@@ -37,6 +37,9 @@ const BACKLOG_READ_TIMEOUT_MS = 5000;
 /** How often a consumer catching up reads the group's commits (each member commits once a second). */
 const GROUP_PROGRESS_POLL_MS = 1000;
 
+/** A worker service's group (shared with its SDK workers, whose Kafka transport sets the same). */
+const WORKERS_GROUP_REBALANCE_TIMEOUT_MS = 300_000;
+
 /**
  * One kafkajs consumer for one subscription (its group). Offsets are resolved only after the
  * handler resolved (or the message was dead-lettered), and only as far as every earlier message
@@ -124,6 +127,10 @@ export class KafkaSubscription {
       // default minimum. Batches heartbeat on their own (onBatch), and stop() leaves the group.
       sessionTimeout: 6000,
       heartbeatInterval: 1500,
+      // A rebalance waits for every running batch, and Baton holds a service's commands in theirs
+      // until its HTTP workers answer (HttpWorkerHub): the five minutes the SDK's members give, not
+      // kafkajs's one, before a member still holding them is dropped and its commands run elsewhere too.
+      ...(this.subscription.workersGroup ? { rebalanceTimeout: WORKERS_GROUP_REBALANCE_TIMEOUT_MS } : {}),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
