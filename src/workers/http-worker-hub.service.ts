@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from '../messaging/message-consumer';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { DependencyUnavailableError } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { z } from 'zod';
@@ -93,6 +95,13 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async poolFor(service: string): Promise<CommandPool> {
     if (this.closing) throw new DependencyUnavailableError('Baton is shutting down: poll another instance, or again once it is back', undefined);
+    // Served in the service's own consumer group: a name in Baton's (<CONSUMER_GROUP>.<topic>) would join Baton's own consumers.
+    const own = this.config.CONSUMER_GROUP;
+    if (service === own || service.startsWith(`${own}.`)) {
+      throw new AppError(ErrorCode.INVALID_REQUEST, `Service ${service} cannot poll for commands`, [
+        { path: 'path.service', message: `must not be ${own} or start with ${own}.: Baton's own consumer groups` },
+      ]);
+    }
     let subscribed = this.subscribing.get(service);
     if (!subscribed) {
       const released = this.releasing.get(service);

@@ -24,4 +24,12 @@ describe('HTTP workers: polls a service may hold open at once', () => {
     expect(await Promise.all(holding)).toEqual([200, 200]);
     await poll('flooder', 0).expect(200);
   });
+
+  it("refuses a service named in Baton's own consumer groups: its pollers' group would be one of Baton's", async () => {
+    for (const service of ['baton-engine', 'baton-engine.orchestrator.reply']) {
+      const refused = await poll(service, 0).expect(400);
+      expect(refused.body.problems).toEqual([{ path: 'path.service', message: "must not be baton-engine or start with baton-engine.: Baton's own consumer groups" }]);
+    }
+    await poll('baton-engine-fan', 0).expect(200);
+  });
 });
