@@ -21,6 +21,13 @@ export interface IncomingMessage {
    * no such position.
    */
   position?: string;
+  /**
+   * Aborted when the consumer gives the message's partition up (a rebalance, a stop) while its
+   * handler still runs (Kafka). A handler that holds a message until something else happens
+   * (Baton's HTTP worker hub) ends then: throwing an outage error leaves the message to the
+   * partition's next owner, resolving acknowledges it. The group's rebalance waits for it.
+   */
+  handedOver?: AbortSignal;
 }
 
 /** Resolving acknowledges the message; throwing makes the broker deliver it again (up to a limit). */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CommandPool, type LeaseExpiryCheck, type PooledCommand } from './command-pool';
+import { CommandPool, type LeaseExpiryCheck } from './command-pool';
+import type { PooledCommand } from './pooled-command';
 import type { LeaseExpiryAction } from './lease-expiry';
 
 const offerAgain: LeaseExpiryCheck = async () => ({ action: 'offer-again' });
@@ -65,6 +66,22 @@ describe('CommandPool', () => {
     const late = entry('a');
     pool.offer(late);
     expect([late.acked, pool.size.ready, await pool.take(1, 0)]).toEqual([1, 0, []]);
+  });
+
+  it('hands a command over when its partition goes: waiting, returned unacknowledged; leased, acknowledged and never offered again', async () => {
+    const pool = new CommandPool(40, offerAgain);
+    const [leased, waiting] = [entry('a'), entry('b')];
+    pool.offer(leased);
+    const [lease] = await pool.take(1, 0);
+    pool.offer(waiting);
+    const gone = new Error('partition handed over');
+    pool.handOver('b', gone);
+    pool.handOver('a', gone);
+    expect([waiting.returned, leased.acked, leased.returned]).toEqual([[gone], 1, []]);
+    // Its worker still answers here; its lease running out offers it to no one (another consumer may read it again).
+    expect(pool.get(lease.leaseId)).toBe(leased);
+    await sleep(100);
+    expect([pool.size, await pool.take(5, 0)]).toEqual([{ ready: 0, leased: 0, polling: 0 }, []]);
   });
 
   describe('with its clock faked', () => {

@@ -1,20 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import type { CommandRef } from './command-attempts';
 import type { LeaseExpiry } from './lease-expiry';
 import { newLeaseId } from './lease-id';
-
-/** A command Baton holds for HTTP pollers; `done` acknowledges (or, with an error, returns) it to the broker. */
-export interface PooledCommand {
-  commandId: string;
-  body: unknown;
-  /** The command message's `traceparent`/`tracestate`, handed to the poller with it. */
-  trace?: Record<string, string>;
-  /** The attempt the command was sent for, when its body names it: what an expired lease asks about, and what its lease id names. */
-  attempt?: Required<Omit<CommandRef, 'commandId'>>;
-  /** The command's deadline (ms since the epoch), when its body gives one: no first lease outlives it by much. */
-  deadlineAt?: number;
-  done: (error?: Error) => void;
-}
+import type { Lease, PooledCommand } from './pooled-command';
 
 /**
  * How long past its command's deadline a first lease lasts: the expiry check asks the database
@@ -27,13 +14,6 @@ const SETTLED_REMEMBERED = 1024;
 
 /** Decides, when a lease ran out, what becomes of its command. Must not reject. */
 export type LeaseExpiryCheck = (entry: PooledCommand, leaseStartedAt: Date) => Promise<LeaseExpiry>;
-
-export interface Lease {
-  leaseId: string;
-  leaseExpiresAt: string;
-  command: unknown;
-  trace?: Record<string, string>;
-}
 
 interface Leased {
   entry: PooledCommand;
@@ -191,6 +171,24 @@ export class CommandPool {
   }
 
   /**
+   * The consumer gave the command's partition up (a Kafka rebalance) and waits for it: waiting, it
+   * goes back unacknowledged, for the partition's next owner; leased, it is acknowledged, as at
+   * shutdown (releaseAll), and stays leased here, where its worker's reply or heartbeats still
+   * settle it, but is never offered again.
+   */
+  handOver(commandId: string, error: Error): void {
+    const index = this.ready.findIndex((e) => e.commandId === commandId);
+    if (index >= 0) {
+      this.ready.splice(index, 1)[0].done(error);
+      return;
+    }
+    const leased = this.heldCommand(commandId);
+    if (!leased || leased.handedOver) return;
+    leased.handedOver = true;
+    leased.done();
+  }
+
+  /**
    * At shutdown, or when the service's pollers stopped reaching this instance (HttpWorkerHub, which
    * does so only with nothing leased): answers open polls, and later ones, with nothing, and returns
    * the waiting commands to the broker unacknowledged, for another instance's pollers. A leased
@@ -243,7 +241,7 @@ export class CommandPool {
     }
     this.leased.delete(leaseId);
     if (action === 'acknowledge') this.acknowledge(held.entry);
-    else this.offer(held.entry, true);
+    else if (!held.entry.handedOver) this.offer(held.entry, true);
   }
 
   private acknowledge(entry: PooledCommand): void {

@@ -13,7 +13,8 @@ import type { IncomingMessage } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
 import { traceHeadersOf } from '../tracing/trace-headers-of';
 import { CommandAttempts } from './command-attempts';
-import { CommandPool, type PooledCommand } from './command-pool';
+import { CommandPool } from './command-pool';
+import type { PooledCommand } from './pooled-command';
 import { leaseExpiryAction, type LeaseExpiry } from './lease-expiry';
 import { OutageLog } from '../common/logging/outage-log';
 
@@ -216,11 +217,16 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
     const body = parseMessage(commandSchema, message.body);
     const attempt = attemptSchema.safeParse(body);
     const deadline = deadlineSchema.safeParse(body);
-    await new Promise<void>((resolve, reject) => pool.offer({
-      commandId: body.commandId, body, trace: traceHeadersOf(message.headers), attempt: attempt.success ? attempt.data : undefined,
-      deadlineAt: deadline.success ? Date.parse(deadline.data.deadline) : undefined,
-      done: (error) => (error ? reject(error) : resolve()),
-    }));
+    const handOver = () => pool.handOver(body.commandId, new DependencyUnavailableError('its partition went to another consumer', undefined));
+    await new Promise<void>((resolve, reject) => {
+      pool.offer({
+        commandId: body.commandId, body, trace: traceHeadersOf(message.headers), attempt: attempt.success ? attempt.data : undefined,
+        deadlineAt: deadline.success ? Date.parse(deadline.data.deadline) : undefined,
+        done: (error) => (error ? reject(error) : resolve()),
+      });
+      if (message.handedOver?.aborted) handOver();
+      else message.handedOver?.addEventListener('abort', handOver, { once: true });
+    }).finally(() => message.handedOver?.removeEventListener('abort', handOver));
   }
 
   /**

@@ -5,7 +5,7 @@ import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-resul
 import { type FinalStepReply, isFinalReply, type StepReply, toStepResult } from '../engine/messages/step-reply.schema';
 import { StepHeartbeats } from '../engine/step-heartbeats.service';
 import { CommandAttempts, type CommandRef } from './command-attempts';
-import type { Lease, PooledCommand } from './command-pool';
+import type { Lease, PooledCommand } from './pooled-command';
 import { HttpWorkerHub } from './http-worker-hub.service';
 import { commandOfLease } from './lease-id';
 import { PollSlots } from './poll-slots';

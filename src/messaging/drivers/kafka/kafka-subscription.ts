@@ -225,14 +225,20 @@ export class KafkaSubscription {
     const { heartbeat, isRunning, isStale } = payload;
     let failure: unknown;
     const halted = () => this.stopping || !isRunning() || isStale() || failure !== undefined;
+    // Once halted, the handlers still running are told to hand their messages over: the rebalance, or the stop, waits for them.
+    const handOver = new AbortController();
     const fail = (error: unknown) => {
       failure ??= error; // a rebalance: stop taking messages, hand the error to kafkajs below
+      handOver.abort();
     };
     // kafkajs heartbeats only between batches and when asked: keep the session alive while slow
     // handlers run (heartbeat() itself sends at most one per heartbeatInterval).
-    const beating = setInterval(() => heartbeat().catch(fail), 1000);
+    const beating = setInterval(() => {
+      if (halted()) handOver.abort();
+      heartbeat().catch(fail);
+    }, 1000);
     try {
-      await this.handleBatch(payload, halted, fail);
+      await this.handleBatch(payload, halted, fail, handOver.signal);
     } finally {
       clearInterval(beating);
     }
@@ -241,7 +247,7 @@ export class KafkaSubscription {
 
   private async handleBatch(
     { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload,
-    halted: () => boolean, fail: (error: unknown) => void,
+    halted: () => boolean, fail: (error: unknown) => void, handedOver: AbortSignal,
   ): Promise<void> {
     const offsets = new OffsetTracker(batch.messages.map((m) => m.offset));
     const executor = new KeyedSerialExecutor(MAX_IN_FLIGHT_PER_PARTITION);
@@ -250,7 +256,7 @@ export class KafkaSubscription {
       if (halted()) break;
       executor.submit(message.key?.toString(), async () => {
         if (halted()) return;
-        if (!(await this.deliver(batch.topic, batch.partition, message, halted))) return;
+        if (!(await this.deliver(batch.topic, batch.partition, message, halted, handedOver))) return;
         const committable = offsets.complete(message.offset);
         if (committable === undefined) return;
         resolveOffset(committable);
@@ -265,11 +271,13 @@ export class KafkaSubscription {
   }
 
   /** True when the message was acknowledged (handled or dead-lettered). */
-  private async deliver(topic: string, partition: number, message: KafkaMessage, halted: () => boolean): Promise<boolean> {
+  private async deliver(
+    topic: string, partition: number, message: KafkaMessage, halted: () => boolean, handedOver: AbortSignal,
+  ): Promise<boolean> {
     const { attempts } = this.deps;
     const position = `${this.subscription.group}/${positionOf(topic, partition, message.offset)}`;
     const outcome = await deliverInPlace(
-      toIncoming(topic, partition, message, attempts.nextAttempt(position)),
+      { ...toIncoming(topic, partition, message, attempts.nextAttempt(position)), handedOver },
       this.subscription.handler,
       { ...this.deps, stopping: halted, onFailure: () => attempts.recordFailure(position) },
     );
