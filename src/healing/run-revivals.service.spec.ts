@@ -11,7 +11,7 @@ function revivals(run: Record<string, unknown>) {
   const executor = { transition: (_flowId: string, decide: (r: unknown, c: unknown) => Promise<unknown>) => decide(run, { event: jest.fn(), complete: jest.fn() }) };
   const transitions = { advance: jest.fn() };
   return new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions, {} as TemplateRepository,
-    {} as StuckWorkRepository, new Metrics());
+    { stillOverdue: async () => true } as unknown as StuckWorkRepository, new Metrics());
 }
 
 describe('RunRevivals', () => {

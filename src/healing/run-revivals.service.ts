@@ -60,7 +60,7 @@ export class RunRevivals {
     const step = { step: a.stepName, action: a.action, attempt: a.attempt, reason: unsendable?.error ?? a.reason };
     return this.heal('time-out', a.flowId, async (run, changes) => {
       const attempt = findInFlight(run.attempts, a);
-      if (!attempt) return false;
+      if (!attempt || !(await this.stuck.stillOverdue(a))) return false;
       const error = unsendable?.error ?? a.reason;
       changes.complete(run, attempt, { status: unsendable ? 'FAILED_FINAL' : 'TIMED_OUT', output: undefined, error });
       changes.event(a.flowId, 'STEP_TIMED_OUT', error, a.stepName);

@@ -39,6 +39,18 @@ export class StuckWorkRepository {
        ORDER BY s.deadline_at LIMIT $1`, [limit, TERMINAL_RUN_STATUSES]);
   }
 
+  /**
+   * Whether the attempt is still in flight past its deadline, read again at the moment of its
+   * timeout: a heartbeat since the batch was read may have moved the deadline (and told its worker
+   * it has time), and the run's version, which heartbeats leave alone, would not show it.
+   */
+  async stillOverdue(a: { flowId: string; stepName: string; action: string; attempt: number }): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM orchestration_step_run WHERE flow_id = $1 AND step_name = $2 AND action = $3 AND attempt = $4
+         AND status = 'DISPATCHED' AND deadline_at < clock_timestamp()`, [a.flowId, a.stepName, a.action, a.attempt]);
+    return rows.length > 0;
+  }
+
   /** Parked runs whose template is READY, or whose wait has expired. */
   parkedRunsToSettle(limit: number): Promise<{ flowId: string; expiresAt: Date | null }[]> {
     return this.dataSource.query(

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { SecurityAuditRepository } from '../../src/auth/audit/security-audit.repository';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { Healer } from '../../src/healing/healer.service';
+import { RunRevivals } from '../../src/healing/run-revivals.service';
 import { RunRetentionRepository } from '../../src/healing/run-retention.repository';
 import { RegistrationAuditRepository } from '../../src/registry/registration-audit.repository';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -120,6 +121,21 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       const run = await waitForRun(t, terminated, 'TERMINATED');
       expect(timeline(run)).toEqual(['DO:a#1:ABANDONED']);
       expect(run.events.map((e) => e.kind)).toEqual(['OPERATOR_TERMINATE']);
+    });
+
+    it('times out no attempt whose deadline a heartbeat moved after the overdue ones were read', async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'i')
+        .send('orchName: patient\nas: initiator\ntype: sequential\nsteps:\n  - {seq: 1, name: a, objectType: String, timeoutSeconds: 60}\n').expect(201);
+      await worker.register('patient', ['a']);
+      const flowId = (await execute(t, 'patient', { silentAt: 'a' }).expect(202)).body.flowId;
+      await waitForRun(t, flowId, 'RUNNING');
+      // As a healer pass that read the attempt overdue, and a heartbeat then moved its deadline 60 s on.
+      const overdue = { flowId, stepName: 'a', action: 'DO' as const, attempt: 1, reason: 'read overdue' };
+      expect(await t.get(RunRevivals).timeOut(overdue)).toBe(false);
+      expect(timeline(await waitForRun(t, flowId, 'RUNNING'))).toEqual(['DO:a#1:DISPATCHED']);
+      // Past its deadline, the same timeout applies.
+      await db.query(`UPDATE orchestration_step_run SET deadline_at = now() - interval '1 second' WHERE flow_id = $1`, [flowId]);
+      await expectEventually(async () => expect(timeline(await waitForRun(t, flowId, 'RUNNING'))).toContain('DO:a#1:TIMED_OUT'));
     });
 
     it('leaves a deadline it handled out of the nearest-deadline gauge', async () => {
