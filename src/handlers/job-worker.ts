@@ -74,35 +74,47 @@ export class JobWorker {
   /**
    * Launches the row's job. An attempt after one whose answer was never recorded first looks for
    * the job that one may have started, and follows it if found; `lastChance` (no attempt left,
-   * the last one ended without an outcome) only looks.
+   * the last one ended without an outcome) only looks. Only the calls to the target count as the
+   * launch failing: a failed write of what they answered (the database) leaves the row to its
+   * lease, whose next holder looks for the job before launching again (mayHaveLaunched).
    */
   private async launch(row: JobExecutionEntity, lastChance: boolean): Promise<void> {
     const retry = row.options?.retry ?? this.retry;
     let target: JobTarget | undefined;
+    let earlier: EarlierLaunch | undefined;
     try {
       target = this.deps.targets.for(row.targetType, row.connection);
-      if (lastChance || mayHaveLaunched(row)) {
-        const earlier = await lookForEarlierLaunch(target, row, (e) => this.asHttpError(e));
-        if (await this.settleEarlier(row, earlier, retry, lastChance)) return;
-      }
-      await this.launched(row, await target.launch(row), 'launched');
+      if (lastChance || mayHaveLaunched(row)) earlier = await lookForEarlierLaunch(target, row, (e) => this.asHttpError(e));
     } catch (e) {
-      const error = this.asHttpError(e);
-      const options = optionsAfterFailedLaunch(row.options, error);
-      if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
-        await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message, options);
-        return;
-      }
-      // No attempt left: kept pending, the claimer hands the row back as `adopt`, which only looks.
-      if (!lastChance && mayLookForLastLaunch(error, target?.launchMarker?.(row))) {
-        await this.retryLaunch(row, retry, error, `last launch attempt failed: ${error.message}; will look for the job it may have started`,
-          error.message, options);
-        return;
-      }
-      this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
-      const message = error.retriable ? `${failedAfter(row)}: ${error.message}` : error.message;
-      await this.outcomes.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
+      return this.launchFailed(row, retry, e, target, lastChance);
     }
+    if (earlier && await this.settleEarlier(row, earlier, retry, lastChance)) return;
+    let job: Awaited<ReturnType<JobTarget['launch']>>;
+    try {
+      job = await target.launch(row);
+    } catch (e) {
+      return this.launchFailed(row, retry, e, target, lastChance);
+    }
+    await this.launched(row, job, 'launched');
+  }
+
+  private async launchFailed(row: JobExecutionEntity, retry: LaunchRetryPolicy, e: unknown, target: JobTarget | undefined,
+    lastChance: boolean): Promise<void> {
+    const error = this.asHttpError(e);
+    const options = optionsAfterFailedLaunch(row.options, error);
+    if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
+      await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message, options);
+      return;
+    }
+    // No attempt left: kept pending, the claimer hands the row back as `adopt`, which only looks.
+    if (!lastChance && mayLookForLastLaunch(error, target?.launchMarker?.(row))) {
+      await this.retryLaunch(row, retry, error, `last launch attempt failed: ${error.message}; will look for the job it may have started`,
+        error.message, options);
+      return;
+    }
+    this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
+    const message = error.retriable ? `${failedAfter(row)}: ${error.message}` : error.message;
+    await this.outcomes.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
   }
 
   /** Acts on what an earlier attempt left; true when that settled the row, false to launch now. */
