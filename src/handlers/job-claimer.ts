@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { idempotencyKeyOf } from '../engine/dispatch/step-command';
 import { planUndoAfterDo } from './deferred-undo';
-import { ENDED_UNRECORDED } from './earlier-launch';
+import { ENDED_UNRECORDED, mayHaveLaunched } from './earlier-launch';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
 import { failedAfter, jobLabel, outputOf } from './job-result';
@@ -119,9 +119,13 @@ export class JobClaimer {
     if (!complete) return wait();
     for (const job of rows) {
       if (job.status === 'PENDING_LAUNCH') {
+        // A launch that went unanswered may have started a job, which no one now looks for: never seen to end.
+        const unsure = mayHaveLaunched(job);
         await this.repo.claim(m, job, {
           status: 'FAILED', completedAt: now, nextLaunchAt: null, nextPollAt: now,
-          error: 'Cancelled by the UNDO before it was launched',
+          error: unsure ? 'Given up by the UNDO after a launch that went unanswered: a job it may have started was never seen'
+            : 'Cancelled by the UNDO before it was launched',
+          ...(unsure ? { options: { ...job.options, endUnseen: true } } : {}),
         });
       } else if (job.status === 'RUNNING' || job.status === 'WAITING_FOR_OPERATOR') {
         this.logger.log({ ...logContext(job), undoJobExecutionId: undo.id }, 'UNDO: cancelling the DO job');
@@ -156,8 +160,9 @@ export class JobClaimer {
       // A DO job given up on while still running (polls exhausted, cancel unanswered) may go on: not undone.
       const unseen = rows.find((job) => job.options?.endUnseen);
       if (unseen) {
-        return report({ status: 'FAILED', error: `${jobLabel(unseen)} was never seen to end after its cancel, and may still run: `
-          + 'check it on its target, then retry the undo or compensate by hand' });
+        const what = unseen.externalJobId === null ? `a job the unanswered launch of ${unseen.targetType} may have started was never seen, `
+          + 'and may run' : `${jobLabel(unseen)} was never seen to end after its cancel, and may still run`;
+        return report({ status: 'FAILED', error: `${what}: check it on its target, then retry the undo or compensate by hand` });
       }
       return report({ status: 'SUCCEEDED' });
     }
