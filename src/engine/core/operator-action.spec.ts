@@ -135,5 +135,17 @@ describe('decideOperatorAction: each action in each state', () => {
           .toEqual({ kind: 'refused', code: 'STEP_NOT_FAILED', reason: 'step c has no attempt 1 (it has not run)' });
       }
     });
+
+    it('answers the same request again as unchanged after the first moved the run on, to its end or to compensating', () => {
+      const done = [...bFailed, at('b', 'DO', 'SUCCEEDED', 2, 2), at('c', 'DO', 'SUCCEEDED')];
+      for (const status of ['COMPLETED', 'COMPENSATING'] as const) {
+        for (const action of ['retry', 'skip'] as const) {
+          expect(decideOperatorAction(plan, status, done, { action, stepName: 'b', attempt: 1 }))
+            .toEqual({ kind: 'unchanged', reason: 'step b has had attempt 2 since attempt 1' });
+        }
+      }
+      // Without the attempt it saw, the request is judged on the run as it is now.
+      expect(short(decideOperatorAction(plan, 'COMPLETED', done, { action: 'retry', stepName: 'b' }))).toBe('RUN_FINISHED');
+    });
   });
 });

@@ -95,6 +95,11 @@ const retriedByOperator = (attempts: Attempt[], stepName: string): boolean => at
 
 /** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
 function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: LatestAttempts, req: ActionRequest): ActionVerdict {
+  // The same request again (a double click) after the first moved the run on, even to its end: nothing to change.
+  const named = req.stepName === undefined ? undefined : latestOf(latest, req.stepName, 'DO');
+  if (req.attempt !== undefined && named && named.attempt > req.attempt) {
+    return { kind: 'unchanged', reason: `step ${req.stepName} has had attempt ${named.attempt} since attempt ${req.attempt}` };
+  }
   if (status !== 'PAUSED' && status !== 'RUNNING') {
     return finished(status) ?? refuse('RUN_NOT_PAUSED', `${req.action} applies to a PAUSED or RUNNING run; the run is ${status}`);
   }
