@@ -39,6 +39,11 @@ describe('retryFailedUndos', () => {
     expect([t.status, names(t)]).toEqual(['UNDOING', ['UNDO:b#4', 'UNDO:a#2']]);
   });
 
+  it('leaves a run alone whose undos never ran (they could not be sent): resumed, it waited for nothing, for ever', () => {
+    const unsendable = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED')];
+    expect(retryFailedUndos(plan, 'COMPENSATION_FAILED', unsendable)).toEqual({ status: 'COMPENSATION_FAILED', dispatch: [] });
+  });
+
   it('applies only to runs whose undo failed', () => {
     expect(canRetryUndos('COMPENSATION_FAILED')).toBe(true);
     expect(canRetryUndos('UNDO_FAILED')).toBe(true);

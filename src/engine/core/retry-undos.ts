@@ -25,5 +25,6 @@ export function retryFailedUndos<T extends Attempt>(plan: Plan, status: RunStatu
     if (!undo || outcomeOf(step, undo) !== 'failed') return [];
     return [{ stepName: step.name, action: 'UNDO' as const, attempt: undo.attempt + 1, delayMs: 0 }];
   });
-  return { status: resumed, dispatch };
+  // None failed (the run ended because its undos could not be sent at all): resumed, it would wait for nothing.
+  return dispatch.length > 0 ? { status: resumed, dispatch } : { status, dispatch };
 }
