@@ -8,6 +8,9 @@ import { FifoQueue } from '../../delivery/fifo-queue';
  */
 export const HELD_LIMIT = { messages: 10_000, bytes: 64 * 1024 * 1024 };
 
+/** The limit as the broker's log lines say it. */
+export const HELD_LIMIT_TEXT = `${HELD_LIMIT.messages} messages or ${HELD_LIMIT.bytes / 1024 / 1024} MiB`;
+
 /** A FIFO queue that knows the bytes it holds, and drops its oldest while over HELD_LIMIT when asked. */
 export class HeldQueue<T> {
   private items = new FifoQueue<T>();

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Metrics } from '../../../metrics/metrics';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
-import { HELD_LIMIT, HeldQueue } from './held-queue';
+import { HELD_LIMIT_TEXT, HeldQueue } from './held-queue';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import { MESSAGE_ID_HEADER, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../../message';
 
@@ -96,8 +96,8 @@ export class MemoryGroup {
     const { dropped, first } = this.queue.dropOver();
     if (dropped > 0) this.deps.metrics.dropped.inc({ topic: this.topic }, dropped);
     if (first) {
-      this.deps.logger.warn(`Nothing consumes ${this.topic} as ${this.name}, which holds ${HELD_LIMIT.messages} messages or `
-        + `${HELD_LIMIT.bytes / 1024 / 1024} MiB: its oldest are dropped from now on, until a consumer comes`);
+      this.deps.logger.warn(`Nothing consumes ${this.topic} as ${this.name}, which holds ${HELD_LIMIT_TEXT}: `
+        + 'its oldest are dropped from now on, until a consumer comes');
     }
   }
 

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, StartPosition } from '../../message-consumer';
-import { HELD_LIMIT, HeldQueue } from './held-queue';
+import { HELD_LIMIT_TEXT, HeldQueue } from './held-queue';
 import { GroupDeps, MemoryGroup, StoredMessage } from './memory-group';
 
 /**
@@ -34,7 +34,7 @@ export class MemoryTopic {
       if (dropped > 0) this.deps.metrics.dropped.inc({ topic: this.name }, dropped);
       if (first) {
         this.deps.logger.log(`No consumer group has subscribed to ${this.name} yet: the first one will get its newest `
-          + `${HELD_LIMIT.messages} messages or ${HELD_LIMIT.bytes / 1024 / 1024} MiB, older ones are dropped`);
+          + `${HELD_LIMIT_TEXT}, older ones are dropped`);
       }
     }
     for (const group of this.groups.values()) group.enqueue(stored);
