@@ -63,6 +63,16 @@ export class JobTargets implements OnApplicationShutdown {
     return target;
   }
 
+  /**
+   * How long a job may still appear after its launch's answer was lost: the connection's request
+   * timeout, which the server may go on spending on a request Baton stopped waiting for. Only AWX
+   * and OO are looked for (an HTTP partner deduplicates by Idempotency-Key instead).
+   */
+  lateJobWindowMs(targetType: JobTargetType, connection: string): number {
+    const kind = kindOfTarget(targetType);
+    return kind ? this.transport(kind, connection).connection.requestTimeoutMs : 0;
+  }
+
   /** Scrubs credentials of every connection (and OAuth2 tokens fetched) from a text about to be logged or stored. */
   scrub(text: string): string {
     // One pass over every secret: a pass per connection, each with every configured secret again, cost as many times as many.

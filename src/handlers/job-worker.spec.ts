@@ -1,46 +1,77 @@
 import { Logger } from '@nestjs/common';
 import type { JobExecutionEntity } from './job-execution.entity';
 import { loadHandlersConfig } from './handlers-config';
+import { HandlerHttpError } from './http/handler-http-error';
 import { JobWorker, type JobWorkerDeps } from './job-worker';
 import type { JobTarget } from './job-target';
 
-/**
- * AWX accepted the launch, and the write of its job id failed (a connection dropped, a lock
- * timeout): that was handled as the launch failing, so the row ended FAILED without the job id,
- * its step failed, and the job ran on, followed and cancelled by nothing.
- */
+const NOW = new Date('2026-12-07T10:00:00Z');
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function launchingRow(): JobExecutionEntity {
+  return {
+    id: 'j1', flowId: 'f', stepName: 's', action: 'DO', attempt: 1, commandId: 'c1', status: 'LAUNCHING', version: 2,
+    launchAttempts: 1, options: null, externalJobId: null, targetType: 'AWX', connection: 'default', resourceType: 'job_template',
+    resourceId: '7', requestPayload: {}, cancelRequestedAt: null, createdAt: NOW,
+  } as unknown as JobExecutionEntity;
+}
+
+/** A worker over an AWX-like target whose `launch` is given, recording what it writes and hands to the engine. */
+function workerWith(launch: () => Promise<unknown>, recordOutcome: (patch: Record<string, unknown>) => Promise<boolean>) {
+  const applied: unknown[] = [];
+  let launches = 0;
+  const target = {
+    launchMarker: () => 'marker', findLaunched: async () => null,
+    launch: () => (launches++, launch()),
+  } as unknown as JobTarget;
+  const worker = new JobWorker({
+    repo: { recordOutcome: (_id: string, _version: number, patch: Record<string, unknown>) => recordOutcome(patch) },
+    targets: { for: () => target, scrub: (text: string) => text, lateJobWindowMs: () => REQUEST_TIMEOUT_MS },
+    settings: loadHandlersConfig({}).settings,
+    sink: () => ({ apply: async (result: unknown) => void applied.push(result) }), now: () => NOW,
+  } as unknown as JobWorkerDeps);
+  return { worker, applied, launches: () => launches };
+}
+
 describe('JobWorker', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
+  /**
+   * AWX accepted the launch, and the write of its job id failed (a connection dropped, a lock
+   * timeout): that was handled as the launch failing, so the row ended FAILED without the job id,
+   * its step failed, and the job ran on, followed and cancelled by nothing.
+   */
   it('leaves a launch whose answer could not be written to its lease: no outcome, no second launch now', async () => {
-    const row = {
-      id: 'j1', flowId: 'f', stepName: 's', action: 'DO', attempt: 1, commandId: 'c1', status: 'LAUNCHING', version: 2,
-      launchAttempts: 1, options: null, externalJobId: null, targetType: 'AWX', connection: 'default', resourceType: 'job_template',
-      resourceId: '7', requestPayload: {}, cancelRequestedAt: null, createdAt: new Date(),
-    } as unknown as JobExecutionEntity;
     const written: unknown[] = [];
     let failures = 1;
-    const repo = {
-      recordOutcome: async (_id: string, _version: number, patch: unknown) => {
+    const { worker, applied, launches } = workerWith(
+      async () => ({ externalJobId: '42', externalJobType: 'job', response: { id: 42 }, warnings: [] }),
+      async (patch) => {
         if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
         written.push(patch);
         return true;
       },
+    );
+    await worker.process({ row: launchingRow(), action: 'launch' });
+    expect({ launches: launches(), written, applied }).toEqual({ launches: 1, written: [], applied: [] });
+  });
+
+  /**
+   * AWX may create the job after Baton stopped waiting for its answer: the next attempt's lookup,
+   * after the 5 s backoff, found nothing yet, and it launched a second job.
+   */
+  it('looks for the job a timed-out launch may have started no sooner than the request timeout', async () => {
+    const nextLaunchAt = async (error: HandlerHttpError): Promise<number> => {
+      const written: Record<string, unknown>[] = [];
+      const { worker } = workerWith(async () => { throw error; }, async (patch) => (written.push(patch), true));
+      await worker.process({ row: launchingRow(), action: 'launch' });
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ status: 'PENDING_LAUNCH' });
+      return (written[0].nextLaunchAt as Date).getTime() - NOW.getTime();
     };
-    const applied: unknown[] = [];
-    let launches = 0;
-    const target = {
-      launchMarker: () => 'marker', findLaunched: async () => null,
-      launch: async () => {
-        launches++;
-        return { externalJobId: '42', externalJobType: 'job', response: { id: 42 }, warnings: [] };
-      },
-    } as unknown as JobTarget;
-    const worker = new JobWorker({
-      repo, targets: { for: () => target, scrub: (text: string) => text }, settings: loadHandlersConfig({}).settings,
-      sink: () => ({ apply: async (result: unknown) => void applied.push(result) }), now: () => new Date(),
-    } as unknown as JobWorkerDeps);
-    await worker.process({ row, action: 'launch' });
-    expect({ launches, written, applied }).toEqual({ launches: 1, written: [], applied: [] });
+    expect(await nextLaunchAt(new HandlerHttpError(null, true, 'AWX launch timed out'))).toBe(REQUEST_TIMEOUT_MS);
+    expect(await nextLaunchAt(new HandlerHttpError(502, true, 'AWX launch failed (HTTP 502)'))).toBe(REQUEST_TIMEOUT_MS);
+    // Refused before anything was sent: no job can appear, so the backoff alone.
+    expect(await nextLaunchAt(new HandlerHttpError(null, true, 'connection refused', undefined, true))).toBe(5_000);
   });
 });

@@ -102,14 +102,16 @@ export class JobWorker {
     lastChance: boolean): Promise<void> {
     const error = this.asHttpError(e);
     const options = optionsAfterFailedLaunch(row.options, error);
+    // The next attempt looks for the job this one may have started: not before the target could still create it.
+    const lookAfterMs = target && !error.unsent ? this.deps.targets.lateJobWindowMs(row.targetType, row.connection) : 0;
     if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
-      await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message, options);
+      await this.retryLaunch(row, retry, error, `launch failed, will retry: ${error.message}`, error.message, options, lookAfterMs);
       return;
     }
     // No attempt left: kept pending, the claimer hands the row back as `adopt`, which only looks.
     if (!lastChance && mayLookForLastLaunch(error, target?.launchMarker?.(row))) {
       await this.retryLaunch(row, retry, error, `last launch attempt failed: ${error.message}; will look for the job it may have started`,
-        error.message, options);
+        error.message, options, lookAfterMs);
       return;
     }
     this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
@@ -142,10 +144,10 @@ export class JobWorker {
     }
   }
 
-  /** A launch retried after a backoff (at least what a 429/503 Retry-After asked, within the cap). */
+  /** A launch retried after a backoff (at least what a 429/503 Retry-After asked, within the cap, and at least `minDelayMs`). */
   private async retryLaunch(row: JobExecutionEntity, retry: LaunchRetryPolicy, error: HandlerHttpError, logged: string,
-    lastLaunchError: string, options = row.options): Promise<void> {
-    const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs));
+    lastLaunchError: string, options = row.options, minDelayMs = 0): Promise<void> {
+    const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs), minDelayMs);
     this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'retry' });
     this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, logged);
     await this.outcomes.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.outcomes.later(delay), lastLaunchError, options }, 'launch retry');
