@@ -32,6 +32,21 @@ describe('retryFailedUndos', () => {
     expect(names(retryFailedUndos(plan, 'COMPENSATION_FAILED', retried('FAILED')))).toEqual(['UNDO:b#3']);
   });
 
+  it("gives each retried undo a fresh budget of its retry policy, as an operator's retry of a step", () => {
+    const retried = (status: StepRunStatus, s = plan, spent = 1) => {
+      const history = [...compensationFailed.slice(0, 3), at('b', 'UNDO', 'FAILED', spent), at('a', 'UNDO', 'SUCCEEDED')];
+      const again = retryFailedUndos(s, 'COMPENSATION_FAILED', history).dispatch[0];
+      expect(again).toMatchObject({ attempt: spent + 1, budgetStart: spent + 1 });
+      return names(decideTransition(s, 'COMPENSATING', [...history, { ...at('b', 'UNDO', status, spent + 1), budgetStart: spent + 1 }], NOW));
+    };
+    // No policy: a failure is final, a timeout gets its three attempts (a lost message deserves another try).
+    expect(retried('FAILED')).toEqual([]);
+    expect(retried('TIMED_OUT')).toEqual(['UNDO:b#3']);
+    const retry = { maxAttempts: 2, backoff: 'fixed' as const, initialDelaySeconds: 1, maxDelaySeconds: 1 };
+    const twice: Plan = { ...plan, steps: plan.steps.map((x) => ({ ...x, retry })) };
+    expect(retried('FAILED', twice, 2)).toEqual(['UNDO:b#4']);
+  });
+
   it('resumes an operator undo that ended UNDO_FAILED', () => {
     const attempts = [...['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED')),
       at('c', 'UNDO', 'SUCCEEDED'), at('b', 'UNDO', 'TIMED_OUT', 3), at('a', 'UNDO', 'FAILED')];

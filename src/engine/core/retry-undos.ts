@@ -10,10 +10,11 @@ const RESUMES: Partial<Record<RunStatus, RunStatus>> = { COMPENSATION_FAILED: 'C
 export const canRetryUndos = (status: RunStatus): boolean => status in RESUMES;
 
 /**
- * An operator's second chance for undos that ran out of attempts: each gets one more attempt, and
- * the run goes back to unwinding (COMPENSATING or UNDOING), so decideTransition then finishes it as
- * usual. Each request gives each failed undo exactly one more attempt: its retry policy was spent.
- * The retries go out together (listed top of the stack first): each failed undo already had its
+ * An operator's second chance for undos that ran out of attempts: each is sent again with a fresh
+ * budget of its retry policy, as an operator's retry of a failed step is, and the run goes back to
+ * unwinding (COMPENSATING or UNDOING), so decideTransition then finishes it as usual. (The budget
+ * used to go on from the first attempt: a timed-out retry was retried or not by how many attempts
+ * had failed before the operator's.) The retries go out together (listed top of the stack first): each failed undo already had its
  * turn in the stack's order, and everything else on the stack has been undone since.
  */
 export function retryFailedUndos<T extends Attempt>(plan: Plan, status: RunStatus, attempts: T[]): Transition<T> {
@@ -23,7 +24,8 @@ export function retryFailedUndos<T extends Attempt>(plan: Plan, status: RunStatu
   const dispatch = [...plan.steps].sort((x, y) => y.seq - x.seq).flatMap((step) => {
     const undo = latestOf(latest, step.name, 'UNDO');
     if (!undo || outcomeOf(step, undo) !== 'failed') return [];
-    return [{ stepName: step.name, action: 'UNDO' as const, attempt: undo.attempt + 1, delayMs: 0 }];
+    const attempt = undo.attempt + 1;
+    return [{ stepName: step.name, action: 'UNDO' as const, attempt, budgetStart: attempt, delayMs: 0 }];
   });
   // None failed (the run ended because its undos could not be sent at all): resumed, it would wait for nothing.
   return dispatch.length > 0 ? { status: resumed, dispatch } : { status, dispatch };
