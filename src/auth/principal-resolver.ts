@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parseApiKey } from './api-keys/api-key-format';
 import { ApiKeyService, type KeyVerdict } from './api-keys/api-key.service';
+import { BODY_HASH_CLAIM } from './jwt/body-hash-claim';
 import { JwtVerifier } from './jwt/jwt-verifier';
 import type { Principal } from './principal';
 
@@ -13,6 +14,7 @@ import type { Principal } from './principal';
 export type Authentication = { principal: Principal } | { refusal: string; guess: boolean };
 
 const UNKNOWN = 'unknown, expired, revoked or invalid credentials';
+const MESSAGE_TOKEN = `the token carries ${BODY_HASH_CLAIM}: it signs one message, and is not accepted as a bearer token`;
 
 /** A presented credential → the principal it proves: an API key of ours, or a JWT of the identity provider. */
 @Injectable()
@@ -23,7 +25,12 @@ export class PrincipalResolver {
     if (parseApiKey(credential)) return authenticationOf(await this.apiKeys.verify(credential));
     if (!JwtVerifier.looksLikeJwt(credential)) return { refusal: UNKNOWN, guess: true };
     const check = await this.jwt.check(credential);
-    if ('principal' in check) return check;
+    if ('principal' in check) {
+      // A token made to sign one message is read by whoever reads its topic or dead-letter topic:
+      // over HTTP it would prove its service for anything until it expires.
+      if (check.claims[BODY_HASH_CLAIM] !== undefined) return { refusal: MESSAGE_TOKEN, guess: false };
+      return { principal: check.principal };
+    }
     // Only a genuine token is told what is wrong with its claims; a forged or expired one learns nothing.
     return check.refusal === 'unacceptable' ? { refusal: check.reason, guess: false } : { refusal: UNKNOWN, guess: true };
   }

@@ -1,5 +1,5 @@
 import type { Principal } from './principal';
-import { ownServiceOnly } from './service-scope';
+import { ownServiceOnly, ownTemplatesOnly } from './service-scope';
 
 const p = (roles: Principal['roles'], service?: string): Principal => ({ id: 'k', kind: 'api-key', roles, service });
 
@@ -16,5 +16,20 @@ describe('ownServiceOnly', () => {
 
   it('lets a service principal without a service name read nothing', () => {
     expect(ownServiceOnly(p(['service']))).toBe('');
+  });
+});
+
+describe('ownTemplatesOnly', () => {
+  it('lets a service principal start only its own templates, a reading role or not', () => {
+    expect(ownTemplatesOnly(p(['service'], 'a'))).toBe('a');
+    expect(ownTemplatesOnly(p(['service', 'viewer'], 'a'))).toBe('a');
+    expect(ownTemplatesOnly(p(['service']))).toBe('');
+  });
+
+  it('lets operators and admins start any template', () => {
+    expect(ownTemplatesOnly(p(['service', 'operator'], 'a'))).toBeUndefined();
+    expect(ownTemplatesOnly(p(['service', 'admin'], 'a'))).toBeUndefined();
+    expect(ownTemplatesOnly(p(['operator']))).toBeUndefined();
+    expect(ownTemplatesOnly(undefined)).toBeUndefined();
   });
 });

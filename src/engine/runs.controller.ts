@@ -11,7 +11,7 @@ import { Roles } from '../auth/access.decorator';
 import { AppError } from '../common/errors/app-error';
 import { CurrentPrincipal } from '../auth/current-principal';
 import type { Principal } from '../auth/principal';
-import { ownServiceOnly } from '../auth/service-scope';
+import { ownServiceOnly, ownTemplatesOnly } from '../auth/service-scope';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { ParseNamePipe } from '../common/validation/parse-name.pipe';
@@ -71,7 +71,7 @@ export class RunsController {
     const run = await this.executor.start({
       orchName, payload, contentType: req.headers['content-type'] ?? 'application/octet-stream',
       correlationId: correlationIdOf(req), idempotencyKey, deadlineSeconds: deadlineSecondsOf(deadline),
-      ownerService: ownServiceOnly(principal),
+      ownerService: ownTemplatesOnly(principal),
     });
     res.header('Location', `/api/orchestration/runs/${run.flowId}`);
     return run;

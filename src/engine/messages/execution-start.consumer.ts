@@ -5,7 +5,7 @@ import { MAX_DEADLINE_SECONDS } from '../../registry/document/registration-docum
 import { AppError } from '../../common/errors/app-error';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { MessageAuthenticator } from '../../auth/message-signing/message-authenticator';
-import { ownServiceOnly } from '../../auth/service-scope';
+import { ownTemplatesOnly } from '../../auth/service-scope';
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
@@ -61,7 +61,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         correlationId: start.correlationId ?? messageCorrelationId(message.headers) ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run.
         idempotencyKey: start.idempotencyKey ?? startIdempotencyKey(message.id), deadlineSeconds: start.deadlineSeconds,
-        ownerService: ownServiceOnly(principal),
+        ownerService: ownTemplatesOnly(principal),
       }));
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).

@@ -84,6 +84,22 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     await me(unsigned).expect(401);
   });
 
+  it("a service token with viewer reads every template, yet starts only its own service's", async () => {
+    const template = { orchName: 'billingRefund', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'refund', objectType: 'String' }] };
+    await t.http.post('/api/orchestration/register').set('X-API-Key', admin).set('X-Service-Name', 'billing').send(template).expect(201);
+    const shop = sign(first, { roles: ['service', 'viewer'], service: 'shop' });
+    await t.http.get('/api/orchestration/templates/billingRefund').set('Authorization', `Bearer ${shop}`).expect(200);
+    const res = await t.http.post('/api/orchestration/execute/billingRefund').set('Authorization', `Bearer ${shop}`).send({}).expect(404);
+    expect(res.body.code).toBe('TEMPLATE_NOT_FOUND');
+    const billing = sign(first, { roles: ['service', 'viewer'], service: 'billing' });
+    await t.http.post('/api/orchestration/execute/billingRefund').set('Authorization', `Bearer ${billing}`).send({}).expect(202);
+  });
+
+  it('refuses a token made to sign one message (body_sha256) as a bearer token: a reader of the topic or its DLQ holds it', async () => {
+    const res = await me(sign(first, { roles: ['service'], service: 'shop', body_sha256: 'a'.repeat(64) })).expect(401);
+    expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('body_sha256') });
+  });
+
   it('follows a key rotated in the JWKS without a restart', async () => {
     const rotated = rsaKey();
     published = [rotated];

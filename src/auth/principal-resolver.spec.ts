@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AUDIENCE, ISSUER, rsaKey, signJwt } from '../../test/helpers/jwt';
+import { loadConfig } from '../config/load-config';
+import type { ApiKeyService } from './api-keys/api-key.service';
+import { JwtVerifier } from './jwt/jwt-verifier';
+import { PrincipalResolver } from './principal-resolver';
+
+describe('PrincipalResolver with JWTs', () => {
+  const idp = rsaKey();
+  const resolver = new PrincipalResolver({} as ApiKeyService, new JwtVerifier(loadConfig({
+    AUTH_MODE: 'on', AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_PUBLIC_KEY: idp.publicPem, MESSAGE_SIGNING: 'required',
+  })));
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it("proves a token's service", async () => {
+    const token = signJwt(idp, { roles: ['service'], service: 'shop' });
+    await expect(resolver.resolve(token)).resolves.toEqual({ principal: expect.objectContaining({ roles: ['service'], service: 'shop' }) });
+  });
+
+  /**
+   * A token that signs a message on the start or registration topic stays readable there, and in
+   * the dead-letter topic, which keeps the message's headers: copied onto an HTTP request, it made
+   * its reader that service until it expired, however old its `iat` (the message check's bound).
+   */
+  it('refuses a token made to sign one message, whatever its age', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const bodySha256 = createHash('sha256').update('{"orchName":"shopOrder","payload":{}}').digest('hex');
+    for (const iat of [now, now - 3600]) {
+      const token = signJwt(idp, { roles: ['service'], service: 'shop', iat, exp: now + 3600, body_sha256: bodySha256 });
+      await expect(resolver.resolve(token)).resolves.toEqual({ refusal: expect.stringContaining('body_sha256'), guess: false });
+    }
+  });
+});
