@@ -1,12 +1,14 @@
 import type { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
+import type { Principal } from '../auth/principal';
 import type { Role } from '../auth/role';
 import { AppConfig } from '../config/app-config';
 import type { RunExecutor } from '../engine/run-executor.service';
 import type { StartedRun, StartRequest } from '../engine/start-request';
 import type { RunRepository } from '../engine/run.repository';
+import type { RunState } from '../engine/run-changes';
 import type { HandlersConfig } from '../handlers/handlers-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
-import type { MessageConsumer } from '../messaging/message-consumer';
+import type { MessageConsumer, Subscription } from '../messaging/message-consumer';
 import type { RegistryService } from '../registry/registry.service';
 import { inMemoryTracing } from '../tracing/tracing.fixtures';
 import { tracing } from '../tracing/tracing';
@@ -19,21 +21,40 @@ const CALLER_SPAN = '00f067aa0ba902b7';
 /** MESSAGE_SIGNING=off: the authenticator proves no one and refuses nothing. */
 const signingOff = { authenticate: async () => undefined } as unknown as MessageAuthenticator;
 
+interface Fakes {
+  authenticator?: MessageAuthenticator;
+  /** The run RunRepository.load finds under the RequestId. */
+  existing?: RunState;
+  /** Services every connection is open to; undefined: open to all. */
+  openTo?: string[];
+  /** What the executor throws instead of starting. */
+  startFails?: unknown;
+  config?: Partial<AppConfig>;
+  subscriptions?: Subscription[];
+}
+
 /** The consumer over fakes of what it calls; the executor opens a `run start` span, as the real one does. */
-function consumerStarting(started: StartRequest[], authenticator = signingOff): OrcaRequestConsumer {
+function consumerStarting(started: StartRequest[], authenticatorOrFakes: MessageAuthenticator | Fakes = signingOff): OrcaRequestConsumer {
+  const fakes: Fakes = 'authenticate' in authenticatorOrFakes ? { authenticator: authenticatorOrFakes as MessageAuthenticator } : authenticatorOrFakes;
   const executor = {
     start: (req: StartRequest) => tracing.span('run start', {}, async (): Promise<StartedRun> => {
+      if (fakes.startFails) throw fakes.startFails;
       started.push(req);
       return { flowId: req.flowId!, status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] };
     }),
   } as unknown as RunExecutor;
   const registry = { register: async () => undefined } as unknown as RegistryService;
-  const runs = { load: async () => undefined } as unknown as RunRepository;
-  return new OrcaRequestConsumer(new AppConfig(), {} as HandlersConfig, {} as MessageConsumer, registry, executor, runs, authenticator);
+  // After a lost race, the run is there on the second look.
+  let loads = 0;
+  const runs = { load: async () => (fakes.startFails && loads++ === 0 ? undefined : fakes.existing) } as unknown as RunRepository;
+  const handlers = { allowsService: (_t: string, _c: string, service: string) => !fakes.openTo || fakes.openTo.includes(service) } as unknown as HandlersConfig;
+  const consumer = { subscribe: async (s: Subscription) => { fakes.subscriptions?.push(s); } } as unknown as MessageConsumer;
+  const config = Object.assign(new AppConfig(), fakes.config);
+  return new OrcaRequestConsumer(config, handlers, consumer, registry, executor, runs, fakes.authenticator ?? signingOff);
 }
 
-function requestCreated(headers: Record<string, string>): IncomingMessage {
-  const event = { RequestId: REQUEST_ID, ExecutionTargetType: 0, ExecutionResourceType: 0, ExecutionResourceId: '42', FormData: '{}' };
+function requestCreated(headers: Record<string, string>, overrides: Record<string, unknown> = {}): IncomingMessage {
+  const event = { RequestId: REQUEST_ID, ExecutionTargetType: 0, ExecutionResourceType: 0, ExecutionResourceId: '42', FormData: '{}', ...overrides };
   return { id: 'm1', topic: 'RequestCreated', headers, body: Buffer.from(JSON.stringify(event)), deliveryAttempt: 1 };
 }
 
@@ -84,5 +105,85 @@ describe('OrcaRequestConsumer correlation ids', () => {
     }
     // Too long, a line break, empty: none reaches the varchar(128) column or a log line.
     expect(started.map((r) => r.correlationId)).toEqual(['orca-7:req.1', REQUEST_ID, REQUEST_ID, REQUEST_ID]);
+  });
+});
+
+describe('OrcaRequestConsumer subscription', () => {
+  it.each(['latest', 'earliest'] as const)('starts a new group where REQUEST_TOPICS_START_AT says (%s), as the start topic does', async (startAt) => {
+    const subscriptions: Subscription[] = [];
+    await consumerStarting([], { subscriptions, config: { ORCA_COMPAT: true, REQUEST_TOPICS_START_AT: startAt } }).onApplicationBootstrap();
+    expect(subscriptions).toMatchObject([{ topic: 'RequestCreated', startAt }]);
+  });
+});
+
+describe('OrcaRequestConsumer with a RequestId already started', () => {
+  const existing = { flowId: REQUEST_ID, orchName: 'orca.awx.job_template.42.default', payload: Buffer.from('{"a":1}'), contentType: 'application/json' } as RunState;
+  const headers = { 'content-type': 'application/json' };
+
+  it('does nothing for a redelivery, whatever connection now serves the resource', async () => {
+    const started: StartRequest[] = [];
+    await consumerStarting(started, { existing: { ...existing, orchName: 'orca.awx.job_template.42.lab' } })
+      .handle(requestCreated(headers, { FormData: '{ "a": 1 }' }));
+    expect(started).toEqual([]);
+  });
+
+  it('dead-letters another resource or other FormData under it, as a reused idempotency key', async () => {
+    for (const overrides of [{ FormData: '{"a":2}' }, { ExecutionResourceId: '4', FormData: '{"a":1}' }, { ExecutionResourceType: 1, FormData: '{"a":1}' }]) {
+      await expect(consumerStarting([], { existing }).handle(requestCreated(headers, overrides)))
+        .rejects.toThrow(new PoisonMessageError(`IDEMPOTENCY_KEY_REUSED: RequestId ${REQUEST_ID} was used for run ${REQUEST_ID} (orca.awx.job_template.42.default) with a different resource or FormData`));
+    }
+  });
+
+  it('dead-letters it too when it raced a delivery of the other request', async () => {
+    const raced = Object.assign(new Error('duplicate key'), { code: '23505' });
+    await expect(consumerStarting([], { existing, startFails: raced }).handle(requestCreated(headers, { FormData: '{"a":2}' })))
+      .rejects.toThrow(/^IDEMPOTENCY_KEY_REUSED/);
+    await expect(consumerStarting([], { existing, startFails: raced }).handle(requestCreated(headers, { FormData: '{"a":1}' }))).resolves.toBeUndefined();
+  });
+});
+
+describe('OrcaRequestConsumer senders, with MESSAGE_SIGNING=required', () => {
+  const headers = { 'content-type': 'application/json' };
+  /** Proves `principal`; records what it forbids. */
+  function proving(principal: Principal, forbidden: string[]): MessageAuthenticator {
+    return {
+      authenticate: async () => principal,
+      forbid: async (_m: IncomingMessage, _p: Principal, reason: string) => {
+        forbidden.push(reason);
+        throw new PoisonMessageError(`FORBIDDEN: ${reason}`);
+      },
+    } as unknown as MessageAuthenticator;
+  }
+
+  it('refuses a service the connection is closed to before looking for its run, so a started RequestId is no way around the audit', async () => {
+    const forbidden: string[] = [];
+    const existing = { flowId: REQUEST_ID, orchName: 'orca.awx.job_template.42.default', payload: Buffer.from('{}'), contentType: 'application/json' } as RunState;
+    const sender: Principal = { id: 'hmac:shop', kind: 'message-signature', roles: ['service'], service: 'shop' };
+    await expect(consumerStarting([], { authenticator: proving(sender, forbidden), existing, openTo: ['infra-team'] }).handle(requestCreated(headers)))
+      .rejects.toThrow(PoisonMessageError);
+    expect(forbidden).toEqual(['hmac:shop asks for AWX connection "default", which is not open to shop (AWX_SERVICES)']);
+  });
+
+  it('refuses a service that proves no service name, which no connection\'s list could be checked against', async () => {
+    const forbidden: string[] = [];
+    const started: StartRequest[] = [];
+    const sender: Principal = { id: 'jwt-sub-1', kind: 'jwt', roles: ['service'] };
+    await expect(consumerStarting(started, { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers)))
+      .rejects.toThrow(PoisonMessageError);
+    expect(forbidden).toEqual(['jwt-sub-1 has role service but proves no service name']);
+    expect(started).toEqual([]);
+  });
+
+  it('lets an operator in without a service name, and a service the connection is open to', async () => {
+    const started: StartRequest[] = [];
+    const forbidden: string[] = [];
+    for (const sender of [
+      { id: 'jwt-op', kind: 'jwt', roles: ['operator', 'service'] },
+      { id: 'hmac:infra-team', kind: 'message-signature', roles: ['service'], service: 'infra-team' },
+    ] as Principal[]) {
+      await consumerStarting(started, { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers));
+    }
+    expect(forbidden).toEqual([]);
+    expect(started).toHaveLength(2);
   });
 });

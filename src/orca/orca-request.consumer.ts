@@ -6,6 +6,7 @@ import { messageCorrelationId } from '../common/logging/correlation';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { RunExecutor } from '../engine/run-executor.service';
+import type { RunState } from '../engine/run-changes';
 import { RunRepository } from '../engine/run.repository';
 import { connectionClosedTo } from '../handlers/connection-services';
 import { HandlersConfig } from '../handlers/handlers-config';
@@ -14,10 +15,12 @@ import { MessageConsumer } from '../messaging/message-consumer';
 import { RegistryService } from '../registry/registry.service';
 import { tracing } from '../tracing/tracing';
 import { connectionFor, OrcaConnectionMap, parseOrcaConnections } from './orca-connections';
-import { ORCA_SERVICE, orcaTemplateDocument, orcaTemplateName } from './orca-template';
+import { ORCA_SERVICE, orcaResourcePrefix, orcaTemplateDocument, orcaTemplateName } from './orca-template';
 import { OrcaRequest, parseRequestCreated } from './request-created-event';
 
 const UNIQUE_VIOLATION = '23505';
+/** The run payload's content type: the FormData, as JSON. */
+const FORM_DATA_TYPE = 'application/json';
 
 function isUniqueViolation(e: unknown): boolean {
   const error = e as { code?: unknown; driverError?: { code?: unknown } };
@@ -30,7 +33,7 @@ function isUniqueViolation(e: unknown): boolean {
  * flow it names, with FormData as extra_vars or inputs, under Baton's own AWX/OO credentials. So with
  * MESSAGE_SIGNING=required an event is signed like a start message, by a service or an operator. A
  * redelivered event finds its run and starts nothing; an event that can never run is dead-lettered
- * with the reason.
+ * with the reason, as is one reusing a RequestId for another resource or FormData.
  */
 @Injectable()
 export class OrcaRequestConsumer implements OnApplicationBootstrap {
@@ -59,8 +62,11 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
         this.logger.warn({ key, connection }, `ORCA_CONNECTIONS names ${target.toUpperCase()} connection '${connection}', which is not configured: its requests will fail`);
       }
     }
+    // Requests, not a log: the group is new when ORCA_COMPAT is turned on, and reading from the
+    // earliest would launch again every job the Orca service ran from what the broker still holds.
     await this.consumer.subscribe({
       topic: this.config.ORCA_REQUEST_TOPIC, group: this.config.CONSUMER_GROUP, handler: (m) => this.handle(m),
+      startAt: this.config.REQUEST_TOPICS_START_AT,
     });
     this.logger.log({ topic: this.config.ORCA_REQUEST_TOPIC, statusTopic: this.config.ORCA_STATUS_TOPIC }, 'Orca request adapter on');
   }
@@ -77,28 +83,58 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     const request = parseRequestCreated(message.body);
     const correlationId = messageCorrelationId(message.headers) ?? request.requestId;
     const log = { flowId: request.requestId, correlationId, userId: request.userId };
-    if (await this.runs.load(request.requestId)) {
-      this.logger.log(log, 'RequestCreatedEvent for a request already started: nothing to do');
-      return;
-    }
     const connection = connectionFor(this.connections, request.target, request.resourceId);
-    // The template is registered as baton-orca's, so its check of the connection's …SERVICES sees only that
-    // name: a service that signed the event may launch only on a connection open to it too.
-    if (sender?.service && !this.handlers.allowsService(request.target, connection, sender.service)) {
-      await this.authenticator.forbid(message, sender, `${sender.id} asks for ${connectionClosedTo(request.target, connection, sender.service)}`);
-    }
+    // Before the run is looked up: a sender refused here is audited even for a RequestId already started.
+    await this.checkSender(message, sender, request, connection);
+    const payload = Buffer.from(JSON.stringify(request.formData));
+    const existing = await this.runs.load(request.requestId);
+    if (existing) return this.alreadyStarted(existing, request, payload, log);
     const orchName = await this.templateFor(request, connection);
     try {
       await this.executor.start({
-        orchName, flowId: request.requestId, idempotencyKey: `orca:${request.requestId}`, correlationId,
-        payload: Buffer.from(JSON.stringify(request.formData)), contentType: 'application/json',
+        orchName, flowId: request.requestId, idempotencyKey: `orca:${request.requestId}`, correlationId, payload, contentType: FORM_DATA_TYPE,
       });
       this.logger.log({ ...log, orchName }, 'Orca request started');
     } catch (e) {
       // Two deliveries of one event raced past the check above: the other one started the run.
-      if (isUniqueViolation(e) && (await this.runs.load(request.requestId))) return;
+      const raced = isUniqueViolation(e) ? await this.runs.load(request.requestId) : undefined;
+      if (raced) return this.alreadyStarted(raced, request, payload, log);
       throw this.poisonIfRefused(e);
     }
+  }
+
+  /**
+   * The template is registered as baton-orca's, so its check of the connection's …SERVICES sees only
+   * that name: a service that signed the event may launch only on a connection open to it too. A
+   * `service` principal proving no service name could not be checked at all, so it is refused, as
+   * provenServiceName refuses it elsewhere; an operator's or admin's role is what lets it in then.
+   */
+  private async checkSender(message: IncomingMessage, sender: Principal | undefined, request: OrcaRequest, connection: string): Promise<void> {
+    if (!sender) return;
+    const serviceOnly = sender.roles.includes('service') && !sender.roles.some((r) => r === 'operator' || r === 'admin');
+    if (serviceOnly && !sender.service) {
+      await this.authenticator.forbid(message, sender, `${sender.id} has role service but proves no service name`);
+    }
+    if (sender.service && !this.handlers.allowsService(request.target, connection, sender.service)) {
+      await this.authenticator.forbid(message, sender, `${sender.id} asks for ${connectionClosedTo(request.target, connection, sender.service)}`);
+    }
+  }
+
+  /**
+   * A redelivery finds its run and does nothing. Another request under the same RequestId (another
+   * resource, other FormData) is refused as the start topic refuses a reused idempotency key: acked,
+   * it would be lost without a word to its client. The resource is compared, not the connection, so
+   * a redelivery after ORCA_CONNECTIONS changed is still known for what it is.
+   */
+  private alreadyStarted(run: RunState, request: OrcaRequest, payload: Buffer, log: Record<string, unknown>): void {
+    const same = run.orchName.startsWith(orcaResourcePrefix(request)) && run.contentType === FORM_DATA_TYPE
+      && Buffer.from(run.payload).equals(payload);
+    if (!same) {
+      this.logger.warn({ ...log, orchName: run.orchName }, 'RequestCreatedEvent reuses the RequestId of another request: dead-lettered');
+      throw new PoisonMessageError(`${ErrorCode.IDEMPOTENCY_KEY_REUSED}: RequestId ${request.requestId} was used for run ${run.flowId} `
+        + `(${run.orchName}) with a different resource or FormData`);
+    }
+    this.logger.log(log, 'RequestCreatedEvent for a request already started: nothing to do');
   }
 
   private async templateFor(request: OrcaRequest, connection: string): Promise<string> {

@@ -11,10 +11,20 @@ export const ORCA_TEMPLATE_PREFIX = 'orca.';
  */
 const ORCA_SUCCESS_RESULT_TYPES = ['RESOLVED', 'DIAGNOSED', 'NO_ACTION_TAKEN'];
 
-/** `orca.awx.job_template.42.prod`, `orca.oo.<flowUuid>.default`: one template per resource and connection. */
-export function orcaTemplateName(request: Pick<OrcaRequest, 'target' | 'resourceType' | 'resourceId'>, connection: string): string {
+type OrcaResource = Pick<OrcaRequest, 'target' | 'resourceType' | 'resourceId'>;
+
+/**
+ * `orca.awx.job_template.42.`, `orca.oo.<flowUuid>.`: what every template of the resource's
+ * names start with, whatever the connection (an id is digits or a UUID, so no other resource's shares it).
+ */
+export function orcaResourcePrefix(request: OrcaResource): string {
   const kind = request.target === 'awx' ? `awx.${request.resourceType}` : 'oo';
-  return `${ORCA_TEMPLATE_PREFIX}${kind}.${request.resourceId}.${connection}`;
+  return `${ORCA_TEMPLATE_PREFIX}${kind}.${request.resourceId}.`;
+}
+
+/** `orca.awx.job_template.42.prod`, `orca.oo.<flowUuid>.default`: one template per resource and connection. */
+export function orcaTemplateName(request: OrcaResource, connection: string): string {
+  return `${orcaResourcePrefix(request)}${connection}`;
 }
 
 /**

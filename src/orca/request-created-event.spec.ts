@@ -41,7 +41,23 @@ describe('parseRequestCreated', () => {
     expect(reason({ ...awx, ExecutionResourceId: '../1' })).toContain('ExecutionResourceId: must be an AWX template id');
     expect(reason({ ...awx, ExecutionTargetType: 1 })).toContain('ExecutionResourceId: must be an OO flow UUID');
     expect(reason({ ...awx, FormData: '[1]' })).toBe('invalid message: FormData: must be a JSON object');
-    expect(reason({ ...awx, FormData: '{"a":"\\u0000"}' })).toBe('invalid message: FormData: must not contain NUL');
+    expect(reason({ ...awx, FormData: '{"a":"\\u0000"}' })).toBe('invalid message: FormData.a: contains a NUL character (at 0), which cannot be stored');
     expect(reason({ ...awx, FormData: 'x'.repeat(256 * 1024 + 1) })).toContain('FormData: must be at most');
+  });
+
+  it('refuses FormData nested past a run payload\'s depth at once, naming it, where serialising it would overflow the stack', () => {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    expect(reason({ ...awx, FormData: deep })).toMatch(/^invalid message: FormData(\.a)+: nested deeper than 100 levels$/);
+  });
+
+  it('keeps the text backslash-u-0000, which is no NUL', () => {
+    expect(parseRequestCreated(body({ ...awx, FormData: '{"path":"C:\\\\u0000data"}' })).formData).toEqual({ path: 'C:\\u0000data' });
+  });
+
+  it('never quotes FormData or the message it could not parse in the reason', () => {
+    const secret = '{"user":"svc","password": hunter2secret}';
+    expect(reason({ ...awx, FormData: secret })).toBe('invalid message: FormData: not JSON');
+    expect(reason({ ...awx, FormData: '{"password":"hunter2",}' })).toBe('invalid message: FormData: not JSON (at position 22)');
+    expect(reason(`{"RequestId":"${ID}","password": hunter2secret}`)).toBe('not JSON');
   });
 });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { notJson } from '../common/text/not-json';
+import { jsonShapeProblems } from '../common/validation/json-shape';
+import { RUN_PAYLOAD_MAX_DEPTH } from '../engine/core/run-payload';
 import { MAX_INT4 } from '../engine/messages/stored-text';
 import { PoisonMessageError } from '../messaging/message';
 
@@ -62,11 +65,14 @@ function parseFormData(text: string | null | undefined): Record<string, unknown>
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new PoisonMessageError(`invalid message: FormData: not JSON (${(e as Error).message})`);
+    throw new PoisonMessageError(`invalid message: FormData: ${notJson(e)}`);
   }
   if (!isObject(parsed)) throw new PoisonMessageError('invalid message: FormData: must be a JSON object');
-  // PostgreSQL refuses NUL in text and jsonb, however it is written: raw or as the \u0000 escape.
-  if (JSON.stringify(parsed).includes('\\u0000')) throw new PoisonMessageError('invalid message: FormData: must not contain NUL');
+  // Checked as a run payload is, before anything serialises it: deeper nesting overflows the stack
+  // of JSON.stringify (a RangeError, redelivered as if Baton were down), and PostgreSQL cannot
+  // store NUL or a lone surrogate in the parsed strings and keys.
+  const [problem] = jsonShapeProblems(parsed, 'FormData', { maxDepth: RUN_PAYLOAD_MAX_DEPTH }, 1);
+  if (problem) throw new PoisonMessageError(`invalid message: ${problem.path}: ${problem.message}`);
   return parsed;
 }
 
@@ -76,7 +82,7 @@ export function parseRequestCreated(body: Buffer): OrcaRequest {
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (e) {
-    throw new PoisonMessageError(`not JSON: ${(e as Error).message}`);
+    throw new PoisonMessageError(notJson(e));
   }
   const parsed = eventSchema.safeParse(unwrap(json));
   if (!parsed.success) {

@@ -46,4 +46,22 @@ describe('the final RequestStatusUpdatedEvent of an Orca run', () => {
     expect(finalFacts(run('orca.oo.x.default', {}), 'UNDONE', 'UNDOING', at)).toBeUndefined();
     expect(finalFacts(run('orca.oo.x.default', {}), 'FAILED', 'COMPLETED', at)).toBeUndefined();
   });
+
+  it('says nothing when a run ends again after an operator retried its failed undos: its first end was the request\'s', () => {
+    // COMPENSATION_FAILED (Status 3 sent) → POST /undo → COMPENSATING with the cancel resent → FAILED.
+    const r = run('orca.awx.job_template.42.default', { jobId: '7', status: 'running' }, 'AWX job 7 failed');
+    r.attempts.push(
+      { stepName: 'orcaExecution', action: 'UNDO', attempt: 1, budgetStart: 1, status: 'FAILED', commandId: 'u1', output: null, error: 'cancel refused' },
+      { stepName: 'orcaExecution', action: 'UNDO', attempt: 2, budgetStart: 2, status: 'SUCCEEDED', commandId: 'u2', output: null, error: null },
+    );
+    expect(finalFacts(r, 'FAILED', 'COMPENSATING', at)).toBeUndefined();
+    expect(finalFacts(r, 'TERMINATED', 'COMPENSATING', at)).toBeUndefined();
+  });
+
+  it('reports the first end of a compensated run, its cancel failed or not', () => {
+    const r = run('orca.awx.job_template.42.default', { jobId: '7', status: 'running' }, 'AWX job 7 failed');
+    r.attempts.push({ stepName: 'orcaExecution', action: 'UNDO', attempt: 1, budgetStart: 1, status: 'FAILED', commandId: 'u1', output: null, error: 'cancel refused' });
+    expect(finalFacts(r, 'COMPENSATION_FAILED', 'COMPENSATING', at)).toMatchObject({ status: 3 });
+    expect(finalFacts(r, 'FAILED', 'COMPENSATING', at)).toMatchObject({ status: 3 });
+  });
 });

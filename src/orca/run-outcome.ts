@@ -20,12 +20,25 @@ function field(output: unknown, key: string): string | null {
 }
 
 /**
+ * Whether an operator resent undos that had run out of attempts (retryFailedUndos): such an attempt
+ * starts a fresh budget at its own number past 1, which the engine's own retries never do (a first
+ * undo goes out at once, so is never voided and replaced). Only an ended run's undos are resent: the
+ * run had reached a terminal status, and its event went out then.
+ */
+const undosRetriedByOperator = (run: RunState): boolean =>
+  run.attempts.some((a) => a.action === 'UNDO' && a.attempt > 1 && a.budgetStart === a.attempt);
+
+/**
  * The facts of the final RequestStatusUpdatedEvent of an Orca run that just ended, or undefined
  * (not an Orca run, not its end, or an operator's undo afterwards, which Orca never had).
+ * One request, one terminal event: the run's first end is the request's. A later end, after an
+ * operator's undo of the ended run (UNDOING) or retry of its failed undos (COMPENSATION_FAILED back
+ * to COMPENSATING, then FAILED or TERMINATED), sends nothing.
  */
 export function finalFacts(run: RunState, status: RunStatus, previous: RunStatus, at: Date): StatusFacts | undefined {
   const code = FINAL[status];
-  if (code === undefined || !run.orchName.startsWith(ORCA_TEMPLATE_PREFIX) || ['UNDOING', ...Object.keys(FINAL)].includes(previous)) {
+  if (code === undefined || !run.orchName.startsWith(ORCA_TEMPLATE_PREFIX) || ['UNDOING', ...Object.keys(FINAL)].includes(previous)
+    || undosRetriedByOperator(run)) {
     return undefined;
   }
   // A voided retry never ran: the facts are those of the attempt before it.

@@ -184,6 +184,10 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       expect(launchesOf()).toHaveLength(1);
       expect(eventsOf(event.RequestId).map((e) => e.Status)).toEqual([1, 2]);
       expect(deadLetters.filter((d) => d.body.includes(event.RequestId))).toEqual([]);
+      // The same RequestId for other FormData is another request, which must not be acknowledged as this one.
+      await publish({ ...event, FormData: '{"email":"other@example.com"}' });
+      await expectEventually(() => expect(deadLetters.filter((d) => d.body.includes(event.RequestId)).map((d) => d.reason))
+        .toEqual([expect.stringMatching(/^IDEMPOTENCY_KEY_REUSED: /)]), { timeoutMs: 15_000 });
     });
 
     it('answers a refused launch with Status 3 and AWX\'s error', async () => {
@@ -213,10 +217,12 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       await publish({ ...request({}), RequestId: 'not-a-uuid' });
       await publish(request({ FormData: '{not json' }));
       await publish(request({ ExecutionTargetType: 1, ExecutionResourceId: '42' }));
+      await publish(request({ FormData: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) }));
       await expectEventually(() => expect(deadLetters.map((d) => d.reason)).toEqual(expect.arrayContaining([
         expect.stringContaining('RequestId: must be a UUID'),
         expect.stringContaining('FormData: not JSON'),
         expect.stringContaining('ExecutionResourceId: must be an OO flow UUID'),
+        expect.stringMatching(/FormData(\.a)+: nested deeper than 100 levels$/),
       ])), { timeoutMs: 15_000 });
     });
   });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { notJson } from '../../common/text/not-json';
 import { PoisonMessageError } from '../../messaging/message';
 
 /** Parses a JSON message body against a schema; anything else can never succeed, so it is poison. */
@@ -7,7 +8,8 @@ export function parseMessage<T extends z.ZodType>(schema: T, body: Buffer): z.in
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (e) {
-    throw new PoisonMessageError(`not JSON: ${(e as Error).message}`);
+    // Without the parser's message: it quotes the body, which reaches a log line and the dead letter.
+    throw new PoisonMessageError(notJson(e));
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
