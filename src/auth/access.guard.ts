@@ -136,10 +136,15 @@ export class AccessGuard implements CanActivate {
     const credential = credentialOf(req.headers);
     const address = req.ip ?? 'unknown';
     if (credential.kind === 'none' && access === 'public') return undefined;
+    // A key this instance verified lately proves itself at no cost and tells a guesser nothing: the
+    // block earned by guesses from its address (a NAT shared with a pod sending a foreign key) must
+    // not shut out every valid key behind it.
+    const recalled = credential.kind === 'given' ? this.resolver.recall(credential.value) : undefined;
+    if (recalled && 'principal' in recalled) return recalled.principal;
     if (this.limiter.isBlocked(address)) this.refuseWithWait(address);
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed') return this.refuseUnauthenticated(req, undefined, 'malformed credentials');
-    const resolved = this.resolver.recall(credential.value) ?? await this.checks.run(`${address}\n${credential.value}`,
+    const resolved = recalled ?? await this.checks.run(`${address}\n${credential.value}`,
       () => this.limiter.admit(address, () => this.resolver.resolve(credential.value)));
     if (!resolved) this.refuseWithWait(address, ErrorCode.TOO_MANY_AUTH_CHECKS, 'Too many credential checks under way from this address; try again shortly');
     if ('refusal' in resolved) {

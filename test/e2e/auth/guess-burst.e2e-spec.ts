@@ -64,3 +64,22 @@ describe('key checks under a burst', () => {
     expect((await Promise.all(guesses)).filter((status) => status !== 401 && status !== 429)).toEqual([]);
   });
 });
+
+/** Workers behind one NAT: one of them sending a foreign key got the address blocked, and every valid key with it. */
+describe('an address blocked for guessing', () => {
+  let t: TestApp;
+  const admin = newAdminKey();
+  const prefix = /^bk_([^_]+)_/.exec(admin)![1];
+  beforeAll(async () => { t = await startTestApp(authOn(admin, { AUTH_FAILURE_LIMIT: String(LIMIT) })); });
+  afterAll(() => t.close());
+  const guess = () => t.http.get('/api/auth/me').set(bearer(`bk_${prefix}_${randomBytes(32).toString('base64url')}`));
+
+  it('still answers a key it verified lately, and only such a key', async () => {
+    const [viewer, unverified] = [await issueKey(t, admin, 'viewer'), await issueKey(t, admin, 'viewer')];
+    await t.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
+    for (let i = 0; i < 3 * LIMIT; i++) await guess();
+    const blocked = await t.http.get('/api/auth/me').set(bearer(unverified));
+    expect([blocked.status, blocked.body.code]).toEqual([429, 'TOO_MANY_AUTH_FAILURES']);
+    await t.http.get('/api/auth/me').set(bearer(viewer)).expect(200);
+  });
+});
