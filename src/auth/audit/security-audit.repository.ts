@@ -4,6 +4,7 @@ import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { createdWithin } from '../../common/created-range';
 import { PageQueryDto, skipOf } from '../../common/pagination';
 import { fitNullable, fitText } from '../../common/validation/fit-text';
+import { withoutKeySecrets } from '../api-keys/api-key-format';
 import type { Principal } from '../principal';
 import { SecurityAuditEntity, SecurityEvent } from './security-audit.entity';
 import { pruneOlderThan } from '../../database/prune-older-than';
@@ -37,9 +38,11 @@ export class SecurityAuditRepository {
       principalKind: entry.principal?.kind ?? null,
       service: fitNullable(entry.principal?.service, 200),
       ip: fitNullable(entry.ip, 64),
-      target: fitText(entry.target, 300),
+      // A whole key the caller put where a name belongs (X-Service-Name, a topic) is cut to its prefix:
+      // every admin reads these rows.
+      target: fitText(withoutKeySecrets(entry.target), 300),
       code: fitText(entry.code, 50),
-      reason: fitText(entry.reason, 500),
+      reason: fitText(withoutKeySecrets(entry.reason), 500),
     });
   }
 
