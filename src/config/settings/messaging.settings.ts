@@ -87,7 +87,7 @@ export class MessagingSettings extends StorageSettings {
   INSTANCE_ID?: string;
 
   /**
-   * Where a new consumer group starts on the execution-start and registration topics. These hold
+   * Where a new consumer group starts on the execution-start, registration and Orca request topics. These hold
    * requests, not a log to replay: a new deployment must not start old runs or import old documents.
    */
   @IsIn(['latest', 'earliest'])

@@ -11,6 +11,7 @@ export const AUTH_MODES = ['on', 'off'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export const WORKER_ACCESS_MODES = ['open', 'pinned'] as const;
 export type WorkerAccessMode = (typeof WORKER_ACCESS_MODES)[number];
+export const REPLY_COMMAND_ID_MODES = ['optional', 'required'] as const;
 export const MESSAGE_SIGNING_MODES = ['off', 'required'] as const;
 export type MessageSigningMode = (typeof MESSAGE_SIGNING_MODES)[number];
 
@@ -111,6 +112,15 @@ export class SecuritySettings extends EngineSettings {
    */
   @IsOptional() @IsIn(WORKER_ACCESS_MODES)
   WORKER_ACCESS?: WorkerAccessMode;
+
+  /**
+   * Whether a reply on the reply topic must name the command it answers (`commandId`). Every
+   * worker's broker user may write that topic, while a command's id reaches only the service whose
+   * topic carried it: `required` stops one service answering another's steps. `optional` accepts
+   * the original reply format, which has none.
+   */
+  @IsIn(REPLY_COMMAND_ID_MODES)
+  REPLY_COMMAND_ID: (typeof REPLY_COMMAND_ID_MODES)[number] = 'optional';
 
   /** A regular expression for worker topics outside COMMAND_TOPIC_PREFIX. */
   @IsOptional() @IsString()

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import type { IncomingMessage } from '../../messaging/message';
+import { PoisonMessageError, type IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
@@ -24,6 +24,10 @@ export class StepReplyConsumer implements OnApplicationBootstrap {
 
   private async handle(message: IncomingMessage): Promise<void> {
     const reply = parseMessage(stepReplySchema, message.body);
+    if (reply.commandId === undefined && this.config.REPLY_COMMAND_ID === 'required') {
+      throw new PoisonMessageError('invalid message: commandId: required (REPLY_COMMAND_ID=required): '
+        + 'a reply names the command it answers, which only the service that received it knows');
+    }
     if (!isFinalReply(reply)) {
       await this.heartbeats.record(reply);
       return;
