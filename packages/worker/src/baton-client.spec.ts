@@ -242,6 +242,16 @@ describe('BatonClient', () => {
     }
   });
 
+  it('refuses a URL with a user name or password, naming the option and never the secret', () => {
+    for (const url of ['http://user:secret@baton:3000', 'https://secret@baton:3000/', 'http://:secret@baton:3000']) {
+      const error = (() => { try { return void new BatonClient({ url }, 'shop'); } catch (e) { return e as Error; } })();
+      expect(error?.message).toMatch(/^baton\.url must not hold a user name or password \(give Baton's API key as baton\.apiKey\): use https?:\/\/baton:3000\/ without them$/);
+      expect(error?.message).not.toContain('secret');
+    }
+    // Nor from a URL that does not parse as one.
+    expect(() => new BatonClient({ url: 'user:secret@baton:3000' }, 'shop')).toThrow('not "…@baton:3000"');
+  });
+
   it('stops retrying when its signal aborts (the worker stopped)', async () => {
     const baton = await fakeBaton((_n, _req, res) => busy(res));
     try {

@@ -240,7 +240,8 @@ export class BatonClient {
 /**
  * Why `url` cannot be Baton's URL, if it cannot: a URL with no scheme ('127.0.0.1:3000') or another
  * one would fail only at start(), as "Failed to parse URL". A query or a fragment would end up
- * before the path of every request.
+ * before the path of every request. A user name or password in it would make fetch refuse every
+ * request with a message that repeats the URL, secret included, into the logs: none is echoed here.
  */
 export function batonUrlProblem(url: unknown): string | undefined {
   let parsed: URL | undefined;
@@ -249,8 +250,15 @@ export function batonUrlProblem(url: unknown): string | undefined {
   } catch {
     parsed = undefined;
   }
+  if (parsed && (parsed.username || parsed.password)) {
+    parsed.username = '';
+    parsed.password = '';
+    return `baton.url must not hold a user name or password (give Baton's API key as baton.apiKey): use ${parsed.href} without them`;
+  }
   if (typeof url === 'string' && parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parsed.search && !parsed.hash) return undefined;
-  return `baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`;
+  // What comes before an @ may be credentials in a URL that does not parse as one: not shown.
+  const shown = typeof url === 'string' ? url.replace(/^.*@/s, '…@') : url;
+  return `baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(shown)}`;
 }
 
 /** Baton's URL as given, checked at once. */

@@ -20,7 +20,10 @@ export interface StepCommand<P = unknown> {
   objectType: string;
   /**
    * Tells Baton this attempt is alive: it moves the deadline forward by the step's timeout (by its
-   * heartbeatSeconds when declared, up to a declared timeoutSeconds from dispatch).
+   * heartbeatSeconds when declared, up to a declared timeoutSeconds from dispatch). It does not
+   * reject when the heartbeat cannot be sent (Baton answering 503, a broker reconnecting): that is
+   * logged, and the handler goes on. That Baton no longer waits for the attempt is told through
+   * {@link signal}.
    */
   heartbeat(): Promise<void>;
   /**

@@ -95,3 +95,33 @@ export class WorkerRouteError extends Error {
     this.name = 'WorkerRouteError';
   }
 }
+
+/**
+ * A message on a command topic, or a lease's command, that is not a command the SDK can run: not
+ * JSON, a field missing or of the wrong type, a deadline that is no date, a key PostgreSQL could
+ * not store. It never will be one: the transport drops it (over HTTP), dead-letters it (RabbitMQ)
+ * or skips it (Kafka), logged once, rather than running a handler that could not be recorded.
+ */
+export class MalformedCommandError extends Error {
+  readonly code = 'MALFORMED_COMMAND';
+
+  /** `fields`: the ids it carried, cut short, to find it by in the logs. */
+  constructor(readonly problems: string[], readonly fields: Record<string, string> = {}) {
+    super(`MALFORMED_COMMAND: ${problems.join('; ')}`);
+    this.name = 'MalformedCommandError';
+  }
+}
+
+/**
+ * `worker.step()` was given a step it cannot serve: a template or step name Baton would refuse or
+ * trim (its commands would never match), a definition without `do` or `objectType`, or a step
+ * declared twice. Thrown at once, as found at run time each would fail every command of the step.
+ */
+export class StepDeclarationError extends Error {
+  readonly code = 'INVALID_STEP';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepDeclarationError';
+  }
+}

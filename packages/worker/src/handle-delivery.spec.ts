@@ -82,6 +82,19 @@ describe('handleDelivery', () => {
     expect(final.replies[0].metadata).toEqual({ status: 'FAILED', error: 'bad input', nonRetryable: true });
   });
 
+  it('records the output as the JSON its reply carried: what the handler changes later, or a toJSON, is not replayed', async () => {
+    const store = new MemoryResultStore();
+    const toJSON = jest.fn(() => 'then');
+    const output = { n: 1, at: { toJSON } };
+    const first = new FakeDelivery(command());
+    await handleDelivery(first, deps(() => output, store));
+    output.n = 2;
+    const duplicate = new FakeDelivery(command());
+    await handleDelivery(duplicate, deps(jest.fn(), store));
+    expect(duplicate.replies[0].output).toEqual({ n: 1, at: 'then' });
+    expect(toJSON).toHaveBeenCalledTimes(1); // by the check that built the text, not again at the replay
+  });
+
   it('records a failure by commandId only, never under the idempotency key that Baton\'s retry shares', async () => {
     const store = new MemoryResultStore();
     await handleDelivery(new FakeDelivery(command()), deps(() => { throw new Error('x'); }, store));
@@ -405,8 +418,54 @@ describe('handleDelivery', () => {
       finish(); // also when an expectation failed: a handler left pending would keep the test process alive
       await handled;
     }
-    expect(await store.get('f1:s:DO')).toBeUndefined();
-    expect(logged).toContain('warn a handler that timed out has now returned; its result is dropped');
+    // What it returned at last is recorded for the step's retry (below).
+    expect(await store.get('f1:s:DO')).toEqual({ output: { late: true } });
+    expect(logged).toContain('warn a handler that timed out has now returned; its result is recorded for the step\'s retry to replay');
+  });
+
+  it('records the late success of a handler that timed out, so that the step\'s retry replays it instead of running the effect again', async () => {
+    const store = new MemoryResultStore();
+    let effects = 0;
+    const fn = jest.fn(async () => {
+      await sleep(150); // past handlerTimeoutMs: the step fails, but the effect happens
+      effects++;
+      return { realmId: 'r1' };
+    });
+    const first = new FakeDelivery(command());
+    await handleDelivery(first, { ...deps(fn, store), handlerTimeoutMs: 50 });
+    expect(first.replies.map((r) => r.metadata.error)).toEqual([expect.stringMatching(/^HANDLER_TIMEOUT: /)]);
+    // Baton's retry: a new commandId, the same idempotencyKey.
+    const retry = new FakeDelivery(command({ commandId: 'c2', attempt: 2 }));
+    await handleDelivery(retry, { ...deps(fn, store), handlerTimeoutMs: 50 });
+    expect([fn.mock.calls.length, effects]).toEqual([1, 1]);
+    expect(retry.replies).toEqual([expect.objectContaining({ commandId: 'c2', metadata: { status: 'SUCCESS', error: null }, output: { realmId: 'r1' } })]);
+  });
+
+  it('records a late output Baton would refuse as a success without it, and nothing of a late throw', async () => {
+    const refusedStore = new MemoryResultStore();
+    await handleDelivery(new FakeDelivery(command()), { ...deps(async () => { await sleep(80); return { name: 'a\u0000b' }; }, refusedStore), handlerTimeoutMs: 20 });
+    expect(await refusedStore.get('f1:s:DO')).toEqual({ output: undefined, droppedBecause: expect.stringMatching(/^OUTPUT_REFUSED: output.name contains a NUL/) });
+    const thrownStore = new MemoryResultStore();
+    await handleDelivery(new FakeDelivery(command()), { ...deps(async () => { await sleep(80); throw new Error('too late'); }, thrownStore), handlerTimeoutMs: 20 });
+    expect(await thrownStore.get('f1:s:DO')).toBeUndefined();
+    expect(await thrownStore.getFailure('c1')).toEqual({ error: expect.stringMatching(/^HANDLER_TIMEOUT: /), nonRetryable: false });
+    expect(logged).toContain('warn a handler that timed out has now thrown (too late); its HANDLER_TIMEOUT stands');
+  });
+
+  it('holds the key of a timed-out handler for one more handlerTimeoutMs at most: a retry waits for it, but not for a hung one', async () => {
+    let finish!: () => void;
+    const releaseKey = jest.fn();
+    const handled = handleDelivery(new FakeDelivery(command()),
+      { ...deps(() => new Promise((resolve) => (finish = () => resolve(1)))), handlerTimeoutMs: 50, releaseKey });
+    try {
+      await sleep(70); // timed out, within the grace
+      expect(releaseKey).not.toHaveBeenCalled();
+      for (let i = 0; i < 200 && releaseKey.mock.calls.length === 0; i++) await sleep(5);
+      expect(releaseKey).toHaveBeenCalledTimes(1);
+    } finally {
+      finish();
+      await handled;
+    }
   });
 
   it('aborts the signal of a handler whose attempt Baton no longer waits for, and stops its auto heartbeats', async () => {
@@ -500,6 +559,19 @@ describe('handleDelivery', () => {
     release();
     finish();
     await handled;
+  });
+
+  it('resolves cmd.heartbeat() when the heartbeat cannot be sent (a 503, a broker reconnecting), logging it once: the step still succeeds', async () => {
+    const d = new FakeDelivery(command());
+    d.heartbeat = async () => { throw new BatonHttpError(503, '{"code":"UNAVAILABLE","message":"database down"}', 'POST /reply'); };
+    await handleDelivery(d, deps(async (cmd) => {
+      await cmd.heartbeat();
+      await cmd.heartbeat();
+      return { ok: 1 };
+    }));
+    expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'SUCCESS', error: null }, output: { ok: 1 } })]);
+    expect(logged.filter((l) => l.includes('heartbeat failed'))).toEqual([
+      expect.stringMatching(/^warn heartbeat failed, the handler goes on .*: POST \/reply answered 503/)]);
   });
 
   it('lets a handler within handlerTimeoutMs succeed as usual', async () => {

@@ -1,30 +1,24 @@
 import { BatonHttpError, refusedForGood } from './baton-client';
-import { toStepCommand, type StepCommand } from './command';
-import { AttemptEndedError, HandlerTimeoutError, NonRetryableError } from './errors';
+import { NonRetryableError } from './errors';
 import type { ExpiredDrops } from './expired-drops';
+import { waitForLate } from './late-handler';
 import { errorText, isError, type WorkerLogger } from './logger';
-import { errorForReply, outputProblem } from './output-rules';
+import { checkOutput, errorForReply, outputProblem } from './output-rules';
 import type { RecordedFailure, ResultStore } from './result-store';
+import { run, type RunDeps, type StepFn } from './run-handler';
 import { inHandlerSpan } from './tracing';
 import type { Delivery } from './transports/transport';
 import { replyTo, type WireCommand, type WireReply } from './wire';
 
-export type StepFn = (cmd: StepCommand) => unknown;
+export type { StepFn } from './run-handler';
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends RunDeps {
   handlerFor(c: WireCommand): StepFn | undefined;
   store: ResultStore;
-  logger: WorkerLogger;
-  /** Sends a heartbeat this often while a handler runs; 0 = only when the handler calls `heartbeat()`. */
-  autoHeartbeatMs: number;
-  /** Fails the step of a handler still running after this long; 0 = no limit. */
-  handlerTimeoutMs?: number;
   /** The largest reply Baton takes, as bytes of JSON (see output-rules). Default: no limit. */
   maxReplyBytes?: number;
   /** The worker's log of expired commands, shared by its deliveries so that a burst of them is one line. */
   expiredDrops: ExpiredDrops;
-  /** Whether the worker has stopped (disconnected): a reply that fails then failed for that. */
-  stopped(): boolean;
   /** Lets the next copy of the command (its retry, by idempotency key) run before this delivery ends. */
   releaseKey?(): void;
 }
@@ -115,7 +109,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       const success = replyTo(c, { status: 'SUCCESS', error: null }, outcome.output);
       // Before it is recorded: running the handler again returns the same, and a recorded output
       // Baton refuses would be replayed, and refused, at every delivery.
-      const refused = outputProblem(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
+      const { problem: refused, json } = checkOutput(success, deps.maxReplyBytes ?? Number.POSITIVE_INFINITY);
       if (refused) {
         // Recorded by idempotency key, as a success is: a duplicate, or Baton's retry of an attempt
         // it timed out before this reply came, replays it without running the handler again.
@@ -124,7 +118,8 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
         await settle(droppedReply(c, droppedBecause));
         return;
       }
-      await deps.store.put(c.idempotencyKey, { output: outcome.output });
+      // With the text just checked: the memory store keeps that, not the handler's object.
+      await deps.store.put(c.idempotencyKey, { output: outcome.output }, json);
       await settle(success);
     } else {
       late = outcome.late;
@@ -150,7 +145,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await delivery.abandon?.();
     }
   }
-  if (late) await waitForLate(late, fields, deps);
+  if (late) await waitForLate(late, c, fields, { ...deps, handlerTimeoutMs: deps.handlerTimeoutMs ?? 0 });
 }
 
 /**
@@ -193,74 +188,4 @@ function droppedReply(c: WireCommand, because: string): WireReply {
 function failureText(thrown: unknown): string {
   if (isError(thrown) || typeof thrown === 'string') return errorText(thrown);
   return `the handler threw ${errorText(thrown)}, not an Error`;
-}
-
-type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown; late?: Promise<unknown> };
-
-/** What the timer resolves to: no handler can return it. */
-const EXPIRED = Symbol('expired');
-
-async function run(fn: StepFn, delivery: Delivery, deps: DeliveryDeps): Promise<Outcome> {
-  const abort = new AbortController();
-  // Over HTTP Baton answers a heartbeat for an attempt it no longer waits for: the handler is told
-  // through its signal, and the auto heartbeats stop, as nothing it does now counts.
-  const heartbeat = async () => {
-    const answer = await delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
-    if (answer !== 'ended' || abort.signal.aborted) return;
-    clearInterval(timer);
-    const { flowId, stepName, action, attempt } = delivery.command;
-    deps.logger.warn({ flowId, stepName, action, attempt }, 'Baton no longer waits for this attempt (it timed out, or its run was terminated): its cmd.signal is aborted');
-    abort.abort(new AttemptEndedError(attempt));
-  };
-  // One at a time: a heartbeat still being retried (Baton answering 503) is not joined by the next
-  // tick's, which would pile retries up against a Baton already struggling.
-  let beating = false;
-  const beat = () => {
-    // Once stop() gave up on the handler and disconnected, a heartbeat can only fail: no command here to keep.
-    if (deps.stopped()) {
-      clearInterval(timer);
-      return;
-    }
-    if (beating) return;
-    beating = true;
-    heartbeat().catch((e) => deps.logger.warn({ flowId: delivery.command.flowId }, `heartbeat failed: ${errorText(e)}`)).finally(() => { beating = false; });
-  };
-  // Unref'd: a handler still running after stop() gave up on it (drainTimeoutMs) must not keep the
-  // process alive through its heartbeats alone, which would also hold its command here for ever.
-  const timer = deps.autoHeartbeatMs > 0 ? setInterval(beat, deps.autoHeartbeatMs).unref() : undefined;
-  const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));
-  let expiry: NodeJS.Timeout | undefined;
-  // With auto heartbeats, Baton would wait for a hung handler for ever: the timeout is what ends it.
-  const expired = deps.handlerTimeoutMs
-    ? new Promise<typeof EXPIRED>((resolve) => { expiry = setTimeout(() => resolve(EXPIRED), deps.handlerTimeoutMs); })
-    : undefined;
-  try {
-    const first = await (expired ? Promise.race([handler, expired]) : handler);
-    if (first === EXPIRED) {
-      const error = new HandlerTimeoutError(deps.handlerTimeoutMs!);
-      abort.abort(error);
-      return { ok: false, error, late: handler };
-    }
-    return { ok: true, output: first ?? undefined };
-  } catch (error) {
-    return { ok: false, error };
-  } finally {
-    if (timer) clearInterval(timer);
-    clearTimeout(expiry);
-  }
-}
-
-/**
- * A handler given up on keeps running in the background: a promise cannot be stopped, only its
- * `cmd.signal` aborted. It frees its idempotency key at once, as its step has failed and Baton's
- * retry comes with the same key: held, the retry would wait behind a handler that may never end,
- * until the step timed out; a duplicate of this command it lets through finds its failure recorded.
- * It holds its slot until it ends, so no more than `concurrency` run at once; what it returns then
- * is dropped.
- */
-async function waitForLate(late: Promise<unknown>, fields: Record<string, unknown>, deps: DeliveryDeps): Promise<void> {
-  deps.releaseKey?.();
-  const started = Date.now();
-  const how = await late.then(() => 'returned', (e: unknown) => `threw (${errorText(e)})`);
-  deps.logger.warn({ ...fields, lateMs: Date.now() - started }, `a handler that timed out has now ${how}; its result is dropped`);
 }

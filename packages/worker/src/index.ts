@@ -1,7 +1,10 @@
 export { createWorker, Worker, type WorkerOptions, type StepDefinition } from './worker';
 export type { StepCommand } from './command';
-export { AttemptEndedError, HandlerTimeoutError, NonRetryableError, OutputNotJsonError, OutputRefusedError, WorkerRouteError, WorkerStateError } from './errors';
-export { MemoryResultStore, type ResultStore, type RecordedResult, type RecordedFailure } from './result-store';
+export {
+  AttemptEndedError, HandlerTimeoutError, MalformedCommandError, NonRetryableError, OutputNotJsonError, OutputRefusedError, StepDeclarationError,
+  WorkerRouteError, WorkerStateError,
+} from './errors';
+export { MemoryResultStore, type MemoryResultStoreOptions, type ResultStore, type RecordedResult, type RecordedFailure } from './result-store';
 export { PostgresResultStore, type PostgresResultStoreOptions, type Queryable } from './postgres-result-store';
 export { BatonHttpError, BatonUnreachableError, type BatonConnection } from './baton-client';
 export type { TransportChoice } from './transports/create-transport';

@@ -1,5 +1,5 @@
 import { OutputNotJsonError, OutputRefusedError } from './errors';
-import { ERROR_MAX_LENGTH, errorForReply, OUTPUT_MAX_DEPTH, outputProblem } from './output-rules';
+import { checkOutput, ERROR_MAX_LENGTH, errorForReply, OUTPUT_MAX_DEPTH, outputProblem } from './output-rules';
 import { replyTo, type WireCommand } from './wire';
 
 const command = { flowId: 'f1', orchName: 'o', stepName: 's', action: 'DO', attempt: 1, commandId: 'c1' } as WireCommand;
@@ -82,6 +82,18 @@ describe('outputProblem', () => {
     const refused = outputProblem(reply, bytes - 1);
     expect(refused).toBeInstanceOf(OutputRefusedError);
     expect(refused?.message).toBe(`OUTPUT_REFUSED: the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${bytes - 1})`);
+  });
+
+  it('hands back the output\'s JSON as the reply writes it (none for an output that writes nothing), and measures such a reply exactly', () => {
+    for (const output of [null, 0, 'x', { a: [1, { b: undefined }], at: new Date(0), '😀': 'é' }]) {
+      expect(checkOutput(success(output), Number.POSITIVE_INFINITY)).toEqual({ json: JSON.stringify(output) });
+    }
+    for (const output of [undefined, { toJSON: () => undefined }]) {
+      const reply = success(output);
+      const bytes = Buffer.byteLength(JSON.stringify(reply));
+      expect(checkOutput(reply, bytes)).toEqual({ json: undefined });
+      expect(checkOutput(reply, bytes - 1).problem).toBeInstanceOf(OutputRefusedError);
+    }
   });
 
   it('says what JSON cannot carry (a BigInt, a cycle) as OUTPUT_NOT_JSON, and where, as for what it would carry as something else', () => {

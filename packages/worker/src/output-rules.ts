@@ -39,28 +39,47 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * first written.
  */
 export function outputProblem(reply: WireReply, maxReplyBytes: number): NonRetryableError | undefined {
-  const check = outputCheck(reply);
+  return checkOutput(reply, maxReplyBytes).problem;
+}
+
+/**
+ * {@link outputProblem}, and when there is none the output as that serialization wrote it
+ * (undefined: the reply carries none): the result store keeps this text, not the handler's live
+ * object, which the handler may still change and whose `toJSON` would run at every replay.
+ */
+export type OutputCheck = { problem: NonRetryableError; json?: undefined } | { problem?: undefined; json: string | undefined };
+
+export function checkOutput(reply: WireReply, maxReplyBytes: number): OutputCheck {
+  // The output alone, under the key it has in the reply, so that its text can be kept as it is.
+  const root = { output: reply.output };
+  const check = outputCheck(root);
   let text: string;
   try {
-    text = JSON.stringify(reply, check.replacer);
+    text = JSON.stringify(root, check.replacer);
   } catch (error) {
-    if (check.notJson) return check.notJson;
-    if (!check.refused) return new OutputNotJsonError(error);
+    if (check.notJson) return { problem: check.notJson };
+    if (!check.refused) return { problem: new OutputNotJsonError(error) };
     // The check stops at its problem, so a deep output cannot overflow the stack in a serialization
-    // with a replacer. Whether the whole reply is JSON, and its size, still come first: only a
-    // refused output pays for this plain pass.
+    // with a replacer. Whether the whole output is JSON, and the reply's size, still come first:
+    // only a refused output pays for this plain pass.
     try {
-      text = JSON.stringify(reply);
+      text = JSON.stringify(root);
     } catch (notJson) {
-      return new OutputNotJsonError(notJson);
+      return { problem: new OutputNotJsonError(notJson) };
     }
   }
-  const bytes = Buffer.byteLength(text);
+  // The reply as a transport writes it is the envelope's `{…}` with `,"output":…` before its `}`,
+  // unless the output writes nothing (then `root` is `{}`).
+  const envelope = JSON.stringify({ ...reply, output: undefined });
+  const bytes = Buffer.byteLength(envelope) + (text === '{}' ? 0 : Buffer.byteLength(text) - 1);
   if (bytes > maxReplyBytes) {
-    return new OutputRefusedError(`the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${maxReplyBytes})`);
+    return { problem: new OutputRefusedError(`the reply carrying the output is ${bytes} bytes of JSON, over maxReplyBytes (${maxReplyBytes})`) };
   }
-  return check.refused;
+  if (check.refused) return { problem: check.refused };
+  return { json: text === '{}' ? undefined : text.slice(OUTPUT_PREFIX.length, -1) };
 }
+
+const OUTPUT_PREFIX = '{"output":';
 
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
@@ -81,7 +100,7 @@ export function errorForReply(text: string): string {
  * written. It sees each value after `toJSON`, and its `this` is the object or array being written,
  * so the containers still open (and the depth) are those down to that holder.
  */
-function outputCheck(reply: WireReply) {
+function outputCheck(root: { output: unknown }) {
   const open: object[] = []; // the output's containers being written, outermost first
   const keys: string[] = []; // keys[i]: where open[i] sits in open[i - 1]
   const check = { refused: undefined as OutputRefusedError | undefined, notJson: undefined as OutputNotJsonError | undefined, replacer };
@@ -90,12 +109,12 @@ function outputCheck(reply: WireReply) {
   };
 
   function replacer(this: unknown, key: string, value: unknown): unknown {
-    if (this === reply ? key !== 'output' : !closeUpTo(this)) return value; // not in the output
+    if (this === root ? key !== 'output' : !closeUpTo(this)) return value; // not in the output
     // Not written: neither it nor its key reaches Baton. As the output, or in an array, it is
     // written as null: `undefined` is a void handler's output, a hole in an array; a function or a
     // symbol there is an output lost without a word, refused below.
     if (value === undefined) return value;
-    if ((typeof value === 'function' || typeof value === 'symbol') && this !== reply && !Array.isArray(this)) return value;
+    if ((typeof value === 'function' || typeof value === 'symbol') && this !== root && !Array.isArray(this)) return value;
     const lost = lostInJson(value);
     if (lost) throw (check.notJson = new OutputNotJsonError(`${where(key)} ${lost}`));
     // JSON.stringify's own errors for these name no path, and a cycle's runs over several lines.
@@ -170,7 +189,8 @@ function lostInJson(value: unknown): string | undefined {
   return opaque && `is a ${opaque.name}, which JSON writes as {}`;
 }
 
-function unstorable(text: string): string | undefined {
+/** Why PostgreSQL (Baton's, or PostgresResultStore's) cannot store `text`, or undefined when it can. */
+export function unstorable(text: string): string | undefined {
   const found = UNSTORABLE.exec(text);
   if (!found) return undefined;
   const what = found[0] === '\u0000' ? 'a NUL character (\\u0000)' : 'an unpaired UTF-16 surrogate';

@@ -35,6 +35,14 @@ const failureKey = (commandId: string) => `${commandId}:FAILED`;
 /** Where a success whose output could not be sent is kept, with why: under a key of its own, which an older SDK sharing the table never reads. */
 const droppedKey = (idempotencyKey: string) => `${idempotencyKey}:DROPPED`;
 
+/** The key column's length, in characters, as the table is created (and as earlier SDKs created it). */
+const KEY_COLUMN_LENGTH = 600;
+/**
+ * The longest idempotencyKey or commandId whose rows fit that column, with the longer suffix
+ * (":DROPPED"): parseCommand refuses a longer one, whose record would fail at every delivery.
+ */
+export const MAX_STORED_KEY_LENGTH = KEY_COLUMN_LENGTH - Math.max(failureKey('').length, droppedKey('').length);
+
 /**
  * A durable {@link ResultStore}: one row per idempotency key, and one per failed command (its
  * `output` holds the failure), kept until you prune them (`recorded_at`).
@@ -103,7 +111,7 @@ export class PostgresResultStore implements ResultStore {
   private async open(): Promise<Queryable> {
     this.pool ??= this.ownPool();
     await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-      idempotency_key varchar(600) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
+      idempotency_key varchar(${KEY_COLUMN_LENGTH}) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
     return this.pool;
   }
 

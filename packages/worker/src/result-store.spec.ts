@@ -1,5 +1,4 @@
 import { MemoryResultStore } from './result-store';
-import { parseCommand } from './wire';
 
 describe('MemoryResultStore', () => {
   it('keeps the first result per key and evicts the oldest past its bound', async () => {
@@ -25,14 +24,34 @@ describe('MemoryResultStore', () => {
     expect(await store.getFailure('a')).toBeUndefined();
     expect(await store.get('a')).toEqual({ output: 1 });
   });
-});
 
-describe('parseCommand', () => {
-  it('rejects what is not a command', () => {
-    expect(() => parseCommand('null')).toThrow('JSON object');
-    expect(() => parseCommand('{"flowId":"f"}')).toThrow('lacks');
-    expect(() => parseCommand(JSON.stringify({
-      flowId: 'f', orchName: 'o', stepName: 's', action: 'MAYBE', commandId: 'c', idempotencyKey: 'k', deadline: 'd',
-    }))).toThrow('Unknown action');
+  it('evicts the oldest past maxBytes of keys and JSON as well, keeping the newest even alone over it', async () => {
+    const store = new MemoryResultStore({ maxBytes: 100 });
+    await store.put('a', { output: 'x'.repeat(40) }); // 1 + 42 bytes
+    await store.put('b', { output: 'y'.repeat(40) });
+    expect(await store.get('a')).toEqual({ output: 'x'.repeat(40) });
+    await store.put('c', { output: 'z'.repeat(40) }); // 129 bytes in all: 'a' goes
+    expect([await store.get('a'), await store.get('b')]).toEqual([undefined, { output: 'y'.repeat(40) }]);
+    await store.put('d', { output: 'w'.repeat(500) });
+    expect([await store.get('b'), await store.get('c'), await store.get('d')]).toEqual([undefined, undefined, { output: 'w'.repeat(500) }]);
+    await store.putFailure('f1', { error: 'e'.repeat(60), nonRetryable: false });
+    await store.putFailure('f2', { error: 'e'.repeat(60), nonRetryable: false });
+    expect([await store.getFailure('f1'), await store.get('d')]).toEqual([undefined, { output: 'w'.repeat(500) }]);
+  });
+
+  it('keeps the JSON text it is given, not the object: what the handler changes later is not replayed', async () => {
+    const store = new MemoryResultStore();
+    const output = { n: 1 };
+    await store.put('a', { output }, '{"n":1}');
+    output.n = 2;
+    const replayed = await store.get('a');
+    expect(replayed).toEqual({ output: { n: 1 } });
+    (replayed!.output as { n: number }).n = 3; // one copy's value is its own
+    expect(await store.get('a')).toEqual({ output: { n: 1 } });
+  });
+
+  it('refuses bounds that are not positive integers', () => {
+    expect(() => new MemoryResultStore({ maxBytes: Number.NaN })).toThrow('MemoryResultStore: maxBytes must be a positive integer, not NaN');
+    expect(() => new MemoryResultStore(0)).toThrow('MemoryResultStore: maxEntries must be a positive integer, not 0');
   });
 });

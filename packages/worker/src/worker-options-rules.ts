@@ -1,9 +1,8 @@
 import { batonUrlProblem } from './baton-client';
+import { NAME, NAME_RULE } from './names';
 import { UNKNOWN_TRANSPORT } from './transports/create-transport';
 import type { WorkerOptions } from './worker';
 
-const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const SERVICE_NAME_RULE = 'start with a letter or digit, use only letters, digits, ".", "_" and "-", at most 200 characters';
 
 /** Below this, presence beats would flood Baton with upserts (every one is a database write); tests beat this fast. */
 export const MIN_PRESENCE_MS = 100;
@@ -30,8 +29,8 @@ const RULES: Array<[keyof WorkerOptions, number, number, string]> = [
  */
 export function optionProblems(options: WorkerOptions): string[] {
   const problems: string[] = [];
-  if (typeof options.service !== 'string' || !SERVICE_NAME.test(options.service)) {
-    problems.push(`Invalid service name ${String(options.service)}: ${SERVICE_NAME_RULE}`);
+  if (typeof options.service !== 'string' || !NAME.test(options.service)) {
+    problems.push(`Invalid service name ${String(options.service)}: ${NAME_RULE}`);
   }
   for (const [name, min, max, rule] of RULES) {
     const value = options[name];

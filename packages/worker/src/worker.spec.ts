@@ -55,6 +55,19 @@ describe('createWorker', () => {
     expect(() => worker.step('flow', 'b', { objectType: 'String', do: () => 2 })).not.toThrow();
   });
 
+  it('refuses at once a template or step name Baton would refuse or trim (its commands would never match), naming the rule', () => {
+    const worker = createWorker({ service: 'shop', control });
+    for (const [orchName, stepName, shown] of [['tenantCreation', 'createRealm ', '"createRealm "'], [' tenantCreation', 'createRealm', '" tenantCreation"'],
+      ['order', '-charge', '"-charge"'], ['order', 'ch arge', '"ch arge"'], ['order', '', '""'], ['order', 'x'.repeat(201), `"${'x'.repeat(201)}"`],
+      ['order', 'charge/1', '"charge/1"']] as const) {
+      const thrown = (() => { try { worker.step(orchName, stepName, { objectType: 'String', do: () => 1 }); } catch (e) { return e; } })();
+      expect(thrown).toMatchObject({ code: 'INVALID_STEP', message: expect.stringContaining(`name Baton does not take, ${shown}: start with a letter or digit`) });
+    }
+    for (const [orchName, stepName] of [['tenantCreation', 'createRealm'], ['9.team_b', 'step-1.v2'], ['o', 'x'.repeat(200)]]) {
+      expect(() => worker.step(orchName, stepName, { objectType: 'String', do: () => 1 })).not.toThrow();
+    }
+  });
+
   it('refuses to start the HTTP transport without Baton\'s URL', async () => {
     for (const transport of ['http', { http: {} }] as const) {
       const worker = createWorker({ service: 'shop', control, handleSignals: false, transport })
@@ -137,7 +150,7 @@ describe('createWorker', () => {
     await worker.stop();
   });
 
-  it('runs the retry of a step whose handler timed out at once, beside the hung handler, which keeps its slot', async () => {
+  it('runs the retry of a step whose handler timed out once it has had handlerTimeoutMs more, beside the hung handler, which keeps its slot', async () => {
     const { transport, deliver, inUse } = handTransport();
     const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     let finishHung!: () => void;
@@ -163,6 +176,32 @@ describe('createWorker', () => {
       await worker.stop();
     }
     expect(inUse()).toBe(0);
+  });
+
+  it('holds the retry of a step whose handler timed out until that handler returns, and replays its late success instead of running it again', async () => {
+    const { transport, deliver } = handTransport();
+    let finishLate!: () => void;
+    const handler = jest.fn(() => new Promise((resolve) => (finishLate = () => resolve({ charged: 'late' }))));
+    const worker = createWorker({ service: 'shop', control, handleSignals: false, transport, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() }, handlerTimeoutMs: 200 })
+      .step('order', 'charge', { objectType: 'Order', do: handler });
+    await worker.start();
+    const first = delivery();
+    deliver(first);
+    try {
+      await until(() => first.settle.mock.calls.length === 1);
+      // Baton's retry (the same idempotencyKey) comes while the handler given up on still runs.
+      const retry = delivery({ command: { ...command, attempt: 2, commandId: 'c2' } });
+      deliver(retry);
+      await sleep(20);
+      expect(retry.settle).not.toHaveBeenCalled();
+      finishLate();
+      await until(() => retry.settle.mock.calls.length === 1);
+      expect(retry.settle).toHaveBeenCalledWith(expect.objectContaining({ attempt: 2, metadata: { status: 'SUCCESS', error: null }, output: { charged: 'late' } }));
+      expect(handler).toHaveBeenCalledTimes(1);
+    } finally {
+      finishLate();
+      await worker.stop();
+    }
   });
 
   it('runs no more handlers at once than its concurrency, even when a transport delivers more (a RabbitMQ reconnect)', async () => {

@@ -2,19 +2,18 @@ import { BatonClient, type BatonConnection } from './baton-client';
 import type { StepCommand } from './command';
 import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
-import { WorkerRouteError, WorkerStateError } from './errors';
+import { StepDeclarationError, WorkerRouteError, WorkerStateError } from './errors';
 import { ExpiredDrops } from './expired-drops';
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
 import { warnOfRegistration } from './registration-warnings';
+import { nameProblem } from './names';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
 import { stepDefinitionProblem } from './step-definition';
 import { routeProblems } from './transports/broker-route';
 import { createTransport, type TransportChoice } from './transports/create-transport';
 import { KeyLanes } from './key-lanes';
-
-/** Baton's rule for service names: the name becomes a command topic, a consumer group and a path of its HTTP routes. */
 import type { Delivery, Transport } from './transports/transport';
 import type { WireCommand } from './wire';
 import { optionProblems } from './worker-options-rules';
@@ -38,8 +37,9 @@ export interface WorkerOptions {
    * Fail the step of a handler still running after this long (HANDLER_TIMEOUT, retryable), and
    * abort its `cmd.signal`. Default 0: no limit. Set it with `autoHeartbeatMs`: heartbeats keep a
    * step alive as long as its process lives, so a hung handler would hold its run for ever. The
-   * handler given up on runs on in the background, in its slot; the step's retry (same
-   * idempotencyKey) does not wait for it.
+   * handler given up on runs on in the background, in its slot. A success it returns then is
+   * recorded for the step's retry (same idempotencyKey) to replay; a retry that comes while it
+   * runs waits for it, for one more `handlerTimeoutMs` at most, then runs.
    */
   handlerTimeoutMs?: number;
   /**
@@ -85,7 +85,8 @@ export class Worker {
   /**
    * Two copies of one command at once (a redelivery while the first still runs) run one after the
    * other, so the second finds the first's recorded result instead of running the effect again.
-   * A handler that timed out frees its key (handleDelivery), so that its retry runs at once.
+   * A handler that timed out frees its key one more handlerTimeoutMs later (late-handler.ts), so
+   * that its retry waits for it, but not for ever.
    */
   private readonly byIdempotencyKey = new KeyLanes();
   private readonly expiredDrops: ExpiredDrops;
@@ -110,15 +111,17 @@ export class Worker {
   }
 
   /**
-   * Declares the handler of one step of one template. Call before {@link start}. A definition
-   * without a `do` function, or a second one for the same step, throws here: found at run time
-   * instead, each would fail the step's commands (`NO_HANDLER: …`) or silently run other code.
+   * Declares the handler of one step of one template. Call before {@link start}. A name Baton
+   * would refuse or trim, a definition without a `do` function, or a second one for the same step,
+   * throws here ({@link StepDeclarationError}): found at run time instead, each would fail the
+   * step's commands (`NO_HANDLER: …`) or silently run other code.
    */
   step<P = unknown>(orchName: string, stepName: string, def: StepDefinition<P>): this {
     if (this.starting || this.stopping) throw new Error('Declare steps before start()');
     const key = `${orchName}/${stepName}`;
-    const problem = this.steps.has(key) ? 'is declared twice: declare each step once' : stepDefinitionProblem(def);
-    if (problem) throw new Error(`Step ${key} ${problem}`);
+    const problem = nameProblem('template', orchName) ?? nameProblem('step', stepName)
+      ?? (this.steps.has(key) ? 'is declared twice: declare each step once' : stepDefinitionProblem(def));
+    if (problem) throw new StepDeclarationError(`Step ${key} ${problem}`);
     this.steps.set(key, { orchName, name: stepName, def: def as StepDefinition });
     return this;
   }
@@ -287,5 +290,3 @@ async function within(done: Promise<void>, ms: number): Promise<boolean> {
 export function createWorker(options: WorkerOptions): Worker {
   return new Worker(options);
 }
-
-/** A list of names from Baton's answer, or none when it holds no list. */

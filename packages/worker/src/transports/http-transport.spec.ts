@@ -122,7 +122,8 @@ describe('HttpTransport', () => {
     }
     expect(received.map((d) => d.command.flowId)).toEqual(['f1', 'f3']);
     expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual(['DELETE /api/workers/shop/leases/l2']);
-    expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2' }, expect.stringContaining('not a command, dropped: A command lacks'));
+    expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2', code: 'MALFORMED_COMMAND', flowId: 'f2' },
+      expect.stringContaining('not a command, dropped: MALFORMED_COMMAND: lacks'));
   }, 15_000);
 
   it('pauses at once while every slot is busy, rather than when a handler ends', async () => {

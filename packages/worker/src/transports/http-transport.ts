@@ -7,7 +7,7 @@ import { FailureStreak, refused } from '../failure-streak';
 import { errorText, type WorkerLogger } from '../logger';
 import type { Slots } from '../slots';
 import { traceHeadersOf } from '../tracing';
-import { parseCommand, type WireReply } from '../wire';
+import { malformedFields, parseCommand, type WireReply } from '../wire';
 import { LeaseWindow } from './lease-window';
 import { leasesOf, type Lease } from './leases';
 import type { Delivery, Transport } from './transport';
@@ -142,7 +142,7 @@ export class HttpTransport implements Transport {
     try {
       delivery = { ...this.delivery(lease, window), batonClockAheadMs };
     } catch (error) {
-      const fields = { service: this.client.service, leaseId: lease.leaseId };
+      const fields = { service: this.client.service, leaseId: lease.leaseId, ...malformedFields(error) };
       this.logger.error(fields, `not a command, dropped: ${errorText(error)}`);
       this.send('DELETE', this.leasePath(lease), window.retryForMs())
         .catch((e: unknown) => this.logger.warn(fields, `dropping it failed, it comes again when its lease expires: ${errorText(e)}`));

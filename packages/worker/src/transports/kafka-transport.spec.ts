@@ -252,6 +252,29 @@ describe('KafkaTransport', () => {
     expect(consumers[0].commitOffsets.mock.calls.map(([offsets]) => (offsets as Array<{ offset: string }>)[0].offset)).toEqual(['3', '5']);
   });
 
+  it('skips a malformed command (a deadline that is no date), logged once with its ids, and commits past it instead of running it', async () => {
+    const { consumers } = fakeKafka();
+    const { deliveries, logger } = await started();
+    const malformed = {
+      flowId: 'f1', orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: 'c1', objectType: 'Order',
+      payload: {}, payloadEncoding: 'json', outputs: {}, correlationId: 'k', idempotencyKey: 'i1', deadline: 'not a date',
+    };
+    const batch = consumers[0].consume([{ offset: '1', key: Buffer.from('f1'), headers: {}, value: Buffer.from(JSON.stringify(malformed)) }]);
+    try {
+      await until(() => logger.error.mock.calls.length + deliveries.length > 0);
+      expect(deliveries).toHaveLength(0);
+      expect(logger.error.mock.calls).toEqual([[
+        { topic: 'orchestrator.commands.shop', offset: '1', code: 'MALFORMED_COMMAND', flowId: 'f1', stepName: 'charge', commandId: 'c1' },
+        'not a command, skipped: MALFORMED_COMMAND: deadline must be an ISO 8601 date and time, not "not a date"',
+      ]]);
+    } finally {
+      await Promise.all(deliveries.map((d) => d.settle(reply(d)))); // one handed over by mistake would hold its batch for ever
+      await batch;
+    }
+    await until(() => consumers[0].commitOffsets.mock.calls.length === 1);
+    expect(consumers[0].commitOffsets.mock.calls[0][0]).toEqual([expect.objectContaining({ offset: '2' })]);
+  });
+
   it('ends its batch at a command given back, once the handlers running are done, resolving nothing past it', async () => {
     const { consumers, deliver } = fakeKafka();
     const { deliveries } = await started();

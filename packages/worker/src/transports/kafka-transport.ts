@@ -5,7 +5,7 @@ import { errorText, type WorkerLogger } from '../logger';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
-import { parseCommand, type WireReply } from '../wire';
+import { malformedFields, parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import type { BrokerRoute } from './broker-route';
 import { brokerDelivery } from './broker-delivery';
@@ -178,7 +178,7 @@ export class KafkaTransport implements Transport {
     try {
       command = parseCommand(message.value ?? Buffer.alloc(0));
     } catch (error) {
-      this.logger.error({ topic, offset: message.offset }, `not a command, skipped: ${errorText(error)}`);
+      this.logger.error({ topic, offset: message.offset, ...malformedFields(error) }, `not a command, skipped: ${errorText(error)}`);
       return Promise.resolve(true);
     }
     const send = (reply: WireReply) => this.sendReply(reply, command.correlationId);

@@ -133,6 +133,22 @@ describe('RabbitMqTransport', () => {
     return waitingAtConfirm;
   }
 
+  it('dead-letters a malformed command (a key too long for the result store) once, with its ids, instead of running it', async () => {
+    const { options, transport, logger } = await prepared();
+    const { channel, model } = fakeModel();
+    const deliveries: Delivery[] = [];
+    await transport.start((delivery) => void deliveries.push(delivery), new Slots(1));
+    await (options.recovery.setup as (m: never) => Promise<void>)(model as never);
+    const message = { content: Buffer.from(JSON.stringify({ ...command, idempotencyKey: 'k'.repeat(1000) })), properties: { headers: {} }, fields: {} };
+    channel.consume.mock.calls[0][1](message);
+    expect(deliveries).toHaveLength(0);
+    expect(channel.nack.mock.calls).toEqual([[message, false, false]]);
+    expect(logger.error.mock.calls).toEqual([[
+      { queue: 'shop.orchestrator.commands.shop', code: 'MALFORMED_COMMAND', flowId: 'f1', stepName: 'charge', commandId: 'c1' },
+      'not a command, dead-lettered: MALFORMED_COMMAND: idempotencyKey must be 1 to 592 characters, not 1000',
+    ]]);
+  });
+
   it('fails a reply RabbitMQ returns, as no queue is bound to its routing key, and gives its command back instead of acking it', async () => {
     const { channel, delivery, unconfirmed } = await delivered();
     const waitingAtConfirm = answerPublishes(channel, unconfirmed, (messageId) => messageId);

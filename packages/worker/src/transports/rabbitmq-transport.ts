@@ -4,7 +4,7 @@ import { errorText, type WorkerLogger } from '../logger';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
-import { parseCommand, type WireReply } from '../wire';
+import { malformedFields, parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
 import { withHeartbeat } from './amqp-heartbeat';
 import type { BrokerRoute } from './broker-route';
@@ -182,7 +182,7 @@ export class RabbitMqTransport implements Transport {
     try {
       command = parseCommand(message.content);
     } catch (error) {
-      this.logger.error({ queue: this.queue }, `not a command, dead-lettered: ${errorText(error)}`);
+      this.logger.error({ queue: this.queue, ...malformedFields(error) }, `not a command, dead-lettered: ${errorText(error)}`);
       channel.nack(message, false, false);
       return;
     }
