@@ -1,6 +1,6 @@
 import {
-  decideAfterEarlier, EarlierLaunch, ENDED_UNRECORDED, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
-  outcomeUnknownError,
+  decideAfterEarlier, EarlierLaunch, ENDED_UNRECORDED, lastLaunchFailure, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch,
+  optionsAfterFailedLaunch, outcomeUnknownError,
 } from './earlier-launch';
 import { HandlerHttpError } from './http/handler-http-error';
 import type { JobExecutionEntity } from './job-execution.entity';
@@ -43,6 +43,25 @@ describe('mayLookForLastLaunch', () => {
     expect(mayLookForLastLaunch(new HandlerHttpError(null, true, 'refused', undefined, true), 'baton_command_id c-1')).toBe(false);
     expect(mayLookForLastLaunch(refused, 'baton_command_id c-1')).toBe(false);
     expect(mayLookForLastLaunch(outage, undefined)).toBe(false);
+  });
+});
+
+describe('lastLaunchFailure', () => {
+  const call = { targetType: 'HTTP', launchAttempts: 2, flowId: 'f', stepName: 'pay', action: 'DO' } as JobExecutionEntity;
+  const timedOut = new HandlerHttpError(null, true, 'POST /pay: timed out (UND_ERR_HEADERS_TIMEOUT)');
+
+  it('says an http call that may have reached its partner ended with its outcome unknown, its end unseen', () => {
+    expect(lastLaunchFailure(call, timedOut, { unansweredLaunch: true })).toEqual({
+      error: 'Call outcome unknown after 2 attempts: POST /pay: timed out (UND_ERR_HEADERS_TIMEOUT); '
+        + 'the partner may have received Idempotency-Key f:pay:DO and done the work',
+      options: { unansweredLaunch: true, endUnseen: true },
+    });
+  });
+
+  it('fails as before a call that never reached its partner, and an AWX or OO launch (looked for by its marker instead)', () => {
+    expect(lastLaunchFailure(call, timedOut, null)).toEqual({ error: 'Call failed after 2 attempts: POST /pay: timed out (UND_ERR_HEADERS_TIMEOUT)' });
+    expect(lastLaunchFailure(row, outage, { unansweredLaunch: true })).toEqual({ error: 'Launch failed after 3 attempts: AWX lookup failed (HTTP 503): down' });
+    expect(lastLaunchFailure(row, refused, null)).toEqual({ error: 'AWX lookup failed (HTTP 403): no permission' });
   });
 });
 

@@ -38,6 +38,14 @@ describe('JobClaimer', () => {
       'a job the unanswered launch of AWX may have started was never seen, and may run: check it on its target, then retry the undo or compensate by hand']);
   });
 
+  it('fails an http call whose engine stopped during its last attempt with its outcome unknown, its end unseen', async () => {
+    const call = row({ id: 'do', action: 'DO', commandId: 'c1', status: 'LAUNCHING', launchAttempts: 3, targetType: 'HTTP', connection: 'erp',
+      options: { retry: { maxAttempts: 3 } } as never });
+    await claimer(call, call).claim(new Date());
+    expect([call.status, call.options, call.error]).toEqual(['FAILED', { retry: { maxAttempts: 3 }, unansweredLaunch: true, endUnseen: true },
+      'Call outcome unknown after 3 attempts: the engine stopped during the call; the partner may have received Idempotency-Key f:s:DO and done the work']);
+  });
+
   it('succeeds a cancel-only UNDO whose DO was never launched', async () => {
     const doRow = row({ id: 'do', action: 'DO', commandId: 'c1', status: 'PENDING_LAUNCH', launchAttempts: 0, options: null, resourceType: 'job_template' });
     const undo = row({ id: 'undo', action: 'UNDO', commandId: 'u1', status: 'CANCELLING', launchAttempts: 0, options: { cancelOnly: true }, resourceType: null });

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { idempotencyKeyOf } from '../engine/dispatch/step-command';
 import { planUndoAfterDo } from './deferred-undo';
-import { ENDED_UNRECORDED, mayHaveLaunched } from './earlier-launch';
+import { callOutcomeUnknown, ENDED_UNRECORDED, mayHaveLaunched } from './earlier-launch';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
 import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
-import { failedAfter, jobLabel, outputOf } from './job-result';
+import { jobLabel, outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 import { attemptFields } from '../common/logging/attempt-fields';
 
@@ -90,10 +89,12 @@ export class JobClaimer {
           await this.repo.claim(m, row, { ...unanswered, nextLaunchAt: this.leaseEnd(now) });
           return { row, action: 'adopt' };
         }
+        // As a last call that went unanswered (JobWorker): the partner may have done the work.
+        const options = unanswered.options ?? row.options;
         await this.repo.claim(m, row, {
           status: 'FAILED', completedAt: now, nextPollAt: this.leaseEnd(now), nextLaunchAt: null,
-          error: `${failedAfter(row, 'outcome unknown')} (the engine stopped during the call); `
-            + `the partner may have received Idempotency-Key ${idempotencyKeyOf(row)}`,
+          error: callOutcomeUnknown(row, 'the engine stopped during the call'),
+          ...(options?.unansweredLaunch ? { options: { ...options, endUnseen: true } } : {}),
         });
         return { row, action: 'report' };
       }

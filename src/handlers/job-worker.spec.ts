@@ -16,12 +16,15 @@ function launchingRow(): JobExecutionEntity {
   } as unknown as JobExecutionEntity;
 }
 
-/** A worker over an AWX-like target whose `launch` is given, recording what it writes and hands to the engine. */
-function workerWith(launch: () => Promise<unknown>, recordOutcome: (patch: Record<string, unknown>) => Promise<boolean>) {
+/**
+ * A worker over an AWX-like target whose `launch` is given (an http-like one, with no marker to find
+ * a launch by, unless `marked`), recording what it writes and hands to the engine.
+ */
+function workerWith(launch: () => Promise<unknown>, recordOutcome: (patch: Record<string, unknown>) => Promise<boolean>, marked = true) {
   const applied: unknown[] = [];
   let launches = 0;
   const target = {
-    launchMarker: () => 'marker', findLaunched: async () => null,
+    ...(marked ? { launchMarker: () => 'marker', findLaunched: async () => null } : {}),
     launch: () => (launches++, launch()),
   } as unknown as JobTarget;
   const worker = new JobWorker({
@@ -73,5 +76,39 @@ describe('JobWorker', () => {
     expect(await nextLaunchAt(new HandlerHttpError(502, true, 'AWX launch failed (HTTP 502)'))).toBe(REQUEST_TIMEOUT_MS);
     // Refused before anything was sent: no job can appear, so the backoff alone.
     expect(await nextLaunchAt(new HandlerHttpError(null, true, 'connection refused', undefined, true))).toBe(5_000);
+  });
+
+  /**
+   * The last call of an http step timed out (or got a 5xx, or lost its connection): the step failed
+   * as "Call failed after 2 attempts", read as nothing done, though the partner may have done the
+   * work; an UNDO that only waited for it then said it was undone.
+   */
+  it('fails an http step whose calls may have reached the partner with its outcome unknown, and its end unseen', async () => {
+    const finalPatch = async (row: JobExecutionEntity, error: HandlerHttpError) => {
+      const written: Record<string, unknown>[] = [];
+      const { worker } = workerWith(async () => { throw error; }, async (patch) => (written.push(patch), true), false);
+      await worker.process({ row, action: 'launch' });
+      // Then the report to the engine is recorded.
+      expect(written.map((patch) => patch.status)).toEqual(['FAILED', undefined]);
+      return written[0];
+    };
+    const http = (options: Record<string, unknown>) => ({
+      ...launchingRow(), targetType: 'HTTP', launchAttempts: 2, options: { retry: { maxAttempts: 2, initialDelayMs: 10 }, ...options },
+    }) as unknown as JobExecutionEntity;
+    const timedOut = new HandlerHttpError(null, true, 'POST /api/orders: timed out (UND_ERR_HEADERS_TIMEOUT)');
+    expect(await finalPatch(http({}), timedOut)).toMatchObject({
+      status: 'FAILED', options: { unansweredLaunch: true, endUnseen: true },
+      error: 'Call outcome unknown after 2 attempts: POST /api/orders: timed out (UND_ERR_HEADERS_TIMEOUT); '
+        + 'the partner may have received Idempotency-Key f:s:DO and done the work',
+    });
+    // Refused now, but an earlier call went unanswered: still unknown.
+    const refused = new HandlerHttpError(null, true, 'POST /api/orders: network error (ECONNREFUSED: connect)', undefined, true);
+    expect(await finalPatch(http({ unansweredLaunch: true }), refused)).toMatchObject({
+      status: 'FAILED', error: expect.stringMatching(/^Call outcome unknown after 2 attempts: .*ECONNREFUSED/), options: { endUnseen: true },
+    });
+    // No call ever reached it: a plain failure, nothing to wonder about.
+    const never = await finalPatch(http({}), refused);
+    expect(never).toMatchObject({ status: 'FAILED', error: 'Call failed after 2 attempts: POST /api/orders: network error (ECONNREFUSED: connect)' });
+    expect(never.options).toBeUndefined();
   });
 });

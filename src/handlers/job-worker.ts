@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../common/errors/error-message';
 import {
-  decideAfterEarlier, EarlierLaunch, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
+  decideAfterEarlier, EarlierLaunch, lastLaunchFailure, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
 } from './earlier-launch';
 import { CancelOutcome, sendCancel } from './job-cancel';
 import { JobOutcomeDeps, JobOutcomes } from './job-outcomes';
@@ -11,7 +11,7 @@ import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-bac
 import { abandonedLaunchAnswered } from './abandoned-job';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
-import { failedAfter, jobLabel } from './job-result';
+import { jobLabel } from './job-result';
 import { MAX_ERROR_LENGTH, storableJobPatch } from './storable-job-patch';
 import { fitText } from '../common/validation/fit-text';
 import type { JobTarget, LaunchOutcome, PollOutcome } from './job-target';
@@ -115,8 +115,10 @@ export class JobWorker {
       return;
     }
     this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
-    const message = error.retriable ? `${failedAfter(row)}: ${error.message}` : error.message;
-    await this.outcomes.finish(row, 'FAILED', { error: message, lastLaunchError: error.message, nextLaunchAt: null });
+    const failed = lastLaunchFailure(row, error, options);
+    await this.outcomes.finish(row, 'FAILED', {
+      error: failed.error, lastLaunchError: error.message, nextLaunchAt: null, ...(failed.options ? { options: failed.options } : {}),
+    });
   }
 
   /** Acts on what an earlier attempt left; true when that settled the row, false to launch now. */

@@ -18,6 +18,12 @@ describe('storableJson', () => {
     expect(Object.keys(out)).toEqual(['__proto__']);
   });
 
+  /** Reversed, a partner's status object read backwards in the step's error ({"detail":…,"phase":…}). */
+  it('keeps keys in the order they were written', () => {
+    const copy = storableJson({ phase: 'exporting', detail: { b: 1, a: [{ y: 1, x: 2 }] }, z: null });
+    expect(JSON.stringify(copy)).toBe('{"phase":"exporting","detail":{"b":1,"a":[{"y":1,"x":2}]},"z":null}');
+  });
+
   it('cuts hostile nesting instead of overflowing the stack', () => {
     const deep: unknown = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
     let node = storableJson(deep, undefined, 3);

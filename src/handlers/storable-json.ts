@@ -30,7 +30,9 @@ export function storableJson(value: unknown, mapString: (text: string) => string
       copy = out;
     } else {
       const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(node)) stack.push({ node: child, depth: depth + 1, into: out, key: text(k) });
+      // Pushed last first, so that they are popped, and their keys made, in the order written.
+      const entries = Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ node: entries[i][1], depth: depth + 1, into: out, key: text(entries[i][0]) });
       copy = out;
     }
     // defineProperty: a key such as __proto__ stays an own property instead of changing the prototype.

@@ -1,6 +1,7 @@
 import { HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
 import { truncate } from '../http/redact';
 import type { JobExecutionEntity } from '../job-execution.entity';
+import { storableJson } from '../storable-json';
 import type { ClassifiedStatus } from '../job-phase';
 import type { JobTarget, LaunchOutcome, PollOutcome } from '../job-target';
 import { idempotencyKeyOf } from '../../engine/dispatch/step-command';
@@ -10,6 +11,20 @@ import { keptResponse } from './http-call-output';
 import type { HttpCallOptions, StoredCall } from './http-call-spec';
 import { jsonEquals, readJsonPath } from './json-path';
 
+/** The most of an answer its error message is made from: scrubbed, then cut to 300 characters. */
+const MESSAGE_SOURCE_CHARS = 2_000;
+/**
+ * Partner JSON in a message, nested at most a few levels: JSON.stringify of an answer thousands of
+ * levels deep threw (RangeError), which made a retriable 5xx fail the step for good.
+ */
+const asJson = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(storableJson(value, undefined, 8)));
+/**
+ * Answered to a call sent again while the first may still be at work (its answer was lost): "in
+ * progress" by the Idempotency-Key draft and Stripe. Retried like a 5xx, the first call's outcome
+ * comes with a later attempt; failed at once, the work it did was never undone.
+ */
+const IN_PROGRESS_STATUSES = [409, 425];
+
 function messageOf(body: unknown): string {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const key of ['message', 'error_description', 'error', 'detail', 'title']) {
@@ -18,10 +33,10 @@ function messageOf(body: unknown): string {
     }
   }
   if (typeof body === 'string' && body.trim()) return body.trim();
-  return body === null || body === undefined ? 'no body' : JSON.stringify(body);
+  return body === null || body === undefined ? 'no body' : asJson(body);
 }
 
-const shown = (value: unknown) => truncate(JSON.stringify(value) ?? 'undefined', 100);
+const shown = (value: unknown) => truncate(asJson(value), 100);
 
 /** The `http` step's calls as a job target: launch = the call, poll = the status URL of a 202. */
 export class HttpCallTarget implements JobTarget {
@@ -35,14 +50,22 @@ export class HttpCallTarget implements JobTarget {
     return this.client.send({
       method, url, headers: call?.headers ?? {}, body: call?.body, timeoutMs: this.options(row).timeoutMs,
       flowId: row.flowId, step: row.stepName, action: row.action, correlationId: row.correlationId,
-      idempotencyKey: idempotencyKeyOf(row), what: `${method} ${url.pathname}`,
+      // The launch (or undo) call only: a status poll is not the step's work.
+      idempotencyKey: call ? idempotencyKeyOf(row) : undefined, what: `${method} ${url.pathname}`,
     });
   }
 
-  /** A response that is neither success nor the awaited 202: retried (5xx, 429) or final. */
-  private failure(res: CallResponse, what: string): string {
-    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(messageOf(res.body)), 300)}`);
-    if (isRetriableStatus(res.status)) throw new HandlerHttpError(res.status, true, message, parseRetryAfter(res.headers['retry-after']));
+  /**
+   * A response that is neither success nor the awaited 202: retried (5xx, 429, and 409/425 to a
+   * call that `followsUnanswered`) or final. A 429, 409 or 425 says this call did nothing (unsent).
+   */
+  private failure(res: CallResponse, what: string, followsUnanswered = false): string {
+    const text = messageOf(res.body).slice(0, MESSAGE_SOURCE_CHARS);
+    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(text), 300)}`);
+    const inProgress = followsUnanswered && IN_PROGRESS_STATUSES.includes(res.status);
+    if (isRetriableStatus(res.status) || inProgress) {
+      throw new HandlerHttpError(res.status, true, message, parseRetryAfter(res.headers['retry-after']), res.status === 429 || inProgress);
+    }
     return res.status >= 300 && res.status < 400 ? `${message} (redirects are not followed)` : message;
   }
 
@@ -64,7 +87,7 @@ export class HttpCallTarget implements JobTarget {
     });
     if (options.async && res.status === 202) return this.accepted(row, res, url, response, options);
     const successful = options.successStatus ? options.successStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-    if (!successful) return outcome({ phase: 'FAILURE', reason: this.failure(res, what) });
+    if (!successful) return outcome({ phase: 'FAILURE', reason: this.failure(res, what, !!row.options?.unansweredLaunch) });
     return outcome(this.checked(res, options, what));
   }
 
@@ -111,7 +134,7 @@ export class HttpCallTarget implements JobTarget {
     if (res.status < 200 || res.status >= 300) throw new HandlerHttpError(res.status, false, this.failure(res, what));
     const state = readJsonPath(res.body, async.statePath);
     // Shown and stored (fitted to its column when written); the decisions below use the full value.
-    const externalStatus = state.found ? (typeof state.value === 'string' ? state.value : JSON.stringify(state.value)) : null;
+    const externalStatus = state.found ? (typeof state.value === 'string' ? state.value : asJson(state.value)) : null;
     let classified: ClassifiedStatus = { phase: 'IN_PROGRESS', ...(state.found ? {} : { unknown: true }) };
     if (state.found && async.done.some((v) => jsonEquals(v, state.value))) classified = { phase: 'SUCCESS' };
     if (state.found && (async.failed ?? []).some((v) => jsonEquals(v, state.value))) classified = { phase: 'FAILURE', reason: `${async.statePath} is ${shown(state.value)}` };

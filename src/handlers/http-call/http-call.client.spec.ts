@@ -79,3 +79,61 @@ describe('HttpCallClient: an OAuth2 token the partner refuses', () => {
     }
   });
 });
+
+describe('HttpCallClient: the headers it adds', () => {
+  /** undici sent the template's `Content-Type` and Baton's `content-type` both, and so both Accepts. */
+  it("sends a template's Accept and Content-Type in place of its own, whatever their letter case, and the Idempotency-Key only when given", async () => {
+    const seen: string[][] = [];
+    const partner = createServer((req, res) => {
+      seen.push(req.rawHeaders);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+    const connection: HttpConnectionConfig = {
+      name: 'erp', baseUrl: base, auth: { scheme: 'bearer', token: 'erp-token-0123456789' }, connectTimeoutMs: 1000, timeoutMs: 2000,
+      maxResponseBytes: 65_536, services: '*',
+    };
+    const client = new HttpCallClient(connection, ['erp-token-0123456789'], new NoTraceHeaders());
+    const call = { timeoutMs: 2000, flowId: 'f', step: 'patch', action: 'DO', correlationId: null, what: 'PATCH /orders/1' };
+    const named = (raw: string[], name: string) => raw.filter((_, i) => i % 2 === 0 && raw[i].toLowerCase() === name).length;
+    const value = (raw: string[], name: string) => raw[raw.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === name) + 1];
+    try {
+      await client.send({ ...call, method: 'PATCH', url: new URL(`${base}/orders/1`), body: { qty: 2 }, idempotencyKey: 'f:patch:DO',
+        headers: { 'Content-Type': 'application/merge-patch+json', ACCEPT: 'text/csv' } });
+      await client.send({ ...call, method: 'GET', url: new URL(`${base}/orders/1`), headers: {} });
+      const [patch, get] = seen;
+      expect(['content-type', 'accept', 'idempotency-key'].map((h) => named(patch, h))).toEqual([1, 1, 1]);
+      expect([value(patch, 'content-type'), value(patch, 'accept')]).toEqual(['application/merge-patch+json', 'text/csv']);
+      expect([value(get, 'accept'), named(get, 'content-type'), named(get, 'idempotency-key')]).toEqual(['application/json, text/plain, */*', 0, 0]);
+    } finally {
+      await client.close();
+      partner.closeAllConnections();
+      await new Promise((resolve) => partner.close(resolve));
+    }
+  });
+});
+
+describe('HttpCallClient: a call that never left', () => {
+  /** Unmarked, a refused connection set the launch unanswered: an UNDO then failed on a call that was never made. */
+  it('says a refused connection sent nothing', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const connection: HttpConnectionConfig = {
+      name: 'erp', baseUrl: base, auth: { scheme: 'bearer', token: 'erp-token-0123456789' }, connectTimeoutMs: 1000, timeoutMs: 2000,
+      maxResponseBytes: 65_536, services: '*',
+    };
+    const client = new HttpCallClient(connection, ['erp-token-0123456789'], new NoTraceHeaders());
+    try {
+      const failure = await client.send({
+        method: 'POST', url: new URL(`${base}/orders`), headers: {}, body: {}, timeoutMs: 2000,
+        flowId: 'f', step: 'order', action: 'DO', correlationId: null, idempotencyKey: 'f:order:DO', what: 'POST /orders',
+      }).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ retriable: true, unsent: true, message: expect.stringContaining('ECONNREFUSED') });
+    } finally {
+      await client.close();
+    }
+  });
+});

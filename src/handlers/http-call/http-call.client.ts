@@ -16,7 +16,8 @@ export interface CallRequest {
   step: string;
   action: string;
   correlationId: string | null;
-  idempotencyKey: string;
+  /** The step's key on the calls that do its work (the launch, the undo), not on status polls. */
+  idempotencyKey?: string;
   /** "POST /orders", for messages. */
   what: string;
 }
@@ -75,14 +76,17 @@ export class HttpCallClient {
   }
 
   private async sendOnce(call: CallRequest): Promise<CallResponse & { tokenUsed?: boolean }> {
-    const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...call.headers };
+    // A template's Accept or Content-Type replaces the default, in whatever letter case it was written: both would be sent.
+    const headers: Record<string, string> = { ...call.headers };
+    const named = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+    if (!named.has('accept')) headers.accept = 'application/json, text/plain, */*';
     let body: string | undefined;
     if (call.body !== undefined) {
       body = JSON.stringify(call.body);
-      headers['content-type'] = 'application/json';
+      if (!named.has('content-type')) headers['content-type'] = 'application/json';
     }
     if (call.correlationId) headers['x-correlation-id'] = call.correlationId;
-    headers['idempotency-key'] = call.idempotencyKey;
+    if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
     this.trace.inject(headers, { flowId: call.flowId, step: call.step, action: call.action });
     const token = this.tokens ? await this.tokens.token() : undefined;
     const authorization = token ? `Bearer ${token}` : this.staticAuthorization;
@@ -104,7 +108,7 @@ export class HttpCallClient {
         bodyTruncated: res.body.truncated, tokenUsed: token !== undefined };
     } catch (e) {
       const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
-      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
+      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message), undefined, error.unsent);
     }
   }
 

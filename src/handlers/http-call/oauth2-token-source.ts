@@ -8,6 +8,11 @@ type OAuth2 = Extract<HttpAuth, { scheme: 'oauth2' }>;
 
 /** Tokens are fetched again this long before they expire (at most half their lifetime). */
 const REFRESH_MARGIN_MS = 60_000;
+/**
+ * The lifetime assumed of a token whose answer gives none (or none readable, "3599" as a string):
+ * kept for good, an expired token was found out only by a call the partner refused with 401.
+ */
+export const DEFAULT_LIFETIME_MS = 5 * 60_000;
 /** Issued tokens remembered for redaction: a partner's error may echo the one it was sent. */
 const REMEMBERED = 5;
 /**
@@ -19,7 +24,8 @@ export const MAX_TOKEN_BODY_BYTES = 64 * 1024;
 /**
  * An OAuth2 client-credentials token for one connection: fetched on first use, shared by
  * concurrent calls (one request in flight), and fetched again shortly before it expires or
- * after the partner answered 401 to it.
+ * after the partner answered 401 to it. Its failures are `unsent`: the call that needed the
+ * token never went out, so a launch that failed on it started nothing.
  */
 export class OAuth2TokenSource {
   private cached?: { token: string; refreshAt: number };
@@ -68,18 +74,18 @@ export class OAuth2TokenSource {
       });
     } catch (e) {
       const error = fromTransportError(e, what, 'the token URL');
-      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message));
+      throw new HandlerHttpError(null, error.retriable, this.scrub(error.message), undefined, true);
     }
     const status = res.status;
     if (res.body.truncated) {
       throw new HandlerHttpError(status, isRetriableStatus(status),
-        this.scrub(`${what} failed: the ${status} answer is larger than ${MAX_TOKEN_BODY_BYTES / 1024} KiB`));
+        this.scrub(`${what} failed: the ${status} answer is larger than ${MAX_TOKEN_BODY_BYTES / 1024} KiB`), undefined, true);
     }
     const text = res.body.text ?? '';
     if (status < 200 || status >= 300) {
       const retriable = isRetriableStatus(status);
       throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(this.scrub(text.trim()), 300)}`),
-        retriable ? parseRetryAfter(res.headers['retry-after']) : undefined);
+        retriable ? parseRetryAfter(res.headers['retry-after']) : undefined, true);
     }
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
@@ -88,15 +94,20 @@ export class OAuth2TokenSource {
       body = {};
     }
     if (typeof body.access_token !== 'string' || !body.access_token) {
-      throw new HandlerHttpError(status, false, `${what}: the response has no access_token`);
+      throw new HandlerHttpError(status, false, `${what}: the response has no access_token`, undefined, true);
     }
     const token = body.access_token;
-    const lifetimeMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : undefined;
-    const refreshAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY
-      : this.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+    const lifetimeMs = lifetimeOf(body.expires_in);
+    const refreshAt = this.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
     this.cached = { token, refreshAt };
     this.issued.unshift(token);
     this.issued.splice(REMEMBERED);
     return token;
   }
+}
+
+/** expires_in as a number of seconds, or a string of one (as some endpoints send it); else the default. */
+function lifetimeOf(expiresIn: unknown): number {
+  const seconds = typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_LIFETIME_MS;
 }

@@ -2,7 +2,8 @@ import type { Agent } from 'undici';
 import type { ConnectionConfig } from '../handlers-config';
 import { basicAuthorization, cappedRequest, CappedResponse, connectionAgent } from './capped-request';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from './handler-http-error';
-import { redact, textOfHtml, truncate } from './redact';
+import { textOfHtml } from './html-text';
+import { redact, truncate } from './redact';
 
 export interface HttpResponse {
   status: number;

@@ -102,16 +102,31 @@ describe('the built-in http step against a partner API', () => {
     expect(partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === `${run.flowId}:createOrder:DO`)).toHaveLength(1);
   });
 
-  it('times a slow call out, retries it, and fails the step once its attempts are spent', async () => {
+  it('times a slow call out, retries it, and fails the step once its attempts are spent, its outcome unknown', async () => {
     await registerTemplate(t, 'httpSlow', [{
       seq: 1, name: 'createOrder', retry: { maxAttempts: 2, initialDelaySeconds: 0.01 },
       handler: { type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {}, timeoutMs: 200 },
     }]);
     partner.failNext('POST', /^\/api\/orders$/, { status: 201, delayMs: 800, body: {} }, { status: 201, delayMs: 800, body: {} });
     const run = await runToEnd(t, 'httpSlow', {}, 'FAILED');
-    expect(run.steps[0].error).toMatch(/^Call failed after 2 attempts: POST \/api\/orders: timed out/);
+    // The partner may have done the work: said so, with the key a retry of the step sends again.
+    expect(run.steps[0].error).toMatch(new RegExp(`^Call outcome unknown after 2 attempts: POST /api/orders: timed out .*; `
+      + `the partner may have received Idempotency-Key ${run.flowId}:createOrder:DO and done the work$`));
     const [job] = await jobsOf(t, run.flowId);
     expect(job).toMatchObject({ launchAttempts: 2, status: 'FAILED' });
+  });
+
+  it('retries a 409 "in progress" to a call sent again after a timeout, and takes the answer that follows', async () => {
+    await registerTemplate(t, 'httpInProgress', [{
+      seq: 1, name: 'createOrder', retry: { maxAttempts: 3, initialDelaySeconds: 0.01 },
+      handler: { type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {}, timeoutMs: 200 },
+    }]);
+    partner.failNext('POST', /^\/api\/orders$/, { status: 201, delayMs: 800, body: {} }, { status: 409, body: { message: 'request in progress' } });
+    const run = await runToEnd(t, 'httpInProgress', {}, 'COMPLETED');
+    const key = `${run.flowId}:createOrder:DO`;
+    expect(partner.calls('POST', /^\/api\/orders$/).filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(3);
+    expect(partner.orders.filter((o) => o.idempotencyKey === key)).toHaveLength(1);
+    expect(run.steps[0].output).toMatchObject({ status: 201, body: { status: 'accepted' } });
   });
 
   it('polls a 202 at its status URL until the state says done, and the last answer is the output', async () => {

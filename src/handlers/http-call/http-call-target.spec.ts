@@ -1,0 +1,75 @@
+import { HandlerHttpError } from '../http/handler-http-error';
+import type { JobExecutionEntity, JobOptions } from '../job-execution.entity';
+import type { CallRequest, CallResponse, HttpCallClient } from './http-call.client';
+import { HttpCallTarget } from './http-call-target';
+
+/** A target over a client that answers each call with the next of `answers`, recording the calls. */
+function targetAnswering(...answers: Array<Partial<CallResponse>>) {
+  const sent: CallRequest[] = [];
+  const client = {
+    connection: { baseUrl: 'https://erp.example.com/api', timeoutMs: 1000 },
+    scrub: (text: string) => text,
+    send: async (call: CallRequest) => {
+      sent.push(call);
+      return { status: 200, headers: {}, body: null, bodyTruncated: false, ...answers.shift() };
+    },
+  } as unknown as HttpCallClient;
+  return { target: new HttpCallTarget(client), sent };
+}
+
+const row = (options: JobOptions = {}) => ({
+  id: 'j1', flowId: 'f', stepName: 'createOrder', action: 'DO', attempt: 1, correlationId: null, launchAttempts: 1,
+  requestPayload: { method: 'POST', path: '/orders', query: {}, headers: {}, body: { n: 1 } },
+  options: { http: { timeoutMs: 1000, outputHeaders: [] }, ...options },
+}) as unknown as JobExecutionEntity;
+
+const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+
+describe('HttpCallTarget', () => {
+  /**
+   * A POST timed out while the partner worked on it; its retry got 409 "request in progress" (the
+   * Idempotency-Key draft, Stripe) and failed the step for good, and the first call then completed:
+   * work done by a step that failed, which no undo reverses.
+   */
+  it('retries a 409 or 425 to a call sent again after one went unanswered, and fails a first call\'s 409 at once', async () => {
+    for (const status of [409, 425]) {
+      const { target } = targetAnswering({ status, body: { message: 'request in progress' }, headers: { 'retry-after': '2' } });
+      const error = await failureOf(target.launch(row({ unansweredLaunch: true })));
+      expect(error).toBeInstanceOf(HandlerHttpError);
+      expect(error).toMatchObject({ status, retriable: true, unsent: true, retryAfterMs: 2000,
+        message: `POST /api/orders failed (HTTP ${status}): request in progress` });
+    }
+    const { target } = targetAnswering({ status: 409, body: { message: 'order exists' } });
+    const first = await target.launch(row());
+    expect(first.result?.classified).toEqual({ phase: 'FAILURE', reason: 'POST /api/orders failed (HTTP 409): order exists' });
+  });
+
+  /** A 429 sets the launch unanswered, and an UNDO then said the step may have started something. */
+  it('says a 429 sent nothing, and a 5xx may have', async () => {
+    const { target } = targetAnswering({ status: 429, body: 'slow down' }, { status: 503, body: 'busy' });
+    expect(await failureOf(target.launch(row()))).toMatchObject({ status: 429, retriable: true, unsent: true });
+    expect(await failureOf(target.launch(row()))).toMatchObject({ status: 503, retriable: true, unsent: false });
+  });
+
+  /** JSON.stringify of the answer threw RangeError, so a retriable 5xx failed the step for good. */
+  it('keeps a 5xx retriable whatever its answer\'s nesting, and its message short', async () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 30_000; i++) deep = [deep];
+    const { target } = targetAnswering({ status: 502, body: deep }, { status: 500, body: { items: Array.from({ length: 50_000 }, (_, i) => ({ id: i })) } });
+    const error = await failureOf(target.launch(row()));
+    expect(error).toMatchObject({ status: 502, retriable: true });
+    expect((error as Error).message).toMatch(/^POST \/api\/orders failed \(HTTP 502\): \[\[\[\[\[\[\[\["\(nested deeper than 8 levels: not kept\)"\]/);
+    expect((await failureOf(target.launch(row())) as Error).message).toMatch(/^POST \/api\/orders failed \(HTTP 500\): \{"items":\[\{"id":0\},.{200,}… \(\d+ more characters\)$/);
+  });
+
+  /** Each status poll carried the launch's Idempotency-Key: a poll is not the step's work. */
+  it('sends the Idempotency-Key with the call, not with its status polls', async () => {
+    const { target, sent } = targetAnswering({ status: 202, headers: { location: '/api/operations/7' } }, { status: 200, body: { state: 'running' } });
+    const async = { statePath: 'state', done: ['done'] };
+    const launched = await target.launch(row({ http: { timeoutMs: 1000, outputHeaders: [], async } }));
+    await target.poll({ ...row(), options: launched.options } as JobExecutionEntity);
+    expect(sent.map((call) => [call.method, call.url.pathname, call.idempotencyKey])).toEqual([
+      ['POST', '/api/orders', 'f:createOrder:DO'], ['GET', '/api/operations/7', undefined],
+    ]);
+  });
+});
