@@ -12,7 +12,7 @@ import { MessageConsumer } from '../../messaging/message-consumer';
 import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
 import { parseMessage } from './parse-message';
-import { startIdempotencyKey } from './start-idempotency-key';
+import { signedStartKey, startIdempotencyKey } from './start-idempotency-key';
 import { isSaneCorrelationId, messageCorrelationId } from '../../common/logging/correlation';
 import { storedName, storedText } from './stored-text';
 
@@ -59,8 +59,9 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         payload: binary ? Buffer.from(start.payload as string, 'base64') : Buffer.from(JSON.stringify(start.payload ?? null)),
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
         correlationId: start.correlationId ?? messageCorrelationId(message.headers) ?? randomUUID(),
-        // Without a key, a redelivered start message must not start a second run.
-        idempotencyKey: start.idempotencyKey ?? startIdempotencyKey(message.id), deadlineSeconds: start.deadlineSeconds,
+        // Without a key, a redelivered start message must not start a second run, nor a replayed signed one.
+        idempotencyKey: start.idempotencyKey ?? (principal && signedStartKey(message.headers)) ?? startIdempotencyKey(message.id),
+        deadlineSeconds: start.deadlineSeconds,
         ownerService: ownTemplatesOnly(principal),
       }));
     } catch (e) {
