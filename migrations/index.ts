@@ -19,6 +19,8 @@ import { OutboxWriters1796190000000 } from './1796190000000-OutboxWriters';
 import { WorkerInstancesOfService1796200000000 } from './1796200000000-WorkerInstancesOfService';
 import { TemplateVersionSource1796200000001 } from './1796200000001-TemplateVersionSource';
 import { RelayBootId1796210000000 } from './1796210000000-RelayBootId';
+import { WorkerRegistrationPerObjectType1796220000000 } from './1796220000000-WorkerRegistrationPerObjectType';
+import { OutboxRefusals1796230000000 } from './1796230000000-OutboxRefusals';
 
 // Every migration, in order. TypeORM runs the ones the database has not seen yet.
 export const MIGRATIONS: Function[] = [
@@ -28,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   TraceContext1796163588615, StepHeartbeatSeconds1796163792384, RunHotUpdates1796170000000,
   DelayedOutboxRows1796180000000, WorkerInstanceServiceName1796180000001, OutboxWriters1796190000000,
   WorkerInstancesOfService1796200000000, TemplateVersionSource1796200000001, RelayBootId1796210000000,
+  WorkerRegistrationPerObjectType1796220000000, OutboxRefusals1796230000000,
 ];

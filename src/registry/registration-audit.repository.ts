@@ -4,6 +4,7 @@ import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Problem } from '../common/errors/app-error';
+import { auditedProblems, MAX_AUDIT_MESSAGE } from './audit-problems';
 import { PageQueryDto, skipOf } from '../common/pagination';
 import { cutUtf8, fitNullable, fitText } from '../common/validation/fit-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
@@ -25,13 +26,6 @@ export interface AuditEntry {
   document: string;
 }
 
-/** Reasons and problem messages are prose; no client needs more of them than this. */
-const MAX_REASON = 2000;
-
-function fitProblem(problem: Problem): Problem {
-  return { ...problem, path: fitText(withoutKeySecrets(problem.path), MAX_REASON), message: fitText(withoutKeySecrets(problem.message), MAX_REASON) };
-}
-
 export interface AuditFilter {
   serviceName?: string;
   orchName?: string;
@@ -46,7 +40,7 @@ export class RegistrationAuditRepository {
    * Writes the attempt in a form that always fits, so the audit never fails open: every text is
    * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
    * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
-   * of all of it. A whole API key in the document (pasted into a description) is kept cut to its
+   * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
    * prefix, as everywhere else: every viewer reads the audit.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
@@ -59,8 +53,8 @@ export class RegistrationAuditRepository {
       serviceName: fitNullable(entry.serviceName, MAX_NAME_LENGTH),
       orchName: fitNullable(entry.orchName, MAX_NAME_LENGTH),
       role: fitNullable(entry.role, 20),
-      reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_REASON),
-      problems: entry.problems?.length ? entry.problems.slice(0, 100).map(fitProblem) : null,
+      reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_AUDIT_MESSAGE),
+      problems: auditedProblems(entry.problems),
       templateVersion: entry.templateVersion ?? null,
       document: text,
       documentTruncated: cut,

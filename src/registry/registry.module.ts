@@ -9,6 +9,8 @@ import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
 import { TemplateRepository } from './template.repository';
 import { WorkerAccessSweep } from './worker-access-sweep.service';
+import { WorkerInUse } from './worker-in-use';
+import { WorkerRegistrar } from './worker-registrar.service';
 import { WorkerRemovalService } from './worker-removal.service';
 
 @Module({
@@ -16,6 +18,7 @@ import { WorkerRemovalService } from './worker-removal.service';
   providers: [
     RegistryService, RegistryQueryService, TemplateRepository, RegistrationAuditRepository, RegistrationEvents,
     DefinitionsLoader, RegistrationConsumer, WorkerRemovalService, WorkerAccessSweep, CommandRetention,
+    WorkerInUse, WorkerRegistrar,
   ],
   exports: [RegistryService, TemplateRepository, RegistrationEvents, RegistrationAuditRepository],
 })

@@ -17,10 +17,10 @@ import { provenServiceName } from '../auth/proven-service';
 import { reservedNameProblem } from './reserved-names';
 import { connectionProblems } from './connection-problems';
 import { HandlersConfig } from '../handlers/handlers-config';
-import { workerTopicProblems, workerTopicRules } from './worker-topic';
+import { commandQueueProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
 import { CommandRetention } from './command-retention';
-import { chooseWorker } from '../engine/core/choose-worker';
-import { allowedWorkersOf, notAllowedMessage } from './allowed-workers';
+import { withinTemplateLimit } from './template-limit';
+import { WorkerRegistrar } from './worker-registrar.service';
 
 export interface RegistrationRequest {
   body: string | Buffer | object;
@@ -93,6 +93,7 @@ export class RegistryService {
     private readonly securityAudit: SecurityAuditRepository,
     private readonly handlers: HandlersConfig,
     private readonly retention: CommandRetention,
+    private readonly workers: WorkerRegistrar,
   ) {}
 
   async register(request: RegistrationRequest): Promise<RegistrationResult> {
@@ -127,12 +128,16 @@ export class RegistryService {
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
     const outside = this.outsideOwnNamespace(doc, serviceName);
     if (outside) return this.deny(outside, `${outside.message}: ${outside.problems.map((p) => p.message).join('; ')}`, who, request);
+    // A mistake, not a reach beyond the service's names: refused without a security denial, before its queue is declared.
+    const unnamable = this.unnamableQueue(doc, serviceName);
+    if (unnamable) return this.refuse(unnamable, who, request.correlationId);
     // Its own proven topic only (checked above); before the commit, as the healer may dispatch to it right after.
     if (doc.role === 'worker') await this.retention.retain(this.topicOf(doc, serviceName), serviceName);
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
-          ? await this.applyInitiator(m, doc, serviceName, request.source) : await this.applyWorker(m, doc, serviceName);
+          ? await this.applyInitiator(m, doc, serviceName, request.source)
+          : await this.workers.apply(m, doc, serviceName, this.topicOf(doc, serviceName), request.correlationId);
         await this.audit.record({
           ...who, outcome: applied.outcome === 'UNCHANGED' ? 'UNCHANGED' : 'ACCEPTED',
           reason: null, templateVersion: applied.version,
@@ -198,7 +203,10 @@ export class RegistryService {
     let outcome: RegistrationResult['outcome'] = 'UPDATED';
     if (!template) {
       // Counted under the service's lock: concurrent new names would each count below the limit, and all be added.
-      if (!BATONS_OWN.has(source)) this.withinLimit(await this.templates.countOwnedByLocked(m, serviceName), `${serviceName} owns`, 'register a new version of one of them');
+      if (!BATONS_OWN.has(source)) {
+        withinTemplateLimit(await this.templates.countOwnedByLocked(m, serviceName), this.config.MAX_TEMPLATES_PER_SERVICE,
+          `${serviceName} owns`, 'register a new version of one of them');
+      }
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';
     } else if (template.ownerService !== serviceName) {
@@ -225,64 +233,12 @@ export class RegistryService {
     return this.resultOf(template, 'initiator', outcome, serviceName);
   }
 
-  /** Refuses what would take `count` (templates owned, or worked for) past MAX_TEMPLATES_PER_SERVICE. */
-  private withinLimit(count: number, holder: string, instead: string): void {
-    const limit = this.config.MAX_TEMPLATES_PER_SERVICE;
-    if (count < limit) return;
-    throw new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED,
-      `Forbidden: ${holder} ${count} templates, and MAX_TEMPLATES_PER_SERVICE allows ${limit}; ${instead}, or ask an operator to raise it`);
-  }
-
-  private async applyWorker(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<RegistrationResult> {
-    const template = await this.templates.lockByName(m, doc.orchName);
-    const steps = template ? await this.templates.stepsOf(template.id, template.currentVersion, m) : [];
-    const byName = new Map(steps.map((s) => [s.name, s]));
-    const mismatches = doc.steps.flatMap((s, i) => {
-      const known = byName.get(s.name);
-      return known && known.objectType !== s.objectType
-        ? [{ path: `steps[${i}].objectType`, message: `${s.name} takes objectType ${known.objectType}, not ${s.objectType}` }]
-        : [];
-    });
-    if (mismatches.length) {
-      throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
-    }
-    const notAllowed = doc.steps.flatMap((s, i) => {
-      // A step the current version lacks names no workers either: a run of an older version that has it may still need one.
-      const step = byName.get(s.name);
-      const allowed = template ? allowedWorkersOf(step?.allowedWorkers, template.ownerService, this.config.workersPinned) : null;
-      return allowed && !allowed.includes(serviceName)
-        ? [{ path: `steps[${i}].name`, message: notAllowedMessage(s.name, serviceName, step?.allowedWorkers, allowed) }] : [];
-    });
-    if (notAllowed.length) {
-      throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
-    }
-    this.withinLimit(await this.templates.countWorkedForLocked(m, serviceName, doc.orchName), `${serviceName} registers workers for`,
-      'remove a registration it no longer needs');
+  /** A worker's command queue RabbitMQ could not name: blames the topic the document names, else the service name (the document's, or the header's). */
+  private unnamableQueue(doc: RegistrationDocument, serviceName: string): AppError | undefined {
+    if (doc.role !== 'worker') return undefined;
     const topic = this.topicOf(doc, serviceName);
-    const changed = await this.templates.offerWorkers(m, doc.steps.map((s) => ({
-      orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic,
-    })));
-    const unknownSteps = template ? doc.steps.filter((s) => !byName.has(s.name)).map((s) => s.name) : [];
-    const stepsServedByOthers = await this.stepsServedByOthers(m, doc, serviceName);
-    const outcome = changed === 0 ? 'UNCHANGED' : 'CREATED';
-    if (!template) {
-      return { orchName: doc.orchName, role: 'worker', outcome, serviceName, version: null, status: null, missingSteps: [], unknownSteps, stepsServedByOthers };
-    }
-    const refreshed = await this.templates.refreshReadiness(m, template);
-    return { ...this.resultOf(refreshed, 'worker', outcome, serviceName), unknownSteps, stepsServedByOthers };
-  }
-
-  /**
-   * The earliest registration of a step wins, so a worker that registers a step another service
-   * already serves is a standby that nothing tells it of: named here, without the other service
-   * (a service key sees no other service's registrations).
-   */
-  private async stepsServedByOthers(m: EntityManager, doc: WorkerDocument, serviceName: string): Promise<string[]> {
-    const registered = await this.templates.workersOf(doc.orchName, m);
-    return doc.steps.filter((s) => {
-      const chosen = chooseWorker(registered.filter((w) => w.stepName === s.name), s.objectType);
-      return chosen !== undefined && chosen.serviceName !== serviceName;
-    }).map((s) => s.name);
+    const problem = commandQueueProblem(topic, serviceName, doc.topic ? 'topic' : doc.service ? 'service' : 'headers.x-service-name');
+    return problem && new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, [problem]);
   }
 
   private topicOf(doc: WorkerDocument, serviceName: string): string {

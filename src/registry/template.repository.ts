@@ -14,6 +14,9 @@ import { allowedWorkersOf } from './allowed-workers';
 /** What a new version changes in its template's row. */
 export type CurrentVersion = Pick<OrchestrationTemplateEntity, 'currentVersion' | 'type' | 'description'>;
 
+/** What a worker registration document offers for one step. */
+export type OfferedWorker = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName' | 'objectType' | 'topic'>;
+
 /** A worker registration, by template, step and service. */
 type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
 
@@ -166,17 +169,34 @@ export class TemplateRepository {
       .setLock('pessimistic_write').setOnLocked('skip_locked').getOne();
   }
 
-  /** Upserts a worker's steps; returns how many rows were new or changed. */
-  async offerWorkers(m: EntityManager, rows: Array<Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName' | 'objectType' | 'topic'>>): Promise<number> {
+  /**
+   * Upserts a worker's steps, one registration per step and objectType. The service's registration
+   * of a step under another objectType goes, unless `stillNeeded` says runs under way need it: those
+   * keep it (at the service's new topic) until a later registration finds it unneeded. Returns how
+   * many rows were added, changed or removed, and the ones kept.
+   */
+  async offerWorkers(m: EntityManager, rows: OfferedWorker[],
+    stillNeeded: (other: WorkerRegistrationEntity, all: WorkerRegistrationEntity[]) => Promise<boolean>,
+  ): Promise<{ changed: number; kept: WorkerRegistrationEntity[] }> {
     const repo = m.getRepository(WorkerRegistrationEntity);
+    const all = rows.length ? await this.workersOf(rows[0].orchName, m) : [];
+    const kept: WorkerRegistrationEntity[] = [];
     let changed = 0;
     for (const row of rows) {
-      const existing = await repo.findOneBy({ orchName: row.orchName, stepName: row.stepName, serviceName: row.serviceName });
-      if (existing && existing.objectType === row.objectType && existing.topic === row.topic) continue;
-      await repo.save(existing ? Object.assign(existing, row) : repo.create(row));
-      changed++;
+      const own = all.filter((w) => w.stepName === row.stepName && w.serviceName === row.serviceName);
+      const same = own.find((w) => w.objectType === row.objectType);
+      if (!same) await repo.insert(repo.create(row));
+      const others = own.filter((w) => w !== same);
+      const keep = new Set<WorkerRegistrationEntity>();
+      for (const other of others) if (await stillNeeded(other, all)) keep.add(other);
+      const gone = others.filter((w) => !keep.has(w));
+      if (gone.length) await repo.delete(gone.map((w) => w.id));
+      const moved = [...(same ? [same] : []), ...keep].filter((w) => w.topic !== row.topic);
+      if (moved.length) await repo.update(moved.map((w) => w.id), { topic: row.topic });
+      kept.push(...keep);
+      changed += (same ? 0 : 1) + gone.length + moved.length;
     }
-    return changed;
+    return { changed, kept };
   }
 
   /**

@@ -7,16 +7,14 @@ import type { WorkerRegistrationEntity } from './entities/worker-registration.en
 import type { RegistrationEvents } from './registration-events';
 import type { RunsInFlight, StepOfType } from './runs-in-flight';
 import type { TemplateRepository } from './template.repository';
+import { WorkerInUse } from './worker-in-use';
 import { WorkerRemovalService } from './worker-removal.service';
 
 const admin: Principal = { id: 'admin', kind: 'api-key', roles: ['admin'] };
 const registration = (objectType: string) =>
   ({ id: 'w1', orchName: 'order', stepName: 'ship', objectType, serviceName: 'shipper', topic: 't', createdAt: new Date(0) }) as WorkerRegistrationEntity;
 
-/**
- * The registration as it is under the template's lock decides, not as it was read before: a
- * re-registration may change its objectType in between (same row, same id).
- */
+/** The registration as it is under the template's lock decides, not as it was read before the lock. */
 describe('WorkerRemovalService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
@@ -34,7 +32,7 @@ describe('WorkerRemovalService', () => {
     const runs = { countNeeding: async (step: StepOfType) => runsNeeding(step) } as unknown as RunsInFlight;
     const moduleRef = { get: () => runs } as unknown as ModuleRef;
     const events = { emitted: () => undefined } as unknown as RegistrationEvents;
-    return { removal: new WorkerRemovalService(dataSource, templates, events, moduleRef), removed };
+    return { removal: new WorkerRemovalService(dataSource, templates, events, new WorkerInUse(moduleRef)), removed };
   }
 
   it('counts the runs that need the objectType the registration has under the lock', async () => {

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
@@ -10,8 +9,8 @@ import type { WorkerDto } from './dto/template.dto';
 import { workerOf } from './registry-query.service';
 import type { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { RegistrationEvents } from './registration-events';
-import { RunsInFlight } from './runs-in-flight';
 import { TemplateRepository } from './template.repository';
+import { WorkerInUse } from './worker-in-use';
 
 /** A count this high says enough: counting every run of a busy template would cost more than it tells. */
 const COUNT_UP_TO = 1000;
@@ -25,7 +24,7 @@ export class WorkerRemovalService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplateRepository,
     private readonly events: RegistrationEvents,
-    private readonly moduleRef: ModuleRef,
+    private readonly inUse: WorkerInUse,
   ) {}
 
   /** `force`: even while runs of the template are under way and no other worker takes the step. */
@@ -42,7 +41,7 @@ export class WorkerRemovalService {
     if (!mayRemove) throw new AppError(ErrorCode.FORBIDDEN, `Only ${worker.serviceName}, the owner of ${worker.orchName} or an admin may remove this worker`);
     const { status, removed } = await this.dataSource.transaction(async (m) => {
       const locked = await this.templates.lockByName(m, worker.orchName);
-      // Read again under the lock: a re-registration meanwhile may have changed its objectType, or removed it.
+      // Read again under the lock: a re-registration of another objectType meanwhile may have removed it.
       const registrations = await this.templates.workersOf(worker.orchName, m);
       const current = registrations.find((w) => w.id === worker.id);
       if (!current) throw notFound;
@@ -60,20 +59,12 @@ export class WorkerRemovalService {
   }
 
   /**
-   * A step's last worker taken away under runs in flight leaves their later commands for it, its
-   * undo included, with nowhere to go: they time out, and a step that succeeded stays done, never
-   * undone. "Last" as the engine routes: a command goes to a registration of the step's objectType
-   * in the run's own template version, so only runs whose version gives the step the worker's
-   * objectType count, and only registrations of that objectType take over. Checked under the
+   * A step's last worker taken away under runs in flight (WorkerInUse). Checked under the
    * template's lock, so two removals of a step's two workers cannot each count on the other; a run
    * started after it parks, as the template is PENDING once the step's last worker is gone.
    */
   private async refuseWhileInUse(m: EntityManager, worker: WorkerRegistrationEntity, registrations: WorkerRegistrationEntity[]): Promise<void> {
-    const others = registrations
-      .filter((w) => w.id !== worker.id && w.stepName === worker.stepName && w.objectType === worker.objectType);
-    if (others.length > 0) return;
-    const step = { orchName: worker.orchName, stepName: worker.stepName, objectType: worker.objectType };
-    const runs = await this.moduleRef.get(RunsInFlight, { strict: false }).countNeeding(step, COUNT_UP_TO, m);
+    const runs = await this.inUse.runsLeftWithout(m, worker, registrations, COUNT_UP_TO);
     if (runs === 0) return;
     const count = runs === COUNT_UP_TO ? `${COUNT_UP_TO} or more runs` : `${runs} run${runs === 1 ? '' : 's'}`;
     throw new AppError(ErrorCode.WORKER_IN_USE,

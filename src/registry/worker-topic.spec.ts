@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { workerTopicProblems, workerTopicRules } from './worker-topic';
+import { commandQueueProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
 
 const rules = {
   reserved: ['orchestrator.registration', 'orchestrator.execution.start', 'orchestrator.reply', 'orchestrator.run.status'],
@@ -64,5 +64,26 @@ describe('workerTopicRules', () => {
     }
     const either = rulesFrom({ ALLOWED_WORKER_TOPIC_PATTERN: 'jobs|legacy\\..+' });
     expect(['jobs', 'legacy.realm', 'jobs.other', 'my.jobs'].map((t) => workerTopicProblems(t, 'x', either).length)).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('commandQueueProblem', () => {
+  const prefix = 'orchestrator.commands.';
+
+  it("refuses a name that makes the RabbitMQ queue <service>.<topic> longer than RabbitMQ's 255 bytes", () => {
+    // The service's own topic: the queue is 2 × its length + 23 bytes.
+    const fits = 'a'.repeat(116);
+    expect(commandQueueProblem(`${prefix}${fits}`, fits, 'service')).toBeUndefined();
+    const long = 'a'.repeat(117);
+    expect(commandQueueProblem(`${prefix}${long}`, long, 'service')).toEqual({
+      path: 'service', message: expect.stringMatching(/ 257 bytes long, and RabbitMQ allows 255: use a shorter name$/),
+    });
+    expect(commandQueueProblem(`legacy.${'t'.repeat(193)}`, 'b'.repeat(54), 'topic')).toBeUndefined();
+    expect(commandQueueProblem(`legacy.${'t'.repeat(193)}`, 'b'.repeat(55), 'topic')).toMatchObject({ path: 'topic' });
+  });
+
+  it('counts the topic\'s dead-letter queue too, longer than the queue for a one-letter service', () => {
+    expect(commandQueueProblem('t'.repeat(252), 'x', 'topic')).toMatchObject({ message: expect.stringContaining(' 256 bytes long') });
+    expect(commandQueueProblem('t'.repeat(251), 'x', 'topic')).toBeUndefined();
   });
 });

@@ -1,5 +1,10 @@
 import type { Problem } from '../common/errors/app-error';
 import type { AppConfig } from '../config/app-config';
+import { queueOf } from '../messaging/drivers/rabbitmq/rabbitmq-topology';
+import { deadLetterTopicOf } from '../messaging/message';
+
+/** RabbitMQ's longest queue name and routing key, in bytes (AMQP's short string). */
+export const RABBITMQ_MAX_NAME_BYTES = 255;
 
 export interface TopicRules {
   /** Baton's own topics: registration, execution start, reply, run status, and the Orca adapter's two. */
@@ -46,4 +51,20 @@ export function workerTopicProblems(topic: string, service: string, rules: Topic
   if (topic.startsWith(rules.commandPrefix)) return [{ path, message: `under ${rules.commandPrefix} the topic of ${service} is ${own} only` }];
   if (rules.allowed?.test(topic)) return [];
   return [{ path, message: `must be ${own}${rules.allowed ? ` or match ${rules.allowed.source}` : ''}` }];
+}
+
+/**
+ * On RabbitMQ a service consumes its commands from the queue `<service>.<topic>` (Baton's drivers
+ * and the SDK name it alike), and parks dead letters in `<topic>.DLQ`: a name over 255 bytes is
+ * refused by the broker, so the worker would never receive a command and every run would time
+ * out. Refused whatever the broker Baton runs on now: a registration outlives a move to RabbitMQ.
+ * `field`: where the problem points, the topic's or (for the service's own topic, which its name
+ * alone makes too long) the service name's.
+ */
+export function commandQueueProblem(topic: string, service: string, field: string): Problem | undefined {
+  const queue = queueOf(service, topic);
+  const bytes = Math.max(...[queue, deadLetterTopicOf(topic)].map((name) => Buffer.byteLength(name, 'utf8')));
+  if (bytes <= RABBITMQ_MAX_NAME_BYTES) return undefined;
+  return { path: field, message: `makes the RabbitMQ command queue ${queue.slice(0, 60)}… ${bytes} bytes long, `
+    + `and RabbitMQ allows ${RABBITMQ_MAX_NAME_BYTES}: use a shorter name` };
 }

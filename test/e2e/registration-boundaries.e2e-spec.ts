@@ -13,7 +13,7 @@ describe('registration boundaries (embedded default)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ MAX_TEMPLATES_PER_SERVICE: '2' });
+    t = await startTestApp({ MAX_TEMPLATES_PER_SERVICE: '2', ALLOWED_WORKER_TOPIC_PATTERN: 'legacy\\..+' });
     await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'owner').send(initiatorYaml('bounded')).expect(201);
   }, 120_000); // a fresh data directory's initdb: 10-40 s on a loaded machine, like the other suites allow
   afterAll(() => t.close());
@@ -78,6 +78,19 @@ describe('registration boundaries (embedded default)', () => {
     await work('ghost2', ['x', 'y']).expect(201); // more steps of a template it works for already
   });
 
+  it('refuses a service more than MAX_STEPS step registrations of one template, however many documents it sends them in', async () => {
+    const names = (from: number, count: number) => Array.from({ length: count }, (_, i) => `s${from + i}`);
+    const work = (steps: string[]) => t.http.post(REGISTER).set('X-Service-Name', 'sprawler').send(workerJson('sprawl', steps));
+    await work(names(0, 150)).expect(201);
+    await work(names(150, 50)).expect(201);
+    expect((await work(names(200, 1)).expect(403)).body).toMatchObject({
+      code: 'TEMPLATE_LIMIT_REACHED', message: expect.stringContaining('sprawler would register 201 steps of sprawl'),
+      problems: [{ path: 'steps', message: '200 steps registered already, 1 more here: at most 200 in all' }],
+    });
+    expect((await t.http.get('/api/orchestration/workers').query({ orchName: 'sprawl', pageSize: 1 }).expect(200)).body.total).toBe(200);
+    await work(names(100, 100)).expect(200); // steps it has already: nothing added
+  });
+
   it("refuses a worker topic of another service, and sub-topics, with a 400; audited twice", async () => {
     const prefix = t.config.COMMAND_TOPIC_PREFIX;
     for (const topic of [`${prefix}owner`, `${prefix}realm-service.slow`]) {
@@ -90,6 +103,22 @@ describe('registration boundaries (embedded default)', () => {
       code: 'WORKER_TOPIC_NOT_ALLOWED', target: 'POST /api/orchestration/register', reason: expect.stringContaining(`${prefix}owner`),
     }));
     await t.http.post(REGISTER).set('X-Service-Name', 'realm-service').send(workerJson('bounded', ['createRealm'], `${prefix}realm-service`)).expect(201);
+  });
+
+  it('refuses a worker whose RabbitMQ command queue <service>.<topic> would pass 255 bytes, naming the field, on any broker', async () => {
+    const long = 'q'.repeat(117); // a valid service name, whose own queue is 2 × 117 + 23 bytes
+    const byHeader = await t.http.post(REGISTER).set('X-Service-Name', long).send(workerJson('bounded', ['createRealm'])).expect(400);
+    const byDocument = await t.http.post(REGISTER).send({ ...workerJson('bounded', ['createRealm']), service: long }).expect(400);
+    const byTopic = await t.http.post(REGISTER).set('X-Service-Name', 'b'.repeat(55))
+      .send(workerJson('bounded', ['createRealm'], `legacy.${'t'.repeat(193)}`)).expect(400);
+    expect([byHeader, byDocument, byTopic].map((res) => res.body)).toEqual(['headers.x-service-name', 'service', 'topic'].map((path) => ({
+      code: 'WORKER_TOPIC_NOT_ALLOWED', message: expect.stringContaining('cannot carry worker commands'), correlationId: expect.any(String),
+      problems: [{ path, message: expect.stringMatching(/bytes long, and RabbitMQ allows 255: use a shorter name$/) }],
+    })));
+    expect((await rejected(long))[0]).toMatchObject({ reason: expect.stringContaining('WORKER_TOPIC_NOT_ALLOWED') });
+    // A name too long is a mistake, not a reach beyond the service's own names.
+    expect((await denials()).filter((d) => d.reason.includes(long))).toEqual([]);
+    await t.http.post(REGISTER).set('X-Service-Name', 'q'.repeat(116)).send(workerJson('bounded', ['createRealm'])).expect(201);
   });
 
   it("refuses the Orca adapter's topics as Baton's own, with ORCA_COMPAT off", async () => {

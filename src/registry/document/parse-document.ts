@@ -53,7 +53,7 @@ function parseText(raw: string | Buffer, contentType: string | undefined, maxByt
   if (text === undefined) return { ok: false, problems: [{ path: DOCUMENT_PATH, message: 'the document is not valid UTF-8' }] };
   const key = keyProblem(text);
   if (key) return { ok: false, problems: [key] };
-  return detectFormat(text, contentType) === 'json' ? parseJson(text) : parseYaml(text);
+  return detectFormat(text, contentType) === 'json' ? parseJson(text) : parseYaml(text, maxBytes);
 }
 
 /**

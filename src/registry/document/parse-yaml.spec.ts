@@ -1,12 +1,14 @@
 import { MAX_ALIAS_COUNT, parseYaml } from './parse-yaml';
 
+const MAX_BYTES = 256 * 1024;
+
 function parsed(text: string) {
-  const outcome = parseYaml(text);
+  const outcome = parseYaml(text, MAX_BYTES);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
   return outcome;
 }
 function problems(text: string) {
-  const outcome = parseYaml(text);
+  const outcome = parseYaml(text, MAX_BYTES);
   if (outcome.ok) throw new Error('expected problems');
   return outcome.problems;
 }
@@ -119,12 +121,9 @@ steps:
     });
   });
 
-  it('reads a 256 KiB map of many keys (the duplicate-key check is linear)', () => {
+  it('reads a map of 16,000 keys (the duplicate-key check is linear)', () => {
     const lines: string[] = [];
-    for (let size = 0, i = 0; size < 256 * 1024 - 20; i++) {
-      lines.push(`k${i}: ${i}\n`);
-      size += lines[lines.length - 1].length;
-    }
+    for (let i = 0; i < 16_000; i++) lines.push(`k${i}: ${i}\n`);
     const value = parsed(lines.join('')).value as Record<string, number>;
     expect(Object.keys(value)).toHaveLength(lines.length);
   });

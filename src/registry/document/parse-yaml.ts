@@ -1,8 +1,8 @@
-import { Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter } from 'yaml';
 import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Problem } from '../../common/errors/app-error';
-import { DOCUMENT_PATH, formatPath, positionAt, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
-import { flowDepthExceeded } from './flow-depth';
+import { parseBoundedYaml, type YamlBounds } from './bounded-yaml';
+import { DOCUMENT_PATH, formatPath, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
 import { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_NESTING, tooDeepMessage } from './safe-keys';
 
 /**
@@ -10,6 +10,15 @@ import { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_NESTING, tooDeepMessage } from
  * counts uses, not their size: expanded-size.ts bounds what the document grows to.
  */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * A YAML document holds at most one value (scalar, list or map) per this many bytes of the size
+ * limit: 32,768 at the default 256 KiB, 0.1-0.3 s of parsing at most, as long as a JSON document of
+ * that size takes. Real registrations spend far more bytes per value (keys, indentation, names),
+ * and need far fewer values; text of nothing but `[1],` (2 bytes a value) took the parser a second
+ * or more at the size limit.
+ */
+export const BYTES_PER_VALUE = 8;
 
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
@@ -25,26 +34,26 @@ type ParsedYaml = Document.Parsed;
  * structure walk finds duplicates with a Set instead. `schema: 'core'` also overrides a `%YAML 1.1`
  * directive, so `yes`, `<<` merges and `!!binary` never get YAML 1.1 meanings.
  */
-export function parseYaml(text: string): ParseOutcome {
+export function parseYaml(text: string, maxBytes: number): ParseOutcome {
   const lineCounter = new LineCounter();
-  // Far too deep is refused before parsing (the parser is slow on it); a little too deep is left
-  // to the structure walk, which names the exact path.
-  const tooDeep = flowDepthExceeded(text, 2 * MAX_NESTING);
-  if (tooDeep >= 0) return { ok: false, problems: [{ path: DOCUMENT_PATH, message: tooDeepMessage(), ...positionAt(text, tooDeep) }] };
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: false,
-    schema: 'core',
-    version: '1.2',
-    logLevel: 'error',
-  });
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: col };
   };
   const problem = (path: readonly PathSegment[], message: string, offset?: number): Problem =>
     offset === undefined ? { path: formatPath(path), message } : { path: formatPath(path), message, ...at(offset) };
+  // Far too deep or too many values stop the parser before it has spent its time on them; a little
+  // too deep is left to the structure walk, which names the exact path.
+  const bounds: YamlBounds = { maxFlowDepth: 2 * MAX_NESTING, maxValues: Math.floor(maxBytes / BYTES_PER_VALUE) };
+  const parsed = parseBoundedYaml(text, lineCounter, bounds,
+    { prettyErrors: false, uniqueKeys: false, schema: 'core', version: '1.2', logLevel: 'error' });
+  if (!parsed.ok) {
+    const message = parsed.exceeded === 'maxFlowDepth' ? tooDeepMessage()
+      : `the document holds more than ${bounds.maxValues} values (scalars, lists and maps), one per ${BYTES_PER_VALUE} bytes `
+        + 'of the size limit: far more than a registration needs';
+    return { ok: false, problems: [problem([], message, parsed.offset)] };
+  }
+  const { docs } = parsed;
 
   if (docs.length === 0) {
     const stream = 'errors' in docs ? docs.errors : [];

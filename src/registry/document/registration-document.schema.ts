@@ -169,9 +169,10 @@ export const workerStepSchema = strict({
  * blocked event loop), and a parallel one fans one payload out into as many commands at its start.
  */
 export const MAX_STEPS = 200;
+export const TOO_MANY_STEPS = `must have at most ${MAX_STEPS} steps`;
 
 const steps = <T extends z.ZodType>(step: T) => z.array(step).min(1, { error: 'must have at least one step' })
-  .max(MAX_STEPS, { error: `must have at most ${MAX_STEPS} steps` });
+  .max(MAX_STEPS, { error: TOO_MANY_STEPS });
 
 export const ON_DEADLINE = ['compensate', 'pause', 'alert'] as const;
 /** The longest run deadline: 30 days, as long as a built-in step may poll. */

@@ -1,4 +1,6 @@
+import { credentialIssues } from './credential-names';
 import { formatPath, type DocumentIssue } from './document-path';
+import { placeholderIssues } from './placeholder-rules';
 
 export const UNDO_TRUE_NEEDS_WORKER = 'undo: true needs a worker step; give an awx/oo/http undo handler';
 export const HTTP_UNDO_MATCHES_HTTP_STEP = 'an http step is undone by an http call, and an http undo needs an http step';
@@ -34,6 +36,9 @@ export function checkStepRules(document: Record<string, unknown>, role: 'initiat
         issues.push({ path: ['steps', index, 'heartbeatSeconds'], message: HEARTBEAT_WITHIN_TIMEOUT });
       }
     }
+    if (role === 'initiator') {
+      issues.push(...credentialIssues(step.handler, ['steps', index, 'handler']), ...credentialIssues(step.undo, ['steps', index, 'undo']));
+    }
     if (role === 'initiator' && handlerKind(step.handler) === 'builtin') {
       if (step.undo === true) issues.push({ path: ['steps', index, 'undo'], message: UNDO_TRUE_NEEDS_WORKER });
       else if (handlerKind(step.undo) === 'worker' && step.undo !== undefined) {
@@ -41,6 +46,7 @@ export function checkStepRules(document: Record<string, unknown>, role: 'initiat
       }
     }
   });
+  if (role === 'initiator') issues.push(...placeholderIssues(steps));
   return issues;
 }
 

@@ -30,6 +30,43 @@ describe('validateRegistration: handlers and undo', () => {
     ]);
   });
 
+  it('refuses credentials in an http call\'s headers and query, pointing to the connection\'s settings', () => {
+    expect(problems(doc(`  - seq: 1
+    name: charge
+    objectType: S
+    handler:
+      type: http
+      connection: billing
+      method: POST
+      path: /charges
+      headers: {X-Api-Key: sk_live_abcdefghijklmnop, Private-Token: glpat-xyz, X-Tenant: acme}
+      query: {access_token: ya29.secret, page_token: "\${payload.page}"}
+    undo: {type: http, connection: billing, method: DELETE, path: /charges, headers: {X-Auth-Token: "\${payload.token}"}}
+`))).toEqual([
+      { path: 'steps[0].handler.headers.X-Api-Key', line: 13, column: 17, message: 'header X-Api-Key carries a credential, which a template '
+        + '(read by every viewer) cannot hold: configure it on the connection, HTTP_BILLING_API_KEY with HTTP_BILLING_API_KEY_HEADER=X-Api-Key, '
+        + 'or HTTP_BILLING_TOKEN for a bearer token' },
+      { path: 'steps[0].handler.headers.Private-Token', line: 13, column: 54, message: expect.stringContaining('header Private-Token carries a credential') },
+      { path: 'steps[0].handler.query.access_token', line: 14, column: 15, message: expect.stringContaining('API_KEY_HEADER=<header>') },
+      { path: 'steps[0].undo.headers.X-Auth-Token', line: 15, column: 87, message: expect.stringContaining('header X-Auth-Token carries a credential') },
+    ]);
+  });
+
+  it('refuses placeholders that could never be filled in, and takes every kind that can', () => {
+    expect(problems(doc(`  - {seq: 1, name: charge, objectType: S, handler: {type: awx, jobTemplateId: 1, extraVars: {a: "\${payload.items[0].id}", b: "$\${literal"}}}
+  - seq: 2
+    name: later
+    objectType: S
+    handler: {type: awx, jobTemplateId: 1, extraVars: {x: "\${steps.nosuch.output}", y: "\${typo}", z: "\${payload", w: ["\${steps.charge.output.id} \${flowId}"]}}
+    undo: {type: oo, flowUuid: 0b7d6b2c-1c5a-4e6e-9a1f-3f2d1e0c9b8a, runName: "undo \${correlationId.x}"}
+`))).toEqual([
+      { path: 'steps[1].handler.extraVars.x', line: 9, column: 59, message: "placeholder ${steps.nosuch.output}: no output of step 'nosuch' (steps with outputs: charge, later)" },
+      { path: 'steps[1].handler.extraVars.y', line: 9, column: 88, message: "placeholder ${typo}: unknown name 'typo' (use payload, steps, flowId or correlationId)" },
+      { path: 'steps[1].handler.extraVars.z', line: 9, column: 102, message: 'placeholder "${payload": unterminated ${' },
+      { path: 'steps[1].undo.runName', line: 10, column: 79, message: 'placeholder ${correlationId.x}: correlationId has no fields' },
+    ]);
+  });
+
   it('rejects undo: true and a worker undo on built-in steps', () => {
     expect(problems(doc(`  - {seq: 1, name: a, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: true}
   - {seq: 2, name: b, objectType: S, handler: {type: awx, jobTemplateId: 1}, undo: worker}

@@ -68,6 +68,29 @@ steps:
     expect(initiator(validateRegistration(text(), 'application/json', { maxBytes })).steps).toHaveLength(steps.length);
   });
 
+  it('refuses flow nesting far too deep before parsing it, whatever quote-like text comes before it', () => {
+    // `"a\\"` is a closed quote (the backslash escapes a backslash); a quote inside a plain scalar opens nothing.
+    for (const description of ['"a\\\\"', 'say "hi', "'it''s'"]) {
+      const text = `orchName: x\nas: initiator\ndescription: ${description}\nsteps: ${'['.repeat(120_000)}${']'.repeat(120_000)}\n`;
+      expect(problems(yaml(text))).toEqual([{ path: '(document)', message: 'nested deeper than 64 levels', line: 4, column: 136 }]);
+    }
+  });
+
+  it('refuses a YAML document of more values than its size allows before parsing them all', () => {
+    const text = `orchName: x\nas: initiator\ntype: sequential\nsteps: [${Array(60_000).fill('[1]').join(',')}]\n`;
+    expect(problems(yaml(text))).toEqual([{
+      path: '(document)', line: 4, column: expect.any(Number),
+      message: 'the document holds more than 32768 values (scalars, lists and maps), one per 8 bytes of the size limit: far more than a registration needs',
+    }]);
+  });
+
+  it('refuses more than MAX_STEPS steps for their number alone, not each step for its own problems', () => {
+    const steps = Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}` }));
+    expect(problems(json(JSON.stringify({ orchName: 'x', as: 'initiator', type: 'sequential', steps })))).toEqual([
+      { path: 'steps', message: 'must have at most 200 steps' },
+    ]);
+  });
+
   it('rejects custom and non-core tags', () => {
     expect(problems(yaml(`orchName: !!js/function "function () {}"
 as: !foo initiator
@@ -124,9 +147,9 @@ steps: !!set {a}
     expect(Object.keys(result.steps[0].handler.extraVars as object).length).toBe(lines.length - 1);
 
     const unknown = ['orchName: big\nas: worker\nsteps: [{name: a, objectType: S}]\n'];
-    for (let i = 0; unknown.length < 20000; i++) unknown.push(`k${i}: ${i}\n`);
+    for (let i = 0; unknown.length < 16_000; i++) unknown.push(`k${i}: ${i}\n`);
     const many = problems(yaml(unknown.join('')));
     expect(many).toHaveLength(201);
-    expect(many[200]).toEqual({ path: '(document)', message: '19799 more problems not listed' });
+    expect(many[200]).toEqual({ path: '(document)', message: '15799 more problems not listed' });
   });
 });

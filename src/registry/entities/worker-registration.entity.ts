@@ -1,8 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** A worker service's claim to handle one step; may exist before the template does. */
+/**
+ * A worker service's claim to handle one step as one objectType; may exist before the template
+ * does. A service holds a step under two objectTypes only while runs of an older version need the
+ * one the current version no longer gives it.
+ */
 @Entity('worker_registration')
-@Index(['orchName', 'stepName', 'serviceName'], { unique: true })
+@Index('UQ_worker_registration_step_type', ['orchName', 'stepName', 'serviceName', 'objectType'], { unique: true })
 export class WorkerRegistrationEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'orch_name', type: 'varchar', length: 200 }) orchName!: string;
