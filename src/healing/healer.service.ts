@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
+import { errorMessage } from '../common/errors/error-message';
 import { isInfrastructureError, isLockTimeout } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
 import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
@@ -13,7 +14,8 @@ import { TemplateRepository } from '../registry/template.repository';
 import { HeldBack } from './held-back';
 import { NameCursor } from './name-cursor';
 import { mayTimeOut, timeoutReason } from './policies';
-import { Pruned, Retention } from './retention.service';
+import { Retention } from './retention.service';
+import { HealerStatus, NOTHING_HEALED, TickCounts } from './tick-counts';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
 import { OutageLog } from '../common/logging/outage-log';
@@ -39,23 +41,9 @@ const REPLY_CATCH_UP = { settleMs: 2_000, capMs: 60_000 };
 /** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';
-
-export interface TickCounts extends Pruned {
-  templatesDemoted: number;
-  templatesPromoted: number;
-  parkedSettled: number;
-  stepsTimedOut: number;
-  runsRevived: number;
-  deadlinesPassed: number;
-}
-
-export interface HealerStatus {
-  lastSuccessAt: Date | null;
-  lastError: string | null;
-  lastCounts: TickCounts | null;
-  /** Candidates of the last tick whose healing threw (each logged): the tick went on without them. */
-  lastFailed: number;
-}
+/** The longest a tick goes on catching up on full batches (see passes): the rest waits for the next tick. */
+const CATCH_UP_MS = 30_000;
+const SCANS: Array<keyof TickCounts> = ['templatesDemoted', 'templatesPromoted'];
 
 /**
  * The one healing loop, shaped like pg-boss's supervisor: an interval from config, a tick is
@@ -78,6 +66,9 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly promotions = new NameCursor();
   /** Since when every reply consumer has been running, as last seen by a tick (see mayTimeOut). */
   private listeningSince?: Date;
+  /** Whether this pass read a full batch of some backlog and healed from it: more may be waiting. */
+  private backlog = false;
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -100,6 +91,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.subscription?.unsubscribe();
     for (const name of [Healer.name, LISTENING_INTERVAL]) if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     await this.running;
@@ -109,37 +101,73 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     return { ...this.state };
   }
 
-  /** One pass; concurrent calls share the pass in progress instead of starting another. */
+  /** One tick; concurrent calls share the tick in progress instead of starting another. */
   tick(): Promise<void> {
-    if (!this.running) this.running = this.pass().finally(() => { this.running = undefined; });
+    if (!this.running) this.running = this.passes().finally(() => { this.running = undefined; });
     return this.running;
   }
 
-  private async pass(): Promise<void> {
+  /**
+   * A tick: a pass, and at once another while the last one read a full batch of a backlog and
+   * healed some of it (20,000 overdue attempts took a hundred ticks, one a minute), for at most
+   * CATCH_UP_MS (or an interval, if shorter), never once shutdown began. Held candidates wait ticks, not passes.
+   */
+  private async passes(): Promise<void> {
+    const started = Date.now();
+    const budgetMs = Math.min(CATCH_UP_MS, this.config.HEALER_INTERVAL_MS);
     this.held.tick();
+    while ((await this.pass()) && !this.stopping && Date.now() - started < budgetMs) { /* the next batch */ }
+  }
+
+  /**
+   * Each kind of work on its own: one that fails (a defect, a setting PostgreSQL refuses) is
+   * logged and the others still run, where it ended the pass and every kind after it. An outage
+   * ends the pass: the next one tries everything again. True when a backlog is left (see passes).
+   */
+  private async pass(): Promise<boolean> {
     this.failed = 0;
+    this.backlog = false;
+    const counts: TickCounts = { ...NOTHING_HEALED };
+    const failures: string[] = [];
     try {
-      const counts: TickCounts = {
-        templatesDemoted: await this.demoteTemplates(),
-        templatesPromoted: await this.promoteTemplates(),
-        parkedSettled: await this.settleParkedRuns(),
-        stepsTimedOut: await this.timeOutSteps(),
-        runsRevived: await this.reviveStalledRuns(),
-        ...await this.retention.prune(),
-        deadlinesPassed: await this.passDeadlines(),
-      };
-      Object.assign(this.state, { lastSuccessAt: new Date(), lastError: null, lastCounts: counts, lastFailed: this.failed });
-      this.metrics.healerTicks.inc({ outcome: 'success' });
-      this.metrics.healerLastSuccess.set(Date.now() / 1000);
-      for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
-      if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'healer tick healed work');
-      this.outage.succeeded();
+      for (const [kind, work] of this.kinds) {
+        try {
+          Object.assign(counts, await work());
+        } catch (e) {
+          if (isInfrastructureError(e)) throw e;
+          failures.push(`${kind}: ${errorMessage(e)}`);
+          this.logger.error({ err: e, kind }, `healer could not do its ${kind} work this tick; it did the rest`);
+        }
+      }
     } catch (e) {
       this.state.lastError = (e as Error).message;
       this.metrics.healerTicks.inc({ outcome: 'failure' });
       this.outage.failed(e);
+      return false;
     }
+    Object.assign(this.state, { lastSuccessAt: new Date(), lastError: failures.join('; ') || null, lastCounts: counts, lastFailed: this.failed });
+    this.metrics.healerTicks.inc({ outcome: failures.length > 0 ? 'failure' : 'success' });
+    this.metrics.healerLastSuccess.set(Date.now() / 1000);
+    for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
+    if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'healer tick healed work');
+    this.outage.succeeded();
+    return this.backlog;
   }
+
+  /** The pass's kinds of work, in order, each giving its counts. */
+  private readonly kinds: Array<[string, () => Promise<Partial<TickCounts>>]> = [
+    ['templatesDemoted', async () => ({ templatesDemoted: await this.demoteTemplates() })],
+    ['templatesPromoted', async () => ({ templatesPromoted: await this.promoteTemplates() })],
+    ['parkedSettled', async () => ({ parkedSettled: await this.settleParkedRuns() })],
+    ['stepsTimedOut', async () => ({ stepsTimedOut: await this.timeOutSteps() })],
+    ['runsRevived', async () => ({ runsRevived: await this.reviveStalledRuns() })],
+    ['retention', async () => {
+      const { pruned, more } = await this.retention.prune();
+      this.backlog ||= more;
+      return pruned;
+    }],
+    ['deadlinesPassed', async () => ({ deadlinesPassed: await this.passDeadlines() })],
+  ];
 
   /** With READINESS=live: a READY template whose last live worker of a step went away becomes PENDING. */
   private async demoteTemplates(): Promise<number> {
@@ -222,6 +250,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
    * second one in a pass is a lock on more than one run (a table's), and ends the tick.
    */
   private async count<T>(kind: keyof TickCounts, items: T[], describe: (item: T) => Record<string, unknown>,
+    heal: (item: T) => Promise<boolean>): Promise<number> {
+    const healed = await this.healEach(kind, items, describe, heal);
+    // Templates are pages of a scan that goes round, not a backlog: their next page waits for the next tick.
+    if (items.length >= this.batch && healed > 0 && !SCANS.includes(kind)) this.backlog = true;
+    return healed;
+  }
+
+  private async healEach<T>(kind: keyof TickCounts, items: T[], describe: (item: T) => Record<string, unknown>,
     heal: (item: T) => Promise<boolean>): Promise<number> {
     let healed = 0;
     let lockTimeouts = 0;

@@ -57,3 +57,13 @@ export function expiryReason(expiresAt: Date | null, missingSteps: string[]): st
 export function unsendableTimeoutError(reason: string, refusal: string): string {
   return `OUTPUT_TOO_LARGE: ${reason}, and what would follow cannot be sent: ${refusal}`;
 }
+
+/** The error of a parked run that fails instead of starting: its first commands are over the broker's limit. */
+export function unsendableStartError(orchName: string, refusal: string): string {
+  return `PAYLOAD_TOO_LARGE: template ${orchName} became READY, but the run's first commands cannot be sent: ${refusal}`;
+}
+
+/** Why a revived run (or one past its deadline) unwinds or ends: what it would send next is over the broker's limit. */
+export function unsendableRevivalError(reason: string, refusal: string): string {
+  return `OUTPUT_TOO_LARGE: ${reason}, and what the run would send next cannot be sent: ${refusal}`;
+}

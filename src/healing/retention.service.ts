@@ -35,14 +35,18 @@ export class Retention {
     private readonly config: AppConfig,
   ) {}
 
-  async prune(now = Date.now()): Promise<Pruned> {
+  /** What it removed, and whether any batch came back full: more is left to remove (the healer goes on at once). */
+  async prune(now = Date.now()): Promise<{ pruned: Pruned; more: boolean }> {
     const auditCutoff = new Date(now - this.config.AUDIT_RETENTION_DAYS * DAY_MS);
-    return {
+    const pruned: Pruned = {
       auditRowsPruned: await this.audit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
       securityAuditRowsPruned: await this.securityAudit.pruneOlderThan(auditCutoff, PRUNE_BATCH),
       runsPruned: this.config.RUN_RETENTION_DAYS > 0
         ? await this.runs.pruneFinishedBefore(new Date(now - this.config.RUN_RETENTION_DAYS * DAY_MS), RUN_PRUNE_BATCH) : 0,
       instancesPruned: await pruneExpiredInstances(this.dataSource, this.config.WORKER_PRESENCE_TTL_SECONDS, PRUNE_BATCH),
     };
+    const more = pruned.runsPruned >= RUN_PRUNE_BATCH
+      || [pruned.auditRowsPruned, pruned.securityAuditRowsPruned, pruned.instancesPruned].some((n) => n >= PRUNE_BATCH);
+    return { pruned, more };
   }
 }

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import type { RunExecutor } from '../engine/run-executor.service';
 import type { RunTransitions } from '../engine/run-transitions';
 import { Metrics } from '../metrics/metrics';
@@ -41,5 +43,68 @@ describe('RunRevivals', () => {
     const flowId = '00000000-0000-4000-8000-000000000002';
     expect(await revivals({ flowId, status: 'COMPLETED', correlationId: 'c', attempts: [] }).revive(flowId, 'why')).toBe(false);
     expect(log).not.toHaveBeenCalled();
+  });
+});
+
+/**
+ * RunRevivals over an executor whose write is refused as too large when the decision sent
+ * anything (called advance), as OutboxService.stage refuses commands over MESSAGE_MAX_BYTES.
+ */
+function refusingRevivals(run: { status: string } & Record<string, unknown>,
+  refusedWhen = (status: string) => !['FAILED', 'COMPENSATION_FAILED', 'UNDO_FAILED'].includes(status)) {
+  const template = { status: 'READY', currentVersion: 2, missingSteps: [] };
+  const written: Array<{ status: string; events: string[] }> = [];
+  const transitions = {
+    advance: jest.fn(async () => undefined),
+    changeStatus: jest.fn((r: { status: string }, _c: unknown, status: string) => { r.status = status; }),
+    announceDeadlineMissed: jest.fn(),
+  };
+  const executor = {
+    transition: async (_flowId: string, decide: (r: unknown, c: unknown) => Promise<unknown>) => {
+      const copy = { ...run };
+      const events: string[] = [];
+      transitions.advance.mockClear();
+      const acted = await decide(copy, { event: (_f: string, kind: string) => events.push(kind), complete: jest.fn() });
+      if (transitions.advance.mock.calls.length > 0 && refusedWhen(copy.status)) {
+        throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'A message for orchestrator.commands.w would be 1400000 bytes');
+      }
+      written.push({ status: copy.status, events });
+      return acted;
+    },
+  };
+  const revivals = new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions,
+    { findByName: async () => template } as unknown as TemplateRepository,
+    { deadlineHandled: async () => false } as unknown as StuckWorkRepository, new Metrics());
+  return { revivals, written, transitions };
+}
+
+describe('RunRevivals: what follows is too large to send', () => {
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('fails a parked run whose first commands are refused instead of starting it on every tick for ever', async () => {
+    const { revivals, written, transitions } = refusingRevivals({ flowId: 'f', orchName: 'wide', status: 'WAITING_FOR_WORKERS', correlationId: 'c', attempts: [] });
+    expect(await revivals.settleParked('f', new Date(Date.now() - 86_400_000))).toBe(true);
+    expect(written).toEqual([{ status: 'FAILED', events: ['START_REFUSED'] }]);
+    expect(transitions.changeStatus).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 'FAILED', null,
+      expect.stringMatching(/^PAYLOAD_TOO_LARGE: template wide became READY, but the run's first commands cannot be sent: .*1400000 bytes/));
+  });
+
+  it('unwinds a revived run whose next commands are refused, and ends it when its undos are refused too', async () => {
+    const unwinds = refusingRevivals({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] }, (status) => status === 'RUNNING');
+    expect(await unwinds.revivals.revive('f', 'nothing in flight')).toBe(true);
+    expect(unwinds.written).toEqual([{ status: 'COMPENSATING', events: ['REVIVED'] }]);
+    const ends = refusingRevivals({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] });
+    expect(await ends.revivals.revive('f', 'nothing in flight')).toBe(true);
+    expect(ends.written).toEqual([{ status: 'COMPENSATION_FAILED', events: ['REVIVED'] }]);
+  });
+
+  it('ends a run past its deadline whose undos are refused, recording the deadline once', async () => {
+    const { revivals, written } = refusingRevivals({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] });
+    expect(await revivals.passDeadline('f', new Date(0), 'compensate')).toBe(true);
+    expect(written).toEqual([{ status: 'COMPENSATION_FAILED', events: ['DEADLINE_EXCEEDED'] }]);
   });
 });

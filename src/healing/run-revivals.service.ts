@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
-import { unsendableRunEnd } from '../engine/core/unsendable-result';
+import { unsendableRunEnd, unsendableSuccessUnwinds } from '../engine/core/unsendable-result';
 import { Metrics } from '../metrics/metrics';
 import { RunExecutor, Transition } from '../engine/run-executor.service';
 import { RunTransitions } from '../engine/run-transitions';
@@ -10,7 +10,7 @@ import { escalateUnsendable } from '../engine/unsendable-escalation';
 import { TemplateRepository } from '../registry/template.repository';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
-import { expiryReason, parkedRunVerdict, unsendableTimeoutError } from './policies';
+import { expiryReason, parkedRunVerdict, unsendableRevivalError, unsendableStartError, unsendableTimeoutError } from './policies';
 import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
 import { attemptFields } from '../common/logging/attempt-fields';
 
@@ -72,8 +72,30 @@ export class RunRevivals {
     }, step);
   }
 
-  /** Starts a parked run whose template became READY, or ends it past its expiry. */
+  /**
+   * Starts a parked run whose template became READY, or ends it past its expiry. Nothing checks a
+   * run's first commands while it is parked (its template's steps are not known yet): if they are
+   * over MESSAGE_MAX_BYTES the start is refused, and would be on every tick for ever, the run
+   * saying it starts on the next one. It fails instead, having run nothing, saying why.
+   */
   settleParked(flowId: string, expiresAt: Date | null): Promise<boolean> {
+    return escalateUnsendable(() => this.startOrExpire(flowId, expiresAt), (refusal) => [() => this.refuseStart(flowId, refusal.message)]);
+  }
+
+  private async refuseStart(flowId: string, refusal: string): Promise<boolean> {
+    let failed: { error: string; correlationId: string } | undefined;
+    const changed = await this.heal('start-parked', flowId, async (run, changes) => {
+      if (run.status !== 'WAITING_FOR_WORKERS') return false;
+      failed = { error: unsendableStartError(run.orchName, refusal), correlationId: run.correlationId };
+      changes.event(flowId, 'START_REFUSED', failed.error);
+      this.transitions.changeStatus(run, changes, 'FAILED', null, failed.error);
+      return true;
+    });
+    if (changed && failed) this.logger.warn({ flowId, correlationId: failed.correlationId }, failed.error);
+    return changed;
+  }
+
+  private startOrExpire(flowId: string, expiresAt: Date | null): Promise<boolean> {
     return this.heal('start-parked', flowId, async (run, changes) => {
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
@@ -93,14 +115,29 @@ export class RunRevivals {
     });
   }
 
-  /** Re-runs the decision for an active run with nothing in flight (a crash lost its next step). */
+  /**
+   * Re-runs the decision for an active run with nothing in flight (a crash lost its next step).
+   * What it sends may be refused as too large (MESSAGE_MAX_BYTES lowered since it was decided):
+   * then the run unwinds, and if its undos are refused too it ends (unsendableRunEnd), as a
+   * timed-out step's run does, rather than be revived and refused on every tick.
+   */
   revive(flowId: string, reason: string): Promise<boolean> {
+    return escalateUnsendable(() => this.reviveAs(flowId, reason), (refusal) => {
+      const error = unsendableRevivalError(reason, refusal.message);
+      this.logger.warn({ flowId }, error);
+      return [() => this.reviveAs(flowId, reason, { error, endRun: false }), () => this.reviveAs(flowId, reason, { error, endRun: true })];
+    });
+  }
+
+  private reviveAs(flowId: string, reason: string, unsendable?: { error: string; endRun: boolean }): Promise<boolean> {
     return this.heal('revive', flowId, async (run, changes) => {
       if (!['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)) return false;
-      changes.event(flowId, 'REVIVED', reason);
+      changes.event(flowId, 'REVIVED', unsendable?.error ?? reason);
+      const to = unsendable && (unsendable.endRun ? unsendableRunEnd(run.status) : unsendableSuccessUnwinds(run.status));
+      if (unsendable && to) this.transitions.changeStatus(run, changes, to, null, unsendable.error);
       await this.transitions.advance(run, changes);
       return true;
-    }, { reason });
+    }, { reason: unsendable?.error ?? reason });
   }
 
   /**
@@ -110,19 +147,23 @@ export class RunRevivals {
    */
   async passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
     let applied: { status: RunStatus; correlationId: string } | undefined;
-    const changed = await this.heal('deadline', flowId, async (run, changes) => {
+    const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
+    // A compensating run's undos carry earlier outputs: refused as too large, the run ends instead (unsendableRunEnd).
+    const pass = (unsendable?: string) => this.heal('deadline', flowId, async (run, changes) => {
       const status = deadlineVerdict(run.status, onDeadline);
       if (!status || (await this.stuck.deadlineHandled(flowId))) return false;
-      const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
-      changes.event(flowId, DEADLINE_EXCEEDED, reason);
+      changes.event(flowId, DEADLINE_EXCEEDED, unsendable ?? reason);
       this.transitions.announceDeadlineMissed(run, changes, deadlineAt, onDeadline);
-      const changed = status !== run.status;
-      if (changed) this.transitions.changeStatus(run, changes, status, null, reason);
+      const end = unsendable ? unsendableRunEnd(status) : null;
+      const to = end ?? status;
+      const changed = to !== run.status;
+      if (changed) this.transitions.changeStatus(run, changes, to, null, end ? unsendable! : reason);
       // A paused or compensating run voids the retries it no longer sends; a compensating one unwinds.
-      if (changed || status === 'COMPENSATING') await this.transitions.advance(run, changes);
-      applied = { status, correlationId: run.correlationId };
+      if (changed || to === 'COMPENSATING') await this.transitions.advance(run, changes);
+      applied = { status: to, correlationId: run.correlationId };
       return true;
     });
+    const changed = await escalateUnsendable(() => pass(), (refusal) => [() => pass(unsendableRevivalError(reason, refusal.message))]);
     // Counted and logged once written: a decision that lost its race to another healer is not.
     if (changed && applied) {
       this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });

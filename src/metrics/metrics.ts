@@ -12,6 +12,9 @@ export class Metrics {
   readonly dropped = this.counter('baton_messages_dropped_total',
     'Messages the in-process broker dropped, oldest first, holding too many for no consumer', ['topic']);
   readonly redelivered = this.counter('baton_messages_redelivered_total', 'Handler failures that caused a redelivery', ['topic']);
+  readonly deadLettersLost = this.counter('baton_dead_letters_lost_total',
+    'Messages whose dead letter the broker refused, whole and cut, acknowledged unpublished', ['topic']);
+  readonly outboxParked = this.counter('baton_outbox_parked_total', 'Outbox rows the broker refused for good, parked unpublished', ['topic']);
   readonly registrations = this.counter('baton_registrations_total', 'Registration attempts', ['source', 'outcome']);
   readonly runsStarted = this.counter('baton_runs_started_total', 'Runs accepted', ['orch_name']);
   readonly runsFinished = this.counter('baton_runs_finished_total',

@@ -34,7 +34,7 @@ const MESSAGES = [
  * kafkajs's unreachable broker; TypeORM's transaction whose connection the server ended under it
  * (a backend terminated mid-query: TypeORM has released the connection when the next statement comes).
  */
-const ERROR_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'QueryRunnerAlreadyReleasedError']);
+const ERROR_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'QueryRunnerAlreadyReleasedError']);
 
 /**
  * A dependency other than the database and the broker (an identity provider's key set) that

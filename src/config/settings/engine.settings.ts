@@ -3,6 +3,9 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 
 import { MessagingSettings } from './messaging.settings';
 import { BOOLEAN_SETTING, toBool } from './setting-formats';
 
+/** The longest retention in days: a century, far inside the dates PostgreSQL and JavaScript both hold. */
+const MAX_RETENTION_DAYS = 36_500;
+
 /** The registry, the executor, the healer, the audit, and the Orca drop-in. */
 export class EngineSettings extends MessagingSettings {
   @IsString()
@@ -57,12 +60,15 @@ export class EngineSettings extends MessagingSettings {
   @IsInt() @Min(0)
   AUDIT_REJECTED_DOCUMENT_BYTES: number = 4 * 1024;
 
-  /** Audit rows older than this are pruned by the healer. */
-  @IsInt() @Min(1)
+  /**
+   * Audit rows older than this are pruned by the healer. At most a century (MAX_RETENTION_DAYS):
+   * a cutoff further back is a date PostgreSQL refuses, and the healer's retention failed every tick.
+   */
+  @IsInt() @Min(1) @Max(MAX_RETENTION_DAYS)
   AUDIT_RETENTION_DAYS: number = 90;
 
   /** Finished runs older than this are pruned by the healer, with their attempts, events and jobs; 0 keeps them for ever. */
-  @IsInt() @Min(0)
+  @IsInt() @Min(0) @Max(MAX_RETENTION_DAYS)
   RUN_RETENTION_DAYS: number = 0;
 
   @IsInt() @Min(10)

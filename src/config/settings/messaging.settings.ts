@@ -104,6 +104,7 @@ export class MessagingSettings extends StorageSettings {
   @IsInt() @Min(1000) @Max(600_000)
   OUTBOX_PEER_TIMEOUT_MS: number = 10_000;
 
-  @IsInt() @Min(1)
+  // At most 100 years: the prune multiplies it as an int.
+  @IsInt() @Min(1) @Max(876_000)
   OUTBOX_RETENTION_HOURS: number = 24;
 }

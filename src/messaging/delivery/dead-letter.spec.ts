@@ -1,4 +1,7 @@
-import { deadLetterOf } from './dead-letter';
+import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
+import { createHash } from 'node:crypto';
+import type { OutgoingMessage } from '../message';
+import { CUT_BODY_BYTES, deadLetterOf, publishDeadLetter } from './dead-letter';
 
 describe('deadLetterOf', () => {
   it('keeps key, body and headers and adds reason, origin and attempts', () => {
@@ -18,5 +21,43 @@ describe('deadLetterOf', () => {
         'x-delivery-attempts': '3',
       },
     });
+  });
+});
+
+describe('publishDeadLetter', () => {
+  const big = { id: 'm1', topic: 'replies', key: 'flow-1', headers: { 'x-message-id': 'm1' }, body: Buffer.alloc(900_000, 7), deliveryAttempt: 1 };
+  /** A broker that refuses any letter over `limit` bytes, as Kafka does over message.max.bytes. */
+  const limited = (limit: number) => {
+    const sent: OutgoingMessage[] = [];
+    const publish = async (letter: OutgoingMessage) => {
+      const bytes = letter.body.length + Object.entries(letter.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
+      if (bytes > limit) throw new KafkaJSProtocolError(Object.assign(new Error('MESSAGE_TOO_LARGE'), { type: 'MESSAGE_TOO_LARGE', retriable: false, code: 10 }));
+      sent.push(letter);
+    };
+    return { sent, publish };
+  };
+
+  it('bounds the reason it carries', () => {
+    expect(deadLetterOf(big, 'x'.repeat(50_000)).headers!['x-dead-letter-reason']).toHaveLength(1000);
+  });
+
+  it('sends the letter cut, with the whole body\'s size and hash, when the broker refuses it whole', async () => {
+    const { sent, publish } = limited(900_100);
+    const outcome = await publishDeadLetter(big, 'x'.repeat(5000), publish);
+    expect(outcome.sent).toBe('cut');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].body).toEqual(big.body.subarray(0, CUT_BODY_BYTES));
+    expect(sent[0].headers).toMatchObject({
+      'x-message-id': 'm1', 'x-original-topic': 'replies',
+      'x-dead-letter-body-cut': `${CUT_BODY_BYTES} of 900000 bytes`,
+      'x-dead-letter-body-sha256': createHash('sha256').update(big.body).digest('hex'),
+    });
+  });
+
+  it('gives up on a letter the broker refuses even cut, and throws an outage for the caller to wait out', async () => {
+    await expect(publishDeadLetter(big, 'why', limited(10).publish)).resolves.toMatchObject({ sent: 'none' });
+    await expect(publishDeadLetter(big, 'why', async () => {
+      throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED');
+    })).rejects.toBeInstanceOf(KafkaJSConnectionError);
   });
 });

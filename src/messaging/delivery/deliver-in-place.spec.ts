@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { KafkaJSProtocolError } from 'kafkajs';
 import { Metrics } from '../../metrics/metrics';
 import { IncomingMessage, OutgoingMessage, PoisonMessageError } from '../message';
 import { deliverInPlace, InPlaceDeliveryOptions } from './deliver-in-place';
@@ -126,5 +127,41 @@ describe('deliverInPlace during an outage', () => {
       throw Object.assign(new Error('Connection terminated unexpectedly'), {});
     }, opts);
     expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
+  });
+});
+
+describe('deliverInPlace: a dead letter the broker refuses', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  const tooLarge = () => new KafkaJSProtocolError(Object.assign(new Error('MESSAGE_TOO_LARGE'), { type: 'MESSAGE_TOO_LARGE', retriable: false, code: 10 }));
+
+  it('sends it cut when the broker refuses it whole, and acknowledges', async () => {
+    const letters: OutgoingMessage[] = [];
+    const { opts } = options({
+      deadLetter: async (letter) => {
+        if (letter.body.length > 100_000) throw tooLarge();
+        letters.push(letter);
+      },
+    });
+    const outcome = await deliverInPlace({ ...message, body: Buffer.alloc(999_000) }, async () => {
+      throw new PoisonMessageError('bad');
+    }, opts);
+    expect(outcome).toEqual({ acked: true });
+    expect(letters).toHaveLength(1);
+    expect(letters[0].headers).toMatchObject({ 'x-dead-letter-body-cut': '65536 of 999000 bytes' });
+  });
+
+  it('acknowledges, counted as lost, one the broker refuses even cut, instead of holding its partition for ever', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const { opts } = options({ deadLetter: async () => { throw tooLarge(); } });
+      const outcome = deliverInPlace({ ...message, body: Buffer.alloc(999_000) }, async () => {
+        throw new PoisonMessageError('bad');
+      }, opts);
+      await jest.advanceTimersByTimeAsync(5_000);
+      await expect(outcome).resolves.toEqual({ acked: true });
+      expect(await opts.metrics.registry.getSingleMetricAsString('baton_dead_letters_lost_total')).toContain('topic="t"} 1');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

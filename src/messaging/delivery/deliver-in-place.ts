@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../metrics/metrics';
-import type { IncomingMessage, MessageHandler, OutgoingMessage } from '../message';
-import { deadLetterOf } from './dead-letter';
+import { deadLetterTopicOf, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../message';
+import { publishDeadLetter } from './dead-letter';
 import { decideAfterFailure } from './failure-policy';
 import { errorMessage } from '../../common/errors/error-message';
 
@@ -25,6 +25,8 @@ export interface InPlaceDeliveryOptions {
 export type DeliveryOutcome = { acked: true } | { acked: false; nextAttempt: number };
 
 const DEAD_LETTER_RETRY_MS = 1000;
+/** Refusals of a dead letter (not an outage) before it is given up: a refusal that lasts is not worth a held partition. */
+const LETTER_REFUSALS = 3;
 
 /**
  * Runs the handler and, when it fails, runs it again on the spot with `deliveryAttempt` + 1 (after
@@ -80,20 +82,33 @@ export function logDependencyWait(logger: Logger, message: IncomingMessage, erro
 async function deadLetter(
   message: IncomingMessage, reason: string, options: InPlaceDeliveryOptions,
 ): Promise<DeliveryOutcome> {
-  const letter = deadLetterOf(message, reason);
-  for (;;) {
+  const { logger, metrics } = options;
+  const unacked = { acked: false as const, nextAttempt: message.deliveryAttempt + 1 };
+  for (let refusals = 1; ; refusals++) {
     try {
-      await options.deadLetter(letter);
-      options.metrics.deadLettered.inc({ topic: message.topic });
-      options.logger.warn(`Dead-lettered ${message.id} from ${message.topic} to ${letter.topic} after `
-        + `${message.deliveryAttempt} attempt(s): ${reason}`);
-      return { acked: true };
+      const outcome = await publishDeadLetter(message, reason, options.deadLetter);
+      const said = `${message.id} from ${message.topic} to ${outcome.letter.topic} after ${message.deliveryAttempt} attempt(s): ${reason}`;
+      if (outcome.sent === 'whole') logger.warn(`Dead-lettered ${said}`);
+      else if (outcome.sent === 'cut') logger.warn(`Dead-lettered ${said}; cut to its first bytes (the broker refused it whole)`);
+      if (outcome.sent !== 'none') {
+        metrics.deadLettered.inc({ topic: message.topic });
+        return { acked: true };
+      }
+      if (refusals >= LETTER_REFUSALS) {
+        // Tried again it is refused again, for ever, and the message holds its partition: lost, said so, and counted.
+        metrics.deadLettersLost.inc({ topic: message.topic });
+        logger.error(`Could not dead-letter ${said}: the broker refused the letter ${refusals} times, whole and cut `
+          + `(${errorMessage(outcome.error)}); acknowledged unpublished so the messages after it are not held`);
+        return { acked: true };
+      }
+      logger.warn(`The broker refused the dead letter of ${message.id} (${errorMessage(outcome.error)}); trying again`);
     } catch (error) {
       // The broker is unreachable: keep the message unacknowledged and try again, it must not be lost.
-      options.logger.warn(`Could not dead-letter ${message.id} to ${letter.topic}: ${errorMessage(error)}`);
-      if (options.stopping()) return { acked: false, nextAttempt: message.deliveryAttempt + 1 };
-      await sleep(DEAD_LETTER_RETRY_MS);
-      if (options.stopping()) return { acked: false, nextAttempt: message.deliveryAttempt + 1 };
+      logger.warn(`Could not dead-letter ${message.id} to ${deadLetterTopicOf(message.topic)}: ${errorMessage(error)}`);
+      refusals = 0;
     }
+    if (options.stopping()) return unacked;
+    await sleep(DEAD_LETTER_RETRY_MS);
+    if (options.stopping()) return unacked;
   }
 }

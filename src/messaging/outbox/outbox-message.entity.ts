@@ -22,7 +22,10 @@ export class OutboxMessageEntity {
   @Column({ name: 'leased_by', type: 'varchar', length: 200, nullable: true }) leasedBy!: string | null;
   /** A command's attempt deadline: after it the command is void and is never published. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
-  /** Set with sent_at when the row was dropped unpublished, its deadline passed. */
+  /** Set with sent_at when the row was dropped unpublished: its deadline passed, or the broker refused it for good (last_refusal). */
   @Column({ name: 'dropped_at', type: 'timestamptz', nullable: true }) droppedAt!: Date | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt!: Date | null;
+  /** How often the broker refused the row while it took others (see refusal-policy): parked, with dropped_at, after a few. */
+  @Column({ type: 'integer', default: 0 }) refusals!: number;
+  @Column({ name: 'last_refusal', type: 'varchar', length: 1000, nullable: true }) lastRefusal!: string | null;
 }

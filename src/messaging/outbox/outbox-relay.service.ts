@@ -10,6 +10,10 @@ import type { OutboxRecord } from './outbox.service';
 import { OutboxBacklog, OutboxStore, type OwnRows } from './outbox-store';
 import { RelayPresence } from './relay-presence';
 import { SentMarker } from './sent-marker';
+import { isPublishOutage } from '../delivery/publish-outage';
+import { isolateRefusals, type Isolation } from './refused-rows';
+import { RefusedRowSettler } from './refused-row-settler';
+import { OutboxPruner } from './outbox-pruner';
 import { publishTraced } from '../../tracing/publish-spans';
 
 const FAST_PATH_BATCH = 1000;
@@ -18,8 +22,6 @@ const SWEEP_BATCH = 500;
 const LEASE_SECONDS = 60;
 /** The fast path publishes within milliseconds of commit; the sweep waits this long before it steps in. */
 const MIN_GRACE_MS = 2000;
-const PRUNE_EVERY_MS = 60_000;
-const PRUNE_CHUNK = 10_000;
 
 /**
  * Publishes outbox rows. Two paths, both "publish, then mark sent", so a crash in between means a
@@ -37,7 +39,8 @@ const PRUNE_CHUNK = 10_000;
  * presumes that one dead (OUTBOX_PEER_TIMEOUT_MS without a beat), and anyone's after a lease.
  * Two instances sharing the database, one of them slow (restarting, overloaded), so publish
  * nothing twice. A row whose publish failed is released to every instance (OutboxStore.release):
- * one whose broker works publishes it.
+ * one whose broker works publishes it. A row the broker refuses while it takes others (not an
+ * outage) is set apart instead, and parked after a few refusals (publishSwept).
  *
  * Leases belong to the relay's instance (INSTANCE_ID): a restarted instance releases the rows its
  * killed predecessor had leased once its beats show no live twin (about two seconds after its
@@ -56,6 +59,8 @@ export class OutboxRelay {
   private readonly outage = new OutageLog(this.logger, 'The outbox pass');
   private readonly store: OutboxStore;
   private readonly marker: SentMarker;
+  private readonly refusals: RefusedRowSettler;
+  private readonly pruner: OutboxPruner;
   private readonly graceMs: number;
   private queued: Array<{ records: OutboxRecord[]; done: () => void }> = [];
   /** publishNow calls the fast path has not settled: while any is, this instance's sweep takes none of its own rows. */
@@ -71,7 +76,6 @@ export class OutboxRelay {
   private running = false;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
-  private lastPrune = 0;
   /**
    * False at start (a killed predecessor with our id may hold leases) and after a failed pass (the
    * database went away between claiming and marking sent): the next pass first releases every
@@ -90,6 +94,8 @@ export class OutboxRelay {
   ) {
     this.store = new OutboxStore(dataSource);
     this.marker = new SentMarker((ids) => this.store.markSent(ids), this.logger);
+    this.refusals = new RefusedRowSettler(this.store, this.logger, metrics);
+    this.pruner = new OutboxPruner(this.store, config.OUTBOX_RETENTION_HOURS, this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
     this.relayId = presence.relayId;
   }
@@ -205,10 +211,7 @@ export class OutboxRelay {
       if (released > 0) this.logger.log(`Released ${released} outbox row(s) still leased in this instance's name (${this.relayId})`);
     }
     const more = await this.sweep();
-    if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-      this.lastPrune = Date.now();
-      await this.prune();
-    }
+    await this.pruner.prune();
     return more;
   }
 
@@ -219,23 +222,41 @@ export class OutboxRelay {
       deadWriters: this.presence.presumedDead(), ownRows: await this.ownRowsToSweep(),
     });
     await this.drop(expired);
-    if (rows.length > 0) {
-      try {
-        await this.publish(rows);
-      } catch (error) {
-        this.degrade(error);
-        await this.store.release(rows.map((r) => r.id));
-        return false;
-      }
-      await this.store.markSent(rows.map((r) => r.id));
-      this.logger.log(`Swept ${rows.length} outbox row(s)`);
-    }
+    if (rows.length > 0 && !(await this.publishSwept(rows))) return false;
     const caughtUp = rows.length + expired.length < SWEEP_BATCH;
     if (degraded && caughtUp) {
       this.degraded = false;
       this.logger.log('Outbox caught up; publishing right after commit again');
     }
     return !caughtUp;
+  }
+
+  /**
+   * Publishes claimed rows and marks them sent. When the broker refuses some (not an outage), the
+   * rest still go out and those wait or are parked (isolateRefusals, RefusedRowSettler): one row
+   * the broker will never take held every row behind it, on every instance, until it expired.
+   * False when the broker looks down: what did not go out is given back, and the relay degrades.
+   */
+  private async publishSwept(rows: OutboxRecord[]): Promise<boolean> {
+    let sent = rows;
+    try {
+      await this.publish(rows);
+    } catch (error) {
+      const isolation: Isolation = isPublishOutage(error)
+        ? { sent: [], refused: [], held: [], untried: rows, outage: { error } }
+        : await isolateRefusals(rows, error, (some) => this.publish(some));
+      sent = isolation.sent;
+      if (isolation.outage) {
+        if (sent.length > 0) await this.store.markSent(sent.map((r) => r.id));
+        this.degrade(isolation.outage.error);
+        await this.store.release(isolation.untried.map((r) => r.id));
+        return false;
+      }
+      await this.refusals.settle(isolation);
+    }
+    await this.store.markSent(sent.map((r) => r.id));
+    this.logger.log(`Swept ${sent.length} outbox row(s)`);
+    return true;
   }
 
   /**
@@ -257,19 +278,6 @@ export class OutboxRelay {
     if (ids.length === 0) return;
     await this.store.markDropped(ids);
     this.logger.log(`Dropped ${ids.length} command(s) whose attempt deadline had passed: their steps are retried or failed`);
-  }
-
-  private async prune(): Promise<void> {
-    const hours = this.config.OUTBOX_RETENTION_HOURS;
-    let total = { outbox: 0, inbox: 0 };
-    for (;;) {
-      const pruned = await this.store.prune(hours, PRUNE_CHUNK);
-      total = { outbox: total.outbox + pruned.outbox, inbox: total.inbox + pruned.inbox };
-      if ((pruned.outbox < PRUNE_CHUNK && pruned.inbox < PRUNE_CHUNK) || !this.running) break;
-    }
-    if (total.outbox + total.inbox > 0) {
-      this.logger.log(`Pruned ${total.outbox} sent outbox and ${total.inbox} inbox row(s) older than ${hours} h`);
-    }
   }
 }
 

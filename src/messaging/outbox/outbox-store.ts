@@ -11,6 +11,7 @@ interface OutboxRow {
   body: Buffer;
   expires_at: Date | null;
   expired: boolean;
+  refusals: number;
 }
 
 /** Which rows written by the sweeping relay's own instance it may take: all, or those with an id below. */
@@ -31,6 +32,14 @@ export interface SweepClaim {
 export interface ClaimedRows {
   due: OutboxRecord[];
   expired: string[];
+}
+
+/** A refused row (with its `error`), or one held behind it, as OutboxStore.settleRefused writes it. */
+export interface RefusedRow {
+  id: string;
+  error: string | null;
+  delayMs: number;
+  park: boolean;
 }
 
 export interface OutboxBacklog {
@@ -79,7 +88,7 @@ export class OutboxStore {
        ), claimed AS (
          UPDATE outbox o SET available_at = now() + $3::int * interval '1 second', leased_by = $4
            FROM due WHERE o.id = due.id
-         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.expires_at,
+         RETURNING o.id, o.message_id, o.topic, o.key, o.headers, o.body, o.expires_at, o.refusals,
                    COALESCE(o.expires_at <= now(), false) AS expired
        )
        SELECT * FROM claimed ORDER BY id`,
@@ -141,6 +150,23 @@ export class OutboxStore {
   }
 
   /**
+   * Settles what the broker refused (isolateRefusals): a row with an `error` counts one more
+   * refusal and waits `delayMs`, or is `park`ed: done with unpublished, as a dropped row, its
+   * reason kept until it is pruned. A row without one waits behind another (same topic and key).
+   */
+  async settleRefused(rows: RefusedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE outbox o SET available_at = now() + s.delay_ms * interval '1 millisecond', leased_by = NULL,
+              refusals = o.refusals + CASE WHEN s.error IS NULL THEN 0 ELSE 1 END, last_refusal = COALESCE(s.error, o.last_refusal),
+              sent_at = CASE WHEN s.park THEN now() END, dropped_at = CASE WHEN s.park THEN now() END
+         FROM unnest($1::bigint[], $2::varchar[], $3::int[], $4::boolean[]) AS s(id, error, delay_ms, park)
+        WHERE o.id = s.id AND o.sent_at IS NULL`,
+      [rows.map((r) => r.id), rows.map((r) => r.error), rows.map((r) => r.delayMs), rows.map((r) => r.park)],
+    );
+  }
+
+  /**
    * Deletes up to `limit` sent outbox rows, processed inbox rows and failed-delivery counts older
    * than the retention, and the beats of relays silent that long.
    */
@@ -192,5 +218,6 @@ function toRecord(row: OutboxRow): OutboxRecord {
     body: row.body,
     delayed: false, // claimed: due now, and the sweep publishes it itself
     expiresAt: row.expires_at,
+    refusals: row.refusals,
   };
 }

@@ -27,6 +27,8 @@ export interface OutboxRecord {
   delayed: boolean;
   /** After this the row is void (a command whose attempt is over): it is dropped, never published. */
   expiresAt: Date | null;
+  /** How often the broker refused it so far (refusal-policy); known for rows the sweep claimed. */
+  refusals?: number;
 }
 
 const KAFKA_MAX_MESSAGE_BYTES = 1_000_000;

@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import type { SchedulerRegistry } from '@nestjs/schedule';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../config/load-config';
+import type { MessageConsumer } from '../messaging/message-consumer';
+import { Metrics } from '../metrics/metrics';
+import type { RegistrationEvents } from '../registry/registration-events';
+import type { TemplateRepository } from '../registry/template.repository';
+import { Healer } from './healer.service';
+import type { Retention } from './retention.service';
+import type { RunRevivals } from './run-revivals.service';
+import type { StuckWorkRepository } from './stuck-work.repository';
+
+const NOTHING_PRUNED = { auditRowsPruned: 0, securityAuditRowsPruned: 0, runsPruned: 0, instancesPruned: 0 };
+
+/** A healer over fakes: `overdueRuns` candidates past their deadline (each healed), and a retention that does what `prune` says. */
+function healerWith({ overdueRuns = 0, prune = async () => ({ pruned: NOTHING_PRUNED, more: false }) }: {
+  overdueRuns?: number; prune?: () => Promise<{ pruned: typeof NOTHING_PRUNED; more: boolean }>;
+}) {
+  let left = overdueRuns;
+  const reads: number[] = [];
+  const stuck = {
+    readyWorkerTemplateNames: async () => [], pendingTemplateNames: async () => [], parkedRunsToSettle: async () => [],
+    overdueAttempts: async () => [], stalledRuns: async () => [], nearestDeadlineSeconds: async () => null,
+    overdueRuns: async (limit: number) => {
+      const batch = Array.from({ length: Math.min(limit, left) }, (_, i) => ({ flowId: `f${left - i}`, deadlineAt: new Date(0), onDeadline: 'alert' }));
+      reads.push(batch.length);
+      return batch;
+    },
+  };
+  const revivals = { passDeadline: async () => { left--; return true; } };
+  const consumer = { consumers: () => [] };
+  const healer = new Healer({} as DataSource, { doesExist: () => false } as unknown as SchedulerRegistry, stuck as unknown as StuckWorkRepository,
+    { prune } as unknown as Retention, revivals as unknown as RunRevivals, {} as TemplateRepository, {} as RegistrationEvents,
+    consumer as unknown as MessageConsumer, loadConfig({ HEALER_INTERVAL_MS: '60000' }), new Metrics());
+  return { healer, reads, left: () => left };
+}
+
+describe('Healer', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('still passes deadlines when its retention fails (a cutoff PostgreSQL refuses), and says why', async () => {
+    const { healer, left } = healerWith({
+      overdueRuns: 3,
+      prune: async () => { throw Object.assign(new Error('date/time field value out of range'), { code: '22008' }); },
+    });
+    await healer.tick();
+    expect(left()).toBe(0);
+    expect(healer.status()).toMatchObject({ lastCounts: { deadlinesPassed: 3 }, lastError: 'retention: date/time field value out of range' });
+  });
+
+  it('goes on at once while a pass reads a full batch of its backlog, not a batch a tick', async () => {
+    const { healer, reads, left } = healerWith({ overdueRuns: 450 });
+    await healer.tick();
+    expect(left()).toBe(0);
+    expect(reads).toEqual([200, 200, 50]);
+  });
+
+  it('goes on while retention leaves rows to remove, and stops catching up once shutdown began', async () => {
+    let passes = 0;
+    const { healer } = healerWith({
+      prune: async () => {
+        passes++;
+        if (passes === 3) void healer.onApplicationShutdown();
+        return { pruned: { ...NOTHING_PRUNED, runsPruned: 1000 }, more: true };
+      },
+    });
+    await healer.tick();
+    expect(passes).toBe(3);
+  });
+});
