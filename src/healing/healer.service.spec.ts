@@ -47,6 +47,8 @@ describe('Healer', () => {
     await healer.tick();
     expect(left()).toBe(0);
     expect(healer.status()).toMatchObject({ lastCounts: { deadlinesPassed: 3 }, lastError: 'retention: date/time field value out of range' });
+    // Not a success: a kind failing at every tick must show in health as the time since the last one grows.
+    expect(healer.status().lastSuccessAt).toBeNull();
   });
 
   it('goes on at once while a pass reads a full batch of its backlog, not a batch a tick', async () => {

@@ -145,9 +145,14 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.outage.failed(e);
       return false;
     }
-    Object.assign(this.state, { lastSuccessAt: new Date(), lastError: failures.join('; ') || null, lastCounts: counts, lastFailed: this.failed });
+    // A success only when every kind of work did its part: one failing at every tick must still
+    // show in health (lastSuccessAt ages) and in baton_healer_last_success_timestamp_seconds.
+    Object.assign(this.state, { lastError: failures.join('; ') || null, lastCounts: counts, lastFailed: this.failed });
     this.metrics.healerTicks.inc({ outcome: failures.length > 0 ? 'failure' : 'success' });
-    this.metrics.healerLastSuccess.set(Date.now() / 1000);
+    if (failures.length === 0) {
+      this.state.lastSuccessAt = new Date();
+      this.metrics.healerLastSuccess.set(Date.now() / 1000);
+    }
     for (const [kind, n] of Object.entries(counts)) if (n > 0) this.metrics.healed.inc({ kind }, n);
     if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'healer tick healed work');
     this.outage.succeeded();

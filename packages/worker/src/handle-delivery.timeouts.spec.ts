@@ -68,15 +68,13 @@ describe('handleDelivery: time limits and heartbeats', () => {
     expect(logged).toContain('warn a handler that timed out has now thrown (too late); its HANDLER_TIMEOUT stands');
   });
 
-  it('holds the key of a timed-out handler for one more handlerTimeoutMs at most: a retry waits for it, but not for a hung one', async () => {
+  it("frees the key of a timed-out handler at once: a retry held behind it would wait past its own deadline, without heartbeats", async () => {
     let finish!: () => void;
     const releaseKey = jest.fn();
     const handled = handleDelivery(new FakeDelivery(command()),
       { ...deps(() => new Promise((resolve) => (finish = () => resolve(1)))), handlerTimeoutMs: 50, releaseKey });
     try {
-      await sleep(70); // timed out, within the grace
-      expect(releaseKey).not.toHaveBeenCalled();
-      for (let i = 0; i < 200 && releaseKey.mock.calls.length === 0; i++) await sleep(5);
+      for (let i = 0; i < 100 && releaseKey.mock.calls.length === 0; i++) await sleep(5);
       expect(releaseKey).toHaveBeenCalledTimes(1);
     } finally {
       finish();

@@ -145,7 +145,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await delivery.abandon?.();
     }
   }
-  if (late) await waitForLate(late, c, fields, { ...deps, handlerTimeoutMs: deps.handlerTimeoutMs ?? 0 });
+  if (late) await waitForLate(late, c, fields, deps);
 }
 
 /**

@@ -39,7 +39,7 @@ export interface WorkerOptions {
    * step alive as long as its process lives, so a hung handler would hold its run for ever. The
    * handler given up on runs on in the background, in its slot. A success it returns then is
    * recorded for the step's retry (same idempotencyKey) to replay; a retry that comes while it
-   * runs waits for it, for one more `handlerTimeoutMs` at most, then runs.
+   * still runs runs beside it.
    */
   handlerTimeoutMs?: number;
   /**
@@ -85,8 +85,8 @@ export class Worker {
   /**
    * Two copies of one command at once (a redelivery while the first still runs) run one after the
    * other, so the second finds the first's recorded result instead of running the effect again.
-   * A handler that timed out frees its key one more handlerTimeoutMs later (late-handler.ts), so
-   * that its retry waits for it, but not for ever.
+   * A handler that timed out frees its key at once (late-handler.ts): its retry, held behind it,
+   * would wait past its own deadline.
    */
   private readonly byIdempotencyKey = new KeyLanes();
   private readonly expiredDrops: ExpiredDrops;

@@ -60,7 +60,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         contentType: start.contentType ?? (binary ? 'application/octet-stream' : 'application/json'),
         correlationId: start.correlationId ?? messageCorrelationId(message.headers) ?? randomUUID(),
         // Without a key, a redelivered start message must not start a second run, nor a replayed signed one.
-        idempotencyKey: start.idempotencyKey ?? (principal && signedStartKey(message.headers)) ?? startIdempotencyKey(message.id),
+        idempotencyKey: start.idempotencyKey ?? (principal && signedStartKey(message.headers, message.body, principal)) ?? startIdempotencyKey(message.id),
         deadlineSeconds: start.deadlineSeconds,
         ownerService: ownTemplatesOnly(principal),
       }));

@@ -17,12 +17,27 @@ describe('startIdempotencyKey', () => {
 });
 
 describe('signedStartKey', () => {
-  it("is the hash of the message's HMAC signature, or of its token, and nothing for an unsigned message", () => {
-    const hmac = signedStartKey({ 'x-baton-signature': 'v1=abc', 'x-message-id': 'm-1' });
-    expect(hmac).toMatch(/^signed:sha256:[0-9a-f]{64}$/);
-    expect(signedStartKey({ 'x-baton-signature': 'v1=abc', 'x-message-id': 'm-2' })).toBe(hmac);
-    expect(signedStartKey({ authorization: 'Bearer a.b.c' })).toMatch(/^signed:sha256:[0-9a-f]{64}$/);
-    expect(signedStartKey({ authorization: 'Bearer a.b.c' })).not.toBe(signedStartKey({ authorization: 'Bearer a.b.d' }));
-    expect(signedStartKey({ 'x-message-id': 'm-1' })).toBeUndefined();
+  const body = Buffer.from('{"orchName":"o"}');
+  const signer = { id: 'hmac:shop' };
+  const hmac = (signature: string, at = '1796640000') => ({ 'x-baton-signature': signature, 'x-baton-signature-timestamp': at });
+  const jwt = (claims: object, scheme = 'Bearer ') => ({ authorization: `${scheme}h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s` });
+
+  it('is the same for every spelling of one signature the check takes: a copy under another spelling starts nothing', () => {
+    const key = signedStartKey(hmac(`sha256=${'ab'.repeat(32)}`), body, signer);
+    expect(key).toMatch(/^signed:sha256:[0-9a-f]{64}$/);
+    expect(signedStartKey(hmac(`SHA256=${'AB'.repeat(32)} `, ' 1796640000 '), body, signer)).toBe(key);
+    expect(signedStartKey(jwt({ iat: 1796640000 }), body, { id: 'jwt:u' })).toBe(signedStartKey(jwt({ iat: 1796640000 }, 'bearer  '), body, { id: 'jwt:u' }));
+  });
+
+  it('tells apart another signer, another second or another body', () => {
+    const key = signedStartKey(hmac('sha256=x'), body, signer);
+    expect(signedStartKey(hmac('sha256=x', '1796640001'), body, signer)).not.toBe(key);
+    expect(signedStartKey(hmac('sha256=x'), Buffer.from('{}'), signer)).not.toBe(key);
+    expect(signedStartKey(hmac('sha256=x'), body, { id: 'hmac:billing' })).not.toBe(key);
+  });
+
+  it('is nothing for a message without a signature or a readable token', () => {
+    expect(signedStartKey({ 'x-message-id': 'm-1' }, body, signer)).toBeUndefined();
+    expect(signedStartKey({ authorization: 'Bearer not-a-jwt' }, body, signer)).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { headerOf, MESSAGE_AUTHORIZATION_HEADER, SIGNATURE_HEADER } from '../../auth/message-signing/message-signature';
+import { credentialOf } from '../../auth/credentials';
+import { headerOf, MESSAGE_AUTHORIZATION_HEADER, SIGNATURE_HEADER, SIGNATURE_TIMESTAMP_HEADER } from '../../auth/message-signing/message-signature';
+import type { Principal } from '../../auth/principal';
 import { unstorableReason } from '../../common/validation/storable-text';
 
 /** The length of orchestration_run.idempotency_key. */
@@ -18,12 +20,31 @@ export function startIdempotencyKey(messageId: string): string {
 }
 
 /**
- * The idempotency key of a signed start message that brings none: its signature's hash. The
- * message id is not signed, so a copy republished under a new id within the signature's age
- * started a second run; the signature covers the body and when it was signed, so a copy carries
- * the same one, and a new message of the same body a new one. Undefined for an unsigned message.
+ * The idempotency key of a signed start message that brings none: who signed it, when, and its
+ * body's hash. The message id is not signed, so a copy republished under a new id within the
+ * signature's age started a second run. Not the signature header as it came: the check takes it
+ * in several spellings (hex in either case, spaces, `Bearer` or `bearer`), each of which would
+ * have been a key of its own. A new message of the same body is signed at another second; two
+ * signed in the same second are one start (send an idempotencyKey to tell them apart).
+ * Undefined for a message not signed by one of the two means.
  */
-export function signedStartKey(headers: Record<string, string>): string | undefined {
-  const proof = headerOf(headers, SIGNATURE_HEADER) ?? headerOf(headers, MESSAGE_AUTHORIZATION_HEADER);
-  return proof === undefined ? undefined : `signed:sha256:${createHash('sha256').update(proof).digest('hex')}`;
+export function signedStartKey(headers: Record<string, string>, body: Buffer, signer: Pick<Principal, 'id'>): string | undefined {
+  const signedAt = headerOf(headers, SIGNATURE_HEADER) !== undefined
+    ? headerOf(headers, SIGNATURE_TIMESTAMP_HEADER)?.trim()
+    : issuedAtOf(headerOf(headers, MESSAGE_AUTHORIZATION_HEADER));
+  if (signedAt === undefined) return undefined;
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return `signed:sha256:${createHash('sha256').update(`${signer.id}\n${Number(signedAt)}\n${bodyHash}`).digest('hex')}`;
+}
+
+/** The `iat` of a message's JWT, verified by then; undefined when there is none to read. */
+function issuedAtOf(authorization: string | undefined): string | undefined {
+  const credential = authorization === undefined ? undefined : credentialOf({ authorization });
+  if (credential?.kind !== 'given') return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(credential.value.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown };
+    return Number.isSafeInteger(claims.iat) ? String(claims.iat) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -39,6 +39,9 @@ describe('HttpCallTarget', () => {
       expect(error).toMatchObject({ status, retriable: true, unsent: true, retryAfterMs: 2000,
         message: `POST /api/orders failed (HTTP ${status}): request in progress` });
     }
+    // Without Retry-After, asked again no sooner than a call may take: sooner, it is in progress still.
+    const inProgress = targetAnswering({ status: 409, body: { message: 'request in progress' } }).target;
+    expect(await failureOf(inProgress.launch(row({ unansweredLaunch: true })))).toMatchObject({ status: 409, retryAfterMs: 1000 });
     const { target } = targetAnswering({ status: 409, body: { message: 'order exists' } });
     const first = await target.launch(row());
     expect(first.result?.classified).toEqual({ phase: 'FAILURE', reason: 'POST /api/orders failed (HTTP 409): order exists' });

@@ -64,7 +64,10 @@ export class HttpCallTarget implements JobTarget {
     const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(text), 300)}`);
     const inProgress = followsUnanswered && IN_PROGRESS_STATUSES.includes(res.status);
     if (isRetriableStatus(res.status) || inProgress) {
-      throw new HandlerHttpError(res.status, true, message, parseRetryAfter(res.headers['retry-after']), res.status === 429 || inProgress);
+      // The call in progress may take as long as a call may: asked again sooner, the partner says 409
+      // again, and the launch attempts run out while the first call is still at work.
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']) ?? (inProgress ? this.client.connection.timeoutMs : undefined);
+      throw new HandlerHttpError(res.status, true, message, retryAfterMs, res.status === 429 || inProgress);
     }
     return res.status >= 300 && res.status < 400 ? `${message} (redirects are not followed)` : message;
   }

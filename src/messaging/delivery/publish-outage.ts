@@ -1,19 +1,34 @@
-import { TimeoutError } from '@baton/worker';
-import { isInfrastructureError } from '../../common/errors/infrastructure-error';
+/**
+ * Kafka's answers that refuse the messages themselves, so that sending them again is refused
+ * again: a topic Baton may not write or that cannot exist, a message or batch over a size limit,
+ * a record the broker will not take.
+ */
+const KAFKA_REFUSALS = new Set([
+  'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TOPIC_EXCEPTION', 'INVALID_RECORD',
+  'POLICY_VIOLATION', 'CORRUPT_MESSAGE', 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+]);
+/** AMQP's channel-closing replies that refuse a message: 403 ACCESS_REFUSED, 406 PRECONDITION_FAILED (over max_message_size). */
+const AMQP_REFUSALS = new Set([403, 406]);
 
 /**
- * Whether a failed publish says the broker is unreachable or busy (try everything again later)
- * rather than that it refused these messages: a connection or database failure
- * (isInfrastructureError), a send that got no answer in time (the drivers' withTimeout), or an
- * error kafkajs marks retriable (a leader moving, a connection closed), also as the cause of its
- * "retries exceeded". Anything else may be the broker refusing these messages (a topic Baton may
- * not create or write, a message over a size limit): the outbox sets such rows apart
- * (isolateRefusals), a dead letter is cut down (publishDeadLetter).
+ * Whether a failed publish is the broker refusing these messages for good. Only answers known to
+ * mean that count (a Kafka error type, an AMQP reply code), found in the error, its causes, or
+ * every error of an aggregate: the outbox parks a row refused so (isolateRefusals), a dead letter
+ * is cut down (publishDeadLetter), and anything else (an unreachable or busy broker, a leader
+ * moving, a nack, a closed channel, a sender shutting down) must be tried again as it is, not
+ * given up on: it is an outage (isPublishOutage).
  */
+export function isPublishRefusal(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { type?: unknown; code?: unknown; retriable?: unknown; errors?: unknown; cause?: unknown };
+  if (e.retriable === true) return false;
+  if (typeof e.type === 'string' && KAFKA_REFUSALS.has(e.type)) return true;
+  if (typeof e.code === 'number' && AMQP_REFUSALS.has(e.code)) return true;
+  if (Array.isArray(e.errors) && e.errors.length > 0) return e.errors.every((inner) => isPublishRefusal(inner, depth + 1));
+  return isPublishRefusal(e.cause, depth + 1);
+}
+
+/** Whether a failed publish is to be tried again as it is: anything but a known refusal (isPublishRefusal). */
 export function isPublishOutage(error: unknown): boolean {
-  if (isInfrastructureError(error)) return true;
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof TimeoutError || (e as { retriable?: unknown }).retriable === true) return true;
-  }
-  return false;
+  return !isPublishRefusal(error);
 }

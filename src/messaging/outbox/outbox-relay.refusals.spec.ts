@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { KafkaJSProtocolError } from 'kafkajs';
 import { EmbeddedDatabase, openEmbeddedDatabase } from '../../../test/helpers/embedded-database';
 import { expectEventually } from '../../../test/helpers/expect-eventually';
 import { loadConfig } from '../../config/load-config';
@@ -13,6 +14,9 @@ import { createRelayPresence } from './relay-presence.factory';
 const DENIED = 'orchestrator.commands.denied';
 const STATUS = 'orchestrator.run.status';
 
+/** kafkajs's error for a broker's answer refusing the messages. */
+const refusal = (type: string) => new KafkaJSProtocolError(Object.assign(new Error(type), { type, retriable: false, code: 0 }));
+
 /** A broker that refuses every message to DENIED, and any whose body is `too large`, for good; or, while `down`, everything. */
 class RefusingPublisher extends MessagePublisher {
   readonly published: OutgoingMessage[] = [];
@@ -20,8 +24,8 @@ class RefusingPublisher extends MessagePublisher {
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (this.down) throw new Error('broker down');
-    if (messages.some((m) => m.topic === DENIED)) throw new Error('TOPIC_AUTHORIZATION_FAILED: Not authorized to access topics');
-    if (messages.some((m) => m.body.toString() === 'too large')) throw new Error('MESSAGE_TOO_LARGE');
+    if (messages.some((m) => m.topic === DENIED)) throw refusal('TOPIC_AUTHORIZATION_FAILED');
+    if (messages.some((m) => m.body.toString() === 'too large')) throw refusal('MESSAGE_TOO_LARGE');
     this.published.push(...messages);
   }
 }
@@ -72,7 +76,7 @@ describe('OutboxRelay: rows the broker refuses for good', () => {
     startRelay();
     await expectEventually(() => expect(publisher.published).toHaveLength(20));
     expect(await rowOf(denied.id)).toEqual({
-      refusals: 1, last_refusal: 'TOPIC_AUTHORIZATION_FAILED: Not authorized to access topics', done: false, dropped: false, waiting: true,
+      refusals: 1, last_refusal: 'TOPIC_AUTHORIZATION_FAILED', done: false, dropped: false, waiting: true,
     });
     // Its last try: parked once something else goes out beside it.
     await db.dataSource.query('UPDATE outbox SET refusals = $2, available_at = now() WHERE id = $1', [denied.id, MAX_REFUSALS - 1]);
