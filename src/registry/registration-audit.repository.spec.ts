@@ -1,15 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { generateApiKey } from '../auth/api-keys/api-key-format';
 import { AppConfig } from '../config/app-config';
 import { MAX_AUDIT_PATH, MAX_AUDIT_PROBLEMS_BYTES } from './audit-problems';
 import { validateRegistration } from './document';
 import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
 import { RegistrationAuditRepository } from './registration-audit.repository';
 
-async function stored(problems: Array<{ path: string; message: string }>): Promise<Partial<RegistrationAuditEntity>> {
+async function stored(problems: Array<{ path: string; message: string }>, serviceName = 's'): Promise<Partial<RegistrationAuditEntity>> {
   let row: Partial<RegistrationAuditEntity> = {};
   const m = { getRepository: () => ({ insert: async (r: Partial<RegistrationAuditEntity>) => void (row = r) }) } as unknown as EntityManager;
   await new RegistrationAuditRepository({} as DataSource, new AppConfig()).record({
-    serviceName: 's', orchName: 'x', role: 'worker', source: 'http', outcome: 'REJECTED', reason: 'INVALID_DOCUMENT: invalid', problems, document: '…',
+    serviceName, orchName: 'x', role: 'worker', source: 'http', outcome: 'REJECTED', reason: 'INVALID_DOCUMENT: invalid', problems, document: '…',
   }, m);
   return row;
 }
@@ -33,5 +34,11 @@ describe('RegistrationAuditRepository.record', () => {
     const problems = [{ path: 'steps[0].name', message: 'is required', line: 3, column: 5 }];
     expect((await stored(problems)).problems).toEqual(problems);
     expect((await stored([])).problems).toBeNull();
+  });
+
+  /** A client that mixed up its headers sent its key as X-Service-Name, a name every viewer reads in the audit. */
+  it('cuts a whole API key given as the service name to its prefix', async () => {
+    const { key, prefix } = generateApiKey();
+    expect((await stored([], key)).serviceName).toBe(`bk_${prefix}_…`);
   });
 });

@@ -50,8 +50,9 @@ export class RegistrationAuditRepository {
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,
       outcome: entry.outcome,
-      serviceName: fitNullable(entry.serviceName, MAX_NAME_LENGTH),
-      orchName: fitNullable(entry.orchName, MAX_NAME_LENGTH),
+      // A key sent where a name belongs (X-Service-Name) is a valid-looking name: cut to its prefix too.
+      serviceName: fitNullable(entry.serviceName && withoutKeySecrets(entry.serviceName), MAX_NAME_LENGTH),
+      orchName: fitNullable(entry.orchName && withoutKeySecrets(entry.orchName), MAX_NAME_LENGTH),
       role: fitNullable(entry.role, 20),
       reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_AUDIT_MESSAGE),
       problems: auditedProblems(entry.problems),

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import type { Principal } from '../auth/principal';
@@ -191,9 +192,11 @@ export class RegistryService {
 
   private async reject(error: AppError, entry: AuditEntry, correlationId?: string) {
     this.metrics.registrations.inc({ source: entry.source, outcome: 'REJECTED' });
-    this.logger.warn({ orchName: entry.orchName, serviceName: entry.serviceName, code: error.code, problems: error.problems.length,
+    // Names as the caller gave them: a key sent as X-Service-Name is cut to its prefix, as in the audit.
+    const named = (text: string | undefined | null) => text && withoutKeySecrets(text);
+    this.logger.warn({ orchName: named(entry.orchName), serviceName: named(entry.serviceName), code: error.code, problems: error.problems.length,
       correlationId },
-      `registration rejected: ${error.message}`);
+      `registration rejected: ${withoutKeySecrets(error.message)}`);
     await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
   }
 
