@@ -47,8 +47,8 @@ export class RegistryController {
   @ApiCreatedResponse({ type: RegistrationResultDto, description: 'A new template, template version or worker registration' })
   @ApiOkResponse({ type: RegistrationResultDto, description: 'Unchanged: the same document was registered before' })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_DOCUMENT (every problem listed, with line/column for YAML), '
-    + 'INVALID_REQUEST (an X-Service-Name that is no service name), WORKER_TOPIC_NOT_ALLOWED (not the service\'s own command topic) or MISSING_SERVICE_NAME' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE (also any `orca.` name but for baton-orca), TEMPLATE_LIMIT_REACHED (a new template beyond MAX_TEMPLATES_PER_SERVICE), CONNECTION_NOT_ALLOWED (a built-in step naming a connection whose SERVICES does not list the service), '
+    + 'INVALID_REQUEST (an X-Service-Name that is no service name), WORKER_TOPIC_NOT_ALLOWED (not the service\'s own command topic, or a RabbitMQ queue name over 255 bytes) or MISSING_SERVICE_NAME' })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'TEMPLATE_OWNED_BY_OTHER_SERVICE (also any `orca.` name but for baton-orca), TEMPLATE_LIMIT_REACHED (a new template beyond MAX_TEMPLATES_PER_SERVICE, or a worker past 200 steps of one template), CONNECTION_NOT_ALLOWED (a built-in step naming a connection whose SERVICES does not list the service), '
     + 'SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template\'s `workers:`)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'OBJECT_TYPE_MISMATCH' })
   async register(

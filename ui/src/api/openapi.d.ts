@@ -2226,7 +2226,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationResultDto"];
                 };
             };
-            /** @description INVALID_DOCUMENT (every problem listed, with line/column for YAML), INVALID_REQUEST (an X-Service-Name that is no service name), WORKER_TOPIC_NOT_ALLOWED (not the service's own command topic) or MISSING_SERVICE_NAME */
+            /** @description INVALID_DOCUMENT (every problem listed, with line/column for YAML), INVALID_REQUEST (an X-Service-Name that is no service name), WORKER_TOPIC_NOT_ALLOWED (not the service's own command topic, or a RabbitMQ queue name over 255 bytes) or MISSING_SERVICE_NAME */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2244,7 +2244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description TEMPLATE_OWNED_BY_OTHER_SERVICE (also any `orca.` name but for baton-orca), TEMPLATE_LIMIT_REACHED (a new template beyond MAX_TEMPLATES_PER_SERVICE), CONNECTION_NOT_ALLOWED (a built-in step naming a connection whose SERVICES does not list the service), SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template's `workers:`) */
+            /** @description TEMPLATE_OWNED_BY_OTHER_SERVICE (also any `orca.` name but for baton-orca), TEMPLATE_LIMIT_REACHED (a new template beyond MAX_TEMPLATES_PER_SERVICE, or a worker past 200 steps of one template), CONNECTION_NOT_ALLOWED (a built-in step naming a connection whose SERVICES does not list the service), SERVICE_NAME_MISMATCH (a service key naming another service) or WORKER_NOT_ALLOWED (not in the template's `workers:`) */
             403: {
                 headers: {
                     [name: string]: unknown;
