@@ -1,3 +1,4 @@
+import type { WireCommand } from '@baton/worker';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,9 +67,9 @@ export async function measureRtt(driverName: Driver, o: RttOptions): Promise<Rtt
       const flowId = randomUUID();
       const done = new Promise<void>((resolve) => waiting.set(commandId, resolve));
       const body = {
-        flowId, orchName: 'rtt', stepName: 'ping', action: 'DO', attempt: 1, commandId, payload: null, payloadEncoding: 'json',
+        flowId, orchName: 'rtt', stepName: 'ping', action: 'DO', attempt: 1, commandId, objectType: 'String', payload: null, payloadEncoding: 'json',
         outputs: {}, correlationId: commandId, idempotencyKey: commandId, deadline: new Date(Date.now() + 60_000).toISOString(),
-      };
+      } satisfies WireCommand; // the echo worker is the SDK, which drops a command it cannot parse whole
       return driver.publish([{ topic, key: flowId, body: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } }])
         .then(() => done);
     };
