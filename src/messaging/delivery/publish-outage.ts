@@ -18,7 +18,7 @@ const AMQP_REFUSALS = new Set([403, 406]);
  * moving, a nack, a closed channel, a sender shutting down) must be tried again as it is, not
  * given up on: it is an outage (isPublishOutage).
  */
-export function isPublishRefusal(error: unknown, depth = 0): boolean {
+function isPublishRefusal(error: unknown, depth: number): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const e = error as { type?: unknown; code?: unknown; retriable?: unknown; errors?: unknown; cause?: unknown };
   if (e.retriable === true) return false;
@@ -30,5 +30,5 @@ export function isPublishRefusal(error: unknown, depth = 0): boolean {
 
 /** Whether a failed publish is to be tried again as it is: anything but a known refusal (isPublishRefusal). */
 export function isPublishOutage(error: unknown): boolean {
-  return !isPublishRefusal(error);
+  return !isPublishRefusal(error, 0);
 }
