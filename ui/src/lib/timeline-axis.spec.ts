@@ -56,6 +56,13 @@ describe('axisLabels', () => {
     expectApart(labels, 390);
   });
 
+  it('labels a run too short for a second tick at its end, so that even a phone shows its scale', () => {
+    // 4 ms on 150 px: a tick wants 80 px, so the step is 5 ms and no second tick falls inside the run.
+    const labels = axisLabels(timeScale([[0, 4]], 0, 4, 150), 150);
+    expect(labels.map((l) => l.text)).toEqual(['0 ms', '4 ms']);
+    expectApart(labels, 150);
+  });
+
   it('draws nothing before the track has a width', () => {
     expect(axisLabels(run, 0)).toEqual([]);
   });

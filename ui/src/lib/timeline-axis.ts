@@ -25,7 +25,7 @@ const STEPS = [
 /**
  * The axis of a track `trackPx` wide: the length of each break, then ticks at a round step chosen
  * from the width there is, offset from the run's start (after a break, from the break's end: "+20
- * ms"; work after a break too short for a tick gets one at its end). A label that would still
+ * ms"; a stretch too short for two ticks is also labelled at its end). A label that would still
  * overlap one already placed (a break's, which go first) is left out.
  */
 export function axisLabels(scale: TimeScale, trackPx: number): AxisLabel[] {
@@ -38,8 +38,14 @@ export function axisLabels(scale: TimeScale, trackPx: number): AxisLabel[] {
     const [from, to] = [bounds[i], bounds[i + 1]];
     const prefix = i === 0 ? '' : '+';
     const before = ticks.length;
-    for (let t = i === 0 ? 0 : step; from + t <= to; t += step) ticks.push({ left: scale.at(from + t), text: `${prefix}${formatOffset(t)}` });
-    if (ticks.length === before) ticks.push({ left: scale.at(to), text: `${prefix}${formatOffset(to - from)}` });
+    let last = -1;
+    for (let t = i === 0 ? 0 : step; from + t <= to; t += step) {
+      ticks.push({ left: scale.at(from + t), text: `${prefix}${formatOffset(t)}` });
+      last = t;
+    }
+    // A stretch shorter than two ticks also gets its length at its end: work after a break too short
+    // for a tick, or a whole run of a few milliseconds on a track too narrow for a second tick.
+    if (ticks.length - before < 2 && last !== to - from) ticks.push({ left: scale.at(to), text: `${prefix}${formatOffset(to - from)}` });
   }
   const gaps = scale.gaps.map((gap) => ({ left: gap.left + gap.width / 2, text: `… ${durationMs(gap.to - gap.from)} …`, gap }));
   const placed: { label: AxisLabel; from: number; to: number }[] = [];
