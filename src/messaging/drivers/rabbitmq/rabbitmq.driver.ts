@@ -6,6 +6,7 @@ import type { Channel, ChannelModel, ConfirmChannel, Options, RecoveringChannelM
 import { once } from 'node:events';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
+import { isPublishOutage } from '../../delivery/publish-outage';
 import { SubscriptionList } from '../../delivery/subscription-list';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
@@ -41,6 +42,10 @@ export class RabbitMqDriver extends MessagingDriver {
   /** Whether the warning that amqplib moved its socket was given: once, not on every reconnect. */
   private warnedUncorkable = false;
   private readonly subscriptions = new SubscriptionList<RabbitSubscription>();
+  /** Why the broker closed a publishing channel (403, 406…): the confirms it fails say only "channel closed". */
+  private readonly closeReasons = new WeakMap<Channel, Error>();
+  /** A publishing channel opened anew on the live connection after the broker refused a message. */
+  private reopening?: Promise<void>;
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
@@ -177,19 +182,40 @@ export class RabbitMqDriver extends MessagingDriver {
       this.warnedUncorkable = true;
       this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     }
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`Publishing channel: ${error.message}`));
-    channel.on('close', () => {
-      if (this.publishChannel !== channel) return;
-      // Closed on its own (a channel error) while the connection lives: drop the connection so
-      // recovery rebuilds everything in one known way.
-      this.publishChannel = undefined;
-      void model.close().catch(() => undefined);
-    });
+    const channel = await this.openPublishChannel(model);
     await assertExchanges(channel, this.config.RABBITMQ_EXCHANGE);
     this.model = model;
     this.publishChannel = channel;
     for (const subscription of this.subscriptions) await subscription.attach(model);
+  }
+
+  private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => {
+      this.closeReasons.set(channel, error);
+      this.logger.warn(`Publishing channel: ${error.message}`);
+    });
+    channel.on('close', () => {
+      if (this.publishChannel !== channel) return;
+      this.publishChannel = undefined;
+      const reason = this.closeReasons.get(channel);
+      // RabbitMQ closes the channel, not the connection, for a message it refuses: a new channel
+      // goes on with the others at once, as the outbox's isolation of the refused row needs (it
+      // publishes the rest right after). Any other close (an exchange gone, a protocol error)
+      // drops the connection, so that recovery rebuilds everything in one known way.
+      if (reason && !isPublishOutage(reason) && this.model === model) this.reopen(model);
+      else void model.close().catch(() => undefined);
+    });
+    return channel;
+  }
+
+  private reopen(model: ChannelModel): void {
+    this.reopening = this.openPublishChannel(model).then((channel) => {
+      if (this.model === model) this.publishChannel = channel;
+      else void channel.close().catch(() => undefined);
+    }, () => model.close().catch(() => undefined)).finally(() => {
+      this.reopening = undefined;
+    });
   }
 
   /**
@@ -197,16 +223,18 @@ export class RabbitMqDriver extends MessagingDriver {
    * 'drain' when amqplib's buffer is full, which is RabbitMQ's backpressure.
    */
   private async send(sends: Send[]): Promise<Promise<void>[]> {
+    if (!this.publishChannel) await this.reopening;
     const channel = this.publishChannel;
     if (!channel) throw notConnected();
     const confirms: Promise<void>[] = [];
+    const failed = (error: unknown) => withCloseReason(error, this.closeReasons.get(channel));
     for (const { exchange, routingKey, content, options } of sends) {
       let writable = true;
       const confirmed = new Promise<void>((resolve, reject) => {
         try {
-          writable = channel.publish(exchange, routingKey, content, options, (error) => (error ? reject(error) : resolve()));
+          writable = channel.publish(exchange, routingKey, content, options, (error) => (error ? reject(failed(error)) : resolve()));
         } catch (error) {
-          reject(error);
+          reject(failed(error));
         }
       });
       const guarded = withTimeout(confirmed, CONFIRM_TIMEOUT_MS, 'RabbitMQ publish confirm');
@@ -216,6 +244,16 @@ export class RabbitMqDriver extends MessagingDriver {
     }
     return confirms;
   }
+}
+
+/**
+ * A publish failed on a channel the broker closed, with the broker's reason as its cause: the
+ * reply code (403 ACCESS_REFUSED, 406 PRECONDITION_FAILED) tells a refused message from an
+ * outage (isPublishOutage), which the bare "channel closed" amqplib gives each confirm cannot.
+ */
+function withCloseReason(error: unknown, reason: Error | undefined): unknown {
+  if (!reason) return error;
+  return new Error(`${error instanceof Error ? error.message : String(error)}: ${reason.message}`, { cause: reason });
 }
 
 /** Between a lost connection and its recovery: an outage (503, retried), not a fault of the request that met it. */

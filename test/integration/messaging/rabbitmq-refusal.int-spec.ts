@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import * as amqp from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../../src/config/load-config';
+import { isPublishOutage } from '../../../src/messaging/delivery/publish-outage';
+import type { OutgoingMessage } from '../../../src/messaging/message';
+import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
+import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
+import type { OutboxRecord } from '../../../src/messaging/outbox/outbox.service';
+import { isolateRefusals } from '../../../src/messaging/outbox/refused-rows';
+import { Metrics } from '../../../src/metrics/metrics';
+import { servicesTool } from '../../helpers/readme-commands';
+
+const url = process.env.RABBITMQ_URL;
+if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
+
+/**
+ * A message RabbitMQ refuses (here a routing key outside Baton's topic permissions: 403
+ * ACCESS_REFUSED) closes the publishing channel, and amqplib fails every confirm on it with a bare
+ * "channel closed". The driver gives the broker's reason as the cause and publishes on a new channel
+ * at once, so the outbox tells the refused row from an outage and sends the rest without it.
+ */
+describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const vhost = `refusal-${suffix}`;
+  const user = `baton-refusal-${suffix}`;
+  const password = randomBytes(16).toString('hex');
+  let driver: MessagingDriver;
+  let check: amqp.ChannelModel;
+  let queue: string;
+
+  const message = (topic: string, text: string): OutgoingMessage => ({ topic, body: Buffer.from(text), headers: {} });
+  const record = (id: number, topic: string): OutboxRecord => ({
+    id: String(id), messageId: `m-${id}`, topic, key: `k-${id}`, headers: {}, body: Buffer.from(`row ${id}`), delayed: false, expiresAt: null,
+  });
+  const toMessages = (rows: OutboxRecord[]) => rows.map((r) => ({ topic: r.topic, key: r.key ?? undefined, headers: r.headers, body: r.body }));
+
+  beforeAll(async () => {
+    await servicesTool('rabbitmqctl', ['add_vhost', vhost]);
+    await servicesTool('rabbitmqctl', ['add_user', user, password]);
+    await servicesTool('rabbitmqctl', ['set_permissions', '-p', vhost, user, '.*', '.*', '.*']);
+    // Any routing key but forbidden.* (Erlang's re: a lookahead).
+    await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton', '^(?!forbidden\\.).*', '.*']);
+    const own = new URL(url!);
+    own.username = user;
+    own.password = password;
+    own.pathname = `/${vhost}`;
+    driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: own.toString() }), new Metrics());
+    await driver.connect();
+    check = await amqp.connect(own.toString());
+    const channel = await check.createChannel();
+    queue = (await channel.assertQueue('', { exclusive: true })).queue;
+    await channel.bindQueue(queue, 'baton', 'allowed.#');
+  }, 60_000);
+
+  afterAll(async () => {
+    await driver?.close();
+    await check?.close().catch(() => undefined);
+    await servicesTool('rabbitmqctl', ['delete_vhost', vhost]).catch(() => undefined);
+    await servicesTool('rabbitmqctl', ['delete_user', user]).catch(() => undefined);
+  }, 60_000);
+
+  const received = async () => (await (await check.createChannel()).checkQueue(queue)).messageCount;
+
+  it('fails the publish as a refusal, not an outage, and publishes the next message at once on the same connection', async () => {
+    const error = await driver.publish([message('allowed.a', 'first'), message('forbidden.x', 'refused'), message('allowed.b', 'after')]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeDefined();
+    expect(String((error as Error).message)).toMatch(/ACCESS_REFUSED/);
+    expect(isPublishOutage(error)).toBe(false);
+    // Without a new channel, this met "RabbitMQ is not connected" until the whole connection recovered.
+    await expect(driver.publish([message('allowed.c', 'next')])).resolves.toBeUndefined();
+    expect(driver.isConnected()).toBe(true);
+  });
+
+  it("lets the outbox's isolation send every other row and set the refused one apart", async () => {
+    const before = await received();
+    const rows = [record(1, 'allowed.one'), record(2, 'forbidden.two'), record(3, 'allowed.three'), record(4, 'allowed.four')];
+    const publish = (some: OutboxRecord[]) => driver.publish(toMessages(some));
+    const batchError = await publish(rows).then(() => undefined, (e: unknown) => e);
+    expect(isPublishOutage(batchError)).toBe(false);
+    const isolation = await isolateRefusals(rows, batchError, publish);
+    expect(isolation.outage).toBeUndefined();
+    expect(isolation.refused.map((r) => r.record.id)).toEqual(['2']);
+    expect(isolation.sent.map((r) => r.id).sort()).toEqual(['1', '3', '4']);
+    expect(await received()).toBeGreaterThanOrEqual(before + 3);
+  });
+});
