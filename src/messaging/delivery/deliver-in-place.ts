@@ -58,7 +58,7 @@ export async function deliverInPlace(
           message = { ...message, deliveryAttempt: failures };
           decision = decideAfterFailure(error, failures, options.maxDeliveries);
         }
-        if (decision.action === 'dead-letter') return deadLetter(message, decision.reason, options);
+        if (decision.action === 'dead-letter') return deadLetterInPlace(message, decision.reason, options);
         metrics.redelivered.inc({ topic: message.topic });
         logger.debug(`Redelivering ${message.id} on ${message.topic} (attempt ${message.deliveryAttempt} failed: ${errorMessage(error)})`);
       }
@@ -79,8 +79,14 @@ export function logDependencyWait(logger: Logger, message: IncomingMessage, erro
   else logger.debug(line);
 }
 
-async function deadLetter(
-  message: IncomingMessage, reason: string, options: InPlaceDeliveryOptions,
+/**
+ * Publishes the message's dead letter (cut down if the broker refuses it whole), waiting out an
+ * outage and trying a refused letter again LETTER_REFUSALS times; then it is lost, logged and
+ * counted, so the message is acknowledged and holds nothing behind it. Unacknowledged only when
+ * the consumer stops meanwhile.
+ */
+export async function deadLetterInPlace(
+  message: IncomingMessage, reason: string, options: Pick<InPlaceDeliveryOptions, 'logger' | 'metrics' | 'deadLetter' | 'stopping'>,
 ): Promise<DeliveryOutcome> {
   const { logger, metrics } = options;
   const unacked = { acked: false as const, nextAttempt: message.deliveryAttempt + 1 };

@@ -3,12 +3,13 @@ import * as amqp from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config/load-config';
 import { isPublishOutage } from '../../../src/messaging/delivery/publish-outage';
-import type { OutgoingMessage } from '../../../src/messaging/message';
+import { PoisonMessageError, type IncomingMessage, type OutgoingMessage } from '../../../src/messaging/message';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import type { OutboxRecord } from '../../../src/messaging/outbox/outbox.service';
 import { isolateRefusals } from '../../../src/messaging/outbox/refused-rows';
 import { Metrics } from '../../../src/metrics/metrics';
+import { expectEventually } from '../../helpers/expect-eventually';
 import { servicesTool } from '../../helpers/readme-commands';
 
 const url = process.env.RABBITMQ_URL;
@@ -25,6 +26,7 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   const vhost = `refusal-${suffix}`;
   const user = `baton-refusal-${suffix}`;
   const password = randomBytes(16).toString('hex');
+  const metrics = new Metrics();
   let driver: MessagingDriver;
   let check: amqp.ChannelModel;
   let queue: string;
@@ -41,11 +43,13 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
     await servicesTool('rabbitmqctl', ['set_permissions', '-p', vhost, user, '.*', '.*', '.*']);
     // Any routing key but forbidden.* (Erlang's re: a lookahead).
     await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton', '^(?!forbidden\\.).*', '.*']);
+    // No dead letter may be published: each is refused, whole and cut.
+    await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton.dlx', '^$', '.*']);
     const own = new URL(url!);
     own.username = user;
     own.password = password;
     own.pathname = `/${vhost}`;
-    driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: own.toString() }), new Metrics());
+    driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: own.toString() }), metrics);
     await driver.connect();
     check = await amqp.connect(own.toString());
     const channel = await check.createChannel();
@@ -84,4 +88,31 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
     expect(isolation.sent.map((r) => r.id).sort()).toEqual(['1', '3', '4']);
     expect(await received()).toBeGreaterThanOrEqual(before + 3);
   });
+
+  it('gives up a dead letter the broker refuses whole and cut, counted as lost, instead of requeueing its message for ever', async () => {
+    const lost = async () => (await metrics.deadLettersLost.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const lostBefore = await lost();
+    const attempts: IncomingMessage[] = [];
+    const subscription = {
+      topic: 'allowed.poison', group: `refusal-${suffix}`,
+      handler: async (m: IncomingMessage) => {
+        attempts.push(m);
+        throw new PoisonMessageError('cannot be handled');
+      },
+    };
+    await driver.subscribe(subscription);
+    try {
+      // From a channel of its own: the letter's refusal closes the driver's channel, failing every confirm still open on it.
+      const sender = await check.createConfirmChannel();
+      sender.publish('baton', 'allowed.poison', Buffer.from('poison'), { persistent: true });
+      await sender.waitForConfirms();
+      await expectEventually(async () => expect(await lost()).toBe(lostBefore + 1), { timeoutMs: 20_000 });
+      const queued = await (await check.createChannel()).checkQueue(`refusal-${suffix}.allowed.poison`);
+      expect(queued.messageCount + queued.consumerCount - 1).toBe(0);
+      // Requeued, it came back at once and failed again, without end.
+      expect(attempts).toHaveLength(1);
+    } finally {
+      await driver.unsubscribe(subscription);
+    }
+  }, 40_000);
 });

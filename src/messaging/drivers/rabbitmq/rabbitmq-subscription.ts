@@ -2,8 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
-import { deadLetterOf } from '../../delivery/dead-letter';
-import { logDependencyWait } from '../../delivery/deliver-in-place';
+import { deadLetterInPlace, logDependencyWait } from '../../delivery/deliver-in-place';
 import { decideAfterFailure, type FailureDecision } from '../../delivery/failure-policy';
 import { errorMessage } from '../../../common/errors/error-message';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
@@ -208,20 +207,22 @@ export class RabbitSubscription {
     decision: Exclude<FailureDecision, { action: 'wait-for-dependency' }>,
   ): Promise<void> {
     const { metrics, logger } = this.deps;
+    if (decision.action === 'dead-letter') {
+      // A letter the broker refuses (cut down, then given up) must not be requeued: the message
+      // would come back, fail and be refused again, for ever.
+      const outcome = await deadLetterInPlace(incoming, decision.reason, {
+        logger, metrics, deadLetter: this.deps.publish, stopping: () => this.stopping || channel !== this.channel,
+      });
+      // Not acknowledged only when stopping or the channel is gone: the broker requeues it then.
+      if (outcome.acked) this.settle(channel, message, 'ack');
+      return;
+    }
     try {
-      if (decision.action === 'dead-letter') {
-        const letter = deadLetterOf(incoming, decision.reason);
-        await this.deps.publish(letter);
-        metrics.deadLettered.inc({ topic: incoming.topic });
-        logger.warn(`Dead-lettered ${incoming.id} from ${incoming.topic} to ${letter.topic} after `
-          + `${incoming.deliveryAttempt} attempt(s): ${decision.reason}`);
-      } else {
-        await sleep(decision.delayMs);
-        await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
-        metrics.redelivered.inc({ topic: incoming.topic });
-        logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
-      }
-      this.settle(channel, message, decision.action === 'dead-letter' ? 'ack' : 'republished');
+      await sleep(decision.delayMs);
+      await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
+      metrics.redelivered.inc({ topic: incoming.topic });
+      logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
+      this.settle(channel, message, 'republished');
     } catch (publishError) {
       // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
       logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
