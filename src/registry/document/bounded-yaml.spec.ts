@@ -1,10 +1,10 @@
 import { LineCounter } from 'yaml';
-import { parseBoundedYaml, type YamlBounds } from './bounded-yaml';
+import { MAX_DOCUMENTS, parseBoundedYaml, type YamlBounds } from './bounded-yaml';
 
 const OPTIONS = { prettyErrors: false, uniqueKeys: false, schema: 'core', version: '1.2', logLevel: 'error' } as const;
 
 function parse(text: string, bounds: Partial<YamlBounds> = {}) {
-  return parseBoundedYaml(text, new LineCounter(), { maxFlowDepth: 3, maxValues: 1000, ...bounds }, OPTIONS);
+  return parseBoundedYaml(text, new LineCounter(), { maxDepth: 3, maxValues: 1000, ...bounds }, OPTIONS);
 }
 const valueOf = (text: string, bounds: Partial<YamlBounds> = {}) => {
   const parsed = parse(text, bounds);
@@ -20,15 +20,26 @@ describe('parseBoundedYaml', () => {
   });
 
   it('stops at the first flow collection opened too deep', () => {
-    expect(parse('a: [[[[1]]]]')).toEqual({ ok: false, offset: 6, exceeded: 'maxFlowDepth' });
-    expect(parse(`a: ${'{b: '.repeat(10)}1${'}'.repeat(10)}`, { maxFlowDepth: 5 })).toEqual({ ok: false, offset: 23, exceeded: 'maxFlowDepth' });
+    expect(parse('a: [[[[1]]]]')).toEqual({ ok: false, offset: 6, exceeded: 'maxDepth' });
+    expect(parse(`a: ${'{b: '.repeat(10)}1${'}'.repeat(10)}`, { maxDepth: 5 })).toEqual({ ok: false, offset: 23, exceeded: 'maxDepth' });
+  });
+
+  it('stops at the first block collection opened too deep, by indentation or on one line, before the composer recurses', () => {
+    expect(parse('- - - - 1\n')).toEqual({ ok: false, offset: 6, exceeded: 'maxDepth' });
+    expect(parse('a:\n b:\n  c:\n   d: 1\n')).toMatchObject({ ok: false, exceeded: 'maxDepth' });
+    expect(parse('? ? ? ? x\n')).toMatchObject({ ok: false, exceeded: 'maxDepth' });
+    expect(valueOf('a:\n  b:\n    - [[1]]\n')).toEqual({ a: { b: [[[1]]] } });
+    // 20,000 levels overflowed yaml's recursive composer: "Maximum call stack size exceeded" came back as the problem.
+    for (const text of ['- '.repeat(20_000) + '1\n', '? '.repeat(20_000) + 'x\n']) {
+      expect(parse(text, { maxDepth: 128 })).toEqual({ ok: false, offset: 256, exceeded: 'maxDepth' });
+    }
   });
 
   it('reads quotes, escapes and comments as YAML does: no bracket hides behind a quote that is not one', () => {
     // In double quotes a backslash escapes (`"a\\"` ends at its third quote); in single quotes '' is a quote.
     // A quote inside a plain scalar opens nothing.
     for (const text of ['d: "a\\\\"\nsteps: [[[[1]]]]', "d: 'it''s'\nsteps: [[[[1]]]]", 'd: say "hi\nsteps: [[[[1]]]]']) {
-      expect({ text, parsed: parse(text) }).toEqual({ text, parsed: { ok: false, offset: text.indexOf('[[[[') + 3, exceeded: 'maxFlowDepth' } });
+      expect({ text, parsed: parse(text) }).toEqual({ text, parsed: { ok: false, offset: text.indexOf('[[[[') + 3, exceeded: 'maxDepth' } });
     }
     // Brackets inside quoted, plain and block scalars and comments are text.
     expect(valueOf("description: it's [[[[x]]]]")).toEqual({ description: "it's [[[[x]]]]" });
@@ -41,5 +52,13 @@ describe('parseBoundedYaml', () => {
     expect(parse('a: [1, 2]\nb:\n  - c\n', { maxValues: 6 })).toEqual({ ok: false, offset: 17, exceeded: 'maxValues' });
     expect(parse(`steps: [${Array(60_000).fill('[1]').join(',')}]`, { maxValues: 100 })).toMatchObject({ ok: false, exceeded: 'maxValues' });
     expect(parse('a: "x"\nb: \'y\'\nc: *x\n', { maxValues: 5 })).toMatchObject({ ok: false, offset: 17, exceeded: 'maxValues' });
+  });
+
+  it('leaves the rest unread after a second document or 20 syntax errors, whose refusal is certain already', () => {
+    const docs = parse('a: 1\n' + '---\n'.repeat(50_000));
+    expect(docs.ok && docs.docs.length).toBeLessThanOrEqual(MAX_DOCUMENTS + 1);
+    const stray = parse('a: 1\n' + ']\n'.repeat(60_000));
+    expect(stray.ok && stray.docs.flatMap((d) => d.errors).length).toBeGreaterThan(0);
+    expect(stray.ok && stray.docs.flatMap((d) => d.errors).length).toBeLessThanOrEqual(20);
   });
 });

@@ -2,8 +2,11 @@ import { Composer, CST, Lexer, LineCounter, Parser } from 'yaml';
 import type { Document, DocumentOptions, EmptyStream, ParseOptions, SchemaOptions } from 'yaml';
 
 export interface YamlBounds {
-  /** Flow collections (`[`, `{`) open at once. */
-  maxFlowDepth: number;
+  /**
+   * Collections open at once, counted for flow (`[`, `{`) and for block (indentation, `- - -`)
+   * nesting each: yaml's composer recurses once per level of either.
+   */
+  maxDepth: number;
   /** Values written in the text: scalars, aliases, flow collections and block list entries. */
   maxValues: number;
 }
@@ -24,7 +27,9 @@ class BoundExceeded extends Error {
  * as the lexer reads it, by the library's own lexer (what is quoted, escaped or commented is the
  * parser's reading, not a guess), and the parse stopped at the first token past a bound. The parser
  * spends about 5 µs per value: 60,000 `[1]` in 240 KB took 1-1.4 s to parse before anything could
- * refuse the 60,000 steps, and 120,000 nested `[` overflowed the stack. Stopped early, a document's cost is bounded by `maxValues` whatever its shape.
+ * refuse the 60,000 steps, and 120,000 nested `[` overflowed the stack, as did 20,000 `- ` on one line
+ * (the composer's "Maximum call stack size exceeded" then came back as a YAML error). Stopped early,
+ * a document's cost is bounded by `maxValues` whatever its shape.
  */
 export function parseBoundedYaml(text: string, lineCounter: LineCounter, bounds: YamlBounds,
   options: ParseOptions & DocumentOptions & SchemaOptions): BoundedParse {
@@ -45,18 +50,46 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
   let values = 0;
   // The lexeme after a scalar marker is the scalar's text, whatever it looks like (as in Parser.next).
   let atScalar = false;
+  let checkedStack = 0;
+  let errors = 0;
+  let documents = 0;
   for (const lexeme of new Lexer().lex(text)) {
     const type: CST.TokenType | null | undefined = atScalar ? undefined : CST.tokenType(lexeme);
     atScalar = type === 'scalar';
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      if (++depth > bounds.maxFlowDepth) throw new BoundExceeded(parser.offset, 'maxFlowDepth');
+      if (++depth > bounds.maxDepth) throw new BoundExceeded(parser.offset, 'maxDepth');
     } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && depth > 0) {
       depth--;
     }
     if (type && VALUE_TOKENS.has(type) && ++values > bounds.maxValues) throw new BoundExceeded(parser.offset, 'maxValues');
-    yield* parser.next(lexeme);
+    const offset = parser.offset;
+    for (const token of parser.next(lexeme)) {
+      yield token;
+      if (token.type === 'error') errors++;
+      else if (token.type === 'document') documents++;
+    }
+    // Past these the text is refused for what was read already: reading on would only build more of
+    // the same (50,000 `---` took 0.9 s, 60,000 stray `]` 1.2 s, each within the size limit).
+    if (errors >= MAX_SYNTAX_ERRORS || documents >= MAX_DOCUMENTS) break;
+    // Block nesting shows only in the parser's stack of open tokens; it cannot hold more block
+    // collections than tokens, so it is counted only when it is that tall and has changed.
+    if (parser.stack.length > bounds.maxDepth && parser.stack.length !== checkedStack) {
+      checkedStack = parser.stack.length;
+      if (blockDepth(parser.stack) > bounds.maxDepth) throw new BoundExceeded(offset, 'maxDepth');
+    }
   }
   yield* parser.end();
+}
+
+/** Syntax errors read before the rest of the text is left unread: the first ones say what is wrong. */
+const MAX_SYNTAX_ERRORS = 20;
+/** Documents read before the rest is left unread: a registration is one, so a second is refused already. */
+export const MAX_DOCUMENTS = 10;
+
+function blockDepth(stack: readonly CST.Token[]): number {
+  let depth = 0;
+  for (const token of stack) if (token.type === 'block-map' || token.type === 'block-seq') depth++;
+  return depth;
 }
 
 const VALUE_TOKENS: ReadonlySet<CST.TokenType> = new Set<CST.TokenType>([

@@ -59,6 +59,15 @@ describe('parseDocument', () => {
     ] });
   });
 
+  it('refuses YAML nested too deep in block style with the nesting limit, never the parser\'s stack overflow', () => {
+    const max = 256 * 1024;
+    const deepBlocks = ['- '.repeat(20_000) + '1\n', '? '.repeat(20_000) + 'x\n', Array.from({ length: 700 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')];
+    for (const text of deepBlocks) {
+      const parsed = parseDocument(text, 'application/yaml', max);
+      expect(parsed.ok ? [] : parsed.problems).toEqual([{ path: '(document)', message: 'nested deeper than 64 levels', line: expect.any(Number), column: expect.any(Number) }]);
+    }
+  });
+
   it('requires the root to be a map, locating it in YAML', () => {
     expect(parseDocument('\n\n just text', 'application/yaml', MAX)).toEqual({
       ok: false,

@@ -1,7 +1,7 @@
 import { Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter } from 'yaml';
 import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Problem } from '../../common/errors/app-error';
-import { parseBoundedYaml, type YamlBounds } from './bounded-yaml';
+import { MAX_DOCUMENTS, parseBoundedYaml, type YamlBounds } from './bounded-yaml';
 import { DOCUMENT_PATH, formatPath, type Locate, type ParseOutcome, type PathSegment, type SourcePosition } from './document-path';
 import { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_NESTING, tooDeepMessage } from './safe-keys';
 
@@ -44,11 +44,11 @@ export function parseYaml(text: string, maxBytes: number): ParseOutcome {
     offset === undefined ? { path: formatPath(path), message } : { path: formatPath(path), message, ...at(offset) };
   // Far too deep or too many values stop the parser before it has spent its time on them; a little
   // too deep is left to the structure walk, which names the exact path.
-  const bounds: YamlBounds = { maxFlowDepth: 2 * MAX_NESTING, maxValues: Math.floor(maxBytes / BYTES_PER_VALUE) };
+  const bounds: YamlBounds = { maxDepth: 2 * MAX_NESTING, maxValues: Math.floor(maxBytes / BYTES_PER_VALUE) };
   const parsed = parseBoundedYaml(text, lineCounter, bounds,
     { prettyErrors: false, uniqueKeys: false, schema: 'core', version: '1.2', logLevel: 'error' });
   if (!parsed.ok) {
-    const message = parsed.exceeded === 'maxFlowDepth' ? tooDeepMessage()
+    const message = parsed.exceeded === 'maxDepth' ? tooDeepMessage()
       : `the document holds more than ${bounds.maxValues} values (scalars, lists and maps), one per ${BYTES_PER_VALUE} bytes `
         + 'of the size limit: far more than a registration needs';
     return { ok: false, problems: [problem([], message, parsed.offset)] };
@@ -63,7 +63,8 @@ export function parseYaml(text: string, maxBytes: number): ParseOutcome {
 
   const syntax: Problem[] = [];
   if (docs.length > 1) {
-    syntax.push(problem([], `expected one YAML document, found ${docs.length} (separated by ---)`, docs[1].range[0]));
+    const found = docs.length >= MAX_DOCUMENTS ? `${MAX_DOCUMENTS} or more` : docs.length;
+    syntax.push(problem([], `expected one YAML document, found ${found} (separated by ---)`, docs[1].range[0]));
   }
   for (const doc of docs) {
     for (const e of [...doc.errors, ...doc.warnings]) {
