@@ -1,10 +1,15 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PoolConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import type { AppConfig } from '../config/app-config';
+import { BoundedClient, type BoundedClientConfig, replyTimeoutMs } from './bounded-client';
 import { DatabaseLogger } from './database-logger';
 import { ENTITIES } from './entities';
+
+/** Idle time before a pooled connection's first keepalive probe. */
+const KEEPALIVE_IDLE_MS = 10_000;
 
 /** TypeORM options for PostgreSQL (DATABASE_URL) or for an embedded PGlite instance. */
 export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourceOptions {
@@ -34,6 +39,12 @@ export function dataSourceOptions(config: AppConfig, pglite?: PGlite): DataSourc
       max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000,
       // Startup parameters of every connection (0 is not sent: PostgreSQL's own default, none).
       statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS, lock_timeout: config.DATABASE_LOCK_TIMEOUT_MS,
-    },
+      // Both limits are the server's: across a path that silently drops packets nothing would ever
+      // fail a statement, so the client gives up on one a little after the server would have.
+      Client: BoundedClient, replyTimeoutMillis: replyTimeoutMs(config.DATABASE_STATEMENT_TIMEOUT_MS),
+      // Probes keep NAT and firewall entries of idle pooled connections alive, and let the kernel end
+      // one whose peer is gone (after its probe interval and count: minutes, even with no statement limit).
+      keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+    } satisfies BoundedClientConfig & PoolConfig,
   };
 }

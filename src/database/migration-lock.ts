@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
+import { BoundedClient } from './bounded-client';
 
 /**
  * The advisory lock every Baton takes on its database before it migrates it: any constant, the
@@ -38,7 +39,8 @@ async function migrateLocked<T>(
       const executor = new MigrationExecutor(dataSource, queryRunner);
       executor.transaction = options?.transaction ?? dataSource.options.migrationsTransactionMode ?? 'all';
       executor.fake = options?.fake ?? false;
-      return await migrate(executor);
+      // The client-side bound follows the statement timeout (bounded-client.ts), so it is lifted too.
+      return await BoundedClient.unbounded(await queryRunner.connect(), () => migrate(executor));
     } finally {
       for (const limit of LIMITS) await queryRunner.query(`RESET ${limit}`); // the connection goes back to the pool
       await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);

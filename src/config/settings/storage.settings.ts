@@ -48,6 +48,8 @@ export class StorageSettings extends ObservabilitySettings {
    * no limit). A statement that runs longer, or waits on a lock past DATABASE_LOCK_TIMEOUT_MS, is
    * cancelled and counts as an outage: HTTP answers 503, a message waits and is tried again. Not
    * for migrations, which run as long as they need. The embedded database has one session.
+   * The client enforces it too, a little later (database/bounded-client.ts): across a path that
+   * silently drops packets, the server's cancel never arrives.
    */
   @IsInt() @Min(0) @Max(2_147_483_647)
   DATABASE_STATEMENT_TIMEOUT_MS: number = 30_000;
