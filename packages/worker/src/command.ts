@@ -28,8 +28,9 @@ export interface StepCommand<P = unknown> {
   heartbeat(): Promise<void>;
   /**
    * Aborted when the worker gives up on this handler (`handlerTimeoutMs`), or, over HTTP, when Baton
-   * answers a heartbeat that it no longer waits for the attempt (AttemptEndedError): pass it to
-   * fetch and the like.
+   * answers a heartbeat that it no longer waits for the attempt or knows no such command
+   * (AttemptEndedError), or refuses it with a 401 or 403 (HeartbeatRefusedError): pass it to fetch
+   * and the like.
    */
   signal: AbortSignal;
 }

@@ -57,16 +57,31 @@ export class HandlerTimeoutError extends Error {
 
 /**
  * The reason a handler's `cmd.signal` is aborted when Baton answers its heartbeat that the attempt
- * is no longer in flight (over HTTP): it timed out, or its run was terminated. Its reply is then
- * answered `not-in-flight`: the handler may stop its work (a success is still recorded, and
- * replayed to the step's retry).
+ * is no longer in flight (over HTTP): it timed out, or its run was terminated; or that it knows no
+ * such command of the service (a 404). Its reply is then not applied: the handler may stop its
+ * work (a success is still recorded, and replayed to the step's retry).
  */
 export class AttemptEndedError extends Error {
   readonly code = 'ATTEMPT_ENDED';
 
-  constructor(readonly attempt: number) {
-    super(`ATTEMPT_ENDED: Baton no longer waits for attempt ${attempt} (it timed out, or its run was terminated)`);
+  constructor(readonly attempt: number, why = 'it timed out, or its run was terminated') {
+    super(`ATTEMPT_ENDED: Baton no longer waits for attempt ${attempt} (${why})`);
     this.name = 'AttemptEndedError';
+  }
+}
+
+/**
+ * The reason a handler's `cmd.signal` is aborted when Baton refuses its heartbeat with a 401 or a
+ * 403 (over HTTP): the worker's key was revoked or expired, or no longer allows the service. Its
+ * work is no longer authorised, and its reply would be refused as well.
+ */
+export class HeartbeatRefusedError extends Error {
+  readonly code = 'HEARTBEAT_REFUSED';
+
+  /** `said`: Baton's code and message (BatonHttpError.said). */
+  constructor(readonly attempt: number, readonly status: number, said: string) {
+    super(`HEARTBEAT_REFUSED: Baton refused the heartbeat of attempt ${attempt} with ${status} (${said}): this worker's key is no longer accepted for its service`);
+    this.name = 'HeartbeatRefusedError';
   }
 }
 

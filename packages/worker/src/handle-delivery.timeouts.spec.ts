@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepCommand } from './command';
-import { BatonHttpError } from './baton-client';
+import { BatonHttpError, HeldBackError } from './baton-client';
 import { AttemptEndedError } from './errors';
 import { handleDelivery } from './handle-delivery';
 import { command, deps, FakeDelivery, logged } from './handle-delivery.fixtures';
@@ -94,7 +94,7 @@ describe('handleDelivery: time limits and heartbeats', () => {
       d.heartbeatAnswer = 'ended'; // an operator terminated the run
       for (let i = 0; i < 200 && !signal.aborted; i++) await sleep(5);
       expect([signal.aborted, (signal.reason as AttemptEndedError).code]).toEqual([true, 'ATTEMPT_ENDED']);
-      expect(logged).toContain('warn Baton no longer waits for this attempt (it timed out, or its run was terminated): its cmd.signal is aborted');
+      expect(logged).toContain('warn ATTEMPT_ENDED: Baton no longer waits for attempt 2 (it timed out, or its run was terminated): its cmd.signal is aborted');
       const beats = d.heartbeats.length;
       await sleep(60);
       expect(d.heartbeats).toHaveLength(beats);
@@ -186,6 +186,54 @@ describe('handleDelivery: time limits and heartbeats', () => {
     expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'SUCCESS', error: null }, output: { ok: 1 } })]);
     expect(logged.filter((l) => l.includes('heartbeat failed'))).toEqual([
       expect.stringMatching(/^warn heartbeat failed, the handler goes on .*: POST \/reply answered 503/)]);
+  });
+
+  it.each([
+    ['a 404 (the command gone: superseded, or its run)', new BatonHttpError(404, '{"code":"NOT_FOUND","message":"No command c1"}', 'POST /reply'),
+      'warn', /^ATTEMPT_ENDED: Baton no longer waits for attempt 1 \(it knows no such command of this service: NOT_FOUND: No command c1\): its cmd.signal is aborted$/],
+    ['a 401 (the key revoked)', new BatonHttpError(401, '{"code":"UNAUTHENTICATED","message":"API key k1 is revoked"}', 'POST /reply'),
+      'error', /^HEARTBEAT_REFUSED: Baton refused the heartbeat of attempt 1 with 401 \(UNAUTHENTICATED: API key k1 is revoked\)/],
+    ['a 403 (the key no longer allows the service)', new BatonHttpError(403, '{"code":"SERVICE_NAME_MISMATCH","message":"not yours"}', 'POST /reply'),
+      'error', /^HEARTBEAT_REFUSED: Baton refused the heartbeat of attempt 1 with 403 \(SERVICE_NAME_MISMATCH: not yours\)/],
+    ['one held back after another request\'s 401', new HeldBackError('POST /reply', 1000, 5, new BatonHttpError(401, '{"code":"UNAUTHENTICATED","message":"revoked"}', 'GET /commands')),
+      'error', /^HEARTBEAT_REFUSED: Baton refused the heartbeat of attempt 1 with 401 \(UNAUTHENTICATED: revoked\)/],
+  ])('aborts the signal when Baton answers a heartbeat with %s, logs it once with the command\'s ids, and resolves cmd.heartbeat()', async (_, refusal, level, message) => {
+    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const d = new FakeDelivery(command());
+    let beats = 0;
+    d.heartbeat = async () => { beats++; throw refusal; };
+    let reasons: unknown[] = [];
+    await handleDelivery(d, { ...deps(async (cmd) => {
+      await cmd.heartbeat();
+      await cmd.heartbeat(); // not sent: Baton would answer the same, and a refused key's count against its limiter
+      reasons = [cmd.signal.aborted, (cmd.signal.reason as { code?: string }).code];
+      return { ok: 1 };
+    }), logger });
+    expect(reasons).toEqual([true, level === 'warn' ? 'ATTEMPT_ENDED' : 'HEARTBEAT_REFUSED']);
+    expect(beats).toBe(1);
+    const lines = [...logger.warn.mock.calls, ...logger.error.mock.calls];
+    expect(lines).toEqual([[{ flowId: 'f1', step: 's', action: 'DO', attempt: 1, correlationId: 'corr' }, expect.stringMatching(message)]]);
+    expect(logger[level as 'warn' | 'error']).toHaveBeenCalledTimes(1);
+    // The outcome is the handler's, as before: what Baton does with the reply is Baton's.
+    expect(d.replies).toEqual([expect.objectContaining({ metadata: { status: 'SUCCESS', error: null }, output: { ok: 1 } })]);
+  });
+
+  it('stops the auto heartbeats once Baton answered one with a 404', async () => {
+    let finish!: () => void;
+    let signal!: AbortSignal;
+    const d = new FakeDelivery(command());
+    let beats = 0;
+    d.heartbeat = async () => { beats++; throw new BatonHttpError(404, '{}', 'POST /reply'); };
+    const handled = handleDelivery(d, { ...deps((cmd) => { signal = cmd.signal; return new Promise((resolve) => { finish = () => resolve(1); }); }), autoHeartbeatMs: 10 });
+    try {
+      for (let i = 0; i < 200 && !signal?.aborted; i++) await sleep(5);
+      expect(signal.aborted).toBe(true);
+      await sleep(60);
+      expect(beats).toBe(1);
+    } finally {
+      finish();
+      await handled;
+    }
   });
 
   it('lets a handler within handlerTimeoutMs succeed as usual', async () => {

@@ -1,7 +1,7 @@
 export { createWorker, Worker, type WorkerOptions, type StepDefinition } from './worker';
 export type { StepCommand } from './command';
 export {
-  AttemptEndedError, HandlerTimeoutError, MalformedCommandError, NonRetryableError, OutputNotJsonError, OutputRefusedError, StepDeclarationError,
+  AttemptEndedError, HandlerTimeoutError, HeartbeatRefusedError, MalformedCommandError, NonRetryableError, OutputNotJsonError, OutputRefusedError, StepDeclarationError,
   WorkerRouteError, WorkerStateError,
 } from './errors';
 export { MemoryResultStore, type MemoryResultStoreOptions, type ResultStore, type RecordedResult, type RecordedFailure } from './result-store';

@@ -1,6 +1,7 @@
 import { toStepCommand, type StepCommand } from './command';
-import { AttemptEndedError, HandlerTimeoutError } from './errors';
+import { AttemptEndedError, HandlerTimeoutError, HeartbeatRefusedError } from './errors';
 import { FailureStreak } from './failure-streak';
+import { heartbeatRefusal } from './heartbeat-refusal';
 import type { WorkerLogger } from './logger';
 import type { Delivery } from './transports/transport';
 import { replyTo } from './wire';
@@ -26,29 +27,40 @@ const EXPIRED = Symbol('expired');
 /** Runs one handler with its heartbeats, its signal and its time limit. */
 export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promise<Outcome> {
   const abort = new AbortController();
-  const { flowId, stepName, action, attempt } = delivery.command;
+  const { flowId, stepName, action, attempt, correlationId } = delivery.command;
+  const fields = { flowId, step: stepName, action, attempt, correlationId };
   // A failing heartbeat is logged once until one passes again: a handler beating every second
   // through a minute's outage would otherwise write sixty lines.
-  const failures = new FailureStreak(deps.logger, { flowId, stepName, action, attempt },
+  const failures = new FailureStreak(deps.logger, fields,
     'heartbeat failed, the handler goes on (the attempt ends only when Baton says so, or at its deadline)', 'heartbeats pass again');
-  // Over HTTP Baton answers a heartbeat for an attempt it no longer waits for: the handler is told
-  // through its signal, and the auto heartbeats stop, as nothing it does now counts.
+  /** Set once Baton said the attempt is over for this handler: nothing it does now counts. */
+  let over = false;
+  // The handler is told through its signal, once, and the heartbeats stop: more would only be
+  // answered the same, and a refused key's each count against Baton's auth-failure limiter.
+  const end = (reason: AttemptEndedError | HeartbeatRefusedError) => {
+    over = true;
+    clearInterval(timer);
+    if (abort.signal.aborted) return;
+    // A refused key is an operator's to cure: an error, where an attempt Baton ended is a warning.
+    deps.logger[reason instanceof HeartbeatRefusedError ? 'error' : 'warn'](fields, `${reason.message}: its cmd.signal is aborted`);
+    abort.abort(reason);
+  };
   const heartbeat = async () => {
+    if (over) return;
     let answer;
     try {
       answer = await delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
     } catch (error) {
+      const refusal = heartbeatRefusal(error, attempt);
+      if (refusal) end(refusal);
       // Not passed on to the handler: a heartbeat lost to a blip (Baton answering 503, a broker
       // reconnecting) does not end the attempt, and a handler failing for it would fail its step,
       // whose retry runs the work again. A later heartbeat, or the reply, may still pass.
-      failures.failed(error);
+      else failures.failed(error);
       return;
     }
     failures.succeeded();
-    if (answer !== 'ended' || abort.signal.aborted) return;
-    clearInterval(timer);
-    deps.logger.warn({ flowId, stepName, action, attempt }, 'Baton no longer waits for this attempt (it timed out, or its run was terminated): its cmd.signal is aborted');
-    abort.abort(new AttemptEndedError(attempt));
+    if (answer === 'ended') end(new AttemptEndedError(attempt));
   };
   // One at a time: a heartbeat still being retried (Baton answering 503) is not joined by the next
   // tick's, which would pile retries up against a Baton already struggling.

@@ -104,6 +104,20 @@ describe('HttpTransport', () => {
     expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual([]);
   }, 15_000);
 
+  it('lets go of the command its first poll leased when closed without a start (a failed start), and says so with its ids', async () => {
+    const { client, requests } = baton([[{ leaseId: 'l1', leaseExpiresAt: '2030-01-01T00:00:00.000Z', command: command('f1') }]]);
+    const logger = quiet();
+    const transport = new HttpTransport(client, logger);
+    await transport.prepare();
+    await transport.close();
+    // Baton has no route that gives a lease back: a DELETE would leave a command not past its deadline under its lease all the same.
+    expect(requests).toEqual(['GET /api/workers/shop/commands?wait=0&max=1']);
+    expect(logger.warn.mock.calls).toEqual([[
+      { service: 'shop', leaseId: 'l1', leaseExpiresAt: '2030-01-01T00:00:00.000Z', flowId: 'f1', step: 's', commandId: 'c-f1', correlationId: 'corr' },
+      'a command leased before start() failed is left unanswered: Baton offers it again once its lease expires',
+    ]]);
+  });
+
   it('drops a lease whose command does not parse, and hands over the rest of its batch', async () => {
     const { client, requests } = baton([[], [
       { leaseId: 'l1', leaseExpiresAt: '', command: command('f1') },
@@ -125,6 +139,30 @@ describe('HttpTransport', () => {
     expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2', code: 'MALFORMED_COMMAND', flowId: 'f2' },
       expect.stringContaining('not a command, dropped: MALFORMED_COMMAND: lacks'));
   }, 15_000);
+
+  it('drops each malformed lease of a full poll answer once, retried only within its lease and not after close', async () => {
+    const calls: Array<{ method: string; path: string; options?: RequestOptions }> = [];
+    let polls = 0;
+    const date = Date.now();
+    const leases = Array.from({ length: 64 }, (_, i) => ({ leaseId: `l${i}`, leaseExpiresAt: new Date(date + 60_000).toISOString(), command: { flowId: `f${i}` } }));
+    const poll = async (options?: RequestOptions) => (polls++ === 0 ? leases : sleep(20, [], { signal: options?.signal }).catch(() => []));
+    const client = {
+      service: 'shop',
+      request: async (method: string, path: string, _body?: unknown, options?: RequestOptions) => void calls.push({ method, path, options }),
+      answer: async (_method: string, _path: string, _body?: unknown, options?: RequestOptions) => ({ body: await poll(options), date }),
+    } as unknown as BatonClient;
+    const logger = quiet();
+    const transport = new HttpTransport(client, logger);
+    await transport.start(() => undefined, new Slots(64));
+    await until(() => polls > 2);
+    await transport.close();
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(leases.map((l) => `DELETE /api/workers/shop/leases/${l.leaseId}`));
+    for (const { options } of calls) {
+      expect(options?.retryForMs).toBeLessThanOrEqual(58_000); // the lease less its 2 s margin
+      expect(options?.signal?.aborted).toBe(true);
+    }
+    expect(logger.error.mock.calls.map(([fields]) => (fields as { leaseId: string }).leaseId)).toEqual(leases.map((l) => l.leaseId));
+  });
 
   it('pauses at once while every slot is busy, rather than when a handler ends', async () => {
     const { client, requests } = baton([]);

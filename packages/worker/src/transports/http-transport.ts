@@ -76,7 +76,8 @@ export class HttpTransport implements Transport {
   async prepare(): Promise<void> {
     // A poll makes Baton subscribe for this service before the registration can trigger a command.
     // Baton has no poll that takes nothing (max is at least 1), so with a backlog this one leases a
-    // command: it is kept for start(), as Baton has no route that gives a lease back unanswered.
+    // command: it is kept for start() (or let go by a close() without one, leaveEarly), as Baton
+    // has no route that gives a lease back unanswered.
     this.early = await this.leases('wait=0&max=1', {});
   }
 
@@ -96,6 +97,20 @@ export class HttpTransport implements Transport {
   async close(): Promise<void> {
     await this.pause();
     this.closed.abort();
+    this.leaveEarly();
+  }
+
+  /**
+   * What prepare() leased and no start() took (the start failed after it: presence, a refused
+   * registration). Baton has no route that gives a lease back unanswered: a DELETE drops only a
+   * command past its deadline, and leaves any other under its lease. So it is let go here, to be
+   * offered to a poller again once its lease expires, and said, rather than held without a word.
+   */
+  private leaveEarly(): void {
+    for (const { lease } of this.early.splice(0)) {
+      this.logger.warn({ service: this.client.service, leaseId: lease.leaseId, leaseExpiresAt: lease.leaseExpiresAt, ...idsOf(lease) },
+        'a command leased before start() failed is left unanswered: Baton offers it again once its lease expires');
+    }
   }
 
   private async poll(receive: (delivery: Delivery) => void, slots: Slots): Promise<void> {
@@ -182,6 +197,16 @@ export class HttpTransport implements Transport {
 
   private leasePath(lease: Lease): string {
     return `${this.base}/leases/${encodeURIComponent(lease.leaseId)}`;
+  }
+}
+
+/** The ids of a lease's command for a log line, whether it parses or not. */
+function idsOf(lease: Lease): Record<string, unknown> {
+  try {
+    const c = parseCommand(JSON.stringify(lease.command));
+    return { flowId: c.flowId, step: c.stepName, commandId: c.commandId, correlationId: c.correlationId };
+  } catch (error) {
+    return malformedFields(error);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage, SASLOptions } from 'kafkajs';
 import type { KafkaSasl } from './kafka-shapes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorText, type WorkerLogger } from '../logger';
+import { TimeoutError, withTimeout } from '../with-timeout';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
@@ -36,12 +37,21 @@ const MAX_REPLY_REQUEST = { maxMessages: 500, maxBytes: 512 * 1024 };
 const REPLY_TIMEOUT_MS = 30_000;
 const REBALANCE_TIMEOUT_MS = 300_000;
 /**
+ * How long close() waits for the offsets due to be committed: a broker that does not answer holds a
+ * commit for kafkajs's request timeout (30 s), and the coordinator's lookup retries as long again.
+ * An offset left uncommitted only brings its command again, for the result store to answer: its
+ * reply was acknowledged before the offset was due.
+ */
+const COMMIT_WAIT_MS = 2_000;
+/**
  * How long close() waits for the consumer to leave its group. Amid a rebalance, kafkajs's
  * disconnect waits for the join, up to the rebalance timeout; past this close() resolves and the
  * leave goes on in the background. A process that exits then is dropped by the group once its
- * session expires.
+ * session expires. An idle consumer leaves within its fetch's 500 ms. With COMMIT_WAIT_MS, close()
+ * takes at most 5 s: stop() after the default drainTimeoutMs (25 s) fits the 30 s Kubernetes
+ * grants before it kills.
  */
-const LEAVE_WAIT_MS = 10_000;
+const LEAVE_WAIT_MS = 3_000;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic,
@@ -118,10 +128,20 @@ export class KafkaTransport implements Transport {
   async close(): Promise<void> {
     this.consumers.pause();
     try {
-      await this.commits.flush();
+      await this.flushCommits();
       await this.consumers.disconnect(LEAVE_WAIT_MS);
     } finally {
       await this.replies?.disconnect();
+    }
+  }
+
+  /** Before the leave: once out of its group, the consumer's commits are refused. */
+  private async flushCommits(): Promise<void> {
+    try {
+      await withTimeout(this.commits.flush(), COMMIT_WAIT_MS, 'committing offsets');
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      this.logger.warn({ topic: this.topic }, `offsets not committed within ${COMMIT_WAIT_MS} ms, closed without them: their commands may come again`);
     }
   }
 
