@@ -147,6 +147,17 @@ describe('CommandPool', () => {
     expect([a.acked, a.returned]).toEqual([0, []]);
   });
 
+  it('takes a released lease of a command handed over meanwhile (a Kafka rebalance) without offering the command again', async () => {
+    const pool = new CommandPool(60_000, offerAgain);
+    const e = entry('a');
+    pool.offer(e);
+    const [lease] = await pool.take(1, 0);
+    pool.handOver('a', new Error('partition handed over'));
+    const waiting = pool.take(1, 50);
+    pool.giveBack([lease.leaseId]);
+    expect([await waiting, pool.size, e.acked]).toEqual([[], { ready: 0, leased: 0, polling: 0 }, 1]);
+  });
+
   it('gives a command whose lease expired to the next poller, and still settles it by its command id', async () => {
     const pool = new CommandPool(50, offerAgain);
     const e = entry('a');

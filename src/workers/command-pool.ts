@@ -92,7 +92,11 @@ export class CommandPool {
     });
   }
 
-  /** Puts leased commands back at the front, for the next poller: their poll ended before anyone could read them. */
+  /**
+   * Puts leased commands back at the front, for the next poller: their poll ended before anyone
+   * could read them, or their worker released them unanswered. One handed over meanwhile (a Kafka
+   * rebalance) only loses its lease, as when a lease expires: it is never offered again.
+   */
   giveBack(leaseIds: string[]): void {
     const back: PooledCommand[] = [];
     for (const leaseId of leaseIds) {
@@ -100,7 +104,7 @@ export class CommandPool {
       if (!held) continue;
       clearTimeout(held.timer);
       this.leased.delete(leaseId);
-      if (!this.handToWaiter(held.entry)) back.push(held.entry);
+      if (!held.entry.handedOver && !this.handToWaiter(held.entry)) back.push(held.entry);
     }
     this.ready.unshift(...back);
   }

@@ -116,6 +116,40 @@ describe('WorkerReplies', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
+  it('releases a command leased here to the next poller at once, unacknowledged; released again, it is checked as a lease held elsewhere', async () => {
+    const { replies, deliver, hub, attempts } = await setup();
+    const c = command();
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    let acked = false;
+    void (await deliver(c)).acked.then(() => (acked = true));
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    await replies.release(SERVICE, lease.leaseId);
+    expect(attempts.asked).toEqual([]);
+    const [next] = await pool.take(1, 0);
+    expect([next?.command, acked]).toEqual([c, false]);
+    await replies.release(SERVICE, lease.leaseId);
+    expect(attempts.asked).toEqual([{ flowId: c.flowId, commandId: c.commandId }]);
+    expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
+  });
+
+  it("refuses the release of another service's command, or of a lease that names none, as no command (404), leaving its lease be", async () => {
+    const { replies, deliver, hub, attempts } = await setup();
+    const theirs = command();
+    attempts.rows.set(theirs.commandId, { target: 'orchestrator.commands.billing', inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    expect((await refusal(replies.release(SERVICE, newLeaseId(theirs)))).code).toBe(ErrorCode.NOT_FOUND);
+    expect((await refusal(replies.release(SERVICE, newLeaseId(command())))).code).toBe(ErrorCode.NOT_FOUND);
+    const ours = command();
+    await deliver(ours);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    // The same lease id posted under another service: not held in that service's pool, and its command is not that service's.
+    attempts.rows.set(ours.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    expect((await refusal(replies.release('billing', lease.leaseId))).code).toBe(ErrorCode.NOT_FOUND);
+    expect((await refusal(replies.release(SERVICE, newLeaseId(undefined)))).code).toBe(ErrorCode.NOT_FOUND);
+    expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
+  });
+
   it('renews a lease for a heartbeat at once, and once it is recorded again up to the deadline it gave, so the lease\'s expiry does not count it again', async () => {
     const { replies, deliver, hub, heartbeats } = await setup();
     const c = command();

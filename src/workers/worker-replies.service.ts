@@ -19,10 +19,10 @@ export type LeaseReplyOutcome = ApplyOutcome | 'heartbeat';
 
 type NamedReply = StepReply & { commandId: string };
 
-/** What HTTP workers do with their leases: poll, reply, heartbeat, drop. */
 /** Outcomes of a reply that answered nothing of its command: a worker's bug, not the end of the attempt. */
 const UNANSWERED: ReadonlySet<ApplyOutcome> = new Set(['wrong-orch-name', 'unknown-flow']);
 
+/** What HTTP workers do with their leases: poll, reply, heartbeat, drop, release. */
 @Injectable()
 export class WorkerReplies {
   private readonly logger = new Logger(WorkerReplies.name);
@@ -106,6 +106,27 @@ export class WorkerReplies {
     await this.refuseOthers(service, command, 'drop');
   }
 
+  /**
+   * Hands a leased command back unanswered (a worker whose start failed after its first poll leased
+   * it), for the next poller at once rather than once its lease ran out. Only the instance holding
+   * the lease can: elsewhere the command its id names is checked as a drop's is and left to its
+   * lease. A second release of the same lease finds it gone, and so ends up there too.
+   */
+  async release(service: string, leaseId: string): Promise<void> {
+    const pool = this.hub.existingPool(service);
+    const entry = pool?.get(leaseId);
+    if (entry) {
+      pool!.giveBack([leaseId]);
+      const correlationId = (entry.body as { correlationId?: unknown } | null)?.correlationId;
+      this.logger.log({ ...(entry.attempt && attemptFields(entry.attempt)), commandId: entry.commandId, correlationId, service },
+        'HTTP lease released unanswered: its command goes to the next poller');
+      return;
+    }
+    const command = commandOfLease(leaseId);
+    if (!command) throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} is unknown or expired`);
+    await this.refuseOthers(service, command, 'release');
+  }
+
   private async settle(service: string, reply: NamedReply & FinalStepReply, leased: boolean): Promise<ApplyOutcome> {
     const pool = this.hub.existingPool(service);
     // The service's own pool holding the command proves it the service's; anything else asks the database.
@@ -153,7 +174,7 @@ export class WorkerReplies {
    * Another service's command is not found, exactly as one that does not exist: a 403 told the
    * caller that the command it guessed or copied exists. The log says what happened.
    */
-  private async refuseOthers(service: string, ref: CommandRef, what: 'reply' | 'drop'): Promise<void> {
+  private async refuseOthers(service: string, ref: CommandRef, what: 'reply' | 'drop' | 'release'): Promise<void> {
     const attempt = await this.attempts.attemptOfCommand(ref);
     if (attempt?.target === this.hub.topicOf(service)) return;
     if (attempt) {

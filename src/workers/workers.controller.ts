@@ -20,8 +20,8 @@ import { WorkerPresence } from './worker-presence.service';
 import { WorkerReplies } from './worker-replies.service';
 
 /**
- * The HTTP transport for workers: long-poll for commands under a lease, reply or heartbeat by
- * lease. Works on every deployment, the embedded default included (the SDK's `transport: 'http'`).
+ * The HTTP transport for workers: long-poll for commands under a lease, reply, heartbeat, drop or
+ * release by lease. Works on every deployment, the embedded default included (the SDK's `transport: 'http'`).
  */
 @ApiTags('workers')
 @Controller('api/workers/:service')
@@ -124,5 +124,16 @@ export class WorkersController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such lease here, and no attempt has the command its id names' })
   drop(@Param() { service, leaseId }: LeaseParamDto): Promise<void> {
     return this.replies.drop(service, leaseId);
+  }
+
+  @Post('leases/:leaseId/release')
+  @HttpCode(204)
+  @Roles('service')
+  @ApiOperation({ summary: 'Hand a leased command back unanswered, for the next poller at once (the worker will not run it: its start failed after its first poll leased it)' })
+  @ApiNoContentResponse({ description: 'Given back by the instance holding the lease. On an instance without it (another instance holds it, '
+    + 'or it was released or expired already), the command its id names is left to its lease, which offers it again once it expires' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such lease here, and no attempt of the service has the command its id names (another service\'s command is not found either)' })
+  release(@Param() { service, leaseId }: LeaseParamDto): Promise<void> {
+    return this.replies.release(service, leaseId);
   }
 }

@@ -7,7 +7,7 @@ import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registrat
 import { LEASE_ID_PATTERN } from '../lease-id';
 export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
-const LEASE_ID_DESCRIPTION = 'Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given';
+const LEASE_ID_DESCRIPTION = 'Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop or a release; pass it back as given';
 
 /** The reply body as the route reads it: the broker's step reply (extra fields tolerated), whose commandId HTTP requires. */
 export const STEP_REPLY_BODY = {

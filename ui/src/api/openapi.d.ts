@@ -730,6 +730,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workers/{service}/leases/{leaseId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a leased command back unanswered, for the next poller at once (the worker will not run it: its start failed after its first poll leased it)
+         * @description Roles: service (admin may call every route).
+         */
+        post: operations["WorkersController_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1511,7 +1531,7 @@ export interface components {
             steps: components["schemas"]["LiveStepDto"][];
         };
         LeaseDto: {
-            /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given */
+            /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop or a release; pass it back as given */
             leaseId: string;
             /** @description Reply or heartbeat before this, or the command goes to another poller */
             leaseExpiresAt: string;
@@ -4707,7 +4727,7 @@ export interface operations {
             header?: never;
             path: {
                 service: string;
-                /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given */
+                /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop or a release; pass it back as given */
                 leaseId: string;
             };
             cookie?: never;
@@ -4827,7 +4847,7 @@ export interface operations {
             header?: never;
             path: {
                 service: string;
-                /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop; pass it back as given */
+                /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop or a release; pass it back as given */
                 leaseId: string;
             };
             cookie?: never;
@@ -4869,6 +4889,102 @@ export interface operations {
                 };
             };
             /** @description No such lease here, and no attempt has the command its id names */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is compressed (Content-Encoding), in a charset other than UTF-8, or not JSON where the operation takes only JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description TOO_MANY_AUTH_FAILURES: too many failed authentications from this address, or TOO_MANY_AUTH_CHECKS: too many credential checks under way from it; try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: the database or broker is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WorkersController_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description Names the command (`<flowId>_<commandId>_<random>`), so that any Baton instance can check a drop or a release; pass it back as given */
+                leaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Given back by the instance holding the lease. On an instance without it (another instance holds it, or it was released or expired already), the command its id names is left to its lease, which offers it again once it expires */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description INVALID_REQUEST: a parameter, header or body is invalid; every problem is listed with its path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no credential, or an unknown, expired, revoked or invalid one (with WWW-Authenticate) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description FORBIDDEN (a role the operation does not allow), ORIGIN_NOT_ALLOWED, or SERVICE_NAME_MISMATCH */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such lease here, and no attempt of the service has the command its id names (another service's command is not found either) */
             404: {
                 headers: {
                     [name: string]: unknown;

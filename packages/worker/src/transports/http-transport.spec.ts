@@ -2,41 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff } from '../backoff';
 import { BatonHttpError, type BatonClient, type RequestOptions } from '../baton-client';
 import { Slots } from '../slots';
-import type { WireCommand, WireReply } from '../wire';
+import type { WireReply } from '../wire';
 import { HttpTransport } from './http-transport';
 import type { Delivery } from './transport';
-
-function command(flowId: string): WireCommand {
-  return {
-    flowId, orchName: 'o', stepName: 's', action: 'DO', attempt: 1, commandId: `c-${flowId}`, objectType: 'String',
-    payload: null, payloadEncoding: 'json', outputs: {}, correlationId: 'corr', idempotencyKey: `${flowId}:s:DO`,
-    deadline: new Date(Date.now() + 60_000).toISOString(),
-  };
-}
-
-/** A Baton that answers each poll with the next of `batches` (then a short empty long poll), and records every request. */
-function baton(batches: unknown[]) {
-  const requests: string[] = [];
-  const client = stubClient(async (method: string, path: string) => {
-    requests.push(`${method} ${path}`);
-    if (method !== 'GET') return undefined;
-    if (batches.length > 0) return batches.shift();
-    await sleep(20);
-    return [];
-  });
-  return { client, requests };
-}
-
-/** A BatonClient whose answers (to polls too, with no Date) are `request`'s. */
-function stubClient(request: (method: string, path: string, body?: unknown, options?: RequestOptions) => Promise<unknown>): BatonClient {
-  return { service: 'shop', request, answer: async (...args: Parameters<typeof request>) => ({ body: await request(...args) }) } as unknown as BatonClient;
-}
-
-const until = async (condition: () => boolean) => {
-  for (const end = Date.now() + 5_000; !condition() && Date.now() < end;) await sleep(20);
-};
-
-const quiet = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() });
+import { baton, command, quiet, stubClient, until } from './http-transport.fixtures';
 
 /** Polls answered by `failures` in turn (a BatonHttpError for a status; a 429 with Retry-After), then empty long polls; counts the polls. */
 function failing(failures: number[], retryAfterMs = 300) {
@@ -86,83 +55,6 @@ describe('HttpTransport', () => {
     expect(logger.info.mock.calls).toEqual([[{ service: 'shop' }, 'polling Baton again']]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
   }, 15_000);
-
-  it('starts when a command already waits, and hands over the one its first poll leased', async () => {
-    // Baton leases a waiting command even to the first, subscribing poll (wait=0 takes it at once).
-    const { client, requests } = baton([[{ leaseId: 'l1', leaseExpiresAt: '', command: command('f1') }]]);
-    const transport = new HttpTransport(client, { info: jest.fn(), warn: jest.fn(), error: jest.fn() });
-    const received: Delivery[] = [];
-    await transport.prepare();
-    await transport.start((d) => received.push(d), new Slots(2));
-    try {
-      await until(() => received.length > 0);
-    } finally {
-      await transport.pause();
-    }
-    expect(received.map((d) => d.command.flowId)).toEqual(['f1']);
-    expect(requests[0]).toBe('GET /api/workers/shop/commands?wait=0&max=1');
-    expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual([]);
-  }, 15_000);
-
-  it('lets go of the command its first poll leased when closed without a start (a failed start), and says so with its ids', async () => {
-    const { client, requests } = baton([[{ leaseId: 'l1', leaseExpiresAt: '2030-01-01T00:00:00.000Z', command: command('f1') }]]);
-    const logger = quiet();
-    const transport = new HttpTransport(client, logger);
-    await transport.prepare();
-    await transport.close();
-    // Baton has no route that gives a lease back: a DELETE would leave a command not past its deadline under its lease all the same.
-    expect(requests).toEqual(['GET /api/workers/shop/commands?wait=0&max=1']);
-    expect(logger.warn.mock.calls).toEqual([[
-      { service: 'shop', leaseId: 'l1', leaseExpiresAt: '2030-01-01T00:00:00.000Z', flowId: 'f1', step: 's', commandId: 'c-f1', correlationId: 'corr' },
-      'a command leased before start() failed is left unanswered: Baton offers it again once its lease expires',
-    ]]);
-  });
-
-  it('drops a lease whose command does not parse, and hands over the rest of its batch', async () => {
-    const { client, requests } = baton([[], [
-      { leaseId: 'l1', leaseExpiresAt: '', command: command('f1') },
-      { leaseId: 'l2', leaseExpiresAt: '', command: { flowId: 'f2' } },
-      { leaseId: 'l3', leaseExpiresAt: '', command: command('f3') },
-    ]]);
-    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-    const transport = new HttpTransport(client, logger);
-    const received: Delivery[] = [];
-    await transport.prepare();
-    await transport.start((d) => received.push(d), new Slots(4));
-    try {
-      await until(() => received.length >= 2 && requests.some((r) => r.startsWith('DELETE')));
-    } finally {
-      await transport.pause();
-    }
-    expect(received.map((d) => d.command.flowId)).toEqual(['f1', 'f3']);
-    expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual(['DELETE /api/workers/shop/leases/l2']);
-    expect(logger.error).toHaveBeenCalledWith({ service: 'shop', leaseId: 'l2', code: 'MALFORMED_COMMAND', flowId: 'f2' },
-      expect.stringContaining('not a command, dropped: MALFORMED_COMMAND: lacks'));
-  }, 15_000);
-
-  it('drops each malformed lease of a full poll answer once, retried only within its lease and not after close', async () => {
-    const calls: Array<{ method: string; path: string; options?: RequestOptions }> = [];
-    let polls = 0;
-    const date = Date.now();
-    const leases = Array.from({ length: 64 }, (_, i) => ({ leaseId: `l${i}`, leaseExpiresAt: new Date(date + 60_000).toISOString(), command: { flowId: `f${i}` } }));
-    const poll = async (options?: RequestOptions) => (polls++ === 0 ? leases : sleep(20, [], { signal: options?.signal }).catch(() => []));
-    const client = {
-      service: 'shop',
-      request: async (method: string, path: string, _body?: unknown, options?: RequestOptions) => void calls.push({ method, path, options }),
-      answer: async (_method: string, _path: string, _body?: unknown, options?: RequestOptions) => ({ body: await poll(options), date }),
-    } as unknown as BatonClient;
-    const logger = quiet();
-    const transport = new HttpTransport(client, logger);
-    await transport.start(() => undefined, new Slots(64));
-    await until(() => polls > 2);
-    await transport.close();
-    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(leases.map((l) => `DELETE /api/workers/shop/leases/${l.leaseId}`));
-    for (const { options } of calls) {
-      expect(options?.retryForMs).toBeLessThanOrEqual(58_000); // the lease less its 2 s margin
-      expect(options?.signal?.aborted).toBe(true);
-    }
-    expect(logger.error.mock.calls.map(([fields]) => (fields as { leaseId: string }).leaseId)).toEqual(leases.map((l) => l.leaseId));
-  });
 
   it('pauses at once while every slot is busy, rather than when a handler ends', async () => {
     const { client, requests } = baton([]);
