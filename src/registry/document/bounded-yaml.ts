@@ -53,9 +53,25 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
   let checkedStack = 0;
   let errors = 0;
   let documents = 0;
+  /** The last token that is not space, a line break or a comment: what a `:` follows. */
+  let last: CST.TokenType | undefined;
+  /** Anchors and tags since the last node: a node may have one of each. */
+  let properties = 0;
   for (const lexeme of new Lexer().lex(text)) {
     const type: CST.TokenType | null | undefined = atScalar ? undefined : CST.tokenType(lexeme);
     atScalar = type === 'scalar';
+    if (type === 'anchor' || type === 'tag') {
+      // Each one more is a composer error the parser does not see as one: 80,000 `&x` took 2.2 s.
+      if (++properties > MAX_PROPERTIES) errors++;
+    } else if (type && NODE_TOKENS.has(type)) {
+      properties = 0;
+    }
+    // A `:` after no key opens a pair with an empty one, a node the value count must see: 120,000
+    // lines of `:` took a second.
+    if (type === 'map-value-ind' && !(last && KEY_ENDS.has(last)) && ++values > bounds.maxValues) {
+      throw new BoundExceeded(parser.offset, 'maxValues');
+    }
+    if (type !== undefined && type !== null && !BLANK_TOKENS.has(type)) last = type;
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
       if (++depth > bounds.maxDepth) throw new BoundExceeded(parser.offset, 'maxDepth');
     } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && depth > 0) {
@@ -83,6 +99,9 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
 
 /** Syntax errors read before the rest of the text is left unread: the first ones say what is wrong. */
 const MAX_SYNTAX_ERRORS = 20;
+/** Anchors and tags before a node: one of each. */
+const MAX_PROPERTIES = 2;
+
 /** Documents read before the rest is left unread: a registration is one, so a second is refused already. */
 export const MAX_DOCUMENTS = 10;
 
@@ -94,4 +113,12 @@ function blockDepth(stack: readonly CST.Token[]): number {
 
 const VALUE_TOKENS: ReadonlySet<CST.TokenType> = new Set<CST.TokenType>([
   'scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'alias', 'flow-map-start', 'flow-seq-start', 'seq-item-ind',
+  'explicit-key-ind',
 ]);
+/** Tokens that begin a node or an entry, after which a new node's anchor and tag may come. */
+const NODE_TOKENS: ReadonlySet<CST.TokenType> = new Set<CST.TokenType>([...VALUE_TOKENS, 'map-value-ind', 'comma', 'block-scalar-header']);
+/** Tokens that end a key, so that a `:` after one adds no node. */
+const KEY_ENDS: ReadonlySet<CST.TokenType> = new Set<CST.TokenType>([
+  'scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'alias', 'flow-map-end', 'flow-seq-end',
+]);
+const BLANK_TOKENS: ReadonlySet<CST.TokenType> = new Set<CST.TokenType>(['space', 'newline', 'comment']);
