@@ -60,4 +60,15 @@ describe('publishDeadLetter', () => {
       throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED');
     })).rejects.toBeInstanceOf(KafkaJSConnectionError);
   });
+
+  it('tries the letter whole again before it cuts it: on RabbitMQ another message\'s refusal fails every publish on its channel', async () => {
+    const sent: OutgoingMessage[] = [];
+    let refusals = 1;
+    const outcome = await publishDeadLetter(big, 'why', async (letter) => {
+      if (refusals-- > 0) throw Object.assign(new Error('channel closed'), { cause: Object.assign(new Error('ACCESS_REFUSED'), { code: 403 }) });
+      sent.push(letter);
+    });
+    expect(outcome.sent).toBe('whole');
+    expect(sent[0].body).toEqual(big.body);
+  });
 });

@@ -53,6 +53,9 @@ export function cutDeadLetterOf(message: IncomingMessage, reason: string): Outgo
   };
 }
 
+/** Refusals of a dead letter whole before it is cut down. */
+const WHOLE_TRIES = 2;
+
 /** How a dead letter went: whole, cut (the broker refused the whole one), or lost (it refused both, `error` the last refusal). */
 export type DeadLetterOutcome = { sent: 'whole' | 'cut'; letter: OutgoingMessage } | { sent: 'none'; letter: OutgoingMessage; error: unknown };
 
@@ -66,11 +69,16 @@ export async function publishDeadLetter(
   message: IncomingMessage, reason: string, publish: (letter: OutgoingMessage) => Promise<void>,
 ): Promise<DeadLetterOutcome> {
   const whole = deadLetterOf(message, reason);
-  try {
-    await publish(whole);
-    return { sent: 'whole', letter: whole };
-  } catch (error) {
-    if (isPublishOutage(error) || message.body.length <= CUT_BODY_BYTES) return refusedOrThrow(error, whole);
+  // Whole twice before it is cut: RabbitMQ closes the channel for one message it refuses and fails
+  // every other publish still waiting on it with the same reason, so one refusal proves little.
+  for (let tries = 1; ; tries++) {
+    try {
+      await publish(whole);
+      return { sent: 'whole', letter: whole };
+    } catch (error) {
+      if (isPublishOutage(error) || message.body.length <= CUT_BODY_BYTES) return refusedOrThrow(error, whole);
+      if (tries === WHOLE_TRIES) break;
+    }
   }
   const cut = cutDeadLetterOf(message, reason);
   try {

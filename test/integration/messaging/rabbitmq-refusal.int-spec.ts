@@ -40,7 +40,8 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   beforeAll(async () => {
     await servicesTool('rabbitmqctl', ['add_vhost', vhost]);
     await servicesTool('rabbitmqctl', ['add_user', user, password]);
-    await servicesTool('rabbitmqctl', ['set_permissions', '-p', vhost, user, '.*', '.*', '.*']);
+    // Write on anything but the default exchange, which a redelivery goes through.
+    await servicesTool('rabbitmqctl', ['set_permissions', '-p', vhost, user, '.*', '^(?!amq\\.default$).*', '.*']);
     // Any routing key but forbidden.* (Erlang's re: a lookahead).
     await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton', '^(?!forbidden\\.).*', '.*']);
     // No dead letter may be published: each is refused, whole and cut.
@@ -110,6 +111,30 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
       const queued = await (await check.createChannel()).checkQueue(`refusal-${suffix}.allowed.poison`);
       expect(queued.messageCount + queued.consumerCount - 1).toBe(0);
       // Requeued, it came back at once and failed again, without end.
+      expect(attempts).toHaveLength(1);
+    } finally {
+      await driver.unsubscribe(subscription);
+    }
+  }, 40_000);
+
+  it('dead-letters a message whose redelivery the broker refuses, instead of requeueing it to fail again for ever', async () => {
+    const lost = async () => (await metrics.deadLettersLost.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const lostBefore = await lost();
+    const attempts: IncomingMessage[] = [];
+    const subscription = {
+      topic: 'allowed.flaky', group: `refusal-${suffix}`,
+      handler: async (m: IncomingMessage) => {
+        attempts.push(m);
+        throw new Error('fails, to be redelivered');
+      },
+    };
+    await driver.subscribe(subscription);
+    try {
+      const sender = await check.createConfirmChannel();
+      sender.publish('baton', 'allowed.flaky', Buffer.from('flaky'), { persistent: true });
+      await sender.waitForConfirms();
+      // Its dead letter is refused too (no topic may be written on the dead-letter exchange): given up, counted.
+      await expectEventually(async () => expect(await lost()).toBe(lostBefore + 1), { timeoutMs: 20_000 });
       expect(attempts).toHaveLength(1);
     } finally {
       await driver.unsubscribe(subscription);

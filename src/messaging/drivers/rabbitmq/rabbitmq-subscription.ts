@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import { deadLetterInPlace, logDependencyWait } from '../../delivery/deliver-in-place';
 import { decideAfterFailure, type FailureDecision } from '../../delivery/failure-policy';
+import { isPublishOutage } from '../../delivery/publish-outage';
 import { errorMessage } from '../../../common/errors/error-message';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import type { IncomingMessage, OutgoingMessage } from '../../message';
@@ -224,6 +225,12 @@ export class RabbitSubscription {
       logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
       this.settle(channel, message, 'republished');
     } catch (publishError) {
+      if (!isPublishOutage(publishError)) {
+        // Refused (Baton may not write the default exchange, a message over max_message_size):
+        // requeued as it is, it came back, failed and was refused again, for ever.
+        const reason = `its redelivery was refused by the broker (${errorMessage(publishError)}) after attempt ${incoming.deliveryAttempt}`;
+        return this.settleFailure(channel, message, incoming, publishError, { action: 'dead-letter', reason });
+      }
       // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
       logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
       this.settle(channel, message, 'requeue');
