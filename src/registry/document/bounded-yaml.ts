@@ -57,12 +57,14 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
   let last: CST.TokenType | undefined;
   /** Anchors and tags since the last node: a node may have one of each. */
   let properties = 0;
+  let excessProperties = 0;
   for (const lexeme of new Lexer().lex(text)) {
     const type: CST.TokenType | null | undefined = atScalar ? undefined : CST.tokenType(lexeme);
     atScalar = type === 'scalar';
     if (type === 'anchor' || type === 'tag') {
-      // Each one more is a composer error the parser does not see as one: 80,000 `&x` took 2.2 s.
-      if (++properties > MAX_PROPERTIES) errors++;
+      // A collection's anchor and tag and its first key's, on the next line, count together here;
+      // far more is an attack: 80,000 `&x` on one node took 2.2 s, each a composer error.
+      if (++properties > MAX_PROPERTIES) excessProperties++;
     } else if (type && NODE_TOKENS.has(type)) {
       properties = 0;
     }
@@ -86,7 +88,7 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
     }
     // Past these the text is refused for what was read already: reading on would only build more of
     // the same (50,000 `---` took 0.9 s, 60,000 stray `]` 1.2 s, each within the size limit).
-    if (errors >= MAX_SYNTAX_ERRORS || documents >= MAX_DOCUMENTS) break;
+    if (errors >= MAX_SYNTAX_ERRORS || documents >= MAX_DOCUMENTS || excessProperties > MAX_EXCESS_PROPERTIES) break;
     // Block nesting shows only in the parser's stack of open tokens; it cannot hold more block
     // collections than tokens, so it is counted only when it is that tall and has changed.
     if (parser.stack.length > bounds.maxDepth && parser.stack.length !== checkedStack) {
@@ -101,6 +103,8 @@ function* boundedTokens(text: string, parser: Parser, bounds: YamlBounds): Gener
 const MAX_SYNTAX_ERRORS = 20;
 /** Anchors and tags before a node: one of each. */
 const MAX_PROPERTIES = 2;
+/** Anchors and tags past MAX_PROPERTIES before the rest is left unread: a valid document may have a few (see above). */
+const MAX_EXCESS_PROPERTIES = 1000;
 
 /** Documents read before the rest is left unread: a registration is one, so a second is refused already. */
 export const MAX_DOCUMENTS = 10;
