@@ -27,6 +27,8 @@ const UNANSWERED: ReadonlySet<ApplyOutcome> = new Set(['wrong-orch-name', 'unkno
 export class WorkerReplies {
   private readonly logger = new Logger(WorkerReplies.name);
   private readonly polls: PollSlots;
+  /** Commands whose reply is being applied here: a release meanwhile must not offer them again. */
+  private readonly answering = new Set<string>();
 
   constructor(
     private readonly hub: HttpWorkerHub, private readonly sink: StepResultSink, private readonly heartbeats: StepHeartbeats,
@@ -116,10 +118,20 @@ export class WorkerReplies {
     const pool = this.hub.existingPool(service);
     const entry = pool?.get(leaseId);
     if (entry) {
-      pool!.giveBack([leaseId]);
+      const due = await this.stillDue(entry);
+      // A reply of the command being applied meanwhile (the worker released what it had answered)
+      // leaves it leased: offered again, a second worker would run it too.
+      if (this.answering.has(entry.commandId) || pool!.get(leaseId) !== entry) return;
       const correlationId = (entry.body as { correlationId?: unknown } | null)?.correlationId;
-      this.logger.log({ ...(entry.attempt && attemptFields(entry.attempt)), commandId: entry.commandId, correlationId, service },
-        'HTTP lease released unanswered: its command goes to the next poller');
+      const fields = { ...(entry.attempt && attemptFields(entry.attempt)), commandId: entry.commandId, correlationId, service };
+      if (!due) {
+        // Its attempt is over (answered elsewhere, timed out): acknowledged, as its lease's expiry would.
+        pool!.settle(leaseId);
+        this.logger.log(fields, 'HTTP lease released after its attempt ended: its command is acknowledged, not offered again');
+        return;
+      }
+      pool!.giveBack([leaseId]);
+      this.logger.log(fields, 'HTTP lease released unanswered: its command goes to the next poller');
       return;
     }
     const command = commandOfLease(leaseId);
@@ -131,7 +143,13 @@ export class WorkerReplies {
     const pool = this.hub.existingPool(service);
     // The service's own pool holding the command proves it the service's; anything else asks the database.
     if (!leased && !pool?.holds(reply.commandId)) await this.refuseOthers(service, reply, 'reply');
-    const outcome = await this.sink.apply(toStepResult(reply));
+    this.answering.add(reply.commandId);
+    let outcome: ApplyOutcome;
+    try {
+      outcome = await this.sink.apply(toStepResult(reply));
+    } finally {
+      this.answering.delete(reply.commandId);
+    }
     // By command, not by lease: while the reply was applied the lease may have expired and the command
     // been leased again. Not for a reply that names another template or run: the command is still unanswered.
     if (!UNANSWERED.has(outcome)) pool?.settleCommand(reply.commandId);

@@ -220,7 +220,7 @@ export class RabbitSubscription {
     }
     try {
       await sleep(decision.delayMs);
-      await this.deps.sendToQueue(this.queue, message.content, redeliveryOptions(message, incoming.deliveryAttempt));
+      await this.redeliver(message, incoming.deliveryAttempt);
       metrics.redelivered.inc({ topic: incoming.topic });
       logger.debug(`Redelivering ${incoming.id} on ${incoming.topic} (attempt ${incoming.deliveryAttempt} failed: ${errorMessage(error)})`);
       this.settle(channel, message, 'republished');
@@ -228,12 +228,27 @@ export class RabbitSubscription {
       if (!isPublishOutage(publishError)) {
         // Refused (Baton may not write the default exchange, a message over max_message_size):
         // requeued as it is, it came back, failed and was refused again, for ever.
-        const reason = `its redelivery was refused by the broker (${errorMessage(publishError)}) after attempt ${incoming.deliveryAttempt}`;
+        const reason = `attempt ${incoming.deliveryAttempt} failed (${errorMessage(error)}), and its redelivery was refused by the broker (${errorMessage(publishError)})`;
         return this.settleFailure(channel, message, incoming, publishError, { action: 'dead-letter', reason });
       }
       // Could not republish: let the broker redeliver it as it is (same count) rather than lose it.
       logger.warn(`Could not redeliver ${incoming.id} on ${this.queue}: ${errorMessage(publishError)}`);
       this.settle(channel, message, 'requeue');
+    }
+  }
+
+  /**
+   * Publishes the message's next delivery to its queue, twice if refused: RabbitMQ closes the
+   * channel for a message it refuses and fails every other publish still waiting on it with the
+   * same reason, so the first refusal may be another message's.
+   */
+  private async redeliver(message: ConsumeMessage, failedAttempt: number): Promise<void> {
+    const options = redeliveryOptions(message, failedAttempt);
+    try {
+      await this.deps.sendToQueue(this.queue, message.content, options);
+    } catch (error) {
+      if (isPublishOutage(error)) throw error;
+      await this.deps.sendToQueue(this.queue, message.content, options);
     }
   }
 
