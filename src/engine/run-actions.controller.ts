@@ -37,7 +37,8 @@ export class RunActionsController {
   constructor(private readonly executor: RunExecutor) {}
 
   @Post('terminate')
-  @ActionDocs('Stop a run: compensate=true (default) undoes what succeeded and ends FAILED; false ends TERMINATED with effects left in place',
+  @ActionDocs('Stop a run: compensate=true (default) undoes what succeeded and ends FAILED (COMPENSATION_FAILED, with the reason, if its undos '
+    + 'are too large to send); false ends TERMINATED with effects left in place, and drops its commands not published yet',
     'RUN_FINISHED')
   terminate(@Param('flowId', ParseUuidPipe) flowId: string, @Query() query: TerminateQueryDto,
     @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
@@ -58,20 +59,23 @@ export class RunActionsController {
 
   @Post('retry')
   @ActionDocs('Retry a failed step with a fresh attempt budget (PAUSED run, or RUNNING with other branches in flight)',
-    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', StepActionBodyDto)
+    'STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED',
+    StepActionBodyDto)
   retry(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: StepActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'retry', body, req);
   }
 
   @Post('skip')
   @ActionDocs('Skip a failed step: recorded as SKIPPED, with an optional output later steps see; it has no undo',
-    'STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED', SkipActionBodyDto)
+    'STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED',
+    SkipActionBodyDto)
   skip(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: SkipActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'skip', body, req);
   }
 
   @Post('compensate')
-  @ActionDocs('Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED', 'RUN_NOT_PAUSED, RUN_FINISHED')
+  @ActionDocs('Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED (COMPENSATION_FAILED, with the reason, '
+    + 'if its undos are too large to send)', 'RUN_NOT_PAUSED, RUN_FINISHED')
   compensate(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'compensate', body, req);
   }

@@ -21,6 +21,7 @@ import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
 import { escalateUnsendable } from './unsendable-escalation';
+import { unsendableRunEnd } from './core/unsendable-result';
 import { droppedOutputChange, RunChange, unsendableReplyFallbacks } from './unsendable-reply';
 import { runTraceContext } from '../tracing/run-span';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
@@ -162,9 +163,12 @@ export class RunExecutor extends StepResultSink {
    * (COMPENSATION_FAILED, UNDO_FAILED), each failed undo gets one more attempt.
    */
   async requestUndo(flowId: string, actor: string): Promise<RunStatus> {
-    const status = await this.transition(flowId, async (run, changes) => {
+    // `unsendable`: the undos are too large to send, for ever. A finished run's undo then ends UNDO_FAILED with the
+    // reason, as the healer ends such a run (unsendableRunEnd); a run that ended so already stays, and the refusal stands.
+    const undo = (unsendable?: AppError) => this.transition(flowId, async (run, changes) => {
       const verdict = decideUndo(run.status);
       if (verdict.kind === 'retry-undos') {
+        if (unsendable) throw unsendable;
         changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator', null, actor);
         return this.transitions.retryFailedUndos(run, changes);
       }
@@ -172,16 +176,19 @@ export class RunExecutor extends StepResultSink {
         throw new AppError(ErrorCode[verdict.code], undoRefusal(`Run ${flowId}`, run.status, verdict.reason), [], { status: run.status });
       }
       changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator', null, actor);
-      this.transitions.changeStatus(run, changes, 'UNDOING', null, null);
+      const end = unsendable ? unsendableRunEnd('UNDOING') : null;
+      this.transitions.changeStatus(run, changes, end ?? 'UNDOING', null, end && `its undos cannot be sent: ${unsendable!.message}`);
       return this.transitions.advance(run, changes);
     });
+    const status = await escalateUnsendable(() => undo(), (refusal) => [() => undo(refusal)]);
     if (!status) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
     return status;
   }
 
   /** An operator's action on a live run (terminate, pause, resume, retry, skip, compensate). */
   async act(flowId: string, req: OperatorRequest): Promise<OperatorOutcome> {
-    const outcome = await this.transition(flowId, (run, changes) => this.transitions.operate(run, changes, req));
+    const operate = (unsendable?: AppError) => this.transition(flowId, (run, changes) => this.transitions.operate(run, changes, req, unsendable));
+    const outcome = await escalateUnsendable(() => operate(), (refusal) => [() => operate(refusal)]);
     if (!outcome) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
     if (outcome.changed) {
       this.logger.log({ flowId, action: req.action, step: req.stepName, actor: req.actor, correlationId: req.correlationId, status: outcome.status },

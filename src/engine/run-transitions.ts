@@ -12,6 +12,7 @@ import { latestAttempts } from './core/latest-attempts';
 import { ActionRefusal, ActionRequest, decideOperatorAction } from './core/operator-action';
 import type { Dispatch, Plan } from './core/plan';
 import { retryFailedUndos } from './core/retry-undos';
+import { unsendableRunEnd } from './core/unsendable-result';
 import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
@@ -95,8 +96,13 @@ export class RunTransitions {
   /**
    * An operator's action (decideOperatorAction), recorded on the timeline with who asked and why,
    * then the engine's next move for the run. Throws the refusal.
+   *
+   * `unsendable`: the refusal of the same action's write because the undos it starts are too large
+   * to send, for ever. The run ends as the healer ends such a run (unsendableRunEnd): an unwind
+   * ends COMPENSATION_FAILED with the reason, its effects left for an operator, instead of the
+   * request failing every time while the run stays put. Any other action's refusal stands.
    */
-  async operate(run: RunState, changes: RunChanges, req: OperatorRequest): Promise<OperatorOutcome> {
+  async operate(run: RunState, changes: RunChanges, req: OperatorRequest, unsendable?: AppError): Promise<OperatorOutcome> {
     const loaded = await this.plans.get(run.templateId, run.templateVersion);
     const { plan, steps } = loaded;
     const verdict = decideOperatorAction(plan, run.status, run.attempts, req);
@@ -107,6 +113,8 @@ export class RunTransitions {
         { status: run.status, action: req.action });
     }
     if (verdict.kind === 'unchanged') return { status: run.status, changed: false };
+    if (unsendable && verdict.status !== 'COMPENSATING') throw unsendable;
+    const end = unsendable ? unsendableRunEnd(verdict.status) : null;
     const why = req.reason ?? 'no reason given';
     changes.event(run.flowId, `OPERATOR_${req.action.toUpperCase()}`, why, verdict.stepName ?? null, req.actor);
     if (verdict.retry) await this.sendAll(run, changes, loaded, [verdict.retry]);
@@ -118,7 +126,13 @@ export class RunTransitions {
     if (verdict.status !== run.status) {
       const failedStep = verdict.failedStep ?? null;
       const error = req.action === 'terminate' ? `terminated by ${req.actor}: ${why}` : failedStep && errorOf(run.attempts, failedStep);
-      this.changeStatus(run, changes, verdict.status, failedStep, error, verdict.clearsFailure);
+      if (end) {
+        // The reason replaces the run's error (a failed step's stays named): it is why the run ended with its effects in place.
+        const unsent = `${error ?? `${req.action} requested by ${req.actor}: ${why}`}; its undos cannot be sent: ${unsendable!.message}`;
+        this.changeStatus(run, changes, end, failedStep ?? run.failedStep, unsent, true);
+      } else {
+        this.changeStatus(run, changes, verdict.status, failedStep, error, verdict.clearsFailure);
+      }
     }
     // Then the engine's move: RUNNING and COMPENSATING go on; any status voids the retries it no longer sends.
     await this.advance(run, changes);

@@ -59,7 +59,16 @@ const ABANDON_JOBS = `UPDATE job_execution SET status = 'FAILED', completed_at =
          error = CASE WHEN status = 'LAUNCHING' THEN '${ABANDONED_JOB_TEXTS.launching}'
                       WHEN cancel_requested_at IS NOT NULL THEN '${ABANDONED_JOB_TEXTS.cancelSent}' ELSE '${ABANDONED_JOB_TEXTS.notCancelled}' END
        WHERE command_id IN (SELECT command_id FROM abandoned) AND status NOT IN ('SUCCEEDED', 'FAILED') AND reported_at IS NULL AND ${WRITTEN}`;
-const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) }, { name: 'abandoned_jobs', sql: ABANDON_JOBS }];
+/**
+ * A worker step's command of an abandoned attempt not published yet (the broker was down, or the
+ * relay had not got to it) is dropped as a voided one is: published later, a worker would run the
+ * step of a run already stopped. A command already published cannot be taken back; one the relay
+ * is publishing right now may still go out (its mark of sent then finds the row done with).
+ */
+const ABANDON_MESSAGES = `UPDATE outbox SET sent_at = now(), dropped_at = now()
+       WHERE message_id IN (SELECT command_id FROM abandoned) AND sent_at IS NULL AND ${WRITTEN}`;
+const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: abandonStep(n, voiding) },
+  { name: 'abandoned_jobs', sql: ABANDON_JOBS }, { name: 'abandoned_messages', sql: ABANDON_MESSAGES }];
 const ABANDON_PARTS = abandoning(16, false);
 const ABANDON_PARTS_VOIDING = abandoning(18, true);
 const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];

@@ -81,8 +81,9 @@ export class RunsController {
   @HttpCode(202)
   @Roles('operator')
   @ApiOperation({
-    summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. '
-      + 'On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt',
+    summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order (it ends UNDO_FAILED, with the reason, '
+      + 'if its undos are too large to send). On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt, '
+      + 'or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be',
   })
   @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
   @ApiAcceptedResponse({ type: UndoResponseDto })

@@ -48,6 +48,16 @@ describe('allowedActions', () => {
     expect(steps('PAUSED', [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED')])).toEqual([['retry', ['a', 'b']], ['skip', ['a', 'b']]]);
     expect(steps('RUNNING', midRun)).toEqual([['retry', undefined], ['skip', undefined]]);
   });
+
+  it('offers no retry or skip of a step while another failed step would unwind the run, as the actions refuse it', () => {
+    const retryOrSkip = (p: Plan, attempts: Attempt[]) => allowedActions(p, 'PAUSED', attempts).filter((a) => a.action === 'retry' || a.action === 'skip');
+    const both = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('c', 'DO', 'FAILED')];
+    const cUnwinds: Plan = { type: 'parallel', steps: [step('a', 1), step('b', 1), step('c', 1, { onFailure: 'compensate' })] };
+    expect(retryOrSkip(cUnwinds, both).map((a) => [a.allowed, a.steps])).toEqual([[true, ['c']], [true, ['c']]]);
+    const bothUnwind: Plan = { ...cUnwinds, steps: cUnwinds.steps.map((x) => ({ ...x, onFailure: 'compensate' as const })) };
+    expect(retryOrSkip(bothUnwind, both)).toEqual(['retry', 'skip'].map((action) => ({ action, allowed: false, code: 'RUN_HAS_FAILED_STEP',
+      reason: 'step c failed and unwinds the run once it moves on: retry or skip it first, or compensate the run' })));
+  });
 });
 
 describe('allowedActions: undo, as POST /undo/{flowId} answers it (decideUndo)', () => {

@@ -1,4 +1,6 @@
-import { ActionRefusal, ActionVerdict, decideOperatorAction, OPERATOR_ACTIONS, OperatorAction, stepsToRetryOrSkip } from './operator-action';
+import {
+  ActionRefusal, ActionVerdict, decideOperatorAction, failedStepNames, OPERATOR_ACTIONS, OperatorAction, stepsToRetryOrSkip,
+} from './operator-action';
 import type { Attempt, Plan } from './plan';
 import type { RunStatus } from './run-status';
 import { decideUndo, undoRefusal } from './undo-request';
@@ -49,7 +51,12 @@ function operatorAvailability(plan: Plan, status: RunStatus, attempts: Attempt[]
   }
   if (verdict.kind === 'apply') return { action, allowed: true, ...steps, ...variants };
   if (verdict.kind === 'unchanged') return { action, allowed: false, reason: verdict.reason, ...variants };
-  if (verdict.code === 'STEP_NAME_REQUIRED') return { action, allowed: true, reason: verdict.reason, ...steps };
+  if (verdict.code === 'STEP_NAME_REQUIRED') {
+    if (stepsToRetryOrSkip(plan, attempts).length > 0) return { action, allowed: true, reason: verdict.reason, ...steps };
+    // Several failed, and none may be named (another failure would unwind the run): the first one's refusal says why.
+    const named = decideOperatorAction(plan, status, attempts, { action, stepName: failedStepNames(plan, attempts)[0] });
+    if (named.kind === 'refused') return { action, allowed: false, code: named.code, reason: named.reason };
+  }
   return { action, allowed: false, code: verdict.code, reason: verdict.reason, ...variants };
 }
 

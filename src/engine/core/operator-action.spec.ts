@@ -1,4 +1,4 @@
-import { ActionVerdict, decideOperatorAction, OperatorAction } from './operator-action';
+import { ActionVerdict, decideOperatorAction, OperatorAction, stepsToRetryOrSkip } from './operator-action';
 import type { Attempt, Plan, PlanStep } from './plan';
 import type { RunStatus, StepAction, StepRunStatus } from './run-status';
 
@@ -146,6 +146,31 @@ describe('decideOperatorAction: each action in each state', () => {
       }
       // Without the attempt it saw, the request is judged on the run as it is now.
       expect(short(decideOperatorAction(plan, 'COMPLETED', done, { action: 'retry', stepName: 'b' }))).toBe('RUN_FINISHED');
+    });
+
+    it('needs the step named with an attempt: "the one failed step" may be another one by the time a second click arrives', () => {
+      // The first click (retry of b's attempt 1) went through; b succeeded, then a failed.
+      const other = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED'), at('b', 'DO', 'SUCCEEDED', 2, 2)];
+      for (const action of ['retry', 'skip'] as const) {
+        expect(decideOperatorAction(plan, 'PAUSED', other, { action, attempt: 1 })).toEqual({ kind: 'refused', code: 'STEP_NAME_REQUIRED',
+          reason: 'attempt 1 is given: name the step it is an attempt of' });
+      }
+    });
+
+    it('refuses a retry or skip while another failed step would unwind the run: the step would run, then be undone', () => {
+      // A paused run (an operator's or a deadline's pause): b (onFailure: pause) and c (compensate) both failed.
+      const mixed: Plan = { type: 'parallel', steps: [step('a', 1), step('b', 1), step('c', 1, { onFailure: 'compensate' })] };
+      const both = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'FAILED'), at('c', 'DO', 'FAILED')];
+      for (const action of ['retry', 'skip'] as const) {
+        expect(decideOperatorAction(mixed, 'PAUSED', both, { action, stepName: 'b' })).toEqual({ kind: 'refused', code: 'RUN_HAS_FAILED_STEP',
+          reason: 'step c failed and unwinds the run once it moves on: retry or skip it first, or compensate the run' });
+        expect(short(decideOperatorAction(mixed, 'PAUSED', both, { action, stepName: 'c' }))).toBe('apply → RUNNING');
+      }
+      expect(stepsToRetryOrSkip(mixed, both)).toEqual(['c']);
+      // Two such steps: neither may go first.
+      const twoFatal: Plan = { type: 'parallel', steps: mixed.steps.map((x) => ({ ...x, onFailure: 'compensate' as const })) };
+      expect(short(decideOperatorAction(twoFatal, 'PAUSED', both, { action: 'retry', stepName: 'c' }))).toBe('RUN_HAS_FAILED_STEP');
+      expect(stepsToRetryOrSkip(twoFatal, both)).toEqual([]);
     });
   });
 });

@@ -14,13 +14,14 @@ export type ActionRefusal = (typeof ACTION_REFUSALS)[number];
 
 export interface ActionRequest {
   action: OperatorAction;
-  /** The step a retry or skip concerns; may be left out when exactly one step has failed. */
+  /** The step a retry or skip concerns; may be left out when exactly one step has failed, unless `attempt` is given. */
   stepName?: string;
   /** terminate only: undo what succeeded (default) or leave the effects in place. */
   compensate?: boolean;
   /**
-   * retry and skip: the failed attempt the operator saw. If the step has a later attempt, the action
-   * was taken since (by another request, or a click sent twice): it is not taken again.
+   * retry and skip: the failed attempt the operator saw, of the step named (required with it). If the
+   * step has a later attempt, the action was taken since (by another request, or a click sent
+   * twice): it is not taken again.
    */
   attempt?: number;
 }
@@ -93,8 +94,20 @@ function compensate(status: RunStatus): ActionVerdict {
 const retriedByOperator = (attempts: Attempt[], stepName: string): boolean => attempts.some((a) =>
   a.stepName === stepName && a.action === 'DO' && a.attempt > 1 && a.budgetStart === a.attempt && a.status !== 'SKIPPED');
 
+/**
+ * Another failed step that would unwind the run (onFailure: compensate) once it moves on: the
+ * retried step's attempt would be sent, then undone in the same write. A paused run can hold one
+ * when a branch failed after an operator's or a deadline's pause.
+ */
+const unwindingFailure = (failed: PlanStep[], step: PlanStep): PlanStep | undefined =>
+  failed.find((s) => s.name !== step.name && (s.onFailure ?? 'compensate') === 'compensate');
+
 /** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
 function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: LatestAttempts, req: ActionRequest): ActionVerdict {
+  // Without the step, "the one failed step" may be another by the time a second click arrives: the attempt would guard the wrong step.
+  if (req.attempt !== undefined && req.stepName === undefined) {
+    return refuse('STEP_NAME_REQUIRED', `attempt ${req.attempt} is given: name the step it is an attempt of`);
+  }
   // The same request again (a double click) after the first moved the run on, even to its end: nothing to change.
   const named = req.stepName === undefined ? undefined : latestOf(latest, req.stepName, 'DO');
   if (req.attempt !== undefined && named && named.attempt > req.attempt) {
@@ -129,6 +142,10 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
     if (done) return { kind: 'unchanged', reason: `step ${step.name} was already ${req.action === 'retry' ? 'retried' : 'skipped'}` };
     return refuse('STEP_NOT_FAILED', `step ${step.name} has not failed (it is ${outcome})`);
   }
+  const blocker = unwindingFailure(failed, step);
+  if (blocker) {
+    return refuse('RUN_HAS_FAILED_STEP', `step ${blocker.name} failed and unwinds the run once it moves on: retry or skip it first, or compensate the run`);
+  }
   const attempt = last!.attempt + 1; // failed: it has run
   if (req.action === 'skip') return apply('RUNNING', { stepName: step.name, skipAttempt: attempt, clearsFailure: true });
   return apply('RUNNING', {
@@ -137,15 +154,21 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
   });
 }
 
+/** The steps a retry or skip may name now: those failed, in the template's order, but for one another failure would unwind. */
+export function stepsToRetryOrSkip(plan: Plan, attempts: Attempt[]): string[] {
+  const failed = failedSteps(plan, latestAttempts(attempts));
+  return failed.filter((s) => !unwindingFailure(failed, s)).map((s) => s.name);
+}
+
+/** The failed steps, in the template's order: with none to name (stepsToRetryOrSkip), naming the first says why. */
+export const failedStepNames = (plan: Plan, attempts: Attempt[]): string[] => failedSteps(plan, latestAttempts(attempts)).map((s) => s.name);
+
 /**
  * What an operator's action does to a run in its current state: refused (with a stable code and
  * the reason), nothing (already done: every action is idempotent), or the status it sets and the
  * step attempt it adds. The executor applies it through the same version-guarded write as any
  * other transition, then lets decideTransition move a RUNNING or COMPENSATING run on.
  */
-/** The steps a retry or skip may name now: those failed, in the template's order. */
-export const stepsToRetryOrSkip = (plan: Plan, attempts: Attempt[]): string[] => failedSteps(plan, latestAttempts(attempts)).map((s) => s.name);
-
 export function decideOperatorAction(plan: Plan, status: RunStatus, attempts: Attempt[], req: ActionRequest): ActionVerdict {
   const latest = latestAttempts(attempts);
   switch (req.action) {

@@ -21,7 +21,7 @@ describe('retryFailedUndos', () => {
   ];
 
   it('gives each failed undo one more attempt and resumes compensating', () => {
-    const t = retryFailedUndos(plan, 'COMPENSATION_FAILED', compensationFailed);
+    const t = retryFailedUndos(plan, 'COMPENSATION_FAILED', compensationFailed, NOW);
     expect([t.status, names(t)]).toEqual(['COMPENSATING', ['UNDO:b#2']]);
   });
 
@@ -29,13 +29,13 @@ describe('retryFailedUndos', () => {
     const retried = (status: StepRunStatus) => [...compensationFailed, at('b', 'UNDO', status, 2)];
     expect(decideTransition(plan, 'COMPENSATING', retried('SUCCEEDED'), NOW).status).toBe('FAILED');
     expect(decideTransition(plan, 'COMPENSATING', retried('FAILED'), NOW).status).toBe('COMPENSATION_FAILED');
-    expect(names(retryFailedUndos(plan, 'COMPENSATION_FAILED', retried('FAILED')))).toEqual(['UNDO:b#3']);
+    expect(names(retryFailedUndos(plan, 'COMPENSATION_FAILED', retried('FAILED'), NOW))).toEqual(['UNDO:b#3']);
   });
 
   it("gives each retried undo a fresh budget of its retry policy, as an operator's retry of a step", () => {
     const retried = (status: StepRunStatus, s = plan, spent = 1) => {
       const history = [...compensationFailed.slice(0, 3), at('b', 'UNDO', 'FAILED', spent), at('a', 'UNDO', 'SUCCEEDED')];
-      const again = retryFailedUndos(s, 'COMPENSATION_FAILED', history).dispatch[0];
+      const again = retryFailedUndos(s, 'COMPENSATION_FAILED', history, NOW).dispatch[0];
       expect(again).toMatchObject({ attempt: spent + 1, budgetStart: spent + 1 });
       return names(decideTransition(s, 'COMPENSATING', [...history, { ...at('b', 'UNDO', status, spent + 1), budgetStart: spent + 1 }], NOW));
     };
@@ -50,13 +50,18 @@ describe('retryFailedUndos', () => {
   it('resumes an operator undo that ended UNDO_FAILED', () => {
     const attempts = [...['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED')),
       at('c', 'UNDO', 'SUCCEEDED'), at('b', 'UNDO', 'TIMED_OUT', 3), at('a', 'UNDO', 'FAILED')];
-    const t = retryFailedUndos(plan, 'UNDO_FAILED', attempts);
+    const t = retryFailedUndos(plan, 'UNDO_FAILED', attempts, NOW);
     expect([t.status, names(t)]).toEqual(['UNDOING', ['UNDO:b#4', 'UNDO:a#2']]);
   });
 
-  it('leaves a run alone whose undos never ran (they could not be sent): resumed, it waited for nothing, for ever', () => {
+  it('resumes a run whose undos never ran (they could not be sent) where it stopped: the undos it owes start', () => {
     const unsendable = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED')];
-    expect(retryFailedUndos(plan, 'COMPENSATION_FAILED', unsendable)).toEqual({ status: 'COMPENSATION_FAILED', dispatch: [] });
+    const t = retryFailedUndos(plan, 'COMPENSATION_FAILED', unsendable, NOW);
+    expect([t.status, names(t)]).toEqual(['COMPENSATING', ['UNDO:b#1']]);
+    // An undo that went out before the rest could not be sent: the unwind goes on below it.
+    const undoing = [...['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED')), at('c', 'UNDO', 'SUCCEEDED')];
+    const u = retryFailedUndos(plan, 'UNDO_FAILED', undoing, NOW);
+    expect([u.status, names(u)]).toEqual(['UNDOING', ['UNDO:b#1']]);
   });
 
   it('applies only to runs whose undo failed', () => {
@@ -64,7 +69,7 @@ describe('retryFailedUndos', () => {
     expect(canRetryUndos('UNDO_FAILED')).toBe(true);
     for (const status of ['RUNNING', 'COMPLETED', 'FAILED', 'UNDONE', 'COMPENSATING'] as const) {
       expect(canRetryUndos(status)).toBe(false);
-      expect(retryFailedUndos(plan, status, compensationFailed)).toEqual({ status, dispatch: [] });
+      expect(retryFailedUndos(plan, status, compensationFailed, NOW)).toEqual({ status, dispatch: [] });
     }
   });
 });

@@ -300,7 +300,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order. On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt
+         * Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order (it ends UNDO_FAILED, with the reason, if its undos are too large to send). On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt, or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be
          * @description Roles: operator (admin may call every route).
          */
         post: operations["RunsController_undo"];
@@ -360,7 +360,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stop a run: compensate=true (default) undoes what succeeded and ends FAILED; false ends TERMINATED with effects left in place
+         * Stop a run: compensate=true (default) undoes what succeeded and ends FAILED (COMPENSATION_FAILED, with the reason, if its undos are too large to send); false ends TERMINATED with effects left in place, and drops its commands not published yet
          * @description Roles: operator (admin may call every route).
          */
         post: operations["RunActionsController_terminate"];
@@ -460,7 +460,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED
+         * Unwind a PAUSED run: undo what succeeded, in reverse order, and end FAILED (COMPENSATION_FAILED, with the reason, if its undos are too large to send)
          * @description Roles: operator (admin may call every route).
          */
         post: operations["RunActionsController_compensate"];
@@ -1315,17 +1315,17 @@ export interface components {
         StepActionBodyDto: {
             /** @description Why: recorded on the run's timeline with who asked */
             reason?: string | null;
-            /** @description The step (may be left out, or null, when exactly one step failed) */
+            /** @description The step (may be left out, or null, when exactly one step failed and no `attempt` is given) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it), of the step `stepName` names (required with it: 400 STEP_NAME_REQUIRED). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
             attempt?: number;
         };
         SkipActionBodyDto: {
             /** @description Why: recorded on the run's timeline with who asked */
             reason?: string | null;
-            /** @description The step (may be left out, or null, when exactly one step failed) */
+            /** @description The step (may be left out, or null, when exactly one step failed and no `attempt` is given) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it), of the step `stepName` names (required with it: 400 STEP_NAME_REQUIRED). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
             attempt?: number;
             /** @description The output later steps see for the skipped step (JSON, at most 65536 bytes, numbers within ±9007199254740991) */
             output?: Record<string, never>;
@@ -3563,7 +3563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED */
+            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3672,7 +3672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description STEP_NOT_FAILED, RUN_NOT_PAUSED, RUN_FINISHED */
+            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
