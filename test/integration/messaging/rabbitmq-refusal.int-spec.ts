@@ -90,54 +90,45 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
     expect(await received()).toBeGreaterThanOrEqual(before + 3);
   });
 
-  it('gives up a dead letter the broker refuses whole and cut, counted as lost, instead of requeueing its message for ever', async () => {
-    const lost = async () => (await metrics.deadLettersLost.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const lost = async () => (await metrics.deadLettersLost.get()).values.reduce((sum, v) => sum + v.value, 0);
+
+  /**
+   * Consumes `topic` with a handler that throws `failure`, sends it one message, and waits until
+   * the message's dead letter was given up as lost; resolves to the handler's attempts. The
+   * message goes from a channel of its own: a refusal closes the driver's channel, failing every
+   * confirm still open on it.
+   */
+  async function lostAfterFailing(topic: string, failure: () => Error): Promise<IncomingMessage[]> {
     const lostBefore = await lost();
     const attempts: IncomingMessage[] = [];
     const subscription = {
-      topic: 'allowed.poison', group: `refusal-${suffix}`,
+      topic, group: `refusal-${suffix}`,
       handler: async (m: IncomingMessage) => {
         attempts.push(m);
-        throw new PoisonMessageError('cannot be handled');
+        throw failure();
       },
     };
     await driver.subscribe(subscription);
     try {
-      // From a channel of its own: the letter's refusal closes the driver's channel, failing every confirm still open on it.
       const sender = await check.createConfirmChannel();
-      sender.publish('baton', 'allowed.poison', Buffer.from('poison'), { persistent: true });
+      sender.publish('baton', topic, Buffer.from(topic), { persistent: true });
       await sender.waitForConfirms();
       await expectEventually(async () => expect(await lost()).toBe(lostBefore + 1), { timeoutMs: 20_000 });
-      const queued = await (await check.createChannel()).checkQueue(`refusal-${suffix}.allowed.poison`);
-      expect(queued.messageCount + queued.consumerCount - 1).toBe(0);
-      // Requeued, it came back at once and failed again, without end.
-      expect(attempts).toHaveLength(1);
+      const queued = await (await check.createChannel()).checkQueue(`refusal-${suffix}.${topic}`);
+      expect(queued.messageCount).toBe(0);
+      return attempts;
     } finally {
       await driver.unsubscribe(subscription);
     }
+  }
+
+  it('gives up a dead letter the broker refuses whole and cut, counted as lost, instead of requeueing its message for ever', async () => {
+    // Requeued, it came back at once and failed again, without end.
+    expect(await lostAfterFailing('allowed.poison', () => new PoisonMessageError('cannot be handled'))).toHaveLength(1);
   }, 40_000);
 
   it('dead-letters a message whose redelivery the broker refuses, instead of requeueing it to fail again for ever', async () => {
-    const lost = async () => (await metrics.deadLettersLost.get()).values.reduce((sum, v) => sum + v.value, 0);
-    const lostBefore = await lost();
-    const attempts: IncomingMessage[] = [];
-    const subscription = {
-      topic: 'allowed.flaky', group: `refusal-${suffix}`,
-      handler: async (m: IncomingMessage) => {
-        attempts.push(m);
-        throw new Error('fails, to be redelivered');
-      },
-    };
-    await driver.subscribe(subscription);
-    try {
-      const sender = await check.createConfirmChannel();
-      sender.publish('baton', 'allowed.flaky', Buffer.from('flaky'), { persistent: true });
-      await sender.waitForConfirms();
-      // Its dead letter is refused too (no topic may be written on the dead-letter exchange): given up, counted.
-      await expectEventually(async () => expect(await lost()).toBe(lostBefore + 1), { timeoutMs: 20_000 });
-      expect(attempts).toHaveLength(1);
-    } finally {
-      await driver.unsubscribe(subscription);
-    }
+    // Its dead letter is refused too (no topic may be written on the dead-letter exchange): given up, counted.
+    expect(await lostAfterFailing('allowed.flaky', () => new Error('fails, to be redelivered'))).toHaveLength(1);
   }, 40_000);
 });
