@@ -12,7 +12,7 @@ import { matchReply } from './core/match-reply';
 import { payloadProblems } from './core/run-payload';
 import { decideUndo, undoRefusal } from './core/undo-request';
 import { CurrentTemplates } from './current-templates';
-import { acceptsResults, RunStatus } from './core/run-status';
+import { acceptsResults } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
 import { RunChanges, RunState } from './run-changes';
 import type { StartedRun, StartRequest } from './start-request';
@@ -160,29 +160,31 @@ export class RunExecutor extends StepResultSink {
   /**
    * An operator's undo of a finished run (decideUndo): its succeeded steps are unwound as a
    * compensation would (compensationPlan). For a run whose undo already ran and failed
-   * (COMPENSATION_FAILED, UNDO_FAILED), each failed undo gets one more attempt.
+   * (COMPENSATION_FAILED, UNDO_FAILED), each failed undo gets one more attempt. A run undone or
+   * being undone already is left as it is (`changed: false`): a second click retries nothing.
    */
-  async requestUndo(flowId: string, actor: string): Promise<RunStatus> {
+  async requestUndo(flowId: string, actor: string): Promise<OperatorOutcome> {
     // `unsendable`: the undos are too large to send, for ever. A finished run's undo then ends UNDO_FAILED with the
     // reason, as the healer ends such a run (unsendableRunEnd); a run that ended so already stays, and the refusal stands.
-    const undo = (unsendable?: AppError) => this.transition(flowId, async (run, changes) => {
+    const undo = (unsendable?: AppError) => this.transition<OperatorOutcome>(flowId, async (run, changes) => {
       const verdict = decideUndo(run.status);
       if (verdict.kind === 'retry-undos') {
         if (unsendable) throw unsendable;
         changes.event(flowId, 'UNDO_RETRY_REQUESTED', 'retry of the failed undos requested by an operator', null, actor);
-        return this.transitions.retryFailedUndos(run, changes);
+        return { status: await this.transitions.retryFailedUndos(run, changes), changed: true };
       }
       if (verdict.kind === 'refused') {
+        if (verdict.alreadyDone) return { status: run.status, changed: false };
         throw new AppError(ErrorCode[verdict.code], undoRefusal(`Run ${flowId}`, run.status, verdict.reason), [], { status: run.status });
       }
       changes.event(flowId, 'UNDO_REQUESTED', 'undo requested by an operator', null, actor);
       const end = unsendable ? unsendableRunEnd('UNDOING') : null;
       this.transitions.changeStatus(run, changes, end ?? 'UNDOING', null, end && `its undos cannot be sent: ${unsendable!.message}`);
-      return this.transitions.advance(run, changes);
+      return { status: await this.transitions.advance(run, changes), changed: true };
     });
-    const status = await escalateUnsendable(() => undo(), (refusal) => [() => undo(refusal)]);
-    if (!status) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
-    return status;
+    const outcome = await escalateUnsendable(() => undo(), (refusal) => [() => undo(refusal)]);
+    if (!outcome) throw new AppError(ErrorCode.RUN_NOT_FOUND, `No run ${flowId}`);
+    return outcome;
   }
 
   /** An operator's action on a live run (terminate, pause, resume, retry, skip, compensate). */

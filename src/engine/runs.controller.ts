@@ -83,18 +83,19 @@ export class RunsController {
   @ApiOperation({
     summary: 'Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order (it ends UNDO_FAILED, with the reason, '
       + 'if its undos are too large to send). On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt, '
-      + 'or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be',
+      + 'or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be. '
+      + 'On a run already UNDOING or UNDONE, nothing is done (`changed: false`): a click sent twice undoes once',
   })
   @ApiParam({ name: 'flowId', schema: { type: 'string', format: 'uuid' } })
-  @ApiAcceptedResponse({ type: UndoResponseDto })
+  @ApiAcceptedResponse({ type: UndoResponseDto, description: 'Done, or nothing to do (changed: false)' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, already undone, or expired' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'RUN_NOT_UNDOABLE: still running, expired, or terminated' })
   async undo(@Param('flowId', ParseUuidPipe) flowId: string, @Res({ passthrough: true }) res: FastifyReply,
     @CurrentPrincipal() principal: Principal): Promise<UndoResponseDto> {
     // An operator route: the guard always sets the principal (anonymous with AUTH_MODE=off).
-    const status = await this.executor.requestUndo(flowId, principal.id);
+    const { status, changed } = await this.executor.requestUndo(flowId, principal.id);
     res.header('Location', `/api/orchestration/runs/${flowId}`);
-    return { flowId, status };
+    return { flowId, status, changed };
   }
 
   @Get('runs')

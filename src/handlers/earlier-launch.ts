@@ -1,4 +1,4 @@
-import { idempotencyKeyOf } from '../engine/dispatch/step-command';
+import { callKeyOf } from './http-call/call-key';
 import type { HandlerHttpError } from './http/handler-http-error';
 import type { JobExecutionEntity, JobOptions } from './job-execution.entity';
 import type { JobTarget, LaunchOutcome } from './job-target';
@@ -44,9 +44,9 @@ export function mayLookForLastLaunch(error: Pick<HandlerHttpError, 'retriable' |
  * (a timeout, a 5xx, a connection lost, the engine stopping during it): the partner may have done
  * the work. Said so rather than "failed", which reads as nothing done.
  */
-export function callOutcomeUnknown(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts' | 'flowId' | 'stepName' | 'action'>,
+export function callOutcomeUnknown(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts' | 'flowId' | 'stepName' | 'action' | 'options'>,
   cause: string): string {
-  return `${failedAfter(row, 'outcome unknown')}: ${cause}; the partner may have received Idempotency-Key ${idempotencyKeyOf(row)} `
+  return `${failedAfter(row, 'outcome unknown')}: ${cause}; the partner may have received Idempotency-Key ${callKeyOf(row)} `
     + 'and done the work';
 }
 
@@ -54,13 +54,13 @@ export function callOutcomeUnknown(row: Pick<JobExecutionEntity, 'targetType' | 
  * The step's error, and options, once a launch's last attempt failed (`options`: as that attempt
  * left them, optionsAfterFailedLaunch). An http call with its outcome unknown is marked endUnseen:
  * an UNDO that only waits for it cannot say it is undone. It stays retriable: an operator's retry
- * of the step sends the same Idempotency-Key, which a partner that deduplicates answers with what
- * the first call did.
+ * of the step sends the same Idempotency-Key (firstCallKey), which a partner that deduplicates
+ * answers with what the first call did.
  */
 export function lastLaunchFailure(row: Pick<JobExecutionEntity, 'targetType' | 'launchAttempts' | 'flowId' | 'stepName' | 'action'>,
   error: Pick<HandlerHttpError, 'message' | 'retriable'>, options: JobOptions | null): { error: string; options?: JobOptions } {
   if (row.targetType === 'HTTP' && options?.unansweredLaunch) {
-    return { error: callOutcomeUnknown(row, error.message), options: { ...options, endUnseen: true } };
+    return { error: callOutcomeUnknown({ ...row, options }, error.message), options: { ...options, endUnseen: true } };
   }
   return { error: error.retriable ? `${failedAfter(row)}: ${error.message}` : error.message };
 }

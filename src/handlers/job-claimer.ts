@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { planUndoAfterDo } from './deferred-undo';
 import { callOutcomeUnknown, ENDED_UNRECORDED, mayHaveLaunched } from './earlier-launch';
+import { firstCallKey } from './http-call/call-key';
 import type { HandlersConfig, HandlerSettings } from './handlers-config';
-import { JobExecutionEntity, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
+import { JobExecutionEntity, JobOptions, JobStatus, TERMINAL_JOB_STATUSES } from './job-execution.entity';
 import { jobLabel, outputOf } from './job-result';
 import type { JobExecutionRepository } from './job-execution.repository';
 import { attemptFields } from '../common/logging/attempt-fields';
@@ -98,11 +99,20 @@ export class JobClaimer {
         });
         return { row, action: 'report' };
       }
-      await this.repo.claim(m, row, { ...unanswered, status: 'LAUNCHING', launchAttempts: row.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now) });
+      await this.repo.claim(m, row, {
+        ...unanswered, ...(await this.keyed(m, row, row.options)), status: 'LAUNCHING', launchAttempts: row.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now),
+      });
       return { row, action: 'launch' };
     }
     await this.repo.claim(m, row, { nextPollAt: this.leaseEnd(now) });
     return { row, action: row.status === 'CANCELLING' && !row.cancelRequestedAt ? 'cancel' : 'poll' };
+  }
+
+  /** An http call's first launch fixes the Idempotency-Key its launches send (firstCallKey): `options` with it, or nothing to change. */
+  private async keyed(m: EntityManager, row: JobExecutionEntity, options: JobOptions | null): Promise<{ options?: JobOptions }> {
+    if (row.targetType !== 'HTTP' || row.launchAttempts > 0 || !options?.http || options.http.idempotencyKey) return {};
+    const idempotencyKey = firstCallKey(row, await this.repo.earlierAttemptsOf(m, row));
+    return { options: { ...options, http: { ...options.http, idempotencyKey } } };
   }
 
   /**
@@ -167,9 +177,10 @@ export class JobClaimer {
       }
       return report({ status: 'SUCCEEDED' });
     }
+    const launched = { ...undo, ...planned, options: planned.options ?? { ...kept, ...cancelledJob } };
     await this.repo.claim(m, undo, {
       status: 'LAUNCHING', launchAttempts: undo.launchAttempts + 1, nextLaunchAt: this.leaseEnd(now), nextPollAt: null,
-      options: { ...kept, ...cancelledJob }, ...planned,
+      ...planned, options: launched.options, ...(await this.keyed(m, launched, launched.options)),
     });
     return { row: undo, action: 'launch' };
   }

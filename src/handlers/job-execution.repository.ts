@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, FindOptionsWhere, In, IsNull } from 'typeorm';
+import { Brackets, DataSource, EntityManager, FindOptionsWhere, In, IsNull, LessThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ABANDONED_JOB_TEXTS } from './abandoned-job';
 import { JobExecutionEntity, JobStatus } from './job-execution.entity';
@@ -48,6 +48,13 @@ export class JobExecutionRepository {
       .orderBy('j.attempt', 'DESC').addOrderBy('j.created_at', 'DESC')
       .setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
     return { rows, complete: rows.length === ids.length };
+  }
+
+  /** The rows of the earlier attempts of a row's step and action: what its call's Idempotency-Key follows (firstCallKey). */
+  earlierAttemptsOf(m: EntityManager, row: Pick<JobExecutionEntity, 'flowId' | 'stepName' | 'action' | 'attempt'>): Promise<JobExecutionEntity[]> {
+    return m.getRepository(JobExecutionEntity).find({
+      where: { flowId: row.flowId, stepName: row.stepName, action: row.action, attempt: LessThan(row.attempt) },
+    });
   }
 
   /** Writes the outcome of a claim, only if the row was not claimed again since (version). */

@@ -70,12 +70,16 @@ describe('allowedActions: undo, as POST /undo/{flowId} answers it (decideUndo)',
   it.each([
     ['RUNNING', 'the run is RUNNING: cannot undo it because it is still running'],
     ['PAUSED', 'the run is PAUSED: cannot undo it because it is still running'],
-    ['UNDOING', 'the run is UNDOING: cannot undo it because it is already undone or being undone'],
-    ['UNDONE', 'the run is UNDONE: cannot undo it because it is already undone or being undone'],
     ['EXPIRED', 'the run is EXPIRED: cannot undo it because it never started'],
     ['TERMINATED', 'the run is TERMINATED: cannot undo it because it was terminated with its effects left in place'],
   ] as Array<[RunStatus, string]>)('%s: refused, with the reason the API gives', (status, reason) => {
     expect(entry(status, midRun, 'undo')).toEqual({ action: 'undo', allowed: false, code: 'RUN_NOT_UNDOABLE', reason });
+  });
+
+  it.each(['UNDOING', 'UNDONE'] as RunStatus[])('%s: not offered, without a refusal code: a second undo changes nothing (202 changed: false)', (status) => {
+    expect(entry(status, midRun, 'undo')).toEqual({
+      action: 'undo', allowed: false, reason: `the run is ${status}: cannot undo it because it is already undone or being undone`,
+    });
   });
 });
 

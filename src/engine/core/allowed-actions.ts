@@ -63,6 +63,8 @@ function operatorAvailability(plan: Plan, status: RunStatus, attempts: Attempt[]
 function undoAvailability(status: RunStatus): ActionAvailability {
   const verdict = decideUndo(status);
   if (verdict.kind !== 'refused') return { action: 'undo', allowed: true };
+  // Undone or being undone: the undo would change nothing (202 changed: false), so no refusal code.
+  if (verdict.alreadyDone) return { action: 'undo', allowed: false, reason: undoRefusal('the run', status, verdict.reason) };
   return { action: 'undo', allowed: false, code: verdict.code, reason: undoRefusal('the run', status, verdict.reason) };
 }
 

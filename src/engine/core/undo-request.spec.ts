@@ -28,6 +28,12 @@ describe('decideUndo: an operator undo in each state', () => {
     }
   });
 
+  /** A double click on a COMPLETED run: the second undo found it UNDOING and got 409, where every other action answers 202 changed: false. */
+  it('takes an undo of a run undone or being undone as already done, and only that', () => {
+    const done = RUN_STATUSES.filter((s) => { const v = decideUndo(s); return v.kind === 'refused' && v.alreadyDone; });
+    expect(done).toEqual(['UNDOING', 'UNDONE']);
+  });
+
   it('says a refusal as the API does, naming the run', () => {
     expect(undoRefusal('Run f1', 'PAUSED', 'it is still running')).toBe('Run f1 is PAUSED: cannot undo it because it is still running');
   });

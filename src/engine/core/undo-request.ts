@@ -7,10 +7,16 @@ export type UndoVerdict =
   | { kind: 'retry-undos' }
   /** A finished run (COMPLETED, or FAILED and compensated): its succeeded steps are undone and it ends UNDONE or UNDO_FAILED. */
   | { kind: 'undo' }
-  /** `reason` finishes "cannot undo it because …". */
-  | { kind: 'refused'; code: 'RUN_NOT_UNDOABLE'; reason: string };
+  /**
+   * `reason` finishes "cannot undo it because …". `alreadyDone`: the run is undone or being undone,
+   * so a repeated undo (a double click) is answered as done, 202 `changed: false`, as every operator
+   * action is; the run's `actions` still offer no undo, there being nothing left to do.
+   */
+  | { kind: 'refused'; code: 'RUN_NOT_UNDOABLE'; reason: string; alreadyDone?: true };
 
 const UNDOABLE: readonly RunStatus[] = ['COMPLETED', 'FAILED'];
+/** Where an operator's undo has taken the run already: only an undo puts a run there. */
+const UNDONE_OR_UNDOING: readonly RunStatus[] = ['UNDOING', 'UNDONE'];
 
 /** Why a run in each state that takes no undo refuses it; every other unfinished state is "still running". */
 const REFUSED: Partial<Record<RunStatus, string>> = {
@@ -29,7 +35,8 @@ const REFUSED: Partial<Record<RunStatus, string>> = {
 export function decideUndo(status: RunStatus): UndoVerdict {
   if (canRetryUndos(status)) return { kind: 'retry-undos' };
   if (UNDOABLE.includes(status)) return { kind: 'undo' };
-  return { kind: 'refused', code: 'RUN_NOT_UNDOABLE', reason: REFUSED[status] ?? 'it is still running' };
+  const refused = { kind: 'refused', code: 'RUN_NOT_UNDOABLE', reason: REFUSED[status] ?? 'it is still running' } as const;
+  return UNDONE_OR_UNDOING.includes(status) ? { ...refused, alreadyDone: true } : refused;
 }
 
 /** A refused undo in words: `subject` names the run ("Run <flowId>" in an error, "the run" beside a button). */

@@ -24,6 +24,7 @@ export class ExecuteResponseDto {
 export class UndoResponseDto {
   @ApiProperty({ format: 'uuid' }) flowId!: string;
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
+  @ApiProperty({ description: 'False when the run was already UNDOING or UNDONE: nothing was done (a repeated undo is idempotent)' }) changed!: boolean;
 }
 
 // PostgreSQL rejects NUL in text: refuse it here as a 400 rather than reach SQL with it.

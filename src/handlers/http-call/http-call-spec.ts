@@ -14,6 +14,8 @@ export interface HttpCallOptions {
   successEquals?: unknown;
   outputHeaders: string[];
   async?: NonNullable<HttpCallSpec['async']>;
+  /** The Idempotency-Key of the call, fixed at its first launch (firstCallKey); absent on older rows: the step's. */
+  idempotencyKey?: string;
   /** Set once a 202 named its status URL. */
   statusPath?: string;
   statusSearch?: string;

@@ -4,7 +4,7 @@ import type { JobExecutionEntity } from '../job-execution.entity';
 import { storableJson } from '../storable-json';
 import type { ClassifiedStatus } from '../job-phase';
 import type { JobTarget, LaunchOutcome, PollOutcome } from '../job-target';
-import { idempotencyKeyOf } from '../../engine/dispatch/step-command';
+import { callKeyOf } from './call-key';
 import { callUrl, CallUrlError, statusPathOf } from './call-url';
 import type { CallResponse, HttpCallClient } from './http-call.client';
 import { keptResponse } from './http-call-output';
@@ -51,7 +51,7 @@ export class HttpCallTarget implements JobTarget {
       method, url, headers: call?.headers ?? {}, body: call?.body, timeoutMs: this.options(row).timeoutMs,
       flowId: row.flowId, step: row.stepName, action: row.action, correlationId: row.correlationId,
       // The launch (or undo) call only: a status poll is not the step's work.
-      idempotencyKey: call ? idempotencyKeyOf(row) : undefined, what: `${method} ${url.pathname}`,
+      idempotencyKey: call ? callKeyOf(row) : undefined, what: `${method} ${url.pathname}`,
     });
   }
 

@@ -300,7 +300,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order (it ends UNDO_FAILED, with the reason, if its undos are too large to send). On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt, or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be
+         * Undo a COMPLETED or FAILED run: its succeeded steps are undone in reverse order (it ends UNDO_FAILED, with the reason, if its undos are too large to send). On a COMPENSATION_FAILED or UNDO_FAILED run, gives each failed undo one more attempt, or, with none failed (its undos could not be sent), resumes the unwind: 413 PAYLOAD_TOO_LARGE, the run left as it is, if they still cannot be. On a run already UNDOING or UNDONE, nothing is done (`changed: false`): a click sent twice undoes once
          * @description Roles: operator (admin may call every route).
          */
         post: operations["RunsController_undo"];
@@ -1130,6 +1130,8 @@ export interface components {
             flowId: string;
             /** @enum {string} */
             status: "WAITING_FOR_WORKERS" | "RUNNING" | "PAUSED" | "COMPLETED" | "COMPENSATING" | "FAILED" | "COMPENSATION_FAILED" | "UNDOING" | "UNDONE" | "UNDO_FAILED" | "EXPIRED" | "TERMINATED";
+            /** @description False when the run was already UNDOING or UNDONE: nothing was done (a repeated undo is idempotent) */
+            changed: boolean;
         };
         RunWaitDto: {
             /** @description What the run waits for, without its time */
@@ -2922,6 +2924,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done, or nothing to do (changed: false) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -2966,7 +2969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description RUN_NOT_UNDOABLE: still running, already undone, or expired */
+            /** @description RUN_NOT_UNDOABLE: still running, expired, or terminated */
             409: {
                 headers: {
                     [name: string]: unknown;
