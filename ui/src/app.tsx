@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useRoute } from 'wouter-preact';
-import { ApiError, onUnauthorized, setTokenRenewer, type SignInReason, signedIn } from './api/client';
-import type { Me } from './api/types';
+import { onUnauthorized, setTokenRenewer, signedIn } from './api/client';
 import { Login } from './auth/login';
 import { CALLBACK_PATH, completeSignIn, loadConsoleConfig, renewSession, signOutAndRevoke, startSignIn } from './auth/console-config';
-import { loadMe, MeContext } from './auth/session';
+import { afterMeFailure, loadMe, MeContext, type Session } from './auth/session';
 import { lazyPage } from './components/lazy-page';
 import { Empty } from './components/notice';
 import { AuditPage } from './pages/audit';
@@ -13,7 +12,7 @@ import { RunDetailPage } from './pages/run-detail';
 import { RunsPage } from './pages/runs';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TemplatesPage } from './pages/templates';
-import { isAdmin } from './lib/roles';
+import { identityRetryMs, isAdmin } from './lib/roles';
 import { hereOf } from './lib/token-renewal';
 
 setTokenRenewer(renewSession);
@@ -22,8 +21,6 @@ const ApiKeysPage = lazyPage(() => import('./pages/api-keys').then((m) => m.ApiK
 const SecurityAuditPage = lazyPage(() => import('./pages/security-audit').then((m) => m.SecurityAuditPage));
 /** Set while the browser is on its way to the provider after an expiry, so that the calls failing meanwhile start no second sign-in. */
 let signingInAgain = false;
-
-type Session = { state: 'loading' } | { state: 'login'; reason: SignInReason; error?: Error; refusal?: ApiError } | { state: 'ready'; me: Me | null };
 
 function NavLink({ href, children, nested }: { href: string; children: string; nested?: boolean }) {
   const [exact] = useRoute(href);
@@ -34,15 +31,17 @@ function NavLink({ href, children, nested }: { href: string; children: string; n
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
+  const failures = useRef(0);
   const start = useCallback(() => {
-    loadMe().then((me) => setSession({ state: 'ready', me }))
-      .catch((e: unknown) => setSession((s) => {
-        // Locked out after failed sign-ins: every call would get the same 429, and the pages would
-        // read as an outage. The form says so, and how long to wait.
-        if (e instanceof ApiError && e.status === 429) return { state: 'login', reason: 'required', refusal: e };
-        return s.state === 'login' ? s : { state: 'ready', me: null };
-      }));
+    loadMe().then((me) => { failures.current = 0; setSession({ state: 'ready', me }); })
+      .catch((e: unknown) => { failures.current += 1; setSession((s) => afterMeFailure(e, s)); });
   }, []);
+  // Who the console acts as is unknown after a failed ask: asked again, less often each time, until Baton says.
+  useEffect(() => {
+    if (session.state !== 'ready' || session.me !== undefined) return undefined;
+    const timer = setTimeout(start, identityRetryMs(failures.current));
+    return () => clearTimeout(timer);
+  }, [session, start]);
   useEffect(() => onUnauthorized((reason, refusal) => {
     if (reason !== 'expired') return setSession({ state: 'login', reason, refusal });
     // An OIDC session that could not be renewed: through the provider (its session usually makes
@@ -85,7 +84,7 @@ export function App() {
             {isAdmin(session.me) && <NavLink href="/admin/security-audit">Security audit</NavLink>}
           </nav>
           <span class="who">
-            {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : ''}
+            {session.me ? `${session.me.id} (${session.me.roles.join(', ')})` : session.me === undefined ? 'signed in as: not known yet' : ''}
             {signedIn() && <button type="button" class="link" onClick={() => { void signOutAndRevoke().then((to) => (to ? location.assign(to) : location.reload())); }}>Sign out</button>}
           </span>
         </header>

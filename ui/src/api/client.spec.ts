@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessToken, ApiError, apiErrorOf, NetworkError, onUnauthorized, request, setTokenRenewer } from './client';
+import { accessToken, ApiError, apiErrorOf, NetworkError, onUnauthorized, request, REQUEST_TIMEOUT_MS, setTokenRenewer } from './client';
 
 /** The tab's sessionStorage, and the API: it answers every call with 200 and records the bearer it got. */
 function stubBrowser(): string[] {
@@ -120,5 +120,43 @@ describe('request', () => {
     stubBrowser();
     vi.stubGlobal('fetch', async () => { throw new TypeError('Failed to fetch'); });
     await expect(request('/api/x')).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('request to a Baton that hangs or sits behind a failing gateway', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    stubBrowser();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('gives up after REQUEST_TIMEOUT_MS as unreachable: an action then says its outcome is unknown', async () => {
+    vi.stubGlobal('fetch', (_path: string, init: RequestInit) => new Promise((_, reject) => {
+      init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    const call = request('/api/x').catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
+    let settled = false;
+    void call.then(() => { settled = true; });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await call;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe('Baton did not answer within 15 s');
+  });
+
+  it("takes a 502, 503 or 504 without Baton's JSON error for the way to Baton failing, not Baton's refusal", async () => {
+    for (const status of [502, 503, 504]) {
+      vi.stubGlobal('fetch', async () => new Response('<html>Bad gateway</html>', { status }));
+      await expect(request('/api/x')).rejects.toBeInstanceOf(NetworkError);
+    }
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ code: 'DEPENDENCY_DOWN', message: 'database down' }), { status: 503 }));
+    await expect(request('/api/x')).rejects.toMatchObject({ status: 503, code: 'DEPENDENCY_DOWN' });
+    vi.stubGlobal('fetch', async () => new Response('', { status: 500 }));
+    await expect(request('/api/x')).rejects.toBeInstanceOf(ApiError);
   });
 });

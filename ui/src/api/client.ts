@@ -26,10 +26,22 @@ export class ApiError extends Error {
  * for may or may not have been done, which an action must say.
  */
 export class NetworkError extends Error {
-  constructor() {
-    super('Baton is unreachable');
+  constructor(reason = 'Baton is unreachable') {
+    super(reason);
   }
 }
+
+/**
+ * How long a call waits for its whole answer: a hung request held a page's polling (one read in
+ * flight at a time) and an action's dialog at "Working…" for good.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * A 502, 503 or 504 that is not Baton's own JSON error: a proxy or load balancer in front saying
+ * Baton is down or did not answer in time, which may be after Baton applied what was asked.
+ */
+const fromGateway = (status: number, body: unknown) => [502, 503, 504].includes(status) && (body === null || typeof body !== 'object');
 
 /** The error an answer that is not 2xx stands for, from Baton's error body (or what there is of one). */
 export function apiErrorOf(res: Pick<Response, 'status' | 'statusText' | 'headers'>, body: unknown): ApiError {
@@ -146,15 +158,21 @@ export async function request<T>(path: string, init: RequestInit = {}, { credent
   // The bearer: the access token until it expires, or the API key; none without either.
   const credential = send ? token?.token ?? apiKey.get() : null;
   if (credential) headers.set('Authorization', `Bearer ${credential}`);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(path, { ...init, headers });
+    res = await fetch(path, { ...init, headers, signal: init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal });
+    text = await res.text();
   } catch {
-    throw new NetworkError();
+    throw new NetworkError(timeout.signal.aborted ? `Baton did not answer within ${REQUEST_TIMEOUT_MS / 1000} s` : undefined);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text();
   const body = text ? safeJson(text) : null;
   if (res.ok) return body as T;
+  if (fromGateway(res.status, body)) throw new NetworkError(`Baton is unreachable (HTTP ${res.status} from the way to it)`);
   const error = apiErrorOf(res, body);
   if (res.status === 401 && send) notify(credential ? 'refused' : 'required', error);
   throw error;

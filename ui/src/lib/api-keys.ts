@@ -39,7 +39,7 @@ export function newKeyBody(form: KeyForm): NewApiKey {
 }
 
 /** Whether the console is signed in with this very key: revoking it signs the console out at its next request. */
-export const isOwnKey = (me: Me | null, key: Pick<ApiKey, 'prefix'>): boolean => me?.kind === 'api-key' && me.id === key.prefix;
+export const isOwnKey = (me: Me | null | undefined, key: Pick<ApiKey, 'prefix'>): boolean => me?.kind === 'api-key' && me.id === key.prefix;
 
 /** What a revocation whose request got no answer may have done. Revoking a revoked key changes nothing, so trying again is safe. */
 export const revokeUnknown = (prefix: string): string =>

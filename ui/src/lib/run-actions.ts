@@ -1,4 +1,5 @@
-import type { ActionAvailability, Me, RunDetail } from '../api/types';
+import type { ActionAvailability, RunDetail } from '../api/types';
+import type { Identity } from './roles';
 import { isTerminal } from './run-statuses';
 import { clockTime } from './time';
 
@@ -24,7 +25,7 @@ export interface ActionState {
 const UNWIND = 'Each is undone once every step that came after it (a later stage of a sequential template, a step that depends on it '
   + 'in a DAG) is undone or its undo has failed; a parallel template\'s are undone together.';
 
-function effectOf(action: ActionName, run: RunDetail, noUndo: ReadonlySet<string>): string {
+function effectOf(action: ActionName, run: RunDetail, noUndo: NoUndo): string {
   const list = undoList(run, noUndo);
   switch (action) {
     case 'undo':
@@ -60,9 +61,19 @@ export interface TerminateChoice {
   effect: string;
 }
 
+/**
+ * The steps of the run's template version that declare `undo: false`; null until that version is
+ * read: listing every succeeded step as undone then named ones that stay as done.
+ */
+export type NoUndo = ReadonlySet<string> | null;
+
 /** The steps an undo will undo, in the template's order (not the order they are undone in: UNWIND says that). */
-function undoList(run: RunDetail, noUndo: ReadonlySet<string>): string {
+function undoList(run: RunDetail, noUndo: NoUndo): string {
   const done = succeededSteps(run);
+  if (noUndo === null) {
+    return `not known yet: the run's template (version ${run.templateVersion}) has not been read, and of the succeeded steps `
+      + `(${done.join(', ') || 'none'}) those it declares undo: false stay as done`;
+  }
   const undone = done.filter((s) => !noUndo.has(s));
   const kept = done.filter((s) => noUndo.has(s));
   return (undone.length ? undone.join(', ') : 'nothing (no succeeded step has an undo)')
@@ -91,7 +102,7 @@ function availability(run: RunDetail, action: ActionName): { enabled: boolean; r
  * judges each `compensate` value (its terminate entry's `variants`): on a COMPENSATING run only
  * leaving the rest in place changes anything (it stops the compensation and ends TERMINATED).
  */
-export function terminateChoices(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): TerminateChoice[] {
+export function terminateChoices(run: RunDetail, noUndo: NoUndo = new Set()): TerminateChoice[] {
   const variant = (compensate: boolean) => {
     const said = entryOf(run, 'terminate')?.variants?.find((v) => v.compensate === compensate);
     const enabled = said?.allowed ?? false;
@@ -176,7 +187,7 @@ export function actionOutcome(label: string, response: unknown, at: number): { c
  * Every action with whether it applies now, and why not, as the engine's `actions` says (undo
  * included). `noUndo` names the steps whose template declares `undo: false`.
  */
-export function runActions(run: RunDetail, noUndo: ReadonlySet<string> = new Set()): ActionState[] {
+export function runActions(run: RunDetail, noUndo: NoUndo = new Set()): ActionState[] {
   return ACTIONS.map((action) => {
     const { enabled, reason } = availability(run, action);
     const label = action === 'undo' && ['COMPENSATION_FAILED', 'UNDO_FAILED'].includes(run.status) ? 'Retry failed undos'
@@ -195,9 +206,9 @@ export function endedNote(run: Pick<RunDetail, 'status'>, actions: readonly Acti
   return `This run has ended: ${open.length ? `only ${open.join(', ')} ${open.length === 1 ? 'applies' : 'apply'}` : 'no action applies'}.`;
 }
 
-/** Viewers see no action buttons; without an identity endpoint (or auth off) everyone may act. */
-export function canAct(me: Me | null): boolean {
-  return me === null || me.roles.some((r) => r === 'operator' || r === 'admin');
+/** Viewers see no action buttons, nor anyone while who they are is not known; without an identity endpoint (or auth off) everyone may act. */
+export function canAct(me: Identity): boolean {
+  return me === null || (me?.roles.some((r) => r === 'operator' || r === 'admin') ?? false);
 }
 
 /**

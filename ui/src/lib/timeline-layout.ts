@@ -60,7 +60,7 @@ const endOf = (s: StepAttempt, now: number) => Math.max(s.completedAt ? ms(s.com
  * first dispatch); UNDO lanes follow the order they were dispatched, which is the undo stack
  * popped: the compensation reads top to bottom in reverse.
  */
-export function layoutTimeline(steps: StepAttempt[], events: RunEvent[], now: number, trackPx: number): TimelineLayout {
+export function layoutTimeline(steps: readonly StepAttempt[], events: readonly RunEvent[], now: number, trackPx: number): TimelineLayout {
   if (steps.length === 0 && events.length === 0) return { start: now, end: now, lanes: [], marks: [], scale: timeScale([], now, now, trackPx) };
   // A loop, not Math.min(...times): spreading tens of thousands of arguments throws a RangeError.
   let start = Infinity;

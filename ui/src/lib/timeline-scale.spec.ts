@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeScale } from './timeline-scale';
+import { MAX_GAPS, timeScale } from './timeline-scale';
 
 const MIN = 60_000;
 
@@ -40,5 +40,22 @@ describe('timeScale', () => {
     expect(scale.gaps).toHaveLength(9);
     expect(scale.gaps.reduce((sum, g) => sum + g.width, 0)).toBeCloseTo(30);
     expect(scale.at(9 * MIN + 10)).toBeCloseTo(100);
+  });
+});
+
+describe('timeScale with thousands of waits', () => {
+  it('cuts only the longest MAX_GAPS of them, in time order, and draws the rest to scale', () => {
+    // 1 ms of work, then a wait of 30 s (a minute for every tenth), 500 times.
+    const spans: [number, number][] = [];
+    let t = 0;
+    for (let i = 0; i < 500; i++) {
+      spans.push([t, t + 1]);
+      t += 1 + (i % 10 === 0 ? 60_000 : 30_000);
+    }
+    const scale = timeScale(spans, 0, t, 1000);
+    expect(scale.gaps).toHaveLength(MAX_GAPS);
+    expect(scale.gaps.every((g) => g.to - g.from === 60_000)).toBe(true);
+    expect(scale.gaps.map((g) => g.from)).toEqual([...scale.gaps.map((g) => g.from)].sort((a, b) => a - b));
+    expect(scale.at(t)).toBeCloseTo(100);
   });
 });

@@ -22,6 +22,11 @@ const MIN_GAP_MS = 1000;
 const GAP_PX = 84;
 /** All breaks together never take more than this share of the track, however many there are. */
 const MAX_GAPS_SHARE = 0.3;
+/**
+ * The most breaks cut: the longest waits, the rest drawn to scale. A run of thousands of fast
+ * failures each followed by a backoff had a break per retry, each a sliver, and every one drawn.
+ */
+export const MAX_GAPS = 20;
 
 /**
  * The scale for `spans` (what ran, and instants such as events, as [from, to] in epoch ms) between
@@ -31,8 +36,9 @@ const MAX_GAPS_SHARE = 0.3;
 export function timeScale(spans: [number, number][], start: number, end: number, trackPx: number): TimeScale {
   const busy = merge(spans);
   const work = busy.reduce((sum, [from, to]) => sum + (to - from), 0);
-  const waits = busy.slice(1).map(([from], i) => [busy[i][1], from] as const)
+  const long = busy.slice(1).map(([from], i) => [busy[i][1], from] as const)
     .filter(([from, to]) => to - from >= MIN_GAP_MS && to - from > work);
+  const waits = long.length > MAX_GAPS ? longest(long, MAX_GAPS) : long;
   const gapWidth = waits.length ? Math.min(GAP_PX / trackPx, MAX_GAPS_SHARE / waits.length) * 100 : 0;
   const cut = waits.reduce((sum, [from, to]) => sum + (to - from), 0);
   const perMs = (100 - gapWidth * waits.length) / Math.max(end - start - cut, 1);
@@ -49,6 +55,11 @@ export function timeScale(spans: [number, number][], start: number, end: number,
     return before.left + before.width + (t - before.to) * perMs;
   };
   return { start, end, gaps, perMs, at };
+}
+
+/** The `n` longest waits, back in time order. */
+function longest(waits: (readonly [number, number])[], n: number): (readonly [number, number])[] {
+  return [...waits].sort((a, b) => (b[1] - b[0]) - (a[1] - a[0]) || a[0] - b[0]).slice(0, n).sort((a, b) => a[0] - b[0]);
 }
 
 /** Overlapping and touching spans joined, in time order. */

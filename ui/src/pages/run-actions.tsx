@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNotice } from '../components/notice';
 import { changedSince, keepDraft, type SeenRun, seenAttempt, seenRun, takeDraft, unknownOutcome } from '../lib/action-dialog';
 import {
-  ActionName, ActionState, actionOutcome, actionRequest, actionableSteps, canAct, defaultStep, endedNote, runActions, TerminateMode, terminateChoices, unavailable,
+  ActionName, ActionState, actionOutcome, NoUndo, actionRequest, actionableSteps, canAct, defaultStep, endedNote, runActions, TerminateMode, terminateChoices, unavailable,
   waitLines,
 } from '../lib/run-actions';
 
@@ -19,7 +19,7 @@ export const MAX_REASON_LENGTH = 1000;
  * one waits is said in a line below the buttons (waitLines, or a finished run's endedNote), which
  * describes the button too. A viewer sees none, and a line that says they need the operator role.
  */
-export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail; noUndo: ReadonlySet<string>; reachable: boolean; onDone: () => void }) {
+export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail; noUndo: NoUndo; reachable: boolean; onDone: () => void }) {
   const me = useMe();
   // An action refused with 401 before the sign-in that remounted this page: its dialog opens again as it was.
   const [draft] = useState(() => takeDraft(run.flowId));
@@ -39,6 +39,9 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
   useEffect(() => onUnauthorized(() => {
     if (openName && !busy) keepDraft({ flowId: run.flowId, action: openName, reason, step, output, mode, seen });
   }), [run.flowId, openName, busy, reason, step, output, mode, seen]);
+  if (me === undefined) {
+    return <p class="muted small" data-testid="actions-need-role">Actions on this run wait until Baton says who you are signed in as: it has not answered yet, and is asked again.</p>;
+  }
   if (!canAct(me)) {
     return <p class="muted small" data-testid="actions-need-role">Actions on this run (retry, skip, pause, resume, compensate, terminate, undo) need the operator role; you are signed in as {me!.id} ({me!.roles.join(', ') || 'no role'}).</p>;
   }

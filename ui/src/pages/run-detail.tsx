@@ -13,6 +13,7 @@ import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
 import { deadlineNote } from '../lib/deadline';
 import { latest } from '../lib/latest';
+import { noUndoOf, planUrl } from '../lib/run-plan';
 import { isTerminal } from '../lib/run-statuses';
 import { duration } from '../lib/time';
 import { zoneHead } from '../lib/time-zone';
@@ -139,10 +140,9 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
   const url = `/api/orchestration/runs/${encodeURIComponent(flowId)}`;
   const res = useResource(() => request<RunDetail>(url), url, pollFor);
   const run = res.data;
-  const templateUrl = run ? `/api/orchestration/templates/${encodeURIComponent(run.orchName)}` : '';
+  const templateUrl = run ? planUrl(run) : '';
   const template = useResource(() => (templateUrl ? request<TemplateDetail>(templateUrl) : Promise.resolve(undefined)), templateUrl);
-  const plan = template.data?.versions.find((v) => v.version === run?.templateVersion)?.steps;
-  const noUndo = new Set((plan ?? []).filter((s) => s.undo === false).map((s) => s.name));
+  const noUndo = noUndoOf(template.data, run?.templateVersion ?? 0);
   if (res.error && !run) return <><h1>Run {flowId}</h1><ErrorNotice error={res.error} polled={res} /><p><Link href="/runs">All runs</Link></p></>;
   if (!run) return <p class="muted">Loading…</p>;
   // After a failed poll the run is the last answer's, greyed: a RUNNING or PAUSED must not read as current.

@@ -1,59 +1,34 @@
+import { useState } from 'preact/hooks';
 import type { RunEvent, StepAttempt } from '../api/types';
-import { layoutTimeline, TimelineLane, TimelineMark } from '../lib/timeline-layout';
-import { localTime, utcTime } from '../lib/time';
-import { Name } from '../components/name';
 import { Empty } from '../components/notice';
 import { useWidth } from '../hooks/use-width';
-import { TimelineAxis } from './timeline-axis';
-import { GapBands } from './timeline-gaps';
-import { AttemptBar, ROW_PX } from './timeline-bar';
+import { layoutTimeline } from '../lib/timeline-layout';
+import { TIMELINE_LIMIT, timelineWindow } from '../lib/timeline-window';
+import { TimelineChart } from './timeline-chart';
 
-/** The ticks drawn through a bar's row, in percent of the track: the lane's events (each runs the lane's height) and the row's heartbeats. */
-const ticksOver = (lane: TimelineLane, marks: readonly TimelineMark[], row: number): number[] => [
-  ...marks.map((m) => m.left),
-  ...lane.bars.filter((b) => b.row === row && b.heartbeat !== null).map((b) => b.heartbeat!),
-];
+/** What the timeline draws of a run: the latest attempts and events unless `all` (timelineWindow), laid out for a track `width` px wide. */
+export function timelineView(steps: readonly StepAttempt[], events: readonly RunEvent[], now: number, width: number, all: boolean) {
+  const shown = timelineWindow(steps, events, TIMELINE_LIMIT, all);
+  return { ...shown, total: steps.length, layout: layoutTimeline(shown.steps, shown.events, now, width) };
+}
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
 export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; events: RunEvent[]; now: number }) {
   // Every track is as wide as the axis's: the axis is measured, and the layout fits that width.
   const [trackRef, width] = useWidth<HTMLDivElement>();
-  const t = layoutTimeline(steps, events, now, width);
+  const [all, showAll] = useState(false);
+  const view = timelineView(steps, events, now, width, all);
+  const t = view.layout;
   if (t.lanes.length === 0) return <Empty>No step dispatched yet.</Empty>;
-  const firstUndo = t.lanes.findIndex((l) => l.compensation);
-  const laneMarks = (lane: TimelineLane) => t.marks.filter((m) => m.event.stepName === lane.stepName);
   return (
     <div class="timeline" role="table" aria-label="Timeline of every DO and UNDO attempt">
-      <TimelineAxis scale={t.scale} width={width} trackRef={trackRef} />
-      {t.lanes.map((lane, i) => [
-        i === firstUndo && <div key="comp" role="row" class="tl-comp-title"><span role="cell">Compensation and undo: the succeeded steps, undone in reverse order</span></div>,
-        <div key={lane.key} role="row" class={`tl-row ${lane.compensation ? 'comp' : ''}`} data-lane={lane.key}>
-          <div class="tl-label" role="rowheader"><span class={`act act-${lane.action.toLowerCase()}`}>{lane.action}</span> <Name of={lane.stepName} /></div>
-          <div class="tl-track" role="cell" style={{ height: `${lane.rows * ROW_PX + 2}px` }}>
-            <GapBands gaps={t.scale.gaps} />
-            {lane.bars.map((b) => (
-              <AttemptBar key={b.attempt.commandId} bar={b} trackPx={width} ticks={ticksOver(lane, laneMarks(lane), b.row)} />
-            ))}
-            {lane.bars.filter((b) => b.heartbeat !== null).map((b) => (
-              <span key={`hb-${b.attempt.commandId}`} class="hb" style={{ left: `${b.heartbeat}%`, top: `${1 + b.row * ROW_PX}px` }}
-                title={`last heartbeat of attempt ${b.attempt.attempt}: ${localTime(b.attempt.lastHeartbeatAt!)} (${utcTime(b.attempt.lastHeartbeatAt!)})`}
-                data-heartbeat={`${b.attempt.action} ${b.attempt.stepName} ${b.attempt.attempt}`} />
-            ))}
-            {laneMarks(lane).map((m, j) => (
-              <span key={j} class="mark" style={{ left: `${m.left}%` }} title={`${m.event.kind}: ${m.event.reason}`} />
-            ))}
-          </div>
-        </div>,
-      ])}
-      {t.marks.some((m) => !m.event.stepName) && (
-        <div class="tl-row" role="row">
-          <div class="tl-label muted" role="rowheader">run events</div>
-          <div class="tl-track" role="cell">
-            <GapBands gaps={t.scale.gaps} />
-            {t.marks.filter((m) => !m.event.stepName).map((m, j) => <span key={j} class="mark" style={{ left: `${m.left}%` }} title={`${m.event.kind}: ${m.event.reason}`} />)}
-          </div>
-        </div>
+      {(view.hiddenSteps > 0 || view.hiddenEvents > 0) && (
+        <p class="muted small" data-testid="timeline-limited">
+          Showing the latest {view.steps.length} of {view.total} attempts{view.hiddenEvents > 0 && ` and ${view.events.length} of ${events.length} events`};
+          the attempts table lists every one. <button type="button" class="link" onClick={() => showAll(true)}>Show all</button>
+        </p>
       )}
+      <TimelineChart layout={t} width={width} trackRef={trackRef} />
       <p class="legend-row muted small">
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-failed_final" /> failed, not retried
         <span class="bar-key b-timed_out" /> timed out

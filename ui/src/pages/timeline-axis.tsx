@@ -1,6 +1,6 @@
 import { axisLabels } from '../lib/timeline-axis';
 import type { TimeScale } from '../lib/timeline-scale';
-import { gapTitle, GapBands } from './timeline-gaps';
+import { gapTitle } from './timeline-gaps';
 
 /**
  * The timeline's header row: ticks spaced by the track's measured width and each break's length,
@@ -11,7 +11,6 @@ export function TimelineAxis({ scale, width, trackRef }: { scale: TimeScale; wid
     <div class="tl-row tl-axis" role="row">
       <div class="tl-label" role="columnheader">Step</div>
       <div class="tl-track" role="columnheader" ref={trackRef}>
-        <GapBands gaps={scale.gaps} />
         {axisLabels(scale, width).map((l) => (
           <span key={`${l.left}:${l.text}`} class={`tick at-${l.align} ${l.gap ? 'gap-label' : ''}`} style={{ left: `${l.left}%` }}
             title={l.gap && gapTitle(l.gap)} data-gap={l.gap ? '' : undefined}>{l.text}</span>

@@ -55,22 +55,24 @@ const span = (b: TimelineBar, trackPx: number) => (widened(b)
   ? { left: Math.min(b.left * trackPx / 100, trackPx - LABELLED_MIN_PX), width: Math.max(b.width * trackPx / 100, LABELLED_MIN_PX) }
   : { left: b.left * trackPx / 100, width: b.width * trackPx / 100 });
 
-/** A bar label's font, as .bar sets it (styles.css), to measure labels by. */
-const labelFont = () => `10px ${getComputedStyle(document.documentElement).fontFamily}`;
+/** A bar label's font, as .bar sets it (styles.css), to measure labels by: read once per chart, not per bar. */
+export const labelFont = () => `10px ${getComputedStyle(document.documentElement).fontFamily}`;
 
 /**
  * One attempt's bar, its label ("#2", and a timed-out one's clock) at whichever end no tick drawn through its row covers
- * (labelSide). `ticks`: where they are, in percent of the track `trackPx` wide.
+ * (labelSide). `ticks`: where they are, in percent of the track `trackPx` wide; `font`: labelFont's.
+ * No tab stop: a chart of thousands of attempts made as many; the attempts table lists them.
  */
-export function AttemptBar({ bar, ticks, trackPx }: { bar: TimelineBar; ticks: readonly number[]; trackPx: number }) {
+export function AttemptBar({ bar, ticks, trackPx, font }: { bar: TimelineBar; ticks: readonly number[]; trackPx: number; font: string }) {
   const a = bar.attempt;
   const label = labelOf(a);
   const mark = timedOut(a);
-  const labelPx = (label ? textWidth(label, labelFont()) : 0) + (mark ? MARK_PX : 0);
+  const labelPx = (label ? textWidth(label, font) : 0) + (mark ? MARK_PX : 0);
+  const title = barTitle(a);
   const side = labelPx ? labelSide(span(bar, trackPx), labelPx, ticks.map((t) => t * trackPx / 100)) : 'start';
   return (
     <span class={`bar b-${a.status.toLowerCase()} ${bar.open ? 'open' : ''} ${side === 'end' ? 'label-end' : ''}`}
-      style={{ ...place(bar), top: `${3 + bar.row * ROW_PX}px` }} title={barTitle(a)} aria-label={barTitle(a)} tabIndex={0}
+      style={{ ...place(bar), top: `${3 + bar.row * ROW_PX}px` }} title={title} aria-label={title}
       data-attempt={`${a.action} ${a.stepName} ${a.attempt}`} data-row={bar.row}>
       {(label || mark) && <span class="bar-label">{label}{mark && <span class="to-mark" data-testid="timed-out-mark" />}</span>}
     </span>

@@ -7,7 +7,10 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 export const gapTitle = (g: TimelineGap) =>
   `${durationMs(g.to - g.from)} in which nothing ran, from ${localTime(iso(g.from))} to ${localTime(iso(g.to))}: drawn shorter than it lasted`;
 
-/** The breaks through one track, where long waits were cut short (timeScale); the axis row names their lengths. */
+/**
+ * The breaks where long waits were cut short (timeScale), drawn once through every row (.tl-gaps);
+ * the axis row names their lengths, and what each stands for on hover (gapTitle).
+ */
 export function GapBands({ gaps }: { gaps: TimelineGap[] }) {
-  return <>{gaps.map((g) => <span key={g.from} class="gap-band" style={{ left: `${g.left}%`, width: `${g.width}%` }} title={gapTitle(g)} aria-hidden="true" />)}</>;
+  return <>{gaps.map((g) => <span key={g.from} class="gap-band" style={{ left: `${g.left}%`, width: `${g.width}%` }} />)}</>;
 }
