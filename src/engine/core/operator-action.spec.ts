@@ -148,15 +148,6 @@ describe('decideOperatorAction: each action in each state', () => {
       expect(short(decideOperatorAction(plan, 'COMPLETED', done, { action: 'retry', stepName: 'b' }))).toBe('RUN_FINISHED');
     });
 
-    it('needs the step named with an attempt: "the one failed step" may be another one by the time a second click arrives', () => {
-      // The first click (retry of b's attempt 1) went through; b succeeded, then a failed.
-      const other = [at('a', 'DO', 'FAILED'), at('b', 'DO', 'FAILED'), at('b', 'DO', 'SUCCEEDED', 2, 2)];
-      for (const action of ['retry', 'skip'] as const) {
-        expect(decideOperatorAction(plan, 'PAUSED', other, { action, attempt: 1 })).toEqual({ kind: 'refused', code: 'STEP_NAME_REQUIRED',
-          reason: 'attempt 1 is given: name the step it is an attempt of' });
-      }
-    });
-
     it('refuses a retry or skip while another failed step would unwind the run: the step would run, then be undone', () => {
       // A paused run (an operator's or a deadline's pause): b (onFailure: pause) and c (compensate) both failed.
       const mixed: Plan = { type: 'parallel', steps: [step('a', 1), step('b', 1), step('c', 1, { onFailure: 'compensate' })] };

@@ -14,14 +14,13 @@ export type ActionRefusal = (typeof ACTION_REFUSALS)[number];
 
 export interface ActionRequest {
   action: OperatorAction;
-  /** The step a retry or skip concerns; may be left out when exactly one step has failed, unless `attempt` is given. */
+  /** The step a retry or skip concerns; may be left out when exactly one step has failed. */
   stepName?: string;
   /** terminate only: undo what succeeded (default) or leave the effects in place. */
   compensate?: boolean;
   /**
-   * retry and skip: the failed attempt the operator saw, of the step named (required with it). If the
-   * step has a later attempt, the action was taken since (by another request, or a click sent
-   * twice): it is not taken again.
+   * retry and skip: the failed attempt the operator saw. If the step has a later attempt, the action
+   * was taken since (by another request, or a click sent twice): it is not taken again.
    */
   attempt?: number;
 }
@@ -104,10 +103,6 @@ const unwindingFailure = (failed: PlanStep[], step: PlanStep): PlanStep | undefi
 
 /** retry and skip: a failed step of a PAUSED run, or of a RUNNING one whose other branches go on. */
 function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: LatestAttempts, req: ActionRequest): ActionVerdict {
-  // Without the step, "the one failed step" may be another by the time a second click arrives: the attempt would guard the wrong step.
-  if (req.attempt !== undefined && req.stepName === undefined) {
-    return refuse('STEP_NAME_REQUIRED', `attempt ${req.attempt} is given: name the step it is an attempt of`);
-  }
   // The same request again (a double click) after the first moved the run on, even to its end: nothing to change.
   const named = req.stepName === undefined ? undefined : latestOf(latest, req.stepName, 'DO');
   if (req.attempt !== undefined && named && named.attempt > req.attempt) {

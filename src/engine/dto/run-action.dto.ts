@@ -23,12 +23,12 @@ export class RunActionBodyDto {
 }
 
 export class StepActionBodyDto extends RunActionBodyDto {
-  @ApiPropertyOptional({ description: 'The step (may be left out, or null, when exactly one step failed and no `attempt` is given)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source, nullable: true })
+  @ApiPropertyOptional({ description: 'The step (may be left out, or null, when exactly one step failed)', maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source, nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) stepName?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4,
-    description: 'The failed attempt this is for (the step\'s last, as the run detail showed it), of the step `stepName` names (required with it: '
-      + '400 STEP_NAME_REQUIRED). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once' })
+    description: 'The failed attempt this is for (the step\'s last, as the run detail showed it). If the step has had a later attempt since, '
+      + 'nothing is done (`changed: false`): two operators, or a click sent twice, retry once' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4) attempt?: number;
 }
 

@@ -1317,17 +1317,17 @@ export interface components {
         StepActionBodyDto: {
             /** @description Why: recorded on the run's timeline with who asked */
             reason?: string | null;
-            /** @description The step (may be left out, or null, when exactly one step failed and no `attempt` is given) */
+            /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it), of the step `stepName` names (required with it: 400 STEP_NAME_REQUIRED). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
             attempt?: number;
         };
         SkipActionBodyDto: {
             /** @description Why: recorded on the run's timeline with who asked */
             reason?: string | null;
-            /** @description The step (may be left out, or null, when exactly one step failed and no `attempt` is given) */
+            /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it), of the step `stepName` names (required with it: 400 STEP_NAME_REQUIRED). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
             attempt?: number;
             /** @description The output later steps see for the skipped step (JSON, at most 65536 bytes, numbers within ±9007199254740991) */
             output?: Record<string, never>;
