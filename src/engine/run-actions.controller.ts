@@ -20,11 +20,16 @@ function ActionDocs(summary: string, conflicts: string, body: typeof RunActionBo
     ApiOperation({ summary }),
     ApiBody({ type: body, required: false }),
     ApiAcceptedResponse({ type: RunActionResponseDto, description: 'Done, or nothing to do (changed: false)' }),
-    ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_REQUEST, STEP_NAME_REQUIRED' }),
+    ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_REQUEST' }),
     ApiNotFoundResponse({ type: ErrorBodyDto, description: 'RUN_NOT_FOUND, STEP_NOT_FOUND' }),
     ApiConflictResponse({ type: ErrorBodyDto, description: conflicts }),
   );
 }
+
+/** The 409 codes of a retry or a skip. */
+const STEP_ACTION_CONFLICTS = 'STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or '
+  + 'compensate), STEP_NAME_REQUIRED (several steps failed, or another step was retried or skipped from the attempt given: name the step), '
+  + 'RUN_NOT_PAUSED, RUN_FINISHED';
 
 /** Who asked: the principal the auth guard put on the request, when there is one. */
 const actorOf = (req: Request): string => (req as Request & { principal?: Principal }).principal?.id ?? 'anonymous';
@@ -59,7 +64,7 @@ export class RunActionsController {
 
   @Post('retry')
   @ActionDocs('Retry a failed step with a fresh attempt budget (PAUSED run, or RUNNING with other branches in flight)',
-    'STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED',
+    STEP_ACTION_CONFLICTS,
     StepActionBodyDto)
   retry(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: StepActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'retry', body, req);
@@ -67,7 +72,7 @@ export class RunActionsController {
 
   @Post('skip')
   @ActionDocs('Skip a failed step: recorded as SKIPPED, with an optional output later steps see; it has no undo',
-    'STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED',
+    STEP_ACTION_CONFLICTS,
     SkipActionBodyDto)
   skip(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: SkipActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'skip', body, req);

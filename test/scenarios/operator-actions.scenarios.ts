@@ -74,9 +74,11 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       worker = await new TestWorker(t, 'shop-worker').start();
       await register('order');
       await register('careful', { charge: 'pause' });
+      await register('cautious', { charge: 'pause', ship: 'pause' });
       await register('patient', undefined, { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: RETRY_SECONDS });
       await worker.register('order', STEPS);
       await worker.register('careful', STEPS);
+      await worker.register('cautious', STEPS);
       await worker.register('patient', STEPS);
       // `wide`: charge (retried) and ship run side by side after reserve.
       await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop').send({
@@ -261,6 +263,19 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       expect(stepsOf(run, 'charge').map((s) => s.status)).toEqual(['FAILED', 'SKIPPED']);
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship', 'UNDO:reserve']);
       expect(run.events).toContainEqual(expect.objectContaining({ kind: 'OPERATOR_SKIP', stepName: 'charge', reason: 'paid offline' }));
+    });
+
+    it('asks for the step when a skip of attempt 1 without one comes again after the next step failed at its attempt 1', async () => {
+      const { body } = await execute(t, 'cautious', { failAt: ['charge', 'ship'] }).expect(202);
+      await waitForRun(t, body.flowId, 'PAUSED');
+      await action(body.flowId, 'skip', { attempt: 1 }).expect(202);
+      await expectEventually(async () => expect((await t.http.get(`/api/orchestration/runs/${body.flowId}`)).body.failedStep).toBe('ship'));
+      // The same click again: it was for charge, and must not skip ship.
+      const again = await action(body.flowId, 'skip', { attempt: 1 }).expect(409);
+      expect(again.body).toMatchObject({ code: 'STEP_NAME_REQUIRED', problems: [{ path: 'body.stepName' }] });
+      await action(body.flowId, 'skip', { stepName: 'ship', attempt: 1 }).expect(202);
+      const run = await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(run.steps.filter((s: Step) => s.status === 'SKIPPED').map((s: Step) => s.stepName)).toEqual(['charge', 'ship']);
     });
 
     it('compensates a run paused on failure on request', async () => {

@@ -136,6 +136,24 @@ describe('decideOperatorAction: each action in each state', () => {
       }
     });
 
+    it('asks for the step when an attempt without one was already acted on for another step (a click sent twice)', () => {
+      // A retry of b from attempt 1 (no step named) succeeded; c then failed at its attempt 1. The same click again:
+      const cFailed = [...bFailed, at('b', 'DO', 'SUCCEEDED', 2, 2), at('c', 'DO', 'FAILED')];
+      const bSkipped = [...bFailed, at('b', 'DO', 'SKIPPED', 2), at('c', 'DO', 'FAILED')];
+      for (const attempts of [cFailed, bSkipped]) {
+        for (const action of ['retry', 'skip'] as const) {
+          expect(decideOperatorAction(plan, 'PAUSED', attempts, { action, attempt: 1 })).toEqual({ kind: 'refused', code: 'STEP_NAME_REQUIRED',
+            reason: `step b was retried or skipped from attempt 1 since: name the step to ${action} c` });
+          // Named, or without the attempt it saw, the request is for c.
+          expect(short(decideOperatorAction(plan, 'PAUSED', attempts, { action, stepName: 'c', attempt: 1 }))).toBe('apply → RUNNING');
+          expect(short(decideOperatorAction(plan, 'PAUSED', attempts, { action }))).toBe('apply → RUNNING');
+        }
+      }
+      // b's own retries by the engine (budgetStart 1) are no operator's: an attempt 1 without a step is c's.
+      const engineRetried = [...bFailed.slice(0, -1), at('b', 'DO', 'FAILED', 1, 1), at('b', 'DO', 'SUCCEEDED', 2, 1), at('c', 'DO', 'FAILED')];
+      expect(short(decideOperatorAction(plan, 'PAUSED', engineRetried, { action: 'retry', attempt: 1 }))).toBe('apply → RUNNING');
+    });
+
     it('answers the same request again as unchanged after the first moved the run on, to its end or to compensating', () => {
       const done = [...bFailed, at('b', 'DO', 'SUCCEEDED', 2, 2), at('c', 'DO', 'SUCCEEDED')];
       for (const status of ['COMPLETED', 'COMPENSATING'] as const) {

@@ -6,7 +6,7 @@ import { failedSteps, outcomeOf } from './step-outcome';
 export const OPERATOR_ACTIONS = ['terminate', 'pause', 'resume', 'retry', 'skip', 'compensate'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
-/** Why an action is refused: stable codes, answered as 409 (400/404 for a step that cannot be named). */
+/** Why an action is refused: stable codes, answered as 409 (404 for a step the template lacks). */
 export const ACTION_REFUSALS = [
   'RUN_FINISHED', 'RUN_NOT_RUNNING', 'RUN_NOT_PAUSED', 'RUN_HAS_FAILED_STEP', 'STEP_NOT_FAILED', 'STEP_NOT_FOUND', 'STEP_NAME_REQUIRED',
 ] as const;
@@ -94,6 +94,14 @@ const retriedByOperator = (attempts: Attempt[], stepName: string): boolean => at
   a.stepName === stepName && a.action === 'DO' && a.attempt > 1 && a.budgetStart === a.attempt && a.status !== 'SKIPPED');
 
 /**
+ * A step other than `step` that an operator retried or skipped from attempt `attempt`: a request
+ * naming that attempt but no step may be the same click sent twice, which would now act on `step`.
+ */
+const actedOnFrom = (attempts: Attempt[], step: PlanStep, attempt: number): string | undefined => attempts.find((a) =>
+  a.stepName !== step.name && a.action === 'DO' && a.attempt === attempt + 1
+  && (a.status === 'SKIPPED' || a.budgetStart === a.attempt))?.stepName;
+
+/**
  * Another failed step that would unwind the run (onFailure: compensate) once it moves on: the
  * retried step's attempt would be sent, then undone in the same write. A paused run can hold one
  * when a branch failed after an operator's or a deadline's pause.
@@ -122,6 +130,11 @@ function stepAction(plan: Plan, status: RunStatus, attempts: Attempt[], latest: 
     return refuse('STEP_NOT_FAILED', 'no step has failed');
   } else {
     step = failed[0];
+    const other = req.attempt === undefined ? undefined : actedOnFrom(attempts, step, req.attempt);
+    if (other) {
+      return refuse('STEP_NAME_REQUIRED',
+        `step ${other} was retried or skipped from attempt ${req.attempt} since: name the step to ${req.action} ${step.name}`);
+    }
   }
   const last = latestOf(latest, step.name, 'DO');
   if (req.attempt !== undefined && last && last.attempt > req.attempt) {

@@ -28,7 +28,8 @@ export class StepActionBodyDto extends RunActionBodyDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4,
     description: 'The failed attempt this is for (the step\'s last, as the run detail showed it). If the step has had a later attempt since, '
-      + 'nothing is done (`changed: false`): two operators, or a click sent twice, retry once' })
+      + 'nothing is done (`changed: false`): two operators, or a click sent twice, retry once. Given without `stepName`, it is refused '
+      + '(409 STEP_NAME_REQUIRED) if another step was retried or skipped from that attempt since' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4) attempt?: number;
 }
 

@@ -1319,7 +1319,7 @@ export interface components {
             reason?: string | null;
             /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once. Given without `stepName`, it is refused (409 STEP_NAME_REQUIRED) if another step was retried or skipped from that attempt since */
             attempt?: number;
         };
         SkipActionBodyDto: {
@@ -1327,7 +1327,7 @@ export interface components {
             reason?: string | null;
             /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
-            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once */
+            /** @description The failed attempt this is for (the step's last, as the run detail showed it). If the step has had a later attempt since, nothing is done (`changed: false`): two operators, or a click sent twice, retry once. Given without `stepName`, it is refused (409 STEP_NAME_REQUIRED) if another step was retried or skipped from that attempt since */
             attempt?: number;
             /** @description The output later steps see for the skipped step (JSON, at most 65536 bytes, numbers within ±9007199254740991) */
             output?: Record<string, never>;
@@ -3203,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,7 +3312,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3421,7 +3421,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,7 +3530,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3566,7 +3566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED */
+            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), STEP_NAME_REQUIRED (several steps failed, or another step was retried or skipped from the attempt given: name the step), RUN_NOT_PAUSED, RUN_FINISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3639,7 +3639,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3675,7 +3675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), RUN_NOT_PAUSED, RUN_FINISHED */
+            /** @description STEP_NOT_FAILED, RUN_HAS_FAILED_STEP (another failed step would unwind the run: retry or skip it first, or compensate), STEP_NAME_REQUIRED (several steps failed, or another step was retried or skipped from the attempt given: name the step), RUN_NOT_PAUSED, RUN_FINISHED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3748,7 +3748,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunActionResponseDto"];
                 };
             };
-            /** @description INVALID_REQUEST, STEP_NAME_REQUIRED */
+            /** @description INVALID_REQUEST */
             400: {
                 headers: {
                     [name: string]: unknown;
