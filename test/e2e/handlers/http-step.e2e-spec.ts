@@ -2,7 +2,7 @@ import { FakePartnerServer } from '../../fakes/fake-partner.server';
 import type { TestApp } from '../../helpers/test-app';
 import { jobsOf, registerTemplate, runToEnd, startEngineApp, startRun, timeline } from './support/engine-app';
 import { waitForRun } from '../../helpers/runs';
-import { captureLogs, CLIENT_SECRET, ERP_TOKEN, PARTNER_AUTH, partnerEnv } from './support/partner-env';
+import { captureLogs, CLIENT_SECRET, ERP_TOKEN, PARTNER_AUTH, partnerEnv, usePartnerApp } from './support/partner-env';
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
@@ -248,17 +248,7 @@ describe('the built-in http step against a partner API', () => {
 
 describe('http steps at registration: no host, no credentials', () => {
   const partner = new FakePartnerServer(PARTNER_AUTH);
-  let t: TestApp;
-
-  beforeAll(async () => {
-    await partner.start();
-    t = await startEngineApp(partnerEnv(partner));
-  }, BOOT_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await t?.close();
-    await partner.stop();
-  });
+  const app = usePartnerApp(partner);
 
   it.each([
     ['an absolute URL', { path: 'https://evil.example.com/orders' }, 'steps[0].handler.path', /not an absolute URL/],
@@ -271,7 +261,7 @@ describe('http steps at registration: no host, no credentials', () => {
     ['a Host header', { path: '/orders', headers: { host: 'evil.example.com' } }, 'steps[0].handler.headers.host', /cannot be set/],
     ['a Cookie header', { path: '/orders', headers: { Cookie: 'a=b' } }, 'steps[0].handler.headers.Cookie', /cannot be set/],
   ])('refuses %s with a 400 naming the field', async (_what, fields, path, message) => {
-    const res = await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
+    const res = await app().http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
       .send({ orchName: 'httpBad', as: 'initiator', type: 'sequential',
         steps: [{ seq: 1, name: 'call', objectType: 'String', handler: { type: 'http', connection: 'erp', ...fields } }] });
     expect(res.status).toBe(400);
@@ -281,12 +271,12 @@ describe('http steps at registration: no host, no credentials', () => {
   });
 
   it('accepts a well-formed http step as READY at once (no worker needed)', async () => {
-    const res = await t.http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
+    const res = await app().http.post('/api/orchestration/register').set('X-Service-Name', 'shop')
       .send({ orchName: 'httpGood', as: 'initiator', type: 'sequential',
         steps: [{ seq: 1, name: 'call', objectType: 'String', handler: { type: 'http', connection: 'erp', method: 'post', path: '/orders', query: { ref: '${payload.id}' }, body: {} } }] });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('READY');
-    const flowId = await startRun(t, 'httpGood', { id: 'x' });
-    await waitForRun(t, flowId, 'COMPLETED', 10_000);
+    const flowId = await startRun(app(), 'httpGood', { id: 'x' });
+    await waitForRun(app(), flowId, 'COMPLETED', 10_000);
   });
 });

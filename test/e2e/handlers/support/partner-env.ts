@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { inspect } from 'node:util';
 import type { FakePartnerServer } from '../../../fakes/fake-partner.server';
+import type { TestApp } from '../../../helpers/test-app';
+import { startEngineApp } from './engine-app';
+
+const BOOT_TIMEOUT_MS = 120_000;
 
 /** Canary credentials: none may appear in a log line, a row or a response. */
 export const ERP_TOKEN = 'canary-erp-token-7f3a9c';
@@ -27,6 +31,23 @@ export function partnerEnv(partner: FakePartnerServer, extra: Record<string, str
     HANDLER_LAUNCH_BACKOFF_INITIAL_MS: '10', HANDLER_LAUNCH_BACKOFF_MAX_MS: '40',
     ...extra,
   };
+}
+
+/**
+ * Starts the partner and an engine on it (partnerEnv) before the suite's tests, and stops both
+ * after them. Returns the engine's getter: it exists once the suite's tests run.
+ */
+export function usePartnerApp(partner: FakePartnerServer): () => TestApp {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    await partner.start();
+    t = await startEngineApp(partnerEnv(partner));
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.close();
+    await partner.stop();
+  });
+  return () => t!;
 }
 
 /** Records every line Baton's scoped loggers are asked to write (message and context objects). */
