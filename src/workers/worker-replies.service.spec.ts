@@ -133,6 +133,22 @@ describe('WorkerReplies', () => {
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
 
+  it('refuses a heartbeat under a lease released here (404), leaving its command to the next poller', async () => {
+    const { replies, deliver, hub, attempts } = await setup();
+    const c = command();
+    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
+    await deliver(c);
+    const pool = await hub.poolFor(SERVICE);
+    const [lease] = await pool.take(1, 0);
+    await replies.release(SERVICE, lease.leaseId);
+    const refused = await refusal(replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT')));
+    expect([refused.code, refused.message]).toEqual([ErrorCode.NOT_FOUND, `Lease ${lease.leaseId} was released: its command went back to the pollers`]);
+    expect(pool.size).toEqual({ ready: 1, leased: 0, polling: 0 });
+    // The next poller's lease takes heartbeats as ever.
+    const [next] = await pool.take(1, 0);
+    await expect(replies.reply(SERVICE, next.leaseId, replyTo(c, 'HEARTBEAT'))).resolves.toBe('heartbeat');
+  });
+
   it('keeps a command leased when its release comes while its reply is applied, and acknowledges one whose attempt is over', async () => {
     const { replies, deliver, hub, attempts, sink } = await setup();
     const c = command();

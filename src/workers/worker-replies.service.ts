@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AppError, type Problem } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { type ApplyOutcome, StepResultSink } from '../engine/dispatch/step-result';
@@ -22,6 +23,9 @@ type NamedReply = StepReply & { commandId: string };
 /** Outcomes of a reply that answered nothing of its command: a worker's bug, not the end of the attempt. */
 const UNANSWERED: ReadonlySet<ApplyOutcome> = new Set(['wrong-orch-name', 'unknown-flow']);
 
+/** Leases released lately, remembered per instance: a heartbeat under one must not lease its command again. */
+const RELEASED_REMEMBERED = 4096;
+
 /** What HTTP workers do with their leases: poll, reply, heartbeat, drop, release. */
 @Injectable()
 export class WorkerReplies {
@@ -29,6 +33,7 @@ export class WorkerReplies {
   private readonly polls: PollSlots;
   /** Commands whose reply is being applied here: a release meanwhile must not offer them again. */
   private readonly answering = new Set<string>();
+  private readonly released = new LRUCache<string, true>({ max: RELEASED_REMEMBERED });
 
   constructor(
     private readonly hub: HttpWorkerHub, private readonly sink: StepResultSink, private readonly heartbeats: StepHeartbeats,
@@ -79,7 +84,12 @@ export class WorkerReplies {
     const held = entry ?? pool?.heldCommand(named.commandId);
     const mismatches = held ? leasedMismatches(held, named) : [];
     if (mismatches.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The reply is not for the leased command', mismatches);
-    return isFinalReply(named) ? this.settle(service, named, entry !== undefined) : this.heartbeat(service, named, entry ? leaseId : undefined);
+    if (isFinalReply(named)) return this.settle(service, named, entry !== undefined);
+    if (!entry && this.released.has(leaseId)) {
+      // Its worker released the command (a stale heartbeat timer): re-leased, it would hide from the pollers for a whole lease.
+      throw new AppError(ErrorCode.NOT_FOUND, `Lease ${leaseId} was released: its command went back to the pollers`);
+    }
+    return this.heartbeat(service, named, entry ? leaseId : undefined);
   }
 
   /**
@@ -131,6 +141,7 @@ export class WorkerReplies {
         return;
       }
       pool!.giveBack([leaseId]);
+      this.released.set(leaseId, true);
       this.logger.log(fields, 'HTTP lease released unanswered: its command goes to the next poller');
       return;
     }

@@ -105,7 +105,8 @@ export class WorkersController {
   @ApiBody(STEP_REPLY_BODY)
   @ApiOkResponse({ type: LeaseReplyResultDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Not a reply, no `commandId`, or not one for the leased command' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such command of the service: the lease is unknown here and no attempt has this commandId (another service\'s command is not found either)' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such command of the service: the lease is unknown here and no attempt has this commandId '
+    + '(another service\'s command is not found either); or a HEARTBEAT under a lease its worker released: the command went back to the pollers' })
   async reply(@Param() { service, leaseId }: LeaseParamDto, @Body() body: unknown): Promise<LeaseReplyResultDto> {
     const parsed = stepReplySchema.safeParse(body);
     if (!parsed.success) {

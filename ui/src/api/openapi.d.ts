@@ -4795,7 +4795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description No such command of the service: the lease is unknown here and no attempt has this commandId (another service's command is not found either) */
+            /** @description No such command of the service: the lease is unknown here and no attempt has this commandId (another service's command is not found either); or a HEARTBEAT under a lease its worker released: the command went back to the pollers */
             404: {
                 headers: {
                     [name: string]: unknown;
