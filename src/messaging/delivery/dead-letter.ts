@@ -69,8 +69,9 @@ export async function publishDeadLetter(
   message: IncomingMessage, reason: string, publish: (letter: OutgoingMessage) => Promise<void>,
 ): Promise<DeadLetterOutcome> {
   const whole = deadLetterOf(message, reason);
-  // Whole twice before it is cut: RabbitMQ closes the channel for one message it refuses and fails
-  // every other publish still waiting on it with the same reason, so one refusal proves little.
+  // Whole twice before it is cut: on Kafka one refused message fails every send coalesced into its
+  // request (KafkaCoalescingSender), so one refusal proves little. (RabbitMQ's consumers publish
+  // theirs alone on a channel of their own, where a refusal is the letter's.)
   for (let tries = 1; ; tries++) {
     try {
       await publish(whole);

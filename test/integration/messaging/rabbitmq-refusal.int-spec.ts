@@ -1,19 +1,19 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config/load-config';
 import { isPublishOutage } from '../../../src/messaging/delivery/publish-outage';
-import { PoisonMessageError, type IncomingMessage, type OutgoingMessage } from '../../../src/messaging/message';
+import {
+  DEAD_LETTER_REASON_HEADER, DELIVERY_ATTEMPTS_HEADER, PoisonMessageError, type IncomingMessage, type OutgoingMessage,
+} from '../../../src/messaging/message';
 import { createMessagingDriver } from '../../../src/messaging/messaging-driver.factory';
 import type { MessagingDriver } from '../../../src/messaging/messaging-driver';
 import type { OutboxRecord } from '../../../src/messaging/outbox/outbox.service';
 import { isolateRefusals } from '../../../src/messaging/outbox/refused-rows';
 import { Metrics } from '../../../src/metrics/metrics';
 import { expectEventually } from '../../helpers/expect-eventually';
-import { servicesTool } from '../../helpers/readme-commands';
-
-const url = process.env.RABBITMQ_URL;
-if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/services.sh env)" first');
+import { restrictedVhost, type RestrictedVhost } from '../../helpers/rabbitmq-restricted-vhost';
 
 /**
  * A message RabbitMQ refuses (here a routing key outside Baton's topic permissions: 403
@@ -23,10 +23,8 @@ if (!url) throw new Error('RABBITMQ_URL is not set: eval "$(bash scripts/service
  */
 describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   const suffix = randomBytes(4).toString('hex');
-  const vhost = `refusal-${suffix}`;
-  const user = `baton-refusal-${suffix}`;
-  const password = randomBytes(16).toString('hex');
   const metrics = new Metrics();
+  let vhost: RestrictedVhost;
   let driver: MessagingDriver;
   let check: amqp.ChannelModel;
   let queue: string;
@@ -38,21 +36,13 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   const toMessages = (rows: OutboxRecord[]) => rows.map((r) => ({ topic: r.topic, key: r.key ?? undefined, headers: r.headers, body: r.body }));
 
   beforeAll(async () => {
-    await servicesTool('rabbitmqctl', ['add_vhost', vhost]);
-    await servicesTool('rabbitmqctl', ['add_user', user, password]);
-    // Write on anything but the default exchange, which a redelivery goes through.
-    await servicesTool('rabbitmqctl', ['set_permissions', '-p', vhost, user, '.*', '^(?!amq\\.default$).*', '.*']);
-    // Any routing key but forbidden.* (Erlang's re: a lookahead).
-    await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton', '^(?!forbidden\\.).*', '.*']);
-    // No dead letter may be published: each is refused, whole and cut.
-    await servicesTool('rabbitmqctl', ['set_topic_permissions', '-p', vhost, user, 'baton.dlx', '^$', '.*']);
-    const own = new URL(url!);
-    own.username = user;
-    own.password = password;
-    own.pathname = `/${vhost}`;
-    driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: own.toString() }), metrics);
+    // Write on anything but the default exchange, which a redelivery goes through; any routing key
+    // but forbidden.* (Erlang's re: a lookahead); no dead letter but allowed.letter's (each other is
+    // refused, whole and cut).
+    vhost = await restrictedVhost('refusal', '^(?!amq\\.default$).*', { baton: '^(?!forbidden\\.).*', 'baton.dlx': '^allowed\\.letter\\.DLQ$' });
+    driver = createMessagingDriver(loadConfig({ MESSAGING_DRIVER: 'rabbitmq', RABBITMQ_URL: vhost.url }), metrics);
     await driver.connect();
-    check = await amqp.connect(own.toString());
+    check = await amqp.connect(vhost.url);
     const channel = await check.createChannel();
     queue = (await channel.assertQueue('', { exclusive: true })).queue;
     await channel.bindQueue(queue, 'baton', 'allowed.#');
@@ -61,8 +51,7 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   afterAll(async () => {
     await driver?.close();
     await check?.close().catch(() => undefined);
-    await servicesTool('rabbitmqctl', ['delete_vhost', vhost]).catch(() => undefined);
-    await servicesTool('rabbitmqctl', ['delete_user', user]).catch(() => undefined);
+    await vhost?.remove();
   }, 60_000);
 
   const received = async () => (await (await check.createChannel()).checkQueue(queue)).messageCount;
@@ -130,5 +119,37 @@ describe('a message RabbitMQ refuses (real RabbitMQ)', () => {
   it('dead-letters a message whose redelivery the broker refuses, instead of requeueing it to fail again for ever', async () => {
     // Its dead letter is refused too (no topic may be written on the dead-letter exchange): given up, counted.
     expect(await lostAfterFailing('allowed.flaky', () => new Error('fails, to be redelivered'))).toHaveLength(1);
+  }, 40_000);
+  it('dead-letters a message whose redelivery the broker refuses at once: the refusal is its own, the redelivery is not sent again', async () => {
+    const topic = 'allowed.letter';
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const attempts: IncomingMessage[] = [];
+    const subscription = { topic, group: `refusal-${suffix}`, handler: async (m: IncomingMessage) => {
+      attempts.push(m);
+      throw new Error('fails, to be redelivered');
+    } };
+    await driver.subscribe(subscription);
+    try {
+      const sender = await check.createConfirmChannel();
+      sender.publish('baton', topic, Buffer.from('to be dead-lettered'), { persistent: true });
+      await sender.waitForConfirms();
+      const reader = await check.createChannel();
+      const letter = await expectEventually(async () => {
+        const got = await reader.get(`${topic}.DLQ`, { noAck: true });
+        expect(got).not.toBe(false);
+        return got as amqp.GetMessage;
+      }, { timeoutMs: 20_000 });
+      expect(letter.content.toString()).toBe('to be dead-lettered');
+      expect(String(letter.properties.headers?.[DEAD_LETTER_REASON_HEADER])).toMatch(/redelivery was refused by the broker .*ACCESS_REFUSED/);
+      expect(String(letter.properties.headers?.[DELIVERY_ATTEMPTS_HEADER])).toBe('1');
+      expect(attempts).toHaveLength(1);
+      expect((await reader.checkQueue(`refusal-${suffix}.${topic}`)).messageCount).toBe(0);
+      // The broker refused one write to the default exchange: the redelivery was not tried twice.
+      const refusals = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('Publishing channel') && line.includes("'amq.default'"));
+      expect(refusals).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+      await driver.unsubscribe(subscription);
+    }
   }, 40_000);
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import { deadLetterInPlace, logDependencyWait } from '../../delivery/deliver-in-place';
@@ -11,6 +11,7 @@ import type { IncomingMessage, OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
 import { RabbitBacklog } from './rabbitmq-backlog';
 import { redeliveryOptions, toIncoming } from './rabbitmq-message';
+import { PublishChannel, sendOf } from './rabbitmq-publish-channel';
 import { assertSubscriptionQueue, queueOf } from './rabbitmq-topology';
 
 export interface RabbitSubscriptionDeps {
@@ -21,9 +22,6 @@ export interface RabbitSubscriptionDeps {
   logger: Logger;
   /** The live connection, if any. */
   currentModel: () => ChannelModel | undefined;
-  /** Publishes through the driver's confirm channel; resolves once the broker confirmed. */
-  publish: (message: OutgoingMessage) => Promise<void>;
-  sendToQueue: (queue: string, content: Buffer, options: Options.Publish) => Promise<void>;
 }
 
 const REATTACH_DELAY_MS = 1000;
@@ -52,6 +50,11 @@ export class RabbitSubscription {
   private channelModel?: ChannelModel;
   private consumerTag?: string;
   private readonly executor: KeyedSerialExecutor;
+  /**
+   * Redeliveries and dead letters, one at a time, on a channel of this subscription's own (opened
+   * at its first failure): a publish the broker refuses fails no other, here or on another path.
+   */
+  private readonly publishing: PublishChannel;
   private attaching: Promise<void> = Promise.resolve();
   private reattachTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -63,6 +66,7 @@ export class RabbitSubscription {
   constructor(readonly subscription: Subscription, private readonly deps: RabbitSubscriptionDeps) {
     this.queue = queueOf(subscription.group, subscription.topic);
     this.executor = new KeyedSerialExecutor(deps.prefetch);
+    this.publishing = new PublishChannel(`Publishing channel of ${this.queue}`, deps.logger, deps.currentModel);
   }
 
   /** Consumes on `model` unless already doing so: on subscribe, after a reconnect, after a cancel. */
@@ -84,6 +88,7 @@ export class RabbitSubscription {
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     await this.executor.onIdle();
+    await this.publishing.close();
     this.channel = undefined;
     // Unacknowledged messages (skipped while stopping) go back to the queue with the channel.
     await channel?.close().catch(() => undefined);
@@ -212,7 +217,7 @@ export class RabbitSubscription {
       // A letter the broker refuses (cut down, then given up) must not be requeued: the message
       // would come back, fail and be refused again, for ever.
       const outcome = await deadLetterInPlace(incoming, decision.reason, {
-        logger, metrics, deadLetter: this.deps.publish, stopping: () => this.stopping || channel !== this.channel,
+        logger, metrics, deadLetter: (letter) => this.deadLetter(letter), stopping: () => this.stopping || channel !== this.channel,
       });
       // Not acknowledged only when stopping or the channel is gone: the broker requeues it then.
       if (outcome.acked) this.settle(channel, message, 'ack');
@@ -238,18 +243,18 @@ export class RabbitSubscription {
   }
 
   /**
-   * Publishes the message's next delivery to its queue, twice if refused: RabbitMQ closes the
-   * channel for a message it refuses and fails every other publish still waiting on it with the
-   * same reason, so the first refusal may be another message's.
+   * Publishes the message's next delivery to its queue, once: alone on its channel
+   * (PublishChannel.publishAlone), a refusal is this message's own, and sent again it is refused again.
    */
-  private async redeliver(message: ConsumeMessage, failedAttempt: number): Promise<void> {
+  private redeliver(message: ConsumeMessage, failedAttempt: number): Promise<void> {
+    // The default exchange routes by queue name: only this group sees the redelivery.
     const options = redeliveryOptions(message, failedAttempt);
-    try {
-      await this.deps.sendToQueue(this.queue, message.content, options);
-    } catch (error) {
-      if (isPublishOutage(error)) throw error;
-      await this.deps.sendToQueue(this.queue, message.content, options);
-    }
+    return this.publishing.publishAlone({ exchange: '', routingKey: this.queue, content: message.content, options });
+  }
+
+  private async deadLetter(letter: OutgoingMessage): Promise<void> {
+    await this.publishing.publishAlone(sendOf(letter, this.deps.exchange));
+    this.deps.metrics.published.inc({ topic: letter.topic });
   }
 
   /**

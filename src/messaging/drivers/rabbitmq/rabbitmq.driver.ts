@@ -1,54 +1,41 @@
-import { DependencyUnavailableError } from '../../../common/errors/infrastructure-error';
-import { amqpSocketOf, withHeartbeat, writeTurnsWhole, withTimeout } from '@baton/worker/internal';
+import { amqpSocketOf, withHeartbeat, writeTurnsWhole } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
-import type { Channel, ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
-import { once } from 'node:events';
+import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
-import { isPublishOutage } from '../../delivery/publish-outage';
 import { SubscriptionList } from '../../delivery/subscription-list';
 import type { OutgoingMessage } from '../../message';
 import type { ConsumerState, Subscription } from '../../message-consumer';
 import { MessagingDriver } from '../../messaging-driver';
-import { publishOptions } from './rabbitmq-message';
+import { notConnected, PublishChannel, sendOf } from './rabbitmq-publish-channel';
 import { RabbitSubscription } from './rabbitmq-subscription';
-import { assertExchanges, assertSubscriptionQueue, exchangeFor, queueOf } from './rabbitmq-topology';
-
-interface Send {
-  exchange: string;
-  routingKey: string;
-  content: Buffer;
-  options: Options.Publish;
-}
-
-/** A guard: confirms stop coming while the broker blocks publishers (memory or disk alarm). */
-const CONFIRM_TIMEOUT_MS = 30_000;
+import { assertExchanges, assertSubscriptionQueue, queueOf } from './rabbitmq-topology';
 
 /**
  * RabbitMQ through amqplib with its built-in connection recovery: after every (re)connect,
- * `setup` opens the confirm channel, declares the exchanges and re-attaches every subscription.
+ * `setup` opens the publishing channel, declares the exchanges and re-attaches every subscription.
  * Publishing resolves after the broker's confirms; while disconnected it rejects at once, so the
- * outbox relay keeps the messages and retries.
+ * outbox relay keeps the messages and retries. Consumers publish their redeliveries and dead
+ * letters on channels of their own (RabbitSubscription): a message the broker refuses on one
+ * path fails no publish of another.
  */
 export class RabbitMqDriver extends MessagingDriver {
   readonly driver = 'rabbitmq';
   private readonly logger = new Logger(RabbitMqDriver.name);
   private connection?: RecoveringChannelModel;
   private connecting?: Promise<void>;
-  /** The live connection and its publishing channel; unset while reconnecting. */
+  /** The live connection; unset while reconnecting. */
   private model?: ChannelModel;
-  private publishChannel?: ConfirmChannel;
+  /** What `publish` sends on (the outbox relay, in-process workers): not the consumers' own publishes. */
+  private readonly publishing: PublishChannel;
   /** Whether the warning that amqplib moved its socket was given: once, not on every reconnect. */
   private warnedUncorkable = false;
   private readonly subscriptions = new SubscriptionList<RabbitSubscription>();
-  /** Why the broker closed a publishing channel (403, 406…): the confirms it fails say only "channel closed". */
-  private readonly closeReasons = new WeakMap<Channel, Error>();
-  /** A publishing channel opened anew on the live connection after the broker refused a message. */
-  private reopening?: Promise<void>;
 
   constructor(private readonly config: AppConfig, private readonly metrics: Metrics) {
     super();
+    this.publishing = new PublishChannel('Publishing channel', this.logger, () => this.model);
   }
 
   connect(): Promise<void> {
@@ -65,20 +52,18 @@ export class RabbitMqDriver extends MessagingDriver {
     this.connection = undefined;
     this.connecting = undefined;
     this.model = undefined;
-    this.publishChannel = undefined;
+    await this.publishing.close();
     await connection?.close().catch(() => undefined);
   }
 
   isConnected(): boolean {
-    return this.publishChannel !== undefined;
+    return this.model !== undefined && this.publishing.isOpen;
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     await this.connect();
     const exchange = this.config.RABBITMQ_EXCHANGE;
-    await Promise.all(await this.send(messages.map((m) => ({
-      exchange: exchangeFor(m.topic, exchange), routingKey: m.topic, content: m.body, options: publishOptions(m),
-    }))));
+    await Promise.all(await this.publishing.send(messages.map((m) => sendOf(m, exchange))));
     for (const message of messages) this.metrics.published.inc({ topic: message.topic });
   }
 
@@ -91,11 +76,6 @@ export class RabbitMqDriver extends MessagingDriver {
       metrics: this.metrics,
       logger: this.logger,
       currentModel: () => this.model,
-      publish: (message) => this.publish([message]),
-      sendToQueue: async (queue, content, options) => {
-        // The default exchange routes by queue name: only this group sees the redelivery.
-        await Promise.all(await this.send([{ exchange: '', routingKey: queue, content, options }]));
-      },
     });
     const model = this.model;
     if (!model) throw notConnected();
@@ -164,7 +144,6 @@ export class RabbitMqDriver extends MessagingDriver {
     this.connection = connection;
     connection.on('disconnect', (error: Error) => {
       this.model = undefined;
-      this.publishChannel = undefined;
       for (const s of this.subscriptions) s.detach();
       this.logger.warn(`Lost the RabbitMQ connection (${error.message}); reconnecting`);
     });
@@ -182,81 +161,8 @@ export class RabbitMqDriver extends MessagingDriver {
       this.warnedUncorkable = true;
       this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     }
-    const channel = await this.openPublishChannel(model);
-    await assertExchanges(channel, this.config.RABBITMQ_EXCHANGE);
+    await assertExchanges(await this.publishing.open(model), this.config.RABBITMQ_EXCHANGE);
     this.model = model;
-    this.publishChannel = channel;
     for (const subscription of this.subscriptions) await subscription.attach(model);
   }
-
-  private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => {
-      this.closeReasons.set(channel, error);
-      this.logger.warn(`Publishing channel: ${error.message}`);
-    });
-    channel.on('close', () => {
-      if (this.publishChannel !== channel) return;
-      this.publishChannel = undefined;
-      const reason = this.closeReasons.get(channel);
-      // RabbitMQ closes the channel, not the connection, for a message it refuses: a new channel
-      // goes on with the others at once, as the outbox's isolation of the refused row needs (it
-      // publishes the rest right after). Any other close (an exchange gone, a protocol error)
-      // drops the connection, so that recovery rebuilds everything in one known way.
-      if (reason && !isPublishOutage(reason) && this.model === model) this.reopen(model);
-      else void model.close().catch(() => undefined);
-    });
-    return channel;
-  }
-
-  private reopen(model: ChannelModel): void {
-    this.reopening = this.openPublishChannel(model).then((channel) => {
-      if (this.model === model) this.publishChannel = channel;
-      else void channel.close().catch(() => undefined);
-    }, () => model.close().catch(() => undefined)).finally(() => {
-      this.reopening = undefined;
-    });
-  }
-
-  /**
-   * Publishes in order on the confirm channel and returns one confirm per message. Waits for
-   * 'drain' when amqplib's buffer is full, which is RabbitMQ's backpressure.
-   */
-  private async send(sends: Send[]): Promise<Promise<void>[]> {
-    if (!this.publishChannel) await this.reopening;
-    const channel = this.publishChannel;
-    if (!channel) throw notConnected();
-    const confirms: Promise<void>[] = [];
-    const failed = (error: unknown) => withCloseReason(error, this.closeReasons.get(channel));
-    for (const { exchange, routingKey, content, options } of sends) {
-      let writable = true;
-      const confirmed = new Promise<void>((resolve, reject) => {
-        try {
-          writable = channel.publish(exchange, routingKey, content, options, (error) => (error ? reject(failed(error)) : resolve()));
-        } catch (error) {
-          reject(failed(error));
-        }
-      });
-      const guarded = withTimeout(confirmed, CONFIRM_TIMEOUT_MS, 'RabbitMQ publish confirm');
-      guarded.catch(() => undefined); // handled by the caller's Promise.all; not "unhandled" while we wait for drain
-      confirms.push(guarded);
-      if (!writable) await Promise.race([once(channel, 'drain'), once(channel, 'close')]);
-    }
-    return confirms;
-  }
-}
-
-/**
- * A publish failed on a channel the broker closed, with the broker's reason as its cause: the
- * reply code (403 ACCESS_REFUSED, 406 PRECONDITION_FAILED) tells a refused message from an
- * outage (isPublishOutage), which the bare "channel closed" amqplib gives each confirm cannot.
- */
-function withCloseReason(error: unknown, reason: Error | undefined): unknown {
-  if (!reason) return error;
-  return new Error(`${error instanceof Error ? error.message : String(error)}: ${reason.message}`, { cause: reason });
-}
-
-/** Between a lost connection and its recovery: an outage (503, retried), not a fault of the request that met it. */
-function notConnected(): DependencyUnavailableError {
-  return new DependencyUnavailableError('RabbitMQ is not connected: Baton is reconnecting', undefined);
 }
