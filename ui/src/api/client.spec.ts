@@ -160,3 +160,25 @@ describe('request to a Baton that hangs or sits behind a failing gateway', () =>
     await expect(request('/api/x')).rejects.toBeInstanceOf(ApiError);
   });
 });
+
+describe("request and Baton's clock", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("learns Baton's clock from its answers' Date header, failed ones too, but not from a gateway's", async () => {
+    const local = Date.UTC(2026, 11, 1, 12);
+    vi.useFakeTimers({ now: local });
+    stubBrowser();
+    const { serverClock, serverNow } = await import('../lib/server-clock');
+    const dated = (skew: number, status = 200, body = '{}') => async () => new Response(body, { status, headers: { Date: new Date(Date.now() + skew).toUTCString() } });
+    // A gateway an hour off, however often it answers, is not Baton.
+    vi.stubGlobal('fetch', dated(3_600_000, 502, '<html>Bad gateway</html>'));
+    for (let i = 0; i < 5; i++) await expect(request('/api/orchestration/runs')).rejects.toBeInstanceOf(NetworkError);
+    expect(serverClock.offset()).toBe(0);
+    vi.stubGlobal('fetch', dated(5 * 60_000, 404, '{"code":"NOT_FOUND","message":"no"}'));
+    for (let i = 0; i < 3; i++) await expect(request('/api/orchestration/runs/x')).rejects.toBeInstanceOf(ApiError);
+    expect(Math.abs(serverNow() - (Date.now() + 5 * 60_000))).toBeLessThanOrEqual(1000);
+  });
+});

@@ -1,6 +1,7 @@
 // Every call the console makes goes through here: the credential (an API key or an OIDC access
 // token) as a Bearer token, renewed before it expires when it can be, and one place that turns a
 // 401 or an expired token into the login form.
+import { serverClock } from '../lib/server-clock';
 import { type HeldToken, renewalDue } from '../lib/token-renewal';
 import type { Problem } from './types';
 
@@ -162,8 +163,11 @@ export async function request<T>(path: string, init: RequestInit = {}, { credent
   const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
   let res: Response;
   let text: string;
+  const sentAt = Date.now();
+  let receivedAt = sentAt;
   try {
     res = await fetch(path, { ...init, headers, signal: init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal });
+    receivedAt = Date.now();
     text = await res.text();
   } catch {
     throw new NetworkError(timeout.signal.aborted ? `Baton did not answer within ${REQUEST_TIMEOUT_MS / 1000} s` : undefined);
@@ -171,6 +175,8 @@ export async function request<T>(path: string, init: RequestInit = {}, { credent
     clearTimeout(timer);
   }
   const body = text ? safeJson(text) : null;
+  // A gateway's own answer would date the gateway's clock, not Baton's.
+  if (!fromGateway(res.status, body)) serverClock.observe(res.headers.get('Date'), sentAt, receivedAt);
   if (res.ok) return body as T;
   if (fromGateway(res.status, body)) throw new NetworkError(`Baton is unreachable (HTTP ${res.status} from the way to it)`);
   const error = apiErrorOf(res, body);

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
+import { serverNow } from '../lib/server-clock';
 
 export interface Resource<T> {
   data?: T;
   error?: Error;
   loading: boolean;
-  /** When `data` arrived (epoch ms): once a reload fails, what is shown is as of then. */
+  /** When `data` arrived (epoch ms, Baton's clock, as the times it answers): once a reload fails, what is shown is as of then. */
   answeredAt?: number;
   reload: () => void;
 }
@@ -49,7 +50,7 @@ export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?:
       let error: unknown;
       try {
         last = await loadRef.current();
-        if (alive) setState({ data: last, loading: false, key, answeredAt: Date.now() });
+        if (alive) setState({ data: last, loading: false, key, answeredAt: serverNow() });
       } catch (e) {
         error = e;
         if (alive) {

@@ -1,3 +1,5 @@
+import { serverNow } from './server-clock';
+
 /**
  * How the console writes a time of day, everywhere: as the browser's locale does (12- or 24-hour),
  * with seconds. One setting, so that a notice's "last answer at" reads like the times in the tables.
@@ -22,8 +24,8 @@ export function clockTime(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, TIME_OF_DAY);
 }
 
-/** The span between two instants (to now, without an end), as `durationMs` writes it. */
-export function duration(fromIso: string, toIso: string | null, now = Date.now()): string {
+/** The span between two instants (to now by Baton's clock, without an end), as `durationMs` writes it. */
+export function duration(fromIso: string, toIso: string | null, now = serverNow()): string {
   return durationMs((toIso ? Date.parse(toIso) : now) - Date.parse(fromIso));
 }
 

@@ -11,14 +11,13 @@ describe('timelineWindow', () => {
   const events = [1, 5, 6, 9, 10].map(event);
 
   it('keeps the latest attempts, and only the events from when the first of those began', () => {
-    const w = timelineWindow(steps, events, 2, false);
+    const w = timelineWindow(steps, events, 2);
     expect(w.steps.map((s) => s.attempt)).toEqual([4, 5]);
     expect(w.events.map((e) => e.at)).toEqual([at(9), at(10)]);
     expect([w.hiddenSteps, w.hiddenEvents]).toEqual([3, 3]);
   });
 
-  it('keeps everything when asked for all, or when there is no more than the limit', () => {
-    expect(timelineWindow(steps, events, 2, true)).toEqual({ steps, events, hiddenSteps: 0, hiddenEvents: 0 });
-    expect(timelineWindow(steps, events, 5, false)).toEqual({ steps, events, hiddenSteps: 0, hiddenEvents: 0 });
+  it('keeps everything when there is no more than the limit', () => {
+    expect(timelineWindow(steps, events, 5)).toEqual({ steps, events, hiddenSteps: 0, hiddenEvents: 0 });
   });
 });

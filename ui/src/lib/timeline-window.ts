@@ -6,6 +6,11 @@ import { latest } from './latest';
  * failing fast 99 times, 50 steps), and every poll drew them all. The attempts table lists every one.
  */
 export const TIMELINE_LIMIT = 200;
+/**
+ * The most "show all" draws: every attempt of a run of thousands cost what the default view
+ * avoids (a 5,000-attempt run built 5,000 bars per poll). The attempts table lists the rest.
+ */
+export const TIMELINE_MAX = 2000;
 
 export interface TimelineWindow {
   steps: readonly StepAttempt[];
@@ -21,13 +26,13 @@ const ms = (iso: string) => new Date(iso).getTime();
  * The latest `limit` attempts and, of the events from when the first of those began, the latest
  * `limit`: an earlier event would stretch the axis back over attempts that are not drawn.
  */
-export function timelineWindow(steps: readonly StepAttempt[], events: readonly RunEvent[], limit: number, all: boolean): TimelineWindow {
-  const drawn = latest(steps, limit, all);
+export function timelineWindow(steps: readonly StepAttempt[], events: readonly RunEvent[], limit: number): TimelineWindow {
+  const drawn = latest(steps, limit, false);
   let from = -Infinity;
   if (drawn.hidden) {
     from = Infinity;
     for (const s of drawn.shown) from = Math.min(from, ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : Infinity);
   }
-  const marks = latest(drawn.hidden ? events.filter((e) => ms(e.at) >= from) : events, limit, all);
+  const marks = latest(drawn.hidden ? events.filter((e) => ms(e.at) >= from) : events, limit, false);
   return { steps: drawn.shown, events: marks.shown, hiddenSteps: drawn.hidden, hiddenEvents: events.length - marks.shown.length };
 }

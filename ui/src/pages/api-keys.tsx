@@ -15,6 +15,7 @@ import { useQueryState } from '../hooks/use-query-state';
 import { useResource } from '../hooks/use-resource';
 import { isOwnKey, KEY_ROLES, KEY_STATE_FILTERS, keyState } from '../lib/api-keys';
 import { pageOfQuery } from '../lib/paging';
+import { serverNow } from '../lib/server-clock';
 import { isForbidden } from '../lib/roles';
 import { zoneHead } from '../lib/time-zone';
 import { IssueKey } from './issue-key';
@@ -40,7 +41,8 @@ function KeysList() {
   const res = useResource(() => request<Page<ApiKey>>(url), url, POLL_MS);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revoked, setRevoked] = useState<RevokedApiKey | null>(null);
-  const now = Date.now();
+  // Baton's now: a key Baton refuses as expired must not show as active on a browser whose clock is behind.
+  const now = serverNow();
   const filtered = FILTERS.some((k) => q[k]);
   const clear = () => setQ({ ...Object.fromEntries(FILTERS.map((k) => [k, ''])), page: '' });
   const select = (key: 'role' | 'state', label: string, options: readonly string[]) => (

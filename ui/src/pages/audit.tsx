@@ -5,7 +5,7 @@ import type { AuditEntry, Page } from '../api/types';
 import { FilterInput } from '../components/filter-input';
 import { FreeText } from '../components/free-text';
 import { Name } from '../components/name';
-import { Empty, ErrorNotice } from '../components/notice';
+import { Empty, ErrorNotice, staleIf } from '../components/notice';
 import { Pager } from '../components/pager';
 import { Status } from '../components/status';
 import { Time } from '../components/time';
@@ -106,9 +106,12 @@ export function AuditPage() {
           </select>
         </label>
       </div>
-      <ErrorNotice error={res.error} />
-      {res.data && <AuditList entries={res.data.items} />}
-      {res.data && res.data.total > 0 && <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} noun={NOUN} />}
+      <ErrorNotice error={res.error} polled={res} />
+      {/* After a failed poll the list is the last answer's, greyed, as the runs list is: an attempt missing from it may have come since. */}
+      {res.data && <div class={staleIf(res.error)}>
+        <AuditList entries={res.data.items} />
+        {res.data.total > 0 && <Pager page={page} pageSize={PAGE_SIZE} total={res.data.total} onPage={(p) => setQ({ page: String(p) })} noun={NOUN} />}
+      </div>}
     </>
   );
 }

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { NetworkError, postJson } from '../api/client';
 import type { CreatedApiKey, Role } from '../api/types';
+import { copyLabel, CopyStatus, useCopy } from '../components/copy';
 import { FreeText } from '../components/free-text';
 import { Name } from '../components/name';
 import { ErrorNotice } from '../components/notice';
 import { Time } from '../components/time';
 import { EMPTY_KEY_FORM, issueUnknown, KEY_ROLES, type KeyForm, newKeyBody } from '../lib/api-keys';
-import { copyText } from '../lib/clipboard';
+import { serverNow } from '../lib/server-clock';
 import { toLocalInput } from '../lib/time';
 
 /**
@@ -15,12 +16,7 @@ import { toLocalInput } from '../lib/time';
  * reload. Baton keeps only a hash of it, so it cannot be shown again.
  */
 function NewKey({ issued, onDone }: { issued: CreatedApiKey; onDone: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const copy = async () => {
-    const ok = await copyText(issued.key);
-    setCopied(ok ? 'yes' : 'failed');
-    setTimeout(() => setCopied('no'), ok ? 1500 : 4000);
-  };
+  const { state, copy } = useCopy();
   return (
     <section class="warn new-key" aria-label="The new API key" data-testid="new-key" data-prefix={issued.prefix}>
       <p><strong>Copy this key now: it will not be shown again.</strong> Baton keeps only a hash of it. If it is lost, revoke it and issue another.</p>
@@ -31,7 +27,8 @@ function NewKey({ issued, onDone }: { issued: CreatedApiKey; onDone: () => void 
       <div class="secret">
         <input type="text" readOnly value={issued.key} aria-label="API key (shown once)" spellcheck={false} autoComplete="off" class="mono"
           data-testid="new-key-secret" onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={copy}>{copied === 'yes' ? 'copied' : copied === 'failed' ? 'copy failed — select the text' : 'Copy'}</button>
+        <button type="button" onClick={() => void copy(issued.key)}>{copyLabel(state, 'Copy')}</button>
+        <CopyStatus state={state} what={`key ${issued.prefix}`} />
       </div>
       <button type="button" class="primary" onClick={onDone}>Done: I have stored it</button>
     </section>
@@ -83,7 +80,7 @@ export function IssueKey({ onIssued }: { onIssued: () => void }) {
           </label>
         )}
         <label>Expires (optional)
-          <input type="datetime-local" min={toLocalInput(new Date().toISOString())} value={form.expires} onInput={(e) => set({ expires: e.currentTarget.value })} />
+          <input type="datetime-local" min={toLocalInput(new Date(serverNow()).toISOString())} value={form.expires} onInput={(e) => set({ expires: e.currentTarget.value })} />
         </label>
         <button type="submit" class="primary" disabled={busy}>{busy ? 'Issuing…' : 'Issue key'}</button>
       </form>

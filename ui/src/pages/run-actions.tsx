@@ -9,6 +9,7 @@ import {
   ActionName, ActionState, actionOutcome, NoUndo, actionRequest, actionableSteps, canAct, defaultStep, endedNote, runActions, TerminateMode, terminateChoices, unavailable,
   waitLines,
 } from '../lib/run-actions';
+import { serverNow } from '../lib/server-clock';
 
 /** The longest reason the API takes (MAX_REASON_LENGTH, src/engine/dto/run-action.dto.ts): a longer one pasted here was cut at 500 without a word. */
 export const MAX_REASON_LENGTH = 1000;
@@ -96,7 +97,7 @@ export function RunActions({ run, noUndo, reachable, onDone }: { run: RunDetail;
         output: parsed, reason: reason.trim() || undefined, terminate: chosen?.mode,
       });
       const res = await postJson<unknown>(path, body);
-      setOutcome({ flowId: run.flowId, ...actionOutcome(label, res, Date.now()) });
+      setOutcome({ flowId: run.flowId, ...actionOutcome(label, res, serverNow()) });
       setOpen(null);
       onDone();
     } catch (e) {

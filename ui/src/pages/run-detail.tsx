@@ -15,6 +15,7 @@ import { deadlineNote } from '../lib/deadline';
 import { latest } from '../lib/latest';
 import { noUndoOf, planUrl } from '../lib/run-plan';
 import { isTerminal } from '../lib/run-statuses';
+import { serverNow } from '../lib/server-clock';
 import { duration } from '../lib/time';
 import { zoneHead } from '../lib/time-zone';
 import { RunActions } from './run-actions';
@@ -169,7 +170,7 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
       <RunActions run={run} noUndo={noUndo} reachable={!unreachable([res])} onDone={res.reload} />
       <div class={stale}>
         <h2>Timeline</h2>
-        <RunTimeline steps={run.steps} events={run.events} now={Date.now()} />
+        <RunTimeline steps={run.steps} events={run.events} now={serverNow()} />
         <h2>Attempts</h2>
         {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts steps={run.steps} />}
         <h2>Payload</h2>

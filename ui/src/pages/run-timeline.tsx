@@ -3,13 +3,37 @@ import type { RunEvent, StepAttempt } from '../api/types';
 import { Empty } from '../components/notice';
 import { useWidth } from '../hooks/use-width';
 import { layoutTimeline } from '../lib/timeline-layout';
-import { TIMELINE_LIMIT, timelineWindow } from '../lib/timeline-window';
+import { TIMELINE_LIMIT, TIMELINE_MAX, timelineWindow } from '../lib/timeline-window';
 import { TimelineChart } from './timeline-chart';
 
-/** What the timeline draws of a run: the latest attempts and events unless `all` (timelineWindow), laid out for a track `width` px wide. */
+/**
+ * What the timeline draws of a run: the latest TIMELINE_LIMIT attempts and events, or with `all`
+ * the latest TIMELINE_MAX (timelineWindow), laid out for a track `width` px wide.
+ */
 export function timelineView(steps: readonly StepAttempt[], events: readonly RunEvent[], now: number, width: number, all: boolean) {
-  const shown = timelineWindow(steps, events, TIMELINE_LIMIT, all);
-  return { ...shown, total: steps.length, layout: layoutTimeline(shown.steps, shown.events, now, width) };
+  const shown = timelineWindow(steps, events, all ? TIMELINE_MAX : TIMELINE_LIMIT);
+  return { ...shown, all, total: steps.length, totalEvents: events.length, layout: layoutTimeline(shown.steps, shown.events, now, width) };
+}
+
+type TimelineView = ReturnType<typeof timelineView>;
+
+/**
+ * How much of the run the timeline leaves out, and where the rest is; nothing when it draws it
+ * all. "Show all" offers at most TIMELINE_MAX, and says so rather than promise every attempt.
+ */
+export function TimelineLimited({ view, onShowAll }: { view: TimelineView; onShowAll: () => void }) {
+  if (view.hiddenSteps === 0 && view.hiddenEvents === 0) return null;
+  const events = view.hiddenEvents > 0 && ` and ${view.events.length} of ${view.totalEvents} events`;
+  const notDrawn = view.hiddenSteps > 0 && ` (${view.hiddenSteps} not drawn)`;
+  return (
+    <p class="muted small" data-testid="timeline-limited">
+      Showing the latest {view.steps.length} of {view.total} attempts{notDrawn}{events}
+      {view.all
+        ? <>: the timeline draws no more than {TIMELINE_MAX}. The attempts table lists every one.</>
+        : <>; the attempts table lists every one. <button type="button" class="link" onClick={onShowAll}>
+          {view.total > TIMELINE_MAX || view.totalEvents > TIMELINE_MAX ? `Show the latest ${TIMELINE_MAX}` : 'Show all'}</button></>}
+    </p>
+  );
 }
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
@@ -22,12 +46,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
   if (t.lanes.length === 0) return <Empty>No step dispatched yet.</Empty>;
   return (
     <div class="timeline" role="table" aria-label="Timeline of every DO and UNDO attempt">
-      {(view.hiddenSteps > 0 || view.hiddenEvents > 0) && (
-        <p class="muted small" data-testid="timeline-limited">
-          Showing the latest {view.steps.length} of {view.total} attempts{view.hiddenEvents > 0 && ` and ${view.events.length} of ${events.length} events`};
-          the attempts table lists every one. <button type="button" class="link" onClick={() => showAll(true)}>Show all</button>
-        </p>
-      )}
+      <TimelineLimited view={view} onShowAll={() => showAll(true)} />
       <TimelineChart layout={t} width={width} trackRef={trackRef} />
       <p class="legend-row muted small">
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-failed_final" /> failed, not retried
