@@ -1,11 +1,11 @@
 import 'reflect-metadata'; // loadConfig converts numbers by the settings' design types
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { isInfrastructureError } from '../../../src/common/errors/infrastructure-error';
 import { loadConfig } from '../../../src/config/load-config';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { runPipeline } from '../../../src/database/run-pipeline';
+import { BlackholeProxy } from '../../helpers/blackhole-proxy';
 import { serverDatabaseUrl } from '../../helpers/postgres';
 
 const STATEMENT_TIMEOUT_MS = 500;
@@ -13,55 +13,6 @@ const STATEMENT_TIMEOUT_MS = 500;
 const CLIENT_BOUND_MS = 1_500;
 /** What the test waits before it calls a statement hung (without the bound, it waits for ever). */
 const HUNG_MS = 8_000;
-
-/**
- * A TCP proxy on loopback that can black-hole its connections: `blackhole()` stops forwarding
- * both ways without closing anything (a partition, a dead NAT entry, a frozen host: no reset,
- * no answer), and connections accepted meanwhile are black-holed too. `forward()` lets only
- * connections opened after it through, as a path that came back with its old flows forgotten.
- */
-class BlackholeProxy {
-  port = 0;
-  private readonly server: Server = createServer((socket) => this.pair(socket));
-  private readonly live = new Set<{ dead: boolean }>();
-  private readonly sockets = new Set<Socket>();
-  private holing = false;
-
-  constructor(private readonly host: string, private readonly targetPort: number) {}
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  blackhole(): void {
-    this.holing = true;
-    for (const flow of this.live) flow.dead = true;
-  }
-
-  forward(): void {
-    this.holing = false;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private pair(client: Socket): void {
-    const flow = { dead: this.holing };
-    this.live.add(flow);
-    const upstream = connect(this.targetPort, this.host);
-    for (const [from, to] of [[client, upstream], [upstream, client]]) {
-      this.sockets.add(from);
-      from.on('data', (chunk: Buffer) => { if (!flow.dead) to.write(chunk); });
-      // A side closed by the client (a connection dropped) ends the other, as a kernel would once the path is back.
-      from.on('close', () => { this.sockets.delete(from); this.live.delete(flow); to.destroy(); });
-      from.on('error', () => undefined);
-    }
-  }
-}
 
 const hung = () => new Promise((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${HUNG_MS} ms: hung`)), HUNG_MS).unref());
 const outcome = (work: Promise<unknown>) => Promise.race([work, hung()]).then(() => 'answered', (error: unknown) => error);

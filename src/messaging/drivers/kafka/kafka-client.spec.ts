@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config';
 import { createKafkaClient, kafkaLogLines } from './kafka-client';
+import { KafkaConnections } from './kafka-connections';
 
 describe('kafkaLogLines', () => {
   it("writes kafkajs's line and its details as one line, at its level", () => {
@@ -22,5 +23,18 @@ describe('createKafkaClient', () => {
     kafkaLogger.error('Connection error: ECONNREFUSED', { broker: '127.0.0.1:9092' });
     expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=127.0.0.1:9092');
     expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('logs nothing of kafkajs once its connections were closed on purpose, and again once opened', () => {
+    const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+    const config = { KAFKA_CLIENT_ID: 'baton', KAFKA_BROKERS: '127.0.0.1:9092' } as AppConfig;
+    const connections = new KafkaConnections();
+    const kafkaLogger = createKafkaClient(config, logger, connections).logger().namespace('Connection');
+    connections.close();
+    kafkaLogger.error('Connection error: Kafka client closed', { broker: '127.0.0.1:9092' });
+    expect(logger.error).not.toHaveBeenCalled();
+    connections.open();
+    kafkaLogger.error('Connection error: ECONNREFUSED', { broker: '127.0.0.1:9092' });
+    expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=127.0.0.1:9092');
   });
 });

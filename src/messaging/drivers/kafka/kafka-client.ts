@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import { kafkaLogCreator, noDelaySocketFactory, type KafkaLogSink } from '@baton/worker/internal';
+import { kafkaLogCreator, type KafkaLogSink } from '@baton/worker/internal';
 import { Kafka, logLevel, SASLOptions } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
+import { KafkaConnections } from './kafka-connections';
 
 /** kafkajs's lines through Nest's logger, as one line each: `[namespace] message key=value…`. */
 export function kafkaLogLines(logger: Logger): KafkaLogSink {
@@ -13,13 +14,18 @@ export function kafkaLogLines(logger: Logger): KafkaLogSink {
   };
 }
 
-export function createKafkaClient(config: AppConfig, logger: Logger): Kafka {
+/** `connections` opens the client's sockets, and can end them and quiet its lines once closed. */
+export function createKafkaClient(config: AppConfig, logger: Logger, connections = new KafkaConnections()): Kafka {
+  const lines = kafkaLogLines(logger);
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
-    socketFactory: noDelaySocketFactory, // Nagle off (docs/stack-notes.md, "Brokers"): the SDK's, shared
+    socketFactory: connections.socketFactory, // Nagle off (docs/stack-notes.md, "Brokers"): the SDK's, shared
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(kafkaLogLines(logger)), // the SDK's: filtered, each repeated line once per 30 s
+    // The SDK's: filtered, each repeated line once per 30 s.
+    logCreator: kafkaLogCreator((level, message, details) => {
+      if (connections.isOpen) lines(level, message, details);
+    }),
     connectionTimeout: 3000,
     requestTimeout: 30_000,
     // Bounded: while the broker is down, calls fail within seconds instead of retrying for minutes,

@@ -14,12 +14,13 @@ jest.mock('node:timers/promises', () => ({
 }));
 
 const GROUP_JOIN = 'consumer.group_join';
+const CRASH = 'consumer.crash';
 
 /** A kafkajs consumer that joins when told to and consumes nothing. */
 function fakeConsumer() {
   const events = new EventEmitter();
   return {
-    events: { GROUP_JOIN, CRASH: 'consumer.crash' },
+    events: { GROUP_JOIN, CRASH },
     on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
     connect: jest.fn(async () => undefined),
     subscribe: jest.fn(async () => undefined),
@@ -29,8 +30,10 @@ function fakeConsumer() {
       return new Promise<void>(() => undefined);
     }),
     disconnect: jest.fn(async () => undefined),
+    stop: jest.fn(async () => undefined),
     commitOffsets: jest.fn(async () => undefined),
     join: (groupId: string, topic: string) => events.emit(GROUP_JOIN, { payload: { groupId, memberAssignment: { [topic]: [0] } } }),
+    crash: (error: Error, restart: boolean) => events.emit(CRASH, { payload: { error, restart } }),
   };
 }
 
@@ -117,5 +120,69 @@ describe('KafkaSubscription catching up with its group', () => {
     const readsAtStop = admin.fetchOffsets.mock.calls.length;
     await jest.advanceTimersByTimeAsync(1_300); // past the poll's one-second wait
     expect(admin.fetchOffsets).toHaveBeenCalledTimes(readsAtStop);
+  });
+});
+
+/** An admin client that reads no backlog: nothing waited at the join. */
+const emptyTopicAdmin = () => ({
+  fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: '0', offset: '0' }],
+  fetchOffsets: async () => [{ topic: 'replies', partitions: [{ partition: 0, offset: '-1' }] }],
+});
+
+/** Hands the consumer a batch of `count` messages on partition 0 and resolves once it was handled. */
+function consumeBatch(consumer: ReturnType<typeof fakeConsumer>, count: number): Promise<void> {
+  const messages = Array.from({ length: count }, (_, offset) => ({ offset: String(offset), key: Buffer.from(`k${offset}`), value: Buffer.from('{}'), headers: {} }));
+  return consumer.eachBatch!({
+    batch: { topic: 'replies', partition: 0, messages }, resolveOffset: () => undefined, heartbeat: async () => undefined,
+    isRunning: () => true, isStale: () => false, commitOffsetsIfNecessary: async () => undefined, uncommittedOffsets: () => ({ topics: [] }),
+  } as unknown as EachBatchPayload);
+}
+
+describe('KafkaSubscription stopping', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits 2 s at most for a commit and 3 s for a leave that the broker does not answer, and says so', async () => {
+    const consumer = fakeConsumer();
+    // A frozen broker: kafkajs's requests wait for their 30 s timeout, and are retried.
+    consumer.commitOffsets.mockImplementation(() => new Promise(() => undefined));
+    consumer.disconnect.mockImplementation(() => new Promise(() => undefined));
+    const deps = depsWith(consumer, emptyTopicAdmin());
+    const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler: async () => undefined }, deps);
+    await subscription.start();
+    consumer.join('engine.replies', 'replies');
+    await consumeBatch(consumer, 2); // offsets due, not committed yet
+
+    let stopped = false;
+    void subscription.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(consumer.commitOffsets).toHaveBeenCalledWith([{ topic: 'replies', partition: 0, offset: '2' }]);
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(consumer.disconnect).not.toHaveBeenCalled(); // the leave comes after the commit: out of the group, commits are refused
+    await jest.advanceTimersByTimeAsync(1);
+    expect(consumer.disconnect).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(stopped).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(stopped).toBe(true);
+    expect(subscription.state).toBe('stopped');
+    expect(jest.mocked(deps.logger.warn).mock.calls.map(([line]) => line)).toEqual([
+      expect.stringMatching(/^Consumer engine on replies: offsets not committed within 2000 ms, stopped without them: their messages come again/),
+      expect.stringMatching(/^Consumer engine on replies did not leave its group \(Leaving the group: no answer within 3000 ms\)/),
+    ]);
+  });
+
+  it('cancels the restart kafkajs schedules for a consumer that crashes while it stops', async () => {
+    jest.useRealTimers();
+    const consumer = fakeConsumer();
+    const subscription = new KafkaSubscription({ topic: 'replies', group: 'engine', handler: async () => undefined }, depsWith(consumer, emptyTopicAdmin()));
+    await subscription.start();
+    consumer.join('engine.replies', 'replies');
+    await subscription.stop();
+
+    // A leave that failed against a broker that stopped answering: kafkajs restarts the consumer after this event.
+    consumer.crash(new Error('Request LeaveGroup timed out'), true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(consumer.stop).toHaveBeenCalledTimes(1); // kafkajs's stop() clears its restart timer
   });
 });

@@ -10,6 +10,7 @@ import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
 import type { Backlog, ConsumerState, Subscription } from '../../message-consumer';
 import { BacklogTracker, waitingPartitions } from './backlog-tracker';
+import { stopWithin } from './consumer-stop';
 import { positionOf, toIncoming } from './kafka-message';
 import type { KafkaTopics } from './kafka-topics';
 import { ResolvedOffsets } from './resolved-offsets';
@@ -80,15 +81,16 @@ export class KafkaSubscription {
     return this.tracker?.backlog() ?? { kind: 'unknown' };
   }
 
-  /** Waits for the running batches (and so the running handlers) to finish, then leaves the group. */
+  /** Commits what was handled, then waits for the running batches (and so the running handlers) to finish and leaves the group, bounded. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     clearInterval(this.commitTimer);
     // A batch still running commits its own progress when it sees the stop (handleBatch).
-    await this.committing;
-    await this.commitResolved();
-    await this.consumer?.disconnect();
+    await stopWithin(this.consumer, async () => {
+      await this.committing;
+      await this.commitResolved();
+    }, `Consumer ${this.subscription.group} on ${this.subscription.topic}`, this.deps.logger);
     this.state = 'stopped';
   }
 
@@ -198,7 +200,13 @@ export class KafkaSubscription {
    * stays down) we replace it, with backoff. Either way we report 'restarting' until it rejoins.
    */
   private onCrash(consumer: Consumer, error: Error, restartingItself: boolean): void {
-    if (this.stopping || consumer !== this.consumer) return;
+    if (this.stopping) {
+      // kafkajs sets its restart timer right after this event: cancel it, or a stopped consumer (a
+      // leave that failed against a broker that stopped answering) joins and consumes again.
+      if (restartingItself) setImmediate(() => void consumer.stop().catch(() => undefined));
+      return;
+    }
+    if (consumer !== this.consumer) return;
     const { topic, group } = this.subscription;
     const line = `Consumer ${group} on ${topic} crashed: ${error.message}; `
       + (restartingItself ? 'kafkajs restarts it' : 'replacing it');

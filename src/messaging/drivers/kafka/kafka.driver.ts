@@ -12,6 +12,7 @@ import type { ConsumerState, Subscription } from '../../message-consumer';
 import { batonTopics } from '../../baton-topics';
 import { MessagingDriver } from '../../messaging-driver';
 import { createKafkaClient } from './kafka-client';
+import { KafkaConnections } from './kafka-connections';
 import { toKafkaMessage } from './kafka-message';
 import { KafkaSubscription } from './kafka-subscription';
 import { KafkaTopics } from './kafka-topics';
@@ -23,6 +24,12 @@ const MAX_REQUEST_MESSAGES = 1000;
 const MAX_REQUEST_BYTES = 512 * 1024;
 /** A guard: an outage fails the publish, and the outbox sends it again. */
 const SEND_TIMEOUT_MS = 30_000;
+/**
+ * How long close() waits for the producer and the admin client to disconnect: kafkajs waits for
+ * their requests in flight first (a publish holds one up to SEND_TIMEOUT_MS). A message whose
+ * publish is cut short stays in the outbox and goes out again after the restart.
+ */
+const DISCONNECT_WAIT_MS = 2_000;
 
 /**
  * Kafka through kafkajs: messages keyed (per-key order through the partition), a consumer per
@@ -33,6 +40,7 @@ export class KafkaDriver extends MessagingDriver {
   readonly driver = 'kafka';
   private readonly logger = new Logger(KafkaDriver.name);
   private readonly kafka: Kafka;
+  private readonly connections = new KafkaConnections();
   private readonly admin: Admin;
   private readonly topics: KafkaTopics;
   private readonly publisher: KafkaCoalescingSender;
@@ -47,7 +55,7 @@ export class KafkaDriver extends MessagingDriver {
     super();
     this.attempts = new AttemptCounter(failures, (error) =>
       this.logger.warn(`Could not store a failed delivery's count (${errorMessage(error)}); counting in memory`));
-    this.kafka = createKafkaClient(config, new Logger('kafkajs'));
+    this.kafka = createKafkaClient(config, new Logger('kafkajs'), this.connections);
     const newProducer = () => this.kafka.producer({
       allowAutoTopicCreation: false,
       // The murmur2 partitioner of the Java client: same key, same partition as other clients.
@@ -69,6 +77,7 @@ export class KafkaDriver extends MessagingDriver {
 
   connect(): Promise<void> {
     this.connecting ??= (async () => {
+      this.connections.open();
       await Promise.all([this.publisher.connect(), this.admin.connect()]);
       await this.topics.ensure(batonTopics(this.config));
       this.connected = true;
@@ -81,11 +90,16 @@ export class KafkaDriver extends MessagingDriver {
     return this.connecting;
   }
 
+  /** Bounded: each consumer's stop (KafkaSubscription), then DISCONNECT_WAIT_MS for the rest. */
   async close(): Promise<void> {
     await this.stopAll();
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
-    await Promise.allSettled([this.publisher.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.publisher.disconnect(), this.admin.disconnect()]
+      .map((disconnected) => withTimeout(disconnected, DISCONNECT_WAIT_MS, 'Disconnecting from Kafka')));
+    // What a step cut short left running (a leave, a request waiting for its timeout) ends now,
+    // rather than keep the process alive and log after it stopped.
+    this.connections.close();
     this.connected = false;
     this.connecting = undefined;
   }
@@ -99,7 +113,7 @@ export class KafkaDriver extends MessagingDriver {
     try {
       await this.publisher.send(messages.map((m) => ({ topic: m.topic, message: toKafkaMessage(m) })));
     } catch (error) {
-      void this.probe();
+      if (this.probeTimer) void this.probe(); // not once closed: it would reconnect the admin client
       throw error;
     }
     for (const m of messages) this.metrics.published.inc({ topic: m.topic });

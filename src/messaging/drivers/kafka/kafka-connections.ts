@@ -1,0 +1,51 @@
+import { noDelaySocketFactory } from '@baton/worker/internal';
+import type { ISocketFactory } from 'kafkajs';
+import { Socket } from 'node:net';
+
+/**
+ * The sockets of one kafkajs client, so that a close whose bounds ran out can end what is left.
+ * kafkajs ends a connection only once its requests were answered or timed out (30 s each, retried),
+ * so against a broker that does not answer (frozen, or a path that drops packets) a consumer's leave
+ * or a producer's disconnect goes on for minutes after close() stopped waiting for it: its sockets
+ * and request timers keep the process alive, its retries log errors after Baton said it stopped, and
+ * kafkajs may even restart a consumer that crashed meanwhile.
+ */
+export class KafkaConnections {
+  private readonly sockets = new Set<Socket>();
+  private closed = false;
+
+  /** kafkajs's `socketFactory`: the shared no-delay sockets, failing at once once closed. */
+  readonly socketFactory: ISocketFactory = (options) => {
+    if (this.closed) {
+      // Never connected. The error is emitted on the next tick, once kafkajs listens.
+      return new Socket().destroy(new Error('Kafka client closed'));
+    }
+    const socket = noDelaySocketFactory(options);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    return socket;
+  };
+
+  /** Whether kafkajs's lines are worth logging: not those about connections ended on purpose. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Connections may be opened again: a driver connected again after its close. */
+  open(): void {
+    this.closed = false;
+  }
+
+  /**
+   * Ends every socket still open and refuses new ones, so what kafkajs still runs fails at once and
+   * winds down: a request in flight is failed now, rather than at its timeout. kafkajs learns of a
+   * socket's end only from 'end' or 'error' (it ignores 'close'), hence the error on the ones it
+   * has not ended itself.
+   */
+  close(): void {
+    this.closed = true;
+    for (const socket of this.sockets) {
+      socket.destroy(socket.writableEnded ? undefined : new Error('Kafka client closed'));
+    }
+  }
+}
