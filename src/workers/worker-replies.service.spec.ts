@@ -105,13 +105,19 @@ describe('WorkerReplies', () => {
     expect(attempts.asked).toHaveLength(2);
   });
 
-  it('leaves a dropped command under its lease while the database finds it due (the worker\'s clock ahead)', async () => {
+  /** A command of an attempt in flight, delivered and leased here. */
+  async function leasedInFlight() {
     const { replies, deliver, hub, attempts } = await setup();
     const c = command();
     attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
     await deliver(c);
     const pool = await hub.poolFor(SERVICE);
     const [lease] = await pool.take(1, 0);
+    return { replies, pool, lease, c };
+  }
+
+  it('leaves a dropped command under its lease while the database finds it due (the worker\'s clock ahead)', async () => {
+    const { replies, pool, lease } = await leasedInFlight();
     await replies.drop(SERVICE, lease.leaseId);
     expect(pool.size).toEqual({ ready: 0, leased: 1, polling: 0 });
   });
@@ -134,12 +140,7 @@ describe('WorkerReplies', () => {
   });
 
   it('refuses a heartbeat under a lease released here (404), leaving its command to the next poller', async () => {
-    const { replies, deliver, hub, attempts } = await setup();
-    const c = command();
-    attempts.rows.set(c.commandId, { target: OWN_TOPIC, inFlight: true, pastDeadline: false, heartbeatAgeMs: null });
-    await deliver(c);
-    const pool = await hub.poolFor(SERVICE);
-    const [lease] = await pool.take(1, 0);
+    const { replies, pool, lease, c } = await leasedInFlight();
     await replies.release(SERVICE, lease.leaseId);
     const refused = await refusal(replies.reply(SERVICE, lease.leaseId, replyTo(c, 'HEARTBEAT')));
     expect([refused.code, refused.message]).toEqual([ErrorCode.NOT_FOUND, `Lease ${lease.leaseId} was released: its command went back to the pollers`]);
