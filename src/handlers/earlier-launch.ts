@@ -1,5 +1,5 @@
 import { callKeyOf } from './http-call/call-key';
-import type { HandlerHttpError } from './http/handler-http-error';
+import { type HandlerHttpError, UnreadableLaunchAnswer } from './http/handler-http-error';
 import type { JobExecutionEntity, JobOptions } from './job-execution.entity';
 import type { JobTarget, LaunchOutcome } from './job-target';
 import { failedAfter } from './job-result';
@@ -37,6 +37,18 @@ export function optionsAfterFailedLaunch(options: JobOptions | null, error: Pick
  */
 export function mayLookForLastLaunch(error: Pick<HandlerHttpError, 'retriable' | 'unsent'>, marker: string | undefined): boolean {
   return error.retriable && !error.unsent && !!marker;
+}
+
+/**
+ * The step's error when the target accepted a launch (answered 2xx) that Baton could not read, and
+ * the launch carried no marker to find its job by (AWX_TRACE_EXTRA_VARS=false); undefined otherwise.
+ * The job very likely runs: launched again, or retried as a step, a second one would run beside it.
+ */
+export function acceptedUntraceable(row: Pick<JobExecutionEntity, 'resourceType' | 'resourceId' | 'createdAt'>,
+  error: HandlerHttpError, marker: string | undefined): string | undefined {
+  if (marker || !(error instanceof UnreadableLaunchAnswer)) return undefined;
+  return `Launch outcome unknown: ${error.message}; the launch carried no marker to find its job by (AWX_TRACE_EXTRA_VARS=false), `
+    + `so it is not launched again: look for a job of ${row.resourceType} ${row.resourceId} created since ${row.createdAt.toISOString()}`;
 }
 
 /**

@@ -4,6 +4,8 @@ import { loadHandlersConfig } from './handlers-config';
 import { HandlerHttpError } from './http/handler-http-error';
 import { JobWorker, type JobWorkerDeps } from './job-worker';
 import type { JobTarget } from './job-target';
+import type { HttpCallClient } from './http-call/http-call.client';
+import { HttpCallTarget } from './http-call/http-call-target';
 
 const NOW = new Date('2026-12-07T10:00:00Z');
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -21,19 +23,23 @@ function launchingRow(): JobExecutionEntity {
  * a launch by, unless `marked`), recording what it writes and hands to the engine.
  */
 function workerWith(launch: () => Promise<unknown>, recordOutcome: (patch: Record<string, unknown>) => Promise<boolean>, marked = true) {
-  const applied: unknown[] = [];
   let launches = 0;
   const target = {
     ...(marked ? { launchMarker: () => 'marker', findLaunched: async () => null } : {}),
     launch: () => (launches++, launch()),
   } as unknown as JobTarget;
+  return { ...workerOver(target, recordOutcome), launches: () => launches };
+}
+
+function workerOver(target: JobTarget, recordOutcome: (patch: Record<string, unknown>) => Promise<boolean>) {
+  const applied: unknown[] = [];
   const worker = new JobWorker({
     repo: { recordOutcome: (_id: string, _version: number, patch: Record<string, unknown>) => recordOutcome(patch) },
     targets: { for: () => target, scrub: (text: string) => text, lateJobWindowMs: () => REQUEST_TIMEOUT_MS },
     settings: loadHandlersConfig({}).settings,
     sink: () => ({ apply: async (result: unknown) => void applied.push(result) }), now: () => NOW,
   } as unknown as JobWorkerDeps);
-  return { worker, applied, launches: () => launches };
+  return { worker, applied };
 }
 
 describe('JobWorker', () => {
@@ -110,5 +116,43 @@ describe('JobWorker', () => {
     const never = await finalPatch(http({}), refused);
     expect(never).toMatchObject({ status: 'FAILED', error: 'Call failed after 2 attempts: POST /api/orders: network error (ECONNREFUSED: connect)' });
     expect(never.options).toBeUndefined();
+  });
+
+  /**
+   * The "wait a whole TIMEOUT_MS after a 409 in progress" floor went in as a Retry-After, which the
+   * retry policy's maximum delay capped: 5 s instead of 30, the attempts spent on 409s while the
+   * first call still ran.
+   */
+  it('waits the connection timeout after a 409 to a call sent again, beyond the retry policy\'s maximum delay', async () => {
+    const client = {
+      connection: { baseUrl: 'http://127.0.0.1:1/api', timeoutMs: 30_000 }, scrub: (text: string) => text,
+      send: async () => ({ status: 409, headers: {}, body: { message: 'request in progress' }, bodyTruncated: false }),
+    } as unknown as HttpCallClient;
+    const written: Record<string, unknown>[] = [];
+    const { worker } = workerOver(new HttpCallTarget(client), async (patch) => (written.push(patch), true));
+    const row = { ...launchingRow(), targetType: 'HTTP', launchAttempts: 2, requestPayload: { method: 'POST', path: '/orders', query: {}, headers: {}, body: {} },
+      options: { unansweredLaunch: true, retry: { maxAttempts: 4, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 5000 }, http: { timeoutMs: 30_000, outputHeaders: [] } },
+    } as unknown as JobExecutionEntity;
+    await worker.process({ row, action: 'launch' });
+    expect(written[0]).toMatchObject({ status: 'PENDING_LAUNCH', lastLaunchError: 'POST /api/orders failed (HTTP 409): request in progress' });
+    expect((written[0].nextLaunchAt as Date).getTime() - NOW.getTime()).toBe(30_000);
+  });
+
+  /** A rate-limited AWX was polled again every 5 s, each 429 counting towards the limit whose end cancels the job. */
+  it("polls a rate-limited job again after its Retry-After, up to the launch backoff's maximum", async () => {
+    const nextPoll = async (retryAfterMs: number | undefined) => {
+      const written: Record<string, unknown>[] = [];
+      const target = { poll: async () => { throw new HandlerHttpError(429, true, 'AWX status of job 42 failed (HTTP 429)', retryAfterMs, true); } };
+      const { worker } = workerOver(target as unknown as JobTarget, async (patch) => (written.push(patch), true));
+      const row = { ...launchingRow(), status: 'RUNNING', externalJobId: '42', externalJobType: 'job', pollingAttempts: 3 } as unknown as JobExecutionEntity;
+      await worker.process({ row, action: 'poll' });
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ pollingAttempts: 4 });
+      return (written[0].nextPollAt as Date).getTime() - NOW.getTime();
+    };
+    const settings = loadHandlersConfig({}).settings;
+    expect(await nextPoll(undefined)).toBe(settings.HANDLER_JOB_POLL_INTERVAL_MS);
+    expect(await nextPoll(60_000)).toBe(60_000);
+    expect(await nextPoll(86_400_000)).toBe(settings.HANDLER_LAUNCH_BACKOFF_MAX_MS);
   });
 });

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../common/errors/error-message';
 import {
-  decideAfterEarlier, EarlierLaunch, lastLaunchFailure, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch, optionsAfterFailedLaunch,
+  acceptedUntraceable, decideAfterEarlier, EarlierLaunch, lastLaunchFailure, lookForEarlierLaunch, mayHaveLaunched, mayLookForLastLaunch,
+  optionsAfterFailedLaunch,
 } from './earlier-launch';
 import { CancelOutcome, sendCancel } from './job-cancel';
 import { JobOutcomeDeps, JobOutcomes } from './job-outcomes';
 import { HandlerHttpError } from './http/handler-http-error';
 import { truncate } from './http/redact';
-import { launchBackoffMs, LaunchRetryPolicy, mayRetryLaunch } from './launch-backoff';
+import { launchRetryDelayMs, LaunchRetryPolicy, mayRetryLaunch, pollRetryDelayMs } from './launch-backoff';
 import { abandonedLaunchAnswered } from './abandoned-job';
 import { ClaimedJob, logContext } from './job-claimer';
 import type { JobExecutionEntity } from './job-execution.entity';
@@ -102,6 +103,8 @@ export class JobWorker {
     lastChance: boolean): Promise<void> {
     const error = this.asHttpError(e);
     const options = optionsAfterFailedLaunch(row.options, error);
+    const untraceable = acceptedUntraceable(row, error, target?.launchMarker?.(row));
+    if (untraceable) return this.failLaunch(row, { error: untraceable, lastLaunchError: error.message, options: { ...options, nonRetryable: true } });
     // The next attempt looks for the job this one may have started: not before the target could still create it.
     const lookAfterMs = target && !error.unsent ? this.deps.targets.lateJobWindowMs(row.targetType, row.connection) : 0;
     if (error.retriable && mayRetryLaunch(row.launchAttempts, retry)) {
@@ -114,11 +117,13 @@ export class JobWorker {
         error.message, options, lookAfterMs);
       return;
     }
-    this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
     const failed = lastLaunchFailure(row, error, options);
-    await this.outcomes.finish(row, 'FAILED', {
-      error: failed.error, lastLaunchError: error.message, nextLaunchAt: null, ...(failed.options ? { options: failed.options } : {}),
-    });
+    await this.failLaunch(row, { error: failed.error, lastLaunchError: error.message, ...(failed.options ? { options: failed.options } : {}) });
+  }
+
+  private async failLaunch(row: JobExecutionEntity, patch: Partial<JobExecutionEntity>): Promise<void> {
+    this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
+    await this.outcomes.finish(row, 'FAILED', { ...patch, nextLaunchAt: null });
   }
 
   /** Acts on what an earlier attempt left; true when that settled the row, false to launch now. */
@@ -133,11 +138,8 @@ export class JobWorker {
         await this.retryLaunch(row, retry, next.error, `${next.cause}; will look again before launching`, next.cause);
         return true;
       case 'fail':
-        this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'failed' });
-        await this.outcomes.finish(row, 'FAILED', {
-          error: next.error, nextLaunchAt: null, ...(next.lastLaunchError ? { lastLaunchError: next.lastLaunchError } : {}),
-          ...(next.nonRetryable ? { options: { ...row.options, nonRetryable: true } } : {}),
-        });
+        await this.failLaunch(row, { error: next.error, ...(next.lastLaunchError ? { lastLaunchError: next.lastLaunchError } : {}),
+          ...(next.nonRetryable ? { options: { ...row.options, nonRetryable: true } } : {}) });
         return true;
       case 'launch':
         if (next.warning) this.logger.warn(context, next.warning);
@@ -146,10 +148,10 @@ export class JobWorker {
     }
   }
 
-  /** A launch retried after a backoff (at least what a 429/503 Retry-After asked, within the cap, and at least `minDelayMs`). */
+  /** A launch retried after a backoff (launchRetryDelayMs: Retry-After within the cap, at least the minimums). */
   private async retryLaunch(row: JobExecutionEntity, retry: LaunchRetryPolicy, error: HandlerHttpError, logged: string,
     lastLaunchError: string, options = row.options, minDelayMs = 0): Promise<void> {
-    const delay = Math.max(launchBackoffMs(row.launchAttempts, retry), Math.min(error.retryAfterMs ?? 0, retry.maxDelayMs), minDelayMs);
+    const delay = launchRetryDelayMs(row.launchAttempts, retry, error, minDelayMs);
     this.deps.metrics?.launches.inc({ target: row.targetType, outcome: 'retry' });
     this.logger.warn({ ...logContext(row), launchAttempts: row.launchAttempts, retryInMs: delay }, logged);
     await this.outcomes.record(row, { status: 'PENDING_LAUNCH', nextLaunchAt: this.outcomes.later(delay), lastLaunchError, options }, 'launch retry');
@@ -228,7 +230,9 @@ export class JobWorker {
         await this.timeout(target, row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now() });
         return;
       }
-      await this.outcomes.record(row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now(), nextPollAt: this.outcomes.later(settings.HANDLER_JOB_POLL_INTERVAL_MS) }, 'poll');
+      // A rate-limited target's Retry-After is waited for (within the launch backoff's cap): each try counts, no sooner than the interval.
+      const delay = pollRetryDelayMs(settings.HANDLER_JOB_POLL_INTERVAL_MS, error.retryAfterMs, settings.HANDLER_LAUNCH_BACKOFF_MAX_MS);
+      await this.outcomes.record(row, { ...patch, pollingAttempts: polls, lastPolledAt: this.deps.now(), nextPollAt: this.outcomes.later(delay) }, 'poll');
       return;
     }
     const { phase } = outcome.classified;

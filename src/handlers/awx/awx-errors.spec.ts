@@ -25,4 +25,18 @@ describe('awxErrorMessage', () => {
     expect(awxErrorMessage('{}')).toBeUndefined();
     expect(awxErrorMessage('')).toBeUndefined();
   });
+
+  /**
+   * The recursive walk overflowed the stack on an answer nested thousands of levels deep: the
+   * RangeError made a retriable 502 fail the launch for good, and a poll cancel a running job.
+   */
+  it('reads an answer nested thousands of levels deep, and a huge one, to a bounded message', () => {
+    const depth = 20_000;
+    const deep = awxErrorMessage(`{"detail":null,"errors":${'['.repeat(depth)}"x"${']'.repeat(depth)}}`);
+    expect(deep).toBe('errors: (nested deeper than 16 levels)');
+    expect(awxErrorMessage(`${'['.repeat(depth)}"x"${']'.repeat(depth)}`)).toBe('(nested deeper than 16 levels)');
+    const wide = awxErrorMessage(JSON.stringify({ __all__: Array.from({ length: 100_000 }, (_, i) => `problem ${i}`) }));
+    expect(wide?.startsWith('problem 0; problem 1; ')).toBe(true);
+    expect(wide!.length).toBeLessThan(2_100);
+  });
 });

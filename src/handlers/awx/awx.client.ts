@@ -1,4 +1,4 @@
-import { HandlerHttpError } from '../http/handler-http-error';
+import { HandlerHttpError, UnreadableLaunchAnswer } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { awxErrorMessage } from './awx-errors';
@@ -54,15 +54,27 @@ function keep(body: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function parseObject(res: HttpResponse, what: string): Record<string, unknown> {
+function objectOf(text: string): Record<string, unknown> | undefined {
   try {
-    const parsed: unknown = JSON.parse(res.text);
+    const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
-    // fall through
+    // not JSON: not an object either
   }
-  throw new HandlerHttpError(res.status, false, `${what}: unexpected response body (not a JSON object)`);
+  return undefined;
 }
+
+const NOT_AN_OBJECT = 'unexpected response body (not a JSON object)';
+
+function parseObject(res: HttpResponse, what: string): Record<string, unknown> {
+  const body = objectOf(res.text);
+  if (!body) throw new HandlerHttpError(res.status, false, `${what}: ${NOT_AN_OBJECT}`);
+  return body;
+}
+
+/** A job id Baton cannot track: cut to fit its column, it would name another job. */
+const tooLong = (jobId: string) => jobId.length > PARTNER_TEXT_LENGTHS.externalJobId;
+const TOO_LONG = `the job id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`;
 
 function idOf(value: unknown): string | undefined {
   return (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value))
@@ -75,18 +87,20 @@ export class AwxClient {
 
   async launch(kind: AwxTemplateKind, templateId: number, extraVars: Record<string, unknown>): Promise<AwxLaunchResult> {
     const what = `AWX launch of ${kind} ${templateId}`;
-    const res = await this.http.send('POST', `/${TEMPLATE_PATH[kind]}/${templateId}/launch/`, { body: { extra_vars: extraVars }, what });
+    const res = await this.http.send('POST', `/${TEMPLATE_PATH[kind]}/${templateId}/launch/`, { body: { extra_vars: extraVars }, what, startsJob: true });
     if (res.status < 200 || res.status >= 300) throw this.http.errorFor(res, what, awxErrorMessage);
-    const body = parseObject(res, what);
+    // AWX accepted the launch: an answer that names no job Baton can follow is lost, not a failure.
+    const unreadable = (why: string) => new UnreadableLaunchAnswer(res.status, `${what}: ${why}`);
+    const body = objectOf(res.text);
+    if (!body) throw unreadable(NOT_AN_OBJECT);
     // A job template answers `job`, a workflow (and a sliced job template) `workflow_job`.
     const workflowJob = idOf(body.workflow_job);
     const job = idOf(body.job);
     const jobType: AwxJobKind | undefined = workflowJob ? 'workflow_job' : job ? 'job'
       : body.type === 'job' || body.type === 'workflow_job' ? body.type : undefined;
     const jobId = workflowJob ?? job ?? idOf(body.id);
-    if (!jobType || !jobId) throw new HandlerHttpError(res.status, false, `${what}: the response names no job or workflow_job`);
-    // Cut to fit its column, it would name another job: refused instead.
-    if (jobId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new HandlerHttpError(res.status, false, `${what}: the job id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
+    if (!jobType || !jobId) throw unreadable('the response names no job or workflow_job');
+    if (tooLong(jobId)) throw unreadable(TOO_LONG);
     const ignored = body.ignored_fields;
     const ignoredFields = ignored && typeof ignored === 'object' && !Array.isArray(ignored) ? ignored as Record<string, unknown> : {};
     return { jobId, jobType, ignoredFields, response: { ...keep(body), [jobType]: Number(jobId) } };
@@ -111,6 +125,8 @@ export class AwxClient {
       const matches = read.matches.filter((entry) => idOf(entry.id) !== undefined);
       if (matches.length) {
         const jobId = idOf(matches[0].id)!;
+        // Found, and not to be followed: the step fails for good (Launch outcome unknown), launching nothing beside it.
+        if (tooLong(jobId)) throw new HandlerHttpError(res.status, false, `${what}: ${TOO_LONG}`);
         return { jobId, jobType, ignoredFields: {}, response: { ...keep(matches[0]), [jobType]: Number(jobId) }, matches: matches.length };
       }
       if (read.more) {

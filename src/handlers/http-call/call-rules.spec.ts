@@ -2,7 +2,7 @@ import { headerProblem, headerValueProblem, pathProblem } from './call-rules';
 
 describe('what an http step may ask for', () => {
   it.each([
-    '/orders', '/orders/${payload.id}/lines', '/a-b_c.d/~x', '/orders/%20x', '/',
+    '/orders', '/orders/${payload.id}/lines', '/a-b_c.d/~x', '/orders/%20x', '/', '/orders;v=2', '/a/...;x', '/a/.x;y', '/a/;..',
   ])('accepts the path %s', (path) => expect(pathProblem(path)).toBeUndefined());
 
   it.each([
@@ -15,6 +15,13 @@ describe('what an http step may ask for', () => {
     ['/a/./b', /\. or \.\. segments/],
     ['/a/%2e%2E/b', /\. or \.\. segments/],
     ['/a/..', /\. or \.\. segments/],
+    // Path parameters: Tomcat and Spring resolve `..;` as `..`, out of the base path.
+    ['/orders/..;/admin', /\. or \.\. segments/],
+    ['/orders/%2e%2e;/admin', /\. or \.\. segments/],
+    ['/orders/..%3B/admin', /\. or \.\. segments/],
+    ['/orders/..;jsessionid=x/admin', /\. or \.\. segments/],
+    ['/orders/.;/x', /\. or \.\. segments/],
+    ['/orders/%2E;x=1', /\. or \.\. segments/],
     ['/a/%2F%2Fevil', /encoded \//],
     ['/a%2fb', /encoded \//],
     // An undecodable segment hid the encoded slashes and dots after it from the checks.

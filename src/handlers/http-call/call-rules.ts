@@ -59,7 +59,8 @@ export function pathProblem(path: string): string | undefined {
   const segments = decodedSegments(path);
   // Undecodable (%FF): what a server makes of it is unknown, so nothing after it could be checked.
   if (!segments) return 'must be valid percent-encoded UTF-8 (a segment cannot be decoded)';
-  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain . or .. segments (a call cannot leave the connection\'s base path)';
+  // Tomcat and Spring drop a segment's path parameters (`;…`) before resolving dots: `..;` climbs as `..` does.
+  if (segments.some((s) => /^\.\.?(;|$)/.test(s))) return 'must not contain . or .. segments, with or without ;parameters (a call cannot leave the connection\'s base path)';
   return undefined;
 }
 

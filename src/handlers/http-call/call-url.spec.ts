@@ -32,6 +32,8 @@ describe('the status URL of a 202', () => {
     expect(() => statusPathOf(base, request, '//evil.example.com/api/x')).toThrow(/another origin/);
     expect(() => statusPathOf(base, request, '/admin/operations/7')).toThrow(/outside the connection's base path/);
     expect(() => statusPathOf(base, request, '/api/../admin')).toThrow(/outside the connection's base path/);
+    expect(() => statusPathOf(base, request, '/api/..;/admin')).toThrow(/\. or \.\. segments/);
+    expect(() => statusPathOf(base, request, '/api/operations/%2e%2e;/admin')).toThrow(/\. or \.\. segments/);
     expect(() => statusPathOf(base, request, '/api/%FF%2F..%2F..%2Fadmin%2Fusers')).toThrow(/encoded \//);
     expect(() => statusPathOf(base, request, '/api/operations/%FF')).toThrow(/cannot be decoded/);
   });

@@ -3,12 +3,15 @@ import type { JobExecutionEntity, JobOptions } from '../job-execution.entity';
 import type { CallRequest, CallResponse, HttpCallClient } from './http-call.client';
 import { HttpCallTarget } from './http-call-target';
 
+/** The connection's credential, as the client's scrub knows it. */
+const TOKEN = 'sk_live_0123456789abcdefSECRET';
+
 /** A target over a client that answers each call with the next of `answers`, recording the calls. */
 function targetAnswering(...answers: Array<Partial<CallResponse>>) {
   const sent: CallRequest[] = [];
   const client = {
     connection: { baseUrl: 'https://erp.example.com/api', timeoutMs: 1000 },
-    scrub: (text: string) => text,
+    scrub: (text: string) => text.replaceAll(TOKEN, '***'),
     send: async (call: CallRequest) => {
       sent.push(call);
       return { status: 200, headers: {}, body: null, bodyTruncated: false, ...answers.shift() };
@@ -36,12 +39,13 @@ describe('HttpCallTarget', () => {
       const { target } = targetAnswering({ status, body: { message: 'request in progress' }, headers: { 'retry-after': '2' } });
       const error = await failureOf(target.launch(row({ unansweredLaunch: true })));
       expect(error).toBeInstanceOf(HandlerHttpError);
-      expect(error).toMatchObject({ status, retriable: true, unsent: true, retryAfterMs: 2000,
+      expect(error).toMatchObject({ status, retriable: true, unsent: true, retryAfterMs: 2000, minDelayMs: undefined,
         message: `POST /api/orders failed (HTTP ${status}): request in progress` });
     }
     // Without Retry-After, asked again no sooner than a call may take: sooner, it is in progress still.
+    // A minimum, not a Retry-After: the retry policy's maximum delay (5 s) cut a 30 s wait short.
     const inProgress = targetAnswering({ status: 409, body: { message: 'request in progress' } }).target;
-    expect(await failureOf(inProgress.launch(row({ unansweredLaunch: true })))).toMatchObject({ status: 409, retryAfterMs: 1000 });
+    expect(await failureOf(inProgress.launch(row({ unansweredLaunch: true })))).toMatchObject({ status: 409, retryAfterMs: undefined, minDelayMs: 1000 });
     const { target } = targetAnswering({ status: 409, body: { message: 'order exists' } });
     const first = await target.launch(row());
     expect(first.result?.classified).toEqual({ phase: 'FAILURE', reason: 'POST /api/orders failed (HTTP 409): order exists' });
@@ -74,5 +78,23 @@ describe('HttpCallTarget', () => {
     expect(sent.map((call) => [call.method, call.url.pathname, call.idempotencyKey])).toEqual([
       ['POST', '/api/orders', 'f:createOrder:DO'], ['GET', '/api/operations/7', undefined],
     ]);
+  });
+
+  /**
+   * The status was stored, shown to viewers and logged as the partner answered it: a status
+   * endpoint that echoes the request's headers put the connection's token in all three.
+   */
+  it("scrubs the connection's credentials from an operation's status and failure reason, deciding on the value as answered", async () => {
+    const async = { statePath: 'state', done: [`done ${TOKEN}`], failed: [`failed by ${TOKEN}`] };
+    const polled = (state: unknown) => {
+      const { target } = targetAnswering({ status: 200, body: { state, echo: `Bearer ${TOKEN}` } });
+      return target.poll({ ...row(), options: { http: { timeoutMs: 1000, outputHeaders: [], async, statusPath: '/ops/1', statusSearch: '' } } } as JobExecutionEntity);
+    };
+    const running = await polled(`Bearer ${TOKEN}`);
+    expect(running).toMatchObject({ externalStatus: 'Bearer ***', classified: { phase: 'IN_PROGRESS' } });
+    expect(JSON.stringify(running)).not.toContain(TOKEN);
+    expect(await polled(`done ${TOKEN}`)).toMatchObject({ externalStatus: 'done ***', classified: { phase: 'SUCCESS' } });
+    expect(await polled({ by: TOKEN })).toMatchObject({ externalStatus: '{"by":"***"}', classified: { phase: 'IN_PROGRESS' } });
+    expect(await polled(`failed by ${TOKEN}`)).toMatchObject({ externalStatus: 'failed by ***', classified: { phase: 'FAILURE', reason: 'state is "failed by ***"' } });
   });
 });

@@ -64,10 +64,12 @@ export class HttpCallTarget implements JobTarget {
     const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(text), 300)}`);
     const inProgress = followsUnanswered && IN_PROGRESS_STATUSES.includes(res.status);
     if (isRetriableStatus(res.status) || inProgress) {
-      // The call in progress may take as long as a call may: asked again sooner, the partner says 409
-      // again, and the launch attempts run out while the first call is still at work.
-      const retryAfterMs = parseRetryAfter(res.headers['retry-after']) ?? (inProgress ? this.client.connection.timeoutMs : undefined);
-      throw new HandlerHttpError(res.status, true, message, retryAfterMs, res.status === 429 || inProgress);
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      // Without Retry-After, the call in progress may take as long as a call may: asked again sooner
+      // (the retry policy's cap bounds Retry-After, not this), the partner says 409 again, and the
+      // launch attempts run out while the first call is still at work.
+      const minDelayMs = inProgress && retryAfterMs === undefined ? this.client.connection.timeoutMs : undefined;
+      throw new HandlerHttpError(res.status, true, message, retryAfterMs, res.status === 429 || inProgress, minDelayMs);
     }
     return res.status >= 300 && res.status < 400 ? `${message} (redirects are not followed)` : message;
   }
@@ -136,11 +138,12 @@ export class HttpCallTarget implements JobTarget {
     const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     if (res.status < 200 || res.status >= 300) throw new HandlerHttpError(res.status, false, this.failure(res, what));
     const state = readJsonPath(res.body, async.statePath);
-    // Shown and stored (fitted to its column when written); the decisions below use the full value.
-    const externalStatus = state.found ? (typeof state.value === 'string' ? state.value : asJson(state.value)) : null;
+    // Shown, logged and stored (fitted to its column when written), so scrubbed: a status endpoint may
+    // echo the request's Authorization. The decisions below use the full value.
+    const externalStatus = state.found ? this.client.scrub(typeof state.value === 'string' ? state.value : asJson(state.value)) : null;
     let classified: ClassifiedStatus = { phase: 'IN_PROGRESS', ...(state.found ? {} : { unknown: true }) };
     if (state.found && async.done.some((v) => jsonEquals(v, state.value))) classified = { phase: 'SUCCESS' };
-    if (state.found && (async.failed ?? []).some((v) => jsonEquals(v, state.value))) classified = { phase: 'FAILURE', reason: `${async.statePath} is ${shown(state.value)}` };
+    if (state.found && (async.failed ?? []).some((v) => jsonEquals(v, state.value))) classified = { phase: 'FAILURE', reason: this.client.scrub(`${async.statePath} is ${shown(state.value)}`) };
     return { externalStatus, externalResult: null, classified, response };
   }
 

@@ -1,8 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HttpCallClient } from './http-call.client';
 import type { HttpConnectionConfig } from './http-call-config';
 import { NoTraceHeaders } from './trace-headers';
+import { selfSignedCert } from '../../../test/fakes/self-signed-cert';
 
 describe('HttpCallClient: an API key in a header of its own', () => {
   it("sends the connection's key in its header, in place of a template's header of that name, and scrubs it from texts", async () => {
@@ -134,6 +136,31 @@ describe('HttpCallClient: a call that never left', () => {
       expect(failure).toMatchObject({ retriable: true, unsent: true, message: expect.stringContaining('ECONNREFUSED') });
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('HttpCallClient: a certificate it does not trust', () => {
+  /** The hint read "set HTTP_ERP_BASE_URL (use a trusted certificate)=true": HTTP connections have no setting to skip verification. */
+  it('fails the call and the token request, saying a trusted certificate is needed, naming no setting to turn verification off', async () => {
+    const partner = createHttpsServer(selfSignedCert(), (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const base = `https://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+    const common = { baseUrl: base, connectTimeoutMs: 1000, timeoutMs: 2000, maxResponseBytes: 65_536, services: '*' as const };
+    const bearer = new HttpCallClient({ ...common, name: 'erp', auth: { scheme: 'bearer', token: 'erp-token-0123456789' } }, [], new NoTraceHeaders());
+    const oauth2 = new HttpCallClient({ ...common, name: 'crm',
+      auth: { scheme: 'oauth2', tokenUrl: `${base}/token`, clientId: 'baton', clientSecret: 'client-secret-0123456789' } }, [], new NoTraceHeaders());
+    const call = { method: 'GET', url: new URL(`${base}/orders`), headers: {}, timeoutMs: 2000, flowId: 'f', step: 'order', action: 'DO',
+      correlationId: null, what: 'GET /orders' };
+    try {
+      const direct = (await bearer.send(call).catch((e: unknown) => e)) as Error;
+      expect(direct.message).toMatch(/^GET \/orders: TLS certificate verification failed \(\w+: .*\); HTTP connections always verify certificates: HTTP_ERP_BASE_URL needs one the engine trusts$/);
+      const token = (await oauth2.send(call).catch((e: unknown) => e)) as Error;
+      expect(token.message).toMatch(/^OAuth2 token request: TLS certificate verification failed \(\w+: .*\); HTTP connections always verify certificates: the token URL needs one the engine trusts$/);
+    } finally {
+      await Promise.all([bearer.close(), oauth2.close()]);
+      partner.closeAllConnections();
+      await new Promise((resolve) => partner.close(resolve));
     }
   });
 });

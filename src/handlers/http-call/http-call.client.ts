@@ -107,7 +107,8 @@ export class HttpCallClient {
       return { status: res.status, headers: res.headers, body: res.body.text === null ? null : parse(res.body.text),
         bodyTruncated: res.body.truncated, tokenUsed: token !== undefined };
     } catch (e) {
-      const error = fromTransportError(e, call.what, `HTTP_${this.connection.name.toUpperCase()}_BASE_URL (use a trusted certificate)`);
+      const error = fromTransportError(e, call.what,
+        `HTTP connections always verify certificates: HTTP_${this.connection.name.toUpperCase()}_BASE_URL needs one the engine trusts`);
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message), undefined, error.unsent);
     }
   }

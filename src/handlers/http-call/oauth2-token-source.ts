@@ -73,7 +73,7 @@ export class OAuth2TokenSource {
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       });
     } catch (e) {
-      const error = fromTransportError(e, what, 'the token URL');
+      const error = fromTransportError(e, what, 'HTTP connections always verify certificates: the token URL needs one the engine trusts');
       throw new HandlerHttpError(null, error.retriable, this.scrub(error.message), undefined, true);
     }
     const status = res.status;

@@ -16,8 +16,8 @@ describe('retry classification', () => {
     const aborted = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     expect(fromTransportError(aborted, 'x', 'V').retriable).toBe(true);
     const tls = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
-    expect(fromTransportError(tls, 'x', 'OO_LAB_ALLOW_INVALID_SSL')).toMatchObject({ retriable: false });
-    expect(fromTransportError(tls, 'x', 'OO_LAB_ALLOW_INVALID_SSL').message).toContain('OO_LAB_ALLOW_INVALID_SSL=true');
+    expect(fromTransportError(tls, 'x', 'set OO_LAB_ALLOW_INVALID_SSL=true')).toMatchObject({ retriable: false,
+      message: 'x: TLS certificate verification failed (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate); set OO_LAB_ALLOW_INVALID_SSL=true' });
   });
 
   it('knows which failures sent nothing: no connection made (a launch so failed started no job)', () => {

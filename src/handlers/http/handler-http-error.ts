@@ -16,9 +16,26 @@ export class HandlerHttpError extends Error {
      * that failed so started no job. False when it may have reached the server (a timeout, a 5xx).
      */
     readonly unsent = false,
+    /**
+     * The least wait before the call is made again, whatever the retry policy's cap (which bounds
+     * `retryAfterMs` only): asked sooner, the partner would answer the same again.
+     */
+    readonly minDelayMs?: number,
   ) {
     super(message);
     this.name = 'HandlerHttpError';
+  }
+}
+
+/**
+ * A launch answered 2xx in a way Baton cannot read (not JSON, no job id, an id too long to track, too
+ * large): the job may have started all the same. A lost answer, then: retriable, and not `unsent`,
+ * so the next attempt first looks for the job by the launch's marker. Failed at once, the job ran
+ * unfollowed, and a retry of the step launched a second one.
+ */
+export class UnreadableLaunchAnswer extends HandlerHttpError {
+  constructor(status: number, message: string) {
+    super(status, true, message);
   }
 }
 
@@ -56,13 +73,15 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Classifies an error thrown before any response arrived. */
-export function fromTransportError(error: unknown, what: string, allowInvalidSslVar: string): HandlerHttpError {
+/**
+ * Classifies an error thrown before any response arrived. `tlsHint`: the sentence a failed certificate
+ * verification ends with, what the caller's setting allows ("for a test server … set AWX_ALLOW_INVALID_SSL=true").
+ */
+export function fromTransportError(error: unknown, what: string, tlsHint: string): HandlerHttpError {
   const code = codeOf(error);
   const detail = (error as Error)?.message ?? String(error);
   if (code && TLS_CODES.has(code)) {
-    return new HandlerHttpError(null, false, `${what}: TLS certificate verification failed (${code}: ${detail}); `
-      + `for a test server with a self-signed certificate set ${allowInvalidSslVar}=true`);
+    return new HandlerHttpError(null, false, `${what}: TLS certificate verification failed (${code}: ${detail}); ${tlsHint}`);
   }
   if (code && NOT_RETRIABLE_CODES.has(code)) return new HandlerHttpError(null, false, `${what}: ${detail}`);
   const unsent = !!code && NOT_CONNECTED_CODES.has(code);

@@ -12,6 +12,11 @@ describe('HttpTransport', () => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      if (req.url === '/launch') {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        writeEndlessAnswer(res, () => undefined);
+        return;
+      }
       if (req.url === '/small') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7}');
         return;
@@ -49,6 +54,29 @@ describe('HttpTransport', () => {
     const res = { status: 400, headers: {}, text: `${'x'.repeat(490)} sekret-token` };
     const { message } = t.errorFor(res as never, 'AWX launch', () => undefined);
     expect(message).not.toContain('sekret');
+    await t.close();
+  });
+
+  /**
+   * AWX accepted a launch whose answer Baton could not read (over 8 MiB): failed for good, the job
+   * ran unfollowed and a retry of the step launched a second one. Now a lost answer: retried, and looked for.
+   */
+  it('makes a 2xx answer too large to read a lost answer for a call that starts a job, and a failure otherwise', async () => {
+    const t = transport();
+    const failure = await t.send('POST', '/launch', { what: 'AWX launch of job_template 7', startsJob: true }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ status: 201, retriable: true, unsent: false,
+      message: 'AWX launch of job_template 7 failed: the 201 answer is larger than 8 MiB' });
+    expect(await t.send('POST', '/launch', { what: 'AWX cancel' }).catch((e: unknown) => e)).toMatchObject({ status: 201, retriable: false });
+    await t.close();
+  });
+
+  /** A parser's RangeError (an answer nested thousands deep) replaced the 503's error: not retried, a running job cancelled. */
+  it("keeps a status's classification when its message cannot be read from the answer", async () => {
+    const t = transport();
+    const res = { status: 503, headers: { 'retry-after': '7' }, text: '{"detail": "busy"}' };
+    const error = t.errorFor(res as never, 'AWX status of job 42', () => { throw new RangeError('Maximum call stack size exceeded'); });
+    expect(error).toBeInstanceOf(HandlerHttpError);
+    expect(error).toMatchObject({ status: 503, retriable: true, retryAfterMs: 7000, message: 'AWX status of job 42 failed (HTTP 503): {"detail": "busy"}' });
     await t.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import type { ConnectionConfig } from '../handlers-config';
 import { basicAuthorization, cappedRequest, CappedResponse, connectionAgent } from './capped-request';
-import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from './handler-http-error';
+import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter, UnreadableLaunchAnswer } from './handler-http-error';
 import { textOfHtml } from './html-text';
 import { redact, truncate } from './redact';
 
@@ -16,6 +16,8 @@ export interface SendOptions {
   body?: unknown;
   /** What the call does, for error messages: "AWX launch of job_template 7". */
   what: string;
+  /** The call may start a job: a 2xx answer too large to read is a lost answer (see UnreadableLaunchAnswer). */
+  startsJob?: boolean;
 }
 
 /**
@@ -23,6 +25,18 @@ export interface SendOptions {
  * an execution with its outputs), and one without end must not exhaust the engine's memory.
  */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The server's message in an error body. A parser that fails on an odd answer leaves the text as it
+ * came: thrown on, it would replace the status's error, and a retriable 5xx would fail for good.
+ */
+function extractedMessage(text: string, messageOf: (body: string) => string | undefined): string {
+  try {
+    return messageOf(text) ?? (/^\s*</.test(text) ? textOfHtml(text) : text.trim());
+  } catch {
+    return text.trim();
+  }
+}
 
 /**
  * One connection's HTTP access: a dedicated undici Agent (TLS verification per connection,
@@ -45,10 +59,11 @@ export class HttpTransport {
     for (const key of ['authorization', 'connection', 'secrets']) Object.defineProperty(this, key, { enumerable: false });
   }
 
-  /** The environment variable that turns off TLS verification for this connection. */
-  get allowInvalidSslVar(): string {
+  /** What to do about a certificate that fails verification: name the variable that turns it off for this connection. */
+  get tlsHint(): string {
     const c = this.connection;
-    return `${c.kind.toUpperCase()}_${c.name === 'default' ? '' : `${c.name.toUpperCase()}_`}ALLOW_INVALID_SSL`;
+    const variable = `${c.kind.toUpperCase()}_${c.name === 'default' ? '' : `${c.name.toUpperCase()}_`}ALLOW_INVALID_SSL`;
+    return `for a test server with a self-signed certificate set ${variable}=true`;
   }
 
   url(path: string): string {
@@ -71,12 +86,13 @@ export class HttpTransport {
         timeoutMs: this.connection.connectTimeoutMs + this.connection.requestTimeoutMs,
       });
     } catch (e) {
-      const error = fromTransportError(e, options.what, this.allowInvalidSslVar);
+      const error = fromTransportError(e, options.what, this.tlsHint);
       throw new HandlerHttpError(error.status, error.retriable, this.scrub(error.message), undefined, error.unsent);
     }
     if (res.body.truncated) {
-      throw new HandlerHttpError(res.status, isRetriableStatus(res.status),
-        this.scrub(`${options.what} failed: the ${res.status} answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+      const message = this.scrub(`${options.what} failed: the ${res.status} answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+      if (options.startsJob && res.status >= 200 && res.status < 300) throw new UnreadableLaunchAnswer(res.status, message);
+      throw new HandlerHttpError(res.status, isRetriableStatus(res.status), message);
     }
     return { status: res.status, headers: res.headers, text: res.body.text ?? '' };
   }
@@ -90,8 +106,7 @@ export class HttpTransport {
     if (res.status >= 300 && res.status < 400) {
       message = `unexpected redirect to ${String(res.headers.location ?? '(no location)')}`;
     } else {
-      const extracted = messageOf(res.text) ?? (/^\s*</.test(res.text) ? textOfHtml(res.text) : res.text.trim());
-      message = extracted || 'no error message';
+      message = extractedMessage(res.text, messageOf) || 'no error message';
     }
     const retriable = isRetriableStatus(res.status);
     const retryAfter = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;

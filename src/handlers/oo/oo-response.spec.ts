@@ -75,6 +75,8 @@ describe('executionsNamed', () => {
       { executionId: 103, executionName: 'again [baton flow=f step=s command=c-1]' },
       { executionId: '104', executionName: 'no marker' },
       { executionId: '105' },
+      // Another run whose name, from its payload, quotes this one's marker ahead of its own.
+      { executionId: '106', executionName: 'x command=c-1] [baton flow=g step=s command=c-2]' },
     ], marker)).toEqual(['101', '103']);
     expect(executionsNamed([], marker)).toEqual([]);
   });

@@ -63,14 +63,16 @@ export function parseSummary(body: unknown): OoStatusReading | undefined {
 
 /**
  * `GET executions?runName=…`: an array of execution summaries. The ids of those whose
- * executionName contains `marker` (OO's own matching of runName is not relied on); undefined when
- * the body is not such an array, or a matching id cannot be read exactly (a number past 2^53).
+ * executionName ends with `marker`, where OO_KIND.request puts it (OO's own matching of runName is
+ * not relied on); undefined when the body is not such an array, or a matching id cannot be read
+ * exactly (a number past 2^53). Anywhere in the name, it matched a run whose name (from its template
+ * or payload, before its own marker) quoted this one's: that run was followed as this launch's.
  */
 export function executionsNamed(body: unknown, marker: string): string[] | undefined {
   if (!Array.isArray(body)) return undefined;
   const ids: string[] = [];
   for (const entry of body) {
-    if (!isObject(entry) || typeof entry.executionName !== 'string' || !entry.executionName.includes(marker)) continue;
+    if (!isObject(entry) || typeof entry.executionName !== 'string' || !entry.executionName.endsWith(marker)) continue;
     const id = entry.executionId;
     if (typeof id === 'string' && /^[\w-]+$/.test(id)) ids.push(id);
     else if (typeof id === 'number' && Number.isSafeInteger(id)) ids.push(String(id));

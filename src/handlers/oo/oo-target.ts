@@ -19,7 +19,7 @@ export class OoTarget implements JobTarget {
 
   launchMarker(row: JobExecutionEntity): string | undefined {
     const runName = row.requestPayload?.runName;
-    return typeof runName === 'string' && runName.includes(this.marker(row)) ? `'${this.marker(row)}' in its runName` : undefined;
+    return typeof runName === 'string' && runName.endsWith(this.marker(row)) ? `'${this.marker(row)}' ending its runName` : undefined;
   }
 
   async findLaunched(row: JobExecutionEntity): Promise<LaunchOutcome | null> {

@@ -1,5 +1,5 @@
 import type { OoStatusEndpoint } from '../handlers-config';
-import { HandlerHttpError } from '../http/handler-http-error';
+import { HandlerHttpError, UnreadableLaunchAnswer } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { executionsNamed, ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
@@ -28,17 +28,18 @@ export class OoClient {
 
   async launch(flowUuid: string, runName: string, inputs: Record<string, string>): Promise<OoLaunchResult> {
     const what = `OO launch of flow ${flowUuid}`;
-    const res = await this.http.send('POST', '/executions', { body: { flowUuid, runName, inputs }, what });
+    const res = await this.http.send('POST', '/executions', { body: { flowUuid, runName, inputs }, what, startsJob: true });
     if (res.status < 200 || res.status >= 300) throw this.http.errorFor(res, what, ooErrorMessage);
+    // OO accepted the launch: an answer that names no execution Baton can follow is lost, not a failure.
     const executionId = parseExecutionId(res.text);
-    if (!executionId) throw new HandlerHttpError(res.status, false, `${what}: the response is not an execution id`);
-    // Cut to fit its column, it would name another execution: refused instead.
-    if (executionId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new HandlerHttpError(res.status, false, `${what}: the execution id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
+    if (!executionId) throw new UnreadableLaunchAnswer(res.status, `${what}: the response is not an execution id`);
+    // Cut to fit its column, it would name another execution: looked for instead, which fails the step for good (findExecutions).
+    if (executionId.length > PARTNER_TEXT_LENGTHS.externalJobId) throw new UnreadableLaunchAnswer(res.status, `${what}: the execution id is longer than ${PARTNER_TEXT_LENGTHS.externalJobId} characters and cannot be tracked`);
     return { executionId, response: { executionId } };
   }
 
   /**
-   * The ids of the executions named `runName` whose name contains `marker`. A full page that names
+   * The ids of the executions named `runName` whose name ends with `marker`. A full page that names
    * none of them proves nothing (OO may not have filtered by runName): an error, not an empty answer.
    */
   async findExecutions(runName: string, marker: string): Promise<string[]> {

@@ -203,4 +203,59 @@ describe('JobRunner: launches whose answer was lost', () => {
     const [lookup] = h.oo.requestsTo('GET', /\/executions\?/);
     expect(new URL(lookup.path, h.oo.url).searchParams.get('runName')).toBe(executions[0].runName);
   });
+
+  /**
+   * AWX or OO accepted the launch and answered 2xx in a way Baton could not read: that failed the
+   * step for good, leaving the job they started unfollowed, and a retry of the step launched a second.
+   */
+  it('follows the job AWX or OO accepted when their 2xx answer could not be read: one job, never launched twice', async () => {
+    const unreadable = [
+      { status: 201, body: '<html><body>Created</body></html>', contentType: 'text/html' },
+      { status: 201, body: { job: '7'.repeat(120), type: 'job' } },
+      { status: 202, body: { detail: 'accepted' } },
+    ];
+    for (const [i, lostAnswer] of unreadable.entries()) {
+      h.awx.jobTemplate(32 + i, { statuses: ['successful'], perLaunch: [{ lostAnswer }] });
+      const c = await runAwxStep(32 + i);
+      await expectOneJobFollowed(c, 32 + i, { launches: 1, launchAttempts: 2 });
+    }
+    const flow = '8b1c2d3e-4b5a-4c6d-9e8f-0a1b2c3d4e60';
+    h.oo.flow(flow, { lostAnswers: { 0: { status: 201, body: 'e'.repeat(120), contentType: 'text/plain' } } });
+    const config = h.config();
+    const c = command({ type: 'oo', flowUuid: flow });
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    expect(await h.reported(c.flowId)).toMatchObject({ status: 'SUCCESS' });
+    const executions = h.oo.launches().filter((e) => e.flowUuid === flow);
+    expect(executions).toHaveLength(1);
+    expect(await h.row(c.flowId)).toMatchObject({ externalJobId: executions[0].id, launchAttempts: 2 });
+  });
+
+  it('fails for good, launching nothing more, when the job its marker finds has an id too long to track', async () => {
+    h.awx.jobTemplate(36, { statuses: ['successful'] });
+    const c = command({ type: 'awx', jobTemplateId: 36 });
+    h.awx.failNext('POST', /job_templates\/36\/launch/, { status: 201, body: { job: '7'.repeat(120), type: 'job' } });
+    h.awx.failNext('GET', /job_templates\/36\/slice_workflow_jobs\//, { status: 200, body: { count: 1, next: null, previous: null,
+      results: [{ id: '7'.repeat(120), type: 'workflow_job', launch_type: 'manual', extra_vars: JSON.stringify({ baton_command_id: c.commandId }) }] } });
+    const config = h.config();
+    await h.dispatch(config, c);
+    h.startRunner(config);
+    const result = await h.reported(c.flowId);
+    expect(result).toMatchObject({ status: 'FAILED', nonRetryable: true });
+    expect(result.error).toMatch(/^Launch outcome unknown: .*: the job id is longer than 100 characters and cannot be tracked\); not launched again/);
+    expect(h.awx.requestsTo('POST', /job_templates\/36\/launch/)).toHaveLength(1);
+    expect(await h.row(c.flowId)).toMatchObject({ status: 'FAILED', externalJobId: null });
+  });
+
+  it('fails for good, launching nothing more, when AWX accepted a launch it cannot read that carried no marker', async () => {
+    h.awx.jobTemplate(37, { statuses: ['successful'], perLaunch: [{ lostAnswer: { status: 201, body: 'Created', contentType: 'text/plain' } }] });
+    const c = await runAwxStep(37, { AWX_TRACE_EXTRA_VARS: 'false' });
+    const result = await h.reported(c.flowId);
+    expect(result).toMatchObject({ status: 'FAILED', nonRetryable: true });
+    expect(result.error).toMatch(new RegExp('^Launch outcome unknown: AWX launch of job_template 37: unexpected response body \\(not a JSON object\\); '
+      + 'the launch carried no marker to find its job by \\(AWX_TRACE_EXTRA_VARS=false\\), so it is not launched again: '
+      + 'look for a job of job_template 37 created since \\d{4}-'));
+    expect(h.awx.requestsTo('POST', /job_templates\/37\/launch/)).toHaveLength(1);
+    expect(h.awx.launches().filter((j) => j.templateId === 37)).toHaveLength(1);
+  });
 });

@@ -77,16 +77,16 @@ describe('partner answers the database cannot take as they are', () => {
       expect(row).toMatchObject({ status: 'FAILED', externalStatus: 'COMPLETED', externalResult: `RESOLVED_${'Z'.repeat(41)}` });
     });
 
-    it('refuses AWX and OO job ids too long to track, instead of polling a cut one', async () => {
+    it('never polls a cut AWX or OO job id: an id too long to track is a lost answer, its job looked for (none here) and launched again', async () => {
       h.awx.jobTemplate(72).failNext('POST', /job_templates\/72\/launch/, { status: 201, body: { job: '7'.repeat(120), type: 'job' } });
       const awx = await run({ type: 'awx', jobTemplateId: 72 } as HandlerSpec);
-      expect(awx.result.error).toBe('AWX launch of job_template 72: the job id is longer than 100 characters and cannot be tracked');
-      expect(awx.row).toMatchObject({ status: 'FAILED', launchAttempts: 1, externalJobId: null });
+      expect(awx.result.status).toBe('SUCCESS');
+      expect(awx.row).toMatchObject({ status: 'SUCCEEDED', launchAttempts: 2, externalJobId: String(h.awx.launches().find((j) => j.templateId === 72)!.id) });
 
       h.oo.flow('5f3a1c2e-0000-4000-8000-000000000072').failNext('POST', /executions$/, { status: 201, body: 'e'.repeat(120), contentType: 'text/plain' });
       const oo = await run({ type: 'oo', flowUuid: '5f3a1c2e-0000-4000-8000-000000000072' } as HandlerSpec);
-      expect(oo.result.error).toMatch(/: the execution id is longer than 100 characters and cannot be tracked$/);
-      expect(oo.row).toMatchObject({ status: 'FAILED', launchAttempts: 1, externalJobId: null });
+      expect(oo.result.status).toBe('SUCCESS');
+      expect(oo.row).toMatchObject({ status: 'SUCCEEDED', launchAttempts: 2, externalJobId: h.oo.launches().find((e) => e.flowUuid.endsWith('72'))!.id });
     });
   });
 
@@ -117,6 +117,25 @@ describe('partner answers the database cannot take as they are', () => {
       const { result } = await run(orderCall);
       expect(result.status).toBe('SUCCESS');
       expect(JSON.stringify((result.output as { body: unknown }).body)).toContain('not kept');
+    });
+
+    /**
+     * AWX's error message was read with a recursive walk, whose RangeError on a 5xx nested thousands
+     * deep was not retriable: a launch failed for good, and a poll cancelled the running job.
+     */
+    it('retries an AWX launch and a poll answered 502 with a body nested past any stack, cancelling nothing', async () => {
+      const depth = 20_000;
+      const nested = { status: 502, body: `{"detail":${'['.repeat(depth)}"bad gateway"${']'.repeat(depth)}}`, contentType: 'application/json' };
+      h.awx.jobTemplate(74, { statuses: ['running', 'running', 'successful'] });
+      h.awx.failNext('POST', /job_templates\/74\/launch/, nested);
+      h.awx.failNext('GET', /\/jobs\/\d+\/$/, nested);
+      const { result, row } = await run({ type: 'awx', jobTemplateId: 74 } as HandlerSpec);
+      expect(result.status).toBe('SUCCESS');
+      expect(row).toMatchObject({ status: 'SUCCEEDED', launchAttempts: 2 });
+      const jobs = h.awx.launches().filter((j) => j.templateId === 74);
+      expect(jobs).toHaveLength(1);
+      expect(h.awx.requestsTo('GET', new RegExp(`/jobs/${jobs[0].id}/$`)).length).toBeGreaterThan(1);
+      expect(h.awx.requestsTo('POST', new RegExp(`/jobs/${jobs[0].id}/cancel/`))).toHaveLength(0);
     });
 
     it('reports AWX artifacts and OO flow output with NUL and lone surrogates', async () => {
