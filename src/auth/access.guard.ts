@@ -147,16 +147,15 @@ export class AccessGuard implements CanActivate {
     const resolved = recalled ?? await this.checks.run(`${address}\n${credential.value}`,
       () => this.limiter.admit(address, () => this.resolver.resolve(credential.value)));
     if (!resolved) this.refuseWithWait(address, ErrorCode.TOO_MANY_AUTH_CHECKS, 'Too many credential checks under way from this address; try again shortly');
-    if ('refusal' in resolved) {
-      return this.refuseUnauthenticated(req, PrincipalResolver.safeIdOf(credential.value), resolved.refusal, resolved.guess);
-    }
+    if ('refusal' in resolved) return this.refuseUnauthenticated(req, resolved.claimedId, resolved.refusal, resolved.guess);
     return resolved.principal;
   }
 
   /**
    * `guess` (the default): the credential proved nothing, and counts against the address's failure
-   * limit. A genuine but retired one does not, nor does a request without any, and each is audited
-   * once a minute per credential and reason: its holder may send it many times over (a worker's
+   * limit. A genuine but retired one does not (a revoked key, an expired token), nor does a request
+   * without any, and each is audited once a minute per credential (`claimedId`: a key's prefix, a
+   * token's verified subject) and reason: its holder may send it many times over (a worker's
    * replies, a scraper without a key), which is no attack to record each time.
    */
   private async refuseUnauthenticated(req: Request, claimedId: string | undefined, why: string, guess = true): Promise<never> {

@@ -29,7 +29,23 @@ describe('PrincipalResolver with JWTs', () => {
     const bodySha256 = createHash('sha256').update('{"orchName":"shopOrder","payload":{}}').digest('hex');
     for (const iat of [now, now - 3600]) {
       const token = signJwt(idp, { roles: ['service'], service: 'shop', iat, exp: now + 3600, body_sha256: bodySha256 });
-      await expect(resolver.resolve(token)).resolves.toEqual({ refusal: expect.stringContaining('body_sha256'), guess: false });
+      await expect(resolver.resolve(token)).resolves.toEqual({ refusal: expect.stringContaining('body_sha256'), guess: false, claimedId: 'jwt:user-1' });
     }
+  });
+
+  /** One client whose token expired (a console left open, a worker's cached token) locked out its whole address. */
+  it('takes a genuine token that expired for no guess, named by its subject; a forged one, or one expired and forged, is a guess', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 120;
+    await expect(resolver.resolve(signJwt(idp, { sub: 'w1', roles: ['service'], service: 'shop', exp })))
+      .resolves.toEqual({ refusal: 'the token has expired', guess: false, claimedId: 'jwt:w1' });
+    const forged = signJwt(rsaKey(), { sub: 'w1', roles: ['admin'], exp });
+    await expect(resolver.resolve(forged)).resolves.toEqual({ refusal: expect.stringContaining('invalid'), guess: true });
+    await expect(resolver.resolve(signJwt(idp, { sub: 'w1', roles: ['admin'], aud: 'other-app' })))
+      .resolves.toEqual({ refusal: expect.stringContaining('invalid'), guess: true });
+  });
+
+  it("names a genuine token refused for its claims by its subject, for the audit's once a minute per caller", async () => {
+    await expect(resolver.resolve(signJwt(idp, { sub: 'w2', roles: ['service'], service: 'a b' })))
+      .resolves.toEqual({ refusal: expect.stringContaining('service claim'), guess: false, claimedId: 'jwt:w2' });
   });
 });

@@ -7,13 +7,16 @@ import type { Principal } from './principal';
 
 /**
  * `guess`: the credential proves nothing (unknown, wrong, forged), so the refusal counts against the
- * address's failure limit. A genuine key that was revoked or expired, or a genuine token Baton
- * cannot act on, is no guess: counting those blocked a whole address (and every valid key behind
- * it) the moment a busy worker's key was revoked, its replies in flight all refused at once.
+ * address's failure limit. A genuine key that was revoked or expired, or a genuine token that
+ * expired or that Baton cannot act on, is no guess: counting those blocked a whole address (and
+ * every valid key behind it) the moment a busy worker's key was revoked, its replies in flight all
+ * refused at once, or one client's token expired.
+ * `claimedId`: what the audit may name the credential by: a key's prefix, a genuine token's `jwt:<sub>`.
  */
-export type Authentication = { principal: Principal } | { refusal: string; guess: boolean };
+export type Authentication = { principal: Principal } | { refusal: string; guess: boolean; claimedId?: string };
 
 const UNKNOWN = 'unknown, expired, revoked or invalid credentials';
+const EXPIRED_TOKEN = 'the token has expired';
 const MESSAGE_TOKEN = `the token carries ${BODY_HASH_CLAIM}: it signs one message, and is not accepted as a bearer token`;
 
 /** A presented credential → the principal it proves: an API key of ours, or a JWT of the identity provider. */
@@ -22,17 +25,19 @@ export class PrincipalResolver {
   constructor(private readonly apiKeys: ApiKeyService, private readonly jwt: JwtVerifier) {}
 
   async resolve(credential: string): Promise<Authentication> {
-    if (parseApiKey(credential)) return authenticationOf(await this.apiKeys.verify(credential));
+    const key = parseApiKey(credential);
+    if (key) return authenticationOf(await this.apiKeys.verify(credential), key.prefix);
     if (!JwtVerifier.looksLikeJwt(credential)) return { refusal: UNKNOWN, guess: true };
     const check = await this.jwt.check(credential);
     if ('principal' in check) {
       // A token made to sign one message is read by whoever reads its topic or dead-letter topic:
       // over HTTP it would prove its service for anything until it expires.
-      if (check.claims[BODY_HASH_CLAIM] !== undefined) return { refusal: MESSAGE_TOKEN, guess: false };
+      if (check.claims[BODY_HASH_CLAIM] !== undefined) return { refusal: MESSAGE_TOKEN, guess: false, claimedId: check.principal.id };
       return { principal: check.principal };
     }
-    // Only a genuine token is told what is wrong with its claims; a forged or expired one learns nothing.
-    return check.refusal === 'unacceptable' ? { refusal: check.reason, guess: false } : { refusal: UNKNOWN, guess: true };
+    if (check.refusal === 'invalid') return { refusal: UNKNOWN, guess: true };
+    // Only the holder of a genuine token, who sent it, learns what is wrong with it (as with a retired key).
+    return { refusal: check.refusal === 'expired' ? EXPIRED_TOKEN : check.reason, guess: false, claimedId: check.principalId };
   }
 
   /**
@@ -40,19 +45,15 @@ export class PrincipalResolver {
    * resolved. Such a key is never held back by the checks under way from its address.
    */
   recall(credential: string): Authentication | undefined {
-    const known = parseApiKey(credential) && this.apiKeys.recall(credential);
-    return known ? authenticationOf(known) : undefined;
-  }
-
-  /** What may be written about a credential that failed: the key prefix, never the rest. */
-  static safeIdOf(credential: string): string | undefined {
     const key = parseApiKey(credential);
-    return key ? key.prefix : undefined;
+    const known = key && this.apiKeys.recall(credential);
+    return known ? authenticationOf(known, key.prefix) : undefined;
   }
 }
 
-function authenticationOf(verdict: KeyVerdict): Authentication {
-  if (!verdict) return { refusal: UNKNOWN, guess: true };
+/** A key's refusal names it by its prefix, never the rest. */
+function authenticationOf(verdict: KeyVerdict, prefix: string): Authentication {
+  if (!verdict) return { refusal: UNKNOWN, guess: true, claimedId: prefix };
   // Only the holder of the secret learns that it was revoked or expired.
-  return 'principal' in verdict ? verdict : { refusal: `API key ${verdict.prefix} is ${verdict.retired}`, guess: false };
+  return 'principal' in verdict ? verdict : { refusal: `API key ${verdict.prefix} is ${verdict.retired}`, guess: false, claimedId: prefix };
 }

@@ -1,16 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { generateApiKey } from '../auth/api-keys/api-key-format';
 import { AppConfig } from '../config/app-config';
 import { MAX_AUDIT_PATH, MAX_AUDIT_PROBLEMS_BYTES } from './audit-problems';
 import { validateRegistration } from './document';
 import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
-import { RegistrationAuditRepository } from './registration-audit.repository';
+import { type AuditEntry, RegistrationAuditRepository } from './registration-audit.repository';
 
-async function stored(problems: Array<{ path: string; message: string }>, serviceName = 's'): Promise<Partial<RegistrationAuditEntity>> {
+async function stored(problems: Array<{ path: string; message: string }>, serviceName = 's',
+  document: Partial<AuditEntry> = {}): Promise<Partial<RegistrationAuditEntity>> {
   let row: Partial<RegistrationAuditEntity> = {};
   const m = { getRepository: () => ({ insert: async (r: Partial<RegistrationAuditEntity>) => void (row = r) }) } as unknown as EntityManager;
   await new RegistrationAuditRepository({} as DataSource, new AppConfig()).record({
     serviceName, orchName: 'x', role: 'worker', source: 'http', outcome: 'REJECTED', reason: 'INVALID_DOCUMENT: invalid', problems, document: '…',
+    ...document,
   }, m);
   return row;
 }
@@ -34,6 +37,13 @@ describe('RegistrationAuditRepository.record', () => {
     const problems = [{ path: 'steps[0].name', message: 'is required', line: 3, column: 5 }];
     expect((await stored(problems)).problems).toEqual(problems);
     expect((await stored([])).problems).toBeNull();
+  });
+
+  it("cuts a rejected document's credentials before keeping its first bytes, and hashes all of it as received", async () => {
+    const document = `X-Auth-Token: ${'s'.repeat(5000)}\nnote: Bearer abcdefgh12345678\n`;
+    const row = await stored([], 's', { document, credentials: ['s'.repeat(5000)] });
+    expect([row.document, row.documentTruncated]).toEqual(['X-Auth-Token: ***\nnote: Bearer ***\n', false]);
+    expect(row.documentSha256).toBe(createHash('sha256').update(document).digest('hex'));
   });
 
   /** A client that mixed up its headers sent its key as X-Service-Name, a name every viewer reads in the audit. */

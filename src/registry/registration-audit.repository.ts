@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Problem } from '../common/errors/app-error';
 import { auditedProblems, MAX_AUDIT_MESSAGE } from './audit-problems';
+import { refusedDocumentText } from './refused-document';
 import { PageQueryDto, skipOf } from '../common/pagination';
 import { cutUtf8, fitNullable, fitText } from '../common/validation/fit-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
@@ -24,6 +25,8 @@ export interface AuditEntry {
   problems?: Problem[];
   templateVersion?: number | null;
   document: string;
+  /** A refused document's values under credential names (credential-values.ts): cut from what is kept. */
+  credentials?: readonly string[];
 }
 
 export interface AuditFilter {
@@ -41,11 +44,13 @@ export class RegistrationAuditRepository {
    * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
    * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
    * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
-   * prefix, as everywhere else: every viewer reads the audit.
+   * prefix, as everywhere else: every viewer reads the audit. A rejected one is also kept without the
+   * credentials it was refused for, or what is shaped like one (refused-document.ts); an accepted one can hold none.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
-    const max = entry.outcome === 'REJECTED' ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const document = withoutKeySecrets(entry.document);
+    const rejected = entry.outcome === 'REJECTED';
+    const max = rejected ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
+    const document = withoutKeySecrets(rejected ? refusedDocumentText(entry.document, entry.credentials) : entry.document);
     const { text, cut } = cutUtf8(fitText(document, document.length), max);
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,

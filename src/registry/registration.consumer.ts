@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { isInfrastructureError } from '../common/errors/infrastructure-error';
 import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
+import { headerOf } from '../auth/message-signing/message-signature';
 import { AppConfig } from '../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../messaging/message';
 import { MessageConsumer } from '../messaging/message-consumer';
@@ -37,8 +38,9 @@ export class RegistrationConsumer implements OnApplicationBootstrap {
     try {
       await this.registry.register({
         body: message.body, // bytes: read as UTF-8 strictly, so bytes that are not are refused, not replaced
-        contentType: message.headers['content-type'],
-        serviceName: message.headers['x-service-name'],
+        // Kafka keeps header names as produced: `X-Service-Name` was read as no name at all.
+        contentType: headerOf(message.headers, 'content-type'),
+        serviceName: headerOf(message.headers, 'x-service-name'),
         source: 'topic',
         principal,
         target: `topic ${message.topic}`,

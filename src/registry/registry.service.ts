@@ -107,7 +107,8 @@ export class RegistryService {
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', [...headerProblems, ...validation.problems]);
       // Who sent it: the name it claims, else the service its key proves (the console showed "–" for a key's bad document).
       const serviceName = request.serviceName ?? request.principal?.service ?? null;
-      return this.refuse(error, { ...base, serviceName, orchName: validation.orchName ?? null, role: validation.role ?? null }, request.correlationId);
+      return this.refuse(error, { ...base, serviceName, orchName: validation.orchName ?? null, role: validation.role ?? null,
+        credentials: validation.credentials }, request.correlationId);
     }
     const doc = validation.document;
     if (headerProblems.length > 0) {

@@ -57,6 +57,30 @@ describe('registration boundaries (embedded default)', () => {
     expect(audit.map((a: { document: string }) => a.document.includes('bk_abcd1234_…'))).toEqual([true, true]);
   });
 
+  /** A template is refused for a credential in a header or query (every viewer reads it); so is its audit row, which keeps the document. */
+  it('audits a document refused for credentials with them cut, and the rest of it kept', async () => {
+    const partnerKey = 'sk_live_51Hx9PARTNERSECRETabcdef0123456789';
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZW5hbnQtc2VydmljZSIsInJvbGVzIjpbInNlcnZpY2UiXX0.c2lnbmF0dXJl';
+    const yaml = 'orchName: charged\nas: initiator\ntype: sequential\nsteps:\n  - seq: 1\n    name: charge\n    objectType: String\n'
+      + '    handler:\n      type: http\n      connection: psp\n      method: POST\n      path: /charges\n'
+      + `      headers:\n        X-Auth-Token: ${partnerKey}\n        Authorization: Bearer ${jwt}\n        X-Tenant: acme\n`
+      + '      query:\n        access_token: q-0123456789abcdef\n';
+    const res = await t.http.post(REGISTER).set('Content-Type', 'application/yaml').set('X-Service-Name', 'charger').send(yaml).expect(400);
+    expect(res.body.problems.map((p: { path: string }) => p.path))
+      .toEqual(['steps[0].handler.headers.X-Auth-Token', 'steps[0].handler.headers.Authorization', 'steps[0].handler.query.access_token']);
+    const json = { orchName: 'charged', as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: 'charge', objectType: 'String',
+      handler: { type: 'http', connection: 'psp', path: '/charges', headers: { 'X-Api-Key': partnerKey } } }] };
+    await t.http.post(REGISTER).set('X-Service-Name', 'charger').send(json).expect(400);
+    const audit = await rejected('charger');
+    expect(audit).toHaveLength(2);
+    for (const secret of [partnerKey, jwt, 'q-0123456789abcdef']) expect(JSON.stringify(audit)).not.toContain(secret);
+    const [fromJson, fromYaml] = audit.map((a: { document: string }) => a.document);
+    expect(fromYaml).toContain('orchName: charged');
+    expect(fromYaml).toContain('X-Auth-Token: ***\n        Authorization: ***\n        X-Tenant: acme\n');
+    expect(fromYaml).toContain('access_token: ***');
+    expect(JSON.parse(fromJson)).toEqual({ ...json, steps: [{ ...json.steps[0], handler: { ...json.steps[0].handler, headers: { 'X-Api-Key': '***' } } }] });
+  });
+
   it('refuses a service a template beyond MAX_TEMPLATES_PER_SERVICE, and still takes new versions of its own and other services\' templates', async () => {
     const register = (service: string, orchName: string, step = 'a') => t.http.post(REGISTER).set('X-Service-Name', service)
       .send({ orchName, as: 'initiator', type: 'sequential', steps: [{ seq: 1, name: step, objectType: 'S' }] });

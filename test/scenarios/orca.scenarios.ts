@@ -268,10 +268,11 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000), service = 'requests-service') => ({
       'x-baton-service': service, 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
     });
-    const jwtOf = (body: string, roles: string[]) => ({ authorization: `Bearer ${messageJwt(idp, body, { roles })}` });
+    // `azp` as Keycloak puts it in every token: an operator's names the console's client, which is no service.
+    const jwtOf = (body: string, roles: string[]) => ({ authorization: `Bearer ${messageJwt(idp, body, { roles, azp: 'baton-console' })}` });
     const launchedFor = (email: string) => awx.launches().filter((j) => j.extraVars.email === email);
 
-    it('runs an event signed by a service with its secret, or carrying an operator\'s JWT, to Status 2', async () => {
+    it('runs an event signed by a service with its secret, or carrying an operator\'s JWT (its client no service), to Status 2', async () => {
       const signed = eventFor('signed@example.com');
       const operator = eventFor('operator@example.com');
       await publish(signed, hmac(signed));

@@ -170,6 +170,17 @@ describe('ApiKeyService', () => {
     await service.issue({ name: 'téléphone – 電話', role: 'viewer' }, ADMIN);
   });
 
+  it('refuses a service name no command topic can carry, as the DTO does: `npm run keys` sends it past the DTO', async () => {
+    const { service, audit } = setup();
+    for (const name of ['team/x', 'a b', '-lead', 's'.repeat(201)]) {
+      await expect(service.issue({ name: 'n', role: 'service', service: name }, { by: 'cli' })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST', problems: [{ path: 'service', message: expect.stringMatching(/^service must start with a letter or digit/) }],
+      });
+    }
+    expect(audit.record).not.toHaveBeenCalled();
+    await service.issue({ name: 'n', role: 'service', service: 'shop.v2_x-1' }, { by: 'cli' });
+  });
+
   it('tells what waits on a key (a worker\'s long poll) once, when it is revoked here or elsewhere, and not once it stopped listening', async () => {
     const { service } = setup();
     const here = await service.issue({ name: 'here', role: 'service', service: 'shop' }, ADMIN);

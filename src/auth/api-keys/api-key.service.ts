@@ -9,8 +9,8 @@ import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
-import type { Role } from '../role';
-import { generateApiKey, KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE, parseApiKey, withoutKeySecrets } from './api-key-format';
+import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
+import { type ApiKeyRequest, keyRequestRefusal } from './api-key-request';
 import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
@@ -20,13 +20,6 @@ const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 /** last_used_at is written at most this often per key. */
 const TOUCH_MS = 60_000;
-
-export interface ApiKeyRequest {
-  name: string;
-  role: Role;
-  service?: string | null;
-  expiresAt?: Date | null;
-}
 
 export interface IssuedApiKey {
   /** The only time the whole key is shown. */
@@ -152,25 +145,8 @@ export class ApiKeyService implements OnModuleInit {
 
   async issue(request: ApiKeyRequest, change: KeyChange): Promise<IssuedApiKey> {
     const by = changerId(change);
-    if ((request.role === 'service') !== !!request.service) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
-        [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
-    }
-    // Checked here as well as in the request's DTO: `npm run keys` issues keys without one.
-    if (request.name.length < 1 || request.name.length > KEY_NAME_MAX) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name is empty or too long', [{ path: 'name', message: `must be 1 to ${KEY_NAME_MAX} characters` }]);
-    }
-    if (!KEY_NAME_PATTERN.test(request.name)) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name holds characters that hide or reorder text', [{ path: 'name', message: KEY_NAME_RULE }]);
-    }
-    // Stored, listed and audited as it is: a whole key pasted as a name (its own secret, or another's) would be shown to every admin.
-    if (withoutKeySecrets(request.name) !== request.name) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key name holds an API key', [{ path: 'name', message: 'must not hold an API key: say what the key is for' }]);
-    }
-    // A key that could never authenticate is a mistake (a wrong year, a date meant as a duration), not a request.
-    if (request.expiresAt && request.expiresAt.getTime() <= Date.now()) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, 'The key would have expired already', [{ path: 'expiresAt', message: 'must be in the future' }]);
-    }
+    const refusal = keyRequestRefusal(request);
+    if (refusal) throw refusal;
     const { key, prefix } = generateApiKey();
     const secretHash = await hashSecret(parseApiKey(key)!.secret);
     const entity = await this.keys.inTransaction(async (m) => {

@@ -16,9 +16,9 @@ describe('principalFromClaims', () => {
   });
 
   it('takes the first configured claim that is present', () => {
-    const p = principalOf({ sub: 'u', service: 'a', azp: 'b', roles: ['viewer'], realm_access: { roles: ['admin'] } });
+    const p = principalOf({ sub: 'u', service: 'a', azp: 'b', roles: ['service'], realm_access: { roles: ['admin'] } });
     expect(p.service).toBe('a');
-    expect(p.roles).toEqual(['viewer']);
+    expect(p.roles).toEqual(['service']);
   });
 
   it('accepts a space-separated role string', () => {
@@ -42,6 +42,13 @@ describe('principalFromClaims', () => {
   it('ignores such a claim on a token without the service role, which never acts as its service', () => {
     expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'https://console.example' }))
       .toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
+  });
+
+  /** Keycloak puts `azp` in every token: an operator signed in at the console is no service "baton-console". */
+  it.each(['operator', 'admin', 'viewer', 'operator admin'])('proves no service for a token of roles %p, whatever its service claims', (listed) => {
+    const roles = listed.split(' ');
+    expect(principalOf({ sub: 'op', roles, azp: 'baton-console', service: 'shop' })).toEqual({ id: 'jwt:op', kind: 'jwt', roles });
+    expect(principalOf({ sub: 'op', roles: [...roles, 'service'], azp: 'baton-console' }).service).toBe('baton-console');
   });
 
   it('makes a subject fit the records it names its actor in: a NUL or lone surrogate becomes U+FFFD, and a cut never splits a pair', () => {

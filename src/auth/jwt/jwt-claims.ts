@@ -25,23 +25,31 @@ export type ClaimsVerdict = { principal: Principal } | { refusal: string };
 
 /**
  * The principal a verified token's claims describe: Baton's roles among the token's roles
- * (others, like Keycloak's `offline_access`, are ignored), and the service name. A `service`
- * token whose service claim is no service name is refused: it would act under a name no topic
- * can carry. Other tokens never act as their service, so such a claim (a URL as `azp`) is ignored.
+ * (others, like Keycloak's `offline_access`, are ignored), and, for a `service` token, the service
+ * name. A `service` token whose service claim is no service name is refused: it would act under a
+ * name no topic can carry. Other tokens never act as a service, so they prove none: Keycloak puts
+ * `azp` (the client that asked) in every token, and an operator's signed in at the console made it
+ * service "baton-console", whose Orca events were then checked against that client's connections.
  */
 export function principalFromClaims(payload: Record<string, unknown>, paths: ClaimPaths): ClaimsVerdict {
   const rawRoles = firstPresent(payload, paths.roles);
   const listed = Array.isArray(rawRoles) ? rawRoles : typeof rawRoles === 'string' ? rawRoles.split(/[\s,]+/) : [];
   const roles = [...new Set(listed.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)))];
-  const service = firstPresent(payload, paths.service);
+  const service = roles.includes('service') ? firstPresent(payload, paths.service) : undefined;
   const valid = typeof service === 'string' && isServiceName(service);
-  if (service !== undefined && !valid && roles.includes('service')) {
+  if (service !== undefined && !valid) {
     return { refusal: `the token's service claim (${paths.service.join(' or ')}) ${SERVICE_NAME_RULE}` };
   }
-  const sub = typeof payload.sub === 'string' ? payload.sub : 'unknown';
-  // The id is written as the actor of what the token does (run events, keys it makes, audit rows):
-  // made to fit, as a NUL or a lone surrogate in a provider's subject would fail those writes.
-  return { principal: { id: `jwt:${fitText(sub, 190)}`, kind: 'jwt', roles, ...(valid ? { service } : {}) } };
+  return { principal: { id: principalIdOf(payload), kind: 'jwt', roles, ...(valid ? { service } : {}) } };
+}
+
+/**
+ * `jwt:<sub>`, for a verified payload only. The id is written as the actor of what the token does
+ * (run events, keys it makes, audit rows): made to fit, as a NUL or a lone surrogate in a
+ * provider's subject would fail those writes.
+ */
+export function principalIdOf(payload: Record<string, unknown>): string {
+  return `jwt:${fitText(typeof payload.sub === 'string' ? payload.sub : 'unknown', 190)}`;
 }
 
 export const claimPathsOf = (list: string) => list.split(',').map((p) => p.trim()).filter(Boolean);

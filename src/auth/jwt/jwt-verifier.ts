@@ -4,17 +4,21 @@ import type { KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../principal';
 import { CLOCK_SKEW_SECONDS } from '../message-signing/message-freshness';
-import { claimPathsOf, principalFromClaims } from './jwt-claims';
+import { claimPathsOf, principalFromClaims, principalIdOf } from './jwt-claims';
 import { parseJwtPublicKey } from './jwt-public-key';
 import { KeySetUnavailableError } from './key-set-unavailable-error';
 
 /**
  * `claims`: the verified payload, for callers that bind the token to more (a message's body).
  * `unacceptable`: a genuine token whose claims Baton cannot act on; its reason may be told to the caller.
+ * `expired`: a genuine token past its `exp` (jose checks claims only once the signature verified).
+ * `principalId`: a genuine token's `jwt:<sub>`, for the audit; never given for an `invalid` one,
+ * whose subject anyone could have written.
  */
 export type JwtCheck =
   | { principal: Principal; claims: Record<string, unknown> }
-  | { refusal: 'expired' | 'invalid' | 'unacceptable'; reason: string };
+  | { refusal: 'expired' | 'unacceptable'; reason: string; principalId: string }
+  | { refusal: 'invalid'; reason: string };
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 type KeySource = KeyObject | JWTVerifyGetKey;
@@ -64,13 +68,16 @@ export class JwtVerifier {
       const verdict = principalFromClaims(payload, {
         service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
       });
-      return 'principal' in verdict ? { principal: verdict.principal, claims: payload } : { refusal: 'unacceptable', reason: verdict.refusal };
+      return 'principal' in verdict ? { principal: verdict.principal, claims: payload }
+        : { refusal: 'unacceptable', reason: verdict.refusal, principalId: principalIdOf(payload) };
     } catch (e) {
       if (e instanceof KeySetUnavailableError) throw e;
       // The reason (expired, wrong audience ...) is useful to an operator; the token itself never is.
-      const { code, claim, reason } = e as { code?: string; claim?: string; reason?: string };
+      const { code, claim, reason, payload } = e as { code?: string; claim?: string; reason?: string; payload?: Record<string, unknown> };
       this.logger.debug({ reason: code ?? (e as Error).name, claim }, 'JWT refused');
-      if (code === 'ERR_JWT_EXPIRED' || (claim === 'iat' && reason === 'check_failed')) return { refusal: 'expired', reason: (e as Error).message };
+      if (code === 'ERR_JWT_EXPIRED' || (claim === 'iat' && reason === 'check_failed')) {
+        return { refusal: 'expired', reason: (e as Error).message, principalId: principalIdOf(payload ?? {}) };
+      }
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { refusal: 'invalid', reason: (e as Error).message };
       return { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' };
     }

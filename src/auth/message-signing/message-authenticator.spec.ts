@@ -36,7 +36,7 @@ const jwt = {
         : token === GOOD_JWT ? { principal: { id: 'jwt:x', kind: 'jwt', roles: ['service'], service: 'realm-service' }, claims: { body_sha256: bodySha256 } }
           : token === OPERATOR_JWT ? { principal: { id: 'jwt:op', kind: 'jwt', roles: ['viewer'] }, claims: { body_sha256: bodySha256 } }
             : token === UNBOUND_JWT ? { principal: { id: 'jwt:unbound', kind: 'jwt', roles: ['service'], service: 'realm-service' }, claims: {} }
-              : token === OLD_JWT ? { refusal: 'expired', reason: '"iat" claim timestamp check failed (too far in the past)' }
+              : token === OLD_JWT ? { refusal: 'expired', reason: '"iat" claim timestamp check failed (too far in the past)', principalId: 'jwt:old' }
                 : { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' }),
 } as unknown as JwtVerifier;
 

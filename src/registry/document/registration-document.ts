@@ -51,7 +51,10 @@ export interface WorkerDocument {
 
 export type RegistrationDocument = InitiatorDocument | WorkerDocument;
 
-/** On failure `orchName` and `role` are given when the document had them as strings (for audit). */
+/**
+ * On failure `orchName` and `role` are given when the document had them as strings (for audit), and
+ * `credentials`: the values it holds where credentials are refused, which its audit must not keep.
+ */
 export type ValidationResult =
   | { ok: true; document: RegistrationDocument }
-  | { ok: false; problems: Problem[]; orchName?: string; role?: string };
+  | { ok: false; problems: Problem[]; orchName?: string; role?: string; credentials?: string[] };

@@ -13,6 +13,7 @@ import {
 import type { RegistrationDocument, Role, ValidationResult } from './registration-document';
 import { checkDagRules } from './dag-rules';
 import { checkStepRules } from './step-rules';
+import { credentialValues } from './credential-values';
 import { documentErrorMap, toDocumentIssues } from './zod-problems';
 
 /**
@@ -75,9 +76,12 @@ function located(issues: DocumentIssue[], locate: Locate | undefined) {
   return limitProblems(sortProblems(issues.map((issue) => toProblem(issue, locate))));
 }
 
-function identity(value: Record<string, unknown>): { orchName?: string; role?: string } {
-  const out: { orchName?: string; role?: string } = {};
+/** What the audit of a refused document needs from it: its names, and the credentials it must not keep. */
+function identity(value: Record<string, unknown>): { orchName?: string; role?: string; credentials?: string[] } {
+  const out: { orchName?: string; role?: string; credentials?: string[] } = {};
   if (typeof value.orchName === 'string' && value.orchName.trim() !== '') out.orchName = value.orchName.trim();
   if (typeof value.as === 'string' && value.as.trim() !== '') out.role = value.as.trim().toLowerCase();
+  const credentials = credentialValues(value);
+  if (credentials.length > 0) out.credentials = credentials;
   return out;
 }

@@ -62,6 +62,11 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     expect(res.body).toEqual({ id: 'jwt:user-1', kind: 'jwt', roles: ['viewer'], service: null });
   });
 
+  it("proves no service for an operator's token, whose azp (as Keycloak puts in every token) names the console", async () => {
+    const res = await me(sign(first, { roles: ['operator'], azp: 'baton-console' })).expect(200);
+    expect(res.body).toEqual({ id: 'jwt:user-1', kind: 'jwt', roles: ['operator'], service: null });
+  });
+
   it.each([['a NUL', 'o\u0000p', 'jwt:o\uFFFDp'], ['a lone surrogate', '\ud800x', 'jwt:\uFFFDx'],
     ['an emoji across the 190th character', `${'a'.repeat(189)}\u{1F600}`, `jwt:${'a'.repeat(189)}`]])(
     'acts for a subject with %s, recorded as it fits (it failed the write with a 500)', async (_case, sub, id) => {
@@ -121,5 +126,35 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
     const page = await t.http.get('/ui/runs');
     // The issuer's origin and CONSOLE_OIDC_ORIGINS (its token endpoint elsewhere), each once.
     expect(page.headers['content-security-policy']).toContain("connect-src 'self' https://idp.example https://tokens.idp.example;");
+  });
+});
+
+/** Genuine tokens that expired: a client holding one sends it until it fetches another. */
+describe('an expired token with AUTH_FAILURE_LIMIT=3 (a static public key)', () => {
+  const idp = rsaKey();
+  const admin = newAdminKey();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      AUTH_MODE: 'on', ADMIN_API_KEY: admin, AUTH_JWT_PUBLIC_KEY: idp.publicPem, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE,
+      AUTH_FAILURE_LIMIT: '3',
+    });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const me = (token: string) => t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+
+  it('refuses it saying so, without counting it against the address, audited once a minute per subject', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 3600;
+    const refusals = [];
+    // Far more than AUTH_FAILURE_LIMIT, from two workers whose tokens expired, one at a time.
+    for (let i = 0; i < 10; i++) refusals.push(await me(sign(idp, { sub: `worker-${i % 2}`, roles: ['service'], service: 'shop', exp })));
+    expect(new Set(refusals.map((r) => `${r.status} ${r.body.code} ${r.body.message}`)))
+      .toEqual(new Set(['401 UNAUTHENTICATED Authentication required: the token has expired']));
+    await me(sign(idp, { roles: ['viewer'] })).expect(200);
+    const audit = await t.http.get('/api/admin/security-audit').query({ event: 'DENIED', pageSize: 100 }).set('X-API-Key', admin).expect(200);
+    expect(audit.body.items.filter((e: { reason: string }) => e.reason === 'the token has expired')
+      .map((e: { principalId: string }) => e.principalId).sort()).toEqual(['jwt:worker-0', 'jwt:worker-1']);
   });
 });

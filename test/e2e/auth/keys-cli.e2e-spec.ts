@@ -54,8 +54,14 @@ describe('npm run keys: API keys made in the embedded database while Baton is st
     expect(await keys('revoke', prefix)).toEqual([revoked.replace(/^Revoked /, 'Already revoked: ')]);
   });
 
-  it('refuses a service key without a service, and an unknown role', async () => {
+  it('refuses a service key without a service, or for a name no command topic can carry, and an unknown role', async () => {
     await expect(keys('create', '--role', 'service')).rejects.toThrow(/service/);
+    for (const service of ['team/x', 'a b', '-lead']) {
+      await expect(keys('create', '--role', 'service', `--service=${service}`)).rejects.toMatchObject({
+        code: 'INVALID_REQUEST', problems: [{ path: 'service', message: expect.stringMatching(/^service must start with a letter or digit/) }],
+      });
+    }
+    expect((await keys('list')).join('\n')).not.toMatch(/team\/x|a b|-lead/);
     await expect(keys('create', '--role', 'root')).rejects.toThrow(/--role must be one of/);
   });
 });
