@@ -10,8 +10,8 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
  * Start and shutdown order in one place. Up: connect (consumers may subscribe from their own
  * onModuleInit: the drivers wait for this connection), then start the relay once everything is up.
  * Down: stop the consumers first (running handlers finish, and may still hand rows to the relay),
- * then the relay (waits for its pass, flushes marks), and only then, after every module's
- * beforeApplicationShutdown, close the connection.
+ * then the relay (waits at most STOP_WAIT_MS for its pass, flushes marks), and only then, after
+ * every module's beforeApplicationShutdown, close the connection.
  */
 @Injectable()
 export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {

@@ -5,6 +5,7 @@
  * in any release.
  */
 export { noDelaySocketFactory } from './transports/kafka-socket';
+export { KafkaConnections } from './transports/kafka-connections';
 export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export { OffsetTracker } from './transports/offset-tracker';

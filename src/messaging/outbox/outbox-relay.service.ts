@@ -4,9 +4,8 @@ import { AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
 import { OutageLog } from '../../common/logging/outage-log';
 import { errorMessage } from '../../common/errors/error-message';
-import type { OutgoingMessage } from '../message';
 import { MessagePublisher } from '../message-publisher';
-import type { OutboxRecord } from './outbox.service';
+import { messageOf, type OutboxRecord } from './outbox.service';
 import { OutboxBacklog, OutboxStore, type OwnRows } from './outbox-store';
 import { RelayPresence } from './relay-presence';
 import { SentMarker } from './sent-marker';
@@ -14,6 +13,7 @@ import { isPublishOutage } from '../delivery/publish-outage';
 import { isolateRefusals, type Isolation } from './refused-rows';
 import { RefusedRowSettler } from './refused-row-settler';
 import { OutboxPruner } from './outbox-pruner';
+import { settledInTime, STOP_WAIT_MS } from './relay-stop-wait';
 import { publishTraced } from '../../tracing/publish-spans';
 
 const FAST_PATH_BATCH = 1000;
@@ -76,6 +76,8 @@ export class OutboxRelay {
   private running = false;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
+  /** Set once stop() stopped waiting: a publish answered later is left unmarked, and nothing more goes out or is logged. */
+  private closed = false;
   /**
    * False at start (a killed predecessor with our id may hold leases) and after a failed pass (the
    * database went away between claiming and marking sent): the next pass first releases every
@@ -106,7 +108,7 @@ export class OutboxRelay {
    */
   publishNow(records: OutboxRecord[]): Promise<void> {
     const due = records.filter((r) => r.delayed === false); // a row without the flag waits for the sweep, never skips a backoff
-    if (due.length === 0 || this.degraded) return Promise.resolve();
+    if (due.length === 0 || this.degraded || this.closed) return Promise.resolve();
     for (const r of due) {
       const id = Number(r.id); // exact below 2^53: nine quadrillion rows
       if (this.firstHandedId === undefined || id < this.firstHandedId) this.firstHandedId = id;
@@ -114,9 +116,15 @@ export class OutboxRelay {
     this.holding++;
     return new Promise((done) => {
       this.queued.push({ records: due, done: () => { this.holding--; done(); } });
-      this.fastPath ??= this.drainFastPath().finally(() => {
-        this.fastPath = undefined;
-      });
+      this.drainSoon();
+    });
+  }
+
+  /** Again if rows came after the drain's last look: a caller that went on as its rows settled hands over more at once. */
+  private drainSoon(): void {
+    this.fastPath ??= this.drainFastPath().finally(() => {
+      this.fastPath = undefined;
+      if (this.queued.length > 0) this.drainSoon();
     });
   }
 
@@ -127,13 +135,20 @@ export class OutboxRelay {
     this.schedule(0); // rows left by a previous run go out right away
   }
 
-  /** Stops the loop, waits for a running pass and the fast path, and flushes pending marks. */
+  /**
+   * Stops the loop, waits up to STOP_WAIT_MS for a running pass and the fast path, and flushes the
+   * marks of what they published. What still runs then publishes nothing more, and once the marks
+   * are flushed its statements are refused (the database closes next), all silently.
+   */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    await this.pass;
-    await this.fastPath;
+    if (!(await settledInTime([this.pass, this.fastPath]))) {
+      this.logger.warn(`Stopped with a publish unanswered after ${STOP_WAIT_MS} ms: its rows go out again from the next relay`);
+    }
+    this.closed = true;
     await this.marker.stop();
+    this.store.close();
     await this.presence.stop();
   }
 
@@ -172,12 +187,13 @@ export class OutboxRelay {
   }
 
   private publish(records: OutboxRecord[]): Promise<void> {
-    const messages = records.map(toMessage);
+    if (this.closed) return Promise.reject(new Error('The outbox relay stopped'));
+    const messages = records.map(messageOf);
     return publishTraced(this.config.MESSAGING_DRIVER, messages, () => this.publisher.publish(messages));
   }
 
   private degrade(error: unknown): void {
-    if (!this.degraded) {
+    if (!this.degraded && !this.closed) {
       this.logger.warn(`Publishing failed (${errorMessage(error)}); the outbox sweep retries until the broker is back`);
     }
     this.degraded = true;
@@ -193,7 +209,7 @@ export class OutboxRelay {
           return more;
         }, (error: unknown) => {
           this.leasesReleased = false;
-          this.outage.failed(error);
+          if (!this.closed) this.outage.failed(error);
           return false;
         })
         .then((more) => {
@@ -279,8 +295,4 @@ export class OutboxRelay {
     await this.store.markDropped(ids);
     this.logger.log(`Dropped ${ids.length} command(s) whose attempt deadline had passed: their steps are retried or failed`);
   }
-}
-
-function toMessage(record: OutboxRecord): OutgoingMessage {
-  return { topic: record.topic, key: record.key ?? undefined, headers: record.headers, body: record.body };
 }

@@ -58,7 +58,18 @@ export interface OutboxBacklog {
  * soon as they are due.
  */
 export class OutboxStore {
+  private closed = false;
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Refuses every later statement but backlog()'s (a read for health and metrics): a relay pass
+   * that outlived the relay's stop, its publish answered late, must not write once the database
+   * is closing under it.
+   */
+  close(): void {
+    this.closed = true;
+  }
 
   /**
    * Claims up to `limit` due rows in id order for `claim.relayId` by pushing their available_at out
@@ -73,7 +84,7 @@ export class OutboxStore {
    * gives up on a publish within 30 s, so none holds it, and nothing waits longer than that.
    */
   async claimDue(claim: SweepClaim): Promise<ClaimedRows> {
-    const rows: OutboxRow[] = await this.dataSource.query(
+    const rows: OutboxRow[] = await this.query(
       `WITH due AS (
          SELECT id FROM outbox
           WHERE sent_at IS NULL AND available_at <= now()
@@ -106,7 +117,7 @@ export class OutboxStore {
    * beat as it was before this one (RelayPresence judges them; its own row tells who wrote it last).
    */
   async beat(relayId: string, bootId: string): Promise<RelayBeat[]> {
-    const rows: Array<{ relay_id: string; seen_at: Date; boot_id: string | null }> = await this.dataSource.query(
+    const rows: Array<{ relay_id: string; seen_at: Date; boot_id: string | null }> = await this.query(
       `WITH mine AS (
          INSERT INTO outbox_relay (relay_id, seen_at, boot_id) VALUES ($1, now(), $2)
          ON CONFLICT (relay_id) DO UPDATE SET seen_at = now(), boot_id = $2
@@ -122,7 +133,7 @@ export class OutboxStore {
    * killed predecessor's (same id), which would otherwise wait out the lease and go out late.
    */
   async releaseLeasesOf(relayId: string): Promise<number> {
-    const [row]: Array<{ n: number }> = await this.dataSource.query(
+    const [row]: Array<{ n: number }> = await this.query(
       `WITH freed AS (
          UPDATE outbox SET available_at = now(), leased_by = NULL
           WHERE leased_by = $1 AND sent_at IS NULL AND available_at > now()
@@ -135,17 +146,17 @@ export class OutboxStore {
 
   /** Rows dropped unpublished (their deadline passed): done with like sent rows, and pruned alike. */
   async markDropped(ids: string[]): Promise<void> {
-    await this.dataSource.query(
+    await this.query(
       'UPDATE outbox SET sent_at = now(), dropped_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
   async markSent(ids: string[]): Promise<void> {
-    await this.dataSource.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
+    await this.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
   /** Gives claimed rows back at once after a failed publish, so the next pass retries them. */
   async release(ids: string[]): Promise<void> {
-    await this.dataSource.query(
+    await this.query(
       'UPDATE outbox SET available_at = now(), leased_by = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL', [ids]);
   }
 
@@ -156,7 +167,7 @@ export class OutboxStore {
    */
   async settleRefused(rows: RefusedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.dataSource.query(
+    await this.query(
       `UPDATE outbox o SET available_at = now() + s.delay_ms * interval '1 millisecond', leased_by = NULL,
               refusals = o.refusals + CASE WHEN s.error IS NULL THEN 0 ELSE 1 END, last_refusal = COALESCE(s.error, o.last_refusal),
               sent_at = CASE WHEN s.park THEN now() END, dropped_at = CASE WHEN s.park THEN now() END
@@ -171,22 +182,22 @@ export class OutboxStore {
    * than the retention, and the beats of relays silent that long.
    */
   async prune(retentionHours: number, limit: number): Promise<{ outbox: number; inbox: number }> {
-    const [outbox]: Array<{ n: number }> = await this.dataSource.query(
+    const [outbox]: Array<{ n: number }> = await this.query(
       `WITH old AS (SELECT id FROM outbox WHERE sent_at < now() - $1::int * interval '1 hour' LIMIT $2),
             gone AS (DELETE FROM outbox o USING old WHERE o.id = old.id RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
       [retentionHours, limit],
     );
-    const [inbox]: Array<{ n: number }> = await this.dataSource.query(
+    const [inbox]: Array<{ n: number }> = await this.query(
       `WITH old AS (SELECT consumer, message_id FROM inbox WHERE received_at < now() - $1::int * interval '1 hour' LIMIT $2),
             gone AS (DELETE FROM inbox i USING old WHERE i.consumer = old.consumer AND i.message_id = old.message_id RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
       [retentionHours, limit],
     );
     // Instances gone for good (scaled down, renamed) that stopped beating a retention ago.
-    await this.dataSource.query(`DELETE FROM outbox_relay WHERE seen_at < now() - $1::int * interval '1 hour'`, [retentionHours]);
+    await this.query(`DELETE FROM outbox_relay WHERE seen_at < now() - $1::int * interval '1 hour'`, [retentionHours]);
     // Counts of failed deliveries that no engine finished with (acknowledged after a restart).
-    await this.dataSource.query(
+    await this.query(
       `DELETE FROM delivery_failure WHERE message_key IN (
          SELECT message_key FROM delivery_failure WHERE last_failed_at < now() - $1::int * interval '1 hour' LIMIT $2)`,
       [retentionHours, limit],
@@ -205,6 +216,11 @@ export class OutboxStore {
          FROM outbox WHERE sent_at IS NULL AND available_at <= now()`,
     );
     return { count: row.count, oldestAgeSeconds: Math.max(0, row.oldest) };
+  }
+
+  private query<T>(sql: string, params: unknown[]): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The outbox relay stopped'));
+    return this.dataSource.query(sql, params);
   }
 }
 

@@ -31,6 +31,11 @@ export interface OutboxRecord {
   refusals?: number;
 }
 
+/** The message a row is published as. */
+export function messageOf(record: OutboxRecord): OutgoingMessage {
+  return { topic: record.topic, key: record.key ?? undefined, headers: record.headers, body: record.body };
+}
+
 const KAFKA_MAX_MESSAGE_BYTES = 1_000_000;
 const OTHER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 

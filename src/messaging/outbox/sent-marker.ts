@@ -19,13 +19,16 @@ export class SentMarker {
   private ids: string[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private stopped = false;
   private readonly outage: OutageLog;
 
   constructor(private readonly markSent: (ids: string[]) => Promise<void>, logger: Logger) {
     this.outage = new OutageLog(logger, 'Marking published outbox rows sent');
   }
 
+  /** Ignored once stopped: the database closes after, and those rows are published again instead. */
   add(ids: string[]): void {
+    if (this.stopped) return;
     this.ids.push(...ids);
     if (this.ids.length >= FLUSH_AT_IDS) this.schedule(0);
     else this.schedule(FLUSH_DELAY_MS);
@@ -33,6 +36,7 @@ export class SentMarker {
 
   /** Flushes what is pending; on shutdown, so the next start does not republish them. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;

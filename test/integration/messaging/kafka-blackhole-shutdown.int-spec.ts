@@ -18,13 +18,14 @@ const HUNG_MS = 20_000;
 
 /*
  * The broker advertises its own address, which kafkajs connects to after the bootstrap: every
- * socket the driver opens goes through the proxy instead (a one-broker cluster).
+ * socket the driver opens (KafkaConnections, through the SDK's factory) goes through the proxy
+ * instead (a one-broker cluster).
  */
 const mockRoute = { port: 0 };
-jest.mock('@baton/worker/internal', () => {
-  const internal = jest.requireActual<typeof import('@baton/worker/internal')>('@baton/worker/internal');
-  const throughProxy: ISocketFactory = (options) => internal.noDelaySocketFactory({ ...options, host: '127.0.0.1', port: mockRoute.port });
-  return { ...internal, noDelaySocketFactory: throughProxy };
+jest.mock('../../../packages/worker/src/transports/kafka-socket', () => {
+  const actual = jest.requireActual<typeof import('../../../packages/worker/src/transports/kafka-socket')>('../../../packages/worker/src/transports/kafka-socket');
+  const throughProxy: ISocketFactory = (options) => actual.noDelaySocketFactory({ ...options, host: '127.0.0.1', port: mockRoute.port });
+  return { noDelaySocketFactory: throughProxy };
 });
 
 const lines: Array<{ at: number; level: string; text: string }> = [];

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import type { KafkaSocketFactory } from './kafka-shapes';
 import { noDelaySocketFactory } from './kafka-socket';
 import { KafkaTransport } from './kafka-transport';
 
@@ -28,11 +29,17 @@ describe('noDelaySocketFactory', () => {
     expect(keepAlive.mock.contexts).toContain(socket);
   });
 
-  it("is the socket factory of the SDK's Kafka client", () => {
+  it("makes the sockets of the SDK's Kafka client", async () => {
     // The module object the transport's loadPeer requires (a namespace import's getters cannot be spied on).
     const client = jest.spyOn(jest.requireActual<typeof import('kafkajs')>('kafkajs'), 'Kafka')
       .mockImplementation(() => ({}) as never); // the options are all this checks; nothing connects
     new KafkaTransport('svc', { brokers: ['127.0.0.1:1'] }, quiet);
-    expect(client).toHaveBeenCalledWith(expect.objectContaining({ socketFactory: noDelaySocketFactory }));
+    const { socketFactory } = client.mock.calls[0][0] as { socketFactory: KafkaSocketFactory };
+    const noDelay = jest.spyOn(net.Socket.prototype, 'setNoDelay');
+    const socket = await new Promise<net.Socket>((resolve) => {
+      const s = socketFactory({ host: '127.0.0.1', port, ssl: undefined, onConnect: () => resolve(s) });
+    });
+    socket.destroy();
+    expect(noDelay.mock.calls[noDelay.mock.contexts.indexOf(socket)]).toEqual([true]);
   });
 });

@@ -1,5 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { Slots } from '../slots';
+import { DEFAULT_REPLY_TOPIC } from './broker-names';
 import { KafkaTransport } from './kafka-transport';
 import { closeStarted, fakeKafka, holdNextCommit, oneCommitOutOneDue, quiet, reply, started, transports, until } from './kafka-transport.fixtures';
 
@@ -216,6 +217,44 @@ describe('KafkaTransport', () => {
       await jest.advanceTimersByTimeAsync(1);
       await closing;
       expect(logger.warn).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('closed without it'));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('closes within two seconds when its reply producer does not disconnect (a reply the broker does not answer), and says so', async () => {
+    const { producers } = fakeKafka();
+    const { transport, logger } = await started();
+    transports.pop(); // closed here
+    producers[0].disconnect.mockImplementation(() => new Promise(() => undefined)); // kafkajs waits for the reply in flight
+    jest.useFakeTimers();
+    try {
+      let closed = false;
+      const closing = transport.close().then(() => (closed = true));
+      await jest.advanceTimersByTimeAsync(1_999);
+      expect(closed).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await closing;
+      expect(logger.warn).toHaveBeenCalledWith({ topic: DEFAULT_REPLY_TOPIC }, expect.stringContaining('closed without it'));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('disconnects its reply producer beside the leave: closes within three seconds when neither is answered', async () => {
+    const { consumers, producers } = fakeKafka();
+    const { transport } = await started();
+    transports.pop(); // closed here
+    consumers[0].disconnect.mockImplementation(() => new Promise(() => undefined));
+    producers[0].disconnect.mockImplementation(() => new Promise(() => undefined));
+    jest.useFakeTimers();
+    try {
+      let closed = false;
+      const closing = transport.close().then(() => (closed = true));
+      await jest.advanceTimersByTimeAsync(2_999);
+      expect(closed).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await closing;
     } finally {
       jest.useRealTimers();
     }

@@ -12,9 +12,9 @@ import type { BrokerRoute } from './broker-route';
 import { brokerDelivery } from './broker-delivery';
 import { KafkaCoalescingSender } from './kafka-coalescing-sender';
 import { consumeCommandBatch } from './kafka-command-batch';
+import { KafkaConnections } from './kafka-connections';
 import { ConsumerKeeper } from './kafka-consumer-keeper';
 import { kafkaLogCreator } from './kafka-log';
-import { noDelaySocketFactory } from './kafka-socket';
 import { OffsetCommits } from './offset-commits';
 import type { Delivery, Transport } from './transport';
 
@@ -48,10 +48,17 @@ const COMMIT_WAIT_MS = 2_000;
  * disconnect waits for the join, up to the rebalance timeout; past this close() resolves and the
  * leave goes on in the background. A process that exits then is dropped by the group once its
  * session expires. An idle consumer leaves within its fetch's 500 ms. With COMMIT_WAIT_MS, close()
- * takes at most 5 s: stop() after the default drainTimeoutMs (25 s) fits the 30 s Kubernetes
- * grants before it kills.
+ * takes at most 5 s (the reply producer's DISCONNECT_WAIT_MS runs beside them): stop() after the
+ * default drainTimeoutMs (25 s) fits the 30 s Kubernetes grants before it kills.
  */
 const LEAVE_WAIT_MS = 3_000;
+/**
+ * How long close() waits for the reply producer to disconnect, beside the commits and the leave:
+ * kafkajs waits for its requests in flight first, a reply's up to REPLY_TIMEOUT_MS. A reply cut
+ * short was not acknowledged, so its command's offset was not committed and the command comes
+ * again. Baton's own producer waits as long.
+ */
+const DISCONNECT_WAIT_MS = 2_000;
 
 /**
  * Consumes the service's command topic in one consumer group and replies on the reply topic,
@@ -68,6 +75,8 @@ export class KafkaTransport implements Transport {
   readonly maxReplyBytes: number = DEFAULT_MAX_REPLY_BYTES.kafka;
   private readonly kafkajs = loadPeer<typeof import('kafkajs')>('kafkajs');
   private readonly kafka: Kafka;
+  /** Ended by close(): what kafkajs still runs then (a leave, a reply) neither holds the process nor logs. */
+  private readonly connections = new KafkaConnections();
   private readonly consumers: ConsumerKeeper;
   private replies?: KafkaCoalescingSender;
   private readonly topic: string;
@@ -78,8 +87,10 @@ export class KafkaTransport implements Transport {
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
     const { Kafka: KafkaClient, logLevel } = this.kafkajs;
     this.kafka = new KafkaClient({
-      clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: noDelaySocketFactory,
-      logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => logger[level](details, message)),
+      clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: this.connections.socketFactory,
+      logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => {
+        if (this.connections.isOpen) logger[level](details, message);
+      }),
       ...(options.ssl ? { ssl: true } : {}), ...(options.sasl ? { sasl: options.sasl as unknown as SASLOptions } : {}),
     });
     this.topic = commandTopicOf(service, options);
@@ -127,11 +138,23 @@ export class KafkaTransport implements Transport {
 
   async close(): Promise<void> {
     this.consumers.pause();
+    // The reply producer disconnects beside the commits and the leave, which do not use it: close() stays within their 5 s.
+    const [left, disconnected] = await Promise.allSettled([this.leaveGroup(), this.disconnectReplies()]);
+    this.connections.close();
+    for (const outcome of [left, disconnected]) if (outcome.status === 'rejected') throw outcome.reason;
+  }
+
+  private async leaveGroup(): Promise<void> {
+    await this.flushCommits();
+    await this.consumers.disconnect(LEAVE_WAIT_MS);
+  }
+
+  private async disconnectReplies(): Promise<void> {
     try {
-      await this.flushCommits();
-      await this.consumers.disconnect(LEAVE_WAIT_MS);
-    } finally {
-      await this.replies?.disconnect();
+      if (this.replies) await withTimeout(this.replies.disconnect(), DISCONNECT_WAIT_MS, 'disconnecting the reply producer');
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      this.logger.warn({ topic: this.replyTopic }, `the reply producer did not disconnect within ${DISCONNECT_WAIT_MS} ms; closed without it`);
     }
   }
 
@@ -221,7 +244,8 @@ export class KafkaTransport implements Transport {
     try {
       await this.consumers.current!.commitOffsets([{ topic, partition, offset }]);
     } catch (error) {
-      if (!this.commitsFailing) this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`);
+      // One cut short by close() (its bound passed, its connection ended) was warned of there.
+      if (!this.commitsFailing && this.connections.isOpen) this.logger.warn({ topic, partition, offset }, `offset commit failed, the command may come again: ${errorText(error)}`);
       this.commitsFailing = true;
       return;
     }

@@ -1,7 +1,7 @@
+import { KafkaConnections } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config';
 import { createKafkaClient, kafkaLogLines } from './kafka-client';
-import { KafkaConnections } from './kafka-connections';
 
 describe('kafkaLogLines', () => {
   it("writes kafkajs's line and its details as one line, at its level", () => {

@@ -1,8 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { kafkaLogCreator, type KafkaLogSink } from '@baton/worker/internal';
+import { KafkaConnections, kafkaLogCreator, type KafkaLogSink } from '@baton/worker/internal';
 import { Kafka, logLevel, SASLOptions } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
-import { KafkaConnections } from './kafka-connections';
 
 /** kafkajs's lines through Nest's logger, as one line each: `[namespace] message key=value…`. */
 export function kafkaLogLines(logger: Logger): KafkaLogSink {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaCoalescingSender, withTimeout } from '@baton/worker/internal';
+import { KafkaCoalescingSender, KafkaConnections, withTimeout } from '@baton/worker/internal';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
 import type { AppConfig } from '../../../config/app-config';
 import type { Metrics } from '../../../metrics/metrics';
@@ -12,7 +12,6 @@ import type { ConsumerState, Subscription } from '../../message-consumer';
 import { batonTopics } from '../../baton-topics';
 import { MessagingDriver } from '../../messaging-driver';
 import { createKafkaClient } from './kafka-client';
-import { KafkaConnections } from './kafka-connections';
 import { toKafkaMessage } from './kafka-message';
 import { KafkaSubscription } from './kafka-subscription';
 import { KafkaTopics } from './kafka-topics';

@@ -1,21 +1,22 @@
-import { noDelaySocketFactory } from '@baton/worker/internal';
-import type { ISocketFactory } from 'kafkajs';
 import { Socket } from 'node:net';
+import type { KafkaSocketFactory } from './kafka-shapes';
+import { noDelaySocketFactory } from './kafka-socket';
 
 /**
  * The sockets of one kafkajs client, so that a close whose bounds ran out can end what is left.
  * kafkajs ends a connection only once its requests were answered or timed out (30 s each, retried),
  * so against a broker that does not answer (frozen, or a path that drops packets) a consumer's leave
  * or a producer's disconnect goes on for minutes after close() stopped waiting for it: its sockets
- * and request timers keep the process alive, its retries log errors after Baton said it stopped, and
- * kafkajs may even restart a consumer that crashed meanwhile.
+ * and request timers keep the process alive, its retries log errors after the client said it
+ * stopped, and kafkajs may even restart a consumer that crashed meanwhile. Baton's Kafka driver and
+ * the SDK's Kafka transport each keep one per client.
  */
 export class KafkaConnections {
   private readonly sockets = new Set<Socket>();
   private closed = false;
 
   /** kafkajs's `socketFactory`: the shared no-delay sockets, failing at once once closed. */
-  readonly socketFactory: ISocketFactory = (options) => {
+  readonly socketFactory: KafkaSocketFactory = (options) => {
     if (this.closed) {
       // Never connected. The error is emitted on the next tick, once kafkajs listens.
       return new Socket().destroy(new Error('Kafka client closed'));
