@@ -7,6 +7,11 @@ const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtension
 
 module.exports = {
   testTimeout: 30_000,
+  // Each e2e suite boots an app on its own PGlite, and a process keeps ~100 MB of each: run in one
+  // process (what jest does with one worker, on a 2-core machine), the suites ran out of heap.
+  // Two workers at least, each replaced once it holds 1.5 GB between suites.
+  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', moduleNameMapper, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'worker-sdk', rootDir: 'packages/worker', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
