@@ -2,6 +2,7 @@ import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import type { Problem } from '../common/errors/app-error';
 import { fitText } from '../common/validation/fit-text';
 import { DOCUMENT_PATH } from './document/document-path';
+import { withoutCredentials } from './refused-document';
 
 /** A path longer than this names a key no registration has; its start is enough to find it. */
 export const MAX_AUDIT_PATH = 200;
@@ -16,16 +17,17 @@ const MAX_AUDIT_PROBLEMS = 100;
 
 /**
  * The problems of a rejected registration as the audit keeps them: each cut to fit and cleaned of
- * API keys, the first ones only, as many as fit MAX_AUDIT_PROBLEMS_BYTES, and a last one counting
- * those left out. The caller still answers with every problem.
+ * API keys and of the document's `credentials`, the first ones only, as many as fit
+ * MAX_AUDIT_PROBLEMS_BYTES, and a last one counting those left out. The caller still answers with
+ * every problem.
  */
-export function auditedProblems(problems: Problem[] | undefined): Problem[] | null {
+export function auditedProblems(problems: Problem[] | undefined, credentials?: readonly string[]): Problem[] | null {
   if (!problems?.length) return null;
   const kept: Problem[] = [];
   let bytes = 2;
   for (const problem of problems.slice(0, MAX_AUDIT_PROBLEMS)) {
     const fitted = { ...problem, path: fitText(withoutKeySecrets(problem.path), MAX_AUDIT_PATH),
-      message: fitText(withoutKeySecrets(problem.message), MAX_AUDIT_MESSAGE) };
+      message: fitText(withoutKeySecrets(withoutCredentials(problem.message, credentials)), MAX_AUDIT_MESSAGE) };
     bytes += Buffer.byteLength(JSON.stringify(fitted), 'utf8') + 1;
     if (bytes > MAX_AUDIT_PROBLEMS_BYTES) break;
     kept.push(fitted);

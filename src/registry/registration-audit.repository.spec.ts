@@ -6,6 +6,7 @@ import { MAX_AUDIT_PATH, MAX_AUDIT_PROBLEMS_BYTES } from './audit-problems';
 import { validateRegistration } from './document';
 import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
 import { type AuditEntry, RegistrationAuditRepository } from './registration-audit.repository';
+import { NOT_KEPT } from './refused-document';
 
 async function stored(problems: Array<{ path: string; message: string }>, serviceName = 's',
   document: Partial<AuditEntry> = {}): Promise<Partial<RegistrationAuditEntity>> {
@@ -39,11 +40,17 @@ describe('RegistrationAuditRepository.record', () => {
     expect((await stored([])).problems).toBeNull();
   });
 
-  it("cuts a rejected document's credentials before keeping its first bytes, and hashes all of it as received", async () => {
-    const document = `X-Auth-Token: ${'s'.repeat(5000)}\nnote: Bearer abcdefgh12345678\n`;
-    const row = await stored([], 's', { document, credentials: ['s'.repeat(5000)] });
-    expect([row.document, row.documentTruncated]).toEqual(['X-Auth-Token: ***\nnote: Bearer ***\n', false]);
+  it("keeps nothing of a rejected document holding credentials, nor their values in its problems, and hashes all of it as received", async () => {
+    const document = 'headers:\n  X-Api-Key: 8734682734\n';
+    const problems = [{ path: 'steps[0].handler.headers.X-Api-Key', message: 'expected a string, found the number 8734682734' }];
+    const row = await stored(problems, 's', { document, credentials: ['8734682734'] });
+    expect([row.document, row.documentTruncated]).toEqual([NOT_KEPT, false]);
+    expect(row.problems).toEqual([{ ...problems[0], message: 'expected a string, found the number ***' }]);
     expect(row.documentSha256).toBe(createHash('sha256').update(document).digest('hex'));
+  });
+
+  it('keeps what is shaped like a credential out of a rejected document it keeps', async () => {
+    expect((await stored([], 's', { document: 'note: Bearer abcdefgh12345678\n' })).document).toBe('note: Bearer ***\n');
   });
 
   /** A client that mixed up its headers sent its key as X-Service-Name, a name every viewer reads in the audit. */

@@ -44,8 +44,9 @@ export class RegistrationAuditRepository {
    * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
    * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
    * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
-   * prefix, as everywhere else: every viewer reads the audit. A rejected one is also kept without the
-   * credentials it was refused for, or what is shaped like one (refused-document.ts); an accepted one can hold none.
+   * prefix, as everywhere else: every viewer reads the audit. A rejected one naming a credential is
+   * not kept, and the others without what is shaped like one (refused-document.ts); an accepted one
+   * can hold none.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     const rejected = entry.outcome === 'REJECTED';
@@ -60,7 +61,7 @@ export class RegistrationAuditRepository {
       orchName: fitNullable(entry.orchName && withoutKeySecrets(entry.orchName), MAX_NAME_LENGTH),
       role: fitNullable(entry.role, 20),
       reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_AUDIT_MESSAGE),
-      problems: auditedProblems(entry.problems),
+      problems: auditedProblems(entry.problems, entry.credentials),
       templateVersion: entry.templateVersion ?? null,
       document: text,
       documentTruncated: cut,

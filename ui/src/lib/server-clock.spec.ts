@@ -30,6 +30,21 @@ describe('ServerClock', () => {
     for (const skew of [0, 900, -900, SKEW_MS - 600]) expect(fed(skew, 9).offset()).toBe(0);
   });
 
+  it('does not switch a skew near the threshold on and off as its samples wander', () => {
+    // A skew of 2.0 s, answers at every fraction of a second: the whole-second header puts each
+    // sample anywhere within half a second of it, so their median wanders across 2 s.
+    let local = LOCAL;
+    const clock = new ServerClock(() => local);
+    const switches: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const before = clock.offset();
+      clock.observe(header(local + 20, SKEW_MS), local, local + 40);
+      if ((before === 0) !== (clock.offset() === 0)) switches.push(i);
+      local += 2000 + ((i * 389) % 1000);
+    }
+    expect(switches.length).toBeLessThanOrEqual(1);
+  });
+
   it('waits for a few answers before correcting anything', () => {
     expect(fed(60_000, 2).offset()).toBe(0);
     expect(fed(60_000, 3).offset()).not.toBe(0);

@@ -36,7 +36,10 @@ export class ServerClock {
     const sorted = [...this.samples].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    this.current = Math.abs(median) > SKEW_MS ? Math.round(median) : 0;
+    // Taken past SKEW_MS, and left only under half of it: the samples' ±0.5 s of whole seconds
+    // would otherwise switch a skew near SKEW_MS on and off, moving every "so far" by 2 s each time.
+    const corrected = Math.abs(median) > (this.current === 0 ? SKEW_MS : SKEW_MS / 2);
+    this.current = corrected ? Math.round(median) : 0;
   }
 
   /** How far Baton's clock is ahead of the browser's (ms, negative when behind); 0 within SKEW_MS. */
