@@ -15,8 +15,8 @@ import { RefusedRowSettler } from './refused-row-settler';
 import { OutboxPruner } from './outbox-pruner';
 import { settledInTime, STOP_WAIT_MS } from './relay-stop-wait';
 import { publishTraced } from '../../tracing/publish-spans';
+import { takeBatch, type HandedOver } from './fast-path-batch';
 
-const FAST_PATH_BATCH = 1000;
 const SWEEP_BATCH = 500;
 /** Longer than any publish may take (the drivers give up within 30 s). */
 const LEASE_SECONDS = 60;
@@ -62,7 +62,7 @@ export class OutboxRelay {
   private readonly refusals: RefusedRowSettler;
   private readonly pruner: OutboxPruner;
   private readonly graceMs: number;
-  private queued: Array<{ records: OutboxRecord[]; done: () => void }> = [];
+  private queued: HandedOver[] = [];
   /** publishNow calls the fast path has not settled: while any is, this instance's sweep takes none of its own rows. */
   private holding = 0;
   /**
@@ -74,6 +74,8 @@ export class OutboxRelay {
   private fastPath?: Promise<void>;
   private degraded = false;
   private running = false;
+  /** Counts starts: a pass that outlived a stop ends its loop, and leaves the loop of a later start alone. */
+  private loop = 0;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   /** Set once stop() stopped waiting: a publish answered later is left unmarked, and nothing more goes out or is logged. */
@@ -128,22 +130,29 @@ export class OutboxRelay {
     });
   }
 
+  /** Starts, or starts again after stop(): what stop() closed is opened again. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.loop++;
+    this.closed = false;
+    this.store.open();
+    this.marker.open();
     this.presence.start();
     this.schedule(0); // rows left by a previous run go out right away
   }
 
   /**
-   * Stops the loop, waits up to STOP_WAIT_MS for a running pass and the fast path, and flushes the
-   * marks of what they published. What still runs then publishes nothing more, and once the marks
-   * are flushed its statements are refused (the database closes next), all silently.
+   * Stops the loop, waits up to STOP_WAIT_MS for a running pass and the fast path (one started
+   * meanwhile too), and flushes the marks of what they published. What still runs then publishes
+   * nothing more, and once the marks are flushed its statements are refused (the database closes
+   * next), all silently. Rows handed over once it stopped waiting are not published: they wait for
+   * the sweep of the next relay (this instance's next start, or another once this one's beats stop).
    */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    if (!(await settledInTime([this.pass, this.fastPath]))) {
+    if (!(await settledInTime(() => [this.pass, this.fastPath]))) {
       this.logger.warn(`Stopped with a publish unanswered after ${STOP_WAIT_MS} ms: its rows go out again from the next relay`);
     }
     this.closed = true;
@@ -159,21 +168,7 @@ export class OutboxRelay {
   /** One publish in flight; whatever was handed over meanwhile goes out together next, in order. */
   private async drainFastPath(): Promise<void> {
     while (this.queued.length > 0 && !this.degraded) {
-      const batch = this.queued.splice(0, 1);
-      let count = batch[0].records.length;
-      while (this.queued.length > 0 && count + this.queued[0].records.length <= FAST_PATH_BATCH) {
-        count += this.queued[0].records.length;
-        batch.push(this.queued.shift()!);
-      }
-      const now = Date.now();
-      const live: OutboxRecord[] = [];
-      const expired: string[] = [];
-      for (const call of batch) {
-        for (const r of call.records) {
-          if (!r.expiresAt || r.expiresAt.getTime() > now) live.push(r);
-          else expired.push(r.id);
-        }
-      }
+      const { calls, live, expired } = takeBatch(this.queued, Date.now());
       try {
         if (live.length > 0) await this.publish(live);
         this.marker.add(live.map((r) => r.id));
@@ -181,7 +176,7 @@ export class OutboxRelay {
       } catch (error) {
         this.degrade(error);
       }
-      for (const call of batch) call.done();
+      for (const call of calls) call.done();
     }
     for (const call of this.queued.splice(0)) call.done(); // degraded: the sweep's now
   }
@@ -200,10 +195,10 @@ export class OutboxRelay {
   }
 
   // setTimeout, not setInterval: a slow pass delays the next one instead of overlapping it.
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
+  private schedule(delayMs: number, loop = this.loop): void {
+    if (!this.running || loop !== this.loop) return;
     this.timer = setTimeout(() => {
-      this.pass = this.runPass()
+      const pass: Promise<void> = this.runPass()
         .then((more) => {
           this.outage.succeeded();
           return more;
@@ -213,9 +208,10 @@ export class OutboxRelay {
           return false;
         })
         .then((more) => {
-          this.pass = undefined;
-          this.schedule(more ? 0 : this.config.OUTBOX_POLL_MS);
+          if (this.pass === pass) this.pass = undefined;
+          this.schedule(more ? 0 : this.config.OUTBOX_POLL_MS, loop);
         });
+      this.pass = pass;
     }, delayMs);
   }
 

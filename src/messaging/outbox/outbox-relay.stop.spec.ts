@@ -59,6 +59,11 @@ class HoldingPublisher extends MessagePublisher {
     }));
   }
 
+  /** The broker confirms the oldest held publish alone. */
+  answerOldest(): void {
+    this.answers.shift()?.();
+  }
+
   /** The broker answers the held publishes, late: it confirms them, or fails them (its connection closed). */
   answer(error?: Error): void {
     for (const answer of this.answers.splice(0)) answer(error);
@@ -167,5 +172,53 @@ describe('OutboxRelay: stopping while the broker does not answer', () => {
     await stopping;
     expect([stopped, marked]).toEqual([true, ['4']]);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('waits for a fast path started while it waits (an HTTP request or a handler committing), and marks its rows', async () => {
+    const { dataSource, marked } = database([record('7')]);
+    const publisher = new HoldingPublisher(['7', '9']);
+    const relay = relayOn(dataSource, publisher);
+    relay.start();
+    await until(() => publisher.holding === 1);
+    const stopping = relay.stop();
+    void relay.publishNow([record('9')]);
+    await jest.advanceTimersByTimeAsync(10);
+    publisher.answerOldest(); // the sweep's pass ends well within the bound
+    await jest.advanceTimersByTimeAsync(200);
+    publisher.answerOldest(); // the fast path's publish, still within the bound
+    await jest.advanceTimersByTimeAsync(STOP_WAIT_MS);
+    await stopping;
+    expect(publisher.published).toEqual(['7', '9']);
+    expect(marked).toEqual(['7', '9']); // not left unsent, to be published again by the next relay
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('publishes and marks again when started after a stop', async () => {
+    const { dataSource, marked } = database();
+    const publisher = new HoldingPublisher([]);
+    const relay = relayOn(dataSource, publisher);
+    relay.start();
+    await relay.stop();
+    relay.start();
+    await relay.publishNow([record('1')]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect([publisher.published, marked]).toEqual([['1'], ['1']]);
+    await relay.stop();
+  });
+
+  it('runs one sweep loop when started again while a pass the stop gave up on is still under way', async () => {
+    const { dataSource, statements } = database([record('7')]);
+    const publisher = new HoldingPublisher(['7']);
+    const relay = relayOn(dataSource, publisher);
+    relay.start();
+    await until(() => publisher.holding === 1);
+    await stopTimed(relay);
+    relay.start();
+    publisher.answer(); // the pass cut short ends now: its loop must not go on beside the new one
+    const claims = () => statements.filter((sql) => sql.includes('WITH due AS')).length;
+    const before = claims();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(claims() - before).toBeLessThanOrEqual(1_000 / config.OUTBOX_POLL_MS + 1);
+    await relay.stop();
   });
 });

@@ -71,6 +71,11 @@ export class OutboxStore {
     this.closed = true;
   }
 
+  /** Takes statements again: the relay started anew after a stop. */
+  open(): void {
+    this.closed = false;
+  }
+
   /**
    * Claims up to `limit` due rows in id order for `claim.relayId` by pushing their available_at out
    * by the lease: a short lock (SKIP LOCKED, so concurrent relays take different rows) instead of a

@@ -10,7 +10,19 @@ import { withTimeout } from '@baton/worker/internal';
  */
 export const STOP_WAIT_MS = 3_000;
 
-/** Whether `work` (each settles without rejecting, or is idle) settled within STOP_WAIT_MS. */
-export function settledInTime(work: Array<Promise<unknown> | undefined>): Promise<boolean> {
-  return withTimeout(Promise.all(work), STOP_WAIT_MS, 'Stopping the outbox relay').then(() => true, () => false);
+/**
+ * Whether the work `running` returns (each promise settles without rejecting, or is idle) was all
+ * done within STOP_WAIT_MS. Asked again whenever what it returned settled: work may start while
+ * this waits (rows handed over to the fast path by a request or a handler still running), and
+ * work started late is waited for too, within the same deadline.
+ */
+export async function settledInTime(running: () => Array<Promise<unknown> | undefined>): Promise<boolean> {
+  const deadline = Date.now() + STOP_WAIT_MS;
+  for (let work = running(); work.some(Boolean); work = running()) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    const settled = await withTimeout(Promise.all(work), left, 'Stopping the outbox relay').then(() => true, () => false);
+    if (!settled) return false;
+  }
+  return true;
 }

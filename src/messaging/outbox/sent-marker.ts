@@ -34,6 +34,11 @@ export class SentMarker {
     else this.schedule(FLUSH_DELAY_MS);
   }
 
+  /** Takes ids again after stop(): the relay started anew. */
+  open(): void {
+    this.stopped = false;
+  }
+
   /** Flushes what is pending; on shutdown, so the next start does not republish them. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -36,10 +36,12 @@ class FakeChannel extends EventEmitter {
   }
 }
 
-function fakeModel() {
+/** A connection; with `reopened`, every channel after the first is opened once that settles (or fails with it). */
+function fakeModel(reopened?: Promise<void>) {
   const channels: FakeChannel[] = [];
   const model = {
     createConfirmChannel: jest.fn(async () => {
+      if (channels.length > 0 && reopened) await reopened;
       channels.push(new FakeChannel());
       return channels[channels.length - 1];
     }),
@@ -121,5 +123,51 @@ describe('PublishChannel', () => {
     expect(channels[0].close).toHaveBeenCalled();
     expect(closeConnection).not.toHaveBeenCalled();
     expect(channels).toHaveLength(1);
+  });
+
+  /** A publish refused on the first channel: the reopen after it waits for `reopened`. */
+  async function refusedWithReopenPending() {
+    let answer!: { open: () => void; fail: (error: Error) => void };
+    const reopened = new Promise<void>((open, fail) => (answer = { open, fail }));
+    const { model, channels, closeConnection } = fakeModel(reopened);
+    const publishing = new PublishChannel('test', new Logger('test'), () => model);
+    const refused = settled(publishing.publishAlone(to('forbidden.x')));
+    await turnsPass();
+    channels[0].closedByBroker(403, 'ACCESS_REFUSED');
+    await refused;
+    return { model, channels, closeConnection, publishing, answer };
+  }
+
+  it('closes the channel a reopen under way at its close opens, and opens none for a publish after it', async () => {
+    const { channels, closeConnection, publishing, answer } = await refusedWithReopenPending();
+    const closing = publishing.close(); // a subscription stopped right after a refusal
+    answer.open();
+    await closing;
+    expect(channels).toHaveLength(2);
+    expect(channels[1].close).toHaveBeenCalled();
+    expect(publishing.isOpen).toBe(false);
+    expect(isInfrastructureError(await settled(publishing.publishAlone(to('allowed.a'))))).toBe(true);
+    expect(channels).toHaveLength(2);
+    expect(closeConnection).not.toHaveBeenCalled();
+  });
+
+  it('leaves the connection alone when a reopen its close met fails', async () => {
+    const { closeConnection, publishing, answer } = await refusedWithReopenPending();
+    const closing = publishing.close();
+    answer.fail(new Error('channel limit reached'));
+    await closing;
+    await turnsPass();
+    expect(closeConnection).not.toHaveBeenCalled();
+  });
+
+  it('publishes again once opened after its close (the driver after a reconnect)', async () => {
+    const { model, channels } = fakeModel();
+    const publishing = new PublishChannel('test', new Logger('test'), () => model);
+    await publishing.open(model);
+    await publishing.close();
+    await publishing.open(model);
+    const [confirm] = await publishing.send([to('allowed.a')]);
+    channels[1].confirm('allowed.a');
+    expect(await settled(confirm)).toBe('confirmed');
   });
 });

@@ -34,6 +34,11 @@ export function sendOf(message: OutgoingMessage, exchange: string): Send {
 export class PublishChannel {
   private channel?: ConfirmChannel;
   private opening?: Promise<void>;
+  /**
+   * Set by close(), cleared by open(): a reopen after a refusal that close() met under way closes
+   * what it opened (a subscription stopped and started again each left a channel open for good).
+   */
+  private closed = false;
   /** Why the broker closed a channel: the confirms it fails say only "channel closed". */
   private readonly closeReasons = new WeakMap<Channel, Error>();
   /** The last publish given to publishAlone, settled or not. */
@@ -52,14 +57,17 @@ export class PublishChannel {
 
   /** Opens the channel on a connection that is not yet current (the driver's setup after each connect). */
   async open(model: ChannelModel): Promise<ConfirmChannel> {
+    this.closed = false;
     this.channel = await this.create(model);
     return this.channel;
   }
 
   /** Closes the channel on the way out: not taken for a broker's close, so nothing reopens. */
   async close(): Promise<void> {
+    this.closed = true;
     const channel = this.channel;
     this.channel = undefined;
+    await this.opening;
     await channel?.close().catch(() => undefined);
   }
 
@@ -104,6 +112,7 @@ export class PublishChannel {
 
   /** The open channel: the one being reopened after a refusal, or a first one on the live connection. */
   private async ready(): Promise<ConfirmChannel> {
+    if (this.closed) throw new DependencyUnavailableError(`${this.name} is closed: Baton is stopping it`, undefined);
     const model = this.currentModel();
     if (!this.channel && model) await this.reopen(model);
     if (!this.channel) throw notConnected();
@@ -112,9 +121,10 @@ export class PublishChannel {
 
   private reopen(model: ChannelModel): Promise<void> {
     this.opening ??= this.create(model).then((channel) => {
-      if (this.currentModel() === model) this.channel = channel;
+      if (!this.closed && this.currentModel() === model) this.channel = channel;
       else void channel.close().catch(() => undefined);
     }, (error: Error) => {
+      if (this.closed) return; // closed meanwhile: nothing is missing, and the connection is not this path's to drop
       this.logger.warn(`${this.name} could not be opened (${error.message}); reconnecting`);
       void model.close().catch(() => undefined);
     }).finally(() => {

@@ -162,7 +162,15 @@ export class RabbitMqDriver extends MessagingDriver {
       this.logger.warn('amqplib no longer exposes its socket: frames go to RabbitMQ one write each');
     }
     await assertExchanges(await this.publishing.open(model), this.config.RABBITMQ_EXCHANGE);
-    this.model = model;
-    for (const subscription of this.subscriptions) await subscription.attach(model);
+    this.model = model; // current while the subscriptions attach: their first messages may publish (a redelivery)
+    try {
+      for (const subscription of this.subscriptions) await subscription.attach(model);
+    } catch (error) {
+      // amqplib closes this connection and retries without a 'disconnect': left current, every
+      // publish would try to open a channel on the dead connection, and warn, until the retry.
+      if (this.model === model) this.model = undefined;
+      for (const s of this.subscriptions) s.detach();
+      throw error;
+    }
   }
 }
