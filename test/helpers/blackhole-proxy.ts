@@ -1,5 +1,12 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
+/** How long a test waits for a close through a black hole before it calls it hung (unbounded, it takes minutes). */
+export const HUNG_MS = 20_000;
+
+/** Rejects after HUNG_MS: raced against a close, it tells a hung one from a slow one. */
+export const hung = (): Promise<never> =>
+  new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still closing after ${HUNG_MS} ms: hung`)), HUNG_MS).unref());
+
 /**
  * A TCP proxy on loopback that can black-hole its connections: `blackhole()` stops forwarding
  * both ways without closing anything (a partition, a dead NAT entry, a frozen host: no reset,

@@ -5,7 +5,7 @@ import { Kafka, type Admin, type ISocketFactory } from 'kafkajs';
 import { loadConfig } from '../../../src/config/load-config';
 import { KafkaDriver } from '../../../src/messaging/drivers/kafka/kafka.driver';
 import { Metrics } from '../../../src/metrics/metrics';
-import { BlackholeProxy } from '../../helpers/blackhole-proxy';
+import { BlackholeProxy, hung } from '../../helpers/blackhole-proxy';
 import { expectEventually } from '../../helpers/expect-eventually';
 
 const brokers = process.env.KAFKA_BROKERS;
@@ -13,8 +13,6 @@ if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/se
 
 /** Each consumer's commit (2 s) and leave (3 s), then the producer's and admin's disconnect (2 s). */
 const CLOSE_BOUND_MS = 7_000;
-/** What the test waits before it calls the close hung (without the bounds, it takes minutes). */
-const HUNG_MS = 20_000;
 
 /*
  * The broker advertises its own address, which kafkajs connects to after the bootstrap: every
@@ -31,8 +29,6 @@ jest.mock('../../../packages/worker/src/transports/kafka-socket', () => {
 const lines: Array<{ at: number; level: string; text: string }> = [];
 const capture = (level: string) => (message: unknown) => { lines.push({ at: Date.now(), level, text: String(message) }); };
 const logger: LoggerService = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug') };
-
-const hung = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still closing after ${HUNG_MS} ms: hung`)), HUNG_MS).unref());
 
 /*
  * Kubernetes kills a pod 30 s after SIGTERM. Against a broker that does not answer (frozen, or a

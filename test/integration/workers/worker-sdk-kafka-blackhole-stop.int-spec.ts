@@ -4,7 +4,7 @@ import { Slots } from '../../../packages/worker/src/slots';
 import { KafkaTransport } from '../../../packages/worker/src/transports/kafka-transport';
 import type { Delivery } from '../../../packages/worker/src/transports/transport';
 import type { WireReply } from '../../../packages/worker/src/wire';
-import { BlackholeProxy } from '../../helpers/blackhole-proxy';
+import { BlackholeProxy, hung } from '../../helpers/blackhole-proxy';
 import { expectEventually } from '../../helpers/expect-eventually';
 
 const brokers = process.env.KAFKA_BROKERS;
@@ -12,8 +12,6 @@ if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/se
 
 /** The commit (2 s) and the leave (3 s); the reply producer's disconnect (2 s) beside them. */
 const CLOSE_BOUND_MS = 5_000;
-/** What the test waits before it calls the close hung (without the bounds, it takes minutes). */
-const HUNG_MS = 20_000;
 
 /*
  * The broker advertises its own address, which kafkajs connects to after the bootstrap: every
@@ -30,8 +28,6 @@ jest.mock('../../../packages/worker/src/transports/kafka-socket', () => {
 const lines: Array<{ at: number; level: string; message: string }> = [];
 const capture = (level: string) => (_fields: object, message: string) => void lines.push({ at: Date.now(), level, message });
 const logger = { info: capture('info'), warn: capture('warn'), error: capture('error') };
-
-const hung = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still closing after ${HUNG_MS} ms: hung`)), HUNG_MS).unref());
 
 const command = (n: number) => JSON.stringify({
   flowId: `f${n}`, orchName: 'order', stepName: 'charge', action: 'DO', attempt: 1, commandId: `c${n}`, objectType: 'Order',

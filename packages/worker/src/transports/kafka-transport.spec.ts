@@ -4,6 +4,22 @@ import { DEFAULT_REPLY_TOPIC } from './broker-names';
 import { KafkaTransport } from './kafka-transport';
 import { closeStarted, fakeKafka, holdNextCommit, oneCommitOutOneDue, quiet, reply, started, transports, until } from './kafka-transport.fixtures';
 
+
+/** Closes the transport under fake timers: still closing 1 ms before `ms`, closed at `ms`. */
+async function closesAt(transport: { close(): Promise<void> }, ms: number): Promise<void> {
+  jest.useFakeTimers();
+  try {
+    let closed = false;
+    const closing = transport.close().then(() => (closed = true));
+    await jest.advanceTimersByTimeAsync(ms - 1);
+    expect(closed).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await closing;
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 describe('KafkaTransport', () => {
   afterEach(closeStarted);
 
@@ -208,18 +224,8 @@ describe('KafkaTransport', () => {
     const { transport, logger } = await started();
     transports.pop(); // closed here
     consumers[0].disconnect.mockImplementation(() => new Promise(() => undefined)); // a leave amid a rebalance
-    jest.useFakeTimers();
-    try {
-      let closed = false;
-      const closing = transport.close().then(() => (closed = true));
-      await jest.advanceTimersByTimeAsync(2_999);
-      expect(closed).toBe(false);
-      await jest.advanceTimersByTimeAsync(1);
-      await closing;
-      expect(logger.warn).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('closed without it'));
-    } finally {
-      jest.useRealTimers();
-    }
+    await closesAt(transport, 3_000);
+    expect(logger.warn).toHaveBeenCalledWith({ topic: 'orchestrator.commands.shop' }, expect.stringContaining('closed without it'));
   });
 
   it('closes within two seconds when its reply producer does not disconnect (a reply the broker does not answer), and says so', async () => {
@@ -227,18 +233,8 @@ describe('KafkaTransport', () => {
     const { transport, logger } = await started();
     transports.pop(); // closed here
     producers[0].disconnect.mockImplementation(() => new Promise(() => undefined)); // kafkajs waits for the reply in flight
-    jest.useFakeTimers();
-    try {
-      let closed = false;
-      const closing = transport.close().then(() => (closed = true));
-      await jest.advanceTimersByTimeAsync(1_999);
-      expect(closed).toBe(false);
-      await jest.advanceTimersByTimeAsync(1);
-      await closing;
-      expect(logger.warn).toHaveBeenCalledWith({ topic: DEFAULT_REPLY_TOPIC }, expect.stringContaining('closed without it'));
-    } finally {
-      jest.useRealTimers();
-    }
+    await closesAt(transport, 2_000);
+    expect(logger.warn).toHaveBeenCalledWith({ topic: DEFAULT_REPLY_TOPIC }, expect.stringContaining('closed without it'));
   });
 
   it('disconnects its reply producer beside the leave: closes within three seconds when neither is answered', async () => {
@@ -247,17 +243,7 @@ describe('KafkaTransport', () => {
     transports.pop(); // closed here
     consumers[0].disconnect.mockImplementation(() => new Promise(() => undefined));
     producers[0].disconnect.mockImplementation(() => new Promise(() => undefined));
-    jest.useFakeTimers();
-    try {
-      let closed = false;
-      const closing = transport.close().then(() => (closed = true));
-      await jest.advanceTimersByTimeAsync(2_999);
-      expect(closed).toBe(false);
-      await jest.advanceTimersByTimeAsync(1);
-      await closing;
-    } finally {
-      jest.useRealTimers();
-    }
+    await closesAt(transport, 3_000);
   });
 
   it('waits two seconds at most for a commit the broker does not answer, its reply sent before, then leaves the group', async () => {
