@@ -40,7 +40,18 @@ describe('PrincipalResolver with JWTs', () => {
       .resolves.toEqual({ refusal: 'the token has expired', guess: false, claimedId: 'jwt:w1' });
     const forged = signJwt(rsaKey(), { sub: 'w1', roles: ['admin'], exp });
     await expect(resolver.resolve(forged)).resolves.toEqual({ refusal: expect.stringContaining('invalid'), guess: true });
-    await expect(resolver.resolve(signJwt(idp, { sub: 'w1', roles: ['admin'], aud: 'other-app' })))
+  });
+
+  /** One client set up with the wrong audience, or a clock ahead of ours, locked out its whole address. */
+  it.each([
+    ['for another audience', { aud: 'other-app' }, '"aud"'],
+    ['from another issuer', { iss: 'https://other.example' }, '"iss"'],
+    ['not yet valid', { nbf: Math.floor(Date.now() / 1000) + 3600 }, '"nbf"'],
+    ['without expiry', { exp: undefined }, '"exp"'],
+  ])('takes a genuine token %s for no guess, named by its subject; forged, it is a guess', async (_case, claims, claim) => {
+    await expect(resolver.resolve(signJwt(idp, { sub: 'w3', roles: ['admin'], ...claims })))
+      .resolves.toEqual({ refusal: expect.stringContaining(claim), guess: false, claimedId: 'jwt:w3' });
+    await expect(resolver.resolve(signJwt(rsaKey(), { sub: 'w3', roles: ['admin'], ...claims })))
       .resolves.toEqual({ refusal: expect.stringContaining('invalid'), guess: true });
   });
 

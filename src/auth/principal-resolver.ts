@@ -8,9 +8,10 @@ import type { Principal } from './principal';
 /**
  * `guess`: the credential proves nothing (unknown, wrong, forged), so the refusal counts against the
  * address's failure limit. A genuine key that was revoked or expired, or a genuine token that
- * expired or that Baton cannot act on, is no guess: counting those blocked a whole address (and
- * every valid key behind it) the moment a busy worker's key was revoked, its replies in flight all
- * refused at once, or one client's token expired.
+ * expired, is not yet valid, names another audience or issuer, or that Baton cannot act on, is no
+ * guess: counting those blocked a whole address (and every valid key behind it) the moment a busy
+ * worker's key was revoked, its replies in flight all refused at once, one client's token expired,
+ * or one client was set up with the wrong audience.
  * `claimedId`: what the audit may name the credential by: a key's prefix, a genuine token's `jwt:<sub>`.
  */
 export type Authentication = { principal: Principal } | { refusal: string; guess: boolean; claimedId?: string };

@@ -40,17 +40,28 @@ describe('RegistrationAuditRepository.record', () => {
     expect((await stored([])).problems).toBeNull();
   });
 
-  it("keeps nothing of a rejected document holding credentials, nor their values in its problems, and hashes all of it as received", async () => {
+  it('keeps nothing of a rejected document holding credentials, nor their values in its problems, nor a hash to test guesses against', async () => {
     const document = 'headers:\n  X-Api-Key: 8734682734\n';
     const problems = [{ path: 'steps[0].handler.headers.X-Api-Key', message: 'expected a string, found the number 8734682734' }];
     const row = await stored(problems, 's', { document, credentials: ['8734682734'] });
     expect([row.document, row.documentTruncated]).toEqual([NOT_KEPT, false]);
     expect(row.problems).toEqual([{ ...problems[0], message: 'expected a string, found the number ***' }]);
-    expect(row.documentSha256).toBe(createHash('sha256').update(document).digest('hex'));
+    expect(row.documentSha256).toBeNull();
+    // Named in the text only (no value found on the parsed document): the same.
+    expect((await stored([], 's', { document: 'headers: {X-Auth-Token: hunter2}\n' })).documentSha256).toBeNull();
   });
 
-  it('keeps what is shaped like a credential out of a rejected document it keeps', async () => {
-    expect((await stored([], 's', { document: 'note: Bearer abcdefgh12345678\n' })).document).toBe('note: Bearer ***\n');
+  it('keeps what is shaped like a credential out of a rejected document it keeps, and no hash of it', async () => {
+    const row = await stored([], 's', { document: 'note: Bearer abcdefgh12345678\nurl: https://ops:hunter2@partner.example/x\n' });
+    expect(row.document).toBe('note: Bearer ***\nurl: https://***@partner.example/x\n');
+    expect(row.documentSha256).toBeNull();
+  });
+
+  it('hashes all of a document it keeps whole, rejected or accepted, so a cut one can still be matched', async () => {
+    const document = `orchName: big\nas: bogus\n# ${'x'.repeat(8_000)}\n`;
+    const sha256 = createHash('sha256').update(document).digest('hex');
+    expect(await stored([], 's', { document })).toMatchObject({ documentTruncated: true, documentSha256: sha256 });
+    expect((await stored([], 's', { document, outcome: 'ACCEPTED' })).documentSha256).toBe(sha256);
   });
 
   /** A client that mixed up its headers sent its key as X-Service-Name, a name every viewer reads in the audit. */

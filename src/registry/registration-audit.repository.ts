@@ -46,12 +46,16 @@ export class RegistrationAuditRepository {
    * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
    * prefix, as everywhere else: every viewer reads the audit. A rejected one naming a credential is
    * not kept, and the others without what is shaped like one (refused-document.ts); an accepted one
-   * can hold none.
+   * can hold none. Nor is the hash of a rejected one that lost anything for a credential kept: a
+   * viewer who knows the rest of the document could test guesses of a weak secret (a password, a
+   * short token) against it offline. Nothing matches rows by their hash, so none is kept rather
+   * than a keyed one.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     const rejected = entry.outcome === 'REJECTED';
     const max = rejected ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const document = withoutKeySecrets(rejected ? refusedDocumentText(entry.document, entry.credentials) : entry.document);
+    const kept = rejected ? refusedDocumentText(entry.document, entry.credentials) : entry.document;
+    const document = withoutKeySecrets(kept);
     const { text, cut } = cutUtf8(fitText(document, document.length), max);
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,
@@ -65,7 +69,7 @@ export class RegistrationAuditRepository {
       templateVersion: entry.templateVersion ?? null,
       document: text,
       documentTruncated: cut,
-      documentSha256: createHash('sha256').update(entry.document, 'utf8').digest('hex'),
+      documentSha256: kept === entry.document ? createHash('sha256').update(entry.document, 'utf8').digest('hex') : null,
     });
   }
 

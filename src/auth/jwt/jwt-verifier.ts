@@ -10,8 +10,10 @@ import { KeySetUnavailableError } from './key-set-unavailable-error';
 
 /**
  * `claims`: the verified payload, for callers that bind the token to more (a message's body).
- * `unacceptable`: a genuine token whose claims Baton cannot act on; its reason may be told to the caller.
- * `expired`: a genuine token past its `exp` (jose checks claims only once the signature verified).
+ * `unacceptable`: a genuine token whose claims Baton cannot act on or refuses (another audience or
+ * issuer, not yet valid, no `exp`); its reason may be told to the caller.
+ * `expired`: a genuine token past its `exp`.
+ * jose checks claims only once the signature verified, so a claim it refuses proves the token genuine.
  * `principalId`: a genuine token's `jwt:<sub>`, for the audit; never given for an `invalid` one,
  * whose subject anyone could have written.
  */
@@ -78,7 +80,9 @@ export class JwtVerifier {
       if (code === 'ERR_JWT_EXPIRED' || (claim === 'iat' && reason === 'check_failed')) {
         return { refusal: 'expired', reason: (e as Error).message, principalId: principalIdOf(payload ?? {}) };
       }
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { refusal: 'invalid', reason: (e as Error).message };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+        return { refusal: 'unacceptable', reason: (e as Error).message, principalId: principalIdOf(payload ?? {}) };
+      }
       return { refusal: 'invalid', reason: 'the bearer token is not a valid JWT for Baton' };
     }
   }

@@ -141,7 +141,8 @@ export class AuditEntryDto {
   @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
   @ApiProperty({ nullable: true, type: String }) document!: string | null;
   @ApiProperty() documentTruncated!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the whole document as received' }) documentSha256!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the whole document as received; null for a refused one that a credential was cut from' })
+  documentSha256!: string | null;
   @ApiProperty() createdAt!: Date;
 }
 

@@ -19,7 +19,10 @@ export class RegistrationAuditEntity {
   /** The raw document, cut at AUDIT_MAX_DOCUMENT_BYTES (AUDIT_REJECTED_DOCUMENT_BYTES when rejected). */
   @Column({ type: 'text', nullable: true }) document!: string | null;
   @Column({ name: 'document_truncated', type: 'boolean', default: false }) documentTruncated!: boolean;
-  /** SHA-256 of the whole document as received, so a cut document can still be matched. */
+  /**
+   * SHA-256 of the whole document as received, so a cut document can still be matched; null for a
+   * refused one that anything was cut from for a credential (registration-audit.repository.ts).
+   */
   @Column({ name: 'document_sha256', type: 'varchar', length: 64, nullable: true }) documentSha256!: string | null;
   @Index() @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

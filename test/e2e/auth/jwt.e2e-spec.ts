@@ -129,8 +129,11 @@ describe('JWT bearer tokens against a JWKS served on loopback', () => {
   });
 });
 
-/** Genuine tokens that expired: a client holding one sends it until it fetches another. */
-describe('an expired token with AUTH_FAILURE_LIMIT=3 (a static public key)', () => {
+/**
+ * Genuine tokens refused for their claims (expired, another audience or issuer, not yet valid): a
+ * client holding one sends it until it fetches, or is set up with, another.
+ */
+describe('genuine tokens refused for their claims with AUTH_FAILURE_LIMIT=3 (a static public key)', () => {
   const idp = rsaKey();
   const admin = newAdminKey();
   let t: TestApp;
@@ -156,5 +159,24 @@ describe('an expired token with AUTH_FAILURE_LIMIT=3 (a static public key)', () 
     const audit = await t.http.get('/api/admin/security-audit').query({ event: 'DENIED', pageSize: 100 }).set('X-API-Key', admin).expect(200);
     expect(audit.body.items.filter((e: { reason: string }) => e.reason === 'the token has expired')
       .map((e: { principalId: string }) => e.principalId).sort()).toEqual(['jwt:worker-0', 'jwt:worker-1']);
+  });
+
+  /** One client with a mis-configured audience (or a clock ahead) locked out every client behind its address. */
+  it('refuses one for another audience or issuer, or not yet valid, without counting it; forged ones still lock the address out', async () => {
+    const wrong = [{ aud: 'other-app' }, { iss: 'https://other.example' }, { nbf: Math.floor(Date.now() / 1000) + 3600 }];
+    const refusals = [];
+    for (let i = 0; i < 12; i++) refusals.push(await me(sign(idp, { sub: `client-${i % 3}`, roles: ['viewer'], ...wrong[i % 3] })));
+    expect(new Set(refusals.map((r) => `${r.status} ${r.body.code}`))).toEqual(new Set(['401 UNAUTHENTICATED']));
+    await me(sign(idp, { roles: ['viewer'] })).expect(200);
+    const audit = await t.http.get('/api/admin/security-audit').query({ event: 'DENIED', pageSize: 100 }).set('X-API-Key', admin).expect(200);
+    expect(new Set(audit.body.items.filter((e: { reason: string }) => /"(aud|iss|nbf)"/.test(e.reason))
+      .map((e: { principalId: string }) => e.principalId))).toEqual(new Set(['jwt:client-0', 'jwt:client-1', 'jwt:client-2']));
+
+    const forger = rsaKey();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await me(sign(forger, { roles: ['admin'], ...wrong[i % 3] }))).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const blocked = await me(sign(idp, { roles: ['viewer'] })).expect(429);
+    expect(blocked.body.code).toBe('TOO_MANY_AUTH_FAILURES');
   });
 });

@@ -1103,7 +1103,7 @@ export interface components {
             templateVersion: number | null;
             document: string | null;
             documentTruncated: boolean;
-            /** @description SHA-256 of the whole document as received */
+            /** @description SHA-256 of the whole document as received; null for a refused one that a credential was cut from */
             documentSha256: string | null;
             /** Format: date-time */
             createdAt: string;
