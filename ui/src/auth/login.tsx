@@ -3,17 +3,16 @@ import { type ApiError, apiKey, type SignInReason } from '../api/client';
 import { ErrorNotice } from '../components/notice';
 import { hereOf } from '../lib/token-renewal';
 import { loadConsoleConfig, type OidcConfig, startSignIn } from './console-config';
+import { countDown } from './countdown';
 import { signInMessage } from './sign-in-message';
 
-/** Seconds left of a lockout's Retry-After, counted down once a second; null without one. */
+/** Seconds left of a lockout's Retry-After, counted down once a second (countDown); null without one. */
 function useCountdown(seconds: number | null | undefined): number | null {
   const [left, setLeft] = useState(seconds ?? null);
   useEffect(() => {
     setLeft(seconds ?? null);
     if (!seconds) return;
-    const started = Date.now();
-    const timer = setInterval(() => setLeft(Math.max(0, seconds - Math.floor((Date.now() - started) / 1000))), 1000);
-    return () => clearInterval(timer);
+    return countDown(seconds, setLeft);
   }, [seconds]);
   return left;
 }

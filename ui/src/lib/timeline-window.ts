@@ -2,15 +2,10 @@ import type { RunEvent, StepAttempt } from '../api/types';
 import { latest } from './latest';
 
 /**
- * Attempts (and events) the timeline draws before "show all": a run may have thousands (a step
- * failing fast 99 times, 50 steps), and every poll drew them all. The attempts table lists every one.
+ * Attempts (and events) the timeline draws before "show all" (which draws SHOW_ALL_MAX, lib/latest):
+ * a run may have thousands (a step failing fast 99 times, 50 steps), and every poll drew them all.
  */
 export const TIMELINE_LIMIT = 200;
-/**
- * The most "show all" draws: every attempt of a run of thousands cost what the default view
- * avoids (a 5,000-attempt run built 5,000 bars per poll). The attempts table lists the rest.
- */
-export const TIMELINE_MAX = 2000;
 
 export interface TimelineWindow {
   steps: readonly StepAttempt[];
@@ -27,12 +22,12 @@ const ms = (iso: string) => new Date(iso).getTime();
  * `limit`: an earlier event would stretch the axis back over attempts that are not drawn.
  */
 export function timelineWindow(steps: readonly StepAttempt[], events: readonly RunEvent[], limit: number): TimelineWindow {
-  const drawn = latest(steps, limit, false);
+  const drawn = latest(steps, limit);
   let from = -Infinity;
   if (drawn.hidden) {
     from = Infinity;
     for (const s of drawn.shown) from = Math.min(from, ms(s.dispatchedAt), s.completedAt ? ms(s.completedAt) : Infinity);
   }
-  const marks = latest(drawn.hidden ? events.filter((e) => ms(e.at) >= from) : events, limit, false);
+  const marks = latest(drawn.hidden ? events.filter((e) => ms(e.at) >= from) : events, limit);
   return { steps: drawn.shown, events: marks.shown, hiddenSteps: drawn.hidden, hiddenEvents: events.length - marks.shown.length };
 }

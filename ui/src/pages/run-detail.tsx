@@ -12,19 +12,17 @@ import { Time } from '../components/time';
 import { WaitingFor } from '../components/waiting-for';
 import { useResource } from '../hooks/use-resource';
 import { deadlineNote } from '../lib/deadline';
-import { latest } from '../lib/latest';
 import { noUndoOf, planUrl } from '../lib/run-plan';
 import { isTerminal } from '../lib/run-statuses';
 import { serverNow } from '../lib/server-clock';
 import { duration } from '../lib/time';
 import { zoneHead } from '../lib/time-zone';
+import { Earlier, tableRows } from './not-shown';
 import { RunActions } from './run-actions';
 import { RunTimeline } from './run-timeline';
 
 /** Unfinished runs refresh every 2 s; finished ones slowly, in case an operator acts elsewhere. */
 const pollFor = (run: RunDetail | undefined) => (run && isTerminal(run.status) ? 10_000 : 2000);
-/** Attempts and events shown before "show all": a run with thousands of them would render them on every poll. */
-const LATEST = 100;
 
 /** A launch per row; on a phone, as labelled lines (StackedTable). */
 const JOB_COLUMNS: Column<JobExecution>[] = [
@@ -57,12 +55,6 @@ function Jobs({ flowId, finished, stale }: { flowId: string; finished: boolean; 
       {shown && <div class={staleIf(stale || jobs.error)}><StackedTable columns={JOB_COLUMNS} rows={shown} rowKey={(j) => j.id} testId="jobs" /></div>}
     </>
   );
-}
-
-/** Says how many earlier rows a long list leaves out, with the way to show them. */
-function Earlier({ hidden, what, onShow }: { hidden: number; what: string; onShow: () => void }) {
-  if (hidden === 0) return null;
-  return <p class="muted">The latest {LATEST} are shown; {hidden} earlier {what} are not. <button type="button" class="link" onClick={onShow}>Show all</button></p>;
 }
 
 /** A column of times, headed with their zone: `Dispatched (UTC+01:00)`, the zone's name in its tooltip. */
@@ -103,12 +95,13 @@ const attemptColumns = (hidden: number, shown: readonly StepAttempt[]): Column<S
   },
 ];
 
-function Attempts({ steps }: { steps: StepAttempt[] }) {
+function Attempts({ flowId, steps }: { flowId: string; steps: StepAttempt[] }) {
   const [all, showAll] = useState(false);
-  const { shown, hidden } = latest(steps, LATEST, all);
+  const rows = tableRows(steps, all);
+  const { shown, hidden } = rows;
   return (
     <>
-      <Earlier hidden={hidden} what="attempts" onShow={() => showAll(true)} />
+      <Earlier rows={rows} what="attempts" flowId={flowId} onShow={() => showAll(true)} />
       <StackedTable columns={attemptColumns(hidden, shown)} rows={shown} rowKey={(s) => s.commandId}
         rowAttrs={(s) => ({ 'data-attempt-row': `${s.action} ${s.stepName}` })} testId="attempts" />
     </>
@@ -125,12 +118,13 @@ const eventColumns = (shown: readonly RunEvent[]): Column<RunEvent>[] => [
   { head: 'Why', class: 'text', cell: (e) => <LongText text={e.reason} /> },
 ];
 
-function Events({ events }: { events: RunEvent[] }) {
+function Events({ flowId, events }: { flowId: string; events: RunEvent[] }) {
   const [all, showAll] = useState(false);
-  const { shown, hidden } = latest(events, LATEST, all);
+  const rows = tableRows(events, all);
+  const { shown, hidden } = rows;
   return (
     <>
-      <Earlier hidden={hidden} what="events" onShow={() => showAll(true)} />
+      <Earlier rows={rows} what="events" flowId={flowId} onShow={() => showAll(true)} />
       {/* Events have no id: a row is keyed by its place in the whole list, which only grows at its end. */}
       <StackedTable columns={eventColumns(shown)} rows={shown} rowKey={(_, i) => String(hidden + i)} testId="events" />
     </>
@@ -170,13 +164,13 @@ export function RunDetailPage({ flowId }: { flowId: string }) {
       <RunActions run={run} noUndo={noUndo} reachable={!unreachable([res])} onDone={res.reload} />
       <div class={stale}>
         <h2>Timeline</h2>
-        <RunTimeline steps={run.steps} events={run.events} now={serverNow()} />
+        <RunTimeline flowId={run.flowId} steps={run.steps} events={run.events} now={serverNow()} />
         <h2>Attempts</h2>
-        {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts steps={run.steps} />}
+        {run.steps.length === 0 ? <Empty>Nothing dispatched yet{run.waitingFor && <>: waiting for <WaitingFor run={run} /></>}.</Empty> : <Attempts flowId={run.flowId} steps={run.steps} />}
         <h2>Payload</h2>
         <JsonView label={`payload (${run.contentType}${run.payloadEncoding === 'base64' ? ', base64' : ''})`} value={run.payload} open />
         <h2>Events</h2>
-        {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events events={run.events} />}
+        {run.events.length === 0 ? <p class="muted">No revival or operator action on this run.</p> : <Events flowId={run.flowId} events={run.events} />}
       </div>
       {/* Outside the greyed block: it greys its launches itself, not what Baton answered about them. */}
       <Jobs flowId={run.flowId} finished={isTerminal(run.status)} stale={stale} />

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent, StepAttempt } from '../api/types';
 import { Name } from '../components/name';
 import { MAX_GAPS } from '../lib/timeline-scale';
-import { TIMELINE_LIMIT, TIMELINE_MAX } from '../lib/timeline-window';
+import { SHOW_ALL_MAX } from '../lib/latest';
+import { TIMELINE_LIMIT } from '../lib/timeline-window';
 import { TimelineLimited, timelineView } from './run-timeline';
 import { TimelineChart } from './timeline-chart';
 
@@ -53,6 +54,8 @@ function textOf(node: unknown): string {
   return typeof v.type === 'function' ? textOf((v.type as (p: unknown) => unknown)(v.props)) : textOf(v.props.children);
 }
 
+const FLOW = '6f9619ff-8b86-4d01-b42d-00c04fc964ff';
+const WHOLE = `the run's JSON has every one: GET /api/orchestration/runs/${FLOW}, or copy "Run as JSON" below.`;
 const classed = (els: VNode<Record<string, unknown>>[], name: string) => els.filter((e) => String(e.props.class ?? '').split(' ').includes(name));
 
 describe('RunTimeline on a run of 5,000 attempts', () => {
@@ -78,32 +81,33 @@ describe('RunTimeline on a run of 5,000 attempts', () => {
     expect(classed(els, 'bar')).toHaveLength(TIMELINE_LIMIT);
     expect(classed(els, 'hb')).toHaveLength(TIMELINE_LIMIT);
     expect(classed(els, 'tl-row').length).toBeLessThanOrEqual(TIMELINE_LIMIT + 2);
-    const notice = TimelineLimited({ view, onShowAll: () => undefined });
+    const notice = TimelineLimited({ view, flowId: FLOW, onShowAll: () => undefined });
     expect(textOf(notice)).toBe(`Showing the latest ${TIMELINE_LIMIT} of 5000 attempts (${5000 - TIMELINE_LIMIT} not drawn) and 20 of 500 events; `
-      + `the attempts table lists every one. Show the latest ${TIMELINE_MAX}`);
+      + `${WHOLE} Show the latest ${SHOW_ALL_MAX}`);
   });
 
-  it('draws at most TIMELINE_MAX on "show all", and says how many it leaves to the attempts table', () => {
+  it('draws at most SHOW_ALL_MAX on "show all", and says where the ones it leaves out are', () => {
     const { view, els } = draw(true);
-    expect(view.steps).toHaveLength(TIMELINE_MAX);
-    expect(view.hiddenSteps).toBe(5000 - TIMELINE_MAX);
-    expect(classed(els, 'bar')).toHaveLength(TIMELINE_MAX);
-    expect(classed(els, 'hb')).toHaveLength(TIMELINE_MAX);
-    expect(classed(els, 'tl-row').length).toBeLessThanOrEqual(TIMELINE_MAX + 2);
-    const notice = TimelineLimited({ view, onShowAll: () => undefined });
-    expect(textOf(notice)).toBe(`Showing the latest ${TIMELINE_MAX} of 5000 attempts (${5000 - TIMELINE_MAX} not drawn) and 200 of 500 events: `
-      + `the timeline draws no more than ${TIMELINE_MAX}. The attempts table lists every one.`);
+    expect(view.steps).toHaveLength(SHOW_ALL_MAX);
+    expect(view.hiddenSteps).toBe(5000 - SHOW_ALL_MAX);
+    expect(classed(els, 'bar')).toHaveLength(SHOW_ALL_MAX);
+    expect(classed(els, 'hb')).toHaveLength(SHOW_ALL_MAX);
+    expect(classed(els, 'tl-row').length).toBeLessThanOrEqual(SHOW_ALL_MAX + 2);
+    const notice = TimelineLimited({ view, flowId: FLOW, onShowAll: () => undefined });
+    expect(textOf(notice)).toBe(`Showing the latest ${SHOW_ALL_MAX} of 5000 attempts (${5000 - SHOW_ALL_MAX} not drawn) and 200 of 500 events: `
+      + `the timeline draws no more than ${SHOW_ALL_MAX}; ${WHOLE}`);
     // Nothing more to ask for: no button.
     expect(elements(notice).filter((e) => e.type === 'button')).toEqual([]);
   });
 
-  it('offers "show all" as such, and draws every attempt, when there are no more than TIMELINE_MAX', () => {
+  it('offers "show all" as such, and draws every attempt, when there are no more than SHOW_ALL_MAX', () => {
     const run = bigRun();
     const steps = run.steps.slice(-1000);
     const view = timelineView(steps, [], run.now, 1000, true);
     expect([view.steps.length, view.hiddenSteps]).toEqual([1000, 0]);
-    expect(TimelineLimited({ view, onShowAll: () => undefined })).toBeNull();
-    expect(textOf(TimelineLimited({ view: timelineView(steps, [], run.now, 1000, false), onShowAll: () => undefined }))).toMatch(/Show all$/);
+    expect(TimelineLimited({ view, flowId: FLOW, onShowAll: () => undefined })).toBeNull();
+    expect(textOf(TimelineLimited({ view: timelineView(steps, [], run.now, 1000, false), flowId: FLOW, onShowAll: () => undefined })))
+      .toMatch(/the attempts table lists every one\. Show all$/);
   });
 
   it('draws at most MAX_GAPS breaks, once for the whole chart, whatever is shown', () => {
@@ -119,14 +123,14 @@ describe('RunTimeline on a run of 5,000 attempts', () => {
 
   it('makes no bar a tab stop, reads the font once, and finds each row\'s ticks once, not once per bar', () => {
     const { view, els, called } = draw(true);
-    expect(classed(els, 'bar')).toHaveLength(TIMELINE_MAX);
+    expect(classed(els, 'bar')).toHaveLength(SHOW_ALL_MAX);
     expect(els.filter((e) => e.props.tabIndex !== undefined)).toEqual([]);
     expect(styles).toHaveBeenCalledTimes(1);
     // A row's ticks, its lane's 10 events and its own heartbeats, are one list its bars share.
     const ticks = called.filter((c) => 'bar' in c.props).map((c) => c.props.ticks as number[]);
-    expect(ticks).toHaveLength(TIMELINE_MAX);
+    expect(ticks).toHaveLength(SHOW_ALL_MAX);
     const lists = [...new Set(ticks)];
     expect(lists).toHaveLength(view.layout.lanes.reduce((sum, l) => sum + l.rows, 0));
-    expect(lists.reduce((sum, l) => sum + l.length - 10, 0)).toBe(TIMELINE_MAX);
+    expect(lists.reduce((sum, l) => sum + l.length - 10, 0)).toBe(SHOW_ALL_MAX);
   });
 });

@@ -3,15 +3,17 @@ import type { RunEvent, StepAttempt } from '../api/types';
 import { Empty } from '../components/notice';
 import { useWidth } from '../hooks/use-width';
 import { layoutTimeline } from '../lib/timeline-layout';
-import { TIMELINE_LIMIT, TIMELINE_MAX, timelineWindow } from '../lib/timeline-window';
+import { SHOW_ALL_MAX } from '../lib/latest';
+import { TIMELINE_LIMIT, timelineWindow } from '../lib/timeline-window';
+import { WholeRun } from './not-shown';
 import { TimelineChart } from './timeline-chart';
 
 /**
  * What the timeline draws of a run: the latest TIMELINE_LIMIT attempts and events, or with `all`
- * the latest TIMELINE_MAX (timelineWindow), laid out for a track `width` px wide.
+ * the latest SHOW_ALL_MAX (timelineWindow), laid out for a track `width` px wide.
  */
 export function timelineView(steps: readonly StepAttempt[], events: readonly RunEvent[], now: number, width: number, all: boolean) {
-  const shown = timelineWindow(steps, events, all ? TIMELINE_MAX : TIMELINE_LIMIT);
+  const shown = timelineWindow(steps, events, all ? SHOW_ALL_MAX : TIMELINE_LIMIT);
   return { ...shown, all, total: steps.length, totalEvents: events.length, layout: layoutTimeline(shown.steps, shown.events, now, width) };
 }
 
@@ -19,25 +21,27 @@ type TimelineView = ReturnType<typeof timelineView>;
 
 /**
  * How much of the run the timeline leaves out, and where the rest is; nothing when it draws it
- * all. "Show all" offers at most TIMELINE_MAX, and says so rather than promise every attempt.
+ * all. "Show all" offers at most SHOW_ALL_MAX, and says so rather than promise every attempt; the
+ * tables below list no more either, so past it the rest is in the run's JSON.
  */
-export function TimelineLimited({ view, onShowAll }: { view: TimelineView; onShowAll: () => void }) {
+export function TimelineLimited({ view, flowId, onShowAll }: { view: TimelineView; flowId: string; onShowAll: () => void }) {
   if (view.hiddenSteps === 0 && view.hiddenEvents === 0) return null;
   const events = view.hiddenEvents > 0 && ` and ${view.events.length} of ${view.totalEvents} events`;
   const notDrawn = view.hiddenSteps > 0 && ` (${view.hiddenSteps} not drawn)`;
+  const beyond = view.total > SHOW_ALL_MAX || view.totalEvents > SHOW_ALL_MAX;
+  const rest = beyond ? <WholeRun flowId={flowId} /> : 'the attempts table lists every one.';
   return (
     <p class="muted small" data-testid="timeline-limited">
       Showing the latest {view.steps.length} of {view.total} attempts{notDrawn}{events}
       {view.all
-        ? <>: the timeline draws no more than {TIMELINE_MAX}. The attempts table lists every one.</>
-        : <>; the attempts table lists every one. <button type="button" class="link" onClick={onShowAll}>
-          {view.total > TIMELINE_MAX || view.totalEvents > TIMELINE_MAX ? `Show the latest ${TIMELINE_MAX}` : 'Show all'}</button></>}
+        ? <>: the timeline draws no more than {SHOW_ALL_MAX}; {rest}</>
+        : <>; {rest} <button type="button" class="link" onClick={onShowAll}>{beyond ? `Show the latest ${SHOW_ALL_MAX}` : 'Show all'}</button></>}
     </p>
   );
 }
 
 /** Gantt-like chart: one lane per step and action, one bar per attempt; the compensation below, in the order it ran. */
-export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; events: RunEvent[]; now: number }) {
+export function RunTimeline({ flowId, steps, events, now }: { flowId: string; steps: StepAttempt[]; events: RunEvent[]; now: number }) {
   // Every track is as wide as the axis's: the axis is measured, and the layout fits that width.
   const [trackRef, width] = useWidth<HTMLDivElement>();
   const [all, showAll] = useState(false);
@@ -46,7 +50,7 @@ export function RunTimeline({ steps, events, now }: { steps: StepAttempt[]; even
   if (t.lanes.length === 0) return <Empty>No step dispatched yet.</Empty>;
   return (
     <div class="timeline" role="table" aria-label="Timeline of every DO and UNDO attempt">
-      <TimelineLimited view={view} onShowAll={() => showAll(true)} />
+      <TimelineLimited view={view} flowId={flowId} onShowAll={() => showAll(true)} />
       <TimelineChart layout={t} width={width} trackRef={trackRef} />
       <p class="legend-row muted small">
         <span class="bar-key b-succeeded" /> succeeded <span class="bar-key b-failed" /> failed <span class="bar-key b-failed_final" /> failed, not retried
