@@ -1,4 +1,4 @@
-import { HandlerHttpError, UnreadableLaunchAnswer } from '../http/handler-http-error';
+import { HandlerHttpError, UnreadableLaunchAnswer, UnreadableStatusAnswer } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { awxErrorMessage } from './awx-errors';
@@ -154,14 +154,14 @@ export class AwxClient {
     const what = `AWX status of ${jobType} ${jobId}`;
     const res = await this.http.send('GET', `/${JOB_PATH[jobType]}/${encodeURIComponent(jobId)}/`, { what });
     if (res.status !== 200) throw this.http.errorFor(res, what, awxErrorMessage);
-    const body = parseObject(res, what);
-    if (typeof body.status !== 'string') throw new HandlerHttpError(res.status, false, `${what}: the response has no status`);
-    return {
-      id: jobId, type: jobType, status: body.status,
-      artifacts: body.artifacts,
-      jobExplanation: typeof body.job_explanation === 'string' && body.job_explanation ? body.job_explanation : undefined,
-      response: keep(body),
-    };
+    const body = objectOf(res.text);
+    if (!body) throw new UnreadableStatusAnswer(res.status, `${what}: ${NOT_AN_OBJECT}`);
+    if (typeof body.status !== 'string') throw new UnreadableStatusAnswer(res.status, `${what}: the response has no status`);
+    // AWX's own error text, which becomes the step's error and is kept: it may quote a credential.
+    const jobExplanation = typeof body.job_explanation === 'string' && body.job_explanation ? this.http.scrubPartnerText(body.job_explanation) : undefined;
+    const response = keep(body);
+    if (jobExplanation) response.job_explanation = jobExplanation;
+    return { id: jobId, type: jobType, status: body.status, artifacts: body.artifacts, jobExplanation, response };
   }
 
   /** 202: cancel accepted (keep polling: a workflow job cancels after its spawned jobs); 405: not cancellable. */

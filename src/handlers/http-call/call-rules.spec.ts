@@ -3,6 +3,8 @@ import { headerProblem, headerValueProblem, pathProblem } from './call-rules';
 describe('what an http step may ask for', () => {
   it.each([
     '/orders', '/orders/${payload.id}/lines', '/a-b_c.d/~x', '/orders/%20x', '/', '/orders;v=2', '/a/...;x', '/a/.x;y', '/a/;..',
+    // Double-encoded text that no decoding round turns into a dot segment, a slash or a control character.
+    '/orders/50%25', '/orders/%252e%252e%252e', '/orders/a%252eb', '/orders/%25C3%25A9', '/orders/%25FF',
   ])('accepts the path %s', (path) => expect(pathProblem(path)).toBeUndefined());
 
   it.each([
@@ -22,6 +24,16 @@ describe('what an http step may ask for', () => {
     ['/orders/..;jsessionid=x/admin', /\. or \.\. segments/],
     ['/orders/.;/x', /\. or \.\. segments/],
     ['/orders/%2E;x=1', /\. or \.\. segments/],
+    // A proxy and an app server that both decode route `%252e%252e` as `..`, out of the base path.
+    ['/orders/%252e%252e/admin', /\. or \.\. segments/],
+    ['/orders/%252E%252e;/admin', /\. or \.\. segments/],
+    ['/orders/%252e%252e%253B/admin', /\. or \.\. segments/],
+    ['/orders/.%252e/admin', /\. or \.\. segments/],
+    ['/orders/%252e', /\. or \.\. segments/],
+    ['/orders/%25252e%25252e/admin', /\. or \.\. segments/],
+    ['/orders/x%252F..%252F..%252Fadmin', /encoded \//],
+    ['/orders/x%25255c..', /encoded \//],
+    ['/orders/x%2500', /control characters/],
     ['/a/%2F%2Fevil', /encoded \//],
     ['/a%2fb', /encoded \//],
     // An undecodable segment hid the encoded slashes and dots after it from the checks.

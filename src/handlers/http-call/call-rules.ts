@@ -44,6 +44,45 @@ function decodedSegments(path: string): string[] | undefined {
 }
 
 /**
+ * How many times a server may decode a path before routing it. Some proxy + app server pairs
+ * decode twice, so `%252e%252e` reaches the router as `..`; a third round covers one more hop.
+ */
+const DECODING_ROUNDS = 3;
+
+/**
+ * One more decoding round, as a lenient server would do it: only ASCII escapes, the only ones that
+ * can form `.`, `/`, `\`, `;` or a control character. Other bytes stay as they are, so it never
+ * throws and stays linear.
+ */
+function decodeAsciiEscapes(segment: string): string {
+  return segment.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Why a segment, as some decoding round left it, would let a call leave the base path. */
+function segmentProblem(segment: string): string | undefined {
+  if (/[\\/]/.test(segment)) return 'must not contain an encoded / or \\ (%2F, %5C, also when encoded more than once)';
+  if (/[\0\r\n]/.test(segment)) return 'must not contain backslashes, whitespace or control characters';
+  // Tomcat and Spring drop a segment's path parameters (`;…`) before resolving dots: `..;` climbs as `..` does.
+  if (/^\.\.?(;|$)/.test(segment)) {
+    return 'must not contain . or .. segments, with or without ;parameters, also when encoded more than once (a call cannot leave the connection\'s base path)';
+  }
+  return undefined;
+}
+
+/** The first problem a server decoding a segment up to DECODING_ROUNDS times would run into. */
+function decodedSegmentProblem(decodedOnce: string): string | undefined {
+  let segment = decodedOnce;
+  for (let round = 1; round <= DECODING_ROUNDS; round++) {
+    const problem = segmentProblem(segment);
+    if (problem) return problem;
+    const next = decodeAsciiEscapes(segment);
+    if (next === segment) return undefined;
+    segment = next;
+  }
+  return undefined;
+}
+
+/**
  * Why a path cannot be appended to a connection's base URL, or undefined when it can. Applied to
  * the template (placeholders included) and to the path a call actually uses.
  */
@@ -59,8 +98,10 @@ export function pathProblem(path: string): string | undefined {
   const segments = decodedSegments(path);
   // Undecodable (%FF): what a server makes of it is unknown, so nothing after it could be checked.
   if (!segments) return 'must be valid percent-encoded UTF-8 (a segment cannot be decoded)';
-  // Tomcat and Spring drop a segment's path parameters (`;…`) before resolving dots: `..;` climbs as `..` does.
-  if (segments.some((s) => /^\.\.?(;|$)/.test(s))) return 'must not contain . or .. segments, with or without ;parameters (a call cannot leave the connection\'s base path)';
+  for (const segment of segments) {
+    const problem = decodedSegmentProblem(segment);
+    if (problem) return problem;
+  }
   return undefined;
 }
 

@@ -35,6 +35,9 @@ describe('the status URL of a 202', () => {
     expect(() => statusPathOf(base, request, '/api/..;/admin')).toThrow(/\. or \.\. segments/);
     expect(() => statusPathOf(base, request, '/api/operations/%2e%2e;/admin')).toThrow(/\. or \.\. segments/);
     expect(() => statusPathOf(base, request, '/api/%FF%2F..%2F..%2Fadmin%2Fusers')).toThrow(/encoded \//);
+    // A partner's status URL is checked as the template path is: double-encoded dots are refused.
+    expect(() => statusPathOf(base, request, '/api/operations/%252e%252e/admin')).toThrow(/\. or \.\. segments/);
+    expect(() => statusPathOf(base, request, 'https://erp.example.com/api/%252E%252e;/admin')).toThrow(/\. or \.\. segments/);
     expect(() => statusPathOf(base, request, '/api/operations/%FF')).toThrow(/cannot be decoded/);
   });
 });

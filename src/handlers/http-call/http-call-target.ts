@@ -1,4 +1,5 @@
 import { HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
+import { withoutCredentialShapes } from '../http/credential-shapes';
 import { truncate } from '../http/redact';
 import type { JobExecutionEntity } from '../job-execution.entity';
 import { storableJson } from '../storable-json';
@@ -61,7 +62,7 @@ export class HttpCallTarget implements JobTarget {
    */
   private failure(res: CallResponse, what: string, followsUnanswered = false): string {
     const text = messageOf(res.body).slice(0, MESSAGE_SOURCE_CHARS);
-    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.client.scrub(text), 300)}`);
+    const message = this.client.scrub(`${what} failed (HTTP ${res.status}): ${truncate(withoutCredentialShapes(this.client.scrub(text)), 300)}`);
     const inProgress = followsUnanswered && IN_PROGRESS_STATUSES.includes(res.status);
     if (isRetriableStatus(res.status) || inProgress) {
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
@@ -85,13 +86,16 @@ export class HttpCallTarget implements JobTarget {
     }
     const what = `${call.method} ${url.pathname}`;
     const res = await this.send(row, call.method, url, call);
-    const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
+    const accepted = !!options.async && res.status === 202;
+    const successful = options.successStatus ? options.successStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+    // A failed call's answer is error text, kept as the step's output: scrubbed as its error is.
+    const scrub = accepted || successful ? (text: string) => this.client.scrub(text) : (text: string) => withoutCredentialShapes(this.client.scrub(text));
+    const response = keptResponse(res, options.outputHeaders, scrub);
     const outcome = (classified: ClassifiedStatus): LaunchOutcome => ({
       externalJobId: String(res.status), externalJobType: 'request', response, warnings: [],
       result: { externalStatus: String(res.status), externalResult: null, classified, response },
     });
-    if (options.async && res.status === 202) return this.accepted(row, res, url, response, options);
-    const successful = options.successStatus ? options.successStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+    if (accepted) return this.accepted(row, res, url, response, options);
     if (!successful) return outcome({ phase: 'FAILURE', reason: this.failure(res, what, !!row.options?.unansweredLaunch) });
     return outcome(this.checked(res, options, what));
   }

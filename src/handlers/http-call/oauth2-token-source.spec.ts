@@ -25,6 +25,11 @@ describe('OAuth2TokenSource', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token":"tok-${++issued}"${lifetimes[req.url!]}}`);
         return;
       }
+      if (req.url === '/token-echoes') {
+        res.writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":"invalid_request","error_description":"assertion eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln refused, password=pw-42"}');
+        return;
+      }
       if (req.url === '/token-refused') {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
         return;
@@ -61,6 +66,11 @@ describe('OAuth2TokenSource', () => {
     const scrub = (t: string) => t.replace(/OAuth2/g, '***');
     const failure = await source('/endless-503', scrub).token().catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 503, retriable: true, message: '*** token request failed: the 503 answer is larger than 64 KiB' });
+  });
+
+  it('cuts what is shaped like a credential from the token endpoint\'s error body', async () => {
+    expect(await source('/token-echoes').token().catch((e: unknown) => e)).toMatchObject({ status: 400,
+      message: 'OAuth2 token request failed (HTTP 400): {"error":"invalid_request","error_description":"assertion *** refused, password=***"}' });
   });
 
   /** "expires_in":"3599" (a string) read as no lifetime kept the token for good: every call after its expiry was refused once. */

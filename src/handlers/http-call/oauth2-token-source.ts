@@ -1,6 +1,7 @@
 import type { Agent } from 'undici';
 import { basicAuthorization, cappedRequest, CappedResponse } from '../http/capped-request';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
+import { withoutCredentialShapes } from '../http/credential-shapes';
 import { truncate } from '../http/redact';
 import type { HttpAuth } from './http-call-config';
 
@@ -84,7 +85,7 @@ export class OAuth2TokenSource {
     const text = res.body.text ?? '';
     if (status < 200 || status >= 300) {
       const retriable = isRetriableStatus(status);
-      throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(this.scrub(text.trim()), 300)}`),
+      throw new HandlerHttpError(status, retriable, this.scrub(`${what} failed (HTTP ${status}): ${truncate(withoutCredentialShapes(this.scrub(text.trim())), 300)}`),
         retriable ? parseRetryAfter(res.headers['retry-after']) : undefined, true);
     }
     let body: { access_token?: unknown; expires_in?: unknown };

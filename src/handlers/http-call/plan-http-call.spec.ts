@@ -49,6 +49,8 @@ describe('planning an http call', () => {
     [{ ...spec, connection: 'crm' }, {}, /HTTP connection 'crm' is not configured \(configured: erp\)/],
     [{ ...spec, path: '/x/${payload.nope}' }, {}, /payload has no field 'nope'/],
     [{ ...spec, path: '/x/${payload.email}' }, { payload: { email: '..', size: 1 } }, /\. or \.\. segments/],
+    // Encoded into the path as %252e%252e: a server that decodes twice would resolve it as `..`.
+    [{ ...spec, path: '/x/${payload.email}' }, { payload: { email: '%2e%2e', size: 1 } }, /\. or \.\. segments/],
     [{ ...spec, headers: { 'X-A': '${payload.email}' } }, { payload: { email: 'a\r\nHost: evil', size: 1 } }, /headers.X-A must not contain CR, LF or NUL/],
     [{ ...spec, path: 'https://evil/x' }, {}, /invalid http handler: path must be a path under the connection/],
   ])('fails the step rather than make a call it must not (%#)', (handler, overrides, reason) => {

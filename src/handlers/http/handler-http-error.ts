@@ -39,6 +39,18 @@ export class UnreadableLaunchAnswer extends HandlerHttpError {
   }
 }
 
+/**
+ * A status poll answered 200 in a way Baton cannot read (not JSON, not the expected shape, no status):
+ * most likely a proxy's error or maintenance page rather than the partner's word on the job. A
+ * failed poll, then: retriable, so it is polled again and counts toward the poll limit. Failed at
+ * once, the step failed and the job that still ran was cancelled.
+ */
+export class UnreadableStatusAnswer extends HandlerHttpError {
+  constructor(status: number, message: string) {
+    super(status, true, message);
+  }
+}
+
 export function isRetriableStatus(status: number): boolean {
   return status >= 500 || status === 429;
 }

@@ -2,6 +2,7 @@ import type { Agent } from 'undici';
 import type { ConnectionConfig } from '../handlers-config';
 import { basicAuthorization, cappedRequest, CappedResponse, connectionAgent } from './capped-request';
 import { fromTransportError, HandlerHttpError, isRetriableStatus, parseRetryAfter, UnreadableLaunchAnswer } from './handler-http-error';
+import { withoutCredentialShapes } from './credential-shapes';
 import { textOfHtml } from './html-text';
 import { redact, truncate } from './redact';
 
@@ -112,12 +113,17 @@ export class HttpTransport {
     const retryAfter = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;
     // Scrubbed as far as it is kept, before it is cut (a secret across the cut would keep its first
     // half): a partner's error body of megabytes is not worth scrubbing whole.
-    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrub(message.slice(0, 2_000)))}`), retryAfter,
+    return new HandlerHttpError(res.status, retriable, this.scrub(`${what} failed (HTTP ${res.status}): ${truncate(this.scrubPartnerText(message.slice(0, 2_000)))}`), retryAfter,
       res.status === 429);
   }
 
   scrub(text: string): string {
     return redact(text, this.secrets);
+  }
+
+  /** A partner's error text (an error body, a job's explanation): Baton's credentials and anything shaped like one cut. */
+  scrubPartnerText(text: string): string {
+    return withoutCredentialShapes(this.scrub(text));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { OoStatusEndpoint } from '../handlers-config';
-import { HandlerHttpError, UnreadableLaunchAnswer } from '../http/handler-http-error';
+import { HandlerHttpError, UnreadableLaunchAnswer, UnreadableStatusAnswer } from '../http/handler-http-error';
 import { PARTNER_TEXT_LENGTHS } from '../job-execution.entity';
 import type { HttpResponse, HttpTransport } from '../http/http-transport';
 import { executionsNamed, ooErrorMessage, OoStatusReading, parseExecutionId, parseExecutionLog, parseSummary } from './oo-response';
@@ -14,11 +14,13 @@ const LOOKUP_PAGE_SIZE = 50;
 /** The exchanges findExecutions makes: that one page. */
 export const OO_LOOKUP_EXCHANGES = 1;
 
-function parseJson(res: HttpResponse, what: string): unknown {
+/** The answer's JSON; `unreadable` makes the error thrown when it is not JSON (by default one that fails the step). */
+function parseJson(res: HttpResponse, what: string,
+  unreadable = (message: string): HandlerHttpError => new HandlerHttpError(res.status, false, message)): unknown {
   try {
     return JSON.parse(res.text);
   } catch {
-    throw new HandlerHttpError(res.status, false, `${what}: unexpected response body (not JSON)`);
+    throw unreadable(`${what}: unexpected response body (not JSON)`);
   }
 }
 
@@ -62,10 +64,14 @@ export class OoClient {
     const what = `OO status of execution ${executionId}`;
     const res = await this.http.send('GET', `/executions/${encodeURIComponent(executionId)}/${endpoint}`, { what });
     if (res.status !== 200) throw this.http.errorFor(res, what, ooErrorMessage);
-    const body = parseJson(res, what);
+    const unreadable = (message: string) => new UnreadableStatusAnswer(res.status, message);
+    const body = parseJson(res, what, unreadable);
     const reading = endpoint === 'summary' ? parseSummary(body) : parseExecutionLog(body);
-    if (!reading) throw new HandlerHttpError(res.status, false, `${what}: unexpected ${endpoint} response shape`);
-    return reading;
+    if (!reading) throw unreadable(`${what}: unexpected ${endpoint} response shape`);
+    if (!reading.pauseReason) return reading;
+    // OO's own text, which becomes the step's error and is kept: it may quote a credential.
+    const pauseReason = this.http.scrubPartnerText(reading.pauseReason);
+    return { ...reading, pauseReason, response: { ...reading.response, pauseReason } };
   }
 
   /**
