@@ -6,6 +6,7 @@
  */
 export { noDelaySocketFactory } from './transports/kafka-socket';
 export { KafkaConnections } from './transports/kafka-connections';
+export { KAFKA_REFUSAL_TYPES } from './transports/kafka-refusal';
 export { kafkaLogCreator, type KafkaLogSink } from './transports/kafka-log';
 export { amqpSocketOf, writeTurnsWhole } from './transports/turn-writes';
 export { OffsetTracker } from './transports/offset-tracker';

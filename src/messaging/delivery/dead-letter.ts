@@ -53,33 +53,26 @@ export function cutDeadLetterOf(message: IncomingMessage, reason: string): Outgo
   };
 }
 
-/** Refusals of a dead letter whole before it is cut down. */
-const WHOLE_TRIES = 2;
-
 /** How a dead letter went: whole, cut (the broker refused the whole one), or lost (it refused both, `error` the last refusal). */
 export type DeadLetterOutcome = { sent: 'whole' | 'cut'; letter: OutgoingMessage } | { sent: 'none'; letter: OutgoingMessage; error: unknown };
 
 /**
- * Publishes the message's dead letter, cut down if the broker refuses it whole. An outage error
- * (isPublishOutage) is thrown: the caller keeps the message and tries again, it must not be lost.
- * A refusal of the cut letter too is no outage either: trying again would be refused again, for
- * ever, holding the message's partition; the caller records the loss and acknowledges.
+ * Publishes the message's dead letter, cut down if the broker refuses it whole. A refusal is the
+ * letter's own: Kafka's coalesced requests send a refused request's members again one by one
+ * (KafkaCoalescingSender), RabbitMQ's consumers publish theirs alone on a channel of their own. An
+ * outage error (isPublishOutage) is thrown: the caller keeps the message and tries again, it must
+ * not be lost. A refusal of the cut letter too is no outage either: trying again would be refused
+ * again, for ever, holding the message's partition; the caller records the loss and acknowledges.
  */
 export async function publishDeadLetter(
   message: IncomingMessage, reason: string, publish: (letter: OutgoingMessage) => Promise<void>,
 ): Promise<DeadLetterOutcome> {
   const whole = deadLetterOf(message, reason);
-  // Whole twice before it is cut: on Kafka one refused message fails every send coalesced into its
-  // request (KafkaCoalescingSender), so one refusal proves little. (RabbitMQ's consumers publish
-  // theirs alone on a channel of their own, where a refusal is the letter's.)
-  for (let tries = 1; ; tries++) {
-    try {
-      await publish(whole);
-      return { sent: 'whole', letter: whole };
-    } catch (error) {
-      if (isPublishOutage(error) || message.body.length <= CUT_BODY_BYTES) return refusedOrThrow(error, whole);
-      if (tries === WHOLE_TRIES) break;
-    }
+  try {
+    await publish(whole);
+    return { sent: 'whole', letter: whole };
+  } catch (error) {
+    if (isPublishOutage(error) || message.body.length <= CUT_BODY_BYTES) return refusedOrThrow(error, whole);
   }
   const cut = cutDeadLetterOf(message, reason);
   try {

@@ -1,12 +1,5 @@
-/**
- * Kafka's answers that refuse the messages themselves, so that sending them again is refused
- * again: a topic Baton may not write or that cannot exist, a message or batch over a size limit,
- * a record the broker will not take.
- */
-const KAFKA_REFUSALS = new Set([
-  'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TOPIC_EXCEPTION', 'INVALID_RECORD',
-  'POLICY_VIOLATION', 'CORRUPT_MESSAGE', 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
-]);
+import { KAFKA_REFUSAL_TYPES } from '@baton/worker/internal';
+
 /** AMQP's channel-closing replies that refuse a message: 403 ACCESS_REFUSED, 406 PRECONDITION_FAILED (over max_message_size). */
 const AMQP_REFUSALS = new Set([403, 406]);
 
@@ -22,7 +15,7 @@ function isPublishRefusal(error: unknown, depth: number): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const e = error as { type?: unknown; code?: unknown; retriable?: unknown; errors?: unknown; cause?: unknown };
   if (e.retriable === true) return false;
-  if (typeof e.type === 'string' && KAFKA_REFUSALS.has(e.type)) return true;
+  if (typeof e.type === 'string' && KAFKA_REFUSAL_TYPES.has(e.type)) return true;
   if (typeof e.code === 'number' && AMQP_REFUSALS.has(e.code)) return true;
   if (Array.isArray(e.errors) && e.errors.length > 0) return e.errors.every((inner) => isPublishRefusal(inner, depth + 1));
   return isPublishRefusal(e.cause, depth + 1);

@@ -12,6 +12,11 @@ if (!brokers) throw new Error('KAFKA_BROKERS is not set: eval "$(bash scripts/se
 
 /** The commit (2 s) and the leave (3 s); the reply producer's disconnect (2 s) beside them. */
 const CLOSE_BOUND_MS = 5_000;
+/**
+ * How long after close() the reply cut short may take to fail: kafkajs's retries of it ran about
+ * 10 s at its default backoff (a connection refused at once each time), holding the process.
+ */
+const CUT_SHORT_FAILS_WITHIN_MS = 4_000;
 
 /*
  * The broker advertises its own address, which kafkajs connects to after the bootstrap: every
@@ -43,6 +48,7 @@ const reply = (d: Delivery) => ({ flowId: d.command.flowId, metadata: { status: 
  * Real Kafka through a proxy that black-holes the transport's connections; the shared broker keeps running.
  */
 describe('worker SDK on Kafka: closing while the broker does not answer', () => {
+  afterEach(() => jest.restoreAllMocks());
   const id = randomBytes(4).toString('hex');
   const names = { commandTopicPrefix: `blackhole.${id}.commands.`, replyTopic: `blackhole.${id}.reply` };
   const service = `svc${id}`;
@@ -68,6 +74,15 @@ describe('worker SDK on Kafka: closing while the broker does not answer', () => 
   });
 
   it('closes within its bounds with a reply in flight, its connections ended, and logs nothing after', async () => {
+    // The produce requests the transport's reply producers make, to tell when the reply is in flight.
+    let requests = 0;
+    const producer = Kafka.prototype.producer;
+    jest.spyOn(Kafka.prototype, 'producer').mockImplementation(function (this: Kafka, ...args) {
+      const made = producer.apply(this, args);
+      const sendBatch = made.sendBatch.bind(made);
+      made.sendBatch = (batch) => { requests++; return sendBatch(batch); };
+      return made;
+    });
     const transport = new KafkaTransport(service, { brokers: [`127.0.0.1:${proxy.port}`], partitions: 1, ...names }, logger);
     const deliveries: Delivery[] = [];
     const slots = new Slots(2);
@@ -87,6 +102,7 @@ describe('worker SDK on Kafka: closing while the broker does not answer', () => 
     proxy.blackhole();
     // A reply in flight: the producer's disconnect waits for it.
     const inFlight = deliveries[1].settle(reply(deliveries[1])).then(() => 'sent', (error: Error) => error);
+    await expectEventually(() => expect(requests).toBe(2), { timeoutMs: 5_000 });
     const started = Date.now();
     await Promise.race([(async () => {
       await transport.pause(); // what the worker's stop calls first
@@ -95,12 +111,13 @@ describe('worker SDK on Kafka: closing while the broker does not answer', () => 
     const closed = Date.now();
     expect(closed - started).toBeLessThan(CLOSE_BOUND_MS + 1_000);
 
-    // Nothing left waiting on the black hole: the client's sockets are closed at once. kafkajs's own
-    // retries of the reply cut short run their course (no socket, each connection refused at once,
-    // about 10 s at its default backoff) and fail it: the command comes again. Silently, after close.
+    // Nothing left waiting on the black hole: the client's sockets are closed at once. The reply cut
+    // short fails soon after (kafkajs finds no brokers to connect to, and does not retry that), not
+    // after the ~10 s of kafkajs's retries: the command comes again. Silently, after close.
     await expectEventually(() => expect(proxy.connections).toBe(0), { timeoutMs: 2_000 });
     expect(Date.now() - closed).toBeLessThan(3_000);
     await expect(Promise.race([inFlight, hung()])).resolves.toBeInstanceOf(Error);
+    expect(Date.now() - closed).toBeLessThan(CUT_SHORT_FAILS_WITHIN_MS);
     expect(lines.filter((l) => l.at > closed)).toEqual([]);
   }, 60_000);
 });

@@ -1,10 +1,11 @@
-import type { Producer } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError, type Producer } from 'kafkajs';
 import { KafkaCoalescingSender, type CoalescingSenderOptions } from './kafka-coalescing-sender';
 
-function producers() {
+/** Producers whose sendBatch answers as `answer` (by default, acknowledges). */
+function producers(answer: (request: Request) => Promise<unknown> = async () => []) {
   const made: Array<{ connect: jest.Mock; sendBatch: jest.Mock; disconnect: jest.Mock }> = [];
   const newProducer = () => {
-    const p = { connect: jest.fn(async () => undefined), sendBatch: jest.fn(async () => []), disconnect: jest.fn(async () => undefined) };
+    const p = { connect: jest.fn(async () => undefined), sendBatch: jest.fn(answer), disconnect: jest.fn(async () => undefined) };
     made.push(p);
     return p as unknown as Producer;
   };
@@ -16,6 +17,19 @@ const message = (n: number, bytes = 10, topic = 'orchestrator.reply') => ({ topi
 type Request = { topicMessages: Array<{ topic: string; messages: Array<{ key: string }> }>; acks: number };
 const sentKeys = (sendBatch: jest.Mock) => sendBatch.mock.calls.map(([r]) => (r as Request).topicMessages.flatMap((t) => t.messages.map((m) => m.key)));
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** As kafkajs's sendBatch fails (its retrier's wrapping) when the broker refuses a message over the topic's max.message.bytes. */
+const tooLarge = () => {
+  const answer = new KafkaJSProtocolError(Object.assign(new Error('The request included a message larger than the max message size the server will accept'), {
+    type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false,
+  }));
+  return Object.assign(new KafkaJSNonRetriableError(answer), { cause: answer }); // kafkajs's types leave `cause` out
+};
+/** A broker that refuses any request holding a message of `refusedKey` (it answers for the whole request). */
+const refusing = (refusedKey: string) => async (request: Request) => {
+  if (request.topicMessages.some((t) => t.messages.some((m) => m.key === refusedKey))) throw tooLarge();
+  return [];
+};
+const statuses = (settled: PromiseSettledResult<unknown>[]) => settled.map((s) => s.status);
 
 describe('KafkaCoalescingSender', () => {
   it('sends the sends of one turn in one request, and those that come while it is out in the next', async () => {
@@ -145,5 +159,56 @@ describe('KafkaCoalescingSender', () => {
     await sender.connect();
     await sender.send([message(3)]);
     expect(sentKeys(made[1].sendBatch)).toEqual([['f3']]);
+  });
+
+  describe('a request the broker refuses', () => {
+    it('fails only the refused send: the others of its request go again one by one, and out', async () => {
+      const { made, newProducer } = producers(refusing('f2'));
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      const settled = await Promise.allSettled([1, 2, 3].map((n) => sender.send([message(n)])));
+      expect(statuses(settled)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(KafkaJSNonRetriableError);
+      expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2', 'f3'], ['f1'], ['f2'], ['f3']]);
+      await sender.send([message(4)]); // and the sender goes on
+      expect(made.flatMap((p) => sentKeys(p.sendBatch)).at(-1)).toEqual(['f4']);
+    });
+
+    it('sends a lone send once: refused alone, it is refused for good', async () => {
+      const { made, newProducer } = producers(refusing('f1'));
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      await expect(sender.send([message(1), message(2)])).rejects.toBeInstanceOf(KafkaJSNonRetriableError);
+      expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2']]);
+    });
+
+    it('fails the rest at once when a send gone apart meets an outage, rather than each wait it out', async () => {
+      const down = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+      let requests = 0;
+      const { made, newProducer } = producers(async (request) => {
+        if (++requests === 3) throw down; // the second send, alone
+        return refusing('f3')(request);
+      });
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => sender.send([message(n)])));
+      expect(settled.map((s) => (s.status === 'rejected' ? s.reason : 'sent'))).toEqual(['sent', down, down, down]);
+      expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2', 'f3', 'f4'], ['f1'], ['f2']]);
+    });
+
+    it('sends apart a send split over requests: the part in the refused request, and the rest in the next', async () => {
+      const { made, newProducer } = producers(refusing('f2'));
+      const sender = new KafkaCoalescingSender(newProducer, { ...bounds, maxMessages: 4 });
+      const settled = Promise.allSettled([
+        sender.send([message(1)]), sender.send([message(2)]), sender.send([3, 4, 5, 6].map((n) => message(n))), sender.send([message(7)]),
+      ]);
+      expect(statuses(await settled)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2', 'f3', 'f4'], ['f1'], ['f2'], ['f3', 'f4'], ['f5', 'f6', 'f7']]);
+    });
+
+    it('drops the rest of a refused send split over requests', async () => {
+      const { made, newProducer } = producers(refusing('f3'));
+      const sender = new KafkaCoalescingSender(newProducer, { ...bounds, maxMessages: 3 });
+      const settled = Promise.allSettled([sender.send([message(1)]), sender.send([2, 3, 4, 5].map((n) => message(n))), sender.send([message(6)])]);
+      expect(statuses(await settled)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2', 'f3'], ['f1'], ['f2', 'f3'], ['f6']]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { KafkaBatchProducer, KafkaOutgoingMessage } from './kafka-shapes';
 import { withTimeout } from '../with-timeout';
+import { isKafkaRefusal } from './kafka-refusal';
 
 /** One message and the topic it goes to. */
 export interface TopicMessage {
@@ -29,6 +30,13 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** One send's messages in a request: `waiting.messages` from `from` up to (not including) `to`. */
+interface Part {
+  waiting: Waiting;
+  from: number;
+  to: number;
+}
+
 /**
  * Sends through one producer, one request at a time (acks=all), coalescing the sends that come
  * while a request is out into the next one (group commit). Many small sends become few large
@@ -44,6 +52,10 @@ interface Waiting {
  * sends waiting behind a failed request are not failed with it: they go in the next request, on
  * the new producer, so a send made after a failed one can land before the failed one's retry.
  * Order holds between the sends of one caller that waits for each; no more is promised.
+ *
+ * A refusal is the refused send's alone: the broker answers a request for all of it, so one message
+ * it refuses (over a topic's size limit, to a topic the client may not write) would fail every send
+ * coalesced with it. After a refusal the request's sends go again one by one (sendApart).
  */
 export class KafkaCoalescingSender {
   private producer: KafkaBatchProducer;
@@ -93,14 +105,15 @@ export class KafkaCoalescingSender {
       await Promise.resolve();
       while (this.waiting.length > 0) {
         if (this.closed) throw new Error('Kafka sender closed');
-        const { messages, touched, finished } = this.nextRequest();
+        const { messages, parts, finished } = this.nextRequest();
         const producer = this.producer;
         try {
           await this.request(producer, messages);
           for (const w of this.waiting.splice(0, finished)) w.resolve();
         } catch (error) {
           this.renew(producer);
-          for (const w of this.waiting.splice(0, touched)) w.reject(error);
+          if (parts.length > 1 && isKafkaRefusal(error)) await this.sendApart(parts);
+          else for (const w of this.waiting.splice(0, parts.length)) w.reject(error);
         }
       }
     } catch (error) {
@@ -113,25 +126,55 @@ export class KafkaCoalescingSender {
 
   /**
    * The next request's messages, within the bounds and at least one, from the sends at the head of
-   * the queue: `touched` of them give messages to it, the first `finished` of which it completes.
+   * the queue: each of `parts` gives messages to it, and the first `finished` of them it completes.
    */
-  private nextRequest(): { messages: TopicMessage[]; touched: number; finished: number } {
+  private nextRequest(): { messages: TopicMessage[]; parts: Part[]; finished: number } {
     const messages: TopicMessage[] = [];
+    const parts: Part[] = [];
     let bytes = 0;
-    let touched = 0;
     let finished = 0;
     for (const w of this.waiting) {
+      const from = w.sent;
       while (w.sent < w.messages.length && messages.length < this.options.maxMessages) {
         const size = sizeOf(w.messages[w.sent].message);
         if (messages.length > 0 && bytes + size > this.options.maxBytes) break;
         bytes += size;
         messages.push(w.messages[w.sent++]);
       }
-      if (w.sent > 0) touched++;
+      if (w.sent > from) parts.push({ waiting: w, from, to: w.sent });
       if (w.sent < w.messages.length) break;
       finished++;
     }
-    return { messages, touched, finished };
+    return { messages, parts, finished };
+  }
+
+  /**
+   * The sends of a refused request (the head of the queue) again, each in a request of its own, in
+   * order: the refused fail, the others go out. The broker may have written some of them already
+   * (it answers per partition), so those go twice; delivery is at least once, and readers
+   * deduplicate (Baton by x-message-id, a reply by its command). Once one fails with anything but
+   * a refusal (the broker went away), the rest fail with it rather than each wait it out.
+   */
+  private async sendApart(parts: Part[]): Promise<void> {
+    let outage: { error: unknown } | undefined;
+    let goesOn = false;
+    for (const { waiting, from, to } of parts) {
+      if (outage) {
+        waiting.reject(outage.error);
+        continue;
+      }
+      const producer = this.producer;
+      try {
+        await this.request(producer, waiting.messages.slice(from, to));
+        if (waiting.sent === waiting.messages.length) waiting.resolve();
+        else goesOn = true; // the last part, whose send has messages for the next request
+      } catch (error) {
+        this.renew(producer);
+        waiting.reject(error);
+        if (!isKafkaRefusal(error)) outage = { error };
+      }
+    }
+    this.waiting.splice(0, goesOn ? parts.length - 1 : parts.length);
   }
 
   private async request(producer: KafkaBatchProducer, messages: TopicMessage[]): Promise<void> {

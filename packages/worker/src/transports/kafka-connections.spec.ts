@@ -56,4 +56,14 @@ describe('KafkaConnections', () => {
     expect(errors).toEqual([]);
     socket.destroy();
   });
+
+  it("gives kafkajs the brokers while open and none once closed (a configuration error it does not retry), again after open()", () => {
+    const connections = new KafkaConnections();
+    const brokers = connections.brokersOf(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(brokers()).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    connections.close();
+    expect(brokers()).toEqual([]);
+    connections.open();
+    expect(brokers()).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+  });
 });

@@ -27,6 +27,18 @@ export class KafkaConnections {
     return socket;
   };
 
+  /**
+   * kafkajs's `brokers`: `list` while open, none once closed. Each connection kafkajs retries after
+   * a close fails at once (socketFactory), but as a connection error, which its retrier waits out
+   * on a timer of its own (about 10 s at its default backoff) that no option can cancel: the
+   * process could not exit meanwhile. To connect again kafkajs asks for the brokers, and an empty
+   * list is a configuration error it does not retry, so what is left (a reply or a leave cut
+   * short) fails at its next connection instead. While open, kafkajs gets `list` as before.
+   */
+  brokersOf(list: string[]): () => string[] {
+    return () => (this.closed ? [] : list);
+  }
+
   /** Whether kafkajs's lines are worth logging: not those about connections ended on purpose. */
   get isOpen(): boolean {
     return !this.closed;

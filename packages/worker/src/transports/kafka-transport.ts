@@ -87,7 +87,7 @@ export class KafkaTransport implements Transport {
   constructor(private readonly service: string, private readonly options: KafkaTransportOptions, private readonly logger: WorkerLogger) {
     const { Kafka: KafkaClient, logLevel } = this.kafkajs;
     this.kafka = new KafkaClient({
-      clientId: options.clientId ?? service, brokers: options.brokers, socketFactory: this.connections.socketFactory,
+      clientId: options.clientId ?? service, brokers: this.connections.brokersOf(options.brokers), socketFactory: this.connections.socketFactory,
       logLevel: logLevel.WARN, logCreator: kafkaLogCreator((level, message, details) => {
         if (this.connections.isOpen) logger[level](details, message);
       }),
