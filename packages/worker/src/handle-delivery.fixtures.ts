@@ -3,6 +3,7 @@ import type { DeliveryDeps, StepFn } from './handle-delivery';
 import { ExpiredDrops } from './expired-drops';
 import type { WorkerLogger } from './logger';
 import { MemoryResultStore, type ResultStore } from './result-store';
+import { storeFailureStreak } from './store-failures';
 import type { Delivery } from './transports/transport';
 import type { WireCommand, WireReply } from './wire';
 
@@ -46,5 +47,6 @@ export const logger: WorkerLogger = {
 };
 
 export function deps(fn: StepFn | undefined, store: ResultStore = new MemoryResultStore()): DeliveryDeps {
-  return { handlerFor: () => fn, store, logger, autoHeartbeatMs: 0, expiredDrops: new ExpiredDrops(logger), stopped: () => false };
+  return { handlerFor: () => fn, store, logger, autoHeartbeatMs: 0, expiredDrops: new ExpiredDrops(logger),
+    storeFailures: storeFailureStreak(logger), stopped: () => false };
 }

@@ -5,6 +5,7 @@ import { ExpiredDrops } from './expired-drops';
 import { handleDelivery } from './handle-delivery';
 import { command, deps, FakeDelivery, logged, logger } from './handle-delivery.fixtures';
 import { MemoryResultStore, type ResultStore } from './result-store';
+import { storeFailureStreak } from './store-failures';
 
 describe('handleDelivery', () => {
   beforeEach(() => { logged.length = 0; });
@@ -112,7 +113,38 @@ describe('handleDelivery', () => {
     await handleDelivery(d, deps(() => { throw new Error('flaky'); }, store));
     expect(d.replies).toEqual([]);
     expect(d.abandoned).toBe(1);
-    expect(logged).toContain('error reply not confirmed, the command will come again: store unreachable');
+    expect(logged).toEqual(['warn handler failed: flaky', 'error result store failed, the command is given back: store unreachable']);
+  });
+
+  it("logs a store outage once for all of the worker's commands, with the first one's ids, and once more when the store works again", async () => {
+    const store = new MemoryResultStore();
+    const get = store.get.bind(store);
+    let down = true;
+    store.get = (key) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : get(key));
+    const errors = jest.fn();
+    const shared = { ...deps(() => ({ ok: 1 }), store), logger: { ...logger, error: errors } };
+    shared.storeFailures = storeFailureStreak(shared.logger);
+    const deliveries = [1, 2, 3, 1, 2, 3].map((n) => new FakeDelivery(command({ flowId: `f${n}`, commandId: `c${n}`, idempotencyKey: `f${n}:s:DO` })));
+    for (const d of deliveries) await handleDelivery(d, shared);
+    expect(deliveries.map((d) => [d.replies.length, d.abandoned])).toEqual(Array(6).fill([0, 1]));
+    expect(errors.mock.calls).toEqual([[
+      expect.objectContaining({ flowId: 'f1', commandId: 'c1' }), 'result store failed, the command is given back: connect ECONNREFUSED 127.0.0.1:5432',
+    ]]);
+    down = false;
+    for (const d of deliveries.slice(0, 3)) await handleDelivery(d, shared);
+    expect(deliveries.slice(0, 3).map((d) => d.replies.length)).toEqual([1, 1, 1]);
+    expect(logged).toEqual(['info the result store works again']);
+    down = true;
+    await handleDelivery(new FakeDelivery(command()), shared);
+    expect(errors).toHaveBeenCalledTimes(2); // a new outage is told again
+  });
+
+  it('does not take a store that reads but cannot record for one that works again: one line for the whole outage', async () => {
+    const store = new MemoryResultStore();
+    store.put = () => Promise.reject(new Error('permission denied for table baton_worker_results'));
+    const shared = deps(() => ({ ok: 1 }), store);
+    for (let i = 0; i < 3; i++) await handleDelivery(new FakeDelivery(command()), shared);
+    expect(logged).toEqual(['error result store failed, the command is given back: permission denied for table baton_worker_results']);
   });
 
   it('records no failure for a step it has no handler for: a copy reaching an instance that has one runs it', async () => {

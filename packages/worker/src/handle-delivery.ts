@@ -2,10 +2,12 @@ import { BatonHttpError, refusedForGood } from './baton-client';
 import { NonRetryableError } from './errors';
 import type { ExpiredDrops } from './expired-drops';
 import { waitForLate } from './late-handler';
+import type { FailureStreak } from './failure-streak';
 import { errorText, isError, type WorkerLogger } from './logger';
 import { checkOutput, errorForReply, outputProblem } from './output-rules';
 import type { RecordedFailure, ResultStore } from './result-store';
 import { run, type RunDeps, type StepFn } from './run-handler';
+import { StoreFailure } from './store-failures';
 import { inHandlerSpan } from './tracing';
 import type { Delivery } from './transports/transport';
 import { replyTo, type WireCommand, type WireReply } from './wire';
@@ -19,6 +21,8 @@ export interface DeliveryDeps extends RunDeps {
   maxReplyBytes?: number;
   /** The worker's log of expired commands, shared by its deliveries so that a burst of them is one line. */
   expiredDrops: ExpiredDrops;
+  /** The worker's streak of result-store failures (storeFailureStreak), shared so that an outage is one line. */
+  storeFailures: FailureStreak;
   /** Lets the next copy of the command (its retry, by idempotency key) run before this delivery ends. */
   releaseKey?(): void;
 }
@@ -40,6 +44,18 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
   /** A handler given up on (handlerTimeoutMs) that still runs. */
   let late: Promise<unknown> | undefined;
   const fields = { flowId: c.flowId, step: c.stepName, action: c.action, attempt: c.attempt, correlationId: c.correlationId };
+  /** Whether this delivery's calls to the store all passed: that ends a streak of store failures. */
+  let store = 'unused' as 'unused' | 'worked' | 'failed'; // set in a closure, which TypeScript's narrowing does not see
+  const stored = async <T>(call: () => Promise<T> | T): Promise<T> => {
+    try {
+      const value = await call();
+      store = 'worked';
+      return value;
+    } catch (error) {
+      store = 'failed';
+      throw new StoreFailure(error);
+    }
+  };
   const settle = (reply: WireReply) => settleFinal(delivery, reply, { ...fields, commandId: c.commandId }, deps.logger, fail);
   /** The handler did its work, but its output cannot be sent: a success without it, so that Baton undoes the step with the run. */
   const withoutOutput = (error: string): string => {
@@ -60,7 +76,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
    * reply: what the handler did is recorded already, and its replay meets the same refusal.
    */
   const failWith = async (failure: RecordedFailure) => {
-    await deps.store.putFailure?.(c.commandId, failure);
+    await stored(() => deps.store.putFailure?.(c.commandId, failure));
     await settle(failedReply(c, failure));
   };
   try {
@@ -75,7 +91,7 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       return;
     }
     // Both looked up at once: with a durable store, one round trip's wait instead of two.
-    const [recorded, failed] = await Promise.all([deps.store.get(c.idempotencyKey), deps.store.getFailure?.(c.commandId)]);
+    const [recorded, failed] = await stored(() => Promise.all([deps.store.get(c.idempotencyKey), deps.store.getFailure?.(c.commandId)]));
     if (recorded) {
       deps.logger.info(fields, 'already done: replaying the recorded result');
       if (recorded.droppedBecause !== undefined) {
@@ -114,12 +130,12 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
         // Recorded by idempotency key, as a success is: a duplicate, or Baton's retry of an attempt
         // it timed out before this reply came, replays it without running the handler again.
         const droppedBecause = withoutOutput(refused.message);
-        await deps.store.put(c.idempotencyKey, { output: undefined, droppedBecause });
+        await stored(() => deps.store.put(c.idempotencyKey, { output: undefined, droppedBecause }));
         await settle(droppedReply(c, droppedBecause));
         return;
       }
       // With the text just checked: the memory store keeps that, not the handler's object.
-      await deps.store.put(c.idempotencyKey, { output: outcome.output }, json);
+      await stored(() => deps.store.put(c.idempotencyKey, { output: outcome.output }, json));
       await settle(success);
     } else {
       late = outcome.late;
@@ -130,7 +146,12 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       await failWith({ error: errorForReply(error), nonRetryable });
     }
   } catch (error) {
-    if (error instanceof BatonHttpError && error.status === 404) {
+    if (error instanceof StoreFailure) {
+      // Nothing was recorded, so nothing may be replied: the command comes again, and its copy
+      // finds what the store holds by then. Logged once for the worker, not once per command.
+      deps.storeFailures.failed(error.cause, { ...fields, commandId: c.commandId });
+      if (!deps.stopped()) await delivery.abandon?.();
+    } else if (error instanceof BatonHttpError && error.status === 404) {
       // Another copy may have settled the command (an expired lease's reply settles the newer lease
       // too), or the reply reached a Baton instance that does not hold the lease: nothing here can
       // tell which, so it is not given back, and a command nobody settled comes again after its lease.
@@ -144,6 +165,8 @@ async function handleInSpan(delivery: Delivery, deps: DeliveryDeps, fail: (error
       deps.logger.error(fields, `reply not confirmed, the command will come again: ${errorText(error)}`);
       await delivery.abandon?.();
     }
+  } finally {
+    if (store === 'worked') deps.storeFailures.succeeded();
   }
   if (late) await waitForLate(late, c, fields, deps);
 }

@@ -91,4 +91,20 @@ describe('PostgresResultStore on PostgreSQL', () => {
     const { rows } = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'older' ORDER BY ordinal_position`);
     expect(rows.map((r) => (r as { column_name: string }).column_name)).toEqual(['idempotency_key', 'output', 'recorded_at']);
   });
+
+  it('uses a table made for it by a role that may only read and insert rows, without CREATE on the schema', async () => {
+    // As a DBA sets up a least-privilege worker (PostgreSQL 15 and later: nobody may create in public by default).
+    await db.exec(`CREATE TABLE granted (idempotency_key varchar(600) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now());
+      CREATE ROLE least_privileged; GRANT USAGE ON SCHEMA public TO least_privileged; REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+      GRANT SELECT, INSERT ON granted TO least_privileged; SET ROLE least_privileged;`);
+    try {
+      await expect(db.query('CREATE TABLE IF NOT EXISTS granted (k int)')).rejects.toThrow('permission denied for schema public');
+      const store = new PostgresResultStore({ pool: db, table: 'granted' });
+      expect(await store.get('f1:s:DO')).toBeUndefined();
+      await store.put('f1:s:DO', { output: { n: 1 } });
+      expect(await store.get('f1:s:DO')).toEqual({ output: { n: 1 } });
+    } finally {
+      await db.exec('RESET ROLE');
+    }
+  });
 });

@@ -110,8 +110,14 @@ export class PostgresResultStore implements ResultStore {
 
   private async open(): Promise<Queryable> {
     this.pool ??= this.ownPool();
-    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-      idempotency_key varchar(${KEY_COLUMN_LENGTH}) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    // CREATE TABLE IF NOT EXISTS needs CREATE on the schema even when the table exists, which a
+    // least-privilege role lacks (since PostgreSQL 15 no role has it on public by default): it
+    // would fail every command. So look first, and create only a table that is missing.
+    const { rows } = await this.pool.query('SELECT to_regclass($1) IS NOT NULL AS present', [this.table]);
+    if (rows[0]?.present !== true) {
+      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        idempotency_key varchar(${KEY_COLUMN_LENGTH}) PRIMARY KEY, output jsonb, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    }
     return this.pool;
   }
 

@@ -24,6 +24,13 @@ export type Outcome = { ok: true; output: unknown } | { ok: false; error: unknow
 /** What the timer resolves to: no handler can return it. */
 const EXPIRED = Symbol('expired');
 
+/**
+ * The longest `await cmd.heartbeat()` waits for its heartbeat: one that is retried (over HTTP,
+ * through Baton's 503s for as long as the lease lasts, nearly a minute) goes on in the background,
+ * and the handler goes on with its work, as heartbeat() promises.
+ */
+export const HEARTBEAT_WAIT_MS = 2000;
+
 /** Runs one handler with its heartbeats, its signal and its time limit. */
 export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promise<Outcome> {
   const abort = new AbortController();
@@ -35,6 +42,12 @@ export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promis
     'heartbeat failed, the handler goes on (the attempt ends only when Baton says so, or at its deadline)', 'heartbeats pass again');
   /** Set once Baton said the attempt is over for this handler: nothing it does now counts. */
   let over = false;
+  /**
+   * Set once the handler returned, threw or was given up on: a heartbeat answered after its reply
+   * (Baton: not in flight, 404) says nothing of an attempt that already ended, and must not abort
+   * the signal of a step that succeeded, nor log that Baton gave up on it.
+   */
+  let settled = false;
   // The handler is told through its signal, once, and the heartbeats stop: more would only be
   // answered the same, and a refused key's each count against Baton's auth-failure limiter.
   const end = (reason: AttemptEndedError | HeartbeatRefusedError) => {
@@ -51,6 +64,7 @@ export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promis
     try {
       answer = await delivery.heartbeat(replyTo(delivery.command, { status: 'HEARTBEAT', error: null }));
     } catch (error) {
+      if (settled) return;
       const refusal = heartbeatRefusal(error, attempt);
       if (refusal) end(refusal);
       // Not passed on to the handler: a heartbeat lost to a blip (Baton answering 503, a broker
@@ -59,26 +73,35 @@ export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promis
       else failures.failed(error);
       return;
     }
+    if (settled) return;
     failures.succeeded();
     if (answer === 'ended') end(new AttemptEndedError(attempt));
   };
-  // One at a time: a heartbeat still being retried (Baton answering 503) is not joined by the next
-  // tick's, which would pile retries up against a Baton already struggling.
-  let beating = false;
-  const beat = () => {
-    // Once stop() gave up on the handler and disconnected, a heartbeat can only fail: no command here to keep.
-    if (deps.stopped()) {
-      clearInterval(timer);
-      return;
+  // One at a time: a heartbeat still being retried (Baton answering 503) is joined by the next
+  // tick's or the handler's, which would otherwise pile retries up against a Baton already struggling.
+  let out: Promise<void> | undefined;
+  /** Resolves when the heartbeat out is answered, or after HEARTBEAT_WAIT_MS while it goes on. */
+  const beat = (): Promise<void> => {
+    if (!out) {
+      let bound: NodeJS.Timeout | undefined;
+      const sent = heartbeat().finally(() => {
+        out = undefined;
+        clearTimeout(bound);
+      });
+      // Unref'd: a wait cut short must not hold the process either.
+      out = Promise.race([sent, new Promise<void>((resolve) => { bound = setTimeout(resolve, HEARTBEAT_WAIT_MS).unref(); })]);
     }
-    if (beating) return;
-    beating = true;
-    void heartbeat().finally(() => { beating = false; });
+    return out;
+  };
+  const tick = () => {
+    // Once stop() gave up on the handler and disconnected, a heartbeat can only fail: no command here to keep.
+    if (deps.stopped()) clearInterval(timer);
+    else void beat();
   };
   // Unref'd: a handler still running after stop() gave up on it (drainTimeoutMs) must not keep the
   // process alive through its heartbeats alone, which would also hold its command here for ever.
-  const timer = deps.autoHeartbeatMs > 0 ? setInterval(beat, deps.autoHeartbeatMs).unref() : undefined;
-  const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, heartbeat, abort.signal)));
+  const timer = deps.autoHeartbeatMs > 0 ? setInterval(tick, deps.autoHeartbeatMs).unref() : undefined;
+  const handler = Promise.resolve().then(() => fn(toStepCommand(delivery.command, beat, abort.signal)));
   let expiry: NodeJS.Timeout | undefined;
   // With auto heartbeats, Baton would wait for a hung handler for ever: the timeout is what ends it.
   const expired = deps.handlerTimeoutMs
@@ -95,6 +118,7 @@ export async function run(fn: StepFn, delivery: Delivery, deps: RunDeps): Promis
   } catch (error) {
     return { ok: false, error };
   } finally {
+    settled = true;
     if (timer) clearInterval(timer);
     clearTimeout(expiry);
   }

@@ -1,5 +1,6 @@
 import { batonUrlProblem } from './baton-client';
 import { NAME, NAME_RULE } from './names';
+import { amqpUrlProblem } from './transports/amqp-url';
 import { UNKNOWN_TRANSPORT } from './transports/create-transport';
 import type { WorkerOptions } from './worker';
 
@@ -38,6 +39,11 @@ export function optionProblems(options: WorkerOptions): string[] {
     problems.push(`${name} must be ${rule}, not ${String(value)}`);
   }
   if (typeof options.transport === 'string' && options.transport !== 'http') problems.push(UNKNOWN_TRANSPORT);
+  const rabbitmq = rabbitMqOf(options.transport);
+  if (rabbitmq) {
+    const problem = amqpUrlProblem(rabbitmq.url, 'transport.rabbitmq.url');
+    if (problem) problems.push(problem);
+  }
   if (options.baton) {
     const problem = batonUrlProblem(options.baton.url);
     if (problem) problems.push(problem);
@@ -45,4 +51,11 @@ export function optionProblems(options: WorkerOptions): string[] {
     problems.push('Give baton: {url} (or a control of your own)');
   }
   return problems;
+}
+
+/** The RabbitMQ transport's options, when that is the transport chosen (a plain JavaScript caller may pass anything). */
+function rabbitMqOf(transport: unknown): { url?: unknown } | undefined {
+  if (typeof transport !== 'object' || transport === null || !('rabbitmq' in transport)) return undefined;
+  const { rabbitmq } = transport as { rabbitmq: unknown };
+  return typeof rabbitmq === 'object' && rabbitmq !== null ? rabbitmq : {};
 }

@@ -77,6 +77,16 @@ describe('createWorker: its options, names and steps, checked when it is created
       .toThrow('Unknown transport: use "http", {kafka: …} or {rabbitmq: …}');
   });
 
+  it('refuses a transport.rabbitmq.url that is no amqp(s) URL when it is created, showing no password', () => {
+    const make = (url: unknown) => () => createWorker({ service: 'shop', control, handleSignals: false, transport: { rabbitmq: { url } } as never });
+    const rule = 'transport.rabbitmq.url must be an amqp:// or amqps:// URL, with a "/", "?", "#", "@" or "%" in its user name or password '
+      + 'percent-encoded (encodeURIComponent), not';
+    expect(make('amqp://svc:s3cr/et@127.0.0.1:5999')).toThrow(`Invalid worker options: ${rule} "…@127.0.0.1:5999"`);
+    expect(make('http://svc:s3cret@127.0.0.1:5672/vh')).toThrow(`Invalid worker options: ${rule} "http://127.0.0.1:5672/vh"`);
+    expect(make(undefined)).toThrow(`Invalid worker options: ${rule} undefined`);
+    expect(make(`amqps://svc:${encodeURIComponent('s3cr/et')}@127.0.0.1:5999/vh`)).not.toThrow();
+  });
+
   it('refuses a baton.url that is not an absolute http(s) URL when it is created, not at start()', () => {
     for (const url of ['127.0.0.1:3411', '', 'ftp://x']) {
       expect(() => createWorker({ service: 'shop', baton: { url } })).toThrow(`baton.url must be an absolute http:// or https:// URL without a query, such as http://127.0.0.1:3000, not ${JSON.stringify(url)}`);

@@ -4,12 +4,14 @@ import { HttpControl, type WorkerControl } from './control';
 import { handleDelivery, type StepFn } from './handle-delivery';
 import { StepDeclarationError, WorkerRouteError, WorkerStateError } from './errors';
 import { ExpiredDrops } from './expired-drops';
+import type { FailureStreak } from './failure-streak';
 import { errorText, stderrLogger, type WorkerLogger } from './logger';
 import { Presence } from './presence';
 import { warnOfRegistration } from './registration-warnings';
 import { nameProblem } from './names';
 import { MemoryResultStore, type ResultStore } from './result-store';
 import { Slots } from './slots';
+import { storeFailureStreak } from './store-failures';
 import { stepDefinitionProblem } from './step-definition';
 import { routeProblems } from './transports/broker-route';
 import { createTransport, type TransportChoice } from './transports/create-transport';
@@ -90,6 +92,7 @@ export class Worker {
    */
   private readonly byIdempotencyKey = new KeyLanes();
   private readonly expiredDrops: ExpiredDrops;
+  private readonly storeFailures: FailureStreak;
   private transport?: Transport;
   private presence?: Presence;
   /** The start under way or done; cleared when it fails, as a failed start leaves nothing behind and may be tried again. */
@@ -106,6 +109,7 @@ export class Worker {
     this.store = options.store ?? new MemoryResultStore();
     this.logger = options.logger ?? stderrLogger;
     this.expiredDrops = new ExpiredDrops(this.logger);
+    this.storeFailures = storeFailureStreak(this.logger);
     this.client = options.baton && new BatonClient(options.baton, options.service);
     this.control = options.control ?? new HttpControl(this.client!);
   }
@@ -258,7 +262,7 @@ export class Worker {
       handlerFor: (command) => this.handlerFor(command), store: this.store, logger: this.logger,
       autoHeartbeatMs: this.options.autoHeartbeatMs ?? 0, handlerTimeoutMs: this.options.handlerTimeoutMs ?? 0,
       maxReplyBytes: this.options.maxReplyBytes ?? this.transport?.maxReplyBytes,
-      expiredDrops: this.expiredDrops, stopped: () => this.disconnected, releaseKey,
+      expiredDrops: this.expiredDrops, storeFailures: this.storeFailures, stopped: () => this.disconnected, releaseKey,
     }).catch((error: unknown) => {
       // Only giving the command back can fail here; unacknowledged, it comes again.
       this.logger.error({ flowId: c.flowId, step: c.stepName, correlationId: c.correlationId }, `giving the command back failed: ${errorText(error)}`);

@@ -43,6 +43,22 @@ describe('RabbitMqTransport', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('logs a reconnect that keeps failing once per kind of failure, a refused login as an error, and the reconnect once it passes', async () => {
+    // amqplib's recovering connection, as its events tell what recovery does.
+    const connection = new EventEmitter();
+    const { logger } = await prepared(undefined, { on: connection.on.bind(connection) });
+    const refusedLogin = new Error('Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused"');
+    connection.emit('connect-failed', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })); // start()'s to report
+    connection.emit('connect');
+    connection.emit('disconnect', Object.assign(new Error('Connection closed: 320 (CONNECTION-FORCED)'), { code: 320 }));
+    for (let attempt = 0; attempt < 5; attempt++) connection.emit('connect-failed', refusedLogin);
+    connection.emit('connect');
+    const queue = { queue: 'shop.orchestrator.commands.shop' };
+    expect(logger.warn.mock.calls).toEqual([[queue, 'lost the RabbitMQ connection, reconnecting: Connection closed: 320 (CONNECTION-FORCED)']]);
+    expect(logger.error.mock.calls).toEqual([[queue, `lost the RabbitMQ connection, reconnecting: ${refusedLogin.message}`]]);
+    expect(logger.info.mock.calls).toEqual([[queue, 'reconnected to RabbitMQ']]);
+  });
+
   /** A confirm channel and a model that makes it, enough for the setup amqplib's recovery runs after each connect. */
   function fakeModel() {
     const channel = Object.assign(new EventEmitter(), {

@@ -1,11 +1,13 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message, RecoveringChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { FailureStreak } from '../failure-streak';
 import { errorText, type WorkerLogger } from '../logger';
 import { DEFAULT_MAX_REPLY_BYTES } from '../output-rules';
 import type { Slots } from '../slots';
 import { currentTraceHeaders, traceHeadersOf } from '../tracing';
 import { malformedFields, parseCommand, type WireReply } from '../wire';
 import { commandTopicOf, DEFAULT_EXCHANGE, DEFAULT_REPLY_TOPIC, loadPeer, type BrokerNames } from './broker-names';
+import { amqpFailure } from './amqp-failure';
 import { withHeartbeat } from './amqp-heartbeat';
 import type { BrokerRoute } from './broker-route';
 import { brokerDelivery } from './broker-delivery';
@@ -72,10 +74,22 @@ export class RabbitMqTransport implements Transport {
       },
     });
     this.connection = connection;
+    // amqplib tells a failed reconnect only by `connect-failed`: without it a rotated password
+    // or a deleted vhost would leave the worker retrying every few seconds without a word.
+    const reconnects = new FailureStreak(this.logger, { queue: this.queue }, 'lost the RabbitMQ connection, reconnecting', 'reconnected to RabbitMQ', amqpFailure);
+    let connectedOnce = false;
     connection.on('disconnect', (error: Error) => {
       this.channel = undefined;
       this.consumerTag = undefined;
-      this.logger.warn({ queue: this.queue }, `lost the RabbitMQ connection, reconnecting: ${errorText(error)}`);
+      reconnects.failed(error);
+    });
+    // Before the first connect a failure is start()'s to report, with its error.
+    connection.on('connect-failed', (error: Error) => {
+      if (connectedOnce) reconnects.failed(error);
+    });
+    connection.on('connect', () => {
+      connectedOnce = true;
+      reconnects.succeeded();
     });
     connection.on('error', (error: Error) => this.logger.warn({ queue: this.queue }, `RabbitMQ connection error: ${errorText(error)}`));
     await connection.waitForConnect();
