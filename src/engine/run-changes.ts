@@ -81,6 +81,8 @@ export class RunChanges {
   templateVersion?: number;
   /** Attempts voided before their commands went out (attemptsToVoid), by commandId, and why. */
   voided?: { commandIds: string[]; reason: string };
+  /** The command of the attempt `completion` ends, dropped before it went out (complete's `withdraws`). */
+  withdrawn?: string;
   /** Attempts in flight that a terminated run gives up on (attemptsToAbandon), by commandId. */
   abandoned?: string[];
   readonly messages: OutboxEntry[] = [];
@@ -90,10 +92,15 @@ export class RunChanges {
   /** The dispatch spans of this transition, open until its write's outcome is known. */
   private readonly spans: Span[] = [];
 
-  /** Ends an attempt in flight, here and in `run.attempts`, so the decision that follows sees it. */
-  complete(run: RunState, attempt: AttemptRow, result: Pick<AttemptCompletion, 'status' | 'output' | 'error'>): void {
+  /**
+   * Ends an attempt in flight, here and in `run.attempts`, so the decision that follows sees it.
+   * `withdraws`: its command, not sent yet, is dropped by the same write (matchReply), which fails
+   * unless it still waits to go out.
+   */
+  complete(run: RunState, attempt: AttemptRow, result: Pick<AttemptCompletion, 'status' | 'output' | 'error'>, withdraws = false): void {
     this.completion = { stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, ...result };
-    run.attempts = run.attempts.map((a) => (a === attempt ? { ...a, ...result } : a));
+    if (withdraws) this.withdrawn = attempt.commandId;
+    run.attempts = run.attempts.map((a) => (a === attempt ? { ...a, ...result, ...withdraws ? { dueAt: null } : {} } : a));
   }
 
   /** A new attempt in flight, here and in `run.attempts` (the state this process keeps of the run once written). */
@@ -130,6 +137,21 @@ export class RunChanges {
     run.attempts = [...run.attempts, {
       stepName: attempt.stepName, action: 'DO', attempt: attempt.attempt, budgetStart: attempt.attempt, status: 'SKIPPED',
       commandId: attempt.commandId, output: output ?? null, error: null,
+    }];
+  }
+
+  /**
+   * A retry an operator asked for that waits its turn (Transition.owed): an attempt never sent
+   * (VOIDED), with no command, here and in `run.attempts`, which a later decision replaces.
+   */
+  owe(run: RunState, attempt: Pick<StepRunEntity, 'flowId' | 'stepName' | 'seq' | 'action' | 'attempt' | 'budgetStart' | 'commandId' | 'handlerType'>,
+    reason: string): void {
+    const now = this.at;
+    this.insert(StepRunEntity, { ...attempt, status: 'VOIDED', target: null, output: null, error: reason, dispatchedAt: now, deadlineAt: now,
+      completedAt: now });
+    run.attempts = [...run.attempts, {
+      stepName: attempt.stepName, action: attempt.action, attempt: attempt.attempt, budgetStart: attempt.budgetStart, status: 'VOIDED',
+      commandId: attempt.commandId, output: null, error: reason,
     }];
   }
 
@@ -180,6 +202,6 @@ export class RunChanges {
   }
 
   get isEmpty(): boolean {
-    return !this.status && !this.completion && !this.voided && this.templateVersion === undefined && this.messages.length === 0 && this.inserts.size === 0;
+    return !this.status && !this.completion && !this.voided && !this.withdrawn && this.templateVersion === undefined && this.messages.length === 0 && this.inserts.size === 0;
   }
 }

@@ -93,7 +93,7 @@ export class RunExecutor extends StepResultSink {
         return this.runs.create({
           ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
           expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
-          deadlineAt: deadlineSeconds ? new Date(Date.now() + deadlineSeconds * 1000) : null,
+          deadlineSeconds: deadlineSeconds || null,
           onDeadline: deadlineSeconds ? deadline.onDeadline : null, traceContext: run.traceContext ?? null,
         }, template.status, changes);
       });
@@ -136,10 +136,10 @@ export class RunExecutor extends StepResultSink {
     const outcome = await this.transition<ApplyOutcome>(result.flowId, async (run, changes) => {
       if (inbox && (await this.runs.seenInbox(inbox))) return 'duplicate';
       if (!acceptsResults(run.status)) return 'not-in-flight';
-      const match = matchReply(run, result);
+      const match = matchReply(run, result, Date.now());
       if ('ignored' in match) return match.ignored;
       const { attempt } = match;
-      changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null });
+      changes.complete(run, attempt, { status: attemptStatusOf(result), output: result.output, error: result.error ?? null }, match.withdraws);
       if (inbox) changes.insert(InboxMessageEntity, inbox);
       const to = runChange?.to(run.status);
       if (to) this.transitions.changeStatus(run, changes, to, result.stepName, runChange!.error);

@@ -90,7 +90,8 @@ export class RunQueryService {
     return {
       ...summary, status: run.status, templateId: run.templateId, contentType: run.contentType, ...encodePayload(run.payload, run.contentType),
       deadlineAt: run.deadlineAt, onDeadline: run.onDeadline,
-      deadlineRemainingSeconds: run.deadlineAt && !isTerminal(run.status) ? Math.round((run.deadlineAt.getTime() - Date.now()) / 1000) : null,
+      // By the database's clock, which set the deadline and against which the healer applies it.
+      deadlineRemainingSeconds: run.deadlineAt && !isTerminal(run.status) ? Math.round((run.deadlineAt.getTime() - await databaseNow(m)) / 1000) : null,
       steps: steps.map(({ id: _id, flowId: _f, createdAt: _c, ...s }) => s),
       events: events.map(({ at, kind, stepName, reason, actor }) => ({ at, kind, stepName, reason, actor })),
     };
@@ -121,4 +122,10 @@ export class RunQueryService {
       run.waitingFor = waitText(waits);
     }
   }
+}
+
+/** The database's clock, in ms since the epoch (the transaction's start: the run was read in it). */
+async function databaseNow(m: EntityManager): Promise<number> {
+  const [{ ms }] = await m.query('SELECT extract(epoch FROM now())::float8 * 1000 AS ms');
+  return Number(ms);
 }

@@ -81,6 +81,11 @@ export class RunTransitions {
     const decision = decide(loaded.plan, run.status, attempts, Date.now());
     if (decision.voids) changes.voidAttempts(run, decision.voids, `not sent: the run was ${decision.voidedBy} before it was due`);
     if (decision.abandons) changes.abandonAttempts(run, decision.abandons);
+    for (const d of decision.owed ?? []) {
+      const step = loaded.steps.get(d.stepName)!;
+      changes.owe(run, { flowId: run.flowId, stepName: step.name, seq: step.seq, action: d.action, attempt: d.attempt,
+        budgetStart: d.budgetStart ?? d.attempt, commandId: randomUUID(), handlerType: undoHandlerOf(step).type }, OWED_REASON);
+    }
     await this.sendAll(run, changes, loaded, decision.dispatch);
     const error = decision.failedStep ? errorOf(attempts, decision.failedStep) : null;
     if (decision.status !== run.status) {
@@ -240,6 +245,9 @@ export class RunTransitions {
 }
 
 const BUILT_IN_DEADLINE_SECONDS = 30 * 24 * 3600;
+
+/** Why an undo retried by an operator was not sent with the others (Transition.owed). */
+const OWED_REASON = 'retry requested by an operator: sent once the undos of the steps built on it are done';
 
 /** A worker step is undone by its worker; a built-in step by its handler, told what the DO was. */
 function undoHandlerOf(step: StepTemplateEntity): HandlerSpec {

@@ -25,7 +25,7 @@ const TEMPLATE_CHANGED = `NOT ${TEMPLATE_UNCHANGED}`;
 const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
          correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
-         $11::timestamptz, $13::timestamptz, $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
+         $11::timestamptz, now() + make_interval(secs => $13::float8), $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`;
 const SET_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
@@ -83,6 +83,9 @@ const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_
       FROM orchestration_step_run s WHERE s.flow_id = r.flow_id) AS attempts
    FROM orchestration_run r WHERE flow_id = $1`;
 
+/** Why a built-in step's job not launched yet was dropped, when a reply completed its attempt first (RunChanges.withdrawn). */
+const WITHDRAWN_REASON = 'not sent: a reply to the attempt before it completed it first';
+
 export interface NewRun {
   flowId: string;
   orchName: string;
@@ -95,7 +98,8 @@ export interface NewRun {
   idempotencyKey: string | null;
   payloadHash: string;
   expiresAt: Date | null;
-  deadlineAt: Date | null;
+  /** From the database's clock, as the healer judges it (`deadline_at < now()`): an instance's clock may lag. */
+  deadlineSeconds: number | null;
   onDeadline: OnDeadline | null;
   traceContext: Record<string, string> | null;
 }
@@ -209,7 +213,7 @@ export class RunRepository {
       flowId: run.flowId,
       sql: INSERT_RUN,
       params: [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
-        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineAt, run.onDeadline,
+        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineSeconds, run.onDeadline,
         run.traceContext && JSON.stringify(run.traceContext)],
       alsoHeld: run.idempotencyKey ? [`idempotency:${run.orchName}:${run.idempotencyKey}`] : [],
     }, changes, [], [{ alias: 'templateChanged', sql: TEMPLATE_CHANGED }]);
@@ -221,18 +225,21 @@ export class RunRepository {
     const s = changes.status;
     const c = changes.completion;
     const v = changes.voided;
+    const w = changes.withdrawn;
     const params: unknown[] = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
       c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false, changes.at];
     // The common shape (no void, no abandon) builds no list of its own: this is every transition's write.
-    if (!v && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
-    const guarded = [...COMPLETING, ...v ? VOID_PARTS : []];
-    if (v) params.push(v.commandIds, v.reason);
+    if (!v && !w && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
+    // A withdrawn command goes with the voided ones: dropped, and the write made only if it still waits (void-statement).
+    const voiding = v !== undefined || w !== undefined;
+    const guarded = [...COMPLETING, ...voiding ? VOID_PARTS : []];
+    if (voiding) params.push([...v?.commandIds ?? [], ...w ? [w] : []], v?.reason ?? WITHDRAWN_REASON);
     if (changes.abandoned) {
-      guarded.push(...v ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);
+      guarded.push(...voiding ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);
       params.push(changes.abandoned, ABANDONED_REASON);
     }
-    if (!v) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);
+    if (!voiding) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);
     const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params }, changes, guarded, [VOIDED_COUNT]);
     return { ...written, voided: Number(voided ?? 0) };
   }

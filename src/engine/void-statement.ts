@@ -5,6 +5,8 @@ import { WRITTEN } from './run-write-statement';
  * commands: a worker's waits in the outbox (its message id is its commandId), a built-in step's
  * as a job row not launched yet, and a worker step with nowhere to go has neither. `$16` holds
  * the attempts' command ids, `$17` why they were voided, `$15` the transition's time (RunChanges.at).
+ * The same parts withdraw the command of an attempt that the write completes instead (a reply
+ * that came before it was sent: RunChanges.withdrawn), under the same guard.
  *
  * The run's own write goes ahead only if every one of them is still waiting, by the database's
  * clock (clock_timestamp: in a batch of writes, now() is the batch's start) with a second to spare
@@ -50,8 +52,10 @@ export const VOID_PARTS = [
   { name: 'voided_jobs', sql: `UPDATE job_execution SET status = 'FAILED', error = $17, completed_at = $15::timestamptz, reported_at = now(),
          next_launch_at = NULL, next_poll_at = NULL, version = version + 1
        WHERE ${JOB_WAITING} AND ${WRITTEN} RETURNING command_id` },
+  // Not the attempt the write completes ($8-$10), whose command it withdraws (RunChanges.withdrawn): one part may not update a row another part updates.
   { name: 'voided', sql: `UPDATE orchestration_step_run SET status = 'VOIDED', error = $17, completed_at = $15::timestamptz
        WHERE flow_id = $1 AND command_id = ANY($16::uuid[]) AND status = 'DISPATCHED' AND ${WRITTEN}
+         AND (step_name, action, attempt) IS DISTINCT FROM ($8, $9, $10)
          AND (target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))
        RETURNING command_id` },
 ];

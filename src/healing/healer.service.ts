@@ -208,7 +208,7 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private async settleParkedRuns(): Promise<number> {
     return this.count('parkedSettled', await this.stuck.parkedRunsToSettle(this.batch), ({ flowId }) => ({ flowId }),
-      (r) => this.revivals.settleParked(r.flowId, r.expiresAt));
+      (r) => this.revivals.settleParked(r));
   }
 
   private observeReplyConsumers(): ConsumerState[] {

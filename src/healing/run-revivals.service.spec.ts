@@ -5,6 +5,7 @@ import type { RunExecutor } from '../engine/run-executor.service';
 import type { RunTransitions } from '../engine/run-transitions';
 import { Metrics } from '../metrics/metrics';
 import type { TemplateRepository } from '../registry/template.repository';
+import { RunChanges } from '../engine/run-changes';
 import { RunRevivals } from './run-revivals.service';
 import type { StuckWorkRepository } from './stuck-work.repository';
 
@@ -87,7 +88,7 @@ describe('RunRevivals: what follows is too large to send', () => {
 
   it('fails a parked run whose first commands are refused instead of starting it on every tick for ever', async () => {
     const { revivals, written, transitions } = refusingRevivals({ flowId: 'f', orchName: 'wide', status: 'WAITING_FOR_WORKERS', correlationId: 'c', attempts: [] });
-    expect(await revivals.settleParked('f', new Date(Date.now() - 86_400_000))).toBe(true);
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: new Date(Date.now() - 86_400_000), deadlineAt: null, onDeadline: null })).toBe(true);
     expect(written).toEqual([{ status: 'FAILED', events: ['START_REFUSED'] }]);
     expect(transitions.changeStatus).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 'FAILED', null,
       expect.stringMatching(/^PAYLOAD_TOO_LARGE: template wide became READY, but the run's first commands cannot be sent: .*1400000 bytes/));
@@ -106,5 +107,45 @@ describe('RunRevivals: what follows is too large to send', () => {
     const { revivals, written } = refusingRevivals({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] });
     expect(await revivals.passDeadline('f', new Date(0), 'compensate')).toBe(true);
     expect(written).toEqual([{ status: 'COMPENSATION_FAILED', events: ['DEADLINE_EXCEEDED'] }]);
+  });
+});
+
+describe('RunRevivals: a run that is no longer stalled by the time it is read', () => {
+  /** The revival's write, on a real RunChanges: undefined when it wrote nothing. `advance` moves the run or not. */
+  async function revive(run: Record<string, unknown>, moves: boolean) {
+    let written: RunChanges | undefined;
+    const executor = { transition: async (_flowId: string, decide: (r: unknown, c: RunChanges) => Promise<unknown>) => {
+      const changes = new RunChanges();
+      const acted = await decide(run, changes);
+      if (!changes.isEmpty) written = changes;
+      return acted;
+    } };
+    const advance = jest.fn(async (_r: unknown, changes: RunChanges) => {
+      if (moves) changes.send([{ topic: 'orchestrator.commands.w', key: 'f', headers: {}, body: Buffer.from('{}') }]);
+    });
+    const revivals = new RunRevivals(executor as unknown as RunExecutor, { advance } as unknown as RunTransitions, {} as TemplateRepository,
+      {} as StuckWorkRepository, new Metrics());
+    return { changed: await revivals.revive('f', 'RUNNING with nothing in flight for over 10000 ms'), written, advance };
+  }
+  const events = (changes: RunChanges | undefined) => [...changes?.inserts.values() ?? []].flatMap((i) => i.rows.map((r) => r.kind));
+
+  beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('leaves a run alone that another instance gave an attempt in flight since it was listed', async () => {
+    const attempts = [{ stepName: 'b', action: 'DO', attempt: 1, status: 'DISPATCHED', commandId: 'x' }];
+    const { changed, written, advance } = await revive({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts }, true);
+    expect([changed, written, advance.mock.calls.length]).toEqual([false, undefined, 0]);
+  });
+
+  it('records no revival when its decision moves nothing', async () => {
+    const { changed, written } = await revive({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] }, false);
+    expect([changed, written]).toEqual([false, undefined]);
+  });
+
+  it('records the revival with what it sent', async () => {
+    const attempts = [{ stepName: 'a', action: 'DO', attempt: 1, status: 'SUCCEEDED', commandId: 'y' }];
+    const { changed, written } = await revive({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts }, true);
+    expect([changed, events(written), written?.messages.length]).toEqual([true, ['REVIVED'], 1]);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deadlineVerdict, OnDeadline } from '../engine/core/deadline-action';
+import { deadlineVerdict, OnDeadline, parkedStartStatus } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
 import { unsendableRunEnd, unsendableSuccessUnwinds } from '../engine/core/unsendable-result';
@@ -11,7 +11,7 @@ import { TemplateRepository } from '../registry/template.repository';
 import { ATTR, stepAttributes } from '../tracing/span-attributes';
 import { tracing } from '../tracing/tracing';
 import { expiryReason, parkedRunVerdict, unsendableRevivalError, unsendableStartError, unsendableTimeoutError } from './policies';
-import { DEADLINE_EXCEEDED, StuckWorkRepository } from './stuck-work.repository';
+import { DEADLINE_EXCEEDED, ParkedRun, StuckWorkRepository } from './stuck-work.repository';
 import { attemptFields } from '../common/logging/attempt-fields';
 
 export interface TimedOutAttempt {
@@ -78,8 +78,8 @@ export class RunRevivals {
    * over MESSAGE_MAX_BYTES the start is refused, and would be on every tick for ever, the run
    * saying it starts on the next one. It fails instead, having run nothing, saying why.
    */
-  settleParked(flowId: string, expiresAt: Date | null): Promise<boolean> {
-    return escalateUnsendable(() => this.startOrExpire(flowId, expiresAt), (refusal) => [() => this.refuseStart(flowId, refusal.message)]);
+  settleParked(parked: ParkedRun): Promise<boolean> {
+    return escalateUnsendable(() => this.startOrExpire(parked), (refusal) => [() => this.refuseStart(parked.flowId, refusal.message)]);
   }
 
   private async refuseStart(flowId: string, refusal: string): Promise<boolean> {
@@ -95,11 +95,13 @@ export class RunRevivals {
     return changed;
   }
 
-  private startOrExpire(flowId: string, expiresAt: Date | null): Promise<boolean> {
+  private startOrExpire(parked: ParkedRun): Promise<boolean> {
+    const { flowId, expiresAt } = parked;
     return this.heal('start-parked', flowId, async (run, changes) => {
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
-      const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', new Date());
+      const now = new Date();
+      const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', now);
       if (verdict === 'wait') return false;
       if (verdict === 'expire') {
         const reason = expiryReason(expiresAt, template?.missingSteps ?? []);
@@ -108,8 +110,11 @@ export class RunRevivals {
         return true;
       }
       changes.templateVersion = run.templateVersion = template!.currentVersion;
-      changes.event(flowId, 'STARTED_AFTER_WAIT', `template ${run.orchName} became READY`);
-      this.transitions.changeStatus(run, changes, 'RUNNING', null, null);
+      const status = parkedStartStatus(parked, now);
+      // Only reported while the run waited (nothing ran): its deadline's pause applies now, before it sends anything.
+      const pause = status === 'PAUSED' ? `deadline ${parked.deadlineAt!.toISOString()} passed: pause` : null;
+      changes.event(flowId, 'STARTED_AFTER_WAIT', `template ${run.orchName} became READY${pause ? `; ${pause}` : ''}`);
+      this.transitions.changeStatus(run, changes, status, null, pause);
       await this.transitions.advance(run, changes);
       return true;
     });
@@ -132,10 +137,14 @@ export class RunRevivals {
   private reviveAs(flowId: string, reason: string, unsendable?: { error: string; endRun: boolean }): Promise<boolean> {
     return this.heal('revive', flowId, async (run, changes) => {
       if (!['RUNNING', 'COMPENSATING', 'UNDOING'].includes(run.status)) return false;
-      changes.event(flowId, 'REVIVED', unsendable?.error ?? reason);
+      // The run was listed stalled before this read: another instance may have moved it on since
+      // (an attempt in flight), or its decision may move nothing. Then it was not revived.
+      if (run.attempts.some((a) => a.status === 'DISPATCHED')) return false;
       const to = unsendable && (unsendable.endRun ? unsendableRunEnd(run.status) : unsendableSuccessUnwinds(run.status));
       if (unsendable && to) this.transitions.changeStatus(run, changes, to, null, unsendable.error);
       await this.transitions.advance(run, changes);
+      if (changes.isEmpty) return false;
+      changes.event(flowId, 'REVIVED', unsendable?.error ?? reason);
       return true;
     }, { reason: unsendable?.error ?? reason });
   }

@@ -19,6 +19,14 @@ export interface OverdueAttempt {
 /** The timeline event that records a run's deadline was handled: it is handled once. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 
+/** A run waiting for workers, with what its start must know: when it expires, and its deadline. */
+export interface ParkedRun {
+  flowId: string;
+  expiresAt: Date | null;
+  deadlineAt: Date | null;
+  onDeadline: OnDeadline | null;
+}
+
 @Injectable()
 export class StuckWorkRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -52,9 +60,10 @@ export class StuckWorkRepository {
   }
 
   /** Parked runs whose template is READY, or whose wait has expired. */
-  parkedRunsToSettle(limit: number): Promise<{ flowId: string; expiresAt: Date | null }[]> {
+  parkedRunsToSettle(limit: number): Promise<ParkedRun[]> {
     return this.dataSource.query(
-      `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt" FROM orchestration_run r
+      `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt", r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline"
+       FROM orchestration_run r
        JOIN orchestration_template t ON t.orch_name = r.orch_name
        WHERE r.status = 'WAITING_FOR_WORKERS' AND (t.status = 'READY' OR r.expires_at <= now())
        ORDER BY r.created_at LIMIT $1`, [limit]);

@@ -81,6 +81,23 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
     });
 
+    it('starts PAUSED a run whose pause deadline passed while it waited for workers: nothing runs before an operator resumes it', async () => {
+      await register('parkedHeld', { onDeadline: 'pause' }).expect(201);
+      const { body } = await execute(t, 'parkedHeld', {}, { 'X-Deadline-Seconds': '1' }).expect(202);
+      expect(body.status).toBe('WAITING_FOR_WORKERS');
+      // Reported while it waits: it dispatches nothing anyway.
+      await expectEventually(async () => expect((await waitForRun(t, body.flowId, 'WAITING_FOR_WORKERS')).events.map((e) => e.kind))
+        .toEqual(['DEADLINE_EXCEEDED']), { timeoutMs: 10_000 });
+      await worker.register('parkedHeld', STEPS);
+      const paused = await waitForRun(t, body.flowId, 'PAUSED', 10_000);
+      expect(paused.error).toMatch(/^deadline .* passed: pause$/);
+      expect(paused.events.map((e) => e.kind)).toEqual(['DEADLINE_EXCEEDED', 'STARTED_AFTER_WAIT']);
+      expect(worker.commandsFor(body.flowId)).toEqual([]);
+      await t.http.post(`/api/orchestration/runs/${body.flowId}/resume`).send({ reason: 'more time granted' }).expect(202);
+      await waitForRun(t, body.flowId, 'COMPLETED');
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'DO:ship']);
+    });
+
     it('takes a per-request deadline, and with alert lets the run go on', async () => {
       const { body } = await execute(t, 'watched', { silentAt: 'charge', silentAttempts: 1 }, { 'X-Deadline-Seconds': '1' }).expect(202);
       await new Promise((r) => setTimeout(r, 1800));

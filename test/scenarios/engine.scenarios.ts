@@ -175,6 +175,19 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
         .toEqual(['ship#1:SUCCEEDED', 'charge#1:SUCCEEDED', 'reserve#1:FAILED', 'reserve#2:SUCCEEDED']);
     });
 
+    it('retries failed undos in the stack\'s order: a step\'s undo only after the undo of the step built on it', async () => {
+      const { flowId } = (await execute(t, 'order', { failAt: 'ship', failUndoAt: ['charge', 'reserve'], failUndoAttempts: 1 }).expect(202)).body;
+      await waitForRun(t, flowId, 'COMPENSATION_FAILED');
+      expect((await t.http.post(`/api/orchestration/undo/${flowId}`).expect(202)).body.status).toBe('COMPENSATING');
+      const run = await waitForRun(t, flowId, 'FAILED');
+      // reserve's retry waited (never sent) until charge's had succeeded, then went out as the first of its fresh budget.
+      const undos = worker.commands.filter((c) => c.flowId === flowId && c.action === 'UNDO').map((c) => `${c.stepName}#${c.attempt}`);
+      expect(undos).toEqual(['charge#1', 'reserve#1', 'charge#2', 'reserve#3']);
+      expect(run.steps.filter((s: { action: string }) => s.action === 'UNDO')
+        .map((s: { stepName: string; attempt: number; status: string }) => `${s.stepName}#${s.attempt}:${s.status}`).sort())
+        .toEqual(['charge#1:FAILED', 'charge#2:SUCCEEDED', 'reserve#1:FAILED', 'reserve#2:VOIDED', 'reserve#3:SUCCEEDED']);
+    });
+
     it('refuses to undo a running run, and an unknown one', async () => {
       const { body } = await execute(t, 'order', { silentAt: 'reserve' }).expect(202);
       const res = await t.http.post(`/api/orchestration/undo/${body.flowId}`).expect(409);

@@ -45,6 +45,27 @@ export function healingScenarios(setting: string, env: () => Promise<Record<stri
       expect(run.events.map((e: { kind: string }) => e.kind)).toEqual(['STEP_TIMED_OUT']);
     });
 
+    it("applies a late reply in the original format to the retry still waiting out its backoff, whose command is then never sent", async () => {
+      await t.http.post('/api/orchestration/register').set('Content-Type', 'application/yaml').set('X-Service-Name', 'i').send(`orchName: late
+as: initiator
+type: sequential
+steps:
+  - {seq: 1, name: x, objectType: String, timeoutSeconds: 1, retry: {maxAttempts: 3, backoff: fixed, initialDelaySeconds: 600}}
+`).expect(201);
+      await worker.register('late', ['x']);
+      const { flowId } = (await execute(t, 'late', { silentAt: 'x', silentAttempts: 1 }).expect(202)).body;
+      await expectEventually(async () => expect(timeline(await waitForRun(t, flowId, 'RUNNING'))).toEqual(['DO:x#1:TIMED_OUT', 'DO:x#2:DISPATCHED']),
+        { timeoutMs: 10_000 });
+      // The worker ran attempt 1 after all; its reply names neither the attempt nor the command.
+      await worker.reply({ flowId, orchName: 'late', stepName: 'x', action: 'DO' }, 'SUCCESS');
+      expect(timeline(await waitForRun(t, flowId, 'COMPLETED'))).toEqual(['DO:x#1:TIMED_OUT', 'DO:x#2:SUCCEEDED']);
+      // Attempt 2's command is dropped, not left for the relay to publish after the backoff: the step runs once.
+      const commands = await db.query(`SELECT o.sent_at IS NOT NULL AS done, o.dropped_at IS NOT NULL AS dropped FROM outbox o
+        JOIN orchestration_step_run s ON s.command_id = o.message_id WHERE s.flow_id = $1 ORDER BY s.attempt`, [flowId]);
+      expect(commands).toEqual([{ done: true, dropped: false }, { done: true, dropped: true }]);
+      expect(worker.commandsFor(flowId)).toEqual(['DO:x']);
+    });
+
     it('fails a step that times out on every attempt, which compensates the run', async () => {
       const { body } = await execute(t, 'timed', { silentAt: 'b' }).expect(202);
       const run = await waitForRun(t, body.flowId, 'FAILED', 15_000);

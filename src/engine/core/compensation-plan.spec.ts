@@ -71,4 +71,23 @@ describe('compensationPlan', () => {
       expect(plan(dag, [...attempts, at('b', 'UNDO', 'FAILED_FINAL')])).toEqual({ start: ['a'], busy: false, failed: ['b'] });
     });
   });
+
+  describe('a retry owed to an undo (an operator retried failed undos) waits its turn in the stack', () => {
+    const chain: Plan = { type: 'dag', steps: [step('a', 1), step('b', 2, { dependsOn: ['a'] }), step('c', 3, { dependsOn: ['b'] })] };
+    const owed = (name: string, attempt = 2): Attempt => ({ ...at(name, 'UNDO', 'VOIDED', attempt), budgetStart: attempt });
+    const held = (p: Plan, attempts: Attempt[]) => compensationPlan(p, latestAttempts(attempts)).held;
+
+    it("holds a step's retry while the undo of a step built on it is not done, and lets it go once it is", () => {
+      const attempts = [...done('a', 'b'), at('c', 'DO', 'FAILED_FINAL'), owed('a'), owed('b')];
+      expect([held(chain, attempts), plan(chain, attempts).busy]).toEqual([['a'], true]);
+      expect(held(chain, [...attempts, at('b', 'UNDO', 'SUCCEEDED', 3)])).toEqual([]);
+      expect(held(chain, [...attempts, at('b', 'UNDO', 'FAILED_FINAL', 3)])).toEqual([]);
+      expect(held({ ...chain, type: 'sequential' }, attempts)).toEqual(['a']);
+      expect(held({ ...chain, type: 'parallel' }, attempts)).toEqual([]);
+    });
+
+    it('is not busy for a held retry: the undo it waits for starts', () => {
+      expect(plan(chain, [...done('a', 'b'), at('c', 'DO', 'FAILED_FINAL'), owed('a')])).toEqual({ start: ['b'], busy: false, failed: [] });
+    });
+  });
 });

@@ -20,10 +20,15 @@ export interface Transition<T extends Attempt = Attempt> {
   voidedBy?: RunStatus;
   /** Attempts in flight that the run, terminated, gives up on, its `voids` among them (attemptsToAbandon); absent when none. */
   abandons?: T[];
+  /**
+   * Retries of failed undos that an operator asked for but that must wait their turn in the stack
+   * (retryFailedUndos): recorded VOIDED, never sent, so that a later decision sends them; absent when none.
+   */
+  owed?: Dispatch[];
 }
 
 /** What the run's status and attempts call for, before any voiding. */
-type Decision = Omit<Transition, 'voids' | 'voidedBy' | 'abandons'>;
+type Decision = Omit<Transition, 'voids' | 'voidedBy' | 'abandons' | 'owed'>;
 
 const first = (step: PlanStep, action: StepAction): Dispatch =>
   ({ stepName: step.name, action, attempt: 1, delayMs: 0 });
@@ -32,10 +37,12 @@ function retries(plan: Plan, latest: LatestAttempts, action: StepAction): Dispat
   return plan.steps.flatMap((step) => {
     const last = latestOf(latest, step.name, action);
     if (!last || outcomeOf(step, last) !== 'retry') return [];
-    // A voided attempt never ran: its replacement takes its place in the budget, and its backoff.
+    // A voided attempt never ran: its replacement takes its place in the budget, and its backoff
+    // (none for the first of a budget: an operator's retry of an undo that waited its turn).
     const budgetStart = (last.budgetStart ?? 1) + (last.status === 'VOIDED' ? 1 : 0);
     const next = { attempt: last.attempt + 1, budgetStart };
-    return [{ stepName: step.name, action, ...next, delayMs: retryDelayMs(step.retry, attemptInBudget(next)) }];
+    const delayMs = attemptInBudget(next) > 1 ? retryDelayMs(step.retry, attemptInBudget(next)) : 0;
+    return [{ stepName: step.name, action, ...next, delayMs }];
   });
 }
 
@@ -48,7 +55,8 @@ function unwind(plan: Plan, latest: LatestAttempts, mode: 'COMPENSATING' | 'UNDO
   // Built-in ones are being cancelled (above), and end soon after.
   if (cancels.length > 0 || plan.steps.some((s) => doInFlight(latest, s))) return { status: mode, dispatch: cancels };
   const state = compensationPlan(plan, latest);
-  const dispatch = [...retries(plan, latest, 'UNDO'), ...state.start.map((s) => first(s, 'UNDO'))];
+  const undos = retries(plan, latest, 'UNDO').filter((d) => !state.held.includes(d.stepName));
+  const dispatch = [...undos, ...state.start.map((s) => first(s, 'UNDO'))];
   if (dispatch.length > 0 || state.busy) return { status: mode, dispatch };
   const failed = state.failed.length > 0;
   if (mode === 'COMPENSATING') return { status: failed ? 'COMPENSATION_FAILED' : 'FAILED', dispatch: [] };

@@ -51,7 +51,45 @@ describe('retryFailedUndos', () => {
     const attempts = [...['a', 'b', 'c'].map((n) => at(n, 'DO', 'SUCCEEDED')),
       at('c', 'UNDO', 'SUCCEEDED'), at('b', 'UNDO', 'TIMED_OUT', 3), at('a', 'UNDO', 'FAILED')];
     const t = retryFailedUndos(plan, 'UNDO_FAILED', attempts, NOW);
-    expect([t.status, names(t)]).toEqual(['UNDOING', ['UNDO:b#4', 'UNDO:a#2']]);
+    expect([t.status, names(t), t.owed]).toEqual(['UNDOING', ['UNDO:b#4'], [{ stepName: 'a', action: 'UNDO', attempt: 2, budgetStart: 2, delayMs: 0 }]]);
+  });
+
+  describe('keeps the stack order: a step whose undo is retried too waits for the undos of the steps built on it', () => {
+    const dag: Plan = { type: 'dag', steps: [step('a', 1), step('b', 2, { dependsOn: ['a'] }), step('c', 3, { dependsOn: ['b'] })] };
+    // c failed; b's undo failed, then a's (after b's, in order): the run ended COMPENSATION_FAILED.
+    const bothFailed = [at('a', 'DO', 'SUCCEEDED'), at('b', 'DO', 'SUCCEEDED'), at('c', 'DO', 'FAILED_FINAL'),
+      at('b', 'UNDO', 'FAILED_FINAL'), at('a', 'UNDO', 'FAILED_FINAL')];
+    /** The run after the retry, its owed retries written as RunTransitions writes them. */
+    const afterRetry = (p: Plan) => {
+      const t = retryFailedUndos(p, 'COMPENSATION_FAILED', bothFailed, NOW);
+      expect([t.status, names(t), t.owed?.map((d) => `${d.stepName}#${d.attempt}`)]).toEqual(['COMPENSATING', ['UNDO:b#2'], ['a#2']]);
+      return [...bothFailed, ...t.owed!.map((d) => ({ ...at(d.stepName, 'UNDO', 'VOIDED', d.attempt), budgetStart: d.budgetStart })),
+        { ...at('b', 'UNDO', 'DISPATCHED', 2), budgetStart: 2 }];
+    };
+
+    it.each([['dag', dag], ['sequential', plan]] as const)('%s: UNDO b first, UNDO a only once b is undone', (_, p) => {
+      const retried = afterRetry(p);
+      // While b's undo is in flight, a's owed retry neither goes out nor ends the run.
+      expect([decideTransition(p, 'COMPENSATING', retried, NOW).status, names(decideTransition(p, 'COMPENSATING', retried, NOW))])
+        .toEqual(['COMPENSATING', []]);
+      const bUndone = [...retried.slice(0, -1), { ...at('b', 'UNDO', 'SUCCEEDED', 2), budgetStart: 2 }];
+      const next = decideTransition(p, 'COMPENSATING', bUndone, NOW);
+      expect([next.status, next.dispatch]).toEqual(['COMPENSATING', [{ stepName: 'a', action: 'UNDO', attempt: 3, budgetStart: 3, delayMs: 0 }]]);
+      expect(decideTransition(p, 'COMPENSATING', [...bUndone, { ...at('a', 'UNDO', 'SUCCEEDED', 3), budgetStart: 3 }], NOW).status).toBe('FAILED');
+    });
+
+    it('sends the owed retry after a retried undo that failed again too, and ends the run COMPENSATION_FAILED', () => {
+      const bFailed = [...afterRetry(dag).slice(0, -1), { ...at('b', 'UNDO', 'FAILED_FINAL', 2), budgetStart: 2 }];
+      expect(names(decideTransition(dag, 'COMPENSATING', bFailed, NOW))).toEqual(['UNDO:a#3']);
+      expect(decideTransition(dag, 'COMPENSATING', [...bFailed, { ...at('a', 'UNDO', 'SUCCEEDED', 3), budgetStart: 3 }], NOW).status)
+        .toBe('COMPENSATION_FAILED');
+    });
+
+    it('parallel: every failed undo goes out again at once, as the stack has one stage', () => {
+      const parallel: Plan = { ...dag, type: 'parallel' };
+      const t = retryFailedUndos(parallel, 'COMPENSATION_FAILED', bothFailed, NOW);
+      expect([names(t), t.owed]).toEqual([['UNDO:b#2', 'UNDO:a#2'], undefined]);
+    });
   });
 
   it('resumes a run whose undos never ran (they could not be sent) where it stopped: the undos it owes start', () => {
