@@ -164,21 +164,35 @@ describe('OrcaRequestConsumer senders, with MESSAGE_SIGNING=required', () => {
     expect(forbidden).toEqual(['hmac:shop asks for AWX connection "default", which is not open to shop (AWX_SERVICES)']);
   });
 
-  it('refuses a service that proves no service name, which no connection\'s list could be checked against', async () => {
+  it('refuses a sender that proves no service name, an operator included, which no connection\'s list could be checked against', async () => {
     const forbidden: string[] = [];
     const started: StartRequest[] = [];
-    const sender: Principal = { id: 'jwt-sub-1', kind: 'jwt', roles: ['service'] };
-    await expect(consumerStarting(started, { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers)))
-      .rejects.toThrow(PoisonMessageError);
-    expect(forbidden).toEqual(['jwt-sub-1 has role service but proves no service name']);
+    for (const sender of [
+      { id: 'jwt-sub-1', kind: 'jwt', roles: ['service'] },
+      { id: 'jwt-op', kind: 'jwt', roles: ['operator'] },
+      { id: 'jwt-op-svc', kind: 'jwt', roles: ['operator', 'service'] },
+    ] as Principal[]) {
+      await expect(consumerStarting(started, { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers)))
+        .rejects.toThrow(PoisonMessageError);
+    }
+    expect(forbidden).toEqual(['jwt-sub-1', 'jwt-op', 'jwt-op-svc'].map((id) =>
+      `${id} proves no service name: only a service the connection is open to, or an admin, may send requests`));
     expect(started).toEqual([]);
   });
 
-  it('lets an operator in without a service name, and a service the connection is open to', async () => {
+  it('refuses an operator of a service the connection is closed to', async () => {
+    const forbidden: string[] = [];
+    const sender: Principal = { id: 'jwt-op', kind: 'jwt', roles: ['operator'], service: 'shop' };
+    await expect(consumerStarting([], { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers)))
+      .rejects.toThrow(PoisonMessageError);
+    expect(forbidden).toEqual(['jwt-op asks for AWX connection "default", which is not open to shop (AWX_SERVICES)']);
+  });
+
+  it('lets in an admin without a service name, and a service the connection is open to', async () => {
     const started: StartRequest[] = [];
     const forbidden: string[] = [];
     for (const sender of [
-      { id: 'jwt-op', kind: 'jwt', roles: ['operator', 'service'] },
+      { id: 'jwt-admin', kind: 'jwt', roles: ['admin'] },
       { id: 'hmac:infra-team', kind: 'message-signature', roles: ['service'], service: 'infra-team' },
     ] as Principal[]) {
       await consumerStarting(started, { authenticator: proving(sender, forbidden), openTo: ['infra-team'] }).handle(requestCreated(headers));

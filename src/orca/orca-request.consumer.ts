@@ -31,7 +31,8 @@ function isUniqueViolation(e: unknown): boolean {
  * Consumes Orca's RequestCreatedEvent (ORCA_COMPAT=true): each event becomes a run, whose flowId
  * is the RequestId, of a one-step template launching the AWX job template, AWX workflow or OO
  * flow it names, with FormData as extra_vars or inputs, under Baton's own AWX/OO credentials. So with
- * MESSAGE_SIGNING=required an event is signed like a start message, by a service or an operator. A
+ * MESSAGE_SIGNING=required an event is signed like a start message, by a service the connection is
+ * open to (or an admin). A
  * redelivered event finds its run and starts nothing; an event that can never run is dead-lettered
  * with the reason, as is one reusing a RequestId for another resource or FormData.
  */
@@ -105,18 +106,19 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
 
   /**
    * The template is registered as baton-orca's, so its check of the connection's …SERVICES sees only
-   * that name: a service that signed the event may launch only on a connection open to it too. A
-   * `service` principal proving no service name could not be checked at all, so it is refused, as
-   * provenServiceName refuses it elsewhere; an operator's or admin's role is what lets it in then.
+   * that name: the sender must be a service the connection is open to as well, as a registration
+   * naming the connection must. An admin may launch anywhere; an operator proving no service may not
+   * (over REST it registers no template at all), or its key would run any job on any connection.
    */
   private async checkSender(message: IncomingMessage, sender: Principal | undefined, request: OrcaRequest, connection: string): Promise<void> {
-    if (!sender) return;
-    const serviceOnly = sender.roles.includes('service') && !sender.roles.some((r) => r === 'operator' || r === 'admin');
-    if (serviceOnly && !sender.service) {
-      await this.authenticator.forbid(message, sender, `${sender.id} has role service but proves no service name`);
+    if (!sender || sender.roles.includes('admin')) return;
+    const service = sender.service;
+    if (!service) {
+      return this.authenticator.forbid(message, sender,
+        `${sender.id} proves no service name: only a service the connection is open to, or an admin, may send requests`);
     }
-    if (sender.service && !this.handlers.allowsService(request.target, connection, sender.service)) {
-      await this.authenticator.forbid(message, sender, `${sender.id} asks for ${connectionClosedTo(request.target, connection, sender.service)}`);
+    if (!this.handlers.allowsService(request.target, connection, service)) {
+      await this.authenticator.forbid(message, sender, `${sender.id} asks for ${connectionClosedTo(request.target, connection, service)}`);
     }
   }
 

@@ -7,8 +7,20 @@ import { JobLaunchEvents } from '../handlers/job-launch-events';
 import type { OutboxEntry } from '../messaging/outbox/outbox.service';
 import { OrcaStatus, orcaExternalStatusOf } from './orca-codes';
 import { ORCA_SERVICE, ORCA_STEP, ORCA_TEMPLATE_PREFIX } from './orca-template';
-import { requestStatusEvent, statusMessage } from './request-status-event';
-import { finalFacts } from './run-outcome';
+import { RequestStatusUpdatedEvent, requestStatusEvent, statusMessage } from './request-status-event';
+import { finalFacts, launchOutput } from './run-outcome';
+
+/**
+ * The launch's facts on its attempt, and the run's version moved on (keepLaunchOnAttempt). This
+ * transaction already holds the job's row, which a run's write may be waiting for (a terminate
+ * abandons the job): run and attempt are taken only if free (SKIP LOCKED), never waited for, so
+ * the two cannot deadlock. A run being written this instant keeps its decision, made without the job.
+ */
+const KEEP_LAUNCH = `WITH run AS (SELECT flow_id FROM orchestration_run WHERE flow_id = $1 FOR UPDATE SKIP LOCKED),
+    attempt AS (SELECT id FROM orchestration_step_run WHERE flow_id IN (SELECT flow_id FROM run) AND command_id = $2
+      AND status = 'DISPATCHED' FOR UPDATE SKIP LOCKED),
+    kept AS (UPDATE orchestration_step_run SET output = $3::jsonb WHERE id IN (SELECT id FROM attempt) RETURNING flow_id)
+  UPDATE orchestration_run SET version = version + 1 WHERE flow_id IN (SELECT flow_id FROM kept)`;
 
 /**
  * Publishes RequestStatusUpdatedEvent at the moments Orca did, each through the outbox in the
@@ -46,6 +58,17 @@ export class OrcaStatusEvents implements OnModuleInit {
       externalStatus: orcaExternalStatusOf(row.externalStatus, row.externalJobId), resultStatusType: null,
       executionId: row.externalJobId, error: null, at: new Date(),
     });
+    await this.keepLaunchOnAttempt(m, row, event);
     return [statusMessage(this.config.ORCA_STATUS_TOPIC, event, run.correlation_id)];
+  }
+
+  /**
+   * The run's final event is decided from its attempts alone (finalFacts): the job this event names
+   * goes on the attempt in flight, which its reply replaces. The run's version moves on with it, so
+   * no instance decides the run's end on a copy read before (RunStateCache): that write fails and
+   * the run is read again, with the job.
+   */
+  private async keepLaunchOnAttempt(m: EntityManager, row: JobExecutionEntity, event: RequestStatusUpdatedEvent): Promise<void> {
+    await m.query(KEEP_LAUNCH, [row.flowId, row.commandId, JSON.stringify(launchOutput(event.ExecutionId, event.AwxOoExecutionStatus))]);
   }
 }

@@ -1,6 +1,6 @@
 import type { RunState } from '../engine/run-changes';
 import { requestStatusEvent } from './request-status-event';
-import { finalFacts } from './run-outcome';
+import { finalFacts, launchOutput } from './run-outcome';
 
 const at = new Date('2026-01-27T19:15:35.500Z');
 function run(orchName: string, output: unknown, error: string | null = null): RunState {
@@ -28,8 +28,19 @@ describe('the final RequestStatusUpdatedEvent of an Orca run', () => {
     const inFlight = run('orca.awx.job_template.42.default', null);
     inFlight.attempts[0] = { ...inFlight.attempts[0], status: 'DISPATCHED' };
     expect(requestStatusEvent(finalFacts(inFlight, 'TERMINATED', 'RUNNING', at)!)).toMatchObject({ Status: 3, ErrorMessage: 'run TERMINATED' });
-    const paused = run('orca.oo.flow.default', null, 'OO flow failed');
-    expect(requestStatusEvent(finalFacts(paused, 'TERMINATED', 'PAUSED', at)!)).toMatchObject({ Status: 3, ErrorMessage: 'OO flow failed' });
+    const paused = run('orca.oo.flow.default', { jobId: '101', status: 'SYSTEM_FAILURE' }, 'OO flow failed');
+    expect(requestStatusEvent(finalFacts(paused, 'TERMINATED', 'PAUSED', at)!)).toMatchObject(
+      { Status: 3, ErrorMessage: 'OO flow failed', ExecutionId: '101', AwxOoExecutionStatus: 'SYSTEM_FAILURE' });
+  });
+
+  it('names the job of a run terminated while it runs, as its Status 1 did (the launch left it on the attempt), or none before a launch', () => {
+    const launched = run('orca.awx.job_template.42.default', launchOutput('7', 'running'));
+    launched.attempts[0] = { ...launched.attempts[0], status: 'ABANDONED' };
+    expect(requestStatusEvent(finalFacts(launched, 'TERMINATED', 'RUNNING', at)!)).toMatchObject(
+      { Status: 3, ExecutionId: '7', AwxOoExecutionStatus: 'running', ErrorMessage: 'run TERMINATED' });
+    const unlaunched = run('orca.awx.job_template.42.default', null);
+    unlaunched.attempts[0] = { ...unlaunched.attempts[0], status: 'ABANDONED' };
+    expect(requestStatusEvent(finalFacts(unlaunched, 'TERMINATED', 'RUNNING', at)!)).toMatchObject({ Status: 3, ExecutionId: null, AwxOoExecutionStatus: null });
   });
 
   it('reports the facts of the last attempt that ran, not of a retry voided before it was sent', () => {

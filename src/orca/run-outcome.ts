@@ -14,6 +14,16 @@ const FINAL: Partial<Record<RunStatus, OrcaStatus>> = {
   TERMINATED: OrcaStatus.Failed,
 };
 
+/**
+ * What the launch's Status 1 event said of the job, as the step's output names it: written on the
+ * attempt while it is in flight (OrcaStatusEvents), so that a run ended with the job still running
+ * (an operator's terminate without compensation) reports the job Orca's client was told of, not
+ * nulls: Orca's Requests service overwrites the execution id it stored with the final event's.
+ */
+export function launchOutput(executionId: string | null, externalStatus: string | null): { jobId: string | null; status: string | null } {
+  return { jobId: executionId, status: externalStatus };
+}
+
 function field(output: unknown, key: string): string | null {
   const value = output !== null && typeof output === 'object' ? (output as Record<string, unknown>)[key] : undefined;
   return typeof value === 'string' ? value : null;

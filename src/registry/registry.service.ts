@@ -60,7 +60,8 @@ export interface RegistrationResult {
 
 /**
  * Registrations Baton makes itself, outside MAX_TEMPLATES_PER_SERVICE: the operator's definition
- * files, and the Orca adapter's template per resource (a site's AWX templates and OO flows can be many).
+ * files, and the Orca adapter's template per resource (a site's AWX templates and OO flows can be
+ * many), which ORCA_MAX_TEMPLATES bounds instead: an event names any resource it likes.
  */
 const BATONS_OWN: ReadonlySet<RegistrationSource> = new Set(['file', 'orca']);
 
@@ -210,6 +211,9 @@ export class RegistryService {
       if (!BATONS_OWN.has(source)) {
         withinTemplateLimit(await this.templates.countOwnedByLocked(m, serviceName), this.config.MAX_TEMPLATES_PER_SERVICE,
           `${serviceName} owns`, 'register a new version of one of them');
+      } else if (source === 'orca') {
+        withinTemplateLimit(await this.templates.countOwnedByLocked(m, serviceName), this.config.ORCA_MAX_TEMPLATES,
+          `the Orca adapter (${serviceName}) owns`, 'send requests for the resources it has templates for', 'ORCA_MAX_TEMPLATES');
       }
       template = await this.templates.createTemplate(m, doc, serviceName);
       outcome = 'CREATED';

@@ -18,7 +18,7 @@ import { startTestApp, TestApp } from '../helpers/test-app';
 import { handlerEnv } from '../e2e/handlers/support/engine-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '../fixtures/orca', name), 'utf8'));
+export const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '../fixtures/orca', name), 'utf8'));
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function jsonType(value: unknown): string {
@@ -42,7 +42,7 @@ const OO_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
  * Orca's side of one suite: topics of its own, so suites sharing a broker never hear each other, and what it
  * hears on them. `start` boots Baton as the drop-in on those topics, then subscribes as Orca's client would.
  */
-function orcaClient() {
+export function orcaClient() {
   const ns = randomBytes(4).toString('hex');
   const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
   const statusEvents: any[] = [];
@@ -190,6 +190,23 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
         .toEqual([expect.stringMatching(/^IDEMPOTENCY_KEY_REUSED: /)]), { timeoutMs: 15_000 });
     });
 
+    it('ends a request terminated with its job still running with Status 3 naming that job, as Status 1 did', async () => {
+      awx.jobTemplate(44, { statuses: ['running'] });
+      const event = request({ ExecutionResourceId: '44' });
+      await publish(event);
+      const running = await expectEventually(() => {
+        const [first] = eventsOf(event.RequestId);
+        expect(first).toMatchObject({ Status: 1 });
+        return first;
+      }, { timeoutMs: 20_000 });
+      await t.http.post(`/api/orchestration/runs/${event.RequestId}/terminate`).query({ compensate: false }).send({ reason: 'left running' }).expect(202);
+      const final = await finalEventOf(event.RequestId);
+      const jobId = String(awx.launches().find((j) => j.templateId === 44)!.id);
+      expect(running).toMatchObject({ ExecutionId: jobId, AwxOoExecutionStatus: 'running' });
+      // Orca's Requests service stores the final event's ExecutionId over the one Status 1 gave it.
+      expect(final).toMatchObject({ Status: 3, ExecutionId: jobId, AwxOoExecutionStatus: 'running' });
+    });
+
     it('answers a refused launch with Status 3 and AWX\'s error', async () => {
       const event = request({ ExecutionResourceId: '13' });
       await publish(event);
@@ -272,17 +289,17 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const jwtOf = (body: string, roles: string[]) => ({ authorization: `Bearer ${messageJwt(idp, body, { roles, azp: 'baton-console' })}` });
     const launchedFor = (email: string) => awx.launches().filter((j) => j.extraVars.email === email);
 
-    it('runs an event signed by a service with its secret, or carrying an operator\'s JWT (its client no service), to Status 2', async () => {
+    it('runs an event signed by a service with its secret, or carrying an admin\'s JWT (its client no service), to Status 2', async () => {
       const signed = eventFor('signed@example.com');
-      const operator = eventFor('operator@example.com');
+      const byAdmin = eventFor('admin@example.com');
       await publish(signed, hmac(signed));
-      await publish(operator, jwtOf(operator, ['operator']));
+      await publish(byAdmin, jwtOf(byAdmin, ['admin']));
       await expectEventually(() => {
-        for (const body of [signed, operator]) {
+        for (const body of [signed, byAdmin]) {
           expect(statusEvents.filter((e) => e.RequestId === JSON.parse(body).RequestId).map((e) => e.Status)).toEqual([1, 2]);
         }
       }, { timeoutMs: 20_000 });
-      expect([launchedFor('signed@example.com'), launchedFor('operator@example.com')].map((l) => l.length)).toEqual([1, 1]);
+      expect([launchedFor('signed@example.com'), launchedFor('admin@example.com')].map((l) => l.length)).toEqual([1, 1]);
     });
 
     it('dead-letters and audits an unsigned event, a badly signed one and a viewer\'s, launching nothing', async () => {
@@ -318,6 +335,16 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
       expect(audit).toContainEqual(expect.objectContaining({ code: 'FORBIDDEN', principalId: 'hmac:rogue-service', target: `topic ${topics.request}` }));
       expect(launchedFor('rogue@example.com')).toEqual([]);
       expect(statusEvents.filter((e) => e.RequestId === JSON.parse(rogue).RequestId)).toEqual([]);
+    });
+
+    it("dead-letters an operator's event proving no service, which AWX_SERVICES could not be checked against, launching nothing", async () => {
+      const byOperator = eventFor('operator@example.com');
+      await publish(byOperator, jwtOf(byOperator, ['operator']));
+      await expectEventually(() => expect(deadLetters.filter((d) => d.body === byOperator).map((d) => d.reason)).toEqual([
+        'FORBIDDEN: jwt:user-1 proves no service name: only a service the connection is open to, or an admin, may send requests',
+      ]), { timeoutMs: 15_000 });
+      expect(launchedFor('operator@example.com')).toEqual([]);
+      expect(statusEvents.filter((e) => e.RequestId === JSON.parse(byOperator).RequestId)).toEqual([]);
     });
   });
 }

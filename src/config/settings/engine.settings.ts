@@ -98,6 +98,13 @@ export class EngineSettings extends MessagingSettings {
   })
   ORCA_CONNECTIONS: string = '';
 
+  /**
+   * Templates the Orca adapter may register (one per resource and connection): each event may name a
+   * new resource before anything checks it exists, and each is rows and an orch_name label value.
+   */
+  @IsInt() @Min(1) @Max(1_000_000)
+  ORCA_MAX_TEMPLATES: number = 1000;
+
   get demoWorkerEnabled(): boolean {
     return this.DEMO_WORKER ?? this.embedded;
   }

@@ -5,6 +5,7 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { MAX_NAME_LENGTH, ToStrictInt } from '../../common/validation/query-values';
 import { MAX_INT4 } from '../../engine/messages/stored-text';
 import { STORED_TEMPLATE_TYPES } from '../entities/orchestration-template.entity';
+import { REGISTRATION_SOURCES, type RegistrationSource } from '../entities/registration-audit.entity';
 
 /** How many versions a template's detail holds in full: a template re-registered daily would otherwise answer with all of them. */
 export const TEMPLATE_VERSIONS_SHOWN = 10;
@@ -134,7 +135,7 @@ export class AuditEntryDto {
   @ApiProperty({ nullable: true, type: String }) serviceName!: string | null;
   @ApiProperty({ nullable: true, type: String }) orchName!: string | null;
   @ApiProperty({ nullable: true, type: String }) role!: string | null;
-  @ApiProperty({ enum: ['http', 'topic', 'file'] }) source!: string;
+  @ApiProperty({ enum: REGISTRATION_SOURCES }) source!: RegistrationSource;
   @ApiProperty({ enum: ['ACCEPTED', 'UNCHANGED', 'REJECTED'] }) outcome!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ nullable: true, type: [ProblemDto] }) problems!: ProblemDto[] | null;

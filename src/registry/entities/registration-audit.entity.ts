@@ -1,7 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Problem } from '../../common/errors/app-error';
 
-export type RegistrationSource = 'http' | 'topic' | 'file' | 'orca';
+/** Where a registration came from: REST, the registration topic, a definition file, or the Orca adapter's own. */
+export const REGISTRATION_SOURCES = ['http', 'topic', 'file', 'orca'] as const;
+export type RegistrationSource = (typeof REGISTRATION_SOURCES)[number];
 export type RegistrationOutcome = 'ACCEPTED' | 'UNCHANGED' | 'REJECTED';
 
 /** One row per registration attempt, accepted or not. */

@@ -1095,7 +1095,7 @@ export interface components {
             orchName: string | null;
             role: string | null;
             /** @enum {string} */
-            source: "http" | "topic" | "file";
+            source: "http" | "topic" | "file" | "orca";
             /** @enum {string} */
             outcome: "ACCEPTED" | "UNCHANGED" | "REJECTED";
             reason: string | null;
