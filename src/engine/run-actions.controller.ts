@@ -57,7 +57,8 @@ export class RunActionsController {
   }
 
   @Post('resume')
-  @ActionDocs('Resume a PAUSED run from where it stands', 'RUN_NOT_PAUSED, RUN_HAS_FAILED_STEP (retry, skip or compensate it), RUN_FINISHED')
+  @ActionDocs('Resume a PAUSED run from where it stands (one that never sent anything, started PAUSED by its deadline, ends FAILED with the reason '
+    + 'if its first commands are too large to send)', 'RUN_NOT_PAUSED, RUN_HAS_FAILED_STEP (retry, skip or compensate it), RUN_FINISHED')
   resume(@Param('flowId', ParseUuidPipe) flowId: string, @Body() body: RunActionBodyDto, @Req() req: Request): Promise<RunActionResponseDto> {
     return this.act(flowId, 'resume', body, req);
   }

@@ -142,7 +142,8 @@ export class RunChanges {
 
   /**
    * A retry an operator asked for that waits its turn (Transition.owed): an attempt never sent
-   * (VOIDED), with no command, here and in `run.attempts`, which a later decision replaces.
+   * (VOIDED), with no command, here and in `run.attempts`, which a later decision replaces. It was
+   * due at no time: its times are when it was owed, as a skipped attempt's are when it was skipped.
    */
   owe(run: RunState, attempt: Pick<StepRunEntity, 'flowId' | 'stepName' | 'seq' | 'action' | 'attempt' | 'budgetStart' | 'commandId' | 'handlerType'>,
     reason: string): void {

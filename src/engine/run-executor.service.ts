@@ -17,6 +17,7 @@ import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/s
 import { RunChanges, RunState } from './run-changes';
 import type { StartedRun, StartRequest } from './start-request';
 import { RunRepository, WriteResult } from './run.repository';
+import { lostVoids } from './lost-voids';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
@@ -255,15 +256,11 @@ export class RunExecutor extends StepResultSink {
 
   /** `run` is what the write made of it, version included. */
   private afterWrite(run: RunState, changes: RunChanges, written: WriteResult): void {
-    if (changes.voided && written.voided !== changes.voided.commandIds.length) {
-      // A command went out in the instant between the write's check and its update: that attempt
-      // is still in flight (or abandoned, on a terminated run), where this copy of the run says
-      // voided. The next event reads the run.
-      this.states.forget(run.flowId);
-      this.logger.warn({ flowId: run.flowId, correlationId: run.correlationId }, 'a retry to void was sent meanwhile: it stays in flight, or is abandoned if the run was terminated');
-    } else {
-      this.states.remember(run);
-    }
+    // A command to drop that went out meanwhile leaves an attempt other than this copy of the run says: the next event reads the run.
+    const lost = lostVoids(changes, written);
+    if (lost.length > 0) this.states.forget(run.flowId);
+    else this.states.remember(run);
+    for (const { fields, message } of lost) this.logger.warn({ flowId: run.flowId, correlationId: run.correlationId, ...fields }, message);
     if (written.messages.length > 0) void this.relay.publishNow(written.messages);
     this.transitions.written(run, changes);
   }

@@ -1,3 +1,6 @@
+import { Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
@@ -100,5 +103,57 @@ describe('RunExecutor: the events of one run', () => {
     });
     await Promise.all([event('first', 30), event('second', 0)]);
     expect(log).toEqual(['first decides on version 0', 'write', 'second decides on version 1', 'write']);
+  });
+});
+
+describe('RunExecutor: a withdraw that lost its race with the relay', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('says so, naming the step and command, and forgets its copy of the run: the next event reads it', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const runs = {
+      load: async (): Promise<RunState> => ({ ...newRun(), attempts: [{ stepName: 'reserve', action: 'DO', attempt: 2, budgetStart: 1,
+        status: 'DISPATCHED', commandId: 'w2', output: null, error: null, dueAt: Date.now() + 60_000 }] }),
+      // The outbox row was leased between the write's check and its update: the attempt is completed, its command not dropped.
+      update: async (): Promise<WriteResult> => ({ written: true, messages: [], voided: 0, withdrawn: false }),
+    } as unknown as RunRepository;
+    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+    const states = new RunStateCache();
+    const executor = new RunExecutor(runs, states, transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay, new AppConfig(), new Metrics());
+    await executor.transition(newRun().flowId, async (run, changes) => {
+      changes.complete(run, run.attempts[0], { status: 'SUCCEEDED', output: null, error: null }, true);
+    });
+    expect(warn).toHaveBeenCalledWith({ flowId: newRun().flowId, correlationId: 'c', step: 'reserve', action: 'DO', attempt: 2, commandId: 'w2' },
+      expect.stringMatching(/^a retry to withdraw was sent meanwhile/));
+    expect(states.take(newRun().flowId)).toBeUndefined();
+  });
+});
+
+describe('RunExecutor: the resume of a run started PAUSED whose first commands are too big to send', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('fails the run, having run nothing, as a refused start does, instead of refusing every resume', async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const written: RunChanges[] = [];
+    const runs = {
+      load: async (): Promise<RunState> => ({ ...newRun(), status: 'PAUSED', error: 'deadline passed: pause' } as RunState),
+      // As OutboxService.stage refuses a command over MESSAGE_MAX_BYTES.
+      update: async (_run: RunState, changes: RunChanges): Promise<WriteResult> => {
+        if (changes.messages.some((m) => m.topic.startsWith('orchestrator.commands.'))) {
+          throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'A message for orchestrator.commands.stock would be 1400000 bytes');
+        }
+        written.push(changes);
+        return { written: true, messages: [] };
+      },
+    } as unknown as RunRepository;
+    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
+      new AppConfig(), new Metrics());
+    await expect(executor.act(newRun().flowId, { action: 'resume', actor: 'alice', reason: 'more time' }))
+      .resolves.toEqual({ status: 'FAILED', changed: true });
+    const [changes] = written;
+    expect([...changes.inserts.values()].flatMap((i) => i.rows.map((r) => r.kind))).toEqual(['OPERATOR_RESUME', 'START_REFUSED']);
+    expect(changes.status).toMatchObject({ status: 'FAILED', failedStep: null, terminal: true,
+      error: expect.stringMatching(/^PAYLOAD_TOO_LARGE: resume requested by alice, but the run's first commands cannot be sent: .*1400000 bytes/) });
   });
 });

@@ -12,7 +12,7 @@ import { latestAttempts } from './core/latest-attempts';
 import { ActionRefusal, ActionRequest, decideOperatorAction } from './core/operator-action';
 import type { Dispatch, Plan } from './core/plan';
 import { retryFailedUndos } from './core/retry-undos';
-import { unsendableRunEnd } from './core/unsendable-result';
+import { unsendableFirstCommands, unsendableRunEnd } from './core/unsendable-result';
 import { encodePayload, EncodedPayload } from './core/run-payload';
 import { isTerminal, RunStatus } from './core/run-status';
 import type { StepCommand } from './dispatch/step-command';
@@ -118,10 +118,18 @@ export class RunTransitions {
         { status: run.status, action: req.action });
     }
     if (verdict.kind === 'unchanged') return { status: run.status, changed: false };
-    if (unsendable && verdict.status !== 'COMPENSATING') throw unsendable;
+    const refused = unsendable ? unsendableFirstCommands(verdict.status, run.attempts) : null;
+    if (unsendable && verdict.status !== 'COMPENSATING' && !refused) throw unsendable;
     const end = unsendable ? unsendableRunEnd(verdict.status) : null;
     const why = req.reason ?? 'no reason given';
     changes.event(run.flowId, `OPERATOR_${req.action.toUpperCase()}`, why, verdict.stepName ?? null, req.actor);
+    if (refused) {
+      // As RunRevivals.refuseStart ends a start refused: the run fails, having run nothing, saying why.
+      const error = `PAYLOAD_TOO_LARGE: ${req.action} requested by ${req.actor}, but the run's first commands cannot be sent: ${unsendable!.message}`;
+      changes.event(run.flowId, 'START_REFUSED', error);
+      this.changeStatus(run, changes, refused, null, error, true);
+      return { status: run.status, changed: true };
+    }
     if (verdict.retry) await this.sendAll(run, changes, loaded, [verdict.retry]);
     if (verdict.skipAttempt) {
       const step = steps.get(verdict.stepName!)!;

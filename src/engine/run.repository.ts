@@ -16,7 +16,7 @@ import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
-import { ALL_STILL_WAITING, VOIDABLE_DUE_AT, VOID_PARTS, VOIDED_COUNT } from './void-statement';
+import { ALL_STILL_WAITING, COMPLETE_WITHDRAWN, VOIDABLE_DUE_AT, VOID_PARTS, VOIDED_COUNT, WITHDRAWN_COUNT } from './void-statement';
 
 // Statement parts are constants, so that every write of a shape hands writeStatement the same
 // strings (see its trie).
@@ -72,6 +72,7 @@ const abandoning = (n: number, voiding: boolean) => [{ name: 'abandoned', sql: a
 const ABANDON_PARTS = abandoning(16, false);
 const ABANDON_PARTS_VOIDING = abandoning(18, true);
 const COMPLETING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_STEP }];
+const WITHDRAWING: ReadonlyArray<{ name: string; sql: string }> = [{ name: 'completed', sql: COMPLETE_WITHDRAWN }];
 const LOAD_RUN = `SELECT flow_id AS "flowId", orch_name AS "orchName", template_id AS "templateId",
      template_version AS "templateVersion", status, correlation_id AS "correlationId", payload,
      content_type AS "contentType", failed_step AS "failedStep", version, created_at AS "startedAt",
@@ -111,6 +112,8 @@ export interface WriteResult {
   messages: OutboxRecord[];
   /** How many of the attempts the transition voids were voided (fewer if a command went out meanwhile); absent if none. */
   voided?: number;
+  /** Whether the command of the attempt it completes was withdrawn (false if it went out meanwhile); absent if none. */
+  withdrawn?: boolean;
 }
 
 /** The run's own write: the first part of a transition's write, which every other part is guarded by. */
@@ -233,15 +236,16 @@ export class RunRepository {
     if (!v && !w && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
     // A withdrawn command goes with the voided ones: dropped, and the write made only if it still waits (void-statement).
     const voiding = v !== undefined || w !== undefined;
-    const guarded = [...COMPLETING, ...voiding ? VOID_PARTS : []];
+    const guarded = [...w ? WITHDRAWING : COMPLETING, ...voiding ? VOID_PARTS : []];
     if (voiding) params.push([...v?.commandIds ?? [], ...w ? [w] : []], v?.reason ?? WITHDRAWN_REASON);
     if (changes.abandoned) {
       guarded.push(...voiding ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);
       params.push(changes.abandoned, ABANDONED_REASON);
     }
     if (!voiding) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);
-    const { voided, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params }, changes, guarded, [VOIDED_COUNT]);
-    return { ...written, voided: Number(voided ?? 0) };
+    const { voided, withdrawn, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params }, changes, guarded,
+      w ? [VOIDED_COUNT, WITHDRAWN_COUNT] : [VOIDED_COUNT]);
+    return { ...written, voided: Number(voided ?? 0), ...w ? { withdrawn: Number(withdrawn ?? 0) === 1 } : {} };
   }
 
   /** The run's own write, then `guarded` and the changes' inserts and messages, each written only if the run's was. */

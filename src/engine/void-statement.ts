@@ -16,8 +16,8 @@ import { WRITTEN } from './run-write-statement';
  * runner take a row only once it is due, so between that check and the update, in the same
  * statement, a row can only be taken if the statement stalls for that second; an attempt whose
  * command went out so is left in flight (abandoned instead, if the run is terminated:
- * attemptsToAbandon), `voided` counts fewer than asked, and the executor drops its cached copy of
- * the run.
+ * attemptsToAbandon), `voided` counts fewer than asked (`withdrawn`, for the attempt completed),
+ * and the executor drops its cached copy of the run, saying so (lostVoids).
  */
 const SPARE = `clock_timestamp() + interval '1 second'`;
 /** Whether a command (`id`: its commandId, or an expression for several) still waits in the outbox, voidable. */
@@ -61,3 +61,17 @@ export const VOID_PARTS = [
 ];
 
 export const VOIDED_COUNT = { alias: 'voided', sql: '(SELECT count(*)::int FROM voided)' };
+
+/**
+ * The completion of an attempt whose command the write withdraws (RunChanges.withdrawn), as
+ * COMPLETE_STEP's, except that it never went out: its record starts no later than it ends (its
+ * retry's due time may be minutes ahead), and has no deadline beyond it, as a skipped or owed
+ * attempt's. It returns its command for WITHDRAWN_COUNT.
+ */
+export const COMPLETE_WITHDRAWN = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = $15::timestamptz,
+         dispatched_at = LEAST(dispatched_at, $15::timestamptz), deadline_at = LEAST(deadline_at, $15::timestamptz)
+       WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN} RETURNING command_id, target`;
+
+/** 1 when the withdrawn command was dropped (or there was none: nowhere to go), 0 when it went out meanwhile. */
+export const WITHDRAWN_COUNT = { alias: 'withdrawn', sql: `(SELECT count(*)::int FROM completed WHERE target IS NULL
+         OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))` };

@@ -88,7 +88,8 @@ describe('RunRevivals: what follows is too large to send', () => {
 
   it('fails a parked run whose first commands are refused instead of starting it on every tick for ever', async () => {
     const { revivals, written, transitions } = refusingRevivals({ flowId: 'f', orchName: 'wide', status: 'WAITING_FOR_WORKERS', correlationId: 'c', attempts: [] });
-    expect(await revivals.settleParked({ flowId: 'f', expiresAt: new Date(Date.now() - 86_400_000), deadlineAt: null, onDeadline: null })).toBe(true);
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: new Date(Date.now() - 86_400_000), deadlineAt: null, onDeadline: null,
+      deadlinePassed: false })).toBe(true);
     expect(written).toEqual([{ status: 'FAILED', events: ['START_REFUSED'] }]);
     expect(transitions.changeStatus).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 'FAILED', null,
       expect.stringMatching(/^PAYLOAD_TOO_LARGE: template wide became READY, but the run's first commands cannot be sent: .*1400000 bytes/));
@@ -147,5 +148,55 @@ describe('RunRevivals: a run that is no longer stalled by the time it is read', 
     const attempts = [{ stepName: 'a', action: 'DO', attempt: 1, status: 'SUCCEEDED', commandId: 'y' }];
     const { changed, written } = await revive({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts }, true);
     expect([changed, events(written), written?.messages.length]).toEqual([true, ['REVIVED'], 1]);
+  });
+});
+
+describe('RunRevivals: a parked run whose pause deadline passed by the database\'s clock', () => {
+  /** The start's write, on a real RunChanges, of a run waiting for workers whose template is READY. */
+  async function start(parked: { deadlinePassed: boolean; handled: boolean }) {
+    const run = { flowId: 'f', orchName: 'held', status: 'WAITING_FOR_WORKERS', correlationId: 'c', templateVersion: 1, attempts: [] };
+    let written: RunChanges | undefined;
+    const executor = { transition: async (_flowId: string, decide: (r: unknown, c: RunChanges) => Promise<unknown>) => {
+      const changes = new RunChanges();
+      const acted = await decide(run, changes);
+      if (!changes.isEmpty) written = changes;
+      return acted;
+    } };
+    const transitions = {
+      advance: jest.fn(),
+      changeStatus: jest.fn((r: { status: string }, _c: unknown, status: string) => { r.status = status; }),
+      announceDeadlineMissed: jest.fn(),
+    };
+    const metrics = new Metrics();
+    const counted = jest.spyOn(metrics.deadlinesExceeded, 'inc');
+    const revivals = new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions,
+      { findByName: async () => ({ status: 'READY', currentVersion: 2, missingSteps: [] }) } as unknown as TemplateRepository,
+      { deadlineHandled: async () => parked.handled } as unknown as StuckWorkRepository, metrics);
+    // By this instance's clock the deadline is a minute ahead: it lags the database's.
+    const deadlineAt = new Date(Date.now() + 60_000);
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: null, deadlineAt, onDeadline: 'pause', deadlinePassed: parked.deadlinePassed }))
+      .toBe(true);
+    const events = [...written?.inserts.values() ?? []].flatMap((i) => i.rows.map((r) => r.kind));
+    return { status: run.status, events, announced: transitions.announceDeadlineMissed.mock.calls.length, counted: counted.mock.calls };
+  }
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('starts PAUSED on a lagging instance, and handles the deadline in the same write: event, status topic, metric', async () => {
+    expect(await start({ deadlinePassed: true, handled: false })).toEqual({
+      status: 'PAUSED', events: ['DEADLINE_EXCEEDED', 'STARTED_AFTER_WAIT'], announced: 1, counted: [[{ on_deadline: 'pause' }]],
+    });
+  });
+
+  it('starts PAUSED a run whose deadline the healer reported while it waited, handling it no second time', async () => {
+    expect(await start({ deadlinePassed: false, handled: true })).toEqual({ status: 'PAUSED', events: ['STARTED_AFTER_WAIT'], announced: 0, counted: [] });
+  });
+
+  it('starts RUNNING one whose deadline is still ahead by the database\'s clock', async () => {
+    expect(await start({ deadlinePassed: false, handled: false })).toEqual({ status: 'RUNNING', events: ['STARTED_AFTER_WAIT'], announced: 0, counted: [] });
   });
 });

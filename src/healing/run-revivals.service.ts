@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deadlineVerdict, OnDeadline, parkedStartStatus } from '../engine/core/deadline-action';
+import { deadlineVerdict, OnDeadline, parkedStart } from '../engine/core/deadline-action';
 import { findInFlight } from '../engine/core/in-flight';
 import type { RunStatus } from '../engine/core/run-status';
 import { unsendableRunEnd, unsendableSuccessUnwinds } from '../engine/core/unsendable-result';
@@ -95,13 +95,14 @@ export class RunRevivals {
     return changed;
   }
 
-  private startOrExpire(parked: ParkedRun): Promise<boolean> {
-    const { flowId, expiresAt } = parked;
-    return this.heal('start-parked', flowId, async (run, changes) => {
+  private async startOrExpire(parked: ParkedRun): Promise<boolean> {
+    const { flowId, expiresAt, deadlineAt, onDeadline } = parked;
+    let handles: { correlationId: string } | undefined;
+    const changed = await this.heal('start-parked', flowId, async (run, changes) => {
+      handles = undefined;
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
-      const now = new Date();
-      const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', now);
+      const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', new Date());
       if (verdict === 'wait') return false;
       if (verdict === 'expire') {
         const reason = expiryReason(expiresAt, template?.missingSteps ?? []);
@@ -110,14 +111,23 @@ export class RunRevivals {
         return true;
       }
       changes.templateVersion = run.templateVersion = template!.currentVersion;
-      const status = parkedStartStatus(parked, now);
-      // Only reported while the run waited (nothing ran): its deadline's pause applies now, before it sends anything.
-      const pause = status === 'PAUSED' ? `deadline ${parked.deadlineAt!.toISOString()} passed: pause` : null;
+      // Read after the run: a deadline pass written since makes this write fail on the version, and the next read sees it.
+      const handled = onDeadline === 'pause' && deadlineAt !== null && (await this.stuck.deadlineHandled(flowId));
+      const start = parkedStart({ onDeadline, passed: parked.deadlinePassed, handled });
+      // Only reported while the run waited (nothing ran), or not yet: its deadline's pause applies now, before it sends anything.
+      const pause = start.status === 'PAUSED' ? deadlineReason(deadlineAt!, 'pause') : null;
+      if (start.handlesDeadline) {
+        changes.event(flowId, DEADLINE_EXCEEDED, pause!);
+        this.transitions.announceDeadlineMissed(run, changes, deadlineAt!, 'pause');
+        handles = { correlationId: run.correlationId };
+      }
       changes.event(flowId, 'STARTED_AFTER_WAIT', `template ${run.orchName} became READY${pause ? `; ${pause}` : ''}`);
-      this.transitions.changeStatus(run, changes, status, null, pause);
+      this.transitions.changeStatus(run, changes, start.status, null, pause);
       await this.transitions.advance(run, changes);
       return true;
     });
+    if (changed && handles) this.deadlineApplied(flowId, handles.correlationId, 'pause', 'PAUSED');
+    return changed;
   }
 
   /**
@@ -156,7 +166,7 @@ export class RunRevivals {
    */
   async passDeadline(flowId: string, deadlineAt: Date, onDeadline: OnDeadline): Promise<boolean> {
     let applied: { status: RunStatus; correlationId: string } | undefined;
-    const reason = `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
+    const reason = deadlineReason(deadlineAt, onDeadline);
     // A compensating run's undos carry earlier outputs: refused as too large, the run ends instead (unsendableRunEnd).
     const pass = (unsendable?: string) => this.heal('deadline', flowId, async (run, changes) => {
       const status = deadlineVerdict(run.status, onDeadline);
@@ -173,12 +183,14 @@ export class RunRevivals {
       return true;
     });
     const changed = await escalateUnsendable(() => pass(), (refusal) => [() => pass(unsendableRevivalError(reason, refusal.message))]);
-    // Counted and logged once written: a decision that lost its race to another healer is not.
-    if (changed && applied) {
-      this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });
-      this.logger.warn({ flowId, correlationId: applied.correlationId, onDeadline, status: applied.status }, 'run passed its deadline');
-    }
+    if (changed && applied) this.deadlineApplied(flowId, applied.correlationId, onDeadline, applied.status);
     return changed;
+  }
+
+  /** Counted and logged once written: a decision that lost its race to another healer is not. */
+  private deadlineApplied(flowId: string, correlationId: string, onDeadline: OnDeadline, status: RunStatus): void {
+    this.metrics.deadlinesExceeded.inc({ on_deadline: onDeadline });
+    this.logger.warn({ flowId, correlationId, onDeadline, status }, 'run passed its deadline');
   }
 
   /**
@@ -198,4 +210,9 @@ export class RunRevivals {
     if (changed) this.logger.log({ flowId, correlationId, healed: kind, ...fields }, `run healed: ${kind}`);
     return changed;
   }
+}
+
+/** The run's error, and its DEADLINE_EXCEEDED event's reason, once a deadline passed. */
+function deadlineReason(deadlineAt: Date, onDeadline: OnDeadline): string {
+  return `deadline ${deadlineAt.toISOString()} passed: ${onDeadline}`;
 }

@@ -25,6 +25,8 @@ export interface ParkedRun {
   expiresAt: Date | null;
   deadlineAt: Date | null;
   onDeadline: OnDeadline | null;
+  /** Whether the deadline had passed when read, by the database's clock: the healer's (overdueRuns). */
+  deadlinePassed: boolean;
 }
 
 @Injectable()
@@ -62,7 +64,8 @@ export class StuckWorkRepository {
   /** Parked runs whose template is READY, or whose wait has expired. */
   parkedRunsToSettle(limit: number): Promise<ParkedRun[]> {
     return this.dataSource.query(
-      `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt", r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline"
+      `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt", r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline",
+         COALESCE(r.deadline_at <= now(), false) AS "deadlinePassed"
        FROM orchestration_run r
        JOIN orchestration_template t ON t.orch_name = r.orch_name
        WHERE r.status = 'WAITING_FOR_WORKERS' AND (t.status = 'READY' OR r.expires_at <= now())

@@ -58,7 +58,13 @@ steps:
         { timeoutMs: 10_000 });
       // The worker ran attempt 1 after all; its reply names neither the attempt nor the command.
       await worker.reply({ flowId, orchName: 'late', stepName: 'x', action: 'DO' }, 'SUCCESS');
-      expect(timeline(await waitForRun(t, flowId, 'COMPLETED'))).toEqual(['DO:x#1:TIMED_OUT', 'DO:x#2:SUCCEEDED']);
+      const done = await waitForRun(t, flowId, 'COMPLETED');
+      expect(timeline(done)).toEqual(['DO:x#1:TIMED_OUT', 'DO:x#2:SUCCEEDED']);
+      // Never sent, attempt 2 is recorded as starting when it ended (the reply), not at its due time 10 minutes on, nor with a deadline after it.
+      const withdrawn = done.steps[1];
+      expect(withdrawn.dispatchedAt).toEqual(withdrawn.completedAt);
+      expect(withdrawn.deadlineAt).toEqual(withdrawn.completedAt);
+      expect(Date.parse(String(withdrawn.completedAt))).toBeLessThanOrEqual(Date.parse(String(done.finishedAt)));
       // Attempt 2's command is dropped, not left for the relay to publish after the backoff: the step runs once.
       const commands = await db.query(`SELECT o.sent_at IS NOT NULL AS done, o.dropped_at IS NOT NULL AS dropped FROM outbox o
         JOIN orchestration_step_run s ON s.command_id = o.message_id WHERE s.flow_id = $1 ORDER BY s.attempt`, [flowId]);

@@ -1,4 +1,4 @@
-import { deadlineVerdict, OnDeadline, parkedStartStatus } from './deadline-action';
+import { deadlineVerdict, OnDeadline, parkedStart } from './deadline-action';
 import type { RunStatus } from './run-status';
 
 describe('deadlineVerdict', () => {
@@ -18,20 +18,23 @@ describe('deadlineVerdict', () => {
   });
 });
 
-describe('parkedStartStatus', () => {
-  const now = new Date('2026-12-04T00:00:00Z');
-  const before = new Date(now.getTime() - 1);
-  const after = new Date(now.getTime() + 1);
-
-  it('starts PAUSED a parked run whose deadline passed while it waited and says pause', () => {
-    expect(parkedStartStatus({ deadlineAt: before, onDeadline: 'pause' }, now)).toBe('PAUSED');
-    expect(parkedStartStatus({ deadlineAt: now, onDeadline: 'pause' }, now)).toBe('PAUSED');
+describe('parkedStart', () => {
+  it('starts PAUSED a parked run whose pause deadline passed by the database\'s clock, and handles the deadline itself', () => {
+    expect(parkedStart({ onDeadline: 'pause', passed: true, handled: false })).toEqual({ status: 'PAUSED', handlesDeadline: true });
   });
 
-  it('starts RUNNING any other: deadline ahead or none, or one that alerts (compensate unwinds it on its own)', () => {
-    expect(parkedStartStatus({ deadlineAt: after, onDeadline: 'pause' }, now)).toBe('RUNNING');
-    expect(parkedStartStatus({ deadlineAt: null, onDeadline: null }, now)).toBe('RUNNING');
-    expect(parkedStartStatus({ deadlineAt: before, onDeadline: 'alert' }, now)).toBe('RUNNING');
-    expect(parkedStartStatus({ deadlineAt: before, onDeadline: 'compensate' }, now)).toBe('RUNNING');
+  it('starts PAUSED one whose deadline the healer reported while it waited, without handling it again', () => {
+    expect(parkedStart({ onDeadline: 'pause', passed: true, handled: true })).toEqual({ status: 'PAUSED', handlesDeadline: false });
+    // Reported by the healer, the deadline passed, whatever the read of the clock said before.
+    expect(parkedStart({ onDeadline: 'pause', passed: false, handled: true })).toEqual({ status: 'PAUSED', handlesDeadline: false });
+  });
+
+  it('starts RUNNING any other: deadline ahead or none, or one that alerts or compensates (the healer applies those to the running run)', () => {
+    const running = { status: 'RUNNING', handlesDeadline: false };
+    expect(parkedStart({ onDeadline: 'pause', passed: false, handled: false })).toEqual(running);
+    expect(parkedStart({ onDeadline: null, passed: false, handled: false })).toEqual(running);
+    expect(parkedStart({ onDeadline: 'alert', passed: true, handled: false })).toEqual(running);
+    expect(parkedStart({ onDeadline: 'compensate', passed: true, handled: false })).toEqual(running);
+    expect(parkedStart({ onDeadline: 'alert', passed: true, handled: true })).toEqual(running);
   });
 });

@@ -26,8 +26,11 @@ export type StepAction = 'DO' | 'UNDO';
  * DISPATCHED: in flight; TIMED_OUT: superseded by a later attempt or failed by the healer;
  * SKIPPED: an operator skipped the failed step (its output, if any, was given by the operator);
  * FAILED_FINAL: the worker said retrying cannot help, so no retry follows whatever the policy;
- * VOIDED: a retry written ahead of its time and never sent, because the run stopped sending that
- * action first (paused, terminated, compensating): it did not run, and costs no attempt;
+ * VOIDED: an attempt recorded but never sent: it did not run, and costs no attempt. Either a retry
+ * written ahead of its time, whose run stopped sending that action before it was due (paused,
+ * terminated, compensating), its dispatchedAt the due time it never reached; or an undo's retry an
+ * operator asked for that waits its turn in the stack (retryFailedUndos: owed), its dispatchedAt
+ * when it was owed, which the next attempt of that undo sends once its turn comes;
  * ABANDONED: sent, and in flight when the run was TERMINATED: whether it ran is unknown, and a
  * late reply is not recorded (acceptsResults).
  */

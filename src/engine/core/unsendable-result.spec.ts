@@ -1,4 +1,4 @@
-import { unsendableResultFallback, unsendableRunEnd, unsendableSuccessUnwinds } from './unsendable-result';
+import { unsendableFirstCommands, unsendableResultFallback, unsendableRunEnd, unsendableSuccessUnwinds } from './unsendable-result';
 
 describe('unsendableResultFallback', () => {
   it('keeps a success, its effect being real, without its output, saying why', () => {
@@ -36,5 +36,19 @@ describe('unsendableRunEnd', () => {
 
   it('leaves a run that sends nothing as it is', () => {
     expect(unsendableRunEnd('PAUSED')).toBeNull();
+  });
+});
+
+describe('unsendableFirstCommands', () => {
+  const sent = [{ stepName: 'a', action: 'DO', attempt: 1, status: 'SUCCEEDED' }];
+
+  it('fails a run resumed that never sent anything (started PAUSED), as a refused start fails', () => {
+    expect(unsendableFirstCommands('RUNNING', [])).toBe('FAILED');
+  });
+
+  it('leaves the refusal standing for a run that sent anything, or another action', () => {
+    expect(unsendableFirstCommands('RUNNING', sent)).toBeNull();
+    expect(unsendableFirstCommands('COMPENSATING', [])).toBeNull();
+    expect(unsendableFirstCommands('PAUSED', [])).toBeNull();
   });
 });

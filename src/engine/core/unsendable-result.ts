@@ -42,3 +42,13 @@ export function unsendableRunEnd(status: RunStatus): RunStatus | null {
   if (status === 'UNDOING') return 'UNDO_FAILED';
   return status === 'RUNNING' || status === 'COMPENSATING' ? 'COMPENSATION_FAILED' : null;
 }
+
+/**
+ * Where a resumed run goes when the commands it would send are too big: FAILED when it never sent
+ * any, as a start refused so ends (nothing ran, so nothing is left in place). A run started PAUSED
+ * (its deadline passed while it waited for workers) had no first commands to check, and a resume
+ * refused would be refused again for ever. Null for any other action or run: the refusal stands.
+ */
+export function unsendableFirstCommands(to: RunStatus, attempts: readonly unknown[]): RunStatus | null {
+  return to === 'RUNNING' && attempts.length === 0 ? 'FAILED' : null;
+}

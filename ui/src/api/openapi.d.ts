@@ -400,7 +400,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume a PAUSED run from where it stands
+         * Resume a PAUSED run from where it stands (one that never sent anything, started PAUSED by its deadline, ends FAILED with the reason if its first commands are too large to send)
          * @description Roles: operator (admin may call every route).
          */
         post: operations["RunActionsController_resume"];
