@@ -17,6 +17,7 @@ import { isTerminal } from '../lib/run-statuses';
 import { serverNow } from '../lib/server-clock';
 import { duration } from '../lib/time';
 import { zoneHead } from '../lib/time-zone';
+import { unsent } from '../lib/unsent';
 import { Earlier, tableRows } from './not-shown';
 import { RunActions } from './run-actions';
 import { RunTimeline } from './run-timeline';
@@ -63,23 +64,35 @@ function zoneColumn(head: string, instants: readonly string[]): { head: string; 
   return { head: zone.text, title: zone.title };
 }
 
+/** When it was sent; a never-sent attempt's dispatchedAt is the due time it never reached, or when it was owed (unsent). */
+function dispatchedCell(s: StepAttempt) {
+  const never = unsent(s);
+  return never ? <span class="muted">{never.when} <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />;
+}
+
+/** How long it ran; a never-sent attempt did not run, where its times would read "0 ms" (owed) or "–". */
+function took(s: StepAttempt) {
+  const never = unsent(s);
+  if (never) return <span class="muted">{never.end}</span>;
+  return s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>;
+}
+
 /**
  * An attempt per row, numbered from the first (`hidden` earlier ones left out); on a phone, as
  * labelled lines (StackedTable), so that status, time and error stay in view.
  */
-const attemptColumns = (hidden: number, shown: readonly StepAttempt[]): Column<StepAttempt>[] => [
+export const attemptColumns = (hidden: number, shown: readonly StepAttempt[]): Column<StepAttempt>[] => [
   { head: '#', cell: (_, i) => hidden + i + 1 },
   { head: 'Action', cell: (s) => <span class={`act act-${s.action.toLowerCase()}`}>{s.action}</span> },
   { head: 'Step', cell: (s) => <Name of={s.stepName} /> },
   { head: 'Attempt', cell: (s) => s.attempt },
   { head: 'Status', cell: (s) => <Status value={s.status} /> },
   { head: 'Handler', cell: (s) => <>{s.handlerType}{s.target && <span class="muted small"> → {s.target}</span>}</> },
-  // A voided attempt's dispatchedAt is the due time it never reached.
-  { ...zoneColumn('Dispatched', shown.map((s) => s.dispatchedAt)), cell: (s) => (s.status === 'VOIDED' ? <span class="muted">was due <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />) },
+  { ...zoneColumn('Dispatched', shown.map((s) => s.dispatchedAt)), cell: dispatchedCell },
   {
     head: 'Took',
     cell: (s) => <>
-      {s.completedAt ? duration(s.dispatchedAt, s.completedAt) : <span class="muted">deadline <Time at={s.deadlineAt} /></span>}
+      {took(s)}
       {s.lastHeartbeatAt && <div class="muted small">last heartbeat <Time at={s.lastHeartbeatAt} /></div>}
     </>,
   },

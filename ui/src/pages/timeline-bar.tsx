@@ -5,6 +5,7 @@ import { textPreview } from '../lib/text-preview';
 import { textWidth } from '../lib/text-width';
 import type { TimelineBar } from '../lib/timeline-layout';
 import { duration, localTime, utcTime } from '../lib/time';
+import { unsent } from '../lib/unsent';
 
 /** Pixels per row of a lane: a lane whose attempts overlap grows a row per overlap. */
 export const ROW_PX = 20;
@@ -15,7 +16,7 @@ export const ROW_PX = 20;
 const LABELLED_MIN_PX = 26;
 
 const barTitle = (a: StepAttempt) =>
-  `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${a.status === 'VOIDED' ? 'was due' : 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
+  `${a.action} ${a.stepName} attempt ${a.attempt}: ${a.status}\n${unsent(a)?.when ?? 'dispatched'} ${localTime(a.dispatchedAt)} (${utcTime(a.dispatchedAt)})`
   + `\n${endOf(a)}`
   + (a.lastHeartbeatAt ? `\nlast heartbeat ${localTime(a.lastHeartbeatAt)} (${utcTime(a.lastHeartbeatAt)})` : '')
   + (a.error ? `\nerror: ${errorStart(a.error)}` : '');
@@ -27,7 +28,8 @@ function errorStart(error: string): string {
 }
 
 function endOf(a: StepAttempt): string {
-  if (a.status === 'VOIDED') return 'never sent';
+  const never = unsent(a);
+  if (never) return never.end;
   if (!a.completedAt) return `in flight, deadline ${localTime(a.deadlineAt)}`;
   const after = duration(a.dispatchedAt, a.completedAt);
   return a.status === 'ABANDONED' ? `given up after ${after}, when the run was terminated: whether it ran is unknown` : `completed after ${after}`;

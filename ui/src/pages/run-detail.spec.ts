@@ -1,0 +1,47 @@
+import type { VNode } from 'preact';
+import { describe, expect, it } from 'vitest';
+import type { StepAttempt } from '../api/types';
+import { attemptColumns } from './run-detail';
+
+const AT = '2026-12-01T12:00:00.000Z';
+const LATER = '2026-12-01T12:00:30.000Z';
+const attempt = (over: Partial<StepAttempt>): StepAttempt => ({
+  stepName: 'reserve', seq: 1, action: 'UNDO', attempt: 2, commandId: 'c2', budgetStart: 2, status: 'VOIDED', handlerType: 'worker',
+  target: null, output: null, error: null, dispatchedAt: AT, deadlineAt: AT, completedAt: AT, lastHeartbeatAt: null, ...over,
+});
+
+/** The text a cell draws, its components called through (none of them has hooks). */
+function textOf(node: unknown): string {
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (!node || typeof node !== 'object') return '';
+  const v = node as VNode<Record<string, unknown>>;
+  return typeof v.type === 'function' ? textOf((v.type as (p: unknown) => unknown)(v.props)) : textOf(v.props.children);
+}
+
+/** The Dispatched and Took cells of an attempt's row. */
+function cells(a: StepAttempt): { dispatched: string; took: string } {
+  const columns = attemptColumns(0, [a]);
+  const cell = (head: string) => textOf(columns.find((c) => c.head.startsWith(head))!.cell(a, 0));
+  return { dispatched: cell('Dispatched'), took: cell('Took') };
+}
+
+describe('attempts table', () => {
+  it('shows an owed undo retry as owed from when it was asked for, not as due then, and not as run for 0 ms', () => {
+    const { dispatched, took } = cells(attempt({}));
+    expect(dispatched).toMatch(/^owed from \S/);
+    expect(took).toBe('never sent: waited its turn, to go out as a later attempt');
+  });
+
+  it('keeps "was due" for a retry voided before the due time it records', () => {
+    const { dispatched, took } = cells(attempt({ dispatchedAt: LATER, deadlineAt: LATER }));
+    expect(dispatched).toMatch(/^was due \S/);
+    expect(took).toBe('never sent');
+  });
+
+  it('times an attempt that was sent from its dispatch', () => {
+    const { dispatched, took } = cells(attempt({ status: 'SUCCEEDED', deadlineAt: LATER, completedAt: '2026-12-01T12:00:01.500Z' }));
+    expect(dispatched).not.toMatch(/due|owed/);
+    expect(took).toBe('1.5 s');
+  });
+});
