@@ -2,15 +2,8 @@ import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { SHOW_ALL_MAX } from '../lib/latest';
 import { Earlier, TABLE_LATEST, tableRows } from './not-shown';
+import { textOf } from '../test-support/text-of';
 
-/** The text a tree shows, and its buttons; its components (none has hooks) called through. */
-function textOf(node: unknown): string {
-  if (Array.isArray(node)) return node.map(textOf).join('');
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object') return '';
-  const v = node as VNode<Record<string, unknown>>;
-  return typeof v.type === 'function' ? textOf((v.type as (p: unknown) => unknown)(v.props)) : textOf(v.props.children);
-}
 function buttons(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(buttons);
   if (!node || typeof node !== 'object') return [];

@@ -1,7 +1,7 @@
-import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import type { StepAttempt } from '../api/types';
 import { attemptColumns } from './run-detail';
+import { textOf } from '../test-support/text-of';
 
 const AT = '2026-12-01T12:00:00.000Z';
 const LATER = '2026-12-01T12:00:30.000Z';
@@ -10,14 +10,6 @@ const attempt = (over: Partial<StepAttempt>): StepAttempt => ({
   target: null, output: null, error: null, dispatchedAt: AT, deadlineAt: AT, completedAt: AT, lastHeartbeatAt: null, ...over,
 });
 
-/** The text a cell draws, its components called through (none of them has hooks). */
-function textOf(node: unknown): string {
-  if (Array.isArray(node)) return node.map(textOf).join('');
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object') return '';
-  const v = node as VNode<Record<string, unknown>>;
-  return typeof v.type === 'function' ? textOf((v.type as (p: unknown) => unknown)(v.props)) : textOf(v.props.children);
-}
 
 /** The Dispatched and Took cells of an attempt's row. */
 function cells(a: StepAttempt): { dispatched: string; took: string } {

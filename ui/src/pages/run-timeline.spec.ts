@@ -7,6 +7,7 @@ import { SHOW_ALL_MAX } from '../lib/latest';
 import { TIMELINE_LIMIT } from '../lib/timeline-window';
 import { TimelineLimited, timelineView } from './run-timeline';
 import { TimelineChart } from './timeline-chart';
+import { textOf } from '../test-support/text-of';
 
 vi.mock('../lib/text-width', () => ({ textWidth: vi.fn(() => 12) }));
 
@@ -45,14 +46,6 @@ function elements(node: unknown, called: VNode<Record<string, unknown>>[] = []):
   return [v, ...elements(v.props.children, called)];
 }
 
-/** The text a component draws, its components called through. */
-function textOf(node: unknown): string {
-  if (Array.isArray(node)) return node.map(textOf).join('');
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object') return '';
-  const v = node as VNode<Record<string, unknown>>;
-  return typeof v.type === 'function' ? textOf((v.type as (p: unknown) => unknown)(v.props)) : textOf(v.props.children);
-}
 
 const FLOW = '6f9619ff-8b86-4d01-b42d-00c04fc964ff';
 const WHOLE = `the run's JSON has every one: GET /api/orchestration/runs/${FLOW}, or copy "Run as JSON" below.`;
