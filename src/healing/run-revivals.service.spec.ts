@@ -111,25 +111,31 @@ describe('RunRevivals: what follows is too large to send', () => {
   });
 });
 
+/** An executor whose transition decides on `run` with a real RunChanges; `written()` is the write, undefined when empty. */
+function writingExecutor(run: unknown) {
+  let changes: RunChanges | undefined;
+  const executor = { transition: async (_flowId: string, decide: (r: unknown, c: RunChanges) => Promise<unknown>) => {
+    const c = new RunChanges();
+    const acted = await decide(run, c);
+    if (!c.isEmpty) changes = c;
+    return acted;
+  } };
+  return { executor, written: () => changes };
+}
+/** The kinds of the events a write records. */
+const events = (changes: RunChanges | undefined) => [...changes?.inserts.values() ?? []].flatMap((i) => i.rows.map((r) => r.kind));
+
 describe('RunRevivals: a run that is no longer stalled by the time it is read', () => {
   /** The revival's write, on a real RunChanges: undefined when it wrote nothing. `advance` moves the run or not. */
   async function revive(run: Record<string, unknown>, moves: boolean) {
-    let written: RunChanges | undefined;
-    const executor = { transition: async (_flowId: string, decide: (r: unknown, c: RunChanges) => Promise<unknown>) => {
-      const changes = new RunChanges();
-      const acted = await decide(run, changes);
-      if (!changes.isEmpty) written = changes;
-      return acted;
-    } };
+    const { executor, written } = writingExecutor(run);
     const advance = jest.fn(async (_r: unknown, changes: RunChanges) => {
       if (moves) changes.send([{ topic: 'orchestrator.commands.w', key: 'f', headers: {}, body: Buffer.from('{}') }]);
     });
     const revivals = new RunRevivals(executor as unknown as RunExecutor, { advance } as unknown as RunTransitions, {} as TemplateRepository,
       {} as StuckWorkRepository, new Metrics());
-    return { changed: await revivals.revive('f', 'RUNNING with nothing in flight for over 10000 ms'), written, advance };
+    return { changed: await revivals.revive('f', 'RUNNING with nothing in flight for over 10000 ms'), written: written(), advance };
   }
-  const events = (changes: RunChanges | undefined) => [...changes?.inserts.values() ?? []].flatMap((i) => i.rows.map((r) => r.kind));
-
   beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
 
@@ -155,13 +161,7 @@ describe('RunRevivals: a parked run whose pause deadline passed by the database\
   /** The start's write, on a real RunChanges, of a run waiting for workers whose template is READY. */
   async function start(parked: { deadlinePassed: boolean; handled: boolean }) {
     const run = { flowId: 'f', orchName: 'held', status: 'WAITING_FOR_WORKERS', correlationId: 'c', templateVersion: 1, attempts: [] };
-    let written: RunChanges | undefined;
-    const executor = { transition: async (_flowId: string, decide: (r: unknown, c: RunChanges) => Promise<unknown>) => {
-      const changes = new RunChanges();
-      const acted = await decide(run, changes);
-      if (!changes.isEmpty) written = changes;
-      return acted;
-    } };
+    const { executor, written } = writingExecutor(run);
     const transitions = {
       advance: jest.fn(),
       changeStatus: jest.fn((r: { status: string }, _c: unknown, status: string) => { r.status = status; }),
@@ -176,8 +176,7 @@ describe('RunRevivals: a parked run whose pause deadline passed by the database\
     const deadlineAt = new Date(Date.now() + 60_000);
     expect(await revivals.settleParked({ flowId: 'f', expiresAt: null, deadlineAt, onDeadline: 'pause', deadlinePassed: parked.deadlinePassed }))
       .toBe(true);
-    const events = [...written?.inserts.values() ?? []].flatMap((i) => i.rows.map((r) => r.kind));
-    return { status: run.status, events, announced: transitions.announceDeadlineMissed.mock.calls.length, counted: counted.mock.calls };
+    return { status: run.status, events: events(written()), announced: transitions.announceDeadlineMissed.mock.calls.length, counted: counted.mock.calls };
   }
 
   beforeEach(() => {
