@@ -62,7 +62,7 @@ export class HealthController {
     try {
       const result = await this.health.check([
         () => this.db.pingCheck('database', { timeout: 3000 }),
-        () => this.messaging.check('messaging'),
+        () => this.messaging.check('messaging', details),
         () => this.healer.check('healer'),
         () => this.instance.check('instance'),
       ]);

@@ -6,38 +6,11 @@ import { RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../engine/core/run-status';
 import { BrokerConnection } from '../messaging/broker-connection';
 import { OutboxRelay } from '../messaging/outbox/outbox-relay.service';
 import { Metrics } from '../metrics/metrics';
+import { DATABASE_PROBE_MS, sharedRead, withinProbe } from './probe-read';
 
-/** How long a scrape waits for the database before it counts it down. */
-const DATABASE_PROBE_MS = 1_000;
 const UNFINISHED = RUN_STATUSES.filter((s) => !TERMINAL_RUN_STATUSES.includes(s));
 /** How long a read of the unfinished runs serves scrapes. */
 const RUNS_READ_KEEP_MS = 10_000;
-
-/** Resolves to what `read` gives within DATABASE_PROBE_MS, else undefined (a hung database must not hang the scrape past its timeout). */
-async function withinProbe<T>(read: () => Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), DATABASE_PROBE_MS); });
-  try {
-    return await Promise.race([read().catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * `read` (within the probe's time), shared by the callers that come while it is in flight, and for
- * `keepMs` after: several Prometheus servers, or instances' scrapes, then cost one read. Undefined
- * if it failed or took too long.
- */
-function sharedRead<T>(read: () => Promise<T>, keepMs = 0): () => Promise<T | undefined> {
-  let last: { at: number; value: Promise<T | undefined> } | undefined;
-  return () => {
-    if (!last || Date.now() - last.at >= keepMs) last = { at: Date.now(), value: withinProbe(read) };
-    const value = last.value;
-    if (keepMs === 0) void value.finally(() => { if (last?.value === value) last = undefined; });
-    return value;
-  };
-}
 
 /**
  * Gauges read when /metrics is scraped, not set by the loops that do the work: in a database

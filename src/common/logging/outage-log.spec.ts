@@ -52,4 +52,15 @@ describe('OutageLog', () => {
     outage.succeeded();
     expect(lines).toEqual([['error', 'The outbox pass failed'], ['error', 'The outbox pass failed']]);
   });
+
+  it('takes a failure it is told is an outage as one, whatever its error', () => {
+    const { lines, outage } = setUp();
+    outage.unavailable('Unauthorized (401)');
+    outage.unavailable('Unauthorized (401)');
+    outage.succeeded();
+    expect(lines).toEqual([
+      ['warn', 'The outbox pass failed: Unauthorized (401); retrying until the dependency is back'],
+      ['log', 'The outbox pass works again after 0.0 s (2 tries failed)'],
+    ]);
+  });
 });

@@ -25,6 +25,14 @@ export class OutageLog {
       this.logger.error({ err: error }, `${this.what} failed`);
       return;
     }
+    this.unavailable(error);
+  }
+
+  /**
+   * A failure known to be an outage, whatever the error says: for a dependency that is not the
+   * database or the broker (a trace collector's 401 is no defect of Baton's either).
+   */
+  unavailable(error: unknown): void {
     const now = this.now();
     this.failures++;
     if (this.since === undefined) {
