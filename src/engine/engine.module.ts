@@ -43,6 +43,6 @@ import { WorkerDirectory } from './worker-directory';
       useFactory: (...dispatchers: StepDispatcher[]) => new StepDispatchers(dispatchers),
     },
   ],
-  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, RunStatusListeners, StepHeartbeats],
+  exports: [RunExecutor, StepResultSink, RunRepository, RunTransitions, RunStatusListeners, StepHeartbeats, RunStateCache],
 })
 export class EngineModule {}

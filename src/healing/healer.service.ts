@@ -49,9 +49,10 @@ const SCANS: Array<keyof TickCounts> = ['templatesDemoted', 'templatesPromoted']
  * The one healing loop, shaped like pg-boss's supervisor: an interval from config, a tick is
  * skipped while the previous one runs, a failing tick is reported and the loop lives on, and
  * shutdown waits for a running tick. Candidates are read without locks. A template is claimed
- * with SKIP LOCKED; a run is healed through the executor's version-guarded write, the one way
- * any run changes, so when two instances (or a reply) race, one write wins and the other finds
- * nothing left to do: nothing is healed twice.
+ * with SKIP LOCKED; a run is healed through the executor's version-guarded write, as every
+ * decision on a run is (the Orca adapter's launch only records the job on the attempt in flight
+ * and moves the version on), so when two instances (or a reply) race, one write wins and the
+ * other finds nothing left to do: nothing is healed twice.
  */
 @Injectable()
 export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {

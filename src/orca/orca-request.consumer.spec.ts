@@ -1,6 +1,8 @@
 import type { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import type { Principal } from '../auth/principal';
 import type { Role } from '../auth/role';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import type { RunExecutor } from '../engine/run-executor.service';
 import type { StartedRun, StartRequest } from '../engine/start-request';
@@ -12,6 +14,7 @@ import type { MessageConsumer, Subscription } from '../messaging/message-consume
 import type { RegistryService } from '../registry/registry.service';
 import { inMemoryTracing } from '../tracing/tracing.fixtures';
 import { tracing } from '../tracing/tracing';
+import { OrcaRefusals } from './orca-refusals';
 import { OrcaRequestConsumer } from './orca-request.consumer';
 
 const REQUEST_ID = 'a62af38d-ab5e-44a3-a568-584ffc46dd28';
@@ -29,6 +32,12 @@ interface Fakes {
   openTo?: string[];
   /** What the executor throws instead of starting. */
   startFails?: unknown;
+  /** What the registry throws instead of registering the resource's template. */
+  registerFails?: unknown;
+  /** Refusals answered to the requester with Status 3. */
+  answered?: string[];
+  /** What answering a refusal throws (the database down). */
+  answerFails?: unknown;
   config?: Partial<AppConfig>;
   subscriptions?: Subscription[];
 }
@@ -43,14 +52,20 @@ function consumerStarting(started: StartRequest[], authenticatorOrFakes: Message
       return { flowId: req.flowId!, status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] };
     }),
   } as unknown as RunExecutor;
-  const registry = { register: async () => undefined } as unknown as RegistryService;
+  const registry = { register: async () => {
+    if (fakes.registerFails) throw fakes.registerFails;
+  } } as unknown as RegistryService;
+  const refusals = { answer: async (_r: unknown, _c: string, reason: string) => {
+    if (fakes.answerFails) throw fakes.answerFails;
+    fakes.answered?.push(reason);
+  } } as unknown as OrcaRefusals;
   // After a lost race, the run is there on the second look.
   let loads = 0;
   const runs = { load: async () => (fakes.startFails && loads++ === 0 ? undefined : fakes.existing) } as unknown as RunRepository;
   const handlers = { allowsService: (_t: string, _c: string, service: string) => !fakes.openTo || fakes.openTo.includes(service) } as unknown as HandlersConfig;
   const consumer = { subscribe: async (s: Subscription) => { fakes.subscriptions?.push(s); } } as unknown as MessageConsumer;
   const config = Object.assign(new AppConfig(), fakes.config);
-  return new OrcaRequestConsumer(config, handlers, consumer, registry, executor, runs, fakes.authenticator ?? signingOff);
+  return new OrcaRequestConsumer(config, handlers, consumer, registry, executor, runs, fakes.authenticator ?? signingOff, refusals);
 }
 
 function requestCreated(headers: Record<string, string>, overrides: Record<string, unknown> = {}): IncomingMessage {
@@ -113,6 +128,51 @@ describe('OrcaRequestConsumer subscription', () => {
     const subscriptions: Subscription[] = [];
     await consumerStarting([], { subscriptions, config: { ORCA_COMPAT: true, REQUEST_TOPICS_START_AT: startAt } }).onApplicationBootstrap();
     expect(subscriptions).toMatchObject([{ topic: 'RequestCreated', startAt }]);
+  });
+});
+
+describe('OrcaRequestConsumer refusals', () => {
+  const headers = { 'content-type': 'application/json' };
+  const limit = new AppError(ErrorCode.TEMPLATE_LIMIT_REACHED, 'Forbidden: the Orca adapter (baton-orca) owns 2 templates, and ORCA_MAX_TEMPLATES allows 2');
+
+  it('answers a refusal of a request its sender may run with Status 3, then dead-letters it with the same reason', async () => {
+    const answered: string[] = [];
+    const cases: Array<[Fakes, Record<string, unknown>, string]> = [
+      [{ registerFails: limit }, {}, `TEMPLATE_LIMIT_REACHED: ${limit.message}`],
+      [{}, { FormData: '{not json' }, 'invalid message: FormData: not JSON (at position 1)'],
+      [{ startFails: new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched') }, {}, 'INVALID_REQUEST: The run payload cannot be dispatched'],
+    ];
+    for (const [fakes, overrides, reason] of cases) {
+      await expect(consumerStarting([], { ...fakes, answered }).handle(requestCreated(headers, overrides))).rejects.toThrow(new PoisonMessageError(reason));
+    }
+    expect(answered).toEqual(cases.map(([, , reason]) => reason));
+  });
+
+  it('answers nothing for an event it cannot read, a refused sender, a RequestId another request has, or a refusal that may pass', async () => {
+    const answered: string[] = [];
+    const existing = { flowId: REQUEST_ID, orchName: 'orca.awx.job_template.42.default', payload: Buffer.from('{}'), contentType: 'application/json' } as RunState;
+    const sender: Principal = { id: 'hmac:shop', kind: 'message-signature', roles: ['service'], service: 'shop' };
+    const forbidding = { authenticate: async () => sender, forbid: async () => {
+      throw new PoisonMessageError('FORBIDDEN: closed');
+    } } as unknown as MessageAuthenticator;
+    const reused = new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'Idempotency-Key orca:x was used for run x with a different payload or content type');
+    const cases: Array<[Fakes, Record<string, unknown>]> = [
+      [{}, { RequestId: 'not-a-uuid' }],
+      [{ authenticator: forbidding, openTo: ['infra-team'], registerFails: limit }, {}],
+      [{ existing }, { FormData: '{not json' }],
+      [{ existing, startFails: reused }, { FormData: '{"a":2}' }],
+    ];
+    for (const [fakes, overrides] of cases) {
+      await expect(consumerStarting([], { ...fakes, answered }).handle(requestCreated(headers, overrides))).rejects.toThrow(PoisonMessageError);
+    }
+    const unavailable = new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'database down');
+    await expect(consumerStarting([], { registerFails: unavailable, answered }).handle(requestCreated(headers))).rejects.toBe(unavailable);
+    expect(answered).toEqual([]);
+  });
+
+  it('leaves the event to be delivered again, not dead-lettered, when its answer cannot be written', async () => {
+    const down = new Error('connection terminated');
+    await expect(consumerStarting([], { registerFails: limit, answerFails: down }).handle(requestCreated(headers))).rejects.toBe(down);
   });
 });
 

@@ -16,7 +16,8 @@ import { RegistryService } from '../registry/registry.service';
 import { tracing } from '../tracing/tracing';
 import { connectionFor, OrcaConnectionMap, parseOrcaConnections } from './orca-connections';
 import { ORCA_SERVICE, orcaResourcePrefix, orcaTemplateDocument, orcaTemplateName } from './orca-template';
-import { OrcaRequest, parseRequestCreated } from './request-created-event';
+import { OrcaRefusals } from './orca-refusals';
+import { OrcaRequest, parseFormData, parseRequestCreated } from './request-created-event';
 
 const UNIQUE_VIOLATION = '23505';
 /** The run payload's content type: the FormData, as JSON. */
@@ -27,6 +28,11 @@ function isUniqueViolation(e: unknown): boolean {
   return error?.code === UNIQUE_VIOLATION || error?.driverError?.code === UNIQUE_VIOLATION;
 }
 
+/** The executor found a run under the request's idempotency key, started with other FormData. */
+function isKeyReused(e: unknown): boolean {
+  return e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED;
+}
+
 /**
  * Consumes Orca's RequestCreatedEvent (ORCA_COMPAT=true): each event becomes a run, whose flowId
  * is the RequestId, of a one-step template launching the AWX job template, AWX workflow or OO
@@ -34,7 +40,8 @@ function isUniqueViolation(e: unknown): boolean {
  * MESSAGE_SIGNING=required an event is signed like a start message, by a service the connection is
  * open to (or an admin). A
  * redelivered event finds its run and starts nothing; an event that can never run is dead-lettered
- * with the reason, as is one reusing a RequestId for another resource or FormData.
+ * with the reason (and, once its sender is known entitled, answered with Status 3), as is one
+ * reusing a RequestId for another resource or FormData.
  */
 @Injectable()
 export class OrcaRequestConsumer implements OnApplicationBootstrap {
@@ -51,6 +58,7 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     private readonly executor: RunExecutor,
     private readonly runs: RunRepository,
     private readonly authenticator: MessageAuthenticator,
+    private readonly refusals: OrcaRefusals,
   ) {
     this.connections = parseOrcaConnections(config.ORCA_CONNECTIONS);
   }
@@ -87,21 +95,34 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     const connection = connectionFor(this.connections, request.target, request.resourceId);
     // Before the run is looked up: a sender refused here is audited even for a RequestId already started.
     await this.checkSender(message, sender, request, connection);
-    const payload = Buffer.from(JSON.stringify(request.formData));
     const existing = await this.runs.load(request.requestId);
-    if (existing) return this.alreadyStarted(existing, request, payload, log);
-    const orchName = await this.templateFor(request, connection);
+    if (existing) return this.alreadyStarted(existing, request, log);
     try {
+      const payload = Buffer.from(JSON.stringify(parseFormData(request.formData)));
+      const orchName = await this.templateFor(request, connection);
       await this.executor.start({
         orchName, flowId: request.requestId, idempotencyKey: `orca:${request.requestId}`, correlationId, payload, contentType: FORM_DATA_TYPE,
       });
       this.logger.log({ ...log, orchName }, 'Orca request started');
     } catch (e) {
-      // Two deliveries of one event raced past the check above: the other one started the run.
-      const raced = isUniqueViolation(e) ? await this.runs.load(request.requestId) : undefined;
-      if (raced) return this.alreadyStarted(raced, request, payload, log);
-      throw this.poisonIfRefused(e);
+      // Two deliveries of one event (or two requests under one RequestId) raced past the check above: the other one started the run.
+      const raced = isUniqueViolation(e) || isKeyReused(e) ? await this.runs.load(request.requestId) : undefined;
+      if (raced) return this.alreadyStarted(raced, request, log);
+      throw await this.answeredIfRefused(e, request, correlationId);
     }
+  }
+
+  /**
+   * A refusal of a request its sender may run, with no run under its RequestId (an invalid
+   * FormData, the ORCA_MAX_TEMPLATES cap, a template or run Baton will not make) is final: its
+   * client is told (Status 3) before the event is dead-lettered, or Orca's Requests service would
+   * wait for it for ever. Refusals before this point are not answered: an event that cannot be
+   * read, a sender not proven or not entitled, a RequestId another request has.
+   */
+  private async answeredIfRefused(e: unknown, request: OrcaRequest, correlationId: string): Promise<unknown> {
+    const refused = this.poisonIfRefused(e);
+    if (refused instanceof PoisonMessageError) await this.refusals.answer(request, correlationId, refused.message);
+    return refused;
   }
 
   /**
@@ -128,7 +149,9 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
    * it would be lost without a word to its client. The resource is compared, not the connection, so
    * a redelivery after ORCA_CONNECTIONS changed is still known for what it is.
    */
-  private alreadyStarted(run: RunState, request: OrcaRequest, payload: Buffer, log: Record<string, unknown>): void {
+  private alreadyStarted(run: RunState, request: OrcaRequest, log: Record<string, unknown>): void {
+    // FormData the run could not have been started with is refused for what it is, unanswered: the RequestId is the run's.
+    const payload = Buffer.from(JSON.stringify(parseFormData(request.formData)));
     const same = run.orchName.startsWith(orcaResourcePrefix(request)) && run.contentType === FORM_DATA_TYPE
       && Buffer.from(run.payload).equals(payload);
     if (!same) {
@@ -142,18 +165,14 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
   private async templateFor(request: OrcaRequest, connection: string): Promise<string> {
     const orchName = orcaTemplateName(request, connection);
     if (this.registered.has(orchName)) return orchName;
-    try {
-      await this.registry.register({
-        body: orcaTemplateDocument(request, connection), contentType: 'application/json', serviceName: ORCA_SERVICE, source: 'orca',
-      });
-    } catch (e) {
-      throw this.poisonIfRefused(e);
-    }
+    await this.registry.register({
+      body: orcaTemplateDocument(request, connection), contentType: 'application/json', serviceName: ORCA_SERVICE, source: 'orca',
+    });
     this.registered.add(orchName);
     return orchName;
   }
 
-  /** Baton refusing the request (an AppError other than "unavailable") can never change on redelivery. */
+  /** Baton refusing the request can never change on redelivery: an AppError other than "unavailable" is made a PoisonMessageError (one stays one). */
   private poisonIfRefused(e: unknown): unknown {
     if (e instanceof AppError && e.code !== ErrorCode.SERVICE_UNAVAILABLE) {
       const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { RunStateCache } from '../engine/run-state-cache';
 import { RunStatusListeners } from '../engine/run-status-listeners';
 import type { JobExecutionEntity } from '../handlers/job-execution.entity';
 import { JobLaunchEvents } from '../handlers/job-launch-events';
@@ -33,18 +34,19 @@ export class OrcaStatusEvents implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly runStatus: RunStatusListeners,
     private readonly launches: JobLaunchEvents,
+    private readonly states: RunStateCache,
   ) {}
 
   onModuleInit(): void {
     if (!this.config.ORCA_COMPAT) return;
-    this.launches.listen((m, row) => this.onLaunch(m, row));
+    this.launches.listen((m, row, afterCommit) => this.onLaunch(m, row, afterCommit));
     this.runStatus.listen((run, status, previous) => {
       const facts = finalFacts(run, status, previous, new Date());
       return facts ? [statusMessage(this.config.ORCA_STATUS_TOPIC, requestStatusEvent(facts), run.correlationId)] : [];
     });
   }
 
-  private async onLaunch(m: EntityManager, row: JobExecutionEntity): Promise<OutboxEntry[]> {
+  private async onLaunch(m: EntityManager, row: JobExecutionEntity, afterCommit: (hook: () => void) => void): Promise<OutboxEntry[]> {
     if (row.stepName !== ORCA_STEP || row.action !== 'DO' || row.targetType === 'HTTP') return [];
     // The step name alone could belong to anyone's template: only runs of the adapter's own templates are
     // Orca requests. The owner is checked too, for an `orca.` template another service took before the
@@ -59,14 +61,18 @@ export class OrcaStatusEvents implements OnModuleInit {
       executionId: row.externalJobId, error: null, at: new Date(),
     });
     await this.keepLaunchOnAttempt(m, row, event);
+    // The process that sent the step (usually this one) holds the run at the version just passed:
+    // the job's end, decided on that copy, would have its write refused, a conflict per request.
+    // Dropped once the version has moved, so the end reads the run (one read, even if SKIP LOCKED left it).
+    afterCommit(() => this.states.forget(row.flowId));
     return [statusMessage(this.config.ORCA_STATUS_TOPIC, event, run.correlation_id)];
   }
 
   /**
    * The run's final event is decided from its attempts alone (finalFacts): the job this event names
    * goes on the attempt in flight, which its reply replaces. The run's version moves on with it, so
-   * no instance decides the run's end on a copy read before (RunStateCache): that write fails and
-   * the run is read again, with the job.
+   * no other instance decides the run's end on a copy read before (RunStateCache): that write fails
+   * and the run is read again, with the job. This instance drops its own copy instead (onLaunch).
    */
   private async keepLaunchOnAttempt(m: EntityManager, row: JobExecutionEntity, event: RequestStatusUpdatedEvent): Promise<void> {
     await m.query(KEEP_LAUNCH, [row.flowId, row.commandId, JSON.stringify(launchOutput(event.ExecutionId, event.AwxOoExecutionStatus))]);

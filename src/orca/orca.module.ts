@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module';
 import { HandlersModule } from '../handlers/handlers.module';
 import { RegistryModule } from '../registry/registry.module';
+import { OrcaRefusals } from './orca-refusals';
 import { OrcaRequestConsumer } from './orca-request.consumer';
 import { OrcaStatusEvents } from './orca-status-events';
 
@@ -12,6 +13,6 @@ import { OrcaStatusEvents } from './orca-status-events';
  */
 @Module({
   imports: [RegistryModule, EngineModule, HandlersModule],
-  providers: [OrcaRequestConsumer, OrcaStatusEvents],
+  providers: [OrcaRequestConsumer, OrcaStatusEvents, OrcaRefusals],
 })
 export class OrcaModule {}

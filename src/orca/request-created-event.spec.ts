@@ -1,14 +1,15 @@
 import { PoisonMessageError } from '../messaging/message';
-import { parseRequestCreated } from './request-created-event';
+import { parseFormData, parseRequestCreated } from './request-created-event';
 
 const ID = 'A62AF38D-AB5E-44A3-A568-584FFC46DD28';
 const FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
 const body = (event: unknown) => Buffer.from(JSON.stringify(event));
 const awx = { RequestId: ID, ExecutionTargetType: 0, ExecutionResourceType: 1, ExecutionResourceId: '42', FormData: '{"email":"a@b.c"}', UserId: 'u1' };
 
+/** Why the event, FormData included, is refused. */
 function reason(event: unknown): string {
   try {
-    parseRequestCreated(typeof event === 'string' ? Buffer.from(event) : body(event));
+    parseFormData(parseRequestCreated(typeof event === 'string' ? Buffer.from(event) : body(event)).formData);
   } catch (e) {
     expect(e).toBeInstanceOf(PoisonMessageError);
     return (e as Error).message;
@@ -19,7 +20,7 @@ function reason(event: unknown): string {
 describe('parseRequestCreated', () => {
   it('reads an AWX request, PascalCase as documented, camelCase or in a MassTransit envelope', () => {
     const expected = {
-      requestId: ID.toLowerCase(), target: 'awx', resourceType: 'workflow_job_template', resourceId: '42', formData: { email: 'a@b.c' }, userId: 'u1',
+      requestId: ID.toLowerCase(), target: 'awx', resourceType: 'workflow_job_template', resourceId: '42', formData: '{"email":"a@b.c"}', userId: 'u1',
     };
     expect(parseRequestCreated(body(awx))).toEqual(expected);
     const camel = Object.fromEntries(Object.entries(awx).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
@@ -27,9 +28,16 @@ describe('parseRequestCreated', () => {
     expect(parseRequestCreated(body({ messageType: ['urn:message:Orca.SharedContracts.Events:RequestCreatedEvent'], message: camel }))).toEqual(expected);
   });
 
-  it('reads an OO request (no resource type) and an empty FormData as no inputs', () => {
-    expect(parseRequestCreated(body({ RequestId: ID, ExecutionTargetType: 1, ExecutionResourceId: FLOW.toUpperCase(), FormData: '' })))
-      .toMatchObject({ target: 'oo', resourceType: null, resourceId: FLOW, formData: {}, userId: null });
+  it('reads an OO request (no resource type) and an empty or missing FormData as no inputs', () => {
+    const oo = { RequestId: ID, ExecutionTargetType: 1, ExecutionResourceId: FLOW.toUpperCase() };
+    expect(parseRequestCreated(body({ ...oo, FormData: '' }))).toMatchObject({ target: 'oo', resourceType: null, resourceId: FLOW, formData: '', userId: null });
+    expect(parseRequestCreated(body(oo)).formData).toBeNull();
+    expect([parseFormData(''), parseFormData(' '), parseFormData(null)]).toEqual([{}, {}, {}]);
+  });
+
+  it('leaves FormData to be read once the sender may run the request, so that its refusal can be answered', () => {
+    expect(parseRequestCreated(body({ ...awx, FormData: '{not json' })).formData).toBe('{not json');
+    expect(parseRequestCreated(body({ ...awx, FormData: 'x'.repeat(256 * 1024 + 1) })).requestId).toBe(ID.toLowerCase());
   });
 
   it('dead-letters what can never run, saying why', () => {
@@ -51,7 +59,7 @@ describe('parseRequestCreated', () => {
   });
 
   it('keeps the text backslash-u-0000, which is no NUL', () => {
-    expect(parseRequestCreated(body({ ...awx, FormData: '{"path":"C:\\\\u0000data"}' })).formData).toEqual({ path: 'C:\\u0000data' });
+    expect(parseFormData(parseRequestCreated(body({ ...awx, FormData: '{"path":"C:\\\\u0000data"}' })).formData)).toEqual({ path: 'C:\\u0000data' });
   });
 
   it('never quotes FormData or the message it could not parse in the reason', () => {

@@ -13,8 +13,11 @@ export interface OrcaRequest {
   resourceType: 'job_template' | 'workflow_job_template' | null;
   /** A positive integer (AWX template id) or a flow UUID (OO). */
   resourceId: string;
-  /** FormData, parsed: AWX extra_vars or OO inputs. */
-  formData: Record<string, unknown>;
+  /**
+   * FormData as sent (AWX extra_vars or OO inputs), read by parseFormData only once the sender has
+   * been found entitled to run the request: a refusal then is answered to the requester.
+   */
+  formData: string | null;
   userId: string | null;
 }
 
@@ -27,7 +30,7 @@ const eventSchema = z.object({
   ExecutionTargetType: z.union([z.literal(0), z.literal(1)], { error: 'must be 0 (AWX) or 1 (OO)' }),
   ExecutionResourceType: z.union([z.literal(0), z.literal(1)], { error: 'must be 0 (JobTemplate) or 1 (Workflow)' }).nullish(),
   ExecutionResourceId: z.string().trim().min(1, { error: 'is required' }).max(200),
-  FormData: z.string().max(MAX_FORM_DATA_CHARS, { error: `must be at most ${MAX_FORM_DATA_CHARS} characters` }).nullish(),
+  FormData: z.string().nullish(),
   UserId: z.string().max(200).nullish(),
   CreatedAtUtc: z.string().max(64).nullish(),
 }).superRefine((e, ctx) => {
@@ -59,8 +62,10 @@ function unwrap(json: unknown): Record<string, unknown> {
   return out;
 }
 
-function parseFormData(text: string | null | undefined): Record<string, unknown> {
-  if (text === null || text === undefined || text.trim() === '') return {};
+/** A request's FormData as an object; throws PoisonMessageError, naming the field, for one that can never run. */
+export function parseFormData(text: string | null): Record<string, unknown> {
+  if (text === null || text.trim() === '') return {};
+  if (text.length > MAX_FORM_DATA_CHARS) throw new PoisonMessageError(`invalid message: FormData: must be at most ${MAX_FORM_DATA_CHARS} characters`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -76,7 +81,10 @@ function parseFormData(text: string | null | undefined): Record<string, unknown>
   return parsed;
 }
 
-/** Parses a RequestCreatedEvent; throws PoisonMessageError (dead-lettered with the reason) for one that can never run. */
+/**
+ * Parses a RequestCreatedEvent, all but its FormData (parseFormData); throws PoisonMessageError
+ * (dead-lettered with the reason) for one that can never run.
+ */
 export function parseRequestCreated(body: Buffer): OrcaRequest {
   let json: unknown;
   try {
@@ -96,7 +104,7 @@ export function parseRequestCreated(body: Buffer): OrcaRequest {
     target: awx ? 'awx' : 'oo',
     resourceType: awx ? (e.ExecutionResourceType === 1 ? 'workflow_job_template' : 'job_template') : null,
     resourceId: awx ? e.ExecutionResourceId : e.ExecutionResourceId.toLowerCase(),
-    formData: parseFormData(e.FormData),
+    formData: e.FormData ?? null,
     userId: e.UserId ?? null,
   };
 }

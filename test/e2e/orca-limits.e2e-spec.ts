@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORCA_SERVICE } from '../../src/orca/orca-template';
 import { FakeAwxServer } from '../fakes/fake-awx.server';
 import { FakeOoServer } from '../fakes/fake-oo.server';
 import { expectEventually } from '../helpers/expect-eventually';
 import type { TestApp } from '../helpers/test-app';
-import { MessagePublisher } from '../../src/messaging/message-publisher';
-import { fixture, orcaClient } from '../scenarios/orca.scenarios';
+import { orcaClient } from '../scenarios/orca.fixtures';
 import { handlerEnv } from './handlers/support/engine-app';
 
 /**
@@ -29,31 +27,46 @@ describe('Orca drop-in: ORCA_MAX_TEMPLATES', () => {
     await Promise.all([awx.stop(), oo.stop()]);
   });
 
-  const publish = (resourceId: string) => {
-    const event = { ...fixture('request-created.json'), RequestId: randomUUID(), ExecutionResourceId: resourceId };
-    return t.get(MessagePublisher).publish([{
-      topic: orca.topics.request, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(event)),
-    }]).then(() => event.RequestId as string);
+  const publish = async (resourceId: string) => {
+    const event = orca.request({ ExecutionResourceId: resourceId });
+    await orca.publish(event);
+    return event;
   };
-  const statusesOf = (requestId: string) => orca.statusEvents.filter((e) => e.RequestId === requestId).map((e) => e.Status);
+  const statusesOf = (requestId: string) => orca.eventsOf(requestId).map((e) => e.Status);
+  const deadLettersOf = (requestId: string) => orca.deadLetters.filter((d) => d.body.includes(requestId)).map((d) => d.reason);
+  const LIMIT_REACHED = /^TEMPLATE_LIMIT_REACHED: Forbidden: the Orca adapter \(baton-orca\) owns 2 templates, and ORCA_MAX_TEMPLATES allows 2/;
 
   it('dead-letters a request for a new resource past the cap, launching nothing, and runs those of resources it has templates for', async () => {
     const first = await publish('51');
     const second = await publish('52');
     await expectEventually(() => {
-      expect(statusesOf(first)).toEqual([1, 2]);
-      expect(statusesOf(second)).toEqual([1, 2]);
+      expect(statusesOf(first.RequestId)).toEqual([1, 2]);
+      expect(statusesOf(second.RequestId)).toEqual([1, 2]);
     }, { timeoutMs: 20_000 });
 
     const third = await publish('53');
-    await expectEventually(() => expect(orca.deadLetters.filter((d) => d.body.includes(third)).map((d) => d.reason)).toEqual([
-      expect.stringMatching(/^TEMPLATE_LIMIT_REACHED: Forbidden: the Orca adapter \(baton-orca\) owns 2 templates, and ORCA_MAX_TEMPLATES allows 2/),
-    ]), { timeoutMs: 15_000 });
+    await expectEventually(() => expect(deadLettersOf(third.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED)]), { timeoutMs: 15_000 });
     expect(awx.launches().filter((j) => j.templateId === 53)).toEqual([]);
     const [{ owned }] = await t.get(DataSource).query('SELECT count(*)::int AS owned FROM orchestration_template WHERE owner_service = $1', [ORCA_SERVICE]);
     expect(owned).toBe(2);
 
     const again = await publish('51');
-    await expectEventually(() => expect(statusesOf(again)).toEqual([1, 2]), { timeoutMs: 20_000 });
+    await expectEventually(() => expect(statusesOf(again.RequestId)).toEqual([1, 2]), { timeoutMs: 20_000 });
+  });
+
+  it('tells the client of a request refused past the cap that it is over (Status 3), once however often it comes', async () => {
+    const refused = await publish('54');
+    await expectEventually(() => expect(orca.eventsOf(refused.RequestId)).toEqual([{
+      RequestId: refused.RequestId, Status: 3, ResultType: null, AwxOoExecutionStatus: null, ExecutionId: null,
+      ErrorMessage: expect.stringMatching(LIMIT_REACHED), UpdatedAtUtc: expect.any(String),
+    }]), { timeoutMs: 15_000 });
+    expect(deadLettersOf(refused.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED)]);
+
+    // Delivered again (as after a stop before the dead letter was acknowledged): dead-lettered again, not answered again.
+    await orca.publish(refused);
+    await expectEventually(() => expect(deadLettersOf(refused.RequestId)).toHaveLength(2), { timeoutMs: 15_000 });
+    // The dead letter follows the answer's commit; give a second answer, were there one, time to arrive.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(statusesOf(refused.RequestId)).toEqual([3]);
   });
 });

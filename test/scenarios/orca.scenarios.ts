@@ -1,11 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RegistryService } from '../../src/registry/registry.service';
 import { signatureOf } from '../../src/auth/message-signing/message-signature';
-import { MessageConsumer } from '../../src/messaging/message-consumer';
-import { MessagePublisher } from '../../src/messaging/message-publisher';
 import { ORCA_SERVICE, orcaTemplateDocument } from '../../src/orca/orca-template';
 import type { OrcaRequest } from '../../src/orca/request-created-event';
 import { FakeAwxServer } from '../fakes/fake-awx.server';
@@ -14,53 +10,9 @@ import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { expectEventually } from '../helpers/expect-eventually';
 import { AUDIENCE, ISSUER, rsaKey } from '../helpers/jwt';
 import { messageJwt } from '../helpers/message-jwt';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
 import { handlerEnv } from '../e2e/handlers/support/engine-app';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '../fixtures/orca', name), 'utf8'));
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string' && ISO_UTC.test(value)) return 'date-time';
-  return typeof value;
-}
-
-/** Every field of Orca's example is in `actual`, with the same JSON type (an ISO UTC time counts as its own type). */
-function expectOrcaFields(actual: Record<string, unknown>, example: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(example)) {
-    expect({ key, present: key in actual }).toEqual({ key, present: true });
-    expect({ key, type: jsonType(actual[key]) }).toEqual({ key, type: jsonType(value) });
-  }
-}
-
-const OO_FLOW = '3f2a9c1e-7b4d-4e8a-9c61-2d5b8e0f4a17';
-
-/**
- * Orca's side of one suite: topics of its own, so suites sharing a broker never hear each other, and what it
- * hears on them. `start` boots Baton as the drop-in on those topics, then subscribes as Orca's client would.
- */
-export function orcaClient() {
-  const ns = randomBytes(4).toString('hex');
-  const topics = { request: `RequestCreated.${ns}`, status: `RequestStatusUpdated.${ns}` };
-  const statusEvents: any[] = [];
-  const deadLetters: Array<{ reason: string; body: string }> = [];
-  const start = async (env: Record<string, string>): Promise<TestApp> => {
-    // One template per service: the adapter's own template per resource is not a service key's, and must not count.
-    const t = await startTestApp({ ...env, ORCA_COMPAT: 'true', ORCA_REQUEST_TOPIC: topics.request, ORCA_STATUS_TOPIC: topics.status, MAX_TEMPLATES_PER_SERVICE: '1' });
-    const consumer = t.get(MessageConsumer);
-    await consumer.subscribe({ topic: topics.status, group: `orca-client-${ns}`, handler: async (m) => {
-      statusEvents.push(JSON.parse(m.body.toString()));
-    } });
-    await consumer.subscribe({ topic: `${topics.request}.DLQ`, group: `orca-client-${ns}`, handler: async (m) => {
-      deadLetters.push({ reason: m.headers['x-dead-letter-reason'], body: m.body.toString() });
-    } });
-    return t;
-  };
-  return { topics, statusEvents, deadLetters, start };
-}
+import { expectOrcaFields, fixture, ISO_UTC, OO_FLOW, orcaClient } from './orca.fixtures';
 
 /**
  * The Orca drop-in, end to end: RequestCreatedEvent on the broker → AWX/OO launch on the fakes →
@@ -73,18 +25,7 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
     const awx = new FakeAwxServer();
     const oo = new FakeOoServer();
     const orca = orcaClient();
-    const { topics, statusEvents, deadLetters } = orca;
-    const eventsOf = (requestId: string) => statusEvents.filter((e) => e.RequestId === requestId);
-
-    const publish = (event: object, key?: string) => t.get(MessagePublisher).publish([{
-      topic: topics.request, ...(key ? { key } : {}), headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(event)),
-    }]);
-    const request = (overrides: object) => ({ ...fixture('request-created.json'), RequestId: randomUUID(), ...overrides });
-    const finalEventOf = (requestId: string) => expectEventually(() => {
-      const final = eventsOf(requestId).find((e) => e.Status === 2 || e.Status === 3);
-      expect(final).toBeDefined();
-      return final;
-    }, { timeoutMs: 20_000 });
+    const { deadLetters, publish, request, eventsOf, finalEventOf } = orca;
 
     beforeAll(async () => {
       await Promise.all([awx.start(), oo.start()]);
@@ -230,17 +171,23 @@ export function orcaScenarios(setting: string, env: () => Promise<Record<string,
       expect(eventsOf(run.body.flowId).map((e) => e.Status)).not.toContain(1);
     });
 
-    it('dead-letters events that can never run, with the reason', async () => {
-      await publish({ ...request({}), RequestId: 'not-a-uuid' });
-      await publish(request({ FormData: '{not json' }));
-      await publish(request({ ExecutionTargetType: 1, ExecutionResourceId: '42' }));
-      await publish(request({ FormData: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) }));
+    it('dead-letters events that can never run, with the reason, answering those whose FormData fails with Status 3', async () => {
+      const notJson = request({ FormData: '{not json' });
+      const deep = request({ FormData: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) });
+      const notFlow = request({ ExecutionTargetType: 1, ExecutionResourceId: '42' });
+      for (const event of [{ ...request({}), RequestId: 'not-a-uuid' }, notJson, notFlow, deep]) await publish(event);
       await expectEventually(() => expect(deadLetters.map((d) => d.reason)).toEqual(expect.arrayContaining([
         expect.stringContaining('RequestId: must be a UUID'),
         expect.stringContaining('FormData: not JSON'),
         expect.stringContaining('ExecutionResourceId: must be an OO flow UUID'),
         expect.stringMatching(/FormData(\.a)+: nested deeper than 100 levels$/),
       ])), { timeoutMs: 15_000 });
+      // Read once its sender may run it, the request's FormData is its own; an event not read that far is no one's to answer.
+      await expectEventually(() => {
+        expect(eventsOf(notJson.RequestId)).toEqual([expect.objectContaining({ Status: 3, ErrorMessage: expect.stringContaining('FormData: not JSON') })]);
+        expect(eventsOf(deep.RequestId)).toEqual([expect.objectContaining({ Status: 3, ErrorMessage: expect.stringMatching(/nested deeper/) })]);
+      }, { timeoutMs: 15_000 });
+      expect(eventsOf(notFlow.RequestId)).toEqual([]);
     });
   });
 }
@@ -260,7 +207,7 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
     const rogueSecret = randomBytes(32).toString('hex');
     const idp = rsaKey();
     const orca = orcaClient();
-    const { topics, statusEvents, deadLetters } = orca;
+    const { topics, statusEvents, deadLetters, publish } = orca;
 
     beforeAll(async () => {
       await Promise.all([awx.start(), oo.start()]);
@@ -279,9 +226,6 @@ export function orcaSigningScenarios(setting: string, env: () => Promise<Record<
 
     /** An event whose FormData names `email`, so its launch (or the lack of one) can be found. */
     const eventFor = (email: string) => JSON.stringify({ ...fixture('request-created.json'), RequestId: randomUUID(), FormData: JSON.stringify({ email }) });
-    const publish = (body: string, headers: Record<string, string> = {}) => t.get(MessagePublisher).publish([{
-      topic: topics.request, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(body),
-    }]);
     const hmac = (body: string, key = secret, signedAt = Math.floor(Date.now() / 1000), service = 'requests-service') => ({
       'x-baton-service': service, 'x-baton-signature-timestamp': String(signedAt), 'x-baton-signature': signatureOf(key, signedAt, Buffer.from(body)),
     });
