@@ -1,10 +1,6 @@
 import { Metrics } from '../../src/metrics/metrics';
-import { FakeAwxServer } from '../fakes/fake-awx.server';
-import { FakeOoServer } from '../fakes/fake-oo.server';
 import { expectEventually } from '../helpers/expect-eventually';
-import type { TestApp } from '../helpers/test-app';
-import { orcaClient } from '../scenarios/orca.fixtures';
-import { handlerEnv } from './handlers/support/engine-app';
+import { useOrcaApp } from './handlers/support/orca-app';
 
 /**
  * The launch of an Orca request moves its run's version on (the job's facts go on the attempt in
@@ -13,22 +9,9 @@ import { handlerEnv } from './handlers/support/engine-app';
  * refused, and decided again.
  */
 describe('Orca drop-in: run write conflicts on one instance', () => {
-  let t: TestApp;
-  const awx = new FakeAwxServer();
-  const oo = new FakeOoServer();
-  const orca = orcaClient();
+  const { awx, orca, app } = useOrcaApp((awx) => awx.jobTemplate(61, { statuses: ['running', 'running', 'successful'] }));
 
-  beforeAll(async () => {
-    await Promise.all([awx.start(), oo.start()]);
-    awx.jobTemplate(61, { statuses: ['running', 'running', 'successful'] });
-    t = await orca.start({ ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false' });
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([awx.stop(), oo.stop()]);
-  });
-
-  const conflicts = async () => (await t.get(Metrics).writeConflicts.get()).values.reduce((n, v) => n + v.value, 0);
+  const conflicts = async () => (await app().get(Metrics).writeConflicts.get()).values.reduce((n, v) => n + v.value, 0);
 
   it('records none for requests run to their end, each still reporting its job', async () => {
     const before = await conflicts();

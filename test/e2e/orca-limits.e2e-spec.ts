@@ -1,31 +1,14 @@
 import { DataSource } from 'typeorm';
 import { ORCA_SERVICE } from '../../src/orca/orca-template';
-import { FakeAwxServer } from '../fakes/fake-awx.server';
-import { FakeOoServer } from '../fakes/fake-oo.server';
 import { expectEventually } from '../helpers/expect-eventually';
-import type { TestApp } from '../helpers/test-app';
-import { orcaClient } from '../scenarios/orca.fixtures';
-import { handlerEnv } from './handlers/support/engine-app';
+import { useOrcaApp } from './handlers/support/orca-app';
 
 /**
  * ORCA_MAX_TEMPLATES: every RequestCreatedEvent may name a resource of its own, and the adapter
  * registers a template for each before AWX or OO is asked whether it exists.
  */
 describe('Orca drop-in: ORCA_MAX_TEMPLATES', () => {
-  let t: TestApp;
-  const awx = new FakeAwxServer();
-  const oo = new FakeOoServer();
-  const orca = orcaClient();
-
-  beforeAll(async () => {
-    await Promise.all([awx.start(), oo.start()]);
-    for (const id of [51, 52, 53]) awx.jobTemplate(id, { statuses: ['successful'] });
-    t = await orca.start({ ...handlerEnv(awx, oo), AWX_TRACE_EXTRA_VARS: 'false', ORCA_MAX_TEMPLATES: '2' });
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([awx.stop(), oo.stop()]);
-  });
+  const { awx, orca, app } = useOrcaApp((awx) => { for (const id of [51, 52, 53]) awx.jobTemplate(id, { statuses: ['successful'] }); }, { ORCA_MAX_TEMPLATES: '2' });
 
   const publish = async (resourceId: string) => {
     const event = orca.request({ ExecutionResourceId: resourceId });
@@ -47,7 +30,7 @@ describe('Orca drop-in: ORCA_MAX_TEMPLATES', () => {
     const third = await publish('53');
     await expectEventually(() => expect(deadLettersOf(third.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED)]), { timeoutMs: 15_000 });
     expect(awx.launches().filter((j) => j.templateId === 53)).toEqual([]);
-    const [{ owned }] = await t.get(DataSource).query('SELECT count(*)::int AS owned FROM orchestration_template WHERE owner_service = $1', [ORCA_SERVICE]);
+    const [{ owned }] = await app().get(DataSource).query('SELECT count(*)::int AS owned FROM orchestration_template WHERE owner_service = $1', [ORCA_SERVICE]);
     expect(owned).toBe(2);
 
     const again = await publish('51');
