@@ -1,22 +1,12 @@
-import type { LoggerService } from '@nestjs/common';
 import { ExportResultCode } from '@opentelemetry/core';
 import { SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { FLUSH_BOUND_MS, startTracing } from './otel-sdk';
 import { runTraceContext } from './run-span';
 import { tracing } from './tracing';
+import { recordingLogger } from '../../test/helpers/recording-logger';
 
 const CONFIG = { OTEL_SERVICE_NAME: 'baton-unit', OTEL_TRACES_SAMPLER: 'parentbased_always_on' as const };
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-
-function recordingLogger(): { logger: LoggerService; lines: Array<[string, unknown]> } {
-  const lines: Array<[string, unknown]> = [];
-  const logger = {
-    log: (m: unknown) => lines.push(['log', m]),
-    warn: (m: unknown) => lines.push(['warn', m]),
-    error: (m: unknown) => lines.push(['error', m]),
-  } as unknown as LoggerService;
-  return { logger, lines };
-}
 
 function processorStopping(shutdown: () => Promise<void>): SpanProcessor {
   return { onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown };

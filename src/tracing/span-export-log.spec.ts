@@ -1,16 +1,11 @@
-import type { LoggerService } from '@nestjs/common';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { recordingLogger } from '../../test/helpers/recording-logger';
 import { SpanExportLog } from './span-export-log';
 
 describe('SpanExportLog', () => {
   const setUp = () => {
-    const lines: Array<[string, unknown]> = [];
-    const logger = {
-      log: (m: unknown) => lines.push(['log', m]),
-      warn: (m: unknown) => lines.push(['warn', m]),
-      error: (m: unknown) => lines.push(['error', m]),
-    } as unknown as LoggerService;
+    const { logger, lines } = recordingLogger();
     const results: ExportResult[] = [];
     const inner: SpanExporter = { export: (_spans, done) => done(results.shift()!), shutdown: async () => undefined };
     const log = new SpanExportLog(logger);
