@@ -44,6 +44,35 @@ describe('an error logged as err', () => {
     expect(err.stack).toMatch(/^QueryFailedError: invalid input syntax for type integer: "\*\*\*"\n/);
   });
 
+  const failedStatement = (value: string) => new QueryFailedError('INSERT INTO orchestration_run (payload) VALUES ($1)', [value], Object.assign(
+    new Error(`invalid input syntax for type integer: "${value}"`), { code: '22P02', detail: `Failing row contains (${value}).` },
+  ));
+
+  it('masks the values of a failed statement wrapped as a cause, however deep, in the message and stack pino folds it into', () => {
+    const wrapped = new Error('saving the run failed', { cause: new Error('in a transaction', { cause: failedStatement('s3cr3t-payload') }) });
+    const line = written(() => logger.error({ err: wrapped }, 'request failed'));
+    expect(JSON.stringify(line)).not.toContain('s3cr3t');
+    expect(line.err).toMatchObject({ message: 'saving the run failed: in a transaction: invalid input syntax for type integer: "***"' });
+    expect((line.err as { stack: string }).stack).toContain('caused by: QueryFailedError: invalid input syntax for type integer: "***"');
+  });
+
+  it('masks and drops the values of the failed statements an AggregateError holds, and its own message quoting them', () => {
+    const both = new AggregateError([failedStatement('s3cr3t-one'), new Error('retried', { cause: failedStatement('s3cr3t-two') })], 'both failed: s3cr3t-one');
+    const line = written(() => logger.error({ err: both }, 'request failed'));
+    expect(JSON.stringify(line)).not.toContain('s3cr3t');
+    const err = line.err as { message: string; aggregateErrors: Array<Record<string, unknown>> };
+    expect(err.message).toBe('both failed: ***');
+    expect(err.aggregateErrors.map((e) => e.message)).toEqual(['invalid input syntax for type integer: "***"', 'retried: invalid input syntax for type integer: "***"']);
+    expect(err.aggregateErrors[0]).not.toHaveProperty('parameters');
+    expect(err.aggregateErrors[0]).not.toHaveProperty('driverError');
+  });
+
+  it('logs an error whose causes go round', () => {
+    const a = new Error('a: s3cr3t-loop');
+    a.cause = Object.assign(new Error('b', { cause: a }), { parameters: ['s3cr3t-loop'] });
+    expect(written(() => logger.error({ err: a }, 'request failed')).err).toMatchObject({ message: 'a: ***: b: a: ***: ...' });
+  });
+
   it('keeps what any other error says, and a message logged as err', () => {
     const error = Object.assign(new Error('boom', { cause: new Error('underneath') }), { flowId: 'f1' });
     const line = written(() => logger.error({ err: error }, 'a healer tick failed'));

@@ -13,6 +13,12 @@ const MAX_QUERY_LENGTH = 200;
  */
 const DROPPED = new Set(['parameters', 'driverError', 'detail', 'where', 'internalQuery']);
 
+/**
+ * How deep into causes and aggregated errors the values to mask are looked for: pino writes every
+ * cause it can reach, so far beyond any real wrapping, yet bounded (and each error looked at once).
+ */
+const MAX_DEPTH = 32;
+
 type Serialized = ReturnType<typeof stdSerializers.err> & Record<string, unknown>;
 
 /**
@@ -27,17 +33,31 @@ export function loggedError(err: unknown): unknown {
 }
 
 function withoutValues(serialized: Serialized): Serialized {
-  const parameters = (serialized.raw as { parameters?: unknown } | undefined)?.parameters;
   for (const key of Object.keys(serialized)) {
     const value = serialized[key];
     if (DROPPED.has(key)) delete serialized[key];
     else if (key === 'query' && typeof value === 'string') serialized.query = shortened(value);
     else if (isSerializedError(value)) serialized[key] = withoutValues(value);
+    // An AggregateError's errors, each serialized whole, a failed statement's values and all.
+    else if (key === 'aggregateErrors' && Array.isArray(value)) serialized[key] = value.map((e) => (isSerializedError(e) ? withoutValues(e) : e));
   }
-  // PostgreSQL quotes a value it could not take (`invalid input syntax for type integer: "…"`).
+  // PostgreSQL quotes a value it could not take (`invalid input syntax for type integer: "…"`), and
+  // pino writes the causes' messages and stacks into the error's: a cause's values are masked there too.
+  const parameters = parametersWithin(serialized.raw);
   serialized.message = masked(serialized.message, parameters);
   serialized.stack = masked(serialized.stack, parameters);
   return serialized;
+}
+
+/** The string parameters of the failed statements in `error`, its causes and aggregated errors. */
+function parametersWithin(error: unknown, depth = 0, seen = new Set<unknown>(), found = new Set<string>()): Set<string> {
+  if (depth > MAX_DEPTH || typeof error !== 'object' || error === null || seen.has(error)) return found;
+  seen.add(error);
+  const { parameters, cause, errors } = error as { parameters?: unknown; cause?: unknown; errors?: unknown };
+  if (Array.isArray(parameters)) for (const p of parameters) if (typeof p === 'string') found.add(p);
+  parametersWithin(cause, depth + 1, seen, found);
+  if (Array.isArray(errors)) for (const e of errors) parametersWithin(e, depth + 1, seen, found);
+  return found;
 }
 
 function isSerializedError(value: unknown): value is Serialized {
@@ -50,9 +70,9 @@ function shortened(query: string): string {
 }
 
 /** `text` with each string parameter it quotes replaced by `***` (shorter ones match too much of anything). */
-function masked(text: string, parameters: unknown): string {
-  if (!Array.isArray(parameters) || typeof text !== 'string') return text;
+function masked(text: string, parameters: Set<string>): string {
+  if (typeof text !== 'string') return text;
   let result = text;
-  for (const p of parameters) if (typeof p === 'string' && p.length >= 4) result = result.split(p).join('***');
+  for (const p of parameters) if (p.length >= 4) result = result.split(p).join('***');
   return result;
 }

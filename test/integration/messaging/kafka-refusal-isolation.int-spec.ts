@@ -69,6 +69,8 @@ describe('a message Kafka refuses fails no publish coalesced with it (real Kafka
       ...Array.from({ length: 4 }, (_, i) => message(open, `open-${i}`)),
       message(small, 'small-alone'), // same topic and partition as the refused one: its record batch held both
     ];
+    // Sent apart, the refused message goes alone and first, and its producer stays (one message: nothing
+    // written), so small-alone goes to that partition on the sequence numbers kafkajs took back from it.
     // One turn: the driver's sender puts them all in one request, as it does a dead letter and the outbox's rows.
     const published = await Promise.allSettled([
       driver.publish([message(small, 'x'.repeat(4 * MAX_MESSAGE_BYTES))]),

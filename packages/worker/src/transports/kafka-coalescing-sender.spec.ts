@@ -24,6 +24,18 @@ const tooLarge = () => {
   }));
   return Object.assign(new KafkaJSNonRetriableError(answer), { cause: answer }); // kafkajs's types leave `cause` out
 };
+/** As kafkajs's sendBatch fails when the client may not write to a topic. */
+const denied = () => {
+  const answer = new KafkaJSProtocolError(Object.assign(new Error('Not authorized to access topics: [Topic authorization failed]'), {
+    type: 'TOPIC_AUTHORIZATION_FAILED', code: 29, retriable: false,
+  }));
+  return Object.assign(new KafkaJSNonRetriableError(answer), { cause: answer });
+};
+/** A broker that refuses any request to `topic`. */
+const denying = (topic: string) => async (request: Request) => {
+  if (request.topicMessages.some((t) => t.topic === topic)) throw denied();
+  return [];
+};
 /** A broker that refuses any request holding a message of `refusedKey` (it answers for the whole request). */
 const refusing = (refusedKey: string) => async (request: Request) => {
   if (request.topicMessages.some((t) => t.messages.some((m) => m.key === refusedKey))) throw tooLarge();
@@ -169,8 +181,40 @@ describe('KafkaCoalescingSender', () => {
       expect(statuses(settled)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(KafkaJSNonRetriableError);
       expect(made.flatMap((p) => sentKeys(p.sendBatch))).toEqual([['f1', 'f2', 'f3'], ['f1'], ['f2'], ['f3']]);
+      // Replaced after the request of three, which the broker may have written in part; not after f2 alone, refused whole.
+      expect(made.map((p) => sentKeys(p.sendBatch))).toEqual([[['f1', 'f2', 'f3']], [['f1'], ['f2'], ['f3']]]);
       await sender.send([message(4)]); // and the sender goes on
       expect(made.flatMap((p) => sentKeys(p.sendBatch)).at(-1)).toEqual(['f4']);
+    });
+
+    it('replaces the producer after each send apart refused that the broker may have written in part', async () => {
+      // kafkajs takes back the sequence numbers of f3's partition too: f4 on the same producer could be dropped as a duplicate.
+      const { made, newProducer } = producers(refusing('f2'));
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      const settled = await Promise.allSettled([sender.send([message(1)]), sender.send([message(2), message(3)]), sender.send([message(4)])]);
+      expect(statuses(settled)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(made.map((p) => sentKeys(p.sendBatch))).toEqual([[['f1', 'f2', 'f3', 'f4']], [['f1'], ['f2', 'f3']], [['f4']]]);
+    });
+
+    it('fails every send to a topic refused as a whole with one request, on the same producer', async () => {
+      const { made, newProducer } = producers(denying('denied'));
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      const settled = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => sender.send([message(i, 10, 'denied')])));
+      expect(settled.every((s) => s.status === 'rejected' && (s.reason as Error).message.includes('Not authorized'))).toBe(true);
+      expect(made.map((p) => [p.sendBatch.mock.calls.length, p.connect.mock.calls.length])).toEqual([[1, 1]]);
+      await sender.send([message(1, 10, 'open')]);
+      expect(sentKeys(made[0].sendBatch).at(-1)).toEqual(['f1']); // nothing written, so its sequence numbers hold
+    });
+
+    it('sends apart the others of a request to a topic refused as a whole, and not again those to it', async () => {
+      const { made, newProducer } = producers(denying('denied'));
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      const topics = ['denied', 'open', 'denied', 'open', 'denied'];
+      const settled = await Promise.allSettled(topics.map((topic, i) => sender.send([message(i, 10, topic)])));
+      expect(statuses(settled)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((settled[4] as PromiseRejectedResult).reason).toBeInstanceOf(KafkaJSNonRetriableError);
+      // The request to both topics may have been written in part (replaced); f0, alone to the denied topic, was not.
+      expect(made.map((p) => sentKeys(p.sendBatch))).toEqual([[['f0', 'f2', 'f4', 'f1', 'f3']], [['f0'], ['f1'], ['f3']]]);
     });
 
     it('sends a lone send once: refused alone, it is refused for good', async () => {

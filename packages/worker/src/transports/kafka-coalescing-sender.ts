@@ -55,7 +55,16 @@ interface Part {
  *
  * A refusal is the refused send's alone: the broker answers a request for all of it, so one message
  * it refuses (over a topic's size limit, to a topic the client may not write) would fail every send
- * coalesced with it. After a refusal the request's sends go again one by one (sendApart).
+ * coalesced with it. After a refusal the request's sends go again one by one (sendApart), but those
+ * to a topic refused as a whole fail without a request: they would all be refused alike.
+ *
+ * A refused request replaces the producer too, unless it cannot have been written in part. The
+ * broker answers each partition apart, and kafkajs, on a request that failed anywhere, takes back
+ * the sequence numbers of every partition in it, the written ones too: the next batch to one of
+ * those would reuse sequence numbers, and the broker would drop it as a duplicate (acknowledged,
+ * not written) or refuse it as out of order. A request that held one message, or went to one topic
+ * refused as a whole, wrote nothing (nor did a refusal when kafkajs fetched the topic's metadata,
+ * before any produce), so its producer's sequence numbers are right and it stays.
  */
 export class KafkaCoalescingSender {
   private producer: KafkaBatchProducer;
@@ -111,8 +120,8 @@ export class KafkaCoalescingSender {
           await this.request(producer, messages);
           for (const w of this.waiting.splice(0, finished)) w.resolve();
         } catch (error) {
-          this.renew(producer);
-          if (parts.length > 1 && isKafkaRefusal(error)) await this.sendApart(parts);
+          if (!wroteNothing(error, messages)) this.renew(producer);
+          if (parts.length > 1 && isKafkaRefusal(error)) await this.sendApart(parts, { error, messages });
           else for (const w of this.waiting.splice(0, parts.length)) w.reject(error);
         }
       }
@@ -153,25 +162,32 @@ export class KafkaCoalescingSender {
    * order: the refused fail, the others go out. The broker may have written some of them already
    * (it answers per partition), so those go twice; delivery is at least once, and readers
    * deduplicate (Baton by x-message-id, a reply by its command). Once one fails with anything but
-   * a refusal (the broker went away), the rest fail with it rather than each wait it out.
+   * a refusal (the broker went away), the rest fail with it rather than each wait it out. A send to
+   * a topic refused as a whole (by the refused request, or by one of these alone) fails with that
+   * refusal unsent, so that a topic the client may not write costs one request, not one per send.
    */
-  private async sendApart(parts: Part[]): Promise<void> {
+  private async sendApart(parts: Part[], refused: { error: unknown; messages: TopicMessage[] }): Promise<void> {
+    const refusals: TopicRefusals = new Map();
+    noteTopicRefusal(refusals, refused.error, refused.messages);
     let outage: { error: unknown } | undefined;
     let goesOn = false;
     for (const { waiting, from, to } of parts) {
-      if (outage) {
-        waiting.reject(outage.error);
+      const messages = waiting.messages.slice(from, to);
+      const failed = outage ?? messages.map((m) => refusals.get(m.topic)).find(Boolean);
+      if (failed) {
+        waiting.reject(failed.error);
         continue;
       }
       const producer = this.producer;
       try {
-        await this.request(producer, waiting.messages.slice(from, to));
+        await this.request(producer, messages);
         if (waiting.sent === waiting.messages.length) waiting.resolve();
         else goesOn = true; // the last part, whose send has messages for the next request
       } catch (error) {
-        this.renew(producer);
+        if (!wroteNothing(error, messages)) this.renew(producer);
         waiting.reject(error);
         if (!isKafkaRefusal(error)) outage = { error };
+        noteTopicRefusal(refusals, error, messages);
       }
     }
     this.waiting.splice(0, goesOn ? parts.length - 1 : parts.length);
@@ -199,6 +215,35 @@ export class KafkaCoalescingSender {
     this.ready = undefined;
     void failed.disconnect().catch(() => undefined);
   }
+}
+
+/** Refusals of a topic itself (the client may not write to it, or it cannot exist), not of some of its messages. */
+const TOPIC_REFUSAL_TYPES: ReadonlySet<string> = new Set(['TOPIC_AUTHORIZATION_FAILED', 'INVALID_TOPIC_EXCEPTION']);
+
+/** How deep in an error's causes kafkajs puts the broker's answer, at most (as isKafkaRefusal looks). */
+const MAX_CAUSE_DEPTH = 5;
+
+/** Topics refused as a whole, each with its refusal. */
+type TopicRefusals = Map<string, { error: unknown }>;
+
+/** Whether a failed request went to one topic, which the broker refused as a whole. */
+function refusesTopic(error: unknown, messages: TopicMessage[]): boolean {
+  if (!isKafkaRefusal(error) || messages.some((m) => m.topic !== messages[0].topic)) return false;
+  let e = error as { type?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth <= MAX_CAUSE_DEPTH && e && typeof e === 'object'; depth++, e = e.cause as typeof e) {
+    if (typeof e.type === 'string' && TOPIC_REFUSAL_TYPES.has(e.type)) return true;
+  }
+  return false;
+}
+
+/** Records the topic a failed request was refused for as a whole, with the refusal. */
+function noteTopicRefusal(refusals: TopicRefusals, error: unknown, messages: TopicMessage[]): void {
+  if (refusesTopic(error, messages)) refusals.set(messages[0].topic, { error });
+}
+
+/** Whether a refused request cannot have been written in part: one message (one partition), or every partition of its one topic refused. */
+function wroteNothing(error: unknown, messages: TopicMessage[]): boolean {
+  return isKafkaRefusal(error) && (messages.length === 1 || refusesTopic(error, messages));
 }
 
 function sizeOf({ key, value, headers }: KafkaOutgoingMessage): number {
