@@ -12,6 +12,19 @@ describe('storableJson', () => {
     expect(storableJson({ secret: 'token secret' }, (t) => t.replace('secret', '***'))).toEqual({ '***': 'token ***' });
   });
 
+  /** A scrub sees `password` and `hunter2` apart, so a failed call's answer kept them both whole. */
+  it('hides the string or number under a key it is told names a credential, at any depth the copy keeps', () => {
+    const hides = (key: string) => /password|secret/i.test(key);
+    const answer = { password: 'hunter2', error: { client_secret: 's3cr3t', pin_password: 1234, items: [{ secret: 'x' }] },
+      secrets: ['kept: not under such a key'], password_required: true, secret_ref: null, detail: 'password' };
+    expect(storableJson(answer, (t) => t, undefined, hides)).toEqual({ password: '***',
+      error: { client_secret: '***', pin_password: '***', items: [{ secret: '***' }] },
+      secrets: ['kept: not under such a key'], password_required: true, secret_ref: null, detail: 'password' });
+    let deep: unknown = { password: 'hunter2' };
+    for (let i = 0; i < 10; i++) deep = { next: deep };
+    expect(JSON.stringify(storableJson(deep, undefined, 20, hides))).toContain('"password":"***"');
+  });
+
   it('keeps a __proto__ key as data, never as the prototype', () => {
     const out = storableJson(JSON.parse('{"__proto__":{"polluted":true}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);

@@ -9,9 +9,12 @@ type Container = Record<string, unknown> | unknown[];
  * A copy of a parsed JSON value that PostgreSQL's jsonb can store: NUL and lone UTF-16
  * surrogates in strings and keys become U+FFFD (fitText), and whatever is nested deeper than
  * `maxDepth` is replaced by a note. `mapString` runs on every string and key first (a scrub of
- * credentials). Walks with an explicit stack: a partner's hostile nesting cannot overflow it.
+ * credentials); a string or number under a key that `hidesValue` names becomes `***`, at any depth
+ * (a scrub sees a key and its value apart, so it cannot tell `"password": "hunter2"` is one).
+ * Walks with an explicit stack: a partner's hostile nesting cannot overflow it.
  */
-export function storableJson(value: unknown, mapString: (text: string) => string = (t) => t, maxDepth = MAX_KEPT_DEPTH): unknown {
+export function storableJson(value: unknown, mapString: (text: string) => string = (t) => t, maxDepth = MAX_KEPT_DEPTH,
+  hidesValue: (key: string) => boolean = () => false): unknown {
   const text = (s: string) => {
     const mapped = mapString(s);
     return fitText(mapped, mapped.length);
@@ -32,7 +35,11 @@ export function storableJson(value: unknown, mapString: (text: string) => string
       const out: Record<string, unknown> = {};
       // Pushed last first, so that they are popped, and their keys made, in the order written.
       const entries = Object.entries(node);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ node: entries[i][1], depth: depth + 1, into: out, key: text(entries[i][0]) });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [name, child] = entries[i];
+        const hidden = (typeof child === 'string' || typeof child === 'number') && hidesValue(name);
+        stack.push({ node: hidden ? '***' : child, depth: depth + 1, into: out, key: text(name) });
+      }
       copy = out;
     }
     // defineProperty: a key such as __proto__ stays an own property instead of changing the prototype.

@@ -69,6 +69,23 @@ describe('HttpCallTarget', () => {
     expect((await failureOf(target.launch(row())) as Error).message).toMatch(/^POST \/api\/orders failed \(HTTP 500\): \{"items":\[\{"id":0\},.{200,}… \(\d+ more characters\)$/);
   });
 
+  /**
+   * A failed call's answer, kept as the step's output, kept `{"password":"hunter2"}` whole while its
+   * error (the same answer as text) cut it: its keys and values were scrubbed apart. An answer that
+   * succeeded keeps its credentials, which a later step may use (a token endpoint's).
+   */
+  it('cuts the values of credential-named keys from a failed answer as from its error, and keeps a successful one whole', async () => {
+    const body = { error: { detail: 'bad login', password: 'hunter2', client_secret: 's3cr3t', pin_password: 1234 }, tokens: ['t-1'] };
+    const headers = { 'x-auth-token': 'opaque-77', 'x-request-id': 'r-1' };
+    const { target } = targetAnswering({ status: 400, body, headers }, { status: 200, body });
+    const failed = await target.launch(row({ http: { timeoutMs: 1000, outputHeaders: ['x-auth-token', 'x-request-id'] } }));
+    expect(failed.response).toEqual({ status: 400, headers: { 'x-auth-token': '***', 'x-request-id': 'r-1' },
+      body: { error: { detail: 'bad login', password: '***', client_secret: '***', pin_password: '***' }, tokens: ['t-1'] } });
+    expect(failed.result?.classified).toEqual({ phase: 'FAILURE', reason: 'POST /api/orders failed (HTTP 400): '
+      + '{"error":{"detail":"bad login","password":"***","client_secret":"***","pin_password":***},"tokens":["t-1"]}' });
+    expect((await target.launch(row())).response).toEqual({ status: 200, headers: {}, body });
+  });
+
   /** Each status poll carried the launch's Idempotency-Key: a poll is not the step's work. */
   it('sends the Idempotency-Key with the call, not with its status polls', async () => {
     const { target, sent } = targetAnswering({ status: 202, headers: { location: '/api/operations/7' } }, { status: 200, body: { state: 'running' } });

@@ -1,5 +1,5 @@
 import { HandlerHttpError, isRetriableStatus, parseRetryAfter } from '../http/handler-http-error';
-import { withoutCredentialShapes } from '../http/credential-shapes';
+import { namesCredential, withoutCredentialShapes } from '../http/credential-shapes';
 import { truncate } from '../http/redact';
 import type { JobExecutionEntity } from '../job-execution.entity';
 import { storableJson } from '../storable-json';
@@ -88,9 +88,12 @@ export class HttpCallTarget implements JobTarget {
     const res = await this.send(row, call.method, url, call);
     const accepted = !!options.async && res.status === 202;
     const successful = options.successStatus ? options.successStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-    // A failed call's answer is error text, kept as the step's output: scrubbed as its error is.
-    const scrub = accepted || successful ? (text: string) => this.client.scrub(text) : (text: string) => withoutCredentialShapes(this.client.scrub(text));
-    const response = keptResponse(res, options.outputHeaders, scrub);
+    // A failed call's answer is error text, kept as the step's output: scrubbed as its error is, and
+    // its credential-named keys' values cut as that error's `"password": "…"` is.
+    const failed = !accepted && !successful;
+    const response = failed
+      ? keptResponse(res, options.outputHeaders, (text) => withoutCredentialShapes(this.client.scrub(text)), namesCredential)
+      : keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     const outcome = (classified: ClassifiedStatus): LaunchOutcome => ({
       externalJobId: String(res.status), externalJobType: 'request', response, warnings: [],
       result: { externalStatus: String(res.status), externalResult: null, classified, response },

@@ -10,7 +10,7 @@ import { RunnerHarness } from './support/runner-harness';
 /** A token Baton does not know, shaped as a JWT. */
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZXBsb3ktYm90In0.U2lnbmVkQnlTb21lb25lRWxzZQ';
 /** Parts of the texts below that must never reach a step's error, its row or a log line. */
-const NEVER_KEPT = /awx-secret-token|oo-secret-pw|canary-erp-token|eyJhbGciOiJSUzI1NiJ9|U2lnbmVkQnlTb21lb25lRWxzZQ|hunter2-db/;
+const NEVER_KEPT = /awx-secret-token|oo-secret-pw|canary-erp-token|eyJhbGciOiJSUzI1NiJ9|U2lnbmVkQnlTb21lb25lRWxzZQ|hunter2-db|998877/;
 
 /**
  * Error text from AWX, OO and HTTP partners (an error body, job_explanation, a pause reason)
@@ -74,7 +74,9 @@ describe('partner error text reaching a step\'s error', () => {
   it('scrubs an HTTP partner\'s error body in the step\'s error and its output', async () => {
     const config = h.config(partnerEnv(partner));
     partner.failNext('POST', /^\/api\/orders$/, { status: 400,
-      body: { message: `echoed Authorization Bearer ${ERP_TOKEN}; retry with ?api_key=k-998877 or ${JWT}` } });
+      body: { message: `echoed Authorization Bearer ${ERP_TOKEN}; retry with ?api_key=k-998877 or ${JWT}`,
+        // A key and its value, scrubbed apart, were kept whole in the output while the error cut them.
+        request: { user: 'ops', password: 'hunter2-db', client_secret: 'hunter2-db-secret', X_Api_Key: 998877 } } });
     const c: StepCommand = command({ type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {} } as HandlerSpec);
     const changes = new RunChanges();
     await new HttpCallStepDispatcher(config).dispatch(changes, c);
@@ -82,7 +84,8 @@ describe('partner error text reaching a step\'s error', () => {
     h.startRunner(config);
     const { result, row } = await finished(c.flowId);
     expect(result.error).toBe('POST /api/orders failed (HTTP 400): echoed Authorization Bearer ***; retry with ?api_key=*** or ***');
-    expect(result.output).toMatchObject({ status: 400, body: { message: 'echoed Authorization Bearer ***; retry with ?api_key=*** or ***' } });
+    expect(result.output).toMatchObject({ status: 400, body: { message: 'echoed Authorization Bearer ***; retry with ?api_key=*** or ***',
+      request: { user: 'ops', password: '***', client_secret: '***', X_Api_Key: '***' } } });
     expect(JSON.stringify([result, row])).not.toMatch(NEVER_KEPT);
   });
 });
