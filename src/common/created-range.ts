@@ -2,13 +2,13 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDate, IsOptional } from 'class-validator';
 import { And, type FindOperator, LessThan, MoreThanOrEqual } from 'typeorm';
 import { PageQueryDto } from './pagination';
-import { ISO_DATE_MESSAGE, ToIsoDate } from './validation/query-values';
+import { ISO_DATE_MESSAGE, ISO_DATE_RULE, ToIsoDate } from './validation/query-values';
 
 /** A page of a list that can be narrowed to what was created in a time range: `?from=…&to=…`. */
 export class CreatedRangeQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created at or after (ISO 8601, year 0001 to 9999)' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: `Created at or after (${ISO_DATE_RULE})` })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) from?: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before (ISO 8601, year 0001 to 9999)' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: `Created before (${ISO_DATE_RULE})` })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE }) to?: Date;
 }
 

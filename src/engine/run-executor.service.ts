@@ -1,6 +1,6 @@
 import { KeyLanes } from '@baton/worker/internal';
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
@@ -18,6 +18,7 @@ import { RunChanges, RunState } from './run-changes';
 import type { StartedRun, StartRequest } from './start-request';
 import { RunRepository, WriteResult } from './run.repository';
 import { lostVoids } from './lost-voids';
+import { fingerprintDifference, startFingerprint } from './idempotency-fingerprint';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
@@ -71,7 +72,7 @@ export class RunExecutor extends StepResultSink {
   private async startRun(req: StartRequest): Promise<StartedRun> {
     const problems = payloadProblems(req.payload, req.contentType);
     if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched', problems);
-    const payloadHash = createHash('sha256').update(req.contentType).update('\0').update(req.payload).digest('hex');
+    const payloadHash = startFingerprint(req.contentType, req.payload, req.deadlineSeconds);
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
     for (let tries = 1; ; tries++) {
       const template = await this.templates.get(req.orchName);
@@ -272,10 +273,13 @@ export class RunExecutor extends StepResultSink {
   private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun | undefined> {
     const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
     if (!existing) return undefined;
-    if (existing.payloadHash !== payloadHash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-        `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different payload or content type`,
-        [{ path: 'headers.idempotency-key', message: `was used for run ${existing.flowId} with a different payload or content type` }], { flowId: existing.flowId });
+    const differs = fingerprintDifference(existing.payloadHash, payloadHash);
+    if (differs) {
+      const [what, problem] = differs === 'payload'
+        ? ['payload or content type', { path: 'headers.idempotency-key', message: `was used for run ${existing.flowId} with a different payload or content type` }]
+        : ['X-Deadline-Seconds', { path: 'headers.x-deadline-seconds', message: `must be as when run ${existing.flowId} was started: the same number, or left out as then` }];
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different ${what}`,
+        [problem], { flowId: existing.flowId });
     }
     return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false,
       missingSteps: existing.status === 'WAITING_FOR_WORKERS' ? missingSteps : [] };

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access.decorator';
+import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
@@ -46,8 +47,10 @@ export class JobExecutionsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'JOB_EXECUTION_NOT_FOUND; the body also has Orca\'s `error`: "JobExecution <id> not found"' })
   async get(@Param('id') id: string): Promise<JobExecutionDto> {
     const row = UUID.test(id) ? await this.jobs.findById(id) : null;
+    if (row) return this.dto(row);
+    // Echoed as the API-key revoke route does: a path up to 16 KiB would come back twice, and a key pasted in it whole.
+    const shown = withoutKeySecrets(id).slice(0, 64);
     // `error` is the body the Orca execution service answered; its clients read it.
-    if (!row) throw new AppError(ErrorCode.JOB_EXECUTION_NOT_FOUND, `No job execution ${id}`, [], undefined, { error: `JobExecution ${id} not found` });
-    return this.dto(row);
+    throw new AppError(ErrorCode.JOB_EXECUTION_NOT_FOUND, `No job execution ${shown}`, [], undefined, { error: `JobExecution ${shown} not found` });
   }
 }

@@ -17,6 +17,8 @@ import { CommandPool } from './command-pool';
 import type { PooledCommand } from './pooled-command';
 import { leaseExpiryAction, type LeaseExpiry } from './lease-expiry';
 import { OutageLog } from '../common/logging/outage-log';
+import { serviceTopicProblem } from '../auth/service-topic';
+import { workerTopicRules } from '../registry/worker-topic';
 
 /** What the hub needs of a command; the rest goes to the worker as sent. */
 const commandSchema = z.looseObject({ commandId: z.uuid() });
@@ -103,6 +105,9 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
         { path: 'path.service', message: `must not be ${own} or start with ${own}.: Baton's own consumer groups` },
       ]);
     }
+    // A key or token proving such a name is refused too, but keys issued before that rule remain.
+    const topicProblem = serviceTopicProblem(service, workerTopicRules(this.config), 'path.service');
+    if (topicProblem) throw new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Service ${service} cannot poll for commands`, [topicProblem]);
     let subscribed = this.subscribing.get(service);
     if (!subscribed) {
       const released = this.releasing.get(service);

@@ -14,7 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { stepReplySchema } from '../engine/messages/step-reply.schema';
 import { brokerRouteOf } from '../messaging/broker-route';
 import { BrokerRouteDto } from './dto/broker-route.dto';
-import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollQueryDto, ServiceParamDto, STEP_REPLY_BODY } from './dto/worker-http.dto';
+import { LeaseDto, LeaseParamDto, LeaseReplyResultDto, PollParamDto, PollQueryDto, ServiceParamDto, STEP_REPLY_BODY } from './dto/worker-http.dto';
 import { PresenceDto, PresenceParamDto, ServicePresenceDto } from './dto/presence.dto';
 import { WorkerPresence } from './worker-presence.service';
 import { WorkerReplies } from './worker-replies.service';
@@ -71,10 +71,12 @@ export class WorkersController {
   @Roles('service')
   @ApiOperation({ summary: 'Long-poll for commands: answers as soon as one is there, or with [] after `wait` ms' })
   @ApiOkResponse({ type: [LeaseDto] })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'INVALID_REQUEST (a parameter is invalid, or the service is named in Baton\'s own '
+    + 'consumer groups) or WORKER_TOPIC_NOT_ALLOWED (the service\'s command topic is one no worker may register: a dead-letter topic or Baton\'s own)' })
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'TOO_MANY_POLLS: the service holds WORKER_POLLS_PER_SERVICE polls on this '
     + 'instance already; or TOO_MANY_AUTH_FAILURES / TOO_MANY_AUTH_CHECKS from this address. Try again after Retry-After seconds' })
   async poll(
-    @Param() { service }: ServiceParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply,
+    @Param() { service }: PollParamDto, @Query() query: PollQueryDto, @Res({ passthrough: true }) res: FastifyReply,
     @CurrentPrincipal() principal: Principal,
   ): Promise<LeaseDto[]> {
     // HEAD (answered like GET, without the body) must not lease commands no one will read.

@@ -121,5 +121,21 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '99999999' }).expect(400);
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '' }).expect(400);
     });
+
+    it('answers a replay of an idempotent start only if it asks for the same deadline: another one would not be applied', async () => {
+      const start = (key: string, deadline?: string) => execute(t, 'watched', { n: 1 }, { 'Idempotency-Key': key, ...deadline ? { 'X-Deadline-Seconds': deadline } : {} });
+      const { body: first } = await start('dl-1', '60').expect(202);
+      expect((await start('dl-1', '60').expect(202)).body).toMatchObject({ flowId: first.flowId, created: false });
+      const problem = { path: 'headers.x-deadline-seconds', message: `must be as when run ${first.flowId} was started: the same number, or left out as then` };
+      for (const other of ['30', undefined]) {
+        expect((await start('dl-1', other).expect(409)).body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', problems: [problem] });
+      }
+      // A run started without one (as every run was before the deadline counted) is replayed without one.
+      const { body: plain } = await start('dl-2').expect(202);
+      expect((await start('dl-2').expect(202)).body).toMatchObject({ flowId: plain.flowId, created: false });
+      expect((await start('dl-2', '60').expect(409)).body.problems[0].path).toBe('headers.x-deadline-seconds');
+      expect((await execute(t, 'watched', { n: 2 }, { 'Idempotency-Key': 'dl-1', 'X-Deadline-Seconds': '60' }).expect(409)).body.problems[0].path)
+        .toBe('headers.idempotency-key');
+    });
   });
 }

@@ -46,4 +46,14 @@ describe('ApiKeyService.issue refusals', () => {
     expect(audit.record).not.toHaveBeenCalled();
     await service.issue({ name: 'n', role: 'service', service: 'shop.v2_x-1' }, { by: 'cli' });
   });
+
+  it("refuses a service whose command topic no worker may register: svc-a.DLQ's pollers would read svc-a's dead letters", async () => {
+    const { service, audit } = setup();
+    await expect(service.issue({ name: 'n', role: 'service', service: 'svc-a.DLQ' }, { by: 'cli' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST', problems: [{ path: 'service',
+        message: 'its command topic orchestrator.commands.svc-a.DLQ is a dead-letter or internal topic of Baton' }],
+    });
+    expect(audit.record).not.toHaveBeenCalled();
+    await service.issue({ name: 'n', role: 'service', service: 'svc-a.DLQ2' }, { by: 'cli' });
+  });
 });

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
-import { ISO_DATE_MESSAGE, ToIsoDate } from '../../common/validation/query-values';
+import { ISO_DATE_MESSAGE, ISO_DATE_RULE, ToIsoDate } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE } from '../../registry/document/registration-document.schema';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE } from '../api-keys/api-key-format';
 import { ROLES } from '../role';
+import { TOPIC_SERVICE_NAME_PATTERN } from '../service-topic';
 import type { Role } from '../role';
 
 export class CreateApiKeyDto {
@@ -15,12 +16,15 @@ export class CreateApiKeyDto {
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 
-  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves (null is left out)', nullable: true, maxLength: MAX_NAME_LENGTH, pattern: NAME_PATTERN.source })
+  @ApiPropertyOptional({ description: 'Required for role service: the service this key proves (null is left out). Not one whose command '
+    + 'topic no worker may register (a dead-letter topic: DLQ, or a name ending in .DLQ; or one of Baton\'s own): its pollers would read it',
+  nullable: true, maxLength: MAX_NAME_LENGTH, pattern: TOPIC_SERVICE_NAME_PATTERN.source })
+  // The topic rule is left to keyRequestRefusal, whose refusal names the topic (and applies to `npm run keys`).
   @IsOptional() @IsString() @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN, { message: `service ${NAME_RULE}` })
   service?: string;
 
   // Parsed as for query dates: `@Type(() => Date)` took 0.5 or -271821-04-20, and PostgreSQL refused the latter with a 500.
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, in the future, a year up to 9999; null or left out: never expires', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: `In the future (${ISO_DATE_RULE}). null or left out: never expires`, nullable: true })
   @IsOptional() @ToIsoDate() @IsDate({ message: ISO_DATE_MESSAGE })
   expiresAt?: Date;
 }

@@ -1,10 +1,12 @@
+import type { TopicRules } from '../../registry/worker-topic';
 import type { Principal } from '../principal';
 import { principalFromClaims } from './jwt-claims';
 
 const paths = { service: ['service', 'azp'], roles: ['roles', 'realm_access.roles'] };
+const topics: TopicRules = { reserved: ['orchestrator.reply'], commandPrefix: 'orchestrator.commands.' };
 
 const principalOf = (payload: Record<string, unknown>, claimPaths = paths): Principal => {
-  const verdict = principalFromClaims(payload, claimPaths);
+  const verdict = principalFromClaims(payload, claimPaths, topics);
   if (!('principal' in verdict)) throw new Error(`refused: ${verdict.refusal}`);
   return verdict.principal;
 };
@@ -35,9 +37,18 @@ describe('principalFromClaims', () => {
 
   it.each(['payments@corp', 'team/x', 'a b', '', '-lead', 42, 'x'.repeat(201)].map((s) => [String(s).slice(0, 15), s]))(
     'refuses a service token whose service claim "%s" is no service name', (_name, service) => {
-      expect(principalFromClaims({ sub: 'u', roles: ['service'], service }, paths))
+      expect(principalFromClaims({ sub: 'u', roles: ['service'], service }, paths, topics))
         .toEqual({ refusal: expect.stringMatching(/^the token's service claim \(service or azp\) must start with a letter or digit/) });
     });
+
+  it("refuses a service token whose service's command topic no worker may register: svc-a.DLQ would poll svc-a's dead letters", () => {
+    expect(principalFromClaims({ sub: 'u', roles: ['service'], azp: 'svc-a.DLQ' }, paths, topics)).toEqual({
+      refusal: "the token's service claim (service or azp) names svc-a.DLQ: its command topic orchestrator.commands.svc-a.DLQ "
+        + 'is a dead-letter or internal topic of Baton',
+    });
+    expect(principalOf({ sub: 'u', roles: ['service'], azp: 'svc-a.DLQ-tools' }).service).toBe('svc-a.DLQ-tools');
+    expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'svc-a.DLQ' })).toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
+  });
 
   it('ignores such a claim on a token without the service role, which never acts as its service', () => {
     expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'https://console.example' }))

@@ -1,4 +1,8 @@
 import { plainToInstance } from 'class-transformer';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { ToBoolean, ToIsoDate, ToStrictInt } from './query-values';
 
 class Query {
@@ -15,6 +19,24 @@ describe('ToIsoDate', () => {
     expect(from('2026-12-01T10:00:00.5+02:00')).toEqual(new Date('2026-12-01T08:00:00.500Z'));
     expect(from('2024-02-29T23:30-05:00')).toEqual(new Date('2024-03-01T04:30:00Z'));
     expect(from('0004-02-29')).toBeInstanceOf(Date);
+  });
+
+  /**
+   * Jest's process.env is a copy, so the time zone is set on a child: it runs this module, made
+   * JavaScript by TypeScript's own transpiler, in New York's.
+   */
+  it('reads a date-time without an offset as UTC, as it reads a date, whatever the time zone of the process', () => {
+    const { outputText } = ts.transpileModule(readFileSync(join(__dirname, 'query-values.ts'), 'utf8'),
+      { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    const values = ['2026-12-07T19:00', '2026-07-01T00:00:30.25', '2026-12-07', '2026-12-07T19:00-05:00'];
+    const script = `const module = { exports: {} }; new Function('module', 'exports', 'require', ${JSON.stringify(outputText)})(module, module.exports, require);
+      class Query {} module.exports.ToIsoDate()(Query.prototype, 'from');
+      const read = (from) => require('class-transformer').plainToInstance(Query, { from }).from;
+      console.log(JSON.stringify({ offset: new Date(2026, 11, 7).getTimezoneOffset(), dates: ${JSON.stringify(values)}.map(read) }));`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ offset: 300, dates: [
+      new Date(Date.UTC(2026, 11, 7, 19)), new Date(Date.UTC(2026, 6, 1, 0, 0, 30, 250)), new Date(Date.UTC(2026, 11, 7)), new Date(Date.UTC(2026, 11, 8)),
+    ].map((d) => d.toISOString()) });
   });
 
   it('leaves a day its month does not have as text, whatever the form, so @IsDate refuses it', () => {

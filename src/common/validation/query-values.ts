@@ -23,17 +23,26 @@ export const ToBoolean = () =>
 /*
  * ISO 8601 dates with a four-digit year (0001 to 9999): well inside PostgreSQL's timestamptz range
  * (4713 BC to 294276 AD), and what clients send. Date-only, or date and time with an optional
- * fraction and offset.
+ * fraction and offset (group 8).
  */
 const ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
 
 export const ISO_DATE_MESSAGE = '$property must be an ISO 8601 date or date-time with a year from 0001 to 9999';
 
-/** A valid ISO 8601 date in range becomes a Date; anything else stays as given and fails @IsDate. */
+/** How such a date is read, for the descriptions of the fields that take one. */
+export const ISO_DATE_RULE = 'ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC';
+
+/**
+ * A valid ISO 8601 date in range becomes a Date; anything else stays as given and fails @IsDate.
+ * A date-time without an offset is read as UTC, as a date-only one is (Date reads it in the
+ * process's time zone: the same query would mean other instants on differently set hosts).
+ */
 export const ToIsoDate = () =>
   Transform(({ value }: { value: unknown }) => {
-    if (typeof value !== 'string' || !ISO_DATE.test(value) || value.startsWith('0000')) return value;
-    const date = new Date(value);
+    if (typeof value !== 'string') return value;
+    const parts = ISO_DATE.exec(value);
+    if (!parts || parts[1] === '0000') return value;
+    const date = new Date(parts[4] && !parts[8] ? `${value}Z` : value);
     return Number.isNaN(date.getTime()) || !isCalendarDate(value) ? value : date;
   });
 

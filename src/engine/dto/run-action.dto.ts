@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { KEY_NAME_RULE, withoutKeySecrets } from '../../auth/api-keys/api-key-format';
+import { VISIBLE_TEXT_PATTERN } from '../../common/validation/visible-text';
 import { ToBoolean } from '../../common/validation/query-values';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
@@ -17,8 +20,14 @@ export const MAX_REASON_LENGTH = 1000;
  * document says so (nullable).
  */
 export class RunActionBodyDto {
-  @ApiPropertyOptional({ description: "Why: recorded on the run's timeline with who asked", maxLength: MAX_REASON_LENGTH, nullable: true })
-  @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/^[^\0]*$/, { message: 'reason must not contain NUL characters' })
+  // Shown to viewers and to the run's own service: a whole API key pasted in it is kept as its prefix
+  // only (README: no response shows more of a key), and no character may hide or reorder the text.
+  // Cut only within the length allowed, which is judged as sent.
+  @ApiPropertyOptional({ description: `Why: recorded on the run's timeline with who asked. It ${KEY_NAME_RULE}; an API key in it is `
+    + 'recorded as its prefix only (bk_<prefix>_…)', maxLength: MAX_REASON_LENGTH, pattern: VISIBLE_TEXT_PATTERN.source, nullable: true })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.length <= MAX_REASON_LENGTH ? withoutKeySecrets(value) : value))
+  @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(VISIBLE_TEXT_PATTERN, { message: `reason ${KEY_NAME_RULE}` })
   reason?: string;
 }
 

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { KEY_NAME_RULE } from '../../auth/api-keys/api-key-format';
+import { VISIBLE_TEXT_PATTERN } from '../../common/validation/visible-text';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
 import { ServiceParamDto } from './worker-http.dto';
 
@@ -15,8 +17,11 @@ export class PresentStepDto {
 
 export class PresenceDto {
   @ApiProperty({ format: 'uuid', description: 'Stable for the life of one worker process' }) @IsUUID() instanceId!: string;
-  @ApiProperty({ minLength: 1, maxLength: 255 }) @IsString() @Length(1, 255) host!: string;
-  @ApiProperty({ minLength: 1, maxLength: 50 }) @IsString() @Length(1, 50) sdkVersion!: string;
+  // Both shown on the console's Workers page as sent: no character may hide or reorder them.
+  @ApiProperty({ minLength: 1, maxLength: 255, pattern: VISIBLE_TEXT_PATTERN.source, description: `It ${KEY_NAME_RULE}` })
+  @IsString() @Length(1, 255) @Matches(VISIBLE_TEXT_PATTERN, { message: `host ${KEY_NAME_RULE}` }) host!: string;
+  @ApiProperty({ minLength: 1, maxLength: 50, pattern: VISIBLE_TEXT_PATTERN.source, description: `It ${KEY_NAME_RULE}` })
+  @IsString() @Length(1, 50) @Matches(VISIBLE_TEXT_PATTERN, { message: `sdkVersion ${KEY_NAME_RULE}` }) sdkVersion!: string;
   @ApiProperty({ type: [PresentStepDto] })
   @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PresentStepDto) steps!: PresentStepDto[];
 }

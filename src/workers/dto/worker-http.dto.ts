@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { stepReplySchema } from '../../engine/messages/step-reply.schema';
 import { ToStrictInt } from '../../common/validation/query-values';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../registry/document/registration-document.schema';
+import { TOPIC_SERVICE_NAME_PATTERN } from '../../auth/service-topic';
 import { LEASE_ID_PATTERN } from '../lease-id';
 export const MAX_POLL_WAIT_MS = 30_000;
 export const MAX_COMMANDS_PER_POLL = 64;
@@ -18,6 +19,16 @@ export const STEP_REPLY_BODY = {
 export class ServiceParamDto {
   /** A service name as the registry takes it (isServiceName): what a worker registers under, it polls under. */
   @ApiProperty({ pattern: NAME_PATTERN.source, minLength: 1, maxLength: MAX_NAME_LENGTH })
+  @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) service!: string;
+}
+
+/**
+ * A poller's service: Baton consumes its command topic, which must be one registration allows. The
+ * schema says so; the check is HttpWorkerHub.poolFor's, whose refusal (WORKER_TOPIC_NOT_ALLOWED) names the topic.
+ */
+export class PollParamDto {
+  @ApiProperty({ pattern: TOPIC_SERVICE_NAME_PATTERN.source, minLength: 1, maxLength: MAX_NAME_LENGTH,
+    description: 'The service whose commands to lease: not one whose command topic is a dead-letter topic (DLQ, or a name ending in .DLQ) or one of Baton\'s own' })
   @MaxLength(MAX_NAME_LENGTH) @Matches(NAME_PATTERN) service!: string;
 }
 

@@ -112,7 +112,13 @@ describe('HandlersModule wired in Nest: dispatch, run, and the job-execution API
     const http = request(app.getHttpServer());
     const missing = await http.get('/api/job-executions/4a7e1f06-5d0c-4d5e-9a44-2b1c9e8f7a61').expect(404);
     expect(missing.body).toMatchObject({ code: 'JOB_EXECUTION_NOT_FOUND' });
-    expect((await http.get('/api/job-executions/not-a-uuid').expect(404)).body.code).toBe('JOB_EXECUTION_NOT_FOUND');
+    expect((await http.get('/api/job-executions/not-a-uuid').expect(404)).body).toMatchObject({
+      code: 'JOB_EXECUTION_NOT_FOUND', message: 'No job execution not-a-uuid', error: 'JobExecution not-a-uuid not found' });
+    // A long id (up to 16 KiB in the app) is echoed cut to 64 characters, and a key pasted in it as its prefix only (as the key revoke route does).
+    const long = await http.get(`/api/job-executions/${'x'.repeat(90)}`).expect(404);
+    expect(long.body).toMatchObject({ message: `No job execution ${'x'.repeat(64)}`, error: `JobExecution ${'x'.repeat(64)} not found` });
+    const pasted = await http.get(`/api/job-executions/bk_ab12CD34_${'s'.repeat(43)}`).expect(404);
+    expect(pasted.body).toMatchObject({ message: 'No job execution bk_ab12CD34_…', error: 'JobExecution bk_ab12CD34_… not found' });
     expect((await http.get('/api/job-executions/request/4a7e1f06-5d0c-4d5e-9a44-2b1c9e8f7a61').expect(200)).body).toEqual([]);
   });
 

@@ -32,4 +32,11 @@ describe('HTTP workers: polls a service may hold open at once', () => {
     }
     await poll('baton-engine-fan', 0).expect(200);
   });
+
+  it("refuses a service whose command topic no worker may register: svc-a.DLQ's pollers would get svc-a's dead letters", async () => {
+    const refused = await poll('svc-a.DLQ', 0).expect(400);
+    expect(refused.body).toMatchObject({ code: 'WORKER_TOPIC_NOT_ALLOWED', problems: [{ path: 'path.service',
+      message: 'its command topic orchestrator.commands.svc-a.DLQ is a dead-letter or internal topic of Baton' }] });
+    await poll('svc-a.DLQ-reader', 0).expect(200);
+  });
 });

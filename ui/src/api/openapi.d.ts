@@ -784,11 +784,11 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "service" | "operator" | "viewer" | "admin";
-            /** @description Required for role service: the service this key proves (null is left out) */
+            /** @description Required for role service: the service this key proves (null is left out). Not one whose command topic no worker may register (a dead-letter topic: DLQ, or a name ending in .DLQ; or one of Baton's own): its pollers would read it */
             service?: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601, in the future, a year up to 9999; null or left out: never expires
+             * @description In the future (ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC). null or left out: never expires
              */
             expiresAt?: string | null;
         };
@@ -1298,7 +1298,7 @@ export interface components {
             actions: components["schemas"]["ActionAvailabilityDto"][];
         };
         RunActionBodyDto: {
-            /** @description Why: recorded on the run's timeline with who asked */
+            /** @description Why: recorded on the run's timeline with who asked. It must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators); an API key in it is recorded as its prefix only (bk_<prefix>_…) */
             reason?: string | null;
         };
         RunActionResponseDto: {
@@ -1315,7 +1315,7 @@ export interface components {
             changed: boolean;
         };
         StepActionBodyDto: {
-            /** @description Why: recorded on the run's timeline with who asked */
+            /** @description Why: recorded on the run's timeline with who asked. It must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators); an API key in it is recorded as its prefix only (bk_<prefix>_…) */
             reason?: string | null;
             /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
@@ -1323,7 +1323,7 @@ export interface components {
             attempt?: number;
         };
         SkipActionBodyDto: {
-            /** @description Why: recorded on the run's timeline with who asked */
+            /** @description Why: recorded on the run's timeline with who asked. It must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators); an API key in it is recorded as its prefix only (bk_<prefix>_…) */
             reason?: string | null;
             /** @description The step (may be left out, or null, when exactly one step failed) */
             stepName?: string | null;
@@ -1507,7 +1507,9 @@ export interface components {
              * @description Stable for the life of one worker process
              */
             instanceId: string;
+            /** @description It must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators) */
             host: string;
+            /** @description It must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators) */
             sdkVersion: string;
             steps: components["schemas"]["PresentStepDto"][];
         };
@@ -2018,9 +2020,9 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description Created at or after (ISO 8601, year 0001 to 9999) */
+                /** @description Created at or after (ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC) */
                 from?: string;
-                /** @description Created before (ISO 8601, year 0001 to 9999) */
+                /** @description Created before (ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC) */
                 to?: string;
                 event?: "DENIED" | "KEY_CREATED" | "KEY_REVOKED" | "MESSAGE_REJECTED";
                 /** @description Key prefix or jwt:<subject> */
@@ -3023,9 +3025,9 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description Created at or after (ISO 8601, year 0001 to 9999) */
+                /** @description Created at or after (ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC) */
                 from?: string;
-                /** @description Created before (ISO 8601, year 0001 to 9999) */
+                /** @description Created before (ISO 8601, a year from 0001 to 9999; a date, or a date-time without an offset, is UTC) */
                 to?: string;
                 orchName?: string;
                 status?: "WAITING_FOR_WORKERS" | "RUNNING" | "PAUSED" | "COMPLETED" | "COMPENSATING" | "FAILED" | "COMPENSATION_FAILED" | "UNDOING" | "UNDONE" | "UNDO_FAILED" | "EXPIRED" | "TERMINATED";
@@ -4661,6 +4663,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The service whose commands to lease: not one whose command topic is a dead-letter topic (DLQ, or a name ending in .DLQ) or one of Baton's own */
                 service: string;
             };
             cookie?: never;
@@ -4675,7 +4678,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeaseDto"][];
                 };
             };
-            /** @description INVALID_REQUEST: a parameter, header or body is invalid; every problem is listed with its path */
+            /** @description INVALID_REQUEST (a parameter is invalid, or the service is named in Baton's own consumer groups) or WORKER_TOPIC_NOT_ALLOWED (the service's command topic is one no worker may register: a dead-letter topic or Baton's own) */
             400: {
                 headers: {
                     [name: string]: unknown;

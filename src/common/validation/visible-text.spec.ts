@@ -1,0 +1,21 @@
+import { KEY_NAME_PATTERN } from '../../auth/api-keys/api-key-format';
+import { VISIBLE_TEXT_PATTERN } from './visible-text';
+
+describe('VISIBLE_TEXT_PATTERN', () => {
+  it('refuses exactly what KEY_NAME_PATTERN refuses in the Basic Multilingual Plane', () => {
+    const disagree: string[] = [];
+    for (let c = 0; c <= 0xFFFF; c++) {
+      if (c >= 0xD800 && c <= 0xDFFF) continue;
+      const text = `a${String.fromCharCode(c)}b`;
+      if (VISIBLE_TEXT_PATTERN.test(text) !== KEY_NAME_PATTERN.test(text)) disagree.push(c.toString(16));
+    }
+    expect(disagree).toEqual([]);
+  });
+
+  it('takes text in any script, and characters beyond the BMP written as surrogate pairs', () => {
+    expect(VISIBLE_TEXT_PATTERN.test('téléphone – 電話 😀')).toBe(true);
+    for (const text of ['a\nb', 'tab\there', 'phone \u202Egnp.exe', 'zero\u200Bwidth', 'line\u2028break', '\uFEFFbom']) {
+      expect(VISIBLE_TEXT_PATTERN.test(text)).toBe(false);
+    }
+  });
+});
