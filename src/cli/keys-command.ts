@@ -5,6 +5,7 @@ import { ApiKeyService } from '../auth/api-keys/api-key.service';
 import { SecurityAuditRepository } from '../auth/audit/security-audit.repository';
 import { ROLES } from '../auth/role';
 import type { Role } from '../auth/role';
+import { ISO_DATE_RULE, isoDateOf } from '../common/validation/query-values';
 import { loadConfig } from '../config/load-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { EmbeddedDatabase } from '../database/embedded-database';
@@ -26,8 +27,9 @@ async function run(service: ApiKeyService, argv: string[], out: Out): Promise<vo
   if (command === 'create') {
     const role = values.role as Role;
     if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-    const expiresAt = values.expires ? new Date(values.expires) : null;
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires must be an ISO date');
+    // Read as the API reads expiresAt: a date-time without an offset is UTC, not this host's time.
+    const expiresAt = values.expires ? isoDateOf(values.expires) ?? null : null;
+    if (values.expires && !expiresAt) throw new Error(`--expires must be an ISO 8601 date or date-time (${ISO_DATE_RULE})`);
     const name = values.name ?? (values.service ? `${values.service} (${role})` : `${role} key`);
     const { key, entity } = await service.issue({ name, role, service: values.service ?? null, expiresAt }, { by: 'cli' });
     out(`Created ${entity.role} key ${entity.prefix}${entity.service ? ` for ${entity.service}` : ''}. It is shown only now:`);

@@ -38,13 +38,15 @@ export const ISO_DATE_RULE = 'ISO 8601, a year from 0001 to 9999; a date, or a d
  * process's time zone: the same query would mean other instants on differently set hosts).
  */
 export const ToIsoDate = () =>
-  Transform(({ value }: { value: unknown }) => {
-    if (typeof value !== 'string') return value;
-    const parts = ISO_DATE.exec(value);
-    if (!parts || parts[1] === '0000') return value;
-    const date = new Date(parts[4] && !parts[8] ? `${value}Z` : value);
-    return Number.isNaN(date.getTime()) || !isCalendarDate(value) ? value : date;
-  });
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? isoDateOf(value) ?? value : value));
+
+/** The instant an ISO date or date-time names, read as ToIsoDate does; undefined when it is none. */
+export function isoDateOf(value: string): Date | undefined {
+  const parts = ISO_DATE.exec(value);
+  if (!parts || parts[1] === '0000') return undefined;
+  const date = new Date(parts[4] && !parts[8] ? `${value}Z` : value);
+  return Number.isNaN(date.getTime()) || !isCalendarDate(value) ? undefined : date;
+}
 
 /**
  * Date parses 2026-02-31 as March 3rd, with or without a time, so the day is checked against its

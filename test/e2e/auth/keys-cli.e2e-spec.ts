@@ -33,6 +33,10 @@ describe('npm run keys: API keys made in the embedded database while Baton is st
     const dated = (await keys('create', '--role', 'viewer', '--expires', '2099-06-30T00:00:00Z'))[1].split('_')[1];
     expect((await keys('list')).join('\n')).toMatch(new RegExp(`^${dated}\tviewer\t.*\texpires 2099-06-30T00:00:00.000Z$`, 'm'));
     await expect(keys('create', '--role', 'viewer', '--expires', '2020-01-01')).rejects.toThrow('The key would have expired already');
+    // As the API reads expiresAt: a date-time without an offset is UTC, and a day its month lacks is refused (Date made it March 3rd).
+    const offsetless = (await keys('create', '--role', 'viewer', '--expires', '2099-07-01T12:30'))[1].split('_')[1];
+    expect((await keys('list')).join('\n')).toMatch(new RegExp(`^${offsetless}\tviewer\t.*\texpires 2099-07-01T12:30:00.000Z$`, 'm'));
+    await expect(keys('create', '--role', 'viewer', '--expires', '2099-02-31')).rejects.toThrow('--expires must be an ISO 8601 date');
 
     t = await startTestApp({ DATA_DIR: dataDir, AUTH_MODE: 'on', ADMIN_API_KEY: newAdminKey() });
     const me = await t.http.get('/api/auth/me').set(bearer(key)).expect(200);
