@@ -6,9 +6,11 @@ export const API_KEY_PATTERN = /^bk_([A-Za-z0-9]{4,16})_([A-Za-z0-9_-]{32,128})$
 /**
  * A key's name: no control characters, nor invisible ones (format characters, among them the
  * marks that reorder text; line separators). It is shown in logs, `npm run keys` and the security
- * audit, where "phone\u202Egnp.exe" would read "phone exe.png".
+ * audit, where "phone\u202Egnp.exe" would read "phone exe.png". Save the zero-width non-joiner and
+ * joiner (U+200C, U+200D), which neither hide nor reorder text but shape it: Persian (می‌خواهم),
+ * Devanagari (क्‍ष) and emoji sequences (👨‍💻) are written with them.
  */
-export const KEY_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+export const KEY_NAME_PATTERN = /^(?:[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\u200C\u200D])*$/u;
 export const KEY_NAME_RULE = 'must not contain control characters or invisible ones (format characters such as U+200B or the bidirectional marks U+202A to U+202E, line separators)';
 /** The name column's width too (ApiKeyEntity): a longer name is refused before it reaches the insert. */
 export const KEY_NAME_MAX = 100;

@@ -86,6 +86,30 @@ describe('HttpCallTarget', () => {
     expect((await target.launch(row())).response).toEqual({ status: 200, headers: {}, body });
   });
 
+  /**
+   * Only a 4xx or 5xx answer was kept with its credential-named keys cut: a 2xx whose successPath
+   * disagreed, and a status poll naming a failed state, stored `{"client_secret":"…"}` whole.
+   */
+  it('cuts the values of credential-named keys from every answer that fails the step, whatever its status', async () => {
+    const body = { status: 'error', client_secret: 's3cr3t', detail: 'bad login' };
+    const cut = { status: 'error', client_secret: '***', detail: 'bad login' };
+    const checked = { http: { timeoutMs: 1000, outputHeaders: [], successPath: 'status', successEquals: 'ok' } };
+    const { target } = targetAnswering({ status: 200, body }, { status: 200, body: { ...body, status: 'ok' } }, { status: 202, body });
+    const refused = await target.launch(row(checked));
+    expect(refused.result?.classified.phase).toBe('FAILURE');
+    expect(refused.response).toEqual({ status: 200, headers: {}, body: cut });
+    expect((await target.launch(row(checked))).response).toEqual({ status: 200, headers: {}, body: { ...body, status: 'ok' } });
+    const unpolled = await target.launch(row({ http: { timeoutMs: 1000, outputHeaders: [], async: { statePath: 'status', done: ['ok'] } } }));
+    expect(unpolled).toMatchObject({ response: { status: 202, body: cut }, result: { classified: { phase: 'FAILURE' } } });
+
+    const async = { statePath: 'status', done: ['ok'], failed: ['error'] };
+    const polled = (state: string) => targetAnswering({ status: 200, body: { ...body, status: state } }).target
+      .poll({ ...row(), options: { http: { timeoutMs: 1000, outputHeaders: [], async, statusPath: '/ops/1', statusSearch: '' } } } as JobExecutionEntity);
+    expect(await polled('error')).toMatchObject({ classified: { phase: 'FAILURE' }, response: { status: 200, body: cut } });
+    expect((await polled('ok')).response).toEqual({ status: 200, headers: {}, body: { ...body, status: 'ok' } });
+    expect((await polled('running')).response).toEqual({ status: 200, headers: {}, body: { ...body, status: 'running' } });
+  });
+
   /** Each status poll carried the launch's Idempotency-Key: a poll is not the step's work. */
   it('sends the Idempotency-Key with the call, not with its status polls', async () => {
     const { target, sent } = targetAnswering({ status: 202, headers: { location: '/api/operations/7' } }, { status: 200, body: { state: 'running' } });

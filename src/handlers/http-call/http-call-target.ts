@@ -47,6 +47,18 @@ export class HttpCallTarget implements JobTarget {
     return row.options?.http ?? { timeoutMs: this.client.connection.timeoutMs, outputHeaders: [] };
   }
 
+  /**
+   * The answer as the step's output. A failed step's answer is error text (a 4xx, a 2xx whose
+   * successPath disagrees, a status naming a failed state): scrubbed as its error is, and its
+   * credential-named keys' values cut as that error's `"password": "…"` is. A successful one keeps
+   * its credentials, which a later step may use (a token endpoint's).
+   */
+  private kept(res: CallResponse, options: HttpCallOptions, failed: boolean): Record<string, unknown> {
+    return failed
+      ? keptResponse(res, options.outputHeaders, (text) => withoutCredentialShapes(this.client.scrub(text)), namesCredential)
+      : keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
+  }
+
   private async send(row: JobExecutionEntity, method: string, url: URL, call?: StoredCall): Promise<CallResponse> {
     return this.client.send({
       method, url, headers: call?.headers ?? {}, body: call?.body, timeoutMs: this.options(row).timeoutMs,
@@ -88,19 +100,15 @@ export class HttpCallTarget implements JobTarget {
     const res = await this.send(row, call.method, url, call);
     const accepted = !!options.async && res.status === 202;
     const successful = options.successStatus ? options.successStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-    // A failed call's answer is error text, kept as the step's output: scrubbed as its error is, and
-    // its credential-named keys' values cut as that error's `"password": "…"` is.
-    const failed = !accepted && !successful;
-    const response = failed
-      ? keptResponse(res, options.outputHeaders, (text) => withoutCredentialShapes(this.client.scrub(text)), namesCredential)
-      : keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
-    const outcome = (classified: ClassifiedStatus): LaunchOutcome => ({
+    if (accepted) return this.accepted(row, res, url, options);
+    const classified: ClassifiedStatus = successful
+      ? this.checked(res, options, what)
+      : { phase: 'FAILURE', reason: this.failure(res, what, !!row.options?.unansweredLaunch) };
+    const response = this.kept(res, options, classified.phase === 'FAILURE');
+    return {
       externalJobId: String(res.status), externalJobType: 'request', response, warnings: [],
       result: { externalStatus: String(res.status), externalResult: null, classified, response },
-    });
-    if (accepted) return this.accepted(row, res, url, response, options);
-    if (!successful) return outcome({ phase: 'FAILURE', reason: this.failure(res, what, !!row.options?.unansweredLaunch) });
-    return outcome(this.checked(res, options, what));
+    };
   }
 
   /** Success status; and, when asked, the JSON path must equal the value. */
@@ -112,13 +120,16 @@ export class HttpCallTarget implements JobTarget {
     return { phase: 'FAILURE', reason: this.client.scrub(`${what} answered HTTP ${res.status} but ${options.successPath} ${actual}, expected ${shown(options.successEquals)}`) };
   }
 
-  private accepted(row: JobExecutionEntity, res: CallResponse, url: URL, response: Record<string, unknown>, options: HttpCallOptions): LaunchOutcome {
+  private accepted(row: JobExecutionEntity, res: CallResponse, url: URL, options: HttpCallOptions): LaunchOutcome {
     const async = options.async!;
     const where = async.statusUrlPath ? readJsonPath(res.body, async.statusUrlPath) : { found: res.headers.location !== undefined, value: res.headers.location };
-    const fail = (reason: string): LaunchOutcome => ({
-      externalJobId: '202', externalJobType: 'request', response, warnings: [],
-      result: { externalStatus: '202', externalResult: null, classified: { phase: 'FAILURE', reason }, response },
-    });
+    const fail = (reason: string): LaunchOutcome => {
+      const response = this.kept(res, options, true);
+      return {
+        externalJobId: '202', externalJobType: 'request', response, warnings: [],
+        result: { externalStatus: '202', externalResult: null, classified: { phase: 'FAILURE', reason }, response },
+      };
+    };
     const from = async.statusUrlPath ? `the body's ${async.statusUrlPath}` : 'the Location header';
     if (!where.found || typeof where.value !== 'string' || !where.value) return fail(`${url.pathname} answered 202 without a status URL in ${from}`);
     let status: { path: string; search: string };
@@ -129,7 +140,7 @@ export class HttpCallTarget implements JobTarget {
       throw e;
     }
     return {
-      externalJobId: status.path, externalJobType: 'operation', response, warnings: [],
+      externalJobId: status.path, externalJobType: 'operation', response: this.kept(res, options, false), warnings: [],
       options: { ...(row.options ?? {}), http: { ...options, statusPath: status.path, statusSearch: status.search } },
     };
   }
@@ -142,7 +153,6 @@ export class HttpCallTarget implements JobTarget {
     url.search = options.statusSearch ?? '';
     const what = `GET ${url.pathname}`;
     const res = await this.send(row, 'GET', url);
-    const response = keptResponse(res, options.outputHeaders, (text) => this.client.scrub(text));
     if (res.status < 200 || res.status >= 300) throw new HandlerHttpError(res.status, false, this.failure(res, what));
     const state = readJsonPath(res.body, async.statePath);
     // Shown, logged and stored (fitted to its column when written), so scrubbed: a status endpoint may
@@ -151,7 +161,7 @@ export class HttpCallTarget implements JobTarget {
     let classified: ClassifiedStatus = { phase: 'IN_PROGRESS', ...(state.found ? {} : { unknown: true }) };
     if (state.found && async.done.some((v) => jsonEquals(v, state.value))) classified = { phase: 'SUCCESS' };
     if (state.found && (async.failed ?? []).some((v) => jsonEquals(v, state.value))) classified = { phase: 'FAILURE', reason: this.client.scrub(`${async.statePath} is ${shown(state.value)}`) };
-    return { externalStatus, externalResult: null, classified, response };
+    return { externalStatus, externalResult: null, classified, response: this.kept(res, options, classified.phase === 'FAILURE') };
   }
 
   /** An HTTP operation cannot be cancelled in general: an UNDO waits for it to end, then makes its own call. */

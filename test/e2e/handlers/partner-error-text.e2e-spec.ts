@@ -88,4 +88,20 @@ describe('partner error text reaching a step\'s error', () => {
       request: { user: 'ops', password: '***', client_secret: '***', X_Api_Key: '***' } } });
     expect(JSON.stringify([result, row])).not.toMatch(NEVER_KEPT);
   });
+
+  /** A 2xx answer that failed the step by its success rule kept `client_secret` whole in the output. */
+  it('cuts credential-named keys from a 2xx answer that its success rule fails', async () => {
+    const config = h.config(partnerEnv(partner));
+    partner.failNext('POST', /^\/api\/orders$/, { status: 200, body: { status: 'error', client_secret: 'hunter2-db-secret' } });
+    const c: StepCommand = command({ type: 'http', connection: 'erp', method: 'POST', path: '/orders', body: {},
+      success: { path: 'status', equals: 'ok' } } as HandlerSpec);
+    const changes = new RunChanges();
+    await new HttpCallStepDispatcher(config).dispatch(changes, c);
+    for (const [entity, { rows }] of changes.inserts) await h.db.dataSource.createQueryBuilder().insert().into(entity).values(rows).orIgnore().execute();
+    h.startRunner(config);
+    const { result, row } = await finished(c.flowId);
+    expect(result.error).toBe('POST /api/orders answered HTTP 200 but status is "error", expected "ok"');
+    expect(result.output).toMatchObject({ status: 200, body: { status: 'error', client_secret: '***' } });
+    expect(JSON.stringify([result, row])).not.toMatch(NEVER_KEPT);
+  });
 });
