@@ -196,14 +196,41 @@ describe('KafkaCoalescingSender', () => {
       expect(made.map((p) => sentKeys(p.sendBatch))).toEqual([[['f1', 'f2', 'f3', 'f4']], [['f1'], ['f2', 'f3']], [['f4']]]);
     });
 
-    it('fails every send to a topic refused as a whole with one request, on the same producer', async () => {
+    it('fails every send to a topic refused as a whole with one request, and one new producer', async () => {
       const { made, newProducer } = producers(denying('denied'));
       const sender = new KafkaCoalescingSender(newProducer, bounds);
       const settled = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => sender.send([message(i, 10, 'denied')])));
       expect(settled.every((s) => s.status === 'rejected' && (s.reason as Error).message.includes('Not authorized'))).toBe(true);
-      expect(made.map((p) => [p.sendBatch.mock.calls.length, p.connect.mock.calls.length])).toEqual([[1, 1]]);
+      expect(made.map((p) => sentKeys(p.sendBatch).map((keys) => keys.length))).toEqual([[200], []]);
       await sender.send([message(1, 10, 'open')]);
-      expect(sentKeys(made[0].sendBatch).at(-1)).toEqual(['f1']); // nothing written, so its sequence numbers hold
+      expect(sentKeys(made[1].sendBatch)).toEqual([['f1']]);
+    });
+
+    it('replaces the producer after a lone send refused for a topic it can no longer describe, whatever the send\'s topic', async () => {
+      // kafkajs refreshes the metadata of every topic its producer ever sent to, and fails the refresh with the first one's error.
+      let revoked = false;
+      const sentTo = new Map<number, Set<string>>();
+      let made = 0;
+      const newProducer = () => {
+        const topics = new Set<string>();
+        sentTo.set(made++, topics);
+        return {
+          connect: jest.fn(async () => undefined),
+          disconnect: jest.fn(async () => undefined),
+          sendBatch: jest.fn(async (request: Request) => {
+            if (revoked && topics.has('old')) throw denied();
+            for (const t of request.topicMessages) topics.add(t.topic);
+            return [];
+          }),
+        } as unknown as Producer;
+      };
+      const sender = new KafkaCoalescingSender(newProducer, bounds);
+      await sender.send([message(1, 10, 'old')]);
+      revoked = true; // the broker user lost DESCRIBE on 'old'
+      await expect(sender.send([message(2, 10, 'b')])).rejects.toThrow('Not authorized');
+      await sender.send([message(3, 10, 'b')]);
+      await sender.send([message(4, 10, 'b')]);
+      expect(made).toBe(2);
     });
 
     it('sends apart the others of a request to a topic refused as a whole, and not again those to it', async () => {

@@ -64,7 +64,14 @@ interface Part {
  * those would reuse sequence numbers, and the broker would drop it as a duplicate (acknowledged,
  * not written) or refuse it as out of order. A request that held one message, or went to one topic
  * refused as a whole, wrote nothing (nor did a refusal when kafkajs fetched the topic's metadata,
- * before any produce), so its producer's sequence numbers are right and it stays.
+ * before any produce), so its producer's sequence numbers are right.
+ *
+ * Such a producer stays after a refusal of messages (over a size limit), not of a topic as a
+ * whole. A kafkajs producer asks for the metadata of every topic it ever sent to, on each
+ * refresh, and fails the whole refresh with the first topic's error: once the client may no
+ * longer describe a topic it wrote to before, every send on that producer is refused for that
+ * topic, whatever its own, and only a new producer forgets it. This costs one new producer per
+ * refused request, not one per send: the sends apart that follow all go on it.
  */
 export class KafkaCoalescingSender {
   private producer: KafkaBatchProducer;
@@ -120,7 +127,7 @@ export class KafkaCoalescingSender {
           await this.request(producer, messages);
           for (const w of this.waiting.splice(0, finished)) w.resolve();
         } catch (error) {
-          if (!wroteNothing(error, messages)) this.renew(producer);
+          if (!wroteNothing(error, messages) || refusesATopic(error)) this.renew(producer);
           if (parts.length > 1 && isKafkaRefusal(error)) await this.sendApart(parts, { error, messages });
           else for (const w of this.waiting.splice(0, parts.length)) w.reject(error);
         }
@@ -184,6 +191,8 @@ export class KafkaCoalescingSender {
         if (waiting.sent === waiting.messages.length) waiting.resolve();
         else goesOn = true; // the last part, whose send has messages for the next request
       } catch (error) {
+        // Not for a topic refused as a whole: sendAll replaced the producer before this pass (its
+        // request held several messages), and the new one has only sent to this pass's topics.
         if (!wroteNothing(error, messages)) this.renew(producer);
         waiting.reject(error);
         if (!isKafkaRefusal(error)) outage = { error };
@@ -228,7 +237,15 @@ type TopicRefusals = Map<string, { error: unknown }>;
 
 /** Whether a failed request went to one topic, which the broker refused as a whole. */
 function refusesTopic(error: unknown, messages: TopicMessage[]): boolean {
-  if (!isKafkaRefusal(error) || messages.some((m) => m.topic !== messages[0].topic)) return false;
+  return messages.every((m) => m.topic === messages[0].topic) && refusesATopic(error);
+}
+
+/**
+ * Whether the broker refused a topic as a whole: maybe one the request did not send to, when it
+ * came from the producer's metadata refresh, which asks for all the topics it ever sent to.
+ */
+function refusesATopic(error: unknown): boolean {
+  if (!isKafkaRefusal(error)) return false;
   let e = error as { type?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH && e && typeof e === 'object'; depth++, e = e.cause as typeof e) {
     if (typeof e.type === 'string' && TOPIC_REFUSAL_TYPES.has(e.type)) return true;
