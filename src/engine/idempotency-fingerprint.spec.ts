@@ -1,22 +1,32 @@
 import { createHash } from 'node:crypto';
-import { fingerprintDifference, startFingerprint } from './idempotency-fingerprint';
+import { payloadFingerprint, replayRefusal } from './idempotency-fingerprint';
 
-describe('the fingerprint of an idempotent start', () => {
+describe('a replay of an idempotent start', () => {
   const payload = Buffer.from('{"n":1}');
+  const hash = payloadFingerprint('application/json', payload);
+  const run = (deadlineSeconds: number | null) => ({ flowId: 'f', payloadHash: hash, deadlineSeconds });
 
-  it('is, without a deadline, the SHA-256 every run stored before the deadline counted: replays of those runs still match', () => {
-    const stored = createHash('sha256').update('application/json').update('\0').update(payload).digest('hex');
-    expect(startFingerprint('application/json', payload, undefined)).toBe(stored);
-    expect(fingerprintDifference(stored, startFingerprint('application/json', payload, undefined))).toBeUndefined();
+  it("is judged on the plain payload hash every version stored: a start redelivered across an upgrade matches its run's", () => {
+    expect(hash).toBe(createHash('sha256').update('application/json').update('\0').update(payload).digest('hex'));
+    expect(replayRefusal('k', run(60), hash, 60)).toBeUndefined();
   });
 
-  it('tells a deadline that differs (or is added or left out) from a payload or content type that does', () => {
-    const asked = startFingerprint('application/json', payload, 60);
-    expect(asked).toHaveLength(64);
-    expect(fingerprintDifference(asked, startFingerprint('application/json', payload, 60))).toBeUndefined();
-    for (const other of [30, undefined]) expect(fingerprintDifference(asked, startFingerprint('application/json', payload, other))).toBe('deadline');
-    expect(fingerprintDifference(startFingerprint('application/json', payload, undefined), asked)).toBe('deadline');
-    expect(fingerprintDifference(asked, startFingerprint('application/json', Buffer.from('{"n":2}'), 60))).toBe('payload');
-    expect(fingerprintDifference(asked, startFingerprint('text/plain', payload, 60))).toBe('payload');
+  it('names no deadline and is answered whatever deadline its run has, the template default included', () => {
+    for (const deadline of [60, null]) expect(replayRefusal('k', run(deadline), hash, undefined)).toBeUndefined();
+  });
+
+  it("names a deadline only as its run's, with a message naming neither channel's field (the start topic dead-letters it)", () => {
+    expect(replayRefusal('k', run(60), hash, 30)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { flowId: 'f' },
+      message: 'Idempotency key k was used for run f, started with a deadline of 60 seconds: a replay names that deadline or none, not 30 seconds',
+      problems: [{ path: 'headers.x-deadline-seconds', message: 'must be 60, the deadline run f was started with, or left out' }] });
+    expect(replayRefusal('k', run(null), hash, 60)).toMatchObject({
+      message: 'Idempotency key k was used for run f, started without a deadline: a replay names none, not 60 seconds',
+      problems: [{ path: 'headers.x-deadline-seconds', message: 'must be left out: run f was started without a deadline' }] });
+  });
+
+  it('with another payload or content type is refused for that, whatever its deadline', () => {
+    for (const other of [payloadFingerprint('application/json', Buffer.from('{"n":2}')), payloadFingerprint('text/plain', payload)]) {
+      expect(replayRefusal('k', run(60), other, 60)?.problems).toEqual([{ path: 'headers.idempotency-key', message: 'was used for run f with a different payload or content type' }]);
+    }
   });
 });

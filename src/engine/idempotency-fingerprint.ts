@@ -1,25 +1,40 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode } from '../common/errors/error-code';
 
-/** Hex digits of a fingerprint (64 in all, the payload_hash column's width) that hash the payload. */
-const PAYLOAD_DIGITS = 48;
-
-/**
- * What a replay of an idempotent start must match, stored as the run's payload_hash: its payload
- * and content type, and the deadline it asked for (X-Deadline-Seconds, or deadlineSeconds on the
- * start topic), which a replay would otherwise be answered 202 without. Without a deadline it is
- * the payload's SHA-256, as every run's was before the deadline counted, so a replay of a run made
- * before still matches. With one, its last 16 digits hash the deadline instead, so that a refusal
- * can say which of the two differs (fingerprintDifference).
- */
-export function startFingerprint(contentType: string, payload: Buffer, deadlineSeconds: number | undefined): string {
-  const payloadHash = createHash('sha256').update(contentType).update('\0').update(payload).digest('hex');
-  if (deadlineSeconds === undefined) return payloadHash;
-  const deadlineHash = createHash('sha256').update(`${payloadHash}\0${deadlineSeconds}`).digest('hex');
-  return payloadHash.slice(0, PAYLOAD_DIGITS) + deadlineHash.slice(PAYLOAD_DIGITS);
+/** A start's payload_hash: what a replay's payload and content type must match. */
+export function payloadFingerprint(contentType: string, payload: Buffer): string {
+  return createHash('sha256').update(contentType).update('\0').update(payload).digest('hex');
 }
 
-/** What a start differs by from the run whose fingerprint is stored; undefined when it is a replay of it. */
-export function fingerprintDifference(stored: string, asked: string): 'payload' | 'deadline' | undefined {
-  if (stored === asked) return undefined;
-  return stored.slice(0, PAYLOAD_DIGITS) === asked.slice(0, PAYLOAD_DIGITS) ? 'deadline' : 'payload';
+/** The run an idempotency key made, as a replay is judged against it. */
+export interface KeyedRun {
+  flowId: string;
+  payloadHash: string;
+  /** The deadline it was started with (its own or its template's), or null for none. */
+  deadlineSeconds: number | null;
+}
+
+/**
+ * Why a start with an idempotency key is no replay of the run the key made, or undefined when it
+ * is. The deadline is compared with the run's own, not hashed into payload_hash: runs of earlier
+ * versions hold the plain hash, and a start redelivered across an upgrade must still match. A
+ * start naming no deadline is a replay whatever the run's (it asks nothing the run lacks); one
+ * naming a deadline must name the run's, since a replay would not apply another. The deadline
+ * refusal names no header: the start topic dead-letters it with this message (its field is
+ * deadlineSeconds), while over HTTP its problem points at the header.
+ */
+export function replayRefusal(key: string, run: KeyedRun, payloadHash: string, deadlineSeconds: number | undefined): AppError | undefined {
+  if (run.payloadHash !== payloadHash) {
+    return new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency-Key ${key} was used for run ${run.flowId} with a different payload or content type`,
+      [{ path: 'headers.idempotency-key', message: `was used for run ${run.flowId} with a different payload or content type` }], { flowId: run.flowId });
+  }
+  if (deadlineSeconds === undefined || deadlineSeconds === run.deadlineSeconds) return undefined;
+  const [started, asked] = run.deadlineSeconds === null
+    ? ['without a deadline: a replay names none', `must be left out: run ${run.flowId} was started without a deadline`]
+    : [`with a deadline of ${run.deadlineSeconds} seconds: a replay names that deadline or none`,
+      `must be ${run.deadlineSeconds}, the deadline run ${run.flowId} was started with, or left out`];
+  return new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    `Idempotency key ${key} was used for run ${run.flowId}, started ${started}, not ${deadlineSeconds} seconds`,
+    [{ path: 'headers.x-deadline-seconds', message: asked }], { flowId: run.flowId });
 }

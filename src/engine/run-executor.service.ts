@@ -18,7 +18,7 @@ import { RunChanges, RunState } from './run-changes';
 import type { StartedRun, StartRequest } from './start-request';
 import { RunRepository, WriteResult } from './run.repository';
 import { lostVoids } from './lost-voids';
-import { fingerprintDifference, startFingerprint } from './idempotency-fingerprint';
+import { payloadFingerprint, replayRefusal } from './idempotency-fingerprint';
 import { RunStateCache } from './run-state-cache';
 import { OperatorOutcome, OperatorRequest, RunTransitions } from './run-transitions';
 import { TemplatePlans } from './template-plans';
@@ -72,7 +72,7 @@ export class RunExecutor extends StepResultSink {
   private async startRun(req: StartRequest): Promise<StartedRun> {
     const problems = payloadProblems(req.payload, req.contentType);
     if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched', problems);
-    const payloadHash = startFingerprint(req.contentType, req.payload, req.deadlineSeconds);
+    const payloadHash = payloadFingerprint(req.contentType, req.payload);
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
     for (let tries = 1; ; tries++) {
       const template = await this.templates.get(req.orchName);
@@ -273,14 +273,8 @@ export class RunExecutor extends StepResultSink {
   private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun | undefined> {
     const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
     if (!existing) return undefined;
-    const differs = fingerprintDifference(existing.payloadHash, payloadHash);
-    if (differs) {
-      const [what, problem] = differs === 'payload'
-        ? ['payload or content type', { path: 'headers.idempotency-key', message: `was used for run ${existing.flowId} with a different payload or content type` }]
-        : ['X-Deadline-Seconds', { path: 'headers.x-deadline-seconds', message: `must be as when run ${existing.flowId} was started: the same number, or left out as then` }];
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency-Key ${req.idempotencyKey} was used for run ${existing.flowId} with a different ${what}`,
-        [problem], { flowId: existing.flowId });
-    }
+    const refusal = replayRefusal(req.idempotencyKey!, existing, payloadHash, req.deadlineSeconds);
+    if (refusal) throw refusal;
     return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false,
       missingSteps: existing.status === 'WAITING_FOR_WORKERS' ? missingSteps : [] };
   }

@@ -14,6 +14,7 @@ import { ABANDONED_REASON } from './core/abandon-in-flight';
 import type { OnDeadline } from './core/deadline-action';
 import type { RunStatus } from './core/run-status';
 import type { InboxKey } from './dispatch/step-result';
+import type { KeyedRun } from './idempotency-fingerprint';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
 import { ALL_STILL_WAITING, COMPLETE_WITHDRAWN, VOIDABLE_DUE_AT, VOID_PARTS, VOIDED_COUNT, WITHDRAWN_COUNT } from './void-statement';
@@ -200,9 +201,11 @@ export class RunRepository {
     return rows.length > 0;
   }
 
-  async findByIdempotencyKey(orchName: string, key: string): Promise<{ flowId: string; status: RunStatus; payloadHash: string; correlationId: string } | undefined> {
+  /** deadline_at and created_at are both the insert's now(); rounded for runs an earlier version gave its own clock's deadline. */
+  async findByIdempotencyKey(orchName: string, key: string): Promise<(KeyedRun & { status: RunStatus; correlationId: string }) | undefined> {
     const rows = await this.query(
-      `SELECT flow_id AS "flowId", status, payload_hash AS "payloadHash", correlation_id AS "correlationId"
+      `SELECT flow_id AS "flowId", status, payload_hash AS "payloadHash", correlation_id AS "correlationId",
+         round(EXTRACT(EPOCH FROM deadline_at - created_at))::int AS "deadlineSeconds"
        FROM orchestration_run WHERE orch_name = $1 AND idempotency_key = $2`, [orchName, key]);
     return rows[0];
   }

@@ -54,4 +54,10 @@ export class OrcaRefusals {
     this.logger.log({ ...log, reason }, 'RequestCreatedEvent refused: answered with Status 3');
     void this.relay.publishNow(sent);
   }
+
+  /** Whether the request was answered with Status 3: Orca holds that as its final status. */
+  async answered(requestId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2', [ANSWERED, requestId]);
+    return rows.length > 0;
+  }
 }

@@ -38,6 +38,8 @@ interface Fakes {
   answered?: string[];
   /** What answering a refusal throws (the database down). */
   answerFails?: unknown;
+  /** RequestIds answered with Status 3 before this delivery. */
+  answeredBefore?: string[];
   config?: Partial<AppConfig>;
   subscriptions?: Subscription[];
 }
@@ -58,7 +60,7 @@ function consumerStarting(started: StartRequest[], authenticatorOrFakes: Message
   const refusals = { answer: async (_r: unknown, _c: string, reason: string) => {
     if (fakes.answerFails) throw fakes.answerFails;
     fakes.answered?.push(reason);
-  } } as unknown as OrcaRefusals;
+  }, answered: async (requestId: string) => !!fakes.answeredBefore?.includes(requestId) } as unknown as OrcaRefusals;
   // After a lost race, the run is there on the second look.
   let loads = 0;
   const runs = { load: async () => (fakes.startFails && loads++ === 0 ? undefined : fakes.existing) } as unknown as RunRepository;
@@ -168,6 +170,16 @@ describe('OrcaRequestConsumer refusals', () => {
     const unavailable = new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'database down');
     await expect(consumerStarting([], { registerFails: unavailable, answered }).handle(requestCreated(headers))).rejects.toBe(unavailable);
     expect(answered).toEqual([]);
+  });
+
+  it('starts no request already answered with Status 3 (its dead letter re-published once the cap was raised), nor answers it again', async () => {
+    const started: StartRequest[] = [];
+    const answered: string[] = [];
+    await expect(consumerStarting(started, { answeredBefore: [REQUEST_ID], answered }).handle(requestCreated(headers)))
+      .rejects.toThrow(new PoisonMessageError(`RequestId ${REQUEST_ID} was already answered with Status 3 (refused; its ErrorMessage says why): it is not started now`));
+    expect({ started, answered }).toEqual({ started: [], answered: [] });
+    await consumerStarting(started, { answeredBefore: ['another'] }).handle(requestCreated(headers));
+    expect(started).toHaveLength(1);
   });
 
   it('leaves the event to be delivered again, not dead-lettered, when its answer cannot be written', async () => {

@@ -97,6 +97,12 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
     await this.checkSender(message, sender, request, connection);
     const existing = await this.runs.load(request.requestId);
     if (existing) return this.alreadyStarted(existing, request, log);
+    // Its dead letter re-published (after ORCA_MAX_TEMPLATES was raised, say): a run would report
+    // Running and a second final status to a client that already has Failed, so it stays refused, unanswered.
+    if (await this.refusals.answered(request.requestId)) {
+      this.logger.warn(log, 'RequestCreatedEvent for a request already answered with Status 3: dead-lettered, not started');
+      throw new PoisonMessageError(`RequestId ${request.requestId} was already answered with Status 3 (refused; its ErrorMessage says why): it is not started now`);
+    }
     try {
       const payload = Buffer.from(JSON.stringify(parseFormData(request.formData)));
       const orchName = await this.templateFor(request, connection);

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../src/config/app-config';
 import { ORCA_SERVICE } from '../../src/orca/orca-template';
 import { expectEventually } from '../helpers/expect-eventually';
 import { useOrcaApp } from './handlers/support/orca-app';
@@ -46,10 +47,28 @@ describe('Orca drop-in: ORCA_MAX_TEMPLATES', () => {
     expect(deadLettersOf(refused.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED)]);
 
     // Delivered again (as after a stop before the dead letter was acknowledged): dead-lettered again, not answered again.
+    const ALREADY_ANSWERED = `RequestId ${refused.RequestId} was already answered with Status 3 (refused; its ErrorMessage says why): it is not started now`;
     await orca.publish(refused);
-    await expectEventually(() => expect(deadLettersOf(refused.RequestId)).toHaveLength(2), { timeoutMs: 15_000 });
+    await expectEventually(() => expect(deadLettersOf(refused.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED), ALREADY_ANSWERED]), { timeoutMs: 15_000 });
     // The dead letter follows the answer's commit; give a second answer, were there one, time to arrive.
     await new Promise((r) => setTimeout(r, 500));
     expect(statusesOf(refused.RequestId)).toEqual([3]);
+
+    // Its dead letter re-published once the cap was raised: Orca has its final Failed, so no run reports another status.
+    const config = app().get(AppConfig);
+    config.ORCA_MAX_TEMPLATES = 3;
+    try {
+      await orca.publish(refused);
+      await expectEventually(() => expect(deadLettersOf(refused.RequestId)).toEqual([expect.stringMatching(LIMIT_REACHED), ALREADY_ANSWERED, ALREADY_ANSWERED]),
+        { timeoutMs: 15_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(statusesOf(refused.RequestId)).toEqual([3]);
+      const [{ runs }] = await app().get(DataSource).query('SELECT count(*)::int AS runs FROM orchestration_run WHERE flow_id = $1', [refused.RequestId]);
+      expect(runs).toBe(0);
+      const [{ owned }] = await app().get(DataSource).query('SELECT count(*)::int AS owned FROM orchestration_template WHERE owner_service = $1', [ORCA_SERVICE]);
+      expect(owned).toBe(2);
+    } finally {
+      config.ORCA_MAX_TEMPLATES = 2;
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -122,18 +124,24 @@ export function deadlineScenarios(setting: string, env: () => Promise<Record<str
       await execute(t, 'watched', {}, { 'X-Deadline-Seconds': '' }).expect(400);
     });
 
-    it('answers a replay of an idempotent start only if it asks for the same deadline: another one would not be applied', async () => {
-      const start = (key: string, deadline?: string) => execute(t, 'watched', { n: 1 }, { 'Idempotency-Key': key, ...deadline ? { 'X-Deadline-Seconds': deadline } : {} });
-      const { body: first } = await start('dl-1', '60').expect(202);
-      expect((await start('dl-1', '60').expect(202)).body).toMatchObject({ flowId: first.flowId, created: false });
-      const problem = { path: 'headers.x-deadline-seconds', message: `must be as when run ${first.flowId} was started: the same number, or left out as then` };
-      for (const other of ['30', undefined]) {
-        expect((await start('dl-1', other).expect(409)).body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', problems: [problem] });
-      }
-      // A run started without one (as every run was before the deadline counted) is replayed without one.
-      const { body: plain } = await start('dl-2').expect(202);
-      expect((await start('dl-2').expect(202)).body).toMatchObject({ flowId: plain.flowId, created: false });
-      expect((await start('dl-2', '60').expect(409)).body.problems[0].path).toBe('headers.x-deadline-seconds');
+    it("answers a replay of an idempotent start that names no deadline, or the run's: another one would not be applied", async () => {
+      const start = (orchName: string, key: string, deadline?: string) =>
+        execute(t, orchName, { n: 1 }, { 'Idempotency-Key': key, ...deadline ? { 'X-Deadline-Seconds': deadline } : {} });
+      const { body: first } = await start('watched', 'dl-1', '60').expect(202);
+      for (const same of ['60', undefined]) expect((await start('watched', 'dl-1', same).expect(202)).body).toMatchObject({ flowId: first.flowId, created: false });
+      expect((await start('watched', 'dl-1', '30').expect(409)).body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED',
+        message: `Idempotency key dl-1 was used for run ${first.flowId}, started with a deadline of 60 seconds: a replay names that deadline or none, not 30 seconds`,
+        problems: [{ path: 'headers.x-deadline-seconds', message: `must be 60, the deadline run ${first.flowId} was started with, or left out` }] });
+      // The plain hash every version stored: a start an earlier version took, redelivered after an upgrade, is its replay.
+      const [{ payload_hash: hash }] = await t.get(DataSource).query('SELECT payload_hash FROM orchestration_run WHERE flow_id = $1', [first.flowId]);
+      expect(hash).toBe(createHash('sha256').update('application/json').update('\0').update('{"n":1}').digest('hex'));
+      // The deadline a run took from its template is the one it was started with.
+      const { body: slow } = await start('slow', 'dl-2').expect(202);
+      expect((await start('slow', 'dl-2', '1').expect(202)).body).toMatchObject({ flowId: slow.flowId, created: false });
+      await start('slow', 'dl-2', '60').expect(409);
+      const { body: plain } = await start('watched', 'dl-3').expect(202);
+      expect((await start('watched', 'dl-3', '60').expect(409)).body.problems)
+        .toEqual([{ path: 'headers.x-deadline-seconds', message: `must be left out: run ${plain.flowId} was started without a deadline` }]);
       expect((await execute(t, 'watched', { n: 2 }, { 'Idempotency-Key': 'dl-1', 'X-Deadline-Seconds': '60' }).expect(409)).body.problems[0].path)
         .toBe('headers.idempotency-key');
     });
