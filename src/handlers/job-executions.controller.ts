@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access.decorator';
-import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
+import { echoedText } from '../auth/api-keys/api-key-format';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { ErrorCode } from '../common/errors/error-code';
@@ -49,7 +49,7 @@ export class JobExecutionsController {
     const row = UUID.test(id) ? await this.jobs.findById(id) : null;
     if (row) return this.dto(row);
     // Echoed as the API-key revoke route does: a path up to 16 KiB would come back twice, and a key pasted in it whole.
-    const shown = withoutKeySecrets(id).slice(0, 64);
+    const shown = echoedText(id, 64);
     // `error` is the body the Orca execution service answered; its clients read it.
     throw new AppError(ErrorCode.JOB_EXECUTION_NOT_FOUND, `No job execution ${shown}`, [], undefined, { error: `JobExecution ${shown} not found` });
   }

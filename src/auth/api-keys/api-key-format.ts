@@ -42,6 +42,11 @@ export function withoutKeySecrets(text: string): string {
   return text.replace(KEY_IN_TEXT, 'bk_$1_…');
 }
 
+/** What a caller's own text may be echoed as (an id not found, a refused path): its first `max` characters, no key whole. */
+export function echoedText(text: string, max: number): string {
+  return withoutKeySecrets(text).slice(0, max);
+}
+
 export function parseApiKey(value: string): ParsedApiKey | undefined {
   const match = API_KEY_PATTERN.exec(value);
   return match ? { prefix: match[1], secret: match[2] } : undefined;

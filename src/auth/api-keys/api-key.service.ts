@@ -9,7 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/load-config';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import type { Principal } from '../principal';
-import { generateApiKey, parseApiKey, withoutKeySecrets } from './api-key-format';
+import { echoedText, generateApiKey, parseApiKey } from './api-key-format';
 import { type ApiKeyRequest, keyRequestRefusal } from './api-key-request';
 import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
@@ -174,7 +174,7 @@ export class ApiKeyService implements OnModuleInit {
    */
   async revoke(idOrKey: string, change: KeyChange): Promise<{ key: ApiKeyEntity; changed: boolean }> {
     const by = changerId(change);
-    const idOrPrefix = (parseApiKey(idOrKey)?.prefix ?? withoutKeySecrets(idOrKey)).slice(0, 64);
+    const idOrPrefix = parseApiKey(idOrKey)?.prefix ?? echoedText(idOrKey, 64);
     const revoked = await this.keys.inTransaction(async (m) => {
       const found = await this.keys.revokeKey(idOrPrefix, m);
       if (found?.revokedNow) {

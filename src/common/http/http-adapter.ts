@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
+import { echoedText } from '../../auth/api-keys/api-key-format';
 import { stampSecurityHeaders } from '../../auth/http/security-headers';
 import type { AppConfig } from '../../config/app-config';
 import { HttpErrorFilter } from '../errors/http-error.filter';
@@ -67,6 +67,6 @@ function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: F
   const noop = () => undefined;
   stampSecurityHeaders(request, reply, noop);
   echoCorrelationId(request, reply, noop);
-  logger.warn({ correlationId: request.id, method: request.method, url: withoutKeySecrets(request.url).slice(0, 200), code: error.code }, 'request refused: the router cannot take its path');
+  logger.warn({ correlationId: request.id, method: request.method, url: echoedText(request.url, 200), code: error.code }, 'request refused: the router cannot take its path');
   requestGuard(request.raw, reply.raw, (refusal) => ERRORS.answer(refusal ?? error, request, reply));
 }
