@@ -397,6 +397,9 @@ describe('operator console: the fixes to what an operator found (headless Chromi
     const buttons = () => p.locator('button[data-action]').evaluateAll((els) => els.map((b) => ({
       action: b.getAttribute('data-action'), disabled: b.hasAttribute('disabled'), title: b.getAttribute('title'),
     })));
+    // Once the run's template is read: until then the compensate button's title says it is not known yet.
+    await expectEventually(async () => expect((await buttons()).find((b) => b.action === 'compensate')?.title).not.toContain('not known yet'),
+      { timeoutMs: 10_000 });
     const answering = await buttons();
     expect(answering.find((b) => b.action === 'retry')).toEqual({ action: 'retry', disabled: false, title: expect.stringContaining('dispatched again') });
     const why = 'Baton is unreachable: nothing can be sent until it answers again';
