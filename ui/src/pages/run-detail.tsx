@@ -64,13 +64,13 @@ function zoneColumn(head: string, instants: readonly string[]): { head: string; 
   return { head: zone.text, title: zone.title };
 }
 
-/** When it was sent; a never-sent attempt's dispatchedAt is the due time it never reached, or when it was owed (unsent). */
+/** When it was sent; a never-sent attempt's dispatchedAt is the due time it never reached, or when it was owed or withdrawn (unsent). */
 function dispatchedCell(s: StepAttempt) {
   const never = unsent(s);
   return never ? <span class="muted">{never.when} <Time at={s.dispatchedAt} /></span> : <Time at={s.dispatchedAt} />;
 }
 
-/** How long it ran; a never-sent attempt did not run, where its times would read "0 ms" (owed) or "–". */
+/** How long it ran; a never-sent attempt did not run, where its times would read "0 ms" (owed, withdrawn) or "–". */
 function took(s: StepAttempt) {
   const never = unsent(s);
   if (never) return <span class="muted">{never.end}</span>;

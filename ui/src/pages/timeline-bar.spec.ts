@@ -24,8 +24,15 @@ describe('AttemptBar tooltip', () => {
   });
 
   it('keeps "was due" for a retry voided before the due time it records', () => {
-    const [, sent, end] = titleOf(attempt({ dispatchedAt: LATER, deadlineAt: LATER }));
+    const [, sent, end] = titleOf(attempt({ dispatchedAt: LATER, deadlineAt: '2026-12-01T12:01:30.000Z' }));
     expect(sent).toMatch(/^was due .* \(2026-12-01 12:00:30 UTC\)$/);
     expect(end).toBe('never sent');
+  });
+
+  it('says a retry completed by a late reply was withdrawn then, never sent, not completed after 0 ms', () => {
+    const [head, sent, end] = titleOf(attempt({ action: 'DO', status: 'FAILED', error: 'quota exceeded' }));
+    expect(head).toBe('DO reserve attempt 2: FAILED');
+    expect(sent).toMatch(/^withdrawn at .* \(2026-12-01 12:00:00 UTC\)$/);
+    expect(end).toBe('never sent: the late reply to the attempt before it completed it');
   });
 });
