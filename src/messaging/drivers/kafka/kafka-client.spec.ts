@@ -1,5 +1,6 @@
 import { KafkaConnections } from '@baton/worker/internal';
 import { Logger } from '@nestjs/common';
+import { Socket } from 'node:net';
 import type { AppConfig } from '../../../config/app-config';
 import { createKafkaClient, kafkaLogLines } from './kafka-client';
 
@@ -36,5 +37,20 @@ describe('createKafkaClient', () => {
     connections.open();
     kafkaLogger.error('Connection error: ECONNREFUSED', { broker: '127.0.0.1:9092' });
     expect(logger.error).toHaveBeenCalledWith('[Connection] Connection error: ECONNREFUSED broker=127.0.0.1:9092');
+  });
+
+  it('gives kafkajs the brokers while open and none once closed, so a connection cut by the close is not retried', async () => {
+    const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+    const config = { KAFKA_CLIENT_ID: 'baton', KAFKA_BROKERS: '127.0.0.1:9092' } as AppConfig;
+    const connections = new KafkaConnections();
+    // The first connection is cut by a close, as Baton's close cuts the requests still out.
+    const sockets = jest.spyOn(connections, 'socketFactory').mockImplementation(() => {
+      connections.close();
+      return new Socket().destroy(new Error('Kafka client closed'));
+    });
+    const admin = createKafkaClient(config, logger, connections).admin();
+    await expect(admin.connect()).rejects.toThrow(/brokers/);
+    // One connection, to the configured broker; kafkajs's retries (~3 s at Baton's backoff) found none to try.
+    expect(sockets.mock.calls.map(([options]) => `${options.host}:${options.port}`)).toEqual(['127.0.0.1:9092']);
   });
 });

@@ -13,12 +13,14 @@ export function kafkaLogLines(logger: Logger): KafkaLogSink {
   };
 }
 
-/** `connections` opens the client's sockets, and can end them and quiet its lines once closed. */
+/** `connections` opens the client's sockets, and can end them, quiet its lines and withhold its brokers once closed. */
 export function createKafkaClient(config: AppConfig, logger: Logger, connections = new KafkaConnections()): Kafka {
   const lines = kafkaLogLines(logger);
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
-    brokers: (config.KAFKA_BROKERS ?? '').split(','),
+    // None once closed: a request cut by close() then fails at once instead of kafkajs retrying its
+    // connection for seconds (KafkaConnections.brokersOf, as the SDK's transport).
+    brokers: connections.brokersOf((config.KAFKA_BROKERS ?? '').split(',')),
     socketFactory: connections.socketFactory, // Nagle off (docs/stack-notes.md, "Brokers"): the SDK's, shared
     logLevel: logLevel.WARN,
     // The SDK's: filtered, each repeated line once per 30 s.
