@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
+import type { StartFields } from './start-request';
 
 /** A start's payload_hash: what a replay's payload and content type must match. */
 export function payloadFingerprint(contentType: string, payload: Buffer): string {
@@ -20,14 +21,15 @@ export interface KeyedRun {
  * is. The deadline is compared with the run's own, not hashed into payload_hash: runs of earlier
  * versions hold the plain hash, and a start redelivered across an upgrade must still match. A
  * start naming no deadline is a replay whatever the run's (it asks nothing the run lacks); one
- * naming a deadline must name the run's, since a replay would not apply another. The deadline
- * refusal names no header: the start topic dead-letters it with this message (its field is
- * deadlineSeconds), while over HTTP its problem points at the header.
+ * naming a deadline must name the run's, since a replay would not apply another. The message
+ * names no field, the same over HTTP and the start topic; each problem points at the start's own
+ * (`fields`: a header, or the start message's field).
  */
-export function replayRefusal(key: string, run: KeyedRun, payloadHash: string, deadlineSeconds: number | undefined): AppError | undefined {
+export function replayRefusal(key: string, run: KeyedRun, payloadHash: string, deadlineSeconds: number | undefined,
+  fields: StartFields): AppError | undefined {
   if (run.payloadHash !== payloadHash) {
     return new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency-Key ${key} was used for run ${run.flowId} with a different payload or content type`,
-      [{ path: 'headers.idempotency-key', message: `was used for run ${run.flowId} with a different payload or content type` }], { flowId: run.flowId });
+      [{ path: fields.idempotencyKey, message: `was used for run ${run.flowId} with a different payload or content type` }], { flowId: run.flowId });
   }
   if (deadlineSeconds === undefined || deadlineSeconds === run.deadlineSeconds) return undefined;
   const [started, asked] = run.deadlineSeconds === null
@@ -36,5 +38,5 @@ export function replayRefusal(key: string, run: KeyedRun, payloadHash: string, d
       `must be ${run.deadlineSeconds}, the deadline run ${run.flowId} was started with, or left out`];
   return new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
     `Idempotency key ${key} was used for run ${run.flowId}, started ${started}, not ${deadlineSeconds} seconds`,
-    [{ path: 'headers.x-deadline-seconds', message: asked }], { flowId: run.flowId });
+    [{ path: fields.deadlineSeconds, message: asked }], { flowId: run.flowId });
 }

@@ -15,7 +15,7 @@ import { CurrentTemplates } from './current-templates';
 import { acceptsResults } from './core/run-status';
 import { ApplyOutcome, InboxKey, StepResult, StepResultSink } from './dispatch/step-result';
 import { RunChanges, RunState } from './run-changes';
-import type { StartedRun, StartRequest } from './start-request';
+import { HTTP_START_FIELDS, StartedRun, StartFields, StartRequest } from './start-request';
 import { RunRepository, WriteResult } from './run.repository';
 import { lostVoids } from './lost-voids';
 import { payloadFingerprint, replayRefusal } from './idempotency-fingerprint';
@@ -70,7 +70,8 @@ export class RunExecutor extends StepResultSink {
   }
 
   private async startRun(req: StartRequest): Promise<StartedRun> {
-    const problems = payloadProblems(req.payload, req.contentType);
+    const fields = req.fields ?? HTTP_START_FIELDS;
+    const problems = payloadProblems(req.payload, req.contentType, fields.payload);
     if (problems.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The run payload cannot be dispatched', problems);
     const payloadHash = payloadFingerprint(req.contentType, req.payload);
     // Planned on the cached template; if the insert finds it changed, plan again on a fresh read.
@@ -94,7 +95,7 @@ export class RunExecutor extends StepResultSink {
         if (ready) await this.transitions.advance(run, changes);
         return this.runs.create({
           ...run, idempotencyKey: req.idempotencyKey ?? null, payloadHash,
-          expiresAt: ready ? null : new Date(Date.now() + this.config.PARKED_RUN_EXPIRY_SECONDS * 1000),
+          expirySeconds: ready ? null : this.config.PARKED_RUN_EXPIRY_SECONDS,
           deadlineSeconds: deadlineSeconds || null,
           onDeadline: deadlineSeconds ? deadline.onDeadline : null, traceContext: run.traceContext ?? null,
         }, template.status, changes);
@@ -105,7 +106,7 @@ export class RunExecutor extends StepResultSink {
         throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Template ${req.orchName} kept changing while a run was being started`);
       }
       if (!written.written) {
-        const existing = await this.existingRun(req, payloadHash, template.missingSteps);
+        const existing = await this.existingRun(req, payloadHash, template.missingSteps, fields);
         // Its run was removed (retention) between the insert and this read: the key is free again.
         if (existing) return existing;
         if (tries < MAX_CONFLICTS) continue;
@@ -270,10 +271,10 @@ export class RunExecutor extends StepResultSink {
    * The run an earlier start with the same idempotency key made, or undefined when it is gone.
    * `missingSteps`: the template's now, which a parked run waits for (it starts on the template's current version).
    */
-  private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[]): Promise<StartedRun | undefined> {
+  private async existingRun(req: StartRequest, payloadHash: string, missingSteps: string[], fields: StartFields): Promise<StartedRun | undefined> {
     const existing = await this.runs.findByIdempotencyKey(req.orchName, req.idempotencyKey!);
     if (!existing) return undefined;
-    const refusal = replayRefusal(req.idempotencyKey!, existing, payloadHash, req.deadlineSeconds);
+    const refusal = replayRefusal(req.idempotencyKey!, existing, payloadHash, req.deadlineSeconds, fields);
     if (refusal) throw refusal;
     return { flowId: existing.flowId, status: existing.status, correlationId: existing.correlationId, created: false,
       missingSteps: existing.status === 'WAITING_FOR_WORKERS' ? missingSteps : [] };

@@ -157,3 +157,23 @@ describe('RunExecutor: the resume of a run started PAUSED whose first commands a
       error: expect.stringMatching(/^PAYLOAD_TOO_LARGE: resume requested by alice, but the run's first commands cannot be sent: .*1400000 bytes/) });
   });
 });
+
+describe('RunExecutor: a skip on a run started PAUSED that never sent anything', () => {
+  it('is refused, writing nothing: no step has failed to skip, so the run is not ended as a refused start', async () => {
+    const written: RunChanges[] = [];
+    const runs = {
+      load: async (): Promise<RunState> => ({ ...newRun(), status: 'PAUSED', error: 'deadline passed: pause' } as RunState),
+      update: async (_run: RunState, changes: RunChanges): Promise<WriteResult> => {
+        written.push(changes);
+        return { written: true, messages: [] };
+      },
+    } as unknown as RunRepository;
+    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
+      new AppConfig(), new Metrics());
+    for (const named of [{ stepName: 'reserve' }, {}]) {
+      await expect(executor.act(newRun().flowId, { action: 'skip', actor: 'alice', ...named })).rejects.toMatchObject({ code: 'STEP_NOT_FAILED' });
+    }
+    expect(written).toEqual([]);
+  });
+});

@@ -26,7 +26,7 @@ const TEMPLATE_CHANGED = `NOT ${TEMPLATE_UNCHANGED}`;
 const INSERT_RUN = `INSERT INTO orchestration_run (flow_id, orch_name, template_id, template_version, status, payload, content_type,
          correlation_id, idempotency_key, payload_hash, expires_at, deadline_at, on_deadline, trace_context)
        SELECT $1::uuid, $2::varchar, $3::uuid, $4::int, $5::varchar, $6::bytea, $7::varchar, $8::varchar, $9::varchar, $10::varchar,
-         $11::timestamptz, now() + make_interval(secs => $13::float8), $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
+         now() + make_interval(secs => $11::float8), now() + make_interval(secs => $13::float8), $14::varchar, $15::jsonb WHERE ${TEMPLATE_UNCHANGED}
        ON CONFLICT (orch_name, idempotency_key) DO NOTHING RETURNING flow_id`;
 const SET_RUN = `UPDATE orchestration_run SET version = version + 1, updated_at = now(),
          status = COALESCE($3, status),
@@ -99,7 +99,8 @@ export interface NewRun {
   correlationId: string;
   idempotencyKey: string | null;
   payloadHash: string;
-  expiresAt: Date | null;
+  /** How long a parked run waits for workers, or null for a run started at once; from the database's clock, as deadlineSeconds. */
+  expirySeconds: number | null;
   /** From the database's clock, as the healer judges it (`deadline_at < now()`): an instance's clock may lag. */
   deadlineSeconds: number | null;
   onDeadline: OnDeadline | null;
@@ -219,7 +220,7 @@ export class RunRepository {
       flowId: run.flowId,
       sql: INSERT_RUN,
       params: [run.flowId, run.orchName, run.templateId, run.templateVersion, run.status, run.payload, run.contentType,
-        run.correlationId, run.idempotencyKey, run.payloadHash, run.expiresAt, templateStatus, run.deadlineSeconds, run.onDeadline,
+        run.correlationId, run.idempotencyKey, run.payloadHash, run.expirySeconds, templateStatus, run.deadlineSeconds, run.onDeadline,
         run.traceContext && JSON.stringify(run.traceContext)],
       alsoHeld: run.idempotencyKey ? [`idempotency:${run.orchName}:${run.idempotencyKey}`] : [],
     }, changes, [], [{ alias: 'templateChanged', sql: TEMPLATE_CHANGED }]);

@@ -1,5 +1,16 @@
 import type { RunStatus } from './core/run-status';
 
+/** Where a start carries what a refusal of it may be about, so that the refusal's problems name the caller's own fields. */
+export interface StartFields {
+  idempotencyKey: string;
+  deadlineSeconds: string;
+  /** The root of the payload's problems. */
+  payload: string;
+}
+
+/** An HTTP start's: the headers and the body (the start topic's message has fields of its own). */
+export const HTTP_START_FIELDS: StartFields = { idempotencyKey: 'headers.idempotency-key', deadlineSeconds: 'headers.x-deadline-seconds', payload: 'body' };
+
 /** What starting a run asks (REST, the start topic, the Orca adapter) and what it answers. */
 export interface StartRequest {
   orchName: string;
@@ -20,6 +31,8 @@ export interface StartRequest {
    * an idempotency key shared with its owner would give away the owner's run).
    */
   ownerService?: string;
+  /** Where this start carries its key, deadline and payload; an HTTP request's when left out. */
+  fields?: StartFields;
 }
 
 export interface StartedRun {

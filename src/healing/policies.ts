@@ -4,10 +4,10 @@ import type { ConsumerState } from '../messaging/message-consumer';
 
 export type ParkedVerdict = 'start' | 'expire' | 'wait';
 
-/** A parked run starts once its template is READY; past its expiry it ends instead. */
-export function parkedRunVerdict(run: { expiresAt: Date | null }, templateStatus: string, now: Date): ParkedVerdict {
+/** A parked run starts once its template is READY; past its expiry (`expired`, by the database's clock) it ends instead. */
+export function parkedRunVerdict(run: { expired: boolean }, templateStatus: string): ParkedVerdict {
   if (templateStatus === 'READY') return 'start';
-  if (run.expiresAt && run.expiresAt <= now) return 'expire';
+  if (run.expired) return 'expire';
   return 'wait';
 }
 

@@ -88,8 +88,8 @@ describe('RunRevivals: what follows is too large to send', () => {
 
   it('fails a parked run whose first commands are refused instead of starting it on every tick for ever', async () => {
     const { revivals, written, transitions } = refusingRevivals({ flowId: 'f', orchName: 'wide', status: 'WAITING_FOR_WORKERS', correlationId: 'c', attempts: [] });
-    expect(await revivals.settleParked({ flowId: 'f', expiresAt: new Date(Date.now() - 86_400_000), deadlineAt: null, onDeadline: null,
-      deadlinePassed: false })).toBe(true);
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: new Date(Date.now() - 86_400_000), expired: true, deadlineAt: null,
+      onDeadline: null, deadlinePassed: false })).toBe(true);
     expect(written).toEqual([{ status: 'FAILED', events: ['START_REFUSED'] }]);
     expect(transitions.changeStatus).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 'FAILED', null,
       expect.stringMatching(/^PAYLOAD_TOO_LARGE: template wide became READY, but the run's first commands cannot be sent: .*1400000 bytes/));
@@ -174,7 +174,8 @@ describe('RunRevivals: a parked run whose pause deadline passed by the database\
       { deadlineHandled: async () => parked.handled } as unknown as StuckWorkRepository, metrics);
     // By this instance's clock the deadline is a minute ahead: it lags the database's.
     const deadlineAt = new Date(Date.now() + 60_000);
-    expect(await revivals.settleParked({ flowId: 'f', expiresAt: null, deadlineAt, onDeadline: 'pause', deadlinePassed: parked.deadlinePassed }))
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: null, expired: false, deadlineAt, onDeadline: 'pause',
+      deadlinePassed: parked.deadlinePassed }))
       .toBe(true);
     return { status: run.status, events: events(written()), announced: transitions.announceDeadlineMissed.mock.calls.length, counted: counted.mock.calls };
   }
@@ -197,5 +198,31 @@ describe('RunRevivals: a parked run whose pause deadline passed by the database\
 
   it('starts RUNNING one whose deadline is still ahead by the database\'s clock', async () => {
     expect(await start({ deadlinePassed: false, handled: false })).toEqual({ status: 'RUNNING', events: ['STARTED_AFTER_WAIT'], announced: 0, counted: [] });
+  });
+});
+
+describe('RunRevivals: a parked run whose wait expired by the database\'s clock', () => {
+  /** The healer's write for a run waiting for workers whose template is still PENDING; `expired` as the database read it. */
+  async function settle(expired: boolean) {
+    const run = { flowId: 'f', orchName: 'held', status: 'WAITING_FOR_WORKERS', correlationId: 'c', templateVersion: 1, attempts: [] };
+    const { executor, written } = writingExecutor(run);
+    const transitions = { changeStatus: jest.fn((r: { status: string }, _c: unknown, status: string) => { r.status = status; }) };
+    const revivals = new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions,
+      { findByName: async () => ({ status: 'PENDING', currentVersion: 1, missingSteps: ['ship'] }) } as unknown as TemplateRepository,
+      {} as StuckWorkRepository, new Metrics());
+    // By this instance's clock the expiry is an hour ahead: it lags the database's, which set it.
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const changed = await revivals.settleParked({ flowId: 'f', expiresAt, expired, deadlineAt: null, onDeadline: null, deadlinePassed: false });
+    return { changed, status: run.status, events: events(written()) };
+  }
+  beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('expires it on an instance whose clock lags, as the query that listed it judged', async () => {
+    expect(await settle(true)).toEqual({ changed: true, status: 'EXPIRED', events: ['EXPIRED'] });
+  });
+
+  it('leaves it waiting while the database says its wait is not over', async () => {
+    expect(await settle(false)).toEqual({ changed: false, status: 'WAITING_FOR_WORKERS', events: [] });
   });
 });

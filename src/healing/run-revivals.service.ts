@@ -102,7 +102,7 @@ export class RunRevivals {
       handles = undefined;
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
-      const verdict = parkedRunVerdict({ expiresAt }, template?.status ?? 'PENDING', new Date());
+      const verdict = parkedRunVerdict(parked, template?.status ?? 'PENDING');
       if (verdict === 'wait') return false;
       if (verdict === 'expire') {
         const reason = expiryReason(expiresAt, template?.missingSteps ?? []);

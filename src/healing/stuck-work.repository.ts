@@ -23,6 +23,8 @@ export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 export interface ParkedRun {
   flowId: string;
   expiresAt: Date | null;
+  /** Whether its wait had expired when read, by the database's clock, which set expiresAt: an instance's clock may lag. */
+  expired: boolean;
   deadlineAt: Date | null;
   onDeadline: OnDeadline | null;
   /** Whether the deadline had passed when read, by the database's clock: the healer's (overdueRuns). */
@@ -65,7 +67,7 @@ export class StuckWorkRepository {
   parkedRunsToSettle(limit: number): Promise<ParkedRun[]> {
     return this.dataSource.query(
       `SELECT r.flow_id AS "flowId", r.expires_at AS "expiresAt", r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline",
-         COALESCE(r.deadline_at <= now(), false) AS "deadlinePassed"
+         COALESCE(r.expires_at <= now(), false) AS "expired", COALESCE(r.deadline_at <= now(), false) AS "deadlinePassed"
        FROM orchestration_run r
        JOIN orchestration_template t ON t.orch_name = r.orch_name
        WHERE r.status = 'WAITING_FOR_WORKERS' AND (t.status = 'READY' OR r.expires_at <= now())

@@ -47,6 +47,10 @@ describe('payloadProblems', () => {
       { path: 'body.a', message: 'contains a NUL character (at 1), which cannot be stored' },
     ]);
   });
+
+  it("names the problems from where the caller carries the payload: the start message's payload field", () => {
+    expect(payloadProblems(Buffer.from('{"a":"x\\u0000"}'), 'application/json', 'payload').map((p) => p.path)).toEqual(['payload.a']);
+  });
 });
 
 describe('encodePayload of a payload stored before the depth check', () => {

@@ -32,13 +32,13 @@ function parseJsonPayload(bytes: Buffer, contentType: string): { value: unknown 
   }
 }
 
-/** Why a payload cannot be accepted (a run that could never be dispatched), or nothing. */
-export function payloadProblems(bytes: Buffer, contentType: string): Problem[] {
+/** Why a payload cannot be accepted (a run that could never be dispatched), or nothing; `root` is where the caller carries it. */
+export function payloadProblems(bytes: Buffer, contentType: string, root = 'body'): Problem[] {
   const parsed = parseJsonPayload(bytes, contentType);
-  return parsed ? shapeProblems(parsed.value) : [];
+  return parsed ? shapeProblems(parsed.value, root) : [];
 }
 
-const shapeProblems = (value: unknown) => jsonShapeProblems(value, 'body', { maxDepth: RUN_PAYLOAD_MAX_DEPTH }, 1);
+const shapeProblems = (value: unknown, root = 'body') => jsonShapeProblems(value, root, { maxDepth: RUN_PAYLOAD_MAX_DEPTH }, 1);
 
 export function encodePayload(bytes: Buffer, contentType: string): EncodedPayload {
   if (bytes.length === 0) return { payload: null, payloadEncoding: 'json' };

@@ -1,3 +1,4 @@
+import { payloadFingerprint, replayRefusal } from '../idempotency-fingerprint';
 import type { MessageAuthenticator } from '../../auth/message-signing/message-authenticator';
 import { AppConfig } from '../../config/app-config';
 import { PoisonMessageError, type IncomingMessage, type MessageHandler } from '../../messaging/message';
@@ -6,14 +7,18 @@ import type { RunExecutor } from '../run-executor.service';
 import type { StartedRun, StartRequest } from '../start-request';
 import { ExecutionStartConsumer } from './execution-start.consumer';
 
-/** The consumer's handler over fakes: signing off, and an executor that records what it was asked to start. */
-async function handlerStarting(started: StartRequest[]): Promise<MessageHandler> {
+/**
+ * The consumer's handler over fakes: signing off, and an executor that records what it was asked to
+ * start, then answers as `answer` says (a run started, by default).
+ */
+async function handlerStarting(started: StartRequest[], answer = (req: StartRequest): StartedRun =>
+  ({ flowId: 'f', status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] })): Promise<MessageHandler> {
   let handler: MessageHandler | undefined;
   const consumer = { subscribe: async (s: Subscription) => { handler = s.handler; } } as unknown as MessageConsumer;
   const executor = {
     start: async (req: StartRequest): Promise<StartedRun> => {
       started.push(req);
-      return { flowId: 'f', status: 'RUNNING', correlationId: req.correlationId, created: true, missingSteps: [] };
+      return answer(req);
     },
   } as unknown as RunExecutor;
   const authenticator = { authenticate: async () => undefined } as unknown as MessageAuthenticator;
@@ -71,5 +76,17 @@ describe('ExecutionStartConsumer', () => {
     expect(String(refusal)).toMatch(/correlationId: must be 1-128 of \[A-Za-z0-9_.:-\], and not hold an API key/);
     expect(String(refusal)).not.toContain(KEY);
     expect(started).toEqual([]);
+  });
+
+  it("dead-letters a replay with another deadline naming the message's field, not the HTTP header", async () => {
+    const started: StartRequest[] = [];
+    // As RunExecutor refuses it: the key's run was started with a deadline of 60 seconds.
+    const run = { flowId: 'f-1', payloadHash: payloadFingerprint('application/json', Buffer.from('{}')), deadlineSeconds: 60 };
+    const handle = await handlerStarting(started, (req) => {
+      throw replayRefusal(req.idempotencyKey!, run, payloadFingerprint(req.contentType, req.payload), req.deadlineSeconds, req.fields!)!;
+    });
+    const refusal = await handle(startMessage({ orchName: 'demo', payload: {}, idempotencyKey: 'k-1', deadlineSeconds: 30 })).catch((e: unknown) => e);
+    expect(refusal).toEqual(new PoisonMessageError('IDEMPOTENCY_KEY_REUSED: Idempotency key k-1 was used for run f-1, started with a deadline '
+      + 'of 60 seconds: a replay names that deadline or none, not 30 seconds (deadlineSeconds: must be 60, the deadline run f-1 was started with, or left out)'));
   });
 });

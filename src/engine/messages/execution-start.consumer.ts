@@ -11,6 +11,7 @@ import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { tracing } from '../../tracing/tracing';
 import { RunExecutor } from '../run-executor.service';
+import type { StartFields } from '../start-request';
 import { parseMessage } from './parse-message';
 import { signedStartKey, startIdempotencyKey } from './start-idempotency-key';
 import { isSaneCorrelationId, messageCorrelationId } from '../../common/logging/correlation';
@@ -30,6 +31,15 @@ const startSchema = z.object({
   contentType: storedText(255).optional(),
   deadlineSeconds: z.number().int().min(1).max(MAX_DEADLINE_SECONDS).optional(),
 }).refine((m) => typeof m.payload !== 'string' || BASE64.test(m.payload), { message: 'a string payload must be base64', path: ['payload'] });
+
+/** A start message's own fields, which its refusals' problems name, as an HTTP start's name its headers. */
+const START_MESSAGE_FIELDS: StartFields = { idempotencyKey: 'idempotencyKey', deadlineSeconds: 'deadlineSeconds', payload: 'payload' };
+
+/** A refusal's dead-letter reason: its message, then its problems with the fields they are about (as the Orca adapter's). */
+function deadLetterReason(e: AppError): string {
+  const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return `${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`;
+}
 
 /** Runs started over the execution topic take the same path as REST (signed, with MESSAGE_SIGNING=required). */
 @Injectable()
@@ -63,10 +73,11 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
         idempotencyKey: start.idempotencyKey ?? (principal && signedStartKey(message.headers, message.body, principal)) ?? startIdempotencyKey(message.id),
         deadlineSeconds: start.deadlineSeconds,
         ownerService: ownTemplatesOnly(principal),
+        fields: START_MESSAGE_FIELDS,
       }));
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).
-      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(`${e.code}: ${e.message}`);
+      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(deadLetterReason(e));
       throw e;
     }
   }

@@ -42,4 +42,20 @@ describe('run deadlines by the database clock (PostgreSQL 15, memory broker)', (
       lagging.mockRestore();
     }
   });
+
+  it('parks a run started on a lagging instance for its whole PARKED_RUN_EXPIRY_SECONDS, by the clock the healer expires it by', async () => {
+    const realNow = Date.now;
+    const lagging = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - LAG_MS);
+    try {
+      const { body } = await execute(t, 'clocked', {}).expect(202);
+      expect(body.status).toBe('WAITING_FOR_WORKERS');
+      const [{ left }] = await t.get(DataSource).query(
+        'SELECT extract(epoch FROM expires_at - now())::float8 AS left FROM orchestration_run WHERE flow_id = $1', [body.flowId]);
+      // By the instance's clock it would expire a minute early.
+      expect(left).toBeGreaterThan(t.config.PARKED_RUN_EXPIRY_SECONDS - 5);
+      expect(left).toBeLessThanOrEqual(t.config.PARKED_RUN_EXPIRY_SECONDS);
+    } finally {
+      lagging.mockRestore();
+    }
+  });
 });

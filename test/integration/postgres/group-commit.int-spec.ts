@@ -102,7 +102,7 @@ describe('transition writes committed together (PostgreSQL)', () => {
     // goes alone; the rest queue behind it, the duplicate among them.
     const first = runs.update(loaded[0], changesFor(loaded[0], 'f0'));
     const duplicate = runs.create({
-      ...other, idempotencyKey: null, payloadHash: 'x', expiresAt: null, deadlineSeconds: null, onDeadline: null, traceContext: null,
+      ...other, idempotencyKey: null, payloadHash: 'x', expirySeconds: null, deadlineSeconds: null, onDeadline: null, traceContext: null,
     }, template[0].status, changesFor(other, 'duplicate'));
     const updates = [first, ...loaded.slice(1).map((run, i) => runs.update(run, changesFor(run, `f${i + 1}`)))];
     const [failed, ...results] = await Promise.allSettled([duplicate, ...updates]);
