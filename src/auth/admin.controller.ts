@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Ip, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { rootedAt } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { CorrelationId } from '../common/logging/correlation';
 import { pageOf } from '../common/pagination';
@@ -23,7 +24,8 @@ export class AdminController {
   async create(
     @Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Ip() ip: string, @CorrelationId() correlationId: string,
   ): Promise<CreatedApiKeyDto> {
-    const { key, entity } = await this.keys.issue(body, { by: principal, ip, correlationId });
+    // The checks issue applies are shared with `npm run keys`, so they name bare fields: here they are the body's.
+    const { key, entity } = await this.keys.issue(body, { by: principal, ip, correlationId }).catch((e: unknown) => Promise.reject(rootedAt('body', e)));
     return { ...ApiKeyDto.of(entity), key };
   }
 

@@ -70,7 +70,7 @@ export class WorkerRemovalService {
     throw new AppError(ErrorCode.WORKER_IN_USE,
       `${count} of ${worker.orchName} under way would send their later ${worker.stepName} commands, undos included, to no worker: `
       + `remove it once they have finished, register another worker of ${worker.stepName} as ${worker.objectType} first, or pass force=true`, [
-        { path: 'force', message: `${count} under way, and no other worker takes ${worker.stepName}` },
+        { path: 'query.force', message: `${count} under way, and no other worker takes ${worker.stepName}` },
       ]);
   }
 }

@@ -17,7 +17,7 @@ import { CommandPool } from './command-pool';
 import type { PooledCommand } from './pooled-command';
 import { leaseExpiryAction, type LeaseExpiry } from './lease-expiry';
 import { OutageLog } from '../common/logging/outage-log';
-import { serviceTopicProblem } from '../auth/service-topic';
+import { ownGroupProblem, serviceTopicProblem } from '../auth/service-topic';
 import { workerTopicRules } from '../registry/worker-topic';
 
 /** What the hub needs of a command; the rest goes to the worker as sent. */
@@ -99,14 +99,10 @@ export class HttpWorkerHub implements OnApplicationBootstrap, OnModuleDestroy {
   async poolFor(service: string): Promise<CommandPool> {
     if (this.closing) throw new DependencyUnavailableError('Baton is shutting down: poll another instance, or again once it is back', undefined);
     // Served in the service's own consumer group: a name in Baton's (<CONSUMER_GROUP>.<topic>) would join Baton's own consumers.
-    const own = this.config.CONSUMER_GROUP;
-    if (service === own || service.startsWith(`${own}.`)) {
-      throw new AppError(ErrorCode.INVALID_REQUEST, `Service ${service} cannot poll for commands`, [
-        { path: 'path.service', message: `must not be ${own} or start with ${own}.: Baton's own consumer groups` },
-      ]);
-    }
+    const groupProblem = ownGroupProblem(service, this.config.CONSUMER_GROUP, 'params.service');
+    if (groupProblem) throw new AppError(ErrorCode.INVALID_REQUEST, `Service ${service} cannot poll for commands`, [groupProblem]);
     // A key or token proving such a name is refused too, but keys issued before that rule remain.
-    const topicProblem = serviceTopicProblem(service, workerTopicRules(this.config), 'path.service');
+    const topicProblem = serviceTopicProblem(service, workerTopicRules(this.config), 'params.service');
     if (topicProblem) throw new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Service ${service} cannot poll for commands`, [topicProblem]);
     let subscribed = this.subscribing.get(service);
     if (!subscribed) {

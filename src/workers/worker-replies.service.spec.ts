@@ -16,11 +16,11 @@ describe('WorkerReplies', () => {
     for (const leaseId of [lease.leaseId, randomUUID()]) {
       const error = await refusal(replies.reply(SERVICE, leaseId, original));
       expect(error.code).toBe(ErrorCode.INVALID_REQUEST);
-      expect(error.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
+      expect(error.problems).toEqual([{ path: 'body.commandId', message: expect.any(String) }]);
     }
     const other = await refusal(replies.reply(SERVICE, lease.leaseId, replyTo(command(), 'SUCCESS')));
     expect(other.problems).toEqual([
-      { path: 'commandId', message: expect.stringContaining(c.commandId) }, { path: 'flowId', message: expect.stringContaining(c.flowId) },
+      { path: 'body.commandId', message: expect.stringContaining(c.commandId) }, { path: 'body.flowId', message: expect.stringContaining(c.flowId) },
     ]);
     expect(sink.applied).toEqual([]);
   });
@@ -33,10 +33,10 @@ describe('WorkerReplies', () => {
     const [lease] = await pool.take(1, 0);
     const wrong = { ...replyTo(c, 'SUCCESS'), orchName: 'refund', stepName: 'ship', action: 'UNDO' as const, attempt: 2 };
     const error = await refusal(replies.reply(SERVICE, lease.leaseId, wrong));
-    expect([error.code, error.problems.map((p) => p.path).sort()]).toEqual([ErrorCode.INVALID_REQUEST, ['action', 'attempt', 'orchName', 'stepName']]);
-    expect(error.problems).toContainEqual({ path: 'stepName', message: "must be the leased command's, charge" });
+    expect([error.code, error.problems.map((p) => p.path).sort()]).toEqual([ErrorCode.INVALID_REQUEST, ['body.action', 'body.attempt', 'body.orchName', 'body.stepName']]);
+    expect(error.problems).toContainEqual({ path: 'body.stepName', message: "must be the leased command's, charge" });
     const heartbeat = await refusal(replies.reply(SERVICE, lease.leaseId, { ...replyTo(c, 'HEARTBEAT'), stepName: 'ship' }));
-    expect(heartbeat.problems).toEqual([{ path: 'stepName', message: "must be the leased command's, charge" }]);
+    expect(heartbeat.problems).toEqual([{ path: 'body.stepName', message: "must be the leased command's, charge" }]);
     expect(sink.applied).toEqual([]);
     expect(pool.size.leased).toBe(1);
     // A reply that leaves out the attempt is matched on the rest, as before.

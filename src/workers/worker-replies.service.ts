@@ -75,7 +75,7 @@ export class WorkerReplies {
     const entry = pool?.get(leaseId);
     if (reply.commandId === undefined) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'A reply over HTTP names the command it answers', [
-        { path: 'commandId', message: entry ? `must be the leased command's, ${entry.commandId}` : 'required' },
+        { path: 'body.commandId', message: entry ? `must be the leased command's, ${entry.commandId}` : 'required' },
       ]);
     }
     const named: NamedReply = { ...reply, commandId: reply.commandId };
@@ -225,5 +225,5 @@ function leasedMismatches(entry: PooledCommand, reply: NamedReply): Problem[] {
   if (reply.attempt === undefined) delete leased.attempt;
   return Object.entries(leased)
     .filter(([field, value]) => value !== undefined && reply[field as keyof NamedReply] !== value)
-    .map(([field, value]) => ({ path: field, message: `must be the leased command's, ${String(value)}` }));
+    .map(([field, value]) => ({ path: `body.${field}`, message: `must be the leased command's, ${String(value)}` }));
 }

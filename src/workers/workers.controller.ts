@@ -113,7 +113,7 @@ export class WorkersController {
     const parsed = stepReplySchema.safeParse(body);
     if (!parsed.success) {
       throw new AppError(ErrorCode.INVALID_REQUEST, 'Not a step reply', parsed.error.issues.map((i) => ({
-        path: i.path.join('.'), message: i.message,
+        path: ['body', ...i.path].join('.'), message: i.message,
       })));
     }
     return { outcome: await this.replies.reply(service, leaseId, parsed.data) };

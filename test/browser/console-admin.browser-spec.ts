@@ -147,7 +147,7 @@ describe('operator console: workers, API keys and the security audit (headless C
     const refusal = p.getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('INVALID_REQUEST: The key name holds an API key');
-    expect(await refusal.locator('.problems li').allTextContents()).toEqual(['name: must not hold an API key: say what the key is for']);
+    expect(await refusal.locator('.problems li').allTextContents()).toEqual(['body.name: must not hold an API key: say what the key is for']);
     expect(await p.getByTestId('new-key').count()).toBe(0);
     await p.getByLabel('Name (what the key is for)').fill('billing deploys');
     // The issue form's role, not the list's filter of the same name.

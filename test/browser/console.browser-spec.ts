@@ -377,8 +377,8 @@ describe('operator console (headless Chromium, embedded default, demo worker)', 
       await refusal.waitFor();
       expect(await refusal.textContent()).toContain('INVALID_REQUEST');
       expect(await refusal.locator('.problems li').evaluateAll((els) => els.map((e) => e.textContent)))
-        .toEqual(['output: output must be nested at most 32 levels deep']);
-      expect(await refusal.locator('.problems li code').textContent()).toBe('output');
+        .toEqual(['body.output: output must be nested at most 32 levels deep']);
+      expect(await refusal.locator('.problems li code').textContent()).toBe('body.output');
       expect(await refusal.locator('.small code').textContent()).toBe(refused.headers()['x-correlation-id']);
       await shot(p, 'action-refused');
       // Nothing changed; a skip with a proper output ends the run, so the overview's pictures below stay as they were.

@@ -93,7 +93,7 @@ describe('the console at /ui, and the API it reads (run filters, run stats)', ()
     const pages: string[][] = [];
     for (let page = 1; page <= 6; page++) pages.push(await list(`to=2001-01-01T00:00:01Z&order=oldest&pageSize=2&page=${page}`));
     expect(pages.flat()).toEqual([ids[0], ...together]);
-    expect((await t.http.get('/api/orchestration/runs?order=sideways').expect(400)).body.problems[0].path).toBe('order');
+    expect((await t.http.get('/api/orchestration/runs?order=sideways').expect(400)).body.problems[0].path).toBe('query.order');
     await db.query('UPDATE orchestration_run SET created_at = now() WHERE flow_id = ANY($1)', [ids]); // back in the stats' window below
   });
 

@@ -208,7 +208,7 @@ export function authScenarios(setting: string, env: () => Promise<Record<string,
       expect(await list({ service: 'rotating-service', role: 'viewer' })).toEqual([]);
       expect(await list({ role: 'viewer', state: 'active' })).toContain(prefixOf(key.viewer));
       const bad = await t.http.get('/api/admin/api-keys').query({ state: 'lost', role: 'root' }).set(bearer(admin)).expect(400);
-      expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['role', 'state']);
+      expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['query.role', 'query.state']);
     });
 
     it('never returns a key secret after its creation, nor the admin key', async () => {

@@ -432,7 +432,7 @@ export function operatorActionScenarios(setting: string, env: () => Promise<Reco
       await waitForRun(t, body.flowId, 'PAUSED');
       const id = body.flowId;
       expect((await action('00000000-0000-4000-8000-000000000000', 'pause').expect(404)).body.code).toBe('RUN_NOT_FOUND');
-      expect((await action('not-a-uuid', 'pause').expect(400)).body.problems).toEqual([{ path: 'path.flowId', message: 'must be a UUID' }]);
+      expect((await action('not-a-uuid', 'pause').expect(400)).body.problems).toEqual([{ path: 'params.flowId', message: 'must be a UUID' }]);
       expect((await action(id, 'retry', { stepName: 'nope' }).expect(404)).body).toMatchObject({ code: 'STEP_NOT_FOUND',
         problems: [{ path: 'body.stepName', message: "the run's template has no step nope" }] });
       expect((await action(id, 'retry', { stepName: 'reserve' }).expect(409)).body.code).toBe('STEP_NOT_FAILED');

@@ -68,7 +68,7 @@ export function registryScenarios(setting: string, env: () => Promise<Record<str
       expect(await versionsOf('?version=5')).toEqual([12, newest]);
       expect(await versionsOf('?version=40')).toEqual([12, newest]);
       const bad = await t.http.get('/api/orchestration/templates/oftenChanged?version=0').expect(400);
-      expect(bad.body.problems).toEqual([{ path: 'version', message: 'version must not be less than 1' }]);
+      expect(bad.body.problems).toEqual([{ path: 'query.version', message: 'version must not be less than 1' }]);
     });
 
     it('refuses a document of more than 200 steps, naming the list', async () => {

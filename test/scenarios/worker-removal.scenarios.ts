@@ -43,7 +43,7 @@ export function workerRemovalScenarios(setting: string, env: () => Promise<Recor
       const refused = await remove(holder).expect(409);
       expect(refused.body).toMatchObject({
         code: 'WORKER_IN_USE', message: expect.stringContaining(`1 run of ${ORCH} under way would send their later hold commands`),
-        problems: [{ path: 'force', message: '1 run under way, and no other worker takes hold' }],
+        problems: [{ path: 'query.force', message: '1 run under way, and no other worker takes hold' }],
       });
 
       // Another worker takes the step: either may go, not both (two removals at once cannot each count on the other).
@@ -72,7 +72,7 @@ export function workerRemovalScenarios(setting: string, env: () => Promise<Recor
       // version 1 still sends its String commands to the first worker alone.
       expect((await registerTemplate(RETYPED, 'Integer').expect(201)).body).toMatchObject({ version: 2, missingSteps: ['hold'] });
       const retyped = await registerWorker('retyped', RETYPED, 'Integer');
-      expect((await remove(holder).expect(409)).body.problems).toEqual([{ path: 'force', message: '1 run under way, and no other worker takes hold' }]);
+      expect((await remove(holder).expect(409)).body.problems).toEqual([{ path: 'query.force', message: '1 run under way, and no other worker takes hold' }]);
       // No run under way has the step as Integer: the new worker takes nothing yet, and may go.
       await remove(retyped).expect(200);
       await t.http.post(`/api/orchestration/runs/${run.body.flowId}/terminate`).query({ compensate: 'false' }).send({ reason: 'test' }).expect(202);

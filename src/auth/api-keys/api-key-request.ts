@@ -1,8 +1,7 @@
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { isServiceName, SERVICE_NAME_RULE } from '../../registry/document/service-name';
-import type { TopicRules } from '../../registry/worker-topic';
-import { serviceTopicProblem } from '../service-topic';
+import { provenServiceProblem, type ServiceRules } from '../service-topic';
 import type { Role } from '../role';
 import { KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE, withoutKeySecrets } from './api-key-format';
 
@@ -19,7 +18,7 @@ const invalid = (message: string, path: string, problem: string) => new AppError
  * Why a key cannot be issued as asked, or undefined. Checked on every issue as well as in the
  * request's DTO: `npm run keys` issues keys without one.
  */
-export function keyRequestRefusal(request: ApiKeyRequest, topics: TopicRules, now = Date.now()): AppError | undefined {
+export function keyRequestRefusal(request: ApiKeyRequest, rules: ServiceRules, now = Date.now()): AppError | undefined {
   if ((request.role === 'service') !== !!request.service) {
     return new AppError(ErrorCode.INVALID_REQUEST, 'A service key names its service; keys of other roles name none',
       [{ path: 'service', message: request.role === 'service' ? 'is required for role service' : 'is only for role service' }]);
@@ -27,8 +26,8 @@ export function keyRequestRefusal(request: ApiKeyRequest, topics: TopicRules, no
   // The name a key proves becomes a command topic, a consumer group and a poller's path: one Kafka
   // cannot carry (`team/x`, `a b`) would stall the outbox relay for that service's commands.
   if (request.service && !isServiceName(request.service)) return invalid('The request is invalid', 'service', `service ${SERVICE_NAME_RULE}`);
-  const topicProblem = request.service ? serviceTopicProblem(request.service, topics, 'service') : undefined;
-  if (topicProblem) return new AppError(ErrorCode.INVALID_REQUEST, `No key can prove service ${request.service}`, [topicProblem]);
+  const serviceProblem = request.service ? provenServiceProblem(request.service, rules, 'service') : undefined;
+  if (serviceProblem) return new AppError(ErrorCode.INVALID_REQUEST, `No key can prove service ${request.service}`, [serviceProblem]);
   if (request.name.length < 1 || request.name.length > KEY_NAME_MAX) {
     return invalid('The key name is empty or too long', 'name', `must be 1 to ${KEY_NAME_MAX} characters`);
   }

@@ -56,4 +56,16 @@ describe('ApiKeyService.issue refusals', () => {
     expect(audit.record).not.toHaveBeenCalled();
     await service.issue({ name: 'n', role: 'service', service: 'svc-a.DLQ2' }, { by: 'cli' });
   });
+
+  it("refuses a service named in Baton's own consumer groups (CONSUMER_GROUP, baton-engine unset): its pollers would join Baton's consumers", async () => {
+    const { service, audit } = setup();
+    for (const name of ['baton-engine', 'baton-engine.orchestrator.reply']) {
+      await expect(service.issue({ name: 'n', role: 'service', service: name }, { by: 'cli' })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST', message: `No key can prove service ${name}`,
+        problems: [{ path: 'service', message: "must not be baton-engine or start with baton-engine.: Baton's own consumer groups" }],
+      });
+    }
+    expect(audit.record).not.toHaveBeenCalled();
+    await service.issue({ name: 'n', role: 'service', service: 'baton-engines' }, { by: 'cli' });
+  });
 });

@@ -14,7 +14,7 @@ import { type ApiKeyRequest, keyRequestRefusal } from './api-key-request';
 import { hashSecret, verifyNothing, verifySecret } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
-import { workerTopicRules } from '../../registry/worker-topic';
+import { serviceRulesOf } from '../service-topic';
 
 /** A verified key is remembered this long, so a busy caller pays for scrypt once, not per request. */
 const CACHE_MS = 30_000;
@@ -146,7 +146,7 @@ export class ApiKeyService implements OnModuleInit {
 
   async issue(request: ApiKeyRequest, change: KeyChange): Promise<IssuedApiKey> {
     const by = changerId(change);
-    const refusal = keyRequestRefusal(request, workerTopicRules(this.config));
+    const refusal = keyRequestRefusal(request, serviceRulesOf(this.config));
     if (refusal) throw refusal;
     const { key, prefix } = generateApiKey();
     const secretHash = await hashSecret(parseApiKey(key)!.secret);

@@ -1,9 +1,9 @@
-import type { TopicRules } from '../../registry/worker-topic';
 import type { Principal } from '../principal';
+import type { ServiceRules } from '../service-topic';
 import { principalFromClaims } from './jwt-claims';
 
 const paths = { service: ['service', 'azp'], roles: ['roles', 'realm_access.roles'] };
-const topics: TopicRules = { reserved: ['orchestrator.reply'], commandPrefix: 'orchestrator.commands.' };
+const topics: ServiceRules = { reserved: ['orchestrator.reply'], commandPrefix: 'orchestrator.commands.', consumerGroup: 'baton-engine' };
 
 const principalOf = (payload: Record<string, unknown>, claimPaths = paths): Principal => {
   const verdict = principalFromClaims(payload, claimPaths, topics);
@@ -48,6 +48,16 @@ describe('principalFromClaims', () => {
     });
     expect(principalOf({ sub: 'u', roles: ['service'], azp: 'svc-a.DLQ-tools' }).service).toBe('svc-a.DLQ-tools');
     expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'svc-a.DLQ' })).toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
+  });
+
+  it("refuses a service token naming a service in Baton's own consumer groups, whose pollers would join Baton's consumers", () => {
+    expect(principalFromClaims({ sub: 'u', roles: ['service'], azp: 'baton-engine.orchestrator.reply' }, paths, topics)).toEqual({
+      refusal: "the token's service claim (service or azp) names baton-engine.orchestrator.reply: "
+        + "must not be baton-engine or start with baton-engine.: Baton's own consumer groups",
+    });
+    expect(principalFromClaims({ sub: 'u', roles: ['service'], service: 'baton-engine' }, paths, topics)).toHaveProperty('refusal');
+    expect(principalOf({ sub: 'u', roles: ['service'], azp: 'baton-engines' }).service).toBe('baton-engines');
+    expect(principalOf({ sub: 'u', roles: ['viewer'], azp: 'baton-engine' })).toEqual({ id: 'jwt:u', kind: 'jwt', roles: ['viewer'] });
   });
 
   it('ignores such a claim on a token without the service role, which never acts as its service', () => {

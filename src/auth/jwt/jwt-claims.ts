@@ -1,8 +1,7 @@
 import { fitText } from '../../common/validation/fit-text';
 import { isServiceName, SERVICE_NAME_RULE } from '../../registry/document/service-name';
-import type { TopicRules } from '../../registry/worker-topic';
 import type { Principal } from '../principal';
-import { serviceTopicProblem } from '../service-topic';
+import { provenServiceProblem, type ServiceRules } from '../service-topic';
 import { ROLES, Role } from '../role';
 
 /** `realm_access.roles` → the value at that dotted path, or undefined. */
@@ -29,12 +28,14 @@ export type ClaimsVerdict = { principal: Principal } | { refusal: string };
  * The principal a verified token's claims describe: Baton's roles among the token's roles
  * (others, like Keycloak's `offline_access`, are ignored), and, for a `service` token, the service
  * name. A `service` token whose service claim is no service name is refused: it would act under a
- * name no topic can carry; so is one naming a service whose command topic no worker may have
- * (serviceTopicProblem: `svc-a.DLQ` would poll svc-a's dead letters). Other tokens never act as a service, so they prove none: Keycloak puts
- * `azp` (the client that asked) in every token, and an operator's signed in at the console made it
- * service "baton-console", whose Orca events were then checked against that client's connections.
+ * name no topic can carry; so is one naming a service whose command topic no worker may have, or
+ * in Baton's own consumer groups (provenServiceProblem: `svc-a.DLQ` would poll svc-a's dead
+ * letters, `baton-engine.orchestrator.reply` Baton's replies). Other tokens never act as a service,
+ * so they prove none: Keycloak puts `azp` (the client that asked) in every token, and an
+ * operator's signed in at the console made it service "baton-console", whose Orca events were
+ * then checked against that client's connections.
  */
-export function principalFromClaims(payload: Record<string, unknown>, paths: ClaimPaths, topics: TopicRules): ClaimsVerdict {
+export function principalFromClaims(payload: Record<string, unknown>, paths: ClaimPaths, rules: ServiceRules): ClaimsVerdict {
   const rawRoles = firstPresent(payload, paths.roles);
   const listed = Array.isArray(rawRoles) ? rawRoles : typeof rawRoles === 'string' ? rawRoles.split(/[\s,]+/) : [];
   const roles = [...new Set(listed.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)))];
@@ -43,8 +44,8 @@ export function principalFromClaims(payload: Record<string, unknown>, paths: Cla
   if (service !== undefined && !valid) {
     return { refusal: `the token's service claim (${paths.service.join(' or ')}) ${SERVICE_NAME_RULE}` };
   }
-  const topicProblem = valid ? serviceTopicProblem(service, topics, 'service') : undefined;
-  if (topicProblem) return { refusal: `the token's service claim (${paths.service.join(' or ')}) names ${service}: ${topicProblem.message}` };
+  const serviceProblem = valid ? provenServiceProblem(service, rules, 'service') : undefined;
+  if (serviceProblem) return { refusal: `the token's service claim (${paths.service.join(' or ')}) names ${service}: ${serviceProblem.message}` };
   return { principal: { id: principalIdOf(payload), kind: 'jwt', roles, ...(valid ? { service } : {}) } };
 }
 

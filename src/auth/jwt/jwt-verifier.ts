@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../principal';
 import { CLOCK_SKEW_SECONDS } from '../message-signing/message-freshness';
-import { workerTopicRules } from '../../registry/worker-topic';
+import { serviceRulesOf } from '../service-topic';
 import { claimPathsOf, principalFromClaims, principalIdOf } from './jwt-claims';
 import { parseJwtPublicKey } from './jwt-public-key';
 import { KeySetUnavailableError } from './key-set-unavailable-error';
@@ -70,7 +70,7 @@ export class JwtVerifier {
       });
       const verdict = principalFromClaims(payload, {
         service: claimPathsOf(this.config.AUTH_JWT_SERVICE_CLAIMS), roles: claimPathsOf(this.config.AUTH_JWT_ROLES_CLAIMS),
-      }, workerTopicRules(this.config));
+      }, serviceRulesOf(this.config));
       return 'principal' in verdict ? { principal: verdict.principal, claims: payload }
         : { refusal: 'unacceptable', reason: verdict.refusal, principalId: principalIdOf(payload) };
     } catch (e) {

@@ -22,3 +22,21 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/**
+ * Problems found in one part of a request (its body, its query), named from that part's root:
+ * `reason` becomes `body.reason`, so an API user reads where each problem is, as the guards write
+ * it (`headers.content-type`). Checks shared with callers that are no HTTP request (`npm run keys`)
+ * name bare fields; the route that serves them roots their problems.
+ */
+export function problemsUnder(root: string, problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, path: p.path ? `${root}.${p.path}` : root }));
+}
+
+/** The same refusal with its problems rooted at `root` (problemsUnder); anything else as it is. */
+export function rootedAt(root: string, error: unknown): unknown {
+  if (!(error instanceof AppError) || error.problems.length === 0) return error;
+  const rooted = new AppError(error.code, error.message, problemsUnder(root, error.problems), error.details, error.compat);
+  rooted.stack = error.stack;
+  return rooted;
+}

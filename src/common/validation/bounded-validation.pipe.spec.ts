@@ -25,9 +25,23 @@ describe('BoundedValidationPipe', () => {
 
   it('reports each problem at its path, nested and unknown properties included', async () => {
     await expect(problemsOf({ items: [{ name: 'a' }, { name: 7 }], extra: 1 })).resolves.toEqual([
-      { path: 'extra', message: 'property extra should not exist' },
-      { path: 'items.1.name', message: 'name must be a string' },
+      { path: 'body.extra', message: 'property extra should not exist' },
+      { path: 'body.items.1.name', message: 'name must be a string' },
     ]);
+  });
+
+  it('names the part of the request each problem is in: body, query or path parameters', async () => {
+    class Paged {
+      @IsInt() page!: number;
+    }
+    const pathsOf = (type: 'body' | 'query' | 'param', value: unknown) =>
+      pipe.transform(value, { type, metatype: Paged }).then(() => [], (e: AppError) => e.problems.map((p) => p.path));
+    await expect(pathsOf('body', { page: 'x', reason: 1 })).resolves.toEqual(['body.reason', 'body.page']);
+    await expect(pathsOf('query', { page: 'x' })).resolves.toEqual(['query.page']);
+    await expect(pathsOf('param', { page: 'x' })).resolves.toEqual(['params.page']);
+    // The checks made before the DTO's own name the same roots.
+    await expect(pathsOf('param', JSON.parse('{"page":1,"toString":"x"}'))).resolves.toEqual(['params.toString']);
+    await expect(pathsOf('query', { page: 1, deep: nestedArray(DTO_MAX_DEPTH) })).resolves.toEqual([`query.deep${'[0]'.repeat(DTO_MAX_DEPTH - 1)}`]);
   });
 
   it('reports a value of the wrong type once, without the range or pattern checks that cannot apply to it', async () => {
@@ -37,21 +51,21 @@ describe('BoundedValidationPipe', () => {
     }
     const problems = (value: unknown) => pipe.transform(value, { type: 'body', metatype: Paged }).then(() => [], (e: AppError) => e.problems);
     await expect(problems({ page: 1.5, reason: 12 })).resolves.toEqual([
-      { path: 'page', message: 'page must be an integer number' },
-      { path: 'reason', message: 'reason must be a string' },
+      { path: 'body.page', message: 'page must be an integer number' },
+      { path: 'body.reason', message: 'reason must be a string' },
     ]);
     // The right type out of range: each broken rule is listed.
     await expect(problems({ page: 0, reason: 'ABCDEFG' })).resolves.toEqual([
-      { path: 'page', message: 'page must not be less than 1' },
-      { path: 'reason', message: 'reason must match /^[a-z]*$/ regular expression' },
-      { path: 'reason', message: 'reason must be shorter than or equal to 5 characters' },
+      { path: 'body.page', message: 'page must not be less than 1' },
+      { path: 'body.reason', message: 'reason must match /^[a-z]*$/ regular expression' },
+      { path: 'body.reason', message: 'reason must be shorter than or equal to 5 characters' },
     ]);
   });
 
   it(`refuses a body nested deeper than ${DTO_MAX_DEPTH} levels before walking it, and takes one nested exactly that deep`, async () => {
     // The body is level 1 and `extra`'s array level 2: the deepest array is at DTO_MAX_DEPTH.
     const atLimit = { items: [], extra: nestedArray(DTO_MAX_DEPTH - 1) };
-    await expect(problemsOf(atLimit)).resolves.toEqual([{ path: 'extra', message: 'property extra should not exist' }]);
+    await expect(problemsOf(atLimit)).resolves.toEqual([{ path: 'body.extra', message: 'property extra should not exist' }]);
     const problems = await problemsOf({ items: [], extra: nestedArray(DTO_MAX_DEPTH) });
     expect(problems).toEqual([{ path: `body.extra${'[0]'.repeat(DTO_MAX_DEPTH - 1)}`, message: `nested deeper than ${DTO_MAX_DEPTH} levels` }]);
     await expect(problemsOf({ items: [], extra: nestedArray(100_000) })).resolves.toHaveLength(1);
@@ -60,9 +74,9 @@ describe('BoundedValidationPipe', () => {
   it('refuses a field named like one every object inherits (class-transformer dropped them unseen)', async () => {
     for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const value = JSON.parse(`{"items":[],"${key}":"x"}`);
-      await expect(problemsOf(value)).resolves.toEqual([{ path: key, message: `property ${key} should not exist` }]);
+      await expect(problemsOf(value)).resolves.toEqual([{ path: `body.${key}`, message: `property ${key} should not exist` }]);
       const nested = JSON.parse(`{"items":[{"name":"a"},{"name":"b","${key}":"x"}]}`);
-      await expect(problemsOf(nested)).resolves.toEqual([{ path: `items.1.${key}`, message: `property ${key} should not exist` }]);
+      await expect(problemsOf(nested)).resolves.toEqual([{ path: `body.items.1.${key}`, message: `property ${key} should not exist` }]);
     }
   });
 
@@ -72,20 +86,20 @@ describe('BoundedValidationPipe', () => {
     }
     const value = JSON.parse('{"output":{"a":[{"constructor":1}],"b":{"__proto__":2},"toString":3,"ok":{"c":4}}}');
     const problems = await pipe.transform(value, { type: 'body', metatype: WithOutput }).then(() => [], (e: AppError) => e.problems.map((p) => p.path));
-    expect(problems).toEqual(['output.a.0.constructor', 'output.b.__proto__', 'output.toString']);
+    expect(problems).toEqual(['body.output.a.0.constructor', 'body.output.b.__proto__', 'body.output.toString']);
     await expect(pipe.transform({ output: { ok: { c: 4 } } }, { type: 'body', metatype: WithOutput })).resolves.toMatchObject({ output: { ok: { c: 4 } } });
     const query = Object.assign(Object.create(null) as object, { constructor: 'x' });
-    await expect(pipe.transform(query, { type: 'query', metatype: WithOutput }).catch((e: AppError) => e.problems[0].path)).resolves.toBe('constructor');
+    await expect(pipe.transform(query, { type: 'query', metatype: WithOutput }).catch((e: AppError) => e.problems[0].path)).resolves.toBe('query.constructor');
   });
 
   it('lists inherited keys with the DTO\'s other problems, and at most ten of them however many are sent', async () => {
     await expect(problemsOf(JSON.parse('{"items":[{"name":7}],"constructor":1}'))).resolves.toEqual([
-      { path: 'constructor', message: 'property constructor should not exist' },
-      { path: 'items.0.name', message: 'name must be a string' },
+      { path: 'body.constructor', message: 'property constructor should not exist' },
+      { path: 'body.items.0.name', message: 'name must be a string' },
     ]);
     const many = { items: Array.from({ length: 2_000 }, () => JSON.parse('{"name":"a","toString":0}')) };
     const problems = await problemsOf(many);
-    expect(problems.slice(0, 10).map((p) => p.path)).toEqual(Array.from({ length: 10 }, (_, i) => `items.${i}.toString`));
+    expect(problems.slice(0, 10).map((p) => p.path)).toEqual(Array.from({ length: 10 }, (_, i) => `body.items.${i}.toString`));
     expect(problems.filter((p) => p.path.endsWith('toString'))).toHaveLength(10);
   });
 
@@ -106,7 +120,7 @@ describe('BoundedValidationPipe', () => {
     const many = { items: Array.from({ length: 50_000 }, () => ({ name: 7 })) };
     const problems = await pipe.transform(many, { type: 'body', metatype: Bounded }).then(() => [], (e: AppError) => e.problems);
     // Only the size: the 50,000 wrong names were never checked (each would be a problem of its own).
-    expect(problems).toEqual([{ path: 'items', message: 'items must contain no more than 3 elements' }]);
+    expect(problems).toEqual([{ path: 'body.items', message: 'items must contain no more than 3 elements' }]);
     await expect(pipe.transform({ items: [{ name: 'a' }] }, { type: 'body', metatype: Bounded })).resolves.toBeInstanceOf(Bounded);
   });
 

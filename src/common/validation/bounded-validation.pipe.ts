@@ -1,9 +1,10 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
-import { AppError, Problem } from '../errors/app-error';
+import { AppError, Problem, problemsUnder, rootedAt } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-code';
 import { jsonShapeProblems } from './json-shape';
+import { rootOf } from './request-root';
 
 /**
  * Deepest nesting a DTO-bound value may have. DTOs are shallow; their deepest part, a skipped
@@ -32,8 +33,9 @@ export function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
 }
 
 /**
- * The global ValidationPipe, reporting each problem at its path (Nest's default message list
- * puts an unknown field's at "property"), and refusing a value nested deeper than {@link DTO_MAX_DEPTH} before
+ * The global ValidationPipe, reporting each problem at its path from its part of the request
+ * (`body.steps.0.name`, `query.page`; Nest's default message list puts an unknown field's at
+ * "property"), and refusing a value nested deeper than {@link DTO_MAX_DEPTH} before
  * it walks it. Nest's proto-key stripping and class-transformer recurse over the whole body
  * before `forbidNonWhitelisted` can refuse an unknown field, so a 10 KB body nested 5,000 deep
  * overflowed the stack: a 500 on every DTO route. The check walks with its own stack.
@@ -51,13 +53,16 @@ export class BoundedValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && (ArrayBuffer.isView(value) || typeof value === 'string')) {
       throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'This route takes a JSON body', [{ path: 'headers.content-type', message: 'must be application/json' }]);
     }
-    const shape = jsonShapeProblems(value, metadata.type, { maxDepth: DTO_MAX_DEPTH }, 1);
-    const early = shape.length ? shape : oversizedArrayProblems(value, metadata.metatype);
+    const root = rootOf(metadata);
+    const shape = jsonShapeProblems(value, root, { maxDepth: DTO_MAX_DEPTH }, 1);
+    const early = shape.length ? shape : problemsUnder(root, oversizedArrayProblems(value, metadata.metatype));
     if (early.length) throw new AppError(ErrorCode.INVALID_REQUEST, 'The request is invalid', early);
-    const inherited = inheritedNameProblems(value, metadata.metatype);
-    if (!inherited.length) return super.transform(value, metadata);
+    const inherited = problemsUnder(root, inheritedNameProblems(value, metadata.metatype));
+    // The exceptionFactory cannot know the part of the request, so the DTO's own refusal is rooted here.
+    const checked = super.transform(value, metadata).catch((e: unknown) => Promise.reject(rootedAt(root, e)));
+    if (!inherited.length) return checked;
     // Listed with whatever else the DTO's own checks find, as every refusal lists all its problems.
-    const others = await super.transform(value, metadata).then(() => [], (e: unknown) => {
+    const others = await checked.then(() => [], (e: unknown) => {
       if (e instanceof AppError) return e.problems;
       throw e;
     });

@@ -17,14 +17,14 @@ describe("An operator action's reason", () => {
   it('judges the length as sent: a reason too long stays refused though the cut would make it fit', async () => {
     await expect(read({ reason: `${'r'.repeat(1000 - key.length)}${key}` })).resolves.toEqual({ reason: `${'r'.repeat(1000 - key.length)}bk_ab12CD34_…` });
     await expect(read({ reason: `${'r'.repeat(1001 - key.length)}${key}` })).rejects.toMatchObject({
-      problems: [{ path: 'reason', message: 'reason must be shorter than or equal to 1000 characters' }],
+      problems: [{ path: 'body.reason', message: 'reason must be shorter than or equal to 1000 characters' }],
     });
   });
 
   it('refuses control characters and those that hide or reorder text, which the console would show as sent', async () => {
     for (const reason of ['line\nbreak', 'esc\u001b[31m', 'refund \u202Egnp.exe', 'zero\u200Bwidth', 'sep\u2028', '\u0085next']) {
       const problems = await read({ reason }).then(() => [], (e: AppError) => e.problems);
-      expect(problems).toEqual([{ path: 'reason', message: expect.stringMatching(/^reason must not contain control characters or invisible ones/) }]);
+      expect(problems).toEqual([{ path: 'body.reason', message: expect.stringMatching(/^reason must not contain control characters or invisible ones/) }]);
     }
     await expect(read({ reason: 'téléphone – 電話 😀, "quoted"' })).resolves.toEqual({ reason: 'téléphone – 電話 😀, "quoted"' });
   });

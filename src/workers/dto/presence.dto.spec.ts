@@ -11,8 +11,8 @@ describe("A worker instance's presence", () => {
   it("refuses a host or SDK version that would hide or reorder text on the console's Workers page", async () => {
     for (const text of ['pod\u202E7-dop', 'pod\n7', 'pod\u200B7', '\u0007bell']) {
       await expect(problemsOf({ host: text, sdkVersion: text })).resolves.toEqual([
-        { path: 'host', message: expect.stringMatching(/^host must not contain control characters or invisible ones/) },
-        { path: 'sdkVersion', message: expect.stringMatching(/^sdkVersion must not contain control characters or invisible ones/) },
+        { path: 'body.host', message: expect.stringMatching(/^host must not contain control characters or invisible ones/) },
+        { path: 'body.sdkVersion', message: expect.stringMatching(/^sdkVersion must not contain control characters or invisible ones/) },
       ]);
     }
     await expect(problemsOf({ host: 'ordinateur-é.example', sdkVersion: '1.4.0-rc.1+build 7' })).resolves.toEqual([]);

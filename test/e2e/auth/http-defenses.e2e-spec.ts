@@ -215,7 +215,7 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     expect(await targets({ to: at.toISOString() })).toEqual([prefixes[0]]);
     expect(await targets({ from: at.toISOString(), to: new Date(at.getTime() + 60_000).toISOString() })).toEqual([prefixes[1]]);
     const bad = await t.http.get('/api/admin/security-audit?from=yesterday').set(bearer(admin)).expect(400);
-    expect(bad.body.problems.map((p: { path: string }) => p.path)).toEqual(['from']);
+    expect(bad.body.problems.map((p: { path: string }) => p.path)).toEqual(['query.from']);
   });
 
   it('stops honouring a key revoked elsewhere (another instance, the keys CLI) within seconds, though it verified the key moments before', async () => {

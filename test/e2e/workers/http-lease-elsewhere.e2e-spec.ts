@@ -107,7 +107,7 @@ describe('HTTP worker replies and heartbeats that reach an instance without the 
   it('answers a reply in the original format (no commandId) with a 400 naming commandId', async () => {
     const res = await t.http.post(`/api/workers/lease-elsewhere/leases/${randomUUID()}/reply`)
       .send({ flowId: randomUUID(), orchName: 'x', stepName: 'y', action: 'DO', metadata: { status: 'SUCCESS' } }).expect(400);
-    expect(res.body.problems).toEqual([{ path: 'commandId', message: expect.any(String) }]);
+    expect(res.body.problems).toEqual([{ path: 'body.commandId', message: expect.any(String) }]);
   });
 
   it('acknowledges, when its lease expires, a command whose reply was applied elsewhere, rather than lease it again', async () => {

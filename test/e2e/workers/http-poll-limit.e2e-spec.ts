@@ -28,14 +28,14 @@ describe('HTTP workers: polls a service may hold open at once', () => {
   it("refuses a service named in Baton's own consumer groups: its pollers' group would be one of Baton's", async () => {
     for (const service of ['baton-engine', 'baton-engine.orchestrator.reply']) {
       const refused = await poll(service, 0).expect(400);
-      expect(refused.body.problems).toEqual([{ path: 'path.service', message: "must not be baton-engine or start with baton-engine.: Baton's own consumer groups" }]);
+      expect(refused.body.problems).toEqual([{ path: 'params.service', message: "must not be baton-engine or start with baton-engine.: Baton's own consumer groups" }]);
     }
     await poll('baton-engine-fan', 0).expect(200);
   });
 
   it("refuses a service whose command topic no worker may register: svc-a.DLQ's pollers would get svc-a's dead letters", async () => {
     const refused = await poll('svc-a.DLQ', 0).expect(400);
-    expect(refused.body).toMatchObject({ code: 'WORKER_TOPIC_NOT_ALLOWED', problems: [{ path: 'path.service',
+    expect(refused.body).toMatchObject({ code: 'WORKER_TOPIC_NOT_ALLOWED', problems: [{ path: 'params.service',
       message: 'its command topic orchestrator.commands.svc-a.DLQ is a dead-letter or internal topic of Baton' }] });
     await poll('svc-a.DLQ-reader', 0).expect(200);
   });

@@ -58,7 +58,7 @@ describe('worker SDK over HTTP: outputs Baton refuses', () => {
     });
 
     const nul = await reply({ name: 'a\u0000b' });
-    expect([nul.status, nul.body.code, nul.body.problems]).toEqual([400, 'INVALID_REQUEST', [{ path: 'output', message: expect.stringMatching(/^output\.name contains a NUL/) }]]);
+    expect([nul.status, nul.body.code, nul.body.problems]).toEqual([400, 'INVALID_REQUEST', [{ path: 'body.output', message: expect.stringMatching(/^output\.name contains a NUL/) }]]);
     const key = await reply({ ['k\u0000']: 1 });
     expect(key.status).toBe(400);
     const deep = await reply(nested(101));

@@ -72,7 +72,7 @@ describe('hostile fields in replies and start messages (PostgreSQL 15, RabbitMQ)
     const heartbeat = { flowId, orchName: 'edgeFlow', stepName: 'one', action: 'DO', metadata: { status: 'HEARTBEAT' }, commandId: lease!.command.commandId };
     const refused = await t.http.post(`/api/workers/edge-worker/leases/${lease!.leaseId}/reply`).send({ ...heartbeat, attempt: 3_000_000_000 });
     expect(refused.status).toBe(400);
-    expect(refused.body.problems).toEqual([{ path: 'attempt', message: expect.stringMatching(/2147483647/) }]);
+    expect(refused.body.problems).toEqual([{ path: 'body.attempt', message: expect.stringMatching(/2147483647/) }]);
     // The lease still stands: the worker's genuine heartbeat and reply go through.
     await t.http.post(`/api/workers/edge-worker/leases/${lease!.leaseId}/reply`).send({ ...heartbeat, attempt: lease!.command.attempt })
       .expect(200, { outcome: 'heartbeat' });
