@@ -5,8 +5,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY ui/package.json ui/
 COPY packages/worker/package.json packages/worker/
-# No sources yet in this layer: the build below is the one that counts, not npm's prepare.
-RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY patches patches
+# No sources yet in this layer: the build below is the one that counts, not npm's prepare. The
+# scripts skipped include the postinstall that applies patches/ (amqplib's header depth limit).
+RUN npm ci --no-audit --no-fund --ignore-scripts && npx patch-package --error-on-fail
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY scripts/build.mjs scripts/build-state.mjs scripts/
 COPY packages/worker packages/worker
@@ -15,7 +17,6 @@ COPY migrations migrations
 COPY test/bench test/bench
 COPY test/helpers test/helpers
 COPY test/fakes test/fakes
-COPY packages/worker packages/worker
 COPY ui ui
 RUN npm run build && npm prune --omit=dev
 
@@ -31,6 +32,9 @@ COPY --from=build /app/packages/worker/package.json packages/worker/
 COPY --from=build /app/packages/worker/dist packages/worker/dist
 COPY package.json ./
 COPY definitions definitions
+# The embedded database's directory, which user node cannot create at the root.
+RUN mkdir /data && chown node:node /data
+VOLUME /data
 EXPOSE 3000
 USER node
 CMD ["node", "dist/src/main.js"]

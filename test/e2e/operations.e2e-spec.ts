@@ -37,7 +37,10 @@ describe('operations: health, metrics, docs, correlation ids, definitions', () =
     for (const path of ['/api/orchestration/register', '/api/orchestration/execute/{orchName}', '/api/orchestration/runs/{flowId}']) {
       expect(Object.keys(spec.body.paths)).toContain(path);
     }
-    await t.http.get('/swagger-ui.html').expect(200);
+    // Its scripts come from Baton as the page did: over plain HTTP on a dev VM's address too (no upgrade-insecure-requests).
+    const swagger = await t.http.get('/swagger-ui.html').expect(200);
+    expect(swagger.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(swagger.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     await t.http.get('/docs').expect(200);
     await t.http.get('/v3/api-docs').expect(200);
   });

@@ -13,5 +13,6 @@ describe('helmetHeaders', () => {
     expect(set).toEqual(expected);
     expect(expected['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(expected['x-frame-options']).toBe('DENY');
+    expect(expected['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 });

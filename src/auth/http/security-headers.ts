@@ -4,8 +4,14 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 
-/** CSP and framing: no other site may frame any page of ours. */
-export const HELMET_OPTIONS: HelmetOptions = { contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } }, frameguard: { action: 'deny' } };
+/**
+ * CSP and framing: no other site may frame any page of ours. Without helmet's
+ * upgrade-insecure-requests: Baton served over plain HTTP on a host other than localhost (a dev
+ * VM, docker compose) had the browser fetch Swagger UI's scripts over https, and showed a blank page.
+ */
+export const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } }, frameguard: { action: 'deny' },
+};
 
 /**
  * The headers helmet sets, read once from a dry run of its middleware. With these options they are
