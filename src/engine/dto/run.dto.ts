@@ -86,8 +86,10 @@ export class StepAttemptDto {
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
   @ApiProperty({ nullable: true, oneOf: ANY_JSON, description: 'What the step returned' }) output!: unknown;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty() dispatchedAt!: Date;
-  @ApiProperty() deadlineAt!: Date;
+  @ApiProperty({ description: 'When its command was to go out (a retry: when its backoff ends)' }) dispatchedAt!: Date;
+  @ApiProperty({ description: 'When it times out; equal to dispatchedAt for an attempt recorded but never sent (a retry owed '
+    + 'its turn in the undo stack, or withdrawn because a late reply completed the step)' })
+  deadlineAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date, description: 'When the worker last sent a heartbeat for this attempt' }) lastHeartbeatAt!: Date | null;
 }

@@ -1193,9 +1193,15 @@ export interface components {
                 [key: string]: unknown;
             } | unknown[] | string | number | boolean) | null;
             error: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When its command was to go out (a retry: when its backoff ends)
+             */
             dispatchedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it times out; equal to dispatchedAt for an attempt recorded but never sent (a retry owed its turn in the undo stack, or withdrawn because a late reply completed the step)
+             */
             deadlineAt: string;
             /** Format: date-time */
             completedAt: string | null;
