@@ -187,7 +187,7 @@ export function engineScenarios(setting: string, env: () => Promise<Record<strin
         .map((s: { stepName: string; attempt: number; status: string }) => `${s.stepName}#${s.attempt}:${s.status}`).sort())
         .toEqual(['charge#1:FAILED', 'charge#2:SUCCEEDED', 'reserve#1:FAILED', 'reserve#2:VOIDED', 'reserve#3:SUCCEEDED']);
       // The owed retry never went out: its deadline is its dispatch, as the API documents it (the console reads it so).
-      const owed = run.steps.find((s: { stepName: string; attempt: number; action: string }) => s.action === 'UNDO' && s.stepName === 'reserve' && s.attempt === 2);
+      const owed = run.steps.find((s: { stepName: string; attempt: number; action: string }) => s.action === 'UNDO' && s.stepName === 'reserve' && s.attempt === 2)!;
       expect(owed.deadlineAt).toEqual(owed.dispatchedAt);
     });
 
