@@ -64,6 +64,44 @@ describe('RegistrationAuditRepository.record', () => {
     expect((await stored([], 's', { document, outcome: 'ACCEPTED' })).documentSha256).toBe(sha256);
   });
 
+  it('reads a big refused document only as far as it keeps it, yet hashes all its bytes, and cuts a credential the cut splits', async () => {
+    const max = new AppConfig().AUDIT_REJECTED_DOCUMENT_BYTES;
+    // 2 MiB of bytes, not all UTF-8: the hash is of the bytes as they came, not of their decoding.
+    const big = (note: string) => Buffer.concat([Buffer.from(`orchName: big\nnote: ${note}\n`), Buffer.from([0xff, 0xfe]),
+      Buffer.alloc(2 * 1024 * 1024, 'a: 1\n')]);
+    const plain = big('x'.repeat(max));
+    const row = await stored([], 's', { document: plain });
+    expect([row.documentTruncated, row.documentSha256]).toEqual([true, createHash('sha256').update(plain).digest('hex')]);
+    expect(row.document).toBe(`orchName: big\nnote: ${'x'.repeat(max - 20)}`);
+    // A token starting inside the kept bytes and ending past them: none of it is kept, nor a hash.
+    const split = await stored([], 's', { document: big(`${'x'.repeat(max - 30)} Bearer ${'t'.repeat(64)}`) });
+    expect(split.document!.startsWith('orchName: big\nnote: xxx')).toBe(true);
+    expect(Buffer.byteLength(split.document!)).toBeLessThanOrEqual(max);
+    expect(split.document).not.toMatch(/tt/);
+    expect([split.documentTruncated, split.documentSha256]).toEqual([true, null]);
+  });
+
+  it('keeps the head of a refused document that names a credential only past it, but no hash of it', async () => {
+    const max = new AppConfig().AUDIT_REJECTED_DOCUMENT_BYTES;
+    const document = `orchName: big\nas: bogus\n${'# filler\n'.repeat(max)}headers: {X-Api-Key: hunter2}\n`;
+    const row = await stored([], 's', { document });
+    expect(row.document!.startsWith('orchName: big\nas: bogus\n# filler\n')).toBe(true);
+    expect([row.documentTruncated, row.documentSha256]).toEqual([true, null]);
+    expect(row.document).not.toContain('hunter2');
+  });
+
+  /** Comments reach no template: the audit was the only place they stayed, and every viewer reads it. */
+  it('keeps an accepted document but for the comments naming or holding a credential, and then no hash', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const document = `# old: Authorization: Bearer ${jwt}\n# db password: hunter2secret\norchName: AC # note: Bearer abcdefgh12345678\n`
+      + 'description: "a # b, password: x"\nas: initiator\nsteps:\n  - {seq: 1, name: a, objectType: String} # a plain comment\n';
+    const row = await stored([], 's', { document, outcome: 'ACCEPTED' });
+    expect(row.document).toBe('# (not kept: the comment names a credential)\n# (not kept: the comment names a credential)\n'
+      + 'orchName: AC # note: Bearer ***\ndescription: "a # b, password: x"\nas: initiator\nsteps:\n'
+      + '  - {seq: 1, name: a, objectType: String} # a plain comment\n');
+    expect([row.documentTruncated, row.documentSha256]).toEqual([false, null]);
+  });
+
   /** A client that mixed up its headers sent its key as X-Service-Name, a name every viewer reads in the audit. */
   it('cuts a whole API key given as the service name to its prefix', async () => {
     const { key, prefix } = generateApiKey();

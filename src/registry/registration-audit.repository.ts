@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Problem } from '../common/errors/app-error';
 import { auditedProblems, MAX_AUDIT_MESSAGE } from './audit-problems';
-import { refusedDocumentText } from './refused-document';
+import { auditedDocument } from './audited-document';
 import { PageQueryDto, skipOf } from '../common/pagination';
-import { cutUtf8, fitNullable, fitText } from '../common/validation/fit-text';
+import { fitNullable } from '../common/validation/fit-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { AppConfig } from '../config/app-config';
 import { pruneOlderThan } from '../database/prune-older-than';
@@ -24,7 +23,8 @@ export interface AuditEntry {
   reason: string | null;
   problems?: Problem[];
   templateVersion?: number | null;
-  document: string;
+  /** As it came: a message's bytes are hashed as they are, not decoded whole. */
+  document: string | Buffer;
   /** A refused document's values under credential names (credential-values.ts): cut from what is kept. */
   credentials?: readonly string[];
 }
@@ -46,17 +46,16 @@ export class RegistrationAuditRepository {
    * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
    * prefix, as everywhere else: every viewer reads the audit. A rejected one naming a credential is
    * not kept, and the others without what is shaped like one (refused-document.ts); an accepted one
-   * can hold none. Nor is the hash of a rejected one that lost anything for a credential kept: a
-   * viewer who knows the rest of the document could test guesses of a weak secret (a password, a
-   * short token) against it offline. Nothing matches rows by their hash, so none is kept rather
-   * than a keyed one.
+   * holds none but in its comments, which reach no template, so each comment passes that rule
+   * (audited-document.ts, which also reads a rejected one only as far as it is kept). Nor is the
+   * hash of a document that lost anything for a credential kept: a viewer who knows the rest of the
+   * document could test guesses of a weak secret (a password, a short token) against it offline.
+   * Nothing matches rows by their hash, so none is kept rather than a keyed one.
    */
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     const rejected = entry.outcome === 'REJECTED';
     const max = rejected ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const kept = rejected ? refusedDocumentText(entry.document, entry.credentials) : entry.document;
-    const document = withoutKeySecrets(kept);
-    const { text, cut } = cutUtf8(fitText(document, document.length), max);
+    const document = auditedDocument(entry.document, rejected, max, entry.credentials);
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,
       outcome: entry.outcome,
@@ -67,9 +66,9 @@ export class RegistrationAuditRepository {
       reason: fitNullable(entry.reason && withoutKeySecrets(entry.reason), MAX_AUDIT_MESSAGE),
       problems: auditedProblems(entry.problems, entry.credentials),
       templateVersion: entry.templateVersion ?? null,
-      document: text,
-      documentTruncated: cut,
-      documentSha256: kept === entry.document ? createHash('sha256').update(entry.document, 'utf8').digest('hex') : null,
+      document: document.text,
+      documentTruncated: document.truncated,
+      documentSha256: document.sha256,
     });
   }
 

@@ -18,7 +18,7 @@ import { provenServiceName } from '../auth/proven-service';
 import { reservedNameProblem } from './reserved-names';
 import { connectionProblems } from './connection-problems';
 import { HandlersConfig } from '../handlers/handlers-config';
-import { commandQueueProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
+import { commandQueueProblem, takenTopicProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
 import { CommandRetention } from './command-retention';
 import { withinTemplateLimit } from './template-limit';
 import { WorkerRegistrar } from './worker-registrar.service';
@@ -67,9 +67,13 @@ const BATONS_OWN: ReadonlySet<RegistrationSource> = new Set(['file', 'orca']);
 
 type AuditEntry = Omit<Parameters<RegistrationAuditRepository['record']>[0], 'outcome' | 'reason' | 'problems'>;
 
-/** The document as text for the audit. A parsed body too deep to serialise is kept as a note, not lost in a throw. */
-function documentText(body: RegistrationRequest['body'] | undefined): string {
-  if (typeof body !== 'object' || Buffer.isBuffer(body)) return String(body ?? '');
+/**
+ * The document for the audit: bytes as they came (the audit reads only what it keeps of them, and
+ * hashes them all). A parsed body too deep to serialise is kept as a note, not lost in a throw.
+ */
+function documentText(body: RegistrationRequest['body'] | undefined): string | Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body !== 'object') return String(body ?? '');
   try {
     return JSON.stringify(body) ?? '';
   } catch {
@@ -104,6 +108,13 @@ export class RegistryService {
     const header = request.serviceName?.trim();
     const headerProblems = header && !isServiceName(header) ? [{ path: 'headers.x-service-name', message: SERVICE_NAME_RULE }] : [];
     if (!validation.ok) {
+      // The claim is proven first, as for a valid document: a key naming another service is denied
+      // whatever it sends, not audited as a bad document of that service. A malformed name is no service's.
+      const claim = headerProblems.length ? undefined : provenServiceName(request.principal, request.serviceName, null);
+      if (claim && !claim.ok) {
+        return this.deny(new AppError(ErrorCode.SERVICE_NAME_MISMATCH, `Forbidden: ${claim.reason}`), claim.reason, { ...base,
+          serviceName: claim.claimed || null, orchName: validation.orchName ?? null, role: validation.role ?? null, credentials: validation.credentials }, request);
+      }
       // Every problem at once, the header's too: fixing the document should not reveal another one.
       const error = new AppError(ErrorCode.INVALID_DOCUMENT, 'The registration document is invalid', [...headerProblems, ...validation.problems]);
       // Who sent it: the name it claims, else the service its key proves (the console showed "–" for a key's bad document).
@@ -131,6 +142,8 @@ export class RegistryService {
     const who = { ...base, serviceName, orchName: doc.orchName, role: doc.role };
     const outside = this.outsideOwnNamespace(doc, serviceName);
     if (outside) return this.deny(outside, `${outside.message}: ${outside.problems.map((p) => p.message).join('; ')}`, who, request);
+    const taken = doc.role === 'worker' ? await this.takenTopic(this.topicOf(doc, serviceName), serviceName) : undefined;
+    if (taken) return this.deny(taken, `${taken.message}: ${taken.problems[0].message}`, who, request);
     // A mistake, not a reach beyond the service's names: refused without a security denial, before its queue is declared.
     const unnamable = this.unnamableQueue(doc, serviceName);
     if (unnamable) return this.refuse(unnamable, who, request.correlationId);
@@ -139,7 +152,7 @@ export class RegistryService {
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
-          ? await this.applyInitiator(m, doc, serviceName, request.source)
+          ? await this.applyInitiator(m, doc, serviceName, request.source, request.correlationId)
           : await this.workers.apply(m, doc, serviceName, this.topicOf(doc, serviceName), request.correlationId);
         await this.audit.record({
           ...who, outcome: applied.outcome === 'UNCHANGED' ? 'UNCHANGED' : 'ACCEPTED',
@@ -202,7 +215,8 @@ export class RegistryService {
     await this.audit.record({ ...entry, outcome: 'REJECTED', reason: `${error.code}: ${error.message}`, problems: error.problems });
   }
 
-  private async applyInitiator(m: EntityManager, doc: InitiatorDocument, serviceName: string, source: RegistrationSource): Promise<RegistrationResult> {
+  private async applyInitiator(m: EntityManager, doc: InitiatorDocument, serviceName: string, source: RegistrationSource,
+    correlationId?: string): Promise<RegistrationResult> {
     const hash = contentHash(doc);
     let template = await this.templates.lockByName(m, doc.orchName);
     let outcome: RegistrationResult['outcome'] = 'UPDATED';
@@ -232,13 +246,16 @@ export class RegistryService {
       if (olderVersion !== undefined) return { ...this.resultOf(template, 'initiator', 'UNCHANGED', serviceName), olderVersion };
     }
     const made = await this.templates.addVersion(m, template, doc, serviceName, hash, source);
-    const dropped = await this.templates.removeWorkersNotAllowed(m, { orchName: doc.orchName, version: made.currentVersion });
-    if (dropped.length) {
-      this.logger.warn({ orchName: doc.orchName, dropped: dropped.map((w) => `${w.stepName}:${w.serviceName}`) },
-        'worker registrations of services the template does not let work its steps removed');
-    }
+    await this.workers.dropNotAllowed(m, doc.orchName, made.currentVersion, correlationId);
     template = await this.templates.refreshReadiness(m, template, made);
     return this.resultOf(template, 'initiator', outcome, serviceName);
+  }
+
+  /** Another service's pattern topic (takenTopicProblem): a reach for its commands, denied before this service's queue is bound to it. */
+  private async takenTopic(topic: string, serviceName: string): Promise<AppError | undefined> {
+    const problem = await takenTopicProblem(topic, this.config.COMMAND_TOPIC_PREFIX,
+      () => this.templates.topicTaken(this.dataSource.manager, topic, serviceName));
+    return problem && new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, [problem]);
   }
 
   /** A worker's command queue RabbitMQ could not name: blames the topic the document names, else the service name (the document's, or the header's). */

@@ -20,6 +20,9 @@ export type OfferedWorker = Pick<WorkerRegistrationEntity, 'orchName' | 'stepNam
 /** A worker registration, by template, step and service. */
 type RemovedRegistration = Pick<WorkerRegistrationEntity, 'orchName' | 'stepName' | 'serviceName'>;
 
+/** Whether runs under way still need `worker`, were only `remaining` of its template's registrations left. */
+export type StillNeeded = (worker: WorkerRegistrationEntity, remaining: WorkerRegistrationEntity[]) => Promise<boolean>;
+
 /**
  * Holds a transaction-scoped advisory lock named `key` until the transaction ends. Registrations
  * of one template, or of one service, queue here: a fleet starting at once queues for longer than
@@ -137,12 +140,15 @@ export class TemplateRepository {
 
   /**
    * Recomputes READY/PENDING from the current version's steps (`made`: of the version just added)
-   * and the registered (with READINESS=live: live) workers; writes the row only if it changed.
+   * and the registered (with READINESS=live: live) workers it lets work them; writes the row only if it changed.
    * The answer's `updatedAt` is the one read, not the one written.
    */
   async refreshReadiness(m: EntityManager, template: OrchestrationTemplateEntity, made?: CurrentVersion): Promise<OrchestrationTemplateEntity> {
     const version = made?.currentVersion ?? template.currentVersion;
-    const [steps, registered] = await Promise.all([this.stepsOf(template.id, version, m), this.workersOf(template.orchName, m)]);
+    const [steps, all] = await Promise.all([this.stepsOf(template.id, version, m), this.workersOf(template.orchName, m)]);
+    // A registration the version names no more, kept for runs under way, does not serve its new runs: those wait for a worker it names.
+    const allowed = new Map(steps.map((s) => [s.name, allowedWorkersOf(s.allowedWorkers, template.ownerService, this.config.workersPinned)]));
+    const registered = all.filter((w) => allowed.get(w.stepName)?.includes(w.serviceName) ?? true);
     const workers = this.config.READINESS === 'live' ? liveRegistrations(registered, await this.liveInstances(m)) : registered;
     const missing = missingSteps(
       steps.map((s) => ({ name: s.name, objectType: s.objectType, handlerType: s.handler.type })),
@@ -200,26 +206,62 @@ export class TemplateRepository {
   }
 
   /**
-   * Removes the registrations of current steps by services the template does not let work them
-   * (allowedWorkersOf): of one template when its new version is added (not yet current in its row),
-   * which drops the ones made before the template existed (the hijack: register first, win the
-   * step), or of every template at start. A step the current version lacks keeps its workers, for
-   * runs of older versions.
+   * Removes the registrations of a version's steps by services it does not let work them
+   * (allowedWorkersOf): of one template's version (`of`) when it is added (not yet current in its
+   * row), which drops the ones made before the template existed (the hijack: register first, win
+   * the step), or when a worker registers; or of every template's current version at start. A step
+   * the version lacks keeps its workers, for runs of older versions; so does one an earlier version
+   * allowed while `stillNeeded` says runs under way need it, given the registrations that stay.
    */
-  async removeWorkersNotAllowed(m: EntityManager, added?: { orchName: string; version: number }): Promise<RemovedRegistration[]> {
-    const registrations: Array<RemovedRegistration & { id: string; owner: string; named: string[] | null }> = await m.query(
+  async removeWorkersNotAllowed(m: EntityManager, stillNeeded: StillNeeded, of?: { orchName: string; version: number },
+  ): Promise<{ removed: RemovedRegistration[]; kept: RemovedRegistration[] }> {
+    const registrations: Array<RemovedRegistration & { id: string; owner: string; named: string[] | null; before: Array<string[] | null> | null }> = await m.query(
       `SELECT w.id, w.orch_name AS "orchName", w.step_name AS "stepName", w.service_name AS "serviceName",
-              t.owner_service AS owner, s.allowed_workers AS named
+              t.owner_service AS owner, s.allowed_workers AS named, b.before
          FROM worker_registration w JOIN orchestration_template t ON t.orch_name = w.orch_name
          JOIN orchestration_step_template s ON s.template_id = t.id AND s.name = w.step_name
-          AND s.version = ${added ? '$2' : 't.current_version'}
-        ${added ? 'WHERE w.orch_name = $1' : ''}`, added ? [added.orchName, added.version] : []);
-    const outside = registrations.filter((w) => {
-      const allowed = allowedWorkersOf(w.named, w.owner, this.config.workersPinned);
-      return allowed !== null && !allowed.includes(w.serviceName);
-    });
-    if (outside.length) await m.getRepository(WorkerRegistrationEntity).delete(outside.map((w) => w.id));
-    return outside.map(({ orchName: o, stepName, serviceName }) => ({ orchName: o, stepName, serviceName }));
+          AND s.version = ${of ? '$2' : 't.current_version'}
+         LEFT JOIN LATERAL (SELECT jsonb_agg(p.allowed_workers) AS before FROM orchestration_step_template p
+                     WHERE p.template_id = t.id AND p.name = w.step_name AND p.version < s.version) b ON true
+        ${of ? 'WHERE w.orch_name = $1' : ''}`, of ? [of.orchName, of.version] : []);
+    const allows = (named: string[] | null, owner: string, service: string) => allowedWorkersOf(named, owner, this.config.workersPinned)?.includes(service) ?? true;
+    const outside = registrations.filter((w) => !allows(w.named, w.owner, w.serviceName));
+    const outsideIds = new Set(outside.map((w) => w.id));
+    const kept = new Set<string>();
+    for (const orchName of new Set(outside.map((w) => w.orchName))) {
+      const registered = await this.workersOf(orchName, m);
+      const remaining = registered.filter((w) => !outsideIds.has(w.id));
+      for (const w of outside.filter((o) => o.orchName === orchName && (o.before ?? []).some((named) => allows(named, o.owner, o.serviceName)))) {
+        const entity = registered.find((r) => r.id === w.id);
+        // One at a time, counting the ones kept so far: of two alike, one is enough for the runs.
+        if (!entity || !(await stillNeeded(entity, [...remaining, entity]))) continue;
+        kept.add(w.id);
+        remaining.push(entity);
+      }
+    }
+    const gone = outside.filter((w) => !kept.has(w.id));
+    if (gone.length) await m.getRepository(WorkerRegistrationEntity).delete(gone.map((w) => w.id));
+    const named = ({ orchName: o, stepName, serviceName }: RemovedRegistration) => ({ orchName: o, stepName, serviceName });
+    return { removed: gone.map(named), kept: outside.filter((w) => kept.has(w.id)).map(named) };
+  }
+
+  /** The `workers:` of each of `names` in the newest version of the template that has it; names no version has are left out. */
+  async newestStepsNamed(m: EntityManager, templateId: string, names: string[]): Promise<Map<string, string[] | null>> {
+    if (names.length === 0) return new Map();
+    const rows: Array<{ name: string; named: string[] | null }> = await m.query(
+      `SELECT DISTINCT ON (name) name, allowed_workers AS named FROM orchestration_step_template
+        WHERE template_id = $1 AND name = ANY($2::text[]) ORDER BY name, version DESC`, [templateId, names]);
+    return new Map(rows.map((r) => [r.name, r.named]));
+  }
+
+  /**
+   * Whether a service other than `service` has registrations on `topic`. `locked`: holding the
+   * topic's lock until the transaction ends, so that two services registering it at once do not each find it free.
+   */
+  async topicTaken(m: EntityManager, topic: string, service: string, locked = false): Promise<boolean> {
+    if (locked) await holdLock(m, `baton.topic:${topic}`);
+    const rows: unknown[] = await m.query('SELECT 1 FROM worker_registration WHERE topic = $1 AND service_name <> $2 LIMIT 1', [topic, service]);
+    return rows.length > 0;
   }
 
   findWorker(id: string): Promise<WorkerRegistrationEntity | null> {

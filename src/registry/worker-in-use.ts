@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import type { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { RunsInFlight } from './runs-in-flight';
+import type { StillNeeded } from './template.repository';
 
 /**
  * Whether taking a registration away, removed or replaced by one of another objectType, leaves
@@ -23,5 +24,10 @@ export class WorkerInUse {
     if (takesOver) return 0;
     const step = { orchName: worker.orchName, stepName: worker.stepName, objectType: worker.objectType };
     return this.moduleRef.get(RunsInFlight, { strict: false }).countNeeding(step, upTo, m);
+  }
+
+  /** Whether any run under way needs `worker`, were only `remaining` left: for TemplateRepository.removeWorkersNotAllowed. */
+  stillNeeded(m: EntityManager): StillNeeded {
+    return async (worker, remaining) => (await this.runsLeftWithout(m, worker, remaining, 1)) > 0;
   }
 }

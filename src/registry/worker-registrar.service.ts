@@ -6,11 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { chooseWorker } from '../engine/core/choose-worker';
 import type { WorkerDocument } from './document';
 import { MAX_STEPS } from './document/registration-document.schema';
+import type { StepTemplateEntity } from './entities/step-template.entity';
 import type { WorkerRegistrationEntity } from './entities/worker-registration.entity';
-import { allowedWorkersOf, notAllowedMessage } from './allowed-workers';
+import { allowedForFutureStep, allowedWorkersOf, futureStepMessage, notAllowedMessage } from './allowed-workers';
 import type { RegistrationResult } from './registry.service';
 import { withinTemplateLimit } from './template-limit';
 import { TemplateRepository } from './template.repository';
+import { takenTopicProblem } from './worker-topic';
 import { WorkerInUse } from './worker-in-use';
 
 /** Applies a worker's registration document: checks it against the template, then offers its steps. */
@@ -23,6 +25,9 @@ export class WorkerRegistrar {
   /** In `m`, under the template's lock; `topic`: where the service takes its commands. */
   async apply(m: EntityManager, doc: WorkerDocument, serviceName: string, topic: string, correlationId?: string): Promise<RegistrationResult> {
     const template = await this.templates.lockByName(m, doc.orchName);
+    // Checked again under the topic's lock (RegistryService checked it before, for the security audit): two services may register it at once.
+    const taken = await takenTopicProblem(topic, this.config.COMMAND_TOPIC_PREFIX, () => this.templates.topicTaken(m, topic, serviceName, true));
+    if (taken) throw new AppError(ErrorCode.WORKER_TOPIC_NOT_ALLOWED, `Topic ${topic} cannot carry worker commands`, [taken]);
     const steps = template ? await this.templates.stepsOf(template.id, template.currentVersion, m) : [];
     const byName = new Map(steps.map((s) => [s.name, s]));
     const mismatches = doc.steps.flatMap((s, i) => {
@@ -34,12 +39,11 @@ export class WorkerRegistrar {
     if (mismatches.length) {
       throw new AppError(ErrorCode.OBJECT_TYPE_MISMATCH, `The worker's steps do not match template ${doc.orchName}`, mismatches);
     }
+    const older = template ? await this.templates.newestStepsNamed(m, template.id, doc.steps.map((s) => s.name).filter((n) => !byName.has(n)))
+      : new Map<string, string[] | null>();
     const notAllowed = doc.steps.flatMap((s, i) => {
-      // A step the current version lacks names no workers either: a run of an older version that has it may still need one.
-      const step = byName.get(s.name);
-      const allowed = template ? allowedWorkersOf(step?.allowedWorkers, template.ownerService, this.config.workersPinned) : null;
-      return allowed && !allowed.includes(serviceName)
-        ? [{ path: `steps[${i}].name`, message: notAllowedMessage(s.name, serviceName, step?.allowedWorkers, allowed) }] : [];
+      const message = template && this.refusal(s.name, serviceName, template.ownerService, byName, older);
+      return message ? [{ path: `steps[${i}].name`, message }] : [];
     });
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
@@ -54,6 +58,8 @@ export class WorkerRegistrar {
       doc.steps.map((s) => ({ orchName: doc.orchName, stepName: s.name, serviceName, objectType: s.objectType, topic })),
       async (other, all) => (await this.inUse.runsLeftWithout(m, other, all, 1)) > 0);
     if (kept.length) this.logKept(kept, correlationId);
+    // A worker the version names taking over a step lets go of the one it names no more (kept for runs under way).
+    if (template) await this.dropNotAllowed(m, doc.orchName, template.currentVersion, correlationId);
     const unknownSteps = template ? doc.steps.filter((s) => !byName.has(s.name)).map((s) => s.name) : [];
     const stepsServedByOthers = await this.stepsServedByOthers(m, doc, serviceName);
     const outcome = changed === 0 ? 'UNCHANGED' : 'CREATED';
@@ -63,6 +69,44 @@ export class WorkerRegistrar {
     const t = await this.templates.refreshReadiness(m, template);
     return { orchName: t.orchName, role: 'worker', outcome, serviceName, version: t.currentVersion, status: t.status,
       missingSteps: t.missingSteps, unknownSteps, stepsServedByOthers };
+  }
+
+  /**
+   * Why `service` may not work step `name`, if it may not. A step the current version lacks is
+   * judged by the newest version that has it (`older`): a worker still serves it to that version's
+   * runs, and re-sends the same document at each restart. One that no version has yet, by who the
+   * current version names (allowedForFutureStep).
+   */
+  private refusal(name: string, service: string, owner: string, current: Map<string, StepTemplateEntity>,
+    older: Map<string, string[] | null>): string | undefined {
+    const pinned = this.config.workersPinned;
+    if (!current.has(name) && !older.has(name)) {
+      const allowed = allowedForFutureStep([...current.values()].map((s) => s.allowedWorkers), owner, pinned);
+      return allowed && !allowed.includes(service) ? futureStepMessage(name, service, allowed) : undefined;
+    }
+    const named = current.has(name) ? current.get(name)?.allowedWorkers : older.get(name);
+    const allowed = allowedWorkersOf(named, owner, pinned);
+    return allowed && !allowed.includes(service) ? notAllowedMessage(name, service, named, allowed) : undefined;
+  }
+
+  /**
+   * Drops the registrations of `orchName`'s steps that `version` does not let their services work
+   * (made before the template existed, or of a service a new version names no more), but keeps one
+   * an earlier version allowed while runs under way still need it and no other worker takes its
+   * step, as a DELETE of it is refused (WORKER_IN_USE): an undo would otherwise go nowhere. It goes
+   * once a worker the version names registers the step, or at the first version or start (the
+   * access sweep) after those runs end. It does not make the version READY (refreshReadiness).
+   */
+  async dropNotAllowed(m: EntityManager, orchName: string, version: number, correlationId?: string): Promise<void> {
+    const { removed, kept } = await this.templates.removeWorkersNotAllowed(m, this.inUse.stillNeeded(m), { orchName, version });
+    if (removed.length) {
+      this.logger.warn({ orchName, dropped: removed.map((w) => `${w.stepName}:${w.serviceName}`), correlationId },
+        'worker registrations of services the template does not let work its steps removed');
+    }
+    if (kept.length) {
+      this.logger.warn({ orchName, kept: kept.map((w) => `${w.stepName}:${w.serviceName}`), correlationId },
+        'worker registrations the template names no more kept: runs under way still send them commands, and no worker it names takes them');
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { commandQueueProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
+import { commandQueueProblem, takenTopicProblem, workerTopicProblems, workerTopicRules } from './worker-topic';
 
 const rules = {
   reserved: ['orchestrator.registration', 'orchestrator.execution.start', 'orchestrator.reply', 'orchestrator.run.status'],
@@ -85,5 +85,19 @@ describe('commandQueueProblem', () => {
   it('counts the topic\'s dead-letter queue too, longer than the queue for a one-letter service', () => {
     expect(commandQueueProblem('t'.repeat(252), 'x', 'topic')).toMatchObject({ message: expect.stringContaining(' 256 bytes long') });
     expect(commandQueueProblem('t'.repeat(251), 'x', 'topic')).toBeUndefined();
+  });
+});
+
+describe('takenTopicProblem', () => {
+  it("refuses a pattern topic another service has registrations on, without naming that service", async () => {
+    expect(await takenTopicProblem('legacy.a', rules.commandPrefix, async () => true))
+      .toEqual({ path: 'topic', message: "legacy.a carries another service's commands: register on a topic of your own" });
+    expect(await takenTopicProblem('legacy.a', rules.commandPrefix, async () => false)).toBeUndefined();
+  });
+
+  it('leaves a topic under the command prefix to workerTopicProblems, without asking who has it', async () => {
+    const taken = jest.fn(async () => true);
+    expect(await takenTopicProblem('orchestrator.commands.pay', rules.commandPrefix, taken)).toBeUndefined();
+    expect(taken).not.toHaveBeenCalled();
   });
 });

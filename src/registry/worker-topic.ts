@@ -54,6 +54,18 @@ export function workerTopicProblems(topic: string, service: string, rules: Topic
 }
 
 /**
+ * A topic matching ALLOWED_WORKER_TOPIC_PATTERN is no service's by its name, as `<prefix><service>`
+ * is: the first service registered on it holds it. Another there would be bound to it (on RabbitMQ
+ * its own queue `<service>.<topic>`) and receive a copy of each command for the first, payloads
+ * included. So a pattern topic another service has registrations on is refused: the answer of
+ * `taken`, asked only of a topic outside the command prefix. Unnamed: a service key learns no other service's names.
+ */
+export async function takenTopicProblem(topic: string, commandPrefix: string, taken: () => Promise<boolean>): Promise<Problem | undefined> {
+  if (topic.startsWith(commandPrefix) || !(await taken())) return undefined;
+  return { path: 'topic', message: `${topic} carries another service's commands: register on a topic of your own` };
+}
+
+/**
  * On RabbitMQ a service consumes its commands from the queue `<service>.<topic>` (Baton's drivers
  * and the SDK name it alike), and parks dead letters in `<topic>.DLQ`: a name over 255 bytes is
  * refused by the broker, so the worker would never receive a command and every run would time

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { TemplateRepository } from '../../src/registry/template.repository';
 import { WorkerAccessSweep } from '../../src/registry/worker-access-sweep.service';
+import { WorkerInUse } from '../../src/registry/worker-in-use';
 import { initiatorYaml, workerJson } from '../helpers/documents';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -26,7 +27,8 @@ describe('worker registrations that WORKER_ACCESS=pinned would refuse, at start'
   };
   const sweep = (access: 'open' | 'pinned') => {
     const ds = t.get(DataSource);
-    return new WorkerAccessSweep(ds, new TemplateRepository(ds, Object.assign(new AppConfig(), { WORKER_ACCESS: access }))).onApplicationBootstrap();
+    return new WorkerAccessSweep(ds, new TemplateRepository(ds, Object.assign(new AppConfig(), { WORKER_ACCESS: access })), t.get(WorkerInUse))
+      .onApplicationBootstrap();
   };
   const workersOf = async (orchName: string) =>
     (await t.http.get(`/api/orchestration/templates/${orchName}`).expect(200)).body as { status: string; workers: Array<{ serviceName: string; stepName: string }> };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signatureOf } from '../../src/auth/message-signing/message-signature';
 import { MessageConsumer } from '../../src/messaging/message-consumer';
 import { MessagePublisher } from '../../src/messaging/message-publisher';
+import { Metrics } from '../../src/metrics/metrics';
 import { authOn, bearer, newAdminKey } from '../helpers/auth';
 import { initiatorYaml, workerJson } from '../helpers/documents';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -87,6 +88,34 @@ export function messageSigningScenarios(setting: string, env: () => Promise<Reco
         principalId: 'hmac:tenant-service', code: 'SERVICE_NAME_MISMATCH', target: `topic ${t.config.TOPIC_REGISTRATION}`,
       }));
       await template('claimedFlow').expect(404);
+    });
+
+    /** Whoever reads the topic can publish a copy within the signature's window; the message id is not signed. */
+    it('drops a copy of a signed registration: neither a version it replaced nor a worker removed since comes back', async () => {
+      const consumed = async () => (await t.get(Metrics).consumed.get()).values
+        .find((v) => v.labels.topic === t.config.TOPIC_REGISTRATION)?.value ?? 0;
+      const workers = async () => (await t.http.get('/api/orchestration/workers').query({ orchName: 'replayedFlow' })
+        .set(bearer(admin)).expect(200)).body.items as Array<{ id: string }>;
+      const v1 = initiatorYaml('replayedFlow', 'sequential', ['one', 'two']);
+      const v2 = initiatorYaml('replayedFlow', 'sequential', ['one']);
+      const signedV1 = hmac(v1);
+      await register(v1, signedV1);
+      await expectEventually(async () => expect((await template('replayedFlow').expect(200)).body.version).toBe(1));
+      await register(v2, hmac(v2));
+      await expectEventually(async () => expect((await template('replayedFlow').expect(200)).body.version).toBe(2));
+      const worker = JSON.stringify(workerJson('replayedFlow', ['one']));
+      const signedWorker = { ...hmac(worker), 'content-type': 'application/json' };
+      await register(worker, signedWorker);
+      await expectEventually(async () => expect(await workers()).toHaveLength(1));
+      await t.http.delete(`/api/orchestration/workers/${(await workers())[0].id}`).set(bearer(admin)).expect(200);
+
+      const before = await consumed();
+      await register(v1, { ...signedV1, 'x-message-id': 'copy-of-v1' });
+      await register(worker, { ...signedWorker, 'x-message-id': 'copy-of-worker' });
+      await expectEventually(async () => expect(await consumed()).toBe(before + 2));
+      const detail = (await template('replayedFlow').expect(200)).body;
+      expect([detail.version, detail.versions[0].steps.map((step: { name: string }) => step.name)]).toEqual([2, ['one']]);
+      expect(await workers()).toEqual([]);
     });
 
     it('applies a registration carrying a JWT, bound to the service in the token', async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { holdsApiKey } from '../../auth/api-keys/api-key-format';
+import { headerOf } from '../../auth/message-signing/message-signature';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** A correlation id taken from a caller: it goes into a varchar(128) column and every log line. */
@@ -16,9 +17,12 @@ export function isSaneCorrelationId(given: string | undefined): given is string 
   return given !== undefined && SAFE_CORRELATION_ID.test(given) && !holdsApiKey(given);
 }
 
-/** A message publisher's `x-correlation-id`, when it is sane; like the HTTP middleware, the caller generates one for anything else. */
+/**
+ * A message publisher's `x-correlation-id` (in any letter case: Kafka keeps header names as
+ * produced), when it is sane; like the HTTP middleware, the caller generates one for anything else.
+ */
 export function messageCorrelationId(headers: Record<string, string>): string | undefined {
-  const given = headers[CORRELATION_HEADER];
+  const given = headerOf(headers, CORRELATION_HEADER);
   return isSaneCorrelationId(given) ? given : undefined;
 }
 
