@@ -37,3 +37,12 @@ export function takeBatch(queued: HandedOver[], now: number): FastPathBatch {
   }
   return { calls, live, expired };
 }
+
+/** The lowest id of `records` and `lowest` (the lowest handed over before, if any). */
+export function lowestId(records: OutboxRecord[], lowest?: number): number | undefined {
+  for (const r of records) {
+    const id = Number(r.id); // exact below 2^53: nine quadrillion rows
+    if (lowest === undefined || id < lowest) lowest = id;
+  }
+  return lowest;
+}

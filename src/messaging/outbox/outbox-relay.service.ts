@@ -15,7 +15,8 @@ import { RefusedRowSettler } from './refused-row-settler';
 import { OutboxPruner } from './outbox-pruner';
 import { settledInTime, STOP_WAIT_MS } from './relay-stop-wait';
 import { publishTraced } from '../../tracing/publish-spans';
-import { takeBatch, type HandedOver } from './fast-path-batch';
+import { lowestId, takeBatch, type HandedOver } from './fast-path-batch';
+import { SweepWakeups } from './sweep-wakeups';
 
 const SWEEP_BATCH = 500;
 /** Longer than any publish may take (the drivers give up within 30 s). */
@@ -30,8 +31,8 @@ const MIN_GRACE_MS = 2000;
  * - Fast path: the engine hands over the rows it just committed (publishNow). They go out at once,
  *   in order, coalesced into one publish while the previous one is in flight; marking sent is
  *   batched by SentMarker.
- * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker
- *   was down, the message was delayed) are claimed with a lease and published in id order.
+ * - Sweep: every OUTBOX_POLL_MS, rows the fast path did not publish (the relay crashed, the broker was down, the
+ *   message was delayed: then at its due time, SweepWakeups) are claimed with a lease and published in id order.
  *
  * The sweep never takes a row a fast path may still hold. A row names the instance that wrote it.
  * The sweep takes its own instance's rows only while its fast path holds none (a killed
@@ -77,6 +78,7 @@ export class OutboxRelay {
   /** Counts starts: a pass that outlived a stop ends its loop, and leaves the loop of a later start alone. */
   private loop = 0;
   private timer?: NodeJS.Timeout;
+  private readonly wakeups: SweepWakeups;
   private pass?: Promise<void>;
   /** Set once stop() stopped waiting: a publish answered later is left unmarked, and nothing more goes out or is logged. */
   private closed = false;
@@ -102,19 +104,19 @@ export class OutboxRelay {
     this.pruner = new OutboxPruner(this.store, config.OUTBOX_RETENTION_HOURS, this.logger);
     this.graceMs = Math.max(MIN_GRACE_MS, config.OUTBOX_POLL_MS);
     this.relayId = presence.relayId;
+    this.wakeups = new SweepWakeups(config.OUTBOX_POLL_MS);
   }
 
   /**
    * Call right after the write (transaction or statement) that appended `records` committed. Resolves once they are
-   * published, or left to the sweep; never rejects. Delayed rows are left to the sweep.
+   * published, or left to the sweep; never rejects. Delayed rows are left to the sweep, woken at their due time.
    */
   publishNow(records: OutboxRecord[]): Promise<void> {
+    const sooner = this.closed ? undefined : this.wakeups.add(records, Date.now()); // else a backoff ran up to a poll long
+    if (sooner !== undefined) this.schedule(sooner);
     const due = records.filter((r) => r.delayed === false); // a row without the flag waits for the sweep, never skips a backoff
     if (due.length === 0 || this.degraded || this.closed) return Promise.resolve();
-    for (const r of due) {
-      const id = Number(r.id); // exact below 2^53: nine quadrillion rows
-      if (this.firstHandedId === undefined || id < this.firstHandedId) this.firstHandedId = id;
-    }
+    this.firstHandedId = lowestId(due, this.firstHandedId);
     this.holding++;
     return new Promise((done) => {
       this.queued.push({ records: due, done: () => { this.holding--; done(); } });
@@ -197,7 +199,10 @@ export class OutboxRelay {
   // setTimeout, not setInterval: a slow pass delays the next one instead of overlapping it.
   private schedule(delayMs: number, loop = this.loop): void {
     if (!this.running || loop !== this.loop) return;
+    clearTimeout(this.timer); // publishNow brings a pending pass forward
+    this.wakeups.armed(Date.now() + delayMs);
     this.timer = setTimeout(() => {
+      this.wakeups.passStarts(Date.now());
       const pass: Promise<void> = this.runPass()
         .then((more) => {
           this.outage.succeeded();
@@ -209,7 +214,7 @@ export class OutboxRelay {
         })
         .then((more) => {
           if (this.pass === pass) this.pass = undefined;
-          this.schedule(more ? 0 : this.config.OUTBOX_POLL_MS, loop);
+          this.schedule(more ? 0 : this.wakeups.delay(Date.now()), loop);
         });
       this.pass = pass;
     }, delayMs);

@@ -25,6 +25,8 @@ export interface OutboxRecord {
    * sweep. False for rows the sweep claimed, which are due.
    */
   delayed: boolean;
+  /** When a delayed row is due, by this instance's clock: the relay wakes its sweep then. Unknown for rows the sweep claimed. */
+  availableAt?: Date;
   /** After this the row is void (a command whose attempt is over): it is dropped, never published. */
   expiresAt: Date | null;
   /** How often the broker refused it so far (refusal-policy); known for rows the sweep claimed. */
@@ -125,7 +127,9 @@ export class OutboxService {
       const headers = { ...message.headers, [MESSAGE_ID_HEADER]: messageId };
       const key = message.key ?? null;
       this.checkSize(message.topic, key, headers, message.body);
-      records.push({ messageId, topic: message.topic, key, headers, body: message.body, expiresAt: message.expiresAt ?? null });
+      records.push({
+        messageId, topic: message.topic, key, headers, body: message.body, availableAt: message.availableAt, expiresAt: message.expiresAt ?? null,
+      });
       return {
         message_id: messageId, topic: message.topic, key, headers,
         body: `\\x${message.body.toString('hex')}`, available_at: message.availableAt?.toISOString() ?? null,
