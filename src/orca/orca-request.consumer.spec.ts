@@ -122,6 +122,8 @@ describe('OrcaRequestConsumer correlation ids', () => {
     }
     // Too long, a line break, empty: none reaches the varchar(128) column or a log line.
     expect(started.map((r) => r.correlationId)).toEqual(['orca-7:req.1', REQUEST_ID, REQUEST_ID, REQUEST_ID]);
+    // A refusal of the start names the event's own fields, as its dead letter's reason (not an HTTP request's body and headers).
+    expect(started[0].fields).toEqual({ idempotencyKey: 'RequestId', deadlineSeconds: 'deadlineSeconds', payload: 'FormData' });
   });
 });
 

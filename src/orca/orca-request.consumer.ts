@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MessageAuthenticator } from '../auth/message-signing/message-authenticator';
 import type { Principal } from '../auth/principal';
-import { AppError } from '../common/errors/app-error';
+import { AppError, refusalReason } from '../common/errors/app-error';
 import { messageCorrelationId } from '../common/logging/correlation';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { RunExecutor } from '../engine/run-executor.service';
+import type { StartFields } from '../engine/start-request';
 import type { RunState } from '../engine/run-changes';
 import { RunRepository } from '../engine/run.repository';
 import { connectionClosedTo } from '../handlers/connection-services';
@@ -22,6 +23,8 @@ import { OrcaRequest, parseFormData, parseRequestCreated } from './request-creat
 const UNIQUE_VIOLATION = '23505';
 /** The run payload's content type: the FormData, as JSON. */
 const FORM_DATA_TYPE = 'application/json';
+/** What a refusal's problems name: the event's fields (its payload is its FormData; it carries no deadline). */
+const ORCA_START_FIELDS: StartFields = { idempotencyKey: 'RequestId', deadlineSeconds: 'deadlineSeconds', payload: 'FormData' };
 
 function isUniqueViolation(e: unknown): boolean {
   const error = e as { code?: unknown; driverError?: { code?: unknown } };
@@ -108,6 +111,7 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
       const orchName = await this.templateFor(request, connection);
       await this.executor.start({
         orchName, flowId: request.requestId, idempotencyKey: `orca:${request.requestId}`, correlationId, payload, contentType: FORM_DATA_TYPE,
+        fields: ORCA_START_FIELDS,
       });
       this.logger.log({ ...log, orchName }, 'Orca request started');
     } catch (e) {
@@ -181,8 +185,7 @@ export class OrcaRequestConsumer implements OnApplicationBootstrap {
   /** Baton refusing the request can never change on redelivery: an AppError other than "unavailable" is made a PoisonMessageError (one stays one). */
   private poisonIfRefused(e: unknown): unknown {
     if (e instanceof AppError && e.code !== ErrorCode.SERVICE_UNAVAILABLE) {
-      const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-      return new PoisonMessageError(`${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`);
+      return new PoisonMessageError(refusalReason(e));
     }
     return e;
   }

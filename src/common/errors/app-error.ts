@@ -40,3 +40,9 @@ export function rootedAt(root: string, error: unknown): unknown {
   rooted.stack = error.stack;
   return rooted;
 }
+
+/** A refusal as a dead letter's reason: its code and message, then each problem with its path (`CODE: message (path: problem; …)`). */
+export function refusalReason(e: AppError): string {
+  const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return `${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`;
+}

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_DEADLINE_SECONDS } from '../../registry/document/registration-document.schema';
-import { AppError } from '../../common/errors/app-error';
+import { AppError, refusalReason } from '../../common/errors/app-error';
 import { isInfrastructureError } from '../../common/errors/infrastructure-error';
 import { MessageAuthenticator } from '../../auth/message-signing/message-authenticator';
 import { ownTemplatesOnly } from '../../auth/service-scope';
@@ -34,12 +34,6 @@ const startSchema = z.object({
 
 /** A start message's own fields, which its refusals' problems name, as an HTTP start's name its headers. */
 const START_MESSAGE_FIELDS: StartFields = { idempotencyKey: 'idempotencyKey', deadlineSeconds: 'deadlineSeconds', payload: 'payload' };
-
-/** A refusal's dead-letter reason: its message, then its problems with the fields they are about (as the Orca adapter's). */
-function deadLetterReason(e: AppError): string {
-  const problems = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-  return `${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`;
-}
 
 /** Runs started over the execution topic take the same path as REST (signed, with MESSAGE_SIGNING=required). */
 @Injectable()
@@ -77,7 +71,7 @@ export class ExecutionStartConsumer implements OnApplicationBootstrap {
       }));
     } catch (e) {
       // A refusal is final; an AppError caused by an unreachable database is not (the consumer waits it out).
-      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(deadLetterReason(e));
+      if (e instanceof AppError && !isInfrastructureError(e)) throw new PoisonMessageError(refusalReason(e));
       throw e;
     }
   }
