@@ -240,7 +240,8 @@ export class RunRepository {
     if (!v && !w && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
     // A withdrawn command goes with the voided ones: dropped, and the write made only if it still waits (void-statement).
     const voiding = v !== undefined || w !== undefined;
-    const guarded = [...w ? WITHDRAWING : COMPLETING, ...voiding ? VOID_PARTS : []];
+    // A withdrawing completion reads what the void parts dropped, so it comes after them.
+    const guarded = w ? [...VOID_PARTS, ...WITHDRAWING] : [...COMPLETING, ...voiding ? VOID_PARTS : []];
     if (voiding) params.push([...v?.commandIds ?? [], ...w ? [w] : []], v?.reason ?? WITHDRAWN_REASON);
     if (changes.abandoned) {
       guarded.push(...voiding ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);

@@ -62,16 +62,21 @@ export const VOID_PARTS = [
 
 export const VOIDED_COUNT = { alias: 'voided', sql: '(SELECT count(*)::int FROM voided)' };
 
+/** Whether the attempt's command was dropped by VOID_PARTS (or it had none: nowhere to go), not sent meanwhile. */
+const DROPPED = `(target IS NULL OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))`;
+
 /**
  * The completion of an attempt whose command the write withdraws (RunChanges.withdrawn), as
  * COMPLETE_STEP's, except that it never went out: its record starts no later than it ends (its
  * retry's due time may be minutes ahead), and has no deadline beyond it, as a skipped or owed
- * attempt's. It returns its command for WITHDRAWN_COUNT.
+ * attempt's, which is how the API tells it never went out. A command the relay took meanwhile
+ * (lostVoids) keeps its times: it was sent. After VOID_PARTS, whose results it reads; it returns
+ * its command for WITHDRAWN_COUNT.
  */
 export const COMPLETE_WITHDRAWN = `UPDATE orchestration_step_run SET status = $11, output = $12, error = $13, completed_at = $15::timestamptz,
-         dispatched_at = LEAST(dispatched_at, $15::timestamptz), deadline_at = LEAST(deadline_at, $15::timestamptz)
+         dispatched_at = CASE WHEN ${DROPPED} THEN LEAST(dispatched_at, $15::timestamptz) ELSE dispatched_at END,
+         deadline_at = CASE WHEN ${DROPPED} THEN LEAST(deadline_at, $15::timestamptz) ELSE deadline_at END
        WHERE flow_id = $1 AND step_name = $8 AND action = $9 AND attempt = $10 AND ${WRITTEN} RETURNING command_id, target`;
 
 /** 1 when the withdrawn command was dropped (or there was none: nowhere to go), 0 when it went out meanwhile. */
-export const WITHDRAWN_COUNT = { alias: 'withdrawn', sql: `(SELECT count(*)::int FROM completed WHERE target IS NULL
-         OR command_id IN (SELECT command_id FROM voided_messages UNION ALL SELECT command_id FROM voided_jobs))` };
+export const WITHDRAWN_COUNT = { alias: 'withdrawn', sql: `(SELECT count(*)::int FROM completed WHERE ${DROPPED})` };
