@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ProblemDto {
-  @ApiProperty({ example: 'steps[1].name' }) path!: string;
+  @ApiProperty({
+    example: 'steps[1].name',
+    description: 'Where the problem is. In a request, from the part it is in: body.<field>, query.<name>, params.<name>, '
+      + 'headers.<name>, or path, query or body whole. In a registration document, from the document\'s root, with line and column.',
+  })
+  path!: string;
   @ApiProperty({ example: 'Required' }) message!: string;
   @ApiPropertyOptional({ example: 4 }) line?: number;
   @ApiPropertyOptional({ example: 7 }) column?: number;

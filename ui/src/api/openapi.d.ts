@@ -857,7 +857,10 @@ export interface components {
             changed: boolean;
         };
         ProblemDto: {
-            /** @example steps[1].name */
+            /**
+             * @description Where the problem is. In a request, from the part it is in: body.<field>, query.<name>, params.<name>, headers.<name>, or path, query or body whole. In a registration document, from the document's root, with line and column.
+             * @example steps[1].name
+             */
             path: string;
             /** @example Required */
             message: string;
