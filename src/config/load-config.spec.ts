@@ -135,6 +135,14 @@ describe('loadConfig: message signing', () => {
     }
   });
 
+  it('keeps a signed registration\'s inbox row for as long as a copy of it is accepted, clock skew included', () => {
+    expect(loadConfig({ OUTBOX_RETENTION_HOURS: '1', MESSAGE_SIGNATURE_MAX_AGE_SECONDS: '3539' }).OUTBOX_RETENTION_HOURS).toBe(1);
+    expect(() => loadConfig({ OUTBOX_RETENTION_HOURS: '1', MESSAGE_SIGNATURE_MAX_AGE_SECONDS: '3540' }))
+      .toThrow('OUTBOX_RETENTION_HOURS=1 must outlast MESSAGE_SIGNATURE_MAX_AGE_SECONDS=3540 and twice the 30 s clock skew allowed (3600 s)');
+    expect(() => loadConfig({ MESSAGE_SIGNATURE_MAX_AGE_SECONDS: '86400' })).toThrow(/OUTBOX_RETENTION_HOURS=24 must outlast/);
+    expect(loadConfig({ OUTBOX_RETENTION_HOURS: '25', MESSAGE_SIGNATURE_MAX_AGE_SECONDS: '86400' }).MESSAGE_SIGNATURE_MAX_AGE_SECONDS).toBe(86_400);
+  });
+
   it('refuses malformed or short secrets without echoing them', () => {
     for (const bad of ['tenant-service:short-secret', `no-colon${SECRET}`, `a:${SECRET},b:${SECRET} x`]) {
       let message = '';

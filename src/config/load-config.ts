@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
+import { CLOCK_SKEW_SECONDS } from '../auth/message-signing/message-freshness';
 import { AppConfig } from './app-config';
 import { isLoopbackHost } from './loopback';
 import { topicProblems } from './topic-settings';
@@ -50,6 +51,21 @@ function exposureProblem(config: AppConfig): string | undefined {
 }
 
 /**
+ * A signed registration handled is remembered by an inbox row, pruned after OUTBOX_RETENTION_HOURS
+ * (signed-registration-copies.ts); a copy of it is accepted for MESSAGE_SIGNATURE_MAX_AGE_SECONDS
+ * after its signing, and the clock skew allowed either side. A row pruned sooner let a replayed copy
+ * apply again (bring back a replaced version, or a removed worker). The prune's interval only makes
+ * rows live longer.
+ */
+function retentionProblem(config: AppConfig): string | undefined {
+  const replayable = config.MESSAGE_SIGNATURE_MAX_AGE_SECONDS + 2 * CLOCK_SKEW_SECONDS;
+  if (config.OUTBOX_RETENTION_HOURS * 3600 > replayable) return undefined;
+  return `OUTBOX_RETENTION_HOURS=${config.OUTBOX_RETENTION_HOURS} must outlast MESSAGE_SIGNATURE_MAX_AGE_SECONDS=`
+    + `${config.MESSAGE_SIGNATURE_MAX_AGE_SECONDS} and twice the ${CLOCK_SKEW_SECONDS} s clock skew allowed (${replayable} s): `
+    + 'a copy of a signed registration replayed after its inbox row was pruned would apply again; raise the one or lower the other';
+}
+
+/**
  * Settings whose empty value is refused instead of read as unset. An empty CONSUMER_GROUP is most
  * likely a template whose variable was unset (`CONSUMER_GROUP=${GROUP}`): read as the default, it
  * would join another deployment's default group, and the two would split each other's messages.
@@ -68,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = describe(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length === 0) problems.push(...topicProblems(config));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  const unsafe = exposureProblem(config);
+  const unsafe = exposureProblem(config) ?? retentionProblem(config);
   if (unsafe) throw new ConfigError(unsafe);
   return config;
 }

@@ -14,6 +14,16 @@ export const SCRUB_MARGIN = 1024;
 /** A word of a credential's name, anywhere: only whether the unread rest of a cut document may hold one. */
 const CREDENTIAL_WORD = /token|secret|passw|pwd|key|auth|credential|jwt|bearer|cookie/i;
 
+/**
+ * A word of a credential's name in a comment, as a part of any word: comments reach no template, so
+ * one replaced needlessly costs nothing, and a credential is written there in any spelling
+ * (`# the db password is hunter2`, `# pw: hunter2`, `# token abc123`).
+ */
+const COMMENT_CREDENTIAL_WORD = /token|secret|pass|pw|key|auth|credential|jwt|bearer|cookie/i;
+
+/** What a comment may hold for refusedDocumentText to scrub: a credential's word, or a shape without one (Basic, a URL's user-info, a JWT). */
+const MAY_HOLD_CREDENTIAL = new RegExp(`${COMMENT_CREDENTIAL_WORD.source}|basic|@|eyJ`, 'i');
+
 const COMMENT_NOT_KEPT = '# (not kept: the comment names a credential)';
 
 export interface AuditedDocument {
@@ -33,7 +43,9 @@ export interface AuditedDocument {
  */
 export function auditedDocument(document: string | Buffer, rejected: boolean, maxBytes: number,
   credentials: readonly string[] = []): AuditedDocument {
-  const readTo = rejected ? maxBytes + SCRUB_MARGIN : Infinity;
+  // A Buffer is read in bytes, and the margin is dropped in characters: up to 4 bytes each in UTF-8
+  // (read 1024 bytes past the budget, CJK text kept half of it).
+  const readTo = rejected ? maxBytes + SCRUB_MARGIN * (typeof document === 'string' ? 1 : 4) : Infinity;
   const whole = document.length <= readTo;
   const read = typeof document === 'string' ? document.slice(0, readTo) : document.toString('utf8', 0, Math.min(readTo, document.length));
   const scrubbed = rejected ? refusedDocumentText(read, credentials) : withoutCommentCredentials(read);
@@ -53,10 +65,12 @@ function restOf(document: string | Buffer, from: number): string {
 
 /**
  * The document with each YAML comment (as yaml's own parser reads them: not a `#` in a quoted or
- * block value) passed through refusedDocumentText: a comment naming a credential is replaced, one
- * holding a credential's shape scrubbed. JSON has no comments, so it is kept as it is.
+ * block value) that has a credential's word replaced, and the others passed through
+ * refusedDocumentText, which scrubs a credential's shape. JSON has no comments, so it is kept as it is.
  */
 function withoutCommentCredentials(text: string): string {
+  // Walking the syntax tree of 256 KiB of comments took most of a second, under the template's lock: only when a comment may change.
+  if (!text.includes('#') || !MAY_HOLD_CREDENTIAL.test(text)) return text;
   const comments: Array<{ offset: number; source: string }> = [];
   const pending: unknown[] = Array.from(new Parser().parse(text));
   // A walk with a stack of its own: the document passed the validator's depth bound, but its CST nests deeper than its values.
@@ -74,7 +88,7 @@ function withoutCommentCredentials(text: string): string {
   let out = '';
   let at = 0;
   for (const { offset, source } of comments.sort((a, b) => a.offset - b.offset)) {
-    const kept = refusedDocumentText(source);
+    const kept = COMMENT_CREDENTIAL_WORD.test(source) ? NOT_KEPT : refusedDocumentText(source);
     if (kept === source) continue;
     out += text.slice(at, offset) + (kept === NOT_KEPT ? COMMENT_NOT_KEPT : kept);
     at = offset + source.length;

@@ -97,7 +97,7 @@ describe('RegistrationAuditRepository.record', () => {
       + 'description: "a # b, password: x"\nas: initiator\nsteps:\n  - {seq: 1, name: a, objectType: String} # a plain comment\n';
     const row = await stored([], 's', { document, outcome: 'ACCEPTED' });
     expect(row.document).toBe('# (not kept: the comment names a credential)\n# (not kept: the comment names a credential)\n'
-      + 'orchName: AC # note: Bearer ***\ndescription: "a # b, password: x"\nas: initiator\nsteps:\n'
+      + 'orchName: AC # (not kept: the comment names a credential)\ndescription: "a # b, password: x"\nas: initiator\nsteps:\n'
       + '  - {seq: 1, name: a, objectType: String} # a plain comment\n');
     expect([row.documentTruncated, row.documentSha256]).toEqual([false, null]);
   });

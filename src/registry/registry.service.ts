@@ -147,8 +147,12 @@ export class RegistryService {
     // A mistake, not a reach beyond the service's names: refused without a security denial, before its queue is declared.
     const unnamable = this.unnamableQueue(doc, serviceName);
     if (unnamable) return this.refuse(unnamable, who, request.correlationId);
-    // Its own proven topic only (checked above); before the commit, as the healer may dispatch to it right after.
-    if (doc.role === 'worker') await this.retention.retain(this.topicOf(doc, serviceName), serviceName);
+    // Before the commit, as the healer may dispatch to it right after. The service's own topic at once; a pattern topic
+    // only once the registration passed its checks (the topic's, under its lock, among them): a refused one's queue stayed
+    // bound to it, and received a copy of each command of the service that registered it next.
+    const topic = doc.role === 'worker' ? this.topicOf(doc, serviceName) : undefined;
+    const ownTopic = topic?.startsWith(this.config.COMMAND_TOPIC_PREFIX) ?? false;
+    if (topic && ownTopic) await this.retention.retain(topic, serviceName);
     try {
       const result = await this.dataSource.transaction(async (m) => {
         const applied = doc.role === 'initiator'
@@ -158,6 +162,7 @@ export class RegistryService {
           ...who, outcome: applied.outcome === 'UNCHANGED' ? 'UNCHANGED' : 'ACCEPTED',
           reason: null, templateVersion: applied.version,
         }, m);
+        if (topic && !ownTopic) await this.retention.retain(topic, serviceName);
         return applied;
       });
       this.metrics.registrations.inc({ source: request.source, outcome: result.outcome });

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
  * message without idempotencyKey is (signedStartKey: signer, signing second, body hash). A `:` is
  * in no Kafka or RabbitMQ topic name, so no reply's inbox key (consumer = its topic) can take it.
  * They are pruned with the inbox after OUTBOX_RETENTION_HOURS (24 h), which must outlast
- * MESSAGE_SIGNATURE_MAX_AGE_SECONDS (300 s) for a copy to find its row.
+ * MESSAGE_SIGNATURE_MAX_AGE_SECONDS (300 s) for a copy to find its row (loadConfig refuses a setting that does not).
  */
 const HANDLED = 'baton-registration:signed';
 

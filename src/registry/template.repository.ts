@@ -254,6 +254,16 @@ export class TemplateRepository {
     return new Map(rows.map((r) => [r.name, r.named]));
   }
 
+  /** The `workers:` each version before `version` named on steps `names` (null: none), for removeWorkersNotAllowed's rule. */
+  async namedBefore(m: EntityManager, templateId: string, version: number, names: string[]): Promise<Map<string, Array<string[] | null>>> {
+    if (names.length === 0) return new Map();
+    const rows: Array<{ name: string; named: string[] | null }> = await m.query(`SELECT name, allowed_workers AS named
+      FROM orchestration_step_template WHERE template_id = $1 AND version < $2 AND name = ANY($3::text[])`, [templateId, version, names]);
+    const before = new Map<string, Array<string[] | null>>();
+    for (const r of rows) before.set(r.name, [...(before.get(r.name) ?? []), r.named]);
+    return before;
+  }
+
   /**
    * Whether a service other than `service` has registrations on `topic`. `locked`: holding the
    * topic's lock until the transaction ends, so that two services registering it at once do not each find it free.

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { chooseWorker } from '../engine/core/choose-worker';
 import type { WorkerDocument } from './document';
 import { MAX_STEPS } from './document/registration-document.schema';
+import type { OrchestrationTemplateEntity } from './entities/orchestration-template.entity';
 import type { StepTemplateEntity } from './entities/step-template.entity';
 import type { WorkerRegistrationEntity } from './entities/worker-registration.entity';
 import { allowedForFutureStep, allowedWorkersOf, futureStepMessage, notAllowedMessage } from './allowed-workers';
@@ -41,10 +42,13 @@ export class WorkerRegistrar {
     }
     const older = template ? await this.templates.newestStepsNamed(m, template.id, doc.steps.map((s) => s.name).filter((n) => !byName.has(n)))
       : new Map<string, string[] | null>();
-    const notAllowed = doc.steps.flatMap((s, i) => {
+    const refused = doc.steps.flatMap((s, i) => {
       const message = template && this.refusal(s.name, serviceName, template.ownerService, byName, older);
-      return message ? [{ path: `steps[${i}].name`, message }] : [];
+      return message ? [{ step: s, problem: { path: `steps[${i}].name`, message } }] : [];
     });
+    const served = template && refused.length
+      ? await this.stillServed(m, template, serviceName, topic, byName, refused.map((r) => r.step), correlationId) : new Set<string>();
+    const notAllowed = refused.filter((r) => !served.has(r.step.name)).map((r) => r.problem);
     if (notAllowed.length) {
       throw new AppError(ErrorCode.WORKER_NOT_ALLOWED, `Template ${doc.orchName} does not let ${serviceName} work these steps`, notAllowed);
     }
@@ -87,6 +91,34 @@ export class WorkerRegistrar {
     const named = current.has(name) ? current.get(name)?.allowedWorkers : older.get(name);
     const allowed = allowedWorkersOf(named, owner, pinned);
     return allowed && !allowed.includes(service) ? notAllowedMessage(name, service, named, allowed) : undefined;
+  }
+
+  /**
+   * Of `steps`, which the current version does not let `service` work, those it already serves
+   * (same step, objectType and topic) and removeWorkersNotAllowed keeps for it: an earlier version
+   * allowed it, and runs under way need it, no worker the version allows taking its step. Its
+   * worker re-sends the same document at each restart: refused, it could not start again, and
+   * those runs' undos waited for their timeouts. A registration it does not have yet stays refused.
+   */
+  private async stillServed(m: EntityManager, template: OrchestrationTemplateEntity, service: string,
+    topic: string, current: Map<string, StepTemplateEntity>, steps: WorkerDocument['steps'], correlationId?: string): Promise<Set<string>> {
+    const pinned = this.config.workersPinned;
+    const allows = (named: string[] | null | undefined, s: string) => allowedWorkersOf(named, template.ownerService, pinned)?.includes(s) ?? true;
+    const inCurrent = steps.filter((s) => current.has(s.name));
+    const before = await this.templates.namedBefore(m, template.id, template.currentVersion, inCurrent.map((s) => s.name));
+    const registered = await this.templates.workersOf(template.orchName, m);
+    const served = new Set<string>();
+    for (const step of inCurrent) {
+      const own = registered.find((w) => w.serviceName === service && w.stepName === step.name && w.objectType === step.objectType && w.topic === topic);
+      if (!own || !(before.get(step.name) ?? []).some((named) => allows(named, service))) continue;
+      const allowed = registered.filter((w) => w.stepName === step.name && allows(current.get(step.name)?.allowedWorkers, w.serviceName));
+      if (await this.inUse.stillNeeded(m)(own, [...allowed, own])) served.add(step.name);
+    }
+    if (served.size) {
+      this.logger.warn({ orchName: template.orchName, serviceName: service, steps: [...served], correlationId },
+        'registration the template names no more accepted unchanged: runs under way still send it commands, and no worker it names takes them');
+    }
+    return served;
   }
 
   /**
