@@ -14,8 +14,8 @@ import type { StuckWorkRepository } from './stuck-work.repository';
 const NOTHING_PRUNED = { auditRowsPruned: 0, securityAuditRowsPruned: 0, runsPruned: 0, instancesPruned: 0 };
 
 /** A healer over fakes: `overdueRuns` candidates past their deadline (each healed), and a retention that does what `prune` says. */
-function healerWith({ overdueRuns = 0, prune = async () => ({ pruned: NOTHING_PRUNED, more: false }) }: {
-  overdueRuns?: number; prune?: () => Promise<{ pruned: typeof NOTHING_PRUNED; more: boolean }>;
+function healerWith({ overdueRuns = 0, prune = async () => ({ pruned: NOTHING_PRUNED, more: false }), stuck: more = {} }: {
+  overdueRuns?: number; prune?: () => Promise<{ pruned: typeof NOTHING_PRUNED; more: boolean }>; stuck?: Record<string, unknown>;
 }) {
   let left = overdueRuns;
   const reads: number[] = [];
@@ -27,12 +27,14 @@ function healerWith({ overdueRuns = 0, prune = async () => ({ pruned: NOTHING_PR
       reads.push(batch.length);
       return batch;
     },
+    ...more,
   };
   const revivals = { passDeadline: async () => { left--; return true; } };
-  const consumer = { consumers: () => [] };
+  const config = loadConfig({ HEALER_INTERVAL_MS: '60000' });
+  const consumer = { consumers: () => [{ topic: config.TOPIC_REPLY, group: 'g', state: 'running', backlog: { kind: 'applied' } }] };
   const healer = new Healer({} as DataSource, { doesExist: () => false } as unknown as SchedulerRegistry, stuck as unknown as StuckWorkRepository,
     { prune } as unknown as Retention, revivals as unknown as RunRevivals, {} as TemplateRepository, {} as RegistrationEvents,
-    consumer as unknown as MessageConsumer, loadConfig({ HEALER_INTERVAL_MS: '60000' }), new Metrics());
+    consumer as unknown as MessageConsumer, config, new Metrics());
   return { healer, reads, left: () => left };
 }
 
@@ -69,5 +71,65 @@ describe('Healer', () => {
     });
     await healer.tick();
     expect(passes).toBe(3);
+  });
+});
+
+describe('Healer: order, asks while a tick runs, and outages', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterEach(() => jest.useRealTimers());
+
+  it('passes deadlines before it starts parked runs, times attempts out or revives runs: those would send what the deadline undoes', async () => {
+    const read: string[] = [];
+    const reading = (kind: string) => async () => { read.push(kind); return []; };
+    const { healer } = healerWith({ stuck: {
+      overdueRuns: reading('deadlines'), parkedRunsToSettle: reading('parked'), overdueAttempts: reading('timeouts'), stalledRuns: reading('stalled'),
+    } });
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await healer.tick(); // the first tick sees the reply consumers running
+    jest.setSystemTime(Date.now() + 10_000); // long enough: timeouts may go ahead
+    read.length = 0;
+    await healer.tick();
+    expect(read).toEqual(['deadlines', 'parked', 'timeouts', 'stalled']);
+  });
+
+  it('runs one more tick after the running one when asked meanwhile (a template became READY after its parked runs were read)', async () => {
+    let parkedReads = 0;
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => { release = resolve; });
+    const { healer } = healerWith({ stuck: { parkedRunsToSettle: async () => { parkedReads++; return []; } },
+      prune: async () => { await slow; return { pruned: NOTHING_PRUNED, more: false }; } });
+    const first = healer.tick();
+    await new Promise((r) => setImmediate(r));
+    expect(parkedReads).toBe(1); // the running tick is past its parked runs
+    const asked = [healer.tick(), healer.tick()];
+    release();
+    await Promise.all([first, ...asked]);
+    // One more tick for both asks, not one each.
+    expect(parkedReads).toBe(2);
+  });
+
+  it('times nothing out until outageSettleMs after a pass that met a database outage found the database back', async () => {
+    let down = false;
+    let timeoutReads = 0;
+    const { healer } = healerWith({ stuck: {
+      pendingTemplateNames: async () => { if (down) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' }); return []; },
+      overdueAttempts: async () => { timeoutReads++; return []; },
+    } });
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await healer.tick(); // the first tick sees the reply consumers running
+    jest.setSystemTime(Date.now() + 10_000);
+    await healer.tick();
+    expect(timeoutReads).toBe(1);
+    down = true;
+    await healer.tick();
+    down = false;
+    // Back: the replies that came meanwhile wait in the consumers' retry loops, which say nothing of them.
+    await healer.tick();
+    jest.setSystemTime(Date.now() + 5_000);
+    await healer.tick();
+    expect(timeoutReads).toBe(1);
+    jest.setSystemTime(Date.now() + 2_000);
+    await healer.tick();
+    expect(timeoutReads).toBe(2);
   });
 });

@@ -6,18 +6,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { errorMessage } from '../common/errors/error-message';
 import { isInfrastructureError, isLockTimeout } from '../common/errors/infrastructure-error';
 import { AppConfig } from '../config/app-config';
-import { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
+import { MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import { OrchestrationTemplateEntity, TemplateStatus } from '../registry/entities/orchestration-template.entity';
 import { RegistrationEvents } from '../registry/registration-events';
 import { TemplateRepository } from '../registry/template.repository';
 import { HeldBack } from './held-back';
 import { NameCursor } from './name-cursor';
-import { mayTimeOut, timeoutReason } from './policies';
+import { timeoutReason } from './policies';
 import { Retention } from './retention.service';
 import { HealerStatus, NOTHING_HEALED, TickCounts } from './tick-counts';
 import { RunRevivals } from './run-revivals.service';
 import { StuckWorkRepository } from './stuck-work.repository';
+import { TimeoutGate } from './timeout-gate';
 import { OutageLog } from '../common/logging/outage-log';
 import { attemptFields } from '../common/logging/attempt-fields';
 
@@ -28,16 +29,6 @@ const BATCH = 200;
  * that failed for a moment (a run that kept changing under it) is soon tried again.
  */
 const HOLD_TICKS = 5;
-/**
- * How long timeouts wait for the reply consumers to apply the replies that waited for them (see
- * mayTimeOut). The settle time is also all a driver that cannot tell when that is done waits
- * (in-process, and Kafka without its watermarks). RabbitMQ waited for it alone too, but a fixed
- * delay bounds nothing on a loaded host (the fault suite once saw a step run twice there). The cap:
- * the engine applies about a thousand replies a second, so a minute covers far more than a restart
- * leaves waiting; a backlog still unapplied by then is blocked (a poison message being retried, a
- * handler waiting on the database), and timeouts must resume.
- */
-const REPLY_CATCH_UP = { settleMs: 2_000, capMs: 60_000 };
 /** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';
@@ -59,14 +50,15 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Healer.name);
   private readonly outage = new OutageLog(this.logger, 'A healer tick');
   private running?: Promise<void>;
+  /** The tick asked for while one ran (see tick). */
+  private next?: Promise<void>;
   private subscription?: Subscription;
   private readonly state: HealerStatus = { lastSuccessAt: null, lastError: null, lastCounts: null, lastFailed: 0 };
   private readonly held = new HeldBack(HOLD_TICKS);
   private failed = 0;
   private readonly demotions = new NameCursor();
   private readonly promotions = new NameCursor();
-  /** Since when every reply consumer has been running, as last seen by a tick (see mayTimeOut). */
-  private listeningSince?: Date;
+  private readonly timeouts = new TimeoutGate(() => this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY));
   /** Whether this pass read a full batch of some backlog and healed from it: more may be waiting. */
   private backlog = false;
   private stopping = false;
@@ -85,8 +77,9 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(LISTENING_INTERVAL, setInterval(() => this.observeReplyConsumers(), LISTENING_SAMPLE_MS));
-    this.scheduler.addInterval(Healer.name, setInterval(() => void this.tick(), this.config.HEALER_INTERVAL_MS));
+    this.scheduler.addInterval(LISTENING_INTERVAL, setInterval(() => this.timeouts.observe(), LISTENING_SAMPLE_MS));
+    // pg-boss's supervisor: the interval skips a tick while one runs.
+    this.scheduler.addInterval(Healer.name, setInterval(() => { if (!this.running) void this.tick(); }, this.config.HEALER_INTERVAL_MS));
     // Runs parked for a template start as soon as it becomes READY, not a whole interval later.
     this.subscription = this.events.applied$.subscribe((r) => { if (r.status === 'READY') void this.tick(); });
   }
@@ -96,15 +89,24 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.subscription?.unsubscribe();
     for (const name of [Healer.name, LISTENING_INTERVAL]) if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     await this.running;
+    await this.next;
   }
 
   status(): HealerStatus {
     return { ...this.state };
   }
 
-  /** One tick; concurrent calls share the tick in progress instead of starting another. */
+  /**
+   * A tick that sees the work there is now. Asked while one runs, it is the one after it: the
+   * running tick may have settled parked runs before a template became READY (its runs would wait
+   * a whole interval), so every ask meanwhile shares one more tick once it ends.
+   */
   tick(): Promise<void> {
-    if (!this.running) this.running = this.passes().finally(() => { this.running = undefined; });
+    if (this.running) {
+      const again = (): Promise<void> | undefined => { this.next = undefined; return this.stopping ? undefined : this.tick(); };
+      return this.next ??= this.running.then(again, again);
+    }
+    this.running = this.passes().finally(() => { this.running = undefined; });
     return this.running;
   }
 
@@ -141,6 +143,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         }
       }
     } catch (e) {
+      // A second lock timeout ends the pass too (healEach), but says nothing of the database's replies.
+      if (!isLockTimeout(e)) this.timeouts.databaseFailed();
       this.state.lastError = (e as Error).message;
       this.metrics.healerTicks.inc({ outcome: 'failure' });
       this.outage.failed(e);
@@ -164,6 +168,9 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kinds: Array<[string, () => Promise<Partial<TickCounts>>]> = [
     ['templatesDemoted', async () => ({ templatesDemoted: await this.demoteTemplates() })],
     ['templatesPromoted', async () => ({ templatesPromoted: await this.promoteTemplates() })],
+    // Deadlines before anything that sends: a run past its deadline is compensated or paused, not sent
+    // its next step (a parked start, a timeout's retry, a revival) only for the deadline to undo it.
+    ['deadlinesPassed', async () => ({ deadlinesPassed: await this.passDeadlines() })],
     ['parkedSettled', async () => ({ parkedSettled: await this.settleParkedRuns() })],
     ['stepsTimedOut', async () => ({ stepsTimedOut: await this.timeOutSteps() })],
     ['runsRevived', async () => ({ runsRevived: await this.reviveStalledRuns() })],
@@ -172,7 +179,6 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.backlog ||= more;
       return pruned;
     }],
-    ['deadlinesPassed', async () => ({ deadlinesPassed: await this.passDeadlines() })],
   ];
 
   /** With READINESS=live: a READY template whose last live worker of a step went away becomes PENDING. */
@@ -212,15 +218,8 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
       (r) => this.revivals.settleParked(r));
   }
 
-  private observeReplyConsumers(): ConsumerState[] {
-    const replies = this.consumer.consumers().filter((c) => c.topic === this.config.TOPIC_REPLY);
-    const listening = replies.length > 0 && replies.every((c) => c.state === 'running');
-    this.listeningSince = listening ? this.listeningSince ?? new Date() : undefined;
-    return replies;
-  }
-
   private async timeOutSteps(): Promise<number> {
-    if (!mayTimeOut(this.observeReplyConsumers(), this.listeningSince, new Date(), REPLY_CATCH_UP)) return 0;
+    if (!this.timeouts.open()) return 0;
     return this.count('stepsTimedOut', await this.stuck.overdueAttempts(this.batch),
       attemptFields,
       (a) => this.revivals.timeOut({ ...a, reason: timeoutReason(a) }));

@@ -19,7 +19,7 @@ describe('healing policies', () => {
   });
 
   describe('timeouts', () => {
-    const limits = { settleMs: 2000, capMs: 60_000 };
+    const limits = { settleMs: 2000, capMs: 60_000, outageSettleMs: 7000 };
     const ago = (ms: number) => new Date(now.getTime() - ms);
     const running = (backlog: ConsumerState['backlog']) => ({ state: 'running' as const, backlog });
     const applied = running({ kind: 'applied' });
@@ -44,6 +44,13 @@ describe('healing policies', () => {
 
     it('wait for a backlog at most capMs: a blocked partition must not disable timeouts for good', () => {
       expect(mayTimeOut([running({ kind: 'applying', since: ago(60_000) })], ago(60_000), now, limits)).toBe(true);
+    });
+
+    it('wait outageSettleMs once the database answers again: replies that came during the outage wait in their consumer\'s retry loop', () => {
+      // The consumers ran all along, and say they applied everything.
+      expect(mayTimeOut([applied, applied], ago(600_000), now, limits, ago(6999))).toBe(false);
+      expect(mayTimeOut([applied, applied], ago(600_000), now, limits, ago(7000))).toBe(true);
+      expect(mayTimeOut([running({ kind: 'applying', since: ago(7000) })], ago(600_000), now, limits, ago(60_000))).toBe(false);
     });
 
     it('give a consumer that cannot tell whether it caught up settleMs of running', () => {

@@ -14,7 +14,7 @@ function revivals(run: Record<string, unknown>) {
   const executor = { transition: (_flowId: string, decide: (r: unknown, c: unknown) => Promise<unknown>) => decide(run, { event: jest.fn(), complete: jest.fn() }) };
   const transitions = { advance: jest.fn() };
   return new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions, {} as TemplateRepository,
-    { stillOverdue: async () => true } as unknown as StuckWorkRepository, new Metrics());
+    { stillOverdue: async () => true, pendingDeadline: async () => undefined } as unknown as StuckWorkRepository, new Metrics());
 }
 
 describe('RunRevivals', () => {
@@ -75,7 +75,7 @@ function refusingRevivals(run: { status: string } & Record<string, unknown>,
   };
   const revivals = new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions,
     { findByName: async () => template } as unknown as TemplateRepository,
-    { deadlineHandled: async () => false } as unknown as StuckWorkRepository, new Metrics());
+    { deadlineHandled: async () => false, pendingDeadline: async () => undefined } as unknown as StuckWorkRepository, new Metrics());
   return { revivals, written, transitions };
 }
 
@@ -133,7 +133,7 @@ describe('RunRevivals: a run that is no longer stalled by the time it is read', 
       if (moves) changes.send([{ topic: 'orchestrator.commands.w', key: 'f', headers: {}, body: Buffer.from('{}') }]);
     });
     const revivals = new RunRevivals(executor as unknown as RunExecutor, { advance } as unknown as RunTransitions, {} as TemplateRepository,
-      {} as StuckWorkRepository, new Metrics());
+      { pendingDeadline: async () => undefined } as unknown as StuckWorkRepository, new Metrics());
     return { changed: await revivals.revive('f', 'RUNNING with nothing in flight for over 10000 ms'), written: written(), advance };
   }
   beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
@@ -224,5 +224,67 @@ describe('RunRevivals: a parked run whose wait expired by the database\'s clock'
 
   it('leaves it waiting while the database says its wait is not over', async () => {
     expect(await settle(false)).toEqual({ changed: false, status: 'WAITING_FOR_WORKERS', events: [] });
+  });
+});
+
+describe('RunRevivals: a run whose compensate deadline passed before the healer sends anything for it', () => {
+  /**
+   * Revivals over an executor that writes each transition on the one run (as the database would), recording its
+   * status and events; `advance` records the status each decision is taken in. The database says the deadline passed.
+   */
+  function deadlinePassed(run: { flowId: string; status: string } & Record<string, unknown>) {
+    const written: Array<{ status: string; events: string[] }> = [];
+    let handled = false;
+    const decidedIn: string[] = [];
+    const transitions = {
+      advance: jest.fn(async (r: { status: string }) => { decidedIn.push(r.status); }),
+      changeStatus: jest.fn((r: { status: string }, _c: unknown, status: string) => { r.status = status; }),
+      announceDeadlineMissed: jest.fn(),
+    };
+    const executor = { transition: async (_flowId: string, decide: (r: unknown, c: unknown) => Promise<unknown>) => {
+      const events: string[] = [];
+      const acted = await decide(run, { event: (_f: string, kind: string) => { events.push(kind); handled ||= kind === 'DEADLINE_EXCEEDED'; }, complete: jest.fn() });
+      if (events.length > 0) written.push({ status: run.status, events });
+      return acted;
+    } };
+    const stuck = {
+      stillOverdue: async () => true,
+      deadlineHandled: async () => handled,
+      pendingDeadline: async () => (handled ? undefined : { deadlineAt: new Date(0), onDeadline: 'compensate' }),
+    };
+    const revivals = new RunRevivals(executor as unknown as RunExecutor, transitions as unknown as RunTransitions,
+      { findByName: async () => ({ status: 'READY', currentVersion: 1, missingSteps: [] }) } as unknown as TemplateRepository,
+      stuck as unknown as StuckWorkRepository, new Metrics());
+    return { revivals, written, decidedIn };
+  }
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('compensates the run before timing out its attempt: the timeout is decided unwinding, so no retry is sent', async () => {
+    const attempts = [{ stepName: 'charge', action: 'DO', attempt: 1, status: 'DISPATCHED', commandId: 'c1' }];
+    const { revivals, written, decidedIn } = deadlinePassed({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts });
+    expect(await revivals.timeOut({ flowId: 'f', stepName: 'charge', action: 'DO', attempt: 1, reason: 'no reply' })).toBe(true);
+    expect(written).toEqual([
+      { status: 'COMPENSATING', events: ['DEADLINE_EXCEEDED'] }, { status: 'COMPENSATING', events: ['STEP_TIMED_OUT'] },
+    ]);
+    expect(decidedIn).toEqual(['COMPENSATING', 'COMPENSATING']);
+  });
+
+  it('compensates a stalled run before reviving it', async () => {
+    const { revivals, written, decidedIn } = deadlinePassed({ flowId: 'f', status: 'RUNNING', correlationId: 'c', attempts: [] });
+    expect(await revivals.revive('f', 'nothing in flight')).toBe(true);
+    expect(written[0]).toEqual({ status: 'COMPENSATING', events: ['DEADLINE_EXCEEDED'] });
+    expect(decidedIn.every((status) => status === 'COMPENSATING')).toBe(true);
+  });
+
+  it('does not start a parked run whose deadline passed while it waited: its deadline compensates it, having run nothing', async () => {
+    const { revivals, written, decidedIn } = deadlinePassed({ flowId: 'f', orchName: 'slow', status: 'WAITING_FOR_WORKERS', correlationId: 'c', attempts: [] });
+    expect(await revivals.settleParked({ flowId: 'f', expiresAt: null, expired: false, deadlineAt: new Date(0), onDeadline: 'compensate',
+      deadlinePassed: true })).toBe(true);
+    expect(written).toEqual([{ status: 'COMPENSATING', events: ['DEADLINE_EXCEEDED'] }]);
+    expect(decidedIn).toEqual(['COMPENSATING']);
   });
 });

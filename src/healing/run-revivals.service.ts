@@ -47,7 +47,8 @@ export class RunRevivals {
    * what that calls for (its undos) is refused too, the run ends with its effects in place
    * (unsendableRunEnd).
    */
-  timeOut(a: TimedOutAttempt): Promise<boolean> {
+  async timeOut(a: TimedOutAttempt): Promise<boolean> {
+    await this.deadlineFirst(a.flowId);
     return escalateUnsendable(() => this.endAttempt(a), (refusal) => {
       const error = unsendableTimeoutError(a.reason, refusal.message);
       this.logger.warn(attemptFields(a), error);
@@ -98,8 +99,10 @@ export class RunRevivals {
   private async startOrExpire(parked: ParkedRun): Promise<boolean> {
     const { flowId, expiresAt, deadlineAt, onDeadline } = parked;
     let handles: { correlationId: string } | undefined;
+    let compensates = false;
     const changed = await this.heal('start-parked', flowId, async (run, changes) => {
       handles = undefined;
+      compensates = false;
       if (run.status !== 'WAITING_FOR_WORKERS') return false;
       const template = await this.templates.findByName(run.orchName);
       const verdict = parkedRunVerdict(parked, template?.status ?? 'PENDING');
@@ -114,6 +117,10 @@ export class RunRevivals {
       // Read after the run: a deadline pass written since makes this write fail on the version, and the next read sees it.
       const handled = onDeadline === 'pause' && deadlineAt !== null && (await this.stuck.deadlineHandled(flowId));
       const start = parkedStart({ onDeadline, passed: parked.deadlinePassed, handled });
+      if (!start) {
+        compensates = true;
+        return false;
+      }
       // Only reported while the run waited (nothing ran), or not yet: its deadline's pause applies now, before it sends anything.
       const pause = start.status === 'PAUSED' ? deadlineReason(deadlineAt!, 'pause') : null;
       if (start.handlesDeadline) {
@@ -127,6 +134,8 @@ export class RunRevivals {
       return true;
     });
     if (changed && handles) this.deadlineApplied(flowId, handles.correlationId, 'pause', 'PAUSED');
+    // Not started: its deadline, passed while it waited, compensates it now (nothing ran, so it fails).
+    if (compensates) return this.passDeadline(flowId, deadlineAt!, 'compensate');
     return changed;
   }
 
@@ -136,12 +145,15 @@ export class RunRevivals {
    * then the run unwinds, and if its undos are refused too it ends (unsendableRunEnd), as a
    * timed-out step's run does, rather than be revived and refused on every tick.
    */
-  revive(flowId: string, reason: string): Promise<boolean> {
-    return escalateUnsendable(() => this.reviveAs(flowId, reason), (refusal) => {
+  async revive(flowId: string, reason: string): Promise<boolean> {
+    // A deadline that compensates or pauses the run moves it on itself: the revival then finds nothing left to do.
+    const deadline = await this.deadlineFirst(flowId);
+    const revived = await escalateUnsendable(() => this.reviveAs(flowId, reason), (refusal) => {
       const error = unsendableRevivalError(reason, refusal.message);
       this.logger.warn({ flowId }, error);
       return [() => this.reviveAs(flowId, reason, { error, endRun: false }), () => this.reviveAs(flowId, reason, { error, endRun: true })];
     });
+    return deadline || revived;
   }
 
   private reviveAs(flowId: string, reason: string, unsendable?: { error: string; endRun: boolean }): Promise<boolean> {
@@ -185,6 +197,17 @@ export class RunRevivals {
     const changed = await escalateUnsendable(() => pass(), (refusal) => [() => pass(unsendableRevivalError(reason, refusal.message))]);
     if (changed && applied) this.deadlineApplied(flowId, applied.correlationId, onDeadline, applied.status);
     return changed;
+  }
+
+  /**
+   * Applies the run's deadline if it has passed (by the database's clock, read now) and is not
+   * handled yet, before a timeout or a revival decides what the run sends: that decision would
+   * send a retry or the next step, for the deadline's pass (compensate, pause) to undo or hold it
+   * at once. The healer's pass applies deadlines first too; this covers one that passes meanwhile.
+   */
+  private async deadlineFirst(flowId: string): Promise<boolean> {
+    const pending = await this.stuck.pendingDeadline(flowId);
+    return pending ? this.passDeadline(flowId, pending.deadlineAt, pending.onDeadline) : false;
   }
 
   /** Counted and logged once written: a decision that lost its race to another healer is not. */

@@ -106,6 +106,18 @@ export class StuckWorkRepository {
        ORDER BY r.deadline_at LIMIT $1`, [limit]);
   }
 
+  /**
+   * The run's deadline when it has passed, read now by the database's clock, and the healer has not
+   * handled it yet (as overdueRuns lists it): applied before the healer sends anything for the run.
+   */
+  async pendingDeadline(flowId: string): Promise<{ deadlineAt: Date; onDeadline: OnDeadline } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT r.deadline_at AS "deadlineAt", r.on_deadline AS "onDeadline" FROM orchestration_run r
+       WHERE r.flow_id = $1 AND r.deadline_at < clock_timestamp() AND r.status IN ('WAITING_FOR_WORKERS', 'RUNNING', 'PAUSED')
+         AND NOT EXISTS (SELECT 1 FROM run_event e WHERE e.flow_id = r.flow_id AND e.kind = '${DEADLINE_EXCEEDED}')`, [flowId]);
+    return row;
+  }
+
   async deadlineHandled(flowId: string): Promise<boolean> {
     const rows = await this.dataSource.query(`SELECT 1 FROM run_event WHERE flow_id = $1 AND kind = $2 LIMIT 1`, [flowId, DEADLINE_EXCEEDED]);
     return rows.length > 0;

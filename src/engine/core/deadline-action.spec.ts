@@ -29,12 +29,16 @@ describe('parkedStart', () => {
     expect(parkedStart({ onDeadline: 'pause', passed: false, handled: true })).toEqual({ status: 'PAUSED', handlesDeadline: false });
   });
 
-  it('starts RUNNING any other: deadline ahead or none, or one that alerts or compensates (the healer applies those to the running run)', () => {
+  it('does not start one whose compensate deadline passed by the database\'s clock: its first step would only be undone', () => {
+    expect(parkedStart({ onDeadline: 'compensate', passed: true, handled: false })).toBeNull();
+  });
+
+  it('starts RUNNING any other: deadline ahead or none, or one that only alerts (reported, the run goes on)', () => {
     const running = { status: 'RUNNING', handlesDeadline: false };
     expect(parkedStart({ onDeadline: 'pause', passed: false, handled: false })).toEqual(running);
+    expect(parkedStart({ onDeadline: 'compensate', passed: false, handled: false })).toEqual(running);
     expect(parkedStart({ onDeadline: null, passed: false, handled: false })).toEqual(running);
     expect(parkedStart({ onDeadline: 'alert', passed: true, handled: false })).toEqual(running);
-    expect(parkedStart({ onDeadline: 'compensate', passed: true, handled: false })).toEqual(running);
     expect(parkedStart({ onDeadline: 'alert', passed: true, handled: true })).toEqual(running);
   });
 });

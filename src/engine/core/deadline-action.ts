@@ -29,13 +29,17 @@ export interface ParkedStart {
  * What a run waiting for workers starts as once its template is READY: PAUSED, for an operator,
  * when its deadline passed meanwhile and says pause. Started RUNNING, the run would go on past it
  * unchecked: the healer applies a deadline once, and may have reported it on the waiting run.
+ * Null, not started, when its deadline passed and says compensate: its deadline is applied instead
+ * (the run fails having run nothing). Started, it would send its first step only for the deadline's
+ * pass to undo it at once.
  *
  * `passed` is by the database's clock, which set the deadline and by which the healer judges it
  * (an instance's own clock may lag: it started RUNNING a run the healer had reported); a deadline
  * the healer `handled` passed whatever any clock says. One not handled yet is handled by the
  * start itself, so that no later deadline pass pauses the run again once an operator resumed it.
  */
-export function parkedStart(deadline: { onDeadline: OnDeadline | null; passed: boolean; handled: boolean }): ParkedStart {
+export function parkedStart(deadline: { onDeadline: OnDeadline | null; passed: boolean; handled: boolean }): ParkedStart | null {
+  if (deadline.onDeadline === 'compensate' && deadline.passed) return null;
   const pauses = deadline.onDeadline === 'pause' && (deadline.passed || deadline.handled);
   return { status: pauses ? 'PAUSED' : 'RUNNING', handlesDeadline: pauses && !deadline.handled };
 }

@@ -1,0 +1,3 @@
+import { deadlineFirstScenarios } from '../scenarios/deadline-first.scenarios';
+
+deadlineFirstScenarios('embedded default: PGlite, in-process broker', async () => ({}));
