@@ -1,8 +1,7 @@
+import { JWT_IN_TEXT as JWT } from '../auth/api-keys/api-key-format';
 import { redact } from '../handlers/http/redact';
 import { namesCredential } from './document/credential-names';
 
-/** A JWT or JWE: its header is base64url JSON, so it starts `eyJ`. Only at the start of a run, which keeps the search linear. */
-const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
 /** `Bearer <token>` or `Basic <user:password in base64>`, wherever it is written (a description, a body, a comment). */
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/-]{8,}=*/gi;
 /**

@@ -35,14 +35,29 @@ export function firstApiKeyIn(text: string): { offset: number; prefix: string } 
 }
 
 /**
- * Text with every whole key in it cut to its prefix (`bk_<prefix>_…`): for what is logged, audited,
- * traced or answered about a request, whose path or query may hold a key an operator pasted whole.
+ * A JWT or JWE: its header is base64url JSON, so it starts `eyJ`. Only at the start of a run, which
+ * keeps the search linear, and so never inside an API key's secret. Global: for `replace` only.
  */
-export function withoutKeySecrets(text: string): string {
-  return text.replace(KEY_IN_TEXT, 'bk_$1_…');
+export const JWT_IN_TEXT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
+const JWT_ANYWHERE = new RegExp(JWT_IN_TEXT.source);
+
+/** Whether `text` holds something shaped like a bearer JWT (a caller's correlation id that does is not taken). */
+export function holdsJwt(text: string): boolean {
+  return text.includes('eyJ') && JWT_ANYWHERE.test(text);
 }
 
-/** What a caller's own text may be echoed as (an id not found, a refused path): its first `max` characters, no key whole. */
+/**
+ * Text with every whole key in it cut to its prefix (`bk_<prefix>_…`) and every JWT to `eyJ…`: for
+ * what is logged, audited, traced or answered about a request, whose path, query or reason may hold
+ * a credential pasted whole. It runs on every request's log line, so each search is skipped unless
+ * its literal start is there. JWTs first: one may hold `bk_`, while a key's secret holds no JWT.
+ */
+export function withoutKeySecrets(text: string): string {
+  const jwtless = text.includes('eyJ') ? text.replace(JWT_IN_TEXT, 'eyJ…') : text;
+  return jwtless.includes('bk_') ? jwtless.replace(KEY_IN_TEXT, 'bk_$1_…') : jwtless;
+}
+
+/** What a caller's own text may be echoed as (an id not found, a refused path): its first `max` characters, no key or JWT whole. */
 export function echoedText(text: string, max: number): string {
   return withoutKeySecrets(text).slice(0, max);
 }

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { isServiceName, SERVICE_NAME_RULE } from '../../registry/document/service-name';
 import { provenServiceProblem, type ServiceRules } from '../service-topic';
 import type { Role } from '../role';
-import { KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE, withoutKeySecrets } from './api-key-format';
+import { holdsJwt, KEY_NAME_MAX, KEY_NAME_PATTERN, KEY_NAME_RULE, withoutKeySecrets } from './api-key-format';
 
 export interface ApiKeyRequest {
   name: string;
@@ -33,6 +33,7 @@ export function keyRequestRefusal(request: ApiKeyRequest, rules: ServiceRules, n
   }
   if (!KEY_NAME_PATTERN.test(request.name)) return invalid('The key name holds characters that hide or reorder text', 'name', KEY_NAME_RULE);
   // Stored, listed and audited as it is: a whole key pasted as a name (its own secret, or another's) would be shown to every admin.
+  if (holdsJwt(request.name)) return invalid('The key name holds a JWT', 'name', 'must not hold a JWT: say what the key is for');
   if (withoutKeySecrets(request.name) !== request.name) {
     return invalid('The key name holds an API key', 'name', 'must not hold an API key: say what the key is for');
   }

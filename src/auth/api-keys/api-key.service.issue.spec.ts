@@ -22,6 +22,14 @@ describe('ApiKeyService.issue refusals', () => {
     await service.issue({ name: 'bk_ci-key', role: 'viewer' }, ADMIN); // a name that merely starts like one is fine
   });
 
+  it('refuses a name that holds a JWT, saying so', async () => {
+    const { service, audit } = setup();
+    await expect(service.issue({ name: 'for eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', role: 'viewer' }, ADMIN)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST', message: 'The key name holds a JWT', problems: [{ path: 'name', message: 'must not hold a JWT: say what the key is for' }],
+    });
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
   it('refuses a name with control characters or marks that reorder text, as `npm run keys` would send it past the DTO', async () => {
     const { service, audit } = setup();
     for (const name of ['phone \u202Egnp.exe', 'tab\there', '\u2067isolate', 'zero\u200Bwidth', 'line\u2028break', '\uFEFFbom']) {

@@ -32,14 +32,15 @@ export class SecurityAuditRepository {
    * insert fails would be retried and dead-lettered unaudited, with the SQL error as its reason.
    */
   async record(entry: SecurityAuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
+    const principalId = entry.principal?.id ?? entry.claimedId;
     await m.getRepository(SecurityAuditEntity).insert({
       event: entry.event,
-      principalId: fitNullable(entry.principal?.id ?? entry.claimedId, 200),
+      principalId: fitNullable(principalId && withoutKeySecrets(principalId), 200),
       principalKind: entry.principal?.kind ?? null,
       service: fitNullable(entry.principal?.service, 200),
       ip: fitNullable(entry.ip, 64),
-      // A whole key the caller put where a name belongs (X-Service-Name, a topic) is cut to its prefix:
-      // every admin reads these rows.
+      // A whole key the caller put where a name belongs (X-Service-Name, x-baton-service, a topic) is cut
+      // to its prefix, a JWT to `eyJ…`: every admin reads these rows.
       target: fitText(withoutKeySecrets(entry.target), 300),
       code: fitText(entry.code, 50),
       reason: fitText(withoutKeySecrets(entry.reason), 500),

@@ -124,6 +124,24 @@ describe('MessageAuthenticator', () => {
     expect(JSON.stringify(rows)).not.toContain(SECRET);
   });
 
+  /** A producer that put its whole admin key in x-baton-service had it written to the audit, the log and the dead letter. */
+  it('audits, logs and dead-letters a claimed service without a secret cut: no whole key, no more than 64 characters', async () => {
+    const key = `bk_abcd1234_${'K'.repeat(43)}`;
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      for (const [claimed, shown] of [[key, 'bk_abcd1234_…'], ['n'.repeat(300), 'n'.repeat(64)]]) {
+        const { auth, rows } = setup('required');
+        const refusal = auth.authenticate(message({ ...signed, 'x-baton-service': claimed }), ['service']);
+        await expect(refusal).rejects.toThrow(`MESSAGE_SIGNATURE_INVALID: no signing secret for service ${shown}`);
+        expect(rows[0]).toMatchObject({ claimedId: `hmac:${shown}`, reason: `no signing secret for service ${shown}` });
+      }
+      expect(JSON.stringify(warn.mock.calls)).toContain('no signing secret for service bk_abcd1234_…');
+      expect(JSON.stringify(warn.mock.calls)).not.toContain('K'.repeat(43));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('lets a failed audit write escape as itself, so the message waits instead of being dead-lettered unaudited', async () => {
     const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const { auth } = setup('required', outage);

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { AppConfig } from '../../config/app-config';
 import { IncomingMessage, PoisonMessageError } from '../../messaging/message';
 import { decideAccess } from '../access-decision';
+import { echoedText, withoutKeySecrets } from '../api-keys/api-key-format';
 import { SecurityAuditRepository } from '../audit/security-audit.repository';
 import { credentialOf } from '../credentials';
 import { bodyHashProblem } from '../jwt/body-hash-claim';
@@ -54,7 +55,7 @@ export class MessageAuthenticator {
     if (signature !== undefined) {
       const service = headerOf(message.headers, SIGNING_SERVICE_HEADER);
       const check = checkSignature(service, signature, headerOf(message.headers, SIGNATURE_TIMESTAMP_HEADER), message.body, this.secrets);
-      if (!check.ok) return { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason, claimedId: service && `hmac:${service}` };
+      if (!check.ok) return { code: ErrorCode.MESSAGE_SIGNATURE_INVALID, reason: check.reason, claimedId: service && `hmac:${this.named(service)}` };
       const principal: Principal = { id: `hmac:${check.service}`, kind: 'message-signature', roles: ['service'], service: check.service };
       // Checked after the MAC, so only a genuine message, replayed or held back, is called stale.
       const stale = stalenessOf(check.signedAt, Date.now(), maxAge);
@@ -82,11 +83,18 @@ export class MessageAuthenticator {
     return this.refuse(message, { code: ErrorCode.FORBIDDEN, principal, reason });
   }
 
+  /** A configured service's name whole; any other claimed name is the sender's text, maybe a credential, so echoed cut. */
+  private named(service: string): string {
+    return this.secrets.has(service) ? service : echoedText(service, 64);
+  }
+
   private async refuse(message: IncomingMessage, refusal: Refusal): Promise<never> {
     const target = `topic ${message.topic}`;
-    this.logger.warn({ topic: message.topic, messageId: message.id, code: refusal.code, reason: refusal.reason }, 'message refused');
+    // The reason may quote the sender's headers or claims; it is logged, audited and put on the dead letter.
+    const reason = withoutKeySecrets(refusal.reason);
+    this.logger.warn({ topic: message.topic, messageId: message.id, code: refusal.code, reason }, 'message refused');
     await this.audit.record({ event: 'MESSAGE_REJECTED', principal: refusal.principal, claimedId: refusal.claimedId,
-      target, code: refusal.code, reason: refusal.reason });
-    throw new PoisonMessageError(`${refusal.code}: ${refusal.reason}`);
+      target, code: refusal.code, reason });
+    throw new PoisonMessageError(`${refusal.code}: ${reason}`);
   }
 }

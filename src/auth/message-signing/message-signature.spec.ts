@@ -39,6 +39,9 @@ describe('message signatures', () => {
 
   it('refuses an unknown service, a missing service, and a malformed signature', () => {
     expect(checkSignature('attacker', signed, ts, body, secrets)).toEqual({ ok: false, reason: 'no signing secret for service attacker' });
+    // The name is the sender's text: a whole key there is named by its prefix.
+    expect(checkSignature(`bk_abcd1234_${'K'.repeat(43)}`, signed, ts, body, secrets))
+      .toEqual({ ok: false, reason: 'no signing secret for service bk_abcd1234_…' });
     expect(checkSignature(undefined, signed, ts, body, secrets)).toEqual({ ok: false, reason: expect.stringMatching(/x-baton-service/) });
     for (const bad of ['', signed.slice(0, -2), `sha1=${'0'.repeat(64)}`, `${signed}00`, signed.slice(7)]) {
       expect(checkSignature('tenant-service', bad, ts, body, secrets)).toEqual({ ok: false, reason: expect.stringMatching(/sha256=<64 hex digits>/) });

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { echoedText } from '../api-keys/api-key-format';
 
 export const SIGNATURE_HEADER = 'x-baton-signature';
 export const SIGNATURE_TIMESTAMP_HEADER = 'x-baton-signature-timestamp';
@@ -30,7 +31,8 @@ export function checkSignature(
 ): SignatureCheck {
   if (!service) return { ok: false, reason: `${SIGNATURE_HEADER} needs ${SIGNING_SERVICE_HEADER} naming the signing service` };
   const secret = secrets.get(service);
-  if (!secret) return { ok: false, reason: `no signing secret for service ${service}` };
+  // The name is the sender's, and may be anything it had at hand: a whole API key, say.
+  if (!secret) return { ok: false, reason: `no signing secret for service ${echoedText(service, 64)}` };
   const given = SIGNATURE.exec(signature.trim());
   if (!given) return { ok: false, reason: `${SIGNATURE_HEADER} must be sha256=<64 hex digits>` };
   const signedAt = timestamp?.trim();

@@ -2,7 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { holdsApiKey } from '../../auth/api-keys/api-key-format';
+import { holdsApiKey, holdsJwt } from '../../auth/api-keys/api-key-format';
 import { headerOf } from '../../auth/message-signing/message-signature';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -10,11 +10,12 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * Whether a caller's correlation id is taken as given. One holding a whole API key (a key pasted
- * into the wrong header) is not: it would be echoed, logged, stored on the run and sent to workers.
+ * Whether a caller's correlation id is taken as given. One holding a whole API key or a JWT (a
+ * credential pasted into the wrong header) is not: it would be echoed, logged, stored on the run
+ * and sent to workers.
  */
 export function isSaneCorrelationId(given: string | undefined): given is string {
-  return given !== undefined && SAFE_CORRELATION_ID.test(given) && !holdsApiKey(given);
+  return given !== undefined && SAFE_CORRELATION_ID.test(given) && !holdsApiKey(given) && !holdsJwt(given);
 }
 
 /**

@@ -76,6 +76,20 @@ describe('deliverInPlace', () => {
     expect(letters[0].headers?.['x-delivery-attempts']).toBe('1');
   });
 
+  it('logs the dead letter with a whole API key or JWT in its reason cut', async () => {
+    const key = `bk_abcd1234_${'s'.repeat(40)}`;
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const logger = new Logger('test');
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    await deliverInPlace(message, async () => {
+      throw new PoisonMessageError(`no signing secret for service ${key} or ${jwt}`);
+    }, options({ logger }).opts);
+    const logged = JSON.stringify(warn.mock.calls);
+    expect(logged).toContain('no signing secret for service bk_abcd1234_… or eyJ…');
+    expect(logged).not.toContain('s'.repeat(40));
+    expect(logged).not.toContain('c2lnbmF0dXJl');
+  });
+
   it('leaves the message unacknowledged when the consumer stops between attempts', async () => {
     let stopping = false;
     const { opts } = options({ stopping: () => stopping });

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import type { Metrics } from '../../metrics/metrics';
 import { deadLetterTopicOf, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../message';
 import { publishDeadLetter } from './dead-letter';
@@ -93,7 +94,8 @@ export async function deadLetterInPlace(
   for (let refusals = 1; ; refusals++) {
     try {
       const outcome = await publishDeadLetter(message, reason, options.deadLetter);
-      const said = `${message.id} from ${message.topic} to ${outcome.letter.topic} after ${message.deliveryAttempt} attempt(s): ${reason}`;
+      // The reason may quote what the sender wrote (a header, a claim, the body): a credential in it is logged cut.
+      const said = `${message.id} from ${message.topic} to ${outcome.letter.topic} after ${message.deliveryAttempt} attempt(s): ${withoutKeySecrets(reason)}`;
       if (outcome.sent === 'whole') logger.warn(`Dead-lettered ${said}`);
       else if (outcome.sent === 'cut') logger.warn(`Dead-lettered ${said}; cut to its first bytes (the broker refused it whole)`);
       if (outcome.sent !== 'none') {

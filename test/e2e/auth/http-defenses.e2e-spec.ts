@@ -138,6 +138,20 @@ describe('AUTH_MODE=on: rate-limited failures, CORS for listed origins, public m
     for (const hidden of [secret, 'y'.repeat(43)]) expect(written).not.toContain(hidden);
   });
 
+  /** A bearer token pasted into a query, a path or X-Correlation-ID was logged, echoed and kept whole. */
+  it('never writes or answers a JWT given in a path, a query or a correlation id: cut to eyJ…, or a new id', async () => {
+    const signature = `S3CRETjwtSignature${'z'.repeat(24)}`;
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsZWFrIn0.${signature}`;
+    const res = await t.http.get(`/api/orchestration/templates/${jwt}`).set(bearer(viewer)).set('X-Correlation-ID', jwt).expect(404);
+    expect(res.body).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', message: 'No template named eyJ…' });
+    expect(res.headers['x-correlation-id']).toMatch(/^[\w-]+$/);
+    expect(res.headers['x-correlation-id']).not.toContain('eyJ');
+    const query = await t.http.get(`/api/orchestration/runs?access_token=${jwt}`).set(bearer(viewer));
+    await expectEventually(() => expect(output.text()).toContain('"url":"/api/orchestration/runs?access_token=eyJ…"'));
+    expect(output.text()).toContain('"url":"/api/orchestration/templates/eyJ…"');
+    expect([output.text(), ...[res, query].map((r) => JSON.stringify([r.body, r.headers]))].join('\n')).not.toContain(signature);
+  });
+
   it('ends a long poll whose key is revoked while it waits with 401, and hands it no command started after', async () => {
     const [revoked, kept] = [await issueKey(t, admin, 'service', 'revoked-poller'), await issueKey(t, admin, 'service', 'revoked-poller')];
     await t.http.post('/api/orchestration/register').set(bearer(kept)).send({
