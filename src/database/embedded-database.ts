@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { keepWasmToBaselineCode } from './baseline-wasm-code';
 import { lockDataDir } from './data-dir-lock';
 import { initDataDir, isInitialised } from './init-data-dir';
 import { prepareDataDir } from './prepare-data-dir';
@@ -27,6 +28,7 @@ export class EmbeddedDatabase {
     try {
       const pgdata = `${dir}/pgdata`;
       if (!isInitialised(pgdata)) await initDataDir(pgdata);
+      keepWasmToBaselineCode();
       const pglite = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
       const db = new EmbeddedDatabase(pglite, release);
       EmbeddedDatabase.opened.add(db);
