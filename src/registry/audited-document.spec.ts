@@ -55,6 +55,18 @@ describe('auditedDocument, rejected', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(max);
   });
 
+  it("cuts Baton's own handlers' secrets quoted in free text, however escaped, with the key and the hash, whether refused or not", () => {
+    const awxToken = 'S3CRETAWXtokenDDDDDDDDDDDDDDDD';
+    const ooPassword = 'S3CRETOOpw"mid/EEEEEEEEEEEE';
+    const key = `bk_bootS3C_${'K'.repeat(40)}`;
+    const text = `{"orchName":"tCredDoc2","steps":[{"description":"note ${awxToken} ${key} ${JSON.stringify(ooPassword).slice(1, -1)}"}]}`;
+    for (const rejected of [true, false]) {
+      expect(auditedDocument(text, rejected, max, [], [awxToken, ooPassword])).toEqual({ truncated: false, sha256: null,
+        text: '{"orchName":"tCredDoc2","steps":[{"description":"note *** bk_bootS3C_… ***"}]}' });
+    }
+    expect(auditedDocument('{"orchName":"x"}', true, max, [], [awxToken]).sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('leaves no piece of a multi-byte credential the budget cuts', () => {
     // A URL's user-info (up to 512 characters, 3 bytes each here) starting just inside the budget, running past it.
     const note = `${'語'.repeat(1350)}https://admin:${'語'.repeat(490)}@example.test`;

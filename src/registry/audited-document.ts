@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Parser } from 'yaml';
 import { withoutKeySecrets } from '../auth/api-keys/api-key-format';
 import { cutUtf8, fitText } from '../common/validation/fit-text';
+import { withoutSecrets } from '../handlers/http/redact';
 import { NOT_KEPT, refusedDocumentText } from './refused-document';
 
 /**
@@ -40,16 +41,20 @@ export interface AuditedDocument {
  * cut for a credential, when the unread rest has a credential's word (a viewer who knows the rest
  * could test guesses of a weak secret against it). An accepted one reaches the template whole,
  * except its comments, which the audit is then the only place to keep: they pass the refused rule.
+ * Either loses `batonSecrets` (HandlersConfig.secrets()) wherever it holds one.
  */
 export function auditedDocument(document: string | Buffer, rejected: boolean, maxBytes: number,
-  credentials: readonly string[] = []): AuditedDocument {
+  credentials: readonly string[] = [], batonSecrets: readonly string[] = []): AuditedDocument {
   // A Buffer is read in bytes, and the margin is dropped in characters: up to 4 bytes each in UTF-8
   // (read 1024 bytes past the budget, CJK text kept half of it).
   const readTo = rejected ? maxBytes + SCRUB_MARGIN * (typeof document === 'string' ? 1 : 4) : Infinity;
   const whole = document.length <= readTo;
   const read = typeof document === 'string' ? document.slice(0, readTo) : document.toString('utf8', 0, Math.min(readTo, document.length));
-  const scrubbed = rejected ? refusedDocumentText(read, credentials) : withoutCommentCredentials(read);
-  if (scrubbed === NOT_KEPT) return { text: NOT_KEPT, truncated: false, sha256: null };
+  const shaped = rejected ? refusedDocumentText(read, credentials) : withoutCommentCredentials(read);
+  if (shaped === NOT_KEPT) return { text: NOT_KEPT, truncated: false, sha256: null };
+  // Baton's own handlers' secrets, which a document may quote in free text (a description), the
+  // rules above by name and shape miss: scrubbed however spelled, and the hash dropped as for those.
+  const scrubbed = withoutSecrets(shaped, batonSecrets);
   const lost = scrubbed !== read || (!whole && CREDENTIAL_WORD.test(restOf(document, readTo)));
   const keyless = withoutKeySecrets(scrubbed);
   // The last SCRUB_MARGIN characters may end inside a credential the read cut short.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { generateApiKey } from '../auth/api-keys/api-key-format';
 import { AppConfig } from '../config/app-config';
+import { type HandlersConfig, loadHandlersConfig } from '../handlers/handlers-config';
 import { MAX_AUDIT_PATH, MAX_AUDIT_PROBLEMS_BYTES } from './audit-problems';
 import { validateRegistration } from './document';
 import type { RegistrationAuditEntity } from './entities/registration-audit.entity';
@@ -9,10 +10,10 @@ import { type AuditEntry, RegistrationAuditRepository } from './registration-aud
 import { NOT_KEPT } from './refused-document';
 
 async function stored(problems: Array<{ path: string; message: string }>, serviceName = 's',
-  document: Partial<AuditEntry> = {}): Promise<Partial<RegistrationAuditEntity>> {
+  document: Partial<AuditEntry> = {}, handlers: HandlersConfig = loadHandlersConfig({})): Promise<Partial<RegistrationAuditEntity>> {
   let row: Partial<RegistrationAuditEntity> = {};
   const m = { getRepository: () => ({ insert: async (r: Partial<RegistrationAuditEntity>) => void (row = r) }) } as unknown as EntityManager;
-  await new RegistrationAuditRepository({} as DataSource, new AppConfig()).record({
+  await new RegistrationAuditRepository({} as DataSource, new AppConfig(), handlers).record({
     serviceName, orchName: 'x', role: 'worker', source: 'http', outcome: 'REJECTED', reason: 'INVALID_DOCUMENT: invalid', problems, document: '…',
     ...document,
   }, m);
@@ -55,6 +56,13 @@ describe('RegistrationAuditRepository.record', () => {
     const row = await stored([], 's', { document: 'note: Bearer abcdefgh12345678\nurl: https://ops:hunter2@partner.example/x\n' });
     expect(row.document).toBe('note: Bearer ***\nurl: https://***@partner.example/x\n');
     expect(row.documentSha256).toBeNull();
+  });
+
+  it("keeps none of Baton's own AWX token a rejected document quotes in free text", async () => {
+    const awxToken = 'S3CRETAWXtokenDDDDDDDDDDDDDDDD';
+    const handlers = loadHandlersConfig({ AWX_HOST: 'https://awx.example.com', AWX_TOKEN: awxToken });
+    const row = await stored([], 's', { document: `orchName: x\ndescription: note ${awxToken}\n` }, handlers);
+    expect([row.document, row.documentSha256]).toEqual(['orchName: x\ndescription: note ***\n', null]);
   });
 
   it('hashes all of a document it keeps whole, rejected or accepted, so a cut one can still be matched', async () => {

@@ -9,6 +9,7 @@ import { PageQueryDto, skipOf } from '../common/pagination';
 import { fitNullable } from '../common/validation/fit-text';
 import { MAX_NAME_LENGTH } from '../common/validation/query-values';
 import { AppConfig } from '../config/app-config';
+import { HandlersConfig } from '../handlers/handlers-config';
 import { pruneOlderThan } from '../database/prune-older-than';
 import {
   RegistrationAuditEntity, RegistrationOutcome, RegistrationSource,
@@ -37,14 +38,15 @@ export interface AuditFilter {
 
 @Injectable()
 export class RegistrationAuditRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly config: AppConfig,
+    private readonly handlers: HandlersConfig) {}
 
   /**
    * Writes the attempt in a form that always fits, so the audit never fails open: every text is
    * cut to its column and cleaned of what PostgreSQL cannot store. A rejected document keeps only
    * its first AUDIT_REJECTED_DOCUMENT_BYTES (hostile input must not grow the table), plus the hash
    * of all of it, and problems up to MAX_AUDIT_PROBLEMS_BYTES. A whole API key in the document (pasted into a description) is kept cut to its
-   * prefix, as everywhere else: every viewer reads the audit. A rejected one naming a credential is
+   * prefix, as everywhere else: every viewer reads the audit, and Baton's handlers' secrets are cut from it. A rejected one naming a credential is
    * not kept, and the others without what is shaped like one (refused-document.ts); an accepted one
    * holds none but in its comments, which reach no template, so each comment passes that rule
    * (audited-document.ts, which also reads a rejected one only as far as it is kept). Nor is the
@@ -55,7 +57,7 @@ export class RegistrationAuditRepository {
   async record(entry: AuditEntry, m: EntityManager = this.dataSource.manager): Promise<void> {
     const rejected = entry.outcome === 'REJECTED';
     const max = rejected ? this.config.AUDIT_REJECTED_DOCUMENT_BYTES : this.config.AUDIT_MAX_DOCUMENT_BYTES;
-    const document = auditedDocument(entry.document, rejected, max, entry.credentials);
+    const document = auditedDocument(entry.document, rejected, max, entry.credentials, this.handlers.secrets());
     await m.getRepository(RegistrationAuditEntity).insert({
       source: entry.source,
       outcome: entry.outcome,

@@ -5,6 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { type ApplyOutcome, type StepResult, StepResultSink } from '../engine/dispatch/step-result';
 import type { StepReply } from '../engine/messages/step-reply.schema';
+import { type HandlersConfig, loadHandlersConfig } from '../handlers/handlers-config';
 import { type Heartbeat, StepHeartbeats } from '../engine/step-heartbeats.service';
 import type { IncomingMessage } from '../messaging/message';
 import { CapturingConsumer } from '../../test/helpers/capturing-consumer';
@@ -71,13 +72,13 @@ export function replyTo(c: ReturnType<typeof command>, status: StepReply['metada
   return { flowId: c.flowId, orchName: c.orchName, stepName: c.stepName, action: c.action, attempt: c.attempt, commandId: c.commandId, metadata: { status } };
 }
 
-export async function setup(leaseMs = 60_000) {
+export async function setup(leaseMs = 60_000, handlers: HandlersConfig = loadHandlersConfig({})) {
   const consumer = new CapturingConsumer();
   const attempts = new TableAttempts();
   const hub = new HttpWorkerHub(consumer, Object.assign(new AppConfig(), { WORKER_LEASE_MS: leaseMs }), attempts);
   const sink = new RecordingSink();
   const heartbeats = new RecordingHeartbeats();
-  const replies = new WorkerReplies(hub, sink, heartbeats, attempts, new AppConfig());
+  const replies = new WorkerReplies(hub, sink, heartbeats, attempts, new AppConfig(), handlers);
   /** Delivers a command as the broker would; resolves once Baton acknowledges it. */
   const deliver = async (body: object): Promise<{ acked: Promise<void> }> => {
     await hub.poolFor(SERVICE);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../common/errors/error-code';
+import { loadHandlersConfig } from '../handlers/handlers-config';
 import { newLeaseId } from './lease-id';
 import { command, OWN_TOPIC, refusal, replyTo, SERVICE, setup } from './worker-replies.fixtures';
 
@@ -56,6 +57,18 @@ describe('WorkerReplies', () => {
     }
     expect(sink.applied).toEqual([]);
     expect(pool.size.leased).toBe(1);
+  });
+
+  it("applies a reply without Baton's credentials it quotes: a whole API key, a handler's secret", async () => {
+    const awxToken = 'S3CRETAWXtokenDDDDDDDDDDDDDDDD';
+    const key = `bk_bootS3C_${'K'.repeat(40)}`;
+    const { replies, deliver, hub, sink } = await setup(60_000, loadHandlersConfig({ AWX_HOST: 'https://awx.example.com', AWX_TOKEN: awxToken }));
+    const c = command();
+    await deliver(c);
+    const [lease] = await (await hub.poolFor(SERVICE)).take(1, 0);
+    const failed = replyTo(c, 'FAILED');
+    expect(await replies.reply(SERVICE, lease.leaseId, { ...failed, metadata: { status: 'FAILED', error: `failed with ${key} and ${awxToken}` } })).toBe('applied');
+    expect(sink.applied.map((r) => r.error)).toEqual(['failed with bk_bootS3C_… and ***']);
   });
 
   it('settles a command leased again while its reply was being applied', async () => {

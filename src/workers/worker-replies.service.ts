@@ -11,6 +11,7 @@ import { HttpWorkerHub } from './http-worker-hub.service';
 import { commandOfLease } from './lease-id';
 import { PollSlots } from './poll-slots';
 import { AppConfig } from '../config/app-config';
+import { HandlersConfig } from '../handlers/handlers-config';
 import { attemptFields } from '../common/logging/attempt-fields';
 
 /** A service over its poll limit tries again this soon: a poll of its own ends within its wait meanwhile. */
@@ -37,7 +38,7 @@ export class WorkerReplies {
 
   constructor(
     private readonly hub: HttpWorkerHub, private readonly sink: StepResultSink, private readonly heartbeats: StepHeartbeats,
-    private readonly attempts: CommandAttempts, config: AppConfig,
+    private readonly attempts: CommandAttempts, config: AppConfig, private readonly handlers: HandlersConfig,
   ) {
     this.polls = new PollSlots(config.WORKER_POLLS_PER_SERVICE);
   }
@@ -157,7 +158,7 @@ export class WorkerReplies {
     this.answering.add(reply.commandId);
     let outcome: ApplyOutcome;
     try {
-      outcome = await this.sink.apply(toStepResult(reply));
+      outcome = await this.sink.apply(toStepResult(reply, this.handlers.secrets()));
     } finally {
       this.answering.delete(reply.commandId);
     }

@@ -52,12 +52,12 @@ describe("the worker SDK's reply rules are Baton's", () => {
     const text = `${'x'.repeat(ERROR_MAX_LENGTH - 1)}😀 and more\u0000`;
     const failed = stepReplySchema.parse(replyTo(command, { status: 'FAILED', error: text })) as FinalStepReply;
     const sent = stepReplySchema.parse(replyTo(command, { status: 'FAILED', error: errorForReply(text) })) as FinalStepReply;
-    expect(toStepResult(sent).error).toBe(toStepResult(failed).error);
+    expect(toStepResult(sent, []).error).toBe(toStepResult(failed, []).error);
   });
 
   it("reads the SDK's success without its output as one, dropping any output it carries", () => {
     const dropped = replyTo(command, { status: 'SUCCESS', error: 'OUTPUT_REFUSED: too big', outputDropped: true }, { stray: 1 });
-    expect(toStepResult(stepReplySchema.parse(fits(dropped)) as FinalStepReply)).toMatchObject({
+    expect(toStepResult(stepReplySchema.parse(fits(dropped)) as FinalStepReply, [])).toMatchObject({
       status: 'SUCCESS', error: 'OUTPUT_REFUSED: too big', outputDropped: true, output: undefined,
     });
   });

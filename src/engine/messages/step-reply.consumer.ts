@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { HandlersConfig } from '../../handlers/handlers-config';
 import { PoisonMessageError, type IncomingMessage } from '../../messaging/message';
 import { MessageConsumer } from '../../messaging/message-consumer';
 import { tracing } from '../../tracing/tracing';
@@ -14,7 +15,7 @@ import { isFinalReply, stepReplySchema, toStepResult } from './step-reply.schema
 export class StepReplyConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumer: MessageConsumer, private readonly executor: RunExecutor, private readonly config: AppConfig,
-    private readonly heartbeats: StepHeartbeats,
+    private readonly heartbeats: StepHeartbeats, private readonly handlers: HandlersConfig,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
@@ -33,6 +34,6 @@ export class StepReplyConsumer implements OnApplicationBootstrap {
       return;
     }
     // The worker's span is the parent of the reply's: the trace continues where the worker left it.
-    await tracing.within(tracing.extract(message.headers), () => this.executor.apply(toStepResult(reply), replyInboxKey(message)));
+    await tracing.within(tracing.extract(message.headers), () => this.executor.apply(toStepResult(reply, this.handlers.secrets()), replyInboxKey(message)));
   }
 }

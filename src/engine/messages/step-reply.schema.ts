@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { API_KEY_PATTERN, withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import { fitText } from '../../common/validation/fit-text';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { RUN_PAYLOAD_MAX_DEPTH } from '../core/run-payload';
 import type { StepResult } from '../dispatch/step-result';
+import { redact, withoutSecrets } from '../../handlers/http/redact';
 import { MAX_INT4, storedName } from './stored-text';
 
 /** Outputs travel in later commands like payloads do, so they get the same depth cap. */
@@ -49,14 +51,42 @@ export function isFinalReply(reply: StepReply): reply is FinalStepReply {
   return reply.metadata.status !== 'HEARTBEAT';
 }
 
-export function toStepResult(reply: FinalStepReply): StepResult {
+/**
+ * The result a final reply reports, without credentials it quotes (`secrets`: Baton's handlers'
+ * configured ones, HandlersConfig.secrets()): its error and output are stored, logged and shown to
+ * every viewer of the run.
+ */
+export function toStepResult(reply: FinalStepReply, secrets: readonly string[]): StepResult {
   return {
     flowId: reply.flowId, stepName: reply.stepName, action: reply.action, status: reply.metadata.status,
     orchName: reply.orchName, attempt: reply.attempt, commandId: reply.commandId,
-    output: reply.metadata.outputDropped ? undefined : reply.output,
+    output: reply.metadata.outputDropped ? undefined : outputWithoutBatonSecrets(reply.output, secrets),
     // The error is prose for people: made to fit rather than refused, so the result is never lost.
-    error: reply.metadata.error == null ? undefined : fitText(reply.metadata.error, MAX_ERROR_LENGTH),
+    // Scrubbed before it is cut, so that no piece of a credential too short to be recognized is left.
+    error: reply.metadata.error == null ? undefined
+      : fitText(withoutKeySecrets(redact(reply.metadata.error, secrets)), MAX_ERROR_LENGTH),
     nonRetryable: reply.metadata.nonRetryable,
     outputDropped: reply.metadata.outputDropped,
   };
+}
+
+const WHOLE_API_KEY = new RegExp(API_KEY_PATTERN.source.slice(1, -1), 'g');
+
+/**
+ * An error is prose, which needs no credential: every one is cut from it (an HTTP client's exception
+ * quoting its request's headers). An output is data a later step may need, and a step may rightly
+ * hand one on (a created client's secret, a token issued for the run): only Baton's own are cut,
+ * whole API keys and its handlers' secrets, which no worker is given to pass on; a JWT or a field
+ * named like a credential is kept.
+ */
+function outputWithoutBatonSecrets(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return withoutBatonSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => outputWithoutBatonSecrets(v, secrets));
+  if (value === null || typeof value !== 'object') return value;
+  // Names too: data may be keyed by a credential. The schema bounded the depth of this walk.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutBatonSecrets(k, secrets), outputWithoutBatonSecrets(v, secrets)]));
+}
+
+function withoutBatonSecrets(text: string, secrets: readonly string[]): string {
+  return withoutSecrets(text.replace(WHOLE_API_KEY, 'bk_$1_…'), secrets);
 }

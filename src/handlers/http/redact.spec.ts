@@ -28,6 +28,28 @@ describe('redact', () => {
     expect(redact(`pw=${encodeURIComponent('p@ss/w0rd:with spaces')}`, ['p@ss/w0rd:with spaces'])).toBe('pw=***');
   });
 
+  it('removes a secret a partner quotes escaped: JSON (PHP, Go, .NET styles), form-encoded or HTML', () => {
+    const password = 'S3CRETOOpw"mid\\EEEEEEEEEEEE';
+    expect(redact(`oo broke; seen ${JSON.stringify({ user: 'oouser', password })}`, [password]))
+      .toBe('oo broke; seen {"user":"oouser","password":"***"}');
+    const echoes: Array<[secret: string, echo: string]> = [
+      ['Abcdefghijk"Lmnopqrstuvw', 'Abcdefghijk\\"Lmnopqrstuvw'],
+      ['Abcdefghijk\\Lmnopqrstuvw', 'Abcdefghijk\\\\Lmnopqrstuvw'],
+      ['Abcdefghijk/Lmnopqrstuvw', 'Abcdefghijk\\/Lmnopqrstuvw'],
+      ['Abcdefghijk<Lmn>opq&rstuvw', 'Abcdefghijk\\u003cLmn\\u003eopq\\u0026rstuvw'],
+      ['Abcdefghijk+Lmn\'opq"rstuvw', 'Abcdefghijk\\u002BLmn\\u0027opq\\u0022rstuvw'],
+      ['Abcdefghijk Lmn*opq!rstuvw', 'Abcdefghijk+Lmn*opq%21rstuvw'],
+      ['Abcdefghijk&Lmn<opq"rst\'uvw', 'Abcdefghijk&amp;Lmn&lt;opq&quot;rst&#39;uvw'],
+    ];
+    for (const [secret, echo] of echoes) expect([secret, redact(`{"e":"${echo}"}`, [secret])]).toEqual([secret, '{"e":"***"}']);
+  });
+
+  it('scrubs an escaped echo of a short secret only whole, as its plain echo', () => {
+    expect(redact(JSON.stringify('user:short"pw'), ['short"pw'])).toBe('"user:***"');
+    // Its .NET form is 17 characters long: a run of 12 of it must not be cut from ordinary escaped text.
+    expect(redact('{"m":"a\\u003cb\\u003e"}', ['ab<b>c&'])).toBe('{"m":"a\\u003cb\\u003e"}');
+  });
+
   // The URL pattern was quadratic on a run of letters (minutes for this one, past the test's timeout),
   // and 100,000 echoes overflowed the stack through a spread push.
   it('takes a long run of letters and many echoes', () => {

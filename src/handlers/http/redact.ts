@@ -12,7 +12,15 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]{0,31}:\/\/)[^/@\s]{1,512}@/gi;
  * an error or a log line.
  */
 export function redact(text: string, secrets: readonly string[]): string {
-  return cut(text, secretSpans(secrets).in(text)).replace(AUTH_HEADER, '$1$2***').replace(URL_USERINFO, '$1***@');
+  return withoutSecrets(text, secrets).replace(AUTH_HEADER, '$1$2***').replace(URL_USERINFO, '$1***@');
+}
+
+/**
+ * Removes only the known secrets (as redact finds them), not what is shaped like a credential: for
+ * data a later step may need, which may hold a credential of its own that Baton must pass on.
+ */
+export function withoutSecrets(text: string, secrets: readonly string[]): string {
+  return cut(text, secretSpans(secrets).in(text));
 }
 
 /** The text with each span (merged where they overlap) replaced by `***`. */

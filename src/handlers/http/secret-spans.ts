@@ -20,7 +20,7 @@ const foldCase = (text: string): string => text.replace(/[A-Z]|[^\0-\x7f]/g, (c)
  * at each of the three alignments it can have inside a longer encoded text ("Bearer <token>"
  * encoded whole): the characters made of the secret's bytes alone, without the groups at its edges.
  */
-function formsOf(secret: string): string[] {
+function encodedFormsOf(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = [secret, encodeURIComponent(secret), bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')];
   for (const lead of [1, 2]) {
@@ -30,9 +30,33 @@ function formsOf(secret: string): string[] {
   return forms;
 }
 
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The forms a partner quoting the secret inside its own text escapes it to: a JSON string (and PHP's
+ * `\/`, Go's `\u003c` for `<`, `>`, `&`, .NET's `\u00XX` for every character but letters and digits),
+ * a form-encoded value (`+` for a space) and HTML text. Only these, the escapers' defaults: each form
+ * is indexed and looked for in every string scrubbed, so any other spelling would cost every answer.
+ */
+function escapedFormsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [
+    json,
+    json.replace(/\//g, '\\/'),
+    json.replace(/[<>&]/g, unicodeEscape),
+    secret.replace(/[^A-Za-z0-9]/g, unicodeEscape),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    secret.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]),
+  ];
+}
+
 interface Form {
   text: string;
-  /** The shortest run of it that is scrubbed: half of it, MIN_RUN at least, all of it at most. */
+  /**
+   * The shortest run of it that is scrubbed: half of it, MIN_RUN at least, all of it at most; all
+   * of it for an escaped form of a secret shorter than MIN_RUN.
+   */
   run: number;
 }
 
@@ -56,11 +80,15 @@ export class SecretSpans {
     const seen = new Set<string>();
     for (const secret of secrets) {
       if (!secret) continue;
-      for (const form of formsOf(secret).map(foldCase)) {
-        if (!form || seen.has(form)) continue;
-        seen.add(form);
-        const run = Math.min(form.length, Math.max(MIN_RUN, Math.ceil(form.length / 2)));
-        this.forms.push({ text: form, run });
+      // A secret too short to be scrubbed in part is scrubbed only whole in an escaped form too: the
+      // escapes would lengthen it past MIN_RUN, and ordinary escaped text would lose a run of it.
+      const escapedWhole = secret.length < MIN_RUN;
+      for (const [form, whole] of [...encodedFormsOf(secret).map((f) => [f, false] as const), ...escapedFormsOf(secret).map((f) => [f, escapedWhole] as const)]) {
+        const text = foldCase(form);
+        if (!text || seen.has(text)) continue;
+        seen.add(text);
+        const run = whole ? text.length : Math.min(text.length, Math.max(MIN_RUN, Math.ceil(text.length / 2)));
+        this.forms.push({ text, run });
         this.shortest = Math.min(this.shortest, run);
       }
     }
