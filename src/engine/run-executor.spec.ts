@@ -25,6 +25,12 @@ function repositoryAnswering(outcomes: Array<WriteResult | Error>): RunRepositor
   } as unknown as RunRepository;
 }
 
+/** An executor over `runs` with the stock worker, no templates read and a relay that publishes nothing. */
+function executorOver(runs: RunRepository, states = new RunStateCache()): RunExecutor {
+  const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
+  return new RunExecutor(runs, states, transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay, new AppConfig(), new Metrics());
+}
+
 /** The engine's next move for the run (a reply or a healer's nudge would make it), written through `runs`. */
 function advanceOn(runs: RunRepository): Promise<unknown> {
   const transitions = transitionsWith(stockWorker);
@@ -92,9 +98,7 @@ describe('RunExecutor: the events of one run', () => {
         return { written: true, messages: [] };
       },
     } as unknown as RunRepository;
-    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
-    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
-      new AppConfig(), new Metrics());
+    const executor = executorOver(runs);
     // The first takes longer to decide: side by side, the second would have read the same version and written first.
     const event = (name: string, decideMs: number) => executor.transition(newRun().flowId, async (run, changes) => {
       log.push(`${name} decides on version ${run.version}`);
@@ -117,9 +121,8 @@ describe('RunExecutor: a withdraw that lost its race with the relay', () => {
       // The outbox row was leased between the write's check and its update: the attempt is completed, its command not dropped.
       update: async (): Promise<WriteResult> => ({ written: true, messages: [], voided: 0, withdrawn: false }),
     } as unknown as RunRepository;
-    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
     const states = new RunStateCache();
-    const executor = new RunExecutor(runs, states, transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay, new AppConfig(), new Metrics());
+    const executor = executorOver(runs, states);
     await executor.transition(newRun().flowId, async (run, changes) => {
       changes.complete(run, run.attempts[0], { status: 'SUCCEEDED', output: null, error: null }, true);
     });
@@ -146,9 +149,7 @@ describe('RunExecutor: the resume of a run started PAUSED whose first commands a
         return { written: true, messages: [] };
       },
     } as unknown as RunRepository;
-    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
-    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
-      new AppConfig(), new Metrics());
+    const executor = executorOver(runs);
     await expect(executor.act(newRun().flowId, { action: 'resume', actor: 'alice', reason: 'more time' }))
       .resolves.toEqual({ status: 'FAILED', changed: true });
     const [changes] = written;
@@ -168,9 +169,7 @@ describe('RunExecutor: a skip on a run started PAUSED that never sent anything',
         return { written: true, messages: [] };
       },
     } as unknown as RunRepository;
-    const relay = { publishNow: async () => undefined } as unknown as OutboxRelay;
-    const executor = new RunExecutor(runs, new RunStateCache(), transitionsWith(stockWorker), {} as CurrentTemplates, plans, relay,
-      new AppConfig(), new Metrics());
+    const executor = executorOver(runs);
     for (const named of [{ stepName: 'reserve' }, {}]) {
       await expect(executor.act(newRun().flowId, { action: 'skip', actor: 'alice', ...named })).rejects.toMatchObject({ code: 'STEP_NOT_FAILED' });
     }
