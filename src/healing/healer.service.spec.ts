@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../config/load-config';
-import type { MessageConsumer } from '../messaging/message-consumer';
+import type { ConsumerState, MessageConsumer } from '../messaging/message-consumer';
 import { Metrics } from '../metrics/metrics';
 import type { RegistrationEvents } from '../registry/registration-events';
 import type { TemplateRepository } from '../registry/template.repository';
@@ -31,11 +31,12 @@ function healerWith({ overdueRuns = 0, prune = async () => ({ pruned: NOTHING_PR
   };
   const revivals = { passDeadline: async () => { left--; return true; } };
   const config = loadConfig({ HEALER_INTERVAL_MS: '60000' });
-  const consumer = { consumers: () => [{ topic: config.TOPIC_REPLY, group: 'g', state: 'running', backlog: { kind: 'applied' } }] };
+  const reply: ConsumerState = { topic: config.TOPIC_REPLY, group: 'g', state: 'running', backlog: { kind: 'applied' } };
+  const consumer = { consumers: () => [reply] };
   const healer = new Healer({} as DataSource, { doesExist: () => false } as unknown as SchedulerRegistry, stuck as unknown as StuckWorkRepository,
     { prune } as unknown as Retention, revivals as unknown as RunRevivals, {} as TemplateRepository, {} as RegistrationEvents,
     consumer as unknown as MessageConsumer, config, new Metrics());
-  return { healer, reads, left: () => left };
+  return { healer, reads, left: () => left, reply };
 }
 
 describe('Healer', () => {
@@ -108,10 +109,10 @@ describe('Healer: order, asks while a tick runs, and outages', () => {
     expect(parkedReads).toBe(2);
   });
 
-  it('times nothing out until outageSettleMs after a pass that met a database outage found the database back', async () => {
+  it('times nothing out while a reply consumer holds a reply in its outage retry, nor until settleMs after it applied it', async () => {
     let down = false;
     let timeoutReads = 0;
-    const { healer } = healerWith({ stuck: {
+    const { healer, reply } = healerWith({ stuck: {
       pendingTemplateNames: async () => { if (down) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' }); return []; },
       overdueAttempts: async () => { timeoutReads++; return []; },
     } });
@@ -120,16 +121,24 @@ describe('Healer: order, asks while a tick runs, and outages', () => {
     jest.setSystemTime(Date.now() + 10_000);
     await healer.tick();
     expect(timeoutReads).toBe(1);
+    // An outage that no pass meets: the consumer says it holds a reply.
+    reply.waitingSince = new Date();
+    jest.setSystemTime(Date.now() + 10_000);
+    await healer.tick();
+    expect(timeoutReads).toBe(1);
+    reply.waitingSince = undefined; // applied
+    await healer.tick();
+    jest.setSystemTime(Date.now() + 1_999);
+    await healer.tick();
+    expect(timeoutReads).toBe(1);
+    jest.setSystemTime(Date.now() + 1);
+    await healer.tick();
+    expect(timeoutReads).toBe(2);
+    // A pass that met an outage holds nothing back by itself: no consumer held a reply through it.
     down = true;
     await healer.tick();
     down = false;
-    // Back: the replies that came meanwhile wait in the consumers' retry loops, which say nothing of them.
     await healer.tick();
-    jest.setSystemTime(Date.now() + 5_000);
-    await healer.tick();
-    expect(timeoutReads).toBe(1);
-    jest.setSystemTime(Date.now() + 2_000);
-    await healer.tick();
-    expect(timeoutReads).toBe(2);
+    expect(timeoutReads).toBe(3);
   });
 });

@@ -29,7 +29,7 @@ const BATCH = 200;
  * that failed for a moment (a run that kept changing under it) is soon tried again.
  */
 const HOLD_TICKS = 5;
-/** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have run. */
+/** The reply consumers' state is sampled this often, so a tick (every HEALER_INTERVAL_MS) knows since when they have listened. */
 const LISTENING_SAMPLE_MS = 250;
 const LISTENING_INTERVAL = 'HealerReplyListening';
 /** The longest a tick goes on catching up on full batches (see passes): the rest waits for the next tick. */
@@ -143,8 +143,6 @@ export class Healer implements OnApplicationBootstrap, OnApplicationShutdown {
         }
       }
     } catch (e) {
-      // A second lock timeout ends the pass too (healEach), but says nothing of the database's replies.
-      if (!isLockTimeout(e)) this.timeouts.databaseFailed();
       this.state.lastError = (e as Error).message;
       this.metrics.healerTicks.inc({ outcome: 'failure' });
       this.outage.failed(e);

@@ -1,5 +1,5 @@
 import type { ConsumerState } from '../messaging/message-consumer';
-import { expiryReason, mayTimeOut, parkedRunVerdict, timeoutReason, unsendableTimeoutError } from './policies';
+import { expiryReason, listening, mayTimeOut, parkedRunVerdict, timeoutReason, unsendableTimeoutError } from './policies';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -19,7 +19,7 @@ describe('healing policies', () => {
   });
 
   describe('timeouts', () => {
-    const limits = { settleMs: 2000, capMs: 60_000, outageSettleMs: 7000 };
+    const limits = { settleMs: 2000, capMs: 60_000 };
     const ago = (ms: number) => new Date(now.getTime() - ms);
     const running = (backlog: ConsumerState['backlog']) => ({ state: 'running' as const, backlog });
     const applied = running({ kind: 'applied' });
@@ -46,11 +46,13 @@ describe('healing policies', () => {
       expect(mayTimeOut([running({ kind: 'applying', since: ago(60_000) })], ago(60_000), now, limits)).toBe(true);
     });
 
-    it('wait outageSettleMs once the database answers again: replies that came during the outage wait in their consumer\'s retry loop', () => {
-      // The consumers ran all along, and say they applied everything.
-      expect(mayTimeOut([applied, applied], ago(600_000), now, limits, ago(6999))).toBe(false);
-      expect(mayTimeOut([applied, applied], ago(600_000), now, limits, ago(7000))).toBe(true);
-      expect(mayTimeOut([running({ kind: 'applying', since: ago(7000) })], ago(600_000), now, limits, ago(60_000))).toBe(false);
+    it('wait while a running consumer holds a reply in its outage retry (the database is down): it is not applied yet', () => {
+      const holding = { ...applied, waitingSince: ago(60_000) };
+      expect(listening(holding)).toBe(false);
+      expect(listening(applied)).toBe(true);
+      expect(listening({ state: 'restarting' })).toBe(false);
+      // However long it has run, and since when it waits: the reply is applied only once the database answers.
+      expect(mayTimeOut([applied, holding], ago(600_000), now, limits)).toBe(false);
     });
 
     it('give a consumer that cannot tell whether it caught up settleMs of running', () => {

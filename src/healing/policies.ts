@@ -20,12 +20,15 @@ export interface CatchUpLimits {
   settleMs: number;
   /** The longest timeouts wait for a consumer still applying its backlog. */
   capMs: number;
-  /**
-   * How long timeouts wait once the database answers again after an outage: the reply consumers
-   * stayed running, and hold the replies that arrived meanwhile in their outage retry loop, each
-   * trying again after a delay of up to several seconds. Longer than their longest delay.
-   */
-  outageSettleMs: number;
+}
+
+/**
+ * A consumer that applies the replies it is handed: running, and holding none in its outage retry
+ * (a handler that failed on an unreachable database retries its reply up to 5 s apart, however long
+ * the consumer has run: it is back to listening once that reply is applied).
+ */
+export function listening(consumer: Pick<ConsumerState, 'state' | 'waitingSince'>): boolean {
+  return consumer.state === 'running' && consumer.waitingSince === undefined;
 }
 
 /**
@@ -33,21 +36,19 @@ export interface CatchUpLimits {
  * replies (its consumer joining its group after a restart: on Kafka that waits out the dead
  * member's session; or a broker outage) waits in the broker, it is not lost: timing its attempt out
  * before applying it would run the step a second time. So timeouts wait until every reply consumer
- * has run for `settleMs` and has applied the replies that were waiting when it (re)joined. The
- * wait for a backlog is capped: one that a poison message or a stuck handler blocks must not
- * disable timeouts for good. A database outage is like a consumer rejoining, though no consumer
- * stops: a reply that came during it waits in its consumer's retry loop, so timeouts wait
- * `outageSettleMs` from when the database answered again (`databaseBackSince`).
+ * has listened (see listening) for `settleMs` and has applied the replies that were waiting when it
+ * (re)joined. The wait for a backlog is capped: one that a poison message or a stuck handler blocks
+ * must not disable timeouts for good. A database outage is like a consumer rejoining, though no
+ * consumer stops: a reply that came during it waits in its consumer's outage retry, which the
+ * consumer reports (`waitingSince`), so `listeningSince` starts again once it is applied.
  */
 export function mayTimeOut(
-  consumers: Pick<ConsumerState, 'state' | 'backlog'>[], listeningSince: Date | undefined, now: Date, limits: CatchUpLimits,
-  databaseBackSince?: Date,
+  consumers: Pick<ConsumerState, 'state' | 'backlog' | 'waitingSince'>[], listeningSince: Date | undefined, now: Date, limits: CatchUpLimits,
 ): boolean {
   // None yet: the engine is starting and nothing applies replies.
-  if (listeningSince === undefined || consumers.length === 0 || consumers.some((c) => c.state !== 'running')) return false;
+  if (listeningSince === undefined || consumers.length === 0 || !consumers.every(listening)) return false;
   const waited = (since: Date) => now.getTime() - since.getTime();
   if (waited(listeningSince) < limits.settleMs) return false;
-  if (databaseBackSince && waited(databaseBackSince) < limits.outageSettleMs) return false;
   return consumers.every(({ backlog }) => backlog.kind !== 'applying' || waited(backlog.since) >= limits.capMs);
 }
 

@@ -34,6 +34,12 @@ export interface ConsumerState {
   group: string;
   state: 'running' | 'restarting' | 'stopped';
   backlog: Backlog;
+  /**
+   * Set while one of its handlers failed on an unreachable dependency (the database) and the
+   * message is held in the delivery's outage retry, since the oldest such message began waiting;
+   * absent once each is handled. A running consumer that holds replies it cannot apply.
+   */
+  waitingSince?: Date;
 }
 
 /** Port: delivers messages to handlers, at least once, acknowledging only after the handler resolved. */

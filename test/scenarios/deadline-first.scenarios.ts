@@ -86,6 +86,39 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
       expect(row).toEqual({ status: 'DISPATCHED', overdue: true });
     });
 
+    it('times out no attempt whose reply waits in its consumer\'s outage retry, though no healer tick met the outage', async () => {
+      await register('shortOutage', {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
+        ...(name === 'charge' ? { timeoutSeconds: 1, retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 } } : {}) }))).expect(201);
+      await worker.register('shortOutage', ['reserve', 'charge']);
+      // The database "goes down" for charge's reply only: shorter than the healer's interval, no tick meets it.
+      // (Before the test whose tick meets an outage: no earlier outage may still be holding timeouts back.)
+      let down = false;
+      let refused = 0;
+      const executor = t.get(RunExecutor);
+      const apply = executor.apply.bind(executor);
+      const mock = jest.spyOn(executor, 'apply').mockImplementation(async (r, k) => {
+        if (down && r.stepName === 'charge') { refused++; throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' }); }
+        return apply(r, k);
+      });
+      try {
+        const { body } = await execute(t, 'shortOutage', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
+        await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']));
+        down = true;
+        const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+        await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt }); // in time
+        // Five tries refused: the sixth comes 1.6 s later (outageDelayMs), long after the tick below.
+        await expectEventually(() => expect(refused).toBeGreaterThanOrEqual(5));
+        await passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'charge'`, [body.flowId]);
+        down = false;
+        // The interval's tick comes first, before the consumer tries the reply again.
+        await t.get(Healer).tick();
+        await waitForRun(t, body.flowId, 'COMPLETED');
+        expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+      } finally {
+        mock.mockRestore();
+      }
+    });
+
     it('times out no attempt whose reply came during a database outage until the reply consumers had time to apply it', async () => {
       await register('outage', {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
         ...(name === 'charge' ? { timeoutSeconds: 1, retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 } } : {}) }))).expect(201);
@@ -120,7 +153,7 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
         await t.get(Healer).tick();
         expect(t.get(Healer).status().lastError).toMatch(/Connection terminated/);
         down = false;
-        // The tick right after: the reply still waits in its consumer's outage retry, which is running and says it applied all.
+        // The tick right after: the reply still waits in its consumer's outage retry (up to 5 s apart), which the consumer says.
         await t.get(Healer).tick();
         await waitForRun(t, body.flowId, 'COMPLETED');
         expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
@@ -128,5 +161,6 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
         for (const mock of mocks) mock.mockRestore();
       }
     });
+
   });
 }

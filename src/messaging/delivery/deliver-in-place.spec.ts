@@ -3,6 +3,7 @@ import { KafkaJSProtocolError } from 'kafkajs';
 import { Metrics } from '../../metrics/metrics';
 import { IncomingMessage, OutgoingMessage, PoisonMessageError } from '../message';
 import { deliverInPlace, InPlaceDeliveryOptions } from './deliver-in-place';
+import { DependencyWaits } from './dependency-waits';
 
 const message: IncomingMessage = { id: 'm1', topic: 't', key: 'k', headers: {}, body: Buffer.from('x'), deliveryAttempt: 1 };
 
@@ -141,6 +142,43 @@ describe('deliverInPlace during an outage', () => {
       throw Object.assign(new Error('Connection terminated unexpectedly'), {});
     }, opts);
     expect(outcome).toEqual({ acked: false, nextAttempt: 2 });
+  });
+
+  it('says the message waits from its first outage retry until it is handled: the reply is held, not applied', async () => {
+    const waits = new DependencyWaits();
+    const seen: Array<Date | undefined> = [];
+    let tries = 0;
+    const { opts } = options({ waits });
+    const outcome = await deliverInPlace(message, async () => {
+      seen.push(waits.since);
+      if (++tries <= 2) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+    }, opts);
+    expect(outcome).toEqual({ acked: true });
+    expect(seen[0]).toBeUndefined(); // not before the first failure
+    expect(seen[1]).toBeInstanceOf(Date);
+    expect(seen[2]).toBe(seen[1]); // since its first retry, not its latest
+    expect(waits.since).toBeUndefined();
+  });
+
+  it('ends the wait when it fails otherwise after the outage, and when the consumer stops during it', async () => {
+    const waits = new DependencyWaits();
+    const seen: Array<Date | undefined> = [];
+    const errors = [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), new Error('a defect')];
+    const { opts } = options({ waits });
+    await deliverInPlace(message, async () => {
+      seen.push(waits.since);
+      const error = errors.shift();
+      if (error) throw error;
+    }, opts);
+    expect(seen.map((s) => s instanceof Date)).toEqual([false, true, false]);
+
+    let stopping = false;
+    const stopped = await deliverInPlace(message, async () => {
+      stopping = true;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+    }, { ...opts, stopping: () => stopping });
+    expect(stopped).toEqual({ acked: false, nextAttempt: 1 });
+    expect(waits.since).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import { withoutKeySecrets } from '../../auth/api-keys/api-key-format';
 import type { Metrics } from '../../metrics/metrics';
 import { deadLetterTopicOf, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../message';
 import { publishDeadLetter } from './dead-letter';
+import { type DependencyWaits, type MessageWait, UNTRACKED_WAIT } from './dependency-waits';
 import { decideAfterFailure } from './failure-policy';
 import { errorMessage } from '../../common/errors/error-message';
 
@@ -20,6 +21,8 @@ export interface InPlaceDeliveryOptions {
    * position and resolves to the failures in all, which may include an earlier process's.
    */
   onFailure?: (message: IncomingMessage) => Promise<number>;
+  /** Where the consumer tells that this message waits out an outage (its ConsumerState's waitingSince). */
+  waits?: DependencyWaits;
 }
 
 /** Acknowledged (handled or dead-lettered), or left unacknowledged because the consumer stopped. */
@@ -39,6 +42,17 @@ const LETTER_REFUSALS = 3;
 export async function deliverInPlace(
   first: IncomingMessage, handler: MessageHandler, options: InPlaceDeliveryOptions,
 ): Promise<DeliveryOutcome> {
+  const wait = options.waits?.forMessage() ?? UNTRACKED_WAIT;
+  try {
+    return await deliverUntilSettled(first, handler, options, wait);
+  } finally {
+    wait.over();
+  }
+}
+
+async function deliverUntilSettled(
+  first: IncomingMessage, handler: MessageHandler, options: InPlaceDeliveryOptions, wait: MessageWait,
+): Promise<DeliveryOutcome> {
   const { metrics, logger } = options;
   let message = first;
   let outageRetries = 0;
@@ -50,8 +64,10 @@ export async function deliverInPlace(
     } catch (error) {
       let decision = decideAfterFailure(error, message.deliveryAttempt, options.maxDeliveries, outageRetries);
       if (decision.action === 'wait-for-dependency') {
+        wait.waiting();
         logDependencyWait(logger, message, error, outageRetries++);
       } else {
+        wait.over();
         outageRetries = 0;
         const failures = await options.onFailure?.(message);
         if (failures !== undefined && failures > message.deliveryAttempt) {

@@ -5,6 +5,7 @@ export interface RunningSubscription {
   readonly subscription: Subscription;
   readonly state: ConsumerState['state'];
   readonly backlog: ConsumerState['backlog'];
+  readonly waitingSince?: Date;
   stop(): Promise<void>;
 }
 
@@ -45,6 +46,8 @@ export class SubscriptionList<T extends RunningSubscription> implements Iterable
   }
 
   states(): ConsumerState[] {
-    return this.items.map((s) => ({ topic: s.subscription.topic, group: s.subscription.group, state: s.state, backlog: s.backlog }));
+    return this.items.map((s) => ({
+      topic: s.subscription.topic, group: s.subscription.group, state: s.state, backlog: s.backlog, ...(s.waitingSince && { waitingSince: s.waitingSince }),
+    }));
   }
 }

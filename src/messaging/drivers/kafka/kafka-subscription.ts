@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import type { AttemptCounter } from '../../delivery/attempt-counter';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { DependencyWaits } from '../../delivery/dependency-waits';
 import { errorMessage } from '../../../common/errors/error-message';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import { deadLetterTopicOf, type OutgoingMessage } from '../../message';
@@ -60,6 +61,7 @@ export class KafkaSubscription {
   private restarts = 0;
   /** The messages that were waiting at the latest group join, and how far the handlers got. */
   private tracker?: BacklogTracker;
+  private readonly waits = new DependencyWaits();
 
   constructor(readonly subscription: Subscription, private readonly deps: KafkaSubscriptionDeps) {
     this.resolved = new ResolvedOffsets(subscription.topic);
@@ -80,6 +82,8 @@ export class KafkaSubscription {
   get backlog(): Backlog {
     return this.tracker?.backlog() ?? { kind: 'unknown' };
   }
+
+  get waitingSince(): Date | undefined { return this.waits.since; }
 
   /** Commits what was handled, then waits for the running batches (and so the running handlers) to finish and leaves the group, bounded. */
   async stop(): Promise<void> {
@@ -287,7 +291,7 @@ export class KafkaSubscription {
     const outcome = await deliverInPlace(
       { ...toIncoming(topic, partition, message, attempts.nextAttempt(position)), handedOver },
       this.subscription.handler,
-      { ...this.deps, stopping: halted, onFailure: () => attempts.recordFailure(position) },
+      { ...this.deps, stopping: halted, onFailure: () => attempts.recordFailure(position), waits: this.waits },
     );
     if (outcome.acked) await attempts.forget(position);
     return outcome.acked;

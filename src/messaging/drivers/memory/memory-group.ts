@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Metrics } from '../../../metrics/metrics';
 import { deliverInPlace } from '../../delivery/deliver-in-place';
+import { DependencyWaits } from '../../delivery/dependency-waits';
 import { HELD_LIMIT_TEXT, HeldQueue } from './held-queue';
 import { KeyedSerialExecutor } from '../../delivery/keyed-serial-executor';
 import { MESSAGE_ID_HEADER, type IncomingMessage, type MessageHandler, type OutgoingMessage } from '../../message';
@@ -51,11 +52,17 @@ export class MemoryGroup {
   private returned: Delivery[] = [];
   /** Each consumer's deliveries under way, which removeConsumer waits for. */
   private readonly running = new Map<MessageHandler, Set<Promise<unknown>>>();
+  private readonly waits = new DependencyWaits();
 
   constructor(readonly topic: string, readonly name: string, private readonly deps: GroupDeps) {}
 
   get consumerCount(): number {
     return this.handlers.length;
+  }
+
+  /** Since when a delivery of the group's has waited out an outage, while one does. */
+  get waitingSince(): Date | undefined {
+    return this.waits.since;
   }
 
   enqueue(message: StoredMessage): void {
@@ -148,6 +155,7 @@ export class MemoryGroup {
       const current = handler;
       const outcome = await this.tracked(current, deliverInPlace(toIncoming(delivery), current, {
         ...this.deps,
+        waits: this.waits,
         stopping: () => this.stopping || !this.handlers.includes(current),
       }));
       if (outcome.acked) break;

@@ -64,6 +64,7 @@ export class MemoryTopic {
   /** The backlog is `unknown`: the first group is handed what the topic held, and nothing tracks when that is done. */
   states(): ConsumerState[] {
     return [...this.groups.values()].flatMap((g) => Array.from({ length: g.consumerCount },
-      () => ({ topic: this.name, group: g.name, state: 'running' as const, backlog: { kind: 'unknown' as const } })));
+      () => ({ topic: this.name, group: g.name, state: 'running' as const, backlog: { kind: 'unknown' as const },
+        ...(g.waitingSince && { waitingSince: g.waitingSince }) })));
   }
 }

@@ -34,6 +34,23 @@ describe('MemoryDriver', () => {
     expect(received[0]).toMatchObject({ id: 't:0:0', key: 'k', deliveryAttempt: 1 });
   });
 
+  it("reports a group's consumer as waiting while a handler retries a message through an outage, and no longer once it is handled", async () => {
+    let down = true;
+    let tries = 0;
+    await driver.subscribe({ topic: 't', group: 'g', handler: async () => {
+      tries++;
+      if (down) throw new DependencyUnavailableError('database unreachable', undefined);
+    } });
+    expect(driver.consumers()).toEqual([{ topic: 't', group: 'g', state: 'running', backlog: { kind: 'unknown' } }]);
+    await driver.publish([{ topic: 't', key: 'k', body: Buffer.from('reply') }]);
+    await until(() => tries >= 2);
+    expect(driver.consumers()).toEqual([expect.objectContaining({ state: 'running', waitingSince: expect.any(Date) })]);
+    down = false;
+    const handled = tries + 1;
+    await until(() => tries >= handled);
+    expect(driver.consumers()).toEqual([{ topic: 't', group: 'g', state: 'running', backlog: { kind: 'unknown' } }]);
+  });
+
   it('refuses to publish once Baton stops: nothing would ever consume it, the outbox sends it after the restart', async () => {
     const received: string[] = [];
     await driver.subscribe({ topic: 't', group: 'g', handler: async (m) => void received.push(m.body.toString()) });

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from '../../../metrics/metrics';
 import { deadLetterInPlace, logDependencyWait } from '../../delivery/deliver-in-place';
+import { DependencyWaits } from '../../delivery/dependency-waits';
 import { decideAfterFailure, type FailureDecision } from '../../delivery/failure-policy';
 import { isPublishOutage } from '../../delivery/publish-outage';
 import { errorMessage } from '../../../common/errors/error-message';
@@ -58,9 +59,14 @@ export class RabbitSubscription {
   private attaching: Promise<void> = Promise.resolve();
   private reattachTimer?: NodeJS.Timeout;
   private stopping = false;
+  private readonly waits = new DependencyWaits();
 
   get backlog(): ConsumerState['backlog'] {
     return this.tracker.backlog();
+  }
+
+  get waitingSince(): Date | undefined {
+    return this.waits.since;
   }
 
   constructor(readonly subscription: Subscription, private readonly deps: RabbitSubscriptionDeps) {
@@ -191,17 +197,23 @@ export class RabbitSubscription {
     }
     // While the database is down the message stays here, unacknowledged and uncounted, holding its
     // prefetch slot: with every slot held the consumer takes nothing new until the outage ends.
+    const wait = this.waits.forMessage();
     for (let outageRetries = 0; ; outageRetries++) {
       // Stopping, or the channel is gone (the broker requeued the message): leave it unacknowledged.
-      if (this.stopping || channel !== this.channel) return;
+      if (this.stopping || channel !== this.channel) return wait.over();
       try {
         await this.subscription.handler(incoming);
+        wait.over();
         metrics.consumed.inc({ topic: incoming.topic });
         this.settle(channel, message, 'ack');
         return;
       } catch (error) {
         const decision = decideAfterFailure(error, incoming.deliveryAttempt, this.deps.maxDeliveries, outageRetries);
-        if (decision.action !== 'wait-for-dependency') return this.settleFailure(channel, message, incoming, error, decision);
+        if (decision.action !== 'wait-for-dependency') {
+          wait.over();
+          return this.settleFailure(channel, message, incoming, error, decision);
+        }
+        wait.waiting();
         logDependencyWait(logger, incoming, error, outageRetries);
         await sleep(decision.delayMs);
       }
