@@ -29,8 +29,7 @@ interface InFlightAttempt {
  * HEARTBEAT replies: the attempt in flight gets its deadline moved forward by the step's timeout
  * (or its heartbeatSeconds, when it declares them, up to its declared timeoutSeconds from
  * dispatch) and its last heartbeat recorded. The run itself does not change (no version bump), so this
- * never races a transition; a heartbeat for an attempt that is no longer in flight, or is past its
- * deadline, changes nothing, and is answered as for an attempt that ended.
+ * never races a transition; a heartbeat for an attempt that is no longer in flight changes nothing.
  */
 @Injectable()
 export class StepHeartbeats {
@@ -54,13 +53,10 @@ export class StepHeartbeats {
     const deadline = heartbeatDeadline(attempt.now, attempt.deadline_at, window, cap);
     // By the database's clock: an HTTP worker's lease, held by another instance, asks how long ago it was (CommandAttempts).
     // Counted in SQL (TypeORM answers a bare UPDATE with [rows, rowCount]): an attempt that ended since
-    // the read (its reply, a timeout, an operator) is not in flight, and its worker must hear so. Nor is
-    // one already past its deadline: the healer may have found it overdue and be timing it out (its
-    // retry sent), so a heartbeat granting it more time would let two attempts run; it stays overdue.
+    // the read (its reply, a timeout, an operator) is not in flight, and its worker must hear so.
     const [{ moved }]: Array<{ moved: number }> = await this.dataSource.query(
       `WITH moved AS (
-         UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp()
-          WHERE id = $1 AND status = 'DISPATCHED' AND deadline_at >= clock_timestamp() RETURNING 1
+         UPDATE orchestration_step_run SET deadline_at = $2, last_heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'DISPATCHED' RETURNING 1
        ) SELECT count(*)::int AS moved FROM moved`,
       [attempt.id, deadline]);
     if (moved === 0) return this.notInFlight();

@@ -11,9 +11,8 @@ import { TestWorker } from '../helpers/test-worker';
 const STEPS = ['reserve', 'charge', 'ship'];
 
 /**
- * A run past its deadline is not sent anything the deadline would undo or hold at once, an attempt
- * past its deadline is not given more time by a late heartbeat, and an outage's replies are applied
- * before their attempts time out. The healer runs only when asked (or when a template becomes
+ * A run past its deadline is not sent anything the deadline would undo or hold at once, and an
+ * outage's replies are applied before their attempts time out. The healer runs only when asked (or when a template becomes
  * READY), so each test decides when it looks. Shared by the embedded e2e suite and the real-server suites.
  */
 export function deadlineFirstScenarios(setting: string, env: () => Promise<Record<string, string>>): void {
@@ -64,26 +63,6 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
       expect(run.events.map((e) => e.kind)).toEqual(['DEADLINE_EXCEEDED', 'STEP_TIMED_OUT']);
       // No second DO:charge, sent after the deadline only to be undone.
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
-    });
-
-    it('answers a heartbeat for an attempt already past its deadline as for one that ended: the healer may be timing it out', async () => {
-      await register('lateBeat', {}, [{ seq: 1, name: 'slow', objectType: 'String', timeoutSeconds: 1 }]).expect(201);
-      await t.http.post('/api/orchestration/register').set('X-Service-Name', 'beat-service')
-        .send({ orchName: 'lateBeat', as: 'worker', steps: [{ name: 'slow', objectType: 'String' }] }).expect(201);
-      await t.http.get('/api/workers/beat-service/commands?wait=0&max=1').expect(200); // Baton subscribes for the service
-      const { flowId } = (await execute(t, 'lateBeat').expect(202)).body;
-      const [taken] = (await t.http.get('/api/workers/beat-service/commands?wait=5000&max=1').expect(200)).body;
-      const { command } = taken;
-      const beat = () => t.http.post(`/api/workers/beat-service/leases/${taken.leaseId}/reply`).send({
-        flowId, orchName: 'lateBeat', stepName: 'slow', action: 'DO', attempt: command.attempt, commandId: command.commandId, metadata: { status: 'HEARTBEAT' },
-      });
-      await beat().expect(200, { outcome: 'heartbeat' });
-      await passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'slow'`, [flowId]);
-      await beat().expect(200, { outcome: 'not-in-flight' });
-      // It stays overdue: no later deadline was written.
-      const [row] = await t.get(DataSource).query(
-        `SELECT status, deadline_at < clock_timestamp() AS overdue FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'slow'`, [flowId]);
-      expect(row).toEqual({ status: 'DISPATCHED', overdue: true });
     });
 
     it('times out no attempt whose reply waits in its consumer\'s outage retry, though no healer tick met the outage', async () => {

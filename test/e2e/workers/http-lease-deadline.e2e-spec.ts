@@ -96,10 +96,7 @@ describe('a worker that dies holding a command', () => {
       const { flowId } = (await execute(t, 'boundFlow').expect(202)).body;
       // Its heartbeats moved the deadline 2 s on each time, for ever: the step ran as long as its worker.
       const run = await waitForRun(t, flowId, 'FAILED', 20_000);
-      // Ended at its bound: timed out by the healer, or failed by its worker's reply once Baton refused a heartbeat
-      // past the deadline (it may be timing the attempt out: no more time is granted), whichever came first.
-      expect(run.steps.map((s) => s.attempt)).toEqual([1]);
-      expect(['TIMED_OUT', 'FAILED']).toContain(run.steps[0].status);
+      expect(run.steps.map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:TIMED_OUT']);
       expect(Date.now() - started).toBeLessThan(14_000);
       for (let i = 0; i < 50 && reasons.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(reasons).toEqual([expect.stringMatching(/^ATTEMPT_ENDED: /)]);
