@@ -58,4 +58,12 @@ describe('toStepResult', () => {
     expect(result({ status: 'SUCCESS' }, { n: 7, ok: true, none: null, list: ['a'] }).output).toEqual({ n: 7, ok: true, none: null, list: ['a'] });
     expect(result({ status: 'SUCCESS', outputDropped: true }, { key }).output).toBeUndefined();
   });
+
+  it('keeps data that merely holds a short handler secret (a password admin or test) as it is, and copies nothing it keeps', () => {
+    const output = { env: 'test', user: 'Administrator', Admin: 1, vmName: 'web-Passw0rd-01', nested: [{ id: 'ord-1234' }] };
+    const parsed = stepReplySchema.parse({ ...reply, metadata: { status: 'SUCCESS' }, output }) as FinalStepReply;
+    const kept = toStepResult(parsed, ['test', 'admin', 'Passw0rd', '1234', awxToken]).output;
+    expect(kept).toEqual(output);
+    expect(kept).toBe(parsed.output);
+  });
 });

@@ -4,7 +4,7 @@ import { fitText } from '../../common/validation/fit-text';
 import { jsonShapeProblems } from '../../common/validation/json-shape';
 import { RUN_PAYLOAD_MAX_DEPTH } from '../core/run-payload';
 import type { StepResult } from '../dispatch/step-result';
-import { redact, withoutSecrets } from '../../handlers/http/redact';
+import { redact } from '../../handlers/http/redact';
 import { MAX_INT4, storedName } from './stored-text';
 
 /** Outputs travel in later commands like payloads do, so they get the same depth cap. */
@@ -71,22 +71,52 @@ export function toStepResult(reply: FinalStepReply, secrets: readonly string[]):
 }
 
 const WHOLE_API_KEY = new RegExp(API_KEY_PATTERN.source.slice(1, -1), 'g');
+/**
+ * The shortest handler secret cut from data: shorter ones (a password `admin`, `test`) are ordinary
+ * words and values there, and cutting them wherever they stand corrupted outputs (`Administrator`,
+ * an `env: test`). As secret-spans' shortest run; an error, which is prose, loses them all (redact).
+ */
+const MIN_DATA_SECRET = 12;
 
 /**
  * An error is prose, which needs no credential: every one is cut from it (an HTTP client's exception
  * quoting its request's headers). An output is data a later step may need, and a step may rightly
  * hand one on (a created client's secret, a token issued for the run): only Baton's own are cut,
- * whole API keys and its handlers' secrets, which no worker is given to pass on; a JWT or a field
- * named like a credential is kept.
+ * whole API keys and its handlers' secrets as they are, which no worker is given to pass on; a JWT
+ * or a field named like a credential is kept. Walked on every reply, so nothing is copied unless
+ * something is cut.
  */
 function outputWithoutBatonSecrets(value: unknown, secrets: readonly string[]): unknown {
+  const long = secrets.filter((secret) => secret.length >= MIN_DATA_SECRET);
+  return withoutBatonSecretsIn(value, long);
+}
+
+function withoutBatonSecretsIn(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return withoutBatonSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => outputWithoutBatonSecrets(v, secrets));
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const kept = withoutBatonSecretsIn(item, secrets);
+      if (kept !== item) (copy ??= [...value])[i] = kept;
+    });
+    return copy ?? value;
+  }
   // Names too: data may be keyed by a credential. The schema bounded the depth of this walk.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutBatonSecrets(k, secrets), outputWithoutBatonSecrets(v, secrets)]));
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, item] of Object.entries(value)) {
+    const keptName = withoutBatonSecrets(name, secrets);
+    const kept = withoutBatonSecretsIn(item, secrets);
+    if (keptName === name && kept === item) continue;
+    copy ??= { ...value };
+    if (keptName !== name) delete copy[name];
+    copy[keptName] = kept;
+  }
+  return copy ?? value;
 }
 
 function withoutBatonSecrets(text: string, secrets: readonly string[]): string {
-  return withoutSecrets(text.replace(WHOLE_API_KEY, 'bk_$1_…'), secrets);
+  let kept = text.includes('bk_') ? text.replace(WHOLE_API_KEY, 'bk_$1_…') : text;
+  for (const secret of secrets) if (kept.includes(secret)) kept = kept.replaceAll(secret, '***');
+  return kept;
 }
