@@ -65,80 +65,70 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
     });
 
-    it('times out no attempt whose reply waits in its consumer\'s outage retry, though no healer tick met the outage', async () => {
-      await register('shortOutage', {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
+    const unreachable = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+    /**
+     * A template whose charge times out after a second and is retried at once; a run of it whose
+     * charge the worker answers in time while the database is "down" for that reply (its consumer
+     * retries it, staying running), and the reply's refusals so far. Up once charge's deadline passed.
+     */
+    const replyInOutage = async (orchName: string, alsoDown: () => void = () => undefined) => {
+      await register(orchName, {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
         ...(name === 'charge' ? { timeoutSeconds: 1, retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 } } : {}) }))).expect(201);
-      await worker.register('shortOutage', ['reserve', 'charge']);
-      // The database "goes down" for charge's reply only: shorter than the healer's interval, no tick meets it.
-      // (Before the test whose tick meets an outage: no earlier outage may still be holding timeouts back.)
-      let down = false;
-      let refused = 0;
+      await worker.register(orchName, ['reserve', 'charge']);
+      const outage = { down: false, refused: 0 };
       const executor = t.get(RunExecutor);
       const apply = executor.apply.bind(executor);
-      const mock = jest.spyOn(executor, 'apply').mockImplementation(async (r, k) => {
-        if (down && r.stepName === 'charge') { refused++; throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' }); }
+      mocks.push(jest.spyOn(executor, 'apply').mockImplementation(async (r, k) => {
+        if (outage.down && r.stepName === 'charge') { outage.refused++; throw unreachable(); }
         return apply(r, k);
-      });
-      try {
-        const { body } = await execute(t, 'shortOutage', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
-        await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']));
-        down = true;
-        const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
-        await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt }); // in time
-        // Five tries refused: the sixth comes 1.6 s later (outageDelayMs), long after the tick below.
-        await expectEventually(() => expect(refused).toBeGreaterThanOrEqual(5));
-        await passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'charge'`, [body.flowId]);
-        down = false;
-        // The interval's tick comes first, before the consumer tries the reply again.
-        await t.get(Healer).tick();
-        await waitForRun(t, body.flowId, 'COMPLETED');
-        expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
-      } finally {
-        mock.mockRestore();
-      }
+      }));
+      const { body } = await execute(t, orchName, { silentAt: 'charge', silentAttempts: 1 }).expect(202);
+      await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']));
+      outage.down = true;
+      alsoDown();
+      const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt }); // in time
+      return { flowId: body.flowId as string, outage };
+    };
+    const chargeOverdue = (flowId: string) =>
+      passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'charge'`, [flowId]);
+    const mocks: jest.SpyInstance[] = [];
+    afterEach(() => mocks.splice(0).forEach((mock) => mock.mockRestore()));
+
+    it('times out no attempt whose reply waits in its consumer\'s outage retry, though no healer tick met the outage', async () => {
+      // Shorter than the healer's interval, no tick meets it. (Before the test whose tick meets an
+      // outage: no earlier outage may still be holding timeouts back.)
+      const { flowId, outage } = await replyInOutage('shortOutage');
+      // Five tries refused: the sixth comes 1.6 s later (outageDelayMs), long after the tick below.
+      await expectEventually(() => expect(outage.refused).toBeGreaterThanOrEqual(5));
+      await chargeOverdue(flowId);
+      outage.down = false;
+      // The interval's tick comes first, before the consumer tries the reply again.
+      await t.get(Healer).tick();
+      await waitForRun(t, flowId, 'COMPLETED');
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge']);
     });
 
     it('times out no attempt whose reply came during a database outage until the reply consumers had time to apply it', async () => {
-      await register('outage', {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
-        ...(name === 'charge' ? { timeoutSeconds: 1, retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 } } : {}) }))).expect(201);
-      await worker.register('outage', ['reserve', 'charge']);
-      // The database "goes down" for charge's reply (its consumer retries it, staying running) and for the healer's pass.
-      let down = false;
-      let refused = 0;
-      const unreachable = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
-      const executor = t.get(RunExecutor);
-      const apply = executor.apply.bind(executor);
+      // The database is down for the healer's pass too.
       const stuck = t.get(StuckWorkRepository);
       const pendingTemplateNames = stuck.pendingTemplateNames.bind(stuck);
-      const mocks = [
-        jest.spyOn(executor, 'apply').mockImplementation(async (r, k) => {
-          if (down && r.stepName === 'charge') { refused++; throw unreachable(); }
-          return apply(r, k);
-        }),
-        jest.spyOn(stuck, 'pendingTemplateNames').mockImplementation(async (after, limit) => {
-          if (down) throw unreachable();
-          return pendingTemplateNames(after, limit);
-        }),
-      ];
-      try {
-        const { body } = await execute(t, 'outage', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
-        await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']));
-        down = true;
-        const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
-        await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt }); // in time
-        await expectEventually(() => expect(refused).toBeGreaterThan(0));
-        // The outage outlasts charge's deadline, and a healer tick meets it.
-        await passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'charge'`, [body.flowId]);
-        await t.get(Healer).tick();
-        expect(t.get(Healer).status().lastError).toMatch(/Connection terminated/);
-        down = false;
-        // The tick right after: the reply still waits in its consumer's outage retry (up to 5 s apart), which the consumer says.
-        await t.get(Healer).tick();
-        await waitForRun(t, body.flowId, 'COMPLETED');
-        expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
-      } finally {
-        for (const mock of mocks) mock.mockRestore();
-      }
+      let healerDown = false;
+      mocks.push(jest.spyOn(stuck, 'pendingTemplateNames').mockImplementation(async (after, limit) => {
+        if (healerDown) throw unreachable();
+        return pendingTemplateNames(after, limit);
+      }));
+      const { flowId, outage } = await replyInOutage('outage', () => { healerDown = true; });
+      await expectEventually(() => expect(outage.refused).toBeGreaterThan(0));
+      // The outage outlasts charge's deadline, and a healer tick meets it.
+      await chargeOverdue(flowId);
+      await t.get(Healer).tick();
+      expect(t.get(Healer).status().lastError).toMatch(/Connection terminated/);
+      outage.down = healerDown = false;
+      // The tick right after: the reply still waits in its consumer's outage retry (up to 5 s apart), which the consumer says.
+      await t.get(Healer).tick();
+      await waitForRun(t, flowId, 'COMPLETED');
+      expect(worker.commandsFor(flowId)).toEqual(['DO:reserve', 'DO:charge']);
     });
 
   });
