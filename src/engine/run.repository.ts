@@ -17,6 +17,7 @@ import type { InboxKey } from './dispatch/step-result';
 import type { KeyedRun } from './idempotency-fingerprint';
 import type { RunChanges, RunState } from './run-changes';
 import { RunWrite, WRITTEN, writeStatement } from './run-write-statement';
+import { whileOverdue } from './still-overdue';
 import { ALL_STILL_WAITING, COMPLETE_WITHDRAWN, VOIDABLE_DUE_AT, VOID_PARTS, VOIDED_COUNT, WITHDRAWN_COUNT } from './void-statement';
 
 // Statement parts are constants, so that every write of a shape hands writeStatement the same
@@ -236,8 +237,9 @@ export class RunRepository {
     const params: unknown[] = [run.flowId, run.version, s?.status ?? null, s?.failedStep ?? null, s?.error ?? null, s?.terminal ?? false,
       changes.templateVersion ?? null, c?.stepName ?? null, c?.action ?? null, c?.attempt ?? null, c?.status ?? null,
       c?.output === undefined ? null : JSON.stringify(c.output), c?.error ?? null, s?.clearsFailure ?? false, changes.at];
+    const own = (sql: string): RunOwnWrite => ({ flowId: run.flowId, sql: c?.status === 'TIMED_OUT' ? whileOverdue(sql) : sql, params });
     // The common shape (no void, no abandon) builds no list of its own: this is every transition's write.
-    if (!v && !w && !changes.abandoned) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, COMPLETING);
+    if (!v && !w && !changes.abandoned) return this.write(own(UPDATE_RUN), changes, COMPLETING);
     // A withdrawn command goes with the voided ones: dropped, and the write made only if it still waits (void-statement).
     const voiding = v !== undefined || w !== undefined;
     // A withdrawing completion reads what the void parts dropped, so it comes after them.
@@ -247,9 +249,8 @@ export class RunRepository {
       guarded.push(...voiding ? ABANDON_PARTS_VOIDING : ABANDON_PARTS);
       params.push(changes.abandoned, ABANDONED_REASON);
     }
-    if (!voiding) return this.write({ flowId: run.flowId, sql: UPDATE_RUN, params }, changes, guarded);
-    const { voided, withdrawn, ...written } = await this.write({ flowId: run.flowId, sql: UPDATE_RUN_VOIDING, params }, changes, guarded,
-      w ? [VOIDED_COUNT, WITHDRAWN_COUNT] : [VOIDED_COUNT]);
+    if (!voiding) return this.write(own(UPDATE_RUN), changes, guarded);
+    const { voided, withdrawn, ...written } = await this.write(own(UPDATE_RUN_VOIDING), changes, guarded, w ? [VOIDED_COUNT, WITHDRAWN_COUNT] : [VOIDED_COUNT]);
     return { ...written, voided: Number(voided ?? 0), ...w ? { withdrawn: Number(withdrawn ?? 0) === 1 } : {} };
   }
 

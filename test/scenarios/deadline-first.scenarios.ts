@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { RunDetailDto } from '../../src/engine/dto/run.dto';
 import { RunExecutor } from '../../src/engine/run-executor.service';
+import { StepHeartbeats } from '../../src/engine/step-heartbeats.service';
 import { Healer } from '../../src/healing/healer.service';
 import { StuckWorkRepository } from '../../src/healing/stuck-work.repository';
 import { expectEventually } from '../helpers/expect-eventually';
@@ -63,6 +64,35 @@ export function deadlineFirstScenarios(setting: string, env: () => Promise<Recor
       expect(run.events.map((e) => e.kind)).toEqual(['DEADLINE_EXCEEDED', 'STEP_TIMED_OUT']);
       // No second DO:charge, sent after the deadline only to be undone.
       expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge', 'UNDO:reserve']);
+    });
+
+    it('does not time out an attempt whose heartbeat came after the healer found it overdue, before its write', async () => {
+      await register('lateBeat', {}, ['reserve', 'charge'].map((name, i) => ({ seq: i + 1, name, objectType: 'String',
+        ...(name === 'charge' ? { timeoutSeconds: 1, retry: { maxAttempts: 3, backoff: 'fixed', initialDelaySeconds: 0 } } : {}) }))).expect(201);
+      await worker.register('lateBeat', ['reserve', 'charge']);
+      const { body } = await execute(t, 'lateBeat', { silentAt: 'charge', silentAttempts: 1 }).expect(202);
+      await expectEventually(() => expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']));
+      await passed(`SELECT deadline_at < clock_timestamp() FROM orchestration_step_run WHERE flow_id = $1 AND step_name = 'charge'`, [body.flowId]);
+      // The worker's heartbeat lands right after the healer's check that the attempt is overdue, before its write.
+      const stuck = t.get(StuckWorkRepository);
+      const stillOverdue = stuck.stillOverdue.bind(stuck);
+      const checks = jest.spyOn(stuck, 'stillOverdue').mockImplementation(async (a) => {
+        const overdue = await stillOverdue(a);
+        if (overdue) await t.get(StepHeartbeats).record({ flowId: a.flowId, stepName: a.stepName, action: 'DO', attempt: a.attempt });
+        return overdue;
+      });
+      mocks.push(checks);
+      // Timeouts wait until the reply consumers have run a while (mayTimeOut): tick until the healer looks at the attempt.
+      await expectEventually(async () => {
+        await t.get(Healer).tick();
+        expect(checks).toHaveBeenCalled();
+      }, { timeoutMs: 10_000 });
+      const { steps } = (await t.http.get(`/api/orchestration/runs/${body.flowId}`).expect(200)).body as RunDetailDto;
+      expect(steps.filter((s) => s.stepName === 'charge').map((s) => `${s.attempt}:${s.status}`)).toEqual(['1:DISPATCHED']);
+      expect(worker.commandsFor(body.flowId)).toEqual(['DO:reserve', 'DO:charge']);
+      const charge = worker.commands.find((c) => c.flowId === body.flowId && c.stepName === 'charge')!;
+      await worker.reply(charge, 'SUCCESS', { commandId: charge.commandId, attempt: charge.attempt });
+      await waitForRun(t, body.flowId, 'COMPLETED');
     });
 
     const unreachable = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
